@@ -30,7 +30,7 @@ export interface Catalogue {
   /** A YAML file, parsed once. */
   readonly load: (file: string) => unknown
   /** Follows `$ref`s from `raw` (found in `file`); keys next to a `$ref` (description, example …) win over the target's. */
-  readonly deref: (raw: unknown, file: string) => { readonly node: unknown; readonly file: string }
+  readonly deref: (raw: unknown, file: string) => { readonly node: unknown; readonly file: string; readonly definition?: string | undefined }
 }
 
 export const openCatalogue = (dir: string): Catalogue => {
@@ -61,9 +61,11 @@ export const openCatalogue = (dir: string): Catalogue => {
     return { node, file: target }
   }
 
-  const deref = (raw: unknown, file: string): { node: unknown; file: string } => {
+  const deref = (raw: unknown, file: string): { node: unknown; file: string; definition?: string | undefined } => {
     let node = raw
     let at = file
+    // the name the last `$ref` points at (`#/definitions/Amount` → `Amount`): a model's name
+    let definition: string | undefined
     const seen = new Set<string>()
     while (isObj(node) && typeof node.$ref === "string") {
       const key = `${at}#${node.$ref}`
@@ -71,10 +73,11 @@ export const openCatalogue = (dir: string): Catalogue => {
       seen.add(key)
       const { $ref, ...siblings } = node
       const r = resolveRef($ref as string, at)
+      definition = ($ref as string).split(/[#/]/).filter((p) => p !== "").at(-1)?.replace(/\.ya?ml$/, "")
       node = Object.keys(siblings).length === 0 ? r.node : isObj(r.node) ? { ...r.node, ...siblings } : r.node
       at = r.file
     }
-    return { node, file: at }
+    return { node, file: at, definition }
   }
 
   return { dir, load, deref }

@@ -30,6 +30,8 @@ export interface Ty {
   fields?: Array<Field> | undefined
   /** `x-is-sensitive` on an object: its fields that are RSA-OAEP encrypted. */
   sensitive?: Array<string> | undefined
+  /** On an object: the catalogue's definition it came from (a `$ref`'s target name), a name for its model. */
+  definition?: string | undefined
   /** On an object: the overlay's "one of" rules between its fields (names of its own fields). */
   rules?: Array<FieldRule> | undefined
 }
@@ -180,7 +182,7 @@ const mergeTy = (a: Ty, b: Ty, where: string): Ty => {
     const fields: Array<Field> = (a.fields ?? []).map((f) => ({ ...f }))
     mergeFields(fields, b.fields ?? [], where)
     const sensitive = [...new Set([...(a.sensitive ?? []), ...(b.sensitive ?? [])])]
-    return { ...b, ...a, hasExample: a.hasExample || b.hasExample, fields, sensitive: sensitive.length > 0 ? sensitive : undefined }
+    return { ...b, ...a, hasExample: a.hasExample || b.hasExample, fields, sensitive: sensitive.length > 0 ? sensitive : undefined, definition: undefined }
   }
   if (a.kind === "record" && b.kind === "object") return { ...b, description: a.description ?? b.description }
   if (a.kind === "object" && b.kind === "record") return a
@@ -207,7 +209,7 @@ export const toTy = (catalogue: Catalogue, raw: unknown, file: string, where: st
     warn("schema nested too deep (recursive?): unknown", where)
     return { kind: "unknown", hasExample: false }
   }
-  const { node, file: at } = catalogue.deref(raw, file)
+  const { node, file: at, definition } = catalogue.deref(raw, file)
   if (!isObj(node)) return { kind: "unknown", hasExample: false }
   const base: Ty = {
     kind: "unknown",
@@ -269,7 +271,7 @@ export const toTy = (catalogue: Catalogue, raw: unknown, file: string, where: st
     }
     for (const f of fields) if (extra.includes(f.name)) f.required = true
     if (fields.length === 0) return { ...base, kind: "record" }
-    return { ...base, kind: "object", fields, sensitive: sens.length > 0 ? sens : undefined }
+    return { ...base, kind: "object", fields, sensitive: sens.length > 0 ? sens : undefined, definition }
   }
 
   let kind = kindOf(node, where)
@@ -310,7 +312,7 @@ export const toTy = (catalogue: Catalogue, raw: unknown, file: string, where: st
       const fields = ownFields()
       if (fields === undefined || fields.length === 0) return { ...base, kind: "record" }
       if (node.additionalProperties !== undefined && node.additionalProperties !== false) warn("object with properties and additionalProperties: the properties only", where)
-      return { ...base, kind, fields, sensitive: sensitive() }
+      return { ...base, kind, fields, sensitive: sensitive(), definition }
     }
     default:
       return { ...base, kind: "unknown" }

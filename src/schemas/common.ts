@@ -224,3 +224,19 @@ export const FieldRule = (rule: FieldRuleKind, fields: ReadonlyArray<string>) =>
     return blamed.map((f) => ({ path: [f], message }))
   }, { title: message }))
 }
+
+/**
+ * A value built on its first use and kept: the generated modules' shared object schemas, so
+ * that importing a family builds none of them and endpoints that share one build it once.
+ */
+export const once = <A>(build: () => A): (() => A) => {
+  let built = false
+  let value: A
+  return () => {
+    if (!built) {
+      value = build()
+      built = true
+    }
+    return value
+  }
+}

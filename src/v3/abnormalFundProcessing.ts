@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/abnormal-fund-processing/receipts/{receipt_id} ----
 
@@ -15,40 +15,11 @@ export interface ReceiptsReceiptIdGetParams {
   readonly receipt_id: string
 }
 
-export interface ReceiptsReceiptIdGetResponse {
-  /**
-   * 产品名称
-   * Documented values: `C2C` (decoded as any string: more may come).
-   * @example "C2C"
-   */
-  readonly product_name?: "C2C" | (string & {}) | undefined
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
-  readonly receipt_id?: string | undefined
-  /** 付款金额信息 */
-  readonly transfer_amount?: ReceiptsReceiptIdGetResponseTransferAmount | undefined
-  /**
-   * 在途异常资金付款状态
-   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
-   */
-  readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
-  /**
-   * 在途异常资金付款单据创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 在途异常资金付款单据更新时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly last_update_time?: string | undefined
-  /** 在途异常资金付款指令信息 */
-  readonly instruction?: ReceiptsReceiptIdGetResponseInstruction | undefined
-}
+const $ReceiptsReceiptIdGetParams: () => Schema.Schema<ReceiptsReceiptIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  receipt_id: Schema.NonEmptyString
+}))
 
-export interface ReceiptsReceiptIdGetResponseTransferAmount {
+export interface TransferAmount {
   /**
    * 总金额
    * @example 100
@@ -61,6 +32,29 @@ export interface ReceiptsReceiptIdGetResponseTransferAmount {
   readonly currency?: "CNY" | (string & {}) | undefined
 }
 
+const $TransferAmount: () => Schema.Schema<TransferAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(OpenEnum("CNY"))
+}))
+
+export interface Commander {
+  /**
+   * 发起在途异常资金付款请求的角色
+   * Documented values: `MERCHANT` (decoded as any string: more may come).
+   */
+  readonly operator?: "MERCHANT" | (string & {}) | undefined
+  /**
+   * 微信支付商户号
+   * @example "990055040"
+   */
+  readonly mchid?: string | undefined
+}
+
+const $Commander: () => Schema.Schema<Commander> = /*#__PURE__*/ once(() => Schema.Struct({
+  operator: Schema.optional(OpenEnum("MERCHANT")),
+  mchid: Schema.optional(Schema.String)
+}))
+
 export interface ReceiptsReceiptIdGetResponseInstruction {
   /**
    * 商户侧指令编号
@@ -68,7 +62,7 @@ export interface ReceiptsReceiptIdGetResponseInstruction {
    */
   readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
-  readonly commander?: ReceiptsReceiptIdGetResponseInstructionCommander | undefined
+  readonly commander?: Commander | undefined
   /**
    * 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
@@ -88,18 +82,57 @@ export interface ReceiptsReceiptIdGetResponseInstruction {
   readonly notify_url?: string | undefined
 }
 
-export interface ReceiptsReceiptIdGetResponseInstructionCommander {
+const $ReceiptsReceiptIdGetResponseInstruction: () => Schema.Schema<ReceiptsReceiptIdGetResponseInstruction> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_instruction_no: Schema.optional(Schema.String),
+  commander: Schema.optional($Commander()),
+  transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER")),
+  success_time: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.Array(Schema.String)),
+  notify_url: Schema.optional(Schema.String)
+}))
+
+export interface ReceiptsReceiptIdGetResponse {
   /**
-   * 发起在途异常资金付款请求的角色
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
+   * 产品名称
+   * Documented values: `C2C` (decoded as any string: more may come).
+   * @example "C2C"
    */
-  readonly operator?: "MERCHANT" | (string & {}) | undefined
+  readonly product_name?: "C2C" | (string & {}) | undefined
   /**
-   * 微信支付商户号
-   * @example "990055040"
+   * 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000"
    */
-  readonly mchid?: string | undefined
+  readonly receipt_id?: string | undefined
+  /** 付款金额信息 */
+  readonly transfer_amount?: TransferAmount | undefined
+  /**
+   * 在途异常资金付款状态
+   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
+   */
+  readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
+  /**
+   * 在途异常资金付款单据创建时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly create_time?: string | undefined
+  /**
+   * 在途异常资金付款单据更新时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly last_update_time?: string | undefined
+  /** 在途异常资金付款指令信息 */
+  readonly instruction?: ReceiptsReceiptIdGetResponseInstruction | undefined
 }
+
+const $ReceiptsReceiptIdGetResponse: () => Schema.Schema<ReceiptsReceiptIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  product_name: Schema.optional(OpenEnum("C2C")),
+  receipt_id: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional($TransferAmount()),
+  receipt_state: Schema.optional(OpenEnum("RECEIPT_STATE_PENDING", "RECEIPT_STATE_PROGRESS", "RECEIPT_STATE_COMPLETED")),
+  create_time: Schema.optional(Schema.String),
+  last_update_time: Schema.optional(Schema.String),
+  instruction: Schema.optional($ReceiptsReceiptIdGetResponseInstruction())
+}))
 
 /**
  * 查询在途异常资金付款结果
@@ -113,71 +146,12 @@ export const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams,
   method: "GET",
   path: "/v3/abnormal-fund-processing/receipts/{receipt_id}",
   summary: "查询在途异常资金付款结果",
-  schemas: () => {
-    const ReceiptsReceiptIdGetParams: Schema.Schema<ReceiptsReceiptIdGetParams> = Schema.Struct({
-      receipt_id: Schema.NonEmptyString
-    })
-    const ReceiptsReceiptIdGetResponseTransferAmount: Schema.Schema<ReceiptsReceiptIdGetResponseTransferAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(OpenEnum("CNY"))
-    })
-    const ReceiptsReceiptIdGetResponseInstructionCommander: Schema.Schema<ReceiptsReceiptIdGetResponseInstructionCommander> = Schema.Struct({
-      operator: Schema.optional(OpenEnum("MERCHANT")),
-      mchid: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdGetResponseInstruction: Schema.Schema<ReceiptsReceiptIdGetResponseInstruction> = Schema.Struct({
-      out_instruction_no: Schema.optional(Schema.String),
-      commander: Schema.optional(ReceiptsReceiptIdGetResponseInstructionCommander),
-      transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER")),
-      success_time: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.Array(Schema.String)),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdGetResponse: Schema.Schema<ReceiptsReceiptIdGetResponse> = Schema.Struct({
-      product_name: Schema.optional(OpenEnum("C2C")),
-      receipt_id: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(ReceiptsReceiptIdGetResponseTransferAmount),
-      receipt_state: Schema.optional(OpenEnum("RECEIPT_STATE_PENDING", "RECEIPT_STATE_PROGRESS", "RECEIPT_STATE_COMPLETED")),
-      create_time: Schema.optional(Schema.String),
-      last_update_time: Schema.optional(Schema.String),
-      instruction: Schema.optional(ReceiptsReceiptIdGetResponseInstruction)
-    })
-    return {
-      params: ReceiptsReceiptIdGetParams,
-      success: ReceiptsReceiptIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ReceiptsReceiptIdGetParams(), success: $ReceiptsReceiptIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions ----
 
-export interface ReceiptsReceiptIdTransferInstructionsPostParams {
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
-  readonly receipt_id: string
-}
-
-export interface ReceiptsReceiptIdTransferInstructionsPostBody {
-  /**
-   * 商户侧指令编号
-   * @example "1200002"
-   */
-  readonly out_instruction_no: string
-  /** 付款方式 */
-  readonly transfer_mode: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT"
-  /** 收款方 */
-  readonly receiver?: ReceiptsReceiptIdTransferInstructionsPostBodyReceiver | undefined
-  /**
-   * 回调通知地址
-   * @example "https://weixin.qq.com"
-   */
-  readonly notify_url?: string | undefined
-}
-
-export interface ReceiptsReceiptIdTransferInstructionsPostBodyReceiver {
+export interface Receiver {
   /**
    * 入账用户OpenID
    * @example "eoCuiA7RW33Tc3jtz_5CNLegC9kN0"
@@ -195,54 +169,41 @@ export interface ReceiptsReceiptIdTransferInstructionsPostBodyReceiver {
   readonly mchid?: string | undefined
 }
 
-/** The input of `v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions.post`: params, body fields together. */
-export interface ReceiptsReceiptIdTransferInstructionsPostRequest extends ReceiptsReceiptIdTransferInstructionsPostParams, ReceiptsReceiptIdTransferInstructionsPostBody {}
+const $Receiver: () => Schema.Schema<Receiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String)
+}))
 
-export interface ReceiptsReceiptIdTransferInstructionsPostResponse {
+const $Receiver2: () => Schema.Schema<Receiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String)
+}))
+
+export interface ReceiptsReceiptIdTransferInstructionsPostBody {
   /**
-   * 产品名称
-   * Documented values: `C2C` (decoded as any string: more may come).
-   * @example "C2C"
+   * 商户侧指令编号
+   * @example "1200002"
    */
-  readonly product_name?: "C2C" | (string & {}) | undefined
+  readonly out_instruction_no: string
+  /** 付款方式 */
+  readonly transfer_mode: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT"
+  /** 收款方 */
+  readonly receiver?: Receiver | undefined
   /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
+   * 回调通知地址
+   * @example "https://weixin.qq.com"
    */
-  readonly receipt_id?: string | undefined
-  /** 付款金额信息 */
-  readonly transfer_amount?: ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount | undefined
-  /**
-   * 在途异常资金付款状态
-   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
-   */
-  readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
-  /**
-   * 在途异常资金付款单据创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 在途异常资金付款单据更新时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly last_update_time?: string | undefined
-  /** 在途异常资金付款指令信息 */
-  readonly instruction?: ReceiptsReceiptIdTransferInstructionsPostResponseInstruction | undefined
+  readonly notify_url?: string | undefined
 }
 
-export interface ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * Documented values: `CNY` (decoded as any string: more may come).
-   */
-  readonly currency?: "CNY" | (string & {}) | undefined
-}
+const $ReceiptsReceiptIdTransferInstructionsPostBody: () => Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_instruction_no: Schema.String,
+  transfer_mode: Schema.Literal("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT"),
+  receiver: Schema.optional($Receiver()),
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
   /**
@@ -251,14 +212,14 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
    */
   readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
-  readonly commander?: ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander | undefined
+  readonly commander?: Commander | undefined
   /**
    * 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come).
    */
   readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT" | (string & {}) | undefined
   /** 收款方 */
-  readonly receiver?: ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver | undefined
+  readonly receiver?: Receiver | undefined
   /**
    * 在途异常资金付款指令状态
    * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come).
@@ -281,36 +242,64 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
   readonly notify_url?: string | undefined
 }
 
-export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander {
+const $ReceiptsReceiptIdTransferInstructionsPostResponseInstruction: () => Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstruction> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_instruction_no: Schema.optional(Schema.String),
+  commander: Schema.optional($Commander()),
+  transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT")),
+  receiver: Schema.optional($Receiver2()),
+  instruction_state: Schema.optional(OpenEnum("INSTRUCTION_STATE_PENDING", "INSTRUCTION_STATE_IN_PROGRESS", "INSTRUCTION_STATE_CLOSED", "INSTRUCTION_STATE_SUCCESS")),
+  create_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String)
+}))
+
+export interface ReceiptsReceiptIdTransferInstructionsPostResponse {
   /**
-   * 发起在途异常资金付款请求的角色
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
+   * 产品名称
+   * Documented values: `C2C` (decoded as any string: more may come).
+   * @example "C2C"
    */
-  readonly operator?: "MERCHANT" | (string & {}) | undefined
+  readonly product_name?: "C2C" | (string & {}) | undefined
   /**
-   * 微信支付商户号
-   * @example "990055040"
+   * 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000"
    */
-  readonly mchid?: string | undefined
+  readonly receipt_id?: string | undefined
+  /** 付款金额信息 */
+  readonly transfer_amount?: TransferAmount | undefined
+  /**
+   * 在途异常资金付款状态
+   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
+   */
+  readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
+  /**
+   * 在途异常资金付款单据创建时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly create_time?: string | undefined
+  /**
+   * 在途异常资金付款单据更新时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly last_update_time?: string | undefined
+  /** 在途异常资金付款指令信息 */
+  readonly instruction?: ReceiptsReceiptIdTransferInstructionsPostResponseInstruction | undefined
 }
 
-export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver {
-  /**
-   * 入账用户OpenID
-   * @example "eoCuiA7RW33Tc3jtz_5CNLegC9kN0"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 入账商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
+const $ReceiptsReceiptIdTransferInstructionsPostResponse: () => Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  product_name: Schema.optional(OpenEnum("C2C")),
+  receipt_id: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional($TransferAmount()),
+  receipt_state: Schema.optional(OpenEnum("RECEIPT_STATE_PENDING", "RECEIPT_STATE_PROGRESS", "RECEIPT_STATE_COMPLETED")),
+  create_time: Schema.optional(Schema.String),
+  last_update_time: Schema.optional(Schema.String),
+  instruction: Schema.optional($ReceiptsReceiptIdTransferInstructionsPostResponseInstruction())
+}))
+
+export type ReceiptsReceiptIdTransferInstructionsPostParams = ReceiptsReceiptIdGetParams
+
+/** The input of `v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions.post`: params, body fields together. */
+export interface ReceiptsReceiptIdTransferInstructionsPostRequest extends ReceiptsReceiptIdTransferInstructionsPostParams, ReceiptsReceiptIdTransferInstructionsPostBody {}
 
 /**
  * 发起在途异常资金付款指令
@@ -324,60 +313,7 @@ export const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<Receip
   method: "POST",
   path: "/v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions",
   summary: "发起在途异常资金付款指令",
-  schemas: () => {
-    const ReceiptsReceiptIdTransferInstructionsPostParams: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostParams> = Schema.Struct({
-      receipt_id: Schema.NonEmptyString
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostBodyReceiver: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostBodyReceiver> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostBody: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostBody> = Schema.Struct({
-      out_instruction_no: Schema.String,
-      transfer_mode: Schema.Literal("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT"),
-      receiver: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostBodyReceiver),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(OpenEnum("CNY"))
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander> = Schema.Struct({
-      operator: Schema.optional(OpenEnum("MERCHANT")),
-      mchid: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostResponseInstruction: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstruction> = Schema.Struct({
-      out_instruction_no: Schema.optional(Schema.String),
-      commander: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander),
-      transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT")),
-      receiver: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver),
-      instruction_state: Schema.optional(OpenEnum("INSTRUCTION_STATE_PENDING", "INSTRUCTION_STATE_IN_PROGRESS", "INSTRUCTION_STATE_CLOSED", "INSTRUCTION_STATE_SUCCESS")),
-      create_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsPostResponse: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponse> = Schema.Struct({
-      product_name: Schema.optional(OpenEnum("C2C")),
-      receipt_id: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount),
-      receipt_state: Schema.optional(OpenEnum("RECEIPT_STATE_PENDING", "RECEIPT_STATE_PROGRESS", "RECEIPT_STATE_COMPLETED")),
-      create_time: Schema.optional(Schema.String),
-      last_update_time: Schema.optional(Schema.String),
-      instruction: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseInstruction)
-    })
-    return {
-      params: ReceiptsReceiptIdTransferInstructionsPostParams,
-      body: ReceiptsReceiptIdTransferInstructionsPostBody,
-      success: ReceiptsReceiptIdTransferInstructionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ReceiptsReceiptIdGetParams(), body: $ReceiptsReceiptIdTransferInstructionsPostBody(), success: $ReceiptsReceiptIdTransferInstructionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no} ----
@@ -395,6 +331,35 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams 
   readonly out_instruction_no: string
 }
 
+const $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams: () => Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  receipt_id: Schema.NonEmptyString,
+  out_instruction_no: Schema.NonEmptyString
+}))
+
+export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver {
+  /**
+   * 入账账户类型
+   * @example "OTHERS"
+   */
+  readonly account_type?: string | undefined
+  /** 入账用户OpenID */
+  readonly openid?: string | undefined
+  /** 商户AppID */
+  readonly appid?: string | undefined
+  /**
+   * 入账商户号
+   * @example "1900001108"
+   */
+  readonly mchid?: string | undefined
+}
+
+const $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver: () => Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String)
+}))
+
 export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse {
   /**
    * 商户侧指令编号
@@ -402,7 +367,7 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetRespons
    */
   readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
-  readonly commander?: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander | undefined
+  readonly commander?: Commander | undefined
   /**
    * 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come).
@@ -443,36 +408,18 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetRespons
   readonly instruction_instance_id?: string | undefined
 }
 
-export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander {
-  /**
-   * 发起在途异常资金付款请求的角色
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly operator?: "MERCHANT" | (string & {}) | undefined
-  /**
-   * 微信支付商户号
-   * @example "990055040"
-   */
-  readonly mchid?: string | undefined
-}
-
-export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver {
-  /**
-   * 入账账户类型
-   * @example "OTHERS"
-   */
-  readonly account_type?: string | undefined
-  /** 入账用户OpenID */
-  readonly openid?: string | undefined
-  /** 商户AppID */
-  readonly appid?: string | undefined
-  /**
-   * 入账商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
+const $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse: () => Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_instruction_no: Schema.optional(Schema.String),
+  commander: Schema.optional($Commander()),
+  transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT")),
+  receiver: Schema.optional($ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver()),
+  instruction_state: Schema.optional(OpenEnum("INSTRUCTION_STATE_PENDING", "INSTRUCTION_STATE_IN_PROGRESS", "INSTRUCTION_STATE_CLOSED", "INSTRUCTION_STATE_SUCCESS")),
+  create_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_time: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  instruction_instance_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询在途异常资金付款指令执行结果
@@ -486,39 +433,7 @@ export const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.
   method: "GET",
   path: "/v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}",
   summary: "查询在途异常资金付款指令执行结果",
-  schemas: () => {
-    const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams> = Schema.Struct({
-      receipt_id: Schema.NonEmptyString,
-      out_instruction_no: Schema.NonEmptyString
-    })
-    const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander> = Schema.Struct({
-      operator: Schema.optional(OpenEnum("MERCHANT")),
-      mchid: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver> = Schema.Struct({
-      account_type: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String)
-    })
-    const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse> = Schema.Struct({
-      out_instruction_no: Schema.optional(Schema.String),
-      commander: Schema.optional(ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander),
-      transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT")),
-      receiver: Schema.optional(ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver),
-      instruction_state: Schema.optional(OpenEnum("INSTRUCTION_STATE_PENDING", "INSTRUCTION_STATE_IN_PROGRESS", "INSTRUCTION_STATE_CLOSED", "INSTRUCTION_STATE_SUCCESS")),
-      create_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_time: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      instruction_instance_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams,
-      success: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams(), success: $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- GET /v3/aggracct-bc/wb-channel/account/balance ----
 
@@ -35,6 +35,14 @@ export interface WbChannelAccountBalanceGetQuery {
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
 
+const $WbChannelAccountBalanceGetQuery: () => Schema.Schema<WbChannelAccountBalanceGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  bal_account_no: Schema.String,
+  card_no: Schema.optional(Schema.String),
+  sgn_no: Schema.optional(Schema.String),
+  req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
+}))
+
 export interface WbChannelAccountBalanceGetResponse {
   /** 是否存在在途减额指令 */
   readonly in_transit_reduction_exist?: boolean | undefined
@@ -44,6 +52,11 @@ export interface WbChannelAccountBalanceGetResponse {
    */
   readonly balance?: number | undefined
 }
+
+const $WbChannelAccountBalanceGetResponse: () => Schema.Schema<WbChannelAccountBalanceGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  in_transit_reduction_exist: Schema.optional(Schema.Boolean),
+  balance: Schema.optional(Schema.Number)
+}))
 
 /**
  * 查询渠道额度
@@ -58,55 +71,138 @@ export const wbChannelAccountBalanceGet: Endpoint.Endpoint<WbChannelAccountBalan
   path: "/v3/aggracct-bc/wb-channel/account/balance",
   encrypt: [],
   summary: "查询渠道额度",
-  schemas: () => {
-    const WbChannelAccountBalanceGetQuery: Schema.Schema<WbChannelAccountBalanceGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
-    })
-    const WbChannelAccountBalanceGetResponse: Schema.Schema<WbChannelAccountBalanceGetResponse> = Schema.Struct({
-      in_transit_reduction_exist: Schema.optional(Schema.Boolean),
-      balance: Schema.optional(Schema.Number)
-    })
-    return {
-      query: WbChannelAccountBalanceGetQuery,
-      success: WbChannelAccountBalanceGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $WbChannelAccountBalanceGetQuery(), success: $WbChannelAccountBalanceGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/aggracct-bc/wb-channel/account/mch_archives ----
 
-export interface WbChannelAccountMchArchivesGetQuery {
+export interface WbChannelAccountMchArchivesGetResponseLegalRepresentative {
   /**
-   * 微信支付商户号
-   * @example "1900016681"
+   * 法定代表人证件类型
+   * Documented values: `01` (decoded as any string: more may come).
+   * @example "01"
    */
-  readonly mchid: string
+  readonly legal_representative_id_type?: "01" | (string & {}) | undefined
   /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
+   * 法定代表人姓名
+   * @example "张三"
    */
-  readonly bal_account_no: string
+  readonly legal_representative_name?: string | undefined
   /**
-   * 卡号
-   * @example "example_card_no"
+   * 法定代表人证件号码
+   * @example "362137196601100023"
    */
-  readonly card_no?: string | undefined
+  readonly legal_representative_id_no?: string | undefined
   /**
-   * 商户子账户协议号
-   * @example "example_sgn_no"
+   * 法定代表人证件有效期起始日
+   * @example "2000-10-01"
    */
-  readonly sgn_no?: string | undefined
+  readonly legal_representative_effective_date?: string | undefined
   /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
+   * 法定代表人证件有效期结束日
+   * @example "9999-12-31"
    */
-  readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
+  readonly legal_representative_expire_date?: string | undefined
+  /**
+   * 法定代表人证件正面影像ID
+   * @example "25102811A94212141615335094943741"
+   */
+  readonly legal_representative_img_front_id?: string | undefined
+  /**
+   * 法定代表人证件反面影像ID
+   * @example "25102811A94212141615335094943742"
+   */
+  readonly legal_representative_img_back_id?: string | undefined
+  /**
+   * 法定代表人居住地址
+   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
+   */
+  readonly legal_representative_address?: string | undefined
+  /**
+   * 法定代表人发证机关
+   * @example "江西省赣州市石城县公安局"
+   */
+  readonly legal_representative_issue_authority?: string | undefined
+  /**
+   * 法定代表人民族
+   * @example "汉族"
+   */
+  readonly legal_representative_nation?: string | undefined
 }
+
+const $WbChannelAccountMchArchivesGetResponseLegalRepresentative: () => Schema.Schema<WbChannelAccountMchArchivesGetResponseLegalRepresentative> = /*#__PURE__*/ once(() => Schema.Struct({
+  legal_representative_id_type: Schema.optional(OpenEnum("01")),
+  legal_representative_name: Schema.optional(Schema.String),
+  legal_representative_id_no: Schema.optional(Schema.String),
+  legal_representative_effective_date: Schema.optional(Schema.String),
+  legal_representative_expire_date: Schema.optional(Schema.String),
+  legal_representative_img_front_id: Schema.optional(Schema.String),
+  legal_representative_img_back_id: Schema.optional(Schema.String),
+  legal_representative_address: Schema.optional(Schema.String),
+  legal_representative_issue_authority: Schema.optional(Schema.String),
+  legal_representative_nation: Schema.optional(Schema.String)
+}))
+
+export interface WbChannelAccountMchArchivesGetResponseBeneficialOwner {
+  /**
+   * 受益所有人编号
+   * @example "1"
+   */
+  readonly beneficial_owner_no?: string | undefined
+  /**
+   * 受益所有人证件类型
+   * Documented values: `01` (decoded as any string: more may come).
+   * @example "01"
+   */
+  readonly beneficial_owner_id_type?: "01" | (string & {}) | undefined
+  /**
+   * 受益所有人姓名
+   * @example "李四"
+   */
+  readonly beneficial_owner_name?: string | undefined
+  /**
+   * 受益所有人证件号码
+   * @example "362137196601100023"
+   */
+  readonly beneficial_owner_id_no?: string | undefined
+  /**
+   * 受益所有人证件有效期起始日
+   * @example "2000-01-01"
+   */
+  readonly beneficial_owner_effective_date?: string | undefined
+  /**
+   * 受益所有人证件有效期结束日
+   * @example "9999-12-31"
+   */
+  readonly beneficial_owner_expire_date?: string | undefined
+  /**
+   * 受益所有人证件正面影像ID
+   * @example "25102811A94212141615335094943741"
+   */
+  readonly beneficial_owner_img_front_id?: string | undefined
+  /**
+   * 受益所有人证件反面影像ID
+   * @example "25102811A94212141615335094943741"
+   */
+  readonly beneficial_owner_img_back_id?: string | undefined
+  /**
+   * 受益所有人居住地址
+   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
+   */
+  readonly beneficial_owner_address?: string | undefined
+}
+
+const $WbChannelAccountMchArchivesGetResponseBeneficialOwner: () => Schema.Schema<WbChannelAccountMchArchivesGetResponseBeneficialOwner> = /*#__PURE__*/ once(() => Schema.Struct({
+  beneficial_owner_no: Schema.optional(Schema.String),
+  beneficial_owner_id_type: Schema.optional(OpenEnum("01")),
+  beneficial_owner_name: Schema.optional(Schema.String),
+  beneficial_owner_id_no: Schema.optional(Schema.String),
+  beneficial_owner_effective_date: Schema.optional(Schema.String),
+  beneficial_owner_expire_date: Schema.optional(Schema.String),
+  beneficial_owner_img_front_id: Schema.optional(Schema.String),
+  beneficial_owner_img_back_id: Schema.optional(Schema.String),
+  beneficial_owner_address: Schema.optional(Schema.String)
+}))
 
 export interface WbChannelAccountMchArchivesGetResponse {
   /**
@@ -182,108 +278,25 @@ export interface WbChannelAccountMchArchivesGetResponse {
   readonly sgn_no?: string | undefined
 }
 
-export interface WbChannelAccountMchArchivesGetResponseLegalRepresentative {
-  /**
-   * 法定代表人证件类型
-   * Documented values: `01` (decoded as any string: more may come).
-   * @example "01"
-   */
-  readonly legal_representative_id_type?: "01" | (string & {}) | undefined
-  /**
-   * 法定代表人姓名
-   * @example "张三"
-   */
-  readonly legal_representative_name?: string | undefined
-  /**
-   * 法定代表人证件号码
-   * @example "362137196601100023"
-   */
-  readonly legal_representative_id_no?: string | undefined
-  /**
-   * 法定代表人证件有效期起始日
-   * @example "2000-10-01"
-   */
-  readonly legal_representative_effective_date?: string | undefined
-  /**
-   * 法定代表人证件有效期结束日
-   * @example "9999-12-31"
-   */
-  readonly legal_representative_expire_date?: string | undefined
-  /**
-   * 法定代表人证件正面影像ID
-   * @example "25102811A94212141615335094943741"
-   */
-  readonly legal_representative_img_front_id?: string | undefined
-  /**
-   * 法定代表人证件反面影像ID
-   * @example "25102811A94212141615335094943742"
-   */
-  readonly legal_representative_img_back_id?: string | undefined
-  /**
-   * 法定代表人居住地址
-   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
-   */
-  readonly legal_representative_address?: string | undefined
-  /**
-   * 法定代表人发证机关
-   * @example "江西省赣州市石城县公安局"
-   */
-  readonly legal_representative_issue_authority?: string | undefined
-  /**
-   * 法定代表人民族
-   * @example "汉族"
-   */
-  readonly legal_representative_nation?: string | undefined
-}
+const $WbChannelAccountMchArchivesGetResponse: () => Schema.Schema<WbChannelAccountMchArchivesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  bal_account_no: Schema.optional(Schema.String),
+  merchant_type: Schema.optional(OpenEnum("1", "2", "3")),
+  merchant_id_type: Schema.optional(OpenEnum("12")),
+  merchant_name: Schema.optional(Schema.String),
+  merchant_id_no: Schema.optional(Schema.String),
+  effective_date: Schema.optional(Schema.String),
+  expire_date: Schema.optional(Schema.String),
+  merchant_img_front_id: Schema.optional(Schema.String),
+  register_address: Schema.optional(Schema.String),
+  business_scope: Schema.optional(Schema.String),
+  legal_representative: Schema.optional($WbChannelAccountMchArchivesGetResponseLegalRepresentative()),
+  beneficial_owner: Schema.optional(Schema.Array($WbChannelAccountMchArchivesGetResponseBeneficialOwner())),
+  card_no: Schema.optional(Schema.String),
+  sgn_no: Schema.optional(Schema.String)
+}))
 
-export interface WbChannelAccountMchArchivesGetResponseBeneficialOwner {
-  /**
-   * 受益所有人编号
-   * @example "1"
-   */
-  readonly beneficial_owner_no?: string | undefined
-  /**
-   * 受益所有人证件类型
-   * Documented values: `01` (decoded as any string: more may come).
-   * @example "01"
-   */
-  readonly beneficial_owner_id_type?: "01" | (string & {}) | undefined
-  /**
-   * 受益所有人姓名
-   * @example "李四"
-   */
-  readonly beneficial_owner_name?: string | undefined
-  /**
-   * 受益所有人证件号码
-   * @example "362137196601100023"
-   */
-  readonly beneficial_owner_id_no?: string | undefined
-  /**
-   * 受益所有人证件有效期起始日
-   * @example "2000-01-01"
-   */
-  readonly beneficial_owner_effective_date?: string | undefined
-  /**
-   * 受益所有人证件有效期结束日
-   * @example "9999-12-31"
-   */
-  readonly beneficial_owner_expire_date?: string | undefined
-  /**
-   * 受益所有人证件正面影像ID
-   * @example "25102811A94212141615335094943741"
-   */
-  readonly beneficial_owner_img_front_id?: string | undefined
-  /**
-   * 受益所有人证件反面影像ID
-   * @example "25102811A94212141615335094943741"
-   */
-  readonly beneficial_owner_img_back_id?: string | undefined
-  /**
-   * 受益所有人居住地址
-   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
-   */
-  readonly beneficial_owner_address?: string | undefined
-}
+export type WbChannelAccountMchArchivesGetQuery = WbChannelAccountBalanceGetQuery
 
 /**
  * 查询商户资料
@@ -298,60 +311,7 @@ export const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountM
   path: "/v3/aggracct-bc/wb-channel/account/mch_archives",
   encrypt: [],
   summary: "查询商户资料",
-  schemas: () => {
-    const WbChannelAccountMchArchivesGetQuery: Schema.Schema<WbChannelAccountMchArchivesGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
-    })
-    const WbChannelAccountMchArchivesGetResponseLegalRepresentative: Schema.Schema<WbChannelAccountMchArchivesGetResponseLegalRepresentative> = Schema.Struct({
-      legal_representative_id_type: Schema.optional(OpenEnum("01")),
-      legal_representative_name: Schema.optional(Schema.String),
-      legal_representative_id_no: Schema.optional(Schema.String),
-      legal_representative_effective_date: Schema.optional(Schema.String),
-      legal_representative_expire_date: Schema.optional(Schema.String),
-      legal_representative_img_front_id: Schema.optional(Schema.String),
-      legal_representative_img_back_id: Schema.optional(Schema.String),
-      legal_representative_address: Schema.optional(Schema.String),
-      legal_representative_issue_authority: Schema.optional(Schema.String),
-      legal_representative_nation: Schema.optional(Schema.String)
-    })
-    const WbChannelAccountMchArchivesGetResponseBeneficialOwner: Schema.Schema<WbChannelAccountMchArchivesGetResponseBeneficialOwner> = Schema.Struct({
-      beneficial_owner_no: Schema.optional(Schema.String),
-      beneficial_owner_id_type: Schema.optional(OpenEnum("01")),
-      beneficial_owner_name: Schema.optional(Schema.String),
-      beneficial_owner_id_no: Schema.optional(Schema.String),
-      beneficial_owner_effective_date: Schema.optional(Schema.String),
-      beneficial_owner_expire_date: Schema.optional(Schema.String),
-      beneficial_owner_img_front_id: Schema.optional(Schema.String),
-      beneficial_owner_img_back_id: Schema.optional(Schema.String),
-      beneficial_owner_address: Schema.optional(Schema.String)
-    })
-    const WbChannelAccountMchArchivesGetResponse: Schema.Schema<WbChannelAccountMchArchivesGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      bal_account_no: Schema.optional(Schema.String),
-      merchant_type: Schema.optional(OpenEnum("1", "2", "3")),
-      merchant_id_type: Schema.optional(OpenEnum("12")),
-      merchant_name: Schema.optional(Schema.String),
-      merchant_id_no: Schema.optional(Schema.String),
-      effective_date: Schema.optional(Schema.String),
-      expire_date: Schema.optional(Schema.String),
-      merchant_img_front_id: Schema.optional(Schema.String),
-      register_address: Schema.optional(Schema.String),
-      business_scope: Schema.optional(Schema.String),
-      legal_representative: Schema.optional(WbChannelAccountMchArchivesGetResponseLegalRepresentative),
-      beneficial_owner: Schema.optional(Schema.Array(WbChannelAccountMchArchivesGetResponseBeneficialOwner)),
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String)
-    })
-    return {
-      query: WbChannelAccountMchArchivesGetQuery,
-      success: WbChannelAccountMchArchivesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $WbChannelAccountBalanceGetQuery(), success: $WbChannelAccountMchArchivesGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/aggracct-bc/wb-channel/account/mch_media ----
@@ -384,6 +344,14 @@ export interface WbChannelAccountMchMediaGetQuery {
   readonly media_id?: string | undefined
 }
 
+const $WbChannelAccountMchMediaGetQuery: () => Schema.Schema<WbChannelAccountMchMediaGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  platform_trx_id: Schema.optional(Schema.String),
+  business_scene: Schema.Literal("SJT_MICRO_PLUS_OPEN_ACCOUNT", "SJT_MICRO_PLUS_UPDATE_INFO", "GET_BY_MEDIA_ID"),
+  mch_media_type: Schema.optional(Schema.Literal("ID_CARD_FRONT", "ID_CARD_BACK", "STORE_FRONT", "STORE_INTERIOR")),
+  media_id: Schema.optional(Schema.String)
+}))
+
 export interface WbChannelAccountMchMediaGetResponse {
   /** 文件内容 */
   readonly media_content?: string | undefined
@@ -400,6 +368,14 @@ export interface WbChannelAccountMchMediaGetResponse {
   readonly media_id?: string | undefined
 }
 
+const $WbChannelAccountMchMediaGetResponse: () => Schema.Schema<WbChannelAccountMchMediaGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_content: Schema.optional(Schema.String),
+  media_type: Schema.optional(OpenEnum("jpg", "png", "bmp", "jpeg")),
+  media_sm3: Schema.optional(Schema.String),
+  key: Schema.optional(Schema.String),
+  media_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询商户影像件资料
  *
@@ -412,27 +388,7 @@ export const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchM
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/account/mch_media",
   summary: "查询商户影像件资料",
-  schemas: () => {
-    const WbChannelAccountMchMediaGetQuery: Schema.Schema<WbChannelAccountMchMediaGetQuery> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      platform_trx_id: Schema.optional(Schema.String),
-      business_scene: Schema.Literal("SJT_MICRO_PLUS_OPEN_ACCOUNT", "SJT_MICRO_PLUS_UPDATE_INFO", "GET_BY_MEDIA_ID"),
-      mch_media_type: Schema.optional(Schema.Literal("ID_CARD_FRONT", "ID_CARD_BACK", "STORE_FRONT", "STORE_INTERIOR")),
-      media_id: Schema.optional(Schema.String)
-    })
-    const WbChannelAccountMchMediaGetResponse: Schema.Schema<WbChannelAccountMchMediaGetResponse> = Schema.Struct({
-      media_content: Schema.optional(Schema.String),
-      media_type: Schema.optional(OpenEnum("jpg", "png", "bmp", "jpeg")),
-      media_sm3: Schema.optional(Schema.String),
-      key: Schema.optional(Schema.String),
-      media_id: Schema.optional(Schema.String)
-    })
-    return {
-      query: WbChannelAccountMchMediaGetQuery,
-      success: WbChannelAccountMchMediaGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $WbChannelAccountMchMediaGetQuery(), success: $WbChannelAccountMchMediaGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename ----
@@ -464,6 +420,14 @@ export interface WbChannelBankChannelAccountRenamePostBody {
    */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
+
+const $WbChannelBankChannelAccountRenamePostBody: () => Schema.Schema<WbChannelBankChannelAccountRenamePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  mchid: Schema.String,
+  bal_account_no: Schema.String,
+  change_scene: Schema.Literal("SUBJECT_INFO_RENAME"),
+  req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
+}))
 
 export interface WbChannelBankChannelAccountRenamePostResponse {
   /**
@@ -520,6 +484,19 @@ export interface WbChannelBankChannelAccountRenamePostResponse {
   readonly fail_msg?: string | undefined
 }
 
+const $WbChannelBankChannelAccountRenamePostResponse: () => Schema.Schema<WbChannelBankChannelAccountRenamePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  change_scene: Schema.optional(OpenEnum("SUBJECT_INFO_RENAME")),
+  application_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  bal_account_no: Schema.optional(Schema.String),
+  new_account_name: Schema.optional(Schema.String),
+  application_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+  finish_time: Schema.optional(Schema.String),
+  fail_code: Schema.optional(Schema.String),
+  fail_msg: Schema.optional(Schema.String)
+}))
+
 /**
  * 受理渠道结算银行账户更名申请
  *
@@ -533,32 +510,7 @@ export const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelB
   path: "/v3/aggracct-bc/wb-channel/bank-channel-account/rename",
   encrypt: [],
   summary: "受理渠道结算银行账户更名申请",
-  schemas: () => {
-    const WbChannelBankChannelAccountRenamePostBody: Schema.Schema<WbChannelBankChannelAccountRenamePostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      change_scene: Schema.Literal("SUBJECT_INFO_RENAME"),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
-    })
-    const WbChannelBankChannelAccountRenamePostResponse: Schema.Schema<WbChannelBankChannelAccountRenamePostResponse> = Schema.Struct({
-      change_scene: Schema.optional(OpenEnum("SUBJECT_INFO_RENAME")),
-      application_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      bal_account_no: Schema.optional(Schema.String),
-      new_account_name: Schema.optional(Schema.String),
-      application_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      finish_time: Schema.optional(Schema.String),
-      fail_code: Schema.optional(Schema.String),
-      fail_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: WbChannelBankChannelAccountRenamePostBody,
-      success: WbChannelBankChannelAccountRenamePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WbChannelBankChannelAccountRenamePostBody(), success: $WbChannelBankChannelAccountRenamePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id} ----
@@ -570,6 +522,10 @@ export interface WbChannelBankChannelAccountRenameApplicationIdGetParams {
    */
   readonly application_id: string
 }
+
+const $WbChannelBankChannelAccountRenameApplicationIdGetParams: () => Schema.Schema<WbChannelBankChannelAccountRenameApplicationIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_id: Schema.NonEmptyString
+}))
 
 export interface WbChannelBankChannelAccountRenameApplicationIdGetQuery {
   /**
@@ -584,63 +540,15 @@ export interface WbChannelBankChannelAccountRenameApplicationIdGetQuery {
   readonly bal_account_no: string
 }
 
+const $WbChannelBankChannelAccountRenameApplicationIdGetQuery: () => Schema.Schema<WbChannelBankChannelAccountRenameApplicationIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  bal_account_no: Schema.String
+}))
+
+export type WbChannelBankChannelAccountRenameApplicationIdGetResponse = WbChannelBankChannelAccountRenamePostResponse
+
 /** The input of `v3.aggracctBc.wbChannel.bankChannelAccount.rename._application_id_.get`: params, query fields together. */
 export interface WbChannelBankChannelAccountRenameApplicationIdGetRequest extends WbChannelBankChannelAccountRenameApplicationIdGetParams, WbChannelBankChannelAccountRenameApplicationIdGetQuery {}
-
-export interface WbChannelBankChannelAccountRenameApplicationIdGetResponse {
-  /**
-   * 变更类型
-   * Documented values: `SUBJECT_INFO_RENAME` (decoded as any string: more may come).
-   * @example "SUBJECT_INFO_RENAME"
-   */
-  readonly change_scene?: "SUBJECT_INFO_RENAME" | (string & {}) | undefined
-  /**
-   * 微信支付更名受理返回的申请单号
-   * @example "11117742499090086455469010028373"
-   */
-  readonly application_id?: string | undefined
-  /**
-   * 渠道结算银行账户更名外部系统单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 目标商户号
-   * @example "1900016681"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 台账ID
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
-  readonly bal_account_no?: string | undefined
-  /**
-   * 目标账户名
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
-  readonly new_account_name?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
-  readonly application_state?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly finish_time?: string | undefined
-  /**
-   * 失败错误码
-   * @example "AUDIT_REJECT"
-   */
-  readonly fail_code?: string | undefined
-  /**
-   * 失败原因
-   * @example "身份证有效期核验不通过，请检查有效期填写是否正确"
-   */
-  readonly fail_msg?: string | undefined
-}
 
 /**
  * 查询渠道结算银行账户更名申请
@@ -655,33 +563,7 @@ export const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoin
   path: "/v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}",
   encrypt: [],
   summary: "查询渠道结算银行账户更名申请",
-  schemas: () => {
-    const WbChannelBankChannelAccountRenameApplicationIdGetParams: Schema.Schema<WbChannelBankChannelAccountRenameApplicationIdGetParams> = Schema.Struct({
-      application_id: Schema.NonEmptyString
-    })
-    const WbChannelBankChannelAccountRenameApplicationIdGetQuery: Schema.Schema<WbChannelBankChannelAccountRenameApplicationIdGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      bal_account_no: Schema.String
-    })
-    const WbChannelBankChannelAccountRenameApplicationIdGetResponse: Schema.Schema<WbChannelBankChannelAccountRenameApplicationIdGetResponse> = Schema.Struct({
-      change_scene: Schema.optional(OpenEnum("SUBJECT_INFO_RENAME")),
-      application_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      bal_account_no: Schema.optional(Schema.String),
-      new_account_name: Schema.optional(Schema.String),
-      application_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      finish_time: Schema.optional(Schema.String),
-      fail_code: Schema.optional(Schema.String),
-      fail_msg: Schema.optional(Schema.String)
-    })
-    return {
-      params: WbChannelBankChannelAccountRenameApplicationIdGetParams,
-      query: WbChannelBankChannelAccountRenameApplicationIdGetQuery,
-      success: WbChannelBankChannelAccountRenameApplicationIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $WbChannelBankChannelAccountRenameApplicationIdGetParams(), query: $WbChannelBankChannelAccountRenameApplicationIdGetQuery(), success: $WbChannelBankChannelAccountRenamePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify ----
@@ -726,6 +608,17 @@ export interface WbChannelControlOrdersInfoUpdateResultNotifyPostBody {
   readonly scene?: "01" | "02" | "03" | undefined
 }
 
+const $WbChannelControlOrdersInfoUpdateResultNotifyPostBody: () => Schema.Schema<WbChannelControlOrdersInfoUpdateResultNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  mchid: Schema.String,
+  audit_result: Schema.optional(Schema.Literal("PASS", "REJECT")),
+  audit_finish_time: Schema.optional(Rfc3339),
+  attach_info: Schema.optional(Schema.String),
+  fail_code: Schema.optional(Schema.String),
+  fail_msg: Schema.optional(Schema.String),
+  scene: Schema.optional(Schema.Literal("01", "02", "03"))
+}))
+
 export interface WbChannelControlOrdersInfoUpdateResultNotifyPostResponse {
   /**
    * 接口返回信息
@@ -733,6 +626,10 @@ export interface WbChannelControlOrdersInfoUpdateResultNotifyPostResponse {
    */
   readonly ret_msg?: string | undefined
 }
+
+const $WbChannelControlOrdersInfoUpdateResultNotifyPostResponse: () => Schema.Schema<WbChannelControlOrdersInfoUpdateResultNotifyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  ret_msg: Schema.optional(Schema.String)
+}))
 
 /**
  * 资料更新请求审核结果回调通知
@@ -746,26 +643,7 @@ export const wbChannelControlOrdersInfoUpdateResultNotifyPost: Endpoint.Endpoint
   method: "POST",
   path: "/v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify",
   summary: "资料更新请求审核结果回调通知",
-  schemas: () => {
-    const WbChannelControlOrdersInfoUpdateResultNotifyPostBody: Schema.Schema<WbChannelControlOrdersInfoUpdateResultNotifyPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      mchid: Schema.String,
-      audit_result: Schema.optional(Schema.Literal("PASS", "REJECT")),
-      audit_finish_time: Schema.optional(Rfc3339),
-      attach_info: Schema.optional(Schema.String),
-      fail_code: Schema.optional(Schema.String),
-      fail_msg: Schema.optional(Schema.String),
-      scene: Schema.optional(Schema.Literal("01", "02", "03"))
-    })
-    const WbChannelControlOrdersInfoUpdateResultNotifyPostResponse: Schema.Schema<WbChannelControlOrdersInfoUpdateResultNotifyPostResponse> = Schema.Struct({
-      ret_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: WbChannelControlOrdersInfoUpdateResultNotifyPostBody,
-      success: WbChannelControlOrdersInfoUpdateResultNotifyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WbChannelControlOrdersInfoUpdateResultNotifyPostBody(), success: $WbChannelControlOrdersInfoUpdateResultNotifyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/aggracct-bc/wb-channel/control-orders/punish ----
@@ -823,6 +701,19 @@ export interface WbChannelControlOrdersPunishPostBody {
   readonly fund_repatriation_strategy?: "ALL_FORBIDDEN" | "ALL_ALLOWED_WHEN_UNIQUE" | undefined
 }
 
+const $WbChannelControlOrdersPunishPostBody: () => Schema.Schema<WbChannelControlOrdersPunishPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  mchid: Schema.String,
+  bal_account_no: Schema.String,
+  punish_scene: Schema.Int,
+  punish_reason: Schema.optional(Schema.String),
+  punish_end_time: Schema.optional(Rfc3339),
+  card_no: Schema.optional(Schema.String),
+  sgn_no: Schema.optional(Schema.String),
+  req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT")),
+  fund_repatriation_strategy: Schema.optional(Schema.Literal("ALL_FORBIDDEN", "ALL_ALLOWED_WHEN_UNIQUE"))
+}))
+
 export interface WbChannelControlOrdersPunishPostResponse {
   /**
    * 微信支付管控单号
@@ -835,6 +726,11 @@ export interface WbChannelControlOrdersPunishPostResponse {
    */
   readonly out_request_no?: string | undefined
 }
+
+const $WbChannelControlOrdersPunishPostResponse: () => Schema.Schema<WbChannelControlOrdersPunishPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  wxpay_punish_no: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String)
+}))
 
 /**
  * 发起微众台账管控
@@ -849,29 +745,7 @@ export const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelContro
   path: "/v3/aggracct-bc/wb-channel/control-orders/punish",
   encrypt: [],
   summary: "发起微众台账管控",
-  schemas: () => {
-    const WbChannelControlOrdersPunishPostBody: Schema.Schema<WbChannelControlOrdersPunishPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      punish_scene: Schema.Int,
-      punish_reason: Schema.optional(Schema.String),
-      punish_end_time: Schema.optional(Rfc3339),
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT")),
-      fund_repatriation_strategy: Schema.optional(Schema.Literal("ALL_FORBIDDEN", "ALL_ALLOWED_WHEN_UNIQUE"))
-    })
-    const WbChannelControlOrdersPunishPostResponse: Schema.Schema<WbChannelControlOrdersPunishPostResponse> = Schema.Struct({
-      wxpay_punish_no: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: WbChannelControlOrdersPunishPostBody,
-      success: WbChannelControlOrdersPunishPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WbChannelControlOrdersPunishPostBody(), success: $WbChannelControlOrdersPunishPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/aggracct-bc/wb-channel/control-orders/recover ----
@@ -924,6 +798,18 @@ export interface WbChannelControlOrdersRecoverPostBody {
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
 
+const $WbChannelControlOrdersRecoverPostBody: () => Schema.Schema<WbChannelControlOrdersRecoverPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  related_webank_punish_no: Schema.String,
+  related_wxpay_punish_no: Schema.String,
+  mchid: Schema.String,
+  bal_account_no: Schema.String,
+  recover_reason: Schema.String,
+  card_no: Schema.optional(Schema.String),
+  sgn_no: Schema.optional(Schema.String),
+  req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
+}))
+
 export interface WbChannelControlOrdersRecoverPostResponse {
   /**
    * 微信支付解管单号
@@ -936,6 +822,11 @@ export interface WbChannelControlOrdersRecoverPostResponse {
    */
   readonly out_request_no?: string | undefined
 }
+
+const $WbChannelControlOrdersRecoverPostResponse: () => Schema.Schema<WbChannelControlOrdersRecoverPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  wxpay_recover_no: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String)
+}))
 
 /**
  * 解除对微众台账的管控
@@ -950,28 +841,7 @@ export const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelContr
   path: "/v3/aggracct-bc/wb-channel/control-orders/recover",
   encrypt: [],
   summary: "解除对微众台账的管控",
-  schemas: () => {
-    const WbChannelControlOrdersRecoverPostBody: Schema.Schema<WbChannelControlOrdersRecoverPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      related_webank_punish_no: Schema.String,
-      related_wxpay_punish_no: Schema.String,
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      recover_reason: Schema.String,
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
-    })
-    const WbChannelControlOrdersRecoverPostResponse: Schema.Schema<WbChannelControlOrdersRecoverPostResponse> = Schema.Struct({
-      wxpay_recover_no: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: WbChannelControlOrdersRecoverPostBody,
-      success: WbChannelControlOrdersRecoverPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WbChannelControlOrdersRecoverPostBody(), success: $WbChannelControlOrdersRecoverPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no} ----
@@ -983,6 +853,10 @@ export interface WbChannelControlOrdersOutRequestNoGetParams {
    */
   readonly out_request_no: string
 }
+
+const $WbChannelControlOrdersOutRequestNoGetParams: () => Schema.Schema<WbChannelControlOrdersOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.NonEmptyString
+}))
 
 export interface WbChannelControlOrdersOutRequestNoGetQuery {
   /**
@@ -997,21 +871,10 @@ export interface WbChannelControlOrdersOutRequestNoGetQuery {
   readonly mchid: string
 }
 
-/** The input of `v3.aggracctBc.wbChannel.controlOrders._out_request_no_.get`: params, query fields together. */
-export interface WbChannelControlOrdersOutRequestNoGetRequest extends WbChannelControlOrdersOutRequestNoGetParams, WbChannelControlOrdersOutRequestNoGetQuery {}
-
-export interface WbChannelControlOrdersOutRequestNoGetResponse {
-  /**
-   * 控制场景
-   * Documented values: `PUNISH`, `RECOVER` (decoded as any string: more may come).
-   * @example "PUNISH"
-   */
-  readonly control_scene?: "PUNISH" | "RECOVER" | (string & {}) | undefined
-  /** 管控单 */
-  readonly punish_order?: WbChannelControlOrdersOutRequestNoGetResponsePunishOrder | undefined
-  /** 解管单 */
-  readonly recover_order?: WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder | undefined
-}
+const $WbChannelControlOrdersOutRequestNoGetQuery: () => Schema.Schema<WbChannelControlOrdersOutRequestNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  control_type: Schema.Literal("PUNISH", "RECOVER"),
+  mchid: Schema.String
+}))
 
 export interface WbChannelControlOrdersOutRequestNoGetResponsePunishOrder {
   /**
@@ -1093,6 +956,24 @@ export interface WbChannelControlOrdersOutRequestNoGetResponsePunishOrder {
   readonly error_code?: string | undefined
 }
 
+const $WbChannelControlOrdersOutRequestNoGetResponsePunishOrder: () => Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponsePunishOrder> = /*#__PURE__*/ once(() => Schema.Struct({
+  wxpay_punish_no: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  punish_scene: Schema.optional(Schema.Number),
+  punish_rule_version: Schema.optional(Schema.Number),
+  punish_reason: Schema.optional(Schema.String),
+  punish_start_time: Schema.optional(Schema.String),
+  punish_end_time: Schema.optional(Schema.String),
+  punish_accept_time: Schema.optional(Schema.String),
+  punish_finish_time: Schema.optional(Schema.String),
+  punish_state: Schema.optional(OpenEnum("EXECUTING", "SUCCESS", "FAILED")),
+  effect_state: Schema.optional(OpenEnum("ACTIVE", "RECOVERED")),
+  control_action: Schema.optional(Schema.Array(OpenEnum("DISABLE_RECEIVE", "DISABLE_WITHDRAWAL", "DISABLE_PAY", "DISABLE_REFUND", "DISABLE_CLOSE_MERCHANT"))),
+  error_message: Schema.optional(Schema.String),
+  error_code: Schema.optional(Schema.String)
+}))
+
 export interface WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder {
   /**
    * 微信支付解管单号
@@ -1157,6 +1038,43 @@ export interface WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder {
   readonly error_code?: string | undefined
 }
 
+const $WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder: () => Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder> = /*#__PURE__*/ once(() => Schema.Struct({
+  wxpay_recover_no: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  related_wxpay_punish_no: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  punish_scene: Schema.optional(Schema.String),
+  punish_rule_version: Schema.optional(Schema.String),
+  recover_accept_time: Schema.optional(Schema.String),
+  recover_finish_time: Schema.optional(Schema.String),
+  recover_state: Schema.optional(OpenEnum("EXECUTING", "SUCCESS", "FAILED")),
+  recover_reason: Schema.optional(Schema.String),
+  error_message: Schema.optional(Schema.String),
+  error_code: Schema.optional(Schema.String)
+}))
+
+export interface WbChannelControlOrdersOutRequestNoGetResponse {
+  /**
+   * 控制场景
+   * Documented values: `PUNISH`, `RECOVER` (decoded as any string: more may come).
+   * @example "PUNISH"
+   */
+  readonly control_scene?: "PUNISH" | "RECOVER" | (string & {}) | undefined
+  /** 管控单 */
+  readonly punish_order?: WbChannelControlOrdersOutRequestNoGetResponsePunishOrder | undefined
+  /** 解管单 */
+  readonly recover_order?: WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder | undefined
+}
+
+const $WbChannelControlOrdersOutRequestNoGetResponse: () => Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  control_scene: Schema.optional(OpenEnum("PUNISH", "RECOVER")),
+  punish_order: Schema.optional($WbChannelControlOrdersOutRequestNoGetResponsePunishOrder()),
+  recover_order: Schema.optional($WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder())
+}))
+
+/** The input of `v3.aggracctBc.wbChannel.controlOrders._out_request_no_.get`: params, query fields together. */
+export interface WbChannelControlOrdersOutRequestNoGetRequest extends WbChannelControlOrdersOutRequestNoGetParams, WbChannelControlOrdersOutRequestNoGetQuery {}
+
 /**
  * 查询控制单
  *
@@ -1170,57 +1088,7 @@ export const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelC
   path: "/v3/aggracct-bc/wb-channel/control-orders/{out_request_no}",
   encrypt: [],
   summary: "查询控制单",
-  schemas: () => {
-    const WbChannelControlOrdersOutRequestNoGetParams: Schema.Schema<WbChannelControlOrdersOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const WbChannelControlOrdersOutRequestNoGetQuery: Schema.Schema<WbChannelControlOrdersOutRequestNoGetQuery> = Schema.Struct({
-      control_type: Schema.Literal("PUNISH", "RECOVER"),
-      mchid: Schema.String
-    })
-    const WbChannelControlOrdersOutRequestNoGetResponsePunishOrder: Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponsePunishOrder> = Schema.Struct({
-      wxpay_punish_no: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      punish_scene: Schema.optional(Schema.Number),
-      punish_rule_version: Schema.optional(Schema.Number),
-      punish_reason: Schema.optional(Schema.String),
-      punish_start_time: Schema.optional(Schema.String),
-      punish_end_time: Schema.optional(Schema.String),
-      punish_accept_time: Schema.optional(Schema.String),
-      punish_finish_time: Schema.optional(Schema.String),
-      punish_state: Schema.optional(OpenEnum("EXECUTING", "SUCCESS", "FAILED")),
-      effect_state: Schema.optional(OpenEnum("ACTIVE", "RECOVERED")),
-      control_action: Schema.optional(Schema.Array(OpenEnum("DISABLE_RECEIVE", "DISABLE_WITHDRAWAL", "DISABLE_PAY", "DISABLE_REFUND", "DISABLE_CLOSE_MERCHANT"))),
-      error_message: Schema.optional(Schema.String),
-      error_code: Schema.optional(Schema.String)
-    })
-    const WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder: Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder> = Schema.Struct({
-      wxpay_recover_no: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      related_wxpay_punish_no: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      punish_scene: Schema.optional(Schema.String),
-      punish_rule_version: Schema.optional(Schema.String),
-      recover_accept_time: Schema.optional(Schema.String),
-      recover_finish_time: Schema.optional(Schema.String),
-      recover_state: Schema.optional(OpenEnum("EXECUTING", "SUCCESS", "FAILED")),
-      recover_reason: Schema.optional(Schema.String),
-      error_message: Schema.optional(Schema.String),
-      error_code: Schema.optional(Schema.String)
-    })
-    const WbChannelControlOrdersOutRequestNoGetResponse: Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponse> = Schema.Struct({
-      control_scene: Schema.optional(OpenEnum("PUNISH", "RECOVER")),
-      punish_order: Schema.optional(WbChannelControlOrdersOutRequestNoGetResponsePunishOrder),
-      recover_order: Schema.optional(WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder)
-    })
-    return {
-      params: WbChannelControlOrdersOutRequestNoGetParams,
-      query: WbChannelControlOrdersOutRequestNoGetQuery,
-      success: WbChannelControlOrdersOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $WbChannelControlOrdersOutRequestNoGetParams(), query: $WbChannelControlOrdersOutRequestNoGetQuery(), success: $WbChannelControlOrdersOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/aggracct-bc/wb-channel/special-reduction ----
@@ -1272,6 +1140,18 @@ export interface WbChannelSpecialReductionPostBody {
    */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
+
+const $WbChannelSpecialReductionPostBody: () => Schema.Schema<WbChannelSpecialReductionPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  bal_account_no: Schema.String,
+  out_request_no: Schema.String,
+  reduction_type: Schema.Literal("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION"),
+  amount: Schema.Int,
+  reason: Schema.optional(Schema.String),
+  card_no: Schema.optional(Schema.String),
+  sgn_no: Schema.optional(Schema.String),
+  req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
+}))
 
 export interface WbChannelSpecialReductionPostResponse {
   /**
@@ -1334,6 +1214,20 @@ export interface WbChannelSpecialReductionPostResponse {
   readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
 }
 
+const $WbChannelSpecialReductionPostResponse: () => Schema.Schema<WbChannelSpecialReductionPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  bal_account_no: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  reduction_type: Schema.optional(OpenEnum("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION")),
+  amount: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+  reason: Schema.optional(Schema.String),
+  quota_change_no: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  fail_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("BALANCE_NOT_ENOUGH", "RECEIPT_NOT_EXIST_CLOSED", "TIME_OUT_CLOSED"))
+}))
+
 /**
  * 特殊减额
  *
@@ -1347,140 +1241,19 @@ export const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialRe
   path: "/v3/aggracct-bc/wb-channel/special-reduction",
   encrypt: [],
   summary: "特殊减额",
-  schemas: () => {
-    const WbChannelSpecialReductionPostBody: Schema.Schema<WbChannelSpecialReductionPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      out_request_no: Schema.String,
-      reduction_type: Schema.Literal("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION"),
-      amount: Schema.Int,
-      reason: Schema.optional(Schema.String),
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
-    })
-    const WbChannelSpecialReductionPostResponse: Schema.Schema<WbChannelSpecialReductionPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      bal_account_no: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      reduction_type: Schema.optional(OpenEnum("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION")),
-      amount: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
-      reason: Schema.optional(Schema.String),
-      quota_change_no: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      fail_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("BALANCE_NOT_ENOUGH", "RECEIPT_NOT_EXIST_CLOSED", "TIME_OUT_CLOSED"))
-    })
-    return {
-      body: WbChannelSpecialReductionPostBody,
-      success: WbChannelSpecialReductionPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WbChannelSpecialReductionPostBody(), success: $WbChannelSpecialReductionPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no} ----
 
-export interface WbChannelSpecialReductionOutRequestNoGetParams {
-  /**
-   * 特殊减额单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
-  readonly out_request_no: string
-}
+export type WbChannelSpecialReductionOutRequestNoGetQuery = WbChannelAccountBalanceGetQuery
 
-export interface WbChannelSpecialReductionOutRequestNoGetQuery {
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
-  readonly mchid: string
-  /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
-  readonly bal_account_no: string
-  /**
-   * 卡号
-   * @example "example_card_no"
-   */
-  readonly card_no?: string | undefined
-  /**
-   * 商户子账户协议号
-   * @example "example_sgn_no"
-   */
-  readonly sgn_no?: string | undefined
-  /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
-   */
-  readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
-}
+export type WbChannelSpecialReductionOutRequestNoGetParams = WbChannelControlOrdersOutRequestNoGetParams
+
+export type WbChannelSpecialReductionOutRequestNoGetResponse = WbChannelSpecialReductionPostResponse
 
 /** The input of `v3.aggracctBc.wbChannel.specialReduction._out_request_no_.get`: params, query fields together. */
 export interface WbChannelSpecialReductionOutRequestNoGetRequest extends WbChannelSpecialReductionOutRequestNoGetParams, WbChannelSpecialReductionOutRequestNoGetQuery {}
-
-export interface WbChannelSpecialReductionOutRequestNoGetResponse {
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
-  readonly bal_account_no?: string | undefined
-  /**
-   * 特殊减额单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 特殊减额类型
-   * Documented values: `FINANCIAL_PENALTY`, `JUDICIAL_DEDUCTION` (decoded as any string: more may come).
-   * @example "JUDICIAL_DEDUCTION"
-   */
-  readonly reduction_type?: "FINANCIAL_PENALTY" | "JUDICIAL_DEDUCTION" | (string & {}) | undefined
-  /**
-   * 减额金额
-   * @example 1
-   */
-  readonly amount?: number | undefined
-  /**
-   * 处理结果
-   * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 特殊减额原因
-   * @example "司法案件号：202508080009"
-   */
-  readonly reason?: string | undefined
-  /**
-   * 微信支付额度变更单号
-   * @example "m6a6dx8iit7m932dx03ue2lw2ofo2r88"
-   */
-  readonly quota_change_no?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 失败时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly fail_time?: string | undefined
-  /**
-   * 失败原因
-   * Documented values: `BALANCE_NOT_ENOUGH`, `RECEIPT_NOT_EXIST_CLOSED`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
-   * @example "BALANCE_NOT_ENOUGH"
-   */
-  readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
-}
 
 /**
  * 查询特殊减额结果
@@ -1495,37 +1268,7 @@ export const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChann
   path: "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
   encrypt: [],
   summary: "查询特殊减额结果",
-  schemas: () => {
-    const WbChannelSpecialReductionOutRequestNoGetParams: Schema.Schema<WbChannelSpecialReductionOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const WbChannelSpecialReductionOutRequestNoGetQuery: Schema.Schema<WbChannelSpecialReductionOutRequestNoGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      card_no: Schema.optional(Schema.String),
-      sgn_no: Schema.optional(Schema.String),
-      req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
-    })
-    const WbChannelSpecialReductionOutRequestNoGetResponse: Schema.Schema<WbChannelSpecialReductionOutRequestNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      bal_account_no: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      reduction_type: Schema.optional(OpenEnum("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION")),
-      amount: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
-      reason: Schema.optional(Schema.String),
-      quota_change_no: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      fail_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("BALANCE_NOT_ENOUGH", "RECEIPT_NOT_EXIST_CLOSED", "TIME_OUT_CLOSED"))
-    })
-    return {
-      params: WbChannelSpecialReductionOutRequestNoGetParams,
-      query: WbChannelSpecialReductionOutRequestNoGetQuery,
-      success: WbChannelSpecialReductionOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $WbChannelControlOrdersOutRequestNoGetParams(), query: $WbChannelAccountBalanceGetQuery(), success: $WbChannelSpecialReductionPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no} ----
 
@@ -20,6 +20,11 @@ export interface SubMerchantsSubMchidApplicationApplicationNoGetParams {
   readonly application_no: string
 }
 
+const $SubMerchantsSubMchidApplicationApplicationNoGetParams: () => Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString,
+  application_no: Schema.NonEmptyString
+}))
+
 export interface SubMerchantsSubMchidApplicationApplicationNoGetQuery {
   /**
    * 银行账号展示规则
@@ -28,8 +33,9 @@ export interface SubMerchantsSubMchidApplicationApplicationNoGetQuery {
   readonly account_number_rule?: "ACCOUNT_NUMBER_RULE_MASK_V1" | "ACCOUNT_NUMBER_RULE_MASK_V2" | undefined
 }
 
-/** The input of `v3.apply4sub.sub_merchants._sub_mchid_.application._application_no_.get`: params, query fields together. */
-export interface SubMerchantsSubMchidApplicationApplicationNoGetRequest extends SubMerchantsSubMchidApplicationApplicationNoGetParams, SubMerchantsSubMchidApplicationApplicationNoGetQuery {}
+const $SubMerchantsSubMchidApplicationApplicationNoGetQuery: () => Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_number_rule: Schema.optional(Schema.Literal("ACCOUNT_NUMBER_RULE_MASK_V1", "ACCOUNT_NUMBER_RULE_MASK_V2"))
+}))
 
 export interface SubMerchantsSubMchidApplicationApplicationNoGetResponse {
   /**
@@ -81,6 +87,21 @@ export interface SubMerchantsSubMchidApplicationApplicationNoGetResponse {
   readonly verify_finish_time?: string | undefined
 }
 
+const $SubMerchantsSubMchidApplicationApplicationNoGetResponse: () => Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_name: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE")),
+  account_bank: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_branch_id: Schema.optional(Schema.String),
+  account_number: Schema.optional(Schema.String),
+  verify_result: Schema.optional(OpenEnum("AUDIT_SUCCESS", "AUDITING", "AUDIT_FAIL")),
+  verify_fail_reason: Schema.optional(Schema.String),
+  verify_finish_time: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.apply4sub.sub_merchants._sub_mchid_.application._application_no_.get`: params, query fields together. */
+export interface SubMerchantsSubMchidApplicationApplicationNoGetRequest extends SubMerchantsSubMchidApplicationApplicationNoGetParams, SubMerchantsSubMchidApplicationApplicationNoGetQuery {}
+
 /**
  * 查询结算账户修改申请状态
  *
@@ -94,32 +115,7 @@ export const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<
   path: "/v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}",
   summary: "查询结算账户修改申请状态",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-application.html",
-  schemas: () => {
-    const SubMerchantsSubMchidApplicationApplicationNoGetParams: Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString,
-      application_no: Schema.NonEmptyString
-    })
-    const SubMerchantsSubMchidApplicationApplicationNoGetQuery: Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetQuery> = Schema.Struct({
-      account_number_rule: Schema.optional(Schema.Literal("ACCOUNT_NUMBER_RULE_MASK_V1", "ACCOUNT_NUMBER_RULE_MASK_V2"))
-    })
-    const SubMerchantsSubMchidApplicationApplicationNoGetResponse: Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetResponse> = Schema.Struct({
-      account_name: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE")),
-      account_bank: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_branch_id: Schema.optional(Schema.String),
-      account_number: Schema.optional(Schema.String),
-      verify_result: Schema.optional(OpenEnum("AUDIT_SUCCESS", "AUDITING", "AUDIT_FAIL")),
-      verify_fail_reason: Schema.optional(Schema.String),
-      verify_finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: SubMerchantsSubMchidApplicationApplicationNoGetParams,
-      query: SubMerchantsSubMchidApplicationApplicationNoGetQuery,
-      success: SubMerchantsSubMchidApplicationApplicationNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SubMerchantsSubMchidApplicationApplicationNoGetParams(), query: $SubMerchantsSubMchidApplicationApplicationNoGetQuery(), success: $SubMerchantsSubMchidApplicationApplicationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement ----
@@ -131,6 +127,10 @@ export interface SubMerchantsSubMchidModifySettlementPostParams {
    */
   readonly sub_mchid: string
 }
+
+const $SubMerchantsSubMchidModifySettlementPostParams: () => Schema.Schema<SubMerchantsSubMchidModifySettlementPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String.pipe(Schema.minLength(8))
+}))
 
 export interface SubMerchantsSubMchidModifySettlementPostBody {
   /**
@@ -175,8 +175,16 @@ export interface SubMerchantsSubMchidModifySettlementPostBody {
   readonly account_name?: string | undefined
 }
 
-/** The input of `v3.apply4sub.sub_merchants._sub_mchid_.modifySettlement.post`: params, body fields together. */
-export interface SubMerchantsSubMchidModifySettlementPostRequest extends SubMerchantsSubMchidModifySettlementPostParams, SubMerchantsSubMchidModifySettlementPostBody {}
+const $SubMerchantsSubMchidModifySettlementPostBody: () => Schema.Schema<SubMerchantsSubMchidModifySettlementPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  modify_mode: Schema.optional(Schema.Literal("MODIFY_MODE_ASYNC")),
+  account_type: Schema.Literal("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE"),
+  account_bank: Schema.String,
+  bank_address_code: Schema.String,
+  bank_name: Schema.optional(Schema.String),
+  bank_branch_id: Schema.optional(Schema.String),
+  account_number: Schema.String,
+  account_name: Schema.optional(Schema.String)
+}))
 
 export interface SubMerchantsSubMchidModifySettlementPostResponse {
   /**
@@ -185,6 +193,13 @@ export interface SubMerchantsSubMchidModifySettlementPostResponse {
    */
   readonly application_no?: string | undefined
 }
+
+const $SubMerchantsSubMchidModifySettlementPostResponse: () => Schema.Schema<SubMerchantsSubMchidModifySettlementPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_no: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.apply4sub.sub_merchants._sub_mchid_.modifySettlement.post`: params, body fields together. */
+export interface SubMerchantsSubMchidModifySettlementPostRequest extends SubMerchantsSubMchidModifySettlementPostParams, SubMerchantsSubMchidModifySettlementPostBody {}
 
 /**
  * 修改结算帐号API
@@ -200,41 +215,10 @@ export const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerc
   encrypt: [],
   summary: "修改结算帐号API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_3.shtml",
-  schemas: () => {
-    const SubMerchantsSubMchidModifySettlementPostParams: Schema.Schema<SubMerchantsSubMchidModifySettlementPostParams> = Schema.Struct({
-      sub_mchid: Schema.String.pipe(Schema.minLength(8))
-    })
-    const SubMerchantsSubMchidModifySettlementPostBody: Schema.Schema<SubMerchantsSubMchidModifySettlementPostBody> = Schema.Struct({
-      modify_mode: Schema.optional(Schema.Literal("MODIFY_MODE_ASYNC")),
-      account_type: Schema.Literal("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE"),
-      account_bank: Schema.String,
-      bank_address_code: Schema.String,
-      bank_name: Schema.optional(Schema.String),
-      bank_branch_id: Schema.optional(Schema.String),
-      account_number: Schema.String,
-      account_name: Schema.optional(Schema.String)
-    })
-    const SubMerchantsSubMchidModifySettlementPostResponse: Schema.Schema<SubMerchantsSubMchidModifySettlementPostResponse> = Schema.Struct({
-      application_no: Schema.optional(Schema.String)
-    })
-    return {
-      params: SubMerchantsSubMchidModifySettlementPostParams,
-      body: SubMerchantsSubMchidModifySettlementPostBody,
-      success: SubMerchantsSubMchidModifySettlementPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SubMerchantsSubMchidModifySettlementPostParams(), body: $SubMerchantsSubMchidModifySettlementPostBody(), success: $SubMerchantsSubMchidModifySettlementPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement ----
-
-export interface SubMerchantsSubMchidSettlementGetParams {
-  /**
-   * 特约商户/二级商户号
-   * @example "1900006491"
-   */
-  readonly sub_mchid: string
-}
 
 export interface SubMerchantsSubMchidSettlementGetResponse {
   /**
@@ -276,6 +260,22 @@ export interface SubMerchantsSubMchidSettlementGetResponse {
   readonly verify_fail_reason?: string | undefined
 }
 
+const $SubMerchantsSubMchidSettlementGetResponse: () => Schema.Schema<SubMerchantsSubMchidSettlementGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.optional(OpenEnum("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE")),
+  account_bank: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_branch_id: Schema.optional(Schema.String),
+  account_number: Schema.optional(Schema.String),
+  verify_result: Schema.optional(OpenEnum("VERIFY_SUCCESS", "VERIFY_FAIL", "VERIFYING")),
+  verify_fail_reason: Schema.optional(Schema.String)
+}))
+
+const $SubMerchantsSubMchidModifySettlementPostParams2: () => Schema.Schema<SubMerchantsSubMchidModifySettlementPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export type SubMerchantsSubMchidSettlementGetParams = SubMerchantsSubMchidModifySettlementPostParams
+
 /**
  * 查询结算账户API
  *
@@ -289,25 +289,7 @@ export const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSu
   path: "/v3/apply4sub/sub_merchants/{sub_mchid}/settlement",
   summary: "查询结算账户API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_4.shtml",
-  schemas: () => {
-    const SubMerchantsSubMchidSettlementGetParams: Schema.Schema<SubMerchantsSubMchidSettlementGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const SubMerchantsSubMchidSettlementGetResponse: Schema.Schema<SubMerchantsSubMchidSettlementGetResponse> = Schema.Struct({
-      account_type: Schema.optional(OpenEnum("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE")),
-      account_bank: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_branch_id: Schema.optional(Schema.String),
-      account_number: Schema.optional(Schema.String),
-      verify_result: Schema.optional(OpenEnum("VERIFY_SUCCESS", "VERIFY_FAIL", "VERIFYING")),
-      verify_fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: SubMerchantsSubMchidSettlementGetParams,
-      success: SubMerchantsSubMchidSettlementGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SubMerchantsSubMchidModifySettlementPostParams2(), success: $SubMerchantsSubMchidSettlementGetResponse(), errors: commonErrors })
 })
 
 /**

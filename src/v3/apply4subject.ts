@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/apply4subject/applyment ----
 
@@ -13,6 +13,11 @@ export interface ApplymentGetQuery {
   /** 业务申请编号 */
   readonly business_code?: string | undefined
 }
+
+const $ApplymentGetQuery: () => Schema.Schema<ApplymentGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  business_code: Schema.optional(BoundedString(1, 128))
+}))
 
 export interface ApplymentGetResponse {
   /**
@@ -38,6 +43,13 @@ export interface ApplymentGetResponse {
   readonly reject_reason?: string | undefined
 }
 
+const $ApplymentGetResponse: () => Schema.Schema<ApplymentGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
+  qrcode_data: Schema.optional(Schema.String),
+  reject_param: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询商户开户意愿申请单审核结果API
  *
@@ -51,23 +63,7 @@ export const applymentGet: Endpoint.Endpoint<ApplymentGetQuery, ApplymentGetResp
   path: "/v3/apply4subject/applyment",
   summary: "查询商户开户意愿申请单审核结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_3.shtml",
-  schemas: () => {
-    const ApplymentGetQuery: Schema.Schema<ApplymentGetQuery> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      business_code: Schema.optional(BoundedString(1, 128))
-    })
-    const ApplymentGetResponse: Schema.Schema<ApplymentGetResponse> = Schema.Struct({
-      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      qrcode_data: Schema.optional(Schema.String),
-      reject_param: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      query: ApplymentGetQuery,
-      success: ApplymentGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ApplymentGetQuery(), success: $ApplymentGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/apply4subject/applyment ----
@@ -77,20 +73,9 @@ export interface ApplymentPostQuery {
   readonly channel_id?: string | undefined
 }
 
-export interface ApplymentPostBody {
-  /** 业务申请编号 */
-  readonly business_code: string
-  /** 联系人信息 */
-  readonly contact_info: ApplymentPostBodyContactInfo
-  /** 主体信息 */
-  readonly subject_info: ApplymentPostBodySubjectInfo
-  /** 法人身份信息 */
-  readonly identification_info: ApplymentPostBodyIdentificationInfo
-  /** 最终受益人信息列表 */
-  readonly ubo_info_list?: ReadonlyArray<ApplymentPostBodyUboInfoList> | undefined
-  /** 补充材料 */
-  readonly addition_info?: ApplymentPostBodyAdditionInfo | undefined
-}
+const $ApplymentPostQuery: () => Schema.Schema<ApplymentPostQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  channel_id: Schema.optional(Schema.String.pipe(Schema.minLength(8)))
+}))
 
 export interface ApplymentPostBodyContactInfo {
   /** 超级管理员类型 */
@@ -123,24 +108,18 @@ export interface ApplymentPostBodyContactInfo {
   readonly mobile: string
 }
 
-export interface ApplymentPostBodySubjectInfo {
-  /** 主体类型 */
-  readonly subject_type: "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_MICRO" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_INSTITUTIONS_CLONED"
-  /** 是否金融机构 */
-  readonly is_finance_institution?: boolean | undefined
-  /** 营业执照 */
-  readonly business_license_info: ApplymentPostBodySubjectInfoBusinessLicenseInfo
-  /** 登记证书 */
-  readonly certificate_info?: ApplymentPostBodySubjectInfoCertificateInfo | undefined
-  /** 单位证明函照片 */
-  readonly company_prove_copy?: string | undefined
-  /** 辅助证明材料信息 */
-  readonly assist_prove_info?: ApplymentPostBodySubjectInfoAssistProveInfo | undefined
-  /** 经营许可证列表信息 */
-  readonly special_operation_info?: ReadonlyArray<ApplymentPostBodySubjectInfoSpecialOperationInfo> | undefined
-  /** 金融机构许可证信息 */
-  readonly finance_institution_info?: ApplymentPostBodySubjectInfoFinanceInstitutionInfo | undefined
-}
+const $ApplymentPostBodyContactInfo: () => Schema.Schema<ApplymentPostBodyContactInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contact_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
+  name: Schema.String,
+  contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  id_card_number: Schema.String,
+  contact_id_doc_copy: Schema.optional(Schema.String),
+  contact_id_doc_copy_back: Schema.optional(Schema.String),
+  contact_period_begin: Schema.optional(IsoDate),
+  contact_period_end: Schema.optional(Schema.String),
+  business_authorization_letter: Schema.optional(Schema.String),
+  mobile: Schema.String
+}))
 
 export interface ApplymentPostBodySubjectInfoBusinessLicenseInfo {
   /** 营业执照注册号 */
@@ -159,6 +138,15 @@ export interface ApplymentPostBodySubjectInfoBusinessLicenseInfo {
    */
   readonly licence_valid_date: string
 }
+
+const $ApplymentPostBodySubjectInfoBusinessLicenseInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoBusinessLicenseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  licence_number: Schema.String,
+  licence_copy: Schema.String,
+  merchant_name: Schema.String,
+  legal_person: Schema.String,
+  company_address: Schema.String,
+  licence_valid_date: Schema.String
+}))
 
 export interface ApplymentPostBodySubjectInfoCertificateInfo {
   /** 登记证书类型 */
@@ -180,6 +168,16 @@ export interface ApplymentPostBodySubjectInfoCertificateInfo {
   readonly cert_valid_date: string
 }
 
+const $ApplymentPostBodySubjectInfoCertificateInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoCertificateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  cert_type: Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522"),
+  cert_number: Schema.String,
+  cert_copy: Schema.String,
+  merchant_name: Schema.String,
+  legal_person: Schema.String,
+  company_address: Schema.String,
+  cert_valid_date: Schema.String
+}))
+
 export interface ApplymentPostBodySubjectInfoAssistProveInfo {
   /**
    * 小微经营类型
@@ -198,11 +196,25 @@ export interface ApplymentPostBodySubjectInfoAssistProveInfo {
   readonly store_indoor_copy: string
 }
 
+const $ApplymentPostBodySubjectInfoAssistProveInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoAssistProveInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  micro_biz_type: Schema.Literal("MICRO_TYPE_STORE", "MICRO_TYPE_MOBILE", "MICRO_TYPE_ONLINE"),
+  store_name: Schema.String,
+  store_address_code: Schema.optional(Schema.String),
+  store_address: Schema.String,
+  store_header_copy: Schema.String,
+  store_indoor_copy: Schema.String
+}))
+
 export interface ApplymentPostBodySubjectInfoSpecialOperationInfo {
   /** 行业ID */
   readonly category_id: 44 | 33 | 22 | 41 | 42 | 49 | 50 | 51 | 36 | 54 | 55 | 32 | 52
   readonly store_indoor_copy?: ReadonlyArray<string> | undefined
 }
+
+const $ApplymentPostBodySubjectInfoSpecialOperationInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoSpecialOperationInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  category_id: Schema.Literal(44, 33, 22, 41, 42, 49, 50, 51, 36, 54, 55, 32, 52),
+  store_indoor_copy: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplymentPostBodySubjectInfoFinanceInstitutionInfo {
   /** 金融机构类型 */
@@ -210,6 +222,41 @@ export interface ApplymentPostBodySubjectInfoFinanceInstitutionInfo {
   /** 金融机构许可证图片 */
   readonly finance_license_pics?: ReadonlyArray<string> | undefined
 }
+
+const $ApplymentPostBodySubjectInfoFinanceInstitutionInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoFinanceInstitutionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
+  finance_license_pics: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentPostBodySubjectInfo {
+  /** 主体类型 */
+  readonly subject_type: "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_MICRO" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_INSTITUTIONS_CLONED"
+  /** 是否金融机构 */
+  readonly is_finance_institution?: boolean | undefined
+  /** 营业执照 */
+  readonly business_license_info: ApplymentPostBodySubjectInfoBusinessLicenseInfo
+  /** 登记证书 */
+  readonly certificate_info?: ApplymentPostBodySubjectInfoCertificateInfo | undefined
+  /** 单位证明函照片 */
+  readonly company_prove_copy?: string | undefined
+  /** 辅助证明材料信息 */
+  readonly assist_prove_info?: ApplymentPostBodySubjectInfoAssistProveInfo | undefined
+  /** 经营许可证列表信息 */
+  readonly special_operation_info?: ReadonlyArray<ApplymentPostBodySubjectInfoSpecialOperationInfo> | undefined
+  /** 金融机构许可证信息 */
+  readonly finance_institution_info?: ApplymentPostBodySubjectInfoFinanceInstitutionInfo | undefined
+}
+
+const $ApplymentPostBodySubjectInfo: () => Schema.Schema<ApplymentPostBodySubjectInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  subject_type: Schema.Literal("SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_MICRO", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_INSTITUTIONS_CLONED"),
+  is_finance_institution: Schema.optional(Schema.Boolean),
+  business_license_info: $ApplymentPostBodySubjectInfoBusinessLicenseInfo(),
+  certificate_info: Schema.optional($ApplymentPostBodySubjectInfoCertificateInfo()),
+  company_prove_copy: Schema.optional(Schema.String),
+  assist_prove_info: Schema.optional($ApplymentPostBodySubjectInfoAssistProveInfo()),
+  special_operation_info: Schema.optional(Schema.Array($ApplymentPostBodySubjectInfoSpecialOperationInfo())),
+  finance_institution_info: Schema.optional($ApplymentPostBodySubjectInfoFinanceInstitutionInfo())
+}))
 
 export interface ApplymentPostBodyIdentificationInfo {
   /** 超级管理员类型 */
@@ -242,6 +289,19 @@ export interface ApplymentPostBodyIdentificationInfo {
   readonly owner?: boolean | undefined
 }
 
+const $ApplymentPostBodyIdentificationInfo: () => Schema.Schema<ApplymentPostBodyIdentificationInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
+  identification_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  authorize_letter_copy: Schema.optional(Schema.String),
+  identification_name: Schema.String,
+  identification_number: Schema.String,
+  identification_valid_date: Schema.String,
+  identification_address: Schema.optional(Schema.String),
+  identification_front_copy: Schema.String,
+  identification_back_copy: Schema.optional(Schema.String),
+  owner: Schema.optional(Schema.Boolean)
+}))
+
 export interface ApplymentPostBodyUboInfoList {
   readonly ubo_id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
   /** 证件正面照片 */
@@ -269,13 +329,49 @@ export interface ApplymentPostBodyUboInfoList {
   readonly ubo_period_end: string
 }
 
+const $ApplymentPostBodyUboInfoList: () => Schema.Schema<ApplymentPostBodyUboInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  ubo_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  ubo_id_doc_copy: Schema.String,
+  ubo_id_doc_copy_back: Schema.String,
+  ubo_id_doc_name: Schema.String,
+  ubo_id_doc_number: Schema.String,
+  ubo_id_doc_address: Schema.String,
+  ubo_period_begin: IsoDate,
+  ubo_period_end: Schema.String
+}))
+
 export interface ApplymentPostBodyAdditionInfo {
   /** 待确认商户号列表 */
   readonly confirm_mchid_list?: ReadonlyArray<string> | undefined
 }
 
-/** The input of `v3.apply4subject.applyment.post`: query, body fields together. */
-export interface ApplymentPostRequest extends ApplymentPostQuery, ApplymentPostBody {}
+const $ApplymentPostBodyAdditionInfo: () => Schema.Schema<ApplymentPostBodyAdditionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  confirm_mchid_list: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentPostBody {
+  /** 业务申请编号 */
+  readonly business_code: string
+  /** 联系人信息 */
+  readonly contact_info: ApplymentPostBodyContactInfo
+  /** 主体信息 */
+  readonly subject_info: ApplymentPostBodySubjectInfo
+  /** 法人身份信息 */
+  readonly identification_info: ApplymentPostBodyIdentificationInfo
+  /** 最终受益人信息列表 */
+  readonly ubo_info_list?: ReadonlyArray<ApplymentPostBodyUboInfoList> | undefined
+  /** 补充材料 */
+  readonly addition_info?: ApplymentPostBodyAdditionInfo | undefined
+}
+
+const $ApplymentPostBody: () => Schema.Schema<ApplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.String,
+  contact_info: $ApplymentPostBodyContactInfo(),
+  subject_info: $ApplymentPostBodySubjectInfo(),
+  identification_info: $ApplymentPostBodyIdentificationInfo(),
+  ubo_info_list: Schema.optional(Schema.Array($ApplymentPostBodyUboInfoList())),
+  addition_info: Schema.optional($ApplymentPostBodyAdditionInfo())
+}))
 
 export interface ApplymentPostResponse {
   /**
@@ -284,6 +380,13 @@ export interface ApplymentPostResponse {
    */
   readonly applyment_id?: number | undefined
 }
+
+const $ApplymentPostResponse: () => Schema.Schema<ApplymentPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.Number)
+}))
+
+/** The input of `v3.apply4subject.applyment.post`: query, body fields together. */
+export interface ApplymentPostRequest extends ApplymentPostQuery, ApplymentPostBody {}
 
 /**
  * 提交商户开户意愿申请单API
@@ -299,108 +402,7 @@ export const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPos
   encrypt: ["contact_info.id_card_number", "contact_info.mobile", "contact_info.name", "identification_info.identification_name", "identification_info.identification_number", "ubo_info_list.ubo_id_doc_address", "ubo_info_list.ubo_id_doc_name", "ubo_info_list.ubo_id_doc_number"],
   summary: "提交商户开户意愿申请单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml",
-  schemas: () => {
-    const ApplymentPostQuery: Schema.Schema<ApplymentPostQuery> = Schema.Struct({
-      channel_id: Schema.optional(Schema.String.pipe(Schema.minLength(8)))
-    })
-    const ApplymentPostBodyContactInfo: Schema.Schema<ApplymentPostBodyContactInfo> = Schema.Struct({
-      contact_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
-      name: Schema.String,
-      contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      id_card_number: Schema.String,
-      contact_id_doc_copy: Schema.optional(Schema.String),
-      contact_id_doc_copy_back: Schema.optional(Schema.String),
-      contact_period_begin: Schema.optional(IsoDate),
-      contact_period_end: Schema.optional(Schema.String),
-      business_authorization_letter: Schema.optional(Schema.String),
-      mobile: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoBusinessLicenseInfo: Schema.Schema<ApplymentPostBodySubjectInfoBusinessLicenseInfo> = Schema.Struct({
-      licence_number: Schema.String,
-      licence_copy: Schema.String,
-      merchant_name: Schema.String,
-      legal_person: Schema.String,
-      company_address: Schema.String,
-      licence_valid_date: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoCertificateInfo: Schema.Schema<ApplymentPostBodySubjectInfoCertificateInfo> = Schema.Struct({
-      cert_type: Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522"),
-      cert_number: Schema.String,
-      cert_copy: Schema.String,
-      merchant_name: Schema.String,
-      legal_person: Schema.String,
-      company_address: Schema.String,
-      cert_valid_date: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoAssistProveInfo: Schema.Schema<ApplymentPostBodySubjectInfoAssistProveInfo> = Schema.Struct({
-      micro_biz_type: Schema.Literal("MICRO_TYPE_STORE", "MICRO_TYPE_MOBILE", "MICRO_TYPE_ONLINE"),
-      store_name: Schema.String,
-      store_address_code: Schema.optional(Schema.String),
-      store_address: Schema.String,
-      store_header_copy: Schema.String,
-      store_indoor_copy: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoSpecialOperationInfo: Schema.Schema<ApplymentPostBodySubjectInfoSpecialOperationInfo> = Schema.Struct({
-      category_id: Schema.Literal(44, 33, 22, 41, 42, 49, 50, 51, 36, 54, 55, 32, 52),
-      store_indoor_copy: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodySubjectInfoFinanceInstitutionInfo: Schema.Schema<ApplymentPostBodySubjectInfoFinanceInstitutionInfo> = Schema.Struct({
-      finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
-      finance_license_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodySubjectInfo: Schema.Schema<ApplymentPostBodySubjectInfo> = Schema.Struct({
-      subject_type: Schema.Literal("SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_MICRO", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_INSTITUTIONS_CLONED"),
-      is_finance_institution: Schema.optional(Schema.Boolean),
-      business_license_info: ApplymentPostBodySubjectInfoBusinessLicenseInfo,
-      certificate_info: Schema.optional(ApplymentPostBodySubjectInfoCertificateInfo),
-      company_prove_copy: Schema.optional(Schema.String),
-      assist_prove_info: Schema.optional(ApplymentPostBodySubjectInfoAssistProveInfo),
-      special_operation_info: Schema.optional(Schema.Array(ApplymentPostBodySubjectInfoSpecialOperationInfo)),
-      finance_institution_info: Schema.optional(ApplymentPostBodySubjectInfoFinanceInstitutionInfo)
-    })
-    const ApplymentPostBodyIdentificationInfo: Schema.Schema<ApplymentPostBodyIdentificationInfo> = Schema.Struct({
-      id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
-      identification_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      authorize_letter_copy: Schema.optional(Schema.String),
-      identification_name: Schema.String,
-      identification_number: Schema.String,
-      identification_valid_date: Schema.String,
-      identification_address: Schema.optional(Schema.String),
-      identification_front_copy: Schema.String,
-      identification_back_copy: Schema.optional(Schema.String),
-      owner: Schema.optional(Schema.Boolean)
-    })
-    const ApplymentPostBodyUboInfoList: Schema.Schema<ApplymentPostBodyUboInfoList> = Schema.Struct({
-      ubo_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      ubo_id_doc_copy: Schema.String,
-      ubo_id_doc_copy_back: Schema.String,
-      ubo_id_doc_name: Schema.String,
-      ubo_id_doc_number: Schema.String,
-      ubo_id_doc_address: Schema.String,
-      ubo_period_begin: IsoDate,
-      ubo_period_end: Schema.String
-    })
-    const ApplymentPostBodyAdditionInfo: Schema.Schema<ApplymentPostBodyAdditionInfo> = Schema.Struct({
-      confirm_mchid_list: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBody: Schema.Schema<ApplymentPostBody> = Schema.Struct({
-      business_code: Schema.String,
-      contact_info: ApplymentPostBodyContactInfo,
-      subject_info: ApplymentPostBodySubjectInfo,
-      identification_info: ApplymentPostBodyIdentificationInfo,
-      ubo_info_list: Schema.optional(Schema.Array(ApplymentPostBodyUboInfoList)),
-      addition_info: Schema.optional(ApplymentPostBodyAdditionInfo)
-    })
-    const ApplymentPostResponse: Schema.Schema<ApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number)
-    })
-    return {
-      query: ApplymentPostQuery,
-      body: ApplymentPostBody,
-      success: ApplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ApplymentPostQuery(), body: $ApplymentPostBody(), success: $ApplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state ----
@@ -410,6 +412,10 @@ export interface ApplymentMerchantsSubMchidStateGetParams {
   readonly sub_mchid: string
 }
 
+const $ApplymentMerchantsSubMchidStateGetParams: () => Schema.Schema<ApplymentMerchantsSubMchidStateGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: BoundedString(8, 32)
+}))
+
 export interface ApplymentMerchantsSubMchidStateGetResponse {
   /**
    * 授权状态
@@ -418,6 +424,10 @@ export interface ApplymentMerchantsSubMchidStateGetResponse {
    */
   readonly authorize_state?: "AUTHORIZE_STATE_UNAUTHORIZED" | "AUTHORIZE_STATE_AUTHORIZED" | (string & {}) | undefined
 }
+
+const $ApplymentMerchantsSubMchidStateGetResponse: () => Schema.Schema<ApplymentMerchantsSubMchidStateGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  authorize_state: Schema.optional(OpenEnum("AUTHORIZE_STATE_UNAUTHORIZED", "AUTHORIZE_STATE_AUTHORIZED"))
+}))
 
 /**
  * 获取商户开户意愿确认状态API
@@ -432,19 +442,7 @@ export const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerc
   path: "/v3/apply4subject/applyment/merchants/{sub_mchid}/state",
   summary: "获取商户开户意愿确认状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_4.shtml",
-  schemas: () => {
-    const ApplymentMerchantsSubMchidStateGetParams: Schema.Schema<ApplymentMerchantsSubMchidStateGetParams> = Schema.Struct({
-      sub_mchid: BoundedString(8, 32)
-    })
-    const ApplymentMerchantsSubMchidStateGetResponse: Schema.Schema<ApplymentMerchantsSubMchidStateGetResponse> = Schema.Struct({
-      authorize_state: Schema.optional(OpenEnum("AUTHORIZE_STATE_UNAUTHORIZED", "AUTHORIZE_STATE_AUTHORIZED"))
-    })
-    return {
-      params: ApplymentMerchantsSubMchidStateGetParams,
-      success: ApplymentMerchantsSubMchidStateGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentMerchantsSubMchidStateGetParams(), success: $ApplymentMerchantsSubMchidStateGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/apply4subject/applyment/{applyment_id}/cancel ----
@@ -453,6 +451,10 @@ export interface ApplymentApplymentIdCancelPostParams {
   /** 申请单编号 */
   readonly applyment_id: string
 }
+
+const $ApplymentApplymentIdCancelPostParams: () => Schema.Schema<ApplymentApplymentIdCancelPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.NonEmptyString
+}))
 
 /**
  * 撤销商户开户意愿申请单API
@@ -467,16 +469,7 @@ export const applymentApplymentIdCancelPost: Endpoint.Endpoint<ApplymentApplymen
   path: "/v3/apply4subject/applyment/{applyment_id}/cancel",
   summary: "撤销商户开户意愿申请单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml",
-  schemas: () => {
-    const ApplymentApplymentIdCancelPostParams: Schema.Schema<ApplymentApplymentIdCancelPostParams> = Schema.Struct({
-      applyment_id: Schema.NonEmptyString
-    })
-    return {
-      params: ApplymentApplymentIdCancelPostParams,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentApplymentIdCancelPostParams(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/apply4subject/applyment/{business_code}/cancel ----
@@ -485,6 +478,10 @@ export interface ApplymentBusinessCodeCancelPostParams {
   /** 业务申请编号 */
   readonly business_code: string
 }
+
+const $ApplymentBusinessCodeCancelPostParams: () => Schema.Schema<ApplymentBusinessCodeCancelPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: BoundedString(1, 128)
+}))
 
 /**
  * 撤销商户开户意愿申请单API
@@ -499,16 +496,7 @@ export const applymentBusinessCodeCancelPost: Endpoint.Endpoint<ApplymentBusines
   path: "/v3/apply4subject/applyment/{business_code}/cancel",
   summary: "撤销商户开户意愿申请单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml",
-  schemas: () => {
-    const ApplymentBusinessCodeCancelPostParams: Schema.Schema<ApplymentBusinessCodeCancelPostParams> = Schema.Struct({
-      business_code: BoundedString(1, 128)
-    })
-    return {
-      params: ApplymentBusinessCodeCancelPostParams,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentBusinessCodeCancelPostParams(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,26 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/applyment4sub/applyment/ ----
-
-export interface ApplymentPostBody {
-  /** 业务申请编号 */
-  readonly business_code: string
-  /** 超级管理员信息 */
-  readonly contact_info: ApplymentPostBodyContactInfo
-  /** 主体资料 */
-  readonly subject_info: ApplymentPostBodySubjectInfo
-  /** 经营资料 */
-  readonly business_info: ApplymentPostBodyBusinessInfo
-  /** 结算规则 */
-  readonly settlement_info: ApplymentPostBodySettlementInfo
-  /** 结算银行账户 */
-  readonly bank_account_info: ApplymentPostBodyBankAccountInfo
-  /** 补充材料 */
-  readonly addition_info?: ApplymentPostBodyAdditionInfo | undefined
-}
 
 export interface ApplymentPostBodyContactInfo {
   /** 超级管理员类型 */
@@ -65,39 +48,20 @@ export interface ApplymentPostBodyContactInfo {
   readonly contact_email: string
 }
 
-export interface ApplymentPostBodySubjectInfo {
-  /** 主体类型 */
-  readonly subject_type: "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_MICRO" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_INSTITUTIONS_CLONED"
-  /** 是否是金融机构 */
-  readonly finance_institution?: boolean | undefined
-  /** 小微辅助证明材料 */
-  readonly micro_biz_info?: ApplymentPostBodySubjectInfoMicroBizInfo | undefined
-  /** 营业执照 */
-  readonly business_license_info: ApplymentPostBodySubjectInfoBusinessLicenseInfo
-  /** 登记证书 */
-  readonly certificate_info: ApplymentPostBodySubjectInfoCertificateInfo
-  /** 组织机构代码证信息 */
-  readonly organization_info?: ApplymentPostBodySubjectInfoOrganizationInfo | undefined
-  /** 单位证明函照片 */
-  readonly certificate_letter_copy?: string | undefined
-  /** 金融机构许可证信息 */
-  readonly finance_institution_info?: ApplymentPostBodySubjectInfoFinanceInstitutionInfo | undefined
-  /** 经营者/法人身份证件 */
-  readonly identity_info: ApplymentPostBodySubjectInfoIdentityInfo
-  /** 最终受益人信息列表 */
-  readonly ubo_info_list?: ReadonlyArray<ApplymentPostBodySubjectInfoUboInfoList> | undefined
-}
-
-export interface ApplymentPostBodySubjectInfoMicroBizInfo {
-  /** 小微经营类型 */
-  readonly micro_biz_type: "MICRO_TYPE_STORE" | "MICRO_TYPE_MOBILE" | "MICRO_TYPE_ONLINE"
-  /** 门店场所 */
-  readonly micro_store_info?: ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo | undefined
-  /** 流动经营/便民服务 */
-  readonly micro_mobile_info?: ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo | undefined
-  /** 线上商品/服务交易 */
-  readonly micro_online_info?: ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo | undefined
-}
+const $ApplymentPostBodyContactInfo: () => Schema.Schema<ApplymentPostBodyContactInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contact_type: Schema.Literal("LEGAL", "SUPER"),
+  contact_name: Schema.String,
+  contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  contact_id_number: Schema.optional(Schema.String),
+  contact_id_doc_copy: Schema.optional(Schema.String),
+  contact_id_doc_copy_back: Schema.optional(Schema.String),
+  contact_period_begin: Schema.optional(Schema.String),
+  contact_period_end: Schema.optional(Schema.String),
+  business_authorization_letter: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  mobile_phone: Schema.String,
+  contact_email: Schema.String
+}))
 
 export interface ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo {
   /** 门店名称 */
@@ -116,6 +80,16 @@ export interface ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo {
   readonly store_latitude?: string | undefined
 }
 
+const $ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  micro_name: Schema.String,
+  micro_address_code: Schema.String,
+  micro_address: Schema.String,
+  store_entrance_pic: Schema.String,
+  micro_indoor_copy: Schema.String,
+  store_longitude: Schema.optional(Schema.String),
+  store_latitude: Schema.optional(Schema.String)
+}))
+
 export interface ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo {
   /** 经营/服务名称 */
   readonly micro_mobile_name: string
@@ -127,6 +101,13 @@ export interface ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo {
   readonly micro_mobile_pics: ReadonlyArray<string>
 }
 
+const $ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  micro_mobile_name: Schema.String,
+  micro_mobile_city: Schema.String,
+  micro_mobile_address: Schema.String,
+  micro_mobile_pics: Schema.Array(Schema.String)
+}))
+
 export interface ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo {
   /** 线上店铺名称 */
   readonly micro_online_store: string
@@ -137,6 +118,31 @@ export interface ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo {
   /** 店铺链接 */
   readonly micro_link?: string | undefined
 }
+
+const $ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  micro_online_store: Schema.String,
+  micro_ec_name: Schema.String,
+  micro_qrcode: Schema.optional(Schema.String),
+  micro_link: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentPostBodySubjectInfoMicroBizInfo {
+  /** 小微经营类型 */
+  readonly micro_biz_type: "MICRO_TYPE_STORE" | "MICRO_TYPE_MOBILE" | "MICRO_TYPE_ONLINE"
+  /** 门店场所 */
+  readonly micro_store_info?: ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo | undefined
+  /** 流动经营/便民服务 */
+  readonly micro_mobile_info?: ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo | undefined
+  /** 线上商品/服务交易 */
+  readonly micro_online_info?: ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo | undefined
+}
+
+const $ApplymentPostBodySubjectInfoMicroBizInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  micro_biz_type: Schema.Literal("MICRO_TYPE_STORE", "MICRO_TYPE_MOBILE", "MICRO_TYPE_ONLINE"),
+  micro_store_info: Schema.optional($ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo()),
+  micro_mobile_info: Schema.optional($ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo()),
+  micro_online_info: Schema.optional($ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo())
+}))
 
 export interface ApplymentPostBodySubjectInfoBusinessLicenseInfo {
   /** 营业执照照片 */
@@ -154,6 +160,16 @@ export interface ApplymentPostBodySubjectInfoBusinessLicenseInfo {
   /** 有效期限结束日期 */
   readonly period_end?: string | undefined
 }
+
+const $ApplymentPostBodySubjectInfoBusinessLicenseInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoBusinessLicenseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  license_copy: Schema.String,
+  license_number: Schema.String,
+  merchant_name: Schema.String,
+  legal_person: Schema.String,
+  license_address: Schema.optional(Schema.String),
+  period_begin: Schema.optional(IsoDate),
+  period_end: Schema.optional(Schema.String)
+}))
 
 export interface ApplymentPostBodySubjectInfoCertificateInfo {
   /** 登记证书照片 */
@@ -174,6 +190,17 @@ export interface ApplymentPostBodySubjectInfoCertificateInfo {
   readonly period_end: string
 }
 
+const $ApplymentPostBodySubjectInfoCertificateInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoCertificateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  cert_copy: Schema.String,
+  cert_type: Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522"),
+  cert_number: Schema.String,
+  merchant_name: Schema.String,
+  company_address: Schema.String,
+  legal_person: Schema.String,
+  period_begin: IsoDate,
+  period_end: Schema.String
+}))
+
 export interface ApplymentPostBodySubjectInfoOrganizationInfo {
   /** 组织机构代码证照片 */
   readonly organization_copy: string
@@ -185,6 +212,13 @@ export interface ApplymentPostBodySubjectInfoOrganizationInfo {
   readonly org_period_end: string
 }
 
+const $ApplymentPostBodySubjectInfoOrganizationInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoOrganizationInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_copy: Schema.String,
+  organization_code: Schema.String,
+  org_period_begin: IsoDate,
+  org_period_end: Schema.String
+}))
+
 export interface ApplymentPostBodySubjectInfoFinanceInstitutionInfo {
   /** 金融机构类型 */
   readonly finance_type?: "BANK_AGENT" | "PAYMENT_AGENT" | "INSURANCE" | "TRADE_AND_SETTLE" | "OTHER" | undefined
@@ -192,19 +226,10 @@ export interface ApplymentPostBodySubjectInfoFinanceInstitutionInfo {
   readonly finance_license_pics?: ReadonlyArray<string> | undefined
 }
 
-export interface ApplymentPostBodySubjectInfoIdentityInfo {
-  /** 超级管理员类型 */
-  readonly id_holder_type?: "LEGAL" | "SUPER" | undefined
-  readonly id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
-  /** 法定代表人说明函 */
-  readonly authorize_letter_copy?: string | undefined
-  /** 经营者/法人身份证信息 */
-  readonly id_card_info?: ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo | undefined
-  /** 经营者/法人其他类型证件信息 */
-  readonly id_doc_info?: ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo | undefined
-  /** 经营者/法人是否为受益人 */
-  readonly owner?: boolean | undefined
-}
+const $ApplymentPostBodySubjectInfoFinanceInstitutionInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoFinanceInstitutionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
+  finance_license_pics: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo {
   /** 身份证人像面照片 */
@@ -232,6 +257,16 @@ export interface ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo {
   readonly card_period_end: string
 }
 
+const $ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_card_copy: Schema.String,
+  id_card_national: Schema.String,
+  id_card_name: Schema.String,
+  id_card_number: Schema.String,
+  id_card_address: Schema.optional(Schema.String),
+  card_period_begin: IsoDate,
+  card_period_end: Schema.String
+}))
+
 export interface ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo {
   /** 证件正面照片 */
   readonly id_doc_copy: string
@@ -248,6 +283,39 @@ export interface ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo {
   /** 证件有效期结束时间 */
   readonly doc_period_end: string
 }
+
+const $ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_doc_copy: Schema.String,
+  id_doc_copy_back: Schema.optional(Schema.String),
+  id_doc_name: Schema.String,
+  id_doc_number: Schema.String,
+  id_doc_address: Schema.optional(Schema.String),
+  doc_period_begin: IsoDate,
+  doc_period_end: Schema.String
+}))
+
+export interface ApplymentPostBodySubjectInfoIdentityInfo {
+  /** 超级管理员类型 */
+  readonly id_holder_type?: "LEGAL" | "SUPER" | undefined
+  readonly id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
+  /** 法定代表人说明函 */
+  readonly authorize_letter_copy?: string | undefined
+  /** 经营者/法人身份证信息 */
+  readonly id_card_info?: ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo | undefined
+  /** 经营者/法人其他类型证件信息 */
+  readonly id_doc_info?: ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo | undefined
+  /** 经营者/法人是否为受益人 */
+  readonly owner?: boolean | undefined
+}
+
+const $ApplymentPostBodySubjectInfoIdentityInfo: () => Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
+  id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  authorize_letter_copy: Schema.optional(Schema.String),
+  id_card_info: Schema.optional($ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo()),
+  id_doc_info: Schema.optional($ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo()),
+  owner: Schema.optional(Schema.Boolean)
+}))
 
 export interface ApplymentPostBodySubjectInfoUboInfoList {
   readonly ubo_id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
@@ -276,14 +344,142 @@ export interface ApplymentPostBodySubjectInfoUboInfoList {
   readonly ubo_period_end: string
 }
 
-export interface ApplymentPostBodyBusinessInfo {
-  /** 商户简称 */
-  readonly merchant_shortname: string
-  /** 客服电话 */
-  readonly service_phone: string
-  /** 经营场景 */
-  readonly sales_info: ApplymentPostBodyBusinessInfoSalesInfo
+const $ApplymentPostBodySubjectInfoUboInfoList: () => Schema.Schema<ApplymentPostBodySubjectInfoUboInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  ubo_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  ubo_id_doc_copy: Schema.String,
+  ubo_id_doc_copy_back: Schema.String,
+  ubo_id_doc_name: Schema.String,
+  ubo_id_doc_number: Schema.String,
+  ubo_id_doc_address: Schema.String,
+  ubo_period_begin: IsoDate,
+  ubo_period_end: Schema.String
+}))
+
+export interface ApplymentPostBodySubjectInfo {
+  /** 主体类型 */
+  readonly subject_type: "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_MICRO" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_INSTITUTIONS_CLONED"
+  /** 是否是金融机构 */
+  readonly finance_institution?: boolean | undefined
+  /** 小微辅助证明材料 */
+  readonly micro_biz_info?: ApplymentPostBodySubjectInfoMicroBizInfo | undefined
+  /** 营业执照 */
+  readonly business_license_info: ApplymentPostBodySubjectInfoBusinessLicenseInfo
+  /** 登记证书 */
+  readonly certificate_info: ApplymentPostBodySubjectInfoCertificateInfo
+  /** 组织机构代码证信息 */
+  readonly organization_info?: ApplymentPostBodySubjectInfoOrganizationInfo | undefined
+  /** 单位证明函照片 */
+  readonly certificate_letter_copy?: string | undefined
+  /** 金融机构许可证信息 */
+  readonly finance_institution_info?: ApplymentPostBodySubjectInfoFinanceInstitutionInfo | undefined
+  /** 经营者/法人身份证件 */
+  readonly identity_info: ApplymentPostBodySubjectInfoIdentityInfo
+  /** 最终受益人信息列表 */
+  readonly ubo_info_list?: ReadonlyArray<ApplymentPostBodySubjectInfoUboInfoList> | undefined
 }
+
+const $ApplymentPostBodySubjectInfo: () => Schema.Schema<ApplymentPostBodySubjectInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  subject_type: Schema.Literal("SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_MICRO", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_INSTITUTIONS_CLONED"),
+  finance_institution: Schema.optional(Schema.Boolean),
+  micro_biz_info: Schema.optional($ApplymentPostBodySubjectInfoMicroBizInfo()),
+  business_license_info: $ApplymentPostBodySubjectInfoBusinessLicenseInfo(),
+  certificate_info: $ApplymentPostBodySubjectInfoCertificateInfo(),
+  organization_info: Schema.optional($ApplymentPostBodySubjectInfoOrganizationInfo()),
+  certificate_letter_copy: Schema.optional(Schema.String),
+  finance_institution_info: Schema.optional($ApplymentPostBodySubjectInfoFinanceInstitutionInfo()),
+  identity_info: $ApplymentPostBodySubjectInfoIdentityInfo(),
+  ubo_info_list: Schema.optional(Schema.Array($ApplymentPostBodySubjectInfoUboInfoList()))
+}))
+
+export interface ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo {
+  /** 线下场所名称 */
+  readonly biz_store_name: string
+  /** 线下场所省市编码 */
+  readonly biz_address_code: string
+  /** 线下场所地址 */
+  readonly biz_store_address: string
+  readonly store_entrance_pic: ReadonlyArray<string>
+  readonly indoor_pic: ReadonlyArray<string>
+  /** 线下场所对应的商家AppID */
+  readonly biz_sub_appid?: string | undefined
+}
+
+const $ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  biz_store_name: Schema.String,
+  biz_address_code: Schema.String,
+  biz_store_address: Schema.String,
+  store_entrance_pic: Schema.Array(Schema.String),
+  indoor_pic: Schema.Array(Schema.String),
+  biz_sub_appid: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentPostBodyBusinessInfoSalesInfoMpInfo {
+  /** 服务商公众号AppID */
+  readonly mp_appid?: string | undefined
+  /** 商家公众号AppID */
+  readonly mp_sub_appid?: string | undefined
+  readonly mp_pics?: ReadonlyArray<string> | undefined
+}
+
+const $ApplymentPostBodyBusinessInfoSalesInfoMpInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoMpInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mp_appid: Schema.optional(Schema.String),
+  mp_sub_appid: Schema.optional(Schema.String),
+  mp_pics: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo {
+  /** 服务商小程序APPID */
+  readonly mini_program_appid?: string | undefined
+  /** 商家小程序APPID */
+  readonly mini_program_sub_appid?: string | undefined
+  readonly mini_program_pics?: ReadonlyArray<string> | undefined
+}
+
+const $ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mini_program_appid: Schema.optional(Schema.String),
+  mini_program_sub_appid: Schema.optional(Schema.String),
+  mini_program_pics: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentPostBodyBusinessInfoSalesInfoAppInfo {
+  /** 服务商应用APPID */
+  readonly app_appid?: string | undefined
+  /** 商家应用APPID */
+  readonly app_sub_appid?: string | undefined
+  readonly app_pics?: ReadonlyArray<string> | undefined
+}
+
+const $ApplymentPostBodyBusinessInfoSalesInfoAppInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoAppInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  app_appid: Schema.optional(Schema.String),
+  app_sub_appid: Schema.optional(Schema.String),
+  app_pics: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentPostBodyBusinessInfoSalesInfoWebInfo {
+  /** 互联网网站域名 */
+  readonly domain?: string | undefined
+  /** 网站授权函 */
+  readonly web_authorisation?: string | undefined
+  /** 互联网网站对应的商家APPID */
+  readonly web_appid?: string | undefined
+}
+
+const $ApplymentPostBodyBusinessInfoSalesInfoWebInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoWebInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  domain: Schema.optional(Schema.String),
+  web_authorisation: Schema.optional(Schema.String),
+  web_appid: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo {
+  /** 商家企业微信CorpID */
+  readonly sub_corp_id?: string | undefined
+  readonly wework_pics?: ReadonlyArray<string> | undefined
+}
+
+const $ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_corp_id: Schema.optional(Schema.String),
+  wework_pics: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplymentPostBodyBusinessInfoSalesInfo {
   readonly sales_scenes_type: ReadonlyArray<"SALES_SCENES_STORE" | "SALES_SCENES_MP" | "SALES_SCENES_MINI_PROGRAM" | "SALES_SCENES_WEB" | "SALES_SCENES_APP" | "SALES_SCENES_WEWORK">
@@ -301,57 +497,30 @@ export interface ApplymentPostBodyBusinessInfoSalesInfo {
   readonly wework_info?: ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo | undefined
 }
 
-export interface ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo {
-  /** 线下场所名称 */
-  readonly biz_store_name: string
-  /** 线下场所省市编码 */
-  readonly biz_address_code: string
-  /** 线下场所地址 */
-  readonly biz_store_address: string
-  readonly store_entrance_pic: ReadonlyArray<string>
-  readonly indoor_pic: ReadonlyArray<string>
-  /** 线下场所对应的商家AppID */
-  readonly biz_sub_appid?: string | undefined
+const $ApplymentPostBodyBusinessInfoSalesInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  sales_scenes_type: Schema.Array(Schema.Literal("SALES_SCENES_STORE", "SALES_SCENES_MP", "SALES_SCENES_MINI_PROGRAM", "SALES_SCENES_WEB", "SALES_SCENES_APP", "SALES_SCENES_WEWORK")),
+  biz_store_info: Schema.optional($ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo()),
+  mp_info: Schema.optional($ApplymentPostBodyBusinessInfoSalesInfoMpInfo()),
+  mini_program_info: Schema.optional($ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo()),
+  app_info: Schema.optional($ApplymentPostBodyBusinessInfoSalesInfoAppInfo()),
+  web_info: Schema.optional($ApplymentPostBodyBusinessInfoSalesInfoWebInfo()),
+  wework_info: Schema.optional($ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo())
+}))
+
+export interface ApplymentPostBodyBusinessInfo {
+  /** 商户简称 */
+  readonly merchant_shortname: string
+  /** 客服电话 */
+  readonly service_phone: string
+  /** 经营场景 */
+  readonly sales_info: ApplymentPostBodyBusinessInfoSalesInfo
 }
 
-export interface ApplymentPostBodyBusinessInfoSalesInfoMpInfo {
-  /** 服务商公众号AppID */
-  readonly mp_appid?: string | undefined
-  /** 商家公众号AppID */
-  readonly mp_sub_appid?: string | undefined
-  readonly mp_pics?: ReadonlyArray<string> | undefined
-}
-
-export interface ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo {
-  /** 服务商小程序APPID */
-  readonly mini_program_appid?: string | undefined
-  /** 商家小程序APPID */
-  readonly mini_program_sub_appid?: string | undefined
-  readonly mini_program_pics?: ReadonlyArray<string> | undefined
-}
-
-export interface ApplymentPostBodyBusinessInfoSalesInfoAppInfo {
-  /** 服务商应用APPID */
-  readonly app_appid?: string | undefined
-  /** 商家应用APPID */
-  readonly app_sub_appid?: string | undefined
-  readonly app_pics?: ReadonlyArray<string> | undefined
-}
-
-export interface ApplymentPostBodyBusinessInfoSalesInfoWebInfo {
-  /** 互联网网站域名 */
-  readonly domain?: string | undefined
-  /** 网站授权函 */
-  readonly web_authorisation?: string | undefined
-  /** 互联网网站对应的商家APPID */
-  readonly web_appid?: string | undefined
-}
-
-export interface ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo {
-  /** 商家企业微信CorpID */
-  readonly sub_corp_id?: string | undefined
-  readonly wework_pics?: ReadonlyArray<string> | undefined
-}
+const $ApplymentPostBodyBusinessInfo: () => Schema.Schema<ApplymentPostBodyBusinessInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_shortname: Schema.String,
+  service_phone: Schema.String,
+  sales_info: $ApplymentPostBodyBusinessInfoSalesInfo()
+}))
 
 export interface ApplymentPostBodySettlementInfo {
   /** 入驻结算规则ID */
@@ -371,6 +540,17 @@ export interface ApplymentPostBodySettlementInfo {
   /** 优惠费率活动补充材料 */
   readonly activities_additions?: ReadonlyArray<string> | undefined
 }
+
+const $ApplymentPostBodySettlementInfo: () => Schema.Schema<ApplymentPostBodySettlementInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  settlement_id: Schema.optional(Schema.String),
+  qualification_type: Schema.optional(Schema.String),
+  qualifications: Schema.optional(Schema.Array(Schema.String)),
+  activities_id: Schema.optional(Schema.String),
+  activities_rate: Schema.optional(Schema.String),
+  debit_activities_rate: Schema.optional(Schema.String),
+  credit_activities_rate: Schema.optional(Schema.String),
+  activities_additions: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplymentPostBodyBankAccountInfo {
   /** 账户类型 */
@@ -405,6 +585,16 @@ export interface ApplymentPostBodyBankAccountInfo {
   readonly account_number?: string | undefined
 }
 
+const $ApplymentPostBodyBankAccountInfo: () => Schema.Schema<ApplymentPostBodyBankAccountInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_account_type: Schema.Literal("BANK_ACCOUNT_TYPE_CORPORATE", "BANK_ACCOUNT_TYPE_PERSONAL"),
+  account_name: Schema.String,
+  account_bank: Schema.String,
+  bank_address_code: Schema.String,
+  bank_name: Schema.optional(Schema.String),
+  bank_branch_id: Schema.optional(Schema.String),
+  account_number: Schema.optional(Schema.String)
+}))
+
 export interface ApplymentPostBodyAdditionInfo {
   /** 法人开户承诺函 */
   readonly legal_person_commitment?: string | undefined
@@ -416,6 +606,40 @@ export interface ApplymentPostBodyAdditionInfo {
   readonly business_addition_msg?: string | undefined
 }
 
+const $ApplymentPostBodyAdditionInfo: () => Schema.Schema<ApplymentPostBodyAdditionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  legal_person_commitment: Schema.optional(Schema.String),
+  legal_person_video: Schema.optional(Schema.String),
+  business_addition_pics: Schema.optional(Schema.Array(Schema.String)),
+  business_addition_msg: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentPostBody {
+  /** 业务申请编号 */
+  readonly business_code: string
+  /** 超级管理员信息 */
+  readonly contact_info: ApplymentPostBodyContactInfo
+  /** 主体资料 */
+  readonly subject_info: ApplymentPostBodySubjectInfo
+  /** 经营资料 */
+  readonly business_info: ApplymentPostBodyBusinessInfo
+  /** 结算规则 */
+  readonly settlement_info: ApplymentPostBodySettlementInfo
+  /** 结算银行账户 */
+  readonly bank_account_info: ApplymentPostBodyBankAccountInfo
+  /** 补充材料 */
+  readonly addition_info?: ApplymentPostBodyAdditionInfo | undefined
+}
+
+const $ApplymentPostBody: () => Schema.Schema<ApplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.String,
+  contact_info: $ApplymentPostBodyContactInfo(),
+  subject_info: $ApplymentPostBodySubjectInfo(),
+  business_info: $ApplymentPostBodyBusinessInfo(),
+  settlement_info: $ApplymentPostBodySettlementInfo(),
+  bank_account_info: $ApplymentPostBodyBankAccountInfo(),
+  addition_info: Schema.optional($ApplymentPostBodyAdditionInfo())
+}))
+
 export interface ApplymentPostResponse {
   /**
    * 微信支付申请单号
@@ -423,6 +647,10 @@ export interface ApplymentPostResponse {
    */
   readonly applyment_id?: number | undefined
 }
+
+const $ApplymentPostResponse: () => Schema.Schema<ApplymentPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.Number)
+}))
 
 /**
  * 提交申请单API
@@ -438,214 +666,7 @@ export const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostRe
   encrypt: ["bank_account_info.account_name", "bank_account_info.account_number", "contact_info.contact_email", "contact_info.contact_id_number", "contact_info.contact_name", "contact_info.mobile_phone", "contact_info.openid", "subject_info.identity_info.id_card_info.id_card_address", "subject_info.identity_info.id_card_info.id_card_name", "subject_info.identity_info.id_card_info.id_card_number", "subject_info.ubo_info_list.ubo_id_doc_address", "subject_info.ubo_info_list.ubo_id_doc_name", "subject_info.ubo_info_list.ubo_id_doc_number"],
   summary: "提交申请单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml",
-  schemas: () => {
-    const ApplymentPostBodyContactInfo: Schema.Schema<ApplymentPostBodyContactInfo> = Schema.Struct({
-      contact_type: Schema.Literal("LEGAL", "SUPER"),
-      contact_name: Schema.String,
-      contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      contact_id_number: Schema.optional(Schema.String),
-      contact_id_doc_copy: Schema.optional(Schema.String),
-      contact_id_doc_copy_back: Schema.optional(Schema.String),
-      contact_period_begin: Schema.optional(Schema.String),
-      contact_period_end: Schema.optional(Schema.String),
-      business_authorization_letter: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      mobile_phone: Schema.String,
-      contact_email: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo: Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo> = Schema.Struct({
-      micro_name: Schema.String,
-      micro_address_code: Schema.String,
-      micro_address: Schema.String,
-      store_entrance_pic: Schema.String,
-      micro_indoor_copy: Schema.String,
-      store_longitude: Schema.optional(Schema.String),
-      store_latitude: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo: Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo> = Schema.Struct({
-      micro_mobile_name: Schema.String,
-      micro_mobile_city: Schema.String,
-      micro_mobile_address: Schema.String,
-      micro_mobile_pics: Schema.Array(Schema.String)
-    })
-    const ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo: Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo> = Schema.Struct({
-      micro_online_store: Schema.String,
-      micro_ec_name: Schema.String,
-      micro_qrcode: Schema.optional(Schema.String),
-      micro_link: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBodySubjectInfoMicroBizInfo: Schema.Schema<ApplymentPostBodySubjectInfoMicroBizInfo> = Schema.Struct({
-      micro_biz_type: Schema.Literal("MICRO_TYPE_STORE", "MICRO_TYPE_MOBILE", "MICRO_TYPE_ONLINE"),
-      micro_store_info: Schema.optional(ApplymentPostBodySubjectInfoMicroBizInfoMicroStoreInfo),
-      micro_mobile_info: Schema.optional(ApplymentPostBodySubjectInfoMicroBizInfoMicroMobileInfo),
-      micro_online_info: Schema.optional(ApplymentPostBodySubjectInfoMicroBizInfoMicroOnlineInfo)
-    })
-    const ApplymentPostBodySubjectInfoBusinessLicenseInfo: Schema.Schema<ApplymentPostBodySubjectInfoBusinessLicenseInfo> = Schema.Struct({
-      license_copy: Schema.String,
-      license_number: Schema.String,
-      merchant_name: Schema.String,
-      legal_person: Schema.String,
-      license_address: Schema.optional(Schema.String),
-      period_begin: Schema.optional(IsoDate),
-      period_end: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBodySubjectInfoCertificateInfo: Schema.Schema<ApplymentPostBodySubjectInfoCertificateInfo> = Schema.Struct({
-      cert_copy: Schema.String,
-      cert_type: Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522"),
-      cert_number: Schema.String,
-      merchant_name: Schema.String,
-      company_address: Schema.String,
-      legal_person: Schema.String,
-      period_begin: IsoDate,
-      period_end: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoOrganizationInfo: Schema.Schema<ApplymentPostBodySubjectInfoOrganizationInfo> = Schema.Struct({
-      organization_copy: Schema.String,
-      organization_code: Schema.String,
-      org_period_begin: IsoDate,
-      org_period_end: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoFinanceInstitutionInfo: Schema.Schema<ApplymentPostBodySubjectInfoFinanceInstitutionInfo> = Schema.Struct({
-      finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
-      finance_license_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo: Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo> = Schema.Struct({
-      id_card_copy: Schema.String,
-      id_card_national: Schema.String,
-      id_card_name: Schema.String,
-      id_card_number: Schema.String,
-      id_card_address: Schema.optional(Schema.String),
-      card_period_begin: IsoDate,
-      card_period_end: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo: Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo> = Schema.Struct({
-      id_doc_copy: Schema.String,
-      id_doc_copy_back: Schema.optional(Schema.String),
-      id_doc_name: Schema.String,
-      id_doc_number: Schema.String,
-      id_doc_address: Schema.optional(Schema.String),
-      doc_period_begin: IsoDate,
-      doc_period_end: Schema.String
-    })
-    const ApplymentPostBodySubjectInfoIdentityInfo: Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfo> = Schema.Struct({
-      id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
-      id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      authorize_letter_copy: Schema.optional(Schema.String),
-      id_card_info: Schema.optional(ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo),
-      id_doc_info: Schema.optional(ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo),
-      owner: Schema.optional(Schema.Boolean)
-    })
-    const ApplymentPostBodySubjectInfoUboInfoList: Schema.Schema<ApplymentPostBodySubjectInfoUboInfoList> = Schema.Struct({
-      ubo_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      ubo_id_doc_copy: Schema.String,
-      ubo_id_doc_copy_back: Schema.String,
-      ubo_id_doc_name: Schema.String,
-      ubo_id_doc_number: Schema.String,
-      ubo_id_doc_address: Schema.String,
-      ubo_period_begin: IsoDate,
-      ubo_period_end: Schema.String
-    })
-    const ApplymentPostBodySubjectInfo: Schema.Schema<ApplymentPostBodySubjectInfo> = Schema.Struct({
-      subject_type: Schema.Literal("SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_MICRO", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_INSTITUTIONS_CLONED"),
-      finance_institution: Schema.optional(Schema.Boolean),
-      micro_biz_info: Schema.optional(ApplymentPostBodySubjectInfoMicroBizInfo),
-      business_license_info: ApplymentPostBodySubjectInfoBusinessLicenseInfo,
-      certificate_info: ApplymentPostBodySubjectInfoCertificateInfo,
-      organization_info: Schema.optional(ApplymentPostBodySubjectInfoOrganizationInfo),
-      certificate_letter_copy: Schema.optional(Schema.String),
-      finance_institution_info: Schema.optional(ApplymentPostBodySubjectInfoFinanceInstitutionInfo),
-      identity_info: ApplymentPostBodySubjectInfoIdentityInfo,
-      ubo_info_list: Schema.optional(Schema.Array(ApplymentPostBodySubjectInfoUboInfoList))
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo> = Schema.Struct({
-      biz_store_name: Schema.String,
-      biz_address_code: Schema.String,
-      biz_store_address: Schema.String,
-      store_entrance_pic: Schema.Array(Schema.String),
-      indoor_pic: Schema.Array(Schema.String),
-      biz_sub_appid: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfoMpInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoMpInfo> = Schema.Struct({
-      mp_appid: Schema.optional(Schema.String),
-      mp_sub_appid: Schema.optional(Schema.String),
-      mp_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo> = Schema.Struct({
-      mini_program_appid: Schema.optional(Schema.String),
-      mini_program_sub_appid: Schema.optional(Schema.String),
-      mini_program_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfoAppInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoAppInfo> = Schema.Struct({
-      app_appid: Schema.optional(Schema.String),
-      app_sub_appid: Schema.optional(Schema.String),
-      app_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfoWebInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoWebInfo> = Schema.Struct({
-      domain: Schema.optional(Schema.String),
-      web_authorisation: Schema.optional(Schema.String),
-      web_appid: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo> = Schema.Struct({
-      sub_corp_id: Schema.optional(Schema.String),
-      wework_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodyBusinessInfoSalesInfo: Schema.Schema<ApplymentPostBodyBusinessInfoSalesInfo> = Schema.Struct({
-      sales_scenes_type: Schema.Array(Schema.Literal("SALES_SCENES_STORE", "SALES_SCENES_MP", "SALES_SCENES_MINI_PROGRAM", "SALES_SCENES_WEB", "SALES_SCENES_APP", "SALES_SCENES_WEWORK")),
-      biz_store_info: Schema.optional(ApplymentPostBodyBusinessInfoSalesInfoBizStoreInfo),
-      mp_info: Schema.optional(ApplymentPostBodyBusinessInfoSalesInfoMpInfo),
-      mini_program_info: Schema.optional(ApplymentPostBodyBusinessInfoSalesInfoMiniProgramInfo),
-      app_info: Schema.optional(ApplymentPostBodyBusinessInfoSalesInfoAppInfo),
-      web_info: Schema.optional(ApplymentPostBodyBusinessInfoSalesInfoWebInfo),
-      wework_info: Schema.optional(ApplymentPostBodyBusinessInfoSalesInfoWeworkInfo)
-    })
-    const ApplymentPostBodyBusinessInfo: Schema.Schema<ApplymentPostBodyBusinessInfo> = Schema.Struct({
-      merchant_shortname: Schema.String,
-      service_phone: Schema.String,
-      sales_info: ApplymentPostBodyBusinessInfoSalesInfo
-    })
-    const ApplymentPostBodySettlementInfo: Schema.Schema<ApplymentPostBodySettlementInfo> = Schema.Struct({
-      settlement_id: Schema.optional(Schema.String),
-      qualification_type: Schema.optional(Schema.String),
-      qualifications: Schema.optional(Schema.Array(Schema.String)),
-      activities_id: Schema.optional(Schema.String),
-      activities_rate: Schema.optional(Schema.String),
-      debit_activities_rate: Schema.optional(Schema.String),
-      credit_activities_rate: Schema.optional(Schema.String),
-      activities_additions: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentPostBodyBankAccountInfo: Schema.Schema<ApplymentPostBodyBankAccountInfo> = Schema.Struct({
-      bank_account_type: Schema.Literal("BANK_ACCOUNT_TYPE_CORPORATE", "BANK_ACCOUNT_TYPE_PERSONAL"),
-      account_name: Schema.String,
-      account_bank: Schema.String,
-      bank_address_code: Schema.String,
-      bank_name: Schema.optional(Schema.String),
-      bank_branch_id: Schema.optional(Schema.String),
-      account_number: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBodyAdditionInfo: Schema.Schema<ApplymentPostBodyAdditionInfo> = Schema.Struct({
-      legal_person_commitment: Schema.optional(Schema.String),
-      legal_person_video: Schema.optional(Schema.String),
-      business_addition_pics: Schema.optional(Schema.Array(Schema.String)),
-      business_addition_msg: Schema.optional(Schema.String)
-    })
-    const ApplymentPostBody: Schema.Schema<ApplymentPostBody> = Schema.Struct({
-      business_code: Schema.String,
-      contact_info: ApplymentPostBodyContactInfo,
-      subject_info: ApplymentPostBodySubjectInfo,
-      business_info: ApplymentPostBodyBusinessInfo,
-      settlement_info: ApplymentPostBodySettlementInfo,
-      bank_account_info: ApplymentPostBodyBankAccountInfo,
-      addition_info: Schema.optional(ApplymentPostBodyAdditionInfo)
-    })
-    const ApplymentPostResponse: Schema.Schema<ApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number)
-    })
-    return {
-      body: ApplymentPostBody,
-      success: ApplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplymentPostBody(), success: $ApplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/applyment4sub/applyment/applyment_id/{applyment_id} ----
@@ -654,6 +675,34 @@ export interface ApplymentApplymentIdApplymentIdGetParams {
   /** 业务申请编号 */
   readonly applyment_id: number
 }
+
+const $ApplymentApplymentIdApplymentIdGetParams: () => Schema.Schema<ApplymentApplymentIdApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.Number
+}))
+
+export interface AuditDetail {
+  /**
+   * 字段名
+   * @example "id_card_copy"
+   */
+  readonly field?: string | undefined
+  /**
+   * 字段名称
+   * @example "身份证复印件"
+   */
+  readonly field_name?: string | undefined
+  /**
+   * 驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
+   */
+  readonly reject_reason?: string | undefined
+}
+
+const $AuditDetail: () => Schema.Schema<AuditDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  field: Schema.optional(Schema.String),
+  field_name: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String)
+}))
 
 export interface ApplymentApplymentIdApplymentIdGetResponse {
   /**
@@ -688,26 +737,18 @@ export interface ApplymentApplymentIdApplymentIdGetResponse {
    */
   readonly applyment_state_msg?: string | undefined
   /** 驳回原因详情 */
-  readonly audit_detail?: ReadonlyArray<ApplymentApplymentIdApplymentIdGetResponseAuditDetail> | undefined
+  readonly audit_detail?: ReadonlyArray<AuditDetail> | undefined
 }
 
-export interface ApplymentApplymentIdApplymentIdGetResponseAuditDetail {
-  /**
-   * 字段名
-   * @example "id_card_copy"
-   */
-  readonly field?: string | undefined
-  /**
-   * 字段名称
-   * @example "身份证复印件"
-   */
-  readonly field_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly reject_reason?: string | undefined
-}
+const $ApplymentApplymentIdApplymentIdGetResponse: () => Schema.Schema<ApplymentApplymentIdApplymentIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.Number),
+  sub_mchid: Schema.optional(Schema.String),
+  sign_url: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
+  applyment_state_msg: Schema.optional(Schema.String),
+  audit_detail: Schema.optional(Schema.Array($AuditDetail()))
+}))
 
 /**
  * 通过申请单号查询申请状态
@@ -722,30 +763,7 @@ export const applymentApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentAppl
   path: "/v3/applyment4sub/applyment/applyment_id/{applyment_id}",
   summary: "通过申请单号查询申请状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml",
-  schemas: () => {
-    const ApplymentApplymentIdApplymentIdGetParams: Schema.Schema<ApplymentApplymentIdApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.Number
-    })
-    const ApplymentApplymentIdApplymentIdGetResponseAuditDetail: Schema.Schema<ApplymentApplymentIdApplymentIdGetResponseAuditDetail> = Schema.Struct({
-      field: Schema.optional(Schema.String),
-      field_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const ApplymentApplymentIdApplymentIdGetResponse: Schema.Schema<ApplymentApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      sub_mchid: Schema.optional(Schema.String),
-      sign_url: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      applyment_state_msg: Schema.optional(Schema.String),
-      audit_detail: Schema.optional(Schema.Array(ApplymentApplymentIdApplymentIdGetResponseAuditDetail))
-    })
-    return {
-      params: ApplymentApplymentIdApplymentIdGetParams,
-      success: ApplymentApplymentIdApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentApplymentIdApplymentIdGetParams(), success: $ApplymentApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/applyment4sub/applyment/business_code/{business_code} ----
@@ -755,59 +773,11 @@ export interface ApplymentBusinessCodeBusinessCodeGetParams {
   readonly business_code: string
 }
 
-export interface ApplymentBusinessCodeBusinessCodeGetResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 特约商户号
-   * @example 1234567890
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 超级管理员签约链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
-  readonly sign_url?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `APPLYMENT_STATE_WAITTING_FOR_AUDIT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON`, `APPLYMENT_STATE_PASSED`, `APPLYMENT_STATE_FREEZED`, `APPLYMENT_STATE_EDITTING`, `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_TO_BE_CONFIRMED`, `APPLYMENT_STATE_TO_BE_SIGNED`, `APPLYMENT_STATE_SIGNING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_FINISHED"
-   */
-  readonly applyment_state?: "APPLYMENT_STATE_WAITTING_FOR_AUDIT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON" | "APPLYMENT_STATE_PASSED" | "APPLYMENT_STATE_FREEZED" | "APPLYMENT_STATE_EDITTING" | "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_TO_BE_CONFIRMED" | "APPLYMENT_STATE_TO_BE_SIGNED" | "APPLYMENT_STATE_SIGNING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 申请状态描述
-   * @example "审核中"
-   */
-  readonly applyment_state_msg?: string | undefined
-  /** 驳回原因详情 */
-  readonly audit_detail?: ReadonlyArray<ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail> | undefined
-}
+const $ApplymentBusinessCodeBusinessCodeGetParams: () => Schema.Schema<ApplymentBusinessCodeBusinessCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: BoundedString(1, 124)
+}))
 
-export interface ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail {
-  /**
-   * 字段名
-   * @example "id_card_copy"
-   */
-  readonly field?: string | undefined
-  /**
-   * 字段名称
-   * @example "身份证复印件"
-   */
-  readonly field_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly reject_reason?: string | undefined
-}
+export type ApplymentBusinessCodeBusinessCodeGetResponse = ApplymentApplymentIdApplymentIdGetResponse
 
 /**
  * 通过业务申请编号查询申请状态
@@ -822,30 +792,7 @@ export const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBu
   path: "/v3/applyment4sub/applyment/business_code/{business_code}",
   summary: "通过业务申请编号查询申请状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml",
-  schemas: () => {
-    const ApplymentBusinessCodeBusinessCodeGetParams: Schema.Schema<ApplymentBusinessCodeBusinessCodeGetParams> = Schema.Struct({
-      business_code: BoundedString(1, 124)
-    })
-    const ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail: Schema.Schema<ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail> = Schema.Struct({
-      field: Schema.optional(Schema.String),
-      field_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const ApplymentBusinessCodeBusinessCodeGetResponse: Schema.Schema<ApplymentBusinessCodeBusinessCodeGetResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      sub_mchid: Schema.optional(Schema.String),
-      sign_url: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      applyment_state_msg: Schema.optional(Schema.String),
-      audit_detail: Schema.optional(Schema.Array(ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail))
-    })
-    return {
-      params: ApplymentBusinessCodeBusinessCodeGetParams,
-      success: ApplymentBusinessCodeBusinessCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentBusinessCodeBusinessCodeGetParams(), success: $ApplymentApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/bank-batch-transfer/receipt/detail-receipts ----
 
@@ -18,6 +19,11 @@ export interface ReceiptDetailReceiptsGetQuery {
    */
   readonly out_detail_no: string
 }
+
+const $ReceiptDetailReceiptsGetQuery: () => Schema.Schema<ReceiptDetailReceiptsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.String,
+  out_detail_no: Schema.String
+}))
 
 export interface ReceiptDetailReceiptsGetResponse {
   /**
@@ -57,6 +63,16 @@ export interface ReceiptDetailReceiptsGetResponse {
   readonly download_url?: string | undefined
 }
 
+const $ReceiptDetailReceiptsGetResponse: () => Schema.Schema<ReceiptDetailReceiptsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  receipt_no: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(Schema.String),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询明细电子回单受理结果API
  *
@@ -70,80 +86,14 @@ export const receiptDetailReceiptsGet: Endpoint.Endpoint<ReceiptDetailReceiptsGe
   path: "/v3/bank-batch-transfer/receipt/detail-receipts",
   summary: "查询明细电子回单受理结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_9.shtml",
-  schemas: () => {
-    const ReceiptDetailReceiptsGetQuery: Schema.Schema<ReceiptDetailReceiptsGetQuery> = Schema.Struct({
-      out_batch_no: Schema.String,
-      out_detail_no: Schema.String
-    })
-    const ReceiptDetailReceiptsGetResponse: Schema.Schema<ReceiptDetailReceiptsGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      receipt_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      query: ReceiptDetailReceiptsGetQuery,
-      success: ReceiptDetailReceiptsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ReceiptDetailReceiptsGetQuery(), success: $ReceiptDetailReceiptsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/bank-batch-transfer/receipt/detail-receipts ----
 
-export interface ReceiptDetailReceiptsPostBody {
-  /**
-   * 银行转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
-  readonly out_batch_no: string
-  /**
-   * 银行转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
-  readonly out_detail_no: string
-}
+export type ReceiptDetailReceiptsPostBody = ReceiptDetailReceiptsGetQuery
 
-export interface ReceiptDetailReceiptsPostResponse {
-  /**
-   * 银行转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 银行转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 电子回单受理单号
-   * @example "1050000010509999485212020110200058820001"
-   */
-  readonly receipt_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
-  readonly receipt_state?: string | undefined
-  /**
-   * 电子回单文件的Hash方法
-   * @example "SHA256"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的Hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
-  readonly download_url?: string | undefined
-}
+export type ReceiptDetailReceiptsPostResponse = ReceiptDetailReceiptsGetResponse
 
 /**
  * 受理明细电子回单API
@@ -158,26 +108,7 @@ export const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsP
   path: "/v3/bank-batch-transfer/receipt/detail-receipts",
   summary: "受理明细电子回单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_8.shtml",
-  schemas: () => {
-    const ReceiptDetailReceiptsPostBody: Schema.Schema<ReceiptDetailReceiptsPostBody> = Schema.Struct({
-      out_batch_no: Schema.String,
-      out_detail_no: Schema.String
-    })
-    const ReceiptDetailReceiptsPostResponse: Schema.Schema<ReceiptDetailReceiptsPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      receipt_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ReceiptDetailReceiptsPostBody,
-      success: ReceiptDetailReceiptsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReceiptDetailReceiptsGetQuery(), success: $ReceiptDetailReceiptsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/bank-batch-transfer/receipt/summary-receipts ----
@@ -189,6 +120,10 @@ export interface ReceiptSummaryReceiptsGetQuery {
    */
   readonly out_batch_no: string
 }
+
+const $ReceiptSummaryReceiptsGetQuery: () => Schema.Schema<ReceiptSummaryReceiptsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.String
+}))
 
 export interface ReceiptSummaryReceiptsGetResponse {
   /**
@@ -233,6 +168,17 @@ export interface ReceiptSummaryReceiptsGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $ReceiptSummaryReceiptsGetResponse: () => Schema.Schema<ReceiptSummaryReceiptsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  receipt_no: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(Schema.String),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询汇总电子回单受理结果API
  *
@@ -246,80 +192,14 @@ export const receiptSummaryReceiptsGet: Endpoint.Endpoint<ReceiptSummaryReceipts
   path: "/v3/bank-batch-transfer/receipt/summary-receipts",
   summary: "查询汇总电子回单受理结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_7.shtml",
-  schemas: () => {
-    const ReceiptSummaryReceiptsGetQuery: Schema.Schema<ReceiptSummaryReceiptsGetQuery> = Schema.Struct({
-      out_batch_no: Schema.String
-    })
-    const ReceiptSummaryReceiptsGetResponse: Schema.Schema<ReceiptSummaryReceiptsGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      receipt_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      query: ReceiptSummaryReceiptsGetQuery,
-      success: ReceiptSummaryReceiptsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ReceiptSummaryReceiptsGetQuery(), success: $ReceiptSummaryReceiptsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/bank-batch-transfer/receipt/summary-receipts ----
 
-export interface ReceiptSummaryReceiptsPostBody {
-  /**
-   * 银行转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
-  readonly out_batch_no: string
-}
+export type ReceiptSummaryReceiptsPostBody = ReceiptSummaryReceiptsGetQuery
 
-export interface ReceiptSummaryReceiptsPostResponse {
-  /**
-   * 银行转账批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 电子回单申请单号
-   * @example "1050000010509999485212020110200058820001"
-   */
-  readonly receipt_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
-  readonly receipt_state?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
-  readonly download_url?: string | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-21T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+export type ReceiptSummaryReceiptsPostResponse = ReceiptSummaryReceiptsGetResponse
 
 /**
  * 受理汇总电子回单API
@@ -334,26 +214,7 @@ export const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceipt
   path: "/v3/bank-batch-transfer/receipt/summary-receipts",
   summary: "受理汇总电子回单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_6.shtml",
-  schemas: () => {
-    const ReceiptSummaryReceiptsPostBody: Schema.Schema<ReceiptSummaryReceiptsPostBody> = Schema.Struct({
-      out_batch_no: Schema.String
-    })
-    const ReceiptSummaryReceiptsPostResponse: Schema.Schema<ReceiptSummaryReceiptsPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      receipt_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: ReceiptSummaryReceiptsPostBody,
-      success: ReceiptSummaryReceiptsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReceiptSummaryReceiptsGetQuery(), success: $ReceiptSummaryReceiptsGetResponse(), errors: commonErrors })
 })
 
 /**

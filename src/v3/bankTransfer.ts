@@ -3,9 +3,51 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/bank-transfer/batches ----
+
+export interface BatchesPostBodyTransferDetailList {
+  /**
+   * 银行明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no: string
+  /**
+   * 转账金额
+   * @example 200000
+   */
+  readonly transfer_amount: number
+  /**
+   * 转账备注
+   * @example "2020年4月报销"
+   */
+  readonly transfer_remark: string
+  /**
+   * 收款用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
+   */
+  readonly openid: string
+  /**
+   * 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
+   */
+  readonly user_name: string
+  /**
+   * 收款用户身份证
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+   */
+  readonly user_id_card?: string | undefined
+}
+
+const $BatchesPostBodyTransferDetailList: () => Schema.Schema<BatchesPostBodyTransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.String,
+  transfer_amount: Schema.Int,
+  transfer_remark: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.String,
+  user_id_card: Schema.optional(Schema.String)
+}))
 
 export interface BatchesPostBody {
   /**
@@ -77,38 +119,22 @@ export interface BatchesPostBody {
   readonly transfer_detail_list?: ReadonlyArray<BatchesPostBodyTransferDetailList> | undefined
 }
 
-export interface BatchesPostBodyTransferDetailList {
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark: string
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name: string
-  /**
-   * 收款用户身份证
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
-  readonly user_id_card?: string | undefined
-}
+const $BatchesPostBody: () => Schema.Schema<BatchesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  platform_mchid: Schema.String,
+  specialized_payment_mchid: Schema.String,
+  sponsor_mchid: Schema.String,
+  user_authorized_mchid: Schema.String,
+  user_authorized_appid: Schema.String,
+  out_batch_no: Schema.String,
+  batch_name: Schema.String,
+  batch_remark: Schema.String,
+  attach_remark: Schema.optional(Schema.String),
+  total_amount: Schema.Int,
+  total_count: Schema.Int,
+  transfer_scene: Schema.String,
+  transfer_purpose: Schema.String,
+  transfer_detail_list: Schema.optional(Schema.Array($BatchesPostBodyTransferDetailList()))
+}))
 
 export interface BatchesPostResponse {
   /**
@@ -128,6 +154,12 @@ export interface BatchesPostResponse {
   readonly create_time?: string | undefined
 }
 
+const $BatchesPostResponse: () => Schema.Schema<BatchesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起批量转账API
  *
@@ -142,42 +174,7 @@ export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse
   encrypt: [],
   summary: "发起批量转账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_1.shtml",
-  schemas: () => {
-    const BatchesPostBodyTransferDetailList: Schema.Schema<BatchesPostBodyTransferDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      transfer_amount: Schema.Int,
-      transfer_remark: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.String,
-      user_id_card: Schema.optional(Schema.String)
-    })
-    const BatchesPostBody: Schema.Schema<BatchesPostBody> = Schema.Struct({
-      platform_mchid: Schema.String,
-      specialized_payment_mchid: Schema.String,
-      sponsor_mchid: Schema.String,
-      user_authorized_mchid: Schema.String,
-      user_authorized_appid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      attach_remark: Schema.optional(Schema.String),
-      total_amount: Schema.Int,
-      total_count: Schema.Int,
-      transfer_scene: Schema.String,
-      transfer_purpose: Schema.String,
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesPostBodyTransferDetailList))
-    })
-    const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: BatchesPostBody,
-      success: BatchesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BatchesPostBody(), success: $BatchesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/bank-transfer/batches/batch-id/{batch_id} ----
@@ -189,6 +186,10 @@ export interface BatchesBatchIdBatchIdGetParams {
    */
   readonly batch_id: string
 }
+
+const $BatchesBatchIdBatchIdGetParams: () => Schema.Schema<BatchesBatchIdBatchIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString
+}))
 
 export interface BatchesBatchIdBatchIdGetQuery {
   /** 是否查询转账明细单 */
@@ -207,8 +208,44 @@ export interface BatchesBatchIdBatchIdGetQuery {
   readonly detail_state?: "ALL" | "SUCCESS" | "FAIL" | undefined
 }
 
-/** The input of `v3.bankTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
-export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
+const $BatchesBatchIdBatchIdGetQuery: () => Schema.Schema<BatchesBatchIdBatchIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  need_query_detail: Schema.Boolean,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int),
+  detail_state: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
+}))
+
+export interface TransferDetailList {
+  /**
+   * 微信支付明细单号
+   * @example "1140000071100999991182020050700019500100"
+   */
+  readonly detail_id?: string | undefined
+  /**
+   * 银行明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no?: string | undefined
+  /**
+   * 明细状态
+   * Documented values: `PROCESSING`, `SUCCESS`, `REFUND` (decoded as any string: more may come).
+   * @example "SUCCESS"
+   */
+  readonly detail_state?: "PROCESSING" | "SUCCESS" | "REFUND" | (string & {}) | undefined
+  /**
+   * 明细失败原因
+   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
+   * @example "ACCOUNT_FROZEN"
+   */
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
+}
+
+const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "REFUND")),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL"))
+}))
 
 export interface BatchesBatchIdBatchIdGetResponse {
   /**
@@ -331,33 +368,38 @@ export interface BatchesBatchIdBatchIdGetResponse {
    */
   readonly fail_count?: number | undefined
   /** 转账明细单列表 */
-  readonly transfer_detail_list?: ReadonlyArray<BatchesBatchIdBatchIdGetResponseTransferDetailList> | undefined
+  readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
 }
 
-export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
-  /**
-   * 微信支付明细单号
-   * @example "1140000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * Documented values: `PROCESSING`, `SUCCESS`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly detail_state?: "PROCESSING" | "SUCCESS" | "REFUND" | (string & {}) | undefined
-  /**
-   * 明细失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
-}
+const $BatchesBatchIdBatchIdGetResponse: () => Schema.Schema<BatchesBatchIdBatchIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_sp_mchid: Schema.optional(Schema.String),
+  platform_mchid: Schema.optional(Schema.String),
+  specialized_payment_mchid: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String),
+  user_authorized_mchid: Schema.optional(Schema.String),
+  user_authorized_appid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
+  batch_name: Schema.optional(Schema.String),
+  batch_remark: Schema.optional(Schema.String),
+  attach_remark: Schema.optional(Schema.String),
+  transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+  batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
+  close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
+  total_amount: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  success_amount: Schema.optional(Schema.Number),
+  success_count: Schema.optional(Schema.Number),
+  fail_amount: Schema.optional(Schema.Number),
+  fail_count: Schema.optional(Schema.Number),
+  transfer_detail_list: Schema.optional(Schema.Array($TransferDetailList()))
+}))
+
+/** The input of `v3.bankTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
+export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
 
 /**
  * 微信支付批次单号查询批次单API
@@ -372,55 +414,7 @@ export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGe
   path: "/v3/bank-transfer/batches/batch-id/{batch_id}",
   summary: "微信支付批次单号查询批次单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_2.shtml",
-  schemas: () => {
-    const BatchesBatchIdBatchIdGetParams: Schema.Schema<BatchesBatchIdBatchIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString
-    })
-    const BatchesBatchIdBatchIdGetQuery: Schema.Schema<BatchesBatchIdBatchIdGetQuery> = Schema.Struct({
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int),
-      detail_state: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
-    })
-    const BatchesBatchIdBatchIdGetResponseTransferDetailList: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "REFUND")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL"))
-    })
-    const BatchesBatchIdBatchIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.optional(Schema.String),
-      platform_mchid: Schema.optional(Schema.String),
-      specialized_payment_mchid: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      user_authorized_mchid: Schema.optional(Schema.String),
-      user_authorized_appid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      attach_remark: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
-      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
-      total_amount: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_count: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_count: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList))
-    })
-    return {
-      params: BatchesBatchIdBatchIdGetParams,
-      query: BatchesBatchIdBatchIdGetQuery,
-      success: BatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesBatchIdBatchIdGetParams(), query: $BatchesBatchIdBatchIdGetQuery(), success: $BatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
@@ -437,6 +431,11 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
    */
   readonly detail_id: string
 }
+
+const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString,
+  detail_id: Schema.NonEmptyString
+}))
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   /**
@@ -555,6 +554,31 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly bank_card_number_tail?: string | undefined
 }
 
+const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_sp_mchid: Schema.optional(Schema.String),
+  platform_mchid: Schema.optional(Schema.String),
+  specialized_payment_mchid: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String),
+  user_authorized_mchid: Schema.optional(Schema.String),
+  user_authorized_appid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  username: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL", "REFUND")),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL")),
+  initiate_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("WECHATPAY_ACCOUNT", "BANK_ACCOUNT")),
+  bank_name: Schema.optional(Schema.String),
+  bank_card_number_tail: Schema.optional(Schema.String)
+}))
+
 /**
  * 微信支付明细单号查询明细单API
  *
@@ -568,41 +592,7 @@ export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<
   path: "/v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
   summary: "微信支付明细单号查询明细单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_3.shtml",
-  schemas: () => {
-    const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString,
-      detail_id: Schema.NonEmptyString
-    })
-    const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.optional(Schema.String),
-      platform_mchid: Schema.optional(Schema.String),
-      specialized_payment_mchid: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      user_authorized_mchid: Schema.optional(Schema.String),
-      user_authorized_appid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      username: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL", "REFUND")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL")),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("WECHATPAY_ACCOUNT", "BANK_ACCOUNT")),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_number_tail: Schema.optional(Schema.String)
-    })
-    return {
-      params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
-      success: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no} ----
@@ -615,174 +605,16 @@ export interface BatchesOutBatchNoOutBatchNoGetParams {
   readonly out_batch_no: string
 }
 
-export interface BatchesOutBatchNoOutBatchNoGetQuery {
-  /** 是否查询转账明细单 */
-  readonly need_query_detail: boolean
-  /** 请求资源起始位置 */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
-  readonly detail_state?: "ALL" | "SUCCESS" | "FAIL" | undefined
-}
+const $BatchesOutBatchNoOutBatchNoGetParams: () => Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString
+}))
+
+export type BatchesOutBatchNoOutBatchNoGetQuery = BatchesBatchIdBatchIdGetQuery
+
+export type BatchesOutBatchNoOutBatchNoGetResponse = BatchesBatchIdBatchIdGetResponse
 
 /** The input of `v3.bankTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
-
-export interface BatchesOutBatchNoOutBatchNoGetResponse {
-  /**
-   * 银行服务商号
-   * @example "1900001109"
-   */
-  readonly bank_sp_mchid?: string | undefined
-  /**
-   * 服务平台商户号
-   * @example "1900001109"
-   */
-  readonly platform_mchid?: string | undefined
-  /**
-   * 付款企业商户号
-   * @example "1900001109"
-   */
-  readonly specialized_payment_mchid?: string | undefined
-  /**
-   * 实际出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-  /**
-   * 用户授权商户号
-   * @example "1900001109"
-   */
-  readonly user_authorized_mchid?: string | undefined
-  /**
-   * 用户授权appid
-   * @example "wxf636efh567hg4356"
-   */
-  readonly user_authorized_appid?: string | undefined
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 转账场景
-   * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
-   * @example "ORDINARY_TRANSFER"
-   */
-  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
-  readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
-  readonly batch_remark?: string | undefined
-  /**
-   * 附加信息
-   * @example "付款专用商户单号11111"
-   */
-  readonly attach_remark?: string | undefined
-  /**
-   * 批量转账用途
-   * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
-   * @example "COMMISSION"
-   */
-  readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 批次状态
-   * Documented values: `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 批次关闭原因
-   * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
-   * @example "OVERDUE_CLOSE"
-   */
-  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 批次更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
-  readonly success_count?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
-  readonly fail_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
-  readonly fail_count?: number | undefined
-  /** 转账明细单列表 */
-  readonly transfer_detail_list?: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> | undefined
-}
-
-export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
-  /**
-   * 微信支付明细单号
-   * @example "1140000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * Documented values: `PROCESSING`, `SUCCESS`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly detail_state?: "PROCESSING" | "SUCCESS" | "REFUND" | (string & {}) | undefined
-  /**
-   * 明细失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
-}
 
 /**
  * 银行批次单号查询批次单API
@@ -797,55 +629,7 @@ export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNo
   path: "/v3/bank-transfer/batches/out-batch-no/{out_batch_no}",
   summary: "银行批次单号查询批次单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_4.shtml",
-  schemas: () => {
-    const BatchesOutBatchNoOutBatchNoGetParams: Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const BatchesOutBatchNoOutBatchNoGetQuery: Schema.Schema<BatchesOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int),
-      detail_state: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "REFUND")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL"))
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.optional(Schema.String),
-      platform_mchid: Schema.optional(Schema.String),
-      specialized_payment_mchid: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      user_authorized_mchid: Schema.optional(Schema.String),
-      user_authorized_appid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      attach_remark: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
-      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
-      total_amount: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_count: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_count: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList))
-    })
-    return {
-      params: BatchesOutBatchNoOutBatchNoGetParams,
-      query: BatchesOutBatchNoOutBatchNoGetQuery,
-      success: BatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoGetParams(), query: $BatchesBatchIdBatchIdGetQuery(), success: $BatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
@@ -863,122 +647,12 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetPara
   readonly out_detail_no: string
 }
 
-export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 银行服务商号
-   * @example "1900001109"
-   */
-  readonly bank_sp_mchid?: string | undefined
-  /**
-   * 服务平台商户号
-   * @example "1900001109"
-   */
-  readonly platform_mchid?: string | undefined
-  /**
-   * 付款企业商户号
-   * @example "1900001109"
-   */
-  readonly specialized_payment_mchid?: string | undefined
-  /**
-   * 实际出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-  /**
-   * 用户授权商户号
-   * @example "1900001109"
-   */
-  readonly user_authorized_mchid?: string | undefined
-  /**
-   * 用户授权appid
-   * @example "wxaffdakkk11112e3"
-   */
-  readonly user_authorized_appid?: string | undefined
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 转账场景
-   * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
-   * @example "ORDINARY_TRANSFER"
-   */
-  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 微信支付明细单号
-   * @example "1140000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly username?: string | undefined
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 明细状态
-   * Documented values: `PROCESSING`, `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly detail_state?: "PROCESSING" | "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
-  /**
-   * 明细失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
-  /**
-   * 转账发起时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly initiate_time?: string | undefined
-  /**
-   * 明细更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 收款账户类型
-   * Documented values: `WECHATPAY_ACCOUNT`, `BANK_ACCOUNT` (decoded as any string: more may come).
-   * @example "WECHATPAY_ACCOUNT"
-   */
-  readonly account_type?: "WECHATPAY_ACCOUNT" | "BANK_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 银行名称
-   * @example "招商银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行卡尾号
-   * @example "1234"
-   */
-  readonly bank_card_number_tail?: string | undefined
-}
+const $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: () => Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString,
+  out_detail_no: Schema.NonEmptyString
+}))
+
+export type BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
 /**
  * 银行明细单号查询明细单API
@@ -993,41 +667,7 @@ export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoi
   path: "/v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
   summary: "银行明细单号查询明细单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_5.shtml",
-  schemas: () => {
-    const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.optional(Schema.String),
-      platform_mchid: Schema.optional(Schema.String),
-      specialized_payment_mchid: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      user_authorized_mchid: Schema.optional(Schema.String),
-      user_authorized_appid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      username: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL", "REFUND")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL")),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("WECHATPAY_ACCOUNT", "BANK_ACCOUNT")),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_number_tail: Schema.optional(Schema.String)
-    })
-    return {
-      params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
-      success: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 /**

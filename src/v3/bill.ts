@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { NoStatementExist, StatementCreating } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, once } from "../schemas/common.js"
 
 const noStatementExistAndstatementCreatingErrors = [...commonErrors, NoStatementExist, StatementCreating] as const
 
@@ -27,6 +27,13 @@ export interface FundflowbillGetQuery {
   readonly tar_type?: "GZIP" | undefined
 }
 
+const $FundflowbillGetQuery: () => Schema.Schema<FundflowbillGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_date: IsoDate,
+  sub_mchid: Schema.optional(Schema.String),
+  account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES", "ALL")),
+  tar_type: Schema.optional(Schema.Literal("GZIP"))
+}))
+
 export interface FundflowbillGetResponse {
   /**
    * 哈希类型
@@ -46,6 +53,12 @@ export interface FundflowbillGetResponse {
   readonly download_url: string
 }
 
+const $FundflowbillGetResponse: () => Schema.Schema<FundflowbillGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  hash_type: OpenEnum("SHA1"),
+  hash_value: Schema.String,
+  download_url: Schema.String
+}))
+
 /**
  * 申请资金账单API
  *
@@ -59,24 +72,7 @@ export const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, Fundflowbi
   path: "/v3/bill/fundflowbill",
   summary: "申请资金账单API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html",
-  schemas: () => {
-    const FundflowbillGetQuery: Schema.Schema<FundflowbillGetQuery> = Schema.Struct({
-      bill_date: IsoDate,
-      sub_mchid: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES", "ALL")),
-      tar_type: Schema.optional(Schema.Literal("GZIP"))
-    })
-    const FundflowbillGetResponse: Schema.Schema<FundflowbillGetResponse> = Schema.Struct({
-      hash_type: OpenEnum("SHA1"),
-      hash_value: Schema.String,
-      download_url: Schema.String
-    })
-    return {
-      query: FundflowbillGetQuery,
-      success: FundflowbillGetResponse,
-      errors: noStatementExistAndstatementCreatingErrors
-    }
-  }
+  schemas: () => ({ query: $FundflowbillGetQuery(), success: $FundflowbillGetResponse(), errors: noStatementExistAndstatementCreatingErrors })
 })
 
 // ---- GET /v3/bill/sub-merchant-fundflowbill ----
@@ -103,15 +99,13 @@ export interface SubMerchantFundflowbillGetQuery {
   readonly account_type: "BASIC" | "OPERATION" | "FEES" | "DEPOSIT" | "ALL"
 }
 
-export interface SubMerchantFundflowbillGetResponse {
-  /**
-   * 下载信息总数
-   * @example 1
-   */
-  readonly download_bill_count: number
-  /** 下载信息明细 */
-  readonly download_bill_list?: ReadonlyArray<SubMerchantFundflowbillGetResponseDownloadBillList> | undefined
-}
+const $SubMerchantFundflowbillGetQuery: () => Schema.Schema<SubMerchantFundflowbillGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: BoundedString(1, 32),
+  bill_date: IsoDate,
+  tar_type: Schema.optional(Schema.Literal("GZIP")),
+  algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM"),
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT", "ALL")
+}))
 
 export interface SubMerchantFundflowbillGetResponseDownloadBillList {
   /**
@@ -147,6 +141,30 @@ export interface SubMerchantFundflowbillGetResponseDownloadBillList {
   readonly nonce?: string | undefined
 }
 
+const $SubMerchantFundflowbillGetResponseDownloadBillList: () => Schema.Schema<SubMerchantFundflowbillGetResponseDownloadBillList> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_sequence: Schema.optional(Schema.Number),
+  download_url: Schema.optional(Schema.String),
+  encrypt_key: Schema.optional(Schema.String),
+  hash_type: Schema.optional(OpenEnum("SHA1")),
+  hash_value: Schema.optional(Schema.String),
+  nonce: Schema.optional(Schema.String)
+}))
+
+export interface SubMerchantFundflowbillGetResponse {
+  /**
+   * 下载信息总数
+   * @example 1
+   */
+  readonly download_bill_count: number
+  /** 下载信息明细 */
+  readonly download_bill_list?: ReadonlyArray<SubMerchantFundflowbillGetResponseDownloadBillList> | undefined
+}
+
+const $SubMerchantFundflowbillGetResponse: () => Schema.Schema<SubMerchantFundflowbillGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  download_bill_count: Schema.Number,
+  download_bill_list: Schema.optional(Schema.Array($SubMerchantFundflowbillGetResponseDownloadBillList()))
+}))
+
 /**
  * 申请单个子商户资金账单API
  *
@@ -160,32 +178,7 @@ export const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbi
   path: "/v3/bill/sub-merchant-fundflowbill",
   summary: "申请单个子商户资金账单API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-mch-fund-flow-bill/get-sub-mch-fund-flow-bill.html",
-  schemas: () => {
-    const SubMerchantFundflowbillGetQuery: Schema.Schema<SubMerchantFundflowbillGetQuery> = Schema.Struct({
-      sub_mchid: BoundedString(1, 32),
-      bill_date: IsoDate,
-      tar_type: Schema.optional(Schema.Literal("GZIP")),
-      algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM"),
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT", "ALL")
-    })
-    const SubMerchantFundflowbillGetResponseDownloadBillList: Schema.Schema<SubMerchantFundflowbillGetResponseDownloadBillList> = Schema.Struct({
-      bill_sequence: Schema.optional(Schema.Number),
-      download_url: Schema.optional(Schema.String),
-      encrypt_key: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SHA1")),
-      hash_value: Schema.optional(Schema.String),
-      nonce: Schema.optional(Schema.String)
-    })
-    const SubMerchantFundflowbillGetResponse: Schema.Schema<SubMerchantFundflowbillGetResponse> = Schema.Struct({
-      download_bill_count: Schema.Number,
-      download_bill_list: Schema.optional(Schema.Array(SubMerchantFundflowbillGetResponseDownloadBillList))
-    })
-    return {
-      query: SubMerchantFundflowbillGetQuery,
-      success: SubMerchantFundflowbillGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $SubMerchantFundflowbillGetQuery(), success: $SubMerchantFundflowbillGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/bill/tradebill ----
@@ -210,24 +203,14 @@ export interface TradebillGetQuery {
   readonly tar_type?: "GZIP" | undefined
 }
 
-export interface TradebillGetResponse {
-  /**
-   * 哈希类型
-   * Documented values: `SHA1` (decoded as any string: more may come).
-   * @example "SHA1"
-   */
-  readonly hash_type: "SHA1" | (string & {})
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
-  readonly hash_value: string
-  /**
-   * 账单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
-  readonly download_url: string
-}
+const $TradebillGetQuery: () => Schema.Schema<TradebillGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_date: IsoDate,
+  sub_mchid: Schema.optional(BoundedString(1, 12)),
+  bill_type: Schema.optional(Schema.Literal("ALL", "SUCCESS", "REFUND")),
+  tar_type: Schema.optional(Schema.Literal("GZIP"))
+}))
+
+export type TradebillGetResponse = FundflowbillGetResponse
 
 /**
  * 申请交易账单API
@@ -242,24 +225,7 @@ export const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResp
   path: "/v3/bill/tradebill",
   summary: "申请交易账单API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html",
-  schemas: () => {
-    const TradebillGetQuery: Schema.Schema<TradebillGetQuery> = Schema.Struct({
-      bill_date: IsoDate,
-      sub_mchid: Schema.optional(BoundedString(1, 12)),
-      bill_type: Schema.optional(Schema.Literal("ALL", "SUCCESS", "REFUND")),
-      tar_type: Schema.optional(Schema.Literal("GZIP"))
-    })
-    const TradebillGetResponse: Schema.Schema<TradebillGetResponse> = Schema.Struct({
-      hash_type: OpenEnum("SHA1"),
-      hash_value: Schema.String,
-      download_url: Schema.String
-    })
-    return {
-      query: TradebillGetQuery,
-      success: TradebillGetResponse,
-      errors: noStatementExistAndstatementCreatingErrors
-    }
-  }
+  schemas: () => ({ query: $TradebillGetQuery(), success: $FundflowbillGetResponse(), errors: noStatementExistAndstatementCreatingErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/billdownload/file ----
 
@@ -10,6 +11,11 @@ export interface FileGetQuery {
   readonly token: string
   readonly tartype?: string | undefined
 }
+
+const $FileGetQuery: () => Schema.Schema<FileGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.String,
+  tartype: Schema.optional(Schema.String)
+}))
 
 /**
  * 下载账单API
@@ -24,17 +30,7 @@ export const fileGet: Endpoint.Endpoint<FileGetQuery, Uint8Array, CommonError> =
   path: "/v3/billdownload/file",
   summary: "下载账单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/bill/chapter3_3.shtml",
-  schemas: () => {
-    const FileGetQuery: Schema.Schema<FileGetQuery> = Schema.Struct({
-      token: Schema.String,
-      tartype: Schema.optional(Schema.String)
-    })
-    return {
-      query: FileGetQuery,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $FileGetQuery(), success: Endpoint.Download, errors: commonErrors })
 })
 
 /**

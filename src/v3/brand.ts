@@ -3,25 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/brand/applyments ----
-
-export interface ApplymentsPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code: string
-  /** 管理员信息 */
-  readonly admin_info: ApplymentsPostBodyAdminInfo
-  /** 主体资料 */
-  readonly subject_info: ApplymentsPostBodySubjectInfo
-  /** 品牌基础信息 */
-  readonly brand_basic_info: ApplymentsPostBodyBrandBasicInfo
-  /** 品牌商标资料 */
-  readonly trademark: ApplymentsPostBodyTrademark
-}
 
 export interface ApplymentsPostBodyAdminInfo {
   /**
@@ -37,6 +21,12 @@ export interface ApplymentsPostBodyAdminInfo {
    */
   readonly id_card_number: string
 }
+
+const $ApplymentsPostBodyAdminInfo: () => Schema.Schema<ApplymentsPostBodyAdminInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  admin_name: Schema.String,
+  id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_MAINLAND_ID_CARD", "IDENTIFICATION_TYPE_HONGKONG", "IDENTIFICATION_TYPE_MACAO", "IDENTIFICATION_TYPE_TAIWAN", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  id_card_number: Schema.String
+}))
 
 export interface ApplymentsPostBodySubjectInfo {
   /**
@@ -56,6 +46,12 @@ export interface ApplymentsPostBodySubjectInfo {
   readonly unified_social_credit_code: string
 }
 
+const $ApplymentsPostBodySubjectInfo: () => Schema.Schema<ApplymentsPostBodySubjectInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  subject_type: Schema.Literal("SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INDIVIDUAL"),
+  subject_name: Schema.String,
+  unified_social_credit_code: Schema.String
+}))
+
 export interface ApplymentsPostBodyBrandBasicInfo {
   /**
    * 品牌名称
@@ -69,26 +65,12 @@ export interface ApplymentsPostBodyBrandBasicInfo {
   readonly brand_logo: string
 }
 
-export interface ApplymentsPostBodyTrademark {
-  /**
-   * 有无商标
-   * @example "TRADEMARK_NONE"
-   */
-  readonly trademark_exists: "TRADEMARK_EXISTS" | "TRADEMARK_NONE"
-  /** 商标注册证 */
-  readonly trademark_registration_certificate?: ApplymentsPostBodyTrademarkTrademarkRegistrationCertificate | undefined
-  /** Logo商标注册证 */
-  readonly logo_trademark_registration_certificate?: ApplymentsPostBodyTrademarkLogoTrademarkRegistrationCertificate | undefined
-  /**
-   * 无商标额外证明材料
-   * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
-  readonly no_trademark_addition_prove?: string | undefined
-  /** 无商标额外证明材料列表 */
-  readonly no_trademark_addition_prove_list?: ReadonlyArray<string> | undefined
-}
+const $ApplymentsPostBodyBrandBasicInfo: () => Schema.Schema<ApplymentsPostBodyBrandBasicInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_name: Schema.String,
+  brand_logo: Schema.String
+}))
 
-export interface ApplymentsPostBodyTrademarkTrademarkRegistrationCertificate {
+export interface TrademarkRegistrationCertificate {
   /**
    * 商标注册证
    * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ"
@@ -145,62 +127,71 @@ export interface ApplymentsPostBodyTrademarkTrademarkRegistrationCertificate {
   readonly license_list?: ReadonlyArray<string> | undefined
 }
 
-export interface ApplymentsPostBodyTrademarkLogoTrademarkRegistrationCertificate {
+const $TrademarkRegistrationCertificate: () => Schema.Schema<TrademarkRegistrationCertificate> = /*#__PURE__*/ once(() => Schema.Struct({
+  certificate: Schema.optional(Schema.String),
+  name: Schema.String,
+  number: Schema.String,
+  valid_begin_time: Schema.String,
+  valid_end_time: Schema.String,
+  international_class: Schema.String,
+  holder: Schema.String,
+  license: Schema.optional(Schema.String),
+  authorization_begin_time: Schema.optional(Schema.String),
+  authorization_end_time: Schema.optional(Schema.String),
+  certificate_list: Schema.optional(Schema.Array(Schema.String)),
+  license_list: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentsPostBodyTrademark {
   /**
-   * Logo商标注册证
-   * @example "jTpGmxUXqRTvDujqhThn4ReFxikqJ5YW6zFQ"
+   * 有无商标
+   * @example "TRADEMARK_NONE"
    */
-  readonly certificate?: string | undefined
+  readonly trademark_exists: "TRADEMARK_EXISTS" | "TRADEMARK_NONE"
+  /** 商标注册证 */
+  readonly trademark_registration_certificate?: TrademarkRegistrationCertificate | undefined
+  /** Logo商标注册证 */
+  readonly logo_trademark_registration_certificate?: TrademarkRegistrationCertificate | undefined
   /**
-   * Logo商标名称
-   * @example "爱马哥"
+   * 无商标额外证明材料
+   * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ"
    */
-  readonly name: string
-  /**
-   * Logo商标注册号
-   * @example "21312344"
-   */
-  readonly number: string
-  /**
-   * Logo商标有效期开始时间
-   * @example "2025-09-08"
-   */
-  readonly valid_begin_time: string
-  /**
-   * Logo商标有效期结束时间
-   * @example "2035-09-08"
-   */
-  readonly valid_end_time: string
-  /**
-   * Logo商标国际分类
-   * @example "25"
-   */
-  readonly international_class: string
-  /**
-   * Logo商标注册人
-   * @example "腾讯科技有限公司"
-   */
-  readonly holder: string
-  /**
-   * Logo商标许可使用授权书
-   * @example "jTpGmxUXqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
-  readonly license?: string | undefined
-  /**
-   * Logo商标授权有效期开始时间
-   * @example "2025-09-08"
-   */
-  readonly authorization_begin_time?: string | undefined
-  /**
-   * Logo商标授权有效期结束时间
-   * @example "2035-09-08"
-   */
-  readonly authorization_end_time?: string | undefined
-  /** Logo商标注册证列表 */
-  readonly certificate_list?: ReadonlyArray<string> | undefined
-  /** Logo商标许可使用授权书列表 */
-  readonly license_list?: ReadonlyArray<string> | undefined
+  readonly no_trademark_addition_prove?: string | undefined
+  /** 无商标额外证明材料列表 */
+  readonly no_trademark_addition_prove_list?: ReadonlyArray<string> | undefined
 }
+
+const $ApplymentsPostBodyTrademark: () => Schema.Schema<ApplymentsPostBodyTrademark> = /*#__PURE__*/ once(() => Schema.Struct({
+  trademark_exists: Schema.Literal("TRADEMARK_EXISTS", "TRADEMARK_NONE"),
+  trademark_registration_certificate: Schema.optional($TrademarkRegistrationCertificate()),
+  logo_trademark_registration_certificate: Schema.optional($TrademarkRegistrationCertificate()),
+  no_trademark_addition_prove: Schema.optional(Schema.String),
+  no_trademark_addition_prove_list: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplymentsPostBody {
+  /**
+   * 业务申请编号
+   * @example "1900013511_10000"
+   */
+  readonly business_code: string
+  /** 管理员信息 */
+  readonly admin_info: ApplymentsPostBodyAdminInfo
+  /** 主体资料 */
+  readonly subject_info: ApplymentsPostBodySubjectInfo
+  /** 品牌基础信息 */
+  readonly brand_basic_info: ApplymentsPostBodyBrandBasicInfo
+  /** 品牌商标资料 */
+  readonly trademark: ApplymentsPostBodyTrademark
+}
+
+const $ApplymentsPostBody: () => Schema.Schema<ApplymentsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.String,
+  admin_info: $ApplymentsPostBodyAdminInfo(),
+  subject_info: $ApplymentsPostBodySubjectInfo(),
+  brand_basic_info: $ApplymentsPostBodyBrandBasicInfo(),
+  trademark: $ApplymentsPostBodyTrademark()
+}))
 
 export interface ApplymentsPostResponse {
   /**
@@ -215,6 +206,11 @@ export interface ApplymentsPostResponse {
   readonly business_code?: string | undefined
 }
 
+const $ApplymentsPostResponse: () => Schema.Schema<ApplymentsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  business_code: Schema.optional(Schema.String)
+}))
+
 /**
  * 提交入驻申请
  *
@@ -228,73 +224,7 @@ export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPos
   path: "/v3/brand/applyments",
   encrypt: [],
   summary: "提交入驻申请",
-  schemas: () => {
-    const ApplymentsPostBodyAdminInfo: Schema.Schema<ApplymentsPostBodyAdminInfo> = Schema.Struct({
-      admin_name: Schema.String,
-      id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_MAINLAND_ID_CARD", "IDENTIFICATION_TYPE_HONGKONG", "IDENTIFICATION_TYPE_MACAO", "IDENTIFICATION_TYPE_TAIWAN", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      id_card_number: Schema.String
-    })
-    const ApplymentsPostBodySubjectInfo: Schema.Schema<ApplymentsPostBodySubjectInfo> = Schema.Struct({
-      subject_type: Schema.Literal("SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INDIVIDUAL"),
-      subject_name: Schema.String,
-      unified_social_credit_code: Schema.String
-    })
-    const ApplymentsPostBodyBrandBasicInfo: Schema.Schema<ApplymentsPostBodyBrandBasicInfo> = Schema.Struct({
-      brand_name: Schema.String,
-      brand_logo: Schema.String
-    })
-    const ApplymentsPostBodyTrademarkTrademarkRegistrationCertificate: Schema.Schema<ApplymentsPostBodyTrademarkTrademarkRegistrationCertificate> = Schema.Struct({
-      certificate: Schema.optional(Schema.String),
-      name: Schema.String,
-      number: Schema.String,
-      valid_begin_time: Schema.String,
-      valid_end_time: Schema.String,
-      international_class: Schema.String,
-      holder: Schema.String,
-      license: Schema.optional(Schema.String),
-      authorization_begin_time: Schema.optional(Schema.String),
-      authorization_end_time: Schema.optional(Schema.String),
-      certificate_list: Schema.optional(Schema.Array(Schema.String)),
-      license_list: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentsPostBodyTrademarkLogoTrademarkRegistrationCertificate: Schema.Schema<ApplymentsPostBodyTrademarkLogoTrademarkRegistrationCertificate> = Schema.Struct({
-      certificate: Schema.optional(Schema.String),
-      name: Schema.String,
-      number: Schema.String,
-      valid_begin_time: Schema.String,
-      valid_end_time: Schema.String,
-      international_class: Schema.String,
-      holder: Schema.String,
-      license: Schema.optional(Schema.String),
-      authorization_begin_time: Schema.optional(Schema.String),
-      authorization_end_time: Schema.optional(Schema.String),
-      certificate_list: Schema.optional(Schema.Array(Schema.String)),
-      license_list: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentsPostBodyTrademark: Schema.Schema<ApplymentsPostBodyTrademark> = Schema.Struct({
-      trademark_exists: Schema.Literal("TRADEMARK_EXISTS", "TRADEMARK_NONE"),
-      trademark_registration_certificate: Schema.optional(ApplymentsPostBodyTrademarkTrademarkRegistrationCertificate),
-      logo_trademark_registration_certificate: Schema.optional(ApplymentsPostBodyTrademarkLogoTrademarkRegistrationCertificate),
-      no_trademark_addition_prove: Schema.optional(Schema.String),
-      no_trademark_addition_prove_list: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentsPostBody: Schema.Schema<ApplymentsPostBody> = Schema.Struct({
-      business_code: Schema.String,
-      admin_info: ApplymentsPostBodyAdminInfo,
-      subject_info: ApplymentsPostBodySubjectInfo,
-      brand_basic_info: ApplymentsPostBodyBrandBasicInfo,
-      trademark: ApplymentsPostBodyTrademark
-    })
-    const ApplymentsPostResponse: Schema.Schema<ApplymentsPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      business_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: ApplymentsPostBody,
-      success: ApplymentsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplymentsPostBody(), success: $ApplymentsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/applyments/applyment-id/{applyment_id} ----
@@ -306,6 +236,10 @@ export interface ApplymentsApplymentIdApplymentIdGetParams {
    */
   readonly applyment_id: string
 }
+
+const $ApplymentsApplymentIdApplymentIdGetParams: () => Schema.Schema<ApplymentsApplymentIdApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.NonEmptyString
+}))
 
 export interface ApplymentsApplymentIdApplymentIdGetResponse {
   /**
@@ -346,6 +280,16 @@ export interface ApplymentsApplymentIdApplymentIdGetResponse {
   readonly brand_id?: string | undefined
 }
 
+const $ApplymentsApplymentIdApplymentIdGetResponse: () => Schema.Schema<ApplymentsApplymentIdApplymentIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  business_code: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_UNKNOWN", "APPLYMENT_STATE_UNSUBMITTED", "APPLYMENT_STATE_WAITING_VALIDATE", "APPLYMENT_STATE_WAITING_AUDIT", "APPLYMENT_STATE_WAITING_AUTH", "APPLYMENT_STATE_OPEN_ACCOUNT", "APPLYMENT_STATE_FINISH", "APPLYMENT_STATE_AUDIT_REJECTED", "APPLYMENT_STATE_CANCELED")),
+  applyment_state_desc: Schema.optional(Schema.String),
+  authorization_confirmation_qr_code: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 根据申请单ID查询申请状态
  *
@@ -358,25 +302,7 @@ export const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsAp
   method: "GET",
   path: "/v3/brand/applyments/applyment-id/{applyment_id}",
   summary: "根据申请单ID查询申请状态",
-  schemas: () => {
-    const ApplymentsApplymentIdApplymentIdGetParams: Schema.Schema<ApplymentsApplymentIdApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.NonEmptyString
-    })
-    const ApplymentsApplymentIdApplymentIdGetResponse: Schema.Schema<ApplymentsApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      business_code: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_UNKNOWN", "APPLYMENT_STATE_UNSUBMITTED", "APPLYMENT_STATE_WAITING_VALIDATE", "APPLYMENT_STATE_WAITING_AUDIT", "APPLYMENT_STATE_WAITING_AUTH", "APPLYMENT_STATE_OPEN_ACCOUNT", "APPLYMENT_STATE_FINISH", "APPLYMENT_STATE_AUDIT_REJECTED", "APPLYMENT_STATE_CANCELED")),
-      applyment_state_desc: Schema.optional(Schema.String),
-      authorization_confirmation_qr_code: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ApplymentsApplymentIdApplymentIdGetParams,
-      success: ApplymentsApplymentIdApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentsApplymentIdApplymentIdGetParams(), success: $ApplymentsApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/applyments/business-code/{business_code} ----
@@ -389,44 +315,11 @@ export interface ApplymentsBusinessCodeBusinessCodeGetParams {
   readonly business_code: string
 }
 
-export interface ApplymentsBusinessCodeBusinessCodeGetResponse {
-  /**
-   * 微信支付申请单号
-   * @example "2000002124775691"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code?: string | undefined
-  /**
-   * 申请状态
-   * Documented values: `APPLYMENT_STATE_UNKNOWN`, `APPLYMENT_STATE_UNSUBMITTED`, `APPLYMENT_STATE_WAITING_VALIDATE`, `APPLYMENT_STATE_WAITING_AUDIT`, `APPLYMENT_STATE_WAITING_AUTH`, `APPLYMENT_STATE_OPEN_ACCOUNT`, `APPLYMENT_STATE_FINISH`, `APPLYMENT_STATE_AUDIT_REJECTED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_WAITING_AUTH"
-   */
-  readonly applyment_state?: "APPLYMENT_STATE_UNKNOWN" | "APPLYMENT_STATE_UNSUBMITTED" | "APPLYMENT_STATE_WAITING_VALIDATE" | "APPLYMENT_STATE_WAITING_AUDIT" | "APPLYMENT_STATE_WAITING_AUTH" | "APPLYMENT_STATE_OPEN_ACCOUNT" | "APPLYMENT_STATE_FINISH" | "APPLYMENT_STATE_AUDIT_REJECTED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 申请状态说明
-   * @example "待授权确认"
-   */
-  readonly applyment_state_desc?: string | undefined
-  /**
-   * 授权确认二维码链接
-   * @example "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
-  readonly authorization_confirmation_qr_code?: string | undefined
-  /**
-   * 驳回原因
-   * @example "具体驳回原因xxx"
-   */
-  readonly reject_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "123455667"
-   */
-  readonly brand_id?: string | undefined
-}
+const $ApplymentsBusinessCodeBusinessCodeGetParams: () => Schema.Schema<ApplymentsBusinessCodeBusinessCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.NonEmptyString
+}))
+
+export type ApplymentsBusinessCodeBusinessCodeGetResponse = ApplymentsApplymentIdApplymentIdGetResponse
 
 /**
  * 根据业务申请编号查询申请状态
@@ -440,54 +333,19 @@ export const applymentsBusinessCodeBusinessCodeGet: Endpoint.Endpoint<Applyments
   method: "GET",
   path: "/v3/brand/applyments/business-code/{business_code}",
   summary: "根据业务申请编号查询申请状态",
-  schemas: () => {
-    const ApplymentsBusinessCodeBusinessCodeGetParams: Schema.Schema<ApplymentsBusinessCodeBusinessCodeGetParams> = Schema.Struct({
-      business_code: Schema.NonEmptyString
-    })
-    const ApplymentsBusinessCodeBusinessCodeGetResponse: Schema.Schema<ApplymentsBusinessCodeBusinessCodeGetResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      business_code: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_UNKNOWN", "APPLYMENT_STATE_UNSUBMITTED", "APPLYMENT_STATE_WAITING_VALIDATE", "APPLYMENT_STATE_WAITING_AUDIT", "APPLYMENT_STATE_WAITING_AUTH", "APPLYMENT_STATE_OPEN_ACCOUNT", "APPLYMENT_STATE_FINISH", "APPLYMENT_STATE_AUDIT_REJECTED", "APPLYMENT_STATE_CANCELED")),
-      applyment_state_desc: Schema.optional(Schema.String),
-      authorization_confirmation_qr_code: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ApplymentsBusinessCodeBusinessCodeGetParams,
-      success: ApplymentsBusinessCodeBusinessCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentsBusinessCodeBusinessCodeGetParams(), success: $ApplymentsApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/applyments/cancel-applyment ----
 
-export interface ApplymentsCancelApplymentPostBody {
-  /**
-   * 微信支付申请单号
-   * @example "2000002124775691"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code?: string | undefined
-}
+const $ApplymentsPostResponse2: () => Schema.Schema<ApplymentsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  business_code: Schema.optional(Schema.String)
+}))
 
-export interface ApplymentsCancelApplymentPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example "2000002124775691"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code?: string | undefined
-}
+export type ApplymentsCancelApplymentPostBody = ApplymentsPostResponse
+
+export type ApplymentsCancelApplymentPostResponse = ApplymentsPostResponse
 
 /**
  * 撤销申请
@@ -501,21 +359,7 @@ export const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelAp
   method: "POST",
   path: "/v3/brand/applyments/cancel-applyment",
   summary: "撤销申请",
-  schemas: () => {
-    const ApplymentsCancelApplymentPostBody: Schema.Schema<ApplymentsCancelApplymentPostBody> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      business_code: Schema.optional(Schema.String)
-    })
-    const ApplymentsCancelApplymentPostResponse: Schema.Schema<ApplymentsCancelApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      business_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: ApplymentsCancelApplymentPostBody,
-      success: ApplymentsCancelApplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplymentsPostResponse2(), success: $ApplymentsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/card/card-configs ----
@@ -537,6 +381,12 @@ export interface CardCardConfigsGetQuery {
    */
   readonly brand_id: string
 }
+
+const $CardCardConfigsGetQuery: () => Schema.Schema<CardCardConfigsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  brand_id: Schema.String
+}))
 
 export interface CardCardConfigsGetResponse {
   /**
@@ -577,6 +427,16 @@ export interface CardCardConfigsGetResponse {
   readonly actual_publish_time?: string | undefined
 }
 
+const $CardCardConfigsGetResponse: () => Schema.Schema<CardCardConfigsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("STATE_UNKNOWN", "DRAFTING", "AUDITING", "AUDIT_REJECTED", "PENDING_PUBLISH", "PUBLISHED", "CANCELED")),
+  scheduled_publish_time: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String),
+  actual_publish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询商家名片配置申请状态
  *
@@ -589,49 +449,10 @@ export const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, Card
   method: "GET",
   path: "/v3/brand/card/card-configs",
   summary: "查询商家名片配置申请状态",
-  schemas: () => {
-    const CardCardConfigsGetQuery: Schema.Schema<CardCardConfigsGetQuery> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.String
-    })
-    const CardCardConfigsGetResponse: Schema.Schema<CardCardConfigsGetResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("STATE_UNKNOWN", "DRAFTING", "AUDITING", "AUDIT_REJECTED", "PENDING_PUBLISH", "PUBLISHED", "CANCELED")),
-      scheduled_publish_time: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String),
-      actual_publish_time: Schema.optional(Schema.String)
-    })
-    return {
-      query: CardCardConfigsGetQuery,
-      success: CardCardConfigsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CardCardConfigsGetQuery(), success: $CardCardConfigsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/card/card-configs ----
-
-export interface CardCardConfigsPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id: string
-  /** 品牌小程序信息 */
-  readonly brand_mini_program_info?: CardCardConfigsPostBodyBrandMiniProgramInfo | undefined
-  /** 品牌客服信息 */
-  readonly brand_customer_service: CardCardConfigsPostBodyBrandCustomerService
-  /** 服务列表 */
-  readonly service_list?: ReadonlyArray<CardCardConfigsPostBodyServiceList> | undefined
-}
 
 export interface CardCardConfigsPostBodyBrandMiniProgramInfo {
   /**
@@ -645,6 +466,11 @@ export interface CardCardConfigsPostBodyBrandMiniProgramInfo {
    */
   readonly default_jump_path?: string | undefined
 }
+
+const $CardCardConfigsPostBodyBrandMiniProgramInfo: () => Schema.Schema<CardCardConfigsPostBodyBrandMiniProgramInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  default_jump_path: Schema.optional(Schema.String)
+}))
 
 export interface CardCardConfigsPostBodyBrandCustomerService {
   /**
@@ -668,6 +494,13 @@ export interface CardCardConfigsPostBodyBrandCustomerService {
    */
   readonly appid?: string | undefined
 }
+
+const $CardCardConfigsPostBodyBrandCustomerService: () => Schema.Schema<CardCardConfigsPostBodyBrandCustomerService> = /*#__PURE__*/ once(() => Schema.Struct({
+  customer_service_type: Schema.Literal("MINI_PROGRAM", "CUSTOMIZE_WEB", "CUSTOMIZE_MP", "SERVICE_PHONE"),
+  customer_service_phone: Schema.optional(Schema.String),
+  customer_service_path: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String)
+}))
 
 export interface CardCardConfigsPostBodyServiceList {
   /**
@@ -697,6 +530,41 @@ export interface CardCardConfigsPostBodyServiceList {
   readonly appid?: string | undefined
 }
 
+const $CardCardConfigsPostBodyServiceList: () => Schema.Schema<CardCardConfigsPostBodyServiceList> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_classify_name: Schema.optional(Schema.String),
+  service_name: Schema.optional(Schema.String),
+  service_jump_type: Schema.Literal("JUMP_MINI_PROGRAM", "JUMP_WEB_PAGE"),
+  service_jump_path: Schema.String,
+  appid: Schema.optional(Schema.String)
+}))
+
+export interface CardCardConfigsPostBody {
+  /**
+   * 业务申请编号
+   * @example "1900013511_10000"
+   */
+  readonly business_code: string
+  /**
+   * 品牌ID
+   * @example "1004"
+   */
+  readonly brand_id: string
+  /** 品牌小程序信息 */
+  readonly brand_mini_program_info?: CardCardConfigsPostBodyBrandMiniProgramInfo | undefined
+  /** 品牌客服信息 */
+  readonly brand_customer_service: CardCardConfigsPostBodyBrandCustomerService
+  /** 服务列表 */
+  readonly service_list?: ReadonlyArray<CardCardConfigsPostBodyServiceList> | undefined
+}
+
+const $CardCardConfigsPostBody: () => Schema.Schema<CardCardConfigsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.String,
+  brand_id: Schema.String,
+  brand_mini_program_info: Schema.optional($CardCardConfigsPostBodyBrandMiniProgramInfo()),
+  brand_customer_service: $CardCardConfigsPostBodyBrandCustomerService(),
+  service_list: Schema.optional(Schema.Array($CardCardConfigsPostBodyServiceList()))
+}))
+
 export interface CardCardConfigsPostResponse {
   /**
    * 业务申请编号
@@ -720,6 +588,13 @@ export interface CardCardConfigsPostResponse {
   readonly card_preview_url?: string | undefined
 }
 
+const $CardCardConfigsPostResponse: () => Schema.Schema<CardCardConfigsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  card_preview_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 提交商家名片配置申请
  *
@@ -732,64 +607,10 @@ export const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, Car
   method: "POST",
   path: "/v3/brand/card/card-configs",
   summary: "提交商家名片配置申请",
-  schemas: () => {
-    const CardCardConfigsPostBodyBrandMiniProgramInfo: Schema.Schema<CardCardConfigsPostBodyBrandMiniProgramInfo> = Schema.Struct({
-      appid: Schema.String,
-      default_jump_path: Schema.optional(Schema.String)
-    })
-    const CardCardConfigsPostBodyBrandCustomerService: Schema.Schema<CardCardConfigsPostBodyBrandCustomerService> = Schema.Struct({
-      customer_service_type: Schema.Literal("MINI_PROGRAM", "CUSTOMIZE_WEB", "CUSTOMIZE_MP", "SERVICE_PHONE"),
-      customer_service_phone: Schema.optional(Schema.String),
-      customer_service_path: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String)
-    })
-    const CardCardConfigsPostBodyServiceList: Schema.Schema<CardCardConfigsPostBodyServiceList> = Schema.Struct({
-      service_classify_name: Schema.optional(Schema.String),
-      service_name: Schema.optional(Schema.String),
-      service_jump_type: Schema.Literal("JUMP_MINI_PROGRAM", "JUMP_WEB_PAGE"),
-      service_jump_path: Schema.String,
-      appid: Schema.optional(Schema.String)
-    })
-    const CardCardConfigsPostBody: Schema.Schema<CardCardConfigsPostBody> = Schema.Struct({
-      business_code: Schema.String,
-      brand_id: Schema.String,
-      brand_mini_program_info: Schema.optional(CardCardConfigsPostBodyBrandMiniProgramInfo),
-      brand_customer_service: CardCardConfigsPostBodyBrandCustomerService,
-      service_list: Schema.optional(Schema.Array(CardCardConfigsPostBodyServiceList))
-    })
-    const CardCardConfigsPostResponse: Schema.Schema<CardCardConfigsPostResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      card_preview_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardCardConfigsPostBody,
-      success: CardCardConfigsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardCardConfigsPostBody(), success: $CardCardConfigsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/card/card-configs/cancel-applyment ----
-
-export interface CardCardConfigsCancelApplymentPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id: string
-}
 
 export interface CardCardConfigsCancelApplymentPostResponse {
   /**
@@ -815,6 +636,15 @@ export interface CardCardConfigsCancelApplymentPostResponse {
   readonly applyment_state?: "STATE_UNKNOWN" | "DRAFTING" | "AUDITING" | "AUDIT_REJECTED" | "PENDING_PUBLISH" | "PUBLISHED" | "CANCELED" | (string & {}) | undefined
 }
 
+const $CardCardConfigsCancelApplymentPostResponse: () => Schema.Schema<CardCardConfigsCancelApplymentPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("STATE_UNKNOWN", "DRAFTING", "AUDITING", "AUDIT_REJECTED", "PENDING_PUBLISH", "PUBLISHED", "CANCELED"))
+}))
+
+export type CardCardConfigsCancelApplymentPostBody = CardCardConfigsGetQuery
+
 /**
  * 撤销商家名片配置申请
  *
@@ -827,45 +657,10 @@ export const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfi
   method: "POST",
   path: "/v3/brand/card/card-configs/cancel-applyment",
   summary: "撤销商家名片配置申请",
-  schemas: () => {
-    const CardCardConfigsCancelApplymentPostBody: Schema.Schema<CardCardConfigsCancelApplymentPostBody> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.String
-    })
-    const CardCardConfigsCancelApplymentPostResponse: Schema.Schema<CardCardConfigsCancelApplymentPostResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("STATE_UNKNOWN", "DRAFTING", "AUDITING", "AUDIT_REJECTED", "PENDING_PUBLISH", "PUBLISHED", "CANCELED"))
-    })
-    return {
-      body: CardCardConfigsCancelApplymentPostBody,
-      success: CardCardConfigsCancelApplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardCardConfigsGetQuery(), success: $CardCardConfigsCancelApplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/card/card-configs/preview-url ----
-
-export interface CardCardConfigsPreviewUrlGetQuery {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
-  readonly brand_id: string
-}
 
 export interface CardCardConfigsPreviewUrlGetResponse {
   /**
@@ -895,6 +690,16 @@ export interface CardCardConfigsPreviewUrlGetResponse {
   readonly url_expired_time?: string | undefined
 }
 
+const $CardCardConfigsPreviewUrlGetResponse: () => Schema.Schema<CardCardConfigsPreviewUrlGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  card_preview_url: Schema.optional(Schema.String),
+  url_expired_time: Schema.optional(Schema.String)
+}))
+
+export type CardCardConfigsPreviewUrlGetQuery = CardCardConfigsGetQuery
+
 /**
  * 获取商家名片预览二维码
  *
@@ -907,25 +712,7 @@ export const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPrev
   method: "GET",
   path: "/v3/brand/card/card-configs/preview-url",
   summary: "获取商家名片预览二维码",
-  schemas: () => {
-    const CardCardConfigsPreviewUrlGetQuery: Schema.Schema<CardCardConfigsPreviewUrlGetQuery> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.String
-    })
-    const CardCardConfigsPreviewUrlGetResponse: Schema.Schema<CardCardConfigsPreviewUrlGetResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_preview_url: Schema.optional(Schema.String),
-      url_expired_time: Schema.optional(Schema.String)
-    })
-    return {
-      query: CardCardConfigsPreviewUrlGetQuery,
-      success: CardCardConfigsPreviewUrlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CardCardConfigsGetQuery(), success: $CardCardConfigsPreviewUrlGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/card/card-configs/publish ----
@@ -958,6 +745,14 @@ export interface CardCardConfigsPublishPostBody {
   readonly scheduled_publish_time?: string | undefined
 }
 
+const $CardCardConfigsPublishPostBody: () => Schema.Schema<CardCardConfigsPublishPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  brand_id: Schema.String,
+  publish_type: Schema.Literal("IMMEDIATE_PUBLISH", "SCHEDULED_PUBLISH"),
+  scheduled_publish_time: Schema.optional(Rfc3339)
+}))
+
 export interface CardCardConfigsPublishPostResponse {
   /**
    * 业务申请编号
@@ -987,6 +782,14 @@ export interface CardCardConfigsPublishPostResponse {
   readonly scheduled_publish_time?: string | undefined
 }
 
+const $CardCardConfigsPublishPostResponse: () => Schema.Schema<CardCardConfigsPublishPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  publish_type: Schema.optional(OpenEnum("IMMEDIATE_PUBLISH", "SCHEDULED_PUBLISH")),
+  scheduled_publish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 发布商家名片配置
  *
@@ -999,27 +802,7 @@ export const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublis
   method: "POST",
   path: "/v3/brand/card/card-configs/publish",
   summary: "发布商家名片配置",
-  schemas: () => {
-    const CardCardConfigsPublishPostBody: Schema.Schema<CardCardConfigsPublishPostBody> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      publish_type: Schema.Literal("IMMEDIATE_PUBLISH", "SCHEDULED_PUBLISH"),
-      scheduled_publish_time: Schema.optional(Rfc3339)
-    })
-    const CardCardConfigsPublishPostResponse: Schema.Schema<CardCardConfigsPublishPostResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      publish_type: Schema.optional(OpenEnum("IMMEDIATE_PUBLISH", "SCHEDULED_PUBLISH")),
-      scheduled_publish_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardCardConfigsPublishPostBody,
-      success: CardCardConfigsPublishPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardCardConfigsPublishPostBody(), success: $CardCardConfigsPublishPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/card/card-links ----
@@ -1047,21 +830,12 @@ export interface CardCardLinksGetQuery {
   readonly page_size?: number | undefined
 }
 
-export interface CardCardLinksGetResponse {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /** 查询页码 */
-  readonly page_index?: number | undefined
-  /** 查询页大小 */
-  readonly page_size?: number | undefined
-  /** 总数 */
-  readonly total_num?: number | undefined
-  /** 已生效连接列表 */
-  readonly active_link_list?: ReadonlyArray<CardCardLinksGetResponseActiveLinkList> | undefined
-}
+const $CardCardLinksGetQuery: () => Schema.Schema<CardCardLinksGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  payment_scene: Schema.optional(Schema.Literal("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
+  page_index: Schema.optional(Schema.Int),
+  page_size: Schema.optional(Schema.Int)
+}))
 
 export interface CardCardLinksGetResponseActiveLinkList {
   /**
@@ -1084,6 +858,37 @@ export interface CardCardLinksGetResponseActiveLinkList {
   readonly service_id?: string | undefined
 }
 
+const $CardCardLinksGetResponseActiveLinkList: () => Schema.Schema<CardCardLinksGetResponseActiveLinkList> = /*#__PURE__*/ once(() => Schema.Struct({
+  payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
+  appid_list: Schema.optional(Schema.Array(Schema.String)),
+  card_link_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
+
+export interface CardCardLinksGetResponse {
+  /**
+   * 品牌ID
+   * @example "1004"
+   */
+  readonly brand_id?: string | undefined
+  /** 查询页码 */
+  readonly page_index?: number | undefined
+  /** 查询页大小 */
+  readonly page_size?: number | undefined
+  /** 总数 */
+  readonly total_num?: number | undefined
+  /** 已生效连接列表 */
+  readonly active_link_list?: ReadonlyArray<CardCardLinksGetResponseActiveLinkList> | undefined
+}
+
+const $CardCardLinksGetResponse: () => Schema.Schema<CardCardLinksGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  page_index: Schema.optional(Schema.Number),
+  page_size: Schema.optional(Schema.Number),
+  total_num: Schema.optional(Schema.Number),
+  active_link_list: Schema.optional(Schema.Array($CardCardLinksGetResponseActiveLinkList()))
+}))
+
 /**
  * 查询已生效交易连接名片规则
  *
@@ -1096,32 +901,7 @@ export const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCard
   method: "GET",
   path: "/v3/brand/card/card-links",
   summary: "查询已生效交易连接名片规则",
-  schemas: () => {
-    const CardCardLinksGetQuery: Schema.Schema<CardCardLinksGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      payment_scene: Schema.optional(Schema.Literal("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
-      page_index: Schema.optional(Schema.Int),
-      page_size: Schema.optional(Schema.Int)
-    })
-    const CardCardLinksGetResponseActiveLinkList: Schema.Schema<CardCardLinksGetResponseActiveLinkList> = Schema.Struct({
-      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
-      appid_list: Schema.optional(Schema.Array(Schema.String)),
-      card_link_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    const CardCardLinksGetResponse: Schema.Schema<CardCardLinksGetResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      page_index: Schema.optional(Schema.Number),
-      page_size: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      active_link_list: Schema.optional(Schema.Array(CardCardLinksGetResponseActiveLinkList))
-    })
-    return {
-      query: CardCardLinksGetQuery,
-      success: CardCardLinksGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CardCardLinksGetQuery(), success: $CardCardLinksGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/card/card-links ----
@@ -1159,6 +939,15 @@ export interface CardCardLinksPostBody {
   readonly service_id?: string | undefined
 }
 
+const $CardCardLinksPostBody: () => Schema.Schema<CardCardLinksPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.String,
+  brand_id: Schema.String,
+  payment_scene: Schema.Literal("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE"),
+  appid: Schema.optional(Schema.String),
+  card_link_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
+
 export interface CardCardLinksPostResponse {
   /**
    * 业务申请编号
@@ -1193,6 +982,15 @@ export interface CardCardLinksPostResponse {
   readonly service_id?: string | undefined
 }
 
+const $CardCardLinksPostResponse: () => Schema.Schema<CardCardLinksPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
+  appid: Schema.optional(Schema.String),
+  card_link_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 添加交易连接名片规则申请
  *
@@ -1205,40 +1003,10 @@ export const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCar
   method: "POST",
   path: "/v3/brand/card/card-links",
   summary: "添加交易连接名片规则申请",
-  schemas: () => {
-    const CardCardLinksPostBody: Schema.Schema<CardCardLinksPostBody> = Schema.Struct({
-      business_code: Schema.String,
-      brand_id: Schema.String,
-      payment_scene: Schema.Literal("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE"),
-      appid: Schema.optional(Schema.String),
-      card_link_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    const CardCardLinksPostResponse: Schema.Schema<CardCardLinksPostResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
-      appid: Schema.optional(Schema.String),
-      card_link_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardCardLinksPostBody,
-      success: CardCardLinksPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardCardLinksPostBody(), success: $CardCardLinksPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/card/card-links/business-code/{business_code} ----
-
-export interface CardCardLinksBusinessCodeBusinessCodeGetParams {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly business_code: string
-}
 
 export interface CardCardLinksBusinessCodeBusinessCodeGetQuery {
   /**
@@ -1248,8 +1016,9 @@ export interface CardCardLinksBusinessCodeBusinessCodeGetQuery {
   readonly brand_id: string
 }
 
-/** The input of `v3.brand.card.cardLinks.businessCode._business_code_.get`: params, query fields together. */
-export interface CardCardLinksBusinessCodeBusinessCodeGetRequest extends CardCardLinksBusinessCodeBusinessCodeGetParams, CardCardLinksBusinessCodeBusinessCodeGetQuery {}
+const $CardCardLinksBusinessCodeBusinessCodeGetQuery: () => Schema.Schema<CardCardLinksBusinessCodeBusinessCodeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String
+}))
 
 export interface CardCardLinksBusinessCodeBusinessCodeGetResponse {
   /**
@@ -1296,6 +1065,22 @@ export interface CardCardLinksBusinessCodeBusinessCodeGetResponse {
   readonly reject_reason?: string | undefined
 }
 
+const $CardCardLinksBusinessCodeBusinessCodeGetResponse: () => Schema.Schema<CardCardLinksBusinessCodeBusinessCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
+  appid: Schema.optional(Schema.String),
+  card_link_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  configuration_state: Schema.optional(OpenEnum("WAITING_AUDIT", "AUDIT_REJECT", "WAITING_CONFIRMATION", "MERCHANT_ADMIN_REJECT", "IN_EFFECT")),
+  reject_reason: Schema.optional(Schema.String)
+}))
+
+export type CardCardLinksBusinessCodeBusinessCodeGetParams = ApplymentsBusinessCodeBusinessCodeGetParams
+
+/** The input of `v3.brand.card.cardLinks.businessCode._business_code_.get`: params, query fields together. */
+export interface CardCardLinksBusinessCodeBusinessCodeGetRequest extends CardCardLinksBusinessCodeBusinessCodeGetParams, CardCardLinksBusinessCodeBusinessCodeGetQuery {}
+
 /**
  * 根据业务申请编号查询添加申请状态
  *
@@ -1308,30 +1093,7 @@ export const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCar
   method: "GET",
   path: "/v3/brand/card/card-links/business-code/{business_code}",
   summary: "根据业务申请编号查询添加申请状态",
-  schemas: () => {
-    const CardCardLinksBusinessCodeBusinessCodeGetParams: Schema.Schema<CardCardLinksBusinessCodeBusinessCodeGetParams> = Schema.Struct({
-      business_code: Schema.NonEmptyString
-    })
-    const CardCardLinksBusinessCodeBusinessCodeGetQuery: Schema.Schema<CardCardLinksBusinessCodeBusinessCodeGetQuery> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const CardCardLinksBusinessCodeBusinessCodeGetResponse: Schema.Schema<CardCardLinksBusinessCodeBusinessCodeGetResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
-      appid: Schema.optional(Schema.String),
-      card_link_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      configuration_state: Schema.optional(OpenEnum("WAITING_AUDIT", "AUDIT_REJECT", "WAITING_CONFIRMATION", "MERCHANT_ADMIN_REJECT", "IN_EFFECT")),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: CardCardLinksBusinessCodeBusinessCodeGetParams,
-      query: CardCardLinksBusinessCodeBusinessCodeGetQuery,
-      success: CardCardLinksBusinessCodeBusinessCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentsBusinessCodeBusinessCodeGetParams(), query: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $CardCardLinksBusinessCodeBusinessCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/card/card-links/cancel-applyment ----
@@ -1349,6 +1111,11 @@ export interface CardCardLinksCancelApplymentPostBody {
   readonly brand_id: string
 }
 
+const $CardCardLinksCancelApplymentPostBody: () => Schema.Schema<CardCardLinksCancelApplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.String,
+  brand_id: Schema.String
+}))
+
 export interface CardCardLinksCancelApplymentPostResponse {
   /**
    * 业务申请编号
@@ -1356,6 +1123,10 @@ export interface CardCardLinksCancelApplymentPostResponse {
    */
   readonly business_code?: string | undefined
 }
+
+const $CardCardLinksCancelApplymentPostResponse: () => Schema.Schema<CardCardLinksCancelApplymentPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_code: Schema.optional(Schema.String)
+}))
 
 /**
  * 撤销交易连接名片配置申请
@@ -1369,20 +1140,7 @@ export const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCa
   method: "POST",
   path: "/v3/brand/card/card-links/cancel-applyment",
   summary: "撤销交易连接名片配置申请",
-  schemas: () => {
-    const CardCardLinksCancelApplymentPostBody: Schema.Schema<CardCardLinksCancelApplymentPostBody> = Schema.Struct({
-      business_code: Schema.String,
-      brand_id: Schema.String
-    })
-    const CardCardLinksCancelApplymentPostResponse: Schema.Schema<CardCardLinksCancelApplymentPostResponse> = Schema.Struct({
-      business_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardCardLinksCancelApplymentPostBody,
-      success: CardCardLinksCancelApplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardCardLinksCancelApplymentPostBody(), success: $CardCardLinksCancelApplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/card/card-links/unbind-card-link ----
@@ -1415,6 +1173,14 @@ export interface CardCardLinksUnbindCardLinkPostBody {
   readonly service_id?: string | undefined
 }
 
+const $CardCardLinksUnbindCardLinkPostBody: () => Schema.Schema<CardCardLinksUnbindCardLinkPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  payment_scene: Schema.Literal("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE"),
+  appid: Schema.optional(Schema.String),
+  card_link_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
+
 export interface CardCardLinksUnbindCardLinkPostResponse {
   /**
    * 品牌ID
@@ -1444,6 +1210,14 @@ export interface CardCardLinksUnbindCardLinkPostResponse {
   readonly service_id?: string | undefined
 }
 
+const $CardCardLinksUnbindCardLinkPostResponse: () => Schema.Schema<CardCardLinksUnbindCardLinkPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
+  appid: Schema.optional(Schema.String),
+  card_link_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 解除已生效交易连接名片场景
  *
@@ -1456,27 +1230,7 @@ export const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnb
   method: "POST",
   path: "/v3/brand/card/card-links/unbind-card-link",
   summary: "解除已生效交易连接名片场景",
-  schemas: () => {
-    const CardCardLinksUnbindCardLinkPostBody: Schema.Schema<CardCardLinksUnbindCardLinkPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      payment_scene: Schema.Literal("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE"),
-      appid: Schema.optional(Schema.String),
-      card_link_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    const CardCardLinksUnbindCardLinkPostResponse: Schema.Schema<CardCardLinksUnbindCardLinkPostResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
-      appid: Schema.optional(Schema.String),
-      card_link_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardCardLinksUnbindCardLinkPostBody,
-      success: CardCardLinksUnbindCardLinkPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardCardLinksUnbindCardLinkPostBody(), success: $CardCardLinksUnbindCardLinkPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/marketing/shake-activities/activities ----
@@ -1506,16 +1260,58 @@ export interface MarketingShakeActivitiesActivitiesGetQuery {
   readonly audit_state?: "PENDING" | "APPROVED" | "REJECTED" | undefined
 }
 
-export interface MarketingShakeActivitiesActivitiesGetResponse {
-  /** 分页页码 */
-  readonly offset?: number | undefined
-  /** 分页大小 */
-  readonly limit?: number | undefined
-  /** 总数 */
-  readonly total_count?: number | undefined
-  /** 摇一摇有优惠活动列表 */
-  readonly data?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseData> | undefined
+const $MarketingShakeActivitiesActivitiesGetQuery: () => Schema.Schema<MarketingShakeActivitiesActivitiesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  limit: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(100)),
+  offset: Schema.Int,
+  activity_state: Schema.optional(Schema.Literal("CREATED", "DELIVERING", "EXPIRED", "PAUSED", "TERMINATED")),
+  audit_state: Schema.optional(Schema.Literal("PENDING", "APPROVED", "REJECTED"))
+}))
+
+export interface MarketingShakeActivitiesActivitiesGetResponseDataTimeRange {
+  /**
+   * 开始时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly start_time?: string | undefined
+  /**
+   * 结束时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly end_time?: string | undefined
 }
+
+const $MarketingShakeActivitiesActivitiesGetResponseDataTimeRange: () => Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String)
+}))
+
+export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList {
+  /**
+   * 批次ID
+   * @example "example_stock_id"
+   */
+  readonly stock_id?: string | undefined
+}
+
+const $MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList: () => Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> = /*#__PURE__*/ once(() => Schema.Struct({
+  stock_id: Schema.optional(Schema.String)
+}))
+
+export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon {
+  /**
+   * 商品券ID
+   * @example "example_product_coupon_id"
+   */
+  readonly product_coupon_id?: string | undefined
+  /** 商品券批次列表 */
+  readonly stock_list?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> | undefined
+}
+
+const $MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon: () => Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon> = /*#__PURE__*/ once(() => Schema.Struct({
+  product_coupon_id: Schema.optional(Schema.String),
+  stock_list: Schema.optional(Schema.Array($MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList()))
+}))
 
 export interface MarketingShakeActivitiesActivitiesGetResponseData {
   /** 活动id */
@@ -1554,36 +1350,35 @@ export interface MarketingShakeActivitiesActivitiesGetResponseData {
   readonly product_coupon?: MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon | undefined
 }
 
-export interface MarketingShakeActivitiesActivitiesGetResponseDataTimeRange {
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly end_time?: string | undefined
+const $MarketingShakeActivitiesActivitiesGetResponseData: () => Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  activity_state: Schema.optional(OpenEnum("CREATED", "DELIVERING", "EXPIRED", "PAUSED", "TERMINATED")),
+  audit_state: Schema.optional(OpenEnum("PENDING", "APPROVED", "REJECTED")),
+  available_quota: Schema.optional(Schema.Number),
+  total_quota: Schema.optional(Schema.Number),
+  delivery_mode: Schema.optional(OpenEnum("SMART", "TARGETED")),
+  time_range: Schema.optional($MarketingShakeActivitiesActivitiesGetResponseDataTimeRange()),
+  product_coupon: Schema.optional($MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon())
+}))
+
+export interface MarketingShakeActivitiesActivitiesGetResponse {
+  /** 分页页码 */
+  readonly offset?: number | undefined
+  /** 分页大小 */
+  readonly limit?: number | undefined
+  /** 总数 */
+  readonly total_count?: number | undefined
+  /** 摇一摇有优惠活动列表 */
+  readonly data?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseData> | undefined
 }
 
-export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon {
-  /**
-   * 商品券ID
-   * @example "example_product_coupon_id"
-   */
-  readonly product_coupon_id?: string | undefined
-  /** 商品券批次列表 */
-  readonly stock_list?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> | undefined
-}
-
-export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList {
-  /**
-   * 批次ID
-   * @example "example_stock_id"
-   */
-  readonly stock_id?: string | undefined
-}
+const $MarketingShakeActivitiesActivitiesGetResponse: () => Schema.Schema<MarketingShakeActivitiesActivitiesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($MarketingShakeActivitiesActivitiesGetResponseData()))
+}))
 
 /**
  * 查询摇优惠活动列表
@@ -1597,48 +1392,7 @@ export const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingS
   method: "GET",
   path: "/v3/brand/marketing/shake-activities/activities",
   summary: "查询摇优惠活动列表",
-  schemas: () => {
-    const MarketingShakeActivitiesActivitiesGetQuery: Schema.Schema<MarketingShakeActivitiesActivitiesGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      limit: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(100)),
-      offset: Schema.Int,
-      activity_state: Schema.optional(Schema.Literal("CREATED", "DELIVERING", "EXPIRED", "PAUSED", "TERMINATED")),
-      audit_state: Schema.optional(Schema.Literal("PENDING", "APPROVED", "REJECTED"))
-    })
-    const MarketingShakeActivitiesActivitiesGetResponseDataTimeRange: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String)
-    })
-    const MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> = Schema.Struct({
-      stock_id: Schema.optional(Schema.String)
-    })
-    const MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon> = Schema.Struct({
-      product_coupon_id: Schema.optional(Schema.String),
-      stock_list: Schema.optional(Schema.Array(MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList))
-    })
-    const MarketingShakeActivitiesActivitiesGetResponseData: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseData> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      activity_state: Schema.optional(OpenEnum("CREATED", "DELIVERING", "EXPIRED", "PAUSED", "TERMINATED")),
-      audit_state: Schema.optional(OpenEnum("PENDING", "APPROVED", "REJECTED")),
-      available_quota: Schema.optional(Schema.Number),
-      total_quota: Schema.optional(Schema.Number),
-      delivery_mode: Schema.optional(OpenEnum("SMART", "TARGETED")),
-      time_range: Schema.optional(MarketingShakeActivitiesActivitiesGetResponseDataTimeRange),
-      product_coupon: Schema.optional(MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon)
-    })
-    const MarketingShakeActivitiesActivitiesGetResponse: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponse> = Schema.Struct({
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(MarketingShakeActivitiesActivitiesGetResponseData))
-    })
-    return {
-      query: MarketingShakeActivitiesActivitiesGetQuery,
-      success: MarketingShakeActivitiesActivitiesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $MarketingShakeActivitiesActivitiesGetQuery(), success: $MarketingShakeActivitiesActivitiesGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/card-member/cards ----
@@ -1660,116 +1414,14 @@ export interface PartnerCardMemberCardsGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface PartnerCardMemberCardsGetResponse {
-  /**
-   * 总数量
-   * @example 20
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
-  readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /** 会员卡模板列表 */
-  readonly data?: ReadonlyArray<PartnerCardMemberCardsGetResponseData> | undefined
-}
+const $PartnerCardMemberCardsGetQuery: () => Schema.Schema<PartnerCardMemberCardsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  state: Schema.optional(Schema.Literal("CARD_EFFECTIVE", "CARD_INVALID")),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
-export interface PartnerCardMemberCardsGetResponseData {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
-  readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
-   */
-  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
-  /**
-   * 会员码型
-   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   */
-  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsGetResponseDataCodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
-  readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
-  readonly notify_url?: string | undefined
-  /** 是否置顶 */
-  readonly need_pinned?: boolean | undefined
-  /** 是否展示会员等级 */
-  readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
-  readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
-  readonly legal_agreement?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsGetResponseDataValidDateInformation | undefined
-  /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsGetResponseDataPointsInformation | undefined
-  /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsGetResponseDataBalanceInformation | undefined
-  /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsGetResponseDataPurchaseInformation | undefined
-  /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsGetResponseDataUserInformation | undefined
-}
-
-export interface PartnerCardMemberCardsGetResponseDataCodeJumpInformation {
+export interface CodeJumpInformation {
   /**
    * 会员码跳转AppID
    * @example "wxea9c30a90fs8d3fe"
@@ -1782,7 +1434,12 @@ export interface PartnerCardMemberCardsGetResponseDataCodeJumpInformation {
   readonly jump_path?: string | undefined
 }
 
-export interface PartnerCardMemberCardsGetResponseDataValidDateInformation {
+const $CodeJumpInformation: () => Schema.Schema<CodeJumpInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  jump_appid: Schema.optional(Schema.String),
+  jump_path: Schema.optional(Schema.String)
+}))
+
+export interface DataValidDateInformation {
   /**
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
@@ -1805,33 +1462,14 @@ export interface PartnerCardMemberCardsGetResponseDataValidDateInformation {
   readonly available_day_after_receive?: number | undefined
 }
 
-export interface PartnerCardMemberCardsGetResponseDataPointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
+const $DataValidDateInformation: () => Schema.Schema<DataValidDateInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
+  available_begin_time: Schema.optional(Schema.String),
+  available_end_time: Schema.optional(Schema.String),
+  available_day_after_receive: Schema.optional(Schema.Number)
+}))
 
-export interface PartnerCardMemberCardsGetResponseDataBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsGetResponseDataPurchaseInformation {
+export interface PurchaseInformation {
   /**
    * 付费会员价格
    * @example 100
@@ -1849,15 +1487,11 @@ export interface PartnerCardMemberCardsGetResponseDataPurchaseInformation {
   readonly jump_path?: string | undefined
 }
 
-export interface PartnerCardMemberCardsGetResponseDataUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> | undefined
-}
+const $PurchaseInformation: () => Schema.Schema<PurchaseInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  price: Schema.optional(Schema.Number),
+  jump_appid: Schema.optional(Schema.String),
+  jump_path: Schema.optional(Schema.String)
+}))
 
 export interface PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList {
   /**
@@ -1874,267 +1508,26 @@ export interface PartnerCardMemberCardsGetResponseDataUserInformationCustomField
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-/**
- * 查询会员卡模板列表
- *
- * 通过此接口可查询指定某品牌的所有会员卡模板列表
- *
- * `GET /v3/brand/partner/card-member/cards`
- */
-export const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuery, PartnerCardMemberCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.brand.partner.cardMember.cards.get",
-  method: "GET",
-  path: "/v3/brand/partner/card-member/cards",
-  summary: "查询会员卡模板列表",
-  schemas: () => {
-    const PartnerCardMemberCardsGetQuery: Schema.Schema<PartnerCardMemberCardsGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      state: Schema.optional(Schema.Literal("CARD_EFFECTIVE", "CARD_INVALID")),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberCardsGetResponseDataCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsGetResponseDataValidDateInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberCardsGetResponseDataPointsInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataPointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsGetResponseDataBalanceInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsGetResponseDataPurchaseInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataPurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsGetResponseDataUserInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsGetResponseData: Schema.Schema<PartnerCardMemberCardsGetResponseData> = Schema.Struct({
-      card_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
-      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsGetResponseDataCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsGetResponseDataValidDateInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsGetResponseDataPointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsGetResponseDataBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsGetResponseDataPurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsGetResponseDataUserInformation)
-    })
-    const PartnerCardMemberCardsGetResponse: Schema.Schema<PartnerCardMemberCardsGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(PartnerCardMemberCardsGetResponseData))
-    })
-    return {
-      query: PartnerCardMemberCardsGetQuery,
-      success: PartnerCardMemberCardsGetResponse,
-      errors: commonErrors
-    }
-  }
-})
+const $PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList: () => Schema.Schema<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
+  name: Schema.optional(Schema.String),
+  values: Schema.optional(Schema.Array(Schema.String))
+}))
 
-// ---- POST /v3/brand/partner/card-member/cards ----
-
-export interface PartnerCardMemberCardsPostBody {
+export interface PartnerCardMemberCardsGetResponseDataUserInformation {
   /**
-   * 品牌ID
-   * @example "1004"
+   * 平台提供的通用开卡信息字段
+   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly brand_id: string
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
-  readonly appid: string
-  /** 会员卡类型 */
-  readonly card_type: "PURCHASE" | "NORMAL" | "BALANCE"
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
-  readonly card_title: string
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color: string
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url: string
-  /** 会员卡code分配类型 */
-  readonly code_mode: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE"
-  /** 会员码型 */
-  readonly code_type: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM"
-  /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsPostBodyCodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
-  readonly benefits: string
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
-  readonly notify_url: string
-  /** 是否置顶 */
-  readonly need_pinned?: boolean | undefined
-  /** 是否展示会员等级 */
-  readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
-  readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
-  readonly legal_agreement?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsPostBodyValidDateInformation
-  /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsPostBodyPointsInformation | undefined
-  /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsPostBodyBalanceInformation | undefined
-  /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsPostBodyPurchaseInformation | undefined
-  /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsPostBodyUserInformation | undefined
-}
-
-export interface PartnerCardMemberCardsPostBodyCodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsPostBodyValidDateInformation {
-  /** 有效期类型 */
-  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberCardsPostBodyPointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsPostBodyBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsPostBodyPurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsPostBodyUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY"> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsPostBodyUserInformationCustomFieldList> | undefined
+  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> | undefined
 }
 
-export interface PartnerCardMemberCardsPostBodyUserInformationCustomFieldList {
-  /** 商户自定义的开卡信息字段类型 */
-  readonly type?: "CHECK_BOX" | "RADIO" | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 字段值 */
-  readonly values?: ReadonlyArray<string> | undefined
-}
+const $PartnerCardMemberCardsGetResponseDataUserInformation: () => Schema.Schema<PartnerCardMemberCardsGetResponseDataUserInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
+  custom_field_list: Schema.optional(Schema.Array($PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList()))
+}))
 
 export interface PartnerCardMemberCardsPostResponse {
   /**
@@ -2183,7 +1576,7 @@ export interface PartnerCardMemberCardsPostResponse {
    */
   readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsPostResponseCodeJumpInformation | undefined
+  readonly code_jump_information?: CodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
@@ -2214,36 +1607,89 @@ export interface PartnerCardMemberCardsPostResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsPostResponseValidDateInformation | undefined
+  readonly valid_date_information?: DataValidDateInformation | undefined
   /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsPostResponsePointsInformation | undefined
+  readonly points_information?: CodeJumpInformation | undefined
   /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsPostResponseBalanceInformation | undefined
+  readonly balance_information?: CodeJumpInformation | undefined
   /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsPostResponsePurchaseInformation | undefined
+  readonly purchase_information?: PurchaseInformation | undefined
   /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsPostResponseUserInformation | undefined
+  readonly user_information?: PartnerCardMemberCardsGetResponseDataUserInformation | undefined
 }
 
-export interface PartnerCardMemberCardsPostResponseCodeJumpInformation {
+const $PartnerCardMemberCardsPostResponse: () => Schema.Schema<PartnerCardMemberCardsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+  card_title: Schema.optional(Schema.String),
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+  code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
+  code_jump_information: Schema.optional($CodeJumpInformation()),
+  benefits: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  need_pinned: Schema.optional(Schema.Boolean),
+  need_display_level: Schema.optional(Schema.Boolean),
+  init_level: Schema.optional(Schema.String),
+  service_phone: Schema.optional(Schema.String),
+  legal_agreement: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($DataValidDateInformation()),
+  points_information: Schema.optional($CodeJumpInformation()),
+  balance_information: Schema.optional($CodeJumpInformation()),
+  purchase_information: Schema.optional($PurchaseInformation()),
+  user_information: Schema.optional($PartnerCardMemberCardsGetResponseDataUserInformation())
+}))
+
+export interface PartnerCardMemberCardsGetResponse {
   /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
+   * 总数量
+   * @example 20
    */
-  readonly jump_appid?: string | undefined
+  readonly total_count?: number | undefined
   /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
+   * 分页页码
+   * @example 1
    */
-  readonly jump_path?: string | undefined
+  readonly offset?: number | undefined
+  /**
+   * 分页大小
+   * @example 20
+   */
+  readonly limit?: number | undefined
+  /** 会员卡模板列表 */
+  readonly data?: ReadonlyArray<PartnerCardMemberCardsPostResponse> | undefined
 }
 
-export interface PartnerCardMemberCardsPostResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
+const $PartnerCardMemberCardsGetResponse: () => Schema.Schema<PartnerCardMemberCardsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($PartnerCardMemberCardsPostResponse()))
+}))
+
+/**
+ * 查询会员卡模板列表
+ *
+ * 通过此接口可查询指定某品牌的所有会员卡模板列表
+ *
+ * `GET /v3/brand/partner/card-member/cards`
+ */
+export const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuery, PartnerCardMemberCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.brand.partner.cardMember.cards.get",
+  method: "GET",
+  path: "/v3/brand/partner/card-member/cards",
+  summary: "查询会员卡模板列表",
+  schemas: () => ({ query: $PartnerCardMemberCardsGetQuery(), success: $PartnerCardMemberCardsGetResponse(), errors: commonErrors })
+})
+
+// ---- POST /v3/brand/partner/card-member/cards ----
+
+export interface BodyValidDateInformation {
+  /** 有效期类型 */
+  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -2261,66 +1707,16 @@ export interface PartnerCardMemberCardsPostResponseValidDateInformation {
   readonly available_day_after_receive?: number | undefined
 }
 
-export interface PartnerCardMemberCardsPostResponsePointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
+const $BodyValidDateInformation: () => Schema.Schema<BodyValidDateInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
+  available_begin_time: Schema.optional(Rfc3339),
+  available_end_time: Schema.optional(Rfc3339),
+  available_day_after_receive: Schema.optional(Schema.Int)
+}))
 
-export interface PartnerCardMemberCardsPostResponseBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsPostResponsePurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsPostResponseUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsPostResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberCardsPostResponseUserInformationCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
-   */
-  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
+export interface BodyUserInformationCustomFieldList {
+  /** 商户自定义的开卡信息字段类型 */
+  readonly type?: "CHECK_BOX" | "RADIO" | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -2329,6 +1725,134 @@ export interface PartnerCardMemberCardsPostResponseUserInformationCustomFieldLis
   /** 字段值 */
   readonly values?: ReadonlyArray<string> | undefined
 }
+
+const $BodyUserInformationCustomFieldList: () => Schema.Schema<BodyUserInformationCustomFieldList> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("CHECK_BOX", "RADIO")),
+  name: Schema.optional(Schema.String),
+  values: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface PartnerCardMemberCardsPostBodyUserInformation {
+  /** 平台提供的通用开卡信息字段 */
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY"> | undefined
+  /** 商户自定义的开卡信息字段 */
+  readonly custom_field_list?: ReadonlyArray<BodyUserInformationCustomFieldList> | undefined
+}
+
+const $PartnerCardMemberCardsPostBodyUserInformation: () => Schema.Schema<PartnerCardMemberCardsPostBodyUserInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  common_field_list: Schema.optional(Schema.Array(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
+  custom_field_list: Schema.optional(Schema.Array($BodyUserInformationCustomFieldList()))
+}))
+
+export interface PartnerCardMemberCardsPostBody {
+  /**
+   * 品牌ID
+   * @example "1004"
+   */
+  readonly brand_id: string
+  /**
+   * 商户AppId
+   * @example "wxea9c30890f48d5ae"
+   */
+  readonly appid: string
+  /** 会员卡类型 */
+  readonly card_type: "PURCHASE" | "NORMAL" | "BALANCE"
+  /**
+   * 卡名称
+   * @example "测试卡"
+   */
+  readonly card_title: string
+  /**
+   * 卡背景颜色
+   * @example "#FFFF00"
+   */
+  readonly card_color: string
+  /**
+   * 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
+   */
+  readonly card_picture_url: string
+  /** 会员卡code分配类型 */
+  readonly code_mode: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE"
+  /** 会员码型 */
+  readonly code_type: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM"
+  /** 会员码跳转信息 */
+  readonly code_jump_information?: CodeJumpInformation | undefined
+  /**
+   * 会员权益
+   * @example "会员折扣、专属价"
+   */
+  readonly benefits: string
+  /**
+   * 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/notify.php"
+   */
+  readonly notify_url: string
+  /** 是否置顶 */
+  readonly need_pinned?: boolean | undefined
+  /** 是否展示会员等级 */
+  readonly need_display_level?: boolean | undefined
+  /**
+   * 会员初始等级
+   * @example "白银会员"
+   */
+  readonly init_level?: string | undefined
+  /**
+   * 服务电话
+   * @example "010-8877xxxx"
+   */
+  readonly service_phone?: string | undefined
+  /**
+   * 商家法务协议
+   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
+   */
+  readonly legal_agreement?: string | undefined
+  /** 会员卡有效期 */
+  readonly valid_date_information: BodyValidDateInformation
+  /** 积分信息 */
+  readonly points_information?: CodeJumpInformation | undefined
+  /** 储值信息 */
+  readonly balance_information?: CodeJumpInformation | undefined
+  /** 付费会员信息 */
+  readonly purchase_information?: PurchaseInformation | undefined
+  /** 用户开卡信息 */
+  readonly user_information?: PartnerCardMemberCardsPostBodyUserInformation | undefined
+}
+
+const $PartnerCardMemberCardsPostBody: () => Schema.Schema<PartnerCardMemberCardsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  appid: Schema.String,
+  card_type: Schema.Literal("PURCHASE", "NORMAL", "BALANCE"),
+  card_title: Schema.String,
+  card_color: Schema.String,
+  card_picture_url: Schema.String,
+  code_mode: Schema.Literal("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE"),
+  code_type: Schema.Literal("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM"),
+  code_jump_information: Schema.optional($CodeJumpInformation2()),
+  benefits: Schema.String,
+  notify_url: Schema.String,
+  need_pinned: Schema.optional(Schema.Boolean),
+  need_display_level: Schema.optional(Schema.Boolean),
+  init_level: Schema.optional(Schema.String),
+  service_phone: Schema.optional(Schema.String),
+  legal_agreement: Schema.optional(Schema.String),
+  valid_date_information: $BodyValidDateInformation(),
+  points_information: Schema.optional($CodeJumpInformation2()),
+  balance_information: Schema.optional($CodeJumpInformation2()),
+  purchase_information: Schema.optional($PurchaseInformation2()),
+  user_information: Schema.optional($PartnerCardMemberCardsPostBodyUserInformation())
+}))
+
+const $CodeJumpInformation2: () => Schema.Schema<CodeJumpInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  jump_appid: Schema.optional(Schema.String),
+  jump_path: Schema.optional(Schema.String)
+}))
+
+const $PurchaseInformation2: () => Schema.Schema<PurchaseInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  price: Schema.optional(Schema.Number),
+  jump_appid: Schema.optional(Schema.String),
+  jump_path: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建会员卡模板
@@ -2342,124 +1866,7 @@ export const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCard
   method: "POST",
   path: "/v3/brand/partner/card-member/cards",
   summary: "创建会员卡模板",
-  schemas: () => {
-    const PartnerCardMemberCardsPostBodyCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsPostBodyCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostBodyValidDateInformation: Schema.Schema<PartnerCardMemberCardsPostBodyValidDateInformation> = Schema.Struct({
-      type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
-      available_begin_time: Schema.optional(Rfc3339),
-      available_end_time: Schema.optional(Rfc3339),
-      available_day_after_receive: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberCardsPostBodyPointsInformation: Schema.Schema<PartnerCardMemberCardsPostBodyPointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostBodyBalanceInformation: Schema.Schema<PartnerCardMemberCardsPostBodyBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostBodyPurchaseInformation: Schema.Schema<PartnerCardMemberCardsPostBodyPurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostBodyUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsPostBodyUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsPostBodyUserInformation: Schema.Schema<PartnerCardMemberCardsPostBodyUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsPostBodyUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsPostBody: Schema.Schema<PartnerCardMemberCardsPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.Literal("PURCHASE", "NORMAL", "BALANCE"),
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.Literal("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE"),
-      code_type: Schema.Literal("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM"),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsPostBodyCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsPostBodyValidDateInformation,
-      points_information: Schema.optional(PartnerCardMemberCardsPostBodyPointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsPostBodyBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsPostBodyPurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsPostBodyUserInformation)
-    })
-    const PartnerCardMemberCardsPostResponseCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsPostResponseCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsPostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberCardsPostResponsePointsInformation: Schema.Schema<PartnerCardMemberCardsPostResponsePointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostResponseBalanceInformation: Schema.Schema<PartnerCardMemberCardsPostResponseBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostResponsePurchaseInformation: Schema.Schema<PartnerCardMemberCardsPostResponsePurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsPostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsPostResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsPostResponseUserInformation: Schema.Schema<PartnerCardMemberCardsPostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsPostResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsPostResponse: Schema.Schema<PartnerCardMemberCardsPostResponse> = Schema.Struct({
-      card_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
-      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsPostResponseCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsPostResponseValidDateInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsPostResponsePointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsPostResponseBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsPostResponsePurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsPostResponseUserInformation)
-    })
-    return {
-      body: PartnerCardMemberCardsPostBody,
-      success: PartnerCardMemberCardsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberCardsPostBody(), success: $PartnerCardMemberCardsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/card-member/cards/{card_id} ----
@@ -2472,16 +1879,9 @@ export interface PartnerCardMemberCardsCardIdGetParams {
   readonly card_id: string
 }
 
-export interface PartnerCardMemberCardsCardIdGetQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
-  readonly brand_id: string
-}
-
-/** The input of `v3.brand.partner.cardMember.cards._card_id_.get`: params, query fields together. */
-export interface PartnerCardMemberCardsCardIdGetRequest extends PartnerCardMemberCardsCardIdGetParams, PartnerCardMemberCardsCardIdGetQuery {}
+const $PartnerCardMemberCardsCardIdGetParams: () => Schema.Schema<PartnerCardMemberCardsCardIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_id: Schema.NonEmptyString
+}))
 
 export interface PartnerCardMemberCardsCardIdGetResponse {
   /**
@@ -2530,7 +1930,7 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
    */
   readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation | undefined
+  readonly code_jump_information?: CodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
@@ -2561,15 +1961,15 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsCardIdGetResponseValidDateInformation | undefined
+  readonly valid_date_information?: DataValidDateInformation | undefined
   /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsCardIdGetResponsePointsInformation | undefined
+  readonly points_information?: CodeJumpInformation | undefined
   /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsCardIdGetResponseBalanceInformation | undefined
+  readonly balance_information?: CodeJumpInformation | undefined
   /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsCardIdGetResponsePurchaseInformation | undefined
+  readonly purchase_information?: PurchaseInformation | undefined
   /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsCardIdGetResponseUserInformation | undefined
+  readonly user_information?: PartnerCardMemberCardsGetResponseDataUserInformation | undefined
   /**
    * 状态
    * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
@@ -2587,110 +1987,38 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
   readonly update_time?: string | undefined
 }
 
-export interface PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
-  readonly jump_path?: string | undefined
-}
+const $PartnerCardMemberCardsCardIdGetResponse: () => Schema.Schema<PartnerCardMemberCardsCardIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+  card_title: Schema.optional(Schema.String),
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+  code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
+  code_jump_information: Schema.optional($CodeJumpInformation()),
+  benefits: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  need_pinned: Schema.optional(Schema.Boolean),
+  need_display_level: Schema.optional(Schema.Boolean),
+  init_level: Schema.optional(Schema.String),
+  service_phone: Schema.optional(Schema.String),
+  legal_agreement: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($DataValidDateInformation()),
+  points_information: Schema.optional($CodeJumpInformation()),
+  balance_information: Schema.optional($CodeJumpInformation()),
+  purchase_information: Schema.optional($PurchaseInformation()),
+  user_information: Schema.optional($PartnerCardMemberCardsGetResponseDataUserInformation()),
+  state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
 
-export interface PartnerCardMemberCardsCardIdGetResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
+export type PartnerCardMemberCardsCardIdGetQuery = CardCardLinksBusinessCodeBusinessCodeGetQuery
 
-export interface PartnerCardMemberCardsCardIdGetResponsePointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdGetResponseBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdGetResponsePurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdGetResponseUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
-   */
-  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 字段值 */
-  readonly values?: ReadonlyArray<string> | undefined
-}
+/** The input of `v3.brand.partner.cardMember.cards._card_id_.get`: params, query fields together. */
+export interface PartnerCardMemberCardsCardIdGetRequest extends PartnerCardMemberCardsCardIdGetParams, PartnerCardMemberCardsCardIdGetQuery {}
 
 /**
  * 查询会员卡模板信息
@@ -2704,90 +2032,10 @@ export const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMembe
   method: "GET",
   path: "/v3/brand/partner/card-member/cards/{card_id}",
   summary: "查询会员卡模板信息",
-  schemas: () => {
-    const PartnerCardMemberCardsCardIdGetParams: Schema.Schema<PartnerCardMemberCardsCardIdGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberCardsCardIdGetQuery: Schema.Schema<PartnerCardMemberCardsCardIdGetQuery> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdGetResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberCardsCardIdGetResponsePointsInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponsePointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdGetResponseBalanceInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdGetResponsePurchaseInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponsePurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsCardIdGetResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsCardIdGetResponse: Schema.Schema<PartnerCardMemberCardsCardIdGetResponse> = Schema.Struct({
-      card_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
-      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseValidDateInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponsePointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponsePurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseUserInformation),
-      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberCardsCardIdGetParams,
-      query: PartnerCardMemberCardsCardIdGetQuery,
-      success: PartnerCardMemberCardsCardIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberCardsCardIdGetParams(), query: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerCardMemberCardsCardIdGetResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/brand/partner/card-member/cards/{card_id} ----
-
-export interface PartnerCardMemberCardsCardIdPatchParams {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-}
 
 export interface PartnerCardMemberCardsCardIdPatchBody {
   /**
@@ -2811,7 +2059,7 @@ export interface PartnerCardMemberCardsCardIdPatchBody {
    */
   readonly card_picture_url?: string | undefined
   /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsCardIdPatchBodyCodeJumpInformation | undefined
+  readonly code_jump_information?: CodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
@@ -2842,324 +2090,43 @@ export interface PartnerCardMemberCardsCardIdPatchBody {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsCardIdPatchBodyValidDateInformation | undefined
+  readonly valid_date_information?: BodyValidDateInformation | undefined
   /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsCardIdPatchBodyPointsInformation | undefined
+  readonly points_information?: CodeJumpInformation | undefined
   /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsCardIdPatchBodyBalanceInformation | undefined
+  readonly balance_information?: CodeJumpInformation | undefined
   /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsCardIdPatchBodyPurchaseInformation | undefined
+  readonly purchase_information?: PurchaseInformation | undefined
   /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsCardIdPatchBodyUserInformation | undefined
+  readonly user_information?: PartnerCardMemberCardsPostBodyUserInformation | undefined
 }
 
-export interface PartnerCardMemberCardsCardIdPatchBodyCodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
-  readonly jump_path?: string | undefined
-}
+const $PartnerCardMemberCardsCardIdPatchBody: () => Schema.Schema<PartnerCardMemberCardsCardIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_title: Schema.optional(Schema.String),
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  code_jump_information: Schema.optional($CodeJumpInformation2()),
+  benefits: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  need_pinned: Schema.optional(Schema.Boolean),
+  need_display_level: Schema.optional(Schema.Boolean),
+  init_level: Schema.optional(Schema.String),
+  service_phone: Schema.optional(Schema.String),
+  legal_agreement: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($BodyValidDateInformation()),
+  points_information: Schema.optional($CodeJumpInformation2()),
+  balance_information: Schema.optional($CodeJumpInformation2()),
+  purchase_information: Schema.optional($PurchaseInformation2()),
+  user_information: Schema.optional($PartnerCardMemberCardsPostBodyUserInformation())
+}))
 
-export interface PartnerCardMemberCardsCardIdPatchBodyValidDateInformation {
-  /** 有效期类型 */
-  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
+export type PartnerCardMemberCardsCardIdPatchParams = PartnerCardMemberCardsCardIdGetParams
 
-export interface PartnerCardMemberCardsCardIdPatchBodyPointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchBodyBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchBodyPurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchBodyUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY"> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdPatchBodyUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchBodyUserInformationCustomFieldList {
-  /** 商户自定义的开卡信息字段类型 */
-  readonly type?: "CHECK_BOX" | "RADIO" | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 字段值 */
-  readonly values?: ReadonlyArray<string> | undefined
-}
+export type PartnerCardMemberCardsCardIdPatchResponse = PartnerCardMemberCardsCardIdGetResponse
 
 /** The input of `v3.brand.partner.cardMember.cards._card_id_.patch`: params, body fields together. */
 export interface PartnerCardMemberCardsCardIdPatchRequest extends PartnerCardMemberCardsCardIdPatchParams, PartnerCardMemberCardsCardIdPatchBody {}
-
-export interface PartnerCardMemberCardsCardIdPatchResponse {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
-  readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
-   */
-  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
-  /**
-   * 会员码型
-   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   */
-  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
-  readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
-  readonly notify_url?: string | undefined
-  /** 是否置顶 */
-  readonly need_pinned?: boolean | undefined
-  /** 是否展示会员等级 */
-  readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
-  readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
-  readonly legal_agreement?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsCardIdPatchResponseValidDateInformation | undefined
-  /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsCardIdPatchResponsePointsInformation | undefined
-  /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsCardIdPatchResponseBalanceInformation | undefined
-  /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsCardIdPatchResponsePurchaseInformation | undefined
-  /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsCardIdPatchResponseUserInformation | undefined
-  /**
-   * 状态
-   * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
-   */
-  readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponsePointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponseBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponsePurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponseUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
-   */
-  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 字段值 */
-  readonly values?: ReadonlyArray<string> | undefined
-}
 
 /**
  * 修改会员卡模板信息
@@ -3173,358 +2140,19 @@ export const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMem
   method: "PATCH",
   path: "/v3/brand/partner/card-member/cards/{card_id}",
   summary: "修改会员卡模板信息",
-  schemas: () => {
-    const PartnerCardMemberCardsCardIdPatchParams: Schema.Schema<PartnerCardMemberCardsCardIdPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyValidDateInformation> = Schema.Struct({
-      type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
-      available_begin_time: Schema.optional(Rfc3339),
-      available_end_time: Schema.optional(Rfc3339),
-      available_day_after_receive: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyPointsInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyPointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyBalanceInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyPurchaseInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyPurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsCardIdPatchBodyUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchBodyUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdPatchBodyUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsCardIdPatchBody: Schema.Schema<PartnerCardMemberCardsCardIdPatchBody> = Schema.Struct({
-      brand_id: Schema.String,
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdPatchBodyCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdPatchBodyValidDateInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsCardIdPatchBodyPointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsCardIdPatchBodyBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsCardIdPatchBodyPurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsCardIdPatchBodyUserInformation)
-    })
-    const PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberCardsCardIdPatchResponsePointsInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponsePointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchResponseBalanceInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchResponsePurchaseInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponsePurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsCardIdPatchResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsCardIdPatchResponse: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponse> = Schema.Struct({
-      card_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
-      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseValidDateInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponsePointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponsePurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseUserInformation),
-      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberCardsCardIdPatchParams,
-      body: PartnerCardMemberCardsCardIdPatchBody,
-      success: PartnerCardMemberCardsCardIdPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberCardsCardIdGetParams(), body: $PartnerCardMemberCardsCardIdPatchBody(), success: $PartnerCardMemberCardsCardIdGetResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/brand/partner/card-member/cards/{card_id} ----
 
-export interface PartnerCardMemberCardsCardIdDeleteParams {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-}
+export type PartnerCardMemberCardsCardIdDeleteQuery = CardCardLinksBusinessCodeBusinessCodeGetQuery
 
-export interface PartnerCardMemberCardsCardIdDeleteQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
-  readonly brand_id: string
-}
+export type PartnerCardMemberCardsCardIdDeleteParams = PartnerCardMemberCardsCardIdGetParams
+
+export type PartnerCardMemberCardsCardIdDeleteResponse = PartnerCardMemberCardsCardIdGetResponse
 
 /** The input of `v3.brand.partner.cardMember.cards._card_id_.delete`: params, query fields together. */
 export interface PartnerCardMemberCardsCardIdDeleteRequest extends PartnerCardMemberCardsCardIdDeleteParams, PartnerCardMemberCardsCardIdDeleteQuery {}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponse {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
-  readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
-   */
-  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
-  /**
-   * 会员码型
-   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   */
-  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
-  readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
-  readonly notify_url?: string | undefined
-  /** 是否置顶 */
-  readonly need_pinned?: boolean | undefined
-  /** 是否展示会员等级 */
-  readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
-  readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
-  readonly legal_agreement?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation | undefined
-  /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsCardIdDeleteResponsePointsInformation | undefined
-  /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsCardIdDeleteResponseBalanceInformation | undefined
-  /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsCardIdDeleteResponsePurchaseInformation | undefined
-  /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsCardIdDeleteResponseUserInformation | undefined
-  /**
-   * 状态
-   * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
-   */
-  readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponsePointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponseBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponsePurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponseUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
-   */
-  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 字段值 */
-  readonly values?: ReadonlyArray<string> | undefined
-}
 
 /**
  * 删除会员卡模板
@@ -3538,101 +2166,10 @@ export const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMe
   method: "DELETE",
   path: "/v3/brand/partner/card-member/cards/{card_id}",
   summary: "删除会员卡模板",
-  schemas: () => {
-    const PartnerCardMemberCardsCardIdDeleteParams: Schema.Schema<PartnerCardMemberCardsCardIdDeleteParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberCardsCardIdDeleteQuery: Schema.Schema<PartnerCardMemberCardsCardIdDeleteQuery> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponsePointsInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponsePointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponseBalanceInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponsePurchaseInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponsePurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsCardIdDeleteResponse: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponse> = Schema.Struct({
-      card_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
-      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponsePointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponsePurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseUserInformation),
-      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberCardsCardIdDeleteParams,
-      query: PartnerCardMemberCardsCardIdDeleteQuery,
-      success: PartnerCardMemberCardsCardIdDeleteResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberCardsCardIdGetParams(), query: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerCardMemberCardsCardIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/cards/{card_id}/invalidate ----
-
-export interface PartnerCardMemberCardsCardIdInvalidatePostParams {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-}
-
-export interface PartnerCardMemberCardsCardIdInvalidatePostBody {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
-  readonly brand_id: string
-}
-
-/** The input of `v3.brand.partner.cardMember.cards._card_id_.invalidate.post`: params, body fields together. */
-export interface PartnerCardMemberCardsCardIdInvalidatePostRequest extends PartnerCardMemberCardsCardIdInvalidatePostParams, PartnerCardMemberCardsCardIdInvalidatePostBody {}
 
 export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
   /**
@@ -3686,7 +2223,7 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
    */
   readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
-  readonly code_jump_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation | undefined
+  readonly code_jump_information?: CodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
@@ -3717,17 +2254,17 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation | undefined
+  readonly valid_date_information?: DataValidDateInformation | undefined
   /** 会员中心信息 */
-  readonly member_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation | undefined
+  readonly member_information?: CodeJumpInformation | undefined
   /** 积分信息 */
-  readonly points_information?: PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation | undefined
+  readonly points_information?: CodeJumpInformation | undefined
   /** 储值信息 */
-  readonly balance_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseBalanceInformation | undefined
+  readonly balance_information?: CodeJumpInformation | undefined
   /** 付费会员信息 */
-  readonly purchase_information?: PartnerCardMemberCardsCardIdInvalidatePostResponsePurchaseInformation | undefined
+  readonly purchase_information?: PurchaseInformation | undefined
   /** 用户开卡信息 */
-  readonly user_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation | undefined
+  readonly user_information?: PartnerCardMemberCardsGetResponseDataUserInformation | undefined
   /**
    * 状态
    * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
@@ -3745,123 +2282,42 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
   readonly update_time?: string | undefined
 }
 
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
-  readonly jump_path?: string | undefined
-}
+const $PartnerCardMemberCardsCardIdInvalidatePostResponse: () => Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+  card_title: Schema.optional(Schema.String),
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+  code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
+  code_jump_information: Schema.optional($CodeJumpInformation()),
+  benefits: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  need_pinned: Schema.optional(Schema.Boolean),
+  need_display_level: Schema.optional(Schema.Boolean),
+  init_level: Schema.optional(Schema.String),
+  service_phone: Schema.optional(Schema.String),
+  legal_agreement: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($DataValidDateInformation()),
+  member_information: Schema.optional($CodeJumpInformation()),
+  points_information: Schema.optional($CodeJumpInformation()),
+  balance_information: Schema.optional($CodeJumpInformation()),
+  purchase_information: Schema.optional($PurchaseInformation()),
+  user_information: Schema.optional($PartnerCardMemberCardsGetResponseDataUserInformation()),
+  state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
 
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
+export type PartnerCardMemberCardsCardIdInvalidatePostBody = CardCardLinksBusinessCodeBusinessCodeGetQuery
 
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation {
-  /**
-   * 会员中心跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 会员中心跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
+export type PartnerCardMemberCardsCardIdInvalidatePostParams = PartnerCardMemberCardsCardIdGetParams
 
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation {
-  /**
-   * 积分跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 积分跳转路径
-   * @example "/pages/points/points"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponseBalanceInformation {
-  /**
-   * 储值小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 储值小程序路径
-   * @example "/pages/balance/balance"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponsePurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
-  readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
-  readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
-  readonly jump_path?: string | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
-   */
-  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 字段值 */
-  readonly values?: ReadonlyArray<string> | undefined
-}
+/** The input of `v3.brand.partner.cardMember.cards._card_id_.invalidate.post`: params, body fields together. */
+export interface PartnerCardMemberCardsCardIdInvalidatePostRequest extends PartnerCardMemberCardsCardIdInvalidatePostParams, PartnerCardMemberCardsCardIdInvalidatePostBody {}
 
 /**
  * 作废会员卡模板
@@ -3875,85 +2331,7 @@ export const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<Partn
   method: "POST",
   path: "/v3/brand/partner/card-member/cards/{card_id}/invalidate",
   summary: "作废会员卡模板",
-  schemas: () => {
-    const PartnerCardMemberCardsCardIdInvalidatePostParams: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostBody: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostBody> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponseBalanceInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseBalanceInformation> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponsePurchaseInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponsePurchaseInformation> = Schema.Struct({
-      price: Schema.optional(Schema.Number),
-      jump_appid: Schema.optional(Schema.String),
-      jump_path: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
-      name: Schema.optional(Schema.String),
-      values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberCardsCardIdInvalidatePostResponse: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponse> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      card_title: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
-      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
-      code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation),
-      benefits: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      need_pinned: Schema.optional(Schema.Boolean),
-      need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
-      legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation),
-      member_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation),
-      points_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation),
-      balance_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseBalanceInformation),
-      purchase_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponsePurchaseInformation),
-      user_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation),
-      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberCardsCardIdInvalidatePostParams,
-      body: PartnerCardMemberCardsCardIdInvalidatePostBody,
-      success: PartnerCardMemberCardsCardIdInvalidatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberCardsCardIdGetParams(), body: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerCardMemberCardsCardIdInvalidatePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/card-member/membership-activities ----
@@ -3986,104 +2364,15 @@ export interface PartnerCardMemberMembershipActivitiesGetQuery {
   readonly limit: number
 }
 
-export interface PartnerCardMemberMembershipActivitiesGetResponse {
-  /** 活动列表 */
-  readonly data?: ReadonlyArray<PartnerCardMemberMembershipActivitiesGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-}
+const $PartnerCardMemberMembershipActivitiesGetQuery: () => Schema.Schema<PartnerCardMemberMembershipActivitiesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_id: Schema.optional(Schema.String),
+  activity_state: Schema.optional(Schema.Literal("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+  offset: Schema.Int,
+  limit: Schema.Int
+}))
 
-export interface PartnerCardMemberMembershipActivitiesGetResponseData {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 活动渠道
-   * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
-   * @example "MECHANT_APP_COMPONENT"
-   */
-  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
-  readonly title?: string | undefined
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
-  readonly sub_title?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
-  readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 活动总库存
-   * @example 1000
-   */
-  readonly apply_total?: number | undefined
-  /**
-   * 活动剩余库存
-   * @example 1000
-   */
-  readonly apply_available?: number | undefined
-  /** 商品券批次列表 */
-  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList> | undefined
-  /**
-   * 活动ID
-   * @example "371067"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 活动状态
-   * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
-   * @example "MEMBERSHIP_ACTIVITY_CREATED"
-   */
-  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly modify_time?: string | undefined
-}
-
-export interface PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList {
+export interface ProductCouponStockList {
   /**
    * 商品券ID
    * @example "701138812971763025610907319729"
@@ -4096,125 +2385,10 @@ export interface PartnerCardMemberMembershipActivitiesGetResponseDataProductCoup
   readonly stock_id?: string | undefined
 }
 
-/**
- * 查询品牌会员发券活动列表
- *
- * 查询符合条件的品牌会员发券活动列表 接口限频：按服务商商户号维度 5次/秒
- *
- * `GET /v3/brand/partner/card-member/membership-activities`
- */
-export const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesGetQuery, PartnerCardMemberMembershipActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.brand.partner.cardMember.membershipActivities.get",
-  method: "GET",
-  path: "/v3/brand/partner/card-member/membership-activities",
-  summary: "查询品牌会员发券活动列表",
-  schemas: () => {
-    const PartnerCardMemberMembershipActivitiesGetQuery: Schema.Schema<PartnerCardMemberMembershipActivitiesGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.optional(Schema.String),
-      activity_state: Schema.optional(Schema.Literal("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
-      offset: Schema.Int,
-      limit: Schema.Int
-    })
-    const PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.optional(Schema.String),
-      stock_id: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberMembershipActivitiesGetResponseData: Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponseData> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
-      title: Schema.optional(Schema.String),
-      sub_title: Schema.optional(Schema.String),
-      begin_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      apply_total: Schema.optional(Schema.Number),
-      apply_available: Schema.optional(Schema.Number),
-      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList)),
-      activity_id: Schema.optional(Schema.String),
-      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
-      create_time: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberMembershipActivitiesGetResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      query: PartnerCardMemberMembershipActivitiesGetQuery,
-      success: PartnerCardMemberMembershipActivitiesGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- POST /v3/brand/partner/card-member/membership-activities ----
-
-export interface PartnerCardMemberMembershipActivitiesPostBody {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
-  readonly out_request_no: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id: string
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-  /**
-   * 活动渠道
-   * @example "MECHANT_APP_COMPONENT"
-   */
-  readonly activity_channel: "MECHANT_APP_COMPONENT"
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
-  readonly title: string
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
-  readonly sub_title: string
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
-  readonly begin_time: string
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
-  readonly end_time: string
-  /**
-   * 活动总库存
-   * @example 1000
-   */
-  readonly apply_total: number
-  /** 商品券批次列表 */
-  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList>
-}
-
-export interface PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList {
-  /**
-   * 商品券ID
-   * @example "701138812971763025610907319729"
-   */
-  readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "98065001"
-   */
-  readonly stock_id: string
-}
+const $ProductCouponStockList: () => Schema.Schema<ProductCouponStockList> = /*#__PURE__*/ once(() => Schema.Struct({
+  product_coupon_id: Schema.optional(Schema.String),
+  stock_id: Schema.optional(Schema.String)
+}))
 
 export interface PartnerCardMemberMembershipActivitiesPostResponse {
   /**
@@ -4269,7 +2443,7 @@ export interface PartnerCardMemberMembershipActivitiesPostResponse {
    */
   readonly apply_available?: number | undefined
   /** 商品券批次列表 */
-  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList> | undefined
+  readonly product_coupon_stock_list?: ReadonlyArray<ProductCouponStockList> | undefined
   /**
    * 活动ID
    * @example "371067"
@@ -4293,18 +2467,148 @@ export interface PartnerCardMemberMembershipActivitiesPostResponse {
   readonly modify_time?: string | undefined
 }
 
-export interface PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList {
+const $PartnerCardMemberMembershipActivitiesPostResponse: () => Schema.Schema<PartnerCardMemberMembershipActivitiesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
+  title: Schema.optional(Schema.String),
+  sub_title: Schema.optional(Schema.String),
+  begin_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  apply_total: Schema.optional(Schema.Number),
+  apply_available: Schema.optional(Schema.Number),
+  product_coupon_stock_list: Schema.optional(Schema.Array($ProductCouponStockList())),
+  activity_id: Schema.optional(Schema.String),
+  activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+  create_time: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String)
+}))
+
+export interface PartnerCardMemberMembershipActivitiesGetResponse {
+  /** 活动列表 */
+  readonly data?: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostResponse> | undefined
+  /**
+   * 请求资源起始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 5
+   */
+  readonly limit?: number | undefined
+  /**
+   * 资源总条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+}
+
+const $PartnerCardMemberMembershipActivitiesGetResponse: () => Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($PartnerCardMemberMembershipActivitiesPostResponse())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
+
+/**
+ * 查询品牌会员发券活动列表
+ *
+ * 查询符合条件的品牌会员发券活动列表 接口限频：按服务商商户号维度 5次/秒
+ *
+ * `GET /v3/brand/partner/card-member/membership-activities`
+ */
+export const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesGetQuery, PartnerCardMemberMembershipActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.brand.partner.cardMember.membershipActivities.get",
+  method: "GET",
+  path: "/v3/brand/partner/card-member/membership-activities",
+  summary: "查询品牌会员发券活动列表",
+  schemas: () => ({ query: $PartnerCardMemberMembershipActivitiesGetQuery(), success: $PartnerCardMemberMembershipActivitiesGetResponse(), errors: commonErrors })
+})
+
+// ---- POST /v3/brand/partner/card-member/membership-activities ----
+
+export interface PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList {
   /**
    * 商品券ID
    * @example "701138812971763025610907319729"
    */
-  readonly product_coupon_id?: string | undefined
+  readonly product_coupon_id: string
   /**
    * 批次ID
    * @example "98065001"
    */
-  readonly stock_id?: string | undefined
+  readonly stock_id: string
 }
+
+const $PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList: () => Schema.Schema<PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList> = /*#__PURE__*/ once(() => Schema.Struct({
+  product_coupon_id: Schema.String,
+  stock_id: Schema.String
+}))
+
+export interface PartnerCardMemberMembershipActivitiesPostBody {
+  /**
+   * 商户请求单号
+   * @example "100002322019090134234sfdf"
+   */
+  readonly out_request_no: string
+  /**
+   * 品牌ID
+   * @example "1004"
+   */
+  readonly brand_id: string
+  /**
+   * 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
+   */
+  readonly card_id: string
+  /**
+   * 活动渠道
+   * @example "MECHANT_APP_COMPONENT"
+   */
+  readonly activity_channel: "MECHANT_APP_COMPONENT"
+  /**
+   * 活动主标题
+   * @example "入会享券"
+   */
+  readonly title: string
+  /**
+   * 活动主标题
+   * @example "5张满减券"
+   */
+  readonly sub_title: string
+  /**
+   * 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00"
+   */
+  readonly begin_time: string
+  /**
+   * 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00"
+   */
+  readonly end_time: string
+  /**
+   * 活动总库存
+   * @example 1000
+   */
+  readonly apply_total: number
+  /** 商品券批次列表 */
+  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList>
+}
+
+const $PartnerCardMemberMembershipActivitiesPostBody: () => Schema.Schema<PartnerCardMemberMembershipActivitiesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  activity_channel: Schema.Literal("MECHANT_APP_COMPONENT"),
+  title: Schema.String,
+  sub_title: Schema.String,
+  begin_time: Rfc3339,
+  end_time: Rfc3339,
+  apply_total: Schema.Int,
+  product_coupon_stock_list: Schema.Array($PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList())
+}))
 
 /**
  * 创建品牌会员发券活动
@@ -4318,50 +2622,7 @@ export const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<Partne
   method: "POST",
   path: "/v3/brand/partner/card-member/membership-activities",
   summary: "创建品牌会员发券活动",
-  schemas: () => {
-    const PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.String,
-      stock_id: Schema.String
-    })
-    const PartnerCardMemberMembershipActivitiesPostBody: Schema.Schema<PartnerCardMemberMembershipActivitiesPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      activity_channel: Schema.Literal("MECHANT_APP_COMPONENT"),
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Rfc3339,
-      end_time: Rfc3339,
-      apply_total: Schema.Int,
-      product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList)
-    })
-    const PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.optional(Schema.String),
-      stock_id: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberMembershipActivitiesPostResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesPostResponse> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
-      title: Schema.optional(Schema.String),
-      sub_title: Schema.optional(Schema.String),
-      begin_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      apply_total: Schema.optional(Schema.Number),
-      apply_available: Schema.optional(Schema.Number),
-      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList)),
-      activity_id: Schema.optional(Schema.String),
-      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
-      create_time: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberMembershipActivitiesPostBody,
-      success: PartnerCardMemberMembershipActivitiesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberMembershipActivitiesPostBody(), success: $PartnerCardMemberMembershipActivitiesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/card-member/membership-activities/{activity_id} ----
@@ -4374,106 +2635,16 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdGetParams {
   readonly activity_id: string
 }
 
-export interface PartnerCardMemberMembershipActivitiesActivityIdGetQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
-  readonly brand_id: string
-}
+const $PartnerCardMemberMembershipActivitiesActivityIdGetParams: () => Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  activity_id: Schema.NonEmptyString
+}))
+
+export type PartnerCardMemberMembershipActivitiesActivityIdGetQuery = CardCardLinksBusinessCodeBusinessCodeGetQuery
+
+export type PartnerCardMemberMembershipActivitiesActivityIdGetResponse = PartnerCardMemberMembershipActivitiesPostResponse
 
 /** The input of `v3.brand.partner.cardMember.membershipActivities._activity_id_.get`: params, query fields together. */
 export interface PartnerCardMemberMembershipActivitiesActivityIdGetRequest extends PartnerCardMemberMembershipActivitiesActivityIdGetParams, PartnerCardMemberMembershipActivitiesActivityIdGetQuery {}
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdGetResponse {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 活动渠道
-   * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
-   * @example "MECHANT_APP_COMPONENT"
-   */
-  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
-  readonly title?: string | undefined
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
-  readonly sub_title?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
-  readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 活动总库存
-   * @example 1000
-   */
-  readonly apply_total?: number | undefined
-  /**
-   * 活动剩余库存
-   * @example 1000
-   */
-  readonly apply_available?: number | undefined
-  /** 商品券批次列表 */
-  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList> | undefined
-  /**
-   * 活动ID
-   * @example "371067"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 活动状态
-   * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
-   * @example "MEMBERSHIP_ACTIVITY_CREATED"
-   */
-  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly modify_time?: string | undefined
-}
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList {
-  /**
-   * 商品券ID
-   * @example "701138812971763025610907319729"
-   */
-  readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "98065001"
-   */
-  readonly stock_id?: string | undefined
-}
 
 /**
  * 查询品牌会员发券活动
@@ -4487,52 +2658,10 @@ export const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoi
   method: "GET",
   path: "/v3/brand/partner/card-member/membership-activities/{activity_id}",
   summary: "查询品牌会员发券活动",
-  schemas: () => {
-    const PartnerCardMemberMembershipActivitiesActivityIdGetParams: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetParams> = Schema.Struct({
-      activity_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdGetQuery: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetQuery> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.optional(Schema.String),
-      stock_id: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdGetResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetResponse> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
-      title: Schema.optional(Schema.String),
-      sub_title: Schema.optional(Schema.String),
-      begin_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      apply_total: Schema.optional(Schema.Number),
-      apply_available: Schema.optional(Schema.Number),
-      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList)),
-      activity_id: Schema.optional(Schema.String),
-      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
-      create_time: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberMembershipActivitiesActivityIdGetParams,
-      query: PartnerCardMemberMembershipActivitiesActivityIdGetQuery,
-      success: PartnerCardMemberMembershipActivitiesActivityIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberMembershipActivitiesActivityIdGetParams(), query: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerCardMemberMembershipActivitiesPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/brand/partner/card-member/membership-activities/{activity_id} ----
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdPatchParams {
-  /**
-   * 活动ID
-   * @example "371067"
-   */
-  readonly activity_id: string
-}
 
 export interface PartnerCardMemberMembershipActivitiesActivityIdPatchBody {
   /**
@@ -4562,98 +2691,20 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdPatchBody {
   readonly end_time: string
 }
 
+const $PartnerCardMemberMembershipActivitiesActivityIdPatchBody: () => Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  title: Schema.String,
+  sub_title: Schema.String,
+  begin_time: Rfc3339,
+  end_time: Rfc3339
+}))
+
+export type PartnerCardMemberMembershipActivitiesActivityIdPatchResponse = PartnerCardMemberMembershipActivitiesPostResponse
+
+export type PartnerCardMemberMembershipActivitiesActivityIdPatchParams = PartnerCardMemberMembershipActivitiesActivityIdGetParams
+
 /** The input of `v3.brand.partner.cardMember.membershipActivities._activity_id_.patch`: params, body fields together. */
 export interface PartnerCardMemberMembershipActivitiesActivityIdPatchRequest extends PartnerCardMemberMembershipActivitiesActivityIdPatchParams, PartnerCardMemberMembershipActivitiesActivityIdPatchBody {}
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdPatchResponse {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 活动渠道
-   * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
-   * @example "MECHANT_APP_COMPONENT"
-   */
-  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
-  readonly title?: string | undefined
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
-  readonly sub_title?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
-  readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 活动总库存
-   * @example 1000
-   */
-  readonly apply_total?: number | undefined
-  /**
-   * 活动剩余库存
-   * @example 1000
-   */
-  readonly apply_available?: number | undefined
-  /** 商品券批次列表 */
-  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList> | undefined
-  /**
-   * 活动ID
-   * @example "371067"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 活动状态
-   * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
-   * @example "MEMBERSHIP_ACTIVITY_CREATED"
-   */
-  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly modify_time?: string | undefined
-}
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList {
-  /**
-   * 商品券ID
-   * @example "701138812971763025610907319729"
-   */
-  readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "98065001"
-   */
-  readonly stock_id?: string | undefined
-}
 
 /**
  * 修改品牌会员发券活动信息
@@ -4667,157 +2718,19 @@ export const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endp
   method: "PATCH",
   path: "/v3/brand/partner/card-member/membership-activities/{activity_id}",
   summary: "修改品牌会员发券活动信息",
-  schemas: () => {
-    const PartnerCardMemberMembershipActivitiesActivityIdPatchParams: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchParams> = Schema.Struct({
-      activity_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdPatchBody: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchBody> = Schema.Struct({
-      brand_id: Schema.String,
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Rfc3339,
-      end_time: Rfc3339
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.optional(Schema.String),
-      stock_id: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdPatchResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchResponse> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
-      title: Schema.optional(Schema.String),
-      sub_title: Schema.optional(Schema.String),
-      begin_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      apply_total: Schema.optional(Schema.Number),
-      apply_available: Schema.optional(Schema.Number),
-      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList)),
-      activity_id: Schema.optional(Schema.String),
-      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
-      create_time: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberMembershipActivitiesActivityIdPatchParams,
-      body: PartnerCardMemberMembershipActivitiesActivityIdPatchBody,
-      success: PartnerCardMemberMembershipActivitiesActivityIdPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberMembershipActivitiesActivityIdGetParams(), body: $PartnerCardMemberMembershipActivitiesActivityIdPatchBody(), success: $PartnerCardMemberMembershipActivitiesPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate ----
 
-export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams {
-  /**
-   * 活动ID
-   * @example "371067"
-   */
-  readonly activity_id: string
-}
+export type PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody = CardCardLinksBusinessCodeBusinessCodeGetQuery
 
-export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id: string
-}
+export type PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse = PartnerCardMemberMembershipActivitiesPostResponse
+
+export type PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams = PartnerCardMemberMembershipActivitiesActivityIdGetParams
 
 /** The input of `v3.brand.partner.cardMember.membershipActivities._activity_id_.terminate.post`: params, body fields together. */
 export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRequest extends PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams, PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody {}
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 活动渠道
-   * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
-   * @example "MECHANT_APP_COMPONENT"
-   */
-  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
-  readonly title?: string | undefined
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
-  readonly sub_title?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
-  readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 活动总库存
-   * @example 1000
-   */
-  readonly apply_total?: number | undefined
-  /**
-   * 活动剩余库存
-   * @example 1000
-   */
-  readonly apply_available?: number | undefined
-  /** 商品券批次列表 */
-  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList> | undefined
-  /**
-   * 活动ID
-   * @example "371067"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 活动状态
-   * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
-   * @example "MEMBERSHIP_ACTIVITY_CREATED"
-   */
-  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly modify_time?: string | undefined
-}
-
-export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList {
-  /**
-   * 商品券ID
-   * @example "701138812971763025610907319729"
-   */
-  readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "98065001"
-   */
-  readonly stock_id?: string | undefined
-}
 
 /**
  * 终止品牌会员发券活动
@@ -4831,41 +2744,7 @@ export const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpo
   method: "POST",
   path: "/v3/brand/partner/card-member/membership-activities/{activity_id}/terminate",
   summary: "终止品牌会员发券活动",
-  schemas: () => {
-    const PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams> = Schema.Struct({
-      activity_id: Schema.NonEmptyString
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.optional(Schema.String),
-      stock_id: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
-      title: Schema.optional(Schema.String),
-      sub_title: Schema.optional(Schema.String),
-      begin_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      apply_total: Schema.optional(Schema.Number),
-      apply_available: Schema.optional(Schema.Number),
-      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList)),
-      activity_id: Schema.optional(Schema.String),
-      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
-      create_time: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams,
-      body: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody,
-      success: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberMembershipActivitiesActivityIdGetParams(), body: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerCardMemberMembershipActivitiesPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/pay-view-tokens ----
@@ -4888,6 +2767,12 @@ export interface PartnerCardMemberPayViewTokensPostBody {
   readonly openid: string
 }
 
+const $PartnerCardMemberPayViewTokensPostBody: () => Schema.Schema<PartnerCardMemberPayViewTokensPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  openid: Schema.String
+}))
+
 export interface PartnerCardMemberPayViewTokensPostResponse {
   /**
    * 预授权token
@@ -4901,6 +2786,11 @@ export interface PartnerCardMemberPayViewTokensPostResponse {
   readonly expire_time?: string | undefined
 }
 
+const $PartnerCardMemberPayViewTokensPostResponse: () => Schema.Schema<PartnerCardMemberPayViewTokensPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 品牌会员展示付款码组件预授权
  *
@@ -4913,56 +2803,14 @@ export const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMe
   method: "POST",
   path: "/v3/brand/partner/card-member/pay-view-tokens",
   summary: "品牌会员展示付款码组件预授权",
-  schemas: () => {
-    const PartnerCardMemberPayViewTokensPostBody: Schema.Schema<PartnerCardMemberPayViewTokensPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String
-    })
-    const PartnerCardMemberPayViewTokensPostResponse: Schema.Schema<PartnerCardMemberPayViewTokensPostResponse> = Schema.Struct({
-      token: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberPayViewTokensPostBody,
-      success: PartnerCardMemberPayViewTokensPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberPayViewTokensPostBody(), success: $PartnerCardMemberPayViewTokensPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/pre-auth-tokens ----
 
-export interface PartnerCardMemberPreAuthTokensPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid: string
-}
+export type PartnerCardMemberPreAuthTokensPostBody = PartnerCardMemberPayViewTokensPostBody
 
-export interface PartnerCardMemberPreAuthTokensPostResponse {
-  /**
-   * 预授权token
-   * @example "d2df23f2f4fasf3gws"
-   */
-  readonly token?: string | undefined
-  /**
-   * token 过期时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly expire_time?: string | undefined
-}
+export type PartnerCardMemberPreAuthTokensPostResponse = PartnerCardMemberPayViewTokensPostResponse
 
 /**
  * 入会组件预授权
@@ -4976,22 +2824,7 @@ export const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMe
   method: "POST",
   path: "/v3/brand/partner/card-member/pre-auth-tokens",
   summary: "入会组件预授权",
-  schemas: () => {
-    const PartnerCardMemberPreAuthTokensPostBody: Schema.Schema<PartnerCardMemberPreAuthTokensPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String
-    })
-    const PartnerCardMemberPreAuthTokensPostResponse: Schema.Schema<PartnerCardMemberPreAuthTokensPostResponse> = Schema.Struct({
-      token: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberPreAuthTokensPostBody,
-      success: PartnerCardMemberPreAuthTokensPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberPayViewTokensPostBody(), success: $PartnerCardMemberPayViewTokensPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/card-member/user-cards ----
@@ -5018,134 +2851,15 @@ export interface PartnerCardMemberUserCardsGetQuery {
   readonly limit: number
 }
 
-export interface PartnerCardMemberUserCardsGetResponse {
-  /**
-   * 总数量
-   * @example 20
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
-  readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /** 会员卡列表 */
-  readonly data?: ReadonlyArray<PartnerCardMemberUserCardsGetResponseData> | undefined
-}
+const $PartnerCardMemberUserCardsGetQuery: () => Schema.Schema<PartnerCardMemberUserCardsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  openid: Schema.String,
+  user_card_state: Schema.optional(Schema.Literal("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
+  offset: Schema.Int,
+  limit: Schema.Int
+}))
 
-export interface PartnerCardMemberUserCardsGetResponseData {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
-  readonly level?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsGetResponseDataValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsGetResponseDataUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
-  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
-  readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly invalid_time?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsGetResponseDataValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsGetResponseDataUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList {
+export interface DataUserInformationCommonFieldList {
   /**
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
@@ -5158,6 +2872,11 @@ export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCommonF
   readonly value?: string | undefined
 }
 
+const $DataUserInformationCommonFieldList: () => Schema.Schema<DataUserInformationCommonFieldList> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
+  value: Schema.optional(Schema.String)
+}))
+
 export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList {
   /**
    * 字段名称
@@ -5168,161 +2887,22 @@ export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCustomF
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-/**
- * 查询用户在品牌下所有会员卡
- *
- * 查询用户在当前品牌下领取的会员卡列表
- *
- * `GET /v3/brand/partner/card-member/user-cards`
- */
-export const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCardsGetQuery, PartnerCardMemberUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.brand.partner.cardMember.userCards.get",
-  method: "GET",
-  path: "/v3/brand/partner/card-member/user-cards",
-  summary: "查询用户在品牌下所有会员卡",
-  schemas: () => {
-    const PartnerCardMemberUserCardsGetQuery: Schema.Schema<PartnerCardMemberUserCardsGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      openid: Schema.String,
-      user_card_state: Schema.optional(Schema.Literal("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      offset: Schema.Int,
-      limit: Schema.Int
-    })
-    const PartnerCardMemberUserCardsGetResponseDataValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsGetResponseDataUserInformation: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsGetResponseData: Schema.Schema<PartnerCardMemberUserCardsGetResponseData> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsGetResponseDataValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsGetResponseDataUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsGetResponse: Schema.Schema<PartnerCardMemberUserCardsGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(PartnerCardMemberUserCardsGetResponseData))
-    })
-    return {
-      query: PartnerCardMemberUserCardsGetQuery,
-      success: PartnerCardMemberUserCardsGetResponse,
-      errors: commonErrors
-    }
-  }
-})
+const $PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList: () => Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  user_chosen_values: Schema.optional(Schema.Array(Schema.String))
+}))
 
-// ---- POST /v3/brand/partner/card-member/user-cards/import-by-openid ----
-
-export interface PartnerCardMemberUserCardsImportByOpenidPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code: string
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
-  /** 会员卡有效期 */
-  readonly date_information: PartnerCardMemberUserCardsImportByOpenidPostBodyDateInformation
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time: string
-}
-
-export interface PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation {
+export interface PartnerCardMemberUserCardsGetResponseDataUserInformation {
   /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCommonFieldList> | undefined
+  readonly common_field_list?: ReadonlyArray<DataUserInformationCommonFieldList> | undefined
   /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCustomFieldList> | undefined
+  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> | undefined
 }
 
-export interface PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCommonFieldList {
-  /** 平台提供的通用开卡信息字段 */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByOpenidPostBodyDateInformation {
-  /** 有效期类型 */
-  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
+const $PartnerCardMemberUserCardsGetResponseDataUserInformation: () => Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  common_field_list: Schema.optional(Schema.Array($DataUserInformationCommonFieldList())),
+  custom_field_list: Schema.optional(Schema.Array($PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList()))
+}))
 
 export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
   /**
@@ -5371,14 +2951,14 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation | undefined
+  readonly valid_date_information?: DataValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
   readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation | undefined
+  readonly user_information?: PartnerCardMemberUserCardsGetResponseDataUserInformation | undefined
   /**
    * 商家数据包
    * @example "自定义数据说明"
@@ -5401,42 +2981,72 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
   readonly invalid_time?: string | undefined
 }
 
-export interface PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation {
+const $PartnerCardMemberUserCardsImportByOpenidPostResponse: () => Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  user_card_code: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+  phone_number: Schema.optional(Schema.String),
+  level: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($DataValidDateInformation()),
+  pickup_time: Schema.optional(Schema.String),
+  user_information: Schema.optional($PartnerCardMemberUserCardsGetResponseDataUserInformation()),
+  attach: Schema.optional(Schema.String),
+  user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
+  invalid_reason: Schema.optional(Schema.String),
+  invalid_time: Schema.optional(Schema.String)
+}))
+
+export interface PartnerCardMemberUserCardsGetResponse {
   /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
+   * 总数量
+   * @example 20
    */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
+  readonly total_count?: number | undefined
   /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
+   * 分页页码
+   * @example 1
    */
-  readonly available_begin_time?: string | undefined
+  readonly offset?: number | undefined
   /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
+   * 分页大小
+   * @example 20
    */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
+  readonly limit?: number | undefined
+  /** 会员卡列表 */
+  readonly data?: ReadonlyArray<PartnerCardMemberUserCardsImportByOpenidPostResponse> | undefined
 }
 
-export interface PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation {
+const $PartnerCardMemberUserCardsGetResponse: () => Schema.Schema<PartnerCardMemberUserCardsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($PartnerCardMemberUserCardsImportByOpenidPostResponse()))
+}))
+
+/**
+ * 查询用户在品牌下所有会员卡
+ *
+ * 查询用户在当前品牌下领取的会员卡列表
+ *
+ * `GET /v3/brand/partner/card-member/user-cards`
+ */
+export const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCardsGetQuery, PartnerCardMemberUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.brand.partner.cardMember.userCards.get",
+  method: "GET",
+  path: "/v3/brand/partner/card-member/user-cards",
+  summary: "查询用户在品牌下所有会员卡",
+  schemas: () => ({ query: $PartnerCardMemberUserCardsGetQuery(), success: $PartnerCardMemberUserCardsGetResponse(), errors: commonErrors })
+})
+
+// ---- POST /v3/brand/partner/card-member/user-cards/import-by-openid ----
+
+export interface BodyUserInformationCommonFieldList {
   /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -5444,15 +3054,75 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponseUserInforma
   readonly value?: string | undefined
 }
 
-export interface PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
+const $BodyUserInformationCommonFieldList: () => Schema.Schema<BodyUserInformationCommonFieldList> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
+  value: Schema.optional(Schema.String)
+}))
+
+export interface PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation {
+  /** 平台提供的通用开卡信息字段 */
+  readonly common_field_list?: ReadonlyArray<BodyUserInformationCommonFieldList> | undefined
+  /** 商户自定义的开卡信息字段 */
+  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> | undefined
 }
+
+const $PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation: () => Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  common_field_list: Schema.optional(Schema.Array($BodyUserInformationCommonFieldList())),
+  custom_field_list: Schema.optional(Schema.Array($PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList2()))
+}))
+
+export interface PartnerCardMemberUserCardsImportByOpenidPostBody {
+  /**
+   * 品牌ID
+   * @example "1004"
+   */
+  readonly brand_id: string
+  /**
+   * 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
+   */
+  readonly card_id: string
+  /**
+   * 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
+   */
+  readonly openid: string
+  /**
+   * 会员卡code
+   * @example "478515832665"
+   */
+  readonly user_card_code: string
+  /**
+   * 加密的手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
+   */
+  readonly phone_number?: string | undefined
+  /** 用户开卡时填写的个人信息 */
+  readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
+  /** 会员卡有效期 */
+  readonly date_information: BodyValidDateInformation
+  /**
+   * 领取时间
+   * @example "2020-05-20T13:29:35.120+08:00"
+   */
+  readonly pickup_time: string
+}
+
+const $PartnerCardMemberUserCardsImportByOpenidPostBody: () => Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  openid: Schema.String,
+  user_card_code: Schema.String,
+  phone_number: Schema.optional(Schema.String),
+  user_information: Schema.optional($PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation()),
+  date_information: $BodyValidDateInformation(),
+  pickup_time: Rfc3339
+}))
+
+const $PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList2: () => Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  user_chosen_values: Schema.optional(Schema.Array(Schema.String))
+}))
 
 /**
  * 根据openid导入用户会员卡
@@ -5467,77 +3137,7 @@ export const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<Par
   path: "/v3/brand/partner/card-member/user-cards/import-by-openid",
   encrypt: [],
   summary: "根据openid导入用户会员卡",
-  schemas: () => {
-    const PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostBodyDateInformation: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBodyDateInformation> = Schema.Struct({
-      type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
-      available_begin_time: Schema.optional(Rfc3339),
-      available_end_time: Schema.optional(Rfc3339),
-      available_day_after_receive: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostBody: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
-      user_card_code: Schema.String,
-      phone_number: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation),
-      date_information: PartnerCardMemberUserCardsImportByOpenidPostBodyDateInformation,
-      pickup_time: Rfc3339
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsImportByOpenidPostResponse: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponse> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberUserCardsImportByOpenidPostBody,
-      success: PartnerCardMemberUserCardsImportByOpenidPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberUserCardsImportByOpenidPostBody(), success: $PartnerCardMemberUserCardsImportByOpenidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/user-cards/import-by-phone ----
@@ -5564,9 +3164,9 @@ export interface PartnerCardMemberUserCardsImportByPhonePostBody {
    */
   readonly user_card_code: string
   /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsImportByPhonePostBodyUserInformation | undefined
+  readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
   /** 会员卡有效期 */
-  readonly date_information: PartnerCardMemberUserCardsImportByPhonePostBodyDateInformation
+  readonly date_information: BodyValidDateInformation
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -5574,182 +3174,17 @@ export interface PartnerCardMemberUserCardsImportByPhonePostBody {
   readonly pickup_time: string
 }
 
-export interface PartnerCardMemberUserCardsImportByPhonePostBodyUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCustomFieldList> | undefined
-}
+const $PartnerCardMemberUserCardsImportByPhonePostBody: () => Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  phone_number: Schema.String,
+  user_card_code: Schema.String,
+  user_information: Schema.optional($PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation()),
+  date_information: $BodyValidDateInformation(),
+  pickup_time: Rfc3339
+}))
 
-export interface PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCommonFieldList {
-  /** 平台提供的通用开卡信息字段 */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostBodyDateInformation {
-  /** 有效期类型 */
-  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostResponse {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
-  readonly level?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
-  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
-  readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly invalid_time?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
+export type PartnerCardMemberUserCardsImportByPhonePostResponse = PartnerCardMemberUserCardsImportByOpenidPostResponse
 
 /**
  * 根据手机号导入用户会员卡
@@ -5764,76 +3199,7 @@ export const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<Part
   path: "/v3/brand/partner/card-member/user-cards/import-by-phone",
   encrypt: [],
   summary: "根据手机号导入用户会员卡",
-  schemas: () => {
-    const PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostBodyUserInformation: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostBodyUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByPhonePostBodyUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostBodyDateInformation: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostBodyDateInformation> = Schema.Struct({
-      type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
-      available_begin_time: Schema.optional(Rfc3339),
-      available_end_time: Schema.optional(Rfc3339),
-      available_day_after_receive: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostBody: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      phone_number: Schema.String,
-      user_card_code: Schema.String,
-      user_information: Schema.optional(PartnerCardMemberUserCardsImportByPhonePostBodyUserInformation),
-      date_information: PartnerCardMemberUserCardsImportByPhonePostBodyDateInformation,
-      pickup_time: Rfc3339
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsImportByPhonePostResponse: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponse> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberUserCardsImportByPhonePostBody,
-      success: PartnerCardMemberUserCardsImportByPhonePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberUserCardsImportByPhonePostBody(), success: $PartnerCardMemberUserCardsImportByOpenidPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/card-member/user-cards/{user_card_code} ----
@@ -5846,156 +3212,16 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetParams {
   readonly user_card_code: string
 }
 
-export interface PartnerCardMemberUserCardsUserCardCodeGetQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
-  readonly brand_id: string
-  /**
-   * 会员卡模版ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid: string
-}
+const $PartnerCardMemberUserCardsUserCardCodeGetParams: () => Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  user_card_code: Schema.NonEmptyString
+}))
+
+export type PartnerCardMemberUserCardsUserCardCodeGetQuery = PartnerCardMemberPayViewTokensPostBody
+
+export type PartnerCardMemberUserCardsUserCardCodeGetResponse = PartnerCardMemberUserCardsImportByOpenidPostResponse
 
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.get`: params, query fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodeGetRequest extends PartnerCardMemberUserCardsUserCardCodeGetParams, PartnerCardMemberUserCardsUserCardCodeGetQuery {}
-
-export interface PartnerCardMemberUserCardsUserCardCodeGetResponse {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
-  readonly level?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
-  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
-  readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly invalid_time?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
 
 /**
  * 查询用户会员卡信息
@@ -6009,77 +3235,10 @@ export const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<Partne
   method: "GET",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}",
   summary: "查询用户会员卡信息",
-  schemas: () => {
-    const PartnerCardMemberUserCardsUserCardCodeGetParams: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetParams> = Schema.Struct({
-      user_card_code: Schema.NonEmptyString
-    })
-    const PartnerCardMemberUserCardsUserCardCodeGetQuery: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String
-    })
-    const PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeGetResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponse> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberUserCardsUserCardCodeGetParams,
-      query: PartnerCardMemberUserCardsUserCardCodeGetQuery,
-      success: PartnerCardMemberUserCardsUserCardCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberUserCardsUserCardCodeGetParams(), query: $PartnerCardMemberPayViewTokensPostBody(), success: $PartnerCardMemberUserCardsImportByOpenidPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/brand/partner/card-member/user-cards/{user_card_code} ----
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchParams {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code: string
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchQuery {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-}
 
 export interface PartnerCardMemberUserCardsUserCardCodePatchBody {
   /**
@@ -6113,14 +3272,14 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchBody {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodePatchBodyValidDateInformation | undefined
+  readonly valid_date_information?: BodyValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
   readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformation | undefined
+  readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
   /**
    * 商家数据包
    * @example "自定义数据说明"
@@ -6128,185 +3287,31 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchBody {
   readonly attach?: string | undefined
 }
 
-export interface PartnerCardMemberUserCardsUserCardCodePatchBodyValidDateInformation {
-  /** 有效期类型 */
-  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
+const $PartnerCardMemberUserCardsUserCardCodePatchBody: () => Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  phone_number: Schema.optional(Schema.String),
+  level: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($BodyValidDateInformation()),
+  pickup_time: Schema.optional(Rfc3339),
+  user_information: Schema.optional($PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation()),
+  attach: Schema.optional(Schema.String)
+}))
 
-export interface PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCustomFieldList> | undefined
-}
+const $PartnerCardMemberCardsCardIdGetParams2: () => Schema.Schema<PartnerCardMemberCardsCardIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_id: Schema.String
+}))
 
-export interface PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCommonFieldList {
-  /** 平台提供的通用开卡信息字段 */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
+export type PartnerCardMemberUserCardsUserCardCodePatchQuery = PartnerCardMemberCardsCardIdGetParams
 
-export interface PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
+export type PartnerCardMemberUserCardsUserCardCodePatchResponse = PartnerCardMemberUserCardsImportByOpenidPostResponse
+
+export type PartnerCardMemberUserCardsUserCardCodePatchParams = PartnerCardMemberUserCardsUserCardCodeGetParams
 
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.patch`: params, query, body fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodePatchRequest extends PartnerCardMemberUserCardsUserCardCodePatchParams, PartnerCardMemberUserCardsUserCardCodePatchQuery, PartnerCardMemberUserCardsUserCardCodePatchBody {}
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchResponse {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
-  readonly level?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
-  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
-  readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly invalid_time?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
 
 /**
  * 修改用户会员卡信息
@@ -6320,106 +3325,10 @@ export const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<Part
   method: "PATCH",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}",
   summary: "修改用户会员卡信息",
-  schemas: () => {
-    const PartnerCardMemberUserCardsUserCardCodePatchParams: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchParams> = Schema.Struct({
-      user_card_code: Schema.NonEmptyString
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchQuery: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchQuery> = Schema.Struct({
-      card_id: Schema.String
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchBodyValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchBodyValidDateInformation> = Schema.Struct({
-      type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
-      available_begin_time: Schema.optional(Rfc3339),
-      available_end_time: Schema.optional(Rfc3339),
-      available_day_after_receive: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchBody: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchBody> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodePatchBodyValidDateInformation),
-      pickup_time: Schema.optional(Rfc3339),
-      user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodePatchBodyUserInformation),
-      attach: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsUserCardCodePatchResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponse> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberUserCardsUserCardCodePatchParams,
-      query: PartnerCardMemberUserCardsUserCardCodePatchQuery,
-      body: PartnerCardMemberUserCardsUserCardCodePatchBody,
-      success: PartnerCardMemberUserCardsUserCardCodePatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberUserCardsUserCardCodeGetParams(), query: $PartnerCardMemberCardsCardIdGetParams2(), body: $PartnerCardMemberUserCardsUserCardCodePatchBody(), success: $PartnerCardMemberUserCardsImportByOpenidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm ----
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostParams {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code: string
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery {
-  /**
-   * 会员卡模版ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id: string
-}
 
 export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBody {
   /**
@@ -6453,9 +3362,9 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBody {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyValidDateInformation | undefined
+  readonly valid_date_information?: BodyValidDateInformation | undefined
   /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformation | undefined
+  readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
   /**
    * 商家数据包
    * @example "自定义数据说明"
@@ -6465,185 +3374,27 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBody {
   readonly user_card_confirm_state: "CREATE_CARD_SUCCESS" | "CREATE_CARD_FAIL"
 }
 
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyValidDateInformation {
-  /** 有效期类型 */
-  readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
+const $PartnerCardMemberUserCardsUserCardCodeConfirmPostBody: () => Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  openid: Schema.String,
+  card_color: Schema.optional(Schema.String),
+  card_picture_url: Schema.optional(Schema.String),
+  phone_number: Schema.optional(Schema.String),
+  level: Schema.optional(Schema.String),
+  valid_date_information: Schema.optional($BodyValidDateInformation()),
+  user_information: Schema.optional($PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation()),
+  attach: Schema.optional(Schema.String),
+  user_card_confirm_state: Schema.Literal("CREATE_CARD_SUCCESS", "CREATE_CARD_FAIL")
+}))
 
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCustomFieldList> | undefined
-}
+export type PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery = PartnerCardMemberCardsCardIdGetParams
 
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCommonFieldList {
-  /** 平台提供的通用开卡信息字段 */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
+export type PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse = PartnerCardMemberUserCardsImportByOpenidPostResponse
 
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
+export type PartnerCardMemberUserCardsUserCardCodeConfirmPostParams = PartnerCardMemberUserCardsUserCardCodeGetParams
 
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.confirm.post`: params, query, body fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostRequest extends PartnerCardMemberUserCardsUserCardCodeConfirmPostParams, PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery, PartnerCardMemberUserCardsUserCardCodeConfirmPostBody {}
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
-  readonly level?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
-  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
-  readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly invalid_time?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
 
 /**
  * 同步会员开通结果
@@ -6658,98 +3409,10 @@ export const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoin
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}/confirm",
   encrypt: [],
   summary: "同步会员开通结果",
-  schemas: () => {
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostParams: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostParams> = Schema.Struct({
-      user_card_code: Schema.NonEmptyString
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery> = Schema.Struct({
-      card_id: Schema.String
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyValidDateInformation> = Schema.Struct({
-      type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
-      available_begin_time: Schema.optional(Rfc3339),
-      available_end_time: Schema.optional(Rfc3339),
-      available_day_after_receive: Schema.optional(Schema.Int)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.Literal("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostBody: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      openid: Schema.String,
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyValidDateInformation),
-      user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeConfirmPostBodyUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_confirm_state: Schema.Literal("CREATE_CARD_SUCCESS", "CREATE_CARD_FAIL")
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberUserCardsUserCardCodeConfirmPostParams,
-      query: PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery,
-      body: PartnerCardMemberUserCardsUserCardCodeConfirmPostBody,
-      success: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberUserCardsUserCardCodeGetParams(), query: $PartnerCardMemberCardsCardIdGetParams2(), body: $PartnerCardMemberUserCardsUserCardCodeConfirmPostBody(), success: $PartnerCardMemberUserCardsImportByOpenidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate ----
-
-export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code: string
-}
 
 export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery {
   /**
@@ -6764,6 +3427,11 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery {
   readonly card_id: string
 }
 
+const $PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery: () => Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_id: Schema.String
+}))
+
 export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody {
   /**
    * 用户标识
@@ -6777,138 +3445,17 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody {
   readonly invalid_reason?: string | undefined
 }
 
+const $PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody: () => Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String,
+  invalid_reason: Schema.optional(Schema.String)
+}))
+
+export type PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse = PartnerCardMemberUserCardsImportByOpenidPostResponse
+
+export type PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams = PartnerCardMemberUserCardsUserCardCodeGetParams
+
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.invalidate.post`: params, query, body fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostRequest extends PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams, PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery, PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody {}
-
-export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
-  readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
-  readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
-  readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
-  readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
-  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
-  readonly level?: string | undefined
-  /** 会员卡有效期 */
-  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly pickup_time?: string | undefined
-  /** 用户开卡时填写的个人信息 */
-  readonly user_information?: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
-  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
-  readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly invalid_time?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
-  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
-  readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
-  readonly available_day_after_receive?: number | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  readonly common_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList> | undefined
-  /** 商户自定义的开卡信息字段 */
-  readonly custom_field_list?: ReadonlyArray<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList> | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
-  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
-  readonly value?: string | undefined
-}
-
-export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
-  readonly name?: string | undefined
-  /** 加密的用户选择的字段值列表 */
-  readonly user_chosen_values?: ReadonlyArray<string> | undefined
-}
 
 /**
  * 作废用户会员卡
@@ -6922,62 +3469,7 @@ export const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endp
   method: "POST",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate",
   summary: "作废用户会员卡",
-  schemas: () => {
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams> = Schema.Struct({
-      user_card_code: Schema.NonEmptyString
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody> = Schema.Struct({
-      openid: Schema.String,
-      invalid_reason: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
-      available_begin_time: Schema.optional(Schema.String),
-      available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
-      value: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      user_chosen_values: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList)),
-      custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList))
-    })
-    const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse> = Schema.Struct({
-      user_card_code: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_color: Schema.optional(Schema.String),
-      card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
-      phone_number: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation),
-      pickup_time: Schema.optional(Schema.String),
-      user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation),
-      attach: Schema.optional(Schema.String),
-      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
-      invalid_reason: Schema.optional(Schema.String),
-      invalid_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams,
-      query: PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery,
-      body: PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody,
-      success: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerCardMemberUserCardsUserCardCodeGetParams(), query: $PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery(), body: $PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody(), success: $PartnerCardMemberUserCardsImportByOpenidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/user-feeds ----
@@ -7015,6 +3507,15 @@ export interface PartnerCardMemberUserFeedsPostBody {
   readonly cell_message: string
 }
 
+const $PartnerCardMemberUserFeedsPostBody: () => Schema.Schema<PartnerCardMemberUserFeedsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  user_card_code: Schema.String,
+  openid: Schema.String,
+  out_request_no: Schema.String,
+  cell_message: Schema.String
+}))
+
 export interface PartnerCardMemberUserFeedsPostResponse {
   /**
    * 品牌ID
@@ -7048,6 +3549,15 @@ export interface PartnerCardMemberUserFeedsPostResponse {
   readonly cell_message?: string | undefined
 }
 
+const $PartnerCardMemberUserFeedsPostResponse: () => Schema.Schema<PartnerCardMemberUserFeedsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  user_card_code: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  cell_message: Schema.optional(Schema.String)
+}))
+
 /**
  * 创建用户动态信息
  *
@@ -7060,29 +3570,7 @@ export const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMember
   method: "POST",
   path: "/v3/brand/partner/card-member/user-feeds",
   summary: "创建用户动态信息",
-  schemas: () => {
-    const PartnerCardMemberUserFeedsPostBody: Schema.Schema<PartnerCardMemberUserFeedsPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      user_card_code: Schema.String,
-      openid: Schema.String,
-      out_request_no: Schema.String,
-      cell_message: Schema.String
-    })
-    const PartnerCardMemberUserFeedsPostResponse: Schema.Schema<PartnerCardMemberUserFeedsPostResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      user_card_code: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      cell_message: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberUserFeedsPostBody,
-      success: PartnerCardMemberUserFeedsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberUserFeedsPostBody(), success: $PartnerCardMemberUserFeedsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm ----
@@ -7135,6 +3623,18 @@ export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostBody {
   readonly fail_reason?: string | undefined
 }
 
+const $PartnerCardMemberUserPointsExchangeCouponConfirmPostBody: () => Schema.Schema<PartnerCardMemberUserPointsExchangeCouponConfirmPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  record_id: Schema.String,
+  exchange_coupon_template_id: Schema.String,
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  openid: Schema.String,
+  user_card_code: Schema.String,
+  state: Schema.Literal("POINT_EXCHANGE_COUPON_SUCCESS", "POINT_EXCHANGE_COUPON_FAIL"),
+  coupon_code: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String)
+}))
+
 export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse {
   /**
    * 积分兑券ID
@@ -7184,6 +3684,18 @@ export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse {
   readonly fail_reason?: string | undefined
 }
 
+const $PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse: () => Schema.Schema<PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  record_id: Schema.optional(Schema.String),
+  exchange_coupon_template_id: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_card_code: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("POINT_EXCHANGE_COUPON_SUCCESS", "POINT_EXCHANGE_COUPON_FAIL")),
+  coupon_code: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String)
+}))
+
 /**
  * 同步积分兑券结果
  *
@@ -7196,35 +3708,7 @@ export const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endp
   method: "POST",
   path: "/v3/brand/partner/card-member/user-points/exchange-coupon/confirm",
   summary: "同步积分兑券结果",
-  schemas: () => {
-    const PartnerCardMemberUserPointsExchangeCouponConfirmPostBody: Schema.Schema<PartnerCardMemberUserPointsExchangeCouponConfirmPostBody> = Schema.Struct({
-      record_id: Schema.String,
-      exchange_coupon_template_id: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
-      user_card_code: Schema.String,
-      state: Schema.Literal("POINT_EXCHANGE_COUPON_SUCCESS", "POINT_EXCHANGE_COUPON_FAIL"),
-      coupon_code: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    const PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse: Schema.Schema<PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse> = Schema.Struct({
-      record_id: Schema.optional(Schema.String),
-      exchange_coupon_template_id: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_card_code: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("POINT_EXCHANGE_COUPON_SUCCESS", "POINT_EXCHANGE_COUPON_FAIL")),
-      coupon_code: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerCardMemberUserPointsExchangeCouponConfirmPostBody,
-      success: PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberUserPointsExchangeCouponConfirmPostBody(), success: $PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/card-member/user-points/sync ----
@@ -7262,6 +3746,15 @@ export interface PartnerCardMemberUserPointsSyncPostBody {
   readonly point_balance: number
 }
 
+const $PartnerCardMemberUserPointsSyncPostBody: () => Schema.Schema<PartnerCardMemberUserPointsSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  brand_id: Schema.String,
+  card_id: Schema.String,
+  openid: Schema.String,
+  user_card_code: Schema.String,
+  point_balance: Schema.Int
+}))
+
 export interface PartnerCardMemberUserPointsSyncPostResponse {
   /**
    * 商家请求单号
@@ -7295,6 +3788,15 @@ export interface PartnerCardMemberUserPointsSyncPostResponse {
   readonly point_balance?: number | undefined
 }
 
+const $PartnerCardMemberUserPointsSyncPostResponse: () => Schema.Schema<PartnerCardMemberUserPointsSyncPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_card_code: Schema.optional(Schema.String),
+  point_balance: Schema.optional(Schema.Number)
+}))
+
 /**
  * 同步积分余额
  *
@@ -7307,29 +3809,7 @@ export const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardM
   method: "POST",
   path: "/v3/brand/partner/card-member/user-points/sync",
   summary: "同步积分余额",
-  schemas: () => {
-    const PartnerCardMemberUserPointsSyncPostBody: Schema.Schema<PartnerCardMemberUserPointsSyncPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
-      user_card_code: Schema.String,
-      point_balance: Schema.Int
-    })
-    const PartnerCardMemberUserPointsSyncPostResponse: Schema.Schema<PartnerCardMemberUserPointsSyncPostResponse> = Schema.Struct({
-      out_request_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_card_code: Schema.optional(Schema.String),
-      point_balance: Schema.optional(Schema.Number)
-    })
-    return {
-      body: PartnerCardMemberUserPointsSyncPostBody,
-      success: PartnerCardMemberUserPointsSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerCardMemberUserPointsSyncPostBody(), success: $PartnerCardMemberUserPointsSyncPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/partner/store/brandstores ----
@@ -7357,61 +3837,14 @@ export interface PartnerStoreBrandstoresGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface PartnerStoreBrandstoresGetResponse {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
-  readonly brand_id?: string | undefined
-  /** 分页起始位置 */
-  readonly offset?: number | undefined
-  /** 分页条数 */
-  readonly limit?: number | undefined
-  /** 门店总数 */
-  readonly total_count?: number | undefined
-  /** 品牌门店列表 */
-  readonly data?: ReadonlyArray<PartnerStoreBrandstoresGetResponseData> | undefined
-}
+const $PartnerStoreBrandstoresGetQuery: () => Schema.Schema<PartnerStoreBrandstoresGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  store_state: Schema.optional(Schema.Literal("OPEN", "CREATING", "CLOSED")),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
-export interface PartnerStoreBrandstoresGetResponseData {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id?: string | undefined
-  /**
-   * 门店状态
-   * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
-   * @example "OPEN"
-   */
-  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 审核状态
-   * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 审核失败原因
-   * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
-   */
-  readonly review_reject_reason?: string | undefined
-  /** 门店基础信息 */
-  readonly store_basics?: PartnerStoreBrandstoresGetResponseDataStoreBasics | undefined
-  /** 门店地址信息 */
-  readonly store_address?: PartnerStoreBrandstoresGetResponseDataStoreAddress | undefined
-  /** 门店经营信息 */
-  readonly store_business?: PartnerStoreBrandstoresGetResponseDataStoreBusiness | undefined
-  /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<PartnerStoreBrandstoresGetResponseDataStoreRecipient> | undefined
-}
-
-export interface PartnerStoreBrandstoresGetResponseDataStoreBasics {
+export interface StoreBasics {
   /**
    * 商家门店编号
    * @example "MDL001"
@@ -7424,7 +3857,12 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreBasics {
   readonly branch_name?: string | undefined
 }
 
-export interface PartnerStoreBrandstoresGetResponseDataStoreAddress {
+const $StoreBasics: () => Schema.Schema<StoreBasics> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_reference_id: Schema.optional(Schema.String),
+  branch_name: Schema.optional(Schema.String)
+}))
+
+export interface DataStoreAddress {
   /**
    * 门店省市编码
    * @example "440305"
@@ -7452,7 +3890,15 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreAddress {
   readonly latitude?: string | undefined
 }
 
-export interface PartnerStoreBrandstoresGetResponseDataStoreBusiness {
+const $DataStoreAddress: () => Schema.Schema<DataStoreAddress> = /*#__PURE__*/ once(() => Schema.Struct({
+  address_code: Schema.optional(Schema.String),
+  address_detail: Schema.optional(Schema.String),
+  address_complements: Schema.optional(Schema.String),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String)
+}))
+
+export interface StoreBusiness {
   /**
    * 门店服务电话
    * @example "0755-86013388"
@@ -7465,7 +3911,12 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreBusiness {
   readonly business_hours?: string | undefined
 }
 
-export interface PartnerStoreBrandstoresGetResponseDataStoreRecipient {
+const $StoreBusiness: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_phone: Schema.optional(Schema.String),
+  business_hours: Schema.optional(Schema.String)
+}))
+
+export interface StoreRecipient {
   /**
    * 门店收款商户号
    * @example "1230000109"
@@ -7484,140 +3935,11 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreRecipient {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
-/**
- * 列表查询品牌门店信息
- *
- * 查询品牌门店列表。
- *
- * `GET /v3/brand/partner/store/brandstores`
- */
-export const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQuery, PartnerStoreBrandstoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.brand.partner.store.brandstores.get",
-  method: "GET",
-  path: "/v3/brand/partner/store/brandstores",
-  summary: "列表查询品牌门店信息",
-  schemas: () => {
-    const PartnerStoreBrandstoresGetQuery: Schema.Schema<PartnerStoreBrandstoresGetQuery> = Schema.Struct({
-      brand_id: Schema.String,
-      store_state: Schema.optional(Schema.Literal("OPEN", "CREATING", "CLOSED")),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const PartnerStoreBrandstoresGetResponseDataStoreBasics: Schema.Schema<PartnerStoreBrandstoresGetResponseDataStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresGetResponseDataStoreAddress: Schema.Schema<PartnerStoreBrandstoresGetResponseDataStoreAddress> = Schema.Struct({
-      address_code: Schema.optional(Schema.String),
-      address_detail: Schema.optional(Schema.String),
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresGetResponseDataStoreBusiness: Schema.Schema<PartnerStoreBrandstoresGetResponseDataStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresGetResponseDataStoreRecipient: Schema.Schema<PartnerStoreBrandstoresGetResponseDataStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
-    })
-    const PartnerStoreBrandstoresGetResponseData: Schema.Schema<PartnerStoreBrandstoresGetResponseData> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
-      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
-      review_reject_reason: Schema.optional(Schema.String),
-      store_basics: Schema.optional(PartnerStoreBrandstoresGetResponseDataStoreBasics),
-      store_address: Schema.optional(PartnerStoreBrandstoresGetResponseDataStoreAddress),
-      store_business: Schema.optional(PartnerStoreBrandstoresGetResponseDataStoreBusiness),
-      store_recipient: Schema.optional(Schema.Array(PartnerStoreBrandstoresGetResponseDataStoreRecipient))
-    })
-    const PartnerStoreBrandstoresGetResponse: Schema.Schema<PartnerStoreBrandstoresGetResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(PartnerStoreBrandstoresGetResponseData))
-    })
-    return {
-      query: PartnerStoreBrandstoresGetQuery,
-      success: PartnerStoreBrandstoresGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- POST /v3/brand/partner/store/brandstores ----
-
-export interface PartnerStoreBrandstoresPostBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id: string
-  /** 门店基础信息 */
-  readonly store_basics?: PartnerStoreBrandstoresPostBodyStoreBasics | undefined
-  /** 门店地址信息 */
-  readonly store_address: PartnerStoreBrandstoresPostBodyStoreAddress
-  /** 门店经营信息 */
-  readonly store_business?: PartnerStoreBrandstoresPostBodyStoreBusiness | undefined
-}
-
-export interface PartnerStoreBrandstoresPostBodyStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
-  readonly store_reference_id?: string | undefined
-  /**
-   * 门店名称
-   * @example "海岸城店"
-   */
-  readonly branch_name?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresPostBodyStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
-  readonly address_code: string
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
-  readonly address_detail: string
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
-  readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
-  readonly latitude?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresPostBodyStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
+const $StoreRecipient: () => Schema.Schema<StoreRecipient> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
+}))
 
 export interface PartnerStoreBrandstoresPostResponse {
   /**
@@ -7648,390 +3970,69 @@ export interface PartnerStoreBrandstoresPostResponse {
    */
   readonly review_reject_reason?: string | undefined
   /** 门店基础信息 */
-  readonly store_basics?: PartnerStoreBrandstoresPostResponseStoreBasics | undefined
+  readonly store_basics?: StoreBasics | undefined
   /** 门店地址信息 */
-  readonly store_address?: PartnerStoreBrandstoresPostResponseStoreAddress | undefined
+  readonly store_address?: DataStoreAddress | undefined
   /** 门店经营信息 */
-  readonly store_business?: PartnerStoreBrandstoresPostResponseStoreBusiness | undefined
+  readonly store_business?: StoreBusiness | undefined
   /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<PartnerStoreBrandstoresPostResponseStoreRecipient> | undefined
+  readonly store_recipient?: ReadonlyArray<StoreRecipient> | undefined
 }
 
-export interface PartnerStoreBrandstoresPostResponseStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
-  readonly store_reference_id?: string | undefined
-  /**
-   * 门店名称
-   * @example "海岸城店"
-   */
-  readonly branch_name?: string | undefined
-}
+const $PartnerStoreBrandstoresPostResponse: () => Schema.Schema<PartnerStoreBrandstoresPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  store_id: Schema.optional(Schema.String),
+  store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
+  audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
+  review_reject_reason: Schema.optional(Schema.String),
+  store_basics: Schema.optional($StoreBasics()),
+  store_address: Schema.optional($DataStoreAddress()),
+  store_business: Schema.optional($StoreBusiness()),
+  store_recipient: Schema.optional(Schema.Array($StoreRecipient()))
+}))
 
-export interface PartnerStoreBrandstoresPostResponseStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
-  readonly address_code?: string | undefined
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
-  readonly address_detail?: string | undefined
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
-  readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
-  readonly latitude?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresPostResponseStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresPostResponseStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
-  readonly company_name?: string | undefined
-  /**
-   * 收款绑定状态
-   * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
-   * @example "CONFIRMED"
-   */
-  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
-}
-
-/**
- * 创建品牌门店
- *
- * 填入品牌门店资料，并创建门店。
- *
- * `POST /v3/brand/partner/store/brandstores`
- */
-export const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPostBody, PartnerStoreBrandstoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.brand.partner.store.brandstores.post",
-  method: "POST",
-  path: "/v3/brand/partner/store/brandstores",
-  summary: "创建品牌门店",
-  schemas: () => {
-    const PartnerStoreBrandstoresPostBodyStoreBasics: Schema.Schema<PartnerStoreBrandstoresPostBodyStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresPostBodyStoreAddress: Schema.Schema<PartnerStoreBrandstoresPostBodyStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresPostBodyStoreBusiness: Schema.Schema<PartnerStoreBrandstoresPostBodyStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresPostBody: Schema.Schema<PartnerStoreBrandstoresPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      store_basics: Schema.optional(PartnerStoreBrandstoresPostBodyStoreBasics),
-      store_address: PartnerStoreBrandstoresPostBodyStoreAddress,
-      store_business: Schema.optional(PartnerStoreBrandstoresPostBodyStoreBusiness)
-    })
-    const PartnerStoreBrandstoresPostResponseStoreBasics: Schema.Schema<PartnerStoreBrandstoresPostResponseStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresPostResponseStoreAddress: Schema.Schema<PartnerStoreBrandstoresPostResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.optional(Schema.String),
-      address_detail: Schema.optional(Schema.String),
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresPostResponseStoreBusiness: Schema.Schema<PartnerStoreBrandstoresPostResponseStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresPostResponseStoreRecipient: Schema.Schema<PartnerStoreBrandstoresPostResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
-    })
-    const PartnerStoreBrandstoresPostResponse: Schema.Schema<PartnerStoreBrandstoresPostResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
-      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
-      review_reject_reason: Schema.optional(Schema.String),
-      store_basics: Schema.optional(PartnerStoreBrandstoresPostResponseStoreBasics),
-      store_address: Schema.optional(PartnerStoreBrandstoresPostResponseStoreAddress),
-      store_business: Schema.optional(PartnerStoreBrandstoresPostResponseStoreBusiness),
-      store_recipient: Schema.optional(Schema.Array(PartnerStoreBrandstoresPostResponseStoreRecipient))
-    })
-    return {
-      body: PartnerStoreBrandstoresPostBody,
-      success: PartnerStoreBrandstoresPostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/brand/partner/store/brandstores/{store_id} ----
-
-export interface PartnerStoreBrandstoresStoreIdGetParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
-
-export interface PartnerStoreBrandstoresStoreIdGetQuery {
+export interface PartnerStoreBrandstoresGetResponse {
   /**
    * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id: string
-}
-
-/** The input of `v3.brand.partner.store.brandstores._store_id_.get`: params, query fields together. */
-export interface PartnerStoreBrandstoresStoreIdGetRequest extends PartnerStoreBrandstoresStoreIdGetParams, PartnerStoreBrandstoresStoreIdGetQuery {}
-
-export interface PartnerStoreBrandstoresStoreIdGetResponse {
-  /**
-   * 品牌ID
-   * @example "123456789"
+   * @example "1004"
    */
   readonly brand_id?: string | undefined
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id?: string | undefined
-  /**
-   * 门店状态
-   * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
-   * @example "OPEN"
-   */
-  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 审核状态
-   * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 审核失败原因
-   * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
-   */
-  readonly review_reject_reason?: string | undefined
-  /** 门店基础信息 */
-  readonly store_basics?: PartnerStoreBrandstoresStoreIdGetResponseStoreBasics | undefined
-  /** 门店地址信息 */
-  readonly store_address?: PartnerStoreBrandstoresStoreIdGetResponseStoreAddress | undefined
-  /** 门店经营信息 */
-  readonly store_business?: PartnerStoreBrandstoresStoreIdGetResponseStoreBusiness | undefined
-  /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient> | undefined
+  /** 分页起始位置 */
+  readonly offset?: number | undefined
+  /** 分页条数 */
+  readonly limit?: number | undefined
+  /** 门店总数 */
+  readonly total_count?: number | undefined
+  /** 品牌门店列表 */
+  readonly data?: ReadonlyArray<PartnerStoreBrandstoresPostResponse> | undefined
 }
 
-export interface PartnerStoreBrandstoresStoreIdGetResponseStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
-  readonly store_reference_id?: string | undefined
-  /**
-   * 门店名称
-   * @example "海岸城店"
-   */
-  readonly branch_name?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresStoreIdGetResponseStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
-  readonly address_code?: string | undefined
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
-  readonly address_detail?: string | undefined
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
-  readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
-  readonly latitude?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresStoreIdGetResponseStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
-  readonly company_name?: string | undefined
-  /**
-   * 收款绑定状态
-   * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
-   * @example "CONFIRMED"
-   */
-  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
-}
+const $PartnerStoreBrandstoresGetResponse: () => Schema.Schema<PartnerStoreBrandstoresGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($PartnerStoreBrandstoresPostResponse()))
+}))
 
 /**
- * 查询品牌门店
+ * 列表查询品牌门店信息
  *
- * 根据品牌门店ID，查询品牌门店。
+ * 查询品牌门店列表。
  *
- * `GET /v3/brand/partner/store/brandstores/{store_id}`
+ * `GET /v3/brand/partner/store/brandstores`
  */
-export const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdGetRequest, PartnerStoreBrandstoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.brand.partner.store.brandstores._store_id_.get",
+export const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQuery, PartnerStoreBrandstoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.brand.partner.store.brandstores.get",
   method: "GET",
-  path: "/v3/brand/partner/store/brandstores/{store_id}",
-  summary: "查询品牌门店",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdGetParams: Schema.Schema<PartnerStoreBrandstoresStoreIdGetParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdGetQuery: Schema.Schema<PartnerStoreBrandstoresStoreIdGetQuery> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerStoreBrandstoresStoreIdGetResponseStoreBasics: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponseStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdGetResponseStoreAddress: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.optional(Schema.String),
-      address_detail: Schema.optional(Schema.String),
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdGetResponseStoreBusiness: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponseStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
-    })
-    const PartnerStoreBrandstoresStoreIdGetResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
-      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
-      review_reject_reason: Schema.optional(Schema.String),
-      store_basics: Schema.optional(PartnerStoreBrandstoresStoreIdGetResponseStoreBasics),
-      store_address: Schema.optional(PartnerStoreBrandstoresStoreIdGetResponseStoreAddress),
-      store_business: Schema.optional(PartnerStoreBrandstoresStoreIdGetResponseStoreBusiness),
-      store_recipient: Schema.optional(Schema.Array(PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient))
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdGetParams,
-      query: PartnerStoreBrandstoresStoreIdGetQuery,
-      success: PartnerStoreBrandstoresStoreIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  path: "/v3/brand/partner/store/brandstores",
+  summary: "列表查询品牌门店信息",
+  schemas: () => ({ query: $PartnerStoreBrandstoresGetQuery(), success: $PartnerStoreBrandstoresGetResponse(), errors: commonErrors })
 })
 
-// ---- PATCH /v3/brand/partner/store/brandstores/{store_id} ----
+// ---- POST /v3/brand/partner/store/brandstores ----
 
-export interface PartnerStoreBrandstoresStoreIdPatchParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
-
-export interface PartnerStoreBrandstoresStoreIdPatchBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id: string
-  /** 门店基础信息 */
-  readonly store_basics?: PartnerStoreBrandstoresStoreIdPatchBodyStoreBasics | undefined
-  /** 门店地址信息 */
-  readonly store_address?: PartnerStoreBrandstoresStoreIdPatchBodyStoreAddress | undefined
-  /** 门店经营信息 */
-  readonly store_business?: PartnerStoreBrandstoresStoreIdPatchBodyStoreBusiness | undefined
-}
-
-export interface PartnerStoreBrandstoresStoreIdPatchBodyStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
-  readonly store_reference_id?: string | undefined
-  /**
-   * 门店名称
-   * @example "海岸城店"
-   */
-  readonly branch_name?: string | undefined
-}
-
-export interface PartnerStoreBrandstoresStoreIdPatchBodyStoreAddress {
+export interface BodyStoreAddress {
   /**
    * 门店省市编码
    * @example "440305"
@@ -8059,132 +4060,125 @@ export interface PartnerStoreBrandstoresStoreIdPatchBodyStoreAddress {
   readonly latitude?: string | undefined
 }
 
-export interface PartnerStoreBrandstoresStoreIdPatchBodyStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
+const $BodyStoreAddress: () => Schema.Schema<BodyStoreAddress> = /*#__PURE__*/ once(() => Schema.Struct({
+  address_code: Schema.String,
+  address_detail: Schema.String,
+  address_complements: Schema.optional(Schema.String),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String)
+}))
 
-/** The input of `v3.brand.partner.store.brandstores._store_id_.patch`: params, body fields together. */
-export interface PartnerStoreBrandstoresStoreIdPatchRequest extends PartnerStoreBrandstoresStoreIdPatchParams, PartnerStoreBrandstoresStoreIdPatchBody {}
-
-export interface PartnerStoreBrandstoresStoreIdPatchResponse {
+export interface PartnerStoreBrandstoresPostBody {
   /**
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id?: string | undefined
+  readonly brand_id: string
+  /** 门店基础信息 */
+  readonly store_basics?: StoreBasics | undefined
+  /** 门店地址信息 */
+  readonly store_address: BodyStoreAddress
+  /** 门店经营信息 */
+  readonly store_business?: StoreBusiness | undefined
+}
+
+const $PartnerStoreBrandstoresPostBody: () => Schema.Schema<PartnerStoreBrandstoresPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  store_basics: Schema.optional($StoreBasics2()),
+  store_address: $BodyStoreAddress(),
+  store_business: Schema.optional($StoreBusiness2())
+}))
+
+const $StoreBasics2: () => Schema.Schema<StoreBasics> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_reference_id: Schema.optional(Schema.String),
+  branch_name: Schema.optional(Schema.String)
+}))
+
+const $StoreBusiness2: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_phone: Schema.optional(Schema.String),
+  business_hours: Schema.optional(Schema.String)
+}))
+
+/**
+ * 创建品牌门店
+ *
+ * 填入品牌门店资料，并创建门店。
+ *
+ * `POST /v3/brand/partner/store/brandstores`
+ */
+export const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPostBody, PartnerStoreBrandstoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.brand.partner.store.brandstores.post",
+  method: "POST",
+  path: "/v3/brand/partner/store/brandstores",
+  summary: "创建品牌门店",
+  schemas: () => ({ body: $PartnerStoreBrandstoresPostBody(), success: $PartnerStoreBrandstoresPostResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/brand/partner/store/brandstores/{store_id} ----
+
+export interface PartnerStoreBrandstoresStoreIdGetParams {
   /**
    * 品牌门店ID
    * @example "20488000"
    */
-  readonly store_id?: string | undefined
+  readonly store_id: string
+}
+
+const $PartnerStoreBrandstoresStoreIdGetParams: () => Schema.Schema<PartnerStoreBrandstoresStoreIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_id: Schema.NonEmptyString
+}))
+
+export type PartnerStoreBrandstoresStoreIdGetQuery = CardCardLinksBusinessCodeBusinessCodeGetQuery
+
+export type PartnerStoreBrandstoresStoreIdGetResponse = PartnerStoreBrandstoresPostResponse
+
+/** The input of `v3.brand.partner.store.brandstores._store_id_.get`: params, query fields together. */
+export interface PartnerStoreBrandstoresStoreIdGetRequest extends PartnerStoreBrandstoresStoreIdGetParams, PartnerStoreBrandstoresStoreIdGetQuery {}
+
+/**
+ * 查询品牌门店
+ *
+ * 根据品牌门店ID，查询品牌门店。
+ *
+ * `GET /v3/brand/partner/store/brandstores/{store_id}`
+ */
+export const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdGetRequest, PartnerStoreBrandstoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.brand.partner.store.brandstores._store_id_.get",
+  method: "GET",
+  path: "/v3/brand/partner/store/brandstores/{store_id}",
+  summary: "查询品牌门店",
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), query: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerStoreBrandstoresPostResponse(), errors: commonErrors })
+})
+
+// ---- PATCH /v3/brand/partner/store/brandstores/{store_id} ----
+
+export interface PartnerStoreBrandstoresStoreIdPatchBody {
   /**
-   * 门店状态
-   * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
-   * @example "OPEN"
+   * 品牌ID
+   * @example "123456789"
    */
-  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 审核状态
-   * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 审核失败原因
-   * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
-   */
-  readonly review_reject_reason?: string | undefined
+  readonly brand_id: string
   /** 门店基础信息 */
-  readonly store_basics?: PartnerStoreBrandstoresStoreIdPatchResponseStoreBasics | undefined
+  readonly store_basics?: StoreBasics | undefined
   /** 门店地址信息 */
-  readonly store_address?: PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress | undefined
+  readonly store_address?: BodyStoreAddress | undefined
   /** 门店经营信息 */
-  readonly store_business?: PartnerStoreBrandstoresStoreIdPatchResponseStoreBusiness | undefined
-  /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient> | undefined
+  readonly store_business?: StoreBusiness | undefined
 }
 
-export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
-  readonly store_reference_id?: string | undefined
-  /**
-   * 门店名称
-   * @example "海岸城店"
-   */
-  readonly branch_name?: string | undefined
-}
+const $PartnerStoreBrandstoresStoreIdPatchBody: () => Schema.Schema<PartnerStoreBrandstoresStoreIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  store_basics: Schema.optional($StoreBasics2()),
+  store_address: Schema.optional($BodyStoreAddress()),
+  store_business: Schema.optional($StoreBusiness2())
+}))
 
-export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
-  readonly address_code?: string | undefined
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
-  readonly address_detail?: string | undefined
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
-  readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
-  readonly latitude?: string | undefined
-}
+export type PartnerStoreBrandstoresStoreIdPatchResponse = PartnerStoreBrandstoresPostResponse
 
-export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
+export type PartnerStoreBrandstoresStoreIdPatchParams = PartnerStoreBrandstoresStoreIdGetParams
 
-export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
-  readonly company_name?: string | undefined
-  /**
-   * 收款绑定状态
-   * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
-   * @example "CONFIRMED"
-   */
-  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
-}
+/** The input of `v3.brand.partner.store.brandstores._store_id_.patch`: params, body fields together. */
+export interface PartnerStoreBrandstoresStoreIdPatchRequest extends PartnerStoreBrandstoresStoreIdPatchParams, PartnerStoreBrandstoresStoreIdPatchBody {}
 
 /**
  * 更新品牌门店
@@ -8198,88 +4192,14 @@ export const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStore
   method: "PATCH",
   path: "/v3/brand/partner/store/brandstores/{store_id}",
   summary: "更新品牌门店",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdPatchParams: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdPatchBodyStoreBasics: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchBodyStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchBodyStoreAddress: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchBodyStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchBodyStoreBusiness: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchBodyStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchBody: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchBody> = Schema.Struct({
-      brand_id: Schema.String,
-      store_basics: Schema.optional(PartnerStoreBrandstoresStoreIdPatchBodyStoreBasics),
-      store_address: Schema.optional(PartnerStoreBrandstoresStoreIdPatchBodyStoreAddress),
-      store_business: Schema.optional(PartnerStoreBrandstoresStoreIdPatchBodyStoreBusiness)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchResponseStoreBasics: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponseStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.optional(Schema.String),
-      address_detail: Schema.optional(Schema.String),
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchResponseStoreBusiness: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponseStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
-    })
-    const PartnerStoreBrandstoresStoreIdPatchResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
-      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
-      review_reject_reason: Schema.optional(Schema.String),
-      store_basics: Schema.optional(PartnerStoreBrandstoresStoreIdPatchResponseStoreBasics),
-      store_address: Schema.optional(PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress),
-      store_business: Schema.optional(PartnerStoreBrandstoresStoreIdPatchResponseStoreBusiness),
-      store_recipient: Schema.optional(Schema.Array(PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient))
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdPatchParams,
-      body: PartnerStoreBrandstoresStoreIdPatchBody,
-      success: PartnerStoreBrandstoresStoreIdPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), body: $PartnerStoreBrandstoresStoreIdPatchBody(), success: $PartnerStoreBrandstoresPostResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/brand/partner/store/brandstores/{store_id} ----
 
-export interface PartnerStoreBrandstoresStoreIdDeleteParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
+export type PartnerStoreBrandstoresStoreIdDeleteBody = CardCardLinksBusinessCodeBusinessCodeGetQuery
 
-export interface PartnerStoreBrandstoresStoreIdDeleteBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id: string
-}
+export type PartnerStoreBrandstoresStoreIdDeleteParams = PartnerStoreBrandstoresStoreIdGetParams
 
 /** The input of `v3.brand.partner.store.brandstores._store_id_.delete`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdDeleteRequest extends PartnerStoreBrandstoresStoreIdDeleteParams, PartnerStoreBrandstoresStoreIdDeleteBody {}
@@ -8296,31 +4216,10 @@ export const partnerStoreBrandstoresStoreIdDelete: Endpoint.Endpoint<PartnerStor
   method: "DELETE",
   path: "/v3/brand/partner/store/brandstores/{store_id}",
   summary: "删除品牌门店",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdDeleteParams: Schema.Schema<PartnerStoreBrandstoresStoreIdDeleteParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdDeleteBody: Schema.Schema<PartnerStoreBrandstoresStoreIdDeleteBody> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdDeleteParams,
-      body: PartnerStoreBrandstoresStoreIdDeleteBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), body: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient ----
-
-export interface PartnerStoreBrandstoresStoreIdBindrecipientPostParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
 
 export interface PartnerStoreBrandstoresStoreIdBindrecipientPostBody {
   /**
@@ -8340,8 +4239,11 @@ export interface PartnerStoreBrandstoresStoreIdBindrecipientPostBody {
   readonly company_name: string
 }
 
-/** The input of `v3.brand.partner.store.brandstores._store_id_.bindrecipient.post`: params, body fields together. */
-export interface PartnerStoreBrandstoresStoreIdBindrecipientPostRequest extends PartnerStoreBrandstoresStoreIdBindrecipientPostParams, PartnerStoreBrandstoresStoreIdBindrecipientPostBody {}
+const $PartnerStoreBrandstoresStoreIdBindrecipientPostBody: () => Schema.Schema<PartnerStoreBrandstoresStoreIdBindrecipientPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  mchid: Schema.String,
+  company_name: Schema.String
+}))
 
 export interface PartnerStoreBrandstoresStoreIdBindrecipientPostResponse {
   /**
@@ -8372,6 +4274,19 @@ export interface PartnerStoreBrandstoresStoreIdBindrecipientPostResponse {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
+const $PartnerStoreBrandstoresStoreIdBindrecipientPostResponse: () => Schema.Schema<PartnerStoreBrandstoresStoreIdBindrecipientPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  store_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
+}))
+
+export type PartnerStoreBrandstoresStoreIdBindrecipientPostParams = PartnerStoreBrandstoresStoreIdGetParams
+
+/** The input of `v3.brand.partner.store.brandstores._store_id_.bindrecipient.post`: params, body fields together. */
+export interface PartnerStoreBrandstoresStoreIdBindrecipientPostRequest extends PartnerStoreBrandstoresStoreIdBindrecipientPostParams, PartnerStoreBrandstoresStoreIdBindrecipientPostBody {}
+
 /**
  * 绑定收款商户号
  *
@@ -8384,51 +4299,10 @@ export const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/bindrecipient",
   summary: "绑定收款商户号",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdBindrecipientPostParams: Schema.Schema<PartnerStoreBrandstoresStoreIdBindrecipientPostParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdBindrecipientPostBody: Schema.Schema<PartnerStoreBrandstoresStoreIdBindrecipientPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      mchid: Schema.String,
-      company_name: Schema.String
-    })
-    const PartnerStoreBrandstoresStoreIdBindrecipientPostResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdBindrecipientPostResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdBindrecipientPostParams,
-      body: PartnerStoreBrandstoresStoreIdBindrecipientPostBody,
-      success: PartnerStoreBrandstoresStoreIdBindrecipientPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), body: $PartnerStoreBrandstoresStoreIdBindrecipientPostBody(), success: $PartnerStoreBrandstoresStoreIdBindrecipientPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/close ----
-
-export interface PartnerStoreBrandstoresStoreIdClosePostParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
-
-export interface PartnerStoreBrandstoresStoreIdClosePostBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id: string
-}
-
-/** The input of `v3.brand.partner.store.brandstores._store_id_.close.post`: params, body fields together. */
-export interface PartnerStoreBrandstoresStoreIdClosePostRequest extends PartnerStoreBrandstoresStoreIdClosePostParams, PartnerStoreBrandstoresStoreIdClosePostBody {}
 
 export interface PartnerStoreBrandstoresStoreIdClosePostResponse {
   /**
@@ -8449,6 +4323,19 @@ export interface PartnerStoreBrandstoresStoreIdClosePostResponse {
   readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
 }
 
+const $PartnerStoreBrandstoresStoreIdClosePostResponse: () => Schema.Schema<PartnerStoreBrandstoresStoreIdClosePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  store_id: Schema.optional(Schema.String),
+  store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED"))
+}))
+
+export type PartnerStoreBrandstoresStoreIdClosePostBody = CardCardLinksBusinessCodeBusinessCodeGetQuery
+
+export type PartnerStoreBrandstoresStoreIdClosePostParams = PartnerStoreBrandstoresStoreIdGetParams
+
+/** The input of `v3.brand.partner.store.brandstores._store_id_.close.post`: params, body fields together. */
+export interface PartnerStoreBrandstoresStoreIdClosePostRequest extends PartnerStoreBrandstoresStoreIdClosePostParams, PartnerStoreBrandstoresStoreIdClosePostBody {}
+
 /**
  * 暂停门店营业
  *
@@ -8461,66 +4348,19 @@ export const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerS
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/close",
   summary: "暂停门店营业",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdClosePostParams: Schema.Schema<PartnerStoreBrandstoresStoreIdClosePostParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdClosePostBody: Schema.Schema<PartnerStoreBrandstoresStoreIdClosePostBody> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerStoreBrandstoresStoreIdClosePostResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdClosePostResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED"))
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdClosePostParams,
-      body: PartnerStoreBrandstoresStoreIdClosePostBody,
-      success: PartnerStoreBrandstoresStoreIdClosePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), body: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerStoreBrandstoresStoreIdClosePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/resume ----
 
-export interface PartnerStoreBrandstoresStoreIdResumePostParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
+export type PartnerStoreBrandstoresStoreIdResumePostBody = CardCardLinksBusinessCodeBusinessCodeGetQuery
 
-export interface PartnerStoreBrandstoresStoreIdResumePostBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id: string
-}
+export type PartnerStoreBrandstoresStoreIdResumePostParams = PartnerStoreBrandstoresStoreIdGetParams
+
+export type PartnerStoreBrandstoresStoreIdResumePostResponse = PartnerStoreBrandstoresStoreIdClosePostResponse
 
 /** The input of `v3.brand.partner.store.brandstores._store_id_.resume.post`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdResumePostRequest extends PartnerStoreBrandstoresStoreIdResumePostParams, PartnerStoreBrandstoresStoreIdResumePostBody {}
-
-export interface PartnerStoreBrandstoresStoreIdResumePostResponse {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
-  readonly brand_id?: string | undefined
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id?: string | undefined
-  /**
-   * 门店状态
-   * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
-   * @example "CLOSED"
-   */
-  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
-}
 
 /**
  * 恢复门店营业
@@ -8534,36 +4374,10 @@ export const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<Partner
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/resume",
   summary: "恢复门店营业",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdResumePostParams: Schema.Schema<PartnerStoreBrandstoresStoreIdResumePostParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdResumePostBody: Schema.Schema<PartnerStoreBrandstoresStoreIdResumePostBody> = Schema.Struct({
-      brand_id: Schema.String
-    })
-    const PartnerStoreBrandstoresStoreIdResumePostResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdResumePostResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED"))
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdResumePostParams,
-      body: PartnerStoreBrandstoresStoreIdResumePostBody,
-      success: PartnerStoreBrandstoresStoreIdResumePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), body: $CardCardLinksBusinessCodeBusinessCodeGetQuery(), success: $PartnerStoreBrandstoresStoreIdClosePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient ----
-
-export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
-  readonly store_id: string
-}
 
 export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody {
   /**
@@ -8578,8 +4392,10 @@ export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody {
   readonly mchid: string
 }
 
-/** The input of `v3.brand.partner.store.brandstores._store_id_.unbindrecipient.post`: params, body fields together. */
-export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostRequest extends PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams, PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody {}
+const $PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody: () => Schema.Schema<PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.String,
+  mchid: Schema.String
+}))
 
 export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse {
   /**
@@ -8588,6 +4404,15 @@ export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse {
    */
   readonly failed_reason?: string | undefined
 }
+
+const $PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse: () => Schema.Schema<PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  failed_reason: Schema.optional(Schema.String)
+}))
+
+export type PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams = PartnerStoreBrandstoresStoreIdGetParams
+
+/** The input of `v3.brand.partner.store.brandstores._store_id_.unbindrecipient.post`: params, body fields together. */
+export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostRequest extends PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams, PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody {}
 
 /**
  * 解绑收款商户号
@@ -8601,24 +4426,7 @@ export const partnerStoreBrandstoresStoreIdUnbindrecipientPost: Endpoint.Endpoin
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/unbindrecipient",
   summary: "解绑收款商户号",
-  schemas: () => {
-    const PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams: Schema.Schema<PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams> = Schema.Struct({
-      store_id: Schema.NonEmptyString
-    })
-    const PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody: Schema.Schema<PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      mchid: Schema.String
-    })
-    const PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse> = Schema.Struct({
-      failed_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams,
-      body: PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody,
-      success: PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerStoreBrandstoresStoreIdGetParams(), body: $PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody(), success: $PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/profitsharing/brand-configs/{brand_mchid} ----
@@ -8630,6 +4438,10 @@ export interface ProfitsharingBrandConfigsBrandMchidGetParams {
    */
   readonly brand_mchid: string
 }
+
+const $ProfitsharingBrandConfigsBrandMchidGetParams: () => Schema.Schema<ProfitsharingBrandConfigsBrandMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.NonEmptyString
+}))
 
 export interface ProfitsharingBrandConfigsBrandMchidGetResponse {
   /**
@@ -8644,6 +4456,11 @@ export interface ProfitsharingBrandConfigsBrandMchidGetResponse {
   readonly max_ratio?: number | undefined
 }
 
+const $ProfitsharingBrandConfigsBrandMchidGetResponse: () => Schema.Schema<ProfitsharingBrandConfigsBrandMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.optional(Schema.String),
+  max_ratio: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询最大分账比例API
  *
@@ -8657,20 +4474,7 @@ export const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<Profitsha
   path: "/v3/brand/profitsharing/brand-configs/{brand_mchid}",
   summary: "查询最大分账比例API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_10.shtml",
-  schemas: () => {
-    const ProfitsharingBrandConfigsBrandMchidGetParams: Schema.Schema<ProfitsharingBrandConfigsBrandMchidGetParams> = Schema.Struct({
-      brand_mchid: Schema.NonEmptyString
-    })
-    const ProfitsharingBrandConfigsBrandMchidGetResponse: Schema.Schema<ProfitsharingBrandConfigsBrandMchidGetResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      max_ratio: Schema.optional(Schema.Number)
-    })
-    return {
-      params: ProfitsharingBrandConfigsBrandMchidGetParams,
-      success: ProfitsharingBrandConfigsBrandMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ProfitsharingBrandConfigsBrandMchidGetParams(), success: $ProfitsharingBrandConfigsBrandMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/profitsharing/finish-order ----
@@ -8699,6 +4503,14 @@ export interface ProfitsharingFinishOrderPostBody {
   readonly notify_url?: string | undefined
 }
 
+const $ProfitsharingFinishOrderPostBody: () => Schema.Schema<ProfitsharingFinishOrderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  out_order_no: Schema.String,
+  description: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
+
 export interface ProfitsharingFinishOrderPostResponse {
   /**
    * 子商户号
@@ -8722,6 +4534,13 @@ export interface ProfitsharingFinishOrderPostResponse {
   readonly order_id?: string | undefined
 }
 
+const $ProfitsharingFinishOrderPostResponse: () => Schema.Schema<ProfitsharingFinishOrderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 完结分账API
  *
@@ -8735,26 +4554,7 @@ export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinish
   path: "/v3/brand/profitsharing/finish-order",
   summary: "完结分账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_5.shtml",
-  schemas: () => {
-    const ProfitsharingFinishOrderPostBody: Schema.Schema<ProfitsharingFinishOrderPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      description: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ProfitsharingFinishOrderPostResponse: Schema.Schema<ProfitsharingFinishOrderPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingFinishOrderPostBody,
-      success: ProfitsharingFinishOrderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingFinishOrderPostBody(), success: $ProfitsharingFinishOrderPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/profitsharing/orders ----
@@ -8777,46 +4577,11 @@ export interface ProfitsharingOrdersGetQuery {
   readonly out_order_no: string
 }
 
-export interface ProfitsharingOrdersGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
-  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
-  /**
-   * 分账完结金额
-   * @example 100
-   */
-  readonly finish_amount?: number | undefined
-  /**
-   * 分账完结描述
-   * @example "分账完结"
-   */
-  readonly finish_description?: string | undefined
-}
+const $ProfitsharingOrdersGetQuery: () => Schema.Schema<ProfitsharingOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  out_order_no: Schema.String
+}))
 
 export interface ProfitsharingOrdersGetResponseReceivers {
   /**
@@ -8864,6 +4629,69 @@ export interface ProfitsharingOrdersGetResponseReceivers {
   readonly detail_id?: string | undefined
 }
 
+const $ProfitsharingOrdersGetResponseReceivers: () => Schema.Schema<ProfitsharingOrdersGetResponseReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("PENDING", "SUCEESS", "CLOSED")),
+  finish_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+  detail_id: Schema.optional(Schema.String)
+}))
+
+export interface ProfitsharingOrdersGetResponse {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 商户分账单号
+   * @example "P20150806125346"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 微信分账单号
+   * @example "3008450740201411110007820472"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 分账单状态
+   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
+   * @example "FINISHED"
+   */
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
+  /** 分账接收方列表 */
+  readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
+  /**
+   * 分账完结金额
+   * @example 100
+   */
+  readonly finish_amount?: number | undefined
+  /**
+   * 分账完结描述
+   * @example "分账完结"
+   */
+  readonly finish_description?: string | undefined
+}
+
+const $ProfitsharingOrdersGetResponse: () => Schema.Schema<ProfitsharingOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
+  receivers: Schema.optional(Schema.Array($ProfitsharingOrdersGetResponseReceivers())),
+  finish_amount: Schema.optional(Schema.Number),
+  finish_description: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询分账结果API
  *
@@ -8877,41 +4705,46 @@ export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQue
   path: "/v3/brand/profitsharing/orders",
   summary: "查询分账结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_2.shtml",
-  schemas: () => {
-    const ProfitsharingOrdersGetQuery: Schema.Schema<ProfitsharingOrdersGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String
-    })
-    const ProfitsharingOrdersGetResponseReceivers: Schema.Schema<ProfitsharingOrdersGetResponseReceivers> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PENDING", "SUCEESS", "CLOSED")),
-      finish_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      detail_id: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersGetResponse: Schema.Schema<ProfitsharingOrdersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
-      receivers: Schema.optional(Schema.Array(ProfitsharingOrdersGetResponseReceivers)),
-      finish_amount: Schema.optional(Schema.Number),
-      finish_description: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitsharingOrdersGetQuery,
-      success: ProfitsharingOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitsharingOrdersGetQuery(), success: $ProfitsharingOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/profitsharing/orders ----
+
+export interface ProfitsharingOrdersPostBodyReceivers {
+  /**
+   * 分账接收方类型
+   * @example "MERCHANT_ID"
+   */
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
+  /**
+   * 分账接收方账号
+   * @example "1900000109"
+   */
+  readonly account: string
+  /**
+   * 分账金额
+   * @example 190
+   */
+  readonly amount: number
+  /**
+   * 分账描述
+   * @example "1900000109分给商户1900000110"
+   */
+  readonly description: string
+  /**
+   * 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o"
+   */
+  readonly name?: string | undefined
+}
+
+const $ProfitsharingOrdersPostBodyReceivers: () => Schema.Schema<ProfitsharingOrdersPostBodyReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String,
+  amount: Schema.Int,
+  description: Schema.String,
+  name: Schema.optional(Schema.String)
+}))
 
 export interface ProfitsharingOrdersPostBody {
   /**
@@ -8951,69 +4784,17 @@ export interface ProfitsharingOrdersPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface ProfitsharingOrdersPostBodyReceivers {
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
-  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
-  readonly account: string
-  /**
-   * 分账金额
-   * @example 190
-   */
-  readonly amount: number
-  /**
-   * 分账描述
-   * @example "1900000109分给商户1900000110"
-   */
-  readonly description: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
-  readonly name?: string | undefined
-}
-
-export interface ProfitsharingOrdersPostResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
-  readonly brand_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "6754760740201411110007865434"
-   */
-  readonly order_id?: string | undefined
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
-  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
-}
+const $ProfitsharingOrdersPostBody: () => Schema.Schema<ProfitsharingOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  transaction_id: Schema.String,
+  out_order_no: Schema.String,
+  receivers: Schema.Array($ProfitsharingOrdersPostBodyReceivers()),
+  finish: Schema.Boolean,
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface ProfitsharingOrdersPostResponseReceivers {
   /**
@@ -9061,6 +4842,63 @@ export interface ProfitsharingOrdersPostResponseReceivers {
   readonly detail_id?: string | undefined
 }
 
+const $ProfitsharingOrdersPostResponseReceivers: () => Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
+  finish_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+  detail_id: Schema.optional(Schema.String)
+}))
+
+export interface ProfitsharingOrdersPostResponse {
+  /**
+   * 品牌主商户号
+   * @example "1900000108"
+   */
+  readonly brand_mchid?: string | undefined
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 商户分账单号
+   * @example "P20150806125346"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 微信分账单号
+   * @example "6754760740201411110007865434"
+   */
+  readonly order_id?: string | undefined
+  /** 分账接收方列表 */
+  readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
+  /**
+   * 分账单状态
+   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
+   * @example "PROCESSING"
+   */
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
+}
+
+const $ProfitsharingOrdersPostResponse: () => Schema.Schema<ProfitsharingOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  receivers: Schema.optional(Schema.Array($ProfitsharingOrdersPostResponseReceivers())),
+  status: Schema.optional(OpenEnum("PROCESSING", "FINISHED"))
+}))
+
 /**
  * 请求分账API
  *
@@ -9075,50 +4913,7 @@ export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostB
   encrypt: [],
   summary: "请求分账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_1.shtml",
-  schemas: () => {
-    const ProfitsharingOrdersPostBodyReceivers: Schema.Schema<ProfitsharingOrdersPostBodyReceivers> = Schema.Struct({
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      amount: Schema.Int,
-      description: Schema.String,
-      name: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostBody: Schema.Schema<ProfitsharingOrdersPostBody> = Schema.Struct({
-      brand_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      receivers: Schema.Array(ProfitsharingOrdersPostBodyReceivers),
-      finish: Schema.Boolean,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostResponseReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
-      finish_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      detail_id: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostResponse: Schema.Schema<ProfitsharingOrdersPostResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceivers)),
-      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED"))
-    })
-    return {
-      body: ProfitsharingOrdersPostBody,
-      success: ProfitsharingOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingOrdersPostBody(), success: $ProfitsharingOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/profitsharing/orders/{transaction_id}/amounts ----
@@ -9130,6 +4925,10 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetParams {
    */
   readonly transaction_id: string
 }
+
+const $ProfitsharingOrdersTransactionIdAmountsGetParams: () => Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
   /**
@@ -9144,6 +4943,11 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
   readonly unsplit_amount?: number | undefined
 }
 
+const $ProfitsharingOrdersTransactionIdAmountsGetResponse: () => Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  unsplit_amount: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询订单剩余待分金额API
  *
@@ -9157,20 +4961,7 @@ export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profi
   path: "/v3/brand/profitsharing/orders/{transaction_id}/amounts",
   summary: "查询订单剩余待分金额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_9.shtml",
-  schemas: () => {
-    const ProfitsharingOrdersTransactionIdAmountsGetParams: Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ProfitsharingOrdersTransactionIdAmountsGetResponse: Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      unsplit_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: ProfitsharingOrdersTransactionIdAmountsGetParams,
-      success: ProfitsharingOrdersTransactionIdAmountsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ProfitsharingOrdersTransactionIdAmountsGetParams(), success: $ProfitsharingOrdersTransactionIdAmountsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/profitsharing/receivers/add ----
@@ -9213,6 +5004,16 @@ export interface ProfitsharingReceiversAddPostBody {
   readonly relation_type: "SUPPLIER" | "DISTRIBUTOR" | "SERVICE_PROVIDER" | "PLATFORM" | "STAFF" | "OTHERS"
 }
 
+const $ProfitsharingReceiversAddPostBody: () => Schema.Schema<ProfitsharingReceiversAddPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String,
+  name: Schema.optional(Schema.String),
+  relation_type: Schema.Literal("SUPPLIER", "DISTRIBUTOR", "SERVICE_PROVIDER", "PLATFORM", "STAFF", "OTHERS")
+}))
+
 export interface ProfitsharingReceiversAddPostResponse {
   /**
    * 品牌主商户号
@@ -9232,6 +5033,12 @@ export interface ProfitsharingReceiversAddPostResponse {
   readonly account?: string | undefined
 }
 
+const $ProfitsharingReceiversAddPostResponse: () => Schema.Schema<ProfitsharingReceiversAddPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String)
+}))
+
 /**
  * 添加分账接收方API
  *
@@ -9245,27 +5052,7 @@ export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingRecei
   path: "/v3/brand/profitsharing/receivers/add",
   summary: "添加分账接收方API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_7.shtml",
-  schemas: () => {
-    const ProfitsharingReceiversAddPostBody: Schema.Schema<ProfitsharingReceiversAddPostBody> = Schema.Struct({
-      brand_mchid: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      name: Schema.optional(Schema.String),
-      relation_type: Schema.Literal("SUPPLIER", "DISTRIBUTOR", "SERVICE_PROVIDER", "PLATFORM", "STAFF", "OTHERS")
-    })
-    const ProfitsharingReceiversAddPostResponse: Schema.Schema<ProfitsharingReceiversAddPostResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingReceiversAddPostBody,
-      success: ProfitsharingReceiversAddPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingReceiversAddPostBody(), success: $ProfitsharingReceiversAddPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/profitsharing/receivers/delete ----
@@ -9298,24 +5085,15 @@ export interface ProfitsharingReceiversDeletePostBody {
   readonly account: string
 }
 
-export interface ProfitsharingReceiversDeletePostResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
-  readonly brand_mchid?: string | undefined
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
-  readonly account?: string | undefined
-}
+const $ProfitsharingReceiversDeletePostBody: () => Schema.Schema<ProfitsharingReceiversDeletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String
+}))
+
+export type ProfitsharingReceiversDeletePostResponse = ProfitsharingReceiversAddPostResponse
 
 /**
  * 删除分账接收方API
@@ -9330,25 +5108,7 @@ export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingRe
   path: "/v3/brand/profitsharing/receivers/delete",
   summary: "删除分账接收方API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_8.shtml",
-  schemas: () => {
-    const ProfitsharingReceiversDeletePostBody: Schema.Schema<ProfitsharingReceiversDeletePostBody> = Schema.Struct({
-      brand_mchid: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String
-    })
-    const ProfitsharingReceiversDeletePostResponse: Schema.Schema<ProfitsharingReceiversDeletePostResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingReceiversDeletePostBody,
-      success: ProfitsharingReceiversDeletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingReceiversDeletePostBody(), success: $ProfitsharingReceiversAddPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/brand/profitsharing/returnorders ----
@@ -9372,6 +5132,13 @@ export interface ProfitsharingReturnordersGetQuery {
   /** 商户分账单号 */
   readonly out_order_no?: string | undefined
 }
+
+const $ProfitsharingReturnordersGetQuery: () => Schema.Schema<ProfitsharingReturnordersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_return_no: Schema.String,
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String)
+}))
 
 export interface ProfitsharingReturnordersGetResponse {
   /**
@@ -9428,6 +5195,19 @@ export interface ProfitsharingReturnordersGetResponse {
   readonly finish_time?: string | undefined
 }
 
+const $ProfitsharingReturnordersGetResponse: () => Schema.Schema<ProfitsharingReturnordersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  out_return_no: Schema.optional(Schema.String),
+  return_mchid: Schema.optional(Schema.String),
+  return_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询分账回退结果API
  *
@@ -9441,31 +5221,7 @@ export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturn
   path: "/v3/brand/profitsharing/returnorders",
   summary: "查询分账回退结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_4.shtml",
-  schemas: () => {
-    const ProfitsharingReturnordersGetQuery: Schema.Schema<ProfitsharingReturnordersGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_return_no: Schema.String,
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String)
-    })
-    const ProfitsharingReturnordersGetResponse: Schema.Schema<ProfitsharingReturnordersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.optional(Schema.String),
-      return_mchid: Schema.optional(Schema.String),
-      return_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitsharingReturnordersGetQuery,
-      success: ProfitsharingReturnordersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitsharingReturnordersGetQuery(), success: $ProfitsharingReturnordersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/brand/profitsharing/returnorders ----
@@ -9507,6 +5263,16 @@ export interface ProfitsharingReturnordersPostBody {
    */
   readonly description: string
 }
+
+const $ProfitsharingReturnordersPostBody: () => Schema.Schema<ProfitsharingReturnordersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  out_return_no: Schema.String,
+  return_mchid: Schema.String,
+  amount: Schema.Int,
+  description: Schema.String
+}))
 
 export interface ProfitsharingReturnordersPostResponse {
   /**
@@ -9563,6 +5329,19 @@ export interface ProfitsharingReturnordersPostResponse {
   readonly finish_time?: string | undefined
 }
 
+const $ProfitsharingReturnordersPostResponse: () => Schema.Schema<ProfitsharingReturnordersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  out_return_no: Schema.optional(Schema.String),
+  return_mchid: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  return_no: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL")),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 请求分账回退API
  *
@@ -9576,34 +5355,7 @@ export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingRetur
   path: "/v3/brand/profitsharing/returnorders",
   summary: "请求分账回退API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_3.shtml",
-  schemas: () => {
-    const ProfitsharingReturnordersPostBody: Schema.Schema<ProfitsharingReturnordersPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Int,
-      description: Schema.String
-    })
-    const ProfitsharingReturnordersPostResponse: Schema.Schema<ProfitsharingReturnordersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.optional(Schema.String),
-      return_mchid: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      return_no: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL")),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingReturnordersPostBody,
-      success: ProfitsharingReturnordersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingReturnordersPostBody(), success: $ProfitsharingReturnordersPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities ----
 
@@ -14,6 +14,10 @@ export interface PartnerBrandsBrandIdProductAuthoritiesGetParams {
    */
   readonly brand_id: string
 }
+
+const $PartnerBrandsBrandIdProductAuthoritiesGetParams: () => Schema.Schema<PartnerBrandsBrandIdProductAuthoritiesGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.NonEmptyString
+}))
 
 export interface PartnerBrandsBrandIdProductAuthoritiesGetResponse {
   /**
@@ -39,6 +43,13 @@ export interface PartnerBrandsBrandIdProductAuthoritiesGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $PartnerBrandsBrandIdProductAuthoritiesGetResponse: () => Schema.Schema<PartnerBrandsBrandIdProductAuthoritiesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  authorization_type: Schema.optional(OpenEnum("AUTHORIZATION_TYPE_HOSTING", "AUTHORIZATION_TYPE_PARTLY")),
+  authorization_product: Schema.optional(Schema.Array(OpenEnum("BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD", "BRAND_PRODUCT_AUTHORITY_CARD_LINK", "BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON", "BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON", "BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT", "BRAND_PRODUCT_AUTHORITY_BRAND_STORE", "BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE", "BRAND_PRODUCT_AUTHORITY_APPID_MANAGE", "BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE", "BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE"))),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 获得品牌已授权且在生效中的产品权限信息
  *
@@ -51,22 +62,7 @@ export const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<Partne
   method: "GET",
   path: "/v3/brand-basic/partner/brands/{brand_id}/product-authorities",
   summary: "获得品牌已授权且在生效中的产品权限信息",
-  schemas: () => {
-    const PartnerBrandsBrandIdProductAuthoritiesGetParams: Schema.Schema<PartnerBrandsBrandIdProductAuthoritiesGetParams> = Schema.Struct({
-      brand_id: Schema.NonEmptyString
-    })
-    const PartnerBrandsBrandIdProductAuthoritiesGetResponse: Schema.Schema<PartnerBrandsBrandIdProductAuthoritiesGetResponse> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      authorization_type: Schema.optional(OpenEnum("AUTHORIZATION_TYPE_HOSTING", "AUTHORIZATION_TYPE_PARTLY")),
-      authorization_product: Schema.optional(Schema.Array(OpenEnum("BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD", "BRAND_PRODUCT_AUTHORITY_CARD_LINK", "BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON", "BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON", "BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT", "BRAND_PRODUCT_AUTHORITY_BRAND_STORE", "BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE", "BRAND_PRODUCT_AUTHORITY_APPID_MANAGE", "BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE", "BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE"))),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerBrandsBrandIdProductAuthoritiesGetParams,
-      success: PartnerBrandsBrandIdProductAuthoritiesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerBrandsBrandIdProductAuthoritiesGetParams(), success: $PartnerBrandsBrandIdProductAuthoritiesGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/businesscircle/parkings ----
 
@@ -45,6 +45,16 @@ export interface ParkingsPostBody {
   readonly time: string
 }
 
+const $ParkingsPostBody: () => Schema.Schema<ParkingsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  brandid: Schema.Int,
+  appid: Schema.String,
+  openid: Schema.String,
+  plate_number: Schema.String,
+  state: Schema.String,
+  time: Schema.String
+}))
+
 /**
  * 商圈会员停车状态同步
  *
@@ -58,22 +68,7 @@ export const parkingsPost: Endpoint.Endpoint<ParkingsPostBody, void, CommonError
   path: "/v3/businesscircle/parkings",
   summary: "商圈会员停车状态同步",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/parkings/update-parkings.html",
-  schemas: () => {
-    const ParkingsPostBody: Schema.Schema<ParkingsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      brandid: Schema.Int,
-      appid: Schema.String,
-      openid: Schema.String,
-      plate_number: Schema.String,
-      state: Schema.String,
-      time: Schema.String
-    })
-    return {
-      body: ParkingsPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ParkingsPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/businesscircle/points/notify ----
@@ -123,6 +118,18 @@ export interface PointsNotifyPostBody {
   readonly total_points?: number | undefined
 }
 
+const $PointsNotifyPostBody: () => Schema.Schema<PointsNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.String,
+  appid: Schema.String,
+  openid: Schema.String,
+  earn_points: Schema.Boolean,
+  increased_points: Schema.Int,
+  points_update_time: Rfc3339,
+  no_points_remarks: Schema.optional(Schema.String),
+  total_points: Schema.optional(Schema.Int)
+}))
+
 /**
  * 商圈会员积分同步
  *
@@ -136,24 +143,7 @@ export const pointsNotifyPost: Endpoint.Endpoint<PointsNotifyPostBody, void, Com
   path: "/v3/businesscircle/points/notify",
   summary: "商圈会员积分同步",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/notify-points.html",
-  schemas: () => {
-    const PointsNotifyPostBody: Schema.Schema<PointsNotifyPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      earn_points: Schema.Boolean,
-      increased_points: Schema.Int,
-      points_update_time: Rfc3339,
-      no_points_remarks: Schema.optional(Schema.String),
-      total_points: Schema.optional(Schema.Int)
-    })
-    return {
-      body: PointsNotifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PointsNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/businesscircle/user-authorizations/{openid} ----
@@ -165,6 +155,10 @@ export interface UserAuthorizationsOpenidGetParams {
    */
   readonly openid: string
 }
+
+const $UserAuthorizationsOpenidGetParams: () => Schema.Schema<UserAuthorizationsOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface UserAuthorizationsOpenidGetQuery {
   /**
@@ -179,8 +173,10 @@ export interface UserAuthorizationsOpenidGetQuery {
   readonly appid: string
 }
 
-/** The input of `v3.businesscircle.userAuthorizations._openid_.get`: params, query fields together. */
-export interface UserAuthorizationsOpenidGetRequest extends UserAuthorizationsOpenidGetParams, UserAuthorizationsOpenidGetQuery {}
+const $UserAuthorizationsOpenidGetQuery: () => Schema.Schema<UserAuthorizationsOpenidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.String
+}))
 
 export interface UserAuthorizationsOpenidGetResponse {
   /**
@@ -205,6 +201,16 @@ export interface UserAuthorizationsOpenidGetResponse {
   readonly deauthorize_time?: string | undefined
 }
 
+const $UserAuthorizationsOpenidGetResponse: () => Schema.Schema<UserAuthorizationsOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  authorize_state: Schema.optional(Schema.String),
+  authorize_time: Schema.optional(Schema.String),
+  deauthorize_time: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.businesscircle.userAuthorizations._openid_.get`: params, query fields together. */
+export interface UserAuthorizationsOpenidGetRequest extends UserAuthorizationsOpenidGetParams, UserAuthorizationsOpenidGetQuery {}
+
 /**
  * 商圈积分授权查询
  *
@@ -218,38 +224,10 @@ export const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOp
   path: "/v3/businesscircle/user-authorizations/{openid}",
   summary: "商圈积分授权查询",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/user-authorizations/query-user-authorization.html",
-  schemas: () => {
-    const UserAuthorizationsOpenidGetParams: Schema.Schema<UserAuthorizationsOpenidGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UserAuthorizationsOpenidGetQuery: Schema.Schema<UserAuthorizationsOpenidGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String
-    })
-    const UserAuthorizationsOpenidGetResponse: Schema.Schema<UserAuthorizationsOpenidGetResponse> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      authorize_state: Schema.optional(Schema.String),
-      authorize_time: Schema.optional(Schema.String),
-      deauthorize_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: UserAuthorizationsOpenidGetParams,
-      query: UserAuthorizationsOpenidGetQuery,
-      success: UserAuthorizationsOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UserAuthorizationsOpenidGetParams(), query: $UserAuthorizationsOpenidGetQuery(), success: $UserAuthorizationsOpenidGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/businesscircle/users/{openid}/points/commit_status ----
-
-export interface UsersOpenidPointsCommitStatusGetParams {
-  /**
-   * 顾客openid
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid: string
-}
 
 export interface UsersOpenidPointsCommitStatusGetQuery {
   /**
@@ -269,6 +247,14 @@ export interface UsersOpenidPointsCommitStatusGetQuery {
   readonly appid: string
 }
 
+const $UsersOpenidPointsCommitStatusGetQuery: () => Schema.Schema<UsersOpenidPointsCommitStatusGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  brandid: Schema.Int,
+  appid: Schema.String
+}))
+
+export type UsersOpenidPointsCommitStatusGetParams = UserAuthorizationsOpenidGetParams
+
 /** The input of `v3.businesscircle.users._openid_.points.commit_status.get`: params, query fields together. */
 export interface UsersOpenidPointsCommitStatusGetRequest extends UsersOpenidPointsCommitStatusGetParams, UsersOpenidPointsCommitStatusGetQuery {}
 
@@ -285,22 +271,7 @@ export const usersOpenidPointsCommitStatusGet: Endpoint.Endpoint<UsersOpenidPoin
   path: "/v3/businesscircle/users/{openid}/points/commit_status",
   summary: "商圈会员待积分状态查询",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/get-points-commit-status.html",
-  schemas: () => {
-    const UsersOpenidPointsCommitStatusGetParams: Schema.Schema<UsersOpenidPointsCommitStatusGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UsersOpenidPointsCommitStatusGetQuery: Schema.Schema<UsersOpenidPointsCommitStatusGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      brandid: Schema.Int,
-      appid: Schema.String
-    })
-    return {
-      params: UsersOpenidPointsCommitStatusGetParams,
-      query: UsersOpenidPointsCommitStatusGetQuery,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UserAuthorizationsOpenidGetParams(), query: $UsersOpenidPointsCommitStatusGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,18 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/capital/capitallhh/areas/provinces ----
-
-export interface CapitallhhAreasProvincesGetResponse {
-  /** 省份列表 */
-  readonly data?: ReadonlyArray<CapitallhhAreasProvincesGetResponseData> | undefined
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
-  readonly total_count?: number | undefined
-}
 
 export interface CapitallhhAreasProvincesGetResponseData {
   /**
@@ -29,6 +20,26 @@ export interface CapitallhhAreasProvincesGetResponseData {
   readonly province_code?: number | undefined
 }
 
+const $CapitallhhAreasProvincesGetResponseData: () => Schema.Schema<CapitallhhAreasProvincesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  province_name: Schema.optional(Schema.String),
+  province_code: Schema.optional(Schema.Number)
+}))
+
+export interface CapitallhhAreasProvincesGetResponse {
+  /** 省份列表 */
+  readonly data?: ReadonlyArray<CapitallhhAreasProvincesGetResponseData> | undefined
+  /**
+   * 查询数据总条数
+   * @example 10
+   */
+  readonly total_count?: number | undefined
+}
+
+const $CapitallhhAreasProvincesGetResponse: () => Schema.Schema<CapitallhhAreasProvincesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($CapitallhhAreasProvincesGetResponseData())),
+  total_count: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询省份列表API
  *
@@ -42,20 +53,7 @@ export const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhArea
   path: "/v3/capital/capitallhh/areas/provinces",
   summary: "查询省份列表API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_4.shtml",
-  schemas: () => {
-    const CapitallhhAreasProvincesGetResponseData: Schema.Schema<CapitallhhAreasProvincesGetResponseData> = Schema.Struct({
-      province_name: Schema.optional(Schema.String),
-      province_code: Schema.optional(Schema.Number)
-    })
-    const CapitallhhAreasProvincesGetResponse: Schema.Schema<CapitallhhAreasProvincesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(CapitallhhAreasProvincesGetResponseData)),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      success: CapitallhhAreasProvincesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $CapitallhhAreasProvincesGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities ----
@@ -68,15 +66,9 @@ export interface CapitallhhAreasProvincesProvinceCodeCitiesGetParams {
   readonly province_code: number
 }
 
-export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponse {
-  /** 城市列表 */
-  readonly data?: ReadonlyArray<CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData> | undefined
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
-  readonly total_count?: number | undefined
-}
+const $CapitallhhAreasProvincesProvinceCodeCitiesGetParams: () => Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  province_code: Schema.Int
+}))
 
 export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData {
   /**
@@ -91,6 +83,26 @@ export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData {
   readonly city_code?: number | undefined
 }
 
+const $CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData: () => Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  city_name: Schema.optional(Schema.String),
+  city_code: Schema.optional(Schema.Number)
+}))
+
+export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponse {
+  /** 城市列表 */
+  readonly data?: ReadonlyArray<CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData> | undefined
+  /**
+   * 查询数据总条数
+   * @example 10
+   */
+  readonly total_count?: number | undefined
+}
+
+const $CapitallhhAreasProvincesProvinceCodeCitiesGetResponse: () => Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData())),
+  total_count: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询城市列表API
  *
@@ -104,24 +116,7 @@ export const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<Ca
   path: "/v3/capital/capitallhh/areas/provinces/{province_code}/cities",
   summary: "查询城市列表API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_5.shtml",
-  schemas: () => {
-    const CapitallhhAreasProvincesProvinceCodeCitiesGetParams: Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetParams> = Schema.Struct({
-      province_code: Schema.Int
-    })
-    const CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData: Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData> = Schema.Struct({
-      city_name: Schema.optional(Schema.String),
-      city_code: Schema.optional(Schema.Number)
-    })
-    const CapitallhhAreasProvincesProvinceCodeCitiesGetResponse: Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData)),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      params: CapitallhhAreasProvincesProvinceCodeCitiesGetParams,
-      success: CapitallhhAreasProvincesProvinceCodeCitiesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CapitallhhAreasProvincesProvinceCodeCitiesGetParams(), success: $CapitallhhAreasProvincesProvinceCodeCitiesGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/capital/capitallhh/banks/corporate-banking ----
@@ -139,29 +134,12 @@ export interface CapitallhhBanksCorporateBankingGetQuery {
   readonly limit: number
 }
 
-export interface CapitallhhBanksCorporateBankingGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 本次查询数据条数
-   * @example 10
-   */
-  readonly count?: number | undefined
-  /** 银行列表 */
-  readonly data?: ReadonlyArray<CapitallhhBanksCorporateBankingGetResponseData> | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /** 分页链接 */
-  readonly links?: CapitallhhBanksCorporateBankingGetResponseLinks | undefined
-}
+const $CapitallhhBanksCorporateBankingGetQuery: () => Schema.Schema<CapitallhhBanksCorporateBankingGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.Int
+}))
 
-export interface CapitallhhBanksCorporateBankingGetResponseData {
+export interface Data {
   /**
    * 银行别名
    * @example "工商银行深圳前海微众银行"
@@ -186,7 +164,15 @@ export interface CapitallhhBanksCorporateBankingGetResponseData {
   readonly need_bank_branch?: boolean | undefined
 }
 
-export interface CapitallhhBanksCorporateBankingGetResponseLinks {
+const $Data: () => Schema.Schema<Data> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_alias: Schema.optional(Schema.String),
+  bank_alias_code: Schema.optional(Schema.String),
+  account_bank: Schema.optional(Schema.String),
+  account_bank_code: Schema.optional(Schema.Number),
+  need_bank_branch: Schema.optional(Schema.Boolean)
+}))
+
+export interface Links {
   /**
    * 下一页链接
    * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=10&limit=5"
@@ -204,6 +190,42 @@ export interface CapitallhhBanksCorporateBankingGetResponseLinks {
   readonly self?: string | undefined
 }
 
+const $Links: () => Schema.Schema<Links> = /*#__PURE__*/ once(() => Schema.Struct({
+  next: Schema.optional(Schema.String),
+  prev: Schema.optional(Schema.String),
+  self: Schema.optional(Schema.String)
+}))
+
+export interface CapitallhhBanksCorporateBankingGetResponse {
+  /**
+   * 查询数据总条数
+   * @example 10
+   */
+  readonly total_count?: number | undefined
+  /**
+   * 本次查询数据条数
+   * @example 10
+   */
+  readonly count?: number | undefined
+  /** 银行列表 */
+  readonly data?: ReadonlyArray<Data> | undefined
+  /**
+   * 本次查询偏移量
+   * @example 0
+   */
+  readonly offset?: number | undefined
+  /** 分页链接 */
+  readonly links?: Links | undefined
+}
+
+const $CapitallhhBanksCorporateBankingGetResponse: () => Schema.Schema<CapitallhhBanksCorporateBankingGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($Data())),
+  offset: Schema.optional(Schema.Number),
+  links: Schema.optional($Links())
+}))
+
 /**
  * 查询支持对公业务的银行列表API
  *
@@ -217,117 +239,14 @@ export const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBan
   path: "/v3/capital/capitallhh/banks/corporate-banking",
   summary: "查询支持对公业务的银行列表API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_3.shtml",
-  schemas: () => {
-    const CapitallhhBanksCorporateBankingGetQuery: Schema.Schema<CapitallhhBanksCorporateBankingGetQuery> = Schema.Struct({
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.Int
-    })
-    const CapitallhhBanksCorporateBankingGetResponseData: Schema.Schema<CapitallhhBanksCorporateBankingGetResponseData> = Schema.Struct({
-      bank_alias: Schema.optional(Schema.String),
-      bank_alias_code: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      account_bank_code: Schema.optional(Schema.Number),
-      need_bank_branch: Schema.optional(Schema.Boolean)
-    })
-    const CapitallhhBanksCorporateBankingGetResponseLinks: Schema.Schema<CapitallhhBanksCorporateBankingGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const CapitallhhBanksCorporateBankingGetResponse: Schema.Schema<CapitallhhBanksCorporateBankingGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(CapitallhhBanksCorporateBankingGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      links: Schema.optional(CapitallhhBanksCorporateBankingGetResponseLinks)
-    })
-    return {
-      query: CapitallhhBanksCorporateBankingGetQuery,
-      success: CapitallhhBanksCorporateBankingGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CapitallhhBanksCorporateBankingGetQuery(), success: $CapitallhhBanksCorporateBankingGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/capital/capitallhh/banks/personal-banking ----
 
-export interface CapitallhhBanksPersonalBankingGetQuery {
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次请求最大查询条数
-   * @example 200
-   */
-  readonly limit: number
-}
+export type CapitallhhBanksPersonalBankingGetQuery = CapitallhhBanksCorporateBankingGetQuery
 
-export interface CapitallhhBanksPersonalBankingGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 本次查询数据条数
-   * @example 10
-   */
-  readonly count?: number | undefined
-  /** 银行列表 */
-  readonly data?: ReadonlyArray<CapitallhhBanksPersonalBankingGetResponseData> | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /** 分页链接 */
-  readonly links?: CapitallhhBanksPersonalBankingGetResponseLinks | undefined
-}
-
-export interface CapitallhhBanksPersonalBankingGetResponseData {
-  /**
-   * 银行别名
-   * @example "工商银行深圳前海微众银行"
-   */
-  readonly bank_alias?: string | undefined
-  /**
-   * 银行别名编码
-   * @example "1000006247"
-   */
-  readonly bank_alias_code?: string | undefined
-  /**
-   * 开户银行
-   * @example "招商银行其他银行"
-   */
-  readonly account_bank?: string | undefined
-  /**
-   * 开户银行编码
-   * @example 1001
-   */
-  readonly account_bank_code?: number | undefined
-  /** 是否需要填写支行 */
-  readonly need_bank_branch?: boolean | undefined
-}
-
-export interface CapitallhhBanksPersonalBankingGetResponseLinks {
-  /**
-   * 下一页链接
-   * @example "/v3/capital/capitallhh/banks/personal-banking?offset=10&limit=5"
-   */
-  readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/capital/capitallhh/banks/personal-banking?offset=0&limit=5"
-   */
-  readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/capital/capitallhh/banks/personal-banking?offset=5&limit=5"
-   */
-  readonly self?: string | undefined
-}
+export type CapitallhhBanksPersonalBankingGetResponse = CapitallhhBanksCorporateBankingGetResponse
 
 /**
  * 查询支持个人业务的银行列表API
@@ -342,36 +261,7 @@ export const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBank
   path: "/v3/capital/capitallhh/banks/personal-banking",
   summary: "查询支持个人业务的银行列表API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_2.shtml",
-  schemas: () => {
-    const CapitallhhBanksPersonalBankingGetQuery: Schema.Schema<CapitallhhBanksPersonalBankingGetQuery> = Schema.Struct({
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.Int
-    })
-    const CapitallhhBanksPersonalBankingGetResponseData: Schema.Schema<CapitallhhBanksPersonalBankingGetResponseData> = Schema.Struct({
-      bank_alias: Schema.optional(Schema.String),
-      bank_alias_code: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      account_bank_code: Schema.optional(Schema.Number),
-      need_bank_branch: Schema.optional(Schema.Boolean)
-    })
-    const CapitallhhBanksPersonalBankingGetResponseLinks: Schema.Schema<CapitallhhBanksPersonalBankingGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const CapitallhhBanksPersonalBankingGetResponse: Schema.Schema<CapitallhhBanksPersonalBankingGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(CapitallhhBanksPersonalBankingGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      links: Schema.optional(CapitallhhBanksPersonalBankingGetResponseLinks)
-    })
-    return {
-      query: CapitallhhBanksPersonalBankingGetQuery,
-      success: CapitallhhBanksPersonalBankingGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CapitallhhBanksCorporateBankingGetQuery(), success: $CapitallhhBanksCorporateBankingGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/capital/capitallhh/banks/search-banks-by-bank-account ----
@@ -384,6 +274,10 @@ export interface CapitallhhBanksSearchBanksByBankAccountGetQuery {
   readonly account_number: string
 }
 
+const $CapitallhhBanksSearchBanksByBankAccountGetQuery: () => Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_number: Schema.String
+}))
+
 export interface CapitallhhBanksSearchBanksByBankAccountGetResponse {
   /**
    * 查询数据总条数
@@ -391,33 +285,13 @@ export interface CapitallhhBanksSearchBanksByBankAccountGetResponse {
    */
   readonly total_count?: number | undefined
   /** 银行列表 */
-  readonly data?: ReadonlyArray<CapitallhhBanksSearchBanksByBankAccountGetResponseData> | undefined
+  readonly data?: ReadonlyArray<Data> | undefined
 }
 
-export interface CapitallhhBanksSearchBanksByBankAccountGetResponseData {
-  /**
-   * 银行别名
-   * @example "工商银行深圳前海微众银行"
-   */
-  readonly bank_alias?: string | undefined
-  /**
-   * 银行别名编码
-   * @example "1000006247"
-   */
-  readonly bank_alias_code?: string | undefined
-  /**
-   * 开户银行
-   * @example "招商银行其他银行"
-   */
-  readonly account_bank?: string | undefined
-  /**
-   * 开户银行编码
-   * @example 1001
-   */
-  readonly account_bank_code?: number | undefined
-  /** 是否需要填写支行 */
-  readonly need_bank_branch?: boolean | undefined
-}
+const $CapitallhhBanksSearchBanksByBankAccountGetResponse: () => Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($Data()))
+}))
 
 /**
  * 获取对私银行卡号开户银行API
@@ -433,27 +307,7 @@ export const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<Capit
   encrypt: [],
   summary: "获取对私银行卡号开户银行API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_1.shtml",
-  schemas: () => {
-    const CapitallhhBanksSearchBanksByBankAccountGetQuery: Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetQuery> = Schema.Struct({
-      account_number: Schema.String
-    })
-    const CapitallhhBanksSearchBanksByBankAccountGetResponseData: Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetResponseData> = Schema.Struct({
-      bank_alias: Schema.optional(Schema.String),
-      bank_alias_code: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      account_bank_code: Schema.optional(Schema.Number),
-      need_bank_branch: Schema.optional(Schema.Boolean)
-    })
-    const CapitallhhBanksSearchBanksByBankAccountGetResponse: Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(CapitallhhBanksSearchBanksByBankAccountGetResponseData))
-    })
-    return {
-      query: CapitallhhBanksSearchBanksByBankAccountGetQuery,
-      success: CapitallhhBanksSearchBanksByBankAccountGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CapitallhhBanksSearchBanksByBankAccountGetQuery(), success: $CapitallhhBanksSearchBanksByBankAccountGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches ----
@@ -465,6 +319,10 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetParams {
    */
   readonly bank_alias_code: string
 }
+
+const $CapitallhhBanksBankAliasCodeBranchesGetParams: () => Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_alias_code: Schema.NonEmptyString
+}))
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetQuery {
   /**
@@ -481,8 +339,29 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetQuery {
   readonly limit: number
 }
 
-/** The input of `v3.capital.capitallhh.banks._bank_alias_code_.branches.get`: params, query fields together. */
-export interface CapitallhhBanksBankAliasCodeBranchesGetRequest extends CapitallhhBanksBankAliasCodeBranchesGetParams, CapitallhhBanksBankAliasCodeBranchesGetQuery {}
+const $CapitallhhBanksBankAliasCodeBranchesGetQuery: () => Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  city_code: Schema.Int,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.Int
+}))
+
+export interface CapitallhhBanksBankAliasCodeBranchesGetResponseData {
+  /**
+   * 开户银行支行名称
+   * @example "中国工商银行上海市周浦支行"
+   */
+  readonly bank_branch_name?: string | undefined
+  /**
+   * 开户银行支行联行号
+   * @example "102290072311"
+   */
+  readonly bank_branch_id?: string | undefined
+}
+
+const $CapitallhhBanksBankAliasCodeBranchesGetResponseData: () => Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_branch_name: Schema.optional(Schema.String),
+  bank_branch_id: Schema.optional(Schema.String)
+}))
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetResponse {
   /**
@@ -503,7 +382,7 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetResponse {
    */
   readonly offset?: number | undefined
   /** 分页链接 */
-  readonly links?: CapitallhhBanksBankAliasCodeBranchesGetResponseLinks | undefined
+  readonly links?: Links | undefined
   /**
    * 开户银行
    * @example "招商银行其他银行"
@@ -526,36 +405,20 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetResponse {
   readonly bank_alias_code?: string | undefined
 }
 
-export interface CapitallhhBanksBankAliasCodeBranchesGetResponseData {
-  /**
-   * 开户银行支行名称
-   * @example "中国工商银行上海市周浦支行"
-   */
-  readonly bank_branch_name?: string | undefined
-  /**
-   * 开户银行支行联行号
-   * @example "102290072311"
-   */
-  readonly bank_branch_id?: string | undefined
-}
+const $CapitallhhBanksBankAliasCodeBranchesGetResponse: () => Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($CapitallhhBanksBankAliasCodeBranchesGetResponseData())),
+  offset: Schema.optional(Schema.Number),
+  links: Schema.optional($Links()),
+  account_bank: Schema.optional(Schema.String),
+  account_bank_code: Schema.optional(Schema.Number),
+  bank_alias: Schema.optional(Schema.String),
+  bank_alias_code: Schema.optional(Schema.String)
+}))
 
-export interface CapitallhhBanksBankAliasCodeBranchesGetResponseLinks {
-  /**
-   * 下一页链接
-   * @example "/v3/capital/capitallhh/banks/1001/branches?offset=10&limit=5"
-   */
-  readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/capital/capitallhh/banks/1001/branchesoffset=0&limit=5"
-   */
-  readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/capital/capitallhh/banks/1001/branches?offset=5&limit=5"
-   */
-  readonly self?: string | undefined
-}
+/** The input of `v3.capital.capitallhh.banks._bank_alias_code_.branches.get`: params, query fields together. */
+export interface CapitallhhBanksBankAliasCodeBranchesGetRequest extends CapitallhhBanksBankAliasCodeBranchesGetParams, CapitallhhBanksBankAliasCodeBranchesGetQuery {}
 
 /**
  * 查询支行列表API
@@ -570,42 +433,7 @@ export const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<Capitall
   path: "/v3/capital/capitallhh/banks/{bank_alias_code}/branches",
   summary: "查询支行列表API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_6.shtml",
-  schemas: () => {
-    const CapitallhhBanksBankAliasCodeBranchesGetParams: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetParams> = Schema.Struct({
-      bank_alias_code: Schema.NonEmptyString
-    })
-    const CapitallhhBanksBankAliasCodeBranchesGetQuery: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetQuery> = Schema.Struct({
-      city_code: Schema.Int,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.Int
-    })
-    const CapitallhhBanksBankAliasCodeBranchesGetResponseData: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponseData> = Schema.Struct({
-      bank_branch_name: Schema.optional(Schema.String),
-      bank_branch_id: Schema.optional(Schema.String)
-    })
-    const CapitallhhBanksBankAliasCodeBranchesGetResponseLinks: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const CapitallhhBanksBankAliasCodeBranchesGetResponse: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(CapitallhhBanksBankAliasCodeBranchesGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      links: Schema.optional(CapitallhhBanksBankAliasCodeBranchesGetResponseLinks),
-      account_bank: Schema.optional(Schema.String),
-      account_bank_code: Schema.optional(Schema.Number),
-      bank_alias: Schema.optional(Schema.String),
-      bank_alias_code: Schema.optional(Schema.String)
-    })
-    return {
-      params: CapitallhhBanksBankAliasCodeBranchesGetParams,
-      query: CapitallhhBanksBankAliasCodeBranchesGetQuery,
-      success: CapitallhhBanksBankAliasCodeBranchesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CapitallhhBanksBankAliasCodeBranchesGetParams(), query: $CapitallhhBanksBankAliasCodeBranchesGetQuery(), success: $CapitallhhBanksBankAliasCodeBranchesGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,102 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString } from "../schemas/common.js"
+import { BoundedString, once } from "../schemas/common.js"
 
 // ---- POST /v3/catering/orders/sync-status ----
+
+export interface OrdersSyncStatusPostBodyDishListProperties {
+  /**
+   * 口味
+   * @example "辣"
+   */
+  readonly taste: string
+  /**
+   * 做法
+   * @example "炒"
+   */
+  readonly cuisine: string
+  /**
+   * 主料
+   * @example "猪肝"
+   */
+  readonly main_material: string
+  /**
+   * 配料
+   * @example "青椒 | 辣椒 | 葱 | 八角"
+   */
+  readonly ingredients: string
+  /**
+   * 其他
+   * @example "有机 | 农家"
+   */
+  readonly others?: string | undefined
+}
+
+const $OrdersSyncStatusPostBodyDishListProperties: () => Schema.Schema<OrdersSyncStatusPostBodyDishListProperties> = /*#__PURE__*/ once(() => Schema.Struct({
+  taste: BoundedString(1, 128),
+  cuisine: BoundedString(1, 128),
+  main_material: BoundedString(1, 128),
+  ingredients: BoundedString(1, 128),
+  others: Schema.optional(BoundedString(1, 128))
+}))
+
+export interface OrdersSyncStatusPostBodyDishList {
+  /**
+   * 商户菜品ID
+   * @example "1"
+   */
+  readonly out_dish_no: string
+  /**
+   * 菜品名称
+   * @example "清汤锅底"
+   */
+  readonly name: string
+  /**
+   * 菜品单价，单位为分
+   * @example 1
+   */
+  readonly price: number
+  /**
+   * 菜品单位，BY_SHARE-按份 BY_WEIGHT-按重量
+   * @example "BY_SHARE"
+   */
+  readonly unit: "BY_SHARE" | "BY_WEIGHT"
+  /**
+   * 菜品数量，保留小数点后2位有效数字
+   * @example 1.5
+   */
+  readonly count: number
+  /**
+   * 菜品折扣，百分值，8折填80
+   * @example 100
+   */
+  readonly discount?: number | undefined
+  /**
+   * 菜品分类，如等。详见参数规定《菜品类型列表》
+   * @example "FAST_FOOD"
+   */
+  readonly type?: string | undefined
+  /**
+   * 当前菜品在服务商平台的顺序，值越小越靠前，取值（1~100）
+   * @example 1
+   */
+  readonly priority?: number | undefined
+  /** 菜品属性 */
+  readonly properties?: OrdersSyncStatusPostBodyDishListProperties | undefined
+}
+
+const $OrdersSyncStatusPostBodyDishList: () => Schema.Schema<OrdersSyncStatusPostBodyDishList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_dish_no: BoundedString(1, 48),
+  name: BoundedString(1, 128),
+  price: Schema.Int,
+  unit: Schema.Literal("BY_SHARE", "BY_WEIGHT"),
+  count: Schema.Number,
+  discount: Schema.optional(Schema.Int),
+  type: Schema.optional(BoundedString(1, 32)),
+  priority: Schema.optional(Schema.Int),
+  properties: Schema.optional($OrdersSyncStatusPostBodyDishListProperties())
+}))
 
 export interface OrdersSyncStatusPostBody {
   /**
@@ -112,78 +205,29 @@ export interface OrdersSyncStatusPostBody {
   readonly dish_list: ReadonlyArray<OrdersSyncStatusPostBodyDishList>
 }
 
-export interface OrdersSyncStatusPostBodyDishList {
-  /**
-   * 商户菜品ID
-   * @example "1"
-   */
-  readonly out_dish_no: string
-  /**
-   * 菜品名称
-   * @example "清汤锅底"
-   */
-  readonly name: string
-  /**
-   * 菜品单价，单位为分
-   * @example 1
-   */
-  readonly price: number
-  /**
-   * 菜品单位，BY_SHARE-按份 BY_WEIGHT-按重量
-   * @example "BY_SHARE"
-   */
-  readonly unit: "BY_SHARE" | "BY_WEIGHT"
-  /**
-   * 菜品数量，保留小数点后2位有效数字
-   * @example 1.5
-   */
-  readonly count: number
-  /**
-   * 菜品折扣，百分值，8折填80
-   * @example 100
-   */
-  readonly discount?: number | undefined
-  /**
-   * 菜品分类，如等。详见参数规定《菜品类型列表》
-   * @example "FAST_FOOD"
-   */
-  readonly type?: string | undefined
-  /**
-   * 当前菜品在服务商平台的顺序，值越小越靠前，取值（1~100）
-   * @example 1
-   */
-  readonly priority?: number | undefined
-  /** 菜品属性 */
-  readonly properties?: OrdersSyncStatusPostBodyDishListProperties | undefined
-}
-
-export interface OrdersSyncStatusPostBodyDishListProperties {
-  /**
-   * 口味
-   * @example "辣"
-   */
-  readonly taste: string
-  /**
-   * 做法
-   * @example "炒"
-   */
-  readonly cuisine: string
-  /**
-   * 主料
-   * @example "猪肝"
-   */
-  readonly main_material: string
-  /**
-   * 配料
-   * @example "青椒 | 辣椒 | 葱 | 八角"
-   */
-  readonly ingredients: string
-  /**
-   * 其他
-   * @example "有机 | 农家"
-   */
-  readonly others?: string | undefined
-}
+const $OrdersSyncStatusPostBody: () => Schema.Schema<OrdersSyncStatusPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(BoundedString(1, 32)),
+  sp_appid: Schema.optional(BoundedString(1, 32)),
+  channel_id: BoundedString(1, 32),
+  sub_mchid: BoundedString(1, 32),
+  sub_appid: BoundedString(1, 32),
+  out_shop_no: BoundedString(1, 32),
+  sub_openid: BoundedString(1, 32),
+  login_token: BoundedString(1, 25),
+  order_entry: BoundedString(1, 25),
+  total_amount: Schema.Int,
+  discount_amount: Schema.Int,
+  user_amount: Schema.Int,
+  status: Schema.Literal("CREATE_DEAL", "PAY_SUCCESS"),
+  action_time: BoundedString(1, 64),
+  pay_time: Schema.optional(BoundedString(1, 64)),
+  transaction_id: Schema.optional(BoundedString(1, 64)),
+  out_trade_no: Schema.optional(BoundedString(1, 64)),
+  out_order_no: BoundedString(1, 64),
+  out_table_no: Schema.optional(BoundedString(1, 16)),
+  people_count: Schema.optional(Schema.Int),
+  dish_list: Schema.Array($OrdersSyncStatusPostBodyDishList())
+}))
 
 /**
  * 点餐订单信息同步（渠道商/服务商）
@@ -198,54 +242,7 @@ export const ordersSyncStatusPost: Endpoint.Endpoint<OrdersSyncStatusPostBody, v
   path: "/v3/catering/orders/sync-status",
   summary: "点餐订单信息同步（渠道商/服务商）",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/catering_sl.php?chapter=26_3&index=1",
-  schemas: () => {
-    const OrdersSyncStatusPostBodyDishListProperties: Schema.Schema<OrdersSyncStatusPostBodyDishListProperties> = Schema.Struct({
-      taste: BoundedString(1, 128),
-      cuisine: BoundedString(1, 128),
-      main_material: BoundedString(1, 128),
-      ingredients: BoundedString(1, 128),
-      others: Schema.optional(BoundedString(1, 128))
-    })
-    const OrdersSyncStatusPostBodyDishList: Schema.Schema<OrdersSyncStatusPostBodyDishList> = Schema.Struct({
-      out_dish_no: BoundedString(1, 48),
-      name: BoundedString(1, 128),
-      price: Schema.Int,
-      unit: Schema.Literal("BY_SHARE", "BY_WEIGHT"),
-      count: Schema.Number,
-      discount: Schema.optional(Schema.Int),
-      type: Schema.optional(BoundedString(1, 32)),
-      priority: Schema.optional(Schema.Int),
-      properties: Schema.optional(OrdersSyncStatusPostBodyDishListProperties)
-    })
-    const OrdersSyncStatusPostBody: Schema.Schema<OrdersSyncStatusPostBody> = Schema.Struct({
-      sp_mchid: Schema.optional(BoundedString(1, 32)),
-      sp_appid: Schema.optional(BoundedString(1, 32)),
-      channel_id: BoundedString(1, 32),
-      sub_mchid: BoundedString(1, 32),
-      sub_appid: BoundedString(1, 32),
-      out_shop_no: BoundedString(1, 32),
-      sub_openid: BoundedString(1, 32),
-      login_token: BoundedString(1, 25),
-      order_entry: BoundedString(1, 25),
-      total_amount: Schema.Int,
-      discount_amount: Schema.Int,
-      user_amount: Schema.Int,
-      status: Schema.Literal("CREATE_DEAL", "PAY_SUCCESS"),
-      action_time: BoundedString(1, 64),
-      pay_time: Schema.optional(BoundedString(1, 64)),
-      transaction_id: Schema.optional(BoundedString(1, 64)),
-      out_trade_no: Schema.optional(BoundedString(1, 64)),
-      out_order_no: BoundedString(1, 64),
-      out_table_no: Schema.optional(BoundedString(1, 16)),
-      people_count: Schema.optional(Schema.Int),
-      dish_list: Schema.Array(OrdersSyncStatusPostBodyDishList)
-    })
-    return {
-      body: OrdersSyncStatusPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $OrdersSyncStatusPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

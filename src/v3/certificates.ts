@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/certificates ----
 
@@ -11,19 +12,9 @@ export interface CertificatesGetQuery {
   readonly algorithm_type?: "SM2" | "RSA" | "ALL" | undefined
 }
 
-export interface CertificatesGetResponse {
-  readonly data?: ReadonlyArray<CertificatesGetResponseData> | undefined
-}
-
-export interface CertificatesGetResponseData {
-  /** @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" */
-  readonly serial_no?: string | undefined
-  /** @example "2018-06-08T10:34:56+08:00" */
-  readonly effective_time?: string | undefined
-  /** @example "2018-12-08T10:34:56+08:00" */
-  readonly expire_time?: string | undefined
-  readonly encrypt_certificate?: CertificatesGetResponseDataEncryptCertificate | undefined
-}
+const $CertificatesGetQuery: () => Schema.Schema<CertificatesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  algorithm_type: Schema.optional(Schema.Literal("SM2", "RSA", "ALL"))
+}))
 
 export interface CertificatesGetResponseDataEncryptCertificate {
   /** @example "AEAD_AES_256_GCM" */
@@ -35,6 +26,38 @@ export interface CertificatesGetResponseDataEncryptCertificate {
   /** @example "sRvt..." */
   readonly ciphertext?: string | undefined
 }
+
+const $CertificatesGetResponseDataEncryptCertificate: () => Schema.Schema<CertificatesGetResponseDataEncryptCertificate> = /*#__PURE__*/ once(() => Schema.Struct({
+  algorithm: Schema.optional(Schema.String),
+  nonce: Schema.optional(Schema.String),
+  associated_data: Schema.optional(Schema.String),
+  ciphertext: Schema.optional(Schema.String)
+}))
+
+export interface CertificatesGetResponseData {
+  /** @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" */
+  readonly serial_no?: string | undefined
+  /** @example "2018-06-08T10:34:56+08:00" */
+  readonly effective_time?: string | undefined
+  /** @example "2018-12-08T10:34:56+08:00" */
+  readonly expire_time?: string | undefined
+  readonly encrypt_certificate?: CertificatesGetResponseDataEncryptCertificate | undefined
+}
+
+const $CertificatesGetResponseData: () => Schema.Schema<CertificatesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  serial_no: Schema.optional(Schema.String),
+  effective_time: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  encrypt_certificate: Schema.optional($CertificatesGetResponseDataEncryptCertificate())
+}))
+
+export interface CertificatesGetResponse {
+  readonly data?: ReadonlyArray<CertificatesGetResponseData> | undefined
+}
+
+const $CertificatesGetResponse: () => Schema.Schema<CertificatesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($CertificatesGetResponseData()))
+}))
 
 /**
  * 获取平台证书列表
@@ -49,31 +72,7 @@ export const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, Certificat
   path: "/v3/certificates",
   summary: "获取平台证书列表",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_3.shtml",
-  schemas: () => {
-    const CertificatesGetQuery: Schema.Schema<CertificatesGetQuery> = Schema.Struct({
-      algorithm_type: Schema.optional(Schema.Literal("SM2", "RSA", "ALL"))
-    })
-    const CertificatesGetResponseDataEncryptCertificate: Schema.Schema<CertificatesGetResponseDataEncryptCertificate> = Schema.Struct({
-      algorithm: Schema.optional(Schema.String),
-      nonce: Schema.optional(Schema.String),
-      associated_data: Schema.optional(Schema.String),
-      ciphertext: Schema.optional(Schema.String)
-    })
-    const CertificatesGetResponseData: Schema.Schema<CertificatesGetResponseData> = Schema.Struct({
-      serial_no: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String),
-      encrypt_certificate: Schema.optional(CertificatesGetResponseDataEncryptCertificate)
-    })
-    const CertificatesGetResponse: Schema.Schema<CertificatesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(CertificatesGetResponseData))
-    })
-    return {
-      query: CertificatesGetQuery,
-      success: CertificatesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CertificatesGetQuery(), success: $CertificatesGetResponse(), errors: commonErrors })
 })
 
 /**

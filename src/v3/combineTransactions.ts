@@ -4,68 +4,13 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { AccountError, AppidMchidNotMatch, MchNotExists, OrderClosed, OutTradeNoUsed } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IpAddress, OpenEnum, PatternString, Rfc3339, UrlString } from "../schemas/common.js"
+import { BoundedString, IpAddress, OpenEnum, PatternString, Rfc3339, UrlString, once } from "../schemas/common.js"
 
 const accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeNoUsedErrors = [...commonErrors, AccountError, AppidMchidNotMatch, MchNotExists, OrderClosed, OutTradeNoUsed] as const
 
 // ---- POST /v3/combine-transactions/app ----
 
-export interface AppPostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
-  readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no: string
-  /** 场景信息 */
-  readonly scene_info?: AppPostBodySceneInfo | undefined
-  /** 商品单信息 */
-  readonly sub_orders: ReadonlyArray<AppPostBodySubOrders>
-  /** 支付者 */
-  readonly combine_payer_info?: AppPostBodyCombinePayerInfo | undefined
-  /**
-   * 交易起始时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
-  readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly notify_url: string
-  /**
-   * 交易场景
-   * @example "RECOMMERCE"
-   */
-  readonly trade_scenario?: "RECOMMERCE" | undefined
-  /** 指定支付方式 */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
-  /** 预签约信息 */
-  readonly contract_info?: AppPostBodyContractInfo | undefined
-  /** 贴息信息(微信分付) */
-  readonly subsidy_info?: AppPostBodySubsidyInfo | undefined
-}
-
-export interface AppPostBodySceneInfo {
+export interface BodySceneInfo {
   /**
    * 商户端设备号
    * @example "POS1:1"
@@ -77,6 +22,44 @@ export interface AppPostBodySceneInfo {
    */
   readonly payer_client_ip: string
 }
+
+const $BodySceneInfo: () => Schema.Schema<BodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(BoundedString(1, 16)),
+  payer_client_ip: IpAddress
+}))
+
+export interface BodySubOrdersAmount {
+  /**
+   * 标价金额
+   * @example 100
+   */
+  readonly total_amount: number
+  /**
+   * 标价币种
+   * @example "CNY"
+   */
+  readonly currency: string
+}
+
+const $BodySubOrdersAmount: () => Schema.Schema<BodySubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  currency: Schema.String
+}))
+
+export interface SettleInfo {
+  /** 是否指定分账 */
+  readonly profit_sharing?: boolean | undefined
+  /**
+   * 补差金额
+   * @example 10
+   */
+  readonly subsidy_amount?: number | undefined
+}
+
+const $SettleInfo: () => Schema.Schema<SettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean),
+  subsidy_amount: Schema.optional(Schema.Int)
+}))
 
 export interface AppPostBodySubOrders {
   /**
@@ -100,7 +83,7 @@ export interface AppPostBodySubOrders {
    */
   readonly attach: string
   /** 订单金额 */
-  readonly amount: AppPostBodySubOrdersAmount
+  readonly amount: BodySubOrdersAmount
   /**
    * 商品单商户订单号
    * @example "20150806125346"
@@ -127,7 +110,7 @@ export interface AppPostBodySubOrders {
    */
   readonly description: string
   /** 结算信息 */
-  readonly settle_info?: AppPostBodySubOrdersSettleInfo | undefined
+  readonly settle_info?: SettleInfo | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -137,35 +120,23 @@ export interface AppPostBodySubOrders {
   readonly profit_sharing?: boolean | undefined
 }
 
-export interface AppPostBodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
-  readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency: string
-}
+const $AppPostBodySubOrders: () => Schema.Schema<AppPostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: BoundedString(1, 32),
+  individual_auth_id: Schema.optional(Schema.String),
+  individual_name: Schema.optional(Schema.String),
+  attach: BoundedString(1, 128),
+  amount: $BodySubOrdersAmount(),
+  out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  detail: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  description: Schema.String,
+  settle_info: Schema.optional($SettleInfo()),
+  sub_appid: Schema.optional(Schema.String),
+  profit_sharing: Schema.optional(Schema.Boolean)
+}))
 
-export interface AppPostBodySubOrdersSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
-
-export interface AppPostBodyCombinePayerInfo {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: AppPostBodyCombinePayerInfoIdentity | undefined
-}
-
-export interface AppPostBodyCombinePayerInfoIdentity {
+export interface Identity {
   /** 证件类型 */
   readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
   /**
@@ -179,6 +150,21 @@ export interface AppPostBodyCombinePayerInfoIdentity {
    */
   readonly name: string
 }
+
+const $Identity: () => Schema.Schema<Identity> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
+  number: Schema.String,
+  name: Schema.String
+}))
+
+export interface AppPostBodyCombinePayerInfo {
+  /** 实名支付(需单独申请权限) */
+  readonly identity?: Identity | undefined
+}
+
+const $AppPostBodyCombinePayerInfo: () => Schema.Schema<AppPostBodyCombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  identity: Schema.optional($Identity())
+}))
 
 export interface AppPostBodyContractInfo {
   /**
@@ -213,22 +199,16 @@ export interface AppPostBodyContractInfo {
   readonly notify_url: string
 }
 
-export interface AppPostBodySubsidyInfo {
-  /** 贴息详情列表 */
-  readonly subsidy_detail?: ReadonlyArray<AppPostBodySubsidyInfoSubsidyDetail> | undefined
-}
+const $AppPostBodyContractInfo: () => Schema.Schema<AppPostBodyContractInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  out_contract_code: Schema.String,
+  plan_id: Schema.Number,
+  contract_display_account: Schema.String,
+  notify_url: Schema.String
+}))
 
-export interface AppPostBodySubsidyInfoSubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
-  readonly subsidy_period_type: "DAILY" | "PERIOD"
-  /** 贴息方案列表 */
-  readonly subsidy_plan: ReadonlyArray<AppPostBodySubsidyInfoSubsidyDetailSubsidyPlan>
-}
-
-export interface AppPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
+export interface SubsidyPlan {
   /**
    * 贴息期数
    * @example 3
@@ -241,133 +221,36 @@ export interface AppPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
   readonly subsidy_percent: 0 | 100
 }
 
-export interface AppPostResponse {
+const $SubsidyPlan: () => Schema.Schema<SubsidyPlan> = /*#__PURE__*/ once(() => Schema.Struct({
+  subsidy_installment_num: Schema.Literal(3, 6, 12),
+  subsidy_percent: Schema.Literal(0, 100)
+}))
+
+export interface SubsidyDetail {
   /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
+   * 贴息方案类型
+   * @example "PERIOD"
    */
-  readonly prepay_id?: string | undefined
-  /** 预签约结果 */
-  readonly contract_result?: AppPostResponseContractResult | undefined
+  readonly subsidy_period_type: "DAILY" | "PERIOD"
+  /** 贴息方案列表 */
+  readonly subsidy_plan: ReadonlyArray<SubsidyPlan>
 }
 
-export interface AppPostResponseContractResult {
-  /**
-   * 签约结果码
-   * @example "INVALID_REQUEST"
-   */
-  readonly code?: string | undefined
-  /**
-   * 签约结果描述信息
-   * @example "当前签约协议号已经进行签约"
-   */
-  readonly message?: string | undefined
+const $SubsidyDetail: () => Schema.Schema<SubsidyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
+  subsidy_plan: Schema.Array($SubsidyPlan())
+}))
+
+export interface SubsidyInfo {
+  /** 贴息详情列表 */
+  readonly subsidy_detail?: ReadonlyArray<SubsidyDetail> | undefined
 }
 
-/**
- * 合单下单-APP支付API
- *
- * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556944) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758021) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760622) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707307)
- *
- * `POST /v3/combine-transactions/app`
- */
-export const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.combineTransactions.app.post",
-  method: "POST",
-  path: "/v3/combine-transactions/app",
-  encrypt: [],
-  summary: "合单下单-APP支付API",
-  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml",
-  schemas: () => {
-    const AppPostBodySceneInfo: Schema.Schema<AppPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(BoundedString(1, 16)),
-      payer_client_ip: IpAddress
-    })
-    const AppPostBodySubOrdersAmount: Schema.Schema<AppPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.String
-    })
-    const AppPostBodySubOrdersSettleInfo: Schema.Schema<AppPostBodySubOrdersSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const AppPostBodySubOrders: Schema.Schema<AppPostBodySubOrders> = Schema.Struct({
-      mchid: BoundedString(1, 32),
-      individual_auth_id: Schema.optional(Schema.String),
-      individual_name: Schema.optional(Schema.String),
-      attach: BoundedString(1, 128),
-      amount: AppPostBodySubOrdersAmount,
-      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      detail: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      description: Schema.String,
-      settle_info: Schema.optional(AppPostBodySubOrdersSettleInfo),
-      sub_appid: Schema.optional(Schema.String),
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const AppPostBodyCombinePayerInfoIdentity: Schema.Schema<AppPostBodyCombinePayerInfoIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const AppPostBodyCombinePayerInfo: Schema.Schema<AppPostBodyCombinePayerInfo> = Schema.Struct({
-      identity: Schema.optional(AppPostBodyCombinePayerInfoIdentity)
-    })
-    const AppPostBodyContractInfo: Schema.Schema<AppPostBodyContractInfo> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      out_contract_code: Schema.String,
-      plan_id: Schema.Number,
-      contract_display_account: Schema.String,
-      notify_url: Schema.String
-    })
-    const AppPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<AppPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
-      subsidy_installment_num: Schema.Literal(3, 6, 12),
-      subsidy_percent: Schema.Literal(0, 100)
-    })
-    const AppPostBodySubsidyInfoSubsidyDetail: Schema.Schema<AppPostBodySubsidyInfoSubsidyDetail> = Schema.Struct({
-      subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
-      subsidy_plan: Schema.Array(AppPostBodySubsidyInfoSubsidyDetailSubsidyPlan)
-    })
-    const AppPostBodySubsidyInfo: Schema.Schema<AppPostBodySubsidyInfo> = Schema.Struct({
-      subsidy_detail: Schema.optional(Schema.Array(AppPostBodySubsidyInfoSubsidyDetail))
-    })
-    const AppPostBody: Schema.Schema<AppPostBody> = Schema.Struct({
-      combine_appid: BoundedString(1, 32),
-      combine_mchid: BoundedString(1, 32),
-      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      scene_info: Schema.optional(AppPostBodySceneInfo),
-      sub_orders: Schema.Array(AppPostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
-      combine_payer_info: Schema.optional(AppPostBodyCombinePayerInfo),
-      time_start: Schema.optional(Rfc3339),
-      time_expire: Schema.optional(Rfc3339),
-      prepay_id: Schema.optional(BoundedString(1, 64)),
-      notify_url: UrlString(1, 256, "https"),
-      trade_scenario: Schema.optional(Schema.Literal("RECOMMERCE")),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
-      contract_info: Schema.optional(AppPostBodyContractInfo),
-      subsidy_info: Schema.optional(AppPostBodySubsidyInfo)
-    })
-    const AppPostResponseContractResult: Schema.Schema<AppPostResponseContractResult> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    const AppPostResponse: Schema.Schema<AppPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String),
-      contract_result: Schema.optional(AppPostResponseContractResult)
-    })
-    return {
-      body: AppPostBody,
-      success: AppPostResponse,
-      errors: commonErrors
-    }
-  }
-})
+const $SubsidyInfo: () => Schema.Schema<SubsidyInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  subsidy_detail: Schema.optional(Schema.Array($SubsidyDetail()))
+}))
 
-// ---- POST /v3/combine-transactions/h5 ----
-
-export interface H5PostBody {
+export interface AppPostBody {
   /**
    * 合单商户appid
    * @example "wxd678efh567hg6787"
@@ -384,9 +267,11 @@ export interface H5PostBody {
    */
   readonly combine_out_trade_no: string
   /** 场景信息 */
-  readonly scene_info: H5PostBodySceneInfo
+  readonly scene_info?: BodySceneInfo | undefined
   /** 商品单信息 */
-  readonly sub_orders: ReadonlyArray<H5PostBodySubOrders>
+  readonly sub_orders: ReadonlyArray<AppPostBodySubOrders>
+  /** 支付者 */
+  readonly combine_payer_info?: AppPostBodyCombinePayerInfo | undefined
   /**
    * 交易起始时间
    * @example "2019-12-31T15:59:60+08:00"
@@ -398,30 +283,96 @@ export interface H5PostBody {
    */
   readonly time_expire?: string | undefined
   /**
+   * 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100"
+   */
+  readonly prepay_id?: string | undefined
+  /**
    * 通知地址
    * @example "https://yourapp.com/notify"
    */
   readonly notify_url: string
+  /**
+   * 交易场景
+   * @example "RECOMMERCE"
+   */
+  readonly trade_scenario?: "RECOMMERCE" | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
-  /** 支付者 */
-  readonly combine_payer_info?: H5PostBodyCombinePayerInfo | undefined
+  /** 预签约信息 */
+  readonly contract_info?: AppPostBodyContractInfo | undefined
+  /** 贴息信息(微信分付) */
+  readonly subsidy_info?: SubsidyInfo | undefined
 }
 
-export interface H5PostBodySceneInfo {
+const $AppPostBody: () => Schema.Schema<AppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: BoundedString(1, 32),
+  combine_mchid: BoundedString(1, 32),
+  combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  scene_info: Schema.optional($BodySceneInfo()),
+  sub_orders: Schema.Array($AppPostBodySubOrders()).pipe(Schema.minItems(1), Schema.maxItems(50)),
+  combine_payer_info: Schema.optional($AppPostBodyCombinePayerInfo()),
+  time_start: Schema.optional(Rfc3339),
+  time_expire: Schema.optional(Rfc3339),
+  prepay_id: Schema.optional(BoundedString(1, 64)),
+  notify_url: UrlString(1, 256, "https"),
+  trade_scenario: Schema.optional(Schema.Literal("RECOMMERCE")),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
+  contract_info: Schema.optional($AppPostBodyContractInfo()),
+  subsidy_info: Schema.optional($SubsidyInfo())
+}))
+
+export interface AppPostResponseContractResult {
   /**
-   * 商户端设备号
-   * @example "POS1:1"
+   * 签约结果码
+   * @example "INVALID_REQUEST"
    */
-  readonly device_id: string
+  readonly code?: string | undefined
   /**
-   * 用户终端IP
-   * @example "14.17.22.32"
+   * 签约结果描述信息
+   * @example "当前签约协议号已经进行签约"
    */
-  readonly payer_client_ip: string
-  /** H5场景信息 */
-  readonly h5_info: H5PostBodySceneInfoH5Info
+  readonly message?: string | undefined
 }
+
+const $AppPostResponseContractResult: () => Schema.Schema<AppPostResponseContractResult> = /*#__PURE__*/ once(() => Schema.Struct({
+  code: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String)
+}))
+
+export interface AppPostResponse {
+  /**
+   * 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100"
+   */
+  readonly prepay_id?: string | undefined
+  /** 预签约结果 */
+  readonly contract_result?: AppPostResponseContractResult | undefined
+}
+
+const $AppPostResponse: () => Schema.Schema<AppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.optional(Schema.String),
+  contract_result: Schema.optional($AppPostResponseContractResult())
+}))
+
+/**
+ * 合单下单-APP支付API
+ *
+ * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556944) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758021) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760622) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707307)
+ *
+ * `POST /v3/combine-transactions/app`
+ */
+export const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.combineTransactions.app.post",
+  method: "POST",
+  path: "/v3/combine-transactions/app",
+  encrypt: [],
+  summary: "合单下单-APP支付API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml",
+  schemas: () => ({ body: $AppPostBody(), success: $AppPostResponse(), errors: commonErrors })
+})
+
+// ---- POST /v3/combine-transactions/h5 ----
 
 export interface H5PostBodySceneInfoH5Info {
   /**
@@ -451,7 +402,36 @@ export interface H5PostBodySceneInfoH5Info {
   readonly package_name?: string | undefined
 }
 
-export interface H5PostBodySubOrders {
+const $H5PostBodySceneInfoH5Info: () => Schema.Schema<H5PostBodySceneInfoH5Info> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("iOS", "Android", "Wap"),
+  app_name: Schema.optional(Schema.String),
+  app_url: Schema.optional(Schema.String),
+  bundle_id: Schema.optional(Schema.String),
+  package_name: Schema.optional(Schema.String)
+}))
+
+export interface H5PostBodySceneInfo {
+  /**
+   * 商户端设备号
+   * @example "POS1:1"
+   */
+  readonly device_id: string
+  /**
+   * 用户终端IP
+   * @example "14.17.22.32"
+   */
+  readonly payer_client_ip: string
+  /** H5场景信息 */
+  readonly h5_info: H5PostBodySceneInfoH5Info
+}
+
+const $H5PostBodySceneInfo: () => Schema.Schema<H5PostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: BoundedString(1, 32),
+  payer_client_ip: IpAddress,
+  h5_info: $H5PostBodySceneInfoH5Info()
+}))
+
+export interface SubOrders {
   /**
    * 子单商户号
    * @example "1900000109"
@@ -463,7 +443,7 @@ export interface H5PostBodySubOrders {
    */
   readonly attach: string
   /** 订单金额 */
-  readonly amount: H5PostBodySubOrdersAmount
+  readonly amount: BodySubOrdersAmount
   /**
    * 商品单商户订单号
    * @example "20150806125346"
@@ -485,7 +465,7 @@ export interface H5PostBodySubOrders {
    */
   readonly description: string
   /** 结算信息 */
-  readonly settle_info?: H5PostBodySubOrdersSettleInfo | undefined
+  readonly settle_info?: SettleInfo | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -493,30 +473,19 @@ export interface H5PostBodySubOrders {
   readonly sub_appid?: string | undefined
 }
 
-export interface H5PostBodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
-  readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency: string
-}
+const $SubOrders: () => Schema.Schema<SubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: BoundedString(1, 32),
+  attach: BoundedString(1, 128),
+  amount: $BodySubOrdersAmount(),
+  out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  sub_mchid: BoundedString(1, 32),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  description: BoundedString(1, 128),
+  settle_info: Schema.optional($SettleInfo()),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
-export interface H5PostBodySubOrdersSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
-
-export interface H5PostBodyCombinePayerInfo {
+export interface BodyCombinePayerInfo {
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -528,23 +497,68 @@ export interface H5PostBodyCombinePayerInfo {
    */
   readonly sub_openid?: string | undefined
   /** 实名支付(需单独申请权限) */
-  readonly identity?: H5PostBodyCombinePayerInfoIdentity | undefined
+  readonly identity?: Identity | undefined
 }
 
-export interface H5PostBodyCombinePayerInfoIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
+const $BodyCombinePayerInfo: () => Schema.Schema<BodyCombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  identity: Schema.optional($Identity())
+}))
+
+export interface H5PostBody {
   /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   * 合单商户appid
+   * @example "wxd678efh567hg6787"
    */
-  readonly number: string
+  readonly combine_appid: string
   /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   * 合单商户号
+   * @example "1900000109"
    */
-  readonly name: string
+  readonly combine_mchid: string
+  /**
+   * 合单商户订单号
+   * @example "P20150806125346"
+   */
+  readonly combine_out_trade_no: string
+  /** 场景信息 */
+  readonly scene_info: H5PostBodySceneInfo
+  /** 商品单信息 */
+  readonly sub_orders: ReadonlyArray<SubOrders>
+  /**
+   * 交易起始时间
+   * @example "2019-12-31T15:59:60+08:00"
+   */
+  readonly time_start?: string | undefined
+  /**
+   * 交易结束时间
+   * @example "2019-12-31T15:59:60+08:00"
+   */
+  readonly time_expire?: string | undefined
+  /**
+   * 通知地址
+   * @example "https://yourapp.com/notify"
+   */
+  readonly notify_url: string
+  /** 指定支付方式 */
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
+  /** 支付者 */
+  readonly combine_payer_info?: BodyCombinePayerInfo | undefined
 }
+
+const $H5PostBody: () => Schema.Schema<H5PostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: BoundedString(1, 32),
+  combine_mchid: BoundedString(1, 32),
+  combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  scene_info: $H5PostBodySceneInfo(),
+  sub_orders: Schema.Array($SubOrders()).pipe(Schema.minItems(1), Schema.maxItems(50)),
+  time_start: Schema.optional(Rfc3339),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 2048, "https"),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
+  combine_payer_info: Schema.optional($BodyCombinePayerInfo())
+}))
 
 export interface H5PostResponse {
   /**
@@ -553,6 +567,10 @@ export interface H5PostResponse {
    */
   readonly h5_url?: string | undefined
 }
+
+const $H5PostResponse: () => Schema.Schema<H5PostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  h5_url: Schema.optional(Schema.String)
+}))
 
 /**
  * 合单下单-H5支付API
@@ -568,69 +586,7 @@ export const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> 
   encrypt: [],
   summary: "合单下单-H5支付API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_9.shtml",
-  schemas: () => {
-    const H5PostBodySceneInfoH5Info: Schema.Schema<H5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.Literal("iOS", "Android", "Wap"),
-      app_name: Schema.optional(Schema.String),
-      app_url: Schema.optional(Schema.String),
-      bundle_id: Schema.optional(Schema.String),
-      package_name: Schema.optional(Schema.String)
-    })
-    const H5PostBodySceneInfo: Schema.Schema<H5PostBodySceneInfo> = Schema.Struct({
-      device_id: BoundedString(1, 32),
-      payer_client_ip: IpAddress,
-      h5_info: H5PostBodySceneInfoH5Info
-    })
-    const H5PostBodySubOrdersAmount: Schema.Schema<H5PostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.String
-    })
-    const H5PostBodySubOrdersSettleInfo: Schema.Schema<H5PostBodySubOrdersSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const H5PostBodySubOrders: Schema.Schema<H5PostBodySubOrders> = Schema.Struct({
-      mchid: BoundedString(1, 32),
-      attach: BoundedString(1, 128),
-      amount: H5PostBodySubOrdersAmount,
-      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      sub_mchid: BoundedString(1, 32),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      description: BoundedString(1, 128),
-      settle_info: Schema.optional(H5PostBodySubOrdersSettleInfo),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const H5PostBodyCombinePayerInfoIdentity: Schema.Schema<H5PostBodyCombinePayerInfoIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const H5PostBodyCombinePayerInfo: Schema.Schema<H5PostBodyCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      identity: Schema.optional(H5PostBodyCombinePayerInfoIdentity)
-    })
-    const H5PostBody: Schema.Schema<H5PostBody> = Schema.Struct({
-      combine_appid: BoundedString(1, 32),
-      combine_mchid: BoundedString(1, 32),
-      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      scene_info: H5PostBodySceneInfo,
-      sub_orders: Schema.Array(H5PostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
-      time_start: Schema.optional(Rfc3339),
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 2048, "https"),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
-      combine_payer_info: Schema.optional(H5PostBodyCombinePayerInfo)
-    })
-    const H5PostResponse: Schema.Schema<H5PostResponse> = Schema.Struct({
-      h5_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: H5PostBody,
-      success: H5PostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $H5PostBody(), success: $H5PostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/combine-transactions/id/{combine_transaction_id} ----
@@ -643,42 +599,11 @@ export interface IdCombineTransactionIdGetParams {
   readonly combine_transaction_id: string
 }
 
-export interface IdCombineTransactionIdGetResponse {
-  /**
-   * 平台商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid?: string | undefined
-  /**
-   * 平台商户号
-   * @example "1230000109"
-   */
-  readonly combine_mchid?: string | undefined
-  /**
-   * 交易单订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no?: string | undefined
-  /**
-   * 交易单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly combine_transaction_id?: string | undefined
-  /** 支付者 */
-  readonly combine_payer_info?: IdCombineTransactionIdGetResponseCombinePayerInfo | undefined
-  /** 场景信息 */
-  readonly scene_info?: IdCombineTransactionIdGetResponseSceneInfo | undefined
-  /** 商品单信息 */
-  readonly sub_orders?: ReadonlyArray<IdCombineTransactionIdGetResponseSubOrders> | undefined
-  /**
-   * 交易场景
-   * Documented values: `RECOMMERCE` (decoded as any string: more may come).
-   * @example "RECOMMERCE"
-   */
-  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
-}
+const $IdCombineTransactionIdGetParams: () => Schema.Schema<IdCombineTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_transaction_id: Schema.NonEmptyString
+}))
 
-export interface IdCombineTransactionIdGetResponseCombinePayerInfo {
+export interface ResponseCombinePayerInfo {
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -686,13 +611,57 @@ export interface IdCombineTransactionIdGetResponseCombinePayerInfo {
   readonly openid?: string | undefined
 }
 
-export interface IdCombineTransactionIdGetResponseSceneInfo {
+const $ResponseCombinePayerInfo: () => Schema.Schema<ResponseCombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String)
+}))
+
+export interface ResponseSceneInfo {
   /**
    * 商户端设备号
    * @example "POS1:1"
    */
   readonly device_id?: string | undefined
 }
+
+const $ResponseSceneInfo: () => Schema.Schema<ResponseSceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String)
+}))
+
+export interface ResponseSubOrdersAmount {
+  /**
+   * 标价金额
+   * @example 10
+   */
+  readonly total_amount?: number | undefined
+  /**
+   * 现金支付金额
+   * @example 10
+   */
+  readonly payer_amount?: number | undefined
+  /**
+   * 标价币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 现金支付币种
+   * @example "CNY"
+   */
+  readonly payer_currency?: string | undefined
+  /**
+   * 结算汇率
+   * @example 650000000
+   */
+  readonly settlement_rate?: number | undefined
+}
+
+const $ResponseSubOrdersAmount: () => Schema.Schema<ResponseSubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.optional(Schema.Number),
+  payer_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_currency: Schema.optional(Schema.String),
+  settlement_rate: Schema.optional(Schema.Number)
+}))
 
 export interface IdCombineTransactionIdGetResponseSubOrders {
   /**
@@ -746,36 +715,68 @@ export interface IdCombineTransactionIdGetResponseSubOrders {
    */
   readonly success_time?: string | undefined
   /** 订单金额 */
-  readonly amount?: IdCombineTransactionIdGetResponseSubOrdersAmount | undefined
+  readonly amount?: ResponseSubOrdersAmount | undefined
 }
 
-export interface IdCombineTransactionIdGetResponseSubOrdersAmount {
+const $IdCombineTransactionIdGetResponseSubOrders: () => Schema.Schema<IdCombineTransactionIdGetResponseSubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  individual_auth_id: Schema.optional(Schema.String),
+  individual_name: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  amount: Schema.optional($ResponseSubOrdersAmount())
+}))
+
+export interface IdCombineTransactionIdGetResponse {
   /**
-   * 标价金额
-   * @example 10
+   * 平台商户应用ID
+   * @example "wxd678efh567hg6787"
    */
-  readonly total_amount?: number | undefined
+  readonly combine_appid?: string | undefined
   /**
-   * 现金支付金额
-   * @example 10
+   * 平台商户号
+   * @example "1230000109"
    */
-  readonly payer_amount?: number | undefined
+  readonly combine_mchid?: string | undefined
   /**
-   * 标价币种
-   * @example "CNY"
+   * 交易单订单号
+   * @example "P20150806125346"
    */
-  readonly currency?: string | undefined
+  readonly combine_out_trade_no?: string | undefined
   /**
-   * 现金支付币种
-   * @example "CNY"
+   * 交易单微信支付订单号
+   * @example "1217752501201407033233368018"
    */
-  readonly payer_currency?: string | undefined
+  readonly combine_transaction_id?: string | undefined
+  /** 支付者 */
+  readonly combine_payer_info?: ResponseCombinePayerInfo | undefined
+  /** 场景信息 */
+  readonly scene_info?: ResponseSceneInfo | undefined
+  /** 商品单信息 */
+  readonly sub_orders?: ReadonlyArray<IdCombineTransactionIdGetResponseSubOrders> | undefined
   /**
-   * 结算汇率
-   * @example 650000000
+   * 交易场景
+   * Documented values: `RECOMMERCE` (decoded as any string: more may come).
+   * @example "RECOMMERCE"
    */
-  readonly settlement_rate?: number | undefined
+  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
 }
+
+const $IdCombineTransactionIdGetResponse: () => Schema.Schema<IdCombineTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.optional(Schema.String),
+  combine_mchid: Schema.optional(Schema.String),
+  combine_out_trade_no: Schema.optional(Schema.String),
+  combine_transaction_id: Schema.optional(Schema.String),
+  combine_payer_info: Schema.optional($ResponseCombinePayerInfo()),
+  scene_info: Schema.optional($ResponseSceneInfo()),
+  sub_orders: Schema.optional(Schema.Array($IdCombineTransactionIdGetResponseSubOrders())),
+  trade_scenario: Schema.optional(OpenEnum("RECOMMERCE"))
+}))
 
 /**
  * 个人收款交易通过微信支付订单号查单
@@ -790,111 +791,10 @@ export const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionId
   path: "/v3/combine-transactions/id/{combine_transaction_id}",
   summary: "个人收款交易通过微信支付订单号查单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-wx-trade-no.html",
-  schemas: () => {
-    const IdCombineTransactionIdGetParams: Schema.Schema<IdCombineTransactionIdGetParams> = Schema.Struct({
-      combine_transaction_id: Schema.NonEmptyString
-    })
-    const IdCombineTransactionIdGetResponseCombinePayerInfo: Schema.Schema<IdCombineTransactionIdGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const IdCombineTransactionIdGetResponseSceneInfo: Schema.Schema<IdCombineTransactionIdGetResponseSceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String)
-    })
-    const IdCombineTransactionIdGetResponseSubOrdersAmount: Schema.Schema<IdCombineTransactionIdGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.optional(Schema.Number),
-      payer_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      settlement_rate: Schema.optional(Schema.Number)
-    })
-    const IdCombineTransactionIdGetResponseSubOrders: Schema.Schema<IdCombineTransactionIdGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      individual_auth_id: Schema.optional(Schema.String),
-      individual_name: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      amount: Schema.optional(IdCombineTransactionIdGetResponseSubOrdersAmount)
-    })
-    const IdCombineTransactionIdGetResponse: Schema.Schema<IdCombineTransactionIdGetResponse> = Schema.Struct({
-      combine_appid: Schema.optional(Schema.String),
-      combine_mchid: Schema.optional(Schema.String),
-      combine_out_trade_no: Schema.optional(Schema.String),
-      combine_transaction_id: Schema.optional(Schema.String),
-      combine_payer_info: Schema.optional(IdCombineTransactionIdGetResponseCombinePayerInfo),
-      scene_info: Schema.optional(IdCombineTransactionIdGetResponseSceneInfo),
-      sub_orders: Schema.optional(Schema.Array(IdCombineTransactionIdGetResponseSubOrders)),
-      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE"))
-    })
-    return {
-      params: IdCombineTransactionIdGetParams,
-      success: IdCombineTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $IdCombineTransactionIdGetParams(), success: $IdCombineTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/combine-transactions/jsapi ----
-
-export interface JsapiPostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
-  readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no: string
-  /** 场景信息 */
-  readonly scene_info?: JsapiPostBodySceneInfo | undefined
-  /** 商品单信息 */
-  readonly sub_orders: ReadonlyArray<JsapiPostBodySubOrders>
-  /** 支付者 */
-  readonly combine_payer_info: JsapiPostBodyCombinePayerInfo
-  /**
-   * 交易起始时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
-  readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly notify_url: string
-  /** 指定支付方式 */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
-  /** 贴息信息(微信分付) */
-  readonly subsidy_info?: JsapiPostBodySubsidyInfo | undefined
-}
-
-export interface JsapiPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "14.17.22.32"
-   */
-  readonly payer_client_ip: string
-}
 
 export interface JsapiPostBodySubOrders {
   /**
@@ -908,7 +808,7 @@ export interface JsapiPostBodySubOrders {
    */
   readonly attach: string
   /** 订单金额 */
-  readonly amount: JsapiPostBodySubOrdersAmount
+  readonly amount: BodySubOrdersAmount
   /**
    * 商品单商户订单号
    * @example "20150806125346"
@@ -935,7 +835,7 @@ export interface JsapiPostBodySubOrders {
    */
   readonly description: string
   /** 结算信息 */
-  readonly settle_info?: JsapiPostBodySubOrdersSettleInfo | undefined
+  readonly settle_info?: SettleInfo | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -945,86 +845,76 @@ export interface JsapiPostBodySubOrders {
   readonly profit_sharing?: boolean | undefined
 }
 
-export interface JsapiPostBodySubOrdersAmount {
+const $JsapiPostBodySubOrders: () => Schema.Schema<JsapiPostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: BoundedString(1, 32),
+  attach: BoundedString(1, 128),
+  amount: $BodySubOrdersAmount(),
+  out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  sub_mchid: BoundedString(1, 32),
+  detail: Schema.optional(BoundedString(1, 6000)),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  description: BoundedString(1, 127),
+  settle_info: Schema.optional($SettleInfo()),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  profit_sharing: Schema.optional(Schema.Boolean)
+}))
+
+export interface JsapiPostBody {
   /**
-   * 标价金额
-   * @example 100
+   * 合单商户appid
+   * @example "wxd678efh567hg6787"
    */
-  readonly total_amount: number
+  readonly combine_appid: string
   /**
-   * 标价币种
-   * @example "CNY"
+   * 合单商户号
+   * @example "1900000109"
    */
-  readonly currency: string
+  readonly combine_mchid: string
+  /**
+   * 合单商户订单号
+   * @example "P20150806125346"
+   */
+  readonly combine_out_trade_no: string
+  /** 场景信息 */
+  readonly scene_info?: BodySceneInfo | undefined
+  /** 商品单信息 */
+  readonly sub_orders: ReadonlyArray<JsapiPostBodySubOrders>
+  /** 支付者 */
+  readonly combine_payer_info: BodyCombinePayerInfo
+  /**
+   * 交易起始时间
+   * @example "2019-12-31T15:59:60+08:00"
+   */
+  readonly time_start?: string | undefined
+  /**
+   * 交易结束时间
+   * @example "2019-12-31T15:59:60+08:00"
+   */
+  readonly time_expire?: string | undefined
+  /**
+   * 通知地址
+   * @example "https://yourapp.com/notify"
+   */
+  readonly notify_url: string
+  /** 指定支付方式 */
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
+  /** 贴息信息(微信分付) */
+  readonly subsidy_info?: SubsidyInfo | undefined
 }
 
-export interface JsapiPostBodySubOrdersSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
-
-export interface JsapiPostBodyCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: JsapiPostBodyCombinePayerInfoIdentity | undefined
-}
-
-export interface JsapiPostBodyCombinePayerInfoIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
-
-export interface JsapiPostBodySubsidyInfo {
-  /** 贴息详情列表 */
-  readonly subsidy_detail?: ReadonlyArray<JsapiPostBodySubsidyInfoSubsidyDetail> | undefined
-}
-
-export interface JsapiPostBodySubsidyInfoSubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
-  readonly subsidy_period_type: "DAILY" | "PERIOD"
-  /** 贴息方案列表 */
-  readonly subsidy_plan: ReadonlyArray<JsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan>
-}
-
-export interface JsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
-  readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
-  readonly subsidy_percent: 0 | 100
-}
+const $JsapiPostBody: () => Schema.Schema<JsapiPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: BoundedString(1, 32),
+  combine_mchid: BoundedString(1, 32),
+  combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  scene_info: Schema.optional($BodySceneInfo()),
+  sub_orders: Schema.Array($JsapiPostBodySubOrders()).pipe(Schema.minItems(1), Schema.maxItems(50)),
+  combine_payer_info: $BodyCombinePayerInfo(),
+  time_start: Schema.optional(Rfc3339),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
+  subsidy_info: Schema.optional($SubsidyInfo())
+}))
 
 export interface JsapiPostResponse {
   /**
@@ -1033,6 +923,10 @@ export interface JsapiPostResponse {
    */
   readonly prepay_id?: string | undefined
 }
+
+const $JsapiPostResponse: () => Schema.Schema<JsapiPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 合单下单-JSAPI支付API
@@ -1048,117 +942,10 @@ export const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, Comm
   encrypt: [],
   summary: "合单下单-JSAPI支付API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_2.shtml",
-  schemas: () => {
-    const JsapiPostBodySceneInfo: Schema.Schema<JsapiPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(BoundedString(1, 16)),
-      payer_client_ip: IpAddress
-    })
-    const JsapiPostBodySubOrdersAmount: Schema.Schema<JsapiPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.String
-    })
-    const JsapiPostBodySubOrdersSettleInfo: Schema.Schema<JsapiPostBodySubOrdersSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const JsapiPostBodySubOrders: Schema.Schema<JsapiPostBodySubOrders> = Schema.Struct({
-      mchid: BoundedString(1, 32),
-      attach: BoundedString(1, 128),
-      amount: JsapiPostBodySubOrdersAmount,
-      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      sub_mchid: BoundedString(1, 32),
-      detail: Schema.optional(BoundedString(1, 6000)),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      description: BoundedString(1, 127),
-      settle_info: Schema.optional(JsapiPostBodySubOrdersSettleInfo),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const JsapiPostBodyCombinePayerInfoIdentity: Schema.Schema<JsapiPostBodyCombinePayerInfoIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const JsapiPostBodyCombinePayerInfo: Schema.Schema<JsapiPostBodyCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      identity: Schema.optional(JsapiPostBodyCombinePayerInfoIdentity)
-    })
-    const JsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<JsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
-      subsidy_installment_num: Schema.Literal(3, 6, 12),
-      subsidy_percent: Schema.Literal(0, 100)
-    })
-    const JsapiPostBodySubsidyInfoSubsidyDetail: Schema.Schema<JsapiPostBodySubsidyInfoSubsidyDetail> = Schema.Struct({
-      subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
-      subsidy_plan: Schema.Array(JsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan)
-    })
-    const JsapiPostBodySubsidyInfo: Schema.Schema<JsapiPostBodySubsidyInfo> = Schema.Struct({
-      subsidy_detail: Schema.optional(Schema.Array(JsapiPostBodySubsidyInfoSubsidyDetail))
-    })
-    const JsapiPostBody: Schema.Schema<JsapiPostBody> = Schema.Struct({
-      combine_appid: BoundedString(1, 32),
-      combine_mchid: BoundedString(1, 32),
-      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      scene_info: Schema.optional(JsapiPostBodySceneInfo),
-      sub_orders: Schema.Array(JsapiPostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
-      combine_payer_info: JsapiPostBodyCombinePayerInfo,
-      time_start: Schema.optional(Rfc3339),
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
-      subsidy_info: Schema.optional(JsapiPostBodySubsidyInfo)
-    })
-    const JsapiPostResponse: Schema.Schema<JsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: JsapiPostBody,
-      success: JsapiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $JsapiPostBody(), success: $JsapiPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/combine-transactions/miniprogram ----
-
-export interface MiniprogramPostBody {
-  /**
-   * 平台商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid: string
-  /**
-   * 平台商户号
-   * @example "1230000109"
-   */
-  readonly combine_mchid: string
-  /**
-   * 交易单订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no: string
-  /** 支付者 */
-  readonly combine_payer_info: MiniprogramPostBodyCombinePayerInfo
-  /** 场景信息 */
-  readonly scene_info?: MiniprogramPostBodySceneInfo | undefined
-  /** 商品单信息 */
-  readonly sub_orders: ReadonlyArray<MiniprogramPostBodySubOrders>
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 交易场景
-   * @example "RECOMMERCE"
-   */
-  readonly trade_scenario?: "RECOMMERCE" | undefined
-}
 
 export interface MiniprogramPostBodyCombinePayerInfo {
   /**
@@ -1168,18 +955,9 @@ export interface MiniprogramPostBodyCombinePayerInfo {
   readonly openid: string
 }
 
-export interface MiniprogramPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "127.0.0.1"
-   */
-  readonly payer_client_ip: string
-}
+const $MiniprogramPostBodyCombinePayerInfo: () => Schema.Schema<MiniprogramPostBodyCombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String
+}))
 
 export interface MiniprogramPostBodySubOrders {
   /**
@@ -1205,7 +983,7 @@ export interface MiniprogramPostBodySubOrders {
    */
   readonly out_trade_no: string
   /** 商品单金额 */
-  readonly amount: MiniprogramPostBodySubOrdersAmount
+  readonly amount: BodySubOrdersAmount
   /**
    * 附加数据
    * @example "深圳分店"
@@ -1218,26 +996,79 @@ export interface MiniprogramPostBodySubOrders {
   readonly description: string
 }
 
-export interface MiniprogramPostBodySubOrdersAmount {
+const $MiniprogramPostBodySubOrders: () => Schema.Schema<MiniprogramPostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  order_service_type: Schema.optional(Schema.Literal("INDIVIDUALTRADE")),
+  individual_auth_id: Schema.String,
+  individual_name: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  amount: $BodySubOrdersAmount2(),
+  attach: Schema.String,
+  description: Schema.String
+}))
+
+export interface MiniprogramPostBody {
   /**
-   * 标价金额
-   * @example 10
+   * 平台商户应用ID
+   * @example "wxd678efh567hg6787"
    */
-  readonly total_amount: number
+  readonly combine_appid: string
   /**
-   * 标价币种
-   * @example "CNY"
+   * 平台商户号
+   * @example "1230000109"
    */
-  readonly currency: string
+  readonly combine_mchid: string
+  /**
+   * 交易单订单号
+   * @example "P20150806125346"
+   */
+  readonly combine_out_trade_no: string
+  /** 支付者 */
+  readonly combine_payer_info: MiniprogramPostBodyCombinePayerInfo
+  /** 场景信息 */
+  readonly scene_info?: BodySceneInfo | undefined
+  /** 商品单信息 */
+  readonly sub_orders: ReadonlyArray<MiniprogramPostBodySubOrders>
+  /**
+   * 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly time_expire?: string | undefined
+  /**
+   * 通知地址
+   * @example "https://yourapp.com/notify"
+   */
+  readonly notify_url?: string | undefined
+  /**
+   * 交易场景
+   * @example "RECOMMERCE"
+   */
+  readonly trade_scenario?: "RECOMMERCE" | undefined
 }
 
-export interface MiniprogramPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+const $MiniprogramPostBody: () => Schema.Schema<MiniprogramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: BoundedString(1, 32),
+  combine_mchid: BoundedString(1, 32),
+  combine_out_trade_no: BoundedString(1, 32),
+  combine_payer_info: $MiniprogramPostBodyCombinePayerInfo(),
+  scene_info: Schema.optional($BodySceneInfo2()),
+  sub_orders: Schema.Array($MiniprogramPostBodySubOrders()).pipe(Schema.maxItems(10)),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: Schema.optional(UrlString(1, 255, "https")),
+  trade_scenario: Schema.optional(Schema.Literal("RECOMMERCE"))
+}))
+
+const $BodySceneInfo2: () => Schema.Schema<BodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  payer_client_ip: Schema.String
+}))
+
+const $BodySubOrdersAmount2: () => Schema.Schema<BodySubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.Number,
+  currency: Schema.String
+}))
+
+export type MiniprogramPostResponse = JsapiPostResponse
 
 /**
  * 个人收款交易下单-小程序
@@ -1252,48 +1083,7 @@ export const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, Miniprogram
   path: "/v3/combine-transactions/miniprogram",
   summary: "个人收款交易下单-小程序",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/mini-program-prepay.html",
-  schemas: () => {
-    const MiniprogramPostBodyCombinePayerInfo: Schema.Schema<MiniprogramPostBodyCombinePayerInfo> = Schema.Struct({
-      openid: Schema.String
-    })
-    const MiniprogramPostBodySceneInfo: Schema.Schema<MiniprogramPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      payer_client_ip: Schema.String
-    })
-    const MiniprogramPostBodySubOrdersAmount: Schema.Schema<MiniprogramPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
-      currency: Schema.String
-    })
-    const MiniprogramPostBodySubOrders: Schema.Schema<MiniprogramPostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      order_service_type: Schema.optional(Schema.Literal("INDIVIDUALTRADE")),
-      individual_auth_id: Schema.String,
-      individual_name: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: MiniprogramPostBodySubOrdersAmount,
-      attach: Schema.String,
-      description: Schema.String
-    })
-    const MiniprogramPostBody: Schema.Schema<MiniprogramPostBody> = Schema.Struct({
-      combine_appid: BoundedString(1, 32),
-      combine_mchid: BoundedString(1, 32),
-      combine_out_trade_no: BoundedString(1, 32),
-      combine_payer_info: MiniprogramPostBodyCombinePayerInfo,
-      scene_info: Schema.optional(MiniprogramPostBodySceneInfo),
-      sub_orders: Schema.Array(MiniprogramPostBodySubOrders).pipe(Schema.maxItems(10)),
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.optional(UrlString(1, 255, "https")),
-      trade_scenario: Schema.optional(Schema.Literal("RECOMMERCE"))
-    })
-    const MiniprogramPostResponse: Schema.Schema<MiniprogramPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MiniprogramPostBody,
-      success: MiniprogramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MiniprogramPostBody(), success: $JsapiPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/combine-transactions/native ----
@@ -1315,9 +1105,9 @@ export interface NativePostBody {
    */
   readonly combine_out_trade_no: string
   /** 场景信息 */
-  readonly scene_info?: NativePostBodySceneInfo | undefined
+  readonly scene_info?: BodySceneInfo | undefined
   /** 商品单信息 */
-  readonly sub_orders: ReadonlyArray<NativePostBodySubOrders>
+  readonly sub_orders: ReadonlyArray<SubOrders>
   /**
    * 交易起始时间
    * @example "2019-12-31T15:59:60+08:00"
@@ -1336,116 +1126,21 @@ export interface NativePostBody {
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
   /** 支付者 */
-  readonly combine_payer_info?: NativePostBodyCombinePayerInfo | undefined
+  readonly combine_payer_info?: BodyCombinePayerInfo | undefined
 }
 
-export interface NativePostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "14.17.22.32"
-   */
-  readonly payer_client_ip: string
-}
-
-export interface NativePostBodySubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
-  readonly attach: string
-  /** 订单金额 */
-  readonly amount: NativePostBodySubOrdersAmount
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
-  readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 商品描述
-   * @example "腾讯充值中心-QQ会员充值"
-   */
-  readonly description: string
-  /** 结算信息 */
-  readonly settle_info?: NativePostBodySubOrdersSettleInfo | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-}
-
-export interface NativePostBodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
-  readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency: string
-}
-
-export interface NativePostBodySubOrdersSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
-
-export interface NativePostBodyCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: NativePostBodyCombinePayerInfoIdentity | undefined
-}
-
-export interface NativePostBodyCombinePayerInfoIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
+const $NativePostBody: () => Schema.Schema<NativePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: BoundedString(1, 32),
+  combine_mchid: BoundedString(1, 32),
+  combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  scene_info: Schema.optional($BodySceneInfo()),
+  sub_orders: Schema.Array($SubOrders2()).pipe(Schema.minItems(1), Schema.maxItems(50)),
+  time_start: Schema.optional(Rfc3339),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 256, "https"),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
+  combine_payer_info: Schema.optional($BodyCombinePayerInfo())
+}))
 
 export interface NativePostResponse {
   /**
@@ -1454,6 +1149,22 @@ export interface NativePostResponse {
    */
   readonly code_url?: string | undefined
 }
+
+const $NativePostResponse: () => Schema.Schema<NativePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code_url: Schema.optional(Schema.String)
+}))
+
+const $SubOrders2: () => Schema.Schema<SubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: BoundedString(1, 32),
+  attach: BoundedString(1, 128),
+  amount: $BodySubOrdersAmount(),
+  out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  sub_mchid: BoundedString(1, 32),
+  goods_tag: Schema.optional(Schema.String),
+  description: Schema.String,
+  settle_info: Schema.optional($SettleInfo()),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
 /**
  * 合单下单-Native支付API
@@ -1469,61 +1180,7 @@ export const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, C
   encrypt: [],
   summary: "合单下单-Native支付API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_10.shtml",
-  schemas: () => {
-    const NativePostBodySceneInfo: Schema.Schema<NativePostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(BoundedString(1, 16)),
-      payer_client_ip: IpAddress
-    })
-    const NativePostBodySubOrdersAmount: Schema.Schema<NativePostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.String
-    })
-    const NativePostBodySubOrdersSettleInfo: Schema.Schema<NativePostBodySubOrdersSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const NativePostBodySubOrders: Schema.Schema<NativePostBodySubOrders> = Schema.Struct({
-      mchid: BoundedString(1, 32),
-      attach: BoundedString(1, 128),
-      amount: NativePostBodySubOrdersAmount,
-      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      sub_mchid: BoundedString(1, 32),
-      goods_tag: Schema.optional(Schema.String),
-      description: Schema.String,
-      settle_info: Schema.optional(NativePostBodySubOrdersSettleInfo),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const NativePostBodyCombinePayerInfoIdentity: Schema.Schema<NativePostBodyCombinePayerInfoIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const NativePostBodyCombinePayerInfo: Schema.Schema<NativePostBodyCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      identity: Schema.optional(NativePostBodyCombinePayerInfoIdentity)
-    })
-    const NativePostBody: Schema.Schema<NativePostBody> = Schema.Struct({
-      combine_appid: BoundedString(1, 32),
-      combine_mchid: BoundedString(1, 32),
-      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      scene_info: Schema.optional(NativePostBodySceneInfo),
-      sub_orders: Schema.Array(NativePostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
-      time_start: Schema.optional(Rfc3339),
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 256, "https"),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
-      combine_payer_info: Schema.optional(NativePostBodyCombinePayerInfo)
-    })
-    const NativePostResponse: Schema.Schema<NativePostResponse> = Schema.Struct({
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: NativePostBody,
-      success: NativePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $NativePostBody(), success: $NativePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no} ----
@@ -1536,50 +1193,93 @@ export interface OutTradeNoCombineOutTradeNoGetParams {
   readonly combine_out_trade_no: string
 }
 
-export interface OutTradeNoCombineOutTradeNoGetResponse {
+const $OutTradeNoCombineOutTradeNoGetParams: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
+}))
+
+export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail {
   /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
+   * 商品编码
+   * @example "商品编码"
    */
-  readonly combine_appid: string
+  readonly goods_id?: string | undefined
   /**
-   * 合单商户号
-   * @example "1900000109"
+   * 商品数量
+   * @example 1
    */
-  readonly combine_mchid: string
+  readonly quantity?: number | undefined
   /**
-   * 合单商户订单号
-   * @example "P20150806125346"
+   * 商品单价
+   * @example 828800
    */
-  readonly combine_out_trade_no: string
+  readonly unit_price?: number | undefined
   /**
-   * 交易单微信支付订单号
-   * @example "1217752501201407033233368018"
+   * 商品优惠金额
+   * @example 1
    */
-  readonly combine_transaction_id?: string | undefined
-  /** 场景信息 */
-  readonly scene_info?: OutTradeNoCombineOutTradeNoGetResponseSceneInfo | undefined
-  /** 商品单信息 */
-  readonly sub_orders?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrders> | undefined
-  /** 支付者 */
-  readonly combine_payer_info?: OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo | undefined
+  readonly discount_amount?: number | undefined
   /**
-   * 交易场景
-   * Documented values: `RECOMMERCE` (decoded as any string: more may come).
-   * @example "RECOMMERCE"
+   * 商品备注
+   * @example "商品备注信息"
    */
-  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
-  /** 使用的商户贴息信息(微信分付) */
-  readonly installment_info?: OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo | undefined
+  readonly goods_remark?: string | undefined
 }
 
-export interface OutTradeNoCombineOutTradeNoGetResponseSceneInfo {
+const $OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Number),
+  unit_price: Schema.optional(Schema.Number),
+  discount_amount: Schema.optional(Schema.Number),
+  goods_remark: Schema.optional(Schema.String)
+}))
+
+export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail {
+  /** 券ID */
+  readonly coupon_id?: string | undefined
+  /** 优惠名称 */
+  readonly name?: string | undefined
   /**
-   * 商户端设备号
-   * @example "POS1:1"
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    */
-  readonly device_id?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
+   */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  /** 优惠券面额 */
+  readonly amount?: number | undefined
+  /** 活动批次ID */
+  readonly stock_id?: string | undefined
+  /** 微信出资 */
+  readonly wechatpay_contribute?: number | undefined
+  /** 商户出资 */
+  readonly merchant_contribute?: number | undefined
+  /** 其他出资 */
+  readonly other_contribute?: number | undefined
+  /**
+   * 优惠币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail> | undefined
 }
+
+const $OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail()))
+}))
 
 export interface OutTradeNoCombineOutTradeNoGetResponseSubOrders {
   /**
@@ -1652,106 +1352,26 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrders {
   /** 优惠信息列表 */
   readonly promotion_detail?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail> | undefined
   /** 订单金额 */
-  readonly amount?: OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount | undefined
+  readonly amount?: ResponseSubOrdersAmount | undefined
 }
 
-export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail {
-  /** 券ID */
-  readonly coupon_id?: string | undefined
-  /** 优惠名称 */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /** 优惠券面额 */
-  readonly amount?: number | undefined
-  /** 活动批次ID */
-  readonly stock_id?: string | undefined
-  /** 微信出资 */
-  readonly wechatpay_contribute?: number | undefined
-  /** 商户出资 */
-  readonly merchant_contribute?: number | undefined
-  /** 其他出资 */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail> | undefined
-}
-
-export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "商品编码"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 1
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
-  readonly goods_remark?: string | undefined
-}
-
-export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 现金支付金额
-   * @example 10
-   */
-  readonly payer_amount?: number | undefined
-  /**
-   * 现金支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /**
-   * 结算汇率(汇率值是汇率乘以10的8次方)
-   * @example 650000000
-   */
-  readonly settlement_rate?: number | undefined
-}
-
-export interface OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-}
+const $OutTradeNoCombineOutTradeNoGetResponseSubOrders: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  individual_auth_id: Schema.optional(Schema.String),
+  individual_name: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB")),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "PAYERROR")),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  promotion_detail: Schema.optional(Schema.Array($OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail())),
+  amount: Schema.optional($ResponseSubOrdersAmount())
+}))
 
 export interface OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo {
   /** 是否使用了商户贴息 */
@@ -1762,6 +1382,60 @@ export interface OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo {
    */
   readonly selected_installment_number?: number | undefined
 }
+
+const $OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  use_subsidy: Schema.optional(Schema.Boolean),
+  selected_installment_number: Schema.optional(Schema.Number)
+}))
+
+export interface OutTradeNoCombineOutTradeNoGetResponse {
+  /**
+   * 合单商户appid
+   * @example "wxd678efh567hg6787"
+   */
+  readonly combine_appid: string
+  /**
+   * 合单商户号
+   * @example "1900000109"
+   */
+  readonly combine_mchid: string
+  /**
+   * 合单商户订单号
+   * @example "P20150806125346"
+   */
+  readonly combine_out_trade_no: string
+  /**
+   * 交易单微信支付订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly combine_transaction_id?: string | undefined
+  /** 场景信息 */
+  readonly scene_info?: ResponseSceneInfo | undefined
+  /** 商品单信息 */
+  readonly sub_orders?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrders> | undefined
+  /** 支付者 */
+  readonly combine_payer_info?: ResponseCombinePayerInfo | undefined
+  /**
+   * 交易场景
+   * Documented values: `RECOMMERCE` (decoded as any string: more may come).
+   * @example "RECOMMERCE"
+   */
+  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
+  /** 使用的商户贴息信息(微信分付) */
+  readonly installment_info?: OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo | undefined
+}
+
+const $OutTradeNoCombineOutTradeNoGetResponse: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.String,
+  combine_mchid: Schema.String,
+  combine_out_trade_no: Schema.String,
+  combine_transaction_id: Schema.optional(Schema.String),
+  scene_info: Schema.optional($ResponseSceneInfo()),
+  sub_orders: Schema.optional(Schema.Array($OutTradeNoCombineOutTradeNoGetResponseSubOrders())),
+  combine_payer_info: Schema.optional($ResponseCombinePayerInfo()),
+  trade_scenario: Schema.optional(OpenEnum("RECOMMERCE")),
+  installment_info: Schema.optional($OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo())
+}))
 
 /**
  * 合单查询订单API
@@ -1776,99 +1450,10 @@ export const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombine
   path: "/v3/combine-transactions/out-trade-no/{combine_out_trade_no}",
   summary: "合单查询订单API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-out-trade-no.html",
-  schemas: () => {
-    const OutTradeNoCombineOutTradeNoGetParams: Schema.Schema<OutTradeNoCombineOutTradeNoGetParams> = Schema.Struct({
-      combine_out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseSceneInfo: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String)
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail))
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_amount: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      settlement_rate: Schema.optional(Schema.Number)
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseSubOrders: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      individual_auth_id: Schema.optional(Schema.String),
-      individual_name: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "PAYERROR")),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      promotion_detail: Schema.optional(Schema.Array(OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail)),
-      amount: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount)
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo> = Schema.Struct({
-      use_subsidy: Schema.optional(Schema.Boolean),
-      selected_installment_number: Schema.optional(Schema.Number)
-    })
-    const OutTradeNoCombineOutTradeNoGetResponse: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponse> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
-      combine_transaction_id: Schema.optional(Schema.String),
-      scene_info: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseSceneInfo),
-      sub_orders: Schema.optional(Schema.Array(OutTradeNoCombineOutTradeNoGetResponseSubOrders)),
-      combine_payer_info: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo),
-      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE")),
-      installment_info: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo)
-    })
-    return {
-      params: OutTradeNoCombineOutTradeNoGetParams,
-      success: OutTradeNoCombineOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OutTradeNoCombineOutTradeNoGetParams(), success: $OutTradeNoCombineOutTradeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close ----
-
-export interface OutTradeNoCombineOutTradeNoClosePostParams {
-  /** 合单商户订单号 */
-  readonly combine_out_trade_no: string
-}
-
-export interface OutTradeNoCombineOutTradeNoClosePostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid: string
-  /** 商品单信息 */
-  readonly sub_orders: ReadonlyArray<OutTradeNoCombineOutTradeNoClosePostBodySubOrders>
-}
 
 export interface OutTradeNoCombineOutTradeNoClosePostBodySubOrders {
   /**
@@ -1898,6 +1483,35 @@ export interface OutTradeNoCombineOutTradeNoClosePostBodySubOrders {
   readonly sub_appid?: string | undefined
 }
 
+const $OutTradeNoCombineOutTradeNoClosePostBodySubOrders: () => Schema.Schema<OutTradeNoCombineOutTradeNoClosePostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: BoundedString(1, 32),
+  out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+  individual_auth_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  sub_appid: Schema.optional(BoundedString(1, 32))
+}))
+
+export interface OutTradeNoCombineOutTradeNoClosePostBody {
+  /**
+   * 合单商户appid
+   * @example "wxd678efh567hg6787"
+   */
+  readonly combine_appid: string
+  /** 商品单信息 */
+  readonly sub_orders: ReadonlyArray<OutTradeNoCombineOutTradeNoClosePostBodySubOrders>
+}
+
+const $OutTradeNoCombineOutTradeNoClosePostBody: () => Schema.Schema<OutTradeNoCombineOutTradeNoClosePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: BoundedString(1, 32),
+  sub_orders: Schema.Array($OutTradeNoCombineOutTradeNoClosePostBodySubOrders()).pipe(Schema.maxItems(50))
+}))
+
+const $OutTradeNoCombineOutTradeNoGetParams2: () => Schema.Schema<OutTradeNoCombineOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_out_trade_no: BoundedString(1, 32)
+}))
+
+export type OutTradeNoCombineOutTradeNoClosePostParams = OutTradeNoCombineOutTradeNoGetParams
+
 /** The input of `v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface OutTradeNoCombineOutTradeNoClosePostRequest extends OutTradeNoCombineOutTradeNoClosePostParams, OutTradeNoCombineOutTradeNoClosePostBody {}
 
@@ -1913,28 +1527,7 @@ export const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoC
   method: "POST",
   path: "/v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close",
   summary: "合单关闭订单API",
-  schemas: () => {
-    const OutTradeNoCombineOutTradeNoClosePostParams: Schema.Schema<OutTradeNoCombineOutTradeNoClosePostParams> = Schema.Struct({
-      combine_out_trade_no: BoundedString(1, 32)
-    })
-    const OutTradeNoCombineOutTradeNoClosePostBodySubOrders: Schema.Schema<OutTradeNoCombineOutTradeNoClosePostBodySubOrders> = Schema.Struct({
-      mchid: BoundedString(1, 32),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      sub_appid: Schema.optional(BoundedString(1, 32))
-    })
-    const OutTradeNoCombineOutTradeNoClosePostBody: Schema.Schema<OutTradeNoCombineOutTradeNoClosePostBody> = Schema.Struct({
-      combine_appid: BoundedString(1, 32),
-      sub_orders: Schema.Array(OutTradeNoCombineOutTradeNoClosePostBodySubOrders).pipe(Schema.maxItems(50))
-    })
-    return {
-      params: OutTradeNoCombineOutTradeNoClosePostParams,
-      body: OutTradeNoCombineOutTradeNoClosePostBody,
-      success: Endpoint.NoContent,
-      errors: accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeNoUsedErrors
-    }
-  }
+  schemas: () => ({ params: $OutTradeNoCombineOutTradeNoGetParams2(), body: $OutTradeNoCombineOutTradeNoClosePostBody(), success: Endpoint.NoContent, errors: accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeNoUsedErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/compliance/inactive-merchant-identity-verification/merchants ----
 
@@ -15,6 +15,10 @@ export interface InactiveMerchantIdentityVerificationMerchantsPostBody {
   readonly sub_mchid: string
 }
 
+const $InactiveMerchantIdentityVerificationMerchantsPostBody: () => Schema.Schema<InactiveMerchantIdentityVerificationMerchantsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
 export interface InactiveMerchantIdentityVerificationMerchantsPostResponse {
   /**
    * 核实单号
@@ -22,6 +26,10 @@ export interface InactiveMerchantIdentityVerificationMerchantsPostResponse {
    */
   readonly verification_id?: string | undefined
 }
+
+const $InactiveMerchantIdentityVerificationMerchantsPostResponse: () => Schema.Schema<InactiveMerchantIdentityVerificationMerchantsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  verification_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 发起不活跃商户身份核实
@@ -36,19 +44,7 @@ export const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoin
   path: "/v3/compliance/inactive-merchant-identity-verification/merchants",
   summary: "发起不活跃商户身份核实",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/create-inactive-merchant-identity-verification.html",
-  schemas: () => {
-    const InactiveMerchantIdentityVerificationMerchantsPostBody: Schema.Schema<InactiveMerchantIdentityVerificationMerchantsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InactiveMerchantIdentityVerificationMerchantsPostResponse: Schema.Schema<InactiveMerchantIdentityVerificationMerchantsPostResponse> = Schema.Struct({
-      verification_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: InactiveMerchantIdentityVerificationMerchantsPostBody,
-      success: InactiveMerchantIdentityVerificationMerchantsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InactiveMerchantIdentityVerificationMerchantsPostBody(), success: $InactiveMerchantIdentityVerificationMerchantsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id} ----
@@ -65,6 +61,11 @@ export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificati
    */
   readonly verification_id: string
 }
+
+const $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams: () => Schema.Schema<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString,
+  verification_id: Schema.NonEmptyString
+}))
 
 export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse {
   /**
@@ -95,6 +96,15 @@ export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificati
   readonly finish_time?: string | undefined
 }
 
+const $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse: () => Schema.Schema<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  verification_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+  fail_reason: Schema.optional(OpenEnum("MATERIALS_ABNORMAL", "PROCESS_TIMEOUT")),
+  create_time: Schema.optional(Schema.String),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询不活跃商户身份核实结果
  *
@@ -108,25 +118,7 @@ export const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsV
   path: "/v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}",
   summary: "查询不活跃商户身份核实结果",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/query-inactive-merchant-identity-verification.html",
-  schemas: () => {
-    const InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams: Schema.Schema<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString,
-      verification_id: Schema.NonEmptyString
-    })
-    const InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse: Schema.Schema<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      verification_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      fail_reason: Schema.optional(OpenEnum("MATERIALS_ABNORMAL", "PROCESS_TIMEOUT")),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams,
-      success: InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams(), success: $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,69 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/credit-repayment/partner/contracts/app-presign ----
+
+export interface RealIdentity {
+  /**
+   * 实名验证类型
+   * @example "REAL_IDENTITY_TYPE_INVALID"
+   */
+  readonly identity_type: "REAL_IDENTITY_TYPE_INVALID" | "REAL_IDENTITY_TYPE_ID_CARD"
+  /**
+   * 自然人证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
+   */
+  readonly identity_id: string
+  /**
+   * 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
+   */
+  readonly real_name: string
+}
+
+const $RealIdentity: () => Schema.Schema<RealIdentity> = /*#__PURE__*/ once(() => Schema.Struct({
+  identity_type: Schema.Literal("REAL_IDENTITY_TYPE_INVALID", "REAL_IDENTITY_TYPE_ID_CARD"),
+  identity_id: Schema.String,
+  real_name: Schema.String
+}))
+
+export interface TradeInfo {
+  /**
+   * 商户侧交易单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly out_trade_no: string
+  /**
+   * 还款金额
+   * @example 10000
+   */
+  readonly deduct_amount: number
+  /**
+   * 产品描述
+   * @example "信贷还款"
+   */
+  readonly description?: string | undefined
+  /**
+   * 商户数据包
+   * @example "备注信息"
+   */
+  readonly attach?: string | undefined
+  /**
+   * 商户回调地址
+   * @example "https://www.test.com"
+   */
+  readonly notify_url?: string | undefined
+}
+
+const $TradeInfo: () => Schema.Schema<TradeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.String,
+  deduct_amount: Schema.Int,
+  description: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface PartnerContractsAppPresignPostBody {
   /**
@@ -54,56 +114,24 @@ export interface PartnerContractsAppPresignPostBody {
    */
   readonly sub_appid?: string | undefined
   /** 用户实名信息 */
-  readonly real_identity: PartnerContractsAppPresignPostBodyRealIdentity
+  readonly real_identity: RealIdentity
   /** 交易信息 */
-  readonly trade_info?: PartnerContractsAppPresignPostBodyTradeInfo | undefined
+  readonly trade_info?: TradeInfo | undefined
 }
 
-export interface PartnerContractsAppPresignPostBodyRealIdentity {
-  /**
-   * 实名验证类型
-   * @example "REAL_IDENTITY_TYPE_INVALID"
-   */
-  readonly identity_type: "REAL_IDENTITY_TYPE_INVALID" | "REAL_IDENTITY_TYPE_ID_CARD"
-  /**
-   * 自然人证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
-  readonly identity_id: string
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
-  readonly real_name: string
-}
-
-export interface PartnerContractsAppPresignPostBodyTradeInfo {
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 还款金额
-   * @example 10000
-   */
-  readonly deduct_amount: number
-  /**
-   * 产品描述
-   * @example "信贷还款"
-   */
-  readonly description?: string | undefined
-  /**
-   * 商户数据包
-   * @example "备注信息"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://www.test.com"
-   */
-  readonly notify_url?: string | undefined
-}
+const $PartnerContractsAppPresignPostBody: () => Schema.Schema<PartnerContractsAppPresignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  plan_id: Schema.String,
+  out_contract_code: Schema.String,
+  display_name: Schema.String,
+  contract_notify_url: Schema.String,
+  repayment_day: Schema.Int,
+  repayment_amount_limit: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  real_identity: $RealIdentity(),
+  trade_info: Schema.optional($TradeInfo())
+}))
 
 export interface PartnerContractsAppPresignPostResponse {
   /**
@@ -118,6 +146,11 @@ export interface PartnerContractsAppPresignPostResponse {
   readonly redirect_service?: string | undefined
 }
 
+const $PartnerContractsAppPresignPostResponse: () => Schema.Schema<PartnerContractsAppPresignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  presign_token: Schema.optional(Schema.String),
+  redirect_service: Schema.optional(Schema.String)
+}))
+
 /**
  * APP预签约自动还款协议
  *
@@ -131,45 +164,22 @@ export const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsA
   path: "/v3/credit-repayment/partner/contracts/app-presign",
   encrypt: [],
   summary: "APP预签约自动还款协议",
-  schemas: () => {
-    const PartnerContractsAppPresignPostBodyRealIdentity: Schema.Schema<PartnerContractsAppPresignPostBodyRealIdentity> = Schema.Struct({
-      identity_type: Schema.Literal("REAL_IDENTITY_TYPE_INVALID", "REAL_IDENTITY_TYPE_ID_CARD"),
-      identity_id: Schema.String,
-      real_name: Schema.String
-    })
-    const PartnerContractsAppPresignPostBodyTradeInfo: Schema.Schema<PartnerContractsAppPresignPostBodyTradeInfo> = Schema.Struct({
-      out_trade_no: Schema.String,
-      deduct_amount: Schema.Int,
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const PartnerContractsAppPresignPostBody: Schema.Schema<PartnerContractsAppPresignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      display_name: Schema.String,
-      contract_notify_url: Schema.String,
-      repayment_day: Schema.Int,
-      repayment_amount_limit: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      real_identity: PartnerContractsAppPresignPostBodyRealIdentity,
-      trade_info: Schema.optional(PartnerContractsAppPresignPostBodyTradeInfo)
-    })
-    const PartnerContractsAppPresignPostResponse: Schema.Schema<PartnerContractsAppPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.optional(Schema.String),
-      redirect_service: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerContractsAppPresignPostBody,
-      success: PartnerContractsAppPresignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerContractsAppPresignPostBody(), success: $PartnerContractsAppPresignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/credit-repayment/partner/contracts/h5-presign ----
+
+export interface PartnerContractsH5PresignPostBodyJumpInfo {
+  /**
+   * 签约完后要跳转到的应用AppID
+   * @example "example_jump_appid"
+   */
+  readonly jump_appid?: string | undefined
+}
+
+const $PartnerContractsH5PresignPostBodyJumpInfo: () => Schema.Schema<PartnerContractsH5PresignPostBodyJumpInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  jump_appid: Schema.optional(Schema.String)
+}))
 
 export interface PartnerContractsH5PresignPostBody {
   /**
@@ -218,66 +228,27 @@ export interface PartnerContractsH5PresignPostBody {
    */
   readonly sub_appid?: string | undefined
   /** 用户实名信息 */
-  readonly real_identity: PartnerContractsH5PresignPostBodyRealIdentity
+  readonly real_identity: RealIdentity
   /** 交易信息 */
-  readonly trade_info?: PartnerContractsH5PresignPostBodyTradeInfo | undefined
+  readonly trade_info?: TradeInfo | undefined
   /** 跳转控制信息 */
   readonly jump_info?: PartnerContractsH5PresignPostBodyJumpInfo | undefined
 }
 
-export interface PartnerContractsH5PresignPostBodyRealIdentity {
-  /**
-   * 实名验证类型
-   * @example "REAL_IDENTITY_TYPE_INVALID"
-   */
-  readonly identity_type: "REAL_IDENTITY_TYPE_INVALID" | "REAL_IDENTITY_TYPE_ID_CARD"
-  /**
-   * 自然人证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
-  readonly identity_id: string
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
-  readonly real_name: string
-}
-
-export interface PartnerContractsH5PresignPostBodyTradeInfo {
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 还款金额
-   * @example 10000
-   */
-  readonly deduct_amount: number
-  /**
-   * 产品描述
-   * @example "信贷还款"
-   */
-  readonly description?: string | undefined
-  /**
-   * 商户数据包
-   * @example "备注信息"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://www.test.com"
-   */
-  readonly notify_url?: string | undefined
-}
-
-export interface PartnerContractsH5PresignPostBodyJumpInfo {
-  /**
-   * 签约完后要跳转到的应用AppID
-   * @example "example_jump_appid"
-   */
-  readonly jump_appid?: string | undefined
-}
+const $PartnerContractsH5PresignPostBody: () => Schema.Schema<PartnerContractsH5PresignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  plan_id: Schema.String,
+  out_contract_code: Schema.String,
+  display_name: Schema.String,
+  contract_notify_url: Schema.String,
+  repayment_day: Schema.Int,
+  repayment_amount_limit: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  real_identity: $RealIdentity(),
+  trade_info: Schema.optional($TradeInfo()),
+  jump_info: Schema.optional($PartnerContractsH5PresignPostBodyJumpInfo())
+}))
 
 export interface PartnerContractsH5PresignPostResponse {
   /**
@@ -286,6 +257,10 @@ export interface PartnerContractsH5PresignPostResponse {
    */
   readonly redirect_url?: string | undefined
 }
+
+const $PartnerContractsH5PresignPostResponse: () => Schema.Schema<PartnerContractsH5PresignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  redirect_url: Schema.optional(Schema.String)
+}))
 
 /**
  * H5预签约自动还款协议
@@ -300,45 +275,7 @@ export const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5
   path: "/v3/credit-repayment/partner/contracts/h5-presign",
   encrypt: [],
   summary: "H5预签约自动还款协议",
-  schemas: () => {
-    const PartnerContractsH5PresignPostBodyRealIdentity: Schema.Schema<PartnerContractsH5PresignPostBodyRealIdentity> = Schema.Struct({
-      identity_type: Schema.Literal("REAL_IDENTITY_TYPE_INVALID", "REAL_IDENTITY_TYPE_ID_CARD"),
-      identity_id: Schema.String,
-      real_name: Schema.String
-    })
-    const PartnerContractsH5PresignPostBodyTradeInfo: Schema.Schema<PartnerContractsH5PresignPostBodyTradeInfo> = Schema.Struct({
-      out_trade_no: Schema.String,
-      deduct_amount: Schema.Int,
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const PartnerContractsH5PresignPostBodyJumpInfo: Schema.Schema<PartnerContractsH5PresignPostBodyJumpInfo> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String)
-    })
-    const PartnerContractsH5PresignPostBody: Schema.Schema<PartnerContractsH5PresignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      display_name: Schema.String,
-      contract_notify_url: Schema.String,
-      repayment_day: Schema.Int,
-      repayment_amount_limit: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      real_identity: PartnerContractsH5PresignPostBodyRealIdentity,
-      trade_info: Schema.optional(PartnerContractsH5PresignPostBodyTradeInfo),
-      jump_info: Schema.optional(PartnerContractsH5PresignPostBodyJumpInfo)
-    })
-    const PartnerContractsH5PresignPostResponse: Schema.Schema<PartnerContractsH5PresignPostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerContractsH5PresignPostBody,
-      success: PartnerContractsH5PresignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerContractsH5PresignPostBody(), success: $PartnerContractsH5PresignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/credit-repayment/partner/contracts/terminate ----
@@ -356,133 +293,10 @@ export interface PartnerContractsTerminatePostBody {
   readonly contract_termination_remark: string
 }
 
-export interface PartnerContractsTerminatePostResponse {
-  /** 协议信息 */
-  readonly contract_info?: PartnerContractsTerminatePostResponseContractInfo | undefined
-}
-
-export interface PartnerContractsTerminatePostResponseContractInfo {
-  /**
-   * 协议ID
-   * @example "100005698"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 模板ID
-   * @example "123"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 服务商签约协议号
-   * @example "100001256"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "*明"
-   */
-  readonly display_name?: string | undefined
-  /**
-   * 协议状态
-   * Documented values: `CONTRACT_STATE_INVALID`, `CONTRACT_STATE_EFFECTIVE`, `CONTRACT_STATE_TERMINATED` (decoded as any string: more may come).
-   * @example "CONTRACT_STATE_INVALID"
-   */
-  readonly contract_state?: "CONTRACT_STATE_INVALID" | "CONTRACT_STATE_EFFECTIVE" | "CONTRACT_STATE_TERMINATED" | (string & {}) | undefined
-  /**
-   * 协议签署时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
-  readonly contract_signed_time?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 协议解约方式
-   * Documented values: `TERMINATION_MODE_INVALID`, `TERMINATION_MODE_BY_USER`, `TERMINATION_MODE_BY_MERCHANT`, `TERMINATION_MODE_BY_CUSTOMER_SERVICE` (decoded as any string: more may come).
-   * @example "TERMINATION_MODE_BY_USER"
-   */
-  readonly contract_terminated_mode?: "TERMINATION_MODE_INVALID" | "TERMINATION_MODE_BY_USER" | "TERMINATION_MODE_BY_MERCHANT" | "TERMINATION_MODE_BY_CUSTOMER_SERVICE" | (string & {}) | undefined
-  /**
-   * 协议解约备注
-   * @example "example_contract_termination_remark"
-   */
-  readonly contract_termination_remark?: string | undefined
-  /**
-   * 还款日
-   * @example 1
-   */
-  readonly repayment_day?: number | undefined
-  /**
-   * 用户服务商标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 还款金额上限
-   * @example 10000
-   */
-  readonly repayment_amount_limit?: number | undefined
-}
-
-/**
- * 解除自动还款协议
- *
- * 服务商可通过本接口使用服务商签约协议号来解除已经签订的自动还款协议
- *
- * `POST /v3/credit-repayment/partner/contracts/terminate`
- */
-export const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminatePostBody, PartnerContractsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.creditRepayment.partner.contracts.terminate.post",
-  method: "POST",
-  path: "/v3/credit-repayment/partner/contracts/terminate",
-  summary: "解除自动还款协议",
-  schemas: () => {
-    const PartnerContractsTerminatePostBody: Schema.Schema<PartnerContractsTerminatePostBody> = Schema.Struct({
-      out_contract_code: Schema.String,
-      contract_termination_remark: Schema.String
-    })
-    const PartnerContractsTerminatePostResponseContractInfo: Schema.Schema<PartnerContractsTerminatePostResponseContractInfo> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      display_name: Schema.optional(Schema.String),
-      contract_state: Schema.optional(OpenEnum("CONTRACT_STATE_INVALID", "CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED")),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_terminated_mode: Schema.optional(OpenEnum("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_USER", "TERMINATION_MODE_BY_MERCHANT", "TERMINATION_MODE_BY_CUSTOMER_SERVICE")),
-      contract_termination_remark: Schema.optional(Schema.String),
-      repayment_day: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      repayment_amount_limit: Schema.optional(Schema.Number)
-    })
-    const PartnerContractsTerminatePostResponse: Schema.Schema<PartnerContractsTerminatePostResponse> = Schema.Struct({
-      contract_info: Schema.optional(PartnerContractsTerminatePostResponseContractInfo)
-    })
-    return {
-      body: PartnerContractsTerminatePostBody,
-      success: PartnerContractsTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/credit-repayment/partner/contracts/{out_contract_code} ----
-
-export interface PartnerContractsOutContractCodeGetParams {
-  /**
-   * 服务商签约协议号
-   * @example "100005698"
-   */
-  readonly out_contract_code: string
-}
+const $PartnerContractsTerminatePostBody: () => Schema.Schema<PartnerContractsTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_contract_code: Schema.String,
+  contract_termination_remark: Schema.String
+}))
 
 export interface PartnerContractsOutContractCodeGetResponse {
   /**
@@ -554,6 +368,60 @@ export interface PartnerContractsOutContractCodeGetResponse {
   readonly repayment_amount_limit?: number | undefined
 }
 
+const $PartnerContractsOutContractCodeGetResponse: () => Schema.Schema<PartnerContractsOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  out_contract_code: Schema.optional(Schema.String),
+  display_name: Schema.optional(Schema.String),
+  contract_state: Schema.optional(OpenEnum("CONTRACT_STATE_INVALID", "CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED")),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_terminated_time: Schema.optional(Schema.String),
+  contract_terminated_mode: Schema.optional(OpenEnum("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_USER", "TERMINATION_MODE_BY_MERCHANT", "TERMINATION_MODE_BY_CUSTOMER_SERVICE")),
+  contract_termination_remark: Schema.optional(Schema.String),
+  repayment_day: Schema.optional(Schema.Number),
+  openid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  repayment_amount_limit: Schema.optional(Schema.Number)
+}))
+
+export interface PartnerContractsTerminatePostResponse {
+  /** 协议信息 */
+  readonly contract_info?: PartnerContractsOutContractCodeGetResponse | undefined
+}
+
+const $PartnerContractsTerminatePostResponse: () => Schema.Schema<PartnerContractsTerminatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_info: Schema.optional($PartnerContractsOutContractCodeGetResponse())
+}))
+
+/**
+ * 解除自动还款协议
+ *
+ * 服务商可通过本接口使用服务商签约协议号来解除已经签订的自动还款协议
+ *
+ * `POST /v3/credit-repayment/partner/contracts/terminate`
+ */
+export const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminatePostBody, PartnerContractsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.creditRepayment.partner.contracts.terminate.post",
+  method: "POST",
+  path: "/v3/credit-repayment/partner/contracts/terminate",
+  summary: "解除自动还款协议",
+  schemas: () => ({ body: $PartnerContractsTerminatePostBody(), success: $PartnerContractsTerminatePostResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/credit-repayment/partner/contracts/{out_contract_code} ----
+
+export interface PartnerContractsOutContractCodeGetParams {
+  /**
+   * 服务商签约协议号
+   * @example "100005698"
+   */
+  readonly out_contract_code: string
+}
+
+const $PartnerContractsOutContractCodeGetParams: () => Schema.Schema<PartnerContractsOutContractCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_contract_code: Schema.NonEmptyString
+}))
+
 /**
  * 查询自动还款协议
  *
@@ -566,31 +434,7 @@ export const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContra
   method: "GET",
   path: "/v3/credit-repayment/partner/contracts/{out_contract_code}",
   summary: "查询自动还款协议",
-  schemas: () => {
-    const PartnerContractsOutContractCodeGetParams: Schema.Schema<PartnerContractsOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString
-    })
-    const PartnerContractsOutContractCodeGetResponse: Schema.Schema<PartnerContractsOutContractCodeGetResponse> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      display_name: Schema.optional(Schema.String),
-      contract_state: Schema.optional(OpenEnum("CONTRACT_STATE_INVALID", "CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED")),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_terminated_mode: Schema.optional(OpenEnum("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_USER", "TERMINATION_MODE_BY_MERCHANT", "TERMINATION_MODE_BY_CUSTOMER_SERVICE")),
-      contract_termination_remark: Schema.optional(Schema.String),
-      repayment_day: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      repayment_amount_limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: PartnerContractsOutContractCodeGetParams,
-      success: PartnerContractsOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerContractsOutContractCodeGetParams(), success: $PartnerContractsOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/credit-repayment/partner/deduct-orders ----
@@ -632,6 +476,16 @@ export interface PartnerDeductOrdersPostBody {
    */
   readonly attach?: string | undefined
 }
+
+const $PartnerDeductOrdersPostBody: () => Schema.Schema<PartnerDeductOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.String,
+  out_trade_no: Schema.String,
+  out_record_id: Schema.String,
+  deduct_amount: Schema.String,
+  notify_url: Schema.String,
+  description: Schema.String,
+  attach: Schema.optional(Schema.String)
+}))
 
 export interface PartnerDeductOrdersPostResponse {
   /**
@@ -697,6 +551,21 @@ export interface PartnerDeductOrdersPostResponse {
   readonly transaction_id?: string | undefined
 }
 
+const $PartnerDeductOrdersPostResponse: () => Schema.Schema<PartnerDeductOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.optional(Schema.String),
+  out_record_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  order_state: Schema.optional(OpenEnum("DEDUCT_ORDER_STATE_PENDING", "DEDUCT_ORDER_STATE_NOT_PAY", "DEDUCT_ORDER_STATE_PAY_SUCCESS", "DEDUCT_ORDER_STATE_PAY_FAIL")),
+  deduct_amount: Schema.optional(Schema.String),
+  pay_success_amount: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起还款
  *
@@ -709,36 +578,7 @@ export const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostB
   method: "POST",
   path: "/v3/credit-repayment/partner/deduct-orders",
   summary: "发起还款",
-  schemas: () => {
-    const PartnerDeductOrdersPostBody: Schema.Schema<PartnerDeductOrdersPostBody> = Schema.Struct({
-      contract_id: Schema.String,
-      out_trade_no: Schema.String,
-      out_record_id: Schema.String,
-      deduct_amount: Schema.String,
-      notify_url: Schema.String,
-      description: Schema.String,
-      attach: Schema.optional(Schema.String)
-    })
-    const PartnerDeductOrdersPostResponse: Schema.Schema<PartnerDeductOrdersPostResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      out_record_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      order_state: Schema.optional(OpenEnum("DEDUCT_ORDER_STATE_PENDING", "DEDUCT_ORDER_STATE_NOT_PAY", "DEDUCT_ORDER_STATE_PAY_SUCCESS", "DEDUCT_ORDER_STATE_PAY_FAIL")),
-      deduct_amount: Schema.optional(Schema.String),
-      pay_success_amount: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerDeductOrdersPostBody,
-      success: PartnerDeductOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerDeductOrdersPostBody(), success: $PartnerDeductOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no} ----
@@ -751,69 +591,11 @@ export interface PartnerDeductOrdersOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface PartnerDeductOrdersOutTradeNoGetResponse {
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 商户侧预约还款单号
-   * @example "123456abcde"
-   */
-  readonly out_record_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxcbda96de0b165486"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxcbda96de0b165489"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 还款单状态
-   * Documented values: `DEDUCT_ORDER_STATE_PENDING`, `DEDUCT_ORDER_STATE_NOT_PAY`, `DEDUCT_ORDER_STATE_PAY_SUCCESS`, `DEDUCT_ORDER_STATE_PAY_FAIL` (decoded as any string: more may come).
-   * @example "DEDUCT_ORDER_STATE_PENDING"
-   */
-  readonly order_state?: "DEDUCT_ORDER_STATE_PENDING" | "DEDUCT_ORDER_STATE_NOT_PAY" | "DEDUCT_ORDER_STATE_PAY_SUCCESS" | "DEDUCT_ORDER_STATE_PAY_FAIL" | (string & {}) | undefined
-  /**
-   * 还款金额
-   * @example "10000"
-   */
-  readonly deduct_amount?: string | undefined
-  /**
-   * 实际还款金额
-   * @example "10000"
-   */
-  readonly pay_success_amount?: string | undefined
-  /**
-   * 产品描述
-   * @example "信贷还款"
-   */
-  readonly description?: string | undefined
-  /**
-   * 商户数据包
-   * @example "备注"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 微信支付的支付单号
-   * @example "1009660380201506130728806387"
-   */
-  readonly transaction_id?: string | undefined
-}
+const $PartnerDeductOrdersOutTradeNoGetParams: () => Schema.Schema<PartnerDeductOrdersOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type PartnerDeductOrdersOutTradeNoGetResponse = PartnerDeductOrdersPostResponse
 
 /**
  * 查询还款单
@@ -827,53 +609,10 @@ export const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOr
   method: "GET",
   path: "/v3/credit-repayment/partner/deduct-orders/{out_trade_no}",
   summary: "查询还款单",
-  schemas: () => {
-    const PartnerDeductOrdersOutTradeNoGetParams: Schema.Schema<PartnerDeductOrdersOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const PartnerDeductOrdersOutTradeNoGetResponse: Schema.Schema<PartnerDeductOrdersOutTradeNoGetResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      out_record_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      order_state: Schema.optional(OpenEnum("DEDUCT_ORDER_STATE_PENDING", "DEDUCT_ORDER_STATE_NOT_PAY", "DEDUCT_ORDER_STATE_PAY_SUCCESS", "DEDUCT_ORDER_STATE_PAY_FAIL")),
-      deduct_amount: Schema.optional(Schema.String),
-      pay_success_amount: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerDeductOrdersOutTradeNoGetParams,
-      success: PartnerDeductOrdersOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerDeductOrdersOutTradeNoGetParams(), success: $PartnerDeductOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/credit-repayment/partner/schedule-records/batch-create ----
-
-export interface PartnerScheduleRecordsBatchCreatePostBody {
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
-  readonly contract_id: string
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid: string
-  /** 预约还款项列表 */
-  readonly schedule_items: ReadonlyArray<PartnerScheduleRecordsBatchCreatePostBodyScheduleItems>
-}
 
 export interface PartnerScheduleRecordsBatchCreatePostBodyScheduleItems {
   /**
@@ -908,122 +647,41 @@ export interface PartnerScheduleRecordsBatchCreatePostBodyScheduleItems {
   readonly repayment_date: string
 }
 
-export interface PartnerScheduleRecordsBatchCreatePostResponse {
-  /** 预约还款记录列表 */
-  readonly schedule_records?: ReadonlyArray<PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords> | undefined
-}
+const $PartnerScheduleRecordsBatchCreatePostBodyScheduleItems: () => Schema.Schema<PartnerScheduleRecordsBatchCreatePostBodyScheduleItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_record_id: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  repayment_amount: Schema.String,
+  min_repayment_amount: Schema.optional(Schema.String),
+  repayment_date: Schema.String
+}))
 
-export interface PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords {
-  /**
-   * 商户侧预约还款单号
-   * @example "1234567abcde"
-   */
-  readonly out_record_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxcbda96de0b165489"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 应还款金额
-   * @example "10000"
-   */
-  readonly repayment_amount?: string | undefined
-  /**
-   * 最低还款金额
-   * @example "2000"
-   */
-  readonly min_repayment_amount?: string | undefined
-  /**
-   * 还款日期
-   * @example "2025-11-18"
-   */
-  readonly repayment_date?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-}
-
-/**
- * 预约还款
- *
- * 商户在发起还款前，需要调用该接口进行预约还款
- *
- * `POST /v3/credit-repayment/partner/schedule-records/batch-create`
- */
-export const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRecordsBatchCreatePostBody, PartnerScheduleRecordsBatchCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.creditRepayment.partner.scheduleRecords.batchCreate.post",
-  method: "POST",
-  path: "/v3/credit-repayment/partner/schedule-records/batch-create",
-  summary: "预约还款",
-  schemas: () => {
-    const PartnerScheduleRecordsBatchCreatePostBodyScheduleItems: Schema.Schema<PartnerScheduleRecordsBatchCreatePostBodyScheduleItems> = Schema.Struct({
-      out_record_id: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      repayment_amount: Schema.String,
-      min_repayment_amount: Schema.optional(Schema.String),
-      repayment_date: Schema.String
-    })
-    const PartnerScheduleRecordsBatchCreatePostBody: Schema.Schema<PartnerScheduleRecordsBatchCreatePostBody> = Schema.Struct({
-      contract_id: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      schedule_items: Schema.Array(PartnerScheduleRecordsBatchCreatePostBodyScheduleItems)
-    })
-    const PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords: Schema.Schema<PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords> = Schema.Struct({
-      out_record_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      repayment_amount: Schema.optional(Schema.String),
-      min_repayment_amount: Schema.optional(Schema.String),
-      repayment_date: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String)
-    })
-    const PartnerScheduleRecordsBatchCreatePostResponse: Schema.Schema<PartnerScheduleRecordsBatchCreatePostResponse> = Schema.Struct({
-      schedule_records: Schema.optional(Schema.Array(PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords))
-    })
-    return {
-      body: PartnerScheduleRecordsBatchCreatePostBody,
-      success: PartnerScheduleRecordsBatchCreatePostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/credit-repayment/partner/schedule-records/{out_record_id} ----
-
-export interface PartnerScheduleRecordsOutRecordIdGetParams {
-  /**
-   * 商户侧预约还款单号
-   * @example "1234567abcde"
-   */
-  readonly out_record_id: string
-}
-
-export interface PartnerScheduleRecordsOutRecordIdGetQuery {
+export interface PartnerScheduleRecordsBatchCreatePostBody {
   /**
    * 还款协议ID
    * @example "20251105000000123456789"
    */
   readonly contract_id: string
+  /**
+   * 商户AppID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly appid: string
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid: string
+  /** 预约还款项列表 */
+  readonly schedule_items: ReadonlyArray<PartnerScheduleRecordsBatchCreatePostBodyScheduleItems>
 }
 
-/** The input of `v3.creditRepayment.partner.scheduleRecords._out_record_id_.get`: params, query fields together. */
-export interface PartnerScheduleRecordsOutRecordIdGetRequest extends PartnerScheduleRecordsOutRecordIdGetParams, PartnerScheduleRecordsOutRecordIdGetQuery {}
+const $PartnerScheduleRecordsBatchCreatePostBody: () => Schema.Schema<PartnerScheduleRecordsBatchCreatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.String,
+  appid: Schema.String,
+  openid: Schema.String,
+  schedule_items: Schema.Array($PartnerScheduleRecordsBatchCreatePostBodyScheduleItems())
+}))
 
 export interface PartnerScheduleRecordsOutRecordIdGetResponse {
   /**
@@ -1068,6 +726,70 @@ export interface PartnerScheduleRecordsOutRecordIdGetResponse {
   readonly openid?: string | undefined
 }
 
+const $PartnerScheduleRecordsOutRecordIdGetResponse: () => Schema.Schema<PartnerScheduleRecordsOutRecordIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_record_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  repayment_amount: Schema.optional(Schema.String),
+  min_repayment_amount: Schema.optional(Schema.String),
+  repayment_date: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String)
+}))
+
+export interface PartnerScheduleRecordsBatchCreatePostResponse {
+  /** 预约还款记录列表 */
+  readonly schedule_records?: ReadonlyArray<PartnerScheduleRecordsOutRecordIdGetResponse> | undefined
+}
+
+const $PartnerScheduleRecordsBatchCreatePostResponse: () => Schema.Schema<PartnerScheduleRecordsBatchCreatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  schedule_records: Schema.optional(Schema.Array($PartnerScheduleRecordsOutRecordIdGetResponse()))
+}))
+
+/**
+ * 预约还款
+ *
+ * 商户在发起还款前，需要调用该接口进行预约还款
+ *
+ * `POST /v3/credit-repayment/partner/schedule-records/batch-create`
+ */
+export const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRecordsBatchCreatePostBody, PartnerScheduleRecordsBatchCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.creditRepayment.partner.scheduleRecords.batchCreate.post",
+  method: "POST",
+  path: "/v3/credit-repayment/partner/schedule-records/batch-create",
+  summary: "预约还款",
+  schemas: () => ({ body: $PartnerScheduleRecordsBatchCreatePostBody(), success: $PartnerScheduleRecordsBatchCreatePostResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/credit-repayment/partner/schedule-records/{out_record_id} ----
+
+export interface PartnerScheduleRecordsOutRecordIdGetParams {
+  /**
+   * 商户侧预约还款单号
+   * @example "1234567abcde"
+   */
+  readonly out_record_id: string
+}
+
+const $PartnerScheduleRecordsOutRecordIdGetParams: () => Schema.Schema<PartnerScheduleRecordsOutRecordIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_record_id: Schema.NonEmptyString
+}))
+
+export interface PartnerScheduleRecordsOutRecordIdGetQuery {
+  /**
+   * 还款协议ID
+   * @example "20251105000000123456789"
+   */
+  readonly contract_id: string
+}
+
+const $PartnerScheduleRecordsOutRecordIdGetQuery: () => Schema.Schema<PartnerScheduleRecordsOutRecordIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.String
+}))
+
+/** The input of `v3.creditRepayment.partner.scheduleRecords._out_record_id_.get`: params, query fields together. */
+export interface PartnerScheduleRecordsOutRecordIdGetRequest extends PartnerScheduleRecordsOutRecordIdGetParams, PartnerScheduleRecordsOutRecordIdGetQuery {}
+
 /**
  * 查询预约还款记录
  *
@@ -1080,30 +802,7 @@ export const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerSche
   method: "GET",
   path: "/v3/credit-repayment/partner/schedule-records/{out_record_id}",
   summary: "查询预约还款记录",
-  schemas: () => {
-    const PartnerScheduleRecordsOutRecordIdGetParams: Schema.Schema<PartnerScheduleRecordsOutRecordIdGetParams> = Schema.Struct({
-      out_record_id: Schema.NonEmptyString
-    })
-    const PartnerScheduleRecordsOutRecordIdGetQuery: Schema.Schema<PartnerScheduleRecordsOutRecordIdGetQuery> = Schema.Struct({
-      contract_id: Schema.String
-    })
-    const PartnerScheduleRecordsOutRecordIdGetResponse: Schema.Schema<PartnerScheduleRecordsOutRecordIdGetResponse> = Schema.Struct({
-      out_record_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      repayment_amount: Schema.optional(Schema.String),
-      min_repayment_amount: Schema.optional(Schema.String),
-      repayment_date: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerScheduleRecordsOutRecordIdGetParams,
-      query: PartnerScheduleRecordsOutRecordIdGetQuery,
-      success: PartnerScheduleRecordsOutRecordIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerScheduleRecordsOutRecordIdGetParams(), query: $PartnerScheduleRecordsOutRecordIdGetQuery(), success: $PartnerScheduleRecordsOutRecordIdGetResponse(), errors: commonErrors })
 })
 
 /**

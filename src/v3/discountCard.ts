@@ -5,7 +5,7 @@ import * as Endpoint from "../api/Endpoint.js"
 import * as DiscountCard from "../api/DiscountCard.js"
 import { OrderNotExist } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, OpenEnum, PatternString } from "../schemas/common.js"
+import { BoundedString, OpenEnum, PatternString, once } from "../schemas/common.js"
 
 const orderNotExistErrors = [...commonErrors, OrderNotExist] as const
 
@@ -34,6 +34,13 @@ export interface CardsPostBody {
   readonly notify_url: string
 }
 
+const $CardsPostBody: () => Schema.Schema<CardsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_card_code: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  card_template_id: BoundedString(1, 64),
+  appid: BoundedString(10, 32),
+  notify_url: BoundedString(1, 255)
+}))
+
 export interface CardsPostResponse {
   /**
    * 预领卡请求token
@@ -41,6 +48,10 @@ export interface CardsPostResponse {
    */
   readonly prepare_card_token?: string | undefined
 }
+
+const $CardsPostResponse: () => Schema.Schema<CardsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepare_card_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 预受理领卡请求API
@@ -55,22 +66,7 @@ export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, Comm
   path: "/v3/discount-card/cards",
   summary: "预受理领卡请求API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml",
-  schemas: () => {
-    const CardsPostBody: Schema.Schema<CardsPostBody> = Schema.Struct({
-      out_card_code: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      card_template_id: BoundedString(1, 64),
-      appid: BoundedString(10, 32),
-      notify_url: BoundedString(1, 255)
-    })
-    const CardsPostResponse: Schema.Schema<CardsPostResponse> = Schema.Struct({
-      prepare_card_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardsPostBody,
-      success: CardsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardsPostBody(), success: $CardsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/discount-card/cards/{out_card_code} ----
@@ -82,6 +78,250 @@ export interface CardsOutCardCodeGetParams {
    */
   readonly out_card_code: string
 }
+
+const $CardsOutCardCodeGetParams: () => Schema.Schema<CardsOutCardCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_card_code: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
+}))
+
+export interface CardsOutCardCodeGetResponseTimeRange {
+  /**
+   * 约定开始时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly begin_time?: string | undefined
+  /**
+   * 约定结束时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly end_time?: string | undefined
+}
+
+const $CardsOutCardCodeGetResponseTimeRange: () => Schema.Schema<CardsOutCardCodeGetResponseTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  begin_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String)
+}))
+
+export interface CardsOutCardCodeGetResponsePayInformation {
+  /**
+   * 付款金额
+   * @example 100
+   */
+  readonly pay_amount?: number | undefined
+  /**
+   * 付款状态
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly pay_state?: string | undefined
+  /**
+   * 微信支付订单号
+   * @example "1009660380201506130728806387"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 支付时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly pay_time?: string | undefined
+}
+
+const $CardsOutCardCodeGetResponsePayInformation: () => Schema.Schema<CardsOutCardCodeGetResponsePayInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  pay_amount: Schema.optional(Schema.Number),
+  pay_state: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  pay_time: Schema.optional(Schema.String)
+}))
+
+export interface CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords {
+  /**
+   * 目标完成流水号
+   * @example "578354545"
+   */
+  readonly objective_completion_serial_no?: string | undefined
+  /**
+   * 目标ID
+   * @example "123456"
+   */
+  readonly objective_id?: string | undefined
+  /**
+   * 目标完成时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly completion_time?: string | undefined
+  /**
+   * 目标完成类型
+   * @example "INCREASE"
+   */
+  readonly completion_type?: string | undefined
+  /**
+   * 目标完成描述
+   * @example "购买商品"
+   */
+  readonly description?: string | undefined
+  /**
+   * 目标完成数量
+   * @example 1
+   */
+  readonly completion_count?: number | undefined
+  /**
+   * 备注说明
+   * @example "特价商品"
+   */
+  readonly remark?: string | undefined
+}
+
+const $CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords: () => Schema.Schema<CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords> = /*#__PURE__*/ once(() => Schema.Struct({
+  objective_completion_serial_no: Schema.optional(Schema.String),
+  objective_id: Schema.optional(Schema.String),
+  completion_time: Schema.optional(Schema.String),
+  completion_type: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  completion_count: Schema.optional(Schema.Number),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface CardsOutCardCodeGetResponseObjectives {
+  /**
+   * 目标ID
+   * @example "123456"
+   */
+  readonly objective_id?: string | undefined
+  /**
+   * 目标名称
+   * @example "一周购买三次商品"
+   */
+  readonly name?: string | undefined
+  /**
+   * 目标数量
+   * @example 1
+   */
+  readonly count?: number | undefined
+  /**
+   * 目标单位
+   * @example "次"
+   */
+  readonly unit?: string | undefined
+  /**
+   * 目标描述
+   * @example "特价商品"
+   */
+  readonly description?: string | undefined
+  /** 目标完成记录 */
+  readonly objective_completion_records?: ReadonlyArray<CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords> | undefined
+}
+
+const $CardsOutCardCodeGetResponseObjectives: () => Schema.Schema<CardsOutCardCodeGetResponseObjectives> = /*#__PURE__*/ once(() => Schema.Struct({
+  objective_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Number),
+  unit: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  objective_completion_records: Schema.optional(Schema.Array($CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords()))
+}))
+
+export interface CardsOutCardCodeGetResponseRewardsRewardUsageRecords {
+  /**
+   * 优惠使用记录流水号
+   * @example "578354"
+   */
+  readonly reward_usage_serial_no?: string | undefined
+  /**
+   * 优惠ID
+   * @example "123456"
+   */
+  readonly reward_id?: string | undefined
+  /**
+   * 优惠使用时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly usage_time?: string | undefined
+  /**
+   * 优惠使用类型
+   * @example "INCREASE"
+   */
+  readonly usage_type?: string | undefined
+  /**
+   * 优惠使用描述
+   * @example "购买商品"
+   */
+  readonly description?: string | undefined
+  /**
+   * 优惠使用数量
+   * @example 1
+   */
+  readonly usage_count?: number | undefined
+  /**
+   * 优惠金额
+   * @example 100
+   */
+  readonly amount?: number | undefined
+  /**
+   * 备注说明
+   * @example "特价商品"
+   */
+  readonly remark?: string | undefined
+}
+
+const $CardsOutCardCodeGetResponseRewardsRewardUsageRecords: () => Schema.Schema<CardsOutCardCodeGetResponseRewardsRewardUsageRecords> = /*#__PURE__*/ once(() => Schema.Struct({
+  reward_usage_serial_no: Schema.optional(Schema.String),
+  reward_id: Schema.optional(Schema.String),
+  usage_time: Schema.optional(Schema.String),
+  usage_type: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  usage_count: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface CardsOutCardCodeGetResponseRewards {
+  /**
+   * 优惠ID
+   * @example "123456"
+   */
+  readonly reward_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "八折优惠"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠数量类型
+   * @example "COUNT_LIMIT"
+   */
+  readonly count_type?: string | undefined
+  /**
+   * 优惠数量
+   * @example 1
+   */
+  readonly count?: number | undefined
+  /**
+   * 优惠单位
+   * @example "个"
+   */
+  readonly unit?: string | undefined
+  /**
+   * 优惠金额
+   * @example 100
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠描述
+   * @example "特价商品优惠"
+   */
+  readonly description?: string | undefined
+  /** 优惠使用记录列 */
+  readonly reward_usage_records?: ReadonlyArray<CardsOutCardCodeGetResponseRewardsRewardUsageRecords> | undefined
+}
+
+const $CardsOutCardCodeGetResponseRewards: () => Schema.Schema<CardsOutCardCodeGetResponseRewards> = /*#__PURE__*/ once(() => Schema.Struct({
+  reward_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  count_type: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Number),
+  unit: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  reward_usage_records: Schema.optional(Schema.Array($CardsOutCardCodeGetResponseRewardsRewardUsageRecords()))
+}))
 
 export interface CardsOutCardCodeGetResponse {
   /**
@@ -149,192 +389,23 @@ export interface CardsOutCardCodeGetResponse {
   readonly sharer_openid?: string | undefined
 }
 
-export interface CardsOutCardCodeGetResponseTimeRange {
-  /**
-   * 约定开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly begin_time?: string | undefined
-  /**
-   * 约定结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly end_time?: string | undefined
-}
-
-export interface CardsOutCardCodeGetResponsePayInformation {
-  /**
-   * 付款金额
-   * @example 100
-   */
-  readonly pay_amount?: number | undefined
-  /**
-   * 付款状态
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly pay_state?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1009660380201506130728806387"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 支付时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly pay_time?: string | undefined
-}
-
-export interface CardsOutCardCodeGetResponseObjectives {
-  /**
-   * 目标ID
-   * @example "123456"
-   */
-  readonly objective_id?: string | undefined
-  /**
-   * 目标名称
-   * @example "一周购买三次商品"
-   */
-  readonly name?: string | undefined
-  /**
-   * 目标数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /**
-   * 目标单位
-   * @example "次"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 目标描述
-   * @example "特价商品"
-   */
-  readonly description?: string | undefined
-  /** 目标完成记录 */
-  readonly objective_completion_records?: ReadonlyArray<CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords> | undefined
-}
-
-export interface CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords {
-  /**
-   * 目标完成流水号
-   * @example "578354545"
-   */
-  readonly objective_completion_serial_no?: string | undefined
-  /**
-   * 目标ID
-   * @example "123456"
-   */
-  readonly objective_id?: string | undefined
-  /**
-   * 目标完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly completion_time?: string | undefined
-  /**
-   * 目标完成类型
-   * @example "INCREASE"
-   */
-  readonly completion_type?: string | undefined
-  /**
-   * 目标完成描述
-   * @example "购买商品"
-   */
-  readonly description?: string | undefined
-  /**
-   * 目标完成数量
-   * @example 1
-   */
-  readonly completion_count?: number | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
-  readonly remark?: string | undefined
-}
-
-export interface CardsOutCardCodeGetResponseRewards {
-  /**
-   * 优惠ID
-   * @example "123456"
-   */
-  readonly reward_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "八折优惠"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠数量类型
-   * @example "COUNT_LIMIT"
-   */
-  readonly count_type?: string | undefined
-  /**
-   * 优惠数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /**
-   * 优惠单位
-   * @example "个"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠描述
-   * @example "特价商品优惠"
-   */
-  readonly description?: string | undefined
-  /** 优惠使用记录列 */
-  readonly reward_usage_records?: ReadonlyArray<CardsOutCardCodeGetResponseRewardsRewardUsageRecords> | undefined
-}
-
-export interface CardsOutCardCodeGetResponseRewardsRewardUsageRecords {
-  /**
-   * 优惠使用记录流水号
-   * @example "578354"
-   */
-  readonly reward_usage_serial_no?: string | undefined
-  /**
-   * 优惠ID
-   * @example "123456"
-   */
-  readonly reward_id?: string | undefined
-  /**
-   * 优惠使用时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly usage_time?: string | undefined
-  /**
-   * 优惠使用类型
-   * @example "INCREASE"
-   */
-  readonly usage_type?: string | undefined
-  /**
-   * 优惠使用描述
-   * @example "购买商品"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠使用数量
-   * @example 1
-   */
-  readonly usage_count?: number | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
-  readonly remark?: string | undefined
-}
+const $CardsOutCardCodeGetResponse: () => Schema.Schema<CardsOutCardCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_id: Schema.optional(Schema.String),
+  card_template_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  out_card_code: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  time_range: Schema.optional($CardsOutCardCodeGetResponseTimeRange()),
+  state: Schema.optional(Schema.String),
+  unfinished_reason: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Number),
+  pay_information: Schema.optional($CardsOutCardCodeGetResponsePayInformation()),
+  create_time: Schema.optional(Schema.String),
+  objectives: Schema.optional(Schema.Array($CardsOutCardCodeGetResponseObjectives())),
+  rewards: Schema.optional(Schema.Array($CardsOutCardCodeGetResponseRewards())),
+  sharer_openid: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询先享卡订单API
@@ -349,80 +420,7 @@ export const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, C
   path: "/v3/discount-card/cards/{out_card_code}",
   summary: "查询先享卡订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml",
-  schemas: () => {
-    const CardsOutCardCodeGetParams: Schema.Schema<CardsOutCardCodeGetParams> = Schema.Struct({
-      out_card_code: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
-    })
-    const CardsOutCardCodeGetResponseTimeRange: Schema.Schema<CardsOutCardCodeGetResponseTimeRange> = Schema.Struct({
-      begin_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String)
-    })
-    const CardsOutCardCodeGetResponsePayInformation: Schema.Schema<CardsOutCardCodeGetResponsePayInformation> = Schema.Struct({
-      pay_amount: Schema.optional(Schema.Number),
-      pay_state: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      pay_time: Schema.optional(Schema.String)
-    })
-    const CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords: Schema.Schema<CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords> = Schema.Struct({
-      objective_completion_serial_no: Schema.optional(Schema.String),
-      objective_id: Schema.optional(Schema.String),
-      completion_time: Schema.optional(Schema.String),
-      completion_type: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      completion_count: Schema.optional(Schema.Number),
-      remark: Schema.optional(Schema.String)
-    })
-    const CardsOutCardCodeGetResponseObjectives: Schema.Schema<CardsOutCardCodeGetResponseObjectives> = Schema.Struct({
-      objective_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number),
-      unit: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      objective_completion_records: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords))
-    })
-    const CardsOutCardCodeGetResponseRewardsRewardUsageRecords: Schema.Schema<CardsOutCardCodeGetResponseRewardsRewardUsageRecords> = Schema.Struct({
-      reward_usage_serial_no: Schema.optional(Schema.String),
-      reward_id: Schema.optional(Schema.String),
-      usage_time: Schema.optional(Schema.String),
-      usage_type: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      usage_count: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      remark: Schema.optional(Schema.String)
-    })
-    const CardsOutCardCodeGetResponseRewards: Schema.Schema<CardsOutCardCodeGetResponseRewards> = Schema.Struct({
-      reward_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      count_type: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number),
-      unit: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      reward_usage_records: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseRewardsRewardUsageRecords))
-    })
-    const CardsOutCardCodeGetResponse: Schema.Schema<CardsOutCardCodeGetResponse> = Schema.Struct({
-      card_id: Schema.optional(Schema.String),
-      card_template_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      out_card_code: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      time_range: Schema.optional(CardsOutCardCodeGetResponseTimeRange),
-      state: Schema.optional(Schema.String),
-      unfinished_reason: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      pay_information: Schema.optional(CardsOutCardCodeGetResponsePayInformation),
-      create_time: Schema.optional(Schema.String),
-      objectives: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseObjectives)),
-      rewards: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseRewards)),
-      sharer_openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: CardsOutCardCodeGetParams,
-      success: CardsOutCardCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CardsOutCardCodeGetParams(), success: $CardsOutCardCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/discount-card/orders/out-trade-no/{out_trade_no} ----
@@ -434,6 +432,138 @@ export interface OrdersOutTradeNoOutTradeNoGetParams {
    */
   readonly out_trade_no: string
 }
+
+const $OrdersOutTradeNoOutTradeNoGetParams: () => Schema.Schema<OrdersOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: BoundedString(1, 32)
+}))
+
+export interface Objectives {
+  /**
+   * 目标流水号
+   * @example "578354545"
+   */
+  readonly objective_serial_no?: string | undefined
+  /**
+   * 先享卡目标ID
+   * @example 123456
+   */
+  readonly objective_id?: number | undefined
+  /**
+   * 目标名称
+   * @example "一周购买三次商品"
+   */
+  readonly name?: string | undefined
+  /**
+   * 目标单位
+   * @example "个"
+   */
+  readonly unit?: string | undefined
+  /**
+   * 履约描述
+   * @example "购买商品"
+   */
+  readonly performance_description?: string | undefined
+  /**
+   * 履约类型
+   * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
+   * @example "INCREASE"
+   */
+  readonly performance_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
+  /**
+   * 目标数量
+   * @example 1
+   */
+  readonly count?: number | undefined
+  /**
+   * 履约时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly performance_time?: string | undefined
+  /**
+   * 备注说明
+   * @example "特价商品"
+   */
+  readonly remark?: string | undefined
+}
+
+const $Objectives: () => Schema.Schema<Objectives> = /*#__PURE__*/ once(() => Schema.Struct({
+  objective_serial_no: Schema.optional(Schema.String),
+  objective_id: Schema.optional(Schema.Number),
+  name: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  performance_description: Schema.optional(Schema.String),
+  performance_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
+  count: Schema.optional(Schema.Number),
+  performance_time: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface Rewards {
+  /**
+   * 奖励流水号
+   * @example "578354"
+   */
+  readonly reward_serial_no?: string | undefined
+  /**
+   * 先享卡奖励ID
+   * @example 123456
+   */
+  readonly reward_id?: number | undefined
+  /**
+   * 奖励名称
+   * @example "八折优惠"
+   */
+  readonly name?: string | undefined
+  /**
+   * 奖励单位
+   * @example "个"
+   */
+  readonly unit?: string | undefined
+  /**
+   * 奖励描述
+   * @example "购买商品"
+   */
+  readonly description?: string | undefined
+  /**
+   * 奖励类型
+   * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
+   * @example "INCREASE"
+   */
+  readonly reward_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
+  /**
+   * 奖励数量
+   * @example 1
+   */
+  readonly count?: number | undefined
+  /**
+   * 奖励金额
+   * @example 100
+   */
+  readonly amount?: number | undefined
+  /**
+   * 奖励时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly reward_time?: string | undefined
+  /**
+   * 备注说明
+   * @example "特价商品"
+   */
+  readonly remark?: string | undefined
+}
+
+const $Rewards: () => Schema.Schema<Rewards> = /*#__PURE__*/ once(() => Schema.Struct({
+  reward_serial_no: Schema.optional(Schema.String),
+  reward_id: Schema.optional(Schema.Number),
+  name: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  reward_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
+  count: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  reward_time: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String)
+}))
 
 export interface OrdersOutTradeNoOutTradeNoGetResponse {
   /**
@@ -548,113 +678,37 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    */
   readonly pay_time?: string | undefined
   /** 目标达成明细列表 */
-  readonly objectives?: ReadonlyArray<OrdersOutTradeNoOutTradeNoGetResponseObjectives> | undefined
+  readonly objectives?: ReadonlyArray<Objectives> | undefined
   /** 奖励明细列表 */
-  readonly rewards?: ReadonlyArray<OrdersOutTradeNoOutTradeNoGetResponseRewards> | undefined
+  readonly rewards?: ReadonlyArray<Rewards> | undefined
 }
 
-export interface OrdersOutTradeNoOutTradeNoGetResponseObjectives {
-  /**
-   * 目标流水号
-   * @example "578354545"
-   */
-  readonly objective_serial_no?: string | undefined
-  /**
-   * 先享卡目标ID
-   * @example 123456
-   */
-  readonly objective_id?: number | undefined
-  /**
-   * 目标名称
-   * @example "一周购买三次商品"
-   */
-  readonly name?: string | undefined
-  /**
-   * 目标单位
-   * @example "个"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 履约描述
-   * @example "购买商品"
-   */
-  readonly performance_description?: string | undefined
-  /**
-   * 履约类型
-   * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
-   * @example "INCREASE"
-   */
-  readonly performance_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
-  /**
-   * 目标数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /**
-   * 履约时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly performance_time?: string | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
-  readonly remark?: string | undefined
-}
-
-export interface OrdersOutTradeNoOutTradeNoGetResponseRewards {
-  /**
-   * 奖励流水号
-   * @example "578354"
-   */
-  readonly reward_serial_no?: string | undefined
-  /**
-   * 先享卡奖励ID
-   * @example 123456
-   */
-  readonly reward_id?: number | undefined
-  /**
-   * 奖励名称
-   * @example "八折优惠"
-   */
-  readonly name?: string | undefined
-  /**
-   * 奖励单位
-   * @example "个"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 奖励描述
-   * @example "购买商品"
-   */
-  readonly description?: string | undefined
-  /**
-   * 奖励类型
-   * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
-   * @example "INCREASE"
-   */
-  readonly reward_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
-  /**
-   * 奖励数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /**
-   * 奖励金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 奖励时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly reward_time?: string | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
-  readonly remark?: string | undefined
-}
+const $OrdersOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  discount_card_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  card_begin_time: Schema.optional(Schema.String),
+  card_end_time: Schema.optional(Schema.String),
+  card_name: Schema.optional(Schema.String),
+  objective_description: Schema.optional(Schema.String),
+  reward_description: Schema.optional(Schema.String),
+  estimated_reward_amount: Schema.optional(Schema.Number),
+  online_instructions: Schema.optional(Schema.String),
+  offline_instructions: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "SETTLING", "CHARGING", "CHARGED", "NO_CHARGE", "REVOKED")),
+  total_amount: Schema.optional(Schema.Number),
+  deduction_amount: Schema.optional(Schema.Number),
+  settlement_amount: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  pay_time: Schema.optional(Schema.String),
+  objectives: Schema.optional(Schema.Array($Objectives())),
+  rewards: Schema.optional(Schema.Array($Rewards()))
+}))
 
 /**
  * 通过先享卡订单号查询订单API
@@ -670,65 +724,7 @@ export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOu
   path: "/v3/discount-card/orders/out-trade-no/{out_trade_no}",
   summary: "通过先享卡订单号查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml",
-  schemas: () => {
-    const OrdersOutTradeNoOutTradeNoGetParams: Schema.Schema<OrdersOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: BoundedString(1, 32)
-    })
-    const OrdersOutTradeNoOutTradeNoGetResponseObjectives: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseObjectives> = Schema.Struct({
-      objective_serial_no: Schema.optional(Schema.String),
-      objective_id: Schema.optional(Schema.Number),
-      name: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      performance_description: Schema.optional(Schema.String),
-      performance_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
-      count: Schema.optional(Schema.Number),
-      performance_time: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String)
-    })
-    const OrdersOutTradeNoOutTradeNoGetResponseRewards: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseRewards> = Schema.Struct({
-      reward_serial_no: Schema.optional(Schema.String),
-      reward_id: Schema.optional(Schema.Number),
-      name: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      reward_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
-      count: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      reward_time: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String)
-    })
-    const OrdersOutTradeNoOutTradeNoGetResponse: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      discount_card_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_begin_time: Schema.optional(Schema.String),
-      card_end_time: Schema.optional(Schema.String),
-      card_name: Schema.optional(Schema.String),
-      objective_description: Schema.optional(Schema.String),
-      reward_description: Schema.optional(Schema.String),
-      estimated_reward_amount: Schema.optional(Schema.Number),
-      online_instructions: Schema.optional(Schema.String),
-      offline_instructions: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "SETTLING", "CHARGING", "CHARGED", "NO_CHARGE", "REVOKED")),
-      total_amount: Schema.optional(Schema.Number),
-      deduction_amount: Schema.optional(Schema.Number),
-      settlement_amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      pay_time: Schema.optional(Schema.String),
-      objectives: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseObjectives)),
-      rewards: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseRewards))
-    })
-    return {
-      params: OrdersOutTradeNoOutTradeNoGetParams,
-      success: OrdersOutTradeNoOutTradeNoGetResponse,
-      errors: orderNotExistErrors
-    }
-  }
+  schemas: () => ({ params: $OrdersOutTradeNoOutTradeNoGetParams(), success: $OrdersOutTradeNoOutTradeNoGetResponse(), errors: orderNotExistErrors })
 })
 
 // ---- GET /v3/discount-card/orders/{out_order_no} ----
@@ -741,226 +737,11 @@ export interface OrdersOutOrderNoGetParams {
   readonly out_order_no: string
 }
 
-export interface OrdersOutOrderNoGetResponse {
-  /**
-   * 先享卡订单号
-   * @example "233bcbf407e87789b8e471f251774f95"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 先享卡ID
-   * @example "87789b2f25177433bcbf407e8e471f95"
-   */
-  readonly discount_card_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "1009660380201506130728806387"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 先享卡开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly card_begin_time?: string | undefined
-  /**
-   * 先享卡结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly card_end_time?: string | undefined
-  /**
-   * 先享卡名称
-   * @example "五一品牌活动"
-   */
-  readonly card_name?: string | undefined
-  /**
-   * 目标描述
-   * @example "购买商品3次"
-   */
-  readonly objective_description?: string | undefined
-  /**
-   * 奖励描述
-   * @example "每次减5元"
-   */
-  readonly reward_description?: string | undefined
-  /**
-   * 预估奖励金额
-   * @example 1000
-   */
-  readonly estimated_reward_amount?: number | undefined
-  /**
-   * 线上使用说明
-   * @example "仅限商户APP使用"
-   */
-  readonly online_instructions?: string | undefined
-  /**
-   * 线下使用说明
-   * @example "仅限商户门店使用"
-   */
-  readonly offline_instructions?: string | undefined
-  /**
-   * 订单状态
-   * Documented values: `CREATED`, `SETTLING`, `CHARGING`, `CHARGED`, `NO_CHARGE`, `REVOKED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
-  readonly state?: "CREATED" | "SETTLING" | "CHARGING" | "CHARGED" | "NO_CHARGE" | "REVOKED" | (string & {}) | undefined
-  /**
-   * 总金额
-   * @example 1000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 扣除金额
-   * @example 1000
-   */
-  readonly deduction_amount?: number | undefined
-  /**
-   * 结算金额
-   * @example 1000
-   */
-  readonly settlement_amount?: number | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 支付时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly pay_time?: string | undefined
-  /** 目标达成明细列表 */
-  readonly objectives?: ReadonlyArray<OrdersOutOrderNoGetResponseObjectives> | undefined
-  /** 奖励明细列表 */
-  readonly rewards?: ReadonlyArray<OrdersOutOrderNoGetResponseRewards> | undefined
-}
+const $OrdersOutOrderNoGetParams: () => Schema.Schema<OrdersOutOrderNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: BoundedString(1, 64)
+}))
 
-export interface OrdersOutOrderNoGetResponseObjectives {
-  /**
-   * 目标流水号
-   * @example "578354545"
-   */
-  readonly objective_serial_no?: string | undefined
-  /**
-   * 先享卡目标ID
-   * @example 123456
-   */
-  readonly objective_id?: number | undefined
-  /**
-   * 目标名称
-   * @example "一周购买三次商品"
-   */
-  readonly name?: string | undefined
-  /**
-   * 目标单位
-   * @example "个"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 履约描述
-   * @example "购买商品"
-   */
-  readonly performance_description?: string | undefined
-  /**
-   * 履约类型
-   * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
-   * @example "INCREASE"
-   */
-  readonly performance_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
-  /**
-   * 目标数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /**
-   * 履约时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly performance_time?: string | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
-  readonly remark?: string | undefined
-}
-
-export interface OrdersOutOrderNoGetResponseRewards {
-  /**
-   * 奖励流水号
-   * @example "578354"
-   */
-  readonly reward_serial_no?: string | undefined
-  /**
-   * 先享卡奖励ID
-   * @example 123456
-   */
-  readonly reward_id?: number | undefined
-  /**
-   * 奖励名称
-   * @example "八折优惠"
-   */
-  readonly name?: string | undefined
-  /**
-   * 奖励单位
-   * @example "个"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 奖励描述
-   * @example "购买商品"
-   */
-  readonly description?: string | undefined
-  /**
-   * 奖励类型
-   * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
-   * @example "INCREASE"
-   */
-  readonly reward_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
-  /**
-   * 奖励数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /**
-   * 奖励金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 奖励时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly reward_time?: string | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
-  readonly remark?: string | undefined
-}
+export type OrdersOutOrderNoGetResponse = OrdersOutTradeNoOutTradeNoGetResponse
 
 /**
  * 通过先享卡订单号查询订单API
@@ -976,65 +757,7 @@ export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, O
   path: "/v3/discount-card/orders/{out_order_no}",
   summary: "通过先享卡订单号查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml",
-  schemas: () => {
-    const OrdersOutOrderNoGetParams: Schema.Schema<OrdersOutOrderNoGetParams> = Schema.Struct({
-      out_order_no: BoundedString(1, 64)
-    })
-    const OrdersOutOrderNoGetResponseObjectives: Schema.Schema<OrdersOutOrderNoGetResponseObjectives> = Schema.Struct({
-      objective_serial_no: Schema.optional(Schema.String),
-      objective_id: Schema.optional(Schema.Number),
-      name: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      performance_description: Schema.optional(Schema.String),
-      performance_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
-      count: Schema.optional(Schema.Number),
-      performance_time: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String)
-    })
-    const OrdersOutOrderNoGetResponseRewards: Schema.Schema<OrdersOutOrderNoGetResponseRewards> = Schema.Struct({
-      reward_serial_no: Schema.optional(Schema.String),
-      reward_id: Schema.optional(Schema.Number),
-      name: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      reward_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
-      count: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      reward_time: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String)
-    })
-    const OrdersOutOrderNoGetResponse: Schema.Schema<OrdersOutOrderNoGetResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      discount_card_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      card_begin_time: Schema.optional(Schema.String),
-      card_end_time: Schema.optional(Schema.String),
-      card_name: Schema.optional(Schema.String),
-      objective_description: Schema.optional(Schema.String),
-      reward_description: Schema.optional(Schema.String),
-      estimated_reward_amount: Schema.optional(Schema.Number),
-      online_instructions: Schema.optional(Schema.String),
-      offline_instructions: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "SETTLING", "CHARGING", "CHARGED", "NO_CHARGE", "REVOKED")),
-      total_amount: Schema.optional(Schema.Number),
-      deduction_amount: Schema.optional(Schema.Number),
-      settlement_amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      pay_time: Schema.optional(Schema.String),
-      objectives: Schema.optional(Schema.Array(OrdersOutOrderNoGetResponseObjectives)),
-      rewards: Schema.optional(Schema.Array(OrdersOutOrderNoGetResponseRewards))
-    })
-    return {
-      params: OrdersOutOrderNoGetParams,
-      success: OrdersOutOrderNoGetResponse,
-      errors: orderNotExistErrors
-    }
-  }
+  schemas: () => ({ params: $OrdersOutOrderNoGetParams(), success: $OrdersOutTradeNoOutTradeNoGetResponse(), errors: orderNotExistErrors })
 })
 
 /**

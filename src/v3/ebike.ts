@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/ebike/charge/contracts/preopen ----
 
@@ -34,6 +35,14 @@ export interface ChargeContractsPreopenPostBody {
   readonly openid: string
 }
 
+const $ChargeContractsPreopenPostBody: () => Schema.Schema<ChargeContractsPreopenPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  trade_scene: Schema.String,
+  openid: Schema.String
+}))
+
 export interface ChargeContractsPreopenPostResponse {
   /**
    * 预开通ID
@@ -41,6 +50,10 @@ export interface ChargeContractsPreopenPostResponse {
    */
   readonly preopen_id?: string | undefined
 }
+
+const $ChargeContractsPreopenPostResponse: () => Schema.Schema<ChargeContractsPreopenPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  preopen_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 预开通服务API
@@ -56,23 +69,7 @@ export const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreope
   path: "/v3/ebike/charge/contracts/preopen",
   summary: "预开通服务API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_3.shtml",
-  schemas: () => {
-    const ChargeContractsPreopenPostBody: Schema.Schema<ChargeContractsPreopenPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      trade_scene: Schema.String,
-      openid: Schema.String
-    })
-    const ChargeContractsPreopenPostResponse: Schema.Schema<ChargeContractsPreopenPostResponse> = Schema.Struct({
-      preopen_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: ChargeContractsPreopenPostBody,
-      success: ChargeContractsPreopenPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ChargeContractsPreopenPostBody(), success: $ChargeContractsPreopenPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ebike/charge/contracts/{contract_id} ----
@@ -85,6 +82,10 @@ export interface ChargeContractsContractIdGetParams {
   readonly contract_id: string
 }
 
+const $ChargeContractsContractIdGetParams: () => Schema.Schema<ChargeContractsContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
+
 export interface ChargeContractsContractIdGetQuery {
   /**
    * 特约商户号
@@ -93,8 +94,9 @@ export interface ChargeContractsContractIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.ebike.charge.contracts._contract_id_.get`: params, query fields together. */
-export interface ChargeContractsContractIdGetRequest extends ChargeContractsContractIdGetParams, ChargeContractsContractIdGetQuery {}
+const $ChargeContractsContractIdGetQuery: () => Schema.Schema<ChargeContractsContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface ChargeContractsContractIdGetResponse {
   /**
@@ -124,6 +126,17 @@ export interface ChargeContractsContractIdGetResponse {
   readonly contract_state?: string | undefined
 }
 
+const $ChargeContractsContractIdGetResponse: () => Schema.Schema<ChargeContractsContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  contract_state: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.ebike.charge.contracts._contract_id_.get`: params, query fields together. */
+export interface ChargeContractsContractIdGetRequest extends ChargeContractsContractIdGetParams, ChargeContractsContractIdGetQuery {}
+
 /**
  * 通过签约号查询用户状态API
  *
@@ -138,58 +151,10 @@ export const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsCont
   path: "/v3/ebike/charge/contracts/{contract_id}",
   summary: "通过签约号查询用户状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_2.shtml",
-  schemas: () => {
-    const ChargeContractsContractIdGetParams: Schema.Schema<ChargeContractsContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ChargeContractsContractIdGetQuery: Schema.Schema<ChargeContractsContractIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ChargeContractsContractIdGetResponse: Schema.Schema<ChargeContractsContractIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: ChargeContractsContractIdGetParams,
-      query: ChargeContractsContractIdGetQuery,
-      success: ChargeContractsContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ChargeContractsContractIdGetParams(), query: $ChargeContractsContractIdGetQuery(), success: $ChargeContractsContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ebike/charge/contracts/{contract_id}/confirm ----
-
-export interface ChargeContractsContractIdConfirmPostParams {
-  /**
-   * 充电授权扣费协议号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
-  readonly contract_id: string
-}
-
-export interface ChargeContractsContractIdConfirmPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wx47c677487ce3ac47"
-   */
-  readonly appid: string
-  /**
-   * 特约商户公众号ID
-   * @example "wxcc603d9f0d54eaf0"
-   */
-  readonly sub_appid?: string | undefined
-  /** 充电场景信息 */
-  readonly charge_info: ChargeContractsContractIdConfirmPostBodyChargeInfo
-}
 
 export interface ChargeContractsContractIdConfirmPostBodyChargeInfo {
   /**
@@ -214,8 +179,39 @@ export interface ChargeContractsContractIdConfirmPostBodyChargeInfo {
   readonly device_id: string
 }
 
-/** The input of `v3.ebike.charge.contracts._contract_id_.confirm.post`: params, body fields together. */
-export interface ChargeContractsContractIdConfirmPostRequest extends ChargeContractsContractIdConfirmPostParams, ChargeContractsContractIdConfirmPostBody {}
+const $ChargeContractsContractIdConfirmPostBodyChargeInfo: () => Schema.Schema<ChargeContractsContractIdConfirmPostBodyChargeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.String,
+  charging_station_name: Schema.String,
+  charging_gun_number: Schema.String,
+  device_id: Schema.String
+}))
+
+export interface ChargeContractsContractIdConfirmPostBody {
+  /**
+   * 特约商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 服务商公众号ID
+   * @example "wx47c677487ce3ac47"
+   */
+  readonly appid: string
+  /**
+   * 特约商户公众号ID
+   * @example "wxcc603d9f0d54eaf0"
+   */
+  readonly sub_appid?: string | undefined
+  /** 充电场景信息 */
+  readonly charge_info: ChargeContractsContractIdConfirmPostBodyChargeInfo
+}
+
+const $ChargeContractsContractIdConfirmPostBody: () => Schema.Schema<ChargeContractsContractIdConfirmPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  charge_info: $ChargeContractsContractIdConfirmPostBodyChargeInfo()
+}))
 
 export interface ChargeContractsContractIdConfirmPostResponse {
   /**
@@ -224,6 +220,15 @@ export interface ChargeContractsContractIdConfirmPostResponse {
    */
   readonly charging_token?: string | undefined
 }
+
+const $ChargeContractsContractIdConfirmPostResponse: () => Schema.Schema<ChargeContractsContractIdConfirmPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  charging_token: Schema.optional(Schema.String)
+}))
+
+export type ChargeContractsContractIdConfirmPostParams = ChargeContractsContractIdGetParams
+
+/** The input of `v3.ebike.charge.contracts._contract_id_.confirm.post`: params, body fields together. */
+export interface ChargeContractsContractIdConfirmPostRequest extends ChargeContractsContractIdConfirmPostParams, ChargeContractsContractIdConfirmPostBody {}
 
 /**
  * 创建用户当次充电代扣凭证API
@@ -239,35 +244,94 @@ export const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContr
   path: "/v3/ebike/charge/contracts/{contract_id}/confirm",
   summary: "创建用户当次充电代扣凭证API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_4.shtml",
-  schemas: () => {
-    const ChargeContractsContractIdConfirmPostParams: Schema.Schema<ChargeContractsContractIdConfirmPostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ChargeContractsContractIdConfirmPostBodyChargeInfo: Schema.Schema<ChargeContractsContractIdConfirmPostBodyChargeInfo> = Schema.Struct({
-      start_time: Schema.String,
-      charging_station_name: Schema.String,
-      charging_gun_number: Schema.String,
-      device_id: Schema.String
-    })
-    const ChargeContractsContractIdConfirmPostBody: Schema.Schema<ChargeContractsContractIdConfirmPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      charge_info: ChargeContractsContractIdConfirmPostBodyChargeInfo
-    })
-    const ChargeContractsContractIdConfirmPostResponse: Schema.Schema<ChargeContractsContractIdConfirmPostResponse> = Schema.Struct({
-      charging_token: Schema.optional(Schema.String)
-    })
-    return {
-      params: ChargeContractsContractIdConfirmPostParams,
-      body: ChargeContractsContractIdConfirmPostBody,
-      success: ChargeContractsContractIdConfirmPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ChargeContractsContractIdGetParams(), body: $ChargeContractsContractIdConfirmPostBody(), success: $ChargeContractsContractIdConfirmPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ebike/charge/transactions ----
+
+export interface ChargeTransactionsPostBodyAmount {
+  /**
+   * 订单总金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $ChargeTransactionsPostBodyAmount: () => Schema.Schema<ChargeTransactionsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface ChargeTransactionsPostBodyChargeInfo {
+  /**
+   * 开始时间
+   * @example "2017-08-26T09:43:39+08:00"
+   */
+  readonly start_time: string
+  /**
+   * 结束时间
+   * @example "2017-08-26T09:43:39+08:00"
+   */
+  readonly end_time: string
+  /**
+   * 充电站名称
+   * @example "xxx充电站"
+   */
+  readonly charging_station_name: string
+  /**
+   * 充电枪编号
+   * @example "6555"
+   */
+  readonly charging_gun_number: string
+  /**
+   * 已充电量
+   * @example 10
+   */
+  readonly charged_capacity: number
+  /**
+   * 车位延时占用时长
+   * @example 60
+   */
+  readonly park_duration?: number | undefined
+  /**
+   * 车位延时占用产生的费用
+   * @example 100
+   */
+  readonly park_fee?: number | undefined
+}
+
+const $ChargeTransactionsPostBodyChargeInfo: () => Schema.Schema<ChargeTransactionsPostBodyChargeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.String,
+  end_time: Schema.String,
+  charging_station_name: Schema.String,
+  charging_gun_number: Schema.String,
+  charged_capacity: Schema.Int,
+  park_duration: Schema.optional(Schema.Int),
+  park_fee: Schema.optional(Schema.Int)
+}))
+
+export interface ChargeTransactionsPostBodyDeviceInfo {
+  /**
+   * 充电位设备号
+   * @example "12343232"
+   */
+  readonly device_id: string
+  /**
+   * 商户端设备ip
+   * @example "123.12.12.123"
+   */
+  readonly device_ip: string
+}
+
+const $ChargeTransactionsPostBodyDeviceInfo: () => Schema.Schema<ChargeTransactionsPostBodyDeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.String,
+  device_ip: Schema.String
+}))
 
 export interface ChargeTransactionsPostBody {
   /**
@@ -323,69 +387,20 @@ export interface ChargeTransactionsPostBody {
   readonly device_info: ChargeTransactionsPostBodyDeviceInfo
 }
 
-export interface ChargeTransactionsPostBodyAmount {
-  /**
-   * 订单总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ChargeTransactionsPostBodyChargeInfo {
-  /**
-   * 开始时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
-  readonly start_time: string
-  /**
-   * 结束时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
-  readonly end_time: string
-  /**
-   * 充电站名称
-   * @example "xxx充电站"
-   */
-  readonly charging_station_name: string
-  /**
-   * 充电枪编号
-   * @example "6555"
-   */
-  readonly charging_gun_number: string
-  /**
-   * 已充电量
-   * @example 10
-   */
-  readonly charged_capacity: number
-  /**
-   * 车位延时占用时长
-   * @example 60
-   */
-  readonly park_duration?: number | undefined
-  /**
-   * 车位延时占用产生的费用
-   * @example 100
-   */
-  readonly park_fee?: number | undefined
-}
-
-export interface ChargeTransactionsPostBodyDeviceInfo {
-  /**
-   * 充电位设备号
-   * @example "12343232"
-   */
-  readonly device_id: string
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip: string
-}
+const $ChargeTransactionsPostBody: () => Schema.Schema<ChargeTransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  attach: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  description: Schema.String,
+  charging_token: Schema.String,
+  amount: $ChargeTransactionsPostBodyAmount(),
+  charge_info: $ChargeTransactionsPostBodyChargeInfo(),
+  device_info: $ChargeTransactionsPostBodyDeviceInfo()
+}))
 
 export interface ChargeTransactionsPostResponse {
   /**
@@ -399,6 +414,11 @@ export interface ChargeTransactionsPostResponse {
    */
   readonly create_time?: string | undefined
 }
+
+const $ChargeTransactionsPostResponse: () => Schema.Schema<ChargeTransactionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  accept_state: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
 
 /**
  * 充电自行车代扣受理扣款API
@@ -414,48 +434,7 @@ export const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBod
   path: "/v3/ebike/charge/transactions",
   summary: "充电自行车代扣受理扣款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_5.shtml",
-  schemas: () => {
-    const ChargeTransactionsPostBodyAmount: Schema.Schema<ChargeTransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsPostBodyChargeInfo: Schema.Schema<ChargeTransactionsPostBodyChargeInfo> = Schema.Struct({
-      start_time: Schema.String,
-      end_time: Schema.String,
-      charging_station_name: Schema.String,
-      charging_gun_number: Schema.String,
-      charged_capacity: Schema.Int,
-      park_duration: Schema.optional(Schema.Int),
-      park_fee: Schema.optional(Schema.Int)
-    })
-    const ChargeTransactionsPostBodyDeviceInfo: Schema.Schema<ChargeTransactionsPostBodyDeviceInfo> = Schema.Struct({
-      device_id: Schema.String,
-      device_ip: Schema.String
-    })
-    const ChargeTransactionsPostBody: Schema.Schema<ChargeTransactionsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      attach: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      description: Schema.String,
-      charging_token: Schema.String,
-      amount: ChargeTransactionsPostBodyAmount,
-      charge_info: ChargeTransactionsPostBodyChargeInfo,
-      device_info: ChargeTransactionsPostBodyDeviceInfo
-    })
-    const ChargeTransactionsPostResponse: Schema.Schema<ChargeTransactionsPostResponse> = Schema.Struct({
-      accept_state: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: ChargeTransactionsPostBody,
-      success: ChargeTransactionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ChargeTransactionsPostBody(), success: $ChargeTransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ebike/charge/transactions/id/{transaction_id} ----
@@ -468,16 +447,135 @@ export interface ChargeTransactionsIdTransactionIdGetParams {
   readonly transaction_id: string
 }
 
-export interface ChargeTransactionsIdTransactionIdGetQuery {
+const $ChargeTransactionsIdTransactionIdGetParams: () => Schema.Schema<ChargeTransactionsIdTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
+
+export interface Payer {
   /**
-   * 特约商户号
-   * @example "1900000109"
+   * 用户在服务商的标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly sub_mchid?: string | undefined
+  readonly openid?: string | undefined
+  /**
+   * 用户在特约商户的标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
 }
 
-/** The input of `v3.ebike.charge.transactions.id._transaction_id_.get`: params, query fields together. */
-export interface ChargeTransactionsIdTransactionIdGetRequest extends ChargeTransactionsIdTransactionIdGetParams, ChargeTransactionsIdTransactionIdGetQuery {}
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
+  /**
+   * 订单金额
+   * @example 888
+   */
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 用户实际支付金额
+   * @example null
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 折扣
+   * @example 100
+   */
+  readonly discount_total?: number | undefined
+}
+
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_total: Schema.optional(Schema.Number),
+  discount_total: Schema.optional(Schema.Number)
+}))
+
+export interface DeviceInfo {
+  /**
+   * 充电位设备号
+   * @example "12343232"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备ip
+   * @example "123.12.12.123"
+   */
+  readonly device_ip?: string | undefined
+}
+
+const $DeviceInfo: () => Schema.Schema<DeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String)
+}))
+
+export interface PromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "SINGLE"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "DISCOUNT"
+   */
+  readonly type?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 微信出资
+   * @example 1
+   */
+  readonly wxpay_contribute?: number | undefined
+  /**
+   * 商户出资
+   * @example 1
+   */
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute?: number | undefined
+}
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  wxpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number)
+}))
 
 export interface ChargeTransactionsIdTransactionIdGetResponse {
   /**
@@ -546,111 +644,39 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    */
   readonly contract_id?: string | undefined
   /** 支付者信息 */
-  readonly payer?: ChargeTransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额信息 */
-  readonly amount?: ChargeTransactionsIdTransactionIdGetResponseAmount | undefined
+  readonly amount?: Amount | undefined
   /** 设备信息 */
-  readonly device_info?: ChargeTransactionsIdTransactionIdGetResponseDeviceInfo | undefined
+  readonly device_info?: DeviceInfo | undefined
   /** 优惠信息 */
-  readonly promotion_detail?: ReadonlyArray<ChargeTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface ChargeTransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 用户在服务商的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户在特约商户的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $ChargeTransactionsIdTransactionIdGetResponse: () => Schema.Schema<ChargeTransactionsIdTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_des: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($Amount()),
+  device_info: Schema.optional($DeviceInfo()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
-export interface ChargeTransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example null
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
+export type ChargeTransactionsIdTransactionIdGetQuery = ChargeContractsContractIdGetQuery
 
-export interface ChargeTransactionsIdTransactionIdGetResponseDeviceInfo {
-  /**
-   * 充电位设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface ChargeTransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
-  readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
-  readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute?: number | undefined
-}
+/** The input of `v3.ebike.charge.transactions.id._transaction_id_.get`: params, query fields together. */
+export interface ChargeTransactionsIdTransactionIdGetRequest extends ChargeTransactionsIdTransactionIdGetParams, ChargeTransactionsIdTransactionIdGetQuery {}
 
 /**
  * 查询订单API
@@ -666,64 +692,7 @@ export const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTrans
   path: "/v3/ebike/charge/transactions/id/{transaction_id}",
   summary: "查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml",
-  schemas: () => {
-    const ChargeTransactionsIdTransactionIdGetParams: Schema.Schema<ChargeTransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ChargeTransactionsIdTransactionIdGetQuery: Schema.Schema<ChargeTransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsIdTransactionIdGetResponsePayer: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const ChargeTransactionsIdTransactionIdGetResponseDeviceInfo: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wxpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const ChargeTransactionsIdTransactionIdGetResponse: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_des: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      payer: Schema.optional(ChargeTransactionsIdTransactionIdGetResponsePayer),
-      amount: Schema.optional(ChargeTransactionsIdTransactionIdGetResponseAmount),
-      device_info: Schema.optional(ChargeTransactionsIdTransactionIdGetResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(ChargeTransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: ChargeTransactionsIdTransactionIdGetParams,
-      query: ChargeTransactionsIdTransactionIdGetQuery,
-      success: ChargeTransactionsIdTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ChargeTransactionsIdTransactionIdGetParams(), query: $ChargeContractsContractIdGetQuery(), success: $ChargeTransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no} ----
@@ -736,189 +705,16 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface ChargeTransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $ChargeTransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type ChargeTransactionsOutTradeNoOutTradeNoGetQuery = ChargeContractsContractIdGetQuery
+
+export type ChargeTransactionsOutTradeNoOutTradeNoGetResponse = ChargeTransactionsIdTransactionIdGetResponse
 
 /** The input of `v3.ebike.charge.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface ChargeTransactionsOutTradeNoOutTradeNoGetRequest extends ChargeTransactionsOutTradeNoOutTradeNoGetParams, ChargeTransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg678"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 特约商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "25012014070332333018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 银行类型
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 成功时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "请重新下单支付"
-   */
-  readonly trade_state_des?: string | undefined
-  /**
-   * 充电授权扣费协议号
-   * @example "121775250124070332"
-   */
-  readonly contract_id?: string | undefined
-  /** 支付者信息 */
-  readonly payer?: ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额信息 */
-  readonly amount?: ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 设备信息 */
-  readonly device_info?: ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo | undefined
-  /** 优惠信息 */
-  readonly promotion_detail?: ReadonlyArray<ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户在服务商的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户在特约商户的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example null
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
-
-export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo {
-  /**
-   * 充电位设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
-  readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
-  readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute?: number | undefined
-}
 
 /**
  * 查询订单API
@@ -934,64 +730,7 @@ export const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Charge
   path: "/v3/ebike/charge/transactions/out-trade-no/{out_trade_no}",
   summary: "查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml",
-  schemas: () => {
-    const ChargeTransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const ChargeTransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wxpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const ChargeTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_des: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      payer: Schema.optional(ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      device_info: Schema.optional(ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: ChargeTransactionsOutTradeNoOutTradeNoGetParams,
-      query: ChargeTransactionsOutTradeNoOutTradeNoGetQuery,
-      success: ChargeTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ChargeTransactionsOutTradeNoOutTradeNoGetParams(), query: $ChargeContractsContractIdGetQuery(), success: $ChargeTransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ebike/charge/users/{openid}/contract ----
@@ -1003,6 +742,10 @@ export interface ChargeUsersOpenidContractGetParams {
    */
   readonly openid: string
 }
+
+const $ChargeUsersOpenidContractGetParams: () => Schema.Schema<ChargeUsersOpenidContractGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface ChargeUsersOpenidContractGetQuery {
   /**
@@ -1017,36 +760,15 @@ export interface ChargeUsersOpenidContractGetQuery {
   readonly trade_scene: string
 }
 
+const $ChargeUsersOpenidContractGetQuery: () => Schema.Schema<ChargeUsersOpenidContractGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  trade_scene: Schema.String
+}))
+
+export type ChargeUsersOpenidContractGetResponse = ChargeContractsContractIdGetResponse
+
 /** The input of `v3.ebike.charge.users._openid_.contract.get`: params, query fields together. */
 export interface ChargeUsersOpenidContractGetRequest extends ChargeUsersOpenidContractGetParams, ChargeUsersOpenidContractGetQuery {}
-
-export interface ChargeUsersOpenidContractGetResponse {
-  /**
-   * 服务商商户号
-   * @example "10000098"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 充电授权扣费协议号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 协议状态
-   * @example "DELETED"
-   */
-  readonly contract_state?: string | undefined
-}
 
 /**
  * 通过用户标识查询用户状态API
@@ -1062,28 +784,7 @@ export const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidCo
   path: "/v3/ebike/charge/users/{openid}/contract",
   summary: "通过用户标识查询用户状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_1.shtml",
-  schemas: () => {
-    const ChargeUsersOpenidContractGetParams: Schema.Schema<ChargeUsersOpenidContractGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const ChargeUsersOpenidContractGetQuery: Schema.Schema<ChargeUsersOpenidContractGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      trade_scene: Schema.String
-    })
-    const ChargeUsersOpenidContractGetResponse: Schema.Schema<ChargeUsersOpenidContractGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: ChargeUsersOpenidContractGetParams,
-      query: ChargeUsersOpenidContractGetQuery,
-      success: ChargeUsersOpenidContractGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ChargeUsersOpenidContractGetParams(), query: $ChargeUsersOpenidContractGetQuery(), success: $ChargeContractsContractIdGetResponse(), errors: commonErrors })
 })
 
 /**

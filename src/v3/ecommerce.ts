@@ -3,50 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, FieldRule, IsoDate, OpenEnum, PatternString, Rfc3339, UrlString } from "../schemas/common.js"
+import { BoundedString, FieldRule, IsoDate, OpenEnum, PatternString, Rfc3339, UrlString, once } from "../schemas/common.js"
 
 // ---- POST /v3/ecommerce/account/apply-cancel-withdraw ----
-
-export interface AccountApplyCancelWithdrawPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 商户注销申请单号
-   * @example "P202410241010125346"
-   */
-  readonly out_request_no: string
-  /**
-   * 是否提取资金
-   * @example "APPLY_WITHDRAW"
-   */
-  readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | undefined
-  /** 收款账号信息 */
-  readonly payee_info: AccountApplyCancelWithdrawPostBodyPayeeInfo
-  /** 付款申请材料 */
-  readonly proof_medias?: ReadonlyArray<AccountApplyCancelWithdrawPostBodyProofMedias> | undefined
-  /** 其他补充材料 */
-  readonly additional_materials?: ReadonlyArray<string> | undefined
-  /**
-   * 备注
-   * @example "特殊理由"
-   */
-  readonly remark?: string | undefined
-}
-
-export interface AccountApplyCancelWithdrawPostBodyPayeeInfo {
-  /**
-   * 账户类型
-   * @example "ACCOUNT_TYPE_CORPORATE"
-   */
-  readonly account_type: "ACCOUNT_TYPE_CORPORATE" | "ACCOUNT_TYPE_PERSONAL"
-  /** 银行账户 */
-  readonly bank_account_info: AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo
-  /** 收款人账号对应的证件信息 */
-  readonly identity_info?: AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo | undefined
-}
 
 export interface AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo {
   /**
@@ -78,6 +37,15 @@ export interface AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo {
   readonly account_number: string
 }
 
+const $AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo: () => Schema.Schema<AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_name: Schema.String,
+  account_bank: Schema.String,
+  bank_branch_id: Schema.optional(Schema.String),
+  bank_branch_name: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  account_number: Schema.String
+}))
+
 export interface AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo {
   /**
    * 证件类型
@@ -96,6 +64,30 @@ export interface AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo {
   readonly identification_no: string
 }
 
+const $AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo: () => Schema.Schema<AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  identification_name: Schema.String,
+  identification_no: Schema.String
+}))
+
+export interface AccountApplyCancelWithdrawPostBodyPayeeInfo {
+  /**
+   * 账户类型
+   * @example "ACCOUNT_TYPE_CORPORATE"
+   */
+  readonly account_type: "ACCOUNT_TYPE_CORPORATE" | "ACCOUNT_TYPE_PERSONAL"
+  /** 银行账户 */
+  readonly bank_account_info: AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo
+  /** 收款人账号对应的证件信息 */
+  readonly identity_info?: AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo | undefined
+}
+
+const $AccountApplyCancelWithdrawPostBodyPayeeInfo: () => Schema.Schema<AccountApplyCancelWithdrawPostBodyPayeeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.Literal("ACCOUNT_TYPE_CORPORATE", "ACCOUNT_TYPE_PERSONAL"),
+  bank_account_info: $AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo(),
+  identity_info: Schema.optional($AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo())
+}))
+
 export interface AccountApplyCancelWithdrawPostBodyProofMedias {
   /**
    * 申请证明材料类型
@@ -108,6 +100,50 @@ export interface AccountApplyCancelWithdrawPostBodyProofMedias {
    */
   readonly proof_media: string
 }
+
+const $AccountApplyCancelWithdrawPostBodyProofMedias: () => Schema.Schema<AccountApplyCancelWithdrawPostBodyProofMedias> = /*#__PURE__*/ once(() => Schema.Struct({
+  proof_media_type: Schema.Literal("WITHDRAWAL_APPLICATION"),
+  proof_media: Schema.String
+}))
+
+export interface AccountApplyCancelWithdrawPostBody {
+  /**
+   * 二级商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /**
+   * 商户注销申请单号
+   * @example "P202410241010125346"
+   */
+  readonly out_request_no: string
+  /**
+   * 是否提取资金
+   * @example "APPLY_WITHDRAW"
+   */
+  readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | undefined
+  /** 收款账号信息 */
+  readonly payee_info: AccountApplyCancelWithdrawPostBodyPayeeInfo
+  /** 付款申请材料 */
+  readonly proof_medias?: ReadonlyArray<AccountApplyCancelWithdrawPostBodyProofMedias> | undefined
+  /** 其他补充材料 */
+  readonly additional_materials?: ReadonlyArray<string> | undefined
+  /**
+   * 备注
+   * @example "特殊理由"
+   */
+  readonly remark?: string | undefined
+}
+
+const $AccountApplyCancelWithdrawPostBody: () => Schema.Schema<AccountApplyCancelWithdrawPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_request_no: Schema.String,
+  withdraw: Schema.optional(Schema.Literal("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
+  payee_info: $AccountApplyCancelWithdrawPostBodyPayeeInfo(),
+  proof_medias: Schema.optional(Schema.Array($AccountApplyCancelWithdrawPostBodyProofMedias())),
+  additional_materials: Schema.optional(Schema.Array(Schema.String)),
+  remark: Schema.optional(Schema.String)
+}))
 
 export interface AccountApplyCancelWithdrawPostResponse {
   /**
@@ -122,6 +158,11 @@ export interface AccountApplyCancelWithdrawPostResponse {
   readonly out_request_no?: string | undefined
 }
 
+const $AccountApplyCancelWithdrawPostResponse: () => Schema.Schema<AccountApplyCancelWithdrawPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String)
+}))
+
 /**
  * 提交注销提现申请
  *
@@ -135,48 +176,7 @@ export const accountApplyCancelWithdrawPost: Endpoint.Endpoint<AccountApplyCance
   path: "/v3/ecommerce/account/apply-cancel-withdraw",
   encrypt: [],
   summary: "提交注销提现申请",
-  schemas: () => {
-    const AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo: Schema.Schema<AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo> = Schema.Struct({
-      account_name: Schema.String,
-      account_bank: Schema.String,
-      bank_branch_id: Schema.optional(Schema.String),
-      bank_branch_name: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      account_number: Schema.String
-    })
-    const AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo: Schema.Schema<AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo> = Schema.Struct({
-      id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      identification_name: Schema.String,
-      identification_no: Schema.String
-    })
-    const AccountApplyCancelWithdrawPostBodyPayeeInfo: Schema.Schema<AccountApplyCancelWithdrawPostBodyPayeeInfo> = Schema.Struct({
-      account_type: Schema.Literal("ACCOUNT_TYPE_CORPORATE", "ACCOUNT_TYPE_PERSONAL"),
-      bank_account_info: AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo,
-      identity_info: Schema.optional(AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo)
-    })
-    const AccountApplyCancelWithdrawPostBodyProofMedias: Schema.Schema<AccountApplyCancelWithdrawPostBodyProofMedias> = Schema.Struct({
-      proof_media_type: Schema.Literal("WITHDRAWAL_APPLICATION"),
-      proof_media: Schema.String
-    })
-    const AccountApplyCancelWithdrawPostBody: Schema.Schema<AccountApplyCancelWithdrawPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_request_no: Schema.String,
-      withdraw: Schema.optional(Schema.Literal("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
-      payee_info: AccountApplyCancelWithdrawPostBodyPayeeInfo,
-      proof_medias: Schema.optional(Schema.Array(AccountApplyCancelWithdrawPostBodyProofMedias)),
-      additional_materials: Schema.optional(Schema.Array(Schema.String)),
-      remark: Schema.optional(Schema.String)
-    })
-    const AccountApplyCancelWithdrawPostResponse: Schema.Schema<AccountApplyCancelWithdrawPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: AccountApplyCancelWithdrawPostBody,
-      success: AccountApplyCancelWithdrawPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AccountApplyCancelWithdrawPostBody(), success: $AccountApplyCancelWithdrawPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id} ----
@@ -188,6 +188,65 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams {
    */
   readonly applyment_id: string
 }
+
+const $AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams: () => Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.NonEmptyString
+}))
+
+export interface AccountWithdrawResult {
+  /**
+   * 二级商户号的出款子账户类型
+   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
+   * @example "BASIC_ACCOUNT"
+   */
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
+  /**
+   * 付款状态
+   * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come).
+   */
+  readonly pay_state?: "PAY_PROCESSING" | "PAY_SUCCEED" | "PAY_FAIL" | "BANK_REFUNDED" | (string & {}) | undefined
+  /**
+   * 付款状态描述
+   * @example "付款成功"
+   */
+  readonly state_description?: string | undefined
+}
+
+const $AccountWithdrawResult: () => Schema.Schema<AccountWithdrawResult> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+  pay_state: Schema.optional(OpenEnum("PAY_PROCESSING", "PAY_SUCCEED", "PAY_FAIL", "BANK_REFUNDED")),
+  state_description: Schema.optional(Schema.String)
+}))
+
+export interface AccountInfo {
+  /**
+   * 二级商户号的出款子账户类型
+   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
+   */
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
+  /**
+   * 账户金额
+   * @example 101
+   */
+  readonly amount?: number | undefined
+}
+
+const $AccountInfo: () => Schema.Schema<AccountInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export interface ConfirmCancel {
+  /**
+   * 确认商户注销的页面url
+   * @example "https://pay.weixin.qq.com/some_page?param_name=param_value"
+   */
+  readonly confirm_cancel_url?: string | undefined
+}
+
+const $ConfirmCancel: () => Schema.Schema<ConfirmCancel> = /*#__PURE__*/ once(() => Schema.Struct({
+  confirm_cancel_url: Schema.optional(Schema.String)
+}))
 
 export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse {
   /**
@@ -229,7 +288,7 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse {
    */
   readonly withdraw_state_description?: string | undefined
   /** 账户提现结果 */
-  readonly account_withdraw_result?: ReadonlyArray<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult> | undefined
+  readonly account_withdraw_result?: ReadonlyArray<AccountWithdrawResult> | undefined
   /**
    * 最后更新时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -241,50 +300,25 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse {
    */
   readonly sub_mchid?: string | undefined
   /** 账户信息 */
-  readonly account_info?: ReadonlyArray<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo> | undefined
+  readonly account_info?: ReadonlyArray<AccountInfo> | undefined
   /** 用于引导商户超级管理员确认注销的信息 */
-  readonly confirm_cancel?: AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel | undefined
+  readonly confirm_cancel?: ConfirmCancel | undefined
 }
 
-export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult {
-  /**
-   * 二级商户号的出款子账户类型
-   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   * @example "BASIC_ACCOUNT"
-   */
-  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 付款状态
-   * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come).
-   */
-  readonly pay_state?: "PAY_PROCESSING" | "PAY_SUCCEED" | "PAY_FAIL" | "BANK_REFUNDED" | (string & {}) | undefined
-  /**
-   * 付款状态描述
-   * @example "付款成功"
-   */
-  readonly state_description?: string | undefined
-}
-
-export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo {
-  /**
-   * 二级商户号的出款子账户类型
-   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   */
-  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 账户金额
-   * @example 101
-   */
-  readonly amount?: number | undefined
-}
-
-export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel {
-  /**
-   * 确认商户注销的页面url
-   * @example "https://pay.weixin.qq.com/some_page?param_name=param_value"
-   */
-  readonly confirm_cancel_url?: string | undefined
-}
+const $AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse: () => Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  cancel_state: Schema.optional(OpenEnum("ACCEPTED", "REVIEWING", "REJECTED", "WAITING_MERCHANT_CONFIRM", "REVOKED", "SYSTEM_PROCESSING", "CANCELED", "FUND_PROCESSING", "FINISH")),
+  cancel_state_description: Schema.optional(Schema.String),
+  withdraw: Schema.optional(OpenEnum("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
+  withdraw_state: Schema.optional(OpenEnum("WITHDRAW_PROCESSING", "WITHDRAW_EXCEPTION", "WITHDRAW_SUCCEED")),
+  withdraw_state_description: Schema.optional(Schema.String),
+  account_withdraw_result: Schema.optional(Schema.Array($AccountWithdrawResult())),
+  modify_time: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  account_info: Schema.optional(Schema.Array($AccountInfo())),
+  confirm_cancel: Schema.optional($ConfirmCancel())
+}))
 
 /**
  * 微信支付注销提现申请单号查询申请单状态
@@ -298,42 +332,7 @@ export const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpo
   method: "GET",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}",
   summary: "微信支付注销提现申请单号查询申请单状态",
-  schemas: () => {
-    const AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.NonEmptyString
-    })
-    const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult> = Schema.Struct({
-      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
-      pay_state: Schema.optional(OpenEnum("PAY_PROCESSING", "PAY_SUCCEED", "PAY_FAIL", "BANK_REFUNDED")),
-      state_description: Schema.optional(Schema.String)
-    })
-    const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo> = Schema.Struct({
-      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel> = Schema.Struct({
-      confirm_cancel_url: Schema.optional(Schema.String)
-    })
-    const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      cancel_state: Schema.optional(OpenEnum("ACCEPTED", "REVIEWING", "REJECTED", "WAITING_MERCHANT_CONFIRM", "REVOKED", "SYSTEM_PROCESSING", "CANCELED", "FUND_PROCESSING", "FINISH")),
-      cancel_state_description: Schema.optional(Schema.String),
-      withdraw: Schema.optional(OpenEnum("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
-      withdraw_state: Schema.optional(OpenEnum("WITHDRAW_PROCESSING", "WITHDRAW_EXCEPTION", "WITHDRAW_SUCCEED")),
-      withdraw_state_description: Schema.optional(Schema.String),
-      account_withdraw_result: Schema.optional(Schema.Array(AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult)),
-      modify_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      account_info: Schema.optional(Schema.Array(AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo)),
-      confirm_cancel: Schema.optional(AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel)
-    })
-    return {
-      params: AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams,
-      success: AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams(), success: $AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/account/apply-cancel-withdraw/confirm ----
@@ -371,6 +370,15 @@ export interface AccountApplyCancelWithdrawConfirmPostBody {
   readonly cancel_contract_version: string
 }
 
+const $AccountApplyCancelWithdrawConfirmPostBody: () => Schema.Schema<AccountApplyCancelWithdrawConfirmPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  operator_identification: Schema.String,
+  confirm_time: Rfc3339,
+  cancel_contract_version: Schema.String
+}))
+
 export interface AccountApplyCancelWithdrawConfirmPostResponse {
   /**
    * 微信支付注销单号
@@ -389,6 +397,12 @@ export interface AccountApplyCancelWithdrawConfirmPostResponse {
   readonly sub_mchid?: string | undefined
 }
 
+const $AccountApplyCancelWithdrawConfirmPostResponse: () => Schema.Schema<AccountApplyCancelWithdrawConfirmPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
 /**
  * 平台代商户确认注销
  *
@@ -401,26 +415,7 @@ export const accountApplyCancelWithdrawConfirmPost: Endpoint.Endpoint<AccountApp
   method: "POST",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/confirm",
   summary: "平台代商户确认注销",
-  schemas: () => {
-    const AccountApplyCancelWithdrawConfirmPostBody: Schema.Schema<AccountApplyCancelWithdrawConfirmPostBody> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      operator_identification: Schema.String,
-      confirm_time: Rfc3339,
-      cancel_contract_version: Schema.String
-    })
-    const AccountApplyCancelWithdrawConfirmPostResponse: Schema.Schema<AccountApplyCancelWithdrawConfirmPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: AccountApplyCancelWithdrawConfirmPostBody,
-      success: AccountApplyCancelWithdrawConfirmPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AccountApplyCancelWithdrawConfirmPostBody(), success: $AccountApplyCancelWithdrawConfirmPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no} ----
@@ -433,102 +428,11 @@ export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams {
   readonly out_request_no: string
 }
 
-export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 微信支付注销提现申请单号
-   * @example "X202410241010125346"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 商户注销提现申请单号
-   * @example "P202410241010125346"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 注销提现申请单状态
-   * Documented values: `ACCEPTED`, `REVIEWING`, `REJECTED`, `WAITING_MERCHANT_CONFIRM`, `REVOKED`, `SYSTEM_PROCESSING`, `CANCELED`, `FUND_PROCESSING`, `FINISH` (decoded as any string: more may come).
-   * @example "FUND_PROCESSING"
-   */
-  readonly cancel_state?: "ACCEPTED" | "REVIEWING" | "REJECTED" | "WAITING_MERCHANT_CONFIRM" | "REVOKED" | "SYSTEM_PROCESSING" | "CANCELED" | "FUND_PROCESSING" | "FINISH" | (string & {}) | undefined
-  /**
-   * 注销提现申请单状态描述
-   * @example "资金处理中"
-   */
-  readonly cancel_state_description?: string | undefined
-  /**
-   * 是否提取资金
-   * Documented values: `APPLY_WITHDRAW`, `NOT_APPLY_WITHDRAW` (decoded as any string: more may come).
-   * @example "APPLY_WITHDRAW"
-   */
-  readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | (string & {}) | undefined
-  /**
-   * 提现状态
-   * Documented values: `WITHDRAW_PROCESSING`, `WITHDRAW_EXCEPTION`, `WITHDRAW_SUCCEED` (decoded as any string: more may come).
-   * @example "WITHDRAW_PROCESSING"
-   */
-  readonly withdraw_state?: "WITHDRAW_PROCESSING" | "WITHDRAW_EXCEPTION" | "WITHDRAW_SUCCEED" | (string & {}) | undefined
-  /**
-   * 提现状态描述
-   * @example "提现处理中"
-   */
-  readonly withdraw_state_description?: string | undefined
-  /** 账户提现结果 */
-  readonly account_withdraw_result?: ReadonlyArray<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult> | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly modify_time?: string | undefined
-  /**
-   * 申请注销的二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 账户信息 */
-  readonly account_info?: ReadonlyArray<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo> | undefined
-  /** 用于引导商户超级管理员确认注销的信息 */
-  readonly confirm_cancel?: AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel | undefined
-}
+const $AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams: () => Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.NonEmptyString
+}))
 
-export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult {
-  /**
-   * 二级商户号的出款子账户类型
-   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   * @example "BASIC_ACCOUNT"
-   */
-  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 付款状态
-   * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come).
-   */
-  readonly pay_state?: "PAY_PROCESSING" | "PAY_SUCCEED" | "PAY_FAIL" | "BANK_REFUNDED" | (string & {}) | undefined
-  /**
-   * 付款状态描述
-   * @example "付款成功"
-   */
-  readonly state_description?: string | undefined
-}
-
-export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo {
-  /**
-   * 二级商户号的出款子账户类型
-   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   */
-  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 账户金额
-   * @example 101
-   */
-  readonly amount?: number | undefined
-}
-
-export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel {
-  /**
-   * 确认商户注销的页面url
-   * @example "https://pay.weixin.qq.com/some_page?param_name=param_value"
-   */
-  readonly confirm_cancel_url?: string | undefined
-}
+export type AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse = AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse
 
 /**
  * 商户注销提现申请单号查询申请单状态
@@ -542,42 +446,7 @@ export const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.End
   method: "GET",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}",
   summary: "商户注销提现申请单号查询申请单状态",
-  schemas: () => {
-    const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult> = Schema.Struct({
-      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
-      pay_state: Schema.optional(OpenEnum("PAY_PROCESSING", "PAY_SUCCEED", "PAY_FAIL", "BANK_REFUNDED")),
-      state_description: Schema.optional(Schema.String)
-    })
-    const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo> = Schema.Struct({
-      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel> = Schema.Struct({
-      confirm_cancel_url: Schema.optional(Schema.String)
-    })
-    const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      cancel_state: Schema.optional(OpenEnum("ACCEPTED", "REVIEWING", "REJECTED", "WAITING_MERCHANT_CONFIRM", "REVOKED", "SYSTEM_PROCESSING", "CANCELED", "FUND_PROCESSING", "FINISH")),
-      cancel_state_description: Schema.optional(Schema.String),
-      withdraw: Schema.optional(OpenEnum("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
-      withdraw_state: Schema.optional(OpenEnum("WITHDRAW_PROCESSING", "WITHDRAW_EXCEPTION", "WITHDRAW_SUCCEED")),
-      withdraw_state_description: Schema.optional(Schema.String),
-      account_withdraw_result: Schema.optional(Schema.Array(AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult)),
-      modify_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      account_info: Schema.optional(Schema.Array(AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo)),
-      confirm_cancel: Schema.optional(AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel)
-    })
-    return {
-      params: AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams,
-      success: AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams(), success: $AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid} ----
@@ -589,6 +458,29 @@ export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetParams {
    */
   readonly sub_mchid: string
 }
+
+const $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams: () => Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons {
+  /**
+   * 二级商户号的出款子账户类型
+   * Documented values: `CONSUMER_COMPLAINT_UNPROCESSED`, `HAS_BLOCKING_CONTROL`, `FUNDS_PENDING_PROCESSING`, `OTHER_REASON` (decoded as any string: more may come).
+   * @example "CONSUMER_COMPLAINT_UNPROCESSED"
+   */
+  readonly type?: "CONSUMER_COMPLAINT_UNPROCESSED" | "HAS_BLOCKING_CONTROL" | "FUNDS_PENDING_PROCESSING" | "OTHER_REASON" | (string & {}) | undefined
+  /**
+   * 原因描述
+   * @example "该商户存在冻结资金或在途资金，请先处理资金再申请注销"
+   */
+  readonly description?: string | undefined
+}
+
+const $AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons: () => Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("CONSUMER_COMPLAINT_UNPROCESSED", "HAS_BLOCKING_CONTROL", "FUNDS_PENDING_PROCESSING", "OTHER_REASON")),
+  description: Schema.optional(Schema.String)
+}))
 
 export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse {
   /**
@@ -609,37 +501,18 @@ export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse {
    */
   readonly validate_result?: "ALLOW_CANCEL_WITHDRAW" | "NOT_ALLOW_CANCEL_WITHDRAW" | (string & {}) | undefined
   /** 账户信息 */
-  readonly account_info?: ReadonlyArray<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo> | undefined
+  readonly account_info?: ReadonlyArray<AccountInfo> | undefined
   /** 不可发起注销原因 */
   readonly block_reasons?: ReadonlyArray<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons> | undefined
 }
 
-export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo {
-  /**
-   * 商户资金账户余额
-   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   */
-  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 账户金额
-   * @example 101
-   */
-  readonly amount?: number | undefined
-}
-
-export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons {
-  /**
-   * 二级商户号的出款子账户类型
-   * Documented values: `CONSUMER_COMPLAINT_UNPROCESSED`, `HAS_BLOCKING_CONTROL`, `FUNDS_PENDING_PROCESSING`, `OTHER_REASON` (decoded as any string: more may come).
-   * @example "CONSUMER_COMPLAINT_UNPROCESSED"
-   */
-  readonly type?: "CONSUMER_COMPLAINT_UNPROCESSED" | "HAS_BLOCKING_CONTROL" | "FUNDS_PENDING_PROCESSING" | "OTHER_REASON" | (string & {}) | undefined
-  /**
-   * 原因描述
-   * @example "该商户存在冻结资金或在途资金，请先处理资金再申请注销"
-   */
-  readonly description?: string | undefined
-}
+const $AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse: () => Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  merchant_state: Schema.optional(OpenEnum("NORMAL", "HAS_BEEN_CANCELLED")),
+  validate_result: Schema.optional(OpenEnum("ALLOW_CANCEL_WITHDRAW", "NOT_ALLOW_CANCEL_WITHDRAW")),
+  account_info: Schema.optional(Schema.Array($AccountInfo())),
+  block_reasons: Schema.optional(Schema.Array($AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons()))
+}))
 
 /**
  * 商户注销资格校验
@@ -653,34 +526,22 @@ export const accountApplyCancelWithdrawValidateCancelSubMchidGet: Endpoint.Endpo
   method: "GET",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}",
   summary: "商户注销资格校验",
-  schemas: () => {
-    const AccountApplyCancelWithdrawValidateCancelSubMchidGetParams: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo> = Schema.Struct({
-      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons> = Schema.Struct({
-      type: Schema.optional(OpenEnum("CONSUMER_COMPLAINT_UNPROCESSED", "HAS_BLOCKING_CONTROL", "FUNDS_PENDING_PROCESSING", "OTHER_REASON")),
-      description: Schema.optional(Schema.String)
-    })
-    const AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      merchant_state: Schema.optional(OpenEnum("NORMAL", "HAS_BEEN_CANCELLED")),
-      validate_result: Schema.optional(OpenEnum("ALLOW_CANCEL_WITHDRAW", "NOT_ALLOW_CANCEL_WITHDRAW")),
-      account_info: Schema.optional(Schema.Array(AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo)),
-      block_reasons: Schema.optional(Schema.Array(AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons))
-    })
-    return {
-      params: AccountApplyCancelWithdrawValidateCancelSubMchidGetParams,
-      success: AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams(), success: $AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/account/cancel-applications ----
+
+export interface AccountCancelApplicationsPostBodyApplicationInfo {
+  /** 注销申请材料类型 */
+  readonly application_type?: "SP_CANCEL_ACCOUNT_APPLICATION" | "SUB_CANCEL_ACCOUNT_APPLICATION" | undefined
+  /** 图片MediaID */
+  readonly application_media_id?: string | undefined
+}
+
+const $AccountCancelApplicationsPostBodyApplicationInfo: () => Schema.Schema<AccountCancelApplicationsPostBodyApplicationInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_type: Schema.optional(Schema.Literal("SP_CANCEL_ACCOUNT_APPLICATION", "SUB_CANCEL_ACCOUNT_APPLICATION")),
+  application_media_id: Schema.optional(Schema.String)
+}))
 
 export interface AccountCancelApplicationsPostBody {
   /**
@@ -697,12 +558,11 @@ export interface AccountCancelApplicationsPostBody {
   readonly application_info: ReadonlyArray<AccountCancelApplicationsPostBodyApplicationInfo>
 }
 
-export interface AccountCancelApplicationsPostBodyApplicationInfo {
-  /** 注销申请材料类型 */
-  readonly application_type?: "SP_CANCEL_ACCOUNT_APPLICATION" | "SUB_CANCEL_ACCOUNT_APPLICATION" | undefined
-  /** 图片MediaID */
-  readonly application_media_id?: string | undefined
-}
+const $AccountCancelApplicationsPostBody: () => Schema.Schema<AccountCancelApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_apply_no: Schema.String,
+  application_info: Schema.Array($AccountCancelApplicationsPostBodyApplicationInfo())
+}))
 
 export interface AccountCancelApplicationsPostResponse {
   /**
@@ -732,6 +592,14 @@ export interface AccountCancelApplicationsPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $AccountCancelApplicationsPostResponse: () => Schema.Schema<AccountCancelApplicationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_apply_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String),
+  cancel_state: Schema.optional(OpenEnum("REVIEWING", "REJECTED", "CANCEL_SUCCESS")),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 提交注销申请单
  *
@@ -745,39 +613,10 @@ export const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelAppli
   path: "/v3/ecommerce/account/cancel-applications",
   summary: "提交注销申请单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/create-cancel-application.html",
-  schemas: () => {
-    const AccountCancelApplicationsPostBodyApplicationInfo: Schema.Schema<AccountCancelApplicationsPostBodyApplicationInfo> = Schema.Struct({
-      application_type: Schema.optional(Schema.Literal("SP_CANCEL_ACCOUNT_APPLICATION", "SUB_CANCEL_ACCOUNT_APPLICATION")),
-      application_media_id: Schema.optional(Schema.String)
-    })
-    const AccountCancelApplicationsPostBody: Schema.Schema<AccountCancelApplicationsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_apply_no: Schema.String,
-      application_info: Schema.Array(AccountCancelApplicationsPostBodyApplicationInfo)
-    })
-    const AccountCancelApplicationsPostResponse: Schema.Schema<AccountCancelApplicationsPostResponse> = Schema.Struct({
-      out_apply_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String),
-      cancel_state: Schema.optional(OpenEnum("REVIEWING", "REJECTED", "CANCEL_SUCCESS")),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: AccountCancelApplicationsPostBody,
-      success: AccountCancelApplicationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AccountCancelApplicationsPostBody(), success: $AccountCancelApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/account/cancel-applications/media ----
-
-export interface AccountCancelApplicationsMediaPostBody {
-  /** 图片文件 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: AccountCancelApplicationsMediaPostBodyMeta
-}
 
 export interface AccountCancelApplicationsMediaPostBodyMeta {
   /** 文件摘要 */
@@ -786,6 +625,23 @@ export interface AccountCancelApplicationsMediaPostBodyMeta {
   readonly file_name?: string | undefined
 }
 
+const $AccountCancelApplicationsMediaPostBodyMeta: () => Schema.Schema<AccountCancelApplicationsMediaPostBodyMeta> = /*#__PURE__*/ once(() => Schema.Struct({
+  file_digest: Schema.optional(Schema.String),
+  file_name: Schema.optional(Schema.String)
+}))
+
+export interface AccountCancelApplicationsMediaPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: AccountCancelApplicationsMediaPostBodyMeta
+}
+
+const $AccountCancelApplicationsMediaPostBody: () => Schema.Schema<AccountCancelApplicationsMediaPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  file: Schema.Uint8ArrayFromSelf,
+  meta: $AccountCancelApplicationsMediaPostBodyMeta()
+}))
+
 export interface AccountCancelApplicationsMediaPostResponse {
   /**
    * 媒体文件标识Id
@@ -793,6 +649,10 @@ export interface AccountCancelApplicationsMediaPostResponse {
    */
   readonly media_id?: string | undefined
 }
+
+const $AccountCancelApplicationsMediaPostResponse: () => Schema.Schema<AccountCancelApplicationsMediaPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 图片上传API
@@ -808,24 +668,7 @@ export const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancel
   upload: { file: "file" },
   summary: "图片上传API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html",
-  schemas: () => {
-    const AccountCancelApplicationsMediaPostBodyMeta: Schema.Schema<AccountCancelApplicationsMediaPostBodyMeta> = Schema.Struct({
-      file_digest: Schema.optional(Schema.String),
-      file_name: Schema.optional(Schema.String)
-    })
-    const AccountCancelApplicationsMediaPostBody: Schema.Schema<AccountCancelApplicationsMediaPostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: AccountCancelApplicationsMediaPostBodyMeta
-    })
-    const AccountCancelApplicationsMediaPostResponse: Schema.Schema<AccountCancelApplicationsMediaPostResponse> = Schema.Struct({
-      media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: AccountCancelApplicationsMediaPostBody,
-      success: AccountCancelApplicationsMediaPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AccountCancelApplicationsMediaPostBody(), success: $AccountCancelApplicationsMediaPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no} ----
@@ -838,33 +681,11 @@ export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetParams {
   readonly out_apply_no: string
 }
 
-export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse {
-  /**
-   * 商户注销申请单号
-   * @example "2019061122222222122"
-   */
-  readonly out_apply_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 受理失败原因
-   * @example "非电商服务商，无权调用此接口"
-   */
-  readonly reject_reason?: string | undefined
-  /**
-   * 注销状态
-   * Documented values: `REVIEWING`, `REJECTED`, `CANCEL_SUCCESS` (decoded as any string: more may come).
-   */
-  readonly cancel_state?: "REVIEWING" | "REJECTED" | "CANCEL_SUCCESS" | (string & {}) | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+const $AccountCancelApplicationsOutApplyNoOutApplyNoGetParams: () => Schema.Schema<AccountCancelApplicationsOutApplyNoOutApplyNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_apply_no: Schema.NonEmptyString
+}))
+
+export type AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse = AccountCancelApplicationsPostResponse
 
 /**
  * 查询注销单状态
@@ -879,67 +700,12 @@ export const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint
   path: "/v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}",
   summary: "查询注销单状态",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/get-cancel-application.html",
-  schemas: () => {
-    const AccountCancelApplicationsOutApplyNoOutApplyNoGetParams: Schema.Schema<AccountCancelApplicationsOutApplyNoOutApplyNoGetParams> = Schema.Struct({
-      out_apply_no: Schema.NonEmptyString
-    })
-    const AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse: Schema.Schema<AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse> = Schema.Struct({
-      out_apply_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String),
-      cancel_state: Schema.optional(OpenEnum("REVIEWING", "REJECTED", "CANCEL_SUCCESS")),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: AccountCancelApplicationsOutApplyNoOutApplyNoGetParams,
-      success: AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountCancelApplicationsOutApplyNoOutApplyNoGetParams(), success: $AccountCancelApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/applyments/ ----
 
-export interface ApplymentsPostBody {
-  /** 业务申请编号 */
-  readonly out_request_no: string
-  /** 主体类型 */
-  readonly organization_type: "2401" | "2500" | "4" | "2" | "3" | "2502" | "1708"
-  /** 是否金融机构 */
-  readonly finance_institution?: boolean | undefined
-  /** 营业执照/登记证书信息 */
-  readonly business_license_info?: ApplymentsPostBodyBusinessLicenseInfo | undefined
-  /** 金融机构许可证信息 */
-  readonly finance_institution_info?: ApplymentsPostBodyFinanceInstitutionInfo | undefined
-  /** 超级管理员类型 */
-  readonly id_holder_type?: "LEGAL" | "SUPER" | undefined
-  readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /** 法定代表人说明函 */
-  readonly authorize_letter_copy?: string | undefined
-  /** 经营者/法人身份证信息 */
-  readonly id_card_info?: ApplymentsPostBodyIdCardInfo | undefined
-  /** 经营者/法人其他类型证件信息 */
-  readonly id_doc_info?: ApplymentsPostBodyIdDocInfo | undefined
-  /** 经营者/法人是否为受益人 */
-  readonly owner?: boolean | undefined
-  /** 最终受益人信息列表 */
-  readonly ubo_info_list?: ReadonlyArray<ApplymentsPostBodyUboInfoList> | undefined
-  /** 结算银行账户 */
-  readonly account_info: ApplymentsPostBodyAccountInfo
-  /** 超级管理员信息 */
-  readonly contact_info: ApplymentsPostBodyContactInfo
-  /** 店铺信息 */
-  readonly sales_scene_info: ApplymentsPostBodySalesSceneInfo
-  /** 结算规则 */
-  readonly settlement_info?: ApplymentsPostBodySettlementInfo | undefined
-  /** 商户简称 */
-  readonly merchant_shortname: string
-  readonly qualifications?: ReadonlyArray<string> | undefined
-  readonly business_addition_pics?: ReadonlyArray<string> | undefined
-  readonly business_addition_desc?: ReadonlyArray<string> | undefined
-}
-
-export interface ApplymentsPostBodyBusinessLicenseInfo {
+export interface BusinessLicenseInfo {
   /** 登记证书类型 */
   readonly cert_type?: "CERTIFICATE_TYPE_2388" | "CERTIFICATE_TYPE_2389" | "CERTIFICATE_TYPE_2390" | "CERTIFICATE_TYPE_2391" | "CERTIFICATE_TYPE_2392" | "CERTIFICATE_TYPE_2393" | "CERTIFICATE_TYPE_2394" | "CERTIFICATE_TYPE_2395" | "CERTIFICATE_TYPE_2396" | "CERTIFICATE_TYPE_2399" | "CERTIFICATE_TYPE_2400" | "CERTIFICATE_TYPE_2520" | "CERTIFICATE_TYPE_2521" | "CERTIFICATE_TYPE_2522" | undefined
   /**
@@ -974,12 +740,27 @@ export interface ApplymentsPostBodyBusinessLicenseInfo {
   readonly business_time?: string | undefined
 }
 
-export interface ApplymentsPostBodyFinanceInstitutionInfo {
+const $BusinessLicenseInfo: () => Schema.Schema<BusinessLicenseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  cert_type: Schema.optional(Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522")),
+  business_license_copy: Schema.optional(Schema.String),
+  business_license_number: Schema.optional(Schema.String),
+  merchant_name: Schema.optional(Schema.String),
+  legal_person: Schema.optional(Schema.String),
+  company_address: Schema.optional(Schema.String),
+  business_time: Schema.optional(Schema.String)
+}))
+
+export interface FinanceInstitutionInfo {
   /** 金融机构类型 */
   readonly finance_type?: "BANK_AGENT" | "PAYMENT_AGENT" | "INSURANCE" | "TRADE_AND_SETTLE" | "OTHER" | undefined
   /** 金融机构许可证图片 */
   readonly finance_license_pics?: ReadonlyArray<string> | undefined
 }
+
+const $FinanceInstitutionInfo: () => Schema.Schema<FinanceInstitutionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
+  finance_license_pics: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplymentsPostBodyIdCardInfo {
   /**
@@ -1009,6 +790,15 @@ export interface ApplymentsPostBodyIdCardInfo {
   /** 身份证有效期结束时间 */
   readonly id_card_valid_time?: string | undefined
 }
+
+const $ApplymentsPostBodyIdCardInfo: () => Schema.Schema<ApplymentsPostBodyIdCardInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_card_copy: Schema.optional(Schema.String),
+  id_card_national: Schema.optional(Schema.String),
+  id_card_name: Schema.optional(Schema.String),
+  id_card_number: Schema.optional(Schema.String),
+  id_card_valid_time_begin: Schema.optional(IsoDate),
+  id_card_valid_time: Schema.optional(Schema.String)
+}))
 
 export interface ApplymentsPostBodyIdDocInfo {
   /**
@@ -1045,6 +835,15 @@ export interface ApplymentsPostBodyIdDocInfo {
   readonly doc_period_end?: string | undefined
 }
 
+const $ApplymentsPostBodyIdDocInfo: () => Schema.Schema<ApplymentsPostBodyIdDocInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_doc_name: Schema.optional(Schema.String),
+  id_doc_number: Schema.optional(Schema.String),
+  id_doc_copy: Schema.optional(Schema.String),
+  id_doc_copy_back: Schema.optional(Schema.String),
+  doc_period_begin: Schema.optional(IsoDate),
+  doc_period_end: Schema.optional(Schema.String)
+}))
+
 export interface ApplymentsPostBodyUboInfoList {
   readonly ubo_id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
   /** 证件正面照片 */
@@ -1071,6 +870,17 @@ export interface ApplymentsPostBodyUboInfoList {
   /** 证件有效期结束时间 */
   readonly ubo_period_end: string
 }
+
+const $ApplymentsPostBodyUboInfoList: () => Schema.Schema<ApplymentsPostBodyUboInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  ubo_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  ubo_id_doc_copy: Schema.String,
+  ubo_id_doc_copy_back: Schema.String,
+  ubo_id_doc_name: Schema.String,
+  ubo_id_doc_number: Schema.String,
+  ubo_id_doc_address: Schema.String,
+  ubo_period_begin: IsoDate,
+  ubo_period_end: Schema.String
+}))
 
 export interface ApplymentsPostBodyAccountInfo {
   /**
@@ -1112,6 +922,16 @@ export interface ApplymentsPostBodyAccountInfo {
   readonly account_number?: string | undefined
 }
 
+const $ApplymentsPostBodyAccountInfo: () => Schema.Schema<ApplymentsPostBodyAccountInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_account_type: Schema.optional(Schema.Literal("74", "75")),
+  account_bank: Schema.optional(Schema.String),
+  account_name: Schema.optional(Schema.String),
+  bank_address_code: Schema.optional(Schema.String),
+  bank_branch_id: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  account_number: Schema.optional(Schema.String)
+}))
+
 export interface ApplymentsPostBodyContactInfo {
   /**
    * 超级管理员类型
@@ -1149,7 +969,20 @@ export interface ApplymentsPostBodyContactInfo {
   readonly mobile_phone?: string | undefined
 }
 
-export interface ApplymentsPostBodySalesSceneInfo {
+const $ApplymentsPostBodyContactInfo: () => Schema.Schema<ApplymentsPostBodyContactInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contact_type: Schema.optional(Schema.Literal("65", "66")),
+  contact_name: Schema.optional(Schema.String),
+  contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  contact_id_card_number: Schema.optional(Schema.String),
+  contact_id_doc_copy: Schema.optional(Schema.String),
+  contact_id_doc_copy_back: Schema.optional(Schema.String),
+  contact_period_begin: Schema.optional(Schema.String),
+  contact_period_end: Schema.optional(Schema.String),
+  business_authorization_letter: Schema.optional(Schema.String),
+  mobile_phone: Schema.optional(Schema.String)
+}))
+
+export interface SalesSceneInfo {
   /**
    * 店铺名称
    * @example "爱烧烤"
@@ -1166,12 +999,86 @@ export interface ApplymentsPostBodySalesSceneInfo {
   readonly mini_program_sub_appid?: string | undefined
 }
 
-export interface ApplymentsPostBodySettlementInfo {
+const $SalesSceneInfo: () => Schema.Schema<SalesSceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_name: Schema.optional(Schema.String),
+  store_url: Schema.optional(Schema.String),
+  store_qr_code: Schema.optional(Schema.String),
+  mini_program_sub_appid: Schema.optional(Schema.String)
+}))
+
+export interface SettlementInfo {
   /** 结算规则ID */
   readonly settlement_id?: string | undefined
   /** 所属行业 */
   readonly qualification_type?: string | undefined
 }
+
+const $SettlementInfo: () => Schema.Schema<SettlementInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  settlement_id: Schema.optional(Schema.String),
+  qualification_type: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentsPostBody {
+  /** 业务申请编号 */
+  readonly out_request_no: string
+  /** 主体类型 */
+  readonly organization_type: "2401" | "2500" | "4" | "2" | "3" | "2502" | "1708"
+  /** 是否金融机构 */
+  readonly finance_institution?: boolean | undefined
+  /** 营业执照/登记证书信息 */
+  readonly business_license_info?: BusinessLicenseInfo | undefined
+  /** 金融机构许可证信息 */
+  readonly finance_institution_info?: FinanceInstitutionInfo | undefined
+  /** 超级管理员类型 */
+  readonly id_holder_type?: "LEGAL" | "SUPER" | undefined
+  readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
+  /** 法定代表人说明函 */
+  readonly authorize_letter_copy?: string | undefined
+  /** 经营者/法人身份证信息 */
+  readonly id_card_info?: ApplymentsPostBodyIdCardInfo | undefined
+  /** 经营者/法人其他类型证件信息 */
+  readonly id_doc_info?: ApplymentsPostBodyIdDocInfo | undefined
+  /** 经营者/法人是否为受益人 */
+  readonly owner?: boolean | undefined
+  /** 最终受益人信息列表 */
+  readonly ubo_info_list?: ReadonlyArray<ApplymentsPostBodyUboInfoList> | undefined
+  /** 结算银行账户 */
+  readonly account_info: ApplymentsPostBodyAccountInfo
+  /** 超级管理员信息 */
+  readonly contact_info: ApplymentsPostBodyContactInfo
+  /** 店铺信息 */
+  readonly sales_scene_info: SalesSceneInfo
+  /** 结算规则 */
+  readonly settlement_info?: SettlementInfo | undefined
+  /** 商户简称 */
+  readonly merchant_shortname: string
+  readonly qualifications?: ReadonlyArray<string> | undefined
+  readonly business_addition_pics?: ReadonlyArray<string> | undefined
+  readonly business_addition_desc?: ReadonlyArray<string> | undefined
+}
+
+const $ApplymentsPostBody: () => Schema.Schema<ApplymentsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  organization_type: Schema.Literal("2401", "2500", "4", "2", "3", "2502", "1708"),
+  finance_institution: Schema.optional(Schema.Boolean),
+  business_license_info: Schema.optional($BusinessLicenseInfo()),
+  finance_institution_info: Schema.optional($FinanceInstitutionInfo()),
+  id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
+  id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  authorize_letter_copy: Schema.optional(Schema.String),
+  id_card_info: Schema.optional($ApplymentsPostBodyIdCardInfo()),
+  id_doc_info: Schema.optional($ApplymentsPostBodyIdDocInfo()),
+  owner: Schema.optional(Schema.Boolean),
+  ubo_info_list: Schema.optional(Schema.Array($ApplymentsPostBodyUboInfoList())),
+  account_info: $ApplymentsPostBodyAccountInfo(),
+  contact_info: $ApplymentsPostBodyContactInfo(),
+  sales_scene_info: $SalesSceneInfo(),
+  settlement_info: Schema.optional($SettlementInfo()),
+  merchant_shortname: Schema.String,
+  qualifications: Schema.optional(Schema.Array(Schema.String)),
+  business_addition_pics: Schema.optional(Schema.Array(Schema.String)),
+  business_addition_desc: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplymentsPostResponse {
   /**
@@ -1185,6 +1092,11 @@ export interface ApplymentsPostResponse {
    */
   readonly out_request_no?: string | undefined
 }
+
+const $ApplymentsPostResponse: () => Schema.Schema<ApplymentsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.Number),
+  out_request_no: Schema.optional(Schema.String)
+}))
 
 /**
  * 二级商户进件API
@@ -1200,171 +1112,12 @@ export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPos
   encrypt: ["account_info.account_name", "account_info.account_number", "contact_info.contact_id_card_number", "contact_info.contact_name", "contact_info.mobile_phone", "id_card_info.id_card_address", "id_card_info.id_card_name", "id_card_info.id_card_number", "id_doc_info.id_doc_address", "id_doc_info.id_doc_name", "id_doc_info.id_doc_number", "ubo_info_list.ubo_id_doc_address", "ubo_info_list.ubo_id_doc_name", "ubo_info_list.ubo_id_doc_number"],
   summary: "二级商户进件API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml",
-  schemas: () => {
-    const ApplymentsPostBodyBusinessLicenseInfo: Schema.Schema<ApplymentsPostBodyBusinessLicenseInfo> = Schema.Struct({
-      cert_type: Schema.optional(Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522")),
-      business_license_copy: Schema.optional(Schema.String),
-      business_license_number: Schema.optional(Schema.String),
-      merchant_name: Schema.optional(Schema.String),
-      legal_person: Schema.optional(Schema.String),
-      company_address: Schema.optional(Schema.String),
-      business_time: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBodyFinanceInstitutionInfo: Schema.Schema<ApplymentsPostBodyFinanceInstitutionInfo> = Schema.Struct({
-      finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
-      finance_license_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentsPostBodyIdCardInfo: Schema.Schema<ApplymentsPostBodyIdCardInfo> = Schema.Struct({
-      id_card_copy: Schema.optional(Schema.String),
-      id_card_national: Schema.optional(Schema.String),
-      id_card_name: Schema.optional(Schema.String),
-      id_card_number: Schema.optional(Schema.String),
-      id_card_valid_time_begin: Schema.optional(IsoDate),
-      id_card_valid_time: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBodyIdDocInfo: Schema.Schema<ApplymentsPostBodyIdDocInfo> = Schema.Struct({
-      id_doc_name: Schema.optional(Schema.String),
-      id_doc_number: Schema.optional(Schema.String),
-      id_doc_copy: Schema.optional(Schema.String),
-      id_doc_copy_back: Schema.optional(Schema.String),
-      doc_period_begin: Schema.optional(IsoDate),
-      doc_period_end: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBodyUboInfoList: Schema.Schema<ApplymentsPostBodyUboInfoList> = Schema.Struct({
-      ubo_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      ubo_id_doc_copy: Schema.String,
-      ubo_id_doc_copy_back: Schema.String,
-      ubo_id_doc_name: Schema.String,
-      ubo_id_doc_number: Schema.String,
-      ubo_id_doc_address: Schema.String,
-      ubo_period_begin: IsoDate,
-      ubo_period_end: Schema.String
-    })
-    const ApplymentsPostBodyAccountInfo: Schema.Schema<ApplymentsPostBodyAccountInfo> = Schema.Struct({
-      bank_account_type: Schema.optional(Schema.Literal("74", "75")),
-      account_bank: Schema.optional(Schema.String),
-      account_name: Schema.optional(Schema.String),
-      bank_address_code: Schema.optional(Schema.String),
-      bank_branch_id: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      account_number: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBodyContactInfo: Schema.Schema<ApplymentsPostBodyContactInfo> = Schema.Struct({
-      contact_type: Schema.optional(Schema.Literal("65", "66")),
-      contact_name: Schema.optional(Schema.String),
-      contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      contact_id_card_number: Schema.optional(Schema.String),
-      contact_id_doc_copy: Schema.optional(Schema.String),
-      contact_id_doc_copy_back: Schema.optional(Schema.String),
-      contact_period_begin: Schema.optional(Schema.String),
-      contact_period_end: Schema.optional(Schema.String),
-      business_authorization_letter: Schema.optional(Schema.String),
-      mobile_phone: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBodySalesSceneInfo: Schema.Schema<ApplymentsPostBodySalesSceneInfo> = Schema.Struct({
-      store_name: Schema.optional(Schema.String),
-      store_url: Schema.optional(Schema.String),
-      store_qr_code: Schema.optional(Schema.String),
-      mini_program_sub_appid: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBodySettlementInfo: Schema.Schema<ApplymentsPostBodySettlementInfo> = Schema.Struct({
-      settlement_id: Schema.optional(Schema.String),
-      qualification_type: Schema.optional(Schema.String)
-    })
-    const ApplymentsPostBody: Schema.Schema<ApplymentsPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      organization_type: Schema.Literal("2401", "2500", "4", "2", "3", "2502", "1708"),
-      finance_institution: Schema.optional(Schema.Boolean),
-      business_license_info: Schema.optional(ApplymentsPostBodyBusinessLicenseInfo),
-      finance_institution_info: Schema.optional(ApplymentsPostBodyFinanceInstitutionInfo),
-      id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
-      id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      authorize_letter_copy: Schema.optional(Schema.String),
-      id_card_info: Schema.optional(ApplymentsPostBodyIdCardInfo),
-      id_doc_info: Schema.optional(ApplymentsPostBodyIdDocInfo),
-      owner: Schema.optional(Schema.Boolean),
-      ubo_info_list: Schema.optional(Schema.Array(ApplymentsPostBodyUboInfoList)),
-      account_info: ApplymentsPostBodyAccountInfo,
-      contact_info: ApplymentsPostBodyContactInfo,
-      sales_scene_info: ApplymentsPostBodySalesSceneInfo,
-      settlement_info: Schema.optional(ApplymentsPostBodySettlementInfo),
-      merchant_shortname: Schema.String,
-      qualifications: Schema.optional(Schema.Array(Schema.String)),
-      business_addition_pics: Schema.optional(Schema.Array(Schema.String)),
-      business_addition_desc: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentsPostResponse: Schema.Schema<ApplymentsPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: ApplymentsPostBody,
-      success: ApplymentsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplymentsPostBody(), success: $ApplymentsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/applyments/out-request-no/{out_request_no} ----
 
-export interface ApplymentsOutRequestNoOutRequestNoGetParams {
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no: string
-}
-
-export interface ApplymentsOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 申请状态
-   * Documented values: `CHECKING`, `ACCOUNT_NEED_VERIFY`, `AUDITING`, `REJECTED`, `NEED_SIGN`, `FINISH`, `FROZEN` (decoded as any string: more may come).
-   * @example "FINISH"
-   */
-  readonly applyment_state?: "CHECKING" | "ACCOUNT_NEED_VERIFY" | "AUDITING" | "REJECTED" | "NEED_SIGN" | "FINISH" | "FROZEN" | (string & {}) | undefined
-  /**
-   * 申请状态描述
-   * @example "审核中"
-   */
-  readonly applyment_state_desc?: string | undefined
-  /**
-   * 签约链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
-  readonly sign_url?: string | undefined
-  /**
-   * 电商平台二级商户号
-   * @example "1542488631"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 汇款账户验证信息 */
-  readonly account_validation?: ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation | undefined
-  /** 驳回原因详情 */
-  readonly audit_detail?: ReadonlyArray<ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail> | undefined
-  /**
-   * 法人验证链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
-  readonly legal_validation_url?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 签约状态
-   * Documented values: `UNSIGNED`, `SIGNED`, `NOT_SIGNABLE` (decoded as any string: more may come).
-   * @example "SIGNED"
-   */
-  readonly sign_state?: "UNSIGNED" | "SIGNED" | "NOT_SIGNABLE" | (string & {}) | undefined
-}
-
-export interface ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation {
+export interface AccountValidation {
   /** 付款户名 */
   readonly account_name?: string | undefined
   /**
@@ -1409,7 +1162,19 @@ export interface ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation 
   readonly deadline?: string | undefined
 }
 
-export interface ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail {
+const $AccountValidation: () => Schema.Schema<AccountValidation> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_name: Schema.optional(Schema.String),
+  account_no: Schema.optional(Schema.String),
+  pay_amount: Schema.optional(Schema.Number),
+  destination_account_number: Schema.optional(Schema.String),
+  destination_account_name: Schema.optional(Schema.String),
+  destination_account_bank: Schema.optional(Schema.String),
+  city: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String),
+  deadline: Schema.optional(Schema.String)
+}))
+
+export interface AuditDetail {
   /**
    * 参数名称
    * @example "id_card_copy"
@@ -1421,6 +1186,75 @@ export interface ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail {
    */
   readonly reject_reason?: string | undefined
 }
+
+const $AuditDetail: () => Schema.Schema<AuditDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  param_name: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentsOutRequestNoOutRequestNoGetResponse {
+  /**
+   * 申请状态
+   * Documented values: `CHECKING`, `ACCOUNT_NEED_VERIFY`, `AUDITING`, `REJECTED`, `NEED_SIGN`, `FINISH`, `FROZEN` (decoded as any string: more may come).
+   * @example "FINISH"
+   */
+  readonly applyment_state?: "CHECKING" | "ACCOUNT_NEED_VERIFY" | "AUDITING" | "REJECTED" | "NEED_SIGN" | "FINISH" | "FROZEN" | (string & {}) | undefined
+  /**
+   * 申请状态描述
+   * @example "审核中"
+   */
+  readonly applyment_state_desc?: string | undefined
+  /**
+   * 签约链接
+   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
+   */
+  readonly sign_url?: string | undefined
+  /**
+   * 电商平台二级商户号
+   * @example "1542488631"
+   */
+  readonly sub_mchid?: string | undefined
+  /** 汇款账户验证信息 */
+  readonly account_validation?: AccountValidation | undefined
+  /** 驳回原因详情 */
+  readonly audit_detail?: ReadonlyArray<AuditDetail> | undefined
+  /**
+   * 法人验证链接
+   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
+   */
+  readonly legal_validation_url?: string | undefined
+  /**
+   * 业务申请编号
+   * @example "APPLYMENT_00000000001"
+   */
+  readonly out_request_no?: string | undefined
+  /**
+   * 微信支付申请单号
+   * @example 2000002124775691
+   */
+  readonly applyment_id?: number | undefined
+  /**
+   * 签约状态
+   * Documented values: `UNSIGNED`, `SIGNED`, `NOT_SIGNABLE` (decoded as any string: more may come).
+   * @example "SIGNED"
+   */
+  readonly sign_state?: "UNSIGNED" | "SIGNED" | "NOT_SIGNABLE" | (string & {}) | undefined
+}
+
+const $ApplymentsOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_state: Schema.optional(OpenEnum("CHECKING", "ACCOUNT_NEED_VERIFY", "AUDITING", "REJECTED", "NEED_SIGN", "FINISH", "FROZEN")),
+  applyment_state_desc: Schema.optional(Schema.String),
+  sign_url: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  account_validation: Schema.optional($AccountValidation()),
+  audit_detail: Schema.optional(Schema.Array($AuditDetail())),
+  legal_validation_url: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.Number),
+  sign_state: Schema.optional(OpenEnum("UNSIGNED", "SIGNED", "NOT_SIGNABLE"))
+}))
+
+export type ApplymentsOutRequestNoOutRequestNoGetParams = AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams
 
 /**
  * 通过业务申请编号查询申请状态
@@ -1435,67 +1269,14 @@ export const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<Applyments
   path: "/v3/ecommerce/applyments/out-request-no/{out_request_no}",
   summary: "通过业务申请编号查询申请状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml",
-  schemas: () => {
-    const ApplymentsOutRequestNoOutRequestNoGetParams: Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation: Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation> = Schema.Struct({
-      account_name: Schema.optional(Schema.String),
-      account_no: Schema.optional(Schema.String),
-      pay_amount: Schema.optional(Schema.Number),
-      destination_account_number: Schema.optional(Schema.String),
-      destination_account_name: Schema.optional(Schema.String),
-      destination_account_bank: Schema.optional(Schema.String),
-      city: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      deadline: Schema.optional(Schema.String)
-    })
-    const ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail: Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail> = Schema.Struct({
-      param_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const ApplymentsOutRequestNoOutRequestNoGetResponse: Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      applyment_state: Schema.optional(OpenEnum("CHECKING", "ACCOUNT_NEED_VERIFY", "AUDITING", "REJECTED", "NEED_SIGN", "FINISH", "FROZEN")),
-      applyment_state_desc: Schema.optional(Schema.String),
-      sign_url: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      account_validation: Schema.optional(ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation),
-      audit_detail: Schema.optional(Schema.Array(ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail)),
-      legal_validation_url: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(OpenEnum("UNSIGNED", "SIGNED", "NOT_SIGNABLE"))
-    })
-    return {
-      params: ApplymentsOutRequestNoOutRequestNoGetParams,
-      success: ApplymentsOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams(), success: $ApplymentsOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke ----
 
-export interface ApplymentsOutRequestNoOutRequestNoRevokePostParams {
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no: string
-}
+export type ApplymentsOutRequestNoOutRequestNoRevokePostParams = AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams
 
-export interface ApplymentsOutRequestNoOutRequestNoRevokePostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no?: string | undefined
-}
+export type ApplymentsOutRequestNoOutRequestNoRevokePostResponse = ApplymentsPostResponse
 
 /**
  * 撤销申请单-使用业务申请编号
@@ -1509,106 +1290,10 @@ export const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<App
   method: "POST",
   path: "/v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke",
   summary: "撤销申请单-使用业务申请编号",
-  schemas: () => {
-    const ApplymentsOutRequestNoOutRequestNoRevokePostParams: Schema.Schema<ApplymentsOutRequestNoOutRequestNoRevokePostParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const ApplymentsOutRequestNoOutRequestNoRevokePostResponse: Schema.Schema<ApplymentsOutRequestNoOutRequestNoRevokePostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      params: ApplymentsOutRequestNoOutRequestNoRevokePostParams,
-      success: ApplymentsOutRequestNoOutRequestNoRevokePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams(), success: $ApplymentsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/applyments/submit-account-hosting-applyment ----
-
-export interface ApplymentsSubmitAccountHostingApplymentPostBody {
-  /** 业务申请编号 */
-  readonly out_request_no: string
-  /** 主体类型 */
-  readonly organization_type: "2401" | "2500" | "4" | "2" | "3" | "2502" | "1708"
-  /** 是否金融机构 */
-  readonly finance_institution?: boolean | undefined
-  /** 营业执照/登记证书信息 */
-  readonly business_license_info?: ApplymentsSubmitAccountHostingApplymentPostBodyBusinessLicenseInfo | undefined
-  /** 金融机构许可证信息 */
-  readonly finance_institution_info?: ApplymentsSubmitAccountHostingApplymentPostBodyFinanceInstitutionInfo | undefined
-  /** 超级管理员类型 */
-  readonly id_holder_type?: "LEGAL" | "SUPER" | undefined
-  readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /** 法定代表人说明函 */
-  readonly authorize_letter_copy?: string | undefined
-  /** 经营者/法人身份证信息 */
-  readonly id_card_info?: ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo | undefined
-  /** 经营者/法人其他类型证件信息 */
-  readonly id_doc_info?: ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo | undefined
-  /** 最终受益人信息列表 */
-  readonly ubo_info_list?: ReadonlyArray<ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList> | undefined
-  /** 结算银行账户 */
-  readonly account_info: ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo
-  /** 超级管理员信息 */
-  readonly contact_info: ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo
-  /** 店铺信息 */
-  readonly sales_scene_info: ApplymentsSubmitAccountHostingApplymentPostBodySalesSceneInfo
-  /** 结算规则 */
-  readonly settlement_info?: ApplymentsSubmitAccountHostingApplymentPostBodySettlementInfo | undefined
-  /** 商户简称 */
-  readonly merchant_shortname: string
-  readonly qualifications?: ReadonlyArray<string> | undefined
-  readonly business_addition_pics?: ReadonlyArray<string> | undefined
-  readonly business_addition_desc?: ReadonlyArray<string> | undefined
-  /** 是否走平台代理签约和代理核身入驻模式 */
-  readonly proxy_sign_verify_mode?: boolean | undefined
-  /** 法人影印件信息辅助填写的平台声明 */
-  readonly id_card_complete_statement?: string | undefined
-}
-
-export interface ApplymentsSubmitAccountHostingApplymentPostBodyBusinessLicenseInfo {
-  /** 登记证书类型 */
-  readonly cert_type?: "CERTIFICATE_TYPE_2388" | "CERTIFICATE_TYPE_2389" | "CERTIFICATE_TYPE_2390" | "CERTIFICATE_TYPE_2391" | "CERTIFICATE_TYPE_2392" | "CERTIFICATE_TYPE_2393" | "CERTIFICATE_TYPE_2394" | "CERTIFICATE_TYPE_2395" | "CERTIFICATE_TYPE_2396" | "CERTIFICATE_TYPE_2399" | "CERTIFICATE_TYPE_2400" | "CERTIFICATE_TYPE_2520" | "CERTIFICATE_TYPE_2521" | "CERTIFICATE_TYPE_2522" | undefined
-  /**
-   * 证件扫描件
-   * @example "47ZC6GC-vnrbEny__Ie_An5-tCpqxucuxi-vByf3Gjm7KE53"
-   */
-  readonly business_license_copy?: string | undefined
-  /**
-   * 证件注册号
-   * @example "123456789012345678"
-   */
-  readonly business_license_number?: string | undefined
-  /**
-   * 商户名称
-   * @example "腾讯科技有限公司"
-   */
-  readonly merchant_name?: string | undefined
-  /**
-   * 经营者/法定代表人姓名
-   * @example "张三"
-   */
-  readonly legal_person?: string | undefined
-  /**
-   * 注册地址
-   * @example "深圳南山区科苑路"
-   */
-  readonly company_address?: string | undefined
-  /**
-   * 营业期限`JSON`格式字符串
-   * @example "[\"2014-01-01\",\"长期\"]"
-   */
-  readonly business_time?: string | undefined
-}
-
-export interface ApplymentsSubmitAccountHostingApplymentPostBodyFinanceInstitutionInfo {
-  /** 金融机构类型 */
-  readonly finance_type?: "BANK_AGENT" | "PAYMENT_AGENT" | "INSURANCE" | "TRADE_AND_SETTLE" | "OTHER" | undefined
-  /** 金融机构许可证图片 */
-  readonly finance_license_pics?: ReadonlyArray<string> | undefined
-}
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo {
   /**
@@ -1636,6 +1321,15 @@ export interface ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo {
   /** 身份证有效期结束时间 */
   readonly id_card_valid_time: string
 }
+
+const $ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo: () => Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_card_copy: Schema.String,
+  id_card_national: Schema.String,
+  id_card_name: Schema.String,
+  id_card_number: Schema.String,
+  id_card_valid_time_begin: IsoDate,
+  id_card_valid_time: Schema.String
+}))
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo {
   /**
@@ -1670,6 +1364,15 @@ export interface ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo {
   readonly doc_period_end: string
 }
 
+const $ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo: () => Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_doc_name: Schema.String,
+  id_doc_number: Schema.String,
+  id_doc_copy: Schema.String,
+  id_doc_copy_back: Schema.optional(Schema.String),
+  doc_period_begin: IsoDate,
+  doc_period_end: Schema.String
+}))
+
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList {
   readonly ubo_id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
   /** 证件正面照片 */
@@ -1691,6 +1394,19 @@ export interface ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList {
   /** 证件有效期结束时间 */
   readonly ubo_id_doc_period_end?: string | undefined
 }
+
+const $ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList: () => Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  ubo_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  ubo_id_doc_copy: Schema.optional(Schema.String),
+  ubo_id_doc_copy_back: Schema.optional(Schema.String),
+  ubo_id_doc_name: Schema.optional(Schema.String),
+  ubo_id_doc_number: Schema.optional(Schema.String),
+  ubo_id_doc_address: Schema.optional(Schema.String),
+  ubo_period_begin: Schema.optional(IsoDate),
+  ubo_period_end: Schema.optional(Schema.String),
+  ubo_id_doc_period_begin: Schema.optional(Schema.String),
+  ubo_id_doc_period_end: Schema.optional(Schema.String)
+}))
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo {
   /**
@@ -1724,6 +1440,15 @@ export interface ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo {
    */
   readonly account_number: string
 }
+
+const $ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo: () => Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_account_type: Schema.Literal("74", "75"),
+  account_bank: Schema.String,
+  account_name: Schema.String,
+  bank_branch_id: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  account_number: Schema.String
+}))
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo {
   /**
@@ -1769,42 +1494,87 @@ export interface ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo {
   readonly mobile_phone?: string | undefined
 }
 
-export interface ApplymentsSubmitAccountHostingApplymentPostBodySalesSceneInfo {
-  /**
-   * 店铺名称
-   * @example "爱烧烤"
-   */
-  readonly store_name?: string | undefined
-  /**
-   * 店铺链接
-   * @example "http://www.qq.com"
-   */
-  readonly store_url?: string | undefined
-  /** 店铺二维码 */
-  readonly store_qr_code?: string | undefined
-  /** 小程序AppID */
-  readonly mini_program_sub_appid?: string | undefined
+const $ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo: () => Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contact_type: Schema.Literal("65", "66"),
+  contact_name: Schema.String,
+  contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  contact_id_card_number: Schema.optional(Schema.String),
+  contact_id_doc_copy: Schema.optional(Schema.String),
+  contact_id_doc_copy_back: Schema.optional(Schema.String),
+  contact_period_begin: Schema.optional(Schema.String),
+  contact_period_end: Schema.optional(Schema.String),
+  business_authorization_letter: Schema.optional(Schema.String),
+  contact_id_doc_period_begin: Schema.optional(Schema.String),
+  contact_id_doc_period_end: Schema.optional(Schema.String),
+  mobile_phone: Schema.optional(Schema.String)
+}))
+
+export interface ApplymentsSubmitAccountHostingApplymentPostBody {
+  /** 业务申请编号 */
+  readonly out_request_no: string
+  /** 主体类型 */
+  readonly organization_type: "2401" | "2500" | "4" | "2" | "3" | "2502" | "1708"
+  /** 是否金融机构 */
+  readonly finance_institution?: boolean | undefined
+  /** 营业执照/登记证书信息 */
+  readonly business_license_info?: BusinessLicenseInfo | undefined
+  /** 金融机构许可证信息 */
+  readonly finance_institution_info?: FinanceInstitutionInfo | undefined
+  /** 超级管理员类型 */
+  readonly id_holder_type?: "LEGAL" | "SUPER" | undefined
+  readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
+  /** 法定代表人说明函 */
+  readonly authorize_letter_copy?: string | undefined
+  /** 经营者/法人身份证信息 */
+  readonly id_card_info?: ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo | undefined
+  /** 经营者/法人其他类型证件信息 */
+  readonly id_doc_info?: ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo | undefined
+  /** 最终受益人信息列表 */
+  readonly ubo_info_list?: ReadonlyArray<ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList> | undefined
+  /** 结算银行账户 */
+  readonly account_info: ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo
+  /** 超级管理员信息 */
+  readonly contact_info: ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo
+  /** 店铺信息 */
+  readonly sales_scene_info: SalesSceneInfo
+  /** 结算规则 */
+  readonly settlement_info?: SettlementInfo | undefined
+  /** 商户简称 */
+  readonly merchant_shortname: string
+  readonly qualifications?: ReadonlyArray<string> | undefined
+  readonly business_addition_pics?: ReadonlyArray<string> | undefined
+  readonly business_addition_desc?: ReadonlyArray<string> | undefined
+  /** 是否走平台代理签约和代理核身入驻模式 */
+  readonly proxy_sign_verify_mode?: boolean | undefined
+  /** 法人影印件信息辅助填写的平台声明 */
+  readonly id_card_complete_statement?: string | undefined
 }
 
-export interface ApplymentsSubmitAccountHostingApplymentPostBodySettlementInfo {
-  /** 结算规则ID */
-  readonly settlement_id?: string | undefined
-  /** 所属行业 */
-  readonly qualification_type?: string | undefined
-}
+const $ApplymentsSubmitAccountHostingApplymentPostBody: () => Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  organization_type: Schema.Literal("2401", "2500", "4", "2", "3", "2502", "1708"),
+  finance_institution: Schema.optional(Schema.Boolean),
+  business_license_info: Schema.optional($BusinessLicenseInfo()),
+  finance_institution_info: Schema.optional($FinanceInstitutionInfo()),
+  id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
+  id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  authorize_letter_copy: Schema.optional(Schema.String),
+  id_card_info: Schema.optional($ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo()),
+  id_doc_info: Schema.optional($ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo()),
+  ubo_info_list: Schema.optional(Schema.Array($ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList())),
+  account_info: $ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo(),
+  contact_info: $ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo(),
+  sales_scene_info: $SalesSceneInfo(),
+  settlement_info: Schema.optional($SettlementInfo()),
+  merchant_shortname: Schema.String,
+  qualifications: Schema.optional(Schema.Array(Schema.String)),
+  business_addition_pics: Schema.optional(Schema.Array(Schema.String)),
+  business_addition_desc: Schema.optional(Schema.Array(Schema.String)),
+  proxy_sign_verify_mode: Schema.optional(Schema.Boolean),
+  id_card_complete_statement: Schema.optional(Schema.String)
+}))
 
-export interface ApplymentsSubmitAccountHostingApplymentPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no?: string | undefined
-}
+export type ApplymentsSubmitAccountHostingApplymentPostResponse = ApplymentsPostResponse
 
 /**
  * 提交申请单
@@ -1819,116 +1589,25 @@ export const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<Appl
   path: "/v3/ecommerce/applyments/submit-account-hosting-applyment",
   encrypt: [],
   summary: "提交申请单",
-  schemas: () => {
-    const ApplymentsSubmitAccountHostingApplymentPostBodyBusinessLicenseInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyBusinessLicenseInfo> = Schema.Struct({
-      cert_type: Schema.optional(Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2390", "CERTIFICATE_TYPE_2391", "CERTIFICATE_TYPE_2392", "CERTIFICATE_TYPE_2393", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522")),
-      business_license_copy: Schema.optional(Schema.String),
-      business_license_number: Schema.optional(Schema.String),
-      merchant_name: Schema.optional(Schema.String),
-      legal_person: Schema.optional(Schema.String),
-      company_address: Schema.optional(Schema.String),
-      business_time: Schema.optional(Schema.String)
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodyFinanceInstitutionInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyFinanceInstitutionInfo> = Schema.Struct({
-      finance_type: Schema.optional(Schema.Literal("BANK_AGENT", "PAYMENT_AGENT", "INSURANCE", "TRADE_AND_SETTLE", "OTHER")),
-      finance_license_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo> = Schema.Struct({
-      id_card_copy: Schema.String,
-      id_card_national: Schema.String,
-      id_card_name: Schema.String,
-      id_card_number: Schema.String,
-      id_card_valid_time_begin: IsoDate,
-      id_card_valid_time: Schema.String
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo> = Schema.Struct({
-      id_doc_name: Schema.String,
-      id_doc_number: Schema.String,
-      id_doc_copy: Schema.String,
-      id_doc_copy_back: Schema.optional(Schema.String),
-      doc_period_begin: IsoDate,
-      doc_period_end: Schema.String
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList> = Schema.Struct({
-      ubo_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      ubo_id_doc_copy: Schema.optional(Schema.String),
-      ubo_id_doc_copy_back: Schema.optional(Schema.String),
-      ubo_id_doc_name: Schema.optional(Schema.String),
-      ubo_id_doc_number: Schema.optional(Schema.String),
-      ubo_id_doc_address: Schema.optional(Schema.String),
-      ubo_period_begin: Schema.optional(IsoDate),
-      ubo_period_end: Schema.optional(Schema.String),
-      ubo_id_doc_period_begin: Schema.optional(Schema.String),
-      ubo_id_doc_period_end: Schema.optional(Schema.String)
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo> = Schema.Struct({
-      bank_account_type: Schema.Literal("74", "75"),
-      account_bank: Schema.String,
-      account_name: Schema.String,
-      bank_branch_id: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      account_number: Schema.String
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo> = Schema.Struct({
-      contact_type: Schema.Literal("65", "66"),
-      contact_name: Schema.String,
-      contact_id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      contact_id_card_number: Schema.optional(Schema.String),
-      contact_id_doc_copy: Schema.optional(Schema.String),
-      contact_id_doc_copy_back: Schema.optional(Schema.String),
-      contact_period_begin: Schema.optional(Schema.String),
-      contact_period_end: Schema.optional(Schema.String),
-      business_authorization_letter: Schema.optional(Schema.String),
-      contact_id_doc_period_begin: Schema.optional(Schema.String),
-      contact_id_doc_period_end: Schema.optional(Schema.String),
-      mobile_phone: Schema.optional(Schema.String)
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodySalesSceneInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodySalesSceneInfo> = Schema.Struct({
-      store_name: Schema.optional(Schema.String),
-      store_url: Schema.optional(Schema.String),
-      store_qr_code: Schema.optional(Schema.String),
-      mini_program_sub_appid: Schema.optional(Schema.String)
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBodySettlementInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodySettlementInfo> = Schema.Struct({
-      settlement_id: Schema.optional(Schema.String),
-      qualification_type: Schema.optional(Schema.String)
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostBody: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      organization_type: Schema.Literal("2401", "2500", "4", "2", "3", "2502", "1708"),
-      finance_institution: Schema.optional(Schema.Boolean),
-      business_license_info: Schema.optional(ApplymentsSubmitAccountHostingApplymentPostBodyBusinessLicenseInfo),
-      finance_institution_info: Schema.optional(ApplymentsSubmitAccountHostingApplymentPostBodyFinanceInstitutionInfo),
-      id_holder_type: Schema.optional(Schema.Literal("LEGAL", "SUPER")),
-      id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      authorize_letter_copy: Schema.optional(Schema.String),
-      id_card_info: Schema.optional(ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo),
-      id_doc_info: Schema.optional(ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo),
-      ubo_info_list: Schema.optional(Schema.Array(ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList)),
-      account_info: ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo,
-      contact_info: ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo,
-      sales_scene_info: ApplymentsSubmitAccountHostingApplymentPostBodySalesSceneInfo,
-      settlement_info: Schema.optional(ApplymentsSubmitAccountHostingApplymentPostBodySettlementInfo),
-      merchant_shortname: Schema.String,
-      qualifications: Schema.optional(Schema.Array(Schema.String)),
-      business_addition_pics: Schema.optional(Schema.Array(Schema.String)),
-      business_addition_desc: Schema.optional(Schema.Array(Schema.String)),
-      proxy_sign_verify_mode: Schema.optional(Schema.Boolean),
-      id_card_complete_statement: Schema.optional(Schema.String)
-    })
-    const ApplymentsSubmitAccountHostingApplymentPostResponse: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: ApplymentsSubmitAccountHostingApplymentPostBody,
-      success: ApplymentsSubmitAccountHostingApplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplymentsSubmitAccountHostingApplymentPostBody(), success: $ApplymentsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/applyments/submit-sign-verify-info ----
+
+export interface ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo {
+  /**
+   * 核身方式
+   * @example "VERIFY_IDENTITY_TYPE_FACE_TO_FACE"
+   */
+  readonly verify_identity_type: "VERIFY_IDENTITY_TYPE_FACE_TO_FACE" | "VERIFY_IDENTITY_TYPE_REMOTE"
+  /** 核身结果 */
+  readonly verify_identity_result: boolean
+}
+
+const $ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo: () => Schema.Schema<ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  verify_identity_type: Schema.Literal("VERIFY_IDENTITY_TYPE_FACE_TO_FACE", "VERIFY_IDENTITY_TYPE_REMOTE"),
+  verify_identity_result: Schema.Boolean
+}))
 
 export interface ApplymentsSubmitSignVerifyInfoPostBody {
   /**
@@ -1950,15 +1629,12 @@ export interface ApplymentsSubmitSignVerifyInfoPostBody {
   readonly proxy_verify_identity_info?: ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo | undefined
 }
 
-export interface ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo {
-  /**
-   * 核身方式
-   * @example "VERIFY_IDENTITY_TYPE_FACE_TO_FACE"
-   */
-  readonly verify_identity_type: "VERIFY_IDENTITY_TYPE_FACE_TO_FACE" | "VERIFY_IDENTITY_TYPE_REMOTE"
-  /** 核身结果 */
-  readonly verify_identity_result: boolean
-}
+const $ApplymentsSubmitSignVerifyInfoPostBody: () => Schema.Schema<ApplymentsSubmitSignVerifyInfoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  applyment_id: Schema.optional(Schema.Int),
+  pre_sign_time: Schema.optional(Schema.String),
+  proxy_verify_identity_info: Schema.optional($ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo())
+}))
 
 export interface ApplymentsSubmitSignVerifyInfoPostResponse {
   /**
@@ -1967,6 +1643,10 @@ export interface ApplymentsSubmitSignVerifyInfoPostResponse {
    */
   readonly applyment_id?: number | undefined
 }
+
+const $ApplymentsSubmitSignVerifyInfoPostResponse: () => Schema.Schema<ApplymentsSubmitSignVerifyInfoPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.Number)
+}))
 
 /**
  * 平台代理签约核身
@@ -1980,26 +1660,7 @@ export const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSub
   method: "POST",
   path: "/v3/ecommerce/applyments/submit-sign-verify-info",
   summary: "平台代理签约核身",
-  schemas: () => {
-    const ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo: Schema.Schema<ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo> = Schema.Struct({
-      verify_identity_type: Schema.Literal("VERIFY_IDENTITY_TYPE_FACE_TO_FACE", "VERIFY_IDENTITY_TYPE_REMOTE"),
-      verify_identity_result: Schema.Boolean
-    })
-    const ApplymentsSubmitSignVerifyInfoPostBody: Schema.Schema<ApplymentsSubmitSignVerifyInfoPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      applyment_id: Schema.optional(Schema.Int),
-      pre_sign_time: Schema.optional(Schema.String),
-      proxy_verify_identity_info: Schema.optional(ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo)
-    })
-    const ApplymentsSubmitSignVerifyInfoPostResponse: Schema.Schema<ApplymentsSubmitSignVerifyInfoPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number)
-    })
-    return {
-      body: ApplymentsSubmitSignVerifyInfoPostBody,
-      success: ApplymentsSubmitSignVerifyInfoPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplymentsSubmitSignVerifyInfoPostBody(), success: $ApplymentsSubmitSignVerifyInfoPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/applyments/{applyment_id} ----
@@ -2012,112 +1673,11 @@ export interface ApplymentsApplymentIdGetParams {
   readonly applyment_id: number
 }
 
-export interface ApplymentsApplymentIdGetResponse {
-  /**
-   * 申请状态
-   * Documented values: `CHECKING`, `ACCOUNT_NEED_VERIFY`, `AUDITING`, `REJECTED`, `NEED_SIGN`, `FINISH`, `FROZEN` (decoded as any string: more may come).
-   * @example "FINISH"
-   */
-  readonly applyment_state?: "CHECKING" | "ACCOUNT_NEED_VERIFY" | "AUDITING" | "REJECTED" | "NEED_SIGN" | "FINISH" | "FROZEN" | (string & {}) | undefined
-  /**
-   * 申请状态描述
-   * @example "审核中"
-   */
-  readonly applyment_state_desc?: string | undefined
-  /**
-   * 签约链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
-  readonly sign_url?: string | undefined
-  /**
-   * 电商平台二级商户号
-   * @example "1542488631"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 汇款账户验证信息 */
-  readonly account_validation?: ApplymentsApplymentIdGetResponseAccountValidation | undefined
-  /** 驳回原因详情 */
-  readonly audit_detail?: ReadonlyArray<ApplymentsApplymentIdGetResponseAuditDetail> | undefined
-  /**
-   * 法人验证链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
-  readonly legal_validation_url?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 签约状态
-   * Documented values: `UNSIGNED`, `SIGNED`, `NOT_SIGNABLE` (decoded as any string: more may come).
-   * @example "SIGNED"
-   */
-  readonly sign_state?: "UNSIGNED" | "SIGNED" | "NOT_SIGNABLE" | (string & {}) | undefined
-}
+const $ApplymentsApplymentIdGetParams: () => Schema.Schema<ApplymentsApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.Number
+}))
 
-export interface ApplymentsApplymentIdGetResponseAccountValidation {
-  /** 付款户名 */
-  readonly account_name?: string | undefined
-  /**
-   * 付款卡号
-   * @example "9nZYDEvBT4rDdICA3ZYXshYqeOSslSjSauAE+as7mAEDJly+DgRuVs74msmKUH8pl+3oA=="
-   */
-  readonly account_no?: string | undefined
-  /**
-   * 汇款金额
-   * @example 124
-   */
-  readonly pay_amount?: number | undefined
-  /**
-   * 收款卡号
-   * @example "7222223333322332"
-   */
-  readonly destination_account_number?: string | undefined
-  /**
-   * 收款户名
-   * @example "财付通支付科技有限公司"
-   */
-  readonly destination_account_name?: string | undefined
-  /**
-   * 开户银行
-   * @example "招商银行威盛大厦支行"
-   */
-  readonly destination_account_bank?: string | undefined
-  /**
-   * 省市信息
-   * @example "深圳"
-   */
-  readonly city?: string | undefined
-  /**
-   * 备注信息
-   * @example "入驻账户验证"
-   */
-  readonly remark?: string | undefined
-  /**
-   * 汇款截止时间
-   * @example "2018-12-10 17:09:01"
-   */
-  readonly deadline?: string | undefined
-}
-
-export interface ApplymentsApplymentIdGetResponseAuditDetail {
-  /**
-   * 参数名称
-   * @example "id_card_copy"
-   */
-  readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片"
-   */
-  readonly reject_reason?: string | undefined
-}
+export type ApplymentsApplymentIdGetResponse = ApplymentsOutRequestNoOutRequestNoGetResponse
 
 /**
  * 通过申请单ID查询申请状态
@@ -2132,67 +1692,18 @@ export const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGe
   path: "/v3/ecommerce/applyments/{applyment_id}",
   summary: "通过申请单ID查询申请状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml",
-  schemas: () => {
-    const ApplymentsApplymentIdGetParams: Schema.Schema<ApplymentsApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.Number
-    })
-    const ApplymentsApplymentIdGetResponseAccountValidation: Schema.Schema<ApplymentsApplymentIdGetResponseAccountValidation> = Schema.Struct({
-      account_name: Schema.optional(Schema.String),
-      account_no: Schema.optional(Schema.String),
-      pay_amount: Schema.optional(Schema.Number),
-      destination_account_number: Schema.optional(Schema.String),
-      destination_account_name: Schema.optional(Schema.String),
-      destination_account_bank: Schema.optional(Schema.String),
-      city: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      deadline: Schema.optional(Schema.String)
-    })
-    const ApplymentsApplymentIdGetResponseAuditDetail: Schema.Schema<ApplymentsApplymentIdGetResponseAuditDetail> = Schema.Struct({
-      param_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const ApplymentsApplymentIdGetResponse: Schema.Schema<ApplymentsApplymentIdGetResponse> = Schema.Struct({
-      applyment_state: Schema.optional(OpenEnum("CHECKING", "ACCOUNT_NEED_VERIFY", "AUDITING", "REJECTED", "NEED_SIGN", "FINISH", "FROZEN")),
-      applyment_state_desc: Schema.optional(Schema.String),
-      sign_url: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      account_validation: Schema.optional(ApplymentsApplymentIdGetResponseAccountValidation),
-      audit_detail: Schema.optional(Schema.Array(ApplymentsApplymentIdGetResponseAuditDetail)),
-      legal_validation_url: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(OpenEnum("UNSIGNED", "SIGNED", "NOT_SIGNABLE"))
-    })
-    return {
-      params: ApplymentsApplymentIdGetParams,
-      success: ApplymentsApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentsApplymentIdGetParams(), success: $ApplymentsOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/applyments/{applyment_id}/revoke ----
 
-export interface ApplymentsApplymentIdRevokePostParams {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id: number
-}
+const $ApplymentsApplymentIdGetParams2: () => Schema.Schema<ApplymentsApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.Int
+}))
 
-export interface ApplymentsApplymentIdRevokePostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
-  readonly out_request_no?: string | undefined
-}
+export type ApplymentsApplymentIdRevokePostResponse = ApplymentsPostResponse
+
+export type ApplymentsApplymentIdRevokePostParams = ApplymentsApplymentIdGetParams
 
 /**
  * 撤销申请单-使用申请单号
@@ -2206,20 +1717,7 @@ export const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplym
   method: "POST",
   path: "/v3/ecommerce/applyments/{applyment_id}/revoke",
   summary: "撤销申请单-使用申请单号",
-  schemas: () => {
-    const ApplymentsApplymentIdRevokePostParams: Schema.Schema<ApplymentsApplymentIdRevokePostParams> = Schema.Struct({
-      applyment_id: Schema.Int
-    })
-    const ApplymentsApplymentIdRevokePostResponse: Schema.Schema<ApplymentsApplymentIdRevokePostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.Number),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      params: ApplymentsApplymentIdRevokePostParams,
-      success: ApplymentsApplymentIdRevokePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplymentsApplymentIdGetParams2(), success: $ApplymentsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/bill/fundflowbill ----
@@ -2244,15 +1742,12 @@ export interface BillFundflowbillGetQuery {
   readonly algorithm: "AEAD_AES_256_GCM" | "SM4_GCM"
 }
 
-export interface BillFundflowbillGetResponse {
-  /**
-   * 下载信息总数
-   * @example 1
-   */
-  readonly download_bill_count?: number | undefined
-  /** 下载信息明细 */
-  readonly download_bill_list?: ReadonlyArray<BillFundflowbillGetResponseDownloadBillList> | undefined
-}
+const $BillFundflowbillGetQuery: () => Schema.Schema<BillFundflowbillGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_date: Schema.String,
+  account_type: Schema.Literal("ALL", "BASIC", "OPERATION", "FEES"),
+  tar_type: Schema.optional(Schema.Literal("GZIP")),
+  algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM")
+}))
 
 export interface BillFundflowbillGetResponseDownloadBillList {
   /**
@@ -2288,6 +1783,30 @@ export interface BillFundflowbillGetResponseDownloadBillList {
   readonly nonce?: string | undefined
 }
 
+const $BillFundflowbillGetResponseDownloadBillList: () => Schema.Schema<BillFundflowbillGetResponseDownloadBillList> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_sequence: Schema.optional(Schema.Number),
+  hash_type: Schema.optional(OpenEnum("SHA1")),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  encrypt_key: Schema.optional(Schema.String),
+  nonce: Schema.optional(Schema.String)
+}))
+
+export interface BillFundflowbillGetResponse {
+  /**
+   * 下载信息总数
+   * @example 1
+   */
+  readonly download_bill_count?: number | undefined
+  /** 下载信息明细 */
+  readonly download_bill_list?: ReadonlyArray<BillFundflowbillGetResponseDownloadBillList> | undefined
+}
+
+const $BillFundflowbillGetResponse: () => Schema.Schema<BillFundflowbillGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  download_bill_count: Schema.optional(Schema.Number),
+  download_bill_list: Schema.optional(Schema.Array($BillFundflowbillGetResponseDownloadBillList()))
+}))
+
 /**
  * 申请二级商户资金账单API
  *
@@ -2301,31 +1820,7 @@ export const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, Bi
   path: "/v3/ecommerce/bill/fundflowbill",
   summary: "申请二级商户资金账单API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-merchant-fund-flow-bill/get-sub-merchant-fund-flow-bill.html",
-  schemas: () => {
-    const BillFundflowbillGetQuery: Schema.Schema<BillFundflowbillGetQuery> = Schema.Struct({
-      bill_date: Schema.String,
-      account_type: Schema.Literal("ALL", "BASIC", "OPERATION", "FEES"),
-      tar_type: Schema.optional(Schema.Literal("GZIP")),
-      algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM")
-    })
-    const BillFundflowbillGetResponseDownloadBillList: Schema.Schema<BillFundflowbillGetResponseDownloadBillList> = Schema.Struct({
-      bill_sequence: Schema.optional(Schema.Number),
-      hash_type: Schema.optional(OpenEnum("SHA1")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      encrypt_key: Schema.optional(Schema.String),
-      nonce: Schema.optional(Schema.String)
-    })
-    const BillFundflowbillGetResponse: Schema.Schema<BillFundflowbillGetResponse> = Schema.Struct({
-      download_bill_count: Schema.optional(Schema.Number),
-      download_bill_list: Schema.optional(Schema.Array(BillFundflowbillGetResponseDownloadBillList))
-    })
-    return {
-      query: BillFundflowbillGetQuery,
-      success: BillFundflowbillGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $BillFundflowbillGetQuery(), success: $BillFundflowbillGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
@@ -2342,6 +1837,35 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
    */
   readonly out_contract_code: string
 }
+
+const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: () => Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_id: Schema.Int,
+  out_contract_code: Schema.NonEmptyString
+}))
+
+export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
+  /**
+   * 协议解约方式
+   * @example "MCH_API_TERMINATE"
+   */
+  readonly contract_termination_mode?: string | undefined
+  /**
+   * 协议解约时间
+   * @example "2020-10-10T13:29:35.120+08:00"
+   */
+  readonly contract_terminated_time?: string | undefined
+  /**
+   * 解约备注
+   * @example "用户解约"
+   */
+  readonly contract_termination_remark?: string | undefined
+}
+
+const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: () => Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_mode: Schema.optional(Schema.String),
+  contract_terminated_time: Schema.optional(Schema.String),
+  contract_termination_remark: Schema.optional(Schema.String)
+}))
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /**
@@ -2398,23 +1922,19 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
   readonly openid?: string | undefined
 }
 
-export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "MCH_API_TERMINATE"
-   */
-  readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35.120+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  contract_display_account: Schema.optional(Schema.String),
+  contract_state: Schema.optional(Schema.String),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_expired_time: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo()),
+  openid: Schema.optional(Schema.String)
+}))
 
 /**
  * 通过商户协议号查询协议API
@@ -2429,51 +1949,10 @@ export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet:
   path: "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
   summary: "通过商户协议号查询协议API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_2.shtml",
-  schemas: () => {
-    const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      plan_id: Schema.Int,
-      out_contract_code: Schema.NonEmptyString
-    })
-    const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
-      success: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), success: $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
-
-export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams {
-  /**
-   * 委托代扣协议模板Id
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-}
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
   /**
@@ -2483,8 +1962,9 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
   readonly contract_termination_remark: string
 }
 
-/** The input of `v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
-export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
+const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: () => Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_remark: Schema.String
+}))
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse {
   /**
@@ -2504,6 +1984,17 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
   readonly out_contract_code?: string | undefined
 }
 
+const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: () => Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String)
+}))
+
+export type CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams = CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
+
+/** The input of `v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
+export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
+
 /**
  * 商户协议号解约协议API
  *
@@ -2517,26 +2008,7 @@ export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerm
   path: "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
   summary: "商户协议号解约协议API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_3.shtml",
-  schemas: () => {
-    const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams> = Schema.Struct({
-      plan_id: Schema.Int,
-      out_contract_code: Schema.NonEmptyString
-    })
-    const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = Schema.Struct({
-      contract_termination_remark: Schema.String
-    })
-    const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      params: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
-      body: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
-      success: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), body: $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody(), success: $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign ----
@@ -2576,6 +2048,16 @@ export interface CombinePapayContractsPreEntrustSignPostBody {
   readonly attach?: string | undefined
 }
 
+const $CombinePapayContractsPreEntrustSignPostBody: () => Schema.Schema<CombinePapayContractsPreEntrustSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  plan_id: Schema.Int,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  notify_url: Schema.String,
+  return_app: Schema.optional(Schema.Boolean),
+  attach: Schema.optional(Schema.String)
+}))
+
 export interface CombinePapayContractsPreEntrustSignPostResponse {
   /**
    * 预签约Id
@@ -2599,6 +2081,13 @@ export interface CombinePapayContractsPreEntrustSignPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
+const $CombinePapayContractsPreEntrustSignPostResponse: () => Schema.Schema<CombinePapayContractsPreEntrustSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String)
+}))
+
 /**
  * APP方式预签约API
  *
@@ -2612,28 +2101,7 @@ export const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombineP
   path: "/v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
   summary: "APP方式预签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_1.shtml",
-  schemas: () => {
-    const CombinePapayContractsPreEntrustSignPostBody: Schema.Schema<CombinePapayContractsPreEntrustSignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      plan_id: Schema.Int,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      notify_url: Schema.String,
-      return_app: Schema.optional(Schema.Boolean),
-      attach: Schema.optional(Schema.String)
-    })
-    const CombinePapayContractsPreEntrustSignPostResponse: Schema.Schema<CombinePapayContractsPreEntrustSignPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: CombinePapayContractsPreEntrustSignPostBody,
-      success: CombinePapayContractsPreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CombinePapayContractsPreEntrustSignPostBody(), success: $CombinePapayContractsPreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program ----
@@ -2666,28 +2134,15 @@ export interface CombinePapayContractsPreEntrustSignMiniProgramPostBody {
   readonly notify_url: string
 }
 
-export interface CombinePapayContractsPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议模板ID
-   * @example 12535
-   */
-  readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-}
+const $CombinePapayContractsPreEntrustSignMiniProgramPostBody: () => Schema.Schema<CombinePapayContractsPreEntrustSignMiniProgramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  plan_id: Schema.Int,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  notify_url: Schema.String
+}))
+
+export type CombinePapayContractsPreEntrustSignMiniProgramPostResponse = CombinePapayContractsPreEntrustSignPostResponse
 
 /**
  * 小程序方式预签约API
@@ -2702,59 +2157,43 @@ export const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoi
   path: "/v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program",
   summary: "小程序方式预签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml",
-  schemas: () => {
-    const CombinePapayContractsPreEntrustSignMiniProgramPostBody: Schema.Schema<CombinePapayContractsPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      plan_id: Schema.Int,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      notify_url: Schema.String
-    })
-    const CombinePapayContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<CombinePapayContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: CombinePapayContractsPreEntrustSignMiniProgramPostBody,
-      success: CombinePapayContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CombinePapayContractsPreEntrustSignMiniProgramPostBody(), success: $CombinePapayContractsPreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/combine-papay/transactions ----
 
-export interface CombinePapayTransactionsPostBody {
+export interface CombinePapayTransactionsPostBodySubOrdersAmount {
   /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
+   * 标价金额
+   * @example 100
    */
-  readonly combine_appid: string
+  readonly total_amount: number
   /**
-   * 合单商户号
-   * @example "1900000109"
+   * 标价币种
+   * @example "CNY"
    */
-  readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no: string
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id: string
-  /** 子单信息 */
-  readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsPostBodySubOrders> | undefined
-  /**
-   * 风控信息
-   * @example "ip:202.106.196.115;last_oid:ox6zi6jKVxWVxxxx-xWlkMxxxx7E;device:%27Android%3B12%3BHUAWEI%3BADA-AL00%27;"
-   */
-  readonly risk_info?: string | undefined
+  readonly currency: string
 }
+
+const $CombinePapayTransactionsPostBodySubOrdersAmount: () => Schema.Schema<CombinePapayTransactionsPostBodySubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.Int,
+  currency: Schema.String
+}))
+
+export interface CombinePapayTransactionsPostBodySubOrdersSettleInfo {
+  /** 是否指定分账 */
+  readonly profit_sharing?: boolean | undefined
+  /**
+   * 补差金额
+   * @example 10
+   */
+  readonly subsidy_amount?: number | undefined
+}
+
+const $CombinePapayTransactionsPostBodySubOrdersSettleInfo: () => Schema.Schema<CombinePapayTransactionsPostBodySubOrdersSettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean),
+  subsidy_amount: Schema.optional(Schema.Int)
+}))
 
 export interface CombinePapayTransactionsPostBodySubOrders {
   /**
@@ -2798,28 +2237,167 @@ export interface CombinePapayTransactionsPostBodySubOrders {
   readonly sub_risk_info?: string | undefined
 }
 
-export interface CombinePapayTransactionsPostBodySubOrdersAmount {
+const $CombinePapayTransactionsPostBodySubOrders: () => Schema.Schema<CombinePapayTransactionsPostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  attach: Schema.optional(Schema.String),
+  amount: $CombinePapayTransactionsPostBodySubOrdersAmount(),
+  out_trade_no: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  settle_info: Schema.optional($CombinePapayTransactionsPostBodySubOrdersSettleInfo()),
+  sub_risk_info: Schema.optional(Schema.String)
+}))
+
+export interface CombinePapayTransactionsPostBody {
+  /**
+   * 合单商户appid
+   * @example "wxd678efh567hg6787"
+   */
+  readonly combine_appid: string
+  /**
+   * 合单商户号
+   * @example "1900000109"
+   */
+  readonly combine_mchid: string
+  /**
+   * 合单商户订单号
+   * @example "P20150806125346"
+   */
+  readonly combine_out_trade_no: string
+  /**
+   * 委托代扣协议ID
+   * @example "123124412412423431"
+   */
+  readonly contract_id: string
+  /** 子单信息 */
+  readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsPostBodySubOrders> | undefined
+  /**
+   * 风控信息
+   * @example "ip:202.106.196.115;last_oid:ox6zi6jKVxWVxxxx-xWlkMxxxx7E;device:%27Android%3B12%3BHUAWEI%3BADA-AL00%27;"
+   */
+  readonly risk_info?: string | undefined
+}
+
+const $CombinePapayTransactionsPostBody: () => Schema.Schema<CombinePapayTransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.String,
+  combine_mchid: Schema.String,
+  combine_out_trade_no: Schema.String,
+  contract_id: Schema.String,
+  sub_orders: Schema.optional(Schema.Array($CombinePapayTransactionsPostBodySubOrders())),
+  risk_info: Schema.optional(Schema.String)
+}))
+
+export interface SubOrdersAmount {
   /**
    * 标价金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 标价币种
    * @example "CNY"
    */
-  readonly currency: string
-}
-
-export interface CombinePapayTransactionsPostBodySubOrdersSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
+  readonly currency?: string | undefined
   /**
-   * 补差金额
+   * 现金支付金额
    * @example 10
    */
-  readonly subsidy_amount?: number | undefined
+  readonly payer_amount?: number | undefined
+  /**
+   * 现金支付币种
+   * @example "CNY"
+   */
+  readonly payer_currency?: string | undefined
 }
+
+const $SubOrdersAmount: () => Schema.Schema<SubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_amount: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String)
+}))
+
+export interface SubOrders {
+  /**
+   * 子单商户号
+   * @example "1900000109"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 交易类型
+   * @example "PAP"
+   */
+  readonly trade_type?: string | undefined
+  /**
+   * 交易状态
+   * @example "SUCCESS"
+   */
+  readonly trade_state?: string | undefined
+  /**
+   * 付款银行
+   * @example "CMC"
+   */
+  readonly bank_type?: string | undefined
+  /**
+   * 附加数据
+   * @example "深圳分店"
+   */
+  readonly attach?: string | undefined
+  /**
+   * 支付完成时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly success_time?: string | undefined
+  /**
+   * 子单微信订单号
+   * @example "1009660380201506130728806387"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 子单商户订单号
+   * @example "20150806125346"
+   */
+  readonly out_trade_no?: string | undefined
+  /**
+   * 二级商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 二级商户appid
+   * @example "wxd678efh567hg6787"
+   */
+  readonly sub_appid?: string | undefined
+  /** 订单金额 */
+  readonly amount?: SubOrdersAmount | undefined
+}
+
+const $SubOrders: () => Schema.Schema<SubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  amount: Schema.optional($SubOrdersAmount())
+}))
+
+export interface CombinePayerInfo {
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid?: string | undefined
+}
+
+const $CombinePayerInfo: () => Schema.Schema<CombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String)
+}))
 
 export interface CombinePapayTransactionsPostResponse {
   /**
@@ -2838,96 +2416,18 @@ export interface CombinePapayTransactionsPostResponse {
    */
   readonly combine_out_trade_no?: string | undefined
   /** 子单信息 */
-  readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsPostResponseSubOrders> | undefined
+  readonly sub_orders?: ReadonlyArray<SubOrders> | undefined
   /** 支付者 */
-  readonly combine_payer_info?: CombinePapayTransactionsPostResponseCombinePayerInfo | undefined
+  readonly combine_payer_info?: CombinePayerInfo | undefined
 }
 
-export interface CombinePapayTransactionsPostResponseSubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 子单微信订单号
-   * @example "1009660380201506130728806387"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 子单商户订单号
-   * @example "20150806125346"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /** 订单金额 */
-  readonly amount?: CombinePapayTransactionsPostResponseSubOrdersAmount | undefined
-}
-
-export interface CombinePapayTransactionsPostResponseSubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 现金支付金额
-   * @example 10
-   */
-  readonly payer_amount?: number | undefined
-  /**
-   * 现金支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
-
-export interface CombinePapayTransactionsPostResponseCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-}
+const $CombinePapayTransactionsPostResponse: () => Schema.Schema<CombinePapayTransactionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.optional(Schema.String),
+  combine_mchid: Schema.optional(Schema.String),
+  combine_out_trade_no: Schema.optional(Schema.String),
+  sub_orders: Schema.optional(Schema.Array($SubOrders())),
+  combine_payer_info: Schema.optional($CombinePayerInfo())
+}))
 
 /**
  * 电商合单委托代扣支付API
@@ -2942,69 +2442,7 @@ export const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransac
   path: "/v3/ecommerce/combine-papay/transactions",
   summary: "电商合单委托代扣支付API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_4.shtml",
-  schemas: () => {
-    const CombinePapayTransactionsPostBodySubOrdersAmount: Schema.Schema<CombinePapayTransactionsPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int,
-      currency: Schema.String
-    })
-    const CombinePapayTransactionsPostBodySubOrdersSettleInfo: Schema.Schema<CombinePapayTransactionsPostBodySubOrdersSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const CombinePapayTransactionsPostBodySubOrders: Schema.Schema<CombinePapayTransactionsPostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      attach: Schema.optional(Schema.String),
-      amount: CombinePapayTransactionsPostBodySubOrdersAmount,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      settle_info: Schema.optional(CombinePapayTransactionsPostBodySubOrdersSettleInfo),
-      sub_risk_info: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsPostBody: Schema.Schema<CombinePapayTransactionsPostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
-      contract_id: Schema.String,
-      sub_orders: Schema.optional(Schema.Array(CombinePapayTransactionsPostBodySubOrders)),
-      risk_info: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsPostResponseSubOrdersAmount: Schema.Schema<CombinePapayTransactionsPostResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_amount: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsPostResponseSubOrders: Schema.Schema<CombinePapayTransactionsPostResponseSubOrders> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      amount: Schema.optional(CombinePapayTransactionsPostResponseSubOrdersAmount)
-    })
-    const CombinePapayTransactionsPostResponseCombinePayerInfo: Schema.Schema<CombinePapayTransactionsPostResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsPostResponse: Schema.Schema<CombinePapayTransactionsPostResponse> = Schema.Struct({
-      combine_appid: Schema.optional(Schema.String),
-      combine_mchid: Schema.optional(Schema.String),
-      combine_out_trade_no: Schema.optional(Schema.String),
-      sub_orders: Schema.optional(Schema.Array(CombinePapayTransactionsPostResponseSubOrders)),
-      combine_payer_info: Schema.optional(CombinePapayTransactionsPostResponseCombinePayerInfo)
-    })
-    return {
-      body: CombinePapayTransactionsPostBody,
-      success: CombinePapayTransactionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CombinePapayTransactionsPostBody(), success: $CombinePapayTransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no} ----
@@ -3017,113 +2455,11 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetParams {
   readonly combine_out_trade_no: string
 }
 
-export interface CombinePapayTransactionsCombineOutTradeNoGetResponse {
-  /**
-   * 合单商户APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid?: string | undefined
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
-  readonly combine_mchid?: string | undefined
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no?: string | undefined
-  /** 子单信息 */
-  readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders> | undefined
-  /** 支付者 */
-  readonly combine_payer_info?: CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo | undefined
-}
+const $CombinePapayTransactionsCombineOutTradeNoGetParams: () => Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_out_trade_no: Schema.NonEmptyString
+}))
 
-export interface CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 子单微信订单号
-   * @example "1009660380201506130728806387"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 子单商户订单号
-   * @example "20150806125346"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /** 订单金额 */
-  readonly amount?: CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount | undefined
-}
-
-export interface CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 现金支付金额
-   * @example 10
-   */
-  readonly payer_amount?: number | undefined
-  /**
-   * 现金支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
-
-export interface CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-}
+export type CombinePapayTransactionsCombineOutTradeNoGetResponse = CombinePapayTransactionsPostResponse
 
 /**
  * 电商合单委托代扣查询订单API
@@ -3138,66 +2474,10 @@ export const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<Com
   path: "/v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}",
   summary: "电商合单委托代扣查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_6.shtml",
-  schemas: () => {
-    const CombinePapayTransactionsCombineOutTradeNoGetParams: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetParams> = Schema.Struct({
-      combine_out_trade_no: Schema.NonEmptyString
-    })
-    const CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_amount: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      amount: Schema.optional(CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount)
-    })
-    const CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsCombineOutTradeNoGetResponse: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponse> = Schema.Struct({
-      combine_appid: Schema.optional(Schema.String),
-      combine_mchid: Schema.optional(Schema.String),
-      combine_out_trade_no: Schema.optional(Schema.String),
-      sub_orders: Schema.optional(Schema.Array(CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders)),
-      combine_payer_info: Schema.optional(CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo)
-    })
-    return {
-      params: CombinePapayTransactionsCombineOutTradeNoGetParams,
-      success: CombinePapayTransactionsCombineOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CombinePapayTransactionsCombineOutTradeNoGetParams(), success: $CombinePapayTransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse ----
-
-export interface CombinePapayTransactionsCombineOutTradeNoReversePostParams {
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no: string
-}
-
-export interface CombinePapayTransactionsCombineOutTradeNoReversePostBody {
-  /**
-   * 合单商户APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid: string
-  /** 子单信息 */
-  readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders> | undefined
-}
 
 export interface CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders {
   /**
@@ -3222,6 +2502,30 @@ export interface CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrde
   readonly sub_appid?: string | undefined
 }
 
+const $CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders: () => Schema.Schema<CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String)
+}))
+
+export interface CombinePapayTransactionsCombineOutTradeNoReversePostBody {
+  /**
+   * 合单商户APPID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly combine_appid: string
+  /** 子单信息 */
+  readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders> | undefined
+}
+
+const $CombinePapayTransactionsCombineOutTradeNoReversePostBody: () => Schema.Schema<CombinePapayTransactionsCombineOutTradeNoReversePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.String,
+  sub_orders: Schema.optional(Schema.Array($CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders()))
+}))
+
+export type CombinePapayTransactionsCombineOutTradeNoReversePostParams = CombinePapayTransactionsCombineOutTradeNoGetParams
+
 /** The input of `v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.reverse.post`: params, body fields together. */
 export interface CombinePapayTransactionsCombineOutTradeNoReversePostRequest extends CombinePapayTransactionsCombineOutTradeNoReversePostParams, CombinePapayTransactionsCombineOutTradeNoReversePostBody {}
 
@@ -3238,46 +2542,19 @@ export const combinePapayTransactionsCombineOutTradeNoReversePost: Endpoint.Endp
   path: "/v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse",
   summary: "电商合单委托代扣撤销订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_5.shtml",
-  schemas: () => {
-    const CombinePapayTransactionsCombineOutTradeNoReversePostParams: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoReversePostParams> = Schema.Struct({
-      combine_out_trade_no: Schema.NonEmptyString
-    })
-    const CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const CombinePapayTransactionsCombineOutTradeNoReversePostBody: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoReversePostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      sub_orders: Schema.optional(Schema.Array(CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders))
-    })
-    return {
-      params: CombinePapayTransactionsCombineOutTradeNoReversePostParams,
-      body: CombinePapayTransactionsCombineOutTradeNoReversePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CombinePapayTransactionsCombineOutTradeNoGetParams(), body: $CombinePapayTransactionsCombineOutTradeNoReversePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/fund/balance/{sub_mchid} ----
-
-export interface FundBalanceSubMchidGetParams {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
 
 export interface FundBalanceSubMchidGetQuery {
   /** 账户类型 */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | "DEPOSIT" | undefined
 }
 
-/** The input of `v3.ecommerce.fund.balance._sub_mchid_.get`: params, query fields together. */
-export interface FundBalanceSubMchidGetRequest extends FundBalanceSubMchidGetParams, FundBalanceSubMchidGetQuery {}
+const $FundBalanceSubMchidGetQuery: () => Schema.Schema<FundBalanceSubMchidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT"))
+}))
 
 export interface FundBalanceSubMchidGetResponse {
   /**
@@ -3302,6 +2579,18 @@ export interface FundBalanceSubMchidGetResponse {
   readonly pending_amount?: number | undefined
 }
 
+const $FundBalanceSubMchidGetResponse: () => Schema.Schema<FundBalanceSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES", "DEPOSIT")),
+  available_amount: Schema.optional(Schema.Number),
+  pending_amount: Schema.optional(Schema.Number)
+}))
+
+export type FundBalanceSubMchidGetParams = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+/** The input of `v3.ecommerce.fund.balance._sub_mchid_.get`: params, query fields together. */
+export interface FundBalanceSubMchidGetRequest extends FundBalanceSubMchidGetParams, FundBalanceSubMchidGetQuery {}
+
 /**
  * 查询二级商户账户实时余额API
  *
@@ -3315,37 +2604,10 @@ export const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetReq
   path: "/v3/ecommerce/fund/balance/{sub_mchid}",
   summary: "查询二级商户账户实时余额API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-balance.html",
-  schemas: () => {
-    const FundBalanceSubMchidGetParams: Schema.Schema<FundBalanceSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const FundBalanceSubMchidGetQuery: Schema.Schema<FundBalanceSubMchidGetQuery> = Schema.Struct({
-      account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT"))
-    })
-    const FundBalanceSubMchidGetResponse: Schema.Schema<FundBalanceSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES", "DEPOSIT")),
-      available_amount: Schema.optional(Schema.Number),
-      pending_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: FundBalanceSubMchidGetParams,
-      query: FundBalanceSubMchidGetQuery,
-      success: FundBalanceSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams(), query: $FundBalanceSubMchidGetQuery(), success: $FundBalanceSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/fund/enddaybalance/{sub_mchid} ----
-
-export interface FundEnddaybalanceSubMchidGetParams {
-  /**
-   * 电商特约商户商户号
-   * @example "1222212222"
-   */
-  readonly sub_mchid: string
-}
 
 export interface FundEnddaybalanceSubMchidGetQuery {
   /**
@@ -3357,8 +2619,10 @@ export interface FundEnddaybalanceSubMchidGetQuery {
   readonly account_type?: "BASIC" | "DEPOSIT" | undefined
 }
 
-/** The input of `v3.ecommerce.fund.enddaybalance._sub_mchid_.get`: params, query fields together. */
-export interface FundEnddaybalanceSubMchidGetRequest extends FundEnddaybalanceSubMchidGetParams, FundEnddaybalanceSubMchidGetQuery {}
+const $FundEnddaybalanceSubMchidGetQuery: () => Schema.Schema<FundEnddaybalanceSubMchidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  date: IsoDate,
+  account_type: Schema.optional(Schema.Literal("BASIC", "DEPOSIT"))
+}))
 
 export interface FundEnddaybalanceSubMchidGetResponse {
   /**
@@ -3384,6 +2648,18 @@ export interface FundEnddaybalanceSubMchidGetResponse {
   readonly account_type?: "BASIC" | "DEPOSIT" | (string & {}) | undefined
 }
 
+const $FundEnddaybalanceSubMchidGetResponse: () => Schema.Schema<FundEnddaybalanceSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  available_amount: Schema.optional(Schema.Number),
+  pending_amount: Schema.optional(Schema.Number),
+  account_type: Schema.optional(OpenEnum("BASIC", "DEPOSIT"))
+}))
+
+export type FundEnddaybalanceSubMchidGetParams = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+/** The input of `v3.ecommerce.fund.enddaybalance._sub_mchid_.get`: params, query fields together. */
+export interface FundEnddaybalanceSubMchidGetRequest extends FundEnddaybalanceSubMchidGetParams, FundEnddaybalanceSubMchidGetQuery {}
+
 /**
  * 查询二级商户账户日终余额API
  *
@@ -3397,27 +2673,7 @@ export const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSu
   path: "/v3/ecommerce/fund/enddaybalance/{sub_mchid}",
   summary: "查询二级商户账户日终余额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_2.shtml",
-  schemas: () => {
-    const FundEnddaybalanceSubMchidGetParams: Schema.Schema<FundEnddaybalanceSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const FundEnddaybalanceSubMchidGetQuery: Schema.Schema<FundEnddaybalanceSubMchidGetQuery> = Schema.Struct({
-      date: IsoDate,
-      account_type: Schema.optional(Schema.Literal("BASIC", "DEPOSIT"))
-    })
-    const FundEnddaybalanceSubMchidGetResponse: Schema.Schema<FundEnddaybalanceSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      available_amount: Schema.optional(Schema.Number),
-      pending_amount: Schema.optional(Schema.Number),
-      account_type: Schema.optional(OpenEnum("BASIC", "DEPOSIT"))
-    })
-    return {
-      params: FundEnddaybalanceSubMchidGetParams,
-      query: FundEnddaybalanceSubMchidGetQuery,
-      success: FundEnddaybalanceSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams(), query: $FundEnddaybalanceSubMchidGetQuery(), success: $FundEnddaybalanceSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/fund/withdraw ----
@@ -3460,6 +2716,16 @@ export interface FundWithdrawPostBody {
   readonly notify_url?: string | undefined
 }
 
+const $FundWithdrawPostBody: () => Schema.Schema<FundWithdrawPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_request_no: Schema.String,
+  amount: Schema.Int,
+  remark: Schema.optional(Schema.String),
+  bank_memo: Schema.optional(Schema.String),
+  account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES")),
+  notify_url: Schema.optional(Schema.String)
+}))
+
 export interface FundWithdrawPostResponse {
   /**
    * 特约商户号
@@ -3484,6 +2750,13 @@ export interface FundWithdrawPostResponse {
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
 }
 
+const $FundWithdrawPostResponse: () => Schema.Schema<FundWithdrawPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  withdraw_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES"))
+}))
+
 /**
  * 账户余额提现API
  *
@@ -3497,50 +2770,10 @@ export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithd
   path: "/v3/ecommerce/fund/withdraw",
   summary: "账户余额提现API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_22.shtml",
-  schemas: () => {
-    const FundWithdrawPostBody: Schema.Schema<FundWithdrawPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_request_no: Schema.String,
-      amount: Schema.Int,
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES")),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const FundWithdrawPostResponse: Schema.Schema<FundWithdrawPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES"))
-    })
-    return {
-      body: FundWithdrawPostBody,
-      success: FundWithdrawPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FundWithdrawPostBody(), success: $FundWithdrawPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no} ----
-
-export interface FundWithdrawOutRequestNoOutRequestNoGetParams {
-  /**
-   * 商户提现单号，由商户自定义生成。
-   * @example "20190611222222222200000000012122"
-   */
-  readonly out_request_no: string
-}
-
-export interface FundWithdrawOutRequestNoOutRequestNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.ecommerce.fund.withdraw.outRequestNo._out_request_no_.get`: params, query fields together. */
-export interface FundWithdrawOutRequestNoOutRequestNoGetRequest extends FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetQuery {}
 
 export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
   /**
@@ -3613,6 +2846,35 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
   readonly bank_name?: string | undefined
 }
 
+const $FundWithdrawOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
+  withdraw_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String),
+  bank_memo: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  account_number: Schema.optional(Schema.String),
+  account_bank: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String)
+}))
+
+const $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2: () => Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
+export type FundWithdrawOutRequestNoOutRequestNoGetParams = AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams
+
+export type FundWithdrawOutRequestNoOutRequestNoGetQuery = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+/** The input of `v3.ecommerce.fund.withdraw.outRequestNo._out_request_no_.get`: params, query fields together. */
+export interface FundWithdrawOutRequestNoOutRequestNoGetRequest extends FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetQuery {}
+
 /**
  * 商户提现单号查询
  *
@@ -3626,37 +2888,7 @@ export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWith
   path: "/v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}",
   summary: "商户提现单号查询",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml",
-  schemas: () => {
-    const FundWithdrawOutRequestNoOutRequestNoGetParams: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const FundWithdrawOutRequestNoOutRequestNoGetQuery: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const FundWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      account_number: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String)
-    })
-    return {
-      params: FundWithdrawOutRequestNoOutRequestNoGetParams,
-      query: FundWithdrawOutRequestNoOutRequestNoGetQuery,
-      success: FundWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams(), query: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $FundWithdrawOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/fund/withdraw/{withdraw_id} ----
@@ -3669,87 +2901,16 @@ export interface FundWithdrawWithdrawIdGetParams {
   readonly withdraw_id: string
 }
 
-export interface FundWithdrawWithdrawIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+const $FundWithdrawWithdrawIdGetParams: () => Schema.Schema<FundWithdrawWithdrawIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  withdraw_id: Schema.NonEmptyString
+}))
+
+export type FundWithdrawWithdrawIdGetQuery = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+export type FundWithdrawWithdrawIdGetResponse = FundWithdrawOutRequestNoOutRequestNoGetResponse
 
 /** The input of `v3.ecommerce.fund.withdraw._withdraw_id_.get`: params, query fields together. */
 export interface FundWithdrawWithdrawIdGetRequest extends FundWithdrawWithdrawIdGetParams, FundWithdrawWithdrawIdGetQuery {}
-
-export interface FundWithdrawWithdrawIdGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 电商平台商户号
-   * @example "1800000123"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 提现单状态
-   * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
-  /** 微信支付提现单号 */
-  readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 提现金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /** 发起提现时间 */
-  readonly create_time?: string | undefined
-  /** 提现状态更新时间 */
-  readonly update_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "卡号错误"
-   */
-  readonly reason?: string | undefined
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
-  readonly remark?: string | undefined
-  /**
-   * 银行备注
-   * @example "微信提现"
-   */
-  readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
-   * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
-  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 入账银行账号后四位
-   * @example "1178"
-   */
-  readonly account_number?: string | undefined
-  /**
-   * 入账银行
-   * @example "招商银行"
-   */
-  readonly account_bank?: string | undefined
-  /**
-   * 入账银行全称（含支行）
-   * @example "中国工商银行股份有限公司深圳软件园支行"
-   */
-  readonly bank_name?: string | undefined
-}
 
 /**
  * 微信支付提现单号查询
@@ -3764,37 +2925,7 @@ export const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawId
   path: "/v3/ecommerce/fund/withdraw/{withdraw_id}",
   summary: "微信支付提现单号查询",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml",
-  schemas: () => {
-    const FundWithdrawWithdrawIdGetParams: Schema.Schema<FundWithdrawWithdrawIdGetParams> = Schema.Struct({
-      withdraw_id: Schema.NonEmptyString
-    })
-    const FundWithdrawWithdrawIdGetQuery: Schema.Schema<FundWithdrawWithdrawIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const FundWithdrawWithdrawIdGetResponse: Schema.Schema<FundWithdrawWithdrawIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      account_number: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String)
-    })
-    return {
-      params: FundWithdrawWithdrawIdGetParams,
-      query: FundWithdrawWithdrawIdGetQuery,
-      success: FundWithdrawWithdrawIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FundWithdrawWithdrawIdGetParams(), query: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $FundWithdrawOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code} ----
@@ -3807,6 +2938,10 @@ export interface IndividualContractsOutContractCodeOutContractCodeGetParams {
   readonly out_contract_code: string
 }
 
+const $IndividualContractsOutContractCodeOutContractCodeGetParams: () => Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_contract_code: Schema.NonEmptyString
+}))
+
 export interface IndividualContractsOutContractCodeOutContractCodeGetQuery {
   /**
    * 签约和付款的微信小程序AppID
@@ -3815,8 +2950,33 @@ export interface IndividualContractsOutContractCodeOutContractCodeGetQuery {
   readonly appid: string
 }
 
-/** The input of `v3.ecommerce.individualContracts.outContractCode._out_contract_code_.get`: params, query fields together. */
-export interface IndividualContractsOutContractCodeOutContractCodeGetRequest extends IndividualContractsOutContractCodeOutContractCodeGetParams, IndividualContractsOutContractCodeOutContractCodeGetQuery {}
+const $IndividualContractsOutContractCodeOutContractCodeGetQuery: () => Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String
+}))
+
+export interface IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult {
+  /**
+   * 应用授权作用域
+   * Documented values: `pay_realname` (decoded as any string: more may come).
+   */
+  readonly scope?: "pay_realname" | (string & {}) | undefined
+  /**
+   * 访问令牌
+   * @example "Ca5sECXTwzkWYXs_do9ZaEeueqVHOtF-nXr51yNll2O97zqk9niwJnmSWxhDJELqoDDVFws6LCBbSulnEAaxCg=="
+   */
+  readonly access_token?: string | undefined
+  /**
+   * 访问令牌过期时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly access_token_expire_time?: string | undefined
+}
+
+const $IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult: () => Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult> = /*#__PURE__*/ once(() => Schema.Struct({
+  scope: Schema.optional(OpenEnum("pay_realname")),
+  access_token: Schema.optional(Schema.String),
+  access_token_expire_time: Schema.optional(Schema.String)
+}))
 
 export interface IndividualContractsOutContractCodeOutContractCodeGetResponse {
   /**
@@ -3844,23 +3004,16 @@ export interface IndividualContractsOutContractCodeOutContractCodeGetResponse {
   readonly real_name_auth_result?: IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult | undefined
 }
 
-export interface IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult {
-  /**
-   * 应用授权作用域
-   * Documented values: `pay_realname` (decoded as any string: more may come).
-   */
-  readonly scope?: "pay_realname" | (string & {}) | undefined
-  /**
-   * 访问令牌
-   * @example "Ca5sECXTwzkWYXs_do9ZaEeueqVHOtF-nXr51yNll2O97zqk9niwJnmSWxhDJELqoDDVFws6LCBbSulnEAaxCg=="
-   */
-  readonly access_token?: string | undefined
-  /**
-   * 访问令牌过期时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly access_token_expire_time?: string | undefined
-}
+const $IndividualContractsOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  individual_auth_id: Schema.optional(Schema.String),
+  signed_time: Schema.optional(Schema.String),
+  auth_state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED")),
+  individual_openid: Schema.optional(Schema.String),
+  real_name_auth_result: Schema.optional($IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult())
+}))
+
+/** The input of `v3.ecommerce.individualContracts.outContractCode._out_contract_code_.get`: params, query fields together. */
+export interface IndividualContractsOutContractCodeOutContractCodeGetRequest extends IndividualContractsOutContractCodeOutContractCodeGetParams, IndividualContractsOutContractCodeOutContractCodeGetQuery {}
 
 /**
  * 根据业务申请单号查签约信息
@@ -3874,32 +3027,7 @@ export const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endp
   method: "GET",
   path: "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
   summary: "根据业务申请单号查签约信息",
-  schemas: () => {
-    const IndividualContractsOutContractCodeOutContractCodeGetParams: Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString
-    })
-    const IndividualContractsOutContractCodeOutContractCodeGetQuery: Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetQuery> = Schema.Struct({
-      appid: Schema.String
-    })
-    const IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult: Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult> = Schema.Struct({
-      scope: Schema.optional(OpenEnum("pay_realname")),
-      access_token: Schema.optional(Schema.String),
-      access_token_expire_time: Schema.optional(Schema.String)
-    })
-    const IndividualContractsOutContractCodeOutContractCodeGetResponse: Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      individual_auth_id: Schema.optional(Schema.String),
-      signed_time: Schema.optional(Schema.String),
-      auth_state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED")),
-      individual_openid: Schema.optional(Schema.String),
-      real_name_auth_result: Schema.optional(IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult)
-    })
-    return {
-      params: IndividualContractsOutContractCodeOutContractCodeGetParams,
-      query: IndividualContractsOutContractCodeOutContractCodeGetQuery,
-      success: IndividualContractsOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $IndividualContractsOutContractCodeOutContractCodeGetParams(), query: $IndividualContractsOutContractCodeOutContractCodeGetQuery(), success: $IndividualContractsOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app ----
@@ -3932,6 +3060,14 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBod
   readonly cred_id: string
 }
 
+const $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody: () => Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_contract_code: Schema.String,
+  real_name: Schema.String,
+  cred_type: Schema.Literal("ID_CARD"),
+  cred_id: Schema.String
+}))
+
 export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse {
   /**
    * 预签约id
@@ -3939,6 +3075,10 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostRes
    */
   readonly pre_entrustweb_id?: string | undefined
 }
+
+const $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse: () => Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String)
+}))
 
 /**
  * APP场景预签约（需要实名验证）
@@ -3953,23 +3093,7 @@ export const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpo
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
   encrypt: [],
   summary: "APP场景预签约（需要实名验证）",
-  schemas: () => {
-    const IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody: Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_contract_code: Schema.String,
-      real_name: Schema.String,
-      cred_type: Schema.Literal("ID_CARD"),
-      cred_id: Schema.String
-    })
-    const IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse: Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody,
-      success: IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody(), success: $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program ----
@@ -4007,13 +3131,16 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgra
   readonly cred_id: string
 }
 
-export interface IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse {
-  /**
-   * 预签约id
-   * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-}
+const $IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody: () => Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_contract_code: Schema.String,
+  openid: Schema.String,
+  real_name: Schema.String,
+  cred_type: Schema.Literal("ID_CARD"),
+  cred_id: Schema.String
+}))
+
+export type IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse = IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse
 
 /**
  * 小程序场景预签约（需要实名验证）
@@ -4028,24 +3155,7 @@ export const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPos
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
   encrypt: [],
   summary: "小程序场景预签约（需要实名验证）",
-  schemas: () => {
-    const IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody: Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_contract_code: Schema.String,
-      openid: Schema.String,
-      real_name: Schema.String,
-      cred_type: Schema.Literal("ID_CARD"),
-      cred_id: Schema.String
-    })
-    const IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse: Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody,
-      success: IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody(), success: $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app ----
@@ -4063,13 +3173,12 @@ export interface IndividualContractsPreEntrustSignAppPostBody {
   readonly out_contract_code: string
 }
 
-export interface IndividualContractsPreEntrustSignAppPostResponse {
-  /**
-   * 预签约id
-   * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-}
+const $IndividualContractsPreEntrustSignAppPostBody: () => Schema.Schema<IndividualContractsPreEntrustSignAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_contract_code: Schema.String
+}))
+
+export type IndividualContractsPreEntrustSignAppPostResponse = IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse
 
 /**
  * APP场景预签约
@@ -4083,20 +3192,7 @@ export const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<Individ
   method: "POST",
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign/app",
   summary: "APP场景预签约",
-  schemas: () => {
-    const IndividualContractsPreEntrustSignAppPostBody: Schema.Schema<IndividualContractsPreEntrustSignAppPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_contract_code: Schema.String
-    })
-    const IndividualContractsPreEntrustSignAppPostResponse: Schema.Schema<IndividualContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: IndividualContractsPreEntrustSignAppPostBody,
-      success: IndividualContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $IndividualContractsPreEntrustSignAppPostBody(), success: $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program ----
@@ -4119,13 +3215,13 @@ export interface IndividualContractsPreEntrustSignMiniProgramPostBody {
   readonly openid: string
 }
 
-export interface IndividualContractsPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约id
-   * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-}
+const $IndividualContractsPreEntrustSignMiniProgramPostBody: () => Schema.Schema<IndividualContractsPreEntrustSignMiniProgramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_contract_code: Schema.String,
+  openid: Schema.String
+}))
+
+export type IndividualContractsPreEntrustSignMiniProgramPostResponse = IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse
 
 /**
  * 小程序场景预签约
@@ -4139,21 +3235,7 @@ export const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint
   method: "POST",
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
   summary: "小程序场景预签约",
-  schemas: () => {
-    const IndividualContractsPreEntrustSignMiniProgramPostBody: Schema.Schema<IndividualContractsPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_contract_code: Schema.String,
-      openid: Schema.String
-    })
-    const IndividualContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<IndividualContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: IndividualContractsPreEntrustSignMiniProgramPostBody,
-      success: IndividualContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $IndividualContractsPreEntrustSignMiniProgramPostBody(), success: $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/individual-contracts/{openid} ----
@@ -4165,6 +3247,10 @@ export interface IndividualContractsOpenidGetParams {
    */
   readonly openid: string
 }
+
+const $IndividualContractsOpenidGetParams: () => Schema.Schema<IndividualContractsOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface IndividualContractsOpenidGetQuery {
   /**
@@ -4179,8 +3265,10 @@ export interface IndividualContractsOpenidGetQuery {
   readonly permission_type: "INDIVIDUAL_PAYEE"
 }
 
-/** The input of `v3.ecommerce.individualContracts._openid_.get`: params, query fields together. */
-export interface IndividualContractsOpenidGetRequest extends IndividualContractsOpenidGetParams, IndividualContractsOpenidGetQuery {}
+const $IndividualContractsOpenidGetQuery: () => Schema.Schema<IndividualContractsOpenidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  permission_type: Schema.Literal("INDIVIDUAL_PAYEE")
+}))
 
 export interface IndividualContractsOpenidGetResponse {
   /**
@@ -4201,6 +3289,15 @@ export interface IndividualContractsOpenidGetResponse {
   readonly auth_state?: "AUTHORIZED" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
+const $IndividualContractsOpenidGetResponse: () => Schema.Schema<IndividualContractsOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  individual_auth_id: Schema.optional(Schema.String),
+  operation_time: Schema.optional(Schema.String),
+  auth_state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED"))
+}))
+
+/** The input of `v3.ecommerce.individualContracts._openid_.get`: params, query fields together. */
+export interface IndividualContractsOpenidGetRequest extends IndividualContractsOpenidGetParams, IndividualContractsOpenidGetQuery {}
+
 /**
  * 查询个人收款方授权结果
  *
@@ -4214,39 +3311,10 @@ export const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContracts
   path: "/v3/ecommerce/individual-contracts/{openid}",
   summary: "查询个人收款方授权结果",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-contracts.html",
-  schemas: () => {
-    const IndividualContractsOpenidGetParams: Schema.Schema<IndividualContractsOpenidGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const IndividualContractsOpenidGetQuery: Schema.Schema<IndividualContractsOpenidGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      permission_type: Schema.Literal("INDIVIDUAL_PAYEE")
-    })
-    const IndividualContractsOpenidGetResponse: Schema.Schema<IndividualContractsOpenidGetResponse> = Schema.Struct({
-      individual_auth_id: Schema.optional(Schema.String),
-      operation_time: Schema.optional(Schema.String),
-      auth_state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED"))
-    })
-    return {
-      params: IndividualContractsOpenidGetParams,
-      query: IndividualContractsOpenidGetQuery,
-      success: IndividualContractsOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $IndividualContractsOpenidGetParams(), query: $IndividualContractsOpenidGetQuery(), success: $IndividualContractsOpenidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/mch-transfer/authorizations ----
-
-export interface MchTransferAuthorizationsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-  /** 签约协议列表 */
-  readonly agreement_list: ReadonlyArray<MchTransferAuthorizationsPostBodyAgreementList>
-}
 
 export interface MchTransferAuthorizationsPostBodyAgreementList {
   /**
@@ -4271,6 +3339,28 @@ export interface MchTransferAuthorizationsPostBodyAgreementList {
   readonly sign_time: string
 }
 
+const $MchTransferAuthorizationsPostBodyAgreementList: () => Schema.Schema<MchTransferAuthorizationsPostBodyAgreementList> = /*#__PURE__*/ once(() => Schema.Struct({
+  agreement_code: Schema.String,
+  agreement_version: Schema.String,
+  sign_organization: Schema.String,
+  sign_time: Schema.String
+}))
+
+export interface MchTransferAuthorizationsPostBody {
+  /**
+   * 二级商户号
+   * @example "1900001109"
+   */
+  readonly sub_mchid: string
+  /** 签约协议列表 */
+  readonly agreement_list: ReadonlyArray<MchTransferAuthorizationsPostBodyAgreementList>
+}
+
+const $MchTransferAuthorizationsPostBody: () => Schema.Schema<MchTransferAuthorizationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  agreement_list: Schema.Array($MchTransferAuthorizationsPostBodyAgreementList())
+}))
+
 export interface MchTransferAuthorizationsPostResponse {
   /**
    * 二级商户号
@@ -4294,6 +3384,13 @@ export interface MchTransferAuthorizationsPostResponse {
   readonly authorize_time?: string | undefined
 }
 
+const $MchTransferAuthorizationsPostResponse: () => Schema.Schema<MchTransferAuthorizationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(Schema.String),
+  accept_time: Schema.optional(Schema.String),
+  authorize_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请二级商户商家转账授权
  *
@@ -4307,40 +3404,10 @@ export const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthori
   path: "/v3/ecommerce/mch-transfer/authorizations",
   summary: "申请二级商户商家转账授权",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/create-authorization.html",
-  schemas: () => {
-    const MchTransferAuthorizationsPostBodyAgreementList: Schema.Schema<MchTransferAuthorizationsPostBodyAgreementList> = Schema.Struct({
-      agreement_code: Schema.String,
-      agreement_version: Schema.String,
-      sign_organization: Schema.String,
-      sign_time: Schema.String
-    })
-    const MchTransferAuthorizationsPostBody: Schema.Schema<MchTransferAuthorizationsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      agreement_list: Schema.Array(MchTransferAuthorizationsPostBodyAgreementList)
-    })
-    const MchTransferAuthorizationsPostResponse: Schema.Schema<MchTransferAuthorizationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      authorize_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferAuthorizationsPostBody,
-      success: MchTransferAuthorizationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferAuthorizationsPostBody(), success: $MchTransferAuthorizationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid} ----
-
-export interface MchTransferAuthorizationsSubMchidGetParams {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
 
 export interface MchTransferAuthorizationsSubMchidGetResponse {
   /**
@@ -4360,6 +3427,14 @@ export interface MchTransferAuthorizationsSubMchidGetResponse {
   readonly authorize_time?: string | undefined
 }
 
+const $MchTransferAuthorizationsSubMchidGetResponse: () => Schema.Schema<MchTransferAuthorizationsSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(Schema.String),
+  authorize_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferAuthorizationsSubMchidGetParams = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
 /**
  * 查询二级商户商家转账授权状态
  *
@@ -4373,21 +3448,7 @@ export const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransfer
   path: "/v3/ecommerce/mch-transfer/authorizations/{sub_mchid}",
   summary: "查询二级商户商家转账授权状态",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/get-authorization.html",
-  schemas: () => {
-    const MchTransferAuthorizationsSubMchidGetParams: Schema.Schema<MchTransferAuthorizationsSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MchTransferAuthorizationsSubMchidGetResponse: Schema.Schema<MchTransferAuthorizationsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      authorize_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferAuthorizationsSubMchidGetParams,
-      success: MchTransferAuthorizationsSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams(), success: $MchTransferAuthorizationsSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/mch-transfer/transfer-bills ----
@@ -4440,6 +3501,18 @@ export interface MchTransferTransferBillsPostBody {
   readonly notify_url?: string | undefined
 }
 
+const $MchTransferTransferBillsPostBody: () => Schema.Schema<MchTransferTransferBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  transfer_scene_id: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
+
 export interface MchTransferTransferBillsPostResponse {
   /**
    * 二级商户号
@@ -4478,6 +3551,16 @@ export interface MchTransferTransferBillsPostResponse {
   readonly package_info?: string | undefined
 }
 
+const $MchTransferTransferBillsPostResponse: () => Schema.Schema<MchTransferTransferBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起转账
  *
@@ -4492,33 +3575,7 @@ export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransfer
   encrypt: [],
   summary: "发起转账",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/transfer-to-user.html",
-  schemas: () => {
-    const MchTransferTransferBillsPostBody: Schema.Schema<MchTransferTransferBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_scene_id: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const MchTransferTransferBillsPostResponse: Schema.Schema<MchTransferTransferBillsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferTransferBillsPostBody,
-      success: MchTransferTransferBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferTransferBillsPostBody(), success: $MchTransferTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no} ----
@@ -4531,16 +3588,9 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetParams {
   readonly out_bill_no: string
 }
 
-export interface MchTransferTransferBillsOutBillNoOutBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
-export interface MchTransferTransferBillsOutBillNoOutBillNoGetRequest extends MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetQuery {}
+const $MchTransferTransferBillsOutBillNoOutBillNoGetParams: () => Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.NonEmptyString
+}))
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
   /**
@@ -4615,6 +3665,28 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferTransferBillsOutBillNoOutBillNoGetResponse: () => Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferTransferBillsOutBillNoOutBillNoGetQuery = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+/** The input of `v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
+export interface MchTransferTransferBillsOutBillNoOutBillNoGetRequest extends MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetQuery {}
+
 /**
  * 商户单号查询转账单
  *
@@ -4628,58 +3700,10 @@ export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<Mc
   path: "/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
   summary: "商户单号查询转账单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-out-no.html",
-  schemas: () => {
-    const MchTransferTransferBillsOutBillNoOutBillNoGetParams: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferBillsOutBillNoOutBillNoGetQuery: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferBillsOutBillNoOutBillNoGetParams,
-      query: MchTransferTransferBillsOutBillNoOutBillNoGetQuery,
-      success: MchTransferTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferTransferBillsOutBillNoOutBillNoGetParams(), query: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $MchTransferTransferBillsOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel ----
-
-export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
-
-export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
-export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest extends MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody {}
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
   /**
@@ -4709,6 +3733,21 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: () => Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+export type MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams = MchTransferTransferBillsOutBillNoOutBillNoGetParams
+
+/** The input of `v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
+export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest extends MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody {}
+
 /**
  * 撤销转账
  *
@@ -4722,27 +3761,7 @@ export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endp
   path: "/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel",
   summary: "撤销转账",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/cancel-transfer.html",
-  schemas: () => {
-    const MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams,
-      body: MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody,
-      success: MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferTransferBillsOutBillNoOutBillNoGetParams(), body: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no} ----
@@ -4755,89 +3774,16 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetParams {
   readonly transfer_bill_no: string
 }
 
-export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid: string
-}
+const $MchTransferTransferBillsTransferBillNoTransferBillNoGetParams: () => Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_bill_no: Schema.NonEmptyString
+}))
+
+export type MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+export type MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse = MchTransferTransferBillsOutBillNoOutBillNoGetResponse
 
 /** The input of `v3.ecommerce.mchTransfer.transferBills.transferBillNo._transfer_bill_no_.get`: params, query fields together. */
 export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetRequest extends MchTransferTransferBillsTransferBillNoTransferBillNoGetParams, MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery {}
-
-export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "10001"
-   */
-  readonly transfer_scene_id?: string | undefined
-  /**
-   * 单据状态
-   * @example "ACCEPTED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
 
 /**
  * 微信转账单号查询转账单
@@ -4852,36 +3798,7 @@ export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.E
   path: "/v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}",
   summary: "微信转账单号查询转账单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-no.html",
-  schemas: () => {
-    const MchTransferTransferBillsTransferBillNoTransferBillNoGetParams: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams> = Schema.Struct({
-      transfer_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferBillsTransferBillNoTransferBillNoGetParams,
-      query: MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery,
-      success: MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferTransferBillsTransferBillNoTransferBillNoGetParams(), query: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $MchTransferTransferBillsOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/profitsharing/after-sales-orders ----
@@ -4892,6 +3809,11 @@ export interface ProfitsharingAfterSalesOrdersGetQuery {
   /** 微信订单号 */
   readonly transaction_id?: string | undefined
 }
+
+const $ProfitsharingAfterSalesOrdersGetQuery: () => Schema.Schema<ProfitsharingAfterSalesOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.optional(Schema.String)
+}))
 
 export interface ProfitsharingAfterSalesOrdersGetResponse {
   /**
@@ -4928,6 +3850,15 @@ export interface ProfitsharingAfterSalesOrdersGetResponse {
   readonly finish_time?: string | undefined
 }
 
+const $ProfitsharingAfterSalesOrdersGetResponse: () => Schema.Schema<ProfitsharingAfterSalesOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询售后服务分账结果
  *
@@ -4941,25 +3872,7 @@ export const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAf
   path: "/v3/ecommerce/profitsharing/after-sales-orders",
   summary: "查询售后服务分账结果",
   docs: "https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html",
-  schemas: () => {
-    const ProfitsharingAfterSalesOrdersGetQuery: Schema.Schema<ProfitsharingAfterSalesOrdersGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.optional(Schema.String)
-    })
-    const ProfitsharingAfterSalesOrdersGetResponse: Schema.Schema<ProfitsharingAfterSalesOrdersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitsharingAfterSalesOrdersGetQuery,
-      success: ProfitsharingAfterSalesOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitsharingAfterSalesOrdersGetQuery(), success: $ProfitsharingAfterSalesOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/profitsharing/after-sales-orders ----
@@ -4988,6 +3901,15 @@ export interface ProfitsharingAfterSalesOrdersPostBody {
   readonly refund_id: string
 }
 
+const $ProfitsharingAfterSalesOrdersPostBody: () => Schema.Schema<ProfitsharingAfterSalesOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  amount: Schema.Int,
+  type: Schema.Literal("SERVICE_FEE_INCOME"),
+  scene: Schema.Literal("REFUND_TICKET", "CHANGE_TICKET", "RETURN_GOODS"),
+  refund_id: Schema.String
+}))
+
 export interface ProfitsharingAfterSalesOrdersPostResponse {
   /**
    * 二级商户号
@@ -5006,6 +3928,12 @@ export interface ProfitsharingAfterSalesOrdersPostResponse {
   readonly amount?: number | undefined
 }
 
+const $ProfitsharingAfterSalesOrdersPostResponse: () => Schema.Schema<ProfitsharingAfterSalesOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number)
+}))
+
 /**
  * 请求售后服务分账
  *
@@ -5019,26 +3947,7 @@ export const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingA
   path: "/v3/ecommerce/profitsharing/after-sales-orders",
   summary: "请求售后服务分账",
   docs: "https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html",
-  schemas: () => {
-    const ProfitsharingAfterSalesOrdersPostBody: Schema.Schema<ProfitsharingAfterSalesOrdersPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      amount: Schema.Int,
-      type: Schema.Literal("SERVICE_FEE_INCOME"),
-      scene: Schema.Literal("REFUND_TICKET", "CHANGE_TICKET", "RETURN_GOODS"),
-      refund_id: Schema.String
-    })
-    const ProfitsharingAfterSalesOrdersPostResponse: Schema.Schema<ProfitsharingAfterSalesOrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    return {
-      body: ProfitsharingAfterSalesOrdersPostBody,
-      success: ProfitsharingAfterSalesOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingAfterSalesOrdersPostBody(), success: $ProfitsharingAfterSalesOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/profitsharing/finish-order ----
@@ -5067,6 +3976,14 @@ export interface ProfitsharingFinishOrderPostBody {
   readonly notify_url?: string | undefined
 }
 
+const $ProfitsharingFinishOrderPostBody: () => Schema.Schema<ProfitsharingFinishOrderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
+  description: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
+
 export interface ProfitsharingFinishOrderPostResponse {
   /**
    * 二级商户号
@@ -5090,6 +4007,13 @@ export interface ProfitsharingFinishOrderPostResponse {
   readonly order_id?: string | undefined
 }
 
+const $ProfitsharingFinishOrderPostResponse: () => Schema.Schema<ProfitsharingFinishOrderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 完结分账API
  *
@@ -5103,26 +4027,7 @@ export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinish
   path: "/v3/ecommerce/profitsharing/finish-order",
   summary: "完结分账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_5.shtml",
-  schemas: () => {
-    const ProfitsharingFinishOrderPostBody: Schema.Schema<ProfitsharingFinishOrderPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
-      description: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ProfitsharingFinishOrderPostResponse: Schema.Schema<ProfitsharingFinishOrderPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingFinishOrderPostBody,
-      success: ProfitsharingFinishOrderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingFinishOrderPostBody(), success: $ProfitsharingFinishOrderPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/profitsharing/orders ----
@@ -5136,67 +4041,11 @@ export interface ProfitsharingOrdersGetQuery {
   readonly out_order_no: string
 }
 
-export interface ProfitsharingOrdersGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "6754760740201411110007865434"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   */
-  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
-  /**
-   * 关单原因描述，当分账单状态status为CLOSED（处理失败，已关单）时，返回该字段。
-   * @example "NO_AUTH"
-   */
-  readonly close_reason?: string | undefined
-  /**
-   * 异常处理状态
-   * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come).
-   */
-  readonly abnormal_status?: "ABNORMAL_PENDING" | "ABNORMAL_FINISHED" | "ABNORMAL_CLOSED" | (string & {}) | undefined
-  /**
-   * 异常处理关单原因
-   * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come).
-   */
-  readonly funds_abnormal_closed_reason?: "CLOSED_REASON_TIMEOUT" | "CLOSED_REASON_RESTRICT_TRANSFER" | (string & {}) | undefined
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
-  readonly funds_abnormal_redirect_id?: string | undefined
-  /** 平台接收异常资金商户号或运营主体列表 */
-  readonly funds_abnormal_receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseFundsAbnormalReceivers> | undefined
-  /**
-   * 分账完结的分账金额，单位为分， 仅当查询分账完结的执行结果时，存在本字段。
-   * @example 100
-   */
-  readonly finish_amount?: number | undefined
-  /**
-   * 分账完结的原因描述，仅当查询分账完结的执行结果时，存在本字段。
-   * @example "分账完结"
-   */
-  readonly finish_description?: string | undefined
-}
+const $ProfitsharingOrdersGetQuery: () => Schema.Schema<ProfitsharingOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  out_order_no: Schema.String
+}))
 
 export interface ProfitsharingOrdersGetResponseReceivers {
   /**
@@ -5247,13 +4096,107 @@ export interface ProfitsharingOrdersGetResponseReceivers {
   readonly detail_id?: string | undefined
 }
 
-export interface ProfitsharingOrdersGetResponseFundsAbnormalReceivers {
+const $ProfitsharingOrdersGetResponseReceivers: () => Schema.Schema<ProfitsharingOrdersGetResponseReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver_mchid: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
+  finish_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+  receiver_account: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String)
+}))
+
+export interface FundsAbnormalReceivers {
   /**
    * 平台接收异常资金商户号
    * @example "1900000001"
    */
   readonly mchid?: string | undefined
 }
+
+const $FundsAbnormalReceivers: () => Schema.Schema<FundsAbnormalReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String)
+}))
+
+export interface ProfitsharingOrdersGetResponse {
+  /**
+   * 二级商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 商户分账单号
+   * @example "P20150806125346"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 微信分账单号
+   * @example "6754760740201411110007865434"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 分账单状态
+   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
+   */
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
+  /** 分账接收方列表 */
+  readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
+  /**
+   * 关单原因描述，当分账单状态status为CLOSED（处理失败，已关单）时，返回该字段。
+   * @example "NO_AUTH"
+   */
+  readonly close_reason?: string | undefined
+  /**
+   * 异常处理状态
+   * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come).
+   */
+  readonly abnormal_status?: "ABNORMAL_PENDING" | "ABNORMAL_FINISHED" | "ABNORMAL_CLOSED" | (string & {}) | undefined
+  /**
+   * 异常处理关单原因
+   * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come).
+   */
+  readonly funds_abnormal_closed_reason?: "CLOSED_REASON_TIMEOUT" | "CLOSED_REASON_RESTRICT_TRANSFER" | (string & {}) | undefined
+  /**
+   * 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000"
+   */
+  readonly funds_abnormal_redirect_id?: string | undefined
+  /** 平台接收异常资金商户号或运营主体列表 */
+  readonly funds_abnormal_receivers?: ReadonlyArray<FundsAbnormalReceivers> | undefined
+  /**
+   * 分账完结的分账金额，单位为分， 仅当查询分账完结的执行结果时，存在本字段。
+   * @example 100
+   */
+  readonly finish_amount?: number | undefined
+  /**
+   * 分账完结的原因描述，仅当查询分账完结的执行结果时，存在本字段。
+   * @example "分账完结"
+   */
+  readonly finish_description?: string | undefined
+}
+
+const $ProfitsharingOrdersGetResponse: () => Schema.Schema<ProfitsharingOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
+  receivers: Schema.optional(Schema.Array($ProfitsharingOrdersGetResponseReceivers())),
+  close_reason: Schema.optional(Schema.String),
+  abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
+  funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
+  funds_abnormal_redirect_id: Schema.optional(Schema.String),
+  funds_abnormal_receivers: Schema.optional(Schema.Array($FundsAbnormalReceivers())),
+  finish_amount: Schema.optional(Schema.Number),
+  finish_description: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询分账结果API
@@ -5268,78 +4211,10 @@ export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQue
   path: "/v3/ecommerce/profitsharing/orders",
   summary: "查询分账结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_2.shtml",
-  schemas: () => {
-    const ProfitsharingOrdersGetQuery: Schema.Schema<ProfitsharingOrdersGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String
-    })
-    const ProfitsharingOrdersGetResponseReceivers: Schema.Schema<ProfitsharingOrdersGetResponseReceivers> = Schema.Struct({
-      receiver_mchid: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
-      finish_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
-      receiver_account: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersGetResponseFundsAbnormalReceivers: Schema.Schema<ProfitsharingOrdersGetResponseFundsAbnormalReceivers> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersGetResponse: Schema.Schema<ProfitsharingOrdersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
-      receivers: Schema.optional(Schema.Array(ProfitsharingOrdersGetResponseReceivers)),
-      close_reason: Schema.optional(Schema.String),
-      abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
-      funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
-      funds_abnormal_redirect_id: Schema.optional(Schema.String),
-      funds_abnormal_receivers: Schema.optional(Schema.Array(ProfitsharingOrdersGetResponseFundsAbnormalReceivers)),
-      finish_amount: Schema.optional(Schema.Number),
-      finish_description: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitsharingOrdersGetQuery,
-      success: ProfitsharingOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitsharingOrdersGetQuery(), success: $ProfitsharingOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/profitsharing/orders ----
-
-export interface ProfitsharingOrdersPostBody {
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no: string
-  /** 分账接收方列表 */
-  readonly receivers: ReadonlyArray<ProfitsharingOrdersPostBodyReceivers>
-  /** 是否分账完成 */
-  readonly finish: boolean
-  readonly notify_url?: string | undefined
-}
 
 export interface ProfitsharingOrdersPostBodyReceivers {
   /**
@@ -5370,35 +4245,52 @@ export interface ProfitsharingOrdersPostBodyReceivers {
   readonly receiver_mchid?: string | undefined
 }
 
-export interface ProfitsharingOrdersPostResponse {
+const $ProfitsharingOrdersPostBodyReceivers: () => Schema.Schema<ProfitsharingOrdersPostBodyReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
+  receiver_account: Schema.String,
+  amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  description: Schema.String,
+  receiver_name: Schema.optional(Schema.String),
+  receiver_mchid: Schema.optional(Schema.String)
+}))
+
+export interface ProfitsharingOrdersPostBody {
+  /**
+   * 公众账号ID
+   * @example "wx8888888888888888"
+   */
+  readonly appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid?: string | undefined
+  readonly sub_mchid: string
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id?: string | undefined
+  readonly transaction_id: string
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "6754760740201411110007865434"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED`, `PENDING`, `SUCCESS`, `ADJUST`, `RETURNED`, `CLOSED` (decoded as any string: more may come).
-   */
-  readonly status?: "PROCESSING" | "FINISHED" | "PENDING" | "SUCCESS" | "ADJUST" | "RETURNED" | "CLOSED" | (string & {}) | undefined
+  readonly out_order_no: string
   /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
+  readonly receivers: ReadonlyArray<ProfitsharingOrdersPostBodyReceivers>
+  /** 是否分账完成 */
+  readonly finish: boolean
+  readonly notify_url?: string | undefined
 }
+
+const $ProfitsharingOrdersPostBody: () => Schema.Schema<ProfitsharingOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
+  receivers: Schema.Array($ProfitsharingOrdersPostBodyReceivers()).pipe(Schema.maxItems(50)),
+  finish: Schema.Boolean,
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface ProfitsharingOrdersPostResponseReceivers {
   /**
@@ -5458,17 +4350,64 @@ export interface ProfitsharingOrdersPostResponseReceivers {
    */
   readonly funds_abnormal_redirect_id?: string | undefined
   /** 平台接收异常资金商户号或运营主体列表 */
-  readonly funds_abnormal_receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers> | undefined
+  readonly funds_abnormal_receivers?: ReadonlyArray<FundsAbnormalReceivers> | undefined
   readonly receiver_mchid?: string | undefined
 }
 
-export interface ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers {
+const $ProfitsharingOrdersPostResponseReceivers: () => Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
+  finish_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+  receiver_account: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
+  funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
+  funds_abnormal_redirect_id: Schema.optional(Schema.String),
+  funds_abnormal_receivers: Schema.optional(Schema.Array($FundsAbnormalReceivers())),
+  receiver_mchid: Schema.optional(Schema.String)
+}))
+
+export interface ProfitsharingOrdersPostResponse {
   /**
-   * 平台接收异常资金商户号
-   * @example "1900000001"
+   * 二级商户号
+   * @example "1900000109"
    */
-  readonly mchid?: string | undefined
+  readonly sub_mchid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 商户分账单号
+   * @example "P20150806125346"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 微信分账单号
+   * @example "6754760740201411110007865434"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 分账单状态
+   * Documented values: `PROCESSING`, `FINISHED`, `PENDING`, `SUCCESS`, `ADJUST`, `RETURNED`, `CLOSED` (decoded as any string: more may come).
+   */
+  readonly status?: "PROCESSING" | "FINISHED" | "PENDING" | "SUCCESS" | "ADJUST" | "RETURNED" | "CLOSED" | (string & {}) | undefined
+  /** 分账接收方列表 */
+  readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
 }
+
+const $ProfitsharingOrdersPostResponse: () => Schema.Schema<ProfitsharingOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("PROCESSING", "FINISHED", "PENDING", "SUCCESS", "ADJUST", "RETURNED", "CLOSED")),
+  receivers: Schema.optional(Schema.Array($ProfitsharingOrdersPostResponseReceivers()))
+}))
 
 /**
  * 请求分账API
@@ -5484,56 +4423,7 @@ export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostB
   encrypt: [],
   summary: "请求分账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_1.shtml",
-  schemas: () => {
-    const ProfitsharingOrdersPostBodyReceivers: Schema.Schema<ProfitsharingOrdersPostBodyReceivers> = Schema.Struct({
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
-      receiver_account: Schema.String,
-      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      description: Schema.String,
-      receiver_name: Schema.optional(Schema.String),
-      receiver_mchid: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostBody: Schema.Schema<ProfitsharingOrdersPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
-      receivers: Schema.Array(ProfitsharingOrdersPostBodyReceivers).pipe(Schema.maxItems(50)),
-      finish: Schema.Boolean,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostResponseReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
-      finish_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
-      receiver_account: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
-      funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
-      funds_abnormal_redirect_id: Schema.optional(Schema.String),
-      funds_abnormal_receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers)),
-      receiver_mchid: Schema.optional(Schema.String)
-    })
-    const ProfitsharingOrdersPostResponse: Schema.Schema<ProfitsharingOrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED", "PENDING", "SUCCESS", "ADJUST", "RETURNED", "CLOSED")),
-      receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceivers))
-    })
-    return {
-      body: ProfitsharingOrdersPostBody,
-      success: ProfitsharingOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingOrdersPostBody(), success: $ProfitsharingOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts ----
@@ -5545,6 +4435,10 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetParams {
    */
   readonly transaction_id: string
 }
+
+const $ProfitsharingOrdersTransactionIdAmountsGetParams: () => Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
   /**
@@ -5559,6 +4453,11 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
   readonly unsplit_amount?: number | undefined
 }
 
+const $ProfitsharingOrdersTransactionIdAmountsGetResponse: () => Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  unsplit_amount: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询订单剩余待分金额API
  *
@@ -5572,20 +4471,7 @@ export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profi
   path: "/v3/ecommerce/profitsharing/orders/{transaction_id}/amounts",
   summary: "查询订单剩余待分金额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_4_9.shtml",
-  schemas: () => {
-    const ProfitsharingOrdersTransactionIdAmountsGetParams: Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ProfitsharingOrdersTransactionIdAmountsGetResponse: Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      unsplit_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: ProfitsharingOrdersTransactionIdAmountsGetParams,
-      success: ProfitsharingOrdersTransactionIdAmountsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ProfitsharingOrdersTransactionIdAmountsGetParams(), success: $ProfitsharingOrdersTransactionIdAmountsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/profitsharing/receivers/add ----
@@ -5624,6 +4510,15 @@ export interface ProfitsharingReceiversAddPostBody {
   readonly relation_type: "SUPPLIER" | "DISTRIBUTOR" | "SERVICE_PROVIDER" | "PLATFORM" | "OTHERS"
 }
 
+const $ProfitsharingReceiversAddPostBody: () => Schema.Schema<ProfitsharingReceiversAddPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: BoundedString(1, 32),
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
+  account: BoundedString(1, 64),
+  name: Schema.optional(BoundedString(1, 256)),
+  encrypted_name: Schema.optional(BoundedString(1, 10240)),
+  relation_type: Schema.Literal("SUPPLIER", "DISTRIBUTOR", "SERVICE_PROVIDER", "PLATFORM", "OTHERS")
+}))
+
 export interface ProfitsharingReceiversAddPostResponse {
   /**
    * 接收方类型
@@ -5637,6 +4532,11 @@ export interface ProfitsharingReceiversAddPostResponse {
    */
   readonly account?: string | undefined
 }
+
+const $ProfitsharingReceiversAddPostResponse: () => Schema.Schema<ProfitsharingReceiversAddPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+  account: Schema.optional(Schema.String)
+}))
 
 /**
  * 添加分账接收方API
@@ -5652,25 +4552,7 @@ export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingRecei
   encrypt: ["encrypted_name"],
   summary: "添加分账接收方API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_7.shtml",
-  schemas: () => {
-    const ProfitsharingReceiversAddPostBody: Schema.Schema<ProfitsharingReceiversAddPostBody> = Schema.Struct({
-      appid: BoundedString(1, 32),
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
-      account: BoundedString(1, 64),
-      name: Schema.optional(BoundedString(1, 256)),
-      encrypted_name: Schema.optional(BoundedString(1, 10240)),
-      relation_type: Schema.Literal("SUPPLIER", "DISTRIBUTOR", "SERVICE_PROVIDER", "PLATFORM", "OTHERS")
-    })
-    const ProfitsharingReceiversAddPostResponse: Schema.Schema<ProfitsharingReceiversAddPostResponse> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
-      account: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingReceiversAddPostBody,
-      success: ProfitsharingReceiversAddPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingReceiversAddPostBody(), success: $ProfitsharingReceiversAddPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/profitsharing/receivers/delete ----
@@ -5693,19 +4575,13 @@ export interface ProfitsharingReceiversDeletePostBody {
   readonly account: string
 }
 
-export interface ProfitsharingReceiversDeletePostResponse {
-  /**
-   * 接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
-  /**
-   * 接收方账号
-   * @example "190001001"
-   */
-  readonly account?: string | undefined
-}
+const $ProfitsharingReceiversDeletePostBody: () => Schema.Schema<ProfitsharingReceiversDeletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
+  account: Schema.String
+}))
+
+export type ProfitsharingReceiversDeletePostResponse = ProfitsharingReceiversAddPostResponse
 
 /**
  * 删除分账接收方API
@@ -5720,22 +4596,7 @@ export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingRe
   path: "/v3/ecommerce/profitsharing/receivers/delete",
   summary: "删除分账接收方API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_8.shtml",
-  schemas: () => {
-    const ProfitsharingReceiversDeletePostBody: Schema.Schema<ProfitsharingReceiversDeletePostBody> = Schema.Struct({
-      appid: Schema.String,
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
-      account: Schema.String
-    })
-    const ProfitsharingReceiversDeletePostResponse: Schema.Schema<ProfitsharingReceiversDeletePostResponse> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
-      account: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingReceiversDeletePostBody,
-      success: ProfitsharingReceiversDeletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingReceiversDeletePostBody(), success: $ProfitsharingReceiversAddPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/profitsharing/returnorders ----
@@ -5750,6 +4611,13 @@ export interface ProfitsharingReturnordersGetQuery {
   /** 商户回退单号 */
   readonly out_return_no: string
 }
+
+const $ProfitsharingReturnordersGetQuery: () => Schema.Schema<ProfitsharingReturnordersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: BoundedString(1, 32),
+  order_id: Schema.optional(BoundedString(1, 64)),
+  out_order_no: Schema.optional(BoundedString(1, 64)),
+  out_return_no: BoundedString(1, 64)
+}))
 
 export interface ProfitsharingReturnordersGetResponse {
   /**
@@ -5806,6 +4674,19 @@ export interface ProfitsharingReturnordersGetResponse {
   readonly finish_time?: string | undefined
 }
 
+const $ProfitsharingReturnordersGetResponse: () => Schema.Schema<ProfitsharingReturnordersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  out_return_no: Schema.optional(Schema.String),
+  return_mchid: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  return_no: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED")),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询分账回退结果API
  *
@@ -5819,31 +4700,7 @@ export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturn
   path: "/v3/ecommerce/profitsharing/returnorders",
   summary: "查询分账回退结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_4.shtml",
-  schemas: () => {
-    const ProfitsharingReturnordersGetQuery: Schema.Schema<ProfitsharingReturnordersGetQuery> = Schema.Struct({
-      sub_mchid: BoundedString(1, 32),
-      order_id: Schema.optional(BoundedString(1, 64)),
-      out_order_no: Schema.optional(BoundedString(1, 64)),
-      out_return_no: BoundedString(1, 64)
-    })
-    const ProfitsharingReturnordersGetResponse: Schema.Schema<ProfitsharingReturnordersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.optional(Schema.String),
-      return_mchid: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      return_no: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED")),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitsharingReturnordersGetQuery,
-      success: ProfitsharingReturnordersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitsharingReturnordersGetQuery(), success: $ProfitsharingReturnordersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/profitsharing/returnorders ----
@@ -5885,60 +4742,20 @@ export interface ProfitsharingReturnordersPostBody {
   readonly transaction_id?: string | undefined
 }
 
-export interface ProfitsharingReturnordersPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
-  readonly out_return_no?: string | undefined
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
-  readonly return_mchid?: string | undefined
-  /**
-   * 回退金额
-   * @example 10
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信回退单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly return_no?: string | undefined
-  /**
-   * 回退结果
-   * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
-   * @example "TIME_OUT_CLOSED"
-   */
-  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-}
+const $ProfitsharingReturnordersPostBody: () => Schema.Schema<ProfitsharingReturnordersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: BoundedString(1, 32),
+  order_id: Schema.optional(BoundedString(1, 64)),
+  out_order_no: Schema.optional(BoundedString(1, 64)),
+  out_return_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+  return_mchid: Schema.String,
+  amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  description: Schema.String,
+  transaction_id: Schema.optional(Schema.String)
+}).pipe(
+  FieldRule("atLeastOne", ["order_id", "out_order_no"])
+))
+
+export type ProfitsharingReturnordersPostResponse = ProfitsharingReturnordersGetResponse
 
 /**
  * 请求分账回退API
@@ -5953,40 +4770,52 @@ export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingRetur
   path: "/v3/ecommerce/profitsharing/returnorders",
   summary: "请求分账回退API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_3.shtml",
-  schemas: () => {
-    const ProfitsharingReturnordersPostBody: Schema.Schema<ProfitsharingReturnordersPostBody> = Schema.Struct({
-      sub_mchid: BoundedString(1, 32),
-      order_id: Schema.optional(BoundedString(1, 64)),
-      out_order_no: Schema.optional(BoundedString(1, 64)),
-      out_return_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      return_mchid: Schema.String,
-      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      description: Schema.String,
-      transaction_id: Schema.optional(Schema.String)
-    }).pipe(
-      FieldRule("atLeastOne", ["order_id", "out_order_no"])
-    )
-    const ProfitsharingReturnordersPostResponse: Schema.Schema<ProfitsharingReturnordersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.optional(Schema.String),
-      return_mchid: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      return_no: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED")),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitsharingReturnordersPostBody,
-      success: ProfitsharingReturnordersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitsharingReturnordersPostBody(), success: $ProfitsharingReturnordersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/refunds/apply ----
+
+export interface RefundsApplyPostBodyAmountFrom {
+  /** 出资账户类型 */
+  readonly account: "AVAILABLE" | "UNAVAILABLE"
+  /**
+   * 出资金额
+   * @example 444
+   */
+  readonly amount: number
+}
+
+const $RefundsApplyPostBodyAmountFrom: () => Schema.Schema<RefundsApplyPostBodyAmountFrom> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.Literal("AVAILABLE", "UNAVAILABLE"),
+  amount: Schema.Int
+}))
+
+export interface RefundsApplyPostBodyAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund: number
+  /** 退款出资账户及金额 */
+  readonly from?: ReadonlyArray<RefundsApplyPostBodyAmountFrom> | undefined
+  /**
+   * 原订单金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $RefundsApplyPostBodyAmount: () => Schema.Schema<RefundsApplyPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  from: Schema.optional(Schema.Array($RefundsApplyPostBodyAmountFrom())),
+  total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface RefundsApplyPostBody {
   /**
@@ -6060,63 +4889,43 @@ export interface RefundsApplyPostBody {
   readonly funds_account: "AVAILABLE" | "UNSETTLED" | "PREPAID"
 }
 
-export interface RefundsApplyPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund: number
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<RefundsApplyPostBodyAmountFrom> | undefined
-  /**
-   * 原订单金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $RefundsApplyPostBody: () => Schema.Schema<RefundsApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  individual_auth_id: Schema.optional(BoundedString(1, 32)),
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  sp_appid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  combine_mchid: Schema.optional(Schema.String),
+  combine_out_trade_no: Schema.optional(Schema.String),
+  combine_transaction_id: Schema.optional(BoundedString(1, 32)),
+  transaction_id: Schema.optional(BoundedString(1, 32)),
+  out_trade_no: Schema.optional(BoundedString(1, 32)),
+  out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+  reason: Schema.optional(BoundedString(1, 80)),
+  amount: $RefundsApplyPostBodyAmount(),
+  notify_url: Schema.optional(UrlString(1, 256, "https")),
+  refund_account: Schema.optional(Schema.Literal("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
+  funds_account: Schema.Literal("AVAILABLE", "UNSETTLED", "PREPAID")
+}).pipe(
+  FieldRule("atLeastOne", ["transaction_id", "out_trade_no"])
+))
 
-export interface RefundsApplyPostBodyAmountFrom {
-  /** 出资账户类型 */
-  readonly account: "AVAILABLE" | "UNAVAILABLE"
+export interface RefundsApplyPostResponseAmountFrom {
+  /**
+   * 出资账户类型
+   * @example "AVAILABLE"
+   */
+  readonly account?: string | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
-export interface RefundsApplyPostResponse {
-  /**
-   * 微信退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly refund_id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_refund_no?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly create_time?: string | undefined
-  /** 订单金额 */
-  readonly amount?: RefundsApplyPostResponseAmount | undefined
-  /** 优惠退款详情 */
-  readonly promotion_detail?: ReadonlyArray<RefundsApplyPostResponsePromotionDetail> | undefined
-  /**
-   * 退款出资商户
-   * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_SUB_MERCHANT"
-   */
-  readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
-}
+const $RefundsApplyPostResponseAmountFrom: () => Schema.Schema<RefundsApplyPostResponseAmountFrom> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number)
+}))
 
 export interface RefundsApplyPostResponseAmount {
   /**
@@ -6148,20 +4957,16 @@ export interface RefundsApplyPostResponseAmount {
   readonly advance?: number | undefined
 }
 
-export interface RefundsApplyPostResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * @example "AVAILABLE"
-   */
-  readonly account?: string | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
+const $RefundsApplyPostResponseAmount: () => Schema.Schema<RefundsApplyPostResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.optional(Schema.Number),
+  from: Schema.optional(Schema.Array($RefundsApplyPostResponseAmountFrom())),
+  payer_refund: Schema.optional(Schema.Number),
+  discount_refund: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  advance: Schema.optional(Schema.Number)
+}))
 
-export interface RefundsApplyPostResponsePromotionDetail {
+export interface PromotionDetail {
   /**
    * 券ID
    * @example "109519"
@@ -6191,6 +4996,51 @@ export interface RefundsApplyPostResponsePromotionDetail {
   readonly refund_amount?: number | undefined
 }
 
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number)
+}))
+
+export interface RefundsApplyPostResponse {
+  /**
+   * 微信退款单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly refund_id?: string | undefined
+  /**
+   * 商户退款单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly out_refund_no?: string | undefined
+  /**
+   * 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly create_time?: string | undefined
+  /** 订单金额 */
+  readonly amount?: RefundsApplyPostResponseAmount | undefined
+  /** 优惠退款详情 */
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
+  /**
+   * 退款出资商户
+   * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
+   * @example "REFUND_SOURCE_SUB_MERCHANT"
+   */
+  readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
+}
+
+const $RefundsApplyPostResponse: () => Schema.Schema<RefundsApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  amount: Schema.optional($RefundsApplyPostResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail())),
+  refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE"))
+}))
+
 /**
  * 退款申请API
  *
@@ -6204,69 +5054,7 @@ export const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsAp
   path: "/v3/ecommerce/refunds/apply",
   summary: "退款申请API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/create-refund.html",
-  schemas: () => {
-    const RefundsApplyPostBodyAmountFrom: Schema.Schema<RefundsApplyPostBodyAmountFrom> = Schema.Struct({
-      account: Schema.Literal("AVAILABLE", "UNAVAILABLE"),
-      amount: Schema.Int
-    })
-    const RefundsApplyPostBodyAmount: Schema.Schema<RefundsApplyPostBodyAmount> = Schema.Struct({
-      refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      from: Schema.optional(Schema.Array(RefundsApplyPostBodyAmountFrom)),
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.String)
-    })
-    const RefundsApplyPostBody: Schema.Schema<RefundsApplyPostBody> = Schema.Struct({
-      individual_auth_id: Schema.optional(BoundedString(1, 32)),
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      sp_appid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      combine_mchid: Schema.optional(Schema.String),
-      combine_out_trade_no: Schema.optional(Schema.String),
-      combine_transaction_id: Schema.optional(BoundedString(1, 32)),
-      transaction_id: Schema.optional(BoundedString(1, 32)),
-      out_trade_no: Schema.optional(BoundedString(1, 32)),
-      out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      reason: Schema.optional(BoundedString(1, 80)),
-      amount: RefundsApplyPostBodyAmount,
-      notify_url: Schema.optional(UrlString(1, 256, "https")),
-      refund_account: Schema.optional(Schema.Literal("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
-      funds_account: Schema.Literal("AVAILABLE", "UNSETTLED", "PREPAID")
-    }).pipe(
-      FieldRule("atLeastOne", ["transaction_id", "out_trade_no"])
-    )
-    const RefundsApplyPostResponseAmountFrom: Schema.Schema<RefundsApplyPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const RefundsApplyPostResponseAmount: Schema.Schema<RefundsApplyPostResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      from: Schema.optional(Schema.Array(RefundsApplyPostResponseAmountFrom)),
-      payer_refund: Schema.optional(Schema.Number),
-      discount_refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      advance: Schema.optional(Schema.Number)
-    })
-    const RefundsApplyPostResponsePromotionDetail: Schema.Schema<RefundsApplyPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number)
-    })
-    const RefundsApplyPostResponse: Schema.Schema<RefundsApplyPostResponse> = Schema.Struct({
-      refund_id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      amount: Schema.optional(RefundsApplyPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(RefundsApplyPostResponsePromotionDetail)),
-      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE"))
-    })
-    return {
-      body: RefundsApplyPostBody,
-      success: RefundsApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RefundsApplyPostBody(), success: $RefundsApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/refunds/id/{refund_id} ----
@@ -6278,6 +5066,10 @@ export interface RefundsIdRefundIdGetParams {
    */
   readonly refund_id: string
 }
+
+const $RefundsIdRefundIdGetParams: () => Schema.Schema<RefundsIdRefundIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: BoundedString(1, 32)
+}))
 
 export interface RefundsIdRefundIdGetQuery {
   /**
@@ -6292,8 +5084,68 @@ export interface RefundsIdRefundIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.ecommerce.refunds.id._refund_id_.get`: params, query fields together. */
-export interface RefundsIdRefundIdGetRequest extends RefundsIdRefundIdGetParams, RefundsIdRefundIdGetQuery {}
+const $RefundsIdRefundIdGetQuery: () => Schema.Schema<RefundsIdRefundIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  individual_auth_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(BoundedString(1, 32))
+}))
+
+export interface RefundsIdRefundIdGetResponseAmountFrom {
+  /**
+   * 出资账户类型
+   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
+   * @example "AVAILABLE"
+   */
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
+  /**
+   * 出资金额
+   * @example 444
+   */
+  readonly amount?: number | undefined
+}
+
+const $RefundsIdRefundIdGetResponseAmountFrom: () => Schema.Schema<RefundsIdRefundIdGetResponseAmountFrom> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export interface ResponseAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund?: number | undefined
+  /** 退款出资账户及金额 */
+  readonly from?: ReadonlyArray<RefundsIdRefundIdGetResponseAmountFrom> | undefined
+  /**
+   * 用户退款金额
+   * @example 888
+   */
+  readonly payer_refund?: number | undefined
+  /**
+   * 优惠退款金额
+   * @example 888
+   */
+  readonly discount_refund?: number | undefined
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 垫付金额
+   * @example 888
+   */
+  readonly advance?: number | undefined
+}
+
+const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.optional(Schema.Number),
+  from: Schema.optional(Schema.Array($RefundsIdRefundIdGetResponseAmountFrom())),
+  payer_refund: Schema.optional(Schema.Number),
+  discount_refund: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  advance: Schema.optional(Schema.Number)
+}))
 
 export interface RefundsIdRefundIdGetResponse {
   /**
@@ -6344,9 +5196,9 @@ export interface RefundsIdRefundIdGetResponse {
    */
   readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额信息 */
-  readonly amount?: RefundsIdRefundIdGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 营销详情 */
-  readonly promotion_detail?: ReadonlyArray<RefundsIdRefundIdGetResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
   /**
    * 退款出资商户
    * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
@@ -6361,79 +5213,24 @@ export interface RefundsIdRefundIdGetResponse {
   readonly funds_account?: "AVAILABLE" | "UNSETTLED" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
 }
 
-export interface RefundsIdRefundIdGetResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<RefundsIdRefundIdGetResponseAmountFrom> | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 888
-   */
-  readonly discount_refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 垫付金额
-   * @example 888
-   */
-  readonly advance?: number | undefined
-}
+const $RefundsIdRefundIdGetResponse: () => Schema.Schema<RefundsIdRefundIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.String,
+  out_refund_no: Schema.String,
+  transaction_id: Schema.String,
+  out_trade_no: Schema.String,
+  channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
+  user_received_account: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
+  amount: Schema.optional($ResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail())),
+  refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
+  funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED", "OPERATION", "BASIC", "ECNY_BASIC"))
+}))
 
-export interface RefundsIdRefundIdGetResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
-
-export interface RefundsIdRefundIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
-  readonly refund_amount?: number | undefined
-}
+/** The input of `v3.ecommerce.refunds.id._refund_id_.get`: params, query fields together. */
+export interface RefundsIdRefundIdGetRequest extends RefundsIdRefundIdGetParams, RefundsIdRefundIdGetQuery {}
 
 /**
  * 通过微信支付退款单号查询退款
@@ -6448,55 +5245,7 @@ export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest
   path: "/v3/ecommerce/refunds/id/{refund_id}",
   summary: "通过微信支付退款单号查询退款",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund.html",
-  schemas: () => {
-    const RefundsIdRefundIdGetParams: Schema.Schema<RefundsIdRefundIdGetParams> = Schema.Struct({
-      refund_id: BoundedString(1, 32)
-    })
-    const RefundsIdRefundIdGetQuery: Schema.Schema<RefundsIdRefundIdGetQuery> = Schema.Struct({
-      individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(BoundedString(1, 32))
-    })
-    const RefundsIdRefundIdGetResponseAmountFrom: Schema.Schema<RefundsIdRefundIdGetResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const RefundsIdRefundIdGetResponseAmount: Schema.Schema<RefundsIdRefundIdGetResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      from: Schema.optional(Schema.Array(RefundsIdRefundIdGetResponseAmountFrom)),
-      payer_refund: Schema.optional(Schema.Number),
-      discount_refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      advance: Schema.optional(Schema.Number)
-    })
-    const RefundsIdRefundIdGetResponsePromotionDetail: Schema.Schema<RefundsIdRefundIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number)
-    })
-    const RefundsIdRefundIdGetResponse: Schema.Schema<RefundsIdRefundIdGetResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      user_received_account: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(RefundsIdRefundIdGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(RefundsIdRefundIdGetResponsePromotionDetail)),
-      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
-      funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED", "OPERATION", "BASIC", "ECNY_BASIC"))
-    })
-    return {
-      params: RefundsIdRefundIdGetParams,
-      query: RefundsIdRefundIdGetQuery,
-      success: RefundsIdRefundIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsIdRefundIdGetParams(), query: $RefundsIdRefundIdGetQuery(), success: $RefundsIdRefundIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no} ----
@@ -6509,161 +5258,16 @@ export interface RefundsOutRefundNoOutRefundNoGetParams {
   readonly out_refund_no: string
 }
 
-export interface RefundsOutRefundNoOutRefundNoGetQuery {
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
-  readonly individual_auth_id?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $RefundsOutRefundNoOutRefundNoGetParams: () => Schema.Schema<RefundsOutRefundNoOutRefundNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_refund_no: BoundedString(1, 64)
+}))
+
+export type RefundsOutRefundNoOutRefundNoGetQuery = RefundsIdRefundIdGetQuery
+
+export type RefundsOutRefundNoOutRefundNoGetResponse = RefundsIdRefundIdGetResponse
 
 /** The input of `v3.ecommerce.refunds.outRefundNo._out_refund_no_.get`: params, query fields together. */
 export interface RefundsOutRefundNoOutRefundNoGetRequest extends RefundsOutRefundNoOutRefundNoGetParams, RefundsOutRefundNoOutRefundNoGetQuery {}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponse {
-  /**
-   * 微信退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly refund_id: string
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_refund_no: string
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 退款渠道
-   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
-  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
-  readonly user_received_account?: string | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 退款状态
-   * Documented values: `SUCCESS`, `CLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
-  /** 退款金额信息 */
-  readonly amount?: RefundsOutRefundNoOutRefundNoGetResponseAmount | undefined
-  /** 营销详情 */
-  readonly promotion_detail?: ReadonlyArray<RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail> | undefined
-  /**
-   * 退款出资商户
-   * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_SUB_MERCHANT"
-   */
-  readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
-  /**
-   * 资金账户
-   * Documented values: `AVAILABLE`, `UNSETTLED`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
-   * @example "UNSETTLED"
-   */
-  readonly funds_account?: "AVAILABLE" | "UNSETTLED" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
-}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<RefundsOutRefundNoOutRefundNoGetResponseAmountFrom> | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 888
-   */
-  readonly discount_refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 垫付金额
-   * @example 888
-   */
-  readonly advance?: number | undefined
-}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
-  readonly refund_amount?: number | undefined
-}
 
 /**
  * 通过商户退款单号查询退款
@@ -6678,66 +5282,10 @@ export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefun
   path: "/v3/ecommerce/refunds/out-refund-no/{out_refund_no}",
   summary: "通过商户退款单号查询退款",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund-by-out-refund-no.html",
-  schemas: () => {
-    const RefundsOutRefundNoOutRefundNoGetParams: Schema.Schema<RefundsOutRefundNoOutRefundNoGetParams> = Schema.Struct({
-      out_refund_no: BoundedString(1, 64)
-    })
-    const RefundsOutRefundNoOutRefundNoGetQuery: Schema.Schema<RefundsOutRefundNoOutRefundNoGetQuery> = Schema.Struct({
-      individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(BoundedString(1, 32))
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponseAmountFrom: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponseAmount: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      from: Schema.optional(Schema.Array(RefundsOutRefundNoOutRefundNoGetResponseAmountFrom)),
-      payer_refund: Schema.optional(Schema.Number),
-      discount_refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      advance: Schema.optional(Schema.Number)
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number)
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponse: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      user_received_account: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail)),
-      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
-      funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED", "OPERATION", "BASIC", "ECNY_BASIC"))
-    })
-    return {
-      params: RefundsOutRefundNoOutRefundNoGetParams,
-      query: RefundsOutRefundNoOutRefundNoGetQuery,
-      success: RefundsOutRefundNoOutRefundNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsOutRefundNoOutRefundNoGetParams(), query: $RefundsIdRefundIdGetQuery(), success: $RefundsIdRefundIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund ----
-
-export interface RefundsRefundIdApplyAbnormalRefundPostParams {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
-  readonly refund_id: string
-}
 
 export interface RefundsRefundIdApplyAbnormalRefundPostBody {
   /**
@@ -6774,8 +5322,135 @@ export interface RefundsRefundIdApplyAbnormalRefundPostBody {
   readonly real_name?: string | undefined
 }
 
-/** The input of `v3.ecommerce.refunds._refund_id_.applyAbnormalRefund.post`: params, body fields together. */
-export interface RefundsRefundIdApplyAbnormalRefundPostRequest extends RefundsRefundIdApplyAbnormalRefundPostParams, RefundsRefundIdApplyAbnormalRefundPostBody {}
+const $RefundsRefundIdApplyAbnormalRefundPostBody: () => Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  individual_auth_id: Schema.optional(Schema.String),
+  out_refund_no: Schema.String,
+  type: Schema.Literal("USER_BANK_CARD", "MERCHANT_BANK_CARD"),
+  bank_type: Schema.optional(Schema.Literal("CMB_DEBIT", "COMM_DEBIT", "ABC_DEBIT", "CCB_DEBIT", "ICBC_DEBIT", "BOC_DEBIT", "PAB_DEBIT", "SPDB_DEBIT", "CITIC_DEBIT", "CEB_DEBIT", "CMBC_DEBIT", "CIB_DEBIT", "GDB_DEBIT", "PSBC_DEBIT", "NBCB_DEBIT")),
+  bank_account: Schema.optional(Schema.String),
+  real_name: Schema.optional(Schema.String)
+}))
+
+export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmount {
+  /**
+   * 退款金额
+   * @example 100
+   */
+  readonly refund?: number | undefined
+  /** 退款出资账户及金额 */
+  readonly from?: ReadonlyArray<RefundsApplyPostResponseAmountFrom> | undefined
+  /**
+   * 用户退款金额
+   * @example 90
+   */
+  readonly payer_refund?: number | undefined
+  /**
+   * 优惠退款金额
+   * @example 10
+   */
+  readonly discount_refund?: number | undefined
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 手续费退款金额
+   * @example 100
+   */
+  readonly refund_fee?: number | undefined
+}
+
+const $RefundsRefundIdApplyAbnormalRefundPostResponseAmount: () => Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.optional(Schema.Number),
+  from: Schema.optional(Schema.Array($RefundsApplyPostResponseAmountFrom())),
+  payer_refund: Schema.optional(Schema.Number),
+  discount_refund: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  refund_fee: Schema.optional(Schema.Number)
+}))
+
+export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail {
+  /**
+   * 商户侧商品编码
+   * @example "1217752501201407033233368018"
+   */
+  readonly merchant_goods_id?: string | undefined
+  /**
+   * 微信侧商品编码
+   * @example "1001"
+   */
+  readonly wechatpay_goods_id?: string | undefined
+  /**
+   * 商品名称
+   * @example "iPhone6s 16G"
+   */
+  readonly goods_name?: string | undefined
+  /**
+   * 商品单价
+   * @example 528800
+   */
+  readonly unit_price?: number | undefined
+  /**
+   * 商品退款金额
+   * @example 528800
+   */
+  readonly refund_amount?: number | undefined
+  /**
+   * 商品退货数量
+   * @example 1
+   */
+  readonly refund_quantity?: number | undefined
+}
+
+const $RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail: () => Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: Schema.optional(Schema.String),
+  wechatpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  unit_price: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  refund_quantity: Schema.optional(Schema.Number)
+}))
+
+export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠范围
+   * @example "GLOBAL"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "COUPON"
+   */
+  readonly type?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠退款金额
+   * @example 100
+   */
+  readonly refund_amount?: number | undefined
+  /** 商品列表 */
+  readonly goods_detail?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> | undefined
+}
+
+const $RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail: () => Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail()))
+}))
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponse {
   /**
@@ -6842,111 +5517,30 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponse {
   readonly refund_account?: "REFUND_SOURCE_PARTNER_ADVANCE" | "REFUND_SOURCE_SUB_MERCHANT" | (string & {}) | undefined
 }
 
-export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmount {
-  /**
-   * 退款金额
-   * @example 100
-   */
-  readonly refund?: number | undefined
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> | undefined
-  /**
-   * 用户退款金额
-   * @example 90
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 10
-   */
-  readonly discount_refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 手续费退款金额
-   * @example 100
-   */
-  readonly refund_fee?: number | undefined
-}
+const $RefundsRefundIdApplyAbnormalRefundPostResponse: () => Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  channel: Schema.optional(Schema.String),
+  user_received_account: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
+  funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED")),
+  amount: Schema.optional($RefundsRefundIdApplyAbnormalRefundPostResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail())),
+  refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_PARTNER_ADVANCE", "REFUND_SOURCE_SUB_MERCHANT"))
+}))
 
-export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * @example "AVAILABLE"
-   */
-  readonly account?: string | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
+const $RefundsIdRefundIdGetParams2: () => Schema.Schema<RefundsIdRefundIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.NonEmptyString
+}))
 
-export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "COUPON"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
-  readonly refund_amount?: number | undefined
-  /** 商品列表 */
-  readonly goods_detail?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> | undefined
-}
+export type RefundsRefundIdApplyAbnormalRefundPostParams = RefundsIdRefundIdGetParams
 
-export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 商品退货数量
-   * @example 1
-   */
-  readonly refund_quantity?: number | undefined
-}
+/** The input of `v3.ecommerce.refunds._refund_id_.applyAbnormalRefund.post`: params, body fields together. */
+export interface RefundsRefundIdApplyAbnormalRefundPostRequest extends RefundsRefundIdApplyAbnormalRefundPostParams, RefundsRefundIdApplyAbnormalRefundPostBody {}
 
 /**
  * 发起异常退款
@@ -6962,91 +5556,10 @@ export const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRe
   encrypt: [],
   summary: "发起异常退款",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-abnormal-refund.html",
-  schemas: () => {
-    const RefundsRefundIdApplyAbnormalRefundPostParams: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
-    })
-    const RefundsRefundIdApplyAbnormalRefundPostBody: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      individual_auth_id: Schema.optional(Schema.String),
-      out_refund_no: Schema.String,
-      type: Schema.Literal("USER_BANK_CARD", "MERCHANT_BANK_CARD"),
-      bank_type: Schema.optional(Schema.Literal("CMB_DEBIT", "COMM_DEBIT", "ABC_DEBIT", "CCB_DEBIT", "ICBC_DEBIT", "BOC_DEBIT", "PAB_DEBIT", "SPDB_DEBIT", "CITIC_DEBIT", "CEB_DEBIT", "CMBC_DEBIT", "CIB_DEBIT", "GDB_DEBIT", "PSBC_DEBIT", "NBCB_DEBIT")),
-      bank_account: Schema.optional(Schema.String),
-      real_name: Schema.optional(Schema.String)
-    })
-    const RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const RefundsRefundIdApplyAbnormalRefundPostResponseAmount: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      from: Schema.optional(Schema.Array(RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom)),
-      payer_refund: Schema.optional(Schema.Number),
-      discount_refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      refund_fee: Schema.optional(Schema.Number)
-    })
-    const RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      refund_quantity: Schema.optional(Schema.Number)
-    })
-    const RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail))
-    })
-    const RefundsRefundIdApplyAbnormalRefundPostResponse: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponse> = Schema.Struct({
-      refund_id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      channel: Schema.optional(Schema.String),
-      user_received_account: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
-      funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED")),
-      amount: Schema.optional(RefundsRefundIdApplyAbnormalRefundPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail)),
-      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_PARTNER_ADVANCE", "REFUND_SOURCE_SUB_MERCHANT"))
-    })
-    return {
-      params: RefundsRefundIdApplyAbnormalRefundPostParams,
-      body: RefundsRefundIdApplyAbnormalRefundPostBody,
-      success: RefundsRefundIdApplyAbnormalRefundPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsIdRefundIdGetParams2(), body: $RefundsRefundIdApplyAbnormalRefundPostBody(), success: $RefundsRefundIdApplyAbnormalRefundPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/refunds/{refund_id}/return-advance ----
-
-export interface RefundsRefundIdReturnAdvanceGetParams {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
-  readonly refund_id: string
-}
-
-export interface RefundsRefundIdReturnAdvanceGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.ecommerce.refunds._refund_id_.returnAdvance.get`: params, query fields together. */
-export interface RefundsRefundIdReturnAdvanceGetRequest extends RefundsRefundIdReturnAdvanceGetParams, RefundsRefundIdReturnAdvanceGetQuery {}
 
 export interface RefundsRefundIdReturnAdvanceGetResponse {
   /**
@@ -7096,6 +5609,25 @@ export interface RefundsRefundIdReturnAdvanceGetResponse {
   readonly success_time?: string | undefined
 }
 
+const $RefundsRefundIdReturnAdvanceGetResponse: () => Schema.Schema<RefundsRefundIdReturnAdvanceGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.optional(Schema.String),
+  advance_return_id: Schema.optional(Schema.String),
+  return_amount: Schema.optional(Schema.Number),
+  payer_mchid: Schema.optional(Schema.String),
+  payer_account: Schema.optional(Schema.String),
+  payee_mchid: Schema.optional(Schema.String),
+  payee_account: Schema.optional(Schema.String),
+  result: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String)
+}))
+
+export type RefundsRefundIdReturnAdvanceGetQuery = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
+
+export type RefundsRefundIdReturnAdvanceGetParams = RefundsIdRefundIdGetParams
+
+/** The input of `v3.ecommerce.refunds._refund_id_.returnAdvance.get`: params, query fields together. */
+export interface RefundsRefundIdReturnAdvanceGetRequest extends RefundsRefundIdReturnAdvanceGetParams, RefundsRefundIdReturnAdvanceGetQuery {}
+
 /**
  * 查询垫付回补结果API
  *
@@ -7109,101 +5641,19 @@ export const refundsRefundIdReturnAdvanceGet: Endpoint.Endpoint<RefundsRefundIdR
   path: "/v3/ecommerce/refunds/{refund_id}/return-advance",
   summary: "查询垫付回补结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_5.shtml",
-  schemas: () => {
-    const RefundsRefundIdReturnAdvanceGetParams: Schema.Schema<RefundsRefundIdReturnAdvanceGetParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
-    })
-    const RefundsRefundIdReturnAdvanceGetQuery: Schema.Schema<RefundsRefundIdReturnAdvanceGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const RefundsRefundIdReturnAdvanceGetResponse: Schema.Schema<RefundsRefundIdReturnAdvanceGetResponse> = Schema.Struct({
-      refund_id: Schema.optional(Schema.String),
-      advance_return_id: Schema.optional(Schema.String),
-      return_amount: Schema.optional(Schema.Number),
-      payer_mchid: Schema.optional(Schema.String),
-      payer_account: Schema.optional(Schema.String),
-      payee_mchid: Schema.optional(Schema.String),
-      payee_account: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: RefundsRefundIdReturnAdvanceGetParams,
-      query: RefundsRefundIdReturnAdvanceGetQuery,
-      success: RefundsRefundIdReturnAdvanceGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsIdRefundIdGetParams2(), query: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $RefundsRefundIdReturnAdvanceGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/refunds/{refund_id}/return-advance ----
 
-export interface RefundsRefundIdReturnAdvancePostParams {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
-  readonly refund_id: string
-}
+export type RefundsRefundIdReturnAdvancePostBody = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
 
-export interface RefundsRefundIdReturnAdvancePostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type RefundsRefundIdReturnAdvancePostParams = RefundsIdRefundIdGetParams
+
+export type RefundsRefundIdReturnAdvancePostResponse = RefundsRefundIdReturnAdvanceGetResponse
 
 /** The input of `v3.ecommerce.refunds._refund_id_.returnAdvance.post`: params, body fields together. */
 export interface RefundsRefundIdReturnAdvancePostRequest extends RefundsRefundIdReturnAdvancePostParams, RefundsRefundIdReturnAdvancePostBody {}
-
-export interface RefundsRefundIdReturnAdvancePostResponse {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
-  readonly refund_id?: string | undefined
-  /**
-   * 微信回补单号
-   * @example "1215562501201407033233368018"
-   */
-  readonly advance_return_id?: string | undefined
-  /**
-   * 垫付回补金额
-   * @example 888
-   */
-  readonly return_amount?: number | undefined
-  /**
-   * 出款方商户号
-   * @example "1900000109"
-   */
-  readonly payer_mchid?: string | undefined
-  /**
-   * 出款方账户
-   * @example "BASIC"
-   */
-  readonly payer_account?: string | undefined
-  /**
-   * 入账方商户号
-   * @example "1900000108"
-   */
-  readonly payee_mchid?: string | undefined
-  /**
-   * 入账方账户
-   * @example "BASIC"
-   */
-  readonly payee_account?: string | undefined
-  /**
-   * 垫付回补结果
-   * @example "SUCCESS"
-   */
-  readonly result?: string | undefined
-  /**
-   * 垫付回补完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-}
 
 /**
  * 垫付退款回补API
@@ -7218,31 +5668,7 @@ export const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundId
   path: "/v3/ecommerce/refunds/{refund_id}/return-advance",
   summary: "垫付退款回补API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_4.shtml",
-  schemas: () => {
-    const RefundsRefundIdReturnAdvancePostParams: Schema.Schema<RefundsRefundIdReturnAdvancePostParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
-    })
-    const RefundsRefundIdReturnAdvancePostBody: Schema.Schema<RefundsRefundIdReturnAdvancePostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const RefundsRefundIdReturnAdvancePostResponse: Schema.Schema<RefundsRefundIdReturnAdvancePostResponse> = Schema.Struct({
-      refund_id: Schema.optional(Schema.String),
-      advance_return_id: Schema.optional(Schema.String),
-      return_amount: Schema.optional(Schema.Number),
-      payer_mchid: Schema.optional(Schema.String),
-      payer_account: Schema.optional(Schema.String),
-      payee_mchid: Schema.optional(Schema.String),
-      payee_account: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: RefundsRefundIdReturnAdvancePostParams,
-      body: RefundsRefundIdReturnAdvancePostBody,
-      success: RefundsRefundIdReturnAdvancePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsIdRefundIdGetParams2(), body: $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2(), success: $RefundsRefundIdReturnAdvanceGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/ecommerce/subject-sub-merchants ----
@@ -7270,6 +5696,37 @@ export interface SubjectSubMerchantsGetQuery {
   readonly offset?: number | undefined
 }
 
+const $SubjectSubMerchantsGetQuery: () => Schema.Schema<SubjectSubMerchantsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_type: Schema.Literal("SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS_CLONED", "SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_MICRO"),
+  cert_number: Schema.String,
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int)
+}))
+
+export interface SubjectSubMerchantsGetResponseData {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 商户简称
+   * @example "腾讯科技有限公司"
+   */
+  readonly merchant_shortname?: string | undefined
+  /**
+   * 签约时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly sign_time?: string | undefined
+}
+
+const $SubjectSubMerchantsGetResponseData: () => Schema.Schema<SubjectSubMerchantsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  merchant_shortname: Schema.optional(Schema.String),
+  sign_time: Schema.optional(Schema.String)
+}))
+
 export interface SubjectSubMerchantsGetResponse {
   /** 子商户列表 */
   readonly data?: ReadonlyArray<SubjectSubMerchantsGetResponseData> | undefined
@@ -7290,23 +5747,12 @@ export interface SubjectSubMerchantsGetResponse {
   readonly total_count?: number | undefined
 }
 
-export interface SubjectSubMerchantsGetResponseData {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户简称
-   * @example "腾讯科技有限公司"
-   */
-  readonly merchant_shortname?: string | undefined
-  /**
-   * 签约时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly sign_time?: string | undefined
-}
+const $SubjectSubMerchantsGetResponse: () => Schema.Schema<SubjectSubMerchantsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($SubjectSubMerchantsGetResponseData())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
 
 /**
  * 查询指定主体子商户列表
@@ -7321,30 +5767,7 @@ export const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQue
   path: "/v3/ecommerce/subject-sub-merchants",
   encrypt: [],
   summary: "查询指定主体子商户列表",
-  schemas: () => {
-    const SubjectSubMerchantsGetQuery: Schema.Schema<SubjectSubMerchantsGetQuery> = Schema.Struct({
-      organization_type: Schema.Literal("SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS_CLONED", "SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_MICRO"),
-      cert_number: Schema.String,
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int)
-    })
-    const SubjectSubMerchantsGetResponseData: Schema.Schema<SubjectSubMerchantsGetResponseData> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      merchant_shortname: Schema.optional(Schema.String),
-      sign_time: Schema.optional(Schema.String)
-    })
-    const SubjectSubMerchantsGetResponse: Schema.Schema<SubjectSubMerchantsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(SubjectSubMerchantsGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      query: SubjectSubMerchantsGetQuery,
-      success: SubjectSubMerchantsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $SubjectSubMerchantsGetQuery(), success: $SubjectSubMerchantsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/subsidies/cancel ----
@@ -7366,6 +5789,12 @@ export interface SubsidiesCancelPostBody {
    */
   readonly description: string
 }
+
+const $SubsidiesCancelPostBody: () => Schema.Schema<SubsidiesCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  description: Schema.String
+}))
 
 export interface SubsidiesCancelPostResponse {
   /**
@@ -7391,6 +5820,13 @@ export interface SubsidiesCancelPostResponse {
   readonly description?: string | undefined
 }
 
+const $SubsidiesCancelPostResponse: () => Schema.Schema<SubsidiesCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("SUCCESS", "FAIL")),
+  description: Schema.optional(Schema.String)
+}))
+
 /**
  * 取消补差API
  *
@@ -7404,24 +5840,7 @@ export const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, Sub
   path: "/v3/ecommerce/subsidies/cancel",
   summary: "取消补差API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_3.shtml",
-  schemas: () => {
-    const SubsidiesCancelPostBody: Schema.Schema<SubsidiesCancelPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      description: Schema.String
-    })
-    const SubsidiesCancelPostResponse: Schema.Schema<SubsidiesCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("SUCCESS", "FAIL")),
-      description: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidiesCancelPostBody,
-      success: SubsidiesCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidiesCancelPostBody(), success: $SubsidiesCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/subsidies/create ----
@@ -7458,6 +5877,15 @@ export interface SubsidiesCreatePostBody {
    */
   readonly out_subsidy_no?: string | undefined
 }
+
+const $SubsidiesCreatePostBody: () => Schema.Schema<SubsidiesCreatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  amount: Schema.Int,
+  description: Schema.String,
+  refund_id: Schema.optional(Schema.String),
+  out_subsidy_no: Schema.optional(Schema.String)
+}))
 
 export interface SubsidiesCreatePostResponse {
   /**
@@ -7499,6 +5927,17 @@ export interface SubsidiesCreatePostResponse {
   readonly out_subsidy_no?: string | undefined
 }
 
+const $SubsidiesCreatePostResponse: () => Schema.Schema<SubsidiesCreatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  subsidy_id: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
+  success_time: Schema.optional(Schema.String),
+  out_subsidy_no: Schema.optional(Schema.String)
+}))
+
 /**
  * 请求补差API
  *
@@ -7512,34 +5951,25 @@ export const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, Sub
   path: "/v3/ecommerce/subsidies/create",
   summary: "请求补差API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_1.shtml",
-  schemas: () => {
-    const SubsidiesCreatePostBody: Schema.Schema<SubsidiesCreatePostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      amount: Schema.Int,
-      description: Schema.String,
-      refund_id: Schema.optional(Schema.String),
-      out_subsidy_no: Schema.optional(Schema.String)
-    })
-    const SubsidiesCreatePostResponse: Schema.Schema<SubsidiesCreatePostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      subsidy_id: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
-      success_time: Schema.optional(Schema.String),
-      out_subsidy_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidiesCreatePostBody,
-      success: SubsidiesCreatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidiesCreatePostBody(), success: $SubsidiesCreatePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/ecommerce/subsidies/return ----
+
+export interface SubsidiesReturnPostBodyFrom {
+  /** 出资账户类型 */
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | undefined
+  /**
+   * 出资金额
+   * @example 10
+   */
+  readonly amount?: number | undefined
+}
+
+const $SubsidiesReturnPostBodyFrom: () => Schema.Schema<SubsidiesReturnPostBodyFrom> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.optional(Schema.Literal("AVAILABLE", "UNAVAILABLE")),
+  amount: Schema.optional(Schema.Int)
+}))
 
 export interface SubsidiesReturnPostBody {
   /**
@@ -7581,15 +6011,16 @@ export interface SubsidiesReturnPostBody {
   readonly from?: ReadonlyArray<SubsidiesReturnPostBodyFrom> | undefined
 }
 
-export interface SubsidiesReturnPostBodyFrom {
-  /** 出资账户类型 */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | undefined
-  /**
-   * 出资金额
-   * @example 10
-   */
-  readonly amount?: number | undefined
-}
+const $SubsidiesReturnPostBody: () => Schema.Schema<SubsidiesReturnPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_order_no: Schema.String,
+  transaction_id: Schema.String,
+  refund_id: Schema.String,
+  amount: Schema.Int,
+  description: Schema.String,
+  subsidy_id: Schema.optional(Schema.String),
+  from: Schema.optional(Schema.Array($SubsidiesReturnPostBodyFrom()))
+}))
 
 export interface SubsidiesReturnPostResponse {
   /**
@@ -7639,14 +6070,22 @@ export interface SubsidiesReturnPostResponse {
    */
   readonly success_time?: string | undefined
   readonly subsidy_id?: string | undefined
-  readonly from?: ReadonlyArray<SubsidiesReturnPostResponseFrom> | undefined
+  readonly from?: ReadonlyArray<RefundsIdRefundIdGetResponseAmountFrom> | undefined
 }
 
-export interface SubsidiesReturnPostResponseFrom {
-  /** Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come). */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  readonly amount?: number | undefined
-}
+const $SubsidiesReturnPostResponse: () => Schema.Schema<SubsidiesReturnPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  subsidy_refund_id: Schema.optional(Schema.String),
+  refund_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
+  success_time: Schema.optional(Schema.String),
+  subsidy_id: Schema.optional(Schema.String),
+  from: Schema.optional(Schema.Array($RefundsIdRefundIdGetResponseAmountFrom()))
+}))
 
 /**
  * 请求补差回退API
@@ -7661,44 +6100,7 @@ export const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, Sub
   path: "/v3/ecommerce/subsidies/return",
   summary: "请求补差回退API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_2.shtml",
-  schemas: () => {
-    const SubsidiesReturnPostBodyFrom: Schema.Schema<SubsidiesReturnPostBodyFrom> = Schema.Struct({
-      account: Schema.optional(Schema.Literal("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Int)
-    })
-    const SubsidiesReturnPostBody: Schema.Schema<SubsidiesReturnPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_order_no: Schema.String,
-      transaction_id: Schema.String,
-      refund_id: Schema.String,
-      amount: Schema.Int,
-      description: Schema.String,
-      subsidy_id: Schema.optional(Schema.String),
-      from: Schema.optional(Schema.Array(SubsidiesReturnPostBodyFrom))
-    })
-    const SubsidiesReturnPostResponseFrom: Schema.Schema<SubsidiesReturnPostResponseFrom> = Schema.Struct({
-      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const SubsidiesReturnPostResponse: Schema.Schema<SubsidiesReturnPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      subsidy_refund_id: Schema.optional(Schema.String),
-      refund_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
-      success_time: Schema.optional(Schema.String),
-      subsidy_id: Schema.optional(Schema.String),
-      from: Schema.optional(Schema.Array(SubsidiesReturnPostResponseFrom))
-    })
-    return {
-      body: SubsidiesReturnPostBody,
-      success: SubsidiesReturnPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidiesReturnPostBody(), success: $SubsidiesReturnPostResponse(), errors: commonErrors })
 })
 
 /**

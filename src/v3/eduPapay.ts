@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/edu-papay/contracts/id/{contract_id} ----
 
@@ -13,6 +14,10 @@ export interface ContractsIdContractIdGetParams {
    */
   readonly contract_id: string
 }
+
+const $ContractsIdContractIdGetParams: () => Schema.Schema<ContractsIdContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface ContractsIdContractIdGetQuery {
   /**
@@ -32,8 +37,35 @@ export interface ContractsIdContractIdGetQuery {
   readonly sub_appid?: string | undefined
 }
 
-/** The input of `v3.eduPapay.contracts.id._contract_id_.get`: params, query fields together. */
-export interface ContractsIdContractIdGetRequest extends ContractsIdContractIdGetParams, ContractsIdContractIdGetQuery {}
+const $ContractsIdContractIdGetQuery: () => Schema.Schema<ContractsIdContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
+
+export interface ContractInformation {
+  /**
+   * 签约协议号
+   * @example "wx998877665544wx"
+   */
+  readonly contract_id?: string | undefined
+  /**
+   * 签约状态
+   * @example "ADD"
+   */
+  readonly contract_status?: string | undefined
+  /**
+   * 签约时间
+   * @example "2020-03-26T10:43:39+08:00"
+   */
+  readonly create_time?: string | undefined
+}
+
+const $ContractInformation: () => Schema.Schema<ContractInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.optional(Schema.String),
+  contract_status: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
 
 export interface ContractsIdContractIdGetResponse {
   /**
@@ -66,26 +98,22 @@ export interface ContractsIdContractIdGetResponse {
    */
   readonly plan_id?: string | undefined
   /** 签约信息 */
-  readonly contract_information?: ContractsIdContractIdGetResponseContractInformation | undefined
+  readonly contract_information?: ContractInformation | undefined
 }
 
-export interface ContractsIdContractIdGetResponseContractInformation {
-  /**
-   * 签约协议号
-   * @example "wx998877665544wx"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
-  readonly contract_status?: string | undefined
-  /**
-   * 签约时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
-  readonly create_time?: string | undefined
-}
+const $ContractsIdContractIdGetResponse: () => Schema.Schema<ContractsIdContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  contract_information: Schema.optional($ContractInformation())
+}))
+
+/** The input of `v3.eduPapay.contracts.id._contract_id_.get`: params, query fields together. */
+export interface ContractsIdContractIdGetRequest extends ContractsIdContractIdGetParams, ContractsIdContractIdGetQuery {}
 
 /**
  * 通过协议号查询签约API
@@ -100,37 +128,7 @@ export const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGe
   path: "/v3/edu-papay/contracts/id/{contract_id}",
   summary: "通过协议号查询签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_2.shtml",
-  schemas: () => {
-    const ContractsIdContractIdGetParams: Schema.Schema<ContractsIdContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsIdContractIdGetQuery: Schema.Schema<ContractsIdContractIdGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const ContractsIdContractIdGetResponseContractInformation: Schema.Schema<ContractsIdContractIdGetResponseContractInformation> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      contract_status: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    const ContractsIdContractIdGetResponse: Schema.Schema<ContractsIdContractIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      contract_information: Schema.optional(ContractsIdContractIdGetResponseContractInformation)
-    })
-    return {
-      params: ContractsIdContractIdGetParams,
-      query: ContractsIdContractIdGetQuery,
-      success: ContractsIdContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsIdContractIdGetParams(), query: $ContractsIdContractIdGetQuery(), success: $ContractsIdContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/edu-papay/contracts/presign ----
@@ -183,6 +181,18 @@ export interface ContractsPresignPostBody {
   readonly trade_scene: string
 }
 
+const $ContractsPresignPostBody: () => Schema.Schema<ContractsPresignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  openid: Schema.String,
+  sub_openid: Schema.optional(Schema.String),
+  plan_id: Schema.String,
+  user_id: Schema.String,
+  period_start_date: Schema.String,
+  trade_scene: Schema.String
+}))
+
 export interface ContractsPresignPostResponse {
   /**
    * 预签约号
@@ -190,6 +200,10 @@ export interface ContractsPresignPostResponse {
    */
   readonly presign_token?: string | undefined
 }
+
+const $ContractsPresignPostResponse: () => Schema.Schema<ContractsPresignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  presign_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 预签约API
@@ -204,38 +218,12 @@ export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, C
   path: "/v3/edu-papay/contracts/presign",
   summary: "预签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_1.shtml",
-  schemas: () => {
-    const ContractsPresignPostBody: Schema.Schema<ContractsPresignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.String,
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      user_id: Schema.String,
-      period_start_date: Schema.String,
-      trade_scene: Schema.String
-    })
-    const ContractsPresignPostResponse: Schema.Schema<ContractsPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsPresignPostBody,
-      success: ContractsPresignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsPresignPostBody(), success: $ContractsPresignPostResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/edu-papay/contracts/{contract_id} ----
 
-export interface ContractsContractIdDeleteParams {
-  /**
-   * 签约协议号
-   * @example "wx998877665544wx"
-   */
-  readonly contract_id: string
-}
+export type ContractsContractIdDeleteParams = ContractsIdContractIdGetParams
 
 /**
  * 解约API
@@ -250,19 +238,46 @@ export const contractsContractIdDelete: Endpoint.Endpoint<ContractsContractIdDel
   path: "/v3/edu-papay/contracts/{contract_id}",
   summary: "解约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_4.shtml",
-  schemas: () => {
-    const ContractsContractIdDeleteParams: Schema.Schema<ContractsContractIdDeleteParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    return {
-      params: ContractsContractIdDeleteParams,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsIdContractIdGetParams(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/edu-papay/transactions ----
+
+export interface TransactionsPostBodyAmount {
+  /**
+   * 总金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface TransactionsPostBodyDeviceInformation {
+  /**
+   * 设备号
+   * @example "12343232"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备ip
+   * @example "123.12.12.123"
+   */
+  readonly device_ip: string
+}
+
+const $TransactionsPostBodyDeviceInformation: () => Schema.Schema<TransactionsPostBodyDeviceInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.String
+}))
 
 export interface TransactionsPostBody {
   /**
@@ -321,31 +336,20 @@ export interface TransactionsPostBody {
   readonly device_information: TransactionsPostBodyDeviceInformation
 }
 
-export interface TransactionsPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsPostBodyDeviceInformation {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip: string
-}
+const $TransactionsPostBody: () => Schema.Schema<TransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  body: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  contract_id: Schema.String,
+  trade_scene: Schema.String,
+  amount: $TransactionsPostBodyAmount(),
+  device_information: $TransactionsPostBodyDeviceInformation()
+}))
 
 /**
  * 教育通扣款受理API
@@ -360,35 +364,7 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, void, Com
   path: "/v3/edu-papay/transactions",
   summary: "教育通扣款受理API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_7.shtml",
-  schemas: () => {
-    const TransactionsPostBodyAmount: Schema.Schema<TransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsPostBodyDeviceInformation: Schema.Schema<TransactionsPostBodyDeviceInformation> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
-    })
-    const TransactionsPostBody: Schema.Schema<TransactionsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      body: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      contract_id: Schema.String,
-      trade_scene: Schema.String,
-      amount: TransactionsPostBodyAmount,
-      device_information: TransactionsPostBodyDeviceInformation
-    })
-    return {
-      body: TransactionsPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/edu-papay/transactions/id/{transaction_id} ----
@@ -401,6 +377,10 @@ export interface TransactionsIdTransactionIdGetParams {
   readonly transaction_id: string
 }
 
+const $TransactionsIdTransactionIdGetParams: () => Schema.Schema<TransactionsIdTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
+
 export interface TransactionsIdTransactionIdGetQuery {
   /**
    * 子商户号
@@ -409,8 +389,135 @@ export interface TransactionsIdTransactionIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.eduPapay.transactions.id._transaction_id_.get`: params, query fields together. */
-export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
+const $TransactionsIdTransactionIdGetQuery: () => Schema.Schema<TransactionsIdTransactionIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export interface Payer {
+  /**
+   * 服务商APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
+   */
+  readonly openid?: string | undefined
+  /**
+   * 子商户APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
+   */
+  readonly sub_openid?: string | undefined
+}
+
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
+  /**
+   * 订单金额
+   * @example 888
+   */
+  readonly total?: number | undefined
+  /**
+   * 用户支付金额
+   * @example 888
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 折扣
+   * @example 100
+   */
+  readonly discount_total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  discount_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface DeviceInformation {
+  /**
+   * 设备号
+   * @example "12343232"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备ip
+   * @example "123.12.12.123"
+   */
+  readonly device_ip?: string | undefined
+}
+
+const $DeviceInformation: () => Schema.Schema<DeviceInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String)
+}))
+
+export interface PromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly coupon_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "GLOBALSINGLE"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "DISCOUNTCOUPON"
+   */
+  readonly type?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly stock_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 100
+   */
+  readonly wechatpay_contribute?: number | undefined
+  /**
+   * 商户出资
+   * @example 100
+   */
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 100
+   */
+  readonly other_contribute?: number | undefined
+}
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number)
+}))
 
 export interface TransactionsIdTransactionIdGetResponse {
   /**
@@ -469,111 +576,35 @@ export interface TransactionsIdTransactionIdGetResponse {
    */
   readonly trade_state_description?: string | undefined
   /** 支付者 */
-  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
+  readonly amount?: Amount | undefined
   /** 设备信息 */
-  readonly device_information?: TransactionsIdTransactionIdGetResponseDeviceInformation | undefined
+  readonly device_information?: DeviceInformation | undefined
   /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface TransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $TransactionsIdTransactionIdGetResponse: () => Schema.Schema<TransactionsIdTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_description: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($Amount()),
+  device_information: Schema.optional($DeviceInformation()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
-export interface TransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponseDeviceInformation {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBALSINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNTCOUPON"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
-  readonly other_contribute?: number | undefined
-}
+/** The input of `v3.eduPapay.transactions.id._transaction_id_.get`: params, query fields together. */
+export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
 /**
  * 微信订单号查单API
@@ -588,62 +619,7 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
   path: "/v3/edu-papay/transactions/id/{transaction_id}",
   summary: "微信订单号查单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_8.shtml",
-  schemas: () => {
-    const TransactionsIdTransactionIdGetParams: Schema.Schema<TransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const TransactionsIdTransactionIdGetQuery: Schema.Schema<TransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponseDeviceInformation: Schema.Schema<TransactionsIdTransactionIdGetResponseDeviceInformation> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_description: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
-      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
-      device_information: Schema.optional(TransactionsIdTransactionIdGetResponseDeviceInformation),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsIdTransactionIdGetParams,
-      query: TransactionsIdTransactionIdGetQuery,
-      success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsIdTransactionIdGetParams(), query: $TransactionsIdTransactionIdGetQuery(), success: $TransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no} ----
@@ -656,179 +632,16 @@ export interface TransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type TransactionsOutTradeNoOutTradeNoGetQuery = TransactionsIdTransactionIdGetQuery
+
+export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsIdTransactionIdGetResponse
 
 /** The input of `v3.eduPapay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
-  readonly trade_state_description?: string | undefined
-  /** 支付者 */
-  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 设备信息 */
-  readonly device_information?: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation | undefined
-  /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBALSINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNTCOUPON"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
-  readonly other_contribute?: number | undefined
-}
 
 /**
  * 商户订单号查单API
@@ -843,91 +656,14 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   path: "/v3/edu-papay/transactions/out-trade-no/{out_trade_no}",
   summary: "商户订单号查单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_9.shtml",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_description: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      device_information: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsOutTradeNoOutTradeNoGetParams(), query: $TransactionsIdTransactionIdGetQuery(), success: $TransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/edu-papay/user-notifications/{contract_id}/send ----
 
-export interface UserNotificationsContractIdSendPostParams {
-  /**
-   * 签约协议号
-   * @example "wx8888888888888888"
-   */
-  readonly contract_id: string
-}
+export type UserNotificationsContractIdSendPostParams = ContractsIdContractIdGetParams
 
-export interface UserNotificationsContractIdSendPostBody {
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-}
+export type UserNotificationsContractIdSendPostBody = ContractsIdContractIdGetQuery
 
 /** The input of `v3.eduPapay.userNotifications._contract_id_.send.post`: params, body fields together. */
 export interface UserNotificationsContractIdSendPostRequest extends UserNotificationsContractIdSendPostParams, UserNotificationsContractIdSendPostBody {}
@@ -945,22 +681,7 @@ export const userNotificationsContractIdSendPost: Endpoint.Endpoint<UserNotifica
   path: "/v3/edu-papay/user-notifications/{contract_id}/send",
   summary: "发送扣款预通知API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_6.shtml",
-  schemas: () => {
-    const UserNotificationsContractIdSendPostParams: Schema.Schema<UserNotificationsContractIdSendPostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const UserNotificationsContractIdSendPostBody: Schema.Schema<UserNotificationsContractIdSendPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: UserNotificationsContractIdSendPostParams,
-      body: UserNotificationsContractIdSendPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsIdContractIdGetParams(), body: $ContractsIdContractIdGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/edu-papay/user/{openid}/contracts ----
@@ -972,6 +693,10 @@ export interface UserOpenidContractsGetParams {
    */
   readonly openid: string
 }
+
+const $UserOpenidContractsGetParams: () => Schema.Schema<UserOpenidContractsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface UserOpenidContractsGetQuery {
   /**
@@ -1016,12 +741,20 @@ export interface UserOpenidContractsGetQuery {
   readonly limit?: number | undefined
 }
 
-/** The input of `v3.eduPapay.user._openid_.contracts.get`: params, query fields together. */
-export interface UserOpenidContractsGetRequest extends UserOpenidContractsGetParams, UserOpenidContractsGetQuery {}
+const $UserOpenidContractsGetQuery: () => Schema.Schema<UserOpenidContractsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  plan_id: Schema.String,
+  contract_status: Schema.optional(Schema.Literal("ADD", "DELETE")),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
 export interface UserOpenidContractsGetResponse {
   /** 结果集 */
-  readonly data?: ReadonlyArray<UserOpenidContractsGetResponseData> | undefined
+  readonly data?: ReadonlyArray<ContractsIdContractIdGetResponse> | undefined
   /**
    * 总数量
    * @example 30
@@ -1036,63 +769,15 @@ export interface UserOpenidContractsGetResponse {
   readonly limit?: number | undefined
 }
 
-export interface UserOpenidContractsGetResponseData {
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
-  readonly plan_id?: string | undefined
-  /** 签约信息 */
-  readonly contract_information?: UserOpenidContractsGetResponseDataContractInformation | undefined
-}
+const $UserOpenidContractsGetResponse: () => Schema.Schema<UserOpenidContractsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($ContractsIdContractIdGetResponse())),
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
 
-export interface UserOpenidContractsGetResponseDataContractInformation {
-  /**
-   * 签约协议号
-   * @example "wx998877665544wx"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
-  readonly contract_status?: string | undefined
-  /**
-   * 签约时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
-  readonly create_time?: string | undefined
-}
+/** The input of `v3.eduPapay.user._openid_.contracts.get`: params, query fields together. */
+export interface UserOpenidContractsGetRequest extends UserOpenidContractsGetParams, UserOpenidContractsGetQuery {}
 
 /**
  * 通过用户标识查询签约API
@@ -1107,48 +792,7 @@ export const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetReq
   path: "/v3/edu-papay/user/{openid}/contracts",
   summary: "通过用户标识查询签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_3.shtml",
-  schemas: () => {
-    const UserOpenidContractsGetParams: Schema.Schema<UserOpenidContractsGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UserOpenidContractsGetQuery: Schema.Schema<UserOpenidContractsGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      contract_status: Schema.optional(Schema.Literal("ADD", "DELETE")),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const UserOpenidContractsGetResponseDataContractInformation: Schema.Schema<UserOpenidContractsGetResponseDataContractInformation> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      contract_status: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    const UserOpenidContractsGetResponseData: Schema.Schema<UserOpenidContractsGetResponseData> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      contract_information: Schema.optional(UserOpenidContractsGetResponseDataContractInformation)
-    })
-    const UserOpenidContractsGetResponse: Schema.Schema<UserOpenidContractsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(UserOpenidContractsGetResponseData)),
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: UserOpenidContractsGetParams,
-      query: UserOpenidContractsGetQuery,
-      success: UserOpenidContractsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UserOpenidContractsGetParams(), query: $UserOpenidContractsGetQuery(), success: $UserOpenidContractsGetResponse(), errors: commonErrors })
 })
 
 /**

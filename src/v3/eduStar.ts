@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/edu-star/orders ----
 
@@ -31,131 +32,13 @@ export interface OrdersGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface OrdersGetResponse {
-  /** 结果集 */
-  readonly data?: ReadonlyArray<OrdersGetResponseData> | undefined
-  /**
-   * 总数量
-   * @example 30
-   */
-  readonly total_count?: number | undefined
-  /** 分页页码 */
-  readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
-
-export interface OrdersGetResponseData {
-  /**
-   * appid
-   * @example "wx998877665544wx"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly wechat_openid?: string | undefined
-  /**
-   * 用户QQ账号
-   * @example "100000000000"
-   */
-  readonly qq?: string | undefined
-  /**
-   * 权益ID
-   * @example "qw3Da21QRCNt"
-   */
-  readonly right_id?: string | undefined
-  /**
-   * 权益核销时间
-   * @example "2018-05-23T12:13:50+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 订单状态
-   * @example "CONSUMED"
-   */
-  readonly order_state?: string | undefined
-  /**
-   * 订单号
-   * @example "cc1900ff00511f10c"
-   */
-  readonly order_id?: string | undefined
-}
-
-/**
- * 通过QQ账号查询核销订单列表API
- *
- * 合作方通过调用该接口可获取核销订单信息。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
- *
- * `GET /v3/edu-star/orders`
- */
-export const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.eduStar.orders.get",
-  method: "GET",
-  path: "/v3/edu-star/orders",
-  summary: "通过QQ账号查询核销订单列表API",
-  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png",
-  schemas: () => {
-    const OrdersGetQuery: Schema.Schema<OrdersGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      wechat_openid: Schema.optional(Schema.String),
-      qq: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const OrdersGetResponseData: Schema.Schema<OrdersGetResponseData> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      wechat_openid: Schema.optional(Schema.String),
-      qq: Schema.optional(Schema.String),
-      right_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      order_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    const OrdersGetResponse: Schema.Schema<OrdersGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(OrdersGetResponseData)),
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      query: OrdersGetQuery,
-      success: OrdersGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- POST /v3/edu-star/orders ----
-
-export interface OrdersPostBody {
-  /**
-   * appid
-   * @example "wx998877665544wx"
-   */
-  readonly appid: string
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly wechat_openid?: string | undefined
-  /** 用户QQ账号 */
-  readonly qq?: string | undefined
-  /**
-   * 权益ID
-   * @example "qw3Da21QRCNt"
-   */
-  readonly right_id: string
-  /**
-   * 权益核销时间
-   * @example "2018-05-23T12:13:50+08:00"
-   */
-  readonly create_time: string
-}
+const $OrdersGetQuery: () => Schema.Schema<OrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  wechat_openid: Schema.optional(Schema.String),
+  qq: Schema.optional(Schema.String),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
 export interface OrdersPostResponse {
   /**
@@ -195,6 +78,91 @@ export interface OrdersPostResponse {
   readonly order_id?: string | undefined
 }
 
+const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  wechat_openid: Schema.optional(Schema.String),
+  qq: Schema.optional(Schema.String),
+  right_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  order_state: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
+
+export interface OrdersGetResponse {
+  /** 结果集 */
+  readonly data?: ReadonlyArray<OrdersPostResponse> | undefined
+  /**
+   * 总数量
+   * @example 30
+   */
+  readonly total_count?: number | undefined
+  /** 分页页码 */
+  readonly offset?: number | undefined
+  /**
+   * 分页大小
+   * @example 20
+   */
+  readonly limit?: number | undefined
+}
+
+const $OrdersGetResponse: () => Schema.Schema<OrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($OrdersPostResponse())),
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
+
+/**
+ * 通过QQ账号查询核销订单列表API
+ *
+ * 合作方通过调用该接口可获取核销订单信息。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
+ *
+ * `GET /v3/edu-star/orders`
+ */
+export const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.eduStar.orders.get",
+  method: "GET",
+  path: "/v3/edu-star/orders",
+  summary: "通过QQ账号查询核销订单列表API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png",
+  schemas: () => ({ query: $OrdersGetQuery(), success: $OrdersGetResponse(), errors: commonErrors })
+})
+
+// ---- POST /v3/edu-star/orders ----
+
+export interface OrdersPostBody {
+  /**
+   * appid
+   * @example "wx998877665544wx"
+   */
+  readonly appid: string
+  /**
+   * 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
+   */
+  readonly wechat_openid?: string | undefined
+  /** 用户QQ账号 */
+  readonly qq?: string | undefined
+  /**
+   * 权益ID
+   * @example "qw3Da21QRCNt"
+   */
+  readonly right_id: string
+  /**
+   * 权益核销时间
+   * @example "2018-05-23T12:13:50+08:00"
+   */
+  readonly create_time: string
+}
+
+const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  wechat_openid: Schema.optional(Schema.String),
+  qq: Schema.optional(Schema.String),
+  right_id: Schema.String,
+  create_time: Schema.String
+}))
+
 /**
  * 创建核销订单API
  *
@@ -208,29 +176,7 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
   path: "/v3/edu-star/orders",
   summary: "创建核销订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png",
-  schemas: () => {
-    const OrdersPostBody: Schema.Schema<OrdersPostBody> = Schema.Struct({
-      appid: Schema.String,
-      wechat_openid: Schema.optional(Schema.String),
-      qq: Schema.optional(Schema.String),
-      right_id: Schema.String,
-      create_time: Schema.String
-    })
-    const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      wechat_openid: Schema.optional(Schema.String),
-      qq: Schema.optional(Schema.String),
-      right_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      order_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: OrdersPostBody,
-      success: OrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $OrdersPostBody(), success: $OrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/edu-star/users/openid/{wechat_openid} ----
@@ -243,6 +189,10 @@ export interface UsersOpenidWechatOpenidGetParams {
   readonly wechat_openid: string
 }
 
+const $UsersOpenidWechatOpenidGetParams: () => Schema.Schema<UsersOpenidWechatOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  wechat_openid: Schema.NonEmptyString
+}))
+
 export interface UsersOpenidWechatOpenidGetQuery {
   /**
    * 商户appid
@@ -251,8 +201,9 @@ export interface UsersOpenidWechatOpenidGetQuery {
   readonly appid: string
 }
 
-/** The input of `v3.eduStar.users.openid._wechat_openid_.get`: params, query fields together. */
-export interface UsersOpenidWechatOpenidGetRequest extends UsersOpenidWechatOpenidGetParams, UsersOpenidWechatOpenidGetQuery {}
+const $UsersOpenidWechatOpenidGetQuery: () => Schema.Schema<UsersOpenidWechatOpenidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String
+}))
 
 export interface UsersOpenidWechatOpenidGetResponse {
   /** 是否学生 */
@@ -279,6 +230,17 @@ export interface UsersOpenidWechatOpenidGetResponse {
   readonly register_time?: string | undefined
 }
 
+const $UsersOpenidWechatOpenidGetResponse: () => Schema.Schema<UsersOpenidWechatOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  education_star_student: Schema.optional(Schema.Boolean),
+  appid: Schema.optional(Schema.String),
+  wechat_openid: Schema.optional(Schema.String),
+  qq: Schema.optional(Schema.String),
+  register_time: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.eduStar.users.openid._wechat_openid_.get`: params, query fields together. */
+export interface UsersOpenidWechatOpenidGetRequest extends UsersOpenidWechatOpenidGetParams, UsersOpenidWechatOpenidGetQuery {}
+
 /**
  * 通过微信用户标识查询用户信息API
  *
@@ -292,27 +254,7 @@ export const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpen
   path: "/v3/edu-star/users/openid/{wechat_openid}",
   summary: "通过微信用户标识查询用户信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png",
-  schemas: () => {
-    const UsersOpenidWechatOpenidGetParams: Schema.Schema<UsersOpenidWechatOpenidGetParams> = Schema.Struct({
-      wechat_openid: Schema.NonEmptyString
-    })
-    const UsersOpenidWechatOpenidGetQuery: Schema.Schema<UsersOpenidWechatOpenidGetQuery> = Schema.Struct({
-      appid: Schema.String
-    })
-    const UsersOpenidWechatOpenidGetResponse: Schema.Schema<UsersOpenidWechatOpenidGetResponse> = Schema.Struct({
-      education_star_student: Schema.optional(Schema.Boolean),
-      appid: Schema.optional(Schema.String),
-      wechat_openid: Schema.optional(Schema.String),
-      qq: Schema.optional(Schema.String),
-      register_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersOpenidWechatOpenidGetParams,
-      query: UsersOpenidWechatOpenidGetQuery,
-      success: UsersOpenidWechatOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidWechatOpenidGetParams(), query: $UsersOpenidWechatOpenidGetQuery(), success: $UsersOpenidWechatOpenidGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/edu-star/users/qq/{qq} ----
@@ -325,41 +267,16 @@ export interface UsersQqQqGetParams {
   readonly qq: string
 }
 
-export interface UsersQqQqGetQuery {
-  /**
-   * 商户appid
-   * @example "wx998877665544wx"
-   */
-  readonly appid: string
-}
+const $UsersQqQqGetParams: () => Schema.Schema<UsersQqQqGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  qq: Schema.NonEmptyString
+}))
+
+export type UsersQqQqGetQuery = UsersOpenidWechatOpenidGetQuery
+
+export type UsersQqQqGetResponse = UsersOpenidWechatOpenidGetResponse
 
 /** The input of `v3.eduStar.users.qq._qq_.get`: params, query fields together. */
 export interface UsersQqQqGetRequest extends UsersQqQqGetParams, UsersQqQqGetQuery {}
-
-export interface UsersQqQqGetResponse {
-  /** 学生标识 */
-  readonly education_star_student?: boolean | undefined
-  /**
-   * 商户appid
-   * @example "wx998877665544wx"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly wechat_openid?: string | undefined
-  /**
-   * 用户QQ账号
-   * @example "100000000000"
-   */
-  readonly qq?: string | undefined
-  /**
-   * 注册时间
-   * @example "2018-05-23T12:13:50+08:00"
-   */
-  readonly register_time?: string | undefined
-}
 
 /**
  * 通过QQ账号查询用户信息API
@@ -374,27 +291,7 @@ export const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetRe
   path: "/v3/edu-star/users/qq/{qq}",
   summary: "通过QQ账号查询用户信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png",
-  schemas: () => {
-    const UsersQqQqGetParams: Schema.Schema<UsersQqQqGetParams> = Schema.Struct({
-      qq: Schema.NonEmptyString
-    })
-    const UsersQqQqGetQuery: Schema.Schema<UsersQqQqGetQuery> = Schema.Struct({
-      appid: Schema.String
-    })
-    const UsersQqQqGetResponse: Schema.Schema<UsersQqQqGetResponse> = Schema.Struct({
-      education_star_student: Schema.optional(Schema.Boolean),
-      appid: Schema.optional(Schema.String),
-      wechat_openid: Schema.optional(Schema.String),
-      qq: Schema.optional(Schema.String),
-      register_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersQqQqGetParams,
-      query: UsersQqQqGetQuery,
-      success: UsersQqQqGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersQqQqGetParams(), query: $UsersOpenidWechatOpenidGetQuery(), success: $UsersOpenidWechatOpenidGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,8 +3,63 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/eduschoolpay/contracts/presign ----
+
+export interface ContractsPresignPostBodyIdentity {
+  /**
+   * 姓名
+   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
+   */
+  readonly real_name: string
+  /**
+   * 证件类型
+   * @example "IDENTITY_CARD"
+   */
+  readonly credential_type: string
+  /**
+   * 身份证号
+   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
+   */
+  readonly id_card_number?: string | undefined
+}
+
+const $ContractsPresignPostBodyIdentity: () => Schema.Schema<ContractsPresignPostBodyIdentity> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.String,
+  credential_type: Schema.String,
+  id_card_number: Schema.optional(Schema.String)
+}))
+
+export interface ContractsPresignPostBodyBankCard {
+  /**
+   * 签约银行卡号
+   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
+   */
+  readonly bank_card_no: string
+  /**
+   * 银行卡有效期
+   * @example "08/21"
+   */
+  readonly valid_thru?: string | undefined
+  /**
+   * 银行卡开卡预留手机号
+   * @example "j6PlFRRJ4nvGSbtDZzXbXScACvDSnIny67zk3BgT5uIbK4VfGmcjPBEk2mt5ASZ6UUHB4Gy0IZpbuanF9"
+   */
+  readonly phone?: string | undefined
+  /**
+   * 银行类型
+   * @example "CMC"
+   */
+  readonly bank_type?: string | undefined
+}
+
+const $ContractsPresignPostBodyBankCard: () => Schema.Schema<ContractsPresignPostBodyBankCard> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_card_no: Schema.String,
+  valid_thru: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String)
+}))
 
 export interface ContractsPresignPostBody {
   /**
@@ -50,46 +105,18 @@ export interface ContractsPresignPostBody {
   readonly bank_card?: ContractsPresignPostBodyBankCard | undefined
 }
 
-export interface ContractsPresignPostBodyIdentity {
-  /**
-   * 姓名
-   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
-   */
-  readonly real_name: string
-  /**
-   * 证件类型
-   * @example "IDENTITY_CARD"
-   */
-  readonly credential_type: string
-  /**
-   * 身份证号
-   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
-   */
-  readonly id_card_number?: string | undefined
-}
-
-export interface ContractsPresignPostBodyBankCard {
-  /**
-   * 签约银行卡号
-   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
-   */
-  readonly bank_card_no: string
-  /**
-   * 银行卡有效期
-   * @example "08/21"
-   */
-  readonly valid_thru?: string | undefined
-  /**
-   * 银行卡开卡预留手机号
-   * @example "j6PlFRRJ4nvGSbtDZzXbXScACvDSnIny67zk3BgT5uIbK4VfGmcjPBEk2mt5ASZ6UUHB4Gy0IZpbuanF9"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 银行类型
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-}
+const $ContractsPresignPostBody: () => Schema.Schema<ContractsPresignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  openid: Schema.String,
+  plan_id: Schema.String,
+  user_id: Schema.String,
+  school_id: Schema.String,
+  out_contract_code: Schema.String,
+  contract_mode: Schema.optional(Schema.String),
+  downgrade_default_contract: Schema.optional(Schema.Boolean),
+  identity: Schema.optional($ContractsPresignPostBodyIdentity()),
+  bank_card: Schema.optional($ContractsPresignPostBodyBankCard())
+}))
 
 export interface ContractsPresignPostResponse {
   /**
@@ -98,6 +125,10 @@ export interface ContractsPresignPostResponse {
    */
   readonly presign_token?: string | undefined
 }
+
+const $ContractsPresignPostResponse: () => Schema.Schema<ContractsPresignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  presign_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 预签约API
@@ -113,39 +144,7 @@ export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, C
   encrypt: [],
   summary: "预签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_1.shtml",
-  schemas: () => {
-    const ContractsPresignPostBodyIdentity: Schema.Schema<ContractsPresignPostBodyIdentity> = Schema.Struct({
-      real_name: Schema.String,
-      credential_type: Schema.String,
-      id_card_number: Schema.optional(Schema.String)
-    })
-    const ContractsPresignPostBodyBankCard: Schema.Schema<ContractsPresignPostBodyBankCard> = Schema.Struct({
-      bank_card_no: Schema.String,
-      valid_thru: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String)
-    })
-    const ContractsPresignPostBody: Schema.Schema<ContractsPresignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.String,
-      plan_id: Schema.String,
-      user_id: Schema.String,
-      school_id: Schema.String,
-      out_contract_code: Schema.String,
-      contract_mode: Schema.optional(Schema.String),
-      downgrade_default_contract: Schema.optional(Schema.Boolean),
-      identity: Schema.optional(ContractsPresignPostBodyIdentity),
-      bank_card: Schema.optional(ContractsPresignPostBodyBankCard)
-    })
-    const ContractsPresignPostResponse: Schema.Schema<ContractsPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsPresignPostBody,
-      success: ContractsPresignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsPresignPostBody(), success: $ContractsPresignPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/eduschoolpay/contracts/{contract_id} ----
@@ -157,6 +156,10 @@ export interface ContractsContractIdGetParams {
    */
   readonly contract_id: string
 }
+
+const $ContractsContractIdGetParams: () => Schema.Schema<ContractsContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface ContractsContractIdGetResponse {
   /**
@@ -201,6 +204,17 @@ export interface ContractsContractIdGetResponse {
   readonly out_contract_code?: string | undefined
 }
 
+const $ContractsContractIdGetResponse: () => Schema.Schema<ContractsContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  contract_status: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  out_contract_code: Schema.optional(Schema.String)
+}))
+
 /**
  * 通过协议号查询签约API
  *
@@ -214,37 +228,12 @@ export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetPar
   path: "/v3/eduschoolpay/contracts/{contract_id}",
   summary: "通过协议号查询签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_2.shtml",
-  schemas: () => {
-    const ContractsContractIdGetParams: Schema.Schema<ContractsContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsContractIdGetResponse: Schema.Schema<ContractsContractIdGetResponse> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      contract_status: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      params: ContractsContractIdGetParams,
-      success: ContractsContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdGetParams(), success: $ContractsContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/eduschoolpay/contracts/{contract_id}/terminate ----
 
-export interface ContractsContractIdTerminatePostParams {
-  /**
-   * 签约协议号
-   * @example "2045011120563805041758214605"
-   */
-  readonly contract_id: string
-}
+export type ContractsContractIdTerminatePostParams = ContractsContractIdGetParams
 
 /**
  * 商户主动解约API
@@ -259,19 +248,79 @@ export const contractsContractIdTerminatePost: Endpoint.Endpoint<ContractsContra
   path: "/v3/eduschoolpay/contracts/{contract_id}/terminate",
   summary: "商户主动解约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_3.shtml",
-  schemas: () => {
-    const ContractsContractIdTerminatePostParams: Schema.Schema<ContractsContractIdTerminatePostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    return {
-      params: ContractsContractIdTerminatePostParams,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdGetParams(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/eduschoolpay/transactions ----
+
+export interface TransactionsPostBodyAmount {
+  /**
+   * 总金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency: string
+}
+
+const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.String
+}))
+
+export interface TransactionsPostBodySceneInfo {
+  /**
+   * 消费时间
+   * @example "2017-08-26T09:43:39+08:00"
+   */
+  readonly start_time: string
+  /**
+   * 学校编号
+   * @example "18260256813396"
+   */
+  readonly school_id: string
+  /**
+   * 消费场景类型
+   * @example "CANTEEN"
+   */
+  readonly scene_type: string
+}
+
+const $TransactionsPostBodySceneInfo: () => Schema.Schema<TransactionsPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.String,
+  school_id: Schema.String,
+  scene_type: Schema.String
+}))
+
+export interface TransactionsPostBodyDeviceInfo {
+  /**
+   * 设备号
+   * @example "12343232"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备ip
+   * @example "123.12.12.123"
+   */
+  readonly device_ip: string
+}
+
+const $TransactionsPostBodyDeviceInfo: () => Schema.Schema<TransactionsPostBodyDeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.String
+}))
+
+export interface TransactionsPostBodySettleInfo {
+  /** 是否指定分账 */
+  readonly profit_sharing?: boolean | undefined
+}
+
+const $TransactionsPostBodySettleInfo: () => Schema.Schema<TransactionsPostBodySettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean)
+}))
 
 export interface TransactionsPostBody {
   /**
@@ -339,54 +388,149 @@ export interface TransactionsPostBody {
   readonly payment_mode?: string | undefined
 }
 
-export interface TransactionsPostBodyAmount {
+const $TransactionsPostBody: () => Schema.Schema<TransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  contract_id: Schema.String,
+  user_id: Schema.String,
+  amount: $TransactionsPostBodyAmount(),
+  scene_info: $TransactionsPostBodySceneInfo(),
+  device_info: $TransactionsPostBodyDeviceInfo(),
+  settle_info: Schema.optional($TransactionsPostBodySettleInfo()),
+  payment_mode: Schema.optional(Schema.String)
+}))
+
+export interface Payer {
   /**
-   * 总金额
+   * 商户AppID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
+   */
+  readonly openid?: string | undefined
+  /**
+   * 子商户AppID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
+   */
+  readonly sub_openid?: string | undefined
+}
+
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
+  /**
+   * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
+  /**
+   * 用户支付金额
+   * @example 888
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 折扣
+   * @example 100
+   */
+  readonly discount_total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
-export interface TransactionsPostBodySceneInfo {
-  /**
-   * 消费时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
-  readonly start_time: string
-  /**
-   * 学校编号
-   * @example "18260256813396"
-   */
-  readonly school_id: string
-  /**
-   * 消费场景类型
-   * @example "CANTEEN"
-   */
-  readonly scene_type: string
-}
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  discount_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
-export interface TransactionsPostBodyDeviceInfo {
+export interface DeviceInfo {
   /**
    * 设备号
    * @example "12343232"
    */
   readonly device_id?: string | undefined
   /**
-   * 商户端设备ip
+   * 商户端设备IP
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
-export interface TransactionsPostBodySettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
+const $DeviceInfo: () => Schema.Schema<DeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String)
+}))
+
+export interface PromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly coupon_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "GLOBAL"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "DISCOUNT"
+   */
+  readonly type?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly stock_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wechatpay_contribute?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 0
+   */
+  readonly other_contribute?: number | undefined
 }
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number)
+}))
 
 export interface TransactionsPostResponse {
   /**
@@ -450,111 +594,33 @@ export interface TransactionsPostResponse {
    */
   readonly success_time?: string | undefined
   /** 支付者 */
-  readonly payer?: TransactionsPostResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount?: TransactionsPostResponseAmount | undefined
+  readonly amount?: Amount | undefined
   /** 设备信息 */
-  readonly device_info?: TransactionsPostResponseDeviceInfo | undefined
+  readonly device_info?: DeviceInfo | undefined
   /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsPostResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface TransactionsPostResponsePayer {
-  /**
-   * 商户AppID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户AppID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsPostResponseDeviceInfo {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface TransactionsPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 0
-   */
-  readonly other_contribute?: number | undefined
-}
+const $TransactionsPostResponse: () => Schema.Schema<TransactionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($Amount()),
+  device_info: Schema.optional($DeviceInfo()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
 /**
  * 扣款API
@@ -569,89 +635,7 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, Transacti
   path: "/v3/eduschoolpay/transactions",
   summary: "扣款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_1.shtml",
-  schemas: () => {
-    const TransactionsPostBodyAmount: Schema.Schema<TransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.String
-    })
-    const TransactionsPostBodySceneInfo: Schema.Schema<TransactionsPostBodySceneInfo> = Schema.Struct({
-      start_time: Schema.String,
-      school_id: Schema.String,
-      scene_type: Schema.String
-    })
-    const TransactionsPostBodyDeviceInfo: Schema.Schema<TransactionsPostBodyDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
-    })
-    const TransactionsPostBodySettleInfo: Schema.Schema<TransactionsPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsPostBody: Schema.Schema<TransactionsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      contract_id: Schema.String,
-      user_id: Schema.String,
-      amount: TransactionsPostBodyAmount,
-      scene_info: TransactionsPostBodySceneInfo,
-      device_info: TransactionsPostBodyDeviceInfo,
-      settle_info: Schema.optional(TransactionsPostBodySettleInfo),
-      payment_mode: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponsePayer: Schema.Schema<TransactionsPostResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponseAmount: Schema.Schema<TransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponseDeviceInfo: Schema.Schema<TransactionsPostResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponsePromotionDetail: Schema.Schema<TransactionsPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const TransactionsPostResponse: Schema.Schema<TransactionsPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsPostResponsePayer),
-      amount: Schema.optional(TransactionsPostResponseAmount),
-      device_info: Schema.optional(TransactionsPostResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsPostResponsePromotionDetail))
-    })
-    return {
-      body: TransactionsPostBody,
-      success: TransactionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsPostBody(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/eduschoolpay/transactions/id/{transaction_id} ----
@@ -664,6 +648,10 @@ export interface TransactionsIdTransactionIdGetParams {
   readonly transaction_id: string
 }
 
+const $TransactionsIdTransactionIdGetParams: () => Schema.Schema<TransactionsIdTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
+
 export interface TransactionsIdTransactionIdGetQuery {
   /**
    * 子商户号
@@ -672,176 +660,14 @@ export interface TransactionsIdTransactionIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
+const $TransactionsIdTransactionIdGetQuery: () => Schema.Schema<TransactionsIdTransactionIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export type TransactionsIdTransactionIdGetResponse = TransactionsPostResponse
+
 /** The input of `v3.eduschoolpay.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
-
-export interface TransactionsIdTransactionIdGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户appid
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * @example "AUTH"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
-  readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
-  readonly success_time?: string | undefined
-  /** 支付者 */
-  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
-  /** 设备信息 */
-  readonly device_info?: TransactionsIdTransactionIdGetResponseDeviceInfo | undefined
-  /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponseDeviceInfo {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBALSINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNTCOUPON"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
-  readonly other_contribute?: number | undefined
-}
 
 /**
  * 微信支付订单号查单API
@@ -856,63 +682,7 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
   path: "/v3/eduschoolpay/transactions/id/{transaction_id}",
   summary: "微信支付订单号查单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_2.shtml",
-  schemas: () => {
-    const TransactionsIdTransactionIdGetParams: Schema.Schema<TransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const TransactionsIdTransactionIdGetQuery: Schema.Schema<TransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponseDeviceInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
-      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
-      device_info: Schema.optional(TransactionsIdTransactionIdGetResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsIdTransactionIdGetParams,
-      query: TransactionsIdTransactionIdGetQuery,
-      success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsIdTransactionIdGetParams(), query: $TransactionsIdTransactionIdGetQuery(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no} ----
@@ -925,184 +695,16 @@ export interface TransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsPostResponse
+
+export type TransactionsOutTradeNoOutTradeNoGetQuery = TransactionsIdTransactionIdGetQuery
 
 /** The input of `v3.eduschoolpay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户appid
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * @example "AUTH"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
-  readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
-  readonly success_time?: string | undefined
-  /** 支付者 */
-  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 设备信息 */
-  readonly device_info?: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo | undefined
-  /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBALSINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNTCOUPON"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
-  readonly other_contribute?: number | undefined
-}
 
 /**
  * 商户订单号查单API
@@ -1117,63 +719,7 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   path: "/v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}",
   summary: "商户订单号查单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_3.shtml",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      device_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsOutTradeNoOutTradeNoGetParams(), query: $TransactionsIdTransactionIdGetQuery(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/eduschoolpay/users/{openid}/contracts ----
@@ -1185,6 +731,10 @@ export interface UsersOpenidContractsGetParams {
    */
   readonly openid: string
 }
+
+const $UsersOpenidContractsGetParams: () => Schema.Schema<UsersOpenidContractsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface UsersOpenidContractsGetQuery {
   /**
@@ -1209,73 +759,12 @@ export interface UsersOpenidContractsGetQuery {
   readonly limit?: number | undefined
 }
 
-/** The input of `v3.eduschoolpay.users._openid_.contracts.get`: params, query fields together. */
-export interface UsersOpenidContractsGetRequest extends UsersOpenidContractsGetParams, UsersOpenidContractsGetQuery {}
-
-export interface UsersOpenidContractsGetResponse {
-  /** 查询结果列表 */
-  readonly data?: ReadonlyArray<UsersOpenidContractsGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-  /** 相关链接 */
-  readonly links?: UsersOpenidContractsGetResponseLinks | undefined
-}
-
-export interface UsersOpenidContractsGetResponseData {
-  /**
-   * 签约协议号
-   * @example "2045011120563805041758214605"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
-  readonly contract_status?: string | undefined
-  /**
-   * 签约时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 外部签约号
-   * @example "20190806125346"
-   */
-  readonly out_contract_code?: string | undefined
-}
+const $UsersOpenidContractsGetQuery: () => Schema.Schema<UsersOpenidContractsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_id: Schema.String,
+  contract_status: Schema.String,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
 export interface UsersOpenidContractsGetResponseLinks {
   /**
@@ -1295,6 +784,45 @@ export interface UsersOpenidContractsGetResponseLinks {
   readonly self?: string | undefined
 }
 
+const $UsersOpenidContractsGetResponseLinks: () => Schema.Schema<UsersOpenidContractsGetResponseLinks> = /*#__PURE__*/ once(() => Schema.Struct({
+  next: Schema.optional(Schema.String),
+  prev: Schema.optional(Schema.String),
+  self: Schema.optional(Schema.String)
+}))
+
+export interface UsersOpenidContractsGetResponse {
+  /** 查询结果列表 */
+  readonly data?: ReadonlyArray<ContractsContractIdGetResponse> | undefined
+  /**
+   * 请求资源起始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+  /**
+   * 资源总条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+  /** 相关链接 */
+  readonly links?: UsersOpenidContractsGetResponseLinks | undefined
+}
+
+const $UsersOpenidContractsGetResponse: () => Schema.Schema<UsersOpenidContractsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($ContractsContractIdGetResponse())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  links: Schema.optional($UsersOpenidContractsGetResponseLinks())
+}))
+
+/** The input of `v3.eduschoolpay.users._openid_.contracts.get`: params, query fields together. */
+export interface UsersOpenidContractsGetRequest extends UsersOpenidContractsGetParams, UsersOpenidContractsGetQuery {}
+
 /**
  * 查询用户签约列表API
  *
@@ -1308,56 +836,10 @@ export const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetR
   path: "/v3/eduschoolpay/users/{openid}/contracts",
   summary: "查询用户签约列表API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_4.shtml",
-  schemas: () => {
-    const UsersOpenidContractsGetParams: Schema.Schema<UsersOpenidContractsGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UsersOpenidContractsGetQuery: Schema.Schema<UsersOpenidContractsGetQuery> = Schema.Struct({
-      plan_id: Schema.String,
-      contract_status: Schema.String,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const UsersOpenidContractsGetResponseData: Schema.Schema<UsersOpenidContractsGetResponseData> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      contract_status: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    const UsersOpenidContractsGetResponseLinks: Schema.Schema<UsersOpenidContractsGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const UsersOpenidContractsGetResponse: Schema.Schema<UsersOpenidContractsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(UsersOpenidContractsGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      links: Schema.optional(UsersOpenidContractsGetResponseLinks)
-    })
-    return {
-      params: UsersOpenidContractsGetParams,
-      query: UsersOpenidContractsGetQuery,
-      success: UsersOpenidContractsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidContractsGetParams(), query: $UsersOpenidContractsGetQuery(), success: $UsersOpenidContractsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/eduschoolpay/users/{openid}/debt-state ----
-
-export interface UsersOpenidDebtStateGetParams {
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid: string
-}
 
 export interface UsersOpenidDebtStateGetResponse {
   /**
@@ -1387,6 +869,16 @@ export interface UsersOpenidDebtStateGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $UsersOpenidDebtStateGetResponse: () => Schema.Schema<UsersOpenidDebtStateGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  debt_count: Schema.optional(Schema.Number),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type UsersOpenidDebtStateGetParams = UsersOpenidContractsGetParams
+
 /**
  * 商户查询用户欠款状态API
  *
@@ -1400,23 +892,7 @@ export const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetP
   path: "/v3/eduschoolpay/users/{openid}/debt-state",
   summary: "商户查询用户欠款状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_4.shtml",
-  schemas: () => {
-    const UsersOpenidDebtStateGetParams: Schema.Schema<UsersOpenidDebtStateGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UsersOpenidDebtStateGetResponse: Schema.Schema<UsersOpenidDebtStateGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      debt_count: Schema.optional(Schema.Number),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersOpenidDebtStateGetParams,
-      success: UsersOpenidDebtStateGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidContractsGetParams(), success: $UsersOpenidDebtStateGetResponse(), errors: commonErrors })
 })
 
 /**

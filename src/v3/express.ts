@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/express/users/{openid}/transform ----
 
@@ -14,6 +15,10 @@ export interface UsersOpenidTransformPostParams {
   readonly openid: string
 }
 
+const $UsersOpenidTransformPostParams: () => Schema.Schema<UsersOpenidTransformPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
+
 export interface UsersOpenidTransformPostBody {
   /**
    * 目标应用的appid
@@ -22,8 +27,9 @@ export interface UsersOpenidTransformPostBody {
   readonly appid: string
 }
 
-/** The input of `v3.express.users._openid_.transform.post`: params, body fields together. */
-export interface UsersOpenidTransformPostRequest extends UsersOpenidTransformPostParams, UsersOpenidTransformPostBody {}
+const $UsersOpenidTransformPostBody: () => Schema.Schema<UsersOpenidTransformPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String
+}))
 
 export interface UsersOpenidTransformPostResponse {
   /**
@@ -32,6 +38,13 @@ export interface UsersOpenidTransformPostResponse {
    */
   readonly openid?: string | undefined
 }
+
+const $UsersOpenidTransformPostResponse: () => Schema.Schema<UsersOpenidTransformPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.express.users._openid_.transform.post`: params, body fields together. */
+export interface UsersOpenidTransformPostRequest extends UsersOpenidTransformPostParams, UsersOpenidTransformPostBody {}
 
 /**
  * 用户openid转换API
@@ -46,23 +59,7 @@ export const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPos
   path: "/v3/express/users/{openid}/transform",
   summary: "用户openid转换API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml",
-  schemas: () => {
-    const UsersOpenidTransformPostParams: Schema.Schema<UsersOpenidTransformPostParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UsersOpenidTransformPostBody: Schema.Schema<UsersOpenidTransformPostBody> = Schema.Struct({
-      appid: Schema.String
-    })
-    const UsersOpenidTransformPostResponse: Schema.Schema<UsersOpenidTransformPostResponse> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersOpenidTransformPostParams,
-      body: UsersOpenidTransformPostBody,
-      success: UsersOpenidTransformPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidTransformPostParams(), body: $UsersOpenidTransformPostBody(), success: $UsersOpenidTransformPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/facemch/users/{face_sid} ----
 
@@ -13,6 +14,10 @@ export interface UsersFaceSidGetParams {
    */
   readonly face_sid: string
 }
+
+const $UsersFaceSidGetParams: () => Schema.Schema<UsersFaceSidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  face_sid: Schema.NonEmptyString
+}))
 
 export interface UsersFaceSidGetQuery {
   /**
@@ -42,8 +47,28 @@ export interface UsersFaceSidGetQuery {
   readonly sub_serial_no?: string | undefined
 }
 
-/** The input of `v3.facemch.users._face_sid_.get`: params, query fields together. */
-export interface UsersFaceSidGetRequest extends UsersFaceSidGetParams, UsersFaceSidGetQuery {}
+const $UsersFaceSidGetQuery: () => Schema.Schema<UsersFaceSidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  info_type: Schema.Literal("ASK_UNIONID", "ASK_REAL_NAME"),
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_serial_no: Schema.optional(Schema.String)
+}))
+
+export interface UsersFaceSidGetResponseRealNameInfo {
+  /** 加密后的姓名信息，商户用API证书私钥解密 */
+  readonly encrypted_real_name?: string | undefined
+  /** Documented values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11` (decoded as any number: more may come). */
+  readonly credential_type?: number | undefined
+  /** 加密后的身份证号，商户用API证书私钥解密 */
+  readonly encrypted_credential_id?: string | undefined
+}
+
+const $UsersFaceSidGetResponseRealNameInfo: () => Schema.Schema<UsersFaceSidGetResponseRealNameInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  encrypted_real_name: Schema.optional(Schema.String),
+  credential_type: Schema.optional(Schema.Number),
+  encrypted_credential_id: Schema.optional(Schema.String)
+}))
 
 export interface UsersFaceSidGetResponse {
   /** UnionID */
@@ -56,14 +81,15 @@ export interface UsersFaceSidGetResponse {
   readonly real_name_info?: UsersFaceSidGetResponseRealNameInfo | undefined
 }
 
-export interface UsersFaceSidGetResponseRealNameInfo {
-  /** 加密后的姓名信息，商户用API证书私钥解密 */
-  readonly encrypted_real_name?: string | undefined
-  /** Documented values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11` (decoded as any number: more may come). */
-  readonly credential_type?: number | undefined
-  /** 加密后的身份证号，商户用API证书私钥解密 */
-  readonly encrypted_credential_id?: string | undefined
-}
+const $UsersFaceSidGetResponse: () => Schema.Schema<UsersFaceSidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  union_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  real_name_info: Schema.optional($UsersFaceSidGetResponseRealNameInfo())
+}))
+
+/** The input of `v3.facemch.users._face_sid_.get`: params, query fields together. */
+export interface UsersFaceSidGetRequest extends UsersFaceSidGetParams, UsersFaceSidGetQuery {}
 
 /**
  * 查询用户授权的实名信息
@@ -78,35 +104,7 @@ export const usersFaceSidGet: Endpoint.Endpoint<UsersFaceSidGetRequest, UsersFac
   path: "/v3/facemch/users/{face_sid}",
   summary: "查询用户授权的实名信息",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html",
-  schemas: () => {
-    const UsersFaceSidGetParams: Schema.Schema<UsersFaceSidGetParams> = Schema.Struct({
-      face_sid: Schema.NonEmptyString
-    })
-    const UsersFaceSidGetQuery: Schema.Schema<UsersFaceSidGetQuery> = Schema.Struct({
-      info_type: Schema.Literal("ASK_UNIONID", "ASK_REAL_NAME"),
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_serial_no: Schema.optional(Schema.String)
-    })
-    const UsersFaceSidGetResponseRealNameInfo: Schema.Schema<UsersFaceSidGetResponseRealNameInfo> = Schema.Struct({
-      encrypted_real_name: Schema.optional(Schema.String),
-      credential_type: Schema.optional(Schema.Number),
-      encrypted_credential_id: Schema.optional(Schema.String)
-    })
-    const UsersFaceSidGetResponse: Schema.Schema<UsersFaceSidGetResponse> = Schema.Struct({
-      union_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      real_name_info: Schema.optional(UsersFaceSidGetResponseRealNameInfo)
-    })
-    return {
-      params: UsersFaceSidGetParams,
-      query: UsersFaceSidGetQuery,
-      success: UsersFaceSidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersFaceSidGetParams(), query: $UsersFaceSidGetQuery(), success: $UsersFaceSidGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,45 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, OpenEnum, PatternString, UrlString } from "../schemas/common.js"
+import { BoundedString, OpenEnum, PatternString, UrlString, once } from "../schemas/common.js"
 
 // ---- POST /v3/fund-app/brand-redpacket/brand-merchant-batches ----
+
+export interface BrandRedpacketBrandMerchantBatchesPostBodyDetailList {
+  /**
+   * 商家品牌红包明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no: string
+  /**
+   * 红包金额（单位：分）
+   * @example 100
+   */
+  readonly amount: number
+  /**
+   * 接收红包用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
+   */
+  readonly openid: string
+  /**
+   * 接收红包用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
+   */
+  readonly user_name?: string | undefined
+  /**
+   * 红包备注
+   * @example "来自XX的红包"
+   */
+  readonly remark: string
+}
+
+const $BrandRedpacketBrandMerchantBatchesPostBodyDetailList: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesPostBodyDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.String,
+  amount: Schema.Number,
+  openid: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  remark: Schema.String
+}))
 
 export interface BrandRedpacketBrandMerchantBatchesPostBody {
   /**
@@ -57,33 +93,18 @@ export interface BrandRedpacketBrandMerchantBatchesPostBody {
   readonly detail_list: ReadonlyArray<BrandRedpacketBrandMerchantBatchesPostBodyDetailList>
 }
 
-export interface BrandRedpacketBrandMerchantBatchesPostBodyDetailList {
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 红包金额（单位：分）
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 接收红包用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-  /**
-   * 接收红包用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 红包备注
-   * @example "来自XX的红包"
-   */
-  readonly remark: string
-}
+const $BrandRedpacketBrandMerchantBatchesPostBody: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.Number,
+  brand_appid: Schema.String,
+  scene: Schema.Literal("CUSTOM_SEND"),
+  template_id: Schema.String,
+  out_batch_no: Schema.String,
+  batch_name: Schema.String,
+  batch_remark: Schema.String,
+  total_amount: Schema.Number,
+  total_num: Schema.Number,
+  detail_list: Schema.Array($BrandRedpacketBrandMerchantBatchesPostBodyDetailList())
+}))
 
 export interface BrandRedpacketBrandMerchantBatchesPostResponse {
   /**
@@ -109,6 +130,13 @@ export interface BrandRedpacketBrandMerchantBatchesPostResponse {
   readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
+const $BrandRedpacketBrandMerchantBatchesPostResponse: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
+}))
+
 /**
  * 品牌商户发放红包
  *
@@ -122,38 +150,7 @@ export const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedp
   path: "/v3/fund-app/brand-redpacket/brand-merchant-batches",
   encrypt: [],
   summary: "品牌商户发放红包",
-  schemas: () => {
-    const BrandRedpacketBrandMerchantBatchesPostBodyDetailList: Schema.Schema<BrandRedpacketBrandMerchantBatchesPostBodyDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      amount: Schema.Number,
-      openid: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      remark: Schema.String
-    })
-    const BrandRedpacketBrandMerchantBatchesPostBody: Schema.Schema<BrandRedpacketBrandMerchantBatchesPostBody> = Schema.Struct({
-      brand_id: Schema.Number,
-      brand_appid: Schema.String,
-      scene: Schema.Literal("CUSTOM_SEND"),
-      template_id: Schema.String,
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      detail_list: Schema.Array(BrandRedpacketBrandMerchantBatchesPostBodyDetailList)
-    })
-    const BrandRedpacketBrandMerchantBatchesPostResponse: Schema.Schema<BrandRedpacketBrandMerchantBatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
-    })
-    return {
-      body: BrandRedpacketBrandMerchantBatchesPostBody,
-      success: BrandRedpacketBrandMerchantBatchesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BrandRedpacketBrandMerchantBatchesPostBody(), success: $BrandRedpacketBrandMerchantBatchesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no} ----
@@ -166,6 +163,10 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetParams {
   readonly batch_no: string
 }
 
+const $BrandRedpacketBrandMerchantBatchesBatchNoGetParams: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_no: Schema.NonEmptyString
+}))
+
 export interface BrandRedpacketBrandMerchantBatchesBatchNoGetQuery {
   /** 是否需要查询品牌红包明细单 */
   readonly need_query_detail?: boolean | undefined
@@ -173,8 +174,35 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetQuery {
   readonly detail_state?: "DETAIL_VIEW_ALL" | "DETAIL_VIEW_SUCCESS" | "DETAIL_VIEW_FAIL" | undefined
 }
 
-/** The input of `v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.get`: params, query fields together. */
-export interface BrandRedpacketBrandMerchantBatchesBatchNoGetRequest extends BrandRedpacketBrandMerchantBatchesBatchNoGetParams, BrandRedpacketBrandMerchantBatchesBatchNoGetQuery {}
+const $BrandRedpacketBrandMerchantBatchesBatchNoGetQuery: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  need_query_detail: Schema.optional(Schema.Boolean),
+  detail_state: Schema.optional(Schema.Literal("DETAIL_VIEW_ALL", "DETAIL_VIEW_SUCCESS", "DETAIL_VIEW_FAIL"))
+}))
+
+export interface DetailList {
+  /**
+   * 微信支付品牌红包明细单号
+   * @example "1220000071100999991182020050700019500100"
+   */
+  readonly transfer_detail_no?: string | undefined
+  /**
+   * 商家品牌红包明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no?: string | undefined
+  /**
+   * 品牌红包明细单状态
+   * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
+   * @example "DETAIL_SUCCESS"
+   */
+  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
+}
+
+const $DetailList: () => Schema.Schema<DetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_detail_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL"))
+}))
 
 export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponse {
   /**
@@ -270,27 +298,33 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponse {
    */
   readonly fail_num?: number | undefined
   /** 品牌红包明细列表 */
-  readonly detail_list?: ReadonlyArray<BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList> | undefined
+  readonly detail_list?: ReadonlyArray<DetailList> | undefined
 }
 
-export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList {
-  /**
-   * 微信支付品牌红包明细单号
-   * @example "1220000071100999991182020050700019500100"
-   */
-  readonly transfer_detail_no?: string | undefined
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 品牌红包明细单状态
-   * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
-   * @example "DETAIL_SUCCESS"
-   */
-  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
-}
+const $BrandRedpacketBrandMerchantBatchesBatchNoGetResponse: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.optional(Schema.String),
+  batch_no: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.Number),
+  template_id: Schema.optional(Schema.String),
+  brand_appid: Schema.optional(Schema.String),
+  batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
+  batch_name: Schema.optional(Schema.String),
+  batch_remark: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "SYSTEM_OVERDUE_CLOSE")),
+  total_amount: Schema.optional(Schema.Number),
+  total_num: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  success_amount: Schema.optional(Schema.Number),
+  success_num: Schema.optional(Schema.Number),
+  fail_amount: Schema.optional(Schema.Number),
+  fail_num: Schema.optional(Schema.Number),
+  detail_list: Schema.optional(Schema.Array($DetailList()))
+}))
+
+/** The input of `v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.get`: params, query fields together. */
+export interface BrandRedpacketBrandMerchantBatchesBatchNoGetRequest extends BrandRedpacketBrandMerchantBatchesBatchNoGetParams, BrandRedpacketBrandMerchantBatchesBatchNoGetQuery {}
 
 /**
  * 微信支付批次单号查询批次单
@@ -304,47 +338,7 @@ export const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<Bra
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}",
   summary: "微信支付批次单号查询批次单",
-  schemas: () => {
-    const BrandRedpacketBrandMerchantBatchesBatchNoGetParams: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetParams> = Schema.Struct({
-      batch_no: Schema.NonEmptyString
-    })
-    const BrandRedpacketBrandMerchantBatchesBatchNoGetQuery: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetQuery> = Schema.Struct({
-      need_query_detail: Schema.optional(Schema.Boolean),
-      detail_state: Schema.optional(Schema.Literal("DETAIL_VIEW_ALL", "DETAIL_VIEW_SUCCESS", "DETAIL_VIEW_FAIL"))
-    })
-    const BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList> = Schema.Struct({
-      transfer_detail_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL"))
-    })
-    const BrandRedpacketBrandMerchantBatchesBatchNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      batch_no: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number),
-      template_id: Schema.optional(Schema.String),
-      brand_appid: Schema.optional(Schema.String),
-      batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "SYSTEM_OVERDUE_CLOSE")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_num: Schema.optional(Schema.Number),
-      detail_list: Schema.optional(Schema.Array(BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList))
-    })
-    return {
-      params: BrandRedpacketBrandMerchantBatchesBatchNoGetParams,
-      query: BrandRedpacketBrandMerchantBatchesBatchNoGetQuery,
-      success: BrandRedpacketBrandMerchantBatchesBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BrandRedpacketBrandMerchantBatchesBatchNoGetParams(), query: $BrandRedpacketBrandMerchantBatchesBatchNoGetQuery(), success: $BrandRedpacketBrandMerchantBatchesBatchNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no} ----
@@ -361,6 +355,11 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetPara
    */
   readonly detail_no: string
 }
+
+const $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_no: Schema.NonEmptyString,
+  detail_no: Schema.NonEmptyString
+}))
 
 export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse {
   /**
@@ -447,6 +446,25 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResp
   readonly brand_appid?: string | undefined
 }
 
+const $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse: () => Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_no: Schema.optional(Schema.String),
+  detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL")),
+  amount: Schema.optional(Schema.Number),
+  remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "USER_ACCOUNT_LIMIT", "FAIL_REASON_UNKNOWN", "PAYER_ACCOUNT_ABNORMAL", "PAYEE_ACCOUNT_ABNORMAL", "USER_RECEIVE_OVERDUE", "REMARK_NOT_CORRECT", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH")),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  initiate_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.Number),
+  template_id: Schema.optional(Schema.String),
+  brand_appid: Schema.optional(Schema.String)
+}))
+
 /**
  * 商家明细单号查询明细单
  *
@@ -459,35 +477,7 @@ export const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoi
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}",
   summary: "商家明细单号查询明细单",
-  schemas: () => {
-    const BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams> = Schema.Struct({
-      batch_no: Schema.NonEmptyString,
-      detail_no: Schema.NonEmptyString
-    })
-    const BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL")),
-      amount: Schema.optional(Schema.Number),
-      remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "USER_ACCOUNT_LIMIT", "FAIL_REASON_UNKNOWN", "PAYER_ACCOUNT_ABNORMAL", "PAYEE_ACCOUNT_ABNORMAL", "USER_RECEIVE_OVERDUE", "REMARK_NOT_CORRECT", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH")),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number),
-      template_id: Schema.optional(Schema.String),
-      brand_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams,
-      success: BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams(), success: $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no} ----
@@ -500,131 +490,16 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams {
   readonly out_batch_no: string
 }
 
-export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery {
-  /** 是否需要查询品牌红包明细单 */
-  readonly need_query_detail?: boolean | undefined
-  /** 品牌红包明细单状态 */
-  readonly detail_state?: "DETAIL_VIEW_ALL" | "DETAIL_VIEW_SUCCESS" | "DETAIL_VIEW_FAIL" | undefined
-}
+const $BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams: () => Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString
+}))
+
+export type BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery = BrandRedpacketBrandMerchantBatchesBatchNoGetQuery
+
+export type BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse = BrandRedpacketBrandMerchantBatchesBatchNoGetResponse
 
 /** The input of `v3.fundApp.brandRedpacket.brandMerchantOutBatches._out_batch_no_.get`: params, query fields together. */
 export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetRequest extends BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams, BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery {}
-
-export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900001109"
-   */
-  readonly brand_mchid?: string | undefined
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1210000071100999991182020050700019480001"
-   */
-  readonly batch_no?: string | undefined
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1234
-   */
-  readonly brand_id?: number | undefined
-  /**
-   * 品牌红包模板ID
-   * @example "123400001"
-   */
-  readonly template_id?: string | undefined
-  /**
-   * 品牌AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly brand_appid?: string | undefined
-  /**
-   * 批次单状态
-   * Documented values: `WAIT_PAY`, `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 品牌红包批次名称
-   * @example "双十一营销用品牌红包"
-   */
-  readonly batch_name?: string | undefined
-  /**
-   * 品牌红包批次备注
-   * @example "双十一营销用品牌红包"
-   */
-  readonly batch_remark?: string | undefined
-  /**
-   * 品牌红包批次单关闭原因
-   * Documented values: `MERCHANT_REVOCATION`, `SYSTEM_OVERDUE_CLOSE` (decoded as any string: more may come).
-   * @example "MERCHANT_REVOCATION"
-   */
-  readonly close_reason?: "MERCHANT_REVOCATION" | "SYSTEM_OVERDUE_CLOSE" | (string & {}) | undefined
-  /**
-   * 总金额
-   * @example 10000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 总笔数
-   * @example 10
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 品牌红包批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 品牌红包批次更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 发放成功金额
-   * @example 10000
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 发放成功笔数
-   * @example 10
-   */
-  readonly success_num?: number | undefined
-  /**
-   * 发放失败金额
-   * @example 10000
-   */
-  readonly fail_amount?: number | undefined
-  /**
-   * 发放失败笔数
-   * @example 10
-   */
-  readonly fail_num?: number | undefined
-  /** 品牌红包明细列表 */
-  readonly detail_list?: ReadonlyArray<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList> | undefined
-}
-
-export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList {
-  /**
-   * 微信支付品牌红包明细单号
-   * @example "1220000071100999991182020050700019500100"
-   */
-  readonly transfer_detail_no?: string | undefined
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 品牌红包明细单状态
-   * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
-   * @example "DETAIL_SUCCESS"
-   */
-  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
-}
 
 /**
  * 商家批次单号查询批次单
@@ -638,47 +513,7 @@ export const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoi
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}",
   summary: "商家批次单号查询批次单",
-  schemas: () => {
-    const BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery> = Schema.Struct({
-      need_query_detail: Schema.optional(Schema.Boolean),
-      detail_state: Schema.optional(Schema.Literal("DETAIL_VIEW_ALL", "DETAIL_VIEW_SUCCESS", "DETAIL_VIEW_FAIL"))
-    })
-    const BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList> = Schema.Struct({
-      transfer_detail_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL"))
-    })
-    const BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      batch_no: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number),
-      template_id: Schema.optional(Schema.String),
-      brand_appid: Schema.optional(Schema.String),
-      batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "SYSTEM_OVERDUE_CLOSE")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_num: Schema.optional(Schema.Number),
-      detail_list: Schema.optional(Schema.Array(BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList))
-    })
-    return {
-      params: BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams,
-      query: BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery,
-      success: BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams(), query: $BrandRedpacketBrandMerchantBatchesBatchNoGetQuery(), success: $BrandRedpacketBrandMerchantBatchesBatchNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no} ----
@@ -696,90 +531,12 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDet
   readonly out_detail_no: string
 }
 
-export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900001109"
-   */
-  readonly brand_mchid?: string | undefined
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1210000071100999991182020050700019480001"
-   */
-  readonly batch_no?: string | undefined
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 微信支付品牌红包明细单号
-   * @example "1220000071100999991182020050700019500100"
-   */
-  readonly detail_no?: string | undefined
-  /**
-   * 品牌红包明细单状态
-   * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
-   * @example "DETAIL_SUCCESS"
-   */
-  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
-  /**
-   * 红包金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 红包备注
-   * @example "来自XX的红包"
-   */
-  readonly remark?: string | undefined
-  /**
-   * 失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `USER_ACCOUNT_LIMIT`, `FAIL_REASON_UNKNOWN`, `PAYER_ACCOUNT_ABNORMAL`, `PAYEE_ACCOUNT_ABNORMAL`, `USER_RECEIVE_OVERDUE`, `REMARK_NOT_CORRECT`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "USER_ACCOUNT_LIMIT" | "FAIL_REASON_UNKNOWN" | "PAYER_ACCOUNT_ABNORMAL" | "PAYEE_ACCOUNT_ABNORMAL" | "USER_RECEIVE_OVERDUE" | "REMARK_NOT_CORRECT" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | (string & {}) | undefined
-  /**
-   * 接收红包用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 接收红包用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 品牌红包发起时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly initiate_time?: string | undefined
-  /**
-   * 品牌红包更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1234
-   */
-  readonly brand_id?: number | undefined
-  /**
-   * 品牌红包模板ID
-   * @example "123400001"
-   */
-  readonly template_id?: string | undefined
-  /**
-   * 品牌AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly brand_appid?: string | undefined
-}
+const $BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams: () => Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString,
+  out_detail_no: Schema.NonEmptyString
+}))
+
+export type BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse = BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse
 
 /**
  * 商家明细单号查询明细单
@@ -793,35 +550,7 @@ export const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailN
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}",
   summary: "商家明细单号查询明细单",
-  schemas: () => {
-    const BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL")),
-      amount: Schema.optional(Schema.Number),
-      remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "USER_ACCOUNT_LIMIT", "FAIL_REASON_UNKNOWN", "PAYER_ACCOUNT_ABNORMAL", "PAYEE_ACCOUNT_ABNORMAL", "USER_RECEIVE_OVERDUE", "REMARK_NOT_CORRECT", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH")),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number),
-      template_id: Schema.optional(Schema.String),
-      brand_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams,
-      success: BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams(), success: $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/elecsign/out-bill-no ----
@@ -833,6 +562,10 @@ export interface MchTransferElecsignOutBillNoPostBody {
    */
   readonly out_bill_no: string
 }
+
+const $MchTransferElecsignOutBillNoPostBody: () => Schema.Schema<MchTransferElecsignOutBillNoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.String
+}))
 
 export interface MchTransferElecsignOutBillNoPostResponse {
   /**
@@ -847,6 +580,11 @@ export interface MchTransferElecsignOutBillNoPostResponse {
   readonly create_time?: string | undefined
 }
 
+const $MchTransferElecsignOutBillNoPostResponse: () => Schema.Schema<MchTransferElecsignOutBillNoPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 商户单号申请电子回单
  *
@@ -860,31 +598,10 @@ export const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElec
   path: "/v3/fund-app/mch-transfer/elecsign/out-bill-no",
   summary: "商户单号申请电子回单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-out-no.html",
-  schemas: () => {
-    const MchTransferElecsignOutBillNoPostBody: Schema.Schema<MchTransferElecsignOutBillNoPostBody> = Schema.Struct({
-      out_bill_no: Schema.String
-    })
-    const MchTransferElecsignOutBillNoPostResponse: Schema.Schema<MchTransferElecsignOutBillNoPostResponse> = Schema.Struct({
-      state: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferElecsignOutBillNoPostBody,
-      success: MchTransferElecsignOutBillNoPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferElecsignOutBillNoPostBody(), success: $MchTransferElecsignOutBillNoPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no} ----
-
-export interface MchTransferElecsignOutBillNoOutBillNoGetParams {
-  /**
-   * 商户转账单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface MchTransferElecsignOutBillNoOutBillNoGetResponse {
   /**
@@ -926,6 +643,22 @@ export interface MchTransferElecsignOutBillNoOutBillNoGetResponse {
   readonly fail_reason?: string | undefined
 }
 
+const $MchTransferElecsignOutBillNoOutBillNoGetResponse: () => Schema.Schema<MchTransferElecsignOutBillNoOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(OpenEnum("GENERATING", "FINISHED", "FAILED")),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String)
+}))
+
+const $MchTransferElecsignOutBillNoPostBody2: () => Schema.Schema<MchTransferElecsignOutBillNoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.NonEmptyString
+}))
+
+export type MchTransferElecsignOutBillNoOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
+
 /**
  * 商户单号查询电子回单
  *
@@ -939,25 +672,7 @@ export const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTran
   path: "/v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}",
   summary: "商户单号查询电子回单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-out-no.html",
-  schemas: () => {
-    const MchTransferElecsignOutBillNoOutBillNoGetParams: Schema.Schema<MchTransferElecsignOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferElecsignOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferElecsignOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      state: Schema.optional(OpenEnum("GENERATING", "FINISHED", "FAILED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferElecsignOutBillNoOutBillNoGetParams,
-      success: MchTransferElecsignOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), success: $MchTransferElecsignOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no ----
@@ -970,18 +685,11 @@ export interface MchTransferElecsignTransferBillNoPostBody {
   readonly transfer_bill_no: string
 }
 
-export interface MchTransferElecsignTransferBillNoPostResponse {
-  /**
-   * 申请单状态
-   * @example "GENERATING"
-   */
-  readonly state?: string | undefined
-  /**
-   * 申请单创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-}
+const $MchTransferElecsignTransferBillNoPostBody: () => Schema.Schema<MchTransferElecsignTransferBillNoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_bill_no: Schema.String
+}))
+
+export type MchTransferElecsignTransferBillNoPostResponse = MchTransferElecsignOutBillNoPostResponse
 
 /**
  * 微信单号申请电子回单
@@ -996,71 +704,18 @@ export const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransfe
   path: "/v3/fund-app/mch-transfer/elecsign/transfer-bill-no",
   summary: "微信单号申请电子回单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-no.html",
-  schemas: () => {
-    const MchTransferElecsignTransferBillNoPostBody: Schema.Schema<MchTransferElecsignTransferBillNoPostBody> = Schema.Struct({
-      transfer_bill_no: Schema.String
-    })
-    const MchTransferElecsignTransferBillNoPostResponse: Schema.Schema<MchTransferElecsignTransferBillNoPostResponse> = Schema.Struct({
-      state: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferElecsignTransferBillNoPostBody,
-      success: MchTransferElecsignTransferBillNoPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferElecsignTransferBillNoPostBody(), success: $MchTransferElecsignOutBillNoPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no} ----
 
-export interface MchTransferElecsignTransferBillNoTransferBillNoGetParams {
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no: string
-}
+const $MchTransferElecsignTransferBillNoPostBody2: () => Schema.Schema<MchTransferElecsignTransferBillNoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_bill_no: Schema.NonEmptyString
+}))
 
-export interface MchTransferElecsignTransferBillNoTransferBillNoGetResponse {
-  /**
-   * 申请单状态
-   * Documented values: `GENERATING`, `FINISHED`, `FAILED` (decoded as any string: more may come).
-   * @example "GENERATING"
-   */
-  readonly state?: "GENERATING" | "FINISHED" | "FAILED" | (string & {}) | undefined
-  /**
-   * 申请单创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 申请单更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 回单文件摘要类型
-   * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
-   * @example "SHA256"
-   */
-  readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
-  /**
-   * 回单文件摘要值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 回单文件下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/transferbilldownload/elecvoucherfile?source=elecsign&token=xxx"
-   */
-  readonly download_url?: string | undefined
-  /**
-   * 失败原因
-   * @example "转账单据不存在"
-   */
-  readonly fail_reason?: string | undefined
-}
+export type MchTransferElecsignTransferBillNoTransferBillNoGetResponse = MchTransferElecsignOutBillNoOutBillNoGetResponse
+
+export type MchTransferElecsignTransferBillNoTransferBillNoGetParams = MchTransferElecsignTransferBillNoPostBody
 
 /**
  * 微信单号查询电子回单
@@ -1075,25 +730,7 @@ export const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoi
   path: "/v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}",
   summary: "微信单号查询电子回单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-no.html",
-  schemas: () => {
-    const MchTransferElecsignTransferBillNoTransferBillNoGetParams: Schema.Schema<MchTransferElecsignTransferBillNoTransferBillNoGetParams> = Schema.Struct({
-      transfer_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferElecsignTransferBillNoTransferBillNoGetResponse: Schema.Schema<MchTransferElecsignTransferBillNoTransferBillNoGetResponse> = Schema.Struct({
-      state: Schema.optional(OpenEnum("GENERATING", "FINISHED", "FAILED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferElecsignTransferBillNoTransferBillNoGetParams,
-      success: MchTransferElecsignTransferBillNoTransferBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignTransferBillNoPostBody2(), success: $MchTransferElecsignOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts ----
@@ -1106,6 +743,10 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams 
   readonly out_budget_no: string
 }
 
+const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams: () => Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_budget_no: Schema.NonEmptyString
+}))
+
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery {
   /**
    * 受理凭证
@@ -1114,8 +755,9 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery {
   readonly accept_id: string
 }
 
-/** The input of `v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.get`: params, query fields together. */
-export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRequest extends MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery {}
+const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery: () => Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  accept_id: Schema.String
+}))
 
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse {
   /**
@@ -1172,6 +814,22 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRespons
   readonly download_url?: string | undefined
 }
 
+const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse: () => Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_budget_no: Schema.optional(Schema.String),
+  start_date: Schema.optional(Schema.String),
+  end_date: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String),
+  receiver_mchid: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
+  accept_id: Schema.optional(Schema.String),
+  hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.get`: params, query fields together. */
+export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRequest extends MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery {}
+
 /**
  * 查询预算出资的电子回单
  *
@@ -1184,43 +842,10 @@ export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts",
   summary: "查询预算出资的电子回单",
-  schemas: () => {
-    const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams> = Schema.Struct({
-      out_budget_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery> = Schema.Struct({
-      accept_id: Schema.String
-    })
-    const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse> = Schema.Struct({
-      out_budget_no: Schema.optional(Schema.String),
-      start_date: Schema.optional(Schema.String),
-      end_date: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      receiver_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
-      accept_id: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams,
-      query: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery,
-      success: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams(), query: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery(), success: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts ----
-
-export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
-  readonly out_budget_no: string
-}
 
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody {
   /**
@@ -1245,63 +870,19 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody {
   readonly receiver_mchid?: string | undefined
 }
 
+const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody: () => Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_date: Schema.String,
+  end_date: Schema.String,
+  sponsor_mchid: Schema.String,
+  receiver_mchid: Schema.optional(Schema.String)
+}))
+
+export type MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams = MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams
+
+export type MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse = MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse
+
 /** The input of `v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.post`: params, body fields together. */
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRequest extends MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody {}
-
-export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
-  readonly out_budget_no?: string | undefined
-  /**
-   * 开始日期
-   * @example "2025-09-01"
-   */
-  readonly start_date?: string | undefined
-  /**
-   * 结束日期
-   * @example "2025-09-30"
-   */
-  readonly end_date?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-  /**
-   * 收款商户号
-   * @example "1900102209"
-   */
-  readonly receiver_mchid?: string | undefined
-  /**
-   * 电子回单状态
-   * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
-  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 受理凭证
-   * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp"
-   */
-  readonly accept_id?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
-   * @example "SHA256"
-   */
-  readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 电子回单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-   */
-  readonly download_url?: string | undefined
-}
 
 /**
  * 申请预算出资的电子回单
@@ -1315,35 +896,7 @@ export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts",
   summary: "申请预算出资的电子回单",
-  schemas: () => {
-    const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams> = Schema.Struct({
-      out_budget_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody> = Schema.Struct({
-      start_date: Schema.String,
-      end_date: Schema.String,
-      sponsor_mchid: Schema.String,
-      receiver_mchid: Schema.optional(Schema.String)
-    })
-    const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse> = Schema.Struct({
-      out_budget_no: Schema.optional(Schema.String),
-      start_date: Schema.optional(Schema.String),
-      end_date: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      receiver_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
-      accept_id: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams,
-      body: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody,
-      success: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams(), body: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody(), success: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/charity-budget ----
@@ -1385,6 +938,16 @@ export interface MchTransferPartnerCharityBudgetPostBody {
    */
   readonly notify_url?: string | undefined
 }
+
+const $MchTransferPartnerCharityBudgetPostBody: () => Schema.Schema<MchTransferPartnerCharityBudgetPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_budget_no: Schema.String,
+  sponsor_mchid: Schema.String,
+  sponsor_subject_name: Schema.String,
+  activity_name: Schema.String,
+  activity_remark: Schema.String,
+  amount: Schema.Number,
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface MchTransferPartnerCharityBudgetPostResponse {
   /**
@@ -1462,6 +1025,24 @@ export interface MchTransferPartnerCharityBudgetPostResponse {
   readonly closed_time?: string | undefined
 }
 
+const $MchTransferPartnerCharityBudgetPostResponse: () => Schema.Schema<MchTransferPartnerCharityBudgetPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  out_budget_no: Schema.optional(Schema.String),
+  budget_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  sponsor_mchid: Schema.optional(Schema.String),
+  activity_name: Schema.optional(Schema.String),
+  activity_remark: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PENDING", "LOCKED", "FINISHED", "CLOSED")),
+  confirm_url: Schema.optional(Schema.String),
+  super_admin_wxid_mask: Schema.optional(Schema.String),
+  remain_amount: Schema.optional(Schema.Number),
+  unlock_remark: Schema.optional(Schema.String),
+  locked_time: Schema.optional(Schema.String),
+  finished_time: Schema.optional(Schema.String),
+  closed_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请公益捐赠预算
  *
@@ -1474,50 +1055,10 @@ export const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferP
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/charity-budget",
   summary: "申请公益捐赠预算",
-  schemas: () => {
-    const MchTransferPartnerCharityBudgetPostBody: Schema.Schema<MchTransferPartnerCharityBudgetPostBody> = Schema.Struct({
-      out_budget_no: Schema.String,
-      sponsor_mchid: Schema.String,
-      sponsor_subject_name: Schema.String,
-      activity_name: Schema.String,
-      activity_remark: Schema.String,
-      amount: Schema.Number,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const MchTransferPartnerCharityBudgetPostResponse: Schema.Schema<MchTransferPartnerCharityBudgetPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_budget_no: Schema.optional(Schema.String),
-      budget_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      sponsor_mchid: Schema.optional(Schema.String),
-      activity_name: Schema.optional(Schema.String),
-      activity_remark: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PENDING", "LOCKED", "FINISHED", "CLOSED")),
-      confirm_url: Schema.optional(Schema.String),
-      super_admin_wxid_mask: Schema.optional(Schema.String),
-      remain_amount: Schema.optional(Schema.Number),
-      unlock_remark: Schema.optional(Schema.String),
-      locked_time: Schema.optional(Schema.String),
-      finished_time: Schema.optional(Schema.String),
-      closed_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerCharityBudgetPostBody,
-      success: MchTransferPartnerCharityBudgetPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerCharityBudgetPostBody(), success: $MchTransferPartnerCharityBudgetPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no} ----
-
-export interface MchTransferPartnerCharityBudgetOutBudgetNoGetParams {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
-  readonly out_budget_no: string
-}
 
 export interface MchTransferPartnerCharityBudgetOutBudgetNoGetQuery {
   /**
@@ -1527,84 +1068,16 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoGetQuery {
   readonly sponsor_mchid: string
 }
 
+const $MchTransferPartnerCharityBudgetOutBudgetNoGetQuery: () => Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sponsor_mchid: Schema.String
+}))
+
+export type MchTransferPartnerCharityBudgetOutBudgetNoGetParams = MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams
+
+export type MchTransferPartnerCharityBudgetOutBudgetNoGetResponse = MchTransferPartnerCharityBudgetPostResponse
+
 /** The input of `v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.get`: params, query fields together. */
 export interface MchTransferPartnerCharityBudgetOutBudgetNoGetRequest extends MchTransferPartnerCharityBudgetOutBudgetNoGetParams, MchTransferPartnerCharityBudgetOutBudgetNoGetQuery {}
-
-export interface MchTransferPartnerCharityBudgetOutBudgetNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
-  readonly out_budget_no?: string | undefined
-  /**
-   * 微信支付预算单号
-   * @example "1182020050700019480001"
-   */
-  readonly budget_id?: string | undefined
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-  /**
-   * 活动名称
-   * @example "公益企业配捐活动"
-   */
-  readonly activity_name?: string | undefined
-  /**
-   * 活动说明
-   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
-   */
-  readonly activity_remark?: string | undefined
-  /**
-   * 预算单状态
-   * Documented values: `PENDING`, `LOCKED`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
-  readonly state?: "PENDING" | "LOCKED" | "FINISHED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 确认出资页面地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly confirm_url?: string | undefined
-  /**
-   * 商户号超管微信号掩码
-   * @example "ca***ye"
-   */
-  readonly super_admin_wxid_mask?: string | undefined
-  /**
-   * 剩余预算金额
-   * @example 0
-   */
-  readonly remain_amount?: number | undefined
-  /** 撤销说明 */
-  readonly unlock_remark?: string | undefined
-  /**
-   * 资金锁定时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly locked_time?: string | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly finished_time?: string | undefined
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly closed_time?: string | undefined
-}
 
 /**
  * 商户单号查询公益捐赠预算详情
@@ -1618,48 +1091,10 @@ export const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<Mc
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}",
   summary: "商户单号查询公益捐赠预算详情",
-  schemas: () => {
-    const MchTransferPartnerCharityBudgetOutBudgetNoGetParams: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoGetParams> = Schema.Struct({
-      out_budget_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerCharityBudgetOutBudgetNoGetQuery: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoGetQuery> = Schema.Struct({
-      sponsor_mchid: Schema.String
-    })
-    const MchTransferPartnerCharityBudgetOutBudgetNoGetResponse: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_budget_no: Schema.optional(Schema.String),
-      budget_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      sponsor_mchid: Schema.optional(Schema.String),
-      activity_name: Schema.optional(Schema.String),
-      activity_remark: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PENDING", "LOCKED", "FINISHED", "CLOSED")),
-      confirm_url: Schema.optional(Schema.String),
-      super_admin_wxid_mask: Schema.optional(Schema.String),
-      remain_amount: Schema.optional(Schema.Number),
-      unlock_remark: Schema.optional(Schema.String),
-      locked_time: Schema.optional(Schema.String),
-      finished_time: Schema.optional(Schema.String),
-      closed_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerCharityBudgetOutBudgetNoGetParams,
-      query: MchTransferPartnerCharityBudgetOutBudgetNoGetQuery,
-      success: MchTransferPartnerCharityBudgetOutBudgetNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams(), query: $MchTransferPartnerCharityBudgetOutBudgetNoGetQuery(), success: $MchTransferPartnerCharityBudgetPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock ----
-
-export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
-  readonly out_budget_no: string
-}
 
 export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody {
   /**
@@ -1674,8 +1109,10 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody {
   readonly activity_remark: string
 }
 
-/** The input of `v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.unlock.post`: params, body fields together. */
-export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostRequest extends MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams, MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody {}
+const $MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody: () => Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sponsor_mchid: Schema.String,
+  activity_remark: Schema.String
+}))
 
 export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse {
   /**
@@ -1738,6 +1175,26 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse {
   readonly unlocked_amount?: number | undefined
 }
 
+const $MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse: () => Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  out_budget_no: Schema.optional(Schema.String),
+  budget_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  sponsor_mchid: Schema.optional(Schema.String),
+  activity_name: Schema.optional(Schema.String),
+  activity_remark: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("FINISHED")),
+  unlock_remark: Schema.optional(Schema.String),
+  locked_time: Schema.optional(Schema.String),
+  finished_time: Schema.optional(Schema.String),
+  unlocked_amount: Schema.optional(Schema.Number)
+}))
+
+export type MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams = MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams
+
+/** The input of `v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.unlock.post`: params, body fields together. */
+export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostRequest extends MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams, MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody {}
+
 /**
  * 解锁公益捐赠预算
  *
@@ -1750,38 +1207,28 @@ export const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endp
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock",
   summary: "解锁公益捐赠预算",
-  schemas: () => {
-    const MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams> = Schema.Struct({
-      out_budget_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody> = Schema.Struct({
-      sponsor_mchid: Schema.String,
-      activity_remark: Schema.String
-    })
-    const MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_budget_no: Schema.optional(Schema.String),
-      budget_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      sponsor_mchid: Schema.optional(Schema.String),
-      activity_name: Schema.optional(Schema.String),
-      activity_remark: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("FINISHED")),
-      unlock_remark: Schema.optional(Schema.String),
-      locked_time: Schema.optional(Schema.String),
-      finished_time: Schema.optional(Schema.String),
-      unlocked_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams,
-      body: MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody,
-      success: MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams(), body: $MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody(), success: $MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills ----
+
+export interface MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo {
+  /**
+   * 订单类型
+   * @example "WXPAY"
+   */
+  readonly transaction_type: "WXPAY"
+  /**
+   * 订单号
+   * @example "4217752501201407033233368018"
+   */
+  readonly transaction_id: string
+}
+
+const $MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo: () => Schema.Schema<MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_type: Schema.Literal("WXPAY"),
+  transaction_id: Schema.String
+}))
 
 export interface MchTransferPartnerCharityTransferBillsPostBody {
   /**
@@ -1818,18 +1265,15 @@ export interface MchTransferPartnerCharityTransferBillsPostBody {
   readonly transfer_remark: string
 }
 
-export interface MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo {
-  /**
-   * 订单类型
-   * @example "WXPAY"
-   */
-  readonly transaction_type: "WXPAY"
-  /**
-   * 订单号
-   * @example "4217752501201407033233368018"
-   */
-  readonly transaction_id: string
-}
+const $MchTransferPartnerCharityTransferBillsPostBody: () => Schema.Schema<MchTransferPartnerCharityTransferBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_budget_no: Schema.String,
+  out_transfer_no: Schema.String,
+  transaction_info: Schema.optional($MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo()),
+  sponsor_mchid: Schema.String,
+  receive_mchid: Schema.String,
+  amount: Schema.Number,
+  transfer_remark: Schema.String
+}))
 
 export interface MchTransferPartnerCharityTransferBillsPostResponse {
   /**
@@ -1885,6 +1329,19 @@ export interface MchTransferPartnerCharityTransferBillsPostResponse {
   readonly success_time?: string | undefined
 }
 
+const $MchTransferPartnerCharityTransferBillsPostResponse: () => Schema.Schema<MchTransferPartnerCharityTransferBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_budget_no: Schema.optional(Schema.String),
+  budget_id: Schema.optional(Schema.String),
+  out_transfer_no: Schema.optional(Schema.String),
+  transfer_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  receive_mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSE")),
+  create_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起公益捐赠
  *
@@ -1897,38 +1354,7 @@ export const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTr
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/charity-transfer-bills",
   summary: "发起公益捐赠",
-  schemas: () => {
-    const MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo: Schema.Schema<MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo> = Schema.Struct({
-      transaction_type: Schema.Literal("WXPAY"),
-      transaction_id: Schema.String
-    })
-    const MchTransferPartnerCharityTransferBillsPostBody: Schema.Schema<MchTransferPartnerCharityTransferBillsPostBody> = Schema.Struct({
-      out_budget_no: Schema.String,
-      out_transfer_no: Schema.String,
-      transaction_info: Schema.optional(MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo),
-      sponsor_mchid: Schema.String,
-      receive_mchid: Schema.String,
-      amount: Schema.Number,
-      transfer_remark: Schema.String
-    })
-    const MchTransferPartnerCharityTransferBillsPostResponse: Schema.Schema<MchTransferPartnerCharityTransferBillsPostResponse> = Schema.Struct({
-      out_budget_no: Schema.optional(Schema.String),
-      budget_id: Schema.optional(Schema.String),
-      out_transfer_no: Schema.optional(Schema.String),
-      transfer_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      receive_mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSE")),
-      create_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerCharityTransferBillsPostBody,
-      success: MchTransferPartnerCharityTransferBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerCharityTransferBillsPostBody(), success: $MchTransferPartnerCharityTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no} ----
@@ -1940,6 +1366,10 @@ export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferN
    */
   readonly out_transfer_no: string
 }
+
+const $MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams: () => Schema.Schema<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_transfer_no: Schema.NonEmptyString
+}))
 
 export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery {
   /**
@@ -1954,62 +1384,15 @@ export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferN
   readonly out_budget_no: string
 }
 
+const $MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery: () => Schema.Schema<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sponsor_mchid: Schema.String,
+  out_budget_no: Schema.String
+}))
+
+export type MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse = MchTransferPartnerCharityTransferBillsPostResponse
+
 /** The input of `v3.fundApp.mchTransfer.partner.charityTransferBills.outTransferNo._out_transfer_no_.get`: params, query fields together. */
 export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetRequest extends MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams, MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery {}
-
-export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
-  readonly out_budget_no?: string | undefined
-  /**
-   * 微信支付预算单号
-   * @example "1182020050700019480001"
-   */
-  readonly budget_id?: string | undefined
-  /**
-   * 商户公益捐赠单号
-   * @example "trans202506300102"
-   */
-  readonly out_transfer_no?: string | undefined
-  /**
-   * 微信支付公益捐赠单号
-   * @example "4217752501201407033233368018"
-   */
-  readonly transfer_id?: string | undefined
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 捐赠备注
-   * @example "帮助受助群体爱心捐款"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 收款商户号
-   * @example "1900001109"
-   */
-  readonly receive_mchid?: string | undefined
-  /**
-   * 捐赠状态
-   * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSE` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSE" | (string & {}) | undefined
-  /**
-   * 捐赠单创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 捐赠完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-}
 
 /**
  * 商户单号查询公益捐赠详情
@@ -2023,33 +1406,7 @@ export const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}",
   summary: "商户单号查询公益捐赠详情",
-  schemas: () => {
-    const MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams: Schema.Schema<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams> = Schema.Struct({
-      out_transfer_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery: Schema.Schema<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery> = Schema.Struct({
-      sponsor_mchid: Schema.String,
-      out_budget_no: Schema.String
-    })
-    const MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse: Schema.Schema<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse> = Schema.Struct({
-      out_budget_no: Schema.optional(Schema.String),
-      budget_id: Schema.optional(Schema.String),
-      out_transfer_no: Schema.optional(Schema.String),
-      transfer_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      receive_mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSE")),
-      create_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams,
-      query: MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery,
-      success: MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams(), query: $MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery(), success: $MchTransferPartnerCharityTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/electronic-receipts ----
@@ -2066,6 +1423,11 @@ export interface MchTransferPartnerElectronicReceiptsPostBody {
    */
   readonly out_bill_no: string
 }
+
+const $MchTransferPartnerElectronicReceiptsPostBody: () => Schema.Schema<MchTransferPartnerElectronicReceiptsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_bill_no: Schema.String
+}))
 
 export interface MchTransferPartnerElectronicReceiptsPostResponse {
   /**
@@ -2112,6 +1474,17 @@ export interface MchTransferPartnerElectronicReceiptsPostResponse {
   readonly download_url?: string | undefined
 }
 
+const $MchTransferPartnerElectronicReceiptsPostResponse: () => Schema.Schema<MchTransferPartnerElectronicReceiptsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("GENERATING", "FINISHED")),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  hash_type: Schema.optional(OpenEnum("SM3")),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请单笔转账电子回单
  *
@@ -2124,38 +1497,10 @@ export const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTran
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/electronic-receipts",
   summary: "申请单笔转账电子回单",
-  schemas: () => {
-    const MchTransferPartnerElectronicReceiptsPostBody: Schema.Schema<MchTransferPartnerElectronicReceiptsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String
-    })
-    const MchTransferPartnerElectronicReceiptsPostResponse: Schema.Schema<MchTransferPartnerElectronicReceiptsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("GENERATING", "FINISHED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SM3")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerElectronicReceiptsPostBody,
-      success: MchTransferPartnerElectronicReceiptsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerElectronicReceiptsPostBody(), success: $MchTransferPartnerElectronicReceiptsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no} ----
-
-export interface MchTransferPartnerElectronicReceiptsOutBillNoGetParams {
-  /**
-   * 商户转账单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface MchTransferPartnerElectronicReceiptsOutBillNoGetQuery {
   /**
@@ -2165,53 +1510,16 @@ export interface MchTransferPartnerElectronicReceiptsOutBillNoGetQuery {
   readonly sub_mchid: string
 }
 
+const $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery: () => Schema.Schema<MchTransferPartnerElectronicReceiptsOutBillNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
+export type MchTransferPartnerElectronicReceiptsOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
+
+export type MchTransferPartnerElectronicReceiptsOutBillNoGetResponse = MchTransferPartnerElectronicReceiptsPostResponse
+
 /** The input of `v3.fundApp.mchTransfer.partner.electronicReceipts._out_bill_no_.get`: params, query fields together. */
 export interface MchTransferPartnerElectronicReceiptsOutBillNoGetRequest extends MchTransferPartnerElectronicReceiptsOutBillNoGetParams, MchTransferPartnerElectronicReceiptsOutBillNoGetQuery {}
-
-export interface MchTransferPartnerElectronicReceiptsOutBillNoGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户转账单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `GENERATING`, `FINISHED` (decoded as any string: more may come).
-   * @example "GENERATING"
-   */
-  readonly state?: "GENERATING" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 申请单创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 申请单更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 回单文件摘要类型
-   * Documented values: `SM3` (decoded as any string: more may come).
-   * @example "SM3"
-   */
-  readonly hash_type?: "SM3" | (string & {}) | undefined
-  /**
-   * 回单文件摘要值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 回单文件下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-   */
-  readonly download_url?: string | undefined
-}
 
 /**
  * 查询单笔转账电子回单
@@ -2225,30 +1533,7 @@ export const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}",
   summary: "查询单笔转账电子回单",
-  schemas: () => {
-    const MchTransferPartnerElectronicReceiptsOutBillNoGetParams: Schema.Schema<MchTransferPartnerElectronicReceiptsOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerElectronicReceiptsOutBillNoGetQuery: Schema.Schema<MchTransferPartnerElectronicReceiptsOutBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferPartnerElectronicReceiptsOutBillNoGetResponse: Schema.Schema<MchTransferPartnerElectronicReceiptsOutBillNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("GENERATING", "FINISHED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      hash_type: Schema.optional(OpenEnum("SM3")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerElectronicReceiptsOutBillNoGetParams,
-      query: MchTransferPartnerElectronicReceiptsOutBillNoGetQuery,
-      success: MchTransferPartnerElectronicReceiptsOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), query: $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery(), success: $MchTransferPartnerElectronicReceiptsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations ----
@@ -2265,6 +1550,11 @@ export interface MchTransferPartnerSubMchAuthorizationsPostBody {
    */
   readonly out_apply_no: string
 }
+
+const $MchTransferPartnerSubMchAuthorizationsPostBody: () => Schema.Schema<MchTransferPartnerSubMchAuthorizationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_apply_no: Schema.String
+}))
 
 export interface MchTransferPartnerSubMchAuthorizationsPostResponse {
   /**
@@ -2295,6 +1585,14 @@ export interface MchTransferPartnerSubMchAuthorizationsPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferPartnerSubMchAuthorizationsPostResponse: () => Schema.Schema<MchTransferPartnerSubMchAuthorizationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_apply_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("INVITED", "PASSED", "REJECTED", "EXPIRED")),
+  accept_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请子商户商家转账授权
  *
@@ -2307,35 +1605,10 @@ export const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTr
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/sub-mch-authorizations",
   summary: "申请子商户商家转账授权",
-  schemas: () => {
-    const MchTransferPartnerSubMchAuthorizationsPostBody: Schema.Schema<MchTransferPartnerSubMchAuthorizationsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_apply_no: Schema.String
-    })
-    const MchTransferPartnerSubMchAuthorizationsPostResponse: Schema.Schema<MchTransferPartnerSubMchAuthorizationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_apply_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("INVITED", "PASSED", "REJECTED", "EXPIRED")),
-      accept_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerSubMchAuthorizationsPostBody,
-      success: MchTransferPartnerSubMchAuthorizationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerSubMchAuthorizationsPostBody(), success: $MchTransferPartnerSubMchAuthorizationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid} ----
-
-export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetParams {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid: string
-}
 
 export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse {
   /**
@@ -2350,7 +1623,7 @@ export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse {
    */
   readonly state?: "AUTHORIZED" | "UNAUTHORIZED" | "CANCELED" | (string & {}) | undefined
   /** 授权申请单 */
-  readonly apply_order?: MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder | undefined
+  readonly apply_order?: MchTransferPartnerSubMchAuthorizationsPostResponse | undefined
   /**
    * 授权时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -2363,34 +1636,19 @@ export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse {
   readonly cancel_authorization_time?: string | undefined
 }
 
-export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户申请单号
-   * @example "apply2020042013"
-   */
-  readonly out_apply_no?: string | undefined
-  /**
-   * 授权申请单状态
-   * Documented values: `INVITED`, `PASSED`, `REJECTED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "INVITED"
-   */
-  readonly state?: "INVITED" | "PASSED" | "REJECTED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 授权申请受理时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+const $MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse: () => Schema.Schema<MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED", "CANCELED")),
+  apply_order: Schema.optional($MchTransferPartnerSubMchAuthorizationsPostResponse()),
+  authorization_time: Schema.optional(Schema.String),
+  cancel_authorization_time: Schema.optional(Schema.String)
+}))
+
+const $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery2: () => Schema.Schema<MchTransferPartnerElectronicReceiptsOutBillNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export type MchTransferPartnerSubMchAuthorizationsSubMchidGetParams = MchTransferPartnerElectronicReceiptsOutBillNoGetQuery
 
 /**
  * 查询子商户商家转账授权状态
@@ -2404,33 +1662,28 @@ export const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoin
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}",
   summary: "查询子商户商家转账授权状态",
-  schemas: () => {
-    const MchTransferPartnerSubMchAuthorizationsSubMchidGetParams: Schema.Schema<MchTransferPartnerSubMchAuthorizationsSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder: Schema.Schema<MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_apply_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("INVITED", "PASSED", "REJECTED", "EXPIRED")),
-      accept_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    const MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse: Schema.Schema<MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED", "CANCELED")),
-      apply_order: Schema.optional(MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder),
-      authorization_time: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerSubMchAuthorizationsSubMchidGetParams,
-      success: MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery2(), success: $MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills ----
+
+export interface TransferSceneReportInfos {
+  /**
+   * 信息类型
+   * @example "活动名称"
+   */
+  readonly info_type: string
+  /**
+   * 信息内容
+   * @example "注册会员有礼"
+   */
+  readonly info_content: string
+}
+
+const $TransferSceneReportInfos: () => Schema.Schema<TransferSceneReportInfos> = /*#__PURE__*/ once(() => Schema.Struct({
+  info_type: Schema.String,
+  info_content: Schema.String
+}))
 
 export interface MchTransferPartnerTransferBillsPostBody {
   /**
@@ -2484,21 +1737,22 @@ export interface MchTransferPartnerTransferBillsPostBody {
    */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferPartnerTransferBillsPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
 }
 
-export interface MchTransferPartnerTransferBillsPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
+const $MchTransferPartnerTransferBillsPostBody: () => Schema.Schema<MchTransferPartnerTransferBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos())
+}))
 
 export interface MchTransferPartnerTransferBillsPostResponse {
   /**
@@ -2528,6 +1782,14 @@ export interface MchTransferPartnerTransferBillsPostResponse {
   readonly package_info?: string | undefined
 }
 
+const $MchTransferPartnerTransferBillsPostResponse: () => Schema.Schema<MchTransferPartnerTransferBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起转账
  *
@@ -2541,59 +1803,10 @@ export const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferP
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills",
   encrypt: [],
   summary: "发起转账",
-  schemas: () => {
-    const MchTransferPartnerTransferBillsPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferPartnerTransferBillsPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
-    })
-    const MchTransferPartnerTransferBillsPostBody: Schema.Schema<MchTransferPartnerTransferBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      transfer_scene_report_infos: Schema.Array(MchTransferPartnerTransferBillsPostBodyTransferSceneReportInfos)
-    })
-    const MchTransferPartnerTransferBillsPostResponse: Schema.Schema<MchTransferPartnerTransferBillsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerTransferBillsPostBody,
-      success: MchTransferPartnerTransferBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerTransferBillsPostBody(), success: $MchTransferPartnerTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no} ----
-
-export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
-
-export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
-export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest extends MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery {}
 
 export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse {
   /**
@@ -2664,6 +1877,29 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse: () => Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
+
+export type MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery = MchTransferPartnerElectronicReceiptsOutBillNoGetQuery
+
+/** The input of `v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
+export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest extends MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery {}
+
 /**
  * 商户单号查询转账单
  *
@@ -2676,57 +1912,10 @@ export const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endp
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}",
   summary: "商户单号查询转账单",
-  schemas: () => {
-    const MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams,
-      query: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery,
-      success: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), query: $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery(), success: $MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel ----
-
-export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
-
-export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
-export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest extends MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody {}
 
 export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse {
   /**
@@ -2787,6 +1976,27 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResp
   readonly update_time?: string | undefined
 }
 
+const $MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse: () => Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams = MchTransferElecsignOutBillNoPostBody
+
+export type MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody = MchTransferPartnerElectronicReceiptsOutBillNoGetQuery
+
+/** The input of `v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
+export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest extends MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody {}
+
 /**
  * 撤销转账
  *
@@ -2799,36 +2009,34 @@ export const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoi
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel",
   summary: "撤销转账",
-  schemas: () => {
-    const MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams,
-      body: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody,
-      success: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), body: $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery(), success: $MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization ----
+
+export interface AuthorizationInfo {
+  /**
+   * 用户展示名称
+   * @example "wx_123456"
+   */
+  readonly user_display_name: string
+  /**
+   * 商户侧授权单号
+   * @example "plfk2020042013"
+   */
+  readonly out_authorization_no: string
+  /**
+   * 自动收款授权结果通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php"
+   */
+  readonly authorization_notify_url: string
+}
+
+const $AuthorizationInfo: () => Schema.Schema<AuthorizationInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  user_display_name: Schema.String,
+  out_authorization_no: Schema.String,
+  authorization_notify_url: Schema.String
+}))
 
 export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody {
   /**
@@ -2882,69 +2090,27 @@ export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPost
    */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
   /** 自动收款授权信息 */
-  readonly authorization_info?: MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo | undefined
+  readonly authorization_info?: AuthorizationInfo | undefined
 }
 
-export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
+const $MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody: () => Schema.Schema<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos()),
+  authorization_info: Schema.optional($AuthorizationInfo())
+}))
 
-export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo {
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
-  readonly user_display_name: string
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
-  readonly out_authorization_no: string
-  /**
-   * 自动收款授权结果通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly authorization_notify_url: string
-}
-
-export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
-  readonly package_info?: string | undefined
-}
+export type MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse = MchTransferPartnerTransferBillsPostResponse
 
 /**
  * 发起转账并完成自动收款授权
@@ -2959,43 +2125,7 @@ export const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: En
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization",
   encrypt: [],
   summary: "发起转账并完成自动收款授权",
-  schemas: () => {
-    const MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
-    })
-    const MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo: Schema.Schema<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo> = Schema.Struct({
-      user_display_name: Schema.String,
-      out_authorization_no: Schema.String,
-      authorization_notify_url: Schema.String
-    })
-    const MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody: Schema.Schema<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      transfer_scene_report_infos: Schema.Array(MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos),
-      authorization_info: Schema.optional(MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo)
-    })
-    const MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse: Schema.Schema<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody,
-      success: MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody(), success: $MchTransferPartnerTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer ----
@@ -3047,7 +2177,7 @@ export interface MchTransferPartnerTransferBillsTransferPostBody {
    */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferPartnerTransferBillsTransferPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
   /**
    * 微信自动收款授权单号
    * @example "201202504101000123456789012"
@@ -3055,18 +2185,19 @@ export interface MchTransferPartnerTransferBillsTransferPostBody {
   readonly authorization_id: string
 }
 
-export interface MchTransferPartnerTransferBillsTransferPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
+const $MchTransferPartnerTransferBillsTransferPostBody: () => Schema.Schema<MchTransferPartnerTransferBillsTransferPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos()),
+  authorization_id: Schema.String
+}))
 
 export interface MchTransferPartnerTransferBillsTransferPostResponse {
   /**
@@ -3137,6 +2268,22 @@ export interface MchTransferPartnerTransferBillsTransferPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferPartnerTransferBillsTransferPostResponse: () => Schema.Schema<MchTransferPartnerTransferBillsTransferPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 转账（用户自动收款）
  *
@@ -3150,45 +2297,7 @@ export const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchT
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/transfer",
   encrypt: [],
   summary: "转账（用户自动收款）",
-  schemas: () => {
-    const MchTransferPartnerTransferBillsTransferPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferPartnerTransferBillsTransferPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
-    })
-    const MchTransferPartnerTransferBillsTransferPostBody: Schema.Schema<MchTransferPartnerTransferBillsTransferPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      transfer_scene_report_infos: Schema.Array(MchTransferPartnerTransferBillsTransferPostBodyTransferSceneReportInfos),
-      authorization_id: Schema.String
-    })
-    const MchTransferPartnerTransferBillsTransferPostResponse: Schema.Schema<MchTransferPartnerTransferBillsTransferPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerTransferBillsTransferPostBody,
-      success: MchTransferPartnerTransferBillsTransferPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerTransferBillsTransferPostBody(), success: $MchTransferPartnerTransferBillsTransferPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations ----
@@ -3231,6 +2340,16 @@ export interface MchTransferPartnerUserConfirmAuthorizationsPostBody {
   readonly notify_url: string
 }
 
+const $MchTransferPartnerUserConfirmAuthorizationsPostBody: () => Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.String,
+  appid: Schema.String,
+  openid: Schema.String,
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  user_display_name: Schema.String,
+  user_recv_perception: Schema.optional(Schema.String),
+  notify_url: Schema.String
+}))
+
 export interface MchTransferPartnerUserConfirmAuthorizationsPostResponse {
   /**
    * 商户侧授权单号
@@ -3255,6 +2374,13 @@ export interface MchTransferPartnerUserConfirmAuthorizationsPostResponse {
   readonly package_info?: string | undefined
 }
 
+const $MchTransferPartnerUserConfirmAuthorizationsPostResponse: () => Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("WAIT_USER_CONFIRM")),
+  create_time: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请免确认收款授权
  *
@@ -3267,28 +2393,7 @@ export const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations",
   summary: "申请免确认收款授权",
-  schemas: () => {
-    const MchTransferPartnerUserConfirmAuthorizationsPostBody: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsPostBody> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      user_display_name: Schema.String,
-      user_recv_perception: Schema.optional(Schema.String),
-      notify_url: Schema.String
-    })
-    const MchTransferPartnerUserConfirmAuthorizationsPostResponse: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsPostResponse> = Schema.Struct({
-      out_authorization_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("WAIT_USER_CONFIRM")),
-      create_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferPartnerUserConfirmAuthorizationsPostBody,
-      success: MchTransferPartnerUserConfirmAuthorizationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferPartnerUserConfirmAuthorizationsPostBody(), success: $MchTransferPartnerUserConfirmAuthorizationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no} ----
@@ -3300,6 +2405,29 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGe
    */
   readonly out_authorization_no: string
 }
+
+const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams: () => Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.NonEmptyString
+}))
+
+export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo {
+  /**
+   * 关闭时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly close_time?: string | undefined
+  /**
+   * 自动收款授权的原因
+   * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE` (decoded as any string: more may come).
+   * @example "CLOSE_VIA_MCH_API"
+   */
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | (string & {}) | undefined
+}
+
+const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo: () => Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  close_time: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API", "USER_CLOSE"))
+}))
 
 export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse {
   /**
@@ -3358,19 +2486,19 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGe
   readonly create_time?: string | undefined
 }
 
-export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
-   * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
-  readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | (string & {}) | undefined
-}
+const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse: () => Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  authorization_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("TAKING_EFFECT", "CLOSED", "WAIT_USER_CONFIRM")),
+  authorize_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo()),
+  transfer_scene_id: Schema.optional(OpenEnum("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013")),
+  user_recv_perception: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
 
 /**
  * 商户单号查询自动收款授权
@@ -3384,44 +2512,29 @@ export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: E
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}",
   summary: "商户单号查询自动收款授权",
-  schemas: () => {
-    const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams> = Schema.Struct({
-      out_authorization_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API", "USER_CLOSE"))
-    })
-    const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse> = Schema.Struct({
-      out_authorization_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      authorization_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("TAKING_EFFECT", "CLOSED", "WAIT_USER_CONFIRM")),
-      authorize_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo),
-      transfer_scene_id: Schema.optional(OpenEnum("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013")),
-      user_recv_perception: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams,
-      success: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams(), success: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close ----
 
-export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams {
+export interface CloseInfo {
   /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
+   * 关闭时间
+   * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly out_authorization_no: string
+  readonly close_time?: string | undefined
+  /**
+   * 自动收款授权的原因
+   * Documented values: `CLOSE_VIA_MCH_API` (decoded as any string: more may come).
+   * @example "CLOSE_VIA_MCH_API"
+   */
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
 }
+
+const $CloseInfo: () => Schema.Schema<CloseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  close_time: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API"))
+}))
 
 export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse {
   /**
@@ -3461,7 +2574,7 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCl
    */
   readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
-  readonly close_info?: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo | undefined
+  readonly close_info?: CloseInfo | undefined
   /**
    * 转账场景ID
    * Documented values: `1000`, `1002`, `1004`, `1005`, `1009`, `1010`, `1011`, `1013` (decoded as any string: more may come).
@@ -3480,19 +2593,21 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCl
   readonly create_time?: string | undefined
 }
 
-export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
-   * Documented values: `CLOSE_VIA_MCH_API` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
-  readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
-}
+const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse: () => Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  authorization_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CLOSED")),
+  authorize_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($CloseInfo()),
+  transfer_scene_id: Schema.optional(OpenEnum("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013")),
+  user_recv_perception: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams = MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams
 
 /**
  * 解除免确认收款授权
@@ -3506,36 +2621,19 @@ export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCloseP
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close",
   summary: "解除免确认收款授权",
-  schemas: () => {
-    const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams> = Schema.Struct({
-      out_authorization_no: Schema.NonEmptyString
-    })
-    const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API"))
-    })
-    const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse> = Schema.Struct({
-      out_authorization_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      authorization_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CLOSED")),
-      authorize_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo),
-      transfer_scene_id: Schema.optional(OpenEnum("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013")),
-      user_recv_perception: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams,
-      success: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams(), success: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills ----
+
+export interface MchTransferTransferBillsPostBodyUserRecvStyle {
+  /** 用户收款样式类型 */
+  readonly type: "CONFIRM_PAGE" | "RED_PACKET"
+}
+
+const $MchTransferTransferBillsPostBodyUserRecvStyle: () => Schema.Schema<MchTransferTransferBillsPostBodyUserRecvStyle> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("CONFIRM_PAGE", "RED_PACKET")
+}))
 
 export interface MchTransferTransferBillsPostBody {
   /**
@@ -3584,28 +2682,24 @@ export interface MchTransferTransferBillsPostBody {
    */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferTransferBillsPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
   /** 用户收款样式 */
   readonly user_recv_style?: MchTransferTransferBillsPostBodyUserRecvStyle | undefined
 }
 
-export interface MchTransferTransferBillsPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
-
-export interface MchTransferTransferBillsPostBodyUserRecvStyle {
-  /** 用户收款样式类型 */
-  readonly type: "CONFIRM_PAGE" | "RED_PACKET"
-}
+const $MchTransferTransferBillsPostBody: () => Schema.Schema<MchTransferTransferBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: BoundedString(1, 32),
+  out_bill_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z]+$"), "^[0-9A-Za-z]+$"),
+  openid: BoundedString(1, 64),
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  transfer_remark: BoundedString(1, 32),
+  notify_url: Schema.optional(UrlString(1, 256, "https")),
+  user_recv_perception: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos2()),
+  user_recv_style: Schema.optional($MchTransferTransferBillsPostBodyUserRecvStyle())
+}))
 
 export interface MchTransferTransferBillsPostResponse {
   /**
@@ -3641,6 +2735,20 @@ export interface MchTransferTransferBillsPostResponse {
   readonly package_info?: string | undefined
 }
 
+const $MchTransferTransferBillsPostResponse: () => Schema.Schema<MchTransferTransferBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+  fail_reason: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
+const $TransferSceneReportInfos2: () => Schema.Schema<TransferSceneReportInfos> = /*#__PURE__*/ once(() => Schema.Struct({
+  info_type: BoundedString(1, 15),
+  info_content: BoundedString(1, 32)
+}))
+
 /**
  * 发起转账
  *
@@ -3655,52 +2763,10 @@ export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransfer
   encrypt: [],
   summary: "发起转账",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012716434",
-  schemas: () => {
-    const MchTransferTransferBillsPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferTransferBillsPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: BoundedString(1, 15),
-      info_content: BoundedString(1, 32)
-    })
-    const MchTransferTransferBillsPostBodyUserRecvStyle: Schema.Schema<MchTransferTransferBillsPostBodyUserRecvStyle> = Schema.Struct({
-      type: Schema.Literal("CONFIRM_PAGE", "RED_PACKET")
-    })
-    const MchTransferTransferBillsPostBody: Schema.Schema<MchTransferTransferBillsPostBody> = Schema.Struct({
-      appid: BoundedString(1, 32),
-      out_bill_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z]+$"), "^[0-9A-Za-z]+$"),
-      openid: BoundedString(1, 64),
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      transfer_remark: BoundedString(1, 32),
-      notify_url: Schema.optional(UrlString(1, 256, "https")),
-      user_recv_perception: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      transfer_scene_report_infos: Schema.Array(MchTransferTransferBillsPostBodyTransferSceneReportInfos),
-      user_recv_style: Schema.optional(MchTransferTransferBillsPostBodyUserRecvStyle)
-    })
-    const MchTransferTransferBillsPostResponse: Schema.Schema<MchTransferTransferBillsPostResponse> = Schema.Struct({
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      fail_reason: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferTransferBillsPostBody,
-      success: MchTransferTransferBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferTransferBillsPostBody(), success: $MchTransferTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no} ----
-
-export interface MchTransferTransferBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
   /**
@@ -3766,6 +2832,23 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferTransferBillsOutBillNoOutBillNoGetResponse: () => Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mch_id: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferTransferBillsOutBillNoOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
+
 /**
  * 商户单号查询转账单
  *
@@ -3779,41 +2862,10 @@ export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<Mc
   path: "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
   summary: "商户单号查询转账单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-out-no.html",
-  schemas: () => {
-    const MchTransferTransferBillsOutBillNoOutBillNoGetParams: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferBillsOutBillNoOutBillNoGetParams,
-      success: MchTransferTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), success: $MchTransferTransferBillsOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel ----
-
-export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
   /**
@@ -3839,6 +2891,15 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: () => Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CANCELING", "CANCELLED")),
+  update_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams = MchTransferElecsignOutBillNoPostBody
+
 /**
  * 撤销转账
  *
@@ -3852,22 +2913,7 @@ export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endp
   path: "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel",
   summary: "撤销转账",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/cancel-transfer.html",
-  schemas: () => {
-    const MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CANCELING", "CANCELLED")),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams,
-      success: MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), success: $MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization ----
@@ -3919,9 +2965,9 @@ export interface MchTransferTransferBillsPreTransferWithAuthorizationPostBody {
    */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
   /** 自动收款授权信息 */
-  readonly authorization_info?: MchTransferTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo | undefined
+  readonly authorization_info?: AuthorizationInfo | undefined
   /**
    * 出资商户号
    * @example "1900001109"
@@ -3929,36 +2975,20 @@ export interface MchTransferTransferBillsPreTransferWithAuthorizationPostBody {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface MchTransferTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
-
-export interface MchTransferTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo {
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
-  readonly user_display_name: string
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
-  readonly out_authorization_no: string
-  /**
-   * 自动收款授权结果通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly authorization_notify_url: string
-}
+const $MchTransferTransferBillsPreTransferWithAuthorizationPostBody: () => Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos()),
+  authorization_info: Schema.optional($AuthorizationInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 export interface MchTransferTransferBillsPreTransferWithAuthorizationPostResponse {
   /**
@@ -3999,6 +3029,16 @@ export interface MchTransferTransferBillsPreTransferWithAuthorizationPostRespons
   readonly out_authorization_no?: string | undefined
 }
 
+const $MchTransferTransferBillsPreTransferWithAuthorizationPostResponse: () => Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "CANCELING")),
+  package_info: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  out_authorization_no: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起转账并完成自动收款授权
  *
@@ -4012,45 +3052,7 @@ export const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.
   path: "/v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization",
   encrypt: [],
   summary: "发起转账并完成自动收款授权",
-  schemas: () => {
-    const MchTransferTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
-    })
-    const MchTransferTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo: Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo> = Schema.Struct({
-      user_display_name: Schema.String,
-      out_authorization_no: Schema.String,
-      authorization_notify_url: Schema.String
-    })
-    const MchTransferTransferBillsPreTransferWithAuthorizationPostBody: Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      transfer_scene_report_infos: Schema.Array(MchTransferTransferBillsPreTransferWithAuthorizationPostBodyTransferSceneReportInfos),
-      authorization_info: Schema.optional(MchTransferTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    const MchTransferTransferBillsPreTransferWithAuthorizationPostResponse: Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostResponse> = Schema.Struct({
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "CANCELING")),
-      package_info: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      out_authorization_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferTransferBillsPreTransferWithAuthorizationPostBody,
-      success: MchTransferTransferBillsPreTransferWithAuthorizationPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferTransferBillsPreTransferWithAuthorizationPostBody(), success: $MchTransferTransferBillsPreTransferWithAuthorizationPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills/transfer ----
@@ -4097,7 +3099,7 @@ export interface MchTransferTransferBillsTransferPostBody {
    */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferTransferBillsTransferPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
   /**
    * 微信免确认收款授权单号
    * @example "201202504101000123456789012"
@@ -4115,18 +3117,20 @@ export interface MchTransferTransferBillsTransferPostBody {
   readonly out_authorization_no?: string | undefined
 }
 
-export interface MchTransferTransferBillsTransferPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
+const $MchTransferTransferBillsTransferPostBody: () => Schema.Schema<MchTransferTransferBillsTransferPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos()),
+  authorization_id: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String),
+  out_authorization_no: Schema.optional(Schema.String)
+}))
 
 export interface MchTransferTransferBillsTransferPostResponse {
   /**
@@ -4192,6 +3196,21 @@ export interface MchTransferTransferBillsTransferPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferTransferBillsTransferPostResponse: () => Schema.Schema<MchTransferTransferBillsTransferPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mch_id: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "TRANSFERING", "SUCCESS")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 用户授权后转账
  *
@@ -4205,120 +3224,14 @@ export const mchTransferTransferBillsTransferPost: Endpoint.Endpoint<MchTransfer
   path: "/v3/fund-app/mch-transfer/transfer-bills/transfer",
   encrypt: [],
   summary: "用户授权后转账",
-  schemas: () => {
-    const MchTransferTransferBillsTransferPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferTransferBillsTransferPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
-    })
-    const MchTransferTransferBillsTransferPostBody: Schema.Schema<MchTransferTransferBillsTransferPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      transfer_scene_report_infos: Schema.Array(MchTransferTransferBillsTransferPostBodyTransferSceneReportInfos),
-      authorization_id: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      out_authorization_no: Schema.optional(Schema.String)
-    })
-    const MchTransferTransferBillsTransferPostResponse: Schema.Schema<MchTransferTransferBillsTransferPostResponse> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "TRANSFERING", "SUCCESS")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferTransferBillsTransferPostBody,
-      success: MchTransferTransferBillsTransferPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferTransferBillsTransferPostBody(), success: $MchTransferTransferBillsTransferPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no} ----
 
-export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetParams {
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no: string
-}
+export type MchTransferTransferBillsTransferBillNoTransferBillNoGetParams = MchTransferElecsignTransferBillNoPostBody
 
-export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
-  readonly mch_id?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 商家转账订单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 单据状态
-   * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+export type MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse = MchTransferTransferBillsOutBillNoOutBillNoGetResponse
 
 /**
  * 微信转账单号查询转账单
@@ -4333,30 +3246,7 @@ export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.E
   path: "/v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}",
   summary: "微信转账单号查询转账单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-no.html",
-  schemas: () => {
-    const MchTransferTransferBillsTransferBillNoTransferBillNoGetParams: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams> = Schema.Struct({
-      transfer_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferBillsTransferBillNoTransferBillNoGetParams,
-      success: MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignTransferBillNoPostBody2(), success: $MchTransferTransferBillsOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills ----
@@ -4408,21 +3298,21 @@ export interface MchTransferTransferToQqWalletBillsPostBody {
    */
   readonly transfer_scene_id: "1401"
   /** 转账场景报备信息 */
-  readonly transfer_scene_report_infos: ReadonlyArray<MchTransferTransferToQqWalletBillsPostBodyTransferSceneReportInfos>
+  readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
 }
 
-export interface MchTransferTransferToQqWalletBillsPostBodyTransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
-  readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
-  readonly info_content: string
-}
+const $MchTransferTransferToQqWalletBillsPostBody: () => Schema.Schema<MchTransferTransferToQqWalletBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_bill_no: Schema.String,
+  openid: Schema.String,
+  user_qq: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.Literal("1401"),
+  transfer_scene_report_infos: Schema.Array($TransferSceneReportInfos())
+}))
 
 export interface MchTransferTransferToQqWalletBillsPostResponse {
   /**
@@ -4493,6 +3383,22 @@ export interface MchTransferTransferToQqWalletBillsPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $MchTransferTransferToQqWalletBillsPostResponse: () => Schema.Schema<MchTransferTransferToQqWalletBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  transfer_bill_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_qq: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起转账到QQ钱包
  *
@@ -4506,124 +3412,14 @@ export const mchTransferTransferToQqWalletBillsPost: Endpoint.Endpoint<MchTransf
   path: "/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills",
   encrypt: [],
   summary: "发起转账到QQ钱包",
-  schemas: () => {
-    const MchTransferTransferToQqWalletBillsPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferTransferToQqWalletBillsPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
-    })
-    const MchTransferTransferToQqWalletBillsPostBody: Schema.Schema<MchTransferTransferToQqWalletBillsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      openid: Schema.String,
-      user_qq: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.Literal("1401"),
-      transfer_scene_report_infos: Schema.Array(MchTransferTransferToQqWalletBillsPostBodyTransferSceneReportInfos)
-    })
-    const MchTransferTransferToQqWalletBillsPostResponse: Schema.Schema<MchTransferTransferToQqWalletBillsPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_qq: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferTransferToQqWalletBillsPostBody,
-      success: MchTransferTransferToQqWalletBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferTransferToQqWalletBillsPostBody(), success: $MchTransferTransferToQqWalletBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no} ----
 
-export interface MchTransferTransferToQqWalletBillsOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
+export type MchTransferTransferToQqWalletBillsOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
 
-export interface MchTransferTransferToQqWalletBillsOutBillNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no?: string | undefined
-  /**
-   * QQ互联开放平台AppID
-   * @example "102022609"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 单据状态
-   * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户QQ号
-   * @example "490379403"
-   */
-  readonly user_qq?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+export type MchTransferTransferToQqWalletBillsOutBillNoGetResponse = MchTransferTransferToQqWalletBillsPostResponse
 
 /**
  * 查询转账到QQ钱包的结果
@@ -4637,111 +3433,14 @@ export const mchTransferTransferToQqWalletBillsOutBillNoGet: Endpoint.Endpoint<M
   method: "GET",
   path: "/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}",
   summary: "查询转账到QQ钱包的结果",
-  schemas: () => {
-    const MchTransferTransferToQqWalletBillsOutBillNoGetParams: Schema.Schema<MchTransferTransferToQqWalletBillsOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferToQqWalletBillsOutBillNoGetResponse: Schema.Schema<MchTransferTransferToQqWalletBillsOutBillNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_qq: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferToQqWalletBillsOutBillNoGetParams,
-      success: MchTransferTransferToQqWalletBillsOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), success: $MchTransferTransferToQqWalletBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel ----
 
-export interface MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
+export type MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams = MchTransferElecsignOutBillNoPostBody
 
-export interface MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly transfer_bill_no?: string | undefined
-  /**
-   * QQ互联开放平台AppID
-   * @example "102022609"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 单据状态
-   * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户QQ号
-   * @example "490379403"
-   */
-  readonly user_qq?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+export type MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse = MchTransferTransferToQqWalletBillsPostResponse
 
 /**
  * 撤销转账到QQ钱包
@@ -4755,34 +3454,34 @@ export const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.End
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel",
   summary: "撤销转账到QQ钱包",
-  schemas: () => {
-    const MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams: Schema.Schema<MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse: Schema.Schema<MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      transfer_bill_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_qq: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams,
-      success: MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferElecsignOutBillNoPostBody2(), success: $MchTransferTransferToQqWalletBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/user-confirm-authorization ----
+
+export interface MchTransferUserConfirmAuthorizationPostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "113.84.136.9"
+   */
+  readonly client_ip?: string | undefined
+  /**
+   * 用户设备ID
+   * @example "8d67f169fe104008cd20b72573a0c8c9"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 用户设备类型
+   * @example "IOS"
+   */
+  readonly device_type?: "IOS" | "ANDROID" | "HARMONY" | "OTHER" | undefined
+}
+
+const $MchTransferUserConfirmAuthorizationPostBodySceneInfo: () => Schema.Schema<MchTransferUserConfirmAuthorizationPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  client_ip: Schema.optional(Schema.String),
+  device_id: Schema.optional(Schema.String),
+  device_type: Schema.optional(Schema.Literal("IOS", "ANDROID", "HARMONY", "OTHER"))
+}))
 
 export interface MchTransferUserConfirmAuthorizationPostBody {
   /**
@@ -4824,47 +3523,18 @@ export interface MchTransferUserConfirmAuthorizationPostBody {
   readonly scene_info?: MchTransferUserConfirmAuthorizationPostBodySceneInfo | undefined
 }
 
-export interface MchTransferUserConfirmAuthorizationPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "113.84.136.9"
-   */
-  readonly client_ip?: string | undefined
-  /**
-   * 用户设备ID
-   * @example "8d67f169fe104008cd20b72573a0c8c9"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 用户设备类型
-   * @example "IOS"
-   */
-  readonly device_type?: "IOS" | "ANDROID" | "HARMONY" | "OTHER" | undefined
-}
+const $MchTransferUserConfirmAuthorizationPostBody: () => Schema.Schema<MchTransferUserConfirmAuthorizationPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.String,
+  appid: Schema.String,
+  openid: Schema.String,
+  transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
+  user_display_name: Schema.String,
+  user_recv_perception: Schema.optional(Schema.String),
+  authorization_notify_url: Schema.String,
+  scene_info: Schema.optional($MchTransferUserConfirmAuthorizationPostBodySceneInfo())
+}))
 
-export interface MchTransferUserConfirmAuthorizationPostResponse {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
-  readonly out_authorization_no?: string | undefined
-  /**
-   * 单据状态
-   * Documented values: `WAIT_USER_CONFIRM` (decoded as any string: more may come).
-   * @example "WAIT_USER_CONFIRM"
-   */
-  readonly state?: "WAIT_USER_CONFIRM" | (string & {}) | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
-  readonly package_info?: string | undefined
-}
+export type MchTransferUserConfirmAuthorizationPostResponse = MchTransferPartnerUserConfirmAuthorizationsPostResponse
 
 /**
  * 申请免确认收款授权
@@ -4878,45 +3548,10 @@ export const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTrans
   method: "POST",
   path: "/v3/fund-app/mch-transfer/user-confirm-authorization",
   summary: "申请免确认收款授权",
-  schemas: () => {
-    const MchTransferUserConfirmAuthorizationPostBodySceneInfo: Schema.Schema<MchTransferUserConfirmAuthorizationPostBodySceneInfo> = Schema.Struct({
-      client_ip: Schema.optional(Schema.String),
-      device_id: Schema.optional(Schema.String),
-      device_type: Schema.optional(Schema.Literal("IOS", "ANDROID", "HARMONY", "OTHER"))
-    })
-    const MchTransferUserConfirmAuthorizationPostBody: Schema.Schema<MchTransferUserConfirmAuthorizationPostBody> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
-      user_display_name: Schema.String,
-      user_recv_perception: Schema.optional(Schema.String),
-      authorization_notify_url: Schema.String,
-      scene_info: Schema.optional(MchTransferUserConfirmAuthorizationPostBodySceneInfo)
-    })
-    const MchTransferUserConfirmAuthorizationPostResponse: Schema.Schema<MchTransferUserConfirmAuthorizationPostResponse> = Schema.Struct({
-      out_authorization_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("WAIT_USER_CONFIRM")),
-      create_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferUserConfirmAuthorizationPostBody,
-      success: MchTransferUserConfirmAuthorizationPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchTransferUserConfirmAuthorizationPostBody(), success: $MchTransferPartnerUserConfirmAuthorizationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no} ----
-
-export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
-  readonly out_authorization_no: string
-}
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery {
   /**
@@ -4926,8 +3561,28 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
   readonly is_display_authorization?: boolean | undefined
 }
 
-/** The input of `v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.get`: params, query fields together. */
-export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest extends MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery {}
+const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery: () => Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  is_display_authorization: Schema.optional(Schema.Boolean)
+}))
+
+export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo {
+  /**
+   * 关闭时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly close_time?: string | undefined
+  /**
+   * 自动收款授权的原因
+   * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE`, `USER_OVERDUE_UNCONFIRMED`, `TRANSFER_RISK`, `USER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
+   * @example "CLOSE_VIA_MCH_API"
+   */
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | "USER_OVERDUE_UNCONFIRMED" | "TRANSFER_RISK" | "USER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
+}
+
+const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo: () => Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  close_time: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API", "USER_CLOSE", "USER_OVERDUE_UNCONFIRMED", "TRANSFER_RISK", "USER_ACCOUNT_ABNORMAL"))
+}))
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse {
   /**
@@ -4981,19 +3636,25 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
   readonly package_info?: string | undefined
 }
 
-export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
-   * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE`, `USER_OVERDUE_UNCONFIRMED`, `TRANSFER_RISK`, `USER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
-  readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | "USER_OVERDUE_UNCONFIRMED" | "TRANSFER_RISK" | "USER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
-}
+const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse: () => Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  authorization_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("TAKING_EFFECT", "CLOSED", "WAIT_USER_CONFIRM")),
+  authorize_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo()),
+  transfer_scene_id: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
+export type MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams = MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams
+
+/** The input of `v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.get`: params, query fields together. */
+export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest extends MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery {}
 
 /**
  * 商户单号查询自动收款授权
@@ -5007,49 +3668,10 @@ export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizati
   method: "GET",
   path: "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}",
   summary: "商户单号查询自动收款授权",
-  schemas: () => {
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams> = Schema.Struct({
-      out_authorization_no: Schema.NonEmptyString
-    })
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery> = Schema.Struct({
-      is_display_authorization: Schema.optional(Schema.Boolean)
-    })
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API", "USER_CLOSE", "USER_OVERDUE_UNCONFIRMED", "TRANSFER_RISK", "USER_ACCOUNT_ABNORMAL"))
-    })
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse> = Schema.Struct({
-      out_authorization_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      authorization_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("TAKING_EFFECT", "CLOSED", "WAIT_USER_CONFIRM")),
-      authorize_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo),
-      transfer_scene_id: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams,
-      query: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery,
-      success: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams(), query: $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery(), success: $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close ----
-
-export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
-  readonly out_authorization_no: string
-}
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse {
   /**
@@ -5089,7 +3711,7 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    */
   readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
-  readonly close_info?: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo | undefined
+  readonly close_info?: CloseInfo | undefined
   /**
    * 转账场景ID
    * @example "1000"
@@ -5107,19 +3729,21 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
   readonly create_time?: string | undefined
 }
 
-export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
-   * Documented values: `CLOSE_VIA_MCH_API` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
-  readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
-}
+const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse: () => Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_authorization_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  authorization_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CLOSED")),
+  authorize_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($CloseInfo()),
+  transfer_scene_id: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams = MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams
 
 /**
  * 解除免确认收款授权
@@ -5133,33 +3757,7 @@ export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizati
   method: "POST",
   path: "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close",
   summary: "解除免确认收款授权",
-  schemas: () => {
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams> = Schema.Struct({
-      out_authorization_no: Schema.NonEmptyString
-    })
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API"))
-    })
-    const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse> = Schema.Struct({
-      out_authorization_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      authorization_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CLOSED")),
-      authorize_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo),
-      transfer_scene_id: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams,
-      success: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams(), success: $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse(), errors: commonErrors })
 })
 
 /**

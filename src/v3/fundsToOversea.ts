@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/funds-to-oversea/bill-download-url ----
 
@@ -19,6 +19,11 @@ export interface BillDownloadUrlGetQuery {
    */
   readonly sub_mchid?: string | undefined
 }
+
+const $BillDownloadUrlGetQuery: () => Schema.Schema<BillDownloadUrlGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_date: Schema.String,
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface BillDownloadUrlGetResponse {
   /**
@@ -38,6 +43,12 @@ export interface BillDownloadUrlGetResponse {
   readonly download_url?: string | undefined
 }
 
+const $BillDownloadUrlGetResponse: () => Schema.Schema<BillDownloadUrlGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 获取购付汇账单文件下载链接API
  *
@@ -51,25 +62,121 @@ export const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, Bill
   path: "/v3/funds-to-oversea/bill-download-url",
   summary: "获取购付汇账单文件下载链接API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_4.shtml",
-  schemas: () => {
-    const BillDownloadUrlGetQuery: Schema.Schema<BillDownloadUrlGetQuery> = Schema.Struct({
-      bill_date: Schema.String,
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const BillDownloadUrlGetResponse: Schema.Schema<BillDownloadUrlGetResponse> = Schema.Struct({
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      query: BillDownloadUrlGetQuery,
-      success: BillDownloadUrlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $BillDownloadUrlGetQuery(), success: $BillDownloadUrlGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/funds-to-oversea/orders ----
+
+export interface OrdersPostBodyGoodsInfo {
+  /**
+   * 商品名称
+   * @example "橘子"
+   */
+  readonly goods_name: string
+  /**
+   * 商品类目
+   * @example "家用电器"
+   */
+  readonly goods_category: string
+  /**
+   * 商品单价
+   * @example 1
+   */
+  readonly goods_unit_price: number
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly goods_quantity: number
+}
+
+const $OrdersPostBodyGoodsInfo: () => Schema.Schema<OrdersPostBodyGoodsInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_name: Schema.String,
+  goods_category: Schema.String,
+  goods_unit_price: Schema.Int,
+  goods_quantity: Schema.Int
+}))
+
+export interface OrdersPostBodySellerInfo {
+  /**
+   * 境外卖家经营主体名称
+   * @example "香港xxxx公司"
+   */
+  readonly oversea_business_name: string
+  /**
+   * 境外卖家店铺名称
+   * @example "香港xxx公司xxx店铺"
+   */
+  readonly oversea_shop_name: string
+  /**
+   * 卖家ID
+   * @example "id2123123123"
+   */
+  readonly seller_id: string
+}
+
+const $OrdersPostBodySellerInfo: () => Schema.Schema<OrdersPostBodySellerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  oversea_business_name: Schema.String,
+  oversea_shop_name: Schema.String,
+  seller_id: Schema.String
+}))
+
+export interface OrdersPostBodyExpressInfo {
+  /**
+   * 物流单号
+   * @example "curier_number_1231"
+   */
+  readonly courier_number: string
+  /**
+   * 物流商名称
+   * @example "国际xxx物流"
+   */
+  readonly express_company_name: string
+}
+
+const $OrdersPostBodyExpressInfo: () => Schema.Schema<OrdersPostBodyExpressInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  courier_number: Schema.String,
+  express_company_name: Schema.String
+}))
+
+export interface OrdersPostBodyPayeeInfo {
+  /**
+   * 收款人识别号
+   * @example "ID123112312"
+   */
+  readonly payee_id: string
+}
+
+const $OrdersPostBodyPayeeInfo: () => Schema.Schema<OrdersPostBodyPayeeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  payee_id: Schema.String
+}))
+
+export interface OrdersPostBodyPresaleInfo {
+  /** 订单类型 */
+  readonly type: "DEPOSIT" | "BALANCE"
+  /**
+   * 预售订单总金额
+   * @example 10
+   */
+  readonly total_amount: number
+  /**
+   * 关联定金订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly deposit_transaction_id?: string | undefined
+  /**
+   * 关联尾款订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly balance_transaction_id?: string | undefined
+}
+
+const $OrdersPostBodyPresaleInfo: () => Schema.Schema<OrdersPostBodyPresaleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("DEPOSIT", "BALANCE"),
+  total_amount: Schema.Int,
+  deposit_transaction_id: Schema.optional(Schema.String),
+  balance_transaction_id: Schema.optional(Schema.String)
+}))
 
 export interface OrdersPostBody {
   /**
@@ -109,87 +216,18 @@ export interface OrdersPostBody {
   readonly presale_info?: OrdersPostBodyPresaleInfo | undefined
 }
 
-export interface OrdersPostBodyGoodsInfo {
-  /**
-   * 商品名称
-   * @example "橘子"
-   */
-  readonly goods_name: string
-  /**
-   * 商品类目
-   * @example "家用电器"
-   */
-  readonly goods_category: string
-  /**
-   * 商品单价
-   * @example 1
-   */
-  readonly goods_unit_price: number
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly goods_quantity: number
-}
-
-export interface OrdersPostBodySellerInfo {
-  /**
-   * 境外卖家经营主体名称
-   * @example "香港xxxx公司"
-   */
-  readonly oversea_business_name: string
-  /**
-   * 境外卖家店铺名称
-   * @example "香港xxx公司xxx店铺"
-   */
-  readonly oversea_shop_name: string
-  /**
-   * 卖家ID
-   * @example "id2123123123"
-   */
-  readonly seller_id: string
-}
-
-export interface OrdersPostBodyExpressInfo {
-  /**
-   * 物流单号
-   * @example "curier_number_1231"
-   */
-  readonly courier_number: string
-  /**
-   * 物流商名称
-   * @example "国际xxx物流"
-   */
-  readonly express_company_name: string
-}
-
-export interface OrdersPostBodyPayeeInfo {
-  /**
-   * 收款人识别号
-   * @example "ID123112312"
-   */
-  readonly payee_id: string
-}
-
-export interface OrdersPostBodyPresaleInfo {
-  /** 订单类型 */
-  readonly type: "DEPOSIT" | "BALANCE"
-  /**
-   * 预售订单总金额
-   * @example 10
-   */
-  readonly total_amount: number
-  /**
-   * 关联定金订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly deposit_transaction_id?: string | undefined
-  /**
-   * 关联尾款订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly balance_transaction_id?: string | undefined
-}
+const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_id: Schema.String,
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String,
+  amount: Schema.Int,
+  foreign_currency: Schema.String,
+  goods_info: Schema.optional(Schema.Array($OrdersPostBodyGoodsInfo())),
+  seller_info: $OrdersPostBodySellerInfo(),
+  express_info: $OrdersPostBodyExpressInfo(),
+  payee_info: $OrdersPostBodyPayeeInfo(),
+  presale_info: Schema.optional($OrdersPostBodyPresaleInfo())
+}))
 
 export interface OrdersPostResponse {
   /**
@@ -269,6 +307,24 @@ export interface OrdersPostResponse {
   readonly charge_account_type?: string | undefined
 }
 
+const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  result: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  foreign_amount: Schema.optional(Schema.Number),
+  foreign_currency: Schema.optional(Schema.String),
+  rate: Schema.optional(Schema.Number),
+  exchange_rate_time: Schema.optional(Schema.String),
+  estimate_exchange_rate_time: Schema.optional(Schema.String),
+  departure_amount: Schema.optional(Schema.Number),
+  fee: Schema.optional(Schema.Number),
+  charge_mchid: Schema.optional(Schema.String),
+  charge_account_type: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请资金出境API
  *
@@ -282,66 +338,7 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
   path: "/v3/funds-to-oversea/orders",
   summary: "申请资金出境API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_2.shtml",
-  schemas: () => {
-    const OrdersPostBodyGoodsInfo: Schema.Schema<OrdersPostBodyGoodsInfo> = Schema.Struct({
-      goods_name: Schema.String,
-      goods_category: Schema.String,
-      goods_unit_price: Schema.Int,
-      goods_quantity: Schema.Int
-    })
-    const OrdersPostBodySellerInfo: Schema.Schema<OrdersPostBodySellerInfo> = Schema.Struct({
-      oversea_business_name: Schema.String,
-      oversea_shop_name: Schema.String,
-      seller_id: Schema.String
-    })
-    const OrdersPostBodyExpressInfo: Schema.Schema<OrdersPostBodyExpressInfo> = Schema.Struct({
-      courier_number: Schema.String,
-      express_company_name: Schema.String
-    })
-    const OrdersPostBodyPayeeInfo: Schema.Schema<OrdersPostBodyPayeeInfo> = Schema.Struct({
-      payee_id: Schema.String
-    })
-    const OrdersPostBodyPresaleInfo: Schema.Schema<OrdersPostBodyPresaleInfo> = Schema.Struct({
-      type: Schema.Literal("DEPOSIT", "BALANCE"),
-      total_amount: Schema.Int,
-      deposit_transaction_id: Schema.optional(Schema.String),
-      balance_transaction_id: Schema.optional(Schema.String)
-    })
-    const OrdersPostBody: Schema.Schema<OrdersPostBody> = Schema.Struct({
-      out_order_id: Schema.String,
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      amount: Schema.Int,
-      foreign_currency: Schema.String,
-      goods_info: Schema.optional(Schema.Array(OrdersPostBodyGoodsInfo)),
-      seller_info: OrdersPostBodySellerInfo,
-      express_info: OrdersPostBodyExpressInfo,
-      payee_info: OrdersPostBodyPayeeInfo,
-      presale_info: Schema.optional(OrdersPostBodyPresaleInfo)
-    })
-    const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      out_order_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      foreign_amount: Schema.optional(Schema.Number),
-      foreign_currency: Schema.optional(Schema.String),
-      rate: Schema.optional(Schema.Number),
-      exchange_rate_time: Schema.optional(Schema.String),
-      estimate_exchange_rate_time: Schema.optional(Schema.String),
-      departure_amount: Schema.optional(Schema.Number),
-      fee: Schema.optional(Schema.Number),
-      charge_mchid: Schema.optional(Schema.String),
-      charge_account_type: Schema.optional(Schema.String)
-    })
-    return {
-      body: OrdersPostBody,
-      success: OrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $OrdersPostBody(), success: $OrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/funds-to-oversea/orders/{out_order_id} ----
@@ -353,6 +350,10 @@ export interface OrdersOutOrderIdGetParams {
    */
   readonly out_order_id: string
 }
+
+const $OrdersOutOrderIdGetParams: () => Schema.Schema<OrdersOutOrderIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_id: Schema.NonEmptyString
+}))
 
 export interface OrdersOutOrderIdGetQuery {
   /**
@@ -367,86 +368,15 @@ export interface OrdersOutOrderIdGetQuery {
   readonly transaction_id: string
 }
 
+const $OrdersOutOrderIdGetQuery: () => Schema.Schema<OrdersOutOrderIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  transaction_id: Schema.String
+}))
+
+export type OrdersOutOrderIdGetResponse = OrdersPostResponse
+
 /** The input of `v3.fundsToOversea.orders._out_order_id_.get`: params, query fields together. */
 export interface OrdersOutOrderIdGetRequest extends OrdersOutOrderIdGetParams, OrdersOutOrderIdGetQuery {}
-
-export interface OrdersOutOrderIdGetResponse {
-  /**
-   * 商户出境单号
-   * @example "merchant123123"
-   */
-  readonly out_order_id?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1231231"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信出境单号
-   * @example "42000000000_123123"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 出境结果
-   * @example "ACCEPT"
-   */
-  readonly result?: string | undefined
-  /**
-   * 出境失败的原因
-   * @example "DEPARTURE_AMOUNT_NO_ENOUGH"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 请求出境人民币金额
-   * @example 21
-   */
-  readonly amount?: number | undefined
-  /**
-   * 真实出境外币金额
-   * @example 20
-   */
-  readonly foreign_amount?: number | undefined
-  /**
-   * 外币币种
-   * @example "USD"
-   */
-  readonly foreign_currency?: string | undefined
-  /**
-   * 汇率
-   * @example 650000000
-   */
-  readonly rate?: number | undefined
-  /**
-   * 购汇时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly exchange_rate_time?: string | undefined
-  /**
-   * 预计购汇时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly estimate_exchange_rate_time?: string | undefined
-  /**
-   * 真实出境人民币金额
-   * @example 20
-   */
-  readonly departure_amount?: number | undefined
-  /**
-   * 手续费人民币金额
-   * @example 1
-   */
-  readonly fee?: number | undefined
-  /**
-   * 手续费承担商户号
-   * @example "1231231"
-   */
-  readonly charge_mchid?: string | undefined
-  /**
-   * 手续费承担账户
-   * @example "BASIC"
-   */
-  readonly charge_account_type?: string | undefined
-}
 
 /**
  * 查询出境结果API
@@ -461,38 +391,7 @@ export const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, 
   path: "/v3/funds-to-oversea/orders/{out_order_id}",
   summary: "查询出境结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_3.shtml",
-  schemas: () => {
-    const OrdersOutOrderIdGetParams: Schema.Schema<OrdersOutOrderIdGetParams> = Schema.Struct({
-      out_order_id: Schema.NonEmptyString
-    })
-    const OrdersOutOrderIdGetQuery: Schema.Schema<OrdersOutOrderIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String
-    })
-    const OrdersOutOrderIdGetResponse: Schema.Schema<OrdersOutOrderIdGetResponse> = Schema.Struct({
-      out_order_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      foreign_amount: Schema.optional(Schema.Number),
-      foreign_currency: Schema.optional(Schema.String),
-      rate: Schema.optional(Schema.Number),
-      exchange_rate_time: Schema.optional(Schema.String),
-      estimate_exchange_rate_time: Schema.optional(Schema.String),
-      departure_amount: Schema.optional(Schema.Number),
-      fee: Schema.optional(Schema.Number),
-      charge_mchid: Schema.optional(Schema.String),
-      charge_account_type: Schema.optional(Schema.String)
-    })
-    return {
-      params: OrdersOutOrderIdGetParams,
-      query: OrdersOutOrderIdGetQuery,
-      success: OrdersOutOrderIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OrdersOutOrderIdGetParams(), query: $OrdersOutOrderIdGetQuery(), success: $OrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/funds-to-oversea/return/return-orders ----
@@ -529,6 +428,15 @@ export interface ReturnReturnOrdersPostBody {
    */
   readonly amount: number
 }
+
+const $ReturnReturnOrdersPostBody: () => Schema.Schema<ReturnReturnOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_return_no: Schema.String,
+  sub_mchid: Schema.String,
+  out_order_id: Schema.String,
+  transaction_id: Schema.String,
+  supplement_info: Schema.String,
+  amount: Schema.Int
+}))
 
 export interface ReturnReturnOrdersPostResponse {
   /**
@@ -590,6 +498,20 @@ export interface ReturnReturnOrdersPostResponse {
   readonly fail_reason?: "RETURN_AMOUNT_NOT_ENOUGH" | (string & {}) | undefined
 }
 
+const $ReturnReturnOrdersPostResponse: () => Schema.Schema<ReturnReturnOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_return_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  return_id: Schema.optional(Schema.String),
+  out_order_id: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  supplement_info: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+  create_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("RETURN_AMOUNT_NOT_ENOUGH"))
+}))
+
 /**
  * 申请资金出境退回
  *
@@ -603,34 +525,7 @@ export const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBod
   path: "/v3/funds-to-oversea/return/return-orders",
   summary: "申请资金出境退回",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013735039",
-  schemas: () => {
-    const ReturnReturnOrdersPostBody: Schema.Schema<ReturnReturnOrdersPostBody> = Schema.Struct({
-      out_return_no: Schema.String,
-      sub_mchid: Schema.String,
-      out_order_id: Schema.String,
-      transaction_id: Schema.String,
-      supplement_info: Schema.String,
-      amount: Schema.Int
-    })
-    const ReturnReturnOrdersPostResponse: Schema.Schema<ReturnReturnOrdersPostResponse> = Schema.Struct({
-      out_return_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      return_id: Schema.optional(Schema.String),
-      out_order_id: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      supplement_info: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
-      create_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("RETURN_AMOUNT_NOT_ENOUGH"))
-    })
-    return {
-      body: ReturnReturnOrdersPostBody,
-      success: ReturnReturnOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReturnReturnOrdersPostBody(), success: $ReturnReturnOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no} ----
@@ -643,6 +538,10 @@ export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetParams {
   readonly out_return_no: string
 }
 
+const $ReturnReturnOrdersOutReturnNoOutReturnNoGetParams: () => Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_return_no: Schema.NonEmptyString
+}))
+
 export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery {
   /**
    * 二级商户号
@@ -651,8 +550,9 @@ export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.fundsToOversea.return.returnOrders.outReturnNo._out_return_no_.get`: params, query fields together. */
-export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetRequest extends ReturnReturnOrdersOutReturnNoOutReturnNoGetParams, ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery {}
+const $ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery: () => Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
 
 export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse {
   /**
@@ -713,6 +613,23 @@ export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse {
   readonly fail_reason?: string | undefined
 }
 
+const $ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse: () => Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_return_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  return_id: Schema.optional(Schema.String),
+  out_order_id: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  refund_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+  create_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.fundsToOversea.return.returnOrders.outReturnNo._out_return_no_.get`: params, query fields together. */
+export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetRequest extends ReturnReturnOrdersOutReturnNoOutReturnNoGetParams, ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery {}
+
 /**
  * 查询出境退回结果（通过商户出境退回单号）
  *
@@ -726,33 +643,7 @@ export const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<Retu
   path: "/v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}",
   summary: "查询出境退回结果（通过商户出境退回单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013735052",
-  schemas: () => {
-    const ReturnReturnOrdersOutReturnNoOutReturnNoGetParams: Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetParams> = Schema.Struct({
-      out_return_no: Schema.NonEmptyString
-    })
-    const ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery: Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse: Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse> = Schema.Struct({
-      out_return_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      return_id: Schema.optional(Schema.String),
-      out_order_id: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      refund_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
-      create_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: ReturnReturnOrdersOutReturnNoOutReturnNoGetParams,
-      query: ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery,
-      success: ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ReturnReturnOrdersOutReturnNoOutReturnNoGetParams(), query: $ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery(), success: $ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts ----
@@ -765,16 +656,9 @@ export interface TransactionsTransactionIdAvailableAbroadAmountsGetParams {
   readonly transaction_id: string
 }
 
-export interface TransactionsTransactionIdAvailableAbroadAmountsGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.fundsToOversea.transactions._transaction_id_.available_abroad_amounts.get`: params, query fields together. */
-export interface TransactionsTransactionIdAvailableAbroadAmountsGetRequest extends TransactionsTransactionIdAvailableAbroadAmountsGetParams, TransactionsTransactionIdAvailableAbroadAmountsGetQuery {}
+const $TransactionsTransactionIdAvailableAbroadAmountsGetParams: () => Schema.Schema<TransactionsTransactionIdAvailableAbroadAmountsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface TransactionsTransactionIdAvailableAbroadAmountsGetResponse {
   /**
@@ -789,6 +673,16 @@ export interface TransactionsTransactionIdAvailableAbroadAmountsGetResponse {
   readonly available_abroad_amount?: number | undefined
 }
 
+const $TransactionsTransactionIdAvailableAbroadAmountsGetResponse: () => Schema.Schema<TransactionsTransactionIdAvailableAbroadAmountsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  available_abroad_amount: Schema.optional(Schema.Number)
+}))
+
+export type TransactionsTransactionIdAvailableAbroadAmountsGetQuery = ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery
+
+/** The input of `v3.fundsToOversea.transactions._transaction_id_.available_abroad_amounts.get`: params, query fields together. */
+export interface TransactionsTransactionIdAvailableAbroadAmountsGetRequest extends TransactionsTransactionIdAvailableAbroadAmountsGetParams, TransactionsTransactionIdAvailableAbroadAmountsGetQuery {}
+
 /**
  * 查询订单剩余可出境余额API
  *
@@ -802,24 +696,7 @@ export const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoi
   path: "/v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts",
   summary: "查询订单剩余可出境余额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_1.shtml",
-  schemas: () => {
-    const TransactionsTransactionIdAvailableAbroadAmountsGetParams: Schema.Schema<TransactionsTransactionIdAvailableAbroadAmountsGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const TransactionsTransactionIdAvailableAbroadAmountsGetQuery: Schema.Schema<TransactionsTransactionIdAvailableAbroadAmountsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const TransactionsTransactionIdAvailableAbroadAmountsGetResponse: Schema.Schema<TransactionsTransactionIdAvailableAbroadAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      available_abroad_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: TransactionsTransactionIdAvailableAbroadAmountsGetParams,
-      query: TransactionsTransactionIdAvailableAbroadAmountsGetQuery,
-      success: TransactionsTransactionIdAvailableAbroadAmountsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsTransactionIdAvailableAbroadAmountsGetParams(), query: $ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery(), success: $TransactionsTransactionIdAvailableAbroadAmountsGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,33 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IsoDate, OpenEnum, Rfc3339, UrlString } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, Rfc3339, UrlString, once } from "../schemas/common.js"
 
 // ---- GET /v3/global/certificates ----
-
-export interface CertificatesGetResponse {
-  readonly data?: ReadonlyArray<CertificatesGetResponseData> | undefined
-}
-
-export interface CertificatesGetResponseData {
-  /**
-   * 证书序列号
-   * @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-   */
-  readonly serial_no?: string | undefined
-  /**
-   * 证书启用时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly effective_time?: string | undefined
-  /**
-   * 证书弃用时间
-   * @example "2018-12-08T10:34:56+08:00"
-   */
-  readonly expire_time?: string | undefined
-  /** 证书信息 */
-  readonly encrypt_certificate?: CertificatesGetResponseDataEncryptCertificate | undefined
-}
 
 export interface CertificatesGetResponseDataEncryptCertificate {
   /**
@@ -54,6 +30,48 @@ export interface CertificatesGetResponseDataEncryptCertificate {
   readonly ciphertext?: string | undefined
 }
 
+const $CertificatesGetResponseDataEncryptCertificate: () => Schema.Schema<CertificatesGetResponseDataEncryptCertificate> = /*#__PURE__*/ once(() => Schema.Struct({
+  algorithm: Schema.optional(Schema.String),
+  nonce: Schema.optional(Schema.String),
+  associated_data: Schema.optional(Schema.String),
+  ciphertext: Schema.optional(Schema.String)
+}))
+
+export interface CertificatesGetResponseData {
+  /**
+   * 证书序列号
+   * @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+   */
+  readonly serial_no?: string | undefined
+  /**
+   * 证书启用时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly effective_time?: string | undefined
+  /**
+   * 证书弃用时间
+   * @example "2018-12-08T10:34:56+08:00"
+   */
+  readonly expire_time?: string | undefined
+  /** 证书信息 */
+  readonly encrypt_certificate?: CertificatesGetResponseDataEncryptCertificate | undefined
+}
+
+const $CertificatesGetResponseData: () => Schema.Schema<CertificatesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  serial_no: Schema.optional(Schema.String),
+  effective_time: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  encrypt_certificate: Schema.optional($CertificatesGetResponseDataEncryptCertificate())
+}))
+
+export interface CertificatesGetResponse {
+  readonly data?: ReadonlyArray<CertificatesGetResponseData> | undefined
+}
+
+const $CertificatesGetResponse: () => Schema.Schema<CertificatesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($CertificatesGetResponseData()))
+}))
+
 /**
  * 获取平台证书列表
  *
@@ -67,27 +85,7 @@ export const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, C
   path: "/v3/global/certificates",
   summary: "获取平台证书列表",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_8.shtml",
-  schemas: () => {
-    const CertificatesGetResponseDataEncryptCertificate: Schema.Schema<CertificatesGetResponseDataEncryptCertificate> = Schema.Struct({
-      algorithm: Schema.optional(Schema.String),
-      nonce: Schema.optional(Schema.String),
-      associated_data: Schema.optional(Schema.String),
-      ciphertext: Schema.optional(Schema.String)
-    })
-    const CertificatesGetResponseData: Schema.Schema<CertificatesGetResponseData> = Schema.Struct({
-      serial_no: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String),
-      encrypt_certificate: Schema.optional(CertificatesGetResponseDataEncryptCertificate)
-    })
-    const CertificatesGetResponse: Schema.Schema<CertificatesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(CertificatesGetResponseData))
-    })
-    return {
-      success: CertificatesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $CertificatesGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/customs/orders ----
@@ -130,51 +128,15 @@ export interface CustomsOrdersGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface CustomsOrdersGetResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 核验机构
-   * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
-  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构流水号
-   * @example "2018112288340107038204310100000"
-   */
-  readonly verify_department_trade_id?: string | undefined
-  /**
-   * 偏移量
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 请求最大记录条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /**
-   * 查询结果总条数
-   * @example 1
-   */
-  readonly total_count?: number | undefined
-  /** 报关数据包 */
-  readonly data?: ReadonlyArray<CustomsOrdersGetResponseData> | undefined
-}
+const $CustomsOrdersGetQuery: () => Schema.Schema<CustomsOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  order_type: Schema.Literal("out_trade_no", "transaction_id", "sub_order_no", "sub_order_id"),
+  order_no: Schema.String,
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
 export interface CustomsOrdersGetResponseData {
   /**
@@ -241,6 +203,79 @@ export interface CustomsOrdersGetResponseData {
   readonly modify_time?: string | undefined
 }
 
+const $CustomsOrdersGetResponseData: () => Schema.Schema<CustomsOrdersGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  mch_customs_no: Schema.optional(Schema.String),
+  customs: Schema.optional(OpenEnum("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN")),
+  fee_type: Schema.optional(Schema.String),
+  order_fee: Schema.optional(Schema.Number),
+  duty: Schema.optional(Schema.Number),
+  transport_fee: Schema.optional(Schema.Number),
+  product_fee: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  explanation: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String)
+}))
+
+export interface CustomsOrdersGetResponse {
+  /**
+   * 机构APPID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly appid?: string | undefined
+  /**
+   * 商户号
+   * @example "1230000109"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "1000320306201511078440737890"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 核验机构
+   * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
+   * @example "UNIONPAY"
+   */
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
+  /**
+   * 核验机构流水号
+   * @example "2018112288340107038204310100000"
+   */
+  readonly verify_department_trade_id?: string | undefined
+  /**
+   * 偏移量
+   * @example 0
+   */
+  readonly offset?: number | undefined
+  /**
+   * 请求最大记录条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+  /**
+   * 查询结果总条数
+   * @example 1
+   */
+  readonly total_count?: number | undefined
+  /** 报关数据包 */
+  readonly data?: ReadonlyArray<CustomsOrdersGetResponseData> | undefined
+}
+
+const $CustomsOrdersGetResponse: () => Schema.Schema<CustomsOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+  verify_department_trade_id: Schema.optional(Schema.String),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($CustomsOrdersGetResponseData()))
+}))
+
 /**
  * 报关查询API
  *
@@ -254,47 +289,7 @@ export const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsO
   path: "/v3/global/customs/orders",
   summary: "报关查询API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_3.shtml",
-  schemas: () => {
-    const CustomsOrdersGetQuery: Schema.Schema<CustomsOrdersGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      order_type: Schema.Literal("out_trade_no", "transaction_id", "sub_order_no", "sub_order_id"),
-      order_no: Schema.String,
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const CustomsOrdersGetResponseData: Schema.Schema<CustomsOrdersGetResponseData> = Schema.Struct({
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      mch_customs_no: Schema.optional(Schema.String),
-      customs: Schema.optional(OpenEnum("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN")),
-      fee_type: Schema.optional(Schema.String),
-      order_fee: Schema.optional(Schema.Number),
-      duty: Schema.optional(Schema.Number),
-      transport_fee: Schema.optional(Schema.Number),
-      product_fee: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      explanation: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    const CustomsOrdersGetResponse: Schema.Schema<CustomsOrdersGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
-      verify_department_trade_id: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(CustomsOrdersGetResponseData))
-    })
-    return {
-      query: CustomsOrdersGetQuery,
-      success: CustomsOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $CustomsOrdersGetQuery(), success: $CustomsOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/customs/orders ----
@@ -362,6 +357,21 @@ export interface CustomsOrdersPostBody {
   readonly product_fee?: number | undefined
 }
 
+const $CustomsOrdersPostBody: () => Schema.Schema<CustomsOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  transaction_id: Schema.String,
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String,
+  duty: Schema.optional(Schema.Int),
+  sub_order_no: Schema.optional(Schema.String),
+  fee_type: Schema.optional(Schema.String),
+  order_fee: Schema.optional(Schema.Int),
+  transport_fee: Schema.optional(Schema.Int),
+  product_fee: Schema.optional(Schema.Int)
+}))
+
 export interface CustomsOrdersPostResponse {
   /**
    * 机构APPID
@@ -412,6 +422,18 @@ export interface CustomsOrdersPostResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
+const $CustomsOrdersPostResponse: () => Schema.Schema<CustomsOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+  verify_department_trade_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 报关API
  *
@@ -425,38 +447,7 @@ export const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, Customs
   path: "/v3/global/customs/orders",
   summary: "报关API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_1.shtml",
-  schemas: () => {
-    const CustomsOrdersPostBody: Schema.Schema<CustomsOrdersPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String,
-      duty: Schema.optional(Schema.Int),
-      sub_order_no: Schema.optional(Schema.String),
-      fee_type: Schema.optional(Schema.String),
-      order_fee: Schema.optional(Schema.Int),
-      transport_fee: Schema.optional(Schema.Int),
-      product_fee: Schema.optional(Schema.Int)
-    })
-    const CustomsOrdersPostResponse: Schema.Schema<CustomsOrdersPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
-      verify_department_trade_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: CustomsOrdersPostBody,
-      success: CustomsOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CustomsOrdersPostBody(), success: $CustomsOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/global/customs/orders ----
@@ -519,6 +510,20 @@ export interface CustomsOrdersPatchBody {
   readonly product_fee?: number | undefined
 }
 
+const $CustomsOrdersPatchBody: () => Schema.Schema<CustomsOrdersPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  transaction_id: Schema.String,
+  sub_order_no: Schema.optional(Schema.String),
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String,
+  duty: Schema.optional(Schema.Int),
+  order_fee: Schema.optional(Schema.Int),
+  transport_fee: Schema.optional(Schema.Int),
+  product_fee: Schema.optional(Schema.Int)
+}))
+
 export interface CustomsOrdersPatchResponse {
   /**
    * 机构APPID
@@ -574,6 +579,19 @@ export interface CustomsOrdersPatchResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
+const $CustomsOrdersPatchResponse: () => Schema.Schema<CustomsOrdersPatchResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String),
+  verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+  verify_department_trade_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 报关信息修改API
  *
@@ -587,38 +605,7 @@ export const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, Custo
   path: "/v3/global/customs/orders",
   summary: "报关信息修改API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_5.shtml",
-  schemas: () => {
-    const CustomsOrdersPatchBody: Schema.Schema<CustomsOrdersPatchBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      sub_order_no: Schema.optional(Schema.String),
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String,
-      duty: Schema.optional(Schema.Int),
-      order_fee: Schema.optional(Schema.Int),
-      transport_fee: Schema.optional(Schema.Int),
-      product_fee: Schema.optional(Schema.Int)
-    })
-    const CustomsOrdersPatchResponse: Schema.Schema<CustomsOrdersPatchResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String),
-      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
-      verify_department_trade_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: CustomsOrdersPatchBody,
-      success: CustomsOrdersPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CustomsOrdersPatchBody(), success: $CustomsOrdersPatchResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/customs/redeclare ----
@@ -665,6 +652,17 @@ export interface CustomsRedeclarePostBody {
    */
   readonly merchant_customs_no: string
 }
+
+const $CustomsRedeclarePostBody: () => Schema.Schema<CustomsRedeclarePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String
+}))
 
 export interface CustomsRedeclarePostResponse {
   /**
@@ -715,6 +713,18 @@ export interface CustomsRedeclarePostResponse {
   readonly explanation?: string | undefined
 }
 
+const $CustomsRedeclarePostResponse: () => Schema.Schema<CustomsRedeclarePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String),
+  explanation: Schema.optional(Schema.String)
+}))
+
 /**
  * 报关重推API
  *
@@ -728,34 +738,7 @@ export const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, C
   path: "/v3/global/customs/redeclare",
   summary: "报关重推API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_4.shtml",
-  schemas: () => {
-    const CustomsRedeclarePostBody: Schema.Schema<CustomsRedeclarePostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String
-    })
-    const CustomsRedeclarePostResponse: Schema.Schema<CustomsRedeclarePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String),
-      explanation: Schema.optional(Schema.String)
-    })
-    return {
-      body: CustomsRedeclarePostBody,
-      success: CustomsRedeclarePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CustomsRedeclarePostBody(), success: $CustomsRedeclarePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/customs/verify-certificate ----
@@ -813,6 +796,19 @@ export interface CustomsVerifyCertificatePostBody {
   readonly certificate_name: string
 }
 
+const $CustomsVerifyCertificatePostBody: () => Schema.Schema<CustomsVerifyCertificatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  transaction_id: Schema.String,
+  sub_order_no: Schema.optional(Schema.String),
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String,
+  certificate_type: Schema.Literal("IDCARD"),
+  certificate_id: Schema.String,
+  certificate_name: Schema.String
+}))
+
 export interface CustomsVerifyCertificatePostResponse {
   /**
    * 机构APPID
@@ -842,6 +838,14 @@ export interface CustomsVerifyCertificatePostResponse {
   readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
+const $CustomsVerifyCertificatePostResponse: () => Schema.Schema<CustomsVerifyCertificatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
+}))
+
 /**
  * 身份信息校验API
  *
@@ -856,32 +860,7 @@ export const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertif
   encrypt: [],
   summary: "身份信息校验API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_2.shtml",
-  schemas: () => {
-    const CustomsVerifyCertificatePostBody: Schema.Schema<CustomsVerifyCertificatePostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      sub_order_no: Schema.optional(Schema.String),
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String,
-      certificate_type: Schema.Literal("IDCARD"),
-      certificate_id: Schema.String,
-      certificate_name: Schema.String
-    })
-    const CustomsVerifyCertificatePostResponse: Schema.Schema<CustomsVerifyCertificatePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
-    })
-    return {
-      body: CustomsVerifyCertificatePostBody,
-      success: CustomsVerifyCertificatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CustomsVerifyCertificatePostBody(), success: $CustomsVerifyCertificatePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchant-service/complaint-notifications ----
@@ -899,6 +878,11 @@ export interface MerchantServiceComplaintNotificationsGetResponse {
   readonly url?: string | undefined
 }
 
+const $MerchantServiceComplaintNotificationsGetResponse: () => Schema.Schema<MerchantServiceComplaintNotificationsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  url: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询投诉通知回调
  *
@@ -911,16 +895,7 @@ export const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, M
   method: "GET",
   path: "/v3/global/merchant-service/complaint-notifications",
   summary: "查询投诉通知回调",
-  schemas: () => {
-    const MerchantServiceComplaintNotificationsGetResponse: Schema.Schema<MerchantServiceComplaintNotificationsGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      success: MerchantServiceComplaintNotificationsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $MerchantServiceComplaintNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant-service/complaint-notifications ----
@@ -933,18 +908,11 @@ export interface MerchantServiceComplaintNotificationsPostBody {
   readonly url: string
 }
 
-export interface MerchantServiceComplaintNotificationsPostResponse {
-  /**
-   * 商户号
-   * @example "1900012181"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
-  readonly url?: string | undefined
-}
+const $MerchantServiceComplaintNotificationsPostBody: () => Schema.Schema<MerchantServiceComplaintNotificationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  url: UrlString(1, 2048, "any")
+}))
+
+export type MerchantServiceComplaintNotificationsPostResponse = MerchantServiceComplaintNotificationsGetResponse
 
 /**
  * 创建投诉通知回调
@@ -958,44 +926,14 @@ export const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<Mercha
   method: "POST",
   path: "/v3/global/merchant-service/complaint-notifications",
   summary: "创建投诉通知回调",
-  schemas: () => {
-    const MerchantServiceComplaintNotificationsPostBody: Schema.Schema<MerchantServiceComplaintNotificationsPostBody> = Schema.Struct({
-      url: UrlString(1, 2048, "any")
-    })
-    const MerchantServiceComplaintNotificationsPostResponse: Schema.Schema<MerchantServiceComplaintNotificationsPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantServiceComplaintNotificationsPostBody,
-      success: MerchantServiceComplaintNotificationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantServiceComplaintNotificationsPostBody(), success: $MerchantServiceComplaintNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- PUT /v3/global/merchant-service/complaint-notifications ----
 
-export interface MerchantServiceComplaintNotificationsPutBody {
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
-  readonly url: string
-}
+export type MerchantServiceComplaintNotificationsPutResponse = MerchantServiceComplaintNotificationsGetResponse
 
-export interface MerchantServiceComplaintNotificationsPutResponse {
-  /**
-   * 商户号
-   * @example "1900012181"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
-  readonly url?: string | undefined
-}
+export type MerchantServiceComplaintNotificationsPutBody = MerchantServiceComplaintNotificationsPostBody
 
 /**
  * 更新投诉通知回调
@@ -1009,20 +947,7 @@ export const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<Merchan
   method: "PUT",
   path: "/v3/global/merchant-service/complaint-notifications",
   summary: "更新投诉通知回调",
-  schemas: () => {
-    const MerchantServiceComplaintNotificationsPutBody: Schema.Schema<MerchantServiceComplaintNotificationsPutBody> = Schema.Struct({
-      url: UrlString(1, 2048, "any")
-    })
-    const MerchantServiceComplaintNotificationsPutResponse: Schema.Schema<MerchantServiceComplaintNotificationsPutResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantServiceComplaintNotificationsPutBody,
-      success: MerchantServiceComplaintNotificationsPutResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantServiceComplaintNotificationsPostBody(), success: $MerchantServiceComplaintNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/global/merchant-service/complaint-notifications ----
@@ -1077,94 +1002,16 @@ export interface MerchantServiceComplaintsGetQuery {
   readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
 }
 
-export interface MerchantServiceComplaintsGetResponse {
-  /** 用户投诉信息详情 */
-  readonly data?: ReadonlyArray<MerchantServiceComplaintsGetResponseData> | undefined
-  /**
-   * 分页大小
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 投诉总条数
-   * @example 1000
-   */
-  readonly total_count?: number | undefined
-}
+const $MerchantServiceComplaintsGetQuery: () => Schema.Schema<MerchantServiceComplaintsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int),
+  begin_date: IsoDate,
+  end_date: IsoDate,
+  complainted_mchid: Schema.optional(Schema.String),
+  mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
+}))
 
-export interface MerchantServiceComplaintsGetResponseData {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id?: string | undefined
-  /**
-   * 投诉时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly complaint_time?: string | undefined
-  /**
-   * 投诉详情
-   * @example "反馈一个重复扣费的问题"
-   */
-  readonly complaint_detail?: string | undefined
-  /**
-   * 投诉单状态
-   * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
-  readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
-  readonly complainted_mchid?: string | undefined
-  /**
-   * 投诉人联系方式
-   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
-   */
-  readonly payer_phone?: string | undefined
-  /** 投诉单关联订单信息 */
-  readonly complaint_order_info?: ReadonlyArray<MerchantServiceComplaintsGetResponseDataComplaintOrderInfo> | undefined
-  /** 投诉单是否已全额退款 */
-  readonly complaint_full_refunded?: boolean | undefined
-  /** 是否超时 */
-  readonly is_overdue?: boolean | undefined
-  /**
-   * 优先级
-   * Documented values: `PRIORITY`, `GENERAL` (decoded as any string: more may come).
-   * @example "PRIORITY"
-   */
-  readonly priority?: "PRIORITY" | "GENERAL" | (string & {}) | undefined
-  /** 是否有待回复的用户留言 */
-  readonly incoming_user_response?: boolean | undefined
-  /**
-   * 用户投诉次数
-   * @example 1
-   */
-  readonly user_complaint_times?: number | undefined
-  /** 投诉资料列表 */
-  readonly complaint_media_list?: ReadonlyArray<MerchantServiceComplaintsGetResponseDataComplaintMediaList> | undefined
-  /**
-   * 问题描述
-   * @example "不满意商家服务"
-   */
-  readonly problem_description?: string | undefined
-  /**
-   * 投诉详情翻译
-   * @example "不满意商家服务"
-   */
-  readonly complaint_detail_trans?: string | undefined
-  /** 投诉单关联服务单信息 */
-  readonly service_order_info?: ReadonlyArray<MerchantServiceComplaintsGetResponseDataServiceOrderInfo> | undefined
-}
-
-export interface MerchantServiceComplaintsGetResponseDataComplaintOrderInfo {
+export interface ComplaintOrderInfo {
   /**
    * 微信订单号
    * @example "4200000404201909069117582536"
@@ -1212,7 +1059,19 @@ export interface MerchantServiceComplaintsGetResponseDataComplaintOrderInfo {
   readonly trade_time?: string | undefined
 }
 
-export interface MerchantServiceComplaintsGetResponseDataComplaintMediaList {
+const $ComplaintOrderInfo: () => Schema.Schema<ComplaintOrderInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  settlement_amount: Schema.optional(Schema.Number),
+  settlement_refunded_amount: Schema.optional(Schema.String),
+  settlement_currency: Schema.optional(Schema.String),
+  payer_amount: Schema.optional(Schema.Number),
+  payer_refunded_amount: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String),
+  trade_time: Schema.optional(Schema.String)
+}))
+
+export interface ComplaintMediaList {
   /**
    * 媒体文件业务类型
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
@@ -1223,7 +1082,12 @@ export interface MerchantServiceComplaintsGetResponseDataComplaintMediaList {
   readonly media_url?: ReadonlyArray<string> | undefined
 }
 
-export interface MerchantServiceComplaintsGetResponseDataServiceOrderInfo {
+const $ComplaintMediaList: () => Schema.Schema<ComplaintMediaList> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
+  media_url: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ServiceOrderInfo {
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
@@ -1242,99 +1106,11 @@ export interface MerchantServiceComplaintsGetResponseDataServiceOrderInfo {
   readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
-/**
- * 查询投诉单列表
- *
- * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。
- *
- * `GET /v3/global/merchant-service/complaints`
- */
-export const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsGetQuery, MerchantServiceComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.global.merchantService.complaints.get",
-  method: "GET",
-  path: "/v3/global/merchant-service/complaints",
-  summary: "查询投诉单列表",
-  schemas: () => {
-    const MerchantServiceComplaintsGetQuery: Schema.Schema<MerchantServiceComplaintsGetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int),
-      begin_date: IsoDate,
-      end_date: IsoDate,
-      complainted_mchid: Schema.optional(Schema.String),
-      mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
-    })
-    const MerchantServiceComplaintsGetResponseDataComplaintOrderInfo: Schema.Schema<MerchantServiceComplaintsGetResponseDataComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      settlement_amount: Schema.optional(Schema.Number),
-      settlement_refunded_amount: Schema.optional(Schema.String),
-      settlement_currency: Schema.optional(Schema.String),
-      payer_amount: Schema.optional(Schema.Number),
-      payer_refunded_amount: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      trade_time: Schema.optional(Schema.String)
-    })
-    const MerchantServiceComplaintsGetResponseDataComplaintMediaList: Schema.Schema<MerchantServiceComplaintsGetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
-      media_url: Schema.optional(Schema.Array(Schema.String))
-    })
-    const MerchantServiceComplaintsGetResponseDataServiceOrderInfo: Schema.Schema<MerchantServiceComplaintsGetResponseDataServiceOrderInfo> = Schema.Struct({
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
-    })
-    const MerchantServiceComplaintsGetResponseData: Schema.Schema<MerchantServiceComplaintsGetResponseData> = Schema.Struct({
-      complaint_id: Schema.optional(Schema.String),
-      complaint_time: Schema.optional(Schema.String),
-      complaint_detail: Schema.optional(Schema.String),
-      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
-      complainted_mchid: Schema.optional(Schema.String),
-      payer_phone: Schema.optional(Schema.String),
-      complaint_order_info: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseDataComplaintOrderInfo)),
-      complaint_full_refunded: Schema.optional(Schema.Boolean),
-      is_overdue: Schema.optional(Schema.Boolean),
-      priority: Schema.optional(OpenEnum("PRIORITY", "GENERAL")),
-      incoming_user_response: Schema.optional(Schema.Boolean),
-      user_complaint_times: Schema.optional(Schema.Number),
-      complaint_media_list: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseDataComplaintMediaList)),
-      problem_description: Schema.optional(Schema.String),
-      complaint_detail_trans: Schema.optional(Schema.String),
-      service_order_info: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseDataServiceOrderInfo))
-    })
-    const MerchantServiceComplaintsGetResponse: Schema.Schema<MerchantServiceComplaintsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseData)),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      query: MerchantServiceComplaintsGetQuery,
-      success: MerchantServiceComplaintsGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/global/merchant-service/complaints/{complaint_id} ----
-
-export interface MerchantServiceComplaintsComplaintIdGetParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
-
-export interface MerchantServiceComplaintsComplaintIdGetQuery {
-  /**
-   * 商户语言
-   * @example "zh_CN"
-   */
-  readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
-}
-
-/** The input of `v3.global.merchantService.complaints._complaint_id_.get`: params, query fields together. */
-export interface MerchantServiceComplaintsComplaintIdGetRequest extends MerchantServiceComplaintsComplaintIdGetParams, MerchantServiceComplaintsComplaintIdGetQuery {}
+const $ServiceOrderInfo: () => Schema.Schema<ServiceOrderInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
+}))
 
 export interface MerchantServiceComplaintsComplaintIdGetResponse {
   /**
@@ -1369,7 +1145,7 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
    */
   readonly payer_phone?: string | undefined
   /** 投诉单关联订单信息 */
-  readonly complaint_order_info?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo> | undefined
+  readonly complaint_order_info?: ReadonlyArray<ComplaintOrderInfo> | undefined
   /** 投诉单是否已全额退款 */
   readonly complaint_full_refunded?: boolean | undefined
   /** 是否超时 */
@@ -1388,7 +1164,7 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
    */
   readonly user_complaint_times?: number | undefined
   /** 投诉资料列表 */
-  readonly complaint_media_list?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList> | undefined
+  readonly complaint_media_list?: ReadonlyArray<ComplaintMediaList> | undefined
   /**
    * 问题描述
    * @example "不满意商家服务"
@@ -1400,86 +1176,98 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
    */
   readonly complaint_detail_trans?: string | undefined
   /** 投诉单关联服务单信息 */
-  readonly service_order_info?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo> | undefined
+  readonly service_order_info?: ReadonlyArray<ServiceOrderInfo> | undefined
 }
 
-export interface MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo {
+const $MerchantServiceComplaintsComplaintIdGetResponse: () => Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_id: Schema.optional(Schema.String),
+  complaint_time: Schema.optional(Schema.String),
+  complaint_detail: Schema.optional(Schema.String),
+  complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+  complainted_mchid: Schema.optional(Schema.String),
+  payer_phone: Schema.optional(Schema.String),
+  complaint_order_info: Schema.optional(Schema.Array($ComplaintOrderInfo())),
+  complaint_full_refunded: Schema.optional(Schema.Boolean),
+  is_overdue: Schema.optional(Schema.Boolean),
+  priority: Schema.optional(OpenEnum("PRIORITY", "GENERAL")),
+  incoming_user_response: Schema.optional(Schema.Boolean),
+  user_complaint_times: Schema.optional(Schema.Number),
+  complaint_media_list: Schema.optional(Schema.Array($ComplaintMediaList())),
+  problem_description: Schema.optional(Schema.String),
+  complaint_detail_trans: Schema.optional(Schema.String),
+  service_order_info: Schema.optional(Schema.Array($ServiceOrderInfo()))
+}))
+
+export interface MerchantServiceComplaintsGetResponse {
+  /** 用户投诉信息详情 */
+  readonly data?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponse> | undefined
   /**
-   * 微信订单号
-   * @example "4200000404201909069117582536"
+   * 分页大小
+   * @example 5
    */
-  readonly transaction_id?: string | undefined
+  readonly limit?: number | undefined
   /**
-   * 商户订单号
-   * @example "20190906154617947762231"
+   * 分页开始位置
+   * @example 10
    */
-  readonly out_trade_no?: string | undefined
+  readonly offset?: number | undefined
   /**
-   * 结算币种金额
+   * 投诉总条数
    * @example 1000
    */
-  readonly settlement_amount?: number | undefined
-  /**
-   * 结算币种累计已退款金额
-   * @example 0
-   */
-  readonly settlement_refunded_amount?: string | undefined
-  /**
-   * 结算币种
-   * @example "HKD"
-   */
-  readonly settlement_currency?: string | undefined
-  /**
-   * 订单金额
-   * @example 922
-   */
-  readonly payer_amount?: number | undefined
-  /**
-   * 支付币种累计已退款金额
-   * @example 0
-   */
-  readonly payer_refunded_amount?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /**
-   * 交易时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly trade_time?: string | undefined
+  readonly total_count?: number | undefined
 }
 
-export interface MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList {
+const $MerchantServiceComplaintsGetResponse: () => Schema.Schema<MerchantServiceComplaintsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($MerchantServiceComplaintsComplaintIdGetResponse())),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
+
+/**
+ * 查询投诉单列表
+ *
+ * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。
+ *
+ * `GET /v3/global/merchant-service/complaints`
+ */
+export const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsGetQuery, MerchantServiceComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.global.merchantService.complaints.get",
+  method: "GET",
+  path: "/v3/global/merchant-service/complaints",
+  summary: "查询投诉单列表",
+  schemas: () => ({ query: $MerchantServiceComplaintsGetQuery(), success: $MerchantServiceComplaintsGetResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/global/merchant-service/complaints/{complaint_id} ----
+
+export interface MerchantServiceComplaintsComplaintIdGetParams {
   /**
-   * 媒体文件业务类型
-   * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
+   * 投诉单号
+   * @example "200201820200101080076610000"
    */
-  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
-  /** 媒体文列表 */
-  readonly media_url?: ReadonlyArray<string> | undefined
+  readonly complaint_id: string
 }
 
-export interface MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo {
+const $MerchantServiceComplaintsComplaintIdGetParams: () => Schema.Schema<MerchantServiceComplaintsComplaintIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_id: Schema.NonEmptyString
+}))
+
+export interface MerchantServiceComplaintsComplaintIdGetQuery {
   /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
+   * 商户语言
+   * @example "zh_CN"
    */
-  readonly order_id?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 支付分服务单状态
-   * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
-   * @example "DOING"
-   */
-  readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
+  readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
 }
+
+const $MerchantServiceComplaintsComplaintIdGetQuery: () => Schema.Schema<MerchantServiceComplaintsComplaintIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
+}))
+
+/** The input of `v3.global.merchantService.complaints._complaint_id_.get`: params, query fields together. */
+export interface MerchantServiceComplaintsComplaintIdGetRequest extends MerchantServiceComplaintsComplaintIdGetParams, MerchantServiceComplaintsComplaintIdGetQuery {}
 
 /**
  * 查询投诉单详情
@@ -1494,69 +1282,10 @@ export const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<Merchant
   path: "/v3/global/merchant-service/complaints/{complaint_id}",
   summary: "查询投诉单详情",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html",
-  schemas: () => {
-    const MerchantServiceComplaintsComplaintIdGetParams: Schema.Schema<MerchantServiceComplaintsComplaintIdGetParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const MerchantServiceComplaintsComplaintIdGetQuery: Schema.Schema<MerchantServiceComplaintsComplaintIdGetQuery> = Schema.Struct({
-      mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
-    })
-    const MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      settlement_amount: Schema.optional(Schema.Number),
-      settlement_refunded_amount: Schema.optional(Schema.String),
-      settlement_currency: Schema.optional(Schema.String),
-      payer_amount: Schema.optional(Schema.Number),
-      payer_refunded_amount: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      trade_time: Schema.optional(Schema.String)
-    })
-    const MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
-      media_url: Schema.optional(Schema.Array(Schema.String))
-    })
-    const MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo> = Schema.Struct({
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
-    })
-    const MerchantServiceComplaintsComplaintIdGetResponse: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponse> = Schema.Struct({
-      complaint_id: Schema.optional(Schema.String),
-      complaint_time: Schema.optional(Schema.String),
-      complaint_detail: Schema.optional(Schema.String),
-      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
-      complainted_mchid: Schema.optional(Schema.String),
-      payer_phone: Schema.optional(Schema.String),
-      complaint_order_info: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo)),
-      complaint_full_refunded: Schema.optional(Schema.Boolean),
-      is_overdue: Schema.optional(Schema.Boolean),
-      priority: Schema.optional(OpenEnum("PRIORITY", "GENERAL")),
-      incoming_user_response: Schema.optional(Schema.Boolean),
-      user_complaint_times: Schema.optional(Schema.Number),
-      complaint_media_list: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList)),
-      problem_description: Schema.optional(Schema.String),
-      complaint_detail_trans: Schema.optional(Schema.String),
-      service_order_info: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo))
-    })
-    return {
-      params: MerchantServiceComplaintsComplaintIdGetParams,
-      query: MerchantServiceComplaintsComplaintIdGetQuery,
-      success: MerchantServiceComplaintsComplaintIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantServiceComplaintsComplaintIdGetParams(), query: $MerchantServiceComplaintsComplaintIdGetQuery(), success: $MerchantServiceComplaintsComplaintIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant-service/complaints/{complaint_id}/complete ----
-
-export interface MerchantServiceComplaintsComplaintIdCompletePostParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
 
 export interface MerchantServiceComplaintsComplaintIdCompletePostBody {
   /**
@@ -1565,6 +1294,12 @@ export interface MerchantServiceComplaintsComplaintIdCompletePostBody {
    */
   readonly complainted_mchid: string
 }
+
+const $MerchantServiceComplaintsComplaintIdCompletePostBody: () => Schema.Schema<MerchantServiceComplaintsComplaintIdCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  complainted_mchid: Schema.String
+}))
+
+export type MerchantServiceComplaintsComplaintIdCompletePostParams = MerchantServiceComplaintsComplaintIdGetParams
 
 /** The input of `v3.global.merchantService.complaints._complaint_id_.complete.post`: params, body fields together. */
 export interface MerchantServiceComplaintsComplaintIdCompletePostRequest extends MerchantServiceComplaintsComplaintIdCompletePostParams, MerchantServiceComplaintsComplaintIdCompletePostBody {}
@@ -1581,31 +1316,10 @@ export const merchantServiceComplaintsComplaintIdCompletePost: Endpoint.Endpoint
   method: "POST",
   path: "/v3/global/merchant-service/complaints/{complaint_id}/complete",
   summary: "反馈处理完成",
-  schemas: () => {
-    const MerchantServiceComplaintsComplaintIdCompletePostParams: Schema.Schema<MerchantServiceComplaintsComplaintIdCompletePostParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const MerchantServiceComplaintsComplaintIdCompletePostBody: Schema.Schema<MerchantServiceComplaintsComplaintIdCompletePostBody> = Schema.Struct({
-      complainted_mchid: Schema.String
-    })
-    return {
-      params: MerchantServiceComplaintsComplaintIdCompletePostParams,
-      body: MerchantServiceComplaintsComplaintIdCompletePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantServiceComplaintsComplaintIdGetParams(), body: $MerchantServiceComplaintsComplaintIdCompletePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys ----
-
-export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
 
 export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery {
   /**
@@ -1625,25 +1339,11 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery
   readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
 }
 
-/** The input of `v3.global.merchantService.complaints._complaint_id_.negotiationHistorys.get`: params, query fields together. */
-export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest extends MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery {}
-
-export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse {
-  /** 投诉协商历史 */
-  readonly data?: ReadonlyArray<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> | undefined
-  /** 分页大小 */
-  readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 50
-   */
-  readonly offset?: number | undefined
-  /**
-   * 投诉协商历史总条数
-   * @example 1000
-   */
-  readonly total_count?: number | undefined
-}
+const $MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery: () => Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int),
+  mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
+}))
 
 export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData {
   /**
@@ -1674,18 +1374,47 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRespo
   readonly operate_details?: string | undefined
   readonly image_list?: ReadonlyArray<string> | undefined
   /** 操作资料列表 */
-  readonly complaint_media_list?: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList | undefined
+  readonly complaint_media_list?: ComplaintMediaList | undefined
 }
 
-export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList {
+const $MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData: () => Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  log_id: Schema.optional(Schema.String),
+  operator: Schema.optional(Schema.String),
+  operate_time: Schema.optional(Schema.String),
+  operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "USER_CONTINUE_COMPLAINT", "USER_RESPONSE", "PLATFORM_RESPONSE", "MERCHANT_RESPONSE", "MERCHANT_CONFIRM_COMPLETE", "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE", "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "USER_REVOKE_COMPLAINT", "USER_COMFIRM_COMPLAINT", "PLATFORM_HELP_APPLICATION", "USER_APPLY_PLATFORM_HELP", "MERCHANT_APPROVE_REFUND", "MERCHANT_REFUSE_RERUND", "USER_SUBMIT_SATISFACTION", "SERVICE_ORDER_CANCEL", "SERVICE_ORDER_COMPLETE", "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE", "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE", "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE")),
+  operate_details: Schema.optional(Schema.String),
+  image_list: Schema.optional(Schema.Array(Schema.String)),
+  complaint_media_list: Schema.optional($ComplaintMediaList())
+}))
+
+export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse {
+  /** 投诉协商历史 */
+  readonly data?: ReadonlyArray<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> | undefined
+  /** 分页大小 */
+  readonly limit?: number | undefined
   /**
-   * 媒体文件业务类型
-   * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
+   * 分页开始位置
+   * @example 50
    */
-  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
-  readonly media_url?: ReadonlyArray<string> | undefined
+  readonly offset?: number | undefined
+  /**
+   * 投诉协商历史总条数
+   * @example 1000
+   */
+  readonly total_count?: number | undefined
 }
+
+const $MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse: () => Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData())),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
+
+export type MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams = MerchantServiceComplaintsComplaintIdGetParams
+
+/** The input of `v3.global.merchantService.complaints._complaint_id_.negotiationHistorys.get`: params, query fields together. */
+export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest extends MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery {}
 
 /**
  * 查询投诉协商历史
@@ -1700,52 +1429,10 @@ export const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoin
   path: "/v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys",
   summary: "查询投诉协商历史",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html",
-  schemas: () => {
-    const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int),
-      mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
-    })
-    const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
-      media_url: Schema.optional(Schema.Array(Schema.String))
-    })
-    const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> = Schema.Struct({
-      log_id: Schema.optional(Schema.String),
-      operator: Schema.optional(Schema.String),
-      operate_time: Schema.optional(Schema.String),
-      operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "USER_CONTINUE_COMPLAINT", "USER_RESPONSE", "PLATFORM_RESPONSE", "MERCHANT_RESPONSE", "MERCHANT_CONFIRM_COMPLETE", "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE", "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "USER_REVOKE_COMPLAINT", "USER_COMFIRM_COMPLAINT", "PLATFORM_HELP_APPLICATION", "USER_APPLY_PLATFORM_HELP", "MERCHANT_APPROVE_REFUND", "MERCHANT_REFUSE_RERUND", "USER_SUBMIT_SATISFACTION", "SERVICE_ORDER_CANCEL", "SERVICE_ORDER_COMPLETE", "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE", "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE", "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE")),
-      operate_details: Schema.optional(Schema.String),
-      image_list: Schema.optional(Schema.Array(Schema.String)),
-      complaint_media_list: Schema.optional(MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList)
-    })
-    const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData)),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      params: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams,
-      query: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery,
-      success: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantServiceComplaintsComplaintIdGetParams(), query: $MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery(), success: $MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant-service/complaints/{complaint_id}/response ----
-
-export interface MerchantServiceComplaintsComplaintIdResponsePostParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
 
 export interface MerchantServiceComplaintsComplaintIdResponsePostBody {
   /**
@@ -1771,6 +1458,16 @@ export interface MerchantServiceComplaintsComplaintIdResponsePostBody {
   readonly jump_url_text?: string | undefined
 }
 
+const $MerchantServiceComplaintsComplaintIdResponsePostBody: () => Schema.Schema<MerchantServiceComplaintsComplaintIdResponsePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  complainted_mchid: Schema.String,
+  response_content: Schema.String,
+  response_images: Schema.optional(Schema.Array(Schema.String)),
+  jump_url: Schema.optional(Schema.String),
+  jump_url_text: Schema.optional(Schema.String)
+}))
+
+export type MerchantServiceComplaintsComplaintIdResponsePostParams = MerchantServiceComplaintsComplaintIdGetParams
+
 /** The input of `v3.global.merchantService.complaints._complaint_id_.response.post`: params, body fields together. */
 export interface MerchantServiceComplaintsComplaintIdResponsePostRequest extends MerchantServiceComplaintsComplaintIdResponsePostParams, MerchantServiceComplaintsComplaintIdResponsePostBody {}
 
@@ -1786,41 +1483,34 @@ export const merchantServiceComplaintsComplaintIdResponsePost: Endpoint.Endpoint
   method: "POST",
   path: "/v3/global/merchant-service/complaints/{complaint_id}/response",
   summary: "提交回复",
-  schemas: () => {
-    const MerchantServiceComplaintsComplaintIdResponsePostParams: Schema.Schema<MerchantServiceComplaintsComplaintIdResponsePostParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const MerchantServiceComplaintsComplaintIdResponsePostBody: Schema.Schema<MerchantServiceComplaintsComplaintIdResponsePostBody> = Schema.Struct({
-      complainted_mchid: Schema.String,
-      response_content: Schema.String,
-      response_images: Schema.optional(Schema.Array(Schema.String)),
-      jump_url: Schema.optional(Schema.String),
-      jump_url_text: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantServiceComplaintsComplaintIdResponsePostParams,
-      body: MerchantServiceComplaintsComplaintIdResponsePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantServiceComplaintsComplaintIdGetParams(), body: $MerchantServiceComplaintsComplaintIdResponsePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant-service/images/upload ----
 
-export interface MerchantServiceImagesUploadPostBody {
-  /** 图片文件 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: MerchantServiceImagesUploadPostBodyMeta
-}
-
-export interface MerchantServiceImagesUploadPostBodyMeta {
+export interface Meta {
   /** 文件名称 */
   readonly filename?: string | undefined
   /** 文件摘要 */
   readonly sha256?: string | undefined
 }
+
+const $Meta: () => Schema.Schema<Meta> = /*#__PURE__*/ once(() => Schema.Struct({
+  filename: Schema.optional(Schema.String),
+  sha256: Schema.optional(Schema.String)
+}))
+
+export interface MerchantServiceImagesUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: Meta
+}
+
+const $MerchantServiceImagesUploadPostBody: () => Schema.Schema<MerchantServiceImagesUploadPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  file: Schema.Uint8ArrayFromSelf,
+  meta: $Meta()
+}))
 
 export interface MerchantServiceImagesUploadPostResponse {
   /**
@@ -1829,6 +1519,10 @@ export interface MerchantServiceImagesUploadPostResponse {
    */
   readonly media_id?: string | undefined
 }
+
+const $MerchantServiceImagesUploadPostResponse: () => Schema.Schema<MerchantServiceImagesUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 商户上传反馈图片API
@@ -1843,24 +1537,7 @@ export const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceI
   path: "/v3/global/merchant-service/images/upload",
   upload: { file: "file" },
   summary: "商户上传反馈图片API",
-  schemas: () => {
-    const MerchantServiceImagesUploadPostBodyMeta: Schema.Schema<MerchantServiceImagesUploadPostBodyMeta> = Schema.Struct({
-      filename: Schema.optional(Schema.String),
-      sha256: Schema.optional(Schema.String)
-    })
-    const MerchantServiceImagesUploadPostBody: Schema.Schema<MerchantServiceImagesUploadPostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: MerchantServiceImagesUploadPostBodyMeta
-    })
-    const MerchantServiceImagesUploadPostResponse: Schema.Schema<MerchantServiceImagesUploadPostResponse> = Schema.Struct({
-      media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantServiceImagesUploadPostBody,
-      success: MerchantServiceImagesUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantServiceImagesUploadPostBody(), success: $MerchantServiceImagesUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchant-service/images/{media_id} ----
@@ -1873,13 +1550,15 @@ export interface MerchantServiceImagesMediaIdGetParams {
   readonly media_id: string
 }
 
-export interface MerchantServiceImagesMediaIdGetQuery {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
+const $MerchantServiceImagesMediaIdGetParams: () => Schema.Schema<MerchantServiceImagesMediaIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.NonEmptyString
+}))
+
+const $MerchantServiceComplaintsComplaintIdGetParams2: () => Schema.Schema<MerchantServiceComplaintsComplaintIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_id: Schema.String
+}))
+
+export type MerchantServiceImagesMediaIdGetQuery = MerchantServiceComplaintsComplaintIdGetParams
 
 /** The input of `v3.global.merchantService.images._media_id_.get`: params, query fields together. */
 export interface MerchantServiceImagesMediaIdGetRequest extends MerchantServiceImagesMediaIdGetParams, MerchantServiceImagesMediaIdGetQuery {}
@@ -1896,37 +1575,10 @@ export const merchantServiceImagesMediaIdGet: Endpoint.Endpoint<MerchantServiceI
   method: "GET",
   path: "/v3/global/merchant-service/images/{media_id}",
   summary: "图片下载API",
-  schemas: () => {
-    const MerchantServiceImagesMediaIdGetParams: Schema.Schema<MerchantServiceImagesMediaIdGetParams> = Schema.Struct({
-      media_id: Schema.NonEmptyString
-    })
-    const MerchantServiceImagesMediaIdGetQuery: Schema.Schema<MerchantServiceImagesMediaIdGetQuery> = Schema.Struct({
-      complaint_id: Schema.String
-    })
-    return {
-      params: MerchantServiceImagesMediaIdGetParams,
-      query: MerchantServiceImagesMediaIdGetQuery,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantServiceImagesMediaIdGetParams(), query: $MerchantServiceComplaintsComplaintIdGetParams2(), success: Endpoint.Download, errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant-storage/file/upload ----
-
-export interface MerchantStorageFileUploadPostBody {
-  /** 图片文件 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: MerchantStorageFileUploadPostBodyMeta
-}
-
-export interface MerchantStorageFileUploadPostBodyMeta {
-  /** 文件名称 */
-  readonly filename?: string | undefined
-  /** 文件摘要 */
-  readonly sha256?: string | undefined
-}
 
 export interface MerchantStorageFileUploadPostResponse {
   /**
@@ -1935,6 +1587,12 @@ export interface MerchantStorageFileUploadPostResponse {
    */
   readonly file_id?: string | undefined
 }
+
+const $MerchantStorageFileUploadPostResponse: () => Schema.Schema<MerchantStorageFileUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  file_id: Schema.optional(Schema.String)
+}))
+
+export type MerchantStorageFileUploadPostBody = MerchantServiceImagesUploadPostBody
 
 /**
  * 上传文件API
@@ -1950,24 +1608,7 @@ export const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFil
   upload: { file: "file" },
   summary: "上传文件API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml",
-  schemas: () => {
-    const MerchantStorageFileUploadPostBodyMeta: Schema.Schema<MerchantStorageFileUploadPostBodyMeta> = Schema.Struct({
-      filename: Schema.optional(Schema.String),
-      sha256: Schema.optional(Schema.String)
-    })
-    const MerchantStorageFileUploadPostBody: Schema.Schema<MerchantStorageFileUploadPostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: MerchantStorageFileUploadPostBodyMeta
-    })
-    const MerchantStorageFileUploadPostResponse: Schema.Schema<MerchantStorageFileUploadPostResponse> = Schema.Struct({
-      file_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantStorageFileUploadPostBody,
-      success: MerchantStorageFileUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantServiceImagesUploadPostBody(), success: $MerchantStorageFileUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant/h5/permission/applications ----
@@ -2020,6 +1661,20 @@ export interface MerchantH5PermissionApplicationsPostBody {
    */
   readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | undefined
 }
+
+const $MerchantH5PermissionApplicationsPostBody: () => Schema.Schema<MerchantH5PermissionApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_description: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  domains: Schema.Array(Schema.String),
+  company_register_cert: Schema.optional(Schema.String),
+  transaction_limit_type: Schema.optional(Schema.Literal("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
+  website_url: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  applyment_type: Schema.optional(Schema.Literal("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED"))
+}))
 
 export interface MerchantH5PermissionApplicationsPostResponse {
   /**
@@ -2089,6 +1744,23 @@ export interface MerchantH5PermissionApplicationsPostResponse {
   readonly notify_url?: string | undefined
 }
 
+const $MerchantH5PermissionApplicationsPostResponse: () => Schema.Schema<MerchantH5PermissionApplicationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  domains: Schema.optional(Schema.Array(Schema.String)),
+  business_description: Schema.optional(Schema.String),
+  transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
+  company_register_cert: Schema.optional(Schema.String),
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+  website_url: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.Number),
+  audit_reject_detail: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
+  applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
+  notify_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 创建H5支付权限申请单
  *
@@ -2102,42 +1774,7 @@ export const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5P
   path: "/v3/global/merchant/h5/permission/applications",
   summary: "创建H5支付权限申请单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_1.shtml",
-  schemas: () => {
-    const MerchantH5PermissionApplicationsPostBody: Schema.Schema<MerchantH5PermissionApplicationsPostBody> = Schema.Struct({
-      business_description: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      domains: Schema.Array(Schema.String),
-      company_register_cert: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.optional(Schema.Literal("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
-      website_url: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      applyment_type: Schema.optional(Schema.Literal("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED"))
-    })
-    const MerchantH5PermissionApplicationsPostResponse: Schema.Schema<MerchantH5PermissionApplicationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      domains: Schema.optional(Schema.Array(Schema.String)),
-      business_description: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
-      company_register_cert: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
-      website_url: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
-      applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
-      notify_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantH5PermissionApplicationsPostBody,
-      success: MerchantH5PermissionApplicationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantH5PermissionApplicationsPostBody(), success: $MerchantH5PermissionApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchant/h5/permission/applications/{applyment_id} ----
@@ -2150,73 +1787,11 @@ export interface MerchantH5PermissionApplicationsApplymentIdGetParams {
   readonly applyment_id: number
 }
 
-export interface MerchantH5PermissionApplicationsApplymentIdGetResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
-  readonly sub_mchid?: string | undefined
-  /** H5支付域名 */
-  readonly domains?: ReadonlyArray<string> | undefined
-  /**
-   * 公司介绍和业务描述
-   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
-   */
-  readonly business_description?: string | undefined
-  /**
-   * 限额类型
-   * Documented values: `UN_LAUNCHED_WEBSITE_LIMIT`, `NORMAL_LIMIT`, `NO_LIMIT` (decoded as any string: more may come).
-   * @example "UN_LAUNCHED_WEBSITE_LIMIT"
-   */
-  readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | (string & {}) | undefined
-  /**
-   * 公司注册资质证书
-   * @example "6uqyGjvHzOhsLleGFQVRF"
-   */
-  readonly company_register_cert?: string | undefined
-  /** 经营网址商业页面截图 */
-  readonly website_business_page_pics?: ReadonlyArray<string> | undefined
-  /** 经营网址首页截图 */
-  readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户经营网址状态
-   * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
-   * @example "HAS_LAUNCHED"
-   */
-  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
-  readonly website_url?: string | undefined
-  /**
-   * 申请单号
-   * @example 100000
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 驳回原因
-   * @example "商户证书不符合要求"
-   */
-  readonly audit_reject_detail?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
-  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 申请单类型
-   * Documented values: `APPLY_FOR_PAYMENT_AUTHORITY`, `APPLY_FOR_RELIEVE_LIMITED` (decoded as any string: more may come).
-   * @example "APPLY_FOR_PAYMENT_AUTHORITY"
-   */
-  readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | (string & {}) | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
-  readonly notify_url?: string | undefined
-}
+const $MerchantH5PermissionApplicationsApplymentIdGetParams: () => Schema.Schema<MerchantH5PermissionApplicationsApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.Int
+}))
+
+export type MerchantH5PermissionApplicationsApplymentIdGetResponse = MerchantH5PermissionApplicationsPostResponse
 
 /**
  * 查询H5支付权限申请单详情
@@ -2231,43 +1806,10 @@ export const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<M
   path: "/v3/global/merchant/h5/permission/applications/{applyment_id}",
   summary: "查询H5支付权限申请单详情",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_2.shtml",
-  schemas: () => {
-    const MerchantH5PermissionApplicationsApplymentIdGetParams: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.Int
-    })
-    const MerchantH5PermissionApplicationsApplymentIdGetResponse: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      domains: Schema.optional(Schema.Array(Schema.String)),
-      business_description: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
-      company_register_cert: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
-      website_url: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
-      applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
-      notify_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantH5PermissionApplicationsApplymentIdGetParams,
-      success: MerchantH5PermissionApplicationsApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionApplicationsApplymentIdGetParams(), success: $MerchantH5PermissionApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/global/merchant/h5/permission/applications/{applyment_id} ----
-
-export interface MerchantH5PermissionApplicationsApplymentIdPatchParams {
-  /**
-   * 申请单号
-   * @example 100000
-   */
-  readonly applyment_id: number
-}
 
 export interface MerchantH5PermissionApplicationsApplymentIdPatchBody {
   /** H5支付域名 */
@@ -2298,8 +1840,15 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchBody {
   readonly website_url?: string | undefined
 }
 
-/** The input of `v3.global.merchant.h5.permission.applications._applyment_id_.patch`: params, body fields together. */
-export interface MerchantH5PermissionApplicationsApplymentIdPatchRequest extends MerchantH5PermissionApplicationsApplymentIdPatchParams, MerchantH5PermissionApplicationsApplymentIdPatchBody {}
+const $MerchantH5PermissionApplicationsApplymentIdPatchBody: () => Schema.Schema<MerchantH5PermissionApplicationsApplymentIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  domains: Schema.Array(Schema.String),
+  business_description: Schema.optional(Schema.String),
+  company_register_cert: Schema.optional(Schema.String),
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
+  website_url: Schema.optional(Schema.String)
+}))
 
 export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
   /**
@@ -2369,6 +1918,28 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
   readonly notify_url?: string | undefined
 }
 
+const $MerchantH5PermissionApplicationsApplymentIdPatchResponse: () => Schema.Schema<MerchantH5PermissionApplicationsApplymentIdPatchResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  domains: Schema.optional(Schema.Array(Schema.Unknown)),
+  business_description: Schema.optional(Schema.String),
+  transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
+  company_register_cert: Schema.optional(Schema.String),
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+  website_url: Schema.optional(Schema.String),
+  applyment_id: Schema.optional(Schema.Number),
+  audit_reject_detail: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
+  applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
+  notify_url: Schema.optional(Schema.String)
+}))
+
+export type MerchantH5PermissionApplicationsApplymentIdPatchParams = MerchantH5PermissionApplicationsApplymentIdGetParams
+
+/** The input of `v3.global.merchant.h5.permission.applications._applyment_id_.patch`: params, body fields together. */
+export interface MerchantH5PermissionApplicationsApplymentIdPatchRequest extends MerchantH5PermissionApplicationsApplymentIdPatchParams, MerchantH5PermissionApplicationsApplymentIdPatchBody {}
+
 /**
  * 修改H5支付权限申请单
  *
@@ -2382,42 +1953,7 @@ export const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint
   path: "/v3/global/merchant/h5/permission/applications/{applyment_id}",
   summary: "修改H5支付权限申请单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_3.shtml",
-  schemas: () => {
-    const MerchantH5PermissionApplicationsApplymentIdPatchParams: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdPatchParams> = Schema.Struct({
-      applyment_id: Schema.Int
-    })
-    const MerchantH5PermissionApplicationsApplymentIdPatchBody: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdPatchBody> = Schema.Struct({
-      domains: Schema.Array(Schema.String),
-      business_description: Schema.optional(Schema.String),
-      company_register_cert: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
-      website_url: Schema.optional(Schema.String)
-    })
-    const MerchantH5PermissionApplicationsApplymentIdPatchResponse: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdPatchResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      domains: Schema.optional(Schema.Array(Schema.Unknown)),
-      business_description: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
-      company_register_cert: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
-      website_url: Schema.optional(Schema.String),
-      applyment_id: Schema.optional(Schema.Number),
-      audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
-      applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
-      notify_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantH5PermissionApplicationsApplymentIdPatchParams,
-      body: MerchantH5PermissionApplicationsApplymentIdPatchBody,
-      success: MerchantH5PermissionApplicationsApplymentIdPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionApplicationsApplymentIdGetParams(), body: $MerchantH5PermissionApplicationsApplymentIdPatchBody(), success: $MerchantH5PermissionApplicationsApplymentIdPatchResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchant/h5/permission/domain/applications ----
@@ -2455,6 +1991,17 @@ export interface MerchantH5PermissionDomainApplicationsPostBody {
    */
   readonly out_applyment_id: string
 }
+
+const $MerchantH5PermissionDomainApplicationsPostBody: () => Schema.Schema<MerchantH5PermissionDomainApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  domains: Schema.Array(Schema.String),
+  website_url: Schema.String,
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
+  notify_url: Schema.optional(Schema.String),
+  out_applyment_id: Schema.String
+}))
 
 export interface MerchantH5PermissionDomainApplicationsPostResponse {
   /**
@@ -2507,6 +2054,20 @@ export interface MerchantH5PermissionDomainApplicationsPostResponse {
   readonly out_applyment_id?: string | undefined
 }
 
+const $MerchantH5PermissionDomainApplicationsPostResponse: () => Schema.Schema<MerchantH5PermissionDomainApplicationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+  domains: Schema.optional(Schema.Array(Schema.String)),
+  webiste_url: Schema.optional(Schema.String),
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
+  applyment_id: Schema.optional(Schema.Number),
+  audit_reject_detail: Schema.optional(Schema.String),
+  applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
+  notify_url: Schema.optional(Schema.String),
+  out_applyment_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 创建H5支付域名修改申请单
  *
@@ -2520,98 +2081,14 @@ export const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<Merch
   path: "/v3/global/merchant/h5/permission/domain/applications",
   summary: "创建H5支付域名修改申请单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_4.shtml",
-  schemas: () => {
-    const MerchantH5PermissionDomainApplicationsPostBody: Schema.Schema<MerchantH5PermissionDomainApplicationsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      domains: Schema.Array(Schema.String),
-      website_url: Schema.String,
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
-      notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.String
-    })
-    const MerchantH5PermissionDomainApplicationsPostResponse: Schema.Schema<MerchantH5PermissionDomainApplicationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
-      domains: Schema.optional(Schema.Array(Schema.String)),
-      webiste_url: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      applyment_id: Schema.optional(Schema.Number),
-      audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
-      notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantH5PermissionDomainApplicationsPostBody,
-      success: MerchantH5PermissionDomainApplicationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantH5PermissionDomainApplicationsPostBody(), success: $MerchantH5PermissionDomainApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id} ----
 
-export interface MerchantH5PermissionDomainApplicationsApplymentIdGetParams {
-  /**
-   * 申请单号
-   * @example 100000
-   */
-  readonly applyment_id: number
-}
+export type MerchantH5PermissionDomainApplicationsApplymentIdGetParams = MerchantH5PermissionApplicationsApplymentIdGetParams
 
-export interface MerchantH5PermissionDomainApplicationsApplymentIdGetResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户经营网址状态
-   * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
-   * @example "HAS_LAUNCHED"
-   */
-  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
-  /** H5支付域名 */
-  readonly domains?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
-  readonly webiste_url?: string | undefined
-  /** 经营网址商业页面截图 */
-  readonly website_business_page_pics?: ReadonlyArray<string> | undefined
-  /** 经营网址首页截图 */
-  readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 申请单号
-   * @example 1000000
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 驳回原因
-   * @example "经营网址首页截图内容违法"
-   */
-  readonly audit_reject_detail?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
-  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 商户申请单号
-   * @example "123456"
-   */
-  readonly out_applyment_id?: string | undefined
-}
+export type MerchantH5PermissionDomainApplicationsApplymentIdGetResponse = MerchantH5PermissionDomainApplicationsPostResponse
 
 /**
  * 查询H5支付域名修改申请单
@@ -2626,40 +2103,10 @@ export const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endp
   path: "/v3/global/merchant/h5/permission/domain/applications/{applyment_id}",
   summary: "查询H5支付域名修改申请单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_5.shtml",
-  schemas: () => {
-    const MerchantH5PermissionDomainApplicationsApplymentIdGetParams: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.Int
-    })
-    const MerchantH5PermissionDomainApplicationsApplymentIdGetResponse: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
-      domains: Schema.optional(Schema.Array(Schema.String)),
-      webiste_url: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      applyment_id: Schema.optional(Schema.Number),
-      audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
-      notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantH5PermissionDomainApplicationsApplymentIdGetParams,
-      success: MerchantH5PermissionDomainApplicationsApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionApplicationsApplymentIdGetParams(), success: $MerchantH5PermissionDomainApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id} ----
-
-export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchParams {
-  /**
-   * 申请单号
-   * @example 100000
-   */
-  readonly applyment_id: number
-}
 
 export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchBody {
   /** H5支付域名 */
@@ -2680,59 +2127,20 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchBody {
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
 }
 
+const $MerchantH5PermissionDomainApplicationsApplymentIdPatchBody: () => Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  domains: Schema.Array(Schema.String),
+  website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
+  website_url: Schema.optional(Schema.String),
+  website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
+  website_homepage_pics: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export type MerchantH5PermissionDomainApplicationsApplymentIdPatchParams = MerchantH5PermissionApplicationsApplymentIdGetParams
+
+export type MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse = MerchantH5PermissionDomainApplicationsPostResponse
+
 /** The input of `v3.global.merchant.h5.permission.domain.applications._applyment_id_.patch`: params, body fields together. */
 export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchRequest extends MerchantH5PermissionDomainApplicationsApplymentIdPatchParams, MerchantH5PermissionDomainApplicationsApplymentIdPatchBody {}
-
-export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户经营网址状态
-   * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
-   * @example "HAS_LAUNCHED"
-   */
-  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
-  /** H5支付域名 */
-  readonly domains?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
-  readonly webiste_url?: string | undefined
-  /** 经营网址商业页面截图 */
-  readonly website_business_page_pics?: ReadonlyArray<string> | undefined
-  /** 经营网址首页截图 */
-  readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 申请单号
-   * @example 1000000
-   */
-  readonly applyment_id?: number | undefined
-  /**
-   * 驳回原因
-   * @example "经营网址首页截图内容违法"
-   */
-  readonly audit_reject_detail?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
-  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 商户申请单号
-   * @example "123456"
-   */
-  readonly out_applyment_id?: string | undefined
-}
 
 /**
  * 修改H5支付域名修改申请单
@@ -2747,37 +2155,7 @@ export const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.En
   path: "/v3/global/merchant/h5/permission/domain/applications/{applyment_id}",
   summary: "修改H5支付域名修改申请单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_6.shtml",
-  schemas: () => {
-    const MerchantH5PermissionDomainApplicationsApplymentIdPatchParams: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdPatchParams> = Schema.Struct({
-      applyment_id: Schema.Int
-    })
-    const MerchantH5PermissionDomainApplicationsApplymentIdPatchBody: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdPatchBody> = Schema.Struct({
-      domains: Schema.Array(Schema.String),
-      website_state: Schema.optional(Schema.Literal("HAS_LAUNCHED", "UN_LAUNCHED")),
-      website_url: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String))
-    })
-    const MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
-      domains: Schema.optional(Schema.Array(Schema.String)),
-      webiste_url: Schema.optional(Schema.String),
-      website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      applyment_id: Schema.optional(Schema.Number),
-      audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
-      notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantH5PermissionDomainApplicationsApplymentIdPatchParams,
-      body: MerchantH5PermissionDomainApplicationsApplymentIdPatchBody,
-      success: MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionApplicationsApplymentIdGetParams(), body: $MerchantH5PermissionDomainApplicationsApplymentIdPatchBody(), success: $MerchantH5PermissionDomainApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchant/h5/permission/{sub_mchid} ----
@@ -2789,6 +2167,10 @@ export interface MerchantH5PermissionSubMchidGetParams {
    */
   readonly sub_mchid: string
 }
+
+const $MerchantH5PermissionSubMchidGetParams: () => Schema.Schema<MerchantH5PermissionSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
 
 export interface MerchantH5PermissionSubMchidGetResponse {
   /**
@@ -2804,6 +2186,11 @@ export interface MerchantH5PermissionSubMchidGetResponse {
   readonly authorization_state?: "AUTHORITY_TO_TEST" | "FORMAL_AUTHORITY" | "AUTHORIZED" | "UNDER_PUNISHMENT" | "UNDER_PUNISHMENT" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
+const $MerchantH5PermissionSubMchidGetResponse: () => Schema.Schema<MerchantH5PermissionSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(OpenEnum("AUTHORITY_TO_TEST", "FORMAL_AUTHORITY", "AUTHORIZED", "UNDER_PUNISHMENT", "UNDER_PUNISHMENT", "UNAUTHORIZED"))
+}))
+
 /**
  * 查询子商户H5支付权限状态
  *
@@ -2817,20 +2204,7 @@ export const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5Permis
   path: "/v3/global/merchant/h5/permission/{sub_mchid}",
   summary: "查询子商户H5支付权限状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_7.shtml",
-  schemas: () => {
-    const MerchantH5PermissionSubMchidGetParams: Schema.Schema<MerchantH5PermissionSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MerchantH5PermissionSubMchidGetResponse: Schema.Schema<MerchantH5PermissionSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(OpenEnum("AUTHORITY_TO_TEST", "FORMAL_AUTHORITY", "AUTHORIZED", "UNDER_PUNISHMENT", "UNDER_PUNISHMENT", "UNAUTHORIZED"))
-    })
-    return {
-      params: MerchantH5PermissionSubMchidGetParams,
-      success: MerchantH5PermissionSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionSubMchidGetParams(), success: $MerchantH5PermissionSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/merchants ----
@@ -2843,92 +2217,11 @@ export interface MerchantsPostHeaders {
   readonly "Idempotency-Key"?: string | undefined
 }
 
-export interface MerchantsPostBody {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
-  readonly name: string
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
-  readonly shortname: string
-  /**
-   * 公司电话
-   * @example "075586010000"
-   */
-  readonly office_phone: string
-  /** 联系人信息 */
-  readonly contact: MerchantsPostBodyContact
-  /**
-   * 类目
-   * @example 644
-   */
-  readonly business_category: number
-  /**
-   * 渠道号
-   * @example "3200000001"
-   */
-  readonly channel_id?: string | undefined
-  /**
-   * 注册国家或区域
-   * @example "344"
-   */
-  readonly merchant_country_code: string
-  /**
-   * 商户类型
-   * @example "ENTERPRISE"
-   */
-  readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
-  readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
-  readonly registration_certificate_date?: string | undefined
-  /**
-   * 公司注册文件照片
-   * @example "w7yQFawBtja5uEdm_aoXokv2SDoEmHIPs"
-   */
-  readonly registration_certificate_copy?: string | undefined
-  /**
-   * 子商户银行结算账户信息
-   * @example "555588889999"
-   */
-  readonly settlement_bank_number?: string | undefined
-  /** 业务信息 */
-  readonly business: MerchantsPostBodyBusiness
-  /** 董事信息 */
-  readonly director?: MerchantsPostBodyDirector | undefined
-  /** 负责人信息 */
-  readonly principal?: MerchantsPostBodyPrincipal | undefined
-  /** 是否申请H5支付权限 */
-  readonly apply_h5_payment?: boolean | undefined
-  /** H5申请资料 */
-  readonly h5_payment_apply_info?: MerchantsPostBodyH5PaymentApplyInfo | undefined
-  /**
-   * 附加信息
-   * @example "555588889999"
-   */
-  readonly attach?: string | undefined
-}
+const $MerchantsPostHeaders: () => Schema.Schema<MerchantsPostHeaders> = /*#__PURE__*/ once(() => Schema.Struct({
+  "Idempotency-Key": Schema.optional(BoundedString(1, 64))
+}))
 
-export interface MerchantsPostBodyContact {
+export interface Contact {
   /**
    * 联系人名称
    * @example "李先生"
@@ -2946,7 +2239,13 @@ export interface MerchantsPostBodyContact {
   readonly email: string
 }
 
-export interface MerchantsPostBodyBusiness {
+const $Contact: () => Schema.Schema<Contact> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  phone: Schema.String,
+  email: Schema.String
+}))
+
+export interface Business {
   /**
    * 业务类型
    * @example "BOTH"
@@ -2989,7 +2288,18 @@ export interface MerchantsPostBodyBusiness {
   readonly mcc?: string | undefined
 }
 
-export interface MerchantsPostBodyDirector {
+const $Business: () => Schema.Schema<Business> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_type: Schema.Literal("ONLINE", "OFFLINE", "BOTH"),
+  app_download: Schema.optional(Schema.String),
+  website: Schema.optional(Schema.String),
+  office_account: Schema.optional(Schema.String),
+  mini_program: Schema.optional(Schema.String),
+  store_address: Schema.optional(Schema.String),
+  store_photos: Schema.optional(Schema.String),
+  mcc: Schema.optional(Schema.String)
+}))
+
+export interface Director {
   /**
    * 董事姓名
    * @example "Bob"
@@ -3002,18 +2312,10 @@ export interface MerchantsPostBodyDirector {
   readonly number?: string | undefined
 }
 
-export interface MerchantsPostBodyPrincipal {
-  /**
-   * 负责人姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 负责人证件号
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
+const $Director: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  number: Schema.optional(Schema.String)
+}))
 
 export interface MerchantsPostBodyH5PaymentApplyInfo {
   /**
@@ -3025,8 +2327,118 @@ export interface MerchantsPostBodyH5PaymentApplyInfo {
   readonly domains: ReadonlyArray<string>
 }
 
-/** The input of `v3.global.merchants.post`: headers, body fields together. */
-export interface MerchantsPostRequest extends MerchantsPostHeaders, MerchantsPostBody {}
+const $MerchantsPostBodyH5PaymentApplyInfo: () => Schema.Schema<MerchantsPostBodyH5PaymentApplyInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  h5_website_url: Schema.String,
+  domains: Schema.Array(Schema.String)
+}))
+
+export interface MerchantsPostBody {
+  /**
+   * 机构appid
+   * @example "wx8888888888888888"
+   */
+  readonly sp_appid: string
+  /**
+   * 机构商户号
+   * @example "3200000001"
+   */
+  readonly sp_mchid: string
+  /**
+   * 子商户全称
+   * @example "Merchant name"
+   */
+  readonly name: string
+  /**
+   * 子商户简称
+   * @example "Merchant shortname"
+   */
+  readonly shortname: string
+  /**
+   * 公司电话
+   * @example "075586010000"
+   */
+  readonly office_phone: string
+  /** 联系人信息 */
+  readonly contact: Contact
+  /**
+   * 类目
+   * @example 644
+   */
+  readonly business_category: number
+  /**
+   * 渠道号
+   * @example "3200000001"
+   */
+  readonly channel_id?: string | undefined
+  /**
+   * 注册国家或区域
+   * @example "344"
+   */
+  readonly merchant_country_code: string
+  /**
+   * 商户类型
+   * @example "ENTERPRISE"
+   */
+  readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
+  /**
+   * 公司注册文件编号
+   * @example "5555-8888"
+   */
+  readonly registration_certificate_number?: string | undefined
+  /**
+   * 公司注册文件过期时间
+   * @example "2020-10-16"
+   */
+  readonly registration_certificate_date?: string | undefined
+  /**
+   * 公司注册文件照片
+   * @example "w7yQFawBtja5uEdm_aoXokv2SDoEmHIPs"
+   */
+  readonly registration_certificate_copy?: string | undefined
+  /**
+   * 子商户银行结算账户信息
+   * @example "555588889999"
+   */
+  readonly settlement_bank_number?: string | undefined
+  /** 业务信息 */
+  readonly business: Business
+  /** 董事信息 */
+  readonly director?: Director | undefined
+  /** 负责人信息 */
+  readonly principal?: Director | undefined
+  /** 是否申请H5支付权限 */
+  readonly apply_h5_payment?: boolean | undefined
+  /** H5申请资料 */
+  readonly h5_payment_apply_info?: MerchantsPostBodyH5PaymentApplyInfo | undefined
+  /**
+   * 附加信息
+   * @example "555588889999"
+   */
+  readonly attach?: string | undefined
+}
+
+const $MerchantsPostBody: () => Schema.Schema<MerchantsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  name: Schema.String,
+  shortname: Schema.String,
+  office_phone: Schema.String,
+  contact: $Contact(),
+  business_category: Schema.Int,
+  channel_id: Schema.optional(Schema.String),
+  merchant_country_code: Schema.String,
+  merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
+  registration_certificate_number: Schema.optional(Schema.String),
+  registration_certificate_date: Schema.optional(Schema.String),
+  registration_certificate_copy: Schema.optional(Schema.String),
+  settlement_bank_number: Schema.optional(Schema.String),
+  business: $Business(),
+  director: Schema.optional($Director()),
+  principal: Schema.optional($Director()),
+  apply_h5_payment: Schema.optional(Schema.Boolean),
+  h5_payment_apply_info: Schema.optional($MerchantsPostBodyH5PaymentApplyInfo()),
+  attach: Schema.optional(Schema.String)
+}))
 
 export interface MerchantsPostResponse {
   /**
@@ -3053,6 +2465,16 @@ export interface MerchantsPostResponse {
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
+const $MerchantsPostResponse: () => Schema.Schema<MerchantsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  verification_status: Schema.optional(OpenEnum("Under Review", "Approved")),
+  description: Schema.optional(Schema.String),
+  h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
+}))
+
+/** The input of `v3.global.merchants.post`: headers, body fields together. */
+export interface MerchantsPostRequest extends MerchantsPostHeaders, MerchantsPostBody {}
+
 /**
  * 子商户进件（融合钱包）
  *
@@ -3066,83 +2488,10 @@ export const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPos
   path: "/v3/global/merchants",
   encrypt: [],
   summary: "子商户进件（融合钱包）",
-  schemas: () => {
-    const MerchantsPostHeaders: Schema.Schema<MerchantsPostHeaders> = Schema.Struct({
-      "Idempotency-Key": Schema.optional(BoundedString(1, 64))
-    })
-    const MerchantsPostBodyContact: Schema.Schema<MerchantsPostBodyContact> = Schema.Struct({
-      name: Schema.String,
-      phone: Schema.String,
-      email: Schema.String
-    })
-    const MerchantsPostBodyBusiness: Schema.Schema<MerchantsPostBodyBusiness> = Schema.Struct({
-      business_type: Schema.Literal("ONLINE", "OFFLINE", "BOTH"),
-      app_download: Schema.optional(Schema.String),
-      website: Schema.optional(Schema.String),
-      office_account: Schema.optional(Schema.String),
-      mini_program: Schema.optional(Schema.String),
-      store_address: Schema.optional(Schema.String),
-      store_photos: Schema.optional(Schema.String),
-      mcc: Schema.optional(Schema.String)
-    })
-    const MerchantsPostBodyDirector: Schema.Schema<MerchantsPostBodyDirector> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const MerchantsPostBodyPrincipal: Schema.Schema<MerchantsPostBodyPrincipal> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const MerchantsPostBodyH5PaymentApplyInfo: Schema.Schema<MerchantsPostBodyH5PaymentApplyInfo> = Schema.Struct({
-      h5_website_url: Schema.String,
-      domains: Schema.Array(Schema.String)
-    })
-    const MerchantsPostBody: Schema.Schema<MerchantsPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      name: Schema.String,
-      shortname: Schema.String,
-      office_phone: Schema.String,
-      contact: MerchantsPostBodyContact,
-      business_category: Schema.Int,
-      channel_id: Schema.optional(Schema.String),
-      merchant_country_code: Schema.String,
-      merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
-      registration_certificate_number: Schema.optional(Schema.String),
-      registration_certificate_date: Schema.optional(Schema.String),
-      registration_certificate_copy: Schema.optional(Schema.String),
-      settlement_bank_number: Schema.optional(Schema.String),
-      business: MerchantsPostBodyBusiness,
-      director: Schema.optional(MerchantsPostBodyDirector),
-      principal: Schema.optional(MerchantsPostBodyPrincipal),
-      apply_h5_payment: Schema.optional(Schema.Boolean),
-      h5_payment_apply_info: Schema.optional(MerchantsPostBodyH5PaymentApplyInfo),
-      attach: Schema.optional(Schema.String)
-    })
-    const MerchantsPostResponse: Schema.Schema<MerchantsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      verification_status: Schema.optional(OpenEnum("Under Review", "Approved")),
-      description: Schema.optional(Schema.String),
-      h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
-    })
-    return {
-      headers: MerchantsPostHeaders,
-      body: MerchantsPostBody,
-      success: MerchantsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ headers: $MerchantsPostHeaders(), body: $MerchantsPostBody(), success: $MerchantsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/merchants/{sub_mchid} ----
-
-export interface MerchantsSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "20000100"
-   */
-  readonly sub_mchid: string
-}
 
 export interface MerchantsSubMchidGetQuery {
   /**
@@ -3157,8 +2506,143 @@ export interface MerchantsSubMchidGetQuery {
   readonly sp_mchid: string
 }
 
-/** The input of `v3.global.merchants._sub_mchid_.get`: params, query fields together. */
-export interface MerchantsSubMchidGetRequest extends MerchantsSubMchidGetParams, MerchantsSubMchidGetQuery {}
+const $MerchantsSubMchidGetQuery: () => Schema.Schema<MerchantsSubMchidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String
+}))
+
+export interface MerchantsSubMchidGetResponseContact {
+  /**
+   * 联系人名称
+   * @example "Bob Zhang"
+   */
+  readonly name?: string | undefined
+  /**
+   * 联系人电话
+   * @example "+8613633334444"
+   */
+  readonly phone?: string | undefined
+  /**
+   * 联系人邮箱
+   * @example "test@test.com"
+   */
+  readonly email?: string | undefined
+}
+
+const $MerchantsSubMchidGetResponseContact: () => Schema.Schema<MerchantsSubMchidGetResponseContact> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String)
+}))
+
+export interface MerchantsSubMchidGetResponseBusiness {
+  /**
+   * 业务类型
+   * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
+   * @example "BOTH"
+   */
+  readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
+  /**
+   * APP下载地址
+   * @example "https://download.qq.com"
+   */
+  readonly app_download?: string | undefined
+  /**
+   * 业务网站
+   * @example "https://www.qq.com"
+   */
+  readonly website?: string | undefined
+  /**
+   * 公众号
+   * @example "wx8888888888888888"
+   */
+  readonly office_account?: string | undefined
+  /**
+   * 小程序
+   * @example "wx8888888888888888"
+   */
+  readonly mini_program?: string | undefined
+  /**
+   * 门店地址
+   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
+   */
+  readonly store_address?: string | undefined
+  /**
+   * MCC码
+   * @example "4214"
+   */
+  readonly mcc?: string | undefined
+}
+
+const $MerchantsSubMchidGetResponseBusiness: () => Schema.Schema<MerchantsSubMchidGetResponseBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_type: Schema.optional(OpenEnum("ONLINE", "OFFLINE", "BOTH")),
+  app_download: Schema.optional(Schema.String),
+  website: Schema.optional(Schema.String),
+  office_account: Schema.optional(Schema.String),
+  mini_program: Schema.optional(Schema.String),
+  store_address: Schema.optional(Schema.String),
+  mcc: Schema.optional(Schema.String)
+}))
+
+export interface MerchantsSubMchidGetResponseH5Payment {
+  /**
+   * H5驳回详情
+   * @example "商户证书不符合要求"
+   */
+  readonly audit_reject_detail?: string | undefined
+  /**
+   * H5支付权限状态
+   * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
+   * @example "APPROVED"
+   */
+  readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
+}
+
+const $MerchantsSubMchidGetResponseH5Payment: () => Schema.Schema<MerchantsSubMchidGetResponseH5Payment> = /*#__PURE__*/ once(() => Schema.Struct({
+  audit_reject_detail: Schema.optional(Schema.String),
+  h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
+}))
+
+export interface MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail {
+  /**
+   * 驳回字段
+   * @example "name"
+   */
+  readonly field?: string | undefined
+  /**
+   * 驳回原因
+   * @example "Merchant name is invalid"
+   */
+  readonly reason?: string | undefined
+}
+
+const $MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail: () => Schema.Schema<MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  field: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String)
+}))
+
+export interface MerchantsSubMchidGetResponseSubMerchantState {
+  /**
+   * 子商户状态
+   * Documented values: `OPERATING`, `PENDING`, `DEACTIVATED`, `CLOSED`, `INCOMPLETE_APPLICATION` (decoded as any string: more may come).
+   * @example "OPERATING"
+   */
+  readonly sub_merchant_status?: "OPERATING" | "PENDING" | "DEACTIVATED" | "CLOSED" | "INCOMPLETE_APPLICATION" | (string & {}) | undefined
+  /**
+   * 子商户入驻状态
+   * Documented values: `INCOMPLETE_APPLICATION`, `UNDER_REVIEW`, `REJECTED` (decoded as any string: more may come).
+   * @example "INCOMPLETE_APPLICATION"
+   */
+  readonly application_status?: "INCOMPLETE_APPLICATION" | "UNDER_REVIEW" | "REJECTED" | (string & {}) | undefined
+  /** 子商户入驻驳回详情 */
+  readonly application_reject_detail?: MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail | undefined
+}
+
+const $MerchantsSubMchidGetResponseSubMerchantState: () => Schema.Schema<MerchantsSubMchidGetResponseSubMerchantState> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_merchant_status: Schema.optional(OpenEnum("OPERATING", "PENDING", "DEACTIVATED", "CLOSED", "INCOMPLETE_APPLICATION")),
+  application_status: Schema.optional(OpenEnum("INCOMPLETE_APPLICATION", "UNDER_REVIEW", "REJECTED")),
+  application_reject_detail: Schema.optional($MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail())
+}))
 
 export interface MerchantsSubMchidGetResponse {
   /**
@@ -3217,9 +2701,9 @@ export interface MerchantsSubMchidGetResponse {
   /** 业务信息 */
   readonly business?: MerchantsSubMchidGetResponseBusiness | undefined
   /** 董事信息 */
-  readonly director?: MerchantsSubMchidGetResponseDirector | undefined
+  readonly director?: Director | undefined
   /** 负责人信息 */
-  readonly principal?: MerchantsSubMchidGetResponsePrincipal | undefined
+  readonly principal?: Director | undefined
   /** H5支付权限详情 */
   readonly h5_payment?: MerchantsSubMchidGetResponseH5Payment | undefined
   /** 子商户状态信息 */
@@ -3231,132 +2715,35 @@ export interface MerchantsSubMchidGetResponse {
   readonly attach?: string | undefined
 }
 
-export interface MerchantsSubMchidGetResponseContact {
-  /**
-   * 联系人名称
-   * @example "Bob Zhang"
-   */
-  readonly name?: string | undefined
-  /**
-   * 联系人电话
-   * @example "+8613633334444"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
-  readonly email?: string | undefined
-}
+const $MerchantsSubMchidGetResponse: () => Schema.Schema<MerchantsSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  shortname: Schema.optional(Schema.String),
+  office_phone: Schema.optional(Schema.String),
+  merchant_country_code: Schema.optional(Schema.String),
+  business_category: Schema.optional(Schema.Number),
+  contact: Schema.optional($MerchantsSubMchidGetResponseContact()),
+  merchant_type: Schema.optional(OpenEnum("ENTERPRISE", "INDIVIDUAL")),
+  registration_certificate_number: Schema.optional(Schema.String),
+  registration_certificate_date: Schema.optional(Schema.String),
+  settlement_bank_number: Schema.optional(Schema.String),
+  business: Schema.optional($MerchantsSubMchidGetResponseBusiness()),
+  director: Schema.optional($Director2()),
+  principal: Schema.optional($Director2()),
+  h5_payment: Schema.optional($MerchantsSubMchidGetResponseH5Payment()),
+  sub_merchant_state: Schema.optional($MerchantsSubMchidGetResponseSubMerchantState()),
+  attach: Schema.optional(Schema.String)
+}))
 
-export interface MerchantsSubMchidGetResponseBusiness {
-  /**
-   * 业务类型
-   * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
-   * @example "BOTH"
-   */
-  readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
-  /**
-   * APP下载地址
-   * @example "https://download.qq.com"
-   */
-  readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
-  readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
-  readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
-  readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
-  readonly store_address?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
-  readonly mcc?: string | undefined
-}
+const $Director2: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  number: Schema.optional(Schema.String)
+}))
 
-export interface MerchantsSubMchidGetResponseDirector {
-  /**
-   * 董事姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 董事证件号码
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
+export type MerchantsSubMchidGetParams = MerchantH5PermissionSubMchidGetParams
 
-export interface MerchantsSubMchidGetResponsePrincipal {
-  /**
-   * 负责人姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 负责人证件号码
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
-
-export interface MerchantsSubMchidGetResponseH5Payment {
-  /**
-   * H5驳回详情
-   * @example "商户证书不符合要求"
-   */
-  readonly audit_reject_detail?: string | undefined
-  /**
-   * H5支付权限状态
-   * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
-   * @example "APPROVED"
-   */
-  readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
-}
-
-export interface MerchantsSubMchidGetResponseSubMerchantState {
-  /**
-   * 子商户状态
-   * Documented values: `OPERATING`, `PENDING`, `DEACTIVATED`, `CLOSED`, `INCOMPLETE_APPLICATION` (decoded as any string: more may come).
-   * @example "OPERATING"
-   */
-  readonly sub_merchant_status?: "OPERATING" | "PENDING" | "DEACTIVATED" | "CLOSED" | "INCOMPLETE_APPLICATION" | (string & {}) | undefined
-  /**
-   * 子商户入驻状态
-   * Documented values: `INCOMPLETE_APPLICATION`, `UNDER_REVIEW`, `REJECTED` (decoded as any string: more may come).
-   * @example "INCOMPLETE_APPLICATION"
-   */
-  readonly application_status?: "INCOMPLETE_APPLICATION" | "UNDER_REVIEW" | "REJECTED" | (string & {}) | undefined
-  /** 子商户入驻驳回详情 */
-  readonly application_reject_detail?: MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail | undefined
-}
-
-export interface MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail {
-  /**
-   * 驳回字段
-   * @example "name"
-   */
-  readonly field?: string | undefined
-  /**
-   * 驳回原因
-   * @example "Merchant name is invalid"
-   */
-  readonly reason?: string | undefined
-}
+/** The input of `v3.global.merchants._sub_mchid_.get`: params, query fields together. */
+export interface MerchantsSubMchidGetRequest extends MerchantsSubMchidGetParams, MerchantsSubMchidGetQuery {}
 
 /**
  * 查询子商户（融合钱包）
@@ -3370,86 +2757,25 @@ export const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest
   method: "GET",
   path: "/v3/global/merchants/{sub_mchid}",
   summary: "查询子商户（融合钱包）",
-  schemas: () => {
-    const MerchantsSubMchidGetParams: Schema.Schema<MerchantsSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MerchantsSubMchidGetQuery: Schema.Schema<MerchantsSubMchidGetQuery> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const MerchantsSubMchidGetResponseContact: Schema.Schema<MerchantsSubMchidGetResponseContact> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidGetResponseBusiness: Schema.Schema<MerchantsSubMchidGetResponseBusiness> = Schema.Struct({
-      business_type: Schema.optional(OpenEnum("ONLINE", "OFFLINE", "BOTH")),
-      app_download: Schema.optional(Schema.String),
-      website: Schema.optional(Schema.String),
-      office_account: Schema.optional(Schema.String),
-      mini_program: Schema.optional(Schema.String),
-      store_address: Schema.optional(Schema.String),
-      mcc: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidGetResponseDirector: Schema.Schema<MerchantsSubMchidGetResponseDirector> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidGetResponsePrincipal: Schema.Schema<MerchantsSubMchidGetResponsePrincipal> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidGetResponseH5Payment: Schema.Schema<MerchantsSubMchidGetResponseH5Payment> = Schema.Struct({
-      audit_reject_detail: Schema.optional(Schema.String),
-      h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
-    })
-    const MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail: Schema.Schema<MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail> = Schema.Struct({
-      field: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidGetResponseSubMerchantState: Schema.Schema<MerchantsSubMchidGetResponseSubMerchantState> = Schema.Struct({
-      sub_merchant_status: Schema.optional(OpenEnum("OPERATING", "PENDING", "DEACTIVATED", "CLOSED", "INCOMPLETE_APPLICATION")),
-      application_status: Schema.optional(OpenEnum("INCOMPLETE_APPLICATION", "UNDER_REVIEW", "REJECTED")),
-      application_reject_detail: Schema.optional(MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail)
-    })
-    const MerchantsSubMchidGetResponse: Schema.Schema<MerchantsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      shortname: Schema.optional(Schema.String),
-      office_phone: Schema.optional(Schema.String),
-      merchant_country_code: Schema.optional(Schema.String),
-      business_category: Schema.optional(Schema.Number),
-      contact: Schema.optional(MerchantsSubMchidGetResponseContact),
-      merchant_type: Schema.optional(OpenEnum("ENTERPRISE", "INDIVIDUAL")),
-      registration_certificate_number: Schema.optional(Schema.String),
-      registration_certificate_date: Schema.optional(Schema.String),
-      settlement_bank_number: Schema.optional(Schema.String),
-      business: Schema.optional(MerchantsSubMchidGetResponseBusiness),
-      director: Schema.optional(MerchantsSubMchidGetResponseDirector),
-      principal: Schema.optional(MerchantsSubMchidGetResponsePrincipal),
-      h5_payment: Schema.optional(MerchantsSubMchidGetResponseH5Payment),
-      sub_merchant_state: Schema.optional(MerchantsSubMchidGetResponseSubMerchantState),
-      attach: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantsSubMchidGetParams,
-      query: MerchantsSubMchidGetQuery,
-      success: MerchantsSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionSubMchidGetParams(), query: $MerchantsSubMchidGetQuery(), success: $MerchantsSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/global/merchants/{sub_mchid} ----
 
-export interface MerchantsSubMchidPatchParams {
+export interface MerchantsSubMchidPatchBodyH5PaymentApplyInfo {
   /**
-   * 子商户号
-   * @example "示例值: 20000100"
+   * H5经营网址
+   * @example "https://qq.com"
    */
-  readonly sub_mchid: string
+  readonly website_url?: string | undefined
+  /** H5支付域名 */
+  readonly domains?: ReadonlyArray<string> | undefined
 }
+
+const $MerchantsSubMchidPatchBodyH5PaymentApplyInfo: () => Schema.Schema<MerchantsSubMchidPatchBodyH5PaymentApplyInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  website_url: Schema.optional(Schema.String),
+  domains: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface MerchantsSubMchidPatchBody {
   /**
@@ -3478,7 +2804,7 @@ export interface MerchantsSubMchidPatchBody {
    */
   readonly office_phone: string
   /** 联系人信息 */
-  readonly contact: MerchantsSubMchidPatchBodyContact
+  readonly contact: Contact
   /**
    * 类目
    * @example 644
@@ -3520,116 +2846,38 @@ export interface MerchantsSubMchidPatchBody {
    */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
-  readonly business: MerchantsSubMchidPatchBodyBusiness
+  readonly business: Business
   /** 董事信息 */
-  readonly director?: MerchantsSubMchidPatchBodyDirector | undefined
+  readonly director?: Director | undefined
   /** 负责人信息 */
-  readonly principal?: MerchantsSubMchidPatchBodyPrincipal | undefined
+  readonly principal?: Director | undefined
   /** 是否申请H5支付权限 */
   readonly apply_h5_payment?: boolean | undefined
   /** H5支付申请资料资料 */
   readonly h5_payment_apply_info?: MerchantsSubMchidPatchBodyH5PaymentApplyInfo | undefined
 }
 
-export interface MerchantsSubMchidPatchBodyContact {
-  /**
-   * 联系人名称
-   * @example "李先生"
-   */
-  readonly name: string
-  /**
-   * 联系人电话
-   * @example "075586010000"
-   */
-  readonly phone: string
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
-  readonly email: string
-}
-
-export interface MerchantsSubMchidPatchBodyBusiness {
-  /**
-   * 业务类型
-   * @example "BOTH"
-   */
-  readonly business_type: "ONLINE" | "OFFLINE" | "BOTH"
-  /**
-   * APP下载链接
-   * @example "https://download.qq.com"
-   */
-  readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
-  readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
-  readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
-  readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
-  readonly store_address?: string | undefined
-  /**
-   * 门店照片
-   * @example "[\"Media_id1\", \"Media_id2\", \"Media_id3\"]"
-   */
-  readonly store_photos?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
-  readonly mcc?: string | undefined
-}
-
-export interface MerchantsSubMchidPatchBodyDirector {
-  /**
-   * 董事姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 董事证件号
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
-
-export interface MerchantsSubMchidPatchBodyPrincipal {
-  /**
-   * 负责人姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 负责人证件号
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
-
-export interface MerchantsSubMchidPatchBodyH5PaymentApplyInfo {
-  /**
-   * H5经营网址
-   * @example "https://qq.com"
-   */
-  readonly website_url?: string | undefined
-  /** H5支付域名 */
-  readonly domains?: ReadonlyArray<string> | undefined
-}
-
-/** The input of `v3.global.merchants._sub_mchid_.patch`: params, body fields together. */
-export interface MerchantsSubMchidPatchRequest extends MerchantsSubMchidPatchParams, MerchantsSubMchidPatchBody {}
+const $MerchantsSubMchidPatchBody: () => Schema.Schema<MerchantsSubMchidPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  name: Schema.String,
+  shortname: Schema.String,
+  office_phone: Schema.String,
+  contact: $Contact(),
+  business_category: Schema.Int,
+  channel_id: Schema.optional(Schema.String),
+  merchant_country_code: Schema.String,
+  merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
+  registration_certificate_number: Schema.String,
+  registration_certificate_date: Schema.String,
+  registration_certificate_copy: Schema.optional(Schema.String),
+  settlement_bank_number: Schema.optional(Schema.String),
+  business: $Business(),
+  director: Schema.optional($Director()),
+  principal: Schema.optional($Director()),
+  apply_h5_payment: Schema.optional(Schema.Boolean),
+  h5_payment_apply_info: Schema.optional($MerchantsSubMchidPatchBodyH5PaymentApplyInfo())
+}))
 
 export interface MerchantsSubMchidPatchResponse {
   /**
@@ -3645,6 +2893,16 @@ export interface MerchantsSubMchidPatchResponse {
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
+const $MerchantsSubMchidPatchResponse: () => Schema.Schema<MerchantsSubMchidPatchResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
+}))
+
+export type MerchantsSubMchidPatchParams = MerchantH5PermissionSubMchidGetParams
+
+/** The input of `v3.global.merchants._sub_mchid_.patch`: params, body fields together. */
+export interface MerchantsSubMchidPatchRequest extends MerchantsSubMchidPatchParams, MerchantsSubMchidPatchBody {}
+
 /**
  * 修改子商户（融合钱包）
  *
@@ -3658,69 +2916,7 @@ export const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchReq
   path: "/v3/global/merchants/{sub_mchid}",
   encrypt: [],
   summary: "修改子商户（融合钱包）",
-  schemas: () => {
-    const MerchantsSubMchidPatchParams: Schema.Schema<MerchantsSubMchidPatchParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MerchantsSubMchidPatchBodyContact: Schema.Schema<MerchantsSubMchidPatchBodyContact> = Schema.Struct({
-      name: Schema.String,
-      phone: Schema.String,
-      email: Schema.String
-    })
-    const MerchantsSubMchidPatchBodyBusiness: Schema.Schema<MerchantsSubMchidPatchBodyBusiness> = Schema.Struct({
-      business_type: Schema.Literal("ONLINE", "OFFLINE", "BOTH"),
-      app_download: Schema.optional(Schema.String),
-      website: Schema.optional(Schema.String),
-      office_account: Schema.optional(Schema.String),
-      mini_program: Schema.optional(Schema.String),
-      store_address: Schema.optional(Schema.String),
-      store_photos: Schema.optional(Schema.String),
-      mcc: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidPatchBodyDirector: Schema.Schema<MerchantsSubMchidPatchBodyDirector> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidPatchBodyPrincipal: Schema.Schema<MerchantsSubMchidPatchBodyPrincipal> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const MerchantsSubMchidPatchBodyH5PaymentApplyInfo: Schema.Schema<MerchantsSubMchidPatchBodyH5PaymentApplyInfo> = Schema.Struct({
-      website_url: Schema.optional(Schema.String),
-      domains: Schema.optional(Schema.Array(Schema.String))
-    })
-    const MerchantsSubMchidPatchBody: Schema.Schema<MerchantsSubMchidPatchBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      name: Schema.String,
-      shortname: Schema.String,
-      office_phone: Schema.String,
-      contact: MerchantsSubMchidPatchBodyContact,
-      business_category: Schema.Int,
-      channel_id: Schema.optional(Schema.String),
-      merchant_country_code: Schema.String,
-      merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
-      registration_certificate_number: Schema.String,
-      registration_certificate_date: Schema.String,
-      registration_certificate_copy: Schema.optional(Schema.String),
-      settlement_bank_number: Schema.optional(Schema.String),
-      business: MerchantsSubMchidPatchBodyBusiness,
-      director: Schema.optional(MerchantsSubMchidPatchBodyDirector),
-      principal: Schema.optional(MerchantsSubMchidPatchBodyPrincipal),
-      apply_h5_payment: Schema.optional(Schema.Boolean),
-      h5_payment_apply_info: Schema.optional(MerchantsSubMchidPatchBodyH5PaymentApplyInfo)
-    })
-    const MerchantsSubMchidPatchResponse: Schema.Schema<MerchantsSubMchidPatchResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
-    })
-    return {
-      params: MerchantsSubMchidPatchParams,
-      body: MerchantsSubMchidPatchBody,
-      success: MerchantsSubMchidPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionSubMchidGetParams(), body: $MerchantsSubMchidPatchBody(), success: $MerchantsSubMchidPatchResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/micropay/transactions/id/{transaction_id}/reverse ----
@@ -3732,6 +2928,10 @@ export interface MicropayTransactionsIdTransactionIdReversePostParams {
    */
   readonly transaction_id: string
 }
+
+const $MicropayTransactionsIdTransactionIdReversePostParams: () => Schema.Schema<MicropayTransactionsIdTransactionIdReversePostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface MicropayTransactionsIdTransactionIdReversePostBody {
   /**
@@ -3751,6 +2951,12 @@ export interface MicropayTransactionsIdTransactionIdReversePostBody {
   readonly sub_mchid: string
 }
 
+const $MicropayTransactionsIdTransactionIdReversePostBody: () => Schema.Schema<MicropayTransactionsIdTransactionIdReversePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String
+}))
+
 /** The input of `v3.global.micropay.transactions.id._transaction_id_.reverse.post`: params, body fields together. */
 export interface MicropayTransactionsIdTransactionIdReversePostRequest extends MicropayTransactionsIdTransactionIdReversePostParams, MicropayTransactionsIdTransactionIdReversePostBody {}
 
@@ -3767,22 +2973,7 @@ export const micropayTransactionsIdTransactionIdReversePost: Endpoint.Endpoint<M
   path: "/v3/global/micropay/transactions/id/{transaction_id}/reverse",
   summary: "撤销订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml",
-  schemas: () => {
-    const MicropayTransactionsIdTransactionIdReversePostParams: Schema.Schema<MicropayTransactionsIdTransactionIdReversePostParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const MicropayTransactionsIdTransactionIdReversePostBody: Schema.Schema<MicropayTransactionsIdTransactionIdReversePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    return {
-      params: MicropayTransactionsIdTransactionIdReversePostParams,
-      body: MicropayTransactionsIdTransactionIdReversePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsIdTransactionIdReversePostParams(), body: $MicropayTransactionsIdTransactionIdReversePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse ----
@@ -3795,23 +2986,11 @@ export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostParams {
   readonly out_trade_no: string
 }
 
-export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+const $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams: () => Schema.Schema<MicropayTransactionsOutTradeNoOutTradeNoReversePostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type MicropayTransactionsOutTradeNoOutTradeNoReversePostBody = MicropayTransactionsIdTransactionIdReversePostBody
 
 /** The input of `v3.global.micropay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostRequest extends MicropayTransactionsOutTradeNoOutTradeNoReversePostParams, MicropayTransactionsOutTradeNoOutTradeNoReversePostBody {}
@@ -3829,25 +3008,154 @@ export const micropayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpo
   path: "/v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse",
   summary: "撤销订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml",
-  schemas: () => {
-    const MicropayTransactionsOutTradeNoOutTradeNoReversePostParams: Schema.Schema<MicropayTransactionsOutTradeNoOutTradeNoReversePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const MicropayTransactionsOutTradeNoOutTradeNoReversePostBody: Schema.Schema<MicropayTransactionsOutTradeNoOutTradeNoReversePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    return {
-      params: MicropayTransactionsOutTradeNoOutTradeNoReversePostParams,
-      body: MicropayTransactionsOutTradeNoOutTradeNoReversePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams(), body: $MicropayTransactionsIdTransactionIdReversePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/global/micropay/transactions/pay ----
+
+export interface MicropayTransactionsPayPostBodyPayer {
+  /**
+   * 授权码
+   * @example "120061098828009406"
+   */
+  readonly auth_code: string
+}
+
+const $MicropayTransactionsPayPostBodyPayer: () => Schema.Schema<MicropayTransactionsPayPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  auth_code: Schema.String
+}))
+
+export interface BodyAmount {
+  /**
+   * 总金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "HKD"
+   */
+  readonly currency?: string | undefined
+}
+
+const $BodyAmount: () => Schema.Schema<BodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface StoreInfo {
+  /**
+   * 编号
+   * @example "0001"
+   */
+  readonly id?: string | undefined
+  /**
+   * 名称
+   * @example "腾讯大厦分店"
+   */
+  readonly name: string
+  /**
+   * 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号"
+   */
+  readonly address: string
+}
+
+const $StoreInfo: () => Schema.Schema<StoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.String,
+  address: Schema.String
+}))
+
+export interface SceneInfo {
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备IP
+   * @example "128.0.0.1"
+   */
+  readonly device_ip?: string | undefined
+  /**
+   * 用户终端IP
+   * @example "128.0.0.1"
+   */
+  readonly payer_client_ip?: string | undefined
+  /**
+   * 操作员ID
+   * @example "123145"
+   */
+  readonly operator_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: StoreInfo | undefined
+}
+
+const $SceneInfo: () => Schema.Schema<SceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String),
+  payer_client_ip: Schema.optional(Schema.String),
+  operator_id: Schema.optional(Schema.String),
+  store_info: Schema.optional($StoreInfo())
+}))
+
+export interface DetailGoodsDetail {
+  /**
+   * 商品编码
+   * @example "商品编码"
+   */
+  readonly goods_id: string
+  /**
+   * 微信侧商品编码
+   * @example "1001"
+   */
+  readonly wxpay_goods_id?: string | undefined
+  /**
+   * 商品名称
+   * @example "iPhone6s 16G"
+   */
+  readonly goods_name?: string | undefined
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly quantity: number
+  /**
+   * 商品单价
+   * @example 528800
+   */
+  readonly price: number
+}
+
+const $DetailGoodsDetail: () => Schema.Schema<DetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.String,
+  wxpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  quantity: Schema.Int,
+  price: Schema.Int
+}))
+
+export interface Detail {
+  /**
+   * 订单原价
+   * @example 608800
+   */
+  readonly cost_price?: number | undefined
+  /**
+   * 商品小票ID
+   * @example "wx123"
+   */
+  readonly receipt_id?: string | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<DetailGoodsDetail> | undefined
+}
+
+const $Detail: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Int),
+  receipt_id: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($DetailGoodsDetail()))
+}))
 
 export interface MicropayTransactionsPayPostBody {
   /**
@@ -3918,119 +3226,209 @@ export interface MicropayTransactionsPayPostBody {
   /** 支付者 */
   readonly payer?: MicropayTransactionsPayPostBodyPayer | undefined
   /** 订单金额 */
-  readonly amount: MicropayTransactionsPayPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
-  readonly scene_info?: MicropayTransactionsPayPostBodySceneInfo | undefined
+  readonly scene_info?: SceneInfo | undefined
   /** 优惠功能 */
-  readonly detail?: ReadonlyArray<MicropayTransactionsPayPostBodyDetail> | undefined
+  readonly detail?: ReadonlyArray<Detail> | undefined
 }
 
-export interface MicropayTransactionsPayPostBodyPayer {
+const $MicropayTransactionsPayPostBody: () => Schema.Schema<MicropayTransactionsPayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  trade_type: Schema.String,
+  limit_pay: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  payer: Schema.optional($MicropayTransactionsPayPostBodyPayer()),
+  amount: $BodyAmount(),
+  scene_info: Schema.optional($SceneInfo()),
+  detail: Schema.optional(Schema.Array($Detail()))
+}))
+
+export interface Payer {
   /**
-   * 授权码
-   * @example "120061098828009406"
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly auth_code: string
+  readonly openid?: string | undefined
+  /**
+   * 用户标识（机构）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sp_openid?: string | undefined
+  /**
+   * 用户标识（特约商户）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
 }
 
-export interface MicropayTransactionsPayPostBodyAmount {
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface MicropayTransactionsPayPostResponseAmountExchangeRate {
   /**
-   * 总金额
+   * 汇率类型
+   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
+   * @example "SETTLEMENT_RATE"
+   */
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
+  /**
+   * 汇率值
+   * @example 80000000
+   */
+  readonly rate?: number | undefined
+}
+
+const $MicropayTransactionsPayPostResponseAmountExchangeRate: () => Schema.Schema<MicropayTransactionsPayPostResponseAmountExchangeRate> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
+  rate: Schema.optional(Schema.Number)
+}))
+
+export interface MicropayTransactionsPayPostResponseAmount {
+  /**
+   * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
-   * @example "HKD"
+   * @example "CNY"
    */
   readonly currency?: string | undefined
+  /**
+   * 用户支付金额
+   * @example 888
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 支付货币类型
+   * @example "CNY"
+   */
+  readonly "payer _currency"?: string | undefined
+  /** 汇率 */
+  readonly exchange_rate?: MicropayTransactionsPayPostResponseAmountExchangeRate | undefined
 }
 
-export interface MicropayTransactionsPayPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: MicropayTransactionsPayPostBodySceneInfoStoreInfo | undefined
-}
+const $MicropayTransactionsPayPostResponseAmount: () => Schema.Schema<MicropayTransactionsPayPostResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_total: Schema.optional(Schema.Number),
+  "payer _currency": Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($MicropayTransactionsPayPostResponseAmountExchangeRate())
+}))
 
-export interface MicropayTransactionsPayPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface MicropayTransactionsPayPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<MicropayTransactionsPayPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface MicropayTransactionsPayPostBodyDetailGoodsDetail {
+export interface MicropayTransactionsPayPostResponseDetailGoodsDetail {
   /**
    * 商品编码
-   * @example "商品编码"
+   * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
-   * 微信侧商品编码
+   * 商品备注
    * @example "1001"
    */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
+  readonly goods_remark?: string | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
-   * 商品单价
+   * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
+
+const $MicropayTransactionsPayPostResponseDetailGoodsDetail: () => Schema.Schema<MicropayTransactionsPayPostResponseDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  goods_remark: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Number),
+  price: Schema.optional(Schema.Number)
+}))
+
+export interface MicropayTransactionsPayPostResponseDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   * @example "SINGLE"
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wechatpay_contribute_amount?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute_amount?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute_amount?: number | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<MicropayTransactionsPayPostResponseDetailGoodsDetail> | undefined
+}
+
+const $MicropayTransactionsPayPostResponseDetail: () => Schema.Schema<MicropayTransactionsPayPostResponseDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  wechatpay_contribute_amount: Schema.optional(Schema.Number),
+  merchant_contribute_amount: Schema.optional(Schema.Number),
+  other_contribute_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($MicropayTransactionsPayPostResponseDetailGoodsDetail()))
+}))
 
 export interface MicropayTransactionsPayPostResponse {
   /**
@@ -4104,149 +3502,32 @@ export interface MicropayTransactionsPayPostResponse {
    */
   readonly success_time?: string | undefined
   /** 支付者 */
-  readonly payer?: MicropayTransactionsPayPostResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
   readonly amount?: MicropayTransactionsPayPostResponseAmount | undefined
   /** 优惠功能 */
   readonly detail?: ReadonlyArray<MicropayTransactionsPayPostResponseDetail> | undefined
 }
 
-export interface MicropayTransactionsPayPostResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface MicropayTransactionsPayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 支付货币类型
-   * @example "CNY"
-   */
-  readonly "payer _currency"?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: MicropayTransactionsPayPostResponseAmountExchangeRate | undefined
-}
-
-export interface MicropayTransactionsPayPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface MicropayTransactionsPayPostResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wechatpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<MicropayTransactionsPayPostResponseDetailGoodsDetail> | undefined
-}
-
-export interface MicropayTransactionsPayPostResponseDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
+const $MicropayTransactionsPayPostResponse: () => Schema.Schema<MicropayTransactionsPayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($MicropayTransactionsPayPostResponseAmount()),
+  detail: Schema.optional(Schema.Array($MicropayTransactionsPayPostResponseDetail()))
+}))
 
 /**
  * 提交付款码支付
@@ -4261,117 +3542,7 @@ export const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactions
   path: "/v3/global/micropay/transactions/pay",
   summary: "提交付款码支付",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_1.shtml",
-  schemas: () => {
-    const MicropayTransactionsPayPostBodyPayer: Schema.Schema<MicropayTransactionsPayPostBodyPayer> = Schema.Struct({
-      auth_code: Schema.String
-    })
-    const MicropayTransactionsPayPostBodyAmount: Schema.Schema<MicropayTransactionsPayPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const MicropayTransactionsPayPostBodySceneInfoStoreInfo: Schema.Schema<MicropayTransactionsPayPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const MicropayTransactionsPayPostBodySceneInfo: Schema.Schema<MicropayTransactionsPayPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(MicropayTransactionsPayPostBodySceneInfoStoreInfo)
-    })
-    const MicropayTransactionsPayPostBodyDetailGoodsDetail: Schema.Schema<MicropayTransactionsPayPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const MicropayTransactionsPayPostBodyDetail: Schema.Schema<MicropayTransactionsPayPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(MicropayTransactionsPayPostBodyDetailGoodsDetail))
-    })
-    const MicropayTransactionsPayPostBody: Schema.Schema<MicropayTransactionsPayPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(MicropayTransactionsPayPostBodyPayer),
-      amount: MicropayTransactionsPayPostBodyAmount,
-      scene_info: Schema.optional(MicropayTransactionsPayPostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(MicropayTransactionsPayPostBodyDetail))
-    })
-    const MicropayTransactionsPayPostResponsePayer: Schema.Schema<MicropayTransactionsPayPostResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const MicropayTransactionsPayPostResponseAmountExchangeRate: Schema.Schema<MicropayTransactionsPayPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const MicropayTransactionsPayPostResponseAmount: Schema.Schema<MicropayTransactionsPayPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      "payer _currency": Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(MicropayTransactionsPayPostResponseAmountExchangeRate)
-    })
-    const MicropayTransactionsPayPostResponseDetailGoodsDetail: Schema.Schema<MicropayTransactionsPayPostResponseDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const MicropayTransactionsPayPostResponseDetail: Schema.Schema<MicropayTransactionsPayPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wechatpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(MicropayTransactionsPayPostResponseDetailGoodsDetail))
-    })
-    const MicropayTransactionsPayPostResponse: Schema.Schema<MicropayTransactionsPayPostResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(MicropayTransactionsPayPostResponsePayer),
-      amount: Schema.optional(MicropayTransactionsPayPostResponseAmount),
-      detail: Schema.optional(Schema.Array(MicropayTransactionsPayPostResponseDetail))
-    })
-    return {
-      body: MicropayTransactionsPayPostBody,
-      success: MicropayTransactionsPayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MicropayTransactionsPayPostBody(), success: $MicropayTransactionsPayPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/contracts/app-pre-entrust-sign ----
@@ -4439,6 +3610,21 @@ export interface PapayContractsAppPreEntrustSignPostBody {
   readonly expired_time?: string | undefined
 }
 
+const $PapayContractsAppPreEntrustSignPostBody: () => Schema.Schema<PapayContractsAppPreEntrustSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Int),
+  out_contract_code: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  success_notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  user_client_ip: Schema.optional(Schema.String),
+  expired_time: Schema.optional(Rfc3339)
+}))
+
 export interface PapayContractsAppPreEntrustSignPostResponse {
   /**
    * 委托代扣签约会话id
@@ -4446,6 +3632,10 @@ export interface PapayContractsAppPreEntrustSignPostResponse {
    */
   readonly session_id?: string | undefined
 }
+
+const $PapayContractsAppPreEntrustSignPostResponse: () => Schema.Schema<PapayContractsAppPreEntrustSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  session_id: Schema.optional(Schema.String)
+}))
 
 /**
  * APP签约API
@@ -4460,30 +3650,7 @@ export const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContrac
   path: "/v3/global/papay/contracts/app-pre-entrust-sign",
   summary: "APP签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml",
-  schemas: () => {
-    const PapayContractsAppPreEntrustSignPostBody: Schema.Schema<PapayContractsAppPreEntrustSignPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Int),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      success_notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_client_ip: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Rfc3339)
-    })
-    const PapayContractsAppPreEntrustSignPostResponse: Schema.Schema<PapayContractsAppPreEntrustSignPostResponse> = Schema.Struct({
-      session_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PapayContractsAppPreEntrustSignPostBody,
-      success: PapayContractsAppPreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PapayContractsAppPreEntrustSignPostBody(), success: $PapayContractsAppPreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/contracts/h5-pre-entrust-sign ----
@@ -4556,6 +3723,22 @@ export interface PapayContractsH5PreEntrustSignPostBody {
   readonly return_url?: string | undefined
 }
 
+const $PapayContractsH5PreEntrustSignPostBody: () => Schema.Schema<PapayContractsH5PreEntrustSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Int),
+  out_contract_code: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  success_notify_url: Schema.optional(Schema.String),
+  return_appid: Schema.optional(Schema.String),
+  user_client_ip: Schema.optional(Schema.String),
+  expired_time: Schema.optional(Rfc3339),
+  return_url: Schema.optional(Schema.String)
+}))
+
 export interface PapayContractsH5PreEntrustSignPostResponse {
   /**
    * 签约跳转URL
@@ -4563,6 +3746,10 @@ export interface PapayContractsH5PreEntrustSignPostResponse {
    */
   readonly sign_url?: string | undefined
 }
+
+const $PapayContractsH5PreEntrustSignPostResponse: () => Schema.Schema<PapayContractsH5PreEntrustSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sign_url: Schema.optional(Schema.String)
+}))
 
 /**
  * H5预签约API
@@ -4577,31 +3764,7 @@ export const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContract
   path: "/v3/global/papay/contracts/h5-pre-entrust-sign",
   summary: "H5预签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml",
-  schemas: () => {
-    const PapayContractsH5PreEntrustSignPostBody: Schema.Schema<PapayContractsH5PreEntrustSignPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Int),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      success_notify_url: Schema.optional(Schema.String),
-      return_appid: Schema.optional(Schema.String),
-      user_client_ip: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Rfc3339),
-      return_url: Schema.optional(Schema.String)
-    })
-    const PapayContractsH5PreEntrustSignPostResponse: Schema.Schema<PapayContractsH5PreEntrustSignPostResponse> = Schema.Struct({
-      sign_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: PapayContractsH5PreEntrustSignPostBody,
-      success: PapayContractsH5PreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PapayContractsH5PreEntrustSignPostBody(), success: $PapayContractsH5PreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/contracts/jsapi-pre-entrust-sign ----
@@ -4669,13 +3832,22 @@ export interface PapayContractsJsapiPreEntrustSignPostBody {
   readonly expired_time?: string | undefined
 }
 
-export interface PapayContractsJsapiPreEntrustSignPostResponse {
-  /**
-   * 签约跳转URL
-   * @example "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect"
-   */
-  readonly sign_url?: string | undefined
-}
+const $PapayContractsJsapiPreEntrustSignPostBody: () => Schema.Schema<PapayContractsJsapiPreEntrustSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Int),
+  out_contract_code: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  success_notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  return_url: Schema.optional(Schema.String),
+  expired_time: Schema.optional(Rfc3339)
+}))
+
+export type PapayContractsJsapiPreEntrustSignPostResponse = PapayContractsH5PreEntrustSignPostResponse
 
 /**
  * JSAPI预签约API
@@ -4690,104 +3862,14 @@ export const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContr
   path: "/v3/global/papay/contracts/jsapi-pre-entrust-sign",
   summary: "JSAPI预签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml",
-  schemas: () => {
-    const PapayContractsJsapiPreEntrustSignPostBody: Schema.Schema<PapayContractsJsapiPreEntrustSignPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Int),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      success_notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      return_url: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Rfc3339)
-    })
-    const PapayContractsJsapiPreEntrustSignPostResponse: Schema.Schema<PapayContractsJsapiPreEntrustSignPostResponse> = Schema.Struct({
-      sign_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: PapayContractsJsapiPreEntrustSignPostBody,
-      success: PapayContractsJsapiPreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PapayContractsJsapiPreEntrustSignPostBody(), success: $PapayContractsH5PreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign ----
 
-export interface PapayContractsMiniprogramPreEntrustSignPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
-  readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
-  readonly user_display_name?: string | undefined
-  /**
-   * 签约成功通知url
-   * @example "https://pay.weixin.qq.com"
-   */
-  readonly success_notify_url?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "ouFhd5X9s9WteC3eWRjXV3lea123"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户客户端IP
-   * @example "119.145.83.6"
-   */
-  readonly user_client_ip?: string | undefined
-  /**
-   * 过期时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-}
+export type PapayContractsMiniprogramPreEntrustSignPostBody = PapayContractsAppPreEntrustSignPostBody
 
-export interface PapayContractsMiniprogramPreEntrustSignPostResponse {
-  /**
-   * 委托代扣签约会话id
-   * @example "201710180325670965"
-   */
-  readonly session_id?: string | undefined
-}
+export type PapayContractsMiniprogramPreEntrustSignPostResponse = PapayContractsAppPreEntrustSignPostResponse
 
 /**
  * 小程序签约API
@@ -4802,30 +3884,7 @@ export const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<Papa
   path: "/v3/global/papay/contracts/miniprogram-pre-entrust-sign",
   summary: "小程序签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml",
-  schemas: () => {
-    const PapayContractsMiniprogramPreEntrustSignPostBody: Schema.Schema<PapayContractsMiniprogramPreEntrustSignPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Int),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      success_notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      user_client_ip: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Rfc3339)
-    })
-    const PapayContractsMiniprogramPreEntrustSignPostResponse: Schema.Schema<PapayContractsMiniprogramPreEntrustSignPostResponse> = Schema.Struct({
-      session_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PapayContractsMiniprogramPreEntrustSignPostBody,
-      success: PapayContractsMiniprogramPreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PapayContractsAppPreEntrustSignPostBody(), success: $PapayContractsAppPreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/papay/contracts/out-contract-code/{out_contract_code} ----
@@ -4837,6 +3896,10 @@ export interface PapayContractsOutContractCodeOutContractCodeGetParams {
    */
   readonly out_contract_code: string
 }
+
+const $PapayContractsOutContractCodeOutContractCodeGetParams: () => Schema.Schema<PapayContractsOutContractCodeOutContractCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_contract_code: Schema.NonEmptyString
+}))
 
 export interface PapayContractsOutContractCodeOutContractCodeGetQuery {
   /**
@@ -4866,8 +3929,13 @@ export interface PapayContractsOutContractCodeOutContractCodeGetQuery {
   readonly sub_appid?: string | undefined
 }
 
-/** The input of `v3.global.papay.contracts.outContractCode._out_contract_code_.get`: params, query fields together. */
-export interface PapayContractsOutContractCodeOutContractCodeGetRequest extends PapayContractsOutContractCodeOutContractCodeGetParams, PapayContractsOutContractCodeOutContractCodeGetQuery {}
+const $PapayContractsOutContractCodeOutContractCodeGetQuery: () => Schema.Schema<PapayContractsOutContractCodeOutContractCodeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
 export interface PapayContractsOutContractCodeOutContractCodeGetResponse {
   /**
@@ -4952,6 +4020,28 @@ export interface PapayContractsOutContractCodeOutContractCodeGetResponse {
   readonly openid?: string | undefined
 }
 
+const $PapayContractsOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<PapayContractsOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  signed_time: Schema.optional(Schema.String),
+  terminated_time: Schema.optional(Schema.String),
+  termination_mode: Schema.optional(Schema.String),
+  termination_note: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.global.papay.contracts.outContractCode._out_contract_code_.get`: params, query fields together. */
+export interface PapayContractsOutContractCodeOutContractCodeGetRequest extends PapayContractsOutContractCodeOutContractCodeGetParams, PapayContractsOutContractCodeOutContractCodeGetQuery {}
+
 /**
  * 商户协议号查询签约API
  *
@@ -4965,42 +4055,7 @@ export const papayContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<
   path: "/v3/global/papay/contracts/out-contract-code/{out_contract_code}",
   summary: "商户协议号查询签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml",
-  schemas: () => {
-    const PapayContractsOutContractCodeOutContractCodeGetParams: Schema.Schema<PapayContractsOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString
-    })
-    const PapayContractsOutContractCodeOutContractCodeGetQuery: Schema.Schema<PapayContractsOutContractCodeOutContractCodeGetQuery> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const PapayContractsOutContractCodeOutContractCodeGetResponse: Schema.Schema<PapayContractsOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      signed_time: Schema.optional(Schema.String),
-      terminated_time: Schema.optional(Schema.String),
-      termination_mode: Schema.optional(Schema.String),
-      termination_note: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: PapayContractsOutContractCodeOutContractCodeGetParams,
-      query: PapayContractsOutContractCodeOutContractCodeGetQuery,
-      success: PapayContractsOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PapayContractsOutContractCodeOutContractCodeGetParams(), query: $PapayContractsOutContractCodeOutContractCodeGetQuery(), success: $PapayContractsOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/contracts/web-pre-entrust-sign ----
@@ -5063,6 +4118,20 @@ export interface PapayContractsWebPreEntrustSignPostBody {
   readonly return_url?: string | undefined
 }
 
+const $PapayContractsWebPreEntrustSignPostBody: () => Schema.Schema<PapayContractsWebPreEntrustSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Int),
+  out_contract_code: Schema.optional(Schema.String),
+  user_display_name: Schema.optional(Schema.String),
+  success_notify_url: Schema.optional(Schema.String),
+  expired_time: Schema.optional(Rfc3339),
+  return_url: Schema.optional(Schema.String)
+}))
+
 export interface PapayContractsWebPreEntrustSignPostResponse {
   /**
    * 展码页面URL
@@ -5070,6 +4139,10 @@ export interface PapayContractsWebPreEntrustSignPostResponse {
    */
   readonly show_code_url?: string | undefined
 }
+
+const $PapayContractsWebPreEntrustSignPostResponse: () => Schema.Schema<PapayContractsWebPreEntrustSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  show_code_url: Schema.optional(Schema.String)
+}))
 
 /**
  * WEB预签约API
@@ -5083,29 +4156,7 @@ export const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContrac
   method: "POST",
   path: "/v3/global/papay/contracts/web-pre-entrust-sign",
   summary: "WEB预签约API",
-  schemas: () => {
-    const PapayContractsWebPreEntrustSignPostBody: Schema.Schema<PapayContractsWebPreEntrustSignPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Int),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      success_notify_url: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Rfc3339),
-      return_url: Schema.optional(Schema.String)
-    })
-    const PapayContractsWebPreEntrustSignPostResponse: Schema.Schema<PapayContractsWebPreEntrustSignPostResponse> = Schema.Struct({
-      show_code_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: PapayContractsWebPreEntrustSignPostBody,
-      success: PapayContractsWebPreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PapayContractsWebPreEntrustSignPostBody(), success: $PapayContractsWebPreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/papay/contracts/{contract_id} ----
@@ -5117,6 +4168,10 @@ export interface PapayContractsContractIdGetParams {
    */
   readonly contract_id: string
 }
+
+const $PapayContractsContractIdGetParams: () => Schema.Schema<PapayContractsContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface PapayContractsContractIdGetQuery {
   /**
@@ -5151,91 +4206,19 @@ export interface PapayContractsContractIdGetQuery {
   readonly plan_id?: number | undefined
 }
 
+const $PapayContractsContractIdGetQuery: () => Schema.Schema<PapayContractsContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Int)
+}))
+
+export type PapayContractsContractIdGetResponse = PapayContractsOutContractCodeOutContractCodeGetResponse
+
 /** The input of `v3.global.papay.contracts._contract_id_.get`: params, query fields together. */
 export interface PapayContractsContractIdGetRequest extends PapayContractsContractIdGetParams, PapayContractsContractIdGetQuery {}
-
-export interface PapayContractsContractIdGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "100005698"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
-  readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
-  readonly user_display_name?: string | undefined
-  /**
-   * 协议状态
-   * @example "SIGNED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
-  readonly signed_time?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
-  readonly terminated_time?: string | undefined
-  /**
-   * 协议解约方式
-   * @example "USER"
-   */
-  readonly termination_mode?: string | undefined
-  /**
-   * 解约备注
-   * @example "解约原因"
-   */
-  readonly termination_note?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "ouFhd5X9s9WteC3eWRjXV3lea123"
-   */
-  readonly openid?: string | undefined
-}
 
 /**
  * 代扣协议ID查询签约API
@@ -5250,54 +4233,10 @@ export const papayContractsContractIdGet: Endpoint.Endpoint<PapayContractsContra
   path: "/v3/global/papay/contracts/{contract_id}",
   summary: "代扣协议ID查询签约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml",
-  schemas: () => {
-    const PapayContractsContractIdGetParams: Schema.Schema<PapayContractsContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const PapayContractsContractIdGetQuery: Schema.Schema<PapayContractsContractIdGetQuery> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Int)
-    })
-    const PapayContractsContractIdGetResponse: Schema.Schema<PapayContractsContractIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      user_display_name: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      signed_time: Schema.optional(Schema.String),
-      terminated_time: Schema.optional(Schema.String),
-      termination_mode: Schema.optional(Schema.String),
-      termination_note: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: PapayContractsContractIdGetParams,
-      query: PapayContractsContractIdGetQuery,
-      success: PapayContractsContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PapayContractsContractIdGetParams(), query: $PapayContractsContractIdGetQuery(), success: $PapayContractsOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/contracts/{contract_id}/terminate ----
-
-export interface PapayContractsContractIdTerminatePostParams {
-  /**
-   * 委托代扣协议ID
-   * @example "100005698"
-   */
-  readonly contract_id: string
-}
 
 export interface PapayContractsContractIdTerminatePostBody {
   /**
@@ -5327,6 +4266,16 @@ export interface PapayContractsContractIdTerminatePostBody {
   readonly termination_note?: string | undefined
 }
 
+const $PapayContractsContractIdTerminatePostBody: () => Schema.Schema<PapayContractsContractIdTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  termination_note: Schema.optional(Schema.String)
+}))
+
+export type PapayContractsContractIdTerminatePostParams = PapayContractsContractIdGetParams
+
 /** The input of `v3.global.papay.contracts._contract_id_.terminate.post`: params, body fields together. */
 export interface PapayContractsContractIdTerminatePostRequest extends PapayContractsContractIdTerminatePostParams, PapayContractsContractIdTerminatePostBody {}
 
@@ -5343,27 +4292,28 @@ export const papayContractsContractIdTerminatePost: Endpoint.Endpoint<PapayContr
   path: "/v3/global/papay/contracts/{contract_id}/terminate",
   summary: "申请解约API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml",
-  schemas: () => {
-    const PapayContractsContractIdTerminatePostParams: Schema.Schema<PapayContractsContractIdTerminatePostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const PapayContractsContractIdTerminatePostBody: Schema.Schema<PapayContractsContractIdTerminatePostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      termination_note: Schema.optional(Schema.String)
-    })
-    return {
-      params: PapayContractsContractIdTerminatePostParams,
-      body: PapayContractsContractIdTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PapayContractsContractIdGetParams(), body: $PapayContractsContractIdTerminatePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/transactions ----
+
+export interface PapayTransactionsPostBodySceneInfo {
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备IP
+   * @example "128.0.0.1"
+   */
+  readonly device_ip?: string | undefined
+}
+
+const $PapayTransactionsPostBodySceneInfo: () => Schema.Schema<PapayTransactionsPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String)
+}))
 
 export interface PapayTransactionsPostBody {
   /**
@@ -5422,36 +4372,185 @@ export interface PapayTransactionsPostBody {
    */
   readonly contract_id: string
   /** 订单金额 */
-  readonly amount: PapayTransactionsPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
   readonly scene_info?: PapayTransactionsPostBodySceneInfo | undefined
 }
 
-export interface PapayTransactionsPostBodyAmount {
+const $PapayTransactionsPostBody: () => Schema.Schema<PapayTransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  contract_id: Schema.String,
+  amount: $BodyAmount(),
+  scene_info: Schema.optional($PapayTransactionsPostBodySceneInfo())
+}))
+
+export interface PapayTransactionsPostResponseAmountExchangeRate {
   /**
-   * 总金额
+   * 汇率类型
+   * Documented values: `SETTLEMENT_RATE`, `USERPAYMENT_RATE` (decoded as any string: more may come).
+   * @example "SETTLEMENT_RATE"
+   */
+  readonly type?: "SETTLEMENT_RATE" | "USERPAYMENT_RATE" | (string & {}) | undefined
+  /**
+   * 汇率值
+   * @example 80000000
+   */
+  readonly rate?: number | undefined
+}
+
+const $PapayTransactionsPostResponseAmountExchangeRate: () => Schema.Schema<PapayTransactionsPostResponseAmountExchangeRate> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("SETTLEMENT_RATE", "USERPAYMENT_RATE")),
+  rate: Schema.optional(Schema.Number)
+}))
+
+export interface PapayTransactionsPostResponseAmount {
+  /**
+   * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
-   * 货币类型
+   * 用户支付金额
+   * @example 888
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 订单标价币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 用户支付币种
+   * @example "HKD"
+   */
+  readonly payer_currency?: string | undefined
+  /** 汇率信息 */
+  readonly exchange_rate?: PapayTransactionsPostResponseAmountExchangeRate | undefined
+}
+
+const $PapayTransactionsPostResponseAmount: () => Schema.Schema<PapayTransactionsPostResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_currency: Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($PapayTransactionsPostResponseAmountExchangeRate())
+}))
+
+export interface PromotionDetailGoodsDetail {
+  /**
+   * 商品编码
+   * @example "12345"
+   */
+  readonly goods_id?: string | undefined
+  /**
+   * 商品备注
+   * @example "1001"
+   */
+  readonly goods_remark?: string | undefined
+  /**
+   * 商品优惠金额
+   * @example 100
+   */
+  readonly discount_amount?: number | undefined
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly quantity?: number | undefined
+  /**
+   * 商品价格
+   * @example 528800
+   */
+  readonly price?: number | undefined
+}
+
+const $PromotionDetailGoodsDetail: () => Schema.Schema<PromotionDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  goods_remark: Schema.optional(Schema.String),
+  discount_amount: Schema.optional(Schema.Number),
+  quantity: Schema.optional(Schema.Number),
+  price: Schema.optional(Schema.Number)
+}))
+
+export interface PapayTransactionsPostResponsePromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   * @example "SINGLE"
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠币种
    * @example "HKD"
    */
   readonly currency?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wxpay_contribute_amount?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute_amount?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute_amount?: number | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
 }
 
-export interface PapayTransactionsPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-}
+const $PapayTransactionsPostResponsePromotionDetail: () => Schema.Schema<PapayTransactionsPostResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  wxpay_contribute_amount: Schema.optional(Schema.Number),
+  merchant_contribute_amount: Schema.optional(Schema.Number),
+  other_contribute_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($PromotionDetailGoodsDetail()))
+}))
 
 export interface PapayTransactionsPostResponse {
   /**
@@ -5527,32 +4626,52 @@ export interface PapayTransactionsPostResponse {
    */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer?: PapayTransactionsPostResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
   readonly amount?: PapayTransactionsPostResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<PapayTransactionsPostResponsePromotionDetail> | undefined
 }
 
-export interface PapayTransactionsPostResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $PapayTransactionsPostResponse: () => Schema.Schema<PapayTransactionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("AUTH")),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "PAYERROR", "USERPAYING")),
+  trade_state_desc: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($PapayTransactionsPostResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PapayTransactionsPostResponsePromotionDetail()))
+}))
 
-export interface PapayTransactionsPostResponseAmount {
+/**
+ * 支付扣款API
+ *
+ * 可应用于定期扣款或需事后扣款以期提高效率的场景。例如：水电煤缴费、话费、充电宝租借等场景。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml)
+ *
+ * `POST /v3/global/papay/transactions`
+ */
+export const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.global.papay.transactions.post",
+  method: "POST",
+  path: "/v3/global/papay/transactions",
+  summary: "支付扣款API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml",
+  schemas: () => ({ body: $PapayTransactionsPostBody(), success: $PapayTransactionsPostResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/global/papay/transactions/out-trade-no/{out_trade_no} ----
+
+export interface ResponseAmount {
   /**
    * 订单金额
    * @example 888
@@ -5574,228 +4693,16 @@ export interface PapayTransactionsPostResponseAmount {
    */
   readonly payer_currency?: string | undefined
   /** 汇率信息 */
-  readonly exchange_rate?: PapayTransactionsPostResponseAmountExchangeRate | undefined
+  readonly exchange_rate?: MicropayTransactionsPayPostResponseAmountExchangeRate | undefined
 }
 
-export interface PapayTransactionsPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE`, `USERPAYMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | "USERPAYMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface PapayTransactionsPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PapayTransactionsPostResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface PapayTransactionsPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
-
-/**
- * 支付扣款API
- *
- * 可应用于定期扣款或需事后扣款以期提高效率的场景。例如：水电煤缴费、话费、充电宝租借等场景。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml)
- *
- * `POST /v3/global/papay/transactions`
- */
-export const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.global.papay.transactions.post",
-  method: "POST",
-  path: "/v3/global/papay/transactions",
-  summary: "支付扣款API",
-  docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml",
-  schemas: () => {
-    const PapayTransactionsPostBodyAmount: Schema.Schema<PapayTransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const PapayTransactionsPostBodySceneInfo: Schema.Schema<PapayTransactionsPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const PapayTransactionsPostBody: Schema.Schema<PapayTransactionsPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      contract_id: Schema.String,
-      amount: PapayTransactionsPostBodyAmount,
-      scene_info: Schema.optional(PapayTransactionsPostBodySceneInfo)
-    })
-    const PapayTransactionsPostResponsePayer: Schema.Schema<PapayTransactionsPostResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PapayTransactionsPostResponseAmountExchangeRate: Schema.Schema<PapayTransactionsPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE", "USERPAYMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const PapayTransactionsPostResponseAmount: Schema.Schema<PapayTransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(PapayTransactionsPostResponseAmountExchangeRate)
-    })
-    const PapayTransactionsPostResponsePromotionDetailGoodsDetail: Schema.Schema<PapayTransactionsPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const PapayTransactionsPostResponsePromotionDetail: Schema.Schema<PapayTransactionsPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(PapayTransactionsPostResponsePromotionDetailGoodsDetail))
-    })
-    const PapayTransactionsPostResponse: Schema.Schema<PapayTransactionsPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("AUTH")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "PAYERROR", "USERPAYING")),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(PapayTransactionsPostResponsePayer),
-      amount: Schema.optional(PapayTransactionsPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(PapayTransactionsPostResponsePromotionDetail))
-    })
-    return {
-      body: PapayTransactionsPostBody,
-      success: PapayTransactionsPostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/global/papay/transactions/out-trade-no/{out_trade_no} ----
-
-export interface PapayTransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
-
-export interface PapayTransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.global.papay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
-export interface PapayTransactionsOutTradeNoOutTradeNoGetRequest extends PapayTransactionsOutTradeNoOutTradeNoGetParams, PapayTransactionsOutTradeNoOutTradeNoGetQuery {}
+const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_currency: Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($MicropayTransactionsPayPostResponseAmountExchangeRate())
+}))
 
 export interface PapayTransactionsOutTradeNoOutTradeNoGetResponse {
   /**
@@ -5870,154 +4777,43 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponse {
    */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer?: PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount?: PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PapayTransactionsPostResponsePromotionDetail> | undefined
 }
 
-export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $PapayTransactionsOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($ResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PapayTransactionsPostResponsePromotionDetail()))
+}))
 
-export interface PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率信息 */
-  readonly exchange_rate?: PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate | undefined
-}
+const $MerchantH5PermissionSubMchidGetParams2: () => Schema.Schema<MerchantH5PermissionSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
 
-export interface PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
+export type PapayTransactionsOutTradeNoOutTradeNoGetQuery = MerchantH5PermissionSubMchidGetParams
 
-export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
-}
+export type PapayTransactionsOutTradeNoOutTradeNoGetParams = MicropayTransactionsOutTradeNoOutTradeNoReversePostParams
 
-export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
+/** The input of `v3.global.papay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
+export interface PapayTransactionsOutTradeNoOutTradeNoGetRequest extends PapayTransactionsOutTradeNoOutTradeNoGetParams, PapayTransactionsOutTradeNoOutTradeNoGetQuery {}
 
 /**
  * 查询订单(商户订单号)
@@ -6032,94 +4828,14 @@ export const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTr
   path: "/v3/global/papay/transactions/out-trade-no/{out_trade_no}",
   summary: "查询订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml",
-  schemas: () => {
-    const PapayTransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate)
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: PapayTransactionsOutTradeNoOutTradeNoGetParams,
-      query: PapayTransactionsOutTradeNoOutTradeNoGetQuery,
-      success: PapayTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams(), query: $MerchantH5PermissionSubMchidGetParams2(), success: $PapayTransactionsOutTradeNoOutTradeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse ----
 
-export interface PapayTransactionsOutTradeNoOutTradeNoReversePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type PapayTransactionsOutTradeNoOutTradeNoReversePostQuery = MerchantH5PermissionSubMchidGetParams
 
-export interface PapayTransactionsOutTradeNoOutTradeNoReversePostQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type PapayTransactionsOutTradeNoOutTradeNoReversePostParams = MicropayTransactionsOutTradeNoOutTradeNoReversePostParams
 
 /** The input of `v3.global.papay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, query fields together. */
 export interface PapayTransactionsOutTradeNoOutTradeNoReversePostRequest extends PapayTransactionsOutTradeNoOutTradeNoReversePostParams, PapayTransactionsOutTradeNoOutTradeNoReversePostQuery {}
@@ -6137,264 +4853,19 @@ export const papayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint
   path: "/v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse",
   summary: "撤销订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml",
-  schemas: () => {
-    const PapayTransactionsOutTradeNoOutTradeNoReversePostParams: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoReversePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const PapayTransactionsOutTradeNoOutTradeNoReversePostQuery: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoReversePostQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    return {
-      params: PapayTransactionsOutTradeNoOutTradeNoReversePostParams,
-      query: PapayTransactionsOutTradeNoOutTradeNoReversePostQuery,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams(), query: $MerchantH5PermissionSubMchidGetParams2(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/global/papay/transactions/{transaction_id} ----
 
-export interface PapayTransactionsTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-}
+export type PapayTransactionsTransactionIdGetQuery = MerchantH5PermissionSubMchidGetParams
 
-export interface PapayTransactionsTransactionIdGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type PapayTransactionsTransactionIdGetParams = MicropayTransactionsIdTransactionIdReversePostParams
+
+export type PapayTransactionsTransactionIdGetResponse = PapayTransactionsOutTradeNoOutTradeNoGetResponse
 
 /** The input of `v3.global.papay.transactions._transaction_id_.get`: params, query fields together. */
 export interface PapayTransactionsTransactionIdGetRequest extends PapayTransactionsTransactionIdGetParams, PapayTransactionsTransactionIdGetQuery {}
-
-export interface PapayTransactionsTransactionIdGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "APP"
-   */
-  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
-  readonly trade_state_desc?: string | undefined
-  /** 支付者 */
-  readonly payer?: PapayTransactionsTransactionIdGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: PapayTransactionsTransactionIdGetResponseAmount | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<PapayTransactionsTransactionIdGetResponsePromotionDetail> | undefined
-}
-
-export interface PapayTransactionsTransactionIdGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface PapayTransactionsTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率信息 */
-  readonly exchange_rate?: PapayTransactionsTransactionIdGetResponseAmountExchangeRate | undefined
-}
-
-export interface PapayTransactionsTransactionIdGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface PapayTransactionsTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
 
 /**
  * 查询订单(微信支付订单号)
@@ -6409,75 +4880,7 @@ export const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransacti
   path: "/v3/global/papay/transactions/{transaction_id}",
   summary: "查询订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml",
-  schemas: () => {
-    const PapayTransactionsTransactionIdGetParams: Schema.Schema<PapayTransactionsTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const PapayTransactionsTransactionIdGetQuery: Schema.Schema<PapayTransactionsTransactionIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const PapayTransactionsTransactionIdGetResponsePayer: Schema.Schema<PapayTransactionsTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PapayTransactionsTransactionIdGetResponseAmountExchangeRate: Schema.Schema<PapayTransactionsTransactionIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const PapayTransactionsTransactionIdGetResponseAmount: Schema.Schema<PapayTransactionsTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(PapayTransactionsTransactionIdGetResponseAmountExchangeRate)
-    })
-    const PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const PapayTransactionsTransactionIdGetResponsePromotionDetail: Schema.Schema<PapayTransactionsTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail))
-    })
-    const PapayTransactionsTransactionIdGetResponse: Schema.Schema<PapayTransactionsTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(PapayTransactionsTransactionIdGetResponsePayer),
-      amount: Schema.optional(PapayTransactionsTransactionIdGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(PapayTransactionsTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: PapayTransactionsTransactionIdGetParams,
-      query: PapayTransactionsTransactionIdGetQuery,
-      success: PapayTransactionsTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsIdTransactionIdReversePostParams(), query: $MerchantH5PermissionSubMchidGetParams2(), success: $PapayTransactionsOutTradeNoOutTradeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/bill-download-url ----
@@ -6495,6 +4898,11 @@ export interface ProfitSharingBillDownloadUrlGetQuery {
   readonly bill_date?: string | undefined
 }
 
+const $ProfitSharingBillDownloadUrlGetQuery: () => Schema.Schema<ProfitSharingBillDownloadUrlGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  bill_date: Schema.optional(Schema.String)
+}))
+
 export interface ProfitSharingBillDownloadUrlGetResponse {
   /**
    * 下载地址
@@ -6502,6 +4910,10 @@ export interface ProfitSharingBillDownloadUrlGetResponse {
    */
   readonly download_url?: string | undefined
 }
+
+const $ProfitSharingBillDownloadUrlGetResponse: () => Schema.Schema<ProfitSharingBillDownloadUrlGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  download_url: Schema.optional(Schema.String)
+}))
 
 /**
  * 获取分账账单文件下载地址API
@@ -6516,55 +4928,10 @@ export const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBil
   path: "/v3/global/profit-sharing/bill-download-url",
   summary: "获取分账账单文件下载地址API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_9.shtml",
-  schemas: () => {
-    const ProfitSharingBillDownloadUrlGetQuery: Schema.Schema<ProfitSharingBillDownloadUrlGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      bill_date: Schema.optional(Schema.String)
-    })
-    const ProfitSharingBillDownloadUrlGetResponse: Schema.Schema<ProfitSharingBillDownloadUrlGetResponse> = Schema.Struct({
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitSharingBillDownloadUrlGetQuery,
-      success: ProfitSharingBillDownloadUrlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitSharingBillDownloadUrlGetQuery(), success: $ProfitSharingBillDownloadUrlGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/profit-sharing/orders ----
-
-export interface ProfitSharingOrdersPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
-  readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no: string
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitSharingOrdersPostBodyReceivers> | undefined
-  /** 是否解冻剩余未分资金 */
-  readonly unfreeze_unsplit: boolean
-}
 
 export interface ProfitSharingOrdersPostBodyReceivers {
   /**
@@ -6604,6 +4971,137 @@ export interface ProfitSharingOrdersPostBodyReceivers {
   readonly description: string
 }
 
+const $ProfitSharingOrdersPostBodyReceivers: () => Schema.Schema<ProfitSharingOrdersPostBodyReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  currency: Schema.Literal("CNY"),
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String,
+  name: Schema.optional(Schema.String),
+  authorized: Schema.optional(Schema.Boolean),
+  amount: Schema.Int,
+  description: Schema.String
+}))
+
+export interface ProfitSharingOrdersPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 应用ID
+   * @example "wx8888888888888888"
+   */
+  readonly appid: string
+  /**
+   * 子商户应用ID
+   * @example "wx8888888888888889"
+   */
+  readonly sub_appid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "4208450740201411110007820472"
+   */
+  readonly transaction_id: string
+  /**
+   * 商户分账单号
+   * @example "P20150806125346"
+   */
+  readonly out_order_no: string
+  /** 分账接收方列表 */
+  readonly receivers?: ReadonlyArray<ProfitSharingOrdersPostBodyReceivers> | undefined
+  /** 是否解冻剩余未分资金 */
+  readonly unfreeze_unsplit: boolean
+}
+
+const $ProfitSharingOrdersPostBody: () => Schema.Schema<ProfitSharingOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  transaction_id: Schema.String,
+  out_order_no: Schema.String,
+  receivers: Schema.optional(Schema.Array($ProfitSharingOrdersPostBodyReceivers())),
+  unfreeze_unsplit: Schema.Boolean
+}))
+
+export interface Receivers {
+  /**
+   * 分账币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 分账金额
+   * @example 100
+   */
+  readonly amount?: number | undefined
+  /**
+   * 分账描述
+   * @example "分给商户1900000110"
+   */
+  readonly description?: string | undefined
+  /**
+   * 分账接收方类型
+   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
+   * @example "MERCHANT_ID"
+   */
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
+  /**
+   * 分账接收方帐号
+   * @example "1900000109"
+   */
+  readonly account?: string | undefined
+  /**
+   * 分账结果
+   * @example "SUCCESS"
+   */
+  readonly result?: string | undefined
+  /**
+   * 分账失败原因
+   * @example "ACCOUNT_ABNORMAL"
+   */
+  readonly fail_reason?: string | undefined
+  /**
+   * 分账创建时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly create_time?: string | undefined
+  /**
+   * 分账完成时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly finish_time?: string | undefined
+  /**
+   * 分账明细单号
+   * @example "36011111111111111111111"
+   */
+  readonly detail_id?: string | undefined
+  /** 分账明细类型 */
+  readonly detail_type?: string | undefined
+  /** 出资方结算币种 */
+  readonly settlement_currency?: string | undefined
+  /** 出资方结算金额 */
+  readonly settlement_amount?: number | undefined
+  /** 汇率值 */
+  readonly rate?: number | undefined
+}
+
+const $Receivers: () => Schema.Schema<Receivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  currency: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String),
+  result: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  finish_time: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  detail_type: Schema.optional(Schema.String),
+  settlement_currency: Schema.optional(Schema.String),
+  settlement_amount: Schema.optional(Schema.Number),
+  rate: Schema.optional(Schema.Number)
+}))
+
 export interface ProfitSharingOrdersPostResponse {
   /**
    * 子商户号
@@ -6631,70 +5129,17 @@ export interface ProfitSharingOrdersPostResponse {
    */
   readonly state?: string | undefined
   /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitSharingOrdersPostResponseReceivers> | undefined
+  readonly receivers?: ReadonlyArray<Receivers> | undefined
 }
 
-export interface ProfitSharingOrdersPostResponseReceivers {
-  /**
-   * 分账币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 分账金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
-  readonly description?: string | undefined
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
-  readonly account?: string | undefined
-  /**
-   * 分账结果
-   * @example "SUCCESS"
-   */
-  readonly result?: string | undefined
-  /**
-   * 分账失败原因
-   * @example "ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
-  readonly detail_id?: string | undefined
-  /** 分账明细类型 */
-  readonly detail_type?: string | undefined
-  /** 出资方结算币种 */
-  readonly settlement_currency?: string | undefined
-  /** 出资方结算金额 */
-  readonly settlement_amount?: number | undefined
-  /** 汇率值 */
-  readonly rate?: number | undefined
-}
+const $ProfitSharingOrdersPostResponse: () => Schema.Schema<ProfitSharingOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  receivers: Schema.optional(Schema.Array($Receivers()))
+}))
 
 /**
  * 请求分账API
@@ -6709,55 +5154,7 @@ export const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostB
   path: "/v3/global/profit-sharing/orders",
   summary: "请求分账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_2.shtml",
-  schemas: () => {
-    const ProfitSharingOrdersPostBodyReceivers: Schema.Schema<ProfitSharingOrdersPostBodyReceivers> = Schema.Struct({
-      currency: Schema.Literal("CNY"),
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      name: Schema.optional(Schema.String),
-      authorized: Schema.optional(Schema.Boolean),
-      amount: Schema.Int,
-      description: Schema.String
-    })
-    const ProfitSharingOrdersPostBody: Schema.Schema<ProfitSharingOrdersPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      receivers: Schema.optional(Schema.Array(ProfitSharingOrdersPostBodyReceivers)),
-      unfreeze_unsplit: Schema.Boolean
-    })
-    const ProfitSharingOrdersPostResponseReceivers: Schema.Schema<ProfitSharingOrdersPostResponseReceivers> = Schema.Struct({
-      currency: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_type: Schema.optional(Schema.String),
-      settlement_currency: Schema.optional(Schema.String),
-      settlement_amount: Schema.optional(Schema.Number),
-      rate: Schema.optional(Schema.Number)
-    })
-    const ProfitSharingOrdersPostResponse: Schema.Schema<ProfitSharingOrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      receivers: Schema.optional(Schema.Array(ProfitSharingOrdersPostResponseReceivers))
-    })
-    return {
-      body: ProfitSharingOrdersPostBody,
-      success: ProfitSharingOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitSharingOrdersPostBody(), success: $ProfitSharingOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/profit-sharing/orders/unfreeze ----
@@ -6785,97 +5182,14 @@ export interface ProfitSharingOrdersUnfreezePostBody {
   readonly description: string
 }
 
-export interface ProfitSharingOrdersUnfreezePostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * @example "FINISHED"
-   */
-  readonly state?: string | undefined
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitSharingOrdersUnfreezePostResponseReceivers> | undefined
-}
+const $ProfitSharingOrdersUnfreezePostBody: () => Schema.Schema<ProfitSharingOrdersUnfreezePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.String,
+  out_order_no: Schema.String,
+  description: Schema.String
+}))
 
-export interface ProfitSharingOrdersUnfreezePostResponseReceivers {
-  /**
-   * 分账币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 分账金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
-  readonly description?: string | undefined
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
-  readonly account?: string | undefined
-  /**
-   * 分账结果
-   * @example "SUCCESS"
-   */
-  readonly result?: string | undefined
-  /**
-   * 分账失败原因
-   * @example "ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
-  readonly detail_id?: string | undefined
-  /** 分账明细类型 */
-  readonly detail_type?: string | undefined
-  /** 出资方结算币种 */
-  readonly settlement_currency?: string | undefined
-  /** 出资方结算金额 */
-  readonly settlement_amount?: number | undefined
-  /** 汇率值 */
-  readonly rate?: number | undefined
-}
+export type ProfitSharingOrdersUnfreezePostResponse = ProfitSharingOrdersPostResponse
 
 /**
  * 解冻剩余资金API
@@ -6890,43 +5204,7 @@ export const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrd
   path: "/v3/global/profit-sharing/orders/unfreeze",
   summary: "解冻剩余资金API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_3.shtml",
-  schemas: () => {
-    const ProfitSharingOrdersUnfreezePostBody: Schema.Schema<ProfitSharingOrdersUnfreezePostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      description: Schema.String
-    })
-    const ProfitSharingOrdersUnfreezePostResponseReceivers: Schema.Schema<ProfitSharingOrdersUnfreezePostResponseReceivers> = Schema.Struct({
-      currency: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_type: Schema.optional(Schema.String),
-      settlement_currency: Schema.optional(Schema.String),
-      settlement_amount: Schema.optional(Schema.Number),
-      rate: Schema.optional(Schema.Number)
-    })
-    const ProfitSharingOrdersUnfreezePostResponse: Schema.Schema<ProfitSharingOrdersUnfreezePostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      receivers: Schema.optional(Schema.Array(ProfitSharingOrdersUnfreezePostResponseReceivers))
-    })
-    return {
-      body: ProfitSharingOrdersUnfreezePostBody,
-      success: ProfitSharingOrdersUnfreezePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitSharingOrdersUnfreezePostBody(), success: $ProfitSharingOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/orders/{out_order_no} ----
@@ -6938,6 +5216,10 @@ export interface ProfitSharingOrdersOutOrderNoGetParams {
    */
   readonly out_order_no: string
 }
+
+const $ProfitSharingOrdersOutOrderNoGetParams: () => Schema.Schema<ProfitSharingOrdersOutOrderNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.NonEmptyString
+}))
 
 export interface ProfitSharingOrdersOutOrderNoGetQuery {
   /**
@@ -6952,100 +5234,15 @@ export interface ProfitSharingOrdersOutOrderNoGetQuery {
   readonly transaction_id?: string | undefined
 }
 
+const $ProfitSharingOrdersOutOrderNoGetQuery: () => Schema.Schema<ProfitSharingOrdersOutOrderNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String)
+}))
+
+export type ProfitSharingOrdersOutOrderNoGetResponse = ProfitSharingOrdersPostResponse
+
 /** The input of `v3.global.profitSharing.orders._out_order_no_.get`: params, query fields together. */
 export interface ProfitSharingOrdersOutOrderNoGetRequest extends ProfitSharingOrdersOutOrderNoGetParams, ProfitSharingOrdersOutOrderNoGetQuery {}
-
-export interface ProfitSharingOrdersOutOrderNoGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * @example "FINISHED"
-   */
-  readonly state?: string | undefined
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<ProfitSharingOrdersOutOrderNoGetResponseReceivers> | undefined
-}
-
-export interface ProfitSharingOrdersOutOrderNoGetResponseReceivers {
-  /**
-   * 分账币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 分账金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
-  readonly description?: string | undefined
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
-  readonly account?: string | undefined
-  /**
-   * 分账结果
-   * @example "SUCCESS"
-   */
-  readonly result?: string | undefined
-  /**
-   * 分账失败原因
-   * @example "ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
-  readonly detail_id?: string | undefined
-  /** 分账明细类型 */
-  readonly detail_type?: string | undefined
-  /** 出资方结算币种 */
-  readonly settlement_currency?: string | undefined
-  /** 出资方结算金额 */
-  readonly settlement_amount?: number | undefined
-  /** 汇率值 */
-  readonly rate?: number | undefined
-}
 
 /**
  * 查询分账结果API
@@ -7060,45 +5257,7 @@ export const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOr
   path: "/v3/global/profit-sharing/orders/{out_order_no}",
   summary: "查询分账结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_4.shtml",
-  schemas: () => {
-    const ProfitSharingOrdersOutOrderNoGetParams: Schema.Schema<ProfitSharingOrdersOutOrderNoGetParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ProfitSharingOrdersOutOrderNoGetQuery: Schema.Schema<ProfitSharingOrdersOutOrderNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String)
-    })
-    const ProfitSharingOrdersOutOrderNoGetResponseReceivers: Schema.Schema<ProfitSharingOrdersOutOrderNoGetResponseReceivers> = Schema.Struct({
-      currency: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      result: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_type: Schema.optional(Schema.String),
-      settlement_currency: Schema.optional(Schema.String),
-      settlement_amount: Schema.optional(Schema.Number),
-      rate: Schema.optional(Schema.Number)
-    })
-    const ProfitSharingOrdersOutOrderNoGetResponse: Schema.Schema<ProfitSharingOrdersOutOrderNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      receivers: Schema.optional(Schema.Array(ProfitSharingOrdersOutOrderNoGetResponseReceivers))
-    })
-    return {
-      params: ProfitSharingOrdersOutOrderNoGetParams,
-      query: ProfitSharingOrdersOutOrderNoGetQuery,
-      success: ProfitSharingOrdersOutOrderNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ProfitSharingOrdersOutOrderNoGetParams(), query: $ProfitSharingOrdersOutOrderNoGetQuery(), success: $ProfitSharingOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/profit-sharing/receivers ----
@@ -7176,6 +5335,23 @@ export interface ProfitSharingReceiversPostBody {
   readonly partnership_file_id?: string | undefined
 }
 
+const $ProfitSharingReceiversPostBody: () => Schema.Schema<ProfitSharingReceiversPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  authorized: Schema.optional(Schema.Boolean),
+  relation_type: Schema.optional(Schema.Literal("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
+  custom_relation: Schema.optional(Schema.String),
+  scene: Schema.optional(Schema.String),
+  major_service: Schema.optional(Schema.String),
+  expected_ratio: Schema.optional(Schema.Int),
+  application_file_id: Schema.optional(Schema.String),
+  partnership_file_id: Schema.optional(Schema.String)
+}))
+
 export interface ProfitSharingReceiversPostResponse {
   /**
    * 子商户号
@@ -7245,6 +5421,23 @@ export interface ProfitSharingReceiversPostResponse {
   readonly partnership_file_id?: string | undefined
 }
 
+const $ProfitSharingReceiversPostResponse: () => Schema.Schema<ProfitSharingReceiversPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  relation_type: Schema.optional(OpenEnum("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
+  custom_relation: Schema.optional(Schema.String),
+  scene: Schema.optional(Schema.String),
+  major_service: Schema.optional(Schema.String),
+  expected_ratio: Schema.optional(Schema.Number),
+  file_id: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  application_file_id: Schema.optional(Schema.String),
+  partnership_file_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 添加分账接收方API
  *
@@ -7258,45 +5451,7 @@ export const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiver
   path: "/v3/global/profit-sharing/receivers",
   summary: "添加分账接收方API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_6.shtml",
-  schemas: () => {
-    const ProfitSharingReceiversPostBody: Schema.Schema<ProfitSharingReceiversPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      authorized: Schema.optional(Schema.Boolean),
-      relation_type: Schema.optional(Schema.Literal("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
-      custom_relation: Schema.optional(Schema.String),
-      scene: Schema.optional(Schema.String),
-      major_service: Schema.optional(Schema.String),
-      expected_ratio: Schema.optional(Schema.Int),
-      application_file_id: Schema.optional(Schema.String),
-      partnership_file_id: Schema.optional(Schema.String)
-    })
-    const ProfitSharingReceiversPostResponse: Schema.Schema<ProfitSharingReceiversPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      relation_type: Schema.optional(OpenEnum("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
-      custom_relation: Schema.optional(Schema.String),
-      scene: Schema.optional(Schema.String),
-      major_service: Schema.optional(Schema.String),
-      expected_ratio: Schema.optional(Schema.Number),
-      file_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      application_file_id: Schema.optional(Schema.String),
-      partnership_file_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitSharingReceiversPostBody,
-      success: ProfitSharingReceiversPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitSharingReceiversPostBody(), success: $ProfitSharingReceiversPostResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/global/profit-sharing/receivers ----
@@ -7329,6 +5484,14 @@ export interface ProfitSharingReceiversDeleteBody {
   readonly account?: string | undefined
 }
 
+const $ProfitSharingReceiversDeleteBody: () => Schema.Schema<ProfitSharingReceiversDeleteBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String)
+}))
+
 /**
  * 删除分账接收方API
  *
@@ -7342,20 +5505,7 @@ export const profitSharingReceiversDelete: Endpoint.Endpoint<ProfitSharingReceiv
   path: "/v3/global/profit-sharing/receivers",
   summary: "删除分账接收方API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_8.shtml",
-  schemas: () => {
-    const ProfitSharingReceiversDeleteBody: Schema.Schema<ProfitSharingReceiversDeleteBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitSharingReceiversDeleteBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitSharingReceiversDeleteBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/receivers/{account} ----
@@ -7367,6 +5517,10 @@ export interface ProfitSharingReceiversAccountGetParams {
    */
   readonly account: string
 }
+
+const $ProfitSharingReceiversAccountGetParams: () => Schema.Schema<ProfitSharingReceiversAccountGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.NonEmptyString
+}))
 
 export interface ProfitSharingReceiversAccountGetQuery {
   /**
@@ -7396,8 +5550,13 @@ export interface ProfitSharingReceiversAccountGetQuery {
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | undefined
 }
 
-/** The input of `v3.global.profitSharing.receivers._account_.get`: params, query fields together. */
-export interface ProfitSharingReceiversAccountGetRequest extends ProfitSharingReceiversAccountGetParams, ProfitSharingReceiversAccountGetQuery {}
+const $ProfitSharingReceiversAccountGetQuery: () => Schema.Schema<ProfitSharingReceiversAccountGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"))
+}))
 
 export interface ProfitSharingReceiversAccountGetResponse {
   /**
@@ -7458,6 +5617,24 @@ export interface ProfitSharingReceiversAccountGetResponse {
   readonly fail_reason?: string | undefined
 }
 
+const $ProfitSharingReceiversAccountGetResponse: () => Schema.Schema<ProfitSharingReceiversAccountGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+  account: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  relation_type: Schema.optional(OpenEnum("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
+  custom_relation: Schema.optional(Schema.String),
+  scene: Schema.optional(Schema.String),
+  major_service: Schema.optional(Schema.String),
+  expected_ratio: Schema.optional(Schema.Number),
+  file_id: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.global.profitSharing.receivers._account_.get`: params, query fields together. */
+export interface ProfitSharingReceiversAccountGetRequest extends ProfitSharingReceiversAccountGetParams, ProfitSharingReceiversAccountGetQuery {}
+
 /**
  * 查询分账接收方添加结果API
  *
@@ -7471,62 +5648,14 @@ export const profitSharingReceiversAccountGet: Endpoint.Endpoint<ProfitSharingRe
   path: "/v3/global/profit-sharing/receivers/{account}",
   summary: "查询分账接收方添加结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_7.shtml",
-  schemas: () => {
-    const ProfitSharingReceiversAccountGetParams: Schema.Schema<ProfitSharingReceiversAccountGetParams> = Schema.Struct({
-      account: Schema.NonEmptyString
-    })
-    const ProfitSharingReceiversAccountGetQuery: Schema.Schema<ProfitSharingReceiversAccountGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"))
-    })
-    const ProfitSharingReceiversAccountGetResponse: Schema.Schema<ProfitSharingReceiversAccountGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
-      account: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      relation_type: Schema.optional(OpenEnum("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
-      custom_relation: Schema.optional(Schema.String),
-      scene: Schema.optional(Schema.String),
-      major_service: Schema.optional(Schema.String),
-      expected_ratio: Schema.optional(Schema.Number),
-      file_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: ProfitSharingReceiversAccountGetParams,
-      query: ProfitSharingReceiversAccountGetQuery,
-      success: ProfitSharingReceiversAccountGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ProfitSharingReceiversAccountGetParams(), query: $ProfitSharingReceiversAccountGetQuery(), success: $ProfitSharingReceiversAccountGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/refunds/bill-download-url ----
 
-export interface ProfitSharingRefundsBillDownloadUrlGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 账单日期
-   * @example "2020-01-01"
-   */
-  readonly bill_date?: string | undefined
-}
+export type ProfitSharingRefundsBillDownloadUrlGetQuery = ProfitSharingBillDownloadUrlGetQuery
 
-export interface ProfitSharingRefundsBillDownloadUrlGetResponse {
-  /**
-   * 下载地址
-   * @example "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-   */
-  readonly download_url?: string | undefined
-}
+export type ProfitSharingRefundsBillDownloadUrlGetResponse = ProfitSharingBillDownloadUrlGetResponse
 
 /**
  * 获取分账退款账单下载链接API
@@ -7541,20 +5670,7 @@ export const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSha
   path: "/v3/global/profit-sharing/refunds/bill-download-url",
   summary: "获取分账退款账单下载链接API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_14.shtml",
-  schemas: () => {
-    const ProfitSharingRefundsBillDownloadUrlGetQuery: Schema.Schema<ProfitSharingRefundsBillDownloadUrlGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      bill_date: Schema.optional(Schema.String)
-    })
-    const ProfitSharingRefundsBillDownloadUrlGetResponse: Schema.Schema<ProfitSharingRefundsBillDownloadUrlGetResponse> = Schema.Struct({
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      query: ProfitSharingRefundsBillDownloadUrlGetQuery,
-      success: ProfitSharingRefundsBillDownloadUrlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ProfitSharingBillDownloadUrlGetQuery(), success: $ProfitSharingBillDownloadUrlGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/refunds/refundable-balance ----
@@ -7577,6 +5693,12 @@ export interface ProfitSharingRefundsRefundableBalanceGetResponse {
   readonly currency?: string | undefined
 }
 
+const $ProfitSharingRefundsRefundableBalanceGetResponse: () => Schema.Schema<ProfitSharingRefundsRefundableBalanceGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sponsor_mchid: Schema.optional(Schema.String),
+  balance: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询可供垫付退款实时余额API
  *
@@ -7590,17 +5712,7 @@ export const profitSharingRefundsRefundableBalanceGet: Endpoint.Endpoint<void, P
   path: "/v3/global/profit-sharing/refunds/refundable-balance",
   summary: "查询可供垫付退款实时余额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_13.shtml",
-  schemas: () => {
-    const ProfitSharingRefundsRefundableBalanceGetResponse: Schema.Schema<ProfitSharingRefundsRefundableBalanceGetResponse> = Schema.Struct({
-      sponsor_mchid: Schema.optional(Schema.String),
-      balance: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    return {
-      success: ProfitSharingRefundsRefundableBalanceGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $ProfitSharingRefundsRefundableBalanceGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/profit-sharing/transactions/mark ----
@@ -7623,6 +5735,12 @@ export interface ProfitSharingTransactionsMarkPostBody {
   readonly currency?: string | undefined
 }
 
+const $ProfitSharingTransactionsMarkPostBody: () => Schema.Schema<ProfitSharingTransactionsMarkPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  currency: Schema.optional(Schema.String)
+}))
+
 /**
  * 分账标记API
  *
@@ -7636,29 +5754,10 @@ export const profitSharingTransactionsMarkPost: Endpoint.Endpoint<ProfitSharingT
   path: "/v3/global/profit-sharing/transactions/mark",
   summary: "分账标记API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_1.shtml",
-  schemas: () => {
-    const ProfitSharingTransactionsMarkPostBody: Schema.Schema<ProfitSharingTransactionsMarkPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      currency: Schema.optional(Schema.String)
-    })
-    return {
-      body: ProfitSharingTransactionsMarkPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ProfitSharingTransactionsMarkPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts ----
-
-export interface ProfitSharingTransactionsTransactionIdAmountsGetParams {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id: string
-}
 
 export interface ProfitSharingTransactionsTransactionIdAmountsGetQuery {
   /**
@@ -7668,8 +5767,9 @@ export interface ProfitSharingTransactionsTransactionIdAmountsGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.global.profitSharing.transactions._transaction_id_.amounts.get`: params, query fields together. */
-export interface ProfitSharingTransactionsTransactionIdAmountsGetRequest extends ProfitSharingTransactionsTransactionIdAmountsGetParams, ProfitSharingTransactionsTransactionIdAmountsGetQuery {}
+const $ProfitSharingTransactionsTransactionIdAmountsGetQuery: () => Schema.Schema<ProfitSharingTransactionsTransactionIdAmountsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface ProfitSharingTransactionsTransactionIdAmountsGetResponse {
   /**
@@ -7689,6 +5789,17 @@ export interface ProfitSharingTransactionsTransactionIdAmountsGetResponse {
   readonly currency?: string | undefined
 }
 
+const $ProfitSharingTransactionsTransactionIdAmountsGetResponse: () => Schema.Schema<ProfitSharingTransactionsTransactionIdAmountsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  unsplit_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
+
+export type ProfitSharingTransactionsTransactionIdAmountsGetParams = MicropayTransactionsIdTransactionIdReversePostParams
+
+/** The input of `v3.global.profitSharing.transactions._transaction_id_.amounts.get`: params, query fields together. */
+export interface ProfitSharingTransactionsTransactionIdAmountsGetRequest extends ProfitSharingTransactionsTransactionIdAmountsGetParams, ProfitSharingTransactionsTransactionIdAmountsGetQuery {}
+
 /**
  * 查询剩余待分金额API
  *
@@ -7702,47 +5813,10 @@ export const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint
   path: "/v3/global/profit-sharing/transactions/{transaction_id}/amounts",
   summary: "查询剩余待分金额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_5.shtml",
-  schemas: () => {
-    const ProfitSharingTransactionsTransactionIdAmountsGetParams: Schema.Schema<ProfitSharingTransactionsTransactionIdAmountsGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ProfitSharingTransactionsTransactionIdAmountsGetQuery: Schema.Schema<ProfitSharingTransactionsTransactionIdAmountsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ProfitSharingTransactionsTransactionIdAmountsGetResponse: Schema.Schema<ProfitSharingTransactionsTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      unsplit_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    return {
-      params: ProfitSharingTransactionsTransactionIdAmountsGetParams,
-      query: ProfitSharingTransactionsTransactionIdAmountsGetQuery,
-      success: ProfitSharingTransactionsTransactionIdAmountsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsIdTransactionIdReversePostParams(), query: $ProfitSharingTransactionsTransactionIdAmountsGetQuery(), success: $ProfitSharingTransactionsTransactionIdAmountsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts ----
-
-export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id: string
-}
-
-export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
-
-/** The input of `v3.global.profitSharing.transactions._transaction_id_.refundableAmounts.get`: params, query fields together. */
-export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetRequest extends ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams, ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery {}
 
 export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse {
   /**
@@ -7767,6 +5841,20 @@ export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetRespo
   readonly funds_refundable_amount?: number | undefined
 }
 
+const $ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse: () => Schema.Schema<ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  refundable_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  funds_refundable_amount: Schema.optional(Schema.Number)
+}))
+
+export type ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams = MicropayTransactionsIdTransactionIdReversePostParams
+
+export type ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery = ProfitSharingTransactionsTransactionIdAmountsGetQuery
+
+/** The input of `v3.global.profitSharing.transactions._transaction_id_.refundableAmounts.get`: params, query fields together. */
+export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetRequest extends ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams, ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery {}
+
 /**
  * 查询订单剩余可退款金额API
  *
@@ -7780,37 +5868,10 @@ export const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoin
   path: "/v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts",
   summary: "查询订单剩余可退款金额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_12.shtml",
-  schemas: () => {
-    const ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams: Schema.Schema<ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery: Schema.Schema<ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse: Schema.Schema<ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      refundable_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      funds_refundable_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams,
-      query: ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery,
-      success: ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsIdTransactionIdReversePostParams(), query: $ProfitSharingTransactionsTransactionIdAmountsGetQuery(), success: $ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid} ----
-
-export interface RefundPartnerRechargeBalanceSubMchidSubMchidGetParams {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
 
 export interface RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse {
   /**
@@ -7825,6 +5886,13 @@ export interface RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse {
   readonly currency?: string | undefined
 }
 
+const $RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse: () => Schema.Schema<RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  remaining_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
+
+export type RefundPartnerRechargeBalanceSubMchidSubMchidGetParams = MerchantH5PermissionSubMchidGetParams
+
 /**
  * 商家充值退款余额查询
  *
@@ -7838,36 +5906,12 @@ export const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<
   path: "/v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}",
   summary: "商家充值退款余额查询",
   docs: "https://pay.weixin.qq.com/doc/global/v3/zh/4013068934",
-  schemas: () => {
-    const RefundPartnerRechargeBalanceSubMchidSubMchidGetParams: Schema.Schema<RefundPartnerRechargeBalanceSubMchidSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse: Schema.Schema<RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse> = Schema.Struct({
-      remaining_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    return {
-      params: RefundPartnerRechargeBalanceSubMchidSubMchidGetParams,
-      success: RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantH5PermissionSubMchidGetParams(), success: $RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/refund/recharge-balance ----
 
-export interface RefundRechargeBalanceGetResponse {
-  /**
-   * 账户可用余额
-   * @example 888
-   */
-  readonly remaining_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "KHD"
-   */
-  readonly currency?: string | undefined
-}
+export type RefundRechargeBalanceGetResponse = RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse
 
 /**
  * 商家充值退款余额查询
@@ -7882,16 +5926,7 @@ export const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBal
   path: "/v3/global/refund/recharge-balance",
   summary: "商家充值退款余额查询",
   docs: "https://pay.weixin.qq.com/doc/global/v3/zh/4013068934",
-  schemas: () => {
-    const RefundRechargeBalanceGetResponse: Schema.Schema<RefundRechargeBalanceGetResponse> = Schema.Struct({
-      remaining_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    return {
-      success: RefundRechargeBalanceGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/refunds ----
@@ -7931,47 +5966,15 @@ export interface RefundsGetQuery {
   readonly count: number
 }
 
-export interface RefundsGetResponse {
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /** 订单金额 */
-  readonly amount?: RefundsGetResponseAmount | undefined
-  /** 退款单列表 */
-  readonly data?: ReadonlyArray<RefundsGetResponseData> | undefined
-  /**
-   * 订单总退款次数
-   * @example 0
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 本次返回退款单数
-   * @example 10
-   */
-  readonly current_total_num?: number | undefined
-}
+const $RefundsGetQuery: () => Schema.Schema<RefundsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  mchid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  offset: Schema.Int,
+  count: Schema.Int
+}))
 
 export interface RefundsGetResponseAmount {
   /**
@@ -7995,6 +5998,89 @@ export interface RefundsGetResponseAmount {
    */
   readonly payer_currency?: string | undefined
 }
+
+const $RefundsGetResponseAmount: () => Schema.Schema<RefundsGetResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_total: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String)
+}))
+
+export interface DataAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 用户退款金额
+   * @example 888
+   */
+  readonly payer_refund?: number | undefined
+  /**
+   * 支付币种
+   * @example "CNY"
+   */
+  readonly payer_currency?: string | undefined
+  /** 汇率 */
+  readonly exchange_rate?: PapayTransactionsPostResponseAmountExchangeRate | undefined
+}
+
+const $DataAmount: () => Schema.Schema<DataAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_refund: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($PapayTransactionsPostResponseAmountExchangeRate())
+}))
+
+export interface RefundDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠券退款额
+   * @example 5
+   */
+  readonly refund_amount?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $RefundDetail: () => Schema.Schema<RefundDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface RefundsGetResponseData {
   /**
@@ -8041,83 +6127,77 @@ export interface RefundsGetResponseData {
    */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount?: RefundsGetResponseDataAmount | undefined
+  readonly amount?: DataAmount | undefined
   /** 优惠退款详情 */
-  readonly refund_detail?: RefundsGetResponseDataRefundDetail | undefined
+  readonly refund_detail?: RefundDetail | undefined
 }
 
-export interface RefundsGetResponseDataAmount {
+const $RefundsGetResponseData: () => Schema.Schema<RefundsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
+  recv_account: Schema.optional(Schema.String),
+  fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+  amount: Schema.optional($DataAmount()),
+  refund_detail: Schema.optional($RefundDetail())
+}))
+
+export interface RefundsGetResponse {
   /**
-   * 退款金额
-   * @example 888
+   * 微信支付交易订单号
+   * @example "1217752501201407033233368018"
    */
-  readonly refund?: number | undefined
+  readonly id?: string | undefined
   /**
-   * 货币类型
-   * @example "CNY"
+   * 商户号
+   * @example "1900000109"
    */
-  readonly currency?: string | undefined
+  readonly mchid?: string | undefined
   /**
-   * 用户退款金额
-   * @example 888
+   * 子商户号
+   * @example "1900000109"
    */
-  readonly payer_refund?: number | undefined
+  readonly sub_mchid?: string | undefined
   /**
-   * 支付币种
-   * @example "CNY"
+   * 机构商户号
+   * @example "1900000100"
    */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: RefundsGetResponseDataAmountExchangeRate | undefined
+  readonly sp_mchid?: string | undefined
+  /**
+   * 商户原交易订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly out_trade_no?: string | undefined
+  /** 订单金额 */
+  readonly amount?: RefundsGetResponseAmount | undefined
+  /** 退款单列表 */
+  readonly data?: ReadonlyArray<RefundsGetResponseData> | undefined
+  /**
+   * 订单总退款次数
+   * @example 0
+   */
+  readonly total_num?: number | undefined
+  /**
+   * 本次返回退款单数
+   * @example 10
+   */
+  readonly current_total_num?: number | undefined
 }
 
-export interface RefundsGetResponseDataAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface RefundsGetResponseDataRefundDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $RefundsGetResponse: () => Schema.Schema<RefundsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.optional($RefundsGetResponseAmount()),
+  data: Schema.optional(Schema.Array($RefundsGetResponseData())),
+  total_num: Schema.optional(Schema.Number),
+  current_total_num: Schema.optional(Schema.Number)
+}))
 
 /**
  * 查询所有退款
@@ -8131,73 +6211,34 @@ export const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, 
   method: "GET",
   path: "/v3/global/refunds",
   summary: "查询所有退款",
-  schemas: () => {
-    const RefundsGetQuery: Schema.Schema<RefundsGetQuery> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      offset: Schema.Int,
-      count: Schema.Int
-    })
-    const RefundsGetResponseAmount: Schema.Schema<RefundsGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const RefundsGetResponseDataAmountExchangeRate: Schema.Schema<RefundsGetResponseDataAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const RefundsGetResponseDataAmount: Schema.Schema<RefundsGetResponseDataAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(RefundsGetResponseDataAmountExchangeRate)
-    })
-    const RefundsGetResponseDataRefundDetail: Schema.Schema<RefundsGetResponseDataRefundDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const RefundsGetResponseData: Schema.Schema<RefundsGetResponseData> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(RefundsGetResponseDataAmount),
-      refund_detail: Schema.optional(RefundsGetResponseDataRefundDetail)
-    })
-    const RefundsGetResponse: Schema.Schema<RefundsGetResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(RefundsGetResponseAmount),
-      data: Schema.optional(Schema.Array(RefundsGetResponseData)),
-      total_num: Schema.optional(Schema.Number),
-      current_total_num: Schema.optional(Schema.Number)
-    })
-    return {
-      query: RefundsGetQuery,
-      success: RefundsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $RefundsGetQuery(), success: $RefundsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/refunds ----
+
+export interface RefundsPostBodyAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund: number
+  /**
+   * 原订单金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency: string
+}
+
+const $RefundsPostBodyAmount: () => Schema.Schema<RefundsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.Int,
+  total: Schema.Int,
+  currency: Schema.String
+}))
 
 export interface RefundsPostBody {
   /**
@@ -8256,23 +6297,20 @@ export interface RefundsPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface RefundsPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund: number
-  /**
-   * 原订单金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency: string
-}
+const $RefundsPostBody: () => Schema.Schema<RefundsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  out_refund_no: Schema.String,
+  reason: Schema.optional(Schema.String),
+  amount: Schema.optional($RefundsPostBodyAmount()),
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface RefundsPostResponse {
   /**
@@ -8291,84 +6329,18 @@ export interface RefundsPostResponse {
    */
   readonly create_time?: string | undefined
   /** 退款金额 */
-  readonly amount?: RefundsPostResponseAmount | undefined
+  readonly amount?: DataAmount | undefined
   /** 优惠退款详情 */
-  readonly detail?: RefundsPostResponseDetail | undefined
+  readonly detail?: RefundDetail | undefined
 }
 
-export interface RefundsPostResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: RefundsPostResponseAmountExchangeRate | undefined
-}
-
-export interface RefundsPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface RefundsPostResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $RefundsPostResponse: () => Schema.Schema<RefundsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  amount: Schema.optional($DataAmount()),
+  detail: Schema.optional($RefundDetail())
+}))
 
 /**
  * 申请退款
@@ -8382,58 +6354,7 @@ export const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse
   method: "POST",
   path: "/v3/global/refunds",
   summary: "申请退款",
-  schemas: () => {
-    const RefundsPostBodyAmount: Schema.Schema<RefundsPostBodyAmount> = Schema.Struct({
-      refund: Schema.Int,
-      total: Schema.Int,
-      currency: Schema.String
-    })
-    const RefundsPostBody: Schema.Schema<RefundsPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      out_refund_no: Schema.String,
-      reason: Schema.optional(Schema.String),
-      amount: Schema.optional(RefundsPostBodyAmount),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const RefundsPostResponseAmountExchangeRate: Schema.Schema<RefundsPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const RefundsPostResponseAmount: Schema.Schema<RefundsPostResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(RefundsPostResponseAmountExchangeRate)
-    })
-    const RefundsPostResponseDetail: Schema.Schema<RefundsPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const RefundsPostResponse: Schema.Schema<RefundsPostResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      amount: Schema.optional(RefundsPostResponseAmount),
-      detail: Schema.optional(RefundsPostResponseDetail)
-    })
-    return {
-      body: RefundsPostBody,
-      success: RefundsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RefundsPostBody(), success: $RefundsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/refunds/id/{refund_id} ----
@@ -8443,26 +6364,9 @@ export interface RefundsIdRefundIdGetParams {
   readonly refund_id: string
 }
 
-export interface RefundsIdRefundIdGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-}
-
-/** The input of `v3.global.refunds.id._refund_id_.get`: params, query fields together. */
-export interface RefundsIdRefundIdGetRequest extends RefundsIdRefundIdGetParams, RefundsIdRefundIdGetQuery {}
+const $RefundsIdRefundIdGetParams: () => Schema.Schema<RefundsIdRefundIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.NonEmptyString
+}))
 
 export interface RefundsIdRefundIdGetResponse {
   /**
@@ -8519,84 +6423,30 @@ export interface RefundsIdRefundIdGetResponse {
    */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount?: RefundsIdRefundIdGetResponseAmount | undefined
+  readonly amount?: DataAmount | undefined
   /** 优惠退款详情 */
-  readonly detail?: RefundsIdRefundIdGetResponseDetail | undefined
+  readonly detail?: RefundDetail | undefined
 }
 
-export interface RefundsIdRefundIdGetResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: RefundsIdRefundIdGetResponseAmountExchangeRate | undefined
-}
+const $RefundsIdRefundIdGetResponse: () => Schema.Schema<RefundsIdRefundIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
+  recv_account: Schema.optional(Schema.String),
+  fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+  amount: Schema.optional($DataAmount()),
+  detail: Schema.optional($RefundDetail())
+}))
 
-export interface RefundsIdRefundIdGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
+export type RefundsIdRefundIdGetQuery = MicropayTransactionsIdTransactionIdReversePostBody
 
-export interface RefundsIdRefundIdGetResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+/** The input of `v3.global.refunds.id._refund_id_.get`: params, query fields together. */
+export interface RefundsIdRefundIdGetRequest extends RefundsIdRefundIdGetParams, RefundsIdRefundIdGetQuery {}
 
 /**
  * 查询单笔退款(微信支付退款订单号)
@@ -8610,55 +6460,7 @@ export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest
   method: "GET",
   path: "/v3/global/refunds/id/{refund_id}",
   summary: "查询单笔退款(微信支付退款订单号)",
-  schemas: () => {
-    const RefundsIdRefundIdGetParams: Schema.Schema<RefundsIdRefundIdGetParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
-    })
-    const RefundsIdRefundIdGetQuery: Schema.Schema<RefundsIdRefundIdGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const RefundsIdRefundIdGetResponseAmountExchangeRate: Schema.Schema<RefundsIdRefundIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const RefundsIdRefundIdGetResponseAmount: Schema.Schema<RefundsIdRefundIdGetResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(RefundsIdRefundIdGetResponseAmountExchangeRate)
-    })
-    const RefundsIdRefundIdGetResponseDetail: Schema.Schema<RefundsIdRefundIdGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const RefundsIdRefundIdGetResponse: Schema.Schema<RefundsIdRefundIdGetResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(RefundsIdRefundIdGetResponseAmount),
-      detail: Schema.optional(RefundsIdRefundIdGetResponseDetail)
-    })
-    return {
-      params: RefundsIdRefundIdGetParams,
-      query: RefundsIdRefundIdGetQuery,
-      success: RefundsIdRefundIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsIdRefundIdGetParams(), query: $MicropayTransactionsIdTransactionIdReversePostBody(), success: $RefundsIdRefundIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/refunds/out-refund-no/{out_refund_no} ----
@@ -8671,160 +6473,16 @@ export interface RefundsOutRefundNoOutRefundNoGetParams {
   readonly out_refund_no: string
 }
 
-export interface RefundsOutRefundNoOutRefundNoGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-}
+const $RefundsOutRefundNoOutRefundNoGetParams: () => Schema.Schema<RefundsOutRefundNoOutRefundNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_refund_no: Schema.NonEmptyString
+}))
+
+export type RefundsOutRefundNoOutRefundNoGetQuery = MicropayTransactionsIdTransactionIdReversePostBody
+
+export type RefundsOutRefundNoOutRefundNoGetResponse = RefundsIdRefundIdGetResponse
 
 /** The input of `v3.global.refunds.outRefundNo._out_refund_no_.get`: params, query fields together. */
 export interface RefundsOutRefundNoOutRefundNoGetRequest extends RefundsOutRefundNoOutRefundNoGetParams, RefundsOutRefundNoOutRefundNoGetQuery {}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponse {
-  /**
-   * 微信支付退款订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_refund_no?: string | undefined
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 退款渠道
-   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
-  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
-  readonly recv_account?: string | undefined
-  /**
-   * 退款资金来源
-   * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
-   */
-  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 退款状态
-   * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
-  /** 退款金额 */
-  readonly amount?: RefundsOutRefundNoOutRefundNoGetResponseAmount | undefined
-  /** 优惠退款详情 */
-  readonly detail?: RefundsOutRefundNoOutRefundNoGetResponseDetail | undefined
-}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate | undefined
-}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface RefundsOutRefundNoOutRefundNoGetResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 查询单笔退款(商户退款订单号)
@@ -8838,55 +6496,7 @@ export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefun
   method: "GET",
   path: "/v3/global/refunds/out-refund-no/{out_refund_no}",
   summary: "查询单笔退款(商户退款订单号)",
-  schemas: () => {
-    const RefundsOutRefundNoOutRefundNoGetParams: Schema.Schema<RefundsOutRefundNoOutRefundNoGetParams> = Schema.Struct({
-      out_refund_no: Schema.NonEmptyString
-    })
-    const RefundsOutRefundNoOutRefundNoGetQuery: Schema.Schema<RefundsOutRefundNoOutRefundNoGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponseAmount: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate)
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponseDetail: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const RefundsOutRefundNoOutRefundNoGetResponse: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseAmount),
-      detail: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseDetail)
-    })
-    return {
-      params: RefundsOutRefundNoOutRefundNoGetParams,
-      query: RefundsOutRefundNoOutRefundNoGetQuery,
-      success: RefundsOutRefundNoOutRefundNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RefundsOutRefundNoOutRefundNoGetParams(), query: $MicropayTransactionsIdTransactionIdReversePostBody(), success: $RefundsIdRefundIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/settle/settlements ----
@@ -8924,58 +6534,14 @@ export interface SettleSettlementsGetQuery {
   readonly offset: number
 }
 
-export interface SettleSettlementsGetResponse {
-  /** 结算信息列表 */
-  readonly data?: ReadonlyArray<SettleSettlementsGetResponseData> | undefined
-  /**
-   * 总记录条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 记录起始位置
-   * @example 1
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次返回条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
-
-export interface SettleSettlementsGetResponseData {
-  /**
-   * 付款批次号
-   * @example "20091225003"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 结算日期
-   * @example "20091225"
-   */
-  readonly settlement_date?: string | undefined
-  /**
-   * 交易开始日期
-   * @example "20091225"
-   */
-  readonly trade_start_date?: string | undefined
-  /**
-   * 交易结束日期
-   * @example "20091225"
-   */
-  readonly trade_end_date?: string | undefined
-  /** 金额 */
-  readonly amount?: SettleSettlementsGetResponseDataAmount | undefined
-  /**
-   * 钱包主体
-   * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
-   * @example "CHINA_HONGKONG"
-   */
-  readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
-  /** 分账业务金额 */
-  readonly split_amount?: SettleSettlementsGetResponseDataSplitAmount | undefined
-}
+const $SettleSettlementsGetQuery: () => Schema.Schema<SettleSettlementsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  settle_state: Schema.Literal("SETTLED", "UNSETTLE"),
+  settle_start_date: Schema.optional(Schema.String),
+  settle_end_date: Schema.optional(Schema.String),
+  limit: Schema.Int,
+  offset: Schema.Int
+}))
 
 export interface SettleSettlementsGetResponseDataAmount {
   /**
@@ -9015,6 +6581,16 @@ export interface SettleSettlementsGetResponseDataAmount {
   readonly fee?: number | undefined
 }
 
+const $SettleSettlementsGetResponseDataAmount: () => Schema.Schema<SettleSettlementsGetResponseDataAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  settled: Schema.optional(Schema.Number),
+  unsettle: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  pay: Schema.optional(Schema.Number),
+  refund: Schema.optional(Schema.Number),
+  net: Schema.optional(Schema.Number),
+  fee: Schema.optional(Schema.Number)
+}))
+
 export interface SettleSettlementsGetResponseDataSplitAmount {
   /**
    * 已结算金额
@@ -9043,6 +6619,84 @@ export interface SettleSettlementsGetResponseDataSplitAmount {
   readonly refund?: number | undefined
 }
 
+const $SettleSettlementsGetResponseDataSplitAmount: () => Schema.Schema<SettleSettlementsGetResponseDataSplitAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  settled: Schema.optional(Schema.Number),
+  unsettle: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  pay: Schema.optional(Schema.Number),
+  refund: Schema.optional(Schema.Number)
+}))
+
+export interface SettleSettlementsGetResponseData {
+  /**
+   * 付款批次号
+   * @example "20091225003"
+   */
+  readonly batch_id?: string | undefined
+  /**
+   * 结算日期
+   * @example "20091225"
+   */
+  readonly settlement_date?: string | undefined
+  /**
+   * 交易开始日期
+   * @example "20091225"
+   */
+  readonly trade_start_date?: string | undefined
+  /**
+   * 交易结束日期
+   * @example "20091225"
+   */
+  readonly trade_end_date?: string | undefined
+  /** 金额 */
+  readonly amount?: SettleSettlementsGetResponseDataAmount | undefined
+  /**
+   * 钱包主体
+   * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
+   * @example "CHINA_HONGKONG"
+   */
+  readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
+  /** 分账业务金额 */
+  readonly split_amount?: SettleSettlementsGetResponseDataSplitAmount | undefined
+}
+
+const $SettleSettlementsGetResponseData: () => Schema.Schema<SettleSettlementsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.optional(Schema.String),
+  settlement_date: Schema.optional(Schema.String),
+  trade_start_date: Schema.optional(Schema.String),
+  trade_end_date: Schema.optional(Schema.String),
+  amount: Schema.optional($SettleSettlementsGetResponseDataAmount()),
+  wallet_region: Schema.optional(OpenEnum("CHINA_MAINLAND", "CHINA_HONGKONG")),
+  split_amount: Schema.optional($SettleSettlementsGetResponseDataSplitAmount())
+}))
+
+export interface SettleSettlementsGetResponse {
+  /** 结算信息列表 */
+  readonly data?: ReadonlyArray<SettleSettlementsGetResponseData> | undefined
+  /**
+   * 总记录条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+  /**
+   * 记录起始位置
+   * @example 1
+   */
+  readonly offset?: number | undefined
+  /**
+   * 本次返回条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+}
+
+const $SettleSettlementsGetResponse: () => Schema.Schema<SettleSettlementsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($SettleSettlementsGetResponseData())),
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询结算资金明细API
  *
@@ -9056,52 +6710,7 @@ export const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, 
   path: "/v3/global/settle/settlements",
   summary: "查询结算资金明细API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_10.shtml",
-  schemas: () => {
-    const SettleSettlementsGetQuery: Schema.Schema<SettleSettlementsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      settle_state: Schema.Literal("SETTLED", "UNSETTLE"),
-      settle_start_date: Schema.optional(Schema.String),
-      settle_end_date: Schema.optional(Schema.String),
-      limit: Schema.Int,
-      offset: Schema.Int
-    })
-    const SettleSettlementsGetResponseDataAmount: Schema.Schema<SettleSettlementsGetResponseDataAmount> = Schema.Struct({
-      settled: Schema.optional(Schema.Number),
-      unsettle: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      pay: Schema.optional(Schema.Number),
-      refund: Schema.optional(Schema.Number),
-      net: Schema.optional(Schema.Number),
-      fee: Schema.optional(Schema.Number)
-    })
-    const SettleSettlementsGetResponseDataSplitAmount: Schema.Schema<SettleSettlementsGetResponseDataSplitAmount> = Schema.Struct({
-      settled: Schema.optional(Schema.Number),
-      unsettle: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      pay: Schema.optional(Schema.Number),
-      refund: Schema.optional(Schema.Number)
-    })
-    const SettleSettlementsGetResponseData: Schema.Schema<SettleSettlementsGetResponseData> = Schema.Struct({
-      batch_id: Schema.optional(Schema.String),
-      settlement_date: Schema.optional(Schema.String),
-      trade_start_date: Schema.optional(Schema.String),
-      trade_end_date: Schema.optional(Schema.String),
-      amount: Schema.optional(SettleSettlementsGetResponseDataAmount),
-      wallet_region: Schema.optional(OpenEnum("CHINA_MAINLAND", "CHINA_HONGKONG")),
-      split_amount: Schema.optional(SettleSettlementsGetResponseDataSplitAmount)
-    })
-    const SettleSettlementsGetResponse: Schema.Schema<SettleSettlementsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(SettleSettlementsGetResponseData)),
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      query: SettleSettlementsGetQuery,
-      success: SettleSettlementsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $SettleSettlementsGetQuery(), success: $SettleSettlementsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/statements ----
@@ -9129,6 +6738,13 @@ export interface StatementsGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
+const $StatementsGetQuery: () => Schema.Schema<StatementsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  date: Schema.String,
+  mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
 /**
  * 下载对账单
  *
@@ -9141,19 +6757,7 @@ export const statementsGet: Endpoint.Endpoint<StatementsGetQuery, Uint8Array, Co
   method: "GET",
   path: "/v3/global/statements",
   summary: "下载对账单",
-  schemas: () => {
-    const StatementsGetQuery: Schema.Schema<StatementsGetQuery> = Schema.Struct({
-      date: Schema.String,
-      mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      query: StatementsGetQuery,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $StatementsGetQuery(), success: Endpoint.Download, errors: commonErrors })
 })
 
 // ---- POST /v3/global/transactions/app ----
@@ -9237,131 +6841,37 @@ export interface TransactionsAppPostBody {
    */
   readonly merchant_category_code: string
   /** 支付者 */
-  readonly payer?: TransactionsAppPostBodyPayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsAppPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
-  readonly scene_info?: TransactionsAppPostBodySceneInfo | undefined
+  readonly scene_info?: SceneInfo | undefined
   /** 优惠功能 */
-  readonly detail?: ReadonlyArray<TransactionsAppPostBodyDetail> | undefined
+  readonly detail?: ReadonlyArray<Detail> | undefined
 }
 
-export interface TransactionsAppPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsAppPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsAppPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsAppPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsAppPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface TransactionsAppPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsAppPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsAppPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
+const $TransactionsAppPostBody: () => Schema.Schema<TransactionsAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  trade_type: Schema.String,
+  limit_pay: Schema.optional(Schema.String),
+  time_start: Schema.optional(Schema.String),
+  time_expire: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  payer: Schema.optional($Payer2()),
+  amount: $BodyAmount(),
+  scene_info: Schema.optional($SceneInfo()),
+  detail: Schema.optional(Schema.Array($Detail()))
+}))
 
 export interface TransactionsAppPostResponse {
   /**
@@ -9370,6 +6880,16 @@ export interface TransactionsAppPostResponse {
    */
   readonly prepay_id?: string | undefined
 }
+
+const $TransactionsAppPostResponse: () => Schema.Schema<TransactionsAppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.optional(Schema.String)
+}))
+
+const $Payer2: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
 
 /**
  * APP支付下单
@@ -9384,103 +6904,80 @@ export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Tra
   path: "/v3/global/transactions/app",
   summary: "APP支付下单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml",
-  schemas: () => {
-    const TransactionsAppPostBodyPayer: Schema.Schema<TransactionsAppPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsAppPostBodyAmount: Schema.Schema<TransactionsAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const TransactionsAppPostBodySceneInfo: Schema.Schema<TransactionsAppPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsAppPostBodySceneInfoStoreInfo)
-    })
-    const TransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<TransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const TransactionsAppPostBodyDetail: Schema.Schema<TransactionsAppPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsAppPostBodyDetailGoodsDetail))
-    })
-    const TransactionsAppPostBody: Schema.Schema<TransactionsAppPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(TransactionsAppPostBodyPayer),
-      amount: TransactionsAppPostBodyAmount,
-      scene_info: Schema.optional(TransactionsAppPostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(TransactionsAppPostBodyDetail))
-    })
-    const TransactionsAppPostResponse: Schema.Schema<TransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsAppPostBody,
-      success: TransactionsAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsAppPostBody(), success: $TransactionsAppPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/transactions/id/{transaction_id} ----
 
-export interface TransactionsIdTransactionIdGetParams {
+export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
   /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
+   * 券ID
+   * @example "109519"
    */
-  readonly transaction_id: string
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "SINGLE"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠币种
+   * @example "HKD"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wxpay_contribute_amount?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute_amount?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute_amount?: number | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
 }
 
-export interface TransactionsIdTransactionIdGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-}
-
-/** The input of `v3.global.transactions.id._transaction_id_.get`: params, query fields together. */
-export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
+const $TransactionsIdTransactionIdGetResponsePromotionDetail: () => Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  wxpay_contribute_amount: Schema.optional(Schema.Number),
+  merchant_contribute_amount: Schema.optional(Schema.Number),
+  other_contribute_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($PromotionDetailGoodsDetail()))
+}))
 
 export interface TransactionsIdTransactionIdGetResponse {
   /**
@@ -9555,153 +7052,39 @@ export interface TransactionsIdTransactionIdGetResponse {
    */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
-export interface TransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $TransactionsIdTransactionIdGetResponse: () => Schema.Schema<TransactionsIdTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($ResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($TransactionsIdTransactionIdGetResponsePromotionDetail()))
+}))
 
-export interface TransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率信息 */
-  readonly exchange_rate?: TransactionsIdTransactionIdGetResponseAmountExchangeRate | undefined
-}
+export type TransactionsIdTransactionIdGetParams = MicropayTransactionsIdTransactionIdReversePostParams
 
-export interface TransactionsIdTransactionIdGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
+export type TransactionsIdTransactionIdGetQuery = MicropayTransactionsIdTransactionIdReversePostBody
 
-export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
+/** The input of `v3.global.transactions.id._transaction_id_.get`: params, query fields together. */
+export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
 /**
  * 查询订单(微信支付订单号)
@@ -9716,88 +7099,10 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
   path: "/v3/global/transactions/id/{transaction_id}",
   summary: "查询订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml",
-  schemas: () => {
-    const TransactionsIdTransactionIdGetParams: Schema.Schema<TransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const TransactionsIdTransactionIdGetQuery: Schema.Schema<TransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponseAmountExchangeRate: Schema.Schema<TransactionsIdTransactionIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(TransactionsIdTransactionIdGetResponseAmountExchangeRate)
-    })
-    const TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
-    })
-    const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
-      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsIdTransactionIdGetParams,
-      query: TransactionsIdTransactionIdGetQuery,
-      success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsIdTransactionIdReversePostParams(), query: $MicropayTransactionsIdTransactionIdReversePostBody(), success: $TransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/transactions/id/{transaction_id}/close ----
-
-export interface TransactionsIdTransactionIdClosePostParams {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-}
 
 export interface TransactionsIdTransactionIdClosePostBody {
   /**
@@ -9817,6 +7122,14 @@ export interface TransactionsIdTransactionIdClosePostBody {
   readonly sp_mchid?: string | undefined
 }
 
+const $TransactionsIdTransactionIdClosePostBody: () => Schema.Schema<TransactionsIdTransactionIdClosePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String)
+}))
+
+export type TransactionsIdTransactionIdClosePostParams = MicropayTransactionsIdTransactionIdReversePostParams
+
 /** The input of `v3.global.transactions.id._transaction_id_.close.post`: params, body fields together. */
 export interface TransactionsIdTransactionIdClosePostRequest extends TransactionsIdTransactionIdClosePostParams, TransactionsIdTransactionIdClosePostBody {}
 
@@ -9833,238 +7146,14 @@ export const transactionsIdTransactionIdClosePost: Endpoint.Endpoint<Transaction
   path: "/v3/global/transactions/id/{transaction_id}/close",
   summary: "关闭订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml",
-  schemas: () => {
-    const TransactionsIdTransactionIdClosePostParams: Schema.Schema<TransactionsIdTransactionIdClosePostParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const TransactionsIdTransactionIdClosePostBody: Schema.Schema<TransactionsIdTransactionIdClosePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionsIdTransactionIdClosePostParams,
-      body: TransactionsIdTransactionIdClosePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsIdTransactionIdReversePostParams(), body: $TransactionsIdTransactionIdClosePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/global/transactions/jsapi ----
 
-export interface TransactionsJsapiPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /** 子商户APPID */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
-  readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "JSAPI"
-   */
-  readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
-  readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
-  readonly merchant_category_code: string
-  /** 支付者 */
-  readonly payer?: TransactionsJsapiPostBodyPayer | undefined
-  /** 订单金额 */
-  readonly amount: TransactionsJsapiPostBodyAmount
-  /** 场景信息 */
-  readonly scene_info?: TransactionsJsapiPostBodySceneInfo | undefined
-  /** 优惠功能 */
-  readonly detail?: ReadonlyArray<TransactionsJsapiPostBodyDetail> | undefined
-}
+export type TransactionsJsapiPostBody = TransactionsAppPostBody
 
-export interface TransactionsJsapiPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsJsapiPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsJsapiPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsJsapiPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsJsapiPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface TransactionsJsapiPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsJsapiPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsJsapiPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
-
-export interface TransactionsJsapiPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type TransactionsJsapiPostResponse = TransactionsAppPostResponse
 
 /**
  * JSAPI支付下单API
@@ -10079,74 +7168,43 @@ export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody,
   path: "/v3/global/transactions/jsapi",
   summary: "JSAPI支付下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_3_1.shtml",
-  schemas: () => {
-    const TransactionsJsapiPostBodyPayer: Schema.Schema<TransactionsJsapiPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsJsapiPostBodyAmount: Schema.Schema<TransactionsJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const TransactionsJsapiPostBodySceneInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsJsapiPostBodySceneInfoStoreInfo)
-    })
-    const TransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<TransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const TransactionsJsapiPostBodyDetail: Schema.Schema<TransactionsJsapiPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodyDetailGoodsDetail))
-    })
-    const TransactionsJsapiPostBody: Schema.Schema<TransactionsJsapiPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(TransactionsJsapiPostBodyPayer),
-      amount: TransactionsJsapiPostBodyAmount,
-      scene_info: Schema.optional(TransactionsJsapiPostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodyDetail))
-    })
-    const TransactionsJsapiPostResponse: Schema.Schema<TransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsJsapiPostBody,
-      success: TransactionsJsapiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsAppPostBody(), success: $TransactionsAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/transactions/mweb ----
+
+export interface TransactionsMwebPostBodySceneInfo {
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备IP
+   * @example "128.0.0.1"
+   */
+  readonly device_ip?: string | undefined
+  /**
+   * 用户终端IP
+   * @example "128.0.0.1"
+   */
+  readonly payer_client_ip: string
+  /**
+   * 操作员ID
+   * @example "123145"
+   */
+  readonly operator_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info: StoreInfo
+}
+
+const $TransactionsMwebPostBodySceneInfo: () => Schema.Schema<TransactionsMwebPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String),
+  payer_client_ip: Schema.String,
+  operator_id: Schema.optional(Schema.String),
+  store_info: $StoreInfo()
+}))
 
 export interface TransactionsMwebPostBody {
   /**
@@ -10227,131 +7285,37 @@ export interface TransactionsMwebPostBody {
    */
   readonly merchant_category_code: string
   /** 支付者 */
-  readonly payer?: TransactionsMwebPostBodyPayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsMwebPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
   readonly scene_info: TransactionsMwebPostBodySceneInfo
   /** 优惠功能 */
-  readonly detail?: ReadonlyArray<TransactionsMwebPostBodyDetail> | undefined
+  readonly detail?: ReadonlyArray<Detail> | undefined
 }
 
-export interface TransactionsMwebPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsMwebPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsMwebPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info: TransactionsMwebPostBodySceneInfoStoreInfo
-}
-
-export interface TransactionsMwebPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface TransactionsMwebPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsMwebPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsMwebPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
+const $TransactionsMwebPostBody: () => Schema.Schema<TransactionsMwebPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  trade_type: Schema.String,
+  limit_pay: Schema.optional(Schema.String),
+  time_start: Schema.optional(Schema.String),
+  time_expire: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  payer: Schema.optional($Payer2()),
+  amount: $BodyAmount(),
+  scene_info: $TransactionsMwebPostBodySceneInfo(),
+  detail: Schema.optional(Schema.Array($Detail()))
+}))
 
 export interface TransactionsMwebPostResponse {
   /**
@@ -10360,6 +7324,10 @@ export interface TransactionsMwebPostResponse {
    */
   readonly mweb_url?: string | undefined
 }
+
+const $TransactionsMwebPostResponse: () => Schema.Schema<TransactionsMwebPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mweb_url: Schema.optional(Schema.String)
+}))
 
 /**
  * H5支付下单
@@ -10374,279 +7342,10 @@ export const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, T
   path: "/v3/global/transactions/mweb",
   summary: "H5支付下单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml",
-  schemas: () => {
-    const TransactionsMwebPostBodyPayer: Schema.Schema<TransactionsMwebPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsMwebPostBodyAmount: Schema.Schema<TransactionsMwebPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsMwebPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsMwebPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const TransactionsMwebPostBodySceneInfo: Schema.Schema<TransactionsMwebPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.String,
-      operator_id: Schema.optional(Schema.String),
-      store_info: TransactionsMwebPostBodySceneInfoStoreInfo
-    })
-    const TransactionsMwebPostBodyDetailGoodsDetail: Schema.Schema<TransactionsMwebPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const TransactionsMwebPostBodyDetail: Schema.Schema<TransactionsMwebPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsMwebPostBodyDetailGoodsDetail))
-    })
-    const TransactionsMwebPostBody: Schema.Schema<TransactionsMwebPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(TransactionsMwebPostBodyPayer),
-      amount: TransactionsMwebPostBodyAmount,
-      scene_info: TransactionsMwebPostBodySceneInfo,
-      detail: Schema.optional(Schema.Array(TransactionsMwebPostBodyDetail))
-    })
-    const TransactionsMwebPostResponse: Schema.Schema<TransactionsMwebPostResponse> = Schema.Struct({
-      mweb_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsMwebPostBody,
-      success: TransactionsMwebPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsMwebPostBody(), success: $TransactionsMwebPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/transactions/native ----
-
-export interface TransactionsNativePostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /** 子商户APPID */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
-  readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "NATIVE"
-   */
-  readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
-  readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
-  readonly merchant_category_code: string
-  /** 支付者 */
-  readonly payer?: TransactionsNativePostBodyPayer | undefined
-  /** 订单金额 */
-  readonly amount: TransactionsNativePostBodyAmount
-  /** 场景信息 */
-  readonly scene_info?: TransactionsNativePostBodySceneInfo | undefined
-  /** 优惠功能 */
-  readonly detail?: ReadonlyArray<TransactionsNativePostBodyDetail> | undefined
-}
-
-export interface TransactionsNativePostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsNativePostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsNativePostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsNativePostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsNativePostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface TransactionsNativePostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsNativePostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsNativePostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
 
 export interface TransactionsNativePostResponse {
   /**
@@ -10655,6 +7354,12 @@ export interface TransactionsNativePostResponse {
    */
   readonly code_url?: string | undefined
 }
+
+const $TransactionsNativePostResponse: () => Schema.Schema<TransactionsNativePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code_url: Schema.optional(Schema.String)
+}))
+
+export type TransactionsNativePostBody = TransactionsAppPostBody
 
 /**
  * Native支付下单API
@@ -10669,324 +7374,19 @@ export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBod
   path: "/v3/global/transactions/native",
   summary: "Native支付下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_1.shtml",
-  schemas: () => {
-    const TransactionsNativePostBodyPayer: Schema.Schema<TransactionsNativePostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsNativePostBodyAmount: Schema.Schema<TransactionsNativePostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<TransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const TransactionsNativePostBodySceneInfo: Schema.Schema<TransactionsNativePostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsNativePostBodySceneInfoStoreInfo)
-    })
-    const TransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<TransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const TransactionsNativePostBodyDetail: Schema.Schema<TransactionsNativePostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsNativePostBodyDetailGoodsDetail))
-    })
-    const TransactionsNativePostBody: Schema.Schema<TransactionsNativePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(TransactionsNativePostBodyPayer),
-      amount: TransactionsNativePostBodyAmount,
-      scene_info: Schema.optional(TransactionsNativePostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(TransactionsNativePostBodyDetail))
-    })
-    const TransactionsNativePostResponse: Schema.Schema<TransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsNativePostBody,
-      success: TransactionsNativePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsAppPostBody(), success: $TransactionsNativePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/global/transactions/out-trade-no/{out_trade_no} ----
 
-export interface TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type TransactionsOutTradeNoOutTradeNoGetQuery = MicropayTransactionsIdTransactionIdReversePostBody
 
-export interface TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-}
+export type TransactionsOutTradeNoOutTradeNoGetParams = MicropayTransactionsOutTradeNoOutTradeNoReversePostParams
+
+export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsIdTransactionIdGetResponse
 
 /** The input of `v3.global.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "APP"
-   */
-  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
-  readonly trade_state_desc?: string | undefined
-  /** 支付者 */
-  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率信息 */
-  readonly exchange_rate?: TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
 
 /**
  * 查询订单(商户订单号)
@@ -11001,106 +7401,14 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   path: "/v3/global/transactions/out-trade-no/{out_trade_no}",
   summary: "查询订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams(), query: $MicropayTransactionsIdTransactionIdReversePostBody(), success: $TransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/global/transactions/out-trade-no/{out_trade_no}/close ----
 
-export interface TransactionsOutTradeNoOutTradeNoClosePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type TransactionsOutTradeNoOutTradeNoClosePostParams = MicropayTransactionsOutTradeNoOutTradeNoReversePostParams
 
-export interface TransactionsOutTradeNoOutTradeNoClosePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1230000109"
-   */
-  readonly sp_mchid?: string | undefined
-}
+export type TransactionsOutTradeNoOutTradeNoClosePostBody = TransactionsIdTransactionIdClosePostBody
 
 /** The input of `v3.global.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
@@ -11118,22 +7426,7 @@ export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<Transa
   path: "/v3/global/transactions/out-trade-no/{out_trade_no}/close",
   summary: "关闭订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoClosePostParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoClosePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoClosePostBody: Schema.Schema<TransactionsOutTradeNoOutTradeNoClosePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoClosePostParams,
-      body: TransactionsOutTradeNoOutTradeNoClosePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams(), body: $TransactionsIdTransactionIdClosePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /global/v3/customs/orders ----
 
@@ -45,51 +45,15 @@ export interface V3CustomsOrdersGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface V3CustomsOrdersGetResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 核验机构
-   * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
-  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构流水号
-   * @example "2018112288340107038204310100000"
-   */
-  readonly verify_department_trade_id?: string | undefined
-  /**
-   * 偏移量
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 请求最大记录条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /**
-   * 查询结果总条数
-   * @example 1
-   */
-  readonly total_count?: number | undefined
-  /** 报关数据包 */
-  readonly data?: ReadonlyArray<V3CustomsOrdersGetResponseData> | undefined
-}
+const $V3CustomsOrdersGetQuery: () => Schema.Schema<V3CustomsOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  order_type: Schema.Literal("out_trade_no", "transaction_id", "sub_order_no", "sub_order_id"),
+  order_no: Schema.String,
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
 export interface V3CustomsOrdersGetResponseData {
   /**
@@ -156,6 +120,79 @@ export interface V3CustomsOrdersGetResponseData {
   readonly modify_time?: string | undefined
 }
 
+const $V3CustomsOrdersGetResponseData: () => Schema.Schema<V3CustomsOrdersGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  mch_customs_no: Schema.optional(Schema.String),
+  customs: Schema.optional(OpenEnum("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN")),
+  fee_type: Schema.optional(Schema.String),
+  order_fee: Schema.optional(Schema.Number),
+  duty: Schema.optional(Schema.Number),
+  transport_fee: Schema.optional(Schema.Number),
+  product_fee: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  explanation: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String)
+}))
+
+export interface V3CustomsOrdersGetResponse {
+  /**
+   * 机构APPID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly appid?: string | undefined
+  /**
+   * 商户号
+   * @example "1230000109"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 微信订单号
+   * @example "1000320306201511078440737890"
+   */
+  readonly transaction_id?: string | undefined
+  /**
+   * 核验机构
+   * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
+   * @example "UNIONPAY"
+   */
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
+  /**
+   * 核验机构流水号
+   * @example "2018112288340107038204310100000"
+   */
+  readonly verify_department_trade_id?: string | undefined
+  /**
+   * 偏移量
+   * @example 0
+   */
+  readonly offset?: number | undefined
+  /**
+   * 请求最大记录条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+  /**
+   * 查询结果总条数
+   * @example 1
+   */
+  readonly total_count?: number | undefined
+  /** 报关数据包 */
+  readonly data?: ReadonlyArray<V3CustomsOrdersGetResponseData> | undefined
+}
+
+const $V3CustomsOrdersGetResponse: () => Schema.Schema<V3CustomsOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+  verify_department_trade_id: Schema.optional(Schema.String),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($V3CustomsOrdersGetResponseData()))
+}))
+
 /**
  * 报关查询API
  *
@@ -170,47 +207,7 @@ export const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3Cu
   host: "apihk",
   summary: "报关查询API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml",
-  schemas: () => {
-    const V3CustomsOrdersGetQuery: Schema.Schema<V3CustomsOrdersGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      order_type: Schema.Literal("out_trade_no", "transaction_id", "sub_order_no", "sub_order_id"),
-      order_no: Schema.String,
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const V3CustomsOrdersGetResponseData: Schema.Schema<V3CustomsOrdersGetResponseData> = Schema.Struct({
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      mch_customs_no: Schema.optional(Schema.String),
-      customs: Schema.optional(OpenEnum("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN")),
-      fee_type: Schema.optional(Schema.String),
-      order_fee: Schema.optional(Schema.Number),
-      duty: Schema.optional(Schema.Number),
-      transport_fee: Schema.optional(Schema.Number),
-      product_fee: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      explanation: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    const V3CustomsOrdersGetResponse: Schema.Schema<V3CustomsOrdersGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
-      verify_department_trade_id: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(V3CustomsOrdersGetResponseData))
-    })
-    return {
-      query: V3CustomsOrdersGetQuery,
-      success: V3CustomsOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $V3CustomsOrdersGetQuery(), success: $V3CustomsOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /global/v3/customs/orders ----
@@ -278,6 +275,21 @@ export interface V3CustomsOrdersPostBody {
   readonly product_fee?: number | undefined
 }
 
+const $V3CustomsOrdersPostBody: () => Schema.Schema<V3CustomsOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  transaction_id: Schema.String,
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String,
+  duty: Schema.optional(Schema.Int),
+  sub_order_no: Schema.optional(Schema.String),
+  fee_type: Schema.optional(Schema.String),
+  order_fee: Schema.optional(Schema.Int),
+  transport_fee: Schema.optional(Schema.Int),
+  product_fee: Schema.optional(Schema.Int)
+}))
+
 export interface V3CustomsOrdersPostResponse {
   /**
    * 机构APPID
@@ -328,6 +340,18 @@ export interface V3CustomsOrdersPostResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
+const $V3CustomsOrdersPostResponse: () => Schema.Schema<V3CustomsOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+  verify_department_trade_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 报关API
  *
@@ -342,38 +366,7 @@ export const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3C
   host: "apihk",
   summary: "报关API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml",
-  schemas: () => {
-    const V3CustomsOrdersPostBody: Schema.Schema<V3CustomsOrdersPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String,
-      duty: Schema.optional(Schema.Int),
-      sub_order_no: Schema.optional(Schema.String),
-      fee_type: Schema.optional(Schema.String),
-      order_fee: Schema.optional(Schema.Int),
-      transport_fee: Schema.optional(Schema.Int),
-      product_fee: Schema.optional(Schema.Int)
-    })
-    const V3CustomsOrdersPostResponse: Schema.Schema<V3CustomsOrdersPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
-      verify_department_trade_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3CustomsOrdersPostBody,
-      success: V3CustomsOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3CustomsOrdersPostBody(), success: $V3CustomsOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /global/v3/customs/orders ----
@@ -436,6 +429,20 @@ export interface V3CustomsOrdersPatchBody {
   readonly product_fee?: number | undefined
 }
 
+const $V3CustomsOrdersPatchBody: () => Schema.Schema<V3CustomsOrdersPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  transaction_id: Schema.String,
+  sub_order_no: Schema.optional(Schema.String),
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String,
+  duty: Schema.optional(Schema.Int),
+  order_fee: Schema.optional(Schema.Int),
+  transport_fee: Schema.optional(Schema.Int),
+  product_fee: Schema.optional(Schema.Int)
+}))
+
 export interface V3CustomsOrdersPatchResponse {
   /**
    * 机构APPID
@@ -491,6 +498,19 @@ export interface V3CustomsOrdersPatchResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
+const $V3CustomsOrdersPatchResponse: () => Schema.Schema<V3CustomsOrdersPatchResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String),
+  verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+  verify_department_trade_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 报关信息修改API
  *
@@ -505,38 +525,7 @@ export const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V
   host: "apihk",
   summary: "报关信息修改API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml",
-  schemas: () => {
-    const V3CustomsOrdersPatchBody: Schema.Schema<V3CustomsOrdersPatchBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      sub_order_no: Schema.optional(Schema.String),
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String,
-      duty: Schema.optional(Schema.Int),
-      order_fee: Schema.optional(Schema.Int),
-      transport_fee: Schema.optional(Schema.Int),
-      product_fee: Schema.optional(Schema.Int)
-    })
-    const V3CustomsOrdersPatchResponse: Schema.Schema<V3CustomsOrdersPatchResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String),
-      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
-      verify_department_trade_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3CustomsOrdersPatchBody,
-      success: V3CustomsOrdersPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3CustomsOrdersPatchBody(), success: $V3CustomsOrdersPatchResponse(), errors: commonErrors })
 })
 
 // ---- POST /global/v3/customs/redeclare ----
@@ -583,6 +572,17 @@ export interface V3CustomsRedeclarePostBody {
    */
   readonly merchant_customs_no: string
 }
+
+const $V3CustomsRedeclarePostBody: () => Schema.Schema<V3CustomsRedeclarePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String
+}))
 
 export interface V3CustomsRedeclarePostResponse {
   /**
@@ -633,6 +633,18 @@ export interface V3CustomsRedeclarePostResponse {
   readonly explanation?: string | undefined
 }
 
+const $V3CustomsRedeclarePostResponse: () => Schema.Schema<V3CustomsRedeclarePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  sub_order_no: Schema.optional(Schema.String),
+  sub_order_id: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String),
+  explanation: Schema.optional(Schema.String)
+}))
+
 /**
  * 报关重推API
  *
@@ -647,34 +659,7 @@ export const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBod
   host: "apihk",
   summary: "报关重推API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml",
-  schemas: () => {
-    const V3CustomsRedeclarePostBody: Schema.Schema<V3CustomsRedeclarePostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String
-    })
-    const V3CustomsRedeclarePostResponse: Schema.Schema<V3CustomsRedeclarePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      sub_order_no: Schema.optional(Schema.String),
-      sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String),
-      explanation: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3CustomsRedeclarePostBody,
-      success: V3CustomsRedeclarePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3CustomsRedeclarePostBody(), success: $V3CustomsRedeclarePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /global/v3/customs/verify-certificate ----
@@ -732,6 +717,19 @@ export interface V3CustomsVerifyCertificatePostBody {
   readonly certificate_name: string
 }
 
+const $V3CustomsVerifyCertificatePostBody: () => Schema.Schema<V3CustomsVerifyCertificatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  transaction_id: Schema.String,
+  sub_order_no: Schema.optional(Schema.String),
+  customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
+  merchant_customs_no: Schema.String,
+  certificate_type: Schema.Literal("IDCARD"),
+  certificate_id: Schema.String,
+  certificate_name: Schema.String
+}))
+
 export interface V3CustomsVerifyCertificatePostResponse {
   /**
    * 机构APPID
@@ -761,6 +759,14 @@ export interface V3CustomsVerifyCertificatePostResponse {
   readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
+const $V3CustomsVerifyCertificatePostResponse: () => Schema.Schema<V3CustomsVerifyCertificatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
+}))
+
 /**
  * 身份信息校验API
  *
@@ -776,32 +782,7 @@ export const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCe
   host: "apihk",
   summary: "身份信息校验API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml",
-  schemas: () => {
-    const V3CustomsVerifyCertificatePostBody: Schema.Schema<V3CustomsVerifyCertificatePostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      sub_order_no: Schema.optional(Schema.String),
-      customs: Schema.Literal("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"),
-      merchant_customs_no: Schema.String,
-      certificate_type: Schema.Literal("IDCARD"),
-      certificate_id: Schema.String,
-      certificate_name: Schema.String
-    })
-    const V3CustomsVerifyCertificatePostResponse: Schema.Schema<V3CustomsVerifyCertificatePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
-    })
-    return {
-      body: V3CustomsVerifyCertificatePostBody,
-      success: V3CustomsVerifyCertificatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3CustomsVerifyCertificatePostBody(), success: $V3CustomsVerifyCertificatePostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/goldplan/merchants/changecustompagestatus ----
 
@@ -16,6 +16,11 @@ export interface MerchantsChangecustompagestatusPostBody {
   /** 操作类型 */
   readonly operation_type: "OPEN" | "CLOSE"
 }
+
+const $MerchantsChangecustompagestatusPostBody: () => Schema.Schema<MerchantsChangecustompagestatusPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  operation_type: Schema.Literal("OPEN", "CLOSE")
+}))
 
 export interface MerchantsChangecustompagestatusPostResponse {
   /**
@@ -30,6 +35,11 @@ export interface MerchantsChangecustompagestatusPostResponse {
   readonly operation_type?: "OPEN" | "CLOSE" | (string & {}) | undefined
 }
 
+const $MerchantsChangecustompagestatusPostResponse: () => Schema.Schema<MerchantsChangecustompagestatusPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  operation_type: Schema.optional(OpenEnum("OPEN", "CLOSE"))
+}))
+
 /**
  * 商家小票管理API
  *
@@ -43,21 +53,7 @@ export const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsCha
   path: "/v3/goldplan/merchants/changecustompagestatus",
   summary: "商家小票管理API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_2.shtml",
-  schemas: () => {
-    const MerchantsChangecustompagestatusPostBody: Schema.Schema<MerchantsChangecustompagestatusPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      operation_type: Schema.Literal("OPEN", "CLOSE")
-    })
-    const MerchantsChangecustompagestatusPostResponse: Schema.Schema<MerchantsChangecustompagestatusPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      operation_type: Schema.optional(OpenEnum("OPEN", "CLOSE"))
-    })
-    return {
-      body: MerchantsChangecustompagestatusPostBody,
-      success: MerchantsChangecustompagestatusPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantsChangecustompagestatusPostBody(), success: $MerchantsChangecustompagestatusPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/goldplan/merchants/changegoldplanstatus ----
@@ -74,6 +70,12 @@ export interface MerchantsChangegoldplanstatusPostBody {
   readonly operation_pay_scene?: "JSAPI_AND_MINIPROGRAM" | "JSAPI" | "MINIPROGRAM" | undefined
 }
 
+const $MerchantsChangegoldplanstatusPostBody: () => Schema.Schema<MerchantsChangegoldplanstatusPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  operation_type: Schema.Literal("OPEN", "CLOSE"),
+  operation_pay_scene: Schema.optional(Schema.Literal("JSAPI_AND_MINIPROGRAM", "JSAPI", "MINIPROGRAM"))
+}))
+
 export interface MerchantsChangegoldplanstatusPostResponse {
   /**
    * 子商户ID
@@ -81,6 +83,10 @@ export interface MerchantsChangegoldplanstatusPostResponse {
    */
   readonly sub_mchid?: string | undefined
 }
+
+const $MerchantsChangegoldplanstatusPostResponse: () => Schema.Schema<MerchantsChangegoldplanstatusPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 点金计划管理API
@@ -95,21 +101,7 @@ export const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChang
   path: "/v3/goldplan/merchants/changegoldplanstatus",
   summary: "点金计划管理API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_1.shtml",
-  schemas: () => {
-    const MerchantsChangegoldplanstatusPostBody: Schema.Schema<MerchantsChangegoldplanstatusPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      operation_type: Schema.Literal("OPEN", "CLOSE"),
-      operation_pay_scene: Schema.optional(Schema.Literal("JSAPI_AND_MINIPROGRAM", "JSAPI", "MINIPROGRAM"))
-    })
-    const MerchantsChangegoldplanstatusPostResponse: Schema.Schema<MerchantsChangegoldplanstatusPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantsChangegoldplanstatusPostBody,
-      success: MerchantsChangegoldplanstatusPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantsChangegoldplanstatusPostBody(), success: $MerchantsChangegoldplanstatusPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/goldplan/merchants/close-advertising-show ----
@@ -121,6 +113,10 @@ export interface MerchantsCloseAdvertisingShowPostBody {
    */
   readonly sub_mchid: string
 }
+
+const $MerchantsCloseAdvertisingShowPostBody: () => Schema.Schema<MerchantsCloseAdvertisingShowPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
 
 /**
  * 关闭广告展示API
@@ -135,16 +131,7 @@ export const merchantsCloseAdvertisingShowPost: Endpoint.Endpoint<MerchantsClose
   path: "/v3/goldplan/merchants/close-advertising-show",
   summary: "关闭广告展示API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_5.shtml",
-  schemas: () => {
-    const MerchantsCloseAdvertisingShowPostBody: Schema.Schema<MerchantsCloseAdvertisingShowPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    return {
-      body: MerchantsCloseAdvertisingShowPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantsCloseAdvertisingShowPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- PATCH /v3/goldplan/merchants/open-advertising-show ----
@@ -159,6 +146,11 @@ export interface MerchantsOpenAdvertisingShowPatchBody {
   readonly advertising_industry_filters?: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL"> | undefined
 }
 
+const $MerchantsOpenAdvertisingShowPatchBody: () => Schema.Schema<MerchantsOpenAdvertisingShowPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  advertising_industry_filters: Schema.optional(Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL")))
+}))
+
 /**
  * 开通广告展示API
  *
@@ -172,17 +164,7 @@ export const merchantsOpenAdvertisingShowPatch: Endpoint.Endpoint<MerchantsOpenA
   path: "/v3/goldplan/merchants/open-advertising-show",
   summary: "开通广告展示API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_4.shtml",
-  schemas: () => {
-    const MerchantsOpenAdvertisingShowPatchBody: Schema.Schema<MerchantsOpenAdvertisingShowPatchBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      advertising_industry_filters: Schema.optional(Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL")))
-    })
-    return {
-      body: MerchantsOpenAdvertisingShowPatchBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantsOpenAdvertisingShowPatchBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/goldplan/merchants/set-advertising-industry-filter ----
@@ -197,6 +179,11 @@ export interface MerchantsSetAdvertisingIndustryFilterPostBody {
   readonly advertising_industry_filters: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL">
 }
 
+const $MerchantsSetAdvertisingIndustryFilterPostBody: () => Schema.Schema<MerchantsSetAdvertisingIndustryFilterPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  advertising_industry_filters: Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL"))
+}))
+
 /**
  * 同业过滤标签管理API
  *
@@ -210,17 +197,7 @@ export const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<Mercha
   path: "/v3/goldplan/merchants/set-advertising-industry-filter",
   summary: "同业过滤标签管理API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_3.shtml",
-  schemas: () => {
-    const MerchantsSetAdvertisingIndustryFilterPostBody: Schema.Schema<MerchantsSetAdvertisingIndustryFilterPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      advertising_industry_filters: Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL"))
-    })
-    return {
-      body: MerchantsSetAdvertisingIndustryFilterPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantsSetAdvertisingIndustryFilterPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/gov/subsidy/audit/cup/invalid ----
 
@@ -15,6 +15,12 @@ export interface SubsidyAuditCupInvalidPostBody {
   /** 审核记录上传时间 */
   readonly upload_time: string
 }
+
+const $SubsidyAuditCupInvalidPostBody: () => Schema.Schema<SubsidyAuditCupInvalidPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  org_no: Schema.String,
+  mchnt_order_id: Schema.String,
+  upload_time: Schema.String
+}))
 
 export interface SubsidyAuditCupInvalidPostResponse {
   /**
@@ -33,6 +39,13 @@ export interface SubsidyAuditCupInvalidPostResponse {
   readonly sub_msg?: string | undefined
 }
 
+const $SubsidyAuditCupInvalidPostResponse: () => Schema.Schema<SubsidyAuditCupInvalidPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code: Schema.optional(Schema.String),
+  msg: Schema.optional(Schema.String),
+  sub_code: Schema.optional(Schema.String),
+  sub_msg: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询审核结果
  *
@@ -45,36 +58,10 @@ export const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvali
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/invalid",
   summary: "查询审核结果",
-  schemas: () => {
-    const SubsidyAuditCupInvalidPostBody: Schema.Schema<SubsidyAuditCupInvalidPostBody> = Schema.Struct({
-      org_no: Schema.String,
-      mchnt_order_id: Schema.String,
-      upload_time: Schema.String
-    })
-    const SubsidyAuditCupInvalidPostResponse: Schema.Schema<SubsidyAuditCupInvalidPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      msg: Schema.optional(Schema.String),
-      sub_code: Schema.optional(Schema.String),
-      sub_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyAuditCupInvalidPostBody,
-      success: SubsidyAuditCupInvalidPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyAuditCupInvalidPostBody(), success: $SubsidyAuditCupInvalidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/audit/cup/query ----
-
-export interface SubsidyAuditCupQueryPostBody {
-  /** 分公司机构代码 */
-  readonly org_no: string
-  /** 商户订单号 */
-  readonly mchnt_order_id: string
-  /** 审核记录上传时间 */
-  readonly upload_time: string
-}
 
 export interface SubsidyAuditCupQueryPostResponse {
   /**
@@ -111,6 +98,24 @@ export interface SubsidyAuditCupQueryPostResponse {
   readonly org_no?: string | undefined
 }
 
+const $SubsidyAuditCupQueryPostResponse: () => Schema.Schema<SubsidyAuditCupQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code: Schema.optional(Schema.String),
+  msg: Schema.optional(Schema.String),
+  sub_code: Schema.optional(Schema.String),
+  sub_msg: Schema.optional(Schema.String),
+  mchnt_order_id: Schema.optional(Schema.String),
+  verify_status: Schema.optional(Schema.String),
+  verify_status_desc: Schema.optional(Schema.String),
+  audit_status: Schema.optional(Schema.String),
+  audit_status_desc: Schema.optional(Schema.String),
+  trade_status: Schema.optional(Schema.String),
+  refund_at: Schema.optional(Schema.String),
+  refund_dt: Schema.optional(Schema.String),
+  org_no: Schema.optional(Schema.String)
+}))
+
+export type SubsidyAuditCupQueryPostBody = SubsidyAuditCupInvalidPostBody
+
 /**
  * 查询审核结果
  *
@@ -123,33 +128,7 @@ export const subsidyAuditCupQueryPost: Endpoint.Endpoint<SubsidyAuditCupQueryPos
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/query",
   summary: "查询审核结果",
-  schemas: () => {
-    const SubsidyAuditCupQueryPostBody: Schema.Schema<SubsidyAuditCupQueryPostBody> = Schema.Struct({
-      org_no: Schema.String,
-      mchnt_order_id: Schema.String,
-      upload_time: Schema.String
-    })
-    const SubsidyAuditCupQueryPostResponse: Schema.Schema<SubsidyAuditCupQueryPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      msg: Schema.optional(Schema.String),
-      sub_code: Schema.optional(Schema.String),
-      sub_msg: Schema.optional(Schema.String),
-      mchnt_order_id: Schema.optional(Schema.String),
-      verify_status: Schema.optional(Schema.String),
-      verify_status_desc: Schema.optional(Schema.String),
-      audit_status: Schema.optional(Schema.String),
-      audit_status_desc: Schema.optional(Schema.String),
-      trade_status: Schema.optional(Schema.String),
-      refund_at: Schema.optional(Schema.String),
-      refund_dt: Schema.optional(Schema.String),
-      org_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyAuditCupQueryPostBody,
-      success: SubsidyAuditCupQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyAuditCupInvalidPostBody(), success: $SubsidyAuditCupQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/audit/cup/refund/sync ----
@@ -167,22 +146,15 @@ export interface SubsidyAuditCupRefundSyncPostBody {
   readonly refund_dt: string
 }
 
-export interface SubsidyAuditCupRefundSyncPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly msg?: string | undefined
-  /** 详细应答码 */
-  readonly sub_code?: string | undefined
-  /** 详细应答码描述 */
-  readonly sub_msg?: string | undefined
-}
+const $SubsidyAuditCupRefundSyncPostBody: () => Schema.Schema<SubsidyAuditCupRefundSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  org_no: Schema.String,
+  mchnt_order_id: Schema.String,
+  upload_time: Schema.String,
+  refund_at: Schema.String,
+  refund_dt: Schema.String
+}))
+
+export type SubsidyAuditCupRefundSyncPostResponse = SubsidyAuditCupInvalidPostResponse
 
 /**
  * 同步非银联支付交易退款信息
@@ -196,29 +168,91 @@ export const subsidyAuditCupRefundSyncPost: Endpoint.Endpoint<SubsidyAuditCupRef
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/refund/sync",
   summary: "同步非银联支付交易退款信息",
-  schemas: () => {
-    const SubsidyAuditCupRefundSyncPostBody: Schema.Schema<SubsidyAuditCupRefundSyncPostBody> = Schema.Struct({
-      org_no: Schema.String,
-      mchnt_order_id: Schema.String,
-      upload_time: Schema.String,
-      refund_at: Schema.String,
-      refund_dt: Schema.String
-    })
-    const SubsidyAuditCupRefundSyncPostResponse: Schema.Schema<SubsidyAuditCupRefundSyncPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      msg: Schema.optional(Schema.String),
-      sub_code: Schema.optional(Schema.String),
-      sub_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyAuditCupRefundSyncPostBody,
-      success: SubsidyAuditCupRefundSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyAuditCupRefundSyncPostBody(), success: $SubsidyAuditCupInvalidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/audit/cup/update ----
+
+export interface InvoiceInfo {
+  /** 发票代码 */
+  readonly invoice_cd?: string | undefined
+  /** 发票号码 */
+  readonly invoice_no?: string | undefined
+  /** 开票日期 */
+  readonly invoice_dt?: string | undefined
+  /** 发票链接 */
+  readonly invoice_link?: string | undefined
+  /** 发票类型 */
+  readonly invoice_tp?: string | undefined
+  /** 发票校验码 */
+  readonly invoice_ck_cd?: string | undefined
+  /** 发票上购买人姓名 */
+  readonly nm?: string | undefined
+  /** 税价合计 */
+  readonly tax?: string | undefined
+  /** 发票税额 */
+  readonly invoice_tax_amt?: string | undefined
+  /** 销售企业名称 */
+  readonly sales_ent_nm?: string | undefined
+  /** 销售方纳税人识别号 */
+  readonly tax_payer?: string | undefined
+  /** 数量 */
+  readonly num?: string | undefined
+  /** 货物或应税劳务服务名称（含型号） */
+  readonly service_nm?: string | undefined
+}
+
+const $InvoiceInfo: () => Schema.Schema<InvoiceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  invoice_cd: Schema.optional(Schema.String),
+  invoice_no: Schema.optional(Schema.String),
+  invoice_dt: Schema.optional(Schema.String),
+  invoice_link: Schema.optional(Schema.String),
+  invoice_tp: Schema.optional(Schema.String),
+  invoice_ck_cd: Schema.optional(Schema.String),
+  nm: Schema.optional(Schema.String),
+  tax: Schema.optional(Schema.String),
+  invoice_tax_amt: Schema.optional(Schema.String),
+  sales_ent_nm: Schema.optional(Schema.String),
+  tax_payer: Schema.optional(Schema.String),
+  num: Schema.optional(Schema.String),
+  service_nm: Schema.optional(Schema.String)
+}))
+
+export interface TrackInfo {
+  /** 物流单号 */
+  readonly tracking_no?: string | undefined
+  /** 物流公司 */
+  readonly tracking_company?: string | undefined
+  /** 收货省 */
+  readonly usr_prov?: string | undefined
+  /** 收货市 */
+  readonly usr_city?: string | undefined
+  /** 收货区县 */
+  readonly usr_area?: string | undefined
+  /** 收货地址 */
+  readonly usr_addr?: string | undefined
+  /** 物流类型 */
+  readonly tracking_type?: string | undefined
+  /** 提货方式 */
+  readonly delivery_method?: string | undefined
+  /** 发货地址 */
+  readonly shipping_addr?: string | undefined
+  /** 签收时间 */
+  readonly delivery_time?: string | undefined
+}
+
+const $TrackInfo: () => Schema.Schema<TrackInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  tracking_no: Schema.optional(Schema.String),
+  tracking_company: Schema.optional(Schema.String),
+  usr_prov: Schema.optional(Schema.String),
+  usr_city: Schema.optional(Schema.String),
+  usr_area: Schema.optional(Schema.String),
+  usr_addr: Schema.optional(Schema.String),
+  tracking_type: Schema.optional(Schema.String),
+  delivery_method: Schema.optional(Schema.String),
+  shipping_addr: Schema.optional(Schema.String),
+  delivery_time: Schema.optional(Schema.String)
+}))
 
 export interface SubsidyAuditCupUpdatePostBody {
   /** 分公司机构代码 */
@@ -314,79 +348,63 @@ export interface SubsidyAuditCupUpdatePostBody {
   /** 能效或水效执行的国家标准名称 */
   readonly eng_grade_standard?: string | undefined
   /** 发票信息 */
-  readonly invoice_info: SubsidyAuditCupUpdatePostBodyInvoiceInfo
+  readonly invoice_info: InvoiceInfo
   /** 物流信息 */
-  readonly track_info: SubsidyAuditCupUpdatePostBodyTrackInfo
+  readonly track_info: TrackInfo
 }
 
-export interface SubsidyAuditCupUpdatePostBodyInvoiceInfo {
-  /** 发票代码 */
-  readonly invoice_cd?: string | undefined
-  /** 发票号码 */
-  readonly invoice_no?: string | undefined
-  /** 开票日期 */
-  readonly invoice_dt?: string | undefined
-  /** 发票链接 */
-  readonly invoice_link?: string | undefined
-  /** 发票类型 */
-  readonly invoice_tp?: string | undefined
-  /** 发票校验码 */
-  readonly invoice_ck_cd?: string | undefined
-  /** 发票上购买人姓名 */
-  readonly nm?: string | undefined
-  /** 税价合计 */
-  readonly tax?: string | undefined
-  /** 发票税额 */
-  readonly invoice_tax_amt?: string | undefined
-  /** 销售企业名称 */
-  readonly sales_ent_nm?: string | undefined
-  /** 销售方纳税人识别号 */
-  readonly tax_payer?: string | undefined
-  /** 数量 */
-  readonly num?: string | undefined
-  /** 货物或应税劳务服务名称（含型号） */
-  readonly service_nm?: string | undefined
-}
+const $SubsidyAuditCupUpdatePostBody: () => Schema.Schema<SubsidyAuditCupUpdatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  org_no: Schema.String,
+  sub_mchnt_cd: Schema.String,
+  sub_mchnt_nm: Schema.String,
+  store_nm: Schema.optional(Schema.String),
+  online_no: Schema.String,
+  mchnt_order_id: Schema.String,
+  upload_time: Schema.String,
+  notify_url: Schema.String,
+  prod_id: Schema.String,
+  eng_grade: Schema.optional(Schema.String),
+  brand_nm: Schema.String,
+  prod_model: Schema.String,
+  sales_chnl: Schema.optional(Schema.String),
+  plat_form: Schema.String,
+  payer_tp: Schema.String,
+  trade_in_order_id: Schema.optional(Schema.String),
+  trade_in_at: Schema.optional(Schema.String),
+  is_trade_in: Schema.optional(Schema.String),
+  sales_at: Schema.String,
+  actual_at: Schema.String,
+  trans_tm: Schema.String,
+  mchnt_cd: Schema.String,
+  mer_sub_at: Schema.optional(Schema.String),
+  discount_at: Schema.String,
+  image01: Schema.optional(Schema.String),
+  image02: Schema.optional(Schema.String),
+  image03: Schema.optional(Schema.String),
+  image04: Schema.optional(Schema.String),
+  image05: Schema.optional(Schema.String),
+  image06: Schema.optional(Schema.String),
+  image07: Schema.optional(Schema.String),
+  image08: Schema.optional(Schema.String),
+  image09: Schema.optional(Schema.String),
+  image10: Schema.optional(Schema.String),
+  commitment_letter_photo: Schema.optional(Schema.String),
+  commitment_letter_photo_format: Schema.optional(Schema.String),
+  device_photo: Schema.optional(Schema.String),
+  device_photo_format: Schema.optional(Schema.String),
+  pack_and_active_photo: Schema.optional(Schema.String),
+  bar_code: Schema.optional(Schema.String),
+  sn_code: Schema.String,
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String),
+  register_model: Schema.optional(Schema.String),
+  record_number: Schema.optional(Schema.String),
+  eng_grade_standard: Schema.optional(Schema.String),
+  invoice_info: $InvoiceInfo(),
+  track_info: $TrackInfo()
+}))
 
-export interface SubsidyAuditCupUpdatePostBodyTrackInfo {
-  /** 物流单号 */
-  readonly tracking_no?: string | undefined
-  /** 物流公司 */
-  readonly tracking_company?: string | undefined
-  /** 收货省 */
-  readonly usr_prov?: string | undefined
-  /** 收货市 */
-  readonly usr_city?: string | undefined
-  /** 收货区县 */
-  readonly usr_area?: string | undefined
-  /** 收货地址 */
-  readonly usr_addr?: string | undefined
-  /** 物流类型 */
-  readonly tracking_type?: string | undefined
-  /** 提货方式 */
-  readonly delivery_method?: string | undefined
-  /** 发货地址 */
-  readonly shipping_addr?: string | undefined
-  /** 签收时间 */
-  readonly delivery_time?: string | undefined
-}
-
-export interface SubsidyAuditCupUpdatePostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly msg?: string | undefined
-  /** 详细应答码 */
-  readonly sub_code?: string | undefined
-  /** 详细应答码描述 */
-  readonly sub_msg?: string | undefined
-}
+export type SubsidyAuditCupUpdatePostResponse = SubsidyAuditCupInvalidPostResponse
 
 /**
  * 更新审核数据
@@ -400,267 +418,14 @@ export const subsidyAuditCupUpdatePost: Endpoint.Endpoint<SubsidyAuditCupUpdateP
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/update",
   summary: "更新审核数据",
-  schemas: () => {
-    const SubsidyAuditCupUpdatePostBodyInvoiceInfo: Schema.Schema<SubsidyAuditCupUpdatePostBodyInvoiceInfo> = Schema.Struct({
-      invoice_cd: Schema.optional(Schema.String),
-      invoice_no: Schema.optional(Schema.String),
-      invoice_dt: Schema.optional(Schema.String),
-      invoice_link: Schema.optional(Schema.String),
-      invoice_tp: Schema.optional(Schema.String),
-      invoice_ck_cd: Schema.optional(Schema.String),
-      nm: Schema.optional(Schema.String),
-      tax: Schema.optional(Schema.String),
-      invoice_tax_amt: Schema.optional(Schema.String),
-      sales_ent_nm: Schema.optional(Schema.String),
-      tax_payer: Schema.optional(Schema.String),
-      num: Schema.optional(Schema.String),
-      service_nm: Schema.optional(Schema.String)
-    })
-    const SubsidyAuditCupUpdatePostBodyTrackInfo: Schema.Schema<SubsidyAuditCupUpdatePostBodyTrackInfo> = Schema.Struct({
-      tracking_no: Schema.optional(Schema.String),
-      tracking_company: Schema.optional(Schema.String),
-      usr_prov: Schema.optional(Schema.String),
-      usr_city: Schema.optional(Schema.String),
-      usr_area: Schema.optional(Schema.String),
-      usr_addr: Schema.optional(Schema.String),
-      tracking_type: Schema.optional(Schema.String),
-      delivery_method: Schema.optional(Schema.String),
-      shipping_addr: Schema.optional(Schema.String),
-      delivery_time: Schema.optional(Schema.String)
-    })
-    const SubsidyAuditCupUpdatePostBody: Schema.Schema<SubsidyAuditCupUpdatePostBody> = Schema.Struct({
-      org_no: Schema.String,
-      sub_mchnt_cd: Schema.String,
-      sub_mchnt_nm: Schema.String,
-      store_nm: Schema.optional(Schema.String),
-      online_no: Schema.String,
-      mchnt_order_id: Schema.String,
-      upload_time: Schema.String,
-      notify_url: Schema.String,
-      prod_id: Schema.String,
-      eng_grade: Schema.optional(Schema.String),
-      brand_nm: Schema.String,
-      prod_model: Schema.String,
-      sales_chnl: Schema.optional(Schema.String),
-      plat_form: Schema.String,
-      payer_tp: Schema.String,
-      trade_in_order_id: Schema.optional(Schema.String),
-      trade_in_at: Schema.optional(Schema.String),
-      is_trade_in: Schema.optional(Schema.String),
-      sales_at: Schema.String,
-      actual_at: Schema.String,
-      trans_tm: Schema.String,
-      mchnt_cd: Schema.String,
-      mer_sub_at: Schema.optional(Schema.String),
-      discount_at: Schema.String,
-      image01: Schema.optional(Schema.String),
-      image02: Schema.optional(Schema.String),
-      image03: Schema.optional(Schema.String),
-      image04: Schema.optional(Schema.String),
-      image05: Schema.optional(Schema.String),
-      image06: Schema.optional(Schema.String),
-      image07: Schema.optional(Schema.String),
-      image08: Schema.optional(Schema.String),
-      image09: Schema.optional(Schema.String),
-      image10: Schema.optional(Schema.String),
-      commitment_letter_photo: Schema.optional(Schema.String),
-      commitment_letter_photo_format: Schema.optional(Schema.String),
-      device_photo: Schema.optional(Schema.String),
-      device_photo_format: Schema.optional(Schema.String),
-      pack_and_active_photo: Schema.optional(Schema.String),
-      bar_code: Schema.optional(Schema.String),
-      sn_code: Schema.String,
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      register_model: Schema.optional(Schema.String),
-      record_number: Schema.optional(Schema.String),
-      eng_grade_standard: Schema.optional(Schema.String),
-      invoice_info: SubsidyAuditCupUpdatePostBodyInvoiceInfo,
-      track_info: SubsidyAuditCupUpdatePostBodyTrackInfo
-    })
-    const SubsidyAuditCupUpdatePostResponse: Schema.Schema<SubsidyAuditCupUpdatePostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      msg: Schema.optional(Schema.String),
-      sub_code: Schema.optional(Schema.String),
-      sub_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyAuditCupUpdatePostBody,
-      success: SubsidyAuditCupUpdatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyAuditCupUpdatePostBody(), success: $SubsidyAuditCupInvalidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/audit/cup/upload ----
 
-export interface SubsidyAuditCupUploadPostBody {
-  /** 分公司机构代码 */
-  readonly org_no: string
-  /** 店铺编码 */
-  readonly sub_mchnt_cd: string
-  /** 店铺名称 */
-  readonly sub_mchnt_nm: string
-  /** 门店名称 */
-  readonly store_nm?: string | undefined
-  /** 线上平台订单号 */
-  readonly online_no: string
-  /** 商户订单号 */
-  readonly mchnt_order_id: string
-  /** 审核记录上传时间 */
-  readonly upload_time: string
-  /** 审核结果通知地址 */
-  readonly notify_url: string
-  /** 品类 */
-  readonly prod_id: string
-  /** 能效 */
-  readonly eng_grade?: string | undefined
-  /** 品牌 */
-  readonly brand_nm: string
-  /** 型号 */
-  readonly prod_model: string
-  /** 销售方式（线上或线下） */
-  readonly sales_chnl?: string | undefined
-  /** 电商平台方 */
-  readonly plat_form: string
-  /** 支付方式类型 */
-  readonly payer_tp: string
-  /** 收旧订单号 */
-  readonly trade_in_order_id?: string | undefined
-  /** 收旧价格 */
-  readonly trade_in_at?: string | undefined
-  /** 收旧价格是否统计 */
-  readonly is_trade_in?: string | undefined
-  /** 订单金额 */
-  readonly sales_at: string
-  /** 实付金额 */
-  readonly actual_at: string
-  /** 交易时间 */
-  readonly trans_tm: string
-  /** 商户编码 */
-  readonly mchnt_cd: string
-  /** 商家优惠金额 */
-  readonly mer_sub_at?: string | undefined
-  /** 国补优惠金额 */
-  readonly discount_at: string
-  /** 其他图片1 */
-  readonly image01?: string | undefined
-  /** 其他图片2 */
-  readonly image02?: string | undefined
-  /** 其他图片3 */
-  readonly image03?: string | undefined
-  /** 其他图片4 */
-  readonly image04?: string | undefined
-  /** 其他图片5 */
-  readonly image05?: string | undefined
-  /** 其他图片6 */
-  readonly image06?: string | undefined
-  /** 其他图片7 */
-  readonly image07?: string | undefined
-  /** 其他图片8 */
-  readonly image08?: string | undefined
-  /** 其他图片9 */
-  readonly image09?: string | undefined
-  /** 其他图片10 */
-  readonly image10?: string | undefined
-  /** 收旧承诺函照片 */
-  readonly commitment_letter_photo?: string | undefined
-  /** 收旧承诺函照片格式 */
-  readonly commitment_letter_photo_format?: string | undefined
-  /** 收旧设备外观照片 */
-  readonly device_photo?: string | undefined
-  /** 收旧设备外观照片格式 */
-  readonly device_photo_format?: string | undefined
-  /** 包含完整外包装及sn码的激活照片 */
-  readonly pack_and_active_photo?: string | undefined
-  /** 商品条码 */
-  readonly bar_code?: string | undefined
-  /** SN码 */
-  readonly sn_code: string
-  /** IMEI1 */
-  readonly imei1?: string | undefined
-  /** IMEI2 */
-  readonly imei2?: string | undefined
-  /** 能效或水效网备案登记型号 */
-  readonly register_model?: string | undefined
-  /** 能效或水效备案号 */
-  readonly record_number?: string | undefined
-  /** 能效或水效执行的国家标准名称 */
-  readonly eng_grade_standard?: string | undefined
-  /** 发票信息 */
-  readonly invoice_info: SubsidyAuditCupUploadPostBodyInvoiceInfo
-  /** 物流信息 */
-  readonly track_info: SubsidyAuditCupUploadPostBodyTrackInfo
-}
+export type SubsidyAuditCupUploadPostResponse = SubsidyAuditCupInvalidPostResponse
 
-export interface SubsidyAuditCupUploadPostBodyInvoiceInfo {
-  /** 发票代码 */
-  readonly invoice_cd?: string | undefined
-  /** 发票号码 */
-  readonly invoice_no?: string | undefined
-  /** 开票日期 */
-  readonly invoice_dt?: string | undefined
-  /** 发票链接 */
-  readonly invoice_link?: string | undefined
-  /** 发票类型 */
-  readonly invoice_tp?: string | undefined
-  /** 发票校验码 */
-  readonly invoice_ck_cd?: string | undefined
-  /** 发票上购买人姓名 */
-  readonly nm?: string | undefined
-  /** 税价合计 */
-  readonly tax?: string | undefined
-  /** 发票税额 */
-  readonly invoice_tax_amt?: string | undefined
-  /** 销售企业名称 */
-  readonly sales_ent_nm?: string | undefined
-  /** 销售方纳税人识别号 */
-  readonly tax_payer?: string | undefined
-  /** 数量 */
-  readonly num?: string | undefined
-  /** 货物或应税劳务服务名称（含型号） */
-  readonly service_nm?: string | undefined
-}
-
-export interface SubsidyAuditCupUploadPostBodyTrackInfo {
-  /** 物流单号 */
-  readonly tracking_no?: string | undefined
-  /** 物流公司 */
-  readonly tracking_company?: string | undefined
-  /** 收货省 */
-  readonly usr_prov?: string | undefined
-  /** 收货市 */
-  readonly usr_city?: string | undefined
-  /** 收货区县 */
-  readonly usr_area?: string | undefined
-  /** 收货地址 */
-  readonly usr_addr?: string | undefined
-  /** 物流类型 */
-  readonly tracking_type?: string | undefined
-  /** 提货方式 */
-  readonly delivery_method?: string | undefined
-  /** 发货地址 */
-  readonly shipping_addr?: string | undefined
-  /** 签收时间 */
-  readonly delivery_time?: string | undefined
-}
-
-export interface SubsidyAuditCupUploadPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly msg?: string | undefined
-  /** 详细应答码 */
-  readonly sub_code?: string | undefined
-  /** 详细应答码描述 */
-  readonly sub_msg?: string | undefined
-}
+export type SubsidyAuditCupUploadPostBody = SubsidyAuditCupUpdatePostBody
 
 /**
  * 上传审核数据
@@ -674,96 +439,7 @@ export const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadP
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/upload",
   summary: "上传审核数据",
-  schemas: () => {
-    const SubsidyAuditCupUploadPostBodyInvoiceInfo: Schema.Schema<SubsidyAuditCupUploadPostBodyInvoiceInfo> = Schema.Struct({
-      invoice_cd: Schema.optional(Schema.String),
-      invoice_no: Schema.optional(Schema.String),
-      invoice_dt: Schema.optional(Schema.String),
-      invoice_link: Schema.optional(Schema.String),
-      invoice_tp: Schema.optional(Schema.String),
-      invoice_ck_cd: Schema.optional(Schema.String),
-      nm: Schema.optional(Schema.String),
-      tax: Schema.optional(Schema.String),
-      invoice_tax_amt: Schema.optional(Schema.String),
-      sales_ent_nm: Schema.optional(Schema.String),
-      tax_payer: Schema.optional(Schema.String),
-      num: Schema.optional(Schema.String),
-      service_nm: Schema.optional(Schema.String)
-    })
-    const SubsidyAuditCupUploadPostBodyTrackInfo: Schema.Schema<SubsidyAuditCupUploadPostBodyTrackInfo> = Schema.Struct({
-      tracking_no: Schema.optional(Schema.String),
-      tracking_company: Schema.optional(Schema.String),
-      usr_prov: Schema.optional(Schema.String),
-      usr_city: Schema.optional(Schema.String),
-      usr_area: Schema.optional(Schema.String),
-      usr_addr: Schema.optional(Schema.String),
-      tracking_type: Schema.optional(Schema.String),
-      delivery_method: Schema.optional(Schema.String),
-      shipping_addr: Schema.optional(Schema.String),
-      delivery_time: Schema.optional(Schema.String)
-    })
-    const SubsidyAuditCupUploadPostBody: Schema.Schema<SubsidyAuditCupUploadPostBody> = Schema.Struct({
-      org_no: Schema.String,
-      sub_mchnt_cd: Schema.String,
-      sub_mchnt_nm: Schema.String,
-      store_nm: Schema.optional(Schema.String),
-      online_no: Schema.String,
-      mchnt_order_id: Schema.String,
-      upload_time: Schema.String,
-      notify_url: Schema.String,
-      prod_id: Schema.String,
-      eng_grade: Schema.optional(Schema.String),
-      brand_nm: Schema.String,
-      prod_model: Schema.String,
-      sales_chnl: Schema.optional(Schema.String),
-      plat_form: Schema.String,
-      payer_tp: Schema.String,
-      trade_in_order_id: Schema.optional(Schema.String),
-      trade_in_at: Schema.optional(Schema.String),
-      is_trade_in: Schema.optional(Schema.String),
-      sales_at: Schema.String,
-      actual_at: Schema.String,
-      trans_tm: Schema.String,
-      mchnt_cd: Schema.String,
-      mer_sub_at: Schema.optional(Schema.String),
-      discount_at: Schema.String,
-      image01: Schema.optional(Schema.String),
-      image02: Schema.optional(Schema.String),
-      image03: Schema.optional(Schema.String),
-      image04: Schema.optional(Schema.String),
-      image05: Schema.optional(Schema.String),
-      image06: Schema.optional(Schema.String),
-      image07: Schema.optional(Schema.String),
-      image08: Schema.optional(Schema.String),
-      image09: Schema.optional(Schema.String),
-      image10: Schema.optional(Schema.String),
-      commitment_letter_photo: Schema.optional(Schema.String),
-      commitment_letter_photo_format: Schema.optional(Schema.String),
-      device_photo: Schema.optional(Schema.String),
-      device_photo_format: Schema.optional(Schema.String),
-      pack_and_active_photo: Schema.optional(Schema.String),
-      bar_code: Schema.optional(Schema.String),
-      sn_code: Schema.String,
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      register_model: Schema.optional(Schema.String),
-      record_number: Schema.optional(Schema.String),
-      eng_grade_standard: Schema.optional(Schema.String),
-      invoice_info: SubsidyAuditCupUploadPostBodyInvoiceInfo,
-      track_info: SubsidyAuditCupUploadPostBodyTrackInfo
-    })
-    const SubsidyAuditCupUploadPostResponse: Schema.Schema<SubsidyAuditCupUploadPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      msg: Schema.optional(Schema.String),
-      sub_code: Schema.optional(Schema.String),
-      sub_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyAuditCupUploadPostBody,
-      success: SubsidyAuditCupUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyAuditCupUpdatePostBody(), success: $SubsidyAuditCupInvalidPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/companies/query ----
@@ -780,6 +456,11 @@ export interface SubsidyCompaniesQueryPostBody {
    */
   readonly license_number: string
 }
+
+const $SubsidyCompaniesQueryPostBody: () => Schema.Schema<SubsidyCompaniesQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  qualification_region_code: Schema.Number,
+  license_number: Schema.String
+}))
 
 export interface SubsidyCompaniesQueryPostResponse {
   /**
@@ -805,6 +486,13 @@ export interface SubsidyCompaniesQueryPostResponse {
   readonly message?: string | undefined
 }
 
+const $SubsidyCompaniesQueryPostResponse: () => Schema.Schema<SubsidyCompaniesQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  company_name: Schema.optional(Schema.String),
+  collect_state: Schema.optional(OpenEnum("COLLECT_STATE_NOT_COLLECT", "COLLECT_STATE_COLLECTED", "COLLECT_STATE_COLLECTION_FAILED")),
+  code: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String)
+}))
+
 /**
  * 企业信息查询
  *
@@ -817,23 +505,7 @@ export const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryP
   method: "POST",
   path: "/v3/gov/subsidy/companies/query",
   summary: "企业信息查询",
-  schemas: () => {
-    const SubsidyCompaniesQueryPostBody: Schema.Schema<SubsidyCompaniesQueryPostBody> = Schema.Struct({
-      qualification_region_code: Schema.Number,
-      license_number: Schema.String
-    })
-    const SubsidyCompaniesQueryPostResponse: Schema.Schema<SubsidyCompaniesQueryPostResponse> = Schema.Struct({
-      company_name: Schema.optional(Schema.String),
-      collect_state: Schema.optional(OpenEnum("COLLECT_STATE_NOT_COLLECT", "COLLECT_STATE_COLLECTED", "COLLECT_STATE_COLLECTION_FAILED")),
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyCompaniesQueryPostBody,
-      success: SubsidyCompaniesQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyCompaniesQueryPostBody(), success: $SubsidyCompaniesQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/goods/upload ----
@@ -901,6 +573,21 @@ export interface SubsidyGoodsUploadPostBody {
   readonly bar_code: string
 }
 
+const $SubsidyGoodsUploadPostBody: () => Schema.Schema<SubsidyGoodsUploadPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
+  product_name: Schema.String,
+  energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
+  brand: Schema.String,
+  qualification_region_code: Schema.Number,
+  seller_name: Schema.String,
+  license_number: Schema.String,
+  base_price: Schema.Number,
+  average_trading_price: Schema.Number,
+  product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
+  product_model: Schema.optional(Schema.String),
+  bar_code: Schema.String
+}))
+
 export interface SubsidyGoodsUploadPostResponse {
   /**
    * 响应码
@@ -914,6 +601,11 @@ export interface SubsidyGoodsUploadPostResponse {
   readonly message?: string | undefined
 }
 
+const $SubsidyGoodsUploadPostResponse: () => Schema.Schema<SubsidyGoodsUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String)
+}))
+
 /**
  * 商品信息上传
  *
@@ -926,31 +618,7 @@ export const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBod
   method: "POST",
   path: "/v3/gov/subsidy/goods/upload",
   summary: "商品信息上传",
-  schemas: () => {
-    const SubsidyGoodsUploadPostBody: Schema.Schema<SubsidyGoodsUploadPostBody> = Schema.Struct({
-      appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
-      product_name: Schema.String,
-      energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
-      brand: Schema.String,
-      qualification_region_code: Schema.Number,
-      seller_name: Schema.String,
-      license_number: Schema.String,
-      base_price: Schema.Number,
-      average_trading_price: Schema.Number,
-      product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
-      product_model: Schema.optional(Schema.String),
-      bar_code: Schema.String
-    })
-    const SubsidyGoodsUploadPostResponse: Schema.Schema<SubsidyGoodsUploadPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyGoodsUploadPostBody,
-      success: SubsidyGoodsUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyGoodsUploadPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/n-qualifications/sync ----
@@ -1127,18 +795,45 @@ export interface SubsidyNQualificationsSyncPostBody {
   readonly refund_id?: string | undefined
 }
 
-export interface SubsidyNQualificationsSyncPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidyNQualificationsSyncPostBody: () => Schema.Schema<SubsidyNQualificationsSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.String,
+  id_card_number: Schema.String,
+  phone_number: Schema.String,
+  appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
+  out_trade_no: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
+  receive_region_code: Schema.String,
+  brand: Schema.String,
+  address: Schema.String,
+  qualification_region_code: Schema.Number,
+  seller_name: Schema.String,
+  license_number: Schema.String,
+  logistics_num: Schema.optional(Schema.String),
+  delivery_time: Schema.optional(Rfc3339),
+  invoice_num: Schema.String,
+  product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
+  pc_type: Schema.optional(Schema.Literal("DESKTOP", "LAPTOP", "COMPUTER_TYPE_UNKNOWN")),
+  order_amount: Schema.Number,
+  discount_amount: Schema.Number,
+  mch_order_id: Schema.String,
+  invoice_time: Rfc3339,
+  purchaser_name: Schema.String,
+  sale_model: Schema.Literal("SALE_MODEL_ONLINE", "SALE_MODEL_OFFLINE"),
+  identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
+  invoice_address_code: Schema.String,
+  tax_authority_code: Schema.String,
+  transaction_time: Rfc3339,
+  cate_state: Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String),
+  cate_code: Schema.String,
+  coupon_code: Schema.optional(Schema.String),
+  invoice_code: Schema.optional(Schema.String),
+  refund_id: Schema.optional(Schema.String)
+}))
+
+export type SubsidyNQualificationsSyncPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * N品类同步资格核销信息
@@ -1153,54 +848,7 @@ export const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualifica
   path: "/v3/gov/subsidy/n-qualifications/sync",
   encrypt: [],
   summary: "N品类同步资格核销信息",
-  schemas: () => {
-    const SubsidyNQualificationsSyncPostBody: Schema.Schema<SubsidyNQualificationsSyncPostBody> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      phone_number: Schema.String,
-      appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
-      receive_region_code: Schema.String,
-      brand: Schema.String,
-      address: Schema.String,
-      qualification_region_code: Schema.Number,
-      seller_name: Schema.String,
-      license_number: Schema.String,
-      logistics_num: Schema.optional(Schema.String),
-      delivery_time: Schema.optional(Rfc3339),
-      invoice_num: Schema.String,
-      product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
-      pc_type: Schema.optional(Schema.Literal("DESKTOP", "LAPTOP", "COMPUTER_TYPE_UNKNOWN")),
-      order_amount: Schema.Number,
-      discount_amount: Schema.Number,
-      mch_order_id: Schema.String,
-      invoice_time: Rfc3339,
-      purchaser_name: Schema.String,
-      sale_model: Schema.Literal("SALE_MODEL_ONLINE", "SALE_MODEL_OFFLINE"),
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
-      invoice_address_code: Schema.String,
-      tax_authority_code: Schema.String,
-      transaction_time: Rfc3339,
-      cate_state: Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String),
-      cate_code: Schema.String,
-      coupon_code: Schema.optional(Schema.String),
-      invoice_code: Schema.optional(Schema.String),
-      refund_id: Schema.optional(Schema.String)
-    })
-    const SubsidyNQualificationsSyncPostResponse: Schema.Schema<SubsidyNQualificationsSyncPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyNQualificationsSyncPostBody,
-      success: SubsidyNQualificationsSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyNQualificationsSyncPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/gov/subsidy/qualification ----
@@ -1248,6 +896,17 @@ export interface SubsidyQualificationGetQuery {
   readonly identity_document_type?: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW" | undefined
 }
 
+const $SubsidyQualificationGetQuery: () => Schema.Schema<SubsidyQualificationGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.optional(Schema.String),
+  id_card_number: Schema.optional(Schema.String),
+  phone_number: Schema.optional(Schema.String),
+  appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
+  openid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  qualification_region_code: Schema.Number,
+  identity_document_type: Schema.optional(Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"))
+}))
+
 export interface SubsidyQualificationGetResponse {
   /**
    * 资格的状态
@@ -1256,6 +915,10 @@ export interface SubsidyQualificationGetResponse {
    */
   readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
 }
+
+const $SubsidyQualificationGetResponse: () => Schema.Schema<SubsidyQualificationGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED"))
+}))
 
 /**
  * 查询补贴资格
@@ -1270,26 +933,7 @@ export const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQ
   path: "/v3/gov/subsidy/qualification",
   encrypt: [],
   summary: "查询补贴资格",
-  schemas: () => {
-    const SubsidyQualificationGetQuery: Schema.Schema<SubsidyQualificationGetQuery> = Schema.Struct({
-      real_name: Schema.optional(Schema.String),
-      id_card_number: Schema.optional(Schema.String),
-      phone_number: Schema.optional(Schema.String),
-      appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
-      openid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      qualification_region_code: Schema.Number,
-      identity_document_type: Schema.optional(Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"))
-    })
-    const SubsidyQualificationGetResponse: Schema.Schema<SubsidyQualificationGetResponse> = Schema.Struct({
-      state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED"))
-    })
-    return {
-      query: SubsidyQualificationGetQuery,
-      success: SubsidyQualificationGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $SubsidyQualificationGetQuery(), success: $SubsidyQualificationGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/qualifications/passthrough/cancel ----
@@ -1332,18 +976,17 @@ export interface SubsidyQualificationsPassthroughCancelPostBody {
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
 }
 
-export interface SubsidyQualificationsPassthroughCancelPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidyQualificationsPassthroughCancelPostBody: () => Schema.Schema<SubsidyQualificationsPassthroughCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.String,
+  id_card_number: Schema.String,
+  phone_number: Schema.String,
+  appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
+  qualification_region_code: Schema.Number,
+  out_request_no: Schema.optional(Schema.String),
+  identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
+}))
+
+export type SubsidyQualificationsPassthroughCancelPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * 取消资格(透传模式)
@@ -1358,26 +1001,7 @@ export const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<Subsi
   path: "/v3/gov/subsidy/qualifications/passthrough/cancel",
   encrypt: [],
   summary: "取消资格(透传模式)",
-  schemas: () => {
-    const SubsidyQualificationsPassthroughCancelPostBody: Schema.Schema<SubsidyQualificationsPassthroughCancelPostBody> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      phone_number: Schema.String,
-      appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
-      qualification_region_code: Schema.Number,
-      out_request_no: Schema.optional(Schema.String),
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
-    })
-    const SubsidyQualificationsPassthroughCancelPostResponse: Schema.Schema<SubsidyQualificationsPassthroughCancelPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyQualificationsPassthroughCancelPostBody,
-      success: SubsidyQualificationsPassthroughCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyQualificationsPassthroughCancelPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/qualifications/passthrough/claim ----
@@ -1419,18 +1043,18 @@ export interface SubsidyQualificationsPassthroughClaimPostBody {
   readonly latitude: string
 }
 
-export interface SubsidyQualificationsPassthroughClaimPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidyQualificationsPassthroughClaimPostBody: () => Schema.Schema<SubsidyQualificationsPassthroughClaimPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.String,
+  id_card_number: Schema.String,
+  phone_number: Schema.String,
+  appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
+  qualification_region_code: Schema.Number,
+  identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
+  longitude: Schema.String,
+  latitude: Schema.String
+}))
+
+export type SubsidyQualificationsPassthroughClaimPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * 领取资格(透传模式)
@@ -1445,27 +1069,7 @@ export const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<Subsid
   path: "/v3/gov/subsidy/qualifications/passthrough/claim",
   encrypt: [],
   summary: "领取资格(透传模式)",
-  schemas: () => {
-    const SubsidyQualificationsPassthroughClaimPostBody: Schema.Schema<SubsidyQualificationsPassthroughClaimPostBody> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      phone_number: Schema.String,
-      appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
-      qualification_region_code: Schema.Number,
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
-      longitude: Schema.String,
-      latitude: Schema.String
-    })
-    const SubsidyQualificationsPassthroughClaimPostResponse: Schema.Schema<SubsidyQualificationsPassthroughClaimPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyQualificationsPassthroughClaimPostBody,
-      success: SubsidyQualificationsPassthroughClaimPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyQualificationsPassthroughClaimPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/qualifications/passthrough/query ----
@@ -1498,10 +1102,13 @@ export interface SubsidyQualificationsPassthroughQueryPostBody {
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
 }
 
-export interface SubsidyQualificationsPassthroughQueryPostResponse {
-  /** 资格状态数组 */
-  readonly qualification_list?: ReadonlyArray<SubsidyQualificationsPassthroughQueryPostResponseQualificationList> | undefined
-}
+const $SubsidyQualificationsPassthroughQueryPostBody: () => Schema.Schema<SubsidyQualificationsPassthroughQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.String,
+  id_card_number: Schema.String,
+  phone_number: Schema.String,
+  qualification_region_code: Schema.Number,
+  identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
+}))
 
 export interface SubsidyQualificationsPassthroughQueryPostResponseQualificationList {
   /**
@@ -1540,6 +1147,24 @@ export interface SubsidyQualificationsPassthroughQueryPostResponseQualificationL
   readonly claimed_region_name?: string | undefined
 }
 
+const $SubsidyQualificationsPassthroughQueryPostResponseQualificationList: () => Schema.Schema<SubsidyQualificationsPassthroughQueryPostResponseQualificationList> = /*#__PURE__*/ once(() => Schema.Struct({
+  appliance_id: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED")),
+  unclaimed_reason: Schema.optional(OpenEnum("REASON_CLAIMED_BY_OTHER_REGION", "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION", "REASON_UNCLAIMED", "REASON_CLAIMED_BY_OTHER_MODE")),
+  claim_mode: Schema.optional(OpenEnum("CLAIM_MODE_MINI_PROGRAM", "CLAIM_MODE_INTERFACE_PASS_THROUGH")),
+  claimed_platform_name: Schema.optional(Schema.String),
+  claimed_region_name: Schema.optional(Schema.String)
+}))
+
+export interface SubsidyQualificationsPassthroughQueryPostResponse {
+  /** 资格状态数组 */
+  readonly qualification_list?: ReadonlyArray<SubsidyQualificationsPassthroughQueryPostResponseQualificationList> | undefined
+}
+
+const $SubsidyQualificationsPassthroughQueryPostResponse: () => Schema.Schema<SubsidyQualificationsPassthroughQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  qualification_list: Schema.optional(Schema.Array($SubsidyQualificationsPassthroughQueryPostResponseQualificationList()))
+}))
+
 /**
  * 批量查询用户资格(透传模式)
  *
@@ -1553,67 +1178,10 @@ export const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<Subsid
   path: "/v3/gov/subsidy/qualifications/passthrough/query",
   encrypt: [],
   summary: "批量查询用户资格(透传模式)",
-  schemas: () => {
-    const SubsidyQualificationsPassthroughQueryPostBody: Schema.Schema<SubsidyQualificationsPassthroughQueryPostBody> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      phone_number: Schema.String,
-      qualification_region_code: Schema.Number,
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
-    })
-    const SubsidyQualificationsPassthroughQueryPostResponseQualificationList: Schema.Schema<SubsidyQualificationsPassthroughQueryPostResponseQualificationList> = Schema.Struct({
-      appliance_id: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED")),
-      unclaimed_reason: Schema.optional(OpenEnum("REASON_CLAIMED_BY_OTHER_REGION", "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION", "REASON_UNCLAIMED", "REASON_CLAIMED_BY_OTHER_MODE")),
-      claim_mode: Schema.optional(OpenEnum("CLAIM_MODE_MINI_PROGRAM", "CLAIM_MODE_INTERFACE_PASS_THROUGH")),
-      claimed_platform_name: Schema.optional(Schema.String),
-      claimed_region_name: Schema.optional(Schema.String)
-    })
-    const SubsidyQualificationsPassthroughQueryPostResponse: Schema.Schema<SubsidyQualificationsPassthroughQueryPostResponse> = Schema.Struct({
-      qualification_list: Schema.optional(Schema.Array(SubsidyQualificationsPassthroughQueryPostResponseQualificationList))
-    })
-    return {
-      body: SubsidyQualificationsPassthroughQueryPostBody,
-      success: SubsidyQualificationsPassthroughQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyQualificationsPassthroughQueryPostBody(), success: $SubsidyQualificationsPassthroughQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/qualifications/query ----
-
-export interface SubsidyQualificationsQueryPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
-  readonly real_name: string
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
-  readonly id_card_number: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
-  readonly phone_number: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
-  readonly qualification_region_code: number
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
-  readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
-}
-
-export interface SubsidyQualificationsQueryPostResponse {
-  /** 资格状态数组 */
-  readonly qualification_list?: ReadonlyArray<SubsidyQualificationsQueryPostResponseQualificationList> | undefined
-}
 
 export interface SubsidyQualificationsQueryPostResponseQualificationList {
   /**
@@ -1646,6 +1214,25 @@ export interface SubsidyQualificationsQueryPostResponseQualificationList {
   readonly claimed_region_name?: string | undefined
 }
 
+const $SubsidyQualificationsQueryPostResponseQualificationList: () => Schema.Schema<SubsidyQualificationsQueryPostResponseQualificationList> = /*#__PURE__*/ once(() => Schema.Struct({
+  appliance_id: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED")),
+  unclaimed_reason: Schema.optional(OpenEnum("REASON_CLAIMED_BY_OTHER_REGION", "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION", "REASON_UNCLAIMED", "REASON_CLAIMED_BY_OTHER_MODE")),
+  claimed_platform_name: Schema.optional(Schema.String),
+  claimed_region_name: Schema.optional(Schema.String)
+}))
+
+export interface SubsidyQualificationsQueryPostResponse {
+  /** 资格状态数组 */
+  readonly qualification_list?: ReadonlyArray<SubsidyQualificationsQueryPostResponseQualificationList> | undefined
+}
+
+const $SubsidyQualificationsQueryPostResponse: () => Schema.Schema<SubsidyQualificationsQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  qualification_list: Schema.optional(Schema.Array($SubsidyQualificationsQueryPostResponseQualificationList()))
+}))
+
+export type SubsidyQualificationsQueryPostBody = SubsidyQualificationsPassthroughQueryPostBody
+
 /**
  * 批量查询用户资格
  *
@@ -1659,30 +1246,7 @@ export const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificat
   path: "/v3/gov/subsidy/qualifications/query",
   encrypt: [],
   summary: "批量查询用户资格",
-  schemas: () => {
-    const SubsidyQualificationsQueryPostBody: Schema.Schema<SubsidyQualificationsQueryPostBody> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      phone_number: Schema.String,
-      qualification_region_code: Schema.Number,
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
-    })
-    const SubsidyQualificationsQueryPostResponseQualificationList: Schema.Schema<SubsidyQualificationsQueryPostResponseQualificationList> = Schema.Struct({
-      appliance_id: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED")),
-      unclaimed_reason: Schema.optional(OpenEnum("REASON_CLAIMED_BY_OTHER_REGION", "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION", "REASON_UNCLAIMED", "REASON_CLAIMED_BY_OTHER_MODE")),
-      claimed_platform_name: Schema.optional(Schema.String),
-      claimed_region_name: Schema.optional(Schema.String)
-    })
-    const SubsidyQualificationsQueryPostResponse: Schema.Schema<SubsidyQualificationsQueryPostResponse> = Schema.Struct({
-      qualification_list: Schema.optional(Schema.Array(SubsidyQualificationsQueryPostResponseQualificationList))
-    })
-    return {
-      body: SubsidyQualificationsQueryPostBody,
-      success: SubsidyQualificationsQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyQualificationsPassthroughQueryPostBody(), success: $SubsidyQualificationsQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/qualifications/sync ----
@@ -1880,18 +1444,48 @@ export interface SubsidyQualificationsSyncPostBody {
   readonly mch_name: string
 }
 
-export interface SubsidyQualificationsSyncPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidyQualificationsSyncPostBody: () => Schema.Schema<SubsidyQualificationsSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.optional(Schema.String),
+  id_card_number: Schema.optional(Schema.String),
+  phone_number: Schema.optional(Schema.String),
+  appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
+  out_trade_no: Schema.String,
+  sub_mch_id: Schema.optional(Schema.String),
+  energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
+  receive_region_code: Schema.String,
+  brand: Schema.String,
+  address: Schema.String,
+  qualification_region_code: Schema.Number,
+  sn_code: Schema.String,
+  seller_name: Schema.String,
+  license_number: Schema.String,
+  barcode: Schema.String,
+  item_name: Schema.String,
+  spec_model: Schema.String,
+  logistics_num: Schema.optional(Schema.String),
+  delivery_time: Schema.optional(Rfc3339),
+  invoice_num: Schema.String,
+  product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
+  pc_type: Schema.optional(Schema.Literal("DESKTOP", "LAPTOP", "COMPUTER_TYPE_UNKNOWN")),
+  order_amount: Schema.Number,
+  discount_amount: Schema.Number,
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String),
+  mch_order_id: Schema.String,
+  refund_id: Schema.optional(Schema.String),
+  invoice_time: Rfc3339,
+  purchaser_name: Schema.String,
+  sale_model: Schema.Literal("SALE_MODEL_ONLINE", "SALE_MODEL_OFFLINE"),
+  identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
+  invoice_address_code: Schema.String,
+  invoice_code: Schema.optional(Schema.String),
+  tax_authority_code: Schema.String,
+  transaction_time: Rfc3339,
+  cate_state: Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"),
+  mch_name: Schema.String
+}))
+
+export type SubsidyQualificationsSyncPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * 同步资格核销信息
@@ -1906,57 +1500,7 @@ export const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificati
   path: "/v3/gov/subsidy/qualifications/sync",
   encrypt: [],
   summary: "同步资格核销信息",
-  schemas: () => {
-    const SubsidyQualificationsSyncPostBody: Schema.Schema<SubsidyQualificationsSyncPostBody> = Schema.Struct({
-      real_name: Schema.optional(Schema.String),
-      id_card_number: Schema.optional(Schema.String),
-      phone_number: Schema.optional(Schema.String),
-      appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
-      out_trade_no: Schema.String,
-      sub_mch_id: Schema.optional(Schema.String),
-      energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
-      receive_region_code: Schema.String,
-      brand: Schema.String,
-      address: Schema.String,
-      qualification_region_code: Schema.Number,
-      sn_code: Schema.String,
-      seller_name: Schema.String,
-      license_number: Schema.String,
-      barcode: Schema.String,
-      item_name: Schema.String,
-      spec_model: Schema.String,
-      logistics_num: Schema.optional(Schema.String),
-      delivery_time: Schema.optional(Rfc3339),
-      invoice_num: Schema.String,
-      product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
-      pc_type: Schema.optional(Schema.Literal("DESKTOP", "LAPTOP", "COMPUTER_TYPE_UNKNOWN")),
-      order_amount: Schema.Number,
-      discount_amount: Schema.Number,
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      mch_order_id: Schema.String,
-      refund_id: Schema.optional(Schema.String),
-      invoice_time: Rfc3339,
-      purchaser_name: Schema.String,
-      sale_model: Schema.Literal("SALE_MODEL_ONLINE", "SALE_MODEL_OFFLINE"),
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
-      invoice_address_code: Schema.String,
-      invoice_code: Schema.optional(Schema.String),
-      tax_authority_code: Schema.String,
-      transaction_time: Rfc3339,
-      cate_state: Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"),
-      mch_name: Schema.String
-    })
-    const SubsidyQualificationsSyncPostResponse: Schema.Schema<SubsidyQualificationsSyncPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyQualificationsSyncPostBody,
-      success: SubsidyQualificationsSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyQualificationsSyncPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/sncode/lock ----
@@ -2021,18 +1565,22 @@ export interface SubsidySncodeLockPostBody {
   readonly imei2?: string | undefined
 }
 
-export interface SubsidySncodeLockPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidySncodeLockPostBody: () => Schema.Schema<SubsidySncodeLockPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
+  out_trade_no: Schema.String,
+  brand: Schema.String,
+  qualification_region_code: Schema.Number,
+  sn_code: Schema.String,
+  manufacturer_info: Schema.String,
+  barcode: Schema.String,
+  spec_model: Schema.String,
+  product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
+  sale_time: Schema.optional(Rfc3339),
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String)
+}))
+
+export type SubsidySncodeLockPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * sn码锁定
@@ -2046,31 +1594,7 @@ export const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody,
   method: "POST",
   path: "/v3/gov/subsidy/sncode/lock",
   summary: "sn码锁定",
-  schemas: () => {
-    const SubsidySncodeLockPostBody: Schema.Schema<SubsidySncodeLockPostBody> = Schema.Struct({
-      appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
-      out_trade_no: Schema.String,
-      brand: Schema.String,
-      qualification_region_code: Schema.Number,
-      sn_code: Schema.String,
-      manufacturer_info: Schema.String,
-      barcode: Schema.String,
-      spec_model: Schema.String,
-      product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT"),
-      sale_time: Schema.optional(Rfc3339),
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String)
-    })
-    const SubsidySncodeLockPostResponse: Schema.Schema<SubsidySncodeLockPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidySncodeLockPostBody,
-      success: SubsidySncodeLockPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidySncodeLockPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/sncode/query ----
@@ -2085,10 +1609,10 @@ export interface SubsidySncodeQueryPostBody {
   readonly qualification_region_code: number
 }
 
-export interface SubsidySncodeQueryPostResponse {
-  /** sn码状态数组 */
-  readonly goods_sn_list?: ReadonlyArray<SubsidySncodeQueryPostResponseGoodsSnList> | undefined
-}
+const $SubsidySncodeQueryPostBody: () => Schema.Schema<SubsidySncodeQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sn_code_list: Schema.Array(Schema.String),
+  qualification_region_code: Schema.Number
+}))
 
 export interface SubsidySncodeQueryPostResponseGoodsSnList {
   /**
@@ -2110,6 +1634,21 @@ export interface SubsidySncodeQueryPostResponseGoodsSnList {
   readonly not_sellable_reason?: "NOT_SELLABLE_REASON_USED" | "NOT_SELLABLE_REASON_NOT_FOUND" | (string & {}) | undefined
 }
 
+const $SubsidySncodeQueryPostResponseGoodsSnList: () => Schema.Schema<SubsidySncodeQueryPostResponseGoodsSnList> = /*#__PURE__*/ once(() => Schema.Struct({
+  sn_code: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("SNCODE_STATE_UNKNOWN", "SNCODE_STATE_SELLABLE", "SNCODE_STATE_NOT_SELLABLE")),
+  not_sellable_reason: Schema.optional(OpenEnum("NOT_SELLABLE_REASON_USED", "NOT_SELLABLE_REASON_NOT_FOUND"))
+}))
+
+export interface SubsidySncodeQueryPostResponse {
+  /** sn码状态数组 */
+  readonly goods_sn_list?: ReadonlyArray<SubsidySncodeQueryPostResponseGoodsSnList> | undefined
+}
+
+const $SubsidySncodeQueryPostResponse: () => Schema.Schema<SubsidySncodeQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_sn_list: Schema.optional(Schema.Array($SubsidySncodeQueryPostResponseGoodsSnList()))
+}))
+
 /**
  * 查询sn码状态
  *
@@ -2122,25 +1661,7 @@ export const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBod
   method: "POST",
   path: "/v3/gov/subsidy/sncode/query",
   summary: "查询sn码状态",
-  schemas: () => {
-    const SubsidySncodeQueryPostBody: Schema.Schema<SubsidySncodeQueryPostBody> = Schema.Struct({
-      sn_code_list: Schema.Array(Schema.String),
-      qualification_region_code: Schema.Number
-    })
-    const SubsidySncodeQueryPostResponseGoodsSnList: Schema.Schema<SubsidySncodeQueryPostResponseGoodsSnList> = Schema.Struct({
-      sn_code: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("SNCODE_STATE_UNKNOWN", "SNCODE_STATE_SELLABLE", "SNCODE_STATE_NOT_SELLABLE")),
-      not_sellable_reason: Schema.optional(OpenEnum("NOT_SELLABLE_REASON_USED", "NOT_SELLABLE_REASON_NOT_FOUND"))
-    })
-    const SubsidySncodeQueryPostResponse: Schema.Schema<SubsidySncodeQueryPostResponse> = Schema.Struct({
-      goods_sn_list: Schema.optional(Schema.Array(SubsidySncodeQueryPostResponseGoodsSnList))
-    })
-    return {
-      body: SubsidySncodeQueryPostBody,
-      success: SubsidySncodeQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidySncodeQueryPostBody(), success: $SubsidySncodeQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/sncode/unlock ----
@@ -2178,18 +1699,16 @@ export interface SubsidySncodeUnlockPostBody {
   readonly product_type: "COMMON_PRODUCT" | "AI_PRODUCT"
 }
 
-export interface SubsidySncodeUnlockPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidySncodeUnlockPostBody: () => Schema.Schema<SubsidySncodeUnlockPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
+  out_trade_no: Schema.String,
+  qualification_region_code: Schema.Number,
+  sn_code: Schema.String,
+  barcode: Schema.String,
+  product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT")
+}))
+
+export type SubsidySncodeUnlockPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * sn码解锁
@@ -2203,25 +1722,7 @@ export const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostB
   method: "POST",
   path: "/v3/gov/subsidy/sncode/unlock",
   summary: "sn码解锁",
-  schemas: () => {
-    const SubsidySncodeUnlockPostBody: Schema.Schema<SubsidySncodeUnlockPostBody> = Schema.Struct({
-      appliance_id: Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
-      out_trade_no: Schema.String,
-      qualification_region_code: Schema.Number,
-      sn_code: Schema.String,
-      barcode: Schema.String,
-      product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT")
-    })
-    const SubsidySncodeUnlockPostResponse: Schema.Schema<SubsidySncodeUnlockPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidySncodeUnlockPostBody,
-      success: SubsidySncodeUnlockPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidySncodeUnlockPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/transactions/query ----
@@ -2236,20 +1737,10 @@ export interface SubsidyTransactionsQueryPostBody {
   readonly order_number_list: ReadonlyArray<string>
 }
 
-export interface SubsidyTransactionsQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-  /** 订单状态数组 */
-  readonly shop_order_list?: ReadonlyArray<SubsidyTransactionsQueryPostResponseShopOrderList> | undefined
-}
+const $SubsidyTransactionsQueryPostBody: () => Schema.Schema<SubsidyTransactionsQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  qualification_region_code: Schema.Number,
+  order_number_list: Schema.Array(Schema.String)
+}))
 
 export interface SubsidyTransactionsQueryPostResponseShopOrderList {
   /** 单号 */
@@ -2267,6 +1758,33 @@ export interface SubsidyTransactionsQueryPostResponseShopOrderList {
   readonly cate_state?: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND" | (string & {}) | undefined
 }
 
+const $SubsidyTransactionsQueryPostResponseShopOrderList: () => Schema.Schema<SubsidyTransactionsQueryPostResponseShopOrderList> = /*#__PURE__*/ once(() => Schema.Struct({
+  shop_order_number: Schema.optional(Schema.String),
+  collect_state: Schema.optional(OpenEnum("COLLECT_STATE_NOT_COLLECT", "COLLECT_STATE_COLLECTED", "COLLECT_STATE_COLLECTION_FAILED")),
+  cate_state: Schema.optional(OpenEnum("CATE_STATE_REDEEM", "CATE_STATE_REFUND"))
+}))
+
+export interface SubsidyTransactionsQueryPostResponse {
+  /**
+   * 响应码
+   * @example "000000"
+   */
+  readonly code?: string | undefined
+  /**
+   * 响应描述
+   * @example "成功"
+   */
+  readonly message?: string | undefined
+  /** 订单状态数组 */
+  readonly shop_order_list?: ReadonlyArray<SubsidyTransactionsQueryPostResponseShopOrderList> | undefined
+}
+
+const $SubsidyTransactionsQueryPostResponse: () => Schema.Schema<SubsidyTransactionsQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String),
+  shop_order_list: Schema.optional(Schema.Array($SubsidyTransactionsQueryPostResponseShopOrderList()))
+}))
+
 /**
  * 交易信息查询
  *
@@ -2279,27 +1797,7 @@ export const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactions
   method: "POST",
   path: "/v3/gov/subsidy/transactions/query",
   summary: "交易信息查询",
-  schemas: () => {
-    const SubsidyTransactionsQueryPostBody: Schema.Schema<SubsidyTransactionsQueryPostBody> = Schema.Struct({
-      qualification_region_code: Schema.Number,
-      order_number_list: Schema.Array(Schema.String)
-    })
-    const SubsidyTransactionsQueryPostResponseShopOrderList: Schema.Schema<SubsidyTransactionsQueryPostResponseShopOrderList> = Schema.Struct({
-      shop_order_number: Schema.optional(Schema.String),
-      collect_state: Schema.optional(OpenEnum("COLLECT_STATE_NOT_COLLECT", "COLLECT_STATE_COLLECTED", "COLLECT_STATE_COLLECTION_FAILED")),
-      cate_state: Schema.optional(OpenEnum("CATE_STATE_REDEEM", "CATE_STATE_REFUND"))
-    })
-    const SubsidyTransactionsQueryPostResponse: Schema.Schema<SubsidyTransactionsQueryPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String),
-      shop_order_list: Schema.optional(Schema.Array(SubsidyTransactionsQueryPostResponseShopOrderList))
-    })
-    return {
-      body: SubsidyTransactionsQueryPostBody,
-      success: SubsidyTransactionsQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyTransactionsQueryPostBody(), success: $SubsidyTransactionsQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/transactions/summary/query-day ----
@@ -2332,6 +1830,14 @@ export interface SubsidyTransactionsSummaryQueryDayPostBody {
   readonly cate_state?: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND" | undefined
 }
 
+const $SubsidyTransactionsSummaryQueryDayPostBody: () => Schema.Schema<SubsidyTransactionsSummaryQueryDayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  qualification_region_code: Schema.Number,
+  query_date: Schema.String,
+  query_type: Schema.Literal("ORDER_TYPE_TRANSACTION", "ORDER_TYPE_APPLIANCE_REDEEM", "ORDER_TYPE_3C_REDEEM", "ORDER_TYPE_N_QUALIFICATION_REDEEM"),
+  appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
+  cate_state: Schema.optional(Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"))
+}))
+
 export interface SubsidyTransactionsSummaryQueryDayPostResponse {
   /**
    * 响应码
@@ -2360,6 +1866,14 @@ export interface SubsidyTransactionsSummaryQueryDayPostResponse {
   readonly total_subsidy_count?: number | undefined
 }
 
+const $SubsidyTransactionsSummaryQueryDayPostResponse: () => Schema.Schema<SubsidyTransactionsSummaryQueryDayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String),
+  total_trade_count: Schema.optional(Schema.Number),
+  total_trade_amount: Schema.optional(Schema.Number),
+  total_subsidy_count: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询单日交易汇总
  *
@@ -2372,27 +1886,7 @@ export const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTr
   method: "POST",
   path: "/v3/gov/subsidy/transactions/summary/query-day",
   summary: "查询单日交易汇总",
-  schemas: () => {
-    const SubsidyTransactionsSummaryQueryDayPostBody: Schema.Schema<SubsidyTransactionsSummaryQueryDayPostBody> = Schema.Struct({
-      qualification_region_code: Schema.Number,
-      query_date: Schema.String,
-      query_type: Schema.Literal("ORDER_TYPE_TRANSACTION", "ORDER_TYPE_APPLIANCE_REDEEM", "ORDER_TYPE_3C_REDEEM", "ORDER_TYPE_N_QUALIFICATION_REDEEM"),
-      appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
-      cate_state: Schema.optional(Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"))
-    })
-    const SubsidyTransactionsSummaryQueryDayPostResponse: Schema.Schema<SubsidyTransactionsSummaryQueryDayPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String),
-      total_trade_count: Schema.optional(Schema.Number),
-      total_trade_amount: Schema.optional(Schema.Number),
-      total_subsidy_count: Schema.optional(Schema.Number)
-    })
-    return {
-      body: SubsidyTransactionsSummaryQueryDayPostBody,
-      success: SubsidyTransactionsSummaryQueryDayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyTransactionsSummaryQueryDayPostBody(), success: $SubsidyTransactionsSummaryQueryDayPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/transactions/sync ----
@@ -2510,18 +2004,32 @@ export interface SubsidyTransactionsSyncPostBody {
   readonly sub_mchid?: string | undefined
 }
 
-export interface SubsidyTransactionsSyncPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly message?: string | undefined
-}
+const $SubsidyTransactionsSyncPostBody: () => Schema.Schema<SubsidyTransactionsSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.optional(Schema.String),
+  id_card_number: Schema.optional(Schema.String),
+  phone_number: Schema.optional(Schema.String),
+  appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
+  out_trade_no: Schema.String,
+  energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
+  receive_region_code: Schema.String,
+  brand: Schema.String,
+  address: Schema.optional(Schema.String),
+  qualification_region_code: Schema.Number,
+  seller_name: Schema.String,
+  license_number: Schema.String,
+  order_amount: Schema.Number,
+  discount_amount: Schema.Number,
+  transaction_time: Rfc3339,
+  mch_order_id: Schema.String,
+  refund_id: Schema.optional(Schema.String),
+  mch_name: Schema.String,
+  sale_model: Schema.optional(Schema.Literal("SALE_MODEL_ONLINE", "SALE_MODEL_OFFLINE")),
+  cate_state: Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"),
+  identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export type SubsidyTransactionsSyncPostResponse = SubsidyGoodsUploadPostResponse
 
 /**
  * 交易信息回传
@@ -2536,41 +2044,7 @@ export const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsS
   path: "/v3/gov/subsidy/transactions/sync",
   encrypt: [],
   summary: "交易信息回传",
-  schemas: () => {
-    const SubsidyTransactionsSyncPostBody: Schema.Schema<SubsidyTransactionsSyncPostBody> = Schema.Struct({
-      real_name: Schema.optional(Schema.String),
-      id_card_number: Schema.optional(Schema.String),
-      phone_number: Schema.optional(Schema.String),
-      appliance_id: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
-      out_trade_no: Schema.String,
-      energy_grade: Schema.optional(Schema.Literal("FIRST_LEVEL", "SECOND_LEVEL", "ENERGY_GRADE_UNKNOWN")),
-      receive_region_code: Schema.String,
-      brand: Schema.String,
-      address: Schema.optional(Schema.String),
-      qualification_region_code: Schema.Number,
-      seller_name: Schema.String,
-      license_number: Schema.String,
-      order_amount: Schema.Number,
-      discount_amount: Schema.Number,
-      transaction_time: Rfc3339,
-      mch_order_id: Schema.String,
-      refund_id: Schema.optional(Schema.String),
-      mch_name: Schema.String,
-      sale_model: Schema.optional(Schema.Literal("SALE_MODEL_ONLINE", "SALE_MODEL_OFFLINE")),
-      cate_state: Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"),
-      identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"),
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const SubsidyTransactionsSyncPostResponse: Schema.Schema<SubsidyTransactionsSyncPostResponse> = Schema.Struct({
-      code: Schema.optional(Schema.String),
-      message: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyTransactionsSyncPostBody,
-      success: SubsidyTransactionsSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyTransactionsSyncPostBody(), success: $SubsidyGoodsUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/authcode/cancel ----
@@ -2593,6 +2067,15 @@ export interface SubsidyZhejiangAuthcodeCancelPostBody {
   readonly req_ssn: string
 }
 
+const $SubsidyZhejiangAuthcodeCancelPostBody: () => Schema.Schema<SubsidyZhejiangAuthcodeCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_serial_no: Schema.String,
+  cred_frozen_no: Schema.String,
+  trans_date: Schema.String,
+  trans_time: Schema.String,
+  auth_code: Schema.String,
+  req_ssn: Schema.String
+}))
+
 export interface SubsidyZhejiangAuthcodeCancelPostResponse {
   /**
    * 响应码
@@ -2606,6 +2089,11 @@ export interface SubsidyZhejiangAuthcodeCancelPostResponse {
   readonly resp_desc?: string | undefined
 }
 
+const $SubsidyZhejiangAuthcodeCancelPostResponse: () => Schema.Schema<SubsidyZhejiangAuthcodeCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String)
+}))
+
 /**
  * 品类凭证码预核销撤销
  *
@@ -2618,25 +2106,7 @@ export const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejian
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/cancel",
   summary: "品类凭证码预核销撤销",
-  schemas: () => {
-    const SubsidyZhejiangAuthcodeCancelPostBody: Schema.Schema<SubsidyZhejiangAuthcodeCancelPostBody> = Schema.Struct({
-      sp_serial_no: Schema.String,
-      cred_frozen_no: Schema.String,
-      trans_date: Schema.String,
-      trans_time: Schema.String,
-      auth_code: Schema.String,
-      req_ssn: Schema.String
-    })
-    const SubsidyZhejiangAuthcodeCancelPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeCancelPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangAuthcodeCancelPostBody,
-      success: SubsidyZhejiangAuthcodeCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangAuthcodeCancelPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/authcode/commit ----
@@ -2692,18 +2162,31 @@ export interface SubsidyZhejiangAuthcodeCommitPostBody {
   readonly amount?: number | undefined
 }
 
-export interface SubsidyZhejiangAuthcodeCommitPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly resp_desc?: string | undefined
-}
+const $SubsidyZhejiangAuthcodeCommitPostBody: () => Schema.Schema<SubsidyZhejiangAuthcodeCommitPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_serial_no: Schema.String,
+  cred_frozen_no: Schema.String,
+  trans_date: Schema.String,
+  trans_time: Schema.String,
+  acq_org_order_no: Schema.optional(Schema.String),
+  order_no: Schema.optional(Schema.String),
+  subsidy_amt: Schema.optional(Schema.Number),
+  add_code: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  sale_models: Schema.optional(Schema.Literal("0", "1")),
+  corp_name: Schema.optional(Schema.String),
+  brand: Schema.optional(Schema.String),
+  uniscid: Schema.optional(Schema.String),
+  barcode: Schema.optional(Schema.String),
+  auth_code: Schema.String,
+  req_ssn: Schema.String,
+  bank_name: Schema.optional(Schema.String),
+  bank_subsidy: Schema.optional(Schema.String),
+  plat_subsidy: Schema.optional(Schema.String),
+  county_code: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export type SubsidyZhejiangAuthcodeCommitPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
 /**
  * 品类凭证码上报确认
@@ -2717,40 +2200,7 @@ export const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejian
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/commit",
   summary: "品类凭证码上报确认",
-  schemas: () => {
-    const SubsidyZhejiangAuthcodeCommitPostBody: Schema.Schema<SubsidyZhejiangAuthcodeCommitPostBody> = Schema.Struct({
-      sp_serial_no: Schema.String,
-      cred_frozen_no: Schema.String,
-      trans_date: Schema.String,
-      trans_time: Schema.String,
-      acq_org_order_no: Schema.optional(Schema.String),
-      order_no: Schema.optional(Schema.String),
-      subsidy_amt: Schema.optional(Schema.Number),
-      add_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      sale_models: Schema.optional(Schema.Literal("0", "1")),
-      corp_name: Schema.optional(Schema.String),
-      brand: Schema.optional(Schema.String),
-      uniscid: Schema.optional(Schema.String),
-      barcode: Schema.optional(Schema.String),
-      auth_code: Schema.String,
-      req_ssn: Schema.String,
-      bank_name: Schema.optional(Schema.String),
-      bank_subsidy: Schema.optional(Schema.String),
-      plat_subsidy: Schema.optional(Schema.String),
-      county_code: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const SubsidyZhejiangAuthcodeCommitPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeCommitPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangAuthcodeCommitPostBody,
-      success: SubsidyZhejiangAuthcodeCommitPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangAuthcodeCommitPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/authcode/issue ----
@@ -2797,6 +2247,18 @@ export interface SubsidyZhejiangAuthcodeIssuePostBody {
   readonly req_ssn: string
 }
 
+const $SubsidyZhejiangAuthcodeIssuePostBody: () => Schema.Schema<SubsidyZhejiangAuthcodeIssuePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  category_id: Schema.String,
+  openid: Schema.optional(Schema.String),
+  name: Schema.String,
+  mobile: Schema.String,
+  add_code: Schema.String,
+  custom_info: Schema.optional(Schema.String),
+  cert_type: Schema.Literal("1", "2", "3", "4", "5"),
+  cert_no: Schema.String,
+  req_ssn: Schema.String
+}))
+
 export interface SubsidyZhejiangAuthcodeIssuePostResponse {
   /**
    * 响应码
@@ -2815,6 +2277,12 @@ export interface SubsidyZhejiangAuthcodeIssuePostResponse {
   readonly auth_code?: string | undefined
 }
 
+const $SubsidyZhejiangAuthcodeIssuePostResponse: () => Schema.Schema<SubsidyZhejiangAuthcodeIssuePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  auth_code: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请品类凭证码
  *
@@ -2828,29 +2296,7 @@ export const subsidyZhejiangAuthcodeIssuePost: Endpoint.Endpoint<SubsidyZhejiang
   path: "/v3/gov/subsidy/zhejiang/authcode/issue",
   encrypt: [],
   summary: "申请品类凭证码",
-  schemas: () => {
-    const SubsidyZhejiangAuthcodeIssuePostBody: Schema.Schema<SubsidyZhejiangAuthcodeIssuePostBody> = Schema.Struct({
-      category_id: Schema.String,
-      openid: Schema.optional(Schema.String),
-      name: Schema.String,
-      mobile: Schema.String,
-      add_code: Schema.String,
-      custom_info: Schema.optional(Schema.String),
-      cert_type: Schema.Literal("1", "2", "3", "4", "5"),
-      cert_no: Schema.String,
-      req_ssn: Schema.String
-    })
-    const SubsidyZhejiangAuthcodeIssuePostResponse: Schema.Schema<SubsidyZhejiangAuthcodeIssuePostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      auth_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangAuthcodeIssuePostBody,
-      success: SubsidyZhejiangAuthcodeIssuePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangAuthcodeIssuePostBody(), success: $SubsidyZhejiangAuthcodeIssuePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/authcode/refund ----
@@ -2897,18 +2343,28 @@ export interface SubsidyZhejiangAuthcodeRefundPostBody {
   readonly brand?: string | undefined
 }
 
-export interface SubsidyZhejiangAuthcodeRefundPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly resp_desc?: string | undefined
-}
+const $SubsidyZhejiangAuthcodeRefundPostBody: () => Schema.Schema<SubsidyZhejiangAuthcodeRefundPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_serial_no: Schema.String,
+  cred_frozen_no: Schema.String,
+  trans_date: Schema.String,
+  trans_time: Schema.String,
+  order_no: Schema.optional(Schema.String),
+  subsidy_amt: Schema.optional(Schema.Number),
+  add_code: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  sale_models: Schema.optional(Schema.Literal("0", "1")),
+  uniscid: Schema.optional(Schema.String),
+  barcode: Schema.optional(Schema.String),
+  auth_code: Schema.String,
+  req_ssn: Schema.String,
+  bank_name: Schema.optional(Schema.String),
+  bank_subsidy: Schema.optional(Schema.String),
+  plat_subsidy: Schema.optional(Schema.String),
+  corp_name: Schema.optional(Schema.String),
+  brand: Schema.optional(Schema.String)
+}))
+
+export type SubsidyZhejiangAuthcodeRefundPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
 /**
  * 品类凭证码上报撤销
@@ -2922,37 +2378,7 @@ export const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejian
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/refund",
   summary: "品类凭证码上报撤销",
-  schemas: () => {
-    const SubsidyZhejiangAuthcodeRefundPostBody: Schema.Schema<SubsidyZhejiangAuthcodeRefundPostBody> = Schema.Struct({
-      sp_serial_no: Schema.String,
-      cred_frozen_no: Schema.String,
-      trans_date: Schema.String,
-      trans_time: Schema.String,
-      order_no: Schema.optional(Schema.String),
-      subsidy_amt: Schema.optional(Schema.Number),
-      add_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      sale_models: Schema.optional(Schema.Literal("0", "1")),
-      uniscid: Schema.optional(Schema.String),
-      barcode: Schema.optional(Schema.String),
-      auth_code: Schema.String,
-      req_ssn: Schema.String,
-      bank_name: Schema.optional(Schema.String),
-      bank_subsidy: Schema.optional(Schema.String),
-      plat_subsidy: Schema.optional(Schema.String),
-      corp_name: Schema.optional(Schema.String),
-      brand: Schema.optional(Schema.String)
-    })
-    const SubsidyZhejiangAuthcodeRefundPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeRefundPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangAuthcodeRefundPostBody,
-      success: SubsidyZhejiangAuthcodeRefundPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangAuthcodeRefundPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/authcode/try ----
@@ -2977,6 +2403,15 @@ export interface SubsidyZhejiangAuthcodeTryPostBody {
    */
   readonly county_code: string
 }
+
+const $SubsidyZhejiangAuthcodeTryPostBody: () => Schema.Schema<SubsidyZhejiangAuthcodeTryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_serial_no: Schema.String,
+  mchnt_no: Schema.String,
+  term_no: Schema.String,
+  auth_code: Schema.String,
+  category: Schema.String,
+  county_code: Schema.String
+}))
 
 export interface SubsidyZhejiangAuthcodeTryPostResponse {
   /**
@@ -3011,6 +2446,21 @@ export interface SubsidyZhejiangAuthcodeTryPostResponse {
   readonly category_id?: string | undefined
 }
 
+const $SubsidyZhejiangAuthcodeTryPostResponse: () => Schema.Schema<SubsidyZhejiangAuthcodeTryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  cred_frozen_no: Schema.optional(Schema.String),
+  event_id: Schema.optional(Schema.String),
+  event_title: Schema.optional(Schema.String),
+  discount_mode: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  discount_amt: Schema.optional(Schema.Number),
+  pay_amt: Schema.optional(Schema.Number),
+  channel_dis_flag: Schema.optional(Schema.String),
+  channel_evt_no: Schema.optional(Schema.String),
+  category_id: Schema.optional(Schema.String)
+}))
+
 /**
  * 预核销品类凭证码
  *
@@ -3023,35 +2473,7 @@ export const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAu
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/try",
   summary: "预核销品类凭证码",
-  schemas: () => {
-    const SubsidyZhejiangAuthcodeTryPostBody: Schema.Schema<SubsidyZhejiangAuthcodeTryPostBody> = Schema.Struct({
-      sp_serial_no: Schema.String,
-      mchnt_no: Schema.String,
-      term_no: Schema.String,
-      auth_code: Schema.String,
-      category: Schema.String,
-      county_code: Schema.String
-    })
-    const SubsidyZhejiangAuthcodeTryPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeTryPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      cred_frozen_no: Schema.optional(Schema.String),
-      event_id: Schema.optional(Schema.String),
-      event_title: Schema.optional(Schema.String),
-      discount_mode: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      discount_amt: Schema.optional(Schema.Number),
-      pay_amt: Schema.optional(Schema.Number),
-      channel_dis_flag: Schema.optional(Schema.String),
-      channel_evt_no: Schema.optional(Schema.String),
-      category_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangAuthcodeTryPostBody,
-      success: SubsidyZhejiangAuthcodeTryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangAuthcodeTryPostBody(), success: $SubsidyZhejiangAuthcodeTryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/goods/query ----
@@ -3069,6 +2491,13 @@ export interface SubsidyZhejiangGoodsQueryPostBody {
   /** 请求时间 */
   readonly req_time?: string | undefined
 }
+
+const $SubsidyZhejiangGoodsQueryPostBody: () => Schema.Schema<SubsidyZhejiangGoodsQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_bar_code: Schema.optional(Schema.String),
+  province: Schema.optional(Schema.String),
+  req_ssn: Schema.String,
+  req_time: Schema.optional(Schema.String)
+}))
 
 export interface SubsidyZhejiangGoodsQueryPostResponse {
   /**
@@ -3168,6 +2597,52 @@ export interface SubsidyZhejiangGoodsQueryPostResponse {
   readonly msg_src_platform?: string | undefined
 }
 
+const $SubsidyZhejiangGoodsQueryPostResponse: () => Schema.Schema<SubsidyZhejiangGoodsQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  goods_bar_code: Schema.optional(Schema.String),
+  seq_id: Schema.optional(Schema.String),
+  province: Schema.optional(Schema.String),
+  code_type: Schema.optional(OpenEnum("001", "002")),
+  goods_type: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  logo_name: Schema.optional(Schema.String),
+  goods_model: Schema.optional(Schema.String),
+  basis_price: Schema.optional(Schema.String),
+  manufact_cert_code: Schema.optional(Schema.String),
+  manufact_price: Schema.optional(Schema.String),
+  energy_effciency: Schema.optional(Schema.String),
+  energy_reg_code: Schema.optional(Schema.String),
+  energy_reg_model: Schema.optional(Schema.String),
+  reg_3c_code: Schema.optional(Schema.String),
+  water_effciency: Schema.optional(Schema.String),
+  expire_date: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  gpc: Schema.optional(Schema.String),
+  net_content: Schema.optional(Schema.String),
+  unit_code: Schema.optional(Schema.String),
+  origin: Schema.optional(Schema.String),
+  city: Schema.optional(Schema.String),
+  county: Schema.optional(Schema.String),
+  data_state: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String),
+  upload_state: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  is_ai_product: Schema.optional(Schema.String),
+  device_type: Schema.optional(Schema.String),
+  manufact_code: Schema.optional(Schema.String),
+  manufact_login_date: Schema.optional(Schema.String),
+  manufact_logout_date: Schema.optional(Schema.String),
+  manufact_logout_flag: Schema.optional(Schema.String),
+  manufact_register_addr: Schema.optional(Schema.String),
+  manufact_valid_date: Schema.optional(Schema.String),
+  manufact_firm_name: Schema.optional(Schema.String),
+  price_unit: Schema.optional(Schema.String),
+  sale_date: Schema.optional(Schema.String),
+  pc_type: Schema.optional(Schema.String),
+  msg_src_platform: Schema.optional(Schema.String)
+}))
+
 /**
  * 商品信息查询
  *
@@ -3180,79 +2655,10 @@ export const subsidyZhejiangGoodsQueryPost: Endpoint.Endpoint<SubsidyZhejiangGoo
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/goods/query",
   summary: "商品信息查询",
-  schemas: () => {
-    const SubsidyZhejiangGoodsQueryPostBody: Schema.Schema<SubsidyZhejiangGoodsQueryPostBody> = Schema.Struct({
-      goods_bar_code: Schema.optional(Schema.String),
-      province: Schema.optional(Schema.String),
-      req_ssn: Schema.String,
-      req_time: Schema.optional(Schema.String)
-    })
-    const SubsidyZhejiangGoodsQueryPostResponse: Schema.Schema<SubsidyZhejiangGoodsQueryPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      goods_bar_code: Schema.optional(Schema.String),
-      seq_id: Schema.optional(Schema.String),
-      province: Schema.optional(Schema.String),
-      code_type: Schema.optional(OpenEnum("001", "002")),
-      goods_type: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      logo_name: Schema.optional(Schema.String),
-      goods_model: Schema.optional(Schema.String),
-      basis_price: Schema.optional(Schema.String),
-      manufact_cert_code: Schema.optional(Schema.String),
-      manufact_price: Schema.optional(Schema.String),
-      energy_effciency: Schema.optional(Schema.String),
-      energy_reg_code: Schema.optional(Schema.String),
-      energy_reg_model: Schema.optional(Schema.String),
-      reg_3c_code: Schema.optional(Schema.String),
-      water_effciency: Schema.optional(Schema.String),
-      expire_date: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      gpc: Schema.optional(Schema.String),
-      net_content: Schema.optional(Schema.String),
-      unit_code: Schema.optional(Schema.String),
-      origin: Schema.optional(Schema.String),
-      city: Schema.optional(Schema.String),
-      county: Schema.optional(Schema.String),
-      data_state: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      upload_state: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String),
-      is_ai_product: Schema.optional(Schema.String),
-      device_type: Schema.optional(Schema.String),
-      manufact_code: Schema.optional(Schema.String),
-      manufact_login_date: Schema.optional(Schema.String),
-      manufact_logout_date: Schema.optional(Schema.String),
-      manufact_logout_flag: Schema.optional(Schema.String),
-      manufact_register_addr: Schema.optional(Schema.String),
-      manufact_valid_date: Schema.optional(Schema.String),
-      manufact_firm_name: Schema.optional(Schema.String),
-      price_unit: Schema.optional(Schema.String),
-      sale_date: Schema.optional(Schema.String),
-      pc_type: Schema.optional(Schema.String),
-      msg_src_platform: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangGoodsQueryPostBody,
-      success: SubsidyZhejiangGoodsQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangGoodsQueryPostBody(), success: $SubsidyZhejiangGoodsQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm ----
-
-export interface SubsidyZhejiangNQualificationsConfirmPostBody {
-  /** 品类集合 */
-  readonly data?: ReadonlyArray<SubsidyZhejiangNQualificationsConfirmPostBodyData> | undefined
-  /**
-   * 请求流水号
-   * @example "123"
-   */
-  readonly req_ssn: string
-  /** 请求时间 */
-  readonly req_time?: string | undefined
-}
 
 export interface SubsidyZhejiangNQualificationsConfirmPostBodyData {
   /** 品类编码 */
@@ -3297,18 +2703,48 @@ export interface SubsidyZhejiangNQualificationsConfirmPostBodyData {
   readonly serial_num: string
 }
 
-export interface SubsidyZhejiangNQualificationsConfirmPostResponse {
+const $SubsidyZhejiangNQualificationsConfirmPostBodyData: () => Schema.Schema<SubsidyZhejiangNQualificationsConfirmPostBodyData> = /*#__PURE__*/ once(() => Schema.Struct({
+  cate_code: Schema.String,
+  cert_no: Schema.String,
+  grade: Schema.optional(Schema.String),
+  name: Schema.String,
+  operation_time: Schema.String,
+  bank_name: Schema.optional(Schema.String),
+  bank_subsidy: Schema.optional(Schema.String),
+  plat_subsidy: Schema.optional(Schema.String),
+  sales: Schema.String,
+  status: Schema.String,
+  subsidy: Schema.String,
+  tel: Schema.String,
+  add_code: Schema.String,
+  address: Schema.String,
+  sale_models: Schema.String,
+  brand: Schema.String,
+  activity_add_code: Schema.String,
+  uniscid: Schema.String,
+  corp_name: Schema.String,
+  serial_num: Schema.String
+}))
+
+export interface SubsidyZhejiangNQualificationsConfirmPostBody {
+  /** 品类集合 */
+  readonly data?: ReadonlyArray<SubsidyZhejiangNQualificationsConfirmPostBodyData> | undefined
   /**
-   * 响应码
-   * @example "000000"
+   * 请求流水号
+   * @example "123"
    */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly resp_desc?: string | undefined
+  readonly req_ssn: string
+  /** 请求时间 */
+  readonly req_time?: string | undefined
 }
+
+const $SubsidyZhejiangNQualificationsConfirmPostBody: () => Schema.Schema<SubsidyZhejiangNQualificationsConfirmPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($SubsidyZhejiangNQualificationsConfirmPostBodyData())),
+  req_ssn: Schema.String,
+  req_time: Schema.optional(Schema.String)
+}))
+
+export type SubsidyZhejiangNQualificationsConfirmPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
 /**
  * n品类核销
@@ -3323,44 +2759,7 @@ export const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<Subsid
   path: "/v3/gov/subsidy/zhejiang/n-qualifications/confirm",
   encrypt: [],
   summary: "n品类核销",
-  schemas: () => {
-    const SubsidyZhejiangNQualificationsConfirmPostBodyData: Schema.Schema<SubsidyZhejiangNQualificationsConfirmPostBodyData> = Schema.Struct({
-      cate_code: Schema.String,
-      cert_no: Schema.String,
-      grade: Schema.optional(Schema.String),
-      name: Schema.String,
-      operation_time: Schema.String,
-      bank_name: Schema.optional(Schema.String),
-      bank_subsidy: Schema.optional(Schema.String),
-      plat_subsidy: Schema.optional(Schema.String),
-      sales: Schema.String,
-      status: Schema.String,
-      subsidy: Schema.String,
-      tel: Schema.String,
-      add_code: Schema.String,
-      address: Schema.String,
-      sale_models: Schema.String,
-      brand: Schema.String,
-      activity_add_code: Schema.String,
-      uniscid: Schema.String,
-      corp_name: Schema.String,
-      serial_num: Schema.String
-    })
-    const SubsidyZhejiangNQualificationsConfirmPostBody: Schema.Schema<SubsidyZhejiangNQualificationsConfirmPostBody> = Schema.Struct({
-      data: Schema.optional(Schema.Array(SubsidyZhejiangNQualificationsConfirmPostBodyData)),
-      req_ssn: Schema.String,
-      req_time: Schema.optional(Schema.String)
-    })
-    const SubsidyZhejiangNQualificationsConfirmPostResponse: Schema.Schema<SubsidyZhejiangNQualificationsConfirmPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangNQualificationsConfirmPostBody,
-      success: SubsidyZhejiangNQualificationsConfirmPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangNQualificationsConfirmPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/alter ----
@@ -3393,23 +2792,15 @@ export interface SubsidyZhejiangQualificationsAlterPostBody {
   readonly req_ssn: string
 }
 
-export interface SubsidyZhejiangQualificationsAlterPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly resp_desc?: string | undefined
-  /**
-   * 品类凭证码
-   * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
-   */
-  readonly auth_code?: string | undefined
-}
+const $SubsidyZhejiangQualificationsAlterPostBody: () => Schema.Schema<SubsidyZhejiangQualificationsAlterPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  cate_code: Schema.String,
+  cert_no: Schema.String,
+  name: Schema.String,
+  tel: Schema.String,
+  req_ssn: Schema.String
+}))
+
+export type SubsidyZhejiangQualificationsAlterPostResponse = SubsidyZhejiangAuthcodeIssuePostResponse
 
 /**
  * 变更资格
@@ -3424,25 +2815,7 @@ export const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZh
   path: "/v3/gov/subsidy/zhejiang/qualifications/alter",
   encrypt: [],
   summary: "变更资格",
-  schemas: () => {
-    const SubsidyZhejiangQualificationsAlterPostBody: Schema.Schema<SubsidyZhejiangQualificationsAlterPostBody> = Schema.Struct({
-      cate_code: Schema.String,
-      cert_no: Schema.String,
-      name: Schema.String,
-      tel: Schema.String,
-      req_ssn: Schema.String
-    })
-    const SubsidyZhejiangQualificationsAlterPostResponse: Schema.Schema<SubsidyZhejiangQualificationsAlterPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      auth_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangQualificationsAlterPostBody,
-      success: SubsidyZhejiangQualificationsAlterPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangQualificationsAlterPostBody(), success: $SubsidyZhejiangAuthcodeIssuePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/claim ----
@@ -3480,18 +2853,16 @@ export interface SubsidyZhejiangQualificationsClaimPostBody {
   readonly req_ssn: string
 }
 
-export interface SubsidyZhejiangQualificationsClaimPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly resp_desc?: string | undefined
-}
+const $SubsidyZhejiangQualificationsClaimPostBody: () => Schema.Schema<SubsidyZhejiangQualificationsClaimPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  cate_code: Schema.String,
+  cert_no: Schema.String,
+  name: Schema.String,
+  tel: Schema.String,
+  cert_type: Schema.optional(Schema.Literal("1", "2", "3", "4", "5")),
+  req_ssn: Schema.String
+}))
+
+export type SubsidyZhejiangQualificationsClaimPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
 /**
  * 领取资格
@@ -3506,25 +2877,7 @@ export const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZh
   path: "/v3/gov/subsidy/zhejiang/qualifications/claim",
   encrypt: [],
   summary: "领取资格",
-  schemas: () => {
-    const SubsidyZhejiangQualificationsClaimPostBody: Schema.Schema<SubsidyZhejiangQualificationsClaimPostBody> = Schema.Struct({
-      cate_code: Schema.String,
-      cert_no: Schema.String,
-      name: Schema.String,
-      tel: Schema.String,
-      cert_type: Schema.optional(Schema.Literal("1", "2", "3", "4", "5")),
-      req_ssn: Schema.String
-    })
-    const SubsidyZhejiangQualificationsClaimPostResponse: Schema.Schema<SubsidyZhejiangQualificationsClaimPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangQualificationsClaimPostBody,
-      success: SubsidyZhejiangQualificationsClaimPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangQualificationsClaimPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/query ----
@@ -3547,20 +2900,11 @@ export interface SubsidyZhejiangQualificationsQueryPostBody {
   readonly req_ssn: string
 }
 
-export interface SubsidyZhejiangQualificationsQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "操作成功"
-   */
-  readonly resp_desc?: string | undefined
-  /** 资格信息 */
-  readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsQueryPostResponseData> | undefined
-}
+const $SubsidyZhejiangQualificationsQueryPostBody: () => Schema.Schema<SubsidyZhejiangQualificationsQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  cert_no: Schema.String,
+  cate_code: Schema.optional(Schema.String),
+  req_ssn: Schema.String
+}))
 
 export interface SubsidyZhejiangQualificationsQueryPostResponseData {
   /**
@@ -3581,6 +2925,33 @@ export interface SubsidyZhejiangQualificationsQueryPostResponseData {
   readonly status_code?: "00" | "01" | "02" | "03" | "04" | "05" | "06" | (string & {}) | undefined
 }
 
+const $SubsidyZhejiangQualificationsQueryPostResponseData: () => Schema.Schema<SubsidyZhejiangQualificationsQueryPostResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  cate_code: Schema.optional(Schema.String),
+  status: Schema.optional(Schema.String),
+  status_code: Schema.optional(OpenEnum("00", "01", "02", "03", "04", "05", "06"))
+}))
+
+export interface SubsidyZhejiangQualificationsQueryPostResponse {
+  /**
+   * 响应码
+   * @example "000000"
+   */
+  readonly resp_code?: string | undefined
+  /**
+   * 响应描述
+   * @example "操作成功"
+   */
+  readonly resp_desc?: string | undefined
+  /** 资格信息 */
+  readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsQueryPostResponseData> | undefined
+}
+
+const $SubsidyZhejiangQualificationsQueryPostResponse: () => Schema.Schema<SubsidyZhejiangQualificationsQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  data: Schema.optional(Schema.Array($SubsidyZhejiangQualificationsQueryPostResponseData()))
+}))
+
 /**
  * 查询补贴资格
  *
@@ -3594,41 +2965,10 @@ export const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZh
   path: "/v3/gov/subsidy/zhejiang/qualifications/query",
   encrypt: [],
   summary: "查询补贴资格",
-  schemas: () => {
-    const SubsidyZhejiangQualificationsQueryPostBody: Schema.Schema<SubsidyZhejiangQualificationsQueryPostBody> = Schema.Struct({
-      cert_no: Schema.String,
-      cate_code: Schema.optional(Schema.String),
-      req_ssn: Schema.String
-    })
-    const SubsidyZhejiangQualificationsQueryPostResponseData: Schema.Schema<SubsidyZhejiangQualificationsQueryPostResponseData> = Schema.Struct({
-      cate_code: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
-      status_code: Schema.optional(OpenEnum("00", "01", "02", "03", "04", "05", "06"))
-    })
-    const SubsidyZhejiangQualificationsQueryPostResponse: Schema.Schema<SubsidyZhejiangQualificationsQueryPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      data: Schema.optional(Schema.Array(SubsidyZhejiangQualificationsQueryPostResponseData))
-    })
-    return {
-      body: SubsidyZhejiangQualificationsQueryPostBody,
-      success: SubsidyZhejiangQualificationsQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangQualificationsQueryPostBody(), success: $SubsidyZhejiangQualificationsQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/sync ----
-
-export interface SubsidyZhejiangQualificationsSyncPostBody {
-  /**
-   * 请求流水号
-   * @example "123"
-   */
-  readonly req_ssn?: string | undefined
-  /** 资格集合 */
-  readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsSyncPostBodyData> | undefined
-}
 
 export interface SubsidyZhejiangQualificationsSyncPostBodyData {
   /**
@@ -3719,6 +3059,58 @@ export interface SubsidyZhejiangQualificationsSyncPostBodyData {
   readonly ccc_sn_order_no?: string | undefined
 }
 
+const $SubsidyZhejiangQualificationsSyncPostBodyData: () => Schema.Schema<SubsidyZhejiangQualificationsSyncPostBodyData> = /*#__PURE__*/ once(() => Schema.Struct({
+  auth_code: Schema.String,
+  cate_code: Schema.String,
+  cert_no: Schema.String,
+  grade: Schema.optional(Schema.Literal("一级", "二级")),
+  name: Schema.String,
+  operation_time: Schema.String,
+  bank_name: Schema.optional(Schema.String),
+  bank_subsidy: Schema.optional(Schema.String),
+  plat_subsidy: Schema.optional(Schema.String),
+  sales: Schema.String,
+  status: Schema.Literal("0", "1"),
+  subsidy: Schema.String,
+  tel: Schema.String,
+  add_code: Schema.String,
+  address: Schema.String,
+  sale_models: Schema.Literal("0", "1"),
+  sn_code: Schema.String,
+  uniscid: Schema.String,
+  corp_name: Schema.String,
+  barcode: Schema.String,
+  item_name: Schema.String,
+  spec_model: Schema.String,
+  brand: Schema.String,
+  logistics_no: Schema.optional(Schema.String),
+  delivery_time: Schema.optional(Schema.String),
+  invoice_no: Schema.optional(Schema.String),
+  is_ai_product: Schema.String,
+  pc_type: Schema.optional(Schema.String),
+  order_no: Schema.String,
+  origin_order_no: Schema.optional(Schema.String),
+  activity_add_code: Schema.String,
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String),
+  ccc_sn_order_no: Schema.optional(Schema.String)
+}))
+
+export interface SubsidyZhejiangQualificationsSyncPostBody {
+  /**
+   * 请求流水号
+   * @example "123"
+   */
+  readonly req_ssn?: string | undefined
+  /** 资格集合 */
+  readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsSyncPostBodyData> | undefined
+}
+
+const $SubsidyZhejiangQualificationsSyncPostBody: () => Schema.Schema<SubsidyZhejiangQualificationsSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  req_ssn: Schema.optional(Schema.String),
+  data: Schema.optional(Schema.Array($SubsidyZhejiangQualificationsSyncPostBodyData()))
+}))
+
 export interface SubsidyZhejiangQualificationsSyncPostResponse {
   /**
    * 响应码
@@ -3734,6 +3126,12 @@ export interface SubsidyZhejiangQualificationsSyncPostResponse {
   readonly error_data?: ReadonlyArray<string> | undefined
 }
 
+const $SubsidyZhejiangQualificationsSyncPostResponse: () => Schema.Schema<SubsidyZhejiangQualificationsSyncPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  error_data: Schema.optional(Schema.Array(Schema.String))
+}))
+
 /**
  * 核销资格
  *
@@ -3747,58 +3145,7 @@ export const subsidyZhejiangQualificationsSyncPost: Endpoint.Endpoint<SubsidyZhe
   path: "/v3/gov/subsidy/zhejiang/qualifications/sync",
   encrypt: [],
   summary: "核销资格",
-  schemas: () => {
-    const SubsidyZhejiangQualificationsSyncPostBodyData: Schema.Schema<SubsidyZhejiangQualificationsSyncPostBodyData> = Schema.Struct({
-      auth_code: Schema.String,
-      cate_code: Schema.String,
-      cert_no: Schema.String,
-      grade: Schema.optional(Schema.Literal("一级", "二级")),
-      name: Schema.String,
-      operation_time: Schema.String,
-      bank_name: Schema.optional(Schema.String),
-      bank_subsidy: Schema.optional(Schema.String),
-      plat_subsidy: Schema.optional(Schema.String),
-      sales: Schema.String,
-      status: Schema.Literal("0", "1"),
-      subsidy: Schema.String,
-      tel: Schema.String,
-      add_code: Schema.String,
-      address: Schema.String,
-      sale_models: Schema.Literal("0", "1"),
-      sn_code: Schema.String,
-      uniscid: Schema.String,
-      corp_name: Schema.String,
-      barcode: Schema.String,
-      item_name: Schema.String,
-      spec_model: Schema.String,
-      brand: Schema.String,
-      logistics_no: Schema.optional(Schema.String),
-      delivery_time: Schema.optional(Schema.String),
-      invoice_no: Schema.optional(Schema.String),
-      is_ai_product: Schema.String,
-      pc_type: Schema.optional(Schema.String),
-      order_no: Schema.String,
-      origin_order_no: Schema.optional(Schema.String),
-      activity_add_code: Schema.String,
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      ccc_sn_order_no: Schema.optional(Schema.String)
-    })
-    const SubsidyZhejiangQualificationsSyncPostBody: Schema.Schema<SubsidyZhejiangQualificationsSyncPostBody> = Schema.Struct({
-      req_ssn: Schema.optional(Schema.String),
-      data: Schema.optional(Schema.Array(SubsidyZhejiangQualificationsSyncPostBodyData))
-    })
-    const SubsidyZhejiangQualificationsSyncPostResponse: Schema.Schema<SubsidyZhejiangQualificationsSyncPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      error_data: Schema.optional(Schema.Array(Schema.String))
-    })
-    return {
-      body: SubsidyZhejiangQualificationsSyncPostBody,
-      success: SubsidyZhejiangQualificationsSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangQualificationsSyncPostBody(), success: $SubsidyZhejiangQualificationsSyncPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/sncode/lock ----
@@ -3852,6 +3199,32 @@ export interface SubsidyZhejiangSncodeLockPostBody {
   readonly req_time: string
 }
 
+const $SubsidyZhejiangSncodeLockPostBody: () => Schema.Schema<SubsidyZhejiangSncodeLockPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  create_user: Schema.String,
+  province: Schema.String,
+  manufact_cert_code: Schema.optional(Schema.String),
+  sn: Schema.String,
+  goods_bar_code: Schema.String,
+  goods_type: Schema.String,
+  goods_name: Schema.String,
+  goods_model: Schema.optional(Schema.String),
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String),
+  trans_orderid: Schema.String,
+  order_price: Schema.String,
+  acquire_code: Schema.optional(Schema.String),
+  sell_orderid: Schema.String,
+  city: Schema.optional(Schema.String),
+  county: Schema.optional(Schema.String),
+  is_ai_product: Schema.optional(Schema.String),
+  sale_time: Schema.optional(Schema.String),
+  mfr_info: Schema.optional(Schema.String),
+  brand: Schema.optional(Schema.String),
+  sale_models: Schema.optional(Schema.String),
+  req_ssn: Schema.String,
+  req_time: Schema.String
+}))
+
 export interface SubsidyZhejiangSncodeLockPostResponse {
   /**
    * 响应码
@@ -3869,6 +3242,13 @@ export interface SubsidyZhejiangSncodeLockPostResponse {
   readonly imei2?: string | undefined
 }
 
+const $SubsidyZhejiangSncodeLockPostResponse: () => Schema.Schema<SubsidyZhejiangSncodeLockPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String)
+}))
+
 /**
  * sn码锁定
  *
@@ -3881,44 +3261,7 @@ export const subsidyZhejiangSncodeLockPost: Endpoint.Endpoint<SubsidyZhejiangSnc
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/sncode/lock",
   summary: "sn码锁定",
-  schemas: () => {
-    const SubsidyZhejiangSncodeLockPostBody: Schema.Schema<SubsidyZhejiangSncodeLockPostBody> = Schema.Struct({
-      create_user: Schema.String,
-      province: Schema.String,
-      manufact_cert_code: Schema.optional(Schema.String),
-      sn: Schema.String,
-      goods_bar_code: Schema.String,
-      goods_type: Schema.String,
-      goods_name: Schema.String,
-      goods_model: Schema.optional(Schema.String),
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      trans_orderid: Schema.String,
-      order_price: Schema.String,
-      acquire_code: Schema.optional(Schema.String),
-      sell_orderid: Schema.String,
-      city: Schema.optional(Schema.String),
-      county: Schema.optional(Schema.String),
-      is_ai_product: Schema.optional(Schema.String),
-      sale_time: Schema.optional(Schema.String),
-      mfr_info: Schema.optional(Schema.String),
-      brand: Schema.optional(Schema.String),
-      sale_models: Schema.optional(Schema.String),
-      req_ssn: Schema.String,
-      req_time: Schema.String
-    })
-    const SubsidyZhejiangSncodeLockPostResponse: Schema.Schema<SubsidyZhejiangSncodeLockPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangSncodeLockPostBody,
-      success: SubsidyZhejiangSncodeLockPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangSncodeLockPostBody(), success: $SubsidyZhejiangSncodeLockPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/sncode/query ----
@@ -3946,6 +3289,19 @@ export interface SubsidyZhejiangSncodeQueryPostBody {
   readonly req_time: string
 }
 
+const $SubsidyZhejiangSncodeQueryPostBody: () => Schema.Schema<SubsidyZhejiangSncodeQueryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sn: Schema.String,
+  province: Schema.String,
+  manufact_cert_code: Schema.optional(Schema.String),
+  goods_type: Schema.String,
+  goods_bar_code: Schema.String,
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String),
+  sales_models: Schema.optional(Schema.String),
+  req_ssn: Schema.String,
+  req_time: Schema.String
+}))
+
 export interface SubsidyZhejiangSncodeQueryPostResponse {
   /**
    * 响应码
@@ -3968,6 +3324,14 @@ export interface SubsidyZhejiangSncodeQueryPostResponse {
   readonly sell_state?: "U0022" | "U0023" | "U0024" | "U9999" | (string & {}) | undefined
 }
 
+const $SubsidyZhejiangSncodeQueryPostResponse: () => Schema.Schema<SubsidyZhejiangSncodeQueryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  resp_code: Schema.optional(Schema.String),
+  resp_desc: Schema.optional(Schema.String),
+  sn: Schema.optional(Schema.String),
+  province: Schema.optional(Schema.String),
+  sell_state: Schema.optional(OpenEnum("U0022", "U0023", "U0024", "U9999"))
+}))
+
 /**
  * sn码销售状态查询
  *
@@ -3980,32 +3344,7 @@ export const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSn
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/sncode/query",
   summary: "sn码销售状态查询",
-  schemas: () => {
-    const SubsidyZhejiangSncodeQueryPostBody: Schema.Schema<SubsidyZhejiangSncodeQueryPostBody> = Schema.Struct({
-      sn: Schema.String,
-      province: Schema.String,
-      manufact_cert_code: Schema.optional(Schema.String),
-      goods_type: Schema.String,
-      goods_bar_code: Schema.String,
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      sales_models: Schema.optional(Schema.String),
-      req_ssn: Schema.String,
-      req_time: Schema.String
-    })
-    const SubsidyZhejiangSncodeQueryPostResponse: Schema.Schema<SubsidyZhejiangSncodeQueryPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String),
-      sn: Schema.optional(Schema.String),
-      province: Schema.optional(Schema.String),
-      sell_state: Schema.optional(OpenEnum("U0022", "U0023", "U0024", "U9999"))
-    })
-    return {
-      body: SubsidyZhejiangSncodeQueryPostBody,
-      success: SubsidyZhejiangSncodeQueryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangSncodeQueryPostBody(), success: $SubsidyZhejiangSncodeQueryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/gov/subsidy/zhejiang/sncode/unlock ----
@@ -4061,18 +3400,34 @@ export interface SubsidyZhejiangSncodeUnlockPostBody {
   readonly sales_models?: string | undefined
 }
 
-export interface SubsidyZhejiangSncodeUnlockPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
-  readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
-  readonly resp_desc?: string | undefined
-}
+const $SubsidyZhejiangSncodeUnlockPostBody: () => Schema.Schema<SubsidyZhejiangSncodeUnlockPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  req_ssn: Schema.String,
+  req_time: Schema.String,
+  create_user: Schema.String,
+  province: Schema.String,
+  manufact_cert_code: Schema.optional(Schema.String),
+  sn: Schema.String,
+  goods_bar_code: Schema.String,
+  goods_type: Schema.String,
+  goods_name: Schema.String,
+  goods_model: Schema.optional(Schema.String),
+  imei1: Schema.optional(Schema.String),
+  imei2: Schema.optional(Schema.String),
+  trans_orderid: Schema.String,
+  ori_pay_orderid: Schema.String,
+  order_price: Schema.String,
+  acquire_code: Schema.optional(Schema.String),
+  sell_orderid: Schema.String,
+  city: Schema.optional(Schema.String),
+  county: Schema.optional(Schema.String),
+  is_ai_product: Schema.optional(Schema.String),
+  sale_time: Schema.optional(Schema.String),
+  mfr_info: Schema.optional(Schema.String),
+  brand: Schema.optional(Schema.String),
+  sales_models: Schema.optional(Schema.String)
+}))
+
+export type SubsidyZhejiangSncodeUnlockPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
 /**
  * sn码解锁
@@ -4086,43 +3441,7 @@ export const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangS
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/sncode/unlock",
   summary: "sn码解锁",
-  schemas: () => {
-    const SubsidyZhejiangSncodeUnlockPostBody: Schema.Schema<SubsidyZhejiangSncodeUnlockPostBody> = Schema.Struct({
-      req_ssn: Schema.String,
-      req_time: Schema.String,
-      create_user: Schema.String,
-      province: Schema.String,
-      manufact_cert_code: Schema.optional(Schema.String),
-      sn: Schema.String,
-      goods_bar_code: Schema.String,
-      goods_type: Schema.String,
-      goods_name: Schema.String,
-      goods_model: Schema.optional(Schema.String),
-      imei1: Schema.optional(Schema.String),
-      imei2: Schema.optional(Schema.String),
-      trans_orderid: Schema.String,
-      ori_pay_orderid: Schema.String,
-      order_price: Schema.String,
-      acquire_code: Schema.optional(Schema.String),
-      sell_orderid: Schema.String,
-      city: Schema.optional(Schema.String),
-      county: Schema.optional(Schema.String),
-      is_ai_product: Schema.optional(Schema.String),
-      sale_time: Schema.optional(Schema.String),
-      mfr_info: Schema.optional(Schema.String),
-      brand: Schema.optional(Schema.String),
-      sales_models: Schema.optional(Schema.String)
-    })
-    const SubsidyZhejiangSncodeUnlockPostResponse: Schema.Schema<SubsidyZhejiangSncodeUnlockPostResponse> = Schema.Struct({
-      resp_code: Schema.optional(Schema.String),
-      resp_desc: Schema.optional(Schema.String)
-    })
-    return {
-      body: SubsidyZhejiangSncodeUnlockPostBody,
-      success: SubsidyZhejiangSncodeUnlockPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SubsidyZhejiangSncodeUnlockPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/hire-power-bank/insurance-orders ----
 
@@ -28,6 +29,13 @@ export interface InsuranceOrdersPostBody {
    */
   readonly service_id?: string | undefined
 }
+
+const $InsuranceOrdersPostBody: () => Schema.Schema<InsuranceOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
 
 export interface InsuranceOrdersPostResponse {
   /**
@@ -77,6 +85,18 @@ export interface InsuranceOrdersPostResponse {
   readonly order_receive_state?: string | undefined
 }
 
+const $InsuranceOrdersPostResponse: () => Schema.Schema<InsuranceOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  max_claim_count: Schema.optional(Schema.Number),
+  claimed_count: Schema.optional(Schema.Number),
+  order_receive_time: Schema.optional(Schema.String),
+  order_begin_time: Schema.optional(Schema.String),
+  order_end_time: Schema.optional(Schema.String),
+  order_receive_state: Schema.optional(Schema.String)
+}))
+
 /**
  * 创建保险订单
  *
@@ -90,30 +110,7 @@ export const insuranceOrdersPost: Endpoint.Endpoint<InsuranceOrdersPostBody, Ins
   path: "/v3/hire-power-bank/insurance-orders",
   summary: "创建保险订单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html",
-  schemas: () => {
-    const InsuranceOrdersPostBody: Schema.Schema<InsuranceOrdersPostBody> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    const InsuranceOrdersPostResponse: Schema.Schema<InsuranceOrdersPostResponse> = Schema.Struct({
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      max_claim_count: Schema.optional(Schema.Number),
-      claimed_count: Schema.optional(Schema.Number),
-      order_receive_time: Schema.optional(Schema.String),
-      order_begin_time: Schema.optional(Schema.String),
-      order_end_time: Schema.optional(Schema.String),
-      order_receive_state: Schema.optional(Schema.String)
-    })
-    return {
-      body: InsuranceOrdersPostBody,
-      success: InsuranceOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceOrdersPostBody(), success: $InsuranceOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/hire-power-bank/insurance-orders/{out_order_no} ----
@@ -126,53 +123,11 @@ export interface InsuranceOrdersOutOrderNoGetParams {
   readonly out_order_no: string
 }
 
-export interface InsuranceOrdersOutOrderNoGetResponse {
-  /**
-   * 租借充电宝隔夜归还保险订单号，唯一标识一笔保险订单
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户创建保险订单时的凭据号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 微信用户在商户对应appid下的唯一标识
-   * @example "2323dfsdf342342"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 一笔保险订单对应的最大理赔次数
-   * @example 3
-   */
-  readonly max_claim_count?: number | undefined
-  /**
-   * 一笔保险订单对应的已理赔次数
-   * @example 1
-   */
-  readonly claimed_count?: number | undefined
-  /**
-   * 保险订单领取时间，遵循rfc3339标准格式
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly order_receive_time?: string | undefined
-  /**
-   * 保险订单开始时间，遵循rfc3339标准格式
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly order_begin_time?: string | undefined
-  /**
-   * 保险订单结束时间，遵循rfc3339标准格式
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly order_end_time?: string | undefined
-  /**
-   * 保险订单领取状态
-   * @example "RECEIVING"
-   */
-  readonly order_receive_state?: string | undefined
-}
+const $InsuranceOrdersOutOrderNoGetParams: () => Schema.Schema<InsuranceOrdersOutOrderNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.NonEmptyString
+}))
+
+export type InsuranceOrdersOutOrderNoGetResponse = InsuranceOrdersPostResponse
 
 /**
  * 查询保险订单详情
@@ -187,27 +142,7 @@ export const insuranceOrdersOutOrderNoGet: Endpoint.Endpoint<InsuranceOrdersOutO
   path: "/v3/hire-power-bank/insurance-orders/{out_order_no}",
   summary: "查询保险订单详情",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html",
-  schemas: () => {
-    const InsuranceOrdersOutOrderNoGetParams: Schema.Schema<InsuranceOrdersOutOrderNoGetParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const InsuranceOrdersOutOrderNoGetResponse: Schema.Schema<InsuranceOrdersOutOrderNoGetResponse> = Schema.Struct({
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      max_claim_count: Schema.optional(Schema.Number),
-      claimed_count: Schema.optional(Schema.Number),
-      order_receive_time: Schema.optional(Schema.String),
-      order_begin_time: Schema.optional(Schema.String),
-      order_end_time: Schema.optional(Schema.String),
-      order_receive_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceOrdersOutOrderNoGetParams,
-      success: InsuranceOrdersOutOrderNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceOrdersOutOrderNoGetParams(), success: $InsuranceOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/hire-power-bank/user-qualifications/{openid} ----
@@ -220,6 +155,10 @@ export interface UserQualificationsOpenidGetParams {
   readonly openid: string
 }
 
+const $UserQualificationsOpenidGetParams: () => Schema.Schema<UserQualificationsOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
+
 export interface UserQualificationsOpenidGetResponse {
   /**
    * 用户是否具有保险订单领取资格
@@ -227,6 +166,10 @@ export interface UserQualificationsOpenidGetResponse {
    */
   readonly qualified_user?: boolean | undefined
 }
+
+const $UserQualificationsOpenidGetResponse: () => Schema.Schema<UserQualificationsOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  qualified_user: Schema.optional(Schema.Boolean)
+}))
 
 /**
  * 查询用户保险订单领取资格
@@ -241,19 +184,7 @@ export const userQualificationsOpenidGet: Endpoint.Endpoint<UserQualificationsOp
   path: "/v3/hire-power-bank/user-qualifications/{openid}",
   summary: "查询用户保险订单领取资格",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html",
-  schemas: () => {
-    const UserQualificationsOpenidGetParams: Schema.Schema<UserQualificationsOpenidGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UserQualificationsOpenidGetResponse: Schema.Schema<UserQualificationsOpenidGetResponse> = Schema.Struct({
-      qualified_user: Schema.optional(Schema.Boolean)
-    })
-    return {
-      params: UserQualificationsOpenidGetParams,
-      success: UserQualificationsOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UserQualificationsOpenidGetParams(), success: $UserQualificationsOpenidGetResponse(), errors: commonErrors })
 })
 
 /**

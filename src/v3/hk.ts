@@ -3,23 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, OpenEnum } from "../schemas/common.js"
+import { BoundedString, OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /hk/v3/certificates ----
-
-export interface V3CertificatesGetResponse {
-  readonly data?: ReadonlyArray<V3CertificatesGetResponseData> | undefined
-}
-
-export interface V3CertificatesGetResponseData {
-  /** @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" */
-  readonly serial_no?: string | undefined
-  /** @example "2018-06-08T10:34:56+08:00" */
-  readonly effective_time?: string | undefined
-  /** @example "2018-12-08T10:34:56+08:00" */
-  readonly expire_time?: string | undefined
-  readonly encrypt_certificate?: V3CertificatesGetResponseDataEncryptCertificate | undefined
-}
 
 export interface V3CertificatesGetResponseDataEncryptCertificate {
   /** @example "AEAD_AES_256_GCM" */
@@ -31,6 +17,38 @@ export interface V3CertificatesGetResponseDataEncryptCertificate {
   /** @example "sRvt..." */
   readonly ciphertext?: string | undefined
 }
+
+const $V3CertificatesGetResponseDataEncryptCertificate: () => Schema.Schema<V3CertificatesGetResponseDataEncryptCertificate> = /*#__PURE__*/ once(() => Schema.Struct({
+  algorithm: Schema.optional(Schema.String),
+  nonce: Schema.optional(Schema.String),
+  associated_data: Schema.optional(Schema.String),
+  ciphertext: Schema.optional(Schema.String)
+}))
+
+export interface V3CertificatesGetResponseData {
+  /** @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" */
+  readonly serial_no?: string | undefined
+  /** @example "2018-06-08T10:34:56+08:00" */
+  readonly effective_time?: string | undefined
+  /** @example "2018-12-08T10:34:56+08:00" */
+  readonly expire_time?: string | undefined
+  readonly encrypt_certificate?: V3CertificatesGetResponseDataEncryptCertificate | undefined
+}
+
+const $V3CertificatesGetResponseData: () => Schema.Schema<V3CertificatesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  serial_no: Schema.optional(Schema.String),
+  effective_time: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  encrypt_certificate: Schema.optional($V3CertificatesGetResponseDataEncryptCertificate())
+}))
+
+export interface V3CertificatesGetResponse {
+  readonly data?: ReadonlyArray<V3CertificatesGetResponseData> | undefined
+}
+
+const $V3CertificatesGetResponse: () => Schema.Schema<V3CertificatesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($V3CertificatesGetResponseData()))
+}))
 
 /**
  * 获取平台证书列表
@@ -46,27 +64,7 @@ export const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetRespons
   host: "hk",
   summary: "获取平台证书列表",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_7.shtml",
-  schemas: () => {
-    const V3CertificatesGetResponseDataEncryptCertificate: Schema.Schema<V3CertificatesGetResponseDataEncryptCertificate> = Schema.Struct({
-      algorithm: Schema.optional(Schema.String),
-      nonce: Schema.optional(Schema.String),
-      associated_data: Schema.optional(Schema.String),
-      ciphertext: Schema.optional(Schema.String)
-    })
-    const V3CertificatesGetResponseData: Schema.Schema<V3CertificatesGetResponseData> = Schema.Struct({
-      serial_no: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String),
-      encrypt_certificate: Schema.optional(V3CertificatesGetResponseDataEncryptCertificate)
-    })
-    const V3CertificatesGetResponse: Schema.Schema<V3CertificatesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(V3CertificatesGetResponseData))
-    })
-    return {
-      success: V3CertificatesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $V3CertificatesGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/merchants ----
@@ -79,83 +77,11 @@ export interface V3MerchantsPostHeaders {
   readonly "Idempotency-Key"?: string | undefined
 }
 
-export interface V3MerchantsPostBody {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
-  readonly name: string
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
-  readonly shortname: string
-  /**
-   * 公司电话
-   * @example "075586010000"
-   */
-  readonly office_phone: string
-  /** 联系人信息 */
-  readonly contact: V3MerchantsPostBodyContact
-  /**
-   * 类目
-   * @example 644
-   */
-  readonly business_category: number
-  /**
-   * 渠道号
-   * @example "3200000001"
-   */
-  readonly channel_id?: string | undefined
-  /**
-   * 注册国家或区域
-   * @example "344"
-   */
-  readonly merchant_country_code: string
-  /**
-   * 商户类型
-   * @example "ENTERPRISE"
-   */
-  readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
-  readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
-  readonly registration_certificate_date?: string | undefined
-  /**
-   * 公司注册文件照片
-   * @example "w7yQFawBtja5uEdm_aoGhHuxkrIaqB4GzPCeo963zXKcO2hDVD8AjXIpgrj-x95m5iclsanHYauUt1__DsWXok2NqRliv2SDL42QoEmHIPs"
-   */
-  readonly registration_certificate_copy?: string | undefined
-  /**
-   * 子商户银行结算账户信息
-   * @example "555588889999"
-   */
-  readonly settlement_bank_number?: string | undefined
-  /** 业务信息 */
-  readonly business: V3MerchantsPostBodyBusiness
-  /** 董事信息 */
-  readonly director?: V3MerchantsPostBodyDirector | undefined
-  /** 负责人信息 */
-  readonly principal?: V3MerchantsPostBodyPrincipal | undefined
-}
+const $V3MerchantsPostHeaders: () => Schema.Schema<V3MerchantsPostHeaders> = /*#__PURE__*/ once(() => Schema.Struct({
+  "Idempotency-Key": Schema.optional(BoundedString(1, 64))
+}))
 
-export interface V3MerchantsPostBodyContact {
+export interface Contact {
   /**
    * 联系人名称
    * @example "李先生"
@@ -173,7 +99,13 @@ export interface V3MerchantsPostBodyContact {
   readonly email: string
 }
 
-export interface V3MerchantsPostBodyBusiness {
+const $Contact: () => Schema.Schema<Contact> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  phone: Schema.String,
+  email: Schema.String
+}))
+
+export interface Business {
   /**
    * 业务类型
    * @example "BOTH"
@@ -216,7 +148,18 @@ export interface V3MerchantsPostBodyBusiness {
   readonly mcc?: string | undefined
 }
 
-export interface V3MerchantsPostBodyDirector {
+const $Business: () => Schema.Schema<Business> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_type: Schema.Literal("ONLINE", "OFFLINE", "BOTH"),
+  app_download: Schema.optional(Schema.String),
+  website: Schema.optional(Schema.String),
+  office_account: Schema.optional(Schema.String),
+  mini_program: Schema.optional(Schema.String),
+  store_address: Schema.optional(Schema.String),
+  store_photos: Schema.optional(Schema.String),
+  mcc: Schema.optional(Schema.String)
+}))
+
+export interface Director {
   /**
    * 董事姓名
    * @example "Bob"
@@ -229,21 +172,106 @@ export interface V3MerchantsPostBodyDirector {
   readonly number?: string | undefined
 }
 
-export interface V3MerchantsPostBodyPrincipal {
+const $Director: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  number: Schema.optional(Schema.String)
+}))
+
+export interface V3MerchantsPostBody {
   /**
-   * 负责人姓名
-   * @example "Bob"
+   * 机构appid
+   * @example "wx8888888888888888"
    */
-  readonly name?: string | undefined
+  readonly sp_appid: string
   /**
-   * 负责人证件号
+   * 机构商户号
+   * @example "3200000001"
+   */
+  readonly sp_mchid: string
+  /**
+   * 子商户全称
+   * @example "Merchant name"
+   */
+  readonly name: string
+  /**
+   * 子商户简称
+   * @example "Merchant shortname"
+   */
+  readonly shortname: string
+  /**
+   * 公司电话
+   * @example "075586010000"
+   */
+  readonly office_phone: string
+  /** 联系人信息 */
+  readonly contact: Contact
+  /**
+   * 类目
+   * @example 644
+   */
+  readonly business_category: number
+  /**
+   * 渠道号
+   * @example "3200000001"
+   */
+  readonly channel_id?: string | undefined
+  /**
+   * 注册国家或区域
+   * @example "344"
+   */
+  readonly merchant_country_code: string
+  /**
+   * 商户类型
+   * @example "ENTERPRISE"
+   */
+  readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
+  /**
+   * 公司注册文件编号
    * @example "5555-8888"
    */
-  readonly number?: string | undefined
+  readonly registration_certificate_number?: string | undefined
+  /**
+   * 公司注册文件过期时间
+   * @example "2020-10-16"
+   */
+  readonly registration_certificate_date?: string | undefined
+  /**
+   * 公司注册文件照片
+   * @example "w7yQFawBtja5uEdm_aoGhHuxkrIaqB4GzPCeo963zXKcO2hDVD8AjXIpgrj-x95m5iclsanHYauUt1__DsWXok2NqRliv2SDL42QoEmHIPs"
+   */
+  readonly registration_certificate_copy?: string | undefined
+  /**
+   * 子商户银行结算账户信息
+   * @example "555588889999"
+   */
+  readonly settlement_bank_number?: string | undefined
+  /** 业务信息 */
+  readonly business: Business
+  /** 董事信息 */
+  readonly director?: Director | undefined
+  /** 负责人信息 */
+  readonly principal?: Director | undefined
 }
 
-/** The input of `hk.v3.merchants.post`: headers, body fields together. */
-export interface V3MerchantsPostRequest extends V3MerchantsPostHeaders, V3MerchantsPostBody {}
+const $V3MerchantsPostBody: () => Schema.Schema<V3MerchantsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  name: Schema.String,
+  shortname: Schema.String,
+  office_phone: Schema.String,
+  contact: $Contact(),
+  business_category: Schema.Int,
+  channel_id: Schema.optional(Schema.String),
+  merchant_country_code: Schema.String,
+  merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
+  registration_certificate_number: Schema.optional(Schema.String),
+  registration_certificate_date: Schema.optional(Schema.String),
+  registration_certificate_copy: Schema.optional(Schema.String),
+  settlement_bank_number: Schema.optional(Schema.String),
+  business: $Business(),
+  director: Schema.optional($Director()),
+  principal: Schema.optional($Director())
+}))
 
 export interface V3MerchantsPostResponse {
   /**
@@ -264,6 +292,15 @@ export interface V3MerchantsPostResponse {
   readonly description?: string | undefined
 }
 
+const $V3MerchantsPostResponse: () => Schema.Schema<V3MerchantsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  verification_status: Schema.optional(OpenEnum("Under Review", "Approved")),
+  description: Schema.optional(Schema.String)
+}))
+
+/** The input of `hk.v3.merchants.post`: headers, body fields together. */
+export interface V3MerchantsPostRequest extends V3MerchantsPostHeaders, V3MerchantsPostBody {}
+
 /**
  * 子商户进件（融合钱包）
  *
@@ -279,64 +316,7 @@ export const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3Mercha
   host: "hk",
   summary: "子商户进件（融合钱包）",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml",
-  schemas: () => {
-    const V3MerchantsPostHeaders: Schema.Schema<V3MerchantsPostHeaders> = Schema.Struct({
-      "Idempotency-Key": Schema.optional(BoundedString(1, 64))
-    })
-    const V3MerchantsPostBodyContact: Schema.Schema<V3MerchantsPostBodyContact> = Schema.Struct({
-      name: Schema.String,
-      phone: Schema.String,
-      email: Schema.String
-    })
-    const V3MerchantsPostBodyBusiness: Schema.Schema<V3MerchantsPostBodyBusiness> = Schema.Struct({
-      business_type: Schema.Literal("ONLINE", "OFFLINE", "BOTH"),
-      app_download: Schema.optional(Schema.String),
-      website: Schema.optional(Schema.String),
-      office_account: Schema.optional(Schema.String),
-      mini_program: Schema.optional(Schema.String),
-      store_address: Schema.optional(Schema.String),
-      store_photos: Schema.optional(Schema.String),
-      mcc: Schema.optional(Schema.String)
-    })
-    const V3MerchantsPostBodyDirector: Schema.Schema<V3MerchantsPostBodyDirector> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const V3MerchantsPostBodyPrincipal: Schema.Schema<V3MerchantsPostBodyPrincipal> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const V3MerchantsPostBody: Schema.Schema<V3MerchantsPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      name: Schema.String,
-      shortname: Schema.String,
-      office_phone: Schema.String,
-      contact: V3MerchantsPostBodyContact,
-      business_category: Schema.Int,
-      channel_id: Schema.optional(Schema.String),
-      merchant_country_code: Schema.String,
-      merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
-      registration_certificate_number: Schema.optional(Schema.String),
-      registration_certificate_date: Schema.optional(Schema.String),
-      registration_certificate_copy: Schema.optional(Schema.String),
-      settlement_bank_number: Schema.optional(Schema.String),
-      business: V3MerchantsPostBodyBusiness,
-      director: Schema.optional(V3MerchantsPostBodyDirector),
-      principal: Schema.optional(V3MerchantsPostBodyPrincipal)
-    })
-    const V3MerchantsPostResponse: Schema.Schema<V3MerchantsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      verification_status: Schema.optional(OpenEnum("Under Review", "Approved")),
-      description: Schema.optional(Schema.String)
-    })
-    return {
-      headers: V3MerchantsPostHeaders,
-      body: V3MerchantsPostBody,
-      success: V3MerchantsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ headers: $V3MerchantsPostHeaders(), body: $V3MerchantsPostBody(), success: $V3MerchantsPostResponse(), errors: commonErrors })
 })
 
 // ---- PUT /hk/v3/merchants ----
@@ -373,7 +353,7 @@ export interface V3MerchantsPutBody {
    */
   readonly office_phone: string
   /** 联系人信息 */
-  readonly contact?: V3MerchantsPutBodyContact | undefined
+  readonly contact?: Contact | undefined
   /**
    * 类目
    * @example 644
@@ -415,39 +395,129 @@ export interface V3MerchantsPutBody {
    */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
-  readonly business: V3MerchantsPutBodyBusiness
+  readonly business: Business
   /** 董事信息 */
-  readonly director?: V3MerchantsPutBodyDirector | undefined
+  readonly director?: Director | undefined
   /** 负责人信息 */
-  readonly principal?: V3MerchantsPutBodyPrincipal | undefined
+  readonly principal?: Director | undefined
 }
 
-export interface V3MerchantsPutBodyContact {
+const $V3MerchantsPutBody: () => Schema.Schema<V3MerchantsPutBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  name: Schema.String,
+  shortname: Schema.String,
+  office_phone: Schema.String,
+  contact: Schema.optional($Contact()),
+  business_category: Schema.Int,
+  channel_id: Schema.optional(Schema.String),
+  merchant_country_code: Schema.String,
+  merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
+  registration_certificate_number: Schema.optional(Schema.String),
+  registration_certificate_date: Schema.optional(Schema.String),
+  registration_certificate_copy: Schema.optional(Schema.String),
+  settlement_bank_number: Schema.optional(Schema.String),
+  business: $Business(),
+  director: Schema.optional($Director()),
+  principal: Schema.optional($Director())
+}))
+
+export interface V3MerchantsPutResponse {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+}
+
+const $V3MerchantsPutResponse: () => Schema.Schema<V3MerchantsPutResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+/**
+ * 修改子商户（融合钱包）
+ *
+ * 用于机构子商户创建成功后，接口提供子商户信息修改 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml)
+ *
+ * `PUT /hk/v3/merchants`
+ */
+export const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "hk.v3.merchants.put",
+  method: "PUT",
+  path: "/hk/v3/merchants",
+  encrypt: [],
+  host: "hk",
+  summary: "修改子商户（融合钱包）",
+  docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml",
+  schemas: () => ({ body: $V3MerchantsPutBody(), success: $V3MerchantsPutResponse(), errors: commonErrors })
+})
+
+// ---- GET /hk/v3/merchants/{sub_mchid} ----
+
+export interface V3MerchantsSubMchidGetParams {
+  /**
+   * 子商户号
+   * @example "20000100"
+   */
+  readonly sub_mchid: string
+}
+
+const $V3MerchantsSubMchidGetParams: () => Schema.Schema<V3MerchantsSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export interface V3MerchantsSubMchidGetQuery {
+  /**
+   * 机构appid
+   * @example "wx8888888888888888"
+   */
+  readonly sp_appid: string
+  /**
+   * 机构商户号
+   * @example "3200000001"
+   */
+  readonly sp_mchid: string
+}
+
+const $V3MerchantsSubMchidGetQuery: () => Schema.Schema<V3MerchantsSubMchidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String
+}))
+
+export interface V3MerchantsSubMchidGetResponseContact {
   /**
    * 联系人名称
-   * @example "李先生"
+   * @example "Bob Zhang"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 联系人电话
-   * @example "075586010000"
+   * @example "+8613633334444"
    */
-  readonly phone: string
+  readonly phone?: string | undefined
   /**
    * 联系人邮箱
    * @example "test@test.com"
    */
-  readonly email: string
+  readonly email?: string | undefined
 }
 
-export interface V3MerchantsPutBodyBusiness {
+const $V3MerchantsSubMchidGetResponseContact: () => Schema.Schema<V3MerchantsSubMchidGetResponseContact> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String)
+}))
+
+export interface V3MerchantsSubMchidGetResponseBusiness {
   /**
    * 业务类型
+   * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
    * @example "BOTH"
    */
-  readonly business_type: "ONLINE" | "OFFLINE" | "BOTH"
+  readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
   /**
-   * APP下载链接
+   * APP下载地址
    * @example "https://download.qq.com"
    */
   readonly app_download?: string | undefined
@@ -472,146 +542,21 @@ export interface V3MerchantsPutBodyBusiness {
    */
   readonly store_address?: string | undefined
   /**
-   * 门店照片`JSON`格式字符串
-   * @example "[\"Media_id1\",\"Media_id2\",\"Media_id3\"]"
-   */
-  readonly store_photos?: string | undefined
-  /**
    * MCC码
    * @example "4214"
    */
   readonly mcc?: string | undefined
 }
 
-export interface V3MerchantsPutBodyDirector {
-  /**
-   * 董事姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 董事证件号
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
-
-export interface V3MerchantsPutBodyPrincipal {
-  /**
-   * 负责人姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 负责人证件号
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
-
-export interface V3MerchantsPutResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
-
-/**
- * 修改子商户（融合钱包）
- *
- * 用于机构子商户创建成功后，接口提供子商户信息修改 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml)
- *
- * `PUT /hk/v3/merchants`
- */
-export const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "hk.v3.merchants.put",
-  method: "PUT",
-  path: "/hk/v3/merchants",
-  encrypt: [],
-  host: "hk",
-  summary: "修改子商户（融合钱包）",
-  docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml",
-  schemas: () => {
-    const V3MerchantsPutBodyContact: Schema.Schema<V3MerchantsPutBodyContact> = Schema.Struct({
-      name: Schema.String,
-      phone: Schema.String,
-      email: Schema.String
-    })
-    const V3MerchantsPutBodyBusiness: Schema.Schema<V3MerchantsPutBodyBusiness> = Schema.Struct({
-      business_type: Schema.Literal("ONLINE", "OFFLINE", "BOTH"),
-      app_download: Schema.optional(Schema.String),
-      website: Schema.optional(Schema.String),
-      office_account: Schema.optional(Schema.String),
-      mini_program: Schema.optional(Schema.String),
-      store_address: Schema.optional(Schema.String),
-      store_photos: Schema.optional(Schema.String),
-      mcc: Schema.optional(Schema.String)
-    })
-    const V3MerchantsPutBodyDirector: Schema.Schema<V3MerchantsPutBodyDirector> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const V3MerchantsPutBodyPrincipal: Schema.Schema<V3MerchantsPutBodyPrincipal> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const V3MerchantsPutBody: Schema.Schema<V3MerchantsPutBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      name: Schema.String,
-      shortname: Schema.String,
-      office_phone: Schema.String,
-      contact: Schema.optional(V3MerchantsPutBodyContact),
-      business_category: Schema.Int,
-      channel_id: Schema.optional(Schema.String),
-      merchant_country_code: Schema.String,
-      merchant_type: Schema.Literal("ENTERPRISE", "INDIVIDUAL"),
-      registration_certificate_number: Schema.optional(Schema.String),
-      registration_certificate_date: Schema.optional(Schema.String),
-      registration_certificate_copy: Schema.optional(Schema.String),
-      settlement_bank_number: Schema.optional(Schema.String),
-      business: V3MerchantsPutBodyBusiness,
-      director: Schema.optional(V3MerchantsPutBodyDirector),
-      principal: Schema.optional(V3MerchantsPutBodyPrincipal)
-    })
-    const V3MerchantsPutResponse: Schema.Schema<V3MerchantsPutResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3MerchantsPutBody,
-      success: V3MerchantsPutResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /hk/v3/merchants/{sub_mchid} ----
-
-export interface V3MerchantsSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "20000100"
-   */
-  readonly sub_mchid: string
-}
-
-export interface V3MerchantsSubMchidGetQuery {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
-  readonly sp_mchid: string
-}
-
-/** The input of `hk.v3.merchants._sub_mchid_.get`: params, query fields together. */
-export interface V3MerchantsSubMchidGetRequest extends V3MerchantsSubMchidGetParams, V3MerchantsSubMchidGetQuery {}
+const $V3MerchantsSubMchidGetResponseBusiness: () => Schema.Schema<V3MerchantsSubMchidGetResponseBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_type: Schema.optional(OpenEnum("ONLINE", "OFFLINE", "BOTH")),
+  app_download: Schema.optional(Schema.String),
+  website: Schema.optional(Schema.String),
+  office_account: Schema.optional(Schema.String),
+  mini_program: Schema.optional(Schema.String),
+  store_address: Schema.optional(Schema.String),
+  mcc: Schema.optional(Schema.String)
+}))
 
 export interface V3MerchantsSubMchidGetResponse {
   /**
@@ -670,93 +615,35 @@ export interface V3MerchantsSubMchidGetResponse {
   /** 业务信息 */
   readonly business?: V3MerchantsSubMchidGetResponseBusiness | undefined
   /** 董事信息 */
-  readonly director?: V3MerchantsSubMchidGetResponseDirector | undefined
+  readonly director?: Director | undefined
   /** 负责人信息 */
-  readonly principal?: V3MerchantsSubMchidGetResponsePrincipal | undefined
+  readonly principal?: Director | undefined
 }
 
-export interface V3MerchantsSubMchidGetResponseContact {
-  /**
-   * 联系人名称
-   * @example "Bob Zhang"
-   */
-  readonly name?: string | undefined
-  /**
-   * 联系人电话
-   * @example "+8613633334444"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
-  readonly email?: string | undefined
-}
+const $V3MerchantsSubMchidGetResponse: () => Schema.Schema<V3MerchantsSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  shortname: Schema.optional(Schema.String),
+  office_phone: Schema.optional(Schema.String),
+  merchant_country_code: Schema.optional(Schema.String),
+  business_category: Schema.optional(Schema.Number),
+  contact: Schema.optional($V3MerchantsSubMchidGetResponseContact()),
+  merchant_type: Schema.optional(OpenEnum("ENTERPRISE", "INDIVIDUAL")),
+  registration_certificate_number: Schema.optional(Schema.String),
+  registration_certificate_date: Schema.optional(Schema.String),
+  settlement_bank_number: Schema.optional(Schema.String),
+  business: Schema.optional($V3MerchantsSubMchidGetResponseBusiness()),
+  director: Schema.optional($Director2()),
+  principal: Schema.optional($Director2())
+}))
 
-export interface V3MerchantsSubMchidGetResponseBusiness {
-  /**
-   * 业务类型
-   * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
-   * @example "BOTH"
-   */
-  readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
-  /**
-   * APP下载地址
-   * @example "https://download.qq.com"
-   */
-  readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
-  readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
-  readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
-  readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
-  readonly store_address?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
-  readonly mcc?: string | undefined
-}
+const $Director2: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  number: Schema.optional(Schema.String)
+}))
 
-export interface V3MerchantsSubMchidGetResponseDirector {
-  /**
-   * 董事姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 董事证件号码
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
-
-export interface V3MerchantsSubMchidGetResponsePrincipal {
-  /**
-   * 负责人姓名
-   * @example "Bob"
-   */
-  readonly name?: string | undefined
-  /**
-   * 负责人证件号码
-   * @example "5555-8888"
-   */
-  readonly number?: string | undefined
-}
+/** The input of `hk.v3.merchants._sub_mchid_.get`: params, query fields together. */
+export interface V3MerchantsSubMchidGetRequest extends V3MerchantsSubMchidGetParams, V3MerchantsSubMchidGetQuery {}
 
 /**
  * 查询子商户（融合钱包）
@@ -772,59 +659,7 @@ export const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetReq
   host: "hk",
   summary: "查询子商户（融合钱包）",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml",
-  schemas: () => {
-    const V3MerchantsSubMchidGetParams: Schema.Schema<V3MerchantsSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const V3MerchantsSubMchidGetQuery: Schema.Schema<V3MerchantsSubMchidGetQuery> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const V3MerchantsSubMchidGetResponseContact: Schema.Schema<V3MerchantsSubMchidGetResponseContact> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String)
-    })
-    const V3MerchantsSubMchidGetResponseBusiness: Schema.Schema<V3MerchantsSubMchidGetResponseBusiness> = Schema.Struct({
-      business_type: Schema.optional(OpenEnum("ONLINE", "OFFLINE", "BOTH")),
-      app_download: Schema.optional(Schema.String),
-      website: Schema.optional(Schema.String),
-      office_account: Schema.optional(Schema.String),
-      mini_program: Schema.optional(Schema.String),
-      store_address: Schema.optional(Schema.String),
-      mcc: Schema.optional(Schema.String)
-    })
-    const V3MerchantsSubMchidGetResponseDirector: Schema.Schema<V3MerchantsSubMchidGetResponseDirector> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const V3MerchantsSubMchidGetResponsePrincipal: Schema.Schema<V3MerchantsSubMchidGetResponsePrincipal> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      number: Schema.optional(Schema.String)
-    })
-    const V3MerchantsSubMchidGetResponse: Schema.Schema<V3MerchantsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      shortname: Schema.optional(Schema.String),
-      office_phone: Schema.optional(Schema.String),
-      merchant_country_code: Schema.optional(Schema.String),
-      business_category: Schema.optional(Schema.Number),
-      contact: Schema.optional(V3MerchantsSubMchidGetResponseContact),
-      merchant_type: Schema.optional(OpenEnum("ENTERPRISE", "INDIVIDUAL")),
-      registration_certificate_number: Schema.optional(Schema.String),
-      registration_certificate_date: Schema.optional(Schema.String),
-      settlement_bank_number: Schema.optional(Schema.String),
-      business: Schema.optional(V3MerchantsSubMchidGetResponseBusiness),
-      director: Schema.optional(V3MerchantsSubMchidGetResponseDirector),
-      principal: Schema.optional(V3MerchantsSubMchidGetResponsePrincipal)
-    })
-    return {
-      params: V3MerchantsSubMchidGetParams,
-      query: V3MerchantsSubMchidGetQuery,
-      success: V3MerchantsSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3MerchantsSubMchidGetParams(), query: $V3MerchantsSubMchidGetQuery(), success: $V3MerchantsSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/refunds ----
@@ -864,47 +699,15 @@ export interface V3RefundsGetQuery {
   readonly count: number
 }
 
-export interface V3RefundsGetResponse {
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /** 订单金额 */
-  readonly amount?: V3RefundsGetResponseAmount | undefined
-  /** 退款单列表 */
-  readonly data?: ReadonlyArray<V3RefundsGetResponseData> | undefined
-  /**
-   * 订单总退款次数
-   * @example 0
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 本次返回退款单数
-   * @example 10
-   */
-  readonly current_total_num?: number | undefined
-}
+const $V3RefundsGetQuery: () => Schema.Schema<V3RefundsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  mchid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  offset: Schema.Int,
+  count: Schema.Int
+}))
 
 export interface V3RefundsGetResponseAmount {
   /**
@@ -928,6 +731,108 @@ export interface V3RefundsGetResponseAmount {
    */
   readonly payer_currency?: string | undefined
 }
+
+const $V3RefundsGetResponseAmount: () => Schema.Schema<V3RefundsGetResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_total: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String)
+}))
+
+export interface ExchangeRate {
+  /**
+   * 汇率类型
+   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
+   * @example "SETTLEMENT_RATE"
+   */
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
+  /**
+   * 汇率值
+   * @example 8000000
+   */
+  readonly rate?: number | undefined
+}
+
+const $ExchangeRate: () => Schema.Schema<ExchangeRate> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
+  rate: Schema.optional(Schema.Number)
+}))
+
+export interface DataAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 用户退款金额
+   * @example 888
+   */
+  readonly payer_refund?: number | undefined
+  /**
+   * 支付币种
+   * @example "CNY"
+   */
+  readonly payer_currency?: string | undefined
+  /** 汇率 */
+  readonly exchange_rate?: ExchangeRate | undefined
+}
+
+const $DataAmount: () => Schema.Schema<DataAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_refund: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($ExchangeRate())
+}))
+
+export interface RefundDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠券退款额
+   * @example 5
+   */
+  readonly refund_amount?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $RefundDetail: () => Schema.Schema<RefundDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface V3RefundsGetResponseData {
   /**
@@ -974,83 +879,77 @@ export interface V3RefundsGetResponseData {
    */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount?: V3RefundsGetResponseDataAmount | undefined
+  readonly amount?: DataAmount | undefined
   /** 优惠退款详情 */
-  readonly refund_detail?: V3RefundsGetResponseDataRefundDetail | undefined
+  readonly refund_detail?: RefundDetail | undefined
 }
 
-export interface V3RefundsGetResponseDataAmount {
+const $V3RefundsGetResponseData: () => Schema.Schema<V3RefundsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
+  recv_account: Schema.optional(Schema.String),
+  fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+  amount: Schema.optional($DataAmount()),
+  refund_detail: Schema.optional($RefundDetail())
+}))
+
+export interface V3RefundsGetResponse {
   /**
-   * 退款金额
-   * @example 888
+   * 微信支付交易订单号
+   * @example "1217752501201407033233368018"
    */
-  readonly refund?: number | undefined
+  readonly id?: string | undefined
   /**
-   * 货币类型
-   * @example "CNY"
+   * 商户号
+   * @example "1900000109"
    */
-  readonly currency?: string | undefined
+  readonly mchid?: string | undefined
   /**
-   * 用户退款金额
-   * @example 888
+   * 子商户号
+   * @example "1900000109"
    */
-  readonly payer_refund?: number | undefined
+  readonly sub_mchid?: string | undefined
   /**
-   * 支付币种
-   * @example "CNY"
+   * 机构商户号
+   * @example "1900000100"
    */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: V3RefundsGetResponseDataAmountExchangeRate | undefined
+  readonly sp_mchid?: string | undefined
+  /**
+   * 商户原交易订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly out_trade_no?: string | undefined
+  /** 订单金额 */
+  readonly amount?: V3RefundsGetResponseAmount | undefined
+  /** 退款单列表 */
+  readonly data?: ReadonlyArray<V3RefundsGetResponseData> | undefined
+  /**
+   * 订单总退款次数
+   * @example 0
+   */
+  readonly total_num?: number | undefined
+  /**
+   * 本次返回退款单数
+   * @example 10
+   */
+  readonly current_total_num?: number | undefined
 }
 
-export interface V3RefundsGetResponseDataAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface V3RefundsGetResponseDataRefundDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $V3RefundsGetResponse: () => Schema.Schema<V3RefundsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.optional($V3RefundsGetResponseAmount()),
+  data: Schema.optional(Schema.Array($V3RefundsGetResponseData())),
+  total_num: Schema.optional(Schema.Number),
+  current_total_num: Schema.optional(Schema.Number)
+}))
 
 /**
  * 查询所有退款
@@ -1066,73 +965,34 @@ export const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResp
   host: "hk",
   summary: "查询所有退款",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml",
-  schemas: () => {
-    const V3RefundsGetQuery: Schema.Schema<V3RefundsGetQuery> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      offset: Schema.Int,
-      count: Schema.Int
-    })
-    const V3RefundsGetResponseAmount: Schema.Schema<V3RefundsGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const V3RefundsGetResponseDataAmountExchangeRate: Schema.Schema<V3RefundsGetResponseDataAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3RefundsGetResponseDataAmount: Schema.Schema<V3RefundsGetResponseDataAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3RefundsGetResponseDataAmountExchangeRate)
-    })
-    const V3RefundsGetResponseDataRefundDetail: Schema.Schema<V3RefundsGetResponseDataRefundDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const V3RefundsGetResponseData: Schema.Schema<V3RefundsGetResponseData> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(V3RefundsGetResponseDataAmount),
-      refund_detail: Schema.optional(V3RefundsGetResponseDataRefundDetail)
-    })
-    const V3RefundsGetResponse: Schema.Schema<V3RefundsGetResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(V3RefundsGetResponseAmount),
-      data: Schema.optional(Schema.Array(V3RefundsGetResponseData)),
-      total_num: Schema.optional(Schema.Number),
-      current_total_num: Schema.optional(Schema.Number)
-    })
-    return {
-      query: V3RefundsGetQuery,
-      success: V3RefundsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $V3RefundsGetQuery(), success: $V3RefundsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/refunds ----
+
+export interface V3RefundsPostBodyAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund: number
+  /**
+   * 原订单金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency: string
+}
+
+const $V3RefundsPostBodyAmount: () => Schema.Schema<V3RefundsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.Int,
+  total: Schema.Int,
+  currency: Schema.String
+}))
 
 export interface V3RefundsPostBody {
   /**
@@ -1191,23 +1051,20 @@ export interface V3RefundsPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface V3RefundsPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund: number
-  /**
-   * 原订单金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency: string
-}
+const $V3RefundsPostBody: () => Schema.Schema<V3RefundsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  out_refund_no: Schema.String,
+  reason: Schema.optional(Schema.String),
+  amount: $V3RefundsPostBodyAmount(),
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface V3RefundsPostResponse {
   /**
@@ -1226,84 +1083,18 @@ export interface V3RefundsPostResponse {
    */
   readonly create_time?: string | undefined
   /** 退款金额 */
-  readonly amount?: V3RefundsPostResponseAmount | undefined
+  readonly amount?: DataAmount | undefined
   /** 优惠退款详情 */
-  readonly detail?: V3RefundsPostResponseDetail | undefined
+  readonly detail?: RefundDetail | undefined
 }
 
-export interface V3RefundsPostResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: V3RefundsPostResponseAmountExchangeRate | undefined
-}
-
-export interface V3RefundsPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface V3RefundsPostResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $V3RefundsPostResponse: () => Schema.Schema<V3RefundsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  amount: Schema.optional($DataAmount()),
+  detail: Schema.optional($RefundDetail())
+}))
 
 /**
  * 申请退款
@@ -1319,58 +1110,7 @@ export const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostRe
   host: "hk",
   summary: "申请退款",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml",
-  schemas: () => {
-    const V3RefundsPostBodyAmount: Schema.Schema<V3RefundsPostBodyAmount> = Schema.Struct({
-      refund: Schema.Int,
-      total: Schema.Int,
-      currency: Schema.String
-    })
-    const V3RefundsPostBody: Schema.Schema<V3RefundsPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      out_refund_no: Schema.String,
-      reason: Schema.optional(Schema.String),
-      amount: V3RefundsPostBodyAmount,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const V3RefundsPostResponseAmountExchangeRate: Schema.Schema<V3RefundsPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3RefundsPostResponseAmount: Schema.Schema<V3RefundsPostResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3RefundsPostResponseAmountExchangeRate)
-    })
-    const V3RefundsPostResponseDetail: Schema.Schema<V3RefundsPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const V3RefundsPostResponse: Schema.Schema<V3RefundsPostResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      amount: Schema.optional(V3RefundsPostResponseAmount),
-      detail: Schema.optional(V3RefundsPostResponseDetail)
-    })
-    return {
-      body: V3RefundsPostBody,
-      success: V3RefundsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3RefundsPostBody(), success: $V3RefundsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/refunds/id/{refund_id} ----
@@ -1379,6 +1119,10 @@ export interface V3RefundsIdRefundIdGetParams {
   /** 微信支付退款订单号 */
   readonly refund_id: string
 }
+
+const $V3RefundsIdRefundIdGetParams: () => Schema.Schema<V3RefundsIdRefundIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.NonEmptyString
+}))
 
 export interface V3RefundsIdRefundIdGetQuery {
   /**
@@ -1398,8 +1142,11 @@ export interface V3RefundsIdRefundIdGetQuery {
   readonly sp_mchid: string
 }
 
-/** The input of `hk.v3.refunds.id._refund_id_.get`: params, query fields together. */
-export interface V3RefundsIdRefundIdGetRequest extends V3RefundsIdRefundIdGetParams, V3RefundsIdRefundIdGetQuery {}
+const $V3RefundsIdRefundIdGetQuery: () => Schema.Schema<V3RefundsIdRefundIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String
+}))
 
 export interface V3RefundsIdRefundIdGetResponse {
   /**
@@ -1456,84 +1203,28 @@ export interface V3RefundsIdRefundIdGetResponse {
    */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount?: V3RefundsIdRefundIdGetResponseAmount | undefined
+  readonly amount?: DataAmount | undefined
   /** 优惠退款详情 */
-  readonly detail?: V3RefundsIdRefundIdGetResponseDetail | undefined
+  readonly detail?: RefundDetail | undefined
 }
 
-export interface V3RefundsIdRefundIdGetResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: V3RefundsIdRefundIdGetResponseAmountExchangeRate | undefined
-}
+const $V3RefundsIdRefundIdGetResponse: () => Schema.Schema<V3RefundsIdRefundIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_refund_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
+  recv_account: Schema.optional(Schema.String),
+  fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+  amount: Schema.optional($DataAmount()),
+  detail: Schema.optional($RefundDetail())
+}))
 
-export interface V3RefundsIdRefundIdGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface V3RefundsIdRefundIdGetResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+/** The input of `hk.v3.refunds.id._refund_id_.get`: params, query fields together. */
+export interface V3RefundsIdRefundIdGetRequest extends V3RefundsIdRefundIdGetParams, V3RefundsIdRefundIdGetQuery {}
 
 /**
  * 查询单笔退款(微信支付退款订单号)
@@ -1549,55 +1240,7 @@ export const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetReq
   host: "hk",
   summary: "查询单笔退款(微信支付退款订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml",
-  schemas: () => {
-    const V3RefundsIdRefundIdGetParams: Schema.Schema<V3RefundsIdRefundIdGetParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
-    })
-    const V3RefundsIdRefundIdGetQuery: Schema.Schema<V3RefundsIdRefundIdGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const V3RefundsIdRefundIdGetResponseAmountExchangeRate: Schema.Schema<V3RefundsIdRefundIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3RefundsIdRefundIdGetResponseAmount: Schema.Schema<V3RefundsIdRefundIdGetResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3RefundsIdRefundIdGetResponseAmountExchangeRate)
-    })
-    const V3RefundsIdRefundIdGetResponseDetail: Schema.Schema<V3RefundsIdRefundIdGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const V3RefundsIdRefundIdGetResponse: Schema.Schema<V3RefundsIdRefundIdGetResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(V3RefundsIdRefundIdGetResponseAmount),
-      detail: Schema.optional(V3RefundsIdRefundIdGetResponseDetail)
-    })
-    return {
-      params: V3RefundsIdRefundIdGetParams,
-      query: V3RefundsIdRefundIdGetQuery,
-      success: V3RefundsIdRefundIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3RefundsIdRefundIdGetParams(), query: $V3RefundsIdRefundIdGetQuery(), success: $V3RefundsIdRefundIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/refunds/out-refund-no/{out_refund_no} ----
@@ -1610,160 +1253,16 @@ export interface V3RefundsOutRefundNoOutRefundNoGetParams {
   readonly out_refund_no: string
 }
 
-export interface V3RefundsOutRefundNoOutRefundNoGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-}
+const $V3RefundsOutRefundNoOutRefundNoGetParams: () => Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_refund_no: Schema.NonEmptyString
+}))
+
+export type V3RefundsOutRefundNoOutRefundNoGetQuery = V3RefundsIdRefundIdGetQuery
+
+export type V3RefundsOutRefundNoOutRefundNoGetResponse = V3RefundsIdRefundIdGetResponse
 
 /** The input of `hk.v3.refunds.outRefundNo._out_refund_no_.get`: params, query fields together. */
 export interface V3RefundsOutRefundNoOutRefundNoGetRequest extends V3RefundsOutRefundNoOutRefundNoGetParams, V3RefundsOutRefundNoOutRefundNoGetQuery {}
-
-export interface V3RefundsOutRefundNoOutRefundNoGetResponse {
-  /**
-   * 微信支付退款订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_refund_no?: string | undefined
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 退款渠道
-   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
-  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
-  readonly recv_account?: string | undefined
-  /**
-   * 退款资金来源
-   * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
-   */
-  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 退款状态
-   * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
-  /** 退款金额 */
-  readonly amount?: V3RefundsOutRefundNoOutRefundNoGetResponseAmount | undefined
-  /** 优惠退款详情 */
-  readonly detail?: V3RefundsOutRefundNoOutRefundNoGetResponseDetail | undefined
-}
-
-export interface V3RefundsOutRefundNoOutRefundNoGetResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
-  readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate | undefined
-}
-
-export interface V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface V3RefundsOutRefundNoOutRefundNoGetResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 查询单笔退款(商户退款订单号)
@@ -1779,55 +1278,7 @@ export const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutR
   host: "hk",
   summary: "查询单笔退款(商户退款订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml",
-  schemas: () => {
-    const V3RefundsOutRefundNoOutRefundNoGetParams: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetParams> = Schema.Struct({
-      out_refund_no: Schema.NonEmptyString
-    })
-    const V3RefundsOutRefundNoOutRefundNoGetQuery: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3RefundsOutRefundNoOutRefundNoGetResponseAmount: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponseAmount> = Schema.Struct({
-      refund: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_refund: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate)
-    })
-    const V3RefundsOutRefundNoOutRefundNoGetResponseDetail: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const V3RefundsOutRefundNoOutRefundNoGetResponse: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_refund_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
-      recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
-      amount: Schema.optional(V3RefundsOutRefundNoOutRefundNoGetResponseAmount),
-      detail: Schema.optional(V3RefundsOutRefundNoOutRefundNoGetResponseDetail)
-    })
-    return {
-      params: V3RefundsOutRefundNoOutRefundNoGetParams,
-      query: V3RefundsOutRefundNoOutRefundNoGetQuery,
-      success: V3RefundsOutRefundNoOutRefundNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3RefundsOutRefundNoOutRefundNoGetParams(), query: $V3RefundsIdRefundIdGetQuery(), success: $V3RefundsIdRefundIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/settle/settlements ----
@@ -1865,56 +1316,14 @@ export interface V3SettleSettlementsGetQuery {
   readonly offset: number
 }
 
-export interface V3SettleSettlementsGetResponse {
-  /** 结算信息列表 */
-  readonly data?: ReadonlyArray<V3SettleSettlementsGetResponseData> | undefined
-  /**
-   * 总记录条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 记录起始位置
-   * @example 1
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次返回条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
-
-export interface V3SettleSettlementsGetResponseData {
-  /**
-   * 付款批次号
-   * @example "20091225003"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 结算日期
-   * @example "20091225"
-   */
-  readonly settlement_date?: string | undefined
-  /**
-   * 交易开始日期
-   * @example "20091225"
-   */
-  readonly trade_start_date?: string | undefined
-  /**
-   * 交易结束日期
-   * @example "20091225"
-   */
-  readonly trade_end_date?: string | undefined
-  /** 金额 */
-  readonly amount?: V3SettleSettlementsGetResponseDataAmount | undefined
-  /**
-   * 钱包主体
-   * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
-   * @example "CHINA_HONGKONG"
-   */
-  readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
-}
+const $V3SettleSettlementsGetQuery: () => Schema.Schema<V3SettleSettlementsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  settle_state: Schema.Literal("SETTLED", "UNSETTLE"),
+  settle_start_date: Schema.optional(Schema.String),
+  settle_end_date: Schema.optional(Schema.String),
+  limit: Schema.Int,
+  offset: Schema.Int
+}))
 
 export interface V3SettleSettlementsGetResponseDataAmount {
   /**
@@ -1954,6 +1363,83 @@ export interface V3SettleSettlementsGetResponseDataAmount {
   readonly fee?: number | undefined
 }
 
+const $V3SettleSettlementsGetResponseDataAmount: () => Schema.Schema<V3SettleSettlementsGetResponseDataAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  settled: Schema.optional(Schema.Number),
+  unsettle: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  pay: Schema.optional(Schema.Number),
+  refund: Schema.optional(Schema.Number),
+  net: Schema.optional(Schema.Number),
+  fee: Schema.optional(Schema.Number)
+}))
+
+export interface V3SettleSettlementsGetResponseData {
+  /**
+   * 付款批次号
+   * @example "20091225003"
+   */
+  readonly batch_id?: string | undefined
+  /**
+   * 结算日期
+   * @example "20091225"
+   */
+  readonly settlement_date?: string | undefined
+  /**
+   * 交易开始日期
+   * @example "20091225"
+   */
+  readonly trade_start_date?: string | undefined
+  /**
+   * 交易结束日期
+   * @example "20091225"
+   */
+  readonly trade_end_date?: string | undefined
+  /** 金额 */
+  readonly amount?: V3SettleSettlementsGetResponseDataAmount | undefined
+  /**
+   * 钱包主体
+   * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
+   * @example "CHINA_HONGKONG"
+   */
+  readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
+}
+
+const $V3SettleSettlementsGetResponseData: () => Schema.Schema<V3SettleSettlementsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.optional(Schema.String),
+  settlement_date: Schema.optional(Schema.String),
+  trade_start_date: Schema.optional(Schema.String),
+  trade_end_date: Schema.optional(Schema.String),
+  amount: Schema.optional($V3SettleSettlementsGetResponseDataAmount()),
+  wallet_region: Schema.optional(OpenEnum("CHINA_MAINLAND", "CHINA_HONGKONG"))
+}))
+
+export interface V3SettleSettlementsGetResponse {
+  /** 结算信息列表 */
+  readonly data?: ReadonlyArray<V3SettleSettlementsGetResponseData> | undefined
+  /**
+   * 总记录条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+  /**
+   * 记录起始位置
+   * @example 1
+   */
+  readonly offset?: number | undefined
+  /**
+   * 本次返回条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+}
+
+const $V3SettleSettlementsGetResponse: () => Schema.Schema<V3SettleSettlementsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($V3SettleSettlementsGetResponseData())),
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询结算资金明细API
  *
@@ -1968,44 +1454,7 @@ export const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQue
   host: "hk",
   summary: "查询结算资金明细API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml",
-  schemas: () => {
-    const V3SettleSettlementsGetQuery: Schema.Schema<V3SettleSettlementsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      settle_state: Schema.Literal("SETTLED", "UNSETTLE"),
-      settle_start_date: Schema.optional(Schema.String),
-      settle_end_date: Schema.optional(Schema.String),
-      limit: Schema.Int,
-      offset: Schema.Int
-    })
-    const V3SettleSettlementsGetResponseDataAmount: Schema.Schema<V3SettleSettlementsGetResponseDataAmount> = Schema.Struct({
-      settled: Schema.optional(Schema.Number),
-      unsettle: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      pay: Schema.optional(Schema.Number),
-      refund: Schema.optional(Schema.Number),
-      net: Schema.optional(Schema.Number),
-      fee: Schema.optional(Schema.Number)
-    })
-    const V3SettleSettlementsGetResponseData: Schema.Schema<V3SettleSettlementsGetResponseData> = Schema.Struct({
-      batch_id: Schema.optional(Schema.String),
-      settlement_date: Schema.optional(Schema.String),
-      trade_start_date: Schema.optional(Schema.String),
-      trade_end_date: Schema.optional(Schema.String),
-      amount: Schema.optional(V3SettleSettlementsGetResponseDataAmount),
-      wallet_region: Schema.optional(OpenEnum("CHINA_MAINLAND", "CHINA_HONGKONG"))
-    })
-    const V3SettleSettlementsGetResponse: Schema.Schema<V3SettleSettlementsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(V3SettleSettlementsGetResponseData)),
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      query: V3SettleSettlementsGetQuery,
-      success: V3SettleSettlementsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $V3SettleSettlementsGetQuery(), success: $V3SettleSettlementsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/statements ----
@@ -2023,6 +1472,11 @@ export interface V3StatementsGetQuery {
   readonly mchid?: string | undefined
 }
 
+const $V3StatementsGetQuery: () => Schema.Schema<V3StatementsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  date: Schema.String,
+  mchid: Schema.optional(Schema.String)
+}))
+
 export interface V3StatementsGetHeaders {
   /**
    * 账单压缩：如需对账单进行压缩，设置HTTP请求头值为gzip
@@ -2030,6 +1484,10 @@ export interface V3StatementsGetHeaders {
    */
   readonly "Accept-Encoding"?: string | undefined
 }
+
+const $V3StatementsGetHeaders: () => Schema.Schema<V3StatementsGetHeaders> = /*#__PURE__*/ once(() => Schema.Struct({
+  "Accept-Encoding": Schema.optional(Schema.String)
+}))
 
 /** The input of `hk.v3.statements.get`: query, headers fields together. */
 export interface V3StatementsGetRequest extends V3StatementsGetQuery, V3StatementsGetHeaders {}
@@ -2048,24 +1506,166 @@ export const v3StatementsGet: Endpoint.Endpoint<V3StatementsGetRequest, Uint8Arr
   host: "hk",
   summary: "下载对账单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml",
-  schemas: () => {
-    const V3StatementsGetQuery: Schema.Schema<V3StatementsGetQuery> = Schema.Struct({
-      date: Schema.String,
-      mchid: Schema.optional(Schema.String)
-    })
-    const V3StatementsGetHeaders: Schema.Schema<V3StatementsGetHeaders> = Schema.Struct({
-      "Accept-Encoding": Schema.optional(Schema.String)
-    })
-    return {
-      query: V3StatementsGetQuery,
-      headers: V3StatementsGetHeaders,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $V3StatementsGetQuery(), headers: $V3StatementsGetHeaders(), success: Endpoint.Download, errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/app ----
+
+export interface Payer {
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid?: string | undefined
+  /**
+   * 用户标识（机构）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sp_openid?: string | undefined
+  /**
+   * 用户标识（特约商户）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
+}
+
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface BodyAmount {
+  /**
+   * 总金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "HKD"
+   */
+  readonly currency?: string | undefined
+}
+
+const $BodyAmount: () => Schema.Schema<BodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface StoreInfo {
+  /**
+   * 编号
+   * @example "0001"
+   */
+  readonly id?: string | undefined
+  /**
+   * 名称
+   * @example "腾讯大厦分店"
+   */
+  readonly name: string
+  /**
+   * 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号"
+   */
+  readonly address: string
+}
+
+const $StoreInfo: () => Schema.Schema<StoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.String,
+  address: Schema.String
+}))
+
+export interface SceneInfo {
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备IP
+   * @example "128.0.0.1"
+   */
+  readonly device_ip?: string | undefined
+  /**
+   * 用户终端IP
+   * @example "128.0.0.1"
+   */
+  readonly payer_client_ip?: string | undefined
+  /**
+   * 操作员ID
+   * @example "123145"
+   */
+  readonly operator_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: StoreInfo | undefined
+}
+
+const $SceneInfo: () => Schema.Schema<SceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String),
+  payer_client_ip: Schema.optional(Schema.String),
+  operator_id: Schema.optional(Schema.String),
+  store_info: Schema.optional($StoreInfo())
+}))
+
+export interface DetailGoodsDetail {
+  /**
+   * 商品编码
+   * @example "12345"
+   */
+  readonly goods_id: string
+  /**
+   * 微信侧商品编码
+   * @example "1001"
+   */
+  readonly wxpay_goods_id?: string | undefined
+  /**
+   * 商品名称
+   * @example "iPhone6s 16G"
+   */
+  readonly goods_name?: string | undefined
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly quantity: number
+  /**
+   * 商品单价
+   * @example 528800
+   */
+  readonly price: number
+}
+
+const $DetailGoodsDetail: () => Schema.Schema<DetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.String,
+  wxpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  quantity: Schema.Int,
+  price: Schema.Int
+}))
+
+export interface Detail {
+  /**
+   * 订单原价
+   * @example 608800
+   */
+  readonly cost_price?: number | undefined
+  /**
+   * 商品小票ID
+   * @example "wx123"
+   */
+  readonly receipt_id?: string | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<DetailGoodsDetail> | undefined
+}
+
+const $Detail: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Int),
+  receipt_id: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($DetailGoodsDetail()))
+}))
 
 export interface V3TransactionsAppPostBody {
   /**
@@ -2146,131 +1746,37 @@ export interface V3TransactionsAppPostBody {
    */
   readonly merchant_category_code: string
   /** 支付者 */
-  readonly payer?: V3TransactionsAppPostBodyPayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount: V3TransactionsAppPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
-  readonly scene_info?: V3TransactionsAppPostBodySceneInfo | undefined
+  readonly scene_info?: SceneInfo | undefined
   /** 优惠功能 */
-  readonly detail?: ReadonlyArray<V3TransactionsAppPostBodyDetail> | undefined
+  readonly detail?: ReadonlyArray<Detail> | undefined
 }
 
-export interface V3TransactionsAppPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface V3TransactionsAppPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface V3TransactionsAppPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: V3TransactionsAppPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface V3TransactionsAppPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface V3TransactionsAppPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsAppPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsAppPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
+const $V3TransactionsAppPostBody: () => Schema.Schema<V3TransactionsAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  trade_type: Schema.String,
+  limit_pay: Schema.optional(Schema.String),
+  time_start: Schema.optional(Schema.String),
+  time_expire: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  payer: Schema.optional($Payer()),
+  amount: $BodyAmount(),
+  scene_info: Schema.optional($SceneInfo()),
+  detail: Schema.optional(Schema.Array($Detail()))
+}))
 
 export interface V3TransactionsAppPostResponse {
   /**
@@ -2279,6 +1785,10 @@ export interface V3TransactionsAppPostResponse {
    */
   readonly prepay_id?: string | undefined
 }
+
+const $V3TransactionsAppPostResponse: () => Schema.Schema<V3TransactionsAppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.optional(Schema.String)
+}))
 
 /**
  * APP支付下单
@@ -2294,71 +1804,7 @@ export const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody,
   host: "hk",
   summary: "APP支付下单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml",
-  schemas: () => {
-    const V3TransactionsAppPostBodyPayer: Schema.Schema<V3TransactionsAppPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsAppPostBodyAmount: Schema.Schema<V3TransactionsAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const V3TransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<V3TransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const V3TransactionsAppPostBodySceneInfo: Schema.Schema<V3TransactionsAppPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(V3TransactionsAppPostBodySceneInfoStoreInfo)
-    })
-    const V3TransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<V3TransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const V3TransactionsAppPostBodyDetail: Schema.Schema<V3TransactionsAppPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsAppPostBodyDetailGoodsDetail))
-    })
-    const V3TransactionsAppPostBody: Schema.Schema<V3TransactionsAppPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(V3TransactionsAppPostBodyPayer),
-      amount: V3TransactionsAppPostBodyAmount,
-      scene_info: Schema.optional(V3TransactionsAppPostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(V3TransactionsAppPostBodyDetail))
-    })
-    const V3TransactionsAppPostResponse: Schema.Schema<V3TransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3TransactionsAppPostBody,
-      success: V3TransactionsAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3TransactionsAppPostBody(), success: $V3TransactionsAppPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/transactions/id/{transaction_id} ----
@@ -2371,26 +1817,149 @@ export interface V3TransactionsIdTransactionIdGetParams {
   readonly transaction_id: string
 }
 
-export interface V3TransactionsIdTransactionIdGetQuery {
+const $V3TransactionsIdTransactionIdGetParams: () => Schema.Schema<V3TransactionsIdTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
+
+export interface ResponseAmount {
   /**
-   * 商户号
-   * @example "1900000109"
+   * 订单金额
+   * @example 888
    */
-  readonly mchid: string
+  readonly total?: number | undefined
   /**
-   * 子商户号
-   * @example "1900000109"
+   * 用户支付金额
+   * @example 888
    */
-  readonly sub_mchid: string
+  readonly payer_total?: number | undefined
   /**
-   * 机构商户号
-   * @example "1900000100"
+   * 订单标价币种
+   * @example "CNY"
    */
-  readonly sp_mchid: string
+  readonly currency?: string | undefined
+  /**
+   * 用户支付币种
+   * @example "HKD"
+   */
+  readonly payer_currency?: string | undefined
+  /** 汇率信息 */
+  readonly exchange_rate?: ExchangeRate | undefined
 }
 
-/** The input of `hk.v3.transactions.id._transaction_id_.get`: params, query fields together. */
-export interface V3TransactionsIdTransactionIdGetRequest extends V3TransactionsIdTransactionIdGetParams, V3TransactionsIdTransactionIdGetQuery {}
+const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_currency: Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($ExchangeRate())
+}))
+
+export interface PromotionDetailGoodsDetail {
+  /**
+   * 商品编码
+   * @example "12345"
+   */
+  readonly goods_id?: string | undefined
+  /**
+   * 商品备注
+   * @example "1001"
+   */
+  readonly goods_remark?: string | undefined
+  /**
+   * 商品优惠金额
+   * @example 100
+   */
+  readonly discount_amount?: number | undefined
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly quantity?: number | undefined
+  /**
+   * 商品价格
+   * @example 528800
+   */
+  readonly price?: number | undefined
+}
+
+const $PromotionDetailGoodsDetail: () => Schema.Schema<PromotionDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  goods_remark: Schema.optional(Schema.String),
+  discount_amount: Schema.optional(Schema.Number),
+  quantity: Schema.optional(Schema.Number),
+  price: Schema.optional(Schema.Number)
+}))
+
+export interface PromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   * @example "SINGLE"
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠币种
+   * @example "HKD"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wxpay_contribute_amount?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute_amount?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute_amount?: number | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
+}
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  wxpay_contribute_amount: Schema.optional(Schema.Number),
+  merchant_contribute_amount: Schema.optional(Schema.Number),
+  other_contribute_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($PromotionDetailGoodsDetail()))
+}))
 
 export interface V3TransactionsIdTransactionIdGetResponse {
   /**
@@ -2466,154 +2035,43 @@ export interface V3TransactionsIdTransactionIdGetResponse {
    */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer?: V3TransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount?: V3TransactionsIdTransactionIdGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<V3TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface V3TransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $V3TransactionsIdTransactionIdGetResponse: () => Schema.Schema<V3TransactionsIdTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+  trade_state_desc: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer2()),
+  amount: Schema.optional($ResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
-export interface V3TransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率信息 */
-  readonly exchange_rate?: V3TransactionsIdTransactionIdGetResponseAmountExchangeRate | undefined
-}
+const $Payer2: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
 
-export interface V3TransactionsIdTransactionIdGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
+export type V3TransactionsIdTransactionIdGetQuery = V3RefundsIdRefundIdGetQuery
 
-export interface V3TransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
+/** The input of `hk.v3.transactions.id._transaction_id_.get`: params, query fields together. */
+export interface V3TransactionsIdTransactionIdGetRequest extends V3TransactionsIdTransactionIdGetParams, V3TransactionsIdTransactionIdGetQuery {}
 
 /**
  * 查询订单(微信支付订单号)
@@ -2629,88 +2087,10 @@ export const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsI
   host: "hk",
   summary: "查询订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml",
-  schemas: () => {
-    const V3TransactionsIdTransactionIdGetParams: Schema.Schema<V3TransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const V3TransactionsIdTransactionIdGetQuery: Schema.Schema<V3TransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const V3TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<V3TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsIdTransactionIdGetResponseAmountExchangeRate: Schema.Schema<V3TransactionsIdTransactionIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<V3TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3TransactionsIdTransactionIdGetResponseAmountExchangeRate)
-    })
-    const V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const V3TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<V3TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
-    })
-    const V3TransactionsIdTransactionIdGetResponse: Schema.Schema<V3TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(V3TransactionsIdTransactionIdGetResponsePayer),
-      amount: Schema.optional(V3TransactionsIdTransactionIdGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(V3TransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: V3TransactionsIdTransactionIdGetParams,
-      query: V3TransactionsIdTransactionIdGetQuery,
-      success: V3TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3TransactionsIdTransactionIdGetParams(), query: $V3RefundsIdRefundIdGetQuery(), success: $V3TransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/id/{transaction_id}/close ----
-
-export interface V3TransactionsIdTransactionIdClosePostParams {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-}
 
 export interface V3TransactionsIdTransactionIdClosePostBody {
   /**
@@ -2730,6 +2110,14 @@ export interface V3TransactionsIdTransactionIdClosePostBody {
   readonly sp_mchid?: string | undefined
 }
 
+const $V3TransactionsIdTransactionIdClosePostBody: () => Schema.Schema<V3TransactionsIdTransactionIdClosePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String)
+}))
+
+export type V3TransactionsIdTransactionIdClosePostParams = V3TransactionsIdTransactionIdGetParams
+
 /** The input of `hk.v3.transactions.id._transaction_id_.close.post`: params, body fields together. */
 export interface V3TransactionsIdTransactionIdClosePostRequest extends V3TransactionsIdTransactionIdClosePostParams, V3TransactionsIdTransactionIdClosePostBody {}
 
@@ -2747,51 +2135,14 @@ export const v3TransactionsIdTransactionIdClosePost: Endpoint.Endpoint<V3Transac
   host: "hk",
   summary: "关闭订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml",
-  schemas: () => {
-    const V3TransactionsIdTransactionIdClosePostParams: Schema.Schema<V3TransactionsIdTransactionIdClosePostParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const V3TransactionsIdTransactionIdClosePostBody: Schema.Schema<V3TransactionsIdTransactionIdClosePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: V3TransactionsIdTransactionIdClosePostParams,
-      body: V3TransactionsIdTransactionIdClosePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3TransactionsIdTransactionIdGetParams(), body: $V3TransactionsIdTransactionIdClosePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/id/{transaction_id}/reverse ----
 
-export interface V3TransactionsIdTransactionIdReversePostParams {
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-}
+export type V3TransactionsIdTransactionIdReversePostBody = V3RefundsIdRefundIdGetQuery
 
-export interface V3TransactionsIdTransactionIdReversePostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type V3TransactionsIdTransactionIdReversePostParams = V3TransactionsIdTransactionIdGetParams
 
 /** The input of `hk.v3.transactions.id._transaction_id_.reverse.post`: params, body fields together. */
 export interface V3TransactionsIdTransactionIdReversePostRequest extends V3TransactionsIdTransactionIdReversePostParams, V3TransactionsIdTransactionIdReversePostBody {}
@@ -2810,238 +2161,14 @@ export const v3TransactionsIdTransactionIdReversePost: Endpoint.Endpoint<V3Trans
   host: "hk",
   summary: "撤销订单(微信支付订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml",
-  schemas: () => {
-    const V3TransactionsIdTransactionIdReversePostParams: Schema.Schema<V3TransactionsIdTransactionIdReversePostParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const V3TransactionsIdTransactionIdReversePostBody: Schema.Schema<V3TransactionsIdTransactionIdReversePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    return {
-      params: V3TransactionsIdTransactionIdReversePostParams,
-      body: V3TransactionsIdTransactionIdReversePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3TransactionsIdTransactionIdGetParams(), body: $V3RefundsIdRefundIdGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/jsapi ----
 
-export interface V3TransactionsJsapiPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /** 子商户APPID */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
-  readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "JSAPI"
-   */
-  readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
-  readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
-  readonly merchant_category_code: string
-  /** 支付者 */
-  readonly payer?: V3TransactionsJsapiPostBodyPayer | undefined
-  /** 订单金额 */
-  readonly amount: V3TransactionsJsapiPostBodyAmount
-  /** 场景信息 */
-  readonly scene_info?: V3TransactionsJsapiPostBodySceneInfo | undefined
-  /** 优惠功能 */
-  readonly detail?: ReadonlyArray<V3TransactionsJsapiPostBodyDetail> | undefined
-}
+export type V3TransactionsJsapiPostBody = V3TransactionsAppPostBody
 
-export interface V3TransactionsJsapiPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface V3TransactionsJsapiPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface V3TransactionsJsapiPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: V3TransactionsJsapiPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface V3TransactionsJsapiPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface V3TransactionsJsapiPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsJsapiPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsJsapiPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
-
-export interface V3TransactionsJsapiPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type V3TransactionsJsapiPostResponse = V3TransactionsAppPostResponse
 
 /**
  * 小程序/公众号支付下单
@@ -3057,74 +2184,22 @@ export const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostB
   host: "hk",
   summary: "小程序/公众号支付下单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml",
-  schemas: () => {
-    const V3TransactionsJsapiPostBodyPayer: Schema.Schema<V3TransactionsJsapiPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsJsapiPostBodyAmount: Schema.Schema<V3TransactionsJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const V3TransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<V3TransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const V3TransactionsJsapiPostBodySceneInfo: Schema.Schema<V3TransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(V3TransactionsJsapiPostBodySceneInfoStoreInfo)
-    })
-    const V3TransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<V3TransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const V3TransactionsJsapiPostBodyDetail: Schema.Schema<V3TransactionsJsapiPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsJsapiPostBodyDetailGoodsDetail))
-    })
-    const V3TransactionsJsapiPostBody: Schema.Schema<V3TransactionsJsapiPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(V3TransactionsJsapiPostBodyPayer),
-      amount: V3TransactionsJsapiPostBodyAmount,
-      scene_info: Schema.optional(V3TransactionsJsapiPostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(V3TransactionsJsapiPostBodyDetail))
-    })
-    const V3TransactionsJsapiPostResponse: Schema.Schema<V3TransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3TransactionsJsapiPostBody,
-      success: V3TransactionsJsapiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3TransactionsAppPostBody(), success: $V3TransactionsAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/micropay ----
+
+export interface V3TransactionsMicropayPostBodyPayer {
+  /**
+   * 授权码
+   * @example "120061098828009406"
+   */
+  readonly auth_code: string
+}
+
+const $V3TransactionsMicropayPostBodyPayer: () => Schema.Schema<V3TransactionsMicropayPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  auth_code: Schema.String
+}))
 
 export interface V3TransactionsMicropayPostBody {
   /**
@@ -3195,119 +2270,166 @@ export interface V3TransactionsMicropayPostBody {
   /** 支付者 */
   readonly payer?: V3TransactionsMicropayPostBodyPayer | undefined
   /** 订单金额 */
-  readonly amount: V3TransactionsMicropayPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
-  readonly scene_info?: V3TransactionsMicropayPostBodySceneInfo | undefined
+  readonly scene_info?: SceneInfo | undefined
   /** 优惠功能 */
-  readonly detail?: ReadonlyArray<V3TransactionsMicropayPostBodyDetail> | undefined
+  readonly detail?: ReadonlyArray<Detail> | undefined
 }
 
-export interface V3TransactionsMicropayPostBodyPayer {
-  /**
-   * 授权码
-   * @example "120061098828009406"
-   */
-  readonly auth_code: string
-}
+const $V3TransactionsMicropayPostBody: () => Schema.Schema<V3TransactionsMicropayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  trade_type: Schema.String,
+  limit_pay: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  payer: Schema.optional($V3TransactionsMicropayPostBodyPayer()),
+  amount: $BodyAmount(),
+  scene_info: Schema.optional($SceneInfo()),
+  detail: Schema.optional(Schema.Array($Detail()))
+}))
 
-export interface V3TransactionsMicropayPostBodyAmount {
+export interface V3TransactionsMicropayPostResponseAmount {
   /**
-   * 总金额
+   * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
-   * @example "HKD"
+   * @example "CNY"
    */
   readonly currency?: string | undefined
+  /**
+   * 用户支付金额
+   * @example 888
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 支付货币类型
+   * @example "CNY"
+   */
+  readonly "payer _currency"?: string | undefined
+  /** 汇率 */
+  readonly exchange_rate?: ExchangeRate | undefined
 }
 
-export interface V3TransactionsMicropayPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: V3TransactionsMicropayPostBodySceneInfoStoreInfo | undefined
-}
+const $V3TransactionsMicropayPostResponseAmount: () => Schema.Schema<V3TransactionsMicropayPostResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_total: Schema.optional(Schema.Number),
+  "payer _currency": Schema.optional(Schema.String),
+  exchange_rate: Schema.optional($ExchangeRate())
+}))
 
-export interface V3TransactionsMicropayPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface V3TransactionsMicropayPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsMicropayPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsMicropayPostBodyDetailGoodsDetail {
+export interface V3TransactionsMicropayPostResponseDetailGoodsDetail {
   /**
    * 商品编码
-   * @example "商品编码"
+   * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
-   * 微信侧商品编码
+   * 商品备注
    * @example "1001"
    */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
+  readonly goods_remark?: string | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
-   * 商品单价
+   * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
+
+const $V3TransactionsMicropayPostResponseDetailGoodsDetail: () => Schema.Schema<V3TransactionsMicropayPostResponseDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  goods_remark: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Number),
+  price: Schema.optional(Schema.Number)
+}))
+
+export interface V3TransactionsMicropayPostResponseDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   * @example "SINGLE"
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wechatpay_contribute_amount?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute_amount?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute_amount?: number | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<V3TransactionsMicropayPostResponseDetailGoodsDetail> | undefined
+}
+
+const $V3TransactionsMicropayPostResponseDetail: () => Schema.Schema<V3TransactionsMicropayPostResponseDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  wechatpay_contribute_amount: Schema.optional(Schema.Number),
+  merchant_contribute_amount: Schema.optional(Schema.Number),
+  other_contribute_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($V3TransactionsMicropayPostResponseDetailGoodsDetail()))
+}))
 
 export interface V3TransactionsMicropayPostResponse {
   /**
@@ -3383,149 +2505,32 @@ export interface V3TransactionsMicropayPostResponse {
    */
   readonly success_time?: string | undefined
   /** 支付者 */
-  readonly payer?: V3TransactionsMicropayPostResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
   readonly amount?: V3TransactionsMicropayPostResponseAmount | undefined
   /** 优惠功能 */
   readonly detail?: ReadonlyArray<V3TransactionsMicropayPostResponseDetail> | undefined
 }
 
-export interface V3TransactionsMicropayPostResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface V3TransactionsMicropayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 支付货币类型
-   * @example "CNY"
-   */
-  readonly "payer _currency"?: string | undefined
-  /** 汇率 */
-  readonly exchange_rate?: V3TransactionsMicropayPostResponseAmountExchangeRate | undefined
-}
-
-export interface V3TransactionsMicropayPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface V3TransactionsMicropayPostResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wechatpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsMicropayPostResponseDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsMicropayPostResponseDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
+const $V3TransactionsMicropayPostResponse: () => Schema.Schema<V3TransactionsMicropayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+  trade_state_desc: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer2()),
+  amount: Schema.optional($V3TransactionsMicropayPostResponseAmount()),
+  detail: Schema.optional(Schema.Array($V3TransactionsMicropayPostResponseDetail()))
+}))
 
 /**
  * 提交付款码支付
@@ -3541,120 +2546,43 @@ export const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropa
   host: "hk",
   summary: "提交付款码支付",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml",
-  schemas: () => {
-    const V3TransactionsMicropayPostBodyPayer: Schema.Schema<V3TransactionsMicropayPostBodyPayer> = Schema.Struct({
-      auth_code: Schema.String
-    })
-    const V3TransactionsMicropayPostBodyAmount: Schema.Schema<V3TransactionsMicropayPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const V3TransactionsMicropayPostBodySceneInfoStoreInfo: Schema.Schema<V3TransactionsMicropayPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const V3TransactionsMicropayPostBodySceneInfo: Schema.Schema<V3TransactionsMicropayPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(V3TransactionsMicropayPostBodySceneInfoStoreInfo)
-    })
-    const V3TransactionsMicropayPostBodyDetailGoodsDetail: Schema.Schema<V3TransactionsMicropayPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const V3TransactionsMicropayPostBodyDetail: Schema.Schema<V3TransactionsMicropayPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsMicropayPostBodyDetailGoodsDetail))
-    })
-    const V3TransactionsMicropayPostBody: Schema.Schema<V3TransactionsMicropayPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(V3TransactionsMicropayPostBodyPayer),
-      amount: V3TransactionsMicropayPostBodyAmount,
-      scene_info: Schema.optional(V3TransactionsMicropayPostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(V3TransactionsMicropayPostBodyDetail))
-    })
-    const V3TransactionsMicropayPostResponsePayer: Schema.Schema<V3TransactionsMicropayPostResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsMicropayPostResponseAmountExchangeRate: Schema.Schema<V3TransactionsMicropayPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3TransactionsMicropayPostResponseAmount: Schema.Schema<V3TransactionsMicropayPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      "payer _currency": Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3TransactionsMicropayPostResponseAmountExchangeRate)
-    })
-    const V3TransactionsMicropayPostResponseDetailGoodsDetail: Schema.Schema<V3TransactionsMicropayPostResponseDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const V3TransactionsMicropayPostResponseDetail: Schema.Schema<V3TransactionsMicropayPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wechatpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsMicropayPostResponseDetailGoodsDetail))
-    })
-    const V3TransactionsMicropayPostResponse: Schema.Schema<V3TransactionsMicropayPostResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(V3TransactionsMicropayPostResponsePayer),
-      amount: Schema.optional(V3TransactionsMicropayPostResponseAmount),
-      detail: Schema.optional(Schema.Array(V3TransactionsMicropayPostResponseDetail))
-    })
-    return {
-      body: V3TransactionsMicropayPostBody,
-      success: V3TransactionsMicropayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3TransactionsMicropayPostBody(), success: $V3TransactionsMicropayPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/mweb ----
+
+export interface V3TransactionsMwebPostBodySceneInfo {
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备IP
+   * @example "128.0.0.1"
+   */
+  readonly device_ip?: string | undefined
+  /**
+   * 用户终端IP
+   * @example "128.0.0.1"
+   */
+  readonly payer_client_ip: string
+  /**
+   * 操作员ID
+   * @example "123145"
+   */
+  readonly operator_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info: StoreInfo
+}
+
+const $V3TransactionsMwebPostBodySceneInfo: () => Schema.Schema<V3TransactionsMwebPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String),
+  payer_client_ip: Schema.String,
+  operator_id: Schema.optional(Schema.String),
+  store_info: $StoreInfo()
+}))
 
 export interface V3TransactionsMwebPostBody {
   /**
@@ -3735,131 +2663,37 @@ export interface V3TransactionsMwebPostBody {
    */
   readonly merchant_category_code: string
   /** 支付者 */
-  readonly payer?: V3TransactionsMwebPostBodyPayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount: V3TransactionsMwebPostBodyAmount
+  readonly amount: BodyAmount
   /** 场景信息 */
   readonly scene_info: V3TransactionsMwebPostBodySceneInfo
   /** 优惠功能 */
-  readonly detail?: ReadonlyArray<V3TransactionsMwebPostBodyDetail> | undefined
+  readonly detail?: ReadonlyArray<Detail> | undefined
 }
 
-export interface V3TransactionsMwebPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface V3TransactionsMwebPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface V3TransactionsMwebPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info: V3TransactionsMwebPostBodySceneInfoStoreInfo
-}
-
-export interface V3TransactionsMwebPostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface V3TransactionsMwebPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsMwebPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsMwebPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
+const $V3TransactionsMwebPostBody: () => Schema.Schema<V3TransactionsMwebPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  out_trade_no: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  trade_type: Schema.String,
+  limit_pay: Schema.optional(Schema.String),
+  time_start: Schema.optional(Schema.String),
+  time_expire: Schema.optional(Schema.String),
+  merchant_category_code: Schema.String,
+  payer: Schema.optional($Payer()),
+  amount: $BodyAmount(),
+  scene_info: $V3TransactionsMwebPostBodySceneInfo(),
+  detail: Schema.optional(Schema.Array($Detail()))
+}))
 
 export interface V3TransactionsMwebPostResponse {
   /**
@@ -3868,6 +2702,10 @@ export interface V3TransactionsMwebPostResponse {
    */
   readonly mweb_url?: string | undefined
 }
+
+const $V3TransactionsMwebPostResponse: () => Schema.Schema<V3TransactionsMwebPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mweb_url: Schema.optional(Schema.String)
+}))
 
 /**
  * H5支付下单
@@ -3883,279 +2721,10 @@ export const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBod
   host: "hk",
   summary: "H5支付下单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml",
-  schemas: () => {
-    const V3TransactionsMwebPostBodyPayer: Schema.Schema<V3TransactionsMwebPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsMwebPostBodyAmount: Schema.Schema<V3TransactionsMwebPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const V3TransactionsMwebPostBodySceneInfoStoreInfo: Schema.Schema<V3TransactionsMwebPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const V3TransactionsMwebPostBodySceneInfo: Schema.Schema<V3TransactionsMwebPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.String,
-      operator_id: Schema.optional(Schema.String),
-      store_info: V3TransactionsMwebPostBodySceneInfoStoreInfo
-    })
-    const V3TransactionsMwebPostBodyDetailGoodsDetail: Schema.Schema<V3TransactionsMwebPostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const V3TransactionsMwebPostBodyDetail: Schema.Schema<V3TransactionsMwebPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsMwebPostBodyDetailGoodsDetail))
-    })
-    const V3TransactionsMwebPostBody: Schema.Schema<V3TransactionsMwebPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(V3TransactionsMwebPostBodyPayer),
-      amount: V3TransactionsMwebPostBodyAmount,
-      scene_info: V3TransactionsMwebPostBodySceneInfo,
-      detail: Schema.optional(Schema.Array(V3TransactionsMwebPostBodyDetail))
-    })
-    const V3TransactionsMwebPostResponse: Schema.Schema<V3TransactionsMwebPostResponse> = Schema.Struct({
-      mweb_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3TransactionsMwebPostBody,
-      success: V3TransactionsMwebPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3TransactionsMwebPostBody(), success: $V3TransactionsMwebPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/native ----
-
-export interface V3TransactionsNativePostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /** 子商户APPID */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
-  readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "NATIVE"
-   */
-  readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
-  readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
-  readonly merchant_category_code: string
-  /** 支付者 */
-  readonly payer?: V3TransactionsNativePostBodyPayer | undefined
-  /** 订单金额 */
-  readonly amount: V3TransactionsNativePostBodyAmount
-  /** 场景信息 */
-  readonly scene_info?: V3TransactionsNativePostBodySceneInfo | undefined
-  /** 优惠功能 */
-  readonly detail?: ReadonlyArray<V3TransactionsNativePostBodyDetail> | undefined
-}
-
-export interface V3TransactionsNativePostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface V3TransactionsNativePostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface V3TransactionsNativePostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
-  readonly operator_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: V3TransactionsNativePostBodySceneInfoStoreInfo | undefined
-}
-
-export interface V3TransactionsNativePostBodySceneInfoStoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address: string
-}
-
-export interface V3TransactionsNativePostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
-  readonly receipt_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsNativePostBodyDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsNativePostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
 
 export interface V3TransactionsNativePostResponse {
   /**
@@ -4164,6 +2733,12 @@ export interface V3TransactionsNativePostResponse {
    */
   readonly code_url?: string | undefined
 }
+
+const $V3TransactionsNativePostResponse: () => Schema.Schema<V3TransactionsNativePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code_url: Schema.optional(Schema.String)
+}))
+
+export type V3TransactionsNativePostBody = V3TransactionsAppPostBody
 
 /**
  * 扫码支付下单
@@ -4179,71 +2754,7 @@ export const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePos
   host: "hk",
   summary: "扫码支付下单",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml",
-  schemas: () => {
-    const V3TransactionsNativePostBodyPayer: Schema.Schema<V3TransactionsNativePostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsNativePostBodyAmount: Schema.Schema<V3TransactionsNativePostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const V3TransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<V3TransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      address: Schema.String
-    })
-    const V3TransactionsNativePostBodySceneInfo: Schema.Schema<V3TransactionsNativePostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      payer_client_ip: Schema.optional(Schema.String),
-      operator_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(V3TransactionsNativePostBodySceneInfoStoreInfo)
-    })
-    const V3TransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<V3TransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      price: Schema.Int
-    })
-    const V3TransactionsNativePostBodyDetail: Schema.Schema<V3TransactionsNativePostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      receipt_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsNativePostBodyDetailGoodsDetail))
-    })
-    const V3TransactionsNativePostBody: Schema.Schema<V3TransactionsNativePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      out_trade_no: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      limit_pay: Schema.optional(Schema.String),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      merchant_category_code: Schema.String,
-      payer: Schema.optional(V3TransactionsNativePostBodyPayer),
-      amount: V3TransactionsNativePostBodyAmount,
-      scene_info: Schema.optional(V3TransactionsNativePostBodySceneInfo),
-      detail: Schema.optional(Schema.Array(V3TransactionsNativePostBodyDetail))
-    })
-    const V3TransactionsNativePostResponse: Schema.Schema<V3TransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: V3TransactionsNativePostBody,
-      success: V3TransactionsNativePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $V3TransactionsAppPostBody(), success: $V3TransactionsNativePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /hk/v3/transactions/out-trade-no/{out_trade_no} ----
@@ -4256,249 +2767,16 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface V3TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-}
+const $V3TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type V3TransactionsOutTradeNoOutTradeNoGetQuery = V3RefundsIdRefundIdGetQuery
+
+export type V3TransactionsOutTradeNoOutTradeNoGetResponse = V3TransactionsIdTransactionIdGetResponse
 
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoGetRequest extends V3TransactionsOutTradeNoOutTradeNoGetParams, V3TransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface V3TransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "APP"
-   */
-  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
-  readonly trade_state_desc?: string | undefined
-  /** 支付者 */
-  readonly payer?: V3TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: V3TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 机构用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface V3TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
-  readonly payer_currency?: string | undefined
-  /** 汇率信息 */
-  readonly exchange_rate?: V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate | undefined
-}
-
-export interface V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate {
-  /**
-   * 汇率类型
-   * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
-  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
-  readonly rate?: number | undefined
-}
-
-export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute_amount?: number | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
-  readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
-  readonly price?: number | undefined
-}
 
 /**
  * 查询订单(商户订单号)
@@ -4514,106 +2792,14 @@ export const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3Transact
   host: "hk",
   summary: "查询订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml",
-  schemas: () => {
-    const V3TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
-      rate: Schema.optional(Schema.Number)
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      exchange_rate: Schema.optional(V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate)
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      quantity: Schema.optional(Schema.Number),
-      price: Schema.optional(Schema.Number)
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      wxpay_contribute_amount: Schema.optional(Schema.Number),
-      merchant_contribute_amount: Schema.optional(Schema.Number),
-      other_contribute_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
-    })
-    const V3TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(V3TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(V3TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: V3TransactionsOutTradeNoOutTradeNoGetParams,
-      query: V3TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: V3TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3TransactionsOutTradeNoOutTradeNoGetParams(), query: $V3RefundsIdRefundIdGetQuery(), success: $V3TransactionsIdTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close ----
 
-export interface V3TransactionsOutTradeNoOutTradeNoClosePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type V3TransactionsOutTradeNoOutTradeNoClosePostBody = V3TransactionsIdTransactionIdClosePostBody
 
-export interface V3TransactionsOutTradeNoOutTradeNoClosePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1230000109"
-   */
-  readonly sp_mchid?: string | undefined
-}
+export type V3TransactionsOutTradeNoOutTradeNoClosePostParams = V3TransactionsOutTradeNoOutTradeNoGetParams
 
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoClosePostRequest extends V3TransactionsOutTradeNoOutTradeNoClosePostParams, V3TransactionsOutTradeNoOutTradeNoClosePostBody {}
@@ -4632,51 +2818,14 @@ export const v3TransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<V3Tr
   host: "hk",
   summary: "关闭订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml",
-  schemas: () => {
-    const V3TransactionsOutTradeNoOutTradeNoClosePostParams: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoClosePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const V3TransactionsOutTradeNoOutTradeNoClosePostBody: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoClosePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: V3TransactionsOutTradeNoOutTradeNoClosePostParams,
-      body: V3TransactionsOutTradeNoOutTradeNoClosePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3TransactionsOutTradeNoOutTradeNoGetParams(), body: $V3TransactionsIdTransactionIdClosePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse ----
 
-export interface V3TransactionsOutTradeNoOutTradeNoReversePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type V3TransactionsOutTradeNoOutTradeNoReversePostBody = V3RefundsIdRefundIdGetQuery
 
-export interface V3TransactionsOutTradeNoOutTradeNoReversePostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type V3TransactionsOutTradeNoOutTradeNoReversePostParams = V3TransactionsOutTradeNoOutTradeNoGetParams
 
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoReversePostRequest extends V3TransactionsOutTradeNoOutTradeNoReversePostParams, V3TransactionsOutTradeNoOutTradeNoReversePostBody {}
@@ -4695,22 +2844,7 @@ export const v3TransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<V3
   host: "hk",
   summary: "撤销订单(商户订单号)",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml",
-  schemas: () => {
-    const V3TransactionsOutTradeNoOutTradeNoReversePostParams: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoReversePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const V3TransactionsOutTradeNoOutTradeNoReversePostBody: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoReversePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    return {
-      params: V3TransactionsOutTradeNoOutTradeNoReversePostParams,
-      body: V3TransactionsOutTradeNoOutTradeNoReversePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $V3TransactionsOutTradeNoOutTradeNoGetParams(), body: $V3RefundsIdRefundIdGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,18 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/industry-coupon/tokens ----
-
-export interface TokensPostBody {
-  /**
-   * 用户标识
-   * @example "obLatjrR8kUDlj4-nofQsPAJAAFI"
-   */
-  readonly open_id: string
-  /** 出行券列表 */
-  readonly coupon_list: ReadonlyArray<TokensPostBodyCouponList>
-}
 
 export interface TokensPostBodyCouponList {
   /**
@@ -29,6 +20,26 @@ export interface TokensPostBodyCouponList {
   readonly coupon_id: string
 }
 
+const $TokensPostBodyCouponList: () => Schema.Schema<TokensPostBodyCouponList> = /*#__PURE__*/ once(() => Schema.Struct({
+  stock_id: Schema.Int,
+  coupon_id: Schema.String
+}))
+
+export interface TokensPostBody {
+  /**
+   * 用户标识
+   * @example "obLatjrR8kUDlj4-nofQsPAJAAFI"
+   */
+  readonly open_id: string
+  /** 出行券列表 */
+  readonly coupon_list: ReadonlyArray<TokensPostBodyCouponList>
+}
+
+const $TokensPostBody: () => Schema.Schema<TokensPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  open_id: Schema.String,
+  coupon_list: Schema.Array($TokensPostBodyCouponList())
+}))
+
 export interface TokensPostResponse {
   /**
    * 切卡组件token值
@@ -41,6 +52,11 @@ export interface TokensPostResponse {
    */
   readonly expires_time?: string | undefined
 }
+
+const $TokensPostResponse: () => Schema.Schema<TokensPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.optional(Schema.String),
+  expires_time: Schema.optional(Schema.String)
+}))
 
 /**
  * 出行券切卡组件预下单API
@@ -55,25 +71,7 @@ export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, C
   path: "/v3/industry-coupon/tokens",
   summary: "出行券切卡组件预下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_9_1.shtml",
-  schemas: () => {
-    const TokensPostBodyCouponList: Schema.Schema<TokensPostBodyCouponList> = Schema.Struct({
-      stock_id: Schema.Int,
-      coupon_id: Schema.String
-    })
-    const TokensPostBody: Schema.Schema<TokensPostBody> = Schema.Struct({
-      open_id: Schema.String,
-      coupon_list: Schema.Array(TokensPostBodyCouponList)
-    })
-    const TokensPostResponse: Schema.Schema<TokensPostResponse> = Schema.Struct({
-      token: Schema.optional(Schema.String),
-      expires_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: TokensPostBody,
-      success: TokensPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TokensPostBody(), success: $TokensPostResponse(), errors: commonErrors })
 })
 
 /**

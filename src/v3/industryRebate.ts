@@ -3,8 +3,45 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/industry-rebate/retail-industry/transactions ----
+
+export interface RetailIndustryTransactionsPostBodyGoodsDetail {
+  /**
+   * 商品编码
+   * @example "example_barcode"
+   */
+  readonly barcode: string
+  /**
+   * 商家商品编码
+   * @example "1001"
+   */
+  readonly merchant_goods_id?: string | undefined
+  /**
+   * 商品名称
+   * @example "iPhoneX 256G"
+   */
+  readonly goods_name: string
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly quantity: number
+  /**
+   * 商品单价
+   * @example 528800
+   */
+  readonly price: number
+}
+
+const $RetailIndustryTransactionsPostBodyGoodsDetail: () => Schema.Schema<RetailIndustryTransactionsPostBodyGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  barcode: Schema.String,
+  merchant_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.String,
+  quantity: Schema.Number,
+  price: Schema.Number
+}))
 
 export interface RetailIndustryTransactionsPostBody {
   /**
@@ -36,33 +73,14 @@ export interface RetailIndustryTransactionsPostBody {
   readonly goods_detail?: ReadonlyArray<RetailIndustryTransactionsPostBodyGoodsDetail> | undefined
 }
 
-export interface RetailIndustryTransactionsPostBodyGoodsDetail {
-  /**
-   * 商品编码
-   * @example "example_barcode"
-   */
-  readonly barcode: string
-  /**
-   * 商家商品编码
-   * @example "1001"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name: string
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly price: number
-}
+const $RetailIndustryTransactionsPostBody: () => Schema.Schema<RetailIndustryTransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  sub_mchid: Schema.String,
+  device_id: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($RetailIndustryTransactionsPostBodyGoodsDetail()))
+}))
 
 /**
  * 回传SN和商品编码
@@ -76,28 +94,7 @@ export const retailIndustryTransactionsPost: Endpoint.Endpoint<RetailIndustryTra
   method: "POST",
   path: "/v3/industry-rebate/retail-industry/transactions",
   summary: "回传SN和商品编码",
-  schemas: () => {
-    const RetailIndustryTransactionsPostBodyGoodsDetail: Schema.Schema<RetailIndustryTransactionsPostBodyGoodsDetail> = Schema.Struct({
-      barcode: Schema.String,
-      merchant_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.String,
-      quantity: Schema.Number,
-      price: Schema.Number
-    })
-    const RetailIndustryTransactionsPostBody: Schema.Schema<RetailIndustryTransactionsPostBody> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
-      device_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(RetailIndustryTransactionsPostBodyGoodsDetail))
-    })
-    return {
-      body: RetailIndustryTransactionsPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RetailIndustryTransactionsPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/industry-rebate/transactions/{transaction_id} ----
@@ -109,6 +106,10 @@ export interface TransactionsTransactionIdPostParams {
    */
   readonly transaction_id: string
 }
+
+const $TransactionsTransactionIdPostParams: () => Schema.Schema<TransactionsTransactionIdPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface TransactionsTransactionIdPostBody {
   /**
@@ -128,6 +129,12 @@ export interface TransactionsTransactionIdPostBody {
   readonly out_trade_no: string
 }
 
+const $TransactionsTransactionIdPostBody: () => Schema.Schema<TransactionsTransactionIdPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  code_url: Schema.String,
+  out_trade_no: Schema.String
+}))
+
 /** The input of `v3.industryRebate.transactions._transaction_id_.post`: params, body fields together. */
 export interface TransactionsTransactionIdPostRequest extends TransactionsTransactionIdPostParams, TransactionsTransactionIdPostBody {}
 
@@ -143,22 +150,7 @@ export const transactionsTransactionIdPost: Endpoint.Endpoint<TransactionsTransa
   method: "POST",
   path: "/v3/industry-rebate/transactions/{transaction_id}",
   summary: "支付码牌/点餐码牌交易回传",
-  schemas: () => {
-    const TransactionsTransactionIdPostParams: Schema.Schema<TransactionsTransactionIdPostParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const TransactionsTransactionIdPostBody: Schema.Schema<TransactionsTransactionIdPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      code_url: Schema.String,
-      out_trade_no: Schema.String
-    })
-    return {
-      params: TransactionsTransactionIdPostParams,
-      body: TransactionsTransactionIdPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsTransactionIdPostParams(), body: $TransactionsTransactionIdPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/inspolicymgr/deduct/authorizations ----
 
@@ -45,6 +45,16 @@ export interface DeductAuthorizationsPostBody {
   readonly payee_appid?: string | undefined
 }
 
+const $DeductAuthorizationsPostBody: () => Schema.Schema<DeductAuthorizationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_insurance_no: Schema.String,
+  appid: Schema.String,
+  plan_id: Schema.String,
+  out_contract_code: Schema.String,
+  insurance_name: Schema.String,
+  payee_mchid: Schema.optional(Schema.String),
+  payee_appid: Schema.optional(Schema.String)
+}))
+
 export interface DeductAuthorizationsPostResponse {
   /**
    * 商户保险编号
@@ -84,6 +94,16 @@ export interface DeductAuthorizationsPostResponse {
   readonly user_auth_time?: string | undefined
 }
 
+const $DeductAuthorizationsPostResponse: () => Schema.Schema<DeductAuthorizationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_insurance_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  out_contract_code: Schema.optional(Schema.String),
+  insurance_name: Schema.optional(Schema.String),
+  auth_state: Schema.optional(OpenEnum("AUTH_STATE_INIT", "AUTH_STATE_PENDING", "AUTH_STATE_GRANTED", "AUTH_STATE_DENIED", "AUTH_STATE_EXPIRED")),
+  user_auth_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 提交保单授权信息
  *
@@ -96,31 +116,7 @@ export const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPos
   method: "POST",
   path: "/v3/inspolicymgr/deduct/authorizations",
   summary: "提交保单授权信息",
-  schemas: () => {
-    const DeductAuthorizationsPostBody: Schema.Schema<DeductAuthorizationsPostBody> = Schema.Struct({
-      out_insurance_no: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      insurance_name: Schema.String,
-      payee_mchid: Schema.optional(Schema.String),
-      payee_appid: Schema.optional(Schema.String)
-    })
-    const DeductAuthorizationsPostResponse: Schema.Schema<DeductAuthorizationsPostResponse> = Schema.Struct({
-      out_insurance_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      insurance_name: Schema.optional(Schema.String),
-      auth_state: Schema.optional(OpenEnum("AUTH_STATE_INIT", "AUTH_STATE_PENDING", "AUTH_STATE_GRANTED", "AUTH_STATE_DENIED", "AUTH_STATE_EXPIRED")),
-      user_auth_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: DeductAuthorizationsPostBody,
-      success: DeductAuthorizationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $DeductAuthorizationsPostBody(), success: $DeductAuthorizationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no} ----
@@ -133,44 +129,11 @@ export interface DeductAuthorizationsOutInsuranceNoGetParams {
   readonly out_insurance_no: string
 }
 
-export interface DeductAuthorizationsOutInsuranceNoGetResponse {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
-  readonly out_insurance_no?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx7f3f0032b6e6f0cc"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 保险代扣模板ID
-   * @example "12535"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
-  readonly insurance_name?: string | undefined
-  /**
-   * 授权状态
-   * Documented values: `AUTH_STATE_INIT`, `AUTH_STATE_PENDING`, `AUTH_STATE_GRANTED`, `AUTH_STATE_DENIED`, `AUTH_STATE_EXPIRED` (decoded as any string: more may come).
-   * @example "AUTH_STATE_GRANTED"
-   */
-  readonly auth_state?: "AUTH_STATE_INIT" | "AUTH_STATE_PENDING" | "AUTH_STATE_GRANTED" | "AUTH_STATE_DENIED" | "AUTH_STATE_EXPIRED" | (string & {}) | undefined
-  /**
-   * 用户授权时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly user_auth_time?: string | undefined
-}
+const $DeductAuthorizationsOutInsuranceNoGetParams: () => Schema.Schema<DeductAuthorizationsOutInsuranceNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_insurance_no: Schema.NonEmptyString
+}))
+
+export type DeductAuthorizationsOutInsuranceNoGetResponse = DeductAuthorizationsPostResponse
 
 /**
  * 查询保单授权信息
@@ -184,25 +147,7 @@ export const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuth
   method: "GET",
   path: "/v3/inspolicymgr/deduct/authorizations/{out_insurance_no}",
   summary: "查询保单授权信息",
-  schemas: () => {
-    const DeductAuthorizationsOutInsuranceNoGetParams: Schema.Schema<DeductAuthorizationsOutInsuranceNoGetParams> = Schema.Struct({
-      out_insurance_no: Schema.NonEmptyString
-    })
-    const DeductAuthorizationsOutInsuranceNoGetResponse: Schema.Schema<DeductAuthorizationsOutInsuranceNoGetResponse> = Schema.Struct({
-      out_insurance_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      insurance_name: Schema.optional(Schema.String),
-      auth_state: Schema.optional(OpenEnum("AUTH_STATE_INIT", "AUTH_STATE_PENDING", "AUTH_STATE_GRANTED", "AUTH_STATE_DENIED", "AUTH_STATE_EXPIRED")),
-      user_auth_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: DeductAuthorizationsOutInsuranceNoGetParams,
-      success: DeductAuthorizationsOutInsuranceNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $DeductAuthorizationsOutInsuranceNoGetParams(), success: $DeductAuthorizationsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/inspolicymgr/deduct/policies ----
@@ -338,6 +283,40 @@ export interface DeductPoliciesPostBody {
   readonly payee_openid?: string | undefined
 }
 
+const $DeductPoliciesPostBody: () => Schema.Schema<DeductPoliciesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_insurance_no: Schema.String,
+  insured_name_list: Schema.Array(Schema.String),
+  insurance_company_code: Schema.String,
+  effective_time: Rfc3339,
+  expired_time: Rfc3339,
+  coverage_detail: Schema.String,
+  support_renewal: Schema.Boolean,
+  start_renewal_time: Schema.optional(Rfc3339),
+  end_renewal_time: Schema.optional(Rfc3339),
+  policy_type: Schema.Literal("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY"),
+  car_number: Schema.optional(Schema.String),
+  pet_name: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  policy_state: Schema.Literal("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE"),
+  policy_code: Schema.optional(Schema.String),
+  plan_id: Schema.String,
+  out_contract_code: Schema.String,
+  policy_periods: Schema.Array(Schema.Number),
+  appid: Schema.String,
+  openid: Schema.String,
+  free_insurance: Schema.Boolean,
+  combined_payment: Schema.optional(Schema.Boolean),
+  payment_method: Schema.optional(Schema.Literal("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
+  period_premium_mode: Schema.optional(Schema.Literal("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
+  payment_period: Schema.optional(Schema.Literal("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
+  first_period_amount: Schema.optional(Schema.Int),
+  subsequent_period_amount: Schema.optional(Schema.Int),
+  coverage_term_type: Schema.optional(Schema.Literal("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME")),
+  payee_mchid: Schema.optional(Schema.String),
+  payee_appid: Schema.optional(Schema.String),
+  payee_openid: Schema.optional(Schema.String)
+}))
+
 export interface DeductPoliciesPostResponse {
   /**
    * 商户保险编号
@@ -463,6 +442,36 @@ export interface DeductPoliciesPostResponse {
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
+const $DeductPoliciesPostResponse: () => Schema.Schema<DeductPoliciesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_insurance_no: Schema.optional(Schema.String),
+  insurance_name: Schema.optional(Schema.String),
+  insured_name_list: Schema.optional(Schema.Array(Schema.String)),
+  insurance_company_code: Schema.optional(Schema.String),
+  effective_time: Schema.optional(Schema.String),
+  expired_time: Schema.optional(Schema.String),
+  coverage_detail: Schema.optional(Schema.String),
+  support_renewal: Schema.optional(Schema.Boolean),
+  start_renewal_time: Schema.optional(Schema.String),
+  end_renewal_time: Schema.optional(Schema.String),
+  policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
+  car_number: Schema.optional(Schema.String),
+  pet_name: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
+  policy_code: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  out_contract_code: Schema.optional(Schema.String),
+  policy_periods: Schema.optional(Schema.Array(Schema.Number)),
+  free_insurance: Schema.optional(Schema.Boolean),
+  combined_payment: Schema.optional(Schema.Boolean),
+  payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
+  period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
+  payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
+  first_period_amount: Schema.optional(Schema.Number),
+  subsequent_period_amount: Schema.optional(Schema.Number),
+  coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
+}))
+
 /**
  * 上传保单
  *
@@ -476,211 +485,14 @@ export const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, Deduc
   path: "/v3/inspolicymgr/deduct/policies",
   encrypt: [],
   summary: "上传保单",
-  schemas: () => {
-    const DeductPoliciesPostBody: Schema.Schema<DeductPoliciesPostBody> = Schema.Struct({
-      out_insurance_no: Schema.String,
-      insured_name_list: Schema.Array(Schema.String),
-      insurance_company_code: Schema.String,
-      effective_time: Rfc3339,
-      expired_time: Rfc3339,
-      coverage_detail: Schema.String,
-      support_renewal: Schema.Boolean,
-      start_renewal_time: Schema.optional(Rfc3339),
-      end_renewal_time: Schema.optional(Rfc3339),
-      policy_type: Schema.Literal("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY"),
-      car_number: Schema.optional(Schema.String),
-      pet_name: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      policy_state: Schema.Literal("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE"),
-      policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      policy_periods: Schema.Array(Schema.Number),
-      appid: Schema.String,
-      openid: Schema.String,
-      free_insurance: Schema.Boolean,
-      combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(Schema.Literal("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
-      period_premium_mode: Schema.optional(Schema.Literal("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
-      payment_period: Schema.optional(Schema.Literal("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
-      first_period_amount: Schema.optional(Schema.Int),
-      subsequent_period_amount: Schema.optional(Schema.Int),
-      coverage_term_type: Schema.optional(Schema.Literal("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME")),
-      payee_mchid: Schema.optional(Schema.String),
-      payee_appid: Schema.optional(Schema.String),
-      payee_openid: Schema.optional(Schema.String)
-    })
-    const DeductPoliciesPostResponse: Schema.Schema<DeductPoliciesPostResponse> = Schema.Struct({
-      out_insurance_no: Schema.optional(Schema.String),
-      insurance_name: Schema.optional(Schema.String),
-      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
-      insurance_company_code: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Schema.String),
-      coverage_detail: Schema.optional(Schema.String),
-      support_renewal: Schema.optional(Schema.Boolean),
-      start_renewal_time: Schema.optional(Schema.String),
-      end_renewal_time: Schema.optional(Schema.String),
-      policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
-      car_number: Schema.optional(Schema.String),
-      pet_name: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
-      policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
-      free_insurance: Schema.optional(Schema.Boolean),
-      combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
-      period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
-      payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
-      first_period_amount: Schema.optional(Schema.Number),
-      subsequent_period_amount: Schema.optional(Schema.Number),
-      coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
-    })
-    return {
-      body: DeductPoliciesPostBody,
-      success: DeductPoliciesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $DeductPoliciesPostBody(), success: $DeductPoliciesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/inspolicymgr/deduct/policies/{out_insurance_no} ----
 
-export interface DeductPoliciesOutInsuranceNoGetParams {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
-  readonly out_insurance_no: string
-}
+export type DeductPoliciesOutInsuranceNoGetParams = DeductAuthorizationsOutInsuranceNoGetParams
 
-export interface DeductPoliciesOutInsuranceNoGetResponse {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
-  readonly out_insurance_no?: string | undefined
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
-  readonly insurance_name?: string | undefined
-  /** 被保险人姓名列表 */
-  readonly insured_name_list?: ReadonlyArray<string> | undefined
-  /**
-   * 承保公司代码
-   * @example "1001"
-   */
-  readonly insurance_company_code?: string | undefined
-  /**
-   * 保单生效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly effective_time?: string | undefined
-  /**
-   * 保单失效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /**
-   * 保障详情
-   * @example "可保190种疾病，确诊一次性赔付"
-   */
-  readonly coverage_detail?: string | undefined
-  /** 是否支持续保 */
-  readonly support_renewal?: boolean | undefined
-  /**
-   * 可续保开始时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly start_renewal_time?: string | undefined
-  /**
-   * 可续保结束时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly end_renewal_time?: string | undefined
-  /**
-   * 保单类型
-   * Documented values: `POLICY_TYPE_OTHER`, `POLICY_TYPE_MEDICAL`, `POLICY_TYPE_ACCIDENT`, `POLICY_TYPE_CRITICAL`, `POLICY_TYPE_CAR`, `POLICY_TYPE_LIFE`, `POLICY_TYPE_PROPERTY`, `POLICY_TYPE_PET`, `POLICY_TYPE_ANNUITY` (decoded as any string: more may come).
-   * @example "POLICY_TYPE_OTHER"
-   */
-  readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | (string & {}) | undefined
-  /**
-   * 车牌信息
-   * @example "粤B·AB123"
-   */
-  readonly car_number?: string | undefined
-  /**
-   * 宠物名称
-   * @example "小狗"
-   */
-  readonly pet_name?: string | undefined
-  /**
-   * 地址信息
-   * @example "上海市浦东新区晨晖路1001号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 保单状态
-   * Documented values: `POLICY_STATE_ISSUING`, `POLICY_STATE_APPROVED`, `POLICY_STATE_DECLINED`, `POLICY_STATE_INACTIVE` (decoded as any string: more may come).
-   * @example "POLICY_STATE_ISSUING"
-   */
-  readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | (string & {}) | undefined
-  /**
-   * 保司保单号
-   * @example "Coisihsiaxishishi4hihsid1ii411co"
-   */
-  readonly policy_code?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example "12535"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /** 保单的扣费周期列表 */
-  readonly policy_periods?: ReadonlyArray<number> | undefined
-  /** 是否为赠险 */
-  readonly free_insurance?: boolean | undefined
-  /** 是否与其它保单合并扣费 */
-  readonly combined_payment?: boolean | undefined
-  /**
-   * 缴费方式
-   * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come).
-   */
-  readonly payment_method?: "PAYMENT_METHOD_OTHER" | "PAYMENT_METHOD_PERIOD" | "PAYMENT_METHOD_LUMP_SUM" | (string & {}) | undefined
-  /**
-   * 期交保费模式
-   * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come).
-   */
-  readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | (string & {}) | undefined
-  /**
-   * 缴费周期
-   * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come).
-   */
-  readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | (string & {}) | undefined
-  /**
-   * 首期保费金额
-   * @example 8000
-   */
-  readonly first_period_amount?: number | undefined
-  /**
-   * 后续每期保费金额
-   * @example 5000
-   */
-  readonly subsequent_period_amount?: number | undefined
-  /**
-   * 保障期限类型
-   * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come).
-   */
-  readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
-}
+export type DeductPoliciesOutInsuranceNoGetResponse = DeductPoliciesPostResponse
 
 /**
  * 查询保单
@@ -694,56 +506,10 @@ export const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOu
   method: "GET",
   path: "/v3/inspolicymgr/deduct/policies/{out_insurance_no}",
   summary: "查询保单",
-  schemas: () => {
-    const DeductPoliciesOutInsuranceNoGetParams: Schema.Schema<DeductPoliciesOutInsuranceNoGetParams> = Schema.Struct({
-      out_insurance_no: Schema.NonEmptyString
-    })
-    const DeductPoliciesOutInsuranceNoGetResponse: Schema.Schema<DeductPoliciesOutInsuranceNoGetResponse> = Schema.Struct({
-      out_insurance_no: Schema.optional(Schema.String),
-      insurance_name: Schema.optional(Schema.String),
-      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
-      insurance_company_code: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Schema.String),
-      coverage_detail: Schema.optional(Schema.String),
-      support_renewal: Schema.optional(Schema.Boolean),
-      start_renewal_time: Schema.optional(Schema.String),
-      end_renewal_time: Schema.optional(Schema.String),
-      policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
-      car_number: Schema.optional(Schema.String),
-      pet_name: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
-      policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
-      free_insurance: Schema.optional(Schema.Boolean),
-      combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
-      period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
-      payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
-      first_period_amount: Schema.optional(Schema.Number),
-      subsequent_period_amount: Schema.optional(Schema.Number),
-      coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
-    })
-    return {
-      params: DeductPoliciesOutInsuranceNoGetParams,
-      success: DeductPoliciesOutInsuranceNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $DeductAuthorizationsOutInsuranceNoGetParams(), success: $DeductPoliciesPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no} ----
-
-export interface DeductPoliciesOutInsuranceNoPatchParams {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
-  readonly out_insurance_no: string
-}
 
 export interface DeductPoliciesOutInsuranceNoPatchBody {
   /** 被保险人姓名列表 */
@@ -846,133 +612,40 @@ export interface DeductPoliciesOutInsuranceNoPatchBody {
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | undefined
 }
 
+const $DeductPoliciesOutInsuranceNoPatchBody: () => Schema.Schema<DeductPoliciesOutInsuranceNoPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  insured_name_list: Schema.optional(Schema.Array(Schema.String)),
+  insurance_name: Schema.optional(Schema.String),
+  effective_time: Schema.optional(Rfc3339),
+  expired_time: Schema.optional(Rfc3339),
+  coverage_detail: Schema.optional(Schema.String),
+  support_renewal: Schema.optional(Schema.Boolean),
+  start_renewal_time: Schema.optional(Rfc3339),
+  end_renewal_time: Schema.optional(Rfc3339),
+  policy_type: Schema.optional(Schema.Literal("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
+  car_number: Schema.optional(Schema.String),
+  pet_name: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  policy_state: Schema.optional(Schema.Literal("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
+  policy_code: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  out_contract_code: Schema.optional(Schema.String),
+  policy_periods: Schema.optional(Schema.Array(Schema.Number)),
+  free_insurance: Schema.optional(Schema.Boolean),
+  combined_payment: Schema.optional(Schema.Boolean),
+  payment_method: Schema.optional(Schema.Literal("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
+  period_premium_mode: Schema.optional(Schema.Literal("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
+  payment_period: Schema.optional(Schema.Literal("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
+  first_period_amount: Schema.optional(Schema.Int),
+  subsequent_period_amount: Schema.optional(Schema.Int),
+  coverage_term_type: Schema.optional(Schema.Literal("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
+}))
+
+export type DeductPoliciesOutInsuranceNoPatchParams = DeductAuthorizationsOutInsuranceNoGetParams
+
+export type DeductPoliciesOutInsuranceNoPatchResponse = DeductPoliciesPostResponse
+
 /** The input of `v3.inspolicymgr.deduct.policies._out_insurance_no_.patch`: params, body fields together. */
 export interface DeductPoliciesOutInsuranceNoPatchRequest extends DeductPoliciesOutInsuranceNoPatchParams, DeductPoliciesOutInsuranceNoPatchBody {}
-
-export interface DeductPoliciesOutInsuranceNoPatchResponse {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
-  readonly out_insurance_no?: string | undefined
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
-  readonly insurance_name?: string | undefined
-  /** 被保险人姓名列表 */
-  readonly insured_name_list?: ReadonlyArray<string> | undefined
-  /**
-   * 承保公司代码
-   * @example "1001"
-   */
-  readonly insurance_company_code?: string | undefined
-  /**
-   * 保单生效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly effective_time?: string | undefined
-  /**
-   * 保单失效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /**
-   * 保障详情
-   * @example "可保190种疾病，确诊一次性赔付"
-   */
-  readonly coverage_detail?: string | undefined
-  /** 是否支持续保 */
-  readonly support_renewal?: boolean | undefined
-  /**
-   * 可续保开始时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly start_renewal_time?: string | undefined
-  /**
-   * 可续保结束时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
-  readonly end_renewal_time?: string | undefined
-  /**
-   * 保单类型
-   * Documented values: `POLICY_TYPE_OTHER`, `POLICY_TYPE_MEDICAL`, `POLICY_TYPE_ACCIDENT`, `POLICY_TYPE_CRITICAL`, `POLICY_TYPE_CAR`, `POLICY_TYPE_LIFE`, `POLICY_TYPE_PROPERTY`, `POLICY_TYPE_PET`, `POLICY_TYPE_ANNUITY` (decoded as any string: more may come).
-   * @example "POLICY_TYPE_OTHER"
-   */
-  readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | (string & {}) | undefined
-  /**
-   * 车牌信息
-   * @example "粤B·AB123"
-   */
-  readonly car_number?: string | undefined
-  /**
-   * 宠物名称
-   * @example "小狗"
-   */
-  readonly pet_name?: string | undefined
-  /**
-   * 地址信息
-   * @example "上海市浦东新区晨晖路1001号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 保单状态
-   * Documented values: `POLICY_STATE_ISSUING`, `POLICY_STATE_APPROVED`, `POLICY_STATE_DECLINED`, `POLICY_STATE_INACTIVE` (decoded as any string: more may come).
-   * @example "POLICY_STATE_ISSUING"
-   */
-  readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | (string & {}) | undefined
-  /**
-   * 保司保单号
-   * @example "Coisihsiaxishishi4hihsid1ii411co"
-   */
-  readonly policy_code?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example "12535"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /** 保单的扣费周期列表 */
-  readonly policy_periods?: ReadonlyArray<number> | undefined
-  /** 是否为赠险 */
-  readonly free_insurance?: boolean | undefined
-  /** 是否与其它保单合并扣费 */
-  readonly combined_payment?: boolean | undefined
-  /**
-   * 缴费方式
-   * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come).
-   */
-  readonly payment_method?: "PAYMENT_METHOD_OTHER" | "PAYMENT_METHOD_PERIOD" | "PAYMENT_METHOD_LUMP_SUM" | (string & {}) | undefined
-  /**
-   * 期交保费模式
-   * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come).
-   */
-  readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | (string & {}) | undefined
-  /**
-   * 缴费周期
-   * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come).
-   */
-  readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | (string & {}) | undefined
-  /**
-   * 首期保费金额
-   * @example 8000
-   */
-  readonly first_period_amount?: number | undefined
-  /**
-   * 后续每期保费金额
-   * @example 5000
-   */
-  readonly subsequent_period_amount?: number | undefined
-  /**
-   * 保障期限类型
-   * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come).
-   */
-  readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
-}
 
 /**
  * 更新保单信息
@@ -987,73 +660,7 @@ export const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPolicies
   path: "/v3/inspolicymgr/deduct/policies/{out_insurance_no}",
   encrypt: [],
   summary: "更新保单信息",
-  schemas: () => {
-    const DeductPoliciesOutInsuranceNoPatchParams: Schema.Schema<DeductPoliciesOutInsuranceNoPatchParams> = Schema.Struct({
-      out_insurance_no: Schema.NonEmptyString
-    })
-    const DeductPoliciesOutInsuranceNoPatchBody: Schema.Schema<DeductPoliciesOutInsuranceNoPatchBody> = Schema.Struct({
-      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
-      insurance_name: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Rfc3339),
-      expired_time: Schema.optional(Rfc3339),
-      coverage_detail: Schema.optional(Schema.String),
-      support_renewal: Schema.optional(Schema.Boolean),
-      start_renewal_time: Schema.optional(Rfc3339),
-      end_renewal_time: Schema.optional(Rfc3339),
-      policy_type: Schema.optional(Schema.Literal("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
-      car_number: Schema.optional(Schema.String),
-      pet_name: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      policy_state: Schema.optional(Schema.Literal("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
-      policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
-      free_insurance: Schema.optional(Schema.Boolean),
-      combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(Schema.Literal("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
-      period_premium_mode: Schema.optional(Schema.Literal("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
-      payment_period: Schema.optional(Schema.Literal("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
-      first_period_amount: Schema.optional(Schema.Int),
-      subsequent_period_amount: Schema.optional(Schema.Int),
-      coverage_term_type: Schema.optional(Schema.Literal("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
-    })
-    const DeductPoliciesOutInsuranceNoPatchResponse: Schema.Schema<DeductPoliciesOutInsuranceNoPatchResponse> = Schema.Struct({
-      out_insurance_no: Schema.optional(Schema.String),
-      insurance_name: Schema.optional(Schema.String),
-      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
-      insurance_company_code: Schema.optional(Schema.String),
-      effective_time: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Schema.String),
-      coverage_detail: Schema.optional(Schema.String),
-      support_renewal: Schema.optional(Schema.Boolean),
-      start_renewal_time: Schema.optional(Schema.String),
-      end_renewal_time: Schema.optional(Schema.String),
-      policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
-      car_number: Schema.optional(Schema.String),
-      pet_name: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
-      policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      out_contract_code: Schema.optional(Schema.String),
-      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
-      free_insurance: Schema.optional(Schema.Boolean),
-      combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
-      period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
-      payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
-      first_period_amount: Schema.optional(Schema.Number),
-      subsequent_period_amount: Schema.optional(Schema.Number),
-      coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
-    })
-    return {
-      params: DeductPoliciesOutInsuranceNoPatchParams,
-      body: DeductPoliciesOutInsuranceNoPatchBody,
-      success: DeductPoliciesOutInsuranceNoPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $DeductAuthorizationsOutInsuranceNoGetParams(), body: $DeductPoliciesOutInsuranceNoPatchBody(), success: $DeductPoliciesPostResponse(), errors: commonErrors })
 })
 
 /**

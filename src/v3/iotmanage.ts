@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/iotmanage/device-inspections/{device_sn} ----
 
@@ -14,6 +14,10 @@ export interface DeviceInspectionsDeviceSnGetParams {
    */
   readonly device_sn: string
 }
+
+const $DeviceInspectionsDeviceSnGetParams: () => Schema.Schema<DeviceInspectionsDeviceSnGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_sn: Schema.NonEmptyString
+}))
 
 export interface DeviceInspectionsDeviceSnGetResponse {
   /** 设备序列号 */
@@ -43,6 +47,20 @@ export interface DeviceInspectionsDeviceSnGetResponse {
   readonly inspect_time?: string | undefined
 }
 
+const $DeviceInspectionsDeviceSnGetResponse: () => Schema.Schema<DeviceInspectionsDeviceSnGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_sn: Schema.optional(Schema.String),
+  wired_mac: Schema.optional(Schema.String),
+  wireless_mac: Schema.optional(Schema.String),
+  bluetooth_mac: Schema.optional(Schema.String),
+  app_version: Schema.optional(Schema.String),
+  camera_sn: Schema.optional(Schema.String),
+  imei: Schema.optional(Schema.String),
+  result: Schema.optional(OpenEnum("SUCCESS", "WARN", "FAIL")),
+  errors: Schema.optional(Schema.Array(Schema.String)),
+  warnings: Schema.optional(Schema.Array(Schema.String)),
+  inspect_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 获取出厂检查结果
  *
@@ -56,29 +74,7 @@ export const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDe
   path: "/v3/iotmanage/device-inspections/{device_sn}",
   summary: "获取出厂检查结果",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html",
-  schemas: () => {
-    const DeviceInspectionsDeviceSnGetParams: Schema.Schema<DeviceInspectionsDeviceSnGetParams> = Schema.Struct({
-      device_sn: Schema.NonEmptyString
-    })
-    const DeviceInspectionsDeviceSnGetResponse: Schema.Schema<DeviceInspectionsDeviceSnGetResponse> = Schema.Struct({
-      device_sn: Schema.optional(Schema.String),
-      wired_mac: Schema.optional(Schema.String),
-      wireless_mac: Schema.optional(Schema.String),
-      bluetooth_mac: Schema.optional(Schema.String),
-      app_version: Schema.optional(Schema.String),
-      camera_sn: Schema.optional(Schema.String),
-      imei: Schema.optional(Schema.String),
-      result: Schema.optional(OpenEnum("SUCCESS", "WARN", "FAIL")),
-      errors: Schema.optional(Schema.Array(Schema.String)),
-      warnings: Schema.optional(Schema.Array(Schema.String)),
-      inspect_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: DeviceInspectionsDeviceSnGetParams,
-      success: DeviceInspectionsDeviceSnGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $DeviceInspectionsDeviceSnGetParams(), success: $DeviceInspectionsDeviceSnGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/iotmanage/devices ----
@@ -96,27 +92,10 @@ export interface DevicesGetQuery {
   readonly offset: number
 }
 
-export interface DevicesGetResponse {
-  /** 设备列表 */
-  readonly data?: ReadonlyArray<DevicesGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-  /** 相关链接 */
-  readonly links?: DevicesGetResponseLinks | undefined
-}
+const $DevicesGetQuery: () => Schema.Schema<DevicesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.Int,
+  offset: Schema.Int
+}))
 
 export interface DevicesGetResponseData {
   /** 设备序列号 */
@@ -156,6 +135,25 @@ export interface DevicesGetResponseData {
   readonly sub_merchant_shortname?: string | undefined
 }
 
+const $DevicesGetResponseData: () => Schema.Schema<DevicesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_sn: Schema.optional(Schema.String),
+  camera_sn: Schema.optional(Schema.String),
+  device_category_code: Schema.optional(Schema.String),
+  device_category: Schema.optional(Schema.String),
+  device_class_code: Schema.optional(Schema.String),
+  device_class: Schema.optional(Schema.String),
+  device_model: Schema.optional(Schema.String),
+  app_scene_code: Schema.optional(Schema.String),
+  app_scene: Schema.optional(Schema.String),
+  operating_system: Schema.optional(Schema.String),
+  activation_status: Schema.optional(OpenEnum("ACTIVATED", "INACTIVATED")),
+  activation_time: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  merchant_shortname: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_merchant_shortname: Schema.optional(Schema.String)
+}))
+
 export interface DevicesGetResponseLinks {
   /** 下一页链接 */
   readonly next?: string | undefined
@@ -164,6 +162,42 @@ export interface DevicesGetResponseLinks {
   /** 当前链接 */
   readonly self?: string | undefined
 }
+
+const $DevicesGetResponseLinks: () => Schema.Schema<DevicesGetResponseLinks> = /*#__PURE__*/ once(() => Schema.Struct({
+  next: Schema.optional(Schema.String),
+  prev: Schema.optional(Schema.String),
+  self: Schema.optional(Schema.String)
+}))
+
+export interface DevicesGetResponse {
+  /** 设备列表 */
+  readonly data?: ReadonlyArray<DevicesGetResponseData> | undefined
+  /**
+   * 请求资源起始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 5
+   */
+  readonly limit?: number | undefined
+  /**
+   * 资源总条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+  /** 相关链接 */
+  readonly links?: DevicesGetResponseLinks | undefined
+}
+
+const $DevicesGetResponse: () => Schema.Schema<DevicesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($DevicesGetResponseData())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  links: Schema.optional($DevicesGetResponseLinks())
+}))
 
 /**
  * 智能设备列表
@@ -178,47 +212,7 @@ export const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, 
   path: "/v3/iotmanage/devices",
   summary: "智能设备列表",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html",
-  schemas: () => {
-    const DevicesGetQuery: Schema.Schema<DevicesGetQuery> = Schema.Struct({
-      limit: Schema.Int,
-      offset: Schema.Int
-    })
-    const DevicesGetResponseData: Schema.Schema<DevicesGetResponseData> = Schema.Struct({
-      device_sn: Schema.optional(Schema.String),
-      camera_sn: Schema.optional(Schema.String),
-      device_category_code: Schema.optional(Schema.String),
-      device_category: Schema.optional(Schema.String),
-      device_class_code: Schema.optional(Schema.String),
-      device_class: Schema.optional(Schema.String),
-      device_model: Schema.optional(Schema.String),
-      app_scene_code: Schema.optional(Schema.String),
-      app_scene: Schema.optional(Schema.String),
-      operating_system: Schema.optional(Schema.String),
-      activation_status: Schema.optional(OpenEnum("ACTIVATED", "INACTIVATED")),
-      activation_time: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      merchant_shortname: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_merchant_shortname: Schema.optional(Schema.String)
-    })
-    const DevicesGetResponseLinks: Schema.Schema<DevicesGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const DevicesGetResponse: Schema.Schema<DevicesGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(DevicesGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      links: Schema.optional(DevicesGetResponseLinks)
-    })
-    return {
-      query: DevicesGetQuery,
-      success: DevicesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $DevicesGetQuery(), success: $DevicesGetResponse(), errors: commonErrors })
 })
 
 /**

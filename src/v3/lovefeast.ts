@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/lovefeast/brands/{brand_id} ----
 
@@ -15,12 +15,21 @@ export interface BrandsBrandIdGetParams {
   readonly brand_id: string
 }
 
+const $BrandsBrandIdGetParams: () => Schema.Schema<BrandsBrandIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  brand_id: Schema.NonEmptyString
+}))
+
 export interface BrandsBrandIdGetResponse {
   /** 捐赠数量 */
   readonly donate_count?: number | undefined
   /** 供餐数量 */
   readonly consume_count?: number | undefined
 }
+
+const $BrandsBrandIdGetResponse: () => Schema.Schema<BrandsBrandIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  donate_count: Schema.optional(Schema.Number),
+  consume_count: Schema.optional(Schema.Number)
+}))
 
 /**
  * 查询爱心餐品牌信息
@@ -35,20 +44,7 @@ export const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsB
   path: "/v3/lovefeast/brands/{brand_id}",
   summary: "查询爱心餐品牌信息",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/lovefeast/brands/get-brand.html",
-  schemas: () => {
-    const BrandsBrandIdGetParams: Schema.Schema<BrandsBrandIdGetParams> = Schema.Struct({
-      brand_id: Schema.NonEmptyString
-    })
-    const BrandsBrandIdGetResponse: Schema.Schema<BrandsBrandIdGetResponse> = Schema.Struct({
-      donate_count: Schema.optional(Schema.Number),
-      consume_count: Schema.optional(Schema.Number)
-    })
-    return {
-      params: BrandsBrandIdGetParams,
-      success: BrandsBrandIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BrandsBrandIdGetParams(), success: $BrandsBrandIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id} ----
@@ -66,6 +62,11 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetParams {
   readonly brand_id: string
 }
 
+const $UsersOpenidOrdersBrandIdBrandIdGetParams: () => Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString,
+  brand_id: Schema.NonEmptyString
+}))
+
 export interface UsersOpenidOrdersBrandIdBrandIdGetQuery {
   /**
    * 请求资源起始位置
@@ -79,23 +80,62 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetQuery {
   readonly limit: number
 }
 
-/** The input of `v3.lovefeast.users._openid_.orders.brandId._brand_id_.get`: params, query fields together. */
-export interface UsersOpenidOrdersBrandIdBrandIdGetRequest extends UsersOpenidOrdersBrandIdBrandIdGetParams, UsersOpenidOrdersBrandIdBrandIdGetQuery {}
+const $UsersOpenidOrdersBrandIdBrandIdGetQuery: () => Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.Int
+}))
 
-export interface UsersOpenidOrdersBrandIdBrandIdGetResponse {
-  /** 该次请求返回的记录条数 */
-  readonly count?: number | undefined
-  /** 最大记录条数 */
-  readonly limit?: number | undefined
-  /** 起始位置 */
-  readonly offset?: number | undefined
-  /** 全部记录数量 */
-  readonly total_count?: number | undefined
-  /** 结果集 */
-  readonly data?: ReadonlyArray<UsersOpenidOrdersBrandIdBrandIdGetResponseData> | undefined
+export interface MerchantOrder {
+  readonly out_trade_no?: string | undefined
+  readonly mchid?: string | undefined
+  readonly sub_mchid?: string | undefined
+  readonly store_id?: string | undefined
 }
 
-export interface UsersOpenidOrdersBrandIdBrandIdGetResponseData {
+const $MerchantOrder: () => Schema.Schema<MerchantOrder> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  store_id: Schema.optional(Schema.String)
+}))
+
+export interface Payer {
+  /** 用户标识 */
+  readonly openid?: string | undefined
+  /** 用户子标识 */
+  readonly sub_openid?: string | undefined
+  /** 用户头像URL */
+  readonly avatar?: string | undefined
+  /** 用户昵称 */
+  readonly nickname?: string | undefined
+}
+
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  avatar: Schema.optional(Schema.String),
+  nickname: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
+  /** 总金额 */
+  readonly total?: number | undefined
+  /** 用户支付金额 */
+  readonly payer_total?: number | undefined
+  /** 货币类型 */
+  readonly currency?: string | undefined
+  /** 用户支付币种 */
+  readonly payer_currency?: string | undefined
+}
+
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_currency: Schema.optional(Schema.String)
+}))
+
+export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse {
   /** 捐赠订单号 */
   readonly welfare_trade_id?: string | undefined
   /** 应用ID */
@@ -110,7 +150,7 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetResponseData {
    */
   readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
   /** 商户订单 */
-  readonly merchant_order?: UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder | undefined
+  readonly merchant_order?: MerchantOrder | undefined
   /** 捐赠机构名称 */
   readonly institution_name?: string | undefined
   /** 捐赠项目编号 */
@@ -120,41 +160,52 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetResponseData {
   /** 支付完成时间 */
   readonly success_time?: string | undefined
   /** 支付者 */
-  readonly payer?: UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer | undefined
+  readonly payer?: Payer | undefined
   /** 订单金额 */
-  readonly amount?: UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount | undefined
+  readonly amount?: Amount | undefined
   /** 设备编号 */
   readonly device_id?: string | undefined
 }
 
-export interface UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder {
-  readonly out_trade_no?: string | undefined
-  readonly mchid?: string | undefined
-  readonly sub_mchid?: string | undefined
-  readonly store_id?: string | undefined
+const $UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  welfare_trade_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.Number),
+  donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
+  merchant_order: Schema.optional($MerchantOrder()),
+  institution_name: Schema.optional(Schema.String),
+  business_id: Schema.optional(Schema.String),
+  business_name: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($Amount()),
+  device_id: Schema.optional(Schema.String)
+}))
+
+export interface UsersOpenidOrdersBrandIdBrandIdGetResponse {
+  /** 该次请求返回的记录条数 */
+  readonly count?: number | undefined
+  /** 最大记录条数 */
+  readonly limit?: number | undefined
+  /** 起始位置 */
+  readonly offset?: number | undefined
+  /** 全部记录数量 */
+  readonly total_count?: number | undefined
+  /** 结果集 */
+  readonly data?: ReadonlyArray<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse> | undefined
 }
 
-export interface UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer {
-  /** 用户标识 */
-  readonly openid?: string | undefined
-  /** 用户子标识 */
-  readonly sub_openid?: string | undefined
-  /** 用户头像URL */
-  readonly avatar?: string | undefined
-  /** 用户昵称 */
-  readonly nickname?: string | undefined
-}
+const $UsersOpenidOrdersBrandIdBrandIdGetResponse: () => Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  count: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse()))
+}))
 
-export interface UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount {
-  /** 总金额 */
-  readonly total?: number | undefined
-  /** 用户支付金额 */
-  readonly payer_total?: number | undefined
-  /** 货币类型 */
-  readonly currency?: string | undefined
-  /** 用户支付币种 */
-  readonly payer_currency?: string | undefined
-}
+/** The input of `v3.lovefeast.users._openid_.orders.brandId._brand_id_.get`: params, query fields together. */
+export interface UsersOpenidOrdersBrandIdBrandIdGetRequest extends UsersOpenidOrdersBrandIdBrandIdGetParams, UsersOpenidOrdersBrandIdBrandIdGetQuery {}
 
 /**
  * 查询用户捐赠单列表
@@ -168,62 +219,7 @@ export const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOr
   method: "GET",
   path: "/v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}",
   summary: "查询用户捐赠单列表",
-  schemas: () => {
-    const UsersOpenidOrdersBrandIdBrandIdGetParams: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString,
-      brand_id: Schema.NonEmptyString
-    })
-    const UsersOpenidOrdersBrandIdBrandIdGetQuery: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetQuery> = Schema.Struct({
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.Int
-    })
-    const UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      avatar: Schema.optional(Schema.String),
-      nickname: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersBrandIdBrandIdGetResponseData: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseData> = Schema.Struct({
-      welfare_trade_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number),
-      donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
-      merchant_order: Schema.optional(UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder),
-      institution_name: Schema.optional(Schema.String),
-      business_id: Schema.optional(Schema.String),
-      business_name: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer),
-      amount: Schema.optional(UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount),
-      device_id: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersBrandIdBrandIdGetResponse: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponse> = Schema.Struct({
-      count: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(UsersOpenidOrdersBrandIdBrandIdGetResponseData))
-    })
-    return {
-      params: UsersOpenidOrdersBrandIdBrandIdGetParams,
-      query: UsersOpenidOrdersBrandIdBrandIdGetQuery,
-      success: UsersOpenidOrdersBrandIdBrandIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidOrdersBrandIdBrandIdGetParams(), query: $UsersOpenidOrdersBrandIdBrandIdGetQuery(), success: $UsersOpenidOrdersBrandIdBrandIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no} ----
@@ -241,62 +237,10 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse {
-  /** 捐赠订单号 */
-  readonly welfare_trade_id?: string | undefined
-  /** 应用ID */
-  readonly appid?: string | undefined
-  /** 子商户应用ID */
-  readonly sub_appid?: string | undefined
-  /** 品牌ID */
-  readonly brand_id?: number | undefined
-  /**
-   * 捐赠来源
-   * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come).
-   */
-  readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
-  /** 商户订单 */
-  readonly merchant_order?: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder | undefined
-  /** 捐赠机构名称 */
-  readonly institution_name?: string | undefined
-  /** 捐赠项目编号 */
-  readonly business_id?: string | undefined
-  /** 捐赠活动名称 */
-  readonly business_name?: string | undefined
-  /** 支付完成时间 */
-  readonly success_time?: string | undefined
-  /** 支付者 */
-  readonly payer?: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 设备编号 */
-  readonly device_id?: string | undefined
-}
-
-export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder {
-  readonly out_trade_no?: string | undefined
-  readonly mchid?: string | undefined
-  readonly sub_mchid?: string | undefined
-  readonly store_id?: string | undefined
-}
-
-export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer {
-  /** 用户标识 */
-  readonly openid?: string | undefined
-  /** 用户子标识 */
-  readonly sub_openid?: string | undefined
-  /** 用户头像URL */
-  readonly avatar?: string | undefined
-  /** 用户昵称 */
-  readonly nickname?: string | undefined
-}
-
-export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount {
-  readonly total?: number | undefined
-  readonly payer_total?: number | undefined
-  readonly currency?: string | undefined
-  readonly payer_currency?: string | undefined
-}
+const $UsersOpenidOrdersOutTradeNoOutTradeNoGetParams: () => Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString,
+  out_trade_no: Schema.NonEmptyString
+}))
 
 /**
  * 查询用户捐赠单详情
@@ -310,50 +254,7 @@ export const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOp
   method: "GET",
   path: "/v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}",
   summary: "查询用户捐赠单详情",
-  schemas: () => {
-    const UsersOpenidOrdersOutTradeNoOutTradeNoGetParams: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString,
-      out_trade_no: Schema.NonEmptyString
-    })
-    const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      avatar: Schema.optional(Schema.String),
-      nickname: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      welfare_trade_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number),
-      donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
-      merchant_order: Schema.optional(UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder),
-      institution_name: Schema.optional(Schema.String),
-      business_id: Schema.optional(Schema.String),
-      business_name: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      payer: Schema.optional(UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount),
-      device_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersOpenidOrdersOutTradeNoOutTradeNoGetParams,
-      success: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidOrdersOutTradeNoOutTradeNoGetParams(), success: $UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid} ----
 
@@ -14,6 +14,10 @@ export interface MchManageRecordsSubMchidSubMchidGetParams {
    */
   readonly sub_mchid: string
 }
+
+const $MchManageRecordsSubMchidSubMchidGetParams: () => Schema.Schema<MchManageRecordsSubMchidSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
 
 export interface MchManageRecordsSubMchidSubMchidGetQuery {
   /**
@@ -38,194 +42,12 @@ export interface MchManageRecordsSubMchidSubMchidGetQuery {
   readonly manage_record_state?: "PENDING" | "SUBMITTED" | "EXPIRED" | "UNDER_REVIEW" | "RECOVERED" | "REJECTED" | undefined
 }
 
-/** The input of `v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get`: params, query fields together. */
-export interface MchManageRecordsSubMchidSubMchidGetRequest extends MchManageRecordsSubMchidSubMchidGetParams, MchManageRecordsSubMchidSubMchidGetQuery {}
-
-export interface MchManageRecordsSubMchidSubMchidGetResponse {
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-  /** 商户管理记录详情列表 */
-  readonly data?: ReadonlyArray<MchManageRecordsSubMchidSubMchidGetResponseData> | undefined
-}
-
-export interface MchManageRecordsSubMchidSubMchidGetResponseData {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户管理记录ID
-   * @example "M1210999900435123451697535102441"
-   */
-  readonly manage_record_id?: string | undefined
-  /**
-   * 商户管理记录类型
-   * Documented values: `FUNCTIONAL_LIMIT_RECORD`, `INVESTIGATE_RECORD` (decoded as any string: more may come).
-   * @example "FUNCTIONAL_LIMIT_RECORD"
-   */
-  readonly manage_record_type?: "FUNCTIONAL_LIMIT_RECORD" | "INVESTIGATE_RECORD" | (string & {}) | undefined
-  /**
-   * 管控时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly manage_time?: string | undefined
-  /**
-   * 管控原因
-   * @example "涉嫌信用卡套现"
-   */
-  readonly manage_reason?: string | undefined
-  /**
-   * 限制功能
-   * @example "关闭支付权限，关闭提现权限"
-   */
-  readonly limit_ability?: string | undefined
-  /**
-   * 解除管控方式
-   * Documented values: `SUBMIT_INFORMATION`, `VERIFY_INACTIVE_MERCHANT_IDENTITY`, `MODIFY_ORGANIZATION_INFORMATION`, `OTHER` (decoded as any string: more may come).
-   * @example "SUBMIT_INFORMATION"
-   */
-  readonly recover_way?: "SUBMIT_INFORMATION" | "VERIFY_INACTIVE_MERCHANT_IDENTITY" | "MODIFY_ORGANIZATION_INFORMATION" | "OTHER" | (string & {}) | undefined
-  /** 是否允许提交资料 */
-  readonly allow_submit?: boolean | undefined
-  /**
-   * 禁止提交资料原因
-   * @example "应平台管理要求，此单据不支持申诉"
-   */
-  readonly forbid_submit_reason?: string | undefined
-  /**
-   * 可提交资料开始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly submit_start_time?: string | undefined
-  /**
-   * 可提交资料结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly submit_end_time?: string | undefined
-  /**
-   * 商户管理记录状态
-   * Documented values: `PENDING`, `SUBMITTED`, `EXPIRED`, `UNDER_REVIEW`, `RECOVERED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
-  readonly manage_record_state?: "PENDING" | "SUBMITTED" | "EXPIRED" | "UNDER_REVIEW" | "RECOVERED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 解除管控时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly recover_time?: string | undefined
-  /**
-   * 解除管控原因
-   * Documented values: `MERCHANT_SUBMIT_RECOVER`, `MERCHANT_OPERATE_RECOVER`, `PLATFORM_AUTO_RECOVER` (decoded as any string: more may come).
-   * @example "MERCHANT_SUBMIT_RECOVER"
-   */
-  readonly recover_reason?: "MERCHANT_SUBMIT_RECOVER" | "MERCHANT_OPERATE_RECOVER" | "PLATFORM_AUTO_RECOVER" | (string & {}) | undefined
-  /**
-   * 申诉驳回原因
-   * @example "身份证信息遮挡，请上传清晰的身份证图片"
-   */
-  readonly reject_reason?: string | undefined
-  /**
-   * 可提交资料结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly approve_time?: string | undefined
-  /**
-   * 要求提交的资料
-   * @example "{\"record_fields\":[]}"
-   */
-  readonly requested_item_info?: string | undefined
-}
-
-/**
- * 分页查询子商户名下的商户管理记录
- *
- * 通过该接口可用于分页查询子商户名下的商户管理记录
- *
- * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
- */
-export const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSubMchidSubMchidGetRequest, MchManageRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get",
-  method: "GET",
-  path: "/v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}",
-  summary: "分页查询子商户名下的商户管理记录",
-  schemas: () => {
-    const MchManageRecordsSubMchidSubMchidGetParams: Schema.Schema<MchManageRecordsSubMchidSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MchManageRecordsSubMchidSubMchidGetQuery: Schema.Schema<MchManageRecordsSubMchidSubMchidGetQuery> = Schema.Struct({
-      limit: Schema.Number,
-      offset: Schema.optional(Schema.Number),
-      manage_record_type: Schema.Literal("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD"),
-      manage_record_state: Schema.optional(Schema.Literal("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED"))
-    })
-    const MchManageRecordsSubMchidSubMchidGetResponseData: Schema.Schema<MchManageRecordsSubMchidSubMchidGetResponseData> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      manage_record_id: Schema.optional(Schema.String),
-      manage_record_type: Schema.optional(OpenEnum("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD")),
-      manage_time: Schema.optional(Schema.String),
-      manage_reason: Schema.optional(Schema.String),
-      limit_ability: Schema.optional(Schema.String),
-      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "MODIFY_ORGANIZATION_INFORMATION", "OTHER")),
-      allow_submit: Schema.optional(Schema.Boolean),
-      forbid_submit_reason: Schema.optional(Schema.String),
-      submit_start_time: Schema.optional(Schema.String),
-      submit_end_time: Schema.optional(Schema.String),
-      manage_record_state: Schema.optional(OpenEnum("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED")),
-      recover_time: Schema.optional(Schema.String),
-      recover_reason: Schema.optional(OpenEnum("MERCHANT_SUBMIT_RECOVER", "MERCHANT_OPERATE_RECOVER", "PLATFORM_AUTO_RECOVER")),
-      reject_reason: Schema.optional(Schema.String),
-      approve_time: Schema.optional(Schema.String),
-      requested_item_info: Schema.optional(Schema.String)
-    })
-    const MchManageRecordsSubMchidSubMchidGetResponse: Schema.Schema<MchManageRecordsSubMchidSubMchidGetResponse> = Schema.Struct({
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(MchManageRecordsSubMchidSubMchidGetResponseData))
-    })
-    return {
-      params: MchManageRecordsSubMchidSubMchidGetParams,
-      query: MchManageRecordsSubMchidSubMchidGetQuery,
-      success: MchManageRecordsSubMchidSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/mch-manage/mch-manage-records/{manage_record_id} ----
-
-export interface MchManageRecordsManageRecordIdGetParams {
-  /**
-   * 商户管理记录ID
-   * @example "M1210999900435123451697535102441"
-   */
-  readonly manage_record_id: string
-}
-
-export interface MchManageRecordsManageRecordIdGetQuery {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.mchManage.mchManageRecords._manage_record_id_.get`: params, query fields together. */
-export interface MchManageRecordsManageRecordIdGetRequest extends MchManageRecordsManageRecordIdGetParams, MchManageRecordsManageRecordIdGetQuery {}
+const $MchManageRecordsSubMchidSubMchidGetQuery: () => Schema.Schema<MchManageRecordsSubMchidSubMchidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.Number,
+  offset: Schema.optional(Schema.Number),
+  manage_record_type: Schema.Literal("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD"),
+  manage_record_state: Schema.optional(Schema.Literal("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED"))
+}))
 
 export interface MchManageRecordsManageRecordIdGetResponse {
   /**
@@ -316,6 +138,94 @@ export interface MchManageRecordsManageRecordIdGetResponse {
   readonly requested_item_info?: string | undefined
 }
 
+const $MchManageRecordsManageRecordIdGetResponse: () => Schema.Schema<MchManageRecordsManageRecordIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  manage_record_id: Schema.optional(Schema.String),
+  manage_record_type: Schema.optional(OpenEnum("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD")),
+  manage_time: Schema.optional(Schema.String),
+  manage_reason: Schema.optional(Schema.String),
+  limit_ability: Schema.optional(Schema.String),
+  recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "MODIFY_ORGANIZATION_INFORMATION", "OTHER")),
+  allow_submit: Schema.optional(Schema.Boolean),
+  forbid_submit_reason: Schema.optional(Schema.String),
+  submit_start_time: Schema.optional(Schema.String),
+  submit_end_time: Schema.optional(Schema.String),
+  manage_record_state: Schema.optional(OpenEnum("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED")),
+  recover_time: Schema.optional(Schema.String),
+  recover_reason: Schema.optional(OpenEnum("MERCHANT_SUBMIT_RECOVER", "MERCHANT_OPERATE_RECOVER", "PLATFORM_AUTO_RECOVER")),
+  reject_reason: Schema.optional(Schema.String),
+  approve_time: Schema.optional(Schema.String),
+  requested_item_info: Schema.optional(Schema.String)
+}))
+
+export interface MchManageRecordsSubMchidSubMchidGetResponse {
+  /**
+   * 请求资源起始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 5
+   */
+  readonly limit?: number | undefined
+  /**
+   * 资源总条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+  /** 商户管理记录详情列表 */
+  readonly data?: ReadonlyArray<MchManageRecordsManageRecordIdGetResponse> | undefined
+}
+
+const $MchManageRecordsSubMchidSubMchidGetResponse: () => Schema.Schema<MchManageRecordsSubMchidSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($MchManageRecordsManageRecordIdGetResponse()))
+}))
+
+/** The input of `v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get`: params, query fields together. */
+export interface MchManageRecordsSubMchidSubMchidGetRequest extends MchManageRecordsSubMchidSubMchidGetParams, MchManageRecordsSubMchidSubMchidGetQuery {}
+
+/**
+ * 分页查询子商户名下的商户管理记录
+ *
+ * 通过该接口可用于分页查询子商户名下的商户管理记录
+ *
+ * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
+ */
+export const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSubMchidSubMchidGetRequest, MchManageRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get",
+  method: "GET",
+  path: "/v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}",
+  summary: "分页查询子商户名下的商户管理记录",
+  schemas: () => ({ params: $MchManageRecordsSubMchidSubMchidGetParams(), query: $MchManageRecordsSubMchidSubMchidGetQuery(), success: $MchManageRecordsSubMchidSubMchidGetResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/mch-manage/mch-manage-records/{manage_record_id} ----
+
+export interface MchManageRecordsManageRecordIdGetParams {
+  /**
+   * 商户管理记录ID
+   * @example "M1210999900435123451697535102441"
+   */
+  readonly manage_record_id: string
+}
+
+const $MchManageRecordsManageRecordIdGetParams: () => Schema.Schema<MchManageRecordsManageRecordIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  manage_record_id: Schema.NonEmptyString
+}))
+
+const $MchManageRecordsSubMchidSubMchidGetParams2: () => Schema.Schema<MchManageRecordsSubMchidSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
+export type MchManageRecordsManageRecordIdGetQuery = MchManageRecordsSubMchidSubMchidGetParams
+
+/** The input of `v3.mchManage.mchManageRecords._manage_record_id_.get`: params, query fields together. */
+export interface MchManageRecordsManageRecordIdGetRequest extends MchManageRecordsManageRecordIdGetParams, MchManageRecordsManageRecordIdGetQuery {}
+
 /**
  * 查询子商户下指定商户管理记录
  *
@@ -328,50 +238,10 @@ export const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecor
   method: "GET",
   path: "/v3/mch-manage/mch-manage-records/{manage_record_id}",
   summary: "查询子商户下指定商户管理记录",
-  schemas: () => {
-    const MchManageRecordsManageRecordIdGetParams: Schema.Schema<MchManageRecordsManageRecordIdGetParams> = Schema.Struct({
-      manage_record_id: Schema.NonEmptyString
-    })
-    const MchManageRecordsManageRecordIdGetQuery: Schema.Schema<MchManageRecordsManageRecordIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchManageRecordsManageRecordIdGetResponse: Schema.Schema<MchManageRecordsManageRecordIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      manage_record_id: Schema.optional(Schema.String),
-      manage_record_type: Schema.optional(OpenEnum("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD")),
-      manage_time: Schema.optional(Schema.String),
-      manage_reason: Schema.optional(Schema.String),
-      limit_ability: Schema.optional(Schema.String),
-      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "MODIFY_ORGANIZATION_INFORMATION", "OTHER")),
-      allow_submit: Schema.optional(Schema.Boolean),
-      forbid_submit_reason: Schema.optional(Schema.String),
-      submit_start_time: Schema.optional(Schema.String),
-      submit_end_time: Schema.optional(Schema.String),
-      manage_record_state: Schema.optional(OpenEnum("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED")),
-      recover_time: Schema.optional(Schema.String),
-      recover_reason: Schema.optional(OpenEnum("MERCHANT_SUBMIT_RECOVER", "MERCHANT_OPERATE_RECOVER", "PLATFORM_AUTO_RECOVER")),
-      reject_reason: Schema.optional(Schema.String),
-      approve_time: Schema.optional(Schema.String),
-      requested_item_info: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchManageRecordsManageRecordIdGetParams,
-      query: MchManageRecordsManageRecordIdGetQuery,
-      success: MchManageRecordsManageRecordIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchManageRecordsManageRecordIdGetParams(), query: $MchManageRecordsSubMchidSubMchidGetParams2(), success: $MchManageRecordsManageRecordIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions ----
-
-export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostParams {
-  /**
-   * 商户管理记录ID
-   * @example "M1210999900435123451697535102441"
-   */
-  readonly manage_record_id: string
-}
 
 export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostBody {
   /**
@@ -386,8 +256,10 @@ export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostBody {
   readonly submit_data: string
 }
 
-/** The input of `v3.mchManage.mchManageRecords._manage_record_id_.mchManageSubmissions.post`: params, body fields together. */
-export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostRequest extends MchManageRecordsManageRecordIdMchManageSubmissionsPostParams, MchManageRecordsManageRecordIdMchManageSubmissionsPostBody {}
+const $MchManageRecordsManageRecordIdMchManageSubmissionsPostBody: () => Schema.Schema<MchManageRecordsManageRecordIdMchManageSubmissionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  submit_data: Schema.String
+}))
 
 export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse {
   /**
@@ -396,6 +268,15 @@ export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse 
    */
   readonly manage_submission_id?: string | undefined
 }
+
+const $MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse: () => Schema.Schema<MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  manage_submission_id: Schema.optional(Schema.String)
+}))
+
+export type MchManageRecordsManageRecordIdMchManageSubmissionsPostParams = MchManageRecordsManageRecordIdGetParams
+
+/** The input of `v3.mchManage.mchManageRecords._manage_record_id_.mchManageSubmissions.post`: params, body fields together. */
+export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostRequest extends MchManageRecordsManageRecordIdMchManageSubmissionsPostParams, MchManageRecordsManageRecordIdMchManageSubmissionsPostBody {}
 
 /**
  * 对指定商户管理记录提交资料
@@ -409,35 +290,28 @@ export const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.En
   method: "POST",
   path: "/v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions",
   summary: "对指定商户管理记录提交资料",
-  schemas: () => {
-    const MchManageRecordsManageRecordIdMchManageSubmissionsPostParams: Schema.Schema<MchManageRecordsManageRecordIdMchManageSubmissionsPostParams> = Schema.Struct({
-      manage_record_id: Schema.NonEmptyString
-    })
-    const MchManageRecordsManageRecordIdMchManageSubmissionsPostBody: Schema.Schema<MchManageRecordsManageRecordIdMchManageSubmissionsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      submit_data: Schema.String
-    })
-    const MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse: Schema.Schema<MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse> = Schema.Struct({
-      manage_submission_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchManageRecordsManageRecordIdMchManageSubmissionsPostParams,
-      body: MchManageRecordsManageRecordIdMchManageSubmissionsPostBody,
-      success: MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchManageRecordsManageRecordIdGetParams(), body: $MchManageRecordsManageRecordIdMchManageSubmissionsPostBody(), success: $MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload ----
 
-export interface SubmissionFilesSubMchidSubMchidUploadPostParams {
+export interface SubmissionFilesSubMchidSubMchidUploadPostBodyMeta {
   /**
-   * 子商户号
-   * @example "123000110"
+   * 文件名称
+   * @example "demo.png"
    */
-  readonly sub_mchid: string
+  readonly file_name?: string | undefined
+  /**
+   * 文件摘要
+   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9"
+   */
+  readonly file_digest?: string | undefined
 }
+
+const $SubmissionFilesSubMchidSubMchidUploadPostBodyMeta: () => Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostBodyMeta> = /*#__PURE__*/ once(() => Schema.Struct({
+  file_name: Schema.optional(Schema.String),
+  file_digest: Schema.optional(Schema.String)
+}))
 
 export interface SubmissionFilesSubMchidSubMchidUploadPostBody {
   /** 资料文件 */
@@ -456,21 +330,12 @@ export interface SubmissionFilesSubMchidSubMchidUploadPostBody {
   readonly manage_record_id: string
 }
 
-export interface SubmissionFilesSubMchidSubMchidUploadPostBodyMeta {
-  /**
-   * 文件名称
-   * @example "demo.png"
-   */
-  readonly file_name?: string | undefined
-  /**
-   * 文件摘要
-   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9"
-   */
-  readonly file_digest?: string | undefined
-}
-
-/** The input of `v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post`: params, body fields together. */
-export interface SubmissionFilesSubMchidSubMchidUploadPostRequest extends SubmissionFilesSubMchidSubMchidUploadPostParams, SubmissionFilesSubMchidSubMchidUploadPostBody {}
+const $SubmissionFilesSubMchidSubMchidUploadPostBody: () => Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  submission_file: Schema.Uint8ArrayFromSelf,
+  meta: $SubmissionFilesSubMchidSubMchidUploadPostBodyMeta(),
+  item_id: Schema.Number,
+  manage_record_id: Schema.String
+}))
 
 export interface SubmissionFilesSubMchidSubMchidUploadPostResponse {
   /**
@@ -479,6 +344,15 @@ export interface SubmissionFilesSubMchidSubMchidUploadPostResponse {
    */
   readonly file_id?: string | undefined
 }
+
+const $SubmissionFilesSubMchidSubMchidUploadPostResponse: () => Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  file_id: Schema.optional(Schema.String)
+}))
+
+export type SubmissionFilesSubMchidSubMchidUploadPostParams = MchManageRecordsSubMchidSubMchidGetParams
+
+/** The input of `v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post`: params, body fields together. */
+export interface SubmissionFilesSubMchidSubMchidUploadPostRequest extends SubmissionFilesSubMchidSubMchidUploadPostParams, SubmissionFilesSubMchidSubMchidUploadPostBody {}
 
 /**
  * 上传商户提交资料文件
@@ -493,30 +367,7 @@ export const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<Submis
   path: "/v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload",
   upload: { file: "submission_file" },
   summary: "上传商户提交资料文件",
-  schemas: () => {
-    const SubmissionFilesSubMchidSubMchidUploadPostParams: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const SubmissionFilesSubMchidSubMchidUploadPostBodyMeta: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostBodyMeta> = Schema.Struct({
-      file_name: Schema.optional(Schema.String),
-      file_digest: Schema.optional(Schema.String)
-    })
-    const SubmissionFilesSubMchidSubMchidUploadPostBody: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostBody> = Schema.Struct({
-      submission_file: Schema.Uint8ArrayFromSelf,
-      meta: SubmissionFilesSubMchidSubMchidUploadPostBodyMeta,
-      item_id: Schema.Number,
-      manage_record_id: Schema.String
-    })
-    const SubmissionFilesSubMchidSubMchidUploadPostResponse: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostResponse> = Schema.Struct({
-      file_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: SubmissionFilesSubMchidSubMchidUploadPostParams,
-      body: SubmissionFilesSubMchidSubMchidUploadPostBody,
-      success: SubmissionFilesSubMchidSubMchidUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchManageRecordsSubMchidSubMchidGetParams(), body: $SubmissionFilesSubMchidSubMchidUploadPostBody(), success: $SubmissionFilesSubMchidSubMchidUploadPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id} ----
 
@@ -15,6 +15,10 @@ export interface EnhancedDueDiligenceDueDiligenceIdGetParams {
   readonly due_diligence_id: string
 }
 
+const $EnhancedDueDiligenceDueDiligenceIdGetParams: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  due_diligence_id: Schema.NonEmptyString
+}))
+
 export interface EnhancedDueDiligenceDueDiligenceIdGetQuery {
   /**
    * 子商户号
@@ -23,8 +27,9 @@ export interface EnhancedDueDiligenceDueDiligenceIdGetQuery {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.get`: params, query fields together. */
-export interface EnhancedDueDiligenceDueDiligenceIdGetRequest extends EnhancedDueDiligenceDueDiligenceIdGetParams, EnhancedDueDiligenceDueDiligenceIdGetQuery {}
+const $EnhancedDueDiligenceDueDiligenceIdGetQuery: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
 
 export interface EnhancedDueDiligenceDueDiligenceIdGetResponse {
   /**
@@ -76,6 +81,23 @@ export interface EnhancedDueDiligenceDueDiligenceIdGetResponse {
   readonly submission_data?: string | undefined
 }
 
+const $EnhancedDueDiligenceDueDiligenceIdGetResponse: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  due_diligence_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  due_diligence_state: Schema.optional(OpenEnum("DUE_DILIGENCE_STATE_COLLECTING", "DUE_DILIGENCE_STATE_AUDITING", "DUE_DILIGENCE_STATE_REJECTED", "DUE_DILIGENCE_STATE_EXPIRED", "DUE_DILIGENCE_STATE_CANCELLED", "DUE_DILIGENCE_STATE_FINISHED")),
+  reject_reason: Schema.optional(Schema.String),
+  deadline_time: Schema.optional(Schema.String),
+  terminal_time: Schema.optional(Schema.String),
+  submit_time: Schema.optional(Schema.String),
+  reject_time: Schema.optional(Schema.String),
+  complete_time: Schema.optional(Schema.String),
+  submission_template: Schema.optional(Schema.String),
+  submission_data: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.get`: params, query fields together. */
+export interface EnhancedDueDiligenceDueDiligenceIdGetRequest extends EnhancedDueDiligenceDueDiligenceIdGetParams, EnhancedDueDiligenceDueDiligenceIdGetQuery {}
+
 /**
  * 查询子商户强化尽调单信息
  *
@@ -88,44 +110,10 @@ export const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDu
   method: "GET",
   path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}",
   summary: "查询子商户强化尽调单信息",
-  schemas: () => {
-    const EnhancedDueDiligenceDueDiligenceIdGetParams: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetParams> = Schema.Struct({
-      due_diligence_id: Schema.NonEmptyString
-    })
-    const EnhancedDueDiligenceDueDiligenceIdGetQuery: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const EnhancedDueDiligenceDueDiligenceIdGetResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetResponse> = Schema.Struct({
-      due_diligence_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      due_diligence_state: Schema.optional(OpenEnum("DUE_DILIGENCE_STATE_COLLECTING", "DUE_DILIGENCE_STATE_AUDITING", "DUE_DILIGENCE_STATE_REJECTED", "DUE_DILIGENCE_STATE_EXPIRED", "DUE_DILIGENCE_STATE_CANCELLED", "DUE_DILIGENCE_STATE_FINISHED")),
-      reject_reason: Schema.optional(Schema.String),
-      deadline_time: Schema.optional(Schema.String),
-      terminal_time: Schema.optional(Schema.String),
-      submit_time: Schema.optional(Schema.String),
-      reject_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      submission_template: Schema.optional(Schema.String),
-      submission_data: Schema.optional(Schema.String)
-    })
-    return {
-      params: EnhancedDueDiligenceDueDiligenceIdGetParams,
-      query: EnhancedDueDiligenceDueDiligenceIdGetQuery,
-      success: EnhancedDueDiligenceDueDiligenceIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EnhancedDueDiligenceDueDiligenceIdGetParams(), query: $EnhancedDueDiligenceDueDiligenceIdGetQuery(), success: $EnhancedDueDiligenceDueDiligenceIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit ----
-
-export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostParams {
-  /**
-   * 尽调单号
-   * @example "123000110_2_2190381dakdajois1283i12jo"
-   */
-  readonly due_diligence_id: string
-}
 
 export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostBody {
   /**
@@ -140,8 +128,10 @@ export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostBody {
   readonly submit_data?: string | undefined
 }
 
-/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.submit.post`: params, body fields together. */
-export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostRequest extends EnhancedDueDiligenceDueDiligenceIdSubmitPostParams, EnhancedDueDiligenceDueDiligenceIdSubmitPostBody {}
+const $EnhancedDueDiligenceDueDiligenceIdSubmitPostBody: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdSubmitPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  submit_data: Schema.optional(Schema.String)
+}))
 
 export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse {
   /**
@@ -161,6 +151,18 @@ export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse {
   readonly submission_data?: string | undefined
 }
 
+const $EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  due_diligence_state: Schema.optional(OpenEnum("DUE_DILIGENCE_STATE_COLLECTING", "DUE_DILIGENCE_STATE_AUDITING", "DUE_DILIGENCE_STATE_REJECTED", "DUE_DILIGENCE_STATE_EXPIRED", "DUE_DILIGENCE_STATE_CANCELLED", "DUE_DILIGENCE_STATE_FINISHED")),
+  submit_time: Schema.optional(Schema.String),
+  submission_template: Schema.optional(Schema.String),
+  submission_data: Schema.optional(Schema.String)
+}))
+
+export type EnhancedDueDiligenceDueDiligenceIdSubmitPostParams = EnhancedDueDiligenceDueDiligenceIdGetParams
+
+/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.submit.post`: params, body fields together. */
+export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostRequest extends EnhancedDueDiligenceDueDiligenceIdSubmitPostParams, EnhancedDueDiligenceDueDiligenceIdSubmitPostBody {}
+
 /**
  * 提交尽调资料
  *
@@ -173,45 +175,10 @@ export const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<Enh
   method: "POST",
   path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit",
   summary: "提交尽调资料",
-  schemas: () => {
-    const EnhancedDueDiligenceDueDiligenceIdSubmitPostParams: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdSubmitPostParams> = Schema.Struct({
-      due_diligence_id: Schema.NonEmptyString
-    })
-    const EnhancedDueDiligenceDueDiligenceIdSubmitPostBody: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdSubmitPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      submit_data: Schema.optional(Schema.String)
-    })
-    const EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse> = Schema.Struct({
-      due_diligence_state: Schema.optional(OpenEnum("DUE_DILIGENCE_STATE_COLLECTING", "DUE_DILIGENCE_STATE_AUDITING", "DUE_DILIGENCE_STATE_REJECTED", "DUE_DILIGENCE_STATE_EXPIRED", "DUE_DILIGENCE_STATE_CANCELLED", "DUE_DILIGENCE_STATE_FINISHED")),
-      submit_time: Schema.optional(Schema.String),
-      submission_template: Schema.optional(Schema.String),
-      submission_data: Schema.optional(Schema.String)
-    })
-    return {
-      params: EnhancedDueDiligenceDueDiligenceIdSubmitPostParams,
-      body: EnhancedDueDiligenceDueDiligenceIdSubmitPostBody,
-      success: EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EnhancedDueDiligenceDueDiligenceIdGetParams(), body: $EnhancedDueDiligenceDueDiligenceIdSubmitPostBody(), success: $EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload ----
-
-export interface EnhancedDueDiligenceDueDiligenceIdUploadPostParams {
-  /**
-   * 尽调单号
-   * @example "123000110_2_2190381dakdajois1283i12jo"
-   */
-  readonly due_diligence_id: string
-}
-
-export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBody {
-  /** 图片文件 */
-  readonly due_diligence_file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta
-}
 
 export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta {
   /**
@@ -236,8 +203,24 @@ export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta {
   readonly item_id?: number | undefined
 }
 
-/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post`: params, body fields together. */
-export interface EnhancedDueDiligenceDueDiligenceIdUploadPostRequest extends EnhancedDueDiligenceDueDiligenceIdUploadPostParams, EnhancedDueDiligenceDueDiligenceIdUploadPostBody {}
+const $EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta> = /*#__PURE__*/ once(() => Schema.Struct({
+  file_name: Schema.optional(Schema.String),
+  file_digest: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  item_id: Schema.optional(Schema.Number)
+}))
+
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBody {
+  /** 图片文件 */
+  readonly due_diligence_file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta
+}
+
+const $EnhancedDueDiligenceDueDiligenceIdUploadPostBody: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  due_diligence_file: Schema.Uint8ArrayFromSelf,
+  meta: $EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta()
+}))
 
 export interface EnhancedDueDiligenceDueDiligenceIdUploadPostResponse {
   /**
@@ -246,6 +229,15 @@ export interface EnhancedDueDiligenceDueDiligenceIdUploadPostResponse {
    */
   readonly file_id?: string | undefined
 }
+
+const $EnhancedDueDiligenceDueDiligenceIdUploadPostResponse: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  file_id: Schema.optional(Schema.String)
+}))
+
+export type EnhancedDueDiligenceDueDiligenceIdUploadPostParams = EnhancedDueDiligenceDueDiligenceIdGetParams
+
+/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post`: params, body fields together. */
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostRequest extends EnhancedDueDiligenceDueDiligenceIdUploadPostParams, EnhancedDueDiligenceDueDiligenceIdUploadPostBody {}
 
 /**
  * 上传尽调资料文件
@@ -260,61 +252,10 @@ export const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<Enh
   path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload",
   upload: { file: "due_diligence_file" },
   summary: "上传尽调资料文件",
-  schemas: () => {
-    const EnhancedDueDiligenceDueDiligenceIdUploadPostParams: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostParams> = Schema.Struct({
-      due_diligence_id: Schema.NonEmptyString
-    })
-    const EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta> = Schema.Struct({
-      file_name: Schema.optional(Schema.String),
-      file_digest: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      item_id: Schema.optional(Schema.Number)
-    })
-    const EnhancedDueDiligenceDueDiligenceIdUploadPostBody: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostBody> = Schema.Struct({
-      due_diligence_file: Schema.Uint8ArrayFromSelf,
-      meta: EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta
-    })
-    const EnhancedDueDiligenceDueDiligenceIdUploadPostResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostResponse> = Schema.Struct({
-      file_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: EnhancedDueDiligenceDueDiligenceIdUploadPostParams,
-      body: EnhancedDueDiligenceDueDiligenceIdUploadPostBody,
-      success: EnhancedDueDiligenceDueDiligenceIdUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EnhancedDueDiligenceDueDiligenceIdGetParams(), body: $EnhancedDueDiligenceDueDiligenceIdUploadPostBody(), success: $EnhancedDueDiligenceDueDiligenceIdUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid} ----
-
-export interface MerchantLimitationsSubMchidSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
-  readonly sub_mchid: string
-}
-
-export interface MerchantLimitationsSubMchidSubMchidGetResponse {
-  /**
-   * 商户号
-   * @example "123000110"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户被管控能力列表
-   * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come).
-   */
-  readonly limited_functions?: ReadonlyArray<"NO_TRANSACTION_AND_RECHARGE" | "NO_PAYMENT" | "NO_WITHDRAWAL" | "NO_REFUND" | "NO_TRANSACTION" | "NO_PROFIT_SHARING" | "NO_PAYMENT_POINT_COMPLETE_ORDER" | (string & {})> | undefined
-  /** 被管控原因及解脱路径列表 */
-  readonly recovery_specifications?: ReadonlyArray<MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications> | undefined
-  /**
-   * 商户其他被管控能力描述
-   * @example "关闭相册扫码支付,关闭长按识别支付"
-   */
-  readonly other_limited_functions?: string | undefined
-}
 
 export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications {
   /**
@@ -382,6 +323,54 @@ export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifica
   readonly other_relate_limitations?: string | undefined
 }
 
+const $MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications: () => Schema.Schema<MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications> = /*#__PURE__*/ once(() => Schema.Struct({
+  limitation_case_id: Schema.optional(Schema.String),
+  limitation_reason: Schema.optional(Schema.String),
+  limitation_reason_describe: Schema.optional(Schema.String),
+  recover_way: Schema.optional(OpenEnum("IRRECOVERABLE", "MODIFY_SUBJECT_INFORMATION", "MODIFY_SETTLE_ACCOUNT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION", "SUBMIT_INFORMATION_FOR_APPEAL", "RESOLVE_TRANSACTION_DISPUTES", "MODIFY_ADMINISTRATOR_INFORMATION", "CALL_CUSTOMER_SERVICE_AT_95017", "UPDATE_BUSINESS_SCENARIO_INFORMATION", "SUBMIT_CDD_INFORMATION", "WAITING_FOR_PLATFORM_REVIEW", "SUBMIT_UBO_INFORMATION", "SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE", "CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION", "MODIFY_ABBREVIATION_INFORMATION", "CONFIRM_BUSINESS_TYPE", "SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION", "CONTACT_SERVICE_PROVIDER")),
+  recover_way_param: Schema.optional(Schema.String),
+  recover_help_url: Schema.optional(Schema.String),
+  limitation_action_type: Schema.optional(OpenEnum("LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL", "LIMIT_ACTION_TYPE_DELAY_CONTROL")),
+  limitation_start_date: Schema.optional(Schema.String),
+  limitation_date: Schema.optional(Schema.String),
+  limitation_reason_type: Schema.optional(OpenEnum("LICENSE_ABNORMAL", "NO_TRADE", "SETTLE_ACCOUNT_ABNORMAL", "RISK_ABNORMAL", "OTHER", "INSPECT_ABNORMAL", "INVALID_REPRESENTATIVE_INFORMATION", "INVALID_BUSINESS_STATUS", "INVALID_BUSINESS_LICENSE", "INVALID_BENEFICIARY_INFORMATION")),
+  relate_limitations: Schema.optional(Schema.Array(OpenEnum("NO_TRANSACTION_AND_RECHARGE", "NO_PAYMENT", "NO_WITHDRAWAL", "NO_REFUND", "NO_TRANSACTION", "NO_PROFIT_SHARING", "NO_PAYMENT_POINT_COMPLETE_ORDER"))),
+  other_relate_limitations: Schema.optional(Schema.String)
+}))
+
+export interface MerchantLimitationsSubMchidSubMchidGetResponse {
+  /**
+   * 商户号
+   * @example "123000110"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 商户被管控能力列表
+   * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come).
+   */
+  readonly limited_functions?: ReadonlyArray<"NO_TRANSACTION_AND_RECHARGE" | "NO_PAYMENT" | "NO_WITHDRAWAL" | "NO_REFUND" | "NO_TRANSACTION" | "NO_PROFIT_SHARING" | "NO_PAYMENT_POINT_COMPLETE_ORDER" | (string & {})> | undefined
+  /** 被管控原因及解脱路径列表 */
+  readonly recovery_specifications?: ReadonlyArray<MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications> | undefined
+  /**
+   * 商户其他被管控能力描述
+   * @example "关闭相册扫码支付,关闭长按识别支付"
+   */
+  readonly other_limited_functions?: string | undefined
+}
+
+const $MerchantLimitationsSubMchidSubMchidGetResponse: () => Schema.Schema<MerchantLimitationsSubMchidSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  limited_functions: Schema.optional(Schema.Array(OpenEnum("NO_TRANSACTION_AND_RECHARGE", "NO_PAYMENT", "NO_WITHDRAWAL", "NO_REFUND", "NO_TRANSACTION", "NO_PROFIT_SHARING", "NO_PAYMENT_POINT_COMPLETE_ORDER"))),
+  recovery_specifications: Schema.optional(Schema.Array($MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications())),
+  other_limited_functions: Schema.optional(Schema.String)
+}))
+
+const $EnhancedDueDiligenceDueDiligenceIdGetQuery2: () => Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export type MerchantLimitationsSubMchidSubMchidGetParams = EnhancedDueDiligenceDueDiligenceIdGetQuery
+
 /**
  * 查询子商户管控情况
  *
@@ -395,36 +384,7 @@ export const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantL
   path: "/v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}",
   summary: "查询子商户管控情况",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/limited-functions-and-reasons/mch-limitations/query-sub-mch-limitation.html",
-  schemas: () => {
-    const MerchantLimitationsSubMchidSubMchidGetParams: Schema.Schema<MerchantLimitationsSubMchidSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications: Schema.Schema<MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications> = Schema.Struct({
-      limitation_case_id: Schema.optional(Schema.String),
-      limitation_reason: Schema.optional(Schema.String),
-      limitation_reason_describe: Schema.optional(Schema.String),
-      recover_way: Schema.optional(OpenEnum("IRRECOVERABLE", "MODIFY_SUBJECT_INFORMATION", "MODIFY_SETTLE_ACCOUNT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION", "SUBMIT_INFORMATION_FOR_APPEAL", "RESOLVE_TRANSACTION_DISPUTES", "MODIFY_ADMINISTRATOR_INFORMATION", "CALL_CUSTOMER_SERVICE_AT_95017", "UPDATE_BUSINESS_SCENARIO_INFORMATION", "SUBMIT_CDD_INFORMATION", "WAITING_FOR_PLATFORM_REVIEW", "SUBMIT_UBO_INFORMATION", "SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE", "CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION", "MODIFY_ABBREVIATION_INFORMATION", "CONFIRM_BUSINESS_TYPE", "SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION", "CONTACT_SERVICE_PROVIDER")),
-      recover_way_param: Schema.optional(Schema.String),
-      recover_help_url: Schema.optional(Schema.String),
-      limitation_action_type: Schema.optional(OpenEnum("LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL", "LIMIT_ACTION_TYPE_DELAY_CONTROL")),
-      limitation_start_date: Schema.optional(Schema.String),
-      limitation_date: Schema.optional(Schema.String),
-      limitation_reason_type: Schema.optional(OpenEnum("LICENSE_ABNORMAL", "NO_TRADE", "SETTLE_ACCOUNT_ABNORMAL", "RISK_ABNORMAL", "OTHER", "INSPECT_ABNORMAL", "INVALID_REPRESENTATIVE_INFORMATION", "INVALID_BUSINESS_STATUS", "INVALID_BUSINESS_LICENSE", "INVALID_BENEFICIARY_INFORMATION")),
-      relate_limitations: Schema.optional(Schema.Array(OpenEnum("NO_TRANSACTION_AND_RECHARGE", "NO_PAYMENT", "NO_WITHDRAWAL", "NO_REFUND", "NO_TRANSACTION", "NO_PROFIT_SHARING", "NO_PAYMENT_POINT_COMPLETE_ORDER"))),
-      other_relate_limitations: Schema.optional(Schema.String)
-    })
-    const MerchantLimitationsSubMchidSubMchidGetResponse: Schema.Schema<MerchantLimitationsSubMchidSubMchidGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      limited_functions: Schema.optional(Schema.Array(OpenEnum("NO_TRANSACTION_AND_RECHARGE", "NO_PAYMENT", "NO_WITHDRAWAL", "NO_REFUND", "NO_TRANSACTION", "NO_PROFIT_SHARING", "NO_PAYMENT_POINT_COMPLETE_ORDER"))),
-      recovery_specifications: Schema.optional(Schema.Array(MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications)),
-      other_limited_functions: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantLimitationsSubMchidSubMchidGetParams,
-      success: MerchantLimitationsSubMchidSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EnhancedDueDiligenceDueDiligenceIdGetQuery2(), success: $MerchantLimitationsSubMchidSubMchidGetResponse(), errors: commonErrors })
 })
 
 /**

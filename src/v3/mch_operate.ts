@@ -3,8 +3,123 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/mch_operate/risk/withdrawl-apply ----
+
+export interface RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo {
+  /**
+   * 开户名称
+   * @example "AOZdYGISxo4y44/UgZ69b0zZXkw=="
+   */
+  readonly account_name: string
+  /**
+   * 开户银行
+   * @example "工商银行"
+   */
+  readonly account_bank: string
+  /**
+   * 开户银行联行号
+   * @example "402713354941"
+   */
+  readonly bank_branch_id?: string | undefined
+  /**
+   * 开户银行全称（含支行）
+   * @example "402713354941"
+   */
+  readonly bank_name?: string | undefined
+  /**
+   * 银行账号
+   * @example "d+xT+MQCvrLHeorwC+w=="
+   */
+  readonly account_number: string
+}
+
+const $RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo: () => Schema.Schema<RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_name: Schema.String,
+  account_bank: Schema.String,
+  bank_branch_id: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  account_number: Schema.String
+}))
+
+export interface RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo {
+  /**
+   * 证件类型
+   * @example "IDENTIFICATION_TYPE_IDCARD"
+   */
+  readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
+  /**
+   * 证件姓名
+   * @example "pVd1HJ6zyvPedzfg=="
+   */
+  readonly identification_name: string
+  /**
+   * 证件号码
+   * @example "AOZdYGISxo4y44/UgZ69bkw=="
+   */
+  readonly identification_no: string
+}
+
+const $RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo: () => Schema.Schema<RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  identification_name: Schema.String,
+  identification_no: Schema.String
+}))
+
+export interface RiskWithdrawlApplyPostBodyPayeeInfo {
+  /**
+   * 账户类型
+   * @example "ACCOUNT_TYPE_CORPORATE"
+   */
+  readonly account_type: "ACCOUNT_TYPE_CORPORATE" | "ACCOUNT_TYPE_PERSONAL"
+  /** 银行账户 */
+  readonly bank_account_info?: RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo | undefined
+  /** 收款人账号对应的证件信息 */
+  readonly identity_info?: RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo | undefined
+}
+
+const $RiskWithdrawlApplyPostBodyPayeeInfo: () => Schema.Schema<RiskWithdrawlApplyPostBodyPayeeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.Literal("ACCOUNT_TYPE_CORPORATE", "ACCOUNT_TYPE_PERSONAL"),
+  bank_account_info: Schema.optional($RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo()),
+  identity_info: Schema.optional($RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo())
+}))
+
+export interface RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia {
+  /**
+   * 申请证明材料类型
+   * @example "BASIC_TRANSACTION_INFORMATION"
+   */
+  readonly proof_media_type: "BASIC_TRANSACTION_INFORMATION" | "LEGAL_ID_CARD" | "ID_CARD" | "BUSINESS_LICENSE_PHOTO" | "PAYEE_ID_CARD" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_6" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_7" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_8"
+  /**
+   * 证明材料照片
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKXQ"
+   */
+  readonly proof_media: string
+}
+
+const $RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia: () => Schema.Schema<RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia> = /*#__PURE__*/ once(() => Schema.Struct({
+  proof_media_type: Schema.Literal("BASIC_TRANSACTION_INFORMATION", "LEGAL_ID_CARD", "ID_CARD", "BUSINESS_LICENSE_PHOTO", "PAYEE_ID_CARD", "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_6", "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_7", "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_8"),
+  proof_media: Schema.String
+}))
+
+export interface RiskWithdrawlApplyPostBodyProofMediaList {
+  /** 申请证明材料 */
+  readonly proof_payee_media?: ReadonlyArray<RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia> | undefined
+}
+
+const $RiskWithdrawlApplyPostBodyProofMediaList: () => Schema.Schema<RiskWithdrawlApplyPostBodyProofMediaList> = /*#__PURE__*/ once(() => Schema.Struct({
+  proof_payee_media: Schema.optional(Schema.Array($RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia()))
+}))
+
+export interface RiskWithdrawlApplyPostBodyAdditionalMaterials {
+  /** 补充材料照片列表，最多10张 */
+  readonly additional_media?: ReadonlyArray<string> | undefined
+}
+
+const $RiskWithdrawlApplyPostBodyAdditionalMaterials: () => Schema.Schema<RiskWithdrawlApplyPostBodyAdditionalMaterials> = /*#__PURE__*/ once(() => Schema.Struct({
+  additional_media: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface RiskWithdrawlApplyPostBody {
   /**
@@ -50,86 +165,18 @@ export interface RiskWithdrawlApplyPostBody {
   readonly remark?: string | undefined
 }
 
-export interface RiskWithdrawlApplyPostBodyPayeeInfo {
-  /**
-   * 账户类型
-   * @example "ACCOUNT_TYPE_CORPORATE"
-   */
-  readonly account_type: "ACCOUNT_TYPE_CORPORATE" | "ACCOUNT_TYPE_PERSONAL"
-  /** 银行账户 */
-  readonly bank_account_info?: RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo | undefined
-  /** 收款人账号对应的证件信息 */
-  readonly identity_info?: RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo | undefined
-}
-
-export interface RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo {
-  /**
-   * 开户名称
-   * @example "AOZdYGISxo4y44/UgZ69b0zZXkw=="
-   */
-  readonly account_name: string
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
-  readonly account_bank: string
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
-  readonly bank_branch_id?: string | undefined
-  /**
-   * 开户银行全称（含支行）
-   * @example "402713354941"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "d+xT+MQCvrLHeorwC+w=="
-   */
-  readonly account_number: string
-}
-
-export interface RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo {
-  /**
-   * 证件类型
-   * @example "IDENTIFICATION_TYPE_IDCARD"
-   */
-  readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 证件姓名
-   * @example "pVd1HJ6zyvPedzfg=="
-   */
-  readonly identification_name: string
-  /**
-   * 证件号码
-   * @example "AOZdYGISxo4y44/UgZ69bkw=="
-   */
-  readonly identification_no: string
-}
-
-export interface RiskWithdrawlApplyPostBodyProofMediaList {
-  /** 申请证明材料 */
-  readonly proof_payee_media?: ReadonlyArray<RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia> | undefined
-}
-
-export interface RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia {
-  /**
-   * 申请证明材料类型
-   * @example "BASIC_TRANSACTION_INFORMATION"
-   */
-  readonly proof_media_type: "BASIC_TRANSACTION_INFORMATION" | "LEGAL_ID_CARD" | "ID_CARD" | "BUSINESS_LICENSE_PHOTO" | "PAYEE_ID_CARD" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_6" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_7" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_8"
-  /**
-   * 证明材料照片
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKXQ"
-   */
-  readonly proof_media: string
-}
-
-export interface RiskWithdrawlApplyPostBodyAdditionalMaterials {
-  /** 补充材料照片列表，最多10张 */
-  readonly additional_media?: ReadonlyArray<string> | undefined
-}
+const $RiskWithdrawlApplyPostBody: () => Schema.Schema<RiskWithdrawlApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_account_type: Schema.Literal("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT"),
+  amount: Schema.Int,
+  out_request_no: Schema.String,
+  payee_type: Schema.Literal("CONTRIBUTION_MERCHANT", "SERVICE_PROVIDER_MERCHANT", "OTHER_MERCHANT", "INDIVIDUAL"),
+  payee_mchid: Schema.optional(Schema.String),
+  payee_info: $RiskWithdrawlApplyPostBodyPayeeInfo(),
+  proof_media_list: Schema.optional($RiskWithdrawlApplyPostBodyProofMediaList()),
+  additional_materials: Schema.optional($RiskWithdrawlApplyPostBodyAdditionalMaterials()),
+  remark: Schema.optional(Schema.String)
+}))
 
 export interface RiskWithdrawlApplyPostResponse {
   /**
@@ -143,6 +190,11 @@ export interface RiskWithdrawlApplyPostResponse {
    */
   readonly out_request_no?: string | undefined
 }
+
+const $RiskWithdrawlApplyPostResponse: () => Schema.Schema<RiskWithdrawlApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String)
+}))
 
 /**
  * 提交已注销商户号可用余额提现申请单API
@@ -158,56 +210,7 @@ export const riskWithdrawlApplyPost: Endpoint.Endpoint<RiskWithdrawlApplyPostBod
   encrypt: [],
   summary: "提交已注销商户号可用余额提现申请单API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/withdrawal-apply/withdrawal-apply/submit-apply.html",
-  schemas: () => {
-    const RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo: Schema.Schema<RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo> = Schema.Struct({
-      account_name: Schema.String,
-      account_bank: Schema.String,
-      bank_branch_id: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      account_number: Schema.String
-    })
-    const RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo: Schema.Schema<RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo> = Schema.Struct({
-      id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      identification_name: Schema.String,
-      identification_no: Schema.String
-    })
-    const RiskWithdrawlApplyPostBodyPayeeInfo: Schema.Schema<RiskWithdrawlApplyPostBodyPayeeInfo> = Schema.Struct({
-      account_type: Schema.Literal("ACCOUNT_TYPE_CORPORATE", "ACCOUNT_TYPE_PERSONAL"),
-      bank_account_info: Schema.optional(RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo),
-      identity_info: Schema.optional(RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo)
-    })
-    const RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia: Schema.Schema<RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia> = Schema.Struct({
-      proof_media_type: Schema.Literal("BASIC_TRANSACTION_INFORMATION", "LEGAL_ID_CARD", "ID_CARD", "BUSINESS_LICENSE_PHOTO", "PAYEE_ID_CARD", "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_6", "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_7", "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_8"),
-      proof_media: Schema.String
-    })
-    const RiskWithdrawlApplyPostBodyProofMediaList: Schema.Schema<RiskWithdrawlApplyPostBodyProofMediaList> = Schema.Struct({
-      proof_payee_media: Schema.optional(Schema.Array(RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia))
-    })
-    const RiskWithdrawlApplyPostBodyAdditionalMaterials: Schema.Schema<RiskWithdrawlApplyPostBodyAdditionalMaterials> = Schema.Struct({
-      additional_media: Schema.optional(Schema.Array(Schema.String))
-    })
-    const RiskWithdrawlApplyPostBody: Schema.Schema<RiskWithdrawlApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_account_type: Schema.Literal("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT"),
-      amount: Schema.Int,
-      out_request_no: Schema.String,
-      payee_type: Schema.Literal("CONTRIBUTION_MERCHANT", "SERVICE_PROVIDER_MERCHANT", "OTHER_MERCHANT", "INDIVIDUAL"),
-      payee_mchid: Schema.optional(Schema.String),
-      payee_info: RiskWithdrawlApplyPostBodyPayeeInfo,
-      proof_media_list: Schema.optional(RiskWithdrawlApplyPostBodyProofMediaList),
-      additional_materials: Schema.optional(RiskWithdrawlApplyPostBodyAdditionalMaterials),
-      remark: Schema.optional(Schema.String)
-    })
-    const RiskWithdrawlApplyPostResponse: Schema.Schema<RiskWithdrawlApplyPostResponse> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: RiskWithdrawlApplyPostBody,
-      success: RiskWithdrawlApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RiskWithdrawlApplyPostBody(), success: $RiskWithdrawlApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id} ----
@@ -220,12 +223,11 @@ export interface RiskWithdrawlApplyApplymentIdApplymentIdGetParams {
   readonly applyment_id: string
 }
 
-export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponse {
-  /** 提现申请单信息 */
-  readonly withdrawl_apply?: RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply | undefined
-}
+const $RiskWithdrawlApplyApplymentIdApplymentIdGetParams: () => Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.NonEmptyString
+}))
 
-export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply {
+export interface WithdrawlApply {
   /**
    * 微信支付提现申请单号
    * @example "20220101332222"
@@ -252,6 +254,23 @@ export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApp
    */
   readonly modify_time?: string | undefined
 }
+
+const $WithdrawlApply: () => Schema.Schema<WithdrawlApply> = /*#__PURE__*/ once(() => Schema.Struct({
+  applyment_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  modify_time: Schema.optional(Schema.String)
+}))
+
+export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponse {
+  /** 提现申请单信息 */
+  readonly withdrawl_apply?: WithdrawlApply | undefined
+}
+
+const $RiskWithdrawlApplyApplymentIdApplymentIdGetResponse: () => Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  withdrawl_apply: Schema.optional($WithdrawlApply())
+}))
 
 /**
  * 微信支付提现申请单号查询提现申请单状态API
@@ -266,26 +285,7 @@ export const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<Risk
   path: "/v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}",
   summary: "微信支付提现申请单号查询提现申请单状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_8.shtml",
-  schemas: () => {
-    const RiskWithdrawlApplyApplymentIdApplymentIdGetParams: Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetParams> = Schema.Struct({
-      applyment_id: Schema.NonEmptyString
-    })
-    const RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply: Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    const RiskWithdrawlApplyApplymentIdApplymentIdGetResponse: Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      withdrawl_apply: Schema.optional(RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply)
-    })
-    return {
-      params: RiskWithdrawlApplyApplymentIdApplymentIdGetParams,
-      success: RiskWithdrawlApplyApplymentIdApplymentIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RiskWithdrawlApplyApplymentIdApplymentIdGetParams(), success: $RiskWithdrawlApplyApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no} ----
@@ -298,38 +298,11 @@ export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams {
   readonly out_request_no: string
 }
 
-export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse {
-  /** 提现申请单信息 */
-  readonly withdrawl_apply?: RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply | undefined
-}
+const $RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams: () => Schema.Schema<RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.NonEmptyString
+}))
 
-export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply {
-  /**
-   * 微信支付提现申请单号
-   * @example "20220101332222"
-   */
-  readonly applyment_id?: string | undefined
-  /**
-   * 商户提现申请单号
-   * @example "1234567"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 申请单状态
-   * @example "SUBMITTED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 失败原因
-   * @example "银行卡信息有误"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly modify_time?: string | undefined
-}
+export type RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse = RiskWithdrawlApplyApplymentIdApplymentIdGetResponse
 
 /**
  * 商户提现申请单号查询提现申请单状态
@@ -344,26 +317,7 @@ export const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<Ri
   path: "/v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}",
   summary: "商户提现申请单号查询提现申请单状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_7.shtml",
-  schemas: () => {
-    const RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams: Schema.Schema<RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply: Schema.Schema<RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply> = Schema.Struct({
-      applyment_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      modify_time: Schema.optional(Schema.String)
-    })
-    const RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse: Schema.Schema<RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      withdrawl_apply: Schema.optional(RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply)
-    })
-    return {
-      params: RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams,
-      success: RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams(), success: $RiskWithdrawlApplyApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,24 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/mchalterapply/mchcontactalterapplyment ----
-
-export interface MchcontactalterapplymentPostBody {
-  /**
-   * 商户号
-   * @example "2492185251"
-   */
-  readonly merchant_code: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly out_request_no: string
-  /** 超级管理员信息 */
-  readonly contact_info?: MchcontactalterapplymentPostBodyContactInfo | undefined
-}
 
 export interface MchcontactalterapplymentPostBodyContactInfo {
   /**
@@ -61,6 +46,39 @@ export interface MchcontactalterapplymentPostBodyContactInfo {
   readonly mobile_phone: string
 }
 
+const $MchcontactalterapplymentPostBodyContactInfo: () => Schema.Schema<MchcontactalterapplymentPostBodyContactInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contact_name: Schema.String,
+  contact_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  contact_id_card_number: Schema.String,
+  contact_id_doc_copy: Schema.String,
+  contact_id_doc_copy_back: Schema.optional(Schema.String),
+  contact_id_doc_period_begin: Schema.String,
+  contact_id_doc_period_end: Schema.String,
+  business_authorization_letter: Schema.optional(Schema.String),
+  mobile_phone: Schema.String
+}))
+
+export interface MchcontactalterapplymentPostBody {
+  /**
+   * 商户号
+   * @example "2492185251"
+   */
+  readonly merchant_code: string
+  /**
+   * 业务申请编号
+   * @example "1900013511_10000"
+   */
+  readonly out_request_no: string
+  /** 超级管理员信息 */
+  readonly contact_info?: MchcontactalterapplymentPostBodyContactInfo | undefined
+}
+
+const $MchcontactalterapplymentPostBody: () => Schema.Schema<MchcontactalterapplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_code: Schema.String,
+  out_request_no: Schema.String,
+  contact_info: Schema.optional($MchcontactalterapplymentPostBodyContactInfo())
+}))
+
 export interface MchcontactalterapplymentPostResponse {
   /**
    * 申请单号
@@ -68,6 +86,10 @@ export interface MchcontactalterapplymentPostResponse {
    */
   readonly apply_id?: string | undefined
 }
+
+const $MchcontactalterapplymentPostResponse: () => Schema.Schema<MchcontactalterapplymentPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 提交超管变更申请单
@@ -82,32 +104,7 @@ export const mchcontactalterapplymentPost: Endpoint.Endpoint<Mchcontactalterappl
   path: "/v3/mchalterapply/mchcontactalterapplyment",
   encrypt: [],
   summary: "提交超管变更申请单",
-  schemas: () => {
-    const MchcontactalterapplymentPostBodyContactInfo: Schema.Schema<MchcontactalterapplymentPostBodyContactInfo> = Schema.Struct({
-      contact_name: Schema.String,
-      contact_id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      contact_id_card_number: Schema.String,
-      contact_id_doc_copy: Schema.String,
-      contact_id_doc_copy_back: Schema.optional(Schema.String),
-      contact_id_doc_period_begin: Schema.String,
-      contact_id_doc_period_end: Schema.String,
-      business_authorization_letter: Schema.optional(Schema.String),
-      mobile_phone: Schema.String
-    })
-    const MchcontactalterapplymentPostBody: Schema.Schema<MchcontactalterapplymentPostBody> = Schema.Struct({
-      merchant_code: Schema.String,
-      out_request_no: Schema.String,
-      contact_info: Schema.optional(MchcontactalterapplymentPostBodyContactInfo)
-    })
-    const MchcontactalterapplymentPostResponse: Schema.Schema<MchcontactalterapplymentPostResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchcontactalterapplymentPostBody,
-      success: MchcontactalterapplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchcontactalterapplymentPostBody(), success: $MchcontactalterapplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no} ----
@@ -124,6 +121,29 @@ export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
    */
   readonly out_request_no: string
 }
+
+const $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams: () => Schema.Schema<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_code: Schema.NonEmptyString,
+  out_request_no: Schema.NonEmptyString
+}))
+
+export interface AuditRejectDetail {
+  /**
+   * 参数名称
+   * @example "ubo_info_list.card_number_0"
+   */
+  readonly param_name?: string | undefined
+  /**
+   * 驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
+   */
+  readonly reject_reason?: string | undefined
+}
+
+const $AuditRejectDetail: () => Schema.Schema<AuditRejectDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  param_name: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String)
+}))
 
 export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse {
   /**
@@ -153,21 +173,17 @@ export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
    */
   readonly audit_reject_reason?: string | undefined
   /** 驳回原因详情 */
-  readonly audit_reject_detail?: ReadonlyArray<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail> | undefined
+  readonly audit_reject_detail?: ReadonlyArray<AuditRejectDetail> | undefined
 }
 
-export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail {
-  /**
-   * 参数名称
-   * @example "ubo_info_list.card_number_0"
-   */
-  readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly reject_reason?: string | undefined
-}
+const $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  merchant_code: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
+  audit_reject_reason: Schema.optional(Schema.String),
+  audit_reject_detail: Schema.optional(Schema.Array($AuditRejectDetail()))
+}))
 
 /**
  * 查询超管变更申请单状态-使用业务单号和商户号
@@ -182,29 +198,7 @@ export const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestN
   path: "/v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}",
   summary: "查询超管变更申请单状态-使用业务单号和商户号",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4014090667",
-  schemas: () => {
-    const MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams: Schema.Schema<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      merchant_code: Schema.NonEmptyString,
-      out_request_no: Schema.NonEmptyString
-    })
-    const MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail: Schema.Schema<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail> = Schema.Struct({
-      param_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse: Schema.Schema<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      merchant_code: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      audit_reject_reason: Schema.optional(Schema.String),
-      audit_reject_detail: Schema.optional(Schema.Array(MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail))
-    })
-    return {
-      params: MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams,
-      success: MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams(), success: $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id} ----
@@ -217,49 +211,11 @@ export interface MchcontactalterapplymentApplyIdGetParams {
   readonly apply_id: string
 }
 
-export interface MchcontactalterapplymentApplyIdGetResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
-  readonly merchant_code?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_EDITTING"
-   */
-  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 总体驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly audit_reject_reason?: string | undefined
-  /** 驳回原因详情 */
-  readonly audit_reject_detail?: ReadonlyArray<MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail> | undefined
-}
+const $MchcontactalterapplymentApplyIdGetParams: () => Schema.Schema<MchcontactalterapplymentApplyIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.NonEmptyString
+}))
 
-export interface MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail {
-  /**
-   * 参数名称
-   * @example "ubo_info_list.card_number_0"
-   */
-  readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly reject_reason?: string | undefined
-}
+export type MchcontactalterapplymentApplyIdGetResponse = MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse
 
 /**
  * 查询超管变更申请单状态-使用申请单号
@@ -273,39 +229,10 @@ export const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<Mchcontactalt
   method: "GET",
   path: "/v3/mchalterapply/mchcontactalterapplyment/{apply_id}",
   summary: "查询超管变更申请单状态-使用申请单号",
-  schemas: () => {
-    const MchcontactalterapplymentApplyIdGetParams: Schema.Schema<MchcontactalterapplymentApplyIdGetParams> = Schema.Struct({
-      apply_id: Schema.NonEmptyString
-    })
-    const MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail: Schema.Schema<MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail> = Schema.Struct({
-      param_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const MchcontactalterapplymentApplyIdGetResponse: Schema.Schema<MchcontactalterapplymentApplyIdGetResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      merchant_code: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      audit_reject_reason: Schema.optional(Schema.String),
-      audit_reject_detail: Schema.optional(Schema.Array(MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail))
-    })
-    return {
-      params: MchcontactalterapplymentApplyIdGetParams,
-      success: MchcontactalterapplymentApplyIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke ----
-
-export interface MchcontactalterapplymentApplyIdRevokePostParams {
-  /**
-   * 微信支付申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id: string
-}
 
 export interface MchcontactalterapplymentApplyIdRevokePostResponse {
   /**
@@ -321,6 +248,13 @@ export interface MchcontactalterapplymentApplyIdRevokePostResponse {
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
+const $MchcontactalterapplymentApplyIdRevokePostResponse: () => Schema.Schema<MchcontactalterapplymentApplyIdRevokePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED"))
+}))
+
+export type MchcontactalterapplymentApplyIdRevokePostParams = MchcontactalterapplymentApplyIdGetParams
+
 /**
  * 撤销超管变更申请单
  *
@@ -333,60 +267,10 @@ export const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchcon
   method: "POST",
   path: "/v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke",
   summary: "撤销超管变更申请单",
-  schemas: () => {
-    const MchcontactalterapplymentApplyIdRevokePostParams: Schema.Schema<MchcontactalterapplymentApplyIdRevokePostParams> = Schema.Struct({
-      apply_id: Schema.NonEmptyString
-    })
-    const MchcontactalterapplymentApplyIdRevokePostResponse: Schema.Schema<MchcontactalterapplymentApplyIdRevokePostResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED"))
-    })
-    return {
-      params: MchcontactalterapplymentApplyIdRevokePostParams,
-      success: MchcontactalterapplymentApplyIdRevokePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MchcontactalterapplymentApplyIdRevokePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mchalterapply/mchsubjectalterapplyment ----
-
-export interface MchsubjectalterapplymentPostBody {
-  /**
-   * 商户号
-   * @example "2492185251"
-   */
-  readonly merchant_code: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly out_request_no: string
-  /**
-   * 主体资料变更范围
-   * @example "ALTER_SCOPE_FULL"
-   */
-  readonly alter_scope?: "ALTER_SCOPE_FULL" | "ALTER_SCOPE_BUSINESS_CERT" | "ALTER_SCOPE_UBO" | undefined
-  /**
-   * 主体类型
-   * @example "SUBJECT_TYPE_ENTERPRISE"
-   */
-  readonly organization_type: "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS_CLONED" | "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_MICRO"
-  /** 是否金融机构 */
-  readonly finance_institution?: boolean | undefined
-  /** 营业执照信息 */
-  readonly business_license_info?: MchsubjectalterapplymentPostBodyBusinessLicenseInfo | undefined
-  /** 登记证书信息 */
-  readonly certificate_info?: MchsubjectalterapplymentPostBodyCertificateInfo | undefined
-  /** 金融机构许可证 */
-  readonly finance_institution_info?: MchsubjectalterapplymentPostBodyFinanceInstitutionInfo | undefined
-  /** 法人身份信息 */
-  readonly legal_person_info?: MchsubjectalterapplymentPostBodyLegalPersonInfo | undefined
-  /** 最终受益人信息列表 */
-  readonly ubo_info_list?: ReadonlyArray<MchsubjectalterapplymentPostBodyUboInfoList> | undefined
-  /** 补充材料列表 */
-  readonly addition?: MchsubjectalterapplymentPostBodyAddition | undefined
-}
 
 export interface MchsubjectalterapplymentPostBodyBusinessLicenseInfo {
   /**
@@ -425,6 +309,16 @@ export interface MchsubjectalterapplymentPostBodyBusinessLicenseInfo {
    */
   readonly license_period_end?: string | undefined
 }
+
+const $MchsubjectalterapplymentPostBodyBusinessLicenseInfo: () => Schema.Schema<MchsubjectalterapplymentPostBodyBusinessLicenseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  license_number: Schema.String,
+  license_copy: Schema.String,
+  merchant_name: Schema.String,
+  legal_person: Schema.String,
+  company_address: Schema.optional(Schema.String),
+  license_period_begin: Schema.optional(Schema.String),
+  license_period_end: Schema.optional(Schema.String)
+}))
 
 export interface MchsubjectalterapplymentPostBodyCertificateInfo {
   /**
@@ -469,6 +363,17 @@ export interface MchsubjectalterapplymentPostBodyCertificateInfo {
   readonly cert_period_end: string
 }
 
+const $MchsubjectalterapplymentPostBodyCertificateInfo: () => Schema.Schema<MchsubjectalterapplymentPostBodyCertificateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  cert_type: Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400"),
+  cert_number: Schema.String,
+  cert_copy: Schema.String,
+  merchant_name: Schema.String,
+  legal_person: Schema.String,
+  company_address: Schema.String,
+  cert_period_begin: Schema.String,
+  cert_period_end: Schema.String
+}))
+
 export interface MchsubjectalterapplymentPostBodyFinanceInstitutionInfo {
   /**
    * 金融机构类型
@@ -478,6 +383,11 @@ export interface MchsubjectalterapplymentPostBodyFinanceInstitutionInfo {
   /** 金融机构许可证图片 */
   readonly finance_license_pics: ReadonlyArray<string>
 }
+
+const $MchsubjectalterapplymentPostBodyFinanceInstitutionInfo: () => Schema.Schema<MchsubjectalterapplymentPostBodyFinanceInstitutionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  finance_type: Schema.Literal("FINANCE_TYPE_BANK_AGENT", "FINANCE_TYPE_PAYMENT_AGENT", "FINANCE_TYPE_INSURANCE", "FINANCE_TYPE_TRADE_AND_SETTLE", "FINANCE_TYPE_OTHER"),
+  finance_license_pics: Schema.Array(Schema.String)
+}))
 
 export interface MchsubjectalterapplymentPostBodyLegalPersonInfo {
   /**
@@ -534,6 +444,20 @@ export interface MchsubjectalterapplymentPostBodyLegalPersonInfo {
   readonly as_ubo?: boolean | undefined
 }
 
+const $MchsubjectalterapplymentPostBodyLegalPersonInfo: () => Schema.Schema<MchsubjectalterapplymentPostBodyLegalPersonInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_holder_type: Schema.Literal("LEGAL", "SUPER"),
+  id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
+  authorize_letter_copy: Schema.optional(Schema.String),
+  card_front: Schema.optional(Schema.String),
+  card_back: Schema.optional(Schema.String),
+  card_name: Schema.optional(Schema.String),
+  card_number: Schema.optional(Schema.String),
+  card_address: Schema.optional(Schema.String),
+  card_period_begin: Schema.optional(Schema.String),
+  card_period_end: Schema.optional(Schema.String),
+  as_ubo: Schema.optional(Schema.Boolean)
+}))
+
 export interface MchsubjectalterapplymentPostBodyUboInfoList {
   /**
    * 证件类型
@@ -577,6 +501,17 @@ export interface MchsubjectalterapplymentPostBodyUboInfoList {
   readonly card_period_end: string
 }
 
+const $MchsubjectalterapplymentPostBodyUboInfoList: () => Schema.Schema<MchsubjectalterapplymentPostBodyUboInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
+  card_front: Schema.String,
+  card_back: Schema.optional(Schema.String),
+  card_name: Schema.String,
+  card_number: Schema.String,
+  card_address: Schema.String,
+  card_period_begin: Schema.String,
+  card_period_end: Schema.String
+}))
+
 export interface MchsubjectalterapplymentPostBodyAddition {
   /** 银行开户许可证 */
   readonly bank_openaccount_license?: ReadonlyArray<string> | undefined
@@ -590,13 +525,66 @@ export interface MchsubjectalterapplymentPostBodyAddition {
   readonly ubo_prove?: ReadonlyArray<string> | undefined
 }
 
-export interface MchsubjectalterapplymentPostResponse {
+const $MchsubjectalterapplymentPostBodyAddition: () => Schema.Schema<MchsubjectalterapplymentPostBodyAddition> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_openaccount_license: Schema.optional(Schema.Array(Schema.String)),
+  openaccount_approval: Schema.optional(Schema.Array(Schema.String)),
+  legal_other_prove: Schema.optional(Schema.Array(Schema.String)),
+  agency_prove: Schema.optional(Schema.Array(Schema.String)),
+  ubo_prove: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface MchsubjectalterapplymentPostBody {
   /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
+   * 商户号
+   * @example "2492185251"
    */
-  readonly apply_id?: string | undefined
+  readonly merchant_code: string
+  /**
+   * 业务申请编号
+   * @example "1900013511_10000"
+   */
+  readonly out_request_no: string
+  /**
+   * 主体资料变更范围
+   * @example "ALTER_SCOPE_FULL"
+   */
+  readonly alter_scope?: "ALTER_SCOPE_FULL" | "ALTER_SCOPE_BUSINESS_CERT" | "ALTER_SCOPE_UBO" | undefined
+  /**
+   * 主体类型
+   * @example "SUBJECT_TYPE_ENTERPRISE"
+   */
+  readonly organization_type: "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS_CLONED" | "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_MICRO"
+  /** 是否金融机构 */
+  readonly finance_institution?: boolean | undefined
+  /** 营业执照信息 */
+  readonly business_license_info?: MchsubjectalterapplymentPostBodyBusinessLicenseInfo | undefined
+  /** 登记证书信息 */
+  readonly certificate_info?: MchsubjectalterapplymentPostBodyCertificateInfo | undefined
+  /** 金融机构许可证 */
+  readonly finance_institution_info?: MchsubjectalterapplymentPostBodyFinanceInstitutionInfo | undefined
+  /** 法人身份信息 */
+  readonly legal_person_info?: MchsubjectalterapplymentPostBodyLegalPersonInfo | undefined
+  /** 最终受益人信息列表 */
+  readonly ubo_info_list?: ReadonlyArray<MchsubjectalterapplymentPostBodyUboInfoList> | undefined
+  /** 补充材料列表 */
+  readonly addition?: MchsubjectalterapplymentPostBodyAddition | undefined
 }
+
+const $MchsubjectalterapplymentPostBody: () => Schema.Schema<MchsubjectalterapplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_code: Schema.String,
+  out_request_no: Schema.String,
+  alter_scope: Schema.optional(Schema.Literal("ALTER_SCOPE_FULL", "ALTER_SCOPE_BUSINESS_CERT", "ALTER_SCOPE_UBO")),
+  organization_type: Schema.Literal("SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS_CLONED", "SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_MICRO"),
+  finance_institution: Schema.optional(Schema.Boolean),
+  business_license_info: Schema.optional($MchsubjectalterapplymentPostBodyBusinessLicenseInfo()),
+  certificate_info: Schema.optional($MchsubjectalterapplymentPostBodyCertificateInfo()),
+  finance_institution_info: Schema.optional($MchsubjectalterapplymentPostBodyFinanceInstitutionInfo()),
+  legal_person_info: Schema.optional($MchsubjectalterapplymentPostBodyLegalPersonInfo()),
+  ubo_info_list: Schema.optional(Schema.Array($MchsubjectalterapplymentPostBodyUboInfoList())),
+  addition: Schema.optional($MchsubjectalterapplymentPostBodyAddition())
+}))
+
+export type MchsubjectalterapplymentPostResponse = MchcontactalterapplymentPostResponse
 
 /**
  * 提交资料变更申请单
@@ -612,98 +600,10 @@ export const mchsubjectalterapplymentPost: Endpoint.Endpoint<Mchsubjectalterappl
   encrypt: [],
   summary: "提交资料变更申请单",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4014090649",
-  schemas: () => {
-    const MchsubjectalterapplymentPostBodyBusinessLicenseInfo: Schema.Schema<MchsubjectalterapplymentPostBodyBusinessLicenseInfo> = Schema.Struct({
-      license_number: Schema.String,
-      license_copy: Schema.String,
-      merchant_name: Schema.String,
-      legal_person: Schema.String,
-      company_address: Schema.optional(Schema.String),
-      license_period_begin: Schema.optional(Schema.String),
-      license_period_end: Schema.optional(Schema.String)
-    })
-    const MchsubjectalterapplymentPostBodyCertificateInfo: Schema.Schema<MchsubjectalterapplymentPostBodyCertificateInfo> = Schema.Struct({
-      cert_type: Schema.Literal("CERTIFICATE_TYPE_2388", "CERTIFICATE_TYPE_2389", "CERTIFICATE_TYPE_2394", "CERTIFICATE_TYPE_2395", "CERTIFICATE_TYPE_2396", "CERTIFICATE_TYPE_2520", "CERTIFICATE_TYPE_2521", "CERTIFICATE_TYPE_2522", "CERTIFICATE_TYPE_2399", "CERTIFICATE_TYPE_2400"),
-      cert_number: Schema.String,
-      cert_copy: Schema.String,
-      merchant_name: Schema.String,
-      legal_person: Schema.String,
-      company_address: Schema.String,
-      cert_period_begin: Schema.String,
-      cert_period_end: Schema.String
-    })
-    const MchsubjectalterapplymentPostBodyFinanceInstitutionInfo: Schema.Schema<MchsubjectalterapplymentPostBodyFinanceInstitutionInfo> = Schema.Struct({
-      finance_type: Schema.Literal("FINANCE_TYPE_BANK_AGENT", "FINANCE_TYPE_PAYMENT_AGENT", "FINANCE_TYPE_INSURANCE", "FINANCE_TYPE_TRADE_AND_SETTLE", "FINANCE_TYPE_OTHER"),
-      finance_license_pics: Schema.Array(Schema.String)
-    })
-    const MchsubjectalterapplymentPostBodyLegalPersonInfo: Schema.Schema<MchsubjectalterapplymentPostBodyLegalPersonInfo> = Schema.Struct({
-      id_holder_type: Schema.Literal("LEGAL", "SUPER"),
-      id_doc_type: Schema.optional(Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT")),
-      authorize_letter_copy: Schema.optional(Schema.String),
-      card_front: Schema.optional(Schema.String),
-      card_back: Schema.optional(Schema.String),
-      card_name: Schema.optional(Schema.String),
-      card_number: Schema.optional(Schema.String),
-      card_address: Schema.optional(Schema.String),
-      card_period_begin: Schema.optional(Schema.String),
-      card_period_end: Schema.optional(Schema.String),
-      as_ubo: Schema.optional(Schema.Boolean)
-    })
-    const MchsubjectalterapplymentPostBodyUboInfoList: Schema.Schema<MchsubjectalterapplymentPostBodyUboInfoList> = Schema.Struct({
-      id_doc_type: Schema.Literal("IDENTIFICATION_TYPE_IDCARD", "IDENTIFICATION_TYPE_OVERSEA_PASSPORT", "IDENTIFICATION_TYPE_HONGKONG_PASSPORT", "IDENTIFICATION_TYPE_MACAO_PASSPORT", "IDENTIFICATION_TYPE_TAIWAN_PASSPORT", "IDENTIFICATION_TYPE_FOREIGN_RESIDENT", "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT", "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"),
-      card_front: Schema.String,
-      card_back: Schema.optional(Schema.String),
-      card_name: Schema.String,
-      card_number: Schema.String,
-      card_address: Schema.String,
-      card_period_begin: Schema.String,
-      card_period_end: Schema.String
-    })
-    const MchsubjectalterapplymentPostBodyAddition: Schema.Schema<MchsubjectalterapplymentPostBodyAddition> = Schema.Struct({
-      bank_openaccount_license: Schema.optional(Schema.Array(Schema.String)),
-      openaccount_approval: Schema.optional(Schema.Array(Schema.String)),
-      legal_other_prove: Schema.optional(Schema.Array(Schema.String)),
-      agency_prove: Schema.optional(Schema.Array(Schema.String)),
-      ubo_prove: Schema.optional(Schema.Array(Schema.String))
-    })
-    const MchsubjectalterapplymentPostBody: Schema.Schema<MchsubjectalterapplymentPostBody> = Schema.Struct({
-      merchant_code: Schema.String,
-      out_request_no: Schema.String,
-      alter_scope: Schema.optional(Schema.Literal("ALTER_SCOPE_FULL", "ALTER_SCOPE_BUSINESS_CERT", "ALTER_SCOPE_UBO")),
-      organization_type: Schema.Literal("SUBJECT_TYPE_ENTERPRISE", "SUBJECT_TYPE_INSTITUTIONS_CLONED", "SUBJECT_TYPE_INDIVIDUAL", "SUBJECT_TYPE_OTHERS", "SUBJECT_TYPE_GOVERNMENT", "SUBJECT_TYPE_MICRO"),
-      finance_institution: Schema.optional(Schema.Boolean),
-      business_license_info: Schema.optional(MchsubjectalterapplymentPostBodyBusinessLicenseInfo),
-      certificate_info: Schema.optional(MchsubjectalterapplymentPostBodyCertificateInfo),
-      finance_institution_info: Schema.optional(MchsubjectalterapplymentPostBodyFinanceInstitutionInfo),
-      legal_person_info: Schema.optional(MchsubjectalterapplymentPostBodyLegalPersonInfo),
-      ubo_info_list: Schema.optional(Schema.Array(MchsubjectalterapplymentPostBodyUboInfoList)),
-      addition: Schema.optional(MchsubjectalterapplymentPostBodyAddition)
-    })
-    const MchsubjectalterapplymentPostResponse: Schema.Schema<MchsubjectalterapplymentPostResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchsubjectalterapplymentPostBody,
-      success: MchsubjectalterapplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MchsubjectalterapplymentPostBody(), success: $MchcontactalterapplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no} ----
-
-export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams {
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
-  readonly merchant_code: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly out_request_no: string
-}
 
 export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse {
   /**
@@ -733,21 +633,19 @@ export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
    */
   readonly audit_reject_reason?: string | undefined
   /** 驳回原因详情 */
-  readonly audit_reject_detail?: ReadonlyArray<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail> | undefined
+  readonly audit_reject_detail?: ReadonlyArray<AuditRejectDetail> | undefined
 }
 
-export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail {
-  /**
-   * 参数名称
-   * @example "ubo_info_list.card_number_0"
-   */
-  readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly reject_reason?: string | undefined
-}
+const $MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_code: Schema.optional(Schema.String),
+  apply_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED", "APPLYMENT_STATE_EDITTING")),
+  audit_reject_reason: Schema.optional(Schema.String),
+  audit_reject_detail: Schema.optional(Schema.Array($AuditRejectDetail()))
+}))
+
+export type MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams = MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams
 
 /**
  * 查询申请单状态-使用业务单号
@@ -762,84 +660,14 @@ export const mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestN
   path: "/v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}",
   summary: "查询申请单状态-使用业务单号",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4014090667",
-  schemas: () => {
-    const MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams: Schema.Schema<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      merchant_code: Schema.NonEmptyString,
-      out_request_no: Schema.NonEmptyString
-    })
-    const MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail: Schema.Schema<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail> = Schema.Struct({
-      param_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse: Schema.Schema<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      merchant_code: Schema.optional(Schema.String),
-      apply_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED", "APPLYMENT_STATE_EDITTING")),
-      audit_reject_reason: Schema.optional(Schema.String),
-      audit_reject_detail: Schema.optional(Schema.Array(MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail))
-    })
-    return {
-      params: MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams,
-      success: MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams(), success: $MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id} ----
 
-export interface MchsubjectalterapplymentApplyIdGetParams {
-  /**
-   * 微信支付申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id: string
-}
+export type MchsubjectalterapplymentApplyIdGetParams = MchcontactalterapplymentApplyIdGetParams
 
-export interface MchsubjectalterapplymentApplyIdGetResponse {
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
-  readonly merchant_code?: string | undefined
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 申请单状态
-   * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED`, `APPLYMENT_STATE_EDITTING` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_EDITTING"
-   */
-  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | "APPLYMENT_STATE_EDITTING" | (string & {}) | undefined
-  /**
-   * 总体驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly audit_reject_reason?: string | undefined
-  /** 驳回原因详情 */
-  readonly audit_reject_detail?: ReadonlyArray<MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail> | undefined
-}
-
-export interface MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail {
-  /**
-   * 参数名称
-   * @example "ubo_info_list.card_number_0"
-   */
-  readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
-  readonly reject_reason?: string | undefined
-}
+export type MchsubjectalterapplymentApplyIdGetResponse = MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse
 
 /**
  * 查询资料变更申请单状态-使用申请单号
@@ -854,39 +682,10 @@ export const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<Mchsubjectalt
   path: "/v3/mchalterapply/mchsubjectalterapplyment/{apply_id}",
   summary: "查询资料变更申请单状态-使用申请单号",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4014090655",
-  schemas: () => {
-    const MchsubjectalterapplymentApplyIdGetParams: Schema.Schema<MchsubjectalterapplymentApplyIdGetParams> = Schema.Struct({
-      apply_id: Schema.NonEmptyString
-    })
-    const MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail: Schema.Schema<MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail> = Schema.Struct({
-      param_name: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    const MchsubjectalterapplymentApplyIdGetResponse: Schema.Schema<MchsubjectalterapplymentApplyIdGetResponse> = Schema.Struct({
-      merchant_code: Schema.optional(Schema.String),
-      apply_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED", "APPLYMENT_STATE_EDITTING")),
-      audit_reject_reason: Schema.optional(Schema.String),
-      audit_reject_detail: Schema.optional(Schema.Array(MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail))
-    })
-    return {
-      params: MchsubjectalterapplymentApplyIdGetParams,
-      success: MchsubjectalterapplymentApplyIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke ----
-
-export interface MchsubjectalterapplymentApplyIdRevokePostParams {
-  /**
-   * 微信支付申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id: string
-}
 
 export interface MchsubjectalterapplymentApplyIdRevokePostResponse {
   /**
@@ -896,6 +695,12 @@ export interface MchsubjectalterapplymentApplyIdRevokePostResponse {
    */
   readonly result?: "SUCCESS" | "FAIL" | (string & {}) | undefined
 }
+
+const $MchsubjectalterapplymentApplyIdRevokePostResponse: () => Schema.Schema<MchsubjectalterapplymentApplyIdRevokePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  result: Schema.optional(OpenEnum("SUCCESS", "FAIL"))
+}))
+
+export type MchsubjectalterapplymentApplyIdRevokePostParams = MchcontactalterapplymentApplyIdGetParams
 
 /**
  * 撤销资料变更申请单
@@ -910,19 +715,7 @@ export const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchsub
   path: "/v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke",
   summary: "撤销资料变更申请单",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4014090672",
-  schemas: () => {
-    const MchsubjectalterapplymentApplyIdRevokePostParams: Schema.Schema<MchsubjectalterapplymentApplyIdRevokePostParams> = Schema.Struct({
-      apply_id: Schema.NonEmptyString
-    })
-    const MchsubjectalterapplymentApplyIdRevokePostResponse: Schema.Schema<MchsubjectalterapplymentApplyIdRevokePostResponse> = Schema.Struct({
-      result: Schema.optional(OpenEnum("SUCCESS", "FAIL"))
-    })
-    return {
-      params: MchsubjectalterapplymentApplyIdRevokePostParams,
-      success: MchsubjectalterapplymentApplyIdRevokePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MchsubjectalterapplymentApplyIdRevokePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mchalterapply/merchantnamealterapplyment ----
@@ -945,13 +738,13 @@ export interface MerchantnamealterapplymentPostBody {
   readonly merchant_shortname: string
 }
 
-export interface MerchantnamealterapplymentPostResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id?: string | undefined
-}
+const $MerchantnamealterapplymentPostBody: () => Schema.Schema<MerchantnamealterapplymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_request_no: Schema.String,
+  merchant_shortname: Schema.String
+}))
+
+export type MerchantnamealterapplymentPostResponse = MchcontactalterapplymentPostResponse
 
 /**
  * 提交商户简称变更申请单
@@ -965,21 +758,7 @@ export const merchantnamealterapplymentPost: Endpoint.Endpoint<Merchantnamealter
   method: "POST",
   path: "/v3/mchalterapply/merchantnamealterapplyment",
   summary: "提交商户简称变更申请单",
-  schemas: () => {
-    const MerchantnamealterapplymentPostBody: Schema.Schema<MerchantnamealterapplymentPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_request_no: Schema.String,
-      merchant_shortname: Schema.String
-    })
-    const MerchantnamealterapplymentPostResponse: Schema.Schema<MerchantnamealterapplymentPostResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MerchantnamealterapplymentPostBody,
-      success: MerchantnamealterapplymentPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantnamealterapplymentPostBody(), success: $MchcontactalterapplymentPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no} ----
@@ -996,6 +775,11 @@ export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutReques
    */
   readonly out_request_no: string
 }
+
+const $MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams: () => Schema.Schema<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString,
+  out_request_no: Schema.NonEmptyString
+}))
 
 export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse {
   /**
@@ -1026,6 +810,14 @@ export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutReques
   readonly audit_reject_reason?: string | undefined
 }
 
+const $MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
+  audit_reject_reason: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询商户简称申请单状态-使用业务单号和商户号
  *
@@ -1038,35 +830,10 @@ export const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoG
   method: "GET",
   path: "/v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}",
   summary: "查询商户简称申请单状态-使用业务单号和商户号",
-  schemas: () => {
-    const MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams: Schema.Schema<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString,
-      out_request_no: Schema.NonEmptyString
-    })
-    const MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse: Schema.Schema<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      audit_reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams,
-      success: MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams(), success: $MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id} ----
-
-export interface MerchantnamealterapplymentApplyIdGetParams {
-  /**
-   * 微信支付申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id: string
-}
 
 export interface MerchantnamealterapplymentApplyIdGetResponse {
   /**
@@ -1097,6 +864,16 @@ export interface MerchantnamealterapplymentApplyIdGetResponse {
   readonly audit_reject_reason?: string | undefined
 }
 
+const $MerchantnamealterapplymentApplyIdGetResponse: () => Schema.Schema<MerchantnamealterapplymentApplyIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  merchant_code: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
+  audit_reject_reason: Schema.optional(Schema.String)
+}))
+
+export type MerchantnamealterapplymentApplyIdGetParams = MchcontactalterapplymentApplyIdGetParams
+
 /**
  * 查询商户简称变更申请单状态-使用申请单号
  *
@@ -1109,34 +886,10 @@ export const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<Merchantnam
   method: "GET",
   path: "/v3/mchalterapply/merchantnamealterapplyment/{apply_id}",
   summary: "查询商户简称变更申请单状态-使用申请单号",
-  schemas: () => {
-    const MerchantnamealterapplymentApplyIdGetParams: Schema.Schema<MerchantnamealterapplymentApplyIdGetParams> = Schema.Struct({
-      apply_id: Schema.NonEmptyString
-    })
-    const MerchantnamealterapplymentApplyIdGetResponse: Schema.Schema<MerchantnamealterapplymentApplyIdGetResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      merchant_code: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
-      audit_reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: MerchantnamealterapplymentApplyIdGetParams,
-      success: MerchantnamealterapplymentApplyIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MerchantnamealterapplymentApplyIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke ----
-
-export interface MerchantnamealterapplymentApplyIdRevokePostParams {
-  /**
-   * 微信支付申请单号
-   * @example "20220617143306000013906025001"
-   */
-  readonly apply_id: string
-}
 
 export interface MerchantnamealterapplymentApplyIdRevokePostResponse {
   /**
@@ -1152,6 +905,13 @@ export interface MerchantnamealterapplymentApplyIdRevokePostResponse {
   readonly state?: "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
+const $MerchantnamealterapplymentApplyIdRevokePostResponse: () => Schema.Schema<MerchantnamealterapplymentApplyIdRevokePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("APPLYMENT_STATE_CANCELED"))
+}))
+
+export type MerchantnamealterapplymentApplyIdRevokePostParams = MchcontactalterapplymentApplyIdGetParams
+
 /**
  * 撤销商户简称变更申请单
  *
@@ -1164,20 +924,7 @@ export const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<Merc
   method: "POST",
   path: "/v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke",
   summary: "撤销商户简称变更申请单",
-  schemas: () => {
-    const MerchantnamealterapplymentApplyIdRevokePostParams: Schema.Schema<MerchantnamealterapplymentApplyIdRevokePostParams> = Schema.Struct({
-      apply_id: Schema.NonEmptyString
-    })
-    const MerchantnamealterapplymentApplyIdRevokePostResponse: Schema.Schema<MerchantnamealterapplymentApplyIdRevokePostResponse> = Schema.Struct({
-      apply_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("APPLYMENT_STATE_CANCELED"))
-    })
-    return {
-      params: MerchantnamealterapplymentApplyIdRevokePostParams,
-      success: MerchantnamealterapplymentApplyIdRevokePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MerchantnamealterapplymentApplyIdRevokePostResponse(), errors: commonErrors })
 })
 
 /**

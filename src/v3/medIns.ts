@@ -3,9 +3,63 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/med-ins/orders ----
+
+export interface Payer {
+  /** 真实姓名 */
+  readonly name: string
+  /** 个人身份ID摘要 */
+  readonly id_digest: string
+  /**
+   * 证件类型
+   * @example "ID_CARD"
+   */
+  readonly card_type: "UNKNOWN_USER_CARD_TYPE" | "ID_CARD" | "HOUSEHOLD_REGISTRATION" | "FOREIGNER_PASSPORT" | "MAINLAND_TRAVEL_PERMIT_FOR_TW" | "MAINLAND_TRAVEL_PERMIT_FOR_MO" | "MAINLAND_TRAVEL_PERMIT_FOR_HK" | "FOREIGN_PERMANENT_RESIDENT"
+}
+
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  id_digest: Schema.String,
+  card_type: Schema.Literal("UNKNOWN_USER_CARD_TYPE", "ID_CARD", "HOUSEHOLD_REGISTRATION", "FOREIGNER_PASSPORT", "MAINLAND_TRAVEL_PERMIT_FOR_TW", "MAINLAND_TRAVEL_PERMIT_FOR_MO", "MAINLAND_TRAVEL_PERMIT_FOR_HK", "FOREIGN_PERMANENT_RESIDENT")
+}))
+
+export interface OrdersPostBodyCashAddDetail {
+  /**
+   * 现金补充金额
+   * @example 2000
+   */
+  readonly cash_add_fee: number
+  /**
+   * 现金补充类型
+   * @example "FREIGHT"
+   */
+  readonly cash_add_type: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES"
+}
+
+const $OrdersPostBodyCashAddDetail: () => Schema.Schema<OrdersPostBodyCashAddDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cash_add_fee: Schema.Int,
+  cash_add_type: Schema.Literal("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES")
+}))
+
+export interface OrdersPostBodyCashReduceDetail {
+  /**
+   * 现金减免金额
+   * @example 10000
+   */
+  readonly cash_reduce_fee: number
+  /**
+   * 现金减免类型
+   * @example "DEFAULT_REDUCE_TYPE"
+   */
+  readonly cash_reduce_type: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION"
+}
+
+const $OrdersPostBodyCashReduceDetail: () => Schema.Schema<OrdersPostBodyCashReduceDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cash_reduce_fee: Schema.Int,
+  cash_reduce_type: Schema.Literal("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION")
+}))
 
 export interface OrdersPostBody {
   /**
@@ -44,11 +98,11 @@ export interface OrdersPostBody {
    */
   readonly sub_openid?: string | undefined
   /** 支付人身份信息 */
-  readonly payer: OrdersPostBodyPayer
+  readonly payer: Payer
   /** 是否代亲属支付 */
   readonly pay_for_relatives?: boolean | undefined
   /** 亲属身份信息 */
-  readonly relative?: OrdersPostBodyRelative | undefined
+  readonly relative?: Payer | undefined
   /**
    * 从业机构订单号
    * @example "202204022005169952975171534816"
@@ -162,55 +216,80 @@ export interface OrdersPostBody {
   readonly med_ins_test_env?: boolean | undefined
 }
 
-export interface OrdersPostBodyPayer {
-  /** 真实姓名 */
-  readonly name: string
-  /** 个人身份ID摘要 */
-  readonly id_digest: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
-  readonly card_type: "UNKNOWN_USER_CARD_TYPE" | "ID_CARD" | "HOUSEHOLD_REGISTRATION" | "FOREIGNER_PASSPORT" | "MAINLAND_TRAVEL_PERMIT_FOR_TW" | "MAINLAND_TRAVEL_PERMIT_FOR_MO" | "MAINLAND_TRAVEL_PERMIT_FOR_HK" | "FOREIGN_PERMANENT_RESIDENT"
-}
+const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mix_pay_type: Schema.Literal("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE"),
+  order_type: Schema.Literal("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY"),
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  payer: $Payer(),
+  pay_for_relatives: Schema.optional(Schema.Boolean),
+  relative: Schema.optional($Payer()),
+  out_trade_no: Schema.String,
+  serial_no: Schema.String,
+  pay_order_id: Schema.optional(Schema.String),
+  pay_auth_no: Schema.optional(Schema.String),
+  geo_location: Schema.optional(Schema.String),
+  city_id: Schema.String,
+  med_inst_name: Schema.String,
+  med_inst_no: Schema.String,
+  med_ins_order_create_time: Schema.optional(Rfc3339),
+  total_fee: Schema.Int,
+  med_ins_gov_fee: Schema.optional(Schema.Int),
+  med_ins_self_fee: Schema.optional(Schema.Int),
+  med_ins_other_fee: Schema.optional(Schema.Int),
+  med_ins_cash_fee: Schema.optional(Schema.Int),
+  wechat_pay_cash_fee: Schema.optional(Schema.Int),
+  cash_add_detail: Schema.optional(Schema.Array($OrdersPostBodyCashAddDetail())),
+  cash_reduce_detail: Schema.optional(Schema.Array($OrdersPostBodyCashReduceDetail())),
+  callback_url: Schema.String,
+  prepay_id: Schema.optional(Schema.String),
+  passthrough_request_content: Schema.optional(Schema.String),
+  extends: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  channel_no: Schema.optional(Schema.String),
+  med_ins_test_env: Schema.optional(Schema.Boolean)
+}))
 
-export interface OrdersPostBodyRelative {
-  /** 真实姓名 */
-  readonly name: string
-  /** 个人身份ID摘要 */
-  readonly id_digest: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
-  readonly card_type: "UNKNOWN_USER_CARD_TYPE" | "ID_CARD" | "HOUSEHOLD_REGISTRATION" | "FOREIGNER_PASSPORT" | "MAINLAND_TRAVEL_PERMIT_FOR_TW" | "MAINLAND_TRAVEL_PERMIT_FOR_MO" | "MAINLAND_TRAVEL_PERMIT_FOR_HK" | "FOREIGN_PERMANENT_RESIDENT"
-}
-
-export interface OrdersPostBodyCashAddDetail {
+export interface CashAddDetail {
   /**
    * 现金补充金额
    * @example 2000
    */
-  readonly cash_add_fee: number
+  readonly cash_add_fee?: number | undefined
   /**
    * 现金补充类型
+   * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
    * @example "FREIGHT"
    */
-  readonly cash_add_type: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES"
+  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
 }
 
-export interface OrdersPostBodyCashReduceDetail {
+const $CashAddDetail: () => Schema.Schema<CashAddDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cash_add_fee: Schema.optional(Schema.Number),
+  cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
+}))
+
+export interface CashReduceDetail {
   /**
    * 现金减免金额
    * @example 10000
    */
-  readonly cash_reduce_fee: number
+  readonly cash_reduce_fee?: number | undefined
   /**
    * 现金减免类型
+   * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
    * @example "DEFAULT_REDUCE_TYPE"
    */
-  readonly cash_reduce_type: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION"
+  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
+
+const $CashReduceDetail: () => Schema.Schema<CashReduceDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cash_reduce_fee: Schema.optional(Schema.Number),
+  cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
+}))
 
 export interface OrdersPostResponse {
   /**
@@ -361,9 +440,9 @@ export interface OrdersPostResponse {
    */
   readonly wechat_pay_cash_fee?: number | undefined
   /** 现金补充列表 */
-  readonly cash_add_detail?: ReadonlyArray<OrdersPostResponseCashAddDetail> | undefined
+  readonly cash_add_detail?: ReadonlyArray<CashAddDetail> | undefined
   /** 现金减免列表 */
-  readonly cash_reduce_detail?: ReadonlyArray<OrdersPostResponseCashReduceDetail> | undefined
+  readonly cash_reduce_detail?: ReadonlyArray<CashReduceDetail> | undefined
   /**
    * 回调通知URL
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
@@ -400,33 +479,47 @@ export interface OrdersPostResponse {
   readonly med_ins_fail_reason?: string | undefined
 }
 
-export interface OrdersPostResponseCashAddDetail {
-  /**
-   * 现金补充金额
-   * @example 2000
-   */
-  readonly cash_add_fee?: number | undefined
-  /**
-   * 现金补充类型
-   * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
-   * @example "FREIGHT"
-   */
-  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
-}
-
-export interface OrdersPostResponseCashReduceDetail {
-  /**
-   * 现金减免金额
-   * @example 10000
-   */
-  readonly cash_reduce_fee?: number | undefined
-  /**
-   * 现金减免类型
-   * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
-   * @example "DEFAULT_REDUCE_TYPE"
-   */
-  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
-}
+const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mix_trade_no: Schema.optional(Schema.String),
+  mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
+  self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
+  med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
+  paid_time: Schema.optional(Schema.String),
+  passthrough_response_content: Schema.optional(Schema.String),
+  mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
+  order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  pay_for_relatives: Schema.optional(Schema.Boolean),
+  out_trade_no: Schema.optional(Schema.String),
+  serial_no: Schema.optional(Schema.String),
+  pay_order_id: Schema.optional(Schema.String),
+  pay_auth_no: Schema.optional(Schema.String),
+  geo_location: Schema.optional(Schema.String),
+  city_id: Schema.optional(Schema.String),
+  med_inst_name: Schema.optional(Schema.String),
+  med_inst_no: Schema.optional(Schema.String),
+  med_ins_order_create_time: Schema.optional(Schema.String),
+  total_fee: Schema.optional(Schema.Number),
+  med_ins_gov_fee: Schema.optional(Schema.Number),
+  med_ins_self_fee: Schema.optional(Schema.Number),
+  med_ins_other_fee: Schema.optional(Schema.Number),
+  med_ins_cash_fee: Schema.optional(Schema.Number),
+  wechat_pay_cash_fee: Schema.optional(Schema.Number),
+  cash_add_detail: Schema.optional(Schema.Array($CashAddDetail())),
+  cash_reduce_detail: Schema.optional(Schema.Array($CashReduceDetail())),
+  callback_url: Schema.optional(Schema.String),
+  prepay_id: Schema.optional(Schema.String),
+  passthrough_request_content: Schema.optional(Schema.String),
+  extends: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  channel_no: Schema.optional(Schema.String),
+  med_ins_test_env: Schema.optional(Schema.Boolean),
+  med_ins_fail_reason: Schema.optional(Schema.String)
+}))
 
 /**
  * 医保自费混合收款下单
@@ -441,116 +534,7 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
   path: "/v3/med-ins/orders",
   encrypt: [],
   summary: "医保自费混合收款下单",
-  schemas: () => {
-    const OrdersPostBodyPayer: Schema.Schema<OrdersPostBodyPayer> = Schema.Struct({
-      name: Schema.String,
-      id_digest: Schema.String,
-      card_type: Schema.Literal("UNKNOWN_USER_CARD_TYPE", "ID_CARD", "HOUSEHOLD_REGISTRATION", "FOREIGNER_PASSPORT", "MAINLAND_TRAVEL_PERMIT_FOR_TW", "MAINLAND_TRAVEL_PERMIT_FOR_MO", "MAINLAND_TRAVEL_PERMIT_FOR_HK", "FOREIGN_PERMANENT_RESIDENT")
-    })
-    const OrdersPostBodyRelative: Schema.Schema<OrdersPostBodyRelative> = Schema.Struct({
-      name: Schema.String,
-      id_digest: Schema.String,
-      card_type: Schema.Literal("UNKNOWN_USER_CARD_TYPE", "ID_CARD", "HOUSEHOLD_REGISTRATION", "FOREIGNER_PASSPORT", "MAINLAND_TRAVEL_PERMIT_FOR_TW", "MAINLAND_TRAVEL_PERMIT_FOR_MO", "MAINLAND_TRAVEL_PERMIT_FOR_HK", "FOREIGN_PERMANENT_RESIDENT")
-    })
-    const OrdersPostBodyCashAddDetail: Schema.Schema<OrdersPostBodyCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.Int,
-      cash_add_type: Schema.Literal("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES")
-    })
-    const OrdersPostBodyCashReduceDetail: Schema.Schema<OrdersPostBodyCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.Int,
-      cash_reduce_type: Schema.Literal("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION")
-    })
-    const OrdersPostBody: Schema.Schema<OrdersPostBody> = Schema.Struct({
-      mix_pay_type: Schema.Literal("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE"),
-      order_type: Schema.Literal("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY"),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      payer: OrdersPostBodyPayer,
-      pay_for_relatives: Schema.optional(Schema.Boolean),
-      relative: Schema.optional(OrdersPostBodyRelative),
-      out_trade_no: Schema.String,
-      serial_no: Schema.String,
-      pay_order_id: Schema.optional(Schema.String),
-      pay_auth_no: Schema.optional(Schema.String),
-      geo_location: Schema.optional(Schema.String),
-      city_id: Schema.String,
-      med_inst_name: Schema.String,
-      med_inst_no: Schema.String,
-      med_ins_order_create_time: Schema.optional(Rfc3339),
-      total_fee: Schema.Int,
-      med_ins_gov_fee: Schema.optional(Schema.Int),
-      med_ins_self_fee: Schema.optional(Schema.Int),
-      med_ins_other_fee: Schema.optional(Schema.Int),
-      med_ins_cash_fee: Schema.optional(Schema.Int),
-      wechat_pay_cash_fee: Schema.optional(Schema.Int),
-      cash_add_detail: Schema.optional(Schema.Array(OrdersPostBodyCashAddDetail)),
-      cash_reduce_detail: Schema.optional(Schema.Array(OrdersPostBodyCashReduceDetail)),
-      callback_url: Schema.String,
-      prepay_id: Schema.optional(Schema.String),
-      passthrough_request_content: Schema.optional(Schema.String),
-      extends: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      channel_no: Schema.optional(Schema.String),
-      med_ins_test_env: Schema.optional(Schema.Boolean)
-    })
-    const OrdersPostResponseCashAddDetail: Schema.Schema<OrdersPostResponseCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.optional(Schema.Number),
-      cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
-    })
-    const OrdersPostResponseCashReduceDetail: Schema.Schema<OrdersPostResponseCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.optional(Schema.Number),
-      cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
-    })
-    const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      mix_trade_no: Schema.optional(Schema.String),
-      mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
-      self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
-      med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
-      paid_time: Schema.optional(Schema.String),
-      passthrough_response_content: Schema.optional(Schema.String),
-      mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
-      order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      pay_for_relatives: Schema.optional(Schema.Boolean),
-      out_trade_no: Schema.optional(Schema.String),
-      serial_no: Schema.optional(Schema.String),
-      pay_order_id: Schema.optional(Schema.String),
-      pay_auth_no: Schema.optional(Schema.String),
-      geo_location: Schema.optional(Schema.String),
-      city_id: Schema.optional(Schema.String),
-      med_inst_name: Schema.optional(Schema.String),
-      med_inst_no: Schema.optional(Schema.String),
-      med_ins_order_create_time: Schema.optional(Schema.String),
-      total_fee: Schema.optional(Schema.Number),
-      med_ins_gov_fee: Schema.optional(Schema.Number),
-      med_ins_self_fee: Schema.optional(Schema.Number),
-      med_ins_other_fee: Schema.optional(Schema.Number),
-      med_ins_cash_fee: Schema.optional(Schema.Number),
-      wechat_pay_cash_fee: Schema.optional(Schema.Number),
-      cash_add_detail: Schema.optional(Schema.Array(OrdersPostResponseCashAddDetail)),
-      cash_reduce_detail: Schema.optional(Schema.Array(OrdersPostResponseCashReduceDetail)),
-      callback_url: Schema.optional(Schema.String),
-      prepay_id: Schema.optional(Schema.String),
-      passthrough_request_content: Schema.optional(Schema.String),
-      extends: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      channel_no: Schema.optional(Schema.String),
-      med_ins_test_env: Schema.optional(Schema.Boolean),
-      med_ins_fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      body: OrdersPostBody,
-      success: OrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $OrdersPostBody(), success: $OrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no} ----
@@ -563,6 +547,10 @@ export interface OrdersMixTradeNoMixTradeNoGetParams {
   readonly mix_trade_no: string
 }
 
+const $OrdersMixTradeNoMixTradeNoGetParams: () => Schema.Schema<OrdersMixTradeNoMixTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  mix_trade_no: Schema.NonEmptyString
+}))
+
 export interface OrdersMixTradeNoMixTradeNoGetQuery {
   /**
    * 医疗机构的商户号
@@ -571,224 +559,14 @@ export interface OrdersMixTradeNoMixTradeNoGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
+const $OrdersMixTradeNoMixTradeNoGetQuery: () => Schema.Schema<OrdersMixTradeNoMixTradeNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export type OrdersMixTradeNoMixTradeNoGetResponse = OrdersPostResponse
+
 /** The input of `v3.medIns.orders.mixTradeNo._mix_trade_no_.get`: params, query fields together. */
 export interface OrdersMixTradeNoMixTradeNoGetRequest extends OrdersMixTradeNoMixTradeNoGetParams, OrdersMixTradeNoMixTradeNoGetQuery {}
-
-export interface OrdersMixTradeNoMixTradeNoGetResponse {
-  /**
-   * 医保自费混合订单号
-   * @example "1217752501201407033233368318"
-   */
-  readonly mix_trade_no?: string | undefined
-  /**
-   * 医保自费混合订单支付状态
-   * Documented values: `UNKNOWN_MIX_PAY_STATUS`, `MIX_PAY_CREATED`, `MIX_PAY_SUCCESS`, `MIX_PAY_REFUND`, `MIX_PAY_FAIL` (decoded as any string: more may come).
-   * @example "MIX_PAY_SUCCESS"
-   */
-  readonly mix_pay_status?: "UNKNOWN_MIX_PAY_STATUS" | "MIX_PAY_CREATED" | "MIX_PAY_SUCCESS" | "MIX_PAY_REFUND" | "MIX_PAY_FAIL" | (string & {}) | undefined
-  /**
-   * 混合订单中自费部分的支付状态
-   * Documented values: `UNKNOWN_SELF_PAY_STATUS`, `SELF_PAY_CREATED`, `SELF_PAY_SUCCESS`, `SELF_PAY_REFUND`, `SELF_PAY_FAIL`, `NO_SELF_PAY` (decoded as any string: more may come).
-   * @example "SELF_PAY_SUCCESS"
-   */
-  readonly self_pay_status?: "UNKNOWN_SELF_PAY_STATUS" | "SELF_PAY_CREATED" | "SELF_PAY_SUCCESS" | "SELF_PAY_REFUND" | "SELF_PAY_FAIL" | "NO_SELF_PAY" | (string & {}) | undefined
-  /**
-   * 混合订单中自费部分的支付状态
-   * Documented values: `UNKNOWN_MED_INS_PAY_STATUS`, `MED_INS_PAY_CREATED`, `MED_INS_PAY_SUCCESS`, `MED_INS_PAY_REFUND`, `MED_INS_PAY_FAIL`, `NO_MED_INS_PAY` (decoded as any string: more may come).
-   * @example "MED_INS_PAY_SUCCESS"
-   */
-  readonly med_ins_pay_status?: "UNKNOWN_MED_INS_PAY_STATUS" | "MED_INS_PAY_CREATED" | "MED_INS_PAY_SUCCESS" | "MED_INS_PAY_REFUND" | "MED_INS_PAY_FAIL" | "NO_MED_INS_PAY" | (string & {}) | undefined
-  /**
-   * 订单支付时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 支付完成后医保局返回内容
-   * @example "{}"
-   */
-  readonly passthrough_response_content?: string | undefined
-  /**
-   * 混合支付类型
-   * Documented values: `UNKNOWN_MIX_PAY_TYPE`, `CASH_ONLY`, `INSURANCE_ONLY`, `CASH_AND_INSURANCE` (decoded as any string: more may come).
-   * @example "CASH_AND_INSURANCE"
-   */
-  readonly mix_pay_type?: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE" | (string & {}) | undefined
-  /**
-   * 订单类型
-   * Documented values: `UNKNOWN_ORDER_TYPE`, `REG_PAY`, `DIAG_PAY`, `COVID_EXAM_PAY`, `IN_HOSP_PAY`, `PHARMACY_PAY`, `INSURANCE_PAY`, `INT_REG_PAY`, `INT_RE_DIAG_PAY`, `INT_RX_PAY`, `COVID_ANTIGEN_PAY`, `MED_PAY` (decoded as any string: more may come).
-   * @example "REG_PAY"
-   */
-  readonly order_type?: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY" | (string & {}) | undefined
-  /**
-   * 从业机构的公众号ID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 医疗机构的公众号ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户在医疗机构AppID下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /** 是否代亲属支付 */
-  readonly pay_for_relatives?: boolean | undefined
-  /**
-   * 从业机构订单号
-   * @example "202204022005169952975171534816"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 医疗机构订单号
-   * @example "1217752501201"
-   */
-  readonly serial_no?: string | undefined
-  /**
-   * 医保局返回的支付单ID
-   * @example "ORD530100202204022006350000021"
-   */
-  readonly pay_order_id?: string | undefined
-  /**
-   * 医保局返回的支付授权码
-   * @example "AUTH530100202204022006310000034"
-   */
-  readonly pay_auth_no?: string | undefined
-  /**
-   * 用户定位信息
-   * @example "102.682296,25.054260"
-   */
-  readonly geo_location?: string | undefined
-  /**
-   * 城市ID
-   * @example "530100"
-   */
-  readonly city_id?: string | undefined
-  /**
-   * 医疗机构名称
-   * @example "北大医院"
-   */
-  readonly med_inst_name?: string | undefined
-  /**
-   * 医疗机构编码
-   * @example "1217752501201407033233368318"
-   */
-  readonly med_inst_no?: string | undefined
-  /**
-   * 医保下单时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly med_ins_order_create_time?: string | undefined
-  /**
-   * 使用该接口下单的总金额
-   * @example 202000
-   */
-  readonly total_fee?: number | undefined
-  /**
-   * 医保局结算后，医保统筹支付金额
-   * @example 100000
-   */
-  readonly med_ins_gov_fee?: number | undefined
-  /**
-   * 医保局结算后，医保个账支付金额
-   * @example 45000
-   */
-  readonly med_ins_self_fee?: number | undefined
-  /**
-   * 医保局结算后，医保其他支付金额
-   * @example 5000
-   */
-  readonly med_ins_other_fee?: number | undefined
-  /**
-   * 医保局结算后，需要自费的金额
-   * @example 50000
-   */
-  readonly med_ins_cash_fee?: number | undefined
-  /**
-   * 实际需要用户微信支付的金额
-   * @example 42000
-   */
-  readonly wechat_pay_cash_fee?: number | undefined
-  /** 现金补充列表 */
-  readonly cash_add_detail?: ReadonlyArray<OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail> | undefined
-  /** 现金减免列表 */
-  readonly cash_reduce_detail?: ReadonlyArray<OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail> | undefined
-  /**
-   * 回调通知URL
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly callback_url?: string | undefined
-  /**
-   * 自费预下单ID
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-  /**
-   * 医疗机构透传给医保的数据
-   * @example "{}"
-   */
-  readonly passthrough_request_content?: string | undefined
-  /**
-   * 扩展字段
-   * @example "{}"
-   */
-  readonly extends?: string | undefined
-  /**
-   * 附加数据
-   * @example "{}"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 渠道号
-   * @example "AAGN9uhZc5EGyRdairKW7Qnu"
-   */
-  readonly channel_no?: string | undefined
-  /** 是否到医保局测试环境下单 */
-  readonly med_ins_test_env?: boolean | undefined
-  /** 医保支付失败原因 */
-  readonly med_ins_fail_reason?: string | undefined
-}
-
-export interface OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail {
-  /**
-   * 现金补充金额
-   * @example 2000
-   */
-  readonly cash_add_fee?: number | undefined
-  /**
-   * 现金补充类型
-   * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
-   * @example "FREIGHT"
-   */
-  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
-}
-
-export interface OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail {
-  /**
-   * 现金减免金额
-   * @example 10000
-   */
-  readonly cash_reduce_fee?: number | undefined
-  /**
-   * 现金减免类型
-   * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
-   * @example "DEFAULT_REDUCE_TYPE"
-   */
-  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
-}
 
 /**
  * 使用医保自费混合订单号查看下单结果
@@ -802,69 +580,7 @@ export const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMi
   method: "GET",
   path: "/v3/med-ins/orders/mix-trade-no/{mix_trade_no}",
   summary: "使用医保自费混合订单号查看下单结果",
-  schemas: () => {
-    const OrdersMixTradeNoMixTradeNoGetParams: Schema.Schema<OrdersMixTradeNoMixTradeNoGetParams> = Schema.Struct({
-      mix_trade_no: Schema.NonEmptyString
-    })
-    const OrdersMixTradeNoMixTradeNoGetQuery: Schema.Schema<OrdersMixTradeNoMixTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail: Schema.Schema<OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.optional(Schema.Number),
-      cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
-    })
-    const OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail: Schema.Schema<OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.optional(Schema.Number),
-      cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
-    })
-    const OrdersMixTradeNoMixTradeNoGetResponse: Schema.Schema<OrdersMixTradeNoMixTradeNoGetResponse> = Schema.Struct({
-      mix_trade_no: Schema.optional(Schema.String),
-      mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
-      self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
-      med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
-      paid_time: Schema.optional(Schema.String),
-      passthrough_response_content: Schema.optional(Schema.String),
-      mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
-      order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      pay_for_relatives: Schema.optional(Schema.Boolean),
-      out_trade_no: Schema.optional(Schema.String),
-      serial_no: Schema.optional(Schema.String),
-      pay_order_id: Schema.optional(Schema.String),
-      pay_auth_no: Schema.optional(Schema.String),
-      geo_location: Schema.optional(Schema.String),
-      city_id: Schema.optional(Schema.String),
-      med_inst_name: Schema.optional(Schema.String),
-      med_inst_no: Schema.optional(Schema.String),
-      med_ins_order_create_time: Schema.optional(Schema.String),
-      total_fee: Schema.optional(Schema.Number),
-      med_ins_gov_fee: Schema.optional(Schema.Number),
-      med_ins_self_fee: Schema.optional(Schema.Number),
-      med_ins_other_fee: Schema.optional(Schema.Number),
-      med_ins_cash_fee: Schema.optional(Schema.Number),
-      wechat_pay_cash_fee: Schema.optional(Schema.Number),
-      cash_add_detail: Schema.optional(Schema.Array(OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail)),
-      cash_reduce_detail: Schema.optional(Schema.Array(OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail)),
-      callback_url: Schema.optional(Schema.String),
-      prepay_id: Schema.optional(Schema.String),
-      passthrough_request_content: Schema.optional(Schema.String),
-      extends: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      channel_no: Schema.optional(Schema.String),
-      med_ins_test_env: Schema.optional(Schema.Boolean),
-      med_ins_fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: OrdersMixTradeNoMixTradeNoGetParams,
-      query: OrdersMixTradeNoMixTradeNoGetQuery,
-      success: OrdersMixTradeNoMixTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OrdersMixTradeNoMixTradeNoGetParams(), query: $OrdersMixTradeNoMixTradeNoGetQuery(), success: $OrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/med-ins/orders/out-trade-no/{out_trade_no} ----
@@ -877,232 +593,16 @@ export interface OrdersOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface OrdersOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $OrdersOutTradeNoOutTradeNoGetParams: () => Schema.Schema<OrdersOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type OrdersOutTradeNoOutTradeNoGetResponse = OrdersPostResponse
+
+export type OrdersOutTradeNoOutTradeNoGetQuery = OrdersMixTradeNoMixTradeNoGetQuery
 
 /** The input of `v3.medIns.orders.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface OrdersOutTradeNoOutTradeNoGetRequest extends OrdersOutTradeNoOutTradeNoGetParams, OrdersOutTradeNoOutTradeNoGetQuery {}
-
-export interface OrdersOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 医保自费混合订单号
-   * @example "1217752501201407033233368318"
-   */
-  readonly mix_trade_no?: string | undefined
-  /**
-   * 医保自费混合订单支付状态
-   * Documented values: `UNKNOWN_MIX_PAY_STATUS`, `MIX_PAY_CREATED`, `MIX_PAY_SUCCESS`, `MIX_PAY_REFUND`, `MIX_PAY_FAIL` (decoded as any string: more may come).
-   * @example "MIX_PAY_SUCCESS"
-   */
-  readonly mix_pay_status?: "UNKNOWN_MIX_PAY_STATUS" | "MIX_PAY_CREATED" | "MIX_PAY_SUCCESS" | "MIX_PAY_REFUND" | "MIX_PAY_FAIL" | (string & {}) | undefined
-  /**
-   * 混合订单中自费部分的支付状态
-   * Documented values: `UNKNOWN_SELF_PAY_STATUS`, `SELF_PAY_CREATED`, `SELF_PAY_SUCCESS`, `SELF_PAY_REFUND`, `SELF_PAY_FAIL`, `NO_SELF_PAY` (decoded as any string: more may come).
-   * @example "SELF_PAY_SUCCESS"
-   */
-  readonly self_pay_status?: "UNKNOWN_SELF_PAY_STATUS" | "SELF_PAY_CREATED" | "SELF_PAY_SUCCESS" | "SELF_PAY_REFUND" | "SELF_PAY_FAIL" | "NO_SELF_PAY" | (string & {}) | undefined
-  /**
-   * 混合订单中自费部分的支付状态
-   * Documented values: `UNKNOWN_MED_INS_PAY_STATUS`, `MED_INS_PAY_CREATED`, `MED_INS_PAY_SUCCESS`, `MED_INS_PAY_REFUND`, `MED_INS_PAY_FAIL`, `NO_MED_INS_PAY` (decoded as any string: more may come).
-   * @example "MED_INS_PAY_SUCCESS"
-   */
-  readonly med_ins_pay_status?: "UNKNOWN_MED_INS_PAY_STATUS" | "MED_INS_PAY_CREATED" | "MED_INS_PAY_SUCCESS" | "MED_INS_PAY_REFUND" | "MED_INS_PAY_FAIL" | "NO_MED_INS_PAY" | (string & {}) | undefined
-  /**
-   * 订单支付时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 支付完成后医保局返回内容
-   * @example "{}"
-   */
-  readonly passthrough_response_content?: string | undefined
-  /**
-   * 混合支付类型
-   * Documented values: `UNKNOWN_MIX_PAY_TYPE`, `CASH_ONLY`, `INSURANCE_ONLY`, `CASH_AND_INSURANCE` (decoded as any string: more may come).
-   * @example "CASH_AND_INSURANCE"
-   */
-  readonly mix_pay_type?: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE" | (string & {}) | undefined
-  /**
-   * 订单类型
-   * Documented values: `UNKNOWN_ORDER_TYPE`, `REG_PAY`, `DIAG_PAY`, `COVID_EXAM_PAY`, `IN_HOSP_PAY`, `PHARMACY_PAY`, `INSURANCE_PAY`, `INT_REG_PAY`, `INT_RE_DIAG_PAY`, `INT_RX_PAY`, `COVID_ANTIGEN_PAY`, `MED_PAY` (decoded as any string: more may come).
-   * @example "REG_PAY"
-   */
-  readonly order_type?: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY" | (string & {}) | undefined
-  /**
-   * 从业机构的公众号ID
-   * @example "wx8888888888888888"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 医疗机构的公众号ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户在医疗机构AppID下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /** 是否代亲属支付 */
-  readonly pay_for_relatives?: boolean | undefined
-  /**
-   * 从业机构订单号
-   * @example "202204022005169952975171534816"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 医疗机构订单号
-   * @example "1217752501201"
-   */
-  readonly serial_no?: string | undefined
-  /**
-   * 医保局返回的支付单ID
-   * @example "ORD530100202204022006350000021"
-   */
-  readonly pay_order_id?: string | undefined
-  /**
-   * 医保局返回的支付授权码
-   * @example "AUTH530100202204022006310000034"
-   */
-  readonly pay_auth_no?: string | undefined
-  /**
-   * 用户定位信息
-   * @example "102.682296,25.054260"
-   */
-  readonly geo_location?: string | undefined
-  /**
-   * 城市ID
-   * @example "530100"
-   */
-  readonly city_id?: string | undefined
-  /**
-   * 医疗机构名称
-   * @example "北大医院"
-   */
-  readonly med_inst_name?: string | undefined
-  /**
-   * 医疗机构编码
-   * @example "1217752501201407033233368318"
-   */
-  readonly med_inst_no?: string | undefined
-  /**
-   * 医保下单时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly med_ins_order_create_time?: string | undefined
-  /**
-   * 使用该接口下单的总金额
-   * @example 202000
-   */
-  readonly total_fee?: number | undefined
-  /**
-   * 医保局结算后，医保统筹支付金额
-   * @example 100000
-   */
-  readonly med_ins_gov_fee?: number | undefined
-  /**
-   * 医保局结算后，医保个账支付金额
-   * @example 45000
-   */
-  readonly med_ins_self_fee?: number | undefined
-  /**
-   * 医保局结算后，医保其他支付金额
-   * @example 5000
-   */
-  readonly med_ins_other_fee?: number | undefined
-  /**
-   * 医保局结算后，需要自费的金额
-   * @example 50000
-   */
-  readonly med_ins_cash_fee?: number | undefined
-  /**
-   * 实际需要用户微信支付的金额
-   * @example 42000
-   */
-  readonly wechat_pay_cash_fee?: number | undefined
-  /** 现金补充列表 */
-  readonly cash_add_detail?: ReadonlyArray<OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail> | undefined
-  /** 现金减免列表 */
-  readonly cash_reduce_detail?: ReadonlyArray<OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail> | undefined
-  /**
-   * 回调通知URL
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly callback_url?: string | undefined
-  /**
-   * 自费预下单ID
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-  /**
-   * 医疗机构透传给医保的数据
-   * @example "{}"
-   */
-  readonly passthrough_request_content?: string | undefined
-  /**
-   * 扩展字段
-   * @example "{}"
-   */
-  readonly extends?: string | undefined
-  /**
-   * 附加数据
-   * @example "{}"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 渠道号
-   * @example "AAGN9uhZc5EGyRdairKW7Qnu"
-   */
-  readonly channel_no?: string | undefined
-  /** 是否到医保局测试环境下单 */
-  readonly med_ins_test_env?: boolean | undefined
-  /** 医保支付失败原因 */
-  readonly med_ins_fail_reason?: string | undefined
-}
-
-export interface OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail {
-  /**
-   * 现金补充金额
-   * @example 2000
-   */
-  readonly cash_add_fee?: number | undefined
-  /**
-   * 现金补充类型
-   * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
-   * @example "FREIGHT"
-   */
-  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
-}
-
-export interface OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail {
-  /**
-   * 现金减免金额
-   * @example 10000
-   */
-  readonly cash_reduce_fee?: number | undefined
-  /**
-   * 现金减免类型
-   * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
-   * @example "DEFAULT_REDUCE_TYPE"
-   */
-  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
-}
 
 /**
  * 使用商户订单号查看下单结果
@@ -1116,80 +616,10 @@ export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOu
   method: "GET",
   path: "/v3/med-ins/orders/out-trade-no/{out_trade_no}",
   summary: "使用商户订单号查看下单结果",
-  schemas: () => {
-    const OrdersOutTradeNoOutTradeNoGetParams: Schema.Schema<OrdersOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const OrdersOutTradeNoOutTradeNoGetQuery: Schema.Schema<OrdersOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.optional(Schema.Number),
-      cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
-    })
-    const OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.optional(Schema.Number),
-      cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
-    })
-    const OrdersOutTradeNoOutTradeNoGetResponse: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mix_trade_no: Schema.optional(Schema.String),
-      mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
-      self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
-      med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
-      paid_time: Schema.optional(Schema.String),
-      passthrough_response_content: Schema.optional(Schema.String),
-      mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
-      order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      pay_for_relatives: Schema.optional(Schema.Boolean),
-      out_trade_no: Schema.optional(Schema.String),
-      serial_no: Schema.optional(Schema.String),
-      pay_order_id: Schema.optional(Schema.String),
-      pay_auth_no: Schema.optional(Schema.String),
-      geo_location: Schema.optional(Schema.String),
-      city_id: Schema.optional(Schema.String),
-      med_inst_name: Schema.optional(Schema.String),
-      med_inst_no: Schema.optional(Schema.String),
-      med_ins_order_create_time: Schema.optional(Schema.String),
-      total_fee: Schema.optional(Schema.Number),
-      med_ins_gov_fee: Schema.optional(Schema.Number),
-      med_ins_self_fee: Schema.optional(Schema.Number),
-      med_ins_other_fee: Schema.optional(Schema.Number),
-      med_ins_cash_fee: Schema.optional(Schema.Number),
-      wechat_pay_cash_fee: Schema.optional(Schema.Number),
-      cash_add_detail: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail)),
-      cash_reduce_detail: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail)),
-      callback_url: Schema.optional(Schema.String),
-      prepay_id: Schema.optional(Schema.String),
-      passthrough_request_content: Schema.optional(Schema.String),
-      extends: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      channel_no: Schema.optional(Schema.String),
-      med_ins_test_env: Schema.optional(Schema.Boolean),
-      med_ins_fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: OrdersOutTradeNoOutTradeNoGetParams,
-      query: OrdersOutTradeNoOutTradeNoGetQuery,
-      success: OrdersOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OrdersOutTradeNoOutTradeNoGetParams(), query: $OrdersMixTradeNoMixTradeNoGetQuery(), success: $OrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/med-ins/refunds/notify ----
-
-export interface RefundsNotifyPostQuery {
-  /**
-   * 医保自费混合订单号
-   * @example "1217752501201407033233368318"
-   */
-  readonly mix_trade_no: string
-}
 
 export interface RefundsNotifyPostBody {
   /**
@@ -1229,6 +659,22 @@ export interface RefundsNotifyPostBody {
   readonly out_refund_no: string
 }
 
+const $RefundsNotifyPostBody: () => Schema.Schema<RefundsNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  med_refund_total_fee: Schema.Int,
+  med_refund__gov_fee: Schema.Int,
+  med_refund__self_fee: Schema.Int,
+  med_refund__other_fee: Schema.Int,
+  refund_time: Rfc3339,
+  out_refund_no: Schema.String
+}))
+
+const $OrdersMixTradeNoMixTradeNoGetParams2: () => Schema.Schema<OrdersMixTradeNoMixTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  mix_trade_no: Schema.String
+}))
+
+export type RefundsNotifyPostQuery = OrdersMixTradeNoMixTradeNoGetParams
+
 /** The input of `v3.medIns.refunds.notify.post`: query, body fields together. */
 export interface RefundsNotifyPostRequest extends RefundsNotifyPostQuery, RefundsNotifyPostBody {}
 
@@ -1244,26 +690,7 @@ export const refundsNotifyPost: Endpoint.Endpoint<RefundsNotifyPostRequest, void
   method: "POST",
   path: "/v3/med-ins/refunds/notify",
   summary: "医保退款通知",
-  schemas: () => {
-    const RefundsNotifyPostQuery: Schema.Schema<RefundsNotifyPostQuery> = Schema.Struct({
-      mix_trade_no: Schema.String
-    })
-    const RefundsNotifyPostBody: Schema.Schema<RefundsNotifyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      med_refund_total_fee: Schema.Int,
-      med_refund__gov_fee: Schema.Int,
-      med_refund__self_fee: Schema.Int,
-      med_refund__other_fee: Schema.Int,
-      refund_time: Rfc3339,
-      out_refund_no: Schema.String
-    })
-    return {
-      query: RefundsNotifyPostQuery,
-      body: RefundsNotifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $OrdersMixTradeNoMixTradeNoGetParams2(), body: $RefundsNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

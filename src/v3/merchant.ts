@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/merchant/fund/balance/{account_type} ----
 
@@ -11,6 +11,10 @@ export interface FundBalanceAccountTypeGetParams {
   /** 账户类型 */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
 }
+
+const $FundBalanceAccountTypeGetParams: () => Schema.Schema<FundBalanceAccountTypeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES")
+}))
 
 export interface FundBalanceAccountTypeGetResponse {
   /**
@@ -25,6 +29,11 @@ export interface FundBalanceAccountTypeGetResponse {
   readonly pending_amount?: number | undefined
 }
 
+const $FundBalanceAccountTypeGetResponse: () => Schema.Schema<FundBalanceAccountTypeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  available_amount: Schema.optional(Schema.Number),
+  pending_amount: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询账户实时余额API
  *
@@ -38,28 +47,10 @@ export const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountType
   path: "/v3/merchant/fund/balance/{account_type}",
   summary: "查询账户实时余额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_20.shtml",
-  schemas: () => {
-    const FundBalanceAccountTypeGetParams: Schema.Schema<FundBalanceAccountTypeGetParams> = Schema.Struct({
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES")
-    })
-    const FundBalanceAccountTypeGetResponse: Schema.Schema<FundBalanceAccountTypeGetResponse> = Schema.Struct({
-      available_amount: Schema.optional(Schema.Number),
-      pending_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: FundBalanceAccountTypeGetParams,
-      success: FundBalanceAccountTypeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FundBalanceAccountTypeGetParams(), success: $FundBalanceAccountTypeGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant/fund/dayendbalance/{account_type} ----
-
-export interface FundDayendbalanceAccountTypeGetParams {
-  /** 账户类型 */
-  readonly account_type: "BASIC" | "OPERATION" | "FEES"
-}
 
 export interface FundDayendbalanceAccountTypeGetQuery {
   /**
@@ -69,21 +60,16 @@ export interface FundDayendbalanceAccountTypeGetQuery {
   readonly date: string
 }
 
+const $FundDayendbalanceAccountTypeGetQuery: () => Schema.Schema<FundDayendbalanceAccountTypeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  date: IsoDate
+}))
+
+export type FundDayendbalanceAccountTypeGetParams = FundBalanceAccountTypeGetParams
+
+export type FundDayendbalanceAccountTypeGetResponse = FundBalanceAccountTypeGetResponse
+
 /** The input of `v3.merchant.fund.dayendbalance._account_type_.get`: params, query fields together. */
 export interface FundDayendbalanceAccountTypeGetRequest extends FundDayendbalanceAccountTypeGetParams, FundDayendbalanceAccountTypeGetQuery {}
-
-export interface FundDayendbalanceAccountTypeGetResponse {
-  /**
-   * 可用余额
-   * @example 100
-   */
-  readonly available_amount?: number | undefined
-  /**
-   * 不可用余额
-   * @example 100
-   */
-  readonly pending_amount?: number | undefined
-}
 
 /**
  * 查询账户日终余额API
@@ -98,24 +84,7 @@ export const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanc
   path: "/v3/merchant/fund/dayendbalance/{account_type}",
   summary: "查询账户日终余额API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml",
-  schemas: () => {
-    const FundDayendbalanceAccountTypeGetParams: Schema.Schema<FundDayendbalanceAccountTypeGetParams> = Schema.Struct({
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES")
-    })
-    const FundDayendbalanceAccountTypeGetQuery: Schema.Schema<FundDayendbalanceAccountTypeGetQuery> = Schema.Struct({
-      date: IsoDate
-    })
-    const FundDayendbalanceAccountTypeGetResponse: Schema.Schema<FundDayendbalanceAccountTypeGetResponse> = Schema.Struct({
-      available_amount: Schema.optional(Schema.Number),
-      pending_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      params: FundDayendbalanceAccountTypeGetParams,
-      query: FundDayendbalanceAccountTypeGetQuery,
-      success: FundDayendbalanceAccountTypeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FundBalanceAccountTypeGetParams(), query: $FundDayendbalanceAccountTypeGetQuery(), success: $FundBalanceAccountTypeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant/fund/withdraw ----
@@ -147,6 +116,15 @@ export interface FundWithdrawPostBody {
   readonly notify_url?: string | undefined
 }
 
+const $FundWithdrawPostBody: () => Schema.Schema<FundWithdrawPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.String,
+  amount: Schema.Int,
+  remark: Schema.optional(Schema.String),
+  bank_memo: Schema.optional(Schema.String),
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
+  notify_url: Schema.optional(Schema.String)
+}))
+
 export interface FundWithdrawPostResponse {
   /**
    * 微信支付提现单号
@@ -160,6 +138,11 @@ export interface FundWithdrawPostResponse {
   readonly out_request_no?: string | undefined
 }
 
+const $FundWithdrawPostResponse: () => Schema.Schema<FundWithdrawPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  withdraw_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String)
+}))
+
 /**
  * 电商平台提现API
  *
@@ -172,25 +155,7 @@ export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithd
   method: "POST",
   path: "/v3/merchant/fund/withdraw",
   summary: "电商平台提现API",
-  schemas: () => {
-    const FundWithdrawPostBody: Schema.Schema<FundWithdrawPostBody> = Schema.Struct({
-      out_request_no: Schema.String,
-      amount: Schema.Int,
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const FundWithdrawPostResponse: Schema.Schema<FundWithdrawPostResponse> = Schema.Struct({
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: FundWithdrawPostBody,
-      success: FundWithdrawPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FundWithdrawPostBody(), success: $FundWithdrawPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant/fund/withdraw/bill-type/{bill_type} ----
@@ -199,6 +164,10 @@ export interface FundWithdrawBillTypeBillTypeGetParams {
   /** 账单类型 */
   readonly bill_type: "NO_SUCC"
 }
+
+const $FundWithdrawBillTypeBillTypeGetParams: () => Schema.Schema<FundWithdrawBillTypeBillTypeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_type: Schema.Literal("NO_SUCC")
+}))
 
 export interface FundWithdrawBillTypeBillTypeGetQuery {
   /**
@@ -213,8 +182,10 @@ export interface FundWithdrawBillTypeBillTypeGetQuery {
   readonly tar_type?: "GZIP" | undefined
 }
 
-/** The input of `v3.merchant.fund.withdraw.billType._bill_type_.get`: params, query fields together. */
-export interface FundWithdrawBillTypeBillTypeGetRequest extends FundWithdrawBillTypeBillTypeGetParams, FundWithdrawBillTypeBillTypeGetQuery {}
+const $FundWithdrawBillTypeBillTypeGetQuery: () => Schema.Schema<FundWithdrawBillTypeBillTypeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_date: Schema.String,
+  tar_type: Schema.optional(Schema.Literal("GZIP"))
+}))
 
 export interface FundWithdrawBillTypeBillTypeGetResponse {
   /**
@@ -235,6 +206,15 @@ export interface FundWithdrawBillTypeBillTypeGetResponse {
   readonly download_url?: string | undefined
 }
 
+const $FundWithdrawBillTypeBillTypeGetResponse: () => Schema.Schema<FundWithdrawBillTypeBillTypeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  hash_type: Schema.optional(OpenEnum("SHA1")),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.merchant.fund.withdraw.billType._bill_type_.get`: params, query fields together. */
+export interface FundWithdrawBillTypeBillTypeGetRequest extends FundWithdrawBillTypeBillTypeGetParams, FundWithdrawBillTypeBillTypeGetQuery {}
+
 /**
  * 按日下载提现异常文件API
  *
@@ -248,26 +228,7 @@ export const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBill
   path: "/v3/merchant/fund/withdraw/bill-type/{bill_type}",
   summary: "按日下载提现异常文件API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_24.shtml",
-  schemas: () => {
-    const FundWithdrawBillTypeBillTypeGetParams: Schema.Schema<FundWithdrawBillTypeBillTypeGetParams> = Schema.Struct({
-      bill_type: Schema.Literal("NO_SUCC")
-    })
-    const FundWithdrawBillTypeBillTypeGetQuery: Schema.Schema<FundWithdrawBillTypeBillTypeGetQuery> = Schema.Struct({
-      bill_date: Schema.String,
-      tar_type: Schema.optional(Schema.Literal("GZIP"))
-    })
-    const FundWithdrawBillTypeBillTypeGetResponse: Schema.Schema<FundWithdrawBillTypeBillTypeGetResponse> = Schema.Struct({
-      hash_type: Schema.optional(OpenEnum("SHA1")),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: FundWithdrawBillTypeBillTypeGetParams,
-      query: FundWithdrawBillTypeBillTypeGetQuery,
-      success: FundWithdrawBillTypeBillTypeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FundWithdrawBillTypeBillTypeGetParams(), query: $FundWithdrawBillTypeBillTypeGetQuery(), success: $FundWithdrawBillTypeBillTypeGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no} ----
@@ -279,6 +240,10 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetParams {
    */
   readonly out_request_no: string
 }
+
+const $FundWithdrawOutRequestNoOutRequestNoGetParams: () => Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.NonEmptyString
+}))
 
 export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
   /**
@@ -340,6 +305,20 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
   readonly solution?: string | undefined
 }
 
+const $FundWithdrawOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
+  withdraw_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String),
+  bank_memo: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  solution: Schema.optional(Schema.String)
+}))
+
 /**
  * 电商平台(商户提现单号查询)提现状态API
  *
@@ -353,29 +332,7 @@ export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWith
   path: "/v3/merchant/fund/withdraw/out-request-no/{out_request_no}",
   summary: "电商平台(商户提现单号查询)提现状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml",
-  schemas: () => {
-    const FundWithdrawOutRequestNoOutRequestNoGetParams: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const FundWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      solution: Schema.optional(Schema.String)
-    })
-    return {
-      params: FundWithdrawOutRequestNoOutRequestNoGetParams,
-      success: FundWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FundWithdrawOutRequestNoOutRequestNoGetParams(), success: $FundWithdrawOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id} ----
@@ -388,65 +345,11 @@ export interface FundWithdrawWithdrawIdWithdrawIdGetParams {
   readonly withdraw_id: string
 }
 
-export interface FundWithdrawWithdrawIdWithdrawIdGetResponse {
-  /**
-   * 提现单状态
-   * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
-   * @example "CREATE_SUCCESS"
-   */
-  readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732912793127931279317929791239112123"
-   */
-  readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 提现金额
-   * @example 1
-   */
-  readonly amount?: number | undefined
-  /**
-   * 发起提现时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 提现状态更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "卡号错误"
-   */
-  readonly reason?: string | undefined
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
-  readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "微信提现"
-   */
-  readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
-   * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
-  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 提现失败解决方案
-   * @example "请修改结算银行卡信息"
-   */
-  readonly solution?: string | undefined
-}
+const $FundWithdrawWithdrawIdWithdrawIdGetParams: () => Schema.Schema<FundWithdrawWithdrawIdWithdrawIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  withdraw_id: Schema.NonEmptyString
+}))
+
+export type FundWithdrawWithdrawIdWithdrawIdGetResponse = FundWithdrawOutRequestNoOutRequestNoGetResponse
 
 /**
  * 电商平台(微信支付提现单号)查询提现状态API
@@ -461,46 +364,34 @@ export const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdraw
   path: "/v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}",
   summary: "电商平台(微信支付提现单号)查询提现状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml",
-  schemas: () => {
-    const FundWithdrawWithdrawIdWithdrawIdGetParams: Schema.Schema<FundWithdrawWithdrawIdWithdrawIdGetParams> = Schema.Struct({
-      withdraw_id: Schema.NonEmptyString
-    })
-    const FundWithdrawWithdrawIdWithdrawIdGetResponse: Schema.Schema<FundWithdrawWithdrawIdWithdrawIdGetResponse> = Schema.Struct({
-      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      solution: Schema.optional(Schema.String)
-    })
-    return {
-      params: FundWithdrawWithdrawIdWithdrawIdGetParams,
-      success: FundWithdrawWithdrawIdWithdrawIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FundWithdrawWithdrawIdWithdrawIdGetParams(), success: $FundWithdrawOutRequestNoOutRequestNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant/media/upload ----
 
-export interface MediaUploadPostBody {
-  /** 图片文件 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: MediaUploadPostBodyMeta
-}
-
-export interface MediaUploadPostBodyMeta {
+export interface Meta {
   /** 文件名称 */
   readonly filename: string
   /** 文件摘要 */
   readonly sha256?: string | undefined
 }
+
+const $Meta: () => Schema.Schema<Meta> = /*#__PURE__*/ once(() => Schema.Struct({
+  filename: BoundedString(1, 128),
+  sha256: Schema.optional(Schema.String)
+}))
+
+export interface MediaUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: Meta
+}
+
+const $MediaUploadPostBody: () => Schema.Schema<MediaUploadPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  file: Schema.Uint8ArrayFromSelf,
+  meta: $Meta()
+}))
 
 export interface MediaUploadPostResponse {
   /**
@@ -509,6 +400,10 @@ export interface MediaUploadPostResponse {
    */
   readonly media_id?: string | undefined
 }
+
+const $MediaUploadPostResponse: () => Schema.Schema<MediaUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 文件上传
@@ -523,49 +418,14 @@ export const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUpload
   path: "/v3/merchant/media/upload",
   upload: { file: "file", types: ["jpg", "bmp", "png"], maxBytes: 2097152 },
   summary: "文件上传",
-  schemas: () => {
-    const MediaUploadPostBodyMeta: Schema.Schema<MediaUploadPostBodyMeta> = Schema.Struct({
-      filename: BoundedString(1, 128),
-      sha256: Schema.optional(Schema.String)
-    })
-    const MediaUploadPostBody: Schema.Schema<MediaUploadPostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: MediaUploadPostBodyMeta
-    })
-    const MediaUploadPostResponse: Schema.Schema<MediaUploadPostResponse> = Schema.Struct({
-      media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MediaUploadPostBody,
-      success: MediaUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MediaUploadPostBody(), success: $MediaUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant/media/video_upload ----
 
-export interface MediaVideoUploadPostBody {
-  /** 图片文件 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: MediaVideoUploadPostBodyMeta
-}
+export type MediaVideoUploadPostBody = MediaUploadPostBody
 
-export interface MediaVideoUploadPostBodyMeta {
-  /** 文件名称 */
-  readonly filename: string
-  /** 文件摘要 */
-  readonly sha256?: string | undefined
-}
-
-export interface MediaVideoUploadPostResponse {
-  /**
-   * 媒体文件标识Id
-   * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
-   */
-  readonly media_id?: string | undefined
-}
+export type MediaVideoUploadPostResponse = MediaUploadPostResponse
 
 /**
  * 视频上传API
@@ -581,24 +441,7 @@ export const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, M
   upload: { file: "file", types: ["avi", "wmv", "mpeg", "mp4", "mov", "mkv", "flv", "f4v", "m4v", "rmvb"], maxBytes: 5242880 },
   summary: "视频上传API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml",
-  schemas: () => {
-    const MediaVideoUploadPostBodyMeta: Schema.Schema<MediaVideoUploadPostBodyMeta> = Schema.Struct({
-      filename: BoundedString(1, 128),
-      sha256: Schema.optional(Schema.String)
-    })
-    const MediaVideoUploadPostBody: Schema.Schema<MediaVideoUploadPostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: MediaVideoUploadPostBodyMeta
-    })
-    const MediaVideoUploadPostResponse: Schema.Schema<MediaVideoUploadPostResponse> = Schema.Struct({
-      media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: MediaVideoUploadPostBody,
-      success: MediaVideoUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MediaUploadPostBody(), success: $MediaUploadPostResponse(), errors: commonErrors })
 })
 
 /**

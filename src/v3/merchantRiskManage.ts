@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades ----
 
@@ -45,15 +45,15 @@ export interface EcTradeRiskQueryRiskTradesPostBody {
   readonly page_size?: number | undefined
 }
 
-export interface EcTradeRiskQueryRiskTradesPostResponse {
-  /**
-   * 总风险订单数
-   * @example 10
-   */
-  readonly total_num?: number | undefined
-  /** 风险订单列表 */
-  readonly risk_trade_list?: ReadonlyArray<EcTradeRiskQueryRiskTradesPostResponseRiskTradeList> | undefined
-}
+const $EcTradeRiskQueryRiskTradesPostBody: () => Schema.Schema<EcTradeRiskQueryRiskTradesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  start_time: Schema.optional(Rfc3339),
+  end_time: Schema.optional(Rfc3339),
+  page_index: Schema.optional(Schema.Number),
+  page_size: Schema.optional(Schema.Number)
+}))
 
 export interface EcTradeRiskQueryRiskTradesPostResponseRiskTradeList {
   /**
@@ -85,6 +85,29 @@ export interface EcTradeRiskQueryRiskTradesPostResponseRiskTradeList {
   readonly risk_discove_time?: string | undefined
 }
 
+const $EcTradeRiskQueryRiskTradesPostResponseRiskTradeList: () => Schema.Schema<EcTradeRiskQueryRiskTradesPostResponseRiskTradeList> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  risk_type: Schema.optional(Schema.Number),
+  risk_level: Schema.optional(Schema.Number),
+  risk_discove_time: Schema.optional(Schema.String)
+}))
+
+export interface EcTradeRiskQueryRiskTradesPostResponse {
+  /**
+   * 总风险订单数
+   * @example 10
+   */
+  readonly total_num?: number | undefined
+  /** 风险订单列表 */
+  readonly risk_trade_list?: ReadonlyArray<EcTradeRiskQueryRiskTradesPostResponseRiskTradeList> | undefined
+}
+
+const $EcTradeRiskQueryRiskTradesPostResponse: () => Schema.Schema<EcTradeRiskQueryRiskTradesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_num: Schema.optional(Schema.Number),
+  risk_trade_list: Schema.optional(Schema.Array($EcTradeRiskQueryRiskTradesPostResponseRiskTradeList()))
+}))
+
 /**
  * 查询风险订单
  *
@@ -97,33 +120,7 @@ export const ecTradeRiskQueryRiskTradesPost: Endpoint.Endpoint<EcTradeRiskQueryR
   method: "POST",
   path: "/v3/merchant-risk-manage/ec-trade-risk/query-risk-trades",
   summary: "查询风险订单",
-  schemas: () => {
-    const EcTradeRiskQueryRiskTradesPostBody: Schema.Schema<EcTradeRiskQueryRiskTradesPostBody> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      start_time: Schema.optional(Rfc3339),
-      end_time: Schema.optional(Rfc3339),
-      page_index: Schema.optional(Schema.Number),
-      page_size: Schema.optional(Schema.Number)
-    })
-    const EcTradeRiskQueryRiskTradesPostResponseRiskTradeList: Schema.Schema<EcTradeRiskQueryRiskTradesPostResponseRiskTradeList> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      risk_type: Schema.optional(Schema.Number),
-      risk_level: Schema.optional(Schema.Number),
-      risk_discove_time: Schema.optional(Schema.String)
-    })
-    const EcTradeRiskQueryRiskTradesPostResponse: Schema.Schema<EcTradeRiskQueryRiskTradesPostResponse> = Schema.Struct({
-      total_num: Schema.optional(Schema.Number),
-      risk_trade_list: Schema.optional(Schema.Array(EcTradeRiskQueryRiskTradesPostResponseRiskTradeList))
-    })
-    return {
-      body: EcTradeRiskQueryRiskTradesPostBody,
-      success: EcTradeRiskQueryRiskTradesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcTradeRiskQueryRiskTradesPostBody(), success: $EcTradeRiskQueryRiskTradesPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result ----
@@ -175,6 +172,19 @@ export interface EcTradeRiskRecvDisposeResultPostBody {
   readonly refund_amount?: number | undefined
 }
 
+const $EcTradeRiskRecvDisposeResultPostBody: () => Schema.Schema<EcTradeRiskRecvDisposeResultPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  final_risk_result: Schema.optional(Schema.Literal(1, 2)),
+  final_risk_type: Schema.optional(Schema.Literal(1, 2, 3, 4)),
+  disp_conclusion: Schema.optional(Schema.Array(Schema.Literal(1, 2, 3))),
+  disp_addition: Schema.optional(Schema.String),
+  exist_complaint: Schema.optional(Schema.Boolean),
+  refund_amount: Schema.optional(Schema.Number)
+}))
+
 export interface EcTradeRiskRecvDisposeResultPostResponse {
   /**
    * 返回描述
@@ -182,6 +192,10 @@ export interface EcTradeRiskRecvDisposeResultPostResponse {
    */
   readonly rsp_msg?: string | undefined
 }
+
+const $EcTradeRiskRecvDisposeResultPostResponse: () => Schema.Schema<EcTradeRiskRecvDisposeResultPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  rsp_msg: Schema.optional(Schema.String)
+}))
 
 /**
  * 回传处置结果
@@ -195,31 +209,124 @@ export const ecTradeRiskRecvDisposeResultPost: Endpoint.Endpoint<EcTradeRiskRecv
   method: "POST",
   path: "/v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result",
   summary: "回传处置结果",
-  schemas: () => {
-    const EcTradeRiskRecvDisposeResultPostBody: Schema.Schema<EcTradeRiskRecvDisposeResultPostBody> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      final_risk_result: Schema.optional(Schema.Literal(1, 2)),
-      final_risk_type: Schema.optional(Schema.Literal(1, 2, 3, 4)),
-      disp_conclusion: Schema.optional(Schema.Array(Schema.Literal(1, 2, 3))),
-      disp_addition: Schema.optional(Schema.String),
-      exist_complaint: Schema.optional(Schema.Boolean),
-      refund_amount: Schema.optional(Schema.Number)
-    })
-    const EcTradeRiskRecvDisposeResultPostResponse: Schema.Schema<EcTradeRiskRecvDisposeResultPostResponse> = Schema.Struct({
-      rsp_msg: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcTradeRiskRecvDisposeResultPostBody,
-      success: EcTradeRiskRecvDisposeResultPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcTradeRiskRecvDisposeResultPostBody(), success: $EcTradeRiskRecvDisposeResultPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-risk-manage/report-trade-union-information ----
+
+export interface ReportTradeUnionInformationPostBodyRechargeFields {
+  /**
+   * 充值账号类型
+   * @example 1
+   */
+  readonly account_type?: number | undefined
+  /**
+   * 充值账号
+   * @example "example_account"
+   */
+  readonly account?: string | undefined
+}
+
+const $ReportTradeUnionInformationPostBodyRechargeFields: () => Schema.Schema<ReportTradeUnionInformationPostBodyRechargeFields> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.optional(Schema.Number),
+  account: Schema.optional(Schema.String)
+}))
+
+export interface ReportTradeUnionInformationPostBodyLivingExpensesFields {
+  /**
+   * 户号
+   * @example "123456"
+   */
+  readonly acc_no?: string | undefined
+  /**
+   * 费种
+   * @example 1
+   */
+  readonly type?: number | undefined
+  /**
+   * 缴费城市
+   * @example "湖南衡阳"
+   */
+  readonly city?: string | undefined
+  /**
+   * 户号对应的地址信息
+   * @example "广东省深圳市南山区海天二路33号"
+   */
+  readonly address?: string | undefined
+  /**
+   * 缴费户名
+   * @example "詹讯"
+   */
+  readonly acc_name?: string | undefined
+  /**
+   * 机构名称
+   * @example "深圳电力"
+   */
+  readonly company_name?: string | undefined
+  /**
+   * 缴费金额
+   * @example 500
+   */
+  readonly amount?: number | undefined
+}
+
+const $ReportTradeUnionInformationPostBodyLivingExpensesFields: () => Schema.Schema<ReportTradeUnionInformationPostBodyLivingExpensesFields> = /*#__PURE__*/ once(() => Schema.Struct({
+  acc_no: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.Number),
+  city: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  acc_name: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export interface ReportTradeUnionInformationPostBodySubOrders {
+  /**
+   * 子单商户订单号
+   * @example "example_out_trade_no"
+   */
+  readonly out_trade_no?: string | undefined
+  /**
+   * 子单发起方商户号
+   * @example "example_mch_id"
+   */
+  readonly mch_id?: string | undefined
+  /**
+   * 收货省份
+   * @example "example_delivery_province"
+   */
+  readonly delivery_province?: string | undefined
+  /**
+   * 收货城市
+   * @example "example_delivery_city"
+   */
+  readonly delivery_city?: string | undefined
+  /**
+   * 高风险类目
+   * @example 1
+   */
+  readonly risky_goods?: 1 | 2 | 3 | 4 | 5 | 6 | undefined
+  /**
+   * 下单人风险等级
+   * @example 1
+   */
+  readonly user_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
+  /**
+   * 商户风险等级
+   * @example 1
+   */
+  readonly sp_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
+}
+
+const $ReportTradeUnionInformationPostBodySubOrders: () => Schema.Schema<ReportTradeUnionInformationPostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.optional(Schema.String),
+  mch_id: Schema.optional(Schema.String),
+  delivery_province: Schema.optional(Schema.String),
+  delivery_city: Schema.optional(Schema.String),
+  risky_goods: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6)),
+  user_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7)),
+  sp_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7))
+}))
 
 export interface ReportTradeUnionInformationPostBody {
   /**
@@ -430,94 +537,54 @@ export interface ReportTradeUnionInformationPostBody {
   readonly sub_orders?: ReadonlyArray<ReportTradeUnionInformationPostBodySubOrders> | undefined
 }
 
-export interface ReportTradeUnionInformationPostBodyRechargeFields {
-  /**
-   * 充值账号类型
-   * @example 1
-   */
-  readonly account_type?: number | undefined
-  /**
-   * 充值账号
-   * @example "example_account"
-   */
-  readonly account?: string | undefined
-}
-
-export interface ReportTradeUnionInformationPostBodyLivingExpensesFields {
-  /**
-   * 户号
-   * @example "123456"
-   */
-  readonly acc_no?: string | undefined
-  /**
-   * 费种
-   * @example 1
-   */
-  readonly type?: number | undefined
-  /**
-   * 缴费城市
-   * @example "湖南衡阳"
-   */
-  readonly city?: string | undefined
-  /**
-   * 户号对应的地址信息
-   * @example "广东省深圳市南山区海天二路33号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 缴费户名
-   * @example "詹讯"
-   */
-  readonly acc_name?: string | undefined
-  /**
-   * 机构名称
-   * @example "深圳电力"
-   */
-  readonly company_name?: string | undefined
-  /**
-   * 缴费金额
-   * @example 500
-   */
-  readonly amount?: number | undefined
-}
-
-export interface ReportTradeUnionInformationPostBodySubOrders {
-  /**
-   * 子单商户订单号
-   * @example "example_out_trade_no"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 子单发起方商户号
-   * @example "example_mch_id"
-   */
-  readonly mch_id?: string | undefined
-  /**
-   * 收货省份
-   * @example "example_delivery_province"
-   */
-  readonly delivery_province?: string | undefined
-  /**
-   * 收货城市
-   * @example "example_delivery_city"
-   */
-  readonly delivery_city?: string | undefined
-  /**
-   * 高风险类目
-   * @example 1
-   */
-  readonly risky_goods?: 1 | 2 | 3 | 4 | 5 | 6 | undefined
-  /**
-   * 下单人风险等级
-   * @example 1
-   */
-  readonly user_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
-  /**
-   * 商户风险等级
-   * @example 1
-   */
-  readonly sp_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
-}
+const $ReportTradeUnionInformationPostBody: () => Schema.Schema<ReportTradeUnionInformationPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  acquiring_bank_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  certificates_number: Schema.optional(Schema.String),
+  client_ip: Schema.optional(Schema.String),
+  risk_level: Schema.optional(Schema.Number),
+  line_type: Schema.optional(Schema.Literal(1, 2)),
+  goods_type: Schema.optional(Schema.Literal(1, 2)),
+  seller_type: Schema.optional(Schema.Literal(1, 2)),
+  is_need_deliver: Schema.optional(Schema.Boolean),
+  device_type: Schema.optional(Schema.Literal(1, 2, 3)),
+  userid: Schema.optional(Schema.String),
+  phone_from: Schema.optional(Schema.Number),
+  seller_userid: Schema.optional(Schema.String),
+  scene: Schema.optional(Schema.Literal(0, 1, 2)),
+  recharge_fields: Schema.optional($ReportTradeUnionInformationPostBodyRechargeFields()),
+  living_expenses_fields: Schema.optional($ReportTradeUnionInformationPostBodyLivingExpensesFields()),
+  extra_fields1: Schema.optional(Schema.String),
+  extra_fields2: Schema.optional(Schema.String),
+  extra_fields3: Schema.optional(Schema.String),
+  high_risk_goods: Schema.optional(Schema.Number),
+  same_deviced: Schema.optional(Schema.Boolean),
+  reliable_device: Schema.optional(Schema.Boolean),
+  delivery_province: Schema.optional(Schema.String),
+  delivery_city: Schema.optional(Schema.String),
+  new_address: Schema.optional(Schema.Boolean),
+  last_pay_openid: Schema.optional(Schema.String),
+  risky_goods: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6)),
+  offline_delivery_label: Schema.optional(Schema.Literal(1, 2)),
+  proxy_payment: Schema.optional(Schema.Boolean),
+  order_phone_number: Schema.optional(Schema.String),
+  user_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7)),
+  sp_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7)),
+  phone_number_location: Schema.optional(Schema.String),
+  goods_category: Schema.optional(Schema.String),
+  pre_opening_behavior: Schema.optional(Schema.String),
+  new_store: Schema.optional(Schema.Boolean),
+  store_identifier: Schema.optional(Schema.String),
+  goods_listing_time: Schema.optional(Schema.String),
+  combine_out_trade_no: Schema.optional(Schema.String),
+  combine_mchid: Schema.optional(Schema.String),
+  sub_orders: Schema.optional(Schema.Array($ReportTradeUnionInformationPostBodySubOrders()))
+}))
 
 export interface ReportTradeUnionInformationPostResponse {
   /**
@@ -547,6 +614,14 @@ export interface ReportTradeUnionInformationPostResponse {
   readonly out_trade_no?: string | undefined
 }
 
+const $ReportTradeUnionInformationPostResponse: () => Schema.Schema<ReportTradeUnionInformationPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  acquiring_bank_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String)
+}))
+
 /**
  * 上报订单关联信息
  *
@@ -561,90 +636,7 @@ export const reportTradeUnionInformationPost: Endpoint.Endpoint<ReportTradeUnion
   encrypt: [],
   summary: "上报订单关联信息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/report-trade-risk-information.html",
-  schemas: () => {
-    const ReportTradeUnionInformationPostBodyRechargeFields: Schema.Schema<ReportTradeUnionInformationPostBodyRechargeFields> = Schema.Struct({
-      account_type: Schema.optional(Schema.Number),
-      account: Schema.optional(Schema.String)
-    })
-    const ReportTradeUnionInformationPostBodyLivingExpensesFields: Schema.Schema<ReportTradeUnionInformationPostBodyLivingExpensesFields> = Schema.Struct({
-      acc_no: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.Number),
-      city: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      acc_name: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const ReportTradeUnionInformationPostBodySubOrders: Schema.Schema<ReportTradeUnionInformationPostBodySubOrders> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      mch_id: Schema.optional(Schema.String),
-      delivery_province: Schema.optional(Schema.String),
-      delivery_city: Schema.optional(Schema.String),
-      risky_goods: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6)),
-      user_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7)),
-      sp_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7))
-    })
-    const ReportTradeUnionInformationPostBody: Schema.Schema<ReportTradeUnionInformationPostBody> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      certificates_number: Schema.optional(Schema.String),
-      client_ip: Schema.optional(Schema.String),
-      risk_level: Schema.optional(Schema.Number),
-      line_type: Schema.optional(Schema.Literal(1, 2)),
-      goods_type: Schema.optional(Schema.Literal(1, 2)),
-      seller_type: Schema.optional(Schema.Literal(1, 2)),
-      is_need_deliver: Schema.optional(Schema.Boolean),
-      device_type: Schema.optional(Schema.Literal(1, 2, 3)),
-      userid: Schema.optional(Schema.String),
-      phone_from: Schema.optional(Schema.Number),
-      seller_userid: Schema.optional(Schema.String),
-      scene: Schema.optional(Schema.Literal(0, 1, 2)),
-      recharge_fields: Schema.optional(ReportTradeUnionInformationPostBodyRechargeFields),
-      living_expenses_fields: Schema.optional(ReportTradeUnionInformationPostBodyLivingExpensesFields),
-      extra_fields1: Schema.optional(Schema.String),
-      extra_fields2: Schema.optional(Schema.String),
-      extra_fields3: Schema.optional(Schema.String),
-      high_risk_goods: Schema.optional(Schema.Number),
-      same_deviced: Schema.optional(Schema.Boolean),
-      reliable_device: Schema.optional(Schema.Boolean),
-      delivery_province: Schema.optional(Schema.String),
-      delivery_city: Schema.optional(Schema.String),
-      new_address: Schema.optional(Schema.Boolean),
-      last_pay_openid: Schema.optional(Schema.String),
-      risky_goods: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6)),
-      offline_delivery_label: Schema.optional(Schema.Literal(1, 2)),
-      proxy_payment: Schema.optional(Schema.Boolean),
-      order_phone_number: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7)),
-      sp_risk_level: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7)),
-      phone_number_location: Schema.optional(Schema.String),
-      goods_category: Schema.optional(Schema.String),
-      pre_opening_behavior: Schema.optional(Schema.String),
-      new_store: Schema.optional(Schema.Boolean),
-      store_identifier: Schema.optional(Schema.String),
-      goods_listing_time: Schema.optional(Schema.String),
-      combine_out_trade_no: Schema.optional(Schema.String),
-      combine_mchid: Schema.optional(Schema.String),
-      sub_orders: Schema.optional(Schema.Array(ReportTradeUnionInformationPostBodySubOrders))
-    })
-    const ReportTradeUnionInformationPostResponse: Schema.Schema<ReportTradeUnionInformationPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: ReportTradeUnionInformationPostBody,
-      success: ReportTradeUnionInformationPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReportTradeUnionInformationPostBody(), success: $ReportTradeUnionInformationPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-risk-manage/trade-risk-information ----
@@ -682,6 +674,15 @@ export interface TradeRiskInformationGetQuery {
   readonly complaints_information?: string | undefined
 }
 
+const $TradeRiskInformationGetQuery: () => Schema.Schema<TradeRiskInformationGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  acquiring_bank_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  complaints_information: Schema.optional(Schema.String)
+}))
+
 export interface TradeRiskInformationGetResponse {
   /**
    * 风险系数值
@@ -707,6 +708,13 @@ export interface TradeRiskInformationGetResponse {
   readonly punish_description?: string | undefined
 }
 
+const $TradeRiskInformationGetResponse: () => Schema.Schema<TradeRiskInformationGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  risk_score: Schema.optional(Schema.Number),
+  risk_type: Schema.optional(OpenEnum("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
+  punish_type: Schema.optional(OpenEnum("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER")),
+  punish_description: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询风险信息
  *
@@ -720,27 +728,7 @@ export const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQ
   path: "/v3/merchant-risk-manage/trade-risk-information",
   summary: "查询风险信息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/query-trade-risk-information.html",
-  schemas: () => {
-    const TradeRiskInformationGetQuery: Schema.Schema<TradeRiskInformationGetQuery> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      complaints_information: Schema.optional(Schema.String)
-    })
-    const TradeRiskInformationGetResponse: Schema.Schema<TradeRiskInformationGetResponse> = Schema.Struct({
-      risk_score: Schema.optional(Schema.Number),
-      risk_type: Schema.optional(OpenEnum("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
-      punish_type: Schema.optional(OpenEnum("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER")),
-      punish_description: Schema.optional(Schema.String)
-    })
-    return {
-      query: TradeRiskInformationGetQuery,
-      success: TradeRiskInformationGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $TradeRiskInformationGetQuery(), success: $TradeRiskInformationGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-risk-manage/trade-risk-result ----
@@ -793,6 +781,18 @@ export interface TradeRiskResultPostBody {
   readonly complaints_information?: string | undefined
 }
 
+const $TradeRiskResultPostBody: () => Schema.Schema<TradeRiskResultPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  acquiring_bank_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  risk_type: Schema.optional(Schema.Literal("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
+  punish_type: Schema.Literal("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER"),
+  additional_punish_type: Schema.optional(Schema.String),
+  complaints_information: Schema.optional(Schema.String)
+}))
+
 export interface TradeRiskResultPostResponse {
   /**
    * 服务商商户号
@@ -843,6 +843,18 @@ export interface TradeRiskResultPostResponse {
   readonly punish_description?: string | undefined
 }
 
+const $TradeRiskResultPostResponse: () => Schema.Schema<TradeRiskResultPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  acquiring_bank_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  risk_type: Schema.optional(OpenEnum("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
+  punish_type: Schema.optional(OpenEnum("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER")),
+  additional_punish_type: Schema.optional(Schema.String),
+  punish_description: Schema.optional(Schema.String)
+}))
+
 /**
  * 处置结果回传
  *
@@ -856,35 +868,7 @@ export const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, Tra
   path: "/v3/merchant-risk-manage/trade-risk-result",
   summary: "处置结果回传",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk-result/create-trade-risk-result.html",
-  schemas: () => {
-    const TradeRiskResultPostBody: Schema.Schema<TradeRiskResultPostBody> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      risk_type: Schema.optional(Schema.Literal("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
-      punish_type: Schema.Literal("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER"),
-      additional_punish_type: Schema.optional(Schema.String),
-      complaints_information: Schema.optional(Schema.String)
-    })
-    const TradeRiskResultPostResponse: Schema.Schema<TradeRiskResultPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      risk_type: Schema.optional(OpenEnum("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
-      punish_type: Schema.optional(OpenEnum("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER")),
-      additional_punish_type: Schema.optional(Schema.String),
-      punish_description: Schema.optional(Schema.String)
-    })
-    return {
-      body: TradeRiskResultPostBody,
-      success: TradeRiskResultPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TradeRiskResultPostBody(), success: $TradeRiskResultPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-risk-manage/violation-notifications ----
@@ -896,6 +880,10 @@ export interface ViolationNotificationsGetResponse {
    */
   readonly notify_url?: string | undefined
 }
+
+const $ViolationNotificationsGetResponse: () => Schema.Schema<ViolationNotificationsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  notify_url: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询商户违规通知回调地址API
@@ -910,34 +898,18 @@ export const violationNotificationsGet: Endpoint.Endpoint<void, ViolationNotific
   path: "/v3/merchant-risk-manage/violation-notifications",
   summary: "查询商户违规通知回调地址API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_2.shtml",
-  schemas: () => {
-    const ViolationNotificationsGetResponse: Schema.Schema<ViolationNotificationsGetResponse> = Schema.Struct({
-      notify_url: Schema.optional(Schema.String)
-    })
-    return {
-      success: ViolationNotificationsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $ViolationNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-risk-manage/violation-notifications ----
 
-export interface ViolationNotificationsPostBody {
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-}
+const $ViolationNotificationsGetResponse2: () => Schema.Schema<ViolationNotificationsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  notify_url: Schema.optional(Schema.String)
+}))
 
-export interface ViolationNotificationsPostResponse {
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-}
+export type ViolationNotificationsPostBody = ViolationNotificationsGetResponse
+
+export type ViolationNotificationsPostResponse = ViolationNotificationsGetResponse
 
 /**
  * 创建商户违规通知回调地址API
@@ -952,38 +924,14 @@ export const violationNotificationsPost: Endpoint.Endpoint<ViolationNotification
   path: "/v3/merchant-risk-manage/violation-notifications",
   summary: "创建商户违规通知回调地址API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_1.shtml",
-  schemas: () => {
-    const ViolationNotificationsPostBody: Schema.Schema<ViolationNotificationsPostBody> = Schema.Struct({
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ViolationNotificationsPostResponse: Schema.Schema<ViolationNotificationsPostResponse> = Schema.Struct({
-      notify_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ViolationNotificationsPostBody,
-      success: ViolationNotificationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ViolationNotificationsGetResponse2(), success: $ViolationNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- PUT /v3/merchant-risk-manage/violation-notifications ----
 
-export interface ViolationNotificationsPutBody {
-  /**
-   * 通知链接
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-}
+export type ViolationNotificationsPutBody = ViolationNotificationsGetResponse
 
-export interface ViolationNotificationsPutResponse {
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-}
+export type ViolationNotificationsPutResponse = ViolationNotificationsGetResponse
 
 /**
  * 修改商户违规通知回调地址API
@@ -998,19 +946,7 @@ export const violationNotificationsPut: Endpoint.Endpoint<ViolationNotifications
   path: "/v3/merchant-risk-manage/violation-notifications",
   summary: "修改商户违规通知回调地址API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_3.shtml",
-  schemas: () => {
-    const ViolationNotificationsPutBody: Schema.Schema<ViolationNotificationsPutBody> = Schema.Struct({
-      notify_url: Schema.optional(Schema.String)
-    })
-    const ViolationNotificationsPutResponse: Schema.Schema<ViolationNotificationsPutResponse> = Schema.Struct({
-      notify_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ViolationNotificationsPutBody,
-      success: ViolationNotificationsPutResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ViolationNotificationsGetResponse2(), success: $ViolationNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/merchant-risk-manage/violation-notifications ----

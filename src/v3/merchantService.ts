@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IsoDate, OpenEnum, Rfc3339, UrlString } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, Rfc3339, UrlString, once } from "../schemas/common.js"
 
 // ---- GET /v3/merchant-service/complaint-notifications ----
 
@@ -20,6 +20,11 @@ export interface ComplaintNotificationsGetResponse {
   readonly url?: string | undefined
 }
 
+const $ComplaintNotificationsGetResponse: () => Schema.Schema<ComplaintNotificationsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  url: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询投诉通知回调API
  *
@@ -33,16 +38,7 @@ export const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotific
   path: "/v3/merchant-service/complaint-notifications",
   summary: "查询投诉通知回调API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/query-complaint-notifications.html",
-  schemas: () => {
-    const ComplaintNotificationsGetResponse: Schema.Schema<ComplaintNotificationsGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      success: ComplaintNotificationsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $ComplaintNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/complaint-notifications ----
@@ -55,18 +51,11 @@ export interface ComplaintNotificationsPostBody {
   readonly url: string
 }
 
-export interface ComplaintNotificationsPostResponse {
-  /**
-   * 商户号
-   * @example "1900012181"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
-  readonly url?: string | undefined
-}
+const $ComplaintNotificationsPostBody: () => Schema.Schema<ComplaintNotificationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  url: UrlString(1, 2048, "any")
+}))
+
+export type ComplaintNotificationsPostResponse = ComplaintNotificationsGetResponse
 
 /**
  * 创建投诉通知回调API
@@ -81,44 +70,14 @@ export const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotification
   path: "/v3/merchant-service/complaint-notifications",
   summary: "创建投诉通知回调API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/create-complaint-notifications.html",
-  schemas: () => {
-    const ComplaintNotificationsPostBody: Schema.Schema<ComplaintNotificationsPostBody> = Schema.Struct({
-      url: UrlString(1, 2048, "any")
-    })
-    const ComplaintNotificationsPostResponse: Schema.Schema<ComplaintNotificationsPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ComplaintNotificationsPostBody,
-      success: ComplaintNotificationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ComplaintNotificationsPostBody(), success: $ComplaintNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- PUT /v3/merchant-service/complaint-notifications ----
 
-export interface ComplaintNotificationsPutBody {
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
-  readonly url: string
-}
+export type ComplaintNotificationsPutResponse = ComplaintNotificationsGetResponse
 
-export interface ComplaintNotificationsPutResponse {
-  /**
-   * 商户号
-   * @example "1900012181"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
-  readonly url?: string | undefined
-}
+export type ComplaintNotificationsPutBody = ComplaintNotificationsPostBody
 
 /**
  * 更新投诉通知回调API
@@ -133,20 +92,7 @@ export const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotifications
   path: "/v3/merchant-service/complaint-notifications",
   summary: "更新投诉通知回调API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/update-complaint-notifications.html",
-  schemas: () => {
-    const ComplaintNotificationsPutBody: Schema.Schema<ComplaintNotificationsPutBody> = Schema.Struct({
-      url: UrlString(1, 2048, "any")
-    })
-    const ComplaintNotificationsPutResponse: Schema.Schema<ComplaintNotificationsPutResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ComplaintNotificationsPutBody,
-      success: ComplaintNotificationsPutResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ComplaintNotificationsPostBody(), success: $ComplaintNotificationsGetResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/merchant-service/complaint-notifications ----
@@ -197,24 +143,13 @@ export interface ComplaintsGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-export interface ComplaintsGetResponse {
-  /**
-   * 分页开始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /**
-   * 投诉总条数
-   * @example 1000
-   */
-  readonly total_count?: number | undefined
-  readonly data?: ReadonlyArray<ComplaintsGetResponseData> | undefined
-}
+const $ComplaintsGetQuery: () => Schema.Schema<ComplaintsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int),
+  begin_date: IsoDate,
+  end_date: IsoDate,
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface ComplaintsGetResponseData {
   /**
@@ -259,6 +194,44 @@ export interface ComplaintsGetResponseData {
   readonly sub_mchid?: string | undefined
 }
 
+const $ComplaintsGetResponseData: () => Schema.Schema<ComplaintsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.optional(Schema.String),
+  complaint_time: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  payer_phone: Schema.optional(Schema.String),
+  complaint_detail: Schema.optional(Schema.String),
+  complaint_state: Schema.optional(OpenEnum("PAYER_COMPLAINTED", "FROZENED", "FROZEN_FINISHED", "PAYER_CANCELED", "MERCHANT_REFUNDED", "SYSTEM_REFUNDED", "MANUAL_UNFROZEN")),
+  transaction_id: Schema.optional(Schema.String),
+  frozen_end_time: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export interface ComplaintsGetResponse {
+  /**
+   * 分页开始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 分页大小
+   * @example 5
+   */
+  readonly limit?: number | undefined
+  /**
+   * 投诉总条数
+   * @example 1000
+   */
+  readonly total_count?: number | undefined
+  readonly data?: ReadonlyArray<ComplaintsGetResponseData> | undefined
+}
+
+const $ComplaintsGetResponse: () => Schema.Schema<ComplaintsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($ComplaintsGetResponseData()))
+}))
+
 /**
  * 查询投诉信息API
  *
@@ -273,37 +246,7 @@ export const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetR
   path: "/v3/merchant-service/complaints",
   summary: "查询投诉信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_1.shtml",
-  schemas: () => {
-    const ComplaintsGetQuery: Schema.Schema<ComplaintsGetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int),
-      begin_date: IsoDate,
-      end_date: IsoDate,
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ComplaintsGetResponseData: Schema.Schema<ComplaintsGetResponseData> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      complaint_time: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      payer_phone: Schema.optional(Schema.String),
-      complaint_detail: Schema.optional(Schema.String),
-      complaint_state: Schema.optional(OpenEnum("PAYER_COMPLAINTED", "FROZENED", "FROZEN_FINISHED", "PAYER_CANCELED", "MERCHANT_REFUNDED", "SYSTEM_REFUNDED", "MANUAL_UNFROZEN")),
-      transaction_id: Schema.optional(Schema.String),
-      frozen_end_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const ComplaintsGetResponse: Schema.Schema<ComplaintsGetResponse> = Schema.Struct({
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(ComplaintsGetResponseData))
-    })
-    return {
-      query: ComplaintsGetQuery,
-      success: ComplaintsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ComplaintsGetQuery(), success: $ComplaintsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-service/complaints-v2 ----
@@ -336,25 +279,139 @@ export interface ComplaintsV2GetQuery {
   readonly complainted_mchid?: string | undefined
 }
 
-export interface ComplaintsV2GetResponse {
-  /** 用户投诉信息详情 */
-  readonly data?: ReadonlyArray<ComplaintsV2GetResponseData> | undefined
+const $ComplaintsV2GetQuery: () => Schema.Schema<ComplaintsV2GetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int),
+  begin_date: Schema.String,
+  end_date: Schema.String,
+  complainted_mchid: Schema.optional(Schema.String)
+}))
+
+export interface ComplaintOrderInfo {
   /**
-   * 分页大小
-   * @example 5
+   * 微信订单号
+   * @example "4200000404201909069117582536"
    */
-  readonly limit?: number | undefined
+  readonly transaction_id?: string | undefined
   /**
-   * 分页开始位置
-   * @example 10
+   * 商户订单号
+   * @example "20190906154617947762231"
    */
-  readonly offset?: number | undefined
+  readonly out_trade_no?: string | undefined
   /**
-   * 投诉总条数
-   * @example 1000
+   * 订单金额
+   * @example 3
    */
-  readonly total_count?: number | undefined
+  readonly amount?: number | undefined
 }
+
+const $ComplaintOrderInfo: () => Schema.Schema<ComplaintOrderInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export interface ComplaintsV2GetResponseDataServiceOrderInfo {
+  /**
+   * 微信支付服务订单号
+   * @example "15646546545165651651"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 商户服务订单号
+   * @example "1234323JKHDFE1243252"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 支付分服务单状态
+   * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
+   * @example "DOING"
+   */
+  readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
+}
+
+const $ComplaintsV2GetResponseDataServiceOrderInfo: () => Schema.Schema<ComplaintsV2GetResponseDataServiceOrderInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
+}))
+
+export interface ComplaintMediaList {
+  /**
+   * 媒体文件业务类型
+   * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
+   * @example "USER_COMPLAINT_IMAGE"
+   */
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
+  /** 媒体文列表 */
+  readonly media_url?: ReadonlyArray<string> | undefined
+}
+
+const $ComplaintMediaList: () => Schema.Schema<ComplaintMediaList> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
+  media_url: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ReturnAddressInfo {
+  /**
+   * 归还地点
+   * @example "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)"
+   */
+  readonly return_address?: string | undefined
+  /**
+   * 归还地点经度
+   * @example "113.93535488533665"
+   */
+  readonly longitude?: string | undefined
+  /**
+   * 归还地点纬度
+   * @example "22.52305518747831"
+   */
+  readonly latitude?: string | undefined
+}
+
+const $ReturnAddressInfo: () => Schema.Schema<ReturnAddressInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  return_address: Schema.optional(Schema.String),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String)
+}))
+
+export interface SharePowerInfo {
+  /**
+   * 归还时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly return_time?: string | undefined
+  /** 归还地点信息 */
+  readonly return_address_info?: ReturnAddressInfo | undefined
+  /**
+   * 是否归还同一柜机
+   * @example false
+   */
+  readonly is_returned_to_same_machine?: boolean | undefined
+}
+
+const $SharePowerInfo: () => Schema.Schema<SharePowerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  return_time: Schema.optional(Schema.String),
+  return_address_info: Schema.optional($ReturnAddressInfo()),
+  is_returned_to_same_machine: Schema.optional(Schema.Boolean)
+}))
+
+export interface AdditionalInfo {
+  /**
+   * 补充信息类型
+   * Documented values: `SHARE_POWER_TYPE` (decoded as any string: more may come).
+   * @example "SHARE_POWER_TYPE"
+   */
+  readonly type?: "SHARE_POWER_TYPE" | (string & {}) | undefined
+  /** 充电宝投诉相关信息 */
+  readonly share_power_info?: SharePowerInfo | undefined
+}
+
+const $AdditionalInfo: () => Schema.Schema<AdditionalInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("SHARE_POWER_TYPE")),
+  share_power_info: Schema.optional($SharePowerInfo())
+}))
 
 export interface ComplaintsV2GetResponseData {
   /**
@@ -389,11 +446,11 @@ export interface ComplaintsV2GetResponseData {
    */
   readonly payer_phone?: string | undefined
   /** 投诉单关联订单信息 */
-  readonly complaint_order_info?: ReadonlyArray<ComplaintsV2GetResponseDataComplaintOrderInfo> | undefined
+  readonly complaint_order_info?: ReadonlyArray<ComplaintOrderInfo> | undefined
   /** 投诉单关联服务单信息 */
   readonly service_order_info?: ReadonlyArray<ComplaintsV2GetResponseDataServiceOrderInfo> | undefined
   /** 投诉资料列表 */
-  readonly complaint_media_list?: ReadonlyArray<ComplaintsV2GetResponseDataComplaintMediaList> | undefined
+  readonly complaint_media_list?: ReadonlyArray<ComplaintMediaList> | undefined
   /** 投诉单是否已全额退款 */
   readonly complaint_full_refunded?: boolean | undefined
   /** 是否有待回复的用户留言 */
@@ -425,7 +482,7 @@ export interface ComplaintsV2GetResponseData {
    */
   readonly user_tag_list?: ReadonlyArray<"TRUSTED" | "HIGH_RISK" | (string & {})> | undefined
   /** 补充信息 */
-  readonly additional_info?: ComplaintsV2GetResponseDataAdditionalInfo | undefined
+  readonly additional_info?: AdditionalInfo | undefined
   /**
    * 是否在平台协助中
    * @example true
@@ -440,97 +497,55 @@ export interface ComplaintsV2GetResponseData {
   readonly is_agent_mode?: boolean | undefined
 }
 
-export interface ComplaintsV2GetResponseDataComplaintOrderInfo {
+const $ComplaintsV2GetResponseData: () => Schema.Schema<ComplaintsV2GetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_id: Schema.optional(Schema.String),
+  complaint_time: Schema.optional(Schema.String),
+  complaint_detail: Schema.optional(Schema.String),
+  complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+  complainted_mchid: Schema.optional(Schema.String),
+  payer_phone: Schema.optional(Schema.String),
+  complaint_order_info: Schema.optional(Schema.Array($ComplaintOrderInfo())),
+  service_order_info: Schema.optional(Schema.Array($ComplaintsV2GetResponseDataServiceOrderInfo())),
+  complaint_media_list: Schema.optional(Schema.Array($ComplaintMediaList())),
+  complaint_full_refunded: Schema.optional(Schema.Boolean),
+  incoming_user_response: Schema.optional(Schema.Boolean),
+  problem_description: Schema.optional(Schema.String),
+  user_complaint_times: Schema.optional(Schema.Number),
+  problem_type: Schema.optional(OpenEnum("REFUND", "SERVICE_NOT_WORK", "OTHERS")),
+  apply_refund_amount: Schema.optional(Schema.Number),
+  user_tag_list: Schema.optional(Schema.Array(OpenEnum("TRUSTED", "HIGH_RISK"))),
+  additional_info: Schema.optional($AdditionalInfo()),
+  in_platform_service: Schema.optional(Schema.Boolean),
+  need_immediate_service: Schema.optional(Schema.Boolean),
+  is_agent_mode: Schema.optional(Schema.Boolean)
+}))
+
+export interface ComplaintsV2GetResponse {
+  /** 用户投诉信息详情 */
+  readonly data?: ReadonlyArray<ComplaintsV2GetResponseData> | undefined
   /**
-   * 微信订单号
-   * @example "4200000404201909069117582536"
+   * 分页大小
+   * @example 5
    */
-  readonly transaction_id?: string | undefined
+  readonly limit?: number | undefined
   /**
-   * 商户订单号
-   * @example "20190906154617947762231"
+   * 分页开始位置
+   * @example 10
    */
-  readonly out_trade_no?: string | undefined
+  readonly offset?: number | undefined
   /**
-   * 订单金额
-   * @example 3
+   * 投诉总条数
+   * @example 1000
    */
-  readonly amount?: number | undefined
+  readonly total_count?: number | undefined
 }
 
-export interface ComplaintsV2GetResponseDataServiceOrderInfo {
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 支付分服务单状态
-   * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
-   * @example "DOING"
-   */
-  readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
-}
-
-export interface ComplaintsV2GetResponseDataComplaintMediaList {
-  /**
-   * 媒体文件业务类型
-   * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
-   */
-  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
-  /** 媒体文列表 */
-  readonly media_url?: ReadonlyArray<string> | undefined
-}
-
-export interface ComplaintsV2GetResponseDataAdditionalInfo {
-  /**
-   * 补充信息类型
-   * Documented values: `SHARE_POWER_TYPE` (decoded as any string: more may come).
-   * @example "SHARE_POWER_TYPE"
-   */
-  readonly type?: "SHARE_POWER_TYPE" | (string & {}) | undefined
-  /** 充电宝投诉相关信息 */
-  readonly share_power_info?: ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo | undefined
-}
-
-export interface ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo {
-  /**
-   * 归还时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /** 归还地点信息 */
-  readonly return_address_info?: ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo | undefined
-  /**
-   * 是否归还同一柜机
-   * @example false
-   */
-  readonly is_returned_to_same_machine?: boolean | undefined
-}
-
-export interface ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo {
-  /**
-   * 归还地点
-   * @example "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)"
-   */
-  readonly return_address?: string | undefined
-  /**
-   * 归还地点经度
-   * @example "113.93535488533665"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 归还地点纬度
-   * @example "22.52305518747831"
-   */
-  readonly latitude?: string | undefined
-}
+const $ComplaintsV2GetResponse: () => Schema.Schema<ComplaintsV2GetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($ComplaintsV2GetResponseData())),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
 
 /**
  * 查询投诉单列表API
@@ -545,76 +560,7 @@ export const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, Complaints
   path: "/v3/merchant-service/complaints-v2",
   summary: "查询投诉单列表API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/list-complaints-v2.html",
-  schemas: () => {
-    const ComplaintsV2GetQuery: Schema.Schema<ComplaintsV2GetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int),
-      begin_date: Schema.String,
-      end_date: Schema.String,
-      complainted_mchid: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2GetResponseDataComplaintOrderInfo: Schema.Schema<ComplaintsV2GetResponseDataComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const ComplaintsV2GetResponseDataServiceOrderInfo: Schema.Schema<ComplaintsV2GetResponseDataServiceOrderInfo> = Schema.Struct({
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
-    })
-    const ComplaintsV2GetResponseDataComplaintMediaList: Schema.Schema<ComplaintsV2GetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
-      media_url: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo: Schema.Schema<ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo> = Schema.Struct({
-      return_address: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo: Schema.Schema<ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo> = Schema.Struct({
-      return_time: Schema.optional(Schema.String),
-      return_address_info: Schema.optional(ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo),
-      is_returned_to_same_machine: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2GetResponseDataAdditionalInfo: Schema.Schema<ComplaintsV2GetResponseDataAdditionalInfo> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SHARE_POWER_TYPE")),
-      share_power_info: Schema.optional(ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo)
-    })
-    const ComplaintsV2GetResponseData: Schema.Schema<ComplaintsV2GetResponseData> = Schema.Struct({
-      complaint_id: Schema.optional(Schema.String),
-      complaint_time: Schema.optional(Schema.String),
-      complaint_detail: Schema.optional(Schema.String),
-      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
-      complainted_mchid: Schema.optional(Schema.String),
-      payer_phone: Schema.optional(Schema.String),
-      complaint_order_info: Schema.optional(Schema.Array(ComplaintsV2GetResponseDataComplaintOrderInfo)),
-      service_order_info: Schema.optional(Schema.Array(ComplaintsV2GetResponseDataServiceOrderInfo)),
-      complaint_media_list: Schema.optional(Schema.Array(ComplaintsV2GetResponseDataComplaintMediaList)),
-      complaint_full_refunded: Schema.optional(Schema.Boolean),
-      incoming_user_response: Schema.optional(Schema.Boolean),
-      problem_description: Schema.optional(Schema.String),
-      user_complaint_times: Schema.optional(Schema.Number),
-      problem_type: Schema.optional(OpenEnum("REFUND", "SERVICE_NOT_WORK", "OTHERS")),
-      apply_refund_amount: Schema.optional(Schema.Number),
-      user_tag_list: Schema.optional(Schema.Array(OpenEnum("TRUSTED", "HIGH_RISK"))),
-      additional_info: Schema.optional(ComplaintsV2GetResponseDataAdditionalInfo),
-      in_platform_service: Schema.optional(Schema.Boolean),
-      need_immediate_service: Schema.optional(Schema.Boolean),
-      is_agent_mode: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2GetResponse: Schema.Schema<ComplaintsV2GetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(ComplaintsV2GetResponseData)),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      query: ComplaintsV2GetQuery,
-      success: ComplaintsV2GetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ComplaintsV2GetQuery(), success: $ComplaintsV2GetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-service/complaints-v2/{complaint_id} ----
@@ -626,6 +572,34 @@ export interface ComplaintsV2ComplaintIdGetParams {
    */
   readonly complaint_id: string
 }
+
+const $ComplaintsV2ComplaintIdGetParams: () => Schema.Schema<ComplaintsV2ComplaintIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_id: Schema.NonEmptyString
+}))
+
+export interface ComplaintsV2ComplaintIdGetResponseServiceOrderInfo {
+  /**
+   * 微信支付服务订单号
+   * @example "15646546545165651651"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 商户服务订单号
+   * @example "1234323JKHDFE1243252"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 支付分服务单状态
+   * @example "DOING"
+   */
+  readonly state?: string | undefined
+}
+
+const $ComplaintsV2ComplaintIdGetResponseServiceOrderInfo: () => Schema.Schema<ComplaintsV2ComplaintIdGetResponseServiceOrderInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  order_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String)
+}))
 
 export interface ComplaintsV2ComplaintIdGetResponse {
   /**
@@ -665,9 +639,9 @@ export interface ComplaintsV2ComplaintIdGetResponse {
    */
   readonly payer_openid?: string | undefined
   /** 投诉资料列表 */
-  readonly complaint_media_list?: ReadonlyArray<ComplaintsV2ComplaintIdGetResponseComplaintMediaList> | undefined
+  readonly complaint_media_list?: ReadonlyArray<ComplaintMediaList> | undefined
   /** 投诉单关联订单信息 */
-  readonly complaint_order_info?: ReadonlyArray<ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo> | undefined
+  readonly complaint_order_info?: ReadonlyArray<ComplaintOrderInfo> | undefined
   /** 投诉单关联服务单信息 */
   readonly service_order_info?: ReadonlyArray<ComplaintsV2ComplaintIdGetResponseServiceOrderInfo> | undefined
   /** 投诉单是否已全额退款 */
@@ -701,7 +675,7 @@ export interface ComplaintsV2ComplaintIdGetResponse {
    */
   readonly user_tag_list?: ReadonlyArray<"TRUSTED" | "HIGH_RISK" | (string & {})> | undefined
   /** 补充信息 */
-  readonly additional_info?: ComplaintsV2ComplaintIdGetResponseAdditionalInfo | undefined
+  readonly additional_info?: AdditionalInfo | undefined
   /**
    * 是否在平台协助中
    * @example true
@@ -716,96 +690,29 @@ export interface ComplaintsV2ComplaintIdGetResponse {
   readonly is_agent_mode?: boolean | undefined
 }
 
-export interface ComplaintsV2ComplaintIdGetResponseComplaintMediaList {
-  /**
-   * 媒体文件业务类型
-   * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
-   */
-  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
-  /** 媒体文列表 */
-  readonly media_url?: ReadonlyArray<string> | undefined
-}
-
-export interface ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo {
-  /**
-   * 微信订单号
-   * @example "4200000404201909069117582536"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20190906154617947762231"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 订单金额
-   * @example 3
-   */
-  readonly amount?: number | undefined
-}
-
-export interface ComplaintsV2ComplaintIdGetResponseServiceOrderInfo {
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 支付分服务单状态
-   * @example "DOING"
-   */
-  readonly state?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdGetResponseAdditionalInfo {
-  /**
-   * 补充信息类型
-   * Documented values: `SHARE_POWER_TYPE` (decoded as any string: more may come).
-   * @example "SHARE_POWER_TYPE"
-   */
-  readonly type?: "SHARE_POWER_TYPE" | (string & {}) | undefined
-  /** 充电宝投诉相关信息 */
-  readonly share_power_info?: ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo | undefined
-}
-
-export interface ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo {
-  /**
-   * 归还时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /** 归还地点信息 */
-  readonly return_address_info?: ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfoReturnAddressInfo | undefined
-  /**
-   * 是否归还同一柜机
-   * @example false
-   */
-  readonly is_returned_to_same_machine?: boolean | undefined
-}
-
-export interface ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfoReturnAddressInfo {
-  /**
-   * 归还地点
-   * @example "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)"
-   */
-  readonly return_address?: string | undefined
-  /**
-   * 归还地点经度
-   * @example "113.93535488533665"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 归还地点纬度
-   * @example "22.52305518747831"
-   */
-  readonly latitude?: string | undefined
-}
+const $ComplaintsV2ComplaintIdGetResponse: () => Schema.Schema<ComplaintsV2ComplaintIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_id: Schema.optional(Schema.String),
+  complaint_time: Schema.optional(Schema.String),
+  complaint_detail: Schema.optional(Schema.String),
+  complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+  complainted_mchid: Schema.optional(Schema.String),
+  payer_phone: Schema.optional(Schema.String),
+  payer_openid: Schema.optional(Schema.String),
+  complaint_media_list: Schema.optional(Schema.Array($ComplaintMediaList())),
+  complaint_order_info: Schema.optional(Schema.Array($ComplaintOrderInfo())),
+  service_order_info: Schema.optional(Schema.Array($ComplaintsV2ComplaintIdGetResponseServiceOrderInfo())),
+  complaint_full_refunded: Schema.optional(Schema.Boolean),
+  incoming_user_response: Schema.optional(Schema.Boolean),
+  problem_description: Schema.optional(Schema.String),
+  user_complaint_times: Schema.optional(Schema.Number),
+  problem_type: Schema.optional(OpenEnum("REFUND", "SERVICE_NOT_WORK", "OTHERS")),
+  apply_refund_amount: Schema.optional(Schema.Number),
+  user_tag_list: Schema.optional(Schema.Array(OpenEnum("TRUSTED", "HIGH_RISK"))),
+  additional_info: Schema.optional($AdditionalInfo()),
+  in_platform_service: Schema.optional(Schema.Boolean),
+  need_immediate_service: Schema.optional(Schema.Boolean),
+  is_agent_mode: Schema.optional(Schema.Boolean)
+}))
 
 /**
  * 查询投诉单详情API
@@ -820,78 +727,10 @@ export const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2Complaint
   path: "/v3/merchant-service/complaints-v2/{complaint_id}",
   summary: "查询投诉单详情API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html",
-  schemas: () => {
-    const ComplaintsV2ComplaintIdGetParams: Schema.Schema<ComplaintsV2ComplaintIdGetParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const ComplaintsV2ComplaintIdGetResponseComplaintMediaList: Schema.Schema<ComplaintsV2ComplaintIdGetResponseComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
-      media_url: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const ComplaintsV2ComplaintIdGetResponseServiceOrderInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseServiceOrderInfo> = Schema.Struct({
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfoReturnAddressInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfoReturnAddressInfo> = Schema.Struct({
-      return_address: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo> = Schema.Struct({
-      return_time: Schema.optional(Schema.String),
-      return_address_info: Schema.optional(ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfoReturnAddressInfo),
-      is_returned_to_same_machine: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdGetResponseAdditionalInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseAdditionalInfo> = Schema.Struct({
-      type: Schema.optional(OpenEnum("SHARE_POWER_TYPE")),
-      share_power_info: Schema.optional(ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo)
-    })
-    const ComplaintsV2ComplaintIdGetResponse: Schema.Schema<ComplaintsV2ComplaintIdGetResponse> = Schema.Struct({
-      complaint_id: Schema.optional(Schema.String),
-      complaint_time: Schema.optional(Schema.String),
-      complaint_detail: Schema.optional(Schema.String),
-      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
-      complainted_mchid: Schema.optional(Schema.String),
-      payer_phone: Schema.optional(Schema.String),
-      payer_openid: Schema.optional(Schema.String),
-      complaint_media_list: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdGetResponseComplaintMediaList)),
-      complaint_order_info: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo)),
-      service_order_info: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdGetResponseServiceOrderInfo)),
-      complaint_full_refunded: Schema.optional(Schema.Boolean),
-      incoming_user_response: Schema.optional(Schema.Boolean),
-      problem_description: Schema.optional(Schema.String),
-      user_complaint_times: Schema.optional(Schema.Number),
-      problem_type: Schema.optional(OpenEnum("REFUND", "SERVICE_NOT_WORK", "OTHERS")),
-      apply_refund_amount: Schema.optional(Schema.Number),
-      user_tag_list: Schema.optional(Schema.Array(OpenEnum("TRUSTED", "HIGH_RISK"))),
-      additional_info: Schema.optional(ComplaintsV2ComplaintIdGetResponseAdditionalInfo),
-      in_platform_service: Schema.optional(Schema.Boolean),
-      need_immediate_service: Schema.optional(Schema.Boolean),
-      is_agent_mode: Schema.optional(Schema.Boolean)
-    })
-    return {
-      params: ComplaintsV2ComplaintIdGetParams,
-      success: ComplaintsV2ComplaintIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsV2ComplaintIdGetParams(), success: $ComplaintsV2ComplaintIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/complete ----
-
-export interface ComplaintsV2ComplaintIdCompletePostParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
 
 export interface ComplaintsV2ComplaintIdCompletePostBody {
   /**
@@ -900,6 +739,12 @@ export interface ComplaintsV2ComplaintIdCompletePostBody {
    */
   readonly complainted_mchid: string
 }
+
+const $ComplaintsV2ComplaintIdCompletePostBody: () => Schema.Schema<ComplaintsV2ComplaintIdCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  complainted_mchid: Schema.String
+}))
+
+export type ComplaintsV2ComplaintIdCompletePostParams = ComplaintsV2ComplaintIdGetParams
 
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.complete.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdCompletePostRequest extends ComplaintsV2ComplaintIdCompletePostParams, ComplaintsV2ComplaintIdCompletePostBody {}
@@ -917,31 +762,10 @@ export const complaintsV2ComplaintIdCompletePost: Endpoint.Endpoint<ComplaintsV2
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/complete",
   summary: "反馈处理完成API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/complete-complaint-v2.html",
-  schemas: () => {
-    const ComplaintsV2ComplaintIdCompletePostParams: Schema.Schema<ComplaintsV2ComplaintIdCompletePostParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const ComplaintsV2ComplaintIdCompletePostBody: Schema.Schema<ComplaintsV2ComplaintIdCompletePostBody> = Schema.Struct({
-      complainted_mchid: Schema.String
-    })
-    return {
-      params: ComplaintsV2ComplaintIdCompletePostParams,
-      body: ComplaintsV2ComplaintIdCompletePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsV2ComplaintIdGetParams(), body: $ComplaintsV2ComplaintIdCompletePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys ----
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetQuery {
   /**
@@ -956,29 +780,287 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetQuery {
   readonly offset?: number | undefined
 }
 
-/** The input of `v3.merchantService.complaintsV2._complaint_id_.negotiationHistorys.get`: params, query fields together. */
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetRequest extends ComplaintsV2ComplaintIdNegotiationHistorysGetParams, ComplaintsV2ComplaintIdNegotiationHistorysGetQuery {}
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetQuery: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int)
+}))
 
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponse {
-  /** 投诉协商历史 */
-  readonly data?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> | undefined
-  /** 分页大小 */
-  readonly limit?: number | undefined
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText {
   /**
-   * 分页开始位置
-   * @example 50
+   * 文本
+   * @example "example_text"
    */
-  readonly offset?: number | undefined
+  readonly text?: string | undefined
   /**
-   * 投诉协商历史总条数
-   * @example 1000
+   * 文本颜色
+   * Documented values: `DEFAULT`, `SECONDARY` (decoded as any string: more may come).
+   * @example "DEFAULT"
    */
-  readonly total_count?: number | undefined
+  readonly color?: "DEFAULT" | "SECONDARY" | (string & {}) | undefined
+  /** 是否粗体 */
+  readonly is_bold?: boolean | undefined
 }
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText> = /*#__PURE__*/ once(() => Schema.Struct({
+  text: Schema.optional(Schema.String),
+  color: Schema.optional(OpenEnum("DEFAULT", "SECONDARY")),
+  is_bold: Schema.optional(Schema.Boolean)
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage {
+  /**
+   * 媒体ID
+   * @example "example_media_id"
+   */
+  readonly media_id?: string | undefined
+  /**
+   * 图片样式类型
+   * Documented values: `IMAGE_STYLE_TYPE_NARROW`, `IMAGE_STYLE_TYPE_WIDE` (decoded as any string: more may come).
+   * @example "IMAGE_STYLE_TYPE_NARROW"
+   */
+  readonly image_style_type?: "IMAGE_STYLE_TYPE_NARROW" | "IMAGE_STYLE_TYPE_WIDE" | (string & {}) | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.optional(Schema.String),
+  image_style_type: Schema.optional(OpenEnum("IMAGE_STYLE_TYPE_NARROW", "IMAGE_STYLE_TYPE_WIDE"))
+}))
+
+export interface NormalMessageBlocksLinkActionMiniProgramJumpInfo {
+  /**
+   * 跳转小程序APPID
+   * @example "example_appid"
+   */
+  readonly appid?: string | undefined
+  /**
+   * 跳转小程序页面PATH
+   * @example "example_path"
+   */
+  readonly path?: string | undefined
+  /**
+   * 跳转小程序页面名称
+   * @example "example_text"
+   */
+  readonly text?: string | undefined
+}
+
+const $NormalMessageBlocksLinkActionMiniProgramJumpInfo: () => Schema.Schema<NormalMessageBlocksLinkActionMiniProgramJumpInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  path: Schema.optional(Schema.String),
+  text: Schema.optional(Schema.String)
+}))
+
+export interface NormalMessageBlocksLinkActionMessageInfo {
+  /**
+   * 回复的消息内容
+   * @example "example_content"
+   */
+  readonly content?: string | undefined
+  /**
+   * 自定义透传字段
+   * @example "example_custom_data"
+   */
+  readonly custom_data?: string | undefined
+}
+
+const $NormalMessageBlocksLinkActionMessageInfo: () => Schema.Schema<NormalMessageBlocksLinkActionMessageInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  content: Schema.optional(Schema.String),
+  custom_data: Schema.optional(Schema.String)
+}))
+
+export interface NormalMessageBlocksLinkAction {
+  /**
+   * 动作类型
+   * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
+   * @example "ACTION_TYPE_SEND_MESSAGE"
+   */
+  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
+  /**
+   * 跳转链接
+   * @example "example_jump_url"
+   */
+  readonly jump_url?: string | undefined
+  /** 跳转小程序信息 */
+  readonly mini_program_jump_info?: NormalMessageBlocksLinkActionMiniProgramJumpInfo | undefined
+  /** 回复消息内容 */
+  readonly message_info?: NormalMessageBlocksLinkActionMessageInfo | undefined
+  /**
+   * 动作id
+   * @example "example_action_id"
+   */
+  readonly action_id?: string | undefined
+}
+
+const $NormalMessageBlocksLinkAction: () => Schema.Schema<NormalMessageBlocksLinkAction> = /*#__PURE__*/ once(() => Schema.Struct({
+  action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
+  jump_url: Schema.optional(Schema.String),
+  mini_program_jump_info: Schema.optional($NormalMessageBlocksLinkActionMiniProgramJumpInfo()),
+  message_info: Schema.optional($NormalMessageBlocksLinkActionMessageInfo()),
+  action_id: Schema.optional(Schema.String)
+}))
+
+export interface InvalidInfo {
+  /**
+   * 过期时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly expired_time?: string | undefined
+  /** 是否可以多次点击 */
+  readonly multi_clickable?: boolean | undefined
+}
+
+const $InvalidInfo: () => Schema.Schema<InvalidInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  expired_time: Schema.optional(Schema.String),
+  multi_clickable: Schema.optional(Schema.Boolean)
+}))
+
+export interface NormalMessageBlocksLink {
+  /**
+   * 文本
+   * @example "example_text"
+   */
+  readonly text?: string | undefined
+  /** 动作 */
+  readonly action?: NormalMessageBlocksLinkAction | undefined
+  /** 失效配置 */
+  readonly invalid_info?: InvalidInfo | undefined
+}
+
+const $NormalMessageBlocksLink: () => Schema.Schema<NormalMessageBlocksLink> = /*#__PURE__*/ once(() => Schema.Struct({
+  text: Schema.optional(Schema.String),
+  action: Schema.optional($NormalMessageBlocksLinkAction()),
+  invalid_info: Schema.optional($InvalidInfo())
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs {
+  /**
+   * faq的id
+   * @example "example_faq_id"
+   */
+  readonly faq_id?: string | undefined
+  /**
+   * faq内容
+   * @example "example_faq_title"
+   */
+  readonly faq_title?: string | undefined
+  /** 动作 */
+  readonly action?: NormalMessageBlocksLinkAction | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs> = /*#__PURE__*/ once(() => Schema.Struct({
+  faq_id: Schema.optional(Schema.String),
+  faq_title: Schema.optional(Schema.String),
+  action: Schema.optional($NormalMessageBlocksLinkAction())
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList {
+  /** FAQ列表 */
+  readonly faqs?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs> | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList> = /*#__PURE__*/ once(() => Schema.Struct({
+  faqs: Schema.optional(Schema.Array($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs()))
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup {
+  /** 按钮组 */
+  readonly buttons?: ReadonlyArray<NormalMessageBlocksLink> | undefined
+  /**
+   * 按钮布局方式
+   * Documented values: `LAYOUT_UNKNOWN`, `LAYOUT_HORIZONTAL`, `LAYOUT_VERTICAL` (decoded as any string: more may come).
+   * @example "LAYOUT_HORIZONTAL"
+   */
+  readonly button_layout?: "LAYOUT_UNKNOWN" | "LAYOUT_HORIZONTAL" | "LAYOUT_VERTICAL" | (string & {}) | undefined
+  /** 失效配置 */
+  readonly invalid_info?: InvalidInfo | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup> = /*#__PURE__*/ once(() => Schema.Struct({
+  buttons: Schema.optional(Schema.Array($NormalMessageBlocksLink())),
+  button_layout: Schema.optional(OpenEnum("LAYOUT_UNKNOWN", "LAYOUT_HORIZONTAL", "LAYOUT_VERTICAL")),
+  invalid_info: Schema.optional($InvalidInfo())
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks {
+  /**
+   * 消息块类型
+   * Documented values: `TEXT`, `IMAGE`, `LINK`, `FAQ_LIST`, `BUTTON`, `BUTTON_GROUP` (decoded as any string: more may come).
+   * @example "TEXT"
+   */
+  readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | (string & {}) | undefined
+  /** 文本 */
+  readonly text?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText | undefined
+  /** 图片 */
+  readonly image?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage | undefined
+  /** 链接 */
+  readonly link?: NormalMessageBlocksLink | undefined
+  /** FAQ列表 */
+  readonly faq_list?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList | undefined
+  /** 按钮 */
+  readonly button?: NormalMessageBlocksLink | undefined
+  /** 按钮组 */
+  readonly button_group?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("TEXT", "IMAGE", "LINK", "FAQ_LIST", "BUTTON", "BUTTON_GROUP")),
+  text: Schema.optional($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText()),
+  image: Schema.optional($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage()),
+  link: Schema.optional($NormalMessageBlocksLink()),
+  faq_list: Schema.optional($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList()),
+  button: Schema.optional($NormalMessageBlocksLink()),
+  button_group: Schema.optional($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup())
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage {
+  /** 消息内容 */
+  readonly blocks?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks> | undefined
+  /**
+   * 发送者身份类别
+   * Documented values: `UNKNOWN`, `MANUAL`, `MACHINE` (decoded as any string: more may come).
+   * @example "UNKNOWN"
+   */
+  readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | (string & {}) | undefined
+  /**
+   * 自定义透传信息
+   * @example "example_custom_data"
+   */
+  readonly custom_data?: string | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage> = /*#__PURE__*/ once(() => Schema.Struct({
+  blocks: Schema.optional(Schema.Array($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks())),
+  sender_identity: Schema.optional(OpenEnum("UNKNOWN", "MANUAL", "MACHINE")),
+  custom_data: Schema.optional(Schema.String)
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage {
+  /**
+   * 回复的消息内容
+   * @example "example_message_content"
+   */
+  readonly message_content?: { readonly [key: string]: unknown } | undefined
+  /**
+   * 动作id
+   * @example "example_action_id"
+   */
+  readonly action_id?: string | undefined
+  /**
+   * 被点击的操作流水号
+   * @example "example_clicked_log_id"
+   */
+  readonly clicked_log_id?: string | undefined
+}
+
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage> = /*#__PURE__*/ once(() => Schema.Struct({
+  message_content: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  action_id: Schema.optional(Schema.String),
+  clicked_log_id: Schema.optional(Schema.String)
+}))
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData {
   /** 操作资料列表 */
-  readonly complaint_media_list?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList | undefined
+  readonly complaint_media_list?: ComplaintMediaList | undefined
   /**
    * 操作流水号
    * @example "300285320210322170000071077"
@@ -1022,425 +1104,48 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData {
   readonly click_message?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage | undefined
 }
 
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList {
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_media_list: Schema.optional($ComplaintMediaList()),
+  log_id: Schema.optional(Schema.String),
+  operator: Schema.optional(Schema.String),
+  operate_time: Schema.optional(Schema.String),
+  operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "USER_CONTINUE_COMPLAINT", "USER_RESPONSE", "PLATFORM_RESPONSE", "MERCHANT_RESPONSE", "MERCHANT_CONFIRM_COMPLETE", "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE", "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "USER_REVOKE_COMPLAINT", "USER_COMFIRM_COMPLAINT", "PLATFORM_HELP_APPLICATION", "USER_APPLY_PLATFORM_HELP", "MERCHANT_APPROVE_REFUND", "MERCHANT_REFUSE_RERUND", "USER_SUBMIT_SATISFACTION", "SERVICE_ORDER_CANCEL", "SERVICE_ORDER_COMPLETE", "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE", "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE", "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE", "USER_APPLY_PLATFORM_SERVICE", "USER_CANCEL_PLATFORM_SERVICE", "PLATFORM_SERVICE_FINISHED", "USER_CLICK_RESPONSE")),
+  operate_details: Schema.optional(Schema.String),
+  image_list: Schema.optional(Schema.Array(Schema.String)),
+  user_appy_platform_service_reason: Schema.optional(Schema.String),
+  user_appy_platform_service_reason_description: Schema.optional(Schema.String),
+  normal_message: Schema.optional($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage()),
+  click_message: Schema.optional($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage())
+}))
+
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponse {
+  /** 投诉协商历史 */
+  readonly data?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> | undefined
+  /** 分页大小 */
+  readonly limit?: number | undefined
   /**
-   * 媒体文件业务类型
-   * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
+   * 分页开始位置
+   * @example 50
    */
-  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
-  readonly media_url?: ReadonlyArray<string> | undefined
+  readonly offset?: number | undefined
+  /**
+   * 投诉协商历史总条数
+   * @example 1000
+   */
+  readonly total_count?: number | undefined
 }
 
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage {
-  /** 消息内容 */
-  readonly blocks?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks> | undefined
-  /**
-   * 发送者身份类别
-   * Documented values: `UNKNOWN`, `MANUAL`, `MACHINE` (decoded as any string: more may come).
-   * @example "UNKNOWN"
-   */
-  readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | (string & {}) | undefined
-  /**
-   * 自定义透传信息
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
+const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponse: () => Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData())),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
 
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks {
-  /**
-   * 消息块类型
-   * Documented values: `TEXT`, `IMAGE`, `LINK`, `FAQ_LIST`, `BUTTON`, `BUTTON_GROUP` (decoded as any string: more may come).
-   * @example "TEXT"
-   */
-  readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | (string & {}) | undefined
-  /** 文本 */
-  readonly text?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText | undefined
-  /** 图片 */
-  readonly image?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage | undefined
-  /** 链接 */
-  readonly link?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink | undefined
-  /** FAQ列表 */
-  readonly faq_list?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList | undefined
-  /** 按钮 */
-  readonly button?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton | undefined
-  /** 按钮组 */
-  readonly button_group?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup | undefined
-}
+export type ComplaintsV2ComplaintIdNegotiationHistorysGetParams = ComplaintsV2ComplaintIdGetParams
 
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText {
-  /**
-   * 文本
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-  /**
-   * 文本颜色
-   * Documented values: `DEFAULT`, `SECONDARY` (decoded as any string: more may come).
-   * @example "DEFAULT"
-   */
-  readonly color?: "DEFAULT" | "SECONDARY" | (string & {}) | undefined
-  /** 是否粗体 */
-  readonly is_bold?: boolean | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage {
-  /**
-   * 媒体ID
-   * @example "example_media_id"
-   */
-  readonly media_id?: string | undefined
-  /**
-   * 图片样式类型
-   * Documented values: `IMAGE_STYLE_TYPE_NARROW`, `IMAGE_STYLE_TYPE_WIDE` (decoded as any string: more may come).
-   * @example "IMAGE_STYLE_TYPE_NARROW"
-   */
-  readonly image_style_type?: "IMAGE_STYLE_TYPE_NARROW" | "IMAGE_STYLE_TYPE_WIDE" | (string & {}) | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink {
-  /**
-   * 文本
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction {
-  /**
-   * 动作类型
-   * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content?: string | undefined
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList {
-  /** FAQ列表 */
-  readonly faqs?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs> | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs {
-  /**
-   * faq的id
-   * @example "example_faq_id"
-   */
-  readonly faq_id?: string | undefined
-  /**
-   * faq内容
-   * @example "example_faq_title"
-   */
-  readonly faq_title?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction {
-  /**
-   * 动作类型
-   * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content?: string | undefined
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton {
-  /**
-   * 文本
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction {
-  /**
-   * 动作类型
-   * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content?: string | undefined
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup {
-  /** 按钮组 */
-  readonly buttons?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons> | undefined
-  /**
-   * 按钮布局方式
-   * Documented values: `LAYOUT_UNKNOWN`, `LAYOUT_HORIZONTAL`, `LAYOUT_VERTICAL` (decoded as any string: more may come).
-   * @example "LAYOUT_HORIZONTAL"
-   */
-  readonly button_layout?: "LAYOUT_UNKNOWN" | "LAYOUT_HORIZONTAL" | "LAYOUT_VERTICAL" | (string & {}) | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons {
-  /**
-   * 文本
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction {
-  /**
-   * 动作类型
-   * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content?: string | undefined
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
-}
-
-export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage {
-  /**
-   * 回复的消息内容
-   * @example "example_message_content"
-   */
-  readonly message_content?: { readonly [key: string]: unknown } | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-  /**
-   * 被点击的操作流水号
-   * @example "example_clicked_log_id"
-   */
-  readonly clicked_log_id?: string | undefined
-}
+/** The input of `v3.merchantService.complaintsV2._complaint_id_.negotiationHistorys.get`: params, query fields together. */
+export interface ComplaintsV2ComplaintIdNegotiationHistorysGetRequest extends ComplaintsV2ComplaintIdNegotiationHistorysGetParams, ComplaintsV2ComplaintIdNegotiationHistorysGetQuery {}
 
 /**
  * 查询投诉协商历史API
@@ -1455,191 +1160,34 @@ export const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Co
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys",
   summary: "查询投诉协商历史API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html",
-  schemas: () => {
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetParams: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetQuery: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
-      media_url: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      color: Schema.optional(OpenEnum("DEFAULT", "SECONDARY")),
-      is_bold: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage> = Schema.Struct({
-      media_id: Schema.optional(Schema.String),
-      image_style_type: Schema.optional(OpenEnum("IMAGE_STYLE_TYPE_NARROW", "IMAGE_STYLE_TYPE_WIDE"))
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo> = Schema.Struct({
-      content: Schema.optional(Schema.String),
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction> = Schema.Struct({
-      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Schema.String),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo> = Schema.Struct({
-      content: Schema.optional(Schema.String),
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction> = Schema.Struct({
-      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs> = Schema.Struct({
-      faq_id: Schema.optional(Schema.String),
-      faq_title: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList> = Schema.Struct({
-      faqs: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs))
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo> = Schema.Struct({
-      content: Schema.optional(Schema.String),
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction> = Schema.Struct({
-      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Schema.String),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo> = Schema.Struct({
-      content: Schema.optional(Schema.String),
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction> = Schema.Struct({
-      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Schema.String),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Schema.String),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup> = Schema.Struct({
-      buttons: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons)),
-      button_layout: Schema.optional(OpenEnum("LAYOUT_UNKNOWN", "LAYOUT_HORIZONTAL", "LAYOUT_VERTICAL")),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks> = Schema.Struct({
-      type: Schema.optional(OpenEnum("TEXT", "IMAGE", "LINK", "FAQ_LIST", "BUTTON", "BUTTON_GROUP")),
-      text: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText),
-      image: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage),
-      link: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink),
-      faq_list: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList),
-      button: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton),
-      button_group: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage> = Schema.Struct({
-      blocks: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks)),
-      sender_identity: Schema.optional(OpenEnum("UNKNOWN", "MANUAL", "MACHINE")),
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage> = Schema.Struct({
-      message_content: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-      action_id: Schema.optional(Schema.String),
-      clicked_log_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> = Schema.Struct({
-      complaint_media_list: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList),
-      log_id: Schema.optional(Schema.String),
-      operator: Schema.optional(Schema.String),
-      operate_time: Schema.optional(Schema.String),
-      operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "USER_CONTINUE_COMPLAINT", "USER_RESPONSE", "PLATFORM_RESPONSE", "MERCHANT_RESPONSE", "MERCHANT_CONFIRM_COMPLETE", "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE", "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "USER_REVOKE_COMPLAINT", "USER_COMFIRM_COMPLAINT", "PLATFORM_HELP_APPLICATION", "USER_APPLY_PLATFORM_HELP", "MERCHANT_APPROVE_REFUND", "MERCHANT_REFUSE_RERUND", "USER_SUBMIT_SATISFACTION", "SERVICE_ORDER_CANCEL", "SERVICE_ORDER_COMPLETE", "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE", "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE", "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE", "USER_APPLY_PLATFORM_SERVICE", "USER_CANCEL_PLATFORM_SERVICE", "PLATFORM_SERVICE_FINISHED", "USER_CLICK_RESPONSE")),
-      operate_details: Schema.optional(Schema.String),
-      image_list: Schema.optional(Schema.Array(Schema.String)),
-      user_appy_platform_service_reason: Schema.optional(Schema.String),
-      user_appy_platform_service_reason_description: Schema.optional(Schema.String),
-      normal_message: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage),
-      click_message: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage)
-    })
-    const ComplaintsV2ComplaintIdNegotiationHistorysGetResponse: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData)),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      params: ComplaintsV2ComplaintIdNegotiationHistorysGetParams,
-      query: ComplaintsV2ComplaintIdNegotiationHistorysGetQuery,
-      success: ComplaintsV2ComplaintIdNegotiationHistorysGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsV2ComplaintIdGetParams(), query: $ComplaintsV2ComplaintIdNegotiationHistorysGetQuery(), success: $ComplaintsV2ComplaintIdNegotiationHistorysGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/response ----
 
-export interface ComplaintsV2ComplaintIdResponsePostParams {
+export interface ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo {
   /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
+   * 跳转小程序APPID
+   * @example "example_appid"
    */
-  readonly complaint_id: string
+  readonly appid: string
+  /**
+   * 跳转小程序页面PATH
+   * @example "example_path"
+   */
+  readonly path: string
+  /**
+   * 跳转小程序页面名称
+   * @example "example_text"
+   */
+  readonly text: string
 }
+
+const $ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo: () => Schema.Schema<ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  path: Schema.String,
+  text: Schema.String
+}))
 
 export interface ComplaintsV2ComplaintIdResponsePostBody {
   /**
@@ -1667,23 +1215,16 @@ export interface ComplaintsV2ComplaintIdResponsePostBody {
   readonly mini_program_jump_info?: ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid: string
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path: string
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text: string
-}
+const $ComplaintsV2ComplaintIdResponsePostBody: () => Schema.Schema<ComplaintsV2ComplaintIdResponsePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  complainted_mchid: Schema.String,
+  response_content: Schema.String,
+  response_images: Schema.optional(Schema.Array(Schema.String)),
+  jump_url: Schema.optional(Schema.String),
+  jump_url_text: Schema.optional(Schema.String),
+  mini_program_jump_info: Schema.optional($ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo())
+}))
+
+export type ComplaintsV2ComplaintIdResponsePostParams = ComplaintsV2ComplaintIdGetParams
 
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.response.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdResponsePostRequest extends ComplaintsV2ComplaintIdResponsePostParams, ComplaintsV2ComplaintIdResponsePostBody {}
@@ -1701,91 +1242,10 @@ export const complaintsV2ComplaintIdResponsePost: Endpoint.Endpoint<ComplaintsV2
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/response",
   summary: "提交回复API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/response-complaint-v2.html",
-  schemas: () => {
-    const ComplaintsV2ComplaintIdResponsePostParams: Schema.Schema<ComplaintsV2ComplaintIdResponsePostParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.String,
-      text: Schema.String
-    })
-    const ComplaintsV2ComplaintIdResponsePostBody: Schema.Schema<ComplaintsV2ComplaintIdResponsePostBody> = Schema.Struct({
-      complainted_mchid: Schema.String,
-      response_content: Schema.String,
-      response_images: Schema.optional(Schema.Array(Schema.String)),
-      jump_url: Schema.optional(Schema.String),
-      jump_url_text: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo)
-    })
-    return {
-      params: ComplaintsV2ComplaintIdResponsePostParams,
-      body: ComplaintsV2ComplaintIdResponsePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsV2ComplaintIdGetParams(), body: $ComplaintsV2ComplaintIdResponsePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service ----
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBody {
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
-  readonly complainted_mchid: string
-  /** 消息内容 */
-  readonly message: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage
-  /**
-   * 幂等ID
-   * @example "550e8400-e29b-41d4-a716-446655440000"
-   */
-  readonly idempotent_id: string
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage {
-  /** 消息内容 */
-  readonly blocks?: ReadonlyArray<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks> | undefined
-  /**
-   * 发送者身份类别
-   * @example "UNKNOWN"
-   */
-  readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | undefined
-  /**
-   * 自定义透传信息
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks {
-  /**
-   * 消息块类型
-   * @example "TEXT"
-   */
-  readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | undefined
-  /** 文本 */
-  readonly text?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText | undefined
-  /** 图片 */
-  readonly image?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage | undefined
-  /** 链接 */
-  readonly link?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLink | undefined
-  /** FAQ列表 */
-  readonly faq_list?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList | undefined
-  /** 按钮 */
-  readonly button?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButton | undefined
-  /** 按钮组 */
-  readonly button_group?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup | undefined
-}
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText {
   /**
@@ -1802,6 +1262,12 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageB
   readonly is_bold?: boolean | undefined
 }
 
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText> = /*#__PURE__*/ once(() => Schema.Struct({
+  text: Schema.optional(Schema.String),
+  color: Schema.optional(Schema.Literal("DEFAULT", "SECONDARY")),
+  is_bold: Schema.optional(Schema.Boolean)
+}))
+
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage {
   /**
    * 媒体ID
@@ -1815,41 +1281,12 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageB
   readonly image_style_type?: "IMAGE_STYLE_TYPE_NARROW" | "IMAGE_STYLE_TYPE_WIDE" | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLink {
-  /**
-   * 文本
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkAction | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkInvalidInfo | undefined
-}
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.optional(Schema.String),
+  image_style_type: Schema.optional(Schema.Literal("IMAGE_STYLE_TYPE_NARROW", "IMAGE_STYLE_TYPE_WIDE"))
+}))
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkAction {
-  /**
-   * 动作类型
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMiniProgramJumpInfo {
+export interface MessageBlocksLinkActionMiniProgramJumpInfo {
   /**
    * 跳转小程序APPID
    * @example "example_appid"
@@ -1867,7 +1304,13 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageB
   readonly text?: string | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMessageInfo {
+const $MessageBlocksLinkActionMiniProgramJumpInfo: () => Schema.Schema<MessageBlocksLinkActionMiniProgramJumpInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  path: Schema.optional(Schema.String),
+  text: Schema.optional(Schema.String)
+}))
+
+export interface MessageBlocksLinkActionMessageInfo {
   /**
    * 回复的消息内容
    * @example "example_content"
@@ -1880,20 +1323,58 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageB
   readonly custom_data?: string | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkInvalidInfo {
+const $MessageBlocksLinkActionMessageInfo: () => Schema.Schema<MessageBlocksLinkActionMessageInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  content: Schema.String,
+  custom_data: Schema.optional(Schema.String)
+}))
+
+export interface MessageBlocksLinkAction {
   /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
+   * 动作类型
+   * @example "ACTION_TYPE_SEND_MESSAGE"
    */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
+  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | undefined
+  /**
+   * 跳转链接
+   * @example "example_jump_url"
+   */
+  readonly jump_url?: string | undefined
+  /** 跳转小程序信息 */
+  readonly mini_program_jump_info?: MessageBlocksLinkActionMiniProgramJumpInfo | undefined
+  /** 回复消息内容 */
+  readonly message_info?: MessageBlocksLinkActionMessageInfo | undefined
+  /**
+   * 动作id
+   * @example "example_action_id"
+   */
+  readonly action_id?: string | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList {
-  /** FAQ列表 */
-  readonly faqs?: ReadonlyArray<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs> | undefined
+const $MessageBlocksLinkAction: () => Schema.Schema<MessageBlocksLinkAction> = /*#__PURE__*/ once(() => Schema.Struct({
+  action_type: Schema.optional(Schema.Literal("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
+  jump_url: Schema.optional(Schema.String),
+  mini_program_jump_info: Schema.optional($MessageBlocksLinkActionMiniProgramJumpInfo()),
+  message_info: Schema.optional($MessageBlocksLinkActionMessageInfo()),
+  action_id: Schema.optional(Schema.String)
+}))
+
+export interface MessageBlocksLink {
+  /**
+   * 文本
+   * @example "example_text"
+   */
+  readonly text?: string | undefined
+  /** 动作 */
+  readonly action?: MessageBlocksLinkAction | undefined
+  /** 失效配置 */
+  readonly invalid_info?: InvalidInfo | undefined
 }
+
+const $MessageBlocksLink: () => Schema.Schema<MessageBlocksLink> = /*#__PURE__*/ once(() => Schema.Struct({
+  text: Schema.optional(Schema.String),
+  action: Schema.optional($MessageBlocksLinkAction()),
+  invalid_info: Schema.optional($InvalidInfo2())
+}))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs {
   /**
@@ -1907,236 +1388,113 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageB
    */
   readonly faq_title?: string | undefined
   /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsAction | undefined
+  readonly action?: MessageBlocksLinkAction | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsAction {
-  /**
-   * 动作类型
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs> = /*#__PURE__*/ once(() => Schema.Struct({
+  faq_id: Schema.optional(Schema.String),
+  faq_title: Schema.optional(Schema.String),
+  action: Schema.optional($MessageBlocksLinkAction())
+}))
+
+export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList {
+  /** FAQ列表 */
+  readonly faqs?: ReadonlyArray<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs> | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid: string
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content: string
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButton {
-  /**
-   * 文本
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonAction | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonInvalidInfo | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonAction {
-  /**
-   * 动作类型
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
-  readonly appid: string
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content: string
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
-  readonly custom_data?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonInvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
-}
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList> = /*#__PURE__*/ once(() => Schema.Struct({
+  faqs: Schema.optional(Schema.Array($ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs()))
+}))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup {
   /** 按钮组 */
-  readonly buttons?: ReadonlyArray<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtons> | undefined
+  readonly buttons?: ReadonlyArray<MessageBlocksLink> | undefined
   /**
    * 按钮布局方式
    * @example "LAYOUT_HORIZONTAL"
    */
   readonly button_layout?: "LAYOUT_UNKNOWN" | "LAYOUT_HORIZONTAL" | "LAYOUT_VERTICAL" | undefined
   /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupInvalidInfo | undefined
+  readonly invalid_info?: InvalidInfo | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtons {
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup> = /*#__PURE__*/ once(() => Schema.Struct({
+  buttons: Schema.optional(Schema.Array($MessageBlocksLink())),
+  button_layout: Schema.optional(Schema.Literal("LAYOUT_UNKNOWN", "LAYOUT_HORIZONTAL", "LAYOUT_VERTICAL")),
+  invalid_info: Schema.optional($InvalidInfo2())
+}))
+
+export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks {
   /**
-   * 文本
-   * @example "example_text"
+   * 消息块类型
+   * @example "TEXT"
    */
-  readonly text?: string | undefined
-  /** 动作 */
-  readonly action?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsAction | undefined
-  /** 失效配置 */
-  readonly invalid_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsInvalidInfo | undefined
+  readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | undefined
+  /** 文本 */
+  readonly text?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText | undefined
+  /** 图片 */
+  readonly image?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage | undefined
+  /** 链接 */
+  readonly link?: MessageBlocksLink | undefined
+  /** FAQ列表 */
+  readonly faq_list?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList | undefined
+  /** 按钮 */
+  readonly button?: MessageBlocksLink | undefined
+  /** 按钮组 */
+  readonly button_group?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsAction {
-  /**
-   * 动作类型
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
-  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
-  readonly jump_url?: string | undefined
-  /** 跳转小程序信息 */
-  readonly mini_program_jump_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo | undefined
-  /** 回复消息内容 */
-  readonly message_info?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
-  readonly action_id?: string | undefined
-}
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("TEXT", "IMAGE", "LINK", "FAQ_LIST", "BUTTON", "BUTTON_GROUP")),
+  text: Schema.optional($ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText()),
+  image: Schema.optional($ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage()),
+  link: Schema.optional($MessageBlocksLink()),
+  faq_list: Schema.optional($ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList()),
+  button: Schema.optional($MessageBlocksLink()),
+  button_group: Schema.optional($ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup())
+}))
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo {
+export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage {
+  /** 消息内容 */
+  readonly blocks?: ReadonlyArray<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks> | undefined
   /**
-   * 跳转小程序APPID
-   * @example "example_appid"
+   * 发送者身份类别
+   * @example "UNKNOWN"
    */
-  readonly appid: string
+  readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | undefined
   /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
-  readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
-  readonly text?: string | undefined
-}
-
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
-  readonly content: string
-  /**
-   * 自定义透传字段
+   * 自定义透传信息
    * @example "example_custom_data"
    */
   readonly custom_data?: string | undefined
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsInvalidInfo {
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage> = /*#__PURE__*/ once(() => Schema.Struct({
+  blocks: Schema.optional(Schema.Array($ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks())),
+  sender_identity: Schema.optional(Schema.Literal("UNKNOWN", "MANUAL", "MACHINE")),
+  custom_data: Schema.optional(Schema.String)
+}))
+
+export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBody {
   /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
+   * 被诉商户号
+   * @example "1900012181"
    */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
+  readonly complainted_mchid: string
+  /** 消息内容 */
+  readonly message: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage
+  /**
+   * 幂等ID
+   * @example "550e8400-e29b-41d4-a716-446655440000"
+   */
+  readonly idempotent_id: string
 }
 
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupInvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly expired_time?: string | undefined
-  /** 是否可以多次点击 */
-  readonly multi_clickable?: boolean | undefined
-}
-
-/** The input of `v3.merchantService.complaintsV2._complaint_id_.responseImmediateService.post`: params, body fields together. */
-export interface ComplaintsV2ComplaintIdResponseImmediateServicePostRequest extends ComplaintsV2ComplaintIdResponseImmediateServicePostParams, ComplaintsV2ComplaintIdResponseImmediateServicePostBody {}
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostBody: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  complainted_mchid: Schema.String,
+  message: $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage(),
+  idempotent_id: Schema.String
+}))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostResponse {
   /**
@@ -2145,6 +1503,20 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostResponse {
    */
   readonly log_id?: string | undefined
 }
+
+const $ComplaintsV2ComplaintIdResponseImmediateServicePostResponse: () => Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  log_id: Schema.optional(Schema.String)
+}))
+
+const $InvalidInfo2: () => Schema.Schema<InvalidInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  expired_time: Schema.optional(Rfc3339),
+  multi_clickable: Schema.optional(Schema.Boolean)
+}))
+
+export type ComplaintsV2ComplaintIdResponseImmediateServicePostParams = ComplaintsV2ComplaintIdGetParams
+
+/** The input of `v3.merchantService.complaintsV2._complaint_id_.responseImmediateService.post`: params, body fields together. */
+export interface ComplaintsV2ComplaintIdResponseImmediateServicePostRequest extends ComplaintsV2ComplaintIdResponseImmediateServicePostParams, ComplaintsV2ComplaintIdResponseImmediateServicePostBody {}
 
 /**
  * 回复需要即时服务的投诉单
@@ -2158,167 +1530,10 @@ export const complaintsV2ComplaintIdResponseImmediateServicePost: Endpoint.Endpo
   method: "POST",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service",
   summary: "回复需要即时服务的投诉单",
-  schemas: () => {
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostParams: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      color: Schema.optional(Schema.Literal("DEFAULT", "SECONDARY")),
-      is_bold: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage> = Schema.Struct({
-      media_id: Schema.optional(Schema.String),
-      image_style_type: Schema.optional(Schema.Literal("IMAGE_STYLE_TYPE_NARROW", "IMAGE_STYLE_TYPE_WIDE"))
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkAction: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.Literal("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Rfc3339),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLink: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLink> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkAction),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLinkInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsAction: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.Literal("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs> = Schema.Struct({
-      faq_id: Schema.optional(Schema.String),
-      faq_title: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqsAction)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList> = Schema.Struct({
-      faqs: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs))
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonAction: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.Literal("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Rfc3339),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButton: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButton> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonAction),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.optional(Schema.String),
-      text: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsAction: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.Literal("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
-      jump_url: Schema.optional(Schema.String),
-      mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo),
-      message_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsActionMessageInfo),
-      action_id: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Rfc3339),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtons: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtons> = Schema.Struct({
-      text: Schema.optional(Schema.String),
-      action: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsAction),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtonsInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupInvalidInfo: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupInvalidInfo> = Schema.Struct({
-      expired_time: Schema.optional(Rfc3339),
-      multi_clickable: Schema.optional(Schema.Boolean)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup> = Schema.Struct({
-      buttons: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupButtons)),
-      button_layout: Schema.optional(Schema.Literal("LAYOUT_UNKNOWN", "LAYOUT_HORIZONTAL", "LAYOUT_VERTICAL")),
-      invalid_info: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroupInvalidInfo)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("TEXT", "IMAGE", "LINK", "FAQ_LIST", "BUTTON", "BUTTON_GROUP")),
-      text: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText),
-      image: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage),
-      link: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksLink),
-      faq_list: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqList),
-      button: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButton),
-      button_group: Schema.optional(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage> = Schema.Struct({
-      blocks: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks)),
-      sender_identity: Schema.optional(Schema.Literal("UNKNOWN", "MANUAL", "MACHINE")),
-      custom_data: Schema.optional(Schema.String)
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostBody: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostBody> = Schema.Struct({
-      complainted_mchid: Schema.String,
-      message: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage,
-      idempotent_id: Schema.String
-    })
-    const ComplaintsV2ComplaintIdResponseImmediateServicePostResponse: Schema.Schema<ComplaintsV2ComplaintIdResponseImmediateServicePostResponse> = Schema.Struct({
-      log_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ComplaintsV2ComplaintIdResponseImmediateServicePostParams,
-      body: ComplaintsV2ComplaintIdResponseImmediateServicePostBody,
-      success: ComplaintsV2ComplaintIdResponseImmediateServicePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsV2ComplaintIdGetParams(), body: $ComplaintsV2ComplaintIdResponseImmediateServicePostBody(), success: $ComplaintsV2ComplaintIdResponseImmediateServicePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress ----
-
-export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
-  readonly complaint_id: string
-}
 
 export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {
   /** 审批动作 */
@@ -2342,6 +1557,16 @@ export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {
   readonly remark?: string | undefined
 }
 
+const $ComplaintsV2ComplaintIdUpdateRefundProgressPostBody: () => Schema.Schema<ComplaintsV2ComplaintIdUpdateRefundProgressPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  action: Schema.Literal("REJECT", "APPROVE"),
+  launch_refund_day: Schema.optional(Schema.Int),
+  reject_reason: Schema.optional(Schema.String),
+  reject_media_list: Schema.optional(Schema.Array(Schema.String)),
+  remark: Schema.optional(Schema.String)
+}))
+
+export type ComplaintsV2ComplaintIdUpdateRefundProgressPostParams = ComplaintsV2ComplaintIdGetParams
+
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.updateRefundProgress.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostRequest extends ComplaintsV2ComplaintIdUpdateRefundProgressPostParams, ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {}
 
@@ -2358,24 +1583,7 @@ export const complaintsV2ComplaintIdUpdateRefundProgressPost: Endpoint.Endpoint<
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress",
   summary: "更新退款审批结果API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/update-refund-progress.html",
-  schemas: () => {
-    const ComplaintsV2ComplaintIdUpdateRefundProgressPostParams: Schema.Schema<ComplaintsV2ComplaintIdUpdateRefundProgressPostParams> = Schema.Struct({
-      complaint_id: Schema.NonEmptyString
-    })
-    const ComplaintsV2ComplaintIdUpdateRefundProgressPostBody: Schema.Schema<ComplaintsV2ComplaintIdUpdateRefundProgressPostBody> = Schema.Struct({
-      action: Schema.Literal("REJECT", "APPROVE"),
-      launch_refund_day: Schema.optional(Schema.Int),
-      reject_reason: Schema.optional(Schema.String),
-      reject_media_list: Schema.optional(Schema.Array(Schema.String)),
-      remark: Schema.optional(Schema.String)
-    })
-    return {
-      params: ComplaintsV2ComplaintIdUpdateRefundProgressPostParams,
-      body: ComplaintsV2ComplaintIdUpdateRefundProgressPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsV2ComplaintIdGetParams(), body: $ComplaintsV2ComplaintIdUpdateRefundProgressPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-service/complaints/{transaction_id} ----
@@ -2387,6 +1595,10 @@ export interface ComplaintsTransactionIdGetParams {
    */
   readonly transaction_id: string
 }
+
+const $ComplaintsTransactionIdGetParams: () => Schema.Schema<ComplaintsTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface ComplaintsTransactionIdGetResponse {
   /**
@@ -2438,6 +1650,19 @@ export interface ComplaintsTransactionIdGetResponse {
   readonly complaint_handle_state?: string | undefined
 }
 
+const $ComplaintsTransactionIdGetResponse: () => Schema.Schema<ComplaintsTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.optional(Schema.String),
+  complaint_time: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  payer_phone: Schema.optional(Schema.String),
+  complaint_detail: Schema.optional(Schema.String),
+  complaint_state: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  frozen_end_time: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  complaint_handle_state: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询投诉详情API
  *
@@ -2452,44 +1677,10 @@ export const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransaction
   path: "/v3/merchant-service/complaints/{transaction_id}",
   summary: "查询投诉详情API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_8.shtml",
-  schemas: () => {
-    const ComplaintsTransactionIdGetParams: Schema.Schema<ComplaintsTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ComplaintsTransactionIdGetResponse: Schema.Schema<ComplaintsTransactionIdGetResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      complaint_time: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      payer_phone: Schema.optional(Schema.String),
-      complaint_detail: Schema.optional(Schema.String),
-      complaint_state: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      frozen_end_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      complaint_handle_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: ComplaintsTransactionIdGetParams,
-      success: ComplaintsTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsTransactionIdGetParams(), success: $ComplaintsTransactionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys ----
-
-export interface ComplaintsTransactionIdNegotiationHistorysGetParams {
-  /**
-   * 微信支付订单号
-   * @example "4200000404201909069117582536"
-   */
-  readonly transaction_id: string
-}
-
-export interface ComplaintsTransactionIdNegotiationHistorysGetResponse {
-  /** 投诉协商历史 */
-  readonly complaint_negotiation_history?: ReadonlyArray<ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory> | undefined
-}
 
 export interface ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory {
   /**
@@ -2520,6 +1711,25 @@ export interface ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintN
   readonly image_list?: ReadonlyArray<unknown> | undefined
 }
 
+const $ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory: () => Schema.Schema<ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory> = /*#__PURE__*/ once(() => Schema.Struct({
+  operate_user: Schema.optional(Schema.String),
+  operate_time: Schema.optional(Schema.String),
+  operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "CREATE_COMPLAINT_BY_PLATFORM", "USER_CONTINUE_COMPLAINT", "USER_REVOKE_COMPLAINT", "USER_CONFIRM_COMPLAINT", "SELLER_REFUND", "MERCHANT_LAUNCH_CONFIRM_PROCESS", "USER_RESPONSE", "MERCHANT_RESPONSE", "RESPONSE_BY_PLATFORM", "CONTINUE_COMPLAINT_BY_PLATFORM", "CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_TIMEOUT_SYSTEM_MESSAGE", "SELLER_REFUND_SYSTEM_MESSAGE", "CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE")),
+  operate_details: Schema.optional(Schema.String),
+  image_list: Schema.optional(Schema.Array(Schema.Unknown))
+}))
+
+export interface ComplaintsTransactionIdNegotiationHistorysGetResponse {
+  /** 投诉协商历史 */
+  readonly complaint_negotiation_history?: ReadonlyArray<ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory> | undefined
+}
+
+const $ComplaintsTransactionIdNegotiationHistorysGetResponse: () => Schema.Schema<ComplaintsTransactionIdNegotiationHistorysGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  complaint_negotiation_history: Schema.optional(Schema.Array($ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory()))
+}))
+
+export type ComplaintsTransactionIdNegotiationHistorysGetParams = ComplaintsTransactionIdGetParams
+
 /**
  * 查询投诉协商历史API
  *
@@ -2534,26 +1744,7 @@ export const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<Co
   path: "/v3/merchant-service/complaints/{transaction_id}/negotiation-historys",
   summary: "查询投诉协商历史API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_7.shtml",
-  schemas: () => {
-    const ComplaintsTransactionIdNegotiationHistorysGetParams: Schema.Schema<ComplaintsTransactionIdNegotiationHistorysGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory: Schema.Schema<ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory> = Schema.Struct({
-      operate_user: Schema.optional(Schema.String),
-      operate_time: Schema.optional(Schema.String),
-      operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "CREATE_COMPLAINT_BY_PLATFORM", "USER_CONTINUE_COMPLAINT", "USER_REVOKE_COMPLAINT", "USER_CONFIRM_COMPLAINT", "SELLER_REFUND", "MERCHANT_LAUNCH_CONFIRM_PROCESS", "USER_RESPONSE", "MERCHANT_RESPONSE", "RESPONSE_BY_PLATFORM", "CONTINUE_COMPLAINT_BY_PLATFORM", "CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_TIMEOUT_SYSTEM_MESSAGE", "SELLER_REFUND_SYSTEM_MESSAGE", "CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE")),
-      operate_details: Schema.optional(Schema.String),
-      image_list: Schema.optional(Schema.Array(Schema.Unknown))
-    })
-    const ComplaintsTransactionIdNegotiationHistorysGetResponse: Schema.Schema<ComplaintsTransactionIdNegotiationHistorysGetResponse> = Schema.Struct({
-      complaint_negotiation_history: Schema.optional(Schema.Array(ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory))
-    })
-    return {
-      params: ComplaintsTransactionIdNegotiationHistorysGetParams,
-      success: ComplaintsTransactionIdNegotiationHistorysGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ComplaintsTransactionIdGetParams(), success: $ComplaintsTransactionIdNegotiationHistorysGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/feedbacks ----
@@ -2588,6 +1779,15 @@ export interface FeedbacksPostBody {
   readonly launch_confirm_process?: boolean | undefined
 }
 
+const $FeedbacksPostBody: () => Schema.Schema<FeedbacksPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.String,
+  complainted_mchid: Schema.String,
+  feedback_type: Schema.optional(Schema.Int),
+  feedback_content: Schema.String,
+  feedback_images: Schema.optional(Schema.Array(Schema.String)),
+  launch_confirm_process: Schema.optional(Schema.Boolean)
+}))
+
 /**
  * 商户反馈API
  *
@@ -2602,31 +1802,10 @@ export const feedbacksPost: Endpoint.Endpoint<FeedbacksPostBody, void, CommonErr
   path: "/v3/merchant-service/feedbacks",
   summary: "商户反馈API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_6.shtml",
-  schemas: () => {
-    const FeedbacksPostBody: Schema.Schema<FeedbacksPostBody> = Schema.Struct({
-      transaction_id: Schema.String,
-      complainted_mchid: Schema.String,
-      feedback_type: Schema.optional(Schema.Int),
-      feedback_content: Schema.String,
-      feedback_images: Schema.optional(Schema.Array(Schema.String)),
-      launch_confirm_process: Schema.optional(Schema.Boolean)
-    })
-    return {
-      body: FeedbacksPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FeedbacksPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-service/images/upload ----
-
-export interface ImagesUploadPostBody {
-  /** 图片文件 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: ImagesUploadPostBodyMeta
-}
 
 export interface ImagesUploadPostBodyMeta {
   /** 文件名称 */
@@ -2635,6 +1814,23 @@ export interface ImagesUploadPostBodyMeta {
   readonly sha256?: string | undefined
 }
 
+const $ImagesUploadPostBodyMeta: () => Schema.Schema<ImagesUploadPostBodyMeta> = /*#__PURE__*/ once(() => Schema.Struct({
+  filename: BoundedString(1, 128),
+  sha256: Schema.optional(Schema.String)
+}))
+
+export interface ImagesUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: ImagesUploadPostBodyMeta
+}
+
+const $ImagesUploadPostBody: () => Schema.Schema<ImagesUploadPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  file: Schema.Uint8ArrayFromSelf,
+  meta: $ImagesUploadPostBodyMeta()
+}))
+
 export interface ImagesUploadPostResponse {
   /**
    * 媒体文件标识ID
@@ -2642,6 +1838,10 @@ export interface ImagesUploadPostResponse {
    */
   readonly media_id?: string | undefined
 }
+
+const $ImagesUploadPostResponse: () => Schema.Schema<ImagesUploadPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 商户上传反馈图片API
@@ -2657,24 +1857,7 @@ export const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUpl
   upload: { file: "file", types: ["jpg", "bmp", "png"], maxBytes: 2097152 },
   summary: "商户上传反馈图片API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html",
-  schemas: () => {
-    const ImagesUploadPostBodyMeta: Schema.Schema<ImagesUploadPostBodyMeta> = Schema.Struct({
-      filename: BoundedString(1, 128),
-      sha256: Schema.optional(Schema.String)
-    })
-    const ImagesUploadPostBody: Schema.Schema<ImagesUploadPostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: ImagesUploadPostBodyMeta
-    })
-    const ImagesUploadPostResponse: Schema.Schema<ImagesUploadPostResponse> = Schema.Struct({
-      media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: ImagesUploadPostBody,
-      success: ImagesUploadPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ImagesUploadPostBody(), success: $ImagesUploadPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-service/images/{media_id} ----
@@ -2686,6 +1869,10 @@ export interface ImagesMediaIdGetParams {
    */
   readonly media_id: string
 }
+
+const $ImagesMediaIdGetParams: () => Schema.Schema<ImagesMediaIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  media_id: Schema.NonEmptyString
+}))
 
 /**
  * 图片下载API
@@ -2700,16 +1887,7 @@ export const imagesMediaIdGet: Endpoint.Endpoint<ImagesMediaIdGetParams, Uint8Ar
   path: "/v3/merchant-service/images/{media_id}",
   summary: "图片下载API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html",
-  schemas: () => {
-    const ImagesMediaIdGetParams: Schema.Schema<ImagesMediaIdGetParams> = Schema.Struct({
-      media_id: Schema.NonEmptyString
-    })
-    return {
-      params: ImagesMediaIdGetParams,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ImagesMediaIdGetParams(), success: Endpoint.Download, errors: commonErrors })
 })
 
 /**

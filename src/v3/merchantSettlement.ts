@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/merchant-settlement/merchant-settle-rule-applications ----
 
@@ -28,6 +29,13 @@ export interface MerchantSettleRuleApplicationsPostBody {
    */
   readonly settle_rule_id: number
 }
+
+const $MerchantSettleRuleApplicationsPostBody: () => Schema.Schema<MerchantSettleRuleApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  acquiring_bank_id: Schema.String,
+  channel_id: Schema.String,
+  sub_mchid: Schema.String,
+  settle_rule_id: Schema.Int
+}))
 
 export interface MerchantSettleRuleApplicationsPostResponse {
   /**
@@ -72,6 +80,17 @@ export interface MerchantSettleRuleApplicationsPostResponse {
   readonly settle_rule_id?: number | undefined
 }
 
+const $MerchantSettleRuleApplicationsPostResponse: () => Schema.Schema<MerchantSettleRuleApplicationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_id: Schema.optional(Schema.String),
+  application_process_info: Schema.optional(Schema.String),
+  application_state: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  acquiring_bank_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  settle_rule_id: Schema.optional(Schema.Number)
+}))
+
 /**
  * 申请修改特约商户结算规则API
  *
@@ -85,29 +104,7 @@ export const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettl
   path: "/v3/merchant-settlement/merchant-settle-rule-applications",
   summary: "申请修改特约商户结算规则API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_1.shtml",
-  schemas: () => {
-    const MerchantSettleRuleApplicationsPostBody: Schema.Schema<MerchantSettleRuleApplicationsPostBody> = Schema.Struct({
-      acquiring_bank_id: Schema.String,
-      channel_id: Schema.String,
-      sub_mchid: Schema.String,
-      settle_rule_id: Schema.Int
-    })
-    const MerchantSettleRuleApplicationsPostResponse: Schema.Schema<MerchantSettleRuleApplicationsPostResponse> = Schema.Struct({
-      application_id: Schema.optional(Schema.String),
-      application_process_info: Schema.optional(Schema.String),
-      application_state: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      settle_rule_id: Schema.optional(Schema.Number)
-    })
-    return {
-      body: MerchantSettleRuleApplicationsPostBody,
-      success: MerchantSettleRuleApplicationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantSettleRuleApplicationsPostBody(), success: $MerchantSettleRuleApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id} ----
@@ -120,48 +117,11 @@ export interface MerchantSettleRuleApplicationsApplicationIdGetParams {
   readonly application_id: string
 }
 
-export interface MerchantSettleRuleApplicationsApplicationIdGetResponse {
-  /**
-   * 申请单编号
-   * @example "20000011111"
-   */
-  readonly application_id?: string | undefined
-  /**
-   * 申请单处理信息
-   * @example "正在处理中"
-   */
-  readonly application_process_info?: string | undefined
-  /**
-   * 申请单状态
-   * @example "PROCESSING"
-   */
-  readonly application_state?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 从业机构号
-   * @example "1356485"
-   */
-  readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道商户号
-   * @example "20001111"
-   */
-  readonly channel_id?: string | undefined
-  /**
-   * 从业机构特约商户号
-   * @example "1346578"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 结算规则id
-   * @example 760
-   */
-  readonly settle_rule_id?: number | undefined
-}
+const $MerchantSettleRuleApplicationsApplicationIdGetParams: () => Schema.Schema<MerchantSettleRuleApplicationsApplicationIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_id: Schema.NonEmptyString
+}))
+
+export type MerchantSettleRuleApplicationsApplicationIdGetResponse = MerchantSettleRuleApplicationsPostResponse
 
 /**
  * 根据申请单ID查询结果API
@@ -176,26 +136,7 @@ export const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<M
   path: "/v3/merchant-settlement/merchant-settle-rule-applications/{application_id}",
   summary: "根据申请单ID查询结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_2.shtml",
-  schemas: () => {
-    const MerchantSettleRuleApplicationsApplicationIdGetParams: Schema.Schema<MerchantSettleRuleApplicationsApplicationIdGetParams> = Schema.Struct({
-      application_id: Schema.NonEmptyString
-    })
-    const MerchantSettleRuleApplicationsApplicationIdGetResponse: Schema.Schema<MerchantSettleRuleApplicationsApplicationIdGetResponse> = Schema.Struct({
-      application_id: Schema.optional(Schema.String),
-      application_process_info: Schema.optional(Schema.String),
-      application_state: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      acquiring_bank_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      settle_rule_id: Schema.optional(Schema.Number)
-    })
-    return {
-      params: MerchantSettleRuleApplicationsApplicationIdGetParams,
-      success: MerchantSettleRuleApplicationsApplicationIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantSettleRuleApplicationsApplicationIdGetParams(), success: $MerchantSettleRuleApplicationsPostResponse(), errors: commonErrors })
 })
 
 /**

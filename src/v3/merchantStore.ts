@@ -3,26 +3,11 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/merchant-store/stores ----
 
-export interface StoresPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 门店基础信息 */
-  readonly store_basics?: StoresPostBodyStoreBasics | undefined
-  /** 门店地址信息 */
-  readonly store_address?: StoresPostBodyStoreAddress | undefined
-  /** 门店经营信息 */
-  readonly store_business?: StoresPostBodyStoreBusiness | undefined
-  /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<StoresPostBodyStoreRecipient> | undefined
-}
-
-export interface StoresPostBodyStoreBasics {
+export interface StoreBasics {
   /**
    * 商家门店编号
    * @example "MDL001"
@@ -50,7 +35,15 @@ export interface StoresPostBodyStoreBasics {
   readonly brand_id?: number | undefined
 }
 
-export interface StoresPostBodyStoreAddress {
+const $StoreBasics: () => Schema.Schema<StoreBasics> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_reference_id: Schema.optional(Schema.String),
+  brand_name: Schema.optional(Schema.String),
+  store_name: Schema.String,
+  branch_name: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.Number)
+}))
+
+export interface StoreAddress {
   /**
    * 门店省市编码
    * @example "440305"
@@ -78,7 +71,15 @@ export interface StoresPostBodyStoreAddress {
   readonly latitude?: string | undefined
 }
 
-export interface StoresPostBodyStoreBusiness {
+const $StoreAddress: () => Schema.Schema<StoreAddress> = /*#__PURE__*/ once(() => Schema.Struct({
+  address_code: Schema.String,
+  address_detail: Schema.String,
+  address_complements: Schema.optional(Schema.String),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String)
+}))
+
+export interface StoreBusiness {
   /**
    * 门店服务电话
    * @example "0755-86013388"
@@ -91,7 +92,12 @@ export interface StoresPostBodyStoreBusiness {
   readonly business_hours?: string | undefined
 }
 
-export interface StoresPostBodyStoreRecipient {
+const $StoreBusiness: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_phone: Schema.optional(Schema.String),
+  business_hours: Schema.optional(Schema.String)
+}))
+
+export interface StoreRecipient {
   /**
    * 门店收款商户号
    * @example "1230000109"
@@ -104,6 +110,35 @@ export interface StoresPostBodyStoreRecipient {
   readonly company_name?: string | undefined
 }
 
+const $StoreRecipient: () => Schema.Schema<StoreRecipient> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  company_name: Schema.optional(Schema.String)
+}))
+
+export interface StoresPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /** 门店基础信息 */
+  readonly store_basics?: StoreBasics | undefined
+  /** 门店地址信息 */
+  readonly store_address?: StoreAddress | undefined
+  /** 门店经营信息 */
+  readonly store_business?: StoreBusiness | undefined
+  /** 门店收款信息 */
+  readonly store_recipient?: ReadonlyArray<StoreRecipient> | undefined
+}
+
+const $StoresPostBody: () => Schema.Schema<StoresPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  store_basics: Schema.optional($StoreBasics()),
+  store_address: Schema.optional($StoreAddress()),
+  store_business: Schema.optional($StoreBusiness()),
+  store_recipient: Schema.optional(Schema.Array($StoreRecipient()))
+}))
+
 export interface StoresPostResponse {
   /**
    * 微信支付商户门店ID
@@ -111,6 +146,10 @@ export interface StoresPostResponse {
    */
   readonly store_id?: number | undefined
 }
+
+const $StoresPostResponse: () => Schema.Schema<StoresPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_id: Schema.optional(Schema.Number)
+}))
 
 /**
  * 创建门店API
@@ -125,45 +164,7 @@ export const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, C
   path: "/v3/merchant-store/stores",
   summary: "创建门店API",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013948546",
-  schemas: () => {
-    const StoresPostBodyStoreBasics: Schema.Schema<StoresPostBodyStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      brand_name: Schema.optional(Schema.String),
-      store_name: Schema.String,
-      branch_name: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number)
-    })
-    const StoresPostBodyStoreAddress: Schema.Schema<StoresPostBodyStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const StoresPostBodyStoreBusiness: Schema.Schema<StoresPostBodyStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const StoresPostBodyStoreRecipient: Schema.Schema<StoresPostBodyStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
-      company_name: Schema.optional(Schema.String)
-    })
-    const StoresPostBody: Schema.Schema<StoresPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      store_basics: Schema.optional(StoresPostBodyStoreBasics),
-      store_address: Schema.optional(StoresPostBodyStoreAddress),
-      store_business: Schema.optional(StoresPostBodyStoreBusiness),
-      store_recipient: Schema.optional(Schema.Array(StoresPostBodyStoreRecipient))
-    })
-    const StoresPostResponse: Schema.Schema<StoresPostResponse> = Schema.Struct({
-      store_id: Schema.optional(Schema.Number)
-    })
-    return {
-      body: StoresPostBody,
-      success: StoresPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $StoresPostBody(), success: $StoresPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchant-store/stores/{store_id} ----
@@ -176,6 +177,10 @@ export interface StoresStoreIdGetParams {
   readonly store_id: number
 }
 
+const $StoresStoreIdGetParams: () => Schema.Schema<StoresStoreIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_id: Schema.Int
+}))
+
 export interface StoresStoreIdGetQuery {
   /**
    * 特约商户号
@@ -184,21 +189,9 @@ export interface StoresStoreIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.merchantStore.stores._store_id_.get`: params, query fields together. */
-export interface StoresStoreIdGetRequest extends StoresStoreIdGetParams, StoresStoreIdGetQuery {}
-
-export interface StoresStoreIdGetResponse {
-  /** 门店基础信息 */
-  readonly store_basics?: StoresStoreIdGetResponseStoreBasics | undefined
-  /** 门店地址信息 */
-  readonly store_address?: StoresStoreIdGetResponseStoreAddress | undefined
-  /** 门店经营信息 */
-  readonly store_business?: StoresStoreIdGetResponseStoreBusiness | undefined
-  /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<StoresStoreIdGetResponseStoreRecipient> | undefined
-  /** 门店状态 */
-  readonly store_state?: StoresStoreIdGetResponseStoreState | undefined
-}
+const $StoresStoreIdGetQuery: () => Schema.Schema<StoresStoreIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface StoresStoreIdGetResponseStoreBasics {
   /**
@@ -228,6 +221,14 @@ export interface StoresStoreIdGetResponseStoreBasics {
   readonly brand_id?: number | undefined
 }
 
+const $StoresStoreIdGetResponseStoreBasics: () => Schema.Schema<StoresStoreIdGetResponseStoreBasics> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_reference_id: Schema.optional(Schema.String),
+  brand_name: Schema.optional(Schema.String),
+  store_name: Schema.optional(Schema.String),
+  branch_name: Schema.optional(Schema.String),
+  brand_id: Schema.optional(Schema.Number)
+}))
+
 export interface StoresStoreIdGetResponseStoreAddress {
   /**
    * 门店省市编码
@@ -256,18 +257,13 @@ export interface StoresStoreIdGetResponseStoreAddress {
   readonly latitude?: string | undefined
 }
 
-export interface StoresStoreIdGetResponseStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
+const $StoresStoreIdGetResponseStoreAddress: () => Schema.Schema<StoresStoreIdGetResponseStoreAddress> = /*#__PURE__*/ once(() => Schema.Struct({
+  address_code: Schema.optional(Schema.String),
+  address_detail: Schema.optional(Schema.String),
+  address_complements: Schema.optional(Schema.String),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String)
+}))
 
 export interface StoresStoreIdGetResponseStoreRecipient {
   /**
@@ -281,6 +277,11 @@ export interface StoresStoreIdGetResponseStoreRecipient {
    */
   readonly company_name?: string | undefined
 }
+
+const $StoresStoreIdGetResponseStoreRecipient: () => Schema.Schema<StoresStoreIdGetResponseStoreRecipient> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String)
+}))
 
 export interface StoresStoreIdGetResponseStoreState {
   /**
@@ -297,6 +298,41 @@ export interface StoresStoreIdGetResponseStoreState {
   readonly store_state_value?: string | undefined
 }
 
+const $StoresStoreIdGetResponseStoreState: () => Schema.Schema<StoresStoreIdGetResponseStoreState> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_state_message: Schema.optional(Schema.String),
+  address_failed_reason: Schema.optional(Schema.String),
+  store_state_value: Schema.optional(Schema.String)
+}))
+
+export interface StoresStoreIdGetResponse {
+  /** 门店基础信息 */
+  readonly store_basics?: StoresStoreIdGetResponseStoreBasics | undefined
+  /** 门店地址信息 */
+  readonly store_address?: StoresStoreIdGetResponseStoreAddress | undefined
+  /** 门店经营信息 */
+  readonly store_business?: StoreBusiness | undefined
+  /** 门店收款信息 */
+  readonly store_recipient?: ReadonlyArray<StoresStoreIdGetResponseStoreRecipient> | undefined
+  /** 门店状态 */
+  readonly store_state?: StoresStoreIdGetResponseStoreState | undefined
+}
+
+const $StoresStoreIdGetResponse: () => Schema.Schema<StoresStoreIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  store_basics: Schema.optional($StoresStoreIdGetResponseStoreBasics()),
+  store_address: Schema.optional($StoresStoreIdGetResponseStoreAddress()),
+  store_business: Schema.optional($StoreBusiness2()),
+  store_recipient: Schema.optional(Schema.Array($StoresStoreIdGetResponseStoreRecipient())),
+  store_state: Schema.optional($StoresStoreIdGetResponseStoreState())
+}))
+
+const $StoreBusiness2: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_phone: Schema.optional(Schema.String),
+  business_hours: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.merchantStore.stores._store_id_.get`: params, query fields together. */
+export interface StoresStoreIdGetRequest extends StoresStoreIdGetParams, StoresStoreIdGetQuery {}
+
 /**
  * 查询门店API
  *
@@ -310,65 +346,10 @@ export const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, Stores
   path: "/v3/merchant-store/stores/{store_id}",
   summary: "查询门店API",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013948577",
-  schemas: () => {
-    const StoresStoreIdGetParams: Schema.Schema<StoresStoreIdGetParams> = Schema.Struct({
-      store_id: Schema.Int
-    })
-    const StoresStoreIdGetQuery: Schema.Schema<StoresStoreIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdGetResponseStoreBasics: Schema.Schema<StoresStoreIdGetResponseStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      brand_name: Schema.optional(Schema.String),
-      store_name: Schema.optional(Schema.String),
-      branch_name: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number)
-    })
-    const StoresStoreIdGetResponseStoreAddress: Schema.Schema<StoresStoreIdGetResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.optional(Schema.String),
-      address_detail: Schema.optional(Schema.String),
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdGetResponseStoreBusiness: Schema.Schema<StoresStoreIdGetResponseStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdGetResponseStoreRecipient: Schema.Schema<StoresStoreIdGetResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdGetResponseStoreState: Schema.Schema<StoresStoreIdGetResponseStoreState> = Schema.Struct({
-      store_state_message: Schema.optional(Schema.String),
-      address_failed_reason: Schema.optional(Schema.String),
-      store_state_value: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdGetResponse: Schema.Schema<StoresStoreIdGetResponse> = Schema.Struct({
-      store_basics: Schema.optional(StoresStoreIdGetResponseStoreBasics),
-      store_address: Schema.optional(StoresStoreIdGetResponseStoreAddress),
-      store_business: Schema.optional(StoresStoreIdGetResponseStoreBusiness),
-      store_recipient: Schema.optional(Schema.Array(StoresStoreIdGetResponseStoreRecipient)),
-      store_state: Schema.optional(StoresStoreIdGetResponseStoreState)
-    })
-    return {
-      params: StoresStoreIdGetParams,
-      query: StoresStoreIdGetQuery,
-      success: StoresStoreIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StoresStoreIdGetParams(), query: $StoresStoreIdGetQuery(), success: $StoresStoreIdGetResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/merchant-store/stores/{store_id} ----
-
-export interface StoresStoreIdPatchParams {
-  /**
-   * 微信支付商户门店ID
-   * @example 20488000
-   */
-  readonly store_id: number
-}
 
 export interface StoresStoreIdPatchBody {
   /**
@@ -377,81 +358,21 @@ export interface StoresStoreIdPatchBody {
    */
   readonly sub_mchid?: string | undefined
   /** 门店基础信息 */
-  readonly store_basics?: StoresStoreIdPatchBodyStoreBasics | undefined
+  readonly store_basics?: StoreBasics | undefined
   /** 门店地址信息 */
-  readonly store_address?: StoresStoreIdPatchBodyStoreAddress | undefined
+  readonly store_address?: StoreAddress | undefined
   /** 门店经营信息 */
-  readonly store_business?: StoresStoreIdPatchBodyStoreBusiness | undefined
+  readonly store_business?: StoreBusiness | undefined
 }
 
-export interface StoresStoreIdPatchBodyStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
-  readonly store_reference_id?: string | undefined
-  /**
-   * 品牌名称
-   * @example "麦当劳"
-   */
-  readonly brand_name?: string | undefined
-  /**
-   * 门店名称
-   * @example "麦当劳"
-   */
-  readonly store_name: string
-  /**
-   * 分店名称
-   * @example "海岸城店"
-   */
-  readonly branch_name?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1001
-   */
-  readonly brand_id?: number | undefined
-}
+const $StoresStoreIdPatchBody: () => Schema.Schema<StoresStoreIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  store_basics: Schema.optional($StoreBasics()),
+  store_address: Schema.optional($StoreAddress()),
+  store_business: Schema.optional($StoreBusiness())
+}))
 
-export interface StoresStoreIdPatchBodyStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
-  readonly address_code: string
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
-  readonly address_detail: string
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
-  readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
-  readonly latitude?: string | undefined
-}
-
-export interface StoresStoreIdPatchBodyStoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
-  readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
-  readonly business_hours?: string | undefined
-}
+export type StoresStoreIdPatchParams = StoresStoreIdGetParams
 
 /** The input of `v3.merchantStore.stores._store_id_.patch`: params, body fields together. */
 export interface StoresStoreIdPatchRequest extends StoresStoreIdPatchParams, StoresStoreIdPatchBody {}
@@ -469,52 +390,10 @@ export const storesStoreIdPatch: Endpoint.Endpoint<StoresStoreIdPatchRequest, vo
   path: "/v3/merchant-store/stores/{store_id}",
   summary: "修改门店API",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013948551",
-  schemas: () => {
-    const StoresStoreIdPatchParams: Schema.Schema<StoresStoreIdPatchParams> = Schema.Struct({
-      store_id: Schema.Int
-    })
-    const StoresStoreIdPatchBodyStoreBasics: Schema.Schema<StoresStoreIdPatchBodyStoreBasics> = Schema.Struct({
-      store_reference_id: Schema.optional(Schema.String),
-      brand_name: Schema.optional(Schema.String),
-      store_name: Schema.String,
-      branch_name: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.Number)
-    })
-    const StoresStoreIdPatchBodyStoreAddress: Schema.Schema<StoresStoreIdPatchBodyStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
-      address_complements: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdPatchBodyStoreBusiness: Schema.Schema<StoresStoreIdPatchBodyStoreBusiness> = Schema.Struct({
-      service_phone: Schema.optional(Schema.String),
-      business_hours: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdPatchBody: Schema.Schema<StoresStoreIdPatchBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      store_basics: Schema.optional(StoresStoreIdPatchBodyStoreBasics),
-      store_address: Schema.optional(StoresStoreIdPatchBodyStoreAddress),
-      store_business: Schema.optional(StoresStoreIdPatchBodyStoreBusiness)
-    })
-    return {
-      params: StoresStoreIdPatchParams,
-      body: StoresStoreIdPatchBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StoresStoreIdGetParams(), body: $StoresStoreIdPatchBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-store/stores/{store_id}/recipients/bind ----
-
-export interface StoresStoreIdRecipientsBindPostParams {
-  /**
-   * 微信支付商户门店ID
-   * @example 20488000
-   */
-  readonly store_id: number
-}
 
 export interface StoresStoreIdRecipientsBindPostBody {
   /**
@@ -523,30 +402,15 @@ export interface StoresStoreIdRecipientsBindPostBody {
    */
   readonly sub_mchid: string
   /** 门店收款信息 */
-  readonly store_recipient: ReadonlyArray<StoresStoreIdRecipientsBindPostBodyStoreRecipient>
+  readonly store_recipient: ReadonlyArray<StoreRecipient>
 }
 
-export interface StoresStoreIdRecipientsBindPostBodyStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
-  readonly company_name?: string | undefined
-}
+const $StoresStoreIdRecipientsBindPostBody: () => Schema.Schema<StoresStoreIdRecipientsBindPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  store_recipient: Schema.Array($StoreRecipient())
+}))
 
-/** The input of `v3.merchantStore.stores._store_id_.recipients.bind.post`: params, body fields together. */
-export interface StoresStoreIdRecipientsBindPostRequest extends StoresStoreIdRecipientsBindPostParams, StoresStoreIdRecipientsBindPostBody {}
-
-export interface StoresStoreIdRecipientsBindPostResponse {
-  readonly failed_store_recipient?: ReadonlyArray<StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient> | undefined
-}
-
-export interface StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient {
+export interface FailedStoreRecipient {
   /**
    * 门店收款商户号
    * @example "1230000109"
@@ -558,6 +422,24 @@ export interface StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient {
    */
   readonly failed_reason?: string | undefined
 }
+
+const $FailedStoreRecipient: () => Schema.Schema<FailedStoreRecipient> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  failed_reason: Schema.optional(Schema.String)
+}))
+
+export interface StoresStoreIdRecipientsBindPostResponse {
+  readonly failed_store_recipient?: ReadonlyArray<FailedStoreRecipient> | undefined
+}
+
+const $StoresStoreIdRecipientsBindPostResponse: () => Schema.Schema<StoresStoreIdRecipientsBindPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  failed_store_recipient: Schema.optional(Schema.Array($FailedStoreRecipient()))
+}))
+
+export type StoresStoreIdRecipientsBindPostParams = StoresStoreIdGetParams
+
+/** The input of `v3.merchantStore.stores._store_id_.recipients.bind.post`: params, body fields together. */
+export interface StoresStoreIdRecipientsBindPostRequest extends StoresStoreIdRecipientsBindPostParams, StoresStoreIdRecipientsBindPostBody {}
 
 /**
  * 绑定门店收款信息
@@ -572,43 +454,10 @@ export const storesStoreIdRecipientsBindPost: Endpoint.Endpoint<StoresStoreIdRec
   path: "/v3/merchant-store/stores/{store_id}/recipients/bind",
   summary: "绑定门店收款信息",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013948579",
-  schemas: () => {
-    const StoresStoreIdRecipientsBindPostParams: Schema.Schema<StoresStoreIdRecipientsBindPostParams> = Schema.Struct({
-      store_id: Schema.Int
-    })
-    const StoresStoreIdRecipientsBindPostBodyStoreRecipient: Schema.Schema<StoresStoreIdRecipientsBindPostBodyStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
-      company_name: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdRecipientsBindPostBody: Schema.Schema<StoresStoreIdRecipientsBindPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      store_recipient: Schema.Array(StoresStoreIdRecipientsBindPostBodyStoreRecipient)
-    })
-    const StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient: Schema.Schema<StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      failed_reason: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdRecipientsBindPostResponse: Schema.Schema<StoresStoreIdRecipientsBindPostResponse> = Schema.Struct({
-      failed_store_recipient: Schema.optional(Schema.Array(StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient))
-    })
-    return {
-      params: StoresStoreIdRecipientsBindPostParams,
-      body: StoresStoreIdRecipientsBindPostBody,
-      success: StoresStoreIdRecipientsBindPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StoresStoreIdGetParams(), body: $StoresStoreIdRecipientsBindPostBody(), success: $StoresStoreIdRecipientsBindPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/merchant-store/stores/{store_id}/recipients/unbind ----
-
-export interface StoresStoreIdRecipientsUnbindPostParams {
-  /**
-   * 微信支付商户门店ID
-   * @example 20488000
-   */
-  readonly store_id: number
-}
 
 export interface StoresStoreIdRecipientsUnbindPostBody {
   /**
@@ -617,41 +466,20 @@ export interface StoresStoreIdRecipientsUnbindPostBody {
    */
   readonly sub_mchid?: string | undefined
   /** 门店收款信息 */
-  readonly store_recipient?: ReadonlyArray<StoresStoreIdRecipientsUnbindPostBodyStoreRecipient> | undefined
+  readonly store_recipient?: ReadonlyArray<StoreRecipient> | undefined
 }
 
-export interface StoresStoreIdRecipientsUnbindPostBodyStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
-  readonly company_name?: string | undefined
-}
+const $StoresStoreIdRecipientsUnbindPostBody: () => Schema.Schema<StoresStoreIdRecipientsUnbindPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  store_recipient: Schema.optional(Schema.Array($StoreRecipient()))
+}))
+
+export type StoresStoreIdRecipientsUnbindPostParams = StoresStoreIdGetParams
+
+export type StoresStoreIdRecipientsUnbindPostResponse = StoresStoreIdRecipientsBindPostResponse
 
 /** The input of `v3.merchantStore.stores._store_id_.recipients.unbind.post`: params, body fields together. */
 export interface StoresStoreIdRecipientsUnbindPostRequest extends StoresStoreIdRecipientsUnbindPostParams, StoresStoreIdRecipientsUnbindPostBody {}
-
-export interface StoresStoreIdRecipientsUnbindPostResponse {
-  readonly failed_store_recipient?: ReadonlyArray<StoresStoreIdRecipientsUnbindPostResponseFailedStoreRecipient> | undefined
-}
-
-export interface StoresStoreIdRecipientsUnbindPostResponseFailedStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 绑定当前收款信息失败的原因
-   * @example "收款商户号与收款主体不一致"
-   */
-  readonly failed_reason?: string | undefined
-}
 
 /**
  * 解除门店收款信息绑定
@@ -666,32 +494,7 @@ export const storesStoreIdRecipientsUnbindPost: Endpoint.Endpoint<StoresStoreIdR
   path: "/v3/merchant-store/stores/{store_id}/recipients/unbind",
   summary: "解除门店收款信息绑定",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013948580",
-  schemas: () => {
-    const StoresStoreIdRecipientsUnbindPostParams: Schema.Schema<StoresStoreIdRecipientsUnbindPostParams> = Schema.Struct({
-      store_id: Schema.Int
-    })
-    const StoresStoreIdRecipientsUnbindPostBodyStoreRecipient: Schema.Schema<StoresStoreIdRecipientsUnbindPostBodyStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
-      company_name: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdRecipientsUnbindPostBody: Schema.Schema<StoresStoreIdRecipientsUnbindPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      store_recipient: Schema.optional(Schema.Array(StoresStoreIdRecipientsUnbindPostBodyStoreRecipient))
-    })
-    const StoresStoreIdRecipientsUnbindPostResponseFailedStoreRecipient: Schema.Schema<StoresStoreIdRecipientsUnbindPostResponseFailedStoreRecipient> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      failed_reason: Schema.optional(Schema.String)
-    })
-    const StoresStoreIdRecipientsUnbindPostResponse: Schema.Schema<StoresStoreIdRecipientsUnbindPostResponse> = Schema.Struct({
-      failed_store_recipient: Schema.optional(Schema.Array(StoresStoreIdRecipientsUnbindPostResponseFailedStoreRecipient))
-    })
-    return {
-      params: StoresStoreIdRecipientsUnbindPostParams,
-      body: StoresStoreIdRecipientsUnbindPostBody,
-      success: StoresStoreIdRecipientsUnbindPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StoresStoreIdGetParams(), body: $StoresStoreIdRecipientsUnbindPostBody(), success: $StoresStoreIdRecipientsBindPostResponse(), errors: commonErrors })
 })
 
 /**

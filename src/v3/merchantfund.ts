@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/merchantfund/merchant/income-records ----
 
@@ -30,27 +30,12 @@ export interface MerchantIncomeRecordsGetQuery {
   readonly limit: number
 }
 
-export interface MerchantIncomeRecordsGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 100
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 本次查询偏移量
-   * @example 100
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次查询条数
-   * @example 100
-   */
-  readonly limit?: number | undefined
-  /** 银行来账记录列表 */
-  readonly data?: ReadonlyArray<MerchantIncomeRecordsGetResponseData> | undefined
-  /** 分页链接 */
-  readonly links?: MerchantIncomeRecordsGetResponseLinks | undefined
-}
+const $MerchantIncomeRecordsGetQuery: () => Schema.Schema<MerchantIncomeRecordsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
+  date: Schema.String,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.Int
+}))
 
 export interface MerchantIncomeRecordsGetResponseData {
   /**
@@ -107,7 +92,20 @@ export interface MerchantIncomeRecordsGetResponseData {
   readonly recharge_remark?: string | undefined
 }
 
-export interface MerchantIncomeRecordsGetResponseLinks {
+const $MerchantIncomeRecordsGetResponseData: () => Schema.Schema<MerchantIncomeRecordsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  income_record_type: Schema.optional(OpenEnum("OFFLINERECHARGE", "ENTERPRISEDIRECTREVENUE")),
+  income_record_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  success_time: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account_name: Schema.optional(Schema.String),
+  bank_account_number: Schema.optional(Schema.String),
+  recharge_remark: Schema.optional(Schema.String)
+}))
+
+export interface Links {
   /**
    * 下一页链接
    * @example "/v3/merchantfund/merchant/income-records?offset=10&limit=5"
@@ -125,6 +123,42 @@ export interface MerchantIncomeRecordsGetResponseLinks {
   readonly self?: string | undefined
 }
 
+const $Links: () => Schema.Schema<Links> = /*#__PURE__*/ once(() => Schema.Struct({
+  next: Schema.optional(Schema.String),
+  prev: Schema.optional(Schema.String),
+  self: Schema.optional(Schema.String)
+}))
+
+export interface MerchantIncomeRecordsGetResponse {
+  /**
+   * 查询数据总条数
+   * @example 100
+   */
+  readonly total_count?: number | undefined
+  /**
+   * 本次查询偏移量
+   * @example 100
+   */
+  readonly offset?: number | undefined
+  /**
+   * 本次查询条数
+   * @example 100
+   */
+  readonly limit?: number | undefined
+  /** 银行来账记录列表 */
+  readonly data?: ReadonlyArray<MerchantIncomeRecordsGetResponseData> | undefined
+  /** 分页链接 */
+  readonly links?: Links | undefined
+}
+
+const $MerchantIncomeRecordsGetResponse: () => Schema.Schema<MerchantIncomeRecordsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($MerchantIncomeRecordsGetResponseData())),
+  links: Schema.optional($Links())
+}))
+
 /**
  * 服务商银行来账查询
  *
@@ -137,43 +171,7 @@ export const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGe
   method: "GET",
   path: "/v3/merchantfund/merchant/income-records",
   summary: "服务商银行来账查询",
-  schemas: () => {
-    const MerchantIncomeRecordsGetQuery: Schema.Schema<MerchantIncomeRecordsGetQuery> = Schema.Struct({
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
-      date: Schema.String,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.Int
-    })
-    const MerchantIncomeRecordsGetResponseData: Schema.Schema<MerchantIncomeRecordsGetResponseData> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      income_record_type: Schema.optional(OpenEnum("OFFLINERECHARGE", "ENTERPRISEDIRECTREVENUE")),
-      income_record_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      success_time: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String),
-      bank_account_number: Schema.optional(Schema.String),
-      recharge_remark: Schema.optional(Schema.String)
-    })
-    const MerchantIncomeRecordsGetResponseLinks: Schema.Schema<MerchantIncomeRecordsGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const MerchantIncomeRecordsGetResponse: Schema.Schema<MerchantIncomeRecordsGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(MerchantIncomeRecordsGetResponseData)),
-      links: Schema.optional(MerchantIncomeRecordsGetResponseLinks)
-    })
-    return {
-      query: MerchantIncomeRecordsGetQuery,
-      success: MerchantIncomeRecordsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $MerchantIncomeRecordsGetQuery(), success: $MerchantIncomeRecordsGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/merchantfund/partner/income-records ----
@@ -206,27 +204,13 @@ export interface PartnerIncomeRecordsGetQuery {
   readonly limit: number
 }
 
-export interface PartnerIncomeRecordsGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 20
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次查询条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /** 银行来账记录列表 */
-  readonly data?: ReadonlyArray<PartnerIncomeRecordsGetResponseData> | undefined
-  /** 分页链接 */
-  readonly links?: PartnerIncomeRecordsGetResponseLinks | undefined
-}
+const $PartnerIncomeRecordsGetQuery: () => Schema.Schema<PartnerIncomeRecordsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
+  date: Schema.String,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.Int
+}))
 
 export interface PartnerIncomeRecordsGetResponseData {
   /**
@@ -283,23 +267,48 @@ export interface PartnerIncomeRecordsGetResponseData {
   readonly recharge_remark?: string | undefined
 }
 
-export interface PartnerIncomeRecordsGetResponseLinks {
+const $PartnerIncomeRecordsGetResponseData: () => Schema.Schema<PartnerIncomeRecordsGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  income_record_type: Schema.optional(OpenEnum("OFFLINERECHARGE", "ENTERPRISEDIRECTREVENUE")),
+  income_record_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  success_time: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account_name: Schema.optional(Schema.String),
+  bank_account_number: Schema.optional(Schema.String),
+  recharge_remark: Schema.optional(Schema.String)
+}))
+
+export interface PartnerIncomeRecordsGetResponse {
   /**
-   * 下一页链接
-   * @example "/v3/merchantfund/partner/income-records?offset=10&limit=5"
+   * 查询数据总条数
+   * @example 20
    */
-  readonly next?: string | undefined
+  readonly total_count?: number | undefined
   /**
-   * 上一页链接
-   * @example "/v3/merchantfund/partner/income-records?offset=0&limit=5"
+   * 本次查询偏移量
+   * @example 0
    */
-  readonly prev?: string | undefined
+  readonly offset?: number | undefined
   /**
-   * 当前链接
-   * @example "/v3/merchantfund/partner/income-records?offset=5&limit=5"
+   * 本次查询条数
+   * @example 20
    */
-  readonly self?: string | undefined
+  readonly limit?: number | undefined
+  /** 银行来账记录列表 */
+  readonly data?: ReadonlyArray<PartnerIncomeRecordsGetResponseData> | undefined
+  /** 分页链接 */
+  readonly links?: Links | undefined
 }
+
+const $PartnerIncomeRecordsGetResponse: () => Schema.Schema<PartnerIncomeRecordsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($PartnerIncomeRecordsGetResponseData())),
+  links: Schema.optional($Links())
+}))
 
 /**
  * 特约商户银行来账查询
@@ -313,44 +322,7 @@ export const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQ
   method: "GET",
   path: "/v3/merchantfund/partner/income-records",
   summary: "特约商户银行来账查询",
-  schemas: () => {
-    const PartnerIncomeRecordsGetQuery: Schema.Schema<PartnerIncomeRecordsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
-      date: Schema.String,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.Int
-    })
-    const PartnerIncomeRecordsGetResponseData: Schema.Schema<PartnerIncomeRecordsGetResponseData> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      income_record_type: Schema.optional(OpenEnum("OFFLINERECHARGE", "ENTERPRISEDIRECTREVENUE")),
-      income_record_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      success_time: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String),
-      bank_account_number: Schema.optional(Schema.String),
-      recharge_remark: Schema.optional(Schema.String)
-    })
-    const PartnerIncomeRecordsGetResponseLinks: Schema.Schema<PartnerIncomeRecordsGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const PartnerIncomeRecordsGetResponse: Schema.Schema<PartnerIncomeRecordsGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(PartnerIncomeRecordsGetResponseData)),
-      links: Schema.optional(PartnerIncomeRecordsGetResponseLinks)
-    })
-    return {
-      query: PartnerIncomeRecordsGetQuery,
-      success: PartnerIncomeRecordsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $PartnerIncomeRecordsGetQuery(), success: $PartnerIncomeRecordsGetResponse(), errors: commonErrors })
 })
 
 /**

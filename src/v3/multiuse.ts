@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/multiuse/stocks/{stock_id}/refund-flow ----
 
@@ -14,6 +15,10 @@ export interface StocksStockIdRefundFlowGetParams {
   readonly stock_id: string
 }
 
+const $StocksStockIdRefundFlowGetParams: () => Schema.Schema<StocksStockIdRefundFlowGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  stock_id: Schema.NonEmptyString
+}))
+
 export interface StocksStockIdRefundFlowGetResponse {
   /**
    * 下载链接
@@ -21,6 +26,10 @@ export interface StocksStockIdRefundFlowGetResponse {
    */
   readonly url?: string | undefined
 }
+
+const $StocksStockIdRefundFlowGetResponse: () => Schema.Schema<StocksStockIdRefundFlowGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  url: Schema.optional(Schema.String)
+}))
 
 /**
  * 下载批次退款明细
@@ -35,38 +44,14 @@ export const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFl
   path: "/v3/multiuse/stocks/{stock_id}/refund-flow",
   summary: "下载批次退款明细",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/refund-flow.html",
-  schemas: () => {
-    const StocksStockIdRefundFlowGetParams: Schema.Schema<StocksStockIdRefundFlowGetParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
-    })
-    const StocksStockIdRefundFlowGetResponse: Schema.Schema<StocksStockIdRefundFlowGetResponse> = Schema.Struct({
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      params: StocksStockIdRefundFlowGetParams,
-      success: StocksStockIdRefundFlowGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StocksStockIdRefundFlowGetParams(), success: $StocksStockIdRefundFlowGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/multiuse/stocks/{stock_id}/send-flow ----
 
-export interface StocksStockIdSendFlowGetParams {
-  /**
-   * 批次号
-   * @example "9856888"
-   */
-  readonly stock_id: string
-}
+export type StocksStockIdSendFlowGetParams = StocksStockIdRefundFlowGetParams
 
-export interface StocksStockIdSendFlowGetResponse {
-  /**
-   * 下载链接
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
-   */
-  readonly url?: string | undefined
-}
+export type StocksStockIdSendFlowGetResponse = StocksStockIdRefundFlowGetResponse
 
 /**
  * 下载批次发放明细
@@ -81,38 +66,14 @@ export const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGe
   path: "/v3/multiuse/stocks/{stock_id}/send-flow",
   summary: "下载批次发放明细",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/send-flow.html",
-  schemas: () => {
-    const StocksStockIdSendFlowGetParams: Schema.Schema<StocksStockIdSendFlowGetParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
-    })
-    const StocksStockIdSendFlowGetResponse: Schema.Schema<StocksStockIdSendFlowGetResponse> = Schema.Struct({
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      params: StocksStockIdSendFlowGetParams,
-      success: StocksStockIdSendFlowGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StocksStockIdRefundFlowGetParams(), success: $StocksStockIdRefundFlowGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/multiuse/stocks/{stock_id}/use-flow ----
 
-export interface StocksStockIdUseFlowGetParams {
-  /**
-   * 批次号
-   * @example "9856888"
-   */
-  readonly stock_id: string
-}
+export type StocksStockIdUseFlowGetParams = StocksStockIdRefundFlowGetParams
 
-export interface StocksStockIdUseFlowGetResponse {
-  /**
-   * 下载链接
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
-   */
-  readonly url?: string | undefined
-}
+export type StocksStockIdUseFlowGetResponse = StocksStockIdRefundFlowGetResponse
 
 /**
  * 下载核销明细
@@ -127,19 +88,7 @@ export const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetP
   path: "/v3/multiuse/stocks/{stock_id}/use-flow",
   summary: "下载核销明细",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/use-flow.html",
-  schemas: () => {
-    const StocksStockIdUseFlowGetParams: Schema.Schema<StocksStockIdUseFlowGetParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
-    })
-    const StocksStockIdUseFlowGetResponse: Schema.Schema<StocksStockIdUseFlowGetResponse> = Schema.Struct({
-      url: Schema.optional(Schema.String)
-    })
-    return {
-      params: StocksStockIdUseFlowGetParams,
-      success: StocksStockIdUseFlowGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StocksStockIdRefundFlowGetParams(), success: $StocksStockIdRefundFlowGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/multiuse/users/{openid}/coupons ----
@@ -148,6 +97,10 @@ export interface UsersOpenidCouponsPostParams {
   /** 用户OpenID */
   readonly openid: string
 }
+
+const $UsersOpenidCouponsPostParams: () => Schema.Schema<UsersOpenidCouponsPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface UsersOpenidCouponsPostBody {
   /**
@@ -187,8 +140,15 @@ export interface UsersOpenidCouponsPostBody {
   readonly card_type: "ID_CARD"
 }
 
-/** The input of `v3.multiuse.users._openid_.coupons.post`: params, body fields together. */
-export interface UsersOpenidCouponsPostRequest extends UsersOpenidCouponsPostParams, UsersOpenidCouponsPostBody {}
+const $UsersOpenidCouponsPostBody: () => Schema.Schema<UsersOpenidCouponsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  stock_id: Schema.String,
+  out_request_no: Schema.String,
+  user_name: Schema.String,
+  id_card_number: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  appid: Schema.String,
+  card_type: Schema.Literal("ID_CARD")
+}))
 
 export interface UsersOpenidCouponsPostResponse {
   /**
@@ -197,6 +157,13 @@ export interface UsersOpenidCouponsPostResponse {
    */
   readonly coupon_id?: string | undefined
 }
+
+const $UsersOpenidCouponsPostResponse: () => Schema.Schema<UsersOpenidCouponsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.multiuse.users._openid_.coupons.post`: params, body fields together. */
+export interface UsersOpenidCouponsPostRequest extends UsersOpenidCouponsPostParams, UsersOpenidCouponsPostBody {}
 
 /**
  * 发放指定批次的消费金
@@ -212,29 +179,7 @@ export const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostReq
   encrypt: [],
   summary: "发放指定批次的消费金",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/multiuse-coupon/send-multiuse-coupon.html",
-  schemas: () => {
-    const UsersOpenidCouponsPostParams: Schema.Schema<UsersOpenidCouponsPostParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const UsersOpenidCouponsPostBody: Schema.Schema<UsersOpenidCouponsPostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      out_request_no: Schema.String,
-      user_name: Schema.String,
-      id_card_number: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      appid: Schema.String,
-      card_type: Schema.Literal("ID_CARD")
-    })
-    const UsersOpenidCouponsPostResponse: Schema.Schema<UsersOpenidCouponsPostResponse> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersOpenidCouponsPostParams,
-      body: UsersOpenidCouponsPostBody,
-      success: UsersOpenidCouponsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidCouponsPostParams(), body: $UsersOpenidCouponsPostBody(), success: $UsersOpenidCouponsPostResponse(), errors: commonErrors })
 })
 
 /**

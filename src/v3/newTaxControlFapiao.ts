@@ -3,39 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/new-tax-control-fapiao/card-template ----
-
-export interface CardTemplatePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 插卡公众号AppID
-   * @example "wxb1170446a4c0a5a2"
-   */
-  readonly card_appid: string
-  /** 卡券模板信息 */
-  readonly card_template_information: CardTemplatePostBodyCardTemplateInformation
-}
-
-export interface CardTemplatePostBodyCardTemplateInformation {
-  /**
-   * 收款方名称
-   * @example "某公司"
-   */
-  readonly payee_name?: string | undefined
-  /**
-   * 卡券logo地址
-   * @example "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0"
-   */
-  readonly logo_url: string
-  /** 卡券自定义cell位配置 */
-  readonly custom_cell?: CardTemplatePostBodyCardTemplateInformationCustomCell | undefined
-}
 
 export interface CardTemplatePostBodyCardTemplateInformationCustomCell {
   /**
@@ -65,6 +35,56 @@ export interface CardTemplatePostBodyCardTemplateInformationCustomCell {
   readonly miniprogram_path?: string | undefined
 }
 
+const $CardTemplatePostBodyCardTemplateInformationCustomCell: () => Schema.Schema<CardTemplatePostBodyCardTemplateInformationCustomCell> = /*#__PURE__*/ once(() => Schema.Struct({
+  words: Schema.String,
+  description: Schema.String,
+  jump_url: Schema.optional(Schema.String),
+  miniprogram_user_name: Schema.optional(Schema.String),
+  miniprogram_path: Schema.optional(Schema.String)
+}))
+
+export interface CardTemplatePostBodyCardTemplateInformation {
+  /**
+   * 收款方名称
+   * @example "某公司"
+   */
+  readonly payee_name?: string | undefined
+  /**
+   * 卡券logo地址
+   * @example "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0"
+   */
+  readonly logo_url: string
+  /** 卡券自定义cell位配置 */
+  readonly custom_cell?: CardTemplatePostBodyCardTemplateInformationCustomCell | undefined
+}
+
+const $CardTemplatePostBodyCardTemplateInformation: () => Schema.Schema<CardTemplatePostBodyCardTemplateInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  payee_name: Schema.optional(Schema.String),
+  logo_url: Schema.String,
+  custom_cell: Schema.optional($CardTemplatePostBodyCardTemplateInformationCustomCell())
+}))
+
+export interface CardTemplatePostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 插卡公众号AppID
+   * @example "wxb1170446a4c0a5a2"
+   */
+  readonly card_appid: string
+  /** 卡券模板信息 */
+  readonly card_template_information: CardTemplatePostBodyCardTemplateInformation
+}
+
+const $CardTemplatePostBody: () => Schema.Schema<CardTemplatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  card_appid: Schema.String,
+  card_template_information: $CardTemplatePostBodyCardTemplateInformation()
+}))
+
 export interface CardTemplatePostResponse {
   /**
    * 插卡公众号AppID
@@ -77,6 +97,11 @@ export interface CardTemplatePostResponse {
    */
   readonly card_id?: string | undefined
 }
+
+const $CardTemplatePostResponse: () => Schema.Schema<CardTemplatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_appid: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建电子发票卡券模板
@@ -91,59 +116,10 @@ export const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTempl
   path: "/v3/new-tax-control-fapiao/card-template",
   summary: "创建电子发票卡券模板",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_4.shtml",
-  schemas: () => {
-    const CardTemplatePostBodyCardTemplateInformationCustomCell: Schema.Schema<CardTemplatePostBodyCardTemplateInformationCustomCell> = Schema.Struct({
-      words: Schema.String,
-      description: Schema.String,
-      jump_url: Schema.optional(Schema.String),
-      miniprogram_user_name: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String)
-    })
-    const CardTemplatePostBodyCardTemplateInformation: Schema.Schema<CardTemplatePostBodyCardTemplateInformation> = Schema.Struct({
-      payee_name: Schema.optional(Schema.String),
-      logo_url: Schema.String,
-      custom_cell: Schema.optional(CardTemplatePostBodyCardTemplateInformationCustomCell)
-    })
-    const CardTemplatePostBody: Schema.Schema<CardTemplatePostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      card_appid: Schema.String,
-      card_template_information: CardTemplatePostBodyCardTemplateInformation
-    })
-    const CardTemplatePostResponse: Schema.Schema<CardTemplatePostResponse> = Schema.Struct({
-      card_appid: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardTemplatePostBody,
-      success: CardTemplatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardTemplatePostBody(), success: $CardTemplatePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications ----
-
-export interface FapiaoApplicationsPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 开票场景
-   * @example "WITH_WECHATPAY"
-   */
-  readonly scene: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-  /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsPostBodyBuyerInformation
-  /** 需要开具的发票信息 */
-  readonly fapiao_information: ReadonlyArray<FapiaoApplicationsPostBodyFapiaoInformation>
-}
 
 export interface FapiaoApplicationsPostBodyBuyerInformation {
   /**
@@ -193,27 +169,17 @@ export interface FapiaoApplicationsPostBodyBuyerInformation {
   readonly email?: string | undefined
 }
 
-export interface FapiaoApplicationsPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
-  readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
-  readonly total_amount: number
-  /** 是否以清单形式开具发票 */
-  readonly need_list: boolean
-  /**
-   * 发票备注
-   * @example "备注"
-   */
-  readonly remark?: string | undefined
-  /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsPostBodyFapiaoInformationItems>
-}
+const $FapiaoApplicationsPostBodyBuyerInformation: () => Schema.Schema<FapiaoApplicationsPostBodyBuyerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.String,
+  name: Schema.String,
+  taxpayer_id: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String)
+}))
 
 export interface FapiaoApplicationsPostBodyFapiaoInformationItems {
   /**
@@ -270,6 +236,80 @@ export interface FapiaoApplicationsPostBodyFapiaoInformationItems {
   readonly discount: boolean
 }
 
+const $FapiaoApplicationsPostBodyFapiaoInformationItems: () => Schema.Schema<FapiaoApplicationsPostBodyFapiaoInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_category: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  goods_id: Schema.optional(Schema.Number),
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.Int,
+  total_amount: Schema.Int,
+  tax_rate: Schema.optional(Schema.Number),
+  tax_prefer_mark: Schema.optional(Schema.String),
+  discount: Schema.Boolean
+}))
+
+export interface FapiaoApplicationsPostBodyFapiaoInformation {
+  /**
+   * 商户发票单号
+   * @example "20200701123456"
+   */
+  readonly fapiao_id: string
+  /**
+   * 总价税合计
+   * @example 382895
+   */
+  readonly total_amount: number
+  /** 是否以清单形式开具发票 */
+  readonly need_list: boolean
+  /**
+   * 发票备注
+   * @example "备注"
+   */
+  readonly remark?: string | undefined
+  /** 发票行信息 */
+  readonly items: ReadonlyArray<FapiaoApplicationsPostBodyFapiaoInformationItems>
+}
+
+const $FapiaoApplicationsPostBodyFapiaoInformation: () => Schema.Schema<FapiaoApplicationsPostBodyFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.String,
+  total_amount: Schema.Int,
+  need_list: Schema.Boolean,
+  remark: Schema.optional(Schema.String),
+  items: Schema.Array($FapiaoApplicationsPostBodyFapiaoInformationItems())
+}))
+
+export interface FapiaoApplicationsPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 开票场景
+   * @example "WITH_WECHATPAY"
+   */
+  readonly scene: string
+  /**
+   * 发票申请单号
+   * @example "4200000444201910177461284488"
+   */
+  readonly fapiao_apply_id: string
+  /** 购买方信息 */
+  readonly buyer_information: FapiaoApplicationsPostBodyBuyerInformation
+  /** 需要开具的发票信息 */
+  readonly fapiao_information: ReadonlyArray<FapiaoApplicationsPostBodyFapiaoInformation>
+}
+
+const $FapiaoApplicationsPostBody: () => Schema.Schema<FapiaoApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  scene: Schema.String,
+  fapiao_apply_id: Schema.String,
+  buyer_information: $FapiaoApplicationsPostBodyBuyerInformation(),
+  fapiao_information: Schema.Array($FapiaoApplicationsPostBodyFapiaoInformation())
+}))
+
 /**
  * 开具电子发票
  *
@@ -284,73 +324,12 @@ export const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBod
   encrypt: [],
   summary: "开具电子发票",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_8.shtml",
-  schemas: () => {
-    const FapiaoApplicationsPostBodyBuyerInformation: Schema.Schema<FapiaoApplicationsPostBodyBuyerInformation> = Schema.Struct({
-      type: Schema.String,
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsPostBodyFapiaoInformationItems: Schema.Schema<FapiaoApplicationsPostBodyFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_category: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      goods_id: Schema.optional(Schema.Number),
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      total_amount: Schema.Int,
-      tax_rate: Schema.optional(Schema.Number),
-      tax_prefer_mark: Schema.optional(Schema.String),
-      discount: Schema.Boolean
-    })
-    const FapiaoApplicationsPostBodyFapiaoInformation: Schema.Schema<FapiaoApplicationsPostBodyFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      total_amount: Schema.Int,
-      need_list: Schema.Boolean,
-      remark: Schema.optional(Schema.String),
-      items: Schema.Array(FapiaoApplicationsPostBodyFapiaoInformationItems)
-    })
-    const FapiaoApplicationsPostBody: Schema.Schema<FapiaoApplicationsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      scene: Schema.String,
-      fapiao_apply_id: Schema.String,
-      buyer_information: FapiaoApplicationsPostBodyBuyerInformation,
-      fapiao_information: Schema.Array(FapiaoApplicationsPostBodyFapiaoInformation)
-    })
-    return {
-      body: FapiaoApplicationsPostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FapiaoApplicationsPostBody(), success: Endpoint.Accepted, errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general ----
 
-export interface FapiaoApplicationsIssueGeneralPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-  /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsIssueGeneralPostBodyBuyerInformation
-  /** 需要开具的数电发票信息 */
-  readonly fapiao_information: FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation
-}
-
-export interface FapiaoApplicationsIssueGeneralPostBodyBuyerInformation {
+export interface BuyerInformation {
   /**
    * 购买方类型
    * @example "ORGANIZATION"
@@ -418,52 +397,21 @@ export interface FapiaoApplicationsIssueGeneralPostBodyBuyerInformation {
   readonly user_apply_message?: string | undefined
 }
 
-export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
-  readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
-  readonly total_amount: number
-  /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
-  readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
-  readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "128279891283"
-   */
-  readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "example_billing_person"
-   */
-  readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
-  /** 交易信息 */
-  readonly transaction_information: ReadonlyArray<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
-  readonly remark?: string | undefined
-}
+const $BuyerInformation: () => Schema.Schema<BuyerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("INDIVIDUAL", "ORGANIZATION"),
+  name: Schema.String,
+  taxpayer_id: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Int),
+  out_trade_no: Schema.optional(Schema.String),
+  fapiao_bill_type: Schema.optional(Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO")),
+  user_apply_message: Schema.optional(Schema.String)
+}))
 
 export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems {
   /**
@@ -510,7 +458,19 @@ export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems {
   readonly preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | undefined
 }
 
-export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransactionInformation {
+const $FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems: () => Schema.Schema<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_name: Schema.String,
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Int),
+  total_amount: Schema.Int,
+  tax_rate: Schema.Number,
+  discount: Schema.Boolean,
+  preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18))
+}))
+
+export interface TransactionInformation {
   /**
    * 支付渠道
    * @example "WECHAT_PAY"
@@ -533,6 +493,97 @@ export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransact
   readonly amount: number
 }
 
+const $TransactionInformation: () => Schema.Schema<TransactionInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  pay_channel: Schema.Literal("WECHAT_PAY"),
+  transaction_id: Schema.String,
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.Int
+}))
+
+export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation {
+  /**
+   * 商户发票单号
+   * @example "20200701123456"
+   */
+  readonly fapiao_id: string
+  /**
+   * 总价税合计
+   * @example 382895
+   */
+  readonly total_amount: number
+  /** 发票行信息 */
+  readonly items: ReadonlyArray<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems>
+  /**
+   * 出口业务适用政策代码
+   * @example 1
+   */
+  readonly export_business_policy_code?: 1 | 2 | 3 | undefined
+  /**
+   * 增值税即征即退代码
+   * @example 1
+   */
+  readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
+  /**
+   * 开票人ID
+   * @example "128279891283"
+   */
+  readonly billing_person_id: string
+  /**
+   * 开票人名称
+   * @example "example_billing_person"
+   */
+  readonly billing_person?: string | undefined
+  /**
+   * 发票类型
+   * @example "COMM_FAPIAO"
+   */
+  readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
+  /** 交易信息 */
+  readonly transaction_information: ReadonlyArray<TransactionInformation>
+  /**
+   * 发票备注
+   * @example "备注"
+   */
+  readonly remark?: string | undefined
+}
+
+const $FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation: () => Schema.Schema<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.String,
+  total_amount: Schema.Int,
+  items: Schema.Array($FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems()),
+  export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
+  vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
+  billing_person_id: Schema.String,
+  billing_person: Schema.optional(Schema.String),
+  fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
+  transaction_information: Schema.Array($TransactionInformation()),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface FapiaoApplicationsIssueGeneralPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /**
+   * 发票申请单号
+   * @example "4200000444201910177461284488"
+   */
+  readonly fapiao_apply_id: string
+  /** 购买方信息 */
+  readonly buyer_information: BuyerInformation
+  /** 需要开具的数电发票信息 */
+  readonly fapiao_information: FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation
+}
+
+const $FapiaoApplicationsIssueGeneralPostBody: () => Schema.Schema<FapiaoApplicationsIssueGeneralPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  fapiao_apply_id: Schema.String,
+  buyer_information: $BuyerInformation(),
+  fapiao_information: $FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation()
+}))
+
 /**
  * 开具通用行业电子发票
  *
@@ -546,198 +597,64 @@ export const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplica
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-general",
   encrypt: [],
   summary: "开具通用行业电子发票",
-  schemas: () => {
-    const FapiaoApplicationsIssueGeneralPostBodyBuyerInformation: Schema.Schema<FapiaoApplicationsIssueGeneralPostBodyBuyerInformation> = Schema.Struct({
-      type: Schema.Literal("INDIVIDUAL", "ORGANIZATION"),
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems: Schema.Schema<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Int),
-      total_amount: Schema.Int,
-      tax_rate: Schema.Number,
-      discount: Schema.Boolean,
-      preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18))
-    })
-    const FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransactionInformation: Schema.Schema<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransactionInformation> = Schema.Struct({
-      pay_channel: Schema.Literal("WECHAT_PAY"),
-      transaction_id: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.Int
-    })
-    const FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation: Schema.Schema<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      total_amount: Schema.Int,
-      items: Schema.Array(FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems),
-      export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
-      vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
-      billing_person_id: Schema.String,
-      billing_person: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
-      transaction_information: Schema.Array(FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransactionInformation),
-      remark: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsIssueGeneralPostBody: Schema.Schema<FapiaoApplicationsIssueGeneralPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      fapiao_apply_id: Schema.String,
-      buyer_information: FapiaoApplicationsIssueGeneralPostBodyBuyerInformation,
-      fapiao_information: FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation
-    })
-    return {
-      body: FapiaoApplicationsIssueGeneralPostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FapiaoApplicationsIssueGeneralPostBody(), success: Endpoint.Accepted, errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport ----
 
-export interface FapiaoApplicationsIssuePassengerTransportPostBody {
+export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation {
   /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-  /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsIssuePassengerTransportPostBodyBuyerInformation
-  /** 需要开具的数电发票信息 */
-  readonly fapiao_information: FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation
-}
-
-export interface FapiaoApplicationsIssuePassengerTransportPostBodyBuyerInformation {
-  /**
-   * 购买方类型
-   * @example "ORGANIZATION"
-   */
-  readonly type: "INDIVIDUAL" | "ORGANIZATION"
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
+   * 出行人名称
+   * @example "张三"
    */
   readonly name: string
   /**
-   * 纳税人识别号
-   * @example "202003261233701778"
+   * 出行人证件类型
+   * @example "IDENTITY_CARD"
    */
-  readonly taxpayer_id?: string | undefined
+  readonly certificate_type: "IDENTITY_CARD" | "PASSPORT" | "HONG_KONG_PERMIT" | "MACAO_PERMIT" | "TAIWAN_PERMIT" | "FOREIGNER_RESIDENCE_PERMIT" | "HONG_KONG_RESIDENT_CARD" | "MACAO_RESIDENT_CARD" | "TAIWAN_RESIDENT_CARD" | "MILITARY_OFFICER_CARD" | "ARMED_POLICE_OFFICER_CARD" | "SOLDIER_CARD" | "HOMECOMING_CERT" | "TAIWAN_COMPATRIOT_CERT"
   /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-  /**
-   * 手机号
+   * 证件号码
    * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
    */
-  readonly phone?: string | undefined
+  readonly certificate_number: string
   /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
+   * 出行日期
+   * @example "2026-07-01T00:00:00+08:00"
    */
-  readonly email?: string | undefined
+  readonly departure_date: string
   /**
-   * 订单金额
-   * @example 1000
+   * 出发地
+   * @example "北京市朝阳区"
    */
-  readonly amount?: number | undefined
+  readonly departure_place: string
   /**
-   * 商户订单号
-   * @example "order_20200701_123456"
+   * 目的地
+   * @example "上海市浦东新区"
    */
-  readonly out_trade_no?: string | undefined
+  readonly destination: string
   /**
-   * 开具的发票类型
-   * @example "COMM_FAPIAO"
+   * 交通工具类型
+   * @example "LONG_DISTANCE_BUS"
    */
-  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | undefined
+  readonly transportation_type: "LONG_DISTANCE_BUS" | "PUBLIC_TRANSPORTATION" | "CAR" | "SHIP" | "OTHER_TRANSPORTATION"
   /**
-   * 留言信息
-   * @example "用户留言"
+   * 交通工具等级
+   * @example "SHIP_FIRST_CLASS_CABIN"
    */
-  readonly user_apply_message?: string | undefined
+  readonly transportation_classes?: "SHIP_FIRST_CLASS_CABIN" | "SHIP_SECOND_CLASS_CABIN" | "SHIP_THIRD_CLASS_CABIN" | undefined
 }
 
-export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
-  readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
-  readonly total_amount: number
-  /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
-  readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
-  readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "187776276864872"
-   */
-  readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "**伟 0020"
-   */
-  readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
-  /** 交易信息 */
-  readonly transaction_information: ReadonlyArray<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationTransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
-  readonly remark?: string | undefined
-}
+const $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation: () => Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  certificate_type: Schema.Literal("IDENTITY_CARD", "PASSPORT", "HONG_KONG_PERMIT", "MACAO_PERMIT", "TAIWAN_PERMIT", "FOREIGNER_RESIDENCE_PERMIT", "HONG_KONG_RESIDENT_CARD", "MACAO_RESIDENT_CARD", "TAIWAN_RESIDENT_CARD", "MILITARY_OFFICER_CARD", "ARMED_POLICE_OFFICER_CARD", "SOLDIER_CARD", "HOMECOMING_CERT", "TAIWAN_COMPATRIOT_CERT"),
+  certificate_number: Schema.String,
+  departure_date: Rfc3339,
+  departure_place: Schema.String,
+  destination: Schema.String,
+  transportation_type: Schema.Literal("LONG_DISTANCE_BUS", "PUBLIC_TRANSPORTATION", "CAR", "SHIP", "OTHER_TRANSPORTATION"),
+  transportation_classes: Schema.optional(Schema.Literal("SHIP_FIRST_CLASS_CABIN", "SHIP_SECOND_CLASS_CABIN", "SHIP_THIRD_CLASS_CABIN"))
+}))
 
 export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems {
   /**
@@ -783,243 +700,20 @@ export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformat
   readonly passenger_information?: FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation | undefined
 }
 
-export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation {
-  /**
-   * 出行人名称
-   * @example "张三"
-   */
-  readonly name: string
-  /**
-   * 出行人证件类型
-   * @example "IDENTITY_CARD"
-   */
-  readonly certificate_type: "IDENTITY_CARD" | "PASSPORT" | "HONG_KONG_PERMIT" | "MACAO_PERMIT" | "TAIWAN_PERMIT" | "FOREIGNER_RESIDENCE_PERMIT" | "HONG_KONG_RESIDENT_CARD" | "MACAO_RESIDENT_CARD" | "TAIWAN_RESIDENT_CARD" | "MILITARY_OFFICER_CARD" | "ARMED_POLICE_OFFICER_CARD" | "SOLDIER_CARD" | "HOMECOMING_CERT" | "TAIWAN_COMPATRIOT_CERT"
-  /**
-   * 证件号码
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
-  readonly certificate_number: string
-  /**
-   * 出行日期
-   * @example "2026-07-01T00:00:00+08:00"
-   */
-  readonly departure_date: string
-  /**
-   * 出发地
-   * @example "北京市朝阳区"
-   */
-  readonly departure_place: string
-  /**
-   * 目的地
-   * @example "上海市浦东新区"
-   */
-  readonly destination: string
-  /**
-   * 交通工具类型
-   * @example "LONG_DISTANCE_BUS"
-   */
-  readonly transportation_type: "LONG_DISTANCE_BUS" | "PUBLIC_TRANSPORTATION" | "CAR" | "SHIP" | "OTHER_TRANSPORTATION"
-  /**
-   * 交通工具等级
-   * @example "SHIP_FIRST_CLASS_CABIN"
-   */
-  readonly transportation_classes?: "SHIP_FIRST_CLASS_CABIN" | "SHIP_SECOND_CLASS_CABIN" | "SHIP_THIRD_CLASS_CABIN" | undefined
-}
+const $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems: () => Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_name: Schema.String,
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Int),
+  total_amount: Schema.Int,
+  tax_rate: Schema.Number,
+  discount: Schema.Boolean,
+  preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)),
+  passenger_information: Schema.optional($FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation())
+}))
 
-export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationTransactionInformation {
-  /**
-   * 支付渠道
-   * @example "WECHAT_PAY"
-   */
-  readonly pay_channel: "WECHAT_PAY"
-  /**
-   * 支付订单号
-   * @example "4200000008202508080512076713"
-   */
-  readonly transaction_id: string
-  /**
-   * 支付商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 交易金额
-   * @example 382895
-   */
-  readonly amount: number
-}
-
-/**
- * 开具旅客运输行业电子发票
- *
- * 商户完成收款后，调用本接口开具旅客运输行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
- *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`
- */
-export const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.newTaxControlFapiao.fapiaoApplications.issuePassengerTransport.post",
-  method: "POST",
-  path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport",
-  encrypt: [],
-  summary: "开具旅客运输行业电子发票",
-  schemas: () => {
-    const FapiaoApplicationsIssuePassengerTransportPostBodyBuyerInformation: Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyBuyerInformation> = Schema.Struct({
-      type: Schema.Literal("INDIVIDUAL", "ORGANIZATION"),
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation: Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation> = Schema.Struct({
-      name: Schema.String,
-      certificate_type: Schema.Literal("IDENTITY_CARD", "PASSPORT", "HONG_KONG_PERMIT", "MACAO_PERMIT", "TAIWAN_PERMIT", "FOREIGNER_RESIDENCE_PERMIT", "HONG_KONG_RESIDENT_CARD", "MACAO_RESIDENT_CARD", "TAIWAN_RESIDENT_CARD", "MILITARY_OFFICER_CARD", "ARMED_POLICE_OFFICER_CARD", "SOLDIER_CARD", "HOMECOMING_CERT", "TAIWAN_COMPATRIOT_CERT"),
-      certificate_number: Schema.String,
-      departure_date: Rfc3339,
-      departure_place: Schema.String,
-      destination: Schema.String,
-      transportation_type: Schema.Literal("LONG_DISTANCE_BUS", "PUBLIC_TRANSPORTATION", "CAR", "SHIP", "OTHER_TRANSPORTATION"),
-      transportation_classes: Schema.optional(Schema.Literal("SHIP_FIRST_CLASS_CABIN", "SHIP_SECOND_CLASS_CABIN", "SHIP_THIRD_CLASS_CABIN"))
-    })
-    const FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems: Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Int),
-      total_amount: Schema.Int,
-      tax_rate: Schema.Number,
-      discount: Schema.Boolean,
-      preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)),
-      passenger_information: Schema.optional(FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation)
-    })
-    const FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationTransactionInformation: Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationTransactionInformation> = Schema.Struct({
-      pay_channel: Schema.Literal("WECHAT_PAY"),
-      transaction_id: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.Int
-    })
-    const FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation: Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      total_amount: Schema.Int,
-      items: Schema.Array(FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems),
-      export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
-      vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
-      billing_person_id: Schema.String,
-      billing_person: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
-      transaction_information: Schema.Array(FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationTransactionInformation),
-      remark: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsIssuePassengerTransportPostBody: Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      fapiao_apply_id: Schema.String,
-      buyer_information: FapiaoApplicationsIssuePassengerTransportPostBodyBuyerInformation,
-      fapiao_information: FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation
-    })
-    return {
-      body: FapiaoApplicationsIssuePassengerTransportPostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil ----
-
-export interface FapiaoApplicationsIssueRefinedOilPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-  /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsIssueRefinedOilPostBodyBuyerInformation
-  /** 需要开具的数电发票信息 */
-  readonly fapiao_information: FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation
-}
-
-export interface FapiaoApplicationsIssueRefinedOilPostBodyBuyerInformation {
-  /**
-   * 购买方类型
-   * @example "ORGANIZATION"
-   */
-  readonly type: "INDIVIDUAL" | "ORGANIZATION"
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
-  readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
-  readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
-  readonly email?: string | undefined
-  /**
-   * 订单金额
-   * @example 1000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 开具的发票类型
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | undefined
-  /**
-   * 留言信息
-   * @example "用户留言"
-   */
-  readonly user_apply_message?: string | undefined
-}
-
-export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation {
+export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation {
   /**
    * 商户发票单号
    * @example "20200701123456"
@@ -1031,7 +725,7 @@ export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation {
    */
   readonly total_amount: number
   /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems>
+  readonly items: ReadonlyArray<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems>
   /**
    * 出口业务适用政策代码
    * @example 1
@@ -1058,13 +752,92 @@ export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation {
    */
   readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
   /** 交易信息 */
-  readonly transaction_information: ReadonlyArray<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTransactionInformation>
+  readonly transaction_information: ReadonlyArray<TransactionInformation>
   /**
    * 发票备注
    * @example "备注"
    */
   readonly remark?: string | undefined
 }
+
+const $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation: () => Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.String,
+  total_amount: Schema.Int,
+  items: Schema.Array($FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems()),
+  export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
+  vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
+  billing_person_id: Schema.String,
+  billing_person: Schema.optional(Schema.String),
+  fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
+  transaction_information: Schema.Array($TransactionInformation()),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface FapiaoApplicationsIssuePassengerTransportPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /**
+   * 发票申请单号
+   * @example "4200000444201910177461284488"
+   */
+  readonly fapiao_apply_id: string
+  /** 购买方信息 */
+  readonly buyer_information: BuyerInformation
+  /** 需要开具的数电发票信息 */
+  readonly fapiao_information: FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation
+}
+
+const $FapiaoApplicationsIssuePassengerTransportPostBody: () => Schema.Schema<FapiaoApplicationsIssuePassengerTransportPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  fapiao_apply_id: Schema.String,
+  buyer_information: $BuyerInformation(),
+  fapiao_information: $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation()
+}))
+
+/**
+ * 开具旅客运输行业电子发票
+ *
+ * 商户完成收款后，调用本接口开具旅客运输行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`
+ */
+export const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.newTaxControlFapiao.fapiaoApplications.issuePassengerTransport.post",
+  method: "POST",
+  path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport",
+  encrypt: [],
+  summary: "开具旅客运输行业电子发票",
+  schemas: () => ({ body: $FapiaoApplicationsIssuePassengerTransportPostBody(), success: Endpoint.Accepted, errors: commonErrors })
+})
+
+// ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil ----
+
+export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation {
+  /**
+   * 成品油站点
+   * @example "中国石油(江北红旗河沟加油站)"
+   */
+  readonly station: string
+  /**
+   * 交易时间
+   * @example "2025-07-01T00:00:00+08:00"
+   */
+  readonly trade_time: string
+  /**
+   * 加油枪号码
+   * @example "1号枪"
+   */
+  readonly gun_number: string
+}
+
+const $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation: () => Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  station: Schema.String,
+  trade_time: Rfc3339,
+  gun_number: Schema.String
+}))
 
 export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems {
   /**
@@ -1113,46 +886,102 @@ export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems
   readonly refined_oil_information?: FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation | undefined
 }
 
-export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation {
-  /**
-   * 成品油站点
-   * @example "中国石油(江北红旗河沟加油站)"
-   */
-  readonly station: string
-  /**
-   * 交易时间
-   * @example "2025-07-01T00:00:00+08:00"
-   */
-  readonly trade_time: string
-  /**
-   * 加油枪号码
-   * @example "1号枪"
-   */
-  readonly gun_number: string
-}
+const $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems: () => Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_name: Schema.String,
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.Literal("TON", "LETER")),
+  quantity: Schema.optional(Schema.Int),
+  total_amount: Schema.Int,
+  tax_rate: Schema.Number,
+  discount: Schema.Boolean,
+  preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)),
+  refined_oil_information: Schema.optional($FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation())
+}))
 
-export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTransactionInformation {
+export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation {
   /**
-   * 支付渠道
-   * @example "WECHAT_PAY"
+   * 商户发票单号
+   * @example "20200701123456"
    */
-  readonly pay_channel: "WECHAT_PAY"
+  readonly fapiao_id: string
   /**
-   * 支付订单号
-   * @example "4200000008202508080512076713"
-   */
-  readonly transaction_id: string
-  /**
-   * 支付商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 交易金额
+   * 总价税合计
    * @example 382895
    */
-  readonly amount: number
+  readonly total_amount: number
+  /** 发票行信息 */
+  readonly items: ReadonlyArray<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems>
+  /**
+   * 出口业务适用政策代码
+   * @example 1
+   */
+  readonly export_business_policy_code?: 1 | 2 | 3 | undefined
+  /**
+   * 增值税即征即退代码
+   * @example 1
+   */
+  readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
+  /**
+   * 开票人ID
+   * @example "187776276864872"
+   */
+  readonly billing_person_id: string
+  /**
+   * 开票人名称
+   * @example "**伟 0020"
+   */
+  readonly billing_person?: string | undefined
+  /**
+   * 发票类型
+   * @example "COMM_FAPIAO"
+   */
+  readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
+  /** 交易信息 */
+  readonly transaction_information: ReadonlyArray<TransactionInformation>
+  /**
+   * 发票备注
+   * @example "备注"
+   */
+  readonly remark?: string | undefined
 }
+
+const $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation: () => Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.String,
+  total_amount: Schema.Int,
+  items: Schema.Array($FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems()),
+  export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
+  vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
+  billing_person_id: Schema.String,
+  billing_person: Schema.optional(Schema.String),
+  fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
+  transaction_information: Schema.Array($TransactionInformation()),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface FapiaoApplicationsIssueRefinedOilPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /**
+   * 发票申请单号
+   * @example "4200000444201910177461284488"
+   */
+  readonly fapiao_apply_id: string
+  /** 购买方信息 */
+  readonly buyer_information: BuyerInformation
+  /** 需要开具的数电发票信息 */
+  readonly fapiao_information: FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation
+}
+
+const $FapiaoApplicationsIssueRefinedOilPostBody: () => Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  fapiao_apply_id: Schema.String,
+  buyer_information: $BuyerInformation(),
+  fapiao_information: $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation()
+}))
 
 /**
  * 开具成品油行业电子发票
@@ -1167,204 +996,58 @@ export const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoAppl
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil",
   encrypt: [],
   summary: "开具成品油行业电子发票",
-  schemas: () => {
-    const FapiaoApplicationsIssueRefinedOilPostBodyBuyerInformation: Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyBuyerInformation> = Schema.Struct({
-      type: Schema.Literal("INDIVIDUAL", "ORGANIZATION"),
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation: Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation> = Schema.Struct({
-      station: Schema.String,
-      trade_time: Rfc3339,
-      gun_number: Schema.String
-    })
-    const FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems: Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.Literal("TON", "LETER")),
-      quantity: Schema.optional(Schema.Int),
-      total_amount: Schema.Int,
-      tax_rate: Schema.Number,
-      discount: Schema.Boolean,
-      preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)),
-      refined_oil_information: Schema.optional(FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation)
-    })
-    const FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTransactionInformation: Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTransactionInformation> = Schema.Struct({
-      pay_channel: Schema.Literal("WECHAT_PAY"),
-      transaction_id: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.Int
-    })
-    const FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation: Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      total_amount: Schema.Int,
-      items: Schema.Array(FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems),
-      export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
-      vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
-      billing_person_id: Schema.String,
-      billing_person: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
-      transaction_information: Schema.Array(FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTransactionInformation),
-      remark: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsIssueRefinedOilPostBody: Schema.Schema<FapiaoApplicationsIssueRefinedOilPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      fapiao_apply_id: Schema.String,
-      buyer_information: FapiaoApplicationsIssueRefinedOilPostBodyBuyerInformation,
-      fapiao_information: FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation
-    })
-    return {
-      body: FapiaoApplicationsIssueRefinedOilPostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FapiaoApplicationsIssueRefinedOilPostBody(), success: Endpoint.Accepted, errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing ----
 
-export interface FapiaoApplicationsRealEstateLeasingPostBody {
+export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation {
   /**
-   * 子商户号
-   * @example "1900000109"
+   * 不动产坐落省份
+   * @example "重庆市"
    */
-  readonly sub_mchid: string
+  readonly province: string
   /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
+   * 不动产坐落城市
+   * @example "涪陵区"
    */
-  readonly fapiao_apply_id: string
-  /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsRealEstateLeasingPostBodyBuyerInformation
-  /** 需要开具的数电发票信息 */
-  readonly fapiao_information: FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation
+  readonly city?: string | undefined
+  /**
+   * 不动产坐落地址（详细地址）
+   * @example "xx街道xx小区"
+   */
+  readonly address: string
+  /**
+   * 租赁期起
+   * @example "2025-01-01T10:00:00+08:00"
+   */
+  readonly lease_period_start: string
+  /**
+   * 租赁期止
+   * @example "2025-07-01T10:00:00+08:00"
+   */
+  readonly lease_period_end: string
+  /** 跨地（市）标志 */
+  readonly cross_city_flag: boolean
+  /**
+   * 产权证书/不动产权证号
+   * @example "OVgc/slzCvzSebaz46sUA4tJmm5GbN"
+   */
+  readonly certificate_no?: string | undefined
+  /** 车牌号 */
+  readonly plate_no?: ReadonlyArray<string> | undefined
 }
 
-export interface FapiaoApplicationsRealEstateLeasingPostBodyBuyerInformation {
-  /**
-   * 购买方类型
-   * @example "INDIVIDUAL"
-   */
-  readonly type: "INDIVIDUAL" | "ORGANIZATION"
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
-  readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
-  readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
-  readonly email?: string | undefined
-  /**
-   * 订单金额
-   * @example 1000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 开具的发票类型
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | undefined
-  /**
-   * 留言信息
-   * @example "用户留言"
-   */
-  readonly user_apply_message?: string | undefined
-}
-
-export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
-  readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
-  readonly total_amount: number
-  /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
-  readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
-  readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "128279891283"
-   */
-  readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "example_billing_person"
-   */
-  readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
-  /** 交易信息 */
-  readonly transaction_information: ReadonlyArray<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
-  readonly remark?: string | undefined
-}
+const $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation: () => Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  province: Schema.String,
+  city: Schema.optional(Schema.String),
+  address: Schema.String,
+  lease_period_start: Rfc3339,
+  lease_period_end: Rfc3339,
+  cross_city_flag: Schema.Boolean,
+  certificate_no: Schema.optional(Schema.String),
+  plate_no: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems {
   /**
@@ -1413,65 +1096,102 @@ export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationIte
   readonly real_estate_leasing_information?: FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation | undefined
 }
 
-export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation {
-  /**
-   * 不动产坐落省份
-   * @example "重庆市"
-   */
-  readonly province: string
-  /**
-   * 不动产坐落城市
-   * @example "涪陵区"
-   */
-  readonly city?: string | undefined
-  /**
-   * 不动产坐落地址（详细地址）
-   * @example "xx街道xx小区"
-   */
-  readonly address: string
-  /**
-   * 租赁期起
-   * @example "2025-01-01T10:00:00+08:00"
-   */
-  readonly lease_period_start: string
-  /**
-   * 租赁期止
-   * @example "2025-07-01T10:00:00+08:00"
-   */
-  readonly lease_period_end: string
-  /** 跨地（市）标志 */
-  readonly cross_city_flag: boolean
-  /**
-   * 产权证书/不动产权证号
-   * @example "OVgc/slzCvzSebaz46sUA4tJmm5GbN"
-   */
-  readonly certificate_no?: string | undefined
-  /** 车牌号 */
-  readonly plate_no?: ReadonlyArray<string> | undefined
-}
+const $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems: () => Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_name: Schema.String,
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Int),
+  total_amount: Schema.Int,
+  tax_rate: Schema.Number,
+  discount: Schema.Boolean,
+  preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)),
+  real_estate_leasing_information: Schema.optional($FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation())
+}))
 
-export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTransactionInformation {
+export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation {
   /**
-   * 支付渠道
-   * @example "WECHAT_PAY"
+   * 商户发票单号
+   * @example "20200701123456"
    */
-  readonly pay_channel: "WECHAT_PAY"
+  readonly fapiao_id: string
   /**
-   * 支付订单号
-   * @example "4200000008202508080512076713"
-   */
-  readonly transaction_id: string
-  /**
-   * 支付商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 交易金额
+   * 总价税合计
    * @example 382895
    */
-  readonly amount: number
+  readonly total_amount: number
+  /** 发票行信息 */
+  readonly items: ReadonlyArray<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems>
+  /**
+   * 出口业务适用政策代码
+   * @example 1
+   */
+  readonly export_business_policy_code?: 1 | 2 | 3 | undefined
+  /**
+   * 增值税即征即退代码
+   * @example 1
+   */
+  readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
+  /**
+   * 开票人ID
+   * @example "128279891283"
+   */
+  readonly billing_person_id: string
+  /**
+   * 开票人名称
+   * @example "example_billing_person"
+   */
+  readonly billing_person?: string | undefined
+  /**
+   * 发票类型
+   * @example "COMM_FAPIAO"
+   */
+  readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
+  /** 交易信息 */
+  readonly transaction_information: ReadonlyArray<TransactionInformation>
+  /**
+   * 发票备注
+   * @example "备注"
+   */
+  readonly remark?: string | undefined
 }
+
+const $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation: () => Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.String,
+  total_amount: Schema.Int,
+  items: Schema.Array($FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems()),
+  export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
+  vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
+  billing_person_id: Schema.String,
+  billing_person: Schema.optional(Schema.String),
+  fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
+  transaction_information: Schema.Array($TransactionInformation()),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface FapiaoApplicationsRealEstateLeasingPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /**
+   * 发票申请单号
+   * @example "4200000444201910177461284488"
+   */
+  readonly fapiao_apply_id: string
+  /** 购买方信息 */
+  readonly buyer_information: BuyerInformation
+  /** 需要开具的数电发票信息 */
+  readonly fapiao_information: FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation
+}
+
+const $FapiaoApplicationsRealEstateLeasingPostBody: () => Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  fapiao_apply_id: Schema.String,
+  buyer_information: $BuyerInformation(),
+  fapiao_information: $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation()
+}))
 
 /**
  * 开具不动产租赁行业电子发票
@@ -1486,84 +1206,10 @@ export const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoAp
   path: "/v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing",
   encrypt: [],
   summary: "开具不动产租赁行业电子发票",
-  schemas: () => {
-    const FapiaoApplicationsRealEstateLeasingPostBodyBuyerInformation: Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyBuyerInformation> = Schema.Struct({
-      type: Schema.Literal("INDIVIDUAL", "ORGANIZATION"),
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation: Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation> = Schema.Struct({
-      province: Schema.String,
-      city: Schema.optional(Schema.String),
-      address: Schema.String,
-      lease_period_start: Rfc3339,
-      lease_period_end: Rfc3339,
-      cross_city_flag: Schema.Boolean,
-      certificate_no: Schema.optional(Schema.String),
-      plate_no: Schema.optional(Schema.Array(Schema.String))
-    })
-    const FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems: Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Int),
-      total_amount: Schema.Int,
-      tax_rate: Schema.Number,
-      discount: Schema.Boolean,
-      preferential_policy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)),
-      real_estate_leasing_information: Schema.optional(FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation)
-    })
-    const FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTransactionInformation: Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTransactionInformation> = Schema.Struct({
-      pay_channel: Schema.Literal("WECHAT_PAY"),
-      transaction_id: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.Int
-    })
-    const FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation: Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      total_amount: Schema.Int,
-      items: Schema.Array(FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems),
-      export_business_policy_code: Schema.optional(Schema.Literal(1, 2, 3)),
-      vat_refund_levy_code: Schema.optional(Schema.Literal(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
-      billing_person_id: Schema.String,
-      billing_person: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO"),
-      transaction_information: Schema.Array(FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTransactionInformation),
-      remark: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsRealEstateLeasingPostBody: Schema.Schema<FapiaoApplicationsRealEstateLeasingPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      fapiao_apply_id: Schema.String,
-      buyer_information: FapiaoApplicationsRealEstateLeasingPostBodyBuyerInformation,
-      fapiao_information: FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation
-    })
-    return {
-      body: FapiaoApplicationsRealEstateLeasingPostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FapiaoApplicationsRealEstateLeasingPostBody(), success: Endpoint.Accepted, errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file ----
-
-export interface FapiaoApplicationsUploadFapiaoFilePostBody {
-  /** 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。 */
-  readonly file: Uint8Array
-  /** 媒体文件元信息`JSON`格式字符串 */
-  readonly meta: FapiaoApplicationsUploadFapiaoFilePostBodyMeta
-}
 
 export interface FapiaoApplicationsUploadFapiaoFilePostBodyMeta {
   /** 微信支付分配的子商户号，服务商模式下必传 */
@@ -1582,6 +1228,25 @@ export interface FapiaoApplicationsUploadFapiaoFilePostBodyMeta {
   readonly digest: string
 }
 
+const $FapiaoApplicationsUploadFapiaoFilePostBodyMeta: () => Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostBodyMeta> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  file_type: Schema.String,
+  digest_alogrithm: Schema.String,
+  digest: Schema.String
+}))
+
+export interface FapiaoApplicationsUploadFapiaoFilePostBody {
+  /** 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: FapiaoApplicationsUploadFapiaoFilePostBodyMeta
+}
+
+const $FapiaoApplicationsUploadFapiaoFilePostBody: () => Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  file: Schema.Uint8ArrayFromSelf,
+  meta: $FapiaoApplicationsUploadFapiaoFilePostBodyMeta()
+}))
+
 export interface FapiaoApplicationsUploadFapiaoFilePostResponse {
   /**
    * 电子发票文件ID
@@ -1589,6 +1254,10 @@ export interface FapiaoApplicationsUploadFapiaoFilePostResponse {
    */
   readonly fapiao_media_id?: string | undefined
 }
+
+const $FapiaoApplicationsUploadFapiaoFilePostResponse: () => Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_media_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 上传电子发票文件
@@ -1604,26 +1273,7 @@ export const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApp
   upload: { file: "file", types: ["pdf", "ofd"], maxBytes: 2097152 },
   summary: "上传电子发票文件",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml",
-  schemas: () => {
-    const FapiaoApplicationsUploadFapiaoFilePostBodyMeta: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostBodyMeta> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      file_type: Schema.String,
-      digest_alogrithm: Schema.String,
-      digest: Schema.String
-    })
-    const FapiaoApplicationsUploadFapiaoFilePostBody: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: FapiaoApplicationsUploadFapiaoFilePostBodyMeta
-    })
-    const FapiaoApplicationsUploadFapiaoFilePostResponse: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostResponse> = Schema.Struct({
-      fapiao_media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: FapiaoApplicationsUploadFapiaoFilePostBody,
-      success: FapiaoApplicationsUploadFapiaoFilePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $FapiaoApplicationsUploadFapiaoFilePostBody(), success: $FapiaoApplicationsUploadFapiaoFilePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id} ----
@@ -1635,6 +1285,10 @@ export interface FapiaoApplicationsFapiaoApplyIdGetParams {
    */
   readonly fapiao_apply_id: string
 }
+
+const $FapiaoApplicationsFapiaoApplyIdGetParams: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_apply_id: Schema.NonEmptyString
+}))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetQuery {
   /**
@@ -1649,78 +1303,12 @@ export interface FapiaoApplicationsFapiaoApplyIdGetQuery {
   readonly fapiao_id?: string | undefined
 }
 
-/** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.get`: params, query fields together. */
-export interface FapiaoApplicationsFapiaoApplyIdGetRequest extends FapiaoApplicationsFapiaoApplyIdGetParams, FapiaoApplicationsFapiaoApplyIdGetQuery {}
+const $FapiaoApplicationsFapiaoApplyIdGetQuery: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  fapiao_id: Schema.optional(Schema.String)
+}))
 
-export interface FapiaoApplicationsFapiaoApplyIdGetResponse {
-  /**
-   * 发票数量
-   * @example 5
-   */
-  readonly total_count?: number | undefined
-  /** 发票信息 */
-  readonly fapiao_information?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> | undefined
-}
-
-export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
-  readonly fapiao_id?: string | undefined
-  /**
-   * 发票状态
-   * Documented values: `ISSUE_ACCEPTED`, `ISSUED`, `REVERSE_ACCEPTED`, `REVERSED`, `ISSUE_FAILED`, `REVERSE_FAILED` (decoded as any string: more may come).
-   * @example "ISSUED"
-   */
-  readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
-  /** 蓝字发票信息 */
-  readonly blue_fapiao?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao | undefined
-  /** 红字发票信息 */
-  readonly red_fapiao?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao | undefined
-  /** 电子发票插卡信息 */
-  readonly card_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation | undefined
-  /**
-   * 总价税合计
-   * @example 382895
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 总税额
-   * @example 44050
-   */
-  readonly tax_amount?: number | undefined
-  /**
-   * 总金额
-   * @example 338845
-   */
-  readonly amount?: number | undefined
-  /** 销售方信息 */
-  readonly seller_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation | undefined
-  /** 购买方信息 */
-  readonly buyer_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation | undefined
-  /** 附加信息 */
-  readonly extra_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation | undefined
-  /** 发票行信息 */
-  readonly items?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> | undefined
-  /**
-   * 备注信息
-   * @example "备注"
-   */
-  readonly remark?: string | undefined
-  /**
-   * 开票失败错误码
-   * @example "BIZ_ERROR"
-   */
-  readonly fapiao_error_code?: string | undefined
-  /**
-   * 开票失败原因
-   * @example "开票失败。授信额度不足，请联系主管税务机关或者登录电子税务局提额/申报。"
-   */
-  readonly fapiao_error_message?: string | undefined
-}
-
-export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao {
+export interface BlueFapiao {
   /**
    * 发票代码
    * @example "044001911211"
@@ -1748,33 +1336,13 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlue
   readonly fapiao_time?: string | undefined
 }
 
-export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao {
-  /**
-   * 发票代码
-   * @example "044001911211"
-   */
-  readonly fapiao_code?: string | undefined
-  /**
-   * 发票号码
-   * @example "12897794"
-   */
-  readonly fapiao_number?: string | undefined
-  /**
-   * 校验码
-   * @example "69001808340631374774"
-   */
-  readonly check_code?: string | undefined
-  /**
-   * 密码
-   * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+"
-   */
-  readonly password?: string | undefined
-  /**
-   * 开票时间
-   * @example "2020-07-01T12:00:00+08:00"
-   */
-  readonly fapiao_time?: string | undefined
-}
+const $BlueFapiao: () => Schema.Schema<BlueFapiao> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_code: Schema.optional(Schema.String),
+  fapiao_number: Schema.optional(Schema.String),
+  check_code: Schema.optional(Schema.String),
+  password: Schema.optional(Schema.String),
+  fapiao_time: Schema.optional(Schema.String)
+}))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation {
   /**
@@ -1805,7 +1373,15 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCard
   readonly card_status?: "INSERT_ACCEPTED" | "INSERTED" | "DISCARD_ACCEPTED" | "DISCARDED" | (string & {}) | undefined
 }
 
-export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation {
+const $FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_appid: Schema.optional(Schema.String),
+  card_openid: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  card_code: Schema.optional(Schema.String),
+  card_status: Schema.optional(OpenEnum("INSERT_ACCEPTED", "INSERTED", "DISCARD_ACCEPTED", "DISCARDED"))
+}))
+
+export interface SellerInformation {
   /**
    * 名称
    * @example "深圳市南山区测试公司"
@@ -1838,7 +1414,16 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSell
   readonly bank_account?: string | undefined
 }
 
-export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation {
+const $SellerInformation: () => Schema.Schema<SellerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  taxpayer_id: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String)
+}))
+
+export interface UserTitleGetResponse {
   /**
    * 购买方类型
    * Documented values: `INDIVIDUAL`, `ORGANIZATION` (decoded as any string: more may come).
@@ -1908,7 +1493,23 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuye
   readonly user_apply_message?: string | undefined
 }
 
-export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation {
+const $UserTitleGetResponse: () => Schema.Schema<UserTitleGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("INDIVIDUAL", "ORGANIZATION")),
+  name: Schema.optional(Schema.String),
+  taxpayer_id: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  out_trade_no: Schema.optional(Schema.String),
+  fapiao_bill_type: Schema.optional(OpenEnum("COMM_FAPIAO", "VAT_FAPIAO")),
+  user_apply_message: Schema.optional(Schema.String)
+}))
+
+export interface ExtraInformation {
   /**
    * 收款人
    * @example "张三"
@@ -1925,6 +1526,12 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtr
    */
   readonly drawer?: string | undefined
 }
+
+const $ExtraInformation: () => Schema.Schema<ExtraInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  payee: Schema.optional(Schema.String),
+  reviewer: Schema.optional(Schema.String),
+  drawer: Schema.optional(Schema.String)
+}))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems {
   /**
@@ -1987,6 +1594,115 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItem
   readonly discount?: boolean | undefined
 }
 
+const $FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Number),
+  unit_price: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  tax_amount: Schema.optional(Schema.Number),
+  total_amount: Schema.optional(Schema.Number),
+  tax_rate: Schema.optional(Schema.Number),
+  tax_prefer_mark: Schema.optional(OpenEnum("NO_FAVORABLE", "OUTSIDE_VAT", "VAT_EXEMPT", "NORMAL_ZERO_RATED", "EXPORT_ZERO_RATED")),
+  discount: Schema.optional(Schema.Boolean)
+}))
+
+export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
+  /**
+   * 商户发票单号
+   * @example "20200701123456"
+   */
+  readonly fapiao_id?: string | undefined
+  /**
+   * 发票状态
+   * Documented values: `ISSUE_ACCEPTED`, `ISSUED`, `REVERSE_ACCEPTED`, `REVERSED`, `ISSUE_FAILED`, `REVERSE_FAILED` (decoded as any string: more may come).
+   * @example "ISSUED"
+   */
+  readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
+  /** 蓝字发票信息 */
+  readonly blue_fapiao?: BlueFapiao | undefined
+  /** 红字发票信息 */
+  readonly red_fapiao?: BlueFapiao | undefined
+  /** 电子发票插卡信息 */
+  readonly card_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation | undefined
+  /**
+   * 总价税合计
+   * @example 382895
+   */
+  readonly total_amount?: number | undefined
+  /**
+   * 总税额
+   * @example 44050
+   */
+  readonly tax_amount?: number | undefined
+  /**
+   * 总金额
+   * @example 338845
+   */
+  readonly amount?: number | undefined
+  /** 销售方信息 */
+  readonly seller_information?: SellerInformation | undefined
+  /** 购买方信息 */
+  readonly buyer_information?: UserTitleGetResponse | undefined
+  /** 附加信息 */
+  readonly extra_information?: ExtraInformation | undefined
+  /** 发票行信息 */
+  readonly items?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> | undefined
+  /**
+   * 备注信息
+   * @example "备注"
+   */
+  readonly remark?: string | undefined
+  /**
+   * 开票失败错误码
+   * @example "BIZ_ERROR"
+   */
+  readonly fapiao_error_code?: string | undefined
+  /**
+   * 开票失败原因
+   * @example "开票失败。授信额度不足，请联系主管税务机关或者登录电子税务局提额/申报。"
+   */
+  readonly fapiao_error_message?: string | undefined
+}
+
+const $FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("ISSUE_ACCEPTED", "ISSUED", "REVERSE_ACCEPTED", "REVERSED", "ISSUE_FAILED", "REVERSE_FAILED")),
+  blue_fapiao: Schema.optional($BlueFapiao()),
+  red_fapiao: Schema.optional($BlueFapiao()),
+  card_information: Schema.optional($FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation()),
+  total_amount: Schema.optional(Schema.Number),
+  tax_amount: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  seller_information: Schema.optional($SellerInformation()),
+  buyer_information: Schema.optional($UserTitleGetResponse()),
+  extra_information: Schema.optional($ExtraInformation()),
+  items: Schema.optional(Schema.Array($FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems())),
+  remark: Schema.optional(Schema.String),
+  fapiao_error_code: Schema.optional(Schema.String),
+  fapiao_error_message: Schema.optional(Schema.String)
+}))
+
+export interface FapiaoApplicationsFapiaoApplyIdGetResponse {
+  /**
+   * 发票数量
+   * @example 5
+   */
+  readonly total_count?: number | undefined
+  /** 发票信息 */
+  readonly fapiao_information?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> | undefined
+}
+
+const $FapiaoApplicationsFapiaoApplyIdGetResponse: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  fapiao_information: Schema.optional(Schema.Array($FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation()))
+}))
+
+/** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.get`: params, query fields together. */
+export interface FapiaoApplicationsFapiaoApplyIdGetRequest extends FapiaoApplicationsFapiaoApplyIdGetParams, FapiaoApplicationsFapiaoApplyIdGetQuery {}
+
 /**
  * 查询电子发票
  *
@@ -2000,116 +1716,10 @@ export const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplica
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}",
   summary: "查询电子发票",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_9.shtml",
-  schemas: () => {
-    const FapiaoApplicationsFapiaoApplyIdGetParams: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetParams> = Schema.Struct({
-      fapiao_apply_id: Schema.NonEmptyString
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetQuery: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      fapiao_id: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao> = Schema.Struct({
-      fapiao_code: Schema.optional(Schema.String),
-      fapiao_number: Schema.optional(Schema.String),
-      check_code: Schema.optional(Schema.String),
-      password: Schema.optional(Schema.String),
-      fapiao_time: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao> = Schema.Struct({
-      fapiao_code: Schema.optional(Schema.String),
-      fapiao_number: Schema.optional(Schema.String),
-      check_code: Schema.optional(Schema.String),
-      password: Schema.optional(Schema.String),
-      fapiao_time: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation> = Schema.Struct({
-      card_appid: Schema.optional(Schema.String),
-      card_openid: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      card_code: Schema.optional(Schema.String),
-      card_status: Schema.optional(OpenEnum("INSERT_ACCEPTED", "INSERTED", "DISCARD_ACCEPTED", "DISCARDED"))
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation> = Schema.Struct({
-      type: Schema.optional(OpenEnum("INDIVIDUAL", "ORGANIZATION")),
-      name: Schema.optional(Schema.String),
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(OpenEnum("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation> = Schema.Struct({
-      payee: Schema.optional(Schema.String),
-      reviewer: Schema.optional(Schema.String),
-      drawer: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      tax_amount: Schema.optional(Schema.Number),
-      total_amount: Schema.optional(Schema.Number),
-      tax_rate: Schema.optional(Schema.Number),
-      tax_prefer_mark: Schema.optional(OpenEnum("NO_FAVORABLE", "OUTSIDE_VAT", "VAT_EXEMPT", "NORMAL_ZERO_RATED", "EXPORT_ZERO_RATED")),
-      discount: Schema.optional(Schema.Boolean)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("ISSUE_ACCEPTED", "ISSUED", "REVERSE_ACCEPTED", "REVERSED", "ISSUE_FAILED", "REVERSE_FAILED")),
-      blue_fapiao: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao),
-      red_fapiao: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao),
-      card_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation),
-      total_amount: Schema.optional(Schema.Number),
-      tax_amount: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      seller_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation),
-      buyer_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation),
-      extra_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation),
-      items: Schema.optional(Schema.Array(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems)),
-      remark: Schema.optional(Schema.String),
-      fapiao_error_code: Schema.optional(Schema.String),
-      fapiao_error_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdGetResponse: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      fapiao_information: Schema.optional(Schema.Array(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation))
-    })
-    return {
-      params: FapiaoApplicationsFapiaoApplyIdGetParams,
-      query: FapiaoApplicationsFapiaoApplyIdGetQuery,
-      success: FapiaoApplicationsFapiaoApplyIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FapiaoApplicationsFapiaoApplyIdGetParams(), query: $FapiaoApplicationsFapiaoApplyIdGetQuery(), success: $FapiaoApplicationsFapiaoApplyIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files ----
-
-export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams {
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-}
 
 export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery {
   /**
@@ -2124,13 +1734,10 @@ export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery {
   readonly fapiao_id: string
 }
 
-/** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.fapiaoFiles.get`: params, query fields together. */
-export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest extends FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery {}
-
-export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse {
-  /** 发票列表 */
-  readonly fapiao_download_info_list?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList> | undefined
-}
+const $FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  fapiao_id: Schema.String
+}))
 
 export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList {
   /**
@@ -2151,6 +1758,26 @@ export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDown
   readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
 }
 
+const $FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("ISSUE_ACCEPTED", "ISSUED", "REVERSE_ACCEPTED", "REVERSED", "ISSUE_FAILED", "REVERSE_FAILED"))
+}))
+
+export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse {
+  /** 发票列表 */
+  readonly fapiao_download_info_list?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList> | undefined
+}
+
+const $FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_download_info_list: Schema.optional(Schema.Array($FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList()))
+}))
+
+export type FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams = FapiaoApplicationsFapiaoApplyIdGetParams
+
+/** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.fapiaoFiles.get`: params, query fields together. */
+export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest extends FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery {}
+
 /**
  * 获取发票下载信息
  *
@@ -2164,184 +1791,10 @@ export const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<Fa
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files",
   summary: "获取发票下载信息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/fapiao/fapiao-applications/get-fapiao-file-download-info.html",
-  schemas: () => {
-    const FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams: Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams> = Schema.Struct({
-      fapiao_apply_id: Schema.NonEmptyString
-    })
-    const FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery: Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      fapiao_id: Schema.String
-    })
-    const FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList: Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList> = Schema.Struct({
-      fapiao_id: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("ISSUE_ACCEPTED", "ISSUED", "REVERSE_ACCEPTED", "REVERSED", "ISSUE_FAILED", "REVERSE_FAILED"))
-    })
-    const FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse: Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse> = Schema.Struct({
-      fapiao_download_info_list: Schema.optional(Schema.Array(FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList))
-    })
-    return {
-      params: FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams,
-      query: FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery,
-      success: FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FapiaoApplicationsFapiaoApplyIdGetParams(), query: $FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery(), success: $FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards ----
-
-export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams {
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-}
-
-export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 插卡场景
-   * @example "WITH_WECHATPAY"
-   */
-  readonly scene: "WITH_WECHATPAY" | "WITHOUT_WECHATPAY"
-  /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyBuyerInformation
-  /** 电子发票卡券信息列表 */
-  readonly fapiao_card_information: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation>
-}
-
-export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyBuyerInformation {
-  /**
-   * 购买方类型
-   * @example "ORGANIZATION"
-   */
-  readonly type: "INDIVIDUAL" | "ORGANIZATION"
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
-  readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
-  readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "18507550000"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "123110@qq.com"
-   */
-  readonly email?: string | undefined
-  /**
-   * 订单金额
-   * @example 1000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 开具的发票类型
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | undefined
-  /**
-   * 留言信息
-   * @example "用户留言"
-   */
-  readonly user_apply_message?: string | undefined
-}
-
-export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation {
-  /**
-   * 电子发票文件ID
-   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
-   */
-  readonly fapiao_media_id: string
-  /**
-   * 发票号码
-   * @example "12897794"
-   */
-  readonly fapiao_number: string
-  /**
-   * 发票代码
-   * @example "044001911211"
-   */
-  readonly fapiao_code: string
-  /**
-   * 开票时间
-   * @example "2020-07-01T12:00:00+08:00"
-   */
-  readonly fapiao_time: string
-  /**
-   * 校验码
-   * @example "69001808340631374774"
-   */
-  readonly check_code: string
-  /**
-   * 密码
-   * @example "006>299-375/326>2+7/*0-+<3510"
-   */
-  readonly password: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
-  readonly total_amount: number
-  /**
-   * 总税额
-   * @example 44050
-   */
-  readonly tax_amount: number
-  /**
-   * 总金额
-   * @example 338845
-   */
-  readonly amount: number
-  /** 销售方信息 */
-  readonly seller_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation
-  /** 附加信息 */
-  readonly extra_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation
-  /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems>
-  /**
-   * 备注信息
-   * @example "备注"
-   */
-  readonly remark?: string | undefined
-}
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation {
   /**
@@ -2376,6 +1829,15 @@ export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInf
   readonly bank_account?: string | undefined
 }
 
+const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  taxpayer_id: Schema.String,
+  address: Schema.String,
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String)
+}))
+
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation {
   /**
    * 收款人
@@ -2393,6 +1855,12 @@ export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInf
    */
   readonly drawer: string
 }
+
+const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  payee: Schema.optional(Schema.String),
+  reviewer: Schema.optional(Schema.String),
+  drawer: Schema.String
+}))
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems {
   /**
@@ -2454,6 +1922,122 @@ export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInf
   readonly discount: boolean
 }
 
+const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_name: Schema.String,
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.Int,
+  unit_price: Schema.Int,
+  amount: Schema.Int,
+  tax_amount: Schema.Int,
+  total_amount: Schema.Int,
+  tax_rate: Schema.Int,
+  tax_prefer_mark: Schema.Literal("NO_FAVORABLE", "OUTSIDE_VAT", "VAT_EXEMPT", "NORMAL_ZERO_RATED", "EXPORT_ZERO_RATED"),
+  discount: Schema.Boolean
+}))
+
+export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation {
+  /**
+   * 电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
+   */
+  readonly fapiao_media_id: string
+  /**
+   * 发票号码
+   * @example "12897794"
+   */
+  readonly fapiao_number: string
+  /**
+   * 发票代码
+   * @example "044001911211"
+   */
+  readonly fapiao_code: string
+  /**
+   * 开票时间
+   * @example "2020-07-01T12:00:00+08:00"
+   */
+  readonly fapiao_time: string
+  /**
+   * 校验码
+   * @example "69001808340631374774"
+   */
+  readonly check_code: string
+  /**
+   * 密码
+   * @example "006>299-375/326>2+7/*0-+<3510"
+   */
+  readonly password: string
+  /**
+   * 总价税合计
+   * @example 382895
+   */
+  readonly total_amount: number
+  /**
+   * 总税额
+   * @example 44050
+   */
+  readonly tax_amount: number
+  /**
+   * 总金额
+   * @example 338845
+   */
+  readonly amount: number
+  /** 销售方信息 */
+  readonly seller_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation
+  /** 附加信息 */
+  readonly extra_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation
+  /** 发票行信息 */
+  readonly items: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems>
+  /**
+   * 备注信息
+   * @example "备注"
+   */
+  readonly remark?: string | undefined
+}
+
+const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_media_id: Schema.String,
+  fapiao_number: Schema.String,
+  fapiao_code: Schema.String,
+  fapiao_time: Rfc3339,
+  check_code: Schema.String,
+  password: Schema.String,
+  total_amount: Schema.Int,
+  tax_amount: Schema.Int,
+  amount: Schema.Int,
+  seller_information: $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation(),
+  extra_information: $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation(),
+  items: Schema.Array($FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems()),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 插卡场景
+   * @example "WITH_WECHATPAY"
+   */
+  readonly scene: "WITH_WECHATPAY" | "WITHOUT_WECHATPAY"
+  /** 购买方信息 */
+  readonly buyer_information: BuyerInformation
+  /** 电子发票卡券信息列表 */
+  readonly fapiao_card_information: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation>
+}
+
+const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  scene: Schema.Literal("WITH_WECHATPAY", "WITHOUT_WECHATPAY"),
+  buyer_information: $BuyerInformation(),
+  fapiao_card_information: Schema.Array($FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation())
+}))
+
+export type FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams = FapiaoApplicationsFapiaoApplyIdGetParams
+
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest extends FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams, FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {}
 
@@ -2471,106 +2055,10 @@ export const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<F
   encrypt: [],
   summary: "将电子发票插入微信用户卡包",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_11.shtml",
-  schemas: () => {
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams> = Schema.Struct({
-      fapiao_apply_id: Schema.NonEmptyString
-    })
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyBuyerInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyBuyerInformation> = Schema.Struct({
-      type: Schema.Literal("INDIVIDUAL", "ORGANIZATION"),
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.Literal("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation> = Schema.Struct({
-      name: Schema.String,
-      taxpayer_id: Schema.String,
-      address: Schema.String,
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation> = Schema.Struct({
-      payee: Schema.optional(Schema.String),
-      reviewer: Schema.optional(Schema.String),
-      drawer: Schema.String
-    })
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      unit_price: Schema.Int,
-      amount: Schema.Int,
-      tax_amount: Schema.Int,
-      total_amount: Schema.Int,
-      tax_rate: Schema.Int,
-      tax_prefer_mark: Schema.Literal("NO_FAVORABLE", "OUTSIDE_VAT", "VAT_EXEMPT", "NORMAL_ZERO_RATED", "EXPORT_ZERO_RATED"),
-      discount: Schema.Boolean
-    })
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation> = Schema.Struct({
-      fapiao_media_id: Schema.String,
-      fapiao_number: Schema.String,
-      fapiao_code: Schema.String,
-      fapiao_time: Rfc3339,
-      check_code: Schema.String,
-      password: Schema.String,
-      total_amount: Schema.Int,
-      tax_amount: Schema.Int,
-      amount: Schema.Int,
-      seller_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation,
-      extra_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation,
-      items: Schema.Array(FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems),
-      remark: Schema.optional(Schema.String)
-    })
-    const FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody: Schema.Schema<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      scene: Schema.Literal("WITH_WECHATPAY", "WITHOUT_WECHATPAY"),
-      buyer_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyBuyerInformation,
-      fapiao_card_information: Schema.Array(FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation)
-    })
-    return {
-      params: FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams,
-      body: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FapiaoApplicationsFapiaoApplyIdGetParams(), body: $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody(), success: Endpoint.Accepted, errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse ----
-
-export interface FapiaoApplicationsFapiaoApplyIdReversePostParams {
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
-  readonly fapiao_apply_id: string
-}
-
-export interface FapiaoApplicationsFapiaoApplyIdReversePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 冲红原因
-   * @example "退款"
-   */
-  readonly reverse_reason: "ISSUE_ERROR" | "SALES_RETURN" | "SERVICE_SUSPENTION" | "SALES_DISCOUNT"
-  /** 需要冲红的发票信息 */
-  readonly fapiao_information: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation>
-}
 
 export interface FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation {
   /**
@@ -2590,6 +2078,35 @@ export interface FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation
   readonly fapiao_number: string
 }
 
+const $FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_id: Schema.String,
+  fapiao_code: Schema.optional(Schema.String),
+  fapiao_number: Schema.String
+}))
+
+export interface FapiaoApplicationsFapiaoApplyIdReversePostBody {
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 冲红原因
+   * @example "退款"
+   */
+  readonly reverse_reason: "ISSUE_ERROR" | "SALES_RETURN" | "SERVICE_SUSPENTION" | "SALES_DISCOUNT"
+  /** 需要冲红的发票信息 */
+  readonly fapiao_information: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation>
+}
+
+const $FapiaoApplicationsFapiaoApplyIdReversePostBody: () => Schema.Schema<FapiaoApplicationsFapiaoApplyIdReversePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  reverse_reason: Schema.Literal("ISSUE_ERROR", "SALES_RETURN", "SERVICE_SUSPENTION", "SALES_DISCOUNT"),
+  fapiao_information: Schema.Array($FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation())
+}))
+
+export type FapiaoApplicationsFapiaoApplyIdReversePostParams = FapiaoApplicationsFapiaoApplyIdGetParams
+
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdReversePostRequest extends FapiaoApplicationsFapiaoApplyIdReversePostParams, FapiaoApplicationsFapiaoApplyIdReversePostBody {}
 
@@ -2605,27 +2122,7 @@ export const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<Fapia
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse",
   summary: "冲红电子发票",
-  schemas: () => {
-    const FapiaoApplicationsFapiaoApplyIdReversePostParams: Schema.Schema<FapiaoApplicationsFapiaoApplyIdReversePostParams> = Schema.Struct({
-      fapiao_apply_id: Schema.NonEmptyString
-    })
-    const FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      fapiao_code: Schema.optional(Schema.String),
-      fapiao_number: Schema.String
-    })
-    const FapiaoApplicationsFapiaoApplyIdReversePostBody: Schema.Schema<FapiaoApplicationsFapiaoApplyIdReversePostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      reverse_reason: Schema.Literal("ISSUE_ERROR", "SALES_RETURN", "SERVICE_SUSPENTION", "SALES_DISCOUNT"),
-      fapiao_information: Schema.Array(FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation)
-    })
-    return {
-      params: FapiaoApplicationsFapiaoApplyIdReversePostParams,
-      body: FapiaoApplicationsFapiaoApplyIdReversePostBody,
-      success: Endpoint.Accepted,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FapiaoApplicationsFapiaoApplyIdGetParams(), body: $FapiaoApplicationsFapiaoApplyIdReversePostBody(), success: Endpoint.Accepted, errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl ----
@@ -2665,6 +2162,16 @@ export interface FapiaomerchantGetspinviteurlGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
+const $FapiaomerchantGetspinviteurlGetQuery: () => Schema.Schema<FapiaomerchantGetspinviteurlGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  operation_type: Schema.Literal("AUTH_BINDING"),
+  fapiao_mode: Schema.Literal("THIRD_OR_SELF_FAPIAO", "TENCENT_DIGITAL_TAX"),
+  fapiao_ability_type_list: Schema.optional(Schema.Array(Schema.Literal("BASE_ABILITY", "REAL_ESTATE_ABILITY", "PASSENGER_TRANSPORT_ABILITY", "REFINED_OIL_ABILITY"))),
+  invite_channel: Schema.optional(Schema.String),
+  operate_user: Schema.optional(Schema.String),
+  invite_code: Schema.String,
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
 export interface FapiaomerchantGetspinviteurlGetResponse {
   /**
    * 邀请开通二维码链接
@@ -2683,6 +2190,12 @@ export interface FapiaomerchantGetspinviteurlGetResponse {
   readonly miniprogram_path?: string | undefined
 }
 
+const $FapiaomerchantGetspinviteurlGetResponse: () => Schema.Schema<FapiaomerchantGetspinviteurlGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  invite_url: Schema.optional(Schema.String),
+  miniprogram_appid: Schema.optional(Schema.String),
+  miniprogram_path: Schema.optional(Schema.String)
+}))
+
 /**
  * 获取邀请商户开通服务商电子发票能力
  *
@@ -2696,27 +2209,7 @@ export const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGe
   path: "/v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl",
   encrypt: [],
   summary: "获取邀请商户开通服务商电子发票能力",
-  schemas: () => {
-    const FapiaomerchantGetspinviteurlGetQuery: Schema.Schema<FapiaomerchantGetspinviteurlGetQuery> = Schema.Struct({
-      operation_type: Schema.Literal("AUTH_BINDING"),
-      fapiao_mode: Schema.Literal("THIRD_OR_SELF_FAPIAO", "TENCENT_DIGITAL_TAX"),
-      fapiao_ability_type_list: Schema.optional(Schema.Array(Schema.Literal("BASE_ABILITY", "REAL_ESTATE_ABILITY", "PASSENGER_TRANSPORT_ABILITY", "REFINED_OIL_ABILITY"))),
-      invite_channel: Schema.optional(Schema.String),
-      operate_user: Schema.optional(Schema.String),
-      invite_code: Schema.String,
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const FapiaomerchantGetspinviteurlGetResponse: Schema.Schema<FapiaomerchantGetspinviteurlGetResponse> = Schema.Struct({
-      invite_url: Schema.optional(Schema.String),
-      miniprogram_appid: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String)
-    })
-    return {
-      query: FapiaomerchantGetspinviteurlGetQuery,
-      success: FapiaomerchantGetspinviteurlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $FapiaomerchantGetspinviteurlGetQuery(), success: $FapiaomerchantGetspinviteurlGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo ----
@@ -2754,29 +2247,16 @@ export interface FapiaomerchantListspinvitemchinfoGetQuery {
   readonly mch_invite_status: "MCH_INVITE_SUCC" | "MCH_INVITE_FAILED"
 }
 
-export interface FapiaomerchantListspinvitemchinfoGetResponse {
-  /**
-   * 总数
-   * @example 50
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 本次查询的起始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次查询的最大数量
-   * @example 1
-   */
-  readonly limit?: number | undefined
-  /** 相关链接 */
-  readonly links?: FapiaomerchantListspinvitemchinfoGetResponseLinks | undefined
-  /** 邀请的商户结果 */
-  readonly mch_invite_result_list?: ReadonlyArray<FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList> | undefined
-}
+const $FapiaomerchantListspinvitemchinfoGetQuery: () => Schema.Schema<FapiaomerchantListspinvitemchinfoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  query_time_start: Rfc3339,
+  query_time_end: Rfc3339,
+  offset: Schema.Int,
+  limit: Schema.Int,
+  invite_code: Schema.optional(Schema.String),
+  mch_invite_status: Schema.Literal("MCH_INVITE_SUCC", "MCH_INVITE_FAILED")
+}))
 
-export interface FapiaomerchantListspinvitemchinfoGetResponseLinks {
+export interface Links {
   /**
    * 下一页链接
    * @example "/v3/new-tax-control-fapiao/xxx?offset=2&limit=5"
@@ -2793,6 +2273,12 @@ export interface FapiaomerchantListspinvitemchinfoGetResponseLinks {
    */
   readonly self?: string | undefined
 }
+
+const $Links: () => Schema.Schema<Links> = /*#__PURE__*/ once(() => Schema.Struct({
+  next: Schema.optional(Schema.String),
+  prev: Schema.optional(Schema.String),
+  self: Schema.optional(Schema.String)
+}))
 
 export interface FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList {
   /**
@@ -2839,6 +2325,47 @@ export interface FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList
   readonly invite_failed_reason?: string | undefined
 }
 
+const $FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList: () => Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  mch_invite_status: Schema.optional(OpenEnum("MCH_INVITE_SUCC", "MCH_INVITE_FAILED")),
+  ep_name: Schema.optional(Schema.String),
+  tax_id: Schema.optional(Schema.String),
+  invite_code: Schema.optional(Schema.String),
+  operate_time: Schema.optional(Schema.String),
+  invite_failed_code: Schema.optional(OpenEnum("UNKNOWN_TAX_INFO", "INVALID_COMPANY_INFO", "NOT_MEET_ACCESS_CONDITION", "NOT_IN_PILOT_SCOPE", "MISSING_TAX_AUTHORITY_CODE", "MERCHANT_INFO_NOT_SET", "UNKNOWN_ERROR")),
+  invite_failed_reason: Schema.optional(Schema.String)
+}))
+
+export interface FapiaomerchantListspinvitemchinfoGetResponse {
+  /**
+   * 总数
+   * @example 50
+   */
+  readonly total_count?: number | undefined
+  /**
+   * 本次查询的起始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 本次查询的最大数量
+   * @example 1
+   */
+  readonly limit?: number | undefined
+  /** 相关链接 */
+  readonly links?: Links | undefined
+  /** 邀请的商户结果 */
+  readonly mch_invite_result_list?: ReadonlyArray<FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList> | undefined
+}
+
+const $FapiaomerchantListspinvitemchinfoGetResponse: () => Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  links: Schema.optional($Links()),
+  mch_invite_result_list: Schema.optional(Schema.Array($FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList()))
+}))
+
 /**
  * 获取邀请开通的商户信息
  *
@@ -2851,43 +2378,7 @@ export const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<Fapiaomerch
   method: "GET",
   path: "/v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo",
   summary: "获取邀请开通的商户信息",
-  schemas: () => {
-    const FapiaomerchantListspinvitemchinfoGetQuery: Schema.Schema<FapiaomerchantListspinvitemchinfoGetQuery> = Schema.Struct({
-      query_time_start: Rfc3339,
-      query_time_end: Rfc3339,
-      offset: Schema.Int,
-      limit: Schema.Int,
-      invite_code: Schema.optional(Schema.String),
-      mch_invite_status: Schema.Literal("MCH_INVITE_SUCC", "MCH_INVITE_FAILED")
-    })
-    const FapiaomerchantListspinvitemchinfoGetResponseLinks: Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList: Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      mch_invite_status: Schema.optional(OpenEnum("MCH_INVITE_SUCC", "MCH_INVITE_FAILED")),
-      ep_name: Schema.optional(Schema.String),
-      tax_id: Schema.optional(Schema.String),
-      invite_code: Schema.optional(Schema.String),
-      operate_time: Schema.optional(Schema.String),
-      invite_failed_code: Schema.optional(OpenEnum("UNKNOWN_TAX_INFO", "INVALID_COMPANY_INFO", "NOT_MEET_ACCESS_CONDITION", "NOT_IN_PILOT_SCOPE", "MISSING_TAX_AUTHORITY_CODE", "MERCHANT_INFO_NOT_SET", "UNKNOWN_ERROR")),
-      invite_failed_reason: Schema.optional(Schema.String)
-    })
-    const FapiaomerchantListspinvitemchinfoGetResponse: Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      links: Schema.optional(FapiaomerchantListspinvitemchinfoGetResponseLinks),
-      mch_invite_result_list: Schema.optional(Schema.Array(FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList))
-    })
-    return {
-      query: FapiaomerchantListspinvitemchinfoGetQuery,
-      success: FapiaomerchantListspinvitemchinfoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $FapiaomerchantListspinvitemchinfoGetQuery(), success: $FapiaomerchantListspinvitemchinfoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/merchant/base-information ----
@@ -2900,63 +2391,21 @@ export interface MerchantBaseInformationGetQuery {
   readonly sub_mchid: string
 }
 
+const $MerchantBaseInformationGetQuery: () => Schema.Schema<MerchantBaseInformationGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
 export interface MerchantBaseInformationGetResponse {
   /** 销售方信息 */
-  readonly seller_information?: MerchantBaseInformationGetResponseSellerInformation | undefined
+  readonly seller_information?: SellerInformation | undefined
   /** 附加信息 */
-  readonly extra_information?: MerchantBaseInformationGetResponseExtraInformation | undefined
+  readonly extra_information?: ExtraInformation | undefined
 }
 
-export interface MerchantBaseInformationGetResponseSellerInformation {
-  /**
-   * 名称
-   * @example "深圳市南山区测试公司"
-   */
-  readonly name?: string | undefined
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
-  readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-}
-
-export interface MerchantBaseInformationGetResponseExtraInformation {
-  /**
-   * 收款人
-   * @example "张三"
-   */
-  readonly payee?: string | undefined
-  /**
-   * 复核人
-   * @example "李四"
-   */
-  readonly reviewer?: string | undefined
-  /**
-   * 开票人
-   * @example "王五"
-   */
-  readonly drawer?: string | undefined
-}
+const $MerchantBaseInformationGetResponse: () => Schema.Schema<MerchantBaseInformationGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  seller_information: Schema.optional($SellerInformation()),
+  extra_information: Schema.optional($ExtraInformation())
+}))
 
 /**
  * 获取商户开票基础信息
@@ -2971,33 +2420,7 @@ export const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformati
   path: "/v3/new-tax-control-fapiao/merchant/base-information",
   summary: "获取商户开票基础信息",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_3.shtml",
-  schemas: () => {
-    const MerchantBaseInformationGetQuery: Schema.Schema<MerchantBaseInformationGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MerchantBaseInformationGetResponseSellerInformation: Schema.Schema<MerchantBaseInformationGetResponseSellerInformation> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String)
-    })
-    const MerchantBaseInformationGetResponseExtraInformation: Schema.Schema<MerchantBaseInformationGetResponseExtraInformation> = Schema.Struct({
-      payee: Schema.optional(Schema.String),
-      reviewer: Schema.optional(Schema.String),
-      drawer: Schema.optional(Schema.String)
-    })
-    const MerchantBaseInformationGetResponse: Schema.Schema<MerchantBaseInformationGetResponse> = Schema.Struct({
-      seller_information: Schema.optional(MerchantBaseInformationGetResponseSellerInformation),
-      extra_information: Schema.optional(MerchantBaseInformationGetResponseExtraInformation)
-    })
-    return {
-      query: MerchantBaseInformationGetQuery,
-      success: MerchantBaseInformationGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $MerchantBaseInformationGetQuery(), success: $MerchantBaseInformationGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/merchant/development-config ----
@@ -3020,6 +2443,12 @@ export interface MerchantDevelopmentConfigGetResponse {
   readonly support_vat_fapiao?: boolean | undefined
 }
 
+const $MerchantDevelopmentConfigGetResponse: () => Schema.Schema<MerchantDevelopmentConfigGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  callback_url: Schema.optional(Schema.String),
+  show_fapiao_cell: Schema.optional(Schema.Boolean),
+  support_vat_fapiao: Schema.optional(Schema.Boolean)
+}))
+
 /**
  * 查询商户配置的开发选项
  *
@@ -3033,17 +2462,7 @@ export const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevel
   path: "/v3/new-tax-control-fapiao/merchant/development-config",
   summary: "查询商户配置的开发选项",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_19.shtml",
-  schemas: () => {
-    const MerchantDevelopmentConfigGetResponse: Schema.Schema<MerchantDevelopmentConfigGetResponse> = Schema.Struct({
-      callback_url: Schema.optional(Schema.String),
-      show_fapiao_cell: Schema.optional(Schema.Boolean),
-      support_vat_fapiao: Schema.optional(Schema.Boolean)
-    })
-    return {
-      success: MerchantDevelopmentConfigGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ success: $MerchantDevelopmentConfigGetResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/new-tax-control-fapiao/merchant/development-config ----
@@ -3071,23 +2490,14 @@ export interface MerchantDevelopmentConfigPatchBody {
   readonly support_vat_fapiao?: boolean | undefined
 }
 
-export interface MerchantDevelopmentConfigPatchResponse {
-  /**
-   * 商户回调地址
-   * @example "https://pay.weixin.qq.com/callback"
-   */
-  readonly callback_url?: string | undefined
-  /**
-   * 全部账单展示开发票入口开关
-   * @example false
-   */
-  readonly show_fapiao_cell?: boolean | undefined
-  /**
-   * 商户是否支持开电子专票
-   * @example false
-   */
-  readonly support_vat_fapiao?: boolean | undefined
-}
+const $MerchantDevelopmentConfigPatchBody: () => Schema.Schema<MerchantDevelopmentConfigPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  callback_url: Schema.optional(Schema.String),
+  sub_mch_code: Schema.optional(Schema.String),
+  show_fapiao_cell: Schema.optional(Schema.Boolean),
+  support_vat_fapiao: Schema.optional(Schema.Boolean)
+}))
+
+export type MerchantDevelopmentConfigPatchResponse = MerchantDevelopmentConfigGetResponse
 
 /**
  * 配置开发选项
@@ -3101,24 +2511,7 @@ export const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopme
   method: "PATCH",
   path: "/v3/new-tax-control-fapiao/merchant/development-config",
   summary: "配置开发选项",
-  schemas: () => {
-    const MerchantDevelopmentConfigPatchBody: Schema.Schema<MerchantDevelopmentConfigPatchBody> = Schema.Struct({
-      callback_url: Schema.optional(Schema.String),
-      sub_mch_code: Schema.optional(Schema.String),
-      show_fapiao_cell: Schema.optional(Schema.Boolean),
-      support_vat_fapiao: Schema.optional(Schema.Boolean)
-    })
-    const MerchantDevelopmentConfigPatchResponse: Schema.Schema<MerchantDevelopmentConfigPatchResponse> = Schema.Struct({
-      callback_url: Schema.optional(Schema.String),
-      show_fapiao_cell: Schema.optional(Schema.Boolean),
-      support_vat_fapiao: Schema.optional(Schema.Boolean)
-    })
-    return {
-      body: MerchantDevelopmentConfigPatchBody,
-      success: MerchantDevelopmentConfigPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $MerchantDevelopmentConfigPatchBody(), success: $MerchantDevelopmentConfigGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/merchant/tax-codes ----
@@ -3141,42 +2534,11 @@ export interface MerchantTaxCodesGetQuery {
   readonly limit: number
 }
 
-export interface MerchantTaxCodesGetResponse {
-  /** 本次查询的起始位置 */
-  readonly offset?: number | undefined
-  /**
-   * 本次查询的最大数量
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /** 相关链接 */
-  readonly links?: MerchantTaxCodesGetResponseLinks | undefined
-  /** 本次查询到的数据 */
-  readonly data?: ReadonlyArray<MerchantTaxCodesGetResponseData> | undefined
-  /**
-   * 总记录数
-   * @example 20
-   */
-  readonly total_count?: number | undefined
-}
-
-export interface MerchantTaxCodesGetResponseLinks {
-  /**
-   * 下一页链接
-   * @example "/v3/new-tax-control-fapiao/xxx?offset=2&limit=5"
-   */
-  readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/new-tax-control-fapiao/xxx?offset=0&limit=5"
-   */
-  readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/new-tax-control-fapiao/xxx?offset=1&limit=5"
-   */
-  readonly self?: string | undefined
-}
+const $MerchantTaxCodesGetQuery: () => Schema.Schema<MerchantTaxCodesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  offset: Schema.Int,
+  limit: Schema.Int
+}))
 
 export interface MerchantTaxCodesGetResponseData {
   /**
@@ -3211,6 +2573,42 @@ export interface MerchantTaxCodesGetResponseData {
   readonly tax_prefer_mark?: string | undefined
 }
 
+const $MerchantTaxCodesGetResponseData: () => Schema.Schema<MerchantTaxCodesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_name: Schema.optional(Schema.String),
+  goods_id: Schema.optional(Schema.Number),
+  goods_category: Schema.optional(Schema.String),
+  tax_code: Schema.optional(Schema.String),
+  tax_rate: Schema.optional(Schema.Number),
+  tax_prefer_mark: Schema.optional(Schema.String)
+}))
+
+export interface MerchantTaxCodesGetResponse {
+  /** 本次查询的起始位置 */
+  readonly offset?: number | undefined
+  /**
+   * 本次查询的最大数量
+   * @example 5
+   */
+  readonly limit?: number | undefined
+  /** 相关链接 */
+  readonly links?: Links | undefined
+  /** 本次查询到的数据 */
+  readonly data?: ReadonlyArray<MerchantTaxCodesGetResponseData> | undefined
+  /**
+   * 总记录数
+   * @example 20
+   */
+  readonly total_count?: number | undefined
+}
+
+const $MerchantTaxCodesGetResponse: () => Schema.Schema<MerchantTaxCodesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  links: Schema.optional($Links()),
+  data: Schema.optional(Schema.Array($MerchantTaxCodesGetResponseData())),
+  total_count: Schema.optional(Schema.Number)
+}))
+
 /**
  * 获取商品和服务税收分类对照表
  *
@@ -3224,49 +2622,16 @@ export const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, Me
   path: "/v3/new-tax-control-fapiao/merchant/tax-codes",
   summary: "获取商品和服务税收分类对照表",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_2.shtml",
-  schemas: () => {
-    const MerchantTaxCodesGetQuery: Schema.Schema<MerchantTaxCodesGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      offset: Schema.Int,
-      limit: Schema.Int
-    })
-    const MerchantTaxCodesGetResponseLinks: Schema.Schema<MerchantTaxCodesGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const MerchantTaxCodesGetResponseData: Schema.Schema<MerchantTaxCodesGetResponseData> = Schema.Struct({
-      goods_name: Schema.optional(Schema.String),
-      goods_id: Schema.optional(Schema.Number),
-      goods_category: Schema.optional(Schema.String),
-      tax_code: Schema.optional(Schema.String),
-      tax_rate: Schema.optional(Schema.Number),
-      tax_prefer_mark: Schema.optional(Schema.String)
-    })
-    const MerchantTaxCodesGetResponse: Schema.Schema<MerchantTaxCodesGetResponse> = Schema.Struct({
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      links: Schema.optional(MerchantTaxCodesGetResponseLinks),
-      data: Schema.optional(Schema.Array(MerchantTaxCodesGetResponseData)),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      query: MerchantTaxCodesGetQuery,
-      success: MerchantTaxCodesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $MerchantTaxCodesGetQuery(), success: $MerchantTaxCodesGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check ----
 
-export interface MerchantSubMchidCheckPostParams {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+const $MerchantBaseInformationGetQuery2: () => Schema.Schema<MerchantBaseInformationGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export type MerchantSubMchidCheckPostParams = MerchantBaseInformationGetQuery
 
 /**
  * 检查子商户开票功能状态
@@ -3281,39 +2646,10 @@ export const merchantSubMchidCheckPost: Endpoint.Endpoint<MerchantSubMchidCheckP
   path: "/v3/new-tax-control-fapiao/merchant/{sub_mchid}/check",
   summary: "检查子商户开票功能状态",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_1.shtml",
-  schemas: () => {
-    const MerchantSubMchidCheckPostParams: Schema.Schema<MerchantSubMchidCheckPostParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    return {
-      params: MerchantSubMchidCheckPostParams,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantBaseInformationGetQuery2(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status ----
-
-export interface MerchantSubMchidCheckStatusGetParams {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-export interface MerchantSubMchidCheckStatusGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 第三方开票模式 */
-  readonly third_mode?: MerchantSubMchidCheckStatusGetResponseThirdMode | undefined
-  /** 数电发票模式 */
-  readonly digital_tax_mode?: MerchantSubMchidCheckStatusGetResponseDigitalTaxMode | undefined
-}
 
 export interface MerchantSubMchidCheckStatusGetResponseThirdMode {
   /**
@@ -3323,6 +2659,54 @@ export interface MerchantSubMchidCheckStatusGetResponseThirdMode {
    */
   readonly status?: "DISABLED" | "ENABLED" | (string & {}) | undefined
 }
+
+const $MerchantSubMchidCheckStatusGetResponseThirdMode: () => Schema.Schema<MerchantSubMchidCheckStatusGetResponseThirdMode> = /*#__PURE__*/ once(() => Schema.Struct({
+  status: Schema.optional(OpenEnum("DISABLED", "ENABLED"))
+}))
+
+export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo {
+  /**
+   * 开票人ID
+   * @example "187776276864872"
+   */
+  readonly id?: string | undefined
+  /**
+   * 开票人姓名
+   * @example "张伟"
+   */
+  readonly name?: string | undefined
+}
+
+const $MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo: () => Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String)
+}))
+
+export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo {
+  /**
+   * 能力类型
+   * Documented values: `BASE_ABILITY`, `PASSENGER_TRANSPORT_ABILITY`, `REAL_ESTATE_ABILITY` (decoded as any string: more may come).
+   * @example "BASE_ABILITY"
+   */
+  readonly type?: "BASE_ABILITY" | "PASSENGER_TRANSPORT_ABILITY" | "REAL_ESTATE_ABILITY" | (string & {}) | undefined
+  /**
+   * 能力授权状态
+   * Documented values: `AUTHORIZED`, `AUTHORIZE_PENDING`, `DEAUTHORIZED`, `AUTHORIZE_FAILED` (decoded as any string: more may come).
+   * @example "AUTHORIZED"
+   */
+  readonly status?: "AUTHORIZED" | "AUTHORIZE_PENDING" | "DEAUTHORIZED" | "AUTHORIZE_FAILED" | (string & {}) | undefined
+  /**
+   * 能力授权失败原因
+   * @example "失败原因"
+   */
+  readonly authorize_fail_reason?: string | undefined
+}
+
+const $MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo: () => Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("BASE_ABILITY", "PASSENGER_TRANSPORT_ABILITY", "REAL_ESTATE_ABILITY")),
+  status: Schema.optional(OpenEnum("AUTHORIZED", "AUTHORIZE_PENDING", "DEAUTHORIZED", "AUTHORIZE_FAILED")),
+  authorize_fail_reason: Schema.optional(Schema.String)
+}))
 
 export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxMode {
   /**
@@ -3352,38 +2736,34 @@ export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxMode {
   readonly ability_info?: ReadonlyArray<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo> | undefined
 }
 
-export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo {
+const $MerchantSubMchidCheckStatusGetResponseDigitalTaxMode: () => Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxMode> = /*#__PURE__*/ once(() => Schema.Struct({
+  status: Schema.optional(OpenEnum("APPROVAL_PENDING", "ACCESS_CONFIRMED_PENDING", "ABILITY_CONFIRMED_PENDING", "BILLING_PERSON_REGISTER_PENDING", "BILLING_PERSON_CONFIRMED_PENDING", "SECURITY_SETTING_PENDING", "APPLY_FAILED", "DISABLED", "ENABLED", "RESOURCE_EXPIRED")),
+  billing_person_info: Schema.optional($MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo()),
+  access_time: Schema.optional(Schema.String),
+  expired_time: Schema.optional(Schema.String),
+  access_fail_reason: Schema.optional(Schema.String),
+  ability_info: Schema.optional(Schema.Array($MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo()))
+}))
+
+export interface MerchantSubMchidCheckStatusGetResponse {
   /**
-   * 开票人ID
-   * @example "187776276864872"
+   * 子商户号
+   * @example "1900000109"
    */
-  readonly id?: string | undefined
-  /**
-   * 开票人姓名
-   * @example "张伟"
-   */
-  readonly name?: string | undefined
+  readonly sub_mchid?: string | undefined
+  /** 第三方开票模式 */
+  readonly third_mode?: MerchantSubMchidCheckStatusGetResponseThirdMode | undefined
+  /** 数电发票模式 */
+  readonly digital_tax_mode?: MerchantSubMchidCheckStatusGetResponseDigitalTaxMode | undefined
 }
 
-export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo {
-  /**
-   * 能力类型
-   * Documented values: `BASE_ABILITY`, `PASSENGER_TRANSPORT_ABILITY`, `REAL_ESTATE_ABILITY` (decoded as any string: more may come).
-   * @example "BASE_ABILITY"
-   */
-  readonly type?: "BASE_ABILITY" | "PASSENGER_TRANSPORT_ABILITY" | "REAL_ESTATE_ABILITY" | (string & {}) | undefined
-  /**
-   * 能力授权状态
-   * Documented values: `AUTHORIZED`, `AUTHORIZE_PENDING`, `DEAUTHORIZED`, `AUTHORIZE_FAILED` (decoded as any string: more may come).
-   * @example "AUTHORIZED"
-   */
-  readonly status?: "AUTHORIZED" | "AUTHORIZE_PENDING" | "DEAUTHORIZED" | "AUTHORIZE_FAILED" | (string & {}) | undefined
-  /**
-   * 能力授权失败原因
-   * @example "失败原因"
-   */
-  readonly authorize_fail_reason?: string | undefined
-}
+const $MerchantSubMchidCheckStatusGetResponse: () => Schema.Schema<MerchantSubMchidCheckStatusGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  third_mode: Schema.optional($MerchantSubMchidCheckStatusGetResponseThirdMode()),
+  digital_tax_mode: Schema.optional($MerchantSubMchidCheckStatusGetResponseDigitalTaxMode())
+}))
+
+export type MerchantSubMchidCheckStatusGetParams = MerchantBaseInformationGetQuery
 
 /**
  * 检查子商户开票功能状态
@@ -3397,41 +2777,7 @@ export const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidC
   method: "GET",
   path: "/v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status",
   summary: "检查子商户开票功能状态",
-  schemas: () => {
-    const MerchantSubMchidCheckStatusGetParams: Schema.Schema<MerchantSubMchidCheckStatusGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MerchantSubMchidCheckStatusGetResponseThirdMode: Schema.Schema<MerchantSubMchidCheckStatusGetResponseThirdMode> = Schema.Struct({
-      status: Schema.optional(OpenEnum("DISABLED", "ENABLED"))
-    })
-    const MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo: Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String)
-    })
-    const MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo: Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo> = Schema.Struct({
-      type: Schema.optional(OpenEnum("BASE_ABILITY", "PASSENGER_TRANSPORT_ABILITY", "REAL_ESTATE_ABILITY")),
-      status: Schema.optional(OpenEnum("AUTHORIZED", "AUTHORIZE_PENDING", "DEAUTHORIZED", "AUTHORIZE_FAILED")),
-      authorize_fail_reason: Schema.optional(Schema.String)
-    })
-    const MerchantSubMchidCheckStatusGetResponseDigitalTaxMode: Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxMode> = Schema.Struct({
-      status: Schema.optional(OpenEnum("APPROVAL_PENDING", "ACCESS_CONFIRMED_PENDING", "ABILITY_CONFIRMED_PENDING", "BILLING_PERSON_REGISTER_PENDING", "BILLING_PERSON_CONFIRMED_PENDING", "SECURITY_SETTING_PENDING", "APPLY_FAILED", "DISABLED", "ENABLED", "RESOURCE_EXPIRED")),
-      billing_person_info: Schema.optional(MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo),
-      access_time: Schema.optional(Schema.String),
-      expired_time: Schema.optional(Schema.String),
-      access_fail_reason: Schema.optional(Schema.String),
-      ability_info: Schema.optional(Schema.Array(MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo))
-    })
-    const MerchantSubMchidCheckStatusGetResponse: Schema.Schema<MerchantSubMchidCheckStatusGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      third_mode: Schema.optional(MerchantSubMchidCheckStatusGetResponseThirdMode),
-      digital_tax_mode: Schema.optional(MerchantSubMchidCheckStatusGetResponseDigitalTaxMode)
-    })
-    return {
-      params: MerchantSubMchidCheckStatusGetParams,
-      success: MerchantSubMchidCheckStatusGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantBaseInformationGetQuery2(), success: $MerchantSubMchidCheckStatusGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/user-title ----
@@ -3454,75 +2800,11 @@ export interface UserTitleGetQuery {
   readonly fapiao_apply_id: string
 }
 
-export interface UserTitleGetResponse {
-  /**
-   * 购买方类型
-   * Documented values: `INDIVIDUAL`, `ORGANIZATION` (decoded as any string: more may come).
-   * @example "ORGANIZATION"
-   */
-  readonly type?: "INDIVIDUAL" | "ORGANIZATION" | (string & {}) | undefined
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
-  readonly name?: string | undefined
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
-  readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za"
-   */
-  readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za"
-   */
-  readonly email?: string | undefined
-  /**
-   * 订单金额
-   * @example 1000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商户订单号
-   * @example "order_20200701_123456"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 开具的发票类型
-   * Documented values: `COMM_FAPIAO`, `VAT_FAPIAO` (decoded as any string: more may come).
-   * @example "COMM_FAPIAO"
-   */
-  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | (string & {}) | undefined
-  /**
-   * 留言信息
-   * @example "用户留言"
-   */
-  readonly user_apply_message?: string | undefined
-}
+const $UserTitleGetQuery: () => Schema.Schema<UserTitleGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  scene: Schema.Literal("WITH_WECHATPAY", "WITHOUT_WECHATPAY"),
+  fapiao_apply_id: Schema.String
+}))
 
 /**
  * 获取用户填写的抬头
@@ -3537,33 +2819,7 @@ export const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResp
   path: "/v3/new-tax-control-fapiao/user-title",
   summary: "获取用户填写的抬头",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_6.shtml",
-  schemas: () => {
-    const UserTitleGetQuery: Schema.Schema<UserTitleGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      scene: Schema.Literal("WITH_WECHATPAY", "WITHOUT_WECHATPAY"),
-      fapiao_apply_id: Schema.String
-    })
-    const UserTitleGetResponse: Schema.Schema<UserTitleGetResponse> = Schema.Struct({
-      type: Schema.optional(OpenEnum("INDIVIDUAL", "ORGANIZATION")),
-      name: Schema.optional(Schema.String),
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      email: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(OpenEnum("COMM_FAPIAO", "VAT_FAPIAO")),
-      user_apply_message: Schema.optional(Schema.String)
-    })
-    return {
-      query: UserTitleGetQuery,
-      success: UserTitleGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $UserTitleGetQuery(), success: $UserTitleGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/new-tax-control-fapiao/user-title/title-url ----
@@ -3614,6 +2870,20 @@ export interface UserTitleTitleUrlGetQuery {
   readonly must_input_email?: boolean | undefined
 }
 
+const $UserTitleTitleUrlGetQuery: () => Schema.Schema<UserTitleTitleUrlGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  fapiao_apply_id: Schema.String,
+  source: Schema.Literal("WEB", "MINIPROGRAM"),
+  appid: Schema.String,
+  openid: Schema.String,
+  total_amount: Schema.Int,
+  seller_name: Schema.optional(Schema.String),
+  show_phone_cell: Schema.optional(Schema.Boolean),
+  must_input_phone: Schema.optional(Schema.Boolean),
+  show_email_cell: Schema.optional(Schema.Boolean),
+  must_input_email: Schema.optional(Schema.Boolean)
+}))
+
 export interface UserTitleTitleUrlGetResponse {
   /**
    * 抬头填写链接
@@ -3637,6 +2907,13 @@ export interface UserTitleTitleUrlGetResponse {
   readonly miniprogram_user_name?: string | undefined
 }
 
+const $UserTitleTitleUrlGetResponse: () => Schema.Schema<UserTitleTitleUrlGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  title_url: Schema.optional(Schema.String),
+  miniprogram_appid: Schema.optional(Schema.String),
+  miniprogram_path: Schema.optional(Schema.String),
+  miniprogram_user_name: Schema.optional(Schema.String)
+}))
+
 /**
  * 获取抬头填写链接
  *
@@ -3650,32 +2927,7 @@ export const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, 
   path: "/v3/new-tax-control-fapiao/user-title/title-url",
   summary: "获取抬头填写链接",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_5.shtml",
-  schemas: () => {
-    const UserTitleTitleUrlGetQuery: Schema.Schema<UserTitleTitleUrlGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      fapiao_apply_id: Schema.String,
-      source: Schema.Literal("WEB", "MINIPROGRAM"),
-      appid: Schema.String,
-      openid: Schema.String,
-      total_amount: Schema.Int,
-      seller_name: Schema.optional(Schema.String),
-      show_phone_cell: Schema.optional(Schema.Boolean),
-      must_input_phone: Schema.optional(Schema.Boolean),
-      show_email_cell: Schema.optional(Schema.Boolean),
-      must_input_email: Schema.optional(Schema.Boolean)
-    })
-    const UserTitleTitleUrlGetResponse: Schema.Schema<UserTitleTitleUrlGetResponse> = Schema.Struct({
-      title_url: Schema.optional(Schema.String),
-      miniprogram_appid: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String),
-      miniprogram_user_name: Schema.optional(Schema.String)
-    })
-    return {
-      query: UserTitleTitleUrlGetQuery,
-      success: UserTitleTitleUrlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $UserTitleTitleUrlGetQuery(), success: $UserTitleTitleUrlGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/offlineface/authinfo ----
 
@@ -22,10 +22,23 @@ export interface AuthinfoPostBody {
   readonly organization_id: string
 }
 
+const $AuthinfoPostBody: () => Schema.Schema<AuthinfoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  device_id: Schema.String,
+  raw_data: Schema.String,
+  organization_id: Schema.String
+}))
+
 export interface AuthinfoPostResponse {
   /** 授权信息 */
   readonly authinfo?: string | undefined
 }
+
+const $AuthinfoPostResponse: () => Schema.Schema<AuthinfoPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  authinfo: Schema.optional(Schema.String)
+}))
 
 /**
  * 获取authinfo接口
@@ -40,27 +53,67 @@ export const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostRespo
   path: "/v3/offlineface/authinfo",
   summary: "获取authinfo接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html",
-  schemas: () => {
-    const AuthinfoPostBody: Schema.Schema<AuthinfoPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      device_id: Schema.String,
-      raw_data: Schema.String,
-      organization_id: Schema.String
-    })
-    const AuthinfoPostResponse: Schema.Schema<AuthinfoPostResponse> = Schema.Struct({
-      authinfo: Schema.optional(Schema.String)
-    })
-    return {
-      body: AuthinfoPostBody,
-      success: AuthinfoPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AuthinfoPostBody(), success: $AuthinfoPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/offlineface/contracts/presign ----
+
+export interface Identification {
+  /** 证件类型 */
+  readonly identification_type: "IDCARD"
+  /** 证件ID */
+  readonly identification_number: string
+}
+
+const $Identification: () => Schema.Schema<Identification> = /*#__PURE__*/ once(() => Schema.Struct({
+  identification_type: Schema.Literal("IDCARD"),
+  identification_number: Schema.String
+}))
+
+export interface ContractsPresignPostBodyFacepayUser {
+  /** 商户用户ID */
+  readonly out_user_id: string
+  /** 刷脸用户名 */
+  readonly identification_name?: string | undefined
+  /** 机构ID */
+  readonly organization_id: string
+  /** 证件信息 */
+  readonly identification?: Identification | undefined
+  /** 手机号码 */
+  readonly phone?: string | undefined
+}
+
+const $ContractsPresignPostBodyFacepayUser: () => Schema.Schema<ContractsPresignPostBodyFacepayUser> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_user_id: Schema.String,
+  identification_name: Schema.optional(Schema.String),
+  organization_id: Schema.String,
+  identification: Schema.optional($Identification()),
+  phone: Schema.optional(Schema.String)
+}))
+
+export interface ContractsPresignPostBodyLimitBankCard {
+  /** 银行卡号 */
+  readonly bank_card_number?: string | undefined
+  /** 开卡人姓名 */
+  readonly identification_name?: string | undefined
+  /** 开卡人证件 */
+  readonly identification?: Identification | undefined
+  /** 银行卡有效期 */
+  readonly valid_thru?: string | undefined
+  /** 银行类型 */
+  readonly bank_type?: string | undefined
+  /** 开卡预留手机号 */
+  readonly phone?: string | undefined
+}
+
+const $ContractsPresignPostBodyLimitBankCard: () => Schema.Schema<ContractsPresignPostBodyLimitBankCard> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_card_number: Schema.optional(Schema.String),
+  identification_name: Schema.optional(Schema.String),
+  identification: Schema.optional($Identification()),
+  valid_thru: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String)
+}))
 
 export interface ContractsPresignPostBody {
   /** 业务类型 */
@@ -73,52 +126,21 @@ export interface ContractsPresignPostBody {
   readonly contract_mode?: "LIMIT_BANK_CARD" | "PRIORITY_BANK_CARD" | "LIMIT_NONE" | undefined
 }
 
-export interface ContractsPresignPostBodyFacepayUser {
-  /** 商户用户ID */
-  readonly out_user_id: string
-  /** 刷脸用户名 */
-  readonly identification_name?: string | undefined
-  /** 机构ID */
-  readonly organization_id: string
-  /** 证件信息 */
-  readonly identification?: ContractsPresignPostBodyFacepayUserIdentification | undefined
-  /** 手机号码 */
-  readonly phone?: string | undefined
-}
-
-export interface ContractsPresignPostBodyFacepayUserIdentification {
-  /** 证件类型 */
-  readonly identification_type: "IDCARD"
-  /** 证件ID */
-  readonly identification_number: string
-}
-
-export interface ContractsPresignPostBodyLimitBankCard {
-  /** 银行卡号 */
-  readonly bank_card_number?: string | undefined
-  /** 开卡人姓名 */
-  readonly identification_name?: string | undefined
-  /** 开卡人证件 */
-  readonly identification?: ContractsPresignPostBodyLimitBankCardIdentification | undefined
-  /** 银行卡有效期 */
-  readonly valid_thru?: string | undefined
-  /** 银行类型 */
-  readonly bank_type?: string | undefined
-  /** 开卡预留手机号 */
-  readonly phone?: string | undefined
-}
-
-export interface ContractsPresignPostBodyLimitBankCardIdentification {
-  /** 证件类型 */
-  readonly identification_type: "IDCARD"
-  /** 证件ID */
-  readonly identification_number: string
-}
+const $ContractsPresignPostBody: () => Schema.Schema<ContractsPresignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_name: Schema.String,
+  facepay_user: $ContractsPresignPostBodyFacepayUser(),
+  limit_bank_card: Schema.optional($ContractsPresignPostBodyLimitBankCard()),
+  contract_mode: Schema.optional(Schema.Literal("LIMIT_BANK_CARD", "PRIORITY_BANK_CARD", "LIMIT_NONE"))
+}))
 
 export interface ContractsPresignPostResponse {
   /** 会话ID */
   readonly presign_token?: string | undefined
 }
+
+const $ContractsPresignPostResponse: () => Schema.Schema<ContractsPresignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  presign_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 预签约接口
@@ -134,45 +156,7 @@ export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, C
   encrypt: [],
   summary: "预签约接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html",
-  schemas: () => {
-    const ContractsPresignPostBodyFacepayUserIdentification: Schema.Schema<ContractsPresignPostBodyFacepayUserIdentification> = Schema.Struct({
-      identification_type: Schema.Literal("IDCARD"),
-      identification_number: Schema.String
-    })
-    const ContractsPresignPostBodyFacepayUser: Schema.Schema<ContractsPresignPostBodyFacepayUser> = Schema.Struct({
-      out_user_id: Schema.String,
-      identification_name: Schema.optional(Schema.String),
-      organization_id: Schema.String,
-      identification: Schema.optional(ContractsPresignPostBodyFacepayUserIdentification),
-      phone: Schema.optional(Schema.String)
-    })
-    const ContractsPresignPostBodyLimitBankCardIdentification: Schema.Schema<ContractsPresignPostBodyLimitBankCardIdentification> = Schema.Struct({
-      identification_type: Schema.Literal("IDCARD"),
-      identification_number: Schema.String
-    })
-    const ContractsPresignPostBodyLimitBankCard: Schema.Schema<ContractsPresignPostBodyLimitBankCard> = Schema.Struct({
-      bank_card_number: Schema.optional(Schema.String),
-      identification_name: Schema.optional(Schema.String),
-      identification: Schema.optional(ContractsPresignPostBodyLimitBankCardIdentification),
-      valid_thru: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String)
-    })
-    const ContractsPresignPostBody: Schema.Schema<ContractsPresignPostBody> = Schema.Struct({
-      business_name: Schema.String,
-      facepay_user: ContractsPresignPostBodyFacepayUser,
-      limit_bank_card: Schema.optional(ContractsPresignPostBodyLimitBankCard),
-      contract_mode: Schema.optional(Schema.Literal("LIMIT_BANK_CARD", "PRIORITY_BANK_CARD", "LIMIT_NONE"))
-    })
-    const ContractsPresignPostResponse: Schema.Schema<ContractsPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsPresignPostBody,
-      success: ContractsPresignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsPresignPostBody(), success: $ContractsPresignPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/offlineface/contracts/{contract_id} ----
@@ -185,6 +169,10 @@ export interface ContractsContractIdGetParams {
   readonly contract_id: string
 }
 
+const $ContractsContractIdGetParams: () => Schema.Schema<ContractsContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
+
 export interface ContractsContractIdGetQuery {
   /**
    * 商户签约小程序APPID
@@ -193,8 +181,9 @@ export interface ContractsContractIdGetQuery {
   readonly appid?: string | undefined
 }
 
-/** The input of `v3.offlineface.contracts._contract_id_.get`: params, query fields together. */
-export interface ContractsContractIdGetRequest extends ContractsContractIdGetParams, ContractsContractIdGetQuery {}
+const $ContractsContractIdGetQuery: () => Schema.Schema<ContractsContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String)
+}))
 
 export interface ContractsContractIdGetResponse {
   /**
@@ -249,6 +238,22 @@ export interface ContractsContractIdGetResponse {
   readonly contract_bank_card_from?: "MERCHANT_LIMITED_BANK_CARD" | "USER_SELECT_FREE" | (string & {}) | undefined
 }
 
+const $ContractsContractIdGetResponse: () => Schema.Schema<ContractsContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  organization_id: Schema.optional(Schema.String),
+  use_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  contract_state: Schema.optional(OpenEnum("NOT_CONTRACTED", "TERMINATED", "CONTRACTED")),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_terminated_time: Schema.optional(Schema.String),
+  contract_mode: Schema.optional(OpenEnum("LIMIT_BANK_CARD", "PRIORITY_BANK_CARD", "LIMIT_NONE")),
+  contract_bank_card_from: Schema.optional(OpenEnum("MERCHANT_LIMITED_BANK_CARD", "USER_SELECT_FREE"))
+}))
+
+/** The input of `v3.offlineface.contracts._contract_id_.get`: params, query fields together. */
+export interface ContractsContractIdGetRequest extends ContractsContractIdGetParams, ContractsContractIdGetQuery {}
+
 /**
  * 签约查询接口
  *
@@ -262,32 +267,7 @@ export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetReq
   path: "/v3/offlineface/contracts/{contract_id}",
   summary: "签约查询接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
-  schemas: () => {
-    const ContractsContractIdGetParams: Schema.Schema<ContractsContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsContractIdGetQuery: Schema.Schema<ContractsContractIdGetQuery> = Schema.Struct({
-      appid: Schema.optional(Schema.String)
-    })
-    const ContractsContractIdGetResponse: Schema.Schema<ContractsContractIdGetResponse> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String),
-      use_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      contract_state: Schema.optional(OpenEnum("NOT_CONTRACTED", "TERMINATED", "CONTRACTED")),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_mode: Schema.optional(OpenEnum("LIMIT_BANK_CARD", "PRIORITY_BANK_CARD", "LIMIT_NONE")),
-      contract_bank_card_from: Schema.optional(OpenEnum("MERCHANT_LIMITED_BANK_CARD", "USER_SELECT_FREE"))
-    })
-    return {
-      params: ContractsContractIdGetParams,
-      query: ContractsContractIdGetQuery,
-      success: ContractsContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdGetParams(), query: $ContractsContractIdGetQuery(), success: $ContractsContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/offlineface/face-collections ----
@@ -310,76 +290,11 @@ export interface FaceCollectionsGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface FaceCollectionsGetResponse {
-  /** 重采列表 */
-  readonly face_collections?: ReadonlyArray<FaceCollectionsGetResponseFaceCollections> | undefined
-}
-
-export interface FaceCollectionsGetResponseFaceCollections {
-  /** 重采ID */
-  readonly collection_id?: string | undefined
-  /** 用户ID */
-  readonly use_id?: string | undefined
-  /** 机构ID */
-  readonly organization_id?: string | undefined
-  /**
-   * 重采状态
-   * Documented values: `COLLECTION_REQUIRED`, `PHOTO_UPLOADED`, `COMPLETE` (decoded as any string: more may come).
-   */
-  readonly collection_state?: "COLLECTION_REQUIRED" | "PHOTO_UPLOADED" | "COMPLETE" | (string & {}) | undefined
-  /** 注册照上传时间 */
-  readonly register_photo_upload_time?: string | undefined
-  /** 支付用户确认时间 */
-  readonly confirm_time?: string | undefined
-}
-
-/**
- * 查询重采用户列表
- *
- * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
- *
- * `GET /v3/offlineface/face-collections`
- */
-export const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollectionsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.offlineface.faceCollections.get",
-  method: "GET",
-  path: "/v3/offlineface/face-collections",
-  summary: "查询重采用户列表",
-  docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
-  schemas: () => {
-    const FaceCollectionsGetQuery: Schema.Schema<FaceCollectionsGetQuery> = Schema.Struct({
-      organization_id: Schema.String,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const FaceCollectionsGetResponseFaceCollections: Schema.Schema<FaceCollectionsGetResponseFaceCollections> = Schema.Struct({
-      collection_id: Schema.optional(Schema.String),
-      use_id: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String),
-      collection_state: Schema.optional(OpenEnum("COLLECTION_REQUIRED", "PHOTO_UPLOADED", "COMPLETE")),
-      register_photo_upload_time: Schema.optional(Schema.String),
-      confirm_time: Schema.optional(Schema.String)
-    })
-    const FaceCollectionsGetResponse: Schema.Schema<FaceCollectionsGetResponse> = Schema.Struct({
-      face_collections: Schema.optional(Schema.Array(FaceCollectionsGetResponseFaceCollections))
-    })
-    return {
-      query: FaceCollectionsGetQuery,
-      success: FaceCollectionsGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/offlineface/face-collections/{collection_id} ----
-
-export interface FaceCollectionsCollectionIdGetParams {
-  /**
-   * 重采ID
-   * @example "FC2353ZJIHOJKHOIIOIJ"
-   */
-  readonly collection_id: string
-}
+const $FaceCollectionsGetQuery: () => Schema.Schema<FaceCollectionsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_id: Schema.String,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
 export interface FaceCollectionsCollectionIdGetResponse {
   /** 重采ID */
@@ -399,6 +314,54 @@ export interface FaceCollectionsCollectionIdGetResponse {
   readonly confirm_time?: string | undefined
 }
 
+const $FaceCollectionsCollectionIdGetResponse: () => Schema.Schema<FaceCollectionsCollectionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  collection_id: Schema.optional(Schema.String),
+  use_id: Schema.optional(Schema.String),
+  organization_id: Schema.optional(Schema.String),
+  collection_state: Schema.optional(OpenEnum("COLLECTION_REQUIRED", "PHOTO_UPLOADED", "COMPLETE")),
+  register_photo_upload_time: Schema.optional(Schema.String),
+  confirm_time: Schema.optional(Schema.String)
+}))
+
+export interface FaceCollectionsGetResponse {
+  /** 重采列表 */
+  readonly face_collections?: ReadonlyArray<FaceCollectionsCollectionIdGetResponse> | undefined
+}
+
+const $FaceCollectionsGetResponse: () => Schema.Schema<FaceCollectionsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  face_collections: Schema.optional(Schema.Array($FaceCollectionsCollectionIdGetResponse()))
+}))
+
+/**
+ * 查询重采用户列表
+ *
+ * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlineface/face-collections`
+ */
+export const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollectionsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.offlineface.faceCollections.get",
+  method: "GET",
+  path: "/v3/offlineface/face-collections",
+  summary: "查询重采用户列表",
+  docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
+  schemas: () => ({ query: $FaceCollectionsGetQuery(), success: $FaceCollectionsGetResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/offlineface/face-collections/{collection_id} ----
+
+export interface FaceCollectionsCollectionIdGetParams {
+  /**
+   * 重采ID
+   * @example "FC2353ZJIHOJKHOIIOIJ"
+   */
+  readonly collection_id: string
+}
+
+const $FaceCollectionsCollectionIdGetParams: () => Schema.Schema<FaceCollectionsCollectionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  collection_id: Schema.NonEmptyString
+}))
+
 /**
  * 查询重采请求详情
  *
@@ -412,24 +375,7 @@ export const faceCollectionsCollectionIdGet: Endpoint.Endpoint<FaceCollectionsCo
   path: "/v3/offlineface/face-collections/{collection_id}",
   summary: "查询重采请求详情",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
-  schemas: () => {
-    const FaceCollectionsCollectionIdGetParams: Schema.Schema<FaceCollectionsCollectionIdGetParams> = Schema.Struct({
-      collection_id: Schema.NonEmptyString
-    })
-    const FaceCollectionsCollectionIdGetResponse: Schema.Schema<FaceCollectionsCollectionIdGetResponse> = Schema.Struct({
-      collection_id: Schema.optional(Schema.String),
-      use_id: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String),
-      collection_state: Schema.optional(OpenEnum("COLLECTION_REQUIRED", "PHOTO_UPLOADED", "COMPLETE")),
-      register_photo_upload_time: Schema.optional(Schema.String),
-      confirm_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: FaceCollectionsCollectionIdGetParams,
-      success: FaceCollectionsCollectionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $FaceCollectionsCollectionIdGetParams(), success: $FaceCollectionsCollectionIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/offlineface/repayment-url ----
@@ -441,12 +387,22 @@ export interface RepaymentUrlPostBody {
   readonly organization_id: string
 }
 
+const $RepaymentUrlPostBody: () => Schema.Schema<RepaymentUrlPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_user_id: Schema.String,
+  organization_id: Schema.String
+}))
+
 export interface RepaymentUrlPostResponse {
   /** 还款链接 */
   readonly repayment_url?: string | undefined
   /** 链接过期时间 */
   readonly expire_at?: string | undefined
 }
+
+const $RepaymentUrlPostResponse: () => Schema.Schema<RepaymentUrlPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  repayment_url: Schema.optional(Schema.String),
+  expire_at: Schema.optional(Schema.String)
+}))
 
 /**
  * 获取还款链接接口
@@ -461,24 +417,52 @@ export const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, Repayment
   path: "/v3/offlineface/repayment-url",
   summary: "获取还款链接接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6",
-  schemas: () => {
-    const RepaymentUrlPostBody: Schema.Schema<RepaymentUrlPostBody> = Schema.Struct({
-      out_user_id: Schema.String,
-      organization_id: Schema.String
-    })
-    const RepaymentUrlPostResponse: Schema.Schema<RepaymentUrlPostResponse> = Schema.Struct({
-      repayment_url: Schema.optional(Schema.String),
-      expire_at: Schema.optional(Schema.String)
-    })
-    return {
-      body: RepaymentUrlPostBody,
-      success: RepaymentUrlPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RepaymentUrlPostBody(), success: $RepaymentUrlPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/offlineface/transactions ----
+
+export interface TransactionsPostBodyAmount {
+  /** 总金额 */
+  readonly total: number
+  /** 货币类型 */
+  readonly currency: "CNY"
+}
+
+const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.Literal("CNY")
+}))
+
+export interface TransactionsPostBodySceneInfo {
+  /** 设备IP */
+  readonly device_ip: string
+}
+
+const $TransactionsPostBodySceneInfo: () => Schema.Schema<TransactionsPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_ip: Schema.String
+}))
+
+export interface TransactionsPostBodySettleInfo {
+  /** 是否支持分账 */
+  readonly profit_sharing?: boolean | undefined
+}
+
+const $TransactionsPostBodySettleInfo: () => Schema.Schema<TransactionsPostBodySettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean)
+}))
+
+export interface TransactionsPostBodyBusiness {
+  /** 平台产品ID */
+  readonly business_product_id: 2 | 11
+  /** 平台场景ID */
+  readonly business_scene_id: 3 | 4 | 5 | 6 | 124 | 125 | 126
+}
+
+const $TransactionsPostBodyBusiness: () => Schema.Schema<TransactionsPostBodyBusiness> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_product_id: Schema.Literal(2, 11),
+  business_scene_id: Schema.Literal(3, 4, 5, 6, 124, 125, 126)
+}))
 
 export interface TransactionsPostBody {
   /** 支付凭证 */
@@ -509,29 +493,57 @@ export interface TransactionsPostBody {
   readonly business?: TransactionsPostBodyBusiness | undefined
 }
 
-export interface TransactionsPostBodyAmount {
+const $TransactionsPostBody: () => Schema.Schema<TransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  auth_code: Schema.String,
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  amount: Schema.optional($TransactionsPostBodyAmount()),
+  scene_info: Schema.optional($TransactionsPostBodySceneInfo()),
+  goods_tag: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  settle_info: Schema.optional($TransactionsPostBodySettleInfo()),
+  out_trade_no: Schema.optional(Schema.String),
+  business: Schema.optional($TransactionsPostBodyBusiness())
+}))
+
+export interface Payer {
+  /** 公众下的openid */
+  readonly sp_openid?: string | undefined
+  /** 子公众下的openid */
+  readonly sub_openid?: string | undefined
+}
+
+const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
   /** 总金额 */
-  readonly total: number
-  /** 货币类型 */
-  readonly currency: "CNY"
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * Documented values: `CNY` (decoded as any string: more may come).
+   */
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
 
-export interface TransactionsPostBodySceneInfo {
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(OpenEnum("CNY"))
+}))
+
+export interface SceneInfo {
   /** 设备IP */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
-export interface TransactionsPostBodySettleInfo {
-  /** 是否支持分账 */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsPostBodyBusiness {
-  /** 平台产品ID */
-  readonly business_product_id: 2 | 11
-  /** 平台场景ID */
-  readonly business_scene_id: 3 | 4 | 5 | 6 | 124 | 125 | 126
-}
+const $SceneInfo: () => Schema.Schema<SceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_ip: Schema.optional(Schema.String)
+}))
 
 export interface TransactionsPostResponse {
   /** 服务商公众号appid */
@@ -543,13 +555,13 @@ export interface TransactionsPostResponse {
   /** 子商户商户号 */
   readonly sub_mchid?: string | undefined
   /** 支付用户信息 */
-  readonly payer?: TransactionsPostResponsePayer | undefined
+  readonly payer?: Payer | undefined
   /** 金额信息 */
-  readonly amount?: TransactionsPostResponseAmount | undefined
+  readonly amount?: Amount | undefined
   /** 优惠信息列表 */
   readonly promotion_detail?: ReadonlyArray<{ readonly [key: string]: unknown }> | undefined
   /** 支付场景信息 */
-  readonly scene_info?: TransactionsPostResponseSceneInfo | undefined
+  readonly scene_info?: SceneInfo | undefined
   /** 付款银行 */
   readonly bank_type?: string | undefined
   /**
@@ -579,27 +591,28 @@ export interface TransactionsPostResponse {
   readonly error_type?: string | undefined
 }
 
-export interface TransactionsPostResponsePayer {
-  /** 公众下的openid */
-  readonly sp_openid?: string | undefined
-  /** 子公众下的openid */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsPostResponseAmount {
-  /** 总金额 */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * Documented values: `CNY` (decoded as any string: more may come).
-   */
-  readonly currency?: "CNY" | (string & {}) | undefined
-}
-
-export interface TransactionsPostResponseSceneInfo {
-  /** 设备IP */
-  readonly device_ip?: string | undefined
-}
+const $TransactionsPostResponse: () => Schema.Schema<TransactionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  payer: Schema.optional($Payer()),
+  amount: Schema.optional($Amount()),
+  promotion_detail: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+  scene_info: Schema.optional($SceneInfo()),
+  bank_type: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB", "AUTH")),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_description: Schema.optional(Schema.String),
+  debt_state: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  repayment_transaction_id: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  error_type: Schema.optional(Schema.String)
+}))
 
 /**
  * 申请扣款接口
@@ -614,75 +627,7 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, Transacti
   path: "/v3/offlineface/transactions",
   summary: "申请扣款接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html",
-  schemas: () => {
-    const TransactionsPostBodyAmount: Schema.Schema<TransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.Literal("CNY")
-    })
-    const TransactionsPostBodySceneInfo: Schema.Schema<TransactionsPostBodySceneInfo> = Schema.Struct({
-      device_ip: Schema.String
-    })
-    const TransactionsPostBodySettleInfo: Schema.Schema<TransactionsPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsPostBodyBusiness: Schema.Schema<TransactionsPostBodyBusiness> = Schema.Struct({
-      business_product_id: Schema.Literal(2, 11),
-      business_scene_id: Schema.Literal(3, 4, 5, 6, 124, 125, 126)
-    })
-    const TransactionsPostBody: Schema.Schema<TransactionsPostBody> = Schema.Struct({
-      auth_code: Schema.String,
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      amount: Schema.optional(TransactionsPostBodyAmount),
-      scene_info: Schema.optional(TransactionsPostBodySceneInfo),
-      goods_tag: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      settle_info: Schema.optional(TransactionsPostBodySettleInfo),
-      out_trade_no: Schema.optional(Schema.String),
-      business: Schema.optional(TransactionsPostBodyBusiness)
-    })
-    const TransactionsPostResponsePayer: Schema.Schema<TransactionsPostResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponseAmount: Schema.Schema<TransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(OpenEnum("CNY"))
-    })
-    const TransactionsPostResponseSceneInfo: Schema.Schema<TransactionsPostResponseSceneInfo> = Schema.Struct({
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponse: Schema.Schema<TransactionsPostResponse> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsPostResponsePayer),
-      amount: Schema.optional(TransactionsPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-      scene_info: Schema.optional(TransactionsPostResponseSceneInfo),
-      bank_type: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB", "AUTH")),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_description: Schema.optional(Schema.String),
-      debt_state: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      repayment_transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      error_type: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsPostBody,
-      success: TransactionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsPostBody(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/offlineface/transactions/out-trade-no/{out_trade_no} ----
@@ -694,6 +639,10 @@ export interface TransactionsOutTradeNoOutTradeNoGetParams {
    */
   readonly out_trade_no: string
 }
+
+const $TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
 
 export interface TransactionsOutTradeNoOutTradeNoGetQuery {
   /**
@@ -713,76 +662,16 @@ export interface TransactionsOutTradeNoOutTradeNoGetQuery {
   readonly business_product_id: "2" | "11"
 }
 
+const $TransactionsOutTradeNoOutTradeNoGetQuery: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  business_product_id: Schema.Literal("2", "11")
+}))
+
+export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsPostResponse
+
 /** The input of `v3.offlineface.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /** 服务商公众号appid */
-  readonly sp_appid?: string | undefined
-  /** 服务商商户号 */
-  readonly sp_mchid?: string | undefined
-  /** 子商户公众号appid */
-  readonly sub_appid?: string | undefined
-  /** 子商户商户号 */
-  readonly sub_mchid?: string | undefined
-  /** 支付用户信息 */
-  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 金额信息 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 优惠信息列表 */
-  readonly promotion_detail?: ReadonlyArray<{ readonly [key: string]: unknown }> | undefined
-  /** 支付场景信息 */
-  readonly scene_info?: TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo | undefined
-  /** 付款银行 */
-  readonly bank_type?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB`, `AUTH` (decoded as any string: more may come).
-   */
-  readonly trade_type?: "NATIVE" | "JSAPI" | "APP" | "MWEB" | "AUTH" | (string & {}) | undefined
-  /** 交易状态 */
-  readonly trade_state?: string | undefined
-  /** 交易描述 */
-  readonly trade_state_description?: string | undefined
-  /** 欠款状态 */
-  readonly debt_state?: string | undefined
-  /** 商品信息 */
-  readonly description?: string | undefined
-  /** 商户附加信息 */
-  readonly attach?: string | undefined
-  /** 支付成功时间 */
-  readonly success_time?: string | undefined
-  /** 微信订单号 */
-  readonly transaction_id?: string | undefined
-  /** 还款微信订单号 */
-  readonly repayment_transaction_id?: string | undefined
-  /** 商户订单号 */
-  readonly out_trade_no?: string | undefined
-  /** 错误分类 */
-  readonly error_type?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /** 公众下的openid */
-  readonly sp_openid?: string | undefined
-  /** 子公众下的openid */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /** 总金额 */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * Documented values: `CNY` (decoded as any string: more may come).
-   */
-  readonly currency?: "CNY" | (string & {}) | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
-  /** 设备IP */
-  readonly device_ip?: string | undefined
-}
 
 /**
  * 查单接口
@@ -797,55 +686,7 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   path: "/v3/offlineface/transactions/out-trade-no/{out_trade_no}",
   summary: "查单接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      business_product_id: Schema.Literal("2", "11")
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(OpenEnum("CNY"))
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
-      device_ip: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-      scene_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
-      bank_type: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB", "AUTH")),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_description: Schema.optional(Schema.String),
-      debt_state: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      repayment_transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      error_type: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsOutTradeNoOutTradeNoGetParams(), query: $TransactionsOutTradeNoOutTradeNoGetQuery(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 /**

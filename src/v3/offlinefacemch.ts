@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/offlinefacemch/organizations ----
 
@@ -20,12 +20,17 @@ export interface OrganizationsGetQuery {
   readonly organization_name?: string | undefined
 }
 
-export interface OrganizationsGetResponse {
-  /** 机构ID */
-  readonly organization_id?: string | undefined
-  /** 机构名称 */
-  readonly organization_name?: string | undefined
-}
+const $OrganizationsGetQuery: () => Schema.Schema<OrganizationsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_id: Schema.optional(Schema.String),
+  organization_name: Schema.optional(Schema.String)
+}))
+
+const $OrganizationsGetQuery2: () => Schema.Schema<OrganizationsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_id: Schema.optional(Schema.String),
+  organization_name: Schema.optional(Schema.String)
+}))
+
+export type OrganizationsGetResponse = OrganizationsGetQuery
 
 /**
  * 查询机构信息接口
@@ -40,21 +45,7 @@ export const organizationsGet: Endpoint.Endpoint<OrganizationsGetQuery, Organiza
   path: "/v3/offlinefacemch/organizations",
   summary: "查询机构信息接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
-  schemas: () => {
-    const OrganizationsGetQuery: Schema.Schema<OrganizationsGetQuery> = Schema.Struct({
-      organization_id: Schema.optional(Schema.String),
-      organization_name: Schema.optional(Schema.String)
-    })
-    const OrganizationsGetResponse: Schema.Schema<OrganizationsGetResponse> = Schema.Struct({
-      organization_id: Schema.optional(Schema.String),
-      organization_name: Schema.optional(Schema.String)
-    })
-    return {
-      query: OrganizationsGetQuery,
-      success: OrganizationsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $OrganizationsGetQuery(), success: $OrganizationsGetQuery2(), errors: commonErrors })
 })
 
 // ---- GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id} ----
@@ -65,6 +56,29 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams {
   /** 商户刷脸用户ID */
   readonly out_user_id: string
 }
+
+const $OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams: () => Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_id: Schema.NonEmptyString,
+  out_user_id: Schema.NonEmptyString
+}))
+
+export interface StudentInfo {
+  /** 班级名 */
+  readonly class_name?: string | undefined
+}
+
+const $StudentInfo: () => Schema.Schema<StudentInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  class_name: Schema.optional(Schema.String)
+}))
+
+export interface StaffInfo {
+  /** 职业 */
+  readonly occupation?: string | undefined
+}
+
+const $StaffInfo: () => Schema.Schema<StaffInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  occupation: Schema.optional(Schema.String)
+}))
 
 export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse {
   /** 刷脸用户ID */
@@ -81,9 +95,9 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse {
    */
   readonly user_type?: "STUDENT" | "STUFF" | (string & {}) | undefined
   /** 学生信息 */
-  readonly student_info?: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo | undefined
+  readonly student_info?: StudentInfo | undefined
   /** 职工信息 */
-  readonly staff_info?: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStaffInfo | undefined
+  readonly staff_info?: StaffInfo | undefined
   /**
    * 用户状态
    * Documented values: `NORMAL`, `DISABLED` (decoded as any string: more may come).
@@ -100,15 +114,19 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse {
   readonly contract_id?: string | undefined
 }
 
-export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo {
-  /** 班级名 */
-  readonly class_name?: string | undefined
-}
-
-export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStaffInfo {
-  /** 职业 */
-  readonly occupation?: string | undefined
-}
+const $OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse: () => Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  use_id: Schema.optional(Schema.String),
+  out_user_id: Schema.optional(Schema.String),
+  organization_id: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  user_type: Schema.optional(OpenEnum("STUDENT", "STUFF")),
+  student_info: Schema.optional($StudentInfo()),
+  staff_info: Schema.optional($StaffInfo()),
+  status: Schema.optional(OpenEnum("NORMAL", "DISABLED")),
+  contract_state: Schema.optional(OpenEnum("NOT_CONTRACTED", "TERMINATED", "CONTRACTED")),
+  face_image_ok: Schema.optional(Schema.Boolean),
+  contract_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 刷脸用户信息查询接口
@@ -123,46 +141,10 @@ export const organizationsOrganizationIdUsersOutUserIdOutUserIdGet: Endpoint.End
   path: "/v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}",
   summary: "刷脸用户信息查询接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html",
-  schemas: () => {
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams> = Schema.Struct({
-      organization_id: Schema.NonEmptyString,
-      out_user_id: Schema.NonEmptyString
-    })
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo> = Schema.Struct({
-      class_name: Schema.optional(Schema.String)
-    })
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStaffInfo: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStaffInfo> = Schema.Struct({
-      occupation: Schema.optional(Schema.String)
-    })
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse> = Schema.Struct({
-      use_id: Schema.optional(Schema.String),
-      out_user_id: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      user_type: Schema.optional(OpenEnum("STUDENT", "STUFF")),
-      student_info: Schema.optional(OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo),
-      staff_info: Schema.optional(OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStaffInfo),
-      status: Schema.optional(OpenEnum("NORMAL", "DISABLED")),
-      contract_state: Schema.optional(OpenEnum("NOT_CONTRACTED", "TERMINATED", "CONTRACTED")),
-      face_image_ok: Schema.optional(Schema.Boolean),
-      contract_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams,
-      success: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams(), success: $OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id} ----
-
-export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams {
-  /** 机构ID */
-  readonly organization_id: string
-  /** 商户刷脸用户ID */
-  readonly out_user_id: string
-}
 
 export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody {
   /** 姓名 */
@@ -170,24 +152,33 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody {
   /** 用户类型 */
   readonly user_type?: "STUDENT" | "STUFF" | undefined
   /** 学生信息 */
-  readonly student_info?: OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStudentInfo | undefined
+  readonly student_info?: StudentInfo | undefined
   /** 职工信息 */
-  readonly staff_info?: OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStaffInfo | undefined
+  readonly staff_info?: StaffInfo | undefined
   /** 状态 */
   readonly status?: "NORMAL" | "DISABLED" | undefined
   /** 手机号 */
   readonly phone?: string | undefined
 }
 
-export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStudentInfo {
-  /** 班级名 */
-  readonly class_name?: string | undefined
-}
+const $OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody: () => Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  user_name: Schema.optional(Schema.String),
+  user_type: Schema.optional(Schema.Literal("STUDENT", "STUFF")),
+  student_info: Schema.optional($StudentInfo2()),
+  staff_info: Schema.optional($StaffInfo2()),
+  status: Schema.optional(Schema.Literal("NORMAL", "DISABLED")),
+  phone: Schema.optional(Schema.String)
+}))
 
-export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStaffInfo {
-  /** 职业 */
-  readonly occupation?: string | undefined
-}
+const $StudentInfo2: () => Schema.Schema<StudentInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  class_name: Schema.optional(Schema.String)
+}))
+
+const $StaffInfo2: () => Schema.Schema<StaffInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  occupation: Schema.optional(Schema.String)
+}))
+
+export type OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams = OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams
 
 /** The input of `v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.patch`: params, body fields together. */
 export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchRequest extends OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams, OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody {}
@@ -206,32 +197,7 @@ export const organizationsOrganizationIdUsersOutUserIdOutUserIdPatch: Endpoint.E
   encrypt: [],
   summary: "刷脸用户信息修改接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html",
-  schemas: () => {
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams> = Schema.Struct({
-      organization_id: Schema.NonEmptyString,
-      out_user_id: Schema.NonEmptyString
-    })
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStudentInfo: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStudentInfo> = Schema.Struct({
-      class_name: Schema.optional(Schema.String)
-    })
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStaffInfo: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStaffInfo> = Schema.Struct({
-      occupation: Schema.optional(Schema.String)
-    })
-    const OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody: Schema.Schema<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody> = Schema.Struct({
-      user_name: Schema.optional(Schema.String),
-      user_type: Schema.optional(Schema.Literal("STUDENT", "STUFF")),
-      student_info: Schema.optional(OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStudentInfo),
-      staff_info: Schema.optional(OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStaffInfo),
-      status: Schema.optional(Schema.Literal("NORMAL", "DISABLED")),
-      phone: Schema.optional(Schema.String)
-    })
-    return {
-      params: OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams,
-      body: OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams(), body: $OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract ----
@@ -242,6 +208,11 @@ export interface OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPo
   /** 刷脸用户ID */
   readonly user_id: string
 }
+
+const $OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams: () => Schema.Schema<OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_id: Schema.NonEmptyString,
+  user_id: Schema.NonEmptyString
+}))
 
 /**
  * 解除刷脸用户签约关系接口
@@ -256,20 +227,22 @@ export const organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost: 
   path: "/v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract",
   summary: "解除刷脸用户签约关系接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html",
-  schemas: () => {
-    const OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams: Schema.Schema<OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams> = Schema.Struct({
-      organization_id: Schema.NonEmptyString,
-      user_id: Schema.NonEmptyString
-    })
-    return {
-      params: OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/offlinefacemch/tokens ----
+
+export interface TokensPostBodyWebInitData {
+  /** 商户刷脸用户ID */
+  readonly out_user_id?: string | undefined
+  /** 机构ID */
+  readonly organization_id?: string | undefined
+}
+
+const $TokensPostBodyWebInitData: () => Schema.Schema<TokensPostBodyWebInitData> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_user_id: Schema.optional(Schema.String),
+  organization_id: Schema.optional(Schema.String)
+}))
 
 export interface TokensPostBody {
   /**
@@ -281,17 +254,19 @@ export interface TokensPostBody {
   readonly web_init_data?: TokensPostBodyWebInitData | undefined
 }
 
-export interface TokensPostBodyWebInitData {
-  /** 商户刷脸用户ID */
-  readonly out_user_id?: string | undefined
-  /** 机构ID */
-  readonly organization_id?: string | undefined
-}
+const $TokensPostBody: () => Schema.Schema<TokensPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  scene: Schema.optional(Schema.String),
+  web_init_data: Schema.optional($TokensPostBodyWebInitData())
+}))
 
 export interface TokensPostResponse {
   /** 授权凭证 */
   readonly token?: string | undefined
 }
+
+const $TokensPostResponse: () => Schema.Schema<TokensPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.optional(Schema.String)
+}))
 
 /**
  * 获取凭证授权接口
@@ -306,24 +281,7 @@ export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, C
   path: "/v3/offlinefacemch/tokens",
   summary: "获取凭证授权接口",
   docs: "https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html",
-  schemas: () => {
-    const TokensPostBodyWebInitData: Schema.Schema<TokensPostBodyWebInitData> = Schema.Struct({
-      out_user_id: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String)
-    })
-    const TokensPostBody: Schema.Schema<TokensPostBody> = Schema.Struct({
-      scene: Schema.optional(Schema.String),
-      web_init_data: Schema.optional(TokensPostBodyWebInitData)
-    })
-    const TokensPostResponse: Schema.Schema<TokensPostResponse> = Schema.Struct({
-      token: Schema.optional(Schema.String)
-    })
-    return {
-      body: TokensPostBody,
-      success: TokensPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TokensPostBody(), success: $TokensPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/palmservice/authorization/openid/{openid} ----
 
@@ -15,6 +15,10 @@ export interface AuthorizationOpenidOpenidGetParams {
   readonly openid: string
 }
 
+const $AuthorizationOpenidOpenidGetParams: () => Schema.Schema<AuthorizationOpenidOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
+
 export interface AuthorizationOpenidOpenidGetQuery {
   /**
    * 机构ID
@@ -23,8 +27,9 @@ export interface AuthorizationOpenidOpenidGetQuery {
   readonly organization_id: string
 }
 
-/** The input of `v3.palmservice.authorization.openid._openid_.get`: params, query fields together. */
-export interface AuthorizationOpenidOpenidGetRequest extends AuthorizationOpenidOpenidGetParams, AuthorizationOpenidOpenidGetQuery {}
+const $AuthorizationOpenidOpenidGetQuery: () => Schema.Schema<AuthorizationOpenidOpenidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_id: Schema.String
+}))
 
 export interface AuthorizationOpenidOpenidGetResponse {
   /**
@@ -49,6 +54,16 @@ export interface AuthorizationOpenidOpenidGetResponse {
   readonly authorize_time?: string | undefined
 }
 
+const $AuthorizationOpenidOpenidGetResponse: () => Schema.Schema<AuthorizationOpenidOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  organization_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("AUTHORIZATION_STATE_NONE", "AUTHORIZATION_STATE_ON", "AUTHORIZATION_STATE_OFF")),
+  authorize_time: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.palmservice.authorization.openid._openid_.get`: params, query fields together. */
+export interface AuthorizationOpenidOpenidGetRequest extends AuthorizationOpenidOpenidGetParams, AuthorizationOpenidOpenidGetQuery {}
+
 /**
  * 查询刷掌授权
  *
@@ -61,26 +76,7 @@ export const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenid
   method: "GET",
   path: "/v3/palmservice/authorization/openid/{openid}",
   summary: "查询刷掌授权",
-  schemas: () => {
-    const AuthorizationOpenidOpenidGetParams: Schema.Schema<AuthorizationOpenidOpenidGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const AuthorizationOpenidOpenidGetQuery: Schema.Schema<AuthorizationOpenidOpenidGetQuery> = Schema.Struct({
-      organization_id: Schema.String
-    })
-    const AuthorizationOpenidOpenidGetResponse: Schema.Schema<AuthorizationOpenidOpenidGetResponse> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("AUTHORIZATION_STATE_NONE", "AUTHORIZATION_STATE_ON", "AUTHORIZATION_STATE_OFF")),
-      authorize_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: AuthorizationOpenidOpenidGetParams,
-      query: AuthorizationOpenidOpenidGetQuery,
-      success: AuthorizationOpenidOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AuthorizationOpenidOpenidGetParams(), query: $AuthorizationOpenidOpenidGetQuery(), success: $AuthorizationOpenidOpenidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/palmservice/authorization/preauthorize ----
@@ -103,6 +99,12 @@ export interface AuthorizationPreauthorizePostBody {
   readonly organization_id?: string | undefined
 }
 
+const $AuthorizationPreauthorizePostBody: () => Schema.Schema<AuthorizationPreauthorizePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String,
+  preauthorize_session_id: Schema.optional(Schema.String),
+  organization_id: Schema.optional(Schema.String)
+}))
+
 export interface AuthorizationPreauthorizePostResponse {
   /**
    * 预授权token
@@ -110,6 +112,10 @@ export interface AuthorizationPreauthorizePostResponse {
    */
   readonly permission_token?: string | undefined
 }
+
+const $AuthorizationPreauthorizePostResponse: () => Schema.Schema<AuthorizationPreauthorizePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  permission_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 服务关联预授权
@@ -123,21 +129,7 @@ export const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreau
   method: "POST",
   path: "/v3/palmservice/authorization/preauthorize",
   summary: "服务关联预授权",
-  schemas: () => {
-    const AuthorizationPreauthorizePostBody: Schema.Schema<AuthorizationPreauthorizePostBody> = Schema.Struct({
-      openid: Schema.String,
-      preauthorize_session_id: Schema.optional(Schema.String),
-      organization_id: Schema.optional(Schema.String)
-    })
-    const AuthorizationPreauthorizePostResponse: Schema.Schema<AuthorizationPreauthorizePostResponse> = Schema.Struct({
-      permission_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: AuthorizationPreauthorizePostBody,
-      success: AuthorizationPreauthorizePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AuthorizationPreauthorizePostBody(), success: $AuthorizationPreauthorizePostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/papay/contracts/{contract_id}/fail-notify ----
 
@@ -14,6 +14,10 @@ export interface ContractsContractIdFailNotifyPostParams {
    */
   readonly contract_id: string
 }
+
+const $ContractsContractIdFailNotifyPostParams: () => Schema.Schema<ContractsContractIdFailNotifyPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface ContractsContractIdFailNotifyPostBody {
   /**
@@ -27,6 +31,11 @@ export interface ContractsContractIdFailNotifyPostBody {
    */
   readonly appid: string
 }
+
+const $ContractsContractIdFailNotifyPostBody: () => Schema.Schema<ContractsContractIdFailNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String
+}))
 
 /** The input of `v3.papay.contracts._contract_id_.failNotify.post`: params, body fields together. */
 export interface ContractsContractIdFailNotifyPostRequest extends ContractsContractIdFailNotifyPostParams, ContractsContractIdFailNotifyPostBody {}
@@ -44,29 +53,46 @@ export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContr
   path: "/v3/papay/contracts/{contract_id}/fail-notify",
   summary: "重试扣费通知API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml",
-  schemas: () => {
-    const ContractsContractIdFailNotifyPostParams: Schema.Schema<ContractsContractIdFailNotifyPostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsContractIdFailNotifyPostBody: Schema.Schema<ContractsContractIdFailNotifyPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String
-    })
-    return {
-      params: ContractsContractIdFailNotifyPostParams,
-      body: ContractsContractIdFailNotifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $ContractsContractIdFailNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/papay/contracts/{contract_id}/notify ----
 
-export interface ContractsContractIdNotifyPostParams {
-  /** 委托代扣协议ID */
-  readonly contract_id: string
+export interface ContractsContractIdNotifyPostBodyDeductDuration {
+  /**
+   * 扣费持续时间数
+   * @example 1
+   */
+  readonly count: 1 | 2 | 3
+  /**
+   * 单位
+   * @example "DAY"
+   */
+  readonly unit?: "DAY" | undefined
 }
+
+const $ContractsContractIdNotifyPostBodyDeductDuration: () => Schema.Schema<ContractsContractIdNotifyPostBodyDeductDuration> = /*#__PURE__*/ once(() => Schema.Struct({
+  count: Schema.Literal(1, 2, 3),
+  unit: Schema.optional(Schema.Literal("DAY"))
+}))
+
+export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
+  /**
+   * 预计扣费金额
+   * @example 1
+   */
+  readonly amount: number
+  /**
+   * 预计扣费货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $ContractsContractIdNotifyPostBodyEstimatedAmount: () => Schema.Schema<ContractsContractIdNotifyPostBodyEstimatedAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.Number,
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface ContractsContractIdNotifyPostBody {
   /**
@@ -85,31 +111,14 @@ export interface ContractsContractIdNotifyPostBody {
   readonly estimated_amount: ContractsContractIdNotifyPostBodyEstimatedAmount
 }
 
-export interface ContractsContractIdNotifyPostBodyDeductDuration {
-  /**
-   * 扣费持续时间数
-   * @example 1
-   */
-  readonly count: 1 | 2 | 3
-  /**
-   * 单位
-   * @example "DAY"
-   */
-  readonly unit?: "DAY" | undefined
-}
+const $ContractsContractIdNotifyPostBody: () => Schema.Schema<ContractsContractIdNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  deduct_duration: Schema.optional($ContractsContractIdNotifyPostBodyDeductDuration()),
+  estimated_amount: $ContractsContractIdNotifyPostBodyEstimatedAmount()
+}))
 
-export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
-  /**
-   * 预计扣费金额
-   * @example 1
-   */
-  readonly amount: number
-  /**
-   * 预计扣费货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type ContractsContractIdNotifyPostParams = ContractsContractIdFailNotifyPostParams
 
 /** The input of `v3.papay.contracts._contract_id_.notify.post`: params, body fields together. */
 export interface ContractsContractIdNotifyPostRequest extends ContractsContractIdNotifyPostParams, ContractsContractIdNotifyPostBody {}
@@ -127,31 +136,7 @@ export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractI
   path: "/v3/papay/contracts/{contract_id}/notify",
   summary: "直连商户预扣费通知API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html",
-  schemas: () => {
-    const ContractsContractIdNotifyPostParams: Schema.Schema<ContractsContractIdNotifyPostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsContractIdNotifyPostBodyDeductDuration: Schema.Schema<ContractsContractIdNotifyPostBodyDeductDuration> = Schema.Struct({
-      count: Schema.Literal(1, 2, 3),
-      unit: Schema.optional(Schema.Literal("DAY"))
-    })
-    const ContractsContractIdNotifyPostBodyEstimatedAmount: Schema.Schema<ContractsContractIdNotifyPostBodyEstimatedAmount> = Schema.Struct({
-      amount: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ContractsContractIdNotifyPostBody: Schema.Schema<ContractsContractIdNotifyPostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      deduct_duration: Schema.optional(ContractsContractIdNotifyPostBodyDeductDuration),
-      estimated_amount: ContractsContractIdNotifyPostBodyEstimatedAmount
-    })
-    return {
-      params: ContractsContractIdNotifyPostParams,
-      body: ContractsContractIdNotifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $ContractsContractIdNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id} ----
@@ -165,6 +150,29 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    */
   readonly policy_period_id: number
 }
+
+const $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams: () => Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString,
+  policy_period_id: Schema.Number
+}))
+
+export interface ResponseScheduledAmount {
+  /**
+   * 金额
+   * @example 1
+   */
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $ResponseScheduledAmount: () => Schema.Schema<ResponseScheduledAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse {
   /**
@@ -188,9 +196,9 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    */
   readonly deduct_end_date?: string | undefined
   /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount | undefined
+  readonly scheduled_amount?: ResponseScheduledAmount | undefined
   /** 实际扣费金额 */
-  readonly deduct_amount?: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount | undefined
+  readonly deduct_amount?: ResponseScheduledAmount | undefined
   /**
    * 实际扣费的日期
    * @example "2019-11-22"
@@ -198,31 +206,15 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
   readonly deduct_date?: string | undefined
 }
 
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse: () => Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_period_id: Schema.optional(Schema.Number),
+  policy_period_state: Schema.optional(Schema.String),
+  deduct_start_date: Schema.optional(Schema.String),
+  deduct_end_date: Schema.optional(Schema.String),
+  scheduled_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_date: Schema.optional(Schema.String)
+}))
 
 /**
  * 保险商户查询保险自动续费预约API
@@ -237,59 +229,12 @@ export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPe
   path: "/v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}",
   summary: "保险商户查询保险自动续费预约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html",
-  schemas: () => {
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString,
-      policy_period_id: Schema.Number
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse> = Schema.Struct({
-      policy_period_id: Schema.optional(Schema.Number),
-      policy_period_state: Schema.optional(Schema.String),
-      deduct_start_date: Schema.optional(Schema.String),
-      deduct_end_date: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount),
-      deduct_amount: Schema.optional(InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams,
-      success: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams(), success: $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule ----
 
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams {
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id: number
-  /** 委托代扣协议ID */
-  readonly contract_id: string
-}
-
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /** 预约扣费金额信息 */
-  readonly scheduled_amount: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBodyScheduledAmount
-}
-
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBodyScheduledAmount {
+export interface BodyScheduledAmount {
   /**
    * 金额
    * @example 1
@@ -302,66 +247,32 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
   readonly currency?: string | undefined
 }
 
+const $BodyScheduledAmount: () => Schema.Schema<BodyScheduledAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Number,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody {
+  /**
+   * 应用ID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly appid: string
+  /** 预约扣费金额信息 */
+  readonly scheduled_amount: BodyScheduledAmount
+}
+
+const $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody: () => Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  scheduled_amount: $BodyScheduledAmount()
+}))
+
+export type InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams = InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams
+
+export type InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse = InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse
+
 /** The input of `v3.papay.insurancePay.policyPeriods.contractId._contract_id_.policyPeriodId._policy_period_id_.schedule.post`: params, body fields together. */
 export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostRequest extends InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody {}
-
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse {
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id?: number | undefined
-  /**
-   * 当前扣费周期的状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly policy_period_state?: string | undefined
-  /**
-   * 可扣费开始日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_start_date?: string | undefined
-  /**
-   * 可扣费结束日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_end_date?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 保险商户预约保险自动续费API
@@ -376,43 +287,7 @@ export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPe
   path: "/v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule",
   summary: "保险商户预约保险自动续费API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html",
-  schemas: () => {
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      contract_id: Schema.NonEmptyString
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBodyScheduledAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBodyScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody> = Schema.Struct({
-      appid: Schema.String,
-      scheduled_amount: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBodyScheduledAmount
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse> = Schema.Struct({
-      policy_period_id: Schema.optional(Schema.Number),
-      policy_period_state: Schema.optional(Schema.String),
-      deduct_start_date: Schema.optional(Schema.String),
-      deduct_end_date: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount),
-      deduct_amount: Schema.optional(InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams,
-      body: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody,
-      success: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams(), body: $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody(), success: $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-pay/transactions/apply ----
@@ -449,7 +324,7 @@ export interface InsurancePayTransactionsApplyPostBody {
    */
   readonly policy_period_id: number
   /** 扣费金额信息 */
-  readonly amount: InsurancePayTransactionsApplyPostBodyAmount
+  readonly amount: BodyScheduledAmount
   /**
    * 订单优惠标记
    * @example "DISCOUNTS"
@@ -462,18 +337,17 @@ export interface InsurancePayTransactionsApplyPostBody {
   readonly attach?: string | undefined
 }
 
-export interface InsurancePayTransactionsApplyPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $InsurancePayTransactionsApplyPostBody: () => Schema.Schema<InsurancePayTransactionsApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_trade_no: Schema.String,
+  description: Schema.String,
+  transaction_notify_url: Schema.String,
+  contract_id: Schema.String,
+  policy_period_id: Schema.Number,
+  amount: $BodyScheduledAmount(),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String)
+}))
 
 export interface InsurancePayTransactionsApplyPostResponse {
   /**
@@ -482,21 +356,13 @@ export interface InsurancePayTransactionsApplyPostResponse {
    */
   readonly out_trade_no?: string | undefined
   /** 扣费金额信息 */
-  readonly amount?: InsurancePayTransactionsApplyPostResponseAmount | undefined
+  readonly amount?: ResponseScheduledAmount | undefined
 }
 
-export interface InsurancePayTransactionsApplyPostResponseAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $InsurancePayTransactionsApplyPostResponse: () => Schema.Schema<InsurancePayTransactionsApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.optional($ResponseScheduledAmount())
+}))
 
 /**
  * 保险商户受理保险自动续费扣款API
@@ -511,36 +377,7 @@ export const insurancePayTransactionsApplyPost: Endpoint.Endpoint<InsurancePayTr
   path: "/v3/papay/insurance-pay/transactions/apply",
   summary: "保险商户受理保险自动续费扣款API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html",
-  schemas: () => {
-    const InsurancePayTransactionsApplyPostBodyAmount: Schema.Schema<InsurancePayTransactionsApplyPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayTransactionsApplyPostBody: Schema.Schema<InsurancePayTransactionsApplyPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_trade_no: Schema.String,
-      description: Schema.String,
-      transaction_notify_url: Schema.String,
-      contract_id: Schema.String,
-      policy_period_id: Schema.Number,
-      amount: InsurancePayTransactionsApplyPostBodyAmount,
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String)
-    })
-    const InsurancePayTransactionsApplyPostResponseAmount: Schema.Schema<InsurancePayTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsurancePayTransactionsApplyPostResponse: Schema.Schema<InsurancePayTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(InsurancePayTransactionsApplyPostResponseAmount)
-    })
-    return {
-      body: InsurancePayTransactionsApplyPostBody,
-      success: InsurancePayTransactionsApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsurancePayTransactionsApplyPostBody(), success: $InsurancePayTransactionsApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew ----
@@ -552,15 +389,10 @@ export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost
   readonly contract_id: string
 }
 
-export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /** 续期的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
-}
+const $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_id: Schema.Number,
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods {
   /**
@@ -574,21 +406,29 @@ export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost
    */
   readonly estimated_deduct_date: string
   /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriodsEstimatedDeductAmount
+  readonly estimated_deduct_amount: BodyScheduledAmount
 }
 
-export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriodsEstimatedDeductAmount {
+const $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_period_id: Schema.Number,
+  estimated_deduct_date: Schema.String,
+  estimated_deduct_amount: $BodyScheduledAmount()
+}))
+
+export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody {
   /**
-   * 金额
-   * @example 1
+   * 应用ID
+   * @example "wxd678efh567hg6787"
    */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
+  readonly appid: string
+  /** 续期的扣费周期列表 */
+  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
 }
+
+const $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  policy_periods: Schema.Array($InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods())
+}))
 
 /** The input of `v3.papay.insuranceSign.contracts.planId._plan_id_.contractId._contract_id_.renew.post`: params, body fields together. */
 export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostRequest extends InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams, InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody {}
@@ -606,31 +446,7 @@ export const insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost: En
   path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew",
   summary: "保险商户受理续期自动续费协议",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/apply-renew-contract.html",
-  schemas: () => {
-    const InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams: Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams> = Schema.Struct({
-      plan_id: Schema.Number,
-      contract_id: Schema.NonEmptyString
-    })
-    const InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods: Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriodsEstimatedDeductAmount
-    })
-    const InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody: Schema.Schema<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody> = Schema.Struct({
-      appid: Schema.String,
-      policy_periods: Schema.Array(InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods)
-    })
-    return {
-      params: InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams,
-      body: InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams(), body: $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
@@ -647,6 +463,36 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    */
   readonly plan_id: number
 }
+
+const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_contract_code: Schema.NonEmptyString,
+  plan_id: Schema.Number
+}))
+
+export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
+  /**
+   * 协议解约方式
+   * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
+   * @example "USER_TERMINATE"
+   */
+  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
+  /**
+   * 协议解约时间
+   * @example "2020-10-10T13:29:35+08:00"
+   */
+  readonly contract_terminated_time?: string | undefined
+  /**
+   * 解约备注
+   * @example "用户解约"
+   */
+  readonly contract_termination_remark?: string | undefined
+}
+
+const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
+  contract_terminated_time: Schema.optional(Schema.String),
+  contract_termination_remark: Schema.optional(Schema.String)
+}))
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /**
@@ -719,24 +565,22 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
   readonly revoke_terminate_contract_redirect_appid?: string | undefined
 }
 
-export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  insured_display_name: Schema.optional(Schema.String),
+  contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED", "TERMINATE_PENDING")),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_expired_time: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo()),
+  openid: Schema.optional(Schema.String),
+  out_user_code: Schema.optional(Schema.String),
+  revoke_terminate_contract_redirect_url: Schema.optional(Schema.String),
+  revoke_terminate_contract_redirect_appid: Schema.optional(Schema.String)
+}))
 
 /**
  * 保险商户查询保险自动续费协议
@@ -750,54 +594,10 @@ export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet
   method: "GET",
   path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
   summary: "保险商户查询保险自动续费协议",
-  schemas: () => {
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString,
-      plan_id: Schema.Number
-    })
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      insured_display_name: Schema.optional(Schema.String),
-      contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED", "TERMINATE_PENDING")),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      openid: Schema.optional(Schema.String),
-      out_user_code: Schema.optional(Schema.String),
-      revoke_terminate_contract_redirect_url: Schema.optional(Schema.String),
-      revoke_terminate_contract_redirect_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
-      success: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), success: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
-
-export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams {
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-}
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
   /**
@@ -807,8 +607,9 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
   readonly contract_termination_remark: string
 }
 
-/** The input of `v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
-export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
+const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_remark: Schema.String
+}))
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse {
   /**
@@ -858,7 +659,7 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    */
   readonly contract_expired_time?: string | undefined
   /** 协议解约信息 */
-  readonly contract_terminate_info?: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo | undefined
+  readonly contract_terminate_info?: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
   /**
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -871,24 +672,25 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
   readonly out_user_code?: string | undefined
 }
 
-export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: () => Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  insured_display_name: Schema.optional(Schema.String),
+  contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED", "TERMINATE_PENDING")),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_expired_time: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo()),
+  openid: Schema.optional(Schema.String),
+  out_user_code: Schema.optional(Schema.String)
+}))
+
+export type InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
+
+/** The input of `v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
+export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
 
 /**
  * 保险商户通过商户协议号解除保险自动续费协议
@@ -902,43 +704,34 @@ export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTer
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
   summary: "保险商户通过商户协议号解除保险自动续费协议",
-  schemas: () => {
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams> = Schema.Struct({
-      plan_id: Schema.Number,
-      out_contract_code: Schema.NonEmptyString
-    })
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = Schema.Struct({
-      contract_termination_remark: Schema.String
-    })
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      insured_display_name: Schema.optional(Schema.String),
-      contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED", "TERMINATE_PENDING")),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo),
-      openid: Schema.optional(Schema.String),
-      out_user_code: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
-      body: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
-      success: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), body: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody(), success: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app ----
+
+export interface RealIdentity {
+  /**
+   * 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
+   */
+  readonly real_name: string
+  /**
+   * 自然人身份证号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
+   */
+  readonly id_card_number: string
+  /**
+   * 实名验证类型
+   * @example "ID_CARD"
+   */
+  readonly identity_type?: "ID_CARD" | undefined
+}
+
+const $RealIdentity: () => Schema.Schema<RealIdentity> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_name: Schema.String,
+  id_card_number: Schema.String,
+  identity_type: Schema.optional(Schema.Literal("ID_CARD"))
+}))
 
 export interface InsuranceSignContractsPreEntrustSignAppPostBody {
   /**
@@ -982,9 +775,9 @@ export interface InsuranceSignContractsPreEntrustSignAppPostBody {
    */
   readonly policy_end_date: string
   /** 保单的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriods>
+  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
   /** 扣费金额信息 */
-  readonly amount?: InsuranceSignContractsPreEntrustSignAppPostBodyAmount | undefined
+  readonly amount?: BodyScheduledAmount | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
@@ -1026,7 +819,7 @@ export interface InsuranceSignContractsPreEntrustSignAppPostBody {
    */
   readonly can_auto_reinsure?: boolean | undefined
   /** 用户实名信息 */
-  readonly real_identity?: InsuranceSignContractsPreEntrustSignAppPostBodyRealIdentity | undefined
+  readonly real_identity?: RealIdentity | undefined
   /**
    * 合并扣费期数
    * @example 1
@@ -1034,64 +827,28 @@ export interface InsuranceSignContractsPreEntrustSignAppPostBody {
   readonly combined_deduct_period_count?: number | undefined
 }
 
-export interface InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriodsEstimatedDeductAmount
-}
-
-export interface InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriodsEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignAppPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignAppPostBodyRealIdentity {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
-  readonly real_name: string
-  /**
-   * 自然人身份证号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
-  readonly id_card_number: string
-  /**
-   * 实名验证类型
-   * @example "ID_CARD"
-   */
-  readonly identity_type?: "ID_CARD" | undefined
-}
+const $InsuranceSignContractsPreEntrustSignAppPostBody: () => Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  insured_display_name: Schema.String,
+  contract_notify_url: Schema.String,
+  policy_start_date: Schema.String,
+  policy_end_date: Schema.String,
+  policy_periods: Schema.Array($InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods()),
+  amount: Schema.optional($BodyScheduledAmount()),
+  out_trade_no: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  transaction_notify_url: Schema.optional(Schema.String),
+  out_user_code: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  can_auto_insure: Schema.optional(Schema.Boolean),
+  can_auto_reinsure: Schema.optional(Schema.Boolean),
+  real_identity: Schema.optional($RealIdentity()),
+  combined_deduct_period_count: Schema.optional(Schema.Number)
+}))
 
 export interface InsuranceSignContractsPreEntrustSignAppPostResponse {
   /**
@@ -1100,6 +857,10 @@ export interface InsuranceSignContractsPreEntrustSignAppPostResponse {
    */
   readonly pre_entrustweb_id?: string | undefined
 }
+
+const $InsuranceSignContractsPreEntrustSignAppPostResponse: () => Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 保险商户App预签约API
@@ -1115,59 +876,79 @@ export const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<Insu
   encrypt: [],
   summary: "保险商户App预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html",
-  schemas: () => {
-    const InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriods: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriodsEstimatedDeductAmount
-    })
-    const InsuranceSignContractsPreEntrustSignAppPostBodyAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignAppPostBodyRealIdentity: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostBodyRealIdentity> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      identity_type: Schema.optional(Schema.Literal("ID_CARD"))
-    })
-    const InsuranceSignContractsPreEntrustSignAppPostBody: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      insured_display_name: Schema.String,
-      contract_notify_url: Schema.String,
-      policy_start_date: Schema.String,
-      policy_end_date: Schema.String,
-      policy_periods: Schema.Array(InsuranceSignContractsPreEntrustSignAppPostBodyPolicyPeriods),
-      amount: Schema.optional(InsuranceSignContractsPreEntrustSignAppPostBodyAmount),
-      out_trade_no: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      transaction_notify_url: Schema.optional(Schema.String),
-      out_user_code: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      can_auto_insure: Schema.optional(Schema.Boolean),
-      can_auto_reinsure: Schema.optional(Schema.Boolean),
-      real_identity: Schema.optional(InsuranceSignContractsPreEntrustSignAppPostBodyRealIdentity),
-      combined_deduct_period_count: Schema.optional(Schema.Number)
-    })
-    const InsuranceSignContractsPreEntrustSignAppPostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: InsuranceSignContractsPreEntrustSignAppPostBody,
-      success: InsuranceSignContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceSignContractsPreEntrustSignAppPostBody(), success: $InsuranceSignContractsPreEntrustSignAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 ----
+
+export interface PolicyClauses {
+  /**
+   * 条款内容
+   * @example "example_clause_name"
+   */
+  readonly clause_name?: string | undefined
+  /**
+   * 条款额度
+   * @example "example_clause_quota"
+   */
+  readonly clause_quota?: string | undefined
+}
+
+const $PolicyClauses: () => Schema.Schema<PolicyClauses> = /*#__PURE__*/ once(() => Schema.Struct({
+  clause_name: Schema.optional(Schema.String),
+  clause_quota: Schema.optional(Schema.String)
+}))
+
+export interface PolicyCoverageDetail {
+  /**
+   * 保单额度
+   * @example "50000"
+   */
+  readonly policy_amount?: string | undefined
+  /** 保险条款列表 */
+  readonly policy_clauses?: ReadonlyArray<PolicyClauses> | undefined
+}
+
+const $PolicyCoverageDetail: () => Schema.Schema<PolicyCoverageDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_amount: Schema.optional(Schema.String),
+  policy_clauses: Schema.optional(Schema.Array($PolicyClauses()))
+}))
+
+export interface InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods {
+  /**
+   * 保险扣费周期编号
+   * @example 1
+   */
+  readonly policy_period_id: number
+  /**
+   * 预计扣费的日期
+   * @example "2019-11-22"
+   */
+  readonly estimated_deduct_date: string
+  /** 预计扣费金额 */
+  readonly estimated_deduct_amount: BodyScheduledAmount
+  /** 保障详情 */
+  readonly policy_coverage_detail?: PolicyCoverageDetail | undefined
+}
+
+const $InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods: () => Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_period_id: Schema.Number,
+  estimated_deduct_date: Schema.String,
+  estimated_deduct_amount: $BodyScheduledAmount(),
+  policy_coverage_detail: Schema.optional($PolicyCoverageDetail())
+}))
+
+export interface JumpControl {
+  /**
+   * 跳转的应用AppID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly jump_appid?: string | undefined
+}
+
+const $JumpControl: () => Schema.Schema<JumpControl> = /*#__PURE__*/ once(() => Schema.Struct({
+  jump_appid: Schema.optional(Schema.String)
+}))
 
 export interface InsuranceSignContractsPreEntrustSignH5PostBody {
   /**
@@ -1213,7 +994,7 @@ export interface InsuranceSignContractsPreEntrustSignH5PostBody {
   /** 保单的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods>
   /** 扣费金额信息 */
-  readonly amount?: InsuranceSignContractsPreEntrustSignH5PostBodyAmount | undefined
+  readonly amount?: BodyScheduledAmount | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
@@ -1255,9 +1036,9 @@ export interface InsuranceSignContractsPreEntrustSignH5PostBody {
    */
   readonly can_auto_reinsure?: boolean | undefined
   /** 用户实名信息 */
-  readonly real_identity?: InsuranceSignContractsPreEntrustSignH5PostBodyRealIdentity | undefined
+  readonly real_identity?: RealIdentity | undefined
   /** 跳转控制信息 */
-  readonly jump_control?: InsuranceSignContractsPreEntrustSignH5PostBodyJumpControl | undefined
+  readonly jump_control?: JumpControl | undefined
   /**
    * 合并扣费期数
    * @example 1
@@ -1265,97 +1046,29 @@ export interface InsuranceSignContractsPreEntrustSignH5PostBody {
   readonly combined_deduct_period_count?: number | undefined
 }
 
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsEstimatedDeductAmount
-  /** 保障详情 */
-  readonly policy_coverage_detail?: InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetail | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetail {
-  /**
-   * 保单额度
-   * @example "50000"
-   */
-  readonly policy_amount?: string | undefined
-  /** 保险条款列表 */
-  readonly policy_clauses?: ReadonlyArray<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses> | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses {
-  /**
-   * 条款内容
-   * @example "example_clause_name"
-   */
-  readonly clause_name?: string | undefined
-  /**
-   * 条款额度
-   * @example "example_clause_quota"
-   */
-  readonly clause_quota?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyRealIdentity {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
-  readonly real_name: string
-  /**
-   * 自然人身份证号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
-  readonly id_card_number: string
-  /**
-   * 实名验证类型
-   * @example "ID_CARD"
-   */
-  readonly identity_type?: "ID_CARD" | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignH5PostBodyJumpControl {
-  /**
-   * 跳转的应用AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly jump_appid?: string | undefined
-}
+const $InsuranceSignContractsPreEntrustSignH5PostBody: () => Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  insured_display_name: Schema.String,
+  contract_notify_url: Schema.String,
+  policy_start_date: Schema.String,
+  policy_end_date: Schema.String,
+  policy_periods: Schema.Array($InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods()),
+  amount: Schema.optional($BodyScheduledAmount()),
+  out_trade_no: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  transaction_notify_url: Schema.optional(Schema.String),
+  out_user_code: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  can_auto_insure: Schema.optional(Schema.Boolean),
+  can_auto_reinsure: Schema.optional(Schema.Boolean),
+  real_identity: Schema.optional($RealIdentity()),
+  jump_control: Schema.optional($JumpControl()),
+  combined_deduct_period_count: Schema.optional(Schema.Number)
+}))
 
 export interface InsuranceSignContractsPreEntrustSignH5PostResponse {
   /**
@@ -1364,6 +1077,10 @@ export interface InsuranceSignContractsPreEntrustSignH5PostResponse {
    */
   readonly redirect_url?: string | undefined
 }
+
+const $InsuranceSignContractsPreEntrustSignH5PostResponse: () => Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  redirect_url: Schema.optional(Schema.String)
+}))
 
 /**
  * 保险商户H5预签约API
@@ -1379,69 +1096,7 @@ export const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<Insur
   encrypt: [],
   summary: "保险商户H5预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html",
-  schemas: () => {
-    const InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses> = Schema.Struct({
-      clause_name: Schema.optional(Schema.String),
-      clause_quota: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetail: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetail> = Schema.Struct({
-      policy_amount: Schema.optional(Schema.String),
-      policy_clauses: Schema.optional(Schema.Array(InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses))
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsEstimatedDeductAmount,
-      policy_coverage_detail: Schema.optional(InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriodsPolicyCoverageDetail)
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBodyAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBodyRealIdentity: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyRealIdentity> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      identity_type: Schema.optional(Schema.Literal("ID_CARD"))
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBodyJumpControl: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBodyJumpControl> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostBody: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      insured_display_name: Schema.String,
-      contract_notify_url: Schema.String,
-      policy_start_date: Schema.String,
-      policy_end_date: Schema.String,
-      policy_periods: Schema.Array(InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods),
-      amount: Schema.optional(InsuranceSignContractsPreEntrustSignH5PostBodyAmount),
-      out_trade_no: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      transaction_notify_url: Schema.optional(Schema.String),
-      out_user_code: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      can_auto_insure: Schema.optional(Schema.Boolean),
-      can_auto_reinsure: Schema.optional(Schema.Boolean),
-      real_identity: Schema.optional(InsuranceSignContractsPreEntrustSignH5PostBodyRealIdentity),
-      jump_control: Schema.optional(InsuranceSignContractsPreEntrustSignH5PostBodyJumpControl),
-      combined_deduct_period_count: Schema.optional(Schema.Number)
-    })
-    const InsuranceSignContractsPreEntrustSignH5PostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: InsuranceSignContractsPreEntrustSignH5PostBody,
-      success: InsuranceSignContractsPreEntrustSignH5PostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceSignContractsPreEntrustSignH5PostBody(), success: $InsuranceSignContractsPreEntrustSignH5PostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi ----
@@ -1488,9 +1143,9 @@ export interface InsuranceSignContractsPreEntrustSignJsapiPostBody {
    */
   readonly policy_end_date: string
   /** 保单的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriods>
+  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods>
   /** 扣费金额信息 */
-  readonly amount?: InsuranceSignContractsPreEntrustSignJsapiPostBodyAmount | undefined
+  readonly amount?: BodyScheduledAmount | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
@@ -1532,7 +1187,7 @@ export interface InsuranceSignContractsPreEntrustSignJsapiPostBody {
    */
   readonly can_auto_reinsure?: boolean | undefined
   /** 用户实名信息 */
-  readonly real_identity?: InsuranceSignContractsPreEntrustSignJsapiPostBodyRealIdentity | undefined
+  readonly real_identity?: RealIdentity | undefined
   /**
    * 合并扣费期数
    * @example 1
@@ -1540,97 +1195,30 @@ export interface InsuranceSignContractsPreEntrustSignJsapiPostBody {
   readonly combined_deduct_period_count?: number | undefined
 }
 
-export interface InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsEstimatedDeductAmount
-  /** 保障详情 */
-  readonly policy_coverage_detail?: InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetail | undefined
-}
+const $InsuranceSignContractsPreEntrustSignJsapiPostBody: () => Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  insured_display_name: Schema.String,
+  contract_notify_url: Schema.String,
+  policy_start_date: Schema.String,
+  policy_end_date: Schema.String,
+  policy_periods: Schema.Array($InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods()),
+  amount: Schema.optional($BodyScheduledAmount()),
+  out_trade_no: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  transaction_notify_url: Schema.optional(Schema.String),
+  out_user_code: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  can_auto_insure: Schema.optional(Schema.Boolean),
+  can_auto_reinsure: Schema.optional(Schema.Boolean),
+  real_identity: Schema.optional($RealIdentity()),
+  combined_deduct_period_count: Schema.optional(Schema.Number)
+}))
 
-export interface InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetail {
-  /**
-   * 保单额度
-   * @example "50000"
-   */
-  readonly policy_amount?: string | undefined
-  /** 保险条款列表 */
-  readonly policy_clauses?: ReadonlyArray<InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses> | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses {
-  /**
-   * 条款内容
-   * @example "example_clause_name"
-   */
-  readonly clause_name?: string | undefined
-  /**
-   * 条款额度
-   * @example "example_clause_quota"
-   */
-  readonly clause_quota?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignJsapiPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignJsapiPostBodyRealIdentity {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
-  readonly real_name: string
-  /**
-   * 自然人身份证号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
-  readonly id_card_number: string
-  /**
-   * 实名验证类型
-   * @example "ID_CARD"
-   */
-  readonly identity_type?: "ID_CARD" | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignJsapiPostResponse {
-  /**
-   * 跳转签约并支付流程的URL
-   * @example "https://www.xxx.com?pre_entrust_id=wx12334"
-   */
-  readonly redirect_url?: string | undefined
-}
+export type InsuranceSignContractsPreEntrustSignJsapiPostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
 /**
  * 保险商户JSAPI预签约API
@@ -1646,246 +1234,10 @@ export const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<In
   encrypt: [],
   summary: "保险商户JSAPI预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html",
-  schemas: () => {
-    const InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses> = Schema.Struct({
-      clause_name: Schema.optional(Schema.String),
-      clause_quota: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetail: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetail> = Schema.Struct({
-      policy_amount: Schema.optional(Schema.String),
-      policy_clauses: Schema.optional(Schema.Array(InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses))
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriods: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsEstimatedDeductAmount,
-      policy_coverage_detail: Schema.optional(InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriodsPolicyCoverageDetail)
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostBodyAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostBodyRealIdentity: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBodyRealIdentity> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      identity_type: Schema.optional(Schema.Literal("ID_CARD"))
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostBody: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      insured_display_name: Schema.String,
-      contract_notify_url: Schema.String,
-      policy_start_date: Schema.String,
-      policy_end_date: Schema.String,
-      policy_periods: Schema.Array(InsuranceSignContractsPreEntrustSignJsapiPostBodyPolicyPeriods),
-      amount: Schema.optional(InsuranceSignContractsPreEntrustSignJsapiPostBodyAmount),
-      out_trade_no: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      transaction_notify_url: Schema.optional(Schema.String),
-      out_user_code: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      can_auto_insure: Schema.optional(Schema.Boolean),
-      can_auto_reinsure: Schema.optional(Schema.Boolean),
-      real_identity: Schema.optional(InsuranceSignContractsPreEntrustSignJsapiPostBodyRealIdentity),
-      combined_deduct_period_count: Schema.optional(Schema.Number)
-    })
-    const InsuranceSignContractsPreEntrustSignJsapiPostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: InsuranceSignContractsPreEntrustSignJsapiPostBody,
-      success: InsuranceSignContractsPreEntrustSignJsapiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceSignContractsPreEntrustSignJsapiPostBody(), success: $InsuranceSignContractsPreEntrustSignH5PostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program ----
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 被保人的展示名称
-   * @example "*明"
-   */
-  readonly insured_display_name: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly contract_notify_url: string
-  /**
-   * 保险保单的开始日期
-   * @example "2019-11-22"
-   */
-  readonly policy_start_date: string
-  /**
-   * 保险保单的结束日期
-   * @example "2020-11-22"
-   */
-  readonly policy_end_date: string
-  /** 保单的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriods>
-  /** 扣费金额信息 */
-  readonly amount?: InsuranceSignContractsPreEntrustSignMiniProgramPostBodyAmount | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
-  readonly description?: string | undefined
-  /**
-   * 支付结果通知地址
-   * @example "https://www.qq.com/"
-   */
-  readonly transaction_notify_url?: string | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户昵称"
-   */
-  readonly out_user_code?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 是否自动续保
-   * @example true
-   */
-  readonly can_auto_insure?: boolean | undefined
-  /**
-   * 是否自动重新投保
-   * @example false
-   */
-  readonly can_auto_reinsure?: boolean | undefined
-  /** 用户实名信息 */
-  readonly real_identity?: InsuranceSignContractsPreEntrustSignMiniProgramPostBodyRealIdentity | undefined
-  /**
-   * 合并扣费期数
-   * @example 1
-   */
-  readonly combined_deduct_period_count?: number | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsEstimatedDeductAmount
-  /** 保障详情 */
-  readonly policy_coverage_detail?: InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetail | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetail {
-  /**
-   * 保单额度
-   * @example "50000"
-   */
-  readonly policy_amount?: string | undefined
-  /** 保险条款列表 */
-  readonly policy_clauses?: ReadonlyArray<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses> | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses {
-  /**
-   * 条款内容
-   * @example "example_clause_name"
-   */
-  readonly clause_name?: string | undefined
-  /**
-   * 条款额度
-   * @example "example_clause_quota"
-   */
-  readonly clause_quota?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignContractsPreEntrustSignMiniProgramPostBodyRealIdentity {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
-  readonly real_name: string
-  /**
-   * 自然人身份证号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
-  readonly id_card_number: string
-  /**
-   * 实名验证类型
-   * @example "ID_CARD"
-   */
-  readonly identity_type?: "ID_CARD" | undefined
-}
 
 export interface InsuranceSignContractsPreEntrustSignMiniProgramPostResponse {
   /**
@@ -1905,6 +1257,14 @@ export interface InsuranceSignContractsPreEntrustSignMiniProgramPostResponse {
   readonly redirect_path?: string | undefined
 }
 
+const $InsuranceSignContractsPreEntrustSignMiniProgramPostResponse: () => Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String),
+  redirect_appid: Schema.optional(Schema.String),
+  redirect_path: Schema.optional(Schema.String)
+}))
+
+export type InsuranceSignContractsPreEntrustSignMiniProgramPostBody = InsuranceSignContractsPreEntrustSignJsapiPostBody
+
 /**
  * 保险商户小程序预签约API
  *
@@ -1919,83 +1279,10 @@ export const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpo
   encrypt: [],
   summary: "保险商户小程序预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html",
-  schemas: () => {
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses> = Schema.Struct({
-      clause_name: Schema.optional(Schema.String),
-      clause_quota: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetail: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetail> = Schema.Struct({
-      policy_amount: Schema.optional(Schema.String),
-      policy_clauses: Schema.optional(Schema.Array(InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetailPolicyClauses))
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriods: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsEstimatedDeductAmount,
-      policy_coverage_detail: Schema.optional(InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriodsPolicyCoverageDetail)
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBodyAmount: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBodyRealIdentity: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBodyRealIdentity> = Schema.Struct({
-      real_name: Schema.String,
-      id_card_number: Schema.String,
-      identity_type: Schema.optional(Schema.Literal("ID_CARD"))
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostBody: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      insured_display_name: Schema.String,
-      contract_notify_url: Schema.String,
-      policy_start_date: Schema.String,
-      policy_end_date: Schema.String,
-      policy_periods: Schema.Array(InsuranceSignContractsPreEntrustSignMiniProgramPostBodyPolicyPeriods),
-      amount: Schema.optional(InsuranceSignContractsPreEntrustSignMiniProgramPostBodyAmount),
-      out_trade_no: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      transaction_notify_url: Schema.optional(Schema.String),
-      out_user_code: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      can_auto_insure: Schema.optional(Schema.Boolean),
-      can_auto_reinsure: Schema.optional(Schema.Boolean),
-      real_identity: Schema.optional(InsuranceSignContractsPreEntrustSignMiniProgramPostBodyRealIdentity),
-      combined_deduct_period_count: Schema.optional(Schema.Number)
-    })
-    const InsuranceSignContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      redirect_appid: Schema.optional(Schema.String),
-      redirect_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: InsuranceSignContractsPreEntrustSignMiniProgramPostBody,
-      success: InsuranceSignContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceSignContractsPreEntrustSignJsapiPostBody(), success: $InsuranceSignContractsPreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify ----
-
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams {
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 委托代扣协议ID
-   * @example "2015071056489715"
-   */
-  readonly contract_id: string
-}
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody {
   /**
@@ -2004,48 +1291,16 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModif
    */
   readonly appid: string
   /** 续期的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriods>
+  readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
   /** 是否允许取消预约 */
   readonly allow_cancel_scheduled?: boolean | undefined
 }
 
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriodsEstimatedDeductAmount
-}
-
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriodsEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-/** The input of `v3.papay.insuranceSign.policyPeriods.planId._plan_id_.contractId._contract_id_.modify.post`: params, body fields together. */
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostRequest extends InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams, InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody {}
-
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse {
-  /** 最新的扣费周期列表 */
-  readonly policy_periods?: ReadonlyArray<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods> | undefined
-  /** 发生了取消预约的扣费计划项编号 */
-  readonly cancel_scheduled_policy_period_id?: number | undefined
-}
+const $InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody: () => Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  policy_periods: Schema.Array($InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods()),
+  allow_cancel_scheduled: Schema.optional(Schema.Boolean)
+}))
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods {
   /**
@@ -2059,21 +1314,31 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModif
    */
   readonly estimated_deduct_date?: string | undefined
   /** 预计扣费金额 */
-  readonly estimated_deduct_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount | undefined
+  readonly estimated_deduct_amount?: ResponseScheduledAmount | undefined
 }
 
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
+const $InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods: () => Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_period_id: Schema.optional(Schema.Number),
+  estimated_deduct_date: Schema.optional(Schema.String),
+  estimated_deduct_amount: Schema.optional($ResponseScheduledAmount())
+}))
+
+export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse {
+  /** 最新的扣费周期列表 */
+  readonly policy_periods?: ReadonlyArray<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods> | undefined
+  /** 发生了取消预约的扣费计划项编号 */
+  readonly cancel_scheduled_policy_period_id?: number | undefined
 }
+
+const $InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse: () => Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_periods: Schema.optional(Schema.Array($InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods())),
+  cancel_scheduled_policy_period_id: Schema.optional(Schema.Number)
+}))
+
+export type InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams = InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams
+
+/** The input of `v3.papay.insuranceSign.policyPeriods.planId._plan_id_.contractId._contract_id_.modify.post`: params, body fields together. */
+export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostRequest extends InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams, InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody {}
 
 /**
  * 保险商户修改保险扣费周期列表
@@ -2088,61 +1353,10 @@ export const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPos
   path: "/v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify",
   summary: "保险商户修改保险扣费周期列表",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012987596",
-  schemas: () => {
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams> = Schema.Struct({
-      plan_id: Schema.Number,
-      contract_id: Schema.NonEmptyString
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriods: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriodsEstimatedDeductAmount
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody> = Schema.Struct({
-      appid: Schema.String,
-      policy_periods: Schema.Array(InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBodyPolicyPeriods),
-      allow_cancel_scheduled: Schema.optional(Schema.Boolean)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.optional(Schema.Number),
-      estimated_deduct_date: Schema.optional(Schema.String),
-      estimated_deduct_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse> = Schema.Struct({
-      policy_periods: Schema.optional(Schema.Array(InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods)),
-      cancel_scheduled_policy_period_id: Schema.optional(Schema.Number)
-    })
-    return {
-      params: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams,
-      body: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody,
-      success: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams(), body: $InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody(), success: $InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
-
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams {
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-}
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {
   /**
@@ -2157,8 +1371,49 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
   readonly offset?: number | undefined
 }
 
-/** The input of `v3.papay.insuranceSign.policy_periods.planId._plan_id_.outContractCode._out_contract_code_.get`: params, query fields together. */
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest extends InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {}
+const $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery: () => Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number)
+}))
+
+export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData {
+  /**
+   * 保单的扣费周期编号
+   * @example 1
+   */
+  readonly policy_period_id?: number | undefined
+  /**
+   * 扣费周期预计的扣费的日期
+   * @example "2019-11-22"
+   */
+  readonly estimated_deduct_date?: string | undefined
+  /** 扣费周期预计的扣费金额 */
+  readonly estimated_deduct_amount?: ResponseScheduledAmount | undefined
+  /**
+   * 扣费周期预约状态
+   * @example "NO_SCHEDULED"
+   */
+  readonly policy_period_state?: string | undefined
+  /** 已预约的扣费金额信息 */
+  readonly scheduled_amount?: ResponseScheduledAmount | undefined
+  /** 实际扣费金额 */
+  readonly deduct_amount?: ResponseScheduledAmount | undefined
+  /**
+   * 实际扣费的日期
+   * @example "2019-11-22"
+   */
+  readonly deduct_date?: string | undefined
+}
+
+const $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData: () => Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  policy_period_id: Schema.optional(Schema.Number),
+  estimated_deduct_date: Schema.optional(Schema.String),
+  estimated_deduct_amount: Schema.optional($ResponseScheduledAmount()),
+  policy_period_state: Schema.optional(Schema.String),
+  scheduled_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_date: Schema.optional(Schema.String)
+}))
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /** 扣费周期列表，包括每个扣费周期项详情。 */
@@ -2180,73 +1435,17 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
   readonly total_count?: number | undefined
 }
 
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData {
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
-  readonly policy_period_id?: number | undefined
-  /**
-   * 扣费周期预计的扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date?: string | undefined
-  /** 扣费周期预计的扣费金额 */
-  readonly estimated_deduct_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount | undefined
-  /**
-   * 扣费周期预约状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly policy_period_state?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
+const $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData())),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number)
+}))
 
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+/** The input of `v3.papay.insuranceSign.policy_periods.planId._plan_id_.outContractCode._out_contract_code_.get`: params, query fields together. */
+export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest extends InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {}
 
 /**
  * 保险商户查询保险扣费周期列表API
@@ -2261,49 +1460,7 @@ export const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCod
   path: "/v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
   summary: "保险商户查询保险扣费周期列表API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/query-policy-periods-by-code.html",
-  schemas: () => {
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString,
-      plan_id: Schema.Number
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData> = Schema.Struct({
-      policy_period_id: Schema.optional(Schema.Number),
-      estimated_deduct_date: Schema.optional(Schema.String),
-      estimated_deduct_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount),
-      policy_period_state: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount),
-      deduct_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData)),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number)
-    })
-    return {
-      params: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
-      query: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery,
-      success: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), query: $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery(), success: $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/pay/harmony/transactions/apply ----
@@ -2335,7 +1492,7 @@ export interface PayHarmonyTransactionsApplyPostBody {
    */
   readonly contract_id: string
   /** 扣费金额信息 */
-  readonly amount: PayHarmonyTransactionsApplyPostBodyAmount
+  readonly amount: BodyScheduledAmount
   /**
    * 订单优惠标记
    * @example "DISCOUNTS"
@@ -2358,41 +1515,20 @@ export interface PayHarmonyTransactionsApplyPostBody {
   readonly mcc?: string | undefined
 }
 
-export interface PayHarmonyTransactionsApplyPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PayHarmonyTransactionsApplyPostBody: () => Schema.Schema<PayHarmonyTransactionsApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_trade_no: Schema.String,
+  description: Schema.String,
+  transaction_notify_url: Schema.String,
+  contract_id: Schema.String,
+  amount: $BodyScheduledAmount(),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  harmony_account_id: Schema.String,
+  mcc: Schema.optional(Schema.String)
+}))
 
-export interface PayHarmonyTransactionsApplyPostResponse {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /** 扣费金额信息 */
-  readonly amount?: PayHarmonyTransactionsApplyPostResponseAmount | undefined
-}
-
-export interface PayHarmonyTransactionsApplyPostResponseAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type PayHarmonyTransactionsApplyPostResponse = InsurancePayTransactionsApplyPostResponse
 
 /**
  * 代扣受理扣款
@@ -2406,48 +1542,10 @@ export const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransa
   method: "POST",
   path: "/v3/papay/pay/harmony/transactions/apply",
   summary: "代扣受理扣款",
-  schemas: () => {
-    const PayHarmonyTransactionsApplyPostBodyAmount: Schema.Schema<PayHarmonyTransactionsApplyPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PayHarmonyTransactionsApplyPostBody: Schema.Schema<PayHarmonyTransactionsApplyPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_trade_no: Schema.String,
-      description: Schema.String,
-      transaction_notify_url: Schema.String,
-      contract_id: Schema.String,
-      amount: PayHarmonyTransactionsApplyPostBodyAmount,
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      harmony_account_id: Schema.String,
-      mcc: Schema.optional(Schema.String)
-    })
-    const PayHarmonyTransactionsApplyPostResponseAmount: Schema.Schema<PayHarmonyTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayHarmonyTransactionsApplyPostResponse: Schema.Schema<PayHarmonyTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(PayHarmonyTransactionsApplyPostResponseAmount)
-    })
-    return {
-      body: PayHarmonyTransactionsApplyPostBody,
-      success: PayHarmonyTransactionsApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PayHarmonyTransactionsApplyPostBody(), success: $InsurancePayTransactionsApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/papay/pay/partner/schedules/contract-id/{contract_id} ----
-
-export interface PayPartnerSchedulesContractIdContractIdGetParams {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id: string
-}
 
 export interface PayPartnerSchedulesContractIdContractIdGetQuery {
   /**
@@ -2457,8 +1555,9 @@ export interface PayPartnerSchedulesContractIdContractIdGetQuery {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.papay.pay.partner.schedules.contractId._contract_id_.get`: params, query fields together. */
-export interface PayPartnerSchedulesContractIdContractIdGetRequest extends PayPartnerSchedulesContractIdContractIdGetParams, PayPartnerSchedulesContractIdContractIdGetQuery {}
+const $PayPartnerSchedulesContractIdContractIdGetQuery: () => Schema.Schema<PayPartnerSchedulesContractIdContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
 
 export interface PayPartnerSchedulesContractIdContractIdGetResponse {
   /**
@@ -2477,9 +1576,9 @@ export interface PayPartnerSchedulesContractIdContractIdGetResponse {
    */
   readonly deduct_end_date?: string | undefined
   /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount | undefined
+  readonly scheduled_amount?: ResponseScheduledAmount | undefined
   /** 实际扣费金额 */
-  readonly deduct_amount?: PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount | undefined
+  readonly deduct_amount?: ResponseScheduledAmount | undefined
   /**
    * 实际扣费的日期
    * @example "2019-11-22"
@@ -2487,31 +1586,19 @@ export interface PayPartnerSchedulesContractIdContractIdGetResponse {
   readonly deduct_date?: string | undefined
 }
 
-export interface PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PayPartnerSchedulesContractIdContractIdGetResponse: () => Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  schedule_state: Schema.optional(Schema.String),
+  deduct_start_date: Schema.optional(Schema.String),
+  deduct_end_date: Schema.optional(Schema.String),
+  scheduled_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_date: Schema.optional(Schema.String)
+}))
 
-export interface PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type PayPartnerSchedulesContractIdContractIdGetParams = ContractsContractIdFailNotifyPostParams
+
+/** The input of `v3.papay.pay.partner.schedules.contractId._contract_id_.get`: params, query fields together. */
+export interface PayPartnerSchedulesContractIdContractIdGetRequest extends PayPartnerSchedulesContractIdContractIdGetParams, PayPartnerSchedulesContractIdContractIdGetQuery {}
 
 /**
  * 查询扣费预约API
@@ -2526,47 +1613,10 @@ export const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPa
   path: "/v3/papay/pay/partner/schedules/contract-id/{contract_id}",
   summary: "查询扣费预约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html",
-  schemas: () => {
-    const PayPartnerSchedulesContractIdContractIdGetParams: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const PayPartnerSchedulesContractIdContractIdGetQuery: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerSchedulesContractIdContractIdGetResponse: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponse> = Schema.Struct({
-      schedule_state: Schema.optional(Schema.String),
-      deduct_start_date: Schema.optional(Schema.String),
-      deduct_end_date: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount),
-      deduct_amount: Schema.optional(PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    return {
-      params: PayPartnerSchedulesContractIdContractIdGetParams,
-      query: PayPartnerSchedulesContractIdContractIdGetQuery,
-      success: PayPartnerSchedulesContractIdContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), query: $PayPartnerSchedulesContractIdContractIdGetQuery(), success: $PayPartnerSchedulesContractIdContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule ----
-
-export interface PayPartnerSchedulesContractIdContractIdSchedulePostParams {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id: string
-}
 
 export interface PayPartnerSchedulesContractIdContractIdSchedulePostBody {
   /**
@@ -2585,77 +1635,22 @@ export interface PayPartnerSchedulesContractIdContractIdSchedulePostBody {
    */
   readonly sub_appid?: string | undefined
   /** 预约的金额信息 */
-  readonly schedule_amount: PayPartnerSchedulesContractIdContractIdSchedulePostBodyScheduleAmount
+  readonly schedule_amount: BodyScheduledAmount
 }
 
-export interface PayPartnerSchedulesContractIdContractIdSchedulePostBodyScheduleAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PayPartnerSchedulesContractIdContractIdSchedulePostBody: () => Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  schedule_amount: $BodyScheduledAmount()
+}))
+
+export type PayPartnerSchedulesContractIdContractIdSchedulePostParams = ContractsContractIdFailNotifyPostParams
+
+export type PayPartnerSchedulesContractIdContractIdSchedulePostResponse = PayPartnerSchedulesContractIdContractIdGetResponse
 
 /** The input of `v3.papay.pay.partner.schedules.contractId._contract_id_.schedule.post`: params, body fields together. */
 export interface PayPartnerSchedulesContractIdContractIdSchedulePostRequest extends PayPartnerSchedulesContractIdContractIdSchedulePostParams, PayPartnerSchedulesContractIdContractIdSchedulePostBody {}
-
-export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponse {
-  /**
-   * 扣费预约的状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /**
-   * 可扣费开始日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_start_date?: string | undefined
-  /**
-   * 可扣费结束日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_end_date?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 预约扣费API
@@ -2670,43 +1665,7 @@ export const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpo
   path: "/v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule",
   summary: "预约扣费API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html",
-  schemas: () => {
-    const PayPartnerSchedulesContractIdContractIdSchedulePostParams: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const PayPartnerSchedulesContractIdContractIdSchedulePostBodyScheduleAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostBodyScheduleAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerSchedulesContractIdContractIdSchedulePostBody: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      schedule_amount: PayPartnerSchedulesContractIdContractIdSchedulePostBodyScheduleAmount
-    })
-    const PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerSchedulesContractIdContractIdSchedulePostResponse: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostResponse> = Schema.Struct({
-      schedule_state: Schema.optional(Schema.String),
-      deduct_start_date: Schema.optional(Schema.String),
-      deduct_end_date: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount),
-      deduct_amount: Schema.optional(PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    return {
-      params: PayPartnerSchedulesContractIdContractIdSchedulePostParams,
-      body: PayPartnerSchedulesContractIdContractIdSchedulePostBody,
-      success: PayPartnerSchedulesContractIdContractIdSchedulePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $PayPartnerSchedulesContractIdContractIdSchedulePostBody(), success: $PayPartnerSchedulesContractIdContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/pay/partner/transactions/apply ----
@@ -2748,7 +1707,7 @@ export interface PayPartnerTransactionsApplyPostBody {
    */
   readonly contract_id: string
   /** 扣费金额信息 */
-  readonly amount: PayPartnerTransactionsApplyPostBodyAmount
+  readonly amount: BodyScheduledAmount
   /**
    * 订单优惠标记
    * @example "DISCOUNTS"
@@ -2761,41 +1720,20 @@ export interface PayPartnerTransactionsApplyPostBody {
   readonly attach?: string | undefined
 }
 
-export interface PayPartnerTransactionsApplyPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PayPartnerTransactionsApplyPostBody: () => Schema.Schema<PayPartnerTransactionsApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  description: Schema.String,
+  transaction_notify_url: Schema.String,
+  contract_id: Schema.String,
+  amount: $BodyScheduledAmount(),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String)
+}))
 
-export interface PayPartnerTransactionsApplyPostResponse {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /** 扣费金额信息 */
-  readonly amount?: PayPartnerTransactionsApplyPostResponseAmount | undefined
-}
-
-export interface PayPartnerTransactionsApplyPostResponseAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type PayPartnerTransactionsApplyPostResponse = InsurancePayTransactionsApplyPostResponse
 
 /**
  * 受理扣款API
@@ -2810,101 +1748,14 @@ export const payPartnerTransactionsApplyPost: Endpoint.Endpoint<PayPartnerTransa
   path: "/v3/papay/pay/partner/transactions/apply",
   summary: "受理扣款API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html",
-  schemas: () => {
-    const PayPartnerTransactionsApplyPostBodyAmount: Schema.Schema<PayPartnerTransactionsApplyPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerTransactionsApplyPostBody: Schema.Schema<PayPartnerTransactionsApplyPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      description: Schema.String,
-      transaction_notify_url: Schema.String,
-      contract_id: Schema.String,
-      amount: PayPartnerTransactionsApplyPostBodyAmount,
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String)
-    })
-    const PayPartnerTransactionsApplyPostResponseAmount: Schema.Schema<PayPartnerTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayPartnerTransactionsApplyPostResponse: Schema.Schema<PayPartnerTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(PayPartnerTransactionsApplyPostResponseAmount)
-    })
-    return {
-      body: PayPartnerTransactionsApplyPostBody,
-      success: PayPartnerTransactionsApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PayPartnerTransactionsApplyPostBody(), success: $InsurancePayTransactionsApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/papay/pay/schedules/contract-id/{contract_id} ----
 
-export interface PaySchedulesContractIdContractIdGetParams {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id: string
-}
+export type PaySchedulesContractIdContractIdGetParams = ContractsContractIdFailNotifyPostParams
 
-export interface PaySchedulesContractIdContractIdGetResponse {
-  /**
-   * 扣费预约的状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /**
-   * 可扣费开始日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_start_date?: string | undefined
-  /**
-   * 可扣费结束日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_end_date?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: PaySchedulesContractIdContractIdGetResponseScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: PaySchedulesContractIdContractIdGetResponseDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface PaySchedulesContractIdContractIdGetResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface PaySchedulesContractIdContractIdGetResponseDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type PaySchedulesContractIdContractIdGetResponse = PayPartnerSchedulesContractIdContractIdGetResponse
 
 /**
  * 查询扣费预约API
@@ -2919,43 +1770,10 @@ export const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedules
   path: "/v3/papay/pay/schedules/contract-id/{contract_id}",
   summary: "查询扣费预约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html",
-  schemas: () => {
-    const PaySchedulesContractIdContractIdGetParams: Schema.Schema<PaySchedulesContractIdContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const PaySchedulesContractIdContractIdGetResponseScheduledAmount: Schema.Schema<PaySchedulesContractIdContractIdGetResponseScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PaySchedulesContractIdContractIdGetResponseDeductAmount: Schema.Schema<PaySchedulesContractIdContractIdGetResponseDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PaySchedulesContractIdContractIdGetResponse: Schema.Schema<PaySchedulesContractIdContractIdGetResponse> = Schema.Struct({
-      schedule_state: Schema.optional(Schema.String),
-      deduct_start_date: Schema.optional(Schema.String),
-      deduct_end_date: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(PaySchedulesContractIdContractIdGetResponseScheduledAmount),
-      deduct_amount: Schema.optional(PaySchedulesContractIdContractIdGetResponseDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    return {
-      params: PaySchedulesContractIdContractIdGetParams,
-      success: PaySchedulesContractIdContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), success: $PayPartnerSchedulesContractIdContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule ----
-
-export interface PaySchedulesContractIdContractIdSchedulePostParams {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id: string
-}
 
 export interface PaySchedulesContractIdContractIdSchedulePostBody {
   /**
@@ -2964,77 +1782,20 @@ export interface PaySchedulesContractIdContractIdSchedulePostBody {
    */
   readonly appid: string
   /** 预约的金额信息 */
-  readonly schedule_amount: PaySchedulesContractIdContractIdSchedulePostBodyScheduleAmount
+  readonly schedule_amount: BodyScheduledAmount
 }
 
-export interface PaySchedulesContractIdContractIdSchedulePostBodyScheduleAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PaySchedulesContractIdContractIdSchedulePostBody: () => Schema.Schema<PaySchedulesContractIdContractIdSchedulePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  schedule_amount: $BodyScheduledAmount()
+}))
+
+export type PaySchedulesContractIdContractIdSchedulePostParams = ContractsContractIdFailNotifyPostParams
+
+export type PaySchedulesContractIdContractIdSchedulePostResponse = PayPartnerSchedulesContractIdContractIdGetResponse
 
 /** The input of `v3.papay.pay.schedules.contractId._contract_id_.schedule.post`: params, body fields together. */
 export interface PaySchedulesContractIdContractIdSchedulePostRequest extends PaySchedulesContractIdContractIdSchedulePostParams, PaySchedulesContractIdContractIdSchedulePostBody {}
-
-export interface PaySchedulesContractIdContractIdSchedulePostResponse {
-  /**
-   * 扣费预约的状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /**
-   * 可扣费开始日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_start_date?: string | undefined
-  /**
-   * 可扣费结束日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_end_date?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 预约扣费API
@@ -3049,41 +1810,7 @@ export const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<Pay
   path: "/v3/papay/pay/schedules/contract-id/{contract_id}/schedule",
   summary: "预约扣费API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html",
-  schemas: () => {
-    const PaySchedulesContractIdContractIdSchedulePostParams: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const PaySchedulesContractIdContractIdSchedulePostBodyScheduleAmount: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostBodyScheduleAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PaySchedulesContractIdContractIdSchedulePostBody: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostBody> = Schema.Struct({
-      appid: Schema.String,
-      schedule_amount: PaySchedulesContractIdContractIdSchedulePostBodyScheduleAmount
-    })
-    const PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PaySchedulesContractIdContractIdSchedulePostResponse: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostResponse> = Schema.Struct({
-      schedule_state: Schema.optional(Schema.String),
-      deduct_start_date: Schema.optional(Schema.String),
-      deduct_end_date: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount),
-      deduct_amount: Schema.optional(PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    return {
-      params: PaySchedulesContractIdContractIdSchedulePostParams,
-      body: PaySchedulesContractIdContractIdSchedulePostBody,
-      success: PaySchedulesContractIdContractIdSchedulePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $PaySchedulesContractIdContractIdSchedulePostBody(), success: $PayPartnerSchedulesContractIdContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/pay/transactions/apply ----
@@ -3115,7 +1842,7 @@ export interface PayTransactionsApplyPostBody {
    */
   readonly contract_id: string
   /** 扣费金额信息 */
-  readonly amount: PayTransactionsApplyPostBodyAmount
+  readonly amount: BodyScheduledAmount
   /**
    * 订单优惠标记
    * @example "DISCOUNTS"
@@ -3128,41 +1855,18 @@ export interface PayTransactionsApplyPostBody {
   readonly attach?: string | undefined
 }
 
-export interface PayTransactionsApplyPostBodyAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PayTransactionsApplyPostBody: () => Schema.Schema<PayTransactionsApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_trade_no: Schema.String,
+  description: Schema.String,
+  transaction_notify_url: Schema.String,
+  contract_id: Schema.String,
+  amount: $BodyScheduledAmount(),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String)
+}))
 
-export interface PayTransactionsApplyPostResponse {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no?: string | undefined
-  /** 扣费金额信息 */
-  readonly amount?: PayTransactionsApplyPostResponseAmount | undefined
-}
-
-export interface PayTransactionsApplyPostResponseAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type PayTransactionsApplyPostResponse = InsurancePayTransactionsApplyPostResponse
 
 /**
  * 受理扣款API
@@ -3177,38 +1881,31 @@ export const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPos
   path: "/v3/papay/pay/transactions/apply",
   summary: "受理扣款API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html",
-  schemas: () => {
-    const PayTransactionsApplyPostBodyAmount: Schema.Schema<PayTransactionsApplyPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PayTransactionsApplyPostBody: Schema.Schema<PayTransactionsApplyPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_trade_no: Schema.String,
-      description: Schema.String,
-      transaction_notify_url: Schema.String,
-      contract_id: Schema.String,
-      amount: PayTransactionsApplyPostBodyAmount,
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String)
-    })
-    const PayTransactionsApplyPostResponseAmount: Schema.Schema<PayTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const PayTransactionsApplyPostResponse: Schema.Schema<PayTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(PayTransactionsApplyPostResponseAmount)
-    })
-    return {
-      body: PayTransactionsApplyPostBody,
-      success: PayTransactionsApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PayTransactionsApplyPostBody(), success: $InsurancePayTransactionsApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app ----
+
+export interface BodyDeductSchedule {
+  /**
+   * 预计扣费的日期
+   * @example "2019-11-22"
+   */
+  readonly estimated_deduct_date: string
+  /** 预计的扣费金额 */
+  readonly estimated_deduct_amount: BodyScheduledAmount
+  /**
+   * 商品描述
+   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
+   */
+  readonly description: string
+}
+
+const $BodyDeductSchedule: () => Schema.Schema<BodyDeductSchedule> = /*#__PURE__*/ once(() => Schema.Struct({
+  estimated_deduct_date: Schema.String,
+  estimated_deduct_amount: $BodyScheduledAmount(),
+  description: Schema.String
+}))
 
 export interface ScheduledDeductSignContractsPreEntrustSignAppPostBody {
   /**
@@ -3247,36 +1944,19 @@ export interface ScheduledDeductSignContractsPreEntrustSignAppPostBody {
    */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductSchedule | undefined
+  readonly deduct_schedule?: BodyDeductSchedule | undefined
 }
 
-export interface ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $ScheduledDeductSignContractsPreEntrustSignAppPostBody: () => Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  contract_notify_url: Schema.String,
+  out_user_code: Schema.optional(Schema.String),
+  deduct_schedule: Schema.optional($BodyDeductSchedule())
+}))
 
 export interface ScheduledDeductSignContractsPreEntrustSignAppPostResponse {
   /**
@@ -3296,6 +1976,12 @@ export interface ScheduledDeductSignContractsPreEntrustSignAppPostResponse {
   readonly miniprogram_path?: string | undefined
 }
 
+const $ScheduledDeductSignContractsPreEntrustSignAppPostResponse: () => Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String),
+  miniprogram_username: Schema.optional(Schema.String),
+  miniprogram_path: Schema.optional(Schema.String)
+}))
+
 /**
  * App场景预约扣费类型签约的预签约API
  *
@@ -3309,37 +1995,7 @@ export const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoin
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
   summary: "App场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignContractsPreEntrustSignAppPostBody: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductSchedule)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignAppPostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      miniprogram_username: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignContractsPreEntrustSignAppPostBody,
-      success: ScheduledDeductSignContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignContractsPreEntrustSignAppPostBody(), success: $ScheduledDeductSignContractsPreEntrustSignAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 ----
@@ -3381,54 +2037,24 @@ export interface ScheduledDeductSignContractsPreEntrustSignH5PostBody {
    */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductSchedule | undefined
+  readonly deduct_schedule?: BodyDeductSchedule | undefined
   /** 跳转控制信息 */
-  readonly jump_control?: ScheduledDeductSignContractsPreEntrustSignH5PostBodyJumpControl | undefined
+  readonly jump_control?: JumpControl | undefined
 }
 
-export interface ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
+const $ScheduledDeductSignContractsPreEntrustSignH5PostBody: () => Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  contract_notify_url: Schema.String,
+  out_user_code: Schema.optional(Schema.String),
+  deduct_schedule: Schema.optional($BodyDeductSchedule()),
+  jump_control: Schema.optional($JumpControl())
+}))
 
-export interface ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignH5PostBodyJumpControl {
-  /**
-   * 跳转的应用AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly jump_appid?: string | undefined
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignH5PostResponse {
-  /**
-   * 拉起微信支付客户端的URL
-   * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334"
-   */
-  readonly redirect_url?: string | undefined
-}
+export type ScheduledDeductSignContractsPreEntrustSignH5PostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
 /**
  * H5场景预约扣费类型签约的预签约API
@@ -3443,118 +2069,14 @@ export const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5",
   summary: "H5场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignContractsPreEntrustSignH5PostBodyJumpControl: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostBodyJumpControl> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignH5PostBody: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignH5PostBodyDeductSchedule),
-      jump_control: Schema.optional(ScheduledDeductSignContractsPreEntrustSignH5PostBodyJumpControl)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignH5PostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignContractsPreEntrustSignH5PostBody,
-      success: ScheduledDeductSignContractsPreEntrustSignH5PostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignContractsPreEntrustSignH5PostBody(), success: $InsuranceSignContractsPreEntrustSignH5PostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi ----
 
-export interface ScheduledDeductSignContractsPreEntrustSignJsapiPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
-  readonly out_user_code?: string | undefined
-  /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductSchedule | undefined
-}
+export type ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
-export interface ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse {
-  /**
-   * 跳转签约流程的URL
-   * @example "https://www.xxx.com?pre_entrust_id=wx12334"
-   */
-  readonly redirect_url?: string | undefined
-}
+export type ScheduledDeductSignContractsPreEntrustSignJsapiPostBody = ScheduledDeductSignContractsPreEntrustSignAppPostBody
 
 /**
  * JSAPI场景预约扣费类型签约的预签约API
@@ -3569,124 +2091,14 @@ export const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpo
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
   summary: "JSAPI场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignContractsPreEntrustSignJsapiPostBody: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignJsapiPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductSchedule)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignContractsPreEntrustSignJsapiPostBody,
-      success: ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignContractsPreEntrustSignAppPostBody(), success: $InsuranceSignContractsPreEntrustSignH5PostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program ----
 
-export interface ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
-  readonly out_user_code?: string | undefined
-  /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductSchedule | undefined
-}
+export type ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse = InsuranceSignContractsPreEntrustSignMiniProgramPostResponse
 
-export interface ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 跳转签约小程序的AppID
-   * @example "wxbd687630cd02ce1d"
-   */
-  readonly redirect_appid?: string | undefined
-  /**
-   * 跳转签约小程序的路径
-   * @example "pages/PwdExemptContract/index"
-   */
-  readonly redirect_path?: string | undefined
-}
+export type ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody = ScheduledDeductSignContractsPreEntrustSignAppPostBody
 
 /**
  * 小程序场景预约扣费类型签约的预签约API
@@ -3701,37 +2113,7 @@ export const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
   summary: "小程序场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductSchedule)
-    })
-    const ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      redirect_appid: Schema.optional(Schema.String),
-      redirect_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody,
-      success: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignContractsPreEntrustSignAppPostBody(), success: $InsuranceSignContractsPreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app ----
@@ -3788,54 +2170,24 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody {
    */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductSchedule | undefined
+  readonly deduct_schedule?: BodyDeductSchedule | undefined
 }
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
+const $ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody: () => Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_openid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  contract_notify_url: Schema.String,
+  out_user_code: Schema.optional(Schema.String),
+  deduct_schedule: Schema.optional($BodyDeductSchedule())
+}))
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 跳转签约小程序的username
-   * @example "gh_xxxxxxxxxxxxx"
-   */
-  readonly miniprogram_username?: string | undefined
-  /**
-   * 跳转签约小程序的path
-   * @example "pages/index/index?sign_scene=app&domain_type=cn&pre_entrustweb_id=xxxxxxxxxx"
-   */
-  readonly miniprogram_path?: string | undefined
-}
+export type ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse = ScheduledDeductSignContractsPreEntrustSignAppPostResponse
 
 /**
  * App场景预约扣费类型签约的预签约API
@@ -3850,40 +2202,7 @@ export const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
   summary: "App场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductSchedule)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      miniprogram_username: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody,
-      success: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody(), success: $ScheduledDeductSignContractsPreEntrustSignAppPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 ----
@@ -3940,54 +2259,27 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody {
    */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductSchedule | undefined
+  readonly deduct_schedule?: BodyDeductSchedule | undefined
   /** 跳转控制信息 */
-  readonly jump_control?: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyJumpControl | undefined
+  readonly jump_control?: JumpControl | undefined
 }
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
+const $ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody: () => Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_openid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  contract_notify_url: Schema.String,
+  out_user_code: Schema.optional(Schema.String),
+  deduct_schedule: Schema.optional($BodyDeductSchedule()),
+  jump_control: Schema.optional($JumpControl())
+}))
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyJumpControl {
-  /**
-   * 跳转的应用AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly jump_appid?: string | undefined
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse {
-  /**
-   * 拉起微信支付客户端的URL
-   * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334"
-   */
-  readonly redirect_url?: string | undefined
-}
+export type ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
 /**
  * H5场景预约扣费类型签约的预签约API
@@ -4002,136 +2294,14 @@ export const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.E
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
   summary: "H5场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyJumpControl: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyJumpControl> = Schema.Struct({
-      jump_appid: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyDeductSchedule),
-      jump_control: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyJumpControl)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody,
-      success: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody(), success: $InsuranceSignContractsPreEntrustSignH5PostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi ----
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sp_appid: string
-  /**
-   * 用户在服务商商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户AppID对应的用户OpenID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
-  readonly out_user_code?: string | undefined
-  /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductSchedule | undefined
-}
+export type ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse {
-  /**
-   * 跳转签约流程的URL
-   * @example "https://www.xxx.com?pre_entrust_id=wx12334"
-   */
-  readonly redirect_url?: string | undefined
-}
+export type ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody = ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody
 
 /**
  * JSAPI场景预约扣费类型签约的预签约API
@@ -4146,142 +2316,14 @@ export const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoin
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi",
   summary: "JSAPI场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductSchedule)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse> = Schema.Struct({
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody,
-      success: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody(), success: $InsuranceSignContractsPreEntrustSignH5PostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program ----
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sp_appid: string
-  /**
-   * 用户在服务商商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户AppID对应的用户OpenID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
-  readonly out_user_code?: string | undefined
-  /** 用于预约扣费的预约信息 */
-  readonly deduct_schedule?: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductSchedule | undefined
-}
+export type ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse = InsuranceSignContractsPreEntrustSignMiniProgramPostResponse
 
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date: string
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
-  readonly description: string
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 跳转签约小程序的AppID
-   * @example "wxbd687630cd02ce1d"
-   */
-  readonly redirect_appid?: string | undefined
-  /**
-   * 跳转签约小程序的路径
-   * @example "pages/PwdExemptContract/index"
-   */
-  readonly redirect_path?: string | undefined
-}
+export type ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody = ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody
 
 /**
  * 小程序场景预约扣费类型签约的预签约API
@@ -4296,56 +2338,10 @@ export const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: E
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
   summary: "小程序场景预约扣费类型签约的预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html",
-  schemas: () => {
-    const ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductSchedule: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductScheduleEstimatedDeductAmount,
-      description: Schema.String
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductSchedule)
-    })
-    const ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      redirect_appid: Schema.optional(Schema.String),
-      redirect_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody,
-      success: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody(), success: $InsuranceSignContractsPreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
-
-export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams {
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-}
 
 export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /**
@@ -4400,7 +2396,7 @@ export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeG
    */
   readonly openid?: string | undefined
   /** 协议解约信息 */
-  readonly contract_terminate_info?: SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
+  readonly contract_terminate_info?: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
   /**
    * 商户侧用户标识
    * @example "用户A"
@@ -4413,24 +2409,23 @@ export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeG
   readonly mask_wxid?: string | undefined
 }
 
-export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  contract_display_account: Schema.optional(Schema.String),
+  contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED")),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_expired_time: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo()),
+  out_user_code: Schema.optional(Schema.String),
+  mask_wxid: Schema.optional(Schema.String)
+}))
+
+export type SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
 /**
  * 通过商户协议号查询委托代扣签约协议
@@ -4444,53 +2439,67 @@ export const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: 
   method: "GET",
   path: "/v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}",
   summary: "通过商户协议号查询委托代扣签约协议",
-  schemas: () => {
-    const SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams: Schema.Schema<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString,
-      plan_id: Schema.Number
-    })
-    const SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED")),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      out_user_code: Schema.optional(Schema.String),
-      mask_wxid: Schema.optional(Schema.String)
-    })
-    return {
-      params: SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
-      success: SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), success: $SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams {
+export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
   /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
+   * 协议解约方式
+   * @example "USER_TERMINATE"
    */
-  readonly out_contract_code: string
+  readonly contract_termination_mode?: string | undefined
   /**
-   * 委托代扣模板ID
-   * @example 12535
+   * 协议解约时间
+   * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly plan_id: number
+  readonly contract_terminated_time?: string | undefined
+  /**
+   * 解约备注
+   * @example "用户解约"
+   */
+  readonly contract_termination_remark?: string | undefined
 }
+
+const $SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: () => Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_mode: Schema.optional(Schema.String),
+  contract_terminated_time: Schema.optional(Schema.String),
+  contract_termination_remark: Schema.optional(Schema.String)
+}))
+
+export interface ResponseDeductSchedule {
+  /**
+   * 预计扣费的日期
+   * @example "2019-11-22"
+   */
+  readonly estimated_deduct_date?: string | undefined
+  /** 预计的扣费金额 */
+  readonly estimated_deduct_amount?: ResponseScheduledAmount | undefined
+  /**
+   * 扣费预约状态
+   * @example "NO_SCHEDULED"
+   */
+  readonly schedule_state?: string | undefined
+  /** 已预约的扣费金额信息 */
+  readonly scheduled_amount?: ResponseScheduledAmount | undefined
+  /** 实际扣费金额 */
+  readonly deduct_amount?: ResponseScheduledAmount | undefined
+  /**
+   * 实际扣费的日期
+   * @example "2019-11-22"
+   */
+  readonly deduct_date?: string | undefined
+}
+
+const $ResponseDeductSchedule: () => Schema.Schema<ResponseDeductSchedule> = /*#__PURE__*/ once(() => Schema.Struct({
+  estimated_deduct_date: Schema.optional(Schema.String),
+  estimated_deduct_amount: Schema.optional($ResponseScheduledAmount()),
+  schedule_state: Schema.optional(Schema.String),
+  scheduled_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_amount: Schema.optional($ResponseScheduledAmount()),
+  deduct_date: Schema.optional(Schema.String)
+}))
 
 export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /**
@@ -4551,89 +2560,26 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    */
   readonly out_user_code?: string | undefined
   /** 预约扣费场景的预约信息 */
-  readonly deduct_schedule?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule | undefined
+  readonly deduct_schedule?: ResponseDeductSchedule | undefined
 }
 
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  contract_display_account: Schema.optional(Schema.String),
+  contract_state: Schema.optional(Schema.String),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_expired_time: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo()),
+  out_user_code: Schema.optional(Schema.String),
+  deduct_schedule: Schema.optional($ResponseDeductSchedule())
+}))
 
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date?: string | undefined
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount | undefined
-  /**
-   * 扣费预约状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
 /**
  * 通过商户协议号查询委托代扣签约协议API
@@ -4648,227 +2594,19 @@ export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoin
   path: "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
   summary: "通过商户协议号查询委托代扣签约协议API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-get-contract-by-code.html",
-  schemas: () => {
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString,
-      plan_id: Schema.Number
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.optional(Schema.String),
-      estimated_deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount),
-      schedule_state: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount),
-      deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule)
-    })
-    return {
-      params: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
-      success: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), success: $SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
 
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams {
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-}
+export type SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark: string
-}
+export type SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody
+
+export type SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse = SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse
 
 /** The input of `v3.papay.sign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
-   * @example "SIGNED"
-   */
-  readonly contract_state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
-  readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
-  readonly contract_expired_time?: string | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /** 协议解约信息 */
-  readonly contract_terminate_info?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
-  readonly out_user_code?: string | undefined
-  /** 预约扣费场景的预约信息 */
-  readonly deduct_schedule?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date?: string | undefined
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount | undefined
-  /**
-   * 扣费预约状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 通过商户协议号解除委托代扣签约协议API
@@ -4883,64 +2621,52 @@ export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePos
   path: "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
   summary: "通过商户协议号解除委托代扣签约协议API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-terminate-contract-by-code.html",
-  schemas: () => {
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams> = Schema.Struct({
-      plan_id: Schema.Number,
-      out_contract_code: Schema.NonEmptyString
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = Schema.Struct({
-      contract_termination_remark: Schema.String
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.optional(Schema.String),
-      estimated_deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount),
-      schedule_state: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount),
-      deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo),
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule)
-    })
-    return {
-      params: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
-      body: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
-      success: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), body: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody(), success: $SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/sign/contracts/pre-entrust-sign ----
+
+export interface SignContractsPreEntrustSignPostBodyDeviceInfo {
+  /** 设备类型 */
+  readonly device_type: "DEVICE_TYPE_UNKNOW" | "DEVICE_TYPE_PHONE" | "DEVICE_TYPE_PAD" | "DEVICE_TYPE_TV" | "DEVICE_TYPE_WATCH"
+  /**
+   * 设备的OS版本
+   * @example "example_device_os"
+   */
+  readonly device_os: string
+  /**
+   * 设备ID
+   * @example "example_device_id"
+   */
+  readonly device_id: string
+  /** 设备是否以root身份运行 */
+  readonly device_running_as_root: boolean
+  /**
+   * 设备的IP
+   * @example "example_device_ip"
+   */
+  readonly device_ip: string
+  /** 设备上是否安装微信 */
+  readonly weixin_installed: boolean
+  /**
+   * 设备上微信的版本
+   * @example "example_weixin_version"
+   */
+  readonly weixin_version: string
+  /** 发起预签约的用户首次登录该设备的时间 */
+  readonly days_since_first_login: "DAYS_SINCE_FIRST_LOGIN_UNKNOW" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS" | "DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS"
+}
+
+const $SignContractsPreEntrustSignPostBodyDeviceInfo: () => Schema.Schema<SignContractsPreEntrustSignPostBodyDeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_type: Schema.Literal("DEVICE_TYPE_UNKNOW", "DEVICE_TYPE_PHONE", "DEVICE_TYPE_PAD", "DEVICE_TYPE_TV", "DEVICE_TYPE_WATCH"),
+  device_os: Schema.String,
+  device_id: Schema.String,
+  device_running_as_root: Schema.Boolean,
+  device_ip: Schema.String,
+  weixin_installed: Schema.Boolean,
+  weixin_version: Schema.String,
+  days_since_first_login: Schema.Literal("DAYS_SINCE_FIRST_LOGIN_UNKNOW", "DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY", "DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS", "DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS", "DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS", "DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS", "DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS")
+}))
 
 export interface SignContractsPreEntrustSignPostBody {
   /**
@@ -4992,36 +2718,18 @@ export interface SignContractsPreEntrustSignPostBody {
   readonly device_info: SignContractsPreEntrustSignPostBodyDeviceInfo
 }
 
-export interface SignContractsPreEntrustSignPostBodyDeviceInfo {
-  /** 设备类型 */
-  readonly device_type: "DEVICE_TYPE_UNKNOW" | "DEVICE_TYPE_PHONE" | "DEVICE_TYPE_PAD" | "DEVICE_TYPE_TV" | "DEVICE_TYPE_WATCH"
-  /**
-   * 设备的OS版本
-   * @example "example_device_os"
-   */
-  readonly device_os: string
-  /**
-   * 设备ID
-   * @example "example_device_id"
-   */
-  readonly device_id: string
-  /** 设备是否以root身份运行 */
-  readonly device_running_as_root: boolean
-  /**
-   * 设备的IP
-   * @example "example_device_ip"
-   */
-  readonly device_ip: string
-  /** 设备上是否安装微信 */
-  readonly weixin_installed: boolean
-  /**
-   * 设备上微信的版本
-   * @example "example_weixin_version"
-   */
-  readonly weixin_version: string
-  /** 发起预签约的用户首次登录该设备的时间 */
-  readonly days_since_first_login: "DAYS_SINCE_FIRST_LOGIN_UNKNOW" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS" | "DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS"
-}
+const $SignContractsPreEntrustSignPostBody: () => Schema.Schema<SignContractsPreEntrustSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sign_scene: Schema.Literal("SIGN_SCENE_APP", "SIGN_SCENE_QRCODE"),
+  appid: Schema.String,
+  openid: Schema.optional(Schema.String),
+  plan_id: Schema.Number,
+  out_contract_code: Schema.String,
+  contract_display_account: Schema.String,
+  contract_notify_url: Schema.String,
+  out_user_code: Schema.String,
+  return_url: Schema.optional(Schema.String),
+  device_info: $SignContractsPreEntrustSignPostBodyDeviceInfo()
+}))
 
 export interface SignContractsPreEntrustSignPostResponse {
   /**
@@ -5046,6 +2754,13 @@ export interface SignContractsPreEntrustSignPostResponse {
   readonly redirect_url?: string | undefined
 }
 
+const $SignContractsPreEntrustSignPostResponse: () => Schema.Schema<SignContractsPreEntrustSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String),
+  mini_program_username: Schema.optional(Schema.String),
+  mini_program_path: Schema.optional(Schema.String),
+  redirect_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 代扣预签约
  *
@@ -5059,68 +2774,10 @@ export const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPre
   path: "/v3/papay/sign/contracts/pre-entrust-sign",
   summary: "代扣预签约",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012978414",
-  schemas: () => {
-    const SignContractsPreEntrustSignPostBodyDeviceInfo: Schema.Schema<SignContractsPreEntrustSignPostBodyDeviceInfo> = Schema.Struct({
-      device_type: Schema.Literal("DEVICE_TYPE_UNKNOW", "DEVICE_TYPE_PHONE", "DEVICE_TYPE_PAD", "DEVICE_TYPE_TV", "DEVICE_TYPE_WATCH"),
-      device_os: Schema.String,
-      device_id: Schema.String,
-      device_running_as_root: Schema.Boolean,
-      device_ip: Schema.String,
-      weixin_installed: Schema.Boolean,
-      weixin_version: Schema.String,
-      days_since_first_login: Schema.Literal("DAYS_SINCE_FIRST_LOGIN_UNKNOW", "DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY", "DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS", "DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS", "DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS", "DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS", "DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS")
-    })
-    const SignContractsPreEntrustSignPostBody: Schema.Schema<SignContractsPreEntrustSignPostBody> = Schema.Struct({
-      sign_scene: Schema.Literal("SIGN_SCENE_APP", "SIGN_SCENE_QRCODE"),
-      appid: Schema.String,
-      openid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.String,
-      out_user_code: Schema.String,
-      return_url: Schema.optional(Schema.String),
-      device_info: SignContractsPreEntrustSignPostBodyDeviceInfo
-    })
-    const SignContractsPreEntrustSignPostResponse: Schema.Schema<SignContractsPreEntrustSignPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mini_program_username: Schema.optional(Schema.String),
-      mini_program_path: Schema.optional(Schema.String),
-      redirect_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: SignContractsPreEntrustSignPostBody,
-      success: SignContractsPreEntrustSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SignContractsPreEntrustSignPostBody(), success: $SignContractsPreEntrustSignPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams {
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {
-  /**
-   * 子商户号商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.get`: params, query fields together. */
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest extends SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {}
 
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /**
@@ -5189,96 +2846,41 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    */
   readonly sub_openid?: string | undefined
   /** 协议解约信息 */
-  readonly contract_terminate_info?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
+  readonly contract_terminate_info?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
   /**
    * 商户侧用户标识
    * @example "用户A"
    */
   readonly out_user_code?: string | undefined
   /** 预约扣费场景的预约信息 */
-  readonly deduct_schedule?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule | undefined
+  readonly deduct_schedule?: ResponseDeductSchedule | undefined
 }
 
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  contract_display_account: Schema.optional(Schema.String),
+  contract_state: Schema.optional(Schema.String),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_expired_time: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo()),
+  out_user_code: Schema.optional(Schema.String),
+  deduct_schedule: Schema.optional($ResponseDeductSchedule())
+}))
 
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date?: string | undefined
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount | undefined
-  /**
-   * 扣费预约状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
+export type SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery = PayPartnerSchedulesContractIdContractIdGetQuery
 
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+/** The input of `v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.get`: params, query fields together. */
+export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest extends SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {}
 
 /**
  * 通过商户协议号查询委托代扣签约协议API
@@ -5293,80 +2895,10 @@ export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: 
   path: "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
   summary: "通过商户协议号查询委托代扣签约协议API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html",
-  schemas: () => {
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString,
-      plan_id: Schema.Number
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.optional(Schema.String),
-      estimated_deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount),
-      schedule_state: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount),
-      deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule)
-    })
-    return {
-      params: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
-      query: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery,
-      success: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), query: $PayPartnerSchedulesContractIdContractIdGetQuery(), success: $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams {
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-}
 
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
   /**
@@ -5381,166 +2913,17 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
   readonly contract_termination_remark: string
 }
 
+const $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: () => Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  contract_termination_remark: Schema.String
+}))
+
+export type SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
+
+export type SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse = SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse
+
 /** The input of `v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * 普通服务商商户号
-   * @example "1900000109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 普通服务商的AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
-  readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
-   * @example "SIGNED"
-   */
-  readonly contract_state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
-  readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
-  readonly contract_expired_time?: string | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户AppID对应的用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly sub_openid?: string | undefined
-  /** 协议解约信息 */
-  readonly contract_terminate_info?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
-  readonly out_user_code?: string | undefined
-  /** 预约扣费场景的预约信息 */
-  readonly deduct_schedule?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule | undefined
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_deduct_date?: string | undefined
-  /** 预计的扣费金额 */
-  readonly estimated_deduct_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount | undefined
-  /**
-   * 扣费预约状态
-   * @example "NO_SCHEDULED"
-   */
-  readonly schedule_state?: string | undefined
-  /** 已预约的扣费金额信息 */
-  readonly scheduled_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount | undefined
-  /** 实际扣费金额 */
-  readonly deduct_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
-  readonly deduct_date?: string | undefined
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount {
-  /**
-   * 金额
-   * @example 1
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
 
 /**
  * 通过商户协议号解除委托代扣签约协议API
@@ -5555,65 +2938,7 @@ export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTermi
   path: "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
   summary: "通过商户协议号解除委托代扣签约协议API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-terminate-contract-by-code.html",
-  schemas: () => {
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams> = Schema.Struct({
-      plan_id: Schema.Number,
-      out_contract_code: Schema.NonEmptyString
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      contract_termination_remark: Schema.String
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.optional(Schema.String),
-      estimated_deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount),
-      schedule_state: Schema.optional(Schema.String),
-      scheduled_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount),
-      deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount),
-      deduct_date: Schema.optional(Schema.String)
-    })
-    const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_expired_time: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo),
-      out_user_code: Schema.optional(Schema.String),
-      deduct_schedule: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule)
-    })
-    return {
-      params: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
-      body: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
-      success: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), body: $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody(), success: $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 /**

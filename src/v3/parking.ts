@@ -3,130 +3,9 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, OpenEnum } from "../schemas/common.js"
+import { BoundedString, OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/parking/reminders/application ----
-
-export interface RemindersApplicationPostBody {
-  readonly parking_lot: RemindersApplicationPostBodyParkingLot
-}
-
-export interface RemindersApplicationPostBodyParkingLot {
-  /**
-   * 停车场名称
-   * @example "XX购物中心停车场"
-   */
-  readonly parking_lot_name: string
-  /**
-   * 商户停车场ID
-   * @example "PARK001"
-   */
-  readonly out_parking_lot_id: string
-  /**
-   * 停车场地址
-   * @example "XX市XX区XX路XX号"
-   */
-  readonly parking_lot_address: string
-  /**
-   * 停车场经度
-   * @example "116.397128"
-   */
-  readonly longitude: string
-  /**
-   * 停车场纬度
-   * @example "39.916527"
-   */
-  readonly latitude: string
-  /**
-   * 停车场类型
-   * @example "PARKING_LOT_TYPE_BUSINESS_DISTRICT"
-   */
-  readonly parking_lot_type: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY"
-  /**
-   * 客服联系电话
-   * @example "13800138000"
-   */
-  readonly phone_number: string
-  /**
-   * 收费告示牌url
-   * @example "https://example.com/parking_sign.jpg"
-   */
-  readonly parking_sign_url?: string | undefined
-  /** 停车场优惠文案 */
-  readonly notification_text_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商家支付小程序appid
-   * @example "wx1234567890abcdef"
-   */
-  readonly payment_mini_prog_appid?: string | undefined
-  /**
-   * 商家支付路径
-   * @example "pages/pay/index"
-   */
-  readonly payment_path: string
-  /**
-   * 商家停车订单小程序appid
-   * @example "wx1234567890abcdef"
-   */
-  readonly parking_order_mini_prog_appid?: string | undefined
-  /**
-   * 商家停车订单路径
-   * @example "pages/order/index"
-   */
-  readonly parking_order_path?: string | undefined
-  readonly charging_rule?: RemindersApplicationPostBodyParkingLotChargingRule | undefined
-}
-
-export interface RemindersApplicationPostBodyParkingLotChargingRule {
-  /**
-   * 收费规则类型
-   * @example "CHARGING_RULE_FIXED_INTERVAL"
-   */
-  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | undefined
-  /**
-   * 收费金额限制类型
-   * @example "FEE_LIMIT_AGGREGATE"
-   */
-  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | undefined
-  /**
-   * 计费周期类型
-   * @example "DAILY_LIMIT_CALENDAR_DAY"
-   */
-  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | undefined
-  /**
-   * 不满一小时取整方式
-   * @example "TIME_ROUND_UP"
-   */
-  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | undefined
-  /**
-   * 入场免费时间
-   * @example 30
-   */
-  readonly free_entry_duration?: number | undefined
-  /**
-   * 出场免费时间
-   * @example 15
-   */
-  readonly free_exit_duration?: number | undefined
-  readonly fixed_interval_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule> | undefined
-  readonly duration_segment_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule> | undefined
-  readonly pre_entry_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule> | undefined
-  /**
-   * 节假日模式
-   * @example "HOLIDAY_MODE_LEGAL_MODY"
-   */
-  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | undefined
-  /**
-   * 累计限额模式
-   * @example "AGGREGATE_LIMIT_MODE_NORMAL"
-   */
-  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | undefined
-  /**
-   * 首次计费时间模式
-   * @example "FIRST_CHARGE_TIME_MODE_ENTER"
-   */
-  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | undefined
-}
 
 export interface RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule {
   /**
@@ -206,6 +85,24 @@ export interface RemindersApplicationPostBodyParkingLotChargingRuleFixedInterval
   readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | undefined
 }
 
+const $RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule: () => Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  day_type: Schema.optional(Schema.Literal("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
+  start_time: Schema.optional(BoundedString(1, 5)),
+  end_time: Schema.optional(BoundedString(1, 5)),
+  vehicle_type: Schema.optional(Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+  plate_type: Schema.optional(Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+  first_duration: Schema.optional(Schema.Int),
+  first_amount: Schema.optional(Schema.Int),
+  interval_duration: Schema.optional(Schema.Int),
+  interval_amount: Schema.optional(Schema.Int),
+  interval_max_amount: Schema.optional(Schema.Int),
+  max_fee_per_day: Schema.optional(Schema.Int),
+  free_period_charging_mode: Schema.optional(Schema.Literal("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
+  free_period_calculation_mode: Schema.optional(Schema.Literal("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
+  is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
+  first_duration_mode: Schema.optional(Schema.Literal("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
+}))
+
 export interface RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule {
   /**
    * 日期类型
@@ -274,6 +171,22 @@ export interface RemindersApplicationPostBodyParkingLotChargingRuleDurationSegme
   readonly max_fee_per_day?: number | undefined
 }
 
+const $RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule: () => Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  day_type: Schema.optional(Schema.Literal("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
+  start_time: Schema.optional(BoundedString(1, 5)),
+  end_time: Schema.optional(BoundedString(1, 5)),
+  vehicle_type: Schema.optional(Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+  plate_type: Schema.optional(Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+  charge_mode: Schema.optional(Schema.Literal("UNKNOWN", "INTERVAL", "ONE_TIME")),
+  duration_from: Schema.optional(Schema.Int),
+  duration_to: Schema.optional(Schema.Int),
+  fixed_amount: Schema.optional(Schema.Int),
+  interval_min: Schema.optional(Schema.Int),
+  interval_amount: Schema.optional(Schema.Int),
+  interval_max_amount: Schema.optional(Schema.Int),
+  max_fee_per_day: Schema.optional(Schema.Int)
+}))
+
 export interface RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule {
   /**
    * 日期类型
@@ -312,6 +225,173 @@ export interface RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule 
   readonly max_fee_per_day?: number | undefined
 }
 
+const $RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule: () => Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  day_type: Schema.optional(Schema.Literal("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
+  start_time: Schema.optional(BoundedString(1, 5)),
+  end_time: Schema.optional(BoundedString(1, 5)),
+  vehicle_type: Schema.optional(Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+  plate_type: Schema.optional(Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+  amount: Schema.optional(Schema.Int),
+  max_fee_per_day: Schema.optional(Schema.Int)
+}))
+
+export interface RemindersApplicationPostBodyParkingLotChargingRule {
+  /**
+   * 收费规则类型
+   * @example "CHARGING_RULE_FIXED_INTERVAL"
+   */
+  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | undefined
+  /**
+   * 收费金额限制类型
+   * @example "FEE_LIMIT_AGGREGATE"
+   */
+  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | undefined
+  /**
+   * 计费周期类型
+   * @example "DAILY_LIMIT_CALENDAR_DAY"
+   */
+  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | undefined
+  /**
+   * 不满一小时取整方式
+   * @example "TIME_ROUND_UP"
+   */
+  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | undefined
+  /**
+   * 入场免费时间
+   * @example 30
+   */
+  readonly free_entry_duration?: number | undefined
+  /**
+   * 出场免费时间
+   * @example 15
+   */
+  readonly free_exit_duration?: number | undefined
+  readonly fixed_interval_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule> | undefined
+  readonly duration_segment_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule> | undefined
+  readonly pre_entry_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule> | undefined
+  /**
+   * 节假日模式
+   * @example "HOLIDAY_MODE_LEGAL_MODY"
+   */
+  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | undefined
+  /**
+   * 累计限额模式
+   * @example "AGGREGATE_LIMIT_MODE_NORMAL"
+   */
+  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | undefined
+  /**
+   * 首次计费时间模式
+   * @example "FIRST_CHARGE_TIME_MODE_ENTER"
+   */
+  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | undefined
+}
+
+const $RemindersApplicationPostBodyParkingLotChargingRule: () => Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  rule_type: Schema.optional(Schema.Literal("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
+  fee_limit_type: Schema.optional(Schema.Literal("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
+  daily_limit_type: Schema.optional(Schema.Literal("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
+  time_rounding_type: Schema.optional(Schema.Literal("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
+  free_entry_duration: Schema.optional(Schema.Int),
+  free_exit_duration: Schema.optional(Schema.Int),
+  fixed_interval_rule: Schema.optional(Schema.Array($RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule())),
+  duration_segment_rule: Schema.optional(Schema.Array($RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule())),
+  pre_entry_rule: Schema.optional(Schema.Array($RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule())),
+  holiday_mode: Schema.optional(Schema.Literal("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
+  aggregate_limit_mode: Schema.optional(Schema.Literal("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
+  first_charge_time_mode: Schema.optional(Schema.Literal("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
+}))
+
+export interface RemindersApplicationPostBodyParkingLot {
+  /**
+   * 停车场名称
+   * @example "XX购物中心停车场"
+   */
+  readonly parking_lot_name: string
+  /**
+   * 商户停车场ID
+   * @example "PARK001"
+   */
+  readonly out_parking_lot_id: string
+  /**
+   * 停车场地址
+   * @example "XX市XX区XX路XX号"
+   */
+  readonly parking_lot_address: string
+  /**
+   * 停车场经度
+   * @example "116.397128"
+   */
+  readonly longitude: string
+  /**
+   * 停车场纬度
+   * @example "39.916527"
+   */
+  readonly latitude: string
+  /**
+   * 停车场类型
+   * @example "PARKING_LOT_TYPE_BUSINESS_DISTRICT"
+   */
+  readonly parking_lot_type: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY"
+  /**
+   * 客服联系电话
+   * @example "13800138000"
+   */
+  readonly phone_number: string
+  /**
+   * 收费告示牌url
+   * @example "https://example.com/parking_sign.jpg"
+   */
+  readonly parking_sign_url?: string | undefined
+  /** 停车场优惠文案 */
+  readonly notification_text_list?: ReadonlyArray<string> | undefined
+  /**
+   * 商家支付小程序appid
+   * @example "wx1234567890abcdef"
+   */
+  readonly payment_mini_prog_appid?: string | undefined
+  /**
+   * 商家支付路径
+   * @example "pages/pay/index"
+   */
+  readonly payment_path: string
+  /**
+   * 商家停车订单小程序appid
+   * @example "wx1234567890abcdef"
+   */
+  readonly parking_order_mini_prog_appid?: string | undefined
+  /**
+   * 商家停车订单路径
+   * @example "pages/order/index"
+   */
+  readonly parking_order_path?: string | undefined
+  readonly charging_rule?: RemindersApplicationPostBodyParkingLotChargingRule | undefined
+}
+
+const $RemindersApplicationPostBodyParkingLot: () => Schema.Schema<RemindersApplicationPostBodyParkingLot> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_lot_name: BoundedString(1, 128),
+  out_parking_lot_id: BoundedString(1, 64),
+  parking_lot_address: BoundedString(1, 256),
+  longitude: BoundedString(1, 16),
+  latitude: BoundedString(1, 16),
+  parking_lot_type: Schema.Literal("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY"),
+  phone_number: BoundedString(1, 20),
+  parking_sign_url: Schema.optional(BoundedString(1, 512)),
+  notification_text_list: Schema.optional(Schema.Array(BoundedString(1, 512)).pipe(Schema.maxItems(6))),
+  payment_mini_prog_appid: Schema.optional(BoundedString(1, 32)),
+  payment_path: BoundedString(1, 256),
+  parking_order_mini_prog_appid: Schema.optional(BoundedString(1, 32)),
+  parking_order_path: Schema.optional(BoundedString(1, 256)),
+  charging_rule: Schema.optional($RemindersApplicationPostBodyParkingLotChargingRule())
+}))
+
+export interface RemindersApplicationPostBody {
+  readonly parking_lot: RemindersApplicationPostBodyParkingLot
+}
+
+const $RemindersApplicationPostBody: () => Schema.Schema<RemindersApplicationPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_lot: $RemindersApplicationPostBodyParkingLot()
+}))
+
 export interface RemindersApplicationPostResponse {
   /**
    * 停车场进件审核单号
@@ -319,6 +399,10 @@ export interface RemindersApplicationPostResponse {
    */
   readonly parking_lot_audit_no?: string | undefined
 }
+
+const $RemindersApplicationPostResponse: () => Schema.Schema<RemindersApplicationPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_lot_audit_no: Schema.optional(Schema.String)
+}))
 
 /**
  * 提交停车场进件申请
@@ -332,90 +416,7 @@ export const remindersApplicationPost: Endpoint.Endpoint<RemindersApplicationPos
   method: "POST",
   path: "/v3/parking/reminders/application",
   summary: "提交停车场进件申请",
-  schemas: () => {
-    const RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule: Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.Literal("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(BoundedString(1, 5)),
-      end_time: Schema.optional(BoundedString(1, 5)),
-      vehicle_type: Schema.optional(Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      first_duration: Schema.optional(Schema.Int),
-      first_amount: Schema.optional(Schema.Int),
-      interval_duration: Schema.optional(Schema.Int),
-      interval_amount: Schema.optional(Schema.Int),
-      interval_max_amount: Schema.optional(Schema.Int),
-      max_fee_per_day: Schema.optional(Schema.Int),
-      free_period_charging_mode: Schema.optional(Schema.Literal("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
-      free_period_calculation_mode: Schema.optional(Schema.Literal("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
-      is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
-      first_duration_mode: Schema.optional(Schema.Literal("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
-    })
-    const RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule: Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.Literal("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(BoundedString(1, 5)),
-      end_time: Schema.optional(BoundedString(1, 5)),
-      vehicle_type: Schema.optional(Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      charge_mode: Schema.optional(Schema.Literal("UNKNOWN", "INTERVAL", "ONE_TIME")),
-      duration_from: Schema.optional(Schema.Int),
-      duration_to: Schema.optional(Schema.Int),
-      fixed_amount: Schema.optional(Schema.Int),
-      interval_min: Schema.optional(Schema.Int),
-      interval_amount: Schema.optional(Schema.Int),
-      interval_max_amount: Schema.optional(Schema.Int),
-      max_fee_per_day: Schema.optional(Schema.Int)
-    })
-    const RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule: Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.Literal("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(BoundedString(1, 5)),
-      end_time: Schema.optional(BoundedString(1, 5)),
-      vehicle_type: Schema.optional(Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      amount: Schema.optional(Schema.Int),
-      max_fee_per_day: Schema.optional(Schema.Int)
-    })
-    const RemindersApplicationPostBodyParkingLotChargingRule: Schema.Schema<RemindersApplicationPostBodyParkingLotChargingRule> = Schema.Struct({
-      rule_type: Schema.optional(Schema.Literal("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
-      fee_limit_type: Schema.optional(Schema.Literal("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
-      daily_limit_type: Schema.optional(Schema.Literal("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
-      time_rounding_type: Schema.optional(Schema.Literal("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
-      free_entry_duration: Schema.optional(Schema.Int),
-      free_exit_duration: Schema.optional(Schema.Int),
-      fixed_interval_rule: Schema.optional(Schema.Array(RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule)),
-      duration_segment_rule: Schema.optional(Schema.Array(RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule)),
-      pre_entry_rule: Schema.optional(Schema.Array(RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule)),
-      holiday_mode: Schema.optional(Schema.Literal("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
-      aggregate_limit_mode: Schema.optional(Schema.Literal("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
-      first_charge_time_mode: Schema.optional(Schema.Literal("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
-    })
-    const RemindersApplicationPostBodyParkingLot: Schema.Schema<RemindersApplicationPostBodyParkingLot> = Schema.Struct({
-      parking_lot_name: BoundedString(1, 128),
-      out_parking_lot_id: BoundedString(1, 64),
-      parking_lot_address: BoundedString(1, 256),
-      longitude: BoundedString(1, 16),
-      latitude: BoundedString(1, 16),
-      parking_lot_type: Schema.Literal("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY"),
-      phone_number: BoundedString(1, 20),
-      parking_sign_url: Schema.optional(BoundedString(1, 512)),
-      notification_text_list: Schema.optional(Schema.Array(BoundedString(1, 512)).pipe(Schema.maxItems(6))),
-      payment_mini_prog_appid: Schema.optional(BoundedString(1, 32)),
-      payment_path: BoundedString(1, 256),
-      parking_order_mini_prog_appid: Schema.optional(BoundedString(1, 32)),
-      parking_order_path: Schema.optional(BoundedString(1, 256)),
-      charging_rule: Schema.optional(RemindersApplicationPostBodyParkingLotChargingRule)
-    })
-    const RemindersApplicationPostBody: Schema.Schema<RemindersApplicationPostBody> = Schema.Struct({
-      parking_lot: RemindersApplicationPostBodyParkingLot
-    })
-    const RemindersApplicationPostResponse: Schema.Schema<RemindersApplicationPostResponse> = Schema.Struct({
-      parking_lot_audit_no: Schema.optional(Schema.String)
-    })
-    return {
-      body: RemindersApplicationPostBody,
-      success: RemindersApplicationPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersApplicationPostBody(), success: $RemindersApplicationPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/parking/reminders/application/query ----
@@ -433,162 +434,12 @@ export interface RemindersApplicationQueryGetQuery {
   readonly out_parking_lot_id: string
 }
 
-export interface RemindersApplicationQueryGetResponse {
-  readonly application?: RemindersApplicationQueryGetResponseApplication | undefined
-  /**
-   * 微信停车场ID
-   * @example "21232735744117624001123604298240"
-   */
-  readonly wx_parking_lot_id?: string | undefined
-}
+const $RemindersApplicationQueryGetQuery: () => Schema.Schema<RemindersApplicationQueryGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_lot_audit_no: BoundedString(1, 64),
+  out_parking_lot_id: BoundedString(1, 64)
+}))
 
-export interface RemindersApplicationQueryGetResponseApplication {
-  /**
-   * 停车场进件审核单号
-   * @example "PLA202604230001"
-   */
-  readonly parking_lot_audit_no?: string | undefined
-  /**
-   * 审核状态
-   * Documented values: `AUDIT_STATUS_UNKNOWN`, `AUDIT_STATUS_PENDING`, `AUDIT_STATUS_WITHDRAWN`, `AUDIT_STATUS_APPROVED`, `AUDIT_STATUS_REJECTED` (decoded as any string: more may come).
-   * @example "AUDIT_STATUS_UNKNOWN"
-   */
-  readonly audit_status?: "AUDIT_STATUS_UNKNOWN" | "AUDIT_STATUS_PENDING" | "AUDIT_STATUS_WITHDRAWN" | "AUDIT_STATUS_APPROVED" | "AUDIT_STATUS_REJECTED" | (string & {}) | undefined
-  /**
-   * 提交时间
-   * @example 1719128975
-   */
-  readonly submit_time?: number | undefined
-  readonly parking_lot?: RemindersApplicationQueryGetResponseApplicationParkingLot | undefined
-  readonly audit_comment?: RemindersApplicationQueryGetResponseApplicationAuditComment | undefined
-}
-
-export interface RemindersApplicationQueryGetResponseApplicationParkingLot {
-  /**
-   * 停车场名称
-   * @example "腾讯大厦停车场"
-   */
-  readonly parking_lot_name?: string | undefined
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
-  readonly out_parking_lot_id?: string | undefined
-  /**
-   * 停车场地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly parking_lot_address?: string | undefined
-  /**
-   * 停车场经度
-   * @example "113.934528"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 停车场纬度
-   * @example "22.540503"
-   */
-  readonly latitude?: string | undefined
-  /**
-   * 停车场类型
-   * Documented values: `PARKING_LOT_TYPE_UNKNOWN`, `PARKING_LOT_TYPE_BUSINESS_DISTRICT`, `PARKING_LOT_TYPE_OFFICE_BUILDING`, `PARKING_LOT_TYPE_TRANSPORTATION_HUB`, `PARKING_LOT_TYPE_RESIDENTIAL_AREA`, `PARKING_LOT_TYPE_PARK_AREA`, `PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY` (decoded as any string: more may come).
-   * @example "PARKING_LOT_TYPE_UNKNOWN"
-   */
-  readonly parking_lot_type?: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY" | (string & {}) | undefined
-  /**
-   * 客服联系电话
-   * @example "0755-86013388"
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 收费告示牌url
-   * @example "https://example.com/parking_sign.jpg"
-   */
-  readonly parking_sign_url?: string | undefined
-  /** 停车场优惠文案 */
-  readonly notification_text_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商家支付小程序appid
-   * @example "wx1234567890abcdef"
-   */
-  readonly payment_mini_prog_appid?: string | undefined
-  /**
-   * 商家支付路径
-   * @example "/pages/pay/index?park_uuid=xxx"
-   */
-  readonly payment_path?: string | undefined
-  /**
-   * 商家停车订单小程序appid
-   * @example "wx1234567890abcdef"
-   */
-  readonly parking_order_mini_prog_appid?: string | undefined
-  /**
-   * 商家停车订单路径
-   * @example "/pages/order/index"
-   */
-  readonly parking_order_path?: string | undefined
-  readonly charging_rule?: RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule | undefined
-}
-
-export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule {
-  /**
-   * 收费规则类型
-   * Documented values: `CHARGING_RULE_UNKNOWN`, `CHARGING_RULE_FIXED_INTERVAL`, `CHARGING_RULE_SEGMENT`, `CHARGING_RULE_PER_ENTRY` (decoded as any string: more may come).
-   * @example "CHARGING_RULE_UNKNOWN"
-   */
-  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | (string & {}) | undefined
-  /**
-   * 收费金额限制类型
-   * Documented values: `FEE_LIMIT_UNKNOWN`, `FEE_LIMIT_AGGREGATE`, `FEE_LIMIT_SINGLE` (decoded as any string: more may come).
-   * @example "FEE_LIMIT_UNKNOWN"
-   */
-  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | (string & {}) | undefined
-  /**
-   * 计费周期类型
-   * Documented values: `DAILY_LIMIT_UNKNOWN`, `DAILY_LIMIT_ROLLING_24H`, `DAILY_LIMIT_CALENDAR_DAY` (decoded as any string: more may come).
-   * @example "DAILY_LIMIT_UNKNOWN"
-   */
-  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | (string & {}) | undefined
-  /**
-   * 不满一小时取整方式
-   * Documented values: `TIME_ROUND_UNKNOWN`, `TIME_ROUND_DOWN`, `TIME_ROUND_UP` (decoded as any string: more may come).
-   * @example "TIME_ROUND_UNKNOWN"
-   */
-  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | (string & {}) | undefined
-  /**
-   * 入场免费时间
-   * @example 1
-   */
-  readonly free_entry_duration?: number | undefined
-  /**
-   * 出场免费时间
-   * @example 1
-   */
-  readonly free_exit_duration?: number | undefined
-  readonly fixed_interval_rule?: ReadonlyArray<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule> | undefined
-  readonly duration_segment_rule?: ReadonlyArray<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule> | undefined
-  readonly pre_entry_rule?: ReadonlyArray<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule> | undefined
-  /**
-   * 节假日模式
-   * Documented values: `HOLIDAY_MODE_UNKNOWN`, `HOLIDAY_MODE_LEGAL_MODY`, `HOLIDAY_MODE_CALENDAR_MODY`, `HOLIDAY_MODE_FINANCIAL_MODY` (decoded as any string: more may come).
-   * @example "HOLIDAY_MODE_UNKNOWN"
-   */
-  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | (string & {}) | undefined
-  /**
-   * 累计限额模式
-   * Documented values: `AGGREGATE_LIMIT_MODE_UNKNOWN`, `AGGREGATE_LIMIT_MODE_NORMAL`, `AGGREGATE_LIMIT_MODE_MIN` (decoded as any string: more may come).
-   * @example "AGGREGATE_LIMIT_MODE_UNKNOWN"
-   */
-  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | (string & {}) | undefined
-  /**
-   * 首次计费时间模式
-   * Documented values: `FIRST_CHARGE_TIME_MODE_UNKNOWN`, `FIRST_CHARGE_TIME_MODE_ENTER`, `FIRST_CHARGE_TIME_MODE_AFTER_FREE` (decoded as any string: more may come).
-   * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN"
-   */
-  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | (string & {}) | undefined
-}
-
-export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule {
+export interface FixedIntervalRule {
   /**
    * 日期类型
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
@@ -672,7 +523,25 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
   readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | (string & {}) | undefined
 }
 
-export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule {
+const $FixedIntervalRule: () => Schema.Schema<FixedIntervalRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
+  start_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+  plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+  first_duration: Schema.optional(Schema.Number),
+  first_amount: Schema.optional(Schema.Number),
+  interval_duration: Schema.optional(Schema.Number),
+  interval_amount: Schema.optional(Schema.Number),
+  interval_max_amount: Schema.optional(Schema.Number),
+  max_fee_per_day: Schema.optional(Schema.Number),
+  free_period_charging_mode: Schema.optional(OpenEnum("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
+  free_period_calculation_mode: Schema.optional(OpenEnum("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
+  is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
+  first_duration_mode: Schema.optional(OpenEnum("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
+}))
+
+export interface DurationSegmentRule {
   /**
    * 日期类型
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
@@ -744,7 +613,23 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
   readonly max_fee_per_day?: number | undefined
 }
 
-export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule {
+const $DurationSegmentRule: () => Schema.Schema<DurationSegmentRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
+  start_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+  plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+  charge_mode: Schema.optional(OpenEnum("UNKNOWN", "INTERVAL", "ONE_TIME")),
+  duration_from: Schema.optional(Schema.Number),
+  duration_to: Schema.optional(Schema.Number),
+  fixed_amount: Schema.optional(Schema.Number),
+  interval_min: Schema.optional(Schema.Number),
+  interval_amount: Schema.optional(Schema.Number),
+  interval_max_amount: Schema.optional(Schema.Number),
+  max_fee_per_day: Schema.optional(Schema.Number)
+}))
+
+export interface PreEntryRule {
   /**
    * 日期类型
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
@@ -785,16 +670,174 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
   readonly max_fee_per_day?: number | undefined
 }
 
-export interface RemindersApplicationQueryGetResponseApplicationAuditComment {
-  readonly fields?: ReadonlyArray<RemindersApplicationQueryGetResponseApplicationAuditCommentFields> | undefined
+const $PreEntryRule: () => Schema.Schema<PreEntryRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
+  start_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+  plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+  amount: Schema.optional(Schema.Number),
+  max_fee_per_day: Schema.optional(Schema.Number)
+}))
+
+export interface ChargingRule {
   /**
-   * 改进建议
-   * @example "请补充完整收费告示牌图片"
+   * 收费规则类型
+   * Documented values: `CHARGING_RULE_UNKNOWN`, `CHARGING_RULE_FIXED_INTERVAL`, `CHARGING_RULE_SEGMENT`, `CHARGING_RULE_PER_ENTRY` (decoded as any string: more may come).
+   * @example "CHARGING_RULE_UNKNOWN"
    */
-  readonly recommendation?: string | undefined
+  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | (string & {}) | undefined
+  /**
+   * 收费金额限制类型
+   * Documented values: `FEE_LIMIT_UNKNOWN`, `FEE_LIMIT_AGGREGATE`, `FEE_LIMIT_SINGLE` (decoded as any string: more may come).
+   * @example "FEE_LIMIT_UNKNOWN"
+   */
+  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | (string & {}) | undefined
+  /**
+   * 计费周期类型
+   * Documented values: `DAILY_LIMIT_UNKNOWN`, `DAILY_LIMIT_ROLLING_24H`, `DAILY_LIMIT_CALENDAR_DAY` (decoded as any string: more may come).
+   * @example "DAILY_LIMIT_UNKNOWN"
+   */
+  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | (string & {}) | undefined
+  /**
+   * 不满一小时取整方式
+   * Documented values: `TIME_ROUND_UNKNOWN`, `TIME_ROUND_DOWN`, `TIME_ROUND_UP` (decoded as any string: more may come).
+   * @example "TIME_ROUND_UNKNOWN"
+   */
+  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | (string & {}) | undefined
+  /**
+   * 入场免费时间
+   * @example 1
+   */
+  readonly free_entry_duration?: number | undefined
+  /**
+   * 出场免费时间
+   * @example 1
+   */
+  readonly free_exit_duration?: number | undefined
+  readonly fixed_interval_rule?: ReadonlyArray<FixedIntervalRule> | undefined
+  readonly duration_segment_rule?: ReadonlyArray<DurationSegmentRule> | undefined
+  readonly pre_entry_rule?: ReadonlyArray<PreEntryRule> | undefined
+  /**
+   * 节假日模式
+   * Documented values: `HOLIDAY_MODE_UNKNOWN`, `HOLIDAY_MODE_LEGAL_MODY`, `HOLIDAY_MODE_CALENDAR_MODY`, `HOLIDAY_MODE_FINANCIAL_MODY` (decoded as any string: more may come).
+   * @example "HOLIDAY_MODE_UNKNOWN"
+   */
+  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | (string & {}) | undefined
+  /**
+   * 累计限额模式
+   * Documented values: `AGGREGATE_LIMIT_MODE_UNKNOWN`, `AGGREGATE_LIMIT_MODE_NORMAL`, `AGGREGATE_LIMIT_MODE_MIN` (decoded as any string: more may come).
+   * @example "AGGREGATE_LIMIT_MODE_UNKNOWN"
+   */
+  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | (string & {}) | undefined
+  /**
+   * 首次计费时间模式
+   * Documented values: `FIRST_CHARGE_TIME_MODE_UNKNOWN`, `FIRST_CHARGE_TIME_MODE_ENTER`, `FIRST_CHARGE_TIME_MODE_AFTER_FREE` (decoded as any string: more may come).
+   * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN"
+   */
+  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | (string & {}) | undefined
 }
 
-export interface RemindersApplicationQueryGetResponseApplicationAuditCommentFields {
+const $ChargingRule: () => Schema.Schema<ChargingRule> = /*#__PURE__*/ once(() => Schema.Struct({
+  rule_type: Schema.optional(OpenEnum("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
+  fee_limit_type: Schema.optional(OpenEnum("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
+  daily_limit_type: Schema.optional(OpenEnum("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
+  time_rounding_type: Schema.optional(OpenEnum("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
+  free_entry_duration: Schema.optional(Schema.Number),
+  free_exit_duration: Schema.optional(Schema.Number),
+  fixed_interval_rule: Schema.optional(Schema.Array($FixedIntervalRule())),
+  duration_segment_rule: Schema.optional(Schema.Array($DurationSegmentRule())),
+  pre_entry_rule: Schema.optional(Schema.Array($PreEntryRule())),
+  holiday_mode: Schema.optional(OpenEnum("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
+  aggregate_limit_mode: Schema.optional(OpenEnum("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
+  first_charge_time_mode: Schema.optional(OpenEnum("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
+}))
+
+export interface ParkingLot {
+  /**
+   * 停车场名称
+   * @example "腾讯大厦停车场"
+   */
+  readonly parking_lot_name?: string | undefined
+  /**
+   * 商户停车场ID
+   * @example "lot_sz_tencent_001"
+   */
+  readonly out_parking_lot_id?: string | undefined
+  /**
+   * 停车场地址
+   * @example "广东省深圳市南山区科技中一道10000号"
+   */
+  readonly parking_lot_address?: string | undefined
+  /**
+   * 停车场经度
+   * @example "113.934528"
+   */
+  readonly longitude?: string | undefined
+  /**
+   * 停车场纬度
+   * @example "22.540503"
+   */
+  readonly latitude?: string | undefined
+  /**
+   * 停车场类型
+   * Documented values: `PARKING_LOT_TYPE_UNKNOWN`, `PARKING_LOT_TYPE_BUSINESS_DISTRICT`, `PARKING_LOT_TYPE_OFFICE_BUILDING`, `PARKING_LOT_TYPE_TRANSPORTATION_HUB`, `PARKING_LOT_TYPE_RESIDENTIAL_AREA`, `PARKING_LOT_TYPE_PARK_AREA`, `PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY` (decoded as any string: more may come).
+   * @example "PARKING_LOT_TYPE_UNKNOWN"
+   */
+  readonly parking_lot_type?: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY" | (string & {}) | undefined
+  /**
+   * 客服联系电话
+   * @example "0755-86013388"
+   */
+  readonly phone_number?: string | undefined
+  /**
+   * 收费告示牌url
+   * @example "https://example.com/parking_sign.jpg"
+   */
+  readonly parking_sign_url?: string | undefined
+  /** 停车场优惠文案 */
+  readonly notification_text_list?: ReadonlyArray<string> | undefined
+  /**
+   * 商家支付小程序appid
+   * @example "wx1234567890abcdef"
+   */
+  readonly payment_mini_prog_appid?: string | undefined
+  /**
+   * 商家支付路径
+   * @example "/pages/pay/index?park_uuid=xxx"
+   */
+  readonly payment_path?: string | undefined
+  /**
+   * 商家停车订单小程序appid
+   * @example "wx1234567890abcdef"
+   */
+  readonly parking_order_mini_prog_appid?: string | undefined
+  /**
+   * 商家停车订单路径
+   * @example "/pages/order/index"
+   */
+  readonly parking_order_path?: string | undefined
+  readonly charging_rule?: ChargingRule | undefined
+}
+
+const $ParkingLot: () => Schema.Schema<ParkingLot> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_lot_name: Schema.optional(Schema.String),
+  out_parking_lot_id: Schema.optional(Schema.String),
+  parking_lot_address: Schema.optional(Schema.String),
+  longitude: Schema.optional(Schema.String),
+  latitude: Schema.optional(Schema.String),
+  parking_lot_type: Schema.optional(OpenEnum("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY")),
+  phone_number: Schema.optional(Schema.String),
+  parking_sign_url: Schema.optional(Schema.String),
+  notification_text_list: Schema.optional(Schema.Array(Schema.String)),
+  payment_mini_prog_appid: Schema.optional(Schema.String),
+  payment_path: Schema.optional(Schema.String),
+  parking_order_mini_prog_appid: Schema.optional(Schema.String),
+  parking_order_path: Schema.optional(Schema.String),
+  charging_rule: Schema.optional($ChargingRule())
+}))
+
+export interface Fields {
   /**
    * 字段名
    * @example "parking_lot_name"
@@ -806,6 +849,68 @@ export interface RemindersApplicationQueryGetResponseApplicationAuditCommentFiel
    */
   readonly comment?: string | undefined
 }
+
+const $Fields: () => Schema.Schema<Fields> = /*#__PURE__*/ once(() => Schema.Struct({
+  field: Schema.optional(Schema.String),
+  comment: Schema.optional(Schema.String)
+}))
+
+export interface AuditComment {
+  readonly fields?: ReadonlyArray<Fields> | undefined
+  /**
+   * 改进建议
+   * @example "请补充完整收费告示牌图片"
+   */
+  readonly recommendation?: string | undefined
+}
+
+const $AuditComment: () => Schema.Schema<AuditComment> = /*#__PURE__*/ once(() => Schema.Struct({
+  fields: Schema.optional(Schema.Array($Fields())),
+  recommendation: Schema.optional(Schema.String)
+}))
+
+export interface Application {
+  /**
+   * 停车场进件审核单号
+   * @example "PLA202604230001"
+   */
+  readonly parking_lot_audit_no?: string | undefined
+  /**
+   * 审核状态
+   * Documented values: `AUDIT_STATUS_UNKNOWN`, `AUDIT_STATUS_PENDING`, `AUDIT_STATUS_WITHDRAWN`, `AUDIT_STATUS_APPROVED`, `AUDIT_STATUS_REJECTED` (decoded as any string: more may come).
+   * @example "AUDIT_STATUS_UNKNOWN"
+   */
+  readonly audit_status?: "AUDIT_STATUS_UNKNOWN" | "AUDIT_STATUS_PENDING" | "AUDIT_STATUS_WITHDRAWN" | "AUDIT_STATUS_APPROVED" | "AUDIT_STATUS_REJECTED" | (string & {}) | undefined
+  /**
+   * 提交时间
+   * @example 1719128975
+   */
+  readonly submit_time?: number | undefined
+  readonly parking_lot?: ParkingLot | undefined
+  readonly audit_comment?: AuditComment | undefined
+}
+
+const $Application: () => Schema.Schema<Application> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_lot_audit_no: Schema.optional(Schema.String),
+  audit_status: Schema.optional(OpenEnum("AUDIT_STATUS_UNKNOWN", "AUDIT_STATUS_PENDING", "AUDIT_STATUS_WITHDRAWN", "AUDIT_STATUS_APPROVED", "AUDIT_STATUS_REJECTED")),
+  submit_time: Schema.optional(Schema.Number),
+  parking_lot: Schema.optional($ParkingLot()),
+  audit_comment: Schema.optional($AuditComment())
+}))
+
+export interface RemindersApplicationQueryGetResponse {
+  readonly application?: Application | undefined
+  /**
+   * 微信停车场ID
+   * @example "21232735744117624001123604298240"
+   */
+  readonly wx_parking_lot_id?: string | undefined
+}
+
+const $RemindersApplicationQueryGetResponse: () => Schema.Schema<RemindersApplicationQueryGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  application: Schema.optional($Application()),
+  wx_parking_lot_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询停车场进件申请单
@@ -819,123 +924,12 @@ export const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicatio
   method: "GET",
   path: "/v3/parking/reminders/application/query",
   summary: "查询停车场进件申请单",
-  schemas: () => {
-    const RemindersApplicationQueryGetQuery: Schema.Schema<RemindersApplicationQueryGetQuery> = Schema.Struct({
-      parking_lot_audit_no: BoundedString(1, 64),
-      out_parking_lot_id: BoundedString(1, 64)
-    })
-    const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule> = Schema.Struct({
-      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      first_duration: Schema.optional(Schema.Number),
-      first_amount: Schema.optional(Schema.Number),
-      interval_duration: Schema.optional(Schema.Number),
-      interval_amount: Schema.optional(Schema.Number),
-      interval_max_amount: Schema.optional(Schema.Number),
-      max_fee_per_day: Schema.optional(Schema.Number),
-      free_period_charging_mode: Schema.optional(OpenEnum("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
-      free_period_calculation_mode: Schema.optional(OpenEnum("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
-      is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
-      first_duration_mode: Schema.optional(OpenEnum("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
-    })
-    const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule> = Schema.Struct({
-      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      charge_mode: Schema.optional(OpenEnum("UNKNOWN", "INTERVAL", "ONE_TIME")),
-      duration_from: Schema.optional(Schema.Number),
-      duration_to: Schema.optional(Schema.Number),
-      fixed_amount: Schema.optional(Schema.Number),
-      interval_min: Schema.optional(Schema.Number),
-      interval_amount: Schema.optional(Schema.Number),
-      interval_max_amount: Schema.optional(Schema.Number),
-      max_fee_per_day: Schema.optional(Schema.Number)
-    })
-    const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule> = Schema.Struct({
-      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      amount: Schema.optional(Schema.Number),
-      max_fee_per_day: Schema.optional(Schema.Number)
-    })
-    const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule> = Schema.Struct({
-      rule_type: Schema.optional(OpenEnum("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
-      fee_limit_type: Schema.optional(OpenEnum("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
-      daily_limit_type: Schema.optional(OpenEnum("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
-      time_rounding_type: Schema.optional(OpenEnum("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
-      free_entry_duration: Schema.optional(Schema.Number),
-      free_exit_duration: Schema.optional(Schema.Number),
-      fixed_interval_rule: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule)),
-      duration_segment_rule: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule)),
-      pre_entry_rule: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule)),
-      holiday_mode: Schema.optional(OpenEnum("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
-      aggregate_limit_mode: Schema.optional(OpenEnum("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
-      first_charge_time_mode: Schema.optional(OpenEnum("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
-    })
-    const RemindersApplicationQueryGetResponseApplicationParkingLot: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLot> = Schema.Struct({
-      parking_lot_name: Schema.optional(Schema.String),
-      out_parking_lot_id: Schema.optional(Schema.String),
-      parking_lot_address: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String),
-      parking_lot_type: Schema.optional(OpenEnum("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY")),
-      phone_number: Schema.optional(Schema.String),
-      parking_sign_url: Schema.optional(Schema.String),
-      notification_text_list: Schema.optional(Schema.Array(Schema.String)),
-      payment_mini_prog_appid: Schema.optional(Schema.String),
-      payment_path: Schema.optional(Schema.String),
-      parking_order_mini_prog_appid: Schema.optional(Schema.String),
-      parking_order_path: Schema.optional(Schema.String),
-      charging_rule: Schema.optional(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule)
-    })
-    const RemindersApplicationQueryGetResponseApplicationAuditCommentFields: Schema.Schema<RemindersApplicationQueryGetResponseApplicationAuditCommentFields> = Schema.Struct({
-      field: Schema.optional(Schema.String),
-      comment: Schema.optional(Schema.String)
-    })
-    const RemindersApplicationQueryGetResponseApplicationAuditComment: Schema.Schema<RemindersApplicationQueryGetResponseApplicationAuditComment> = Schema.Struct({
-      fields: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationAuditCommentFields)),
-      recommendation: Schema.optional(Schema.String)
-    })
-    const RemindersApplicationQueryGetResponseApplication: Schema.Schema<RemindersApplicationQueryGetResponseApplication> = Schema.Struct({
-      parking_lot_audit_no: Schema.optional(Schema.String),
-      audit_status: Schema.optional(OpenEnum("AUDIT_STATUS_UNKNOWN", "AUDIT_STATUS_PENDING", "AUDIT_STATUS_WITHDRAWN", "AUDIT_STATUS_APPROVED", "AUDIT_STATUS_REJECTED")),
-      submit_time: Schema.optional(Schema.Number),
-      parking_lot: Schema.optional(RemindersApplicationQueryGetResponseApplicationParkingLot),
-      audit_comment: Schema.optional(RemindersApplicationQueryGetResponseApplicationAuditComment)
-    })
-    const RemindersApplicationQueryGetResponse: Schema.Schema<RemindersApplicationQueryGetResponse> = Schema.Struct({
-      application: Schema.optional(RemindersApplicationQueryGetResponseApplication),
-      wx_parking_lot_id: Schema.optional(Schema.String)
-    })
-    return {
-      query: RemindersApplicationQueryGetQuery,
-      success: RemindersApplicationQueryGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $RemindersApplicationQueryGetQuery(), success: $RemindersApplicationQueryGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/parking/reminders/application/withdraw ----
 
-export interface RemindersApplicationWithdrawPostBody {
-  /**
-   * 停车场进件审核单号
-   * @example "PLA202604230001"
-   */
-  readonly parking_lot_audit_no: string
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
-  readonly out_parking_lot_id: string
-}
+export type RemindersApplicationWithdrawPostBody = RemindersApplicationQueryGetQuery
 
 /**
  * 撤回停车场进件申请
@@ -949,17 +943,7 @@ export const remindersApplicationWithdrawPost: Endpoint.Endpoint<RemindersApplic
   method: "POST",
   path: "/v3/parking/reminders/application/withdraw",
   summary: "撤回停车场进件申请",
-  schemas: () => {
-    const RemindersApplicationWithdrawPostBody: Schema.Schema<RemindersApplicationWithdrawPostBody> = Schema.Struct({
-      parking_lot_audit_no: BoundedString(1, 64),
-      out_parking_lot_id: BoundedString(1, 64)
-    })
-    return {
-      body: RemindersApplicationWithdrawPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersApplicationQueryGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/parking/reminders/applications ----
@@ -982,8 +966,14 @@ export interface RemindersApplicationsGetQuery {
   readonly limit?: number | undefined
 }
 
+const $RemindersApplicationsGetQuery: () => Schema.Schema<RemindersApplicationsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_parking_lot_id: Schema.String,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
+
 export interface RemindersApplicationsGetResponse {
-  readonly application_list?: ReadonlyArray<RemindersApplicationsGetResponseApplicationList> | undefined
+  readonly application_list?: ReadonlyArray<Application> | undefined
   /**
    * 微信停车场ID
    * @example "21232735744117624001123604298240"
@@ -991,370 +981,10 @@ export interface RemindersApplicationsGetResponse {
   readonly wx_parking_lot_id?: string | undefined
 }
 
-export interface RemindersApplicationsGetResponseApplicationList {
-  /**
-   * 停车场进件审核单号
-   * @example "PLA202604230001"
-   */
-  readonly parking_lot_audit_no?: string | undefined
-  /**
-   * 审核状态
-   * Documented values: `AUDIT_STATUS_UNKNOWN`, `AUDIT_STATUS_PENDING`, `AUDIT_STATUS_WITHDRAWN`, `AUDIT_STATUS_APPROVED`, `AUDIT_STATUS_REJECTED` (decoded as any string: more may come).
-   * @example "AUDIT_STATUS_UNKNOWN"
-   */
-  readonly audit_status?: "AUDIT_STATUS_UNKNOWN" | "AUDIT_STATUS_PENDING" | "AUDIT_STATUS_WITHDRAWN" | "AUDIT_STATUS_APPROVED" | "AUDIT_STATUS_REJECTED" | (string & {}) | undefined
-  /**
-   * 提交时间
-   * @example 1719128975
-   */
-  readonly submit_time?: number | undefined
-  readonly parking_lot?: RemindersApplicationsGetResponseApplicationListParkingLot | undefined
-  readonly audit_comment?: RemindersApplicationsGetResponseApplicationListAuditComment | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListParkingLot {
-  /**
-   * 停车场名称
-   * @example "腾讯大厦停车场"
-   */
-  readonly parking_lot_name?: string | undefined
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
-  readonly out_parking_lot_id?: string | undefined
-  /**
-   * 停车场地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly parking_lot_address?: string | undefined
-  /**
-   * 停车场经度
-   * @example "113.934528"
-   */
-  readonly longitude?: string | undefined
-  /**
-   * 停车场纬度
-   * @example "22.540503"
-   */
-  readonly latitude?: string | undefined
-  /**
-   * 停车场类型
-   * Documented values: `PARKING_LOT_TYPE_UNKNOWN`, `PARKING_LOT_TYPE_BUSINESS_DISTRICT`, `PARKING_LOT_TYPE_OFFICE_BUILDING`, `PARKING_LOT_TYPE_TRANSPORTATION_HUB`, `PARKING_LOT_TYPE_RESIDENTIAL_AREA`, `PARKING_LOT_TYPE_PARK_AREA`, `PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY` (decoded as any string: more may come).
-   * @example "PARKING_LOT_TYPE_UNKNOWN"
-   */
-  readonly parking_lot_type?: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY" | (string & {}) | undefined
-  /**
-   * 客服联系电话
-   * @example "0755-86013388"
-   */
-  readonly phone_number?: string | undefined
-  /**
-   * 收费告示牌url
-   * @example "https://example.com/parking_sign.jpg"
-   */
-  readonly parking_sign_url?: string | undefined
-  /** 停车场优惠文案 */
-  readonly notification_text_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商家支付小程序appid
-   * @example "wx1234567890abcdef"
-   */
-  readonly payment_mini_prog_appid?: string | undefined
-  /**
-   * 商家支付路径
-   * @example "/pages/pay/index?park_uuid=xxx"
-   */
-  readonly payment_path?: string | undefined
-  /**
-   * 商家停车订单小程序appid
-   * @example "wx1234567890abcdef"
-   */
-  readonly parking_order_mini_prog_appid?: string | undefined
-  /**
-   * 商家停车订单路径
-   * @example "/pages/order/index"
-   */
-  readonly parking_order_path?: string | undefined
-  readonly charging_rule?: RemindersApplicationsGetResponseApplicationListParkingLotChargingRule | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListParkingLotChargingRule {
-  /**
-   * 收费规则类型
-   * Documented values: `CHARGING_RULE_UNKNOWN`, `CHARGING_RULE_FIXED_INTERVAL`, `CHARGING_RULE_SEGMENT`, `CHARGING_RULE_PER_ENTRY` (decoded as any string: more may come).
-   * @example "CHARGING_RULE_UNKNOWN"
-   */
-  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | (string & {}) | undefined
-  /**
-   * 收费金额限制类型
-   * Documented values: `FEE_LIMIT_UNKNOWN`, `FEE_LIMIT_AGGREGATE`, `FEE_LIMIT_SINGLE` (decoded as any string: more may come).
-   * @example "FEE_LIMIT_UNKNOWN"
-   */
-  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | (string & {}) | undefined
-  /**
-   * 计费周期类型
-   * Documented values: `DAILY_LIMIT_UNKNOWN`, `DAILY_LIMIT_ROLLING_24H`, `DAILY_LIMIT_CALENDAR_DAY` (decoded as any string: more may come).
-   * @example "DAILY_LIMIT_UNKNOWN"
-   */
-  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | (string & {}) | undefined
-  /**
-   * 不满一小时取整方式
-   * Documented values: `TIME_ROUND_UNKNOWN`, `TIME_ROUND_DOWN`, `TIME_ROUND_UP` (decoded as any string: more may come).
-   * @example "TIME_ROUND_UNKNOWN"
-   */
-  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | (string & {}) | undefined
-  /**
-   * 入场免费时间
-   * @example 1
-   */
-  readonly free_entry_duration?: number | undefined
-  /**
-   * 出场免费时间
-   * @example 1
-   */
-  readonly free_exit_duration?: number | undefined
-  readonly fixed_interval_rule?: ReadonlyArray<RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule> | undefined
-  readonly duration_segment_rule?: ReadonlyArray<RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule> | undefined
-  readonly pre_entry_rule?: ReadonlyArray<RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule> | undefined
-  /**
-   * 节假日模式
-   * Documented values: `HOLIDAY_MODE_UNKNOWN`, `HOLIDAY_MODE_LEGAL_MODY`, `HOLIDAY_MODE_CALENDAR_MODY`, `HOLIDAY_MODE_FINANCIAL_MODY` (decoded as any string: more may come).
-   * @example "HOLIDAY_MODE_UNKNOWN"
-   */
-  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | (string & {}) | undefined
-  /**
-   * 累计限额模式
-   * Documented values: `AGGREGATE_LIMIT_MODE_UNKNOWN`, `AGGREGATE_LIMIT_MODE_NORMAL`, `AGGREGATE_LIMIT_MODE_MIN` (decoded as any string: more may come).
-   * @example "AGGREGATE_LIMIT_MODE_UNKNOWN"
-   */
-  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | (string & {}) | undefined
-  /**
-   * 首次计费时间模式
-   * Documented values: `FIRST_CHARGE_TIME_MODE_UNKNOWN`, `FIRST_CHARGE_TIME_MODE_ENTER`, `FIRST_CHARGE_TIME_MODE_AFTER_FREE` (decoded as any string: more may come).
-   * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN"
-   */
-  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | (string & {}) | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule {
-  /**
-   * 日期类型
-   * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
-   * @example "DAY_TYPE_UNKNOWN"
-   */
-  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
-  /**
-   * 时段开始时间
-   * @example "08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "22:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 车辆类型
-   * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
-   * @example "VEHICLE_TYPE_UNKNOWN"
-   */
-  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
-  /**
-   * 车牌类型
-   * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
-   * @example "PLATE_TYPE_UNKNOWN"
-   */
-  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
-  /**
-   * 首段收费时长
-   * @example 1
-   */
-  readonly first_duration?: number | undefined
-  /**
-   * 首段收费金额
-   * @example 1
-   */
-  readonly first_amount?: number | undefined
-  /**
-   * 间隔收费时长
-   * @example 1
-   */
-  readonly interval_duration?: number | undefined
-  /**
-   * 间隔收费金额
-   * @example 1
-   */
-  readonly interval_amount?: number | undefined
-  /**
-   * 间隔时段收费封顶
-   * @example 1
-   */
-  readonly interval_max_amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 1
-   */
-  readonly max_fee_per_day?: number | undefined
-  /**
-   * 免费时段收取模式
-   * Documented values: `FREE_PERIOD_CHARGING_UNKNOWN`, `FREE_PERIOD_CHARGING_ONCE_PER_ENTRY`, `FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS`, `FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY`, `FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION` (decoded as any string: more may come).
-   * @example "FREE_PERIOD_CHARGING_UNKNOWN"
-   */
-  readonly free_period_charging_mode?: "FREE_PERIOD_CHARGING_UNKNOWN" | "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY" | "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS" | "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY" | "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION" | (string & {}) | undefined
-  /**
-   * 免费时段计算方式
-   * Documented values: `FREE_PERIOD_CAL_UNKNOWN`, `FREE_PERIOD_CAL_CONCURRENT_START`, `FREE_PERIOD_CAL_SEQUENTIAL_START` (decoded as any string: more may come).
-   * @example "FREE_PERIOD_CAL_UNKNOWN"
-   */
-  readonly free_period_calculation_mode?: "FREE_PERIOD_CAL_UNKNOWN" | "FREE_PERIOD_CAL_CONCURRENT_START" | "FREE_PERIOD_CAL_SEQUENTIAL_START" | (string & {}) | undefined
-  /**
-   * 新能源是否免停
-   * @example false
-   */
-  readonly is_green_vehicle_free_parking?: boolean | undefined
-  /**
-   * 首段收费模式
-   * Documented values: `FIRST_DURATION_MODE_UNKNOWN`, `FIRST_DURATION_MODE_ONLY_FIRST_DURATION`, `FIRST_DURATION_MODE_EVERY_FIRST_DURATION` (decoded as any string: more may come).
-   * @example "FIRST_DURATION_MODE_UNKNOWN"
-   */
-  readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | (string & {}) | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule {
-  /**
-   * 日期类型
-   * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
-   * @example "DAY_TYPE_UNKNOWN"
-   */
-  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
-  /**
-   * 时段开始时间
-   * @example "08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "22:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 车辆类型
-   * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
-   * @example "VEHICLE_TYPE_UNKNOWN"
-   */
-  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
-  /**
-   * 车牌类型
-   * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
-   * @example "PLATE_TYPE_UNKNOWN"
-   */
-  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
-  /**
-   * 收费模式
-   * Documented values: `UNKNOWN`, `INTERVAL`, `ONE_TIME` (decoded as any string: more may come).
-   * @example "UNKNOWN"
-   */
-  readonly charge_mode?: "UNKNOWN" | "INTERVAL" | "ONE_TIME" | (string & {}) | undefined
-  /**
-   * 停车时长起始
-   * @example 1
-   */
-  readonly duration_from?: number | undefined
-  /**
-   * 停车时长结束
-   * @example 1
-   */
-  readonly duration_to?: number | undefined
-  /**
-   * 固定收费金额
-   * @example 1
-   */
-  readonly fixed_amount?: number | undefined
-  /**
-   * 间隔时段
-   * @example 1
-   */
-  readonly interval_min?: number | undefined
-  /**
-   * 间隔收费金额
-   * @example 1
-   */
-  readonly interval_amount?: number | undefined
-  /**
-   * 间隔时段收费封顶
-   * @example 1
-   */
-  readonly interval_max_amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 1
-   */
-  readonly max_fee_per_day?: number | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule {
-  /**
-   * 日期类型
-   * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
-   * @example "DAY_TYPE_UNKNOWN"
-   */
-  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
-  /**
-   * 时段开始时间
-   * @example "08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "22:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 车辆类型
-   * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
-   * @example "VEHICLE_TYPE_UNKNOWN"
-   */
-  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
-  /**
-   * 车牌类型
-   * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
-   * @example "PLATE_TYPE_UNKNOWN"
-   */
-  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
-  /**
-   * 收费金额
-   * @example 1
-   */
-  readonly amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 1
-   */
-  readonly max_fee_per_day?: number | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListAuditComment {
-  readonly fields?: ReadonlyArray<RemindersApplicationsGetResponseApplicationListAuditCommentFields> | undefined
-  /**
-   * 改进建议
-   * @example "请补充完整收费告示牌图片"
-   */
-  readonly recommendation?: string | undefined
-}
-
-export interface RemindersApplicationsGetResponseApplicationListAuditCommentFields {
-  /**
-   * 字段名
-   * @example "parking_lot_name"
-   */
-  readonly field?: string | undefined
-  /**
-   * 审核意见
-   * @example "停车场名称不符合规范"
-   */
-  readonly comment?: string | undefined
-}
+const $RemindersApplicationsGetResponse: () => Schema.Schema<RemindersApplicationsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_list: Schema.optional(Schema.Array($Application())),
+  wx_parking_lot_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询停车场进件申请单列表
@@ -1368,108 +998,7 @@ export const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGe
   method: "GET",
   path: "/v3/parking/reminders/applications",
   summary: "查询停车场进件申请单列表",
-  schemas: () => {
-    const RemindersApplicationsGetQuery: Schema.Schema<RemindersApplicationsGetQuery> = Schema.Struct({
-      out_parking_lot_id: Schema.String,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule> = Schema.Struct({
-      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      first_duration: Schema.optional(Schema.Number),
-      first_amount: Schema.optional(Schema.Number),
-      interval_duration: Schema.optional(Schema.Number),
-      interval_amount: Schema.optional(Schema.Number),
-      interval_max_amount: Schema.optional(Schema.Number),
-      max_fee_per_day: Schema.optional(Schema.Number),
-      free_period_charging_mode: Schema.optional(OpenEnum("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
-      free_period_calculation_mode: Schema.optional(OpenEnum("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
-      is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
-      first_duration_mode: Schema.optional(OpenEnum("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
-    })
-    const RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule> = Schema.Struct({
-      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      charge_mode: Schema.optional(OpenEnum("UNKNOWN", "INTERVAL", "ONE_TIME")),
-      duration_from: Schema.optional(Schema.Number),
-      duration_to: Schema.optional(Schema.Number),
-      fixed_amount: Schema.optional(Schema.Number),
-      interval_min: Schema.optional(Schema.Number),
-      interval_amount: Schema.optional(Schema.Number),
-      interval_max_amount: Schema.optional(Schema.Number),
-      max_fee_per_day: Schema.optional(Schema.Number)
-    })
-    const RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule> = Schema.Struct({
-      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
-      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
-      amount: Schema.optional(Schema.Number),
-      max_fee_per_day: Schema.optional(Schema.Number)
-    })
-    const RemindersApplicationsGetResponseApplicationListParkingLotChargingRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRule> = Schema.Struct({
-      rule_type: Schema.optional(OpenEnum("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
-      fee_limit_type: Schema.optional(OpenEnum("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
-      daily_limit_type: Schema.optional(OpenEnum("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
-      time_rounding_type: Schema.optional(OpenEnum("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
-      free_entry_duration: Schema.optional(Schema.Number),
-      free_exit_duration: Schema.optional(Schema.Number),
-      fixed_interval_rule: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule)),
-      duration_segment_rule: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule)),
-      pre_entry_rule: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule)),
-      holiday_mode: Schema.optional(OpenEnum("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
-      aggregate_limit_mode: Schema.optional(OpenEnum("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
-      first_charge_time_mode: Schema.optional(OpenEnum("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
-    })
-    const RemindersApplicationsGetResponseApplicationListParkingLot: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLot> = Schema.Struct({
-      parking_lot_name: Schema.optional(Schema.String),
-      out_parking_lot_id: Schema.optional(Schema.String),
-      parking_lot_address: Schema.optional(Schema.String),
-      longitude: Schema.optional(Schema.String),
-      latitude: Schema.optional(Schema.String),
-      parking_lot_type: Schema.optional(OpenEnum("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY")),
-      phone_number: Schema.optional(Schema.String),
-      parking_sign_url: Schema.optional(Schema.String),
-      notification_text_list: Schema.optional(Schema.Array(Schema.String)),
-      payment_mini_prog_appid: Schema.optional(Schema.String),
-      payment_path: Schema.optional(Schema.String),
-      parking_order_mini_prog_appid: Schema.optional(Schema.String),
-      parking_order_path: Schema.optional(Schema.String),
-      charging_rule: Schema.optional(RemindersApplicationsGetResponseApplicationListParkingLotChargingRule)
-    })
-    const RemindersApplicationsGetResponseApplicationListAuditCommentFields: Schema.Schema<RemindersApplicationsGetResponseApplicationListAuditCommentFields> = Schema.Struct({
-      field: Schema.optional(Schema.String),
-      comment: Schema.optional(Schema.String)
-    })
-    const RemindersApplicationsGetResponseApplicationListAuditComment: Schema.Schema<RemindersApplicationsGetResponseApplicationListAuditComment> = Schema.Struct({
-      fields: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListAuditCommentFields)),
-      recommendation: Schema.optional(Schema.String)
-    })
-    const RemindersApplicationsGetResponseApplicationList: Schema.Schema<RemindersApplicationsGetResponseApplicationList> = Schema.Struct({
-      parking_lot_audit_no: Schema.optional(Schema.String),
-      audit_status: Schema.optional(OpenEnum("AUDIT_STATUS_UNKNOWN", "AUDIT_STATUS_PENDING", "AUDIT_STATUS_WITHDRAWN", "AUDIT_STATUS_APPROVED", "AUDIT_STATUS_REJECTED")),
-      submit_time: Schema.optional(Schema.Number),
-      parking_lot: Schema.optional(RemindersApplicationsGetResponseApplicationListParkingLot),
-      audit_comment: Schema.optional(RemindersApplicationsGetResponseApplicationListAuditComment)
-    })
-    const RemindersApplicationsGetResponse: Schema.Schema<RemindersApplicationsGetResponse> = Schema.Struct({
-      application_list: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationList)),
-      wx_parking_lot_id: Schema.optional(Schema.String)
-    })
-    return {
-      query: RemindersApplicationsGetQuery,
-      success: RemindersApplicationsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $RemindersApplicationsGetQuery(), success: $RemindersApplicationsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/parking/reminders/entry ----
@@ -1524,6 +1053,19 @@ export interface RemindersEntryPostBody {
   readonly discount_template_id?: ReadonlyArray<number> | undefined
 }
 
+const $RemindersEntryPostBody: () => Schema.Schema<RemindersEntryPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_serial_number: BoundedString(1, 64),
+  parking_id: BoundedString(1, 64),
+  plate_number: BoundedString(1, 16),
+  enter_timestamp: Schema.Int,
+  plate_color: Schema.Literal("PLATE_COLOR_UNKNOWN", "PLATE_COLOR_BLUE", "PLATE_COLOR_YELLOW", "PLATE_COLOR_BLACK", "PLATE_COLOR_WHITE", "PLATE_COLOR_GREEN", "PLATE_COLOR_YELLOW_GREEN", "PLATE_COLOR_AGRICULTURAL_YELLOW", "PLATE_COLOR_OTHER"),
+  car_type: Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS"),
+  vehicle_type: Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE"),
+  entrance_number: Schema.optional(BoundedString(1, 128)),
+  entrance_name: Schema.optional(BoundedString(1, 64)),
+  discount_template_id: Schema.optional(Schema.Array(Schema.Int).pipe(Schema.maxItems(3)))
+}))
+
 export interface RemindersEntryPostResponse {
   /**
    * 微信停车单号
@@ -1531,6 +1073,10 @@ export interface RemindersEntryPostResponse {
    */
   readonly serial_number?: string | undefined
 }
+
+const $RemindersEntryPostResponse: () => Schema.Schema<RemindersEntryPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  serial_number: Schema.optional(Schema.String)
+}))
 
 /**
  * 同步车辆入场通知
@@ -1544,28 +1090,7 @@ export const remindersEntryPost: Endpoint.Endpoint<RemindersEntryPostBody, Remin
   method: "POST",
   path: "/v3/parking/reminders/entry",
   summary: "同步车辆入场通知",
-  schemas: () => {
-    const RemindersEntryPostBody: Schema.Schema<RemindersEntryPostBody> = Schema.Struct({
-      out_serial_number: BoundedString(1, 64),
-      parking_id: BoundedString(1, 64),
-      plate_number: BoundedString(1, 16),
-      enter_timestamp: Schema.Int,
-      plate_color: Schema.Literal("PLATE_COLOR_UNKNOWN", "PLATE_COLOR_BLUE", "PLATE_COLOR_YELLOW", "PLATE_COLOR_BLACK", "PLATE_COLOR_WHITE", "PLATE_COLOR_GREEN", "PLATE_COLOR_YELLOW_GREEN", "PLATE_COLOR_AGRICULTURAL_YELLOW", "PLATE_COLOR_OTHER"),
-      car_type: Schema.Literal("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS"),
-      vehicle_type: Schema.Literal("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE"),
-      entrance_number: Schema.optional(BoundedString(1, 128)),
-      entrance_name: Schema.optional(BoundedString(1, 64)),
-      discount_template_id: Schema.optional(Schema.Array(Schema.Int).pipe(Schema.maxItems(3)))
-    })
-    const RemindersEntryPostResponse: Schema.Schema<RemindersEntryPostResponse> = Schema.Struct({
-      serial_number: Schema.optional(Schema.String)
-    })
-    return {
-      body: RemindersEntryPostBody,
-      success: RemindersEntryPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersEntryPostBody(), success: $RemindersEntryPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/parking/reminders/exit ----
@@ -1648,6 +1173,24 @@ export interface RemindersExitPostBody {
   readonly wx_trade_no?: string | undefined
 }
 
+const $RemindersExitPostBody: () => Schema.Schema<RemindersExitPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_serial_number: BoundedString(1, 64),
+  exit_timestamp: Schema.Int,
+  plate_number: BoundedString(1, 16),
+  plate_color: Schema.Literal("PLATE_COLOR_UNKNOWN", "PLATE_COLOR_BLUE", "PLATE_COLOR_YELLOW", "PLATE_COLOR_BLACK", "PLATE_COLOR_WHITE", "PLATE_COLOR_GREEN", "PLATE_COLOR_YELLOW_GREEN", "PLATE_COLOR_AGRICULTURAL_YELLOW", "PLATE_COLOR_OTHER"),
+  parking_id: BoundedString(1, 64),
+  pay_state: Schema.optional(Schema.Literal("PAY_STATUS_UNKNOWN", "PAY_STATUS_UNPAID", "PAY_STATUS_PAID")),
+  pay_type: Schema.optional(Schema.Literal("PAY_TYPE_UNKNOWN", "PAY_TYPE_WXPAY", "PAY_TYPE_OTHERS")),
+  out_trade_no: Schema.optional(BoundedString(1, 64)),
+  total_amount: Schema.optional(Schema.Int),
+  paid_amount: Schema.optional(Schema.Int),
+  openid: Schema.optional(BoundedString(1, 128)),
+  pay_channel: Schema.optional(Schema.Literal("PAY_CHANNEL_UNKNOWN", "PAY_CHANNEL_WECHAT_PAY_NOTIF", "PAY_CHANNEL_SCAN_QRCODE", "PAY_CHANNEL_OFFICIAL_ACCOUNT", "PAY_CHANNEL_MCH_MINI_PROG", "PAY_CHANNEL_OTHERS")),
+  pay_time: Schema.optional(Schema.Int),
+  token: Schema.optional(BoundedString(1, 256)),
+  wx_trade_no: Schema.optional(BoundedString(1, 64))
+}))
+
 /**
  * 同步车辆离场通知
  *
@@ -1660,33 +1203,28 @@ export const remindersExitPost: Endpoint.Endpoint<RemindersExitPostBody, void, C
   method: "POST",
   path: "/v3/parking/reminders/exit",
   summary: "同步车辆离场通知",
-  schemas: () => {
-    const RemindersExitPostBody: Schema.Schema<RemindersExitPostBody> = Schema.Struct({
-      out_serial_number: BoundedString(1, 64),
-      exit_timestamp: Schema.Int,
-      plate_number: BoundedString(1, 16),
-      plate_color: Schema.Literal("PLATE_COLOR_UNKNOWN", "PLATE_COLOR_BLUE", "PLATE_COLOR_YELLOW", "PLATE_COLOR_BLACK", "PLATE_COLOR_WHITE", "PLATE_COLOR_GREEN", "PLATE_COLOR_YELLOW_GREEN", "PLATE_COLOR_AGRICULTURAL_YELLOW", "PLATE_COLOR_OTHER"),
-      parking_id: BoundedString(1, 64),
-      pay_state: Schema.optional(Schema.Literal("PAY_STATUS_UNKNOWN", "PAY_STATUS_UNPAID", "PAY_STATUS_PAID")),
-      pay_type: Schema.optional(Schema.Literal("PAY_TYPE_UNKNOWN", "PAY_TYPE_WXPAY", "PAY_TYPE_OTHERS")),
-      out_trade_no: Schema.optional(BoundedString(1, 64)),
-      total_amount: Schema.optional(Schema.Int),
-      paid_amount: Schema.optional(Schema.Int),
-      openid: Schema.optional(BoundedString(1, 128)),
-      pay_channel: Schema.optional(Schema.Literal("PAY_CHANNEL_UNKNOWN", "PAY_CHANNEL_WECHAT_PAY_NOTIF", "PAY_CHANNEL_SCAN_QRCODE", "PAY_CHANNEL_OFFICIAL_ACCOUNT", "PAY_CHANNEL_MCH_MINI_PROG", "PAY_CHANNEL_OTHERS")),
-      pay_time: Schema.optional(Schema.Int),
-      token: Schema.optional(BoundedString(1, 256)),
-      wx_trade_no: Schema.optional(BoundedString(1, 64))
-    })
-    return {
-      body: RemindersExitPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersExitPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/parking/reminders/ext-payment ----
+
+export interface RemindersExtPaymentPostBodyFeeItems {
+  /**
+   * 费用类型
+   * @example "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY"
+   */
+  readonly fee_type: "EXT_PARKING_PAYMENT_FEE_TYPE_UNKNOWN" | "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY" | "EXT_PARKING_PAYMENT_FEE_TYPE_QUARTERLY" | "EXT_PARKING_PAYMENT_FEE_TYPE_MEMBER"
+  /**
+   * 金额（单位为分）
+   * @example 5000
+   */
+  readonly amount: number
+}
+
+const $RemindersExtPaymentPostBodyFeeItems: () => Schema.Schema<RemindersExtPaymentPostBodyFeeItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  fee_type: Schema.Literal("EXT_PARKING_PAYMENT_FEE_TYPE_UNKNOWN", "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY", "EXT_PARKING_PAYMENT_FEE_TYPE_QUARTERLY", "EXT_PARKING_PAYMENT_FEE_TYPE_MEMBER"),
+  amount: Schema.Int
+}))
 
 export interface RemindersExtPaymentPostBody {
   /**
@@ -1713,18 +1251,13 @@ export interface RemindersExtPaymentPostBody {
   readonly wx_trade_no?: string | undefined
 }
 
-export interface RemindersExtPaymentPostBodyFeeItems {
-  /**
-   * 费用类型
-   * @example "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY"
-   */
-  readonly fee_type: "EXT_PARKING_PAYMENT_FEE_TYPE_UNKNOWN" | "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY" | "EXT_PARKING_PAYMENT_FEE_TYPE_QUARTERLY" | "EXT_PARKING_PAYMENT_FEE_TYPE_MEMBER"
-  /**
-   * 金额（单位为分）
-   * @example 5000
-   */
-  readonly amount: number
-}
+const $RemindersExtPaymentPostBody: () => Schema.Schema<RemindersExtPaymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: BoundedString(1, 64),
+  fee_items: Schema.Array($RemindersExtPaymentPostBodyFeeItems()).pipe(Schema.minItems(1)),
+  pay_time: Schema.Int,
+  wx_parking_lot_id: Schema.optional(BoundedString(1, 64)),
+  wx_trade_no: Schema.optional(BoundedString(1, 64))
+}))
 
 /**
  * 同步非临停扩展支付
@@ -1738,24 +1271,7 @@ export const remindersExtPaymentPost: Endpoint.Endpoint<RemindersExtPaymentPostB
   method: "POST",
   path: "/v3/parking/reminders/ext-payment",
   summary: "同步非临停扩展支付",
-  schemas: () => {
-    const RemindersExtPaymentPostBodyFeeItems: Schema.Schema<RemindersExtPaymentPostBodyFeeItems> = Schema.Struct({
-      fee_type: Schema.Literal("EXT_PARKING_PAYMENT_FEE_TYPE_UNKNOWN", "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY", "EXT_PARKING_PAYMENT_FEE_TYPE_QUARTERLY", "EXT_PARKING_PAYMENT_FEE_TYPE_MEMBER"),
-      amount: Schema.Int
-    })
-    const RemindersExtPaymentPostBody: Schema.Schema<RemindersExtPaymentPostBody> = Schema.Struct({
-      out_trade_no: BoundedString(1, 64),
-      fee_items: Schema.Array(RemindersExtPaymentPostBodyFeeItems).pipe(Schema.minItems(1)),
-      pay_time: Schema.Int,
-      wx_parking_lot_id: Schema.optional(BoundedString(1, 64)),
-      wx_trade_no: Schema.optional(BoundedString(1, 64))
-    })
-    return {
-      body: RemindersExtPaymentPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersExtPaymentPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/parking/reminders/parking-fee ----
@@ -1777,6 +1293,12 @@ export interface RemindersParkingFeePostBody {
    */
   readonly out_parking_id?: string | undefined
 }
+
+const $RemindersParkingFeePostBody: () => Schema.Schema<RemindersParkingFeePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_serial_number: BoundedString(1, 64),
+  plate_number: Schema.optional(BoundedString(1, 16)),
+  out_parking_id: Schema.optional(BoundedString(1, 64))
+}))
 
 export interface RemindersParkingFeePostResponse {
   /**
@@ -1828,6 +1350,18 @@ export interface RemindersParkingFeePostResponse {
   readonly paid_amount?: number | undefined
 }
 
+const $RemindersParkingFeePostResponse: () => Schema.Schema<RemindersParkingFeePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.optional(Schema.Number),
+  parking_timestamp: Schema.optional(Schema.Number),
+  parking_state: Schema.optional(OpenEnum("PARKING_STATE_UNKNOWN", "PARKING_STATE_ENTERED", "PARKING_STATE_EXIT_GATE", "PARKING_STATE_EXITED", "PARKING_STATE_UNEXPECTED_CLOSE")),
+  pay_state: Schema.optional(OpenEnum("PAY_STATUS_UNKNOWN", "PAY_STATUS_UNPAID", "PAY_STATUS_PAID")),
+  allowed_exit_timestamp: Schema.optional(Schema.Number),
+  next_raise_price: Schema.optional(Schema.Number),
+  next_raise_timestamp: Schema.optional(Schema.Number),
+  payable_amount: Schema.optional(Schema.Number),
+  paid_amount: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询停车费用
  *
@@ -1840,29 +1374,7 @@ export const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostB
   method: "POST",
   path: "/v3/parking/reminders/parking-fee",
   summary: "查询停车费用",
-  schemas: () => {
-    const RemindersParkingFeePostBody: Schema.Schema<RemindersParkingFeePostBody> = Schema.Struct({
-      out_serial_number: BoundedString(1, 64),
-      plate_number: Schema.optional(BoundedString(1, 16)),
-      out_parking_id: Schema.optional(BoundedString(1, 64))
-    })
-    const RemindersParkingFeePostResponse: Schema.Schema<RemindersParkingFeePostResponse> = Schema.Struct({
-      total_amount: Schema.optional(Schema.Number),
-      parking_timestamp: Schema.optional(Schema.Number),
-      parking_state: Schema.optional(OpenEnum("PARKING_STATE_UNKNOWN", "PARKING_STATE_ENTERED", "PARKING_STATE_EXIT_GATE", "PARKING_STATE_EXITED", "PARKING_STATE_UNEXPECTED_CLOSE")),
-      pay_state: Schema.optional(OpenEnum("PAY_STATUS_UNKNOWN", "PAY_STATUS_UNPAID", "PAY_STATUS_PAID")),
-      allowed_exit_timestamp: Schema.optional(Schema.Number),
-      next_raise_price: Schema.optional(Schema.Number),
-      next_raise_timestamp: Schema.optional(Schema.Number),
-      payable_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      body: RemindersParkingFeePostBody,
-      success: RemindersParkingFeePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersParkingFeePostBody(), success: $RemindersParkingFeePostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/parking/reminders/parking-lot ----
@@ -1879,6 +1391,11 @@ export interface RemindersParkingLotGetQuery {
    */
   readonly wx_parking_lot_id?: string | undefined
 }
+
+const $RemindersParkingLotGetQuery: () => Schema.Schema<RemindersParkingLotGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_parking_lot_id: Schema.optional(BoundedString(1, 64)),
+  wx_parking_lot_id: Schema.optional(BoundedString(1, 64))
+}))
 
 export interface RemindersParkingLotGetResponse {
   /**
@@ -1934,6 +1451,19 @@ export interface RemindersParkingLotGetResponse {
   readonly reason?: string | undefined
 }
 
+const $RemindersParkingLotGetResponse: () => Schema.Schema<RemindersParkingLotGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  wx_parking_lot_id: Schema.optional(Schema.String),
+  out_parking_lot_id: Schema.optional(Schema.String),
+  parking_lot_name: Schema.optional(Schema.String),
+  parking_lot_address: Schema.optional(Schema.String),
+  payment_mini_prog_appid: Schema.optional(Schema.String),
+  payment_mini_prog_path: Schema.optional(Schema.String),
+  parking_order_mini_prog_appid: Schema.optional(Schema.String),
+  parking_order_mini_prog_path: Schema.optional(Schema.String),
+  enabled_state: Schema.optional(OpenEnum("ENABLED_STATE_UNKNOWN", "ENABLED_STATE_NOT_ENABLED", "ENABLED_STATE_ENABLED", "ENABLED_STATE_OFFLINE")),
+  reason: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询停车场信息
  *
@@ -1946,29 +1476,7 @@ export const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQue
   method: "GET",
   path: "/v3/parking/reminders/parking-lot",
   summary: "查询停车场信息",
-  schemas: () => {
-    const RemindersParkingLotGetQuery: Schema.Schema<RemindersParkingLotGetQuery> = Schema.Struct({
-      out_parking_lot_id: Schema.optional(BoundedString(1, 64)),
-      wx_parking_lot_id: Schema.optional(BoundedString(1, 64))
-    })
-    const RemindersParkingLotGetResponse: Schema.Schema<RemindersParkingLotGetResponse> = Schema.Struct({
-      wx_parking_lot_id: Schema.optional(Schema.String),
-      out_parking_lot_id: Schema.optional(Schema.String),
-      parking_lot_name: Schema.optional(Schema.String),
-      parking_lot_address: Schema.optional(Schema.String),
-      payment_mini_prog_appid: Schema.optional(Schema.String),
-      payment_mini_prog_path: Schema.optional(Schema.String),
-      parking_order_mini_prog_appid: Schema.optional(Schema.String),
-      parking_order_mini_prog_path: Schema.optional(Schema.String),
-      enabled_state: Schema.optional(OpenEnum("ENABLED_STATE_UNKNOWN", "ENABLED_STATE_NOT_ENABLED", "ENABLED_STATE_ENABLED", "ENABLED_STATE_OFFLINE")),
-      reason: Schema.optional(Schema.String)
-    })
-    return {
-      query: RemindersParkingLotGetQuery,
-      success: RemindersParkingLotGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $RemindersParkingLotGetQuery(), success: $RemindersParkingLotGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/parking/reminders/payment ----
@@ -2046,6 +1554,23 @@ export interface RemindersPaymentPostBody {
   readonly wx_trade_no?: string | undefined
 }
 
+const $RemindersPaymentPostBody: () => Schema.Schema<RemindersPaymentPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_serial_number: BoundedString(1, 64),
+  plate_number: BoundedString(1, 16),
+  parking_id: BoundedString(1, 64),
+  parking_state: Schema.Literal("PARKING_STATUS_UNKNOWN", "PARKING_STATUS_PARKING", "PARKING_STATUS_NOT_PARKING"),
+  pay_type: Schema.Literal("PAY_TYPE_UNKNOWN", "PAY_TYPE_WXPAY", "PAY_TYPE_OTHERS"),
+  openid: Schema.optional(BoundedString(1, 128)),
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  total_amount: Schema.Int,
+  paid_amount: Schema.Int,
+  out_trade_no: Schema.optional(BoundedString(1, 64)),
+  pay_channel: Schema.optional(Schema.Literal("PAY_CHANNEL_UNKNOWN", "PAY_CHANNEL_WECHAT_PAY_NOTIF", "PAY_CHANNEL_SCAN_QRCODE", "PAY_CHANNEL_OFFICIAL_ACCOUNT", "PAY_CHANNEL_MCH_MINI_PROG", "PAY_CHANNEL_OTHERS")),
+  pay_time: Schema.optional(Schema.Int),
+  token: Schema.optional(BoundedString(1, 256)),
+  wx_trade_no: Schema.optional(BoundedString(1, 64))
+}))
+
 /**
  * 同步支付结果通知
  *
@@ -2058,29 +1583,7 @@ export const remindersPaymentPost: Endpoint.Endpoint<RemindersPaymentPostBody, v
   method: "POST",
   path: "/v3/parking/reminders/payment",
   summary: "同步支付结果通知",
-  schemas: () => {
-    const RemindersPaymentPostBody: Schema.Schema<RemindersPaymentPostBody> = Schema.Struct({
-      out_serial_number: BoundedString(1, 64),
-      plate_number: BoundedString(1, 16),
-      parking_id: BoundedString(1, 64),
-      parking_state: Schema.Literal("PARKING_STATUS_UNKNOWN", "PARKING_STATUS_PARKING", "PARKING_STATUS_NOT_PARKING"),
-      pay_type: Schema.Literal("PAY_TYPE_UNKNOWN", "PAY_TYPE_WXPAY", "PAY_TYPE_OTHERS"),
-      openid: Schema.optional(BoundedString(1, 128)),
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      total_amount: Schema.Int,
-      paid_amount: Schema.Int,
-      out_trade_no: Schema.optional(BoundedString(1, 64)),
-      pay_channel: Schema.optional(Schema.Literal("PAY_CHANNEL_UNKNOWN", "PAY_CHANNEL_WECHAT_PAY_NOTIF", "PAY_CHANNEL_SCAN_QRCODE", "PAY_CHANNEL_OFFICIAL_ACCOUNT", "PAY_CHANNEL_MCH_MINI_PROG", "PAY_CHANNEL_OTHERS")),
-      pay_time: Schema.optional(Schema.Int),
-      token: Schema.optional(BoundedString(1, 256)),
-      wx_trade_no: Schema.optional(BoundedString(1, 64))
-    })
-    return {
-      body: RemindersPaymentPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $RemindersPaymentPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

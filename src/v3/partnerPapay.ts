@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/partner-papay/contracts/{contract_id}/fail-notify ----
 
@@ -13,6 +14,10 @@ export interface ContractsContractIdFailNotifyPostParams {
    */
   readonly contract_id: string
 }
+
+const $ContractsContractIdFailNotifyPostParams: () => Schema.Schema<ContractsContractIdFailNotifyPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface ContractsContractIdFailNotifyPostBody {
   /**
@@ -37,6 +42,13 @@ export interface ContractsContractIdFailNotifyPostBody {
   readonly sub_appid?: string | undefined
 }
 
+const $ContractsContractIdFailNotifyPostBody: () => Schema.Schema<ContractsContractIdFailNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String)
+}))
+
 /** The input of `v3.partnerPapay.contracts._contract_id_.failNotify.post`: params, body fields together. */
 export interface ContractsContractIdFailNotifyPostRequest extends ContractsContractIdFailNotifyPostParams, ContractsContractIdFailNotifyPostBody {}
 
@@ -53,34 +65,46 @@ export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContr
   path: "/v3/partner-papay/contracts/{contract_id}/fail-notify",
   summary: "服务商商户重试扣费通知API",
   docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml",
-  schemas: () => {
-    const ContractsContractIdFailNotifyPostParams: Schema.Schema<ContractsContractIdFailNotifyPostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsContractIdFailNotifyPostBody: Schema.Schema<ContractsContractIdFailNotifyPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: ContractsContractIdFailNotifyPostParams,
-      body: ContractsContractIdFailNotifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $ContractsContractIdFailNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/partner-papay/contracts/{contract_id}/notify ----
 
-export interface ContractsContractIdNotifyPostParams {
+export interface ContractsContractIdNotifyPostBodyDeductDuration {
   /**
-   * 委托代扣协议id
-   * @example "123124412412423431"
+   * 扣费持续时间数
+   * @example 1
    */
-  readonly contract_id: string
+  readonly count: number
+  /**
+   * 单位
+   * @example "DAY"
+   */
+  readonly unit?: string | undefined
 }
+
+const $ContractsContractIdNotifyPostBodyDeductDuration: () => Schema.Schema<ContractsContractIdNotifyPostBodyDeductDuration> = /*#__PURE__*/ once(() => Schema.Struct({
+  count: Schema.Number,
+  unit: Schema.optional(Schema.String)
+}))
+
+export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
+  /**
+   * 预计扣费金额
+   * @example 1
+   */
+  readonly amount: number
+  /**
+   * 预计扣费货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $ContractsContractIdNotifyPostBodyEstimatedAmount: () => Schema.Schema<ContractsContractIdNotifyPostBodyEstimatedAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.Number,
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface ContractsContractIdNotifyPostBody {
   /**
@@ -109,31 +133,16 @@ export interface ContractsContractIdNotifyPostBody {
   readonly estimated_amount: ContractsContractIdNotifyPostBodyEstimatedAmount
 }
 
-export interface ContractsContractIdNotifyPostBodyDeductDuration {
-  /**
-   * 扣费持续时间数
-   * @example 1
-   */
-  readonly count: number
-  /**
-   * 单位
-   * @example "DAY"
-   */
-  readonly unit?: string | undefined
-}
+const $ContractsContractIdNotifyPostBody: () => Schema.Schema<ContractsContractIdNotifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  deduct_duration: Schema.optional($ContractsContractIdNotifyPostBodyDeductDuration()),
+  estimated_amount: $ContractsContractIdNotifyPostBodyEstimatedAmount()
+}))
 
-export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
-  /**
-   * 预计扣费金额
-   * @example 1
-   */
-  readonly amount: number
-  /**
-   * 预计扣费货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+export type ContractsContractIdNotifyPostParams = ContractsContractIdFailNotifyPostParams
 
 /** The input of `v3.partnerPapay.contracts._contract_id_.notify.post`: params, body fields together. */
 export interface ContractsContractIdNotifyPostRequest extends ContractsContractIdNotifyPostParams, ContractsContractIdNotifyPostBody {}
@@ -151,33 +160,7 @@ export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractI
   path: "/v3/partner-papay/contracts/{contract_id}/notify",
   summary: "服务商商户预扣费通知API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html",
-  schemas: () => {
-    const ContractsContractIdNotifyPostParams: Schema.Schema<ContractsContractIdNotifyPostParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const ContractsContractIdNotifyPostBodyDeductDuration: Schema.Schema<ContractsContractIdNotifyPostBodyDeductDuration> = Schema.Struct({
-      count: Schema.Number,
-      unit: Schema.optional(Schema.String)
-    })
-    const ContractsContractIdNotifyPostBodyEstimatedAmount: Schema.Schema<ContractsContractIdNotifyPostBodyEstimatedAmount> = Schema.Struct({
-      amount: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const ContractsContractIdNotifyPostBody: Schema.Schema<ContractsContractIdNotifyPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      deduct_duration: Schema.optional(ContractsContractIdNotifyPostBodyDeductDuration),
-      estimated_amount: ContractsContractIdNotifyPostBodyEstimatedAmount
-    })
-    return {
-      params: ContractsContractIdNotifyPostParams,
-      body: ContractsContractIdNotifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $ContractsContractIdNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,51 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/partner-transfer/batches ----
+
+export interface BatchesPostBodyTransferDetailList {
+  /**
+   * 商家明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no: string
+  /**
+   * 转账金额
+   * @example 200000
+   */
+  readonly transfer_amount: number
+  /**
+   * 转账备注
+   * @example "2020年4月报销"
+   */
+  readonly transfer_remark: string
+  /**
+   * 收款用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
+   */
+  readonly openid: string
+  /**
+   * 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
+   */
+  readonly user_name: string
+  /**
+   * 收款用户身份证
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+   */
+  readonly user_id_card?: string | undefined
+}
+
+const $BatchesPostBodyTransferDetailList: () => Schema.Schema<BatchesPostBodyTransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.String,
+  transfer_amount: Schema.Int,
+  transfer_remark: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.String,
+  user_id_card: Schema.optional(Schema.String)
+}))
 
 export interface BatchesPostBody {
   /**
@@ -67,38 +109,20 @@ export interface BatchesPostBody {
   readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | undefined
 }
 
-export interface BatchesPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark: string
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name: string
-  /**
-   * 收款用户身份证
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
-  readonly user_id_card?: string | undefined
-}
+const $BatchesPostBody: () => Schema.Schema<BatchesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  authorization_type: Schema.Literal("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"),
+  out_batch_no: Schema.String,
+  batch_name: Schema.String,
+  batch_remark: Schema.String,
+  total_amount: Schema.Int,
+  total_num: Schema.Int,
+  transfer_detail_list: Schema.optional(Schema.Array($BatchesPostBodyTransferDetailList())),
+  sp_appid: Schema.optional(Schema.String),
+  transfer_purpose: Schema.optional(Schema.Literal("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+  transfer_scene: Schema.optional(Schema.Literal("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
+}))
 
 export interface BatchesPostResponse {
   /**
@@ -118,6 +142,12 @@ export interface BatchesPostResponse {
   readonly create_time?: string | undefined
 }
 
+const $BatchesPostResponse: () => Schema.Schema<BatchesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起批量转账API
  *
@@ -132,40 +162,7 @@ export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse
   encrypt: [],
   summary: "发起批量转账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml",
-  schemas: () => {
-    const BatchesPostBodyTransferDetailList: Schema.Schema<BatchesPostBodyTransferDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      transfer_amount: Schema.Int,
-      transfer_remark: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.String,
-      user_id_card: Schema.optional(Schema.String)
-    })
-    const BatchesPostBody: Schema.Schema<BatchesPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      authorization_type: Schema.Literal("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"),
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      total_amount: Schema.Int,
-      total_num: Schema.Int,
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesPostBodyTransferDetailList)),
-      sp_appid: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(Schema.Literal("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
-      transfer_scene: Schema.optional(Schema.Literal("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
-    })
-    const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: BatchesPostBody,
-      success: BatchesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BatchesPostBody(), success: $BatchesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/partner-transfer/batches/batch-id/{batch_id} ----
@@ -177,6 +174,10 @@ export interface BatchesBatchIdBatchIdGetParams {
    */
   readonly batch_id: string
 }
+
+const $BatchesBatchIdBatchIdGetParams: () => Schema.Schema<BatchesBatchIdBatchIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString
+}))
 
 export interface BatchesBatchIdBatchIdGetQuery {
   /** 是否查询转账明细单 */
@@ -198,8 +199,36 @@ export interface BatchesBatchIdBatchIdGetQuery {
   readonly detail_status?: "ALL" | "SUCCESS" | "FAIL" | undefined
 }
 
-/** The input of `v3.partnerTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
-export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
+const $BatchesBatchIdBatchIdGetQuery: () => Schema.Schema<BatchesBatchIdBatchIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  need_query_detail: Schema.Boolean,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int),
+  detail_status: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
+}))
+
+export interface TransferDetailList {
+  /**
+   * 微信支付明细单号
+   * @example "1040000071100999991182020050700019500100"
+   */
+  readonly detail_id?: string | undefined
+  /**
+   * 商家明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no?: string | undefined
+  /**
+   * 明细状态
+   * @example "SUCCESS"
+   */
+  readonly detail_status?: string | undefined
+}
+
+const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_status: Schema.optional(Schema.String)
+}))
 
 export interface BatchesBatchIdBatchIdGetResponse {
   /**
@@ -300,7 +329,7 @@ export interface BatchesBatchIdBatchIdGetResponse {
    */
   readonly fail_num?: number | undefined
   /** 转账明细单列表 */
-  readonly transfer_detail_list?: ReadonlyArray<BatchesBatchIdBatchIdGetResponseTransferDetailList> | undefined
+  readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
   /**
    * 服务商的appid
    * @example "wxf636efh567hg4388"
@@ -320,23 +349,34 @@ export interface BatchesBatchIdBatchIdGetResponse {
   readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
 }
 
-export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
-  /**
-   * 微信支付明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
-  readonly detail_status?: string | undefined
-}
+const $BatchesBatchIdBatchIdGetResponse: () => Schema.Schema<BatchesBatchIdBatchIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  batch_status: Schema.optional(Schema.String),
+  batch_type: Schema.optional(Schema.String),
+  authorization_type: Schema.optional(OpenEnum("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE")),
+  batch_name: Schema.optional(Schema.String),
+  batch_remark: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
+  total_amount: Schema.optional(Schema.Number),
+  total_num: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  success_amount: Schema.optional(Schema.Number),
+  success_num: Schema.optional(Schema.Number),
+  fail_amount: Schema.optional(Schema.Number),
+  fail_num: Schema.optional(Schema.Number),
+  transfer_detail_list: Schema.optional(Schema.Array($TransferDetailList())),
+  sp_appid: Schema.optional(Schema.String),
+  transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+  transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
+}))
+
+/** The input of `v3.partnerTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
+export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
 
 /**
  * 微信支付批次单号查询批次单API
@@ -351,53 +391,7 @@ export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGe
   path: "/v3/partner-transfer/batches/batch-id/{batch_id}",
   summary: "微信支付批次单号查询批次单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_7.shtml",
-  schemas: () => {
-    const BatchesBatchIdBatchIdGetParams: Schema.Schema<BatchesBatchIdBatchIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString
-    })
-    const BatchesBatchIdBatchIdGetQuery: Schema.Schema<BatchesBatchIdBatchIdGetQuery> = Schema.Struct({
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int),
-      detail_status: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
-    })
-    const BatchesBatchIdBatchIdGetResponseTransferDetailList: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String)
-    })
-    const BatchesBatchIdBatchIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      batch_status: Schema.optional(Schema.String),
-      batch_type: Schema.optional(Schema.String),
-      authorization_type: Schema.optional(OpenEnum("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_num: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList)),
-      sp_appid: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
-      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
-    })
-    return {
-      params: BatchesBatchIdBatchIdGetParams,
-      query: BatchesBatchIdBatchIdGetQuery,
-      success: BatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesBatchIdBatchIdGetParams(), query: $BatchesBatchIdBatchIdGetQuery(), success: $BatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
@@ -414,6 +408,11 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
    */
   readonly detail_id: string
 }
+
+const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString,
+  detail_id: Schema.NonEmptyString
+}))
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   /**
@@ -504,6 +503,26 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly bank_card_number_tail?: string | undefined
 }
 
+const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  detail_status: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAY_ROLL_CARD_ALREADY_LOGOUT", "PAY_ROLL_CARD_ALREADY_FROZEN", "PAY_ROLL_CARD_UNAUTHORIZED", "PAY_ROLL_CARD_USER_NOT_OPEN")),
+  openid: Schema.optional(Schema.String),
+  username: Schema.optional(Schema.String),
+  initiate_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  account_type: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_card_number_tail: Schema.optional(Schema.String)
+}))
+
 /**
  * 微信支付明细单号查询明细单API
  *
@@ -517,36 +536,7 @@ export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<
   path: "/v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
   summary: "微信支付明细单号查询明细单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_8.shtml",
-  schemas: () => {
-    const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString,
-      detail_id: Schema.NonEmptyString
-    })
-    const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAY_ROLL_CARD_ALREADY_LOGOUT", "PAY_ROLL_CARD_ALREADY_FROZEN", "PAY_ROLL_CARD_UNAUTHORIZED", "PAY_ROLL_CARD_USER_NOT_OPEN")),
-      openid: Schema.optional(Schema.String),
-      username: Schema.optional(Schema.String),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_number_tail: Schema.optional(Schema.String)
-    })
-    return {
-      params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
-      success: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no} ----
@@ -558,6 +548,10 @@ export interface BatchesOutBatchNoOutBatchNoGetParams {
    */
   readonly out_batch_no: string
 }
+
+const $BatchesOutBatchNoOutBatchNoGetParams: () => Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString
+}))
 
 export interface BatchesOutBatchNoOutBatchNoGetQuery {
   /** 是否查询转账明细单 */
@@ -576,145 +570,17 @@ export interface BatchesOutBatchNoOutBatchNoGetQuery {
   readonly detail_status?: "ALL" | "SUCCESS" | "FAIL" | "REFUND" | undefined
 }
 
+const $BatchesOutBatchNoOutBatchNoGetQuery: () => Schema.Schema<BatchesOutBatchNoOutBatchNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  need_query_detail: Schema.Boolean,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int),
+  detail_status: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL", "REFUND"))
+}))
+
+export type BatchesOutBatchNoOutBatchNoGetResponse = BatchesBatchIdBatchIdGetResponse
+
 /** The input of `v3.partnerTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
-
-export interface BatchesOutBatchNoOutBatchNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 特约商户appid
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
-  readonly batch_status?: string | undefined
-  /**
-   * 批次类型
-   * @example "API"
-   */
-  readonly batch_type?: string | undefined
-  /**
-   * 特约商户授权类型
-   * Documented values: `INFORMATION_AUTHORIZATION_TYPE`, `FUND_AUTHORIZATION_TYPE`, `INFORMATION_AND_FUND_AUTHORIZATION_TYPE` (decoded as any string: more may come).
-   * @example "INFORMATION_AUTHORIZATION_TYPE"
-   */
-  readonly authorization_type?: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE" | (string & {}) | undefined
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
-  readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
-  readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
-   * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE`, `PAYER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
-   * @example "OVERDUE_CLOSE"
-   */
-  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | "PAYER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 批次更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
-  readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
-  readonly fail_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
-  readonly fail_num?: number | undefined
-  /** 转账明细单列表 */
-  readonly transfer_detail_list?: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> | undefined
-  /**
-   * 服务商的appid
-   * @example "wxf636efh567hg4388"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 批量转账用途
-   * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
-   * @example "COMMISSION"
-   */
-  readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 转账场景
-   * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
-   * @example "ORDINARY_TRANSFER"
-   */
-  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
-}
-
-export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
-  /**
-   * 微信支付明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
-  readonly detail_status?: string | undefined
-}
 
 /**
  * 商家批次单号查询批次单API
@@ -729,53 +595,7 @@ export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNo
   path: "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}",
   summary: "商家批次单号查询批次单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_9.shtml",
-  schemas: () => {
-    const BatchesOutBatchNoOutBatchNoGetParams: Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const BatchesOutBatchNoOutBatchNoGetQuery: Schema.Schema<BatchesOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int),
-      detail_status: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL", "REFUND"))
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String)
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      batch_status: Schema.optional(Schema.String),
-      batch_type: Schema.optional(Schema.String),
-      authorization_type: Schema.optional(OpenEnum("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_num: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList)),
-      sp_appid: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
-      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
-    })
-    return {
-      params: BatchesOutBatchNoOutBatchNoGetParams,
-      query: BatchesOutBatchNoOutBatchNoGetQuery,
-      success: BatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoGetParams(), query: $BatchesOutBatchNoOutBatchNoGetQuery(), success: $BatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
@@ -793,94 +613,12 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetPara
   readonly out_detail_no: string
 }
 
-export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 商户的appid
-   * @example "wxf636efh567hg4356"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 微信支付明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
-  readonly detail_status?: string | undefined
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAY_ROLL_CARD_ALREADY_LOGOUT`, `PAY_ROLL_CARD_ALREADY_FROZEN`, `PAY_ROLL_CARD_UNAUTHORIZED`, `PAY_ROLL_CARD_USER_NOT_OPEN` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAY_ROLL_CARD_ALREADY_LOGOUT" | "PAY_ROLL_CARD_ALREADY_FROZEN" | "PAY_ROLL_CARD_UNAUTHORIZED" | "PAY_ROLL_CARD_USER_NOT_OPEN" | (string & {}) | undefined
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly username?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly initiate_time?: string | undefined
-  /**
-   * 明细更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 收款账户类型
-   * @example "BANK_ACCOUNT"
-   */
-  readonly account_type?: string | undefined
-  /**
-   * 银行名称
-   * @example "招商银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行卡尾号
-   * @example "1234"
-   */
-  readonly bank_card_number_tail?: string | undefined
-}
+const $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: () => Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString,
+  out_detail_no: Schema.NonEmptyString
+}))
+
+export type BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
 /**
  * 商家明细单号查询明细单API
@@ -895,36 +633,7 @@ export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoi
   path: "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
   summary: "商家明细单号查询明细单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_10.shtml",
-  schemas: () => {
-    const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAY_ROLL_CARD_ALREADY_LOGOUT", "PAY_ROLL_CARD_ALREADY_FROZEN", "PAY_ROLL_CARD_UNAUTHORIZED", "PAY_ROLL_CARD_USER_NOT_OPEN")),
-      openid: Schema.optional(Schema.String),
-      username: Schema.optional(Schema.String),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_number_tail: Schema.optional(Schema.String)
-    })
-    return {
-      params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
-      success: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program ----
 
@@ -39,6 +40,15 @@ export interface ContractsEcommercePreEntrustSignMiniProgramPostBody {
   readonly openid: string
 }
 
+const $ContractsEcommercePreEntrustSignMiniProgramPostBody: () => Schema.Schema<ContractsEcommercePreEntrustSignMiniProgramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.Number,
+  out_contract_code: Schema.String,
+  notify_url: Schema.String,
+  contract_display_account: Schema.String,
+  openid: Schema.String
+}))
+
 export interface ContractsEcommercePreEntrustSignMiniProgramPostResponse {
   /**
    * 预签约ID
@@ -72,6 +82,15 @@ export interface ContractsEcommercePreEntrustSignMiniProgramPostResponse {
   readonly sign_mp_path?: string | undefined
 }
 
+const $ContractsEcommercePreEntrustSignMiniProgramPostResponse: () => Schema.Schema<ContractsEcommercePreEntrustSignMiniProgramPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  sign_mp_appid: Schema.optional(Schema.String),
+  sign_mp_path: Schema.optional(Schema.String)
+}))
+
 /**
  * 电商收付通模式小程序场景预签约API
  *
@@ -85,29 +104,7 @@ export const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<
   path: "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program",
   summary: "电商收付通模式小程序场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsEcommercePreEntrustSignMiniProgramPostBody: Schema.Schema<ContractsEcommercePreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      openid: Schema.String
-    })
-    const ContractsEcommercePreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsEcommercePreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      sign_mp_appid: Schema.optional(Schema.String),
-      sign_mp_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsEcommercePreEntrustSignMiniProgramPostBody,
-      success: ContractsEcommercePreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsEcommercePreEntrustSignMiniProgramPostBody(), success: $ContractsEcommercePreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign ----
@@ -150,6 +147,16 @@ export interface ContractsEcommercePreEntrustSignPayRedirectSignPostBody {
   readonly openid: string
 }
 
+const $ContractsEcommercePreEntrustSignPayRedirectSignPostBody: () => Schema.Schema<ContractsEcommercePreEntrustSignPayRedirectSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.Number,
+  out_contract_code: Schema.String,
+  notify_url: Schema.String,
+  contract_display_account: Schema.String,
+  prepay_id: Schema.String,
+  openid: Schema.String
+}))
+
 export interface ContractsEcommercePreEntrustSignPayRedirectSignPostResponse {
   /**
    * 商户号
@@ -168,6 +175,12 @@ export interface ContractsEcommercePreEntrustSignPayRedirectSignPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
+const $ContractsEcommercePreEntrustSignPayRedirectSignPostResponse: () => Schema.Schema<ContractsEcommercePreEntrustSignPayRedirectSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String)
+}))
+
 /**
  * 电商收付通模式支付后场景预签约API
  *
@@ -181,96 +194,14 @@ export const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpo
   path: "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign",
   summary: "电商收付通模式支付后场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsEcommercePreEntrustSignPayRedirectSignPostBody: Schema.Schema<ContractsEcommercePreEntrustSignPayRedirectSignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      prepay_id: Schema.String,
-      openid: Schema.String
-    })
-    const ContractsEcommercePreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsEcommercePreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsEcommercePreEntrustSignPayRedirectSignPostBody,
-      success: ContractsEcommercePreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsEcommercePreEntrustSignPayRedirectSignPostBody(), success: $ContractsEcommercePreEntrustSignPayRedirectSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program ----
 
-export interface ContractsNormalPreEntrustSignMiniProgramPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid: string
-}
+export type ContractsNormalPreEntrustSignMiniProgramPostBody = ContractsEcommercePreEntrustSignMiniProgramPostBody
 
-export interface ContractsNormalPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 跳转签约的小程序AppID
-   * @example "wxbd687630cd02ce1d"
-   */
-  readonly sign_mp_appid?: string | undefined
-  /**
-   * 跳转签约的小程序路径
-   * @example "pages/PwdExemptContract/index"
-   */
-  readonly sign_mp_path?: string | undefined
-}
+export type ContractsNormalPreEntrustSignMiniProgramPostResponse = ContractsEcommercePreEntrustSignMiniProgramPostResponse
 
 /**
  * 直连商户模式小程序场景预签约API
@@ -285,88 +216,14 @@ export const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Con
   path: "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
   summary: "直连商户模式小程序场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsNormalPreEntrustSignMiniProgramPostBody: Schema.Schema<ContractsNormalPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      openid: Schema.String
-    })
-    const ContractsNormalPreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsNormalPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      sign_mp_appid: Schema.optional(Schema.String),
-      sign_mp_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsNormalPreEntrustSignMiniProgramPostBody,
-      success: ContractsNormalPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsEcommercePreEntrustSignMiniProgramPostBody(), success: $ContractsEcommercePreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign ----
 
-export interface ContractsNormalPreEntrustSignPayRedirectSignPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
-  readonly contract_display_account: string
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid: string
-}
+export type ContractsNormalPreEntrustSignPayRedirectSignPostBody = ContractsEcommercePreEntrustSignPayRedirectSignPostBody
 
-export interface ContractsNormalPreEntrustSignPayRedirectSignPostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-}
+export type ContractsNormalPreEntrustSignPayRedirectSignPostResponse = ContractsEcommercePreEntrustSignPayRedirectSignPostResponse
 
 /**
  * 直连商户模式支付后场景预签约API
@@ -381,27 +238,7 @@ export const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint
   path: "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign",
   summary: "直连商户模式支付后场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsNormalPreEntrustSignPayRedirectSignPostBody: Schema.Schema<ContractsNormalPreEntrustSignPayRedirectSignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      prepay_id: Schema.String,
-      openid: Schema.String
-    })
-    const ContractsNormalPreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsNormalPreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsNormalPreEntrustSignPayRedirectSignPostBody,
-      success: ContractsNormalPreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsEcommercePreEntrustSignPayRedirectSignPostBody(), success: $ContractsEcommercePreEntrustSignPayRedirectSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program ----
@@ -454,38 +291,19 @@ export interface ContractsQsPreEntrustSignMiniProgramPostBody {
   readonly sub_openid?: string | undefined
 }
 
-export interface ContractsQsPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
-  readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-  /**
-   * 跳转签约的小程序AppID
-   * @example "wxbd687630cd02ce1d"
-   */
-  readonly sign_mp_appid?: string | undefined
-  /**
-   * 跳转签约的小程序路径
-   * @example "pages/PwdExemptContract/index"
-   */
-  readonly sign_mp_path?: string | undefined
-}
+const $ContractsQsPreEntrustSignMiniProgramPostBody: () => Schema.Schema<ContractsQsPreEntrustSignMiniProgramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_appid: Schema.String,
+  sub_mchid: Schema.String,
+  service_id: Schema.Number,
+  out_contract_code: Schema.String,
+  notify_url: Schema.String,
+  contract_display_account: Schema.String,
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export type ContractsQsPreEntrustSignMiniProgramPostResponse = ContractsEcommercePreEntrustSignMiniProgramPostResponse
 
 /**
  * 清算机构模式小程序场景预签约API
@@ -500,32 +318,7 @@ export const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Contrac
   path: "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program",
   summary: "清算机构模式小程序场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsQsPreEntrustSignMiniProgramPostBody: Schema.Schema<ContractsQsPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_appid: Schema.String,
-      sub_mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const ContractsQsPreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsQsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      sign_mp_appid: Schema.optional(Schema.String),
-      sign_mp_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsQsPreEntrustSignMiniProgramPostBody,
-      success: ContractsQsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsQsPreEntrustSignMiniProgramPostBody(), success: $ContractsEcommercePreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign ----
@@ -583,23 +376,20 @@ export interface ContractsQsPreEntrustSignPayRedirectSignPostBody {
   readonly sub_openid?: string | undefined
 }
 
-export interface ContractsQsPreEntrustSignPayRedirectSignPostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-}
+const $ContractsQsPreEntrustSignPayRedirectSignPostBody: () => Schema.Schema<ContractsQsPreEntrustSignPayRedirectSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_appid: Schema.String,
+  sub_mchid: Schema.String,
+  service_id: Schema.Number,
+  out_contract_code: Schema.String,
+  notify_url: Schema.String,
+  contract_display_account: Schema.String,
+  prepay_id: Schema.String,
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export type ContractsQsPreEntrustSignPayRedirectSignPostResponse = ContractsEcommercePreEntrustSignPayRedirectSignPostResponse
 
 /**
  * 清算机构模式支付后场景预签约API
@@ -614,30 +404,7 @@ export const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<Con
   path: "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign",
   summary: "清算机构模式支付后场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsQsPreEntrustSignPayRedirectSignPostBody: Schema.Schema<ContractsQsPreEntrustSignPayRedirectSignPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_appid: Schema.String,
-      sub_mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      prepay_id: Schema.String,
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const ContractsQsPreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsQsPreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsQsPreEntrustSignPayRedirectSignPostBody,
-      success: ContractsQsPreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsQsPreEntrustSignPayRedirectSignPostBody(), success: $ContractsEcommercePreEntrustSignPayRedirectSignPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code} ----
@@ -654,6 +421,35 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetPar
    */
   readonly service_id: number
 }
+
+const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams: () => Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_contract_code: Schema.NonEmptyString,
+  service_id: Schema.Number
+}))
+
+export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
+  /**
+   * 协议解约方式
+   * @example "USER_TERMINATE"
+   */
+  readonly contract_termination_mode?: string | undefined
+  /**
+   * 协议解约时间
+   * @example "2020-10-10T13:29:35+08:00"
+   */
+  readonly contract_terminated_time?: string | undefined
+  /**
+   * 解约备注
+   * @example "用户解约"
+   */
+  readonly contract_termination_remark?: string | undefined
+}
+
+const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: () => Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_mode: Schema.optional(Schema.String),
+  contract_terminated_time: Schema.optional(Schema.String),
+  contract_termination_remark: Schema.optional(Schema.String)
+}))
 
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse {
   /**
@@ -715,23 +511,20 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetRes
   readonly contract_terminate_info?: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
 }
 
-export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
-  readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
-  readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
-  readonly contract_termination_remark?: string | undefined
-}
+const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse: () => Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  contract_display_account: Schema.optional(Schema.String),
+  contract_state: Schema.optional(Schema.String),
+  contract_signed_time: Schema.optional(Schema.String),
+  contract_terminate_info: Schema.optional($ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo())
+}))
 
 /**
  * 商户通过商户协议号查询协议API
@@ -746,52 +539,10 @@ export const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpo
   path: "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}",
   summary: "商户通过商户协议号查询协议API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/get-by-code.html",
-  schemas: () => {
-    const ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams> = Schema.Struct({
-      out_contract_code: Schema.NonEmptyString,
-      service_id: Schema.Number
-    })
-    const ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.optional(Schema.String),
-      contract_terminated_time: Schema.optional(Schema.String),
-      contract_termination_remark: Schema.optional(Schema.String)
-    })
-    const ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
-      contract_signed_time: Schema.optional(Schema.String),
-      contract_terminate_info: Schema.optional(ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo)
-    })
-    return {
-      params: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams,
-      success: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams(), success: $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate ----
-
-export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams {
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code: string
-}
 
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody {
   /**
@@ -801,26 +552,16 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTermin
   readonly contract_termination_remark: string
 }
 
+const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody: () => Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_termination_remark: Schema.String
+}))
+
+export type ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse = ContractsEcommercePreEntrustSignPayRedirectSignPostResponse
+
+export type ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams = ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams
+
 /** The input of `v3.passwordExemptContract.contracts.serviceId._service_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostRequest extends ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams, ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody {}
-
-export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
-  readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
-  readonly out_contract_code?: string | undefined
-}
 
 /**
  * 商户通过商户协议号解约协议API
@@ -835,26 +576,7 @@ export const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminateP
   path: "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate",
   summary: "商户通过商户协议号解约协议API",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html",
-  schemas: () => {
-    const ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams> = Schema.Struct({
-      service_id: Schema.Number,
-      out_contract_code: Schema.NonEmptyString
-    })
-    const ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody> = Schema.Struct({
-      contract_termination_remark: Schema.String
-    })
-    const ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      params: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams,
-      body: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody,
-      success: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams(), body: $ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody(), success: $ContractsEcommercePreEntrustSignPayRedirectSignPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program ----
@@ -907,6 +629,18 @@ export interface ContractsServiceProviderPreEntrustSignMiniProgramPostBody {
   readonly contract_display_account: string
 }
 
+const $ContractsServiceProviderPreEntrustSignMiniProgramPostBody: () => Schema.Schema<ContractsServiceProviderPreEntrustSignMiniProgramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_openid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  sub_appid: Schema.String,
+  sub_openid: Schema.optional(Schema.String),
+  service_id: Schema.Number,
+  out_contract_code: Schema.String,
+  notify_url: Schema.String,
+  contract_display_account: Schema.String
+}))
+
 export interface ContractsServiceProviderPreEntrustSignMiniProgramPostResponse {
   /**
    * 预签约ID
@@ -945,6 +679,16 @@ export interface ContractsServiceProviderPreEntrustSignMiniProgramPostResponse {
   readonly sign_mp_path?: string | undefined
 }
 
+const $ContractsServiceProviderPreEntrustSignMiniProgramPostResponse: () => Schema.Schema<ContractsServiceProviderPreEntrustSignMiniProgramPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  pre_entrustweb_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String),
+  sign_mp_appid: Schema.optional(Schema.String),
+  sign_mp_path: Schema.optional(Schema.String)
+}))
+
 /**
  * 服务商模式小程序场景预签约API
  *
@@ -958,33 +702,7 @@ export const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.End
   path: "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
   summary: "服务商模式小程序场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsServiceProviderPreEntrustSignMiniProgramPostBody: Schema.Schema<ContractsServiceProviderPreEntrustSignMiniProgramPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.String,
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String
-    })
-    const ContractsServiceProviderPreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsServiceProviderPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String),
-      sign_mp_appid: Schema.optional(Schema.String),
-      sign_mp_path: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsServiceProviderPreEntrustSignMiniProgramPostBody,
-      success: ContractsServiceProviderPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsServiceProviderPreEntrustSignMiniProgramPostBody(), success: $ContractsServiceProviderPreEntrustSignMiniProgramPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign ----
@@ -1042,6 +760,19 @@ export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody {
   readonly prepay_id: string
 }
 
+const $ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody: () => Schema.Schema<ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_openid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  sub_appid: Schema.String,
+  sub_openid: Schema.optional(Schema.String),
+  service_id: Schema.Number,
+  out_contract_code: Schema.String,
+  notify_url: Schema.String,
+  contract_display_account: Schema.String,
+  prepay_id: Schema.String
+}))
+
 export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse {
   /**
    * 商户号
@@ -1065,6 +796,13 @@ export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostRespon
   readonly out_contract_code?: string | undefined
 }
 
+const $ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse: () => Schema.Schema<ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.Number),
+  out_contract_code: Schema.optional(Schema.String)
+}))
+
 /**
  * 服务商模式支付后场景预签约API
  *
@@ -1078,31 +816,7 @@ export const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint
   path: "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
   summary: "服务商模式支付后场景预签约API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html",
-  schemas: () => {
-    const ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody: Schema.Schema<ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_openid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.String,
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      notify_url: Schema.String,
-      contract_display_account: Schema.String,
-      prepay_id: Schema.String
-    })
-    const ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.Number),
-      out_contract_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody,
-      success: ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody(), success: $ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, FieldRule, IpAddress, OpenEnum, PatternString, Rfc3339, UrlString } from "../schemas/common.js"
+import { BoundedString, FieldRule, IpAddress, OpenEnum, PatternString, Rfc3339, UrlString, once } from "../schemas/common.js"
 
 const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed] as const
 const mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, OrderNotExist, RuleLimit, TradeError] as const
@@ -13,6 +13,30 @@ const mchNotExistsAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExis
 const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed, RuleLimit] as const
 
 // ---- POST /v3/pay/acquiring-bank/transactions/exposure ----
+
+export interface AcquiringBankTransactionsExposurePostBodyPayer {
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly acquiring_bank_openid?: string | undefined
+  /**
+   * 用户手机号的哈希值
+   * @example "ABDEF3445546456B"
+   */
+  readonly phone_number_hash?: string | undefined
+  /**
+   * 用户标识（商户）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly merchant_openid?: string | undefined
+}
+
+const $AcquiringBankTransactionsExposurePostBodyPayer: () => Schema.Schema<AcquiringBankTransactionsExposurePostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  acquiring_bank_openid: Schema.optional(Schema.String),
+  phone_number_hash: Schema.optional(Schema.String),
+  merchant_openid: Schema.optional(Schema.String)
+}))
 
 export interface AcquiringBankTransactionsExposurePostBody {
   /**
@@ -49,23 +73,15 @@ export interface AcquiringBankTransactionsExposurePostBody {
   readonly out_trade_no: string
 }
 
-export interface AcquiringBankTransactionsExposurePostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly acquiring_bank_openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
-  readonly phone_number_hash?: string | undefined
-  /**
-   * 用户标识（商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly merchant_openid?: string | undefined
-}
+const $AcquiringBankTransactionsExposurePostBody: () => Schema.Schema<AcquiringBankTransactionsExposurePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  acquiring_bank_id: Schema.String,
+  acquiring_bank_appid: Schema.optional(Schema.String),
+  merchant_id: Schema.String,
+  merchant_appid: Schema.optional(Schema.String),
+  channel_id: Schema.String,
+  payer: $AcquiringBankTransactionsExposurePostBodyPayer(),
+  out_trade_no: Schema.String
+}))
 
 export interface AcquiringBankTransactionsExposurePostResponse {
   /** 是否建议曝光微信分付 */
@@ -76,6 +92,11 @@ export interface AcquiringBankTransactionsExposurePostResponse {
    */
   readonly market_exposure_token?: string | undefined
 }
+
+const $AcquiringBankTransactionsExposurePostResponse: () => Schema.Schema<AcquiringBankTransactionsExposurePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  fqf_exposure: Schema.optional(Schema.Boolean),
+  market_exposure_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 微信分付-支付方式前置服务
@@ -89,31 +110,7 @@ export const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringB
   method: "POST",
   path: "/v3/pay/acquiring-bank/transactions/exposure",
   summary: "微信分付-支付方式前置服务",
-  schemas: () => {
-    const AcquiringBankTransactionsExposurePostBodyPayer: Schema.Schema<AcquiringBankTransactionsExposurePostBodyPayer> = Schema.Struct({
-      acquiring_bank_openid: Schema.optional(Schema.String),
-      phone_number_hash: Schema.optional(Schema.String),
-      merchant_openid: Schema.optional(Schema.String)
-    })
-    const AcquiringBankTransactionsExposurePostBody: Schema.Schema<AcquiringBankTransactionsExposurePostBody> = Schema.Struct({
-      acquiring_bank_id: Schema.String,
-      acquiring_bank_appid: Schema.optional(Schema.String),
-      merchant_id: Schema.String,
-      merchant_appid: Schema.optional(Schema.String),
-      channel_id: Schema.String,
-      payer: AcquiringBankTransactionsExposurePostBodyPayer,
-      out_trade_no: Schema.String
-    })
-    const AcquiringBankTransactionsExposurePostResponse: Schema.Schema<AcquiringBankTransactionsExposurePostResponse> = Schema.Struct({
-      fqf_exposure: Schema.optional(Schema.Boolean),
-      market_exposure_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: AcquiringBankTransactionsExposurePostBody,
-      success: AcquiringBankTransactionsExposurePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AcquiringBankTransactionsExposurePostBody(), success: $AcquiringBankTransactionsExposurePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/instal/exposure ----
@@ -146,10 +143,22 @@ export interface InstalExposurePostBody {
   readonly phone_number_hash?: string | undefined
 }
 
+const $InstalExposurePostBody: () => Schema.Schema<InstalExposurePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  appid: Schema.String,
+  user_id_type: Schema.Literal("UNKNOWN_USER_ID_TYPE", "OPENID", "PHONE_NO", "SP_OPENID", "SUB_OPENID"),
+  openid: Schema.optional(Schema.String),
+  phone_number_hash: Schema.optional(Schema.String)
+}))
+
 export interface InstalExposurePostResponse {
   /** 是否建议曝光微信分付 */
   readonly recommend_exposure?: boolean | undefined
 }
+
+const $InstalExposurePostResponse: () => Schema.Schema<InstalExposurePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  recommend_exposure: Schema.optional(Schema.Boolean)
+}))
 
 /**
  * 商户贴息-获取微信分付曝光建议
@@ -163,26 +172,40 @@ export const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, Insta
   method: "POST",
   path: "/v3/pay/instal/exposure",
   summary: "商户贴息-获取微信分付曝光建议",
-  schemas: () => {
-    const InstalExposurePostBody: Schema.Schema<InstalExposurePostBody> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      user_id_type: Schema.Literal("UNKNOWN_USER_ID_TYPE", "OPENID", "PHONE_NO", "SP_OPENID", "SUB_OPENID"),
-      openid: Schema.optional(Schema.String),
-      phone_number_hash: Schema.optional(Schema.String)
-    })
-    const InstalExposurePostResponse: Schema.Schema<InstalExposurePostResponse> = Schema.Struct({
-      recommend_exposure: Schema.optional(Schema.Boolean)
-    })
-    return {
-      body: InstalExposurePostBody,
-      success: InstalExposurePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InstalExposurePostBody(), success: $InstalExposurePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/instal/partner/exposure ----
+
+export interface InstalPartnerExposurePostBodyUserId {
+  /**
+   * 用户ID的类型
+   * @example "OPENID"
+   */
+  readonly user_id_type?: "UNKNOWN_USER_ID_TYPE" | "OPENID" | "PHONE_NO" | "SP_OPENID" | "SUB_OPENID" | undefined
+  /**
+   * 用户服务标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sp_openid?: string | undefined
+  /**
+   * 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
+  /**
+   * 用户手机号的哈希值
+   * @example "ABDEF3445546456B"
+   */
+  readonly phone_number_hash?: string | undefined
+}
+
+const $InstalPartnerExposurePostBodyUserId: () => Schema.Schema<InstalPartnerExposurePostBodyUserId> = /*#__PURE__*/ once(() => Schema.Struct({
+  user_id_type: Schema.optional(Schema.Literal("UNKNOWN_USER_ID_TYPE", "OPENID", "PHONE_NO", "SP_OPENID", "SUB_OPENID")),
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  phone_number_hash: Schema.optional(Schema.String)
+}))
 
 export interface InstalPartnerExposurePostBody {
   /**
@@ -209,33 +232,15 @@ export interface InstalPartnerExposurePostBody {
   readonly user_id?: InstalPartnerExposurePostBodyUserId | undefined
 }
 
-export interface InstalPartnerExposurePostBodyUserId {
-  /**
-   * 用户ID的类型
-   * @example "OPENID"
-   */
-  readonly user_id_type?: "UNKNOWN_USER_ID_TYPE" | "OPENID" | "PHONE_NO" | "SP_OPENID" | "SUB_OPENID" | undefined
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
-  readonly phone_number_hash?: string | undefined
-}
+const $InstalPartnerExposurePostBody: () => Schema.Schema<InstalPartnerExposurePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  user_id: Schema.optional($InstalPartnerExposurePostBodyUserId())
+}))
 
-export interface InstalPartnerExposurePostResponse {
-  /** 是否建议曝光微信分付 */
-  readonly recommend_exposure?: boolean | undefined
-}
+export type InstalPartnerExposurePostResponse = InstalExposurePostResponse
 
 /**
  * 商户贴息-获取微信分付曝光建议
@@ -249,32 +254,223 @@ export const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposureP
   method: "POST",
   path: "/v3/pay/instal/partner/exposure",
   summary: "商户贴息-获取微信分付曝光建议",
-  schemas: () => {
-    const InstalPartnerExposurePostBodyUserId: Schema.Schema<InstalPartnerExposurePostBodyUserId> = Schema.Struct({
-      user_id_type: Schema.optional(Schema.Literal("UNKNOWN_USER_ID_TYPE", "OPENID", "PHONE_NO", "SP_OPENID", "SUB_OPENID")),
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      phone_number_hash: Schema.optional(Schema.String)
-    })
-    const InstalPartnerExposurePostBody: Schema.Schema<InstalPartnerExposurePostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      user_id: Schema.optional(InstalPartnerExposurePostBodyUserId)
-    })
-    const InstalPartnerExposurePostResponse: Schema.Schema<InstalPartnerExposurePostResponse> = Schema.Struct({
-      recommend_exposure: Schema.optional(Schema.Boolean)
-    })
-    return {
-      body: InstalPartnerExposurePostBody,
-      success: InstalPartnerExposurePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InstalPartnerExposurePostBody(), success: $InstalExposurePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/app ----
+
+export interface SettleInfo {
+  /** 是否指定分账 */
+  readonly profit_sharing?: boolean | undefined
+  /**
+   * 补差金额
+   * @example 10
+   */
+  readonly subsidy_amount?: number | undefined
+}
+
+const $SettleInfo: () => Schema.Schema<SettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean),
+  subsidy_amount: Schema.optional(Schema.Int)
+}))
+
+export interface PartnerTransactionsAppPostBodyAmount {
+  /**
+   * 总金额
+   * @example 100
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: "CNY" | undefined
+}
+
+const $PartnerTransactionsAppPostBodyAmount: () => Schema.Schema<PartnerTransactionsAppPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  currency: Schema.optional(Schema.Literal("CNY"))
+}))
+
+export interface GoodsDetail {
+  /**
+   * 商户侧商品编码
+   * @example "商品编码"
+   */
+  readonly merchant_goods_id: string
+  /**
+   * 微信侧商品编码
+   * @example "1001"
+   */
+  readonly wechatpay_goods_id?: string | undefined
+  /**
+   * 商品名称
+   * @example "iPhoneX 256G"
+   */
+  readonly goods_name?: string | undefined
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly quantity: number
+  /**
+   * 商品单价
+   * @example 828800
+   */
+  readonly unit_price: number
+}
+
+const $GoodsDetail: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+  wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+  goods_name: Schema.optional(BoundedString(1, 256)),
+  quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  unit_price: Schema.Int
+}))
+
+export interface Detail {
+  /**
+   * 订单原价
+   * @example 608800
+   */
+  readonly cost_price?: number | undefined
+  /**
+   * 商品小票ID
+   * @example "微信123"
+   */
+  readonly invoice_id?: string | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
+}
+
+const $Detail: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Int),
+  invoice_id: Schema.optional(BoundedString(1, 32)),
+  goods_detail: Schema.optional(Schema.Array($GoodsDetail()))
+}))
+
+export interface StoreInfo {
+  /**
+   * 门店编号
+   * @example "0001"
+   */
+  readonly id: string
+  /**
+   * 门店名称
+   * @example "腾讯大厦分店"
+   */
+  readonly name?: string | undefined
+  /**
+   * 地区编码
+   * @example "440305"
+   */
+  readonly area_code?: string | undefined
+  /**
+   * 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号"
+   */
+  readonly address?: string | undefined
+}
+
+const $StoreInfo: () => Schema.Schema<StoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: BoundedString(1, 32),
+  name: Schema.optional(BoundedString(1, 256)),
+  area_code: Schema.optional(BoundedString(1, 32)),
+  address: Schema.optional(BoundedString(1, 512))
+}))
+
+export interface PartnerTransactionsAppPostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip: string
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: StoreInfo | undefined
+}
+
+const $PartnerTransactionsAppPostBodySceneInfo: () => Schema.Schema<PartnerTransactionsAppPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  payer_client_ip: IpAddress,
+  device_id: Schema.optional(BoundedString(1, 32)),
+  store_info: Schema.optional($StoreInfo())
+}))
+
+export interface Identity {
+  /** 证件类型 */
+  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
+  /**
+   * 加密后的证件号
+   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   */
+  readonly number: string
+  /**
+   * 加密后的姓名
+   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   */
+  readonly name: string
+}
+
+const $Identity: () => Schema.Schema<Identity> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
+  number: Schema.String,
+  name: Schema.String
+}))
+
+export interface PartnerTransactionsAppPostBodyPayer {
+  /** 实名支付(需单独申请权限) */
+  readonly identity?: Identity | undefined
+}
+
+const $PartnerTransactionsAppPostBodyPayer: () => Schema.Schema<PartnerTransactionsAppPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  identity: Schema.optional($Identity())
+}))
+
+export interface SubsidyPlan {
+  /**
+   * 贴息期数
+   * @example 3
+   */
+  readonly subsidy_installment_num: 3 | 6 | 12
+  /**
+   * 贴息比例
+   * @example 100
+   */
+  readonly subsidy_percent: 0 | 100
+}
+
+const $SubsidyPlan: () => Schema.Schema<SubsidyPlan> = /*#__PURE__*/ once(() => Schema.Struct({
+  subsidy_installment_num: Schema.Literal(3, 6, 12),
+  subsidy_percent: Schema.Literal(0, 100)
+}))
+
+export interface SubsidyDetail {
+  /**
+   * 贴息方案类型
+   * @example "PERIOD"
+   */
+  readonly subsidy_period_type: "DAILY" | "PERIOD"
+  /** 贴息方案列表 */
+  readonly subsidy_plan: ReadonlyArray<SubsidyPlan>
+}
+
+const $SubsidyDetail: () => Schema.Schema<SubsidyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
+  subsidy_plan: Schema.Array($SubsidyPlan())
+}))
+
+export interface SubsidyInfo {
+  /** 贴息详情列表 */
+  readonly subsidy_detail?: ReadonlyArray<SubsidyDetail> | undefined
+}
+
+const $SubsidyInfo: () => Schema.Schema<SubsidyInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  subsidy_detail: Schema.optional(Schema.Array($SubsidyDetail()))
+}))
 
 export interface PartnerTransactionsAppPostBody {
   /**
@@ -298,7 +494,7 @@ export interface PartnerTransactionsAppPostBody {
    */
   readonly sub_mchid: string
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsAppPostBodySettleInfo | undefined
+  readonly settle_info?: SettleInfo | undefined
   /**
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
@@ -336,26 +532,80 @@ export interface PartnerTransactionsAppPostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: PartnerTransactionsAppPostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
   readonly scene_info?: PartnerTransactionsAppPostBodySceneInfo | undefined
   /** 支付者 */
   readonly payer?: PartnerTransactionsAppPostBodyPayer | undefined
   /** 贴息信息(微信分付) */
-  readonly subsidy_info?: PartnerTransactionsAppPostBodySubsidyInfo | undefined
+  readonly subsidy_info?: SubsidyInfo | undefined
 }
 
-export interface PartnerTransactionsAppPostBodySettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
+const $PartnerTransactionsAppPostBody: () => Schema.Schema<PartnerTransactionsAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: BoundedString(1, 32),
+  sp_mchid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  sub_mchid: BoundedString(1, 32),
+  settle_info: Schema.optional($SettleInfo()),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: Schema.optional($PartnerTransactionsAppPostBodySceneInfo()),
+  payer: Schema.optional($PartnerTransactionsAppPostBodyPayer()),
+  subsidy_info: Schema.optional($SubsidyInfo())
+}))
+
+export interface PartnerTransactionsAppPostResponse {
   /**
-   * 补差金额
-   * @example 10
+   * 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100"
    */
-  readonly subsidy_amount?: number | undefined
+  readonly prepay_id: string
 }
 
-export interface PartnerTransactionsAppPostBodyAmount {
+const $PartnerTransactionsAppPostResponse: () => Schema.Schema<PartnerTransactionsAppPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.String
+}))
+
+/**
+ * APP下单API
+ *
+ * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523526)
+ *
+ * `POST /v3/pay/partner/transactions/app`
+ */
+export const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.pay.partner.transactions.app.post",
+  method: "POST",
+  path: "/v3/pay/partner/transactions/app",
+  encrypt: [],
+  summary: "APP下单API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml",
+  schemas: () => ({ body: $PartnerTransactionsAppPostBody(), success: $PartnerTransactionsAppPostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors })
+})
+
+// ---- POST /v3/pay/partner/transactions/app-with-contract ----
+
+export interface BodySettleInfo {
+  /**
+   * 是否指定分账
+   * @example true
+   */
+  readonly profit_sharing?: boolean | undefined
+}
+
+const $BodySettleInfo: () => Schema.Schema<BodySettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean)
+}))
+
+export interface PartnerTransactionsAppWithContractPostBodyAmount {
   /**
    * 总金额
    * @example 100
@@ -365,10 +615,15 @@ export interface PartnerTransactionsAppPostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: "CNY" | undefined
+  readonly currency?: string | undefined
 }
 
-export interface PartnerTransactionsAppPostBodyDetail {
+const $PartnerTransactionsAppWithContractPostBodyAmount: () => Schema.Schema<PartnerTransactionsAppWithContractPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Number,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface PartnerTransactionsAppWithContractPostBodyDetail {
   /**
    * 订单原价
    * @example 608800
@@ -380,58 +635,21 @@ export interface PartnerTransactionsAppPostBodyDetail {
    */
   readonly invoice_id?: string | undefined
   /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsAppPostBodyDetailGoodsDetail> | undefined
+  readonly goods_detail: ReadonlyArray<GoodsDetail>
 }
 
-export interface PartnerTransactionsAppPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
+const $PartnerTransactionsAppWithContractPostBodyDetail: () => Schema.Schema<PartnerTransactionsAppWithContractPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Number),
+  invoice_id: Schema.optional(Schema.String),
+  goods_detail: Schema.Array($GoodsDetail2())
+}))
 
-export interface PartnerTransactionsAppPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsAppPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsAppPostBodySceneInfoStoreInfo {
+export interface PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo {
   /**
    * 门店编号
    * @example "0001"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 门店名称
    * @example "腾讯大厦分店"
@@ -449,159 +667,81 @@ export interface PartnerTransactionsAppPostBodySceneInfoStoreInfo {
   readonly address?: string | undefined
 }
 
-export interface PartnerTransactionsAppPostBodyPayer {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: PartnerTransactionsAppPostBodyPayerIdentity | undefined
+const $PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo: () => Schema.Schema<PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  area_code: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String)
+}))
+
+export interface PartnerTransactionsAppWithContractPostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip: string
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo | undefined
 }
 
-export interface PartnerTransactionsAppPostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
+const $PartnerTransactionsAppWithContractPostBodySceneInfo: () => Schema.Schema<PartnerTransactionsAppWithContractPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  payer_client_ip: Schema.String,
+  device_id: Schema.optional(Schema.String),
+  store_info: Schema.optional($PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo())
+}))
+
+export interface PartnerTransactionsAppWithContractPostBodyContractInfo {
   /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   * 模板ID
+   * @example "3484306348"
    */
-  readonly number: string
+  readonly plan_id: string
   /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   * 签约商户号
+   * @example "1200009811"
    */
-  readonly name: string
+  readonly contract_mchid: string
+  /**
+   * 签约AppID
+   * @example "wxcbda96de0b165486"
+   */
+  readonly contract_appid: string
+  /**
+   * 签约协议号
+   * @example "100001256"
+   */
+  readonly contract_code: string
+  /**
+   * 请求序列号
+   * @example "1695"
+   */
+  readonly request_serial: string
+  /**
+   * 用户账户展示名称
+   * @example "123456"
+   */
+  readonly contract_display_account: string
+  /**
+   * 签约信息通知URL
+   * @example "https://yoursite.com"
+   */
+  readonly contract_notify_url?: string | undefined
 }
 
-export interface PartnerTransactionsAppPostBodySubsidyInfo {
-  /** 贴息详情列表 */
-  readonly subsidy_detail?: ReadonlyArray<PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetail> | undefined
-}
-
-export interface PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
-  readonly subsidy_period_type: "DAILY" | "PERIOD"
-  /** 贴息方案列表 */
-  readonly subsidy_plan: ReadonlyArray<PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan>
-}
-
-export interface PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
-  readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
-  readonly subsidy_percent: 0 | 100
-}
-
-export interface PartnerTransactionsAppPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id: string
-}
-
-/**
- * APP下单API
- *
- * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523526)
- *
- * `POST /v3/pay/partner/transactions/app`
- */
-export const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.pay.partner.transactions.app.post",
-  method: "POST",
-  path: "/v3/pay/partner/transactions/app",
-  encrypt: [],
-  summary: "APP下单API",
-  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml",
-  schemas: () => {
-    const PartnerTransactionsAppPostBodySettleInfo: Schema.Schema<PartnerTransactionsAppPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const PartnerTransactionsAppPostBodyAmount: Schema.Schema<PartnerTransactionsAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const PartnerTransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const PartnerTransactionsAppPostBodyDetail: Schema.Schema<PartnerTransactionsAppPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsAppPostBodyDetailGoodsDetail))
-    })
-    const PartnerTransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const PartnerTransactionsAppPostBodySceneInfo: Schema.Schema<PartnerTransactionsAppPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(PartnerTransactionsAppPostBodySceneInfoStoreInfo)
-    })
-    const PartnerTransactionsAppPostBodyPayerIdentity: Schema.Schema<PartnerTransactionsAppPostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const PartnerTransactionsAppPostBodyPayer: Schema.Schema<PartnerTransactionsAppPostBodyPayer> = Schema.Struct({
-      identity: Schema.optional(PartnerTransactionsAppPostBodyPayerIdentity)
-    })
-    const PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
-      subsidy_installment_num: Schema.Literal(3, 6, 12),
-      subsidy_percent: Schema.Literal(0, 100)
-    })
-    const PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetail: Schema.Schema<PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetail> = Schema.Struct({
-      subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
-      subsidy_plan: Schema.Array(PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan)
-    })
-    const PartnerTransactionsAppPostBodySubsidyInfo: Schema.Schema<PartnerTransactionsAppPostBodySubsidyInfo> = Schema.Struct({
-      subsidy_detail: Schema.optional(Schema.Array(PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetail))
-    })
-    const PartnerTransactionsAppPostBody: Schema.Schema<PartnerTransactionsAppPostBody> = Schema.Struct({
-      sp_appid: BoundedString(1, 32),
-      sp_mchid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      sub_mchid: BoundedString(1, 32),
-      settle_info: Schema.optional(PartnerTransactionsAppPostBodySettleInfo),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: PartnerTransactionsAppPostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(PartnerTransactionsAppPostBodyDetail),
-      scene_info: Schema.optional(PartnerTransactionsAppPostBodySceneInfo),
-      payer: Schema.optional(PartnerTransactionsAppPostBodyPayer),
-      subsidy_info: Schema.optional(PartnerTransactionsAppPostBodySubsidyInfo)
-    })
-    const PartnerTransactionsAppPostResponse: Schema.Schema<PartnerTransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
-    })
-    return {
-      body: PartnerTransactionsAppPostBody,
-      success: PartnerTransactionsAppPostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
-    }
-  }
-})
-
-// ---- POST /v3/pay/partner/transactions/app-with-contract ----
+const $PartnerTransactionsAppWithContractPostBodyContractInfo: () => Schema.Schema<PartnerTransactionsAppWithContractPostBodyContractInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_id: Schema.String,
+  contract_mchid: Schema.String,
+  contract_appid: Schema.String,
+  contract_code: Schema.String,
+  request_serial: Schema.String,
+  contract_display_account: Schema.String,
+  contract_notify_url: Schema.optional(Schema.String)
+}))
 
 export interface PartnerTransactionsAppWithContractPostBody {
   /**
@@ -655,7 +795,7 @@ export interface PartnerTransactionsAppWithContractPostBody {
    */
   readonly goods_tag?: string | undefined
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsAppWithContractPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
   /**
    * 电子发票入口开放标识
    * @example true
@@ -671,45 +811,116 @@ export interface PartnerTransactionsAppWithContractPostBody {
   readonly contract_info: PartnerTransactionsAppWithContractPostBodyContractInfo
 }
 
-export interface PartnerTransactionsAppWithContractPostBodySettleInfo {
+const $PartnerTransactionsAppWithContractPostBody: () => Schema.Schema<PartnerTransactionsAppWithContractPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  time_expire: Schema.optional(Rfc3339),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  settle_info: Schema.optional($BodySettleInfo()),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  detail: Schema.optional($PartnerTransactionsAppWithContractPostBodyDetail()),
+  scene_info: Schema.optional($PartnerTransactionsAppWithContractPostBodySceneInfo()),
+  contract_info: $PartnerTransactionsAppWithContractPostBodyContractInfo()
+}))
+
+export interface PartnerTransactionsAppWithContractPostResponse {
   /**
-   * 是否指定分账
-   * @example true
+   * 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100"
    */
-  readonly profit_sharing?: boolean | undefined
+  readonly prepay_id?: string | undefined
 }
 
-export interface PartnerTransactionsAppWithContractPostBodyAmount {
+const $PartnerTransactionsAppWithContractPostResponse: () => Schema.Schema<PartnerTransactionsAppWithContractPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.optional(Schema.String)
+}))
+
+const $GoodsDetail2: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: Schema.String,
+  wechatpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  quantity: Schema.Number,
+  unit_price: Schema.Number
+}))
+
+/**
+ * APP下单并签约
+ *
+ * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
+ *
+ * `POST /v3/pay/partner/transactions/app-with-contract`
+ */
+export const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransactionsAppWithContractPostBody, PartnerTransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.pay.partner.transactions.appWithContract.post",
+  method: "POST",
+  path: "/v3/pay/partner/transactions/app-with-contract",
+  summary: "APP下单并签约",
+  schemas: () => ({ body: $PartnerTransactionsAppWithContractPostBody(), success: $PartnerTransactionsAppWithContractPostResponse(), errors: commonErrors })
+})
+
+// ---- POST /v3/pay/partner/transactions/codepay ----
+
+export interface PartnerTransactionsCodepayPostBodyPayer {
   /**
-   * 总金额
-   * @example 100
+   * 授权码
+   * @example "130061098828009406"
    */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
+  readonly auth_code: string
 }
 
-export interface PartnerTransactionsAppWithContractPostBodyDetail {
+const $PartnerTransactionsCodepayPostBodyPayer: () => Schema.Schema<PartnerTransactionsCodepayPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  auth_code: Schema.String
+}))
+
+export interface PartnerTransactionsCodepayPostBodySceneInfoStoreInfo {
   /**
-   * 订单原价
-   * @example 608800
+   * 门店编号
+   * @example "0001"
    */
-  readonly cost_price?: number | undefined
+  readonly id?: string | undefined
   /**
-   * 商品小票ID
-   * @example "微信123"
+   * 商家自定义编码
+   * @example "A1111"
    */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail: ReadonlyArray<PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail>
+  readonly out_id?: string | undefined
 }
 
-export interface PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail {
+const $PartnerTransactionsCodepayPostBodySceneInfoStoreInfo: () => Schema.Schema<PartnerTransactionsCodepayPostBodySceneInfoStoreInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_id: Schema.optional(Schema.String)
+}))
+
+export interface PartnerTransactionsCodepayPostBodySceneInfo {
   /**
-   * 商户侧商品编码
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备 IP
+   * @example "128.0.0.1"
+   */
+  readonly device_ip?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo
+}
+
+const $PartnerTransactionsCodepayPostBodySceneInfo: () => Schema.Schema<PartnerTransactionsCodepayPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String),
+  store_info: $PartnerTransactionsCodepayPostBodySceneInfoStoreInfo()
+}))
+
+export interface DetailGoodsDetail {
+  /**
+   * 商品编码
    * @example "1246464644"
    */
   readonly merchant_goods_id: string
@@ -717,7 +928,7 @@ export interface PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail {
    * 微信支付商品编码
    * @example "1001"
    */
-  readonly wechatpay_goods_id?: string | undefined
+  readonly wxpay_goods_id?: string | undefined
   /**
    * 商品名称
    * @example "iPhoneX 256G"
@@ -735,172 +946,34 @@ export interface PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail {
   readonly unit_price: number
 }
 
-export interface PartnerTransactionsAppWithContractPostBodySceneInfo {
+const $DetailGoodsDetail: () => Schema.Schema<DetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: Schema.String,
+  wxpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  quantity: Schema.Number,
+  unit_price: Schema.Number
+}))
+
+export interface PartnerTransactionsCodepayPostBodyDetail {
   /**
-   * 用户终端IP
-   * @example "14.23.150.211"
+   * 订单原价
+   * @example 608800
    */
-  readonly payer_client_ip: string
+  readonly cost_price?: number | undefined
   /**
-   * 商户端设备号
-   * @example "013467007045764"
+   * 商品小票ID
+   * @example "微信123"
    */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo | undefined
+  readonly invoice_id?: string | undefined
+  /** 单品列表 */
+  readonly goods_detail: ReadonlyArray<DetailGoodsDetail>
 }
 
-export interface PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface PartnerTransactionsAppWithContractPostBodyContractInfo {
-  /**
-   * 模板ID
-   * @example "3484306348"
-   */
-  readonly plan_id: string
-  /**
-   * 签约商户号
-   * @example "1200009811"
-   */
-  readonly contract_mchid: string
-  /**
-   * 签约AppID
-   * @example "wxcbda96de0b165486"
-   */
-  readonly contract_appid: string
-  /**
-   * 签约协议号
-   * @example "100001256"
-   */
-  readonly contract_code: string
-  /**
-   * 请求序列号
-   * @example "1695"
-   */
-  readonly request_serial: string
-  /**
-   * 用户账户展示名称
-   * @example "123456"
-   */
-  readonly contract_display_account: string
-  /**
-   * 签约信息通知URL
-   * @example "https://yoursite.com"
-   */
-  readonly contract_notify_url?: string | undefined
-}
-
-export interface PartnerTransactionsAppWithContractPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
-
-/**
- * APP下单并签约
- *
- * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
- *
- * `POST /v3/pay/partner/transactions/app-with-contract`
- */
-export const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransactionsAppWithContractPostBody, PartnerTransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.pay.partner.transactions.appWithContract.post",
-  method: "POST",
-  path: "/v3/pay/partner/transactions/app-with-contract",
-  summary: "APP下单并签约",
-  schemas: () => {
-    const PartnerTransactionsAppWithContractPostBodySettleInfo: Schema.Schema<PartnerTransactionsAppWithContractPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const PartnerTransactionsAppWithContractPostBodyAmount: Schema.Schema<PartnerTransactionsAppWithContractPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const PartnerTransactionsAppWithContractPostBodyDetail: Schema.Schema<PartnerTransactionsAppWithContractPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.Array(PartnerTransactionsAppWithContractPostBodyDetailGoodsDetail)
-    })
-    const PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsAppWithContractPostBodySceneInfo: Schema.Schema<PartnerTransactionsAppWithContractPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo)
-    })
-    const PartnerTransactionsAppWithContractPostBodyContractInfo: Schema.Schema<PartnerTransactionsAppWithContractPostBodyContractInfo> = Schema.Struct({
-      plan_id: Schema.String,
-      contract_mchid: Schema.String,
-      contract_appid: Schema.String,
-      contract_code: Schema.String,
-      request_serial: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsAppWithContractPostBody: Schema.Schema<PartnerTransactionsAppWithContractPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      time_expire: Schema.optional(Rfc3339),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      settle_info: Schema.optional(PartnerTransactionsAppWithContractPostBodySettleInfo),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      amount: PartnerTransactionsAppWithContractPostBodyAmount,
-      detail: Schema.optional(PartnerTransactionsAppWithContractPostBodyDetail),
-      scene_info: Schema.optional(PartnerTransactionsAppWithContractPostBodySceneInfo),
-      contract_info: PartnerTransactionsAppWithContractPostBodyContractInfo
-    })
-    const PartnerTransactionsAppWithContractPostResponse: Schema.Schema<PartnerTransactionsAppWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerTransactionsAppWithContractPostBody,
-      success: PartnerTransactionsAppWithContractPostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- POST /v3/pay/partner/transactions/codepay ----
+const $PartnerTransactionsCodepayPostBodyDetail: () => Schema.Schema<PartnerTransactionsCodepayPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Number),
+  invoice_id: Schema.optional(Schema.String),
+  goods_detail: Schema.Array($DetailGoodsDetail())
+}))
 
 export interface PartnerTransactionsCodepayPostBody {
   /**
@@ -951,114 +1024,184 @@ export interface PartnerTransactionsCodepayPostBody {
   /** 支付者 */
   readonly payer: PartnerTransactionsCodepayPostBodyPayer
   /** 订单金额 */
-  readonly amount: PartnerTransactionsCodepayPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 场景信息 */
   readonly scene_info: PartnerTransactionsCodepayPostBodySceneInfo
   /** 优惠功能 */
   readonly detail?: PartnerTransactionsCodepayPostBodyDetail | undefined
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsCodepayPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
 }
 
-export interface PartnerTransactionsCodepayPostBodyPayer {
+const $PartnerTransactionsCodepayPostBody: () => Schema.Schema<PartnerTransactionsCodepayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  attach: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  payer: $PartnerTransactionsCodepayPostBodyPayer(),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  scene_info: $PartnerTransactionsCodepayPostBodySceneInfo(),
+  detail: Schema.optional($PartnerTransactionsCodepayPostBodyDetail()),
+  settle_info: Schema.optional($BodySettleInfo())
+}))
+
+export interface PayerServiceProvider {
   /**
-   * 授权码
-   * @example "130061098828009406"
+   * 合作伙伴用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly auth_code: string
+  readonly sp_openid?: string | undefined
+  /**
+   * 特约商户用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
 }
 
-export interface PartnerTransactionsCodepayPostBodyAmount {
+const $PayerServiceProvider: () => Schema.Schema<PayerServiceProvider> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface ResponseAmount {
   /**
-   * 总金额
+   * 订单金额
    * @example 100
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
-   * 货币类型
+   * 用户支付金额
+   * @example 100
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 订单金额货币类型
    * @example "CNY"
    */
   readonly currency?: string | undefined
+  /**
+   * 用户支付货币类型
+   * @example "CNY"
+   */
+  readonly payer_currency?: string | undefined
 }
 
-export interface PartnerTransactionsCodepayPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备 IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo
-}
+const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_currency: Schema.optional(Schema.String)
+}))
 
-export interface PartnerTransactionsCodepayPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商家自定义编码
-   * @example "A1111"
-   */
-  readonly out_id?: string | undefined
-}
-
-export interface PartnerTransactionsCodepayPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail: ReadonlyArray<PartnerTransactionsCodepayPostBodyDetailGoodsDetail>
-}
-
-export interface PartnerTransactionsCodepayPostBodyDetailGoodsDetail {
+export interface PromotionDetailGoodsDetail {
   /**
    * 商品编码
-   * @example "1246464644"
+   * @example "M1006"
    */
-  readonly merchant_goods_id: string
-  /**
-   * 微信支付商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
-   * @example 528800
+   * @example 100
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
+  /**
+   * 商品优惠金额
+   * @example 1
+   */
+  readonly discount_amount?: number | undefined
+  /**
+   * 商品备注
+   * @example "商品备注信息"
+   */
+  readonly goods_remark?: string | undefined
 }
 
-export interface PartnerTransactionsCodepayPostBodySettleInfo {
+const $PromotionDetailGoodsDetail: () => Schema.Schema<PromotionDetailGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Number),
+  unit_price: Schema.optional(Schema.Number),
+  discount_amount: Schema.optional(Schema.Number),
+  goods_remark: Schema.optional(Schema.String)
+}))
+
+export interface PartnerTransactionsCodepayPostResponsePromotionDetail {
   /**
-   * 是否指定分账
-   * @example false
+   * 券ID
+   * @example "109519"
    */
-  readonly profit_sharing?: boolean | undefined
+  readonly coupon_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "GLOBAL"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "CASH"
+   */
+  readonly type?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 100
+   */
+  readonly amount?: number | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly stock_id?: string | undefined
+  /**
+   * 微信出资
+   * @example 0
+   */
+  readonly wechatpay_contribute?: number | undefined
+  /**
+   * 商户出资
+   * @example 0
+   */
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 0
+   */
+  readonly other_contribute?: number | undefined
+  /**
+   * 优惠货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /** 单品列表 */
+  readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
 }
+
+const $PartnerTransactionsCodepayPostResponsePromotionDetail: () => Schema.Schema<PartnerTransactionsCodepayPostResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($PromotionDetailGoodsDetail()))
+}))
 
 export interface PartnerTransactionsCodepayPostResponse {
   /**
@@ -1122,131 +1265,30 @@ export interface PartnerTransactionsCodepayPostResponse {
    */
   readonly attach?: string | undefined
   /** 支付者 */
-  readonly payer?: PartnerTransactionsCodepayPostResponsePayer | undefined
+  readonly payer?: PayerServiceProvider | undefined
   /** 订单金额 */
-  readonly amount?: PartnerTransactionsCodepayPostResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<PartnerTransactionsCodepayPostResponsePromotionDetail> | undefined
 }
 
-export interface PartnerTransactionsCodepayPostResponsePayer {
-  /**
-   * 合作伙伴用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 特约商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface PartnerTransactionsCodepayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单金额货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付货币类型
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
-
-export interface PartnerTransactionsCodepayPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "CASH"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 0
-   */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "M1006"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 100
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 1
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
-  readonly goods_remark?: string | undefined
-}
+const $PartnerTransactionsCodepayPostResponse: () => Schema.Schema<PartnerTransactionsCodepayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  payer: Schema.optional($PayerServiceProvider()),
+  amount: Schema.optional($ResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsCodepayPostResponsePromotionDetail()))
+}))
 
 /**
  * 付款码支付
@@ -1261,110 +1303,34 @@ export const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactio
   path: "/v3/pay/partner/transactions/codepay",
   summary: "付款码支付",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html",
-  schemas: () => {
-    const PartnerTransactionsCodepayPostBodyPayer: Schema.Schema<PartnerTransactionsCodepayPostBodyPayer> = Schema.Struct({
-      auth_code: Schema.String
-    })
-    const PartnerTransactionsCodepayPostBodyAmount: Schema.Schema<PartnerTransactionsCodepayPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsCodepayPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsCodepayPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_id: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsCodepayPostBodySceneInfo: Schema.Schema<PartnerTransactionsCodepayPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      store_info: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo
-    })
-    const PartnerTransactionsCodepayPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsCodepayPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const PartnerTransactionsCodepayPostBodyDetail: Schema.Schema<PartnerTransactionsCodepayPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.Array(PartnerTransactionsCodepayPostBodyDetailGoodsDetail)
-    })
-    const PartnerTransactionsCodepayPostBodySettleInfo: Schema.Schema<PartnerTransactionsCodepayPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const PartnerTransactionsCodepayPostBody: Schema.Schema<PartnerTransactionsCodepayPostBody> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      attach: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      payer: PartnerTransactionsCodepayPostBodyPayer,
-      amount: PartnerTransactionsCodepayPostBodyAmount,
-      scene_info: PartnerTransactionsCodepayPostBodySceneInfo,
-      detail: Schema.optional(PartnerTransactionsCodepayPostBodyDetail),
-      settle_info: Schema.optional(PartnerTransactionsCodepayPostBodySettleInfo)
-    })
-    const PartnerTransactionsCodepayPostResponsePayer: Schema.Schema<PartnerTransactionsCodepayPostResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsCodepayPostResponseAmount: Schema.Schema<PartnerTransactionsCodepayPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail: Schema.Schema<PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsCodepayPostResponsePromotionDetail: Schema.Schema<PartnerTransactionsCodepayPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail))
-    })
-    const PartnerTransactionsCodepayPostResponse: Schema.Schema<PartnerTransactionsCodepayPostResponse> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      payer: Schema.optional(PartnerTransactionsCodepayPostResponsePayer),
-      amount: Schema.optional(PartnerTransactionsCodepayPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(PartnerTransactionsCodepayPostResponsePromotionDetail))
-    })
-    return {
-      body: PartnerTransactionsCodepayPostBody,
-      success: PartnerTransactionsCodepayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsCodepayPostBody(), success: $PartnerTransactionsCodepayPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/exposure ----
+
+export interface PartnerTransactionsExposurePostBodyPayer {
+  /**
+   * 用户服务商标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sp_openid?: string | undefined
+  /**
+   * 用户手机号的哈希值
+   * @example "ABDEF3445546456B"
+   */
+  readonly phone_number_hash?: string | undefined
+  /**
+   * 用户子商户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
+}
+
+const $PartnerTransactionsExposurePostBodyPayer: () => Schema.Schema<PartnerTransactionsExposurePostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String),
+  phone_number_hash: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
 
 export interface PartnerTransactionsExposurePostBody {
   /**
@@ -1396,33 +1362,16 @@ export interface PartnerTransactionsExposurePostBody {
   readonly out_trade_no: string
 }
 
-export interface PartnerTransactionsExposurePostBodyPayer {
-  /**
-   * 用户服务商标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
-  readonly phone_number_hash?: string | undefined
-  /**
-   * 用户子商户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $PartnerTransactionsExposurePostBody: () => Schema.Schema<PartnerTransactionsExposurePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  payer: $PartnerTransactionsExposurePostBodyPayer(),
+  out_trade_no: Schema.String
+}))
 
-export interface PartnerTransactionsExposurePostResponse {
-  /** 是否建议曝光微信分付 */
-  readonly fqf_exposure?: boolean | undefined
-  /**
-   * 曝光凭证
-   * @example "Dfkdsf324+-LKFD="
-   */
-  readonly market_exposure_token?: string | undefined
-}
+export type PartnerTransactionsExposurePostResponse = AcquiringBankTransactionsExposurePostResponse
 
 /**
  * 微信分付-支付方式前置服务
@@ -1436,208 +1385,12 @@ export const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransacti
   method: "POST",
   path: "/v3/pay/partner/transactions/exposure",
   summary: "微信分付-支付方式前置服务",
-  schemas: () => {
-    const PartnerTransactionsExposurePostBodyPayer: Schema.Schema<PartnerTransactionsExposurePostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      phone_number_hash: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsExposurePostBody: Schema.Schema<PartnerTransactionsExposurePostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      payer: PartnerTransactionsExposurePostBodyPayer,
-      out_trade_no: Schema.String
-    })
-    const PartnerTransactionsExposurePostResponse: Schema.Schema<PartnerTransactionsExposurePostResponse> = Schema.Struct({
-      fqf_exposure: Schema.optional(Schema.Boolean),
-      market_exposure_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerTransactionsExposurePostBody,
-      success: PartnerTransactionsExposurePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsExposurePostBody(), success: $AcquiringBankTransactionsExposurePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/h5 ----
 
-export interface PartnerTransactionsH5PostBody {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
-  readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsH5PostBodySettleInfo | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
-  readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /** 订单金额 */
-  readonly amount: PartnerTransactionsH5PostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /** 指定支付方式 */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
-  /** 电子发票入口开放标识 */
-  readonly support_fapiao?: boolean | undefined
-  /** 优惠功能 */
-  readonly detail?: PartnerTransactionsH5PostBodyDetail | undefined
-  /** 场景信息 */
-  readonly scene_info: PartnerTransactionsH5PostBodySceneInfo
-  /** 支付者 */
-  readonly payer?: PartnerTransactionsH5PostBodyPayer | undefined
-}
-
-export interface PartnerTransactionsH5PostBodySettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
-
-export interface PartnerTransactionsH5PostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
-
-export interface PartnerTransactionsH5PostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsH5PostBodyDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsH5PostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface PartnerTransactionsH5PostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsH5PostBodySceneInfoStoreInfo | undefined
-  /** H5场景信息 */
-  readonly h5_info: PartnerTransactionsH5PostBodySceneInfoH5Info
-}
-
-export interface PartnerTransactionsH5PostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface PartnerTransactionsH5PostBodySceneInfoH5Info {
+export interface H5Info {
   /**
    * 场景类型
    * @example "iOSAndroidWap"
@@ -1665,25 +1418,124 @@ export interface PartnerTransactionsH5PostBodySceneInfoH5Info {
   readonly package_name?: string | undefined
 }
 
-export interface PartnerTransactionsH5PostBodyPayer {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: PartnerTransactionsH5PostBodyPayerIdentity | undefined
+const $H5Info: () => Schema.Schema<H5Info> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("iOS", "Android", "Wap"),
+  app_name: Schema.optional(BoundedString(1, 64)),
+  app_url: Schema.optional(BoundedString(1, 128)),
+  bundle_id: Schema.optional(BoundedString(1, 128)),
+  package_name: Schema.optional(BoundedString(1, 128))
+}))
+
+export interface PartnerTransactionsH5PostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip: string
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: StoreInfo | undefined
+  /** H5场景信息 */
+  readonly h5_info: H5Info
 }
 
-export interface PartnerTransactionsH5PostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
+const $PartnerTransactionsH5PostBodySceneInfo: () => Schema.Schema<PartnerTransactionsH5PostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  payer_client_ip: IpAddress,
+  device_id: Schema.optional(BoundedString(1, 32)),
+  store_info: Schema.optional($StoreInfo()),
+  h5_info: $H5Info()
+}))
+
+export interface PartnerTransactionsH5PostBody {
   /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   * 服务商公众号ID
+   * @example "wx8888888888888888"
    */
-  readonly number: string
+  readonly sp_appid: string
   /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
+   * 服务商户号
+   * @example "1230000109"
    */
-  readonly name: string
+  readonly sp_mchid: string
+  /**
+   * 子商户公众号ID
+   * @example "wxd678efh567hg6999"
+   */
+  readonly sub_appid?: string | undefined
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /** 结算信息 */
+  readonly settle_info?: SettleInfo | undefined
+  /**
+   * 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔"
+   */
+  readonly description: string
+  /**
+   * 附加数据
+   * @example "自定义数据"
+   */
+  readonly attach?: string | undefined
+  /**
+   * 商户订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly out_trade_no: string
+  /** 订单金额 */
+  readonly amount: PartnerTransactionsAppPostBodyAmount
+  /**
+   * 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly time_expire?: string | undefined
+  /**
+   * 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php"
+   */
+  readonly notify_url: string
+  /**
+   * 订单优惠标记
+   * @example "WXG"
+   */
+  readonly goods_tag?: string | undefined
+  /** 指定支付方式 */
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
+  /** 电子发票入口开放标识 */
+  readonly support_fapiao?: boolean | undefined
+  /** 优惠功能 */
+  readonly detail?: Detail | undefined
+  /** 场景信息 */
+  readonly scene_info: PartnerTransactionsH5PostBodySceneInfo
+  /** 支付者 */
+  readonly payer?: PartnerTransactionsAppPostBodyPayer | undefined
 }
+
+const $PartnerTransactionsH5PostBody: () => Schema.Schema<PartnerTransactionsH5PostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: BoundedString(1, 32),
+  sp_mchid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  sub_mchid: BoundedString(1, 32),
+  settle_info: Schema.optional($SettleInfo()),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: $PartnerTransactionsH5PostBodySceneInfo(),
+  payer: Schema.optional($PartnerTransactionsAppPostBodyPayer())
+}))
 
 export interface PartnerTransactionsH5PostResponse {
   /**
@@ -1692,6 +1544,10 @@ export interface PartnerTransactionsH5PostResponse {
    */
   readonly h5_url: string
 }
+
+const $PartnerTransactionsH5PostResponse: () => Schema.Schema<PartnerTransactionsH5PostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  h5_url: Schema.String
+}))
 
 /**
  * H5下单API
@@ -1707,82 +1563,7 @@ export const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5P
   encrypt: [],
   summary: "H5下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_4.shtml",
-  schemas: () => {
-    const PartnerTransactionsH5PostBodySettleInfo: Schema.Schema<PartnerTransactionsH5PostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const PartnerTransactionsH5PostBodyAmount: Schema.Schema<PartnerTransactionsH5PostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const PartnerTransactionsH5PostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsH5PostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const PartnerTransactionsH5PostBodyDetail: Schema.Schema<PartnerTransactionsH5PostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsH5PostBodyDetailGoodsDetail))
-    })
-    const PartnerTransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const PartnerTransactionsH5PostBodySceneInfoH5Info: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.Literal("iOS", "Android", "Wap"),
-      app_name: Schema.optional(BoundedString(1, 64)),
-      app_url: Schema.optional(BoundedString(1, 128)),
-      bundle_id: Schema.optional(BoundedString(1, 128)),
-      package_name: Schema.optional(BoundedString(1, 128))
-    })
-    const PartnerTransactionsH5PostBodySceneInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(PartnerTransactionsH5PostBodySceneInfoStoreInfo),
-      h5_info: PartnerTransactionsH5PostBodySceneInfoH5Info
-    })
-    const PartnerTransactionsH5PostBodyPayerIdentity: Schema.Schema<PartnerTransactionsH5PostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const PartnerTransactionsH5PostBodyPayer: Schema.Schema<PartnerTransactionsH5PostBodyPayer> = Schema.Struct({
-      identity: Schema.optional(PartnerTransactionsH5PostBodyPayerIdentity)
-    })
-    const PartnerTransactionsH5PostBody: Schema.Schema<PartnerTransactionsH5PostBody> = Schema.Struct({
-      sp_appid: BoundedString(1, 32),
-      sp_mchid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      sub_mchid: BoundedString(1, 32),
-      settle_info: Schema.optional(PartnerTransactionsH5PostBodySettleInfo),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: PartnerTransactionsH5PostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(PartnerTransactionsH5PostBodyDetail),
-      scene_info: PartnerTransactionsH5PostBodySceneInfo,
-      payer: Schema.optional(PartnerTransactionsH5PostBodyPayer)
-    })
-    const PartnerTransactionsH5PostResponse: Schema.Schema<PartnerTransactionsH5PostResponse> = Schema.Struct({
-      h5_url: Schema.String
-    })
-    return {
-      body: PartnerTransactionsH5PostBody,
-      success: PartnerTransactionsH5PostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsH5PostBody(), success: $PartnerTransactionsH5PostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors })
 })
 
 // ---- GET /v3/pay/partner/transactions/id/{transaction_id} ----
@@ -1794,6 +1575,10 @@ export interface PartnerTransactionsIdTransactionIdGetParams {
    */
   readonly transaction_id: string
 }
+
+const $PartnerTransactionsIdTransactionIdGetParams: () => Schema.Schema<PartnerTransactionsIdTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: BoundedString(1, 32)
+}))
 
 export interface PartnerTransactionsIdTransactionIdGetQuery {
   /**
@@ -1808,8 +1593,52 @@ export interface PartnerTransactionsIdTransactionIdGetQuery {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.pay.partner.transactions.id._transaction_id_.get`: params, query fields together. */
-export interface PartnerTransactionsIdTransactionIdGetRequest extends PartnerTransactionsIdTransactionIdGetParams, PartnerTransactionsIdTransactionIdGetQuery {}
+const $PartnerTransactionsIdTransactionIdGetQuery: () => Schema.Schema<PartnerTransactionsIdTransactionIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: BoundedString(1, 32),
+  sub_mchid: BoundedString(1, 32)
+}))
+
+export interface ResponseSceneInfo {
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+}
+
+const $ResponseSceneInfo: () => Schema.Schema<ResponseSceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String)
+}))
+
+export interface PartnerTransactionsIdTransactionIdGetResponsePromotionDetail {
+  readonly coupon_id?: string | undefined
+  readonly name?: string | undefined
+  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  readonly amount?: number | undefined
+  readonly stock_id?: string | undefined
+  readonly wechatpay_contribute?: number | undefined
+  readonly merchant_contribute?: number | undefined
+  readonly other_contribute?: number | undefined
+  readonly currency?: string | undefined
+  readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
+}
+
+const $PartnerTransactionsIdTransactionIdGetResponsePromotionDetail: () => Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($PromotionDetailGoodsDetail()))
+}))
 
 export interface PartnerTransactionsIdTransactionIdGetResponse {
   /**
@@ -1873,81 +1702,35 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    */
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
-  readonly amount?: PartnerTransactionsIdTransactionIdGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 场景信息 */
-  readonly scene_info?: PartnerTransactionsIdTransactionIdGetResponseSceneInfo | undefined
+  readonly scene_info?: ResponseSceneInfo | undefined
   /** 支付者 */
-  readonly payer?: PartnerTransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly payer?: PayerServiceProvider | undefined
   readonly promotion_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
-export interface PartnerTransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 用户支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
+const $PartnerTransactionsIdTransactionIdGetResponse: () => Schema.Schema<PartnerTransactionsIdTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT")),
+  trade_state_desc: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.optional($ResponseAmount()),
+  scene_info: Schema.optional($ResponseSceneInfo()),
+  payer: Schema.optional($PayerServiceProvider()),
+  promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsIdTransactionIdGetResponsePromotionDetail()))
+}))
 
-export interface PartnerTransactionsIdTransactionIdGetResponseSceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-}
-
-export interface PartnerTransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface PartnerTransactionsIdTransactionIdGetResponsePromotionDetail {
-  readonly coupon_id?: string | undefined
-  readonly name?: string | undefined
-  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  readonly amount?: number | undefined
-  readonly stock_id?: string | undefined
-  readonly wechatpay_contribute?: number | undefined
-  readonly merchant_contribute?: number | undefined
-  readonly other_contribute?: number | undefined
-  readonly currency?: string | undefined
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail {
-  readonly goods_id?: string | undefined
-  readonly quantity?: number | undefined
-  readonly unit_price?: number | undefined
-  readonly discount_amount?: number | undefined
-  readonly goods_remark?: string | undefined
-}
+/** The input of `v3.pay.partner.transactions.id._transaction_id_.get`: params, query fields together. */
+export interface PartnerTransactionsIdTransactionIdGetRequest extends PartnerTransactionsIdTransactionIdGetParams, PartnerTransactionsIdTransactionIdGetQuery {}
 
 /**
  * 微信支付订单号查询
@@ -1961,75 +1744,33 @@ export const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTra
   method: "GET",
   path: "/v3/pay/partner/transactions/id/{transaction_id}",
   summary: "微信支付订单号查询",
-  schemas: () => {
-    const PartnerTransactionsIdTransactionIdGetParams: Schema.Schema<PartnerTransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: BoundedString(1, 32)
-    })
-    const PartnerTransactionsIdTransactionIdGetQuery: Schema.Schema<PartnerTransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      sp_mchid: BoundedString(1, 32),
-      sub_mchid: BoundedString(1, 32)
-    })
-    const PartnerTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsIdTransactionIdGetResponseSceneInfo: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseSceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsIdTransactionIdGetResponsePayer: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
-    })
-    const PartnerTransactionsIdTransactionIdGetResponse: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT")),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseAmount),
-      scene_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSceneInfo),
-      payer: Schema.optional(PartnerTransactionsIdTransactionIdGetResponsePayer),
-      promotion_detail: Schema.optional(Schema.Array(PartnerTransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: PartnerTransactionsIdTransactionIdGetParams,
-      query: PartnerTransactionsIdTransactionIdGetQuery,
-      success: PartnerTransactionsIdTransactionIdGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsIdTransactionIdGetParams(), query: $PartnerTransactionsIdTransactionIdGetQuery(), success: $PartnerTransactionsIdTransactionIdGetResponse(), errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/jsapi ----
+
+export interface PartnerTransactionsJsapiPostBodyPayer {
+  /**
+   * 用户服务标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sp_openid?: string | undefined
+  /**
+   * 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
+  /** 实名支付(需单独申请权限) */
+  readonly identity?: Identity | undefined
+}
+
+const $PartnerTransactionsJsapiPostBodyPayer: () => Schema.Schema<PartnerTransactionsJsapiPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(BoundedString(1, 128)),
+  sub_openid: Schema.optional(BoundedString(1, 128)),
+  identity: Schema.optional($Identity())
+}).pipe(
+  FieldRule("atLeastOne", ["sp_openid", "sub_openid"])
+))
 
 export interface PartnerTransactionsJsapiPostBody {
   /**
@@ -2053,7 +1794,7 @@ export interface PartnerTransactionsJsapiPostBody {
    */
   readonly sub_mchid: string
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsJsapiPostBodySettleInfo | undefined
+  readonly settle_info?: SettleInfo | undefined
   /**
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
@@ -2070,7 +1811,7 @@ export interface PartnerTransactionsJsapiPostBody {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount: PartnerTransactionsJsapiPostBodyAmount
+  readonly amount: PartnerTransactionsAppPostBodyAmount
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -2091,184 +1832,37 @@ export interface PartnerTransactionsJsapiPostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: PartnerTransactionsJsapiPostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
-  readonly scene_info?: PartnerTransactionsJsapiPostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppPostBodySceneInfo | undefined
   /** 支付者 */
   readonly payer: PartnerTransactionsJsapiPostBodyPayer
   /** 贴息信息(微信分付) */
-  readonly subsidy_info?: PartnerTransactionsJsapiPostBodySubsidyInfo | undefined
+  readonly subsidy_info?: SubsidyInfo | undefined
 }
 
-export interface PartnerTransactionsJsapiPostBodySettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
+const $PartnerTransactionsJsapiPostBody: () => Schema.Schema<PartnerTransactionsJsapiPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: BoundedString(1, 32),
+  sp_mchid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  sub_mchid: BoundedString(1, 32),
+  settle_info: Schema.optional($SettleInfo()),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: Schema.optional($PartnerTransactionsAppPostBodySceneInfo()),
+  payer: $PartnerTransactionsJsapiPostBodyPayer(),
+  subsidy_info: Schema.optional($SubsidyInfo())
+}))
 
-export interface PartnerTransactionsJsapiPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
-
-export interface PartnerTransactionsJsapiPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsJsapiPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsJsapiPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface PartnerTransactionsJsapiPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsJsapiPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsJsapiPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface PartnerTransactionsJsapiPostBodyPayer {
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: PartnerTransactionsJsapiPostBodyPayerIdentity | undefined
-}
-
-export interface PartnerTransactionsJsapiPostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
-
-export interface PartnerTransactionsJsapiPostBodySubsidyInfo {
-  /** 贴息详情列表 */
-  readonly subsidy_detail?: ReadonlyArray<PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetail> | undefined
-}
-
-export interface PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
-  readonly subsidy_period_type: "DAILY" | "PERIOD"
-  /** 贴息方案列表 */
-  readonly subsidy_plan: ReadonlyArray<PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan>
-}
-
-export interface PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
-  readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
-  readonly subsidy_percent: 0 | 100
-}
-
-export interface PartnerTransactionsJsapiPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id: string
-}
+export type PartnerTransactionsJsapiPostResponse = PartnerTransactionsAppPostResponse
 
 /**
  * JSAPI下单API
@@ -2284,93 +1878,70 @@ export const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactions
   encrypt: [],
   summary: "JSAPI下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_2.shtml",
-  schemas: () => {
-    const PartnerTransactionsJsapiPostBodySettleInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const PartnerTransactionsJsapiPostBodyAmount: Schema.Schema<PartnerTransactionsJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const PartnerTransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const PartnerTransactionsJsapiPostBodyDetail: Schema.Schema<PartnerTransactionsJsapiPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsJsapiPostBodyDetailGoodsDetail))
-    })
-    const PartnerTransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const PartnerTransactionsJsapiPostBodySceneInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(PartnerTransactionsJsapiPostBodySceneInfoStoreInfo)
-    })
-    const PartnerTransactionsJsapiPostBodyPayerIdentity: Schema.Schema<PartnerTransactionsJsapiPostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const PartnerTransactionsJsapiPostBodyPayer: Schema.Schema<PartnerTransactionsJsapiPostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.optional(BoundedString(1, 128)),
-      sub_openid: Schema.optional(BoundedString(1, 128)),
-      identity: Schema.optional(PartnerTransactionsJsapiPostBodyPayerIdentity)
-    }).pipe(
-      FieldRule("atLeastOne", ["sp_openid", "sub_openid"])
-    )
-    const PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
-      subsidy_installment_num: Schema.Literal(3, 6, 12),
-      subsidy_percent: Schema.Literal(0, 100)
-    })
-    const PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetail: Schema.Schema<PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetail> = Schema.Struct({
-      subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
-      subsidy_plan: Schema.Array(PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan)
-    })
-    const PartnerTransactionsJsapiPostBodySubsidyInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySubsidyInfo> = Schema.Struct({
-      subsidy_detail: Schema.optional(Schema.Array(PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetail))
-    })
-    const PartnerTransactionsJsapiPostBody: Schema.Schema<PartnerTransactionsJsapiPostBody> = Schema.Struct({
-      sp_appid: BoundedString(1, 32),
-      sp_mchid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      sub_mchid: BoundedString(1, 32),
-      settle_info: Schema.optional(PartnerTransactionsJsapiPostBodySettleInfo),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: PartnerTransactionsJsapiPostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(PartnerTransactionsJsapiPostBodyDetail),
-      scene_info: Schema.optional(PartnerTransactionsJsapiPostBodySceneInfo),
-      payer: PartnerTransactionsJsapiPostBodyPayer,
-      subsidy_info: Schema.optional(PartnerTransactionsJsapiPostBodySubsidyInfo)
-    })
-    const PartnerTransactionsJsapiPostResponse: Schema.Schema<PartnerTransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
-    })
-    return {
-      body: PartnerTransactionsJsapiPostBody,
-      success: PartnerTransactionsJsapiPostResponse,
-      errors: accountErrorAndappidMchidNotMatchAndbankErrorAndinvalidTransactionidAndmchNotExistsAndopenidMismatchAndorderClosedAndorderNotExistAndoutTradeNoUsedAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsJsapiPostBody(), success: $PartnerTransactionsAppPostResponse(), errors: accountErrorAndappidMchidNotMatchAndbankErrorAndinvalidTransactionidAndmchNotExistsAndopenidMismatchAndorderClosedAndorderNotExistAndoutTradeNoUsedAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/jsapi-with-contract ----
+
+export interface PartnerTransactionsJsapiWithContractPostBodyContractInfo {
+  /**
+   * 免密协议ID
+   * @example "201710180325670965"
+   */
+  readonly password_free_contract_id?: string | undefined
+  /**
+   * 扣费服务预授权token
+   * @example "201710180325670965"
+   */
+  readonly token?: string | undefined
+  /**
+   * 模板ID
+   * @example "3484306348"
+   */
+  readonly plan_id?: string | undefined
+  /**
+   * 签约商户号
+   * @example "1200009811"
+   */
+  readonly contract_mchid?: string | undefined
+  /**
+   * 签约AppID
+   * @example "wxcbda96de0b165486"
+   */
+  readonly contract_appid?: string | undefined
+  /**
+   * 签约协议号
+   * @example "100001256"
+   */
+  readonly contract_code?: string | undefined
+  /**
+   * 请求序列号
+   * @example "1695"
+   */
+  readonly request_serial?: string | undefined
+  /**
+   * 用户账户展示名称
+   * @example "123456"
+   */
+  readonly contract_display_account?: string | undefined
+  /**
+   * 签约信息通知URL
+   * @example "https://yoursite.com"
+   */
+  readonly contract_notify_url?: string | undefined
+}
+
+const $PartnerTransactionsJsapiWithContractPostBodyContractInfo: () => Schema.Schema<PartnerTransactionsJsapiWithContractPostBodyContractInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  password_free_contract_id: Schema.optional(Schema.String),
+  token: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  contract_mchid: Schema.optional(Schema.String),
+  contract_appid: Schema.optional(Schema.String),
+  contract_code: Schema.optional(Schema.String),
+  request_serial: Schema.optional(Schema.String),
+  contract_display_account: Schema.optional(Schema.String),
+  contract_notify_url: Schema.optional(Schema.String)
+}))
 
 export interface PartnerTransactionsJsapiWithContractPostBody {
   /**
@@ -2424,194 +1995,50 @@ export interface PartnerTransactionsJsapiWithContractPostBody {
    */
   readonly goods_tag?: string | undefined
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsJsapiWithContractPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
   /**
    * 电子发票入口开放标识
    * @example true
    */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
-  readonly amount: PartnerTransactionsJsapiWithContractPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 支付者 */
-  readonly payer: PartnerTransactionsJsapiWithContractPostBodyPayer
+  readonly payer: PayerServiceProvider
   /** 优惠功能 */
-  readonly detail?: PartnerTransactionsJsapiWithContractPostBodyDetail | undefined
+  readonly detail?: PartnerTransactionsAppWithContractPostBodyDetail | undefined
   /** 场景信息 */
-  readonly scene_info?: PartnerTransactionsJsapiWithContractPostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppWithContractPostBodySceneInfo | undefined
   /** 签约授权信息 */
   readonly contract_info: PartnerTransactionsJsapiWithContractPostBodyContractInfo
 }
 
-export interface PartnerTransactionsJsapiWithContractPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example true
-   */
-  readonly profit_sharing?: boolean | undefined
-}
+const $PartnerTransactionsJsapiWithContractPostBody: () => Schema.Schema<PartnerTransactionsJsapiWithContractPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  time_expire: Schema.optional(Rfc3339),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  settle_info: Schema.optional($BodySettleInfo()),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  payer: $PayerServiceProvider2(),
+  detail: Schema.optional($PartnerTransactionsAppWithContractPostBodyDetail()),
+  scene_info: Schema.optional($PartnerTransactionsAppWithContractPostBodySceneInfo()),
+  contract_info: $PartnerTransactionsJsapiWithContractPostBodyContractInfo()
+}))
 
-export interface PartnerTransactionsJsapiWithContractPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PayerServiceProvider2: () => Schema.Schema<PayerServiceProvider> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
 
-export interface PartnerTransactionsJsapiWithContractPostBodyPayer {
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface PartnerTransactionsJsapiWithContractPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail: ReadonlyArray<PartnerTransactionsJsapiWithContractPostBodyDetailGoodsDetail>
-}
-
-export interface PartnerTransactionsJsapiWithContractPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1246464644"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信支付商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price: number
-}
-
-export interface PartnerTransactionsJsapiWithContractPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsJsapiWithContractPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsJsapiWithContractPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface PartnerTransactionsJsapiWithContractPostBodyContractInfo {
-  /**
-   * 免密协议ID
-   * @example "201710180325670965"
-   */
-  readonly password_free_contract_id?: string | undefined
-  /**
-   * 扣费服务预授权token
-   * @example "201710180325670965"
-   */
-  readonly token?: string | undefined
-  /**
-   * 模板ID
-   * @example "3484306348"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 签约商户号
-   * @example "1200009811"
-   */
-  readonly contract_mchid?: string | undefined
-  /**
-   * 签约AppID
-   * @example "wxcbda96de0b165486"
-   */
-  readonly contract_appid?: string | undefined
-  /**
-   * 签约协议号
-   * @example "100001256"
-   */
-  readonly contract_code?: string | undefined
-  /**
-   * 请求序列号
-   * @example "1695"
-   */
-  readonly request_serial?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "123456"
-   */
-  readonly contract_display_account?: string | undefined
-  /**
-   * 签约信息通知URL
-   * @example "https://yoursite.com"
-   */
-  readonly contract_notify_url?: string | undefined
-}
-
-export interface PartnerTransactionsJsapiWithContractPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type PartnerTransactionsJsapiWithContractPostResponse = PartnerTransactionsAppWithContractPostResponse
 
 /**
  * JSAPI下单并授权/签约
@@ -2625,83 +2052,31 @@ export const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<Partner
   method: "POST",
   path: "/v3/pay/partner/transactions/jsapi-with-contract",
   summary: "JSAPI下单并授权/签约",
-  schemas: () => {
-    const PartnerTransactionsJsapiWithContractPostBodySettleInfo: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const PartnerTransactionsJsapiWithContractPostBodyAmount: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsJsapiWithContractPostBodyPayer: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsJsapiWithContractPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const PartnerTransactionsJsapiWithContractPostBodyDetail: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.Array(PartnerTransactionsJsapiWithContractPostBodyDetailGoodsDetail)
-    })
-    const PartnerTransactionsJsapiWithContractPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsJsapiWithContractPostBodySceneInfo: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(PartnerTransactionsJsapiWithContractPostBodySceneInfoStoreInfo)
-    })
-    const PartnerTransactionsJsapiWithContractPostBodyContractInfo: Schema.Schema<PartnerTransactionsJsapiWithContractPostBodyContractInfo> = Schema.Struct({
-      password_free_contract_id: Schema.optional(Schema.String),
-      token: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      contract_mchid: Schema.optional(Schema.String),
-      contract_appid: Schema.optional(Schema.String),
-      contract_code: Schema.optional(Schema.String),
-      request_serial: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_notify_url: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsJsapiWithContractPostBody: Schema.Schema<PartnerTransactionsJsapiWithContractPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      time_expire: Schema.optional(Rfc3339),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      settle_info: Schema.optional(PartnerTransactionsJsapiWithContractPostBodySettleInfo),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      amount: PartnerTransactionsJsapiWithContractPostBodyAmount,
-      payer: PartnerTransactionsJsapiWithContractPostBodyPayer,
-      detail: Schema.optional(PartnerTransactionsJsapiWithContractPostBodyDetail),
-      scene_info: Schema.optional(PartnerTransactionsJsapiWithContractPostBodySceneInfo),
-      contract_info: PartnerTransactionsJsapiWithContractPostBodyContractInfo
-    })
-    const PartnerTransactionsJsapiWithContractPostResponse: Schema.Schema<PartnerTransactionsJsapiWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerTransactionsJsapiWithContractPostBody,
-      success: PartnerTransactionsJsapiWithContractPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsJsapiWithContractPostBody(), success: $PartnerTransactionsAppWithContractPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/miniprogram ----
+
+export interface PartnerTransactionsMiniprogramPostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip?: string | undefined
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo | undefined
+}
+
+const $PartnerTransactionsMiniprogramPostBodySceneInfo: () => Schema.Schema<PartnerTransactionsMiniprogramPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  payer_client_ip: Schema.optional(Schema.String),
+  device_id: Schema.optional(Schema.String),
+  store_info: Schema.optional($PartnerTransactionsCodepayPostBodySceneInfoStoreInfo())
+}))
 
 export interface PartnerTransactionsMiniprogramPostBody {
   /**
@@ -2757,126 +2132,56 @@ export interface PartnerTransactionsMiniprogramPostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
-  readonly amount: PartnerTransactionsMiniprogramPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 支付者 */
-  readonly payer: PartnerTransactionsMiniprogramPostBodyPayer
+  readonly payer: PayerServiceProvider
   /** 优惠功能 */
-  readonly detail?: PartnerTransactionsMiniprogramPostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
   readonly scene_info?: PartnerTransactionsMiniprogramPostBodySceneInfo | undefined
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsMiniprogramPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
 }
 
-export interface PartnerTransactionsMiniprogramPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PartnerTransactionsMiniprogramPostBody: () => Schema.Schema<PartnerTransactionsMiniprogramPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sp_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  time_expire: Schema.optional(Rfc3339),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount2(),
+  payer: $PayerServiceProvider2(),
+  detail: Schema.optional($Detail2()),
+  scene_info: Schema.optional($PartnerTransactionsMiniprogramPostBodySceneInfo()),
+  settle_info: Schema.optional($BodySettleInfo())
+}))
 
-export interface PartnerTransactionsMiniprogramPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $PartnerTransactionsAppWithContractPostBodyAmount2: () => Schema.Schema<PartnerTransactionsAppWithContractPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.String)
+}))
 
-export interface PartnerTransactionsMiniprogramPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsMiniprogramPostBodyDetailGoodsDetail> | undefined
-}
+const $GoodsDetail3: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: Schema.String,
+  wechatpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  quantity: Schema.Int,
+  unit_price: Schema.Int
+}))
 
-export interface PartnerTransactionsMiniprogramPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
+const $Detail2: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Int),
+  invoice_id: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($GoodsDetail3()))
+}))
 
-export interface PartnerTransactionsMiniprogramPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip?: string | undefined
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsMiniprogramPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsMiniprogramPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商家自定义编码
-   * @example "example_out_id"
-   */
-  readonly out_id?: string | undefined
-}
-
-export interface PartnerTransactionsMiniprogramPostBodySettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface PartnerTransactionsMiniprogramPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type PartnerTransactionsMiniprogramPostResponse = PartnerTransactionsAppWithContractPostResponse
 
 /**
  * 小程序支付下单
@@ -2890,66 +2195,7 @@ export const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransa
   method: "POST",
   path: "/v3/pay/partner/transactions/miniprogram",
   summary: "小程序支付下单",
-  schemas: () => {
-    const PartnerTransactionsMiniprogramPostBodyAmount: Schema.Schema<PartnerTransactionsMiniprogramPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsMiniprogramPostBodyPayer: Schema.Schema<PartnerTransactionsMiniprogramPostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsMiniprogramPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsMiniprogramPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      unit_price: Schema.Int
-    })
-    const PartnerTransactionsMiniprogramPostBodyDetail: Schema.Schema<PartnerTransactionsMiniprogramPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsMiniprogramPostBodyDetailGoodsDetail))
-    })
-    const PartnerTransactionsMiniprogramPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsMiniprogramPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_id: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsMiniprogramPostBodySceneInfo: Schema.Schema<PartnerTransactionsMiniprogramPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(PartnerTransactionsMiniprogramPostBodySceneInfoStoreInfo)
-    })
-    const PartnerTransactionsMiniprogramPostBodySettleInfo: Schema.Schema<PartnerTransactionsMiniprogramPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const PartnerTransactionsMiniprogramPostBody: Schema.Schema<PartnerTransactionsMiniprogramPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      time_expire: Schema.optional(Rfc3339),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      amount: PartnerTransactionsMiniprogramPostBodyAmount,
-      payer: PartnerTransactionsMiniprogramPostBodyPayer,
-      detail: Schema.optional(PartnerTransactionsMiniprogramPostBodyDetail),
-      scene_info: Schema.optional(PartnerTransactionsMiniprogramPostBodySceneInfo),
-      settle_info: Schema.optional(PartnerTransactionsMiniprogramPostBodySettleInfo)
-    })
-    const PartnerTransactionsMiniprogramPostResponse: Schema.Schema<PartnerTransactionsMiniprogramPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerTransactionsMiniprogramPostBody,
-      success: PartnerTransactionsMiniprogramPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsMiniprogramPostBody(), success: $PartnerTransactionsAppWithContractPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/native ----
@@ -2976,7 +2222,7 @@ export interface PartnerTransactionsNativePostBody {
    */
   readonly sub_mchid: string
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsNativePostBodySettleInfo | undefined
+  readonly settle_info?: SettleInfo | undefined
   /**
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
@@ -2993,7 +2239,7 @@ export interface PartnerTransactionsNativePostBody {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount: PartnerTransactionsNativePostBodyAmount
+  readonly amount: PartnerTransactionsAppPostBodyAmount
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -3014,136 +2260,32 @@ export interface PartnerTransactionsNativePostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: PartnerTransactionsNativePostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
-  readonly scene_info?: PartnerTransactionsNativePostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppPostBodySceneInfo | undefined
   /** 支付者 */
-  readonly payer?: PartnerTransactionsNativePostBodyPayer | undefined
+  readonly payer?: PartnerTransactionsAppPostBodyPayer | undefined
 }
 
-export interface PartnerTransactionsNativePostBodySettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
-
-export interface PartnerTransactionsNativePostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
-
-export interface PartnerTransactionsNativePostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsNativePostBodyDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsNativePostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface PartnerTransactionsNativePostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsNativePostBodySceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsNativePostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface PartnerTransactionsNativePostBodyPayer {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: PartnerTransactionsNativePostBodyPayerIdentity | undefined
-}
-
-export interface PartnerTransactionsNativePostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
+const $PartnerTransactionsNativePostBody: () => Schema.Schema<PartnerTransactionsNativePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: BoundedString(1, 32),
+  sp_mchid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  sub_mchid: BoundedString(1, 32),
+  settle_info: Schema.optional($SettleInfo()),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: Schema.optional($PartnerTransactionsAppPostBodySceneInfo()),
+  payer: Schema.optional($PartnerTransactionsAppPostBodyPayer())
+}))
 
 export interface PartnerTransactionsNativePostResponse {
   /**
@@ -3152,6 +2294,10 @@ export interface PartnerTransactionsNativePostResponse {
    */
   readonly code_url: string
 }
+
+const $PartnerTransactionsNativePostResponse: () => Schema.Schema<PartnerTransactionsNativePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  code_url: Schema.String
+}))
 
 /**
  * Native下单API
@@ -3167,74 +2313,7 @@ export const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransaction
   encrypt: [],
   summary: "Native下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_3.shtml",
-  schemas: () => {
-    const PartnerTransactionsNativePostBodySettleInfo: Schema.Schema<PartnerTransactionsNativePostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const PartnerTransactionsNativePostBodyAmount: Schema.Schema<PartnerTransactionsNativePostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const PartnerTransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const PartnerTransactionsNativePostBodyDetail: Schema.Schema<PartnerTransactionsNativePostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsNativePostBodyDetailGoodsDetail))
-    })
-    const PartnerTransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const PartnerTransactionsNativePostBodySceneInfo: Schema.Schema<PartnerTransactionsNativePostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(PartnerTransactionsNativePostBodySceneInfoStoreInfo)
-    })
-    const PartnerTransactionsNativePostBodyPayerIdentity: Schema.Schema<PartnerTransactionsNativePostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const PartnerTransactionsNativePostBodyPayer: Schema.Schema<PartnerTransactionsNativePostBodyPayer> = Schema.Struct({
-      identity: Schema.optional(PartnerTransactionsNativePostBodyPayerIdentity)
-    })
-    const PartnerTransactionsNativePostBody: Schema.Schema<PartnerTransactionsNativePostBody> = Schema.Struct({
-      sp_appid: BoundedString(1, 32),
-      sp_mchid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      sub_mchid: BoundedString(1, 32),
-      settle_info: Schema.optional(PartnerTransactionsNativePostBodySettleInfo),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: PartnerTransactionsNativePostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(PartnerTransactionsNativePostBodyDetail),
-      scene_info: Schema.optional(PartnerTransactionsNativePostBodySceneInfo),
-      payer: Schema.optional(PartnerTransactionsNativePostBodyPayer)
-    })
-    const PartnerTransactionsNativePostResponse: Schema.Schema<PartnerTransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.String
-    })
-    return {
-      body: PartnerTransactionsNativePostBody,
-      success: PartnerTransactionsNativePostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsNativePostBody(), success: $PartnerTransactionsNativePostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors })
 })
 
 // ---- GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no} ----
@@ -3247,21 +2326,24 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetQuery {
+const $PartnerTransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
+}))
+
+export interface InstallmentInfo {
+  /** 是否使用了商户贴息 */
+  readonly use_subsidy?: boolean | undefined
   /**
-   * 服务商户号
-   * @example "1230000109"
+   * 用户实际选择分期期数
+   * @example 3
    */
-  readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
+  readonly selected_installment_number?: number | undefined
 }
 
-/** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetRequest extends PartnerTransactionsOutTradeNoOutTradeNoGetParams, PartnerTransactionsOutTradeNoOutTradeNoGetQuery {}
+const $InstallmentInfo: () => Schema.Schema<InstallmentInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  use_subsidy: Schema.optional(Schema.Boolean),
+  selected_installment_number: Schema.optional(Schema.Number)
+}))
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
   /**
@@ -3325,93 +2407,40 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    */
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
-  readonly amount?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 场景信息 */
-  readonly scene_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo | undefined
+  readonly scene_info?: ResponseSceneInfo | undefined
   /** 支付者 */
-  readonly payer?: PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
+  readonly payer?: PayerServiceProvider | undefined
   /** 使用的商户贴息信息(微信分付) */
-  readonly installment_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo | undefined
-  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
+  readonly installment_info?: InstallmentInfo | undefined
+  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 用户支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
+const $PartnerTransactionsOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT")),
+  trade_state_desc: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  amount: Schema.optional($ResponseAmount()),
+  scene_info: Schema.optional($ResponseSceneInfo()),
+  payer: Schema.optional($PayerServiceProvider()),
+  installment_info: Schema.optional($InstallmentInfo()),
+  promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsIdTransactionIdGetResponsePromotionDetail()))
+}))
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-}
+export type PartnerTransactionsOutTradeNoOutTradeNoGetQuery = PartnerTransactionsIdTransactionIdGetQuery
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo {
-  /** 是否使用了商户贴息 */
-  readonly use_subsidy?: boolean | undefined
-  /**
-   * 用户实际选择分期期数
-   * @example 3
-   */
-  readonly selected_installment_number?: number | undefined
-}
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  readonly coupon_id?: string | undefined
-  readonly name?: string | undefined
-  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  readonly amount?: number | undefined
-  readonly stock_id?: string | undefined
-  readonly wechatpay_contribute?: number | undefined
-  readonly merchant_contribute?: number | undefined
-  readonly other_contribute?: number | undefined
-  readonly currency?: string | undefined
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
-  readonly goods_id?: string | undefined
-  readonly quantity?: number | undefined
-  readonly unit_price?: number | undefined
-  readonly discount_amount?: number | undefined
-  readonly goods_remark?: string | undefined
-}
+/** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
+export interface PartnerTransactionsOutTradeNoOutTradeNoGetRequest extends PartnerTransactionsOutTradeNoOutTradeNoGetParams, PartnerTransactionsOutTradeNoOutTradeNoGetQuery {}
 
 /**
  * 商户订单号查询
@@ -3425,101 +2454,14 @@ export const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Partn
   method: "GET",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}",
   summary: "商户订单号查询",
-  schemas: () => {
-    const PartnerTransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sp_mchid: BoundedString(1, 32),
-      sub_mchid: BoundedString(1, 32)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo> = Schema.Struct({
-      use_subsidy: Schema.optional(Schema.Boolean),
-      selected_installment_number: Schema.optional(Schema.Number)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT")),
-      trade_state_desc: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      amount: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      scene_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
-      payer: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      installment_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo),
-      promotion_detail: Schema.optional(Schema.Array(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: PartnerTransactionsOutTradeNoOutTradeNoGetParams,
-      query: PartnerTransactionsOutTradeNoOutTradeNoGetQuery,
-      success: PartnerTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams(), query: $PartnerTransactionsIdTransactionIdGetQuery(), success: $PartnerTransactionsOutTradeNoOutTradeNoGetResponse(), errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close ----
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type PartnerTransactionsOutTradeNoOutTradeNoClosePostBody = PartnerTransactionsIdTransactionIdGetQuery
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
-  readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type PartnerTransactionsOutTradeNoOutTradeNoClosePostParams = PartnerTransactionsOutTradeNoOutTradeNoGetParams
 
 /** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoClosePostParams, PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {}
@@ -3536,32 +2478,10 @@ export const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint
   method: "POST",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close",
   summary: "关单API",
-  schemas: () => {
-    const PartnerTransactionsOutTradeNoOutTradeNoClosePostParams: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoClosePostParams> = Schema.Struct({
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoClosePostBody: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoClosePostBody> = Schema.Struct({
-      sp_mchid: BoundedString(1, 32),
-      sub_mchid: BoundedString(1, 32)
-    })
-    return {
-      params: PartnerTransactionsOutTradeNoOutTradeNoClosePostParams,
-      body: PartnerTransactionsOutTradeNoOutTradeNoClosePostBody,
-      success: Endpoint.NoContent,
-      errors: mchNotExistsAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams(), body: $PartnerTransactionsIdTransactionIdGetQuery(), success: Endpoint.NoContent, errors: mchNotExistsAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse ----
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostBody {
   /**
@@ -3586,8 +2506,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostBody {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
-export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoReversePostParams, PartnerTransactionsOutTradeNoOutTradeNoReversePostBody {}
+const $PartnerTransactionsOutTradeNoOutTradeNoReversePostBody: () => Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoReversePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String
+}))
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse {
   /**
@@ -3617,6 +2541,23 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse {
   readonly out_trade_no?: string | undefined
 }
 
+const $PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse: () => Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String)
+}))
+
+const $PartnerTransactionsOutTradeNoOutTradeNoGetParams2: () => Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type PartnerTransactionsOutTradeNoOutTradeNoReversePostParams = PartnerTransactionsOutTradeNoOutTradeNoGetParams
+
+/** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
+export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoReversePostParams, PartnerTransactionsOutTradeNoOutTradeNoReversePostBody {}
+
 /**
  * 撤销
  *
@@ -3630,33 +2571,31 @@ export const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoi
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse",
   summary: "撤销",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html",
-  schemas: () => {
-    const PartnerTransactionsOutTradeNoOutTradeNoReversePostParams: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoReversePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoReversePostBody: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoReversePostBody> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerTransactionsOutTradeNoOutTradeNoReversePostParams,
-      body: PartnerTransactionsOutTradeNoOutTradeNoReversePostBody,
-      success: PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams2(), body: $PartnerTransactionsOutTradeNoOutTradeNoReversePostBody(), success: $PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/partner/transactions/scannedpos ----
+
+export interface PartnerTransactionsScannedposPostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip: string
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo
+}
+
+const $PartnerTransactionsScannedposPostBodySceneInfo: () => Schema.Schema<PartnerTransactionsScannedposPostBodySceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  payer_client_ip: Schema.String,
+  device_id: Schema.optional(Schema.String),
+  store_info: $PartnerTransactionsCodepayPostBodySceneInfoStoreInfo()
+}))
 
 export interface PartnerTransactionsScannedposPostBody {
   /**
@@ -3715,129 +2654,43 @@ export interface PartnerTransactionsScannedposPostBody {
    */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
-  readonly amount: PartnerTransactionsScannedposPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 支付者 */
-  readonly payer: PartnerTransactionsScannedposPostBodyPayer
+  readonly payer: PayerServiceProvider
   /** 优惠功能 */
-  readonly detail?: PartnerTransactionsScannedposPostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
   readonly scene_info: PartnerTransactionsScannedposPostBodySceneInfo
   /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsScannedposPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
 }
 
-export interface PartnerTransactionsScannedposPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $PartnerTransactionsScannedposPostBody: () => Schema.Schema<PartnerTransactionsScannedposPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  time_expire: Schema.optional(Rfc3339),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  payer: $PayerServiceProvider2(),
+  detail: Schema.optional($Detail3()),
+  scene_info: $PartnerTransactionsScannedposPostBodySceneInfo(),
+  settle_info: Schema.optional($BodySettleInfo())
+}))
 
-export interface PartnerTransactionsScannedposPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
+const $Detail3: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Struct({
+  cost_price: Schema.optional(Schema.Number),
+  invoice_id: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($GoodsDetail2()))
+}))
 
-export interface PartnerTransactionsScannedposPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 1
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票 ID
-   * @example "wx123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsScannedposPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsScannedposPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "由半角的大小写字母、数字、中划线、下划线中的一种或几种组成"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "微信支付定义的统一商品编号（没有可不传）"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price: number
-}
-
-export interface PartnerTransactionsScannedposPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info: PartnerTransactionsScannedposPostBodySceneInfoStoreInfo
-}
-
-export interface PartnerTransactionsScannedposPostBodySceneInfoStoreInfo {
-  /**
-   * 门店ID
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商家自定义编码
-   * @example "example_out_id"
-   */
-  readonly out_id?: string | undefined
-}
-
-export interface PartnerTransactionsScannedposPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface PartnerTransactionsScannedposPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type PartnerTransactionsScannedposPostResponse = PartnerTransactionsAppWithContractPostResponse
 
 /**
  * 扫码支付下单
@@ -3852,66 +2705,7 @@ export const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransac
   path: "/v3/pay/partner/transactions/scannedpos",
   summary: "扫码支付下单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-scannedpos-payment/partner-ap-iv3/parner-scanned-pos-prepay.html",
-  schemas: () => {
-    const PartnerTransactionsScannedposPostBodyAmount: Schema.Schema<PartnerTransactionsScannedposPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsScannedposPostBodyPayer: Schema.Schema<PartnerTransactionsScannedposPostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsScannedposPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsScannedposPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const PartnerTransactionsScannedposPostBodyDetail: Schema.Schema<PartnerTransactionsScannedposPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsScannedposPostBodyDetailGoodsDetail))
-    })
-    const PartnerTransactionsScannedposPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsScannedposPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_id: Schema.optional(Schema.String)
-    })
-    const PartnerTransactionsScannedposPostBodySceneInfo: Schema.Schema<PartnerTransactionsScannedposPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
-      store_info: PartnerTransactionsScannedposPostBodySceneInfoStoreInfo
-    })
-    const PartnerTransactionsScannedposPostBodySettleInfo: Schema.Schema<PartnerTransactionsScannedposPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const PartnerTransactionsScannedposPostBody: Schema.Schema<PartnerTransactionsScannedposPostBody> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      time_expire: Schema.optional(Rfc3339),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      amount: PartnerTransactionsScannedposPostBodyAmount,
-      payer: PartnerTransactionsScannedposPostBodyPayer,
-      detail: Schema.optional(PartnerTransactionsScannedposPostBodyDetail),
-      scene_info: PartnerTransactionsScannedposPostBodySceneInfo,
-      settle_info: Schema.optional(PartnerTransactionsScannedposPostBodySettleInfo)
-    })
-    const PartnerTransactionsScannedposPostResponse: Schema.Schema<PartnerTransactionsScannedposPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerTransactionsScannedposPostBody,
-      success: PartnerTransactionsScannedposPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerTransactionsScannedposPostBody(), success: $PartnerTransactionsAppWithContractPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/transactions/app ----
@@ -3943,7 +2737,7 @@ export interface TransactionsAppPostBody {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount: TransactionsAppPostBodyAmount
+  readonly amount: PartnerTransactionsAppPostBodyAmount
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -3964,174 +2758,37 @@ export interface TransactionsAppPostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: TransactionsAppPostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsAppPostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppPostBodySceneInfo | undefined
   /** 支付者 */
-  readonly payer?: TransactionsAppPostBodyPayer | undefined
+  readonly payer?: PartnerTransactionsAppPostBodyPayer | undefined
   /** 结算信息 */
-  readonly settle_info?: TransactionsAppPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
   /** 贴息信息(微信分付) */
-  readonly subsidy_info?: TransactionsAppPostBodySubsidyInfo | undefined
+  readonly subsidy_info?: SubsidyInfo | undefined
 }
 
-export interface TransactionsAppPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
+const $TransactionsAppPostBody: () => Schema.Schema<TransactionsAppPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: BoundedString(1, 32),
+  mchid: BoundedString(1, 32),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: Schema.optional($PartnerTransactionsAppPostBodySceneInfo()),
+  payer: Schema.optional($PartnerTransactionsAppPostBodyPayer()),
+  settle_info: Schema.optional($BodySettleInfo()),
+  subsidy_info: Schema.optional($SubsidyInfo())
+}))
 
-export interface TransactionsAppPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsAppPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsAppPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsAppPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsAppPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsAppPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface TransactionsAppPostBodyPayer {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: TransactionsAppPostBodyPayerIdentity | undefined
-}
-
-export interface TransactionsAppPostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
-
-export interface TransactionsAppPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsAppPostBodySubsidyInfo {
-  /** 贴息详情列表 */
-  readonly subsidy_detail?: ReadonlyArray<TransactionsAppPostBodySubsidyInfoSubsidyDetail> | undefined
-}
-
-export interface TransactionsAppPostBodySubsidyInfoSubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
-  readonly subsidy_period_type: "DAILY" | "PERIOD"
-  /** 贴息方案列表 */
-  readonly subsidy_plan: ReadonlyArray<TransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan>
-}
-
-export interface TransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
-  readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
-  readonly subsidy_percent: 0 | 100
-}
-
-export interface TransactionsAppPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id: string
-}
+export type TransactionsAppPostResponse = PartnerTransactionsAppPostResponse
 
 /**
  * APP下单API
@@ -4147,83 +2804,7 @@ export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Tra
   encrypt: [],
   summary: "APP下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_1.shtml",
-  schemas: () => {
-    const TransactionsAppPostBodyAmount: Schema.Schema<TransactionsAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const TransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<TransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const TransactionsAppPostBodyDetail: Schema.Schema<TransactionsAppPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(TransactionsAppPostBodyDetailGoodsDetail))
-    })
-    const TransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const TransactionsAppPostBodySceneInfo: Schema.Schema<TransactionsAppPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(TransactionsAppPostBodySceneInfoStoreInfo)
-    })
-    const TransactionsAppPostBodyPayerIdentity: Schema.Schema<TransactionsAppPostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const TransactionsAppPostBodyPayer: Schema.Schema<TransactionsAppPostBodyPayer> = Schema.Struct({
-      identity: Schema.optional(TransactionsAppPostBodyPayerIdentity)
-    })
-    const TransactionsAppPostBodySettleInfo: Schema.Schema<TransactionsAppPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<TransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
-      subsidy_installment_num: Schema.Literal(3, 6, 12),
-      subsidy_percent: Schema.Literal(0, 100)
-    })
-    const TransactionsAppPostBodySubsidyInfoSubsidyDetail: Schema.Schema<TransactionsAppPostBodySubsidyInfoSubsidyDetail> = Schema.Struct({
-      subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
-      subsidy_plan: Schema.Array(TransactionsAppPostBodySubsidyInfoSubsidyDetailSubsidyPlan)
-    })
-    const TransactionsAppPostBodySubsidyInfo: Schema.Schema<TransactionsAppPostBodySubsidyInfo> = Schema.Struct({
-      subsidy_detail: Schema.optional(Schema.Array(TransactionsAppPostBodySubsidyInfoSubsidyDetail))
-    })
-    const TransactionsAppPostBody: Schema.Schema<TransactionsAppPostBody> = Schema.Struct({
-      appid: BoundedString(1, 32),
-      mchid: BoundedString(1, 32),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: TransactionsAppPostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(TransactionsAppPostBodyDetail),
-      scene_info: Schema.optional(TransactionsAppPostBodySceneInfo),
-      payer: Schema.optional(TransactionsAppPostBodyPayer),
-      settle_info: Schema.optional(TransactionsAppPostBodySettleInfo),
-      subsidy_info: Schema.optional(TransactionsAppPostBodySubsidyInfo)
-    })
-    const TransactionsAppPostResponse: Schema.Schema<TransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
-    })
-    return {
-      body: TransactionsAppPostBody,
-      success: TransactionsAppPostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsAppPostBody(), success: $PartnerTransactionsAppPostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors })
 })
 
 // ---- POST /v3/pay/transactions/app-with-contract ----
@@ -4275,164 +2856,35 @@ export interface TransactionsAppWithContractPostBody {
    */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
-  readonly amount: TransactionsAppWithContractPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 优惠功能 */
-  readonly detail?: TransactionsAppWithContractPostBodyDetail | undefined
+  readonly detail?: PartnerTransactionsAppWithContractPostBodyDetail | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsAppWithContractPostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppWithContractPostBodySceneInfo | undefined
   /** 结算信息 */
-  readonly settle_info?: TransactionsAppWithContractPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
   /** 签约授权信息 */
-  readonly contract_info: TransactionsAppWithContractPostBodyContractInfo
+  readonly contract_info: PartnerTransactionsAppWithContractPostBodyContractInfo
 }
 
-export interface TransactionsAppWithContractPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $TransactionsAppWithContractPostBody: () => Schema.Schema<TransactionsAppWithContractPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  time_expire: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  detail: Schema.optional($PartnerTransactionsAppWithContractPostBodyDetail()),
+  scene_info: Schema.optional($PartnerTransactionsAppWithContractPostBodySceneInfo()),
+  settle_info: Schema.optional($BodySettleInfo()),
+  contract_info: $PartnerTransactionsAppWithContractPostBodyContractInfo()
+}))
 
-export interface TransactionsAppWithContractPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail: ReadonlyArray<TransactionsAppWithContractPostBodyDetailGoodsDetail>
-}
-
-export interface TransactionsAppWithContractPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1246464644"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信支付商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsAppWithContractPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsAppWithContractPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsAppWithContractPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface TransactionsAppWithContractPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsAppWithContractPostBodyContractInfo {
-  /**
-   * 模板ID
-   * @example "3484306348"
-   */
-  readonly plan_id: string
-  /**
-   * 签约商户号
-   * @example "1200009811"
-   */
-  readonly contract_mchid: string
-  /**
-   * 签约AppID
-   * @example "wxcbda96de0b165486"
-   */
-  readonly contract_appid: string
-  /**
-   * 签约协议号
-   * @example "100001256"
-   */
-  readonly contract_code: string
-  /**
-   * 请求序列号
-   * @example "1695"
-   */
-  readonly request_serial: string
-  /**
-   * 用户账户展示名称
-   * @example "123456"
-   */
-  readonly contract_display_account: string
-  /**
-   * 签约信息通知URL
-   * @example "https://yoursite.com"
-   */
-  readonly contract_notify_url?: string | undefined
-}
-
-export interface TransactionsAppWithContractPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type TransactionsAppWithContractPostResponse = PartnerTransactionsAppWithContractPostResponse
 
 /**
  * APP下单并签约
@@ -4446,71 +2898,7 @@ export const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppW
   method: "POST",
   path: "/v3/pay/transactions/app-with-contract",
   summary: "APP下单并签约",
-  schemas: () => {
-    const TransactionsAppWithContractPostBodyAmount: Schema.Schema<TransactionsAppWithContractPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsAppWithContractPostBodyDetailGoodsDetail: Schema.Schema<TransactionsAppWithContractPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const TransactionsAppWithContractPostBodyDetail: Schema.Schema<TransactionsAppWithContractPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.Array(TransactionsAppWithContractPostBodyDetailGoodsDetail)
-    })
-    const TransactionsAppWithContractPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsAppWithContractPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
-    const TransactionsAppWithContractPostBodySceneInfo: Schema.Schema<TransactionsAppWithContractPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsAppWithContractPostBodySceneInfoStoreInfo)
-    })
-    const TransactionsAppWithContractPostBodySettleInfo: Schema.Schema<TransactionsAppWithContractPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsAppWithContractPostBodyContractInfo: Schema.Schema<TransactionsAppWithContractPostBodyContractInfo> = Schema.Struct({
-      plan_id: Schema.String,
-      contract_mchid: Schema.String,
-      contract_appid: Schema.String,
-      contract_code: Schema.String,
-      request_serial: Schema.String,
-      contract_display_account: Schema.String,
-      contract_notify_url: Schema.optional(Schema.String)
-    })
-    const TransactionsAppWithContractPostBody: Schema.Schema<TransactionsAppWithContractPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      time_expire: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      amount: TransactionsAppWithContractPostBodyAmount,
-      detail: Schema.optional(TransactionsAppWithContractPostBodyDetail),
-      scene_info: Schema.optional(TransactionsAppWithContractPostBodySceneInfo),
-      settle_info: Schema.optional(TransactionsAppWithContractPostBodySettleInfo),
-      contract_info: TransactionsAppWithContractPostBodyContractInfo
-    })
-    const TransactionsAppWithContractPostResponse: Schema.Schema<TransactionsAppWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsAppWithContractPostBody,
-      success: TransactionsAppWithContractPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsAppWithContractPostBody(), success: $PartnerTransactionsAppWithContractPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/transactions/codepay ----
@@ -4552,116 +2940,43 @@ export interface TransactionsCodepayPostBody {
    */
   readonly support_fapiao?: boolean | undefined
   /** 支付者 */
-  readonly payer: TransactionsCodepayPostBodyPayer
+  readonly payer: PartnerTransactionsCodepayPostBodyPayer
   /** 订单金额 */
-  readonly amount: TransactionsCodepayPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 场景信息 */
-  readonly scene_info: TransactionsCodepayPostBodySceneInfo
+  readonly scene_info: PartnerTransactionsCodepayPostBodySceneInfo
   /** 优惠功能 */
-  readonly detail?: TransactionsCodepayPostBodyDetail | undefined
+  readonly detail?: PartnerTransactionsCodepayPostBodyDetail | undefined
   /** 结算信息 */
-  readonly settle_info?: TransactionsCodepayPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
 }
 
-export interface TransactionsCodepayPostBodyPayer {
+const $TransactionsCodepayPostBody: () => Schema.Schema<TransactionsCodepayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  attach: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  payer: $PartnerTransactionsCodepayPostBodyPayer(),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  scene_info: $PartnerTransactionsCodepayPostBodySceneInfo(),
+  detail: Schema.optional($PartnerTransactionsCodepayPostBodyDetail()),
+  settle_info: Schema.optional($BodySettleInfo())
+}))
+
+export interface PayerDirection {
   /**
-   * 授权码
-   * @example "130061098828009406"
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly auth_code: string
+  readonly openid?: string | undefined
 }
 
-export interface TransactionsCodepayPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsCodepayPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备 IP
-   * @example "128.0.0.1"
-   */
-  readonly device_ip?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info: TransactionsCodepayPostBodySceneInfoStoreInfo
-}
-
-export interface TransactionsCodepayPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 商家自定义编码
-   * @example "A1111"
-   */
-  readonly out_id?: string | undefined
-}
-
-export interface TransactionsCodepayPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail: ReadonlyArray<TransactionsCodepayPostBodyDetailGoodsDetail>
-}
-
-export interface TransactionsCodepayPostBodyDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "1246464644"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信支付商品编码
-   * @example "1001"
-   */
-  readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsCodepayPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
+const $PayerDirection: () => Schema.Schema<PayerDirection> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String)
+}))
 
 export interface TransactionsCodepayPostResponse {
   /**
@@ -4715,126 +3030,28 @@ export interface TransactionsCodepayPostResponse {
    */
   readonly attach?: string | undefined
   /** 支付者 */
-  readonly payer?: TransactionsCodepayPostResponsePayer | undefined
+  readonly payer?: PayerDirection | undefined
   /** 订单金额 */
-  readonly amount?: TransactionsCodepayPostResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 优惠信息 */
-  readonly promotion_detail?: ReadonlyArray<TransactionsCodepayPostResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsCodepayPostResponsePromotionDetail> | undefined
 }
 
-export interface TransactionsCodepayPostResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-}
-
-export interface TransactionsCodepayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 订单金额货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付货币类型
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
-
-export interface TransactionsCodepayPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "CASH"
-   */
-  readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 0
-   */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsCodepayPostResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsCodepayPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "M1006"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 100
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 1
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
-  readonly goods_remark?: string | undefined
-}
+const $TransactionsCodepayPostResponse: () => Schema.Schema<TransactionsCodepayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  payer: Schema.optional($PayerDirection()),
+  amount: Schema.optional($ResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsCodepayPostResponsePromotionDetail()))
+}))
 
 /**
  * 付款码支付
@@ -4849,105 +3066,28 @@ export const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostB
   path: "/v3/pay/transactions/codepay",
   summary: "付款码支付",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html",
-  schemas: () => {
-    const TransactionsCodepayPostBodyPayer: Schema.Schema<TransactionsCodepayPostBodyPayer> = Schema.Struct({
-      auth_code: Schema.String
-    })
-    const TransactionsCodepayPostBodyAmount: Schema.Schema<TransactionsCodepayPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsCodepayPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsCodepayPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_id: Schema.optional(Schema.String)
-    })
-    const TransactionsCodepayPostBodySceneInfo: Schema.Schema<TransactionsCodepayPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String),
-      store_info: TransactionsCodepayPostBodySceneInfoStoreInfo
-    })
-    const TransactionsCodepayPostBodyDetailGoodsDetail: Schema.Schema<TransactionsCodepayPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wxpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const TransactionsCodepayPostBodyDetail: Schema.Schema<TransactionsCodepayPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.Array(TransactionsCodepayPostBodyDetailGoodsDetail)
-    })
-    const TransactionsCodepayPostBodySettleInfo: Schema.Schema<TransactionsCodepayPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsCodepayPostBody: Schema.Schema<TransactionsCodepayPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      attach: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      payer: TransactionsCodepayPostBodyPayer,
-      amount: TransactionsCodepayPostBodyAmount,
-      scene_info: TransactionsCodepayPostBodySceneInfo,
-      detail: Schema.optional(TransactionsCodepayPostBodyDetail),
-      settle_info: Schema.optional(TransactionsCodepayPostBodySettleInfo)
-    })
-    const TransactionsCodepayPostResponsePayer: Schema.Schema<TransactionsCodepayPostResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const TransactionsCodepayPostResponseAmount: Schema.Schema<TransactionsCodepayPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const TransactionsCodepayPostResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsCodepayPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const TransactionsCodepayPostResponsePromotionDetail: Schema.Schema<TransactionsCodepayPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsCodepayPostResponsePromotionDetailGoodsDetail))
-    })
-    const TransactionsCodepayPostResponse: Schema.Schema<TransactionsCodepayPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      payer: Schema.optional(TransactionsCodepayPostResponsePayer),
-      amount: Schema.optional(TransactionsCodepayPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsCodepayPostResponsePromotionDetail))
-    })
-    return {
-      body: TransactionsCodepayPostBody,
-      success: TransactionsCodepayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsCodepayPostBody(), success: $TransactionsCodepayPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/transactions/exposure ----
+
+export interface TransactionsExposurePostBodyPayer {
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid?: string | undefined
+  /**
+   * 用户手机号的哈希值
+   * @example "ABDEF3445546456B"
+   */
+  readonly phone_number_hash?: string | undefined
+}
+
+const $TransactionsExposurePostBodyPayer: () => Schema.Schema<TransactionsExposurePostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  phone_number_hash: Schema.optional(Schema.String)
+}))
 
 export interface TransactionsExposurePostBody {
   /**
@@ -4969,28 +3109,14 @@ export interface TransactionsExposurePostBody {
   readonly out_trade_no: string
 }
 
-export interface TransactionsExposurePostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
-  readonly phone_number_hash?: string | undefined
-}
+const $TransactionsExposurePostBody: () => Schema.Schema<TransactionsExposurePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.String,
+  payer: $TransactionsExposurePostBodyPayer(),
+  out_trade_no: Schema.String
+}))
 
-export interface TransactionsExposurePostResponse {
-  /** 是否建议曝光微信分付 */
-  readonly fqf_exposure?: boolean | undefined
-  /**
-   * 曝光凭证
-   * @example "Dfkdsf324+-LKFD="
-   */
-  readonly market_exposure_token?: string | undefined
-}
+export type TransactionsExposurePostResponse = AcquiringBankTransactionsExposurePostResponse
 
 /**
  * 微信分付-支付方式前置服务
@@ -5004,27 +3130,7 @@ export const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePos
   method: "POST",
   path: "/v3/pay/transactions/exposure",
   summary: "微信分付-支付方式前置服务",
-  schemas: () => {
-    const TransactionsExposurePostBodyPayer: Schema.Schema<TransactionsExposurePostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      phone_number_hash: Schema.optional(Schema.String)
-    })
-    const TransactionsExposurePostBody: Schema.Schema<TransactionsExposurePostBody> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      payer: TransactionsExposurePostBodyPayer,
-      out_trade_no: Schema.String
-    })
-    const TransactionsExposurePostResponse: Schema.Schema<TransactionsExposurePostResponse> = Schema.Struct({
-      fqf_exposure: Schema.optional(Schema.Boolean),
-      market_exposure_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsExposurePostBody,
-      success: TransactionsExposurePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsExposurePostBody(), success: $AcquiringBankTransactionsExposurePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/transactions/h5 ----
@@ -5056,7 +3162,7 @@ export interface TransactionsH5PostBody {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount: TransactionsH5PostBodyAmount
+  readonly amount: PartnerTransactionsAppPostBodyAmount
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -5077,174 +3183,34 @@ export interface TransactionsH5PostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: TransactionsH5PostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
-  readonly scene_info: TransactionsH5PostBodySceneInfo
+  readonly scene_info: PartnerTransactionsH5PostBodySceneInfo
   /** 支付者 */
-  readonly payer?: TransactionsH5PostBodyPayer | undefined
+  readonly payer?: PartnerTransactionsAppPostBodyPayer | undefined
   /** 结算信息 */
-  readonly settle_info?: TransactionsH5PostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
 }
 
-export interface TransactionsH5PostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
+const $TransactionsH5PostBody: () => Schema.Schema<TransactionsH5PostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: BoundedString(1, 32),
+  mchid: BoundedString(1, 32),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: $PartnerTransactionsH5PostBodySceneInfo(),
+  payer: Schema.optional($PartnerTransactionsAppPostBodyPayer()),
+  settle_info: Schema.optional($BodySettleInfo())
+}))
 
-export interface TransactionsH5PostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsH5PostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsH5PostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsH5PostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsH5PostBodySceneInfoStoreInfo | undefined
-  /** H5场景信息 */
-  readonly h5_info: TransactionsH5PostBodySceneInfoH5Info
-}
-
-export interface TransactionsH5PostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface TransactionsH5PostBodySceneInfoH5Info {
-  /**
-   * 场景类型
-   * @example "iOSAndroidWap"
-   */
-  readonly type: "iOS" | "Android" | "Wap"
-  /**
-   * 应用名称
-   * @example "王者荣耀"
-   */
-  readonly app_name?: string | undefined
-  /**
-   * 网站URL
-   * @example "https://pay.qq.com"
-   */
-  readonly app_url?: string | undefined
-  /**
-   * iOS平台BundleID
-   * @example "com.tencent.wzryiOS"
-   */
-  readonly bundle_id?: string | undefined
-  /**
-   * Android平台PackageName
-   * @example "com.tencent.tmgp.sgame"
-   */
-  readonly package_name?: string | undefined
-}
-
-export interface TransactionsH5PostBodyPayer {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: TransactionsH5PostBodyPayerIdentity | undefined
-}
-
-export interface TransactionsH5PostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
-
-export interface TransactionsH5PostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsH5PostResponse {
-  /**
-   * 支付跳转链接
-   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-   */
-  readonly h5_url: string
-}
+export type TransactionsH5PostResponse = PartnerTransactionsH5PostResponse
 
 /**
  * H5下单API
@@ -5260,90 +3226,10 @@ export const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Trans
   encrypt: [],
   summary: "H5下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml",
-  schemas: () => {
-    const TransactionsH5PostBodyAmount: Schema.Schema<TransactionsH5PostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const TransactionsH5PostBodyDetailGoodsDetail: Schema.Schema<TransactionsH5PostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const TransactionsH5PostBodyDetail: Schema.Schema<TransactionsH5PostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(TransactionsH5PostBodyDetailGoodsDetail))
-    })
-    const TransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<TransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const TransactionsH5PostBodySceneInfoH5Info: Schema.Schema<TransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.Literal("iOS", "Android", "Wap"),
-      app_name: Schema.optional(BoundedString(1, 64)),
-      app_url: Schema.optional(BoundedString(1, 128)),
-      bundle_id: Schema.optional(BoundedString(1, 128)),
-      package_name: Schema.optional(BoundedString(1, 128))
-    })
-    const TransactionsH5PostBodySceneInfo: Schema.Schema<TransactionsH5PostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(TransactionsH5PostBodySceneInfoStoreInfo),
-      h5_info: TransactionsH5PostBodySceneInfoH5Info
-    })
-    const TransactionsH5PostBodyPayerIdentity: Schema.Schema<TransactionsH5PostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const TransactionsH5PostBodyPayer: Schema.Schema<TransactionsH5PostBodyPayer> = Schema.Struct({
-      identity: Schema.optional(TransactionsH5PostBodyPayerIdentity)
-    })
-    const TransactionsH5PostBodySettleInfo: Schema.Schema<TransactionsH5PostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsH5PostBody: Schema.Schema<TransactionsH5PostBody> = Schema.Struct({
-      appid: BoundedString(1, 32),
-      mchid: BoundedString(1, 32),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: TransactionsH5PostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(TransactionsH5PostBodyDetail),
-      scene_info: TransactionsH5PostBodySceneInfo,
-      payer: Schema.optional(TransactionsH5PostBodyPayer),
-      settle_info: Schema.optional(TransactionsH5PostBodySettleInfo)
-    })
-    const TransactionsH5PostResponse: Schema.Schema<TransactionsH5PostResponse> = Schema.Struct({
-      h5_url: Schema.String
-    })
-    return {
-      body: TransactionsH5PostBody,
-      success: TransactionsH5PostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsH5PostBody(), success: $PartnerTransactionsH5PostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors })
 })
 
 // ---- GET /v3/pay/transactions/id/{transaction_id} ----
-
-export interface TransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-}
 
 export interface TransactionsIdTransactionIdGetQuery {
   /**
@@ -5353,8 +3239,9 @@ export interface TransactionsIdTransactionIdGetQuery {
   readonly mchid: string
 }
 
-/** The input of `v3.pay.transactions.id._transaction_id_.get`: params, query fields together. */
-export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
+const $TransactionsIdTransactionIdGetQuery: () => Schema.Schema<TransactionsIdTransactionIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: BoundedString(1, 32)
+}))
 
 export interface TransactionsIdTransactionIdGetResponse {
   /**
@@ -5408,63 +3295,34 @@ export interface TransactionsIdTransactionIdGetResponse {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsIdTransactionIdGetResponseSceneInfo | undefined
-  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
-  readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
+  readonly scene_info?: ResponseSceneInfo | undefined
+  readonly payer?: PayerDirection | undefined
+  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
-export interface TransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  readonly payer_currency?: string | undefined
-  readonly payer_total?: number | undefined
-}
+const $TransactionsIdTransactionIdGetResponse: () => Schema.Schema<TransactionsIdTransactionIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+  trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"),
+  trade_state_desc: Schema.String,
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  appid: Schema.String,
+  mchid: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  amount: Schema.optional($ResponseAmount()),
+  scene_info: Schema.optional($ResponseSceneInfo()),
+  payer: Schema.optional($PayerDirection()),
+  promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsIdTransactionIdGetResponsePromotionDetail()))
+}))
 
-export interface TransactionsIdTransactionIdGetResponseSceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-}
+export type TransactionsIdTransactionIdGetParams = PartnerTransactionsIdTransactionIdGetParams
 
-export interface TransactionsIdTransactionIdGetResponsePayer {
-  readonly openid?: string | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
-  readonly coupon_id?: string | undefined
-  readonly name?: string | undefined
-  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  readonly amount?: number | undefined
-  readonly stock_id?: string | undefined
-  readonly wechatpay_contribute?: number | undefined
-  readonly merchant_contribute?: number | undefined
-  readonly other_contribute?: number | undefined
-  readonly currency?: string | undefined
-  readonly goods_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail {
-  readonly goods_id?: string | undefined
-  readonly quantity?: number | undefined
-  readonly unit_price?: number | undefined
-  readonly discount_amount?: number | undefined
-  readonly goods_remark?: string | undefined
-}
+/** The input of `v3.pay.transactions.id._transaction_id_.get`: params, query fields together. */
+export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
 /**
  * 微信支付订单号查询
@@ -5478,71 +3336,25 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
   method: "GET",
   path: "/v3/pay/transactions/id/{transaction_id}",
   summary: "微信支付订单号查询",
-  schemas: () => {
-    const TransactionsIdTransactionIdGetParams: Schema.Schema<TransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: BoundedString(1, 32)
-    })
-    const TransactionsIdTransactionIdGetQuery: Schema.Schema<TransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      mchid: BoundedString(1, 32)
-    })
-    const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number)
-    })
-    const TransactionsIdTransactionIdGetResponseSceneInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseSceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
-    })
-    const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"),
-      trade_state_desc: Schema.String,
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      appid: Schema.String,
-      mchid: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
-      scene_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfo),
-      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsIdTransactionIdGetParams,
-      query: TransactionsIdTransactionIdGetQuery,
-      success: TransactionsIdTransactionIdGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsIdTransactionIdGetParams(), query: $TransactionsIdTransactionIdGetQuery(), success: $TransactionsIdTransactionIdGetResponse(), errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/transactions/jsapi ----
+
+export interface TransactionsJsapiPostBodyPayer {
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid: string
+  /** 实名支付(需单独申请权限) */
+  readonly identity?: Identity | undefined
+}
+
+const $TransactionsJsapiPostBodyPayer: () => Schema.Schema<TransactionsJsapiPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: BoundedString(1, 128),
+  identity: Schema.optional($Identity())
+}))
 
 export interface TransactionsJsapiPostBody {
   /**
@@ -5571,7 +3383,7 @@ export interface TransactionsJsapiPostBody {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount: TransactionsJsapiPostBodyAmount
+  readonly amount: PartnerTransactionsAppPostBodyAmount
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -5592,179 +3404,37 @@ export interface TransactionsJsapiPostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: TransactionsJsapiPostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsJsapiPostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppPostBodySceneInfo | undefined
   /** 支付者 */
   readonly payer: TransactionsJsapiPostBodyPayer
   /** 结算信息 */
-  readonly settle_info?: TransactionsJsapiPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
   /** 贴息信息(微信分付) */
-  readonly subsidy_info?: TransactionsJsapiPostBodySubsidyInfo | undefined
+  readonly subsidy_info?: SubsidyInfo | undefined
 }
 
-export interface TransactionsJsapiPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
+const $TransactionsJsapiPostBody: () => Schema.Schema<TransactionsJsapiPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: BoundedString(1, 32),
+  mchid: BoundedString(1, 32),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: Schema.optional($PartnerTransactionsAppPostBodySceneInfo()),
+  payer: $TransactionsJsapiPostBodyPayer(),
+  settle_info: Schema.optional($BodySettleInfo()),
+  subsidy_info: Schema.optional($SubsidyInfo())
+}))
 
-export interface TransactionsJsapiPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsJsapiPostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsJsapiPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsJsapiPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsJsapiPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsJsapiPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface TransactionsJsapiPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid: string
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: TransactionsJsapiPostBodyPayerIdentity | undefined
-}
-
-export interface TransactionsJsapiPostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
-
-export interface TransactionsJsapiPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsJsapiPostBodySubsidyInfo {
-  /** 贴息详情列表 */
-  readonly subsidy_detail?: ReadonlyArray<TransactionsJsapiPostBodySubsidyInfoSubsidyDetail> | undefined
-}
-
-export interface TransactionsJsapiPostBodySubsidyInfoSubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
-  readonly subsidy_period_type: "DAILY" | "PERIOD"
-  /** 贴息方案列表 */
-  readonly subsidy_plan: ReadonlyArray<TransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan>
-}
-
-export interface TransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
-  readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
-  readonly subsidy_percent: 0 | 100
-}
-
-export interface TransactionsJsapiPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id: string
-}
+export type TransactionsJsapiPostResponse = PartnerTransactionsAppPostResponse
 
 /**
  * JSAPI下单API
@@ -5780,87 +3450,22 @@ export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody,
   encrypt: [],
   summary: "JSAPI下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_2.shtml",
-  schemas: () => {
-    const TransactionsJsapiPostBodyAmount: Schema.Schema<TransactionsJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const TransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<TransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const TransactionsJsapiPostBodyDetail: Schema.Schema<TransactionsJsapiPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodyDetailGoodsDetail))
-    })
-    const TransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const TransactionsJsapiPostBodySceneInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(TransactionsJsapiPostBodySceneInfoStoreInfo)
-    })
-    const TransactionsJsapiPostBodyPayerIdentity: Schema.Schema<TransactionsJsapiPostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const TransactionsJsapiPostBodyPayer: Schema.Schema<TransactionsJsapiPostBodyPayer> = Schema.Struct({
-      openid: BoundedString(1, 128),
-      identity: Schema.optional(TransactionsJsapiPostBodyPayerIdentity)
-    })
-    const TransactionsJsapiPostBodySettleInfo: Schema.Schema<TransactionsJsapiPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<TransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
-      subsidy_installment_num: Schema.Literal(3, 6, 12),
-      subsidy_percent: Schema.Literal(0, 100)
-    })
-    const TransactionsJsapiPostBodySubsidyInfoSubsidyDetail: Schema.Schema<TransactionsJsapiPostBodySubsidyInfoSubsidyDetail> = Schema.Struct({
-      subsidy_period_type: Schema.Literal("DAILY", "PERIOD"),
-      subsidy_plan: Schema.Array(TransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan)
-    })
-    const TransactionsJsapiPostBodySubsidyInfo: Schema.Schema<TransactionsJsapiPostBodySubsidyInfo> = Schema.Struct({
-      subsidy_detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodySubsidyInfoSubsidyDetail))
-    })
-    const TransactionsJsapiPostBody: Schema.Schema<TransactionsJsapiPostBody> = Schema.Struct({
-      appid: BoundedString(1, 32),
-      mchid: BoundedString(1, 32),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: TransactionsJsapiPostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(TransactionsJsapiPostBodyDetail),
-      scene_info: Schema.optional(TransactionsJsapiPostBodySceneInfo),
-      payer: TransactionsJsapiPostBodyPayer,
-      settle_info: Schema.optional(TransactionsJsapiPostBodySettleInfo),
-      subsidy_info: Schema.optional(TransactionsJsapiPostBodySubsidyInfo)
-    })
-    const TransactionsJsapiPostResponse: Schema.Schema<TransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
-    })
-    return {
-      body: TransactionsJsapiPostBody,
-      success: TransactionsJsapiPostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsJsapiPostBody(), success: $PartnerTransactionsAppPostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors })
 })
 
 // ---- POST /v3/pay/transactions/jsapi-with-contract ----
+
+export interface TransactionsJsapiWithContractPostBodyPayer {
+  /**
+   * 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid: string
+}
+
+const $TransactionsJsapiWithContractPostBodyPayer: () => Schema.Schema<TransactionsJsapiWithContractPostBodyPayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String
+}))
 
 export interface TransactionsJsapiWithContractPostBody {
   /**
@@ -5909,184 +3514,38 @@ export interface TransactionsJsapiWithContractPostBody {
    */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
-  readonly amount: TransactionsJsapiWithContractPostBodyAmount
+  readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
   /** 支付者 */
   readonly payer: TransactionsJsapiWithContractPostBodyPayer
   /** 优惠功能 */
-  readonly detail?: TransactionsJsapiWithContractPostBodyDetail | undefined
+  readonly detail?: PartnerTransactionsAppWithContractPostBodyDetail | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsJsapiWithContractPostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppWithContractPostBodySceneInfo | undefined
   /** 结算信息 */
-  readonly settle_info?: TransactionsJsapiWithContractPostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
   /** 签约授权信息 */
-  readonly contract_info: TransactionsJsapiWithContractPostBodyContractInfo
+  readonly contract_info: PartnerTransactionsJsapiWithContractPostBodyContractInfo
 }
 
-export interface TransactionsJsapiWithContractPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $TransactionsJsapiWithContractPostBody: () => Schema.Schema<TransactionsJsapiWithContractPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String,
+  description: Schema.String,
+  out_trade_no: Schema.String,
+  time_expire: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  amount: $PartnerTransactionsAppWithContractPostBodyAmount(),
+  payer: $TransactionsJsapiWithContractPostBodyPayer(),
+  detail: Schema.optional($PartnerTransactionsAppWithContractPostBodyDetail()),
+  scene_info: Schema.optional($PartnerTransactionsAppWithContractPostBodySceneInfo()),
+  settle_info: Schema.optional($BodySettleInfo()),
+  contract_info: $PartnerTransactionsJsapiWithContractPostBodyContractInfo()
+}))
 
-export interface TransactionsJsapiWithContractPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid: string
-}
-
-export interface TransactionsJsapiWithContractPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail: ReadonlyArray<TransactionsJsapiWithContractPostBodyDetailGoodsDetail>
-}
-
-export interface TransactionsJsapiWithContractPostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1246464644"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信支付商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsJsapiWithContractPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsJsapiWithContractPostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsJsapiWithContractPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface TransactionsJsapiWithContractPostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsJsapiWithContractPostBodyContractInfo {
-  /**
-   * 扣费服务预授权token
-   * @example "201710180325670965"
-   */
-  readonly token?: string | undefined
-  /**
-   * 免密协议ID
-   * @example "201710180325670965"
-   */
-  readonly password_free_contract_id?: string | undefined
-  /**
-   * 模板ID
-   * @example "3484306348"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 签约商户号
-   * @example "1200009811"
-   */
-  readonly contract_mchid?: string | undefined
-  /**
-   * 签约AppID
-   * @example "wxcbda96de0b165486"
-   */
-  readonly contract_appid?: string | undefined
-  /**
-   * 签约协议号
-   * @example "100001256"
-   */
-  readonly contract_code?: string | undefined
-  /**
-   * 请求序列号
-   * @example "1695"
-   */
-  readonly request_serial?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "123456"
-   */
-  readonly contract_display_account?: string | undefined
-  /**
-   * 签约信息通知URL
-   * @example "https://yoursite.com"
-   */
-  readonly contract_notify_url?: string | undefined
-}
-
-export interface TransactionsJsapiWithContractPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
-  readonly prepay_id?: string | undefined
-}
+export type TransactionsJsapiWithContractPostResponse = PartnerTransactionsAppWithContractPostResponse
 
 /**
  * JSAPI下单并授权/签约
@@ -6100,77 +3559,7 @@ export const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJs
   method: "POST",
   path: "/v3/pay/transactions/jsapi-with-contract",
   summary: "JSAPI下单并授权/签约",
-  schemas: () => {
-    const TransactionsJsapiWithContractPostBodyAmount: Schema.Schema<TransactionsJsapiWithContractPostBodyAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsJsapiWithContractPostBodyPayer: Schema.Schema<TransactionsJsapiWithContractPostBodyPayer> = Schema.Struct({
-      openid: Schema.String
-    })
-    const TransactionsJsapiWithContractPostBodyDetailGoodsDetail: Schema.Schema<TransactionsJsapiWithContractPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
-    })
-    const TransactionsJsapiWithContractPostBodyDetail: Schema.Schema<TransactionsJsapiWithContractPostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.Array(TransactionsJsapiWithContractPostBodyDetailGoodsDetail)
-    })
-    const TransactionsJsapiWithContractPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsJsapiWithContractPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
-    const TransactionsJsapiWithContractPostBodySceneInfo: Schema.Schema<TransactionsJsapiWithContractPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsJsapiWithContractPostBodySceneInfoStoreInfo)
-    })
-    const TransactionsJsapiWithContractPostBodySettleInfo: Schema.Schema<TransactionsJsapiWithContractPostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsJsapiWithContractPostBodyContractInfo: Schema.Schema<TransactionsJsapiWithContractPostBodyContractInfo> = Schema.Struct({
-      token: Schema.optional(Schema.String),
-      password_free_contract_id: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      contract_mchid: Schema.optional(Schema.String),
-      contract_appid: Schema.optional(Schema.String),
-      contract_code: Schema.optional(Schema.String),
-      request_serial: Schema.optional(Schema.String),
-      contract_display_account: Schema.optional(Schema.String),
-      contract_notify_url: Schema.optional(Schema.String)
-    })
-    const TransactionsJsapiWithContractPostBody: Schema.Schema<TransactionsJsapiWithContractPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      out_trade_no: Schema.String,
-      time_expire: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      amount: TransactionsJsapiWithContractPostBodyAmount,
-      payer: TransactionsJsapiWithContractPostBodyPayer,
-      detail: Schema.optional(TransactionsJsapiWithContractPostBodyDetail),
-      scene_info: Schema.optional(TransactionsJsapiWithContractPostBodySceneInfo),
-      settle_info: Schema.optional(TransactionsJsapiWithContractPostBodySettleInfo),
-      contract_info: TransactionsJsapiWithContractPostBodyContractInfo
-    })
-    const TransactionsJsapiWithContractPostResponse: Schema.Schema<TransactionsJsapiWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransactionsJsapiWithContractPostBody,
-      success: TransactionsJsapiWithContractPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsJsapiWithContractPostBody(), success: $PartnerTransactionsAppWithContractPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay/transactions/native ----
@@ -6202,7 +3591,7 @@ export interface TransactionsNativePostBody {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount: TransactionsNativePostBodyAmount
+  readonly amount: PartnerTransactionsAppPostBodyAmount
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -6223,144 +3612,34 @@ export interface TransactionsNativePostBody {
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
-  readonly detail?: TransactionsNativePostBodyDetail | undefined
+  readonly detail?: Detail | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsNativePostBodySceneInfo | undefined
+  readonly scene_info?: PartnerTransactionsAppPostBodySceneInfo | undefined
   /** 支付者 */
-  readonly payer?: TransactionsNativePostBodyPayer | undefined
+  readonly payer?: PartnerTransactionsAppPostBodyPayer | undefined
   /** 结算信息 */
-  readonly settle_info?: TransactionsNativePostBodySettleInfo | undefined
+  readonly settle_info?: BodySettleInfo | undefined
 }
 
-export interface TransactionsNativePostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | undefined
-}
+const $TransactionsNativePostBody: () => Schema.Schema<TransactionsNativePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: BoundedString(1, 32),
+  mchid: BoundedString(1, 32),
+  description: BoundedString(1, 127),
+  attach: Schema.optional(BoundedString(1, 128)),
+  out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+  amount: $PartnerTransactionsAppPostBodyAmount(),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: UrlString(1, 255, "https"),
+  goods_tag: Schema.optional(BoundedString(1, 32)),
+  limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
+  support_fapiao: Schema.optional(Schema.Boolean),
+  detail: Schema.optional($Detail()),
+  scene_info: Schema.optional($PartnerTransactionsAppPostBodySceneInfo()),
+  payer: Schema.optional($PartnerTransactionsAppPostBodyPayer()),
+  settle_info: Schema.optional($BodySettleInfo())
+}))
 
-export interface TransactionsNativePostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsNativePostBodyDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsNativePostBodyDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price: number
-}
-
-export interface TransactionsNativePostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsNativePostBodySceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsNativePostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
-}
-
-export interface TransactionsNativePostBodyPayer {
-  /** 实名支付(需单独申请权限) */
-  readonly identity?: TransactionsNativePostBodyPayerIdentity | undefined
-}
-
-export interface TransactionsNativePostBodyPayerIdentity {
-  /** 证件类型 */
-  readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
-  readonly name: string
-}
-
-export interface TransactionsNativePostBodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example false
-   */
-  readonly profit_sharing?: boolean | undefined
-}
-
-export interface TransactionsNativePostResponse {
-  /**
-   * 二维码链接
-   * @example "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00"
-   */
-  readonly code_url: string
-}
+export type TransactionsNativePostResponse = PartnerTransactionsNativePostResponse
 
 /**
  * Native下单API
@@ -6376,93 +3655,10 @@ export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBod
   encrypt: [],
   summary: "Native下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_3.shtml",
-  schemas: () => {
-    const TransactionsNativePostBodyAmount: Schema.Schema<TransactionsNativePostBodyAmount> = Schema.Struct({
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const TransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<TransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
-      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
-      goods_name: Schema.optional(BoundedString(1, 256)),
-      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      unit_price: Schema.Int
-    })
-    const TransactionsNativePostBodyDetail: Schema.Schema<TransactionsNativePostBodyDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(BoundedString(1, 32)),
-      goods_detail: Schema.optional(Schema.Array(TransactionsNativePostBodyDetailGoodsDetail))
-    })
-    const TransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<TransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: BoundedString(1, 32),
-      name: Schema.optional(BoundedString(1, 256)),
-      area_code: Schema.optional(BoundedString(1, 32)),
-      address: Schema.optional(BoundedString(1, 512))
-    })
-    const TransactionsNativePostBodySceneInfo: Schema.Schema<TransactionsNativePostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: IpAddress,
-      device_id: Schema.optional(BoundedString(1, 32)),
-      store_info: Schema.optional(TransactionsNativePostBodySceneInfoStoreInfo)
-    })
-    const TransactionsNativePostBodyPayerIdentity: Schema.Schema<TransactionsNativePostBodyPayerIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const TransactionsNativePostBodyPayer: Schema.Schema<TransactionsNativePostBodyPayer> = Schema.Struct({
-      identity: Schema.optional(TransactionsNativePostBodyPayerIdentity)
-    })
-    const TransactionsNativePostBodySettleInfo: Schema.Schema<TransactionsNativePostBodySettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const TransactionsNativePostBody: Schema.Schema<TransactionsNativePostBody> = Schema.Struct({
-      appid: BoundedString(1, 32),
-      mchid: BoundedString(1, 32),
-      description: BoundedString(1, 127),
-      attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
-      amount: TransactionsNativePostBodyAmount,
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: UrlString(1, 255, "https"),
-      goods_tag: Schema.optional(BoundedString(1, 32)),
-      limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(TransactionsNativePostBodyDetail),
-      scene_info: Schema.optional(TransactionsNativePostBodySceneInfo),
-      payer: Schema.optional(TransactionsNativePostBodyPayer),
-      settle_info: Schema.optional(TransactionsNativePostBodySettleInfo)
-    })
-    const TransactionsNativePostResponse: Schema.Schema<TransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.String
-    })
-    return {
-      body: TransactionsNativePostBody,
-      success: TransactionsNativePostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsNativePostBody(), success: $PartnerTransactionsNativePostResponse(), errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors })
 })
 
 // ---- GET /v3/pay/transactions/out-trade-no/{out_trade_no} ----
-
-export interface TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-}
-
-/** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
-export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   /**
@@ -6516,88 +3712,40 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    */
   readonly out_trade_no: string
   /** 订单金额 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
+  readonly amount?: ResponseAmount | undefined
   /** 场景信息 */
-  readonly scene_info?: TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo | undefined
+  readonly scene_info?: ResponseSceneInfo | undefined
   /** 支付者 */
-  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
+  readonly payer?: PayerDirection | undefined
   /** 使用的商户贴息信息(微信分付) */
-  readonly installment_info?: TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo | undefined
-  readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
+  readonly installment_info?: InstallmentInfo | undefined
+  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 用户支付币种
-   * @example "CNY"
-   */
-  readonly payer_currency?: string | undefined
-}
+const $TransactionsOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+  trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"),
+  trade_state_desc: Schema.String,
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  appid: Schema.String,
+  mchid: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  amount: Schema.optional($ResponseAmount()),
+  scene_info: Schema.optional($ResponseSceneInfo()),
+  payer: Schema.optional($PayerDirection()),
+  installment_info: Schema.optional($InstallmentInfo()),
+  promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsIdTransactionIdGetResponsePromotionDetail()))
+}))
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
-  readonly device_id?: string | undefined
-}
+export type TransactionsOutTradeNoOutTradeNoGetParams = PartnerTransactionsOutTradeNoOutTradeNoGetParams
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-}
+export type TransactionsOutTradeNoOutTradeNoGetQuery = TransactionsIdTransactionIdGetQuery
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo {
-  /** 是否使用了商户贴息 */
-  readonly use_subsidy?: boolean | undefined
-  /**
-   * 用户实际选择分期期数
-   * @example 3
-   */
-  readonly selected_installment_number?: number | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  readonly coupon_id?: string | undefined
-  readonly name?: string | undefined
-  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  readonly amount?: number | undefined
-  readonly stock_id?: string | undefined
-  readonly wechatpay_contribute?: number | undefined
-  readonly merchant_contribute?: number | undefined
-  readonly other_contribute?: number | undefined
-  readonly currency?: string | undefined
-  readonly goods_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
-  readonly goods_id?: string | undefined
-  readonly quantity?: number | undefined
-  readonly unit_price?: number | undefined
-  readonly discount_amount?: number | undefined
-  readonly goods_remark?: string | undefined
-}
+/** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
+export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
 /**
  * 商户订单号查询
@@ -6611,92 +3759,14 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   method: "GET",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}",
   summary: "商户订单号查询",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      mchid: BoundedString(1, 32)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo> = Schema.Struct({
-      use_subsidy: Schema.optional(Schema.Boolean),
-      selected_installment_number: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"),
-      trade_state_desc: Schema.String,
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      appid: Schema.String,
-      mchid: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      scene_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
-      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      installment_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams(), query: $TransactionsIdTransactionIdGetQuery(), success: $TransactionsOutTradeNoOutTradeNoGetResponse(), errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close ----
 
-export interface TransactionsOutTradeNoOutTradeNoClosePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
+export type TransactionsOutTradeNoOutTradeNoClosePostParams = PartnerTransactionsOutTradeNoOutTradeNoGetParams
 
-export interface TransactionsOutTradeNoOutTradeNoClosePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-}
+export type TransactionsOutTradeNoOutTradeNoClosePostBody = TransactionsIdTransactionIdGetQuery
 
 /** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
@@ -6713,31 +3783,10 @@ export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<Transa
   method: "POST",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/close",
   summary: "关单API",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoClosePostParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoClosePostParams> = Schema.Struct({
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
-    })
-    const TransactionsOutTradeNoOutTradeNoClosePostBody: Schema.Schema<TransactionsOutTradeNoOutTradeNoClosePostBody> = Schema.Struct({
-      mchid: BoundedString(1, 32)
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoClosePostParams,
-      body: TransactionsOutTradeNoOutTradeNoClosePostBody,
-      success: Endpoint.NoContent,
-      errors: mchNotExistsAndruleLimitAndtradeErrorErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams(), body: $TransactionsIdTransactionIdGetQuery(), success: Endpoint.NoContent, errors: mchNotExistsAndruleLimitAndtradeErrorErrors })
 })
 
 // ---- POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse ----
-
-export interface TransactionsOutTradeNoOutTradeNoReversePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-}
 
 export interface TransactionsOutTradeNoOutTradeNoReversePostBody {
   /**
@@ -6752,8 +3801,10 @@ export interface TransactionsOutTradeNoOutTradeNoReversePostBody {
   readonly mchid: string
 }
 
-/** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
-export interface TransactionsOutTradeNoOutTradeNoReversePostRequest extends TransactionsOutTradeNoOutTradeNoReversePostParams, TransactionsOutTradeNoOutTradeNoReversePostBody {}
+const $TransactionsOutTradeNoOutTradeNoReversePostBody: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoReversePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  mchid: Schema.String
+}))
 
 export interface TransactionsOutTradeNoOutTradeNoReversePostResponse {
   /**
@@ -6773,6 +3824,17 @@ export interface TransactionsOutTradeNoOutTradeNoReversePostResponse {
   readonly out_trade_no?: string | undefined
 }
 
+const $TransactionsOutTradeNoOutTradeNoReversePostResponse: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoReversePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String)
+}))
+
+export type TransactionsOutTradeNoOutTradeNoReversePostParams = PartnerTransactionsOutTradeNoOutTradeNoGetParams
+
+/** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
+export interface TransactionsOutTradeNoOutTradeNoReversePostRequest extends TransactionsOutTradeNoOutTradeNoReversePostParams, TransactionsOutTradeNoOutTradeNoReversePostBody {}
+
 /**
  * 撤销
  *
@@ -6786,26 +3848,7 @@ export const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<Tran
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/reverse",
   summary: "撤销",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoReversePostParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoReversePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoReversePostBody: Schema.Schema<TransactionsOutTradeNoOutTradeNoReversePostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String
-    })
-    const TransactionsOutTradeNoOutTradeNoReversePostResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoReversePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoReversePostParams,
-      body: TransactionsOutTradeNoOutTradeNoReversePostBody,
-      success: TransactionsOutTradeNoOutTradeNoReversePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams2(), body: $TransactionsOutTradeNoOutTradeNoReversePostBody(), success: $TransactionsOutTradeNoOutTradeNoReversePostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/pay-devices/open-scenario-speaker/{device_sn} ----
 
@@ -14,6 +14,10 @@ export interface OpenScenarioSpeakerDeviceSnGetParams {
    */
   readonly device_sn: string
 }
+
+const $OpenScenarioSpeakerDeviceSnGetParams: () => Schema.Schema<OpenScenarioSpeakerDeviceSnGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_sn: Schema.NonEmptyString
+}))
 
 export interface OpenScenarioSpeakerDeviceSnGetResponse {
   /**
@@ -39,6 +43,13 @@ export interface OpenScenarioSpeakerDeviceSnGetResponse {
   readonly code_url?: string | undefined
 }
 
+const $OpenScenarioSpeakerDeviceSnGetResponse: () => Schema.Schema<OpenScenarioSpeakerDeviceSnGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  device_sn: Schema.optional(Schema.String),
+  bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
+  code_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询音箱绑定信息
  *
@@ -51,33 +62,10 @@ export const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeak
   method: "GET",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}",
   summary: "查询音箱绑定信息",
-  schemas: () => {
-    const OpenScenarioSpeakerDeviceSnGetParams: Schema.Schema<OpenScenarioSpeakerDeviceSnGetParams> = Schema.Struct({
-      device_sn: Schema.NonEmptyString
-    })
-    const OpenScenarioSpeakerDeviceSnGetResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      device_sn: Schema.optional(Schema.String),
-      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: OpenScenarioSpeakerDeviceSnGetParams,
-      success: OpenScenarioSpeakerDeviceSnGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OpenScenarioSpeakerDeviceSnGetParams(), success: $OpenScenarioSpeakerDeviceSnGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind ----
-
-export interface OpenScenarioSpeakerDeviceSnBindPostParams {
-  /**
-   * 设备sn
-   * @example "ABCDEF"
-   */
-  readonly device_sn: string
-}
 
 export interface OpenScenarioSpeakerDeviceSnBindPostBody {
   /**
@@ -92,32 +80,17 @@ export interface OpenScenarioSpeakerDeviceSnBindPostBody {
   readonly code_url: string
 }
 
+const $OpenScenarioSpeakerDeviceSnBindPostBody: () => Schema.Schema<OpenScenarioSpeakerDeviceSnBindPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  code_url: Schema.String
+}))
+
+export type OpenScenarioSpeakerDeviceSnBindPostParams = OpenScenarioSpeakerDeviceSnGetParams
+
+export type OpenScenarioSpeakerDeviceSnBindPostResponse = OpenScenarioSpeakerDeviceSnGetResponse
+
 /** The input of `v3.payDevices.openScenarioSpeaker._device_sn_.bind.post`: params, body fields together. */
 export interface OpenScenarioSpeakerDeviceSnBindPostRequest extends OpenScenarioSpeakerDeviceSnBindPostParams, OpenScenarioSpeakerDeviceSnBindPostBody {}
-
-export interface OpenScenarioSpeakerDeviceSnBindPostResponse {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 设备sn
-   * @example "example_device_sn"
-   */
-  readonly device_sn?: string | undefined
-  /**
-   * 绑定状态
-   * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
-   * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
-   */
-  readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
-  readonly code_url?: string | undefined
-}
 
 /**
  * 绑定音箱设备码牌
@@ -131,38 +104,10 @@ export const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenario
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}/bind",
   summary: "绑定音箱设备码牌",
-  schemas: () => {
-    const OpenScenarioSpeakerDeviceSnBindPostParams: Schema.Schema<OpenScenarioSpeakerDeviceSnBindPostParams> = Schema.Struct({
-      device_sn: Schema.NonEmptyString
-    })
-    const OpenScenarioSpeakerDeviceSnBindPostBody: Schema.Schema<OpenScenarioSpeakerDeviceSnBindPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      code_url: Schema.String
-    })
-    const OpenScenarioSpeakerDeviceSnBindPostResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnBindPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      device_sn: Schema.optional(Schema.String),
-      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: OpenScenarioSpeakerDeviceSnBindPostParams,
-      body: OpenScenarioSpeakerDeviceSnBindPostBody,
-      success: OpenScenarioSpeakerDeviceSnBindPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OpenScenarioSpeakerDeviceSnGetParams(), body: $OpenScenarioSpeakerDeviceSnBindPostBody(), success: $OpenScenarioSpeakerDeviceSnGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind ----
-
-export interface OpenScenarioSpeakerDeviceSnPrebindPostParams {
-  /**
-   * 设备sn
-   * @example "ABCDEF"
-   */
-  readonly device_sn: string
-}
 
 export interface OpenScenarioSpeakerDeviceSnPrebindPostBody {
   /**
@@ -172,8 +117,9 @@ export interface OpenScenarioSpeakerDeviceSnPrebindPostBody {
   readonly code_url: string
 }
 
-/** The input of `v3.payDevices.openScenarioSpeaker._device_sn_.prebind.post`: params, body fields together. */
-export interface OpenScenarioSpeakerDeviceSnPrebindPostRequest extends OpenScenarioSpeakerDeviceSnPrebindPostParams, OpenScenarioSpeakerDeviceSnPrebindPostBody {}
+const $OpenScenarioSpeakerDeviceSnPrebindPostBody: () => Schema.Schema<OpenScenarioSpeakerDeviceSnPrebindPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  code_url: Schema.String
+}))
 
 export interface OpenScenarioSpeakerDeviceSnPrebindPostResponse {
   /**
@@ -194,6 +140,17 @@ export interface OpenScenarioSpeakerDeviceSnPrebindPostResponse {
   readonly code_url?: string | undefined
 }
 
+const $OpenScenarioSpeakerDeviceSnPrebindPostResponse: () => Schema.Schema<OpenScenarioSpeakerDeviceSnPrebindPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_sn: Schema.optional(Schema.String),
+  bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
+  code_url: Schema.optional(Schema.String)
+}))
+
+export type OpenScenarioSpeakerDeviceSnPrebindPostParams = OpenScenarioSpeakerDeviceSnGetParams
+
+/** The input of `v3.payDevices.openScenarioSpeaker._device_sn_.prebind.post`: params, body fields together. */
+export interface OpenScenarioSpeakerDeviceSnPrebindPostRequest extends OpenScenarioSpeakerDeviceSnPrebindPostParams, OpenScenarioSpeakerDeviceSnPrebindPostBody {}
+
 /**
  * 出厂预绑定音箱和码牌
  *
@@ -206,60 +163,14 @@ export const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScena
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}/prebind",
   summary: "出厂预绑定音箱和码牌",
-  schemas: () => {
-    const OpenScenarioSpeakerDeviceSnPrebindPostParams: Schema.Schema<OpenScenarioSpeakerDeviceSnPrebindPostParams> = Schema.Struct({
-      device_sn: Schema.NonEmptyString
-    })
-    const OpenScenarioSpeakerDeviceSnPrebindPostBody: Schema.Schema<OpenScenarioSpeakerDeviceSnPrebindPostBody> = Schema.Struct({
-      code_url: Schema.String
-    })
-    const OpenScenarioSpeakerDeviceSnPrebindPostResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnPrebindPostResponse> = Schema.Struct({
-      device_sn: Schema.optional(Schema.String),
-      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: OpenScenarioSpeakerDeviceSnPrebindPostParams,
-      body: OpenScenarioSpeakerDeviceSnPrebindPostBody,
-      success: OpenScenarioSpeakerDeviceSnPrebindPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OpenScenarioSpeakerDeviceSnGetParams(), body: $OpenScenarioSpeakerDeviceSnPrebindPostBody(), success: $OpenScenarioSpeakerDeviceSnPrebindPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind ----
 
-export interface OpenScenarioSpeakerDeviceSnUnbindPostParams {
-  /**
-   * 设备sn
-   * @example "ABCDEF"
-   */
-  readonly device_sn: string
-}
+export type OpenScenarioSpeakerDeviceSnUnbindPostParams = OpenScenarioSpeakerDeviceSnGetParams
 
-export interface OpenScenarioSpeakerDeviceSnUnbindPostResponse {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 设备sn
-   * @example "example_device_sn"
-   */
-  readonly device_sn?: string | undefined
-  /**
-   * 绑定状态
-   * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
-   * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
-   */
-  readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
-  readonly code_url?: string | undefined
-}
+export type OpenScenarioSpeakerDeviceSnUnbindPostResponse = OpenScenarioSpeakerDeviceSnGetResponse
 
 /**
  * 解绑音箱设备码牌
@@ -273,22 +184,7 @@ export const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenar
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}/unbind",
   summary: "解绑音箱设备码牌",
-  schemas: () => {
-    const OpenScenarioSpeakerDeviceSnUnbindPostParams: Schema.Schema<OpenScenarioSpeakerDeviceSnUnbindPostParams> = Schema.Struct({
-      device_sn: Schema.NonEmptyString
-    })
-    const OpenScenarioSpeakerDeviceSnUnbindPostResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnUnbindPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      device_sn: Schema.optional(Schema.String),
-      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
-      code_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: OpenScenarioSpeakerDeviceSnUnbindPostParams,
-      success: OpenScenarioSpeakerDeviceSnUnbindPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OpenScenarioSpeakerDeviceSnGetParams(), success: $OpenScenarioSpeakerDeviceSnGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report ----
@@ -300,6 +196,10 @@ export interface OpenScenarioSpeakerorderTransactionIdReportPostParams {
    */
   readonly transaction_id: string
 }
+
+const $OpenScenarioSpeakerorderTransactionIdReportPostParams: () => Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
 
 export interface OpenScenarioSpeakerorderTransactionIdReportPostBody {
   /**
@@ -324,8 +224,12 @@ export interface OpenScenarioSpeakerorderTransactionIdReportPostBody {
   readonly device_sn: string
 }
 
-/** The input of `v3.payDevices.openScenarioSpeakerorder._transaction_id_.report.post`: params, body fields together. */
-export interface OpenScenarioSpeakerorderTransactionIdReportPostRequest extends OpenScenarioSpeakerorderTransactionIdReportPostParams, OpenScenarioSpeakerorderTransactionIdReportPostBody {}
+const $OpenScenarioSpeakerorderTransactionIdReportPostBody: () => Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  code_url: Schema.String,
+  out_trade_no: Schema.String,
+  device_sn: Schema.String
+}))
 
 export interface OpenScenarioSpeakerorderTransactionIdReportPostResponse {
   /**
@@ -355,6 +259,17 @@ export interface OpenScenarioSpeakerorderTransactionIdReportPostResponse {
   readonly transaction_id?: string | undefined
 }
 
+const $OpenScenarioSpeakerorderTransactionIdReportPostResponse: () => Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  code_url: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  device_sn: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.payDevices.openScenarioSpeakerorder._transaction_id_.report.post`: params, body fields together. */
+export interface OpenScenarioSpeakerorderTransactionIdReportPostRequest extends OpenScenarioSpeakerorderTransactionIdReportPostParams, OpenScenarioSpeakerorderTransactionIdReportPostBody {}
+
 /**
  * 码牌支付结果上报
  *
@@ -367,30 +282,7 @@ export const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report",
   summary: "码牌支付结果上报",
-  schemas: () => {
-    const OpenScenarioSpeakerorderTransactionIdReportPostParams: Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const OpenScenarioSpeakerorderTransactionIdReportPostBody: Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      code_url: Schema.String,
-      out_trade_no: Schema.String,
-      device_sn: Schema.String
-    })
-    const OpenScenarioSpeakerorderTransactionIdReportPostResponse: Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      code_url: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      device_sn: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: OpenScenarioSpeakerorderTransactionIdReportPostParams,
-      body: OpenScenarioSpeakerorderTransactionIdReportPostBody,
-      success: OpenScenarioSpeakerorderTransactionIdReportPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $OpenScenarioSpeakerorderTransactionIdReportPostParams(), body: $OpenScenarioSpeakerorderTransactionIdReportPostBody(), success: $OpenScenarioSpeakerorderTransactionIdReportPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/pay-devices/printers/{device_id}/print-orders ----
@@ -402,6 +294,43 @@ export interface PrintersDeviceIdPrintOrdersPostParams {
    */
   readonly device_id: string
 }
+
+const $PrintersDeviceIdPrintOrdersPostParams: () => Schema.Schema<PrintersDeviceIdPrintOrdersPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.NonEmptyString
+}))
+
+export interface VariableList {
+  /** Key字段 */
+  readonly key?: string | undefined
+  /** Value值字段 */
+  readonly value?: string | undefined
+}
+
+const $VariableList: () => Schema.Schema<VariableList> = /*#__PURE__*/ once(() => Schema.Struct({
+  key: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String)
+}))
+
+export interface RowList {
+  /** 值列表 */
+  readonly cell_list?: ReadonlyArray<string> | undefined
+}
+
+const $RowList: () => Schema.Schema<RowList> = /*#__PURE__*/ once(() => Schema.Struct({
+  cell_list: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface TableList {
+  /** Key字段 */
+  readonly key?: string | undefined
+  /** Value值列表 */
+  readonly row_list?: ReadonlyArray<RowList> | undefined
+}
+
+const $TableList: () => Schema.Schema<TableList> = /*#__PURE__*/ once(() => Schema.Struct({
+  key: Schema.optional(Schema.String),
+  row_list: Schema.optional(Schema.Array($RowList()))
+}))
 
 export interface PrintersDeviceIdPrintOrdersPostBody {
   /**
@@ -420,29 +349,18 @@ export interface PrintersDeviceIdPrintOrdersPostBody {
    */
   readonly notify_url?: string | undefined
   /** 变量列表 */
-  readonly variable_list?: ReadonlyArray<PrintersDeviceIdPrintOrdersPostBodyVariableList> | undefined
+  readonly variable_list?: ReadonlyArray<VariableList> | undefined
   /** 表格变量列表 */
-  readonly table_list?: ReadonlyArray<PrintersDeviceIdPrintOrdersPostBodyTableList> | undefined
+  readonly table_list?: ReadonlyArray<TableList> | undefined
 }
 
-export interface PrintersDeviceIdPrintOrdersPostBodyVariableList {
-  /** Key字段 */
-  readonly key?: string | undefined
-  /** Value值字段 */
-  readonly value?: string | undefined
-}
-
-export interface PrintersDeviceIdPrintOrdersPostBodyTableList {
-  /** Key字段 */
-  readonly key?: string | undefined
-  /** Value值列表 */
-  readonly row_list?: ReadonlyArray<PrintersDeviceIdPrintOrdersPostBodyTableListRowList> | undefined
-}
-
-export interface PrintersDeviceIdPrintOrdersPostBodyTableListRowList {
-  /** 值列表 */
-  readonly cell_list?: ReadonlyArray<string> | undefined
-}
+const $PrintersDeviceIdPrintOrdersPostBody: () => Schema.Schema<PrintersDeviceIdPrintOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  print_order_no: Schema.optional(Schema.String),
+  template_id: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  variable_list: Schema.optional(Schema.Array($VariableList())),
+  table_list: Schema.optional(Schema.Array($TableList()))
+}))
 
 /** The input of `v3.payDevices.printers._device_id_.printOrders.post`: params, body fields together. */
 export interface PrintersDeviceIdPrintOrdersPostRequest extends PrintersDeviceIdPrintOrdersPostParams, PrintersDeviceIdPrintOrdersPostBody {}
@@ -459,35 +377,7 @@ export const printersDeviceIdPrintOrdersPost: Endpoint.Endpoint<PrintersDeviceId
   method: "POST",
   path: "/v3/pay-devices/printers/{device_id}/print-orders",
   summary: "小票机打印",
-  schemas: () => {
-    const PrintersDeviceIdPrintOrdersPostParams: Schema.Schema<PrintersDeviceIdPrintOrdersPostParams> = Schema.Struct({
-      device_id: Schema.NonEmptyString
-    })
-    const PrintersDeviceIdPrintOrdersPostBodyVariableList: Schema.Schema<PrintersDeviceIdPrintOrdersPostBodyVariableList> = Schema.Struct({
-      key: Schema.optional(Schema.String),
-      value: Schema.optional(Schema.String)
-    })
-    const PrintersDeviceIdPrintOrdersPostBodyTableListRowList: Schema.Schema<PrintersDeviceIdPrintOrdersPostBodyTableListRowList> = Schema.Struct({
-      cell_list: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PrintersDeviceIdPrintOrdersPostBodyTableList: Schema.Schema<PrintersDeviceIdPrintOrdersPostBodyTableList> = Schema.Struct({
-      key: Schema.optional(Schema.String),
-      row_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPostBodyTableListRowList))
-    })
-    const PrintersDeviceIdPrintOrdersPostBody: Schema.Schema<PrintersDeviceIdPrintOrdersPostBody> = Schema.Struct({
-      print_order_no: Schema.optional(Schema.String),
-      template_id: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      variable_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPostBodyVariableList)),
-      table_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPostBodyTableList))
-    })
-    return {
-      params: PrintersDeviceIdPrintOrdersPostParams,
-      body: PrintersDeviceIdPrintOrdersPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PrintersDeviceIdPrintOrdersPostParams(), body: $PrintersDeviceIdPrintOrdersPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no} ----
@@ -504,6 +394,11 @@ export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetParams {
    */
   readonly print_order_no: string
 }
+
+const $PrintersDeviceIdPrintOrdersPrintOrderNoGetParams: () => Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.NonEmptyString,
+  print_order_no: Schema.NonEmptyString
+}))
 
 export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse {
   /**
@@ -529,29 +424,34 @@ export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse {
   /** 打印状态描述 */
   readonly print_state_description?: string | undefined
   /** 变量列表 */
-  readonly variable_list?: ReadonlyArray<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseVariableList> | undefined
+  readonly variable_list?: ReadonlyArray<VariableList> | undefined
   /** 表格变量列表 */
-  readonly table_list?: ReadonlyArray<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableList> | undefined
+  readonly table_list?: ReadonlyArray<TableList> | undefined
 }
 
-export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseVariableList {
-  /** Key字段 */
-  readonly key?: string | undefined
-  /** Value值字段 */
-  readonly value?: string | undefined
-}
+const $PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse: () => Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  print_order_no: Schema.optional(Schema.String),
+  template_id: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  print_state: Schema.optional(OpenEnum("PRINT_STATE_WAIT", "PRINT_STATE_SUCCESS", "PRINT_STATE_FAIL", "PRINT_STATE_CACHED")),
+  print_state_description: Schema.optional(Schema.String),
+  variable_list: Schema.optional(Schema.Array($VariableList2())),
+  table_list: Schema.optional(Schema.Array($TableList2()))
+}))
 
-export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableList {
-  /** Key字段 */
-  readonly key?: string | undefined
-  /** Value值列表 */
-  readonly row_list?: ReadonlyArray<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableListRowList> | undefined
-}
+const $VariableList2: () => Schema.Schema<VariableList> = /*#__PURE__*/ once(() => Schema.Struct({
+  key: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String)
+}))
 
-export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableListRowList {
-  /** 值列表 */
-  readonly cell_list?: ReadonlyArray<string> | undefined
-}
+const $RowList2: () => Schema.Schema<RowList> = /*#__PURE__*/ once(() => Schema.Struct({
+  cell_list: Schema.optional(Schema.Array(Schema.String))
+}))
+
+const $TableList2: () => Schema.Schema<TableList> = /*#__PURE__*/ once(() => Schema.Struct({
+  key: Schema.optional(Schema.String),
+  row_list: Schema.optional(Schema.Array($RowList2()))
+}))
 
 /**
  * 查询订单
@@ -565,37 +465,7 @@ export const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<Print
   method: "GET",
   path: "/v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}",
   summary: "查询订单",
-  schemas: () => {
-    const PrintersDeviceIdPrintOrdersPrintOrderNoGetParams: Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetParams> = Schema.Struct({
-      device_id: Schema.NonEmptyString,
-      print_order_no: Schema.NonEmptyString
-    })
-    const PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseVariableList: Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseVariableList> = Schema.Struct({
-      key: Schema.optional(Schema.String),
-      value: Schema.optional(Schema.String)
-    })
-    const PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableListRowList: Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableListRowList> = Schema.Struct({
-      cell_list: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableList: Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableList> = Schema.Struct({
-      key: Schema.optional(Schema.String),
-      row_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableListRowList))
-    })
-    const PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse: Schema.Schema<PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse> = Schema.Struct({
-      print_order_no: Schema.optional(Schema.String),
-      template_id: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      print_state: Schema.optional(OpenEnum("PRINT_STATE_WAIT", "PRINT_STATE_SUCCESS", "PRINT_STATE_FAIL", "PRINT_STATE_CACHED")),
-      print_state_description: Schema.optional(Schema.String),
-      variable_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseVariableList)),
-      table_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableList))
-    })
-    return {
-      params: PrintersDeviceIdPrintOrdersPrintOrderNoGetParams,
-      success: PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PrintersDeviceIdPrintOrdersPrintOrderNoGetParams(), success: $PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/payroll-card/authentications ----
 
@@ -50,27 +50,18 @@ export interface AuthenticationsGetQuery {
   readonly limit?: number | undefined
 }
 
-export interface AuthenticationsGetResponse {
-  /** 查询结果记录列表 */
-  readonly data?: ReadonlyArray<AuthenticationsGetResponseData> | undefined
-  /**
-   * 总记录条数
-   * @example 9
-   */
-  readonly total_count?: number | undefined
-  /**
-   * 记录起始位置
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 本次返回条数
-   * @example 10
-   */
-  readonly limit?: number | undefined
-}
+const $AuthenticationsGetQuery: () => Schema.Schema<AuthenticationsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String,
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  authenticate_date: Schema.String,
+  authenticate_state: Schema.optional(Schema.String),
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int)
+}))
 
-export interface AuthenticationsGetResponseData {
+export interface AuthenticationsAuthenticateNumberGetResponse {
   /**
    * 商户号
    * @example "1111111"
@@ -128,6 +119,48 @@ export interface AuthenticationsGetResponseData {
   readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | (string & {}) | undefined
 }
 
+const $AuthenticationsAuthenticateNumberGetResponse: () => Schema.Schema<AuthenticationsAuthenticateNumberGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  authenticate_scene: Schema.optional(OpenEnum("FROM_MINI_APP", "FROM_HARDWARE")),
+  authenticate_source: Schema.optional(Schema.String),
+  project_name: Schema.optional(Schema.String),
+  employer_name: Schema.optional(Schema.String),
+  authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
+  authenticate_time: Schema.optional(Schema.String),
+  authenticate_number: Schema.optional(Schema.String),
+  authenticate_failed_reason: Schema.optional(Schema.String),
+  authenticate_type: Schema.optional(OpenEnum("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
+}))
+
+export interface AuthenticationsGetResponse {
+  /** 查询结果记录列表 */
+  readonly data?: ReadonlyArray<AuthenticationsAuthenticateNumberGetResponse> | undefined
+  /**
+   * 总记录条数
+   * @example 9
+   */
+  readonly total_count?: number | undefined
+  /**
+   * 记录起始位置
+   * @example 0
+   */
+  readonly offset?: number | undefined
+  /**
+   * 本次返回条数
+   * @example 10
+   */
+  readonly limit?: number | undefined
+}
+
+const $AuthenticationsGetResponse: () => Schema.Schema<AuthenticationsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($AuthenticationsAuthenticateNumberGetResponse())),
+  total_count: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
+
 /**
  * 查询核身记录API
  *
@@ -141,43 +174,7 @@ export const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, Auth
   path: "/v3/payroll-card/authentications",
   summary: "查询核身记录API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_5.shtml",
-  schemas: () => {
-    const AuthenticationsGetQuery: Schema.Schema<AuthenticationsGetQuery> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      authenticate_date: Schema.String,
-      authenticate_state: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
-    })
-    const AuthenticationsGetResponseData: Schema.Schema<AuthenticationsGetResponseData> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authenticate_scene: Schema.optional(OpenEnum("FROM_MINI_APP", "FROM_HARDWARE")),
-      authenticate_source: Schema.optional(Schema.String),
-      project_name: Schema.optional(Schema.String),
-      employer_name: Schema.optional(Schema.String),
-      authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
-      authenticate_time: Schema.optional(Schema.String),
-      authenticate_number: Schema.optional(Schema.String),
-      authenticate_failed_reason: Schema.optional(Schema.String),
-      authenticate_type: Schema.optional(OpenEnum("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
-    })
-    const AuthenticationsGetResponse: Schema.Schema<AuthenticationsGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(AuthenticationsGetResponseData)),
-      total_count: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      query: AuthenticationsGetQuery,
-      success: AuthenticationsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $AuthenticationsGetQuery(), success: $AuthenticationsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payroll-card/authentications/pre-order ----
@@ -225,6 +222,17 @@ export interface AuthenticationsPreOrderPostBody {
   readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | "NORMAL" | undefined
 }
 
+const $AuthenticationsPreOrderPostBody: () => Schema.Schema<AuthenticationsPreOrderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String,
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  authenticate_number: Schema.String,
+  project_name: Schema.String,
+  employer_name: Schema.String,
+  authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT", "NORMAL"))
+}))
+
 export interface AuthenticationsPreOrderPostResponse {
   /**
    * 商家核身单号
@@ -258,6 +266,15 @@ export interface AuthenticationsPreOrderPostResponse {
   readonly expires_in?: number | undefined
 }
 
+const $AuthenticationsPreOrderPostResponse: () => Schema.Schema<AuthenticationsPreOrderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  authenticate_number: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  token: Schema.optional(Schema.String),
+  expires_in: Schema.optional(Schema.Number)
+}))
+
 /**
  * 微工卡核身预下单API
  *
@@ -271,31 +288,7 @@ export const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOr
   path: "/v3/payroll-card/authentications/pre-order",
   summary: "微工卡核身预下单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_3.shtml",
-  schemas: () => {
-    const AuthenticationsPreOrderPostBody: Schema.Schema<AuthenticationsPreOrderPostBody> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      authenticate_number: Schema.String,
-      project_name: Schema.String,
-      employer_name: Schema.String,
-      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT", "NORMAL"))
-    })
-    const AuthenticationsPreOrderPostResponse: Schema.Schema<AuthenticationsPreOrderPostResponse> = Schema.Struct({
-      authenticate_number: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      token: Schema.optional(Schema.String),
-      expires_in: Schema.optional(Schema.Number)
-    })
-    return {
-      body: AuthenticationsPreOrderPostBody,
-      success: AuthenticationsPreOrderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AuthenticationsPreOrderPostBody(), success: $AuthenticationsPreOrderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payroll-card/authentications/pre-order-with-auth ----
@@ -358,38 +351,21 @@ export interface AuthenticationsPreOrderWithAuthPostBody {
   readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | "NORMAL" | undefined
 }
 
-export interface AuthenticationsPreOrderWithAuthPostResponse {
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
-  readonly authenticate_number?: string | undefined
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 商户号
-   * @example "1111111"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * token值
-   * @example "abcdefghijklmn"
-   */
-  readonly token?: string | undefined
-  /**
-   * token有效时间
-   * @example 300
-   */
-  readonly expires_in?: number | undefined
-}
+const $AuthenticationsPreOrderWithAuthPostBody: () => Schema.Schema<AuthenticationsPreOrderWithAuthPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String,
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  authenticate_number: Schema.String,
+  project_name: Schema.String,
+  employer_name: Schema.String,
+  user_name: Schema.String,
+  id_card_number: Schema.String,
+  employment_type: Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"),
+  authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT", "NORMAL"))
+}))
+
+export type AuthenticationsPreOrderWithAuthPostResponse = AuthenticationsPreOrderPostResponse
 
 /**
  * 微工卡核身预下单（流程中完成授权）
@@ -405,34 +381,7 @@ export const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<Authenticati
   encrypt: [],
   summary: "微工卡核身预下单（流程中完成授权）",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_29.shtml",
-  schemas: () => {
-    const AuthenticationsPreOrderWithAuthPostBody: Schema.Schema<AuthenticationsPreOrderWithAuthPostBody> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      authenticate_number: Schema.String,
-      project_name: Schema.String,
-      employer_name: Schema.String,
-      user_name: Schema.String,
-      id_card_number: Schema.String,
-      employment_type: Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"),
-      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT", "NORMAL"))
-    })
-    const AuthenticationsPreOrderWithAuthPostResponse: Schema.Schema<AuthenticationsPreOrderWithAuthPostResponse> = Schema.Struct({
-      authenticate_number: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      token: Schema.optional(Schema.String),
-      expires_in: Schema.optional(Schema.Number)
-    })
-    return {
-      body: AuthenticationsPreOrderWithAuthPostBody,
-      success: AuthenticationsPreOrderWithAuthPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AuthenticationsPreOrderWithAuthPostBody(), success: $AuthenticationsPreOrderPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payroll-card/authentications/{authenticate_number} ----
@@ -445,6 +394,10 @@ export interface AuthenticationsAuthenticateNumberGetParams {
   readonly authenticate_number: string
 }
 
+const $AuthenticationsAuthenticateNumberGetParams: () => Schema.Schema<AuthenticationsAuthenticateNumberGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  authenticate_number: Schema.NonEmptyString
+}))
+
 export interface AuthenticationsAuthenticateNumberGetQuery {
   /**
    * 子商户号
@@ -453,70 +406,12 @@ export interface AuthenticationsAuthenticateNumberGetQuery {
   readonly sub_mchid: string
 }
 
+const $AuthenticationsAuthenticateNumberGetQuery: () => Schema.Schema<AuthenticationsAuthenticateNumberGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
 /** The input of `v3.payrollCard.authentications._authenticate_number_.get`: params, query fields together. */
 export interface AuthenticationsAuthenticateNumberGetRequest extends AuthenticationsAuthenticateNumberGetParams, AuthenticationsAuthenticateNumberGetQuery {}
-
-export interface AuthenticationsAuthenticateNumberGetResponse {
-  /**
-   * 商户号
-   * @example "1111111"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "111111"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 核身渠道
-   * Documented values: `FROM_MINI_APP`, `FROM_HARDWARE` (decoded as any string: more may come).
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
-  readonly authenticate_scene?: "FROM_MINI_APP" | "FROM_HARDWARE" | (string & {}) | undefined
-  /**
-   * 核身渠道标识
-   * @example "wdiooewl7587443649000"
-   */
-  readonly authenticate_source?: string | undefined
-  /**
-   * 项目名称
-   * @example "某项目"
-   */
-  readonly project_name?: string | undefined
-  /**
-   * 单位名称
-   * @example "某单位名称"
-   */
-  readonly employer_name?: string | undefined
-  /**
-   * 核身状态
-   * Documented values: `AUTHENTICATE_PROCESSING`, `AUTHENTICATE_SUCCESS`, `AUTHENTICATE_FAILED` (decoded as any string: more may come).
-   * @example "AUTHENTICATE_PROCESSING"
-   */
-  readonly authenticate_state?: "AUTHENTICATE_PROCESSING" | "AUTHENTICATE_SUCCESS" | "AUTHENTICATE_FAILED" | (string & {}) | undefined
-  /**
-   * 核身时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly authenticate_time?: string | undefined
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
-  readonly authenticate_number?: string | undefined
-  /**
-   * 核身失败原因
-   * @example "人脸验证未通过"
-   */
-  readonly authenticate_failed_reason?: string | undefined
-  /** Documented values: `NORMAL`, `SIGN_IN`, `INSURANCE`, `CONTRACT` (decoded as any string: more may come). */
-  readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | (string & {}) | undefined
-}
 
 /**
  * 获取核身结果API
@@ -531,34 +426,7 @@ export const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<Authenticat
   path: "/v3/payroll-card/authentications/{authenticate_number}",
   summary: "获取核身结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_4.shtml",
-  schemas: () => {
-    const AuthenticationsAuthenticateNumberGetParams: Schema.Schema<AuthenticationsAuthenticateNumberGetParams> = Schema.Struct({
-      authenticate_number: Schema.NonEmptyString
-    })
-    const AuthenticationsAuthenticateNumberGetQuery: Schema.Schema<AuthenticationsAuthenticateNumberGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const AuthenticationsAuthenticateNumberGetResponse: Schema.Schema<AuthenticationsAuthenticateNumberGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authenticate_scene: Schema.optional(OpenEnum("FROM_MINI_APP", "FROM_HARDWARE")),
-      authenticate_source: Schema.optional(Schema.String),
-      project_name: Schema.optional(Schema.String),
-      employer_name: Schema.optional(Schema.String),
-      authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
-      authenticate_time: Schema.optional(Schema.String),
-      authenticate_number: Schema.optional(Schema.String),
-      authenticate_failed_reason: Schema.optional(Schema.String),
-      authenticate_type: Schema.optional(OpenEnum("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
-    })
-    return {
-      params: AuthenticationsAuthenticateNumberGetParams,
-      query: AuthenticationsAuthenticateNumberGetQuery,
-      success: AuthenticationsAuthenticateNumberGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AuthenticationsAuthenticateNumberGetParams(), query: $AuthenticationsAuthenticateNumberGetQuery(), success: $AuthenticationsAuthenticateNumberGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payroll-card/relations/{openid} ----
@@ -570,6 +438,10 @@ export interface RelationsOpenidGetParams {
    */
   readonly openid: string
 }
+
+const $RelationsOpenidGetParams: () => Schema.Schema<RelationsOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface RelationsOpenidGetQuery {
   /**
@@ -589,8 +461,11 @@ export interface RelationsOpenidGetQuery {
   readonly sub_appid?: string | undefined
 }
 
-/** The input of `v3.payrollCard.relations._openid_.get`: params, query fields together. */
-export interface RelationsOpenidGetRequest extends RelationsOpenidGetParams, RelationsOpenidGetQuery {}
+const $RelationsOpenidGetQuery: () => Schema.Schema<RelationsOpenidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
 export interface RelationsOpenidGetResponse {
   /**
@@ -630,6 +505,21 @@ export interface RelationsOpenidGetResponse {
   readonly close_time?: string | undefined
 }
 
+const $RelationsOpenidGetResponse: () => Schema.Schema<RelationsOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  authorize_state: Schema.optional(OpenEnum("UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED")),
+  authorize_time: Schema.optional(Schema.String),
+  deauthorize_time: Schema.optional(Schema.String),
+  register_state: Schema.optional(OpenEnum("UNDEFINED", "UNREGISTERED", "REGISTERED", "CLOSED")),
+  register_time: Schema.optional(Schema.String),
+  close_time: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.payrollCard.relations._openid_.get`: params, query fields together. */
+export interface RelationsOpenidGetRequest extends RelationsOpenidGetParams, RelationsOpenidGetQuery {}
+
 /**
  * 查询微工卡授权关系API
  *
@@ -643,33 +533,7 @@ export const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, Re
   path: "/v3/payroll-card/relations/{openid}",
   summary: "查询微工卡授权关系API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_2.shtml",
-  schemas: () => {
-    const RelationsOpenidGetParams: Schema.Schema<RelationsOpenidGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const RelationsOpenidGetQuery: Schema.Schema<RelationsOpenidGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const RelationsOpenidGetResponse: Schema.Schema<RelationsOpenidGetResponse> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      authorize_state: Schema.optional(OpenEnum("UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED")),
-      authorize_time: Schema.optional(Schema.String),
-      deauthorize_time: Schema.optional(Schema.String),
-      register_state: Schema.optional(OpenEnum("UNDEFINED", "UNREGISTERED", "REGISTERED", "CLOSED")),
-      register_time: Schema.optional(Schema.String),
-      close_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: RelationsOpenidGetParams,
-      query: RelationsOpenidGetQuery,
-      success: RelationsOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $RelationsOpenidGetParams(), query: $RelationsOpenidGetQuery(), success: $RelationsOpenidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payroll-card/tokens ----
@@ -712,6 +576,16 @@ export interface TokensPostBody {
   readonly employment_type?: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT" | undefined
 }
 
+const $TokensPostBody: () => Schema.Schema<TokensPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.String,
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  user_name: Schema.String,
+  id_card_number: Schema.String,
+  employment_type: Schema.optional(Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"))
+}))
+
 export interface TokensPostResponse {
   /**
    * 用户标识
@@ -740,6 +614,14 @@ export interface TokensPostResponse {
   readonly expires_in?: number | undefined
 }
 
+const $TokensPostResponse: () => Schema.Schema<TokensPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  token: Schema.optional(Schema.String),
+  expires_in: Schema.optional(Schema.Number)
+}))
+
 /**
  * 生成授权token API
  *
@@ -754,32 +636,46 @@ export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, C
   encrypt: [],
   summary: "生成授权token API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_1.shtml",
-  schemas: () => {
-    const TokensPostBody: Schema.Schema<TokensPostBody> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      user_name: Schema.String,
-      id_card_number: Schema.String,
-      employment_type: Schema.optional(Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"))
-    })
-    const TokensPostResponse: Schema.Schema<TokensPostResponse> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      token: Schema.optional(Schema.String),
-      expires_in: Schema.optional(Schema.Number)
-    })
-    return {
-      body: TokensPostBody,
-      success: TokensPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TokensPostBody(), success: $TokensPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payroll-card/transfer-batches ----
+
+export interface TransferBatchesPostBodyTransferDetailList {
+  /**
+   * 商家明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no: string
+  /**
+   * 转账金额
+   * @example 200000
+   */
+  readonly transfer_amount: number
+  /**
+   * 转账备注
+   * @example "2020年4月报销"
+   */
+  readonly transfer_remark: string
+  /**
+   * 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
+   */
+  readonly openid: string
+  /**
+   * 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
+   */
+  readonly user_name: string
+}
+
+const $TransferBatchesPostBodyTransferDetailList: () => Schema.Schema<TransferBatchesPostBodyTransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.String,
+  transfer_amount: Schema.Int,
+  transfer_remark: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.String
+}))
 
 export interface TransferBatchesPostBody {
   /**
@@ -842,33 +738,21 @@ export interface TransferBatchesPostBody {
   readonly business_type?: "UNDEFINE" | "PROMOTION" | undefined
 }
 
-export interface TransferBatchesPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name: string
-}
+const $TransferBatchesPostBody: () => Schema.Schema<TransferBatchesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  authorization_type: Schema.Literal("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"),
+  out_batch_no: Schema.String,
+  batch_name: Schema.String,
+  batch_remark: Schema.String,
+  total_amount: Schema.Int,
+  total_num: Schema.Int,
+  transfer_detail_list: Schema.Array($TransferBatchesPostBodyTransferDetailList()),
+  sp_appid: Schema.optional(Schema.String),
+  employment_type: Schema.optional(Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")),
+  employment_scene: Schema.optional(Schema.Literal("LOGISTICS", "MANUFACTURING", "HOTEL", "CATERING", "EVENT", "RETAIL", "OTHERS")),
+  business_type: Schema.optional(Schema.Literal("UNDEFINE", "PROMOTION"))
+}))
 
 export interface TransferBatchesPostResponse {
   /**
@@ -888,6 +772,12 @@ export interface TransferBatchesPostResponse {
   readonly create_time?: string | undefined
 }
 
+const $TransferBatchesPostResponse: () => Schema.Schema<TransferBatchesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 发起批量转账API
  *
@@ -902,40 +792,7 @@ export const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, Tra
   encrypt: [],
   summary: "发起批量转账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml",
-  schemas: () => {
-    const TransferBatchesPostBodyTransferDetailList: Schema.Schema<TransferBatchesPostBodyTransferDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      transfer_amount: Schema.Int,
-      transfer_remark: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.String
-    })
-    const TransferBatchesPostBody: Schema.Schema<TransferBatchesPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      authorization_type: Schema.Literal("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"),
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      total_amount: Schema.Int,
-      total_num: Schema.Int,
-      transfer_detail_list: Schema.Array(TransferBatchesPostBodyTransferDetailList),
-      sp_appid: Schema.optional(Schema.String),
-      employment_type: Schema.optional(Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")),
-      employment_scene: Schema.optional(Schema.Literal("LOGISTICS", "MANUFACTURING", "HOTEL", "CATERING", "EVENT", "RETAIL", "OTHERS")),
-      business_type: Schema.optional(Schema.Literal("UNDEFINE", "PROMOTION"))
-    })
-    const TransferBatchesPostResponse: Schema.Schema<TransferBatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: TransferBatchesPostBody,
-      success: TransferBatchesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransferBatchesPostBody(), success: $TransferBatchesPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payroll-card/wesure/insurance ----
@@ -988,6 +845,18 @@ export interface WesureInsurancePostBody {
   readonly insurance_company_name: string
 }
 
+const $WesureInsurancePostBody: () => Schema.Schema<WesureInsurancePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  wesure_order_no: Schema.String,
+  token: Schema.String,
+  insurance_company_order_no: Schema.String,
+  openid: Schema.String,
+  insure_state: Schema.String,
+  insure_effect_time: Schema.String,
+  insure_invalid_time: Schema.String,
+  insurance_company_name: Schema.String
+}))
+
 /**
  * 生成投保结果API
  *
@@ -1001,24 +870,7 @@ export const wesureInsurancePost: Endpoint.Endpoint<WesureInsurancePostBody, voi
   path: "/v3/payroll-card/wesure/insurance",
   summary: "生成投保结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml",
-  schemas: () => {
-    const WesureInsurancePostBody: Schema.Schema<WesureInsurancePostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      wesure_order_no: Schema.String,
-      token: Schema.String,
-      insurance_company_order_no: Schema.String,
-      openid: Schema.String,
-      insure_state: Schema.String,
-      insure_effect_time: Schema.String,
-      insure_invalid_time: Schema.String,
-      insurance_company_name: Schema.String
-    })
-    return {
-      body: WesureInsurancePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WesureInsurancePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payroll-card/wesure/token-validations ----
@@ -1056,6 +908,15 @@ export interface WesureTokenValidationsPostBody {
   readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | undefined
 }
 
+const $WesureTokenValidationsPostBody: () => Schema.Schema<WesureTokenValidationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  token: Schema.String,
+  user_name: Schema.String,
+  id_card_number: Schema.String,
+  authenticate_type: Schema.optional(Schema.Literal("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
+}))
+
 export interface WesureTokenValidationsPostResponse {
   /**
    * 校验结果
@@ -1079,6 +940,13 @@ export interface WesureTokenValidationsPostResponse {
   readonly fail_reason?: string | undefined
 }
 
+const $WesureTokenValidationsPostResponse: () => Schema.Schema<WesureTokenValidationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  result: Schema.optional(Schema.String),
+  authenticate_success_time: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String)
+}))
+
 /**
  * 校验核身结果API
  *
@@ -1093,27 +961,7 @@ export const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidation
   encrypt: [],
   summary: "校验核身结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml",
-  schemas: () => {
-    const WesureTokenValidationsPostBody: Schema.Schema<WesureTokenValidationsPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      token: Schema.String,
-      user_name: Schema.String,
-      id_card_number: Schema.String,
-      authenticate_type: Schema.optional(Schema.Literal("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
-    })
-    const WesureTokenValidationsPostResponse: Schema.Schema<WesureTokenValidationsPostResponse> = Schema.Struct({
-      result: Schema.optional(Schema.String),
-      authenticate_success_time: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
-    })
-    return {
-      body: WesureTokenValidationsPostBody,
-      success: WesureTokenValidationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $WesureTokenValidationsPostBody(), success: $WesureTokenValidationsPostResponse(), errors: commonErrors })
 })
 
 /**

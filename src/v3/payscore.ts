@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/payscore/acquiringbank/permissions ----
 
@@ -45,6 +45,16 @@ export interface AcquiringbankPermissionsPostBody {
   readonly notify_url?: string | undefined
 }
 
+const $AcquiringbankPermissionsPostBody: () => Schema.Schema<AcquiringbankPermissionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  channel_id: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  authorization_code: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
+
 export interface AcquiringbankPermissionsPostResponse {
   /**
    * 预授权token
@@ -52,6 +62,10 @@ export interface AcquiringbankPermissionsPostResponse {
    */
   readonly apply_permissions_token?: string | undefined
 }
+
+const $AcquiringbankPermissionsPostResponse: () => Schema.Schema<AcquiringbankPermissionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_permissions_token: Schema.optional(Schema.String)
+}))
 
 /**
  * 从业机构预授权
@@ -66,25 +80,7 @@ export const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermis
   path: "/v3/payscore/acquiringbank/permissions",
   summary: "从业机构预授权",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/apply-acquiring-bank-permissions.html",
-  schemas: () => {
-    const AcquiringbankPermissionsPostBody: Schema.Schema<AcquiringbankPermissionsPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      channel_id: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      authorization_code: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const AcquiringbankPermissionsPostResponse: Schema.Schema<AcquiringbankPermissionsPostResponse> = Schema.Struct({
-      apply_permissions_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: AcquiringbankPermissionsPostBody,
-      success: AcquiringbankPermissionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AcquiringbankPermissionsPostBody(), success: $AcquiringbankPermissionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code} ----
@@ -96,6 +92,10 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetPa
    */
   readonly authorization_code: string
 }
+
+const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams: () => Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  authorization_code: Schema.NonEmptyString
+}))
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery {
   /**
@@ -115,8 +115,11 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQu
   readonly sub_mchid: string
 }
 
-/** The input of `v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
-export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRequest extends AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
+const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery: () => Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  channel_id: Schema.String,
+  sub_mchid: Schema.String
+}))
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse {
   /**
@@ -183,6 +186,25 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRe
   readonly channel_id?: string | undefined
 }
 
+const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse: () => Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  authorization_code: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  cancel_authorization_time: Schema.optional(Schema.String),
+  authorization_success_time: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
+export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRequest extends AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
+
 /**
  * 从业机构查询与用户授权记录（授权协议号）
  *
@@ -196,48 +218,10 @@ export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endp
   path: "/v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}",
   summary: "从业机构查询与用户授权记录（授权协议号）",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/get-acquiring-bank-permissions-by-code.html",
-  schemas: () => {
-    const AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams: Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams> = Schema.Struct({
-      authorization_code: Schema.NonEmptyString
-    })
-    const AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery: Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      channel_id: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse: Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams,
-      query: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery,
-      success: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams(), query: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery(), success: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate ----
-
-export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams {
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
-  readonly authorization_code: string
-}
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {
   /**
@@ -262,6 +246,15 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTermi
   readonly reason: string
 }
 
+const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody: () => Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  reason: Schema.String
+}))
+
+export type AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams = AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams
+
 /** The input of `v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
@@ -278,23 +271,7 @@ export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminate
   path: "/v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate",
   summary: "从业机构解除用户授权关系（授权协议号）",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/terminate-acquiring-bank-permissions-by-code.html",
-  schemas: () => {
-    const AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams: Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams> = Schema.Struct({
-      authorization_code: Schema.NonEmptyString
-    })
-    const AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody: Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams,
-      body: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams(), body: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/acquiringbank/serviceorder ----
@@ -324,104 +301,15 @@ export interface AcquiringbankServiceorderGetQuery {
   readonly query_id?: string | undefined
 }
 
-export interface AcquiringbankServiceorderGetResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
-  readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
-  readonly state_description?: string | undefined
-  /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderGetResponsePostPayments> | undefined
-  /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderGetResponsePostDiscounts> | undefined
-  /** 订单风险金 */
-  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
-  readonly total_amount?: number | undefined
-  /** 是否需要收款 */
-  readonly need_collection?: boolean | undefined
-  /** 收款信息 */
-  readonly collection?: AcquiringbankServiceorderGetResponseCollection | undefined
-  /** 服务时间段 */
-  readonly time_range?: AcquiringbankServiceorderGetResponseTimeRange | undefined
-  /** 服务位置 */
-  readonly location?: AcquiringbankServiceorderGetResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
-  readonly channel_id?: string | undefined
-}
+const $AcquiringbankServiceorderGetQuery: () => Schema.Schema<AcquiringbankServiceorderGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  channel_id: Schema.String,
+  out_order_no: Schema.optional(Schema.String),
+  query_id: Schema.optional(Schema.String)
+}))
 
-export interface AcquiringbankServiceorderGetResponsePostPayments {
+export interface PostPayment {
   /**
    * 付费名称
    * @example "就餐费用"
@@ -444,28 +332,12 @@ export interface AcquiringbankServiceorderGetResponsePostPayments {
   readonly count?: number | undefined
 }
 
-export interface AcquiringbankServiceorderGetResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PostPayment: () => Schema.Schema<PostPayment> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  count: Schema.optional(Schema.Number)
+}))
 
 export interface AcquiringbankServiceorderGetResponseRiskFund {
   /**
@@ -485,60 +357,47 @@ export interface AcquiringbankServiceorderGetResponseRiskFund {
   readonly description?: string | undefined
 }
 
-export interface AcquiringbankServiceorderGetResponseCollection {
-  /**
-   * 收款状态
-   * @example "USER_PAID"
-   */
-  readonly state?: string | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
-  readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
-  readonly paid_amount?: number | undefined
-  /** 收款明细列表 */
-  readonly details?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetails> | undefined
-}
+const $AcquiringbankServiceorderGetResponseRiskFund: () => Schema.Schema<AcquiringbankServiceorderGetResponseRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String)
+}))
 
-export interface AcquiringbankServiceorderGetResponseCollectionDetails {
+export interface GoodsDetail {
   /**
-   * 收款序号
+   * 商品编码
+   * @example "M1006"
+   */
+  readonly goods_id?: string | undefined
+  /**
+   * 商品数量
    * @example 1
    */
-  readonly seq?: number | undefined
+  readonly quantity?: number | undefined
   /**
-   * 单笔收款金额
-   * @example 10000
+   * 商品价格
+   * @example 1
    */
-  readonly amount?: number | undefined
+  readonly unit_price?: number | undefined
   /**
-   * 收款成功渠道
-   * @example "NEWTON"
+   * 商品优惠金额
+   * @example 100
    */
-  readonly paid_type?: string | undefined
+  readonly discount_amount?: number | undefined
   /**
-   * 收款成功时间
-   * @example "20091225091210"
+   * 商品备注
+   * @example "商品备注信息"
    */
-  readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
-  readonly transaction_id?: string | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail> | undefined
+  readonly goods_remark?: string | undefined
 }
+
+const $GoodsDetail: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods_id: Schema.optional(Schema.String),
+  quantity: Schema.optional(Schema.Number),
+  unit_price: Schema.optional(Schema.Number),
+  discount_amount: Schema.optional(Schema.Number),
+  goods_remark: Schema.optional(Schema.String)
+}))
 
 export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail {
   /**
@@ -592,38 +451,96 @@ export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionD
    */
   readonly currency?: string | undefined
   /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> | undefined
+  readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
 }
 
-export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail {
+const $AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail: () => Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($GoodsDetail()))
+}))
+
+export interface AcquiringbankServiceorderGetResponseCollectionDetails {
   /**
-   * 商品编码
-   * @example "M1006"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
+   * 收款序号
    * @example 1
    */
-  readonly quantity?: number | undefined
+  readonly seq?: number | undefined
   /**
-   * 商品价格
-   * @example 1
+   * 单笔收款金额
+   * @example 10000
    */
-  readonly unit_price?: number | undefined
+  readonly amount?: number | undefined
   /**
-   * 商品优惠金额
-   * @example 100
+   * 收款成功渠道
+   * @example "NEWTON"
    */
-  readonly discount_amount?: number | undefined
+  readonly paid_type?: string | undefined
   /**
-   * 商品备注
-   * @example "商品备注信息"
+   * 收款成功时间
+   * @example "20091225091210"
    */
-  readonly goods_remark?: string | undefined
+  readonly paid_time?: string | undefined
+  /**
+   * 微信支付交易单号
+   * @example "15646546545165651651"
+   */
+  readonly transaction_id?: string | undefined
+  /** 优惠功能 */
+  readonly promotion_detail?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail> | undefined
 }
 
-export interface AcquiringbankServiceorderGetResponseTimeRange {
+const $AcquiringbankServiceorderGetResponseCollectionDetails: () => Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetails> = /*#__PURE__*/ once(() => Schema.Struct({
+  seq: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  paid_type: Schema.optional(Schema.String),
+  paid_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  promotion_detail: Schema.optional(Schema.Array($AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail()))
+}))
+
+export interface AcquiringbankServiceorderGetResponseCollection {
+  /**
+   * 收款状态
+   * @example "USER_PAID"
+   */
+  readonly state?: string | undefined
+  /**
+   * 总收款金额
+   * @example 50000
+   */
+  readonly total_amount?: number | undefined
+  /**
+   * 待收金额
+   * @example 40000
+   */
+  readonly paying_amount?: number | undefined
+  /**
+   * 已收金额
+   * @example 10000
+   */
+  readonly paid_amount?: number | undefined
+  /** 收款明细列表 */
+  readonly details?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetails> | undefined
+}
+
+const $AcquiringbankServiceorderGetResponseCollection: () => Schema.Schema<AcquiringbankServiceorderGetResponseCollection> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Number),
+  paying_amount: Schema.optional(Schema.Number),
+  paid_amount: Schema.optional(Schema.Number),
+  details: Schema.optional(Schema.Array($AcquiringbankServiceorderGetResponseCollectionDetails()))
+}))
+
+export interface ResponseTimeRange {
   /**
    * 服务开始时间
    * @example "20091225091010"
@@ -646,7 +563,14 @@ export interface AcquiringbankServiceorderGetResponseTimeRange {
   readonly end_time_remark?: string | undefined
 }
 
-export interface AcquiringbankServiceorderGetResponseLocation {
+const $ResponseTimeRange: () => Schema.Schema<ResponseTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Schema.String),
+  start_time_remark: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  end_time_remark: Schema.optional(Schema.String)
+}))
+
+export interface ResponseLocation {
   /**
    * 服务开始地点
    * @example "嗨客时尚主题展餐厅"
@@ -658,6 +582,134 @@ export interface AcquiringbankServiceorderGetResponseLocation {
    */
   readonly end_location?: string | undefined
 }
+
+const $ResponseLocation: () => Schema.Schema<ResponseLocation> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_location: Schema.optional(Schema.String),
+  end_location: Schema.optional(Schema.String)
+}))
+
+export interface AcquiringbankServiceorderGetResponse {
+  /**
+   * 商户服务订单号
+   * @example "1234323JKHDFE1243252"
+   */
+  readonly out_order_no?: string | undefined
+  /**
+   * 服务ID
+   * @example "2002000000000558128851361561536"
+   */
+  readonly service_id?: string | undefined
+  /**
+   * 服务商应用ID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly appid?: string | undefined
+  /**
+   * 服务商商户号
+   * @example "1230000109"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 子商户应用ID
+   * @example "wxd678efh567hg6999"
+   */
+  readonly sub_appid?: string | undefined
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 服务信息
+   * @example "XX充电宝"
+   */
+  readonly service_introduction?: string | undefined
+  /**
+   * 服务订单状态
+   * @example "CREATED"
+   */
+  readonly state?: string | undefined
+  /**
+   * 订单状态说明
+   * @example "MCH_COMPLETE"
+   */
+  readonly state_description?: string | undefined
+  /** 后付费项目 */
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
+  /** 后付费商户优惠 */
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
+  /** 订单风险金 */
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
+  /**
+   * 总金额
+   * @example 40000
+   */
+  readonly total_amount?: number | undefined
+  /** 是否需要收款 */
+  readonly need_collection?: boolean | undefined
+  /** 收款信息 */
+  readonly collection?: AcquiringbankServiceorderGetResponseCollection | undefined
+  /** 服务时间段 */
+  readonly time_range?: ResponseTimeRange | undefined
+  /** 服务位置 */
+  readonly location?: ResponseLocation | undefined
+  /**
+   * 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
+   */
+  readonly attach?: string | undefined
+  /**
+   * 商户回调地址
+   * @example "https://api.test.com"
+   */
+  readonly notify_url?: string | undefined
+  /**
+   * 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid?: string | undefined
+  /**
+   * 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
+  /**
+   * 微信支付服务订单号
+   * @example "0000300001201908301055157220022"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 渠道商商户号
+   * @example "1230000109"
+   */
+  readonly channel_id?: string | undefined
+}
+
+const $AcquiringbankServiceorderGetResponse: () => Schema.Schema<AcquiringbankServiceorderGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  total_amount: Schema.optional(Schema.Number),
+  need_collection: Schema.optional(Schema.Boolean),
+  collection: Schema.optional($AcquiringbankServiceorderGetResponseCollection()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 从业机构查询微信支付分订单
@@ -671,110 +723,124 @@ export const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServic
   method: "GET",
   path: "/v3/payscore/acquiringbank/serviceorder",
   summary: "从业机构查询微信支付分订单",
-  schemas: () => {
-    const AcquiringbankServiceorderGetQuery: Schema.Schema<AcquiringbankServiceorderGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      channel_id: Schema.String,
-      out_order_no: Schema.optional(Schema.String),
-      query_id: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderGetResponsePostPayments: Schema.Schema<AcquiringbankServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const AcquiringbankServiceorderGetResponsePostDiscounts: Schema.Schema<AcquiringbankServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const AcquiringbankServiceorderGetResponseRiskFund: Schema.Schema<AcquiringbankServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail))
-    })
-    const AcquiringbankServiceorderGetResponseCollectionDetails: Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetails> = Schema.Struct({
-      seq: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(Schema.String),
-      paid_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      promotion_detail: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail))
-    })
-    const AcquiringbankServiceorderGetResponseCollection: Schema.Schema<AcquiringbankServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      paying_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number),
-      details: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponseCollectionDetails))
-    })
-    const AcquiringbankServiceorderGetResponseTimeRange: Schema.Schema<AcquiringbankServiceorderGetResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderGetResponseLocation: Schema.Schema<AcquiringbankServiceorderGetResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderGetResponse: Schema.Schema<AcquiringbankServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponsePostDiscounts)),
-      risk_fund: Schema.optional(AcquiringbankServiceorderGetResponseRiskFund),
-      total_amount: Schema.optional(Schema.Number),
-      need_collection: Schema.optional(Schema.Boolean),
-      collection: Schema.optional(AcquiringbankServiceorderGetResponseCollection),
-      time_range: Schema.optional(AcquiringbankServiceorderGetResponseTimeRange),
-      location: Schema.optional(AcquiringbankServiceorderGetResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String)
-    })
-    return {
-      query: AcquiringbankServiceorderGetQuery,
-      success: AcquiringbankServiceorderGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $AcquiringbankServiceorderGetQuery(), success: $AcquiringbankServiceorderGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/serviceorder ----
+
+export interface PostPayments {
+  /**
+   * 付费项目名称
+   * @example "就餐费用"
+   */
+  readonly name: string
+  /**
+   * 付费说明
+   * @example "就餐人均100元"
+   */
+  readonly description?: string | undefined
+  /**
+   * 金额
+   * @example 40000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 付费数量
+   * @example 4
+   */
+  readonly count?: number | undefined
+}
+
+const $PostPayments: () => Schema.Schema<PostPayments> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  description: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Int),
+  count: Schema.optional(Schema.Int)
+}))
+
+export interface AcquiringbankServiceorderPostBodyPostDiscounts {
+  /**
+   * 优惠名称
+   * @example "满20减1元"
+   */
+  readonly name: string
+  /**
+   * 优惠说明
+   * @example "不与其他优惠叠加"
+   */
+  readonly description: string
+  /**
+   * 优惠数量
+   * @example 2
+   */
+  readonly count?: number | undefined
+  /**
+   * 付费金额
+   * @example 40000
+   */
+  readonly amount?: number | undefined
+}
+
+const $AcquiringbankServiceorderPostBodyPostDiscounts: () => Schema.Schema<AcquiringbankServiceorderPostBodyPostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  description: Schema.String,
+  count: Schema.optional(Schema.Int),
+  amount: Schema.optional(Schema.Int)
+}))
+
+export interface AcquiringbankServiceorderPostBodyRiskFund {
+  /**
+   * 风险金名称
+   * @example "DEPOSIT"
+   */
+  readonly name: string
+  /**
+   * 风险金额
+   * @example 10000
+   */
+  readonly amount: number
+  /**
+   * 风险说明
+   * @example "就餐的预估费用"
+   */
+  readonly description?: string | undefined
+}
+
+const $AcquiringbankServiceorderPostBodyRiskFund: () => Schema.Schema<AcquiringbankServiceorderPostBodyRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  amount: Schema.Int,
+  description: Schema.optional(Schema.String)
+}))
+
+export interface BodyTimeRange {
+  /**
+   * 服务开始时间
+   * @example "20091225091010"
+   */
+  readonly start_time: string
+  /**
+   * 服务开始时间备注
+   * @example "开始租借时间"
+   */
+  readonly start_time_remark?: string | undefined
+  /**
+   * 预计服务结束时间
+   * @example "20091225121010"
+   */
+  readonly end_time?: string | undefined
+  /**
+   * 预计服务结束时间备注
+   * @example "租借结束时间"
+   */
+  readonly end_time_remark?: string | undefined
+}
+
+const $BodyTimeRange: () => Schema.Schema<BodyTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.String,
+  start_time_remark: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  end_time_remark: Schema.optional(Schema.String)
+}))
 
 export interface AcquiringbankServiceorderPostBody {
   /**
@@ -813,15 +879,15 @@ export interface AcquiringbankServiceorderPostBody {
    */
   readonly service_introduction: string
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
   /** 订单风险金 */
   readonly risk_fund: AcquiringbankServiceorderPostBodyRiskFund
   /** 服务时间段 */
-  readonly time_range: AcquiringbankServiceorderPostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: AcquiringbankServiceorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -846,105 +912,49 @@ export interface AcquiringbankServiceorderPostBody {
   readonly attach?: string | undefined
 }
 
-export interface AcquiringbankServiceorderPostBodyPostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $AcquiringbankServiceorderPostBody: () => Schema.Schema<AcquiringbankServiceorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  channel_id: Schema.String,
+  out_order_no: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayments())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostBodyPostDiscounts())),
+  risk_fund: $AcquiringbankServiceorderPostBodyRiskFund(),
+  time_range: $BodyTimeRange(),
+  location: Schema.optional($ResponseLocation2()),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  notify_url: Schema.String,
+  attach: Schema.optional(Schema.String)
+}))
 
-export interface AcquiringbankServiceorderPostBodyPostDiscounts {
+export interface AcquiringbankServiceorderPostResponsePostDiscounts {
   /**
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠数量
    * @example 2
    */
   readonly count?: number | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
 }
 
-export interface AcquiringbankServiceorderPostBodyRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
-  readonly name: string
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface AcquiringbankServiceorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time: string
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 预计服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 预计服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface AcquiringbankServiceorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 预计服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $AcquiringbankServiceorderPostResponsePostDiscounts: () => Schema.Schema<AcquiringbankServiceorderPostResponsePostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Number)
+}))
 
 export interface AcquiringbankServiceorderPostResponse {
   /**
@@ -998,15 +1008,15 @@ export interface AcquiringbankServiceorderPostResponse {
    */
   readonly state_description?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostResponsePostDiscounts> | undefined
   /** 订单风险金 */
-  readonly risk_fund?: AcquiringbankServiceorderPostResponseRiskFund | undefined
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /** 服务时间段 */
-  readonly time_range?: AcquiringbankServiceorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: AcquiringbankServiceorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -1029,100 +1039,32 @@ export interface AcquiringbankServiceorderPostResponse {
   readonly package?: string | undefined
 }
 
-export interface AcquiringbankServiceorderPostResponsePostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $AcquiringbankServiceorderPostResponse: () => Schema.Schema<AcquiringbankServiceorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostResponsePostDiscounts())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String)
+}))
 
-export interface AcquiringbankServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface AcquiringbankServiceorderPostResponseRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface AcquiringbankServiceorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 预计服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 预计服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface AcquiringbankServiceorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 预计服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $ResponseLocation2: () => Schema.Schema<ResponseLocation> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_location: Schema.optional(Schema.String),
+  end_location: Schema.optional(Schema.String)
+}))
 
 /**
  * 从业机构创建微信支付分订单
@@ -1136,106 +1078,7 @@ export const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServi
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder",
   summary: "从业机构创建微信支付分订单",
-  schemas: () => {
-    const AcquiringbankServiceorderPostBodyPostPayments: Schema.Schema<AcquiringbankServiceorderPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServiceorderPostBodyPostDiscounts: Schema.Schema<AcquiringbankServiceorderPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      count: Schema.optional(Schema.Int),
-      amount: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServiceorderPostBodyRiskFund: Schema.Schema<AcquiringbankServiceorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Int,
-      description: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostBodyTimeRange: Schema.Schema<AcquiringbankServiceorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostBodyLocation: Schema.Schema<AcquiringbankServiceorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostBody: Schema.Schema<AcquiringbankServiceorderPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      channel_id: Schema.String,
-      out_order_no: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(AcquiringbankServiceorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderPostBodyPostDiscounts)),
-      risk_fund: AcquiringbankServiceorderPostBodyRiskFund,
-      time_range: AcquiringbankServiceorderPostBodyTimeRange,
-      location: Schema.optional(AcquiringbankServiceorderPostBodyLocation),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      notify_url: Schema.String,
-      attach: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostResponsePostPayments: Schema.Schema<AcquiringbankServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const AcquiringbankServiceorderPostResponsePostDiscounts: Schema.Schema<AcquiringbankServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const AcquiringbankServiceorderPostResponseRiskFund: Schema.Schema<AcquiringbankServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostResponseTimeRange: Schema.Schema<AcquiringbankServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostResponseLocation: Schema.Schema<AcquiringbankServiceorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderPostResponse: Schema.Schema<AcquiringbankServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(AcquiringbankServiceorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(AcquiringbankServiceorderPostResponseRiskFund),
-      time_range: Schema.optional(AcquiringbankServiceorderPostResponseTimeRange),
-      location: Schema.optional(AcquiringbankServiceorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: AcquiringbankServiceorderPostBody,
-      success: AcquiringbankServiceorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AcquiringbankServiceorderPostBody(), success: $AcquiringbankServiceorderPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/acquiringbank/serviceorder/deduction ----
@@ -1267,12 +1110,26 @@ export interface AcquiringbankServiceorderDeductionGetQuery {
   readonly out_order_no?: string | undefined
 }
 
+const $AcquiringbankServiceorderDeductionGetQuery: () => Schema.Schema<AcquiringbankServiceorderDeductionGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  channel_id: Schema.String,
+  out_order_no: Schema.optional(Schema.String)
+}))
+
 export interface AcquiringbankServiceorderDeductionGetResponse {
   /** 商品或支付单简要描述。 */
   readonly description?: string | undefined
   /** 商户扣款单号 */
   readonly out_trade_no?: string | undefined
 }
+
+const $AcquiringbankServiceorderDeductionGetResponse: () => Schema.Schema<AcquiringbankServiceorderDeductionGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  description: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String)
+}))
 
 /**
  * 从业机构查询微信支付分扣款信息
@@ -1287,25 +1144,7 @@ export const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<Acquiringb
   path: "/v3/payscore/acquiringbank/serviceorder/deduction",
   summary: "从业机构查询微信支付分扣款信息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/get-acquiring-bank-deduct-info.html",
-  schemas: () => {
-    const AcquiringbankServiceorderDeductionGetQuery: Schema.Schema<AcquiringbankServiceorderDeductionGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      channel_id: Schema.String,
-      out_order_no: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderDeductionGetResponse: Schema.Schema<AcquiringbankServiceorderDeductionGetResponse> = Schema.Struct({
-      description: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String)
-    })
-    return {
-      query: AcquiringbankServiceorderDeductionGetQuery,
-      success: AcquiringbankServiceorderDeductionGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $AcquiringbankServiceorderDeductionGetQuery(), success: $AcquiringbankServiceorderDeductionGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel ----
@@ -1317,6 +1156,10 @@ export interface AcquiringbankServiceorderOutOrderNoCancelPostParams {
    */
   readonly out_order_no: string
 }
+
+const $AcquiringbankServiceorderOutOrderNoCancelPostParams: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoCancelPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.NonEmptyString
+}))
 
 export interface AcquiringbankServiceorderOutOrderNoCancelPostBody {
   /**
@@ -1341,6 +1184,13 @@ export interface AcquiringbankServiceorderOutOrderNoCancelPostBody {
   readonly reason: string
 }
 
+const $AcquiringbankServiceorderOutOrderNoCancelPostBody: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  channel_id: Schema.String,
+  sub_mchid: Schema.String,
+  reason: Schema.String
+}))
+
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoCancelPostRequest extends AcquiringbankServiceorderOutOrderNoCancelPostParams, AcquiringbankServiceorderOutOrderNoCancelPostBody {}
 
@@ -1357,100 +1207,10 @@ export const acquiringbankServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<Ac
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel",
   summary: "从业机构取消微信支付分订单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/cancel-acquiring-bank-service-order.html",
-  schemas: () => {
-    const AcquiringbankServiceorderOutOrderNoCancelPostParams: Schema.Schema<AcquiringbankServiceorderOutOrderNoCancelPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const AcquiringbankServiceorderOutOrderNoCancelPostBody: Schema.Schema<AcquiringbankServiceorderOutOrderNoCancelPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      channel_id: Schema.String,
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: AcquiringbankServiceorderOutOrderNoCancelPostParams,
-      body: AcquiringbankServiceorderOutOrderNoCancelPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $AcquiringbankServiceorderOutOrderNoCancelPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete ----
-
-export interface AcquiringbankServiceorderOutOrderNoCompletePostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
-
-export interface AcquiringbankServiceorderOutOrderNoCompletePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
-  readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostPayments>
-  /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
-  readonly total_amount: number
-  /** 实际服务时间 */
-  readonly time_range?: AcquiringbankServiceorderOutOrderNoCompletePostBodyTimeRange | undefined
-  /** 实际服务位置 */
-  readonly location?: AcquiringbankServiceorderOutOrderNoCompletePostBodyLocation | undefined
-  /** 微信支付服务分账标记 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 完结服务时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly complete_time?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "goods_tag"
-   */
-  readonly goods_tag?: string | undefined
-}
-
-export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
 
 export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts {
   /**
@@ -1475,41 +1235,71 @@ export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscount
   readonly count?: number | undefined
 }
 
-export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyTimeRange {
+const $AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  description: Schema.String,
+  amount: Schema.Int,
+  count: Schema.optional(Schema.Int)
+}))
+
+export interface AcquiringbankServiceorderOutOrderNoCompletePostBody {
   /**
-   * 服务开始时间
-   * @example "20091225091010"
+   * 服务ID
+   * @example "2002000000000558128851361561536"
    */
-  readonly start_time: string
+  readonly service_id: string
   /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
+   * 渠道商商户号
+   * @example "1230000109"
    */
-  readonly start_time_remark?: string | undefined
+  readonly channel_id?: string | undefined
   /**
-   * 服务结束时间
-   * @example "20091225121010"
+   * 子商户号
+   * @example "1900000109"
    */
-  readonly end_time?: string | undefined
+  readonly sub_mchid: string
+  /** 后付费项目 */
+  readonly post_payments: ReadonlyArray<PostPayments>
+  /** 后付费商户优惠 */
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
   /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
+   * 总金额
+   * @example 50000
    */
-  readonly end_time_remark?: string | undefined
+  readonly total_amount: number
+  /** 实际服务时间 */
+  readonly time_range?: BodyTimeRange | undefined
+  /** 实际服务位置 */
+  readonly location?: ResponseLocation | undefined
+  /** 微信支付服务分账标记 */
+  readonly profit_sharing?: boolean | undefined
+  /**
+   * 完结服务时间
+   * @example "2019-11-11T16:24:05+08:00"
+   */
+  readonly complete_time?: string | undefined
+  /**
+   * 订单优惠标记
+   * @example "goods_tag"
+   */
+  readonly goods_tag?: string | undefined
 }
 
-export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $AcquiringbankServiceorderOutOrderNoCompletePostBody: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  channel_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  post_payments: Schema.Array($PostPayments()),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts())),
+  total_amount: Schema.Int,
+  time_range: Schema.optional($BodyTimeRange()),
+  location: Schema.optional($ResponseLocation2()),
+  profit_sharing: Schema.optional(Schema.Boolean),
+  complete_time: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String)
+}))
+
+export type AcquiringbankServiceorderOutOrderNoCompletePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoCompletePostRequest extends AcquiringbankServiceorderOutOrderNoCompletePostParams, AcquiringbankServiceorderOutOrderNoCompletePostBody {}
@@ -1527,63 +1317,10 @@ export const acquiringbankServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete",
   summary: "从业机构完结微信支付分订单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/complete-acquiring-bank-service-order.html",
-  schemas: () => {
-    const AcquiringbankServiceorderOutOrderNoCompletePostParams: Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const AcquiringbankServiceorderOutOrderNoCompletePostBodyPostPayments: Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts: Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.Int,
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServiceorderOutOrderNoCompletePostBodyTimeRange: Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderOutOrderNoCompletePostBodyLocation: Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderOutOrderNoCompletePostBody: Schema.Schema<AcquiringbankServiceorderOutOrderNoCompletePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      channel_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      post_payments: Schema.Array(AcquiringbankServiceorderOutOrderNoCompletePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts)),
-      total_amount: Schema.Int,
-      time_range: Schema.optional(AcquiringbankServiceorderOutOrderNoCompletePostBodyTimeRange),
-      location: Schema.optional(AcquiringbankServiceorderOutOrderNoCompletePostBodyLocation),
-      profit_sharing: Schema.optional(Schema.Boolean),
-      complete_time: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String)
-    })
-    return {
-      params: AcquiringbankServiceorderOutOrderNoCompletePostParams,
-      body: AcquiringbankServiceorderOutOrderNoCompletePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $AcquiringbankServiceorderOutOrderNoCompletePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify ----
-
-export interface AcquiringbankServiceorderOutOrderNoModifyPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface AcquiringbankServiceorderOutOrderNoModifyPostBody {
   /**
@@ -1602,9 +1339,9 @@ export interface AcquiringbankServiceorderOutOrderNoModifyPostBody {
    */
   readonly channel_id?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoModifyPostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
   /**
    * 总金额
    * @example 50000
@@ -1617,51 +1354,17 @@ export interface AcquiringbankServiceorderOutOrderNoModifyPostBody {
   readonly reason: string
 }
 
-export interface AcquiringbankServiceorderOutOrderNoModifyPostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $AcquiringbankServiceorderOutOrderNoModifyPostBody: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoModifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  channel_id: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayments())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts())),
+  total_amount: Schema.Int,
+  reason: Schema.String
+}))
 
-export interface AcquiringbankServiceorderOutOrderNoModifyPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+export type AcquiringbankServiceorderOutOrderNoModifyPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoModifyPostRequest extends AcquiringbankServiceorderOutOrderNoModifyPostParams, AcquiringbankServiceorderOutOrderNoModifyPostBody {}
@@ -1679,49 +1382,10 @@ export const acquiringbankServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<Ac
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify",
   summary: "从业机构修改微信支付分订单金额",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/modify-acquiring-bank-service-order.html",
-  schemas: () => {
-    const AcquiringbankServiceorderOutOrderNoModifyPostParams: Schema.Schema<AcquiringbankServiceorderOutOrderNoModifyPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const AcquiringbankServiceorderOutOrderNoModifyPostBodyPostPayments: Schema.Schema<AcquiringbankServiceorderOutOrderNoModifyPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServiceorderOutOrderNoModifyPostBodyPostDiscounts: Schema.Schema<AcquiringbankServiceorderOutOrderNoModifyPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.Int,
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServiceorderOutOrderNoModifyPostBody: Schema.Schema<AcquiringbankServiceorderOutOrderNoModifyPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      channel_id: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(AcquiringbankServiceorderOutOrderNoModifyPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderOutOrderNoModifyPostBodyPostDiscounts)),
-      total_amount: Schema.Int,
-      reason: Schema.String
-    })
-    return {
-      params: AcquiringbankServiceorderOutOrderNoModifyPostParams,
-      body: AcquiringbankServiceorderOutOrderNoModifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $AcquiringbankServiceorderOutOrderNoModifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo ----
-
-export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody {
   /**
@@ -1756,13 +1420,28 @@ export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody {
   readonly sub_appid?: string | undefined
 }
 
-/** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.registerdeductinfo.post`: params, body fields together. */
-export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRequest extends AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams, AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody {}
+const $AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  channel_id: Schema.String,
+  out_trade_no: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
 export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse {
   /** 商品或支付单简要描述 */
   readonly description?: string | undefined
 }
+
+const $AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  description: Schema.optional(Schema.String)
+}))
+
+export type AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
+
+/** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.registerdeductinfo.post`: params, body fields together. */
+export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRequest extends AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams, AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody {}
 
 /**
  * 从业机构登记微信支付分扣款信息
@@ -1776,39 +1455,22 @@ export const acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost: Endpoint
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo",
   summary: "从业机构登记微信支付分扣款信息",
-  schemas: () => {
-    const AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams: Schema.Schema<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody: Schema.Schema<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      channel_id: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse: Schema.Schema<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse> = Schema.Struct({
-      description: Schema.optional(Schema.String)
-    })
-    return {
-      params: AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams,
-      body: AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody,
-      success: AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody(), success: $AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync ----
 
-export interface AcquiringbankServiceorderOutOrderNoSyncPostParams {
+export interface AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail {
   /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
+   * 收款成功时间
+   * @example "20091225091210"
    */
-  readonly out_order_no: string
+  readonly paid_time: string
 }
+
+const $AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  paid_time: Schema.String
+}))
 
 export interface AcquiringbankServiceorderOutOrderNoSyncPostBody {
   /**
@@ -1835,13 +1497,15 @@ export interface AcquiringbankServiceorderOutOrderNoSyncPostBody {
   readonly detail: AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail
 }
 
-export interface AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail {
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
-  readonly paid_time: string
-}
+const $AcquiringbankServiceorderOutOrderNoSyncPostBody: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  channel_id: Schema.optional(Schema.String),
+  type: Schema.String,
+  detail: $AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail()
+}))
+
+export type AcquiringbankServiceorderOutOrderNoSyncPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoSyncPostRequest extends AcquiringbankServiceorderOutOrderNoSyncPostParams, AcquiringbankServiceorderOutOrderNoSyncPostBody {}
@@ -1859,30 +1523,104 @@ export const acquiringbankServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<Acqu
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync",
   summary: "从业机构同步微信支付分订单信息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/sync-acquiring-bank-service-order.html",
-  schemas: () => {
-    const AcquiringbankServiceorderOutOrderNoSyncPostParams: Schema.Schema<AcquiringbankServiceorderOutOrderNoSyncPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail: Schema.Schema<AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail> = Schema.Struct({
-      paid_time: Schema.String
-    })
-    const AcquiringbankServiceorderOutOrderNoSyncPostBody: Schema.Schema<AcquiringbankServiceorderOutOrderNoSyncPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      channel_id: Schema.optional(Schema.String),
-      type: Schema.String,
-      detail: AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail
-    })
-    return {
-      params: AcquiringbankServiceorderOutOrderNoSyncPostParams,
-      body: AcquiringbankServiceorderOutOrderNoSyncPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $AcquiringbankServiceorderOutOrderNoSyncPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/acquiringbank/servicepayondeliveryorder ----
+
+export interface AcquiringbankServicepayondeliveryorderPostBodyRiskFund {
+  /** 风险金名称 */
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | undefined
+  /**
+   * 风险金额
+   * @example 10000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 风险说明
+   * @example "就餐的预估费用"
+   */
+  readonly description?: string | undefined
+}
+
+const $AcquiringbankServicepayondeliveryorderPostBodyRiskFund: () => Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+  amount: Schema.optional(Schema.Int),
+  description: Schema.optional(BoundedString(1, 30))
+}))
+
+export interface BodyShoppingInfoJumpLink {
+  /** 跳转链接类型 */
+  readonly jump_link_type?: "JUMP_LINK_MINI_PROGRAM" | undefined
+  /** 小程序跳转AppID */
+  readonly appid?: string | undefined
+  /** 小程序跳转path */
+  readonly path?: string | undefined
+}
+
+const $BodyShoppingInfoJumpLink: () => Schema.Schema<BodyShoppingInfoJumpLink> = /*#__PURE__*/ once(() => Schema.Struct({
+  jump_link_type: Schema.optional(Schema.Literal("JUMP_LINK_MINI_PROGRAM")),
+  appid: Schema.optional(Schema.String),
+  path: Schema.optional(Schema.String)
+}))
+
+export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods {
+  /**
+   * 商品名称
+   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
+   */
+  readonly name?: string | undefined
+  /**
+   * 商品图片链接
+   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
+   */
+  readonly picture?: string | undefined
+  /**
+   * 商品单价金额
+   * @example 40000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 商品数量
+   * @example 4
+   */
+  readonly count?: number | undefined
+  readonly category_id?: ReadonlyArray<string> | undefined
+}
+
+const $AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods: () => Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  picture: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Int),
+  count: Schema.optional(Schema.Int),
+  category_id: Schema.optional(Schema.Array(Schema.String))
+}))
+
+const $AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods2: () => Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  picture: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  count: Schema.optional(Schema.Number),
+  category_id: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo {
+  /**
+   * 实际购物商家公众号ID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly real_merchant_appid?: string | undefined
+  /** 单详跳转链接 */
+  readonly jump_link?: BodyShoppingInfoJumpLink | undefined
+  /** 商品列表 */
+  readonly goods?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods> | undefined
+}
+
+const $AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo: () => Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_merchant_appid: Schema.optional(Schema.String),
+  jump_link: Schema.optional($BodyShoppingInfoJumpLink()),
+  goods: Schema.optional(Schema.Array($AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods()))
+}))
 
 export interface AcquiringbankServicepayondeliveryorderPostBody {
   /**
@@ -1920,12 +1658,12 @@ export interface AcquiringbankServicepayondeliveryorderPostBody {
    * @example "某某酒店"
    */
   readonly service_introduction: string
-  readonly post_payments?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostBodyPostPayments> | undefined
-  readonly post_discounts?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostBodyPostDiscounts> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务时间段 */
-  readonly time_range: AcquiringbankServicepayondeliveryorderPostBodyTimeRange
+  readonly time_range: ResponseTimeRange
   /** 服务位置 */
-  readonly location?: AcquiringbankServicepayondeliveryorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 订单风险金 */
   readonly risk_fund?: AcquiringbankServicepayondeliveryorderPostBodyRiskFund | undefined
   /**
@@ -1959,147 +1697,69 @@ export interface AcquiringbankServicepayondeliveryorderPostBody {
   readonly shopping_info?: AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo | undefined
 }
 
-export interface AcquiringbankServicepayondeliveryorderPostBodyPostPayments {
+const $AcquiringbankServicepayondeliveryorderPostBody: () => Schema.Schema<AcquiringbankServicepayondeliveryorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  service_id: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayment2())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment2())),
+  time_range: $ResponseTimeRange2(),
+  location: Schema.optional($ResponseLocation2()),
+  risk_fund: Schema.optional($AcquiringbankServicepayondeliveryorderPostBodyRiskFund()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  mchid: Schema.optional(Schema.String),
+  shopping_info: Schema.optional($AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo())
+}))
+
+export interface ResponseShoppingInfoJumpLink {
   /**
-   * 付费项目名称
-   * @example "就餐费用, 服务费"
+   * 跳转链接类型
+   * @example "JUMP_LINK_MINI_PROGRAM"
    */
-  readonly name?: string | undefined
+  readonly jump_link_type?: string | undefined
   /**
-   * 金额
-   * @example 40000
+   * 小程序跳转AppID
+   * @example "wxd678efh567hg6787"
    */
-  readonly amount?: number | undefined
+  readonly appid?: string | undefined
   /**
-   * 计费说明
-   * @example "就餐人均100元，服务费：100/小时"
+   * 小程序跳转path
+   * @example "/page/order/orderid=PO213412451223"
    */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
+  readonly path?: string | undefined
 }
 
-export interface AcquiringbankServicepayondeliveryorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $ResponseShoppingInfoJumpLink: () => Schema.Schema<ResponseShoppingInfoJumpLink> = /*#__PURE__*/ once(() => Schema.Struct({
+  jump_link_type: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  path: Schema.optional(Schema.String)
+}))
 
-export interface AcquiringbankServicepayondeliveryorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostBodyRiskFund {
-  /** 风险金名称 */
-  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo {
+export interface ResponseShoppingInfo {
   /**
    * 实际购物商家公众号ID
    * @example "wxd678efh567hg6787"
    */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
-  readonly jump_link?: AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoJumpLink | undefined
+  readonly jump_link?: ResponseShoppingInfoJumpLink | undefined
   /** 商品列表 */
   readonly goods?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods> | undefined
 }
 
-export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoJumpLink {
-  /** 跳转链接类型 */
-  readonly jump_link_type?: "JUMP_LINK_MINI_PROGRAM" | undefined
-  /** 小程序跳转AppID */
-  readonly appid?: string | undefined
-  /** 小程序跳转path */
-  readonly path?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name?: string | undefined
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture?: string | undefined
-  /**
-   * 商品单价金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
+const $ResponseShoppingInfo: () => Schema.Schema<ResponseShoppingInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_merchant_appid: Schema.optional(Schema.String),
+  jump_link: Schema.optional($ResponseShoppingInfoJumpLink()),
+  goods: Schema.optional(Schema.Array($AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods2()))
+}))
 
 export interface AcquiringbankServicepayondeliveryorderPostResponse {
   /**
@@ -2148,15 +1808,15 @@ export interface AcquiringbankServicepayondeliveryorderPostResponse {
    */
   readonly state_description?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: AcquiringbankServicepayondeliveryorderPostResponseRiskFund | undefined
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /** 服务时间 */
-  readonly time_range?: AcquiringbankServicepayondeliveryorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: AcquiringbankServicepayondeliveryorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -2178,163 +1838,44 @@ export interface AcquiringbankServicepayondeliveryorderPostResponse {
    */
   readonly package?: string | undefined
   /** 先用后付购物详情 */
-  readonly shopping_info?: AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo | undefined
+  readonly shopping_info?: ResponseShoppingInfo | undefined
 }
 
-export interface AcquiringbankServicepayondeliveryorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $AcquiringbankServicepayondeliveryorderPostResponse: () => Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String),
+  shopping_info: Schema.optional($ResponseShoppingInfo())
+}))
 
-export interface AcquiringbankServicepayondeliveryorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PostPayment2: () => Schema.Schema<PostPayment> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(BoundedString(1, 20)),
+  amount: Schema.optional(Schema.Int),
+  description: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Int)
+}))
 
-export interface AcquiringbankServicepayondeliveryorderPostResponseRiskFund {
-  /**
-   * 风险名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly real_merchant_appid?: string | undefined
-  /** 单详跳转链接 */
-  readonly jump_link?: AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink | undefined
-  /** 商品列表 */
-  readonly goods?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods> | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
-  /**
-   * 跳转链接类型
-   * @example "JUMP_LINK_MINI_PROGRAM"
-   */
-  readonly jump_link_type?: string | undefined
-  /**
-   * 小程序跳转AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 小程序跳转path
-   * @example "/page/order/orderid=PO213412451223"
-   */
-  readonly path?: string | undefined
-}
-
-export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name?: string | undefined
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture?: string | undefined
-  /**
-   * 商品单价金额
-   * @example 550
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
+const $ResponseTimeRange2: () => Schema.Schema<ResponseTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
+  start_time_remark: Schema.optional(BoundedString(1, 20)),
+  end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
+  end_time_remark: Schema.optional(BoundedString(1, 50))
+}))
 
 /**
  * 从业机构创建先用后付订单
@@ -2348,143 +1889,7 @@ export const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<Acqui
   method: "POST",
   path: "/v3/payscore/acquiringbank/servicepayondeliveryorder",
   summary: "从业机构创建先用后付订单",
-  schemas: () => {
-    const AcquiringbankServicepayondeliveryorderPostBodyPostPayments: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(BoundedString(1, 20)),
-      amount: Schema.optional(Schema.Int),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyPostDiscounts: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(BoundedString(1, 20)),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyTimeRange: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
-      start_time_remark: Schema.optional(BoundedString(1, 20)),
-      end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
-      end_time_remark: Schema.optional(BoundedString(1, 50))
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyLocation: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyRiskFund: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
-      amount: Schema.optional(Schema.Int),
-      description: Schema.optional(BoundedString(1, 30))
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoJumpLink: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.optional(Schema.Literal("JUMP_LINK_MINI_PROGRAM")),
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      picture: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int),
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo> = Schema.Struct({
-      real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: Schema.optional(AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoJumpLink),
-      goods: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods))
-    })
-    const AcquiringbankServicepayondeliveryorderPostBody: Schema.Schema<AcquiringbankServicepayondeliveryorderPostBody> = Schema.Struct({
-      out_order_no: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostBodyPostDiscounts)),
-      time_range: AcquiringbankServicepayondeliveryorderPostBodyTimeRange,
-      location: Schema.optional(AcquiringbankServicepayondeliveryorderPostBodyLocation),
-      risk_fund: Schema.optional(AcquiringbankServicepayondeliveryorderPostBodyRiskFund),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      mchid: Schema.optional(Schema.String),
-      shopping_info: Schema.optional(AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponsePostPayments: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponsePostDiscounts: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponseRiskFund: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponseTimeRange: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponseLocation: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String)
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      picture: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo> = Schema.Struct({
-      real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: Schema.optional(AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink),
-      goods: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods))
-    })
-    const AcquiringbankServicepayondeliveryorderPostResponse: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(AcquiringbankServicepayondeliveryorderPostResponseRiskFund),
-      time_range: Schema.optional(AcquiringbankServicepayondeliveryorderPostResponseTimeRange),
-      location: Schema.optional(AcquiringbankServicepayondeliveryorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String),
-      shopping_info: Schema.optional(AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo)
-    })
-    return {
-      body: AcquiringbankServicepayondeliveryorderPostBody,
-      success: AcquiringbankServicepayondeliveryorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AcquiringbankServicepayondeliveryorderPostBody(), success: $AcquiringbankServicepayondeliveryorderPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/merchant-bill ----
@@ -2512,15 +1917,12 @@ export interface MerchantBillGetQuery {
   readonly service_id: string
 }
 
-export interface MerchantBillGetResponse {
-  /**
-   * 下载信息总数
-   * @example 1
-   */
-  readonly download_bill_count?: number | undefined
-  /** 下载信息明细 */
-  readonly download_bill_list?: ReadonlyArray<MerchantBillGetResponseDownloadBillList> | undefined
-}
+const $MerchantBillGetQuery: () => Schema.Schema<MerchantBillGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_date: Schema.String,
+  tar_type: Schema.optional(Schema.Literal("GZIP")),
+  encryption_algorithm: Schema.String,
+  service_id: Schema.String
+}))
 
 export interface MerchantBillGetResponseDownloadBillList {
   /**
@@ -2555,6 +1957,30 @@ export interface MerchantBillGetResponseDownloadBillList {
   readonly nonce?: string | undefined
 }
 
+const $MerchantBillGetResponseDownloadBillList: () => Schema.Schema<MerchantBillGetResponseDownloadBillList> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_sequence: Schema.optional(Schema.Number),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  encrypt_key: Schema.optional(Schema.String),
+  nonce: Schema.optional(Schema.String)
+}))
+
+export interface MerchantBillGetResponse {
+  /**
+   * 下载信息总数
+   * @example 1
+   */
+  readonly download_bill_count?: number | undefined
+  /** 下载信息明细 */
+  readonly download_bill_list?: ReadonlyArray<MerchantBillGetResponseDownloadBillList> | undefined
+}
+
+const $MerchantBillGetResponse: () => Schema.Schema<MerchantBillGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  download_bill_count: Schema.optional(Schema.Number),
+  download_bill_list: Schema.optional(Schema.Array($MerchantBillGetResponseDownloadBillList()))
+}))
+
 /**
  * 商户申请获取对账单API
  *
@@ -2568,31 +1994,7 @@ export const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBi
   path: "/v3/payscore/merchant-bill",
   summary: "商户申请获取对账单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_29.shtml",
-  schemas: () => {
-    const MerchantBillGetQuery: Schema.Schema<MerchantBillGetQuery> = Schema.Struct({
-      bill_date: Schema.String,
-      tar_type: Schema.optional(Schema.Literal("GZIP")),
-      encryption_algorithm: Schema.String,
-      service_id: Schema.String
-    })
-    const MerchantBillGetResponseDownloadBillList: Schema.Schema<MerchantBillGetResponseDownloadBillList> = Schema.Struct({
-      bill_sequence: Schema.optional(Schema.Number),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      encrypt_key: Schema.optional(Schema.String),
-      nonce: Schema.optional(Schema.String)
-    })
-    const MerchantBillGetResponse: Schema.Schema<MerchantBillGetResponse> = Schema.Struct({
-      download_bill_count: Schema.optional(Schema.Number),
-      download_bill_list: Schema.optional(Schema.Array(MerchantBillGetResponseDownloadBillList))
-    })
-    return {
-      query: MerchantBillGetQuery,
-      success: MerchantBillGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $MerchantBillGetQuery(), success: $MerchantBillGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/oversea/partner/serviceorder ----
@@ -2620,242 +2022,14 @@ export interface OverseaPartnerServiceorderGetQuery {
   readonly query_id?: string | undefined
 }
 
-export interface OverseaPartnerServiceorderGetResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
-  readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
-  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
-   * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
-  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
-  /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<OverseaPartnerServiceorderGetResponsePostPayments> | undefined
-  /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<OverseaPartnerServiceorderGetResponsePostDiscounts> | undefined
-  /** 订单风险金 */
-  readonly risk_fund?: OverseaPartnerServiceorderGetResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
-  readonly total_amount?: number | undefined
-  /** 是否需要收款 */
-  readonly need_collection?: boolean | undefined
-  /** 收款信息 */
-  readonly collection?: OverseaPartnerServiceorderGetResponseCollection | undefined
-  /** 服务时间段 */
-  readonly time_range?: OverseaPartnerServiceorderGetResponseTimeRange | undefined
-  /** 服务位置 */
-  readonly location?: OverseaPartnerServiceorderGetResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 汇率值
-   * @example 90000000
-   */
-  readonly currency_price?: number | undefined
-  /**
-   * 汇率
-   * @example "1HKD=0.90CNY"
-   */
-  readonly currency_rate_info?: string | undefined
-}
+const $OverseaPartnerServiceorderGetQuery: () => Schema.Schema<OverseaPartnerServiceorderGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  out_order_no: Schema.optional(Schema.String),
+  query_id: Schema.optional(Schema.String)
+}))
 
-export interface OverseaPartnerServiceorderGetResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface OverseaPartnerServiceorderGetResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface OverseaPartnerServiceorderGetResponseRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface OverseaPartnerServiceorderGetResponseCollection {
-  /**
-   * 收款状态
-   * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
-   * @example "USER_PAID"
-   */
-  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
-  readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
-  readonly paid_amount?: number | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
-  readonly bank_type?: string | undefined
-  /** 收款明细列表 */
-  readonly details?: ReadonlyArray<OverseaPartnerServiceorderGetResponseCollectionDetails> | undefined
-}
-
-export interface OverseaPartnerServiceorderGetResponseCollectionDetails {
-  /**
-   * 收款序号
-   * @example 1
-   */
-  readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
-   * @example "NEWTON"
-   */
-  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
-  /**
-   * 收款成功时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
-  readonly transaction_id?: string | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail> | undefined
-}
-
-export interface OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail {
+export interface PromotionDetail {
   /**
    * 券ID
    * @example "123456"
@@ -2909,72 +2083,239 @@ export interface OverseaPartnerServiceorderGetResponseCollectionDetailsPromotion
    */
   readonly currency?: string | undefined
   /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> | undefined
+  readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
 }
 
-export interface OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail {
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+  amount: Schema.optional(Schema.Number),
+  stock_id: Schema.optional(Schema.String),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  goods_detail: Schema.optional(Schema.Array($GoodsDetail()))
+}))
+
+export interface Details {
   /**
-   * 商品编码
-   * @example "M1006"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
+   * 收款序号
    * @example 1
    */
-  readonly quantity?: number | undefined
+  readonly seq?: number | undefined
   /**
-   * 商品价格
-   * @example 1
+   * 单笔收款金额
+   * @example 10000
    */
-  readonly unit_price?: number | undefined
+  readonly amount?: number | undefined
   /**
-   * 商品优惠金额
-   * @example 100
+   * 收款成功渠道
+   * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
+   * @example "NEWTON"
    */
-  readonly discount_amount?: number | undefined
+  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
   /**
-   * 商品备注
-   * @example "商品备注信息"
+   * 收款成功时间
+   * @example "2019-11-11T16:24:05+08:00"
    */
-  readonly goods_remark?: string | undefined
+  readonly paid_time?: string | undefined
+  /**
+   * 微信支付交易单号
+   * @example "15646546545165651651"
+   */
+  readonly transaction_id?: string | undefined
+  /** 优惠功能 */
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface OverseaPartnerServiceorderGetResponseTimeRange {
+const $Details: () => Schema.Schema<Details> = /*#__PURE__*/ once(() => Schema.Struct({
+  seq: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
+  paid_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
+
+export interface Collection {
   /**
-   * 服务开始时间
-   * @example "20091225091010"
+   * 收款状态
+   * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
+   * @example "USER_PAID"
    */
-  readonly start_time?: string | undefined
+  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
   /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
+   * 总收款金额
+   * @example 50000
    */
-  readonly start_time_remark?: string | undefined
+  readonly total_amount?: number | undefined
   /**
-   * 服务结束时间
-   * @example "20091225121010"
+   * 待收金额
+   * @example 40000
    */
-  readonly end_time?: string | undefined
+  readonly paying_amount?: number | undefined
   /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
+   * 已收金额
+   * @example 10000
    */
-  readonly end_time_remark?: string | undefined
+  readonly paid_amount?: number | undefined
+  /**
+   * 收款银行
+   * @example "example_bank_type"
+   */
+  readonly bank_type?: string | undefined
+  /** 收款明细列表 */
+  readonly details?: ReadonlyArray<Details> | undefined
 }
 
-export interface OverseaPartnerServiceorderGetResponseLocation {
+const $Collection: () => Schema.Schema<Collection> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
+  total_amount: Schema.optional(Schema.Number),
+  paying_amount: Schema.optional(Schema.Number),
+  paid_amount: Schema.optional(Schema.Number),
+  bank_type: Schema.optional(Schema.String),
+  details: Schema.optional(Schema.Array($Details()))
+}))
+
+export interface OverseaPartnerServiceorderGetResponse {
   /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
+   * 商户服务订单号
+   * @example "1234323JKHDFE1243252"
    */
-  readonly start_location?: string | undefined
+  readonly out_order_no?: string | undefined
   /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
+   * 服务ID
+   * @example "2002000000000558128851361561536"
    */
-  readonly end_location?: string | undefined
+  readonly service_id?: string | undefined
+  /**
+   * 服务商应用ID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly appid?: string | undefined
+  /**
+   * 服务商商户号
+   * @example "1230000109"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 子商户应用ID
+   * @example "wxd678efh567hg6999"
+   */
+  readonly sub_appid?: string | undefined
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 服务信息
+   * @example "XX充电宝"
+   */
+  readonly service_introduction?: string | undefined
+  /**
+   * 服务订单状态
+   * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
+   * @example "CREATED"
+   */
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
+  /**
+   * 订单状态说明
+   * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
+   * @example "MCH_COMPLETE"
+   */
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
+  /** 后付费项目 */
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
+  /** 商户优惠 */
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
+  /** 订单风险金 */
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
+  /**
+   * 总金额
+   * @example 40000
+   */
+  readonly total_amount?: number | undefined
+  /** 是否需要收款 */
+  readonly need_collection?: boolean | undefined
+  /** 收款信息 */
+  readonly collection?: Collection | undefined
+  /** 服务时间段 */
+  readonly time_range?: ResponseTimeRange | undefined
+  /** 服务位置 */
+  readonly location?: ResponseLocation | undefined
+  /**
+   * 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
+   */
+  readonly attach?: string | undefined
+  /**
+   * 商户回调地址
+   * @example "https://api.test.com"
+   */
+  readonly notify_url?: string | undefined
+  /**
+   * 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid?: string | undefined
+  /**
+   * 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sub_openid?: string | undefined
+  /**
+   * 微信支付服务订单号
+   * @example "0000300001201908301055157220022"
+   */
+  readonly order_id?: string | undefined
+  /**
+   * 货币类型
+   * @example "HKD"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 汇率值
+   * @example 90000000
+   */
+  readonly currency_price?: number | undefined
+  /**
+   * 汇率
+   * @example "1HKD=0.90CNY"
+   */
+  readonly currency_rate_info?: string | undefined
 }
+
+const $OverseaPartnerServiceorderGetResponse: () => Schema.Schema<OverseaPartnerServiceorderGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  total_amount: Schema.optional(Schema.Number),
+  need_collection: Schema.optional(Schema.Boolean),
+  collection: Schema.optional($Collection()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  currency: Schema.optional(Schema.String),
+  currency_price: Schema.optional(Schema.Number),
+  currency_rate_info: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询支付分订单
@@ -2988,109 +2329,7 @@ export const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServ
   method: "GET",
   path: "/v3/payscore/oversea/partner/serviceorder",
   summary: "查询支付分订单",
-  schemas: () => {
-    const OverseaPartnerServiceorderGetQuery: Schema.Schema<OverseaPartnerServiceorderGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      out_order_no: Schema.optional(Schema.String),
-      query_id: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderGetResponsePostPayments: Schema.Schema<OverseaPartnerServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const OverseaPartnerServiceorderGetResponsePostDiscounts: Schema.Schema<OverseaPartnerServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const OverseaPartnerServiceorderGetResponseRiskFund: Schema.Schema<OverseaPartnerServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail))
-    })
-    const OverseaPartnerServiceorderGetResponseCollectionDetails: Schema.Schema<OverseaPartnerServiceorderGetResponseCollectionDetails> = Schema.Struct({
-      seq: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
-      paid_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      promotion_detail: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail))
-    })
-    const OverseaPartnerServiceorderGetResponseCollection: Schema.Schema<OverseaPartnerServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
-      total_amount: Schema.optional(Schema.Number),
-      paying_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number),
-      bank_type: Schema.optional(Schema.String),
-      details: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponseCollectionDetails))
-    })
-    const OverseaPartnerServiceorderGetResponseTimeRange: Schema.Schema<OverseaPartnerServiceorderGetResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderGetResponseLocation: Schema.Schema<OverseaPartnerServiceorderGetResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderGetResponse: Schema.Schema<OverseaPartnerServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponsePostDiscounts)),
-      risk_fund: Schema.optional(OverseaPartnerServiceorderGetResponseRiskFund),
-      total_amount: Schema.optional(Schema.Number),
-      need_collection: Schema.optional(Schema.Boolean),
-      collection: Schema.optional(OverseaPartnerServiceorderGetResponseCollection),
-      time_range: Schema.optional(OverseaPartnerServiceorderGetResponseTimeRange),
-      location: Schema.optional(OverseaPartnerServiceorderGetResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      currency: Schema.optional(Schema.String),
-      currency_price: Schema.optional(Schema.Number),
-      currency_rate_info: Schema.optional(Schema.String)
-    })
-    return {
-      query: OverseaPartnerServiceorderGetQuery,
-      success: OverseaPartnerServiceorderGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $OverseaPartnerServiceorderGetQuery(), success: $OverseaPartnerServiceorderGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/oversea/partner/serviceorder ----
@@ -3132,15 +2371,15 @@ export interface OverseaPartnerServiceorderPostBody {
    */
   readonly service_introduction: string
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<OverseaPartnerServiceorderPostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<OverseaPartnerServiceorderPostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
   /** 服务风险金 */
-  readonly risk_fund: OverseaPartnerServiceorderPostBodyRiskFund
+  readonly risk_fund: AcquiringbankServiceorderPostBodyRiskFund
   /** 服务时间 */
-  readonly time_range: OverseaPartnerServiceorderPostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: OverseaPartnerServiceorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -3165,105 +2404,25 @@ export interface OverseaPartnerServiceorderPostBody {
   readonly attach?: string | undefined
 }
 
-export interface OverseaPartnerServiceorderPostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface OverseaPartnerServiceorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface OverseaPartnerServiceorderPostBodyRiskFund {
-  /**
-   * 风险名称
-   * @example "DEPOSIT"
-   */
-  readonly name: string
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface OverseaPartnerServiceorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly start_time: string
-  /**
-   * 服务结束时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface OverseaPartnerServiceorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 预计服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $OverseaPartnerServiceorderPostBody: () => Schema.Schema<OverseaPartnerServiceorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_order_no: Schema.String,
+  currency: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayments())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostBodyPostDiscounts())),
+  risk_fund: $AcquiringbankServiceorderPostBodyRiskFund(),
+  time_range: $BodyTimeRange2(),
+  location: Schema.optional($ResponseLocation2()),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  notify_url: Schema.String,
+  attach: Schema.optional(Schema.String)
+}))
 
 export interface OverseaPartnerServiceorderPostResponse {
   /**
@@ -3319,15 +2478,15 @@ export interface OverseaPartnerServiceorderPostResponse {
    */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<OverseaPartnerServiceorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<OverseaPartnerServiceorderPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostResponsePostDiscounts> | undefined
   /** 订单风险金 */
-  readonly risk_fund?: OverseaPartnerServiceorderPostResponseRiskFund | undefined
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /** 服务时间段 */
-  readonly time_range?: OverseaPartnerServiceorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: OverseaPartnerServiceorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -3350,100 +2509,34 @@ export interface OverseaPartnerServiceorderPostResponse {
   readonly package?: string | undefined
 }
 
-export interface OverseaPartnerServiceorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $OverseaPartnerServiceorderPostResponse: () => Schema.Schema<OverseaPartnerServiceorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  currency: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostResponsePostDiscounts())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String)
+}))
 
-export interface OverseaPartnerServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface OverseaPartnerServiceorderPostResponseRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface OverseaPartnerServiceorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface OverseaPartnerServiceorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 预计服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $BodyTimeRange2: () => Schema.Schema<BodyTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Rfc3339,
+  end_time: Schema.optional(Rfc3339),
+  start_time_remark: Schema.optional(Schema.String),
+  end_time_remark: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建支付分订单
@@ -3457,117 +2550,10 @@ export const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerSer
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder",
   summary: "创建支付分订单",
-  schemas: () => {
-    const OverseaPartnerServiceorderPostBodyPostPayments: Schema.Schema<OverseaPartnerServiceorderPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.optional(Schema.Int),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Int)
-    })
-    const OverseaPartnerServiceorderPostBodyPostDiscounts: Schema.Schema<OverseaPartnerServiceorderPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const OverseaPartnerServiceorderPostBodyRiskFund: Schema.Schema<OverseaPartnerServiceorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Int,
-      description: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostBodyTimeRange: Schema.Schema<OverseaPartnerServiceorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Rfc3339,
-      end_time: Schema.optional(Rfc3339),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostBodyLocation: Schema.Schema<OverseaPartnerServiceorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostBody: Schema.Schema<OverseaPartnerServiceorderPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_order_no: Schema.String,
-      currency: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(OverseaPartnerServiceorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(OverseaPartnerServiceorderPostBodyPostDiscounts)),
-      risk_fund: OverseaPartnerServiceorderPostBodyRiskFund,
-      time_range: OverseaPartnerServiceorderPostBodyTimeRange,
-      location: Schema.optional(OverseaPartnerServiceorderPostBodyLocation),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      notify_url: Schema.String,
-      attach: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostResponsePostPayments: Schema.Schema<OverseaPartnerServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const OverseaPartnerServiceorderPostResponsePostDiscounts: Schema.Schema<OverseaPartnerServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const OverseaPartnerServiceorderPostResponseRiskFund: Schema.Schema<OverseaPartnerServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostResponseTimeRange: Schema.Schema<OverseaPartnerServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostResponseLocation: Schema.Schema<OverseaPartnerServiceorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderPostResponse: Schema.Schema<OverseaPartnerServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      currency: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(OverseaPartnerServiceorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(OverseaPartnerServiceorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(OverseaPartnerServiceorderPostResponseRiskFund),
-      time_range: Schema.optional(OverseaPartnerServiceorderPostResponseTimeRange),
-      location: Schema.optional(OverseaPartnerServiceorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: OverseaPartnerServiceorderPostBody,
-      success: OverseaPartnerServiceorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $OverseaPartnerServiceorderPostBody(), success: $OverseaPartnerServiceorderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel ----
-
-export interface OverseaPartnerServiceorderOutOrderNoCancelPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface OverseaPartnerServiceorderOutOrderNoCancelPostBody {
   /**
@@ -3587,6 +2573,14 @@ export interface OverseaPartnerServiceorderOutOrderNoCancelPostBody {
   readonly reason: string
 }
 
+const $OverseaPartnerServiceorderOutOrderNoCancelPostBody: () => Schema.Schema<OverseaPartnerServiceorderOutOrderNoCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  reason: Schema.String
+}))
+
+export type OverseaPartnerServiceorderOutOrderNoCancelPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
+
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoCancelPostRequest extends OverseaPartnerServiceorderOutOrderNoCancelPostParams, OverseaPartnerServiceorderOutOrderNoCancelPostBody {}
 
@@ -3602,33 +2596,10 @@ export const overseaPartnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<O
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel",
   summary: "取消支付分订单",
-  schemas: () => {
-    const OverseaPartnerServiceorderOutOrderNoCancelPostParams: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCancelPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const OverseaPartnerServiceorderOutOrderNoCancelPostBody: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCancelPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: OverseaPartnerServiceorderOutOrderNoCancelPostParams,
-      body: OverseaPartnerServiceorderOutOrderNoCancelPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $OverseaPartnerServiceorderOutOrderNoCancelPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete ----
-
-export interface OverseaPartnerServiceorderOutOrderNoCompletePostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface OverseaPartnerServiceorderOutOrderNoCompletePostBody {
   /**
@@ -3642,9 +2613,9 @@ export interface OverseaPartnerServiceorderOutOrderNoCompletePostBody {
    */
   readonly sub_mchid: string
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostPayments>
+  readonly post_payments: ReadonlyArray<PostPayments>
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
   /**
    * 总金额
    * @example 50000
@@ -3656,9 +2627,9 @@ export interface OverseaPartnerServiceorderOutOrderNoCompletePostBody {
    */
   readonly currency?: string | undefined
   /** 实际服务时间 */
-  readonly time_range?: OverseaPartnerServiceorderOutOrderNoCompletePostBodyTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 实际服务位置 */
-  readonly location?: OverseaPartnerServiceorderOutOrderNoCompletePostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
   /**
@@ -3673,87 +2644,28 @@ export interface OverseaPartnerServiceorderOutOrderNoCompletePostBody {
   readonly goods_tag?: string | undefined
 }
 
-export interface OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $OverseaPartnerServiceorderOutOrderNoCompletePostBody: () => Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  post_payments: Schema.Array($PostPayments()),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts())),
+  total_amount: Schema.Int,
+  currency: Schema.optional(Schema.String),
+  time_range: Schema.optional($ResponseTimeRange3()),
+  location: Schema.optional($ResponseLocation2()),
+  profit_sharing: Schema.optional(Schema.Boolean),
+  complete_time: Schema.optional(Rfc3339),
+  goods_tag: Schema.optional(Schema.String)
+}))
 
-export interface OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $ResponseTimeRange3: () => Schema.Schema<ResponseTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Rfc3339),
+  end_time: Schema.optional(Rfc3339),
+  start_time_remark: Schema.optional(Schema.String),
+  end_time_remark: Schema.optional(Schema.String)
+}))
 
-export interface OverseaPartnerServiceorderOutOrderNoCompletePostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface OverseaPartnerServiceorderOutOrderNoCompletePostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+export type OverseaPartnerServiceorderOutOrderNoCompletePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoCompletePostRequest extends OverseaPartnerServiceorderOutOrderNoCompletePostParams, OverseaPartnerServiceorderOutOrderNoCompletePostBody {}
@@ -3770,63 +2682,34 @@ export const overseaPartnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete",
   summary: "完结支付分订单",
-  schemas: () => {
-    const OverseaPartnerServiceorderOutOrderNoCompletePostParams: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostPayments: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.Int,
-      count: Schema.optional(Schema.Int)
-    })
-    const OverseaPartnerServiceorderOutOrderNoCompletePostBodyTimeRange: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Rfc3339),
-      end_time: Schema.optional(Rfc3339),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderOutOrderNoCompletePostBodyLocation: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const OverseaPartnerServiceorderOutOrderNoCompletePostBody: Schema.Schema<OverseaPartnerServiceorderOutOrderNoCompletePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      post_payments: Schema.Array(OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(OverseaPartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts)),
-      total_amount: Schema.Int,
-      currency: Schema.optional(Schema.String),
-      time_range: Schema.optional(OverseaPartnerServiceorderOutOrderNoCompletePostBodyTimeRange),
-      location: Schema.optional(OverseaPartnerServiceorderOutOrderNoCompletePostBodyLocation),
-      profit_sharing: Schema.optional(Schema.Boolean),
-      complete_time: Schema.optional(Rfc3339),
-      goods_tag: Schema.optional(Schema.String)
-    })
-    return {
-      params: OverseaPartnerServiceorderOutOrderNoCompletePostParams,
-      body: OverseaPartnerServiceorderOutOrderNoCompletePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $OverseaPartnerServiceorderOutOrderNoCompletePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync ----
 
-export interface OverseaPartnerServiceorderOutOrderNoSyncPostParams {
+export interface OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail {
   /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
+   * 收款序号
+   * @example 1
    */
-  readonly out_order_no: string
+  readonly seq?: number | undefined
+  /**
+   * 收款成功时间
+   * @example "2019-11-11T16:24:05+08:00"
+   */
+  readonly paid_time: string
+  /**
+   * 收款金额
+   * @example 1
+   */
+  readonly paid_amount?: number | undefined
 }
+
+const $OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail: () => Schema.Schema<OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  seq: Schema.optional(Schema.Int),
+  paid_time: Rfc3339,
+  paid_amount: Schema.optional(Schema.Int)
+}))
 
 export interface OverseaPartnerServiceorderOutOrderNoSyncPostBody {
   /**
@@ -3848,23 +2731,14 @@ export interface OverseaPartnerServiceorderOutOrderNoSyncPostBody {
   readonly detail: OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail
 }
 
-export interface OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail {
-  /**
-   * 收款序号
-   * @example 1
-   */
-  readonly seq?: number | undefined
-  /**
-   * 收款成功时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
-  readonly paid_time: string
-  /**
-   * 收款金额
-   * @example 1
-   */
-  readonly paid_amount?: number | undefined
-}
+const $OverseaPartnerServiceorderOutOrderNoSyncPostBody: () => Schema.Schema<OverseaPartnerServiceorderOutOrderNoSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  type: Schema.Literal("Order_Paid"),
+  detail: $OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail()
+}))
+
+export type OverseaPartnerServiceorderOutOrderNoSyncPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoSyncPostRequest extends OverseaPartnerServiceorderOutOrderNoSyncPostParams, OverseaPartnerServiceorderOutOrderNoSyncPostBody {}
@@ -3881,28 +2755,7 @@ export const overseaPartnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<Ove
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync",
   summary: "同步支付分订单信息",
-  schemas: () => {
-    const OverseaPartnerServiceorderOutOrderNoSyncPostParams: Schema.Schema<OverseaPartnerServiceorderOutOrderNoSyncPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail: Schema.Schema<OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail> = Schema.Struct({
-      seq: Schema.optional(Schema.Int),
-      paid_time: Rfc3339,
-      paid_amount: Schema.optional(Schema.Int)
-    })
-    const OverseaPartnerServiceorderOutOrderNoSyncPostBody: Schema.Schema<OverseaPartnerServiceorderOutOrderNoSyncPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      type: Schema.Literal("Order_Paid"),
-      detail: OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail
-    })
-    return {
-      params: OverseaPartnerServiceorderOutOrderNoSyncPostParams,
-      body: OverseaPartnerServiceorderOutOrderNoSyncPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $OverseaPartnerServiceorderOutOrderNoSyncPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/permissions ----
@@ -3940,13 +2793,16 @@ export interface PartnerPermissionsPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface PartnerPermissionsPostResponse {
-  /**
-   * 预授权token
-   * @example "apply_permissions_token"
-   */
-  readonly apply_permissions_token?: string | undefined
-}
+const $PartnerPermissionsPostBody: () => Schema.Schema<PartnerPermissionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  authorization_code: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
+
+export type PartnerPermissionsPostResponse = AcquiringbankPermissionsPostResponse
 
 /**
  * 商户预授权API
@@ -3961,27 +2817,28 @@ export const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBod
   path: "/v3/payscore/partner/permissions",
   summary: "商户预授权API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_18.shtml",
-  schemas: () => {
-    const PartnerPermissionsPostBody: Schema.Schema<PartnerPermissionsPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      authorization_code: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const PartnerPermissionsPostResponse: Schema.Schema<PartnerPermissionsPostResponse> = Schema.Struct({
-      apply_permissions_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerPermissionsPostBody,
-      success: PartnerPermissionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerPermissionsPostBody(), success: $AcquiringbankPermissionsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/permissions/apply-for-scene ----
+
+export interface PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo {
+  /**
+   * 支付下单的商户号
+   * @example "1230000109"
+   */
+  readonly mchid: string
+  /**
+   * 支付下单的子商户号
+   * @example "1230000109"
+   */
+  readonly sub_mchid: string
+}
+
+const $PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo: () => Schema.Schema<PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  sub_mchid: Schema.String
+}))
 
 export interface PartnerPermissionsApplyForScenePostBody {
   /**
@@ -4023,18 +2880,16 @@ export interface PartnerPermissionsApplyForScenePostBody {
   readonly transaction_scene_info?: PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo | undefined
 }
 
-export interface PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo {
-  /**
-   * 支付下单的商户号
-   * @example "1230000109"
-   */
-  readonly mchid: string
-  /**
-   * 支付下单的子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid: string
-}
+const $PartnerPermissionsApplyForScenePostBody: () => Schema.Schema<PartnerPermissionsApplyForScenePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  authorization_code: Schema.String,
+  notify_url: Schema.optional(Schema.String),
+  scene: Schema.String,
+  transaction_scene_info: Schema.optional($PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo())
+}))
 
 export interface PartnerPermissionsApplyForScenePostResponse {
   /**
@@ -4049,6 +2904,11 @@ export interface PartnerPermissionsApplyForScenePostResponse {
   readonly transaction_permissions_token?: string | undefined
 }
 
+const $PartnerPermissionsApplyForScenePostResponse: () => Schema.Schema<PartnerPermissionsApplyForScenePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  scene: Schema.optional(Schema.String),
+  transaction_permissions_token: Schema.optional(Schema.String)
+}))
+
 /**
  * 服务商场景中预授权
  *
@@ -4062,31 +2922,7 @@ export const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermi
   path: "/v3/payscore/partner/permissions/apply-for-scene",
   summary: "服务商场景中预授权",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/scene-apply-partner-permissions.html",
-  schemas: () => {
-    const PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo: Schema.Schema<PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const PartnerPermissionsApplyForScenePostBody: Schema.Schema<PartnerPermissionsApplyForScenePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      authorization_code: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      scene: Schema.String,
-      transaction_scene_info: Schema.optional(PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo)
-    })
-    const PartnerPermissionsApplyForScenePostResponse: Schema.Schema<PartnerPermissionsApplyForScenePostResponse> = Schema.Struct({
-      scene: Schema.optional(Schema.String),
-      transaction_permissions_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerPermissionsApplyForScenePostBody,
-      success: PartnerPermissionsApplyForScenePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerPermissionsApplyForScenePostBody(), success: $PartnerPermissionsApplyForScenePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/permissions/assess-user-risk-level ----
@@ -4098,6 +2934,52 @@ export interface PartnerPermissionsAssessUserRiskLevelPostQuery {
    */
   readonly sub_mchid: string
 }
+
+const $PartnerPermissionsAssessUserRiskLevelPostQuery: () => Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
+export interface PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods {
+  /**
+   * 商品名称
+   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
+   */
+  readonly name: string
+  /**
+   * 商品图片链接
+   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
+   */
+  readonly picture: string
+  /**
+   * 商品单价金额
+   * @example 550
+   */
+  readonly amount: number
+  /**
+   * 商品数量
+   * @example 1
+   */
+  readonly count: number
+  /** 商品品类ID */
+  readonly category_id?: ReadonlyArray<string> | undefined
+}
+
+const $PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods: () => Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  picture: Schema.String,
+  amount: Schema.Number,
+  count: Schema.Number,
+  category_id: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo {
+  /** 商品列表 */
+  readonly goods: ReadonlyArray<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods>
+}
+
+const $PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo: () => Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  goods: Schema.Array($PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods())
+}))
 
 export interface PartnerPermissionsAssessUserRiskLevelPostBody {
   /**
@@ -4134,38 +3016,15 @@ export interface PartnerPermissionsAssessUserRiskLevelPostBody {
   readonly shopping_info?: PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo | undefined
 }
 
-export interface PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo {
-  /** 商品列表 */
-  readonly goods: ReadonlyArray<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods>
-}
-
-export interface PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name: string
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture: string
-  /**
-   * 商品单价金额
-   * @example 550
-   */
-  readonly amount: number
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly count: number
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
-
-/** The input of `v3.payscore.partner.permissions.assessUserRiskLevel.post`: query, body fields together. */
-export interface PartnerPermissionsAssessUserRiskLevelPostRequest extends PartnerPermissionsAssessUserRiskLevelPostQuery, PartnerPermissionsAssessUserRiskLevelPostBody {}
+const $PartnerPermissionsAssessUserRiskLevelPostBody: () => Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  authorization_code: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  shopping_info: Schema.optional($PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo())
+}))
 
 export interface PartnerPermissionsAssessUserRiskLevelPostResponse {
   /**
@@ -4250,6 +3109,28 @@ export interface PartnerPermissionsAssessUserRiskLevelPostResponse {
   readonly risk_level_version?: number | undefined
 }
 
+const $PartnerPermissionsAssessUserRiskLevelPostResponse: () => Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  authorization_code: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  cancel_authorization_time: Schema.optional(Schema.String),
+  authorization_success_time: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  user_label: Schema.optional(Schema.String),
+  channel_id: Schema.optional(Schema.String),
+  user_risk_level: Schema.optional(Schema.Number),
+  risk_level_version: Schema.optional(Schema.Number)
+}))
+
+/** The input of `v3.payscore.partner.permissions.assessUserRiskLevel.post`: query, body fields together. */
+export interface PartnerPermissionsAssessUserRiskLevelPostRequest extends PartnerPermissionsAssessUserRiskLevelPostQuery, PartnerPermissionsAssessUserRiskLevelPostBody {}
+
 /**
  * 服务商评估用户分层
  *
@@ -4263,65 +3144,10 @@ export const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<Partne
   path: "/v3/payscore/partner/permissions/assess-user-risk-level",
   summary: "服务商评估用户分层",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/assess-partner-user-risk-level.html",
-  schemas: () => {
-    const PartnerPermissionsAssessUserRiskLevelPostQuery: Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods: Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods> = Schema.Struct({
-      name: Schema.String,
-      picture: Schema.String,
-      amount: Schema.Number,
-      count: Schema.Number,
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo: Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo> = Schema.Struct({
-      goods: Schema.Array(PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods)
-    })
-    const PartnerPermissionsAssessUserRiskLevelPostBody: Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      shopping_info: Schema.optional(PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo)
-    })
-    const PartnerPermissionsAssessUserRiskLevelPostResponse: Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      user_label: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Number),
-      risk_level_version: Schema.optional(Schema.Number)
-    })
-    return {
-      query: PartnerPermissionsAssessUserRiskLevelPostQuery,
-      body: PartnerPermissionsAssessUserRiskLevelPostBody,
-      success: PartnerPermissionsAssessUserRiskLevelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $PartnerPermissionsAssessUserRiskLevelPostQuery(), body: $PartnerPermissionsAssessUserRiskLevelPostBody(), success: $PartnerPermissionsAssessUserRiskLevelPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/partner/permissions/authorization-code/{authorization_code} ----
-
-export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams {
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly authorization_code: string
-}
 
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery {
   /**
@@ -4336,8 +3162,10 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.payscore.partner.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
-export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetRequest extends PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams, PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
+const $PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery: () => Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String
+}))
 
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse {
   /**
@@ -4412,6 +3240,28 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
   readonly risk_level_version?: number | undefined
 }
 
+const $PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse: () => Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  authorization_code: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  cancel_authorization_time: Schema.optional(Schema.String),
+  authorization_success_time: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  user_risk_level: Schema.optional(Schema.Number),
+  risk_level_version: Schema.optional(Schema.Number)
+}))
+
+export type PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams = AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams
+
+/** The input of `v3.payscore.partner.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
+export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetRequest extends PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams, PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
+
 /**
  * 查询与用户授权记录（授权协议号）API
  *
@@ -4425,66 +3275,14 @@ export const partnerPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.E
   path: "/v3/payscore/partner/permissions/authorization-code/{authorization_code}",
   summary: "查询与用户授权记录（授权协议号）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_19.shtml",
-  schemas: () => {
-    const PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams: Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams> = Schema.Struct({
-      authorization_code: Schema.NonEmptyString
-    })
-    const PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery: Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse: Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Number),
-      risk_level_version: Schema.optional(Schema.Number)
-    })
-    return {
-      params: PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams,
-      query: PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery,
-      success: PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams(), query: $PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery(), success: $PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate ----
 
-export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams {
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly authorization_code: string
-}
+export type PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams = AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams
 
-export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 撤销原因
-   * @example "撤销原因"
-   */
-  readonly reason: string
-}
+export type PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody = OverseaPartnerServiceorderOutOrderNoCancelPostBody
 
 /** The input of `v3.payscore.partner.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
@@ -4502,22 +3300,7 @@ export const partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: 
   path: "/v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate",
   summary: "解除用户授权关系（授权协议号）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_20.shtml",
-  schemas: () => {
-    const PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams: Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams> = Schema.Struct({
-      authorization_code: Schema.NonEmptyString
-    })
-    const PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody: Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams,
-      body: PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams(), body: $OverseaPartnerServiceorderOutOrderNoCancelPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/partner/permissions/search ----
@@ -4555,78 +3338,16 @@ export interface PartnerPermissionsSearchGetQuery {
   readonly sub_openid?: string | undefined
 }
 
-export interface PartnerPermissionsSearchGetResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
-  readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * @example "UNAVAILABLE"
-   */
-  readonly authorization_state?: string | undefined
-  /**
-   * 授权通知地址
-   * @example "https://www.weixin.com"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly authorization_success_time?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 用户分层
-   * @example 1
-   */
-  readonly user_risk_level?: number | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
-  readonly risk_level_version?: number | undefined
-}
+const $PartnerPermissionsSearchGetQuery: () => Schema.Schema<PartnerPermissionsSearchGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export type PartnerPermissionsSearchGetResponse = PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
 
 /**
  * 查询与用户授权记录（openid）API
@@ -4641,37 +3362,7 @@ export const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSe
   path: "/v3/payscore/partner/permissions/search",
   summary: "查询与用户授权记录（openid）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_21.shtml",
-  schemas: () => {
-    const PartnerPermissionsSearchGetQuery: Schema.Schema<PartnerPermissionsSearchGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const PartnerPermissionsSearchGetResponse: Schema.Schema<PartnerPermissionsSearchGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Number),
-      risk_level_version: Schema.optional(Schema.Number)
-    })
-    return {
-      query: PartnerPermissionsSearchGetQuery,
-      success: PartnerPermissionsSearchGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $PartnerPermissionsSearchGetQuery(), success: $PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/permissions/terminate ----
@@ -4711,6 +3402,16 @@ export interface PartnerPermissionsTerminatePostBody {
   readonly reason: string
 }
 
+const $PartnerPermissionsTerminatePostBody: () => Schema.Schema<PartnerPermissionsTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  reason: Schema.String
+}))
+
 /**
  * 解除用户授权关系（openid）API
  *
@@ -4724,22 +3425,7 @@ export const partnerPermissionsTerminatePost: Endpoint.Endpoint<PartnerPermissio
   path: "/v3/payscore/partner/permissions/terminate",
   summary: "解除用户授权关系（openid）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_22.shtml",
-  schemas: () => {
-    const PartnerPermissionsTerminatePostBody: Schema.Schema<PartnerPermissionsTerminatePostBody> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      body: PartnerPermissionsTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerPermissionsTerminatePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/service-account-applications ----
@@ -4776,6 +3462,15 @@ export interface PartnerServiceAccountApplicationsPostBody {
    */
   readonly result_notify_url?: string | undefined
 }
+
+const $PartnerServiceAccountApplicationsPostBody: () => Schema.Schema<PartnerServiceAccountApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_apply_no: Schema.String,
+  result_notify_url: Schema.optional(Schema.String)
+}))
 
 export interface PartnerServiceAccountApplicationsPostResponse {
   /**
@@ -4825,6 +3520,18 @@ export interface PartnerServiceAccountApplicationsPostResponse {
   readonly reject_reason?: string | undefined
 }
 
+const $PartnerServiceAccountApplicationsPostResponse: () => Schema.Schema<PartnerServiceAccountApplicationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_apply_no: Schema.optional(Schema.String),
+  result_notify_url: Schema.optional(Schema.String),
+  apply_state: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String)
+}))
+
 /**
  * 收付通子商户申请绑定支付分服务
  *
@@ -4838,32 +3545,7 @@ export const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerSer
   path: "/v3/payscore/partner/service-account-applications",
   summary: "收付通子商户申请绑定支付分服务",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_13.shtml",
-  schemas: () => {
-    const PartnerServiceAccountApplicationsPostBody: Schema.Schema<PartnerServiceAccountApplicationsPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_apply_no: Schema.String,
-      result_notify_url: Schema.optional(Schema.String)
-    })
-    const PartnerServiceAccountApplicationsPostResponse: Schema.Schema<PartnerServiceAccountApplicationsPostResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_apply_no: Schema.optional(Schema.String),
-      result_notify_url: Schema.optional(Schema.String),
-      apply_state: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerServiceAccountApplicationsPostBody,
-      success: PartnerServiceAccountApplicationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerServiceAccountApplicationsPostBody(), success: $PartnerServiceAccountApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/partner/service-account-applications/{out_apply_no} ----
@@ -4876,53 +3558,11 @@ export interface PartnerServiceAccountApplicationsOutApplyNoGetParams {
   readonly out_apply_no: string
 }
 
-export interface PartnerServiceAccountApplicationsOutApplyNoGetResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000104"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 申请单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_apply_no?: string | undefined
-  /**
-   * 绑定结果回调通知地址
-   * @example "https://api.test.com"
-   */
-  readonly result_notify_url?: string | undefined
-  /**
-   * 受理状态
-   * @example "APPROVED"
-   */
-  readonly apply_state?: string | undefined
-  /**
-   * 拒绝原因
-   * @example "账户异常，绑定失败"
-   */
-  readonly reject_reason?: string | undefined
-}
+const $PartnerServiceAccountApplicationsOutApplyNoGetParams: () => Schema.Schema<PartnerServiceAccountApplicationsOutApplyNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_apply_no: Schema.NonEmptyString
+}))
+
+export type PartnerServiceAccountApplicationsOutApplyNoGetResponse = PartnerServiceAccountApplicationsPostResponse
 
 /**
  * 查询收付通子商户服务绑定结果
@@ -4937,50 +3577,10 @@ export const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<P
   path: "/v3/payscore/partner/service-account-applications/{out_apply_no}",
   summary: "查询收付通子商户服务绑定结果",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_14.shtml",
-  schemas: () => {
-    const PartnerServiceAccountApplicationsOutApplyNoGetParams: Schema.Schema<PartnerServiceAccountApplicationsOutApplyNoGetParams> = Schema.Struct({
-      out_apply_no: Schema.NonEmptyString
-    })
-    const PartnerServiceAccountApplicationsOutApplyNoGetResponse: Schema.Schema<PartnerServiceAccountApplicationsOutApplyNoGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_apply_no: Schema.optional(Schema.String),
-      result_notify_url: Schema.optional(Schema.String),
-      apply_state: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: PartnerServiceAccountApplicationsOutApplyNoGetParams,
-      success: PartnerServiceAccountApplicationsOutApplyNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerServiceAccountApplicationsOutApplyNoGetParams(), success: $PartnerServiceAccountApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/partner/serviceorder ----
-
-export interface PartnerServiceorderGetQuery {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /** 回跳查询ID */
-  readonly query_id?: string | undefined
-}
 
 export interface PartnerServiceorderGetResponse {
   /**
@@ -5031,11 +3631,11 @@ export interface PartnerServiceorderGetResponse {
    */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<PartnerServiceorderGetResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderGetResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 订单风险金 */
-  readonly risk_fund?: PartnerServiceorderGetResponseRiskFund | undefined
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /**
    * 总金额
    * @example 40000
@@ -5044,11 +3644,11 @@ export interface PartnerServiceorderGetResponse {
   /** 是否需要收款 */
   readonly need_collection?: boolean | undefined
   /** 收款信息 */
-  readonly collection?: PartnerServiceorderGetResponseCollection | undefined
+  readonly collection?: Collection | undefined
   /** 服务时间 */
-  readonly time_range?: PartnerServiceorderGetResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: PartnerServiceorderGetResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -5076,252 +3676,32 @@ export interface PartnerServiceorderGetResponse {
   readonly order_id?: string | undefined
 }
 
-export interface PartnerServiceorderGetResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderGetResponse: () => Schema.Schema<PartnerServiceorderGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  total_amount: Schema.optional(Schema.Number),
+  need_collection: Schema.optional(Schema.Boolean),
+  collection: Schema.optional($Collection()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
 
-export interface PartnerServiceorderGetResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderGetResponseRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface PartnerServiceorderGetResponseCollection {
-  /**
-   * 收款状态
-   * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
-   * @example "USER_PAID"
-   */
-  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
-  readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
-  readonly paid_amount?: number | undefined
-  /** 收款明细列表 */
-  readonly details?: ReadonlyArray<PartnerServiceorderGetResponseCollectionDetails> | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
-  readonly bank_type?: string | undefined
-}
-
-export interface PartnerServiceorderGetResponseCollectionDetails {
-  /**
-   * 收款序号
-   * @example 1
-   */
-  readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
-   * @example "NEWTON"
-   */
-  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
-  readonly transaction_id?: string | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<PartnerServiceorderGetResponseCollectionDetailsPromotionDetail> | undefined
-}
-
-export interface PartnerServiceorderGetResponseCollectionDetailsPromotionDetail {
-  /**
-   * 券ID
-   * @example "123456"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品优惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
-   * @example "GLOBAL"
-   */
-  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   * @example "CASH"
-   */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "activity_id"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> | undefined
-}
-
-export interface PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "M1006"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 1
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
-  readonly goods_remark?: string | undefined
-}
-
-export interface PartnerServiceorderGetResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServiceorderGetResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+export type PartnerServiceorderGetQuery = OverseaPartnerServiceorderGetQuery
 
 /**
  * 查询支付分订单
@@ -5335,109 +3715,58 @@ export const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQue
   method: "GET",
   path: "/v3/payscore/partner/serviceorder",
   summary: "查询支付分订单",
-  schemas: () => {
-    const PartnerServiceorderGetQuery: Schema.Schema<PartnerServiceorderGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      out_order_no: Schema.optional(Schema.String),
-      query_id: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderGetResponsePostPayments: Schema.Schema<PartnerServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderGetResponsePostDiscounts: Schema.Schema<PartnerServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderGetResponseRiskFund: Schema.Schema<PartnerServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<PartnerServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail))
-    })
-    const PartnerServiceorderGetResponseCollectionDetails: Schema.Schema<PartnerServiceorderGetResponseCollectionDetails> = Schema.Struct({
-      seq: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
-      paid_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      promotion_detail: Schema.optional(Schema.Array(PartnerServiceorderGetResponseCollectionDetailsPromotionDetail))
-    })
-    const PartnerServiceorderGetResponseCollection: Schema.Schema<PartnerServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
-      total_amount: Schema.optional(Schema.Number),
-      paying_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number),
-      details: Schema.optional(Schema.Array(PartnerServiceorderGetResponseCollectionDetails)),
-      bank_type: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderGetResponseTimeRange: Schema.Schema<PartnerServiceorderGetResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderGetResponseLocation: Schema.Schema<PartnerServiceorderGetResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderGetResponse: Schema.Schema<PartnerServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(PartnerServiceorderGetResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderGetResponsePostDiscounts)),
-      risk_fund: Schema.optional(PartnerServiceorderGetResponseRiskFund),
-      total_amount: Schema.optional(Schema.Number),
-      need_collection: Schema.optional(Schema.Boolean),
-      collection: Schema.optional(PartnerServiceorderGetResponseCollection),
-      time_range: Schema.optional(PartnerServiceorderGetResponseTimeRange),
-      location: Schema.optional(PartnerServiceorderGetResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      query: PartnerServiceorderGetQuery,
-      success: PartnerServiceorderGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $OverseaPartnerServiceorderGetQuery(), success: $PartnerServiceorderGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder ----
+
+export interface PartnerServiceorderPostBodyRiskFund {
+  /**
+   * 风险金名称
+   * @example "DEPOSIT"
+   */
+  readonly name: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST"
+  /**
+   * 风险金额
+   * @example 10000
+   */
+  readonly amount: number
+  /**
+   * 风险说明
+   * @example "就餐的预估费用"
+   */
+  readonly description?: string | undefined
+}
+
+const $PartnerServiceorderPostBodyRiskFund: () => Schema.Schema<PartnerServiceorderPostBodyRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"),
+  amount: Schema.Int,
+  description: Schema.optional(Schema.String)
+}))
+
+export interface Device {
+  /**
+   * 服务开始的设备ID
+   * @example "HG123456"
+   */
+  readonly start_device_id?: string | undefined
+  /**
+   * 服务结束的设备ID
+   * @example "HG123456"
+   */
+  readonly end_device_id?: string | undefined
+  /**
+   * 物料URL
+   * @example "example_materiel_no"
+   */
+  readonly materiel_no?: string | undefined
+}
+
+const $Device: () => Schema.Schema<Device> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_device_id: Schema.optional(Schema.String),
+  end_device_id: Schema.optional(Schema.String),
+  materiel_no: Schema.optional(Schema.String)
+}))
 
 export interface PartnerServiceorderPostBody {
   /**
@@ -5471,15 +3800,15 @@ export interface PartnerServiceorderPostBody {
    */
   readonly service_introduction: string
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<PartnerServiceorderPostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderPostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
   /** 订单风险金 */
   readonly risk_fund: PartnerServiceorderPostBodyRiskFund
   /** 服务时间 */
-  readonly time_range: PartnerServiceorderPostBodyTimeRange
+  readonly time_range: ResponseTimeRange
   /** 服务位置 */
-  readonly location?: PartnerServiceorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -5503,66 +3832,41 @@ export interface PartnerServiceorderPostBody {
    */
   readonly attach?: string | undefined
   /** 设备信息 */
-  readonly device?: PartnerServiceorderPostBodyDevice | undefined
+  readonly device?: Device | undefined
 }
 
-export interface PartnerServiceorderPostBodyPostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderPostBody: () => Schema.Schema<PartnerServiceorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_order_no: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayments())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostBodyPostDiscounts())),
+  risk_fund: $PartnerServiceorderPostBodyRiskFund(),
+  time_range: $ResponseTimeRange4(),
+  location: Schema.optional($ResponseLocation2()),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  notify_url: Schema.String,
+  attach: Schema.optional(Schema.String),
+  device: Schema.optional($Device())
+}))
 
-export interface PartnerServiceorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderPostBodyRiskFund {
+export interface PartnerServiceorderPostResponseRiskFund {
   /**
    * 风险金名称
+   * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly name: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST"
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -5570,59 +3874,11 @@ export interface PartnerServiceorderPostBodyRiskFund {
   readonly description?: string | undefined
 }
 
-export interface PartnerServiceorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 预计服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 预计服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServiceorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 预计服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface PartnerServiceorderPostBodyDevice {
-  /**
-   * 服务开始的设备ID
-   * @example "HG123456"
-   */
-  readonly start_device_id?: string | undefined
-  /**
-   * 服务结束的设备ID
-   * @example "HG123456"
-   */
-  readonly end_device_id?: string | undefined
-  /**
-   * 物料URL
-   * @example "example_materiel_no"
-   */
-  readonly materiel_no?: string | undefined
-}
+const $PartnerServiceorderPostResponseRiskFund: () => Schema.Schema<PartnerServiceorderPostResponseRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String)
+}))
 
 export interface PartnerServiceorderPostResponse {
   /**
@@ -5673,15 +3929,15 @@ export interface PartnerServiceorderPostResponse {
    */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<PartnerServiceorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 订单风险金 */
   readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
   /** 服务时间段 */
-  readonly time_range?: PartnerServiceorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: PartnerServiceorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -5704,106 +3960,33 @@ export interface PartnerServiceorderPostResponse {
   readonly package?: string | undefined
 }
 
-export interface PartnerServiceorderPostResponsePostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderPostResponse: () => Schema.Schema<PartnerServiceorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($PartnerServiceorderPostResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String)
+}))
 
-export interface PartnerServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderPostResponseRiskFund {
-  /**
-   * 风险金名称
-   * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
-  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface PartnerServiceorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 预计服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 预计服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServiceorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 预计服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $ResponseTimeRange4: () => Schema.Schema<ResponseTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Schema.String),
+  start_time_remark: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  end_time_remark: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建支付分订单
@@ -5817,111 +4000,7 @@ export const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostB
   method: "POST",
   path: "/v3/payscore/partner/serviceorder",
   summary: "创建支付分订单",
-  schemas: () => {
-    const PartnerServiceorderPostBodyPostPayments: Schema.Schema<PartnerServiceorderPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderPostBodyPostDiscounts: Schema.Schema<PartnerServiceorderPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderPostBodyRiskFund: Schema.Schema<PartnerServiceorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"),
-      amount: Schema.Int,
-      description: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostBodyTimeRange: Schema.Schema<PartnerServiceorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostBodyLocation: Schema.Schema<PartnerServiceorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostBodyDevice: Schema.Schema<PartnerServiceorderPostBodyDevice> = Schema.Struct({
-      start_device_id: Schema.optional(Schema.String),
-      end_device_id: Schema.optional(Schema.String),
-      materiel_no: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostBody: Schema.Schema<PartnerServiceorderPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_order_no: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(PartnerServiceorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderPostBodyPostDiscounts)),
-      risk_fund: PartnerServiceorderPostBodyRiskFund,
-      time_range: PartnerServiceorderPostBodyTimeRange,
-      location: Schema.optional(PartnerServiceorderPostBodyLocation),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      notify_url: Schema.String,
-      attach: Schema.optional(Schema.String),
-      device: Schema.optional(PartnerServiceorderPostBodyDevice)
-    })
-    const PartnerServiceorderPostResponsePostPayments: Schema.Schema<PartnerServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderPostResponsePostDiscounts: Schema.Schema<PartnerServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderPostResponseRiskFund: Schema.Schema<PartnerServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostResponseTimeRange: Schema.Schema<PartnerServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostResponseLocation: Schema.Schema<PartnerServiceorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderPostResponse: Schema.Schema<PartnerServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(PartnerServiceorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(PartnerServiceorderPostResponseRiskFund),
-      time_range: Schema.optional(PartnerServiceorderPostResponseTimeRange),
-      location: Schema.optional(PartnerServiceorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerServiceorderPostBody,
-      success: PartnerServiceorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerServiceorderPostBody(), success: $PartnerServiceorderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/direct-complete ----
@@ -5958,18 +4037,18 @@ export interface PartnerServiceorderDirectCompletePostBody {
    */
   readonly service_introduction: string
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<PartnerServiceorderDirectCompletePostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderDirectCompletePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
   /**
    * 总金额
    * @example 50000
    */
   readonly total_amount: number
   /** 服务时间段 */
-  readonly time_range: PartnerServiceorderDirectCompletePostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: PartnerServiceorderDirectCompletePostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
   /**
@@ -5994,87 +4073,24 @@ export interface PartnerServiceorderDirectCompletePostBody {
   readonly openid?: string | undefined
 }
 
-export interface PartnerServiceorderDirectCompletePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderDirectCompletePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderDirectCompletePostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time: string
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServiceorderDirectCompletePostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $PartnerServiceorderDirectCompletePostBody: () => Schema.Schema<PartnerServiceorderDirectCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayments())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostBodyPostDiscounts())),
+  total_amount: Schema.Int,
+  time_range: $BodyTimeRange(),
+  location: Schema.optional($ResponseLocation2()),
+  profit_sharing: Schema.optional(Schema.Boolean),
+  goods_tag: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  openid: Schema.optional(Schema.String)
+}))
 
 /**
  * 创单结单合并API
@@ -6089,82 +4105,14 @@ export const partnerServiceorderDirectCompletePost: Endpoint.Endpoint<PartnerSer
   path: "/v3/payscore/partner/serviceorder/direct-complete",
   summary: "创单结单合并API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_8.shtml",
-  schemas: () => {
-    const PartnerServiceorderDirectCompletePostBodyPostPayments: Schema.Schema<PartnerServiceorderDirectCompletePostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderDirectCompletePostBodyPostDiscounts: Schema.Schema<PartnerServiceorderDirectCompletePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderDirectCompletePostBodyTimeRange: Schema.Schema<PartnerServiceorderDirectCompletePostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderDirectCompletePostBodyLocation: Schema.Schema<PartnerServiceorderDirectCompletePostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderDirectCompletePostBody: Schema.Schema<PartnerServiceorderDirectCompletePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(PartnerServiceorderDirectCompletePostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderDirectCompletePostBodyPostDiscounts)),
-      total_amount: Schema.Int,
-      time_range: PartnerServiceorderDirectCompletePostBodyTimeRange,
-      location: Schema.optional(PartnerServiceorderDirectCompletePostBodyLocation),
-      profit_sharing: Schema.optional(Schema.Boolean),
-      goods_tag: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      openid: Schema.optional(Schema.String)
-    })
-    return {
-      body: PartnerServiceorderDirectCompletePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerServiceorderDirectCompletePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel ----
 
-export interface PartnerServiceorderOutOrderNoCancelPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
+export type PartnerServiceorderOutOrderNoCancelPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface PartnerServiceorderOutOrderNoCancelPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 撤销原因
-   * @example "用户投诉"
-   */
-  readonly reason: string
-}
+export type PartnerServiceorderOutOrderNoCancelPostBody = OverseaPartnerServiceorderOutOrderNoCancelPostBody
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoCancelPostRequest extends PartnerServiceorderOutOrderNoCancelPostParams, PartnerServiceorderOutOrderNoCancelPostBody {}
@@ -6182,33 +4130,10 @@ export const partnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<PartnerS
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/cancel",
   summary: "取消支付分订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_3.shtml",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoCancelPostParams: Schema.Schema<PartnerServiceorderOutOrderNoCancelPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoCancelPostBody: Schema.Schema<PartnerServiceorderOutOrderNoCancelPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoCancelPostParams,
-      body: PartnerServiceorderOutOrderNoCancelPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $OverseaPartnerServiceorderOutOrderNoCancelPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/complete ----
-
-export interface PartnerServiceorderOutOrderNoCompletePostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface PartnerServiceorderOutOrderNoCompletePostBody {
   /**
@@ -6222,18 +4147,18 @@ export interface PartnerServiceorderOutOrderNoCompletePostBody {
    */
   readonly sub_mchid: string
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<PartnerServiceorderOutOrderNoCompletePostBodyPostPayments>
+  readonly post_payments: ReadonlyArray<PostPayments>
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
   /**
    * 总金额
    * @example 50000
    */
   readonly total_amount: number
   /** 实际服务时间 */
-  readonly time_range?: PartnerServiceorderOutOrderNoCompletePostBodyTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 实际服务位置 */
-  readonly location?: PartnerServiceorderOutOrderNoCompletePostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
   /**
@@ -6247,108 +4172,24 @@ export interface PartnerServiceorderOutOrderNoCompletePostBody {
    */
   readonly goods_tag?: string | undefined
   /** 设备信息 */
-  readonly device?: PartnerServiceorderOutOrderNoCompletePostBodyDevice | undefined
+  readonly device?: Device | undefined
 }
 
-export interface PartnerServiceorderOutOrderNoCompletePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderOutOrderNoCompletePostBody: () => Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  post_payments: Schema.Array($PostPayments()),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts())),
+  total_amount: Schema.Int,
+  time_range: Schema.optional($ResponseTimeRange4()),
+  location: Schema.optional($ResponseLocation2()),
+  profit_sharing: Schema.optional(Schema.Boolean),
+  complete_time: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  device: Schema.optional($Device())
+}))
 
-export interface PartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderOutOrderNoCompletePostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServiceorderOutOrderNoCompletePostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface PartnerServiceorderOutOrderNoCompletePostBodyDevice {
-  /**
-   * 服务开始的设备ID
-   * @example "HG123456"
-   */
-  readonly start_device_id?: string | undefined
-  /**
-   * 服务结束的设备ID
-   * @example "HG123456"
-   */
-  readonly end_device_id?: string | undefined
-  /**
-   * 物料URL
-   * @example "example_materiel_no"
-   */
-  readonly materiel_no?: string | undefined
-}
+export type PartnerServiceorderOutOrderNoCompletePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoCompletePostRequest extends PartnerServiceorderOutOrderNoCompletePostParams, PartnerServiceorderOutOrderNoCompletePostBody {}
@@ -6366,120 +4207,10 @@ export const partnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<Partne
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/complete",
   summary: "完结支付分订单API",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4012692408",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoCompletePostParams: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoCompletePostBodyPostPayments: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      amount: Schema.Int,
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderOutOrderNoCompletePostBodyTimeRange: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderOutOrderNoCompletePostBodyLocation: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderOutOrderNoCompletePostBodyDevice: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBodyDevice> = Schema.Struct({
-      start_device_id: Schema.optional(Schema.String),
-      end_device_id: Schema.optional(Schema.String),
-      materiel_no: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderOutOrderNoCompletePostBody: Schema.Schema<PartnerServiceorderOutOrderNoCompletePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      post_payments: Schema.Array(PartnerServiceorderOutOrderNoCompletePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderOutOrderNoCompletePostBodyPostDiscounts)),
-      total_amount: Schema.Int,
-      time_range: Schema.optional(PartnerServiceorderOutOrderNoCompletePostBodyTimeRange),
-      location: Schema.optional(PartnerServiceorderOutOrderNoCompletePostBodyLocation),
-      profit_sharing: Schema.optional(Schema.Boolean),
-      complete_time: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      device: Schema.optional(PartnerServiceorderOutOrderNoCompletePostBodyDevice)
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoCompletePostParams,
-      body: PartnerServiceorderOutOrderNoCompletePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PartnerServiceorderOutOrderNoCompletePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/modify ----
-
-export interface PartnerServiceorderOutOrderNoModifyPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
-
-export interface PartnerServiceorderOutOrderNoModifyPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<PartnerServiceorderOutOrderNoModifyPostBodyPostPayments>
-  /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
-  readonly total_amount: number
-  /**
-   * 修改原因
-   * @example "用户投诉"
-   */
-  readonly reason: string
-  /** 设备信息 */
-  readonly device?: PartnerServiceorderOutOrderNoModifyPostBodyDevice | undefined
-}
-
-export interface PartnerServiceorderOutOrderNoModifyPostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
 
 export interface PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts {
   /**
@@ -6504,23 +4235,53 @@ export interface PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts {
   readonly count?: number | undefined
 }
 
-export interface PartnerServiceorderOutOrderNoModifyPostBodyDevice {
+const $PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts: () => Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  description: Schema.optional(Schema.String),
+  amount: Schema.Int,
+  count: Schema.optional(Schema.Int)
+}))
+
+export interface PartnerServiceorderOutOrderNoModifyPostBody {
   /**
-   * 服务开始的设备ID
-   * @example "HG123456"
+   * 服务ID
+   * @example "2002000000000558128851361561536"
    */
-  readonly start_device_id?: string | undefined
+  readonly service_id?: string | undefined
   /**
-   * 服务结束的设备ID
-   * @example "HG123456"
+   * 子商户号
+   * @example "1900000109"
    */
-  readonly end_device_id?: string | undefined
+  readonly sub_mchid: string
+  /** 后付费项目 */
+  readonly post_payments: ReadonlyArray<PostPayments>
+  /** 后付费商户优惠 */
+  readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
   /**
-   * 物料URL
-   * @example "example_materiel_no"
+   * 总金额
+   * @example 50000
    */
-  readonly materiel_no?: string | undefined
+  readonly total_amount: number
+  /**
+   * 修改原因
+   * @example "用户投诉"
+   */
+  readonly reason: string
+  /** 设备信息 */
+  readonly device?: Device | undefined
 }
+
+const $PartnerServiceorderOutOrderNoModifyPostBody: () => Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.String,
+  post_payments: Schema.Array($PostPayments()),
+  post_discounts: Schema.optional(Schema.Array($PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts())),
+  total_amount: Schema.Int,
+  reason: Schema.String,
+  device: Schema.optional($Device())
+}))
+
+export type PartnerServiceorderOutOrderNoModifyPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoModifyPostRequest extends PartnerServiceorderOutOrderNoModifyPostParams, PartnerServiceorderOutOrderNoModifyPostBody {}
@@ -6538,54 +4299,10 @@ export const partnerServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<PartnerS
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/modify",
   summary: "修改订单金额API",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4012692360",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoModifyPostParams: Schema.Schema<PartnerServiceorderOutOrderNoModifyPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoModifyPostBodyPostPayments: Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts: Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.Int,
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderOutOrderNoModifyPostBodyDevice: Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBodyDevice> = Schema.Struct({
-      start_device_id: Schema.optional(Schema.String),
-      end_device_id: Schema.optional(Schema.String),
-      materiel_no: Schema.optional(Schema.String)
-    })
-    const PartnerServiceorderOutOrderNoModifyPostBody: Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBody> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      post_payments: Schema.Array(PartnerServiceorderOutOrderNoModifyPostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts)),
-      total_amount: Schema.Int,
-      reason: Schema.String,
-      device: Schema.optional(PartnerServiceorderOutOrderNoModifyPostBodyDevice)
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoModifyPostParams,
-      body: PartnerServiceorderOutOrderNoModifyPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PartnerServiceorderOutOrderNoModifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/pay ----
-
-export interface PartnerServiceorderOutOrderNoPayPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface PartnerServiceorderOutOrderNoPayPostBody {
   /**
@@ -6599,6 +4316,13 @@ export interface PartnerServiceorderOutOrderNoPayPostBody {
    */
   readonly sub_mchid: string
 }
+
+const $PartnerServiceorderOutOrderNoPayPostBody: () => Schema.Schema<PartnerServiceorderOutOrderNoPayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.String
+}))
+
+export type PartnerServiceorderOutOrderNoPayPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.pay.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoPayPostRequest extends PartnerServiceorderOutOrderNoPayPostParams, PartnerServiceorderOutOrderNoPayPostBody {}
@@ -6616,29 +4340,10 @@ export const partnerServiceorderOutOrderNoPayPost: Endpoint.Endpoint<PartnerServ
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/pay",
   summary: "商户发起催收扣款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_6.shtml",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoPayPostParams: Schema.Schema<PartnerServiceorderOutOrderNoPayPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoPayPostBody: Schema.Schema<PartnerServiceorderOutOrderNoPayPostBody> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.String
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoPayPostParams,
-      body: PartnerServiceorderOutOrderNoPayPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PartnerServiceorderOutOrderNoPayPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage ----
-
-export interface PartnerServiceorderOutOrderNoSendPendingmessagePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
 
 export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBody {
   /**
@@ -6652,9 +4357,9 @@ export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBody {
    */
   readonly sub_mchid: string
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments>
+  readonly post_payments: ReadonlyArray<PostPayment>
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /**
    * 总金额
    * @example 50000
@@ -6667,51 +4372,23 @@ export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBody {
   readonly prepaid_time: string
 }
 
-export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderOutOrderNoSendPendingmessagePostBody: () => Schema.Schema<PartnerServiceorderOutOrderNoSendPendingmessagePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  post_payments: Schema.Array($PostPayment3()),
+  post_discounts: Schema.optional(Schema.Array($PostPayment3())),
+  total_amount: Schema.Number,
+  prepaid_time: Schema.String
+}))
 
-export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PostPayment3: () => Schema.Schema<PostPayment> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Number)
+}))
+
+export type PartnerServiceorderOutOrderNoSendPendingmessagePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sendPendingmessage.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSendPendingmessagePostRequest extends PartnerServiceorderOutOrderNoSendPendingmessagePostParams, PartnerServiceorderOutOrderNoSendPendingmessagePostBody {}
@@ -6729,118 +4406,14 @@ export const partnerServiceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpo
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage",
   summary: "下发服务费用待处理消息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-pending-message.html",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoSendPendingmessagePostParams: Schema.Schema<PartnerServiceorderOutOrderNoSendPendingmessagePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments: Schema.Schema<PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts: Schema.Schema<PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderOutOrderNoSendPendingmessagePostBody: Schema.Schema<PartnerServiceorderOutOrderNoSendPendingmessagePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      post_payments: Schema.Array(PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts)),
-      total_amount: Schema.Number,
-      prepaid_time: Schema.String
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoSendPendingmessagePostParams,
-      body: PartnerServiceorderOutOrderNoSendPendingmessagePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PartnerServiceorderOutOrderNoSendPendingmessagePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage ----
 
-export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
+export type PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id: string
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments>
-  /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
-  readonly total_amount: number
-  /**
-   * 预计扣费时间
-   * @example "20231218"
-   */
-  readonly prepaid_time: string
-}
-
-export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+export type PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody = PartnerServiceorderOutOrderNoSendPendingmessagePostBody
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sendPrepaidmessage.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostRequest extends PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams, PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody {}
@@ -6858,48 +4431,10 @@ export const partnerServiceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpo
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage",
   summary: "下发服务预扣费消息",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-prepaid-message.html",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams: Schema.Schema<PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments: Schema.Schema<PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts: Schema.Schema<PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody: Schema.Schema<PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      post_payments: Schema.Array(PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts)),
-      total_amount: Schema.Number,
-      prepaid_time: Schema.String
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams,
-      body: PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PartnerServiceorderOutOrderNoSendPendingmessagePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/sync ----
-
-export interface PartnerServiceorderOutOrderNoSyncPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface PartnerServiceorderOutOrderNoSyncPostBody {
   /**
@@ -6918,26 +4453,23 @@ export interface PartnerServiceorderOutOrderNoSyncPostBody {
    */
   readonly type: string
   /** 内容信息详情 */
-  readonly detail: PartnerServiceorderOutOrderNoSyncPostBodyDetail
+  readonly detail: OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail
 }
 
-export interface PartnerServiceorderOutOrderNoSyncPostBodyDetail {
-  /**
-   * 收款序号
-   * @example 1
-   */
-  readonly seq?: number | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
-  readonly paid_time: string
-  /**
-   * 收款金额
-   * @example 1
-   */
-  readonly paid_amount?: number | undefined
-}
+const $PartnerServiceorderOutOrderNoSyncPostBody: () => Schema.Schema<PartnerServiceorderOutOrderNoSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sub_mchid: Schema.String,
+  type: Schema.String,
+  detail: $OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail2()
+}))
+
+const $OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail2: () => Schema.Schema<OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  seq: Schema.optional(Schema.Int),
+  paid_time: Schema.String,
+  paid_amount: Schema.optional(Schema.Int)
+}))
+
+export type PartnerServiceorderOutOrderNoSyncPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSyncPostRequest extends PartnerServiceorderOutOrderNoSyncPostParams, PartnerServiceorderOutOrderNoSyncPostBody {}
@@ -6955,28 +4487,7 @@ export const partnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<PartnerSer
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/sync",
   summary: "同步订单信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_7.shtml",
-  schemas: () => {
-    const PartnerServiceorderOutOrderNoSyncPostParams: Schema.Schema<PartnerServiceorderOutOrderNoSyncPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PartnerServiceorderOutOrderNoSyncPostBodyDetail: Schema.Schema<PartnerServiceorderOutOrderNoSyncPostBodyDetail> = Schema.Struct({
-      seq: Schema.optional(Schema.Int),
-      paid_time: Schema.String,
-      paid_amount: Schema.optional(Schema.Int)
-    })
-    const PartnerServiceorderOutOrderNoSyncPostBody: Schema.Schema<PartnerServiceorderOutOrderNoSyncPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sub_mchid: Schema.String,
-      type: Schema.String,
-      detail: PartnerServiceorderOutOrderNoSyncPostBodyDetail
-    })
-    return {
-      params: PartnerServiceorderOutOrderNoSyncPostParams,
-      body: PartnerServiceorderOutOrderNoSyncPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PartnerServiceorderOutOrderNoSyncPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/partner/servicepayondeliveryorder ----
@@ -7012,14 +4523,14 @@ export interface PartnerServicepayondeliveryorderPostBody {
    * @example "某某酒店"
    */
   readonly service_introduction: string
-  readonly post_payments?: ReadonlyArray<PartnerServicepayondeliveryorderPostBodyPostPayments> | undefined
-  readonly post_discounts?: ReadonlyArray<PartnerServicepayondeliveryorderPostBodyPostDiscounts> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务时间 */
-  readonly time_range: PartnerServicepayondeliveryorderPostBodyTimeRange
+  readonly time_range: ResponseTimeRange
   /** 服务位置 */
-  readonly location?: PartnerServicepayondeliveryorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 订单风险金 */
-  readonly risk_fund: PartnerServicepayondeliveryorderPostBodyRiskFund
+  readonly risk_fund: PartnerServiceorderPostBodyRiskFund
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -7048,386 +4559,37 @@ export interface PartnerServicepayondeliveryorderPostBody {
    */
   readonly mchid?: string | undefined
   /** 先用后付购物详情 */
-  readonly shopping_info: PartnerServicepayondeliveryorderPostBodyShoppingInfo
+  readonly shopping_info: AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo
 }
 
-export interface PartnerServicepayondeliveryorderPostBodyPostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用, 服务费"
-   */
-  readonly name?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 计费说明
-   * @example "就餐人均100元，服务费：100/小时"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServicepayondeliveryorderPostBody: () => Schema.Schema<PartnerServicepayondeliveryorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  service_id: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayment2())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment2())),
+  time_range: $ResponseTimeRange2(),
+  location: Schema.optional($ResponseLocation2()),
+  risk_fund: $PartnerServiceorderPostBodyRiskFund2(),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  mchid: Schema.optional(Schema.String),
+  shopping_info: $AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo()
+}))
 
-export interface PartnerServicepayondeliveryorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderPostBodyRiskFund2: () => Schema.Schema<PartnerServiceorderPostBodyRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"),
+  amount: Schema.Int,
+  description: Schema.optional(BoundedString(1, 30))
+}))
 
-export interface PartnerServicepayondeliveryorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostBodyRiskFund {
-  /** 风险金名称 */
-  readonly name: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST"
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostBodyShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly real_merchant_appid?: string | undefined
-  /** 单详跳转链接 */
-  readonly jump_link?: PartnerServicepayondeliveryorderPostBodyShoppingInfoJumpLink | undefined
-  /** 商品列表 */
-  readonly goods?: ReadonlyArray<PartnerServicepayondeliveryorderPostBodyShoppingInfoGoods> | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostBodyShoppingInfoJumpLink {
-  /** 跳转链接类型 */
-  readonly jump_link_type?: "JUMP_LINK_MINI_PROGRAM" | undefined
-  /** 小程序跳转AppID */
-  readonly appid?: string | undefined
-  /** 小程序跳转path */
-  readonly path?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name?: string | undefined
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture?: string | undefined
-  /**
-   * 商品单价金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponse {
-  /**
-   * 商户订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
-  readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
-  readonly state_description?: string | undefined
-  /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<PartnerServicepayondeliveryorderPostResponsePostPayments> | undefined
-  /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<PartnerServicepayondeliveryorderPostResponsePostDiscounts> | undefined
-  /** 服务风险金 */
-  readonly risk_fund?: PartnerServicepayondeliveryorderPostResponseRiskFund | undefined
-  /** 服务时间 */
-  readonly time_range?: PartnerServicepayondeliveryorderPostResponseTimeRange | undefined
-  /** 服务位置 */
-  readonly location?: PartnerServicepayondeliveryorderPostResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧数据包
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
-  readonly package?: string | undefined
-  /** 先用后付购物详情 */
-  readonly shopping_info?: PartnerServicepayondeliveryorderPostResponseShoppingInfo | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponseRiskFund {
-  /**
-   * 风险名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponseShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly real_merchant_appid?: string | undefined
-  /** 单详跳转链接 */
-  readonly jump_link?: PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink | undefined
-  /** 商品列表 */
-  readonly goods?: ReadonlyArray<PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods> | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
-  /**
-   * 跳转链接类型
-   * @example "JUMP_LINK_MINI_PROGRAM"
-   */
-  readonly jump_link_type?: string | undefined
-  /**
-   * 小程序跳转AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 小程序跳转path
-   * @example "/page/order/orderid=PO213412451223"
-   */
-  readonly path?: string | undefined
-}
-
-export interface PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name?: string | undefined
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture?: string | undefined
-  /**
-   * 商品单价金额
-   * @example 550
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
+export type PartnerServicepayondeliveryorderPostResponse = AcquiringbankServicepayondeliveryorderPostResponse
 
 /**
  * 创建先用后付订单
@@ -7442,142 +4604,7 @@ export const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServ
   path: "/v3/payscore/partner/servicepayondeliveryorder",
   summary: "创建先用后付订单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/create-partner-pay-on-delivery-service-order.html",
-  schemas: () => {
-    const PartnerServicepayondeliveryorderPostBodyPostPayments: Schema.Schema<PartnerServicepayondeliveryorderPostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(BoundedString(1, 20)),
-      amount: Schema.optional(Schema.Int),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServicepayondeliveryorderPostBodyPostDiscounts: Schema.Schema<PartnerServicepayondeliveryorderPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(BoundedString(1, 20)),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const PartnerServicepayondeliveryorderPostBodyTimeRange: Schema.Schema<PartnerServicepayondeliveryorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
-      start_time_remark: Schema.optional(BoundedString(1, 20)),
-      end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
-      end_time_remark: Schema.optional(BoundedString(1, 50))
-    })
-    const PartnerServicepayondeliveryorderPostBodyLocation: Schema.Schema<PartnerServicepayondeliveryorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServicepayondeliveryorderPostBodyRiskFund: Schema.Schema<PartnerServicepayondeliveryorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"),
-      amount: Schema.Int,
-      description: Schema.optional(BoundedString(1, 30))
-    })
-    const PartnerServicepayondeliveryorderPostBodyShoppingInfoJumpLink: Schema.Schema<PartnerServicepayondeliveryorderPostBodyShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.optional(Schema.Literal("JUMP_LINK_MINI_PROGRAM")),
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String)
-    })
-    const PartnerServicepayondeliveryorderPostBodyShoppingInfoGoods: Schema.Schema<PartnerServicepayondeliveryorderPostBodyShoppingInfoGoods> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      picture: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int),
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerServicepayondeliveryorderPostBodyShoppingInfo: Schema.Schema<PartnerServicepayondeliveryorderPostBodyShoppingInfo> = Schema.Struct({
-      real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: Schema.optional(PartnerServicepayondeliveryorderPostBodyShoppingInfoJumpLink),
-      goods: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostBodyShoppingInfoGoods))
-    })
-    const PartnerServicepayondeliveryorderPostBody: Schema.Schema<PartnerServicepayondeliveryorderPostBody> = Schema.Struct({
-      out_order_no: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostBodyPostDiscounts)),
-      time_range: PartnerServicepayondeliveryorderPostBodyTimeRange,
-      location: Schema.optional(PartnerServicepayondeliveryorderPostBodyLocation),
-      risk_fund: PartnerServicepayondeliveryorderPostBodyRiskFund,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      mchid: Schema.optional(Schema.String),
-      shopping_info: PartnerServicepayondeliveryorderPostBodyShoppingInfo
-    })
-    const PartnerServicepayondeliveryorderPostResponsePostPayments: Schema.Schema<PartnerServicepayondeliveryorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServicepayondeliveryorderPostResponsePostDiscounts: Schema.Schema<PartnerServicepayondeliveryorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const PartnerServicepayondeliveryorderPostResponseRiskFund: Schema.Schema<PartnerServicepayondeliveryorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const PartnerServicepayondeliveryorderPostResponseTimeRange: Schema.Schema<PartnerServicepayondeliveryorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const PartnerServicepayondeliveryorderPostResponseLocation: Schema.Schema<PartnerServicepayondeliveryorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink: Schema.Schema<PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String)
-    })
-    const PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods: Schema.Schema<PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      picture: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PartnerServicepayondeliveryorderPostResponseShoppingInfo: Schema.Schema<PartnerServicepayondeliveryorderPostResponseShoppingInfo> = Schema.Struct({
-      real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: Schema.optional(PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink),
-      goods: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods))
-    })
-    const PartnerServicepayondeliveryorderPostResponse: Schema.Schema<PartnerServicepayondeliveryorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(PartnerServicepayondeliveryorderPostResponseRiskFund),
-      time_range: Schema.optional(PartnerServicepayondeliveryorderPostResponseTimeRange),
-      location: Schema.optional(PartnerServicepayondeliveryorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String),
-      shopping_info: Schema.optional(PartnerServicepayondeliveryorderPostResponseShoppingInfo)
-    })
-    return {
-      body: PartnerServicepayondeliveryorderPostBody,
-      success: PartnerServicepayondeliveryorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PartnerServicepayondeliveryorderPostBody(), success: $AcquiringbankServicepayondeliveryorderPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/partner/servicequotas/service-id/{service_id} ----
@@ -7589,6 +4616,10 @@ export interface PartnerServicequotasServiceIdServiceIdGetParams {
    */
   readonly service_id: string
 }
+
+const $PartnerServicequotasServiceIdServiceIdGetParams: () => Schema.Schema<PartnerServicequotasServiceIdServiceIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.NonEmptyString
+}))
 
 export interface PartnerServicequotasServiceIdServiceIdGetQuery {
   /**
@@ -7613,8 +4644,30 @@ export interface PartnerServicequotasServiceIdServiceIdGetQuery {
   readonly risk_level_version: number
 }
 
-/** The input of `v3.payscore.partner.servicequotas.serviceId._service_id_.get`: params, query fields together. */
-export interface PartnerServicequotasServiceIdServiceIdGetRequest extends PartnerServicequotasServiceIdServiceIdGetParams, PartnerServicequotasServiceIdServiceIdGetQuery {}
+const $PartnerServicequotasServiceIdServiceIdGetQuery: () => Schema.Schema<PartnerServicequotasServiceIdServiceIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  risk_level_version: Schema.Number
+}))
+
+export interface PartnerServicequotasServiceIdServiceIdGetResponseQuotas {
+  /**
+   * 用户分层
+   * @example 1
+   */
+  readonly risk_level?: number | undefined
+  /**
+   * 建议先享金额
+   * @example 1000
+   */
+  readonly suggested_quota?: number | undefined
+}
+
+const $PartnerServicequotasServiceIdServiceIdGetResponseQuotas: () => Schema.Schema<PartnerServicequotasServiceIdServiceIdGetResponseQuotas> = /*#__PURE__*/ once(() => Schema.Struct({
+  risk_level: Schema.optional(Schema.Number),
+  suggested_quota: Schema.optional(Schema.Number)
+}))
 
 export interface PartnerServicequotasServiceIdServiceIdGetResponse {
   /**
@@ -7651,18 +4704,18 @@ export interface PartnerServicequotasServiceIdServiceIdGetResponse {
   readonly quotas?: ReadonlyArray<PartnerServicequotasServiceIdServiceIdGetResponseQuotas> | undefined
 }
 
-export interface PartnerServicequotasServiceIdServiceIdGetResponseQuotas {
-  /**
-   * 用户分层
-   * @example 1
-   */
-  readonly risk_level?: number | undefined
-  /**
-   * 建议先享金额
-   * @example 1000
-   */
-  readonly suggested_quota?: number | undefined
-}
+const $PartnerServicequotasServiceIdServiceIdGetResponse: () => Schema.Schema<PartnerServicequotasServiceIdServiceIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  risk_level_version: Schema.optional(Schema.Number),
+  quotas: Schema.optional(Schema.Array($PartnerServicequotasServiceIdServiceIdGetResponseQuotas()))
+}))
+
+/** The input of `v3.payscore.partner.servicequotas.serviceId._service_id_.get`: params, query fields together. */
+export interface PartnerServicequotasServiceIdServiceIdGetRequest extends PartnerServicequotasServiceIdServiceIdGetParams, PartnerServicequotasServiceIdServiceIdGetQuery {}
 
 /**
  * 查询用户分层对应建议先享金额
@@ -7677,36 +4730,7 @@ export const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<Partne
   path: "/v3/payscore/partner/servicequotas/service-id/{service_id}",
   summary: "查询用户分层对应建议先享金额",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/service-quota/get-partner-user-risk-level-quota.html",
-  schemas: () => {
-    const PartnerServicequotasServiceIdServiceIdGetParams: Schema.Schema<PartnerServicequotasServiceIdServiceIdGetParams> = Schema.Struct({
-      service_id: Schema.NonEmptyString
-    })
-    const PartnerServicequotasServiceIdServiceIdGetQuery: Schema.Schema<PartnerServicequotasServiceIdServiceIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      risk_level_version: Schema.Number
-    })
-    const PartnerServicequotasServiceIdServiceIdGetResponseQuotas: Schema.Schema<PartnerServicequotasServiceIdServiceIdGetResponseQuotas> = Schema.Struct({
-      risk_level: Schema.optional(Schema.Number),
-      suggested_quota: Schema.optional(Schema.Number)
-    })
-    const PartnerServicequotasServiceIdServiceIdGetResponse: Schema.Schema<PartnerServicequotasServiceIdServiceIdGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      risk_level_version: Schema.optional(Schema.Number),
-      quotas: Schema.optional(Schema.Array(PartnerServicequotasServiceIdServiceIdGetResponseQuotas))
-    })
-    return {
-      params: PartnerServicequotasServiceIdServiceIdGetParams,
-      query: PartnerServicequotasServiceIdServiceIdGetQuery,
-      success: PartnerServicequotasServiceIdServiceIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PartnerServicequotasServiceIdServiceIdGetParams(), query: $PartnerServicequotasServiceIdServiceIdGetQuery(), success: $PartnerServicequotasServiceIdServiceIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/payafter-orders ----
@@ -7721,6 +4745,52 @@ export interface PayafterOrdersGetQuery {
   /** 公众账号ID */
   readonly appid?: string | undefined
 }
+
+const $PayafterOrdersGetQuery: () => Schema.Schema<PayafterOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  query_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String)
+}))
+
+export interface Fees {
+  /** 付费项目名称 */
+  readonly fee_name?: string | undefined
+  /** 付费项目数量 */
+  readonly fee_count?: number | undefined
+  /** 付费项目总金额 */
+  readonly fee_amount?: number | undefined
+  /** 描述计费规则 */
+  readonly fee_desc?: string | undefined
+}
+
+const $Fees: () => Schema.Schema<Fees> = /*#__PURE__*/ once(() => Schema.Struct({
+  fee_name: Schema.optional(Schema.String),
+  fee_count: Schema.optional(Schema.Number),
+  fee_amount: Schema.optional(Schema.Number),
+  fee_desc: Schema.optional(Schema.String)
+}))
+
+export interface ResponseDiscounts {
+  /**
+   * 优惠名称
+   * @example "满20减1元"
+   */
+  readonly discount_name?: string | undefined
+  /** 商品优惠金额 */
+  readonly discount_amount?: number | undefined
+  /**
+   * 优惠说明
+   * @example "不与其他优惠叠加"
+   */
+  readonly discount_desc?: string | undefined
+}
+
+const $ResponseDiscounts: () => Schema.Schema<ResponseDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  discount_name: Schema.optional(Schema.String),
+  discount_amount: Schema.optional(Schema.Number),
+  discount_desc: Schema.optional(Schema.String)
+}))
 
 export interface PayafterOrdersGetResponse {
   /**
@@ -7768,9 +4838,9 @@ export interface PayafterOrdersGetResponse {
   /** 服务信息，用于介绍本订单所提供的服务 */
   readonly service_introduction?: string | undefined
   /** 后付费，描述付费项目列表 */
-  readonly fees?: ReadonlyArray<PayafterOrdersGetResponseFees> | undefined
+  readonly fees?: ReadonlyArray<Fees> | undefined
   /** 商户优惠，最多包含5条商户优惠 */
-  readonly discounts?: ReadonlyArray<PayafterOrdersGetResponseDiscounts> | undefined
+  readonly discounts?: ReadonlyArray<ResponseDiscounts> | undefined
   /** 订单风险金额 */
   readonly risk_amount?: number | undefined
   /** 总金额(大于等于0的数字，单位为分) */
@@ -7788,31 +4858,32 @@ export interface PayafterOrdersGetResponse {
   readonly pay_type?: "MchChannelPayType" | (string & {}) | undefined
 }
 
-export interface PayafterOrdersGetResponseFees {
-  /** 付费项目名称 */
-  readonly fee_name?: string | undefined
-  /** 付费项目数量 */
-  readonly fee_count?: number | undefined
-  /** 付费项目总金额 */
-  readonly fee_amount?: number | undefined
-  /** 描述计费规则 */
-  readonly fee_desc?: string | undefined
-}
-
-export interface PayafterOrdersGetResponseDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly discount_name?: string | undefined
-  /** 商品优惠金额 */
-  readonly discount_amount?: number | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly discount_desc?: string | undefined
-}
+const $PayafterOrdersGetResponse: () => Schema.Schema<PayafterOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "USER_ACCEPTED", "FINISHED", "USER_PAID", "REVOKED", "EXPIRED")),
+  finish_type: Schema.optional(Schema.Number),
+  service_start_time: Schema.optional(Schema.String),
+  service_end_time: Schema.optional(Schema.String),
+  real_service_start_time: Schema.optional(Schema.String),
+  real_service_end_time: Schema.optional(Schema.String),
+  pay_succ_time: Schema.optional(Schema.String),
+  service_start_location: Schema.optional(Schema.String),
+  service_end_location: Schema.optional(Schema.String),
+  real_service_start_location: Schema.optional(Schema.String),
+  real_service_end_location: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  fees: Schema.optional(Schema.Array($Fees())),
+  discounts: Schema.optional(Schema.Array($ResponseDiscounts())),
+  risk_amount: Schema.optional(Schema.Number),
+  total_amount: Schema.optional(Schema.Number),
+  attach: Schema.optional(Schema.String),
+  finish_ticket: Schema.optional(Schema.String),
+  finish_transaction_id: Schema.optional(Schema.String),
+  pay_type: Schema.optional(OpenEnum("MchChannelPayType"))
+}))
 
 /**
  * 查询先享后付订单
@@ -7827,59 +4898,28 @@ export const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, Payaft
   path: "/v3/payscore/payafter-orders",
   summary: "查询先享后付订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4",
-  schemas: () => {
-    const PayafterOrdersGetQuery: Schema.Schema<PayafterOrdersGetQuery> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      query_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersGetResponseFees: Schema.Schema<PayafterOrdersGetResponseFees> = Schema.Struct({
-      fee_name: Schema.optional(Schema.String),
-      fee_count: Schema.optional(Schema.Number),
-      fee_amount: Schema.optional(Schema.Number),
-      fee_desc: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersGetResponseDiscounts: Schema.Schema<PayafterOrdersGetResponseDiscounts> = Schema.Struct({
-      discount_name: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      discount_desc: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersGetResponse: Schema.Schema<PayafterOrdersGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "USER_ACCEPTED", "FINISHED", "USER_PAID", "REVOKED", "EXPIRED")),
-      finish_type: Schema.optional(Schema.Number),
-      service_start_time: Schema.optional(Schema.String),
-      service_end_time: Schema.optional(Schema.String),
-      real_service_start_time: Schema.optional(Schema.String),
-      real_service_end_time: Schema.optional(Schema.String),
-      pay_succ_time: Schema.optional(Schema.String),
-      service_start_location: Schema.optional(Schema.String),
-      service_end_location: Schema.optional(Schema.String),
-      real_service_start_location: Schema.optional(Schema.String),
-      real_service_end_location: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      fees: Schema.optional(Schema.Array(PayafterOrdersGetResponseFees)),
-      discounts: Schema.optional(Schema.Array(PayafterOrdersGetResponseDiscounts)),
-      risk_amount: Schema.optional(Schema.Number),
-      total_amount: Schema.optional(Schema.Number),
-      attach: Schema.optional(Schema.String),
-      finish_ticket: Schema.optional(Schema.String),
-      finish_transaction_id: Schema.optional(Schema.String),
-      pay_type: Schema.optional(OpenEnum("MchChannelPayType"))
-    })
-    return {
-      query: PayafterOrdersGetQuery,
-      success: PayafterOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $PayafterOrdersGetQuery(), success: $PayafterOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/payafter-orders ----
+
+export interface BodyDiscounts {
+  /**
+   * 优惠名称
+   * @example "满20减1元"
+   */
+  readonly discount_name?: string | undefined
+  /**
+   * 优惠说明
+   * @example "不与其他优惠叠加"
+   */
+  readonly discount_desc?: string | undefined
+}
+
+const $BodyDiscounts: () => Schema.Schema<BodyDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  discount_name: Schema.optional(BoundedString(1, 20)),
+  discount_desc: Schema.optional(Schema.String)
+}))
 
 export interface PayafterOrdersPostBody {
   /**
@@ -7908,9 +4948,9 @@ export interface PayafterOrdersPostBody {
   /** 服务信息，用于介绍本订单所提供的服务 */
   readonly service_introduction?: string | undefined
   /** 后付费，描述付费项目列表 */
-  readonly fees?: ReadonlyArray<PayafterOrdersPostBodyFees> | undefined
+  readonly fees?: ReadonlyArray<Fees> | undefined
   /** 商户优惠，最多包含5条商户优惠 */
-  readonly discounts?: ReadonlyArray<PayafterOrdersPostBodyDiscounts> | undefined
+  readonly discounts?: ReadonlyArray<BodyDiscounts> | undefined
   /** 订单风险金额 */
   readonly risk_amount?: number | undefined
   /** 商户自定义说明,可存放本订单所需信息 */
@@ -7929,29 +4969,26 @@ export interface PayafterOrdersPostBody {
   readonly address?: string | undefined
 }
 
-export interface PayafterOrdersPostBodyFees {
-  /** 付费项目名称 */
-  readonly fee_name?: string | undefined
-  /** 付费项目数量 */
-  readonly fee_count?: number | undefined
-  /** 付费项目总金额 */
-  readonly fee_amount?: number | undefined
-  /** 描述计费规则 */
-  readonly fee_desc?: string | undefined
-}
-
-export interface PayafterOrdersPostBodyDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly discount_name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly discount_desc?: string | undefined
-}
+const $PayafterOrdersPostBody: () => Schema.Schema<PayafterOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_order_no: Schema.String,
+  service_id: Schema.String,
+  service_start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
+  service_end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
+  service_start_location: Schema.optional(Schema.String),
+  service_end_location: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  fees: Schema.optional(Schema.Array($Fees2())),
+  discounts: Schema.optional(Schema.Array($BodyDiscounts())),
+  risk_amount: Schema.optional(Schema.Int),
+  attach: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  openid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  userid: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String)
+}))
 
 export interface PayafterOrdersPostResponse {
   /**
@@ -7988,6 +5025,26 @@ export interface PayafterOrdersPostResponse {
   readonly package?: string | undefined
 }
 
+const $PayafterOrdersPostResponse: () => Schema.Schema<PayafterOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  miniprogram_businesstype: Schema.optional(Schema.String),
+  miniprogram_appid: Schema.optional(Schema.String),
+  miniprogram_path: Schema.optional(Schema.String),
+  miniprogram_username: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String)
+}))
+
+const $Fees2: () => Schema.Schema<Fees> = /*#__PURE__*/ once(() => Schema.Struct({
+  fee_name: Schema.optional(Schema.String),
+  fee_count: Schema.optional(Schema.Int),
+  fee_amount: Schema.optional(Schema.Int),
+  fee_desc: Schema.optional(Schema.String)
+}))
+
 /**
  * 创建先享后付订单
  *
@@ -8002,63 +5059,10 @@ export const payafterOrdersPost: Endpoint.Endpoint<PayafterOrdersPostBody, Payaf
   encrypt: [],
   summary: "创建先享后付订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3",
-  schemas: () => {
-    const PayafterOrdersPostBodyFees: Schema.Schema<PayafterOrdersPostBodyFees> = Schema.Struct({
-      fee_name: Schema.optional(Schema.String),
-      fee_count: Schema.optional(Schema.Int),
-      fee_amount: Schema.optional(Schema.Int),
-      fee_desc: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersPostBodyDiscounts: Schema.Schema<PayafterOrdersPostBodyDiscounts> = Schema.Struct({
-      discount_name: Schema.optional(BoundedString(1, 20)),
-      discount_desc: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersPostBody: Schema.Schema<PayafterOrdersPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      service_start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
-      service_end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
-      service_start_location: Schema.optional(Schema.String),
-      service_end_location: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      fees: Schema.optional(Schema.Array(PayafterOrdersPostBodyFees)),
-      discounts: Schema.optional(Schema.Array(PayafterOrdersPostBodyDiscounts)),
-      risk_amount: Schema.optional(Schema.Int),
-      attach: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      openid: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      userid: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersPostResponse: Schema.Schema<PayafterOrdersPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      miniprogram_businesstype: Schema.optional(Schema.String),
-      miniprogram_appid: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String),
-      miniprogram_username: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: PayafterOrdersPostBody,
-      success: PayafterOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PayafterOrdersPostBody(), success: $PayafterOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/payafter-orders/{out_order_no}/cancel ----
-
-export interface PayafterOrdersOutOrderNoCancelPostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
 
 export interface PayafterOrdersOutOrderNoCancelPostBody {
   /**
@@ -8078,8 +5082,11 @@ export interface PayafterOrdersOutOrderNoCancelPostBody {
   readonly reason: string
 }
 
-/** The input of `v3.payscore.payafterOrders._out_order_no_.cancel.post`: params, body fields together. */
-export interface PayafterOrdersOutOrderNoCancelPostRequest extends PayafterOrdersOutOrderNoCancelPostParams, PayafterOrdersOutOrderNoCancelPostBody {}
+const $PayafterOrdersOutOrderNoCancelPostBody: () => Schema.Schema<PayafterOrdersOutOrderNoCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.String,
+  reason: Schema.String
+}))
 
 export interface PayafterOrdersOutOrderNoCancelPostResponse {
   /**
@@ -8109,6 +5116,19 @@ export interface PayafterOrdersOutOrderNoCancelPostResponse {
   readonly order_id?: string | undefined
 }
 
+const $PayafterOrdersOutOrderNoCancelPostResponse: () => Schema.Schema<PayafterOrdersOutOrderNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
+
+export type PayafterOrdersOutOrderNoCancelPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
+
+/** The input of `v3.payscore.payafterOrders._out_order_no_.cancel.post`: params, body fields together. */
+export interface PayafterOrdersOutOrderNoCancelPostRequest extends PayafterOrdersOutOrderNoCancelPostParams, PayafterOrdersOutOrderNoCancelPostBody {}
+
 /**
  * 撤销先享后付订单
  *
@@ -8122,37 +5142,10 @@ export const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrder
   path: "/v3/payscore/payafter-orders/{out_order_no}/cancel",
   summary: "撤销先享后付订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5",
-  schemas: () => {
-    const PayafterOrdersOutOrderNoCancelPostParams: Schema.Schema<PayafterOrdersOutOrderNoCancelPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PayafterOrdersOutOrderNoCancelPostBody: Schema.Schema<PayafterOrdersOutOrderNoCancelPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      reason: Schema.String
-    })
-    const PayafterOrdersOutOrderNoCancelPostResponse: Schema.Schema<PayafterOrdersOutOrderNoCancelPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: PayafterOrdersOutOrderNoCancelPostParams,
-      body: PayafterOrdersOutOrderNoCancelPostBody,
-      success: PayafterOrdersOutOrderNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PayafterOrdersOutOrderNoCancelPostBody(), success: $PayafterOrdersOutOrderNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/payafter-orders/{out_order_no}/complete ----
-
-export interface PayafterOrdersOutOrderNoCompletePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
 
 export interface PayafterOrdersOutOrderNoCompletePostBody {
   /**
@@ -8176,9 +5169,9 @@ export interface PayafterOrdersOutOrderNoCompletePostBody {
   /** 实际结束使用服务的地点 */
   readonly real_service_end_location?: string | undefined
   /** 后付费，描述付费项目列表 */
-  readonly fees?: ReadonlyArray<PayafterOrdersOutOrderNoCompletePostBodyFees> | undefined
+  readonly fees?: ReadonlyArray<Fees> | undefined
   /** 商户优惠，最多包含5条商户优惠 */
-  readonly discounts?: ReadonlyArray<PayafterOrdersOutOrderNoCompletePostBodyDiscounts> | undefined
+  readonly discounts?: ReadonlyArray<ResponseDiscounts> | undefined
   /** 总金额(大于等于0的数字，单位为分) */
   readonly total_amount?: number | undefined
   /** 完结凭证 */
@@ -8187,62 +5180,33 @@ export interface PayafterOrdersOutOrderNoCompletePostBody {
   readonly profit_sharing?: boolean | undefined
 }
 
-export interface PayafterOrdersOutOrderNoCompletePostBodyFees {
-  /** 付费项目名称 */
-  readonly fee_name?: string | undefined
-  /** 付费项目数量 */
-  readonly fee_count?: number | undefined
-  /** 付费项目总金额 */
-  readonly fee_amount?: number | undefined
-  /** 描述计费规则 */
-  readonly fee_desc?: string | undefined
-}
+const $PayafterOrdersOutOrderNoCompletePostBody: () => Schema.Schema<PayafterOrdersOutOrderNoCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.String,
+  finish_type: Schema.optional(Schema.Literal(1, 2)),
+  cancel_reason: Schema.optional(Schema.String),
+  real_service_start_time: Schema.optional(Schema.String),
+  real_service_end_time: Schema.optional(Schema.String),
+  real_service_end_location: Schema.optional(Schema.String),
+  fees: Schema.optional(Schema.Array($Fees2())),
+  discounts: Schema.optional(Schema.Array($ResponseDiscounts2())),
+  total_amount: Schema.optional(Schema.Int),
+  finish_ticket: Schema.optional(Schema.String),
+  profit_sharing: Schema.optional(Schema.Boolean)
+}))
 
-export interface PayafterOrdersOutOrderNoCompletePostBodyDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly discount_name?: string | undefined
-  /** 商品优惠金额 */
-  readonly discount_amount?: number | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly discount_desc?: string | undefined
-}
+const $ResponseDiscounts2: () => Schema.Schema<ResponseDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  discount_name: Schema.optional(BoundedString(1, 20)),
+  discount_amount: Schema.optional(Schema.Int),
+  discount_desc: Schema.optional(Schema.String)
+}))
+
+export type PayafterOrdersOutOrderNoCompletePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
+
+export type PayafterOrdersOutOrderNoCompletePostResponse = PayafterOrdersOutOrderNoCancelPostResponse
 
 /** The input of `v3.payscore.payafterOrders._out_order_no_.complete.post`: params, body fields together. */
 export interface PayafterOrdersOutOrderNoCompletePostRequest extends PayafterOrdersOutOrderNoCompletePostParams, PayafterOrdersOutOrderNoCompletePostBody {}
-
-export interface PayafterOrdersOutOrderNoCompletePostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-}
 
 /**
  * 完结先享后付订单
@@ -8257,57 +5221,22 @@ export const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrd
   path: "/v3/payscore/payafter-orders/{out_order_no}/complete",
   summary: "完结先享后付订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6",
-  schemas: () => {
-    const PayafterOrdersOutOrderNoCompletePostParams: Schema.Schema<PayafterOrdersOutOrderNoCompletePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PayafterOrdersOutOrderNoCompletePostBodyFees: Schema.Schema<PayafterOrdersOutOrderNoCompletePostBodyFees> = Schema.Struct({
-      fee_name: Schema.optional(Schema.String),
-      fee_count: Schema.optional(Schema.Int),
-      fee_amount: Schema.optional(Schema.Int),
-      fee_desc: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersOutOrderNoCompletePostBodyDiscounts: Schema.Schema<PayafterOrdersOutOrderNoCompletePostBodyDiscounts> = Schema.Struct({
-      discount_name: Schema.optional(BoundedString(1, 20)),
-      discount_amount: Schema.optional(Schema.Int),
-      discount_desc: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersOutOrderNoCompletePostBody: Schema.Schema<PayafterOrdersOutOrderNoCompletePostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      finish_type: Schema.optional(Schema.Literal(1, 2)),
-      cancel_reason: Schema.optional(Schema.String),
-      real_service_start_time: Schema.optional(Schema.String),
-      real_service_end_time: Schema.optional(Schema.String),
-      real_service_end_location: Schema.optional(Schema.String),
-      fees: Schema.optional(Schema.Array(PayafterOrdersOutOrderNoCompletePostBodyFees)),
-      discounts: Schema.optional(Schema.Array(PayafterOrdersOutOrderNoCompletePostBodyDiscounts)),
-      total_amount: Schema.optional(Schema.Int),
-      finish_ticket: Schema.optional(Schema.String),
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const PayafterOrdersOutOrderNoCompletePostResponse: Schema.Schema<PayafterOrdersOutOrderNoCompletePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: PayafterOrdersOutOrderNoCompletePostParams,
-      body: PayafterOrdersOutOrderNoCompletePostBody,
-      success: PayafterOrdersOutOrderNoCompletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PayafterOrdersOutOrderNoCompletePostBody(), success: $PayafterOrdersOutOrderNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/payafter-orders/{out_order_no}/sync ----
 
-export interface PayafterOrdersOutOrderNoSyncPostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
+export interface PayafterOrdersOutOrderNoSyncPostBodyDetail {
+  /**
+   * 用户通过其他方式付款成功的实际时间
+   * @example "20091225091010"
+   */
+  readonly paid_time?: string | undefined
 }
+
+const $PayafterOrdersOutOrderNoSyncPostBodyDetail: () => Schema.Schema<PayafterOrdersOutOrderNoSyncPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  paid_time: Schema.optional(Schema.String)
+}))
 
 export interface PayafterOrdersOutOrderNoSyncPostBody {
   /**
@@ -8326,16 +5255,12 @@ export interface PayafterOrdersOutOrderNoSyncPostBody {
   readonly detail?: PayafterOrdersOutOrderNoSyncPostBodyDetail | undefined
 }
 
-export interface PayafterOrdersOutOrderNoSyncPostBodyDetail {
-  /**
-   * 用户通过其他方式付款成功的实际时间
-   * @example "20091225091010"
-   */
-  readonly paid_time?: string | undefined
-}
-
-/** The input of `v3.payscore.payafterOrders._out_order_no_.sync.post`: params, body fields together. */
-export interface PayafterOrdersOutOrderNoSyncPostRequest extends PayafterOrdersOutOrderNoSyncPostParams, PayafterOrdersOutOrderNoSyncPostBody {}
+const $PayafterOrdersOutOrderNoSyncPostBody: () => Schema.Schema<PayafterOrdersOutOrderNoSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.Literal("Order_Paid")),
+  detail: Schema.optional($PayafterOrdersOutOrderNoSyncPostBodyDetail())
+}))
 
 export interface PayafterOrdersOutOrderNoSyncPostResponse {
   /**
@@ -8360,6 +5285,18 @@ export interface PayafterOrdersOutOrderNoSyncPostResponse {
   readonly order_id?: string | undefined
 }
 
+const $PayafterOrdersOutOrderNoSyncPostResponse: () => Schema.Schema<PayafterOrdersOutOrderNoSyncPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
+
+export type PayafterOrdersOutOrderNoSyncPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
+
+/** The input of `v3.payscore.payafterOrders._out_order_no_.sync.post`: params, body fields together. */
+export interface PayafterOrdersOutOrderNoSyncPostRequest extends PayafterOrdersOutOrderNoSyncPostParams, PayafterOrdersOutOrderNoSyncPostBody {}
+
 /**
  * 支付分订单同步
  *
@@ -8373,32 +5310,7 @@ export const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersO
   path: "/v3/payscore/payafter-orders/{out_order_no}/sync",
   summary: "支付分订单同步",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1",
-  schemas: () => {
-    const PayafterOrdersOutOrderNoSyncPostParams: Schema.Schema<PayafterOrdersOutOrderNoSyncPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const PayafterOrdersOutOrderNoSyncPostBodyDetail: Schema.Schema<PayafterOrdersOutOrderNoSyncPostBodyDetail> = Schema.Struct({
-      paid_time: Schema.optional(Schema.String)
-    })
-    const PayafterOrdersOutOrderNoSyncPostBody: Schema.Schema<PayafterOrdersOutOrderNoSyncPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.Literal("Order_Paid")),
-      detail: Schema.optional(PayafterOrdersOutOrderNoSyncPostBodyDetail)
-    })
-    const PayafterOrdersOutOrderNoSyncPostResponse: Schema.Schema<PayafterOrdersOutOrderNoSyncPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: PayafterOrdersOutOrderNoSyncPostParams,
-      body: PayafterOrdersOutOrderNoSyncPostBody,
-      success: PayafterOrdersOutOrderNoSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PayafterOrdersOutOrderNoSyncPostBody(), success: $PayafterOrdersOutOrderNoSyncPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/permissions ----
@@ -8426,13 +5338,14 @@ export interface PermissionsPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface PermissionsPostResponse {
-  /**
-   * 预授权token
-   * @example "apply_permissions_token"
-   */
-  readonly apply_permissions_token?: string | undefined
-}
+const $PermissionsPostBody: () => Schema.Schema<PermissionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  authorization_code: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
+
+export type PermissionsPostResponse = AcquiringbankPermissionsPostResponse
 
 /**
  * 商户预授权API
@@ -8447,22 +5360,7 @@ export const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, Permissions
   path: "/v3/payscore/permissions",
   summary: "商户预授权API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_2.shtml",
-  schemas: () => {
-    const PermissionsPostBody: Schema.Schema<PermissionsPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      authorization_code: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const PermissionsPostResponse: Schema.Schema<PermissionsPostResponse> = Schema.Struct({
-      apply_permissions_token: Schema.optional(Schema.String)
-    })
-    return {
-      body: PermissionsPostBody,
-      success: PermissionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PermissionsPostBody(), success: $AcquiringbankPermissionsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/permissions/assess-user-risk-level ----
@@ -8489,121 +5387,18 @@ export interface PermissionsAssessUserRiskLevelPostBody {
    */
   readonly openid?: string | undefined
   /** 先用后付商品信息 */
-  readonly shopping_info?: PermissionsAssessUserRiskLevelPostBodyShoppingInfo | undefined
+  readonly shopping_info?: PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo | undefined
 }
 
-export interface PermissionsAssessUserRiskLevelPostBodyShoppingInfo {
-  /** 商品列表 */
-  readonly goods: ReadonlyArray<PermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods>
-}
+const $PermissionsAssessUserRiskLevelPostBody: () => Schema.Schema<PermissionsAssessUserRiskLevelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  authorization_code: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  shopping_info: Schema.optional($PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo())
+}))
 
-export interface PermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name: string
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture: string
-  /**
-   * 商品单价金额
-   * @example 550
-   */
-  readonly amount: number
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly count: number
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
-
-export interface PermissionsAssessUserRiskLevelPostResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
-  readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * @example "UNAVAILABLE"
-   */
-  readonly authorization_state?: string | undefined
-  /**
-   * 授权通知地址
-   * @example "https://www.weixin.com"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly authorization_success_time?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1230000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 子商户的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 子商户的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 用户标签
-   * @example "A"
-   */
-  readonly user_label?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
-  readonly channel_id?: string | undefined
-  /**
-   * 用户分层
-   * @example 1
-   */
-  readonly user_risk_level?: number | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
-  readonly risk_level_version?: number | undefined
-}
+export type PermissionsAssessUserRiskLevelPostResponse = PartnerPermissionsAssessUserRiskLevelPostResponse
 
 /**
  * 商户评估用户分层
@@ -8618,70 +5413,10 @@ export const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAs
   path: "/v3/payscore/permissions/assess-user-risk-level",
   summary: "商户评估用户分层",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/assess-user-risk-level.html",
-  schemas: () => {
-    const PermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods: Schema.Schema<PermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods> = Schema.Struct({
-      name: Schema.String,
-      picture: Schema.String,
-      amount: Schema.Number,
-      count: Schema.Number,
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const PermissionsAssessUserRiskLevelPostBodyShoppingInfo: Schema.Schema<PermissionsAssessUserRiskLevelPostBodyShoppingInfo> = Schema.Struct({
-      goods: Schema.Array(PermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods)
-    })
-    const PermissionsAssessUserRiskLevelPostBody: Schema.Schema<PermissionsAssessUserRiskLevelPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      authorization_code: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      shopping_info: Schema.optional(PermissionsAssessUserRiskLevelPostBodyShoppingInfo)
-    })
-    const PermissionsAssessUserRiskLevelPostResponse: Schema.Schema<PermissionsAssessUserRiskLevelPostResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      user_label: Schema.optional(Schema.String),
-      channel_id: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Number),
-      risk_level_version: Schema.optional(Schema.Number)
-    })
-    return {
-      body: PermissionsAssessUserRiskLevelPostBody,
-      success: PermissionsAssessUserRiskLevelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PermissionsAssessUserRiskLevelPostBody(), success: $PartnerPermissionsAssessUserRiskLevelPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/permissions/authorization-code/{authorization_code} ----
-
-export interface PermissionsAuthorizationCodeAuthorizationCodeGetParams {
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly authorization_code: string
-}
-
-export interface PermissionsAuthorizationCodeAuthorizationCodeGetQuery {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id: string
-}
-
-/** The input of `v3.payscore.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
-export interface PermissionsAuthorizationCodeAuthorizationCodeGetRequest extends PermissionsAuthorizationCodeAuthorizationCodeGetParams, PermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
 
 export interface PermissionsAuthorizationCodeAuthorizationCodeGetResponse {
   /**
@@ -8741,6 +5476,31 @@ export interface PermissionsAuthorizationCodeAuthorizationCodeGetResponse {
   readonly risk_level_version?: number | undefined
 }
 
+const $PermissionsAuthorizationCodeAuthorizationCodeGetResponse: () => Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  authorization_code: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE", "UNBINDUSER")),
+  notify_url: Schema.optional(Schema.String),
+  cancel_authorization_time: Schema.optional(Schema.String),
+  authorization_success_time: Schema.optional(Schema.String),
+  user_risk_level: Schema.optional(Schema.Number),
+  risk_level_version: Schema.optional(Schema.Number)
+}))
+
+const $PartnerServicequotasServiceIdServiceIdGetParams2: () => Schema.Schema<PartnerServicequotasServiceIdServiceIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String
+}))
+
+export type PermissionsAuthorizationCodeAuthorizationCodeGetParams = AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams
+
+export type PermissionsAuthorizationCodeAuthorizationCodeGetQuery = PartnerServicequotasServiceIdServiceIdGetParams
+
+/** The input of `v3.payscore.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
+export interface PermissionsAuthorizationCodeAuthorizationCodeGetRequest extends PermissionsAuthorizationCodeAuthorizationCodeGetParams, PermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
+
 /**
  * 查询与用户授权记录（授权协议号）API
  *
@@ -8754,44 +5514,10 @@ export const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint
   path: "/v3/payscore/permissions/authorization-code/{authorization_code}",
   summary: "查询与用户授权记录（授权协议号）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_3.shtml",
-  schemas: () => {
-    const PermissionsAuthorizationCodeAuthorizationCodeGetParams: Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeGetParams> = Schema.Struct({
-      authorization_code: Schema.NonEmptyString
-    })
-    const PermissionsAuthorizationCodeAuthorizationCodeGetQuery: Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeGetQuery> = Schema.Struct({
-      service_id: Schema.String
-    })
-    const PermissionsAuthorizationCodeAuthorizationCodeGetResponse: Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE", "UNBINDUSER")),
-      notify_url: Schema.optional(Schema.String),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Number),
-      risk_level_version: Schema.optional(Schema.Number)
-    })
-    return {
-      params: PermissionsAuthorizationCodeAuthorizationCodeGetParams,
-      query: PermissionsAuthorizationCodeAuthorizationCodeGetQuery,
-      success: PermissionsAuthorizationCodeAuthorizationCodeGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams(), query: $PartnerServicequotasServiceIdServiceIdGetParams2(), success: $PermissionsAuthorizationCodeAuthorizationCodeGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate ----
-
-export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams {
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly authorization_code: string
-}
 
 export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {
   /**
@@ -8805,6 +5531,13 @@ export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody 
    */
   readonly reason: string
 }
+
+const $PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody: () => Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  reason: Schema.String
+}))
+
+export type PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams = AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams
 
 /** The input of `v3.payscore.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
@@ -8822,21 +5555,7 @@ export const permissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoin
   path: "/v3/payscore/permissions/authorization-code/{authorization_code}/terminate",
   summary: "解除用户授权关系（授权协议号）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_4.shtml",
-  schemas: () => {
-    const PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams: Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams> = Schema.Struct({
-      authorization_code: Schema.NonEmptyString
-    })
-    const PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody: Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams,
-      body: PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams(), body: $PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/permissions/openid/{openid} ----
@@ -8848,6 +5567,10 @@ export interface PermissionsOpenidOpenidGetParams {
    */
   readonly openid: string
 }
+
+const $PermissionsOpenidOpenidGetParams: () => Schema.Schema<PermissionsOpenidOpenidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface PermissionsOpenidOpenidGetQuery {
   /**
@@ -8862,8 +5585,10 @@ export interface PermissionsOpenidOpenidGetQuery {
   readonly appid: string
 }
 
-/** The input of `v3.payscore.permissions.openid._openid_.get`: params, query fields together. */
-export interface PermissionsOpenidOpenidGetRequest extends PermissionsOpenidOpenidGetParams, PermissionsOpenidOpenidGetQuery {}
+const $PermissionsOpenidOpenidGetQuery: () => Schema.Schema<PermissionsOpenidOpenidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String
+}))
 
 export interface PermissionsOpenidOpenidGetResponse {
   /**
@@ -8918,6 +5643,22 @@ export interface PermissionsOpenidOpenidGetResponse {
   readonly risk_level_version?: number | undefined
 }
 
+const $PermissionsOpenidOpenidGetResponse: () => Schema.Schema<PermissionsOpenidOpenidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  authorization_code: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE", "UNBINDUSER")),
+  cancel_authorization_time: Schema.optional(Schema.String),
+  authorization_success_time: Schema.optional(Schema.String),
+  user_risk_level: Schema.optional(Schema.Number),
+  risk_level_version: Schema.optional(Schema.Number)
+}))
+
+/** The input of `v3.payscore.permissions.openid._openid_.get`: params, query fields together. */
+export interface PermissionsOpenidOpenidGetRequest extends PermissionsOpenidOpenidGetParams, PermissionsOpenidOpenidGetQuery {}
+
 /**
  * 查询与用户授权记录（openid）API
  *
@@ -8931,62 +5672,14 @@ export const permissionsOpenidOpenidGet: Endpoint.Endpoint<PermissionsOpenidOpen
   path: "/v3/payscore/permissions/openid/{openid}",
   summary: "查询与用户授权记录（openid）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_5.shtml",
-  schemas: () => {
-    const PermissionsOpenidOpenidGetParams: Schema.Schema<PermissionsOpenidOpenidGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const PermissionsOpenidOpenidGetQuery: Schema.Schema<PermissionsOpenidOpenidGetQuery> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String
-    })
-    const PermissionsOpenidOpenidGetResponse: Schema.Schema<PermissionsOpenidOpenidGetResponse> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE", "UNBINDUSER")),
-      cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.optional(Schema.String),
-      user_risk_level: Schema.optional(Schema.Number),
-      risk_level_version: Schema.optional(Schema.Number)
-    })
-    return {
-      params: PermissionsOpenidOpenidGetParams,
-      query: PermissionsOpenidOpenidGetQuery,
-      success: PermissionsOpenidOpenidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PermissionsOpenidOpenidGetParams(), query: $PermissionsOpenidOpenidGetQuery(), success: $PermissionsOpenidOpenidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/permissions/openid/{openid}/terminate ----
 
-export interface PermissionsOpenidOpenidTerminatePostParams {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid: string
-}
+export type PermissionsOpenidOpenidTerminatePostBody = PayafterOrdersOutOrderNoCancelPostBody
 
-export interface PermissionsOpenidOpenidTerminatePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id: string
-  /**
-   * 公众号id
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 撤销原因
-   * @example "reason"
-   */
-  readonly reason: string
-}
+export type PermissionsOpenidOpenidTerminatePostParams = PermissionsOpenidOpenidGetParams
 
 /** The input of `v3.payscore.permissions.openid._openid_.terminate.post`: params, body fields together. */
 export interface PermissionsOpenidOpenidTerminatePostRequest extends PermissionsOpenidOpenidTerminatePostParams, PermissionsOpenidOpenidTerminatePostBody {}
@@ -9004,25 +5697,40 @@ export const permissionsOpenidOpenidTerminatePost: Endpoint.Endpoint<Permissions
   path: "/v3/payscore/permissions/openid/{openid}/terminate",
   summary: "解除用户授权关系（openid）API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_6.shtml",
-  schemas: () => {
-    const PermissionsOpenidOpenidTerminatePostParams: Schema.Schema<PermissionsOpenidOpenidTerminatePostParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const PermissionsOpenidOpenidTerminatePostBody: Schema.Schema<PermissionsOpenidOpenidTerminatePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: PermissionsOpenidOpenidTerminatePostParams,
-      body: PermissionsOpenidOpenidTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PermissionsOpenidOpenidGetParams(), body: $PayafterOrdersOutOrderNoCancelPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/plan/partner/payscore-plans ----
+
+export interface BodyPlanDetailList {
+  /**
+   * 计划明细原支付金额(单位分)
+   * @example 15000
+   */
+  readonly original_price: number
+  /**
+   * 计划明细优惠说明
+   * @example "享受九折"
+   */
+  readonly plan_discount_description?: string | undefined
+  /**
+   * 计划明细实际支付金额(单位分)
+   * @example 14000
+   */
+  readonly actual_price: number
+  /**
+   * 计划明细名称
+   * @example "第八节课"
+   */
+  readonly plan_detail_name: string
+}
+
+const $BodyPlanDetailList: () => Schema.Schema<BodyPlanDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  original_price: Schema.Number,
+  plan_discount_description: Schema.optional(Schema.String),
+  actual_price: Schema.Number,
+  plan_detail_name: Schema.String
+}))
 
 export interface PlanPartnerPayscorePlansPostBody {
   /**
@@ -9071,7 +5779,7 @@ export interface PlanPartnerPayscorePlansPostBody {
    */
   readonly total_actual_price: number
   /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansPostBodyPlanDetailList> | undefined
+  readonly plan_detail_list?: ReadonlyArray<BodyPlanDetailList> | undefined
   /**
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
@@ -9079,28 +5787,55 @@ export interface PlanPartnerPayscorePlansPostBody {
   readonly merchant_plan_no: string
 }
 
-export interface PlanPartnerPayscorePlansPostBodyPlanDetailList {
+const $PlanPartnerPayscorePlansPostBody: () => Schema.Schema<PlanPartnerPayscorePlansPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  plan_name: Schema.String,
+  plan_duration: Schema.Number,
+  deduction_quantity: Schema.Number,
+  total_original_price: Schema.Number,
+  total_actual_price: Schema.Number,
+  plan_detail_list: Schema.optional(Schema.Array($BodyPlanDetailList())),
+  merchant_plan_no: Schema.String
+}))
+
+export interface ResponsePlanDetailList {
+  /**
+   * 计划明细序号
+   * @example 1
+   */
+  readonly plan_detail_no?: number | undefined
+  /**
+   * 计划明细名称
+   * @example "第8节课"
+   */
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
-   * @example "享受九折"
+   * @example "享受九折优惠"
    */
   readonly plan_discount_description?: string | undefined
   /**
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
-  /**
-   * 计划明细名称
-   * @example "第八节课"
-   */
-  readonly plan_detail_name: string
+  readonly actual_price?: number | undefined
 }
+
+const $ResponsePlanDetailList: () => Schema.Schema<ResponsePlanDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_detail_no: Schema.optional(Schema.Number),
+  plan_detail_name: Schema.optional(Schema.String),
+  original_price: Schema.optional(Schema.Number),
+  plan_discount_description: Schema.optional(Schema.String),
+  actual_price: Schema.optional(Schema.Number)
+}))
 
 export interface PlanPartnerPayscorePlansPostResponse {
   /**
@@ -9169,7 +5904,7 @@ export interface PlanPartnerPayscorePlansPostResponse {
    */
   readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansPostResponsePlanDetailList> | undefined
+  readonly plan_detail_list?: ReadonlyArray<ResponsePlanDetailList> | undefined
   /**
    * 终止方商户号
    * @example "1900000109"
@@ -9182,33 +5917,24 @@ export interface PlanPartnerPayscorePlansPostResponse {
   readonly stop_time?: string | undefined
 }
 
-export interface PlanPartnerPayscorePlansPostResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price?: number | undefined
-}
+const $PlanPartnerPayscorePlansPostResponse: () => Schema.Schema<PlanPartnerPayscorePlansPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_id: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  merchant_plan_no: Schema.optional(Schema.String),
+  plan_name: Schema.optional(Schema.String),
+  plan_duration: Schema.optional(Schema.Number),
+  plan_state: Schema.optional(Schema.String),
+  total_original_price: Schema.optional(Schema.Number),
+  deduction_quantity: Schema.optional(Schema.Number),
+  total_actual_price: Schema.optional(Schema.Number),
+  plan_detail_list: Schema.optional(Schema.Array($ResponsePlanDetailList())),
+  stop_mchid: Schema.optional(Schema.String),
+  stop_time: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建支付分计划
@@ -9223,57 +5949,7 @@ export const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscore
   path: "/v3/payscore/plan/partner/payscore-plans",
   summary: "创建支付分计划",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/create-partner-pay-score-plan.html",
-  schemas: () => {
-    const PlanPartnerPayscorePlansPostBodyPlanDetailList: Schema.Schema<PlanPartnerPayscorePlansPostBodyPlanDetailList> = Schema.Struct({
-      original_price: Schema.Number,
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_name: Schema.String
-    })
-    const PlanPartnerPayscorePlansPostBody: Schema.Schema<PlanPartnerPayscorePlansPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_original_price: Schema.Number,
-      total_actual_price: Schema.Number,
-      plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansPostBodyPlanDetailList)),
-      merchant_plan_no: Schema.String
-    })
-    const PlanPartnerPayscorePlansPostResponsePlanDetailList: Schema.Schema<PlanPartnerPayscorePlansPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      plan_detail_name: Schema.optional(Schema.String),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number)
-    })
-    const PlanPartnerPayscorePlansPostResponse: Schema.Schema<PlanPartnerPayscorePlansPostResponse> = Schema.Struct({
-      plan_id: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_duration: Schema.optional(Schema.Number),
-      plan_state: Schema.optional(Schema.String),
-      total_original_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansPostResponsePlanDetailList)),
-      stop_mchid: Schema.optional(Schema.String),
-      stop_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PlanPartnerPayscorePlansPostBody,
-      success: PlanPartnerPayscorePlansPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PlanPartnerPayscorePlansPostBody(), success: $PlanPartnerPayscorePlansPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no} ----
@@ -9286,124 +5962,16 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams {
   readonly merchant_plan_no: string
 }
 
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+const $PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams: () => Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_plan_no: Schema.NonEmptyString
+}))
+
+export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery = PartnerPermissionsAssessUserRiskLevelPostQuery
+
+export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse = PlanPartnerPayscorePlansPostResponse
 
 /** The input of `v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.get`: params, query fields together. */
 export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetRequest extends PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery {}
-
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse {
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 10
-   */
-  readonly plan_duration?: number | undefined
-  /**
-   * 支付分计划状态
-   * @example "NORMAL"
-   */
-  readonly plan_state?: string | undefined
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
-  readonly total_original_price?: number | undefined
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 140000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> | undefined
-  /**
-   * 终止方商户号
-   * @example "1900000109"
-   */
-  readonly stop_mchid?: string | undefined
-  /**
-   * 终止时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly stop_time?: string | undefined
-}
-
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price?: number | undefined
-}
 
 /**
  * 查询支付分计划
@@ -9418,175 +5986,19 @@ export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.E
   path: "/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}",
   summary: "查询支付分计划",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/query-partner-pay-score-plan.html",
-  schemas: () => {
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams> = Schema.Struct({
-      merchant_plan_no: Schema.NonEmptyString
-    })
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      plan_detail_name: Schema.optional(Schema.String),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number)
-    })
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse> = Schema.Struct({
-      plan_id: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_duration: Schema.optional(Schema.Number),
-      plan_state: Schema.optional(Schema.String),
-      total_original_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList)),
-      stop_mchid: Schema.optional(Schema.String),
-      stop_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams,
-      query: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery,
-      success: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams(), query: $PartnerPermissionsAssessUserRiskLevelPostQuery(), success: $PlanPartnerPayscorePlansPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop ----
 
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams {
-  /**
-   * 商户支付分计划对应的计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no: string
-}
+export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody = PartnerPermissionsAssessUserRiskLevelPostQuery
 
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse = PlanPartnerPayscorePlansPostResponse
+
+export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams = PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams
 
 /** The input of `v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.stop.post`: params, body fields together. */
 export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRequest extends PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody {}
-
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse {
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 10
-   */
-  readonly plan_duration?: number | undefined
-  /**
-   * 支付分计划状态
-   * @example "NORMAL"
-   */
-  readonly plan_state?: string | undefined
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
-  readonly total_original_price?: number | undefined
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 140000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> | undefined
-  /**
-   * 终止方商户号
-   * @example "1900000109"
-   */
-  readonly stop_mchid?: string | undefined
-  /**
-   * 终止时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly stop_time?: string | undefined
-}
-
-export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price?: number | undefined
-}
 
 /**
  * 停止支付分计划
@@ -9601,45 +6013,7 @@ export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpo
   path: "/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop",
   summary: "停止支付分计划",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/stop-partner-pay-score-plan.html",
-  schemas: () => {
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams> = Schema.Struct({
-      merchant_plan_no: Schema.NonEmptyString
-    })
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      plan_detail_name: Schema.optional(Schema.String),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number)
-    })
-    const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse> = Schema.Struct({
-      plan_id: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_duration: Schema.optional(Schema.Number),
-      plan_state: Schema.optional(Schema.String),
-      total_original_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList)),
-      stop_mchid: Schema.optional(Schema.String),
-      stop_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams,
-      body: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody,
-      success: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams(), body: $PartnerPermissionsAssessUserRiskLevelPostQuery(), success: $PlanPartnerPayscorePlansPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/plan/payscore-plans ----
@@ -9681,7 +6055,7 @@ export interface PlanPayscorePlansPostBody {
    */
   readonly total_actual_price: number
   /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansPostBodyPlanDetailList> | undefined
+  readonly plan_detail_list?: ReadonlyArray<BodyPlanDetailList> | undefined
   /**
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
@@ -9689,28 +6063,17 @@ export interface PlanPayscorePlansPostBody {
   readonly merchant_plan_no: string
 }
 
-export interface PlanPayscorePlansPostBodyPlanDetailList {
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price: number
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price: number
-  /**
-   * 计划明细名称
-   * @example "第八节课"
-   */
-  readonly plan_detail_name: string
-}
+const $PlanPayscorePlansPostBody: () => Schema.Schema<PlanPayscorePlansPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  appid: Schema.String,
+  plan_name: Schema.String,
+  plan_duration: Schema.Number,
+  deduction_quantity: Schema.Number,
+  total_original_price: Schema.Number,
+  total_actual_price: Schema.Number,
+  plan_detail_list: Schema.optional(Schema.Array($BodyPlanDetailList())),
+  merchant_plan_no: Schema.String
+}))
 
 export interface PlanPayscorePlansPostResponse {
   /**
@@ -9769,7 +6132,7 @@ export interface PlanPayscorePlansPostResponse {
    */
   readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansPostResponsePlanDetailList> | undefined
+  readonly plan_detail_list?: ReadonlyArray<ResponsePlanDetailList> | undefined
   /**
    * 终止方商户号
    * @example "1900000109"
@@ -9782,33 +6145,22 @@ export interface PlanPayscorePlansPostResponse {
   readonly stop_time?: string | undefined
 }
 
-export interface PlanPayscorePlansPostResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price?: number | undefined
-}
+const $PlanPayscorePlansPostResponse: () => Schema.Schema<PlanPayscorePlansPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_id: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  merchant_plan_no: Schema.optional(Schema.String),
+  plan_name: Schema.optional(Schema.String),
+  plan_duration: Schema.optional(Schema.Number),
+  plan_state: Schema.optional(Schema.String),
+  total_original_price: Schema.optional(Schema.Number),
+  deduction_quantity: Schema.optional(Schema.Number),
+  total_actual_price: Schema.optional(Schema.Number),
+  plan_detail_list: Schema.optional(Schema.Array($ResponsePlanDetailList())),
+  stop_mchid: Schema.optional(Schema.String),
+  stop_time: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建支付分计划
@@ -9823,162 +6175,14 @@ export const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody,
   path: "/v3/payscore/plan/payscore-plans",
   summary: "创建支付分计划",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/create-pay-score-plan.html",
-  schemas: () => {
-    const PlanPayscorePlansPostBodyPlanDetailList: Schema.Schema<PlanPayscorePlansPostBodyPlanDetailList> = Schema.Struct({
-      original_price: Schema.Number,
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_name: Schema.String
-    })
-    const PlanPayscorePlansPostBody: Schema.Schema<PlanPayscorePlansPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_original_price: Schema.Number,
-      total_actual_price: Schema.Number,
-      plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansPostBodyPlanDetailList)),
-      merchant_plan_no: Schema.String
-    })
-    const PlanPayscorePlansPostResponsePlanDetailList: Schema.Schema<PlanPayscorePlansPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      plan_detail_name: Schema.optional(Schema.String),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number)
-    })
-    const PlanPayscorePlansPostResponse: Schema.Schema<PlanPayscorePlansPostResponse> = Schema.Struct({
-      plan_id: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_duration: Schema.optional(Schema.Number),
-      plan_state: Schema.optional(Schema.String),
-      total_original_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansPostResponsePlanDetailList)),
-      stop_mchid: Schema.optional(Schema.String),
-      stop_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: PlanPayscorePlansPostBody,
-      success: PlanPayscorePlansPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $PlanPayscorePlansPostBody(), success: $PlanPayscorePlansPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no} ----
 
-export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams {
-  /**
-   * 支付分计划商户侧单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no: string
-}
+export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams = PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams
 
-export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse {
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 10
-   */
-  readonly plan_duration?: number | undefined
-  /**
-   * 支付分计划状态
-   * @example "NORMAL"
-   */
-  readonly plan_state?: string | undefined
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
-  readonly total_original_price?: number | undefined
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 140000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> | undefined
-  /**
-   * 终止方商户号
-   * @example "1900000109"
-   */
-  readonly stop_mchid?: string | undefined
-  /**
-   * 终止时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly stop_time?: string | undefined
-}
-
-export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price?: number | undefined
-}
+export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse = PlanPayscorePlansPostResponse
 
 /**
  * 查询支付分计划
@@ -9993,148 +6197,14 @@ export const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint
   path: "/v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}",
   summary: "查询支付分计划",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/query-pay-score-plan.html",
-  schemas: () => {
-    const PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams> = Schema.Struct({
-      merchant_plan_no: Schema.NonEmptyString
-    })
-    const PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      plan_detail_name: Schema.optional(Schema.String),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number)
-    })
-    const PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse> = Schema.Struct({
-      plan_id: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_duration: Schema.optional(Schema.Number),
-      plan_state: Schema.optional(Schema.String),
-      total_original_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList)),
-      stop_mchid: Schema.optional(Schema.String),
-      stop_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams,
-      success: PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams(), success: $PlanPayscorePlansPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop ----
 
-export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams {
-  /**
-   * 商户支付分计划对应的计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no: string
-}
+export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams = PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams
 
-export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse {
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_no?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 10
-   */
-  readonly plan_duration?: number | undefined
-  /**
-   * 支付分计划状态
-   * @example "NORMAL"
-   */
-  readonly plan_state?: string | undefined
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
-  readonly total_original_price?: number | undefined
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 140000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 支付分计划明细列表 */
-  readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> | undefined
-  /**
-   * 终止方商户号
-   * @example "1900000109"
-   */
-  readonly stop_mchid?: string | undefined
-  /**
-   * 终止时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly stop_time?: string | undefined
-}
-
-export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
-  readonly actual_price?: number | undefined
-}
+export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse = PlanPayscorePlansPostResponse
 
 /**
  * 停止支付分计划
@@ -10149,39 +6219,7 @@ export const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.End
   path: "/v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop",
   summary: "停止支付分计划",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/stop-pay-score-plan.html",
-  schemas: () => {
-    const PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams> = Schema.Struct({
-      merchant_plan_no: Schema.NonEmptyString
-    })
-    const PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      plan_detail_name: Schema.optional(Schema.String),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number)
-    })
-    const PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse> = Schema.Struct({
-      plan_id: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_duration: Schema.optional(Schema.Number),
-      plan_state: Schema.optional(Schema.String),
-      total_original_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList)),
-      stop_mchid: Schema.optional(Schema.String),
-      stop_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams,
-      success: PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams(), success: $PlanPayscorePlansPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/serviceorder ----
@@ -10205,6 +6243,13 @@ export interface ServiceorderGetQuery {
    */
   readonly appid: string
 }
+
+const $ServiceorderGetQuery: () => Schema.Schema<ServiceorderGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  query_id: Schema.optional(Schema.String),
+  service_id: Schema.String,
+  appid: Schema.String
+}))
 
 export interface ServiceorderGetResponse {
   /**
@@ -10245,11 +6290,11 @@ export interface ServiceorderGetResponse {
    */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderGetResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderGetResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: ServiceorderGetResponseRiskFund | undefined
+  readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
   /**
    * 总金额
    * @example 40000
@@ -10261,11 +6306,11 @@ export interface ServiceorderGetResponse {
    */
   readonly need_collection?: boolean | undefined
   /** 收款信息 */
-  readonly collection?: ServiceorderGetResponseCollection | undefined
+  readonly collection?: Collection | undefined
   /** 服务时间 */
-  readonly time_range?: ServiceorderGetResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServiceorderGetResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -10288,253 +6333,27 @@ export interface ServiceorderGetResponse {
   readonly order_id?: string | undefined
 }
 
-export interface ServiceorderGetResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderGetResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderGetResponseRiskFund {
-  /**
-   * 风险名称
-   * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
-  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface ServiceorderGetResponseCollection {
-  /**
-   * 收款状态
-   * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
-   * @example "USER_PAID"
-   */
-  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
-  readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
-  readonly paid_amount?: number | undefined
-  /** 收款明细列表 */
-  readonly details?: ReadonlyArray<ServiceorderGetResponseCollectionDetails> | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
-  readonly bank_type?: string | undefined
-}
-
-export interface ServiceorderGetResponseCollectionDetails {
-  /**
-   * 收款序号
-   * @example 1
-   */
-  readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
-   * @example "NEWTON"
-   */
-  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
-  readonly transaction_id?: string | undefined
-  /** 优惠功能 */
-  readonly promotion_detail?: ReadonlyArray<ServiceorderGetResponseCollectionDetailsPromotionDetail> | undefined
-}
-
-export interface ServiceorderGetResponseCollectionDetailsPromotionDetail {
-  /**
-   * 券ID
-   * @example "123456"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品优惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
-   * @example "GLOBAL"
-   */
-  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   * @example "CASH"
-   */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "activity_id"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> | undefined
-}
-
-export interface ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "M1006"
-   */
-  readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 1
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
-  readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
-  readonly goods_remark?: string | undefined
-}
-
-export interface ServiceorderGetResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderGetResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $ServiceorderGetResponse: () => Schema.Schema<ServiceorderGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($PartnerServiceorderPostResponseRiskFund()),
+  total_amount: Schema.optional(Schema.Number),
+  need_collection: Schema.optional(Schema.Boolean),
+  collection: Schema.optional($Collection()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询支付分订单API
@@ -10549,106 +6368,34 @@ export const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, Serviceord
   path: "/v3/payscore/serviceorder",
   summary: "查询支付分订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_2.shtml",
-  schemas: () => {
-    const ServiceorderGetQuery: Schema.Schema<ServiceorderGetQuery> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      query_id: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      appid: Schema.String
-    })
-    const ServiceorderGetResponsePostPayments: Schema.Schema<ServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderGetResponsePostDiscounts: Schema.Schema<ServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderGetResponseRiskFund: Schema.Schema<ServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number),
-      discount_amount: Schema.optional(Schema.Number),
-      goods_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<ServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      amount: Schema.optional(Schema.Number),
-      stock_id: Schema.optional(Schema.String),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail))
-    })
-    const ServiceorderGetResponseCollectionDetails: Schema.Schema<ServiceorderGetResponseCollectionDetails> = Schema.Struct({
-      seq: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
-      paid_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      promotion_detail: Schema.optional(Schema.Array(ServiceorderGetResponseCollectionDetailsPromotionDetail))
-    })
-    const ServiceorderGetResponseCollection: Schema.Schema<ServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
-      total_amount: Schema.optional(Schema.Number),
-      paying_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number),
-      details: Schema.optional(Schema.Array(ServiceorderGetResponseCollectionDetails)),
-      bank_type: Schema.optional(Schema.String)
-    })
-    const ServiceorderGetResponseTimeRange: Schema.Schema<ServiceorderGetResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderGetResponseLocation: Schema.Schema<ServiceorderGetResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderGetResponse: Schema.Schema<ServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(ServiceorderGetResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderGetResponsePostDiscounts)),
-      risk_fund: Schema.optional(ServiceorderGetResponseRiskFund),
-      total_amount: Schema.optional(Schema.Number),
-      need_collection: Schema.optional(Schema.Boolean),
-      collection: Schema.optional(ServiceorderGetResponseCollection),
-      time_range: Schema.optional(ServiceorderGetResponseTimeRange),
-      location: Schema.optional(ServiceorderGetResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      query: ServiceorderGetQuery,
-      success: ServiceorderGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ServiceorderGetQuery(), success: $ServiceorderGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder ----
+
+export interface ServiceorderPostBodyPostDiscounts {
+  /**
+   * 优惠名称
+   * @example "满20减1元"
+   */
+  readonly name: string
+  /**
+   * 优惠说明
+   * @example "不与其他优惠叠加"
+   */
+  readonly description: string
+  /**
+   * 优惠数量
+   * @example 2
+   */
+  readonly count?: number | undefined
+}
+
+const $ServiceorderPostBodyPostDiscounts: () => Schema.Schema<ServiceorderPostBodyPostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  description: Schema.String,
+  count: Schema.optional(Schema.Number)
+}))
 
 export interface ServiceorderPostBody {
   /**
@@ -10672,15 +6419,15 @@ export interface ServiceorderPostBody {
    */
   readonly service_introduction: string
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderPostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<ServiceorderPostBodyPostDiscounts> | undefined
   /** 服务时间段 */
-  readonly time_range: ServiceorderPostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: ServiceorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 服务风险金 */
-  readonly risk_fund: ServiceorderPostBodyRiskFund
+  readonly risk_fund: AcquiringbankServiceorderPostBodyRiskFund
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -10702,121 +6449,25 @@ export interface ServiceorderPostBody {
    */
   readonly need_user_confirm?: boolean | undefined
   /** 设备信息 */
-  readonly device?: ServiceorderPostBodyDevice | undefined
+  readonly device?: Device | undefined
 }
 
-export interface ServiceorderPostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time: string
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface ServiceorderPostBodyRiskFund {
-  /**
-   * 风险名称
-   * @example "DEPOSIT"
-   */
-  readonly name: string
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface ServiceorderPostBodyDevice {
-  /**
-   * 服务开始的设备ID
-   * @example "HG123456"
-   */
-  readonly start_device_id?: string | undefined
-  /**
-   * 服务结束的设备ID
-   * @example "HG123456"
-   */
-  readonly end_device_id?: string | undefined
-  /**
-   * 物料URL
-   * @example "example_materiel_no"
-   */
-  readonly materiel_no?: string | undefined
-}
+const $ServiceorderPostBody: () => Schema.Schema<ServiceorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.String,
+  appid: Schema.String,
+  service_id: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayments2())),
+  post_discounts: Schema.optional(Schema.Array($ServiceorderPostBodyPostDiscounts())),
+  time_range: $BodyTimeRange(),
+  location: Schema.optional($ResponseLocation2()),
+  risk_fund: $AcquiringbankServiceorderPostBodyRiskFund2(),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  device: Schema.optional($Device())
+}))
 
 export interface ServiceorderPostResponse {
   /**
@@ -10857,15 +6508,15 @@ export interface ServiceorderPostResponse {
    */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: ServiceorderPostResponseRiskFund | undefined
+  readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
   /** 服务时间段 */
-  readonly time_range?: ServiceorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServiceorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -10888,106 +6539,37 @@ export interface ServiceorderPostResponse {
   readonly package?: string | undefined
 }
 
-export interface ServiceorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $ServiceorderPostResponse: () => Schema.Schema<ServiceorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($PartnerServiceorderPostResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String)
+}))
 
-export interface ServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PostPayments2: () => Schema.Schema<PostPayments> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  description: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Number)
+}))
 
-export interface ServiceorderPostResponseRiskFund {
-  /**
-   * 风险名称
-   * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
-  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface ServiceorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $AcquiringbankServiceorderPostBodyRiskFund2: () => Schema.Schema<AcquiringbankServiceorderPostBodyRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  amount: Schema.Number,
+  description: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建支付分订单API
@@ -11002,105 +6584,7 @@ export const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, Serviceor
   path: "/v3/payscore/serviceorder",
   summary: "创建支付分订单API",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012587900",
-  schemas: () => {
-    const ServiceorderPostBodyPostPayments: Schema.Schema<ServiceorderPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderPostBodyPostDiscounts: Schema.Schema<ServiceorderPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderPostBodyTimeRange: Schema.Schema<ServiceorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostBodyLocation: Schema.Schema<ServiceorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostBodyRiskFund: Schema.Schema<ServiceorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
-      description: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostBodyDevice: Schema.Schema<ServiceorderPostBodyDevice> = Schema.Struct({
-      start_device_id: Schema.optional(Schema.String),
-      end_device_id: Schema.optional(Schema.String),
-      materiel_no: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostBody: Schema.Schema<ServiceorderPostBody> = Schema.Struct({
-      out_order_no: Schema.String,
-      appid: Schema.String,
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(ServiceorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderPostBodyPostDiscounts)),
-      time_range: ServiceorderPostBodyTimeRange,
-      location: Schema.optional(ServiceorderPostBodyLocation),
-      risk_fund: ServiceorderPostBodyRiskFund,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      device: Schema.optional(ServiceorderPostBodyDevice)
-    })
-    const ServiceorderPostResponsePostPayments: Schema.Schema<ServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderPostResponsePostDiscounts: Schema.Schema<ServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderPostResponseRiskFund: Schema.Schema<ServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostResponseTimeRange: Schema.Schema<ServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostResponseLocation: Schema.Schema<ServiceorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderPostResponse: Schema.Schema<ServiceorderPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(ServiceorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(ServiceorderPostResponseRiskFund),
-      time_range: Schema.optional(ServiceorderPostResponseTimeRange),
-      location: Schema.optional(ServiceorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: ServiceorderPostBody,
-      success: ServiceorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ServiceorderPostBody(), success: $ServiceorderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/direct-complete ----
@@ -11122,13 +6606,13 @@ export interface ServiceorderDirectCompletePostBody {
    */
   readonly service_id: string
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderDirectCompletePostBodyPostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderDirectCompletePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务时间段 */
-  readonly time_range: ServiceorderDirectCompletePostBodyTimeRange
+  readonly time_range: ResponseTimeRange
   /** 服务位置 */
-  readonly location?: ServiceorderDirectCompletePostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 服务信息
    * @example "某某酒店"
@@ -11160,87 +6644,22 @@ export interface ServiceorderDirectCompletePostBody {
   readonly goods_tag?: string | undefined
 }
 
-export interface ServiceorderDirectCompletePostBodyPostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用, 服务费"
-   */
-  readonly name?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 计费说明
-   * @example "就餐人均100元，服务费：100/小时"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderDirectCompletePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderDirectCompletePostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderDirectCompletePostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $ServiceorderDirectCompletePostBody: () => Schema.Schema<ServiceorderDirectCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.String,
+  appid: Schema.String,
+  service_id: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayment2())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment2())),
+  time_range: $ResponseTimeRange2(),
+  location: Schema.optional($ResponseLocation2()),
+  service_introduction: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Int),
+  profit_sharing: Schema.optional(Schema.Boolean),
+  goods_tag: Schema.optional(Schema.String)
+}))
 
 export interface ServiceorderDirectCompletePostResponse {
   /**
@@ -11259,13 +6678,13 @@ export interface ServiceorderDirectCompletePostResponse {
    */
   readonly service_id?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderDirectCompletePostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderDirectCompletePostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务时间段 */
-  readonly time_range?: ServiceorderDirectCompletePostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServiceorderDirectCompletePostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 服务信息
    * @example "某某酒店"
@@ -11308,87 +6727,23 @@ export interface ServiceorderDirectCompletePostResponse {
   readonly total_amount?: number | undefined
 }
 
-export interface ServiceorderDirectCompletePostResponsePostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用, 服务费"
-   */
-  readonly name?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 计费说明
-   * @example "就餐人均100元，服务费：100/小时"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderDirectCompletePostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderDirectCompletePostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderDirectCompletePostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $ServiceorderDirectCompletePostResponse: () => Schema.Schema<ServiceorderDirectCompletePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  service_introduction: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Number)
+}))
 
 /**
  * 创单结单合并API
@@ -11403,147 +6758,19 @@ export const serviceorderDirectCompletePost: Endpoint.Endpoint<ServiceorderDirec
   path: "/v3/payscore/serviceorder/direct-complete",
   summary: "创单结单合并API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml",
-  schemas: () => {
-    const ServiceorderDirectCompletePostBodyPostPayments: Schema.Schema<ServiceorderDirectCompletePostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(BoundedString(1, 20)),
-      amount: Schema.optional(Schema.Int),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Int)
-    })
-    const ServiceorderDirectCompletePostBodyPostDiscounts: Schema.Schema<ServiceorderDirectCompletePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(BoundedString(1, 20)),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const ServiceorderDirectCompletePostBodyTimeRange: Schema.Schema<ServiceorderDirectCompletePostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
-      start_time_remark: Schema.optional(BoundedString(1, 20)),
-      end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
-      end_time_remark: Schema.optional(BoundedString(1, 50))
-    })
-    const ServiceorderDirectCompletePostBodyLocation: Schema.Schema<ServiceorderDirectCompletePostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderDirectCompletePostBody: Schema.Schema<ServiceorderDirectCompletePostBody> = Schema.Struct({
-      out_order_no: Schema.String,
-      appid: Schema.String,
-      service_id: Schema.String,
-      post_payments: Schema.optional(Schema.Array(ServiceorderDirectCompletePostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderDirectCompletePostBodyPostDiscounts)),
-      time_range: ServiceorderDirectCompletePostBodyTimeRange,
-      location: Schema.optional(ServiceorderDirectCompletePostBodyLocation),
-      service_introduction: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Int),
-      profit_sharing: Schema.optional(Schema.Boolean),
-      goods_tag: Schema.optional(Schema.String)
-    })
-    const ServiceorderDirectCompletePostResponsePostPayments: Schema.Schema<ServiceorderDirectCompletePostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderDirectCompletePostResponsePostDiscounts: Schema.Schema<ServiceorderDirectCompletePostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderDirectCompletePostResponseTimeRange: Schema.Schema<ServiceorderDirectCompletePostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderDirectCompletePostResponseLocation: Schema.Schema<ServiceorderDirectCompletePostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderDirectCompletePostResponse: Schema.Schema<ServiceorderDirectCompletePostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(ServiceorderDirectCompletePostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderDirectCompletePostResponsePostDiscounts)),
-      time_range: Schema.optional(ServiceorderDirectCompletePostResponseTimeRange),
-      location: Schema.optional(ServiceorderDirectCompletePostResponseLocation),
-      service_introduction: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      body: ServiceorderDirectCompletePostBody,
-      success: ServiceorderDirectCompletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ServiceorderDirectCompletePostBody(), success: $ServiceorderDirectCompletePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/cancel ----
 
-export interface ServiceorderOutOrderNoCancelPostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
+export type ServiceorderOutOrderNoCancelPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface ServiceorderOutOrderNoCancelPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id: string
-  /**
-   * 取消原因
-   * @example "用户投诉"
-   */
-  readonly reason: string
-}
+export type ServiceorderOutOrderNoCancelPostBody = PayafterOrdersOutOrderNoCancelPostBody
+
+export type ServiceorderOutOrderNoCancelPostResponse = PayafterOrdersOutOrderNoCancelPostResponse
 
 /** The input of `v3.payscore.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoCancelPostRequest extends ServiceorderOutOrderNoCancelPostParams, ServiceorderOutOrderNoCancelPostBody {}
-
-export interface ServiceorderOutOrderNoCancelPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-}
 
 /**
  * 取消支付分订单API
@@ -11558,37 +6785,26 @@ export const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOut
   path: "/v3/payscore/serviceorder/{out_order_no}/cancel",
   summary: "取消支付分订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_3.shtml",
-  schemas: () => {
-    const ServiceorderOutOrderNoCancelPostParams: Schema.Schema<ServiceorderOutOrderNoCancelPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoCancelPostBody: Schema.Schema<ServiceorderOutOrderNoCancelPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      reason: Schema.String
-    })
-    const ServiceorderOutOrderNoCancelPostResponse: Schema.Schema<ServiceorderOutOrderNoCancelPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ServiceorderOutOrderNoCancelPostParams,
-      body: ServiceorderOutOrderNoCancelPostBody,
-      success: ServiceorderOutOrderNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PayafterOrdersOutOrderNoCancelPostBody(), success: $PayafterOrdersOutOrderNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/complete ----
 
-export interface ServiceorderOutOrderNoCompletePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
+export interface BodyLocation {
+  /**
+   * 服务结束地点
+   * @example "嗨客时尚主题展餐厅"
+   */
+  readonly end_location?: string | undefined
 }
+
+const $BodyLocation: () => Schema.Schema<BodyLocation> = /*#__PURE__*/ once(() => Schema.Struct({
+  end_location: Schema.optional(Schema.String)
+}))
+
+const $BodyLocation2: () => Schema.Schema<BodyLocation> = /*#__PURE__*/ once(() => Schema.Struct({
+  end_location: Schema.optional(Schema.String)
+}))
 
 export interface ServiceorderOutOrderNoCompletePostBody {
   /**
@@ -11602,18 +6818,18 @@ export interface ServiceorderOutOrderNoCompletePostBody {
    */
   readonly service_id: string
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<ServiceorderOutOrderNoCompletePostBodyPostPayments>
+  readonly post_payments: ReadonlyArray<PostPayments>
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
   /**
    * 总金额
    * @example 50000
    */
   readonly total_amount: number
   /** 实际服务时间段 */
-  readonly time_range?: ServiceorderOutOrderNoCompletePostBodyTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 实际服务位置 */
-  readonly location?: ServiceorderOutOrderNoCompletePostBodyLocation | undefined
+  readonly location?: BodyLocation | undefined
   /**
    * 微信支付服务分账标记
    * @example false
@@ -11625,106 +6841,21 @@ export interface ServiceorderOutOrderNoCompletePostBody {
    */
   readonly goods_tag?: string | undefined
   /** 设备信息 */
-  readonly device?: ServiceorderOutOrderNoCompletePostBodyDevice | undefined
+  readonly device?: Device | undefined
 }
 
-export interface ServiceorderOutOrderNoCompletePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name: string
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderOutOrderNoCompletePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderOutOrderNoCompletePostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoCompletePostBodyLocation {
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoCompletePostBodyDevice {
-  /**
-   * 服务开始的设备ID
-   * @example "HG123456"
-   */
-  readonly start_device_id?: string | undefined
-  /**
-   * 服务结束的设备ID
-   * @example "HG123456"
-   */
-  readonly end_device_id?: string | undefined
-  /**
-   * 物料URL
-   * @example "example_materiel_no"
-   */
-  readonly materiel_no?: string | undefined
-}
-
-/** The input of `v3.payscore.serviceorder._out_order_no_.complete.post`: params, body fields together. */
-export interface ServiceorderOutOrderNoCompletePostRequest extends ServiceorderOutOrderNoCompletePostParams, ServiceorderOutOrderNoCompletePostBody {}
+const $ServiceorderOutOrderNoCompletePostBody: () => Schema.Schema<ServiceorderOutOrderNoCompletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.String,
+  post_payments: Schema.Array($PostPayments2()),
+  post_discounts: Schema.optional(Schema.Array($PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts2())),
+  total_amount: Schema.Number,
+  time_range: Schema.optional($ResponseTimeRange4()),
+  location: Schema.optional($BodyLocation()),
+  profit_sharing: Schema.optional(Schema.Boolean),
+  goods_tag: Schema.optional(Schema.String),
+  device: Schema.optional($Device())
+}))
 
 export interface ServiceorderOutOrderNoCompletePostResponse {
   /**
@@ -11770,15 +6901,15 @@ export interface ServiceorderOutOrderNoCompletePostResponse {
    */
   readonly total_amount?: number | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderOutOrderNoCompletePostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoCompletePostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: ServiceorderOutOrderNoCompletePostResponseRiskFund | undefined
+  readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
   /** 服务时间段 */
-  readonly time_range?: ServiceorderOutOrderNoCompletePostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServiceorderOutOrderNoCompletePostResponseLocation | undefined
+  readonly location?: BodyLocation | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
@@ -11791,101 +6922,35 @@ export interface ServiceorderOutOrderNoCompletePostResponse {
   readonly need_collection?: boolean | undefined
 }
 
-export interface ServiceorderOutOrderNoCompletePostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $ServiceorderOutOrderNoCompletePostResponse: () => Schema.Schema<ServiceorderOutOrderNoCompletePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  total_amount: Schema.optional(Schema.Number),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($PartnerServiceorderPostResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($BodyLocation2()),
+  order_id: Schema.optional(Schema.String),
+  need_collection: Schema.optional(Schema.Boolean)
+}))
 
-export interface ServiceorderOutOrderNoCompletePostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts2: () => Schema.Schema<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  description: Schema.optional(Schema.String),
+  amount: Schema.Number,
+  count: Schema.optional(Schema.Number)
+}))
 
-export interface ServiceorderOutOrderNoCompletePostResponseRiskFund {
-  /**
-   * 风险名称
-   * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
-  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
+export type ServiceorderOutOrderNoCompletePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface ServiceorderOutOrderNoCompletePostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoCompletePostResponseLocation {
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+/** The input of `v3.payscore.serviceorder._out_order_no_.complete.post`: params, body fields together. */
+export interface ServiceorderOutOrderNoCompletePostRequest extends ServiceorderOutOrderNoCompletePostParams, ServiceorderOutOrderNoCompletePostBody {}
 
 /**
  * 完结支付分订单API
@@ -11900,109 +6965,10 @@ export const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderO
   path: "/v3/payscore/serviceorder/{out_order_no}/complete",
   summary: "完结支付分订单API",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012587955",
-  schemas: () => {
-    const ServiceorderOutOrderNoCompletePostParams: Schema.Schema<ServiceorderOutOrderNoCompletePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoCompletePostBodyPostPayments: Schema.Schema<ServiceorderOutOrderNoCompletePostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoCompletePostBodyPostDiscounts: Schema.Schema<ServiceorderOutOrderNoCompletePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoCompletePostBodyTimeRange: Schema.Schema<ServiceorderOutOrderNoCompletePostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoCompletePostBodyLocation: Schema.Schema<ServiceorderOutOrderNoCompletePostBodyLocation> = Schema.Struct({
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoCompletePostBodyDevice: Schema.Schema<ServiceorderOutOrderNoCompletePostBodyDevice> = Schema.Struct({
-      start_device_id: Schema.optional(Schema.String),
-      end_device_id: Schema.optional(Schema.String),
-      materiel_no: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoCompletePostBody: Schema.Schema<ServiceorderOutOrderNoCompletePostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      post_payments: Schema.Array(ServiceorderOutOrderNoCompletePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoCompletePostBodyPostDiscounts)),
-      total_amount: Schema.Number,
-      time_range: Schema.optional(ServiceorderOutOrderNoCompletePostBodyTimeRange),
-      location: Schema.optional(ServiceorderOutOrderNoCompletePostBodyLocation),
-      profit_sharing: Schema.optional(Schema.Boolean),
-      goods_tag: Schema.optional(Schema.String),
-      device: Schema.optional(ServiceorderOutOrderNoCompletePostBodyDevice)
-    })
-    const ServiceorderOutOrderNoCompletePostResponsePostPayments: Schema.Schema<ServiceorderOutOrderNoCompletePostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoCompletePostResponsePostDiscounts: Schema.Schema<ServiceorderOutOrderNoCompletePostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoCompletePostResponseRiskFund: Schema.Schema<ServiceorderOutOrderNoCompletePostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoCompletePostResponseTimeRange: Schema.Schema<ServiceorderOutOrderNoCompletePostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoCompletePostResponseLocation: Schema.Schema<ServiceorderOutOrderNoCompletePostResponseLocation> = Schema.Struct({
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoCompletePostResponse: Schema.Schema<ServiceorderOutOrderNoCompletePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      total_amount: Schema.optional(Schema.Number),
-      post_payments: Schema.optional(Schema.Array(ServiceorderOutOrderNoCompletePostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoCompletePostResponsePostDiscounts)),
-      risk_fund: Schema.optional(ServiceorderOutOrderNoCompletePostResponseRiskFund),
-      time_range: Schema.optional(ServiceorderOutOrderNoCompletePostResponseTimeRange),
-      location: Schema.optional(ServiceorderOutOrderNoCompletePostResponseLocation),
-      order_id: Schema.optional(Schema.String),
-      need_collection: Schema.optional(Schema.Boolean)
-    })
-    return {
-      params: ServiceorderOutOrderNoCompletePostParams,
-      body: ServiceorderOutOrderNoCompletePostBody,
-      success: ServiceorderOutOrderNoCompletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $ServiceorderOutOrderNoCompletePostBody(), success: $ServiceorderOutOrderNoCompletePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/modify ----
-
-export interface ServiceorderOutOrderNoModifyPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface ServiceorderOutOrderNoModifyPostBody {
   /**
@@ -12016,9 +6982,9 @@ export interface ServiceorderOutOrderNoModifyPostBody {
    */
   readonly service_id: string
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<ServiceorderOutOrderNoModifyPostBodyPostPayments>
+  readonly post_payments: ReadonlyArray<PostPayments>
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /**
    * 总金额
    * @example 50000
@@ -12030,75 +6996,95 @@ export interface ServiceorderOutOrderNoModifyPostBody {
    */
   readonly reason: string
   /** 设备信息 */
-  readonly device?: ServiceorderOutOrderNoModifyPostBodyDevice | undefined
+  readonly device?: Device | undefined
 }
 
-export interface ServiceorderOutOrderNoModifyPostBodyPostPayments {
+const $ServiceorderOutOrderNoModifyPostBody: () => Schema.Schema<ServiceorderOutOrderNoModifyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.String,
+  post_payments: Schema.Array($PostPayments2()),
+  post_discounts: Schema.optional(Schema.Array($PostPayment3())),
+  total_amount: Schema.Number,
+  reason: Schema.String,
+  device: Schema.optional($Device())
+}))
+
+export interface ServiceorderOutOrderNoModifyPostResponseCollectionDetails {
   /**
-   * 付费名称
-   * @example "就餐费用"
+   * 收款序号
+   * @example 1
    */
-  readonly name: string
+  readonly seq?: number | undefined
   /**
-   * 付费金额
+   * 单笔收款金额
+   * @example 10000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 收款成功渠道
+   * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
+   * @example "NEWTON"
+   */
+  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
+  /**
+   * 收款成功时间
+   * @example "20091225091210"
+   */
+  readonly paid_time?: string | undefined
+  /**
+   * 微信支付交易单号
+   * @example "15646546545165651651"
+   */
+  readonly transaction_id?: string | undefined
+}
+
+const $ServiceorderOutOrderNoModifyPostResponseCollectionDetails: () => Schema.Schema<ServiceorderOutOrderNoModifyPostResponseCollectionDetails> = /*#__PURE__*/ once(() => Schema.Struct({
+  seq: Schema.optional(Schema.Number),
+  amount: Schema.optional(Schema.Number),
+  paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
+  paid_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String)
+}))
+
+export interface ServiceorderOutOrderNoModifyPostResponseCollection {
+  /**
+   * 收款状态
+   * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
+   * @example "USER_PAID"
+   */
+  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
+  /**
+   * 总收款金额
+   * @example 50000
+   */
+  readonly total_amount?: number | undefined
+  /**
+   * 待收金额
    * @example 40000
    */
-  readonly amount?: number | undefined
+  readonly paying_amount?: number | undefined
   /**
-   * 付费说明
-   * @example "就餐人均100元"
+   * 已收金额
+   * @example 10000
    */
-  readonly description?: string | undefined
+  readonly paid_amount?: number | undefined
+  /** 收款明细列表 */
+  readonly details?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponseCollectionDetails> | undefined
   /**
-   * 付费数量
-   * @example 4
+   * 收款银行
+   * @example "example_bank_type"
    */
-  readonly count?: number | undefined
+  readonly bank_type?: string | undefined
 }
 
-export interface ServiceorderOutOrderNoModifyPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderOutOrderNoModifyPostBodyDevice {
-  /**
-   * 服务开始的设备ID
-   * @example "HG123456"
-   */
-  readonly start_device_id?: string | undefined
-  /**
-   * 服务结束的设备ID
-   * @example "HG123456"
-   */
-  readonly end_device_id?: string | undefined
-  /**
-   * 物料URL
-   * @example "example_materiel_no"
-   */
-  readonly materiel_no?: string | undefined
-}
-
-/** The input of `v3.payscore.serviceorder._out_order_no_.modify.post`: params, body fields together. */
-export interface ServiceorderOutOrderNoModifyPostRequest extends ServiceorderOutOrderNoModifyPostParams, ServiceorderOutOrderNoModifyPostBody {}
+const $ServiceorderOutOrderNoModifyPostResponseCollection: () => Schema.Schema<ServiceorderOutOrderNoModifyPostResponseCollection> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
+  total_amount: Schema.optional(Schema.Number),
+  paying_amount: Schema.optional(Schema.Number),
+  paid_amount: Schema.optional(Schema.Number),
+  details: Schema.optional(Schema.Array($ServiceorderOutOrderNoModifyPostResponseCollectionDetails())),
+  bank_type: Schema.optional(Schema.String)
+}))
 
 export interface ServiceorderOutOrderNoModifyPostResponse {
   /**
@@ -12139,11 +7125,11 @@ export interface ServiceorderOutOrderNoModifyPostResponse {
    */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: ServiceorderOutOrderNoModifyPostResponseRiskFund | undefined
+  readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
   /**
    * 总金额
    * @example 40000
@@ -12157,9 +7143,9 @@ export interface ServiceorderOutOrderNoModifyPostResponse {
   /** 收款信息 */
   readonly collection?: ServiceorderOutOrderNoModifyPostResponseCollection | undefined
   /** 服务时间 */
-  readonly time_range?: ServiceorderOutOrderNoModifyPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServiceorderOutOrderNoModifyPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -12177,166 +7163,31 @@ export interface ServiceorderOutOrderNoModifyPostResponse {
   readonly order_id?: string | undefined
 }
 
-export interface ServiceorderOutOrderNoModifyPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $ServiceorderOutOrderNoModifyPostResponse: () => Schema.Schema<ServiceorderOutOrderNoModifyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+  state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($PartnerServiceorderPostResponseRiskFund()),
+  total_amount: Schema.optional(Schema.Number),
+  need_collection: Schema.optional(Schema.Boolean),
+  collection: Schema.optional($ServiceorderOutOrderNoModifyPostResponseCollection()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
 
-export interface ServiceorderOutOrderNoModifyPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+export type ServiceorderOutOrderNoModifyPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface ServiceorderOutOrderNoModifyPostResponseRiskFund {
-  /**
-   * 风险名称
-   * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
-  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoModifyPostResponseCollection {
-  /**
-   * 收款状态
-   * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
-   * @example "USER_PAID"
-   */
-  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
-  readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
-  readonly paid_amount?: number | undefined
-  /** 收款明细列表 */
-  readonly details?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponseCollectionDetails> | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
-  readonly bank_type?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoModifyPostResponseCollectionDetails {
-  /**
-   * 收款序号
-   * @example 1
-   */
-  readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
-   * @example "NEWTON"
-   */
-  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
-  readonly transaction_id?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoModifyPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoModifyPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+/** The input of `v3.payscore.serviceorder._out_order_no_.modify.post`: params, body fields together. */
+export interface ServiceorderOutOrderNoModifyPostRequest extends ServiceorderOutOrderNoModifyPostParams, ServiceorderOutOrderNoModifyPostBody {}
 
 /**
  * 修改订单金额API
@@ -12351,113 +7202,10 @@ export const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOut
   path: "/v3/payscore/serviceorder/{out_order_no}/modify",
   summary: "修改订单金额API",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012587957",
-  schemas: () => {
-    const ServiceorderOutOrderNoModifyPostParams: Schema.Schema<ServiceorderOutOrderNoModifyPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoModifyPostBodyPostPayments: Schema.Schema<ServiceorderOutOrderNoModifyPostBodyPostPayments> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoModifyPostBodyPostDiscounts: Schema.Schema<ServiceorderOutOrderNoModifyPostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoModifyPostBodyDevice: Schema.Schema<ServiceorderOutOrderNoModifyPostBodyDevice> = Schema.Struct({
-      start_device_id: Schema.optional(Schema.String),
-      end_device_id: Schema.optional(Schema.String),
-      materiel_no: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoModifyPostBody: Schema.Schema<ServiceorderOutOrderNoModifyPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      post_payments: Schema.Array(ServiceorderOutOrderNoModifyPostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoModifyPostBodyPostDiscounts)),
-      total_amount: Schema.Number,
-      reason: Schema.String,
-      device: Schema.optional(ServiceorderOutOrderNoModifyPostBodyDevice)
-    })
-    const ServiceorderOutOrderNoModifyPostResponsePostPayments: Schema.Schema<ServiceorderOutOrderNoModifyPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoModifyPostResponsePostDiscounts: Schema.Schema<ServiceorderOutOrderNoModifyPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoModifyPostResponseRiskFund: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoModifyPostResponseCollectionDetails: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseCollectionDetails> = Schema.Struct({
-      seq: Schema.optional(Schema.Number),
-      amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
-      paid_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoModifyPostResponseCollection: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseCollection> = Schema.Struct({
-      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
-      total_amount: Schema.optional(Schema.Number),
-      paying_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number),
-      details: Schema.optional(Schema.Array(ServiceorderOutOrderNoModifyPostResponseCollectionDetails)),
-      bank_type: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoModifyPostResponseTimeRange: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoModifyPostResponseLocation: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoModifyPostResponse: Schema.Schema<ServiceorderOutOrderNoModifyPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
-      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
-      post_payments: Schema.optional(Schema.Array(ServiceorderOutOrderNoModifyPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoModifyPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(ServiceorderOutOrderNoModifyPostResponseRiskFund),
-      total_amount: Schema.optional(Schema.Number),
-      need_collection: Schema.optional(Schema.Boolean),
-      collection: Schema.optional(ServiceorderOutOrderNoModifyPostResponseCollection),
-      time_range: Schema.optional(ServiceorderOutOrderNoModifyPostResponseTimeRange),
-      location: Schema.optional(ServiceorderOutOrderNoModifyPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ServiceorderOutOrderNoModifyPostParams,
-      body: ServiceorderOutOrderNoModifyPostBody,
-      success: ServiceorderOutOrderNoModifyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $ServiceorderOutOrderNoModifyPostBody(), success: $ServiceorderOutOrderNoModifyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/pay ----
-
-export interface ServiceorderOutOrderNoPayPostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
 
 export interface ServiceorderOutOrderNoPayPostBody {
   /**
@@ -12472,36 +7220,17 @@ export interface ServiceorderOutOrderNoPayPostBody {
   readonly service_id?: string | undefined
 }
 
+const $ServiceorderOutOrderNoPayPostBody: () => Schema.Schema<ServiceorderOutOrderNoPayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String)
+}))
+
+export type ServiceorderOutOrderNoPayPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
+
+export type ServiceorderOutOrderNoPayPostResponse = PayafterOrdersOutOrderNoCancelPostResponse
+
 /** The input of `v3.payscore.serviceorder._out_order_no_.pay.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoPayPostRequest extends ServiceorderOutOrderNoPayPostParams, ServiceorderOutOrderNoPayPostBody {}
-
-export interface ServiceorderOutOrderNoPayPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-}
 
 /**
  * 商户发起催收扣款API
@@ -12516,36 +7245,10 @@ export const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrd
   path: "/v3/payscore/serviceorder/{out_order_no}/pay",
   summary: "商户发起催收扣款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml",
-  schemas: () => {
-    const ServiceorderOutOrderNoPayPostParams: Schema.Schema<ServiceorderOutOrderNoPayPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoPayPostBody: Schema.Schema<ServiceorderOutOrderNoPayPostBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoPayPostResponse: Schema.Schema<ServiceorderOutOrderNoPayPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ServiceorderOutOrderNoPayPostParams,
-      body: ServiceorderOutOrderNoPayPostBody,
-      success: ServiceorderOutOrderNoPayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $ServiceorderOutOrderNoPayPostBody(), success: $PayafterOrdersOutOrderNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage ----
-
-export interface ServiceorderOutOrderNoSendPendingmessagePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
 
 export interface ServiceorderOutOrderNoSendPendingmessagePostBody {
   /**
@@ -12554,9 +7257,9 @@ export interface ServiceorderOutOrderNoSendPendingmessagePostBody {
    */
   readonly service_id: string
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<ServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments>
+  readonly post_payments: ReadonlyArray<PostPayment>
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /**
    * 总金额
    * @example 50000
@@ -12569,51 +7272,15 @@ export interface ServiceorderOutOrderNoSendPendingmessagePostBody {
   readonly prepaid_time: string
 }
 
-export interface ServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $ServiceorderOutOrderNoSendPendingmessagePostBody: () => Schema.Schema<ServiceorderOutOrderNoSendPendingmessagePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  post_payments: Schema.Array($PostPayment3()),
+  post_discounts: Schema.optional(Schema.Array($PostPayment3())),
+  total_amount: Schema.Number,
+  prepaid_time: Schema.String
+}))
 
-export interface ServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+export type ServiceorderOutOrderNoSendPendingmessagePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
 /** The input of `v3.payscore.serviceorder._out_order_no_.sendPendingmessage.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSendPendingmessagePostRequest extends ServiceorderOutOrderNoSendPendingmessagePostParams, ServiceorderOutOrderNoSendPendingmessagePostBody {}
@@ -12631,112 +7298,14 @@ export const serviceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<Ser
   path: "/v3/payscore/serviceorder/{out_order_no}/send-pendingmessage",
   summary: "下发服务费用待处理消息",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-pending-message.html",
-  schemas: () => {
-    const ServiceorderOutOrderNoSendPendingmessagePostParams: Schema.Schema<ServiceorderOutOrderNoSendPendingmessagePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments: Schema.Schema<ServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts: Schema.Schema<ServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoSendPendingmessagePostBody: Schema.Schema<ServiceorderOutOrderNoSendPendingmessagePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      post_payments: Schema.Array(ServiceorderOutOrderNoSendPendingmessagePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts)),
-      total_amount: Schema.Number,
-      prepaid_time: Schema.String
-    })
-    return {
-      params: ServiceorderOutOrderNoSendPendingmessagePostParams,
-      body: ServiceorderOutOrderNoSendPendingmessagePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $ServiceorderOutOrderNoSendPendingmessagePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage ----
 
-export interface ServiceorderOutOrderNoSendPrepaidmessagePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
+export type ServiceorderOutOrderNoSendPrepaidmessagePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface ServiceorderOutOrderNoSendPrepaidmessagePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id: string
-  /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments>
-  /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
-  readonly total_amount: number
-  /**
-   * 预计扣费时间
-   * @example "20231218"
-   */
-  readonly prepaid_time: string
-}
-
-export interface ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+export type ServiceorderOutOrderNoSendPrepaidmessagePostBody = ServiceorderOutOrderNoSendPendingmessagePostBody
 
 /** The input of `v3.payscore.serviceorder._out_order_no_.sendPrepaidmessage.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSendPrepaidmessagePostRequest extends ServiceorderOutOrderNoSendPrepaidmessagePostParams, ServiceorderOutOrderNoSendPrepaidmessagePostBody {}
@@ -12754,47 +7323,10 @@ export const serviceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<Ser
   path: "/v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage",
   summary: "下发服务预扣费消息",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-prepaid-message.html",
-  schemas: () => {
-    const ServiceorderOutOrderNoSendPrepaidmessagePostParams: Schema.Schema<ServiceorderOutOrderNoSendPrepaidmessagePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments: Schema.Schema<ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts: Schema.Schema<ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoSendPrepaidmessagePostBody: Schema.Schema<ServiceorderOutOrderNoSendPrepaidmessagePostBody> = Schema.Struct({
-      service_id: Schema.String,
-      post_payments: Schema.Array(ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostPayments),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts)),
-      total_amount: Schema.Number,
-      prepaid_time: Schema.String
-    })
-    return {
-      params: ServiceorderOutOrderNoSendPrepaidmessagePostParams,
-      body: ServiceorderOutOrderNoSendPrepaidmessagePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $ServiceorderOutOrderNoSendPendingmessagePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/sync ----
-
-export interface ServiceorderOutOrderNoSyncPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no: string
-}
 
 export interface ServiceorderOutOrderNoSyncPostBody {
   /**
@@ -12813,19 +7345,84 @@ export interface ServiceorderOutOrderNoSyncPostBody {
    */
   readonly type: string
   /** 内容信息详情 */
-  readonly detail: ServiceorderOutOrderNoSyncPostBodyDetail
+  readonly detail: AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail
 }
 
-export interface ServiceorderOutOrderNoSyncPostBodyDetail {
+const $ServiceorderOutOrderNoSyncPostBody: () => Schema.Schema<ServiceorderOutOrderNoSyncPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.String,
+  type: Schema.String,
+  detail: $AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail2()
+}))
+
+export interface ServiceorderOutOrderNoSyncPostResponseCollectionDetails {
+  /**
+   * 单笔收款金额
+   * @example 10000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 收款成功渠道
+   * @example "NEWTON"
+   */
+  readonly paid_type?: string | undefined
   /**
    * 收款成功时间
    * @example "20091225091210"
    */
-  readonly paid_time: string
+  readonly paid_time?: string | undefined
+  /**
+   * 微信支付交易单号
+   * @example "15646546545165651651"
+   */
+  readonly transaction_id?: string | undefined
 }
 
-/** The input of `v3.payscore.serviceorder._out_order_no_.sync.post`: params, body fields together. */
-export interface ServiceorderOutOrderNoSyncPostRequest extends ServiceorderOutOrderNoSyncPostParams, ServiceorderOutOrderNoSyncPostBody {}
+const $ServiceorderOutOrderNoSyncPostResponseCollectionDetails: () => Schema.Schema<ServiceorderOutOrderNoSyncPostResponseCollectionDetails> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number),
+  paid_type: Schema.optional(Schema.String),
+  paid_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String)
+}))
+
+export interface ServiceorderOutOrderNoSyncPostResponseCollection {
+  /**
+   * 收款状态
+   * @example "USER_PAID"
+   */
+  readonly state?: string | undefined
+  /**
+   * 总收款金额
+   * @example 50000
+   */
+  readonly total_amount?: number | undefined
+  /**
+   * 待收金额
+   * @example 40000
+   */
+  readonly paying_amount?: number | undefined
+  /**
+   * 已收金额
+   * @example 10000
+   */
+  readonly paid_amount?: number | undefined
+  /** 收款明细列表 */
+  readonly details?: ReadonlyArray<ServiceorderOutOrderNoSyncPostResponseCollectionDetails> | undefined
+  /**
+   * 收款银行
+   * @example "example_bank_type"
+   */
+  readonly bank_type?: string | undefined
+}
+
+const $ServiceorderOutOrderNoSyncPostResponseCollection: () => Schema.Schema<ServiceorderOutOrderNoSyncPostResponseCollection> = /*#__PURE__*/ once(() => Schema.Struct({
+  state: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Number),
+  paying_amount: Schema.optional(Schema.Number),
+  paid_amount: Schema.optional(Schema.Number),
+  details: Schema.optional(Schema.Array($ServiceorderOutOrderNoSyncPostResponseCollectionDetails())),
+  bank_type: Schema.optional(Schema.String)
+}))
 
 export interface ServiceorderOutOrderNoSyncPostResponse {
   /**
@@ -12864,11 +7461,11 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
    */
   readonly state_description?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServiceorderOutOrderNoSyncPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoSyncPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderGetResponseRiskFund> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: ServiceorderOutOrderNoSyncPostResponseRiskFund | undefined
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /**
    * 总金额
    * @example 40000
@@ -12882,9 +7479,9 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
   /** 收款信息 */
   readonly collection?: ServiceorderOutOrderNoSyncPostResponseCollection | undefined
   /** 服务时间 */
-  readonly time_range?: ServiceorderOutOrderNoSyncPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServiceorderOutOrderNoSyncPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -12907,153 +7504,36 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
   readonly order_id?: string | undefined
 }
 
-export interface ServiceorderOutOrderNoSyncPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $ServiceorderOutOrderNoSyncPostResponse: () => Schema.Schema<ServiceorderOutOrderNoSyncPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderGetResponseRiskFund())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  total_amount: Schema.optional(Schema.Number),
+  need_collection: Schema.optional(Schema.Boolean),
+  collection: Schema.optional($ServiceorderOutOrderNoSyncPostResponseCollection()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
 
-export interface ServiceorderOutOrderNoSyncPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-}
+const $AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail2: () => Schema.Schema<AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  paid_time: Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))
+}))
 
-export interface ServiceorderOutOrderNoSyncPostResponseRiskFund {
-  /**
-   * 风险名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
+export type ServiceorderOutOrderNoSyncPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface ServiceorderOutOrderNoSyncPostResponseCollection {
-  /**
-   * 收款状态
-   * @example "USER_PAID"
-   */
-  readonly state?: string | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
-  readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
-  readonly paid_amount?: number | undefined
-  /** 收款明细列表 */
-  readonly details?: ReadonlyArray<ServiceorderOutOrderNoSyncPostResponseCollectionDetails> | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
-  readonly bank_type?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoSyncPostResponseCollectionDetails {
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * @example "NEWTON"
-   */
-  readonly paid_type?: string | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
-  readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
-  readonly transaction_id?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoSyncPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServiceorderOutOrderNoSyncPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+/** The input of `v3.payscore.serviceorder._out_order_no_.sync.post`: params, body fields together. */
+export interface ServiceorderOutOrderNoSyncPostRequest extends ServiceorderOutOrderNoSyncPostParams, ServiceorderOutOrderNoSyncPostBody {}
 
 /**
  * 同步服务订单信息API
@@ -13068,90 +7548,28 @@ export const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOr
   path: "/v3/payscore/serviceorder/{out_order_no}/sync",
   summary: "同步服务订单信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml",
-  schemas: () => {
-    const ServiceorderOutOrderNoSyncPostParams: Schema.Schema<ServiceorderOutOrderNoSyncPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const ServiceorderOutOrderNoSyncPostBodyDetail: Schema.Schema<ServiceorderOutOrderNoSyncPostBodyDetail> = Schema.Struct({
-      paid_time: Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))
-    })
-    const ServiceorderOutOrderNoSyncPostBody: Schema.Schema<ServiceorderOutOrderNoSyncPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      type: Schema.String,
-      detail: ServiceorderOutOrderNoSyncPostBodyDetail
-    })
-    const ServiceorderOutOrderNoSyncPostResponsePostPayments: Schema.Schema<ServiceorderOutOrderNoSyncPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoSyncPostResponsePostDiscounts: Schema.Schema<ServiceorderOutOrderNoSyncPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const ServiceorderOutOrderNoSyncPostResponseRiskFund: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoSyncPostResponseCollectionDetails: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseCollectionDetails> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(Schema.String),
-      paid_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoSyncPostResponseCollection: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseCollection> = Schema.Struct({
-      state: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      paying_amount: Schema.optional(Schema.Number),
-      paid_amount: Schema.optional(Schema.Number),
-      details: Schema.optional(Schema.Array(ServiceorderOutOrderNoSyncPostResponseCollectionDetails)),
-      bank_type: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoSyncPostResponseTimeRange: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoSyncPostResponseLocation: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServiceorderOutOrderNoSyncPostResponse: Schema.Schema<ServiceorderOutOrderNoSyncPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(ServiceorderOutOrderNoSyncPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoSyncPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(ServiceorderOutOrderNoSyncPostResponseRiskFund),
-      total_amount: Schema.optional(Schema.Number),
-      need_collection: Schema.optional(Schema.Boolean),
-      collection: Schema.optional(ServiceorderOutOrderNoSyncPostResponseCollection),
-      time_range: Schema.optional(ServiceorderOutOrderNoSyncPostResponseTimeRange),
-      location: Schema.optional(ServiceorderOutOrderNoSyncPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ServiceorderOutOrderNoSyncPostParams,
-      body: ServiceorderOutOrderNoSyncPostBody,
-      success: ServiceorderOutOrderNoSyncPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $ServiceorderOutOrderNoSyncPostBody(), success: $ServiceorderOutOrderNoSyncPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/servicepayondeliveryorder ----
+
+export interface ServicepayondeliveryorderPostBodyShoppingInfo {
+  /**
+   * 实际购物商家公众号ID
+   * @example "wxd678efh567hg6787"
+   */
+  readonly real_merchant_appid?: string | undefined
+  /** 单详跳转链接 */
+  readonly jump_link: BodyShoppingInfoJumpLink
+  /** 商品列表 */
+  readonly goods: ReadonlyArray<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods>
+}
+
+const $ServicepayondeliveryorderPostBodyShoppingInfo: () => Schema.Schema<ServicepayondeliveryorderPostBodyShoppingInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  real_merchant_appid: Schema.optional(Schema.String),
+  jump_link: $BodyShoppingInfoJumpLink(),
+  goods: Schema.Array($PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods2())
+}))
 
 export interface ServicepayondeliveryorderPostBody {
   /**
@@ -13174,14 +7592,14 @@ export interface ServicepayondeliveryorderPostBody {
    * @example "某某酒店"
    */
   readonly service_introduction: string
-  readonly post_payments?: ReadonlyArray<ServicepayondeliveryorderPostBodyPostPayments> | undefined
-  readonly post_discounts?: ReadonlyArray<ServicepayondeliveryorderPostBodyPostDiscounts> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayments> | undefined
+  readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
   /** 服务时间段 */
-  readonly time_range: ServicepayondeliveryorderPostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: ServicepayondeliveryorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /** 订单风险金 */
-  readonly risk_fund: ServicepayondeliveryorderPostBodyRiskFund
+  readonly risk_fund: PartnerServiceorderPostBodyRiskFund
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -13208,148 +7626,23 @@ export interface ServicepayondeliveryorderPostBody {
   readonly shopping_info: ServicepayondeliveryorderPostBodyShoppingInfo
 }
 
-export interface ServicepayondeliveryorderPostBodyPostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用, 服务费"
-   */
-  readonly name: string
-  /**
-   * 金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 计费说明
-   * @example "就餐人均100元，服务费：100/小时"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServicepayondeliveryorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
-
-export interface ServicepayondeliveryorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time: string
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface ServicepayondeliveryorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface ServicepayondeliveryorderPostBodyRiskFund {
-  /** 风险金名称 */
-  readonly name: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST"
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
-
-export interface ServicepayondeliveryorderPostBodyShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly real_merchant_appid?: string | undefined
-  /** 单详跳转链接 */
-  readonly jump_link: ServicepayondeliveryorderPostBodyShoppingInfoJumpLink
-  /** 商品列表 */
-  readonly goods: ReadonlyArray<ServicepayondeliveryorderPostBodyShoppingInfoGoods>
-}
-
-export interface ServicepayondeliveryorderPostBodyShoppingInfoJumpLink {
-  /** 跳转链接类型 */
-  readonly jump_link_type?: "JUMP_LINK_MINI_PROGRAM" | undefined
-  /** 小程序跳转AppID */
-  readonly appid?: string | undefined
-  /** 小程序跳转path */
-  readonly path?: string | undefined
-}
-
-export interface ServicepayondeliveryorderPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name: string
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture: string
-  /**
-   * 商品单价金额
-   * @example 40000
-   */
-  readonly amount: number
-  /**
-   * 商品数量
-   * @example 4
-   */
-  readonly count: number
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
+const $ServicepayondeliveryorderPostBody: () => Schema.Schema<ServicepayondeliveryorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.String,
+  appid: Schema.String,
+  service_id: Schema.String,
+  service_introduction: Schema.String,
+  post_payments: Schema.optional(Schema.Array($PostPayments3())),
+  post_discounts: Schema.optional(Schema.Array($AcquiringbankServiceorderPostBodyPostDiscounts2())),
+  time_range: $BodyTimeRange3(),
+  location: Schema.optional($ResponseLocation2()),
+  risk_fund: $PartnerServiceorderPostBodyRiskFund2(),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  openid: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  mchid: Schema.optional(Schema.String),
+  shopping_info: $ServicepayondeliveryorderPostBodyShoppingInfo()
+}))
 
 export interface ServicepayondeliveryorderPostResponse {
   /**
@@ -13388,15 +7681,15 @@ export interface ServicepayondeliveryorderPostResponse {
    */
   readonly state_description?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<ServicepayondeliveryorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   /** 后付费商户优惠 */
-  readonly post_discounts?: ReadonlyArray<ServicepayondeliveryorderPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: ServicepayondeliveryorderPostResponseRiskFund | undefined
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /** 服务时间段 */
-  readonly time_range?: ServicepayondeliveryorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: ServicepayondeliveryorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -13418,163 +7711,57 @@ export interface ServicepayondeliveryorderPostResponse {
    */
   readonly package?: string | undefined
   /** 先用后付购物详情 */
-  readonly shopping_info?: ServicepayondeliveryorderPostResponseShoppingInfo | undefined
+  readonly shopping_info?: ResponseShoppingInfo | undefined
 }
 
-export interface ServicepayondeliveryorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
-  readonly description?: string | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
-  readonly count?: number | undefined
-}
+const $ServicepayondeliveryorderPostResponse: () => Schema.Schema<ServicepayondeliveryorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($PostPayment())),
+  post_discounts: Schema.optional(Schema.Array($PostPayment())),
+  risk_fund: Schema.optional($AcquiringbankServiceorderGetResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  package: Schema.optional(Schema.String),
+  shopping_info: Schema.optional($ResponseShoppingInfo())
+}))
 
-export interface ServicepayondeliveryorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
-  readonly count?: number | undefined
-}
+const $PostPayments3: () => Schema.Schema<PostPayments> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: BoundedString(1, 20),
+  amount: Schema.optional(Schema.Int),
+  description: Schema.optional(Schema.String),
+  count: Schema.optional(Schema.Int)
+}))
 
-export interface ServicepayondeliveryorderPostResponseRiskFund {
-  /**
-   * 风险名称
-   * @example "DEPOSIT"
-   */
-  readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
-  readonly description?: string | undefined
-}
+const $AcquiringbankServiceorderPostBodyPostDiscounts2: () => Schema.Schema<AcquiringbankServiceorderPostBodyPostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: BoundedString(1, 20),
+  description: Schema.String,
+  amount: Schema.optional(Schema.Int),
+  count: Schema.optional(Schema.Int)
+}))
 
-export interface ServicepayondeliveryorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
+const $BodyTimeRange3: () => Schema.Schema<BodyTimeRange> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept"))),
+  start_time_remark: Schema.optional(BoundedString(1, 20)),
+  end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
+  end_time_remark: Schema.optional(BoundedString(1, 50))
+}))
 
-export interface ServicepayondeliveryorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
-
-export interface ServicepayondeliveryorderPostResponseShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly real_merchant_appid?: string | undefined
-  /** 单详跳转链接 */
-  readonly jump_link?: ServicepayondeliveryorderPostResponseShoppingInfoJumpLink | undefined
-  /** 商品列表 */
-  readonly goods?: ReadonlyArray<ServicepayondeliveryorderPostResponseShoppingInfoGoods> | undefined
-}
-
-export interface ServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
-  /**
-   * 跳转链接类型
-   * @example "JUMP_LINK_MINI_PROGRAM"
-   */
-  readonly jump_link_type?: string | undefined
-  /**
-   * 小程序跳转AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 小程序跳转path
-   * @example "/page/order/orderid=PO213412451223"
-   */
-  readonly path?: string | undefined
-}
-
-export interface ServicepayondeliveryorderPostResponseShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
-  readonly name?: string | undefined
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
-  readonly picture?: string | undefined
-  /**
-   * 商品单价金额
-   * @example 550
-   */
-  readonly amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly count?: number | undefined
-  /** 商品品类ID */
-  readonly category_id?: ReadonlyArray<string> | undefined
-}
+const $PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods2: () => Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  picture: Schema.String,
+  amount: Schema.Int,
+  count: Schema.Int,
+  category_id: Schema.optional(Schema.Array(Schema.String))
+}))
 
 /**
  * 创建先用后付订单
@@ -13589,137 +7776,7 @@ export const servicepayondeliveryorderPost: Endpoint.Endpoint<Servicepayondelive
   path: "/v3/payscore/servicepayondeliveryorder",
   summary: "创建先用后付订单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-pay-on-delivery-service-order.html",
-  schemas: () => {
-    const ServicepayondeliveryorderPostBodyPostPayments: Schema.Schema<ServicepayondeliveryorderPostBodyPostPayments> = Schema.Struct({
-      name: BoundedString(1, 20),
-      amount: Schema.optional(Schema.Int),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Int)
-    })
-    const ServicepayondeliveryorderPostBodyPostDiscounts: Schema.Schema<ServicepayondeliveryorderPostBodyPostDiscounts> = Schema.Struct({
-      name: BoundedString(1, 20),
-      description: Schema.String,
-      amount: Schema.optional(Schema.Int),
-      count: Schema.optional(Schema.Int)
-    })
-    const ServicepayondeliveryorderPostBodyTimeRange: Schema.Schema<ServicepayondeliveryorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept"))),
-      start_time_remark: Schema.optional(BoundedString(1, 20)),
-      end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
-      end_time_remark: Schema.optional(BoundedString(1, 50))
-    })
-    const ServicepayondeliveryorderPostBodyLocation: Schema.Schema<ServicepayondeliveryorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServicepayondeliveryorderPostBodyRiskFund: Schema.Schema<ServicepayondeliveryorderPostBodyRiskFund> = Schema.Struct({
-      name: Schema.Literal("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"),
-      amount: Schema.Int,
-      description: Schema.optional(BoundedString(1, 30))
-    })
-    const ServicepayondeliveryorderPostBodyShoppingInfoJumpLink: Schema.Schema<ServicepayondeliveryorderPostBodyShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.optional(Schema.Literal("JUMP_LINK_MINI_PROGRAM")),
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String)
-    })
-    const ServicepayondeliveryorderPostBodyShoppingInfoGoods: Schema.Schema<ServicepayondeliveryorderPostBodyShoppingInfoGoods> = Schema.Struct({
-      name: Schema.String,
-      picture: Schema.String,
-      amount: Schema.Int,
-      count: Schema.Int,
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ServicepayondeliveryorderPostBodyShoppingInfo: Schema.Schema<ServicepayondeliveryorderPostBodyShoppingInfo> = Schema.Struct({
-      real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: ServicepayondeliveryorderPostBodyShoppingInfoJumpLink,
-      goods: Schema.Array(ServicepayondeliveryorderPostBodyShoppingInfoGoods)
-    })
-    const ServicepayondeliveryorderPostBody: Schema.Schema<ServicepayondeliveryorderPostBody> = Schema.Struct({
-      out_order_no: Schema.String,
-      appid: Schema.String,
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      post_payments: Schema.optional(Schema.Array(ServicepayondeliveryorderPostBodyPostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServicepayondeliveryorderPostBodyPostDiscounts)),
-      time_range: ServicepayondeliveryorderPostBodyTimeRange,
-      location: Schema.optional(ServicepayondeliveryorderPostBodyLocation),
-      risk_fund: ServicepayondeliveryorderPostBodyRiskFund,
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      openid: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      mchid: Schema.optional(Schema.String),
-      shopping_info: ServicepayondeliveryorderPostBodyShoppingInfo
-    })
-    const ServicepayondeliveryorderPostResponsePostPayments: Schema.Schema<ServicepayondeliveryorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServicepayondeliveryorderPostResponsePostDiscounts: Schema.Schema<ServicepayondeliveryorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number)
-    })
-    const ServicepayondeliveryorderPostResponseRiskFund: Schema.Schema<ServicepayondeliveryorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const ServicepayondeliveryorderPostResponseTimeRange: Schema.Schema<ServicepayondeliveryorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const ServicepayondeliveryorderPostResponseLocation: Schema.Schema<ServicepayondeliveryorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const ServicepayondeliveryorderPostResponseShoppingInfoJumpLink: Schema.Schema<ServicepayondeliveryorderPostResponseShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      path: Schema.optional(Schema.String)
-    })
-    const ServicepayondeliveryorderPostResponseShoppingInfoGoods: Schema.Schema<ServicepayondeliveryorderPostResponseShoppingInfoGoods> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      picture: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      category_id: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ServicepayondeliveryorderPostResponseShoppingInfo: Schema.Schema<ServicepayondeliveryorderPostResponseShoppingInfo> = Schema.Struct({
-      real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: Schema.optional(ServicepayondeliveryorderPostResponseShoppingInfoJumpLink),
-      goods: Schema.optional(Schema.Array(ServicepayondeliveryorderPostResponseShoppingInfoGoods))
-    })
-    const ServicepayondeliveryorderPostResponse: Schema.Schema<ServicepayondeliveryorderPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(ServicepayondeliveryorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(ServicepayondeliveryorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(ServicepayondeliveryorderPostResponseRiskFund),
-      time_range: Schema.optional(ServicepayondeliveryorderPostResponseTimeRange),
-      location: Schema.optional(ServicepayondeliveryorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String),
-      shopping_info: Schema.optional(ServicepayondeliveryorderPostResponseShoppingInfo)
-    })
-    return {
-      body: ServicepayondeliveryorderPostBody,
-      success: ServicepayondeliveryorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ServicepayondeliveryorderPostBody(), success: $ServicepayondeliveryorderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/sign-plan/partner/serviceorder ----
@@ -13776,9 +7833,9 @@ export interface SignPlanPartnerServiceorderPostBody {
    */
   readonly service_introduction: string
   /** 服务时间 */
-  readonly time_range: SignPlanPartnerServiceorderPostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: SignPlanPartnerServiceorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -13791,41 +7848,52 @@ export interface SignPlanPartnerServiceorderPostBody {
   readonly out_trade_no: string
 }
 
-export interface SignPlanPartnerServiceorderPostBodyTimeRange {
+const $SignPlanPartnerServiceorderPostBody: () => Schema.Schema<SignPlanPartnerServiceorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sign_plan_id: Schema.String,
+  plan_detail_no: Schema.Number,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  service_introduction: Schema.String,
+  time_range: $BodyTimeRange(),
+  location: Schema.optional($ResponseLocation2()),
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String
+}))
+
+export interface SignPlanPartnerServiceorderPostResponsePostDiscounts {
   /**
-   * 服务开始时间
-   * @example "20091225091010"
+   * 优惠名称
+   * @example "享9折优惠"
    */
-  readonly start_time: string
+  readonly name?: string | undefined
   /**
-   * 服务结束时间
-   * @example "20091225121010"
+   * 优惠金额
+   * @example 100
    */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
+  readonly amount?: number | undefined
 }
 
-export interface SignPlanPartnerServiceorderPostBodyLocation {
+const $SignPlanPartnerServiceorderPostResponsePostDiscounts: () => Schema.Schema<SignPlanPartnerServiceorderPostResponsePostDiscounts> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export interface SignPlanPartnerServiceorderPostResponseRiskFund {
   /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
+   * 风险金额
+   * @example 10000
    */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
+  readonly amount?: number | undefined
 }
+
+const $SignPlanPartnerServiceorderPostResponseRiskFund: () => Schema.Schema<SignPlanPartnerServiceorderPostResponseRiskFund> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number)
+}))
 
 export interface SignPlanPartnerServiceorderPostResponse {
   /**
@@ -13874,15 +7942,15 @@ export interface SignPlanPartnerServiceorderPostResponse {
    */
   readonly state_description?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<SignPlanPartnerServiceorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderGetResponseRiskFund> | undefined
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<SignPlanPartnerServiceorderPostResponsePostDiscounts> | undefined
   /** 服务风险金 */
   readonly risk_fund?: SignPlanPartnerServiceorderPostResponseRiskFund | undefined
   /** 服务时间 */
-  readonly time_range?: SignPlanPartnerServiceorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: SignPlanPartnerServiceorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -13900,80 +7968,25 @@ export interface SignPlanPartnerServiceorderPostResponse {
   readonly order_id?: string | undefined
 }
 
-export interface SignPlanPartnerServiceorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "瑜伽课程20节"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "第6节课"
-   */
-  readonly description?: string | undefined
-}
-
-export interface SignPlanPartnerServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "享9折优惠"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-}
-
-export interface SignPlanPartnerServiceorderPostResponseRiskFund {
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-}
-
-export interface SignPlanPartnerServiceorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface SignPlanPartnerServiceorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $SignPlanPartnerServiceorderPostResponse: () => Schema.Schema<SignPlanPartnerServiceorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($AcquiringbankServiceorderGetResponseRiskFund())),
+  post_discounts: Schema.optional(Schema.Array($SignPlanPartnerServiceorderPostResponsePostDiscounts())),
+  risk_fund: Schema.optional($SignPlanPartnerServiceorderPostResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建用户的签约计划详情对应的服务订单
@@ -13988,83 +8001,28 @@ export const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerS
   path: "/v3/payscore/sign-plan/partner/serviceorder",
   summary: "创建用户的签约计划详情对应的服务订单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-service-order/create-partner-service-order.html",
-  schemas: () => {
-    const SignPlanPartnerServiceorderPostBodyTimeRange: Schema.Schema<SignPlanPartnerServiceorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerServiceorderPostBodyLocation: Schema.Schema<SignPlanPartnerServiceorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerServiceorderPostBody: Schema.Schema<SignPlanPartnerServiceorderPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sign_plan_id: Schema.String,
-      plan_detail_no: Schema.Number,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      service_introduction: Schema.String,
-      time_range: SignPlanPartnerServiceorderPostBodyTimeRange,
-      location: Schema.optional(SignPlanPartnerServiceorderPostBodyLocation),
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String
-    })
-    const SignPlanPartnerServiceorderPostResponsePostPayments: Schema.Schema<SignPlanPartnerServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerServiceorderPostResponsePostDiscounts: Schema.Schema<SignPlanPartnerServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const SignPlanPartnerServiceorderPostResponseRiskFund: Schema.Schema<SignPlanPartnerServiceorderPostResponseRiskFund> = Schema.Struct({
-      amount: Schema.optional(Schema.Number)
-    })
-    const SignPlanPartnerServiceorderPostResponseTimeRange: Schema.Schema<SignPlanPartnerServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerServiceorderPostResponseLocation: Schema.Schema<SignPlanPartnerServiceorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerServiceorderPostResponse: Schema.Schema<SignPlanPartnerServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(SignPlanPartnerServiceorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(SignPlanPartnerServiceorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(SignPlanPartnerServiceorderPostResponseRiskFund),
-      time_range: Schema.optional(SignPlanPartnerServiceorderPostResponseTimeRange),
-      location: Schema.optional(SignPlanPartnerServiceorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: SignPlanPartnerServiceorderPostBody,
-      success: SignPlanPartnerServiceorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SignPlanPartnerServiceorderPostBody(), success: $SignPlanPartnerServiceorderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/sign-plan/partner/user-sign-plans ----
+
+export interface SignPlanDetail {
+  /**
+   * 计划明细序号
+   * @example 1
+   */
+  readonly plan_detail_no: number
+  /**
+   * 商户侧计划明细使用订单号
+   * @example "1234323JKHDFE1243252"
+   */
+  readonly merchant_plan_detail_no: string
+}
+
+const $SignPlanDetail: () => Schema.Schema<SignPlanDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_detail_no: Schema.Number,
+  merchant_plan_detail_no: Schema.String
+}))
 
 export interface SignPlanPartnerUserSignPlansPostBody {
   /**
@@ -14113,148 +8071,23 @@ export interface SignPlanPartnerUserSignPlansPostBody {
    */
   readonly notify_url: string
   /** 签约计划对应的计划详情列表的商户侧单号信息 */
-  readonly sign_plan_detail: ReadonlyArray<SignPlanPartnerUserSignPlansPostBodySignPlanDetail>
+  readonly sign_plan_detail: ReadonlyArray<SignPlanDetail>
 }
 
-export interface SignPlanPartnerUserSignPlansPostBodySignPlanDetail {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no: number
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_detail_no: string
-}
+const $SignPlanPartnerUserSignPlansPostBody: () => Schema.Schema<SignPlanPartnerUserSignPlansPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  plan_id: Schema.String,
+  appid: Schema.String,
+  sub_mchid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  merchant_sign_plan_no: Schema.String,
+  notify_url: Schema.String,
+  sign_plan_detail: Schema.Array($SignPlanDetail())
+}))
 
-export interface SignPlanPartnerUserSignPlansPostResponse {
-  /** 用户的签约计划 */
-  readonly sign_plan?: SignPlanPartnerUserSignPlansPostResponseSignPlan | undefined
-  /**
-   * 跳转微信侧确认签约小程序的数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
-  readonly package?: string | undefined
-}
-
-export interface SignPlanPartnerUserSignPlansPostResponseSignPlan {
-  /**
-   * 计划签约ID
-   * @example "01010033210001424338000019876258"
-   */
-  readonly sign_plan_id?: string | undefined
-  /**
-   * 签约计划用户服务商应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 签约计划用户子商户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly merchant_callback_url?: string | undefined
-  /**
-   * 签约所属计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 目前用户进行到的计划详情序号
-   * @example 2
-   */
-  readonly going_detail_no?: number | undefined
-  /**
-   * 计划签约状态
-   * @example "UNSIGNED"
-   */
-  readonly sign_state?: string | undefined
-  /**
-   * 签约计划取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_sign_time?: string | undefined
-  /**
-   * 签约计划取消类型
-   * @example "NOT_CANCEL"
-   */
-  readonly cancel_sign_type?: string | undefined
-  /**
-   * 签约计划取消原因
-   * @example "用户放弃课程"
-   */
-  readonly cancel_reason?: string | undefined
-  /**
-   * 签约计划的名称
-   * @example "瑜伽晨练课10次"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 签约计划的过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly plan_over_time?: string | undefined
-  /**
-   * 签约计划原总金额(单位分)
-   * @example 150000
-   */
-  readonly total_origin_price?: number | undefined
-  /**
-   * 签约计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 签约计划实际总金额（单位分）
-   * @example 120000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 签约计划明细列表 */
-  readonly signed_detail_list?: ReadonlyArray<SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList> | undefined
-  /**
-   * 签约时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly sign_time?: string | undefined
-}
-
-export interface SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList {
+export interface SignedDetailList {
   /**
    * 计划明细序号
    * @example 1
@@ -14317,107 +8150,20 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailLis
   readonly cancel_time?: string | undefined
 }
 
-/**
- * 创建用户的签约计划
- *
- * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html)
- *
- * `POST /v3/payscore/sign-plan/partner/user-sign-plans`
- */
-export const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansPostBody, SignPlanPartnerUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.payscore.signPlan.partner.userSignPlans.post",
-  method: "POST",
-  path: "/v3/payscore/sign-plan/partner/user-sign-plans",
-  summary: "创建用户的签约计划",
-  docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html",
-  schemas: () => {
-    const SignPlanPartnerUserSignPlansPostBodySignPlanDetail: Schema.Schema<SignPlanPartnerUserSignPlansPostBodySignPlanDetail> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      merchant_plan_detail_no: Schema.String
-    })
-    const SignPlanPartnerUserSignPlansPostBody: Schema.Schema<SignPlanPartnerUserSignPlansPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      plan_id: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.String,
-      notify_url: Schema.String,
-      sign_plan_detail: Schema.Array(SignPlanPartnerUserSignPlansPostBodySignPlanDetail)
-    })
-    const SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList: Schema.Schema<SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number),
-      plan_detail_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.optional(Schema.String),
-      plan_detail_name: Schema.optional(Schema.String),
-      actual_pay_price: Schema.optional(Schema.Number),
-      use_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      cancel_time: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerUserSignPlansPostResponseSignPlan: Schema.Schema<SignPlanPartnerUserSignPlansPostResponseSignPlan> = Schema.Struct({
-      sign_plan_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.optional(Schema.String),
-      merchant_callback_url: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      going_detail_no: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(Schema.String),
-      cancel_sign_time: Schema.optional(Schema.String),
-      cancel_sign_type: Schema.optional(Schema.String),
-      cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_over_time: Schema.optional(Schema.String),
-      total_origin_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      signed_detail_list: Schema.optional(Schema.Array(SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList)),
-      sign_time: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerUserSignPlansPostResponse: Schema.Schema<SignPlanPartnerUserSignPlansPostResponse> = Schema.Struct({
-      sign_plan: Schema.optional(SignPlanPartnerUserSignPlansPostResponseSignPlan),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: SignPlanPartnerUserSignPlansPostBody,
-      success: SignPlanPartnerUserSignPlansPostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no} ----
-
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams {
-  /**
-   * 商户签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no: string
-}
-
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get`: params, query fields together. */
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRequest extends SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery {}
+const $SignedDetailList: () => Schema.Schema<SignedDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  plan_detail_no: Schema.optional(Schema.Number),
+  original_price: Schema.optional(Schema.Number),
+  plan_discount_description: Schema.optional(Schema.String),
+  actual_price: Schema.optional(Schema.Number),
+  plan_detail_state: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String),
+  merchant_plan_detail_no: Schema.optional(Schema.String),
+  plan_detail_name: Schema.optional(Schema.String),
+  actual_pay_price: Schema.optional(Schema.Number),
+  use_time: Schema.optional(Schema.String),
+  complete_time: Schema.optional(Schema.String),
+  cancel_time: Schema.optional(Schema.String)
+}))
 
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse {
   /**
@@ -14526,7 +8272,7 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    */
   readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
-  readonly signed_detail_list?: ReadonlyArray<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> | undefined
+  readonly signed_detail_list?: ReadonlyArray<SignedDetailList> | undefined
   /**
    * 签约时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -14534,68 +8280,81 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
   readonly sign_time?: string | undefined
 }
 
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList {
+const $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: () => Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sign_plan_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  merchant_sign_plan_no: Schema.optional(Schema.String),
+  merchant_callback_url: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  going_detail_no: Schema.optional(Schema.Number),
+  sign_state: Schema.optional(Schema.String),
+  cancel_sign_time: Schema.optional(Schema.String),
+  cancel_sign_type: Schema.optional(Schema.String),
+  cancel_reason: Schema.optional(Schema.String),
+  plan_name: Schema.optional(Schema.String),
+  plan_over_time: Schema.optional(Schema.String),
+  total_origin_price: Schema.optional(Schema.Number),
+  deduction_quantity: Schema.optional(Schema.Number),
+  total_actual_price: Schema.optional(Schema.Number),
+  signed_detail_list: Schema.optional(Schema.Array($SignedDetailList())),
+  sign_time: Schema.optional(Schema.String)
+}))
+
+export interface SignPlanPartnerUserSignPlansPostResponse {
+  /** 用户的签约计划 */
+  readonly sign_plan?: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse | undefined
   /**
-   * 计划明细序号
-   * @example 1
+   * 跳转微信侧确认签约小程序的数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
    */
-  readonly plan_detail_no?: number | undefined
+  readonly package?: string | undefined
+}
+
+const $SignPlanPartnerUserSignPlansPostResponse: () => Schema.Schema<SignPlanPartnerUserSignPlansPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sign_plan: Schema.optional($SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse()),
+  package: Schema.optional(Schema.String)
+}))
+
+/**
+ * 创建用户的签约计划
+ *
+ * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html)
+ *
+ * `POST /v3/payscore/sign-plan/partner/user-sign-plans`
+ */
+export const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansPostBody, SignPlanPartnerUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.payscore.signPlan.partner.userSignPlans.post",
+  method: "POST",
+  path: "/v3/payscore/sign-plan/partner/user-sign-plans",
+  summary: "创建用户的签约计划",
+  docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html",
+  schemas: () => ({ body: $SignPlanPartnerUserSignPlansPostBody(), success: $SignPlanPartnerUserSignPlansPostResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no} ----
+
+export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams {
   /**
-   * 计划明细原支付金额（单位分）
-   * @example 30000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享9折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额（单位分）
-   * @example 27000
-   */
-  readonly actual_price?: number | undefined
-  /**
-   * 计划明细状态
-   * @example "NOT_USED"
-   */
-  readonly plan_detail_state?: string | undefined
-  /**
-   * 计划明细对应的支付分服务单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户侧计划明细使用订单号
+   * 商户签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no?: string | undefined
-  /**
-   * 计划详情名称
-   * @example "第一节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细对应订单实际支付金额（单位分）
-   * @example 50000
-   */
-  readonly actual_pay_price?: number | undefined
-  /**
-   * 详情使用时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly use_time?: string | undefined
-  /**
-   * 详情完成时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly complete_time?: string | undefined
-  /**
-   * 详情取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_time?: string | undefined
+  readonly merchant_sign_plan_no: string
 }
+
+const $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams: () => Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_sign_plan_no: Schema.NonEmptyString
+}))
+
+export type SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery = PartnerPermissionsAssessUserRiskLevelPostQuery
+
+/** The input of `v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get`: params, query fields together. */
+export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRequest extends SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery {}
 
 /**
  * 查询用户的签约计划
@@ -14610,70 +8369,10 @@ export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet
   path: "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}",
   summary: "查询用户的签约计划",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/query-partner-user-sign-plan.html",
-  schemas: () => {
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams> = Schema.Struct({
-      merchant_sign_plan_no: Schema.NonEmptyString
-    })
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number),
-      plan_detail_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.optional(Schema.String),
-      plan_detail_name: Schema.optional(Schema.String),
-      actual_pay_price: Schema.optional(Schema.Number),
-      use_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      cancel_time: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse> = Schema.Struct({
-      sign_plan_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.optional(Schema.String),
-      merchant_callback_url: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      going_detail_no: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(Schema.String),
-      cancel_sign_time: Schema.optional(Schema.String),
-      cancel_sign_type: Schema.optional(Schema.String),
-      cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_over_time: Schema.optional(Schema.String),
-      total_origin_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      signed_detail_list: Schema.optional(Schema.Array(SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList)),
-      sign_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams,
-      query: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery,
-      success: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams(), query: $PartnerPermissionsAssessUserRiskLevelPostQuery(), success: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop ----
-
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams {
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no: string
-}
 
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {
   /**
@@ -14688,186 +8387,17 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
   readonly stop_reason: string
 }
 
+const $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody: () => Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  stop_reason: Schema.String
+}))
+
+export type SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse = SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse
+
+export type SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams = SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams
+
 /** The input of `v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post`: params, body fields together. */
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest extends SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {}
-
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse {
-  /**
-   * 计划签约ID
-   * @example "01010033210001424338000019876258"
-   */
-  readonly sign_plan_id?: string | undefined
-  /**
-   * 签约计划用户服务商应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 签约计划用户子商户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly merchant_callback_url?: string | undefined
-  /**
-   * 签约所属计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 目前用户进行到的计划详情序号
-   * @example 2
-   */
-  readonly going_detail_no?: number | undefined
-  /**
-   * 计划签约状态
-   * @example "UNSIGNED"
-   */
-  readonly sign_state?: string | undefined
-  /**
-   * 签约计划取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_sign_time?: string | undefined
-  /**
-   * 签约计划取消类型
-   * @example "NOT_CANCEL"
-   */
-  readonly cancel_sign_type?: string | undefined
-  /**
-   * 签约计划取消原因
-   * @example "用户放弃课程"
-   */
-  readonly cancel_reason?: string | undefined
-  /**
-   * 签约计划的名称
-   * @example "瑜伽晨练课10次"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 签约计划的过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly plan_over_time?: string | undefined
-  /**
-   * 签约计划原总金额(单位分)
-   * @example 150000
-   */
-  readonly total_origin_price?: number | undefined
-  /**
-   * 签约计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 签约计划实际总金额（单位分）
-   * @example 120000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 签约计划明细列表 */
-  readonly signed_detail_list?: ReadonlyArray<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> | undefined
-  /**
-   * 签约时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly sign_time?: string | undefined
-}
-
-export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细原支付金额（单位分）
-   * @example 30000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享9折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额（单位分）
-   * @example 27000
-   */
-  readonly actual_price?: number | undefined
-  /**
-   * 计划明细状态
-   * @example "NOT_USED"
-   */
-  readonly plan_detail_state?: string | undefined
-  /**
-   * 计划明细对应的支付分服务单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_detail_no?: string | undefined
-  /**
-   * 计划详情名称
-   * @example "第一节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细对应订单实际支付金额（单位分）
-   * @example 50000
-   */
-  readonly actual_pay_price?: number | undefined
-  /**
-   * 详情使用时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly use_time?: string | undefined
-  /**
-   * 详情完成时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly complete_time?: string | undefined
-  /**
-   * 详情取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_time?: string | undefined
-}
 
 /**
  * 取消用户的签约计划
@@ -14882,60 +8412,7 @@ export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoSto
   path: "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop",
   summary: "取消用户的签约计划",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/stop-partner-user-sign-plan.html",
-  schemas: () => {
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams> = Schema.Struct({
-      merchant_sign_plan_no: Schema.NonEmptyString
-    })
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      stop_reason: Schema.String
-    })
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number),
-      plan_detail_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.optional(Schema.String),
-      plan_detail_name: Schema.optional(Schema.String),
-      actual_pay_price: Schema.optional(Schema.Number),
-      use_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      cancel_time: Schema.optional(Schema.String)
-    })
-    const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse> = Schema.Struct({
-      sign_plan_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.optional(Schema.String),
-      merchant_callback_url: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      going_detail_no: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(Schema.String),
-      cancel_sign_time: Schema.optional(Schema.String),
-      cancel_sign_type: Schema.optional(Schema.String),
-      cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_over_time: Schema.optional(Schema.String),
-      total_origin_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      signed_detail_list: Schema.optional(Schema.Array(SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList)),
-      sign_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams,
-      body: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody,
-      success: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams(), body: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody(), success: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/sign-plan/serviceorder ----
@@ -14977,9 +8454,9 @@ export interface SignPlanServiceorderPostBody {
    */
   readonly service_introduction: string
   /** 服务时间 */
-  readonly time_range: SignPlanServiceorderPostBodyTimeRange
+  readonly time_range: BodyTimeRange
   /** 服务位置 */
-  readonly location?: SignPlanServiceorderPostBodyLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -14992,41 +8469,19 @@ export interface SignPlanServiceorderPostBody {
   readonly out_trade_no: string
 }
 
-export interface SignPlanServiceorderPostBodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time: string
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface SignPlanServiceorderPostBodyLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $SignPlanServiceorderPostBody: () => Schema.Schema<SignPlanServiceorderPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  sign_plan_id: Schema.String,
+  plan_detail_no: Schema.Number,
+  appid: Schema.String,
+  openid: Schema.String,
+  notify_url: Schema.String,
+  service_introduction: Schema.String,
+  time_range: $BodyTimeRange(),
+  location: Schema.optional($ResponseLocation2()),
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String
+}))
 
 export interface SignPlanServiceorderPostResponse {
   /**
@@ -15065,15 +8520,15 @@ export interface SignPlanServiceorderPostResponse {
    */
   readonly state_description?: string | undefined
   /** 后付费项目 */
-  readonly post_payments?: ReadonlyArray<SignPlanServiceorderPostResponsePostPayments> | undefined
+  readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderGetResponseRiskFund> | undefined
   /** 商户优惠 */
-  readonly post_discounts?: ReadonlyArray<SignPlanServiceorderPostResponsePostDiscounts> | undefined
+  readonly post_discounts?: ReadonlyArray<SignPlanPartnerServiceorderPostResponsePostDiscounts> | undefined
   /** 服务风险金 */
-  readonly risk_fund?: SignPlanServiceorderPostResponseRiskFund | undefined
+  readonly risk_fund?: SignPlanPartnerServiceorderPostResponseRiskFund | undefined
   /** 服务时间 */
-  readonly time_range?: SignPlanServiceorderPostResponseTimeRange | undefined
+  readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
-  readonly location?: SignPlanServiceorderPostResponseLocation | undefined
+  readonly location?: ResponseLocation | undefined
   /**
    * 附加数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -15091,80 +8546,23 @@ export interface SignPlanServiceorderPostResponse {
   readonly order_id?: string | undefined
 }
 
-export interface SignPlanServiceorderPostResponsePostPayments {
-  /**
-   * 付费名称
-   * @example "瑜伽课程20节"
-   */
-  readonly name?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 付费说明
-   * @example "第6节课"
-   */
-  readonly description?: string | undefined
-}
-
-export interface SignPlanServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "享9折优惠"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
-  readonly amount?: number | undefined
-}
-
-export interface SignPlanServiceorderPostResponseRiskFund {
-  /**
-   * 风险金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-}
-
-export interface SignPlanServiceorderPostResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "备注1"
-   */
-  readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "备注2"
-   */
-  readonly end_time_remark?: string | undefined
-}
-
-export interface SignPlanServiceorderPostResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
-  readonly end_location?: string | undefined
-}
+const $SignPlanServiceorderPostResponse: () => Schema.Schema<SignPlanServiceorderPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  state_description: Schema.optional(Schema.String),
+  post_payments: Schema.optional(Schema.Array($AcquiringbankServiceorderGetResponseRiskFund())),
+  post_discounts: Schema.optional(Schema.Array($SignPlanPartnerServiceorderPostResponsePostDiscounts())),
+  risk_fund: Schema.optional($SignPlanPartnerServiceorderPostResponseRiskFund()),
+  time_range: Schema.optional($ResponseTimeRange()),
+  location: Schema.optional($ResponseLocation()),
+  attach: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  order_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建用户的签约计划详情对应的服务订单
@@ -15179,75 +8577,7 @@ export const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPos
   path: "/v3/payscore/sign-plan/serviceorder",
   summary: "创建用户的签约计划详情对应的服务订单",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/service-order/create-service-order.html",
-  schemas: () => {
-    const SignPlanServiceorderPostBodyTimeRange: Schema.Schema<SignPlanServiceorderPostBodyTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const SignPlanServiceorderPostBodyLocation: Schema.Schema<SignPlanServiceorderPostBodyLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const SignPlanServiceorderPostBody: Schema.Schema<SignPlanServiceorderPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      sign_plan_id: Schema.String,
-      plan_detail_no: Schema.Number,
-      appid: Schema.String,
-      openid: Schema.String,
-      notify_url: Schema.String,
-      service_introduction: Schema.String,
-      time_range: SignPlanServiceorderPostBodyTimeRange,
-      location: Schema.optional(SignPlanServiceorderPostBodyLocation),
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String
-    })
-    const SignPlanServiceorderPostResponsePostPayments: Schema.Schema<SignPlanServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      description: Schema.optional(Schema.String)
-    })
-    const SignPlanServiceorderPostResponsePostDiscounts: Schema.Schema<SignPlanServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number)
-    })
-    const SignPlanServiceorderPostResponseRiskFund: Schema.Schema<SignPlanServiceorderPostResponseRiskFund> = Schema.Struct({
-      amount: Schema.optional(Schema.Number)
-    })
-    const SignPlanServiceorderPostResponseTimeRange: Schema.Schema<SignPlanServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_time_remark: Schema.optional(Schema.String),
-      end_time_remark: Schema.optional(Schema.String)
-    })
-    const SignPlanServiceorderPostResponseLocation: Schema.Schema<SignPlanServiceorderPostResponseLocation> = Schema.Struct({
-      start_location: Schema.optional(Schema.String),
-      end_location: Schema.optional(Schema.String)
-    })
-    const SignPlanServiceorderPostResponse: Schema.Schema<SignPlanServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.optional(Schema.Array(SignPlanServiceorderPostResponsePostPayments)),
-      post_discounts: Schema.optional(Schema.Array(SignPlanServiceorderPostResponsePostDiscounts)),
-      risk_fund: Schema.optional(SignPlanServiceorderPostResponseRiskFund),
-      time_range: Schema.optional(SignPlanServiceorderPostResponseTimeRange),
-      location: Schema.optional(SignPlanServiceorderPostResponseLocation),
-      attach: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: SignPlanServiceorderPostBody,
-      success: SignPlanServiceorderPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SignPlanServiceorderPostBody(), success: $SignPlanServiceorderPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/sign-plan/user-sign-plans ----
@@ -15284,279 +8614,18 @@ export interface SignPlanUserSignPlansPostBody {
    */
   readonly notify_url: string
   /** 签约计划对应的计划详情列表的商户侧单号信息 */
-  readonly sign_plan_detail: ReadonlyArray<SignPlanUserSignPlansPostBodySignPlanDetail>
+  readonly sign_plan_detail: ReadonlyArray<SignPlanDetail>
 }
 
-export interface SignPlanUserSignPlansPostBodySignPlanDetail {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no: number
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_detail_no: string
-}
-
-export interface SignPlanUserSignPlansPostResponse {
-  /** 用户的签约计划 */
-  readonly sign_plan?: SignPlanUserSignPlansPostResponseSignPlan | undefined
-  /**
-   * 跳转微信侧确认签约小程序的数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
-  readonly package?: string | undefined
-}
-
-export interface SignPlanUserSignPlansPostResponseSignPlan {
-  /**
-   * 计划签约ID
-   * @example "01010033210001424338000019876258"
-   */
-  readonly sign_plan_id?: string | undefined
-  /**
-   * 签约计划用户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly merchant_callback_url?: string | undefined
-  /**
-   * 签约所属计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 目前用户进行到的计划详情序号
-   * @example 2
-   */
-  readonly going_detail_no?: number | undefined
-  /**
-   * 计划签约状态
-   * @example "UNSIGNED"
-   */
-  readonly sign_state?: string | undefined
-  /**
-   * 签约计划取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_sign_time?: string | undefined
-  /**
-   * 签约计划取消类型
-   * @example "NOT_CANCEL"
-   */
-  readonly cancel_sign_type?: string | undefined
-  /**
-   * 签约计划取消原因
-   * @example "用户放弃课程"
-   */
-  readonly cancel_reason?: string | undefined
-  /**
-   * 签约计划的名称
-   * @example "瑜伽晨练课10次"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 签约计划的过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly plan_over_time?: string | undefined
-  /**
-   * 签约计划原总金额(单位分)
-   * @example 150000
-   */
-  readonly total_origin_price?: number | undefined
-  /**
-   * 签约计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 签约计划实际总金额（单位分）
-   * @example 120000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 签约计划明细列表 */
-  readonly signed_detail_list?: ReadonlyArray<SignPlanUserSignPlansPostResponseSignPlanSignedDetailList> | undefined
-  /**
-   * 签约时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly sign_time?: string | undefined
-}
-
-export interface SignPlanUserSignPlansPostResponseSignPlanSignedDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细原支付金额（单位分）
-   * @example 30000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享9折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额（单位分）
-   * @example 27000
-   */
-  readonly actual_price?: number | undefined
-  /**
-   * 计划明细状态
-   * @example "NOT_USED"
-   */
-  readonly plan_detail_state?: string | undefined
-  /**
-   * 计划明细对应的支付分服务单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_detail_no?: string | undefined
-  /**
-   * 计划详情名称
-   * @example "第一节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细对应订单实际支付金额（单位分）
-   * @example 50000
-   */
-  readonly actual_pay_price?: number | undefined
-  /**
-   * 详情使用时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly use_time?: string | undefined
-  /**
-   * 详情完成时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly complete_time?: string | undefined
-  /**
-   * 详情取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_time?: string | undefined
-}
-
-/**
- * 创建用户的签约计划
- *
- * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html)
- *
- * `POST /v3/payscore/sign-plan/user-sign-plans`
- */
-export const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody, SignPlanUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.payscore.signPlan.userSignPlans.post",
-  method: "POST",
-  path: "/v3/payscore/sign-plan/user-sign-plans",
-  summary: "创建用户的签约计划",
-  docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html",
-  schemas: () => {
-    const SignPlanUserSignPlansPostBodySignPlanDetail: Schema.Schema<SignPlanUserSignPlansPostBodySignPlanDetail> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      merchant_plan_detail_no: Schema.String
-    })
-    const SignPlanUserSignPlansPostBody: Schema.Schema<SignPlanUserSignPlansPostBody> = Schema.Struct({
-      service_id: Schema.String,
-      plan_id: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      merchant_sign_plan_no: Schema.String,
-      notify_url: Schema.String,
-      sign_plan_detail: Schema.Array(SignPlanUserSignPlansPostBodySignPlanDetail)
-    })
-    const SignPlanUserSignPlansPostResponseSignPlanSignedDetailList: Schema.Schema<SignPlanUserSignPlansPostResponseSignPlanSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number),
-      plan_detail_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.optional(Schema.String),
-      plan_detail_name: Schema.optional(Schema.String),
-      actual_pay_price: Schema.optional(Schema.Number),
-      use_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      cancel_time: Schema.optional(Schema.String)
-    })
-    const SignPlanUserSignPlansPostResponseSignPlan: Schema.Schema<SignPlanUserSignPlansPostResponseSignPlan> = Schema.Struct({
-      sign_plan_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.optional(Schema.String),
-      merchant_callback_url: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      going_detail_no: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(Schema.String),
-      cancel_sign_time: Schema.optional(Schema.String),
-      cancel_sign_type: Schema.optional(Schema.String),
-      cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_over_time: Schema.optional(Schema.String),
-      total_origin_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      signed_detail_list: Schema.optional(Schema.Array(SignPlanUserSignPlansPostResponseSignPlanSignedDetailList)),
-      sign_time: Schema.optional(Schema.String)
-    })
-    const SignPlanUserSignPlansPostResponse: Schema.Schema<SignPlanUserSignPlansPostResponse> = Schema.Struct({
-      sign_plan: Schema.optional(SignPlanUserSignPlansPostResponseSignPlan),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: SignPlanUserSignPlansPostBody,
-      success: SignPlanUserSignPlansPostResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no} ----
-
-export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams {
-  /**
-   * 商户签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no: string
-}
+const $SignPlanUserSignPlansPostBody: () => Schema.Schema<SignPlanUserSignPlansPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  service_id: Schema.String,
+  plan_id: Schema.String,
+  appid: Schema.String,
+  openid: Schema.String,
+  merchant_sign_plan_no: Schema.String,
+  notify_url: Schema.String,
+  sign_plan_detail: Schema.Array($SignPlanDetail())
+}))
 
 export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse {
   /**
@@ -15650,7 +8719,7 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    */
   readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
-  readonly signed_detail_list?: ReadonlyArray<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> | undefined
+  readonly signed_detail_list?: ReadonlyArray<SignedDetailList> | undefined
   /**
    * 签约时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -15658,68 +8727,63 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
   readonly sign_time?: string | undefined
 }
 
-export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList {
+const $SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: () => Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sign_plan_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  merchant_sign_plan_no: Schema.optional(Schema.String),
+  merchant_callback_url: Schema.optional(Schema.String),
+  plan_id: Schema.optional(Schema.String),
+  going_detail_no: Schema.optional(Schema.Number),
+  sign_state: Schema.optional(Schema.String),
+  cancel_sign_time: Schema.optional(Schema.String),
+  cancel_sign_type: Schema.optional(Schema.String),
+  cancel_reason: Schema.optional(Schema.String),
+  plan_name: Schema.optional(Schema.String),
+  plan_over_time: Schema.optional(Schema.String),
+  total_origin_price: Schema.optional(Schema.Number),
+  deduction_quantity: Schema.optional(Schema.Number),
+  total_actual_price: Schema.optional(Schema.Number),
+  signed_detail_list: Schema.optional(Schema.Array($SignedDetailList())),
+  sign_time: Schema.optional(Schema.String)
+}))
+
+export interface SignPlanUserSignPlansPostResponse {
+  /** 用户的签约计划 */
+  readonly sign_plan?: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse | undefined
   /**
-   * 计划明细序号
-   * @example 1
+   * 跳转微信侧确认签约小程序的数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
    */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细原支付金额（单位分）
-   * @example 30000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享9折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额（单位分）
-   * @example 27000
-   */
-  readonly actual_price?: number | undefined
-  /**
-   * 计划明细状态
-   * @example "NOT_USED"
-   */
-  readonly plan_detail_state?: string | undefined
-  /**
-   * 计划明细对应的支付分服务单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_detail_no?: string | undefined
-  /**
-   * 计划详情名称
-   * @example "第一节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细对应订单实际支付金额（单位分）
-   * @example 50000
-   */
-  readonly actual_pay_price?: number | undefined
-  /**
-   * 详情使用时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly use_time?: string | undefined
-  /**
-   * 详情完成时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly complete_time?: string | undefined
-  /**
-   * 详情取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_time?: string | undefined
+  readonly package?: string | undefined
 }
+
+const $SignPlanUserSignPlansPostResponse: () => Schema.Schema<SignPlanUserSignPlansPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sign_plan: Schema.optional($SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse()),
+  package: Schema.optional(Schema.String)
+}))
+
+/**
+ * 创建用户的签约计划
+ *
+ * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html)
+ *
+ * `POST /v3/payscore/sign-plan/user-sign-plans`
+ */
+export const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody, SignPlanUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.payscore.signPlan.userSignPlans.post",
+  method: "POST",
+  path: "/v3/payscore/sign-plan/user-sign-plans",
+  summary: "创建用户的签约计划",
+  docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html",
+  schemas: () => ({ body: $SignPlanUserSignPlansPostBody(), success: $SignPlanUserSignPlansPostResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no} ----
+
+export type SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams = SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams
 
 /**
  * 查询用户的签约计划
@@ -15734,63 +8798,10 @@ export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpo
   path: "/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}",
   summary: "查询用户的签约计划",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/query-user-sign-plan.html",
-  schemas: () => {
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams> = Schema.Struct({
-      merchant_sign_plan_no: Schema.NonEmptyString
-    })
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number),
-      plan_detail_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.optional(Schema.String),
-      plan_detail_name: Schema.optional(Schema.String),
-      actual_pay_price: Schema.optional(Schema.Number),
-      use_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      cancel_time: Schema.optional(Schema.String)
-    })
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse> = Schema.Struct({
-      sign_plan_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.optional(Schema.String),
-      merchant_callback_url: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      going_detail_no: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(Schema.String),
-      cancel_sign_time: Schema.optional(Schema.String),
-      cancel_sign_type: Schema.optional(Schema.String),
-      cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_over_time: Schema.optional(Schema.String),
-      total_origin_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      signed_detail_list: Schema.optional(Schema.Array(SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList)),
-      sign_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams,
-      success: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams(), success: $SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop ----
-
-export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams {
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no: string
-}
 
 export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {
   /**
@@ -15800,171 +8811,16 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
   readonly stop_reason: string
 }
 
+const $SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody: () => Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  stop_reason: Schema.String
+}))
+
+export type SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams = SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams
+
+export type SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse = SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse
+
 /** The input of `v3.payscore.signPlan.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post`: params, body fields together. */
 export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest extends SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {}
-
-export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse {
-  /**
-   * 计划签约ID
-   * @example "01010033210001424338000019876258"
-   */
-  readonly sign_plan_id?: string | undefined
-  /**
-   * 签约计划用户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_sign_plan_no?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
-  readonly merchant_callback_url?: string | undefined
-  /**
-   * 签约所属计划ID
-   * @example "01000033210000324638000000376258"
-   */
-  readonly plan_id?: string | undefined
-  /**
-   * 目前用户进行到的计划详情序号
-   * @example 2
-   */
-  readonly going_detail_no?: number | undefined
-  /**
-   * 计划签约状态
-   * @example "UNSIGNED"
-   */
-  readonly sign_state?: string | undefined
-  /**
-   * 签约计划取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_sign_time?: string | undefined
-  /**
-   * 签约计划取消类型
-   * @example "NOT_CANCEL"
-   */
-  readonly cancel_sign_type?: string | undefined
-  /**
-   * 签约计划取消原因
-   * @example "用户放弃课程"
-   */
-  readonly cancel_reason?: string | undefined
-  /**
-   * 签约计划的名称
-   * @example "瑜伽晨练课10次"
-   */
-  readonly plan_name?: string | undefined
-  /**
-   * 签约计划的过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly plan_over_time?: string | undefined
-  /**
-   * 签约计划原总金额(单位分)
-   * @example 150000
-   */
-  readonly total_origin_price?: number | undefined
-  /**
-   * 签约计划扣费次数
-   * @example 10
-   */
-  readonly deduction_quantity?: number | undefined
-  /**
-   * 签约计划实际总金额（单位分）
-   * @example 120000
-   */
-  readonly total_actual_price?: number | undefined
-  /** 签约计划明细列表 */
-  readonly signed_detail_list?: ReadonlyArray<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> | undefined
-  /**
-   * 签约时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly sign_time?: string | undefined
-}
-
-export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
-  readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细原支付金额（单位分）
-   * @example 30000
-   */
-  readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享9折优惠"
-   */
-  readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额（单位分）
-   * @example 27000
-   */
-  readonly actual_price?: number | undefined
-  /**
-   * 计划明细状态
-   * @example "NOT_USED"
-   */
-  readonly plan_detail_state?: string | undefined
-  /**
-   * 计划明细对应的支付分服务单号
-   * @example "0000300001201908301055157220022"
-   */
-  readonly order_id?: string | undefined
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly merchant_plan_detail_no?: string | undefined
-  /**
-   * 计划详情名称
-   * @example "第一节课"
-   */
-  readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细对应订单实际支付金额（单位分）
-   * @example 50000
-   */
-  readonly actual_pay_price?: number | undefined
-  /**
-   * 详情使用时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly use_time?: string | undefined
-  /**
-   * 详情完成时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly complete_time?: string | undefined
-  /**
-   * 详情取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
-  readonly cancel_time?: string | undefined
-}
 
 /**
  * 直连商户取消用户的签约计划
@@ -15979,162 +8835,14 @@ export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: 
   path: "/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop",
   summary: "直连商户取消用户的签约计划",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/stop-user-sign-plan.html",
-  schemas: () => {
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams> = Schema.Struct({
-      merchant_sign_plan_no: Schema.NonEmptyString
-    })
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody> = Schema.Struct({
-      stop_reason: Schema.String
-    })
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.optional(Schema.Number),
-      original_price: Schema.optional(Schema.Number),
-      plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.optional(Schema.Number),
-      plan_detail_state: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.optional(Schema.String),
-      plan_detail_name: Schema.optional(Schema.String),
-      actual_pay_price: Schema.optional(Schema.Number),
-      use_time: Schema.optional(Schema.String),
-      complete_time: Schema.optional(Schema.String),
-      cancel_time: Schema.optional(Schema.String)
-    })
-    const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse> = Schema.Struct({
-      sign_plan_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.optional(Schema.String),
-      merchant_callback_url: Schema.optional(Schema.String),
-      plan_id: Schema.optional(Schema.String),
-      going_detail_no: Schema.optional(Schema.Number),
-      sign_state: Schema.optional(Schema.String),
-      cancel_sign_time: Schema.optional(Schema.String),
-      cancel_sign_type: Schema.optional(Schema.String),
-      cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.optional(Schema.String),
-      plan_over_time: Schema.optional(Schema.String),
-      total_origin_price: Schema.optional(Schema.Number),
-      deduction_quantity: Schema.optional(Schema.Number),
-      total_actual_price: Schema.optional(Schema.Number),
-      signed_detail_list: Schema.optional(Schema.Array(SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList)),
-      sign_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams,
-      body: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody,
-      success: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams(), body: $SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody(), success: $SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/smartretail-orders ----
 
-export interface SmartretailOrdersGetQuery {
-  /** 服务ID */
-  readonly service_id?: string | undefined
-  /** 商户服务订单号 */
-  readonly out_order_no?: string | undefined
-  /** 回跳查询ID */
-  readonly query_id?: string | undefined
-  /** 公众账号ID */
-  readonly appid?: string | undefined
-}
+export type SmartretailOrdersGetQuery = PayafterOrdersGetQuery
 
-export interface SmartretailOrdersGetResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /** 商户号 */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /** Documented values: `CREATED`, `USER_ACCEPTED`, `FINISHED`, `USER_PAID`, `REVOKED`, `EXPIRED` (decoded as any string: more may come). */
-  readonly state?: "CREATED" | "USER_ACCEPTED" | "FINISHED" | "USER_PAID" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 标识用户订单使用情况
-   * Documented values: `1`, `2` (decoded as any number: more may come).
-   */
-  readonly finish_type?: number | undefined
-  /** 服务开始时间 */
-  readonly service_start_time?: string | undefined
-  /** 服务结束时间 */
-  readonly service_end_time?: string | undefined
-  /** 实际服务开始时间 */
-  readonly real_service_start_time?: string | undefined
-  /** 实际服务结束时间 */
-  readonly real_service_end_time?: string | undefined
-  /** 支付完成时间 */
-  readonly pay_succ_time?: string | undefined
-  /** 开始使用服务的地点 */
-  readonly service_start_location?: string | undefined
-  /** 预计服务结束的地点 */
-  readonly service_end_location?: string | undefined
-  /** 开始使用服务的地点 */
-  readonly real_service_start_location?: string | undefined
-  /** 预计服务结束的地点 */
-  readonly real_service_end_location?: string | undefined
-  /** 服务信息，用于介绍本订单所提供的服务 */
-  readonly service_introduction?: string | undefined
-  /** 后付费，描述付费项目列表 */
-  readonly fees?: ReadonlyArray<SmartretailOrdersGetResponseFees> | undefined
-  /** 商户优惠，最多包含5条商户优惠 */
-  readonly discounts?: ReadonlyArray<SmartretailOrdersGetResponseDiscounts> | undefined
-  /** 订单风险金额 */
-  readonly risk_amount?: number | undefined
-  /** 总金额(大于等于0的数字，单位为分) */
-  readonly total_amount?: number | undefined
-  /** 商户自定义说明,可存放本订单所需信息 */
-  readonly attach?: string | undefined
-  /** 用于完结订单时传入,确保订单完结时数据完整 */
-  readonly finish_ticket?: string | undefined
-  /** 结单交易单号 */
-  readonly finish_transaction_id?: string | undefined
-  /**
-   * 支付方式
-   * Documented values: `MchChannelPayType` (decoded as any string: more may come).
-   */
-  readonly pay_type?: "MchChannelPayType" | (string & {}) | undefined
-}
-
-export interface SmartretailOrdersGetResponseFees {
-  /** 付费项目名称 */
-  readonly fee_name?: string | undefined
-  /** 付费项目数量 */
-  readonly fee_count?: number | undefined
-  /** 付费项目总金额 */
-  readonly fee_amount?: number | undefined
-  /** 描述计费规则 */
-  readonly fee_desc?: string | undefined
-}
-
-export interface SmartretailOrdersGetResponseDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly discount_name?: string | undefined
-  /** 商品优惠金额 */
-  readonly discount_amount?: number | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly discount_desc?: string | undefined
-}
+export type SmartretailOrdersGetResponse = PayafterOrdersGetResponse
 
 /**
  * 查询智慧零售订单
@@ -16149,56 +8857,7 @@ export const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, 
   path: "/v3/payscore/smartretail-orders",
   summary: "查询智慧零售订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4",
-  schemas: () => {
-    const SmartretailOrdersGetQuery: Schema.Schema<SmartretailOrdersGetQuery> = Schema.Struct({
-      service_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      query_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersGetResponseFees: Schema.Schema<SmartretailOrdersGetResponseFees> = Schema.Struct({
-      fee_name: Schema.optional(Schema.String),
-      fee_count: Schema.optional(Schema.Number),
-      fee_amount: Schema.optional(Schema.Number),
-      fee_desc: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersGetResponseDiscounts: Schema.Schema<SmartretailOrdersGetResponseDiscounts> = Schema.Struct({
-      discount_name: Schema.optional(Schema.String),
-      discount_amount: Schema.optional(Schema.Number),
-      discount_desc: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersGetResponse: Schema.Schema<SmartretailOrdersGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("CREATED", "USER_ACCEPTED", "FINISHED", "USER_PAID", "REVOKED", "EXPIRED")),
-      finish_type: Schema.optional(Schema.Number),
-      service_start_time: Schema.optional(Schema.String),
-      service_end_time: Schema.optional(Schema.String),
-      real_service_start_time: Schema.optional(Schema.String),
-      real_service_end_time: Schema.optional(Schema.String),
-      pay_succ_time: Schema.optional(Schema.String),
-      service_start_location: Schema.optional(Schema.String),
-      service_end_location: Schema.optional(Schema.String),
-      real_service_start_location: Schema.optional(Schema.String),
-      real_service_end_location: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      fees: Schema.optional(Schema.Array(SmartretailOrdersGetResponseFees)),
-      discounts: Schema.optional(Schema.Array(SmartretailOrdersGetResponseDiscounts)),
-      risk_amount: Schema.optional(Schema.Number),
-      total_amount: Schema.optional(Schema.Number),
-      attach: Schema.optional(Schema.String),
-      finish_ticket: Schema.optional(Schema.String),
-      finish_transaction_id: Schema.optional(Schema.String),
-      pay_type: Schema.optional(OpenEnum("MchChannelPayType"))
-    })
-    return {
-      query: SmartretailOrdersGetQuery,
-      success: SmartretailOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $PayafterOrdersGetQuery(), success: $PayafterOrdersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/smartretail-orders ----
@@ -16230,9 +8889,9 @@ export interface SmartretailOrdersPostBody {
   /** 服务信息，用于介绍本订单所提供的服务 */
   readonly service_introduction?: string | undefined
   /** 后付费，描述付费项目列表 */
-  readonly fees?: ReadonlyArray<SmartretailOrdersPostBodyFees> | undefined
+  readonly fees?: ReadonlyArray<Fees> | undefined
   /** 商户优惠，最多包含5条商户优惠 */
-  readonly discounts?: ReadonlyArray<SmartretailOrdersPostBodyDiscounts> | undefined
+  readonly discounts?: ReadonlyArray<BodyDiscounts> | undefined
   /** 订单风险金额 */
   readonly risk_amount?: number | undefined
   /** 商户自定义说明,可存放本订单所需信息 */
@@ -16243,64 +8902,24 @@ export interface SmartretailOrdersPostBody {
   readonly openid?: string | undefined
 }
 
-export interface SmartretailOrdersPostBodyFees {
-  /** 付费项目名称 */
-  readonly fee_name?: string | undefined
-  /** 付费项目数量 */
-  readonly fee_count?: number | undefined
-  /** 付费项目总金额 */
-  readonly fee_amount?: number | undefined
-  /** 描述计费规则 */
-  readonly fee_desc?: string | undefined
-}
+const $SmartretailOrdersPostBody: () => Schema.Schema<SmartretailOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_order_no: Schema.String,
+  service_id: Schema.String,
+  service_start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
+  service_end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
+  service_start_location: Schema.optional(Schema.String),
+  service_end_location: Schema.optional(Schema.String),
+  service_introduction: Schema.optional(Schema.String),
+  fees: Schema.optional(Schema.Array($Fees2())),
+  discounts: Schema.optional(Schema.Array($BodyDiscounts())),
+  risk_amount: Schema.optional(Schema.Int),
+  attach: Schema.optional(Schema.String),
+  need_user_confirm: Schema.optional(Schema.Boolean),
+  openid: Schema.optional(Schema.String)
+}))
 
-export interface SmartretailOrdersPostBodyDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly discount_name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly discount_desc?: string | undefined
-}
-
-export interface SmartretailOrdersPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /** 商户号 */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /** 微信支付服务订单号 */
-  readonly order_id?: string | undefined
-  /**
-   * 小程序跳转businessType
-   * @example "wxpayScoreUse"
-   */
-  readonly miniprogram_businesstype?: string | undefined
-  /** 小程序跳转appid，在商户小程序跳转到微信侧小程序流程需要用到 */
-  readonly miniprogram_appid?: string | undefined
-  /** 小程序跳转路径 */
-  readonly miniprogram_path?: string | undefined
-  /** 小程序跳转username，在商户APP跳转微信侧小程序流程需要用到 */
-  readonly miniprogram_username?: string | undefined
-  /** 用于跳转到微信侧小程序订单数据,跳转到微信侧小程序传入 */
-  readonly package?: string | undefined
-}
+export type SmartretailOrdersPostResponse = PayafterOrdersPostResponse
 
 /**
  * 创建智慧零售订单
@@ -16315,108 +8934,19 @@ export const smartretailOrdersPost: Endpoint.Endpoint<SmartretailOrdersPostBody,
   path: "/v3/payscore/smartretail-orders",
   summary: "创建智慧零售订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3",
-  schemas: () => {
-    const SmartretailOrdersPostBodyFees: Schema.Schema<SmartretailOrdersPostBodyFees> = Schema.Struct({
-      fee_name: Schema.optional(Schema.String),
-      fee_count: Schema.optional(Schema.Int),
-      fee_amount: Schema.optional(Schema.Int),
-      fee_desc: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersPostBodyDiscounts: Schema.Schema<SmartretailOrdersPostBodyDiscounts> = Schema.Struct({
-      discount_name: Schema.optional(BoundedString(1, 20)),
-      discount_desc: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersPostBody: Schema.Schema<SmartretailOrdersPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      service_start_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}|OnAccept")))),
-      service_end_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("\\d{8}|\\d{14}")))),
-      service_start_location: Schema.optional(Schema.String),
-      service_end_location: Schema.optional(Schema.String),
-      service_introduction: Schema.optional(Schema.String),
-      fees: Schema.optional(Schema.Array(SmartretailOrdersPostBodyFees)),
-      discounts: Schema.optional(Schema.Array(SmartretailOrdersPostBodyDiscounts)),
-      risk_amount: Schema.optional(Schema.Int),
-      attach: Schema.optional(Schema.String),
-      need_user_confirm: Schema.optional(Schema.Boolean),
-      openid: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersPostResponse: Schema.Schema<SmartretailOrdersPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      miniprogram_businesstype: Schema.optional(Schema.String),
-      miniprogram_appid: Schema.optional(Schema.String),
-      miniprogram_path: Schema.optional(Schema.String),
-      miniprogram_username: Schema.optional(Schema.String),
-      package: Schema.optional(Schema.String)
-    })
-    return {
-      body: SmartretailOrdersPostBody,
-      success: SmartretailOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $SmartretailOrdersPostBody(), success: $PayafterOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/smartretail-orders/{out_order_no}/cancel ----
 
-export interface SmartretailOrdersOutOrderNoCancelPostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
+export type SmartretailOrdersOutOrderNoCancelPostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface SmartretailOrdersOutOrderNoCancelPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id: string
-  /**
-   * 取消原因
-   * @example "用户投诉"
-   */
-  readonly reason: string
-}
+export type SmartretailOrdersOutOrderNoCancelPostBody = PayafterOrdersOutOrderNoCancelPostBody
+
+export type SmartretailOrdersOutOrderNoCancelPostResponse = PayafterOrdersOutOrderNoCancelPostResponse
 
 /** The input of `v3.payscore.smartretailOrders._out_order_no_.cancel.post`: params, body fields together. */
 export interface SmartretailOrdersOutOrderNoCancelPostRequest extends SmartretailOrdersOutOrderNoCancelPostParams, SmartretailOrdersOutOrderNoCancelPostBody {}
-
-export interface SmartretailOrdersOutOrderNoCancelPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-}
 
 /**
  * 撤销智慧零售订单
@@ -16431,127 +8961,19 @@ export const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<Smartretai
   path: "/v3/payscore/smartretail-orders/{out_order_no}/cancel",
   summary: "撤销智慧零售订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5",
-  schemas: () => {
-    const SmartretailOrdersOutOrderNoCancelPostParams: Schema.Schema<SmartretailOrdersOutOrderNoCancelPostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const SmartretailOrdersOutOrderNoCancelPostBody: Schema.Schema<SmartretailOrdersOutOrderNoCancelPostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      reason: Schema.String
-    })
-    const SmartretailOrdersOutOrderNoCancelPostResponse: Schema.Schema<SmartretailOrdersOutOrderNoCancelPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: SmartretailOrdersOutOrderNoCancelPostParams,
-      body: SmartretailOrdersOutOrderNoCancelPostBody,
-      success: SmartretailOrdersOutOrderNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PayafterOrdersOutOrderNoCancelPostBody(), success: $PayafterOrdersOutOrderNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/smartretail-orders/{out_order_no}/complete ----
 
-export interface SmartretailOrdersOutOrderNoCompletePostParams {
-  /** 商户服务订单号 */
-  readonly out_order_no: string
-}
+export type SmartretailOrdersOutOrderNoCompletePostParams = AcquiringbankServiceorderOutOrderNoCancelPostParams
 
-export interface SmartretailOrdersOutOrderNoCompletePostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id: string
-  /** 标识用户订单使用情况 */
-  readonly finish_type?: 1 | 2 | undefined
-  /** 取消订单的原因 */
-  readonly cancel_reason?: string | undefined
-  /** 实际服务开始时间 */
-  readonly real_service_start_time?: string | undefined
-  /** 服务结束时间 */
-  readonly real_service_end_time?: string | undefined
-  /** 实际结束使用服务的地点 */
-  readonly real_service_end_location?: string | undefined
-  /** 后付费，描述付费项目列表 */
-  readonly fees?: ReadonlyArray<SmartretailOrdersOutOrderNoCompletePostBodyFees> | undefined
-  /** 商户优惠，最多包含5条商户优惠 */
-  readonly discounts?: ReadonlyArray<SmartretailOrdersOutOrderNoCompletePostBodyDiscounts> | undefined
-  /** 总金额(大于等于0的数字，单位为分) */
-  readonly total_amount?: number | undefined
-  /** 完结凭证 */
-  readonly finish_ticket?: string | undefined
-  /** 是否指定商户分账 */
-  readonly profit_sharing?: boolean | undefined
-}
+export type SmartretailOrdersOutOrderNoCompletePostResponse = PayafterOrdersOutOrderNoCancelPostResponse
 
-export interface SmartretailOrdersOutOrderNoCompletePostBodyFees {
-  /** 付费项目名称 */
-  readonly fee_name?: string | undefined
-  /** 付费项目数量 */
-  readonly fee_count?: number | undefined
-  /** 付费项目总金额 */
-  readonly fee_amount?: number | undefined
-  /** 描述计费规则 */
-  readonly fee_desc?: string | undefined
-}
-
-export interface SmartretailOrdersOutOrderNoCompletePostBodyDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
-  readonly discount_name?: string | undefined
-  /** 商品优惠金额 */
-  readonly discount_amount?: number | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
-  readonly discount_desc?: string | undefined
-}
+export type SmartretailOrdersOutOrderNoCompletePostBody = PayafterOrdersOutOrderNoCompletePostBody
 
 /** The input of `v3.payscore.smartretailOrders._out_order_no_.complete.post`: params, body fields together. */
 export interface SmartretailOrdersOutOrderNoCompletePostRequest extends SmartretailOrdersOutOrderNoCompletePostParams, SmartretailOrdersOutOrderNoCompletePostBody {}
-
-export interface SmartretailOrdersOutOrderNoCompletePostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
-  readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
-  readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
-  readonly order_id?: string | undefined
-}
 
 /**
  * 完结智慧零售订单
@@ -16566,49 +8988,7 @@ export const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<Smartret
   path: "/v3/payscore/smartretail-orders/{out_order_no}/complete",
   summary: "完结智慧零售订单",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6",
-  schemas: () => {
-    const SmartretailOrdersOutOrderNoCompletePostParams: Schema.Schema<SmartretailOrdersOutOrderNoCompletePostParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
-    })
-    const SmartretailOrdersOutOrderNoCompletePostBodyFees: Schema.Schema<SmartretailOrdersOutOrderNoCompletePostBodyFees> = Schema.Struct({
-      fee_name: Schema.optional(Schema.String),
-      fee_count: Schema.optional(Schema.Int),
-      fee_amount: Schema.optional(Schema.Int),
-      fee_desc: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersOutOrderNoCompletePostBodyDiscounts: Schema.Schema<SmartretailOrdersOutOrderNoCompletePostBodyDiscounts> = Schema.Struct({
-      discount_name: Schema.optional(BoundedString(1, 20)),
-      discount_amount: Schema.optional(Schema.Int),
-      discount_desc: Schema.optional(Schema.String)
-    })
-    const SmartretailOrdersOutOrderNoCompletePostBody: Schema.Schema<SmartretailOrdersOutOrderNoCompletePostBody> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      finish_type: Schema.optional(Schema.Literal(1, 2)),
-      cancel_reason: Schema.optional(Schema.String),
-      real_service_start_time: Schema.optional(Schema.String),
-      real_service_end_time: Schema.optional(Schema.String),
-      real_service_end_location: Schema.optional(Schema.String),
-      fees: Schema.optional(Schema.Array(SmartretailOrdersOutOrderNoCompletePostBodyFees)),
-      discounts: Schema.optional(Schema.Array(SmartretailOrdersOutOrderNoCompletePostBodyDiscounts)),
-      total_amount: Schema.optional(Schema.Int),
-      finish_ticket: Schema.optional(Schema.String),
-      profit_sharing: Schema.optional(Schema.Boolean)
-    })
-    const SmartretailOrdersOutOrderNoCompletePostResponse: Schema.Schema<SmartretailOrdersOutOrderNoCompletePostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: SmartretailOrdersOutOrderNoCompletePostParams,
-      body: SmartretailOrdersOutOrderNoCompletePostBody,
-      success: SmartretailOrdersOutOrderNoCompletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AcquiringbankServiceorderOutOrderNoCancelPostParams(), body: $PayafterOrdersOutOrderNoCompletePostBody(), success: $PayafterOrdersOutOrderNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/payscore/user-service-state ----
@@ -16621,6 +9001,12 @@ export interface UserServiceStateGetQuery {
   /** 用户标识 */
   readonly openid: string
 }
+
+const $UserServiceStateGetQuery: () => Schema.Schema<UserServiceStateGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  service_id: Schema.String,
+  openid: Schema.String
+}))
 
 export interface UserServiceStateGetResponse {
   /**
@@ -16645,6 +9031,13 @@ export interface UserServiceStateGetResponse {
   readonly use_service_state?: "UNAVAILABLE" | "AVAILABLE" | (string & {}) | undefined
 }
 
+const $UserServiceStateGetResponse: () => Schema.Schema<UserServiceStateGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  service_id: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  use_service_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE"))
+}))
+
 /**
  * 查询用户授权状态API
  *
@@ -16658,24 +9051,7 @@ export const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, Us
   path: "/v3/payscore/user-service-state",
   summary: "查询用户授权状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml",
-  schemas: () => {
-    const UserServiceStateGetQuery: Schema.Schema<UserServiceStateGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
-      openid: Schema.String
-    })
-    const UserServiceStateGetResponse: Schema.Schema<UserServiceStateGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      service_id: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      use_service_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE"))
-    })
-    return {
-      query: UserServiceStateGetQuery,
-      success: UserServiceStateGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $UserServiceStateGetQuery(), success: $UserServiceStateGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate ----
@@ -16687,12 +9063,22 @@ export interface UsersOpenidPermissionsServiceIdTerminatePostParams {
   readonly service_id: string
 }
 
+const $UsersOpenidPermissionsServiceIdTerminatePostParams: () => Schema.Schema<UsersOpenidPermissionsServiceIdTerminatePostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString,
+  service_id: Schema.NonEmptyString
+}))
+
 export interface UsersOpenidPermissionsServiceIdTerminatePostBody {
   /** 公众账号ID */
   readonly appid: string
   /** 撤销原因 */
   readonly reason: string
 }
+
+const $UsersOpenidPermissionsServiceIdTerminatePostBody: () => Schema.Schema<UsersOpenidPermissionsServiceIdTerminatePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  reason: Schema.String
+}))
 
 /** The input of `v3.payscore.users._openid_.permissions._service_id_.terminate.post`: params, body fields together. */
 export interface UsersOpenidPermissionsServiceIdTerminatePostRequest extends UsersOpenidPermissionsServiceIdTerminatePostParams, UsersOpenidPermissionsServiceIdTerminatePostBody {}
@@ -16710,22 +9096,7 @@ export const usersOpenidPermissionsServiceIdTerminatePost: Endpoint.Endpoint<Use
   path: "/v3/payscore/users/{openid}/permissions/{service_id}/terminate",
   summary: "商户解除用户授权关系API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml",
-  schemas: () => {
-    const UsersOpenidPermissionsServiceIdTerminatePostParams: Schema.Schema<UsersOpenidPermissionsServiceIdTerminatePostParams> = Schema.Struct({
-      openid: Schema.NonEmptyString,
-      service_id: Schema.NonEmptyString
-    })
-    const UsersOpenidPermissionsServiceIdTerminatePostBody: Schema.Schema<UsersOpenidPermissionsServiceIdTerminatePostBody> = Schema.Struct({
-      appid: Schema.String,
-      reason: Schema.String
-    })
-    return {
-      params: UsersOpenidPermissionsServiceIdTerminatePostParams,
-      body: UsersOpenidPermissionsServiceIdTerminatePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersOpenidPermissionsServiceIdTerminatePostParams(), body: $UsersOpenidPermissionsServiceIdTerminatePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,27 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply ----
+
+export interface RechargeAmount {
+  /**
+   * 总金额
+   * @example 500000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $RechargeAmount: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceBankTransferRechargesApplyPostBody {
   /**
@@ -24,36 +42,15 @@ export interface EcommerceBankTransferRechargesApplyPostBody {
    */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
   /** 充值金额 */
-  readonly recharge_amount: EcommerceBankTransferRechargesApplyPostBodyRechargeAmount
+  readonly recharge_amount: RechargeAmount
 }
 
-export interface EcommerceBankTransferRechargesApplyPostBodyRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface EcommerceBankTransferRechargesApplyPostResponse {
-  /**
-   * 微信支付充值单号
-   * @example "172207846292553701"
-   */
-  readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
-  readonly out_recharge_no?: string | undefined
-  /** 银行账户 */
-  readonly transfer_in_account?: EcommerceBankTransferRechargesApplyPostResponseTransferInAccount | undefined
-}
+const $EcommerceBankTransferRechargesApplyPostBody: () => Schema.Schema<EcommerceBankTransferRechargesApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_recharge_no: Schema.String,
+  recharge_scene: Schema.String,
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
+  recharge_amount: $RechargeAmount()
+}))
 
 export interface EcommerceBankTransferRechargesApplyPostResponseTransferInAccount {
   /**
@@ -83,6 +80,35 @@ export interface EcommerceBankTransferRechargesApplyPostResponseTransferInAccoun
   readonly bank_account_no?: string | undefined
 }
 
+const $EcommerceBankTransferRechargesApplyPostResponseTransferInAccount: () => Schema.Schema<EcommerceBankTransferRechargesApplyPostResponseTransferInAccount> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_name: Schema.optional(Schema.String),
+  bank_address_code: Schema.optional(Schema.String),
+  bank_code: Schema.optional(Schema.String),
+  bank_account_name: Schema.optional(Schema.String),
+  bank_account_no: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceBankTransferRechargesApplyPostResponse {
+  /**
+   * 微信支付充值单号
+   * @example "172207846292553701"
+   */
+  readonly recharge_id?: string | undefined
+  /**
+   * 商户充值单号
+   * @example "cz202407181234"
+   */
+  readonly out_recharge_no?: string | undefined
+  /** 银行账户 */
+  readonly transfer_in_account?: EcommerceBankTransferRechargesApplyPostResponseTransferInAccount | undefined
+}
+
+const $EcommerceBankTransferRechargesApplyPostResponse: () => Schema.Schema<EcommerceBankTransferRechargesApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  recharge_id: Schema.optional(Schema.String),
+  out_recharge_no: Schema.optional(Schema.String),
+  transfer_in_account: Schema.optional($EcommerceBankTransferRechargesApplyPostResponseTransferInAccount())
+}))
+
 /**
  * 申请银行转账充值
  *
@@ -96,35 +122,7 @@ export const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<Ecommerc
   path: "/v3/platsolution/ecommerce/bank-transfer-recharges/apply",
   summary: "申请银行转账充值",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html",
-  schemas: () => {
-    const EcommerceBankTransferRechargesApplyPostBodyRechargeAmount: Schema.Schema<EcommerceBankTransferRechargesApplyPostBodyRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const EcommerceBankTransferRechargesApplyPostBody: Schema.Schema<EcommerceBankTransferRechargesApplyPostBody> = Schema.Struct({
-      out_recharge_no: Schema.String,
-      recharge_scene: Schema.String,
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
-      recharge_amount: EcommerceBankTransferRechargesApplyPostBodyRechargeAmount
-    })
-    const EcommerceBankTransferRechargesApplyPostResponseTransferInAccount: Schema.Schema<EcommerceBankTransferRechargesApplyPostResponseTransferInAccount> = Schema.Struct({
-      bank_name: Schema.optional(Schema.String),
-      bank_address_code: Schema.optional(Schema.String),
-      bank_code: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String),
-      bank_account_no: Schema.optional(Schema.String)
-    })
-    const EcommerceBankTransferRechargesApplyPostResponse: Schema.Schema<EcommerceBankTransferRechargesApplyPostResponse> = Schema.Struct({
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      transfer_in_account: Schema.optional(EcommerceBankTransferRechargesApplyPostResponseTransferInAccount)
-    })
-    return {
-      body: EcommerceBankTransferRechargesApplyPostBody,
-      success: EcommerceBankTransferRechargesApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceBankTransferRechargesApplyPostBody(), success: $EcommerceBankTransferRechargesApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no} ----
@@ -136,6 +134,46 @@ export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetPara
    */
   readonly out_recharge_no: string
 }
+
+const $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams: () => Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_recharge_no: Schema.NonEmptyString
+}))
+
+export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
+  /**
+   * 转账充值附言
+   * @example "转账充值附言"
+   */
+  readonly memo?: string | undefined
+  /**
+   * 银行转账退回时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly return_time?: string | undefined
+  /**
+   * 银行转账退回原因
+   * @example "银行转账充值金额与申请充值金额不一致"
+   */
+  readonly return_reason?: string | undefined
+  /**
+   * 开户银行名称
+   * @example "中国银行"
+   */
+  readonly bank_name?: string | undefined
+  /**
+   * 银行卡号后四位
+   * @example "0722"
+   */
+  readonly bank_card_tail?: string | undefined
+}
+
+const $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo: () => Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  memo: Schema.optional(Schema.String),
+  return_time: Schema.optional(Schema.String),
+  return_reason: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_card_tail: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
   /**
@@ -177,7 +215,7 @@ export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResp
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount?: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount | undefined
+  readonly recharge_amount?: RechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
   /**
@@ -197,46 +235,25 @@ export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResp
   readonly close_time?: string | undefined
 }
 
-export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse: () => Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  recharge_id: Schema.optional(Schema.String),
+  out_recharge_no: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+  recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_BANK_TRANSFER")),
+  recharge_state_desc: Schema.optional(Schema.String),
+  recharge_amount: Schema.optional($RechargeAmount2()),
+  bank_transfer_info: Schema.optional($EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo()),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_time: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
-  readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
-  readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
-  readonly bank_card_tail?: string | undefined
-}
+const $RechargeAmount2: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询银行转账充值结果
@@ -251,59 +268,10 @@ export const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoi
   path: "/v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}",
   summary: "查询银行转账充值结果",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html",
-  schemas: () => {
-    const EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams: Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams> = Schema.Struct({
-      out_recharge_no: Schema.NonEmptyString
-    })
-    const EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount: Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo: Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo> = Schema.Struct({
-      memo: Schema.optional(Schema.String),
-      return_time: Schema.optional(Schema.String),
-      return_reason: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_tail: Schema.optional(Schema.String)
-    })
-    const EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse: Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
-      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_BANK_TRANSFER")),
-      recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: Schema.optional(EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount),
-      bank_transfer_info: Schema.optional(EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams,
-      success: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams(), success: $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/insurance-compensation-contracts ----
-
-export interface EcommerceInsuranceCompensationContractsPostBody {
-  /**
-   * 商户申请单号
-   * @example "No123456"
-   */
-  readonly out_apply_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /** 签约协议列表 */
-  readonly agreement_list: ReadonlyArray<EcommerceInsuranceCompensationContractsPostBodyAgreementList>
-}
 
 export interface EcommerceInsuranceCompensationContractsPostBodyAgreementList {
   /**
@@ -328,6 +296,34 @@ export interface EcommerceInsuranceCompensationContractsPostBodyAgreementList {
   readonly sign_time: string
 }
 
+const $EcommerceInsuranceCompensationContractsPostBodyAgreementList: () => Schema.Schema<EcommerceInsuranceCompensationContractsPostBodyAgreementList> = /*#__PURE__*/ once(() => Schema.Struct({
+  agreement_code: Schema.String,
+  agreement_version: Schema.String,
+  sign_organization: Schema.String,
+  sign_time: Schema.String
+}))
+
+export interface EcommerceInsuranceCompensationContractsPostBody {
+  /**
+   * 商户申请单号
+   * @example "No123456"
+   */
+  readonly out_apply_no: string
+  /**
+   * 二级商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid: string
+  /** 签约协议列表 */
+  readonly agreement_list: ReadonlyArray<EcommerceInsuranceCompensationContractsPostBodyAgreementList>
+}
+
+const $EcommerceInsuranceCompensationContractsPostBody: () => Schema.Schema<EcommerceInsuranceCompensationContractsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_apply_no: Schema.String,
+  sub_mchid: Schema.String,
+  agreement_list: Schema.Array($EcommerceInsuranceCompensationContractsPostBodyAgreementList())
+}))
+
 export interface EcommerceInsuranceCompensationContractsPostResponse {
   /**
    * 二级商户号
@@ -346,6 +342,12 @@ export interface EcommerceInsuranceCompensationContractsPostResponse {
   readonly success_time?: string | undefined
 }
 
+const $EcommerceInsuranceCompensationContractsPostResponse: () => Schema.Schema<EcommerceInsuranceCompensationContractsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  opened: Schema.optional(Schema.Boolean),
+  success_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 开通保险理赔功能
  *
@@ -359,29 +361,7 @@ export const ecommerceInsuranceCompensationContractsPost: Endpoint.Endpoint<Ecom
   path: "/v3/platsolution/ecommerce/insurance-compensation-contracts",
   summary: "开通保险理赔功能",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/open-insurance-compensation.html",
-  schemas: () => {
-    const EcommerceInsuranceCompensationContractsPostBodyAgreementList: Schema.Schema<EcommerceInsuranceCompensationContractsPostBodyAgreementList> = Schema.Struct({
-      agreement_code: Schema.String,
-      agreement_version: Schema.String,
-      sign_organization: Schema.String,
-      sign_time: Schema.String
-    })
-    const EcommerceInsuranceCompensationContractsPostBody: Schema.Schema<EcommerceInsuranceCompensationContractsPostBody> = Schema.Struct({
-      out_apply_no: Schema.String,
-      sub_mchid: Schema.String,
-      agreement_list: Schema.Array(EcommerceInsuranceCompensationContractsPostBodyAgreementList)
-    })
-    const EcommerceInsuranceCompensationContractsPostResponse: Schema.Schema<EcommerceInsuranceCompensationContractsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      opened: Schema.optional(Schema.Boolean),
-      success_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceInsuranceCompensationContractsPostBody,
-      success: EcommerceInsuranceCompensationContractsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceInsuranceCompensationContractsPostBody(), success: $EcommerceInsuranceCompensationContractsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened ----
@@ -394,23 +374,11 @@ export interface EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpe
   readonly sub_mchid: string
 }
 
-export interface EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 是否开通成功
-   * @example true
-   */
-  readonly opened?: boolean | undefined
-  /**
-   * 成功时间
-   * @example "2024-08-09T13:29:35.120+08:00"
-   */
-  readonly success_time?: string | undefined
-}
+const $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams: () => Schema.Schema<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
+
+export type EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse = EcommerceInsuranceCompensationContractsPostResponse
 
 /**
  * 查询保险理赔功能开通状态
@@ -425,24 +393,43 @@ export const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedP
   path: "/v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened",
   summary: "查询保险理赔功能开通状态",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/check-insurance-compensation-opened.html",
-  schemas: () => {
-    const EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams: Schema.Schema<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse: Schema.Schema<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      opened: Schema.optional(Schema.Boolean),
-      success_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams,
-      success: EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams(), success: $EcommerceInsuranceCompensationContractsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills ----
+
+export interface BodyReceiverTransactionInfo {
+  /**
+   * 交易订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly transaction_id: string
+  /**
+   * 转账接收方订单类型
+   * @example "WXPAY"
+   */
+  readonly type?: "WXPAY" | "WXVALUE" | undefined
+}
+
+const $BodyReceiverTransactionInfo: () => Schema.Schema<BodyReceiverTransactionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.String,
+  type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
+}))
+
+export interface EcommerceMchTransferCompensateBillsPostBodyReceiver {
+  /**
+   * 转账接收方类型
+   * @example "TRANSACTION_USER"
+   */
+  readonly type?: "TRANSACTION_USER" | undefined
+  /** 转账接收方订单信息 */
+  readonly transaction_info?: BodyReceiverTransactionInfo | undefined
+}
+
+const $EcommerceMchTransferCompensateBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferCompensateBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("TRANSACTION_USER")),
+  transaction_info: Schema.optional($BodyReceiverTransactionInfo())
+}))
 
 export interface EcommerceMchTransferCompensateBillsPostBody {
   /** 收款方信息 */
@@ -479,28 +466,59 @@ export interface EcommerceMchTransferCompensateBillsPostBody {
   readonly user_recv_perception?: string | undefined
 }
 
-export interface EcommerceMchTransferCompensateBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "TRANSACTION_USER"
-   */
-  readonly type?: "TRANSACTION_USER" | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferCompensateBillsPostBodyReceiverTransactionInfo | undefined
-}
+const $EcommerceMchTransferCompensateBillsPostBody: () => Schema.Schema<EcommerceMchTransferCompensateBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: $EcommerceMchTransferCompensateBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String,
+  sponsor_mchid: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferCompensateBillsPostBodyReceiverTransactionInfo {
+export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo {
   /**
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
+   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: "WXPAY" | "WXVALUE" | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
+
+const $EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo: () => Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
+}))
+
+export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver {
+  /**
+   * 转账接收方类型
+   * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
+   * @example "TRANSACTION_USER"
+   */
+  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
+  /** 转账接收方订单信息 */
+  readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
+}
+
+const $EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver: () => Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("TRANSACTION_USER")),
+  transaction_info: Schema.optional($EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo())
+}))
+
+export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetail {
+  /** 转账接收者信息 */
+  readonly receiver?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver | undefined
+}
+
+const $EcommerceMchTransferCompensateBillsPostResponseReceiverDetail: () => Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: Schema.optional($EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver())
+}))
 
 export interface EcommerceMchTransferCompensateBillsPostResponse {
   /**
@@ -553,35 +571,18 @@ export interface EcommerceMchTransferCompensateBillsPostResponse {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "TRANSACTION_USER"
-   */
-  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
+const $EcommerceMchTransferCompensateBillsPostResponse: () => Schema.Schema<EcommerceMchTransferCompensateBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferCompensateBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 请求赔付
@@ -596,53 +597,7 @@ export const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<Ecommerc
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills",
   summary: "请求赔付",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504175",
-  schemas: () => {
-    const EcommerceMchTransferCompensateBillsPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferCompensateBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsPostBodyReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferCompensateBillsPostBody: Schema.Schema<EcommerceMchTransferCompensateBillsPostBody> = Schema.Struct({
-      receiver: EcommerceMchTransferCompensateBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      sponsor_mchid: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferCompensateBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferCompensateBillsPostResponse: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferCompensateBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferCompensateBillsPostBody,
-      success: EcommerceMchTransferCompensateBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferCompensateBillsPostBody(), success: $EcommerceMchTransferCompensateBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id} ----
@@ -655,6 +610,28 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetParams {
   readonly bill_id: string
 }
 
+const $EcommerceMchTransferCompensateBillsBillIdBillIdGetParams: () => Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_id: Schema.NonEmptyString
+}))
+
+export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo {
+  /**
+   * 关单时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly close_time?: string | undefined
+  /**
+   * 关单原因
+   * @example "NOT_ENOUGH"
+   */
+  readonly close_reason?: string | undefined
+}
+
+const $EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo: () => Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  close_time: Schema.optional(Schema.String),
+  close_reason: Schema.optional(Schema.String)
+}))
+
 export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse {
   /**
    * 服务商商户号
@@ -662,7 +639,7 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse {
    */
   readonly sp_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -708,48 +685,19 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "TRANSACTION_USER"
-   */
-  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+const $EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse: () => Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferCompensateBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询赔付结果（按微信支付赔付单号）
@@ -764,44 +712,7 @@ export const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoi
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}",
   summary: "查询赔付结果（按微信支付赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504179",
-  schemas: () => {
-    const EcommerceMchTransferCompensateBillsBillIdBillIdGetParams: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetParams> = Schema.Struct({
-      bill_id: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferCompensateBillsBillIdBillIdGetParams,
-      success: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsBillIdBillIdGetParams(), success: $EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no} ----
@@ -814,101 +725,11 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams 
   readonly out_bill_no: string
 }
 
-export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
-  readonly sp_mchid?: string | undefined
-  /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
-   * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-  /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-}
+const $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams: () => Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.NonEmptyString
+}))
 
-export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "TRANSACTION_USER"
-   */
-  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+export type EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse = EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse
 
 /**
  * 查询赔付结果（按商户赔付单号）
@@ -923,55 +744,10 @@ export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}",
   summary: "查询赔付结果（按商户赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504178",
-  schemas: () => {
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams,
-      success: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), success: $EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel ----
-
-export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse {
   /**
@@ -997,6 +773,15 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost
   readonly cancel_accept_time?: string | undefined
 }
 
+const $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse: () => Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  cancel_accept_time: Schema.optional(Schema.String)
+}))
+
+export type EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
+
 /**
  * 请求撤销赔付
  *
@@ -1010,22 +795,7 @@ export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: En
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel",
   summary: "请求撤销赔付",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504177",
-  schemas: () => {
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      out_bill_no: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      cancel_accept_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams,
-      success: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), success: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer ----
@@ -1037,7 +807,7 @@ export interface EcommerceMchTransferCompensateBillsPreTransferPostBody {
    */
   readonly sp_appid?: string | undefined
   /** 收款方信息 */
-  readonly receiver: EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiver
+  readonly receiver: EcommerceMchTransferCompensateBillsPostBodyReceiver
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -1075,28 +845,17 @@ export interface EcommerceMchTransferCompensateBillsPreTransferPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "TRANSACTION_USER"
-   */
-  readonly type?: "TRANSACTION_USER" | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 转账接收方订单类型
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | undefined
-}
+const $EcommerceMchTransferCompensateBillsPreTransferPostBody: () => Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.optional(Schema.String),
+  receiver: $EcommerceMchTransferCompensateBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String,
+  sponsor_mchid: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceMchTransferCompensateBillsPreTransferPostResponse {
   /**
@@ -1121,6 +880,13 @@ export interface EcommerceMchTransferCompensateBillsPreTransferPostResponse {
   readonly package_info?: string | undefined
 }
 
+const $EcommerceMchTransferCompensateBillsPreTransferPostResponse: () => Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_bill_no: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  accept_time: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
 /**
  * 请求赔付预下单
  *
@@ -1134,41 +900,40 @@ export const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoi
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer",
   summary: "请求赔付预下单",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504176",
-  schemas: () => {
-    const EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferCompensateBillsPreTransferPostBody: Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostBody> = Schema.Struct({
-      sp_appid: Schema.optional(Schema.String),
-      receiver: EcommerceMchTransferCompensateBillsPreTransferPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      sponsor_mchid: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferCompensateBillsPreTransferPostResponse: Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostResponse> = Schema.Struct({
-      out_bill_no: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferCompensateBillsPreTransferPostBody,
-      success: EcommerceMchTransferCompensateBillsPreTransferPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferCompensateBillsPreTransferPostBody(), success: $EcommerceMchTransferCompensateBillsPreTransferPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills ----
+
+export interface UserInfo {
+  /**
+   * 转账接收方用户 openid
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly sp_openid?: string | undefined
+}
+
+const $UserInfo: () => Schema.Schema<UserInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver {
+  /**
+   * 转账接收方类型
+   * @example "MERCHANT"
+   */
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
+  /** 转账接收方订单信息 */
+  readonly transaction_info?: BodyReceiverTransactionInfo | undefined
+  /** 转账接收方用户 */
+  readonly user_info?: UserInfo | undefined
+}
+
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
+  transaction_info: Schema.optional($BodyReceiverTransactionInfo()),
+  user_info: Schema.optional($UserInfo())
+}))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody {
   /**
@@ -1215,38 +980,42 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody 
   readonly sub_appid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver {
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  receiver: $EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String,
+  transfer_scene_id: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver {
   /**
    * 转账接收方类型
+   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverTransactionInfo | undefined
-  /** 转账接收方用户 */
-  readonly user_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverUserInfo | undefined
+  readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
 }
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 转账接收方订单类型
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | undefined
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
+  transaction_info: Schema.optional($EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo())
+}))
+
+export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail {
+  /** 转账接收者信息 */
+  readonly receiver?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver | undefined
 }
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverUserInfo {
-  /**
-   * 转账接收方用户 openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-}
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: Schema.optional($EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver())
+}))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse {
   /**
@@ -1309,35 +1078,20 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostRespo
   readonly sub_appid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
 /**
  * 请求保证金售后赔付
@@ -1352,72 +1106,10 @@ export const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoin
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills",
   summary: "请求保证金售后赔付",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504194",
-  schemas: () => {
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverUserInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverUserInfo> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverTransactionInfo),
-      user_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiverUserInfo)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      receiver: EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      transfer_scene_id: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody,
-      success: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody(), success: $EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id} ----
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams {
-  /**
-   * 微信支付单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly bill_id: string
-}
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery {
   /**
@@ -1427,8 +1119,9 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.billId._bill_id_.get`: params, query fields together. */
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetRequest extends EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams, EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery {}
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse {
   /**
@@ -1442,7 +1135,7 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -1480,7 +1173,7 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
    */
   readonly success_time?: string | undefined
   /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo | undefined
+  readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
   /**
    * 出资商户号
    * @example "1900001109"
@@ -1493,48 +1186,26 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
   readonly sub_appid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse: () => Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
+export type EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams = EcommerceMchTransferCompensateBillsBillIdBillIdGetParams
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+/** The input of `v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.billId._bill_id_.get`: params, query fields together. */
+export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetRequest extends EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams, EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery {}
 
 /**
  * 查询保证金售后赔付结果（按微信支付赔付单号）
@@ -1549,178 +1220,19 @@ export const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdG
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}",
   summary: "查询保证金售后赔付结果（按微信支付赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504196",
-  schemas: () => {
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams> = Schema.Struct({
-      bill_id: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams,
-      query: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery,
-      success: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsBillIdBillIdGetParams(), query: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no} ----
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
+export type EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+export type EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery = EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery
+
+export type EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse = EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse
 
 /** The input of `v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery {}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
-   * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-  /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
-  readonly sub_appid?: string | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
-
-export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
 
 /**
  * 查询保证金售后赔付结果（按商户赔付单号）
@@ -1735,53 +1247,59 @@ export const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutB
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}",
   summary: "查询保证金售后赔付结果（按商户赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504195",
-  schemas: () => {
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams,
-      query: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery,
-      success: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), query: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills ----
+
+export interface BodyReceiverMchInfo {
+  /**
+   * 商户号
+   * @example "1900001108"
+   */
+  readonly mchid?: string | undefined
+}
+
+const $BodyReceiverMchInfo: () => Schema.Schema<BodyReceiverMchInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String)
+}))
+
+const $BodyReceiverMchInfo2: () => Schema.Schema<BodyReceiverMchInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo {
+  /**
+   * 交易订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly transaction_id: string
+  /** 赔付单类型 */
+  readonly type: "WXPAY" | "WXVALUE"
+}
+
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.String,
+  type: Schema.Literal("WXPAY", "WXVALUE")
+}))
+
+export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver {
+  /**
+   * 转账接收方类型
+   * @example "MERCHANT"
+   */
+  readonly type?: "MERCHANT" | undefined
+  /** 转账接收方商户信息 */
+  readonly mch_info?: BodyReceiverMchInfo | undefined
+  /** 赔付单信息 */
+  readonly transaction_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo | undefined
+}
+
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("MERCHANT")),
+  mch_info: Schema.optional($BodyReceiverMchInfo()),
+  transaction_info: Schema.optional($EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo())
+}))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody {
   /**
@@ -1813,35 +1331,54 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
   readonly transfer_remark: string
 }
 
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverMchInfo | undefined
-  /** 赔付单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo | undefined
-}
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  receiver: $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String
+}))
 
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo {
+export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo {
   /**
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
-  /** 赔付单类型 */
-  readonly type: "WXPAY" | "WXVALUE"
+  readonly transaction_id?: string | undefined
 }
+
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver {
+  /**
+   * 转账接收方类型
+   * Documented values: `MERCHANT` (decoded as any string: more may come).
+   * @example "MERCHANT"
+   */
+  readonly type?: "MERCHANT" | (string & {}) | undefined
+  /** 转账接收方商户信息 */
+  readonly mch_info?: BodyReceiverMchInfo | undefined
+  /** 赔付单信息 */
+  readonly transaction_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
+}
+
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT")),
+  mch_info: Schema.optional($BodyReceiverMchInfo2()),
+  transaction_info: Schema.optional($EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo())
+}))
+
+export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail {
+  /** 转账接收者信息 */
+  readonly receiver?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver | undefined
+}
+
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: Schema.optional($EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver())
+}))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse {
   /**
@@ -1904,39 +1441,20 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | (string & {}) | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo | undefined
-  /** 赔付单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-}
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 发起保证金赔付保司保费
@@ -1950,72 +1468,10 @@ export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: 
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills",
   summary: "发起保证金赔付保司保费",
-  schemas: () => {
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverMchInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.Literal("WXPAY", "WXVALUE")
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("MERCHANT")),
-      mch_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverMchInfo),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      receiver: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT")),
-      mch_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody,
-      success: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody(), success: $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no} ----
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse {
   /**
@@ -2034,7 +1490,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -2072,7 +1528,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    */
   readonly success_time?: string | undefined
   /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo | undefined
+  readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
   /**
    * 出资商户号
    * @example "1900001109"
@@ -2080,52 +1536,23 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse: () => Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | (string & {}) | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo | undefined
-  /** 赔付单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-}
-
-export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+export type EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
 /**
  * 查询保证金赔付保司保费结果（按商户赔付单号）
@@ -2139,52 +1566,22 @@ export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBil
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}",
   summary: "查询保证金赔付保司保费结果（按商户赔付单号）",
-  schemas: () => {
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT")),
-      mch_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo),
-      transaction_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams,
-      success: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), success: $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills ----
+
+export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver {
+  /** 转账接收方订单信息 */
+  readonly transaction_info?: BodyReceiverTransactionInfo | undefined
+  /** 转账接收方用户 */
+  readonly user_info?: UserInfo | undefined
+}
+
+const $EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_info: Schema.optional($BodyReceiverTransactionInfo()),
+  user_info: Schema.optional($UserInfo())
+}))
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBody {
   /**
@@ -2226,33 +1623,37 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBod
   readonly user_recv_perception?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver {
+const $EcommerceMchTransferDepositShippingCostCompensationBillsPostBody: () => Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  receiver: $EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String,
+  transfer_scene_id: Schema.optional(Schema.String),
+  user_recv_perception: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver {
   /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverTransactionInfo | undefined
+  readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
   /** 转账接收方用户 */
-  readonly user_info?: EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverUserInfo | undefined
+  readonly user_info?: UserInfo | undefined
 }
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 转账接收方订单类型
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | undefined
+const $EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver: () => Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_info: Schema.optional($EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo()),
+  user_info: Schema.optional($UserInfo2())
+}))
+
+export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail {
+  /** 转账接收者信息 */
+  readonly receiver?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver | undefined
 }
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverUserInfo {
-  /**
-   * 转账接收方用户 openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-}
+const $EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail: () => Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: Schema.optional($EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver())
+}))
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse {
   /**
@@ -2315,39 +1716,24 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostRes
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse: () => Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver {
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
-  /** 转账接收方用户 */
-  readonly user_info?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo | undefined
-}
-
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
-
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo {
-  /**
-   * 转账接收方用户 openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-}
+const $UserInfo2: () => Schema.Schema<UserInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String)
+}))
 
 /**
  * 发起保证金赔付用户运费
@@ -2362,84 +1748,10 @@ export const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpo
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills",
   summary: "发起保证金赔付用户运费",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504202",
-  schemas: () => {
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverUserInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverUserInfo> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver> = Schema.Struct({
-      transaction_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverTransactionInfo),
-      user_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiverUserInfo)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostBody: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      receiver: EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      transfer_scene_id: Schema.optional(Schema.String),
-      user_recv_perception: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      transaction_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo),
-      user_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferDepositShippingCostCompensationBillsPostBody,
-      success: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferDepositShippingCostCompensationBillsPostBody(), success: $EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no} ----
-
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
-
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-}
-
-/** The input of `v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.outBillNo._out_bill_no_.get`: params, query fields together. */
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery {}
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse {
   /**
@@ -2453,7 +1765,7 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -2491,7 +1803,7 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
    */
   readonly success_time?: string | undefined
   /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo | undefined
+  readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
   /**
    * 出资商户号
    * @example "1900001109"
@@ -2499,52 +1811,27 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse: () => Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver {
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
-  /** 转账接收方用户 */
-  readonly user_info?: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo | undefined
-}
+export type EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
+export type EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery = EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery
 
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo {
-  /**
-   * 转账接收方用户 openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sp_openid?: string | undefined
-}
-
-export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+/** The input of `v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.outBillNo._out_bill_no_.get`: params, query fields together. */
+export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery {}
 
 /**
  * 查询保证金售后赔付运费结果（按商户赔付单号）
@@ -2559,55 +1846,25 @@ export const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOu
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}",
   summary: "查询保证金售后赔付运费结果（按商户赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504203",
-  schemas: () => {
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      transaction_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo),
-      user_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams,
-      query: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery,
-      success: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), query: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills ----
+
+export interface EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver {
+  /**
+   * 转账接收方类型
+   * @example "MERCHANT"
+   */
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
+  /** 转账接收方订单信息 */
+  readonly transaction_info?: BodyReceiverTransactionInfo | undefined
+}
+
+const $EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
+  transaction_info: Schema.optional($BodyReceiverTransactionInfo())
+}))
 
 export interface EcommerceMchTransferInsuranceClaimBillsPostBody {
   /**
@@ -2634,28 +1891,13 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostBody {
   readonly transfer_remark: string
 }
 
-export interface EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsPostBodyReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsPostBodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 转账接收方订单类型
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | undefined
-}
+const $EcommerceMchTransferInsuranceClaimBillsPostBody: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  receiver: $EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String
+}))
 
 export interface EcommerceMchTransferInsuranceClaimBillsPostResponse {
   /**
@@ -2669,7 +1911,7 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponse {
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -2713,35 +1955,19 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponse {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
+const $EcommerceMchTransferInsuranceClaimBillsPostResponse: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 请求保险理赔
@@ -2756,74 +1982,28 @@ export const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<Ecom
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills",
   summary: "请求保险理赔",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504184",
-  schemas: () => {
-    const EcommerceMchTransferInsuranceClaimBillsPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostBodyReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPostBody: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      receiver: EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPostResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferInsuranceClaimBillsPostBody,
-      success: EcommerceMchTransferInsuranceClaimBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferInsuranceClaimBillsPostBody(), success: $EcommerceMchTransferInsuranceClaimBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id} ----
 
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams {
+export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo {
   /**
-   * 微信支付单号
-   * @example "1330000071100999991182020050700019480001"
+   * 关单时间
+   * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly bill_id: string
+  readonly accept_time?: string | undefined
+  /**
+   * 关单原因
+   * @example "NOT_ENOUGH"
+   */
+  readonly close_reason?: string | undefined
 }
 
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-}
-
-/** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.billId._bill_id_.get`: params, query fields together. */
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetRequest extends EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams, EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery {}
+const $EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  accept_time: Schema.optional(Schema.String),
+  close_reason: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse {
   /**
@@ -2837,7 +2017,7 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse 
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -2883,48 +2063,27 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse 
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
+export type EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams = EcommerceMchTransferCompensateBillsBillIdBillIdGetParams
 
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
+export type EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery = EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery
 
-export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+/** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.billId._bill_id_.get`: params, query fields together. */
+export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetRequest extends EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams, EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery {}
 
 /**
  * 查询保险理赔结果（按微信支付赔付单号）
@@ -2939,172 +2098,19 @@ export const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.En
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}",
   summary: "查询保险理赔结果（按微信支付赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504188",
-  schemas: () => {
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams> = Schema.Struct({
-      bill_id: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo> = Schema.Struct({
-      accept_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams,
-      query: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery,
-      success: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsBillIdBillIdGetParams(), query: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no} ----
 
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
+export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery = EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery
+
+export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse = EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse
 
 /** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery {}
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-  /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
-   * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-  /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
-   * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
 
 /**
  * 查询保险理赔结果（按商户赔付单号）
@@ -3119,71 +2125,10 @@ export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpo
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}",
   summary: "查询保险理赔结果（按商户赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504187",
-  schemas: () => {
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      accept_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams,
-      query: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery,
-      success: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), query: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel ----
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-}
-
-/** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
-export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest extends EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody {}
 
 export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse {
   /**
@@ -3214,6 +2159,21 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancel
   readonly cancel_accept_time?: string | undefined
 }
 
+const $EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  cancel_accept_time: Schema.optional(Schema.String)
+}))
+
+export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
+
+export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody = EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery
+
+/** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
+export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest extends EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody {}
+
 /**
  * 请求撤销保险理赔
  *
@@ -3227,27 +2187,7 @@ export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel",
   summary: "请求撤销保险理赔",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504186",
-  schemas: () => {
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      cancel_accept_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams,
-      body: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody,
-      success: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), body: $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer ----
@@ -3259,7 +2199,7 @@ export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody {
    */
   readonly sub_mchid?: string | undefined
   /** 收款方信息 */
-  readonly receiver: EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiver
+  readonly receiver: EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -3282,28 +2222,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
-  /** 转账接收方订单信息 */
-  readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiverTransactionInfo | undefined
-}
-
-export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 转账接收方订单类型
-   * @example "WXPAY"
-   */
-  readonly type?: "WXPAY" | "WXVALUE" | undefined
-}
+const $EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  receiver: $EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String,
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse {
   /**
@@ -3333,6 +2259,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse 
   readonly package_info?: string | undefined
 }
 
+const $EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse: () => Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_bill_no: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  accept_time: Schema.optional(Schema.String),
+  package_info: Schema.optional(Schema.String)
+}))
+
 /**
  * 请求保险理赔预下单
  *
@@ -3346,39 +2280,37 @@ export const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.En
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer",
   summary: "请求保险理赔预下单",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504185",
-  schemas: () => {
-    const EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.Literal("WXPAY", "WXVALUE"))
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
-      transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiverTransactionInfo)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      receiver: EcommerceMchTransferInsuranceClaimBillsPreTransferPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody,
-      success: EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody(), success: $EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills ----
+
+export interface EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo {
+  /**
+   * 商户号
+   * @example "1900001108"
+   */
+  readonly mchid: string
+}
+
+const $EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String
+}))
+
+export interface EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver {
+  /**
+   * 赔付接收方类型
+   * @example "MERCHANT"
+   */
+  readonly type: "MERCHANT"
+  /** 赔付接收方商户信息 */
+  readonly mch_info: EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo
+}
+
+const $EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("MERCHANT"),
+  mch_info: $EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo()
+}))
 
 export interface EcommerceMchTransferSubMchCompensationBillsPostBody {
   /** 赔付商户信息 */
@@ -3405,23 +2337,38 @@ export interface EcommerceMchTransferSubMchCompensationBillsPostBody {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver {
+const $EcommerceMchTransferSubMchCompensationBillsPostBody: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: $EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.Number,
+  transfer_remark: Schema.String,
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver {
   /**
    * 赔付接收方类型
+   * Documented values: `MERCHANT` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type: "MERCHANT"
+  readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 赔付接收方商户信息 */
-  readonly mch_info: EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo
+  readonly mch_info?: BodyReceiverMchInfo | undefined
 }
 
-export interface EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid: string
+const $EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT")),
+  mch_info: Schema.optional($BodyReceiverMchInfo2())
+}))
+
+export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail {
+  /** 赔付接收者信息 */
+  readonly receiver?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver | undefined
 }
+
+const $EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: Schema.optional($EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver())
+}))
 
 export interface EcommerceMchTransferSubMchCompensationBillsPostResponse {
   /**
@@ -3474,29 +2421,18 @@ export interface EcommerceMchTransferSubMchCompensationBillsPostResponse {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail {
-  /** 赔付接收者信息 */
-  readonly receiver?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 赔付接收方类型
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | (string & {}) | undefined
-  /** 赔付接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo | undefined
-}
-
-export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
+const $EcommerceMchTransferSubMchCompensationBillsPostResponse: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 请求赔付
@@ -3510,60 +2446,10 @@ export const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills",
   summary: "请求赔付",
-  schemas: () => {
-    const EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.String
-    })
-    const EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver> = Schema.Struct({
-      type: Schema.Literal("MERCHANT"),
-      mch_info: EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo
-    })
-    const EcommerceMchTransferSubMchCompensationBillsPostBody: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostBody> = Schema.Struct({
-      receiver: EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.Number,
-      transfer_remark: Schema.String,
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT")),
-      mch_info: Schema.optional(EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferSubMchCompensationBillsPostBody,
-      success: EcommerceMchTransferSubMchCompensationBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferSubMchCompensationBillsPostBody(), success: $EcommerceMchTransferSubMchCompensationBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no} ----
-
-export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
 
 export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery {
   /**
@@ -3573,8 +2459,9 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery {
   readonly sponsor_mchid?: string | undefined
 }
 
-/** The input of `v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills._out_bill_no_.get`: params, query fields together. */
-export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetRequest extends EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams, EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery {}
+const $EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse {
   /**
@@ -3583,7 +2470,7 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
    */
   readonly sp_mchid?: string | undefined
   /** 赔付接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -3621,7 +2508,7 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
    */
   readonly success_time?: string | undefined
   /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo | undefined
+  readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
   /**
    * 出资商户号
    * @example "1900001109"
@@ -3629,42 +2516,24 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail {
-  /** 赔付接收者信息 */
-  readonly receiver?: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse: () => Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  receiver_detail: Schema.optional($EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver {
-  /**
-   * 赔付接收方类型
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | (string & {}) | undefined
-  /** 赔付接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo | undefined
-}
+export type EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
-}
-
-export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+/** The input of `v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills._out_bill_no_.get`: params, query fields together. */
+export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetRequest extends EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams, EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery {}
 
 /**
  * 查询赔付结果（按商户赔付单号）
@@ -3678,50 +2547,43 @@ export const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.E
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}",
   summary: "查询赔付结果（按商户赔付单号）",
-  schemas: () => {
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery> = Schema.Struct({
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT")),
-      mch_info: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      receiver_detail: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams,
-      query: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery,
-      success: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), query: $EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery(), success: $EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills ----
+
+export interface EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo {
+  /**
+   * 商户号
+   * @example "1900001108"
+   */
+  readonly mch_id?: string | undefined
+  /**
+   * 商户号
+   * @example "1900001108"
+   */
+  readonly mchid?: string | undefined
+}
+
+const $EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo: () => Schema.Schema<EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mch_id: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferTransferBillsPostBodyReceiver {
+  /**
+   * 转账接收方类型
+   * @example "MERCHANT"
+   */
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
+  /** 转账接收方商户信息 */
+  readonly mch_info?: EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo | undefined
+}
+
+const $EcommerceMchTransferTransferBillsPostBodyReceiver: () => Schema.Schema<EcommerceMchTransferTransferBillsPostBodyReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
+  mch_info: Schema.optional($EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo())
+}))
 
 export interface EcommerceMchTransferTransferBillsPostBody {
   /**
@@ -3763,28 +2625,53 @@ export interface EcommerceMchTransferTransferBillsPostBody {
   readonly receiver_remark?: string | undefined
 }
 
-export interface EcommerceMchTransferTransferBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo | undefined
-}
+const $EcommerceMchTransferTransferBillsPostBody: () => Schema.Schema<EcommerceMchTransferTransferBillsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  business_type: Schema.Literal("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION"),
+  receiver: $EcommerceMchTransferTransferBillsPostBodyReceiver(),
+  out_bill_no: Schema.String,
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.String,
+  receiver_remark: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo {
+export interface ReceiverDetailReceiverMchInfo {
   /**
    * 商户号
    * @example "1900001108"
    */
   readonly mch_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mchid?: string | undefined
 }
+
+const $ReceiverDetailReceiverMchInfo: () => Schema.Schema<ReceiverDetailReceiverMchInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  mch_id: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver {
+  /**
+   * 转账接收方类型
+   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
+   * @example "MERCHANT"
+   */
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
+  /** 转账接收方商户信息 */
+  readonly mch_info?: ReceiverDetailReceiverMchInfo | undefined
+}
+
+const $EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver: () => Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
+  mch_info: Schema.optional($ReceiverDetailReceiverMchInfo())
+}))
+
+export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetail {
+  /** 转账接收者信息 */
+  readonly receiver?: EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver | undefined
+}
+
+const $EcommerceMchTransferTransferBillsPostResponseReceiverDetail: () => Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  receiver: Schema.optional($EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver())
+}))
 
 export interface EcommerceMchTransferTransferBillsPostResponse {
   /**
@@ -3858,29 +2745,22 @@ export interface EcommerceMchTransferTransferBillsPostResponse {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mch_id?: string | undefined
-}
+const $EcommerceMchTransferTransferBillsPostResponse: () => Schema.Schema<EcommerceMchTransferTransferBillsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
+  receiver_detail: Schema.optional($EcommerceMchTransferTransferBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  receiver_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
 /**
  * 保证金赔付
@@ -3895,68 +2775,10 @@ export const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceM
   path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills",
   summary: "保证金赔付",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504198",
-  schemas: () => {
-    const EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo: Schema.Schema<EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsPostBodyReceiver: Schema.Schema<EcommerceMchTransferTransferBillsPostBodyReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.Literal("MERCHANT", "TRANSACTION_USER")),
-      mch_info: Schema.optional(EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo)
-    })
-    const EcommerceMchTransferTransferBillsPostBody: Schema.Schema<EcommerceMchTransferTransferBillsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      business_type: Schema.Literal("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION"),
-      receiver: EcommerceMchTransferTransferBillsPostBodyReceiver,
-      out_bill_no: Schema.String,
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      receiver_remark: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      mch_info: Schema.optional(EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo)
-    })
-    const EcommerceMchTransferTransferBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferTransferBillsPostResponse: Schema.Schema<EcommerceMchTransferTransferBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
-      receiver_detail: Schema.optional(EcommerceMchTransferTransferBillsPostResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      receiver_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceMchTransferTransferBillsPostBody,
-      success: EcommerceMchTransferTransferBillsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceMchTransferTransferBillsPostBody(), success: $EcommerceMchTransferTransferBillsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id} ----
-
-export interface EcommerceMchTransferTransferBillsBillIdBillIdGetParams {
-  /**
-   * 微信支付单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly bill_id: string
-}
 
 export interface EcommerceMchTransferTransferBillsBillIdBillIdGetQuery {
   /**
@@ -3966,8 +2788,9 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetQuery {
   readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | undefined
 }
 
-/** The input of `v3.platsolution.ecommerce.mchTransfer.transferBills.billId._bill_id_.get`: params, query fields together. */
-export interface EcommerceMchTransferTransferBillsBillIdBillIdGetRequest extends EcommerceMchTransferTransferBillsBillIdBillIdGetParams, EcommerceMchTransferTransferBillsBillIdBillIdGetQuery {}
+const $EcommerceMchTransferTransferBillsBillIdBillIdGetQuery: () => Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  business_type: Schema.optional(Schema.Literal("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION"))
+}))
 
 export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
   /**
@@ -3982,7 +2805,7 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
    */
   readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail | undefined
+  readonly receiver_detail?: EcommerceMchTransferTransferBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
@@ -4025,7 +2848,7 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
    */
   readonly success_time?: string | undefined
   /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseInfo | undefined
+  readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
   /**
    * 出资商户号
    * @example "1900001109"
@@ -4033,42 +2856,26 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
   readonly sponsor_mchid?: string | undefined
 }
 
-export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver | undefined
-}
+const $EcommerceMchTransferTransferBillsBillIdBillIdGetResponse: () => Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
+  receiver_detail: Schema.optional($EcommerceMchTransferTransferBillsPostResponseReceiverDetail()),
+  out_bill_no: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  receiver_remark: Schema.optional(Schema.String),
+  bill_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo()),
+  sponsor_mchid: Schema.optional(Schema.String)
+}))
 
-export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo | undefined
-}
+export type EcommerceMchTransferTransferBillsBillIdBillIdGetParams = EcommerceMchTransferCompensateBillsBillIdBillIdGetParams
 
-export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mch_id?: string | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
+/** The input of `v3.platsolution.ecommerce.mchTransfer.transferBills.billId._bill_id_.get`: params, query fields together. */
+export interface EcommerceMchTransferTransferBillsBillIdBillIdGetRequest extends EcommerceMchTransferTransferBillsBillIdBillIdGetParams, EcommerceMchTransferTransferBillsBillIdBillIdGetQuery {}
 
 /**
  * 查询保证金赔付结果（按微信支付赔付单号）
@@ -4083,172 +2890,19 @@ export const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint
   path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}",
   summary: "查询保证金赔付结果（按微信支付赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504200",
-  schemas: () => {
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetParams: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetParams> = Schema.Struct({
-      bill_id: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetQuery: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetQuery> = Schema.Struct({
-      business_type: Schema.optional(Schema.Literal("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION"))
-    })
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      mch_info: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo)
-    })
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
-      receiver_detail: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      receiver_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferTransferBillsBillIdBillIdGetParams,
-      query: EcommerceMchTransferTransferBillsBillIdBillIdGetQuery,
-      success: EcommerceMchTransferTransferBillsBillIdBillIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsBillIdBillIdGetParams(), query: $EcommerceMchTransferTransferBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferTransferBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no} ----
 
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no: string
-}
+export type EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery {
-  /**
-   * 业务类型
-   * @example "DEPOSIT_COMPENSATION"
-   */
-  readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | undefined
-}
+export type EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery = EcommerceMchTransferTransferBillsBillIdBillIdGetQuery
+
+export type EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse = EcommerceMchTransferTransferBillsBillIdBillIdGetResponse
 
 /** The input of `v3.platsolution.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery {}
-
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 业务类型
-   * Documented values: `DEPOSIT_COMPENSATION`, `PLATFORM_AFTER_SALES_COMPENSATION`, `INSURANCE_CLAIM`, `DEPOSIT_AFTER_SALES_COMPENSATION` (decoded as any string: more may come).
-   * @example "DEPOSIT_COMPENSATION"
-   */
-  readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
-  /** 转账接收方信息 */
-  readonly receiver_detail?: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
-  readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 收款方备注
-   * @example "小店XXXX直播违规扣罚"
-   */
-  readonly receiver_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
-   * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-  /** 关单信息 */
-  readonly close_info?: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
-  readonly sponsor_mchid?: string | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail {
-  /** 转账接收者信息 */
-  readonly receiver?: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
-   * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
-  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
-  /** 转账接收方商户信息 */
-  readonly mch_info?: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
-  readonly mch_id?: string | undefined
-}
-
-export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
-  readonly close_reason?: string | undefined
-}
 
 /**
  * 查询保证金赔付结果（按商户赔付单号）
@@ -4263,49 +2917,7 @@ export const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.En
   path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
   summary: "查询保证金赔付结果（按商户赔付单号）",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013504199",
-  schemas: () => {
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams> = Schema.Struct({
-      out_bill_no: Schema.NonEmptyString
-    })
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery> = Schema.Struct({
-      business_type: Schema.optional(Schema.Literal("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION"))
-    })
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mch_id: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
-      mch_info: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo)
-    })
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
-      receiver: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver)
-    })
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseCloseInfo: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
-      receiver_detail: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail),
-      out_bill_no: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      receiver_remark: Schema.optional(Schema.String),
-      bill_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseCloseInfo),
-      sponsor_mchid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams,
-      query: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery,
-      success: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams(), query: $EcommerceMchTransferTransferBillsBillIdBillIdGetQuery(), success: $EcommerceMchTransferTransferBillsBillIdBillIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/recharge-employees ----
@@ -4322,6 +2934,11 @@ export interface EcommerceRechargeEmployeesPostBody {
    */
   readonly sp_openid: string
 }
+
+const $EcommerceRechargeEmployeesPostBody: () => Schema.Schema<EcommerceRechargeEmployeesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  sp_openid: Schema.String
+}))
 
 export interface EcommerceRechargeEmployeesPostResponse {
   /**
@@ -4351,6 +2968,14 @@ export interface EcommerceRechargeEmployeesPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $EcommerceRechargeEmployeesPostResponse: () => Schema.Schema<EcommerceRechargeEmployeesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 添加二级商户可扫码充值员工
  *
@@ -4364,68 +2989,21 @@ export const ecommerceRechargeEmployeesPost: Endpoint.Endpoint<EcommerceRecharge
   path: "/v3/platsolution/ecommerce/recharge-employees",
   summary: "添加二级商户可扫码充值员工",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013521743",
-  schemas: () => {
-    const EcommerceRechargeEmployeesPostBody: Schema.Schema<EcommerceRechargeEmployeesPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sp_openid: Schema.String
-    })
-    const EcommerceRechargeEmployeesPostResponse: Schema.Schema<EcommerceRechargeEmployeesPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceRechargeEmployeesPostBody,
-      success: EcommerceRechargeEmployeesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceRechargeEmployeesPostBody(), success: $EcommerceRechargeEmployeesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid} ----
 
-export interface EcommerceRechargeEmployeesSubMchidSubMchidGetParams {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
 export interface EcommerceRechargeEmployeesSubMchidSubMchidGetResponse {
   /** 员工列表 */
-  readonly employees?: ReadonlyArray<EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees> | undefined
+  readonly employees?: ReadonlyArray<EcommerceRechargeEmployeesPostResponse> | undefined
 }
 
-export interface EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 员工OpenID
-   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 员工状态
-   * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come).
-   */
-  readonly state?: "EFFECTIVE" | "DELETED" | (string & {}) | undefined
-  /**
-   * 添加员工时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+const $EcommerceRechargeEmployeesSubMchidSubMchidGetResponse: () => Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  employees: Schema.optional(Schema.Array($EcommerceRechargeEmployeesPostResponse()))
+}))
+
+export type EcommerceRechargeEmployeesSubMchidSubMchidGetParams = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
 /**
  * 查询二级商户可扫码充值员工列表
@@ -4440,70 +3018,19 @@ export const ecommerceRechargeEmployeesSubMchidSubMchidGet: Endpoint.Endpoint<Ec
   path: "/v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}",
   summary: "查询二级商户可扫码充值员工列表",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013521757",
-  schemas: () => {
-    const EcommerceRechargeEmployeesSubMchidSubMchidGetParams: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargeEmployeesSubMchidSubMchidGetResponse: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidGetResponse> = Schema.Struct({
-      employees: Schema.optional(Schema.Array(EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees))
-    })
-    return {
-      params: EcommerceRechargeEmployeesSubMchidSubMchidGetParams,
-      success: EcommerceRechargeEmployeesSubMchidSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams(), success: $EcommerceRechargeEmployeesSubMchidSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete ----
 
-export interface EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 员工OpenID
-   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
-   */
-  readonly sp_openid: string
-}
+const $EcommerceRechargeEmployeesPostBody2: () => Schema.Schema<EcommerceRechargeEmployeesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString,
+  sp_openid: Schema.NonEmptyString
+}))
 
-export interface EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 员工OpenID
-   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 员工状态
-   * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come).
-   */
-  readonly state?: "EFFECTIVE" | "DELETED" | (string & {}) | undefined
-  /**
-   * 添加员工时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+export type EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams = EcommerceRechargeEmployeesPostBody
+
+export type EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse = EcommerceRechargeEmployeesPostResponse
 
 /**
  * 删除二级商户可扫码充值员工
@@ -4518,24 +3045,7 @@ export const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePos
   path: "/v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete",
   summary: "删除二级商户可扫码充值员工",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013521753",
-  schemas: () => {
-    const EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString,
-      sp_openid: Schema.NonEmptyString
-    })
-    const EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams,
-      success: EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceRechargeEmployeesPostBody2(), success: $EcommerceRechargeEmployeesPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/recharges/apply ----
@@ -4562,7 +3072,7 @@ export interface EcommerceRechargesApplyPostBody {
    */
   readonly account_type: "DEPOSIT" | "OPERATION"
   /** 充值金额 */
-  readonly recharge_amount: EcommerceRechargesApplyPostBodyRechargeAmount
+  readonly recharge_amount: RechargeAmount
   /**
    * 商户回调地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
@@ -4577,18 +3087,16 @@ export interface EcommerceRechargesApplyPostBody {
   readonly remark?: string | undefined
 }
 
-export interface EcommerceRechargesApplyPostBodyRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $EcommerceRechargesApplyPostBody: () => Schema.Schema<EcommerceRechargesApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_recharge_no: Schema.String,
+  recharge_scene: Schema.Literal("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT"),
+  account_type: Schema.Literal("DEPOSIT", "OPERATION"),
+  recharge_amount: $RechargeAmount(),
+  notify_url: Schema.optional(Schema.String),
+  available_recharge_channels: Schema.optional(Schema.Array(Schema.Literal("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK"))),
+  remark: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceRechargesApplyPostResponse {
   /**
@@ -4608,6 +3116,12 @@ export interface EcommerceRechargesApplyPostResponse {
   readonly recharge_url?: string | undefined
 }
 
+const $EcommerceRechargesApplyPostResponse: () => Schema.Schema<EcommerceRechargesApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  recharge_id: Schema.optional(Schema.String),
+  out_recharge_no: Schema.optional(Schema.String),
+  recharge_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请二级商户充值
  *
@@ -4621,54 +3135,126 @@ export const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesAp
   path: "/v3/platsolution/ecommerce/recharges/apply",
   summary: "申请二级商户充值",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/apply.html",
-  schemas: () => {
-    const EcommerceRechargesApplyPostBodyRechargeAmount: Schema.Schema<EcommerceRechargesApplyPostBodyRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesApplyPostBody: Schema.Schema<EcommerceRechargesApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_recharge_no: Schema.String,
-      recharge_scene: Schema.Literal("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT"),
-      account_type: Schema.Literal("DEPOSIT", "OPERATION"),
-      recharge_amount: EcommerceRechargesApplyPostBodyRechargeAmount,
-      notify_url: Schema.optional(Schema.String),
-      available_recharge_channels: Schema.optional(Schema.Array(Schema.Literal("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK"))),
-      remark: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesApplyPostResponse: Schema.Schema<EcommerceRechargesApplyPostResponse> = Schema.Struct({
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      recharge_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceRechargesApplyPostBody,
-      success: EcommerceRechargesApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceRechargesApplyPostBody(), success: $EcommerceRechargesApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no} ----
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetParams {
+export interface BankTransferInfo {
   /**
-   * 商户充值单号
-   * @example "cz2020042013"
+   * 转入的银行流水单号
+   * @example "110240620400046628001252733345"
    */
-  readonly out_recharge_no: string
+  readonly bill_no?: string | undefined
+  /**
+   * 转账充值附言
+   * @example "转账充值附言"
+   */
+  readonly memo?: string | undefined
+  /**
+   * 银行转账退回时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly return_time?: string | undefined
+  /**
+   * 银行转账退回原因
+   * @example "银行转账充值金额与申请充值金额不一致"
+   */
+  readonly return_reason?: string | undefined
+  /**
+   * 开户银行名称
+   * @example "中国银行"
+   */
+  readonly bank_name?: string | undefined
+  /**
+   * 银行卡号后四位
+   * @example "0722"
+   */
+  readonly bank_card_tail?: string | undefined
+  /**
+   * 银行账户名称
+   * @example "某某某有限公司"
+   */
+  readonly bank_account_name?: string | undefined
 }
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery {
+const $BankTransferInfo: () => Schema.Schema<BankTransferInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_no: Schema.optional(Schema.String),
+  memo: Schema.optional(Schema.String),
+  return_time: Schema.optional(Schema.String),
+  return_reason: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_card_tail: Schema.optional(Schema.String),
+  bank_account_name: Schema.optional(Schema.String)
+}))
+
+export interface QrRechargeInfo {
   /**
-   * 二级商户号
-   * @example "1900001121"
+   * 用户OpenID
+   * @example "owYiu0WOJdGCYxoHrPabGhI39uT4"
    */
-  readonly sub_mchid: string
+  readonly openid?: string | undefined
+  /**
+   * 员工类型
+   * Documented values: `ADMIN`, `STAFF` (decoded as any string: more may come).
+   * @example "ADMIN"
+   */
+  readonly employee_type?: "ADMIN" | "STAFF" | (string & {}) | undefined
 }
 
-/** The input of `v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.get`: params, query fields together. */
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetRequest extends EcommerceRechargesOutRechargeNoOutRechargeNoGetParams, EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery {}
+const $QrRechargeInfo: () => Schema.Schema<QrRechargeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  employee_type: Schema.optional(OpenEnum("ADMIN", "STAFF"))
+}))
+
+export interface OnlineBankRechargeInfo {
+  /**
+   * 银行交易订单号
+   * @example "110240620400046628001252733345"
+   */
+  readonly bill_no?: string | undefined
+  /**
+   * 网银充值退回时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly return_time?: string | undefined
+  /**
+   * 网银充值退回原因
+   * @example "银行转账充值金额与申请充值金额不一致"
+   */
+  readonly return_reason?: string | undefined
+  /**
+   * 开户银行名称
+   * @example "中国银行"
+   */
+  readonly bank_name?: string | undefined
+  /**
+   * 网银类型
+   * Documented values: `ONLINE_BANK_TYPE_CORPORATE`, `ONLINE_BANK_TYPE_PERSONAL` (decoded as any string: more may come).
+   * @example "ONLINE_BANK_TYPE_CORPORATE"
+   */
+  readonly online_bank_type?: "ONLINE_BANK_TYPE_CORPORATE" | "ONLINE_BANK_TYPE_PERSONAL" | (string & {}) | undefined
+  /**
+   * 银行卡号后四位
+   * @example "0722"
+   */
+  readonly bank_card_tail?: string | undefined
+  /**
+   * 银行账户名称
+   * @example "某某某有限公司"
+   */
+  readonly bank_account_name?: string | undefined
+}
+
+const $OnlineBankRechargeInfo: () => Schema.Schema<OnlineBankRechargeInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  bill_no: Schema.optional(Schema.String),
+  return_time: Schema.optional(Schema.String),
+  return_reason: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  online_bank_type: Schema.optional(OpenEnum("ONLINE_BANK_TYPE_CORPORATE", "ONLINE_BANK_TYPE_PERSONAL")),
+  bank_card_tail: Schema.optional(Schema.String),
+  bank_account_name: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
   /**
@@ -4721,13 +3307,13 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount?: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount | undefined
+  readonly recharge_amount?: RechargeAmount | undefined
   /** 转账充值的付款信息 */
-  readonly bank_transfer_info?: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
+  readonly bank_transfer_info?: BankTransferInfo | undefined
   /** 扫码充值的付款信息 */
-  readonly qr_recharge_info?: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo | undefined
+  readonly qr_recharge_info?: QrRechargeInfo | undefined
   /** 网银充值的付款信息 */
-  readonly online_bank_recharge_info?: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo | undefined
+  readonly online_bank_recharge_info?: OnlineBankRechargeInfo | undefined
   /**
    * 受理充值时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -4750,109 +3336,36 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
   readonly available_recharge_channels?: ReadonlyArray<"BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {})> | undefined
 }
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse: () => Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  recharge_id: Schema.optional(Schema.String),
+  out_recharge_no: Schema.optional(Schema.String),
+  recharge_channel: Schema.optional(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")),
+  account_type: Schema.optional(OpenEnum("DEPOSIT", "OPERATION")),
+  recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+  recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT")),
+  recharge_state_desc: Schema.optional(Schema.String),
+  recharge_amount: Schema.optional($RechargeAmount2()),
+  bank_transfer_info: Schema.optional($BankTransferInfo()),
+  qr_recharge_info: Schema.optional($QrRechargeInfo()),
+  online_bank_recharge_info: Schema.optional($OnlineBankRechargeInfo()),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_time: Schema.optional(Schema.String),
+  available_recharge_channels: Schema.optional(Schema.Array(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")))
+}))
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
-  /**
-   * 转入的银行流水单号
-   * @example "110240620400046628001252733345"
-   */
-  readonly bill_no?: string | undefined
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
-  readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
-  readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
-  readonly bank_card_tail?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
-  readonly bank_account_name?: string | undefined
-}
+const $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2: () => Schema.Schema<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo {
-  /**
-   * 用户OpenID
-   * @example "owYiu0WOJdGCYxoHrPabGhI39uT4"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 员工类型
-   * Documented values: `ADMIN`, `STAFF` (decoded as any string: more may come).
-   * @example "ADMIN"
-   */
-  readonly employee_type?: "ADMIN" | "STAFF" | (string & {}) | undefined
-}
+export type EcommerceRechargesOutRechargeNoOutRechargeNoGetParams = EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo {
-  /**
-   * 银行交易订单号
-   * @example "110240620400046628001252733345"
-   */
-  readonly bill_no?: string | undefined
-  /**
-   * 网银充值退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /**
-   * 网银充值退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
-  readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 网银类型
-   * Documented values: `ONLINE_BANK_TYPE_CORPORATE`, `ONLINE_BANK_TYPE_PERSONAL` (decoded as any string: more may come).
-   * @example "ONLINE_BANK_TYPE_CORPORATE"
-   */
-  readonly online_bank_type?: "ONLINE_BANK_TYPE_CORPORATE" | "ONLINE_BANK_TYPE_PERSONAL" | (string & {}) | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
-  readonly bank_card_tail?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
-  readonly bank_account_name?: string | undefined
-}
+export type EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+/** The input of `v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.get`: params, query fields together. */
+export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetRequest extends EcommerceRechargesOutRechargeNoOutRechargeNoGetParams, EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery {}
 
 /**
  * 查询二级商户充值结果
@@ -4867,271 +3380,19 @@ export const ecommerceRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<
   path: "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",
   summary: "查询二级商户充值结果",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/get-by-out-no.html",
-  schemas: () => {
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetParams: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetParams> = Schema.Struct({
-      out_recharge_no: Schema.NonEmptyString
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo> = Schema.Struct({
-      bill_no: Schema.optional(Schema.String),
-      memo: Schema.optional(Schema.String),
-      return_time: Schema.optional(Schema.String),
-      return_reason: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_tail: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      employee_type: Schema.optional(OpenEnum("ADMIN", "STAFF"))
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo> = Schema.Struct({
-      bill_no: Schema.optional(Schema.String),
-      return_time: Schema.optional(Schema.String),
-      return_reason: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      online_bank_type: Schema.optional(OpenEnum("ONLINE_BANK_TYPE_CORPORATE", "ONLINE_BANK_TYPE_PERSONAL")),
-      bank_card_tail: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      recharge_channel: Schema.optional(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")),
-      account_type: Schema.optional(OpenEnum("DEPOSIT", "OPERATION")),
-      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
-      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT")),
-      recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount),
-      bank_transfer_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo),
-      qr_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo),
-      online_bank_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_time: Schema.optional(Schema.String),
-      available_recharge_channels: Schema.optional(Schema.Array(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")))
-    })
-    return {
-      params: EcommerceRechargesOutRechargeNoOutRechargeNoGetParams,
-      query: EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery,
-      success: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close ----
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams {
-  /**
-   * 商户充值单号
-   * @example "cz2020042013"
-   */
-  readonly out_recharge_no: string
-}
+export type EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams = EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams
 
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid: string
-}
+export type EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse = EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse
 
 /** The input of `v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post`: params, query fields together. */
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostRequest extends EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams, EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery {}
-
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse {
-  /**
-   * 平台商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信支付充值单号
-   * @example "172234484162395401"
-   */
-  readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz2020042013"
-   */
-  readonly out_recharge_no?: string | undefined
-  /**
-   * 充值渠道
-   * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
-   * @example "BANK_TRANSFER"
-   */
-  readonly recharge_channel?: "BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {}) | undefined
-  /**
-   * 充值入账账户
-   * Documented values: `DEPOSIT`, `OPERATION` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
-  readonly account_type?: "DEPOSIT" | "OPERATION" | (string & {}) | undefined
-  /**
-   * 充值状态
-   * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 充值场景
-   * Documented values: `ECOMMERCE_DEPOSIT`, `ECOMMERCE_PAYMENT` (decoded as any string: more may come).
-   * @example "ECOMMERCE_DEPOSIT"
-   */
-  readonly recharge_scene?: "ECOMMERCE_DEPOSIT" | "ECOMMERCE_PAYMENT" | (string & {}) | undefined
-  /**
-   * 充值状态描述
-   * @example "超过时间限制，系统自动关闭充值单"
-   */
-  readonly recharge_state_desc?: string | undefined
-  /** 充值金额 */
-  readonly recharge_amount?: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount | undefined
-  /** 转账充值的付款信息 */
-  readonly bank_transfer_info?: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo | undefined
-  /** 扫码充值的付款信息 */
-  readonly qr_recharge_info?: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo | undefined
-  /** 网银充值的付款信息 */
-  readonly online_bank_recharge_info?: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo | undefined
-  /**
-   * 受理充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 充值成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 关闭充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 可用充值渠道列表
-   * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
-   */
-  readonly available_recharge_channels?: ReadonlyArray<"BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {})> | undefined
-}
-
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo {
-  /**
-   * 转入的银行流水单号
-   * @example "110240620400046628001252733345"
-   */
-  readonly bill_no?: string | undefined
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
-  readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
-  readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
-  readonly bank_card_tail?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
-  readonly bank_account_name?: string | undefined
-}
-
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo {
-  /**
-   * 用户OpenID
-   * @example "owYiu0WOJdGCYxoHrPabGhI39uT4"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 员工类型
-   * Documented values: `ADMIN`, `STAFF` (decoded as any string: more may come).
-   * @example "ADMIN"
-   */
-  readonly employee_type?: "ADMIN" | "STAFF" | (string & {}) | undefined
-}
-
-export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo {
-  /**
-   * 银行交易订单号
-   * @example "110240620400046628001252733345"
-   */
-  readonly bill_no?: string | undefined
-  /**
-   * 网银充值退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /**
-   * 网银充值退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
-  readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 网银类型
-   * Documented values: `ONLINE_BANK_TYPE_CORPORATE`, `ONLINE_BANK_TYPE_PERSONAL` (decoded as any string: more may come).
-   * @example "ONLINE_BANK_TYPE_CORPORATE"
-   */
-  readonly online_bank_type?: "ONLINE_BANK_TYPE_CORPORATE" | "ONLINE_BANK_TYPE_PERSONAL" | (string & {}) | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
-  readonly bank_card_tail?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
-  readonly bank_account_name?: string | undefined
-}
 
 /**
  * 关闭二级商户充值
@@ -5146,68 +3407,82 @@ export const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.End
   path: "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close",
   summary: "关闭二级商户充值",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/close.html",
-  schemas: () => {
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams> = Schema.Struct({
-      out_recharge_no: Schema.NonEmptyString
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo> = Schema.Struct({
-      bill_no: Schema.optional(Schema.String),
-      memo: Schema.optional(Schema.String),
-      return_time: Schema.optional(Schema.String),
-      return_reason: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_tail: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      employee_type: Schema.optional(OpenEnum("ADMIN", "STAFF"))
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo> = Schema.Struct({
-      bill_no: Schema.optional(Schema.String),
-      return_time: Schema.optional(Schema.String),
-      return_reason: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      online_bank_type: Schema.optional(OpenEnum("ONLINE_BANK_TYPE_CORPORATE", "ONLINE_BANK_TYPE_PERSONAL")),
-      bank_card_tail: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String)
-    })
-    const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      recharge_channel: Schema.optional(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")),
-      account_type: Schema.optional(OpenEnum("DEPOSIT", "OPERATION")),
-      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
-      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT")),
-      recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount),
-      bank_transfer_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo),
-      qr_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo),
-      online_bank_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_time: Schema.optional(Schema.String),
-      available_recharge_channels: Schema.optional(Schema.Array(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")))
-    })
-    return {
-      params: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams,
-      query: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery,
-      success: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/settle/prepay-settle-orders ----
+
+export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount {
+  /**
+   * 金额
+   * @example 11000
+   */
+  readonly amount: number
+  /**
+   * 币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.Number,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList {
+  /**
+   * 商户结算明细单号
+   * @example "123688556699666554"
+   */
+  readonly out_settle_detail_no: string
+  /**
+   * 结算类型
+   * @example "RECEIVE"
+   */
+  readonly settle_type: string
+  /**
+   * 接收方类型
+   * @example "MERCHANT"
+   */
+  readonly receiver_type: string
+  /**
+   * 接收方账号
+   * @example "1234567890"
+   */
+  readonly receiver_account: string
+  /** 金额 */
+  readonly amount: EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount
+}
+
+const $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_settle_detail_no: Schema.String,
+  settle_type: Schema.String,
+  receiver_type: Schema.String,
+  receiver_account: Schema.String,
+  amount: $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount()
+}))
+
+export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList {
+  /**
+   * 商户结算单号
+   * @example "12369666555136622"
+   */
+  readonly out_settle_no: string
+  /**
+   * 微信支付订单号
+   * @example "4207752501201407033233368018"
+   */
+  readonly transaction_id: string
+  /** 结算明细单列表 */
+  readonly settle_detail_info_list: ReadonlyArray<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList>
+}
+
+const $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_settle_no: Schema.String,
+  transaction_id: Schema.String,
+  settle_detail_info_list: Schema.Array($EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList())
+}))
 
 export interface EcommerceSettlePrepaySettleOrdersPostBody {
   /**
@@ -5246,58 +3521,16 @@ export interface EcommerceSettlePrepaySettleOrdersPostBody {
   readonly receive_type_template_id?: 1 | 2 | undefined
 }
 
-export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList {
-  /**
-   * 商户结算单号
-   * @example "12369666555136622"
-   */
-  readonly out_settle_no: string
-  /**
-   * 微信支付订单号
-   * @example "4207752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /** 结算明细单列表 */
-  readonly settle_detail_info_list: ReadonlyArray<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList>
-}
-
-export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList {
-  /**
-   * 商户结算明细单号
-   * @example "123688556699666554"
-   */
-  readonly out_settle_detail_no: string
-  /**
-   * 结算类型
-   * @example "RECEIVE"
-   */
-  readonly settle_type: string
-  /**
-   * 接收方类型
-   * @example "MERCHANT"
-   */
-  readonly receiver_type: string
-  /**
-   * 接收方账号
-   * @example "1234567890"
-   */
-  readonly receiver_account: string
-  /** 金额 */
-  readonly amount: EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount
-}
-
-export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount {
-  /**
-   * 金额
-   * @example 11000
-   */
-  readonly amount: number
-  /**
-   * 币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $EcommerceSettlePrepaySettleOrdersPostBody: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_settle_batch_no: Schema.String,
+  individual_auth_id: Schema.String,
+  notify_url: Schema.String,
+  description: Schema.String,
+  trade_scenario: Schema.Literal("RECOMMERCE"),
+  settle_info_list: Schema.Array($EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList()),
+  receive_type_template_id: Schema.optional(Schema.Literal(1, 2))
+}))
 
 export interface EcommerceSettlePrepaySettleOrdersPostResponse {
   /** 商户结算批次单号 */
@@ -5318,6 +3551,17 @@ export interface EcommerceSettlePrepaySettleOrdersPostResponse {
   readonly finish_time?: string | undefined
 }
 
+const $EcommerceSettlePrepaySettleOrdersPostResponse: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_settle_batch_no: Schema.optional(Schema.String),
+  settle_batch_no: Schema.optional(Schema.String),
+  individual_auth_id: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  trade_scenario: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 个人收款-申请批量结算
  *
@@ -5331,49 +3575,7 @@ export const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceS
   path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders",
   summary: "个人收款-申请批量结算",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/apply-prepay-settle-orders.html",
-  schemas: () => {
-    const EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount: Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount> = Schema.Struct({
-      amount: Schema.Number,
-      currency: Schema.optional(Schema.String)
-    })
-    const EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList: Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList> = Schema.Struct({
-      out_settle_detail_no: Schema.String,
-      settle_type: Schema.String,
-      receiver_type: Schema.String,
-      receiver_account: Schema.String,
-      amount: EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount
-    })
-    const EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList: Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList> = Schema.Struct({
-      out_settle_no: Schema.String,
-      transaction_id: Schema.String,
-      settle_detail_info_list: Schema.Array(EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList)
-    })
-    const EcommerceSettlePrepaySettleOrdersPostBody: Schema.Schema<EcommerceSettlePrepaySettleOrdersPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_settle_batch_no: Schema.String,
-      individual_auth_id: Schema.String,
-      notify_url: Schema.String,
-      description: Schema.String,
-      trade_scenario: Schema.Literal("RECOMMERCE"),
-      settle_info_list: Schema.Array(EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList),
-      receive_type_template_id: Schema.optional(Schema.Literal(1, 2))
-    })
-    const EcommerceSettlePrepaySettleOrdersPostResponse: Schema.Schema<EcommerceSettlePrepaySettleOrdersPostResponse> = Schema.Struct({
-      out_settle_batch_no: Schema.optional(Schema.String),
-      settle_batch_no: Schema.optional(Schema.String),
-      individual_auth_id: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      trade_scenario: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceSettlePrepaySettleOrdersPostBody,
-      success: EcommerceSettlePrepaySettleOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceSettlePrepaySettleOrdersPostBody(), success: $EcommerceSettlePrepaySettleOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no} ----
@@ -5385,6 +3587,10 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams {
    */
   readonly settle_batch_no: string
 }
+
+const $EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  settle_batch_no: Schema.NonEmptyString
+}))
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse {
   /** 商户结算批次单号 */
@@ -5408,6 +3614,17 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse {
   readonly finish_time?: string | undefined
 }
 
+const $EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_settle_batch_no: Schema.optional(Schema.String),
+  settle_batch_no: Schema.optional(Schema.String),
+  individual_auth_id: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  trade_scenario: Schema.optional(OpenEnum("RECOMMERCE")),
+  create_time: Schema.optional(Schema.String),
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 个人收款-查询批量结算信息
  *
@@ -5421,37 +3638,10 @@ export const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoin
   path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}",
   summary: "个人收款-查询批量结算信息",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/get-prepay-settle-orders.html",
-  schemas: () => {
-    const EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams> = Schema.Struct({
-      settle_batch_no: Schema.NonEmptyString
-    })
-    const EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse> = Schema.Struct({
-      out_settle_batch_no: Schema.optional(Schema.String),
-      settle_batch_no: Schema.optional(Schema.String),
-      individual_auth_id: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE")),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams,
-      success: EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams(), success: $EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle ----
-
-export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams {
-  /**
-   * 微信支付结算批次单号
-   * @example "123685544886666"
-   */
-  readonly settle_batch_no: string
-}
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody {
   /**
@@ -5476,8 +3666,39 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSett
   readonly description?: string | undefined
 }
 
-/** The input of `v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.applyAbnormalSettle.post`: params, body fields together. */
-export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest extends EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody {}
+const $EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  individual_auth_id: Schema.String,
+  out_abnormal_settle_batch_no: Schema.String,
+  abnormal_settle_type: Schema.Literal("TRANSFER_TO_ORIGINAL_RECEIVE_USER"),
+  description: Schema.optional(Schema.String)
+}))
+
+export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult {
+  /**
+   * 异常结算批次单处理方式
+   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
+   */
+  readonly abnormal_settle_type?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | (string & {}) | undefined
+  /** 批次创建时间 */
+  readonly apply_success_time?: string | undefined
+  /**
+   * 微信支付异常资金付款单号
+   * @example "2123685544886666"
+   */
+  readonly abnormal_fund_receipt_id?: string | undefined
+  /**
+   * 商户异常结算批次单号
+   * @example "1236698745558870"
+   */
+  readonly out_abnormal_settle_batch_no?: string | undefined
+}
+
+const $EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult> = /*#__PURE__*/ once(() => Schema.Struct({
+  abnormal_settle_type: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER")),
+  apply_success_time: Schema.optional(Schema.String),
+  abnormal_fund_receipt_id: Schema.optional(Schema.String),
+  out_abnormal_settle_batch_no: Schema.optional(Schema.String)
+}))
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse {
   /** 商户结算批次单号 */
@@ -5511,25 +3732,23 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSett
   readonly abnormal_settle_result?: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult | undefined
 }
 
-export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult {
-  /**
-   * 异常结算批次单处理方式
-   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
-   */
-  readonly abnormal_settle_type?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | (string & {}) | undefined
-  /** 批次创建时间 */
-  readonly apply_success_time?: string | undefined
-  /**
-   * 微信支付异常资金付款单号
-   * @example "2123685544886666"
-   */
-  readonly abnormal_fund_receipt_id?: string | undefined
-  /**
-   * 商户异常结算批次单号
-   * @example "1236698745558870"
-   */
-  readonly out_abnormal_settle_batch_no?: string | undefined
-}
+const $EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse: () => Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_settle_batch_no: Schema.optional(Schema.String),
+  settle_batch_no: Schema.optional(Schema.String),
+  individual_auth_id: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "RECEIVED", "SUCCESS", "DEDUCT_FEE_FAIL", "ABNORMAL", "ABNORMAL_SETTLE_SUCCESS")),
+  trade_scenario: Schema.optional(OpenEnum("RECOMMERCE", "INDIVIDUALTRADE")),
+  create_time: Schema.optional(Schema.String),
+  finish_time: Schema.optional(Schema.String),
+  abnormal_type: Schema.optional(OpenEnum("AUTH_RELATIONSHIP_INVALID", "USER_PAY_QUOTA_LIMIT")),
+  abnormal_settle_result: Schema.optional($EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult())
+}))
+
+export type EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams = EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams
+
+/** The input of `v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.applyAbnormalSettle.post`: params, body fields together. */
+export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest extends EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody {}
 
 /**
  * 个人收款-申请异常结算批次单处理
@@ -5543,41 +3762,7 @@ export const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePo
   method: "POST",
   path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle",
   summary: "个人收款-申请异常结算批次单处理",
-  schemas: () => {
-    const EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams> = Schema.Struct({
-      settle_batch_no: Schema.NonEmptyString
-    })
-    const EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody> = Schema.Struct({
-      individual_auth_id: Schema.String,
-      out_abnormal_settle_batch_no: Schema.String,
-      abnormal_settle_type: Schema.Literal("TRANSFER_TO_ORIGINAL_RECEIVE_USER"),
-      description: Schema.optional(Schema.String)
-    })
-    const EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult> = Schema.Struct({
-      abnormal_settle_type: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER")),
-      apply_success_time: Schema.optional(Schema.String),
-      abnormal_fund_receipt_id: Schema.optional(Schema.String),
-      out_abnormal_settle_batch_no: Schema.optional(Schema.String)
-    })
-    const EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse> = Schema.Struct({
-      out_settle_batch_no: Schema.optional(Schema.String),
-      settle_batch_no: Schema.optional(Schema.String),
-      individual_auth_id: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "RECEIVED", "SUCCESS", "DEDUCT_FEE_FAIL", "ABNORMAL", "ABNORMAL_SETTLE_SUCCESS")),
-      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE", "INDIVIDUALTRADE")),
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String),
-      abnormal_type: Schema.optional(OpenEnum("AUTH_RELATIONSHIP_INVALID", "USER_PAY_QUOTA_LIMIT")),
-      abnormal_settle_result: Schema.optional(EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult)
-    })
-    return {
-      params: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams,
-      body: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody,
-      success: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams(), body: $EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody(), success: $EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw ----
@@ -5619,6 +3804,16 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawPostBody {
    */
   readonly reserve_amount?: number | undefined
 }
+
+const $EcommerceWithdrawDayEndBalanceWithdrawPostBody: () => Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  out_request_no: Schema.String,
+  calculate_amount_type: Schema.Literal("ONLY_DAY_END_BALANCE", "ALLOW_CURRENT_BALANCE"),
+  remark: Schema.optional(Schema.String),
+  bank_memo: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String),
+  reserve_amount: Schema.optional(Schema.Int)
+}))
 
 export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
   /**
@@ -5709,6 +3904,27 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
   readonly bank_name?: string | undefined
 }
 
+const $EcommerceWithdrawDayEndBalanceWithdrawPostResponse: () => Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  status: Schema.optional(OpenEnum("CREATED", "PROCESSING", "FINISHED", "ABNORMAL")),
+  withdraw_id: Schema.optional(Schema.String),
+  out_request_no: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Number),
+  success_amount: Schema.optional(Schema.Number),
+  fail_amount: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String),
+  remark: Schema.optional(Schema.String),
+  bank_memo: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  account_number: Schema.optional(Schema.String),
+  account_bank: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String)
+}))
+
 /**
  * 二级商户按日终余额预约提现
  *
@@ -5721,42 +3937,7 @@ export const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<Ecomm
   method: "POST",
   path: "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw",
   summary: "二级商户按日终余额预约提现",
-  schemas: () => {
-    const EcommerceWithdrawDayEndBalanceWithdrawPostBody: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_request_no: Schema.String,
-      calculate_amount_type: Schema.Literal("ONLY_DAY_END_BALANCE", "ALLOW_CURRENT_BALANCE"),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      reserve_amount: Schema.optional(Schema.Int)
-    })
-    const EcommerceWithdrawDayEndBalanceWithdrawPostResponse: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("CREATED", "PROCESSING", "FINISHED", "ABNORMAL")),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      success_amount: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      account_number: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String)
-    })
-    return {
-      body: EcommerceWithdrawDayEndBalanceWithdrawPostBody,
-      success: EcommerceWithdrawDayEndBalanceWithdrawPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EcommerceWithdrawDayEndBalanceWithdrawPostBody(), success: $EcommerceWithdrawDayEndBalanceWithdrawPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no} ----
@@ -5769,105 +3950,16 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoG
   readonly out_request_no: string
 }
 
-export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+const $EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams: () => Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_request_no: Schema.NonEmptyString
+}))
+
+export type EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse = EcommerceWithdrawDayEndBalanceWithdrawPostResponse
 
 /** The input of `v3.platsolution.ecommerce.withdraw.dayEndBalanceWithdraw.outRequestNo._out_request_no_.get`: params, query fields together. */
 export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetRequest extends EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams, EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery {}
-
-export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 收付通平台商户号
-   * @example "222212131"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 单据状态
-   * Documented values: `CREATED`, `PROCESSING`, `FINISHED`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
-  readonly status?: "CREATED" | "PROCESSING" | "FINISHED" | "ABNORMAL" | (string & {}) | undefined
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732912793127931279317929791239112123"
-   */
-  readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
-  readonly out_request_no?: string | undefined
-  /**
-   * 提现金额
-   * @example 100
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 提现成功金额
-   * @example 0
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 提现失败金额
-   * @example 0
-   */
-  readonly fail_amount?: number | undefined
-  /**
-   * 提现退票金额
-   * @example 0
-   */
-  readonly refund_amount?: number | undefined
-  /** 发起提现时间 */
-  readonly create_time?: string | undefined
-  /** 提现状态更新时间 */
-  readonly update_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "卡号错误"
-   */
-  readonly reason?: string | undefined
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
-  readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "微信支付提现"
-   */
-  readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
-   * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
-  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 入账银行账号后四位
-   * @example "1178"
-   */
-  readonly account_number?: string | undefined
-  /**
-   * 入账银行
-   * @example "招商银行"
-   */
-  readonly account_bank?: string | undefined
-  /**
-   * 入账银行全称（含支行）
-   * @example "中国工商银行股份有限公司深圳软件园支行"
-   */
-  readonly bank_name?: string | undefined
-}
 
 /**
  * 查询二级商户按日终余额预约提现状态
@@ -5881,43 +3973,46 @@ export const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: 
   method: "GET",
   path: "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}",
   summary: "查询二级商户按日终余额预约提现状态",
-  schemas: () => {
-    const EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams> = Schema.Struct({
-      out_request_no: Schema.NonEmptyString
-    })
-    const EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("CREATED", "PROCESSING", "FINISHED", "ABNORMAL")),
-      withdraw_id: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      success_amount: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      remark: Schema.optional(Schema.String),
-      bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      account_number: Schema.optional(Schema.String),
-      account_bank: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String)
-    })
-    return {
-      params: EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams,
-      query: EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery,
-      success: EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $EcommerceWithdrawDayEndBalanceWithdrawPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/insurance/mch-transfer/batches/apply ----
+
+export interface TransferDetailList {
+  /**
+   * 商家明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no: string
+  /**
+   * 转账金额
+   * @example 200000
+   */
+  readonly transfer_amount: number
+  /**
+   * 转账备注
+   * @example "2023年2月报销"
+   */
+  readonly transfer_remark: string
+  /**
+   * 微信转账预约单号
+   * @example "1330000071100999991182020050700019480001"
+   */
+  readonly reservation_id: string
+  /**
+   * 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
+   */
+  readonly openid: string
+}
+
+const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.String,
+  transfer_amount: Schema.Number,
+  transfer_remark: Schema.String,
+  reservation_id: Schema.String,
+  openid: Schema.String
+}))
 
 export interface InsuranceMchTransferBatchesApplyPostBody {
   /**
@@ -5966,7 +4061,7 @@ export interface InsuranceMchTransferBatchesApplyPostBody {
    */
   readonly transfer_scene_id: string
   /** 转账明细列表 */
-  readonly transfer_detail_list: ReadonlyArray<InsuranceMchTransferBatchesApplyPostBodyTransferDetailList>
+  readonly transfer_detail_list: ReadonlyArray<TransferDetailList>
   /**
    * 商户回调地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
@@ -5974,33 +4069,19 @@ export interface InsuranceMchTransferBatchesApplyPostBody {
   readonly notify_url: string
 }
 
-export interface InsuranceMchTransferBatchesApplyPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
-  readonly transfer_remark: string
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-}
+const $InsuranceMchTransferBatchesApplyPostBody: () => Schema.Schema<InsuranceMchTransferBatchesApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_batch_no: Schema.String,
+  batch_name: Schema.String,
+  batch_remark: Schema.String,
+  total_amount: Schema.Number,
+  total_num: Schema.Number,
+  transfer_scene_id: Schema.String,
+  transfer_detail_list: Schema.Array($TransferDetailList()),
+  notify_url: Schema.String
+}))
 
 export interface InsuranceMchTransferBatchesApplyPostResponse {
   /**
@@ -6026,6 +4107,13 @@ export interface InsuranceMchTransferBatchesApplyPostResponse {
   readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
+const $InsuranceMchTransferBatchesApplyPostResponse: () => Schema.Schema<InsuranceMchTransferBatchesApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED"))
+}))
+
 /**
  * 受理商家转账
  *
@@ -6038,39 +4126,7 @@ export const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMc
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/batches/apply",
   summary: "受理商家转账",
-  schemas: () => {
-    const InsuranceMchTransferBatchesApplyPostBodyTransferDetailList: Schema.Schema<InsuranceMchTransferBatchesApplyPostBodyTransferDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      reservation_id: Schema.String,
-      openid: Schema.String
-    })
-    const InsuranceMchTransferBatchesApplyPostBody: Schema.Schema<InsuranceMchTransferBatchesApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      transfer_scene_id: Schema.String,
-      transfer_detail_list: Schema.Array(InsuranceMchTransferBatchesApplyPostBodyTransferDetailList),
-      notify_url: Schema.String
-    })
-    const InsuranceMchTransferBatchesApplyPostResponse: Schema.Schema<InsuranceMchTransferBatchesApplyPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED"))
-    })
-    return {
-      body: InsuranceMchTransferBatchesApplyPostBody,
-      success: InsuranceMchTransferBatchesApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceMchTransferBatchesApplyPostBody(), success: $InsuranceMchTransferBatchesApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id} ----
@@ -6082,6 +4138,10 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetParams {
    */
   readonly batch_id: string
 }
+
+const $InsuranceMchTransferBatchesBatchIdBatchIdGetParams: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString
+}))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetQuery {
   /**
@@ -6102,25 +4162,13 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetQuery {
   readonly limit?: number | undefined
 }
 
-/** The input of `v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
-export interface InsuranceMchTransferBatchesBatchIdBatchIdGetRequest extends InsuranceMchTransferBatchesBatchIdBatchIdGetParams, InsuranceMchTransferBatchesBatchIdBatchIdGetQuery {}
-
-export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponse {
-  /** 转账批次单 */
-  readonly transfer_batch?: InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
-  /** 转账明细单列表 */
-  readonly data?: ReadonlyArray<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
+const $InsuranceMchTransferBatchesBatchIdBatchIdGetQuery: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  need_query_detail: Schema.Boolean,
+  detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
   /**
@@ -6212,6 +4260,26 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBat
   readonly transfer_scene_id?: string | undefined
 }
 
+const $InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED")),
+  batch_name: Schema.optional(Schema.String),
+  batch_remark: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
+  total_amount: Schema.optional(Schema.Number),
+  total_num: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  success_amount: Schema.optional(Schema.Number),
+  success_num: Schema.optional(Schema.Number),
+  failed_amount: Schema.optional(Schema.Number),
+  failed_num: Schema.optional(Schema.Number),
+  transfer_scene_id: Schema.optional(Schema.String)
+}))
+
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData {
   /**
    * 商家转账明细单号
@@ -6231,6 +4299,39 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData {
   readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
 }
 
+const $InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
+}))
+
+export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponse {
+  /** 转账批次单 */
+  readonly transfer_batch?: InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
+  /** 转账明细单列表 */
+  readonly data?: ReadonlyArray<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
+  /**
+   * 请求资源起始位置
+   * @example 0
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+}
+
+const $InsuranceMchTransferBatchesBatchIdBatchIdGetResponse: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_batch: Schema.optional($InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch()),
+  data: Schema.optional(Schema.Array($InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
+
+/** The input of `v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
+export interface InsuranceMchTransferBatchesBatchIdBatchIdGetRequest extends InsuranceMchTransferBatchesBatchIdBatchIdGetParams, InsuranceMchTransferBatchesBatchIdBatchIdGetQuery {}
+
 /**
  * 微信支付转账批次单号查询批次单
  *
@@ -6243,54 +4344,7 @@ export const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<Ins
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}",
   summary: "微信支付转账批次单号查询批次单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesBatchIdBatchIdGetParams: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesBatchIdBatchIdGetQuery: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      need_query_detail: Schema.Boolean,
-      detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    const InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      failed_amount: Schema.optional(Schema.Number),
-      failed_num: Schema.optional(Schema.Number),
-      transfer_scene_id: Schema.optional(Schema.String)
-    })
-    const InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
-    })
-    const InsuranceMchTransferBatchesBatchIdBatchIdGetResponse: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      transfer_batch: Schema.optional(InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch),
-      data: Schema.optional(Schema.Array(InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: InsuranceMchTransferBatchesBatchIdBatchIdGetParams,
-      query: InsuranceMchTransferBatchesBatchIdBatchIdGetQuery,
-      success: InsuranceMchTransferBatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesBatchIdBatchIdGetParams(), query: $InsuranceMchTransferBatchesBatchIdBatchIdGetQuery(), success: $InsuranceMchTransferBatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
@@ -6308,16 +4362,10 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailI
   readonly detail_id: string
 }
 
-export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get`: params, query fields together. */
-export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest extends InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {}
+const $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString,
+  detail_id: Schema.NonEmptyString
+}))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   /**
@@ -6409,6 +4457,31 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailI
   readonly bank_refund_time?: string | undefined
 }
 
+const $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_REMARK_SET_FAIL", "TRANSFER_SCENE_INVALID", "TRANSFER_SCENE_UNAVAILABLE", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BANK_CARD_PARAM_ERROR", "BANK_CARD_TYPE_NOT_SUPPORTED", "RESERVATION_STATE_INVALID", "EXCEEDED_ESTIMATED_AMOUNT", "RESERVATION_INFO_NOT_MATCH", "RESERVATION_SCENE_NOT_MATCH")),
+  openid: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  transfer_finish_time: Schema.optional(Schema.String),
+  bank_refund_time: Schema.optional(Schema.String)
+}))
+
+export type InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+/** The input of `v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get`: params, query fields together. */
+export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest extends InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {}
+
 /**
  * 微信支付转账明细单号查询明细单
  *
@@ -6421,40 +4494,7 @@ export const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
   summary: "微信支付转账明细单号查询明细单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString,
-      detail_id: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_REMARK_SET_FAIL", "TRANSFER_SCENE_INVALID", "TRANSFER_SCENE_UNAVAILABLE", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BANK_CARD_PARAM_ERROR", "BANK_CARD_TYPE_NOT_SUPPORTED", "RESERVATION_STATE_INVALID", "EXCEEDED_ESTIMATED_AMOUNT", "RESERVATION_INFO_NOT_MATCH", "RESERVATION_SCENE_NOT_MATCH")),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      transfer_finish_time: Schema.optional(Schema.String),
-      bank_refund_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
-      query: InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery,
-      success: InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no} ----
@@ -6472,16 +4512,10 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
   readonly out_detail_no: string
 }
 
-export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get`: params, query fields together. */
-export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest extends InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {}
+const $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams: () => Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString,
+  out_detail_no: Schema.NonEmptyString
+}))
 
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse {
   /**
@@ -6532,6 +4566,23 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
   readonly download_url?: string | undefined
 }
 
+const $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse: () => Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
+export type InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+/** The input of `v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get`: params, query fields together. */
+export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest extends InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {}
+
 /**
  * 查询商家转账明细电子回单
  *
@@ -6544,59 +4595,10 @@ export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDet
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}",
   summary: "查询商家转账明细电子回单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      batch_id: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams,
-      query: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery,
-      success: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply ----
-
-export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-}
-
-export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post`: params, body fields together. */
-export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest extends InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {}
 
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse {
   /**
@@ -6622,6 +4624,20 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
+const $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse: () => Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED"))
+}))
+
+export type InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams = InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams
+
+/** The input of `v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post`: params, body fields together. */
+export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest extends InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {}
+
 /**
  * 申请商家转账明细电子回单
  *
@@ -6634,27 +4650,7 @@ export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDet
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply",
   summary: "申请商家转账明细电子回单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED"))
-    })
-    return {
-      params: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams,
-      body: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody,
-      success: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams(), body: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no} ----
@@ -6667,153 +4663,16 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams {
   readonly out_batch_no: string
 }
 
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
-  readonly sub_mchid: string
-  /** 是否查询转账明细单 */
-  readonly need_query_detail: boolean
-  /** 请求资源起始位置 */
-  readonly offset?: number | undefined
-  /** 最大资源条数 */
-  readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "ALL"
-   */
-  readonly detail_state?: "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | undefined
-}
+const $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams: () => Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString
+}))
+
+export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery = InsuranceMchTransferBatchesBatchIdBatchIdGetQuery
+
+export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse = InsuranceMchTransferBatchesBatchIdBatchIdGetResponse
 
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest extends InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams, InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery {}
-
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse {
-  /** 转账批次单 */
-  readonly transfer_batch?: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch | undefined
-  /** 转账明细单列表 */
-  readonly data?: ReadonlyArray<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
-
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 批次状态
-   * Documented values: `ACCEPTED`, `PROCESSING`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 批次名称
-   * @example "2023年2月深圳分部转账单"
-   */
-  readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2023年2月深圳分部报销单"
-   */
-  readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
-   * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
-   * @example "MERCHANT_REVOCATION"
-   */
-  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
-  readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
-  readonly failed_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
-  readonly failed_num?: number | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-}
-
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData {
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
-   * @example "INIT"
-   */
-  readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
-}
 
 /**
  * 商户转账批次单号查询批次单
@@ -6827,171 +4686,19 @@ export const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoi
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}",
   summary: "商户转账批次单号查询批次单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
-    })
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED")),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      failed_amount: Schema.optional(Schema.Number),
-      failed_num: Schema.optional(Schema.Number),
-      transfer_scene_id: Schema.optional(Schema.String)
-    })
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
-    })
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      transfer_batch: Schema.optional(InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch),
-      data: Schema.optional(Schema.Array(InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams,
-      query: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery,
-      success: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams(), query: $InsuranceMchTransferBatchesBatchIdBatchIdGetQuery(), success: $InsuranceMchTransferBatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
 
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-}
+export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
+
+export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams = InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams
 
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest extends InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery {}
-
-export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 明细状态
-   * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
-   * @example "INIT"
-   */
-  readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 20000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_REMARK_SET_FAIL`, `TRANSFER_SCENE_INVALID`, `TRANSFER_SCENE_UNAVAILABLE`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BANK_CARD_PARAM_ERROR`, `BANK_CARD_TYPE_NOT_SUPPORTED`, `RESERVATION_STATE_INVALID`, `EXCEEDED_ESTIMATED_AMOUNT`, `RESERVATION_INFO_NOT_MATCH`, `RESERVATION_SCENE_NOT_MATCH` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_REMARK_SET_FAIL" | "TRANSFER_SCENE_INVALID" | "TRANSFER_SCENE_UNAVAILABLE" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BANK_CARD_PARAM_ERROR" | "BANK_CARD_TYPE_NOT_SUPPORTED" | "RESERVATION_STATE_INVALID" | "EXCEEDED_ESTIMATED_AMOUNT" | "RESERVATION_INFO_NOT_MATCH" | "RESERVATION_SCENE_NOT_MATCH" | (string & {}) | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 转账完成时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly transfer_finish_time?: string | undefined
-  /**
-   * 银行退票时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly bank_refund_time?: string | undefined
-}
 
 /**
  * 商户明细单号查询明细单
@@ -7005,62 +4712,10 @@ export const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOu
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
   summary: "商户明细单号查询明细单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_REMARK_SET_FAIL", "TRANSFER_SCENE_INVALID", "TRANSFER_SCENE_UNAVAILABLE", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BANK_CARD_PARAM_ERROR", "BANK_CARD_TYPE_NOT_SUPPORTED", "RESERVATION_STATE_INVALID", "EXCEEDED_ESTIMATED_AMOUNT", "RESERVATION_INFO_NOT_MATCH", "RESERVATION_SCENE_NOT_MATCH")),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      transfer_finish_time: Schema.optional(Schema.String),
-      bank_refund_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
-      query: InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery,
-      success: InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no} ----
-
-export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-}
-
-export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get`: params, query fields together. */
-export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest extends InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {}
 
 export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse {
   /**
@@ -7101,6 +4756,23 @@ export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoG
   readonly download_url?: string | undefined
 }
 
+const $InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse: () => Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
+export type InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams = InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams
+
+/** The input of `v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get`: params, query fields together. */
+export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest extends InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {}
+
 /**
  * 查询商家转账批次电子回单
  *
@@ -7113,51 +4785,10 @@ export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: 
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}",
   summary: "查询商家转账批次电子回单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      batch_id: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams,
-      query: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery,
-      success: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply ----
-
-export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-}
-
-export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post`: params, body fields together. */
-export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest extends InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {}
 
 export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse {
   /**
@@ -7178,6 +4809,19 @@ export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoA
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
+const $InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse: () => Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED"))
+}))
+
+export type InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams = InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams
+
+/** The input of `v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post`: params, body fields together. */
+export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest extends InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {}
+
 /**
  * 申请商家转账批次电子回单
  *
@@ -7190,28 +4834,55 @@ export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApply
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply",
   summary: "申请商家转账批次电子回单",
-  schemas: () => {
-    const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED"))
-    })
-    return {
-      params: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams,
-      body: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody,
-      success: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams(), body: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/insurance/mch-transfer/reservation/apply ----
+
+export interface InsurancePolicy {
+  /**
+   * 保险产品备案编号
+   * @example "40058541257"
+   */
+  readonly product_registration_no: string
+  /**
+   * 保险单号
+   * @example "202301011651"
+   */
+  readonly policy_no: string
+  /**
+   * 保险名称
+   * @example "养老保险"
+   */
+  readonly name: string
+  /**
+   * 取现单号
+   * @example "202310410941"
+   */
+  readonly withdrawal_no?: string | undefined
+  /**
+   * 理赔单号
+   * @example "202310410941"
+   */
+  readonly claim_no?: string | undefined
+}
+
+const $InsurancePolicy: () => Schema.Schema<InsurancePolicy> = /*#__PURE__*/ once(() => Schema.Struct({
+  product_registration_no: Schema.String,
+  policy_no: Schema.String,
+  name: Schema.String,
+  withdrawal_no: Schema.optional(Schema.String),
+  claim_no: Schema.optional(Schema.String)
+}))
+
+export interface SceneReportData {
+  /** 保险保单报备信息 */
+  readonly insurance_policy?: InsurancePolicy | undefined
+}
+
+const $SceneReportData: () => Schema.Schema<SceneReportData> = /*#__PURE__*/ once(() => Schema.Struct({
+  insurance_policy: Schema.optional($InsurancePolicy())
+}))
 
 export interface InsuranceMchTransferReservationApplyPostBody {
   /**
@@ -7275,41 +4946,24 @@ export interface InsuranceMchTransferReservationApplyPostBody {
    */
   readonly notify_url: string
   /** 场景报备信息 */
-  readonly scene_report_data?: InsuranceMchTransferReservationApplyPostBodySceneReportData | undefined
+  readonly scene_report_data?: SceneReportData | undefined
 }
 
-export interface InsuranceMchTransferReservationApplyPostBodySceneReportData {
-  /** 保险保单报备信息 */
-  readonly insurance_policy?: InsuranceMchTransferReservationApplyPostBodySceneReportDataInsurancePolicy | undefined
-}
-
-export interface InsuranceMchTransferReservationApplyPostBodySceneReportDataInsurancePolicy {
-  /**
-   * 保险产品备案编号
-   * @example "40058541257"
-   */
-  readonly product_registration_no: string
-  /**
-   * 保险单号
-   * @example "202301011651"
-   */
-  readonly policy_no: string
-  /**
-   * 保险名称
-   * @example "养老保险"
-   */
-  readonly name: string
-  /**
-   * 取现单号
-   * @example "202310410941"
-   */
-  readonly withdrawal_no?: string | undefined
-  /**
-   * 理赔单号
-   * @example "202310410941"
-   */
-  readonly claim_no?: string | undefined
-}
+const $InsuranceMchTransferReservationApplyPostBody: () => Schema.Schema<InsuranceMchTransferReservationApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  out_reservation_no: Schema.String,
+  transfer_scene_id: Schema.String,
+  estimated_date: Schema.String,
+  estimated_max_amount: Schema.optional(Schema.Number),
+  exact_amount: Schema.optional(Schema.Number),
+  openid: Schema.optional(Schema.String),
+  user_real_name: Schema.optional(Schema.String),
+  reserve_remark: Schema.String,
+  notify_url: Schema.String,
+  scene_report_data: Schema.optional($SceneReportData())
+}))
 
 export interface InsuranceMchTransferReservationApplyPostResponse {
   /**
@@ -7345,6 +4999,15 @@ export interface InsuranceMchTransferReservationApplyPostResponse {
   readonly package_info?: string | undefined
 }
 
+const $InsuranceMchTransferReservationApplyPostResponse: () => Schema.Schema<InsuranceMchTransferReservationApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_reservation_no: Schema.optional(Schema.String),
+  reservation_id: Schema.optional(Schema.String),
+  accept_time: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+  package_info: Schema.optional(Schema.String)
+}))
+
 /**
  * 受理单次预约商家转账
  *
@@ -7358,46 +5021,7 @@ export const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<Insuran
   path: "/v3/platsolution/insurance/mch-transfer/reservation/apply",
   encrypt: [],
   summary: "受理单次预约商家转账",
-  schemas: () => {
-    const InsuranceMchTransferReservationApplyPostBodySceneReportDataInsurancePolicy: Schema.Schema<InsuranceMchTransferReservationApplyPostBodySceneReportDataInsurancePolicy> = Schema.Struct({
-      product_registration_no: Schema.String,
-      policy_no: Schema.String,
-      name: Schema.String,
-      withdrawal_no: Schema.optional(Schema.String),
-      claim_no: Schema.optional(Schema.String)
-    })
-    const InsuranceMchTransferReservationApplyPostBodySceneReportData: Schema.Schema<InsuranceMchTransferReservationApplyPostBodySceneReportData> = Schema.Struct({
-      insurance_policy: Schema.optional(InsuranceMchTransferReservationApplyPostBodySceneReportDataInsurancePolicy)
-    })
-    const InsuranceMchTransferReservationApplyPostBody: Schema.Schema<InsuranceMchTransferReservationApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
-      estimated_date: Schema.String,
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      user_real_name: Schema.optional(Schema.String),
-      reserve_remark: Schema.String,
-      notify_url: Schema.String,
-      scene_report_data: Schema.optional(InsuranceMchTransferReservationApplyPostBodySceneReportData)
-    })
-    const InsuranceMchTransferReservationApplyPostResponse: Schema.Schema<InsuranceMchTransferReservationApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: InsuranceMchTransferReservationApplyPostBody,
-      success: InsuranceMchTransferReservationApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceMchTransferReservationApplyPostBody(), success: $InsuranceMchTransferReservationApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no} ----
@@ -7410,16 +5034,28 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
   readonly out_reservation_no: string
 }
 
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery {
+const $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams: () => Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_reservation_no: Schema.NonEmptyString
+}))
+
+export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo {
   /**
-   * 二级商户号
-   * @example "1900001109"
+   * 预约记录关闭的时间
+   * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly sub_mchid: string
+  readonly close_time?: string | undefined
+  /**
+   * 预约记录关闭的原因
+   * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
+   * @example "USER_OVERDUE_UNCONFIRMED"
+   */
+  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
-/** The input of `v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.get`: params, query fields together. */
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest extends InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery {}
+const $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo: () => Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  close_time: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
+}))
 
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse {
   /**
@@ -7502,19 +5138,29 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
   readonly close_info?: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo | undefined
 }
 
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
-   * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
-  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
-}
+const $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse: () => Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  reservation_id: Schema.optional(Schema.String),
+  out_reservation_no: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.optional(Schema.String),
+  estimated_date: Schema.optional(Schema.String),
+  estimated_max_amount: Schema.optional(Schema.Number),
+  exact_amount: Schema.optional(Schema.Number),
+  openid: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+  accept_time: Schema.optional(Schema.String),
+  reserve_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo())
+}))
+
+export type InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+/** The input of `v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.get`: params, query fields together. */
+export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest extends InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery {}
 
 /**
  * 商户预约单号查询预约商家转账记录
@@ -7528,159 +5174,19 @@ export const insuranceMchTransferReservationOutReservationNoOutReservationNoGet:
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}",
   summary: "商户预约单号查询预约商家转账记录",
-  schemas: () => {
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams> = Schema.Struct({
-      out_reservation_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
-    })
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      estimated_date: Schema.optional(Schema.String),
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
-      accept_time: Schema.optional(Schema.String),
-      reserve_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo)
-    })
-    return {
-      params: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams,
-      query: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery,
-      success: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close ----
 
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams {
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no: string
-}
+export type InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
+export type InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams = InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams
+
+export type InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse = InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse
 
 /** The input of `v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post`: params, query fields together. */
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostRequest extends InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams, InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery {}
-
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_date?: string | undefined
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
-  readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
-  readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 预约记录状态
-   * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 预约记录受理的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 预约记录用户确认预约的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly reserve_time?: string | undefined
-  /** 预约记录的关闭信息 */
-  readonly close_info?: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo | undefined
-}
-
-export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
-   * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
-  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
-}
 
 /**
  * 关闭预约商家转账记录
@@ -7694,42 +5200,7 @@ export const insuranceMchTransferReservationOutReservationNoOutReservationNoClos
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close",
   summary: "关闭预约商家转账记录",
-  schemas: () => {
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams> = Schema.Struct({
-      out_reservation_no: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
-    })
-    const InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      estimated_date: Schema.optional(Schema.String),
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
-      accept_time: Schema.optional(Schema.String),
-      reserve_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo)
-    })
-    return {
-      params: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams,
-      query: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery,
-      success: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id} ----
@@ -7742,111 +5213,16 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetPar
   readonly reservation_id: string
 }
 
-export interface InsuranceMchTransferReservationReservationIdReservationIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
+const $InsuranceMchTransferReservationReservationIdReservationIdGetParams: () => Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  reservation_id: Schema.NonEmptyString
+}))
+
+export type InsuranceMchTransferReservationReservationIdReservationIdGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type InsuranceMchTransferReservationReservationIdReservationIdGetResponse = InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse
 
 /** The input of `v3.platsolution.insurance.mchTransfer.reservation.reservationId._reservation_id_.get`: params, query fields together. */
 export interface InsuranceMchTransferReservationReservationIdReservationIdGetRequest extends InsuranceMchTransferReservationReservationIdReservationIdGetParams, InsuranceMchTransferReservationReservationIdReservationIdGetQuery {}
-
-export interface InsuranceMchTransferReservationReservationIdReservationIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_date?: string | undefined
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
-  readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
-  readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 预约记录状态
-   * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 预约记录受理的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 预约记录用户确认预约的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly reserve_time?: string | undefined
-  /** 预约记录的关闭信息 */
-  readonly close_info?: InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo | undefined
-}
-
-export interface InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
-   * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
-  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
-}
 
 /**
  * 微信支付预约单号查询预约商家转账记录
@@ -7860,128 +5236,10 @@ export const insuranceMchTransferReservationReservationIdReservationIdGet: Endpo
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}",
   summary: "微信支付预约单号查询预约商家转账记录",
-  schemas: () => {
-    const InsuranceMchTransferReservationReservationIdReservationIdGetParams: Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetParams> = Schema.Struct({
-      reservation_id: Schema.NonEmptyString
-    })
-    const InsuranceMchTransferReservationReservationIdReservationIdGetQuery: Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo: Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
-    })
-    const InsuranceMchTransferReservationReservationIdReservationIdGetResponse: Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      estimated_date: Schema.optional(Schema.String),
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
-      accept_time: Schema.optional(Schema.String),
-      reserve_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo)
-    })
-    return {
-      params: InsuranceMchTransferReservationReservationIdReservationIdGetParams,
-      query: InsuranceMchTransferReservationReservationIdReservationIdGetQuery,
-      success: InsuranceMchTransferReservationReservationIdReservationIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferReservationReservationIdReservationIdGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/mch-transfer/batches/apply ----
-
-export interface MchTransferBatchesApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid: string
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-  /**
-   * 批次名称
-   * @example "2023年2月深圳分部报销单"
-   */
-  readonly batch_name: string
-  /**
-   * 批次备注
-   * @example "2023年2月深圳分部报销单"
-   */
-  readonly batch_remark: string
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
-  readonly total_amount: number
-  /**
-   * 转账总笔数
-   * @example 200
-   */
-  readonly total_num: number
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id: string
-  /** 转账明细列表 */
-  readonly transfer_detail_list: ReadonlyArray<MchTransferBatchesApplyPostBodyTransferDetailList>
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-}
-
-export interface MchTransferBatchesApplyPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
-  readonly transfer_remark: string
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-}
 
 export interface MchTransferBatchesApplyPostResponse {
   /**
@@ -8006,6 +5264,15 @@ export interface MchTransferBatchesApplyPostResponse {
   readonly batch_state?: string | undefined
 }
 
+const $MchTransferBatchesApplyPostResponse: () => Schema.Schema<MchTransferBatchesApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  batch_state: Schema.optional(Schema.String)
+}))
+
+export type MchTransferBatchesApplyPostBody = InsuranceMchTransferBatchesApplyPostBody
+
 /**
  * 受理商家转账
  *
@@ -8019,50 +5286,10 @@ export const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesAp
   path: "/v3/platsolution/mch-transfer/batches/apply",
   summary: "受理商家转账",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html",
-  schemas: () => {
-    const MchTransferBatchesApplyPostBodyTransferDetailList: Schema.Schema<MchTransferBatchesApplyPostBodyTransferDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      reservation_id: Schema.String,
-      openid: Schema.String
-    })
-    const MchTransferBatchesApplyPostBody: Schema.Schema<MchTransferBatchesApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      transfer_scene_id: Schema.String,
-      transfer_detail_list: Schema.Array(MchTransferBatchesApplyPostBodyTransferDetailList),
-      notify_url: Schema.String
-    })
-    const MchTransferBatchesApplyPostResponse: Schema.Schema<MchTransferBatchesApplyPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      batch_state: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferBatchesApplyPostBody,
-      success: MchTransferBatchesApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceMchTransferBatchesApplyPostBody(), success: $MchTransferBatchesApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id} ----
-
-export interface MchTransferBatchesBatchIdBatchIdGetParams {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
-  readonly batch_id: string
-}
 
 export interface MchTransferBatchesBatchIdBatchIdGetQuery {
   /**
@@ -8083,25 +5310,13 @@ export interface MchTransferBatchesBatchIdBatchIdGetQuery {
   readonly limit?: number | undefined
 }
 
-/** The input of `v3.platsolution.mchTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
-export interface MchTransferBatchesBatchIdBatchIdGetRequest extends MchTransferBatchesBatchIdBatchIdGetParams, MchTransferBatchesBatchIdBatchIdGetQuery {}
-
-export interface MchTransferBatchesBatchIdBatchIdGetResponse {
-  /** 转账批次单 */
-  readonly transfer_batch?: MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
-  /** 转账明细单列表 */
-  readonly data?: ReadonlyArray<MchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
+const $MchTransferBatchesBatchIdBatchIdGetQuery: () => Schema.Schema<MchTransferBatchesBatchIdBatchIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  need_query_detail: Schema.Boolean,
+  detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL")),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
 
 export interface MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
   /**
@@ -8191,6 +5406,26 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
   readonly transfer_scene_id?: string | undefined
 }
 
+const $MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: () => Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  batch_state: Schema.optional(Schema.String),
+  batch_name: Schema.optional(Schema.String),
+  batch_remark: Schema.optional(Schema.String),
+  close_reason: Schema.optional(Schema.String),
+  total_amount: Schema.optional(Schema.Number),
+  total_num: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  success_amount: Schema.optional(Schema.Number),
+  success_num: Schema.optional(Schema.Number),
+  failed_amount: Schema.optional(Schema.Number),
+  failed_num: Schema.optional(Schema.Number),
+  transfer_scene_id: Schema.optional(Schema.String)
+}))
+
 export interface MchTransferBatchesBatchIdBatchIdGetResponseData {
   /**
    * 商家转账明细单号
@@ -8209,6 +5444,41 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseData {
   readonly detail_state?: string | undefined
 }
 
+const $MchTransferBatchesBatchIdBatchIdGetResponseData: () => Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_state: Schema.optional(Schema.String)
+}))
+
+export interface MchTransferBatchesBatchIdBatchIdGetResponse {
+  /** 转账批次单 */
+  readonly transfer_batch?: MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
+  /** 转账明细单列表 */
+  readonly data?: ReadonlyArray<MchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
+  /**
+   * 请求资源起始位置
+   * @example 0
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 20
+   */
+  readonly limit?: number | undefined
+}
+
+const $MchTransferBatchesBatchIdBatchIdGetResponse: () => Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_batch: Schema.optional($MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch()),
+  data: Schema.optional(Schema.Array($MchTransferBatchesBatchIdBatchIdGetResponseData())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
+
+export type MchTransferBatchesBatchIdBatchIdGetParams = InsuranceMchTransferBatchesBatchIdBatchIdGetParams
+
+/** The input of `v3.platsolution.mchTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
+export interface MchTransferBatchesBatchIdBatchIdGetRequest extends MchTransferBatchesBatchIdBatchIdGetParams, MchTransferBatchesBatchIdBatchIdGetQuery {}
+
 /**
  * 微信支付转账批次单号查询批次单
  *
@@ -8222,81 +5492,10 @@ export const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferB
   path: "/v3/platsolution/mch-transfer/batches/batch-id/{batch_id}",
   summary: "微信支付转账批次单号查询批次单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html",
-  schemas: () => {
-    const MchTransferBatchesBatchIdBatchIdGetParams: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString
-    })
-    const MchTransferBatchesBatchIdBatchIdGetQuery: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      need_query_detail: Schema.Boolean,
-      detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL")),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    const MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.optional(Schema.String),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      failed_amount: Schema.optional(Schema.Number),
-      failed_num: Schema.optional(Schema.Number),
-      transfer_scene_id: Schema.optional(Schema.String)
-    })
-    const MchTransferBatchesBatchIdBatchIdGetResponseData: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponseData> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(Schema.String)
-    })
-    const MchTransferBatchesBatchIdBatchIdGetResponse: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      transfer_batch: Schema.optional(MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch),
-      data: Schema.optional(Schema.Array(MchTransferBatchesBatchIdBatchIdGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: MchTransferBatchesBatchIdBatchIdGetParams,
-      query: MchTransferBatchesBatchIdBatchIdGetQuery,
-      success: MchTransferBatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesBatchIdBatchIdGetParams(), query: $MchTransferBatchesBatchIdBatchIdGetQuery(), success: $MchTransferBatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
-
-export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
-  readonly batch_id: string
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
-  readonly detail_id: string
-}
-
-export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get`: params, query fields together. */
-export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest extends MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {}
 
 export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   /**
@@ -8386,6 +5585,33 @@ export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRespo
   readonly bank_refund_time?: string | undefined
 }
 
+const $MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Schema<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  detail_state: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  transfer_finish_time: Schema.optional(Schema.String),
+  bank_refund_time: Schema.optional(Schema.String)
+}))
+
+export type MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams = InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams
+
+/** The input of `v3.platsolution.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get`: params, query fields together. */
+export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest extends MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {}
+
 /**
  * 微信支付转账明细单号查询明细单
  *
@@ -8399,67 +5625,10 @@ export const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoin
   path: "/v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
   summary: "微信支付转账明细单号查询明细单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html",
-  schemas: () => {
-    const MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: Schema.Schema<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString,
-      detail_id: Schema.NonEmptyString
-    })
-    const MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery: Schema.Schema<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      detail_state: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      transfer_finish_time: Schema.optional(Schema.String),
-      bank_refund_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
-      query: MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery,
-      success: MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no} ----
-
-export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-}
-
-export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get`: params, query fields together. */
-export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest extends MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {}
 
 export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse {
   /**
@@ -8509,6 +5678,25 @@ export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNo
   readonly download_url?: string | undefined
 }
 
+const $MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse: () => Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(Schema.String),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
+export type MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams = InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams
+
+/** The input of `v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get`: params, query fields together. */
+export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest extends MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {}
+
 /**
  * 查询商家转账明细电子回单
  *
@@ -8522,59 +5710,10 @@ export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutD
   path: "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}",
   summary: "查询商家转账明细电子回单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html",
-  schemas: () => {
-    const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      batch_id: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams,
-      query: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery,
-      success: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply ----
-
-export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-}
-
-export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post`: params, body fields together. */
-export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest extends MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {}
 
 export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse {
   /**
@@ -8599,6 +5738,20 @@ export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNo
   readonly receipt_state?: string | undefined
 }
 
+const $MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse: () => Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(Schema.String)
+}))
+
+export type MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams = InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams
+
+/** The input of `v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post`: params, body fields together. */
+export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest extends MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {}
+
 /**
  * 申请商家转账明细电子回单
  *
@@ -8612,183 +5765,19 @@ export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutD
   path: "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply",
   summary: "申请商家转账明细电子回单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html",
-  schemas: () => {
-    const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams,
-      body: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody,
-      success: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams(), body: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no} ----
 
-export interface MchTransferBatchesOutBatchNoOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-}
+export type MchTransferBatchesOutBatchNoOutBatchNoGetQuery = InsuranceMchTransferBatchesBatchIdBatchIdGetQuery
 
-export interface MchTransferBatchesOutBatchNoOutBatchNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
-  readonly sub_mchid: string
-  /** 是否查询转账明细单 */
-  readonly need_query_detail: boolean
-  /** 请求资源起始位置 */
-  readonly offset?: number | undefined
-  /** 最大资源条数 */
-  readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "ALL"
-   */
-  readonly detail_state?: "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | undefined
-}
+export type MchTransferBatchesOutBatchNoOutBatchNoGetParams = InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams
+
+export type MchTransferBatchesOutBatchNoOutBatchNoGetResponse = MchTransferBatchesBatchIdBatchIdGetResponse
 
 /** The input of `v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface MchTransferBatchesOutBatchNoOutBatchNoGetRequest extends MchTransferBatchesOutBatchNoOutBatchNoGetParams, MchTransferBatchesOutBatchNoOutBatchNoGetQuery {}
-
-export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponse {
-  /** 转账批次单 */
-  readonly transfer_batch?: MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch | undefined
-  /** 转账明细单列表 */
-  readonly data?: ReadonlyArray<MchTransferBatchesOutBatchNoOutBatchNoGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-}
-
-export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
-  readonly batch_state?: string | undefined
-  /**
-   * 批次名称
-   * @example "2023年2月深圳分部转账单"
-   */
-  readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2023年2月深圳分部报销单"
-   */
-  readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
-   * @example "MERCHANT_REVOCATION"
-   */
-  readonly close_reason?: string | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
-  readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
-  readonly failed_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
-  readonly failed_num?: number | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-}
-
-export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseData {
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "INIT"
-   */
-  readonly detail_state?: string | undefined
-}
 
 /**
  * 商户转账批次单号查询批次单
@@ -8803,169 +5792,19 @@ export const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTra
   path: "/v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}",
   summary: "商户转账批次单号查询批次单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html",
-  schemas: () => {
-    const MchTransferBatchesOutBatchNoOutBatchNoGetParams: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const MchTransferBatchesOutBatchNoOutBatchNoGetQuery: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
-    })
-    const MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.optional(Schema.String),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      failed_amount: Schema.optional(Schema.Number),
-      failed_num: Schema.optional(Schema.Number),
-      transfer_scene_id: Schema.optional(Schema.String)
-    })
-    const MchTransferBatchesOutBatchNoOutBatchNoGetResponseData: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetResponseData> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_state: Schema.optional(Schema.String)
-    })
-    const MchTransferBatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      transfer_batch: Schema.optional(MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch),
-      data: Schema.optional(Schema.Array(MchTransferBatchesOutBatchNoOutBatchNoGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: MchTransferBatchesOutBatchNoOutBatchNoGetParams,
-      query: MchTransferBatchesOutBatchNoOutBatchNoGetQuery,
-      success: MchTransferBatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams(), query: $InsuranceMchTransferBatchesBatchIdBatchIdGetQuery(), success: $MchTransferBatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
 
-export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-}
+export type MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
-export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
+export type MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams = InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams
+
+export type MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
 /** The input of `v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get`: params, query fields together. */
 export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest extends MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery {}
-
-export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 明细状态
-   * @example "INIT"
-   */
-  readonly detail_state?: string | undefined
-  /**
-   * 转账金额
-   * @example 20000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 转账完成时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly transfer_finish_time?: string | undefined
-  /**
-   * 银行退票时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
-  readonly bank_refund_time?: string | undefined
-}
 
 /**
  * 商户明细单号查询明细单
@@ -8980,62 +5819,10 @@ export const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNo
   path: "/v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
   summary: "商户明细单号查询明细单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html",
-  schemas: () => {
-    const MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString,
-      out_detail_no: Schema.NonEmptyString
-    })
-    const MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      detail_state: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      transfer_finish_time: Schema.optional(Schema.String),
-      bank_refund_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
-      query: MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery,
-      success: MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no} ----
-
-export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-}
-
-export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get`: params, query fields together. */
-export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest extends MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {}
 
 export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse {
   /**
@@ -9075,6 +5862,23 @@ export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRespons
   readonly download_url?: string | undefined
 }
 
+const $MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse: () => Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(Schema.String),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
+export type MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams = InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams
+
+/** The input of `v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get`: params, query fields together. */
+export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest extends MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {}
+
 /**
  * 查询商家转账批次电子回单
  *
@@ -9088,51 +5892,10 @@ export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.
   path: "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}",
   summary: "查询商家转账批次电子回单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html",
-  schemas: () => {
-    const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      batch_id: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams,
-      query: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery,
-      success: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply ----
-
-export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
-  readonly out_batch_no: string
-}
-
-export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post`: params, body fields together. */
-export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest extends MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {}
 
 export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse {
   /**
@@ -9152,6 +5915,19 @@ export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostR
   readonly receipt_state?: string | undefined
 }
 
+const $MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse: () => Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  receipt_state: Schema.optional(Schema.String)
+}))
+
+export type MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams = InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams
+
+/** The input of `v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post`: params, body fields together. */
+export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest extends MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {}
+
 /**
  * 申请商家转账批次电子回单
  *
@@ -9165,160 +5941,14 @@ export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: End
   path: "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply",
   summary: "申请商家转账批次电子回单",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html",
-  schemas: () => {
-    const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      receipt_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams,
-      body: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody,
-      success: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams(), body: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/mch-transfer/reservation/apply ----
 
-export interface MchTransferReservationApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid: string
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no: string
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id: string
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_date: string
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
-  readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
-  readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_real_name?: string | undefined
-  /**
-   * 预约备注
-   * @example "由于存在收益波动，实际到账资金可能不等于当前金额"
-   */
-  readonly reserve_remark: string
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url: string
-  /** 场景报备信息 */
-  readonly scene_report_data?: MchTransferReservationApplyPostBodySceneReportData | undefined
-}
+export type MchTransferReservationApplyPostBody = InsuranceMchTransferReservationApplyPostBody
 
-export interface MchTransferReservationApplyPostBodySceneReportData {
-  /** 保险保单报备信息 */
-  readonly insurance_policy?: MchTransferReservationApplyPostBodySceneReportDataInsurancePolicy | undefined
-}
-
-export interface MchTransferReservationApplyPostBodySceneReportDataInsurancePolicy {
-  /**
-   * 保险产品备案编号
-   * @example "40058541257"
-   */
-  readonly product_registration_no: string
-  /**
-   * 保险单号
-   * @example "202301011651"
-   */
-  readonly policy_no: string
-  /**
-   * 保险名称
-   * @example "养老保险"
-   */
-  readonly name: string
-  /**
-   * 取现单号
-   * @example "202310410941"
-   */
-  readonly withdrawal_no?: string | undefined
-  /**
-   * 理赔单号
-   * @example "202310410941"
-   */
-  readonly claim_no?: string | undefined
-}
-
-export interface MchTransferReservationApplyPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id?: string | undefined
-  /**
-   * 预约记录受理时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 预约记录状态
-   * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
-  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 跳转微信支付用户确认预约页的package信息
-   * @example "affffddafdfafddffda=="
-   */
-  readonly package_info?: string | undefined
-}
+export type MchTransferReservationApplyPostResponse = InsuranceMchTransferReservationApplyPostResponse
 
 /**
  * 受理单次预约商家转账
@@ -9334,68 +5964,10 @@ export const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReser
   encrypt: [],
   summary: "受理单次预约商家转账",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html",
-  schemas: () => {
-    const MchTransferReservationApplyPostBodySceneReportDataInsurancePolicy: Schema.Schema<MchTransferReservationApplyPostBodySceneReportDataInsurancePolicy> = Schema.Struct({
-      product_registration_no: Schema.String,
-      policy_no: Schema.String,
-      name: Schema.String,
-      withdrawal_no: Schema.optional(Schema.String),
-      claim_no: Schema.optional(Schema.String)
-    })
-    const MchTransferReservationApplyPostBodySceneReportData: Schema.Schema<MchTransferReservationApplyPostBodySceneReportData> = Schema.Struct({
-      insurance_policy: Schema.optional(MchTransferReservationApplyPostBodySceneReportDataInsurancePolicy)
-    })
-    const MchTransferReservationApplyPostBody: Schema.Schema<MchTransferReservationApplyPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
-      estimated_date: Schema.String,
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      user_real_name: Schema.optional(Schema.String),
-      reserve_remark: Schema.String,
-      notify_url: Schema.String,
-      scene_report_data: Schema.optional(MchTransferReservationApplyPostBodySceneReportData)
-    })
-    const MchTransferReservationApplyPostResponse: Schema.Schema<MchTransferReservationApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
-      package_info: Schema.optional(Schema.String)
-    })
-    return {
-      body: MchTransferReservationApplyPostBody,
-      success: MchTransferReservationApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $InsuranceMchTransferReservationApplyPostBody(), success: $InsuranceMchTransferReservationApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no} ----
-
-export interface MchTransferReservationOutReservationNoOutReservationNoGetParams {
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no: string
-}
-
-export interface MchTransferReservationOutReservationNoOutReservationNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.get`: params, query fields together. */
-export interface MchTransferReservationOutReservationNoOutReservationNoGetRequest extends MchTransferReservationOutReservationNoOutReservationNoGetParams, MchTransferReservationOutReservationNoOutReservationNoGetQuery {}
 
 export interface MchTransferReservationOutReservationNoOutReservationNoGetResponse {
   /**
@@ -9474,21 +6046,34 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
    */
   readonly reserve_time?: string | undefined
   /** 预约记录的关闭信息 */
-  readonly close_info?: MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo | undefined
+  readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
 }
 
-export interface MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
-  readonly close_reason?: string | undefined
-}
+const $MchTransferReservationOutReservationNoOutReservationNoGetResponse: () => Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  sp_appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  reservation_id: Schema.optional(Schema.String),
+  out_reservation_no: Schema.optional(Schema.String),
+  transfer_scene_id: Schema.optional(Schema.String),
+  estimated_date: Schema.optional(Schema.String),
+  estimated_max_amount: Schema.optional(Schema.Number),
+  exact_amount: Schema.optional(Schema.Number),
+  openid: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.String),
+  accept_time: Schema.optional(Schema.String),
+  reserve_time: Schema.optional(Schema.String),
+  close_info: Schema.optional($EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo())
+}))
+
+export type MchTransferReservationOutReservationNoOutReservationNoGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
+
+export type MchTransferReservationOutReservationNoOutReservationNoGetParams = InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams
+
+/** The input of `v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.get`: params, query fields together. */
+export interface MchTransferReservationOutReservationNoOutReservationNoGetRequest extends MchTransferReservationOutReservationNoOutReservationNoGetParams, MchTransferReservationOutReservationNoOutReservationNoGetQuery {}
 
 /**
  * 商户预约单号查询预约商家转账记录
@@ -9503,157 +6088,19 @@ export const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint
   path: "/v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}",
   summary: "商户预约单号查询预约商家转账记录",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html",
-  schemas: () => {
-    const MchTransferReservationOutReservationNoOutReservationNoGetParams: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetParams> = Schema.Struct({
-      out_reservation_no: Schema.NonEmptyString
-    })
-    const MchTransferReservationOutReservationNoOutReservationNoGetQuery: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const MchTransferReservationOutReservationNoOutReservationNoGetResponse: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      estimated_date: Schema.optional(Schema.String),
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      reserve_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo)
-    })
-    return {
-      params: MchTransferReservationOutReservationNoOutReservationNoGetParams,
-      query: MchTransferReservationOutReservationNoOutReservationNoGetQuery,
-      success: MchTransferReservationOutReservationNoOutReservationNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferReservationOutReservationNoOutReservationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close ----
 
-export interface MchTransferReservationOutReservationNoOutReservationNoClosePostParams {
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no: string
-}
+export type MchTransferReservationOutReservationNoOutReservationNoClosePostQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
-export interface MchTransferReservationOutReservationNoOutReservationNoClosePostQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
+export type MchTransferReservationOutReservationNoOutReservationNoClosePostParams = InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams
+
+export type MchTransferReservationOutReservationNoOutReservationNoClosePostResponse = MchTransferReservationOutReservationNoOutReservationNoGetResponse
 
 /** The input of `v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post`: params, query fields together. */
 export interface MchTransferReservationOutReservationNoOutReservationNoClosePostRequest extends MchTransferReservationOutReservationNoOutReservationNoClosePostParams, MchTransferReservationOutReservationNoOutReservationNoClosePostQuery {}
-
-export interface MchTransferReservationOutReservationNoOutReservationNoClosePostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_date?: string | undefined
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
-  readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
-  readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 预约记录状态
-   * @example "ACCEPTED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 预约记录受理的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 预约记录用户确认预约的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly reserve_time?: string | undefined
-  /** 预约记录的关闭信息 */
-  readonly close_info?: MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo | undefined
-}
-
-export interface MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
-  readonly close_reason?: string | undefined
-}
 
 /**
  * 关闭预约商家转账记录
@@ -9668,157 +6115,19 @@ export const mchTransferReservationOutReservationNoOutReservationNoClosePost: En
   path: "/v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close",
   summary: "关闭预约商家转账记录",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html",
-  schemas: () => {
-    const MchTransferReservationOutReservationNoOutReservationNoClosePostParams: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoClosePostParams> = Schema.Struct({
-      out_reservation_no: Schema.NonEmptyString
-    })
-    const MchTransferReservationOutReservationNoOutReservationNoClosePostQuery: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoClosePostQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const MchTransferReservationOutReservationNoOutReservationNoClosePostResponse: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoClosePostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      estimated_date: Schema.optional(Schema.String),
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      reserve_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo)
-    })
-    return {
-      params: MchTransferReservationOutReservationNoOutReservationNoClosePostParams,
-      query: MchTransferReservationOutReservationNoOutReservationNoClosePostQuery,
-      success: MchTransferReservationOutReservationNoOutReservationNoClosePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferReservationOutReservationNoOutReservationNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id} ----
 
-export interface MchTransferReservationReservationIdReservationIdGetParams {
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id: string
-}
+export type MchTransferReservationReservationIdReservationIdGetQuery = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
-export interface MchTransferReservationReservationIdReservationIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid: string
-}
+export type MchTransferReservationReservationIdReservationIdGetParams = InsuranceMchTransferReservationReservationIdReservationIdGetParams
+
+export type MchTransferReservationReservationIdReservationIdGetResponse = MchTransferReservationOutReservationNoOutReservationNoGetResponse
 
 /** The input of `v3.platsolution.mchTransfer.reservation.reservationId._reservation_id_.get`: params, query fields together. */
 export interface MchTransferReservationReservationIdReservationIdGetRequest extends MchTransferReservationReservationIdReservationIdGetParams, MchTransferReservationReservationIdReservationIdGetQuery {}
-
-export interface MchTransferReservationReservationIdReservationIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sp_appid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
-  readonly reservation_id?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
-  readonly out_reservation_no?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
-  readonly estimated_date?: string | undefined
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
-  readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
-  readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 预约记录状态
-   * @example "ACCEPTED"
-   */
-  readonly state?: string | undefined
-  /**
-   * 预约记录受理的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly accept_time?: string | undefined
-  /**
-   * 预约记录用户确认预约的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly reserve_time?: string | undefined
-  /** 预约记录的关闭信息 */
-  readonly close_info?: MchTransferReservationReservationIdReservationIdGetResponseCloseInfo | undefined
-}
-
-export interface MchTransferReservationReservationIdReservationIdGetResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
-  readonly close_reason?: string | undefined
-}
 
 /**
  * 微信支付预约单号查询预约商家转账记录
@@ -9833,42 +6142,7 @@ export const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpo
   path: "/v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}",
   summary: "微信支付预约单号查询预约商家转账记录",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html",
-  schemas: () => {
-    const MchTransferReservationReservationIdReservationIdGetParams: Schema.Schema<MchTransferReservationReservationIdReservationIdGetParams> = Schema.Struct({
-      reservation_id: Schema.NonEmptyString
-    })
-    const MchTransferReservationReservationIdReservationIdGetQuery: Schema.Schema<MchTransferReservationReservationIdReservationIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const MchTransferReservationReservationIdReservationIdGetResponseCloseInfo: Schema.Schema<MchTransferReservationReservationIdReservationIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String)
-    })
-    const MchTransferReservationReservationIdReservationIdGetResponse: Schema.Schema<MchTransferReservationReservationIdReservationIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.optional(Schema.String),
-      out_reservation_no: Schema.optional(Schema.String),
-      transfer_scene_id: Schema.optional(Schema.String),
-      estimated_date: Schema.optional(Schema.String),
-      estimated_max_amount: Schema.optional(Schema.Number),
-      exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      accept_time: Schema.optional(Schema.String),
-      reserve_time: Schema.optional(Schema.String),
-      close_info: Schema.optional(MchTransferReservationReservationIdReservationIdGetResponseCloseInfo)
-    })
-    return {
-      params: MchTransferReservationReservationIdReservationIdGetParams,
-      query: MchTransferReservationReservationIdReservationIdGetQuery,
-      success: MchTransferReservationReservationIdReservationIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $InsuranceMchTransferReservationReservationIdReservationIdGetParams(), query: $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams2(), success: $MchTransferReservationOutReservationNoOutReservationNoGetResponse(), errors: commonErrors })
 })
 
 /**

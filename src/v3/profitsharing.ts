@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { NoStatementExist, NotEnough, ResourceNotExists } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, FieldRule, IsoDate, OpenEnum, PatternString } from "../schemas/common.js"
+import { BoundedString, FieldRule, IsoDate, OpenEnum, PatternString, once } from "../schemas/common.js"
 
 const noStatementExistErrors = [...commonErrors, NoStatementExist] as const
 const notEnoughErrors = [...commonErrors, NotEnough] as const
@@ -27,6 +27,12 @@ export interface BillsGetQuery {
   readonly tar_type?: "GZIP" | undefined
 }
 
+const $BillsGetQuery: () => Schema.Schema<BillsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 12)),
+  bill_date: IsoDate,
+  tar_type: Schema.optional(Schema.Literal("GZIP"))
+}))
+
 export interface BillsGetResponse {
   /**
    * 下载地址
@@ -46,6 +52,12 @@ export interface BillsGetResponse {
   readonly hash_value: string
 }
 
+const $BillsGetResponse: () => Schema.Schema<BillsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  download_url: Schema.String,
+  hash_type: OpenEnum("SHA1"),
+  hash_value: Schema.String
+}))
+
 /**
  * 申请分账账单
  *
@@ -58,23 +70,7 @@ export const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, Common
   method: "GET",
   path: "/v3/profitsharing/bills",
   summary: "申请分账账单",
-  schemas: () => {
-    const BillsGetQuery: Schema.Schema<BillsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 12)),
-      bill_date: IsoDate,
-      tar_type: Schema.optional(Schema.Literal("GZIP"))
-    })
-    const BillsGetResponse: Schema.Schema<BillsGetResponse> = Schema.Struct({
-      download_url: Schema.String,
-      hash_type: OpenEnum("SHA1"),
-      hash_value: Schema.String
-    })
-    return {
-      query: BillsGetQuery,
-      success: BillsGetResponse,
-      errors: noStatementExistErrors
-    }
-  }
+  schemas: () => ({ query: $BillsGetQuery(), success: $BillsGetResponse(), errors: noStatementExistErrors })
 })
 
 // ---- GET /v3/profitsharing/merchant-configs/{sub_mchid} ----
@@ -86,6 +82,10 @@ export interface MerchantConfigsSubMchidGetParams {
    */
   readonly sub_mchid: string
 }
+
+const $MerchantConfigsSubMchidGetParams: () => Schema.Schema<MerchantConfigsSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
 
 export interface MerchantConfigsSubMchidGetResponse {
   /**
@@ -100,6 +100,11 @@ export interface MerchantConfigsSubMchidGetResponse {
   readonly max_ratio: number
 }
 
+const $MerchantConfigsSubMchidGetResponse: () => Schema.Schema<MerchantConfigsSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String,
+  max_ratio: Schema.Number
+}))
+
 /**
  * 查询最大分账比例
  *
@@ -112,23 +117,46 @@ export const merchantConfigsSubMchidGet: Endpoint.Endpoint<MerchantConfigsSubMch
   method: "GET",
   path: "/v3/profitsharing/merchant-configs/{sub_mchid}",
   summary: "查询最大分账比例",
-  schemas: () => {
-    const MerchantConfigsSubMchidGetParams: Schema.Schema<MerchantConfigsSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const MerchantConfigsSubMchidGetResponse: Schema.Schema<MerchantConfigsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      max_ratio: Schema.Number
-    })
-    return {
-      params: MerchantConfigsSubMchidGetParams,
-      success: MerchantConfigsSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $MerchantConfigsSubMchidGetParams(), success: $MerchantConfigsSubMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/profitsharing/orders ----
+
+export interface OrdersPostBodyReceivers {
+  /**
+   * 分账接收方类型
+   * @example "MERCHANT_ID"
+   */
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
+  /**
+   * 分账接收方帐号
+   * @example "86693852"
+   */
+  readonly account: string
+  /**
+   * 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o"
+   */
+  readonly name?: string | undefined
+  /**
+   * 分账金额
+   * @example 888
+   */
+  readonly amount: number
+  /**
+   * 分账描述
+   * @example "分给商户A"
+   */
+  readonly description: string
+}
+
+const $OrdersPostBodyReceivers: () => Schema.Schema<OrdersPostBodyReceivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String,
+  name: Schema.optional(Schema.String),
+  amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  description: Schema.String
+}))
 
 export interface OrdersPostBody {
   /**
@@ -163,33 +191,79 @@ export interface OrdersPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface OrdersPostBodyReceivers {
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
-  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方帐号
-   * @example "86693852"
-   */
-  readonly account: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
-  readonly name?: string | undefined
+const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  appid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  transaction_id: BoundedString(1, 32),
+  out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+  receivers: Schema.optional(Schema.Array($OrdersPostBodyReceivers()).pipe(Schema.maxItems(50))),
+  unfreeze_unsplit: Schema.Boolean,
+  notify_url: Schema.optional(Schema.String)
+}))
+
+export interface Receivers {
   /**
    * 分账金额
-   * @example 888
+   * @example 100
    */
   readonly amount: number
   /**
    * 分账描述
-   * @example "分给商户A"
+   * @example "分给商户1900000110"
    */
   readonly description: string
+  /**
+   * 分账接收方类型
+   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
+   * @example "MERCHANT_ID"
+   */
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
+  /**
+   * 分账接收方帐号
+   * @example "1900000109"
+   */
+  readonly account: string
+  /**
+   * 分账结果
+   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
+   * @example "SUCCESS"
+   */
+  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
+  /**
+   * 分账失败原因
+   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
+   * @example "ACCOUNT_ABNORMAL"
+   */
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
+  /**
+   * 分账明细单号
+   * @example "36011111111111111111111"
+   */
+  readonly detail_id: string
+  /**
+   * 分账创建时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly create_time?: string | undefined
+  /**
+   * 分账完成时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly finish_time?: string | undefined
 }
+
+const $Receivers: () => Schema.Schema<Receivers> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.Number,
+  description: Schema.String,
+  type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String,
+  result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+  detail_id: Schema.String,
+  create_time: Schema.optional(Schema.String),
+  finish_time: Schema.optional(Schema.String)
+}))
 
 export interface OrdersPostResponse {
   /**
@@ -219,59 +293,17 @@ export interface OrdersPostResponse {
    */
   readonly state: "PROCESSING" | "FINISHED" | (string & {})
   /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<OrdersPostResponseReceivers> | undefined
+  readonly receivers?: ReadonlyArray<Receivers> | undefined
 }
 
-export interface OrdersPostResponseReceivers {
-  /**
-   * 分账金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
-  readonly description: string
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
-  readonly account: string
-  /**
-   * 分账结果
-   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
-  /**
-   * 分账失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
-  readonly detail_id: string
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-}
+const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  transaction_id: Schema.String,
+  out_order_no: Schema.String,
+  order_id: Schema.String,
+  state: OpenEnum("PROCESSING", "FINISHED"),
+  receivers: Schema.optional(Schema.Array($Receivers()))
+}))
 
 /**
  * 请求分账
@@ -286,49 +318,7 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
   path: "/v3/profitsharing/orders",
   encrypt: [],
   summary: "请求分账",
-  schemas: () => {
-    const OrdersPostBodyReceivers: Schema.Schema<OrdersPostBodyReceivers> = Schema.Struct({
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      name: Schema.optional(Schema.String),
-      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      description: Schema.String
-    })
-    const OrdersPostBody: Schema.Schema<OrdersPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      appid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      transaction_id: BoundedString(1, 32),
-      out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      receivers: Schema.optional(Schema.Array(OrdersPostBodyReceivers).pipe(Schema.maxItems(50))),
-      unfreeze_unsplit: Schema.Boolean,
-      notify_url: Schema.optional(Schema.String)
-    })
-    const OrdersPostResponseReceivers: Schema.Schema<OrdersPostResponseReceivers> = Schema.Struct({
-      amount: Schema.Number,
-      description: Schema.String,
-      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      detail_id: Schema.String,
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String)
-    })
-    const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      state: OpenEnum("PROCESSING", "FINISHED"),
-      receivers: Schema.optional(Schema.Array(OrdersPostResponseReceivers))
-    })
-    return {
-      body: OrdersPostBody,
-      success: OrdersPostResponse,
-      errors: notEnoughErrors
-    }
-  }
+  schemas: () => ({ body: $OrdersPostBody(), success: $OrdersPostResponse(), errors: notEnoughErrors })
 })
 
 // ---- POST /v3/profitsharing/orders/unfreeze ----
@@ -357,87 +347,15 @@ export interface OrdersUnfreezePostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface OrdersUnfreezePostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no: string
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id: string
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
-  readonly state: "PROCESSING" | "FINISHED" | (string & {})
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<OrdersUnfreezePostResponseReceivers> | undefined
-}
+const $OrdersUnfreezePostBody: () => Schema.Schema<OrdersUnfreezePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  transaction_id: BoundedString(1, 32),
+  out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+  description: BoundedString(1, 80),
+  notify_url: Schema.optional(Schema.String)
+}))
 
-export interface OrdersUnfreezePostResponseReceivers {
-  /**
-   * 分账金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
-  readonly description: string
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
-  readonly account: string
-  /**
-   * 分账结果
-   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
-  /**
-   * 分账失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
-  readonly detail_id: string
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-}
+export type OrdersUnfreezePostResponse = OrdersPostResponse
 
 /**
  * 解冻剩余资金
@@ -451,39 +369,7 @@ export const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, Order
   method: "POST",
   path: "/v3/profitsharing/orders/unfreeze",
   summary: "解冻剩余资金",
-  schemas: () => {
-    const OrdersUnfreezePostBody: Schema.Schema<OrdersUnfreezePostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      transaction_id: BoundedString(1, 32),
-      out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      description: BoundedString(1, 80),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const OrdersUnfreezePostResponseReceivers: Schema.Schema<OrdersUnfreezePostResponseReceivers> = Schema.Struct({
-      amount: Schema.Number,
-      description: Schema.String,
-      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      detail_id: Schema.String,
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String)
-    })
-    const OrdersUnfreezePostResponse: Schema.Schema<OrdersUnfreezePostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      state: OpenEnum("PROCESSING", "FINISHED"),
-      receivers: Schema.optional(Schema.Array(OrdersUnfreezePostResponseReceivers))
-    })
-    return {
-      body: OrdersUnfreezePostBody,
-      success: OrdersUnfreezePostResponse,
-      errors: notEnoughErrors
-    }
-  }
+  schemas: () => ({ body: $OrdersUnfreezePostBody(), success: $OrdersPostResponse(), errors: notEnoughErrors })
 })
 
 // ---- GET /v3/profitsharing/orders/{out_order_no} ----
@@ -495,6 +381,10 @@ export interface OrdersOutOrderNoGetParams {
    */
   readonly out_order_no: string
 }
+
+const $OrdersOutOrderNoGetParams: () => Schema.Schema<OrdersOutOrderNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$")
+}))
 
 export interface OrdersOutOrderNoGetQuery {
   /**
@@ -509,90 +399,15 @@ export interface OrdersOutOrderNoGetQuery {
   readonly transaction_id: string
 }
 
+const $OrdersOutOrderNoGetQuery: () => Schema.Schema<OrdersOutOrderNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  transaction_id: BoundedString(1, 32)
+}))
+
+export type OrdersOutOrderNoGetResponse = OrdersPostResponse
+
 /** The input of `v3.profitsharing.orders._out_order_no_.get`: params, query fields together. */
 export interface OrdersOutOrderNoGetRequest extends OrdersOutOrderNoGetParams, OrdersOutOrderNoGetQuery {}
-
-export interface OrdersOutOrderNoGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no: string
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id: string
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
-  readonly state: "PROCESSING" | "FINISHED" | (string & {})
-  /** 分账接收方列表 */
-  readonly receivers?: ReadonlyArray<OrdersOutOrderNoGetResponseReceivers> | undefined
-}
-
-export interface OrdersOutOrderNoGetResponseReceivers {
-  /**
-   * 分账金额
-   * @example 100
-   */
-  readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
-  readonly description: string
-  /**
-   * 分账接收方类型
-   * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
-  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
-  readonly account: string
-  /**
-   * 分账结果
-   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
-  /**
-   * 分账失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "ACCOUNT_ABNORMAL"
-   */
-  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
-  readonly detail_id: string
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-}
 
 /**
  * 查询分账结果
@@ -606,40 +421,7 @@ export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, 
   method: "GET",
   path: "/v3/profitsharing/orders/{out_order_no}",
   summary: "查询分账结果",
-  schemas: () => {
-    const OrdersOutOrderNoGetParams: Schema.Schema<OrdersOutOrderNoGetParams> = Schema.Struct({
-      out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$")
-    })
-    const OrdersOutOrderNoGetQuery: Schema.Schema<OrdersOutOrderNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      transaction_id: BoundedString(1, 32)
-    })
-    const OrdersOutOrderNoGetResponseReceivers: Schema.Schema<OrdersOutOrderNoGetResponseReceivers> = Schema.Struct({
-      amount: Schema.Number,
-      description: Schema.String,
-      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      detail_id: Schema.String,
-      create_time: Schema.optional(Schema.String),
-      finish_time: Schema.optional(Schema.String)
-    })
-    const OrdersOutOrderNoGetResponse: Schema.Schema<OrdersOutOrderNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      state: OpenEnum("PROCESSING", "FINISHED"),
-      receivers: Schema.optional(Schema.Array(OrdersOutOrderNoGetResponseReceivers))
-    })
-    return {
-      params: OrdersOutOrderNoGetParams,
-      query: OrdersOutOrderNoGetQuery,
-      success: OrdersOutOrderNoGetResponse,
-      errors: resourceNotExistsErrors
-    }
-  }
+  schemas: () => ({ params: $OrdersOutOrderNoGetParams(), query: $OrdersOutOrderNoGetQuery(), success: $OrdersPostResponse(), errors: resourceNotExistsErrors })
 })
 
 // ---- POST /v3/profitsharing/receivers/add ----
@@ -687,6 +469,17 @@ export interface ReceiversAddPostBody {
   readonly custom_relation?: string | undefined
 }
 
+const $ReceiversAddPostBody: () => Schema.Schema<ReceiversAddPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  appid: BoundedString(1, 32),
+  sub_appid: Schema.optional(BoundedString(1, 32)),
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: BoundedString(1, 64),
+  name: Schema.optional(BoundedString(1, 1024)),
+  relation_type: Schema.Literal("SERVICE_PROVIDER", "STORE", "STAFF", "STORE_OWNER", "PARTNER", "HEADQUARTER", "BRAND", "DISTRIBUTOR", "USER", "SUPPLIER", "CUSTOM"),
+  custom_relation: Schema.optional(BoundedString(1, 10))
+}))
+
 export interface ReceiversAddPostResponse {
   /**
    * 子商户号
@@ -722,6 +515,15 @@ export interface ReceiversAddPostResponse {
   readonly custom_relation?: string | undefined
 }
 
+const $ReceiversAddPostResponse: () => Schema.Schema<ReceiversAddPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String,
+  name: Schema.optional(Schema.String),
+  relation_type: OpenEnum("SERVICE_PROVIDER", "STORE", "STAFF", "STORE_OWNER", "PARTNER", "HEADQUARTER", "BRAND", "DISTRIBUTOR", "USER", "SUPPLIER", "CUSTOM"),
+  custom_relation: Schema.optional(Schema.String)
+}))
+
 /**
  * 添加分账接收方
  *
@@ -735,31 +537,7 @@ export const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, Receivers
   path: "/v3/profitsharing/receivers/add",
   encrypt: [],
   summary: "添加分账接收方",
-  schemas: () => {
-    const ReceiversAddPostBody: Schema.Schema<ReceiversAddPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      appid: BoundedString(1, 32),
-      sub_appid: Schema.optional(BoundedString(1, 32)),
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: BoundedString(1, 64),
-      name: Schema.optional(BoundedString(1, 1024)),
-      relation_type: Schema.Literal("SERVICE_PROVIDER", "STORE", "STAFF", "STORE_OWNER", "PARTNER", "HEADQUARTER", "BRAND", "DISTRIBUTOR", "USER", "SUPPLIER", "CUSTOM"),
-      custom_relation: Schema.optional(BoundedString(1, 10))
-    })
-    const ReceiversAddPostResponse: Schema.Schema<ReceiversAddPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      name: Schema.optional(Schema.String),
-      relation_type: OpenEnum("SERVICE_PROVIDER", "STORE", "STAFF", "STORE_OWNER", "PARTNER", "HEADQUARTER", "BRAND", "DISTRIBUTOR", "USER", "SUPPLIER", "CUSTOM"),
-      custom_relation: Schema.optional(Schema.String)
-    })
-    return {
-      body: ReceiversAddPostBody,
-      success: ReceiversAddPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReceiversAddPostBody(), success: $ReceiversAddPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/profitsharing/receivers/delete ----
@@ -792,6 +570,14 @@ export interface ReceiversDeletePostBody {
   readonly account: string
 }
 
+const $ReceiversDeletePostBody: () => Schema.Schema<ReceiversDeletePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  appid: BoundedString(1, 32),
+  sub_appid: Schema.optional(Schema.String),
+  type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: BoundedString(1, 64)
+}))
+
 export interface ReceiversDeletePostResponse {
   /**
    * 子商户号
@@ -811,6 +597,12 @@ export interface ReceiversDeletePostResponse {
   readonly account: string
 }
 
+const $ReceiversDeletePostResponse: () => Schema.Schema<ReceiversDeletePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
+  account: Schema.String
+}))
+
 /**
  * 删除分账接收方
  *
@@ -823,25 +615,7 @@ export const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, Rec
   method: "POST",
   path: "/v3/profitsharing/receivers/delete",
   summary: "删除分账接收方",
-  schemas: () => {
-    const ReceiversDeletePostBody: Schema.Schema<ReceiversDeletePostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: BoundedString(1, 32),
-      sub_appid: Schema.optional(Schema.String),
-      type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: BoundedString(1, 64)
-    })
-    const ReceiversDeletePostResponse: Schema.Schema<ReceiversDeletePostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String
-    })
-    return {
-      body: ReceiversDeletePostBody,
-      success: ReceiversDeletePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReceiversDeletePostBody(), success: $ReceiversDeletePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/profitsharing/return-orders ----
@@ -880,6 +654,18 @@ export interface ReturnOrdersPostBody {
    */
   readonly description: string
 }
+
+const $ReturnOrdersPostBody: () => Schema.Schema<ReturnOrdersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  order_id: Schema.optional(BoundedString(1, 64)),
+  out_order_no: Schema.optional(BoundedString(1, 64)),
+  out_return_no: BoundedString(1, 64),
+  return_mchid: BoundedString(1, 32),
+  amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  description: Schema.String
+}).pipe(
+  FieldRule("atLeastOne", ["order_id", "out_order_no"])
+))
 
 export interface ReturnOrdersPostResponse {
   /**
@@ -946,6 +732,21 @@ export interface ReturnOrdersPostResponse {
   readonly finish_time?: string | undefined
 }
 
+const $ReturnOrdersPostResponse: () => Schema.Schema<ReturnOrdersPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  order_id: Schema.String,
+  out_order_no: Schema.String,
+  out_return_no: Schema.String,
+  return_id: Schema.String,
+  return_mchid: Schema.String,
+  amount: Schema.Number,
+  description: Schema.String,
+  result: OpenEnum("PROCESSING", "SUCCESS", "FAILED"),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "BALANCE_NOT_ENOUGH", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+  create_time: Schema.String,
+  finish_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 请求分账回退
  *
@@ -958,38 +759,7 @@ export const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrd
   method: "POST",
   path: "/v3/profitsharing/return-orders",
   summary: "请求分账回退",
-  schemas: () => {
-    const ReturnOrdersPostBody: Schema.Schema<ReturnOrdersPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(BoundedString(1, 64)),
-      out_order_no: Schema.optional(BoundedString(1, 64)),
-      out_return_no: BoundedString(1, 64),
-      return_mchid: BoundedString(1, 32),
-      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      description: Schema.String
-    }).pipe(
-      FieldRule("atLeastOne", ["order_id", "out_order_no"])
-    )
-    const ReturnOrdersPostResponse: Schema.Schema<ReturnOrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.String,
-      out_order_no: Schema.String,
-      out_return_no: Schema.String,
-      return_id: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      result: OpenEnum("PROCESSING", "SUCCESS", "FAILED"),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "BALANCE_NOT_ENOUGH", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      create_time: Schema.String,
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: ReturnOrdersPostBody,
-      success: ReturnOrdersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ReturnOrdersPostBody(), success: $ReturnOrdersPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/profitsharing/return-orders/{out_return_no} ----
@@ -1001,6 +771,10 @@ export interface ReturnOrdersOutReturnNoGetParams {
    */
   readonly out_return_no: string
 }
+
+const $ReturnOrdersOutReturnNoGetParams: () => Schema.Schema<ReturnOrdersOutReturnNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_return_no: BoundedString(1, 64)
+}))
 
 export interface ReturnOrdersOutReturnNoGetQuery {
   /**
@@ -1015,73 +789,15 @@ export interface ReturnOrdersOutReturnNoGetQuery {
   readonly out_order_no: string
 }
 
+const $ReturnOrdersOutReturnNoGetQuery: () => Schema.Schema<ReturnOrdersOutReturnNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_order_no: BoundedString(1, 64)
+}))
+
+export type ReturnOrdersOutReturnNoGetResponse = ReturnOrdersPostResponse
+
 /** The input of `v3.profitsharing.returnOrders._out_return_no_.get`: params, query fields together. */
 export interface ReturnOrdersOutReturnNoGetRequest extends ReturnOrdersOutReturnNoGetParams, ReturnOrdersOutReturnNoGetQuery {}
-
-export interface ReturnOrdersOutReturnNoGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly order_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
-  readonly out_order_no: string
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
-  readonly out_return_no: string
-  /**
-   * 微信回退单号
-   * @example "3008450740201411110007820472"
-   */
-  readonly return_id: string
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
-  readonly return_mchid: string
-  /**
-   * 回退金额
-   * @example 10
-   */
-  readonly amount: number
-  /**
-   * 回退描述
-   * @example "用户退款"
-   */
-  readonly description: string
-  /**
-   * 回退结果
-   * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly result: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {})
-  /**
-   * 失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `BALANCE_NOT_ENOUGH`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "TIME_OUT_CLOSED"
-   */
-  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "BALANCE_NOT_ENOUGH" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time: string
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly finish_time?: string | undefined
-}
 
 /**
  * 查询分账回退结果
@@ -1095,35 +811,7 @@ export const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturn
   method: "GET",
   path: "/v3/profitsharing/return-orders/{out_return_no}",
   summary: "查询分账回退结果",
-  schemas: () => {
-    const ReturnOrdersOutReturnNoGetParams: Schema.Schema<ReturnOrdersOutReturnNoGetParams> = Schema.Struct({
-      out_return_no: BoundedString(1, 64)
-    })
-    const ReturnOrdersOutReturnNoGetQuery: Schema.Schema<ReturnOrdersOutReturnNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_order_no: BoundedString(1, 64)
-    })
-    const ReturnOrdersOutReturnNoGetResponse: Schema.Schema<ReturnOrdersOutReturnNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.String,
-      out_order_no: Schema.String,
-      out_return_no: Schema.String,
-      return_id: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      result: OpenEnum("PROCESSING", "SUCCESS", "FAILED"),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "BALANCE_NOT_ENOUGH", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
-      create_time: Schema.String,
-      finish_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: ReturnOrdersOutReturnNoGetParams,
-      query: ReturnOrdersOutReturnNoGetQuery,
-      success: ReturnOrdersOutReturnNoGetResponse,
-      errors: resourceNotExistsErrors
-    }
-  }
+  schemas: () => ({ params: $ReturnOrdersOutReturnNoGetParams(), query: $ReturnOrdersOutReturnNoGetQuery(), success: $ReturnOrdersPostResponse(), errors: resourceNotExistsErrors })
 })
 
 // ---- GET /v3/profitsharing/transactions/{transaction_id}/amounts ----
@@ -1135,6 +823,10 @@ export interface TransactionsTransactionIdAmountsGetParams {
    */
   readonly transaction_id: string
 }
+
+const $TransactionsTransactionIdAmountsGetParams: () => Schema.Schema<TransactionsTransactionIdAmountsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: BoundedString(1, 32)
+}))
 
 export interface TransactionsTransactionIdAmountsGetResponse {
   /**
@@ -1149,6 +841,11 @@ export interface TransactionsTransactionIdAmountsGetResponse {
   readonly unsplit_amount: number
 }
 
+const $TransactionsTransactionIdAmountsGetResponse: () => Schema.Schema<TransactionsTransactionIdAmountsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.String,
+  unsplit_amount: Schema.Number
+}))
+
 /**
  * 查询剩余待分金额
  *
@@ -1161,20 +858,7 @@ export const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<Transactions
   method: "GET",
   path: "/v3/profitsharing/transactions/{transaction_id}/amounts",
   summary: "查询剩余待分金额",
-  schemas: () => {
-    const TransactionsTransactionIdAmountsGetParams: Schema.Schema<TransactionsTransactionIdAmountsGetParams> = Schema.Struct({
-      transaction_id: BoundedString(1, 32)
-    })
-    const TransactionsTransactionIdAmountsGetResponse: Schema.Schema<TransactionsTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.String,
-      unsplit_amount: Schema.Number
-    })
-    return {
-      params: TransactionsTransactionIdAmountsGetParams,
-      success: TransactionsTransactionIdAmountsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsTransactionIdAmountsGetParams(), success: $TransactionsTransactionIdAmountsGetResponse(), errors: commonErrors })
 })
 
 /**

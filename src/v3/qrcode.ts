@@ -3,9 +3,81 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- POST /v3/qrcode/transactions ----
+
+export interface TransactionsPostBodyAmount {
+  /**
+   * 订单总金额，单位为分
+   * @example 600
+   */
+  readonly total: number
+  /**
+   * 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface TransactionsPostBodyBusInfo {
+  /**
+   * 用户乘车时间（上车）
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly start_time: string
+  /**
+   * 乘车路线
+   * @example "1路公车"
+   */
+  readonly line_name?: string | undefined
+  /**
+   * 车牌号。
+   * @example "粤B888888"
+   */
+  readonly plate_number?: string | undefined
+}
+
+const $TransactionsPostBodyBusInfo: () => Schema.Schema<TransactionsPostBodyBusInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Rfc3339,
+  line_name: Schema.optional(Schema.String),
+  plate_number: Schema.optional(Schema.String)
+}))
+
+export interface TransactionsPostBodyMetroInfo {
+  /**
+   * 用户乘车时间（上车）
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly start_time: string
+  /**
+   * 用户下车时间
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly end_time?: string | undefined
+  /**
+   * 乘车起始站
+   * @example "西单"
+   */
+  readonly start_station?: string | undefined
+  /**
+   * 乘车终点站
+   * @example "天安门西"
+   */
+  readonly end_station?: string | undefined
+}
+
+const $TransactionsPostBodyMetroInfo: () => Schema.Schema<TransactionsPostBodyMetroInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Rfc3339,
+  end_time: Schema.optional(Rfc3339),
+  start_station: Schema.optional(Schema.String),
+  end_station: Schema.optional(Schema.String)
+}))
 
 export interface TransactionsPostBody {
   /**
@@ -63,59 +135,108 @@ export interface TransactionsPostBody {
   readonly metro_info?: TransactionsPostBodyMetroInfo | undefined
 }
 
-export interface TransactionsPostBodyAmount {
-  /**
-   * 订单总金额，单位为分
-   * @example 600
-   */
-  readonly total: number
-  /**
-   * 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $TransactionsPostBody: () => Schema.Schema<TransactionsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  trade_scene: Schema.Literal("BUS", "METRO"),
+  goods_tag: Schema.optional(Schema.String),
+  contract_id: Schema.String,
+  notify_url: Schema.String,
+  amount: $TransactionsPostBodyAmount(),
+  bus_info: Schema.optional($TransactionsPostBodyBusInfo()),
+  metro_info: Schema.optional($TransactionsPostBodyMetroInfo())
+}))
 
-export interface TransactionsPostBodyBusInfo {
-  /**
-   * 用户乘车时间（上车）
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly start_time: string
-  /**
-   * 乘车路线
-   * @example "1路公车"
-   */
+export interface BusInfo {
+  /** 用户乘车时间（上车） */
+  readonly start_time?: string | undefined
+  /** 乘车路线 */
   readonly line_name?: string | undefined
-  /**
-   * 车牌号。
-   * @example "粤B888888"
-   */
+  /** 车牌号。 */
   readonly plate_number?: string | undefined
 }
 
-export interface TransactionsPostBodyMetroInfo {
-  /**
-   * 用户乘车时间（上车）
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly start_time: string
-  /**
-   * 用户下车时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+const $BusInfo: () => Schema.Schema<BusInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Schema.String),
+  line_name: Schema.optional(Schema.String),
+  plate_number: Schema.optional(Schema.String)
+}))
+
+export interface MetroInfo {
+  /** 用户乘车时间（上车） */
+  readonly start_time?: string | undefined
+  /** 用户下车时间 */
   readonly end_time?: string | undefined
-  /**
-   * 乘车起始站
-   * @example "西单"
-   */
+  /** 乘车起始站 */
   readonly start_station?: string | undefined
-  /**
-   * 乘车终点站
-   * @example "天安门西"
-   */
+  /** 乘车终点站 */
   readonly end_station?: string | undefined
 }
+
+const $MetroInfo: () => Schema.Schema<MetroInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  start_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  start_station: Schema.optional(Schema.String),
+  end_station: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
+  readonly total?: number | undefined
+  readonly payer_total?: number | undefined
+  readonly currency?: string | undefined
+}
+
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  payer_total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface PromotionDetail {
+  /** 券ID */
+  readonly coupon_id?: string | undefined
+  /** 优惠名称 */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
+   */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  /** 活动ID */
+  readonly stock_id?: string | undefined
+  /** 优惠券面额 */
+  readonly amount?: number | undefined
+  /** 微信出资 */
+  readonly wechatpay_contribute?: number | undefined
+  /** 商户出资 */
+  readonly merchant_contribute?: number | undefined
+  /** 其他出资 */
+  readonly other_contribute?: number | undefined
+  /** 优惠币种 */
+  readonly currency?: string | undefined
+}
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+  stock_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface TransactionsPostResponse {
   /** 公众账号ID */
@@ -164,68 +285,38 @@ export interface TransactionsPostResponse {
    */
   readonly trade_scene?: "BUS" | "METRO" | (string & {}) | undefined
   /** 公交场景信息 */
-  readonly bus_info?: TransactionsPostResponseBusInfo | undefined
+  readonly bus_info?: BusInfo | undefined
   /** 地铁场景信息 */
-  readonly metro_info?: TransactionsPostResponseMetroInfo | undefined
+  readonly metro_info?: MetroInfo | undefined
   /** 订单金额信息 */
-  readonly amount?: TransactionsPostResponseAmount | undefined
-  readonly promotion_detail?: ReadonlyArray<TransactionsPostResponsePromotionDetail> | undefined
+  readonly amount?: Amount | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface TransactionsPostResponseBusInfo {
-  /** 用户乘车时间（上车） */
-  readonly start_time?: string | undefined
-  /** 乘车路线 */
-  readonly line_name?: string | undefined
-  /** 车牌号。 */
-  readonly plate_number?: string | undefined
-}
-
-export interface TransactionsPostResponseMetroInfo {
-  /** 用户乘车时间（上车） */
-  readonly start_time?: string | undefined
-  /** 用户下车时间 */
-  readonly end_time?: string | undefined
-  /** 乘车起始站 */
-  readonly start_station?: string | undefined
-  /** 乘车终点站 */
-  readonly end_station?: string | undefined
-}
-
-export interface TransactionsPostResponseAmount {
-  readonly total?: number | undefined
-  readonly payer_total?: number | undefined
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsPostResponsePromotionDetail {
-  /** 券ID */
-  readonly coupon_id?: string | undefined
-  /** 优惠名称 */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /** 活动ID */
-  readonly stock_id?: string | undefined
-  /** 优惠券面额 */
-  readonly amount?: number | undefined
-  /** 微信出资 */
-  readonly wechatpay_contribute?: number | undefined
-  /** 商户出资 */
-  readonly merchant_contribute?: number | undefined
-  /** 其他出资 */
-  readonly other_contribute?: number | undefined
-  /** 优惠币种 */
-  readonly currency?: string | undefined
-}
+const $TransactionsPostResponse: () => Schema.Schema<TransactionsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
+  trade_state_description: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  user_repay_state: Schema.optional(OpenEnum("NOT_REPAY", "REPAID", "ALL_REFUND")),
+  repay_transaction_id: Schema.optional(Schema.String),
+  repay_time: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
+  bus_info: Schema.optional($BusInfo()),
+  metro_info: Schema.optional($MetroInfo()),
+  amount: Schema.optional($Amount()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
 /**
  * 扣费受理
@@ -239,95 +330,7 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, Transacti
   method: "POST",
   path: "/v3/qrcode/transactions",
   summary: "扣费受理",
-  schemas: () => {
-    const TransactionsPostBodyAmount: Schema.Schema<TransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsPostBodyBusInfo: Schema.Schema<TransactionsPostBodyBusInfo> = Schema.Struct({
-      start_time: Rfc3339,
-      line_name: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String)
-    })
-    const TransactionsPostBodyMetroInfo: Schema.Schema<TransactionsPostBodyMetroInfo> = Schema.Struct({
-      start_time: Rfc3339,
-      end_time: Schema.optional(Rfc3339),
-      start_station: Schema.optional(Schema.String),
-      end_station: Schema.optional(Schema.String)
-    })
-    const TransactionsPostBody: Schema.Schema<TransactionsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      trade_scene: Schema.Literal("BUS", "METRO"),
-      goods_tag: Schema.optional(Schema.String),
-      contract_id: Schema.String,
-      notify_url: Schema.String,
-      amount: TransactionsPostBodyAmount,
-      bus_info: Schema.optional(TransactionsPostBodyBusInfo),
-      metro_info: Schema.optional(TransactionsPostBodyMetroInfo)
-    })
-    const TransactionsPostResponseBusInfo: Schema.Schema<TransactionsPostResponseBusInfo> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      line_name: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponseMetroInfo: Schema.Schema<TransactionsPostResponseMetroInfo> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_station: Schema.optional(Schema.String),
-      end_station: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponseAmount: Schema.Schema<TransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponsePromotionDetail: Schema.Schema<TransactionsPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      stock_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsPostResponse: Schema.Schema<TransactionsPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
-      trade_state_description: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_repay_state: Schema.optional(OpenEnum("NOT_REPAY", "REPAID", "ALL_REFUND")),
-      repay_transaction_id: Schema.optional(Schema.String),
-      repay_time: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
-      bus_info: Schema.optional(TransactionsPostResponseBusInfo),
-      metro_info: Schema.optional(TransactionsPostResponseMetroInfo),
-      amount: Schema.optional(TransactionsPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsPostResponsePromotionDetail))
-    })
-    return {
-      body: TransactionsPostBody,
-      success: TransactionsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsPostBody(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/qrcode/transactions/out-trade-no/{out_trade_no} ----
@@ -340,6 +343,10 @@ export interface TransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
+const $TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
 export interface TransactionsOutTradeNoOutTradeNoGetQuery {
   /**
    * 微信支付分配的子商户号
@@ -348,118 +355,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
+const $TransactionsOutTradeNoOutTradeNoGetQuery: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsPostResponse
+
 /** The input of `v3.qrcode.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /** 公众账号ID */
-  readonly appid?: string | undefined
-  /** 子商户公众账号ID */
-  readonly sub_appid?: string | undefined
-  /** 商户号 */
-  readonly sp_mchid?: string | undefined
-  /** 子商户号 */
-  readonly sub_mchid?: string | undefined
-  /** 服务描述 */
-  readonly description?: string | undefined
-  /** 订单创建时间 */
-  readonly create_time?: string | undefined
-  /** 商户订单号 */
-  readonly out_trade_no?: string | undefined
-  /** 微信支付订单号 */
-  readonly transaction_id?: string | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come).
-   */
-  readonly trade_state?: "SUCCESS" | "ACCEPTED" | "PAY_FAIL" | "REFUND" | (string & {}) | undefined
-  /** 交易状态描述 */
-  readonly trade_state_description?: string | undefined
-  /** 支付完成时间 */
-  readonly success_time?: string | undefined
-  /** 付款银行 */
-  readonly bank_type?: string | undefined
-  /**
-   * 用户还款状态
-   * Documented values: `NOT_REPAY`, `REPAID`, `ALL_REFUND` (decoded as any string: more may come).
-   */
-  readonly user_repay_state?: "NOT_REPAY" | "REPAID" | "ALL_REFUND" | (string & {}) | undefined
-  /** 还款微信支付订单号 */
-  readonly repay_transaction_id?: string | undefined
-  /** 垫资还款时间 */
-  readonly repay_time?: string | undefined
-  /** 附加数据 */
-  readonly attach?: string | undefined
-  /** 代扣签约ID */
-  readonly contract_id?: string | undefined
-  /**
-   * 交易场景
-   * Documented values: `BUS`, `METRO` (decoded as any string: more may come).
-   */
-  readonly trade_scene?: "BUS" | "METRO" | (string & {}) | undefined
-  /** 公交场景信息 */
-  readonly bus_info?: TransactionsOutTradeNoOutTradeNoGetResponseBusInfo | undefined
-  /** 地铁场景信息 */
-  readonly metro_info?: TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo | undefined
-  /** 订单金额信息 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseBusInfo {
-  /** 用户乘车时间（上车） */
-  readonly start_time?: string | undefined
-  /** 乘车路线 */
-  readonly line_name?: string | undefined
-  /** 车牌号。 */
-  readonly plate_number?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo {
-  /** 用户乘车时间（上车） */
-  readonly start_time?: string | undefined
-  /** 用户下车时间 */
-  readonly end_time?: string | undefined
-  /** 乘车起始站 */
-  readonly start_station?: string | undefined
-  /** 乘车终点站 */
-  readonly end_station?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  readonly total?: number | undefined
-  readonly payer_total?: number | undefined
-  readonly currency?: string | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /** 券ID */
-  readonly coupon_id?: string | undefined
-  /** 优惠名称 */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /** 活动ID */
-  readonly stock_id?: string | undefined
-  /** 优惠券面额 */
-  readonly amount?: number | undefined
-  /** 微信出资 */
-  readonly wechatpay_contribute?: number | undefined
-  /** 商户出资 */
-  readonly merchant_contribute?: number | undefined
-  /** 其他出资 */
-  readonly other_contribute?: number | undefined
-  /** 优惠币种 */
-  readonly currency?: string | undefined
-}
 
 /**
  * 查询订单
@@ -473,72 +376,7 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   method: "GET",
   path: "/v3/qrcode/transactions/out-trade-no/{out_trade_no}",
   summary: "查询订单",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseBusInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseBusInfo> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      line_name: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo> = Schema.Struct({
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      start_station: Schema.optional(Schema.String),
-      end_station: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      payer_total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      stock_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
-      trade_state_description: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_repay_state: Schema.optional(OpenEnum("NOT_REPAY", "REPAID", "ALL_REFUND")),
-      repay_transaction_id: Schema.optional(Schema.String),
-      repay_time: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
-      bus_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseBusInfo),
-      metro_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo),
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionsOutTradeNoOutTradeNoGetParams(), query: $TransactionsOutTradeNoOutTradeNoGetQuery(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/qrcode/user-services/contract-id/{contract_id} ----
@@ -550,6 +388,10 @@ export interface UserServicesContractIdContractIdGetParams {
    */
   readonly contract_id: string
 }
+
+const $UserServicesContractIdContractIdGetParams: () => Schema.Schema<UserServicesContractIdContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
 
 export interface UserServicesContractIdContractIdGetQuery {
   /**
@@ -569,8 +411,11 @@ export interface UserServicesContractIdContractIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.qrcode.userServices.contractId._contract_id_.get`: params, query fields together. */
-export interface UserServicesContractIdContractIdGetRequest extends UserServicesContractIdContractIdGetParams, UserServicesContractIdContractIdGetQuery {}
+const $UserServicesContractIdContractIdGetQuery: () => Schema.Schema<UserServicesContractIdContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface UserServicesContractIdContractIdGetResponse {
   /**
@@ -587,6 +432,15 @@ export interface UserServicesContractIdContractIdGetResponse {
   readonly block_reason?: "DELETED" | "ACCOUNT_FROZEN" | "OVERDUE" | (string & {}) | undefined
 }
 
+const $UserServicesContractIdContractIdGetResponse: () => Schema.Schema<UserServicesContractIdContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.optional(Schema.String),
+  user_service_state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
+  block_reason: Schema.optional(OpenEnum("DELETED", "ACCOUNT_FROZEN", "OVERDUE"))
+}))
+
+/** The input of `v3.qrcode.userServices.contractId._contract_id_.get`: params, query fields together. */
+export interface UserServicesContractIdContractIdGetRequest extends UserServicesContractIdContractIdGetParams, UserServicesContractIdContractIdGetQuery {}
+
 /**
  * 查询用户服务可用信息
  *
@@ -599,27 +453,7 @@ export const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServices
   method: "GET",
   path: "/v3/qrcode/user-services/contract-id/{contract_id}",
   summary: "查询用户服务可用信息",
-  schemas: () => {
-    const UserServicesContractIdContractIdGetParams: Schema.Schema<UserServicesContractIdContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const UserServicesContractIdContractIdGetQuery: Schema.Schema<UserServicesContractIdContractIdGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const UserServicesContractIdContractIdGetResponse: Schema.Schema<UserServicesContractIdContractIdGetResponse> = Schema.Struct({
-      contract_id: Schema.optional(Schema.String),
-      user_service_state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
-      block_reason: Schema.optional(OpenEnum("DELETED", "ACCOUNT_FROZEN", "OVERDUE"))
-    })
-    return {
-      params: UserServicesContractIdContractIdGetParams,
-      query: UserServicesContractIdContractIdGetQuery,
-      success: UserServicesContractIdContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UserServicesContractIdContractIdGetParams(), query: $UserServicesContractIdContractIdGetQuery(), success: $UserServicesContractIdContractIdGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,8 +3,58 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/rate-activity/applications ----
+
+export interface ActivityApplyInformation {
+  /**
+   * 材料ID
+   * @example "SCHOOL_QUALIFICATION_PROVEMENT"
+   */
+  readonly apply_material_id?: string | undefined
+  readonly apply_material_information?: ReadonlyArray<string> | undefined
+}
+
+const $ActivityApplyInformation: () => Schema.Schema<ActivityApplyInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  apply_material_id: Schema.optional(Schema.String),
+  apply_material_information: Schema.optional(Schema.Array(Schema.String))
+}))
+
+export interface ApplicationsPostBodyActivityDetail {
+  /**
+   * 活动ID
+   * @example "schoolcanteen_001"
+   */
+  readonly activity_id: string
+  /**
+   * 活动费率
+   * @example "0.6"
+   */
+  readonly activity_rate?: string | undefined
+  /** 活动报名材料 */
+  readonly activity_apply_information?: ReadonlyArray<ActivityApplyInformation> | undefined
+}
+
+const $ApplicationsPostBodyActivityDetail: () => Schema.Schema<ApplicationsPostBodyActivityDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  activity_id: Schema.String,
+  activity_rate: Schema.optional(Schema.String),
+  activity_apply_information: Schema.optional(Schema.Array($ActivityApplyInformation()))
+}))
+
+export interface AdditionalInformation {
+  /**
+   * 补充说明
+   * @example "特殊情况，说明原因"
+   */
+  readonly additional_message?: string | undefined
+  readonly additional_material?: ReadonlyArray<string> | undefined
+}
+
+const $AdditionalInformation: () => Schema.Schema<AdditionalInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  additional_message: Schema.optional(Schema.String),
+  additional_material: Schema.optional(Schema.Array(Schema.String))
+}))
 
 export interface ApplicationsPostBody {
   /**
@@ -25,41 +75,16 @@ export interface ApplicationsPostBody {
   /** 活动报名信息 */
   readonly activity_detail: ApplicationsPostBodyActivityDetail
   /** 补充信息 */
-  readonly additional_information?: ApplicationsPostBodyAdditionalInformation | undefined
+  readonly additional_information?: AdditionalInformation | undefined
 }
 
-export interface ApplicationsPostBodyActivityDetail {
-  /**
-   * 活动ID
-   * @example "schoolcanteen_001"
-   */
-  readonly activity_id: string
-  /**
-   * 活动费率
-   * @example "0.6"
-   */
-  readonly activity_rate?: string | undefined
-  /** 活动报名材料 */
-  readonly activity_apply_information?: ReadonlyArray<ApplicationsPostBodyActivityDetailActivityApplyInformation> | undefined
-}
-
-export interface ApplicationsPostBodyActivityDetailActivityApplyInformation {
-  /**
-   * 材料ID
-   * @example "SCHOOL_QUALIFICATION_PROVEMENT"
-   */
-  readonly apply_material_id?: string | undefined
-  readonly apply_material_information?: ReadonlyArray<string> | undefined
-}
-
-export interface ApplicationsPostBodyAdditionalInformation {
-  /**
-   * 补充说明
-   * @example "特殊情况，说明原因"
-   */
-  readonly additional_message?: string | undefined
-  readonly additional_material?: ReadonlyArray<string> | undefined
-}
+const $ApplicationsPostBody: () => Schema.Schema<ApplicationsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  acquiring_bank_id: Schema.String,
+  channel_id: Schema.String,
+  sub_mchid: Schema.String,
+  activity_detail: $ApplicationsPostBodyActivityDetail(),
+  additional_information: Schema.optional($AdditionalInformation())
+}))
 
 export interface ApplicationsPostResponse {
   /**
@@ -68,6 +93,10 @@ export interface ApplicationsPostResponse {
    */
   readonly application_id?: string | undefined
 }
+
+const $ApplicationsPostResponse: () => Schema.Schema<ApplicationsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 报名费率优惠活动API
@@ -82,36 +111,7 @@ export const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, Applicati
   path: "/v3/rate-activity/applications",
   summary: "报名费率优惠活动API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_1.shtml",
-  schemas: () => {
-    const ApplicationsPostBodyActivityDetailActivityApplyInformation: Schema.Schema<ApplicationsPostBodyActivityDetailActivityApplyInformation> = Schema.Struct({
-      apply_material_id: Schema.optional(Schema.String),
-      apply_material_information: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplicationsPostBodyActivityDetail: Schema.Schema<ApplicationsPostBodyActivityDetail> = Schema.Struct({
-      activity_id: Schema.String,
-      activity_rate: Schema.optional(Schema.String),
-      activity_apply_information: Schema.optional(Schema.Array(ApplicationsPostBodyActivityDetailActivityApplyInformation))
-    })
-    const ApplicationsPostBodyAdditionalInformation: Schema.Schema<ApplicationsPostBodyAdditionalInformation> = Schema.Struct({
-      additional_message: Schema.optional(Schema.String),
-      additional_material: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplicationsPostBody: Schema.Schema<ApplicationsPostBody> = Schema.Struct({
-      acquiring_bank_id: Schema.String,
-      channel_id: Schema.String,
-      sub_mchid: Schema.String,
-      activity_detail: ApplicationsPostBodyActivityDetail,
-      additional_information: Schema.optional(ApplicationsPostBodyAdditionalInformation)
-    })
-    const ApplicationsPostResponse: Schema.Schema<ApplicationsPostResponse> = Schema.Struct({
-      application_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: ApplicationsPostBody,
-      success: ApplicationsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ApplicationsPostBody(), success: $ApplicationsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/rate-activity/applications/id/{application_id} ----
@@ -123,6 +123,10 @@ export interface ApplicationsIdApplicationIdGetParams {
    */
   readonly application_id: string
 }
+
+const $ApplicationsIdApplicationIdGetParams: () => Schema.Schema<ApplicationsIdApplicationIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_id: Schema.NonEmptyString
+}))
 
 export interface ApplicationsIdApplicationIdGetResponse {
   /**
@@ -152,6 +156,14 @@ export interface ApplicationsIdApplicationIdGetResponse {
   readonly pass_time?: string | undefined
 }
 
+const $ApplicationsIdApplicationIdGetResponse: () => Schema.Schema<ApplicationsIdApplicationIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  application_state: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  reject_parameter: Schema.optional(Schema.String),
+  reject_reason: Schema.optional(Schema.String),
+  pass_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 根据申请单ID查询申请单结果API
  *
@@ -165,41 +177,10 @@ export const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApp
   path: "/v3/rate-activity/applications/id/{application_id}",
   summary: "根据申请单ID查询申请单结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_2.shtml",
-  schemas: () => {
-    const ApplicationsIdApplicationIdGetParams: Schema.Schema<ApplicationsIdApplicationIdGetParams> = Schema.Struct({
-      application_id: Schema.NonEmptyString
-    })
-    const ApplicationsIdApplicationIdGetResponse: Schema.Schema<ApplicationsIdApplicationIdGetResponse> = Schema.Struct({
-      application_state: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      reject_parameter: Schema.optional(Schema.String),
-      reject_reason: Schema.optional(Schema.String),
-      pass_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: ApplicationsIdApplicationIdGetParams,
-      success: ApplicationsIdApplicationIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplicationsIdApplicationIdGetParams(), success: $ApplicationsIdApplicationIdGetResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/rate-activity/applications/id/{application_id} ----
-
-export interface ApplicationsIdApplicationIdPatchParams {
-  /**
-   * 申请单编号
-   * @example "20000011111"
-   */
-  readonly application_id: string
-}
-
-export interface ApplicationsIdApplicationIdPatchBody {
-  /** 活动报名修改信息 */
-  readonly activity_detail_modification?: ApplicationsIdApplicationIdPatchBodyActivityDetailModification | undefined
-  /** 补充信息 */
-  readonly additional_information?: ApplicationsIdApplicationIdPatchBodyAdditionalInformation | undefined
-}
 
 export interface ApplicationsIdApplicationIdPatchBodyActivityDetailModification {
   /**
@@ -208,37 +189,32 @@ export interface ApplicationsIdApplicationIdPatchBodyActivityDetailModification 
    */
   readonly activity_rate?: string | undefined
   /** 活动报名材料 */
-  readonly activity_apply_information?: ReadonlyArray<ApplicationsIdApplicationIdPatchBodyActivityDetailModificationActivityApplyInformation> | undefined
+  readonly activity_apply_information?: ReadonlyArray<ActivityApplyInformation> | undefined
 }
 
-export interface ApplicationsIdApplicationIdPatchBodyActivityDetailModificationActivityApplyInformation {
-  /**
-   * 材料ID
-   * @example "SCHOOL_QUALIFICATION_PROOF"
-   */
-  readonly apply_material_id?: string | undefined
-  readonly apply_material_information?: ReadonlyArray<string> | undefined
+const $ApplicationsIdApplicationIdPatchBodyActivityDetailModification: () => Schema.Schema<ApplicationsIdApplicationIdPatchBodyActivityDetailModification> = /*#__PURE__*/ once(() => Schema.Struct({
+  activity_rate: Schema.optional(Schema.String),
+  activity_apply_information: Schema.optional(Schema.Array($ActivityApplyInformation()))
+}))
+
+export interface ApplicationsIdApplicationIdPatchBody {
+  /** 活动报名修改信息 */
+  readonly activity_detail_modification?: ApplicationsIdApplicationIdPatchBodyActivityDetailModification | undefined
+  /** 补充信息 */
+  readonly additional_information?: AdditionalInformation | undefined
 }
 
-export interface ApplicationsIdApplicationIdPatchBodyAdditionalInformation {
-  /**
-   * 补充说明
-   * @example "特殊情况，说明原因"
-   */
-  readonly additional_message?: string | undefined
-  readonly additional_material?: ReadonlyArray<string> | undefined
-}
+const $ApplicationsIdApplicationIdPatchBody: () => Schema.Schema<ApplicationsIdApplicationIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  activity_detail_modification: Schema.optional($ApplicationsIdApplicationIdPatchBodyActivityDetailModification()),
+  additional_information: Schema.optional($AdditionalInformation())
+}))
+
+export type ApplicationsIdApplicationIdPatchResponse = ApplicationsPostResponse
+
+export type ApplicationsIdApplicationIdPatchParams = ApplicationsIdApplicationIdGetParams
 
 /** The input of `v3.rateActivity.applications.id._application_id_.patch`: params, body fields together. */
 export interface ApplicationsIdApplicationIdPatchRequest extends ApplicationsIdApplicationIdPatchParams, ApplicationsIdApplicationIdPatchBody {}
-
-export interface ApplicationsIdApplicationIdPatchResponse {
-  /**
-   * 申请单编号
-   * @example "20000000011111"
-   */
-  readonly application_id?: string | undefined
-}
 
 /**
  * 修改单据信息API
@@ -253,36 +229,7 @@ export const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdA
   path: "/v3/rate-activity/applications/id/{application_id}",
   summary: "修改单据信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_3.shtml",
-  schemas: () => {
-    const ApplicationsIdApplicationIdPatchParams: Schema.Schema<ApplicationsIdApplicationIdPatchParams> = Schema.Struct({
-      application_id: Schema.NonEmptyString
-    })
-    const ApplicationsIdApplicationIdPatchBodyActivityDetailModificationActivityApplyInformation: Schema.Schema<ApplicationsIdApplicationIdPatchBodyActivityDetailModificationActivityApplyInformation> = Schema.Struct({
-      apply_material_id: Schema.optional(Schema.String),
-      apply_material_information: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplicationsIdApplicationIdPatchBodyActivityDetailModification: Schema.Schema<ApplicationsIdApplicationIdPatchBodyActivityDetailModification> = Schema.Struct({
-      activity_rate: Schema.optional(Schema.String),
-      activity_apply_information: Schema.optional(Schema.Array(ApplicationsIdApplicationIdPatchBodyActivityDetailModificationActivityApplyInformation))
-    })
-    const ApplicationsIdApplicationIdPatchBodyAdditionalInformation: Schema.Schema<ApplicationsIdApplicationIdPatchBodyAdditionalInformation> = Schema.Struct({
-      additional_message: Schema.optional(Schema.String),
-      additional_material: Schema.optional(Schema.Array(Schema.String))
-    })
-    const ApplicationsIdApplicationIdPatchBody: Schema.Schema<ApplicationsIdApplicationIdPatchBody> = Schema.Struct({
-      activity_detail_modification: Schema.optional(ApplicationsIdApplicationIdPatchBodyActivityDetailModification),
-      additional_information: Schema.optional(ApplicationsIdApplicationIdPatchBodyAdditionalInformation)
-    })
-    const ApplicationsIdApplicationIdPatchResponse: Schema.Schema<ApplicationsIdApplicationIdPatchResponse> = Schema.Struct({
-      application_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: ApplicationsIdApplicationIdPatchParams,
-      body: ApplicationsIdApplicationIdPatchBody,
-      success: ApplicationsIdApplicationIdPatchResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $ApplicationsIdApplicationIdGetParams(), body: $ApplicationsIdApplicationIdPatchBody(), success: $ApplicationsPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/realname/verify ----
 
@@ -29,6 +30,13 @@ export interface VerifyGetQuery {
   readonly wxp_trade_no: string
 }
 
+const $VerifyGetQuery: () => Schema.Schema<VerifyGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  credential_type: Schema.Literal(1, 2, 5, 9, 12, 17, 19),
+  encrypted_credential_id: Schema.String,
+  encrypted_name: Schema.String,
+  wxp_trade_no: Schema.String
+}))
+
 export interface VerifyGetResponse {
   /**
    * 实名比对结果
@@ -42,6 +50,11 @@ export interface VerifyGetResponse {
    */
   readonly err_message?: string | undefined
 }
+
+const $VerifyGetResponse: () => Schema.Schema<VerifyGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  verify_result: Schema.optional(Schema.Number),
+  err_message: Schema.optional(Schema.String)
+}))
 
 /**
  * 实名信息校验
@@ -57,23 +70,7 @@ export const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, Com
   encrypt: [],
   summary: "实名信息校验",
   docs: "https://pay.weixin.qq.com/doc/v3/partner/4013735179",
-  schemas: () => {
-    const VerifyGetQuery: Schema.Schema<VerifyGetQuery> = Schema.Struct({
-      credential_type: Schema.Literal(1, 2, 5, 9, 12, 17, 19),
-      encrypted_credential_id: Schema.String,
-      encrypted_name: Schema.String,
-      wxp_trade_no: Schema.String
-    })
-    const VerifyGetResponse: Schema.Schema<VerifyGetResponse> = Schema.Struct({
-      verify_result: Schema.optional(Schema.Number),
-      err_message: Schema.optional(Schema.String)
-    })
-    return {
-      query: VerifyGetQuery,
-      success: VerifyGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $VerifyGetQuery(), success: $VerifyGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,27 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/recharge/bank-transfer-recharges/apply ----
+
+export interface RechargeAmount {
+  /**
+   * 总金额
+   * @example 500000
+   */
+  readonly amount?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $RechargeAmount: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface BankTransferRechargesApplyPostBody {
   /**
@@ -24,36 +42,15 @@ export interface BankTransferRechargesApplyPostBody {
    */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
   /** 充值金额 */
-  readonly recharge_amount: BankTransferRechargesApplyPostBodyRechargeAmount
+  readonly recharge_amount: RechargeAmount
 }
 
-export interface BankTransferRechargesApplyPostBodyRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
-
-export interface BankTransferRechargesApplyPostResponse {
-  /**
-   * 微信支付充值单号
-   * @example "172207846292553701"
-   */
-  readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
-  readonly out_recharge_no?: string | undefined
-  /** 银行账户 */
-  readonly transfer_in_account?: BankTransferRechargesApplyPostResponseTransferInAccount | undefined
-}
+const $BankTransferRechargesApplyPostBody: () => Schema.Schema<BankTransferRechargesApplyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_recharge_no: Schema.String,
+  recharge_scene: Schema.Literal("NORMAL_BANK_TRANSFER"),
+  account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
+  recharge_amount: $RechargeAmount()
+}))
 
 export interface BankTransferRechargesApplyPostResponseTransferInAccount {
   /**
@@ -83,6 +80,35 @@ export interface BankTransferRechargesApplyPostResponseTransferInAccount {
   readonly bank_account_no?: string | undefined
 }
 
+const $BankTransferRechargesApplyPostResponseTransferInAccount: () => Schema.Schema<BankTransferRechargesApplyPostResponseTransferInAccount> = /*#__PURE__*/ once(() => Schema.Struct({
+  bank_name: Schema.optional(Schema.String),
+  bank_address_code: Schema.optional(Schema.String),
+  bank_code: Schema.optional(Schema.String),
+  bank_account_name: Schema.optional(Schema.String),
+  bank_account_no: Schema.optional(Schema.String)
+}))
+
+export interface BankTransferRechargesApplyPostResponse {
+  /**
+   * 微信支付充值单号
+   * @example "172207846292553701"
+   */
+  readonly recharge_id?: string | undefined
+  /**
+   * 商户充值单号
+   * @example "cz202407181234"
+   */
+  readonly out_recharge_no?: string | undefined
+  /** 银行账户 */
+  readonly transfer_in_account?: BankTransferRechargesApplyPostResponseTransferInAccount | undefined
+}
+
+const $BankTransferRechargesApplyPostResponse: () => Schema.Schema<BankTransferRechargesApplyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  recharge_id: Schema.optional(Schema.String),
+  out_recharge_no: Schema.optional(Schema.String),
+  transfer_in_account: Schema.optional($BankTransferRechargesApplyPostResponseTransferInAccount())
+}))
+
 /**
  * 申请银行转账充值
  *
@@ -96,35 +122,7 @@ export const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRecha
   path: "/v3/recharge/bank-transfer-recharges/apply",
   summary: "申请银行转账充值",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-apply.html",
-  schemas: () => {
-    const BankTransferRechargesApplyPostBodyRechargeAmount: Schema.Schema<BankTransferRechargesApplyPostBodyRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const BankTransferRechargesApplyPostBody: Schema.Schema<BankTransferRechargesApplyPostBody> = Schema.Struct({
-      out_recharge_no: Schema.String,
-      recharge_scene: Schema.Literal("NORMAL_BANK_TRANSFER"),
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES"),
-      recharge_amount: BankTransferRechargesApplyPostBodyRechargeAmount
-    })
-    const BankTransferRechargesApplyPostResponseTransferInAccount: Schema.Schema<BankTransferRechargesApplyPostResponseTransferInAccount> = Schema.Struct({
-      bank_name: Schema.optional(Schema.String),
-      bank_address_code: Schema.optional(Schema.String),
-      bank_code: Schema.optional(Schema.String),
-      bank_account_name: Schema.optional(Schema.String),
-      bank_account_no: Schema.optional(Schema.String)
-    })
-    const BankTransferRechargesApplyPostResponse: Schema.Schema<BankTransferRechargesApplyPostResponse> = Schema.Struct({
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      transfer_in_account: Schema.optional(BankTransferRechargesApplyPostResponseTransferInAccount)
-    })
-    return {
-      body: BankTransferRechargesApplyPostBody,
-      success: BankTransferRechargesApplyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BankTransferRechargesApplyPostBody(), success: $BankTransferRechargesApplyPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no} ----
@@ -136,6 +134,46 @@ export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetParams {
    */
   readonly out_recharge_no: string
 }
+
+const $BankTransferRechargesOutRechargeNoOutRechargeNoGetParams: () => Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_recharge_no: Schema.NonEmptyString
+}))
+
+export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
+  /**
+   * 转账充值附言
+   * @example "转账充值附言"
+   */
+  readonly memo?: string | undefined
+  /**
+   * 银行转账退回时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly return_time?: string | undefined
+  /**
+   * 银行转账退回原因
+   * @example "银行转账充值金额与申请充值金额不一致"
+   */
+  readonly return_reason?: string | undefined
+  /**
+   * 开户银行名称
+   * @example "中国银行"
+   */
+  readonly bank_name?: string | undefined
+  /**
+   * 银行卡号后四位
+   * @example "0722"
+   */
+  readonly bank_card_tail?: string | undefined
+}
+
+const $BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo: () => Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  memo: Schema.optional(Schema.String),
+  return_time: Schema.optional(Schema.String),
+  return_reason: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_card_tail: Schema.optional(Schema.String)
+}))
 
 export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
   /**
@@ -177,7 +215,7 @@ export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount?: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount | undefined
+  readonly recharge_amount?: RechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
   /**
@@ -197,46 +235,25 @@ export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
   readonly close_time?: string | undefined
 }
 
-export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+const $BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse: () => Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  recharge_id: Schema.optional(Schema.String),
+  out_recharge_no: Schema.optional(Schema.String),
+  account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+  recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+  recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_BANK_TRANSFER")),
+  recharge_state_desc: Schema.optional(Schema.String),
+  recharge_amount: Schema.optional($RechargeAmount2()),
+  bank_transfer_info: Schema.optional($BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo()),
+  accept_time: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  close_time: Schema.optional(Schema.String)
+}))
 
-export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
-  readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
-  readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
-  readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
-  readonly bank_card_tail?: string | undefined
-}
+const $RechargeAmount2: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 /**
  * 查询银行转账充值结果
@@ -251,41 +268,7 @@ export const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoi
   path: "/v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}",
   summary: "查询银行转账充值结果",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html",
-  schemas: () => {
-    const BankTransferRechargesOutRechargeNoOutRechargeNoGetParams: Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetParams> = Schema.Struct({
-      out_recharge_no: Schema.NonEmptyString
-    })
-    const BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount: Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount> = Schema.Struct({
-      amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo: Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo> = Schema.Struct({
-      memo: Schema.optional(Schema.String),
-      return_time: Schema.optional(Schema.String),
-      return_reason: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_card_tail: Schema.optional(Schema.String)
-    })
-    const BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse: Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      recharge_id: Schema.optional(Schema.String),
-      out_recharge_no: Schema.optional(Schema.String),
-      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
-      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
-      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_BANK_TRANSFER")),
-      recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: Schema.optional(BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount),
-      bank_transfer_info: Schema.optional(BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo),
-      accept_time: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      close_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: BankTransferRechargesOutRechargeNoOutRechargeNoGetParams,
-      success: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BankTransferRechargesOutRechargeNoOutRechargeNoGetParams(), success: $BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -4,12 +4,99 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { MchNotExists, NotEnough, UserAccountAbnormal } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, FieldRule, OpenEnum, PatternString, UrlString } from "../schemas/common.js"
+import { BoundedString, FieldRule, OpenEnum, PatternString, UrlString, once } from "../schemas/common.js"
 
 const mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors = [...commonErrors, MchNotExists, NotEnough, UserAccountAbnormal] as const
 const mchNotExistsErrors = [...commonErrors, MchNotExists] as const
 
 // ---- POST /v3/refund/domestic/refunds ----
+
+export interface DomesticRefundsPostBodyAmountFrom {
+  /**
+   * 出资账户类型
+   * @example "AVAILABLE"
+   */
+  readonly account: "AVAILABLE" | "UNAVAILABLE"
+  /**
+   * 出资金额
+   * @example 444
+   */
+  readonly amount: number
+}
+
+const $DomesticRefundsPostBodyAmountFrom: () => Schema.Schema<DomesticRefundsPostBodyAmountFrom> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.Literal("AVAILABLE", "UNAVAILABLE"),
+  amount: Schema.Int
+}))
+
+export interface DomesticRefundsPostBodyAmount {
+  /**
+   * 退款金额
+   * @example 888
+   */
+  readonly refund: number
+  /** 退款出资账户及金额 */
+  readonly from?: ReadonlyArray<DomesticRefundsPostBodyAmountFrom> | undefined
+  /**
+   * 原订单金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency: "CNY"
+}
+
+const $DomesticRefundsPostBodyAmount: () => Schema.Schema<DomesticRefundsPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  from: Schema.optional(Schema.Array($DomesticRefundsPostBodyAmountFrom())),
+  total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  currency: Schema.Literal("CNY")
+}))
+
+export interface DomesticRefundsPostBodyGoodsDetail {
+  /**
+   * 商户侧商品编码
+   * @example "1217752501201407033233368018"
+   */
+  readonly merchant_goods_id: string
+  /**
+   * 微信侧商品编码
+   * @example "1001"
+   */
+  readonly wechatpay_goods_id?: string | undefined
+  /**
+   * 商品名称
+   * @example "iPhone6s 16G"
+   */
+  readonly goods_name?: string | undefined
+  /**
+   * 商品单价
+   * @example 528800
+   */
+  readonly unit_price: number
+  /**
+   * 商品退款金额
+   * @example 528800
+   */
+  readonly refund_amount: number
+  /**
+   * 商品退货数量
+   * @example 1
+   */
+  readonly refund_quantity: number
+}
+
+const $DomesticRefundsPostBodyGoodsDetail: () => Schema.Schema<DomesticRefundsPostBodyGoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-]+$"))),
+  wechatpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  unit_price: Schema.Int,
+  refund_amount: Schema.Int,
+  refund_quantity: Schema.Int
+}))
 
 export interface DomesticRefundsPostBody {
   /**
@@ -53,45 +140,108 @@ export interface DomesticRefundsPostBody {
   readonly goods_detail?: ReadonlyArray<DomesticRefundsPostBodyGoodsDetail> | undefined
 }
 
-export interface DomesticRefundsPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
-  readonly refund: number
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<DomesticRefundsPostBodyAmountFrom> | undefined
-  /**
-   * 原订单金额
-   * @example 888
-   */
-  readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency: "CNY"
-}
+const $DomesticRefundsPostBody: () => Schema.Schema<DomesticRefundsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  transaction_id: Schema.optional(BoundedString(1, 32)),
+  out_trade_no: Schema.optional(BoundedString(1, 32)),
+  out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+  reason: Schema.optional(BoundedString(1, 80)),
+  notify_url: Schema.optional(UrlString(1, 256, "https")),
+  funds_account: Schema.optional(Schema.Literal("AVAILABLE", "UNSETTLED")),
+  amount: $DomesticRefundsPostBodyAmount(),
+  goods_detail: Schema.optional(Schema.Array($DomesticRefundsPostBodyGoodsDetail()))
+}).pipe(
+  FieldRule("atLeastOne", ["transaction_id", "out_trade_no"])
+))
 
-export interface DomesticRefundsPostBodyAmountFrom {
+export interface From {
   /**
    * 出资账户类型
+   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
    * @example "AVAILABLE"
    */
-  readonly account: "AVAILABLE" | "UNAVAILABLE"
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
-export interface DomesticRefundsPostBodyGoodsDetail {
+const $From: () => Schema.Schema<From> = /*#__PURE__*/ once(() => Schema.Struct({
+  account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+  amount: Schema.optional(Schema.Number)
+}))
+
+export interface Amount {
+  /**
+   * 订单金额
+   * @example 100
+   */
+  readonly total: number
+  /**
+   * 退款金额
+   * @example 100
+   */
+  readonly refund: number
+  /** 退款出资账户及金额 */
+  readonly from?: ReadonlyArray<From> | undefined
+  /**
+   * 用户支付金额
+   * @example 90
+   */
+  readonly payer_total: number
+  /**
+   * 用户退款金额
+   * @example 90
+   */
+  readonly payer_refund: number
+  /**
+   * 应结退款金额
+   * @example 100
+   */
+  readonly settlement_refund: number
+  /**
+   * 应结订单金额
+   * @example 100
+   */
+  readonly settlement_total: number
+  /**
+   * 优惠退款金额
+   * @example 10
+   */
+  readonly discount_refund: number
+  /**
+   * 退款币种
+   * @example "CNY"
+   */
+  readonly currency: string
+  /**
+   * 手续费退款金额
+   * @example 100
+   */
+  readonly refund_fee?: number | undefined
+}
+
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Number,
+  refund: Schema.Number,
+  from: Schema.optional(Schema.Array($From())),
+  payer_total: Schema.Number,
+  payer_refund: Schema.Number,
+  settlement_refund: Schema.Number,
+  settlement_total: Schema.Number,
+  discount_refund: Schema.Number,
+  currency: Schema.String,
+  refund_fee: Schema.optional(Schema.Number)
+}))
+
+export interface GoodsDetail {
   /**
    * 商户侧商品编码
    * @example "1217752501201407033233368018"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -106,18 +256,68 @@ export interface DomesticRefundsPostBodyGoodsDetail {
    * 商品单价
    * @example 528800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品退款金额
    * @example 528800
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /**
    * 商品退货数量
    * @example 1
    */
-  readonly refund_quantity: number
+  readonly refund_quantity?: number | undefined
 }
+
+const $GoodsDetail: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_goods_id: Schema.optional(Schema.String),
+  wechatpay_goods_id: Schema.optional(Schema.String),
+  goods_name: Schema.optional(Schema.String),
+  unit_price: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  refund_quantity: Schema.optional(Schema.Number)
+}))
+
+export interface PromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
+   * @example "SINGLE"
+   */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /**
+   * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
+   * @example "DISCOUNT"
+   */
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 优惠退款金额
+   * @example 100
+   */
+  readonly refund_amount?: number | undefined
+  /** 商品列表 */
+  readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
+}
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+  type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+  amount: Schema.optional(Schema.Number),
+  refund_amount: Schema.optional(Schema.Number),
+  goods_detail: Schema.optional(Schema.Array($GoodsDetail()))
+}))
 
 export interface DomesticRefundsPostResponse {
   /**
@@ -174,139 +374,25 @@ export interface DomesticRefundsPostResponse {
    */
   readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
   /** 金额信息 */
-  readonly amount: DomesticRefundsPostResponseAmount
+  readonly amount: Amount
   /** 优惠退款信息 */
-  readonly promotion_detail?: ReadonlyArray<DomesticRefundsPostResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface DomesticRefundsPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 退款金额
-   * @example 100
-   */
-  readonly refund: number
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<DomesticRefundsPostResponseAmountFrom> | undefined
-  /**
-   * 用户支付金额
-   * @example 90
-   */
-  readonly payer_total: number
-  /**
-   * 用户退款金额
-   * @example 90
-   */
-  readonly payer_refund: number
-  /**
-   * 应结退款金额
-   * @example 100
-   */
-  readonly settlement_refund: number
-  /**
-   * 应结订单金额
-   * @example 100
-   */
-  readonly settlement_total: number
-  /**
-   * 优惠退款金额
-   * @example 10
-   */
-  readonly discount_refund: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency: string
-  /**
-   * 手续费退款金额
-   * @example 100
-   */
-  readonly refund_fee?: number | undefined
-}
-
-export interface DomesticRefundsPostResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
-
-export interface DomesticRefundsPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
-  readonly refund_amount?: number | undefined
-  /** 商品列表 */
-  readonly goods_detail?: ReadonlyArray<DomesticRefundsPostResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface DomesticRefundsPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 商品退货数量
-   * @example 1
-   */
-  readonly refund_quantity?: number | undefined
-}
+const $DomesticRefundsPostResponse: () => Schema.Schema<DomesticRefundsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: Schema.String,
+  out_refund_no: Schema.String,
+  transaction_id: Schema.String,
+  out_trade_no: Schema.String,
+  channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
+  user_received_account: Schema.String,
+  success_time: Schema.optional(Schema.String),
+  create_time: Schema.String,
+  status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
+  funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
+  amount: $Amount(),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
 /**
  * 申请退款API
@@ -321,90 +407,7 @@ export const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, Dom
   path: "/v3/refund/domestic/refunds",
   summary: "申请退款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_9.shtml",
-  schemas: () => {
-    const DomesticRefundsPostBodyAmountFrom: Schema.Schema<DomesticRefundsPostBodyAmountFrom> = Schema.Struct({
-      account: Schema.Literal("AVAILABLE", "UNAVAILABLE"),
-      amount: Schema.Int
-    })
-    const DomesticRefundsPostBodyAmount: Schema.Schema<DomesticRefundsPostBodyAmount> = Schema.Struct({
-      refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      from: Schema.optional(Schema.Array(DomesticRefundsPostBodyAmountFrom)),
-      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-      currency: Schema.Literal("CNY")
-    })
-    const DomesticRefundsPostBodyGoodsDetail: Schema.Schema<DomesticRefundsPostBodyGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-]+$"))),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.Int,
-      refund_amount: Schema.Int,
-      refund_quantity: Schema.Int
-    })
-    const DomesticRefundsPostBody: Schema.Schema<DomesticRefundsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      transaction_id: Schema.optional(BoundedString(1, 32)),
-      out_trade_no: Schema.optional(BoundedString(1, 32)),
-      out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      reason: Schema.optional(BoundedString(1, 80)),
-      notify_url: Schema.optional(UrlString(1, 256, "https")),
-      funds_account: Schema.optional(Schema.Literal("AVAILABLE", "UNSETTLED")),
-      amount: DomesticRefundsPostBodyAmount,
-      goods_detail: Schema.optional(Schema.Array(DomesticRefundsPostBodyGoodsDetail))
-    }).pipe(
-      FieldRule("atLeastOne", ["transaction_id", "out_trade_no"])
-    )
-    const DomesticRefundsPostResponseAmountFrom: Schema.Schema<DomesticRefundsPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsPostResponseAmount: Schema.Schema<DomesticRefundsPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      refund: Schema.Number,
-      from: Schema.optional(Schema.Array(DomesticRefundsPostResponseAmountFrom)),
-      payer_total: Schema.Number,
-      payer_refund: Schema.Number,
-      settlement_refund: Schema.Number,
-      settlement_total: Schema.Number,
-      discount_refund: Schema.Number,
-      currency: Schema.String,
-      refund_fee: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsPostResponsePromotionDetailGoodsDetail: Schema.Schema<DomesticRefundsPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      refund_quantity: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsPostResponsePromotionDetail: Schema.Schema<DomesticRefundsPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(DomesticRefundsPostResponsePromotionDetailGoodsDetail))
-    })
-    const DomesticRefundsPostResponse: Schema.Schema<DomesticRefundsPostResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
-      user_received_account: Schema.String,
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
-      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
-      amount: DomesticRefundsPostResponseAmount,
-      promotion_detail: Schema.optional(Schema.Array(DomesticRefundsPostResponsePromotionDetail))
-    })
-    return {
-      body: DomesticRefundsPostBody,
-      success: DomesticRefundsPostResponse,
-      errors: mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors
-    }
-  }
+  schemas: () => ({ body: $DomesticRefundsPostBody(), success: $DomesticRefundsPostResponse(), errors: mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors })
 })
 
 // ---- GET /v3/refund/domestic/refunds/{out_refund_no} ----
@@ -417,6 +420,10 @@ export interface DomesticRefundsOutRefundNoGetParams {
   readonly out_refund_no: string
 }
 
+const $DomesticRefundsOutRefundNoGetParams: () => Schema.Schema<DomesticRefundsOutRefundNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$")
+}))
+
 export interface DomesticRefundsOutRefundNoGetQuery {
   /**
    * 子商户号
@@ -425,197 +432,14 @@ export interface DomesticRefundsOutRefundNoGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
+const $DomesticRefundsOutRefundNoGetQuery: () => Schema.Schema<DomesticRefundsOutRefundNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32))
+}))
+
+export type DomesticRefundsOutRefundNoGetResponse = DomesticRefundsPostResponse
+
 /** The input of `v3.refund.domestic.refunds._out_refund_no_.get`: params, query fields together. */
 export interface DomesticRefundsOutRefundNoGetRequest extends DomesticRefundsOutRefundNoGetParams, DomesticRefundsOutRefundNoGetQuery {}
-
-export interface DomesticRefundsOutRefundNoGetResponse {
-  /**
-   * 微信支付退款号
-   * @example "50000000382019052709732678859"
-   */
-  readonly refund_id: string
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_refund_no: string
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 退款渠道
-   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
-  readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {})
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
-  readonly user_received_account: string
-  /**
-   * 退款成功时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
-  readonly create_time: string
-  /**
-   * 退款状态
-   * Documented values: `SUCCESS`, `CLOSED`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
-  /**
-   * 资金账户
-   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
-   * @example "UNSETTLED"
-   */
-  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
-  /** 金额信息 */
-  readonly amount: DomesticRefundsOutRefundNoGetResponseAmount
-  /** 优惠退款信息 */
-  readonly promotion_detail?: ReadonlyArray<DomesticRefundsOutRefundNoGetResponsePromotionDetail> | undefined
-}
-
-export interface DomesticRefundsOutRefundNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 退款金额
-   * @example 100
-   */
-  readonly refund: number
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<DomesticRefundsOutRefundNoGetResponseAmountFrom> | undefined
-  /**
-   * 用户支付金额
-   * @example 90
-   */
-  readonly payer_total: number
-  /**
-   * 用户退款金额
-   * @example 90
-   */
-  readonly payer_refund: number
-  /**
-   * 应结退款金额
-   * @example 100
-   */
-  readonly settlement_refund: number
-  /**
-   * 应结订单金额
-   * @example 100
-   */
-  readonly settlement_total: number
-  /**
-   * 优惠退款金额
-   * @example 10
-   */
-  readonly discount_refund: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency: string
-  /**
-   * 手续费退款金额
-   * @example 100
-   */
-  readonly refund_fee?: number | undefined
-}
-
-export interface DomesticRefundsOutRefundNoGetResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
-
-export interface DomesticRefundsOutRefundNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
-  readonly refund_amount?: number | undefined
-  /** 商品列表 */
-  readonly goods_detail?: ReadonlyArray<DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 商品退货数量
-   * @example 1
-   */
-  readonly refund_quantity?: number | undefined
-}
 
 /**
  * 查询单笔退款API
@@ -630,66 +454,7 @@ export const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOut
   path: "/v3/refund/domestic/refunds/{out_refund_no}",
   summary: "查询单笔退款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_10.shtml",
-  schemas: () => {
-    const DomesticRefundsOutRefundNoGetParams: Schema.Schema<DomesticRefundsOutRefundNoGetParams> = Schema.Struct({
-      out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$")
-    })
-    const DomesticRefundsOutRefundNoGetQuery: Schema.Schema<DomesticRefundsOutRefundNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32))
-    })
-    const DomesticRefundsOutRefundNoGetResponseAmountFrom: Schema.Schema<DomesticRefundsOutRefundNoGetResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsOutRefundNoGetResponseAmount: Schema.Schema<DomesticRefundsOutRefundNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      refund: Schema.Number,
-      from: Schema.optional(Schema.Array(DomesticRefundsOutRefundNoGetResponseAmountFrom)),
-      payer_total: Schema.Number,
-      payer_refund: Schema.Number,
-      settlement_refund: Schema.Number,
-      settlement_total: Schema.Number,
-      discount_refund: Schema.Number,
-      currency: Schema.String,
-      refund_fee: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      refund_quantity: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsOutRefundNoGetResponsePromotionDetail: Schema.Schema<DomesticRefundsOutRefundNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail))
-    })
-    const DomesticRefundsOutRefundNoGetResponse: Schema.Schema<DomesticRefundsOutRefundNoGetResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
-      user_received_account: Schema.String,
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
-      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
-      amount: DomesticRefundsOutRefundNoGetResponseAmount,
-      promotion_detail: Schema.optional(Schema.Array(DomesticRefundsOutRefundNoGetResponsePromotionDetail))
-    })
-    return {
-      params: DomesticRefundsOutRefundNoGetParams,
-      query: DomesticRefundsOutRefundNoGetQuery,
-      success: DomesticRefundsOutRefundNoGetResponse,
-      errors: mchNotExistsErrors
-    }
-  }
+  schemas: () => ({ params: $DomesticRefundsOutRefundNoGetParams(), query: $DomesticRefundsOutRefundNoGetQuery(), success: $DomesticRefundsPostResponse(), errors: mchNotExistsErrors })
 })
 
 // ---- POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund ----
@@ -701,6 +466,10 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostParams {
    */
   readonly refund_id: string
 }
+
+const $DomesticRefundsRefundIdApplyAbnormalRefundPostParams: () => Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  refund_id: BoundedString(1, 32)
+}))
 
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostBody {
   /**
@@ -729,197 +498,19 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostBody {
   readonly real_name?: string | undefined
 }
 
+const $DomesticRefundsRefundIdApplyAbnormalRefundPostBody: () => Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(BoundedString(1, 32)),
+  out_refund_no: BoundedString(1, 64),
+  type: Schema.Literal("USER_BANK_CARD", "MERCHANT_BANK_CARD"),
+  bank_type: Schema.optional(Schema.Literal("CMB_DEBIT", "COMM_DEBIT", "ABC_DEBIT", "CCB_DEBIT", "ICBC_DEBIT", "BOC_DEBIT", "PAB_DEBIT", "SPDB_DEBIT", "CITIC_DEBIT", "CEB_DEBIT", "CMBC_DEBIT", "CIB_DEBIT", "GDB_DEBIT", "PSBC_DEBIT", "NBCB_DEBIT")),
+  bank_account: Schema.optional(BoundedString(1, 1024)),
+  real_name: Schema.optional(BoundedString(1, 1024))
+}))
+
+export type DomesticRefundsRefundIdApplyAbnormalRefundPostResponse = DomesticRefundsPostResponse
+
 /** The input of `v3.refund.domestic.refunds._refund_id_.applyAbnormalRefund.post`: params, body fields together. */
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostRequest extends DomesticRefundsRefundIdApplyAbnormalRefundPostParams, DomesticRefundsRefundIdApplyAbnormalRefundPostBody {}
-
-export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponse {
-  /**
-   * 微信支付退款号
-   * @example "50000000382019052709732678859"
-   */
-  readonly refund_id: string
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_refund_no: string
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly transaction_id: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly out_trade_no: string
-  /**
-   * 退款渠道
-   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
-  readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {})
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
-  readonly user_received_account: string
-  /**
-   * 退款成功时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
-  readonly create_time: string
-  /**
-   * 退款状态
-   * Documented values: `SUCCESS`, `CLOSED`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
-  readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
-  /**
-   * 资金账户
-   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
-   * @example "UNSETTLED"
-   */
-  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
-  /** 金额信息 */
-  readonly amount: DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount
-  /** 优惠退款信息 */
-  readonly promotion_detail?: ReadonlyArray<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> | undefined
-}
-
-export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 100
-   */
-  readonly total: number
-  /**
-   * 退款金额
-   * @example 100
-   */
-  readonly refund: number
-  /** 退款出资账户及金额 */
-  readonly from?: ReadonlyArray<DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> | undefined
-  /**
-   * 用户支付金额
-   * @example 90
-   */
-  readonly payer_total: number
-  /**
-   * 用户退款金额
-   * @example 90
-   */
-  readonly payer_refund: number
-  /**
-   * 应结退款金额
-   * @example 100
-   */
-  readonly settlement_refund: number
-  /**
-   * 应结订单金额
-   * @example 100
-   */
-  readonly settlement_total: number
-  /**
-   * 优惠退款金额
-   * @example 10
-   */
-  readonly discount_refund: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
-  readonly currency: string
-  /**
-   * 手续费退款金额
-   * @example 100
-   */
-  readonly refund_fee?: number | undefined
-}
-
-export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
-  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
-  readonly amount?: number | undefined
-}
-
-export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "GLOBAL"
-   */
-  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "COUPON"
-   */
-  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
-  readonly refund_amount?: number | undefined
-  /** 商品列表 */
-  readonly goods_detail?: ReadonlyArray<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> | undefined
-}
-
-export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
-  readonly unit_price?: number | undefined
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
-  readonly refund_amount?: number | undefined
-  /**
-   * 商品退货数量
-   * @example 1
-   */
-  readonly refund_quantity?: number | undefined
-}
 
 /**
  * 发起异常退款
@@ -935,71 +526,7 @@ export const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<D
   encrypt: [],
   summary: "发起异常退款",
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html",
-  schemas: () => {
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostParams: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostParams> = Schema.Struct({
-      refund_id: BoundedString(1, 32)
-    })
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostBody: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(BoundedString(1, 32)),
-      out_refund_no: BoundedString(1, 64),
-      type: Schema.Literal("USER_BANK_CARD", "MERCHANT_BANK_CARD"),
-      bank_type: Schema.optional(Schema.Literal("CMB_DEBIT", "COMM_DEBIT", "ABC_DEBIT", "CCB_DEBIT", "ICBC_DEBIT", "BOC_DEBIT", "PAB_DEBIT", "SPDB_DEBIT", "CITIC_DEBIT", "CEB_DEBIT", "CMBC_DEBIT", "CIB_DEBIT", "GDB_DEBIT", "PSBC_DEBIT", "NBCB_DEBIT")),
-      bank_account: Schema.optional(BoundedString(1, 1024)),
-      real_name: Schema.optional(BoundedString(1, 1024))
-    })
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
-      amount: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      refund: Schema.Number,
-      from: Schema.optional(Schema.Array(DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom)),
-      payer_total: Schema.Number,
-      payer_refund: Schema.Number,
-      settlement_refund: Schema.Number,
-      settlement_total: Schema.Number,
-      discount_refund: Schema.Number,
-      currency: Schema.String,
-      refund_fee: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      refund_quantity: Schema.optional(Schema.Number)
-    })
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
-      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
-      amount: Schema.optional(Schema.Number),
-      refund_amount: Schema.optional(Schema.Number),
-      goods_detail: Schema.optional(Schema.Array(DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail))
-    })
-    const DomesticRefundsRefundIdApplyAbnormalRefundPostResponse: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
-      user_received_account: Schema.String,
-      success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
-      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
-      amount: DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount,
-      promotion_detail: Schema.optional(Schema.Array(DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail))
-    })
-    return {
-      params: DomesticRefundsRefundIdApplyAbnormalRefundPostParams,
-      body: DomesticRefundsRefundIdApplyAbnormalRefundPostBody,
-      success: DomesticRefundsRefundIdApplyAbnormalRefundPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $DomesticRefundsRefundIdApplyAbnormalRefundPostParams(), body: $DomesticRefundsRefundIdApplyAbnormalRefundPostBody(), success: $DomesticRefundsPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no} ----
 
@@ -15,32 +15,9 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams 
   readonly combine_out_trade_no: string
 }
 
-export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse {
-  /**
-   * 还款服务商APPID
-   * @example "wxd678efh567hg6787"
-   */
-  readonly combine_appid?: string | undefined
-  /**
-   * 还款服务商商户号
-   * @example "1900000109"
-   */
-  readonly combine_mchid?: string | undefined
-  /**
-   * 还款单订单号
-   * @example "P20150806125346"
-   */
-  readonly combine_out_trade_no?: string | undefined
-  /**
-   * 还款单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly combine_transaction_id?: string | undefined
-  /** 还款支付者信息 */
-  readonly combine_payer_info?: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo | undefined
-  /** 还款明细单信息列表 */
-  readonly sub_orders?: ReadonlyArray<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders> | undefined
-}
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_out_trade_no: Schema.NonEmptyString
+}))
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo {
   /**
@@ -49,6 +26,40 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    */
   readonly openid?: string | undefined
 }
+
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String)
+}))
+
+export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount {
+  /**
+   * 标价金额
+   * @example 100
+   */
+  readonly total_amount?: number | undefined
+  /**
+   * 标价币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
+   * 现金支付金额
+   * @example 10
+   */
+  readonly payer_amount?: number | undefined
+  /**
+   * 现金支付币种
+   * @example "CNY"
+   */
+  readonly payer_currency?: string | undefined
+}
+
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_amount: Schema.optional(Schema.Number),
+  payer_currency: Schema.optional(Schema.String)
+}))
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders {
   /**
@@ -102,28 +113,54 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
   readonly amount?: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount | undefined
 }
 
-export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount {
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_type: Schema.optional(OpenEnum("REPAYMENT")),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "NOTPAY", "CLOSED")),
+  bank_type: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  amount: Schema.optional($CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount())
+}))
+
+export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse {
   /**
-   * 标价金额
-   * @example 100
+   * 还款服务商APPID
+   * @example "wxd678efh567hg6787"
    */
-  readonly total_amount?: number | undefined
+  readonly combine_appid?: string | undefined
   /**
-   * 标价币种
-   * @example "CNY"
+   * 还款服务商商户号
+   * @example "1900000109"
    */
-  readonly currency?: string | undefined
+  readonly combine_mchid?: string | undefined
   /**
-   * 现金支付金额
-   * @example 10
+   * 还款单订单号
+   * @example "P20150806125346"
    */
-  readonly payer_amount?: number | undefined
+  readonly combine_out_trade_no?: string | undefined
   /**
-   * 现金支付币种
-   * @example "CNY"
+   * 还款单微信支付订单号
+   * @example "1217752501201407033233368018"
    */
-  readonly payer_currency?: string | undefined
+  readonly combine_transaction_id?: string | undefined
+  /** 还款支付者信息 */
+  readonly combine_payer_info?: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo | undefined
+  /** 还款明细单信息列表 */
+  readonly sub_orders?: ReadonlyArray<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders> | undefined
 }
+
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.optional(Schema.String),
+  combine_mchid: Schema.optional(Schema.String),
+  combine_out_trade_no: Schema.optional(Schema.String),
+  combine_transaction_id: Schema.optional(Schema.String),
+  combine_payer_info: Schema.optional($CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo()),
+  sub_orders: Schema.optional(Schema.Array($CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders()))
+}))
 
 /**
  * 还款单查询
@@ -137,61 +174,10 @@ export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.
   method: "GET",
   path: "/v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}",
   summary: "还款单查询",
-  schemas: () => {
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams> = Schema.Struct({
-      combine_out_trade_no: Schema.NonEmptyString
-    })
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.optional(Schema.String)
-    })
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_amount: Schema.optional(Schema.Number),
-      payer_currency: Schema.optional(Schema.String)
-    })
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(OpenEnum("REPAYMENT")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "NOTPAY", "CLOSED")),
-      bank_type: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      amount: Schema.optional(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount)
-    })
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse> = Schema.Struct({
-      combine_appid: Schema.optional(Schema.String),
-      combine_mchid: Schema.optional(Schema.String),
-      combine_out_trade_no: Schema.optional(Schema.String),
-      combine_transaction_id: Schema.optional(Schema.String),
-      combine_payer_info: Schema.optional(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo),
-      sub_orders: Schema.optional(Schema.Array(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders))
-    })
-    return {
-      params: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams,
-      success: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams(), success: $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close ----
-
-export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams {
-  /**
-   * 还款单订单号
-   * @example "1217752501201407033233368018"
-   */
-  readonly combine_out_trade_no: string
-}
-
-export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody {
-  /** 还款明细单信息列表 */
-  readonly sub_orders: ReadonlyArray<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders>
-}
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders {
   /**
@@ -211,6 +197,23 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostB
   readonly sub_mchid?: string | undefined
 }
 
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  out_trade_no: Schema.String,
+  sub_mchid: Schema.optional(Schema.String)
+}))
+
+export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody {
+  /** 还款明细单信息列表 */
+  readonly sub_orders: ReadonlyArray<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders>
+}
+
+const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody: () => Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_orders: Schema.Array($CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders()).pipe(Schema.maxItems(10))
+}))
+
+export type CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams = CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams
+
 /** The input of `v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostRequest extends CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams, CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody {}
 
@@ -226,63 +229,43 @@ export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost: End
   method: "POST",
   path: "/v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close",
   summary: "商户关单",
-  schemas: () => {
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams> = Schema.Struct({
-      combine_out_trade_no: Schema.NonEmptyString
-    })
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody> = Schema.Struct({
-      sub_orders: Schema.Array(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders).pipe(Schema.maxItems(10))
-    })
-    return {
-      params: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams,
-      body: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams(), body: $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/repayment/combine-transactions/partner/prepay ----
 
-export interface CombineTransactionsPartnerPrepayPostBody {
+export interface CombineTransactionsPartnerPrepayPostBodySubOrdersAmount {
   /**
-   * 还款单订单号
-   * @example "1217752501201407033233368018"
+   * 标价金额
+   * @example 10
    */
-  readonly combine_out_trade_no: string
+  readonly total_amount: number
   /**
-   * 还款服务商商户号
-   * @example "1230000109"
+   * 标价币种
+   * @example "CNY"
    */
-  readonly combine_mchid: string
-  /** 还款明细单信息列表 */
-  readonly sub_orders: ReadonlyArray<CombineTransactionsPartnerPrepayPostBodySubOrders>
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
-  readonly notify_url?: string | undefined
-  /** H5调起支付场景信息 */
-  readonly h5_info?: CombineTransactionsPartnerPrepayPostBodyH5Info | undefined
-  /** APP调起支付场景信息 */
-  readonly app_info?: CombineTransactionsPartnerPrepayPostBodyAppInfo | undefined
-  /** 小程序调起支付场景信息 */
-  readonly miniprogram_info?: CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo | undefined
-  /** 支付者信息 */
-  readonly combine_payer_info?: CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo | undefined
-  /** 微信内网页调起支付场景信息 */
-  readonly wechat_web_info?: CombineTransactionsPartnerPrepayPostBodyWechatWebInfo | undefined
+  readonly currency: string
 }
+
+const $CombineTransactionsPartnerPrepayPostBodySubOrdersAmount: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodySubOrdersAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_amount: Schema.Number,
+  currency: Schema.String
+}))
+
+export interface CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo {
+  /** 是否指定分账 */
+  readonly profit_sharing?: boolean | undefined
+  /**
+   * 补差金额
+   * @example 10
+   */
+  readonly subsidy_amount?: number | undefined
+}
+
+const $CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  profit_sharing: Schema.optional(Schema.Boolean),
+  subsidy_amount: Schema.optional(Schema.Int)
+}))
 
 export interface CombineTransactionsPartnerPrepayPostBodySubOrders {
   /**
@@ -316,28 +299,15 @@ export interface CombineTransactionsPartnerPrepayPostBodySubOrders {
   readonly settle_info?: CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo | undefined
 }
 
-export interface CombineTransactionsPartnerPrepayPostBodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 10
-   */
-  readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
-  readonly currency: string
-}
-
-export interface CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
-}
+const $CombineTransactionsPartnerPrepayPostBodySubOrders: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodySubOrders> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  amount: $CombineTransactionsPartnerPrepayPostBodySubOrdersAmount(),
+  attach: Schema.String,
+  description: Schema.String,
+  settle_info: Schema.optional($CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo())
+}))
 
 export interface CombineTransactionsPartnerPrepayPostBodyH5Info {
   /**
@@ -377,6 +347,16 @@ export interface CombineTransactionsPartnerPrepayPostBodyH5Info {
   readonly package_name?: string | undefined
 }
 
+const $CombineTransactionsPartnerPrepayPostBodyH5Info: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodyH5Info> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.String,
+  payer_client_ip: Schema.String,
+  type: Schema.Literal("iOS", "Android", "Wap"),
+  app_name: Schema.optional(Schema.String),
+  app_url: Schema.String,
+  bundle_id: Schema.optional(Schema.String),
+  package_name: Schema.optional(Schema.String)
+}))
+
 export interface CombineTransactionsPartnerPrepayPostBodyAppInfo {
   /**
    * 还款服务商APPID
@@ -384,6 +364,10 @@ export interface CombineTransactionsPartnerPrepayPostBodyAppInfo {
    */
   readonly combine_appid: string
 }
+
+const $CombineTransactionsPartnerPrepayPostBodyAppInfo: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodyAppInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.String
+}))
 
 export interface CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo {
   /**
@@ -398,10 +382,10 @@ export interface CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo {
   readonly openid: string
 }
 
-export interface CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo {
-  /** 实名支付 */
-  readonly identity?: CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity | undefined
-}
+const $CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.String,
+  openid: Schema.String
+}))
 
 export interface CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity {
   /** 类型 */
@@ -412,6 +396,21 @@ export interface CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentit
   readonly name: string
 }
 
+const $CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "TAIWAN_COMPATRIOT_PERMIT"),
+  number: Schema.String,
+  name: Schema.String
+}))
+
+export interface CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo {
+  /** 实名支付 */
+  readonly identity?: CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity | undefined
+}
+
+const $CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  identity: Schema.optional($CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity())
+}))
+
 export interface CombineTransactionsPartnerPrepayPostBodyWechatWebInfo {
   /** 还款服务商APPID */
   readonly combine_appid?: string | undefined
@@ -420,6 +419,60 @@ export interface CombineTransactionsPartnerPrepayPostBodyWechatWebInfo {
   /** 网页经营场景URL */
   readonly webview_url?: string | undefined
 }
+
+const $CombineTransactionsPartnerPrepayPostBodyWechatWebInfo: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBodyWechatWebInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_appid: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  webview_url: Schema.optional(Schema.String)
+}))
+
+export interface CombineTransactionsPartnerPrepayPostBody {
+  /**
+   * 还款单订单号
+   * @example "1217752501201407033233368018"
+   */
+  readonly combine_out_trade_no: string
+  /**
+   * 还款服务商商户号
+   * @example "1230000109"
+   */
+  readonly combine_mchid: string
+  /** 还款明细单信息列表 */
+  readonly sub_orders: ReadonlyArray<CombineTransactionsPartnerPrepayPostBodySubOrders>
+  /**
+   * 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00"
+   */
+  readonly time_expire?: string | undefined
+  /**
+   * 通知地址
+   * @example "https://yourapp.com/notify"
+   */
+  readonly notify_url?: string | undefined
+  /** H5调起支付场景信息 */
+  readonly h5_info?: CombineTransactionsPartnerPrepayPostBodyH5Info | undefined
+  /** APP调起支付场景信息 */
+  readonly app_info?: CombineTransactionsPartnerPrepayPostBodyAppInfo | undefined
+  /** 小程序调起支付场景信息 */
+  readonly miniprogram_info?: CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo | undefined
+  /** 支付者信息 */
+  readonly combine_payer_info?: CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo | undefined
+  /** 微信内网页调起支付场景信息 */
+  readonly wechat_web_info?: CombineTransactionsPartnerPrepayPostBodyWechatWebInfo | undefined
+}
+
+const $CombineTransactionsPartnerPrepayPostBody: () => Schema.Schema<CombineTransactionsPartnerPrepayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  combine_out_trade_no: Schema.String,
+  combine_mchid: Schema.String,
+  sub_orders: Schema.Array($CombineTransactionsPartnerPrepayPostBodySubOrders()).pipe(Schema.maxItems(10)),
+  time_expire: Schema.optional(Rfc3339),
+  notify_url: Schema.optional(Schema.String),
+  h5_info: Schema.optional($CombineTransactionsPartnerPrepayPostBodyH5Info()),
+  app_info: Schema.optional($CombineTransactionsPartnerPrepayPostBodyAppInfo()),
+  miniprogram_info: Schema.optional($CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo()),
+  combine_payer_info: Schema.optional($CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo()),
+  wechat_web_info: Schema.optional($CombineTransactionsPartnerPrepayPostBodyWechatWebInfo())
+}))
 
 export interface CombineTransactionsPartnerPrepayPostResponse {
   /**
@@ -434,6 +487,11 @@ export interface CombineTransactionsPartnerPrepayPostResponse {
   readonly h5_url?: string | undefined
 }
 
+const $CombineTransactionsPartnerPrepayPostResponse: () => Schema.Schema<CombineTransactionsPartnerPrepayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  prepay_id: Schema.optional(Schema.String),
+  h5_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 还款下单
  *
@@ -446,75 +504,7 @@ export const combineTransactionsPartnerPrepayPost: Endpoint.Endpoint<CombineTran
   method: "POST",
   path: "/v3/repayment/combine-transactions/partner/prepay",
   summary: "还款下单",
-  schemas: () => {
-    const CombineTransactionsPartnerPrepayPostBodySubOrdersAmount: Schema.Schema<CombineTransactionsPartnerPrepayPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
-      currency: Schema.String
-    })
-    const CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo: Schema.Schema<CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Int)
-    })
-    const CombineTransactionsPartnerPrepayPostBodySubOrders: Schema.Schema<CombineTransactionsPartnerPrepayPostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: CombineTransactionsPartnerPrepayPostBodySubOrdersAmount,
-      attach: Schema.String,
-      description: Schema.String,
-      settle_info: Schema.optional(CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo)
-    })
-    const CombineTransactionsPartnerPrepayPostBodyH5Info: Schema.Schema<CombineTransactionsPartnerPrepayPostBodyH5Info> = Schema.Struct({
-      combine_appid: Schema.String,
-      payer_client_ip: Schema.String,
-      type: Schema.Literal("iOS", "Android", "Wap"),
-      app_name: Schema.optional(Schema.String),
-      app_url: Schema.String,
-      bundle_id: Schema.optional(Schema.String),
-      package_name: Schema.optional(Schema.String)
-    })
-    const CombineTransactionsPartnerPrepayPostBodyAppInfo: Schema.Schema<CombineTransactionsPartnerPrepayPostBodyAppInfo> = Schema.Struct({
-      combine_appid: Schema.String
-    })
-    const CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo: Schema.Schema<CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo> = Schema.Struct({
-      combine_appid: Schema.String,
-      openid: Schema.String
-    })
-    const CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity: Schema.Schema<CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity> = Schema.Struct({
-      type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "TAIWAN_COMPATRIOT_PERMIT"),
-      number: Schema.String,
-      name: Schema.String
-    })
-    const CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo: Schema.Schema<CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo> = Schema.Struct({
-      identity: Schema.optional(CombineTransactionsPartnerPrepayPostBodyCombinePayerInfoIdentity)
-    })
-    const CombineTransactionsPartnerPrepayPostBodyWechatWebInfo: Schema.Schema<CombineTransactionsPartnerPrepayPostBodyWechatWebInfo> = Schema.Struct({
-      combine_appid: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      webview_url: Schema.optional(Schema.String)
-    })
-    const CombineTransactionsPartnerPrepayPostBody: Schema.Schema<CombineTransactionsPartnerPrepayPostBody> = Schema.Struct({
-      combine_out_trade_no: Schema.String,
-      combine_mchid: Schema.String,
-      sub_orders: Schema.Array(CombineTransactionsPartnerPrepayPostBodySubOrders).pipe(Schema.maxItems(10)),
-      time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.optional(Schema.String),
-      h5_info: Schema.optional(CombineTransactionsPartnerPrepayPostBodyH5Info),
-      app_info: Schema.optional(CombineTransactionsPartnerPrepayPostBodyAppInfo),
-      miniprogram_info: Schema.optional(CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo),
-      combine_payer_info: Schema.optional(CombineTransactionsPartnerPrepayPostBodyCombinePayerInfo),
-      wechat_web_info: Schema.optional(CombineTransactionsPartnerPrepayPostBodyWechatWebInfo)
-    })
-    const CombineTransactionsPartnerPrepayPostResponse: Schema.Schema<CombineTransactionsPartnerPrepayPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String),
-      h5_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: CombineTransactionsPartnerPrepayPostBody,
-      success: CombineTransactionsPartnerPrepayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CombineTransactionsPartnerPrepayPostBody(), success: $CombineTransactionsPartnerPrepayPostResponse(), errors: commonErrors })
 })
 
 /**

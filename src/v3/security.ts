@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/security/echo ----
 
@@ -24,12 +25,23 @@ export interface EchoPostBody {
   readonly encrypted_echo_message?: string | undefined
 }
 
+const $EchoPostBody: () => Schema.Schema<EchoPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  notify_url: Schema.optional(Schema.String),
+  echo_message: Schema.String,
+  encrypted_echo_message: Schema.optional(Schema.String)
+}))
+
 export interface EchoPostResponse {
   /** 回显信息 */
   readonly echo_message?: string | undefined
   /** 平台证书或微信支付公钥加密测试字段 */
   readonly encrypted_echo_message?: string | undefined
 }
+
+const $EchoPostResponse: () => Schema.Schema<EchoPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  echo_message: Schema.optional(Schema.String),
+  encrypted_echo_message: Schema.optional(Schema.String)
+}))
 
 /**
  * 商户签名验签／加解密测试
@@ -44,22 +56,7 @@ export const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonE
   path: "/v3/security/echo",
   encrypt: [],
   summary: "商户签名验签／加解密测试",
-  schemas: () => {
-    const EchoPostBody: Schema.Schema<EchoPostBody> = Schema.Struct({
-      notify_url: Schema.optional(Schema.String),
-      echo_message: Schema.String,
-      encrypted_echo_message: Schema.optional(Schema.String)
-    })
-    const EchoPostResponse: Schema.Schema<EchoPostResponse> = Schema.Struct({
-      echo_message: Schema.optional(Schema.String),
-      encrypted_echo_message: Schema.optional(Schema.String)
-    })
-    return {
-      body: EchoPostBody,
-      success: EchoPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EchoPostBody(), success: $EchoPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { UrlString } from "../schemas/common.js"
+import { UrlString, once } from "../schemas/common.js"
 
 // ---- GET /v3/smartguide/guides ----
 
@@ -24,16 +24,15 @@ export interface GuidesGetQuery {
   readonly offset?: number | undefined
 }
 
-export interface GuidesGetResponse {
-  /** 服务人员数量 */
-  readonly total_count?: number | undefined
-  /** 最大资源条数 */
-  readonly limit?: number | undefined
-  /** 请求资源起始位置 */
-  readonly offset?: number | undefined
-  /** 服务人员信息列表 */
-  readonly data?: ReadonlyArray<GuidesGetResponseData> | undefined
-}
+const $GuidesGetQuery: () => Schema.Schema<GuidesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  store_id: Schema.Int,
+  userid: Schema.optional(Schema.String),
+  mobile: Schema.optional(Schema.String),
+  work_id: Schema.optional(Schema.String),
+  limit: Schema.optional(Schema.Int.pipe(Schema.lessThanOrEqualTo(10))),
+  offset: Schema.optional(Schema.Int)
+}))
 
 export interface GuidesGetResponseData {
   /**
@@ -68,6 +67,33 @@ export interface GuidesGetResponseData {
   readonly work_id?: string | undefined
 }
 
+const $GuidesGetResponseData: () => Schema.Schema<GuidesGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  guide_id: Schema.optional(Schema.String),
+  store_id: Schema.optional(Schema.Number),
+  name: Schema.optional(Schema.String),
+  mobile: Schema.optional(Schema.String),
+  userid: Schema.optional(Schema.String),
+  work_id: Schema.optional(Schema.String)
+}))
+
+export interface GuidesGetResponse {
+  /** 服务人员数量 */
+  readonly total_count?: number | undefined
+  /** 最大资源条数 */
+  readonly limit?: number | undefined
+  /** 请求资源起始位置 */
+  readonly offset?: number | undefined
+  /** 服务人员信息列表 */
+  readonly data?: ReadonlyArray<GuidesGetResponseData> | undefined
+}
+
+const $GuidesGetResponse: () => Schema.Schema<GuidesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  total_count: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  offset: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($GuidesGetResponseData()))
+}))
+
 /**
  * 服务人员查询API
  *
@@ -82,36 +108,7 @@ export const guidesGet: Endpoint.Endpoint<GuidesGetQuery, GuidesGetResponse, Com
   encrypt: [],
   summary: "服务人员查询API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_3.shtml",
-  schemas: () => {
-    const GuidesGetQuery: Schema.Schema<GuidesGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      store_id: Schema.Int,
-      userid: Schema.optional(Schema.String),
-      mobile: Schema.optional(Schema.String),
-      work_id: Schema.optional(Schema.String),
-      limit: Schema.optional(Schema.Int.pipe(Schema.lessThanOrEqualTo(10))),
-      offset: Schema.optional(Schema.Int)
-    })
-    const GuidesGetResponseData: Schema.Schema<GuidesGetResponseData> = Schema.Struct({
-      guide_id: Schema.optional(Schema.String),
-      store_id: Schema.optional(Schema.Number),
-      name: Schema.optional(Schema.String),
-      mobile: Schema.optional(Schema.String),
-      userid: Schema.optional(Schema.String),
-      work_id: Schema.optional(Schema.String)
-    })
-    const GuidesGetResponse: Schema.Schema<GuidesGetResponse> = Schema.Struct({
-      total_count: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      offset: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(GuidesGetResponseData))
-    })
-    return {
-      query: GuidesGetQuery,
-      success: GuidesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $GuidesGetQuery(), success: $GuidesGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/smartguide/guides ----
@@ -140,6 +137,18 @@ export interface GuidesPostBody {
   readonly group_qrcode?: string | undefined
 }
 
+const $GuidesPostBody: () => Schema.Schema<GuidesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  corpid: Schema.String,
+  store_id: Schema.Int,
+  userid: Schema.String,
+  name: Schema.String,
+  mobile: Schema.String,
+  qr_code: UrlString(1, 2048, "any"),
+  avatar: UrlString(1, 2048, "any"),
+  group_qrcode: Schema.optional(Schema.String)
+}))
+
 export interface GuidesPostResponse {
   /**
    * 服务人员ID
@@ -147,6 +156,10 @@ export interface GuidesPostResponse {
    */
   readonly guide_id?: string | undefined
 }
+
+const $GuidesPostResponse: () => Schema.Schema<GuidesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  guide_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 服务人员注册API
@@ -162,27 +175,7 @@ export const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, C
   encrypt: [],
   summary: "服务人员注册API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_1.shtml",
-  schemas: () => {
-    const GuidesPostBody: Schema.Schema<GuidesPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      corpid: Schema.String,
-      store_id: Schema.Int,
-      userid: Schema.String,
-      name: Schema.String,
-      mobile: Schema.String,
-      qr_code: UrlString(1, 2048, "any"),
-      avatar: UrlString(1, 2048, "any"),
-      group_qrcode: Schema.optional(Schema.String)
-    })
-    const GuidesPostResponse: Schema.Schema<GuidesPostResponse> = Schema.Struct({
-      guide_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: GuidesPostBody,
-      success: GuidesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $GuidesPostBody(), success: $GuidesPostResponse(), errors: commonErrors })
 })
 
 // ---- PATCH /v3/smartguide/guides/{guide_id} ----
@@ -194,6 +187,10 @@ export interface GuidesGuideIdPatchParams {
    */
   readonly guide_id: string
 }
+
+const $GuidesGuideIdPatchParams: () => Schema.Schema<GuidesGuideIdPatchParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  guide_id: Schema.NonEmptyString
+}))
 
 export interface GuidesGuideIdPatchBody {
   /**
@@ -216,6 +213,15 @@ export interface GuidesGuideIdPatchBody {
   readonly group_qrcode?: string | undefined
 }
 
+const $GuidesGuideIdPatchBody: () => Schema.Schema<GuidesGuideIdPatchBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  mobile: Schema.optional(Schema.String),
+  qr_code: Schema.optional(UrlString(1, 2048, "any")),
+  avatar: Schema.optional(UrlString(1, 2048, "any")),
+  group_qrcode: Schema.optional(Schema.String)
+}))
+
 /** The input of `v3.smartguide.guides._guide_id_.patch`: params, body fields together. */
 export interface GuidesGuideIdPatchRequest extends GuidesGuideIdPatchParams, GuidesGuideIdPatchBody {}
 
@@ -233,33 +239,10 @@ export const guidesGuideIdPatch: Endpoint.Endpoint<GuidesGuideIdPatchRequest, vo
   encrypt: [],
   summary: "服务人员信息更新API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_4.shtml",
-  schemas: () => {
-    const GuidesGuideIdPatchParams: Schema.Schema<GuidesGuideIdPatchParams> = Schema.Struct({
-      guide_id: Schema.NonEmptyString
-    })
-    const GuidesGuideIdPatchBody: Schema.Schema<GuidesGuideIdPatchBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      mobile: Schema.optional(Schema.String),
-      qr_code: Schema.optional(UrlString(1, 2048, "any")),
-      avatar: Schema.optional(UrlString(1, 2048, "any")),
-      group_qrcode: Schema.optional(Schema.String)
-    })
-    return {
-      params: GuidesGuideIdPatchParams,
-      body: GuidesGuideIdPatchBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $GuidesGuideIdPatchParams(), body: $GuidesGuideIdPatchBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/smartguide/guides/{guide_id}/assign ----
-
-export interface GuidesGuideIdAssignPostParams {
-  /** 服务人员ID */
-  readonly guide_id: string
-}
 
 export interface GuidesGuideIdAssignPostBody {
   /**
@@ -273,6 +256,13 @@ export interface GuidesGuideIdAssignPostBody {
    */
   readonly out_trade_no: string
 }
+
+const $GuidesGuideIdAssignPostBody: () => Schema.Schema<GuidesGuideIdAssignPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_trade_no: Schema.String
+}))
+
+export type GuidesGuideIdAssignPostParams = GuidesGuideIdPatchParams
 
 /** The input of `v3.smartguide.guides._guide_id_.assign.post`: params, body fields together. */
 export interface GuidesGuideIdAssignPostRequest extends GuidesGuideIdAssignPostParams, GuidesGuideIdAssignPostBody {}
@@ -290,21 +280,7 @@ export const guidesGuideIdAssignPost: Endpoint.Endpoint<GuidesGuideIdAssignPostR
   path: "/v3/smartguide/guides/{guide_id}/assign",
   summary: "服务人员分配API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_2.shtml",
-  schemas: () => {
-    const GuidesGuideIdAssignPostParams: Schema.Schema<GuidesGuideIdAssignPostParams> = Schema.Struct({
-      guide_id: Schema.NonEmptyString
-    })
-    const GuidesGuideIdAssignPostBody: Schema.Schema<GuidesGuideIdAssignPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String
-    })
-    return {
-      params: GuidesGuideIdAssignPostParams,
-      body: GuidesGuideIdAssignPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $GuidesGuideIdPatchParams(), body: $GuidesGuideIdAssignPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- POST /v3/taxi-invoice/attendance/punch ----
 
@@ -34,6 +35,14 @@ export interface AttendancePunchPostBody {
   readonly region_id: number
 }
 
+const $AttendancePunchPostBody: () => Schema.Schema<AttendancePunchPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.String,
+  driver_license: Schema.String,
+  event_time: Schema.String,
+  event_type: Schema.String,
+  region_id: Schema.Int
+}))
+
 /**
  * 签到签退API
  *
@@ -47,68 +56,199 @@ export const attendancePunchPost: Endpoint.Endpoint<AttendancePunchPostBody, voi
   path: "/v3/taxi-invoice/attendance/punch",
   summary: "签到签退API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/attendance/punch-attendance.html",
-  schemas: () => {
-    const AttendancePunchPostBody: Schema.Schema<AttendancePunchPostBody> = Schema.Struct({
-      plate_number: Schema.String,
-      driver_license: Schema.String,
-      event_time: Schema.String,
-      event_type: Schema.String,
-      region_id: Schema.Int
-    })
-    return {
-      body: AttendancePunchPostBody,
-      success: Endpoint.NoContent,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AttendancePunchPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
 // ---- POST /v3/taxi-invoice/cards ----
 
-export interface CardsPostBody {
+export interface CardsPostBodyFapiaoCardInformationBuyerInformation {
   /**
-   * 出租车经营主体商户号
-   * @example "1900000109"
+   * 购买方类型
+   * @example "CORPORATION"
    */
-  readonly company_mchid: string
+  readonly type: string
   /**
-   * 面对面付款单号
-   * @example "10001071012021110600437180176110"
+   * 名称
+   * @example "深圳市南山区测试企业"
    */
-  readonly trade_number: string
+  readonly name: string
   /**
-   * 应用ID
-   * @example "wxb1170446a4c0a5a2"
+   * 纳税人识别号
+   * @example "202003261233701778"
    */
-  readonly appid?: string | undefined
+  readonly taxpayer_id?: string | undefined
   /**
-   * 用户标识
-   * @example "oUypO5aQ1oOCaSiNZUpT5kxxJHuc"
+   * 地址
+   * @example "深圳市南山区深南大道10000号"
    */
-  readonly openid: string
+  readonly address?: string | undefined
   /**
-   * 行政区划代码
-   * @example 310100
+   * 电话
+   * @example "075512345678"
    */
-  readonly region_id: number
+  readonly telephone?: string | undefined
   /**
-   * 营运资格证号
-   * @example "6298416"
+   * 开户银行
+   * @example "测试银行"
    */
-  readonly driver_license: string
+  readonly bank_name?: string | undefined
   /**
-   * 车牌号
-   * @example "浙AD12345"
+   * 银行账号
+   * @example "62001234567890"
    */
-  readonly plate_number: string
-  /** 发票卡券信息 */
-  readonly fapiao_card_information: CardsPostBodyFapiaoCardInformation
-  /**
-   * 获取乘客行程单详情的凭证
-   * @example "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V"
-   */
-  readonly token?: string | undefined
+  readonly bank_account?: string | undefined
 }
+
+const $CardsPostBodyFapiaoCardInformationBuyerInformation: () => Schema.Schema<CardsPostBodyFapiaoCardInformationBuyerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  type: Schema.String,
+  name: Schema.String,
+  taxpayer_id: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String)
+}))
+
+export interface CardsPostBodyFapiaoCardInformationSellerInformation {
+  /**
+   * 名称
+   * @example "深圳市南山区测试公司"
+   */
+  readonly name: string
+  /**
+   * 纳税人识别号
+   * @example "202003261233701778"
+   */
+  readonly taxpayer_id: string
+  /**
+   * 地址
+   * @example "深圳市南山区深南大道10000号"
+   */
+  readonly address: string
+  /**
+   * 电话
+   * @example "075512345678"
+   */
+  readonly telephone?: string | undefined
+  /**
+   * 开户银行
+   * @example "测试银行"
+   */
+  readonly bank_name?: string | undefined
+  /**
+   * 银行账号
+   * @example "62001234567890"
+   */
+  readonly bank_account?: string | undefined
+}
+
+const $CardsPostBodyFapiaoCardInformationSellerInformation: () => Schema.Schema<CardsPostBodyFapiaoCardInformationSellerInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  name: Schema.String,
+  taxpayer_id: Schema.String,
+  address: Schema.String,
+  telephone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String)
+}))
+
+export interface CardsPostBodyFapiaoCardInformationExtraInformation {
+  /**
+   * 收款人
+   * @example "张三"
+   */
+  readonly payee?: string | undefined
+  /**
+   * 复核人
+   * @example "李四"
+   */
+  readonly reviewer?: string | undefined
+  /**
+   * 开票人
+   * @example "王五"
+   */
+  readonly drawer: string
+}
+
+const $CardsPostBodyFapiaoCardInformationExtraInformation: () => Schema.Schema<CardsPostBodyFapiaoCardInformationExtraInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  payee: Schema.optional(Schema.String),
+  reviewer: Schema.optional(Schema.String),
+  drawer: Schema.String
+}))
+
+export interface CardsPostBodyFapiaoCardInformationItems {
+  /**
+   * 货物或应税劳务、服务编码
+   * @example "3010101020203000000"
+   */
+  readonly tax_code: string
+  /**
+   * 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务"
+   */
+  readonly goods_name: string
+  /**
+   * 规格型号
+   * @example "A4"
+   */
+  readonly specification?: string | undefined
+  /**
+   * 单位
+   * @example "次"
+   */
+  readonly unit?: string | undefined
+  /**
+   * 数量
+   * @example 100000000
+   */
+  readonly quantity: number
+  /**
+   * 单价
+   * @example 380442000000
+   */
+  readonly unit_price: number
+  /**
+   * 单行金额
+   * @example 380442
+   */
+  readonly amount: number
+  /**
+   * 单行税额
+   * @example 49458
+   */
+  readonly tax_amount: number
+  /**
+   * 单行金额合计
+   * @example 429900
+   */
+  readonly total_amount: number
+  /**
+   * 税率
+   * @example 1300
+   */
+  readonly tax_rate: number
+  /**
+   * 税收优惠政策标识
+   * @example "NO_FAVORABLE"
+   */
+  readonly tax_prefer_mark: string
+  /** 是否折扣行 */
+  readonly discount: boolean
+}
+
+const $CardsPostBodyFapiaoCardInformationItems: () => Schema.Schema<CardsPostBodyFapiaoCardInformationItems> = /*#__PURE__*/ once(() => Schema.Struct({
+  tax_code: Schema.String,
+  goods_name: Schema.String,
+  specification: Schema.optional(Schema.String),
+  unit: Schema.optional(Schema.String),
+  quantity: Schema.Int,
+  unit_price: Schema.Int,
+  amount: Schema.Int,
+  tax_amount: Schema.Int,
+  total_amount: Schema.Int,
+  tax_rate: Schema.Int,
+  tax_prefer_mark: Schema.String,
+  discount: Schema.Boolean
+}))
 
 export interface CardsPostBodyFapiaoCardInformation {
   /**
@@ -171,154 +311,79 @@ export interface CardsPostBodyFapiaoCardInformation {
   readonly remark?: string | undefined
 }
 
-export interface CardsPostBodyFapiaoCardInformationBuyerInformation {
+const $CardsPostBodyFapiaoCardInformation: () => Schema.Schema<CardsPostBodyFapiaoCardInformation> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_media_id: Schema.String,
+  fapiao_number: Schema.String,
+  fapiao_code: Schema.String,
+  fapiao_time: Schema.String,
+  check_code: Schema.String,
+  password: Schema.String,
+  total_amount: Schema.Int,
+  tax_amount: Schema.Int,
+  amount: Schema.Int,
+  buyer_information: $CardsPostBodyFapiaoCardInformationBuyerInformation(),
+  seller_information: $CardsPostBodyFapiaoCardInformationSellerInformation(),
+  extra_information: $CardsPostBodyFapiaoCardInformationExtraInformation(),
+  items: Schema.optional(Schema.Array($CardsPostBodyFapiaoCardInformationItems())),
+  remark: Schema.optional(Schema.String)
+}))
+
+export interface CardsPostBody {
   /**
-   * 购买方类型
-   * @example "CORPORATION"
+   * 出租车经营主体商户号
+   * @example "1900000109"
    */
-  readonly type: string
+  readonly company_mchid: string
   /**
-   * 名称
-   * @example "深圳市南山区测试企业"
+   * 面对面付款单号
+   * @example "10001071012021110600437180176110"
    */
-  readonly name: string
+  readonly trade_number: string
   /**
-   * 纳税人识别号
-   * @example "202003261233701778"
+   * 应用ID
+   * @example "wxb1170446a4c0a5a2"
    */
-  readonly taxpayer_id?: string | undefined
+  readonly appid?: string | undefined
   /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
+   * 用户标识
+   * @example "oUypO5aQ1oOCaSiNZUpT5kxxJHuc"
    */
-  readonly address?: string | undefined
+  readonly openid: string
   /**
-   * 电话
-   * @example "075512345678"
+   * 行政区划代码
+   * @example 310100
    */
-  readonly telephone?: string | undefined
+  readonly region_id: number
   /**
-   * 开户银行
-   * @example "测试银行"
+   * 营运资格证号
+   * @example "6298416"
    */
-  readonly bank_name?: string | undefined
+  readonly driver_license: string
   /**
-   * 银行账号
-   * @example "62001234567890"
+   * 车牌号
+   * @example "浙AD12345"
    */
-  readonly bank_account?: string | undefined
+  readonly plate_number: string
+  /** 发票卡券信息 */
+  readonly fapiao_card_information: CardsPostBodyFapiaoCardInformation
+  /**
+   * 获取乘客行程单详情的凭证
+   * @example "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V"
+   */
+  readonly token?: string | undefined
 }
 
-export interface CardsPostBodyFapiaoCardInformationSellerInformation {
-  /**
-   * 名称
-   * @example "深圳市南山区测试公司"
-   */
-  readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
-  readonly taxpayer_id: string
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
-  readonly address: string
-  /**
-   * 电话
-   * @example "075512345678"
-   */
-  readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
-  readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
-  readonly bank_account?: string | undefined
-}
-
-export interface CardsPostBodyFapiaoCardInformationExtraInformation {
-  /**
-   * 收款人
-   * @example "张三"
-   */
-  readonly payee?: string | undefined
-  /**
-   * 复核人
-   * @example "李四"
-   */
-  readonly reviewer?: string | undefined
-  /**
-   * 开票人
-   * @example "王五"
-   */
-  readonly drawer: string
-}
-
-export interface CardsPostBodyFapiaoCardInformationItems {
-  /**
-   * 货物或应税劳务、服务编码
-   * @example "3010101020203000000"
-   */
-  readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
-  readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
-  readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
-  readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
-  readonly quantity: number
-  /**
-   * 单价
-   * @example 380442000000
-   */
-  readonly unit_price: number
-  /**
-   * 单行金额
-   * @example 380442
-   */
-  readonly amount: number
-  /**
-   * 单行税额
-   * @example 49458
-   */
-  readonly tax_amount: number
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
-  readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
-  readonly tax_rate: number
-  /**
-   * 税收优惠政策标识
-   * @example "NO_FAVORABLE"
-   */
-  readonly tax_prefer_mark: string
-  /** 是否折扣行 */
-  readonly discount: boolean
-}
+const $CardsPostBody: () => Schema.Schema<CardsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  company_mchid: Schema.String,
+  trade_number: Schema.String,
+  appid: Schema.optional(Schema.String),
+  openid: Schema.String,
+  region_id: Schema.Int,
+  driver_license: Schema.String,
+  plate_number: Schema.String,
+  fapiao_card_information: $CardsPostBodyFapiaoCardInformation(),
+  token: Schema.optional(Schema.String)
+}))
 
 export interface CardsPostResponse {
   /**
@@ -343,6 +408,13 @@ export interface CardsPostResponse {
   readonly card_code?: string | undefined
 }
 
+const $CardsPostResponse: () => Schema.Schema<CardsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  card_appid: Schema.optional(Schema.String),
+  card_openid: Schema.optional(Schema.String),
+  card_id: Schema.optional(Schema.String),
+  card_code: Schema.optional(Schema.String)
+}))
+
 /**
  * 将出租车电子发票插入微信用户卡包API
  *
@@ -356,92 +428,10 @@ export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, Comm
   path: "/v3/taxi-invoice/cards",
   summary: "将出租车电子发票插入微信用户卡包API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/create-taxi-invoice-card.html",
-  schemas: () => {
-    const CardsPostBodyFapiaoCardInformationBuyerInformation: Schema.Schema<CardsPostBodyFapiaoCardInformationBuyerInformation> = Schema.Struct({
-      type: Schema.String,
-      name: Schema.String,
-      taxpayer_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String)
-    })
-    const CardsPostBodyFapiaoCardInformationSellerInformation: Schema.Schema<CardsPostBodyFapiaoCardInformationSellerInformation> = Schema.Struct({
-      name: Schema.String,
-      taxpayer_id: Schema.String,
-      address: Schema.String,
-      telephone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String)
-    })
-    const CardsPostBodyFapiaoCardInformationExtraInformation: Schema.Schema<CardsPostBodyFapiaoCardInformationExtraInformation> = Schema.Struct({
-      payee: Schema.optional(Schema.String),
-      reviewer: Schema.optional(Schema.String),
-      drawer: Schema.String
-    })
-    const CardsPostBodyFapiaoCardInformationItems: Schema.Schema<CardsPostBodyFapiaoCardInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
-      specification: Schema.optional(Schema.String),
-      unit: Schema.optional(Schema.String),
-      quantity: Schema.Int,
-      unit_price: Schema.Int,
-      amount: Schema.Int,
-      tax_amount: Schema.Int,
-      total_amount: Schema.Int,
-      tax_rate: Schema.Int,
-      tax_prefer_mark: Schema.String,
-      discount: Schema.Boolean
-    })
-    const CardsPostBodyFapiaoCardInformation: Schema.Schema<CardsPostBodyFapiaoCardInformation> = Schema.Struct({
-      fapiao_media_id: Schema.String,
-      fapiao_number: Schema.String,
-      fapiao_code: Schema.String,
-      fapiao_time: Schema.String,
-      check_code: Schema.String,
-      password: Schema.String,
-      total_amount: Schema.Int,
-      tax_amount: Schema.Int,
-      amount: Schema.Int,
-      buyer_information: CardsPostBodyFapiaoCardInformationBuyerInformation,
-      seller_information: CardsPostBodyFapiaoCardInformationSellerInformation,
-      extra_information: CardsPostBodyFapiaoCardInformationExtraInformation,
-      items: Schema.optional(Schema.Array(CardsPostBodyFapiaoCardInformationItems)),
-      remark: Schema.optional(Schema.String)
-    })
-    const CardsPostBody: Schema.Schema<CardsPostBody> = Schema.Struct({
-      company_mchid: Schema.String,
-      trade_number: Schema.String,
-      appid: Schema.optional(Schema.String),
-      openid: Schema.String,
-      region_id: Schema.Int,
-      driver_license: Schema.String,
-      plate_number: Schema.String,
-      fapiao_card_information: CardsPostBodyFapiaoCardInformation,
-      token: Schema.optional(Schema.String)
-    })
-    const CardsPostResponse: Schema.Schema<CardsPostResponse> = Schema.Struct({
-      card_appid: Schema.optional(Schema.String),
-      card_openid: Schema.optional(Schema.String),
-      card_id: Schema.optional(Schema.String),
-      card_code: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardsPostBody,
-      success: CardsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardsPostBody(), success: $CardsPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/taxi-invoice/cards/upload-file ----
-
-export interface CardsUploadFilePostBody {
-  /** 出租车电子发票文件 */
-  readonly file: Uint8Array
-  /** 出租车电子发票文件元信息`JSON`格式字符串 */
-  readonly meta: CardsUploadFilePostBodyMeta
-}
 
 export interface CardsUploadFilePostBodyMeta {
   /**
@@ -466,6 +456,25 @@ export interface CardsUploadFilePostBodyMeta {
   readonly region_id: number
 }
 
+const $CardsUploadFilePostBodyMeta: () => Schema.Schema<CardsUploadFilePostBodyMeta> = /*#__PURE__*/ once(() => Schema.Struct({
+  company_mchid: Schema.String,
+  digest: Schema.String,
+  digest_algorithm: Schema.String,
+  region_id: Schema.Int
+}))
+
+export interface CardsUploadFilePostBody {
+  /** 出租车电子发票文件 */
+  readonly file: Uint8Array
+  /** 出租车电子发票文件元信息`JSON`格式字符串 */
+  readonly meta: CardsUploadFilePostBodyMeta
+}
+
+const $CardsUploadFilePostBody: () => Schema.Schema<CardsUploadFilePostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  file: Schema.Uint8ArrayFromSelf,
+  meta: $CardsUploadFilePostBodyMeta()
+}))
+
 export interface CardsUploadFilePostResponse {
   /**
    * 出租车电子发票文件ID
@@ -473,6 +482,10 @@ export interface CardsUploadFilePostResponse {
    */
   readonly fapiao_media_id?: string | undefined
 }
+
+const $CardsUploadFilePostResponse: () => Schema.Schema<CardsUploadFilePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  fapiao_media_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 上传出租车电子发票文件
@@ -488,29 +501,67 @@ export const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, Car
   upload: { file: "file" },
   summary: "上传出租车电子发票文件",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html",
-  schemas: () => {
-    const CardsUploadFilePostBodyMeta: Schema.Schema<CardsUploadFilePostBodyMeta> = Schema.Struct({
-      company_mchid: Schema.String,
-      digest: Schema.String,
-      digest_algorithm: Schema.String,
-      region_id: Schema.Int
-    })
-    const CardsUploadFilePostBody: Schema.Schema<CardsUploadFilePostBody> = Schema.Struct({
-      file: Schema.Uint8ArrayFromSelf,
-      meta: CardsUploadFilePostBodyMeta
-    })
-    const CardsUploadFilePostResponse: Schema.Schema<CardsUploadFilePostResponse> = Schema.Struct({
-      fapiao_media_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: CardsUploadFilePostBody,
-      success: CardsUploadFilePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $CardsUploadFilePostBody(), success: $CardsUploadFilePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/taxi-invoice/driver/update-driver ----
+
+export interface PhotoDigest {
+  /**
+   * 哈希类型
+   * @example "MD5"
+   */
+  readonly hash_type?: string | undefined
+  /**
+   * 哈希值
+   * @example "e10adc3949ba59abbe56e057f20f883e"
+   */
+  readonly hash_value?: string | undefined
+}
+
+const $PhotoDigest: () => Schema.Schema<PhotoDigest> = /*#__PURE__*/ once(() => Schema.Struct({
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String)
+}))
+
+const $PhotoDigest2: () => Schema.Schema<PhotoDigest> = /*#__PURE__*/ once(() => Schema.Struct({
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String)
+}))
+
+export interface DriverPhoto {
+  /**
+   * 照片类型
+   * @example "PHOTO_URL"
+   */
+  readonly photo_type?: string | undefined
+  /** 司机头像摘要 */
+  readonly photo_digest?: PhotoDigest | undefined
+  /**
+   * 头像url
+   * @example "http://www.abc.com/driver.icon"
+   */
+  readonly photo_url?: string | undefined
+  /**
+   * 头像icon
+   * @example "Pm+zC+kaOSdRmVQP7pPQ++Ky9C8FaVp8El2sLT3b/M887b3YnrknrmiiumOkNDklrUdznfitoFkPC94vlnbbESwgn7hBXge3JFHw80S0l8J2jSIZN8PnMrHIZiWPI74xwKKK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
+   */
+  readonly photo_icon?: string | undefined
+}
+
+const $DriverPhoto: () => Schema.Schema<DriverPhoto> = /*#__PURE__*/ once(() => Schema.Struct({
+  photo_type: Schema.optional(Schema.String),
+  photo_digest: Schema.optional($PhotoDigest()),
+  photo_url: Schema.optional(Schema.String),
+  photo_icon: Schema.optional(Schema.String)
+}))
+
+const $DriverPhoto2: () => Schema.Schema<DriverPhoto> = /*#__PURE__*/ once(() => Schema.Struct({
+  photo_type: Schema.optional(Schema.String),
+  photo_digest: Schema.optional($PhotoDigest2()),
+  photo_url: Schema.optional(Schema.String),
+  photo_icon: Schema.optional(Schema.String)
+}))
 
 export interface DriverUpdateDriverPostBody {
   /**
@@ -549,7 +600,7 @@ export interface DriverUpdateDriverPostBody {
    */
   readonly driver_status: string
   /** 司机头像 */
-  readonly driver_photo?: DriverUpdateDriverPostBodyDriverPhoto | undefined
+  readonly driver_photo?: DriverPhoto | undefined
   /**
    * 行政区划ID
    * @example 510100
@@ -557,38 +608,17 @@ export interface DriverUpdateDriverPostBody {
   readonly region_id: number
 }
 
-export interface DriverUpdateDriverPostBodyDriverPhoto {
-  /**
-   * 照片类型
-   * @example "PHOTO_URL"
-   */
-  readonly photo_type?: string | undefined
-  /** 司机头像摘要 */
-  readonly photo_digest?: DriverUpdateDriverPostBodyDriverPhotoPhotoDigest | undefined
-  /**
-   * 头像url
-   * @example "http://www.abc.com/driver.icon"
-   */
-  readonly photo_url?: string | undefined
-  /**
-   * 头像icon
-   * @example "Pm+zC+kaOSdRmVQP7pPQ++Ky9C8FaVp8El2sLT3b/M887b3YnrknrmiiumOkNDklrUdznfitoFkPC94vlnbbESwgn7hBXge3JFHw80S0l8J2jSIZN8PnMrHIZiWPI74xwKKK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-   */
-  readonly photo_icon?: string | undefined
-}
-
-export interface DriverUpdateDriverPostBodyDriverPhotoPhotoDigest {
-  /**
-   * 哈希类型
-   * @example "MD5"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 哈希值
-   * @example "e10adc3949ba59abbe56e057f20f883e"
-   */
-  readonly hash_value?: string | undefined
-}
+const $DriverUpdateDriverPostBody: () => Schema.Schema<DriverUpdateDriverPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  driver_name: Schema.String,
+  id_card_number: Schema.String,
+  company_name: Schema.String,
+  mchid: Schema.String,
+  driver_license: Schema.String,
+  driver_category: Schema.String,
+  driver_status: Schema.String,
+  driver_photo: Schema.optional($DriverPhoto()),
+  region_id: Schema.Int
+}))
 
 export interface DriverUpdateDriverPostResponse {
   /**
@@ -627,7 +657,7 @@ export interface DriverUpdateDriverPostResponse {
    */
   readonly driver_status?: string | undefined
   /** 司机头像 */
-  readonly driver_photo?: DriverUpdateDriverPostResponseDriverPhoto | undefined
+  readonly driver_photo?: DriverPhoto | undefined
   /**
    * 行政区划ID
    * @example 510100
@@ -635,38 +665,17 @@ export interface DriverUpdateDriverPostResponse {
   readonly region_id?: number | undefined
 }
 
-export interface DriverUpdateDriverPostResponseDriverPhoto {
-  /**
-   * 照片类型
-   * @example "PHOTO_URL"
-   */
-  readonly photo_type?: string | undefined
-  /** 司机头像摘要 */
-  readonly photo_digest?: DriverUpdateDriverPostResponseDriverPhotoPhotoDigest | undefined
-  /**
-   * 头像url
-   * @example "http://www.abc.com/driver.icon"
-   */
-  readonly photo_url?: string | undefined
-  /**
-   * 头像icon
-   * @example "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-   */
-  readonly photo_icon?: string | undefined
-}
-
-export interface DriverUpdateDriverPostResponseDriverPhotoPhotoDigest {
-  /**
-   * 哈希类型
-   * @example "MD5"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 哈希值
-   * @example "e10adc3949ba59abbe56e057f20f883e"
-   */
-  readonly hash_value?: string | undefined
-}
+const $DriverUpdateDriverPostResponse: () => Schema.Schema<DriverUpdateDriverPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  driver_name: Schema.optional(Schema.String),
+  id_card_number: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  driver_license: Schema.optional(Schema.String),
+  driver_category: Schema.optional(Schema.String),
+  driver_status: Schema.optional(Schema.String),
+  driver_photo: Schema.optional($DriverPhoto2()),
+  region_id: Schema.optional(Schema.Number)
+}))
 
 /**
  * 更新司机信息API
@@ -682,55 +691,7 @@ export const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBod
   encrypt: [],
   summary: "更新司机信息API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/update-driver.html",
-  schemas: () => {
-    const DriverUpdateDriverPostBodyDriverPhotoPhotoDigest: Schema.Schema<DriverUpdateDriverPostBodyDriverPhotoPhotoDigest> = Schema.Struct({
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String)
-    })
-    const DriverUpdateDriverPostBodyDriverPhoto: Schema.Schema<DriverUpdateDriverPostBodyDriverPhoto> = Schema.Struct({
-      photo_type: Schema.optional(Schema.String),
-      photo_digest: Schema.optional(DriverUpdateDriverPostBodyDriverPhotoPhotoDigest),
-      photo_url: Schema.optional(Schema.String),
-      photo_icon: Schema.optional(Schema.String)
-    })
-    const DriverUpdateDriverPostBody: Schema.Schema<DriverUpdateDriverPostBody> = Schema.Struct({
-      driver_name: Schema.String,
-      id_card_number: Schema.String,
-      company_name: Schema.String,
-      mchid: Schema.String,
-      driver_license: Schema.String,
-      driver_category: Schema.String,
-      driver_status: Schema.String,
-      driver_photo: Schema.optional(DriverUpdateDriverPostBodyDriverPhoto),
-      region_id: Schema.Int
-    })
-    const DriverUpdateDriverPostResponseDriverPhotoPhotoDigest: Schema.Schema<DriverUpdateDriverPostResponseDriverPhotoPhotoDigest> = Schema.Struct({
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String)
-    })
-    const DriverUpdateDriverPostResponseDriverPhoto: Schema.Schema<DriverUpdateDriverPostResponseDriverPhoto> = Schema.Struct({
-      photo_type: Schema.optional(Schema.String),
-      photo_digest: Schema.optional(DriverUpdateDriverPostResponseDriverPhotoPhotoDigest),
-      photo_url: Schema.optional(Schema.String),
-      photo_icon: Schema.optional(Schema.String)
-    })
-    const DriverUpdateDriverPostResponse: Schema.Schema<DriverUpdateDriverPostResponse> = Schema.Struct({
-      driver_name: Schema.optional(Schema.String),
-      id_card_number: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      driver_license: Schema.optional(Schema.String),
-      driver_category: Schema.optional(Schema.String),
-      driver_status: Schema.optional(Schema.String),
-      driver_photo: Schema.optional(DriverUpdateDriverPostResponseDriverPhoto),
-      region_id: Schema.optional(Schema.Number)
-    })
-    return {
-      body: DriverUpdateDriverPostBody,
-      success: DriverUpdateDriverPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $DriverUpdateDriverPostBody(), success: $DriverUpdateDriverPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/taxi-invoice/drivers/{driver_license} ----
@@ -743,6 +704,10 @@ export interface DriversDriverLicenseGetParams {
   readonly driver_license: string
 }
 
+const $DriversDriverLicenseGetParams: () => Schema.Schema<DriversDriverLicenseGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  driver_license: Schema.NonEmptyString
+}))
+
 export interface DriversDriverLicenseGetQuery {
   /**
    * 行政区划代码
@@ -751,8 +716,36 @@ export interface DriversDriverLicenseGetQuery {
   readonly region_id: number
 }
 
-/** The input of `v3.taxiInvoice.drivers._driver_license_.get`: params, query fields together. */
-export interface DriversDriverLicenseGetRequest extends DriversDriverLicenseGetParams, DriversDriverLicenseGetQuery {}
+const $DriversDriverLicenseGetQuery: () => Schema.Schema<DriversDriverLicenseGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  region_id: Schema.Int
+}))
+
+export interface DriversDriverLicenseGetResponseDriverPhoto {
+  /**
+   * 照片类型
+   * @example "PHOTO_URL"
+   */
+  readonly photo_type?: string | undefined
+  /** 司机照片摘要 */
+  readonly photo_digest?: PhotoDigest | undefined
+  /**
+   * 头像url
+   * @example "http://www.abc.com/driver.icon"
+   */
+  readonly photo_url?: string | undefined
+  /**
+   * 头像icon
+   * @example "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
+   */
+  readonly photo_data?: string | undefined
+}
+
+const $DriversDriverLicenseGetResponseDriverPhoto: () => Schema.Schema<DriversDriverLicenseGetResponseDriverPhoto> = /*#__PURE__*/ once(() => Schema.Struct({
+  photo_type: Schema.optional(Schema.String),
+  photo_digest: Schema.optional($PhotoDigest2()),
+  photo_url: Schema.optional(Schema.String),
+  photo_data: Schema.optional(Schema.String)
+}))
 
 export interface DriversDriverLicenseGetResponse {
   /**
@@ -794,38 +787,19 @@ export interface DriversDriverLicenseGetResponse {
   readonly driver_state?: string | undefined
 }
 
-export interface DriversDriverLicenseGetResponseDriverPhoto {
-  /**
-   * 照片类型
-   * @example "PHOTO_URL"
-   */
-  readonly photo_type?: string | undefined
-  /** 司机照片摘要 */
-  readonly photo_digest?: DriversDriverLicenseGetResponseDriverPhotoPhotoDigest | undefined
-  /**
-   * 头像url
-   * @example "http://www.abc.com/driver.icon"
-   */
-  readonly photo_url?: string | undefined
-  /**
-   * 头像icon
-   * @example "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-   */
-  readonly photo_data?: string | undefined
-}
+const $DriversDriverLicenseGetResponse: () => Schema.Schema<DriversDriverLicenseGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  driver_name: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  company_mchid: Schema.optional(Schema.String),
+  driver_license: Schema.optional(Schema.String),
+  driver_category: Schema.optional(Schema.String),
+  driver_photo: Schema.optional($DriversDriverLicenseGetResponseDriverPhoto()),
+  region_id: Schema.optional(Schema.Number),
+  driver_state: Schema.optional(Schema.String)
+}))
 
-export interface DriversDriverLicenseGetResponseDriverPhotoPhotoDigest {
-  /**
-   * 哈希类型
-   * @example "MD5"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 哈希值
-   * @example "e10adc3949ba59abbe56e057f20f883e"
-   */
-  readonly hash_value?: string | undefined
-}
+/** The input of `v3.taxiInvoice.drivers._driver_license_.get`: params, query fields together. */
+export interface DriversDriverLicenseGetRequest extends DriversDriverLicenseGetParams, DriversDriverLicenseGetQuery {}
 
 /**
  * 获取司机信息API
@@ -840,40 +814,7 @@ export const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetR
   path: "/v3/taxi-invoice/drivers/{driver_license}",
   summary: "获取司机信息API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/query-driver.html",
-  schemas: () => {
-    const DriversDriverLicenseGetParams: Schema.Schema<DriversDriverLicenseGetParams> = Schema.Struct({
-      driver_license: Schema.NonEmptyString
-    })
-    const DriversDriverLicenseGetQuery: Schema.Schema<DriversDriverLicenseGetQuery> = Schema.Struct({
-      region_id: Schema.Int
-    })
-    const DriversDriverLicenseGetResponseDriverPhotoPhotoDigest: Schema.Schema<DriversDriverLicenseGetResponseDriverPhotoPhotoDigest> = Schema.Struct({
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String)
-    })
-    const DriversDriverLicenseGetResponseDriverPhoto: Schema.Schema<DriversDriverLicenseGetResponseDriverPhoto> = Schema.Struct({
-      photo_type: Schema.optional(Schema.String),
-      photo_digest: Schema.optional(DriversDriverLicenseGetResponseDriverPhotoPhotoDigest),
-      photo_url: Schema.optional(Schema.String),
-      photo_data: Schema.optional(Schema.String)
-    })
-    const DriversDriverLicenseGetResponse: Schema.Schema<DriversDriverLicenseGetResponse> = Schema.Struct({
-      driver_name: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      company_mchid: Schema.optional(Schema.String),
-      driver_license: Schema.optional(Schema.String),
-      driver_category: Schema.optional(Schema.String),
-      driver_photo: Schema.optional(DriversDriverLicenseGetResponseDriverPhoto),
-      region_id: Schema.optional(Schema.Number),
-      driver_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: DriversDriverLicenseGetParams,
-      query: DriversDriverLicenseGetQuery,
-      success: DriversDriverLicenseGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $DriversDriverLicenseGetParams(), query: $DriversDriverLicenseGetQuery(), success: $DriversDriverLicenseGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/taxi-invoice/taxi-companies/{company_mchid} ----
@@ -886,16 +827,9 @@ export interface TaxiCompaniesCompanyMchidGetParams {
   readonly company_mchid: string
 }
 
-export interface TaxiCompaniesCompanyMchidGetQuery {
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
-  readonly region_id: number
-}
-
-/** The input of `v3.taxiInvoice.taxiCompanies._company_mchid_.get`: params, query fields together. */
-export interface TaxiCompaniesCompanyMchidGetRequest extends TaxiCompaniesCompanyMchidGetParams, TaxiCompaniesCompanyMchidGetQuery {}
+const $TaxiCompaniesCompanyMchidGetParams: () => Schema.Schema<TaxiCompaniesCompanyMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  company_mchid: Schema.NonEmptyString
+}))
 
 export interface TaxiCompaniesCompanyMchidGetResponse {
   /**
@@ -960,6 +894,26 @@ export interface TaxiCompaniesCompanyMchidGetResponse {
   readonly region_id?: number | undefined
 }
 
+const $TaxiCompaniesCompanyMchidGetResponse: () => Schema.Schema<TaxiCompaniesCompanyMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  company_mchid: Schema.optional(Schema.String),
+  enterprise_type: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  short_name: Schema.optional(Schema.String),
+  tax_id: Schema.optional(Schema.String),
+  address: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String),
+  legal_person: Schema.optional(Schema.String),
+  invoice_mode: Schema.optional(Schema.String),
+  region_id: Schema.optional(Schema.Number)
+}))
+
+export type TaxiCompaniesCompanyMchidGetQuery = DriversDriverLicenseGetQuery
+
+/** The input of `v3.taxiInvoice.taxiCompanies._company_mchid_.get`: params, query fields together. */
+export interface TaxiCompaniesCompanyMchidGetRequest extends TaxiCompaniesCompanyMchidGetParams, TaxiCompaniesCompanyMchidGetQuery {}
+
 /**
  * 获取出租车公司商户信息API
  *
@@ -973,34 +927,7 @@ export const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompan
   path: "/v3/taxi-invoice/taxi-companies/{company_mchid}",
   summary: "获取出租车公司商户信息API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/query-taxi-company.html",
-  schemas: () => {
-    const TaxiCompaniesCompanyMchidGetParams: Schema.Schema<TaxiCompaniesCompanyMchidGetParams> = Schema.Struct({
-      company_mchid: Schema.NonEmptyString
-    })
-    const TaxiCompaniesCompanyMchidGetQuery: Schema.Schema<TaxiCompaniesCompanyMchidGetQuery> = Schema.Struct({
-      region_id: Schema.Int
-    })
-    const TaxiCompaniesCompanyMchidGetResponse: Schema.Schema<TaxiCompaniesCompanyMchidGetResponse> = Schema.Struct({
-      company_mchid: Schema.optional(Schema.String),
-      enterprise_type: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      short_name: Schema.optional(Schema.String),
-      tax_id: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String),
-      phone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      legal_person: Schema.optional(Schema.String),
-      invoice_mode: Schema.optional(Schema.String),
-      region_id: Schema.optional(Schema.Number)
-    })
-    return {
-      params: TaxiCompaniesCompanyMchidGetParams,
-      query: TaxiCompaniesCompanyMchidGetQuery,
-      success: TaxiCompaniesCompanyMchidGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TaxiCompaniesCompanyMchidGetParams(), query: $DriversDriverLicenseGetQuery(), success: $TaxiCompaniesCompanyMchidGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/taxi-invoice/taxi-company/create-taxi-company ----
@@ -1063,6 +990,20 @@ export interface TaxiCompanyCreateTaxiCompanyPostBody {
   readonly enterprise_type: string
 }
 
+const $TaxiCompanyCreateTaxiCompanyPostBody: () => Schema.Schema<TaxiCompanyCreateTaxiCompanyPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  company_name: Schema.optional(Schema.String),
+  tax_id: Schema.String,
+  address: Schema.String,
+  phone: Schema.optional(Schema.String),
+  bank_name: Schema.optional(Schema.String),
+  bank_account: Schema.optional(Schema.String),
+  invoice_mode: Schema.String,
+  legal_person: Schema.String,
+  short_name: Schema.optional(Schema.String),
+  region_id: Schema.Int,
+  enterprise_type: Schema.String
+}))
+
 export interface TaxiCompanyCreateTaxiCompanyPostResponse {
   /**
    * 商户号
@@ -1075,6 +1016,11 @@ export interface TaxiCompanyCreateTaxiCompanyPostResponse {
    */
   readonly company_name?: string | undefined
 }
+
+const $TaxiCompanyCreateTaxiCompanyPostResponse: () => Schema.Schema<TaxiCompanyCreateTaxiCompanyPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String)
+}))
 
 /**
  * 新增出租车公司API
@@ -1089,30 +1035,7 @@ export const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCrea
   path: "/v3/taxi-invoice/taxi-company/create-taxi-company",
   summary: "新增出租车公司API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/create-taxi-company.html",
-  schemas: () => {
-    const TaxiCompanyCreateTaxiCompanyPostBody: Schema.Schema<TaxiCompanyCreateTaxiCompanyPostBody> = Schema.Struct({
-      company_name: Schema.optional(Schema.String),
-      tax_id: Schema.String,
-      address: Schema.String,
-      phone: Schema.optional(Schema.String),
-      bank_name: Schema.optional(Schema.String),
-      bank_account: Schema.optional(Schema.String),
-      invoice_mode: Schema.String,
-      legal_person: Schema.String,
-      short_name: Schema.optional(Schema.String),
-      region_id: Schema.Int,
-      enterprise_type: Schema.String
-    })
-    const TaxiCompanyCreateTaxiCompanyPostResponse: Schema.Schema<TaxiCompanyCreateTaxiCompanyPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String)
-    })
-    return {
-      body: TaxiCompanyCreateTaxiCompanyPostBody,
-      success: TaxiCompanyCreateTaxiCompanyPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TaxiCompanyCreateTaxiCompanyPostBody(), success: $TaxiCompanyCreateTaxiCompanyPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/taxi-invoice/taxi/update-taxi ----
@@ -1157,6 +1080,17 @@ export interface TaxiUpdateTaxiPostBody {
   readonly taxi_state?: "IN_OPERATION" | "OUT_OPERATION" | undefined
 }
 
+const $TaxiUpdateTaxiPostBody: () => Schema.Schema<TaxiUpdateTaxiPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.String,
+  company_name: Schema.String,
+  mchid: Schema.optional(Schema.String),
+  main_license: Schema.String,
+  deputy_license: Schema.optional(Schema.String),
+  region_id: Schema.Int,
+  invoice_flag: Schema.optional(Schema.String),
+  taxi_state: Schema.optional(Schema.Literal("IN_OPERATION", "OUT_OPERATION"))
+}))
+
 export interface TaxiUpdateTaxiPostResponse {
   /**
    * 车牌号
@@ -1190,6 +1124,15 @@ export interface TaxiUpdateTaxiPostResponse {
   readonly region_id?: number | undefined
 }
 
+const $TaxiUpdateTaxiPostResponse: () => Schema.Schema<TaxiUpdateTaxiPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  mchid: Schema.optional(Schema.String),
+  main_license: Schema.optional(Schema.String),
+  deputy_license: Schema.optional(Schema.String),
+  region_id: Schema.optional(Schema.Number)
+}))
+
 /**
  * 更新出租车信息API
  *
@@ -1203,31 +1146,7 @@ export const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiU
   path: "/v3/taxi-invoice/taxi/update-taxi",
   summary: "更新出租车信息API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/update-taxi.html",
-  schemas: () => {
-    const TaxiUpdateTaxiPostBody: Schema.Schema<TaxiUpdateTaxiPostBody> = Schema.Struct({
-      plate_number: Schema.String,
-      company_name: Schema.String,
-      mchid: Schema.optional(Schema.String),
-      main_license: Schema.String,
-      deputy_license: Schema.optional(Schema.String),
-      region_id: Schema.Int,
-      invoice_flag: Schema.optional(Schema.String),
-      taxi_state: Schema.optional(Schema.Literal("IN_OPERATION", "OUT_OPERATION"))
-    })
-    const TaxiUpdateTaxiPostResponse: Schema.Schema<TaxiUpdateTaxiPostResponse> = Schema.Struct({
-      plate_number: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      main_license: Schema.optional(Schema.String),
-      deputy_license: Schema.optional(Schema.String),
-      region_id: Schema.optional(Schema.Number)
-    })
-    return {
-      body: TaxiUpdateTaxiPostBody,
-      success: TaxiUpdateTaxiPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TaxiUpdateTaxiPostBody(), success: $TaxiUpdateTaxiPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/taxi-invoice/taxies/{plate_number} ----
@@ -1240,16 +1159,9 @@ export interface TaxiesPlateNumberGetParams {
   readonly plate_number: string
 }
 
-export interface TaxiesPlateNumberGetQuery {
-  /**
-   * 行政区划代码
-   * @example 510100
-   */
-  readonly region_id: number
-}
-
-/** The input of `v3.taxiInvoice.taxies._plate_number_.get`: params, query fields together. */
-export interface TaxiesPlateNumberGetRequest extends TaxiesPlateNumberGetParams, TaxiesPlateNumberGetQuery {}
+const $TaxiesPlateNumberGetParams: () => Schema.Schema<TaxiesPlateNumberGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.NonEmptyString
+}))
 
 export interface TaxiesPlateNumberGetResponse {
   /**
@@ -1291,6 +1203,22 @@ export interface TaxiesPlateNumberGetResponse {
   readonly taxi_state?: string | undefined
 }
 
+const $TaxiesPlateNumberGetResponse: () => Schema.Schema<TaxiesPlateNumberGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.optional(Schema.String),
+  company_name: Schema.optional(Schema.String),
+  company_mchid: Schema.optional(Schema.String),
+  main_license: Schema.optional(Schema.String),
+  deputy_license: Schema.optional(Schema.String),
+  region_id: Schema.optional(Schema.Number),
+  support_invoice: Schema.optional(Schema.Boolean),
+  taxi_state: Schema.optional(Schema.String)
+}))
+
+export type TaxiesPlateNumberGetQuery = DriversDriverLicenseGetQuery
+
+/** The input of `v3.taxiInvoice.taxies._plate_number_.get`: params, query fields together. */
+export interface TaxiesPlateNumberGetRequest extends TaxiesPlateNumberGetParams, TaxiesPlateNumberGetQuery {}
+
 /**
  * 获取出租车信息API
  *
@@ -1304,30 +1232,7 @@ export const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest
   path: "/v3/taxi-invoice/taxies/{plate_number}",
   summary: "获取出租车信息API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/query-taxi.html",
-  schemas: () => {
-    const TaxiesPlateNumberGetParams: Schema.Schema<TaxiesPlateNumberGetParams> = Schema.Struct({
-      plate_number: Schema.NonEmptyString
-    })
-    const TaxiesPlateNumberGetQuery: Schema.Schema<TaxiesPlateNumberGetQuery> = Schema.Struct({
-      region_id: Schema.Int
-    })
-    const TaxiesPlateNumberGetResponse: Schema.Schema<TaxiesPlateNumberGetResponse> = Schema.Struct({
-      plate_number: Schema.optional(Schema.String),
-      company_name: Schema.optional(Schema.String),
-      company_mchid: Schema.optional(Schema.String),
-      main_license: Schema.optional(Schema.String),
-      deputy_license: Schema.optional(Schema.String),
-      region_id: Schema.optional(Schema.Number),
-      support_invoice: Schema.optional(Schema.Boolean),
-      taxi_state: Schema.optional(Schema.String)
-    })
-    return {
-      params: TaxiesPlateNumberGetParams,
-      query: TaxiesPlateNumberGetQuery,
-      success: TaxiesPlateNumberGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TaxiesPlateNumberGetParams(), query: $DriversDriverLicenseGetQuery(), success: $TaxiesPlateNumberGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/taxi-invoice/user-taxi-order/find-by-token ----
@@ -1359,6 +1264,14 @@ export interface UserTaxiOrderFindByTokenGetQuery {
    */
   readonly auth_mode?: string | undefined
 }
+
+const $UserTaxiOrderFindByTokenGetQuery: () => Schema.Schema<UserTaxiOrderFindByTokenGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.String,
+  openid: Schema.String,
+  appid: Schema.String,
+  region_id: Schema.optional(Schema.Int),
+  auth_mode: Schema.optional(Schema.String)
+}))
 
 export interface UserTaxiOrderFindByTokenGetResponse {
   /**
@@ -1398,6 +1311,16 @@ export interface UserTaxiOrderFindByTokenGetResponse {
   readonly pay_amount?: number | undefined
 }
 
+const $UserTaxiOrderFindByTokenGetResponse: () => Schema.Schema<UserTaxiOrderFindByTokenGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.optional(Schema.String),
+  driver_license: Schema.optional(Schema.String),
+  up_time: Schema.optional(Schema.String),
+  region_id: Schema.optional(Schema.Number),
+  source: Schema.optional(Schema.String),
+  pay_time: Schema.optional(Schema.String),
+  pay_amount: Schema.optional(Schema.Number)
+}))
+
 /**
  * 根据凭证查询乘客行程单API
  *
@@ -1411,29 +1334,7 @@ export const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByT
   path: "/v3/taxi-invoice/user-taxi-order/find-by-token",
   summary: "根据凭证查询乘客行程单API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/user-taxi-order/query-user-taxi-order-by-token.html",
-  schemas: () => {
-    const UserTaxiOrderFindByTokenGetQuery: Schema.Schema<UserTaxiOrderFindByTokenGetQuery> = Schema.Struct({
-      token: Schema.String,
-      openid: Schema.String,
-      appid: Schema.String,
-      region_id: Schema.optional(Schema.Int),
-      auth_mode: Schema.optional(Schema.String)
-    })
-    const UserTaxiOrderFindByTokenGetResponse: Schema.Schema<UserTaxiOrderFindByTokenGetResponse> = Schema.Struct({
-      plate_number: Schema.optional(Schema.String),
-      driver_license: Schema.optional(Schema.String),
-      up_time: Schema.optional(Schema.String),
-      region_id: Schema.optional(Schema.Number),
-      source: Schema.optional(Schema.String),
-      pay_time: Schema.optional(Schema.String),
-      pay_amount: Schema.optional(Schema.Number)
-    })
-    return {
-      query: UserTaxiOrderFindByTokenGetQuery,
-      success: UserTaxiOrderFindByTokenGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $UserTaxiOrderFindByTokenGetQuery(), success: $UserTaxiOrderFindByTokenGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/taxi-invoice/user-taxi-orders ----
@@ -1476,6 +1377,64 @@ export interface UserTaxiOrdersGetQuery {
   readonly region_id: number
 }
 
+const $UserTaxiOrdersGetQuery: () => Schema.Schema<UserTaxiOrdersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.optional(Schema.Int),
+  offset: Schema.optional(Schema.Int),
+  openid: Schema.String,
+  appid: Schema.String,
+  begin_date: Schema.String,
+  end_date: Schema.String,
+  region_id: Schema.Int
+}))
+
+export interface UserTaxiOrdersGetResponseData {
+  /**
+   * 车牌号
+   * @example "川ADT9716"
+   */
+  readonly plate_number?: string | undefined
+  /**
+   * 营运资格证号
+   * @example "08512-2"
+   */
+  readonly driver_license?: string | undefined
+  /**
+   * 上车时间
+   * @example "2020-04-07T19:47:32+08:00"
+   */
+  readonly up_time?: string | undefined
+}
+
+const $UserTaxiOrdersGetResponseData: () => Schema.Schema<UserTaxiOrdersGetResponseData> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.optional(Schema.String),
+  driver_license: Schema.optional(Schema.String),
+  up_time: Schema.optional(Schema.String)
+}))
+
+export interface UserTaxiOrdersGetResponseLinks {
+  /**
+   * 下一页链接
+   * @example "/v3/bankpoint/exchangerecords?offset=10&limit=5"
+   */
+  readonly next?: string | undefined
+  /**
+   * 上一页链接
+   * @example "/v3/bankpoint/exchangerecords?offset=20&limit=5"
+   */
+  readonly prev?: string | undefined
+  /**
+   * 当前链接
+   * @example "/v3/bankpoint/exchangerecords?offset=15&limit=5"
+   */
+  readonly self?: string | undefined
+}
+
+const $UserTaxiOrdersGetResponseLinks: () => Schema.Schema<UserTaxiOrdersGetResponseLinks> = /*#__PURE__*/ once(() => Schema.Struct({
+  next: Schema.optional(Schema.String),
+  prev: Schema.optional(Schema.String),
+  self: Schema.optional(Schema.String)
+}))
+
 export interface UserTaxiOrdersGetResponse {
   /** 乘客行程单详情 */
   readonly data?: ReadonlyArray<UserTaxiOrdersGetResponseData> | undefined
@@ -1498,41 +1457,13 @@ export interface UserTaxiOrdersGetResponse {
   readonly links?: UserTaxiOrdersGetResponseLinks | undefined
 }
 
-export interface UserTaxiOrdersGetResponseData {
-  /**
-   * 车牌号
-   * @example "川ADT9716"
-   */
-  readonly plate_number?: string | undefined
-  /**
-   * 营运资格证号
-   * @example "08512-2"
-   */
-  readonly driver_license?: string | undefined
-  /**
-   * 上车时间
-   * @example "2020-04-07T19:47:32+08:00"
-   */
-  readonly up_time?: string | undefined
-}
-
-export interface UserTaxiOrdersGetResponseLinks {
-  /**
-   * 下一页链接
-   * @example "/v3/bankpoint/exchangerecords?offset=10&limit=5"
-   */
-  readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/bankpoint/exchangerecords?offset=20&limit=5"
-   */
-  readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/bankpoint/exchangerecords?offset=15&limit=5"
-   */
-  readonly self?: string | undefined
-}
+const $UserTaxiOrdersGetResponse: () => Schema.Schema<UserTaxiOrdersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  data: Schema.optional(Schema.Array($UserTaxiOrdersGetResponseData())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  links: Schema.optional($UserTaxiOrdersGetResponseLinks())
+}))
 
 /**
  * 获取乘客行程单列表API
@@ -1547,39 +1478,7 @@ export const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTa
   path: "/v3/taxi-invoice/user-taxi-orders",
   summary: "获取乘客行程单列表API",
   docs: "https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html",
-  schemas: () => {
-    const UserTaxiOrdersGetQuery: Schema.Schema<UserTaxiOrdersGetQuery> = Schema.Struct({
-      limit: Schema.optional(Schema.Int),
-      offset: Schema.optional(Schema.Int),
-      openid: Schema.String,
-      appid: Schema.String,
-      begin_date: Schema.String,
-      end_date: Schema.String,
-      region_id: Schema.Int
-    })
-    const UserTaxiOrdersGetResponseData: Schema.Schema<UserTaxiOrdersGetResponseData> = Schema.Struct({
-      plate_number: Schema.optional(Schema.String),
-      driver_license: Schema.optional(Schema.String),
-      up_time: Schema.optional(Schema.String)
-    })
-    const UserTaxiOrdersGetResponseLinks: Schema.Schema<UserTaxiOrdersGetResponseLinks> = Schema.Struct({
-      next: Schema.optional(Schema.String),
-      prev: Schema.optional(Schema.String),
-      self: Schema.optional(Schema.String)
-    })
-    const UserTaxiOrdersGetResponse: Schema.Schema<UserTaxiOrdersGetResponse> = Schema.Struct({
-      data: Schema.optional(Schema.Array(UserTaxiOrdersGetResponseData)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      links: Schema.optional(UserTaxiOrdersGetResponseLinks)
-    })
-    return {
-      query: UserTaxiOrdersGetQuery,
-      success: UserTaxiOrdersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $UserTaxiOrdersGetQuery(), success: $UserTaxiOrdersGetResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid} ----
 
@@ -14,6 +14,10 @@ export interface TransactionBlockRecordsSubMchidSubMchidGetParams {
    */
   readonly sub_mchid: string
 }
+
+const $TransactionBlockRecordsSubMchidSubMchidGetParams: () => Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.NonEmptyString
+}))
 
 export interface TransactionBlockRecordsSubMchidSubMchidGetQuery {
   /**
@@ -28,127 +32,10 @@ export interface TransactionBlockRecordsSubMchidSubMchidGetQuery {
   readonly offset?: number | undefined
 }
 
-/** The input of `v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get`: params, query fields together. */
-export interface TransactionBlockRecordsSubMchidSubMchidGetRequest extends TransactionBlockRecordsSubMchidSubMchidGetParams, TransactionBlockRecordsSubMchidSubMchidGetQuery {}
-
-export interface TransactionBlockRecordsSubMchidSubMchidGetResponse {
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
-  readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
-  readonly total_count?: number | undefined
-  /** 交易拦截记录详情列表 */
-  readonly data?: ReadonlyArray<TransactionBlockRecordsSubMchidSubMchidGetResponseData> | undefined
-}
-
-export interface TransactionBlockRecordsSubMchidSubMchidGetResponseData {
-  /**
-   * 交易拦截记录ID
-   * @example "123400"
-   */
-  readonly block_record_id?: string | undefined
-  /**
-   * 拦截时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly block_time?: string | undefined
-  /**
-   * 拦截原因
-   * @example "涉嫌信用卡套现"
-   */
-  readonly block_reason?: string | undefined
-  /**
-   * 拦截笔数
-   * Documented values: `LESS_THAN_TWENTY`, `LESS_THAN_ONE_HUNDRED`, `LESS_THAN_ONE_THOUSAND`, `OVER_ONE_THOUSAND` (decoded as any string: more may come).
-   * @example "LESS_THAN_TWENTY"
-   */
-  readonly number_of_block?: "LESS_THAN_TWENTY" | "LESS_THAN_ONE_HUNDRED" | "LESS_THAN_ONE_THOUSAND" | "OVER_ONE_THOUSAND" | (string & {}) | undefined
-  /**
-   * 解除管控方式
-   * Documented values: `SUBMIT_INFORMATION` (decoded as any string: more may come).
-   * @example "SUBMIT_INFORMATION"
-   */
-  readonly recover_way?: "SUBMIT_INFORMATION" | (string & {}) | undefined
-  /**
-   * 商户提交资料内容
-   * @example "{\"record_fields\":[]}"
-   */
-  readonly requested_item_info?: string | undefined
-}
-
-/**
- * 分页查询子商户名下的交易拦截记录
- *
- * 通过该接口可用于分页查询子商户名下的交易拦截记录
- *
- * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`
- */
-export const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionBlockRecordsSubMchidSubMchidGetRequest, TransactionBlockRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
-  name: "v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get",
-  method: "GET",
-  path: "/v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}",
-  summary: "分页查询子商户名下的交易拦截记录",
-  schemas: () => {
-    const TransactionBlockRecordsSubMchidSubMchidGetParams: Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const TransactionBlockRecordsSubMchidSubMchidGetQuery: Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetQuery> = Schema.Struct({
-      limit: Schema.Number,
-      offset: Schema.optional(Schema.Number)
-    })
-    const TransactionBlockRecordsSubMchidSubMchidGetResponseData: Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetResponseData> = Schema.Struct({
-      block_record_id: Schema.optional(Schema.String),
-      block_time: Schema.optional(Schema.String),
-      block_reason: Schema.optional(Schema.String),
-      number_of_block: Schema.optional(OpenEnum("LESS_THAN_TWENTY", "LESS_THAN_ONE_HUNDRED", "LESS_THAN_ONE_THOUSAND", "OVER_ONE_THOUSAND")),
-      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION")),
-      requested_item_info: Schema.optional(Schema.String)
-    })
-    const TransactionBlockRecordsSubMchidSubMchidGetResponse: Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetResponse> = Schema.Struct({
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(TransactionBlockRecordsSubMchidSubMchidGetResponseData))
-    })
-    return {
-      params: TransactionBlockRecordsSubMchidSubMchidGetParams,
-      query: TransactionBlockRecordsSubMchidSubMchidGetQuery,
-      success: TransactionBlockRecordsSubMchidSubMchidGetResponse,
-      errors: commonErrors
-    }
-  }
-})
-
-// ---- GET /v3/transaction-block/transaction-block-records/{block_record_id} ----
-
-export interface TransactionBlockRecordsBlockRecordIdGetParams {
-  /**
-   * 交易拦截记录ID
-   * @example "123400"
-   */
-  readonly block_record_id: string
-}
-
-export interface TransactionBlockRecordsBlockRecordIdGetQuery {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.transactionBlock.transactionBlockRecords._block_record_id_.get`: params, query fields together. */
-export interface TransactionBlockRecordsBlockRecordIdGetRequest extends TransactionBlockRecordsBlockRecordIdGetParams, TransactionBlockRecordsBlockRecordIdGetQuery {}
+const $TransactionBlockRecordsSubMchidSubMchidGetQuery: () => Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  limit: Schema.Number,
+  offset: Schema.optional(Schema.Number)
+}))
 
 export interface TransactionBlockRecordsBlockRecordIdGetResponse {
   /**
@@ -185,6 +72,83 @@ export interface TransactionBlockRecordsBlockRecordIdGetResponse {
   readonly requested_item_info?: string | undefined
 }
 
+const $TransactionBlockRecordsBlockRecordIdGetResponse: () => Schema.Schema<TransactionBlockRecordsBlockRecordIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  block_record_id: Schema.optional(Schema.String),
+  block_time: Schema.optional(Schema.String),
+  block_reason: Schema.optional(Schema.String),
+  number_of_block: Schema.optional(OpenEnum("LESS_THAN_TWENTY", "LESS_THAN_ONE_HUNDRED", "LESS_THAN_ONE_THOUSAND", "OVER_ONE_THOUSAND")),
+  recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION")),
+  requested_item_info: Schema.optional(Schema.String)
+}))
+
+export interface TransactionBlockRecordsSubMchidSubMchidGetResponse {
+  /**
+   * 请求资源起始位置
+   * @example 10
+   */
+  readonly offset?: number | undefined
+  /**
+   * 最大资源条数
+   * @example 5
+   */
+  readonly limit?: number | undefined
+  /**
+   * 资源总条数
+   * @example 1234
+   */
+  readonly total_count?: number | undefined
+  /** 交易拦截记录详情列表 */
+  readonly data?: ReadonlyArray<TransactionBlockRecordsBlockRecordIdGetResponse> | undefined
+}
+
+const $TransactionBlockRecordsSubMchidSubMchidGetResponse: () => Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array($TransactionBlockRecordsBlockRecordIdGetResponse()))
+}))
+
+/** The input of `v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get`: params, query fields together. */
+export interface TransactionBlockRecordsSubMchidSubMchidGetRequest extends TransactionBlockRecordsSubMchidSubMchidGetParams, TransactionBlockRecordsSubMchidSubMchidGetQuery {}
+
+/**
+ * 分页查询子商户名下的交易拦截记录
+ *
+ * 通过该接口可用于分页查询子商户名下的交易拦截记录
+ *
+ * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`
+ */
+export const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionBlockRecordsSubMchidSubMchidGetRequest, TransactionBlockRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get",
+  method: "GET",
+  path: "/v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}",
+  summary: "分页查询子商户名下的交易拦截记录",
+  schemas: () => ({ params: $TransactionBlockRecordsSubMchidSubMchidGetParams(), query: $TransactionBlockRecordsSubMchidSubMchidGetQuery(), success: $TransactionBlockRecordsSubMchidSubMchidGetResponse(), errors: commonErrors })
+})
+
+// ---- GET /v3/transaction-block/transaction-block-records/{block_record_id} ----
+
+export interface TransactionBlockRecordsBlockRecordIdGetParams {
+  /**
+   * 交易拦截记录ID
+   * @example "123400"
+   */
+  readonly block_record_id: string
+}
+
+const $TransactionBlockRecordsBlockRecordIdGetParams: () => Schema.Schema<TransactionBlockRecordsBlockRecordIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  block_record_id: Schema.NonEmptyString
+}))
+
+const $TransactionBlockRecordsSubMchidSubMchidGetParams2: () => Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.String
+}))
+
+export type TransactionBlockRecordsBlockRecordIdGetQuery = TransactionBlockRecordsSubMchidSubMchidGetParams
+
+/** The input of `v3.transactionBlock.transactionBlockRecords._block_record_id_.get`: params, query fields together. */
+export interface TransactionBlockRecordsBlockRecordIdGetRequest extends TransactionBlockRecordsBlockRecordIdGetParams, TransactionBlockRecordsBlockRecordIdGetQuery {}
+
 /**
  * 查询子商户交易拦截记录详情
  *
@@ -197,39 +161,10 @@ export const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<Transact
   method: "GET",
   path: "/v3/transaction-block/transaction-block-records/{block_record_id}",
   summary: "查询子商户交易拦截记录详情",
-  schemas: () => {
-    const TransactionBlockRecordsBlockRecordIdGetParams: Schema.Schema<TransactionBlockRecordsBlockRecordIdGetParams> = Schema.Struct({
-      block_record_id: Schema.NonEmptyString
-    })
-    const TransactionBlockRecordsBlockRecordIdGetQuery: Schema.Schema<TransactionBlockRecordsBlockRecordIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String
-    })
-    const TransactionBlockRecordsBlockRecordIdGetResponse: Schema.Schema<TransactionBlockRecordsBlockRecordIdGetResponse> = Schema.Struct({
-      block_record_id: Schema.optional(Schema.String),
-      block_time: Schema.optional(Schema.String),
-      block_reason: Schema.optional(Schema.String),
-      number_of_block: Schema.optional(OpenEnum("LESS_THAN_TWENTY", "LESS_THAN_ONE_HUNDRED", "LESS_THAN_ONE_THOUSAND", "OVER_ONE_THOUSAND")),
-      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION")),
-      requested_item_info: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionBlockRecordsBlockRecordIdGetParams,
-      query: TransactionBlockRecordsBlockRecordIdGetQuery,
-      success: TransactionBlockRecordsBlockRecordIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionBlockRecordsBlockRecordIdGetParams(), query: $TransactionBlockRecordsSubMchidSubMchidGetParams2(), success: $TransactionBlockRecordsBlockRecordIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid} ----
-
-export interface TransactionBlockSubmissionsSubMchidSubMchidPostParams {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
-  readonly sub_mchid: string
-}
 
 export interface TransactionBlockSubmissionsSubMchidSubMchidPostBody {
   /**
@@ -244,8 +179,10 @@ export interface TransactionBlockSubmissionsSubMchidSubMchidPostBody {
   readonly submit_data: string
 }
 
-/** The input of `v3.transactionBlock.transactionBlockSubmissions.subMchid._sub_mchid_.post`: params, body fields together. */
-export interface TransactionBlockSubmissionsSubMchidSubMchidPostRequest extends TransactionBlockSubmissionsSubMchidSubMchidPostParams, TransactionBlockSubmissionsSubMchidSubMchidPostBody {}
+const $TransactionBlockSubmissionsSubMchidSubMchidPostBody: () => Schema.Schema<TransactionBlockSubmissionsSubMchidSubMchidPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  merchant_submit_id: Schema.String,
+  submit_data: Schema.String
+}))
 
 export interface TransactionBlockSubmissionsSubMchidSubMchidPostResponse {
   /**
@@ -276,6 +213,19 @@ export interface TransactionBlockSubmissionsSubMchidSubMchidPostResponse {
   readonly review_reject_reason?: string | undefined
 }
 
+const $TransactionBlockSubmissionsSubMchidSubMchidPostResponse: () => Schema.Schema<TransactionBlockSubmissionsSubMchidSubMchidPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  block_submission_id: Schema.optional(Schema.String),
+  submit_time: Schema.optional(Schema.String),
+  review_result: Schema.optional(OpenEnum("EMPTY", "PASS", "REJECT")),
+  review_time: Schema.optional(Schema.String),
+  review_reject_reason: Schema.optional(Schema.String)
+}))
+
+export type TransactionBlockSubmissionsSubMchidSubMchidPostParams = TransactionBlockRecordsSubMchidSubMchidGetParams
+
+/** The input of `v3.transactionBlock.transactionBlockSubmissions.subMchid._sub_mchid_.post`: params, body fields together. */
+export interface TransactionBlockSubmissionsSubMchidSubMchidPostRequest extends TransactionBlockSubmissionsSubMchidSubMchidPostParams, TransactionBlockSubmissionsSubMchidSubMchidPostBody {}
+
 /**
  * 发起交易拦截申诉
  *
@@ -288,28 +238,7 @@ export const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<
   method: "POST",
   path: "/v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}",
   summary: "发起交易拦截申诉",
-  schemas: () => {
-    const TransactionBlockSubmissionsSubMchidSubMchidPostParams: Schema.Schema<TransactionBlockSubmissionsSubMchidSubMchidPostParams> = Schema.Struct({
-      sub_mchid: Schema.NonEmptyString
-    })
-    const TransactionBlockSubmissionsSubMchidSubMchidPostBody: Schema.Schema<TransactionBlockSubmissionsSubMchidSubMchidPostBody> = Schema.Struct({
-      merchant_submit_id: Schema.String,
-      submit_data: Schema.String
-    })
-    const TransactionBlockSubmissionsSubMchidSubMchidPostResponse: Schema.Schema<TransactionBlockSubmissionsSubMchidSubMchidPostResponse> = Schema.Struct({
-      block_submission_id: Schema.optional(Schema.String),
-      submit_time: Schema.optional(Schema.String),
-      review_result: Schema.optional(OpenEnum("EMPTY", "PASS", "REJECT")),
-      review_time: Schema.optional(Schema.String),
-      review_reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionBlockSubmissionsSubMchidSubMchidPostParams,
-      body: TransactionBlockSubmissionsSubMchidSubMchidPostBody,
-      success: TransactionBlockSubmissionsSubMchidSubMchidPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionBlockRecordsSubMchidSubMchidGetParams(), body: $TransactionBlockSubmissionsSubMchidSubMchidPostBody(), success: $TransactionBlockSubmissionsSubMchidSubMchidPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/transaction-block/transaction-block-submissions/{block_submission_id} ----
@@ -322,34 +251,11 @@ export interface TransactionBlockSubmissionsBlockSubmissionIdGetParams {
   readonly block_submission_id: string
 }
 
-export interface TransactionBlockSubmissionsBlockSubmissionIdGetResponse {
-  /**
-   * 交易拦截申诉ID
-   * @example "B021234566799876aacsecd"
-   */
-  readonly block_submission_id?: string | undefined
-  /**
-   * 提交时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly submit_time?: string | undefined
-  /**
-   * 审核结果
-   * Documented values: `EMPTY`, `PASS`, `REJECT` (decoded as any string: more may come).
-   * @example "EMPTY"
-   */
-  readonly review_result?: "EMPTY" | "PASS" | "REJECT" | (string & {}) | undefined
-  /**
-   * 审核时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly review_time?: string | undefined
-  /**
-   * 审核驳回原因
-   * @example "身份证图片有遮挡，请上传清晰的身份证图片"
-   */
-  readonly review_reject_reason?: string | undefined
-}
+const $TransactionBlockSubmissionsBlockSubmissionIdGetParams: () => Schema.Schema<TransactionBlockSubmissionsBlockSubmissionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  block_submission_id: Schema.NonEmptyString
+}))
+
+export type TransactionBlockSubmissionsBlockSubmissionIdGetResponse = TransactionBlockSubmissionsSubMchidSubMchidPostResponse
 
 /**
  * 查询交易拦截申诉详情
@@ -363,23 +269,7 @@ export const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<
   method: "GET",
   path: "/v3/transaction-block/transaction-block-submissions/{block_submission_id}",
   summary: "查询交易拦截申诉详情",
-  schemas: () => {
-    const TransactionBlockSubmissionsBlockSubmissionIdGetParams: Schema.Schema<TransactionBlockSubmissionsBlockSubmissionIdGetParams> = Schema.Struct({
-      block_submission_id: Schema.NonEmptyString
-    })
-    const TransactionBlockSubmissionsBlockSubmissionIdGetResponse: Schema.Schema<TransactionBlockSubmissionsBlockSubmissionIdGetResponse> = Schema.Struct({
-      block_submission_id: Schema.optional(Schema.String),
-      submit_time: Schema.optional(Schema.String),
-      review_result: Schema.optional(OpenEnum("EMPTY", "PASS", "REJECT")),
-      review_time: Schema.optional(Schema.String),
-      review_reject_reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: TransactionBlockSubmissionsBlockSubmissionIdGetParams,
-      success: TransactionBlockSubmissionsBlockSubmissionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $TransactionBlockSubmissionsBlockSubmissionIdGetParams(), success: $TransactionBlockSubmissionsSubMchidSubMchidPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,9 +3,51 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- POST /v3/transfer/batches ----
+
+export interface BatchesPostBodyTransferDetailList {
+  /**
+   * 商家明细单号
+   * @example "x23zy545Bd5436"
+   */
+  readonly out_detail_no: string
+  /**
+   * 转账金额
+   * @example 200000
+   */
+  readonly transfer_amount: number
+  /**
+   * 转账备注
+   * @example "2020年4月报销"
+   */
+  readonly transfer_remark: string
+  /**
+   * 用户在直连商户应用下的用户标示
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
+   */
+  readonly openid: string
+  /**
+   * 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
+   */
+  readonly user_name?: string | undefined
+  /**
+   * 收款用户身份证
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+   */
+  readonly user_id_card?: string | undefined
+}
+
+const $BatchesPostBodyTransferDetailList: () => Schema.Schema<BatchesPostBodyTransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.String,
+  transfer_amount: Schema.Int,
+  transfer_remark: Schema.String,
+  openid: Schema.String,
+  user_name: Schema.optional(Schema.String),
+  user_id_card: Schema.optional(Schema.String)
+}))
 
 export interface BatchesPostBody {
   /**
@@ -52,38 +94,17 @@ export interface BatchesPostBody {
   readonly notify_url?: string | undefined
 }
 
-export interface BatchesPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 收款用户身份证
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
-  readonly user_id_card?: string | undefined
-}
+const $BatchesPostBody: () => Schema.Schema<BatchesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  out_batch_no: Schema.String,
+  batch_name: Schema.String,
+  batch_remark: Schema.String,
+  total_amount: Schema.Int,
+  total_num: Schema.Int,
+  transfer_detail_list: Schema.Array($BatchesPostBodyTransferDetailList()),
+  transfer_scene_id: Schema.optional(Schema.String),
+  notify_url: Schema.optional(Schema.String)
+}))
 
 export interface BatchesPostResponse {
   /**
@@ -109,6 +130,13 @@ export interface BatchesPostResponse {
   readonly batch_status?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
+const $BatchesPostResponse: () => Schema.Schema<BatchesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  batch_status: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
+}))
+
 /**
  * 发起批量转账API
  *
@@ -123,38 +151,7 @@ export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse
   encrypt: [],
   summary: "发起批量转账API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_1.shtml",
-  schemas: () => {
-    const BatchesPostBodyTransferDetailList: Schema.Schema<BatchesPostBodyTransferDetailList> = Schema.Struct({
-      out_detail_no: Schema.String,
-      transfer_amount: Schema.Int,
-      transfer_remark: Schema.String,
-      openid: Schema.String,
-      user_name: Schema.optional(Schema.String),
-      user_id_card: Schema.optional(Schema.String)
-    })
-    const BatchesPostBody: Schema.Schema<BatchesPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      total_amount: Schema.Int,
-      total_num: Schema.Int,
-      transfer_detail_list: Schema.Array(BatchesPostBodyTransferDetailList),
-      transfer_scene_id: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String)
-    })
-    const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      batch_status: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
-    })
-    return {
-      body: BatchesPostBody,
-      success: BatchesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BatchesPostBody(), success: $BatchesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/transfer/batches/batch-id/{batch_id} ----
@@ -166,6 +163,10 @@ export interface BatchesBatchIdBatchIdGetParams {
    */
   readonly batch_id: string
 }
+
+const $BatchesBatchIdBatchIdGetParams: () => Schema.Schema<BatchesBatchIdBatchIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString
+}))
 
 export interface BatchesBatchIdBatchIdGetQuery {
   /** 是否查询转账明细单 */
@@ -184,17 +185,14 @@ export interface BatchesBatchIdBatchIdGetQuery {
   readonly detail_status?: string | undefined
 }
 
-/** The input of `v3.transfer.batches.batchId._batch_id_.get`: params, query fields together. */
-export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
+const $BatchesBatchIdBatchIdGetQuery: () => Schema.Schema<BatchesBatchIdBatchIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  need_query_detail: Schema.Boolean,
+  offset: Schema.optional(Schema.Int),
+  limit: Schema.optional(Schema.Int),
+  detail_status: Schema.optional(Schema.String)
+}))
 
-export interface BatchesBatchIdBatchIdGetResponse {
-  /** 转账批次单 */
-  readonly transfer_batch?: BatchesBatchIdBatchIdGetResponseTransferBatch | undefined
-  /** 转账明细单列表 */
-  readonly transfer_detail_list?: ReadonlyArray<BatchesBatchIdBatchIdGetResponseTransferDetailList> | undefined
-}
-
-export interface BatchesBatchIdBatchIdGetResponseTransferBatch {
+export interface TransferBatch {
   /**
    * 商户号
    * @example "1900001109"
@@ -288,7 +286,28 @@ export interface BatchesBatchIdBatchIdGetResponseTransferBatch {
   readonly transfer_scene_id?: string | undefined
 }
 
-export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
+const $TransferBatch: () => Schema.Schema<TransferBatch> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  batch_status: Schema.optional(Schema.String),
+  batch_type: Schema.optional(Schema.String),
+  batch_name: Schema.optional(Schema.String),
+  batch_remark: Schema.optional(Schema.String),
+  close_reason: Schema.optional(OpenEnum("OVERDUE_CLOSE", "TRANSFER_SCENE_INVALID")),
+  total_amount: Schema.optional(Schema.Number),
+  total_num: Schema.optional(Schema.Number),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String),
+  success_amount: Schema.optional(Schema.Number),
+  success_num: Schema.optional(Schema.Number),
+  fail_amount: Schema.optional(Schema.Number),
+  fail_num: Schema.optional(Schema.Number),
+  transfer_scene_id: Schema.optional(Schema.String)
+}))
+
+export interface TransferDetailList {
   /**
    * 微信明细单号
    * @example "1040000071100999991182020050700019500100"
@@ -306,6 +325,27 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
   readonly detail_status?: string | undefined
 }
 
+const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#__PURE__*/ once(() => Schema.Struct({
+  detail_id: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_status: Schema.optional(Schema.String)
+}))
+
+export interface BatchesBatchIdBatchIdGetResponse {
+  /** 转账批次单 */
+  readonly transfer_batch?: TransferBatch | undefined
+  /** 转账明细单列表 */
+  readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
+}
+
+const $BatchesBatchIdBatchIdGetResponse: () => Schema.Schema<BatchesBatchIdBatchIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_batch: Schema.optional($TransferBatch()),
+  transfer_detail_list: Schema.optional(Schema.Array($TransferDetailList()))
+}))
+
+/** The input of `v3.transfer.batches.batchId._batch_id_.get`: params, query fields together. */
+export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
+
 /**
  * 微信批次单号查询批次单API
  *
@@ -319,52 +359,7 @@ export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGe
   path: "/v3/transfer/batches/batch-id/{batch_id}",
   summary: "微信批次单号查询批次单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_2.shtml",
-  schemas: () => {
-    const BatchesBatchIdBatchIdGetParams: Schema.Schema<BatchesBatchIdBatchIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString
-    })
-    const BatchesBatchIdBatchIdGetQuery: Schema.Schema<BatchesBatchIdBatchIdGetQuery> = Schema.Struct({
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int),
-      detail_status: Schema.optional(Schema.String)
-    })
-    const BatchesBatchIdBatchIdGetResponseTransferBatch: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferBatch> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      batch_status: Schema.optional(Schema.String),
-      batch_type: Schema.optional(Schema.String),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("OVERDUE_CLOSE", "TRANSFER_SCENE_INVALID")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_num: Schema.optional(Schema.Number),
-      transfer_scene_id: Schema.optional(Schema.String)
-    })
-    const BatchesBatchIdBatchIdGetResponseTransferDetailList: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String)
-    })
-    const BatchesBatchIdBatchIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      transfer_batch: Schema.optional(BatchesBatchIdBatchIdGetResponseTransferBatch),
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList))
-    })
-    return {
-      params: BatchesBatchIdBatchIdGetParams,
-      query: BatchesBatchIdBatchIdGetQuery,
-      success: BatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesBatchIdBatchIdGetParams(), query: $BatchesBatchIdBatchIdGetQuery(), success: $BatchesBatchIdBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
@@ -381,6 +376,11 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
    */
   readonly detail_id: string
 }
+
+const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString,
+  detail_id: Schema.NonEmptyString
+}))
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   /**
@@ -456,6 +456,23 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly update_time?: string | undefined
 }
 
+const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  detail_id: Schema.optional(Schema.String),
+  detail_status: Schema.optional(Schema.String),
+  transfer_amount: Schema.optional(Schema.Number),
+  transfer_remark: Schema.optional(Schema.String),
+  fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_SCENE_UNAVAILABLE", "TRANSFER_SCENE_INVALID", "TRANSFER_REMARK_SET_FAIL", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM")),
+  openid: Schema.optional(Schema.String),
+  user_name: Schema.optional(Schema.String),
+  initiate_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 微信明细单号查询明细单API
  *
@@ -469,33 +486,7 @@ export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<
   path: "/v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
   summary: "微信明细单号查询明细单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_3.shtml",
-  schemas: () => {
-    const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString,
-      detail_id: Schema.NonEmptyString
-    })
-    const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_SCENE_UNAVAILABLE", "TRANSFER_SCENE_INVALID", "TRANSFER_REMARK_SET_FAIL", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM")),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
-      success: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/transfer/batches/out-batch-no/{out_batch_no} ----
@@ -508,34 +499,15 @@ export interface BatchesOutBatchNoOutBatchNoGetParams {
   readonly out_batch_no: string
 }
 
-export interface BatchesOutBatchNoOutBatchNoGetQuery {
-  /** 是否查询转账明细单 */
-  readonly need_query_detail: boolean
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
-  readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
-  readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
-  readonly detail_status?: string | undefined
-}
-
-/** The input of `v3.transfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
-export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
+const $BatchesOutBatchNoOutBatchNoGetParams: () => Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.NonEmptyString
+}))
 
 export interface BatchesOutBatchNoOutBatchNoGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch?: BatchesOutBatchNoOutBatchNoGetResponseTransferBatch | undefined
+  readonly transfer_batch?: TransferBatch | undefined
   /** 转账明细单列表 */
-  readonly transfer_detail_list?: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> | undefined
+  readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
   /**
@@ -545,117 +517,17 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
   readonly limit?: number | undefined
 }
 
-export interface BatchesOutBatchNoOutBatchNoGetResponseTransferBatch {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 直连商户的appid
-   * @example "wxf636efh567hg4356"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
-  readonly batch_status?: string | undefined
-  /**
-   * 批次类型
-   * @example "API"
-   */
-  readonly batch_type?: string | undefined
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
-  readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
-  readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
-   * Documented values: `OVERDUE_CLOSE`, `TRANSFER_SCENE_INVALID` (decoded as any string: more may come).
-   * @example "OVERDUE_CLOSE"
-   */
-  readonly close_reason?: "OVERDUE_CLOSE" | "TRANSFER_SCENE_INVALID" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
-  readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
-  readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 批次更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
-  readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
-  readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
-  readonly fail_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
-  readonly fail_num?: number | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
-  readonly transfer_scene_id?: string | undefined
-}
+const $BatchesOutBatchNoOutBatchNoGetResponse: () => Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  transfer_batch: Schema.optional($TransferBatch()),
+  transfer_detail_list: Schema.optional(Schema.Array($TransferDetailList())),
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number)
+}))
 
-export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
-  /**
-   * 微信明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
-  readonly detail_status?: string | undefined
-}
+export type BatchesOutBatchNoOutBatchNoGetQuery = BatchesBatchIdBatchIdGetQuery
+
+/** The input of `v3.transfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
+export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
 
 /**
  * 商家批次单号查询批次单API
@@ -670,54 +542,7 @@ export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNo
   path: "/v3/transfer/batches/out-batch-no/{out_batch_no}",
   summary: "商家批次单号查询批次单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_4.shtml",
-  schemas: () => {
-    const BatchesOutBatchNoOutBatchNoGetParams: Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const BatchesOutBatchNoOutBatchNoGetQuery: Schema.Schema<BatchesOutBatchNoOutBatchNoGetQuery> = Schema.Struct({
-      need_query_detail: Schema.Boolean,
-      offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int),
-      detail_status: Schema.optional(Schema.String)
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponseTransferBatch: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferBatch> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      batch_status: Schema.optional(Schema.String),
-      batch_type: Schema.optional(Schema.String),
-      batch_name: Schema.optional(Schema.String),
-      batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(OpenEnum("OVERDUE_CLOSE", "TRANSFER_SCENE_INVALID")),
-      total_amount: Schema.optional(Schema.Number),
-      total_num: Schema.optional(Schema.Number),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String),
-      success_amount: Schema.optional(Schema.Number),
-      success_num: Schema.optional(Schema.Number),
-      fail_amount: Schema.optional(Schema.Number),
-      fail_num: Schema.optional(Schema.Number),
-      transfer_scene_id: Schema.optional(Schema.String)
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String)
-    })
-    const BatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      transfer_batch: Schema.optional(BatchesOutBatchNoOutBatchNoGetResponseTransferBatch),
-      transfer_detail_list: Schema.optional(Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList)),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
-    })
-    return {
-      params: BatchesOutBatchNoOutBatchNoGetParams,
-      query: BatchesOutBatchNoOutBatchNoGetQuery,
-      success: BatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoGetParams(), query: $BatchesBatchIdBatchIdGetQuery(), success: $BatchesOutBatchNoOutBatchNoGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
@@ -735,79 +560,12 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetPara
   readonly out_batch_no: string
 }
 
-export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
-  readonly batch_id?: string | undefined
-  /**
-   * 直连商户的appid
-   * @example "wxf636efh567hg4356"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 微信明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
-  readonly detail_id?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
-  readonly detail_status?: string | undefined
-  /**
-   * 转账金额
-   * @example 200000
-   */
-  readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
-  readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
-   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_SCENE_UNAVAILABLE`, `TRANSFER_SCENE_INVALID`, `TRANSFER_REMARK_SET_FAIL`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
-  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_SCENE_UNAVAILABLE" | "TRANSFER_SCENE_INVALID" | "TRANSFER_REMARK_SET_FAIL" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | (string & {}) | undefined
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
-  readonly user_name?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly initiate_time?: string | undefined
-  /**
-   * 明细更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+const $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: () => Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_detail_no: Schema.NonEmptyString,
+  out_batch_no: Schema.NonEmptyString
+}))
+
+export type BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
 /**
  * 商家明细单号查询明细单API
@@ -822,44 +580,10 @@ export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoi
   path: "/v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
   summary: "商家明细单号查询明细单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_5.shtml",
-  schemas: () => {
-    const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams> = Schema.Struct({
-      out_detail_no: Schema.NonEmptyString,
-      out_batch_no: Schema.NonEmptyString
-    })
-    const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      detail_status: Schema.optional(Schema.String),
-      transfer_amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_SCENE_UNAVAILABLE", "TRANSFER_SCENE_INVALID", "TRANSFER_REMARK_SET_FAIL", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM")),
-      openid: Schema.optional(Schema.String),
-      user_name: Schema.optional(Schema.String),
-      initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
-      success: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/transfer/bill-receipt ----
-
-export interface BillReceiptPostBody {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no: string
-}
 
 export interface BillReceiptPostResponse {
   /**
@@ -904,6 +628,23 @@ export interface BillReceiptPostResponse {
   readonly update_time?: string | undefined
 }
 
+const $BillReceiptPostResponse: () => Schema.Schema<BillReceiptPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.optional(Schema.String),
+  signature_no: Schema.optional(Schema.String),
+  signature_status: Schema.optional(Schema.String),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  update_time: Schema.optional(Schema.String)
+}))
+
+const $BatchesOutBatchNoOutBatchNoGetParams2: () => Schema.Schema<BatchesOutBatchNoOutBatchNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_batch_no: Schema.String
+}))
+
+export type BillReceiptPostBody = BatchesOutBatchNoOutBatchNoGetParams
+
 /**
  * 转账电子回单申请受理API
  *
@@ -917,80 +658,14 @@ export const billReceiptPost: Endpoint.Endpoint<BillReceiptPostBody, BillReceipt
   path: "/v3/transfer/bill-receipt",
   summary: "转账电子回单申请受理API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_11.shtml",
-  schemas: () => {
-    const BillReceiptPostBody: Schema.Schema<BillReceiptPostBody> = Schema.Struct({
-      out_batch_no: Schema.String
-    })
-    const BillReceiptPostResponse: Schema.Schema<BillReceiptPostResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      signature_no: Schema.optional(Schema.String),
-      signature_status: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: BillReceiptPostBody,
-      success: BillReceiptPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BatchesOutBatchNoOutBatchNoGetParams2(), success: $BillReceiptPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/transfer/bill-receipt/{out_batch_no} ----
 
-export interface BillReceiptOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no: string
-}
+export type BillReceiptOutBatchNoGetParams = BatchesOutBatchNoOutBatchNoGetParams
 
-export interface BillReceiptOutBatchNoGetResponse {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 电子回单申请单号
-   * @example "1050000010509999485212020110200058820001"
-   */
-  readonly signature_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
-  readonly signature_status?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
-  readonly download_url?: string | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
-  readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-21T13:29:35.120+08:00"
-   */
-  readonly update_time?: string | undefined
-}
+export type BillReceiptOutBatchNoGetResponse = BillReceiptPostResponse
 
 /**
  * 查询转账电子回单API
@@ -1005,26 +680,7 @@ export const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGe
   path: "/v3/transfer/bill-receipt/{out_batch_no}",
   summary: "查询转账电子回单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_12.shtml",
-  schemas: () => {
-    const BillReceiptOutBatchNoGetParams: Schema.Schema<BillReceiptOutBatchNoGetParams> = Schema.Struct({
-      out_batch_no: Schema.NonEmptyString
-    })
-    const BillReceiptOutBatchNoGetResponse: Schema.Schema<BillReceiptOutBatchNoGetResponse> = Schema.Struct({
-      out_batch_no: Schema.optional(Schema.String),
-      signature_no: Schema.optional(Schema.String),
-      signature_status: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      update_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: BillReceiptOutBatchNoGetParams,
-      success: BillReceiptOutBatchNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoGetParams(), success: $BillReceiptPostResponse(), errors: commonErrors })
 })
 
 /**

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/transfer-detail/electronic-receipts ----
 
@@ -23,6 +24,12 @@ export interface ElectronicReceiptsGetQuery {
    */
   readonly out_detail_no: string
 }
+
+const $ElectronicReceiptsGetQuery: () => Schema.Schema<ElectronicReceiptsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  accept_type: Schema.Literal("BATCH_TRANSFER", "TRANSFER_TO_POCKET", "TRANSFER_TO_BANK"),
+  out_batch_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.String
+}))
 
 export interface ElectronicReceiptsGetResponse {
   /**
@@ -67,6 +74,17 @@ export interface ElectronicReceiptsGetResponse {
   readonly download_url?: string | undefined
 }
 
+const $ElectronicReceiptsGetResponse: () => Schema.Schema<ElectronicReceiptsGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  accept_type: Schema.optional(Schema.String),
+  out_batch_no: Schema.optional(Schema.String),
+  out_detail_no: Schema.optional(Schema.String),
+  signature_no: Schema.optional(Schema.String),
+  signature_status: Schema.optional(Schema.String),
+  hash_type: Schema.optional(Schema.String),
+  hash_value: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 查询转账明细电子回单受理结果API
  *
@@ -80,92 +98,14 @@ export const electronicReceiptsGet: Endpoint.Endpoint<ElectronicReceiptsGetQuery
   path: "/v3/transfer-detail/electronic-receipts",
   summary: "查询转账明细电子回单受理结果API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_14.shtml",
-  schemas: () => {
-    const ElectronicReceiptsGetQuery: Schema.Schema<ElectronicReceiptsGetQuery> = Schema.Struct({
-      accept_type: Schema.Literal("BATCH_TRANSFER", "TRANSFER_TO_POCKET", "TRANSFER_TO_BANK"),
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.String
-    })
-    const ElectronicReceiptsGetResponse: Schema.Schema<ElectronicReceiptsGetResponse> = Schema.Struct({
-      accept_type: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      signature_no: Schema.optional(Schema.String),
-      signature_status: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      query: ElectronicReceiptsGetQuery,
-      success: ElectronicReceiptsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ElectronicReceiptsGetQuery(), success: $ElectronicReceiptsGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/transfer-detail/electronic-receipts ----
 
-export interface ElectronicReceiptsPostBody {
-  /**
-   * 受理类型
-   * @example "BATCH_TRANSFER"
-   */
-  readonly accept_type: "BATCH_TRANSFER" | "TRANSFER_TO_POCKET" | "TRANSFER_TO_BANK"
-  /**
-   * 商家转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
-  readonly out_detail_no: string
-}
+export type ElectronicReceiptsPostBody = ElectronicReceiptsGetQuery
 
-export interface ElectronicReceiptsPostResponse {
-  /**
-   * 受理类型
-   * @example "BATCH_TRANSFER"
-   */
-  readonly accept_type?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
-  readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
-  readonly out_detail_no?: string | undefined
-  /**
-   * 电子回单受理单号
-   * @example "1050000010509999485212020110200058820001"
-   */
-  readonly signature_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
-  readonly signature_status?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
-  readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
-  readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
-  readonly download_url?: string | undefined
-}
+export type ElectronicReceiptsPostResponse = ElectronicReceiptsGetResponse
 
 /**
  * 转账明细电子回单受理API
@@ -180,28 +120,7 @@ export const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBod
   path: "/v3/transfer-detail/electronic-receipts",
   summary: "转账明细电子回单受理API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_13.shtml",
-  schemas: () => {
-    const ElectronicReceiptsPostBody: Schema.Schema<ElectronicReceiptsPostBody> = Schema.Struct({
-      accept_type: Schema.Literal("BATCH_TRANSFER", "TRANSFER_TO_POCKET", "TRANSFER_TO_BANK"),
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.String
-    })
-    const ElectronicReceiptsPostResponse: Schema.Schema<ElectronicReceiptsPostResponse> = Schema.Struct({
-      accept_type: Schema.optional(Schema.String),
-      out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.optional(Schema.String),
-      signature_no: Schema.optional(Schema.String),
-      signature_status: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
-      hash_value: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: ElectronicReceiptsPostBody,
-      success: ElectronicReceiptsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ElectronicReceiptsGetQuery(), success: $ElectronicReceiptsGetResponse(), errors: commonErrors })
 })
 
 /**

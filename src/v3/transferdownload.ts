@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { once } from "../schemas/common.js"
 
 // ---- GET /v3/transferdownload/elecvoucherfile ----
 
@@ -19,6 +20,11 @@ export interface ElecvoucherfileGetQuery {
   readonly source: string
 }
 
+const $ElecvoucherfileGetQuery: () => Schema.Schema<ElecvoucherfileGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.String,
+  source: Schema.String
+}))
+
 /**
  * 下载电子回单API
  *
@@ -32,17 +38,7 @@ export const elecvoucherfileGet: Endpoint.Endpoint<ElecvoucherfileGetQuery, Uint
   path: "/v3/transferdownload/elecvoucherfile",
   summary: "下载电子回单API",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012716436",
-  schemas: () => {
-    const ElecvoucherfileGetQuery: Schema.Schema<ElecvoucherfileGetQuery> = Schema.Struct({
-      token: Schema.String,
-      source: Schema.String
-    })
-    return {
-      query: ElecvoucherfileGetQuery,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ElecvoucherfileGetQuery(), success: Endpoint.Download, errors: commonErrors })
 })
 
 // ---- GET /v3/transferdownload/signfile ----
@@ -54,6 +50,10 @@ export interface SignfileGetQuery {
    */
   readonly token: string
 }
+
+const $SignfileGetQuery: () => Schema.Schema<SignfileGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  token: Schema.String
+}))
 
 /**
  * 下载电子回单API
@@ -68,16 +68,7 @@ export const signfileGet: Endpoint.Endpoint<SignfileGetQuery, Uint8Array, Common
   path: "/v3/transferdownload/signfile",
   summary: "下载电子回单API",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/bank-mode-batch-transfer-accounts/download-electron-receipt.html",
-  schemas: () => {
-    const SignfileGetQuery: Schema.Schema<SignfileGetQuery> = Schema.Struct({
-      token: Schema.String
-    })
-    return {
-      query: SignfileGetQuery,
-      success: Endpoint.Download,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $SignfileGetQuery(), success: Endpoint.Download, errors: commonErrors })
 })
 
 /**

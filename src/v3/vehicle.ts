@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { OpenEnum, once } from "../schemas/common.js"
 
 // ---- GET /v3/vehicle/etc/contracts/{contract_id} ----
 
@@ -15,6 +15,10 @@ export interface EtcContractsContractIdGetParams {
   readonly contract_id: string
 }
 
+const $EtcContractsContractIdGetParams: () => Schema.Schema<EtcContractsContractIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  contract_id: Schema.NonEmptyString
+}))
+
 export interface EtcContractsContractIdGetQuery {
   /**
    * 特约商户号
@@ -23,8 +27,9 @@ export interface EtcContractsContractIdGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-/** The input of `v3.vehicle.etc.contracts._contract_id_.get`: params, query fields together. */
-export interface EtcContractsContractIdGetRequest extends EtcContractsContractIdGetParams, EtcContractsContractIdGetQuery {}
+const $EtcContractsContractIdGetQuery: () => Schema.Schema<EtcContractsContractIdGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String)
+}))
 
 export interface EtcContractsContractIdGetResponse {
   /**
@@ -74,6 +79,21 @@ export interface EtcContractsContractIdGetResponse {
   readonly sub_openid?: string | undefined
 }
 
+const $EtcContractsContractIdGetResponse: () => Schema.Schema<EtcContractsContractIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sp_openid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  contract_id: Schema.optional(Schema.String),
+  bind_state: Schema.optional(Schema.String),
+  plate_number: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.vehicle.etc.contracts._contract_id_.get`: params, query fields together. */
+export interface EtcContractsContractIdGetRequest extends EtcContractsContractIdGetParams, EtcContractsContractIdGetQuery {}
+
 /**
  * 通过商户ETC绑定号查询签约状态
  *
@@ -87,34 +107,34 @@ export const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractId
   path: "/v3/vehicle/etc/contracts/{contract_id}",
   summary: "通过商户ETC绑定号查询签约状态",
   docs: "https://pay.weixin.qq.com/docs/partner/apis/etc-authorization/contracts/get-by.html",
-  schemas: () => {
-    const EtcContractsContractIdGetParams: Schema.Schema<EtcContractsContractIdGetParams> = Schema.Struct({
-      contract_id: Schema.NonEmptyString
-    })
-    const EtcContractsContractIdGetQuery: Schema.Schema<EtcContractsContractIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EtcContractsContractIdGetResponse: Schema.Schema<EtcContractsContractIdGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      bind_state: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EtcContractsContractIdGetParams,
-      query: EtcContractsContractIdGetQuery,
-      success: EtcContractsContractIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EtcContractsContractIdGetParams(), query: $EtcContractsContractIdGetQuery(), success: $EtcContractsContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/vehicle/etc/preopen ----
+
+export interface EtcPreopenPostBodyIdentify {
+  /**
+   * 姓名
+   * @example "LOX6jBeRlK/TErW6DqEM8JFHX4iL3Rlj2vqaEqktvw1KVjgmQ=="
+   */
+  readonly encrypted_real_name: string
+  /**
+   * 证件号码
+   * @example "t85SAX3GxVYqGQm2Q8cfeFd1dWy40j4s7XpIds8Glw83HG3vN9Q=="
+   */
+  readonly encrypted_credential_id: string
+  /**
+   * 证件类型
+   * @example "ID_CARD"
+   */
+  readonly credential_type: string
+}
+
+const $EtcPreopenPostBodyIdentify: () => Schema.Schema<EtcPreopenPostBodyIdentify> = /*#__PURE__*/ once(() => Schema.Struct({
+  encrypted_real_name: Schema.String,
+  encrypted_credential_id: Schema.String,
+  credential_type: Schema.String
+}))
 
 export interface EtcPreopenPostBody {
   /**
@@ -161,23 +181,17 @@ export interface EtcPreopenPostBody {
   readonly bank_card_no?: string | undefined
 }
 
-export interface EtcPreopenPostBodyIdentify {
-  /**
-   * 姓名
-   * @example "LOX6jBeRlK/TErW6DqEM8JFHX4iL3Rlj2vqaEqktvw1KVjgmQ=="
-   */
-  readonly encrypted_real_name: string
-  /**
-   * 证件号码
-   * @example "t85SAX3GxVYqGQm2Q8cfeFd1dWy40j4s7XpIds8Glw83HG3vN9Q=="
-   */
-  readonly encrypted_credential_id: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
-  readonly credential_type: string
-}
+const $EtcPreopenPostBody: () => Schema.Schema<EtcPreopenPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  openid: Schema.String,
+  plan_id: Schema.String,
+  etc_device_id: Schema.optional(Schema.String),
+  plate_number: Schema.String,
+  identify: $EtcPreopenPostBodyIdentify(),
+  bank_card_no: Schema.optional(Schema.String)
+}))
 
 export interface EtcPreopenPostResponse {
   /**
@@ -186,6 +200,10 @@ export interface EtcPreopenPostResponse {
    */
   readonly preopen_id?: string | undefined
 }
+
+const $EtcPreopenPostResponse: () => Schema.Schema<EtcPreopenPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  preopen_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 预开通用户ETC指定卡扣费API
@@ -201,35 +219,106 @@ export const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPos
   encrypt: [],
   summary: "预开通用户ETC指定卡扣费API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_1.shtml",
-  schemas: () => {
-    const EtcPreopenPostBodyIdentify: Schema.Schema<EtcPreopenPostBodyIdentify> = Schema.Struct({
-      encrypted_real_name: Schema.String,
-      encrypted_credential_id: Schema.String,
-      credential_type: Schema.String
-    })
-    const EtcPreopenPostBody: Schema.Schema<EtcPreopenPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      openid: Schema.String,
-      plan_id: Schema.String,
-      etc_device_id: Schema.optional(Schema.String),
-      plate_number: Schema.String,
-      identify: EtcPreopenPostBodyIdentify,
-      bank_card_no: Schema.optional(Schema.String)
-    })
-    const EtcPreopenPostResponse: Schema.Schema<EtcPreopenPostResponse> = Schema.Struct({
-      preopen_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: EtcPreopenPostBody,
-      success: EtcPreopenPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EtcPreopenPostBody(), success: $EtcPreopenPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/vehicle/etc/transactions/highway ----
+
+export interface EtcTransactionsHighwayPostBodyHighwayInfo {
+  /**
+   * 车牌号
+   * @example "粤B888888"
+   */
+  readonly plate_number: string
+  /**
+   * 入站时间
+   * @example "2017-08-26T09:43:39+08:00"
+   */
+  readonly start_time: string
+  /**
+   * 出站时间
+   * @example "2017-08-26T09:43:39+08:00"
+   */
+  readonly end_time: string
+  /**
+   * 通道类型
+   * @example "ETC"
+   */
+  readonly channel_type: string
+  /**
+   * 车辆类型
+   * @example "CAR"
+   */
+  readonly car_type?: string | undefined
+  /**
+   * 入口名称
+   * @example "沿江深圳-大铲湾"
+   */
+  readonly entrance: string
+  /**
+   * 出口名称
+   * @example "广珠东线-珠海站"
+   */
+  readonly exit?: string | undefined
+  /**
+   * 承载人数
+   * @example 3
+   */
+  readonly carrying_capacity?: number | undefined
+  /**
+   * 荷载范围
+   * @example "6-12"
+   */
+  readonly carrying_range?: string | undefined
+}
+
+const $EtcTransactionsHighwayPostBodyHighwayInfo: () => Schema.Schema<EtcTransactionsHighwayPostBodyHighwayInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.String,
+  start_time: Schema.String,
+  end_time: Schema.String,
+  channel_type: Schema.String,
+  car_type: Schema.optional(Schema.String),
+  entrance: Schema.String,
+  exit: Schema.optional(Schema.String),
+  carrying_capacity: Schema.optional(Schema.Int),
+  carrying_range: Schema.optional(Schema.String)
+}))
+
+export interface EtcTransactionsHighwayPostBodyAmount {
+  /**
+   * 订单金额
+   * @example 888
+   */
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $EtcTransactionsHighwayPostBodyAmount: () => Schema.Schema<EtcTransactionsHighwayPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Int),
+  currency: Schema.optional(Schema.String)
+}))
+
+export interface EtcTransactionsHighwayPostBodyDeviceInfo {
+  /**
+   * 商户端设备号
+   * @example "POS1:1"
+   */
+  readonly device_id?: string | undefined
+  /**
+   * 商户端设备IP
+   * @example "123.12.12.123"
+   */
+  readonly device_ip: string
+}
+
+const $EtcTransactionsHighwayPostBodyDeviceInfo: () => Schema.Schema<EtcTransactionsHighwayPostBodyDeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.String
+}))
 
 export interface EtcTransactionsHighwayPostBody {
   /**
@@ -280,55 +369,39 @@ export interface EtcTransactionsHighwayPostBody {
   readonly device_info?: EtcTransactionsHighwayPostBodyDeviceInfo | undefined
 }
 
-export interface EtcTransactionsHighwayPostBodyHighwayInfo {
+const $EtcTransactionsHighwayPostBody: () => Schema.Schema<EtcTransactionsHighwayPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  contract_id: Schema.String,
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  goods_tag: Schema.optional(Schema.String),
+  highway_info: $EtcTransactionsHighwayPostBodyHighwayInfo(),
+  amount: $EtcTransactionsHighwayPostBodyAmount(),
+  device_info: Schema.optional($EtcTransactionsHighwayPostBodyDeviceInfo())
+}))
+
+export interface EtcTransactionsHighwayPostResponsePayer {
   /**
-   * 车牌号
-   * @example "粤B888888"
+   * 用户在服务商APP的标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly plate_number: string
+  readonly sp_openid?: string | undefined
   /**
-   * 入站时间
-   * @example "2017-08-26T09:43:39+08:00"
+   * 用户在特约商户APP的标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly start_time: string
-  /**
-   * 出站时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
-  readonly end_time: string
-  /**
-   * 通道类型
-   * @example "ETC"
-   */
-  readonly channel_type: string
-  /**
-   * 车辆类型
-   * @example "CAR"
-   */
-  readonly car_type?: string | undefined
-  /**
-   * 入口名称
-   * @example "沿江深圳-大铲湾"
-   */
-  readonly entrance: string
-  /**
-   * 出口名称
-   * @example "广珠东线-珠海站"
-   */
-  readonly exit?: string | undefined
-  /**
-   * 承载人数
-   * @example 3
-   */
-  readonly carrying_capacity?: number | undefined
-  /**
-   * 荷载范围
-   * @example "6-12"
-   */
-  readonly carrying_range?: string | undefined
+  readonly sub_openid?: string | undefined
 }
 
-export interface EtcTransactionsHighwayPostBodyAmount {
+const $EtcTransactionsHighwayPostResponsePayer: () => Schema.Schema<EtcTransactionsHighwayPostResponsePayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface Amount {
   /**
    * 订单金额
    * @example 888
@@ -339,9 +412,26 @@ export interface EtcTransactionsHighwayPostBodyAmount {
    * @example "CNY"
    */
   readonly currency?: string | undefined
+  /**
+   * 用户实际支付金额
+   * @example 888
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 折扣
+   * @example 100
+   */
+  readonly discount_total?: number | undefined
 }
 
-export interface EtcTransactionsHighwayPostBodyDeviceInfo {
+const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String),
+  payer_total: Schema.optional(Schema.Number),
+  discount_total: Schema.optional(Schema.Number)
+}))
+
+export interface DeviceInfo {
   /**
    * 商户端设备号
    * @example "POS1:1"
@@ -351,8 +441,73 @@ export interface EtcTransactionsHighwayPostBodyDeviceInfo {
    * 商户端设备IP
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
+
+const $DeviceInfo: () => Schema.Schema<DeviceInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  device_id: Schema.optional(Schema.String),
+  device_ip: Schema.optional(Schema.String)
+}))
+
+export interface PromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly promotion_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "SINGLE"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "DISCOUNT"
+   */
+  readonly type?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly activity_id?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 微信出资
+   * @example 5
+   */
+  readonly wxpay_contribute?: number | undefined
+  /**
+   * 商户出资
+   * @example 5
+   */
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 5
+   */
+  readonly other_contribute?: number | undefined
+}
+
+const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  promotion_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  activity_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  wxpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number)
+}))
 
 export interface EtcTransactionsHighwayPostResponse {
   /**
@@ -418,109 +573,31 @@ export interface EtcTransactionsHighwayPostResponse {
   /** 支付者 */
   readonly payer?: EtcTransactionsHighwayPostResponsePayer | undefined
   /** 订单金额 */
-  readonly amount?: EtcTransactionsHighwayPostResponseAmount | undefined
+  readonly amount?: Amount | undefined
   /** 设备信息 */
-  readonly device_info?: EtcTransactionsHighwayPostResponseDeviceInfo | undefined
+  readonly device_info?: DeviceInfo | undefined
   /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<EtcTransactionsHighwayPostResponsePromotionDetail> | undefined
+  readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
 }
 
-export interface EtcTransactionsHighwayPostResponsePayer {
-  /**
-   * 用户在服务商APP的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户在特约商户APP的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface EtcTransactionsHighwayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
-
-export interface EtcTransactionsHighwayPostResponseDeviceInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface EtcTransactionsHighwayPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
-  readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 5
-   */
-  readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 5
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute?: number | undefined
-}
+const $EtcTransactionsHighwayPostResponse: () => Schema.Schema<EtcTransactionsHighwayPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_type: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_desc: Schema.optional(Schema.String),
+  payer: Schema.optional($EtcTransactionsHighwayPostResponsePayer()),
+  amount: Schema.optional($Amount()),
+  device_info: Schema.optional($DeviceInfo()),
+  promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
+}))
 
 /**
  * 高速场景商户扣款API
@@ -535,88 +612,7 @@ export const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwa
   path: "/v3/vehicle/etc/transactions/highway",
   summary: "高速场景商户扣款API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_3.shtml",
-  schemas: () => {
-    const EtcTransactionsHighwayPostBodyHighwayInfo: Schema.Schema<EtcTransactionsHighwayPostBodyHighwayInfo> = Schema.Struct({
-      plate_number: Schema.String,
-      start_time: Schema.String,
-      end_time: Schema.String,
-      channel_type: Schema.String,
-      car_type: Schema.optional(Schema.String),
-      entrance: Schema.String,
-      exit: Schema.optional(Schema.String),
-      carrying_capacity: Schema.optional(Schema.Int),
-      carrying_range: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsHighwayPostBodyAmount: Schema.Schema<EtcTransactionsHighwayPostBodyAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Int),
-      currency: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsHighwayPostBodyDeviceInfo: Schema.Schema<EtcTransactionsHighwayPostBodyDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
-    })
-    const EtcTransactionsHighwayPostBody: Schema.Schema<EtcTransactionsHighwayPostBody> = Schema.Struct({
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      contract_id: Schema.String,
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      highway_info: EtcTransactionsHighwayPostBodyHighwayInfo,
-      amount: EtcTransactionsHighwayPostBodyAmount,
-      device_info: Schema.optional(EtcTransactionsHighwayPostBodyDeviceInfo)
-    })
-    const EtcTransactionsHighwayPostResponsePayer: Schema.Schema<EtcTransactionsHighwayPostResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsHighwayPostResponseAmount: Schema.Schema<EtcTransactionsHighwayPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const EtcTransactionsHighwayPostResponseDeviceInfo: Schema.Schema<EtcTransactionsHighwayPostResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsHighwayPostResponsePromotionDetail: Schema.Schema<EtcTransactionsHighwayPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wxpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const EtcTransactionsHighwayPostResponse: Schema.Schema<EtcTransactionsHighwayPostResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(EtcTransactionsHighwayPostResponsePayer),
-      amount: Schema.optional(EtcTransactionsHighwayPostResponseAmount),
-      device_info: Schema.optional(EtcTransactionsHighwayPostResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(EtcTransactionsHighwayPostResponsePromotionDetail))
-    })
-    return {
-      body: EtcTransactionsHighwayPostBody,
-      success: EtcTransactionsHighwayPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $EtcTransactionsHighwayPostBody(), success: $EtcTransactionsHighwayPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/vehicle/etc/transactions/id/{transaction_id} ----
@@ -629,184 +625,16 @@ export interface EtcTransactionsIdTransactionIdGetParams {
   readonly transaction_id: string
 }
 
-export interface EtcTransactionsIdTransactionIdGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $EtcTransactionsIdTransactionIdGetParams: () => Schema.Schema<EtcTransactionsIdTransactionIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  transaction_id: Schema.NonEmptyString
+}))
+
+export type EtcTransactionsIdTransactionIdGetQuery = EtcContractsContractIdGetQuery
+
+export type EtcTransactionsIdTransactionIdGetResponse = EtcTransactionsHighwayPostResponse
 
 /** The input of `v3.vehicle.etc.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface EtcTransactionsIdTransactionIdGetRequest extends EtcTransactionsIdTransactionIdGetParams, EtcTransactionsIdTransactionIdGetQuery {}
-
-export interface EtcTransactionsIdTransactionIdGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 特约商户appid
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "请重新下单支付"
-   */
-  readonly trade_state_desc?: string | undefined
-  /** 支付者 */
-  readonly payer?: EtcTransactionsIdTransactionIdGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: EtcTransactionsIdTransactionIdGetResponseAmount | undefined
-  /** 设备信息 */
-  readonly device_info?: EtcTransactionsIdTransactionIdGetResponseDeviceInfo | undefined
-  /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<EtcTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
-}
-
-export interface EtcTransactionsIdTransactionIdGetResponsePayer {
-  /**
-   * 用户在服务商APP的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户在特约商户APP的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface EtcTransactionsIdTransactionIdGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
-
-export interface EtcTransactionsIdTransactionIdGetResponseDeviceInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface EtcTransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
-  readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 5
-   */
-  readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 5
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute?: number | undefined
-}
 
 /**
  * 查询订单API
@@ -821,63 +649,7 @@ export const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransaction
   path: "/v3/vehicle/etc/transactions/id/{transaction_id}",
   summary: "查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml",
-  schemas: () => {
-    const EtcTransactionsIdTransactionIdGetParams: Schema.Schema<EtcTransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
-    })
-    const EtcTransactionsIdTransactionIdGetQuery: Schema.Schema<EtcTransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsIdTransactionIdGetResponsePayer: Schema.Schema<EtcTransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<EtcTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const EtcTransactionsIdTransactionIdGetResponseDeviceInfo: Schema.Schema<EtcTransactionsIdTransactionIdGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<EtcTransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wxpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const EtcTransactionsIdTransactionIdGetResponse: Schema.Schema<EtcTransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(EtcTransactionsIdTransactionIdGetResponsePayer),
-      amount: Schema.optional(EtcTransactionsIdTransactionIdGetResponseAmount),
-      device_info: Schema.optional(EtcTransactionsIdTransactionIdGetResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(EtcTransactionsIdTransactionIdGetResponsePromotionDetail))
-    })
-    return {
-      params: EtcTransactionsIdTransactionIdGetParams,
-      query: EtcTransactionsIdTransactionIdGetQuery,
-      success: EtcTransactionsIdTransactionIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EtcTransactionsIdTransactionIdGetParams(), query: $EtcContractsContractIdGetQuery(), success: $EtcTransactionsHighwayPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no} ----
@@ -890,184 +662,16 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetParams {
   readonly out_trade_no: string
 }
 
-export interface EtcTransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-}
+const $EtcTransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  out_trade_no: Schema.NonEmptyString
+}))
+
+export type EtcTransactionsOutTradeNoOutTradeNoGetQuery = EtcContractsContractIdGetQuery
+
+export type EtcTransactionsOutTradeNoOutTradeNoGetResponse = EtcTransactionsHighwayPostResponse
 
 /** The input of `v3.vehicle.etc.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface EtcTransactionsOutTradeNoOutTradeNoGetRequest extends EtcTransactionsOutTradeNoOutTradeNoGetParams, EtcTransactionsOutTradeNoOutTradeNoGetQuery {}
-
-export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
-  readonly mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wxd678efh567hg6787"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 特约商户appid
-   * @example "wxd678efh567hg6999"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
-  readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
-  readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
-  readonly trade_type?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
-  readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
-  readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "请重新下单支付"
-   */
-  readonly trade_state_desc?: string | undefined
-  /** 支付者 */
-  readonly payer?: EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
-  /** 订单金额 */
-  readonly amount?: EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /** 设备信息 */
-  readonly device_info?: EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo | undefined
-  /** 优惠详情 */
-  readonly promotion_detail?: ReadonlyArray<EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户在服务商APP的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 用户在特约商户APP的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example 888
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
-
-export interface EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
-  readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
-  readonly device_ip?: string | undefined
-}
-
-export interface EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
-  readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 5
-   */
-  readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 5
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
-  readonly other_contribute?: number | undefined
-}
 
 /**
  * 查询订单API
@@ -1082,63 +686,7 @@ export const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransa
   path: "/v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}",
   summary: "查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml",
-  schemas: () => {
-    const EtcTransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const EtcTransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      device_ip: Schema.optional(Schema.String)
-    })
-    const EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      activity_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wxpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number)
-    })
-    const EtcTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_desc: Schema.optional(Schema.String),
-      payer: Schema.optional(EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      device_info: Schema.optional(EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo),
-      promotion_detail: Schema.optional(Schema.Array(EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: EtcTransactionsOutTradeNoOutTradeNoGetParams,
-      query: EtcTransactionsOutTradeNoOutTradeNoGetQuery,
-      success: EtcTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EtcTransactionsOutTradeNoOutTradeNoGetParams(), query: $EtcContractsContractIdGetQuery(), success: $EtcTransactionsHighwayPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/vehicle/etc/users/{openid}/contracts ----
@@ -1150,6 +698,10 @@ export interface EtcUsersOpenidContractsGetParams {
    */
   readonly openid: string
 }
+
+const $EtcUsersOpenidContractsGetParams: () => Schema.Schema<EtcUsersOpenidContractsGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.NonEmptyString
+}))
 
 export interface EtcUsersOpenidContractsGetQuery {
   /**
@@ -1169,56 +721,16 @@ export interface EtcUsersOpenidContractsGetQuery {
   readonly plate_number: string
 }
 
+const $EtcUsersOpenidContractsGetQuery: () => Schema.Schema<EtcUsersOpenidContractsGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  plan_id: Schema.String,
+  plate_number: Schema.String
+}))
+
+export type EtcUsersOpenidContractsGetResponse = EtcContractsContractIdGetResponse
+
 /** The input of `v3.vehicle.etc.users._openid_.contracts.get`: params, query fields together. */
 export interface EtcUsersOpenidContractsGetRequest extends EtcUsersOpenidContractsGetParams, EtcUsersOpenidContractsGetQuery {}
-
-export interface EtcUsersOpenidContractsGetResponse {
-  /**
-   * 发起签约的appid
-   * @example "wxcbda96de0b165486"
-   */
-  readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "10000098"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 用户在发起签约APP的标识
-   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
-   */
-  readonly sp_openid?: string | undefined
-  /**
-   * 子商户appid
-   * @example "wxcbda96de0b165489"
-   */
-  readonly sub_appid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * ETC扣费授权协议号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
-  readonly contract_id?: string | undefined
-  /**
-   * ETC绑定状态
-   * @example "DELETED"
-   */
-  readonly bind_state?: string | undefined
-  /**
-   * 绑定的车牌号
-   * @example "浙ASB945"
-   */
-  readonly plate_number?: string | undefined
-  /**
-   * 用户在发起签约子APP的标识
-   * @example "onqOjjmM1tbd-3Rxise1-yUfa6ua"
-   */
-  readonly sub_openid?: string | undefined
-}
 
 /**
  * 查询ETC签约状态API
@@ -1233,33 +745,7 @@ export const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContrac
   path: "/v3/vehicle/etc/users/{openid}/contracts",
   summary: "查询ETC签约状态API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_5.shtml",
-  schemas: () => {
-    const EtcUsersOpenidContractsGetParams: Schema.Schema<EtcUsersOpenidContractsGetParams> = Schema.Struct({
-      openid: Schema.NonEmptyString
-    })
-    const EtcUsersOpenidContractsGetQuery: Schema.Schema<EtcUsersOpenidContractsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      plate_number: Schema.String
-    })
-    const EtcUsersOpenidContractsGetResponse: Schema.Schema<EtcUsersOpenidContractsGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sp_openid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      contract_id: Schema.optional(Schema.String),
-      bind_state: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    return {
-      params: EtcUsersOpenidContractsGetParams,
-      query: EtcUsersOpenidContractsGetQuery,
-      success: EtcUsersOpenidContractsGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EtcUsersOpenidContractsGetParams(), query: $EtcUsersOpenidContractsGetQuery(), success: $EtcContractsContractIdGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/vehicle/parking/parkings ----
@@ -1306,6 +792,17 @@ export interface ParkingParkingsPostBody {
    */
   readonly free_duration: number
 }
+
+const $ParkingParkingsPostBody: () => Schema.Schema<ParkingParkingsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sub_mchid: Schema.optional(Schema.String),
+  out_parking_no: Schema.String,
+  plate_number: Schema.String,
+  plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
+  notify_url: Schema.String,
+  start_time: Schema.String,
+  parking_name: Schema.String,
+  free_duration: Schema.Int
+}))
 
 export interface ParkingParkingsPostResponse {
   /**
@@ -1358,6 +855,18 @@ export interface ParkingParkingsPostResponse {
   readonly block_reason?: "PAUSE" | "OVERDUE" | "OUT_SERVICE" | "EVALUATION_FAILED" | (string & {}) | undefined
 }
 
+const $ParkingParkingsPostResponse: () => Schema.Schema<ParkingParkingsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  id: Schema.optional(Schema.String),
+  out_parking_no: Schema.optional(Schema.String),
+  plate_number: Schema.optional(Schema.String),
+  plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
+  start_time: Schema.optional(Schema.String),
+  parking_name: Schema.optional(Schema.String),
+  free_duration: Schema.optional(Schema.Number),
+  state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
+  block_reason: Schema.optional(OpenEnum("PAUSE", "OVERDUE", "OUT_SERVICE", "EVALUATION_FAILED"))
+}))
+
 /**
  * 创建停车入场API
  *
@@ -1371,34 +880,7 @@ export const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, Par
   path: "/v3/vehicle/parking/parkings",
   summary: "创建停车入场API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_2.shtml",
-  schemas: () => {
-    const ParkingParkingsPostBody: Schema.Schema<ParkingParkingsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_parking_no: Schema.String,
-      plate_number: Schema.String,
-      plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
-      notify_url: Schema.String,
-      start_time: Schema.String,
-      parking_name: Schema.String,
-      free_duration: Schema.Int
-    })
-    const ParkingParkingsPostResponse: Schema.Schema<ParkingParkingsPostResponse> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      out_parking_no: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String),
-      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
-      start_time: Schema.optional(Schema.String),
-      parking_name: Schema.optional(Schema.String),
-      free_duration: Schema.optional(Schema.Number),
-      state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
-      block_reason: Schema.optional(OpenEnum("PAUSE", "OVERDUE", "OUT_SERVICE", "EVALUATION_FAILED"))
-    })
-    return {
-      body: ParkingParkingsPostBody,
-      success: ParkingParkingsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $ParkingParkingsPostBody(), success: $ParkingParkingsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/vehicle/parking/services/find ----
@@ -1431,6 +913,14 @@ export interface ParkingServicesFindGetQuery {
   readonly openid: string
 }
 
+const $ParkingServicesFindGetQuery: () => Schema.Schema<ParkingServicesFindGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_mchid: Schema.optional(Schema.String),
+  plate_number: Schema.String,
+  plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
+  openid: Schema.String
+}))
+
 export interface ParkingServicesFindGetResponse {
   /**
    * 车牌号
@@ -1461,6 +951,14 @@ export interface ParkingServicesFindGetResponse {
   readonly service_state?: "NORMAL" | "PAUSE" | "OUT_SERVICE" | (string & {}) | undefined
 }
 
+const $ParkingServicesFindGetResponse: () => Schema.Schema<ParkingServicesFindGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  plate_number: Schema.optional(Schema.String),
+  plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
+  service_open_time: Schema.optional(Schema.String),
+  openid: Schema.optional(Schema.String),
+  service_state: Schema.optional(OpenEnum("NORMAL", "PAUSE", "OUT_SERVICE"))
+}))
+
 /**
  * 查询车牌服务开通信息API
  *
@@ -1474,49 +972,149 @@ export const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQue
   path: "/v3/vehicle/parking/services/find",
   summary: "查询车牌服务开通信息API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_1.shtml",
-  schemas: () => {
-    const ParkingServicesFindGetQuery: Schema.Schema<ParkingServicesFindGetQuery> = Schema.Struct({
-      appid: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      plate_number: Schema.String,
-      plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
-      openid: Schema.String
-    })
-    const ParkingServicesFindGetResponse: Schema.Schema<ParkingServicesFindGetResponse> = Schema.Struct({
-      plate_number: Schema.optional(Schema.String),
-      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
-      service_open_time: Schema.optional(Schema.String),
-      openid: Schema.optional(Schema.String),
-      service_state: Schema.optional(OpenEnum("NORMAL", "PAUSE", "OUT_SERVICE"))
-    })
-    return {
-      query: ParkingServicesFindGetQuery,
-      success: ParkingServicesFindGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $ParkingServicesFindGetQuery(), success: $ParkingServicesFindGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/vehicle/transactions/out-trade-no/{out_trade_no} ----
 
-export interface TransactionsOutTradeNoOutTradeNoGetParams {
+export interface ParkingInfo {
   /**
-   * 商户订单号
-   * @example "20150806125346"
+   * 停车入场id
+   * @example "5K8264ILTKCH16CQ250"
    */
-  readonly out_trade_no: string
+  readonly parking_id?: string | undefined
+  /**
+   * 车牌号
+   * @example "粤B888888"
+   */
+  readonly plate_number?: string | undefined
+  /**
+   * 车牌颜色
+   * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
+   * @example "BLUE"
+   */
+  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
+  /**
+   * 入场时间
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly start_time?: string | undefined
+  /**
+   * 出场时间
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly end_time?: string | undefined
+  /**
+   * 停车场名称
+   * @example "欢乐海岸停车场"
+   */
+  readonly parking_name?: string | undefined
+  /**
+   * 计费时长
+   * @example 3600
+   */
+  readonly charging_duration?: number | undefined
+  /**
+   * 停车场设备id
+   * @example "12313"
+   */
+  readonly device_id?: string | undefined
 }
 
-export interface TransactionsOutTradeNoOutTradeNoGetQuery {
+const $ParkingInfo: () => Schema.Schema<ParkingInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_id: Schema.optional(Schema.String),
+  plate_number: Schema.optional(Schema.String),
+  plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
+  start_time: Schema.optional(Schema.String),
+  end_time: Schema.optional(Schema.String),
+  parking_name: Schema.optional(Schema.String),
+  charging_duration: Schema.optional(Schema.Number),
+  device_id: Schema.optional(Schema.String)
+}))
+
+export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
   /**
-   * 子商户号
-   * @example "1900000109"
+   * 用户在appid下的标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly sub_mchid?: string | undefined
+  readonly openid?: string | undefined
+  /**
+   * 用户在sub_appid下的标识
+   * @example "oUpF8uMuAJOM2pxb1Q"
+   */
+  readonly sub_openid?: string | undefined
 }
 
-/** The input of `v3.vehicle.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
-export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
+const $TransactionsOutTradeNoOutTradeNoGetResponsePayer: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = /*#__PURE__*/ once(() => Schema.Struct({
+  openid: Schema.optional(Schema.String),
+  sub_openid: Schema.optional(Schema.String)
+}))
+
+export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
+  /**
+   * 券ID
+   * @example "109519"
+   */
+  readonly coupon_id?: string | undefined
+  /**
+   * 优惠名称
+   * @example "单品惠-6"
+   */
+  readonly name?: string | undefined
+  /**
+   * 优惠范围
+   * @example "SINGLE"
+   */
+  readonly scope?: string | undefined
+  /**
+   * 优惠类型
+   * @example "CASH"
+   */
+  readonly type?: string | undefined
+  /**
+   * 活动ID
+   * @example "931386"
+   */
+  readonly stock_id?: string | undefined
+  /**
+   * 优惠券面额
+   * @example 5
+   */
+  readonly amount?: number | undefined
+  /**
+   * 微信出资
+   * @example 1
+   */
+  readonly wechatpay_contribute?: number | undefined
+  /**
+   * 商户出资
+   * @example 1
+   */
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 1
+   */
+  readonly other_contribute?: number | undefined
+  /**
+   * 优惠币种
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+}
+
+const $TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  stock_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(Schema.String)
+}))
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   /**
@@ -1595,147 +1193,43 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    */
   readonly trade_scene?: string | undefined
   /** 停车场景信息 */
-  readonly parking_info?: TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo | undefined
+  readonly parking_info?: ParkingInfo | undefined
   /** 支付者信息 */
   readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额信息 */
-  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
+  readonly amount?: Amount | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo {
-  /**
-   * 停车入场id
-   * @example "5K8264ILTKCH16CQ250"
-   */
-  readonly parking_id?: string | undefined
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
-  readonly plate_number?: string | undefined
-  /**
-   * 车牌颜色
-   * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
-   * @example "BLUE"
-   */
-  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
-  /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 出场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
-   */
-  readonly parking_name?: string | undefined
-  /**
-   * 计费时长
-   * @example 3600
-   */
-  readonly charging_duration?: number | undefined
-  /**
-   * 停车场设备id
-   * @example "12313"
-   */
-  readonly device_id?: string | undefined
-}
+const $TransactionsOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_state: Schema.optional(Schema.String),
+  trade_state_description: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  user_repaid: Schema.optional(Schema.String),
+  attach: Schema.optional(Schema.String),
+  trade_scene: Schema.optional(Schema.String),
+  parking_info: Schema.optional($ParkingInfo()),
+  payer: Schema.optional($TransactionsOutTradeNoOutTradeNoGetResponsePayer()),
+  amount: Schema.optional($Amount()),
+  promotion_detail: Schema.optional(Schema.Array($TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail()))
+}))
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户在appid下的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户在sub_appid下的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
+export type TransactionsOutTradeNoOutTradeNoGetQuery = EtcContractsContractIdGetQuery
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
+export type TransactionsOutTradeNoOutTradeNoGetParams = EtcTransactionsOutTradeNoOutTradeNoGetParams
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
-  readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "CASH"
-   */
-  readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 1
-   */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
-  readonly currency?: string | undefined
-}
+/** The input of `v3.vehicle.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
+export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
 /**
  * 查询订单API
@@ -1750,76 +1244,82 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   path: "/v3/vehicle/transactions/out-trade-no/{out_trade_no}",
   summary: "查询订单API",
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_4.shtml",
-  schemas: () => {
-    const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
-    })
-    const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo> = Schema.Struct({
-      parking_id: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String),
-      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      parking_name: Schema.optional(Schema.String),
-      charging_duration: Schema.optional(Schema.Number),
-      device_id: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      stock_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
-      trade_state_description: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_repaid: Schema.optional(Schema.String),
-      attach: Schema.optional(Schema.String),
-      trade_scene: Schema.optional(Schema.String),
-      parking_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo),
-      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
-    })
-    return {
-      params: TransactionsOutTradeNoOutTradeNoGetParams,
-      query: TransactionsOutTradeNoOutTradeNoGetQuery,
-      success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EtcTransactionsOutTradeNoOutTradeNoGetParams(), query: $EtcContractsContractIdGetQuery(), success: $TransactionsOutTradeNoOutTradeNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/vehicle/transactions/parking ----
+
+export interface TransactionsParkingPostBodyAmount {
+  /**
+   * 订单金额
+   * @example 888
+   */
+  readonly total: number
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: "CNY" | undefined
+}
+
+const $TransactionsParkingPostBodyAmount: () => Schema.Schema<TransactionsParkingPostBodyAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.Int,
+  currency: Schema.optional(Schema.Literal("CNY"))
+}))
+
+export interface TransactionsParkingPostBodyParkingInfo {
+  /**
+   * 停车入场id
+   * @example "5K8264ILTKCH16CQ250"
+   */
+  readonly parking_id: string
+  /**
+   * 车牌号
+   * @example "粤B888888"
+   */
+  readonly plate_number: string
+  /**
+   * 车牌颜色
+   * @example "BLUE"
+   */
+  readonly plate_color: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN"
+  /**
+   * 入场时间
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly start_time: string
+  /**
+   * 出场时间
+   * @example "2017-08-26T10:43:39+08:00"
+   */
+  readonly end_time: string
+  /**
+   * 停车场名称
+   * @example "欢乐海岸停车场"
+   */
+  readonly parking_name: string
+  /**
+   * 计费时长
+   * @example 3600
+   */
+  readonly charging_duration: number
+  /**
+   * 停车场设备id
+   * @example "12313"
+   */
+  readonly device_id: string
+}
+
+const $TransactionsParkingPostBodyParkingInfo: () => Schema.Schema<TransactionsParkingPostBodyParkingInfo> = /*#__PURE__*/ once(() => Schema.Struct({
+  parking_id: Schema.String,
+  plate_number: Schema.String,
+  plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
+  start_time: Schema.String,
+  end_time: Schema.String,
+  parking_name: Schema.String,
+  charging_duration: Schema.Int,
+  device_id: Schema.String
+}))
 
 export interface TransactionsParkingPostBody {
   /**
@@ -1878,61 +1378,120 @@ export interface TransactionsParkingPostBody {
   readonly parking_info?: TransactionsParkingPostBodyParkingInfo | undefined
 }
 
-export interface TransactionsParkingPostBodyAmount {
+const $TransactionsParkingPostBody: () => Schema.Schema<TransactionsParkingPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.String,
+  sub_appid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  description: Schema.String,
+  attach: Schema.optional(Schema.String),
+  out_trade_no: Schema.String,
+  trade_scene: Schema.String,
+  goods_tag: Schema.optional(Schema.String),
+  notify_url: Schema.String,
+  profit_sharing: Schema.optional(Schema.Literal("Y", "N")),
+  amount: $TransactionsParkingPostBodyAmount(),
+  parking_info: Schema.optional($TransactionsParkingPostBodyParkingInfo())
+}))
+
+export interface TransactionsParkingPostResponseAmount {
   /**
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
+   * Documented values: `CNY` (decoded as any string: more may come).
    * @example "CNY"
    */
-  readonly currency?: "CNY" | undefined
+  readonly currency?: "CNY" | (string & {}) | undefined
+  /**
+   * 用户实际支付金额
+   * @example 100
+   */
+  readonly payer_total?: number | undefined
+  /**
+   * 折扣
+   * @example 100
+   */
+  readonly discount_total?: number | undefined
 }
 
-export interface TransactionsParkingPostBodyParkingInfo {
+const $TransactionsParkingPostResponseAmount: () => Schema.Schema<TransactionsParkingPostResponseAmount> = /*#__PURE__*/ once(() => Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  currency: Schema.optional(OpenEnum("CNY")),
+  payer_total: Schema.optional(Schema.Number),
+  discount_total: Schema.optional(Schema.Number)
+}))
+
+export interface TransactionsParkingPostResponsePromotionDetail {
   /**
-   * 停车入场id
-   * @example "5K8264ILTKCH16CQ250"
+   * 券ID
+   * @example "109519"
    */
-  readonly parking_id: string
+  readonly coupon_id?: string | undefined
   /**
-   * 车牌号
-   * @example "粤B888888"
+   * 优惠名称
+   * @example "单品惠-6"
    */
-  readonly plate_number: string
+  readonly name?: string | undefined
   /**
-   * 车牌颜色
-   * @example "BLUE"
+   * 优惠范围
+   * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
+   * @example "SINGLE"
    */
-  readonly plate_color: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN"
+  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
   /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
+   * 优惠类型
+   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
+   * @example "CASH"
    */
-  readonly start_time: string
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /**
-   * 出场时间
-   * @example "2017-08-26T10:43:39+08:00"
+   * 活动ID
+   * @example "931386"
    */
-  readonly end_time: string
+  readonly stock_id?: string | undefined
   /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
+   * 优惠券面额
+   * @example 5
    */
-  readonly parking_name: string
+  readonly amount?: number | undefined
   /**
-   * 计费时长
-   * @example 3600
+   * 微信出资
+   * @example 1
    */
-  readonly charging_duration: number
+  readonly wechatpay_contribute?: number | undefined
   /**
-   * 停车场设备id
-   * @example "12313"
+   * 商户出资
+   * @example 1
    */
-  readonly device_id: string
+  readonly merchant_contribute?: number | undefined
+  /**
+   * 其他出资
+   * @example 1
+   */
+  readonly other_contribute?: number | undefined
+  /**
+   * 优惠币种
+   * Documented values: `CNY` (decoded as any string: more may come).
+   * @example "CNY"
+   */
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
+
+const $TransactionsParkingPostResponsePromotionDetail: () => Schema.Schema<TransactionsParkingPostResponsePromotionDetail> = /*#__PURE__*/ once(() => Schema.Struct({
+  coupon_id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
+  type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+  stock_id: Schema.optional(Schema.String),
+  amount: Schema.optional(Schema.Number),
+  wechatpay_contribute: Schema.optional(Schema.Number),
+  merchant_contribute: Schema.optional(Schema.Number),
+  other_contribute: Schema.optional(Schema.Number),
+  currency: Schema.optional(OpenEnum("CNY"))
+}))
 
 export interface TransactionsParkingPostResponse {
   /**
@@ -2014,151 +1573,36 @@ export interface TransactionsParkingPostResponse {
    */
   readonly trade_scene?: "PARKING" | (string & {}) | undefined
   /** 停车场景信息 */
-  readonly parking_info?: TransactionsParkingPostResponseParkingInfo | undefined
+  readonly parking_info?: ParkingInfo | undefined
   /** 支付者信息 */
-  readonly payer?: TransactionsParkingPostResponsePayer | undefined
+  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额信息 */
   readonly amount?: TransactionsParkingPostResponseAmount | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<TransactionsParkingPostResponsePromotionDetail> | undefined
 }
 
-export interface TransactionsParkingPostResponseParkingInfo {
-  /**
-   * 停车入场id
-   * @example "5K8264ILTKCH16CQ250"
-   */
-  readonly parking_id?: string | undefined
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
-  readonly plate_number?: string | undefined
-  /**
-   * 车牌颜色
-   * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
-   * @example "BLUE"
-   */
-  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
-  /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly start_time?: string | undefined
-  /**
-   * 出场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
-  readonly end_time?: string | undefined
-  /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
-   */
-  readonly parking_name?: string | undefined
-  /**
-   * 计费时长
-   * @example 3600
-   */
-  readonly charging_duration?: number | undefined
-  /**
-   * 停车场设备id
-   * @example "12313"
-   */
-  readonly device_id?: string | undefined
-}
-
-export interface TransactionsParkingPostResponsePayer {
-  /**
-   * 用户在appid下的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly openid?: string | undefined
-  /**
-   * 用户在sub_appid下的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
-  readonly sub_openid?: string | undefined
-}
-
-export interface TransactionsParkingPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
-  readonly total?: number | undefined
-  /**
-   * 货币类型
-   * Documented values: `CNY` (decoded as any string: more may come).
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | (string & {}) | undefined
-  /**
-   * 用户实际支付金额
-   * @example 100
-   */
-  readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
-  readonly discount_total?: number | undefined
-}
-
-export interface TransactionsParkingPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
-  readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
-  readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   * @example "CASH"
-   */
-  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
-  readonly stock_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
-  readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
-  readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
-  readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 1
-   */
-  readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * Documented values: `CNY` (decoded as any string: more may come).
-   * @example "CNY"
-   */
-  readonly currency?: "CNY" | (string & {}) | undefined
-}
+const $TransactionsParkingPostResponse: () => Schema.Schema<TransactionsParkingPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  appid: Schema.optional(Schema.String),
+  sub_appid: Schema.optional(Schema.String),
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  out_trade_no: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
+  trade_state_description: Schema.optional(Schema.String),
+  success_time: Schema.optional(Schema.String),
+  bank_type: Schema.optional(Schema.String),
+  user_repaid: Schema.optional(OpenEnum("Y", "N")),
+  attach: Schema.optional(Schema.String),
+  trade_scene: Schema.optional(OpenEnum("PARKING")),
+  parking_info: Schema.optional($ParkingInfo()),
+  payer: Schema.optional($TransactionsOutTradeNoOutTradeNoGetResponsePayer()),
+  amount: Schema.optional($TransactionsParkingPostResponseAmount()),
+  promotion_detail: Schema.optional(Schema.Array($TransactionsParkingPostResponsePromotionDetail()))
+}))
 
 /**
  * 扣费受理API
@@ -2173,94 +1617,7 @@ export const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostB
   path: "/v3/vehicle/transactions/parking",
   summary: "扣费受理API",
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012534352",
-  schemas: () => {
-    const TransactionsParkingPostBodyAmount: Schema.Schema<TransactionsParkingPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(Schema.Literal("CNY"))
-    })
-    const TransactionsParkingPostBodyParkingInfo: Schema.Schema<TransactionsParkingPostBodyParkingInfo> = Schema.Struct({
-      parking_id: Schema.String,
-      plate_number: Schema.String,
-      plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
-      start_time: Schema.String,
-      end_time: Schema.String,
-      parking_name: Schema.String,
-      charging_duration: Schema.Int,
-      device_id: Schema.String
-    })
-    const TransactionsParkingPostBody: Schema.Schema<TransactionsParkingPostBody> = Schema.Struct({
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      trade_scene: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      notify_url: Schema.String,
-      profit_sharing: Schema.optional(Schema.Literal("Y", "N")),
-      amount: TransactionsParkingPostBodyAmount,
-      parking_info: Schema.optional(TransactionsParkingPostBodyParkingInfo)
-    })
-    const TransactionsParkingPostResponseParkingInfo: Schema.Schema<TransactionsParkingPostResponseParkingInfo> = Schema.Struct({
-      parking_id: Schema.optional(Schema.String),
-      plate_number: Schema.optional(Schema.String),
-      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
-      start_time: Schema.optional(Schema.String),
-      end_time: Schema.optional(Schema.String),
-      parking_name: Schema.optional(Schema.String),
-      charging_duration: Schema.optional(Schema.Number),
-      device_id: Schema.optional(Schema.String)
-    })
-    const TransactionsParkingPostResponsePayer: Schema.Schema<TransactionsParkingPostResponsePayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String)
-    })
-    const TransactionsParkingPostResponseAmount: Schema.Schema<TransactionsParkingPostResponseAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Number),
-      currency: Schema.optional(OpenEnum("CNY")),
-      payer_total: Schema.optional(Schema.Number),
-      discount_total: Schema.optional(Schema.Number)
-    })
-    const TransactionsParkingPostResponsePromotionDetail: Schema.Schema<TransactionsParkingPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
-      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
-      stock_id: Schema.optional(Schema.String),
-      amount: Schema.optional(Schema.Number),
-      wechatpay_contribute: Schema.optional(Schema.Number),
-      merchant_contribute: Schema.optional(Schema.Number),
-      other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(OpenEnum("CNY"))
-    })
-    const TransactionsParkingPostResponse: Schema.Schema<TransactionsParkingPostResponse> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
-      trade_state_description: Schema.optional(Schema.String),
-      success_time: Schema.optional(Schema.String),
-      bank_type: Schema.optional(Schema.String),
-      user_repaid: Schema.optional(OpenEnum("Y", "N")),
-      attach: Schema.optional(Schema.String),
-      trade_scene: Schema.optional(OpenEnum("PARKING")),
-      parking_info: Schema.optional(TransactionsParkingPostResponseParkingInfo),
-      payer: Schema.optional(TransactionsParkingPostResponsePayer),
-      amount: Schema.optional(TransactionsParkingPostResponseAmount),
-      promotion_detail: Schema.optional(Schema.Array(TransactionsParkingPostResponsePromotionDetail))
-    })
-    return {
-      body: TransactionsParkingPostBody,
-      success: TransactionsParkingPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $TransactionsParkingPostBody(), success: $TransactionsParkingPostResponse(), errors: commonErrors })
 })
 
 /**

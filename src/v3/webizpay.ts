@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339, once } from "../schemas/common.js"
 
 // ---- GET /v3/webizpay/avail-mch-ranges ----
 
@@ -15,15 +15,9 @@ export interface AvailMchRangesGetQuery {
   readonly sp_mchid: string
 }
 
-export interface AvailMchRangesGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid?: string | undefined
-  /** 可用商户范围列表 */
-  readonly range_list?: ReadonlyArray<AvailMchRangesGetResponseRangeList> | undefined
-}
+const $AvailMchRangesGetQuery: () => Schema.Schema<AvailMchRangesGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String
+}))
 
 export interface AvailMchRangesGetResponseRangeList {
   /**
@@ -39,6 +33,26 @@ export interface AvailMchRangesGetResponseRangeList {
   readonly identifier_type?: "ORGANIZATION_CODE" | "TRANSACTION_ID" | (string & {}) | undefined
 }
 
+const $AvailMchRangesGetResponseRangeList: () => Schema.Schema<AvailMchRangesGetResponseRangeList> = /*#__PURE__*/ once(() => Schema.Struct({
+  range_id: Schema.optional(Schema.String),
+  identifier_type: Schema.optional(OpenEnum("ORGANIZATION_CODE", "TRANSACTION_ID"))
+}))
+
+export interface AvailMchRangesGetResponse {
+  /**
+   * 服务商商户号
+   * @example "12341234"
+   */
+  readonly sp_mchid?: string | undefined
+  /** 可用商户范围列表 */
+  readonly range_list?: ReadonlyArray<AvailMchRangesGetResponseRangeList> | undefined
+}
+
+const $AvailMchRangesGetResponse: () => Schema.Schema<AvailMchRangesGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  range_list: Schema.optional(Schema.Array($AvailMchRangesGetResponseRangeList()))
+}))
+
 /**
  * 查询可用商户范围列表
  *
@@ -51,24 +65,7 @@ export const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailM
   method: "GET",
   path: "/v3/webizpay/avail-mch-ranges",
   summary: "查询可用商户范围列表",
-  schemas: () => {
-    const AvailMchRangesGetQuery: Schema.Schema<AvailMchRangesGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String
-    })
-    const AvailMchRangesGetResponseRangeList: Schema.Schema<AvailMchRangesGetResponseRangeList> = Schema.Struct({
-      range_id: Schema.optional(Schema.String),
-      identifier_type: Schema.optional(OpenEnum("ORGANIZATION_CODE", "TRANSACTION_ID"))
-    })
-    const AvailMchRangesGetResponse: Schema.Schema<AvailMchRangesGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      range_list: Schema.optional(Schema.Array(AvailMchRangesGetResponseRangeList))
-    })
-    return {
-      query: AvailMchRangesGetQuery,
-      success: AvailMchRangesGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ query: $AvailMchRangesGetQuery(), success: $AvailMchRangesGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/avail-mch-ranges ----
@@ -86,6 +83,11 @@ export interface AvailMchRangesPostBody {
   readonly identifier_type: "ORGANIZATION_CODE" | "TRANSACTION_ID"
 }
 
+const $AvailMchRangesPostBody: () => Schema.Schema<AvailMchRangesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  identifier_type: Schema.Literal("ORGANIZATION_CODE", "TRANSACTION_ID")
+}))
+
 export interface AvailMchRangesPostResponse {
   /**
    * 可用商户范围id
@@ -93,6 +95,10 @@ export interface AvailMchRangesPostResponse {
    */
   readonly range_id?: string | undefined
 }
+
+const $AvailMchRangesPostResponse: () => Schema.Schema<AvailMchRangesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  range_id: Schema.optional(Schema.String)
+}))
 
 /**
  * 创建可用商户范围
@@ -106,20 +112,7 @@ export const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, Avail
   method: "POST",
   path: "/v3/webizpay/avail-mch-ranges",
   summary: "创建可用商户范围",
-  schemas: () => {
-    const AvailMchRangesPostBody: Schema.Schema<AvailMchRangesPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      identifier_type: Schema.Literal("ORGANIZATION_CODE", "TRANSACTION_ID")
-    })
-    const AvailMchRangesPostResponse: Schema.Schema<AvailMchRangesPostResponse> = Schema.Struct({
-      range_id: Schema.optional(Schema.String)
-    })
-    return {
-      body: AvailMchRangesPostBody,
-      success: AvailMchRangesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $AvailMchRangesPostBody(), success: $AvailMchRangesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers ----
@@ -131,6 +124,10 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersGetParams {
    */
   readonly range_id: string
 }
+
+const $AvailMchRangesRangeIdMerchantIdentifiersGetParams: () => Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  range_id: Schema.NonEmptyString
+}))
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersGetQuery {
   /**
@@ -150,8 +147,11 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersGetQuery {
   readonly limit: number
 }
 
-/** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.get`: params, query fields together. */
-export interface AvailMchRangesRangeIdMerchantIdentifiersGetRequest extends AvailMchRangesRangeIdMerchantIdentifiersGetParams, AvailMchRangesRangeIdMerchantIdentifiersGetQuery {}
+const $AvailMchRangesRangeIdMerchantIdentifiersGetQuery: () => Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  offset: Schema.Int,
+  limit: Schema.Int
+}))
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersGetResponse {
   /**
@@ -178,6 +178,17 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersGetResponse {
   readonly data?: ReadonlyArray<string> | undefined
 }
 
+const $AvailMchRangesRangeIdMerchantIdentifiersGetResponse: () => Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  offset: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  count: Schema.optional(Schema.Number),
+  total_count: Schema.optional(Schema.Number),
+  data: Schema.optional(Schema.Array(Schema.String))
+}))
+
+/** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.get`: params, query fields together. */
+export interface AvailMchRangesRangeIdMerchantIdentifiersGetRequest extends AvailMchRangesRangeIdMerchantIdentifiersGetParams, AvailMchRangesRangeIdMerchantIdentifiersGetQuery {}
+
 /**
  * 查询商户标识列表
  *
@@ -190,40 +201,10 @@ export const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<Avai
   method: "GET",
   path: "/v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers",
   summary: "查询商户标识列表",
-  schemas: () => {
-    const AvailMchRangesRangeIdMerchantIdentifiersGetParams: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetParams> = Schema.Struct({
-      range_id: Schema.NonEmptyString
-    })
-    const AvailMchRangesRangeIdMerchantIdentifiersGetQuery: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      offset: Schema.Int,
-      limit: Schema.Int
-    })
-    const AvailMchRangesRangeIdMerchantIdentifiersGetResponse: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetResponse> = Schema.Struct({
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number),
-      count: Schema.optional(Schema.Number),
-      total_count: Schema.optional(Schema.Number),
-      data: Schema.optional(Schema.Array(Schema.String))
-    })
-    return {
-      params: AvailMchRangesRangeIdMerchantIdentifiersGetParams,
-      query: AvailMchRangesRangeIdMerchantIdentifiersGetQuery,
-      success: AvailMchRangesRangeIdMerchantIdentifiersGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AvailMchRangesRangeIdMerchantIdentifiersGetParams(), query: $AvailMchRangesRangeIdMerchantIdentifiersGetQuery(), success: $AvailMchRangesRangeIdMerchantIdentifiersGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers ----
-
-export interface AvailMchRangesRangeIdMerchantIdentifiersPostParams {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
-  readonly range_id: string
-}
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersPostBody {
   /**
@@ -238,16 +219,17 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersPostBody {
   readonly merchant_identifier: string
 }
 
+const $AvailMchRangesRangeIdMerchantIdentifiersPostBody: () => Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  merchant_identifier: Schema.String
+}))
+
+export type AvailMchRangesRangeIdMerchantIdentifiersPostResponse = AvailMchRangesPostResponse
+
+export type AvailMchRangesRangeIdMerchantIdentifiersPostParams = AvailMchRangesRangeIdMerchantIdentifiersGetParams
+
 /** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.post`: params, body fields together. */
 export interface AvailMchRangesRangeIdMerchantIdentifiersPostRequest extends AvailMchRangesRangeIdMerchantIdentifiersPostParams, AvailMchRangesRangeIdMerchantIdentifiersPostBody {}
-
-export interface AvailMchRangesRangeIdMerchantIdentifiersPostResponse {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
-  readonly range_id?: string | undefined
-}
 
 /**
  * 添加商户标识
@@ -261,24 +243,7 @@ export const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<Ava
   method: "POST",
   path: "/v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers",
   summary: "添加商户标识",
-  schemas: () => {
-    const AvailMchRangesRangeIdMerchantIdentifiersPostParams: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersPostParams> = Schema.Struct({
-      range_id: Schema.NonEmptyString
-    })
-    const AvailMchRangesRangeIdMerchantIdentifiersPostBody: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      merchant_identifier: Schema.String
-    })
-    const AvailMchRangesRangeIdMerchantIdentifiersPostResponse: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersPostResponse> = Schema.Struct({
-      range_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: AvailMchRangesRangeIdMerchantIdentifiersPostParams,
-      body: AvailMchRangesRangeIdMerchantIdentifiersPostBody,
-      success: AvailMchRangesRangeIdMerchantIdentifiersPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AvailMchRangesRangeIdMerchantIdentifiersGetParams(), body: $AvailMchRangesRangeIdMerchantIdentifiersPostBody(), success: $AvailMchRangesPostResponse(), errors: commonErrors })
 })
 
 // ---- DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier} ----
@@ -296,24 +261,17 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelet
   readonly merchant_identifier: string
 }
 
-export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid: string
-}
+const $AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams: () => Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  range_id: Schema.NonEmptyString,
+  merchant_identifier: Schema.NonEmptyString
+}))
+
+export type AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody = AvailMchRangesGetQuery
+
+export type AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse = AvailMchRangesPostResponse
 
 /** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers._merchant_identifier_.delete`: params, body fields together. */
 export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteRequest extends AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams, AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody {}
-
-export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
-  readonly range_id?: string | undefined
-}
 
 /**
  * 删除商户标识
@@ -327,24 +285,7 @@ export const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: E
   method: "DELETE",
   path: "/v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}",
   summary: "删除商户标识",
-  schemas: () => {
-    const AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams> = Schema.Struct({
-      range_id: Schema.NonEmptyString,
-      merchant_identifier: Schema.NonEmptyString
-    })
-    const AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody> = Schema.Struct({
-      sp_mchid: Schema.String
-    })
-    const AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse> = Schema.Struct({
-      range_id: Schema.optional(Schema.String)
-    })
-    return {
-      params: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams,
-      body: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody,
-      success: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams(), body: $AvailMchRangesGetQuery(), success: $AvailMchRangesPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/bill/proof ----
@@ -381,6 +322,15 @@ export interface BillProofPostBody {
    */
   readonly out_operation_id: string
 }
+
+const $BillProofPostBody: () => Schema.Schema<BillProofPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  start_date: Schema.String,
+  end_date: Schema.String,
+  entity_name: Schema.optional(Schema.String),
+  out_operation_id: Schema.String
+}))
 
 export interface BillProofPostResponse {
   /**
@@ -440,6 +390,20 @@ export interface BillProofPostResponse {
   readonly updated_time?: string | undefined
 }
 
+const $BillProofPostResponse: () => Schema.Schema<BillProofPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  out_operation_id: Schema.optional(Schema.String),
+  operation_id: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  start_date: Schema.optional(Schema.String),
+  end_date: Schema.optional(Schema.String),
+  entity_name: Schema.optional(Schema.String),
+  proof_id: Schema.optional(Schema.String),
+  download_url: Schema.optional(Schema.String),
+  create_time: Schema.optional(Schema.String),
+  updated_time: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请企业商户企业支付出资凭证
  *
@@ -452,34 +416,7 @@ export const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostRe
   method: "POST",
   path: "/v3/webizpay/bill/proof",
   summary: "申请企业商户企业支付出资凭证",
-  schemas: () => {
-    const BillProofPostBody: Schema.Schema<BillProofPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      start_date: Schema.String,
-      end_date: Schema.String,
-      entity_name: Schema.optional(Schema.String),
-      out_operation_id: Schema.String
-    })
-    const BillProofPostResponse: Schema.Schema<BillProofPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_operation_id: Schema.optional(Schema.String),
-      operation_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      start_date: Schema.optional(Schema.String),
-      end_date: Schema.optional(Schema.String),
-      entity_name: Schema.optional(Schema.String),
-      proof_id: Schema.optional(Schema.String),
-      download_url: Schema.optional(Schema.String),
-      create_time: Schema.optional(Schema.String),
-      updated_time: Schema.optional(Schema.String)
-    })
-    return {
-      body: BillProofPostBody,
-      success: BillProofPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BillProofPostBody(), success: $BillProofPostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/bill/trade-bill ----
@@ -506,6 +443,13 @@ export interface BillTradeBillPostBody {
    */
   readonly type: "QYZFALL"
 }
+
+const $BillTradeBillPostBody: () => Schema.Schema<BillTradeBillPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  date: Schema.String,
+  type: Schema.Literal("QYZFALL")
+}))
 
 export interface BillTradeBillPostResponse {
   /**
@@ -536,6 +480,14 @@ export interface BillTradeBillPostResponse {
   readonly download_url?: string | undefined
 }
 
+const $BillTradeBillPostResponse: () => Schema.Schema<BillTradeBillPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  date: Schema.optional(Schema.String),
+  type: Schema.optional(OpenEnum("QYZFALL")),
+  download_url: Schema.optional(Schema.String)
+}))
+
 /**
  * 申请企业商户企业支付业务账单
  *
@@ -548,26 +500,7 @@ export const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTra
   method: "POST",
   path: "/v3/webizpay/bill/trade-bill",
   summary: "申请企业商户企业支付业务账单",
-  schemas: () => {
-    const BillTradeBillPostBody: Schema.Schema<BillTradeBillPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      date: Schema.String,
-      type: Schema.Literal("QYZFALL")
-    })
-    const BillTradeBillPostResponse: Schema.Schema<BillTradeBillPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      date: Schema.optional(Schema.String),
-      type: Schema.optional(OpenEnum("QYZFALL")),
-      download_url: Schema.optional(Schema.String)
-    })
-    return {
-      body: BillTradeBillPostBody,
-      success: BillTradeBillPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $BillTradeBillPostBody(), success: $BillTradeBillPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no} ----
@@ -585,6 +518,11 @@ export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams {
   readonly out_card_no: string
 }
 
+const $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams: () => Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  employee_id: Schema.NonEmptyString,
+  out_card_no: Schema.NonEmptyString
+}))
+
 export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery {
   /**
    * 服务商商户号
@@ -598,8 +536,10 @@ export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery {
   readonly sub_mchid: string
 }
 
-/** The input of `v3.webizpay.employees._employee_id_.outQuotaCards._out_card_no_.get`: params, query fields together. */
-export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetRequest extends EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams, EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery {}
+const $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery: () => Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String
+}))
 
 export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse {
   /**
@@ -702,6 +642,31 @@ export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse {
   readonly card_remark?: string | undefined
 }
 
+const $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse: () => Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  card_no: Schema.optional(Schema.String),
+  out_card_no: Schema.optional(Schema.String),
+  employee_id: Schema.optional(Schema.String),
+  card_template_id: Schema.optional(Schema.String),
+  card_rule: Schema.optional(OpenEnum("SINGLE", "MULTIPLE")),
+  refund_rule: Schema.optional(OpenEnum("RETURN", "NOT_RETURN")),
+  amount: Schema.optional(Schema.Number),
+  remain_amount: Schema.optional(Schema.Number),
+  effective_end_time: Schema.optional(Schema.String),
+  effective_begin_time: Schema.optional(Schema.String),
+  card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
+  card_name: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String),
+  card_usage_time: Schema.optional(Schema.String),
+  transaction_id: Schema.optional(Schema.String),
+  card_disabled_time: Schema.optional(Schema.String),
+  card_remark: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.webizpay.employees._employee_id_.outQuotaCards._out_card_no_.get`: params, query fields together. */
+export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetRequest extends EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams, EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery {}
+
 /**
  * 使用商户卡号查询企业支付额度卡
  *
@@ -714,43 +679,7 @@ export const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<Emp
   method: "GET",
   path: "/v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}",
   summary: "使用商户卡号查询企业支付额度卡",
-  schemas: () => {
-    const EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams: Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams> = Schema.Struct({
-      employee_id: Schema.NonEmptyString,
-      out_card_no: Schema.NonEmptyString
-    })
-    const EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery: Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse: Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      card_no: Schema.optional(Schema.String),
-      out_card_no: Schema.optional(Schema.String),
-      employee_id: Schema.optional(Schema.String),
-      card_template_id: Schema.optional(Schema.String),
-      card_rule: Schema.optional(OpenEnum("SINGLE", "MULTIPLE")),
-      refund_rule: Schema.optional(OpenEnum("RETURN", "NOT_RETURN")),
-      amount: Schema.optional(Schema.Number),
-      remain_amount: Schema.optional(Schema.Number),
-      effective_end_time: Schema.optional(Schema.String),
-      effective_begin_time: Schema.optional(Schema.String),
-      card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
-      card_name: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      card_usage_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      card_disabled_time: Schema.optional(Schema.String),
-      card_remark: Schema.optional(Schema.String)
-    })
-    return {
-      params: EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams,
-      query: EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery,
-      success: EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams(), query: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery(), success: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/employees/{employee_id}/quota-cards ----
@@ -762,6 +691,10 @@ export interface EmployeesEmployeeIdQuotaCardsPostParams {
    */
   readonly employee_id: string
 }
+
+const $EmployeesEmployeeIdQuotaCardsPostParams: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsPostParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  employee_id: Schema.NonEmptyString
+}))
 
 export interface EmployeesEmployeeIdQuotaCardsPostBody {
   /**
@@ -811,8 +744,17 @@ export interface EmployeesEmployeeIdQuotaCardsPostBody {
   readonly avail_mch_range_id?: string | undefined
 }
 
-/** The input of `v3.webizpay.employees._employee_id_.quotaCards.post`: params, body fields together. */
-export interface EmployeesEmployeeIdQuotaCardsPostRequest extends EmployeesEmployeeIdQuotaCardsPostParams, EmployeesEmployeeIdQuotaCardsPostBody {}
+const $EmployeesEmployeeIdQuotaCardsPostBody: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  card_template_id: Schema.String,
+  amount: Schema.Number,
+  card_name: Schema.String,
+  out_card_no: Schema.String,
+  effective_end_time: Rfc3339,
+  card_remark: Schema.optional(Schema.String),
+  avail_mch_range_id: Schema.optional(Schema.String)
+}))
 
 export interface EmployeesEmployeeIdQuotaCardsPostResponse {
   /**
@@ -852,6 +794,19 @@ export interface EmployeesEmployeeIdQuotaCardsPostResponse {
   readonly effective_end_time?: string | undefined
 }
 
+const $EmployeesEmployeeIdQuotaCardsPostResponse: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  out_card_no: Schema.optional(Schema.String),
+  employee_id: Schema.optional(Schema.String),
+  card_no: Schema.optional(Schema.String),
+  effective_begin_time: Schema.optional(Schema.String),
+  effective_end_time: Schema.optional(Schema.String)
+}))
+
+/** The input of `v3.webizpay.employees._employee_id_.quotaCards.post`: params, body fields together. */
+export interface EmployeesEmployeeIdQuotaCardsPostRequest extends EmployeesEmployeeIdQuotaCardsPostParams, EmployeesEmployeeIdQuotaCardsPostBody {}
+
 /**
  * 企业商户为员工下发企业支付额度卡
  *
@@ -864,37 +819,7 @@ export const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmplo
   method: "POST",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards",
   summary: "企业商户为员工下发企业支付额度卡",
-  schemas: () => {
-    const EmployeesEmployeeIdQuotaCardsPostParams: Schema.Schema<EmployeesEmployeeIdQuotaCardsPostParams> = Schema.Struct({
-      employee_id: Schema.NonEmptyString
-    })
-    const EmployeesEmployeeIdQuotaCardsPostBody: Schema.Schema<EmployeesEmployeeIdQuotaCardsPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      card_template_id: Schema.String,
-      amount: Schema.Number,
-      card_name: Schema.String,
-      out_card_no: Schema.String,
-      effective_end_time: Rfc3339,
-      card_remark: Schema.optional(Schema.String),
-      avail_mch_range_id: Schema.optional(Schema.String)
-    })
-    const EmployeesEmployeeIdQuotaCardsPostResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      out_card_no: Schema.optional(Schema.String),
-      employee_id: Schema.optional(Schema.String),
-      card_no: Schema.optional(Schema.String),
-      effective_begin_time: Schema.optional(Schema.String),
-      effective_end_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EmployeesEmployeeIdQuotaCardsPostParams,
-      body: EmployeesEmployeeIdQuotaCardsPostBody,
-      success: EmployeesEmployeeIdQuotaCardsPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EmployeesEmployeeIdQuotaCardsPostParams(), body: $EmployeesEmployeeIdQuotaCardsPostBody(), success: $EmployeesEmployeeIdQuotaCardsPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no} ----
@@ -912,122 +837,17 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoGetParams {
   readonly card_no: string
 }
 
-export interface EmployeesEmployeeIdQuotaCardsCardNoGetQuery {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
-  readonly sub_mchid: string
-}
+const $EmployeesEmployeeIdQuotaCardsCardNoGetParams: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  employee_id: Schema.NonEmptyString,
+  card_no: Schema.NonEmptyString
+}))
+
+export type EmployeesEmployeeIdQuotaCardsCardNoGetQuery = EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery
+
+export type EmployeesEmployeeIdQuotaCardsCardNoGetResponse = EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse
 
 /** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.get`: params, query fields together. */
 export interface EmployeesEmployeeIdQuotaCardsCardNoGetRequest extends EmployeesEmployeeIdQuotaCardsCardNoGetParams, EmployeesEmployeeIdQuotaCardsCardNoGetQuery {}
-
-export interface EmployeesEmployeeIdQuotaCardsCardNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
-  readonly card_no?: string | undefined
-  /**
-   * 商户卡号
-   * @example "mch_card_123456"
-   */
-  readonly out_card_no?: string | undefined
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
-  readonly employee_id?: string | undefined
-  /**
-   * 企业支付卡模板ID
-   * @example "template_123"
-   */
-  readonly card_template_id?: string | undefined
-  /**
-   * 使用规则
-   * Documented values: `SINGLE`, `MULTIPLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
-  readonly card_rule?: "SINGLE" | "MULTIPLE" | (string & {}) | undefined
-  /**
-   * 退款规则
-   * Documented values: `RETURN`, `NOT_RETURN` (decoded as any string: more may come).
-   * @example "RETURN"
-   */
-  readonly refund_rule?: "RETURN" | "NOT_RETURN" | (string & {}) | undefined
-  /**
-   * 卡片总金额
-   * @example 10000
-   */
-  readonly amount?: number | undefined
-  /**
-   * 卡片可用金额
-   * @example 8000
-   */
-  readonly remain_amount?: number | undefined
-  /**
-   * 卡片有效期
-   * @example "2023-12-31T23:59:59+08:00"
-   */
-  readonly effective_end_time?: string | undefined
-  /**
-   * 卡片生效时间
-   * @example "2023-01-01T23:59:59+08:00"
-   */
-  readonly effective_begin_time?: string | undefined
-  /**
-   * 卡片状态
-   * Documented values: `ACTIVE`, `DISABLED` (decoded as any string: more may come).
-   * @example "ACTIVE"
-   */
-  readonly card_state?: "ACTIVE" | "DISABLED" | (string & {}) | undefined
-  /**
-   * 卡片名称
-   * @example "报销额度卡"
-   */
-  readonly card_name?: string | undefined
-  /**
-   * 失效原因
-   * @example "有效期结束"
-   */
-  readonly reason?: string | undefined
-  /**
-   * 卡片使用时间
-   * @example "2023-12-31T23:59:59+08:00"
-   */
-  readonly card_usage_time?: string | undefined
-  /**
-   * 卡片关联微信支付订单号
-   * @example "4200000123202306081234567890"
-   */
-  readonly transaction_id?: string | undefined
-  /**
-   * 卡片失效时间
-   * @example "2023-12-31T23:59:59+08:00"
-   */
-  readonly card_disabled_time?: string | undefined
-  /**
-   * 卡片备注
-   * @example "2023年1月差旅报销"
-   */
-  readonly card_remark?: string | undefined
-}
 
 /**
  * 企业商户查询企业支付额度卡
@@ -1041,59 +861,10 @@ export const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<Employees
   method: "GET",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards/{card_no}",
   summary: "企业商户查询企业支付额度卡",
-  schemas: () => {
-    const EmployeesEmployeeIdQuotaCardsCardNoGetParams: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoGetParams> = Schema.Struct({
-      employee_id: Schema.NonEmptyString,
-      card_no: Schema.NonEmptyString
-    })
-    const EmployeesEmployeeIdQuotaCardsCardNoGetQuery: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const EmployeesEmployeeIdQuotaCardsCardNoGetResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      card_no: Schema.optional(Schema.String),
-      out_card_no: Schema.optional(Schema.String),
-      employee_id: Schema.optional(Schema.String),
-      card_template_id: Schema.optional(Schema.String),
-      card_rule: Schema.optional(OpenEnum("SINGLE", "MULTIPLE")),
-      refund_rule: Schema.optional(OpenEnum("RETURN", "NOT_RETURN")),
-      amount: Schema.optional(Schema.Number),
-      remain_amount: Schema.optional(Schema.Number),
-      effective_end_time: Schema.optional(Schema.String),
-      effective_begin_time: Schema.optional(Schema.String),
-      card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
-      card_name: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String),
-      card_usage_time: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      card_disabled_time: Schema.optional(Schema.String),
-      card_remark: Schema.optional(Schema.String)
-    })
-    return {
-      params: EmployeesEmployeeIdQuotaCardsCardNoGetParams,
-      query: EmployeesEmployeeIdQuotaCardsCardNoGetQuery,
-      success: EmployeesEmployeeIdQuotaCardsCardNoGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EmployeesEmployeeIdQuotaCardsCardNoGetParams(), query: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery(), success: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel ----
-
-export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
-  readonly employee_id: string
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
-  readonly card_no: string
-}
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody {
   /**
@@ -1113,8 +884,11 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody {
   readonly reason: string
 }
 
-/** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.cancel.post`: params, body fields together. */
-export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostRequest extends EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams, EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody {}
+const $EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  reason: Schema.String
+}))
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse {
   /**
@@ -1150,6 +924,20 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse {
   readonly card_disabled_time?: string | undefined
 }
 
+const $EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  employee_id: Schema.optional(Schema.String),
+  card_no: Schema.optional(Schema.String),
+  card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
+  card_disabled_time: Schema.optional(Schema.String)
+}))
+
+export type EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams = EmployeesEmployeeIdQuotaCardsCardNoGetParams
+
+/** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.cancel.post`: params, body fields together. */
+export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostRequest extends EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams, EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody {}
+
 /**
  * 企业商户作废员工企业支付额度卡
  *
@@ -1162,47 +950,10 @@ export const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<Em
   method: "POST",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel",
   summary: "企业商户作废员工企业支付额度卡",
-  schemas: () => {
-    const EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams> = Schema.Struct({
-      employee_id: Schema.NonEmptyString,
-      card_no: Schema.NonEmptyString
-    })
-    const EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      reason: Schema.String
-    })
-    const EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      employee_id: Schema.optional(Schema.String),
-      card_no: Schema.optional(Schema.String),
-      card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
-      card_disabled_time: Schema.optional(Schema.String)
-    })
-    return {
-      params: EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams,
-      body: EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody,
-      success: EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EmployeesEmployeeIdQuotaCardsCardNoGetParams(), body: $EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody(), success: $EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url ----
-
-export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
-  readonly employee_id: string
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
-  readonly card_no: string
-}
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery {
   /**
@@ -1222,8 +973,11 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery {
   readonly application_type: "H5" | "MINIPROGRAM"
 }
 
-/** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.paymentUrl.get`: params, query fields together. */
-export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetRequest extends EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams, EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery {}
+const $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  sub_mchid: Schema.String,
+  application_type: Schema.Literal("H5", "MINIPROGRAM")
+}))
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse {
   /**
@@ -1274,6 +1028,23 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse {
   readonly mp_business_type?: string | undefined
 }
 
+const $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse: () => Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  employee_id: Schema.optional(Schema.String),
+  card_no: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  payment_url: Schema.optional(Schema.String),
+  application_type: Schema.optional(OpenEnum("H5", "MINIPROGRAM")),
+  mp_query: Schema.optional(Schema.String),
+  mp_business_type: Schema.optional(Schema.String)
+}))
+
+export type EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams = EmployeesEmployeeIdQuotaCardsCardNoGetParams
+
+/** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.paymentUrl.get`: params, query fields together. */
+export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetRequest extends EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams, EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery {}
+
 /**
  * 企业商户获取指定额度卡支付链接
  *
@@ -1286,61 +1057,10 @@ export const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint
   method: "GET",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url",
   summary: "企业商户获取指定额度卡支付链接",
-  schemas: () => {
-    const EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams> = Schema.Struct({
-      employee_id: Schema.NonEmptyString,
-      card_no: Schema.NonEmptyString
-    })
-    const EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      application_type: Schema.Literal("H5", "MINIPROGRAM")
-    })
-    const EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      employee_id: Schema.optional(Schema.String),
-      card_no: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String),
-      payment_url: Schema.optional(Schema.String),
-      application_type: Schema.optional(OpenEnum("H5", "MINIPROGRAM")),
-      mp_query: Schema.optional(Schema.String),
-      mp_business_type: Schema.optional(Schema.String)
-    })
-    return {
-      params: EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams,
-      query: EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery,
-      success: EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EmployeesEmployeeIdQuotaCardsCardNoGetParams(), query: $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery(), success: $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/employees/{employee_id}/revoke ----
-
-export interface EmployeesEmployeeIdRevokePostParams {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
-  readonly employee_id: string
-}
-
-export interface EmployeesEmployeeIdRevokePostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.webizpay.employees._employee_id_.revoke.post`: params, body fields together. */
-export interface EmployeesEmployeeIdRevokePostRequest extends EmployeesEmployeeIdRevokePostParams, EmployeesEmployeeIdRevokePostBody {}
 
 export interface EmployeesEmployeeIdRevokePostResponse {
   /**
@@ -1376,6 +1096,22 @@ export interface EmployeesEmployeeIdRevokePostResponse {
   readonly reason?: string | undefined
 }
 
+const $EmployeesEmployeeIdRevokePostResponse: () => Schema.Schema<EmployeesEmployeeIdRevokePostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  user_id: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(OpenEnum("REVOKED", "AUTHORIZED")),
+  authorization_revoked_time: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String)
+}))
+
+export type EmployeesEmployeeIdRevokePostBody = EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery
+
+export type EmployeesEmployeeIdRevokePostParams = EmployeesEmployeeIdQuotaCardsPostParams
+
+/** The input of `v3.webizpay.employees._employee_id_.revoke.post`: params, body fields together. */
+export interface EmployeesEmployeeIdRevokePostRequest extends EmployeesEmployeeIdRevokePostParams, EmployeesEmployeeIdRevokePostBody {}
+
 /**
  * 企业商户发起解除员工企业支付授权
  *
@@ -1388,47 +1124,10 @@ export const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeI
   method: "POST",
   path: "/v3/webizpay/employees/{employee_id}/revoke",
   summary: "企业商户发起解除员工企业支付授权",
-  schemas: () => {
-    const EmployeesEmployeeIdRevokePostParams: Schema.Schema<EmployeesEmployeeIdRevokePostParams> = Schema.Struct({
-      employee_id: Schema.NonEmptyString
-    })
-    const EmployeesEmployeeIdRevokePostBody: Schema.Schema<EmployeesEmployeeIdRevokePostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const EmployeesEmployeeIdRevokePostResponse: Schema.Schema<EmployeesEmployeeIdRevokePostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      user_id: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(OpenEnum("REVOKED", "AUTHORIZED")),
-      authorization_revoked_time: Schema.optional(Schema.String),
-      reason: Schema.optional(Schema.String)
-    })
-    return {
-      params: EmployeesEmployeeIdRevokePostParams,
-      body: EmployeesEmployeeIdRevokePostBody,
-      success: EmployeesEmployeeIdRevokePostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $EmployeesEmployeeIdQuotaCardsPostParams(), body: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery(), success: $EmployeesEmployeeIdRevokePostResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/stores/entity-matches ----
-
-export interface StoresEntityMatchesPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid: string
-  /**
-   * 商户主体匹配批次单号
-   * @example "batch12345678"
-   */
-  readonly out_batch_id: string
-  /** 主体匹配明细列表 */
-  readonly match_details?: ReadonlyArray<StoresEntityMatchesPostBodyMatchDetails> | undefined
-}
 
 export interface StoresEntityMatchesPostBodyMatchDetails {
   /**
@@ -1447,6 +1146,33 @@ export interface StoresEntityMatchesPostBodyMatchDetails {
    */
   readonly product_type: "CODE_PAY" | "NONE"
 }
+
+const $StoresEntityMatchesPostBodyMatchDetails: () => Schema.Schema<StoresEntityMatchesPostBodyMatchDetails> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_code: Schema.String,
+  store_name: Schema.String,
+  product_type: Schema.Literal("CODE_PAY", "NONE")
+}))
+
+export interface StoresEntityMatchesPostBody {
+  /**
+   * 服务商商户号
+   * @example "12341234"
+   */
+  readonly sp_mchid: string
+  /**
+   * 商户主体匹配批次单号
+   * @example "batch12345678"
+   */
+  readonly out_batch_id: string
+  /** 主体匹配明细列表 */
+  readonly match_details?: ReadonlyArray<StoresEntityMatchesPostBodyMatchDetails> | undefined
+}
+
+const $StoresEntityMatchesPostBody: () => Schema.Schema<StoresEntityMatchesPostBody> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.String,
+  out_batch_id: Schema.String,
+  match_details: Schema.optional(Schema.Array($StoresEntityMatchesPostBodyMatchDetails()))
+}))
 
 export interface StoresEntityMatchesPostResponse {
   /**
@@ -1477,6 +1203,14 @@ export interface StoresEntityMatchesPostResponse {
   readonly state?: "ACCEPTED" | "IN_PROGRESS" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
+const $StoresEntityMatchesPostResponse: () => Schema.Schema<StoresEntityMatchesPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  out_batch_id: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  time: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED"))
+}))
+
 /**
  * 发起门店主体匹配
  *
@@ -1489,30 +1223,7 @@ export const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostB
   method: "POST",
   path: "/v3/webizpay/stores/entity-matches",
   summary: "发起门店主体匹配",
-  schemas: () => {
-    const StoresEntityMatchesPostBodyMatchDetails: Schema.Schema<StoresEntityMatchesPostBodyMatchDetails> = Schema.Struct({
-      organization_code: Schema.String,
-      store_name: Schema.String,
-      product_type: Schema.Literal("CODE_PAY", "NONE")
-    })
-    const StoresEntityMatchesPostBody: Schema.Schema<StoresEntityMatchesPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_batch_id: Schema.String,
-      match_details: Schema.optional(Schema.Array(StoresEntityMatchesPostBodyMatchDetails))
-    })
-    const StoresEntityMatchesPostResponse: Schema.Schema<StoresEntityMatchesPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_batch_id: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      time: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED"))
-    })
-    return {
-      body: StoresEntityMatchesPostBody,
-      success: StoresEntityMatchesPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ body: $StoresEntityMatchesPostBody(), success: $StoresEntityMatchesPostResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/webizpay/stores/entity-matches/{batch_id} ----
@@ -1525,16 +1236,33 @@ export interface StoresEntityMatchesBatchIdGetParams {
   readonly batch_id: string
 }
 
-export interface StoresEntityMatchesBatchIdGetQuery {
+const $StoresEntityMatchesBatchIdGetParams: () => Schema.Schema<StoresEntityMatchesBatchIdGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  batch_id: Schema.NonEmptyString
+}))
+
+export interface StoresEntityMatchesBatchIdGetResponseMatchResults {
   /**
-   * 服务商商户号
-   * @example "12341234"
+   * 门店统一社会信用代码
+   * @example "91110000710926094P"
    */
-  readonly sp_mchid: string
+  readonly organization_code?: string | undefined
+  /**
+   * 门店名称
+   * @example "微信小店"
+   */
+  readonly store_name?: string | undefined
+  /**
+   * 是否存在满足条件微信支付商户号
+   * @example true
+   */
+  readonly has_valid_mchid?: boolean | undefined
 }
 
-/** The input of `v3.webizpay.stores.entityMatches._batch_id_.get`: params, query fields together. */
-export interface StoresEntityMatchesBatchIdGetRequest extends StoresEntityMatchesBatchIdGetParams, StoresEntityMatchesBatchIdGetQuery {}
+const $StoresEntityMatchesBatchIdGetResponseMatchResults: () => Schema.Schema<StoresEntityMatchesBatchIdGetResponseMatchResults> = /*#__PURE__*/ once(() => Schema.Struct({
+  organization_code: Schema.optional(Schema.String),
+  store_name: Schema.optional(Schema.String),
+  has_valid_mchid: Schema.optional(Schema.Boolean)
+}))
 
 export interface StoresEntityMatchesBatchIdGetResponse {
   /**
@@ -1562,23 +1290,18 @@ export interface StoresEntityMatchesBatchIdGetResponse {
   readonly match_results?: ReadonlyArray<StoresEntityMatchesBatchIdGetResponseMatchResults> | undefined
 }
 
-export interface StoresEntityMatchesBatchIdGetResponseMatchResults {
-  /**
-   * 门店统一社会信用代码
-   * @example "91110000710926094P"
-   */
-  readonly organization_code?: string | undefined
-  /**
-   * 门店名称
-   * @example "微信小店"
-   */
-  readonly store_name?: string | undefined
-  /**
-   * 是否存在满足条件微信支付商户号
-   * @example true
-   */
-  readonly has_valid_mchid?: boolean | undefined
-}
+const $StoresEntityMatchesBatchIdGetResponse: () => Schema.Schema<StoresEntityMatchesBatchIdGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  out_batch_id: Schema.optional(Schema.String),
+  batch_id: Schema.optional(Schema.String),
+  state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED")),
+  match_results: Schema.optional(Schema.Array($StoresEntityMatchesBatchIdGetResponseMatchResults()))
+}))
+
+export type StoresEntityMatchesBatchIdGetQuery = AvailMchRangesGetQuery
+
+/** The input of `v3.webizpay.stores.entityMatches._batch_id_.get`: params, query fields together. */
+export interface StoresEntityMatchesBatchIdGetRequest extends StoresEntityMatchesBatchIdGetParams, StoresEntityMatchesBatchIdGetQuery {}
 
 /**
  * 查询门店主体匹配结果
@@ -1592,32 +1315,7 @@ export const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatche
   method: "GET",
   path: "/v3/webizpay/stores/entity-matches/{batch_id}",
   summary: "查询门店主体匹配结果",
-  schemas: () => {
-    const StoresEntityMatchesBatchIdGetParams: Schema.Schema<StoresEntityMatchesBatchIdGetParams> = Schema.Struct({
-      batch_id: Schema.NonEmptyString
-    })
-    const StoresEntityMatchesBatchIdGetQuery: Schema.Schema<StoresEntityMatchesBatchIdGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String
-    })
-    const StoresEntityMatchesBatchIdGetResponseMatchResults: Schema.Schema<StoresEntityMatchesBatchIdGetResponseMatchResults> = Schema.Struct({
-      organization_code: Schema.optional(Schema.String),
-      store_name: Schema.optional(Schema.String),
-      has_valid_mchid: Schema.optional(Schema.Boolean)
-    })
-    const StoresEntityMatchesBatchIdGetResponse: Schema.Schema<StoresEntityMatchesBatchIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      out_batch_id: Schema.optional(Schema.String),
-      batch_id: Schema.optional(Schema.String),
-      state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED")),
-      match_results: Schema.optional(Schema.Array(StoresEntityMatchesBatchIdGetResponseMatchResults))
-    })
-    return {
-      params: StoresEntityMatchesBatchIdGetParams,
-      query: StoresEntityMatchesBatchIdGetQuery,
-      success: StoresEntityMatchesBatchIdGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $StoresEntityMatchesBatchIdGetParams(), query: $AvailMchRangesGetQuery(), success: $StoresEntityMatchesBatchIdGetResponse(), errors: commonErrors })
 })
 
 // ---- GET /v3/webizpay/users/{user_id}/authorization-state ----
@@ -1630,41 +1328,9 @@ export interface UsersUserIdAuthorizationStateGetParams {
   readonly user_id: string
 }
 
-export interface UsersUserIdAuthorizationStateGetQuery {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
-  readonly sub_mchid: string
-}
-
-/** The input of `v3.webizpay.users._user_id_.authorizationState.get`: params, query fields together. */
-export interface UsersUserIdAuthorizationStateGetRequest extends UsersUserIdAuthorizationStateGetParams, UsersUserIdAuthorizationStateGetQuery {}
-
-export interface UsersUserIdAuthorizationStateGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
-  readonly sub_mchid?: string | undefined
-  /**
-   * 企业员工ID
-   * @example "123456"
-   */
-  readonly user_id?: string | undefined
-  /** 微信授权关系列表 */
-  readonly employee_list?: ReadonlyArray<UsersUserIdAuthorizationStateGetResponseEmployeeList> | undefined
-}
+const $UsersUserIdAuthorizationStateGetParams: () => Schema.Schema<UsersUserIdAuthorizationStateGetParams> = /*#__PURE__*/ once(() => Schema.Struct({
+  user_id: Schema.NonEmptyString
+}))
 
 export interface UsersUserIdAuthorizationStateGetResponseEmployeeList {
   /**
@@ -1690,6 +1356,45 @@ export interface UsersUserIdAuthorizationStateGetResponseEmployeeList {
   readonly authorization_revoked_time?: string | undefined
 }
 
+const $UsersUserIdAuthorizationStateGetResponseEmployeeList: () => Schema.Schema<UsersUserIdAuthorizationStateGetResponseEmployeeList> = /*#__PURE__*/ once(() => Schema.Struct({
+  employee_id: Schema.optional(Schema.String),
+  authorization_state: Schema.optional(OpenEnum("AUTHORIZED", "REVOKED")),
+  authorization_time: Schema.optional(Schema.String),
+  authorization_revoked_time: Schema.optional(Schema.String)
+}))
+
+export interface UsersUserIdAuthorizationStateGetResponse {
+  /**
+   * 服务商商户号
+   * @example "12341234"
+   */
+  readonly sp_mchid?: string | undefined
+  /**
+   * 出资子商户号
+   * @example "43214321"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 企业员工ID
+   * @example "123456"
+   */
+  readonly user_id?: string | undefined
+  /** 微信授权关系列表 */
+  readonly employee_list?: ReadonlyArray<UsersUserIdAuthorizationStateGetResponseEmployeeList> | undefined
+}
+
+const $UsersUserIdAuthorizationStateGetResponse: () => Schema.Schema<UsersUserIdAuthorizationStateGetResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  user_id: Schema.optional(Schema.String),
+  employee_list: Schema.optional(Schema.Array($UsersUserIdAuthorizationStateGetResponseEmployeeList()))
+}))
+
+export type UsersUserIdAuthorizationStateGetQuery = EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery
+
+/** The input of `v3.webizpay.users._user_id_.authorizationState.get`: params, query fields together. */
+export interface UsersUserIdAuthorizationStateGetRequest extends UsersUserIdAuthorizationStateGetParams, UsersUserIdAuthorizationStateGetQuery {}
+
 /**
  * 企业商户查询企业员工开通授权状态
  *
@@ -1702,65 +1407,10 @@ export const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuth
   method: "GET",
   path: "/v3/webizpay/users/{user_id}/authorization-state",
   summary: "企业商户查询企业员工开通授权状态",
-  schemas: () => {
-    const UsersUserIdAuthorizationStateGetParams: Schema.Schema<UsersUserIdAuthorizationStateGetParams> = Schema.Struct({
-      user_id: Schema.NonEmptyString
-    })
-    const UsersUserIdAuthorizationStateGetQuery: Schema.Schema<UsersUserIdAuthorizationStateGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const UsersUserIdAuthorizationStateGetResponseEmployeeList: Schema.Schema<UsersUserIdAuthorizationStateGetResponseEmployeeList> = Schema.Struct({
-      employee_id: Schema.optional(Schema.String),
-      authorization_state: Schema.optional(OpenEnum("AUTHORIZED", "REVOKED")),
-      authorization_time: Schema.optional(Schema.String),
-      authorization_revoked_time: Schema.optional(Schema.String)
-    })
-    const UsersUserIdAuthorizationStateGetResponse: Schema.Schema<UsersUserIdAuthorizationStateGetResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      user_id: Schema.optional(Schema.String),
-      employee_list: Schema.optional(Schema.Array(UsersUserIdAuthorizationStateGetResponseEmployeeList))
-    })
-    return {
-      params: UsersUserIdAuthorizationStateGetParams,
-      query: UsersUserIdAuthorizationStateGetQuery,
-      success: UsersUserIdAuthorizationStateGetResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersUserIdAuthorizationStateGetParams(), query: $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery(), success: $UsersUserIdAuthorizationStateGetResponse(), errors: commonErrors })
 })
 
 // ---- POST /v3/webizpay/users/{user_id}/authorization-url ----
-
-export interface UsersUserIdAuthorizationUrlPostParams {
-  /**
-   * 企业员工ID
-   * @example "123456"
-   */
-  readonly user_id: string
-}
-
-export interface UsersUserIdAuthorizationUrlPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
-  readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
-  readonly sub_mchid: string
-  /**
-   * 发起授权应用类型
-   * @example "H5"
-   */
-  readonly application_type: "H5" | "MINIPROGRAM"
-}
-
-/** The input of `v3.webizpay.users._user_id_.authorizationUrl.post`: params, body fields together. */
-export interface UsersUserIdAuthorizationUrlPostRequest extends UsersUserIdAuthorizationUrlPostParams, UsersUserIdAuthorizationUrlPostBody {}
 
 export interface UsersUserIdAuthorizationUrlPostResponse {
   /**
@@ -1806,6 +1456,24 @@ export interface UsersUserIdAuthorizationUrlPostResponse {
   readonly mp_business_type?: string | undefined
 }
 
+const $UsersUserIdAuthorizationUrlPostResponse: () => Schema.Schema<UsersUserIdAuthorizationUrlPostResponse> = /*#__PURE__*/ once(() => Schema.Struct({
+  sp_mchid: Schema.optional(Schema.String),
+  sub_mchid: Schema.optional(Schema.String),
+  user_id: Schema.optional(Schema.String),
+  authorization_url: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  application_type: Schema.optional(OpenEnum("H5", "MINIPROGRAM")),
+  mp_query: Schema.optional(Schema.String),
+  mp_business_type: Schema.optional(Schema.String)
+}))
+
+export type UsersUserIdAuthorizationUrlPostBody = EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery
+
+export type UsersUserIdAuthorizationUrlPostParams = UsersUserIdAuthorizationStateGetParams
+
+/** The input of `v3.webizpay.users._user_id_.authorizationUrl.post`: params, body fields together. */
+export interface UsersUserIdAuthorizationUrlPostRequest extends UsersUserIdAuthorizationUrlPostParams, UsersUserIdAuthorizationUrlPostBody {}
+
 /**
  * 企业商户发起员工开通企业支付授权
  *
@@ -1818,32 +1486,7 @@ export const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAutho
   method: "POST",
   path: "/v3/webizpay/users/{user_id}/authorization-url",
   summary: "企业商户发起员工开通企业支付授权",
-  schemas: () => {
-    const UsersUserIdAuthorizationUrlPostParams: Schema.Schema<UsersUserIdAuthorizationUrlPostParams> = Schema.Struct({
-      user_id: Schema.NonEmptyString
-    })
-    const UsersUserIdAuthorizationUrlPostBody: Schema.Schema<UsersUserIdAuthorizationUrlPostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      application_type: Schema.Literal("H5", "MINIPROGRAM")
-    })
-    const UsersUserIdAuthorizationUrlPostResponse: Schema.Schema<UsersUserIdAuthorizationUrlPostResponse> = Schema.Struct({
-      sp_mchid: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      user_id: Schema.optional(Schema.String),
-      authorization_url: Schema.optional(Schema.String),
-      expire_time: Schema.optional(Schema.String),
-      application_type: Schema.optional(OpenEnum("H5", "MINIPROGRAM")),
-      mp_query: Schema.optional(Schema.String),
-      mp_business_type: Schema.optional(Schema.String)
-    })
-    return {
-      params: UsersUserIdAuthorizationUrlPostParams,
-      body: UsersUserIdAuthorizationUrlPostBody,
-      success: UsersUserIdAuthorizationUrlPostResponse,
-      errors: commonErrors
-    }
-  }
+  schemas: () => ({ params: $UsersUserIdAuthorizationStateGetParams(), body: $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery(), success: $UsersUserIdAuthorizationUrlPostResponse(), errors: commonErrors })
 })
 
 /**

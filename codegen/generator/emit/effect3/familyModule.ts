@@ -8,7 +8,7 @@ import { LOCATIONS, type LocationName, METHODS, type Operation } from "../../mod
 import { chainPrefix, IDENT, officialDoc, ROOT_HOSTS } from "../../operations.js"
 import { example } from "../examples.js"
 import { HEADER, jsdoc, key, literal, pascal } from "../typescript.js"
-import { EndpointEmitter, type Family } from "./schemas.js"
+import { EndpointEmitter, type Family, type Placed, structCall } from "./schemas.js"
 
 const LOCATION_SUFFIX: Readonly<Record<LocationName, string>> = { params: "Params", query: "Query", headers: "Headers", body: "Body" }
 
@@ -57,20 +57,22 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
       continue
     }
     const prefix = pascal(op.chain.length === 1 ? `${family.name} ${op.chain[0]}` : op.chain.map((c) => c.replace(/^_|_$/g, "")).join(" ").replace(/([a-z0-9])([A-Z])/g, "$1 $2"))
+    family.block = blocks.length
     const e = new EndpointEmitter(family, op.key)
-    const locs: Array<[LocationName, string]> = []
+    const locs: Array<[LocationName, string, Placed]> = []
     for (const l of LOCATIONS) {
       const fields = op.locations[l]
       if (fields === undefined) continue
       const name = family.typeName(prefix + LOCATION_SUFFIX[l])
-      e.fields(fields, "request", name, new Set(l === "body" ? op.bodySensitive : []), `${op.key} ${l}`, l === "body" ? op.bodyRules : [])
-      locs.push([l, name])
+      const model = e.fields(fields, "request", [prefix, LOCATION_SUFFIX[l]], new Set(l === "body" ? op.bodySensitive : []), `${op.key} ${l}`, l === "body" ? op.bodyRules : [], undefined, name)
+      locs.push([l, name, model])
     }
+    const own: Array<string> = []
     let req = "void"
     if (locs.length === 1) req = locs[0]![1]
     else if (locs.length > 1) {
       req = family.typeName(`${prefix}Request`)
-      e.out.interfaces.push(`/** The input of \`${chainName}\`: ${locs.map(([l]) => l).join(", ")} fields together. */\nexport interface ${req} extends ${locs.map(([, n]) => n).join(", ")} {}`)
+      own.push(`/** The input of \`${chainName}\`: ${locs.map(([l]) => l).join(", ")} fields together. */\nexport interface ${req} extends ${locs.map(([, n]) => n).join(", ")} {}`)
     }
     let res: string
     let success: string
@@ -88,9 +90,17 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
       res = "unknown"
       success = "Schema.Unknown"
       family.uses.schema = true
+    } else if (op.success.kind === "object") {
+      // the answer's own name, even when another endpoint's answer has the same shape
+      res = family.typeName(`${prefix}Response`)
+      const placed = e.fields(op.success.fields ?? [], "response", [prefix, "Response"], new Set(op.success.sensitive ?? []), `${op.key} response`, op.success.rules ?? [], op.success.definition, res)
+      family.uses.common.add("once")
+      success = op.success.nullable === true ? `Schema.NullOr(${structCall(placed.struct)})` : structCall(placed.struct)
+      if (op.success.nullable === true) res = `${res} | null`
+      exampleText = literal(example(op.success, undefined), "  ")
     } else {
-      res = e.typeText(op.success, "response", `${prefix}Response`)
-      success = e.schemaText(op.success, "response", `${prefix}Response`, `${op.key} response`)
+      res = e.typeText(op.success, "response", [prefix, "Response"])
+      success = e.schemaText(op.success, "response", [prefix, "Response"], `${op.key} response`)
       exampleText = literal(example(op.success, undefined), "  ")
     }
     // errors: the common ones, and the page's (checked against src/errors/codes.ts with the overlay)
@@ -111,12 +121,10 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
     }
     family.uses.endpoint = true
     const constName = family.valueName(prefix.charAt(0).toLowerCase() + prefix.slice(1))
-    const parts = [...locs.map(([l, n]) => `${l}: ${n}`), `success: ${success}`, `errors: ${errors}`]
+    const parts = [...locs.map(([l, , m]) => `${l}: ${structCall(m.struct)}`), `success: ${success}`, `errors: ${errors}`]
     // the example goes to src/v3/examples/ (only the sandbox and the docs read it)
     if (exampleText !== undefined) examples.push([chainName, exampleText])
-    const thunk = e.out.consts.length === 0
-      ? `() => ({ ${parts.join(", ")} })`
-      : `() => {\n${e.out.consts.join("\n")}\n    return {\n${parts.map((p) => `      ${p}`).join(",\n")}\n    }\n  }`
+    const thunk = `() => ({ ${parts.join(", ")} })`
     const docsUrl = officialDoc(op.description)
     const spec = [
       `  name: ${JSON.stringify(chainName)}`,
@@ -132,12 +140,19 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
     blocks.push(
       [
         `// ---- ${op.key} ----`,
-        ...e.out.interfaces,
+        ...own,
         `${jsdoc(endpointDoc(op, undefined), "")}export const ${constName}: Endpoint.Endpoint<${req}, ${res}, ${errorType}> = /*#__PURE__*/ Endpoint.make({\n${spec.join(",\n")}\n})`
       ].join("\n\n")
     )
     leaves.push({ op, ref: constName, doc: [...endpointDoc(op, undefined), "", `Alone: \`import { ${constName} } from "effect-wechatpay/v3/${op.module}"\`.`] })
   }
+
+  // the models, named once every place of theirs is known, declared where they are first met
+  family.nameModels()
+  const declared = blocks.map((block, i) => {
+    const [title, ...rest] = block.split("\n\n")
+    return family.resolve([title, ...family.declarations(i), ...rest].join("\n\n"))
+  })
 
   // the tree
   interface Node {
@@ -176,7 +191,7 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
   const familyConst = family.valueName(family.name)
   if (familyConst !== family.name) throw new Error(`family ${family.name}: its name is taken in its module`)
   const curatedCount = ops.filter((o) => o.curated !== undefined).length
-  blocks.push(
+  const treeBlock = (
     jsdoc([
       `\`${ops[0]!.root === "v3" ? `/v3/${ops[0]!.url.split("/")[2]}` : `/${ops[0]!.root}/v3`}/…\`: ${ops.length} endpoint${ops.length === 1 ? "" : "s"}${curatedCount > 0 ? ` (${curatedCount} hand-written)` : ""}.`,
       ...(tags.length > 0 ? ["", `Catalogue tags: ${tags.join(", ")}.`] : [])
@@ -193,5 +208,5 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
     ...(u.common.size > 0 ? [`import { ${[...u.common].sort().join(", ")} } from "../schemas/common.js"`] : [])
   ]
   const errorSets = [...family.errorSets].map(([set, name]) => `const ${name} = [...commonErrors, ${set.split(",").join(", ")}] as const`)
-  return { module: [HEADER, imports.join("\n"), ...(errorSets.length > 0 ? [errorSets.join("\n")] : []), ...blocks].join("\n\n") + "\n", examples }
+  return { module: [HEADER, imports.join("\n"), ...(errorSets.length > 0 ? [errorSets.join("\n")] : []), ...declared, treeBlock].join("\n\n") + "\n", examples }
 }

@@ -1,11 +1,17 @@
 /**
- * The Effect 3 text of one endpoint's types: a TypeScript interface and an Effect `Schema` for
- * each object of the model, named after where it sits (`PayTransactionsJsapiBodyAmount`).
+ * The Effect 3 text of a family's types: a TypeScript interface and an Effect `Schema` for each
+ * object of the model, emitted once per family however many endpoints hold it (structurally
+ * identical objects are one model), then named: an endpoint's own input and answer after the
+ * endpoint (`PayTransactionsJsapiBody`), an object that stands in one place after where it sits
+ * (`PayTransactionsJsapiBodyAmount`), and one that several endpoints share after the catalogue's
+ * definition or its field (`Amount`, qualified by its parents only as far as it must be to be
+ * unique: `ResponseAmount`).
  */
 import { CURATED_MODULES } from "../../../curated.js"
 import type { FieldRule, FieldRuleKind } from "../../../overlay.js"
 import type { FieldRuleKind as CommonFieldRuleKind } from "../../../../src/schemas/common.js"
 import { type Field, innermost, type Ty } from "../../model.js"
+import { IDENT } from "../../operations.js"
 import { jsdoc, key, pascal, RESERVED, usablePattern } from "../typescript.js"
 
 // compile-time: the overlay's rule kinds are the ones src/schemas/common.ts `FieldRule` checks
@@ -15,7 +21,7 @@ void sameRuleKinds
 export type Mode = "request" | "response"
 
 /** The helpers of src/schemas/common.ts a module may use. */
-export type CommonHelper = "BoundedString" | "PatternString" | "Rfc3339" | "OpenEnum" | "IsoDate" | "IpAddress" | "UrlString" | "FieldRule"
+export type CommonHelper = "BoundedString" | "PatternString" | "Rfc3339" | "OpenEnum" | "IsoDate" | "IpAddress" | "UrlString" | "FieldRule" | "once"
 
 /** What a family module imports; the emitters add to it while emitting. */
 export interface Uses {
@@ -28,21 +34,159 @@ export interface Uses {
   curated: Set<string>
 }
 
-/** Interfaces and local schema consts of one endpoint, in declaration order. */
-interface Out {
-  readonly interfaces: Array<string>
-  readonly consts: Array<string>
+/**
+ * One object type of a family, however many places hold it: one interface. Its texts name the
+ * models inside it by placeholder, which `Family.nameModels` resolves.
+ */
+export interface Model {
+  readonly id: number
+  /** The interface's members, with their docs (the first place's). */
+  readonly members: ReadonlyArray<string>
+  /** The catalogue's definition name, where the object came from a `$ref` to one. */
+  definition: string | undefined
+  /** Where it stands: each place's name parts (`["PayTransactionsJsapi", "Body", "Amount"]`). */
+  readonly places: Array<ReadonlyArray<string>>
+  /** The names endpoints give it as their own input or answer, and the endpoint (block) of each. */
+  readonly endpointNames: Array<{ readonly name: string; readonly block: number }>
+  /** The endpoint (block) where it first stands: its interface goes there. */
+  readonly home: number
+  name?: string
+}
+
+/**
+ * One schema of a model: a request's checks and an answer's lenient decoding can differ for one
+ * interface, so a model has one schema per distinct struct (usually one).
+ */
+export interface StructModel {
+  readonly id: number
+  readonly model: Model
+  /** The `Schema.Struct`'s text, its rules applied. */
+  readonly struct: string
+  /** The endpoint (block) where it is first used: its lazily built const goes there. */
+  readonly home: number
+  name?: string
+}
+
+/** The texts that stand for a model's interface name and its struct's const until they are named. */
+export const typePlaceholder = (model: Model): string => `\uE000T${model.id}\uE001`
+export const structCall = (struct: StructModel): string => `\uE000S${struct.id}\uE001()`
+const PLACEHOLDER = /\uE000([TS])(\d+)\uE001/g
+
+/** An object's model and struct, as one place holds it. */
+export interface Placed {
+  readonly model: Model
+  readonly struct: StructModel
 }
 
 /** One family module's names and imports. */
 export class Family {
   /** Names a generated interface may not take: the module's imports (the curated modules included). */
-  readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "BoundedString", "PatternString", "Rfc3339", "OpenEnum", "IsoDate", "IpAddress", "UrlString", "FieldRule", ...CURATED_MODULES])
+  readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "BoundedString", "PatternString", "Rfc3339", "OpenEnum", "IsoDate", "IpAddress", "UrlString", "FieldRule", "once", ...CURATED_MODULES])
   readonly values = new Set<string>()
   readonly uses: Uses = { schema: false, endpoint: false, commonErrors: false, commonError: false, common: new Set(), codes: new Set(), curated: new Set() }
   readonly errorSets = new Map<string, string>()
+  readonly models: Array<Model> = []
+  readonly structs: Array<StructModel> = []
+  private readonly byShape = new Map<string, Model>()
+  private readonly byStruct = new Map<string, StructModel>()
+  /** The endpoint (block) being emitted. */
+  block = 0
 
   constructor(readonly name: string) {}
+
+  /**
+   * The model of this type shape and its struct of this schema shape, each made on its first
+   * place; every place is recorded (and a definition name any place has).
+   */
+  model(
+    typeShape: string,
+    structShape: string,
+    place: ReadonlyArray<string>,
+    definition: string | undefined,
+    members: () => ReadonlyArray<string>,
+    struct: () => string
+  ): { readonly model: Model; readonly struct: StructModel } {
+    let model = this.byShape.get(typeShape)
+    if (model === undefined) {
+      model = { id: this.models.length, members: members(), definition: undefined, places: [], endpointNames: [], home: this.block }
+      this.models.push(model)
+      this.byShape.set(typeShape, model)
+    }
+    model.definition ??= definition
+    model.places.push(place)
+    const structKey = `${model.id}\n${structShape}`
+    let made = this.byStruct.get(structKey)
+    if (made === undefined) {
+      made = { id: this.structs.length, model, struct: struct(), home: this.block }
+      this.structs.push(made)
+      this.byStruct.set(structKey, made)
+    }
+    return { model, struct: made }
+  }
+
+  /**
+   * Names every model: an endpoint's input or answer after its first endpoint; an object in one
+   * place after that place; a shared one after its definition or the shortest run of its last
+   * name parts that no other shared model wants (`Amount`, else `ResponseAmount`, …).
+   */
+  nameModels(): void {
+    const shared: Array<Model> = []
+    for (const m of this.models) {
+      if (m.endpointNames.length > 0) m.name = m.endpointNames[0]!.name
+      else if (m.places.length === 1 && m.definition === undefined) m.name = this.typeName(m.places[0]!.join(""))
+      else shared.push(m)
+    }
+    const wanted = (m: Model, depth: number): string | undefined => {
+      if (depth === 0) return m.definition === undefined ? undefined : pascal(m.definition)
+      const parts = m.places[0]!
+      return depth > parts.length ? undefined : parts.slice(-depth).join("")
+    }
+    let pending = shared
+    const deepest = Math.max(0, ...shared.map((m) => m.places[0]!.length))
+    for (let depth = 0; depth <= deepest && pending.length > 0; depth++) {
+      const counts = new Map<string, number>()
+      for (const m of pending) {
+        const w = wanted(m, depth)
+        if (w !== undefined) counts.set(w, (counts.get(w) ?? 0) + 1)
+      }
+      pending = pending.filter((m) => {
+        const w = wanted(m, depth)
+        if (w === undefined || counts.get(w) !== 1 || this.names.has(w) || !IDENT.test(w)) return true
+        this.names.add(w)
+        m.name = w
+        return false
+      })
+    }
+    for (const m of pending) m.name = this.typeName(m.places[0]!.join(""))
+    // a struct const after its interface: `$Amount`, and `$Amount2` for a second (an answer's, say)
+    const count = new Map<Model, number>()
+    for (const s of this.structs) {
+      const n = (count.get(s.model) ?? 0) + 1
+      count.set(s.model, n)
+      s.name = this.valueName(n === 1 ? `$${s.model.name}` : `$${s.model.name}${n}`)
+    }
+  }
+
+  /** `text` with the models' names in place of their placeholders. */
+  resolve(text: string): string {
+    return text.replace(PLACEHOLDER, (_, kind: string, id: string) => (kind === "T" ? this.models[Number(id)]!.name! : this.structs[Number(id)]!.name!))
+  }
+
+  /** The declarations a block holds: the interfaces and structs first met there, and its endpoints' names for models met before. */
+  declarations(block: number): Array<string> {
+    const at = <A extends { readonly home: number }>(list: ReadonlyArray<A>) => list.filter((x) => x.home === block)
+    const structs = at(this.structs)
+    const out: Array<string> = []
+    const struct = (s: StructModel) => `const ${s.name}: () => Schema.Schema<${s.model.name}> = /*#__PURE__*/ once(() => ${s.struct})`
+    for (const m of at(this.models)) {
+      out.push(m.members.length === 0 ? `export interface ${m.name} {}` : `export interface ${m.name} {\n${m.members.join("\n")}\n}`)
+      for (const s of structs) if (s.model === m) out.push(struct(s))
+    }
+    for (const s of structs) if (s.model.home !== block) out.push(struct(s))
+    for (const m of this.models) for (const e of m.endpointNames) if (e.block === block && e.name !== m.name) out.push(`export type ${e.name} = ${m.name}`)
+    return out
+  }
+
 
   /** A unique interface name in this module. */
   typeName(wanted: string): string {
@@ -77,17 +221,27 @@ const fieldDoc = (f: Field, mode: Mode, sensitive: boolean, indent: string): str
   return jsdoc(lines, indent)
 }
 
+/** `ty` with its enum values sorted (in arrays too); an object itself, as its model stands for it. */
+const sortedEnums = (ty: Ty): Ty => {
+  if (ty.kind === "array" && ty.items !== undefined) {
+    const items = sortedEnums(ty.items)
+    return items === ty.items ? ty : { ...ty, items }
+  }
+  if (ty.enum === undefined || ty.enum.length < 2) return ty
+  const sorted = [...ty.enum].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))
+  return sorted.every((v, i) => v === ty.enum![i]) ? ty : { ...ty, enum: sorted }
+}
+
 /**
  * The types of one endpoint: requests are checked (lengths, patterns, enums, formats, bounds);
  * answers are decoded for types and presence only, with open enums, so that a value WeChat Pay
  * adds later never fails a verified success.
  */
 export class EndpointEmitter {
-  readonly out: Out = { interfaces: [], consts: [] }
   constructor(readonly family: Family, readonly where: string) {}
 
-  /** Type text of `ty`; nested structs get interfaces named `hint`. */
-  typeText(ty: Ty, mode: Mode, hint: string): string {
+  /** Type text of `ty`; its objects are models placed at `place`. */
+  typeText(ty: Ty, mode: Mode, place: ReadonlyArray<string>): string {
     const nullable = (t: string) => (mode === "response" && ty.nullable === true ? `${t} | null` : t)
     switch (ty.kind) {
       case "string":
@@ -104,11 +258,11 @@ export class EndpointEmitter {
       case "boolean":
         return nullable("boolean")
       case "array": {
-        const item = this.typeText(ty.items!, mode, hint)
+        const item = this.typeText(ty.items!, mode, place)
         return nullable(`ReadonlyArray<${item}>`)
       }
       case "object":
-        return nullable(this.struct(ty, mode, hint).name)
+        return nullable(typePlaceholder(this.object(ty, mode, place).model))
       case "record":
         return nullable("{ readonly [key: string]: unknown }")
       case "unknown":
@@ -118,8 +272,8 @@ export class EndpointEmitter {
     }
   }
 
-  /** Schema text of `ty` (after `typeText` for the same `hint`, which made the struct consts). */
-  schemaText(ty: Ty, mode: Mode, hint: string, where: string): string {
+  /** Schema text of `ty` (after `typeText` for the same place, which made its models). */
+  schemaText(ty: Ty, mode: Mode, place: ReadonlyArray<string>, where: string): string {
     const u = this.family.uses
     u.schema = true
     const nullable = (s: string) => (mode === "response" && ty.nullable === true ? `Schema.NullOr(${s})` : s)
@@ -176,7 +330,7 @@ export class EndpointEmitter {
       case "boolean":
         return nullable("Schema.Boolean")
       case "array": {
-        const items = `Schema.Array(${this.schemaText(ty.items!, mode, hint, where)})`
+        const items = `Schema.Array(${this.schemaText(ty.items!, mode, place, where)})`
         if (mode === "response") return nullable(items)
         const checks = [
           ...(ty.minItems !== undefined ? [`Schema.minItems(${ty.minItems})`] : []),
@@ -185,7 +339,8 @@ export class EndpointEmitter {
         return checks.length === 0 ? items : `${items}.pipe(${checks.join(", ")})`
       }
       case "object":
-        return nullable(this.struct(ty, mode, hint).name)
+        this.family.uses.common.add("once")
+        return nullable(structCall(this.object(ty, mode, place).struct))
       case "record":
         return nullable("Schema.Record({ key: Schema.String, value: Schema.Unknown })")
       case "unknown":
@@ -195,35 +350,65 @@ export class EndpointEmitter {
     }
   }
 
-  private readonly structs = new Map<Ty, { name: string; mode: Mode }>()
+  private readonly objects = new Map<Ty, Map<Mode, Placed>>()
 
-  /** The interface and local const of an object (once per object and mode). */
-  struct(ty: Ty, mode: Mode, hint: string): { name: string } {
-    const done = this.structs.get(ty)
-    if (done !== undefined && done.mode === mode) return done
-    const name = this.family.typeName(hint)
-    this.structs.set(ty, { name, mode })
-    this.fields(ty.fields ?? [], mode, name, new Set(ty.sensitive ?? []), this.where, ty.rules ?? [])
-    return { name }
+  /** The model of an object and its struct (walked once per object and mode). */
+  object(ty: Ty, mode: Mode, place: ReadonlyArray<string>): Placed {
+    const done = this.objects.get(ty)?.get(mode)
+    if (done !== undefined) return done
+    const model = this.fields(ty.fields ?? [], mode, place, new Set(ty.sensitive ?? []), this.where, ty.rules ?? [], ty.definition)
+    this.objects.set(ty, (this.objects.get(ty) ?? new Map()).set(mode, model))
+    return model
   }
 
-  /** Emits `export interface name {…}` and `const name: Schema.Schema<name> = Schema.Struct({…})` for `fields`. */
-  fields(fields: ReadonlyArray<Field>, mode: Mode, name: string, sensitive: ReadonlySet<string>, where: string, rules: ReadonlyArray<FieldRule> = []): void {
-    const slot = this.out.interfaces.push("") - 1
+  /**
+   * The model of an object with `fields` at `place` (an interface and a lazily built
+   * `Schema.Struct`); an endpoint's own input or answer passes the name it gives it.
+   */
+  fields(
+    fields: ReadonlyArray<Field>,
+    mode: Mode,
+    place: ReadonlyArray<string>,
+    sensitive: ReadonlySet<string>,
+    where: string,
+    rules: ReadonlyArray<FieldRule> = [],
+    definition?: string | undefined,
+    endpointName?: string
+  ): Placed {
     const members: Array<string> = []
     const props: Array<string> = []
+    const typeShape: Array<string> = []
+    const structShape: Array<string> = []
     for (const f of fields) {
-      const hint = name + pascal(f.name)
-      const type = this.typeText(f.ty, mode, hint)
-      const schema = this.schemaText(f.ty, mode, hint, `${where} ${f.name}`)
+      const inner = [...place, pascal(f.name)]
+      const type = this.typeText(f.ty, mode, inner)
+      const schema = this.schemaText(f.ty, mode, inner, `${where} ${f.name}`)
       members.push(`${fieldDoc(f, mode, sensitive.has(f.name), "  ")}  readonly ${key(f.name)}${f.required ? `: ${type}` : `?: ${type} | undefined`}`)
-      props.push(`${key(f.name)}: ${f.required ? schema : `Schema.optional(${schema})`}`)
+      const prop = `${key(f.name)}: ${f.required ? schema : `Schema.optional(${schema})`}`
+      props.push(prop)
+      // the shape: as emitted, but blind to the order of fields and of enum values
+      const same = sortedEnums(f.ty)
+      const shapeType = same === f.ty ? type : this.typeText(same, mode, inner)
+      const shapeSchema = same === f.ty ? schema : this.schemaText(same, mode, inner, `${where} ${f.name}`)
+      typeShape.push(`${key(f.name)}${f.required ? "" : "?"}: ${shapeType}`)
+      structShape.push(`${key(f.name)}${f.required ? "" : "?"}: ${shapeSchema}`)
     }
-    this.out.interfaces[slot] = members.length === 0 ? `export interface ${name} {}` : `export interface ${name} {\n${members.join("\n")}\n}`
+    typeShape.sort()
+    structShape.sort()
     this.family.uses.schema = true
-    const struct = props.length === 0 ? "Schema.Struct({})" : `Schema.Struct({\n${props.map((p) => `      ${p}`).join(",\n")}\n    })`
+    this.family.uses.common.add("once")
+    const struct = props.length === 0 ? "Schema.Struct({})" : `Schema.Struct({\n${props.map((p) => `  ${p}`).join(",\n")}\n})`
     if (rules.length > 0) this.family.uses.common.add("FieldRule")
-    const checked = rules.length === 0 ? struct : `${struct}.pipe(\n      ${rules.map((r) => `FieldRule(${JSON.stringify(r.rule)}, [${r.fields.map((f) => JSON.stringify(f)).join(", ")}])`).join(",\n      ")}\n    )`
-    this.out.consts.push(`    const ${name}: Schema.Schema<${name}> = ${checked}`)
+    const ruleText = rules.map((r) => `FieldRule(${JSON.stringify(r.rule)}, [${r.fields.map((f) => JSON.stringify(f)).join(", ")}])`)
+    const placed = this.family.model(
+      typeShape.join("\n"),
+      [mode, ...structShape, ...ruleText].join("\n"),
+      place,
+      definition,
+      () => members,
+      () => (rules.length === 0 ? struct : `${struct}.pipe(\n  ${ruleText.join(",\n  ")}\n)`)
+    )
+    if (endpointName !== undefined) placed.model.endpointNames.push({ name: endpointName, block: this.family.block })
+    return placed
   }
 }
