@@ -39,7 +39,7 @@ describe("generated models", () => {
   })
 
   it("a shared object is one schema, built once, that its endpoints share", () => {
-    const fieldSchema = (endpoint: { readonly spec: { readonly schemas: () => { readonly body?: Schema.Schema.Any } } }, field: string) => {
+    const fieldSchema = (endpoint: { readonly spec: { readonly schemas: () => { readonly body?: Schema.Schema.Any | undefined } } }, field: string) => {
       const body = endpoint.spec.schemas().body!
       const ast = SchemaAST.isTransformation(body.ast) ? body.ast.from : body.ast
       const typeLiteral = SchemaAST.isRefinement(ast) ? ast.from : ast
