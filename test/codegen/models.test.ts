@@ -12,10 +12,18 @@ import { pay } from "../../src/v3/pay.js"
 
 const v3 = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/v3")
 
-const familyModules = (dir: string): Array<string> =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (e.name === "examples" ? [] : familyModules(path.join(dir, e.name))) : e.name.endsWith(".ts") && e.name !== "index.ts" ? [path.join(dir, e.name)] : []
-  )
+/** Each family's modules: `pay.ts`, or a split family's `marketing.ts` with `marketing/*.ts`. */
+const families = (): Map<string, Array<string>> => {
+  const out = new Map<string, Array<string>>()
+  for (const e of fs.readdirSync(v3, { withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith(".ts") || e.name === "index.ts" || e.name === "prelude.ts") continue
+    const family = e.name.replace(/\.ts$/, "")
+    const dir = path.join(v3, family)
+    const products = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f)) : []
+    out.set(family, [path.join(v3, e.name), ...products])
+  }
+  return out
+}
 
 /** Each interface's members without their docs, in a fixed order: what "the same type" means here. */
 const interfaceBodies = (text: string): Array<{ readonly name: string; readonly body: string }> =>
@@ -25,16 +33,26 @@ const interfaceBodies = (text: string): Array<{ readonly name: string; readonly 
   }))
 
 describe("generated models", () => {
-  it("no family module declares one type body twice", () => {
-    const modules = familyModules(v3)
-    expect(modules.length).toBeGreaterThan(50)
-    for (const file of modules) {
+  it("no family declares one type body twice, in any of its modules", () => {
+    const all = families()
+    expect(all.size).toBeGreaterThan(50)
+    expect([...all.values()].some((modules) => modules.length > 5)).toBe(true)
+    for (const [family, modules] of all) {
       const seen = new Map<string, string>()
-      for (const { name, body } of interfaceBodies(fs.readFileSync(file, "utf8"))) {
-        if (body === "") continue
-        expect([path.relative(v3, file), name, seen.get(body)]).toEqual([path.relative(v3, file), name, undefined])
-        seen.set(body, name)
+      for (const file of modules) {
+        for (const { name, body } of interfaceBodies(fs.readFileSync(file, "utf8"))) {
+          if (body === "") continue
+          expect([family, name, seen.get(body)]).toEqual([family, name, undefined])
+          seen.set(body, name)
+        }
       }
+    }
+  })
+
+  it("a split family's modules are each about 5,000 lines at most; the family module holds the tree", () => {
+    for (const [family, modules] of families()) {
+      for (const file of modules) expect([path.relative(v3, file), fs.readFileSync(file, "utf8").split("\n").length <= 6000]).toEqual([path.relative(v3, file), true])
+      if (modules.length > 1) expect(fs.readFileSync(modules[0]!, "utf8")).toMatch(new RegExp(`^export const ${family} = \\{`, "m"))
     }
   })
 

@@ -7,8 +7,8 @@
 import { LOCATIONS, type LocationName, METHODS, type Operation } from "../../model.js"
 import { chainPrefix, IDENT, officialDoc, ROOT_HOSTS } from "../../operations.js"
 import { example } from "../examples.js"
-import { HEADER, jsdoc, key, literal, pascal } from "../typescript.js"
-import { EndpointEmitter, type Family, type Placed, structCall } from "./schemas.js"
+import { HEADER, jsdoc, key, literal, pascal, RESERVED } from "../typescript.js"
+import { EndpointEmitter, type Family, interfaceText, type Model, type Placed, structCall, type StructModel, structText } from "./schemas.js"
 
 const LOCATION_SUFFIX: Readonly<Record<LocationName, string>> = { params: "Params", query: "Query", headers: "Headers", body: "Body" }
 
@@ -37,14 +37,32 @@ const endpointDoc = (op: Operation, curated: string | undefined): ReadonlyArray<
   return lines
 }
 
-/** A family module's text, and its answers' examples by endpoint name (for the sandbox's module). */
+/**
+ * A family's modules by path under src/v3 without `.ts` (`marketing`, and where it is split
+ * `marketing/busifavor`, …, `marketing/models`), and its answers' examples by endpoint name
+ * (for the sandbox's module).
+ */
 export interface FamilyOutput {
-  readonly module: string
+  readonly modules: ReadonlyMap<string, string>
   readonly examples: ReadonlyArray<readonly [name: string, literal: string]>
 }
 
-export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): FamilyOutput => {
+/** A split family's product of an operation (its chain's first segment), or "" for one at the family's root. */
+const productOf = (op: Operation): string => (op.chain.length >= 2 && IDENT.test(op.chain[0]!) && !RESERVED.has(op.chain[0]!) ? op.chain[0]! : "")
+
+/** Whether a family split by product has at least two products. */
+export const hasProducts = (ops: ReadonlyArray<Operation>): boolean => new Set(ops.map(productOf).filter((p) => p !== "")).size >= 2
+
+/**
+ * A family's modules. Split, each product is a module of its own (`v3/marketing/busifavor`) with
+ * its endpoints, the models only it holds and its part of the tree; models that several products
+ * hold are declared once, in the family's shared module (`v3/marketing/models`); the family's
+ * module re-exports them all and puts the products' trees together (`marketing.busifavor.…`).
+ */
+export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split = false): FamilyOutput => {
   const blocks: Array<string> = []
+  /** Each block's module: its product, or "" (the family's module). */
+  const blockModule: Array<string> = []
   const leaves: Array<Leaf> = []
   const examples: Array<readonly [string, string]> = []
   for (const op of ops) {
@@ -58,6 +76,8 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
     }
     const prefix = pascal(op.chain.length === 1 ? `${family.name} ${op.chain[0]}` : op.chain.map((c) => c.replace(/^_|_$/g, "")).join(" ").replace(/([a-z0-9])([A-Z])/g, "$1 $2"))
     family.block = blocks.length
+    const product = split ? productOf(op) : ""
+    blockModule.push(product)
     const e = new EndpointEmitter(family, op.key)
     const locs: Array<[LocationName, string, Placed]> = []
     for (const l of LOCATIONS) {
@@ -144,15 +164,31 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
         `${jsdoc(endpointDoc(op, undefined), "")}export const ${constName}: Endpoint.Endpoint<${req}, ${res}, ${errorType}> = /*#__PURE__*/ Endpoint.make({\n${spec.join(",\n")}\n})`
       ].join("\n\n")
     )
-    leaves.push({ op, ref: constName, doc: [...endpointDoc(op, undefined), "", `Alone: \`import { ${constName} } from "effect-wechatpay/v3/${op.module}"\`.`] })
+    const modulePath = product === "" ? op.module : `${op.module}/${product}`
+    leaves.push({ op, ref: constName, doc: [...endpointDoc(op, undefined), "", `Alone: \`import { ${constName} } from "effect-wechatpay/v3/${modulePath}"\`.`] })
   }
 
-  // the models, named once every place of theirs is known, declared where they are first met
+  // the models, named once every place of theirs is known, declared where they are first met,
+  // or, in a split family, in its shared module when more than one product holds them
   family.nameModels()
-  const declared = blocks.map((block, i) => {
+  const products = [...new Set(blockModule.filter((m) => m !== ""))].sort()
+  const SHARED = products.includes("models") ? "sharedModels" : "models"
+  const placeOf = (x: Model | StructModel): string => {
+    const held = new Set([...x.blocks].map((b) => blockModule[b]!))
+    return held.size === 1 ? [...held][0]! : SHARED
+  }
+  const elsewhere = (x: Model | StructModel) => placeOf(x) !== blockModule[x.home]
+  const bodies = new Map<string, Array<string>>([["", []], ...products.map((p): [string, Array<string>] => [p, []])])
+  blocks.forEach((block, i) => {
     const [title, ...rest] = block.split("\n\n")
-    return family.resolve([title, ...family.declarations(i), ...rest].join("\n\n"))
+    bodies.get(blockModule[i]!)!.push(family.resolve([title, ...family.declarations(i, elsewhere), ...rest].join("\n\n")))
   })
+  const shared: Array<string> = []
+  for (const m of family.models) {
+    if (!split || placeOf(m) !== SHARED) continue
+    shared.push(family.resolve(interfaceText(m)))
+    for (const st of family.structs) if (st.model === m && placeOf(st) === SHARED) shared.push(family.resolve(structText(st, "export ")))
+  }
 
   // the tree
   interface Node {
@@ -177,15 +213,22 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
     if (node.leaves.has(m) || node.children.has(m)) throw new Error(`${leaf.op.key}: chain ${chainPrefix(leaf.op)}${chain.join(".")} is taken (by ${node.leaves.get(m)?.op.key ?? "a path segment"})`)
     node.leaves.set(m, leaf)
   }
-  const tree = (node: Node, indent: string): string => {
+  /** A node's tree text; a split family's products stand at the root by their names, their trees in their modules. */
+  const tree = (node: Node, indent: string, atRoot = false): string => {
     const inner = indent + "  "
     const items: Array<string> = []
     for (const m of METHODS) {
       const leaf = node.leaves.get(m)
       if (leaf !== undefined) items.push(`${jsdoc(leaf.doc, inner)}${inner}${m}: ${leaf.ref}`)
     }
-    for (const c of [...node.children.keys()].sort()) items.push(`${inner}${key(c)}: ${tree(node.children.get(c)!, inner)}`)
+    for (const c of [...node.children.keys()].sort()) {
+      items.push(atRoot && products.includes(c) ? `${inner}${c}` : `${inner}${key(c)}: ${tree(node.children.get(c)!, inner)}`)
+    }
     return `{\n${items.join(",\n")}\n${indent}}`
+  }
+  for (const p of products) {
+    if (family.valueName(p) !== p) throw new Error(`family ${family.name}: product ${p}'s name is taken in its module`)
+    bodies.get(p)!.push(`/** \`${chainPrefix(ops[0]!)}${p}.…\` */\nexport const ${p} = ${tree(root.children.get(p)!, "")} as const`)
   }
   const tags = [...new Set(ops.flatMap((o) => o.tags))].sort()
   const familyConst = family.valueName(family.name)
@@ -195,18 +238,62 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
     jsdoc([
       `\`${ops[0]!.root === "v3" ? `/v3/${ops[0]!.url.split("/")[2]}` : `/${ops[0]!.root}/v3`}/…\`: ${ops.length} endpoint${ops.length === 1 ? "" : "s"}${curatedCount > 0 ? ` (${curatedCount} hand-written)` : ""}.`,
       ...(tags.length > 0 ? ["", `Catalogue tags: ${tags.join(", ")}.`] : [])
-    ], "") + `export const ${family.name} = ${tree(root, "")} as const`
+    ], "") + `export const ${family.name} = ${tree(root, "", true)} as const`
   )
 
   const u = family.uses
-  const imports = [
-    ...(u.schema ? [`import { Schema } from "effect"`] : []),
-    ...(u.endpoint ? [`import * as Endpoint from "../api/Endpoint.js"`] : []),
-    ...[...u.curated].sort().map((m) => `import * as ${m} from "../api/${m}.js"`),
-    ...(u.codes.size > 0 ? [`import { ${[...u.codes].sort().join(", ")} } from "../errors/codes.js"`] : []),
-    ...(u.commonErrors ? [`import { commonErrors, type CommonError } from "../errors/errors.js"`] : []),
-    ...(u.common.size > 0 ? [`import { ${[...u.common].sort().join(", ")} } from "../schemas/common.js"`] : [])
+  const family1 = ops[0]!.module
+  const errorSets = [...family.errorSets].map(([set, name]) => ({ name, codes: set.split(","), text: `const ${name} = [...commonErrors, ${set.split(",").join(", ")}] as const` }))
+  const sharedNames = split ? family.models.filter((m) => placeOf(m) === SHARED).map((m) => m.name!) : []
+  const sharedStructs = split ? family.structs.filter((st) => placeOf(st) === SHARED).map((st) => st.name!) : []
+  /** A module: the imports and error sets its body uses, then the body. */
+  const moduleText = (body: ReadonlyArray<string>, depth: number, sharedFrom: string | undefined, before: ReadonlyArray<string> = []): string => {
+    const up = "../".repeat(depth)
+    const used = identifiers(body.join("\n"))
+    const some = (names: Iterable<string>) => [...names].filter((n) => used.has(n)).sort()
+    const named = (names: ReadonlyArray<string>, from: string) => (names.length > 0 ? [`import { ${names.join(", ")} } from "${from}"`] : [])
+    const sets = errorSets.filter((e) => used.has(e.name))
+    // one import of the prelude for what every module uses: Node's loader pays for each import statement
+    const fromPrelude = [
+      ...some(["Schema", "Endpoint", "commonErrors"]),
+      ...(used.has("commonErrors") || sets.length > 0 ? ["commonErrors"] : []),
+      ...(used.has("CommonError") ? ["type CommonError"] : []),
+      ...some(u.codes),
+      ...sets.flatMap((e) => e.codes),
+      ...some(u.common)
+    ]
+    const imports = [
+      ...named([...new Set(fromPrelude)].sort(byName), `${depth === 1 ? "./" : "../".repeat(depth - 1)}prelude.js`),
+      ...some(u.curated).map((m) => `import * as ${m} from "${up}api/${m}.js"`),
+      ...(sharedFrom === undefined ? [] : named([...some(sharedNames).map((n) => `type ${n}`), ...some(sharedStructs)], sharedFrom)),
+      ...before
+    ]
+    return [HEADER, ...(imports.length > 0 ? [imports.join("\n")] : []), ...(sets.length > 0 ? [sets.map((e) => e.text).join("\n")] : []), ...body].join("\n\n") + "\n"
+  }
+  const modules = new Map<string, string>()
+  for (const p of products) modules.set(`${family1}/${p}`, moduleText(bodies.get(p)!, 2, `./${SHARED}.js`))
+  if (shared.length > 0) modules.set(`${family1}/${SHARED}`, moduleText(shared, 2, undefined))
+  const reexports = [
+    ...products.map((p) => `import { ${p} } from "./${family1}/${p}.js"`),
+    ...products.map((p) => `export * from "./${family1}/${p}.js"`),
+    ...(shared.length > 0 ? [`export type * from "./${family1}/${SHARED}.js"`] : [])
   ]
-  const errorSets = [...family.errorSets].map(([set, name]) => `const ${name} = [...commonErrors, ${set.split(",").join(", ")}] as const`)
-  return { module: [HEADER, imports.join("\n"), ...(errorSets.length > 0 ? [errorSets.join("\n")] : []), ...declared, treeBlock].join("\n\n") + "\n", examples }
+  modules.set(family1, moduleText([...bodies.get("")!, treeBlock], 1, `./${family1}/${SHARED}.js`, reexports))
+  return { modules, examples }
 }
+
+/** Import names in order, `type ` set aside. */
+const byName = (a: string, b: string): number => {
+  const [x, y] = [a.replace(/^type /, ""), b.replace(/^type /, "")]
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** The identifiers a module's code names, its comments and strings left out: what it must import. */
+const identifiers = (code: string): Set<string> =>
+  new Set(
+    code
+      .replace(/\/\*[\s\S]*?\*\//g, " ")
+      .replace(/"(?:[^"\\\n]|\\.)*"/g, "\"\"")
+      .replace(/\/\/[^\n]*/g, " ")
+      .match(/[A-Za-z_$][\w$]*/g) ?? []
+  )

@@ -21,7 +21,8 @@ void sameRuleKinds
 export type Mode = "request" | "response"
 
 /** The helpers of src/schemas/common.ts a module may use. */
-export type CommonHelper = "BoundedString" | "PatternString" | "Rfc3339" | "OpenEnum" | "IsoDate" | "IpAddress" | "UrlString" | "FieldRule" | "once"
+export const COMMON_HELPERS = ["BoundedString", "PatternString", "Rfc3339", "OpenEnum", "IsoDate", "IpAddress", "UrlString", "FieldRule", "once"] as const
+export type CommonHelper = (typeof COMMON_HELPERS)[number]
 
 /** What a family module imports; the emitters add to it while emitting. */
 export interface Uses {
@@ -50,6 +51,8 @@ export interface Model {
   readonly endpointNames: Array<{ readonly name: string; readonly block: number }>
   /** The endpoint (block) where it first stands: its interface goes there. */
   readonly home: number
+  /** Every endpoint (block) that holds it: a split family declares it in the one module that holds them all, or in its shared module. */
+  readonly blocks: Set<number>
   name?: string
 }
 
@@ -64,6 +67,7 @@ export interface StructModel {
   readonly struct: string
   /** The endpoint (block) where it is first used: its lazily built const goes there. */
   readonly home: number
+  readonly blocks: Set<number>
   name?: string
 }
 
@@ -71,6 +75,13 @@ export interface StructModel {
 export const typePlaceholder = (model: Model): string => `\uE000T${model.id}\uE001`
 export const structCall = (struct: StructModel): string => `\uE000S${struct.id}\uE001()`
 const PLACEHOLDER = /\uE000([TS])(\d+)\uE001/g
+
+/** A model's interface. */
+export const interfaceText = (m: Model): string => `export interface ${m.name} ${m.members.length === 0 ? "{}" : `{\n${m.members.join("\n")}\n}`}`
+
+/** A struct's lazily built const; `export ` in a split family's shared module, which its products import from. */
+export const structText = (s: StructModel, exported: "" | "export "): string =>
+  `${exported}const ${s.name}: () => Schema.Schema<${s.model.name}> = /*#__PURE__*/ once(() => ${s.struct})`
 
 /** An object's model and struct, as one place holds it. */
 export interface Placed {
@@ -81,7 +92,7 @@ export interface Placed {
 /** One family module's names and imports. */
 export class Family {
   /** Names a generated interface may not take: the module's imports (the curated modules included). */
-  readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "BoundedString", "PatternString", "Rfc3339", "OpenEnum", "IsoDate", "IpAddress", "UrlString", "FieldRule", "once", ...CURATED_MODULES])
+  readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "commonErrors", ...COMMON_HELPERS, ...CURATED_MODULES])
   readonly values = new Set<string>()
   readonly uses: Uses = { schema: false, endpoint: false, commonErrors: false, commonError: false, common: new Set(), codes: new Set(), curated: new Set() }
   readonly errorSets = new Map<string, string>()
@@ -108,19 +119,21 @@ export class Family {
   ): { readonly model: Model; readonly struct: StructModel } {
     let model = this.byShape.get(typeShape)
     if (model === undefined) {
-      model = { id: this.models.length, members: members(), definition: undefined, places: [], endpointNames: [], home: this.block }
+      model = { id: this.models.length, members: members(), definition: undefined, places: [], endpointNames: [], home: this.block, blocks: new Set() }
       this.models.push(model)
       this.byShape.set(typeShape, model)
     }
     model.definition ??= definition
     model.places.push(place)
+    model.blocks.add(this.block)
     const structKey = `${model.id}\n${structShape}`
     let made = this.byStruct.get(structKey)
     if (made === undefined) {
-      made = { id: this.structs.length, model, struct: struct(), home: this.block }
+      made = { id: this.structs.length, model, struct: struct(), home: this.block, blocks: new Set() }
       this.structs.push(made)
       this.byStruct.set(structKey, made)
     }
+    made.blocks.add(this.block)
     return { model, struct: made }
   }
 
@@ -172,20 +185,24 @@ export class Family {
     return text.replace(PLACEHOLDER, (_, kind: string, id: string) => (kind === "T" ? this.models[Number(id)]!.name! : this.structs[Number(id)]!.name!))
   }
 
-  /** The declarations a block holds: the interfaces and structs first met there, and its endpoints' names for models met before. */
-  declarations(block: number): Array<string> {
-    const at = <A extends { readonly home: number }>(list: ReadonlyArray<A>) => list.filter((x) => x.home === block)
+  /**
+   * The declarations a block holds: the interfaces and structs first met there, and its
+   * endpoints' names for models met before; those `elsewhere` says another module holds (a split
+   * family's shared models) are left out.
+   */
+  declarations(block: number, elsewhere: (x: Model | StructModel) => boolean = () => false): Array<string> {
+    const at = <A extends Model | StructModel>(list: ReadonlyArray<A>) => list.filter((x) => x.home === block && !elsewhere(x))
     const structs = at(this.structs)
     const out: Array<string> = []
-    const struct = (s: StructModel) => `const ${s.name}: () => Schema.Schema<${s.model.name}> = /*#__PURE__*/ once(() => ${s.struct})`
     for (const m of at(this.models)) {
-      out.push(m.members.length === 0 ? `export interface ${m.name} {}` : `export interface ${m.name} {\n${m.members.join("\n")}\n}`)
-      for (const s of structs) if (s.model === m) out.push(struct(s))
+      out.push(interfaceText(m))
+      for (const s of structs) if (s.model === m) out.push(structText(s, ""))
     }
-    for (const s of structs) if (s.model.home !== block) out.push(struct(s))
+    for (const s of structs) if (s.model.home !== block || elsewhere(s.model)) out.push(structText(s, ""))
     for (const m of this.models) for (const e of m.endpointNames) if (e.block === block && e.name !== m.name) out.push(`export type ${e.name} = ${m.name}`)
     return out
   }
+
 
 
   /** A unique interface name in this module. */
