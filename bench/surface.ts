@@ -1,8 +1,9 @@
 /**
  * The generated surface's budgets, each in fresh `node` processes on the transpiled JavaScript
  * (bench/build.ts), medians of several runs:
- *   - marginal import of the root entry, of `v3/index` (the whole tree) and of one family
- *     (each after `effect` and `@effect/platform`; the last two after the root entry too);
+ *   - marginal import of the root entry, of `v3/index` (the whole tree), of one family (`pay`),
+ *     of the largest (`marketing`, all its products) and of the largest module alone (each after
+ *     `effect` and `@effect/platform`; all but the first after the root entry too);
  *   - the first call of a generated endpoint (its declaration checked, schemas and validators
  *     built) against a client that answers at once, after one call of another endpoint has
  *     warmed what all calls share; and its second call.
@@ -54,11 +55,19 @@ const root = measure("root", path.join(src, "index.js"))
 const whole = measure("call", path.join(src, "v3", "index.js"))
 const family = measure("family", path.join(src, "v3", "pay.js"))
 const big = measure("family", path.join(src, "v3", "marketing.js"))
+// the largest generated module by itself (a family's, or one product's where its family is split)
+const modulesOf = (dir: string): Array<string> =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (e.name === "examples" ? [] : modulesOf(path.join(dir, e.name))) : e.name.endsWith(".js") ? [path.join(dir, e.name)] : []
+  )
+const largest = modulesOf(path.join(src, "v3")).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!
+const one = measure("family", largest)
 const row = (label: string, ms: number, target: string) => console.log(`${label.padEnd(52)} ${ms.toFixed(1).padStart(7)} ms   target ${target}`)
 row("import effect-wechatpay (root entry), marginal", root.importMs, "≤ 50 ms")
 row("import effect-wechatpay/v3 (whole tree), marginal", whole.importMs, "≤ 150 ms")
 row("import effect-wechatpay/v3/pay, marginal", family.importMs, "≤ 20 ms")
 row("import effect-wechatpay/v3/marketing (largest family)", big.importMs, "≤ 20 ms")
+row(`import v3/${path.relative(path.join(src, "v3"), largest).replace(/\.js$/, "")} (largest module)`, one.importMs, "-")
 row("first call of v3.pay.transactions.jsapi.post", whole.first, "≤ 5 ms of compile")
 row("its second call", whole.second, "-")
 console.log(`(medians of ${runs} fresh node processes)`)
