@@ -8,7 +8,8 @@ import { LOCATIONS, type LocationName, METHODS, type Operation } from "../../mod
 import { chainPrefix, IDENT, officialDoc, ROOT_HOSTS } from "../../operations.js"
 import { example } from "../examples.js"
 import { HEADER, jsdoc, key, literal, pascal, RESERVED } from "../typescript.js"
-import { EndpointEmitter, type Family, interfaceText, type Model, type Placed, structCall, type StructModel, structText } from "./schemas.js"
+import { CURATED_MODULES } from "../../../curated.js"
+import { COMMON_HELPERS, EndpointEmitter, type Family, interfaceText, type Model, type Placed, structCall, type StructModel, structText } from "./schemas.js"
 
 const LOCATION_SUFFIX: Readonly<Record<LocationName, string>> = { params: "Params", query: "Query", headers: "Headers", body: "Body" }
 
@@ -69,7 +70,6 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
     const chainName = `${chainPrefix(op)}${op.chain.map((c) => (IDENT.test(c) ? c : `[${JSON.stringify(c)}]`)).join(".")}`
     const curated = op.curated
     if (curated !== undefined) {
-      family.uses.curated.add(curated.module)
       const ref = `${curated.module}.${curated.export}`
       leaves.push({ op, ref, doc: endpointDoc(op, ref) })
       continue
@@ -109,12 +109,10 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
     } else if (op.success === undefined) {
       res = "unknown"
       success = "Schema.Unknown"
-      family.uses.schema = true
     } else if (op.success.kind === "object") {
       // the answer's own name, even when another endpoint's answer has the same shape
       res = family.typeName(`${prefix}Response`)
       const placed = e.fields(op.success.fields ?? [], "response", [prefix, "Response"], new Set(op.success.sensitive ?? []), `${op.key} response`, op.success.rules ?? [], op.success.definition, res)
-      family.uses.common.add("once")
       success = op.success.nullable === true ? `Schema.NullOr(${structCall(placed.struct)})` : structCall(placed.struct)
       if (op.success.nullable === true) res = `${res} | null`
       exampleText = literal(example(op.success, undefined), "  ")
@@ -126,8 +124,6 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
     // errors: the common ones, and the page's (checked against src/errors/codes.ts with the overlay)
     const extra = [...(op.overlay?.errors ?? [])].sort()
     let errors = "commonErrors"
-    family.uses.commonErrors = true
-    family.uses.commonError = true
     const errorType = ["CommonError", ...extra].join(" | ")
     if (extra.length > 0) {
       const setKey = extra.join(",")
@@ -135,11 +131,10 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
       if (name === undefined) {
         name = family.valueName(`${extra.map((c) => c.charAt(0).toLowerCase() + c.slice(1)).join("And")}Errors`)
         family.errorSets.set(setKey, name)
-        for (const c of extra) family.uses.codes.add(c)
+        for (const c of extra) family.codes.add(c)
       }
       errors = name
     }
-    family.uses.endpoint = true
     const constName = family.valueName(prefix.charAt(0).toLowerCase() + prefix.slice(1))
     const parts = [...locs.map(([l, , m]) => `${l}: ${structCall(m.struct)}`), `success: ${success}`, `errors: ${errors}`]
     // the example goes to src/v3/examples/ (only the sandbox and the docs read it)
@@ -173,9 +168,14 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
   family.nameModels()
   const products = [...new Set(blockModule.filter((m) => m !== ""))].sort()
   const SHARED = products.includes("models") ? "sharedModels" : "models"
+  const placed = new Map<Model | StructModel, string>()
   const placeOf = (x: Model | StructModel): string => {
-    const held = new Set([...x.blocks].map((b) => blockModule[b]!))
-    return held.size === 1 ? [...held][0]! : SHARED
+    let place = placed.get(x)
+    if (place === undefined) {
+      const held = new Set([...x.blocks].map((b) => blockModule[b]!))
+      placed.set(x, (place = held.size === 1 ? [...held][0]! : SHARED))
+    }
+    return place
   }
   const elsewhere = (x: Model | StructModel) => placeOf(x) !== blockModule[x.home]
   const bodies = new Map<string, Array<string>>([["", []], ...products.map((p): [string, Array<string>] => [p, []])])
@@ -241,8 +241,7 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
     ], "") + `export const ${family.name} = ${tree(root, "", true)} as const`
   )
 
-  const u = family.uses
-  const family1 = ops[0]!.module
+  const base = ops[0]!.module
   const errorSets = [...family.errorSets].map(([set, name]) => ({ name, codes: set.split(","), text: `const ${name} = [...commonErrors, ${set.split(",").join(", ")}] as const` }))
   const sharedNames = split ? family.models.filter((m) => placeOf(m) === SHARED).map((m) => m.name!) : []
   const sharedStructs = split ? family.structs.filter((st) => placeOf(st) === SHARED).map((st) => st.name!) : []
@@ -255,30 +254,27 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>, split 
     const sets = errorSets.filter((e) => used.has(e.name))
     // one import of the prelude for what every module uses: Node's loader pays for each import statement
     const fromPrelude = [
-      ...some(["Schema", "Endpoint", "commonErrors"]),
-      ...(used.has("commonErrors") || sets.length > 0 ? ["commonErrors"] : []),
-      ...(used.has("CommonError") ? ["type CommonError"] : []),
-      ...some(u.codes),
-      ...sets.flatMap((e) => e.codes),
-      ...some(u.common)
+      ...some(["Schema", "Endpoint", "commonErrors", ...family.codes, ...COMMON_HELPERS]),
+      ...(sets.length > 0 ? ["commonErrors", ...sets.flatMap((e) => e.codes)] : []),
+      ...(used.has("CommonError") ? ["type CommonError"] : [])
     ]
     const imports = [
       ...named([...new Set(fromPrelude)].sort(byName), `${depth === 1 ? "./" : "../".repeat(depth - 1)}prelude.js`),
-      ...some(u.curated).map((m) => `import * as ${m} from "${up}api/${m}.js"`),
+      ...some(CURATED_MODULES).map((m) => `import * as ${m} from "${up}api/${m}.js"`),
       ...(sharedFrom === undefined ? [] : named([...some(sharedNames).map((n) => `type ${n}`), ...some(sharedStructs)], sharedFrom)),
       ...before
     ]
     return [HEADER, ...(imports.length > 0 ? [imports.join("\n")] : []), ...(sets.length > 0 ? [sets.map((e) => e.text).join("\n")] : []), ...body].join("\n\n") + "\n"
   }
   const modules = new Map<string, string>()
-  for (const p of products) modules.set(`${family1}/${p}`, moduleText(bodies.get(p)!, 2, `./${SHARED}.js`))
-  if (shared.length > 0) modules.set(`${family1}/${SHARED}`, moduleText(shared, 2, undefined))
+  for (const p of products) modules.set(`${base}/${p}`, moduleText(bodies.get(p)!, 2, `./${SHARED}.js`))
+  if (shared.length > 0) modules.set(`${base}/${SHARED}`, moduleText(shared, 2, undefined))
   const reexports = [
-    ...products.map((p) => `import { ${p} } from "./${family1}/${p}.js"`),
-    ...products.map((p) => `export * from "./${family1}/${p}.js"`),
-    ...(shared.length > 0 ? [`export type * from "./${family1}/${SHARED}.js"`] : [])
+    ...products.map((p) => `import { ${p} } from "./${base}/${p}.js"`),
+    ...products.map((p) => `export * from "./${base}/${p}.js"`),
+    ...(shared.length > 0 ? [`export type * from "./${base}/${SHARED}.js"`] : [])
   ]
-  modules.set(family1, moduleText([...bodies.get("")!, treeBlock], 1, `./${family1}/${SHARED}.js`, reexports))
+  modules.set(base, moduleText([...bodies.get("")!, treeBlock], 1, `./${base}/${SHARED}.js`, reexports))
   return { modules, examples }
 }
 

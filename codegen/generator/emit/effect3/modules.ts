@@ -32,7 +32,7 @@ export const emitModules = (operations: ReadonlyArray<Operation>) => {
     let f = new Family(family)
     let out = emitFamily(f, ops)
     if (out.modules.get(name)!.split("\n").length > SPLIT_LINES && hasProducts(ops)) out = emitFamily((f = new Family(family)), ops, true)
-    for (const c of f.uses.codes) codes.add(c)
+    for (const c of f.codes) codes.add(c)
     for (const [path, text] of out.modules) files.set(`${path}.ts`, text)
     if (out.examples.length > 0) {
       files.set(`examples/${name}.ts`, examplesModule(family, out.examples))

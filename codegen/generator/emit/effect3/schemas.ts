@@ -22,18 +22,7 @@ export type Mode = "request" | "response"
 
 /** The helpers of src/schemas/common.ts a module may use. */
 export const COMMON_HELPERS = ["BoundedString", "PatternString", "Rfc3339", "OpenEnum", "IsoDate", "IpAddress", "UrlString", "FieldRule", "once"] as const
-export type CommonHelper = (typeof COMMON_HELPERS)[number]
 
-/** What a family module imports; the emitters add to it while emitting. */
-export interface Uses {
-  schema: boolean
-  endpoint: boolean
-  commonErrors: boolean
-  commonError: boolean
-  common: Set<CommonHelper>
-  codes: Set<string>
-  curated: Set<string>
-}
 
 /**
  * One object type of a family, however many places hold it: one interface. Its texts name the
@@ -94,7 +83,8 @@ export class Family {
   /** Names a generated interface may not take: the module's imports (the curated modules included). */
   readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "commonErrors", ...COMMON_HELPERS, ...CURATED_MODULES])
   readonly values = new Set<string>()
-  readonly uses: Uses = { schema: false, endpoint: false, commonErrors: false, commonError: false, common: new Set(), codes: new Set(), curated: new Set() }
+  /** The codes its endpoints document beyond the common set (the prelude re-exports every family's). */
+  readonly codes = new Set<string>()
   readonly errorSets = new Map<string, string>()
   readonly models: Array<Model> = []
   readonly structs: Array<StructModel> = []
@@ -116,7 +106,7 @@ export class Family {
     definition: string | undefined,
     members: () => ReadonlyArray<string>,
     struct: () => string
-  ): { readonly model: Model; readonly struct: StructModel } {
+  ): Placed {
     let model = this.byShape.get(typeShape)
     if (model === undefined) {
       model = { id: this.models.length, members: members(), definition: undefined, places: [], endpointNames: [], home: this.block, blocks: new Set() }
@@ -202,8 +192,6 @@ export class Family {
     for (const m of this.models) for (const e of m.endpointNames) if (e.block === block && e.name !== m.name) out.push(`export type ${e.name} = ${m.name}`)
     return out
   }
-
-
 
   /** A unique interface name in this module. */
   typeName(wanted: string): string {
@@ -291,31 +279,24 @@ export class EndpointEmitter {
 
   /** Schema text of `ty` (after `typeText` for the same place, which made its models). */
   schemaText(ty: Ty, mode: Mode, place: ReadonlyArray<string>, where: string): string {
-    const u = this.family.uses
-    u.schema = true
     const nullable = (s: string) => (mode === "response" && ty.nullable === true ? `Schema.NullOr(${s})` : s)
     switch (ty.kind) {
       case "string": {
         if (mode === "response") {
           if (ty.enum === undefined || ty.enum.length === 0) return nullable("Schema.String")
-          u.common.add("OpenEnum")
           return nullable(`OpenEnum(${ty.enum.map((v) => JSON.stringify(String(v))).join(", ")})`)
         }
         if (ty.enum !== undefined && ty.enum.length > 0) return `Schema.Literal(${ty.enum.map((v) => JSON.stringify(String(v))).join(", ")})`
         if (ty.format === "rfc3339") {
-          u.common.add("Rfc3339")
           return "Rfc3339"
         }
         if (ty.format === "date") {
-          u.common.add("IsoDate")
           return "IsoDate"
         }
         if (ty.format === "ip") {
-          u.common.add("IpAddress")
           return "IpAddress"
         }
         if (ty.format === "https-url" || ty.format === "url") {
-          u.common.add("UrlString")
           return `UrlString(${ty.minLength ?? 1}, ${ty.maxLength ?? 2048}, ${ty.format === "https-url" ? "\"https\"" : "\"any\""})`
         }
         const pattern = ty.pattern === undefined ? undefined : usablePattern(ty.pattern, where)
@@ -323,10 +304,8 @@ export class EndpointEmitter {
           // lengths as the official docs write them, string[1, n]: 1 unless the catalogue says otherwise
           const min = ty.minLength ?? 1
           if (pattern === undefined) {
-            u.common.add("BoundedString")
             return `BoundedString(${min}, ${ty.maxLength})`
           }
-          u.common.add("PatternString")
           return `PatternString(${min}, ${ty.maxLength}, new RegExp(${JSON.stringify(pattern)}), ${JSON.stringify(pattern)})`
         }
         if (pattern === undefined) return ty.minLength === undefined ? "Schema.String" : ty.minLength === 1 ? "Schema.NonEmptyString" : `Schema.String.pipe(Schema.minLength(${ty.minLength}))`
@@ -356,7 +335,6 @@ export class EndpointEmitter {
         return checks.length === 0 ? items : `${items}.pipe(${checks.join(", ")})`
       }
       case "object":
-        this.family.uses.common.add("once")
         return nullable(structCall(this.object(ty, mode, place).struct))
       case "record":
         return nullable("Schema.Record({ key: Schema.String, value: Schema.Unknown })")
@@ -412,10 +390,7 @@ export class EndpointEmitter {
     }
     typeShape.sort()
     structShape.sort()
-    this.family.uses.schema = true
-    this.family.uses.common.add("once")
     const struct = props.length === 0 ? "Schema.Struct({})" : `Schema.Struct({\n${props.map((p) => `  ${p}`).join(",\n")}\n})`
-    if (rules.length > 0) this.family.uses.common.add("FieldRule")
     const ruleText = rules.map((r) => `FieldRule(${JSON.stringify(r.rule)}, [${r.fields.map((f) => JSON.stringify(f)).join(", ")}])`)
     const placed = this.family.model(
       typeShape.join("\n"),
