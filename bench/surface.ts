@@ -1,6 +1,6 @@
 /**
- * The generated surface's budgets, each in fresh `node` processes on the transpiled JavaScript
- * (bench/build.ts), medians of several runs:
+ * The generated surface's budgets, each in fresh `node` processes on the JavaScript the package
+ * ships (scripts/build.ts: one file per entry, shared chunks), medians of several runs:
  *   - marginal import of the root entry, of `v3/index` (the whole tree), of one family (`pay`),
  *     of the largest (`marketing`, all its products) and of the largest module alone (each after
  *     `effect` and `@effect/platform`; all but the first after the root entry too);
@@ -12,11 +12,15 @@
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { build } from "./build.js"
+import { buildJavaScript } from "../scripts/build.js"
 
 const runs = Number(process.argv[2] ?? 7)
-const dir = build()
-const src = path.join(dir, "src")
+// inside node_modules, so `effect` resolves from there
+const dir = path.join(import.meta.dirname, "..", "node_modules", ".cache", "effect-wechatpay-dist")
+fs.rmSync(dir, { recursive: true, force: true })
+const src = path.join(dir, "dist")
+const entries = await buildJavaScript(src)
+fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }))
 
 const probe = path.join(dir, "surface-probe.mjs")
 fs.writeFileSync(
@@ -31,8 +35,8 @@ const importMs = performance.now() - t0
 let first = 0, second = 0
 if (what === "call") {
   const { Effect, Layer } = await import("effect")
-  const { WechatPayClient } = await import(${JSON.stringify(path.join(src, "api", "WechatPayClient.js"))})
-  const client = Layer.succeed(WechatPayClient, { execute: () => Effect.fail("answered") })
+  const { WechatPayClient } = await import(${JSON.stringify(path.join(src, "index.js"))})
+  const client = Layer.succeed(WechatPayClient.WechatPayClient, { execute: () => Effect.fail("answered") })
   const endpoint = mod.v3.pay.transactions.jsapi.post
   // warm what every first call shares (the runtime, the pipeline's code, the common error set) on another endpoint
   await Effect.runPromiseExit(Effect.provide(mod.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: "1", mchid: "1" }), client))
@@ -55,12 +59,9 @@ const root = measure("root", path.join(src, "index.js"))
 const whole = measure("call", path.join(src, "v3", "index.js"))
 const family = measure("family", path.join(src, "v3", "pay.js"))
 const big = measure("family", path.join(src, "v3", "marketing.js"))
-// the largest generated module by itself (a family's, or one product's where its family is split)
-const modulesOf = (dir: string): Array<string> =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (e.name === "examples" ? [] : modulesOf(path.join(dir, e.name))) : e.name.endsWith(".js") ? [path.join(dir, e.name)] : []
-  )
-const largest = modulesOf(path.join(src, "v3")).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!
+// the entry of the largest generated module (a family's, or one product's where its family is split)
+const sourceBytes = (entry: string) => fs.statSync(path.join(import.meta.dirname, "..", "src", entry.replace(/\.js$/, ".ts"))).size
+const largest = path.join(src, entries.filter((e) => e.startsWith("v3/")).sort((a, b) => sourceBytes(b) - sourceBytes(a))[0]!)
 const one = measure("family", largest)
 const row = (label: string, ms: number, target: string) => console.log(`${label.padEnd(52)} ${ms.toFixed(1).padStart(7)} ms   target ${target}`)
 row("import effect-wechatpay (root entry), marginal", root.importMs, "≤ 50 ms")
