@@ -8,25 +8,16 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
+import { sourcesUnder } from "../scripts/build.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 // inside node_modules: ignored by git and eslint, and `effect` resolves from there
 export const buildDir = path.join(root, "node_modules", ".cache", "effect-wechatpay-bench")
 
-const walk = (dir: string, out: Array<string>): Array<string> => {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith(".")) continue
-    const p = path.join(dir, entry.name)
-    if (entry.isDirectory()) walk(p, out)
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(p)
-  }
-  return out
-}
-
 /** Writes the JavaScript; returns the build directory. Takes well under a second. */
 export const build = (): string => {
   fs.rmSync(buildDir, { recursive: true, force: true })
-  const files = [...walk(path.join(root, "src"), []), ...walk(path.join(root, "bench"), [])]
+  const files = [...sourcesUnder(path.join(root, "src")), ...sourcesUnder(path.join(root, "bench"))]
   for (const file of files) {
     const out = ts.transpileModule(fs.readFileSync(file, "utf8"), {
       fileName: file,

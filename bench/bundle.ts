@@ -16,7 +16,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { buildJavaScript } from "../scripts/build.js"
+import { buildInstalled } from "../scripts/build.js"
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wechatpay-bundle-"))
@@ -85,11 +85,9 @@ const report = async (label: string, programs: Record<string, string>) => {
 }
 
 await report("from the sources (src/)", programsOf(path.join(repo, "src"), ".ts"))
-const dist = path.join(dir, "dist")
-await buildJavaScript(dist)
 // as installed: beside the manifest, whose `sideEffects` lets a bundler leave out unused chunks
-const { type, sideEffects } = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"))
-fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type, sideEffects }))
-await report("from the shipped JavaScript (dist/, as npm run build writes it)", programsOf(dist, ".js"))
+const installed = path.join(dir, "installed")
+await buildInstalled(installed)
+await report("from the shipped JavaScript (dist/, as npm run build writes it)", programsOf(path.join(installed, "dist"), ".js"))
 fs.rmSync(dir, { recursive: true, force: true })
 console.log("(esbuild --bundle --minify, ESM for Node 20, Node built-ins external)")

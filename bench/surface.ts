@@ -12,15 +12,13 @@
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { buildJavaScript } from "../scripts/build.js"
+import { buildInstalled } from "../scripts/build.js"
 
 const runs = Number(process.argv[2] ?? 7)
 // inside node_modules, so `effect` resolves from there
 const dir = path.join(import.meta.dirname, "..", "node_modules", ".cache", "effect-wechatpay-dist")
-fs.rmSync(dir, { recursive: true, force: true })
+const entries = await buildInstalled(dir)
 const src = path.join(dir, "dist")
-const entries = await buildJavaScript(src)
-fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }))
 
 const probe = path.join(dir, "surface-probe.mjs")
 fs.writeFileSync(

@@ -20,23 +20,29 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const src = path.join(root, "src")
 
 interface Manifest {
+  readonly type: string
+  readonly sideEffects: boolean
   readonly exports: Record<string, null | string | { readonly import?: string; readonly default?: string }>
   readonly bin: Record<string, string>
 }
 const manifest = (): Manifest => JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 
-const sourcesUnder = (dir: string): Array<string> =>
+/** The TypeScript modules under `dir` (not declarations, nothing under a dot-named folder). */
+export const sourcesUnder = (dir: string): Array<string> =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
+    entry.name.startsWith(".")
+      ? []
+      : entry.isDirectory()
       ? sourcesUnder(path.join(dir, entry.name))
       : entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path.join(dir, entry.name)] : []
   )
 
-/** `./dist/v3/*.js` → a matcher of source paths relative to `src/` (`*` spans folders, as in exports). */
-const pattern = (distPath: string): RegExp => {
-  const rel = distPath.replace(/^\.\/dist\//, "").replace(/\.js$/, "")
-  return new RegExp(`^${rel.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`)
-}
+/** `./dist/v3/pay.js` (a manifest target) → `v3/pay` (its module, relative to `src/`). */
+const moduleOf = (distPath: string): string => distPath.replace(/^\.\/dist\//, "").replace(/\.js$/, "")
+
+/** `./dist/v3/*.js` → a matcher of modules (`*` spans folders, as in exports). */
+const pattern = (distPath: string): RegExp =>
+  new RegExp(`^${moduleOf(distPath).split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`)
 
 /**
  * The source of every public entry: each `exports` target (a `*` target expanded over `src/`, less
@@ -54,7 +60,8 @@ export const entryPoints = (): Array<string> => {
   })
   const open = new Set<string>()
   for (const target of [...targets, ...Object.values(bin)]) {
-    const matches = modules.filter((module) => pattern(target).test(module))
+    const matcher = pattern(target)
+    const matches = modules.filter((module) => matcher.test(module))
     if (matches.length === 0) throw new Error(`${target}: no source under src/`)
     for (const module of matches) if (!closed.some((c) => c.test(module))) open.add(module)
   }
@@ -79,7 +86,7 @@ const entryStub = (file: string, index: string, bins: ReadonlySet<string>): stri
 export const buildJavaScript = async (outdir: string): Promise<Array<string>> => {
   const entries = entryPoints()
   const index = path.join(src, "index.ts")
-  const bins = new Set(Object.values(manifest().bin).map((target) => path.join(src, target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"))))
+  const bins = new Set(Object.values(manifest().bin).map((target) => path.join(src, `${moduleOf(target)}.ts`)))
   const outName = (file: string) => path.relative(src, file).replace(/\.ts$/, "")
   await build({
     entryPoints: Object.fromEntries(entries.map((file) => [outName(file), `entry:${file}`])),
@@ -93,7 +100,7 @@ export const buildJavaScript = async (outdir: string): Promise<Array<string>> =>
     packages: "external",
     chunkNames: "internal/chunk-[hash]",
     // not minified: minifying drops the `/*#__PURE__*/` marks a user's bundler needs to leave
-    // out the endpoints a program does not call (one endpoint adds 2.4 KB with them, 27 KB without)
+    // out the endpoints a program does not call (bundled from here, one endpoint adds 2.3 KB with them, 27 KB without)
     charset: "utf8",
     sourcemap: "linked",
     sourcesContent: false,
@@ -114,6 +121,19 @@ export const buildJavaScript = async (outdir: string): Promise<Array<string>> =>
     }]
   })
   return entries.map((file) => `${outName(file)}.js`)
+}
+
+/**
+ * The JavaScript as a user's install holds it: built into `dir/dist`, beside a manifest with the
+ * package's `type` and `sideEffects` (what Node and bundlers read). For the benches, which put
+ * `dir` where `effect` resolves. Returns the entry files, relative to `dir/dist`.
+ */
+export const buildInstalled = async (dir: string): Promise<Array<string>> => {
+  fs.rmSync(dir, { recursive: true, force: true })
+  const entries = await buildJavaScript(path.join(dir, "dist"))
+  const { type, sideEffects } = manifest()
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type, sideEffects }))
+  return entries
 }
 
 const main = async () => {
