@@ -282,7 +282,7 @@ export interface Bill<Row, Summary> {
 }
 
 /** Full-width parentheses as in `收支金额（元）` read as ASCII ones. */
-const headerName = (h: string) => h.trim().replace(/（/g, "(").replace(/）/g, ")")
+const headerName = (h: string) => h.trim().replace(/\uff08/g, "(").replace(/\uff09/g, ")")
 /** Each value is written with a leading back-tick (so spreadsheets keep it text). */
 const cells = (line: string) => line.split(",").map((c) => c.trim().replace(/^`/, ""))
 
