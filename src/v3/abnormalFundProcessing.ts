@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/abnormal-fund-processing/receipts/{receipt_id} ----
 
 export interface ReceiptsReceiptIdGetParams {
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
+  /** 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000" */
   readonly receipt_id: string
 }
 
@@ -17,15 +15,11 @@ const $ReceiptsReceiptIdGetParams: () => Schema.Schema<ReceiptsReceiptIdGetParam
 }))
 
 export interface TransferAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
+  /** 总金额
+   * @example 100 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * Documented values: `CNY` (decoded as any string: more may come).
-   */
+  /** 货币类型
+   * Documented values: `CNY` (decoded as any string: more may come). */
   readonly currency?: "CNY" | (string & {}) | undefined
 }
 
@@ -35,15 +29,11 @@ const $TransferAmount: () => Schema.Schema<TransferAmount> = /*#__PURE__*/ once(
 }))
 
 export interface Commander {
-  /**
-   * 发起在途异常资金付款请求的角色
-   * Documented values: `MERCHANT` (decoded as any string: more may come).
-   */
+  /** 发起在途异常资金付款请求的角色
+   * Documented values: `MERCHANT` (decoded as any string: more may come). */
   readonly operator?: "MERCHANT" | (string & {}) | undefined
-  /**
-   * 微信支付商户号
-   * @example "990055040"
-   */
+  /** 微信支付商户号
+   * @example "990055040" */
   readonly mchid?: string | undefined
 }
 
@@ -53,29 +43,21 @@ const $Commander: () => Schema.Schema<Commander> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface ReceiptsReceiptIdGetResponseInstruction {
-  /**
-   * 商户侧指令编号
-   * @example "1200002"
-   */
+  /** 商户侧指令编号
+   * @example "1200002" */
   readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
   readonly commander?: Commander | undefined
-  /**
-   * 付款方式
-   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
-   */
+  /** 付款方式
+   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come). */
   readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | (string & {}) | undefined
-  /**
-   * 入账成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 入账成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
   /** 商户AppID */
   readonly appid?: ReadonlyArray<string> | undefined
-  /**
-   * 回调通知地址
-   * @example "https://weixin.qq.com"
-   */
+  /** 回调通知地址
+   * @example "https://weixin.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -89,33 +71,23 @@ const $ReceiptsReceiptIdGetResponseInstruction: () => Schema.Schema<ReceiptsRece
 }))
 
 export interface ReceiptsReceiptIdGetResponse {
-  /**
-   * 产品名称
+  /** 产品名称
    * Documented values: `C2C` (decoded as any string: more may come).
-   * @example "C2C"
-   */
+   * @example "C2C" */
   readonly product_name?: "C2C" | (string & {}) | undefined
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
+  /** 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000" */
   readonly receipt_id?: string | undefined
   /** 付款金额信息 */
   readonly transfer_amount?: TransferAmount | undefined
-  /**
-   * 在途异常资金付款状态
-   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
-   */
+  /** 在途异常资金付款状态
+   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come). */
   readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
-  /**
-   * 在途异常资金付款单据创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款单据创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 在途异常资金付款单据更新时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款单据更新时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly last_update_time?: string | undefined
   /** 在途异常资金付款指令信息 */
   readonly instruction?: ReceiptsReceiptIdGetResponseInstruction | undefined
@@ -131,13 +103,11 @@ const $ReceiptsReceiptIdGetResponse: () => Schema.Schema<ReceiptsReceiptIdGetRes
   instruction: Schema.optional($ReceiptsReceiptIdGetResponseInstruction())
 }))
 
-/**
- * 查询在途异常资金付款结果
+/** 查询在途异常资金付款结果
  *
  * 资金交易异常未能及时完成时，可通过该接口快速查询在途异常资金付款流程状态，支持查看付款金额、入账账户、处理进度等信息。
  *
- * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}`
- */
+ * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}` */
 export const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams, ReceiptsReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.abnormalFundProcessing.receipts._receipt_id_.get",
   method: "GET",
@@ -149,20 +119,14 @@ export const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams,
 // ---- POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions ----
 
 export interface Receiver {
-  /**
-   * 入账用户OpenID
-   * @example "eoCuiA7RW33Tc3jtz_5CNLegC9kN0"
-   */
+  /** 入账用户OpenID
+   * @example "eoCuiA7RW33Tc3jtz_5CNLegC9kN0" */
   readonly openid?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 入账商户号
-   * @example "1900001108"
-   */
+  /** 入账商户号
+   * @example "1900001108" */
   readonly mchid?: string | undefined
 }
 
@@ -179,19 +143,15 @@ const $Receiver2: () => Schema.Schema<Receiver> = /*#__PURE__*/ once(() => Schem
 }))
 
 export interface ReceiptsReceiptIdTransferInstructionsPostBody {
-  /**
-   * 商户侧指令编号
-   * @example "1200002"
-   */
+  /** 商户侧指令编号
+   * @example "1200002" */
   readonly out_instruction_no: string
   /** 付款方式 */
   readonly transfer_mode: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT"
   /** 收款方 */
   readonly receiver?: Receiver | undefined
-  /**
-   * 回调通知地址
-   * @example "https://weixin.qq.com"
-   */
+  /** 回调通知地址
+   * @example "https://weixin.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -203,39 +163,27 @@ const $ReceiptsReceiptIdTransferInstructionsPostBody: () => Schema.Schema<Receip
 }))
 
 export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
-  /**
-   * 商户侧指令编号
-   * @example "1200002"
-   */
+  /** 商户侧指令编号
+   * @example "1200002" */
   readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
   readonly commander?: Commander | undefined
-  /**
-   * 付款方式
-   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come).
-   */
+  /** 付款方式
+   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come). */
   readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT" | (string & {}) | undefined
   /** 收款方 */
   readonly receiver?: Receiver | undefined
-  /**
-   * 在途异常资金付款指令状态
-   * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come).
-   */
+  /** 在途异常资金付款指令状态
+   * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come). */
   readonly instruction_state?: "INSTRUCTION_STATE_PENDING" | "INSTRUCTION_STATE_IN_PROGRESS" | "INSTRUCTION_STATE_CLOSED" | "INSTRUCTION_STATE_SUCCESS" | (string & {}) | undefined
-  /**
-   * 在途异常资金付款单据创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款单据创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 入账成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 入账成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 回调通知地址
-   * @example "https://weixin.qq.com"
-   */
+  /** 回调通知地址
+   * @example "https://weixin.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -251,33 +199,23 @@ const $ReceiptsReceiptIdTransferInstructionsPostResponseInstruction: () => Schem
 }))
 
 export interface ReceiptsReceiptIdTransferInstructionsPostResponse {
-  /**
-   * 产品名称
+  /** 产品名称
    * Documented values: `C2C` (decoded as any string: more may come).
-   * @example "C2C"
-   */
+   * @example "C2C" */
   readonly product_name?: "C2C" | (string & {}) | undefined
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
+  /** 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000" */
   readonly receipt_id?: string | undefined
   /** 付款金额信息 */
   readonly transfer_amount?: TransferAmount | undefined
-  /**
-   * 在途异常资金付款状态
-   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
-   */
+  /** 在途异常资金付款状态
+   * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come). */
   readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
-  /**
-   * 在途异常资金付款单据创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款单据创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 在途异常资金付款单据更新时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款单据更新时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly last_update_time?: string | undefined
   /** 在途异常资金付款指令信息 */
   readonly instruction?: ReceiptsReceiptIdTransferInstructionsPostResponseInstruction | undefined
@@ -298,13 +236,11 @@ export type ReceiptsReceiptIdTransferInstructionsPostParams = ReceiptsReceiptIdG
 /** The input of `v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions.post`: params, body fields together. */
 export interface ReceiptsReceiptIdTransferInstructionsPostRequest extends ReceiptsReceiptIdTransferInstructionsPostParams, ReceiptsReceiptIdTransferInstructionsPostBody {}
 
-/**
- * 发起在途异常资金付款指令
+/** 发起在途异常资金付款指令
  *
  * 商户有在途异常资金时，可以通过该接口发起在途异常资金付款，转付给符合条件的接收方
  *
- * `POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions`
- */
+ * `POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions` */
 export const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<ReceiptsReceiptIdTransferInstructionsPostRequest, ReceiptsReceiptIdTransferInstructionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions.post",
   method: "POST",
@@ -316,15 +252,11 @@ export const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<Receip
 // ---- GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no} ----
 
 export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams {
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
+  /** 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000" */
   readonly receipt_id: string
-  /**
-   * 商户侧指令编号
-   * @example "1200002"
-   */
+  /** 商户侧指令编号
+   * @example "1200002" */
   readonly out_instruction_no: string
 }
 
@@ -334,19 +266,15 @@ const $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams: () => Sch
 }))
 
 export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver {
-  /**
-   * 入账账户类型
-   * @example "OTHERS"
-   */
+  /** 入账账户类型
+   * @example "OTHERS" */
   readonly account_type?: string | undefined
   /** 入账用户OpenID */
   readonly openid?: string | undefined
   /** 商户AppID */
   readonly appid?: string | undefined
-  /**
-   * 入账商户号
-   * @example "1900001108"
-   */
+  /** 入账商户号
+   * @example "1900001108" */
   readonly mchid?: string | undefined
 }
 
@@ -358,50 +286,34 @@ const $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver:
 }))
 
 export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse {
-  /**
-   * 商户侧指令编号
-   * @example "1200002"
-   */
+  /** 商户侧指令编号
+   * @example "1200002" */
   readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
   readonly commander?: Commander | undefined
-  /**
-   * 付款方式
+  /** 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come).
-   * @example "TRANSFER_TO_ORIGINAL_RECEIVE_USER"
-   */
+   * @example "TRANSFER_TO_ORIGINAL_RECEIVE_USER" */
   readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT" | (string & {}) | undefined
   /** 收款方 */
   readonly receiver?: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver | undefined
-  /**
-   * 在途异常资金付款指令状态
-   * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come).
-   */
+  /** 在途异常资金付款指令状态
+   * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come). */
   readonly instruction_state?: "INSTRUCTION_STATE_PENDING" | "INSTRUCTION_STATE_IN_PROGRESS" | "INSTRUCTION_STATE_CLOSED" | "INSTRUCTION_STATE_SUCCESS" | (string & {}) | undefined
-  /**
-   * 在途异常资金付款指令创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款指令创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 入账成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 入账成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 在途异常资金付款指令关闭时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 在途异常资金付款指令关闭时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 回调通知地址
-   * @example "https://weixin.qq.com"
-   */
+  /** 回调通知地址
+   * @example "https://weixin.qq.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付在途异常资金付款指令执行流水号
-   * @example "01010100021769054237638333570000010001"
-   */
+  /** 微信支付在途异常资金付款指令执行流水号
+   * @example "01010100021769054237638333570000010001" */
   readonly instruction_instance_id?: string | undefined
 }
 
@@ -418,13 +330,11 @@ const $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse: () => S
   instruction_instance_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询在途异常资金付款指令执行结果
+/** 查询在途异常资金付款指令执行结果
  *
  * 发起在途异常资金付款后，可通过该接口快速查询相关指令单的流程状态。注：接口限频100次/秒。
  *
- * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}`
- */
+ * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}` */
 export const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.Endpoint<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams, ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions._out_instruction_no_.get",
   method: "GET",
@@ -433,45 +343,37 @@ export const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.
   schemas: () => ({ params: $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams(), success: $ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/abnormal-fund-processing/…`: 3 endpoints.
+/** `/v3/abnormal-fund-processing/…`: 3 endpoints.
  *
- * Catalogue tags: 收付通∙个人收款.
- */
+ * Catalogue tags: 收付通∙个人收款. */
 export const abnormalFundProcessing = {
   receipts: {
     _receipt_id_: {
-      /**
-       * 查询在途异常资金付款结果
+      /** 查询在途异常资金付款结果
        *
        * 资金交易异常未能及时完成时，可通过该接口快速查询在途异常资金付款流程状态，支持查看付款金额、入账账户、处理进度等信息。
        *
        * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}`
        *
-       * Alone: `import { receiptsReceiptIdGet } from "effect-wechatpay/v3/abnormalFundProcessing"`.
-       */
+       * Alone: `import { receiptsReceiptIdGet } from "effect-wechatpay/v3/abnormalFundProcessing"`. */
       get: receiptsReceiptIdGet,
       transferInstructions: {
-        /**
-         * 发起在途异常资金付款指令
+        /** 发起在途异常资金付款指令
          *
          * 商户有在途异常资金时，可以通过该接口发起在途异常资金付款，转付给符合条件的接收方
          *
          * `POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions`
          *
-         * Alone: `import { receiptsReceiptIdTransferInstructionsPost } from "effect-wechatpay/v3/abnormalFundProcessing"`.
-         */
+         * Alone: `import { receiptsReceiptIdTransferInstructionsPost } from "effect-wechatpay/v3/abnormalFundProcessing"`. */
         post: receiptsReceiptIdTransferInstructionsPost,
         _out_instruction_no_: {
-          /**
-           * 查询在途异常资金付款指令执行结果
+          /** 查询在途异常资金付款指令执行结果
            *
            * 发起在途异常资金付款后，可通过该接口快速查询相关指令单的流程状态。注：接口限频100次/秒。
            *
            * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}`
            *
-           * Alone: `import { receiptsReceiptIdTransferInstructionsOutInstructionNoGet } from "effect-wechatpay/v3/abnormalFundProcessing"`.
-           */
+           * Alone: `import { receiptsReceiptIdTransferInstructionsOutInstructionNoGet } from "effect-wechatpay/v3/abnormalFundProcessing"`. */
           get: receiptsReceiptIdTransferInstructionsOutInstructionNoGet
         }
       }

@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- GET /v3/aggracct-bc/wb-channel/account/balance ----
 
 export interface WbChannelAccountBalanceGetQuery {
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
+  /** 微信支付商户号
+   * @example "1900016681" */
   readonly mchid: string
-  /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 额度台账号
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly bal_account_no: string
-  /**
-   * 卡号
-   * @example "example_card_no"
-   */
+  /** 卡号
+   * @example "example_card_no" */
   readonly card_no?: string | undefined
-  /**
-   * 商户子账户协议号
-   * @example "example_sgn_no"
-   */
+  /** 商户子账户协议号
+   * @example "example_sgn_no" */
   readonly sgn_no?: string | undefined
-  /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
-   */
+  /** 请求场景
+   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
 
@@ -43,10 +33,8 @@ const $WbChannelAccountBalanceGetQuery: () => Schema.Schema<WbChannelAccountBala
 export interface WbChannelAccountBalanceGetResponse {
   /** 是否存在在途减额指令 */
   readonly in_transit_reduction_exist?: boolean | undefined
-  /**
-   * 额度台账号额度
-   * @example 1
-   */
+  /** 额度台账号额度
+   * @example 1 */
   readonly balance?: number | undefined
 }
 
@@ -55,13 +43,11 @@ const $WbChannelAccountBalanceGetResponse: () => Schema.Schema<WbChannelAccountB
   balance: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询渠道额度
+/** 查询渠道额度
  *
  * 接口限频：单查询渠道额度目标商户号100qps
  *
- * `GET /v3/aggracct-bc/wb-channel/account/balance`
- */
+ * `GET /v3/aggracct-bc/wb-channel/account/balance` */
 export const wbChannelAccountBalanceGet: Endpoint.Endpoint<WbChannelAccountBalanceGetQuery, WbChannelAccountBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.account.balance.get",
   method: "GET",
@@ -74,56 +60,36 @@ export const wbChannelAccountBalanceGet: Endpoint.Endpoint<WbChannelAccountBalan
 // ---- GET /v3/aggracct-bc/wb-channel/account/mch_archives ----
 
 export interface WbChannelAccountMchArchivesGetResponseLegalRepresentative {
-  /**
-   * 法定代表人证件类型
+  /** 法定代表人证件类型
    * Documented values: `01` (decoded as any string: more may come).
-   * @example "01"
-   */
+   * @example "01" */
   readonly legal_representative_id_type?: "01" | (string & {}) | undefined
-  /**
-   * 法定代表人姓名
-   * @example "张三"
-   */
+  /** 法定代表人姓名
+   * @example "张三" */
   readonly legal_representative_name?: string | undefined
-  /**
-   * 法定代表人证件号码
-   * @example "362137196601100023"
-   */
+  /** 法定代表人证件号码
+   * @example "362137196601100023" */
   readonly legal_representative_id_no?: string | undefined
-  /**
-   * 法定代表人证件有效期起始日
-   * @example "2000-10-01"
-   */
+  /** 法定代表人证件有效期起始日
+   * @example "2000-10-01" */
   readonly legal_representative_effective_date?: string | undefined
-  /**
-   * 法定代表人证件有效期结束日
-   * @example "9999-12-31"
-   */
+  /** 法定代表人证件有效期结束日
+   * @example "9999-12-31" */
   readonly legal_representative_expire_date?: string | undefined
-  /**
-   * 法定代表人证件正面影像ID
-   * @example "25102811A94212141615335094943741"
-   */
+  /** 法定代表人证件正面影像ID
+   * @example "25102811A94212141615335094943741" */
   readonly legal_representative_img_front_id?: string | undefined
-  /**
-   * 法定代表人证件反面影像ID
-   * @example "25102811A94212141615335094943742"
-   */
+  /** 法定代表人证件反面影像ID
+   * @example "25102811A94212141615335094943742" */
   readonly legal_representative_img_back_id?: string | undefined
-  /**
-   * 法定代表人居住地址
-   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
-   */
+  /** 法定代表人居住地址
+   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室" */
   readonly legal_representative_address?: string | undefined
-  /**
-   * 法定代表人发证机关
-   * @example "江西省赣州市石城县公安局"
-   */
+  /** 法定代表人发证机关
+   * @example "江西省赣州市石城县公安局" */
   readonly legal_representative_issue_authority?: string | undefined
-  /**
-   * 法定代表人民族
-   * @example "汉族"
-   */
+  /** 法定代表人民族
+   * @example "汉族" */
   readonly legal_representative_nation?: string | undefined
 }
 
@@ -141,51 +107,33 @@ const $WbChannelAccountMchArchivesGetResponseLegalRepresentative: () => Schema.S
 }))
 
 export interface WbChannelAccountMchArchivesGetResponseBeneficialOwner {
-  /**
-   * 受益所有人编号
-   * @example "1"
-   */
+  /** 受益所有人编号
+   * @example "1" */
   readonly beneficial_owner_no?: string | undefined
-  /**
-   * 受益所有人证件类型
+  /** 受益所有人证件类型
    * Documented values: `01` (decoded as any string: more may come).
-   * @example "01"
-   */
+   * @example "01" */
   readonly beneficial_owner_id_type?: "01" | (string & {}) | undefined
-  /**
-   * 受益所有人姓名
-   * @example "李四"
-   */
+  /** 受益所有人姓名
+   * @example "李四" */
   readonly beneficial_owner_name?: string | undefined
-  /**
-   * 受益所有人证件号码
-   * @example "362137196601100023"
-   */
+  /** 受益所有人证件号码
+   * @example "362137196601100023" */
   readonly beneficial_owner_id_no?: string | undefined
-  /**
-   * 受益所有人证件有效期起始日
-   * @example "2000-01-01"
-   */
+  /** 受益所有人证件有效期起始日
+   * @example "2000-01-01" */
   readonly beneficial_owner_effective_date?: string | undefined
-  /**
-   * 受益所有人证件有效期结束日
-   * @example "9999-12-31"
-   */
+  /** 受益所有人证件有效期结束日
+   * @example "9999-12-31" */
   readonly beneficial_owner_expire_date?: string | undefined
-  /**
-   * 受益所有人证件正面影像ID
-   * @example "25102811A94212141615335094943741"
-   */
+  /** 受益所有人证件正面影像ID
+   * @example "25102811A94212141615335094943741" */
   readonly beneficial_owner_img_front_id?: string | undefined
-  /**
-   * 受益所有人证件反面影像ID
-   * @example "25102811A94212141615335094943741"
-   */
+  /** 受益所有人证件反面影像ID
+   * @example "25102811A94212141615335094943741" */
   readonly beneficial_owner_img_back_id?: string | undefined
-  /**
-   * 受益所有人居住地址
-   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
-   */
+  /** 受益所有人居住地址
+   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室" */
   readonly beneficial_owner_address?: string | undefined
 }
 
@@ -202,76 +150,50 @@ const $WbChannelAccountMchArchivesGetResponseBeneficialOwner: () => Schema.Schem
 }))
 
 export interface WbChannelAccountMchArchivesGetResponse {
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
+  /** 微信支付商户号
+   * @example "1900016681" */
   readonly mchid?: string | undefined
-  /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
+  /** 额度台账号
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f" */
   readonly bal_account_no?: string | undefined
-  /**
-   * 主体类型
+  /** 主体类型
    * Documented values: `1`, `2`, `3` (decoded as any string: more may come).
-   * @example "2"
-   */
+   * @example "2" */
   readonly merchant_type?: "1" | "2" | "3" | (string & {}) | undefined
-  /**
-   * 主体证件类型
+  /** 主体证件类型
    * Documented values: `12` (decoded as any string: more may come).
-   * @example "12"
-   */
+   * @example "12" */
   readonly merchant_id_type?: "12" | (string & {}) | undefined
-  /**
-   * 主体证件登记名称
-   * @example "江西米高文化传媒有限测试公司"
-   */
+  /** 主体证件登记名称
+   * @example "江西米高文化传媒有限测试公司" */
   readonly merchant_name?: string | undefined
-  /**
-   * 主体证件号码
-   * @example "91360735MA35RDY220"
-   */
+  /** 主体证件号码
+   * @example "91360735MA35RDY220" */
   readonly merchant_id_no?: string | undefined
-  /**
-   * 主体证件有效期起始日
-   * @example "2025-10-01"
-   */
+  /** 主体证件有效期起始日
+   * @example "2025-10-01" */
   readonly effective_date?: string | undefined
-  /**
-   * 主体证件有效期结束日
-   * @example "9999-12-31"
-   */
+  /** 主体证件有效期结束日
+   * @example "9999-12-31" */
   readonly expire_date?: string | undefined
-  /**
-   * 主体证件正面影像ID
-   * @example "25102811A94212141615335094943740"
-   */
+  /** 主体证件正面影像ID
+   * @example "25102811A94212141615335094943740" */
   readonly merchant_img_front_id?: string | undefined
-  /**
-   * 主体注册地址
-   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
-   */
+  /** 主体注册地址
+   * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室" */
   readonly register_address?: string | undefined
-  /**
-   * 主体经营范围
-   * @example "食品销售（仅销售预包装食品）；保健食品（预包装）销售"
-   */
+  /** 主体经营范围
+   * @example "食品销售（仅销售预包装食品）；保健食品（预包装）销售" */
   readonly business_scope?: string | undefined
   /** 法定代表人信息 */
   readonly legal_representative?: WbChannelAccountMchArchivesGetResponseLegalRepresentative | undefined
   /** 受益所有人信息列表 */
   readonly beneficial_owner?: ReadonlyArray<WbChannelAccountMchArchivesGetResponseBeneficialOwner> | undefined
-  /**
-   * 卡号
-   * @example "example_card_no"
-   */
+  /** 卡号
+   * @example "example_card_no" */
   readonly card_no?: string | undefined
-  /**
-   * 商户子账户协议号
-   * @example "example_sgn_no"
-   */
+  /** 商户子账户协议号
+   * @example "example_sgn_no" */
   readonly sgn_no?: string | undefined
 }
 
@@ -295,13 +217,11 @@ const $WbChannelAccountMchArchivesGetResponse: () => Schema.Schema<WbChannelAcco
 
 export type WbChannelAccountMchArchivesGetQuery = WbChannelAccountBalanceGetQuery
 
-/**
- * 查询商户资料
+/** 查询商户资料
  *
  * 查询最新商户资料 接口限频：单商户号10次/分钟
  *
- * `GET /v3/aggracct-bc/wb-channel/account/mch_archives`
- */
+ * `GET /v3/aggracct-bc/wb-channel/account/mch_archives` */
 export const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountMchArchivesGetQuery, WbChannelAccountMchArchivesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.account.mch_archives.get",
   method: "GET",
@@ -314,30 +234,20 @@ export const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountM
 // ---- GET /v3/aggracct-bc/wb-channel/account/mch_media ----
 
 export interface WbChannelAccountMchMediaGetQuery {
-  /**
-   * 微信支付商户号
-   * @example "mchid_example"
-   */
+  /** 微信支付商户号
+   * @example "mchid_example" */
   readonly mchid?: string | undefined
-  /**
-   * 微信支付业务申请单号
-   * @example "platform_trx_id_example"
-   */
+  /** 微信支付业务申请单号
+   * @example "platform_trx_id_example" */
   readonly platform_trx_id?: string | undefined
-  /**
-   * 业务场景
-   * @example "SJT_MICRO_PLUS_OPEN_ACCOUNT"
-   */
+  /** 业务场景
+   * @example "SJT_MICRO_PLUS_OPEN_ACCOUNT" */
   readonly business_scene: "SJT_MICRO_PLUS_OPEN_ACCOUNT" | "SJT_MICRO_PLUS_UPDATE_INFO" | "GET_BY_MEDIA_ID"
-  /**
-   * 影像件类型
-   * @example "ID_CARD_FRONT"
-   */
+  /** 影像件类型
+   * @example "ID_CARD_FRONT" */
   readonly mch_media_type?: "ID_CARD_FRONT" | "ID_CARD_BACK" | "STORE_FRONT" | "STORE_INTERIOR" | undefined
-  /**
-   * 影像件资料ID
-   * @example "media_id_example"
-   */
+  /** 影像件资料ID
+   * @example "media_id_example" */
   readonly media_id?: string | undefined
 }
 
@@ -352,10 +262,8 @@ const $WbChannelAccountMchMediaGetQuery: () => Schema.Schema<WbChannelAccountMch
 export interface WbChannelAccountMchMediaGetResponse {
   /** 文件内容 */
   readonly media_content?: string | undefined
-  /**
-   * 文件类型
-   * Documented values: `jpg`, `png`, `bmp`, `jpeg` (decoded as any string: more may come).
-   */
+  /** 文件类型
+   * Documented values: `jpg`, `png`, `bmp`, `jpeg` (decoded as any string: more may come). */
   readonly media_type?: "jpg" | "png" | "bmp" | "jpeg" | (string & {}) | undefined
   /** 文件摘要 */
   readonly media_sm3?: string | undefined
@@ -373,13 +281,11 @@ const $WbChannelAccountMchMediaGetResponse: () => Schema.Schema<WbChannelAccount
   media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询商户影像件资料
+/** 查询商户影像件资料
  *
  * 查询商户影像件资料 接口限频：接口维度100次/分钟
  *
- * `GET /v3/aggracct-bc/wb-channel/account/mch_media`
- */
+ * `GET /v3/aggracct-bc/wb-channel/account/mch_media` */
 export const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchMediaGetQuery, WbChannelAccountMchMediaGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.account.mch_media.get",
   method: "GET",
@@ -391,30 +297,20 @@ export const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchM
 // ---- POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename ----
 
 export interface WbChannelBankChannelAccountRenamePostBody {
-  /**
-   * 渠道结算银行账户更名外部系统单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
+  /** 渠道结算银行账户更名外部系统单号
+   * @example "htozr8denqegbt6tk6u10iymo7yww5pn" */
   readonly out_request_no: string
-  /**
-   * 目标商户号
-   * @example "1900016681"
-   */
+  /** 目标商户号
+   * @example "1900016681" */
   readonly mchid: string
-  /**
-   * 台账ID
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 台账ID
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly bal_account_no: string
-  /**
-   * 变更类型
-   * @example "SUBJECT_INFO_RENAME"
-   */
+  /** 变更类型
+   * @example "SUBJECT_INFO_RENAME" */
   readonly change_scene: "SUBJECT_INFO_RENAME"
-  /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
-   */
+  /** 请求场景
+   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
 
@@ -427,57 +323,37 @@ const $WbChannelBankChannelAccountRenamePostBody: () => Schema.Schema<WbChannelB
 }))
 
 export interface WbChannelBankChannelAccountRenamePostResponse {
-  /**
-   * 变更类型
+  /** 变更类型
    * Documented values: `SUBJECT_INFO_RENAME` (decoded as any string: more may come).
-   * @example "SUBJECT_INFO_RENAME"
-   */
+   * @example "SUBJECT_INFO_RENAME" */
   readonly change_scene?: "SUBJECT_INFO_RENAME" | (string & {}) | undefined
-  /**
-   * 微信支付更名受理返回的申请单号
-   * @example "11117742499090086455469010028373"
-   */
+  /** 微信支付更名受理返回的申请单号
+   * @example "11117742499090086455469010028373" */
   readonly application_id?: string | undefined
-  /**
-   * 渠道结算银行账户更名外部系统单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
+  /** 渠道结算银行账户更名外部系统单号
+   * @example "htozr8denqegbt6tk6u10iymo7yww5pn" */
   readonly out_request_no?: string | undefined
-  /**
-   * 目标商户号
-   * @example "1900016681"
-   */
+  /** 目标商户号
+   * @example "1900016681" */
   readonly mchid?: string | undefined
-  /**
-   * 台账ID
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 台账ID
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly bal_account_no?: string | undefined
-  /**
-   * 目标账户名
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 目标账户名
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly new_account_name?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly application_state?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly finish_time?: string | undefined
-  /**
-   * 失败错误码
-   * @example "AUDIT_REJECT"
-   */
+  /** 失败错误码
+   * @example "AUDIT_REJECT" */
   readonly fail_code?: string | undefined
-  /**
-   * 失败原因
-   * @example "身份证有效期核验不通过，请检查有效期填写是否正确"
-   */
+  /** 失败原因
+   * @example "身份证有效期核验不通过，请检查有效期填写是否正确" */
   readonly fail_msg?: string | undefined
 }
 
@@ -494,13 +370,11 @@ const $WbChannelBankChannelAccountRenamePostResponse: () => Schema.Schema<WbChan
   fail_msg: Schema.optional(Schema.String)
 }))
 
-/**
- * 受理渠道结算银行账户更名申请
+/** 受理渠道结算银行账户更名申请
  *
  * 针对微众台账发起渠道结算银行账户更名申请。
  *
- * `POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename`
- */
+ * `POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename` */
 export const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelBankChannelAccountRenamePostBody, WbChannelBankChannelAccountRenamePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.bankChannelAccount.rename.post",
   method: "POST",
@@ -513,10 +387,8 @@ export const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelB
 // ---- GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id} ----
 
 export interface WbChannelBankChannelAccountRenameApplicationIdGetParams {
-  /**
-   * 微信支付更名受理返回的申请单号
-   * @example "11117742499090086455469010028373"
-   */
+  /** 微信支付更名受理返回的申请单号
+   * @example "11117742499090086455469010028373" */
   readonly application_id: string
 }
 
@@ -525,15 +397,11 @@ const $WbChannelBankChannelAccountRenameApplicationIdGetParams: () => Schema.Sch
 }))
 
 export interface WbChannelBankChannelAccountRenameApplicationIdGetQuery {
-  /**
-   * 目标商户号
-   * @example "1900016681"
-   */
+  /** 目标商户号
+   * @example "1900016681" */
   readonly mchid: string
-  /**
-   * 台账ID
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 台账ID
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly bal_account_no: string
 }
 
@@ -547,13 +415,11 @@ export type WbChannelBankChannelAccountRenameApplicationIdGetResponse = WbChanne
 /** The input of `v3.aggracctBc.wbChannel.bankChannelAccount.rename._application_id_.get`: params, query fields together. */
 export interface WbChannelBankChannelAccountRenameApplicationIdGetRequest extends WbChannelBankChannelAccountRenameApplicationIdGetParams, WbChannelBankChannelAccountRenameApplicationIdGetQuery {}
 
-/**
- * 查询渠道结算银行账户更名申请
+/** 查询渠道结算银行账户更名申请
  *
  * 查询渠道结算银行账户更名申请。
  *
- * `GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}`
- */
+ * `GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}` */
 export const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoint<WbChannelBankChannelAccountRenameApplicationIdGetRequest, WbChannelBankChannelAccountRenameApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.bankChannelAccount.rename._application_id_.get",
   method: "GET",
@@ -566,40 +432,26 @@ export const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoin
 // ---- POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify ----
 
 export interface WbChannelControlOrdersInfoUpdateResultNotifyPostBody {
-  /**
-   * 资料更新请求单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
+  /** 资料更新请求单号
+   * @example "htozr8denqegbt6tk6u10iymo7yww5pn" */
   readonly out_request_no: string
-  /**
-   * 商户号
-   * @example "1900016681"
-   */
+  /** 商户号
+   * @example "1900016681" */
   readonly mchid: string
-  /**
-   * 审核结果
-   * @example "PASS"
-   */
+  /** 审核结果
+   * @example "PASS" */
   readonly audit_result?: "PASS" | "REJECT" | undefined
-  /**
-   * 审核完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 审核完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly audit_finish_time?: string | undefined
-  /**
-   * 业务附属信息
-   * @example "updateidcard"
-   */
+  /** 业务附属信息
+   * @example "updateidcard" */
   readonly attach_info?: string | undefined
-  /**
-   * 审核驳回错误码
-   * @example "1001"
-   */
+  /** 审核驳回错误码
+   * @example "1001" */
   readonly fail_code?: string | undefined
-  /**
-   * 审核驳回错误原因
-   * @example "IDCARD_ILLEGAL"
-   */
+  /** 审核驳回错误原因
+   * @example "IDCARD_ILLEGAL" */
   readonly fail_msg?: string | undefined
   /** 场景 */
   readonly scene?: "01" | "02" | "03" | undefined
@@ -617,10 +469,8 @@ const $WbChannelControlOrdersInfoUpdateResultNotifyPostBody: () => Schema.Schema
 }))
 
 export interface WbChannelControlOrdersInfoUpdateResultNotifyPostResponse {
-  /**
-   * 接口返回信息
-   * @example "SUCC"
-   */
+  /** 接口返回信息
+   * @example "SUCC" */
   readonly ret_msg?: string | undefined
 }
 
@@ -628,13 +478,11 @@ const $WbChannelControlOrdersInfoUpdateResultNotifyPostResponse: () => Schema.Sc
   ret_msg: Schema.optional(Schema.String)
 }))
 
-/**
- * 资料更新请求审核结果回调通知
+/** 资料更新请求审核结果回调通知
  *
  * 微信支付侧提交资料更新申请后，此接口接收微众更新请求审核结果回调通知。限频：200/分钟
  *
- * `POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify`
- */
+ * `POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify` */
 export const wbChannelControlOrdersInfoUpdateResultNotifyPost: Endpoint.Endpoint<WbChannelControlOrdersInfoUpdateResultNotifyPostBody, WbChannelControlOrdersInfoUpdateResultNotifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders.info.update.result.notify.post",
   method: "POST",
@@ -646,55 +494,35 @@ export const wbChannelControlOrdersInfoUpdateResultNotifyPost: Endpoint.Endpoint
 // ---- POST /v3/aggracct-bc/wb-channel/control-orders/punish ----
 
 export interface WbChannelControlOrdersPunishPostBody {
-  /**
-   * 微众管控单号
-   * @example "example_out_request_no"
-   */
+  /** 微众管控单号
+   * @example "example_out_request_no" */
   readonly out_request_no: string
-  /**
-   * 目标下管商户号
-   * @example "example_mchid"
-   */
+  /** 目标下管商户号
+   * @example "example_mchid" */
   readonly mchid: string
-  /**
-   * 目标下管台账ID
-   * @example "example_bal_account_no"
-   */
+  /** 目标下管台账ID
+   * @example "example_bal_account_no" */
   readonly bal_account_no: string
-  /**
-   * 管控场景
-   * @example 1
-   */
+  /** 管控场景
+   * @example 1 */
   readonly punish_scene: number
-  /**
-   * 管控原因
-   * @example "example_punish_reason"
-   */
+  /** 管控原因
+   * @example "example_punish_reason" */
   readonly punish_reason?: string | undefined
-  /**
-   * 管控结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 管控结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly punish_end_time?: string | undefined
-  /**
-   * 目标下管卡号
-   * @example "example_card_no"
-   */
+  /** 目标下管卡号
+   * @example "example_card_no" */
   readonly card_no?: string | undefined
-  /**
-   * 目标下管商户子账户协议号
-   * @example "example_sgn_no"
-   */
+  /** 目标下管商户子账户协议号
+   * @example "example_sgn_no" */
   readonly sgn_no?: string | undefined
-  /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
-   */
+  /** 请求场景
+   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
-  /**
-   * 微众资金划回策略
-   * @example "ALL_FORBIDDEN"
-   */
+  /** 微众资金划回策略
+   * @example "ALL_FORBIDDEN" */
   readonly fund_repatriation_strategy?: "ALL_FORBIDDEN" | "ALL_ALLOWED_WHEN_UNIQUE" | undefined
 }
 
@@ -712,15 +540,11 @@ const $WbChannelControlOrdersPunishPostBody: () => Schema.Schema<WbChannelContro
 }))
 
 export interface WbChannelControlOrdersPunishPostResponse {
-  /**
-   * 微信支付管控单号
-   * @example "example_wxpay_punish_no"
-   */
+  /** 微信支付管控单号
+   * @example "example_wxpay_punish_no" */
   readonly wxpay_punish_no?: string | undefined
-  /**
-   * 微众管控单号
-   * @example "example_out_request_no"
-   */
+  /** 微众管控单号
+   * @example "example_out_request_no" */
   readonly out_request_no?: string | undefined
 }
 
@@ -729,13 +553,11 @@ const $WbChannelControlOrdersPunishPostResponse: () => Schema.Schema<WbChannelCo
   out_request_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起微众台账管控
+/** 发起微众台账管控
  *
  * 接口仅受理，管控成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
  *
- * `POST /v3/aggracct-bc/wb-channel/control-orders/punish`
- */
+ * `POST /v3/aggracct-bc/wb-channel/control-orders/punish` */
 export const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelControlOrdersPunishPostBody, WbChannelControlOrdersPunishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders.punish.post",
   method: "POST",
@@ -748,50 +570,32 @@ export const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelContro
 // ---- POST /v3/aggracct-bc/wb-channel/control-orders/recover ----
 
 export interface WbChannelControlOrdersRecoverPostBody {
-  /**
-   * 微众解管单号
-   * @example "example_out_request_no"
-   */
+  /** 微众解管单号
+   * @example "example_out_request_no" */
   readonly out_request_no: string
-  /**
-   * 关联微众管控单号
-   * @example "example_related_webank_punish_no"
-   */
+  /** 关联微众管控单号
+   * @example "example_related_webank_punish_no" */
   readonly related_webank_punish_no: string
-  /**
-   * 关联微信支付管控单号
-   * @example "example_related_wxpay_punish_no"
-   */
+  /** 关联微信支付管控单号
+   * @example "example_related_wxpay_punish_no" */
   readonly related_wxpay_punish_no: string
-  /**
-   * 目标解管商户号
-   * @example "example_mchid"
-   */
+  /** 目标解管商户号
+   * @example "example_mchid" */
   readonly mchid: string
-  /**
-   * 目标解管台账ID
-   * @example "example_bal_account_no"
-   */
+  /** 目标解管台账ID
+   * @example "example_bal_account_no" */
   readonly bal_account_no: string
-  /**
-   * 解管原因描述
-   * @example "example_recover_reason"
-   */
+  /** 解管原因描述
+   * @example "example_recover_reason" */
   readonly recover_reason: string
-  /**
-   * 目标下管卡号
-   * @example "example_card_no"
-   */
+  /** 目标下管卡号
+   * @example "example_card_no" */
   readonly card_no?: string | undefined
-  /**
-   * 目标下管商户子账户协议号
-   * @example "example_sgn_no"
-   */
+  /** 目标下管商户子账户协议号
+   * @example "example_sgn_no" */
   readonly sgn_no?: string | undefined
-  /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
-   */
+  /** 请求场景
+   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
 
@@ -808,15 +612,11 @@ const $WbChannelControlOrdersRecoverPostBody: () => Schema.Schema<WbChannelContr
 }))
 
 export interface WbChannelControlOrdersRecoverPostResponse {
-  /**
-   * 微信支付解管单号
-   * @example "example_wxpay_recover_no"
-   */
+  /** 微信支付解管单号
+   * @example "example_wxpay_recover_no" */
   readonly wxpay_recover_no?: string | undefined
-  /**
-   * 微众解管单号
-   * @example "example_out_request_no"
-   */
+  /** 微众解管单号
+   * @example "example_out_request_no" */
   readonly out_request_no?: string | undefined
 }
 
@@ -825,13 +625,11 @@ const $WbChannelControlOrdersRecoverPostResponse: () => Schema.Schema<WbChannelC
   out_request_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 解除对微众台账的管控
+/** 解除对微众台账的管控
  *
  * 接口仅受理，解管成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
  *
- * `POST /v3/aggracct-bc/wb-channel/control-orders/recover`
- */
+ * `POST /v3/aggracct-bc/wb-channel/control-orders/recover` */
 export const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelControlOrdersRecoverPostBody, WbChannelControlOrdersRecoverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders.recover.post",
   method: "POST",
@@ -844,10 +642,8 @@ export const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelContr
 // ---- GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no} ----
 
 export interface WbChannelControlOrdersOutRequestNoGetParams {
-  /**
-   * 微众管控/解管单号
-   * @example "out_request_no_example"
-   */
+  /** 微众管控/解管单号
+   * @example "out_request_no_example" */
   readonly out_request_no: string
 }
 
@@ -856,15 +652,11 @@ const $WbChannelControlOrdersOutRequestNoGetParams: () => Schema.Schema<WbChanne
 }))
 
 export interface WbChannelControlOrdersOutRequestNoGetQuery {
-  /**
-   * 控制单类型
-   * @example "PUNISH"
-   */
+  /** 控制单类型
+   * @example "PUNISH" */
   readonly control_type: "PUNISH" | "RECOVER"
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
+  /** 微信支付商户号
+   * @example "1900016681" */
   readonly mchid: string
 }
 
@@ -874,82 +666,52 @@ const $WbChannelControlOrdersOutRequestNoGetQuery: () => Schema.Schema<WbChannel
 }))
 
 export interface WbChannelControlOrdersOutRequestNoGetResponsePunishOrder {
-  /**
-   * 微信管控单号
-   * @example "example_wxpay_punish_no"
-   */
+  /** 微信管控单号
+   * @example "example_wxpay_punish_no" */
   readonly wxpay_punish_no?: string | undefined
-  /**
-   * 微众管控单号
-   * @example "example_out_request_no"
-   */
+  /** 微众管控单号
+   * @example "example_out_request_no" */
   readonly out_request_no?: string | undefined
-  /**
-   * 目标下管商户号
-   * @example "example_mchid"
-   */
+  /** 目标下管商户号
+   * @example "example_mchid" */
   readonly mchid?: string | undefined
-  /**
-   * 管控场景
-   * @example 1
-   */
+  /** 管控场景
+   * @example 1 */
   readonly punish_scene?: number | undefined
-  /**
-   * 管控场景规则版本号
-   * @example 1
-   */
+  /** 管控场景规则版本号
+   * @example 1 */
   readonly punish_rule_version?: number | undefined
-  /**
-   * 管控原因
-   * @example "example_punish_reason"
-   */
+  /** 管控原因
+   * @example "example_punish_reason" */
   readonly punish_reason?: string | undefined
-  /**
-   * 管控开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 管控开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly punish_start_time?: string | undefined
-  /**
-   * 管控结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 管控结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly punish_end_time?: string | undefined
-  /**
-   * 管控受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 管控受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly punish_accept_time?: string | undefined
-  /**
-   * 管控执行完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 管控执行完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly punish_finish_time?: string | undefined
-  /**
-   * 管控状态
+  /** 管控状态
    * Documented values: `EXECUTING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "EXECUTING"
-   */
+   * @example "EXECUTING" */
   readonly punish_state?: "EXECUTING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 生效状态
+  /** 生效状态
    * Documented values: `ACTIVE`, `RECOVERED` (decoded as any string: more may come).
-   * @example "ACTIVE"
-   */
+   * @example "ACTIVE" */
   readonly effect_state?: "ACTIVE" | "RECOVERED" | (string & {}) | undefined
-  /**
-   * 管控方案
-   * Documented values: `DISABLE_RECEIVE`, `DISABLE_WITHDRAWAL`, `DISABLE_PAY`, `DISABLE_REFUND`, `DISABLE_CLOSE_MERCHANT` (decoded as any string: more may come).
-   */
+  /** 管控方案
+   * Documented values: `DISABLE_RECEIVE`, `DISABLE_WITHDRAWAL`, `DISABLE_PAY`, `DISABLE_REFUND`, `DISABLE_CLOSE_MERCHANT` (decoded as any string: more may come). */
   readonly control_action?: ReadonlyArray<"DISABLE_RECEIVE" | "DISABLE_WITHDRAWAL" | "DISABLE_PAY" | "DISABLE_REFUND" | "DISABLE_CLOSE_MERCHANT" | (string & {})> | undefined
-  /**
-   * 执行失败错误信息
-   * @example "example_error_message"
-   */
+  /** 执行失败错误信息
+   * @example "example_error_message" */
   readonly error_message?: string | undefined
-  /**
-   * 执行失败错误码
-   * @example "example_error_code"
-   */
+  /** 执行失败错误码
+   * @example "example_error_code" */
   readonly error_code?: string | undefined
 }
 
@@ -972,66 +734,42 @@ const $WbChannelControlOrdersOutRequestNoGetResponsePunishOrder: () => Schema.Sc
 }))
 
 export interface WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder {
-  /**
-   * 微信支付解管单号
-   * @example "example_wxpay_recover_no"
-   */
+  /** 微信支付解管单号
+   * @example "example_wxpay_recover_no" */
   readonly wxpay_recover_no?: string | undefined
-  /**
-   * 微众解管单号
-   * @example "example_out_request_no"
-   */
+  /** 微众解管单号
+   * @example "example_out_request_no" */
   readonly out_request_no?: string | undefined
-  /**
-   * 关联微信支付管控单号
-   * @example "example_related_wxpay_punish_no"
-   */
+  /** 关联微信支付管控单号
+   * @example "example_related_wxpay_punish_no" */
   readonly related_wxpay_punish_no?: string | undefined
-  /**
-   * 目标解管商户号
-   * @example "example_mchid"
-   */
+  /** 目标解管商户号
+   * @example "example_mchid" */
   readonly mchid?: string | undefined
-  /**
-   * 管控场景
-   * @example "example_punish_scene"
-   */
+  /** 管控场景
+   * @example "example_punish_scene" */
   readonly punish_scene?: string | undefined
-  /**
-   * 管控场景规则版本号
-   * @example "example_punish_rule_version"
-   */
+  /** 管控场景规则版本号
+   * @example "example_punish_rule_version" */
   readonly punish_rule_version?: string | undefined
-  /**
-   * 解管受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 解管受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly recover_accept_time?: string | undefined
-  /**
-   * 解管执行完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 解管执行完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly recover_finish_time?: string | undefined
-  /**
-   * 解管状态
+  /** 解管状态
    * Documented values: `EXECUTING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "EXECUTING"
-   */
+   * @example "EXECUTING" */
   readonly recover_state?: "EXECUTING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 解管原因描述
-   * @example "example_recover_reason"
-   */
+  /** 解管原因描述
+   * @example "example_recover_reason" */
   readonly recover_reason?: string | undefined
-  /**
-   * 执行失败错误信息
-   * @example "example_error_message"
-   */
+  /** 执行失败错误信息
+   * @example "example_error_message" */
   readonly error_message?: string | undefined
-  /**
-   * 执行失败错误码
-   * @example "example_error_code"
-   */
+  /** 执行失败错误码
+   * @example "example_error_code" */
   readonly error_code?: string | undefined
 }
 
@@ -1051,11 +789,9 @@ const $WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder: () => Schema.S
 }))
 
 export interface WbChannelControlOrdersOutRequestNoGetResponse {
-  /**
-   * 控制场景
+  /** 控制场景
    * Documented values: `PUNISH`, `RECOVER` (decoded as any string: more may come).
-   * @example "PUNISH"
-   */
+   * @example "PUNISH" */
   readonly control_scene?: "PUNISH" | "RECOVER" | (string & {}) | undefined
   /** 管控单 */
   readonly punish_order?: WbChannelControlOrdersOutRequestNoGetResponsePunishOrder | undefined
@@ -1072,13 +808,11 @@ const $WbChannelControlOrdersOutRequestNoGetResponse: () => Schema.Schema<WbChan
 /** The input of `v3.aggracctBc.wbChannel.controlOrders._out_request_no_.get`: params, query fields together. */
 export interface WbChannelControlOrdersOutRequestNoGetRequest extends WbChannelControlOrdersOutRequestNoGetParams, WbChannelControlOrdersOutRequestNoGetQuery {}
 
-/**
- * 查询控制单
+/** 查询控制单
  *
  * 根据外部单号查询管控单、解管单。管控单：未解管时支持长期查询，解管后支持1年查询。解管单：支持1年查询。限频：200/分钟
  *
- * `GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}`
- */
+ * `GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}` */
 export const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelControlOrdersOutRequestNoGetRequest, WbChannelControlOrdersOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders._out_request_no_.get",
   method: "GET",
@@ -1091,50 +825,32 @@ export const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelC
 // ---- POST /v3/aggracct-bc/wb-channel/special-reduction ----
 
 export interface WbChannelSpecialReductionPostBody {
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
+  /** 微信支付商户号
+   * @example "1900016681" */
   readonly mchid: string
-  /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 额度台账号
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly bal_account_no: string
-  /**
-   * 特殊减额单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
+  /** 特殊减额单号
+   * @example "htozr8denqegbt6tk6u10iymo7yww5pn" */
   readonly out_request_no: string
-  /**
-   * 特殊减额类型
-   * @example "JUDICIAL_DEDUCTION"
-   */
+  /** 特殊减额类型
+   * @example "JUDICIAL_DEDUCTION" */
   readonly reduction_type: "FINANCIAL_PENALTY" | "JUDICIAL_DEDUCTION"
-  /**
-   * 减额金额
-   * @example 1
-   */
+  /** 减额金额
+   * @example 1 */
   readonly amount: number
-  /**
-   * 特殊减额原因
-   * @example "司法案件号：202508080009"
-   */
+  /** 特殊减额原因
+   * @example "司法案件号：202508080009" */
   readonly reason?: string | undefined
-  /**
-   * 卡号
-   * @example "example_card_no"
-   */
+  /** 卡号
+   * @example "example_card_no" */
   readonly card_no?: string | undefined
-  /**
-   * 商户账户协议号
-   * @example "example_sgn_no"
-   */
+  /** 商户账户协议号
+   * @example "example_sgn_no" */
   readonly sgn_no?: string | undefined
-  /**
-   * 请求场景
-   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
-   */
+  /** 请求场景
+   * @example "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" */
   readonly req_scene?: "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | "SJT_MICRO_MERCHANT" | "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT" | undefined
 }
 
@@ -1151,63 +867,41 @@ const $WbChannelSpecialReductionPostBody: () => Schema.Schema<WbChannelSpecialRe
 }))
 
 export interface WbChannelSpecialReductionPostResponse {
-  /**
-   * 微信支付商户号
-   * @example "1900016681"
-   */
+  /** 微信支付商户号
+   * @example "1900016681" */
   readonly mchid?: string | undefined
-  /**
-   * 额度台账号
-   * @example "8609cb22e1774a50a930e414cc71eca06121bc"
-   */
+  /** 额度台账号
+   * @example "8609cb22e1774a50a930e414cc71eca06121bc" */
   readonly bal_account_no?: string | undefined
-  /**
-   * 特殊减额单号
-   * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
-   */
+  /** 特殊减额单号
+   * @example "htozr8denqegbt6tk6u10iymo7yww5pn" */
   readonly out_request_no?: string | undefined
-  /**
-   * 特殊减额类型
+  /** 特殊减额类型
    * Documented values: `FINANCIAL_PENALTY`, `JUDICIAL_DEDUCTION` (decoded as any string: more may come).
-   * @example "JUDICIAL_DEDUCTION"
-   */
+   * @example "JUDICIAL_DEDUCTION" */
   readonly reduction_type?: "FINANCIAL_PENALTY" | "JUDICIAL_DEDUCTION" | (string & {}) | undefined
-  /**
-   * 减额金额
-   * @example 1
-   */
+  /** 减额金额
+   * @example 1 */
   readonly amount?: number | undefined
-  /**
-   * 处理结果
+  /** 处理结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 特殊减额原因
-   * @example "司法案件号：202508080009"
-   */
+  /** 特殊减额原因
+   * @example "司法案件号：202508080009" */
   readonly reason?: string | undefined
-  /**
-   * 微信支付额度变更单号
-   * @example "m6a6dx8iit7m932dx03ue2lw2ofo2r88"
-   */
+  /** 微信支付额度变更单号
+   * @example "m6a6dx8iit7m932dx03ue2lw2ofo2r88" */
   readonly quota_change_no?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 失败时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 失败时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly fail_time?: string | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `BALANCE_NOT_ENOUGH`, `RECEIPT_NOT_EXIST_CLOSED`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
-   * @example "BALANCE_NOT_ENOUGH"
-   */
+   * @example "BALANCE_NOT_ENOUGH" */
   readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
 }
 
@@ -1225,13 +919,11 @@ const $WbChannelSpecialReductionPostResponse: () => Schema.Schema<WbChannelSpeci
   fail_reason: Schema.optional(OpenEnum("BALANCE_NOT_ENOUGH", "RECEIPT_NOT_EXIST_CLOSED", "TIME_OUT_CLOSED"))
 }))
 
-/**
- * 特殊减额
+/** 特殊减额
  *
  * 接口限频：单特殊减额目标商户号100qps。接口幂等可重入时间：31天。余额不足处理：余额不足时，本接口会关单，关单成功后返回403-NOT_ENOUGH；因单据已关闭，重入接口时返回400-ALREADY_EXISTS
  *
- * `POST /v3/aggracct-bc/wb-channel/special-reduction`
- */
+ * `POST /v3/aggracct-bc/wb-channel/special-reduction` */
 export const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialReductionPostBody, WbChannelSpecialReductionPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.specialReduction.post",
   method: "POST",
@@ -1252,13 +944,11 @@ export type WbChannelSpecialReductionOutRequestNoGetResponse = WbChannelSpecialR
 /** The input of `v3.aggracctBc.wbChannel.specialReduction._out_request_no_.get`: params, query fields together. */
 export interface WbChannelSpecialReductionOutRequestNoGetRequest extends WbChannelSpecialReductionOutRequestNoGetParams, WbChannelSpecialReductionOutRequestNoGetQuery {}
 
-/**
- * 查询特殊减额结果
+/** 查询特殊减额结果
  *
  * 接口限频：单特殊减额目标商户号100qps
  *
- * `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}`
- */
+ * `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}` */
 export const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChannelSpecialReductionOutRequestNoGetRequest, WbChannelSpecialReductionOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.specialReduction._out_request_no_.get",
   method: "GET",
@@ -1268,154 +958,130 @@ export const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChann
   schemas: () => ({ params: $WbChannelControlOrdersOutRequestNoGetParams(), query: $WbChannelAccountBalanceGetQuery(), success: $WbChannelSpecialReductionPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/aggracct-bc/…`: 11 endpoints.
+/** `/v3/aggracct-bc/…`: 11 endpoints.
  *
- * Catalogue tags: 渠道服务.
- */
+ * Catalogue tags: 渠道服务. */
 export const aggracctBc = {
   wbChannel: {
     account: {
       balance: {
-        /**
-         * 查询渠道额度
+        /** 查询渠道额度
          *
          * 接口限频：单查询渠道额度目标商户号100qps
          *
          * `GET /v3/aggracct-bc/wb-channel/account/balance`
          *
-         * Alone: `import { wbChannelAccountBalanceGet } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelAccountBalanceGet } from "effect-wechatpay/v3/aggracctBc"`. */
         get: wbChannelAccountBalanceGet
       },
       mch_archives: {
-        /**
-         * 查询商户资料
+        /** 查询商户资料
          *
          * 查询最新商户资料 接口限频：单商户号10次/分钟
          *
          * `GET /v3/aggracct-bc/wb-channel/account/mch_archives`
          *
-         * Alone: `import { wbChannelAccountMchArchivesGet } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelAccountMchArchivesGet } from "effect-wechatpay/v3/aggracctBc"`. */
         get: wbChannelAccountMchArchivesGet
       },
       mch_media: {
-        /**
-         * 查询商户影像件资料
+        /** 查询商户影像件资料
          *
          * 查询商户影像件资料 接口限频：接口维度100次/分钟
          *
          * `GET /v3/aggracct-bc/wb-channel/account/mch_media`
          *
-         * Alone: `import { wbChannelAccountMchMediaGet } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelAccountMchMediaGet } from "effect-wechatpay/v3/aggracctBc"`. */
         get: wbChannelAccountMchMediaGet
       }
     },
     bankChannelAccount: {
       rename: {
-        /**
-         * 受理渠道结算银行账户更名申请
+        /** 受理渠道结算银行账户更名申请
          *
          * 针对微众台账发起渠道结算银行账户更名申请。
          *
          * `POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename`
          *
-         * Alone: `import { wbChannelBankChannelAccountRenamePost } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelBankChannelAccountRenamePost } from "effect-wechatpay/v3/aggracctBc"`. */
         post: wbChannelBankChannelAccountRenamePost,
         _application_id_: {
-          /**
-           * 查询渠道结算银行账户更名申请
+          /** 查询渠道结算银行账户更名申请
            *
            * 查询渠道结算银行账户更名申请。
            *
            * `GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}`
            *
-           * Alone: `import { wbChannelBankChannelAccountRenameApplicationIdGet } from "effect-wechatpay/v3/aggracctBc"`.
-           */
+           * Alone: `import { wbChannelBankChannelAccountRenameApplicationIdGet } from "effect-wechatpay/v3/aggracctBc"`. */
           get: wbChannelBankChannelAccountRenameApplicationIdGet
         }
       }
     },
     controlOrders: {
       _out_request_no_: {
-        /**
-         * 查询控制单
+        /** 查询控制单
          *
          * 根据外部单号查询管控单、解管单。管控单：未解管时支持长期查询，解管后支持1年查询。解管单：支持1年查询。限频：200/分钟
          *
          * `GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}`
          *
-         * Alone: `import { wbChannelControlOrdersOutRequestNoGet } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelControlOrdersOutRequestNoGet } from "effect-wechatpay/v3/aggracctBc"`. */
         get: wbChannelControlOrdersOutRequestNoGet
       },
       info: {
         update: {
           result: {
             notify: {
-              /**
-               * 资料更新请求审核结果回调通知
+              /** 资料更新请求审核结果回调通知
                *
                * 微信支付侧提交资料更新申请后，此接口接收微众更新请求审核结果回调通知。限频：200/分钟
                *
                * `POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify`
                *
-               * Alone: `import { wbChannelControlOrdersInfoUpdateResultNotifyPost } from "effect-wechatpay/v3/aggracctBc"`.
-               */
+               * Alone: `import { wbChannelControlOrdersInfoUpdateResultNotifyPost } from "effect-wechatpay/v3/aggracctBc"`. */
               post: wbChannelControlOrdersInfoUpdateResultNotifyPost
             }
           }
         }
       },
       punish: {
-        /**
-         * 发起微众台账管控
+        /** 发起微众台账管控
          *
          * 接口仅受理，管控成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
          *
          * `POST /v3/aggracct-bc/wb-channel/control-orders/punish`
          *
-         * Alone: `import { wbChannelControlOrdersPunishPost } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelControlOrdersPunishPost } from "effect-wechatpay/v3/aggracctBc"`. */
         post: wbChannelControlOrdersPunishPost
       },
       recover: {
-        /**
-         * 解除对微众台账的管控
+        /** 解除对微众台账的管控
          *
          * 接口仅受理，解管成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
          *
          * `POST /v3/aggracct-bc/wb-channel/control-orders/recover`
          *
-         * Alone: `import { wbChannelControlOrdersRecoverPost } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelControlOrdersRecoverPost } from "effect-wechatpay/v3/aggracctBc"`. */
         post: wbChannelControlOrdersRecoverPost
       }
     },
     specialReduction: {
-      /**
-       * 特殊减额
+      /** 特殊减额
        *
        * 接口限频：单特殊减额目标商户号100qps。接口幂等可重入时间：31天。余额不足处理：余额不足时，本接口会关单，关单成功后返回403-NOT_ENOUGH；因单据已关闭，重入接口时返回400-ALREADY_EXISTS
        *
        * `POST /v3/aggracct-bc/wb-channel/special-reduction`
        *
-       * Alone: `import { wbChannelSpecialReductionPost } from "effect-wechatpay/v3/aggracctBc"`.
-       */
+       * Alone: `import { wbChannelSpecialReductionPost } from "effect-wechatpay/v3/aggracctBc"`. */
       post: wbChannelSpecialReductionPost,
       _out_request_no_: {
-        /**
-         * 查询特殊减额结果
+        /** 查询特殊减额结果
          *
          * 接口限频：单特殊减额目标商户号100qps
          *
          * `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}`
          *
-         * Alone: `import { wbChannelSpecialReductionOutRequestNoGet } from "effect-wechatpay/v3/aggracctBc"`.
-         */
+         * Alone: `import { wbChannelSpecialReductionOutRequestNoGet } from "effect-wechatpay/v3/aggracctBc"`. */
         get: wbChannelSpecialReductionOutRequestNoGet
       }
     }

@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no} ----
 
 export interface SubMerchantsSubMchidApplicationApplicationNoGetParams {
-  /**
-   * 特约商户/二级商户号
-   * @example "1511101111"
-   */
+  /** 特约商户/二级商户号
+   * @example "1511101111" */
   readonly sub_mchid: string
-  /**
-   * 修改结算账户申请单号
-   * @example "102329389XXXX"
-   */
+  /** 修改结算账户申请单号
+   * @example "102329389XXXX" */
   readonly application_no: string
 }
 
@@ -23,10 +19,8 @@ const $SubMerchantsSubMchidApplicationApplicationNoGetParams: () => Schema.Schem
 }))
 
 export interface SubMerchantsSubMchidApplicationApplicationNoGetQuery {
-  /**
-   * 银行账号展示规则
-   * @example "ACCOUNT_NUMBER_RULE_MASK_V1"
-   */
+  /** 银行账号展示规则
+   * @example "ACCOUNT_NUMBER_RULE_MASK_V1" */
   readonly account_number_rule?: "ACCOUNT_NUMBER_RULE_MASK_V1" | "ACCOUNT_NUMBER_RULE_MASK_V2" | undefined
 }
 
@@ -35,52 +29,34 @@ const $SubMerchantsSubMchidApplicationApplicationNoGetQuery: () => Schema.Schema
 }))
 
 export interface SubMerchantsSubMchidApplicationApplicationNoGetResponse {
-  /**
-   * 开户名称
-   * @example "张*"
-   */
+  /** 开户名称
+   * @example "张*" */
   readonly account_name?: string | undefined
-  /**
-   * 账户类型
+  /** 账户类型
    * Documented values: `ACCOUNT_TYPE_BUSINESS`, `ACCOUNT_TYPE_PRIVATE` (decoded as any string: more may come).
-   * @example "ACCOUNT_TYPE_BUSINESS"
-   */
+   * @example "ACCOUNT_TYPE_BUSINESS" */
   readonly account_type?: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE" | (string & {}) | undefined
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 开户银行全称（含支行）
-   * @example "施秉县农村信用合作联社城关信用社"
-   */
+  /** 开户银行全称（含支行）
+   * @example "施秉县农村信用合作联社城关信用社" */
   readonly bank_name?: string | undefined
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 银行账号
-   * @example "62*************78"
-   */
+  /** 银行账号
+   * @example "62*************78" */
   readonly account_number?: string | undefined
-  /**
-   * 审核状态
+  /** 审核状态
    * Documented values: `AUDIT_SUCCESS`, `AUDITING`, `AUDIT_FAIL` (decoded as any string: more may come).
-   * @example "AUDIT_SUCCESS"
-   */
+   * @example "AUDIT_SUCCESS" */
   readonly verify_result?: "AUDIT_SUCCESS" | "AUDITING" | "AUDIT_FAIL" | (string & {}) | undefined
-  /**
-   * 审核驳回原因
-   * @example "银行卡户名或卡号有误"
-   */
+  /** 审核驳回原因
+   * @example "银行卡户名或卡号有误" */
   readonly verify_fail_reason?: string | undefined
-  /**
-   * 审核结果更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 审核结果更新时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly verify_finish_time?: string | undefined
 }
 
@@ -99,13 +75,11 @@ const $SubMerchantsSubMchidApplicationApplicationNoGetResponse: () => Schema.Sch
 /** The input of `v3.apply4sub.sub_merchants._sub_mchid_.application._application_no_.get`: params, query fields together. */
 export interface SubMerchantsSubMchidApplicationApplicationNoGetRequest extends SubMerchantsSubMchidApplicationApplicationNoGetParams, SubMerchantsSubMchidApplicationApplicationNoGetQuery {}
 
-/**
- * 查询结算账户修改申请状态
+/** 查询结算账户修改申请状态
  *
  * 服务商/电商平台（不包括支付机构、银行），可使用本接口，查询其进件且已签约特约商户/二级商户的结算账户的修改申请单信息和审核结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-application.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/modify-settlement/sub-merchants/get-application.html)
  *
- * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}`
- */
+ * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}` */
 export const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<SubMerchantsSubMchidApplicationApplicationNoGetRequest, SubMerchantsSubMchidApplicationApplicationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4sub.sub_merchants._sub_mchid_.application._application_no_.get",
   method: "GET",
@@ -118,10 +92,8 @@ export const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<
 // ---- POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement ----
 
 export interface SubMerchantsSubMchidModifySettlementPostParams {
-  /**
-   * 特约商户号
-   * @example "1900006491"
-   */
+  /** 特约商户号
+   * @example "1900006491" */
   readonly sub_mchid: string
 }
 
@@ -130,45 +102,29 @@ const $SubMerchantsSubMchidModifySettlementPostParams: () => Schema.Schema<SubMe
 }))
 
 export interface SubMerchantsSubMchidModifySettlementPostBody {
-  /**
-   * 修改模式
-   * @example "MODIFY_MODE_ASYNC"
-   */
+  /** 修改模式
+   * @example "MODIFY_MODE_ASYNC" */
   readonly modify_mode?: "MODIFY_MODE_ASYNC" | undefined
-  /**
-   * 账户类型
-   * @example "ACCOUNT_TYPE_BUSINESS"
-   */
+  /** 账户类型
+   * @example "ACCOUNT_TYPE_BUSINESS" */
   readonly account_type: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE"
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank: string
-  /**
-   * 开户银行省市编码
-   * @example "110000"
-   */
+  /** 开户银行省市编码
+   * @example "110000" */
   readonly bank_address_code: string
-  /**
-   * 开户银行全称（含支行）
-   * @example "中国工商银行股份有限公司北京市分行营业部"
-   */
+  /** 开户银行全称（含支行）
+   * @example "中国工商银行股份有限公司北京市分行营业部" */
   readonly bank_name?: string | undefined
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 银行账号
-   * @example "ciphertext"
-   */
+  /** 银行账号
+   * @example "ciphertext" */
   readonly account_number: string
-  /**
-   * 开户名称
-   * @example "ciphertext"
-   */
+  /** 开户名称
+   * @example "ciphertext" */
   readonly account_name?: string | undefined
 }
 
@@ -184,10 +140,8 @@ const $SubMerchantsSubMchidModifySettlementPostBody: () => Schema.Schema<SubMerc
 }))
 
 export interface SubMerchantsSubMchidModifySettlementPostResponse {
-  /**
-   * 修改结算账户申请单号
-   * @example "102329389XXXX"
-   */
+  /** 修改结算账户申请单号
+   * @example "102329389XXXX" */
   readonly application_no?: string | undefined
 }
 
@@ -198,13 +152,11 @@ const $SubMerchantsSubMchidModifySettlementPostResponse: () => Schema.Schema<Sub
 /** The input of `v3.apply4sub.sub_merchants._sub_mchid_.modifySettlement.post`: params, body fields together. */
 export interface SubMerchantsSubMchidModifySettlementPostRequest extends SubMerchantsSubMchidModifySettlementPostParams, SubMerchantsSubMchidModifySettlementPostBody {}
 
-/**
- * 修改结算帐号API
+/** 修改结算帐号API
  *
  * 修改结算帐号API [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/modify-settlement.html)
  *
- * `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement`
- */
+ * `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement` */
 export const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerchantsSubMchidModifySettlementPostRequest, SubMerchantsSubMchidModifySettlementPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4sub.sub_merchants._sub_mchid_.modifySettlement.post",
   method: "POST",
@@ -218,42 +170,28 @@ export const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerc
 // ---- GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement ----
 
 export interface SubMerchantsSubMchidSettlementGetResponse {
-  /**
-   * 账户类型
+  /** 账户类型
    * Documented values: `ACCOUNT_TYPE_BUSINESS`, `ACCOUNT_TYPE_PRIVATE` (decoded as any string: more may come).
-   * @example "ACCOUNT_TYPE_BUSINESS"
-   */
+   * @example "ACCOUNT_TYPE_BUSINESS" */
   readonly account_type?: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE" | (string & {}) | undefined
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 开户银行全称（含支行）
-   * @example "施秉县农村信用合作联社城关信用社"
-   */
+  /** 开户银行全称（含支行）
+   * @example "施秉县农村信用合作联社城关信用社" */
   readonly bank_name?: string | undefined
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 银行账号
-   * @example "62*************78"
-   */
+  /** 银行账号
+   * @example "62*************78" */
   readonly account_number?: string | undefined
-  /**
-   * 验证结果
+  /** 验证结果
    * Documented values: `VERIFY_SUCCESS`, `VERIFY_FAIL`, `VERIFYING` (decoded as any string: more may come).
-   * @example "VERIFY_SUCCESS"
-   */
+   * @example "VERIFY_SUCCESS" */
   readonly verify_result?: "VERIFY_SUCCESS" | "VERIFY_FAIL" | "VERIFYING" | (string & {}) | undefined
-  /**
-   * 验证失败原因
-   * @example "用户姓名/证件/手机不匹配，请核对后重试"
-   */
+  /** 验证失败原因
+   * @example "用户姓名/证件/手机不匹配，请核对后重试" */
   readonly verify_fail_reason?: string | undefined
 }
 
@@ -273,13 +211,11 @@ const $SubMerchantsSubMchidModifySettlementPostParams2: () => Schema.Schema<SubM
 
 export type SubMerchantsSubMchidSettlementGetParams = SubMerchantsSubMchidModifySettlementPostParams
 
-/**
- * 查询结算账户API
+/** 查询结算账户API
  *
  * 普通服务商（支付机构、银行不可用），可使用本接口查询其进件、已签约的特约商户-结算账户信息（敏感信息掩码）。 该接口可用于核实是否成功修改结算账户信息、及查询系统汇款验证结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-settlement.html)
  *
- * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement`
- */
+ * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement` */
 export const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSubMchidSettlementGetParams, SubMerchantsSubMchidSettlementGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4sub.sub_merchants._sub_mchid_.settlement.get",
   method: "GET",
@@ -289,50 +225,42 @@ export const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSu
   schemas: () => ({ params: $SubMerchantsSubMchidModifySettlementPostParams2(), success: $SubMerchantsSubMchidSettlementGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/apply4sub/…`: 3 endpoints.
+/** `/v3/apply4sub/…`: 3 endpoints.
  *
- * Catalogue tags: 收付通∙进件, 服务商∙进件.
- */
+ * Catalogue tags: 收付通∙进件, 服务商∙进件. */
 export const apply4sub = {
   sub_merchants: {
     _sub_mchid_: {
       application: {
         _application_no_: {
-          /**
-           * 查询结算账户修改申请状态
+          /** 查询结算账户修改申请状态
            *
            * 服务商/电商平台（不包括支付机构、银行），可使用本接口，查询其进件且已签约特约商户/二级商户的结算账户的修改申请单信息和审核结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-application.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/modify-settlement/sub-merchants/get-application.html)
            *
            * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}`
            *
-           * Alone: `import { subMerchantsSubMchidApplicationApplicationNoGet } from "effect-wechatpay/v3/apply4sub"`.
-           */
+           * Alone: `import { subMerchantsSubMchidApplicationApplicationNoGet } from "effect-wechatpay/v3/apply4sub"`. */
           get: subMerchantsSubMchidApplicationApplicationNoGet
         }
       },
       modifySettlement: {
-        /**
-         * 修改结算帐号API
+        /** 修改结算帐号API
          *
          * 修改结算帐号API [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/modify-settlement.html)
          *
          * `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement`
          *
-         * Alone: `import { subMerchantsSubMchidModifySettlementPost } from "effect-wechatpay/v3/apply4sub"`.
-         */
+         * Alone: `import { subMerchantsSubMchidModifySettlementPost } from "effect-wechatpay/v3/apply4sub"`. */
         post: subMerchantsSubMchidModifySettlementPost
       },
       settlement: {
-        /**
-         * 查询结算账户API
+        /** 查询结算账户API
          *
          * 普通服务商（支付机构、银行不可用），可使用本接口查询其进件、已签约的特约商户-结算账户信息（敏感信息掩码）。 该接口可用于核实是否成功修改结算账户信息、及查询系统汇款验证结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-settlement.html)
          *
          * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement`
          *
-         * Alone: `import { subMerchantsSubMchidSettlementGet } from "effect-wechatpay/v3/apply4sub"`.
-         */
+         * Alone: `import { subMerchantsSubMchidSettlementGet } from "effect-wechatpay/v3/apply4sub"`. */
         get: subMerchantsSubMchidSettlementGet
       }
     }

@@ -17,26 +17,18 @@ const $ApplymentGetQuery: () => Schema.Schema<ApplymentGetQuery> = /*#__PURE__*/
 }))
 
 export interface ApplymentGetResponse {
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_WAITTING_FOR_AUDIT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON`, `APPLYMENT_STATE_PASSED`, `APPLYMENT_STATE_FREEZED`, `APPLYMENT_STATE_EDITTING`, `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_TO_BE_CONFIRMED`, `APPLYMENT_STATE_TO_BE_SIGNED`, `APPLYMENT_STATE_SIGNING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_FINISHED"
-   */
+   * @example "APPLYMENT_STATE_FINISHED" */
   readonly applyment_state?: "APPLYMENT_STATE_WAITTING_FOR_AUDIT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON" | "APPLYMENT_STATE_PASSED" | "APPLYMENT_STATE_FREEZED" | "APPLYMENT_STATE_EDITTING" | "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_TO_BE_CONFIRMED" | "APPLYMENT_STATE_TO_BE_SIGNED" | "APPLYMENT_STATE_SIGNING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 小程序码图片
-   * @example "data:image/png;base64,cGFnZXMvYXBwbHkvYXBpdzQvd2VsY29tZS93ZWxjb21lP2FwcGx5bWVudF9pZD14eHg="
-   */
+  /** 小程序码图片
+   * @example "data:image/png;base64,cGFnZXMvYXBwbHkvYXBpdzQvd2VsY29tZS93ZWxjb21lP2FwcGx5bWVudF9pZD14eHg=" */
   readonly qrcode_data?: string | undefined
-  /**
-   * 驳回参数
-   * @example "merchant_name"
-   */
+  /** 驳回参数
+   * @example "merchant_name" */
   readonly reject_param?: string | undefined
-  /**
-   * 驳回原因
-   * @example "公司名称与工商局登记不一致"
-   */
+  /** 驳回原因
+   * @example "公司名称与工商局登记不一致" */
   readonly reject_reason?: string | undefined
 }
 
@@ -47,13 +39,11 @@ const $ApplymentGetResponse: () => Schema.Schema<ApplymentGetResponse> = /*#__PU
   reject_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询商户开户意愿申请单审核结果API
+/** 查询商户开户意愿申请单审核结果API
  *
  * 当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_3.shtml)
  *
- * `GET /v3/apply4subject/applyment`
- */
+ * `GET /v3/apply4subject/applyment` */
 export const applymentGet: Endpoint.Endpoint<ApplymentGetQuery, ApplymentGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment.get",
   method: "GET",
@@ -77,16 +67,12 @@ const $ApplymentPostQuery: () => Schema.Schema<ApplymentPostQuery> = /*#__PURE__
 export interface ApplymentPostBodyContactInfo {
   /** 超级管理员类型 */
   readonly contact_type?: "LEGAL" | "SUPER" | undefined
-  /**
-   * 联系人姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 联系人姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly name: string
   readonly contact_id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 联系人身份证号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 联系人身份证号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly id_card_number: string
   /** 联系人证件正面照片 */
   readonly contact_id_doc_copy?: string | undefined
@@ -98,10 +84,8 @@ export interface ApplymentPostBodyContactInfo {
   readonly contact_period_end?: string | undefined
   /** 业务办理授权函 */
   readonly business_authorization_letter?: string | undefined
-  /**
-   * 联系人手机号
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 联系人手机号
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly mobile: string
 }
 
@@ -129,10 +113,8 @@ export interface ApplymentPostBodySubjectInfoBusinessLicenseInfo {
   readonly legal_person: string
   /** 注册地址 */
   readonly company_address: string
-  /**
-   * 营业执照有效日期`JSON`格式字符串
-   * @example "[\"1970-01-01\",\"forever\"]"
-   */
+  /** 营业执照有效日期`JSON`格式字符串
+   * @example "[\"1970-01-01\",\"forever\"]" */
   readonly licence_valid_date: string
 }
 
@@ -158,10 +140,8 @@ export interface ApplymentPostBodySubjectInfoCertificateInfo {
   readonly legal_person: string
   /** 注册地址 */
   readonly company_address: string
-  /**
-   * 营业执照有效日期`JSON`格式字符串
-   * @example "[\"1970-01-01\",\"forever\"]"
-   */
+  /** 营业执照有效日期`JSON`格式字符串
+   * @example "[\"1970-01-01\",\"forever\"]" */
   readonly cert_valid_date: string
 }
 
@@ -176,10 +156,8 @@ const $ApplymentPostBodySubjectInfoCertificateInfo: () => Schema.Schema<Applymen
 }))
 
 export interface ApplymentPostBodySubjectInfoAssistProveInfo {
-  /**
-   * 小微经营类型
-   * @example "MICRO_TYPE_STORE"
-   */
+  /** 小微经营类型
+   * @example "MICRO_TYPE_STORE" */
   readonly micro_biz_type: "MICRO_TYPE_STORE" | "MICRO_TYPE_MOBILE" | "MICRO_TYPE_ONLINE"
   /** 门店名称 */
   readonly store_name: string
@@ -261,20 +239,14 @@ export interface ApplymentPostBodyIdentificationInfo {
   readonly identification_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
   /** 法定代表人说明函 */
   readonly authorize_letter_copy?: string | undefined
-  /**
-   * 证件姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly identification_name: string
-  /**
-   * 证件号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly identification_number: string
-  /**
-   * 证件有效日期`JSON`格式字符串
-   * @example "[\"1970-01-01\",\"forever\"]"
-   */
+  /** 证件有效日期`JSON`格式字符串
+   * @example "[\"1970-01-01\",\"forever\"]" */
   readonly identification_valid_date: string
   /** 证件居住地址 */
   readonly identification_address?: string | undefined
@@ -305,20 +277,14 @@ export interface ApplymentPostBodyUboInfoList {
   readonly ubo_id_doc_copy: string
   /** 证件反面照片 */
   readonly ubo_id_doc_copy_back: string
-  /**
-   * 证件姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_name: string
-  /**
-   * 证件号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_number: string
-  /**
-   * 证件居住地址
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件居住地址
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_address: string
   /** 证件有效期开始时间 */
   readonly ubo_period_begin: string
@@ -371,10 +337,8 @@ const $ApplymentPostBody: () => Schema.Schema<ApplymentPostBody> = /*#__PURE__*/
 }))
 
 export interface ApplymentPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 20000000011111
-   */
+  /** 微信支付申请单号
+   * @example 20000000011111 */
   readonly applyment_id?: number | undefined
 }
 
@@ -385,13 +349,11 @@ const $ApplymentPostResponse: () => Schema.Schema<ApplymentPostResponse> = /*#__
 /** The input of `v3.apply4subject.applyment.post`: query, body fields together. */
 export interface ApplymentPostRequest extends ApplymentPostQuery, ApplymentPostBody {}
 
-/**
- * 提交商户开户意愿申请单API
+/** 提交商户开户意愿申请单API
  *
  * 服务商可以通过该接口向微信支付提交商户的联系人信息、主体信息以及联系人信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml)
  *
- * `POST /v3/apply4subject/applyment`
- */
+ * `POST /v3/apply4subject/applyment` */
 export const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment.post",
   method: "POST",
@@ -414,11 +376,9 @@ const $ApplymentMerchantsSubMchidStateGetParams: () => Schema.Schema<ApplymentMe
 }))
 
 export interface ApplymentMerchantsSubMchidStateGetResponse {
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `AUTHORIZE_STATE_UNAUTHORIZED`, `AUTHORIZE_STATE_AUTHORIZED` (decoded as any string: more may come).
-   * @example "AUTHORIZE_STATE_UNAUTHORIZED"
-   */
+   * @example "AUTHORIZE_STATE_UNAUTHORIZED" */
   readonly authorize_state?: "AUTHORIZE_STATE_UNAUTHORIZED" | "AUTHORIZE_STATE_AUTHORIZED" | (string & {}) | undefined
 }
 
@@ -426,13 +386,11 @@ const $ApplymentMerchantsSubMchidStateGetResponse: () => Schema.Schema<Applyment
   authorize_state: Schema.optional(OpenEnum("AUTHORIZE_STATE_UNAUTHORIZED", "AUTHORIZE_STATE_AUTHORIZED"))
 }))
 
-/**
- * 获取商户开户意愿确认状态API
+/** 获取商户开户意愿确认状态API
  *
  * 当服务商需要确认微信支付子商户号是否完成确认时，如果调用此接口提到”已授权“状态，则说明该商户号已完成开户意愿确认。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_4.shtml)
  *
- * `GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state`
- */
+ * `GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state` */
 export const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerchantsSubMchidStateGetParams, ApplymentMerchantsSubMchidStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment.merchants._sub_mchid_.state.get",
   method: "GET",
@@ -453,13 +411,11 @@ const $ApplymentApplymentIdCancelPostParams: () => Schema.Schema<ApplymentApplym
   applyment_id: Schema.NonEmptyString
 }))
 
-/**
- * 撤销商户开户意愿申请单API
+/** 撤销商户开户意愿申请单API
  *
  * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
  *
- * `POST /v3/apply4subject/applyment/{applyment_id}/cancel`
- */
+ * `POST /v3/apply4subject/applyment/{applyment_id}/cancel` */
 export const applymentApplymentIdCancelPost: Endpoint.Endpoint<ApplymentApplymentIdCancelPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment._applyment_id_.cancel.post",
   method: "POST",
@@ -480,13 +436,11 @@ const $ApplymentBusinessCodeCancelPostParams: () => Schema.Schema<ApplymentBusin
   business_code: BoundedString(1, 128)
 }))
 
-/**
- * 撤销商户开户意愿申请单API
+/** 撤销商户开户意愿申请单API
  *
  * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
  *
- * `POST /v3/apply4subject/applyment/{business_code}/cancel`
- */
+ * `POST /v3/apply4subject/applyment/{business_code}/cancel` */
 export const applymentBusinessCodeCancelPost: Endpoint.Endpoint<ApplymentBusinessCodeCancelPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment._business_code_.cancel.post",
   method: "POST",
@@ -496,73 +450,61 @@ export const applymentBusinessCodeCancelPost: Endpoint.Endpoint<ApplymentBusines
   schemas: () => ({ params: $ApplymentBusinessCodeCancelPostParams(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/apply4subject/…`: 5 endpoints.
+/** `/v3/apply4subject/…`: 5 endpoints.
  *
- * Catalogue tags: 风险合规∙开户意愿确认.
- */
+ * Catalogue tags: 风险合规∙开户意愿确认. */
 export const apply4subject = {
   applyment: {
-    /**
-     * 查询商户开户意愿申请单审核结果API
+    /** 查询商户开户意愿申请单审核结果API
      *
      * 当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_3.shtml)
      *
      * `GET /v3/apply4subject/applyment`
      *
-     * Alone: `import { applymentGet } from "effect-wechatpay/v3/apply4subject"`.
-     */
+     * Alone: `import { applymentGet } from "effect-wechatpay/v3/apply4subject"`. */
     get: applymentGet,
-    /**
-     * 提交商户开户意愿申请单API
+    /** 提交商户开户意愿申请单API
      *
      * 服务商可以通过该接口向微信支付提交商户的联系人信息、主体信息以及联系人信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml)
      *
      * `POST /v3/apply4subject/applyment`
      *
-     * Alone: `import { applymentPost } from "effect-wechatpay/v3/apply4subject"`.
-     */
+     * Alone: `import { applymentPost } from "effect-wechatpay/v3/apply4subject"`. */
     post: applymentPost,
     _applyment_id_: {
       cancel: {
-        /**
-         * 撤销商户开户意愿申请单API
+        /** 撤销商户开户意愿申请单API
          *
          * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
          *
          * `POST /v3/apply4subject/applyment/{applyment_id}/cancel`
          *
-         * Alone: `import { applymentApplymentIdCancelPost } from "effect-wechatpay/v3/apply4subject"`.
-         */
+         * Alone: `import { applymentApplymentIdCancelPost } from "effect-wechatpay/v3/apply4subject"`. */
         post: applymentApplymentIdCancelPost
       }
     },
     _business_code_: {
       cancel: {
-        /**
-         * 撤销商户开户意愿申请单API
+        /** 撤销商户开户意愿申请单API
          *
          * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
          *
          * `POST /v3/apply4subject/applyment/{business_code}/cancel`
          *
-         * Alone: `import { applymentBusinessCodeCancelPost } from "effect-wechatpay/v3/apply4subject"`.
-         */
+         * Alone: `import { applymentBusinessCodeCancelPost } from "effect-wechatpay/v3/apply4subject"`. */
         post: applymentBusinessCodeCancelPost
       }
     },
     merchants: {
       _sub_mchid_: {
         state: {
-          /**
-           * 获取商户开户意愿确认状态API
+          /** 获取商户开户意愿确认状态API
            *
            * 当服务商需要确认微信支付子商户号是否完成确认时，如果调用此接口提到”已授权“状态，则说明该商户号已完成开户意愿确认。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_4.shtml)
            *
            * `GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state`
            *
-           * Alone: `import { applymentMerchantsSubMchidStateGet } from "effect-wechatpay/v3/apply4subject"`.
-           */
+           * Alone: `import { applymentMerchantsSubMchidStateGet } from "effect-wechatpay/v3/apply4subject"`. */
           get: applymentMerchantsSubMchidStateGet
         }
       }

@@ -7,16 +7,12 @@ import { BoundedString, type CommonError, Endpoint, IsoDate, OpenEnum, Schema, c
 export interface ApplymentPostBodyContactInfo {
   /** 超级管理员类型 */
   readonly contact_type: "LEGAL" | "SUPER"
-  /**
-   * 超级管理员姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 超级管理员姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly contact_name: string
   readonly contact_id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 超级管理员身份证件号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 超级管理员身份证件号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly contact_id_number?: string | undefined
   /** 超级管理员证件正面照片 */
   readonly contact_id_doc_copy?: string | undefined
@@ -28,20 +24,14 @@ export interface ApplymentPostBodyContactInfo {
   readonly contact_period_end?: string | undefined
   /** 业务办理授权函 */
   readonly business_authorization_letter?: string | undefined
-  /**
-   * 超级管理员微信openid
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 超级管理员微信openid
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly openid?: string | undefined
-  /**
-   * 联系手机
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 联系手机
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly mobile_phone: string
-  /**
-   * 联系邮箱
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 联系邮箱
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly contact_email: string
 }
 
@@ -233,20 +223,14 @@ export interface ApplymentPostBodySubjectInfoIdentityInfoIdCardInfo {
   readonly id_card_copy: string
   /** 身份证国徽面照片 */
   readonly id_card_national: string
-  /**
-   * 身份证姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 身份证姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly id_card_name: string
-  /**
-   * 身份证号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 身份证号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly id_card_number: string
-  /**
-   * 身份证居住地址
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 身份证居住地址
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly id_card_address?: string | undefined
   /** 身份证有效期开始时间 */
   readonly card_period_begin: string
@@ -320,20 +304,14 @@ export interface ApplymentPostBodySubjectInfoUboInfoList {
   readonly ubo_id_doc_copy: string
   /** 身份证国徽面照片 */
   readonly ubo_id_doc_copy_back: string
-  /**
-   * 受益人姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 受益人姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_name: string
-  /**
-   * 证件号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_number: string
-  /**
-   * 证件居住地址
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件居住地址
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_address: string
   /** 证件有效期开始时间 */
   readonly ubo_period_begin: string
@@ -552,33 +530,23 @@ const $ApplymentPostBodySettlementInfo: () => Schema.Schema<ApplymentPostBodySet
 export interface ApplymentPostBodyBankAccountInfo {
   /** 账户类型 */
   readonly bank_account_type: "BANK_ACCOUNT_TYPE_CORPORATE" | "BANK_ACCOUNT_TYPE_PERSONAL"
-  /**
-   * 开户名称
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 开户名称
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly account_name: string
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank: string
   /** 开户银行省市编码 */
   readonly bank_address_code: string
-  /**
-   * 开户银行全称（含支行）
-   * @example "施秉县农村信用合作联社城关信用社"
-   */
+  /** 开户银行全称（含支行）
+   * @example "施秉县农村信用合作联社城关信用社" */
   readonly bank_name?: string | undefined
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 银行账号
+  /** 银行账号
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "ciphertext"
-   */
+   * @example "ciphertext" */
   readonly account_number?: string | undefined
 }
 
@@ -638,10 +606,8 @@ const $ApplymentPostBody: () => Schema.Schema<ApplymentPostBody> = /*#__PURE__*/
 }))
 
 export interface ApplymentPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id?: number | undefined
 }
 
@@ -649,13 +615,11 @@ const $ApplymentPostResponse: () => Schema.Schema<ApplymentPostResponse> = /*#__
   applyment_id: Schema.optional(Schema.Number)
 }))
 
-/**
- * 提交申请单API
+/** 提交申请单API
  *
  * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
  *
- * `POST /v3/applyment4sub/applyment/`
- */
+ * `POST /v3/applyment4sub/applyment/` */
 export const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.applyment4sub.applyment.post",
   method: "POST",
@@ -678,20 +642,14 @@ const $ApplymentApplymentIdApplymentIdGetParams: () => Schema.Schema<ApplymentAp
 }))
 
 export interface AuditDetail {
-  /**
-   * 字段名
-   * @example "id_card_copy"
-   */
+  /** 字段名
+   * @example "id_card_copy" */
   readonly field?: string | undefined
-  /**
-   * 字段名称
-   * @example "身份证复印件"
-   */
+  /** 字段名称
+   * @example "身份证复印件" */
   readonly field_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
+  /** 驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。" */
   readonly reject_reason?: string | undefined
 }
 
@@ -702,36 +660,24 @@ const $AuditDetail: () => Schema.Schema<AuditDetail> = /*#__PURE__*/ once(() => 
 }))
 
 export interface ApplymentApplymentIdApplymentIdGetResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id?: number | undefined
-  /**
-   * 特约商户号
-   * @example 1234567890
-   */
+  /** 特约商户号
+   * @example 1234567890 */
   readonly sub_mchid?: string | undefined
-  /**
-   * 超级管理员签约链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
+  /** 超级管理员签约链接
+   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec" */
   readonly sign_url?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_WAITTING_FOR_AUDIT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON`, `APPLYMENT_STATE_PASSED`, `APPLYMENT_STATE_FREEZED`, `APPLYMENT_STATE_EDITTING`, `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_TO_BE_CONFIRMED`, `APPLYMENT_STATE_TO_BE_SIGNED`, `APPLYMENT_STATE_SIGNING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_FINISHED"
-   */
+   * @example "APPLYMENT_STATE_FINISHED" */
   readonly applyment_state?: "APPLYMENT_STATE_WAITTING_FOR_AUDIT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON" | "APPLYMENT_STATE_PASSED" | "APPLYMENT_STATE_FREEZED" | "APPLYMENT_STATE_EDITTING" | "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_TO_BE_CONFIRMED" | "APPLYMENT_STATE_TO_BE_SIGNED" | "APPLYMENT_STATE_SIGNING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 申请状态描述
-   * @example "审核中"
-   */
+  /** 申请状态描述
+   * @example "审核中" */
   readonly applyment_state_msg?: string | undefined
   /** 驳回原因详情 */
   readonly audit_detail?: ReadonlyArray<AuditDetail> | undefined
@@ -747,13 +693,11 @@ const $ApplymentApplymentIdApplymentIdGetResponse: () => Schema.Schema<Applyment
   audit_detail: Schema.optional(Schema.Array($AuditDetail()))
 }))
 
-/**
- * 通过申请单号查询申请状态
+/** 通过申请单号查询申请状态
  *
  * 通过申请单号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
  *
- * `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}`
- */
+ * `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}` */
 export const applymentApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentApplymentIdApplymentIdGetParams, ApplymentApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.applyment4sub.applyment.applyment_id._applyment_id_.get",
   method: "GET",
@@ -776,13 +720,11 @@ const $ApplymentBusinessCodeBusinessCodeGetParams: () => Schema.Schema<Applyment
 
 export type ApplymentBusinessCodeBusinessCodeGetResponse = ApplymentApplymentIdApplymentIdGetResponse
 
-/**
- * 通过业务申请编号查询申请状态
+/** 通过业务申请编号查询申请状态
  *
  * 通过业务申请编号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
  *
- * `GET /v3/applyment4sub/applyment/business_code/{business_code}`
- */
+ * `GET /v3/applyment4sub/applyment/business_code/{business_code}` */
 export const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBusinessCodeBusinessCodeGetParams, ApplymentBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.applyment4sub.applyment.business_code._business_code_.get",
   method: "GET",
@@ -792,60 +734,50 @@ export const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBu
   schemas: () => ({ params: $ApplymentBusinessCodeBusinessCodeGetParams(), success: $ApplymentApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/applyment4sub/…`: 3 endpoints.
+/** `/v3/applyment4sub/…`: 3 endpoints.
  *
- * Catalogue tags: 服务商∙进件.
- */
+ * Catalogue tags: 服务商∙进件. */
 export const applyment4sub = {
   applyment: {
-    /**
-     * 提交申请单API
+    /** 提交申请单API
      *
      * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
      *
      * `POST /v3/applyment4sub/applyment/`
      *
-     * Alone: `import { applymentPost } from "effect-wechatpay/v3/applyment4sub"`.
-     */
+     * Alone: `import { applymentPost } from "effect-wechatpay/v3/applyment4sub"`. */
     post: applymentPost,
     _empty_: {
-      /**
-       * 提交申请单API
+      /** 提交申请单API
        *
        * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
        *
        * `POST /v3/applyment4sub/applyment/`
        *
-       * Alone: `import { applymentPost } from "effect-wechatpay/v3/applyment4sub"`.
-       */
+       * Alone: `import { applymentPost } from "effect-wechatpay/v3/applyment4sub"`. */
       post: applymentPost
     },
     applyment_id: {
       _applyment_id_: {
-        /**
-         * 通过申请单号查询申请状态
+        /** 通过申请单号查询申请状态
          *
          * 通过申请单号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
          *
          * `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}`
          *
-         * Alone: `import { applymentApplymentIdApplymentIdGet } from "effect-wechatpay/v3/applyment4sub"`.
-         */
+         * Alone: `import { applymentApplymentIdApplymentIdGet } from "effect-wechatpay/v3/applyment4sub"`. */
         get: applymentApplymentIdApplymentIdGet
       }
     },
     business_code: {
       _business_code_: {
-        /**
-         * 通过业务申请编号查询申请状态
+        /** 通过业务申请编号查询申请状态
          *
          * 通过业务申请编号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
          *
          * `GET /v3/applyment4sub/applyment/business_code/{business_code}`
          *
-         * Alone: `import { applymentBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/applyment4sub"`.
-         */
+         * Alone: `import { applymentBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/applyment4sub"`. */
         get: applymentBusinessCodeBusinessCodeGet
       }
     }

@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/bank-batch-transfer/receipt/detail-receipts ----
 
 export interface ReceiptDetailReceiptsGetQuery {
-  /**
-   * 银行转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
+  /** 银行转账批次单号
+   * @example "GD2021011610162610BBdkkIwcu3" */
   readonly out_batch_no: string
-  /**
-   * 银行转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
+  /** 银行转账明细单号
+   * @example "mx0911231610162610v4CNkO4HAf" */
   readonly out_detail_no: string
 }
 
@@ -23,40 +19,26 @@ const $ReceiptDetailReceiptsGetQuery: () => Schema.Schema<ReceiptDetailReceiptsG
 }))
 
 export interface ReceiptDetailReceiptsGetResponse {
-  /**
-   * 银行转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
+  /** 银行转账批次单号
+   * @example "GD2021011610162610BBdkkIwcu3" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 银行转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
+  /** 银行转账明细单号
+   * @example "mx0911231610162610v4CNkO4HAf" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 电子回单受理单号
-   * @example "1050000010509999485212020110200058820001"
-   */
+  /** 电子回单受理单号
+   * @example "1050000010509999485212020110200058820001" */
   readonly receipt_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly receipt_state?: string | undefined
-  /**
-   * 电子回单文件的Hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的Hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的Hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的Hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
 }
 
@@ -70,13 +52,11 @@ const $ReceiptDetailReceiptsGetResponse: () => Schema.Schema<ReceiptDetailReceip
   download_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询明细电子回单受理结果API
+/** 查询明细电子回单受理结果API
  *
  * 查询银行付款模式转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_9.shtml)
  *
- * `GET /v3/bank-batch-transfer/receipt/detail-receipts`
- */
+ * `GET /v3/bank-batch-transfer/receipt/detail-receipts` */
 export const receiptDetailReceiptsGet: Endpoint.Endpoint<ReceiptDetailReceiptsGetQuery, ReceiptDetailReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.detailReceipts.get",
   method: "GET",
@@ -92,13 +72,11 @@ export type ReceiptDetailReceiptsPostBody = ReceiptDetailReceiptsGetQuery
 
 export type ReceiptDetailReceiptsPostResponse = ReceiptDetailReceiptsGetResponse
 
-/**
- * 受理明细电子回单API
+/** 受理明细电子回单API
  *
  * 受理银行付款模式转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_8.shtml)
  *
- * `POST /v3/bank-batch-transfer/receipt/detail-receipts`
- */
+ * `POST /v3/bank-batch-transfer/receipt/detail-receipts` */
 export const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsPostBody, ReceiptDetailReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.detailReceipts.post",
   method: "POST",
@@ -111,10 +89,8 @@ export const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsP
 // ---- GET /v3/bank-batch-transfer/receipt/summary-receipts ----
 
 export interface ReceiptSummaryReceiptsGetQuery {
-  /**
-   * 银行转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
+  /** 银行转账批次单号
+   * @example "GD2021011610162610BBdkkIwcu3" */
   readonly out_batch_no: string
 }
 
@@ -123,45 +99,29 @@ const $ReceiptSummaryReceiptsGetQuery: () => Schema.Schema<ReceiptSummaryReceipt
 }))
 
 export interface ReceiptSummaryReceiptsGetResponse {
-  /**
-   * 银行转账批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行转账批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 电子回单申请单号
-   * @example "1050000010509999485212020110200058820001"
-   */
+  /** 电子回单申请单号
+   * @example "1050000010509999485212020110200058820001" */
   readonly receipt_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly receipt_state?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-21T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2020-05-21T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -176,13 +136,11 @@ const $ReceiptSummaryReceiptsGetResponse: () => Schema.Schema<ReceiptSummaryRece
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询汇总电子回单受理结果API
+/** 查询汇总电子回单受理结果API
  *
  * 查询银行付款模式转账汇总电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_7.shtml)
  *
- * `GET /v3/bank-batch-transfer/receipt/summary-receipts`
- */
+ * `GET /v3/bank-batch-transfer/receipt/summary-receipts` */
 export const receiptSummaryReceiptsGet: Endpoint.Endpoint<ReceiptSummaryReceiptsGetQuery, ReceiptSummaryReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.summaryReceipts.get",
   method: "GET",
@@ -198,13 +156,11 @@ export type ReceiptSummaryReceiptsPostBody = ReceiptSummaryReceiptsGetQuery
 
 export type ReceiptSummaryReceiptsPostResponse = ReceiptSummaryReceiptsGetResponse
 
-/**
- * 受理汇总电子回单API
+/** 受理汇总电子回单API
  *
  * 银行付款模式转账汇总电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_6.shtml)
  *
- * `POST /v3/bank-batch-transfer/receipt/summary-receipts`
- */
+ * `POST /v3/bank-batch-transfer/receipt/summary-receipts` */
 export const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceiptsPostBody, ReceiptSummaryReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.summaryReceipts.post",
   method: "POST",
@@ -214,55 +170,45 @@ export const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceipt
   schemas: () => ({ body: $ReceiptSummaryReceiptsGetQuery(), success: $ReceiptSummaryReceiptsGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/bank-batch-transfer/…`: 4 endpoints.
+/** `/v3/bank-batch-transfer/…`: 4 endpoints.
  *
- * Catalogue tags: 资金应用∙转账∙银行模式.
- */
+ * Catalogue tags: 资金应用∙转账∙银行模式. */
 export const bankBatchTransfer = {
   receipt: {
     detailReceipts: {
-      /**
-       * 查询明细电子回单受理结果API
+      /** 查询明细电子回单受理结果API
        *
        * 查询银行付款模式转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_9.shtml)
        *
        * `GET /v3/bank-batch-transfer/receipt/detail-receipts`
        *
-       * Alone: `import { receiptDetailReceiptsGet } from "effect-wechatpay/v3/bankBatchTransfer"`.
-       */
+       * Alone: `import { receiptDetailReceiptsGet } from "effect-wechatpay/v3/bankBatchTransfer"`. */
       get: receiptDetailReceiptsGet,
-      /**
-       * 受理明细电子回单API
+      /** 受理明细电子回单API
        *
        * 受理银行付款模式转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_8.shtml)
        *
        * `POST /v3/bank-batch-transfer/receipt/detail-receipts`
        *
-       * Alone: `import { receiptDetailReceiptsPost } from "effect-wechatpay/v3/bankBatchTransfer"`.
-       */
+       * Alone: `import { receiptDetailReceiptsPost } from "effect-wechatpay/v3/bankBatchTransfer"`. */
       post: receiptDetailReceiptsPost
     },
     summaryReceipts: {
-      /**
-       * 查询汇总电子回单受理结果API
+      /** 查询汇总电子回单受理结果API
        *
        * 查询银行付款模式转账汇总电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_7.shtml)
        *
        * `GET /v3/bank-batch-transfer/receipt/summary-receipts`
        *
-       * Alone: `import { receiptSummaryReceiptsGet } from "effect-wechatpay/v3/bankBatchTransfer"`.
-       */
+       * Alone: `import { receiptSummaryReceiptsGet } from "effect-wechatpay/v3/bankBatchTransfer"`. */
       get: receiptSummaryReceiptsGet,
-      /**
-       * 受理汇总电子回单API
+      /** 受理汇总电子回单API
        *
        * 银行付款模式转账汇总电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_6.shtml)
        *
        * `POST /v3/bank-batch-transfer/receipt/summary-receipts`
        *
-       * Alone: `import { receiptSummaryReceiptsPost } from "effect-wechatpay/v3/bankBatchTransfer"`.
-       */
+       * Alone: `import { receiptSummaryReceiptsPost } from "effect-wechatpay/v3/bankBatchTransfer"`. */
       post: receiptSummaryReceiptsPost
     }
   }

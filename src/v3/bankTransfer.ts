@@ -5,35 +5,23 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/bank-transfer/batches ----
 
 export interface BatchesPostBodyTransferDetailList {
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 银行明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name: string
-  /**
-   * 收款用户身份证
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
+  /** 收款用户身份证
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f" */
   readonly user_id_card?: string | undefined
 }
 
@@ -47,70 +35,44 @@ const $BatchesPostBodyTransferDetailList: () => Schema.Schema<BatchesPostBodyTra
 }))
 
 export interface BatchesPostBody {
-  /**
-   * 服务平台商户号
-   * @example "1900001109"
-   */
+  /** 服务平台商户号
+   * @example "1900001109" */
   readonly platform_mchid: string
-  /**
-   * 付款企业商户号
-   * @example "1900001109"
-   */
+  /** 付款企业商户号
+   * @example "1900001109" */
   readonly specialized_payment_mchid: string
-  /**
-   * 实际出资商户号
-   * @example "1900001109"
-   */
+  /** 实际出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
-  /**
-   * 用户授权商户号
-   * @example "1900001109"
-   */
+  /** 用户授权商户号
+   * @example "1900001109" */
   readonly user_authorized_mchid: string
-  /**
-   * 用户授权appid
-   * @example "wxaffdakkk11112e3"
-   */
+  /** 用户授权appid
+   * @example "wxaffdakkk11112e3" */
   readonly user_authorized_appid: string
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name: string
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark: string
-  /**
-   * 附加信息
-   * @example "付款专用商户单号11111"
-   */
+  /** 附加信息
+   * @example "付款专用商户单号11111" */
   readonly attach_remark?: string | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount: number
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_count: number
-  /**
-   * 转账场景
-   * @example "ORDINARY_TRANSFER"
-   */
+  /** 转账场景
+   * @example "ORDINARY_TRANSFER" */
   readonly transfer_scene: string
-  /**
-   * 批量转账用途
-   * @example "COMMISSION"
-   */
+  /** 批量转账用途
+   * @example "COMMISSION" */
   readonly transfer_purpose: string
   /** 转账明细列表 */
   readonly transfer_detail_list?: ReadonlyArray<BatchesPostBodyTransferDetailList> | undefined
@@ -134,20 +96,14 @@ const $BatchesPostBody: () => Schema.Schema<BatchesPostBody> = /*#__PURE__*/ onc
 }))
 
 export interface BatchesPostResponse {
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1130000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -157,13 +113,11 @@ const $BatchesPostResponse: () => Schema.Schema<BatchesPostResponse> = /*#__PURE
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起批量转账API
+/** 发起批量转账API
  *
  * 服务商可以通过该接口，批量向用户零钱或务工卡进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_1.shtml)
  *
- * `POST /v3/bank-transfer/batches`
- */
+ * `POST /v3/bank-transfer/batches` */
 export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.post",
   method: "POST",
@@ -177,10 +131,8 @@ export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse
 // ---- GET /v3/bank-transfer/batches/batch-id/{batch_id} ----
 
 export interface BatchesBatchIdBatchIdGetParams {
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1130000071100999991182020050700019480001" */
   readonly batch_id: string
 }
 
@@ -193,15 +145,11 @@ export interface BatchesBatchIdBatchIdGetQuery {
   readonly need_query_detail: boolean
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
+  /** 明细状态
+   * @example "FAIL" */
   readonly detail_state?: "ALL" | "SUCCESS" | "FAIL" | undefined
 }
 
@@ -213,27 +161,19 @@ const $BatchesBatchIdBatchIdGetQuery: () => Schema.Schema<BatchesBatchIdBatchIdG
 }))
 
 export interface TransferDetailList {
-  /**
-   * 微信支付明细单号
-   * @example "1140000071100999991182020050700019500100"
-   */
+  /** 微信支付明细单号
+   * @example "1140000071100999991182020050700019500100" */
   readonly detail_id?: string | undefined
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 银行明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
+  /** 明细状态
    * Documented values: `PROCESSING`, `SUCCESS`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly detail_state?: "PROCESSING" | "SUCCESS" | "REFUND" | (string & {}) | undefined
-  /**
-   * 明细失败原因
+  /** 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
 }
 
@@ -245,124 +185,78 @@ const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#__PURE__
 }))
 
 export interface BatchesBatchIdBatchIdGetResponse {
-  /**
-   * 银行服务商号
-   * @example "1900001109"
-   */
+  /** 银行服务商号
+   * @example "1900001109" */
   readonly bank_sp_mchid?: string | undefined
-  /**
-   * 服务平台商户号
-   * @example "1900001109"
-   */
+  /** 服务平台商户号
+   * @example "1900001109" */
   readonly platform_mchid?: string | undefined
-  /**
-   * 付款企业商户号
-   * @example "1900001109"
-   */
+  /** 付款企业商户号
+   * @example "1900001109" */
   readonly specialized_payment_mchid?: string | undefined
-  /**
-   * 实际出资商户号
-   * @example "1900001109"
-   */
+  /** 实际出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 用户授权商户号
-   * @example "1900001109"
-   */
+  /** 用户授权商户号
+   * @example "1900001109" */
   readonly user_authorized_mchid?: string | undefined
-  /**
-   * 用户授权appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 用户授权appid
+   * @example "wxf636efh567hg4356" */
   readonly user_authorized_appid?: string | undefined
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1130000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 转账场景
+  /** 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
-   * @example "ORDINARY_TRANSFER"
-   */
+   * @example "ORDINARY_TRANSFER" */
   readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark?: string | undefined
-  /**
-   * 附加信息
-   * @example "付款专用商户单号11111"
-   */
+  /** 附加信息
+   * @example "付款专用商户单号11111" */
   readonly attach_remark?: string | undefined
-  /**
-   * 批量转账用途
+  /** 批量转账用途
    * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
-   * @example "COMMISSION"
-   */
+   * @example "COMMISSION" */
   readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 批次状态
+  /** 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly batch_state?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 批次关闭原因
+  /** 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
-   * @example "OVERDUE_CLOSE"
-   */
+   * @example "OVERDUE_CLOSE" */
   readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_count?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 批次更新时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
+  /** 转账成功金额
+   * @example 3900000 */
   readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
+  /** 转账成功笔数
+   * @example 199 */
   readonly success_count?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
+  /** 转账失败金额
+   * @example 100000 */
   readonly fail_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
+  /** 转账失败笔数
+   * @example 1 */
   readonly fail_count?: number | undefined
   /** 转账明细单列表 */
   readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
@@ -398,13 +292,11 @@ const $BatchesBatchIdBatchIdGetResponse: () => Schema.Schema<BatchesBatchIdBatch
 /** The input of `v3.bankTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
 export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
 
-/**
- * 微信支付批次单号查询批次单API
+/** 微信支付批次单号查询批次单API
  *
  * 微信支付批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_2.shtml)
  *
- * `GET /v3/bank-transfer/batches/batch-id/{batch_id}`
- */
+ * `GET /v3/bank-transfer/batches/batch-id/{batch_id}` */
 export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.batchId._batch_id_.get",
   method: "GET",
@@ -417,15 +309,11 @@ export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGe
 // ---- GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1130000071100999991182020050700019480001" */
   readonly batch_id: string
-  /**
-   * 微信明细单号
-   * @example "1140000071100999991182020050700019500100"
-   */
+  /** 微信明细单号
+   * @example "1140000071100999991182020050700019500100" */
   readonly detail_id: string
 }
 
@@ -435,119 +323,75 @@ const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schem
 }))
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
-  /**
-   * 银行服务商号
-   * @example "1900001109"
-   */
+  /** 银行服务商号
+   * @example "1900001109" */
   readonly bank_sp_mchid?: string | undefined
-  /**
-   * 服务平台商户号
-   * @example "1900001109"
-   */
+  /** 服务平台商户号
+   * @example "1900001109" */
   readonly platform_mchid?: string | undefined
-  /**
-   * 付款企业商户号
-   * @example "1900001109"
-   */
+  /** 付款企业商户号
+   * @example "1900001109" */
   readonly specialized_payment_mchid?: string | undefined
-  /**
-   * 实际出资商户号
-   * @example "1900001109"
-   */
+  /** 实际出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 用户授权商户号
-   * @example "1900001109"
-   */
+  /** 用户授权商户号
+   * @example "1900001109" */
   readonly user_authorized_mchid?: string | undefined
-  /**
-   * 用户授权appid
-   * @example "wxaffdakkk11112e3"
-   */
+  /** 用户授权appid
+   * @example "wxaffdakkk11112e3" */
   readonly user_authorized_appid?: string | undefined
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1130000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1130000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 转账场景
+  /** 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
-   * @example "ORDINARY_TRANSFER"
-   */
+   * @example "ORDINARY_TRANSFER" */
   readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 银行明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 微信支付明细单号
-   * @example "1140000071100999991182020050700019500100"
-   */
+  /** 微信支付明细单号
+   * @example "1140000071100999991182020050700019500100" */
   readonly detail_id?: string | undefined
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly username?: string | undefined
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 明细状态
+  /** 明细状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly detail_state?: "PROCESSING" | "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
-  /**
-   * 明细失败原因
+  /** 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
-  /**
-   * 转账发起时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 转账发起时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly initiate_time?: string | undefined
-  /**
-   * 明细更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 明细更新时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 收款账户类型
+  /** 收款账户类型
    * Documented values: `WECHATPAY_ACCOUNT`, `BANK_ACCOUNT` (decoded as any string: more may come).
-   * @example "WECHATPAY_ACCOUNT"
-   */
+   * @example "WECHATPAY_ACCOUNT" */
   readonly account_type?: "WECHATPAY_ACCOUNT" | "BANK_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 银行名称
-   * @example "招商银行"
-   */
+  /** 银行名称
+   * @example "招商银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行卡尾号
-   * @example "1234"
-   */
+  /** 银行卡尾号
+   * @example "1234" */
   readonly bank_card_number_tail?: string | undefined
 }
 
@@ -576,13 +420,11 @@ const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Sch
   bank_card_number_tail: Schema.optional(Schema.String)
 }))
 
-/**
- * 微信支付明细单号查询明细单API
+/** 微信支付明细单号查询明细单API
  *
  * 微信支付明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_3.shtml)
  *
- * `GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
- */
+ * `GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}` */
 export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
@@ -595,10 +437,8 @@ export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<
 // ---- GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no} ----
 
 export interface BatchesOutBatchNoOutBatchNoGetParams {
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
 }
 
@@ -613,13 +453,11 @@ export type BatchesOutBatchNoOutBatchNoGetResponse = BatchesBatchIdBatchIdGetRes
 /** The input of `v3.bankTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 银行批次单号查询批次单API
+/** 银行批次单号查询批次单API
  *
  * 批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_4.shtml)
  *
- * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}` */
 export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -632,15 +470,11 @@ export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNo
 // ---- GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
 
 export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams {
-  /**
-   * 银行批次单号
-   * @example "plfk2020042013"
-   */
+  /** 银行批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 银行明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 银行明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
 }
 
@@ -651,13 +485,11 @@ const $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: () => 
 
 export type BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
-/**
- * 银行明细单号查询明细单API
+/** 银行明细单号查询明细单API
  *
  * 银行服务商明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_5.shtml)
  *
- * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}` */
 export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -667,47 +499,39 @@ export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoi
   schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/bank-transfer/…`: 5 endpoints.
+/** `/v3/bank-transfer/…`: 5 endpoints.
  *
- * Catalogue tags: 资金应用∙转账∙银行模式.
- */
+ * Catalogue tags: 资金应用∙转账∙银行模式. */
 export const bankTransfer = {
   batches: {
-    /**
-     * 发起批量转账API
+    /** 发起批量转账API
      *
      * 服务商可以通过该接口，批量向用户零钱或务工卡进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_1.shtml)
      *
      * `POST /v3/bank-transfer/batches`
      *
-     * Alone: `import { batchesPost } from "effect-wechatpay/v3/bankTransfer"`.
-     */
+     * Alone: `import { batchesPost } from "effect-wechatpay/v3/bankTransfer"`. */
     post: batchesPost,
     batchId: {
       _batch_id_: {
-        /**
-         * 微信支付批次单号查询批次单API
+        /** 微信支付批次单号查询批次单API
          *
          * 微信支付批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_2.shtml)
          *
          * `GET /v3/bank-transfer/batches/batch-id/{batch_id}`
          *
-         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/bankTransfer"`.
-         */
+         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/bankTransfer"`. */
         get: batchesBatchIdBatchIdGet,
         details: {
           detailId: {
             _detail_id_: {
-              /**
-               * 微信支付明细单号查询明细单API
+              /** 微信支付明细单号查询明细单API
                *
                * 微信支付明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_3.shtml)
                *
                * `GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
                *
-               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/bankTransfer"`.
-               */
+               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/bankTransfer"`. */
               get: batchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
           }
@@ -716,28 +540,24 @@ export const bankTransfer = {
     },
     outBatchNo: {
       _out_batch_no_: {
-        /**
-         * 银行批次单号查询批次单API
+        /** 银行批次单号查询批次单API
          *
          * 批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_4.shtml)
          *
          * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`
          *
-         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/bankTransfer"`.
-         */
+         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/bankTransfer"`. */
         get: batchesOutBatchNoOutBatchNoGet,
         details: {
           outDetailNo: {
             _out_detail_no_: {
-              /**
-               * 银行明细单号查询明细单API
+              /** 银行明细单号查询明细单API
                *
                * 银行服务商明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_5.shtml)
                *
                * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
                *
-               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/bankTransfer"`.
-               */
+               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/bankTransfer"`. */
               get: batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }
           }

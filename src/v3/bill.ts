@@ -7,19 +7,15 @@ const noStatementExistAndstatementCreatingErrors = [...commonErrors, NoStatement
 // ---- GET /v3/bill/fundflowbill ----
 
 export interface FundflowbillGetQuery {
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
   /** 二级商户号 */
   readonly sub_mchid?: string | undefined
   /** 资金账户类型 */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | "ALL" | undefined
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
 }
 
@@ -31,21 +27,15 @@ const $FundflowbillGetQuery: () => Schema.Schema<FundflowbillGetQuery> = /*#__PU
 }))
 
 export interface FundflowbillGetResponse {
-  /**
-   * 哈希类型
+  /** 哈希类型
    * Documented values: `SHA1` (decoded as any string: more may come).
-   * @example "SHA1"
-   */
+   * @example "SHA1" */
   readonly hash_type: "SHA1" | (string & {})
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value: string
-  /**
-   * 账单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 账单下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url: string
 }
 
@@ -55,13 +45,11 @@ const $FundflowbillGetResponse: () => Schema.Schema<FundflowbillGetResponse> = /
   download_url: Schema.String
 }))
 
-/**
- * 申请资金账单API
+/** 申请资金账单API
  *
  * 微信支付按天提供微信支付账户的资金流水账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含该账户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_2.shtml)
  *
- * `GET /v3/bill/fundflowbill`
- */
+ * `GET /v3/bill/fundflowbill` */
 export const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.fundflowbill.get",
   method: "GET",
@@ -74,20 +62,14 @@ export const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, Fundflowbi
 // ---- GET /v3/bill/sub-merchant-fundflowbill ----
 
 export interface SubMerchantFundflowbillGetQuery {
-  /**
-   * 子商户号
-   * @example "19000000001"
-   */
+  /** 子商户号
+   * @example "19000000001" */
   readonly sub_mchid: string
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
   /** 加密算法 */
   readonly algorithm: "AEAD_AES_256_GCM" | "SM4_GCM"
@@ -104,36 +86,24 @@ const $SubMerchantFundflowbillGetQuery: () => Schema.Schema<SubMerchantFundflowb
 }))
 
 export interface SubMerchantFundflowbillGetResponseDownloadBillList {
-  /**
-   * 账单文件序号
-   * @example 1
-   */
+  /** 账单文件序号
+   * @example 1 */
   readonly bill_sequence?: number | undefined
-  /**
-   * 下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-   */
+  /** 下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 加密密钥
-   * @example "a0YK7p+9XaKzE9N4qtFfG/9za1oqKlLXXJWBkWQZ3UqSPQCguK6uLA=="
-   */
+  /** 加密密钥
+   * @example "a0YK7p+9XaKzE9N4qtFfG/9za1oqKlLXXJWBkWQZ3UqSPQCguK6uLA==" */
   readonly encrypt_key?: string | undefined
-  /**
-   * 哈希类型
+  /** 哈希类型
    * Documented values: `SHA1` (decoded as any string: more may come).
-   * @example "SHA1"
-   */
+   * @example "SHA1" */
   readonly hash_type?: "SHA1" | (string & {}) | undefined
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value?: string | undefined
-  /**
-   * 随机字符串
-   * @example "a8607ef79034c49c"
-   */
+  /** 随机字符串
+   * @example "a8607ef79034c49c" */
   readonly nonce?: string | undefined
 }
 
@@ -147,10 +117,8 @@ const $SubMerchantFundflowbillGetResponseDownloadBillList: () => Schema.Schema<S
 }))
 
 export interface SubMerchantFundflowbillGetResponse {
-  /**
-   * 下载信息总数
-   * @example 1
-   */
+  /** 下载信息总数
+   * @example 1 */
   readonly download_bill_count: number
   /** 下载信息明细 */
   readonly download_bill_list?: ReadonlyArray<SubMerchantFundflowbillGetResponseDownloadBillList> | undefined
@@ -161,13 +129,11 @@ const $SubMerchantFundflowbillGetResponse: () => Schema.Schema<SubMerchantFundfl
   download_bill_list: Schema.optional(Schema.Array($SubMerchantFundflowbillGetResponseDownloadBillList()))
 }))
 
-/**
- * 申请单个子商户资金账单API
+/** 申请单个子商户资金账单API
  *
  * 微信支付按天提供微信支付账户的资金流水账单文件，服务商可以通过该接口获取子商户账单文件的下载地址。文件内包含子商户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-mch-fund-flow-bill/get-sub-mch-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_25.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_1_12.shtml)
  *
- * `GET /v3/bill/sub-merchant-fundflowbill`
- */
+ * `GET /v3/bill/sub-merchant-fundflowbill` */
 export const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQuery, SubMerchantFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.subMerchantFundflowbill.get",
   method: "GET",
@@ -180,22 +146,16 @@ export const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbi
 // ---- GET /v3/bill/tradebill ----
 
 export interface TradebillGetQuery {
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
-  /**
-   * 二级商户号
-   * @example "19000000001"
-   */
+  /** 二级商户号
+   * @example "19000000001" */
   readonly sub_mchid?: string | undefined
   /** 账单类型 */
   readonly bill_type?: "ALL" | "SUCCESS" | "REFUND" | undefined
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
 }
 
@@ -208,13 +168,11 @@ const $TradebillGetQuery: () => Schema.Schema<TradebillGetQuery> = /*#__PURE__*/
 
 export type TradebillGetResponse = FundflowbillGetResponse
 
-/**
- * 申请交易账单API
+/** 申请交易账单API
  *
  * 微信支付按天提供交易账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含交易相关的金额、时间、营销等信息，供商户核对订单、退款、银行到账等情况。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_1.shtml)
  *
- * `GET /v3/bill/tradebill`
- */
+ * `GET /v3/bill/tradebill` */
 export const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.tradebill.get",
   method: "GET",
@@ -224,46 +182,38 @@ export const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResp
   schemas: () => ({ query: $TradebillGetQuery(), success: $FundflowbillGetResponse(), errors: noStatementExistAndstatementCreatingErrors })
 })
 
-/**
- * `/v3/bill/…`: 3 endpoints.
+/** `/v3/bill/…`: 3 endpoints.
  *
- * Catalogue tags: 基础支付∙账单, 收付通∙账单, 运营工具∙用工卡.
- */
+ * Catalogue tags: 基础支付∙账单, 收付通∙账单, 运营工具∙用工卡. */
 export const bill = {
   fundflowbill: {
-    /**
-     * 申请资金账单API
+    /** 申请资金账单API
      *
      * 微信支付按天提供微信支付账户的资金流水账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含该账户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_2.shtml)
      *
      * `GET /v3/bill/fundflowbill`
      *
-     * Alone: `import { fundflowbillGet } from "effect-wechatpay/v3/bill"`.
-     */
+     * Alone: `import { fundflowbillGet } from "effect-wechatpay/v3/bill"`. */
     get: fundflowbillGet
   },
   subMerchantFundflowbill: {
-    /**
-     * 申请单个子商户资金账单API
+    /** 申请单个子商户资金账单API
      *
      * 微信支付按天提供微信支付账户的资金流水账单文件，服务商可以通过该接口获取子商户账单文件的下载地址。文件内包含子商户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-mch-fund-flow-bill/get-sub-mch-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_25.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_1_12.shtml)
      *
      * `GET /v3/bill/sub-merchant-fundflowbill`
      *
-     * Alone: `import { subMerchantFundflowbillGet } from "effect-wechatpay/v3/bill"`.
-     */
+     * Alone: `import { subMerchantFundflowbillGet } from "effect-wechatpay/v3/bill"`. */
     get: subMerchantFundflowbillGet
   },
   tradebill: {
-    /**
-     * 申请交易账单API
+    /** 申请交易账单API
      *
      * 微信支付按天提供交易账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含交易相关的金额、时间、营销等信息，供商户核对订单、退款、银行到账等情况。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_1.shtml)
      *
      * `GET /v3/bill/tradebill`
      *
-     * Alone: `import { tradebillGet } from "effect-wechatpay/v3/bill"`.
-     */
+     * Alone: `import { tradebillGet } from "effect-wechatpay/v3/bill"`. */
     get: tradebillGet
   }
 } as const

@@ -14,13 +14,11 @@ const $FileGetQuery: () => Schema.Schema<FileGetQuery> = /*#__PURE__*/ once(() =
   tartype: Schema.optional(Schema.String)
 }))
 
-/**
- * 下载账单API
+/** 下载账单API
  *
  * 下载账单API为通用接口，交易/资金账单都可以通过该接口获取到对应的账单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/bill/chapter3_3.shtml)
  *
- * `GET /v3/billdownload/file`
- */
+ * `GET /v3/billdownload/file` */
 export const fileGet: Endpoint.Endpoint<FileGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.billdownload.file.get",
   method: "GET",
@@ -30,22 +28,18 @@ export const fileGet: Endpoint.Endpoint<FileGetQuery, Uint8Array, CommonError> =
   schemas: () => ({ query: $FileGetQuery(), success: Endpoint.Download, errors: commonErrors })
 })
 
-/**
- * `/v3/billdownload/…`: 1 endpoint.
+/** `/v3/billdownload/…`: 1 endpoint.
  *
- * Catalogue tags: 基础支付∙账单, 收付通∙账单, 运营工具∙用工卡.
- */
+ * Catalogue tags: 基础支付∙账单, 收付通∙账单, 运营工具∙用工卡. */
 export const billdownload = {
   file: {
-    /**
-     * 下载账单API
+    /** 下载账单API
      *
      * 下载账单API为通用接口，交易/资金账单都可以通过该接口获取到对应的账单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/bill/chapter3_3.shtml)
      *
      * `GET /v3/billdownload/file`
      *
-     * Alone: `import { fileGet } from "effect-wechatpay/v3/billdownload"`.
-     */
+     * Alone: `import { fileGet } from "effect-wechatpay/v3/billdownload"`. */
     get: fileGet
   }
 } as const

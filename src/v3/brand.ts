@@ -12,11 +12,9 @@ export * from "./brand/partner.js"
 export * from "./brand/profitsharing.js"
 export type * from "./brand/models.js"
 
-/**
- * `/v3/brand/…`: 56 endpoints.
+/** `/v3/brand/…`: 56 endpoints.
  *
- * Catalogue tags: 品牌∙交易连接名片, 品牌∙商家名片配置, 商家名片会员, 商家名片会员活动, 经营工具∙品牌入驻, 经营工具∙品牌门店, 经营工具∙摇优惠, 经营工具∙连锁品牌∙分账.
- */
+ * Catalogue tags: 品牌∙交易连接名片, 品牌∙商家名片配置, 商家名片会员, 商家名片会员活动, 经营工具∙品牌入驻, 经营工具∙品牌门店, 经营工具∙摇优惠, 经营工具∙连锁品牌∙分账. */
 export const brand = {
   applyments,
   card,

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities ----
 
 export interface PartnerBrandsBrandIdProductAuthoritiesGetParams {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id: string
 }
 
@@ -17,26 +15,18 @@ const $PartnerBrandsBrandIdProductAuthoritiesGetParams: () => Schema.Schema<Part
 }))
 
 export interface PartnerBrandsBrandIdProductAuthoritiesGetResponse {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id?: string | undefined
-  /**
-   * 授权类型
+  /** 授权类型
    * Documented values: `AUTHORIZATION_TYPE_HOSTING`, `AUTHORIZATION_TYPE_PARTLY` (decoded as any string: more may come).
-   * @example "AUTHORIZATION_TYPE_HOSTING"
-   */
+   * @example "AUTHORIZATION_TYPE_HOSTING" */
   readonly authorization_type?: "AUTHORIZATION_TYPE_HOSTING" | "AUTHORIZATION_TYPE_PARTLY" | (string & {}) | undefined
-  /**
-   * 授权产品权限
-   * Documented values: `BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD`, `BRAND_PRODUCT_AUTHORITY_CARD_LINK`, `BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON`, `BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON`, `BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT`, `BRAND_PRODUCT_AUTHORITY_BRAND_STORE`, `BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE`, `BRAND_PRODUCT_AUTHORITY_APPID_MANAGE`, `BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE`, `BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE` (decoded as any string: more may come).
-   */
+  /** 授权产品权限
+   * Documented values: `BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD`, `BRAND_PRODUCT_AUTHORITY_CARD_LINK`, `BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON`, `BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON`, `BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT`, `BRAND_PRODUCT_AUTHORITY_BRAND_STORE`, `BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE`, `BRAND_PRODUCT_AUTHORITY_APPID_MANAGE`, `BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE`, `BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE` (decoded as any string: more may come). */
   readonly authorization_product?: ReadonlyArray<"BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD" | "BRAND_PRODUCT_AUTHORITY_CARD_LINK" | "BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON" | "BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON" | "BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT" | "BRAND_PRODUCT_AUTHORITY_BRAND_STORE" | "BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE" | "BRAND_PRODUCT_AUTHORITY_APPID_MANAGE" | "BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE" | "BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE" | (string & {})> | undefined
-  /**
-   * 更新时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 更新时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -47,13 +37,11 @@ const $PartnerBrandsBrandIdProductAuthoritiesGetResponse: () => Schema.Schema<Pa
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 获得品牌已授权且在生效中的产品权限信息
+/** 获得品牌已授权且在生效中的产品权限信息
  *
  * 获得品牌已授权且在生效中的产品权限信息
  *
- * `GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities`
- */
+ * `GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities` */
 export const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<PartnerBrandsBrandIdProductAuthoritiesGetParams, PartnerBrandsBrandIdProductAuthoritiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brandBasic.partner.brands._brand_id_.productAuthorities.get",
   method: "GET",
@@ -62,25 +50,21 @@ export const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<Partne
   schemas: () => ({ params: $PartnerBrandsBrandIdProductAuthoritiesGetParams(), success: $PartnerBrandsBrandIdProductAuthoritiesGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/brand-basic/…`: 1 endpoint.
+/** `/v3/brand-basic/…`: 1 endpoint.
  *
- * Catalogue tags: 经营工具∙品牌入驻.
- */
+ * Catalogue tags: 经营工具∙品牌入驻. */
 export const brandBasic = {
   partner: {
     brands: {
       _brand_id_: {
         productAuthorities: {
-          /**
-           * 获得品牌已授权且在生效中的产品权限信息
+          /** 获得品牌已授权且在生效中的产品权限信息
            *
            * 获得品牌已授权且在生效中的产品权限信息
            *
            * `GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities`
            *
-           * Alone: `import { partnerBrandsBrandIdProductAuthoritiesGet } from "effect-wechatpay/v3/brandBasic"`.
-           */
+           * Alone: `import { partnerBrandsBrandIdProductAuthoritiesGet } from "effect-wechatpay/v3/brandBasic"`. */
           get: partnerBrandsBrandIdProductAuthoritiesGet
         }
       }

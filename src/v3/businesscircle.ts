@@ -5,40 +5,26 @@ import { type CommonError, Endpoint, Rfc3339, Schema, commonErrors, once } from 
 // ---- POST /v3/businesscircle/parkings ----
 
 export interface ParkingsPostBody {
-  /**
-   * 商圈商户ID
-   * @example "1900000109"
-   */
+  /** 商圈商户ID
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1000
-   */
+  /** 品牌ID
+   * @example 1000 */
   readonly brandid: number
-  /**
-   * 应用ID
-   * @example "wx931386123456789e"
-   */
+  /** 应用ID
+   * @example "wx931386123456789e" */
   readonly appid: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid: string
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number: string
-  /**
-   * 状态
-   * @example "IN"
-   */
+  /** 状态
+   * @example "IN" */
   readonly state: string
-  /**
-   * 时间
-   * @example "2022-06-01T10:43:39+08:00"
-   */
+  /** 时间
+   * @example "2022-06-01T10:43:39+08:00" */
   readonly time: string
 }
 
@@ -52,13 +38,11 @@ const $ParkingsPostBody: () => Schema.Schema<ParkingsPostBody> = /*#__PURE__*/ o
   time: Schema.String
 }))
 
-/**
- * 商圈会员停车状态同步
+/** 商圈会员停车状态同步
  *
  * 通过此API，商圈商户/服务商可将会员的停车状态同步给微信支付，以辅助判断用户到场，用户在商圈内门店消费可自动积商圈会员积分。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/parkings/update-parkings.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/parkings/update-parkings.html)
  *
- * `POST /v3/businesscircle/parkings`
- */
+ * `POST /v3/businesscircle/parkings` */
 export const parkingsPost: Endpoint.Endpoint<ParkingsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.parkings.post",
   method: "POST",
@@ -71,47 +55,31 @@ export const parkingsPost: Endpoint.Endpoint<ParkingsPostBody, void, CommonError
 // ---- POST /v3/businesscircle/points/notify ----
 
 export interface PointsNotifyPostBody {
-  /**
-   * 商圈商户ID
-   * @example "1234567890"
-   */
+  /** 商圈商户ID
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
-  /**
-   * 小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 小程序appid
+   * @example "wx1234567890abcdef" */
   readonly appid: string
-  /**
-   * 顾客openid
-   * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8"
-   */
+  /** 顾客openid
+   * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8" */
   readonly openid: string
   /** 是否获得积分 */
   readonly earn_points: boolean
-  /**
-   * 订单新增积分值
-   * @example 100
-   */
+  /** 订单新增积分值
+   * @example 100 */
   readonly increased_points: number
-  /**
-   * 积分更新时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 积分更新时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly points_update_time: string
-  /**
-   * 未获得积分的备注信息
-   * @example "商品不参与积分活动"
-   */
+  /** 未获得积分的备注信息
+   * @example "商品不参与积分活动" */
   readonly no_points_remarks?: string | undefined
-  /**
-   * 顾客积分总额
-   * @example 888888
-   */
+  /** 顾客积分总额
+   * @example 888888 */
   readonly total_points?: number | undefined
 }
 
@@ -127,13 +95,11 @@ const $PointsNotifyPostBody: () => Schema.Schema<PointsNotifyPostBody> = /*#__PU
   total_points: Schema.optional(Schema.Int)
 }))
 
-/**
- * 商圈会员积分同步
+/** 商圈会员积分同步
  *
  * 通过积分通知回调API，商圈商户/服务商可针对微信支付前序推送给商圈系统的顾客商圈内交易通知，告知微信支付系统该笔交易的积分情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/notify-points.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/notify-points.html)
  *
- * `POST /v3/businesscircle/points/notify`
- */
+ * `POST /v3/businesscircle/points/notify` */
 export const pointsNotifyPost: Endpoint.Endpoint<PointsNotifyPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.points.notify.post",
   method: "POST",
@@ -146,10 +112,8 @@ export const pointsNotifyPost: Endpoint.Endpoint<PointsNotifyPostBody, void, Com
 // ---- GET /v3/businesscircle/user-authorizations/{openid} ----
 
 export interface UserAuthorizationsOpenidGetParams {
-  /**
-   * 顾客openid
-   * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8"
-   */
+  /** 顾客openid
+   * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8" */
   readonly openid: string
 }
 
@@ -158,15 +122,11 @@ const $UserAuthorizationsOpenidGetParams: () => Schema.Schema<UserAuthorizations
 }))
 
 export interface UserAuthorizationsOpenidGetQuery {
-  /**
-   * 商圈商户ID
-   * @example "1900000109"
-   */
+  /** 商圈商户ID
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 小程序appid
+   * @example "wx1234567890abcdef" */
   readonly appid: string
 }
 
@@ -176,25 +136,17 @@ const $UserAuthorizationsOpenidGetQuery: () => Schema.Schema<UserAuthorizationsO
 }))
 
 export interface UserAuthorizationsOpenidGetResponse {
-  /**
-   * 顾客openid
-   * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8"
-   */
+  /** 顾客openid
+   * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8" */
   readonly openid?: string | undefined
-  /**
-   * 授权状态
-   * @example "UNAUTHORIZED"
-   */
+  /** 授权状态
+   * @example "UNAUTHORIZED" */
   readonly authorize_state?: string | undefined
-  /**
-   * 授权时间
-   * @example "2020-05-20T13:29:35+08:00"
-   */
+  /** 授权时间
+   * @example "2020-05-20T13:29:35+08:00" */
   readonly authorize_time?: string | undefined
-  /**
-   * 取消授权时间
-   * @example "2020-05-20T13:29:35+08:00"
-   */
+  /** 取消授权时间
+   * @example "2020-05-20T13:29:35+08:00" */
   readonly deauthorize_time?: string | undefined
 }
 
@@ -208,13 +160,11 @@ const $UserAuthorizationsOpenidGetResponse: () => Schema.Schema<UserAuthorizatio
 /** The input of `v3.businesscircle.userAuthorizations._openid_.get`: params, query fields together. */
 export interface UserAuthorizationsOpenidGetRequest extends UserAuthorizationsOpenidGetParams, UserAuthorizationsOpenidGetQuery {}
 
-/**
- * 商圈积分授权查询
+/** 商圈积分授权查询
  *
  * 通过积分授权查询API，商圈商户可自行查询用户积分功能开通情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/user-authorizations/query-user-authorization.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/user-authorizations/query-user-authorization.html)
  *
- * `GET /v3/businesscircle/user-authorizations/{openid}`
- */
+ * `GET /v3/businesscircle/user-authorizations/{openid}` */
 export const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOpenidGetRequest, UserAuthorizationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.userAuthorizations._openid_.get",
   method: "GET",
@@ -227,20 +177,14 @@ export const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOp
 // ---- GET /v3/businesscircle/users/{openid}/points/commit_status ----
 
 export interface UsersOpenidPointsCommitStatusGetQuery {
-  /**
-   * 商圈商户ID
-   * @example "1900000109"
-   */
+  /** 商圈商户ID
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1000
-   */
+  /** 品牌ID
+   * @example 1000 */
   readonly brandid: number
-  /**
-   * 应用ID
-   * @example "wx931386123456789e"
-   */
+  /** 应用ID
+   * @example "wx931386123456789e" */
   readonly appid: string
 }
 
@@ -255,13 +199,11 @@ export type UsersOpenidPointsCommitStatusGetParams = UserAuthorizationsOpenidGet
 /** The input of `v3.businesscircle.users._openid_.points.commit_status.get`: params, query fields together. */
 export interface UsersOpenidPointsCommitStatusGetRequest extends UsersOpenidPointsCommitStatusGetParams, UsersOpenidPointsCommitStatusGetQuery {}
 
-/**
- * 商圈会员待积分状态查询
+/** 商圈会员待积分状态查询
  *
  * 通过此API，商圈商户/服务商可以自行查询已授权“商圈会员积分服务”的会员用户当日在该商圈的待积分状态。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/get-points-commit-status.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/get-points-commit-status.html)
  *
- * `GET /v3/businesscircle/users/{openid}/points/commit_status`
- */
+ * `GET /v3/businesscircle/users/{openid}/points/commit_status` */
 export const usersOpenidPointsCommitStatusGet: Endpoint.Endpoint<UsersOpenidPointsCommitStatusGetRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.users._openid_.points.commit_status.get",
   method: "GET",
@@ -271,49 +213,41 @@ export const usersOpenidPointsCommitStatusGet: Endpoint.Endpoint<UsersOpenidPoin
   schemas: () => ({ params: $UserAuthorizationsOpenidGetParams(), query: $UsersOpenidPointsCommitStatusGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/businesscircle/…`: 4 endpoints.
+/** `/v3/businesscircle/…`: 4 endpoints.
  *
- * Catalogue tags: 经营工具∙智慧商圈.
- */
+ * Catalogue tags: 经营工具∙智慧商圈. */
 export const businesscircle = {
   parkings: {
-    /**
-     * 商圈会员停车状态同步
+    /** 商圈会员停车状态同步
      *
      * 通过此API，商圈商户/服务商可将会员的停车状态同步给微信支付，以辅助判断用户到场，用户在商圈内门店消费可自动积商圈会员积分。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/parkings/update-parkings.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/parkings/update-parkings.html)
      *
      * `POST /v3/businesscircle/parkings`
      *
-     * Alone: `import { parkingsPost } from "effect-wechatpay/v3/businesscircle"`.
-     */
+     * Alone: `import { parkingsPost } from "effect-wechatpay/v3/businesscircle"`. */
     post: parkingsPost
   },
   points: {
     notify: {
-      /**
-       * 商圈会员积分同步
+      /** 商圈会员积分同步
        *
        * 通过积分通知回调API，商圈商户/服务商可针对微信支付前序推送给商圈系统的顾客商圈内交易通知，告知微信支付系统该笔交易的积分情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/notify-points.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/notify-points.html)
        *
        * `POST /v3/businesscircle/points/notify`
        *
-       * Alone: `import { pointsNotifyPost } from "effect-wechatpay/v3/businesscircle"`.
-       */
+       * Alone: `import { pointsNotifyPost } from "effect-wechatpay/v3/businesscircle"`. */
       post: pointsNotifyPost
     }
   },
   userAuthorizations: {
     _openid_: {
-      /**
-       * 商圈积分授权查询
+      /** 商圈积分授权查询
        *
        * 通过积分授权查询API，商圈商户可自行查询用户积分功能开通情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/user-authorizations/query-user-authorization.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/user-authorizations/query-user-authorization.html)
        *
        * `GET /v3/businesscircle/user-authorizations/{openid}`
        *
-       * Alone: `import { userAuthorizationsOpenidGet } from "effect-wechatpay/v3/businesscircle"`.
-       */
+       * Alone: `import { userAuthorizationsOpenidGet } from "effect-wechatpay/v3/businesscircle"`. */
       get: userAuthorizationsOpenidGet
     }
   },
@@ -321,15 +255,13 @@ export const businesscircle = {
     _openid_: {
       points: {
         commit_status: {
-          /**
-           * 商圈会员待积分状态查询
+          /** 商圈会员待积分状态查询
            *
            * 通过此API，商圈商户/服务商可以自行查询已授权“商圈会员积分服务”的会员用户当日在该商圈的待积分状态。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/get-points-commit-status.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/get-points-commit-status.html)
            *
            * `GET /v3/businesscircle/users/{openid}/points/commit_status`
            *
-           * Alone: `import { usersOpenidPointsCommitStatusGet } from "effect-wechatpay/v3/businesscircle"`.
-           */
+           * Alone: `import { usersOpenidPointsCommitStatusGet } from "effect-wechatpay/v3/businesscircle"`. */
           get: usersOpenidPointsCommitStatusGet
         }
       }

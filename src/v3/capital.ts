@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/capital/capitallhh/areas/provinces ----
 
 export interface CapitallhhAreasProvincesGetResponseData {
-  /**
-   * 省份名称
-   * @example "广东省"
-   */
+  /** 省份名称
+   * @example "广东省" */
   readonly province_name?: string | undefined
-  /**
-   * 省份编码
-   * @example 22
-   */
+  /** 省份编码
+   * @example 22 */
   readonly province_code?: number | undefined
 }
 
@@ -25,10 +21,8 @@ const $CapitallhhAreasProvincesGetResponseData: () => Schema.Schema<CapitallhhAr
 export interface CapitallhhAreasProvincesGetResponse {
   /** 省份列表 */
   readonly data?: ReadonlyArray<CapitallhhAreasProvincesGetResponseData> | undefined
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
+  /** 查询数据总条数
+   * @example 10 */
   readonly total_count?: number | undefined
 }
 
@@ -37,13 +31,11 @@ const $CapitallhhAreasProvincesGetResponse: () => Schema.Schema<CapitallhhAreasP
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询省份列表API
+/** 查询省份列表API
  *
  * 通过本接口获取省份列表数据（不包含中国港澳台地区），可用于省份下的城市数据查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_4.shtml)
  *
- * `GET /v3/capital/capitallhh/areas/provinces`
- */
+ * `GET /v3/capital/capitallhh/areas/provinces` */
 export const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhAreasProvincesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.areas.provinces.get",
   method: "GET",
@@ -56,10 +48,8 @@ export const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhArea
 // ---- GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities ----
 
 export interface CapitallhhAreasProvincesProvinceCodeCitiesGetParams {
-  /**
-   * 省份编码
-   * @example 10
-   */
+  /** 省份编码
+   * @example 10 */
   readonly province_code: number
 }
 
@@ -68,15 +58,11 @@ const $CapitallhhAreasProvincesProvinceCodeCitiesGetParams: () => Schema.Schema<
 }))
 
 export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData {
-  /**
-   * 城市名称
-   * @example "北京市"
-   */
+  /** 城市名称
+   * @example "北京市" */
   readonly city_name?: string | undefined
-  /**
-   * 城市编码
-   * @example 10
-   */
+  /** 城市编码
+   * @example 10 */
   readonly city_code?: number | undefined
 }
 
@@ -88,10 +74,8 @@ const $CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData: () => Schema.S
 export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponse {
   /** 城市列表 */
   readonly data?: ReadonlyArray<CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData> | undefined
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
+  /** 查询数据总条数
+   * @example 10 */
   readonly total_count?: number | undefined
 }
 
@@ -100,13 +84,11 @@ const $CapitallhhAreasProvincesProvinceCodeCitiesGetResponse: () => Schema.Schem
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询城市列表API
+/** 查询城市列表API
  *
  * 通过本接口根据省份编码获取省份下的城市列表信息，不包含中国港澳台地区城市信息，可用于支行数据过滤查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_5.shtml)
  *
- * `GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities`
- */
+ * `GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities` */
 export const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<CapitallhhAreasProvincesProvinceCodeCitiesGetParams, CapitallhhAreasProvincesProvinceCodeCitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.areas.provinces._province_code_.cities.get",
   method: "GET",
@@ -119,15 +101,11 @@ export const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<Ca
 // ---- GET /v3/capital/capitallhh/banks/corporate-banking ----
 
 export interface CapitallhhBanksCorporateBankingGetQuery {
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 本次请求最大查询条数
-   * @example 200
-   */
+  /** 本次请求最大查询条数
+   * @example 200 */
   readonly limit: number
 }
 
@@ -137,25 +115,17 @@ const $CapitallhhBanksCorporateBankingGetQuery: () => Schema.Schema<CapitallhhBa
 }))
 
 export interface Data {
-  /**
-   * 银行别名
-   * @example "工商银行深圳前海微众银行"
-   */
+  /** 银行别名
+   * @example "工商银行深圳前海微众银行" */
   readonly bank_alias?: string | undefined
-  /**
-   * 银行别名编码
-   * @example "1000006247"
-   */
+  /** 银行别名编码
+   * @example "1000006247" */
   readonly bank_alias_code?: string | undefined
-  /**
-   * 开户银行
-   * @example "招商银行其他银行"
-   */
+  /** 开户银行
+   * @example "招商银行其他银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 开户银行编码
-   * @example 1001
-   */
+  /** 开户银行编码
+   * @example 1001 */
   readonly account_bank_code?: number | undefined
   /** 是否需要填写支行 */
   readonly need_bank_branch?: boolean | undefined
@@ -170,20 +140,14 @@ const $Data: () => Schema.Schema<Data> = /*#__PURE__*/ once(() => Schema.Struct(
 }))
 
 export interface Links {
-  /**
-   * 下一页链接
-   * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=10&limit=5"
-   */
+  /** 下一页链接
+   * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=10&limit=5" */
   readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=0&limit=5"
-   */
+  /** 上一页链接
+   * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=0&limit=5" */
   readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=5&limit=5"
-   */
+  /** 当前链接
+   * @example "/v3/capital/capitallhh/banks/corporate-banking?offset=5&limit=5" */
   readonly self?: string | undefined
 }
 
@@ -194,22 +158,16 @@ const $Links: () => Schema.Schema<Links> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface CapitallhhBanksCorporateBankingGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
+  /** 查询数据总条数
+   * @example 10 */
   readonly total_count?: number | undefined
-  /**
-   * 本次查询数据条数
-   * @example 10
-   */
+  /** 本次查询数据条数
+   * @example 10 */
   readonly count?: number | undefined
   /** 银行列表 */
   readonly data?: ReadonlyArray<Data> | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
   /** 分页链接 */
   readonly links?: Links | undefined
@@ -223,13 +181,11 @@ const $CapitallhhBanksCorporateBankingGetResponse: () => Schema.Schema<Capitallh
   links: Schema.optional($Links())
 }))
 
-/**
- * 查询支持对公业务的银行列表API
+/** 查询支持对公业务的银行列表API
  *
  * 通过本接口可以查询支持对公业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_3.shtml)
  *
- * `GET /v3/capital/capitallhh/banks/corporate-banking`
- */
+ * `GET /v3/capital/capitallhh/banks/corporate-banking` */
 export const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBanksCorporateBankingGetQuery, CapitallhhBanksCorporateBankingGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks.corporateBanking.get",
   method: "GET",
@@ -245,13 +201,11 @@ export type CapitallhhBanksPersonalBankingGetQuery = CapitallhhBanksCorporateBan
 
 export type CapitallhhBanksPersonalBankingGetResponse = CapitallhhBanksCorporateBankingGetResponse
 
-/**
- * 查询支持个人业务的银行列表API
+/** 查询支持个人业务的银行列表API
  *
  * 通过本接口可以查询支持个人业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_2.shtml)
  *
- * `GET /v3/capital/capitallhh/banks/personal-banking`
- */
+ * `GET /v3/capital/capitallhh/banks/personal-banking` */
 export const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBanksPersonalBankingGetQuery, CapitallhhBanksPersonalBankingGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks.personalBanking.get",
   method: "GET",
@@ -264,10 +218,8 @@ export const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBank
 // ---- GET /v3/capital/capitallhh/banks/search-banks-by-bank-account ----
 
 export interface CapitallhhBanksSearchBanksByBankAccountGetQuery {
-  /**
-   * 银行卡号
-   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w=="
-   */
+  /** 银行卡号
+   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w==" */
   readonly account_number: string
 }
 
@@ -276,10 +228,8 @@ const $CapitallhhBanksSearchBanksByBankAccountGetQuery: () => Schema.Schema<Capi
 }))
 
 export interface CapitallhhBanksSearchBanksByBankAccountGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
+  /** 查询数据总条数
+   * @example 10 */
   readonly total_count?: number | undefined
   /** 银行列表 */
   readonly data?: ReadonlyArray<Data> | undefined
@@ -290,13 +240,11 @@ const $CapitallhhBanksSearchBanksByBankAccountGetResponse: () => Schema.Schema<C
   data: Schema.optional(Schema.Array($Data()))
 }))
 
-/**
- * 获取对私银行卡号开户银行API
+/** 获取对私银行卡号开户银行API
  *
  * 查询对私银行卡号对应的开户银行信息（仅支持部分银行的对私银行卡） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_1.shtml)
  *
- * `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`
- */
+ * `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account` */
 export const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<CapitallhhBanksSearchBanksByBankAccountGetQuery, CapitallhhBanksSearchBanksByBankAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks.searchBanksByBankAccount.get",
   method: "GET",
@@ -310,10 +258,8 @@ export const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<Capit
 // ---- GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches ----
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetParams {
-  /**
-   * 银行别名编码
-   * @example "1000006247"
-   */
+  /** 银行别名编码
+   * @example "1000006247" */
   readonly bank_alias_code: string
 }
 
@@ -322,17 +268,13 @@ const $CapitallhhBanksBankAliasCodeBranchesGetParams: () => Schema.Schema<Capita
 }))
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetQuery {
-  /**
-   * 城市编码
-   * @example 536
-   */
+  /** 城市编码
+   * @example 536 */
   readonly city_code: number
   /** 本次查询偏移量 */
   readonly offset?: number | undefined
-  /**
-   * 本次请求最大查询条数
-   * @example 200
-   */
+  /** 本次请求最大查询条数
+   * @example 200 */
   readonly limit: number
 }
 
@@ -343,15 +285,11 @@ const $CapitallhhBanksBankAliasCodeBranchesGetQuery: () => Schema.Schema<Capital
 }))
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetResponseData {
-  /**
-   * 开户银行支行名称
-   * @example "中国工商银行上海市周浦支行"
-   */
+  /** 开户银行支行名称
+   * @example "中国工商银行上海市周浦支行" */
   readonly bank_branch_name?: string | undefined
-  /**
-   * 开户银行支行联行号
-   * @example "102290072311"
-   */
+  /** 开户银行支行联行号
+   * @example "102290072311" */
   readonly bank_branch_id?: string | undefined
 }
 
@@ -361,44 +299,30 @@ const $CapitallhhBanksBankAliasCodeBranchesGetResponseData: () => Schema.Schema<
 }))
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 10
-   */
+  /** 查询数据总条数
+   * @example 10 */
   readonly total_count?: number | undefined
-  /**
-   * 本次查询条数
-   * @example 10
-   */
+  /** 本次查询条数
+   * @example 10 */
   readonly count?: number | undefined
   /** 支行列表 */
   readonly data?: ReadonlyArray<CapitallhhBanksBankAliasCodeBranchesGetResponseData> | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
   /** 分页链接 */
   readonly links?: Links | undefined
-  /**
-   * 开户银行
-   * @example "招商银行其他银行"
-   */
+  /** 开户银行
+   * @example "招商银行其他银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 开户银行编码
-   * @example 1001
-   */
+  /** 开户银行编码
+   * @example 1001 */
   readonly account_bank_code?: number | undefined
-  /**
-   * 银行别名
-   * @example "工商银行深圳前海微众银行"
-   */
+  /** 银行别名
+   * @example "工商银行深圳前海微众银行" */
   readonly bank_alias?: string | undefined
-  /**
-   * 银行别名编码
-   * @example "1000006247"
-   */
+  /** 银行别名编码
+   * @example "1000006247" */
   readonly bank_alias_code?: string | undefined
 }
 
@@ -417,13 +341,11 @@ const $CapitallhhBanksBankAliasCodeBranchesGetResponse: () => Schema.Schema<Capi
 /** The input of `v3.capital.capitallhh.banks._bank_alias_code_.branches.get`: params, query fields together. */
 export interface CapitallhhBanksBankAliasCodeBranchesGetRequest extends CapitallhhBanksBankAliasCodeBranchesGetParams, CapitallhhBanksBankAliasCodeBranchesGetQuery {}
 
-/**
- * 查询支行列表API
+/** 查询支行列表API
  *
  * 本接口可以用于根据银行别名编码（仅支持需要填写支行的银行别名编码）和城市编码过滤查询支行列表数据 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_6.shtml)
  *
- * `GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches`
- */
+ * `GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches` */
 export const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<CapitallhhBanksBankAliasCodeBranchesGetRequest, CapitallhhBanksBankAliasCodeBranchesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks._bank_alias_code_.branches.get",
   method: "GET",
@@ -433,36 +355,30 @@ export const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<Capitall
   schemas: () => ({ params: $CapitallhhBanksBankAliasCodeBranchesGetParams(), query: $CapitallhhBanksBankAliasCodeBranchesGetQuery(), success: $CapitallhhBanksBankAliasCodeBranchesGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/capital/…`: 6 endpoints.
+/** `/v3/capital/…`: 6 endpoints.
  *
- * Catalogue tags: 通用接口.
- */
+ * Catalogue tags: 通用接口. */
 export const capital = {
   capitallhh: {
     areas: {
       provinces: {
-        /**
-         * 查询省份列表API
+        /** 查询省份列表API
          *
          * 通过本接口获取省份列表数据（不包含中国港澳台地区），可用于省份下的城市数据查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_4.shtml)
          *
          * `GET /v3/capital/capitallhh/areas/provinces`
          *
-         * Alone: `import { capitallhhAreasProvincesGet } from "effect-wechatpay/v3/capital"`.
-         */
+         * Alone: `import { capitallhhAreasProvincesGet } from "effect-wechatpay/v3/capital"`. */
         get: capitallhhAreasProvincesGet,
         _province_code_: {
           cities: {
-            /**
-             * 查询城市列表API
+            /** 查询城市列表API
              *
              * 通过本接口根据省份编码获取省份下的城市列表信息，不包含中国港澳台地区城市信息，可用于支行数据过滤查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_5.shtml)
              *
              * `GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities`
              *
-             * Alone: `import { capitallhhAreasProvincesProvinceCodeCitiesGet } from "effect-wechatpay/v3/capital"`.
-             */
+             * Alone: `import { capitallhhAreasProvincesProvinceCodeCitiesGet } from "effect-wechatpay/v3/capital"`. */
             get: capitallhhAreasProvincesProvinceCodeCitiesGet
           }
         }
@@ -471,52 +387,44 @@ export const capital = {
     banks: {
       _bank_alias_code_: {
         branches: {
-          /**
-           * 查询支行列表API
+          /** 查询支行列表API
            *
            * 本接口可以用于根据银行别名编码（仅支持需要填写支行的银行别名编码）和城市编码过滤查询支行列表数据 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_6.shtml)
            *
            * `GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches`
            *
-           * Alone: `import { capitallhhBanksBankAliasCodeBranchesGet } from "effect-wechatpay/v3/capital"`.
-           */
+           * Alone: `import { capitallhhBanksBankAliasCodeBranchesGet } from "effect-wechatpay/v3/capital"`. */
           get: capitallhhBanksBankAliasCodeBranchesGet
         }
       },
       corporateBanking: {
-        /**
-         * 查询支持对公业务的银行列表API
+        /** 查询支持对公业务的银行列表API
          *
          * 通过本接口可以查询支持对公业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_3.shtml)
          *
          * `GET /v3/capital/capitallhh/banks/corporate-banking`
          *
-         * Alone: `import { capitallhhBanksCorporateBankingGet } from "effect-wechatpay/v3/capital"`.
-         */
+         * Alone: `import { capitallhhBanksCorporateBankingGet } from "effect-wechatpay/v3/capital"`. */
         get: capitallhhBanksCorporateBankingGet
       },
       personalBanking: {
-        /**
-         * 查询支持个人业务的银行列表API
+        /** 查询支持个人业务的银行列表API
          *
          * 通过本接口可以查询支持个人业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_2.shtml)
          *
          * `GET /v3/capital/capitallhh/banks/personal-banking`
          *
-         * Alone: `import { capitallhhBanksPersonalBankingGet } from "effect-wechatpay/v3/capital"`.
-         */
+         * Alone: `import { capitallhhBanksPersonalBankingGet } from "effect-wechatpay/v3/capital"`. */
         get: capitallhhBanksPersonalBankingGet
       },
       searchBanksByBankAccount: {
-        /**
-         * 获取对私银行卡号开户银行API
+        /** 获取对私银行卡号开户银行API
          *
          * 查询对私银行卡号对应的开户银行信息（仅支持部分银行的对私银行卡） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_1.shtml)
          *
          * `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`
          *
-         * Alone: `import { capitallhhBanksSearchBanksByBankAccountGet } from "effect-wechatpay/v3/capital"`.
-         */
+         * Alone: `import { capitallhhBanksSearchBanksByBankAccountGet } from "effect-wechatpay/v3/capital"`. */
         get: capitallhhBanksSearchBanksByBankAccountGet
       }
     }

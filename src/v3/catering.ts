@@ -5,30 +5,20 @@ import { BoundedString, type CommonError, Endpoint, Schema, commonErrors, once }
 // ---- POST /v3/catering/orders/sync-status ----
 
 export interface OrdersSyncStatusPostBodyDishListProperties {
-  /**
-   * 口味
-   * @example "辣"
-   */
+  /** 口味
+   * @example "辣" */
   readonly taste: string
-  /**
-   * 做法
-   * @example "炒"
-   */
+  /** 做法
+   * @example "炒" */
   readonly cuisine: string
-  /**
-   * 主料
-   * @example "猪肝"
-   */
+  /** 主料
+   * @example "猪肝" */
   readonly main_material: string
-  /**
-   * 配料
-   * @example "青椒 | 辣椒 | 葱 | 八角"
-   */
+  /** 配料
+   * @example "青椒 | 辣椒 | 葱 | 八角" */
   readonly ingredients: string
-  /**
-   * 其他
-   * @example "有机 | 农家"
-   */
+  /** 其他
+   * @example "有机 | 农家" */
   readonly others?: string | undefined
 }
 
@@ -41,45 +31,29 @@ const $OrdersSyncStatusPostBodyDishListProperties: () => Schema.Schema<OrdersSyn
 }))
 
 export interface OrdersSyncStatusPostBodyDishList {
-  /**
-   * 商户菜品ID
-   * @example "1"
-   */
+  /** 商户菜品ID
+   * @example "1" */
   readonly out_dish_no: string
-  /**
-   * 菜品名称
-   * @example "清汤锅底"
-   */
+  /** 菜品名称
+   * @example "清汤锅底" */
   readonly name: string
-  /**
-   * 菜品单价，单位为分
-   * @example 1
-   */
+  /** 菜品单价，单位为分
+   * @example 1 */
   readonly price: number
-  /**
-   * 菜品单位，BY_SHARE-按份 BY_WEIGHT-按重量
-   * @example "BY_SHARE"
-   */
+  /** 菜品单位，BY_SHARE-按份 BY_WEIGHT-按重量
+   * @example "BY_SHARE" */
   readonly unit: "BY_SHARE" | "BY_WEIGHT"
-  /**
-   * 菜品数量，保留小数点后2位有效数字
-   * @example 1.5
-   */
+  /** 菜品数量，保留小数点后2位有效数字
+   * @example 1.5 */
   readonly count: number
-  /**
-   * 菜品折扣，百分值，8折填80
-   * @example 100
-   */
+  /** 菜品折扣，百分值，8折填80
+   * @example 100 */
   readonly discount?: number | undefined
-  /**
-   * 菜品分类，如等。详见参数规定《菜品类型列表》
-   * @example "FAST_FOOD"
-   */
+  /** 菜品分类，如等。详见参数规定《菜品类型列表》
+   * @example "FAST_FOOD" */
   readonly type?: string | undefined
-  /**
-   * 当前菜品在服务商平台的顺序，值越小越靠前，取值（1~100）
-   * @example 1
-   */
+  /** 当前菜品在服务商平台的顺序，值越小越靠前，取值（1~100）
+   * @example 1 */
   readonly priority?: number | undefined
   /** 菜品属性 */
   readonly properties?: OrdersSyncStatusPostBodyDishListProperties | undefined
@@ -98,105 +72,65 @@ const $OrdersSyncStatusPostBodyDishList: () => Schema.Schema<OrdersSyncStatusPos
 }))
 
 export interface OrdersSyncStatusPostBody {
-  /**
-   * 微信支付分配的服务商商户号
-   * @example 1900000100
-   */
+  /** 微信支付分配的服务商商户号
+   * @example 1900000100 */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户在微信公众平台申请服务号对应的APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户在微信公众平台申请服务号对应的APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 微信支付分配的渠道商商户号
-   * @example 1900000109
-   */
+  /** 微信支付分配的渠道商商户号
+   * @example 1900000109 */
   readonly channel_id: string
-  /**
-   * 微信支付分配子商户商户号
-   * @example 1900000100
-   */
+  /** 微信支付分配子商户商户号
+   * @example 1900000100 */
   readonly sub_mchid: string
-  /**
-   * 子商户在微信公众平台申请服务号对应的APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户在微信公众平台申请服务号对应的APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid: string
-  /**
-   * 商户旗下门店的唯一编号
-   * @example 6895
-   */
+  /** 商户旗下门店的唯一编号
+   * @example 6895 */
   readonly out_shop_no: string
-  /**
-   * 用户子标识，用户在子商户appid下的openid
-   * @example "oYobu0Dmn6TdodZnFWKOEkqoRbI8"
-   */
+  /** 用户子标识，用户在子商户appid下的openid
+   * @example "oYobu0Dmn6TdodZnFWKOEkqoRbI8" */
   readonly sub_openid: string
-  /**
-   * 微信用户登录接口返回的登录票据。公众号，填写页面授权access_token，详细参考；小程序，填写session_key，详细参考。
-   * @example "071oYFSN19sCH31AyNSN15QDSN1oYFSA"
-   */
+  /** 微信用户登录接口返回的登录票据。公众号，填写页面授权access_token，详细参考；小程序，填写session_key，详细参考。
+   * @example "071oYFSN19sCH31AyNSN15QDSN1oYFSA" */
   readonly login_token: string
-  /**
-   * 点餐入口，公众号：点餐页面完整URL；小程序：点餐页面path路径
-   * @example "http://www.example.com"
-   */
+  /** 点餐入口，公众号：点餐页面完整URL；小程序：点餐页面path路径
+   * @example "http://www.example.com" */
   readonly order_entry: string
-  /**
-   * 总价，单位为分
-   * @example 1000
-   */
+  /** 总价，单位为分
+   * @example 1000 */
   readonly total_amount: number
-  /**
-   * 优惠金额，单位为分
-   * @example 100
-   */
+  /** 优惠金额，单位为分
+   * @example 100 */
   readonly discount_amount: number
-  /**
-   * 实际支付金额，单位为分
-   * @example 900
-   */
+  /** 实际支付金额，单位为分
+   * @example 900 */
   readonly user_amount: number
-  /**
-   * 订单状态，取值如下：CREATE_DEAL—用户下单；PAY_SUCCESS—支付完成，结账成功；
-   * @example "CREATE_DEAL"
-   */
+  /** 订单状态，取值如下：CREATE_DEAL—用户下单；PAY_SUCCESS—支付完成，结账成功；
+   * @example "CREATE_DEAL" */
   readonly status: "CREATE_DEAL" | "PAY_SUCCESS"
-  /**
-   * 状态发生变化的时间，格式为rfc3339格式，如2018-06-08T10:34:56+08:00 代表北京时间2018年06月08日10时34分56秒
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 状态发生变化的时间，格式为rfc3339格式，如2018-06-08T10:34:56+08:00 代表北京时间2018年06月08日10时34分56秒
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly action_time: string
-  /**
-   * 支付时间，格式为rfc3339格式，如2018-06-08T10:34:56+08:00 代表北京时间2018年06月08日10时34分56秒（status为PAY_SUCCESS时必填）
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付时间，格式为rfc3339格式，如2018-06-08T10:34:56+08:00 代表北京时间2018年06月08日10时34分56秒（status为PAY_SUCCESS时必填）
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly pay_time?: string | undefined
-  /**
-   * 支付订单号（status为PAY_SUCCESS时必填）
-   * @example "1009660380201506130728806387"
-   */
+  /** 支付订单号（status为PAY_SUCCESS时必填）
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 渠道商系统内部支付订单号（status为PAY_SUCCESS时必填）
-   * @example "20150806125346"
-   */
+  /** 渠道商系统内部支付订单号（status为PAY_SUCCESS时必填）
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 渠道商系统内部订单号
-   * @example "20150806125346"
-   */
+  /** 渠道商系统内部订单号
+   * @example "20150806125346" */
   readonly out_order_no: string
-  /**
-   * 桌位号
-   * @example "1"
-   */
+  /** 桌位号
+   * @example "1" */
   readonly out_table_no?: string | undefined
-  /**
-   * 消费人数
-   * @example 2
-   */
+  /** 消费人数
+   * @example 2 */
   readonly people_count?: number | undefined
   /** 商户菜品信息列表 */
   readonly dish_list: ReadonlyArray<OrdersSyncStatusPostBodyDishList>
@@ -226,13 +160,11 @@ const $OrdersSyncStatusPostBody: () => Schema.Schema<OrdersSyncStatusPostBody> =
   dish_list: Schema.Array($OrdersSyncStatusPostBodyDishList())
 }))
 
-/**
- * 点餐订单信息同步（渠道商/服务商）
+/** 点餐订单信息同步（渠道商/服务商）
  *
  * 当点餐订单状态发生变化时，都上传全量的订单明细。1、用户在扫码点餐小程序/h5页面中下单时，上报用户的下单信息，此时status为CREATE_DEAL;2、确定支付成功后上报用户的支付信息，此时status为PAY_SUCCESS[渠道商模式](https://pay.weixin.qq.com/wiki/doc/apiv3/catering_sl.php?chapter=26_3&index=1) [服务商模式](https://pay.weixin.qq.com/wiki/doc/apiv3/catering.php?chapter=26_1)
  *
- * `POST /v3/catering/orders/sync-status`
- */
+ * `POST /v3/catering/orders/sync-status` */
 export const ordersSyncStatusPost: Endpoint.Endpoint<OrdersSyncStatusPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.catering.orders.syncStatus.post",
   method: "POST",
@@ -242,23 +174,19 @@ export const ordersSyncStatusPost: Endpoint.Endpoint<OrdersSyncStatusPostBody, v
   schemas: () => ({ body: $OrdersSyncStatusPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/catering/…`: 1 endpoint.
+/** `/v3/catering/…`: 1 endpoint.
  *
- * Catalogue tags: 经营工具∙微信点餐.
- */
+ * Catalogue tags: 经营工具∙微信点餐. */
 export const catering = {
   orders: {
     syncStatus: {
-      /**
-       * 点餐订单信息同步（渠道商/服务商）
+      /** 点餐订单信息同步（渠道商/服务商）
        *
        * 当点餐订单状态发生变化时，都上传全量的订单明细。1、用户在扫码点餐小程序/h5页面中下单时，上报用户的下单信息，此时status为CREATE_DEAL;2、确定支付成功后上报用户的支付信息，此时status为PAY_SUCCESS[渠道商模式](https://pay.weixin.qq.com/wiki/doc/apiv3/catering_sl.php?chapter=26_3&index=1) [服务商模式](https://pay.weixin.qq.com/wiki/doc/apiv3/catering.php?chapter=26_1)
        *
        * `POST /v3/catering/orders/sync-status`
        *
-       * Alone: `import { ordersSyncStatusPost } from "effect-wechatpay/v3/catering"`.
-       */
+       * Alone: `import { ordersSyncStatusPost } from "effect-wechatpay/v3/catering"`. */
       post: ordersSyncStatusPost
     }
   }

@@ -56,13 +56,11 @@ const $CertificatesGetResponse: () => Schema.Schema<CertificatesGetResponse> = /
   data: Schema.optional(Schema.Array($CertificatesGetResponseData()))
 }))
 
-/**
- * 获取平台证书列表
+/** 获取平台证书列表
  *
  * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://wechatpay-api.gitbook.io/wechatpay-api-v3/jie-kou-wen-dang/ping-tai-zheng-shu) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_3.shtml)
  *
- * `GET /v3/certificates`
- */
+ * `GET /v3/certificates` */
 export const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.certificates.get",
   method: "GET",
@@ -72,20 +70,16 @@ export const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, Certificat
   schemas: () => ({ query: $CertificatesGetQuery(), success: $CertificatesGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/certificates/…`: 1 endpoint.
+/** `/v3/certificates/…`: 1 endpoint.
  *
- * Catalogue tags: 通用接口.
- */
+ * Catalogue tags: 通用接口. */
 export const certificates = {
-  /**
-   * 获取平台证书列表
+  /** 获取平台证书列表
    *
    * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://wechatpay-api.gitbook.io/wechatpay-api-v3/jie-kou-wen-dang/ping-tai-zheng-shu) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_3.shtml)
    *
    * `GET /v3/certificates`
    *
-   * Alone: `import { certificatesGet } from "effect-wechatpay/v3/certificates"`.
-   */
+   * Alone: `import { certificatesGet } from "effect-wechatpay/v3/certificates"`. */
   get: certificatesGet
 } as const

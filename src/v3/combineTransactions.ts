@@ -7,15 +7,11 @@ const accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeN
 // ---- POST /v3/combine-transactions/app ----
 
 export interface BodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
+  /** 商户端设备号
+   * @example "POS1:1" */
   readonly device_id?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "14.17.22.32"
-   */
+  /** 用户终端IP
+   * @example "14.17.22.32" */
   readonly payer_client_ip: string
 }
 
@@ -25,15 +21,11 @@ const $BodySceneInfo: () => Schema.Schema<BodySceneInfo> = /*#__PURE__*/ once(()
 }))
 
 export interface BodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
+  /** 标价金额
+   * @example 100 */
   readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
+  /** 标价币种
+   * @example "CNY" */
   readonly currency: string
 }
 
@@ -45,10 +37,8 @@ const $BodySubOrdersAmount: () => Schema.Schema<BodySubOrdersAmount> = /*#__PURE
 export interface SettleInfo {
   /** 是否指定分账 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
+  /** 补差金额
+   * @example 10 */
   readonly subsidy_amount?: number | undefined
 }
 
@@ -58,59 +48,39 @@ const $SettleInfo: () => Schema.Schema<SettleInfo> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface AppPostBodySubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 商品单个人收款方平台昵称
-   * @example "哈哈哈小店"
-   */
+  /** 商品单个人收款方平台昵称
+   * @example "哈哈哈小店" */
   readonly individual_name?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach: string
   /** 订单金额 */
   readonly amount: BodySubOrdersAmount
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商品详情
-   * @example "买单费用"
-   */
+  /** 商品详情
+   * @example "买单费用" */
   readonly detail?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 商品描述
-   * @example "腾讯充值中心-QQ会员充值"
-   */
+  /** 商品描述
+   * @example "腾讯充值中心-QQ会员充值" */
   readonly description: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
   /** 是否指定分账(settle_info.profit_sharing高权重) */
   readonly profit_sharing?: boolean | undefined
@@ -135,15 +105,11 @@ const $AppPostBodySubOrders: () => Schema.Schema<AppPostBodySubOrders> = /*#__PU
 export interface Identity {
   /** 证件类型 */
   readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
+  /** 加密后的证件号
+   * @example "6B46824C852FA29AAC3DCE6BFD852E27" */
   readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
+  /** 加密后的姓名
+   * @example "6B46824C852FA29AAC3DCE6BFD852E27" */
   readonly name: string
 }
 
@@ -163,35 +129,23 @@ const $AppPostBodyCombinePayerInfo: () => Schema.Schema<AppPostBodyCombinePayerI
 }))
 
 export interface AppPostBodyContractInfo {
-  /**
-   * 签约商户号
-   * @example "1900000109"
-   */
+  /** 签约商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 签约商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 签约商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 签约商户协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 签约商户协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 委托代扣协议模板ID
-   * @example 12535
-   */
+  /** 委托代扣协议模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
 }
 
@@ -205,15 +159,11 @@ const $AppPostBodyContractInfo: () => Schema.Schema<AppPostBodyContractInfo> = /
 }))
 
 export interface SubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
+  /** 贴息期数
+   * @example 3 */
   readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
+  /** 贴息比例
+   * @example 100 */
   readonly subsidy_percent: 0 | 100
 }
 
@@ -223,10 +173,8 @@ const $SubsidyPlan: () => Schema.Schema<SubsidyPlan> = /*#__PURE__*/ once(() => 
 }))
 
 export interface SubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
+  /** 贴息方案类型
+   * @example "PERIOD" */
   readonly subsidy_period_type: "DAILY" | "PERIOD"
   /** 贴息方案列表 */
   readonly subsidy_plan: ReadonlyArray<SubsidyPlan>
@@ -247,20 +195,14 @@ const $SubsidyInfo: () => Schema.Schema<SubsidyInfo> = /*#__PURE__*/ once(() => 
 }))
 
 export interface AppPostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
   /** 场景信息 */
   readonly scene_info?: BodySceneInfo | undefined
@@ -268,30 +210,20 @@ export interface AppPostBody {
   readonly sub_orders: ReadonlyArray<AppPostBodySubOrders>
   /** 支付者 */
   readonly combine_payer_info?: AppPostBodyCombinePayerInfo | undefined
-  /**
-   * 交易起始时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易起始时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易结束时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 交易场景
-   * @example "RECOMMERCE"
-   */
+  /** 交易场景
+   * @example "RECOMMERCE" */
   readonly trade_scenario?: "RECOMMERCE" | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
@@ -319,15 +251,11 @@ const $AppPostBody: () => Schema.Schema<AppPostBody> = /*#__PURE__*/ once(() => 
 }))
 
 export interface AppPostResponseContractResult {
-  /**
-   * 签约结果码
-   * @example "INVALID_REQUEST"
-   */
+  /** 签约结果码
+   * @example "INVALID_REQUEST" */
   readonly code?: string | undefined
-  /**
-   * 签约结果描述信息
-   * @example "当前签约协议号已经进行签约"
-   */
+  /** 签约结果描述信息
+   * @example "当前签约协议号已经进行签约" */
   readonly message?: string | undefined
 }
 
@@ -337,10 +265,8 @@ const $AppPostResponseContractResult: () => Schema.Schema<AppPostResponseContrac
 }))
 
 export interface AppPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
   /** 预签约结果 */
   readonly contract_result?: AppPostResponseContractResult | undefined
@@ -351,13 +277,11 @@ const $AppPostResponse: () => Schema.Schema<AppPostResponse> = /*#__PURE__*/ onc
   contract_result: Schema.optional($AppPostResponseContractResult())
 }))
 
-/**
- * 合单下单-APP支付API
+/** 合单下单-APP支付API
  *
  * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556944) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758021) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760622) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707307)
  *
- * `POST /v3/combine-transactions/app`
- */
+ * `POST /v3/combine-transactions/app` */
 export const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.app.post",
   method: "POST",
@@ -371,30 +295,20 @@ export const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonErro
 // ---- POST /v3/combine-transactions/h5 ----
 
 export interface H5PostBodySceneInfoH5Info {
-  /**
-   * 场景类型
-   * @example "iOS"
-   */
+  /** 场景类型
+   * @example "iOS" */
   readonly type: "iOS" | "Android" | "Wap"
-  /**
-   * 应用名称
-   * @example "王者荣耀"
-   */
+  /** 应用名称
+   * @example "王者荣耀" */
   readonly app_name?: string | undefined
-  /**
-   * 网站URL
-   * @example "https://pay.qq.com"
-   */
+  /** 网站URL
+   * @example "https://pay.qq.com" */
   readonly app_url?: string | undefined
-  /**
-   * iOS平台BundleID
-   * @example "com.tencent.wzryiOS"
-   */
+  /** iOS平台BundleID
+   * @example "com.tencent.wzryiOS" */
   readonly bundle_id?: string | undefined
-  /**
-   * Android平台PackageName
-   * @example "com.tencent.tmgp.sgame"
-   */
+  /** Android平台PackageName
+   * @example "com.tencent.tmgp.sgame" */
   readonly package_name?: string | undefined
 }
 
@@ -407,15 +321,11 @@ const $H5PostBodySceneInfoH5Info: () => Schema.Schema<H5PostBodySceneInfoH5Info>
 }))
 
 export interface H5PostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
+  /** 商户端设备号
+   * @example "POS1:1" */
   readonly device_id: string
-  /**
-   * 用户终端IP
-   * @example "14.17.22.32"
-   */
+  /** 用户终端IP
+   * @example "14.17.22.32" */
   readonly payer_client_ip: string
   /** H5场景信息 */
   readonly h5_info: H5PostBodySceneInfoH5Info
@@ -428,44 +338,30 @@ const $H5PostBodySceneInfo: () => Schema.Schema<H5PostBodySceneInfo> = /*#__PURE
 }))
 
 export interface SubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach: string
   /** 订单金额 */
   readonly amount: BodySubOrdersAmount
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 商品描述
-   * @example "腾讯充值中心-QQ会员充值"
-   */
+  /** 商品描述
+   * @example "腾讯充值中心-QQ会员充值" */
   readonly description: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
 }
 
@@ -482,15 +378,11 @@ const $SubOrders: () => Schema.Schema<SubOrders> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface BodyCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 实名支付(需单独申请权限) */
   readonly identity?: Identity | undefined
@@ -503,39 +395,27 @@ const $BodyCombinePayerInfo: () => Schema.Schema<BodyCombinePayerInfo> = /*#__PU
 }))
 
 export interface H5PostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
   /** 场景信息 */
   readonly scene_info: H5PostBodySceneInfo
   /** 商品单信息 */
   readonly sub_orders: ReadonlyArray<SubOrders>
-  /**
-   * 交易起始时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易起始时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易结束时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
@@ -557,10 +437,8 @@ const $H5PostBody: () => Schema.Schema<H5PostBody> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface H5PostResponse {
-  /**
-   * 支付跳转链接
-   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-   */
+  /** 支付跳转链接
+   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241" */
   readonly h5_url?: string | undefined
 }
 
@@ -568,13 +446,11 @@ const $H5PostResponse: () => Schema.Schema<H5PostResponse> = /*#__PURE__*/ once(
   h5_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 合单下单-H5支付API
+/** 合单下单-H5支付API
  *
  * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_9.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556961) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758208) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760626) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545879) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707565)
  *
- * `POST /v3/combine-transactions/h5`
- */
+ * `POST /v3/combine-transactions/h5` */
 export const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.h5.post",
   method: "POST",
@@ -588,10 +464,8 @@ export const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> 
 // ---- GET /v3/combine-transactions/id/{combine_transaction_id} ----
 
 export interface IdCombineTransactionIdGetParams {
-  /**
-   * 交易单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易单微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly combine_transaction_id: string
 }
 
@@ -600,10 +474,8 @@ const $IdCombineTransactionIdGetParams: () => Schema.Schema<IdCombineTransaction
 }))
 
 export interface ResponseCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -612,10 +484,8 @@ const $ResponseCombinePayerInfo: () => Schema.Schema<ResponseCombinePayerInfo> =
 }))
 
 export interface ResponseSceneInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
+  /** 商户端设备号
+   * @example "POS1:1" */
   readonly device_id?: string | undefined
 }
 
@@ -624,30 +494,20 @@ const $ResponseSceneInfo: () => Schema.Schema<ResponseSceneInfo> = /*#__PURE__*/
 }))
 
 export interface ResponseSubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 10
-   */
+  /** 标价金额
+   * @example 10 */
   readonly total_amount?: number | undefined
-  /**
-   * 现金支付金额
-   * @example 10
-   */
+  /** 现金支付金额
+   * @example 10 */
   readonly payer_amount?: number | undefined
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
+  /** 标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 现金支付币种
-   * @example "CNY"
-   */
+  /** 现金支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
-  /**
-   * 结算汇率
-   * @example 650000000
-   */
+  /** 结算汇率
+   * @example 650000000 */
   readonly settlement_rate?: number | undefined
 }
 
@@ -660,55 +520,35 @@ const $ResponseSubOrdersAmount: () => Schema.Schema<ResponseSubOrdersAmount> = /
 }))
 
 export interface IdCombineTransactionIdGetResponseSubOrders {
-  /**
-   * 商品单发起商户号
-   * @example "1900000109"
-   */
+  /** 商品单发起商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 商品单个人收款方平台昵称
-   * @example "哈哈哈小店"
-   */
+  /** 商品单个人收款方平台昵称
+   * @example "哈哈哈小店" */
   readonly individual_name?: string | undefined
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信支付订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * @example "JSAPI"
-   */
+  /** 交易类型
+   * @example "JSAPI" */
   readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 支付完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
   /** 订单金额 */
   readonly amount?: ResponseSubOrdersAmount | undefined
@@ -729,25 +569,17 @@ const $IdCombineTransactionIdGetResponseSubOrders: () => Schema.Schema<IdCombine
 }))
 
 export interface IdCombineTransactionIdGetResponse {
-  /**
-   * 平台商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 平台商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid?: string | undefined
-  /**
-   * 平台商户号
-   * @example "1230000109"
-   */
+  /** 平台商户号
+   * @example "1230000109" */
   readonly combine_mchid?: string | undefined
-  /**
-   * 交易单订单号
-   * @example "P20150806125346"
-   */
+  /** 交易单订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no?: string | undefined
-  /**
-   * 交易单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易单微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly combine_transaction_id?: string | undefined
   /** 支付者 */
   readonly combine_payer_info?: ResponseCombinePayerInfo | undefined
@@ -755,11 +587,9 @@ export interface IdCombineTransactionIdGetResponse {
   readonly scene_info?: ResponseSceneInfo | undefined
   /** 商品单信息 */
   readonly sub_orders?: ReadonlyArray<IdCombineTransactionIdGetResponseSubOrders> | undefined
-  /**
-   * 交易场景
+  /** 交易场景
    * Documented values: `RECOMMERCE` (decoded as any string: more may come).
-   * @example "RECOMMERCE"
-   */
+   * @example "RECOMMERCE" */
   readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
 }
 
@@ -774,13 +604,11 @@ const $IdCombineTransactionIdGetResponse: () => Schema.Schema<IdCombineTransacti
   trade_scenario: Schema.optional(OpenEnum("RECOMMERCE"))
 }))
 
-/**
- * 个人收款交易通过微信支付订单号查单
+/** 个人收款交易通过微信支付订单号查单
  *
  * 平台通过查询订单API查询订单状态，完成下一步的业务逻辑。需要调用查询接口的情况： - 当商户后台、网络、服务器等出现异常，商户系统最终未接收到支付通知。 - 调用支付接口后，返回系统错误或未知交易状态情况。 - 调用刷卡支付API，返回USERPAYING的状态。 - 调用关单或撤销接口API之前，需确认支付状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-wx-trade-no.html)
  *
- * `GET /v3/combine-transactions/id/{combine_transaction_id}`
- */
+ * `GET /v3/combine-transactions/id/{combine_transaction_id}` */
 export const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionIdGetParams, IdCombineTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.id._combine_transaction_id_.get",
   method: "GET",
@@ -793,49 +621,33 @@ export const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionId
 // ---- POST /v3/combine-transactions/jsapi ----
 
 export interface JsapiPostBodySubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach: string
   /** 订单金额 */
   readonly amount: BodySubOrdersAmount
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商品详情
-   * @example "买单费用"
-   */
+  /** 商品详情
+   * @example "买单费用" */
   readonly detail?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 商品描述
-   * @example "腾讯充值中心-QQ会员充值"
-   */
+  /** 商品描述
+   * @example "腾讯充值中心-QQ会员充值" */
   readonly description: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
   /** 是否指定分账(settle_info.profit_sharing高权重) */
   readonly profit_sharing?: boolean | undefined
@@ -856,20 +668,14 @@ const $JsapiPostBodySubOrders: () => Schema.Schema<JsapiPostBodySubOrders> = /*#
 }))
 
 export interface JsapiPostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
   /** 场景信息 */
   readonly scene_info?: BodySceneInfo | undefined
@@ -877,20 +683,14 @@ export interface JsapiPostBody {
   readonly sub_orders: ReadonlyArray<JsapiPostBodySubOrders>
   /** 支付者 */
   readonly combine_payer_info: BodyCombinePayerInfo
-  /**
-   * 交易起始时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易起始时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易结束时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
@@ -913,10 +713,8 @@ const $JsapiPostBody: () => Schema.Schema<JsapiPostBody> = /*#__PURE__*/ once(()
 }))
 
 export interface JsapiPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
 }
 
@@ -924,13 +722,11 @@ const $JsapiPostResponse: () => Schema.Schema<JsapiPostResponse> = /*#__PURE__*/
   prepay_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 合单下单-JSAPI支付API
+/** 合单下单-JSAPI支付API
  *
  * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760633) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556926) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012757938) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760615) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545654) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707323)
  *
- * `POST /v3/combine-transactions/jsapi`
- */
+ * `POST /v3/combine-transactions/jsapi` */
 export const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.jsapi.post",
   method: "POST",
@@ -944,10 +740,8 @@ export const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, Comm
 // ---- POST /v3/combine-transactions/miniprogram ----
 
 export interface MiniprogramPostBodyCombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -956,39 +750,27 @@ const $MiniprogramPostBodyCombinePayerInfo: () => Schema.Schema<MiniprogramPostB
 }))
 
 export interface MiniprogramPostBodySubOrders {
-  /**
-   * 商品单发起商户号
-   * @example "1230000109"
-   */
+  /** 商品单发起商户号
+   * @example "1230000109" */
   readonly mchid: string
   /** 商品服务类型 */
   readonly order_service_type?: "INDIVIDUALTRADE" | undefined
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id: string
-  /**
-   * 商品单个人收款方平台昵称
-   * @example "哈哈哈小店"
-   */
+  /** 商品单个人收款方平台昵称
+   * @example "哈哈哈小店" */
   readonly individual_name?: string | undefined
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
   /** 商品单金额 */
   readonly amount: BodySubOrdersAmount
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
 }
 
@@ -1004,20 +786,14 @@ const $MiniprogramPostBodySubOrders: () => Schema.Schema<MiniprogramPostBodySubO
 }))
 
 export interface MiniprogramPostBody {
-  /**
-   * 平台商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 平台商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 平台商户号
-   * @example "1230000109"
-   */
+  /** 平台商户号
+   * @example "1230000109" */
   readonly combine_mchid: string
-  /**
-   * 交易单订单号
-   * @example "P20150806125346"
-   */
+  /** 交易单订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
   /** 支付者 */
   readonly combine_payer_info: MiniprogramPostBodyCombinePayerInfo
@@ -1025,20 +801,14 @@ export interface MiniprogramPostBody {
   readonly scene_info?: BodySceneInfo | undefined
   /** 商品单信息 */
   readonly sub_orders: ReadonlyArray<MiniprogramPostBodySubOrders>
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url?: string | undefined
-  /**
-   * 交易场景
-   * @example "RECOMMERCE"
-   */
+  /** 交易场景
+   * @example "RECOMMERCE" */
   readonly trade_scenario?: "RECOMMERCE" | undefined
 }
 
@@ -1066,13 +836,11 @@ const $BodySubOrdersAmount2: () => Schema.Schema<BodySubOrdersAmount> = /*#__PUR
 
 export type MiniprogramPostResponse = JsapiPostResponse
 
-/**
- * 个人收款交易下单-小程序
+/** 个人收款交易下单-小程序
  *
  * 使用个人收款交易接口，可支持为个人收款方在微信支付服务后台生成与支付交易单，返回正确的预支付交易会话标识后按照交易场景调起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/mini-program-prepay.html)
  *
- * `POST /v3/combine-transactions/miniprogram`
- */
+ * `POST /v3/combine-transactions/miniprogram` */
 export const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, MiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.miniprogram.post",
   method: "POST",
@@ -1085,39 +853,27 @@ export const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, Miniprogram
 // ---- POST /v3/combine-transactions/native ----
 
 export interface NativePostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
   /** 场景信息 */
   readonly scene_info?: BodySceneInfo | undefined
   /** 商品单信息 */
   readonly sub_orders: ReadonlyArray<SubOrders>
-  /**
-   * 交易起始时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易起始时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2019-12-31T15:59:60+08:00"
-   */
+  /** 交易结束时间
+   * @example "2019-12-31T15:59:60+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_debit" | "balance_only"> | undefined
@@ -1139,10 +895,8 @@ const $NativePostBody: () => Schema.Schema<NativePostBody> = /*#__PURE__*/ once(
 }))
 
 export interface NativePostResponse {
-  /**
-   * 二维码链接
-   * @example "weixin://pay.weixin.qq.com/bizpayurl/up?pr=NwY5Mz9&groupid=00"
-   */
+  /** 二维码链接
+   * @example "weixin://pay.weixin.qq.com/bizpayurl/up?pr=NwY5Mz9&groupid=00" */
   readonly code_url?: string | undefined
 }
 
@@ -1162,13 +916,11 @@ const $SubOrders2: () => Schema.Schema<SubOrders> = /*#__PURE__*/ once(() => Sch
   sub_appid: Schema.optional(Schema.String)
 }))
 
-/**
- * 合单下单-Native支付API
+/** 合单下单-Native支付API
  *
  * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_10.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556982) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758240) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760629) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012708704)
  *
- * `POST /v3/combine-transactions/native`
- */
+ * `POST /v3/combine-transactions/native` */
 export const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.native.post",
   method: "POST",
@@ -1182,10 +934,8 @@ export const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, C
 // ---- GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no} ----
 
 export interface OutTradeNoCombineOutTradeNoGetParams {
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
 }
 
@@ -1194,30 +944,20 @@ const $OutTradeNoCombineOutTradeNoGetParams: () => Schema.Schema<OutTradeNoCombi
 }))
 
 export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "商品编码"
-   */
+  /** 商品编码
+   * @example "商品编码" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 828800
-   */
+  /** 商品单价
+   * @example 828800 */
   readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 1
-   */
+  /** 商品优惠金额
+   * @example 1 */
   readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
+  /** 商品备注
+   * @example "商品备注信息" */
   readonly goods_remark?: string | undefined
 }
 
@@ -1234,15 +974,11 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail 
   readonly coupon_id?: string | undefined
   /** 优惠名称 */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
+  /** 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   */
+  /** 优惠类型
+   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
   readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /** 优惠券面额 */
   readonly amount?: number | undefined
@@ -1254,10 +990,8 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail 
   readonly merchant_contribute?: number | undefined
   /** 其他出资 */
   readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
+  /** 优惠币种
+   * @example "CNY" */
   readonly currency?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail> | undefined
@@ -1278,72 +1012,46 @@ const $OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail: () => Sch
 }))
 
 export interface OutTradeNoCombineOutTradeNoGetResponseSubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 商品单个人收款方平台昵称
-   * @example "哈哈哈小店"
-   */
+  /** 商品单个人收款方平台昵称
+   * @example "哈哈哈小店" */
   readonly individual_name?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB` (decoded as any string: more may come).
-   * @example "JSAPI"
-   */
+   * @example "JSAPI" */
   readonly trade_type?: "NATIVE" | "JSAPI" | "APP" | "MWEB" | (string & {}) | undefined
-  /**
-   * 交易状态
+  /** 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `PAYERROR` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "PAYERROR" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 支付完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 优惠信息列表 */
   readonly promotion_detail?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail> | undefined
@@ -1372,10 +1080,8 @@ const $OutTradeNoCombineOutTradeNoGetResponseSubOrders: () => Schema.Schema<OutT
 export interface OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo {
   /** 是否使用了商户贴息 */
   readonly use_subsidy?: boolean | undefined
-  /**
-   * 用户实际选择分期期数
-   * @example 3
-   */
+  /** 用户实际选择分期期数
+   * @example 3 */
   readonly selected_installment_number?: number | undefined
 }
 
@@ -1385,25 +1091,17 @@ const $OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo: () => Schema.Schem
 }))
 
 export interface OutTradeNoCombineOutTradeNoGetResponse {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
-  /**
-   * 交易单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易单微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly combine_transaction_id?: string | undefined
   /** 场景信息 */
   readonly scene_info?: ResponseSceneInfo | undefined
@@ -1411,11 +1109,9 @@ export interface OutTradeNoCombineOutTradeNoGetResponse {
   readonly sub_orders?: ReadonlyArray<OutTradeNoCombineOutTradeNoGetResponseSubOrders> | undefined
   /** 支付者 */
   readonly combine_payer_info?: ResponseCombinePayerInfo | undefined
-  /**
-   * 交易场景
+  /** 交易场景
    * Documented values: `RECOMMERCE` (decoded as any string: more may come).
-   * @example "RECOMMERCE"
-   */
+   * @example "RECOMMERCE" */
   readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
   /** 使用的商户贴息信息(微信分付) */
   readonly installment_info?: OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo | undefined
@@ -1433,13 +1129,11 @@ const $OutTradeNoCombineOutTradeNoGetResponse: () => Schema.Schema<OutTradeNoCom
   installment_info: Schema.optional($OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo())
 }))
 
-/**
- * 合单查询订单API
+/** 合单查询订单API
  *
  * 电商平台通过合单查询订单API查询订单状态，完成下一步的业务逻辑。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-out-trade-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/combine-payment/orders/query-order.html)
  *
- * `GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`
- */
+ * `GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}` */
 export const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoGetParams, OutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.outTradeNo._combine_out_trade_no_.get",
   method: "GET",
@@ -1452,30 +1146,20 @@ export const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombine
 // ---- POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close ----
 
 export interface OutTradeNoCombineOutTradeNoClosePostBodySubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 商品单商户订单号
-   * @example "20150806125346"
-   */
+  /** 商品单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
 }
 
@@ -1488,10 +1172,8 @@ const $OutTradeNoCombineOutTradeNoClosePostBodySubOrders: () => Schema.Schema<Ou
 }))
 
 export interface OutTradeNoCombineOutTradeNoClosePostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
   /** 商品单信息 */
   readonly sub_orders: ReadonlyArray<OutTradeNoCombineOutTradeNoClosePostBodySubOrders>
@@ -1511,13 +1193,11 @@ export type OutTradeNoCombineOutTradeNoClosePostParams = OutTradeNoCombineOutTra
 /** The input of `v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface OutTradeNoCombineOutTradeNoClosePostRequest extends OutTradeNoCombineOutTradeNoClosePostParams, OutTradeNoCombineOutTradeNoClosePostBody {}
 
-/**
- * 合单关闭订单API
+/** 合单关闭订单API
  *
  * 合单支付订单只能使用此合单关单api完成关单。合单支付关单接口不支持关闭部分商品单， 关单的平台商户号、交易单订单号、商品单个数、商品单发起商户号、商品单订单号必须与下单时完全一致。
  *
- * `POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close`
- */
+ * `POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close` */
 export const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError | AccountError | AppidMchidNotMatch | MchNotExists | OrderClosed | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post",
   method: "POST",
@@ -1526,108 +1206,90 @@ export const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoC
   schemas: () => ({ params: $OutTradeNoCombineOutTradeNoGetParams2(), body: $OutTradeNoCombineOutTradeNoClosePostBody(), success: Endpoint.NoContent, errors: accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeNoUsedErrors })
 })
 
-/**
- * `/v3/combine-transactions/…`: 8 endpoints.
+/** `/v3/combine-transactions/…`: 8 endpoints.
  *
- * Catalogue tags: 基础支付∙合单, 收付通∙个人收款, 收付通∙合单.
- */
+ * Catalogue tags: 基础支付∙合单, 收付通∙个人收款, 收付通∙合单. */
 export const combineTransactions = {
   app: {
-    /**
-     * 合单下单-APP支付API
+    /** 合单下单-APP支付API
      *
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556944) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758021) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760622) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707307)
      *
      * `POST /v3/combine-transactions/app`
      *
-     * Alone: `import { appPost } from "effect-wechatpay/v3/combineTransactions"`.
-     */
+     * Alone: `import { appPost } from "effect-wechatpay/v3/combineTransactions"`. */
     post: appPost
   },
   h5: {
-    /**
-     * 合单下单-H5支付API
+    /** 合单下单-H5支付API
      *
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_9.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556961) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758208) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760626) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545879) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707565)
      *
      * `POST /v3/combine-transactions/h5`
      *
-     * Alone: `import { h5Post } from "effect-wechatpay/v3/combineTransactions"`.
-     */
+     * Alone: `import { h5Post } from "effect-wechatpay/v3/combineTransactions"`. */
     post: h5Post
   },
   id: {
     _combine_transaction_id_: {
-      /**
-       * 个人收款交易通过微信支付订单号查单
+      /** 个人收款交易通过微信支付订单号查单
        *
        * 平台通过查询订单API查询订单状态，完成下一步的业务逻辑。需要调用查询接口的情况： - 当商户后台、网络、服务器等出现异常，商户系统最终未接收到支付通知。 - 调用支付接口后，返回系统错误或未知交易状态情况。 - 调用刷卡支付API，返回USERPAYING的状态。 - 调用关单或撤销接口API之前，需确认支付状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-wx-trade-no.html)
        *
        * `GET /v3/combine-transactions/id/{combine_transaction_id}`
        *
-       * Alone: `import { idCombineTransactionIdGet } from "effect-wechatpay/v3/combineTransactions"`.
-       */
+       * Alone: `import { idCombineTransactionIdGet } from "effect-wechatpay/v3/combineTransactions"`. */
       get: idCombineTransactionIdGet
     }
   },
   jsapi: {
-    /**
-     * 合单下单-JSAPI支付API
+    /** 合单下单-JSAPI支付API
      *
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760633) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556926) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012757938) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760615) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545654) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707323)
      *
      * `POST /v3/combine-transactions/jsapi`
      *
-     * Alone: `import { jsapiPost } from "effect-wechatpay/v3/combineTransactions"`.
-     */
+     * Alone: `import { jsapiPost } from "effect-wechatpay/v3/combineTransactions"`. */
     post: jsapiPost
   },
   miniprogram: {
-    /**
-     * 个人收款交易下单-小程序
+    /** 个人收款交易下单-小程序
      *
      * 使用个人收款交易接口，可支持为个人收款方在微信支付服务后台生成与支付交易单，返回正确的预支付交易会话标识后按照交易场景调起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/mini-program-prepay.html)
      *
      * `POST /v3/combine-transactions/miniprogram`
      *
-     * Alone: `import { miniprogramPost } from "effect-wechatpay/v3/combineTransactions"`.
-     */
+     * Alone: `import { miniprogramPost } from "effect-wechatpay/v3/combineTransactions"`. */
     post: miniprogramPost
   },
   native: {
-    /**
-     * 合单下单-Native支付API
+    /** 合单下单-Native支付API
      *
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_10.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556982) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758240) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760629) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012708704)
      *
      * `POST /v3/combine-transactions/native`
      *
-     * Alone: `import { nativePost } from "effect-wechatpay/v3/combineTransactions"`.
-     */
+     * Alone: `import { nativePost } from "effect-wechatpay/v3/combineTransactions"`. */
     post: nativePost
   },
   outTradeNo: {
     _combine_out_trade_no_: {
-      /**
-       * 合单查询订单API
+      /** 合单查询订单API
        *
        * 电商平台通过合单查询订单API查询订单状态，完成下一步的业务逻辑。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-out-trade-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/combine-payment/orders/query-order.html)
        *
        * `GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`
        *
-       * Alone: `import { outTradeNoCombineOutTradeNoGet } from "effect-wechatpay/v3/combineTransactions"`.
-       */
+       * Alone: `import { outTradeNoCombineOutTradeNoGet } from "effect-wechatpay/v3/combineTransactions"`. */
       get: outTradeNoCombineOutTradeNoGet,
       close: {
-        /**
-         * 合单关闭订单API
+        /** 合单关闭订单API
          *
          * 合单支付订单只能使用此合单关单api完成关单。合单支付关单接口不支持关闭部分商品单， 关单的平台商户号、交易单订单号、商品单个数、商品单发起商户号、商品单订单号必须与下单时完全一致。
          *
          * `POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close`
          *
-         * Alone: `import { outTradeNoCombineOutTradeNoClosePost } from "effect-wechatpay/v3/combineTransactions"`.
-         */
+         * Alone: `import { outTradeNoCombineOutTradeNoClosePost } from "effect-wechatpay/v3/combineTransactions"`. */
         post: outTradeNoCombineOutTradeNoClosePost
       }
     }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/compliance/inactive-merchant-identity-verification/merchants ----
 
 export interface InactiveMerchantIdentityVerificationMerchantsPostBody {
-  /**
-   * 特约商户号
-   * @example "1900009231"
-   */
+  /** 特约商户号
+   * @example "1900009231" */
   readonly sub_mchid: string
 }
 
@@ -17,10 +15,8 @@ const $InactiveMerchantIdentityVerificationMerchantsPostBody: () => Schema.Schem
 }))
 
 export interface InactiveMerchantIdentityVerificationMerchantsPostResponse {
-  /**
-   * 核实单号
-   * @example "28011678863778000000123124312"
-   */
+  /** 核实单号
+   * @example "28011678863778000000123124312" */
   readonly verification_id?: string | undefined
 }
 
@@ -28,13 +24,11 @@ const $InactiveMerchantIdentityVerificationMerchantsPostResponse: () => Schema.S
   verification_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起不活跃商户身份核实
+/** 发起不活跃商户身份核实
  *
  * 服务商可以通过该接口，代特约商户发起不活跃商户身份核实，并得到核实单单号。 此接口采用异步处理模式，即在接收到服务商请求后，优先受理请求再异步处理，最终的核实结果可以通过“查询不活跃商户身份核实结果”接口获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/create-inactive-merchant-identity-verification.html)
  *
- * `POST /v3/compliance/inactive-merchant-identity-verification/merchants`
- */
+ * `POST /v3/compliance/inactive-merchant-identity-verification/merchants` */
 export const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsPostBody, InactiveMerchantIdentityVerificationMerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.compliance.inactiveMerchantIdentityVerification.merchants.post",
   method: "POST",
@@ -47,15 +41,11 @@ export const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoin
 // ---- GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id} ----
 
 export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams {
-  /**
-   * 特约商户号
-   * @example "1900009231"
-   */
+  /** 特约商户号
+   * @example "1900009231" */
   readonly sub_mchid: string
-  /**
-   * 核实单号
-   * @example "28011678863778000000123124312"
-   */
+  /** 核实单号
+   * @example "28011678863778000000123124312" */
   readonly verification_id: string
 }
 
@@ -65,27 +55,19 @@ const $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerific
 }))
 
 export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse {
-  /**
-   * 特约商户号
-   * @example "1900009231"
-   */
+  /** 特约商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 核实单号
-   * @example "28011678863778000000123124312"
-   */
+  /** 核实单号
+   * @example "28011678863778000000123124312" */
   readonly verification_id?: string | undefined
-  /**
-   * 核实单状态
+  /** 核实单状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `MATERIALS_ABNORMAL`, `PROCESS_TIMEOUT` (decoded as any string: more may come).
-   * @example "MATERIALS_ABNORMAL"
-   */
+   * @example "MATERIALS_ABNORMAL" */
   readonly fail_reason?: "MATERIALS_ABNORMAL" | "PROCESS_TIMEOUT" | (string & {}) | undefined
   /** 创建时间 */
   readonly create_time?: string | undefined
@@ -102,13 +84,11 @@ const $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerific
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询不活跃商户身份核实结果
+/** 查询不活跃商户身份核实结果
  *
  * 在代特约商户发起不活跃商户身份核实后，服务商可以通过该接口，查询特定特约商户下单笔核实单的核实结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/query-inactive-merchant-identity-verification.html)
  *
- * `GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}`
- */
+ * `GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}` */
 export const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams, InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.compliance.inactiveMerchantIdentityVerification.merchants._sub_mchid_.verifications._verification_id_.get",
   method: "GET",
@@ -118,36 +98,30 @@ export const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsV
   schemas: () => ({ params: $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams(), success: $InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/compliance/…`: 2 endpoints.
+/** `/v3/compliance/…`: 2 endpoints.
  *
- * Catalogue tags: 风险合规∙不活跃商户身份核实.
- */
+ * Catalogue tags: 风险合规∙不活跃商户身份核实. */
 export const compliance = {
   inactiveMerchantIdentityVerification: {
     merchants: {
-      /**
-       * 发起不活跃商户身份核实
+      /** 发起不活跃商户身份核实
        *
        * 服务商可以通过该接口，代特约商户发起不活跃商户身份核实，并得到核实单单号。 此接口采用异步处理模式，即在接收到服务商请求后，优先受理请求再异步处理，最终的核实结果可以通过“查询不活跃商户身份核实结果”接口获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/create-inactive-merchant-identity-verification.html)
        *
        * `POST /v3/compliance/inactive-merchant-identity-verification/merchants`
        *
-       * Alone: `import { inactiveMerchantIdentityVerificationMerchantsPost } from "effect-wechatpay/v3/compliance"`.
-       */
+       * Alone: `import { inactiveMerchantIdentityVerificationMerchantsPost } from "effect-wechatpay/v3/compliance"`. */
       post: inactiveMerchantIdentityVerificationMerchantsPost,
       _sub_mchid_: {
         verifications: {
           _verification_id_: {
-            /**
-             * 查询不活跃商户身份核实结果
+            /** 查询不活跃商户身份核实结果
              *
              * 在代特约商户发起不活跃商户身份核实后，服务商可以通过该接口，查询特定特约商户下单笔核实单的核实结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/query-inactive-merchant-identity-verification.html)
              *
              * `GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}`
              *
-             * Alone: `import { inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet } from "effect-wechatpay/v3/compliance"`.
-             */
+             * Alone: `import { inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet } from "effect-wechatpay/v3/compliance"`. */
             get: inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet
           }
         }

@@ -5,20 +5,14 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/credit-repayment/partner/contracts/app-presign ----
 
 export interface RealIdentity {
-  /**
-   * 实名验证类型
-   * @example "REAL_IDENTITY_TYPE_INVALID"
-   */
+  /** 实名验证类型
+   * @example "REAL_IDENTITY_TYPE_INVALID" */
   readonly identity_type: "REAL_IDENTITY_TYPE_INVALID" | "REAL_IDENTITY_TYPE_ID_CARD"
-  /**
-   * 自然人证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
+  /** 自然人证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj==" */
   readonly identity_id: string
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph==" */
   readonly real_name: string
 }
 
@@ -29,30 +23,20 @@ const $RealIdentity: () => Schema.Schema<RealIdentity> = /*#__PURE__*/ once(() =
 }))
 
 export interface TradeInfo {
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧交易单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 还款金额
-   * @example 10000
-   */
+  /** 还款金额
+   * @example 10000 */
   readonly deduct_amount: number
-  /**
-   * 产品描述
-   * @example "信贷还款"
-   */
+  /** 产品描述
+   * @example "信贷还款" */
   readonly description?: string | undefined
-  /**
-   * 商户数据包
-   * @example "备注信息"
-   */
+  /** 商户数据包
+   * @example "备注信息" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://www.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://www.test.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -65,50 +49,32 @@ const $TradeInfo: () => Schema.Schema<TradeInfo> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface PartnerContractsAppPresignPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 模板ID
-   * @example "123"
-   */
+  /** 模板ID
+   * @example "123" */
   readonly plan_id: string
-  /**
-   * 服务商签约协议号
-   * @example "100001256"
-   */
+  /** 服务商签约协议号
+   * @example "100001256" */
   readonly out_contract_code: string
-  /**
-   * 用户展示名称
-   * @example "*明"
-   */
+  /** 用户展示名称
+   * @example "*明" */
   readonly display_name: string
-  /**
-   * 签约结果通知地址
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约结果通知地址
+   * @example "https://pay.weixin.qq.com" */
   readonly contract_notify_url: string
-  /**
-   * 还款日
-   * @example 1
-   */
+  /** 还款日
+   * @example 1 */
   readonly repayment_day: number
-  /**
-   * 还款金额上限
-   * @example "10000"
-   */
+  /** 还款金额上限
+   * @example "10000" */
   readonly repayment_amount_limit: string
-  /**
-   * 子商户号
-   * @example "1000000109"
-   */
+  /** 子商户号
+   * @example "1000000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "example_sub_appid"
-   */
+  /** 子商户AppID
+   * @example "example_sub_appid" */
   readonly sub_appid?: string | undefined
   /** 用户实名信息 */
   readonly real_identity: RealIdentity
@@ -131,15 +97,11 @@ const $PartnerContractsAppPresignPostBody: () => Schema.Schema<PartnerContractsA
 }))
 
 export interface PartnerContractsAppPresignPostResponse {
-  /**
-   * 预签约码
-   * @example "example_presign_token"
-   */
+  /** 预签约码
+   * @example "example_presign_token" */
   readonly presign_token?: string | undefined
-  /**
-   * 跳转到的签约服务提供方
-   * @example "example_redirect_service"
-   */
+  /** 跳转到的签约服务提供方
+   * @example "example_redirect_service" */
   readonly redirect_service?: string | undefined
 }
 
@@ -148,13 +110,11 @@ const $PartnerContractsAppPresignPostResponse: () => Schema.Schema<PartnerContra
   redirect_service: Schema.optional(Schema.String)
 }))
 
-/**
- * APP预签约自动还款协议
+/** APP预签约自动还款协议
  *
  * APP预签约
  *
- * `POST /v3/credit-repayment/partner/contracts/app-presign`
- */
+ * `POST /v3/credit-repayment/partner/contracts/app-presign` */
 export const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsAppPresignPostBody, PartnerContractsAppPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts.appPresign.post",
   method: "POST",
@@ -167,10 +127,8 @@ export const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsA
 // ---- POST /v3/credit-repayment/partner/contracts/h5-presign ----
 
 export interface PartnerContractsH5PresignPostBodyJumpInfo {
-  /**
-   * 签约完后要跳转到的应用AppID
-   * @example "example_jump_appid"
-   */
+  /** 签约完后要跳转到的应用AppID
+   * @example "example_jump_appid" */
   readonly jump_appid?: string | undefined
 }
 
@@ -179,50 +137,32 @@ const $PartnerContractsH5PresignPostBodyJumpInfo: () => Schema.Schema<PartnerCon
 }))
 
 export interface PartnerContractsH5PresignPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 模板ID
-   * @example "123"
-   */
+  /** 模板ID
+   * @example "123" */
   readonly plan_id: string
-  /**
-   * 服务商签约协议号
-   * @example "100001256"
-   */
+  /** 服务商签约协议号
+   * @example "100001256" */
   readonly out_contract_code: string
-  /**
-   * 用户展示名称
-   * @example "*明"
-   */
+  /** 用户展示名称
+   * @example "*明" */
   readonly display_name: string
-  /**
-   * 签约结果通知地址
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约结果通知地址
+   * @example "https://pay.weixin.qq.com" */
   readonly contract_notify_url: string
-  /**
-   * 还款日
-   * @example 1
-   */
+  /** 还款日
+   * @example 1 */
   readonly repayment_day: number
-  /**
-   * 还款金额上限
-   * @example "10000"
-   */
+  /** 还款金额上限
+   * @example "10000" */
   readonly repayment_amount_limit: string
-  /**
-   * 子商户号
-   * @example "1000000109"
-   */
+  /** 子商户号
+   * @example "1000000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "example_sub_appid"
-   */
+  /** 子商户AppID
+   * @example "example_sub_appid" */
   readonly sub_appid?: string | undefined
   /** 用户实名信息 */
   readonly real_identity: RealIdentity
@@ -248,10 +188,8 @@ const $PartnerContractsH5PresignPostBody: () => Schema.Schema<PartnerContractsH5
 }))
 
 export interface PartnerContractsH5PresignPostResponse {
-  /**
-   * 拉起微信支付签约页的URL
-   * @example "https://payapp.weixin.qq.com/xxx?presign_token=wx12334"
-   */
+  /** 拉起微信支付签约页的URL
+   * @example "https://payapp.weixin.qq.com/xxx?presign_token=wx12334" */
   readonly redirect_url?: string | undefined
 }
 
@@ -259,13 +197,11 @@ const $PartnerContractsH5PresignPostResponse: () => Schema.Schema<PartnerContrac
   redirect_url: Schema.optional(Schema.String)
 }))
 
-/**
- * H5预签约自动还款协议
+/** H5预签约自动还款协议
  *
  * 服务商调用本接口预先指定签约信息，进行预签约。在完成预签约后，服务商会得到对应的预签约码（presign_token）。服务商H5再携带预签约码参数拉起微信客户端的签约页面，让用户完成签约。签约完成后，将返回服务商H5。若用户同意本次流程，则微信支付会通过服务商指定的回调地址通知签约结果；若用户未同意或者流程执行失败，则不通知签约结果。在发起签约后，服务商签约协议号不能再重复使用，包括签约失败的协议、签约成功后解约的协议及签约成功生效中的协议。服务商可通过查询协议接口确认服务商签约协议号是否已经使用。注意：服务商获取到的预签约码有效期为10分钟。10分钟后，预签约码失效。此时，如果再携带预签约ID跳转到微信客户端进行签约，则将报错。
  *
- * `POST /v3/credit-repayment/partner/contracts/h5-presign`
- */
+ * `POST /v3/credit-repayment/partner/contracts/h5-presign` */
 export const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5PresignPostBody, PartnerContractsH5PresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts.h5Presign.post",
   method: "POST",
@@ -278,15 +214,11 @@ export const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5
 // ---- POST /v3/credit-repayment/partner/contracts/terminate ----
 
 export interface PartnerContractsTerminatePostBody {
-  /**
-   * 服务商签约协议号
-   * @example "100001256"
-   */
+  /** 服务商签约协议号
+   * @example "100001256" */
   readonly out_contract_code: string
-  /**
-   * 协议解约备注
-   * @example "example_contract_termination_remark"
-   */
+  /** 协议解约备注
+   * @example "example_contract_termination_remark" */
   readonly contract_termination_remark: string
 }
 
@@ -296,72 +228,46 @@ const $PartnerContractsTerminatePostBody: () => Schema.Schema<PartnerContractsTe
 }))
 
 export interface PartnerContractsOutContractCodeGetResponse {
-  /**
-   * 协议ID
-   * @example "100005698"
-   */
+  /** 协议ID
+   * @example "100005698" */
   readonly contract_id?: string | undefined
-  /**
-   * 模板ID
-   * @example "123"
-   */
+  /** 模板ID
+   * @example "123" */
   readonly plan_id?: string | undefined
-  /**
-   * 服务商签约协议号
-   * @example "100001256"
-   */
+  /** 服务商签约协议号
+   * @example "100001256" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "*明"
-   */
+  /** 用户展示名称
+   * @example "*明" */
   readonly display_name?: string | undefined
-  /**
-   * 协议状态
+  /** 协议状态
    * Documented values: `CONTRACT_STATE_INVALID`, `CONTRACT_STATE_EFFECTIVE`, `CONTRACT_STATE_TERMINATED` (decoded as any string: more may come).
-   * @example "CONTRACT_STATE_INVALID"
-   */
+   * @example "CONTRACT_STATE_INVALID" */
   readonly contract_state?: "CONTRACT_STATE_INVALID" | "CONTRACT_STATE_EFFECTIVE" | "CONTRACT_STATE_TERMINATED" | (string & {}) | undefined
-  /**
-   * 协议签署时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 协议解约时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly contract_terminated_time?: string | undefined
-  /**
-   * 协议解约方式
+  /** 协议解约方式
    * Documented values: `TERMINATION_MODE_INVALID`, `TERMINATION_MODE_BY_USER`, `TERMINATION_MODE_BY_MERCHANT`, `TERMINATION_MODE_BY_CUSTOMER_SERVICE` (decoded as any string: more may come).
-   * @example "TERMINATION_MODE_BY_USER"
-   */
+   * @example "TERMINATION_MODE_BY_USER" */
   readonly contract_terminated_mode?: "TERMINATION_MODE_INVALID" | "TERMINATION_MODE_BY_USER" | "TERMINATION_MODE_BY_MERCHANT" | "TERMINATION_MODE_BY_CUSTOMER_SERVICE" | (string & {}) | undefined
-  /**
-   * 协议解约备注
-   * @example "example_contract_termination_remark"
-   */
+  /** 协议解约备注
+   * @example "example_contract_termination_remark" */
   readonly contract_termination_remark?: string | undefined
-  /**
-   * 还款日
-   * @example 1
-   */
+  /** 还款日
+   * @example 1 */
   readonly repayment_day?: number | undefined
-  /**
-   * 用户服务商标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户服务商标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 还款金额上限
-   * @example 10000
-   */
+  /** 还款金额上限
+   * @example 10000 */
   readonly repayment_amount_limit?: number | undefined
 }
 
@@ -390,13 +296,11 @@ const $PartnerContractsTerminatePostResponse: () => Schema.Schema<PartnerContrac
   contract_info: Schema.optional($PartnerContractsOutContractCodeGetResponse())
 }))
 
-/**
- * 解除自动还款协议
+/** 解除自动还款协议
  *
  * 服务商可通过本接口使用服务商签约协议号来解除已经签订的自动还款协议
  *
- * `POST /v3/credit-repayment/partner/contracts/terminate`
- */
+ * `POST /v3/credit-repayment/partner/contracts/terminate` */
 export const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminatePostBody, PartnerContractsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts.terminate.post",
   method: "POST",
@@ -408,10 +312,8 @@ export const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTe
 // ---- GET /v3/credit-repayment/partner/contracts/{out_contract_code} ----
 
 export interface PartnerContractsOutContractCodeGetParams {
-  /**
-   * 服务商签约协议号
-   * @example "100005698"
-   */
+  /** 服务商签约协议号
+   * @example "100005698" */
   readonly out_contract_code: string
 }
 
@@ -419,13 +321,11 @@ const $PartnerContractsOutContractCodeGetParams: () => Schema.Schema<PartnerCont
   out_contract_code: Schema.NonEmptyString
 }))
 
-/**
- * 查询自动还款协议
+/** 查询自动还款协议
  *
  * 使用服务商签约协议号查询自动还款协议详情
  *
- * `GET /v3/credit-repayment/partner/contracts/{out_contract_code}`
- */
+ * `GET /v3/credit-repayment/partner/contracts/{out_contract_code}` */
 export const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContractsOutContractCodeGetParams, PartnerContractsOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts._out_contract_code_.get",
   method: "GET",
@@ -437,40 +337,26 @@ export const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContra
 // ---- POST /v3/credit-repayment/partner/deduct-orders ----
 
 export interface PartnerDeductOrdersPostBody {
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
+  /** 还款协议ID
+   * @example "20251105000000123456789" */
   readonly contract_id: string
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧交易单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商户侧预约还款单号
-   * @example "1234567abcde"
-   */
+  /** 商户侧预约还款单号
+   * @example "1234567abcde" */
   readonly out_record_id: string
-  /**
-   * 还款金额
-   * @example "10000"
-   */
+  /** 还款金额
+   * @example "10000" */
   readonly deduct_amount: string
-  /**
-   * 商户回调地址
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户回调地址
+   * @example "wxd678efh567hg6787" */
   readonly notify_url: string
-  /**
-   * 产品描述
-   * @example "信贷还款"
-   */
+  /** 产品描述
+   * @example "信贷还款" */
   readonly description: string
-  /**
-   * 商户数据包
-   * @example "备注"
-   */
+  /** 商户数据包
+   * @example "备注" */
   readonly attach?: string | undefined
 }
 
@@ -485,66 +371,42 @@ const $PartnerDeductOrdersPostBody: () => Schema.Schema<PartnerDeductOrdersPostB
 }))
 
 export interface PartnerDeductOrdersPostResponse {
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧交易单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户侧预约还款单号
-   * @example "123456abcde"
-   */
+  /** 商户侧预约还款单号
+   * @example "123456abcde" */
   readonly out_record_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 商户AppID
+   * @example "wxcbda96de0b165486" */
   readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户AppID
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
+  /** 还款协议ID
+   * @example "20251105000000123456789" */
   readonly contract_id?: string | undefined
-  /**
-   * 还款单状态
+  /** 还款单状态
    * Documented values: `DEDUCT_ORDER_STATE_PENDING`, `DEDUCT_ORDER_STATE_NOT_PAY`, `DEDUCT_ORDER_STATE_PAY_SUCCESS`, `DEDUCT_ORDER_STATE_PAY_FAIL` (decoded as any string: more may come).
-   * @example "DEDUCT_ORDER_STATE_PENDING"
-   */
+   * @example "DEDUCT_ORDER_STATE_PENDING" */
   readonly order_state?: "DEDUCT_ORDER_STATE_PENDING" | "DEDUCT_ORDER_STATE_NOT_PAY" | "DEDUCT_ORDER_STATE_PAY_SUCCESS" | "DEDUCT_ORDER_STATE_PAY_FAIL" | (string & {}) | undefined
-  /**
-   * 还款金额
-   * @example "10000"
-   */
+  /** 还款金额
+   * @example "10000" */
   readonly deduct_amount?: string | undefined
-  /**
-   * 实际还款金额
-   * @example "10000"
-   */
+  /** 实际还款金额
+   * @example "10000" */
   readonly pay_success_amount?: string | undefined
-  /**
-   * 产品描述
-   * @example "信贷还款"
-   */
+  /** 产品描述
+   * @example "信贷还款" */
   readonly description?: string | undefined
-  /**
-   * 商户数据包
-   * @example "备注"
-   */
+  /** 商户数据包
+   * @example "备注" */
   readonly attach?: string | undefined
-  /**
-   * 微信支付的支付单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信支付的支付单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
 }
 
@@ -563,13 +425,11 @@ const $PartnerDeductOrdersPostResponse: () => Schema.Schema<PartnerDeductOrdersP
   transaction_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起还款
+/** 发起还款
  *
  * 商户在发起还款之前，需要先调用预约还款接口；只有成功预约还款之后才能发起还款
  *
- * `POST /v3/credit-repayment/partner/deduct-orders`
- */
+ * `POST /v3/credit-repayment/partner/deduct-orders` */
 export const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostBody, PartnerDeductOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.deductOrders.post",
   method: "POST",
@@ -581,10 +441,8 @@ export const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostB
 // ---- GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no} ----
 
 export interface PartnerDeductOrdersOutTradeNoGetParams {
-  /**
-   * 商户侧交易单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧交易单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -594,13 +452,11 @@ const $PartnerDeductOrdersOutTradeNoGetParams: () => Schema.Schema<PartnerDeduct
 
 export type PartnerDeductOrdersOutTradeNoGetResponse = PartnerDeductOrdersPostResponse
 
-/**
- * 查询还款单
+/** 查询还款单
  *
  * 商户可调用该接口来获取还款单的详细信息
  *
- * `GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}`
- */
+ * `GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}` */
 export const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOrdersOutTradeNoGetParams, PartnerDeductOrdersOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.deductOrders._out_trade_no_.get",
   method: "GET",
@@ -612,35 +468,23 @@ export const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOr
 // ---- POST /v3/credit-repayment/partner/schedule-records/batch-create ----
 
 export interface PartnerScheduleRecordsBatchCreatePostBodyScheduleItems {
-  /**
-   * 商户侧预约还款单号
-   * @example "1234567abcde"
-   */
+  /** 商户侧预约还款单号
+   * @example "1234567abcde" */
   readonly out_record_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户AppID
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户AppID
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 应还款金额
-   * @example "10000"
-   */
+  /** 应还款金额
+   * @example "10000" */
   readonly repayment_amount: string
-  /**
-   * 最低还款金额
-   * @example "2000"
-   */
+  /** 最低还款金额
+   * @example "2000" */
   readonly min_repayment_amount?: string | undefined
-  /**
-   * 还款日期
-   * @example "2025-11-18"
-   */
+  /** 还款日期
+   * @example "2025-11-18" */
   readonly repayment_date: string
 }
 
@@ -654,20 +498,14 @@ const $PartnerScheduleRecordsBatchCreatePostBodyScheduleItems: () => Schema.Sche
 }))
 
 export interface PartnerScheduleRecordsBatchCreatePostBody {
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
+  /** 还款协议ID
+   * @example "20251105000000123456789" */
   readonly contract_id: string
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
   /** 预约还款项列表 */
   readonly schedule_items: ReadonlyArray<PartnerScheduleRecordsBatchCreatePostBodyScheduleItems>
@@ -681,45 +519,29 @@ const $PartnerScheduleRecordsBatchCreatePostBody: () => Schema.Schema<PartnerSch
 }))
 
 export interface PartnerScheduleRecordsOutRecordIdGetResponse {
-  /**
-   * 商户侧预约还款单号
-   * @example "1234567abcde"
-   */
+  /** 商户侧预约还款单号
+   * @example "1234567abcde" */
   readonly out_record_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户AppID
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
+  /** 还款协议ID
+   * @example "20251105000000123456789" */
   readonly contract_id?: string | undefined
-  /**
-   * 应还款金额
-   * @example "10000"
-   */
+  /** 应还款金额
+   * @example "10000" */
   readonly repayment_amount?: string | undefined
-  /**
-   * 最低还款金额
-   * @example "2000"
-   */
+  /** 最低还款金额
+   * @example "2000" */
   readonly min_repayment_amount?: string | undefined
-  /**
-   * 还款日期
-   * @example "2025-11-18"
-   */
+  /** 还款日期
+   * @example "2025-11-18" */
   readonly repayment_date?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -743,13 +565,11 @@ const $PartnerScheduleRecordsBatchCreatePostResponse: () => Schema.Schema<Partne
   schedule_records: Schema.optional(Schema.Array($PartnerScheduleRecordsOutRecordIdGetResponse()))
 }))
 
-/**
- * 预约还款
+/** 预约还款
  *
  * 商户在发起还款前，需要调用该接口进行预约还款
  *
- * `POST /v3/credit-repayment/partner/schedule-records/batch-create`
- */
+ * `POST /v3/credit-repayment/partner/schedule-records/batch-create` */
 export const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRecordsBatchCreatePostBody, PartnerScheduleRecordsBatchCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.scheduleRecords.batchCreate.post",
   method: "POST",
@@ -761,10 +581,8 @@ export const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerSch
 // ---- GET /v3/credit-repayment/partner/schedule-records/{out_record_id} ----
 
 export interface PartnerScheduleRecordsOutRecordIdGetParams {
-  /**
-   * 商户侧预约还款单号
-   * @example "1234567abcde"
-   */
+  /** 商户侧预约还款单号
+   * @example "1234567abcde" */
   readonly out_record_id: string
 }
 
@@ -773,10 +591,8 @@ const $PartnerScheduleRecordsOutRecordIdGetParams: () => Schema.Schema<PartnerSc
 }))
 
 export interface PartnerScheduleRecordsOutRecordIdGetQuery {
-  /**
-   * 还款协议ID
-   * @example "20251105000000123456789"
-   */
+  /** 还款协议ID
+   * @example "20251105000000123456789" */
   readonly contract_id: string
 }
 
@@ -787,13 +603,11 @@ const $PartnerScheduleRecordsOutRecordIdGetQuery: () => Schema.Schema<PartnerSch
 /** The input of `v3.creditRepayment.partner.scheduleRecords._out_record_id_.get`: params, query fields together. */
 export interface PartnerScheduleRecordsOutRecordIdGetRequest extends PartnerScheduleRecordsOutRecordIdGetParams, PartnerScheduleRecordsOutRecordIdGetQuery {}
 
-/**
- * 查询预约还款记录
+/** 查询预约还款记录
  *
  * 商户可调用该接口来查询之前发起的预约还款记录
  *
- * `GET /v3/credit-repayment/partner/schedule-records/{out_record_id}`
- */
+ * `GET /v3/credit-repayment/partner/schedule-records/{out_record_id}` */
 export const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerScheduleRecordsOutRecordIdGetRequest, PartnerScheduleRecordsOutRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.scheduleRecords._out_record_id_.get",
   method: "GET",
@@ -802,110 +616,92 @@ export const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerSche
   schemas: () => ({ params: $PartnerScheduleRecordsOutRecordIdGetParams(), query: $PartnerScheduleRecordsOutRecordIdGetQuery(), success: $PartnerScheduleRecordsOutRecordIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/credit-repayment/…`: 8 endpoints.
+/** `/v3/credit-repayment/…`: 8 endpoints.
  *
- * Catalogue tags: 自动还款.
- */
+ * Catalogue tags: 自动还款. */
 export const creditRepayment = {
   partner: {
     contracts: {
       _out_contract_code_: {
-        /**
-         * 查询自动还款协议
+        /** 查询自动还款协议
          *
          * 使用服务商签约协议号查询自动还款协议详情
          *
          * `GET /v3/credit-repayment/partner/contracts/{out_contract_code}`
          *
-         * Alone: `import { partnerContractsOutContractCodeGet } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerContractsOutContractCodeGet } from "effect-wechatpay/v3/creditRepayment"`. */
         get: partnerContractsOutContractCodeGet
       },
       appPresign: {
-        /**
-         * APP预签约自动还款协议
+        /** APP预签约自动还款协议
          *
          * APP预签约
          *
          * `POST /v3/credit-repayment/partner/contracts/app-presign`
          *
-         * Alone: `import { partnerContractsAppPresignPost } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerContractsAppPresignPost } from "effect-wechatpay/v3/creditRepayment"`. */
         post: partnerContractsAppPresignPost
       },
       h5Presign: {
-        /**
-         * H5预签约自动还款协议
+        /** H5预签约自动还款协议
          *
          * 服务商调用本接口预先指定签约信息，进行预签约。在完成预签约后，服务商会得到对应的预签约码（presign_token）。服务商H5再携带预签约码参数拉起微信客户端的签约页面，让用户完成签约。签约完成后，将返回服务商H5。若用户同意本次流程，则微信支付会通过服务商指定的回调地址通知签约结果；若用户未同意或者流程执行失败，则不通知签约结果。在发起签约后，服务商签约协议号不能再重复使用，包括签约失败的协议、签约成功后解约的协议及签约成功生效中的协议。服务商可通过查询协议接口确认服务商签约协议号是否已经使用。注意：服务商获取到的预签约码有效期为10分钟。10分钟后，预签约码失效。此时，如果再携带预签约ID跳转到微信客户端进行签约，则将报错。
          *
          * `POST /v3/credit-repayment/partner/contracts/h5-presign`
          *
-         * Alone: `import { partnerContractsH5PresignPost } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerContractsH5PresignPost } from "effect-wechatpay/v3/creditRepayment"`. */
         post: partnerContractsH5PresignPost
       },
       terminate: {
-        /**
-         * 解除自动还款协议
+        /** 解除自动还款协议
          *
          * 服务商可通过本接口使用服务商签约协议号来解除已经签订的自动还款协议
          *
          * `POST /v3/credit-repayment/partner/contracts/terminate`
          *
-         * Alone: `import { partnerContractsTerminatePost } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerContractsTerminatePost } from "effect-wechatpay/v3/creditRepayment"`. */
         post: partnerContractsTerminatePost
       }
     },
     deductOrders: {
-      /**
-       * 发起还款
+      /** 发起还款
        *
        * 商户在发起还款之前，需要先调用预约还款接口；只有成功预约还款之后才能发起还款
        *
        * `POST /v3/credit-repayment/partner/deduct-orders`
        *
-       * Alone: `import { partnerDeductOrdersPost } from "effect-wechatpay/v3/creditRepayment"`.
-       */
+       * Alone: `import { partnerDeductOrdersPost } from "effect-wechatpay/v3/creditRepayment"`. */
       post: partnerDeductOrdersPost,
       _out_trade_no_: {
-        /**
-         * 查询还款单
+        /** 查询还款单
          *
          * 商户可调用该接口来获取还款单的详细信息
          *
          * `GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}`
          *
-         * Alone: `import { partnerDeductOrdersOutTradeNoGet } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerDeductOrdersOutTradeNoGet } from "effect-wechatpay/v3/creditRepayment"`. */
         get: partnerDeductOrdersOutTradeNoGet
       }
     },
     scheduleRecords: {
       _out_record_id_: {
-        /**
-         * 查询预约还款记录
+        /** 查询预约还款记录
          *
          * 商户可调用该接口来查询之前发起的预约还款记录
          *
          * `GET /v3/credit-repayment/partner/schedule-records/{out_record_id}`
          *
-         * Alone: `import { partnerScheduleRecordsOutRecordIdGet } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerScheduleRecordsOutRecordIdGet } from "effect-wechatpay/v3/creditRepayment"`. */
         get: partnerScheduleRecordsOutRecordIdGet
       },
       batchCreate: {
-        /**
-         * 预约还款
+        /** 预约还款
          *
          * 商户在发起还款前，需要调用该接口进行预约还款
          *
          * `POST /v3/credit-repayment/partner/schedule-records/batch-create`
          *
-         * Alone: `import { partnerScheduleRecordsBatchCreatePost } from "effect-wechatpay/v3/creditRepayment"`.
-         */
+         * Alone: `import { partnerScheduleRecordsBatchCreatePost } from "effect-wechatpay/v3/creditRepayment"`. */
         post: partnerScheduleRecordsBatchCreatePost
       }
     }

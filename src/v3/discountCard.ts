@@ -8,25 +8,17 @@ const orderNotExistErrors = [...commonErrors, OrderNotExist] as const
 // ---- POST /v3/discount-card/cards ----
 
 export interface CardsPostBody {
-  /**
-   * 商户领卡号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户领卡号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_card_code: string
-  /**
-   * 卡模板ID
-   * @example "87789b2f25177433bcbf407e8e471f95"
-   */
+  /** 卡模板ID
+   * @example "87789b2f25177433bcbf407e8e471f95" */
   readonly card_template_id: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 通知商户URL
-   * @example "https://api.test.com"
-   */
+  /** 通知商户URL
+   * @example "https://api.test.com" */
   readonly notify_url: string
 }
 
@@ -38,10 +30,8 @@ const $CardsPostBody: () => Schema.Schema<CardsPostBody> = /*#__PURE__*/ once(()
 }))
 
 export interface CardsPostResponse {
-  /**
-   * 预领卡请求token
-   * @example "zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2"
-   */
+  /** 预领卡请求token
+   * @example "zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2" */
   readonly prepare_card_token?: string | undefined
 }
 
@@ -49,13 +39,11 @@ const $CardsPostResponse: () => Schema.Schema<CardsPostResponse> = /*#__PURE__*/
   prepare_card_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 预受理领卡请求API
+/** 预受理领卡请求API
  *
  * 商户在引导用户跳转先享卡领卡前，需要请求先享卡预受理领卡请求接口，再根据返回数据引导用户跳转领卡。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml)
  *
- * `POST /v3/discount-card/cards`
- */
+ * `POST /v3/discount-card/cards` */
 export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.cards.post",
   method: "POST",
@@ -68,10 +56,8 @@ export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, Comm
 // ---- GET /v3/discount-card/cards/{out_card_code} ----
 
 export interface CardsOutCardCodeGetParams {
-  /**
-   * 商户领卡号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户领卡号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_card_code: string
 }
 
@@ -80,15 +66,11 @@ const $CardsOutCardCodeGetParams: () => Schema.Schema<CardsOutCardCodeGetParams>
 }))
 
 export interface CardsOutCardCodeGetResponseTimeRange {
-  /**
-   * 约定开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 约定开始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly begin_time?: string | undefined
-  /**
-   * 约定结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 约定结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly end_time?: string | undefined
 }
 
@@ -98,25 +80,17 @@ const $CardsOutCardCodeGetResponseTimeRange: () => Schema.Schema<CardsOutCardCod
 }))
 
 export interface CardsOutCardCodeGetResponsePayInformation {
-  /**
-   * 付款金额
-   * @example 100
-   */
+  /** 付款金额
+   * @example 100 */
   readonly pay_amount?: number | undefined
-  /**
-   * 付款状态
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 付款状态
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly pay_state?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信支付订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 支付时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 支付时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly pay_time?: string | undefined
 }
 
@@ -128,40 +102,26 @@ const $CardsOutCardCodeGetResponsePayInformation: () => Schema.Schema<CardsOutCa
 }))
 
 export interface CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords {
-  /**
-   * 目标完成流水号
-   * @example "578354545"
-   */
+  /** 目标完成流水号
+   * @example "578354545" */
   readonly objective_completion_serial_no?: string | undefined
-  /**
-   * 目标ID
-   * @example "123456"
-   */
+  /** 目标ID
+   * @example "123456" */
   readonly objective_id?: string | undefined
-  /**
-   * 目标完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 目标完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly completion_time?: string | undefined
-  /**
-   * 目标完成类型
-   * @example "INCREASE"
-   */
+  /** 目标完成类型
+   * @example "INCREASE" */
   readonly completion_type?: string | undefined
-  /**
-   * 目标完成描述
-   * @example "购买商品"
-   */
+  /** 目标完成描述
+   * @example "购买商品" */
   readonly description?: string | undefined
-  /**
-   * 目标完成数量
-   * @example 1
-   */
+  /** 目标完成数量
+   * @example 1 */
   readonly completion_count?: number | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
+  /** 备注说明
+   * @example "特价商品" */
   readonly remark?: string | undefined
 }
 
@@ -176,30 +136,20 @@ const $CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords: () => Sc
 }))
 
 export interface CardsOutCardCodeGetResponseObjectives {
-  /**
-   * 目标ID
-   * @example "123456"
-   */
+  /** 目标ID
+   * @example "123456" */
   readonly objective_id?: string | undefined
-  /**
-   * 目标名称
-   * @example "一周购买三次商品"
-   */
+  /** 目标名称
+   * @example "一周购买三次商品" */
   readonly name?: string | undefined
-  /**
-   * 目标数量
-   * @example 1
-   */
+  /** 目标数量
+   * @example 1 */
   readonly count?: number | undefined
-  /**
-   * 目标单位
-   * @example "次"
-   */
+  /** 目标单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 目标描述
-   * @example "特价商品"
-   */
+  /** 目标描述
+   * @example "特价商品" */
   readonly description?: string | undefined
   /** 目标完成记录 */
   readonly objective_completion_records?: ReadonlyArray<CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords> | undefined
@@ -215,45 +165,29 @@ const $CardsOutCardCodeGetResponseObjectives: () => Schema.Schema<CardsOutCardCo
 }))
 
 export interface CardsOutCardCodeGetResponseRewardsRewardUsageRecords {
-  /**
-   * 优惠使用记录流水号
-   * @example "578354"
-   */
+  /** 优惠使用记录流水号
+   * @example "578354" */
   readonly reward_usage_serial_no?: string | undefined
-  /**
-   * 优惠ID
-   * @example "123456"
-   */
+  /** 优惠ID
+   * @example "123456" */
   readonly reward_id?: string | undefined
-  /**
-   * 优惠使用时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 优惠使用时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly usage_time?: string | undefined
-  /**
-   * 优惠使用类型
-   * @example "INCREASE"
-   */
+  /** 优惠使用类型
+   * @example "INCREASE" */
   readonly usage_type?: string | undefined
-  /**
-   * 优惠使用描述
-   * @example "购买商品"
-   */
+  /** 优惠使用描述
+   * @example "购买商品" */
   readonly description?: string | undefined
-  /**
-   * 优惠使用数量
-   * @example 1
-   */
+  /** 优惠使用数量
+   * @example 1 */
   readonly usage_count?: number | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
+  /** 优惠金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
+  /** 备注说明
+   * @example "特价商品" */
   readonly remark?: string | undefined
 }
 
@@ -269,40 +203,26 @@ const $CardsOutCardCodeGetResponseRewardsRewardUsageRecords: () => Schema.Schema
 }))
 
 export interface CardsOutCardCodeGetResponseRewards {
-  /**
-   * 优惠ID
-   * @example "123456"
-   */
+  /** 优惠ID
+   * @example "123456" */
   readonly reward_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "八折优惠"
-   */
+  /** 优惠名称
+   * @example "八折优惠" */
   readonly name?: string | undefined
-  /**
-   * 优惠数量类型
-   * @example "COUNT_LIMIT"
-   */
+  /** 优惠数量类型
+   * @example "COUNT_LIMIT" */
   readonly count_type?: string | undefined
-  /**
-   * 优惠数量
-   * @example 1
-   */
+  /** 优惠数量
+   * @example 1 */
   readonly count?: number | undefined
-  /**
-   * 优惠单位
-   * @example "个"
-   */
+  /** 优惠单位
+   * @example "个" */
   readonly unit?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
+  /** 优惠金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 优惠描述
-   * @example "特价商品优惠"
-   */
+  /** 优惠描述
+   * @example "特价商品优惠" */
   readonly description?: string | undefined
   /** 优惠使用记录列 */
   readonly reward_usage_records?: ReadonlyArray<CardsOutCardCodeGetResponseRewardsRewardUsageRecords> | undefined
@@ -320,68 +240,46 @@ const $CardsOutCardCodeGetResponseRewards: () => Schema.Schema<CardsOutCardCodeG
 }))
 
 export interface CardsOutCardCodeGetResponse {
-  /**
-   * 先享卡ID
-   * @example "233bcbf407e87789b8e471f251774f95"
-   */
+  /** 先享卡ID
+   * @example "233bcbf407e87789b8e471f251774f95" */
   readonly card_id?: string | undefined
-  /**
-   * 先享卡模板ID
-   * @example "87789b2f25177433bcbf407e8e471f95"
-   */
+  /** 先享卡模板ID
+   * @example "87789b2f25177433bcbf407e8e471f95" */
   readonly card_template_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 商户领卡号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户领卡号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_card_code?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
   /** 约定时间期限 */
   readonly time_range?: CardsOutCardCodeGetResponseTimeRange | undefined
-  /**
-   * 状态
-   * @example "ONGOING"
-   */
+  /** 状态
+   * @example "ONGOING" */
   readonly state?: string | undefined
-  /**
-   * 未完成约定原因
-   * @example "DUE_TO_QUIT"
-   */
+  /** 未完成约定原因
+   * @example "DUE_TO_QUIT" */
   readonly unfinished_reason?: string | undefined
-  /**
-   * 享受优惠总金额
-   * @example 1000
-   */
+  /** 享受优惠总金额
+   * @example 1000 */
   readonly total_amount?: number | undefined
   /** 用户退回优惠的付款信息 */
   readonly pay_information?: CardsOutCardCodeGetResponsePayInformation | undefined
-  /**
-   * 创卡时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创卡时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
   /** 目标列表 */
   readonly objectives?: ReadonlyArray<CardsOutCardCodeGetResponseObjectives> | undefined
   /** 优惠列表 */
   readonly rewards?: ReadonlyArray<CardsOutCardCodeGetResponseRewards> | undefined
-  /**
-   * 邀请者用户标识
-   * @example "oUpF8uMuAJ2pxb1Q9zNjWUHsd"
-   */
+  /** 邀请者用户标识
+   * @example "oUpF8uMuAJ2pxb1Q9zNjWUHsd" */
   readonly sharer_openid?: string | undefined
 }
 
@@ -403,13 +301,11 @@ const $CardsOutCardCodeGetResponse: () => Schema.Schema<CardsOutCardCodeGetRespo
   sharer_openid: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询先享卡订单API
+/** 查询先享卡订单API
  *
  * 商户可以通过商户领卡号查询指定的先享卡，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml)
  *
- * `GET /v3/discount-card/cards/{out_card_code}`
- */
+ * `GET /v3/discount-card/cards/{out_card_code}` */
 export const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, CardsOutCardCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.cards._out_card_code_.get",
   method: "GET",
@@ -422,10 +318,8 @@ export const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, C
 // ---- GET /v3/discount-card/orders/out-trade-no/{out_trade_no} ----
 
 export interface OrdersOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户订单号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_trade_no: string
 }
 
@@ -434,51 +328,33 @@ const $OrdersOutTradeNoOutTradeNoGetParams: () => Schema.Schema<OrdersOutTradeNo
 }))
 
 export interface Objectives {
-  /**
-   * 目标流水号
-   * @example "578354545"
-   */
+  /** 目标流水号
+   * @example "578354545" */
   readonly objective_serial_no?: string | undefined
-  /**
-   * 先享卡目标ID
-   * @example 123456
-   */
+  /** 先享卡目标ID
+   * @example 123456 */
   readonly objective_id?: number | undefined
-  /**
-   * 目标名称
-   * @example "一周购买三次商品"
-   */
+  /** 目标名称
+   * @example "一周购买三次商品" */
   readonly name?: string | undefined
-  /**
-   * 目标单位
-   * @example "个"
-   */
+  /** 目标单位
+   * @example "个" */
   readonly unit?: string | undefined
-  /**
-   * 履约描述
-   * @example "购买商品"
-   */
+  /** 履约描述
+   * @example "购买商品" */
   readonly performance_description?: string | undefined
-  /**
-   * 履约类型
+  /** 履约类型
    * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
-   * @example "INCREASE"
-   */
+   * @example "INCREASE" */
   readonly performance_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
-  /**
-   * 目标数量
-   * @example 1
-   */
+  /** 目标数量
+   * @example 1 */
   readonly count?: number | undefined
-  /**
-   * 履约时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 履约时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly performance_time?: string | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
+  /** 备注说明
+   * @example "特价商品" */
   readonly remark?: string | undefined
 }
 
@@ -495,56 +371,36 @@ const $Objectives: () => Schema.Schema<Objectives> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface Rewards {
-  /**
-   * 奖励流水号
-   * @example "578354"
-   */
+  /** 奖励流水号
+   * @example "578354" */
   readonly reward_serial_no?: string | undefined
-  /**
-   * 先享卡奖励ID
-   * @example 123456
-   */
+  /** 先享卡奖励ID
+   * @example 123456 */
   readonly reward_id?: number | undefined
-  /**
-   * 奖励名称
-   * @example "八折优惠"
-   */
+  /** 奖励名称
+   * @example "八折优惠" */
   readonly name?: string | undefined
-  /**
-   * 奖励单位
-   * @example "个"
-   */
+  /** 奖励单位
+   * @example "个" */
   readonly unit?: string | undefined
-  /**
-   * 奖励描述
-   * @example "购买商品"
-   */
+  /** 奖励描述
+   * @example "购买商品" */
   readonly description?: string | undefined
-  /**
-   * 奖励类型
+  /** 奖励类型
    * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
-   * @example "INCREASE"
-   */
+   * @example "INCREASE" */
   readonly reward_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
-  /**
-   * 奖励数量
-   * @example 1
-   */
+  /** 奖励数量
+   * @example 1 */
   readonly count?: number | undefined
-  /**
-   * 奖励金额
-   * @example 100
-   */
+  /** 奖励金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 奖励时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 奖励时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly reward_time?: string | undefined
-  /**
-   * 备注说明
-   * @example "特价商品"
-   */
+  /** 备注说明
+   * @example "特价商品" */
   readonly remark?: string | undefined
 }
 
@@ -562,116 +418,72 @@ const $Rewards: () => Schema.Schema<Rewards> = /*#__PURE__*/ once(() => Schema.S
 }))
 
 export interface OrdersOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 先享卡订单号
-   * @example "233bcbf407e87789b8e471f251774f95"
-   */
+  /** 先享卡订单号
+   * @example "233bcbf407e87789b8e471f251774f95" */
   readonly out_order_no?: string | undefined
-  /**
-   * 先享卡ID
-   * @example "87789b2f25177433bcbf407e8e471f95"
-   */
+  /** 先享卡ID
+   * @example "87789b2f25177433bcbf407e8e471f95" */
   readonly discount_card_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户订单号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信支付交易单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 先享卡开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 先享卡开始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly card_begin_time?: string | undefined
-  /**
-   * 先享卡结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 先享卡结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly card_end_time?: string | undefined
-  /**
-   * 先享卡名称
-   * @example "五一品牌活动"
-   */
+  /** 先享卡名称
+   * @example "五一品牌活动" */
   readonly card_name?: string | undefined
-  /**
-   * 目标描述
-   * @example "购买商品3次"
-   */
+  /** 目标描述
+   * @example "购买商品3次" */
   readonly objective_description?: string | undefined
-  /**
-   * 奖励描述
-   * @example "每次减5元"
-   */
+  /** 奖励描述
+   * @example "每次减5元" */
   readonly reward_description?: string | undefined
-  /**
-   * 预估奖励金额
-   * @example 1000
-   */
+  /** 预估奖励金额
+   * @example 1000 */
   readonly estimated_reward_amount?: number | undefined
-  /**
-   * 线上使用说明
-   * @example "仅限商户APP使用"
-   */
+  /** 线上使用说明
+   * @example "仅限商户APP使用" */
   readonly online_instructions?: string | undefined
-  /**
-   * 线下使用说明
-   * @example "仅限商户门店使用"
-   */
+  /** 线下使用说明
+   * @example "仅限商户门店使用" */
   readonly offline_instructions?: string | undefined
-  /**
-   * 订单状态
+  /** 订单状态
    * Documented values: `CREATED`, `SETTLING`, `CHARGING`, `CHARGED`, `NO_CHARGE`, `REVOKED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "SETTLING" | "CHARGING" | "CHARGED" | "NO_CHARGE" | "REVOKED" | (string & {}) | undefined
-  /**
-   * 总金额
-   * @example 1000
-   */
+  /** 总金额
+   * @example 1000 */
   readonly total_amount?: number | undefined
-  /**
-   * 扣除金额
-   * @example 1000
-   */
+  /** 扣除金额
+   * @example 1000 */
   readonly deduction_amount?: number | undefined
-  /**
-   * 结算金额
-   * @example 1000
-   */
+  /** 结算金额
+   * @example 1000 */
   readonly settlement_amount?: number | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 支付时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 支付时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly pay_time?: string | undefined
   /** 目标达成明细列表 */
   readonly objectives?: ReadonlyArray<Objectives> | undefined
@@ -706,14 +518,12 @@ const $OrdersOutTradeNoOutTradeNoGetResponse: () => Schema.Schema<OrdersOutTrade
   rewards: Schema.optional(Schema.Array($Rewards()))
 }))
 
-/**
- * 通过先享卡订单号查询订单API
+/** 通过先享卡订单号查询订单API
  *
  * 商户可以通过先享卡订单号或商户订单号查询用户目前的先享卡使用情况、订单状态，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml)
  *
  * `GET /v3/discount-card/orders/out-trade-no/{out_trade_no}`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetParams, OrdersOutTradeNoOutTradeNoGetResponse, CommonError | OrderNotExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -726,10 +536,8 @@ export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOu
 // ---- GET /v3/discount-card/orders/{out_order_no} ----
 
 export interface OrdersOutOrderNoGetParams {
-  /**
-   * 先享卡订单号
-   * @example "233bcbf407e87789b8e471f251774f95"
-   */
+  /** 先享卡订单号
+   * @example "233bcbf407e87789b8e471f251774f95" */
   readonly out_order_no: string
 }
 
@@ -739,14 +547,12 @@ const $OrdersOutOrderNoGetParams: () => Schema.Schema<OrdersOutOrderNoGetParams>
 
 export type OrdersOutOrderNoGetResponse = OrdersOutTradeNoOutTradeNoGetResponse
 
-/**
- * 通过先享卡订单号查询订单API
+/** 通过先享卡订单号查询订单API
  *
  * 商户可以通过先享卡订单号或商户订单号查询用户目前的先享卡使用情况、订单状态，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml)
  *
  * `GET /v3/discount-card/orders/{out_order_no}`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, OrdersOutOrderNoGetResponse, CommonError | OrderNotExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.orders._out_order_no_.get",
   method: "GET",
@@ -756,85 +562,71 @@ export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, O
   schemas: () => ({ params: $OrdersOutOrderNoGetParams(), success: $OrdersOutTradeNoOutTradeNoGetResponse(), errors: orderNotExistErrors })
 })
 
-/**
- * `/v3/discount-card/…`: 6 endpoints (2 hand-written).
+/** `/v3/discount-card/…`: 6 endpoints (2 hand-written).
  *
- * Catalogue tags: 支付分∙先享卡.
- */
+ * Catalogue tags: 支付分∙先享卡. */
 export const discountCard = {
   cards: {
-    /**
-     * 预受理领卡请求API
+    /** 预受理领卡请求API
      *
      * 商户在引导用户跳转先享卡领卡前，需要请求先享卡预受理领卡请求接口，再根据返回数据引导用户跳转领卡。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml)
      *
      * `POST /v3/discount-card/cards`
      *
-     * Alone: `import { cardsPost } from "effect-wechatpay/v3/discountCard"`.
-     */
+     * Alone: `import { cardsPost } from "effect-wechatpay/v3/discountCard"`. */
     post: cardsPost,
     _out_card_code_: {
-      /**
-       * 查询先享卡订单API
+      /** 查询先享卡订单API
        *
        * 商户可以通过商户领卡号查询指定的先享卡，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml)
        *
        * `GET /v3/discount-card/cards/{out_card_code}`
        *
-       * Alone: `import { cardsOutCardCodeGet } from "effect-wechatpay/v3/discountCard"`.
-       */
+       * Alone: `import { cardsOutCardCodeGet } from "effect-wechatpay/v3/discountCard"`. */
       get: cardsOutCardCodeGet,
       addUserRecords: {
-        /**
-         * 增加用户记录API
+        /** 增加用户记录API
          *
          * 当用户在商户侧消费时，用户完成了微信先享卡的目标或者获取使用优惠时，商户需要把这个信息同步给微信先享卡平台，用于在微信先享卡小程序展示及先享卡到期后的用户结算。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_2.shtml)
          *
          * `POST /v3/discount-card/cards/{out_card_code}/add-user-records`
          *
-         * Hand-written: `DiscountCard.addUserRecords`.
-         */
+         * Hand-written: `DiscountCard.addUserRecords`. */
         post: DiscountCard.addUserRecords
       }
     }
   },
   orders: {
     _out_order_no_: {
-      /**
-       * 通过先享卡订单号查询订单API
+      /** 通过先享卡订单号查询订单API
        *
        * 商户可以通过先享卡订单号或商户订单号查询用户目前的先享卡使用情况、订单状态，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml)
        *
        * `GET /v3/discount-card/orders/{out_order_no}`
        * @deprecated The catalogue marks this operation deprecated.
        *
-       * Alone: `import { ordersOutOrderNoGet } from "effect-wechatpay/v3/discountCard"`.
-       */
+       * Alone: `import { ordersOutOrderNoGet } from "effect-wechatpay/v3/discountCard"`. */
       get: ordersOutOrderNoGet,
-      /**
-       * 更新先享卡订单API
+      /** 更新先享卡订单API
        *
        * 当用户在商户侧消费时，用户完成微信先享卡的目标或者领取奖励时，商户需要将信息同步至微信先享卡平台，用于在微信先享卡小程序展示及先享卡到期后的用户结算。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_2.shtml)
        *
        * `PATCH /v3/discount-card/orders/{out_order_no}`
        *
        * Hand-written: `DiscountCard.updateOrder`.
-       * @deprecated The catalogue marks this operation deprecated.
-       */
+       * @deprecated The catalogue marks this operation deprecated. */
       patch: DiscountCard.updateOrder
     },
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 通过先享卡订单号查询订单API
+        /** 通过先享卡订单号查询订单API
          *
          * 商户可以通过先享卡订单号或商户订单号查询用户目前的先享卡使用情况、订单状态，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml)
          *
          * `GET /v3/discount-card/orders/out-trade-no/{out_trade_no}`
          * @deprecated The catalogue marks this operation deprecated.
          *
-         * Alone: `import { ordersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/discountCard"`.
-         */
+         * Alone: `import { ordersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/discountCard"`. */
         get: ordersOutTradeNoOutTradeNoGet
       }
     }

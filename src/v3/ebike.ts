@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/ebike/charge/contracts/preopen ----
 
 export interface ChargeContractsPreopenPostBody {
-  /**
-   * 特约商户号
-   * @example "1510770601"
-   */
+  /** 特约商户号
+   * @example "1510770601" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wx47c677487ce3ac47"
-   */
+  /** 服务商公众号ID
+   * @example "wx47c677487ce3ac47" */
   readonly appid: string
-  /**
-   * 特约商户公众号ID
-   * @example "wxcc603d9f0d54eaf0"
-   */
+  /** 特约商户公众号ID
+   * @example "wxcc603d9f0d54eaf0" */
   readonly sub_appid?: string | undefined
-  /**
-   * 交易场景
-   * @example "CHARGE"
-   */
+  /** 交易场景
+   * @example "CHARGE" */
   readonly trade_scene: string
-  /**
-   * 用户标识
-   * @example "ot35_4gNgXsUuh2sQY0lT9N08AU0"
-   */
+  /** 用户标识
+   * @example "ot35_4gNgXsUuh2sQY0lT9N08AU0" */
   readonly openid: string
 }
 
@@ -41,10 +31,8 @@ const $ChargeContractsPreopenPostBody: () => Schema.Schema<ChargeContractsPreope
 }))
 
 export interface ChargeContractsPreopenPostResponse {
-  /**
-   * 预开通ID
-   * @example "sdjf23kdsHJfdksj8djsK98HJio5hdI0"
-   */
+  /** 预开通ID
+   * @example "sdjf23kdsHJfdksj8djsK98HJio5hdI0" */
   readonly preopen_id?: string | undefined
 }
 
@@ -52,14 +40,12 @@ const $ChargeContractsPreopenPostResponse: () => Schema.Schema<ChargeContractsPr
   preopen_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 预开通服务API
+/** 预开通服务API
  *
  * 商户通过该接口获取preopenid，跳转到签约小程序后，用preopenid进行签约开通，本接口用于开通自动扣费前上传必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_3.shtml)
  *
  * `POST /v3/ebike/charge/contracts/preopen`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreopenPostBody, ChargeContractsPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.contracts.preopen.post",
   method: "POST",
@@ -72,10 +58,8 @@ export const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreope
 // ---- GET /v3/ebike/charge/contracts/{contract_id} ----
 
 export interface ChargeContractsContractIdGetParams {
-  /**
-   * 充电授权扣费协议号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
+  /** 充电授权扣费协议号
+   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx" */
   readonly contract_id: string
 }
 
@@ -84,10 +68,8 @@ const $ChargeContractsContractIdGetParams: () => Schema.Schema<ChargeContractsCo
 }))
 
 export interface ChargeContractsContractIdGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -96,30 +78,20 @@ const $ChargeContractsContractIdGetQuery: () => Schema.Schema<ChargeContractsCon
 }))
 
 export interface ChargeContractsContractIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "10000098"
-   */
+  /** 服务商商户号
+   * @example "10000098" */
   readonly mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
-   */
+  /** 用户标识
+   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua" */
   readonly openid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 充电授权扣费协议号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
+  /** 充电授权扣费协议号
+   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx" */
   readonly contract_id?: string | undefined
-  /**
-   * 协议状态
-   * @example "DELETED"
-   */
+  /** 协议状态
+   * @example "DELETED" */
   readonly contract_state?: string | undefined
 }
 
@@ -134,14 +106,12 @@ const $ChargeContractsContractIdGetResponse: () => Schema.Schema<ChargeContracts
 /** The input of `v3.ebike.charge.contracts._contract_id_.get`: params, query fields together. */
 export interface ChargeContractsContractIdGetRequest extends ChargeContractsContractIdGetParams, ChargeContractsContractIdGetQuery {}
 
-/**
- * 通过签约号查询用户状态API
+/** 通过签约号查询用户状态API
  *
  * 通过调用该接口可查询用户的协议状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_2.shtml)
  *
  * `GET /v3/ebike/charge/contracts/{contract_id}`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsContractIdGetRequest, ChargeContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.contracts._contract_id_.get",
   method: "GET",
@@ -154,25 +124,17 @@ export const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsCont
 // ---- POST /v3/ebike/charge/contracts/{contract_id}/confirm ----
 
 export interface ChargeContractsContractIdConfirmPostBodyChargeInfo {
-  /**
-   * 开始时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 开始时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 充电站名称
-   * @example "xxx充电站"
-   */
+  /** 充电站名称
+   * @example "xxx充电站" */
   readonly charging_station_name: string
-  /**
-   * 充电枪编号
-   * @example "6555"
-   */
+  /** 充电枪编号
+   * @example "6555" */
   readonly charging_gun_number: string
-  /**
-   * 充电位设备号
-   * @example "12343232"
-   */
+  /** 充电位设备号
+   * @example "12343232" */
   readonly device_id: string
 }
 
@@ -184,20 +146,14 @@ const $ChargeContractsContractIdConfirmPostBodyChargeInfo: () => Schema.Schema<C
 }))
 
 export interface ChargeContractsContractIdConfirmPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wx47c677487ce3ac47"
-   */
+  /** 服务商公众号ID
+   * @example "wx47c677487ce3ac47" */
   readonly appid: string
-  /**
-   * 特约商户公众号ID
-   * @example "wxcc603d9f0d54eaf0"
-   */
+  /** 特约商户公众号ID
+   * @example "wxcc603d9f0d54eaf0" */
   readonly sub_appid?: string | undefined
   /** 充电场景信息 */
   readonly charge_info: ChargeContractsContractIdConfirmPostBodyChargeInfo
@@ -211,10 +167,8 @@ const $ChargeContractsContractIdConfirmPostBody: () => Schema.Schema<ChargeContr
 }))
 
 export interface ChargeContractsContractIdConfirmPostResponse {
-  /**
-   * 用户充电代扣凭证
-   * @example "sdjf23kdsHJfdksj8dj"
-   */
+  /** 用户充电代扣凭证
+   * @example "sdjf23kdsHJfdksj8dj" */
   readonly charging_token?: string | undefined
 }
 
@@ -227,14 +181,12 @@ export type ChargeContractsContractIdConfirmPostParams = ChargeContractsContract
 /** The input of `v3.ebike.charge.contracts._contract_id_.confirm.post`: params, body fields together. */
 export interface ChargeContractsContractIdConfirmPostRequest extends ChargeContractsContractIdConfirmPostParams, ChargeContractsContractIdConfirmPostBody {}
 
-/**
- * 创建用户当次充电代扣凭证API
+/** 创建用户当次充电代扣凭证API
  *
  * 商户通过该接口，得到用户当次充电的代扣凭证，使用该凭证进行扣款校验操作，该接口也会触发对用户发送的确认开始充电的通知。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_4.shtml)
  *
  * `POST /v3/ebike/charge/contracts/{contract_id}/confirm`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContractsContractIdConfirmPostRequest, ChargeContractsContractIdConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.contracts._contract_id_.confirm.post",
   method: "POST",
@@ -247,15 +199,11 @@ export const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContr
 // ---- POST /v3/ebike/charge/transactions ----
 
 export interface ChargeTransactionsPostBodyAmount {
-  /**
-   * 订单总金额
-   * @example 888
-   */
+  /** 订单总金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -265,40 +213,26 @@ const $ChargeTransactionsPostBodyAmount: () => Schema.Schema<ChargeTransactionsP
 }))
 
 export interface ChargeTransactionsPostBodyChargeInfo {
-  /**
-   * 开始时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 开始时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 结束时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 结束时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly end_time: string
-  /**
-   * 充电站名称
-   * @example "xxx充电站"
-   */
+  /** 充电站名称
+   * @example "xxx充电站" */
   readonly charging_station_name: string
-  /**
-   * 充电枪编号
-   * @example "6555"
-   */
+  /** 充电枪编号
+   * @example "6555" */
   readonly charging_gun_number: string
-  /**
-   * 已充电量
-   * @example 10
-   */
+  /** 已充电量
+   * @example 10 */
   readonly charged_capacity: number
-  /**
-   * 车位延时占用时长
-   * @example 60
-   */
+  /** 车位延时占用时长
+   * @example 60 */
   readonly park_duration?: number | undefined
-  /**
-   * 车位延时占用产生的费用
-   * @example 100
-   */
+  /** 车位延时占用产生的费用
+   * @example 100 */
   readonly park_fee?: number | undefined
 }
 
@@ -313,15 +247,11 @@ const $ChargeTransactionsPostBodyChargeInfo: () => Schema.Schema<ChargeTransacti
 }))
 
 export interface ChargeTransactionsPostBodyDeviceInfo {
-  /**
-   * 充电位设备号
-   * @example "12343232"
-   */
+  /** 充电位设备号
+   * @example "12343232" */
   readonly device_id: string
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备ip
+   * @example "123.12.12.123" */
   readonly device_ip: string
 }
 
@@ -331,50 +261,32 @@ const $ChargeTransactionsPostBodyDeviceInfo: () => Schema.Schema<ChargeTransacti
 }))
 
 export interface ChargeTransactionsPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg678"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg678" */
   readonly appid: string
-  /**
-   * 特约商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 特约商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no: string
-  /**
-   * 附加字段
-   * @example "自定义数据"
-   */
+  /** 附加字段
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 营销信息
-   * @example "test"
-   */
+  /** 营销信息
+   * @example "test" */
   readonly goods_tag?: string | undefined
-  /**
-   * 通知url
-   * @example "http://1111:111/metro-spt-api/callback"
-   */
+  /** 通知url
+   * @example "http://1111:111/metro-spt-api/callback" */
   readonly notify_url: string
-  /**
-   * 商品描述
-   * @example "商品信息"
-   */
+  /** 商品描述
+   * @example "商品信息" */
   readonly description: string
-  /**
-   * 用户充电代扣凭证
-   * @example "sdjf23kdsHJfdk"
-   */
+  /** 用户充电代扣凭证
+   * @example "sdjf23kdsHJfdk" */
   readonly charging_token: string
   /** 订单金额信息 */
   readonly amount: ChargeTransactionsPostBodyAmount
@@ -400,15 +312,11 @@ const $ChargeTransactionsPostBody: () => Schema.Schema<ChargeTransactionsPostBod
 }))
 
 export interface ChargeTransactionsPostResponse {
-  /**
-   * 受理状态
-   * @example "SUCCESS - 受理成功"
-   */
+  /** 受理状态
+   * @example "SUCCESS - 受理成功" */
   readonly accept_state?: string | undefined
-  /**
-   * 订单创建时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 订单创建时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -417,14 +325,12 @@ const $ChargeTransactionsPostResponse: () => Schema.Schema<ChargeTransactionsPos
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 充电自行车代扣受理扣款API
+/** 充电自行车代扣受理扣款API
  *
  * 通过调用该接口，为用户当次充电完成后发起代扣扣款，并同步返回受理结果。支付结果以回调通知为准，若返回超时，则主动查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_5.shtml)
  *
  * `POST /v3/ebike/charge/transactions`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBody, ChargeTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.transactions.post",
   method: "POST",
@@ -437,10 +343,8 @@ export const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBod
 // ---- GET /v3/ebike/charge/transactions/id/{transaction_id} ----
 
 export interface ChargeTransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id: string
 }
 
@@ -449,15 +353,11 @@ const $ChargeTransactionsIdTransactionIdGetParams: () => Schema.Schema<ChargeTra
 }))
 
 export interface Payer {
-  /**
-   * 用户在服务商的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在服务商的标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 用户在特约商户的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在特约商户的标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -467,25 +367,17 @@ const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface Amount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example null
-   */
+  /** 用户实际支付金额
+   * @example null */
   readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
+  /** 折扣
+   * @example 100 */
   readonly discount_total?: number | undefined
 }
 
@@ -497,15 +389,11 @@ const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface DeviceInfo {
-  /**
-   * 充电位设备号
-   * @example "12343232"
-   */
+  /** 充电位设备号
+   * @example "12343232" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备ip
+   * @example "123.12.12.123" */
   readonly device_ip?: string | undefined
 }
 
@@ -515,50 +403,32 @@ const $DeviceInfo: () => Schema.Schema<DeviceInfo> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
+  /** 优惠范围
+   * @example "SINGLE" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
+  /** 优惠类型
+   * @example "DISCOUNT" */
   readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
+  /** 微信出资
+   * @example 1 */
   readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
+  /** 商户出资
+   * @example 1 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute?: number | undefined
 }
 
@@ -575,70 +445,44 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface ChargeTransactionsIdTransactionIdGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg678"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg678" */
   readonly appid?: string | undefined
-  /**
-   * 特约商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 特约商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
+  /** 商户订单号
+   * @example "201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信订单号
+   * @example "25012014070332333018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
+  /** 交易类型
+   * @example "PAP" */
   readonly trade_type?: string | undefined
-  /**
-   * 银行类型
-   * @example "CMC"
-   */
+  /** 银行类型
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 成功时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 成功时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "请重新下单支付" */
   readonly trade_state_des?: string | undefined
-  /**
-   * 充电授权扣费协议号
-   * @example "121775250124070332"
-   */
+  /** 充电授权扣费协议号
+   * @example "121775250124070332" */
   readonly contract_id?: string | undefined
   /** 支付者信息 */
   readonly payer?: Payer | undefined
@@ -675,14 +519,12 @@ export type ChargeTransactionsIdTransactionIdGetQuery = ChargeContractsContractI
 /** The input of `v3.ebike.charge.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface ChargeTransactionsIdTransactionIdGetRequest extends ChargeTransactionsIdTransactionIdGetParams, ChargeTransactionsIdTransactionIdGetQuery {}
 
-/**
- * 查询订单API
+/** 查询订单API
  *
  * 可通过“商户订单号”和“微信订单号”两种方式查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml)
  *
  * `GET /v3/ebike/charge/transactions/id/{transaction_id}`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTransactionsIdTransactionIdGetRequest, ChargeTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.transactions.id._transaction_id_.get",
   method: "GET",
@@ -695,10 +537,8 @@ export const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTrans
 // ---- GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no} ----
 
 export interface ChargeTransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no: string
 }
 
@@ -713,14 +553,12 @@ export type ChargeTransactionsOutTradeNoOutTradeNoGetResponse = ChargeTransactio
 /** The input of `v3.ebike.charge.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface ChargeTransactionsOutTradeNoOutTradeNoGetRequest extends ChargeTransactionsOutTradeNoOutTradeNoGetParams, ChargeTransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单API
+/** 查询订单API
  *
  * 可通过“商户订单号”和“微信订单号”两种方式查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml)
  *
  * `GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no}`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<ChargeTransactionsOutTradeNoOutTradeNoGetRequest, ChargeTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -733,10 +571,8 @@ export const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Charge
 // ---- GET /v3/ebike/charge/users/{openid}/contract ----
 
 export interface ChargeUsersOpenidContractGetParams {
-  /**
-   * 用户标识
-   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
-   */
+  /** 用户标识
+   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua" */
   readonly openid: string
 }
 
@@ -745,15 +581,11 @@ const $ChargeUsersOpenidContractGetParams: () => Schema.Schema<ChargeUsersOpenid
 }))
 
 export interface ChargeUsersOpenidContractGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 交易场景
-   * @example "CHARGE"
-   */
+  /** 交易场景
+   * @example "CHARGE" */
   readonly trade_scene: string
 }
 
@@ -767,14 +599,12 @@ export type ChargeUsersOpenidContractGetResponse = ChargeContractsContractIdGetR
 /** The input of `v3.ebike.charge.users._openid_.contract.get`: params, query fields together. */
 export interface ChargeUsersOpenidContractGetRequest extends ChargeUsersOpenidContractGetParams, ChargeUsersOpenidContractGetQuery {}
 
-/**
- * 通过用户标识查询用户状态API
+/** 通过用户标识查询用户状态API
  *
  * 商户使用用户标识通过该接口查询用户的协议状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_1.shtml)
  *
  * `GET /v3/ebike/charge/users/{openid}/contract`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidContractGetRequest, ChargeUsersOpenidContractGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.users._openid_.contract.get",
   method: "GET",
@@ -784,93 +614,79 @@ export const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidCo
   schemas: () => ({ params: $ChargeUsersOpenidContractGetParams(), query: $ChargeUsersOpenidContractGetQuery(), success: $ChargeContractsContractIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/ebike/…`: 7 endpoints.
+/** `/v3/ebike/…`: 7 endpoints.
  *
- * Catalogue tags: 电动自行车行业代扣.
- */
+ * Catalogue tags: 电动自行车行业代扣. */
 export const ebike = {
   charge: {
     contracts: {
       _contract_id_: {
-        /**
-         * 通过签约号查询用户状态API
+        /** 通过签约号查询用户状态API
          *
          * 通过调用该接口可查询用户的协议状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_2.shtml)
          *
          * `GET /v3/ebike/charge/contracts/{contract_id}`
          * @deprecated The catalogue marks this operation deprecated.
          *
-         * Alone: `import { chargeContractsContractIdGet } from "effect-wechatpay/v3/ebike"`.
-         */
+         * Alone: `import { chargeContractsContractIdGet } from "effect-wechatpay/v3/ebike"`. */
         get: chargeContractsContractIdGet,
         confirm: {
-          /**
-           * 创建用户当次充电代扣凭证API
+          /** 创建用户当次充电代扣凭证API
            *
            * 商户通过该接口，得到用户当次充电的代扣凭证，使用该凭证进行扣款校验操作，该接口也会触发对用户发送的确认开始充电的通知。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_4.shtml)
            *
            * `POST /v3/ebike/charge/contracts/{contract_id}/confirm`
            * @deprecated The catalogue marks this operation deprecated.
            *
-           * Alone: `import { chargeContractsContractIdConfirmPost } from "effect-wechatpay/v3/ebike"`.
-           */
+           * Alone: `import { chargeContractsContractIdConfirmPost } from "effect-wechatpay/v3/ebike"`. */
           post: chargeContractsContractIdConfirmPost
         }
       },
       preopen: {
-        /**
-         * 预开通服务API
+        /** 预开通服务API
          *
          * 商户通过该接口获取preopenid，跳转到签约小程序后，用preopenid进行签约开通，本接口用于开通自动扣费前上传必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_3.shtml)
          *
          * `POST /v3/ebike/charge/contracts/preopen`
          * @deprecated The catalogue marks this operation deprecated.
          *
-         * Alone: `import { chargeContractsPreopenPost } from "effect-wechatpay/v3/ebike"`.
-         */
+         * Alone: `import { chargeContractsPreopenPost } from "effect-wechatpay/v3/ebike"`. */
         post: chargeContractsPreopenPost
       }
     },
     transactions: {
-      /**
-       * 充电自行车代扣受理扣款API
+      /** 充电自行车代扣受理扣款API
        *
        * 通过调用该接口，为用户当次充电完成后发起代扣扣款，并同步返回受理结果。支付结果以回调通知为准，若返回超时，则主动查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_5.shtml)
        *
        * `POST /v3/ebike/charge/transactions`
        * @deprecated The catalogue marks this operation deprecated.
        *
-       * Alone: `import { chargeTransactionsPost } from "effect-wechatpay/v3/ebike"`.
-       */
+       * Alone: `import { chargeTransactionsPost } from "effect-wechatpay/v3/ebike"`. */
       post: chargeTransactionsPost,
       id: {
         _transaction_id_: {
-          /**
-           * 查询订单API
+          /** 查询订单API
            *
            * 可通过“商户订单号”和“微信订单号”两种方式查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml)
            *
            * `GET /v3/ebike/charge/transactions/id/{transaction_id}`
            * @deprecated The catalogue marks this operation deprecated.
            *
-           * Alone: `import { chargeTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/ebike"`.
-           */
+           * Alone: `import { chargeTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/ebike"`. */
           get: chargeTransactionsIdTransactionIdGet
         }
       },
       outTradeNo: {
         _out_trade_no_: {
-          /**
-           * 查询订单API
+          /** 查询订单API
            *
            * 可通过“商户订单号”和“微信订单号”两种方式查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml)
            *
            * `GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no}`
            * @deprecated The catalogue marks this operation deprecated.
            *
-           * Alone: `import { chargeTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/ebike"`.
-           */
+           * Alone: `import { chargeTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/ebike"`. */
           get: chargeTransactionsOutTradeNoOutTradeNoGet
         }
       }
@@ -878,16 +694,14 @@ export const ebike = {
     users: {
       _openid_: {
         contract: {
-          /**
-           * 通过用户标识查询用户状态API
+          /** 通过用户标识查询用户状态API
            *
            * 商户使用用户标识通过该接口查询用户的协议状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_1.shtml)
            *
            * `GET /v3/ebike/charge/users/{openid}/contract`
            * @deprecated The catalogue marks this operation deprecated.
            *
-           * Alone: `import { chargeUsersOpenidContractGet } from "effect-wechatpay/v3/ebike"`.
-           */
+           * Alone: `import { chargeUsersOpenidContractGet } from "effect-wechatpay/v3/ebike"`. */
           get: chargeUsersOpenidContractGet
         }
       }

@@ -24,11 +24,9 @@ export * from "./ecommerce/subjectSubMerchants.js"
 export * from "./ecommerce/subsidies.js"
 export type * from "./ecommerce/models.js"
 
-/**
- * `/v3/ecommerce/…`: 60 endpoints.
+/** `/v3/ecommerce/…`: 60 endpoints.
  *
- * Catalogue tags: 收付通∙个人收款, 收付通∙余额, 收付通∙分账, 收付通∙合单代扣, 收付通∙提现, 收付通∙注销, 收付通∙补差, 收付通∙账单, 收付通∙转账, 收付通∙进件, 收付通∙退款, 运营工具∙用工卡.
- */
+ * Catalogue tags: 收付通∙个人收款, 收付通∙余额, 收付通∙分账, 收付通∙合单代扣, 收付通∙提现, 收付通∙注销, 收付通∙补差, 收付通∙账单, 收付通∙转账, 收付通∙进件, 收付通∙退款, 运营工具∙用工卡. */
 export const ecommerce = {
   account,
   applyments,

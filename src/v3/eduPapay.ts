@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/edu-papay/contracts/id/{contract_id} ----
 
 export interface ContractsIdContractIdGetParams {
-  /**
-   * 签约协议号
-   * @example "wx998877665544wx"
-   */
+  /** 签约协议号
+   * @example "wx998877665544wx" */
   readonly contract_id: string
 }
 
@@ -17,20 +15,14 @@ const $ContractsIdContractIdGetParams: () => Schema.Schema<ContractsIdContractId
 }))
 
 export interface ContractsIdContractIdGetQuery {
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
 }
 
@@ -41,20 +33,14 @@ const $ContractsIdContractIdGetQuery: () => Schema.Schema<ContractsIdContractIdG
 }))
 
 export interface ContractInformation {
-  /**
-   * 签约协议号
-   * @example "wx998877665544wx"
-   */
+  /** 签约协议号
+   * @example "wx998877665544wx" */
   readonly contract_id?: string | undefined
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
+  /** 签约状态
+   * @example "ADD" */
   readonly contract_status?: string | undefined
-  /**
-   * 签约时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
+  /** 签约时间
+   * @example "2020-03-26T10:43:39+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -65,34 +51,24 @@ const $ContractInformation: () => Schema.Schema<ContractInformation> = /*#__PURE
 }))
 
 export interface ContractsIdContractIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 子商户APPID */
   readonly sub_appid?: string | undefined
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 服务商APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
   /** 子商户APPID下的用户标识 */
   readonly sub_openid?: string | undefined
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
+  /** 签约模板号
+   * @example "101164396123311331" */
   readonly plan_id?: string | undefined
   /** 签约信息 */
   readonly contract_information?: ContractInformation | undefined
@@ -112,13 +88,11 @@ const $ContractsIdContractIdGetResponse: () => Schema.Schema<ContractsIdContract
 /** The input of `v3.eduPapay.contracts.id._contract_id_.get`: params, query fields together. */
 export interface ContractsIdContractIdGetRequest extends ContractsIdContractIdGetParams, ContractsIdContractIdGetQuery {}
 
-/**
- * 通过协议号查询签约API
+/** 通过协议号查询签约API
  *
  * 商户通过签约协议号可查询签约信息，如果对应签约状态为“已签约”，返回签约信息，如果对应签约状态为“已解约”，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_2.shtml)
  *
- * `GET /v3/edu-papay/contracts/id/{contract_id}`
- */
+ * `GET /v3/edu-papay/contracts/id/{contract_id}` */
 export const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGetRequest, ContractsIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.contracts.id._contract_id_.get",
   method: "GET",
@@ -131,50 +105,32 @@ export const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGe
 // ---- POST /v3/edu-papay/contracts/presign ----
 
 export interface ContractsPresignPostBody {
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 服务商APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid: string
-  /**
-   * 子商户APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb2W"
-   */
+  /** 子商户APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb2W" */
   readonly sub_openid?: string | undefined
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
+  /** 签约模板号
+   * @example "101164396123311331" */
   readonly plan_id: string
-  /**
-   * 用户账号
-   * @example "20200330tony"
-   */
+  /** 用户账号
+   * @example "20200330tony" */
   readonly user_id: string
-  /**
-   * 首次扣款日期
-   * @example "2020-03-19"
-   */
+  /** 首次扣款日期
+   * @example "2020-03-19" */
   readonly period_start_date: string
-  /**
-   * 场景信息枚举
-   * @example "EDUCATION_PERIOD"
-   */
+  /** 场景信息枚举
+   * @example "EDUCATION_PERIOD" */
   readonly trade_scene: string
 }
 
@@ -191,10 +147,8 @@ const $ContractsPresignPostBody: () => Schema.Schema<ContractsPresignPostBody> =
 }))
 
 export interface ContractsPresignPostResponse {
-  /**
-   * 预签约号
-   * @example "0044de6c799739c2e8534b"
-   */
+  /** 预签约号
+   * @example "0044de6c799739c2e8534b" */
   readonly presign_token?: string | undefined
 }
 
@@ -202,13 +156,11 @@ const $ContractsPresignPostResponse: () => Schema.Schema<ContractsPresignPostRes
   presign_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 预签约API
+/** 预签约API
  *
  * 商户通过调用该接口可获取预签约号（“presign_token”），预签约号对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约号进行签约 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_1.shtml)
  *
- * `POST /v3/edu-papay/contracts/presign`
- */
+ * `POST /v3/edu-papay/contracts/presign` */
 export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.contracts.presign.post",
   method: "POST",
@@ -222,13 +174,11 @@ export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, C
 
 export type ContractsContractIdDeleteParams = ContractsIdContractIdGetParams
 
-/**
- * 解约API
+/** 解约API
  *
  * 商户通过调用该接口可主动解除与用户的签约关系，在商户查询时不会返回已解约的信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_4.shtml)
  *
- * `DELETE /v3/edu-papay/contracts/{contract_id}`
- */
+ * `DELETE /v3/edu-papay/contracts/{contract_id}` */
 export const contractsContractIdDelete: Endpoint.Endpoint<ContractsContractIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.contracts._contract_id_.delete",
   method: "DELETE",
@@ -241,15 +191,11 @@ export const contractsContractIdDelete: Endpoint.Endpoint<ContractsContractIdDel
 // ---- POST /v3/edu-papay/transactions ----
 
 export interface TransactionsPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
+  /** 总金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -259,15 +205,11 @@ const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmoun
 }))
 
 export interface TransactionsPostBodyDeviceInformation {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
+  /** 设备号
+   * @example "12343232" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备ip
+   * @example "123.12.12.123" */
   readonly device_ip: string
 }
 
@@ -277,55 +219,35 @@ const $TransactionsPostBodyDeviceInformation: () => Schema.Schema<TransactionsPo
 }))
 
 export interface TransactionsPostBody {
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品或支付单简要描述
-   * @example "新东方-语文课程"
-   */
+  /** 商品或支付单简要描述
+   * @example "新东方-语文课程" */
   readonly body: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "test"
-   */
+  /** 商品标记
+   * @example "test" */
   readonly goods_tag?: string | undefined
-  /**
-   * 支付回调通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay"
-   */
+  /** 支付回调通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay" */
   readonly notify_url: string
-  /**
-   * 签约协议号
-   * @example "wx998877665544wx"
-   */
+  /** 签约协议号
+   * @example "wx998877665544wx" */
   readonly contract_id: string
-  /**
-   * 场景信息枚举
-   * @example "EDUCATION_PERIOD"
-   */
+  /** 场景信息枚举
+   * @example "EDUCATION_PERIOD" */
   readonly trade_scene: string
   /** 订单金额 */
   readonly amount: TransactionsPostBodyAmount
@@ -348,13 +270,11 @@ const $TransactionsPostBody: () => Schema.Schema<TransactionsPostBody> = /*#__PU
   device_information: $TransactionsPostBodyDeviceInformation()
 }))
 
-/**
- * 教育通扣款受理API
+/** 教育通扣款受理API
  *
  * 扣款受理接口，支付结果以回调为准，或者超时以后主动查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_7.shtml)
  *
- * `POST /v3/edu-papay/transactions`
- */
+ * `POST /v3/edu-papay/transactions` */
 export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.transactions.post",
   method: "POST",
@@ -367,10 +287,8 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, void, Com
 // ---- GET /v3/edu-papay/transactions/id/{transaction_id} ----
 
 export interface TransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id: string
 }
 
@@ -379,10 +297,8 @@ const $TransactionsIdTransactionIdGetParams: () => Schema.Schema<TransactionsIdT
 }))
 
 export interface TransactionsIdTransactionIdGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -391,15 +307,11 @@ const $TransactionsIdTransactionIdGetQuery: () => Schema.Schema<TransactionsIdTr
 }))
 
 export interface Payer {
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 服务商APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 子商户APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 子商户APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly sub_openid?: string | undefined
 }
 
@@ -409,25 +321,17 @@ const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface Amount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
+  /** 折扣
+   * @example 100 */
   readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -439,15 +343,11 @@ const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface DeviceInformation {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
+  /** 设备号
+   * @example "12343232" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备ip
+   * @example "123.12.12.123" */
   readonly device_ip?: string | undefined
 }
 
@@ -457,50 +357,32 @@ const $DeviceInformation: () => Schema.Schema<DeviceInformation> = /*#__PURE__*/
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBALSINGLE"
-   */
+  /** 优惠范围
+   * @example "GLOBALSINGLE" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNTCOUPON"
-   */
+  /** 优惠类型
+   * @example "DISCOUNTCOUPON" */
   readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
+  /** 微信出资
+   * @example 100 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
+  /** 商户出资
+   * @example 100 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
+  /** 其他出资
+   * @example 100 */
   readonly other_contribute?: number | undefined
 }
 
@@ -517,60 +399,38 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface TransactionsIdTransactionIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
+  /** 商户订单号
+   * @example "201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
+  /** 支付完成时间
+   * @example "2020-03-26T10:43:39+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
+  /** 交易状态描述
+   * @example "支付成功" */
   readonly trade_state_description?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -603,13 +463,11 @@ const $TransactionsIdTransactionIdGetResponse: () => Schema.Schema<TransactionsI
 /** The input of `v3.eduPapay.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
-/**
- * 微信订单号查单API
+/** 微信订单号查单API
  *
  * 通过微信订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_8.shtml)
  *
- * `GET /v3/edu-papay/transactions/id/{transaction_id}`
- */
+ * `GET /v3/edu-papay/transactions/id/{transaction_id}` */
 export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.transactions.id._transaction_id_.get",
   method: "GET",
@@ -622,10 +480,8 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
 // ---- GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no} ----
 
 export interface TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
+  /** 商户订单号
+   * @example "201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -640,13 +496,11 @@ export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsIdTransact
 /** The input of `v3.eduPapay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 商户订单号查单API
+/** 商户订单号查单API
  *
  * 通过商户订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_9.shtml)
  *
- * `GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -665,13 +519,11 @@ export type UserNotificationsContractIdSendPostBody = ContractsIdContractIdGetQu
 /** The input of `v3.eduPapay.userNotifications._contract_id_.send.post`: params, body fields together. */
 export interface UserNotificationsContractIdSendPostRequest extends UserNotificationsContractIdSendPostParams, UserNotificationsContractIdSendPostBody {}
 
-/**
- * 发送扣款预通知API
+/** 发送扣款预通知API
  *
  * 给用户发送扣款预通知 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_6.shtml)
  *
- * `POST /v3/edu-papay/user-notifications/{contract_id}/send`
- */
+ * `POST /v3/edu-papay/user-notifications/{contract_id}/send` */
 export const userNotificationsContractIdSendPost: Endpoint.Endpoint<UserNotificationsContractIdSendPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.userNotifications._contract_id_.send.post",
   method: "POST",
@@ -684,10 +536,8 @@ export const userNotificationsContractIdSendPost: Endpoint.Endpoint<UserNotifica
 // ---- GET /v3/edu-papay/user/{openid}/contracts ----
 
 export interface UserOpenidContractsGetParams {
-  /**
-   * 服务商APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 服务商APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid: string
 }
 
@@ -696,45 +546,29 @@ const $UserOpenidContractsGetParams: () => Schema.Schema<UserOpenidContractsGetP
 }))
 
 export interface UserOpenidContractsGetQuery {
-  /**
-   * 服务商APPID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户APPID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 子商户APPID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly sub_openid?: string | undefined
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
+  /** 签约模板号
+   * @example "101164396123311331" */
   readonly plan_id: string
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
+  /** 签约状态
+   * @example "ADD" */
   readonly contract_status?: "ADD" | "DELETE" | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -752,17 +586,13 @@ const $UserOpenidContractsGetQuery: () => Schema.Schema<UserOpenidContractsGetQu
 export interface UserOpenidContractsGetResponse {
   /** 结果集 */
   readonly data?: ReadonlyArray<ContractsIdContractIdGetResponse> | undefined
-  /**
-   * 总数量
-   * @example 30
-   */
+  /** 总数量
+   * @example 30 */
   readonly total_count?: number | undefined
   /** 分页页码 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -776,13 +606,11 @@ const $UserOpenidContractsGetResponse: () => Schema.Schema<UserOpenidContractsGe
 /** The input of `v3.eduPapay.user._openid_.contracts.get`: params, query fields together. */
 export interface UserOpenidContractsGetRequest extends UserOpenidContractsGetParams, UserOpenidContractsGetQuery {}
 
-/**
- * 通过用户标识查询签约API
+/** 通过用户标识查询签约API
  *
  * 商户通过用户标识+签约模板号来查询用户签约信息，只返回用户在该签约模板下的有效签约（一个签约模板仅会存在一个有效签约）；若用户未与该签约模板签约，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_3.shtml)
  *
- * `GET /v3/edu-papay/user/{openid}/contracts`
- */
+ * `GET /v3/edu-papay/user/{openid}/contracts` */
 export const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetRequest, UserOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.user._openid_.contracts.get",
   method: "GET",
@@ -792,88 +620,74 @@ export const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetReq
   schemas: () => ({ params: $UserOpenidContractsGetParams(), query: $UserOpenidContractsGetQuery(), success: $UserOpenidContractsGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/edu-papay/…`: 8 endpoints.
+/** `/v3/edu-papay/…`: 8 endpoints.
  *
- * Catalogue tags: 教育续费通.
- */
+ * Catalogue tags: 教育续费通. */
 export const eduPapay = {
   contracts: {
     _contract_id_: {
-      /**
-       * 解约API
+      /** 解约API
        *
        * 商户通过调用该接口可主动解除与用户的签约关系，在商户查询时不会返回已解约的信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_4.shtml)
        *
        * `DELETE /v3/edu-papay/contracts/{contract_id}`
        *
-       * Alone: `import { contractsContractIdDelete } from "effect-wechatpay/v3/eduPapay"`.
-       */
+       * Alone: `import { contractsContractIdDelete } from "effect-wechatpay/v3/eduPapay"`. */
       delete: contractsContractIdDelete
     },
     id: {
       _contract_id_: {
-        /**
-         * 通过协议号查询签约API
+        /** 通过协议号查询签约API
          *
          * 商户通过签约协议号可查询签约信息，如果对应签约状态为“已签约”，返回签约信息，如果对应签约状态为“已解约”，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_2.shtml)
          *
          * `GET /v3/edu-papay/contracts/id/{contract_id}`
          *
-         * Alone: `import { contractsIdContractIdGet } from "effect-wechatpay/v3/eduPapay"`.
-         */
+         * Alone: `import { contractsIdContractIdGet } from "effect-wechatpay/v3/eduPapay"`. */
         get: contractsIdContractIdGet
       }
     },
     presign: {
-      /**
-       * 预签约API
+      /** 预签约API
        *
        * 商户通过调用该接口可获取预签约号（“presign_token”），预签约号对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约号进行签约 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_1.shtml)
        *
        * `POST /v3/edu-papay/contracts/presign`
        *
-       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/eduPapay"`.
-       */
+       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/eduPapay"`. */
       post: contractsPresignPost
     }
   },
   transactions: {
-    /**
-     * 教育通扣款受理API
+    /** 教育通扣款受理API
      *
      * 扣款受理接口，支付结果以回调为准，或者超时以后主动查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_7.shtml)
      *
      * `POST /v3/edu-papay/transactions`
      *
-     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/eduPapay"`.
-     */
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/eduPapay"`. */
     post: transactionsPost,
     id: {
       _transaction_id_: {
-        /**
-         * 微信订单号查单API
+        /** 微信订单号查单API
          *
          * 通过微信订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_8.shtml)
          *
          * `GET /v3/edu-papay/transactions/id/{transaction_id}`
          *
-         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/eduPapay"`.
-         */
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/eduPapay"`. */
         get: transactionsIdTransactionIdGet
       }
     },
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 商户订单号查单API
+        /** 商户订单号查单API
          *
          * 通过商户订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_9.shtml)
          *
          * `GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/eduPapay"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/eduPapay"`. */
         get: transactionsOutTradeNoOutTradeNoGet
       }
     }
@@ -881,15 +695,13 @@ export const eduPapay = {
   user: {
     _openid_: {
       contracts: {
-        /**
-         * 通过用户标识查询签约API
+        /** 通过用户标识查询签约API
          *
          * 商户通过用户标识+签约模板号来查询用户签约信息，只返回用户在该签约模板下的有效签约（一个签约模板仅会存在一个有效签约）；若用户未与该签约模板签约，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_3.shtml)
          *
          * `GET /v3/edu-papay/user/{openid}/contracts`
          *
-         * Alone: `import { userOpenidContractsGet } from "effect-wechatpay/v3/eduPapay"`.
-         */
+         * Alone: `import { userOpenidContractsGet } from "effect-wechatpay/v3/eduPapay"`. */
         get: userOpenidContractsGet
       }
     }
@@ -897,15 +709,13 @@ export const eduPapay = {
   userNotifications: {
     _contract_id_: {
       send: {
-        /**
-         * 发送扣款预通知API
+        /** 发送扣款预通知API
          *
          * 给用户发送扣款预通知 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_6.shtml)
          *
          * `POST /v3/edu-papay/user-notifications/{contract_id}/send`
          *
-         * Alone: `import { userNotificationsContractIdSendPost } from "effect-wechatpay/v3/eduPapay"`.
-         */
+         * Alone: `import { userNotificationsContractIdSendPost } from "effect-wechatpay/v3/eduPapay"`. */
         post: userNotificationsContractIdSendPost
       }
     }

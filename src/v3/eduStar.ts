@@ -5,27 +5,19 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/edu-star/orders ----
 
 export interface OrdersGetQuery {
-  /**
-   * appid
-   * @example "wx998877665544wx"
-   */
+  /** appid
+   * @example "wx998877665544wx" */
   readonly appid: string
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly wechat_openid?: string | undefined
   /** 用户QQ账号 */
   readonly qq?: string | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -38,40 +30,26 @@ const $OrdersGetQuery: () => Schema.Schema<OrdersGetQuery> = /*#__PURE__*/ once(
 }))
 
 export interface OrdersPostResponse {
-  /**
-   * appid
-   * @example "wx998877665544wx"
-   */
+  /** appid
+   * @example "wx998877665544wx" */
   readonly appid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly wechat_openid?: string | undefined
-  /**
-   * 用户QQ账号
-   * @example "100000000000"
-   */
+  /** 用户QQ账号
+   * @example "100000000000" */
   readonly qq?: string | undefined
-  /**
-   * 权益ID
-   * @example "qw3Da21QRCNt"
-   */
+  /** 权益ID
+   * @example "qw3Da21QRCNt" */
   readonly right_id?: string | undefined
-  /**
-   * 权益核销时间
-   * @example "2018-05-23T12:13:50+08:00"
-   */
+  /** 权益核销时间
+   * @example "2018-05-23T12:13:50+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 订单状态
-   * @example "CONSUMED"
-   */
+  /** 订单状态
+   * @example "CONSUMED" */
   readonly order_state?: string | undefined
-  /**
-   * 订单号
-   * @example "cc1900ff00511f10c"
-   */
+  /** 订单号
+   * @example "cc1900ff00511f10c" */
   readonly order_id?: string | undefined
 }
 
@@ -88,17 +66,13 @@ const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__
 export interface OrdersGetResponse {
   /** 结果集 */
   readonly data?: ReadonlyArray<OrdersPostResponse> | undefined
-  /**
-   * 总数量
-   * @example 30
-   */
+  /** 总数量
+   * @example 30 */
   readonly total_count?: number | undefined
   /** 分页页码 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -109,13 +83,11 @@ const $OrdersGetResponse: () => Schema.Schema<OrdersGetResponse> = /*#__PURE__*/
   limit: Schema.optional(Schema.Number)
 }))
 
-/**
- * 通过QQ账号查询核销订单列表API
+/** 通过QQ账号查询核销订单列表API
  *
  * 合作方通过调用该接口可获取核销订单信息。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
  *
- * `GET /v3/edu-star/orders`
- */
+ * `GET /v3/edu-star/orders` */
 export const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.orders.get",
   method: "GET",
@@ -128,27 +100,19 @@ export const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, Com
 // ---- POST /v3/edu-star/orders ----
 
 export interface OrdersPostBody {
-  /**
-   * appid
-   * @example "wx998877665544wx"
-   */
+  /** appid
+   * @example "wx998877665544wx" */
   readonly appid: string
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly wechat_openid?: string | undefined
   /** 用户QQ账号 */
   readonly qq?: string | undefined
-  /**
-   * 权益ID
-   * @example "qw3Da21QRCNt"
-   */
+  /** 权益ID
+   * @example "qw3Da21QRCNt" */
   readonly right_id: string
-  /**
-   * 权益核销时间
-   * @example "2018-05-23T12:13:50+08:00"
-   */
+  /** 权益核销时间
+   * @example "2018-05-23T12:13:50+08:00" */
   readonly create_time: string
 }
 
@@ -160,13 +124,11 @@ const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(
   create_time: Schema.String
 }))
 
-/**
- * 创建核销订单API
+/** 创建核销订单API
  *
  * 用户完成充值后，合作方必须调用该接口创建核销记录，并确保得到明确应答。 若调用失败，必须间隔一定时间后重试，否则会导致用户在集星光小程序中看到权益的使用状态与实际不符，进而引发用户投诉。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
  *
- * `POST /v3/edu-star/orders`
- */
+ * `POST /v3/edu-star/orders` */
 export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.orders.post",
   method: "POST",
@@ -179,10 +141,8 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
 // ---- GET /v3/edu-star/users/openid/{wechat_openid} ----
 
 export interface UsersOpenidWechatOpenidGetParams {
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly wechat_openid: string
 }
 
@@ -191,10 +151,8 @@ const $UsersOpenidWechatOpenidGetParams: () => Schema.Schema<UsersOpenidWechatOp
 }))
 
 export interface UsersOpenidWechatOpenidGetQuery {
-  /**
-   * 商户appid
-   * @example "wx998877665544wx"
-   */
+  /** 商户appid
+   * @example "wx998877665544wx" */
   readonly appid: string
 }
 
@@ -205,25 +163,17 @@ const $UsersOpenidWechatOpenidGetQuery: () => Schema.Schema<UsersOpenidWechatOpe
 export interface UsersOpenidWechatOpenidGetResponse {
   /** 是否学生 */
   readonly education_star_student?: boolean | undefined
-  /**
-   * appid
-   * @example "wx998877665544wx"
-   */
+  /** appid
+   * @example "wx998877665544wx" */
   readonly appid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly wechat_openid?: string | undefined
-  /**
-   * 用户QQ账号
-   * @example "100000000000"
-   */
+  /** 用户QQ账号
+   * @example "100000000000" */
   readonly qq?: string | undefined
-  /**
-   * 注册时间
-   * @example "2018-05-23T12:13:50+08:00"
-   */
+  /** 注册时间
+   * @example "2018-05-23T12:13:50+08:00" */
   readonly register_time?: string | undefined
 }
 
@@ -238,13 +188,11 @@ const $UsersOpenidWechatOpenidGetResponse: () => Schema.Schema<UsersOpenidWechat
 /** The input of `v3.eduStar.users.openid._wechat_openid_.get`: params, query fields together. */
 export interface UsersOpenidWechatOpenidGetRequest extends UsersOpenidWechatOpenidGetParams, UsersOpenidWechatOpenidGetQuery {}
 
-/**
- * 通过微信用户标识查询用户信息API
+/** 通过微信用户标识查询用户信息API
  *
  * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
  *
- * `GET /v3/edu-star/users/openid/{wechat_openid}`
- */
+ * `GET /v3/edu-star/users/openid/{wechat_openid}` */
 export const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpenidGetRequest, UsersOpenidWechatOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.users.openid._wechat_openid_.get",
   method: "GET",
@@ -257,10 +205,8 @@ export const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpen
 // ---- GET /v3/edu-star/users/qq/{qq} ----
 
 export interface UsersQqQqGetParams {
-  /**
-   * 用户QQ账号
-   * @example "100000000000"
-   */
+  /** 用户QQ账号
+   * @example "100000000000" */
   readonly qq: string
 }
 
@@ -275,13 +221,11 @@ export type UsersQqQqGetResponse = UsersOpenidWechatOpenidGetResponse
 /** The input of `v3.eduStar.users.qq._qq_.get`: params, query fields together. */
 export interface UsersQqQqGetRequest extends UsersQqQqGetParams, UsersQqQqGetQuery {}
 
-/**
- * 通过QQ账号查询用户信息API
+/** 通过QQ账号查询用户信息API
  *
  * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
  *
- * `GET /v3/edu-star/users/qq/{qq}`
- */
+ * `GET /v3/edu-star/users/qq/{qq}` */
 export const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.users.qq._qq_.get",
   method: "GET",
@@ -291,60 +235,50 @@ export const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetRe
   schemas: () => ({ params: $UsersQqQqGetParams(), query: $UsersOpenidWechatOpenidGetQuery(), success: $UsersOpenidWechatOpenidGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/edu-star/…`: 4 endpoints.
+/** `/v3/edu-star/…`: 4 endpoints.
  *
- * Catalogue tags: 学生卡身份权益.
- */
+ * Catalogue tags: 学生卡身份权益. */
 export const eduStar = {
   orders: {
-    /**
-     * 通过QQ账号查询核销订单列表API
+    /** 通过QQ账号查询核销订单列表API
      *
      * 合作方通过调用该接口可获取核销订单信息。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
      *
      * `GET /v3/edu-star/orders`
      *
-     * Alone: `import { ordersGet } from "effect-wechatpay/v3/eduStar"`.
-     */
+     * Alone: `import { ordersGet } from "effect-wechatpay/v3/eduStar"`. */
     get: ordersGet,
-    /**
-     * 创建核销订单API
+    /** 创建核销订单API
      *
      * 用户完成充值后，合作方必须调用该接口创建核销记录，并确保得到明确应答。 若调用失败，必须间隔一定时间后重试，否则会导致用户在集星光小程序中看到权益的使用状态与实际不符，进而引发用户投诉。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
      *
      * `POST /v3/edu-star/orders`
      *
-     * Alone: `import { ordersPost } from "effect-wechatpay/v3/eduStar"`.
-     */
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/eduStar"`. */
     post: ordersPost
   },
   users: {
     openid: {
       _wechat_openid_: {
-        /**
-         * 通过微信用户标识查询用户信息API
+        /** 通过微信用户标识查询用户信息API
          *
          * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
          *
          * `GET /v3/edu-star/users/openid/{wechat_openid}`
          *
-         * Alone: `import { usersOpenidWechatOpenidGet } from "effect-wechatpay/v3/eduStar"`.
-         */
+         * Alone: `import { usersOpenidWechatOpenidGet } from "effect-wechatpay/v3/eduStar"`. */
         get: usersOpenidWechatOpenidGet
       }
     },
     qq: {
       _qq_: {
-        /**
-         * 通过QQ账号查询用户信息API
+        /** 通过QQ账号查询用户信息API
          *
          * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
          *
          * `GET /v3/edu-star/users/qq/{qq}`
          *
-         * Alone: `import { usersQqQqGet } from "effect-wechatpay/v3/eduStar"`.
-         */
+         * Alone: `import { usersQqQqGet } from "effect-wechatpay/v3/eduStar"`. */
         get: usersQqQqGet
       }
     }

@@ -5,20 +5,14 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/eduschoolpay/contracts/presign ----
 
 export interface ContractsPresignPostBodyIdentity {
-  /**
-   * 姓名
-   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
-   */
+  /** 姓名
+   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR" */
   readonly real_name: string
-  /**
-   * 证件类型
-   * @example "IDENTITY_CARD"
-   */
+  /** 证件类型
+   * @example "IDENTITY_CARD" */
   readonly credential_type: string
-  /**
-   * 身份证号
-   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
-   */
+  /** 身份证号
+   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR" */
   readonly id_card_number?: string | undefined
 }
 
@@ -29,25 +23,17 @@ const $ContractsPresignPostBodyIdentity: () => Schema.Schema<ContractsPresignPos
 }))
 
 export interface ContractsPresignPostBodyBankCard {
-  /**
-   * 签约银行卡号
-   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR"
-   */
+  /** 签约银行卡号
+   * @example "6TqLAZvNZ4AXLNHLMbjA1yKq2k5krHM09m3tCuR" */
   readonly bank_card_no: string
-  /**
-   * 银行卡有效期
-   * @example "08/21"
-   */
+  /** 银行卡有效期
+   * @example "08/21" */
   readonly valid_thru?: string | undefined
-  /**
-   * 银行卡开卡预留手机号
-   * @example "j6PlFRRJ4nvGSbtDZzXbXScACvDSnIny67zk3BgT5uIbK4VfGmcjPBEk2mt5ASZ6UUHB4Gy0IZpbuanF9"
-   */
+  /** 银行卡开卡预留手机号
+   * @example "j6PlFRRJ4nvGSbtDZzXbXScACvDSnIny67zk3BgT5uIbK4VfGmcjPBEk2mt5ASZ6UUHB4Gy0IZpbuanF9" */
   readonly phone?: string | undefined
-  /**
-   * 银行类型
-   * @example "CMC"
-   */
+  /** 银行类型
+   * @example "CMC" */
   readonly bank_type?: string | undefined
 }
 
@@ -59,40 +45,26 @@ const $ContractsPresignPostBodyBankCard: () => Schema.Schema<ContractsPresignPos
 }))
 
 export interface ContractsPresignPostBody {
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
+  /** 商户appid
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 商户appid下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid: string
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
+  /** 签约模板号
+   * @example "101164396123311331" */
   readonly plan_id: string
-  /**
-   * 用户账号
-   * @example "20200330tony"
-   */
+  /** 用户账号
+   * @example "20200330tony" */
   readonly user_id: string
-  /**
-   * 学校编号
-   * @example "18260256813396"
-   */
+  /** 学校编号
+   * @example "18260256813396" */
   readonly school_id: string
-  /**
-   * 外部签约号
-   * @example "20190806125346"
-   */
+  /** 外部签约号
+   * @example "20190806125346" */
   readonly out_contract_code: string
-  /**
-   * 签约模式
-   * @example "LIMIT_BANK_CARD"
-   */
+  /** 签约模式
+   * @example "LIMIT_BANK_CARD" */
   readonly contract_mode?: string | undefined
   /** 允许降级为普通签约模式 */
   readonly downgrade_default_contract?: boolean | undefined
@@ -116,10 +88,8 @@ const $ContractsPresignPostBody: () => Schema.Schema<ContractsPresignPostBody> =
 }))
 
 export interface ContractsPresignPostResponse {
-  /**
-   * 预签约码
-   * @example "0044de6c799739c2e8534b"
-   */
+  /** 预签约码
+   * @example "0044de6c799739c2e8534b" */
   readonly presign_token?: string | undefined
 }
 
@@ -127,13 +97,11 @@ const $ContractsPresignPostResponse: () => Schema.Schema<ContractsPresignPostRes
   presign_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 预签约API
+/** 预签约API
  *
  * 商户调用该接口可获取预签约码（presign_token），预签约码对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约码进行签约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_1.shtml)
  *
- * `POST /v3/eduschoolpay/contracts/presign`
- */
+ * `POST /v3/eduschoolpay/contracts/presign` */
 export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.contracts.presign.post",
   method: "POST",
@@ -147,10 +115,8 @@ export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, C
 // ---- GET /v3/eduschoolpay/contracts/{contract_id} ----
 
 export interface ContractsContractIdGetParams {
-  /**
-   * 签约协议号
-   * @example "2045011120563805041758214605"
-   */
+  /** 签约协议号
+   * @example "2045011120563805041758214605" */
   readonly contract_id: string
 }
 
@@ -159,45 +125,29 @@ const $ContractsContractIdGetParams: () => Schema.Schema<ContractsContractIdGetP
 }))
 
 export interface ContractsContractIdGetResponse {
-  /**
-   * 签约协议号
-   * @example "2045011120563805041758214605"
-   */
+  /** 签约协议号
+   * @example "2045011120563805041758214605" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
+  /** 商户appid
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 商户appid下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
+  /** 签约模板号
+   * @example "101164396123311331" */
   readonly plan_id?: string | undefined
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
+  /** 签约状态
+   * @example "ADD" */
   readonly contract_status?: string | undefined
-  /**
-   * 签约时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 签约时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 外部签约号
-   * @example "20190806125346"
-   */
+  /** 外部签约号
+   * @example "20190806125346" */
   readonly out_contract_code?: string | undefined
 }
 
@@ -212,13 +162,11 @@ const $ContractsContractIdGetResponse: () => Schema.Schema<ContractsContractIdGe
   out_contract_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 通过协议号查询签约API
+/** 通过协议号查询签约API
  *
  * 商户通过签约协议号可查询签约信息，当合约不存在时返回NOT_FOUND错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_2.shtml)
  *
- * `GET /v3/eduschoolpay/contracts/{contract_id}`
- */
+ * `GET /v3/eduschoolpay/contracts/{contract_id}` */
 export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetParams, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.contracts._contract_id_.get",
   method: "GET",
@@ -232,13 +180,11 @@ export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetPar
 
 export type ContractsContractIdTerminatePostParams = ContractsContractIdGetParams
 
-/**
- * 商户主动解约API
+/** 商户主动解约API
  *
  * 商户通过调用该接口可主动解除与用户的签约关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_3.shtml)
  *
- * `POST /v3/eduschoolpay/contracts/{contract_id}/terminate`
- */
+ * `POST /v3/eduschoolpay/contracts/{contract_id}/terminate` */
 export const contractsContractIdTerminatePost: Endpoint.Endpoint<ContractsContractIdTerminatePostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.contracts._contract_id_.terminate.post",
   method: "POST",
@@ -251,15 +197,11 @@ export const contractsContractIdTerminatePost: Endpoint.Endpoint<ContractsContra
 // ---- POST /v3/eduschoolpay/transactions ----
 
 export interface TransactionsPostBodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
+  /** 总金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency: string
 }
 
@@ -269,20 +211,14 @@ const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmoun
 }))
 
 export interface TransactionsPostBodySceneInfo {
-  /**
-   * 消费时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 消费时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 学校编号
-   * @example "18260256813396"
-   */
+  /** 学校编号
+   * @example "18260256813396" */
   readonly school_id: string
-  /**
-   * 消费场景类型
-   * @example "CANTEEN"
-   */
+  /** 消费场景类型
+   * @example "CANTEEN" */
   readonly scene_type: string
 }
 
@@ -293,15 +229,11 @@ const $TransactionsPostBodySceneInfo: () => Schema.Schema<TransactionsPostBodySc
 }))
 
 export interface TransactionsPostBodyDeviceInfo {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
+  /** 设备号
+   * @example "12343232" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备ip
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备ip
+   * @example "123.12.12.123" */
   readonly device_ip: string
 }
 
@@ -320,55 +252,35 @@ const $TransactionsPostBodySettleInfo: () => Schema.Schema<TransactionsPostBodyS
 }))
 
 export interface TransactionsPostBody {
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
+  /** 商户appid
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户appid
-   * @example "wx8888888888888888"
-   */
+  /** 子商户appid
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "中山大学-第二食堂-海鲜炒饭"
-   */
+  /** 商品描述
+   * @example "中山大学-第二食堂-海鲜炒饭" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no: string
-  /**
-   * 订单优惠标记
-   * @example "test"
-   */
+  /** 订单优惠标记
+   * @example "test" */
   readonly goods_tag?: string | undefined
-  /**
-   * 商户接收通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay"
-   */
+  /** 商户接收通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay" */
   readonly notify_url: string
-  /**
-   * 签约协议号
-   * @example "2045011120563805041758214605"
-   */
+  /** 签约协议号
+   * @example "2045011120563805041758214605" */
   readonly contract_id: string
-  /**
-   * 用户账号
-   * @example "20200330tony"
-   */
+  /** 用户账号
+   * @example "20200330tony" */
   readonly user_id: string
   /** 订单金额 */
   readonly amount: TransactionsPostBodyAmount
@@ -378,10 +290,8 @@ export interface TransactionsPostBody {
   readonly device_info: TransactionsPostBodyDeviceInfo
   /** 分账结算信息 */
   readonly settle_info?: TransactionsPostBodySettleInfo | undefined
-  /**
-   * 扣款模式
-   * @example "SYNC"
-   */
+  /** 扣款模式
+   * @example "SYNC" */
   readonly payment_mode?: string | undefined
 }
 
@@ -404,15 +314,11 @@ const $TransactionsPostBody: () => Schema.Schema<TransactionsPostBody> = /*#__PU
 }))
 
 export interface Payer {
-  /**
-   * 商户AppID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 商户AppID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 子商户AppID下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 子商户AppID下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly sub_openid?: string | undefined
 }
 
@@ -422,25 +328,17 @@ const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface Amount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
+  /** 折扣
+   * @example 100 */
   readonly discount_total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -452,15 +350,11 @@ const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface DeviceInfo {
-  /**
-   * 设备号
-   * @example "12343232"
-   */
+  /** 设备号
+   * @example "12343232" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备IP
+   * @example "123.12.12.123" */
   readonly device_ip?: string | undefined
 }
 
@@ -470,50 +364,32 @@ const $DeviceInfo: () => Schema.Schema<DeviceInfo> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
+  /** 优惠范围
+   * @example "GLOBAL" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
+  /** 优惠类型
+   * @example "DISCOUNT" */
   readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 0
-   */
+  /** 其他出资
+   * @example 0 */
   readonly other_contribute?: number | undefined
 }
 
@@ -530,65 +406,41 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface TransactionsPostResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 商户AppID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
+  /** 商户订单号
+   * @example "201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * @example "MICROPAY"
-   */
+  /** 交易类型
+   * @example "MICROPAY" */
   readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
+  /** 交易状态描述
+   * @example "支付成功" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "ICBC_DEBIT"
-   */
+  /** 付款银行
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2020-03-26T10:43:39+08:00"
-   */
+  /** 支付完成时间
+   * @example "2020-03-26T10:43:39+08:00" */
   readonly success_time?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -619,13 +471,11 @@ const $TransactionsPostResponse: () => Schema.Schema<TransactionsPostResponse> =
   promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
 }))
 
-/**
- * 扣款API
+/** 扣款API
  *
  * 使用签约协议号发起扣款，本接口支持两种模式，通过参数模式（payment_mode）进行选择。 同步扣款模式会立即返回扣款结果，异步扣款模式会立即返回受理结果，最终的扣款结果会通过回调的方式通知给商户 两种模式下，若出现超时或未回调时，商户均可调用商户订单号查单接口查询订单扣款结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_1.shtml)
  *
- * `POST /v3/eduschoolpay/transactions`
- */
+ * `POST /v3/eduschoolpay/transactions` */
 export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.transactions.post",
   method: "POST",
@@ -638,10 +488,8 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, Transacti
 // ---- GET /v3/eduschoolpay/transactions/id/{transaction_id} ----
 
 export interface TransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id: string
 }
 
@@ -650,10 +498,8 @@ const $TransactionsIdTransactionIdGetParams: () => Schema.Schema<TransactionsIdT
 }))
 
 export interface TransactionsIdTransactionIdGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -666,13 +512,11 @@ export type TransactionsIdTransactionIdGetResponse = TransactionsPostResponse
 /** The input of `v3.eduschoolpay.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
-/**
- * 微信支付订单号查单API
+/** 微信支付订单号查单API
  *
  * 通过微信订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_2.shtml)
  *
- * `GET /v3/eduschoolpay/transactions/id/{transaction_id}`
- */
+ * `GET /v3/eduschoolpay/transactions/id/{transaction_id}` */
 export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.transactions.id._transaction_id_.get",
   method: "GET",
@@ -685,10 +529,8 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
 // ---- GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no} ----
 
 export interface TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "201407033233368018"
-   */
+  /** 商户订单号
+   * @example "201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -703,13 +545,11 @@ export type TransactionsOutTradeNoOutTradeNoGetQuery = TransactionsIdTransaction
 /** The input of `v3.eduschoolpay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 商户订单号查单API
+/** 商户订单号查单API
  *
  * 通过商户订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_3.shtml)
  *
- * `GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -722,10 +562,8 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
 // ---- GET /v3/eduschoolpay/users/{openid}/contracts ----
 
 export interface UsersOpenidContractsGetParams {
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 商户appid下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid: string
 }
 
@@ -734,25 +572,17 @@ const $UsersOpenidContractsGetParams: () => Schema.Schema<UsersOpenidContractsGe
 }))
 
 export interface UsersOpenidContractsGetQuery {
-  /**
-   * 签约模板号
-   * @example "101164396123311331"
-   */
+  /** 签约模板号
+   * @example "101164396123311331" */
   readonly plan_id: string
-  /**
-   * 签约状态
-   * @example "ADD"
-   */
+  /** 签约状态
+   * @example "ADD" */
   readonly contract_status: string
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -764,20 +594,14 @@ const $UsersOpenidContractsGetQuery: () => Schema.Schema<UsersOpenidContractsGet
 }))
 
 export interface UsersOpenidContractsGetResponseLinks {
-  /**
-   * 下一页链接
-   * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=5&limit=5"
-   */
+  /** 下一页链接
+   * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=5&limit=5" */
   readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=5&limit=5"
-   */
+  /** 上一页链接
+   * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=5&limit=5" */
   readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=10&limit=5"
-   */
+  /** 当前链接
+   * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=10&limit=5" */
   readonly self?: string | undefined
 }
 
@@ -790,20 +614,14 @@ const $UsersOpenidContractsGetResponseLinks: () => Schema.Schema<UsersOpenidCont
 export interface UsersOpenidContractsGetResponse {
   /** 查询结果列表 */
   readonly data?: ReadonlyArray<ContractsContractIdGetResponse> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
   /** 相关链接 */
   readonly links?: UsersOpenidContractsGetResponseLinks | undefined
@@ -820,13 +638,11 @@ const $UsersOpenidContractsGetResponse: () => Schema.Schema<UsersOpenidContracts
 /** The input of `v3.eduschoolpay.users._openid_.contracts.get`: params, query fields together. */
 export interface UsersOpenidContractsGetRequest extends UsersOpenidContractsGetParams, UsersOpenidContractsGetQuery {}
 
-/**
- * 查询用户签约列表API
+/** 查询用户签约列表API
  *
  * 商户使用本接口来查询用户签约信息，返回用户在该签约模板下的合约列表（包括处于「已解约」状态下的合约）；被用户主动删除的合约无法被查询到。结果中「已签约」合约排列于「已解约」合约之前。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_4.shtml)
  *
- * `GET /v3/eduschoolpay/users/{openid}/contracts`
- */
+ * `GET /v3/eduschoolpay/users/{openid}/contracts` */
 export const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetRequest, UsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.users._openid_.contracts.get",
   method: "GET",
@@ -839,30 +655,20 @@ export const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetR
 // ---- GET /v3/eduschoolpay/users/{openid}/debt-state ----
 
 export interface UsersOpenidDebtStateGetResponse {
-  /**
-   * 商户appid
-   * @example "wx8888888888888888"
-   */
+  /** 商户appid
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 商户appid下的用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 用户状态
-   * @example "FORBIDDEN"
-   */
+  /** 用户状态
+   * @example "FORBIDDEN" */
   readonly state?: string | undefined
-  /**
-   * 当前用户欠款笔数
-   * @example 2
-   */
+  /** 当前用户欠款笔数
+   * @example 2 */
   readonly debt_count?: number | undefined
-  /**
-   * 用户欠款状态更新时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 用户欠款状态更新时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -876,13 +682,11 @@ const $UsersOpenidDebtStateGetResponse: () => Schema.Schema<UsersOpenidDebtState
 
 export type UsersOpenidDebtStateGetParams = UsersOpenidContractsGetParams
 
-/**
- * 商户查询用户欠款状态API
+/** 商户查询用户欠款状态API
  *
  * 商户通过调用该接口可主动查询微信用户的欠款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_4.shtml)
  *
- * `GET /v3/eduschoolpay/users/{openid}/debt-state`
- */
+ * `GET /v3/eduschoolpay/users/{openid}/debt-state` */
 export const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetParams, UsersOpenidDebtStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.users._openid_.debtState.get",
   method: "GET",
@@ -892,86 +696,72 @@ export const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetP
   schemas: () => ({ params: $UsersOpenidContractsGetParams(), success: $UsersOpenidDebtStateGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/eduschoolpay/…`: 8 endpoints.
+/** `/v3/eduschoolpay/…`: 8 endpoints.
  *
- * Catalogue tags: 校园轻松付.
- */
+ * Catalogue tags: 校园轻松付. */
 export const eduschoolpay = {
   contracts: {
     _contract_id_: {
-      /**
-       * 通过协议号查询签约API
+      /** 通过协议号查询签约API
        *
        * 商户通过签约协议号可查询签约信息，当合约不存在时返回NOT_FOUND错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_2.shtml)
        *
        * `GET /v3/eduschoolpay/contracts/{contract_id}`
        *
-       * Alone: `import { contractsContractIdGet } from "effect-wechatpay/v3/eduschoolpay"`.
-       */
+       * Alone: `import { contractsContractIdGet } from "effect-wechatpay/v3/eduschoolpay"`. */
       get: contractsContractIdGet,
       terminate: {
-        /**
-         * 商户主动解约API
+        /** 商户主动解约API
          *
          * 商户通过调用该接口可主动解除与用户的签约关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_3.shtml)
          *
          * `POST /v3/eduschoolpay/contracts/{contract_id}/terminate`
          *
-         * Alone: `import { contractsContractIdTerminatePost } from "effect-wechatpay/v3/eduschoolpay"`.
-         */
+         * Alone: `import { contractsContractIdTerminatePost } from "effect-wechatpay/v3/eduschoolpay"`. */
         post: contractsContractIdTerminatePost
       }
     },
     presign: {
-      /**
-       * 预签约API
+      /** 预签约API
        *
        * 商户调用该接口可获取预签约码（presign_token），预签约码对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约码进行签约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_1.shtml)
        *
        * `POST /v3/eduschoolpay/contracts/presign`
        *
-       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/eduschoolpay"`.
-       */
+       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/eduschoolpay"`. */
       post: contractsPresignPost
     }
   },
   transactions: {
-    /**
-     * 扣款API
+    /** 扣款API
      *
      * 使用签约协议号发起扣款，本接口支持两种模式，通过参数模式（payment_mode）进行选择。 同步扣款模式会立即返回扣款结果，异步扣款模式会立即返回受理结果，最终的扣款结果会通过回调的方式通知给商户 两种模式下，若出现超时或未回调时，商户均可调用商户订单号查单接口查询订单扣款结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_1.shtml)
      *
      * `POST /v3/eduschoolpay/transactions`
      *
-     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/eduschoolpay"`.
-     */
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/eduschoolpay"`. */
     post: transactionsPost,
     id: {
       _transaction_id_: {
-        /**
-         * 微信支付订单号查单API
+        /** 微信支付订单号查单API
          *
          * 通过微信订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_2.shtml)
          *
          * `GET /v3/eduschoolpay/transactions/id/{transaction_id}`
          *
-         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/eduschoolpay"`.
-         */
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/eduschoolpay"`. */
         get: transactionsIdTransactionIdGet
       }
     },
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 商户订单号查单API
+        /** 商户订单号查单API
          *
          * 通过商户订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_3.shtml)
          *
          * `GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/eduschoolpay"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/eduschoolpay"`. */
         get: transactionsOutTradeNoOutTradeNoGet
       }
     }
@@ -979,27 +769,23 @@ export const eduschoolpay = {
   users: {
     _openid_: {
       contracts: {
-        /**
-         * 查询用户签约列表API
+        /** 查询用户签约列表API
          *
          * 商户使用本接口来查询用户签约信息，返回用户在该签约模板下的合约列表（包括处于「已解约」状态下的合约）；被用户主动删除的合约无法被查询到。结果中「已签约」合约排列于「已解约」合约之前。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_4.shtml)
          *
          * `GET /v3/eduschoolpay/users/{openid}/contracts`
          *
-         * Alone: `import { usersOpenidContractsGet } from "effect-wechatpay/v3/eduschoolpay"`.
-         */
+         * Alone: `import { usersOpenidContractsGet } from "effect-wechatpay/v3/eduschoolpay"`. */
         get: usersOpenidContractsGet
       },
       debtState: {
-        /**
-         * 商户查询用户欠款状态API
+        /** 商户查询用户欠款状态API
          *
          * 商户通过调用该接口可主动查询微信用户的欠款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_4.shtml)
          *
          * `GET /v3/eduschoolpay/users/{openid}/debt-state`
          *
-         * Alone: `import { usersOpenidDebtStateGet } from "effect-wechatpay/v3/eduschoolpay"`.
-         */
+         * Alone: `import { usersOpenidDebtStateGet } from "effect-wechatpay/v3/eduschoolpay"`. */
         get: usersOpenidDebtStateGet
       }
     }

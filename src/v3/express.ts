@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/express/users/{openid}/transform ----
 
 export interface UsersOpenidTransformPostParams {
-  /**
-   * 用户openid
-   * @example "xsd3434454567676"
-   */
+  /** 用户openid
+   * @example "xsd3434454567676" */
   readonly openid: string
 }
 
@@ -17,10 +15,8 @@ const $UsersOpenidTransformPostParams: () => Schema.Schema<UsersOpenidTransformP
 }))
 
 export interface UsersOpenidTransformPostBody {
-  /**
-   * 目标应用的appid
-   * @example "wxaaaa1a123b456c7d"
-   */
+  /** 目标应用的appid
+   * @example "wxaaaa1a123b456c7d" */
   readonly appid: string
 }
 
@@ -29,10 +25,8 @@ const $UsersOpenidTransformPostBody: () => Schema.Schema<UsersOpenidTransformPos
 }))
 
 export interface UsersOpenidTransformPostResponse {
-  /**
-   * 转换后的openid
-   * @example "xac1234554567676"
-   */
+  /** 转换后的openid
+   * @example "xac1234554567676" */
   readonly openid?: string | undefined
 }
 
@@ -43,13 +37,11 @@ const $UsersOpenidTransformPostResponse: () => Schema.Schema<UsersOpenidTransfor
 /** The input of `v3.express.users._openid_.transform.post`: params, body fields together. */
 export interface UsersOpenidTransformPostRequest extends UsersOpenidTransformPostParams, UsersOpenidTransformPostBody {}
 
-/**
- * 用户openid转换API
+/** 用户openid转换API
  *
  * 将另一个应用的用户openid转换为指定appid应用下的用户openid [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml)
  *
- * `POST /v3/express/users/{openid}/transform`
- */
+ * `POST /v3/express/users/{openid}/transform` */
 export const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPostRequest, UsersOpenidTransformPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.express.users._openid_.transform.post",
   method: "POST",
@@ -59,24 +51,20 @@ export const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPos
   schemas: () => ({ params: $UsersOpenidTransformPostParams(), body: $UsersOpenidTransformPostBody(), success: $UsersOpenidTransformPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/express/…`: 1 endpoint.
+/** `/v3/express/…`: 1 endpoint.
  *
- * Catalogue tags: 微信寄快递.
- */
+ * Catalogue tags: 微信寄快递. */
 export const express = {
   users: {
     _openid_: {
       transform: {
-        /**
-         * 用户openid转换API
+        /** 用户openid转换API
          *
          * 将另一个应用的用户openid转换为指定appid应用下的用户openid [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml)
          *
          * `POST /v3/express/users/{openid}/transform`
          *
-         * Alone: `import { usersOpenidTransformPost } from "effect-wechatpay/v3/express"`.
-         */
+         * Alone: `import { usersOpenidTransformPost } from "effect-wechatpay/v3/express"`. */
         post: usersOpenidTransformPost
       }
     }

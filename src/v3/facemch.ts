@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/facemch/users/{face_sid} ----
 
 export interface UsersFaceSidGetParams {
-  /**
-   * 终端设备识别用户成功后返回的凭证
-   * @example "aabbccdd12345"
-   */
+  /** 终端设备识别用户成功后返回的凭证
+   * @example "aabbccdd12345" */
   readonly face_sid: string
 }
 
@@ -17,30 +15,20 @@ const $UsersFaceSidGetParams: () => Schema.Schema<UsersFaceSidGetParams> = /*#__
 }))
 
 export interface UsersFaceSidGetQuery {
-  /**
-   * 标识本次请求获取的信息类型
-   * @example "ASK_UNIONID"
-   */
+  /** 标识本次请求获取的信息类型
+   * @example "ASK_UNIONID" */
   readonly info_type: "ASK_UNIONID" | "ASK_REAL_NAME"
-  /**
-   * 微信分配的公众账号ID
-   * @example "wx2b029c08a6233333"
-   */
+  /** 微信分配的公众账号ID
+   * @example "wx2b029c08a6233333" */
   readonly appid: string
-  /**
-   * 微信支付分配的子商户号，服务商模式下必填
-   * @example "123456789"
-   */
+  /** 微信支付分配的子商户号，服务商模式下必填
+   * @example "123456789" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分配的子商户公众账号ID
-   * @example "wx2b029c08a6255555"
-   */
+  /** 微信分配的子商户公众账号ID
+   * @example "wx2b029c08a6255555" */
   readonly sub_appid?: string | undefined
-  /**
-   * ⼦商户证书序列号，服务商模式下请求实名信息必传
-   * @example "wx2b029c08a6255555"
-   */
+  /** ⼦商户证书序列号，服务商模式下请求实名信息必传
+   * @example "wx2b029c08a6255555" */
   readonly sub_serial_no?: string | undefined
 }
 
@@ -88,13 +76,11 @@ const $UsersFaceSidGetResponse: () => Schema.Schema<UsersFaceSidGetResponse> = /
 /** The input of `v3.facemch.users._face_sid_.get`: params, query fields together. */
 export interface UsersFaceSidGetRequest extends UsersFaceSidGetParams, UsersFaceSidGetQuery {}
 
-/**
- * 查询用户授权的实名信息
+/** 查询用户授权的实名信息
  *
  * 商户可以根据face_sid查询用户UnionId，调用该接口获取授权的实名信息商户需要先申请权限。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html)
  *
- * `GET /v3/facemch/users/{face_sid}`
- */
+ * `GET /v3/facemch/users/{face_sid}` */
 export const usersFaceSidGet: Endpoint.Endpoint<UsersFaceSidGetRequest, UsersFaceSidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.facemch.users._face_sid_.get",
   method: "GET",
@@ -104,23 +90,19 @@ export const usersFaceSidGet: Endpoint.Endpoint<UsersFaceSidGetRequest, UsersFac
   schemas: () => ({ params: $UsersFaceSidGetParams(), query: $UsersFaceSidGetQuery(), success: $UsersFaceSidGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/facemch/…`: 1 endpoint.
+/** `/v3/facemch/…`: 1 endpoint.
  *
- * Catalogue tags: 刷脸支付.
- */
+ * Catalogue tags: 刷脸支付. */
 export const facemch = {
   users: {
     _face_sid_: {
-      /**
-       * 查询用户授权的实名信息
+      /** 查询用户授权的实名信息
        *
        * 商户可以根据face_sid查询用户UnionId，调用该接口获取授权的实名信息商户需要先申请权限。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html)
        *
        * `GET /v3/facemch/users/{face_sid}`
        *
-       * Alone: `import { usersFaceSidGet } from "effect-wechatpay/v3/facemch"`.
-       */
+       * Alone: `import { usersFaceSidGet } from "effect-wechatpay/v3/facemch"`. */
       get: usersFaceSidGet
     }
   }

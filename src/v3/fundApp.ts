@@ -5,30 +5,20 @@ import { BoundedString, type CommonError, Endpoint, OpenEnum, PatternString, Sch
 // ---- POST /v3/fund-app/brand-redpacket/brand-merchant-batches ----
 
 export interface BrandRedpacketBrandMerchantBatchesPostBodyDetailList {
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家品牌红包明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 红包金额（单位：分）
-   * @example 100
-   */
+  /** 红包金额（单位：分）
+   * @example 100 */
   readonly amount: number
-  /**
-   * 接收红包用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 接收红包用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 接收红包用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 接收红包用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 红包备注
-   * @example "来自XX的红包"
-   */
+  /** 红包备注
+   * @example "来自XX的红包" */
   readonly remark: string
 }
 
@@ -41,50 +31,32 @@ const $BrandRedpacketBrandMerchantBatchesPostBodyDetailList: () => Schema.Schema
 }))
 
 export interface BrandRedpacketBrandMerchantBatchesPostBody {
-  /**
-   * 品牌ID
-   * @example 1234
-   */
+  /** 品牌ID
+   * @example 1234 */
   readonly brand_id: number
-  /**
-   * 品牌AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 品牌AppID
+   * @example "wxf636efh567hg4356" */
   readonly brand_appid: string
-  /**
-   * 品牌红包发放场景
-   * @example "CUSTOM_SEND"
-   */
+  /** 品牌红包发放场景
+   * @example "CUSTOM_SEND" */
   readonly scene: "CUSTOM_SEND"
-  /**
-   * 品牌红包模板ID
-   * @example "123400001"
-   */
+  /** 品牌红包模板ID
+   * @example "123400001" */
   readonly template_id: string
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家品牌红包批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 品牌红包批次名称
-   * @example "双十一营销用品牌红包"
-   */
+  /** 品牌红包批次名称
+   * @example "双十一营销用品牌红包" */
   readonly batch_name: string
-  /**
-   * 品牌红包批次备注
-   * @example "双十一营销用品牌红包"
-   */
+  /** 品牌红包批次备注
+   * @example "双十一营销用品牌红包" */
   readonly batch_remark: string
-  /**
-   * 总金额
-   * @example 10000
-   */
+  /** 总金额
+   * @example 10000 */
   readonly total_amount: number
-  /**
-   * 总笔数
-   * @example 10
-   */
+  /** 总笔数
+   * @example 10 */
   readonly total_num: number
   /** 品牌红包明细列表 */
   readonly detail_list: ReadonlyArray<BrandRedpacketBrandMerchantBatchesPostBodyDetailList>
@@ -104,26 +76,18 @@ const $BrandRedpacketBrandMerchantBatchesPostBody: () => Schema.Schema<BrandRedp
 }))
 
 export interface BrandRedpacketBrandMerchantBatchesPostResponse {
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家品牌红包批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1210000071100999991182020050700019480001"
-   */
+  /** 微信支付品牌红包批次单号
+   * @example "1210000071100999991182020050700019480001" */
   readonly batch_no?: string | undefined
-  /**
-   * 品牌红包批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 品牌红包批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次单状态
+  /** 批次单状态
    * Documented values: `WAIT_PAY`, `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
@@ -134,13 +98,11 @@ const $BrandRedpacketBrandMerchantBatchesPostResponse: () => Schema.Schema<Brand
   batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
 }))
 
-/**
- * 品牌商户发放红包
+/** 品牌商户发放红包
  *
  * 普通直连商户可以通过该接口，向多个用户发放品牌红包，微信支付视任何不同“发起的普通直连商户商户号+商家品牌红包批次单号（out_batch_no）”的请求为一个全新的批次。在未查询到明确的品牌红包批次单处理结果之前，请勿修改商家品牌红包批次单号重新提交！如有发生，普通直连商户应当自行承担因此产生的所有损失和责任。
  *
- * `POST /v3/fund-app/brand-redpacket/brand-merchant-batches`
- */
+ * `POST /v3/fund-app/brand-redpacket/brand-merchant-batches` */
 export const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesPostBody, BrandRedpacketBrandMerchantBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantBatches.post",
   method: "POST",
@@ -153,10 +115,8 @@ export const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedp
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no} ----
 
 export interface BrandRedpacketBrandMerchantBatchesBatchNoGetParams {
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付品牌红包批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_no: string
 }
 
@@ -177,21 +137,15 @@ const $BrandRedpacketBrandMerchantBatchesBatchNoGetQuery: () => Schema.Schema<Br
 }))
 
 export interface DetailList {
-  /**
-   * 微信支付品牌红包明细单号
-   * @example "1220000071100999991182020050700019500100"
-   */
+  /** 微信支付品牌红包明细单号
+   * @example "1220000071100999991182020050700019500100" */
   readonly transfer_detail_no?: string | undefined
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家品牌红包明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 品牌红包明细单状态
+  /** 品牌红包明细单状态
    * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
-   * @example "DETAIL_SUCCESS"
-   */
+   * @example "DETAIL_SUCCESS" */
   readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
 }
 
@@ -202,97 +156,61 @@ const $DetailList: () => Schema.Schema<DetailList> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900001109"
-   */
+  /** 品牌主商户号
+   * @example "1900001109" */
   readonly brand_mchid?: string | undefined
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1210000071100999991182020050700019480001"
-   */
+  /** 微信支付品牌红包批次单号
+   * @example "1210000071100999991182020050700019480001" */
   readonly batch_no?: string | undefined
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家品牌红包批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1234
-   */
+  /** 品牌ID
+   * @example 1234 */
   readonly brand_id?: number | undefined
-  /**
-   * 品牌红包模板ID
-   * @example "123400001"
-   */
+  /** 品牌红包模板ID
+   * @example "123400001" */
   readonly template_id?: string | undefined
-  /**
-   * 品牌AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 品牌AppID
+   * @example "wxf636efh567hg4356" */
   readonly brand_appid?: string | undefined
-  /**
-   * 批次单状态
+  /** 批次单状态
    * Documented values: `WAIT_PAY`, `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 品牌红包批次名称
-   * @example "双十一营销用品牌红包"
-   */
+  /** 品牌红包批次名称
+   * @example "双十一营销用品牌红包" */
   readonly batch_name?: string | undefined
-  /**
-   * 品牌红包批次备注
-   * @example "双十一营销用品牌红包"
-   */
+  /** 品牌红包批次备注
+   * @example "双十一营销用品牌红包" */
   readonly batch_remark?: string | undefined
-  /**
-   * 品牌红包批次单关闭原因
+  /** 品牌红包批次单关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `SYSTEM_OVERDUE_CLOSE` (decoded as any string: more may come).
-   * @example "MERCHANT_REVOCATION"
-   */
+   * @example "MERCHANT_REVOCATION" */
   readonly close_reason?: "MERCHANT_REVOCATION" | "SYSTEM_OVERDUE_CLOSE" | (string & {}) | undefined
-  /**
-   * 总金额
-   * @example 10000
-   */
+  /** 总金额
+   * @example 10000 */
   readonly total_amount?: number | undefined
-  /**
-   * 总笔数
-   * @example 10
-   */
+  /** 总笔数
+   * @example 10 */
   readonly total_num?: number | undefined
-  /**
-   * 品牌红包批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 品牌红包批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 品牌红包批次更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 品牌红包批次更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 发放成功金额
-   * @example 10000
-   */
+  /** 发放成功金额
+   * @example 10000 */
   readonly success_amount?: number | undefined
-  /**
-   * 发放成功笔数
-   * @example 10
-   */
+  /** 发放成功笔数
+   * @example 10 */
   readonly success_num?: number | undefined
-  /**
-   * 发放失败金额
-   * @example 10000
-   */
+  /** 发放失败金额
+   * @example 10000 */
   readonly fail_amount?: number | undefined
-  /**
-   * 发放失败笔数
-   * @example 10
-   */
+  /** 发放失败笔数
+   * @example 10 */
   readonly fail_num?: number | undefined
   /** 品牌红包明细列表 */
   readonly detail_list?: ReadonlyArray<DetailList> | undefined
@@ -323,13 +241,11 @@ const $BrandRedpacketBrandMerchantBatchesBatchNoGetResponse: () => Schema.Schema
 /** The input of `v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.get`: params, query fields together. */
 export interface BrandRedpacketBrandMerchantBatchesBatchNoGetRequest extends BrandRedpacketBrandMerchantBatchesBatchNoGetParams, BrandRedpacketBrandMerchantBatchesBatchNoGetQuery {}
 
-/**
- * 微信支付批次单号查询批次单
+/** 微信支付批次单号查询批次单
  *
  * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单
  *
- * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}`
- */
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}` */
 export const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoGetRequest, BrandRedpacketBrandMerchantBatchesBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.get",
   method: "GET",
@@ -341,15 +257,11 @@ export const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<Bra
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no} ----
 
 export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams {
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付品牌红包批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_no: string
-  /**
-   * 商家品牌红包明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 商家品牌红包明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_no: string
 }
 
@@ -359,87 +271,55 @@ const $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams: () => 
 }))
 
 export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900001109"
-   */
+  /** 品牌主商户号
+   * @example "1900001109" */
   readonly brand_mchid?: string | undefined
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家品牌红包批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付品牌红包批次单号
-   * @example "1210000071100999991182020050700019480001"
-   */
+  /** 微信支付品牌红包批次单号
+   * @example "1210000071100999991182020050700019480001" */
   readonly batch_no?: string | undefined
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家品牌红包明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 微信支付品牌红包明细单号
-   * @example "1220000071100999991182020050700019500100"
-   */
+  /** 微信支付品牌红包明细单号
+   * @example "1220000071100999991182020050700019500100" */
   readonly detail_no?: string | undefined
-  /**
-   * 品牌红包明细单状态
+  /** 品牌红包明细单状态
    * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
-   * @example "DETAIL_SUCCESS"
-   */
+   * @example "DETAIL_SUCCESS" */
   readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
-  /**
-   * 红包金额
-   * @example 10000
-   */
+  /** 红包金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 红包备注
-   * @example "来自XX的红包"
-   */
+  /** 红包备注
+   * @example "来自XX的红包" */
   readonly remark?: string | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `USER_ACCOUNT_LIMIT`, `FAIL_REASON_UNKNOWN`, `PAYER_ACCOUNT_ABNORMAL`, `PAYEE_ACCOUNT_ABNORMAL`, `USER_RECEIVE_OVERDUE`, `REMARK_NOT_CORRECT`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "USER_ACCOUNT_LIMIT" | "FAIL_REASON_UNKNOWN" | "PAYER_ACCOUNT_ABNORMAL" | "PAYEE_ACCOUNT_ABNORMAL" | "USER_RECEIVE_OVERDUE" | "REMARK_NOT_CORRECT" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | (string & {}) | undefined
-  /**
-   * 接收红包用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 接收红包用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 接收红包用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 接收红包用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 品牌红包发起时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 品牌红包发起时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly initiate_time?: string | undefined
-  /**
-   * 品牌红包更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 品牌红包更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1234
-   */
+  /** 品牌ID
+   * @example 1234 */
   readonly brand_id?: number | undefined
-  /**
-   * 品牌红包模板ID
-   * @example "123400001"
-   */
+  /** 品牌红包模板ID
+   * @example "123400001" */
   readonly template_id?: string | undefined
-  /**
-   * 品牌AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 品牌AppID
+   * @example "wxf636efh567hg4356" */
   readonly brand_appid?: string | undefined
 }
 
@@ -462,13 +342,11 @@ const $BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse: () =
   brand_appid: Schema.optional(Schema.String)
 }))
 
-/**
- * 商家明细单号查询明细单
+/** 商家明细单号查询明细单
  *
  * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
  *
- * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}`
- */
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}` */
 export const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams, BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.details._detail_no_.get",
   method: "GET",
@@ -480,10 +358,8 @@ export const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoi
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no} ----
 
 export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams {
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家品牌红包批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
 }
 
@@ -498,13 +374,11 @@ export type BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse = BrandRe
 /** The input of `v3.fundApp.brandRedpacket.brandMerchantOutBatches._out_batch_no_.get`: params, query fields together. */
 export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetRequest extends BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams, BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery {}
 
-/**
- * 商家批次单号查询批次单
+/** 商家批次单号查询批次单
  *
  * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单。
  *
- * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}`
- */
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}` */
 export const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetRequest, BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantOutBatches._out_batch_no_.get",
   method: "GET",
@@ -516,15 +390,11 @@ export const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoi
 // ---- GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no} ----
 
 export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams {
-  /**
-   * 商家品牌红包批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家品牌红包批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 商家品牌红包明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家品牌红包明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
 }
 
@@ -535,13 +405,11 @@ const $BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetPa
 
 export type BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse = BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse
 
-/**
- * 商家明细单号查询明细单
+/** 商家明细单号查询明细单
  *
  * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
  *
- * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}`
- */
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}` */
 export const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams, BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantOutBatches._out_batch_no_.outDetails._out_detail_no_.get",
   method: "GET",
@@ -553,10 +421,8 @@ export const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailN
 // ---- POST /v3/fund-app/mch-transfer/elecsign/out-bill-no ----
 
 export interface MchTransferElecsignOutBillNoPostBody {
-  /**
-   * 商户转账单号
-   * @example "plfk2020042013"
-   */
+  /** 商户转账单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
 }
 
@@ -565,15 +431,11 @@ const $MchTransferElecsignOutBillNoPostBody: () => Schema.Schema<MchTransferElec
 }))
 
 export interface MchTransferElecsignOutBillNoPostResponse {
-  /**
-   * 申请单状态
-   * @example "GENERATING"
-   */
+  /** 申请单状态
+   * @example "GENERATING" */
   readonly state?: string | undefined
-  /**
-   * 申请单创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 申请单创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -582,13 +444,11 @@ const $MchTransferElecsignOutBillNoPostResponse: () => Schema.Schema<MchTransfer
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 商户单号申请电子回单
+/** 商户单号申请电子回单
  *
  * 商户可以 指定商户转账单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-out-no.html)
  *
- * `POST /v3/fund-app/mch-transfer/elecsign/out-bill-no`
- */
+ * `POST /v3/fund-app/mch-transfer/elecsign/out-bill-no` */
 export const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElecsignOutBillNoPostBody, MchTransferElecsignOutBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.outBillNo.post",
   method: "POST",
@@ -601,42 +461,28 @@ export const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElec
 // ---- GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no} ----
 
 export interface MchTransferElecsignOutBillNoOutBillNoGetResponse {
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `GENERATING`, `FINISHED`, `FAILED` (decoded as any string: more may come).
-   * @example "GENERATING"
-   */
+   * @example "GENERATING" */
   readonly state?: "GENERATING" | "FINISHED" | "FAILED" | (string & {}) | undefined
-  /**
-   * 申请单创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 申请单创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 申请单更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 申请单更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 回单文件摘要类型
+  /** 回单文件摘要类型
    * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
-   * @example "SHA256"
-   */
+   * @example "SHA256" */
   readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
-  /**
-   * 回单文件摘要值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 回单文件摘要值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 回单文件下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/transferbilldownload/elecvoucherfile?source=elecsign&token=xxx"
-   */
+  /** 回单文件下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/transferbilldownload/elecvoucherfile?source=elecsign&token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 失败原因
-   * @example "转账单据不存在"
-   */
+  /** 失败原因
+   * @example "转账单据不存在" */
   readonly fail_reason?: string | undefined
 }
 
@@ -656,13 +502,11 @@ const $MchTransferElecsignOutBillNoPostBody2: () => Schema.Schema<MchTransferEle
 
 export type MchTransferElecsignOutBillNoOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
 
-/**
- * 商户单号查询电子回单
+/** 商户单号查询电子回单
  *
  * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-out-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436)
  *
- * `GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}` */
 export const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferElecsignOutBillNoOutBillNoGetParams, MchTransferElecsignOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -675,10 +519,8 @@ export const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTran
 // ---- POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no ----
 
 export interface MchTransferElecsignTransferBillNoPostBody {
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no: string
 }
 
@@ -688,13 +530,11 @@ const $MchTransferElecsignTransferBillNoPostBody: () => Schema.Schema<MchTransfe
 
 export type MchTransferElecsignTransferBillNoPostResponse = MchTransferElecsignOutBillNoPostResponse
 
-/**
- * 微信单号申请电子回单
+/** 微信单号申请电子回单
  *
  * 商户可以 指定微信转账单号通过该接口申请 **商家转账用户确认模式转账单据** 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-no.html)
  *
- * `POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no`
- */
+ * `POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no` */
 export const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransferElecsignTransferBillNoPostBody, MchTransferElecsignTransferBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.transferBillNo.post",
   method: "POST",
@@ -714,13 +554,11 @@ export type MchTransferElecsignTransferBillNoTransferBillNoGetResponse = MchTran
 
 export type MchTransferElecsignTransferBillNoTransferBillNoGetParams = MchTransferElecsignTransferBillNoPostBody
 
-/**
- * 微信单号查询电子回单
+/** 微信单号查询电子回单
  *
  * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
  *
- * `GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}` */
 export const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferElecsignTransferBillNoTransferBillNoGetParams, MchTransferElecsignTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.transferBillNo._transfer_bill_no_.get",
   method: "GET",
@@ -733,10 +571,8 @@ export const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoi
 // ---- GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts ----
 
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no: string
 }
 
@@ -745,10 +581,8 @@ const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams: () => Sch
 }))
 
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery {
-  /**
-   * 受理凭证
-   * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp"
-   */
+  /** 受理凭证
+   * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp" */
   readonly accept_id: string
 }
 
@@ -757,57 +591,37 @@ const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery: () => Sche
 }))
 
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no?: string | undefined
-  /**
-   * 开始日期
-   * @example "2025-09-01"
-   */
+  /** 开始日期
+   * @example "2025-09-01" */
   readonly start_date?: string | undefined
-  /**
-   * 结束日期
-   * @example "2025-09-30"
-   */
+  /** 结束日期
+   * @example "2025-09-30" */
   readonly end_date?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 收款商户号
-   * @example "1900102209"
-   */
+  /** 收款商户号
+   * @example "1900102209" */
   readonly receiver_mchid?: string | undefined
-  /**
-   * 电子回单状态
+  /** 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
+   * @example "FINISHED" */
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 受理凭证
-   * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp"
-   */
+  /** 受理凭证
+   * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp" */
   readonly accept_id?: string | undefined
-  /**
-   * 电子回单文件的hash方法
+  /** 电子回单文件的hash方法
    * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
-   * @example "SHA256"
-   */
+   * @example "SHA256" */
   readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-   */
+  /** 电子回单下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token" */
   readonly download_url?: string | undefined
 }
 
@@ -827,13 +641,11 @@ const $MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse: () => S
 /** The input of `v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.get`: params, query fields together. */
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRequest extends MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery {}
 
-/**
- * 查询预算出资的电子回单
+/** 查询预算出资的电子回单
  *
  * 查询预算出资的电子回单。 注：单个服务商商户的接口频率限制为50次/s
  *
- * `GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts` */
 export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.Endpoint<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRequest, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.get",
   method: "GET",
@@ -845,25 +657,17 @@ export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.
 // ---- POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts ----
 
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody {
-  /**
-   * 开始日期
-   * @example "2025-09-01"
-   */
+  /** 开始日期
+   * @example "2025-09-01" */
   readonly start_date: string
-  /**
-   * 结束日期
-   * @example "2025-09-30"
-   */
+  /** 结束日期
+   * @example "2025-09-30" */
   readonly end_date: string
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
-  /**
-   * 收款商户号
-   * @example "1900102209"
-   */
+  /** 收款商户号
+   * @example "1900102209" */
   readonly receiver_mchid?: string | undefined
 }
 
@@ -881,13 +685,11 @@ export type MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse = 
 /** The input of `v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.post`: params, body fields together. */
 export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRequest extends MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody {}
 
-/**
- * 申请预算出资的电子回单
+/** 申请预算出资的电子回单
  *
  * 申请预算出资的电子回单。指定了收款商户号，表示获取按日及按收款方汇总的电子回单，否则表示获取仅按日汇总的电子回单。前置条件：只支持查询T-1的最近180天内的汇总电子回单。 注：单个服务商商户的接口频率限制为20次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts` */
 export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRequest, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.post",
   method: "POST",
@@ -899,40 +701,26 @@ export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint
 // ---- POST /v3/fund-app/mch-transfer/partner/charity-budget ----
 
 export interface MchTransferPartnerCharityBudgetPostBody {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no: string
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
-  /**
-   * 出资企业主体名称
-   * @example "腾讯控股有限公司"
-   */
+  /** 出资企业主体名称
+   * @example "腾讯控股有限公司" */
   readonly sponsor_subject_name: string
-  /**
-   * 活动名称
-   * @example "公益企业配捐活动"
-   */
+  /** 活动名称
+   * @example "公益企业配捐活动" */
   readonly activity_name: string
-  /**
-   * 活动说明
-   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
-   */
+  /** 活动说明
+   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动" */
   readonly activity_remark: string
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
+  /** 预算总金额
+   * @example 20000000 */
   readonly amount: number
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -947,78 +735,50 @@ const $MchTransferPartnerCharityBudgetPostBody: () => Schema.Schema<MchTransferP
 }))
 
 export interface MchTransferPartnerCharityBudgetPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no?: string | undefined
-  /**
-   * 微信支付预算单号
-   * @example "1182020050700019480001"
-   */
+  /** 微信支付预算单号
+   * @example "1182020050700019480001" */
   readonly budget_id?: string | undefined
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
+  /** 预算总金额
+   * @example 20000000 */
   readonly amount?: number | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 活动名称
-   * @example "公益企业配捐活动"
-   */
+  /** 活动名称
+   * @example "公益企业配捐活动" */
   readonly activity_name?: string | undefined
-  /**
-   * 活动说明
-   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
-   */
+  /** 活动说明
+   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动" */
   readonly activity_remark?: string | undefined
-  /**
-   * 预算单状态
+  /** 预算单状态
    * Documented values: `PENDING`, `LOCKED`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly state?: "PENDING" | "LOCKED" | "FINISHED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 确认出资页面地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 确认出资页面地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly confirm_url?: string | undefined
-  /**
-   * 商户号超管微信号掩码
-   * @example "ca***ye"
-   */
+  /** 商户号超管微信号掩码
+   * @example "ca***ye" */
   readonly super_admin_wxid_mask?: string | undefined
-  /**
-   * 剩余预算金额
-   * @example 0
-   */
+  /** 剩余预算金额
+   * @example 0 */
   readonly remain_amount?: number | undefined
   /** 撤销说明 */
   readonly unlock_remark?: string | undefined
-  /**
-   * 资金锁定时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 资金锁定时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly locked_time?: string | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly finished_time?: string | undefined
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 关闭时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly closed_time?: string | undefined
 }
 
@@ -1040,13 +800,11 @@ const $MchTransferPartnerCharityBudgetPostResponse: () => Schema.Schema<MchTrans
   closed_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请公益捐赠预算
+/** 申请公益捐赠预算
  *
  * 申请公益捐赠预算 注：单个商户的接口频率限制为50次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/charity-budget`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/charity-budget` */
 export const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferPartnerCharityBudgetPostBody, MchTransferPartnerCharityBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityBudget.post",
   method: "POST",
@@ -1058,10 +816,8 @@ export const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferP
 // ---- GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no} ----
 
 export interface MchTransferPartnerCharityBudgetOutBudgetNoGetQuery {
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
 }
 
@@ -1076,13 +832,11 @@ export type MchTransferPartnerCharityBudgetOutBudgetNoGetResponse = MchTransferP
 /** The input of `v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.get`: params, query fields together. */
 export interface MchTransferPartnerCharityBudgetOutBudgetNoGetRequest extends MchTransferPartnerCharityBudgetOutBudgetNoGetParams, MchTransferPartnerCharityBudgetOutBudgetNoGetQuery {}
 
-/**
- * 商户单号查询公益捐赠预算详情
+/** 商户单号查询公益捐赠预算详情
  *
  * 商户单号查询公益捐赠预算详情 注：单个商户的接口频率限制为50次/s
  *
- * `GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}` */
 export const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<MchTransferPartnerCharityBudgetOutBudgetNoGetRequest, MchTransferPartnerCharityBudgetOutBudgetNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.get",
   method: "GET",
@@ -1094,15 +848,11 @@ export const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<Mc
 // ---- POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock ----
 
 export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody {
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
-  /**
-   * 解锁备注
-   * @example "公益活动结束，解锁资金"
-   */
+  /** 解锁备注
+   * @example "公益活动结束，解锁资金" */
   readonly activity_remark: string
 }
 
@@ -1112,63 +862,41 @@ const $MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody: () => Schema.Sc
 }))
 
 export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no?: string | undefined
-  /**
-   * 微信支付预算单号
-   * @example "1182020050700019480001"
-   */
+  /** 微信支付预算单号
+   * @example "1182020050700019480001" */
   readonly budget_id?: string | undefined
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
+  /** 预算总金额
+   * @example 20000000 */
   readonly amount?: number | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 活动名称
-   * @example "公益企业配捐活动"
-   */
+  /** 活动名称
+   * @example "公益企业配捐活动" */
   readonly activity_name?: string | undefined
-  /**
-   * 活动说明
-   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
-   */
+  /** 活动说明
+   * @example "公益活动开始于9月1日，帮助困难儿童筹款活动" */
   readonly activity_remark?: string | undefined
-  /**
-   * 预算单状态
+  /** 预算单状态
    * Documented values: `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
+   * @example "FINISHED" */
   readonly state?: "FINISHED" | (string & {}) | undefined
   /** 撤销说明 */
   readonly unlock_remark?: string | undefined
-  /**
-   * 资金锁定时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 资金锁定时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly locked_time?: string | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly finished_time?: string | undefined
-  /**
-   * 解锁金额
-   * @example 10000
-   */
+  /** 解锁金额
+   * @example 10000 */
   readonly unlocked_amount?: number | undefined
 }
 
@@ -1192,13 +920,11 @@ export type MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams = MchTran
 /** The input of `v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.unlock.post`: params, body fields together. */
 export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostRequest extends MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams, MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody {}
 
-/**
- * 解锁公益捐赠预算
+/** 解锁公益捐赠预算
  *
  * 解锁公益捐赠预算 注：单个商户的接口频率限制为100次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock` */
 export const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endpoint<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostRequest, MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.unlock.post",
   method: "POST",
@@ -1210,15 +936,11 @@ export const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endp
 // ---- POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills ----
 
 export interface MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo {
-  /**
-   * 订单类型
-   * @example "WXPAY"
-   */
+  /** 订单类型
+   * @example "WXPAY" */
   readonly transaction_type: "WXPAY"
-  /**
-   * 订单号
-   * @example "4217752501201407033233368018"
-   */
+  /** 订单号
+   * @example "4217752501201407033233368018" */
   readonly transaction_id: string
 }
 
@@ -1228,37 +950,25 @@ const $MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo: () => Sche
 }))
 
 export interface MchTransferPartnerCharityTransferBillsPostBody {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no: string
-  /**
-   * 商户公益捐赠单号
-   * @example "trans202506300102"
-   */
+  /** 商户公益捐赠单号
+   * @example "trans202506300102" */
   readonly out_transfer_no: string
   /** 关联的交易单号 */
   readonly transaction_info?: MchTransferPartnerCharityTransferBillsPostBodyTransactionInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
-  /**
-   * 收款商户号
-   * @example "1900001109"
-   */
+  /** 收款商户号
+   * @example "1900001109" */
   readonly receive_mchid: string
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
+  /** 预算总金额
+   * @example 20000000 */
   readonly amount: number
-  /**
-   * 捐赠备注
-   * @example "帮助受助群体爱心捐款"
-   */
+  /** 捐赠备注
+   * @example "帮助受助群体爱心捐款" */
   readonly transfer_remark: string
 }
 
@@ -1273,56 +983,36 @@ const $MchTransferPartnerCharityTransferBillsPostBody: () => Schema.Schema<MchTr
 }))
 
 export interface MchTransferPartnerCharityTransferBillsPostResponse {
-  /**
-   * 商户预算单号
-   * @example "budget202506300102"
-   */
+  /** 商户预算单号
+   * @example "budget202506300102" */
   readonly out_budget_no?: string | undefined
-  /**
-   * 微信支付预算单号
-   * @example "1182020050700019480001"
-   */
+  /** 微信支付预算单号
+   * @example "1182020050700019480001" */
   readonly budget_id?: string | undefined
-  /**
-   * 商户公益捐赠单号
-   * @example "trans202506300102"
-   */
+  /** 商户公益捐赠单号
+   * @example "trans202506300102" */
   readonly out_transfer_no?: string | undefined
-  /**
-   * 微信支付公益捐赠单号
-   * @example "4217752501201407033233368018"
-   */
+  /** 微信支付公益捐赠单号
+   * @example "4217752501201407033233368018" */
   readonly transfer_id?: string | undefined
-  /**
-   * 预算总金额
-   * @example 20000000
-   */
+  /** 预算总金额
+   * @example 20000000 */
   readonly amount?: number | undefined
-  /**
-   * 捐赠备注
-   * @example "帮助受助群体爱心捐款"
-   */
+  /** 捐赠备注
+   * @example "帮助受助群体爱心捐款" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 收款商户号
-   * @example "1900001109"
-   */
+  /** 收款商户号
+   * @example "1900001109" */
   readonly receive_mchid?: string | undefined
-  /**
-   * 捐赠状态
+  /** 捐赠状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSE` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSE" | (string & {}) | undefined
-  /**
-   * 捐赠单创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 捐赠单创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 捐赠完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 捐赠完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
 }
 
@@ -1339,13 +1029,11 @@ const $MchTransferPartnerCharityTransferBillsPostResponse: () => Schema.Schema<M
   success_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起公益捐赠
+/** 发起公益捐赠
  *
  * 服务商商户可通过此接口发起公益捐赠 接口返回的HTTP状态码及错误码，仅代表本次请求的结果，不能代表订单状态。接口返回的HTTP状态码为200，且状态为ACCEPT时，可认为发起公益捐赠。接口返回的HTTP状态码不为200时，请商户务必不要立即更换商户订单单号重试。注：单个商户的接口频率限制为100次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills` */
 export const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerCharityTransferBillsPostBody, MchTransferPartnerCharityTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityTransferBills.post",
   method: "POST",
@@ -1357,10 +1045,8 @@ export const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTr
 // ---- GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no} ----
 
 export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams {
-  /**
-   * 商户公益捐赠单号
-   * @example "trans202506300102"
-   */
+  /** 商户公益捐赠单号
+   * @example "trans202506300102" */
   readonly out_transfer_no: string
 }
 
@@ -1369,15 +1055,11 @@ const $MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams
 }))
 
 export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery {
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid: string
-  /**
-   * 商户预算单号
-   * @example "budget202506030102"
-   */
+  /** 商户预算单号
+   * @example "budget202506030102" */
   readonly out_budget_no: string
 }
 
@@ -1391,13 +1073,11 @@ export type MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetR
 /** The input of `v3.fundApp.mchTransfer.partner.charityTransferBills.outTransferNo._out_transfer_no_.get`: params, query fields together. */
 export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetRequest extends MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams, MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery {}
 
-/**
- * 商户单号查询公益捐赠详情
+/** 商户单号查询公益捐赠详情
  *
  * 根据商户单号查询公益捐赠单的详细信息。 注意 API只支持查询最近30天内的捐赠单，超过30天可以通过资金账单对账确认。转账单中涉及金额的字段单位为“分”。单个商户100QPS
  *
- * `GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}` */
 export const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet: Endpoint.Endpoint<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetRequest, MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityTransferBills.outTransferNo._out_transfer_no_.get",
   method: "GET",
@@ -1409,15 +1089,11 @@ export const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet
 // ---- POST /v3/fund-app/mch-transfer/partner/electronic-receipts ----
 
 export interface MchTransferPartnerElectronicReceiptsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid: string
-  /**
-   * 商户转账单号
-   * @example "plfk2020042013"
-   */
+  /** 商户转账单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
 }
 
@@ -1427,47 +1103,31 @@ const $MchTransferPartnerElectronicReceiptsPostBody: () => Schema.Schema<MchTran
 }))
 
 export interface MchTransferPartnerElectronicReceiptsPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户转账单号
-   * @example "plfk2020042013"
-   */
+  /** 商户转账单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `GENERATING`, `FINISHED` (decoded as any string: more may come).
-   * @example "GENERATING"
-   */
+   * @example "GENERATING" */
   readonly state?: "GENERATING" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 申请单创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 申请单创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 申请单更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 申请单更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 回单文件摘要类型
+  /** 回单文件摘要类型
    * Documented values: `SM3` (decoded as any string: more may come).
-   * @example "SM3"
-   */
+   * @example "SM3" */
   readonly hash_type?: "SM3" | (string & {}) | undefined
-  /**
-   * 回单文件摘要值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 回单文件摘要值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 回单文件下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-   */
+  /** 回单文件下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token" */
   readonly download_url?: string | undefined
 }
 
@@ -1482,13 +1142,11 @@ const $MchTransferPartnerElectronicReceiptsPostResponse: () => Schema.Schema<Mch
   download_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请单笔转账电子回单
+/** 申请单笔转账电子回单
  *
  * 商户可以 指定商户单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。
  *
- * `POST /v3/fund-app/mch-transfer/partner/electronic-receipts`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/electronic-receipts` */
 export const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPartnerElectronicReceiptsPostBody, MchTransferPartnerElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.electronicReceipts.post",
   method: "POST",
@@ -1500,10 +1158,8 @@ export const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTran
 // ---- GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no} ----
 
 export interface MchTransferPartnerElectronicReceiptsOutBillNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid: string
 }
 
@@ -1518,13 +1174,11 @@ export type MchTransferPartnerElectronicReceiptsOutBillNoGetResponse = MchTransf
 /** The input of `v3.fundApp.mchTransfer.partner.electronicReceipts._out_bill_no_.get`: params, query fields together. */
 export interface MchTransferPartnerElectronicReceiptsOutBillNoGetRequest extends MchTransferPartnerElectronicReceiptsOutBillNoGetParams, MchTransferPartnerElectronicReceiptsOutBillNoGetQuery {}
 
-/**
- * 查询单笔转账电子回单
+/** 查询单笔转账电子回单
  *
  * 商户可以通过该接口查看回单申请进度。请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。
  *
- * `GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}` */
 export const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerElectronicReceiptsOutBillNoGetRequest, MchTransferPartnerElectronicReceiptsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.electronicReceipts._out_bill_no_.get",
   method: "GET",
@@ -1536,15 +1190,11 @@ export const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint
 // ---- POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations ----
 
 export interface MchTransferPartnerSubMchAuthorizationsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid: string
-  /**
-   * 商户申请单号
-   * @example "apply2020042013"
-   */
+  /** 商户申请单号
+   * @example "apply2020042013" */
   readonly out_apply_no: string
 }
 
@@ -1554,31 +1204,21 @@ const $MchTransferPartnerSubMchAuthorizationsPostBody: () => Schema.Schema<MchTr
 }))
 
 export interface MchTransferPartnerSubMchAuthorizationsPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户申请单号
-   * @example "apply2020042013"
-   */
+  /** 商户申请单号
+   * @example "apply2020042013" */
   readonly out_apply_no?: string | undefined
-  /**
-   * 授权申请单状态
+  /** 授权申请单状态
    * Documented values: `INVITED`, `PASSED`, `REJECTED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "INVITED"
-   */
+   * @example "INVITED" */
   readonly state?: "INVITED" | "PASSED" | "REJECTED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 授权申请受理时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 授权申请受理时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -1590,13 +1230,11 @@ const $MchTransferPartnerSubMchAuthorizationsPostResponse: () => Schema.Schema<M
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请子商户商家转账授权
+/** 申请子商户商家转账授权
  *
  * 申请子商户商家转账授权 注：单个商户的接口频率限制为100次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations` */
 export const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsPostBody, MchTransferPartnerSubMchAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.subMchAuthorizations.post",
   method: "POST",
@@ -1608,28 +1246,20 @@ export const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTr
 // ---- GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid} ----
 
 export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `AUTHORIZED`, `UNAUTHORIZED`, `CANCELED` (decoded as any string: more may come).
-   * @example "AUTHORIZED"
-   */
+   * @example "AUTHORIZED" */
   readonly state?: "AUTHORIZED" | "UNAUTHORIZED" | "CANCELED" | (string & {}) | undefined
   /** 授权申请单 */
   readonly apply_order?: MchTransferPartnerSubMchAuthorizationsPostResponse | undefined
-  /**
-   * 授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorization_time?: string | undefined
-  /**
-   * 解除授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 解除授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly cancel_authorization_time?: string | undefined
 }
 
@@ -1647,13 +1277,11 @@ const $MchTransferPartnerElectronicReceiptsOutBillNoGetQuery2: () => Schema.Sche
 
 export type MchTransferPartnerSubMchAuthorizationsSubMchidGetParams = MchTransferPartnerElectronicReceiptsOutBillNoGetQuery
 
-/**
- * 查询子商户商家转账授权状态
+/** 查询子商户商家转账授权状态
  *
  * 查询子商户商家转账授权状态 注：单个商户的接口频率限制为100次/s
  *
- * `GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}` */
 export const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsSubMchidGetParams, MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.subMchAuthorizations._sub_mchid_.get",
   method: "GET",
@@ -1665,15 +1293,11 @@ export const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoin
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills ----
 
 export interface TransferSceneReportInfos {
-  /**
-   * 信息类型
-   * @example "活动名称"
-   */
+  /** 信息类型
+   * @example "活动名称" */
   readonly info_type: string
-  /**
-   * 信息内容
-   * @example "注册会员有礼"
-   */
+  /** 信息内容
+   * @example "注册会员有礼" */
   readonly info_content: string
 }
 
@@ -1683,55 +1307,35 @@ const $TransferSceneReportInfos: () => Schema.Schema<TransferSceneReportInfos> =
 }))
 
 export interface MchTransferPartnerTransferBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid: string
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
@@ -1752,30 +1356,20 @@ const $MchTransferPartnerTransferBillsPostBody: () => Schema.Schema<MchTransferP
 }))
 
 export interface MchTransferPartnerTransferBillsPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -1787,13 +1381,11 @@ const $MchTransferPartnerTransferBillsPostResponse: () => Schema.Schema<MchTrans
   package_info: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起转账
+/** 发起转账
  *
  * 服务商商户可通过此接口申请创建转账单
  *
- * `POST /v3/fund-app/mch-transfer/partner/transfer-bills`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills` */
 export const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPostBody, MchTransferPartnerTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.post",
   method: "POST",
@@ -1806,71 +1398,45 @@ export const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferP
 // ---- GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no} ----
 
 export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 商家转账订单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 商家转账订单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -1897,13 +1463,11 @@ export type MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery = MchTrans
 /** The input of `v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest extends MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery {}
 
-/**
- * 商户单号查询转账单
+/** 商户单号查询转账单
  *
  * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息
  *
- * `GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}` */
 export const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -1915,61 +1479,39 @@ export const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endp
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel ----
 
 export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "CANCELING"
-   */
+   * @example "CANCELING" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后一次单据状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次单据状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -1994,13 +1536,11 @@ export type MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody = Mc
 /** The input of `v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
 export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest extends MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody {}
 
-/**
- * 撤销转账
+/** 撤销转账
  *
  * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。
  *
- * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel` */
 export const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
@@ -2012,20 +1552,14 @@ export const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoi
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization ----
 
 export interface AuthorizationInfo {
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name: string
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no: string
-  /**
-   * 自动收款授权结果通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 自动收款授权结果通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly authorization_notify_url: string
 }
 
@@ -2036,55 +1570,35 @@ const $AuthorizationInfo: () => Schema.Schema<AuthorizationInfo> = /*#__PURE__*/
 }))
 
 export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid: string
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
@@ -2109,13 +1623,11 @@ const $MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody: () =
 
 export type MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse = MchTransferPartnerTransferBillsPostResponse
 
-/**
- * 发起转账并完成自动收款授权
+/** 发起转账并完成自动收款授权
  *
  * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
  *
- * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization` */
 export const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody, MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.preTransferWithAuthorization.post",
   method: "POST",
@@ -2128,57 +1640,37 @@ export const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: En
 // ---- POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer ----
 
 export interface MchTransferPartnerTransferBillsTransferPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid: string
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
-  /**
-   * 微信自动收款授权单号
-   * @example "201202504101000123456789012"
-   */
+  /** 微信自动收款授权单号
+   * @example "201202504101000123456789012" */
   readonly authorization_id: string
 }
 
@@ -2197,71 +1689,45 @@ const $MchTransferPartnerTransferBillsTransferPostBody: () => Schema.Schema<MchT
 }))
 
 export interface MchTransferPartnerTransferBillsTransferPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `SUCCESS` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -2281,13 +1747,11 @@ const $MchTransferPartnerTransferBillsTransferPostResponse: () => Schema.Schema<
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 转账（用户自动收款）
+/** 转账（用户自动收款）
  *
  * 商户可调用该接口转账给自动收款授权对应的用户。
  *
- * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer` */
 export const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsTransferPostBody, MchTransferPartnerTransferBillsTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.transfer.post",
   method: "POST",
@@ -2300,40 +1764,26 @@ export const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchT
 // ---- POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations ----
 
 export interface MchTransferPartnerUserConfirmAuthorizationsPostBody {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no: string
-  /**
-   * 商户AppID
-   * @example "102022609"
-   */
+  /** 商户AppID
+   * @example "102022609" */
   readonly appid: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name: string
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 授权结果通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 授权结果通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
 }
 
@@ -2348,26 +1798,18 @@ const $MchTransferPartnerUserConfirmAuthorizationsPostBody: () => Schema.Schema<
 }))
 
 export interface MchTransferPartnerUserConfirmAuthorizationsPostResponse {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `WAIT_USER_CONFIRM` (decoded as any string: more may come).
-   * @example "WAIT_USER_CONFIRM"
-   */
+   * @example "WAIT_USER_CONFIRM" */
   readonly state?: "WAIT_USER_CONFIRM" | (string & {}) | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -2378,13 +1820,11 @@ const $MchTransferPartnerUserConfirmAuthorizationsPostResponse: () => Schema.Sch
   package_info: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请免确认收款授权
+/** 申请免确认收款授权
  *
  * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations` */
 export const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsPostBody, MchTransferPartnerUserConfirmAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.userConfirmAuthorizations.post",
   method: "POST",
@@ -2396,10 +1836,8 @@ export const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<
 // ---- GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no} ----
 
 export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no: string
 }
 
@@ -2408,16 +1846,12 @@ const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams: (
 }))
 
 export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 关闭时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
+  /** 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
+   * @example "CLOSE_VIA_MCH_API" */
   readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | (string & {}) | undefined
 }
 
@@ -2427,59 +1861,39 @@ const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseC
 }))
 
 export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name?: string | undefined
-  /**
-   * 微信自动收款授权单号
-   * @example "201202504101000123456789012"
-   */
+  /** 微信自动收款授权单号
+   * @example "201202504101000123456789012" */
   readonly authorization_id?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `TAKING_EFFECT`, `CLOSED`, `WAIT_USER_CONFIRM` (decoded as any string: more may come).
-   * @example "TAKING_EFFECT"
-   */
+   * @example "TAKING_EFFECT" */
   readonly state?: "TAKING_EFFECT" | "CLOSED" | "WAIT_USER_CONFIRM" | (string & {}) | undefined
-  /**
-   * 用户确认授权的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 用户确认授权的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
   readonly close_info?: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo | undefined
-  /**
-   * 转账场景ID
+  /** 转账场景ID
    * Documented values: `1000`, `1002`, `1004`, `1005`, `1009`, `1010`, `1011`, `1013` (decoded as any string: more may come).
-   * @example "1000"
-   */
+   * @example "1000" */
   readonly transfer_scene_id?: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013" | (string & {}) | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -2497,13 +1911,11 @@ const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse:
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 商户单号查询自动收款授权
+/** 商户单号查询自动收款授权
  *
  * 根据商户单号用户自动收款授权的详细信息。
  *
- * `GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}` */
 export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.userConfirmAuthorizations._out_authorization_no_.get",
   method: "GET",
@@ -2515,16 +1927,12 @@ export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: E
 // ---- POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close ----
 
 export interface CloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 关闭时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
+  /** 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
+   * @example "CLOSE_VIA_MCH_API" */
   readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
 }
 
@@ -2534,59 +1942,39 @@ const $CloseInfo: () => Schema.Schema<CloseInfo> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name?: string | undefined
-  /**
-   * 微信自动收款授权单号
-   * @example "201202504101000123456789012"
-   */
+  /** 微信自动收款授权单号
+   * @example "201202504101000123456789012" */
   readonly authorization_id?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `CLOSED` (decoded as any string: more may come).
-   * @example "CLOSED"
-   */
+   * @example "CLOSED" */
   readonly state?: "CLOSED" | (string & {}) | undefined
-  /**
-   * 用户确认授权的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 用户确认授权的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
   readonly close_info?: CloseInfo | undefined
-  /**
-   * 转账场景ID
+  /** 转账场景ID
    * Documented values: `1000`, `1002`, `1004`, `1005`, `1009`, `1010`, `1011`, `1013` (decoded as any string: more may come).
-   * @example "1000"
-   */
+   * @example "1000" */
   readonly transfer_scene_id?: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013" | (string & {}) | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -2606,13 +1994,11 @@ const $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostRes
 
 export type MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams = MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams
 
-/**
- * 解除免确认收款授权
+/** 解除免确认收款授权
  *
  * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
  *
- * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close`
- */
+ * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close` */
 export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.userConfirmAuthorizations._out_authorization_no_.close.post",
   method: "POST",
@@ -2633,50 +2019,32 @@ const $MchTransferTransferBillsPostBodyUserRecvStyle: () => Schema.Schema<MchTra
 }))
 
 export interface MchTransferTransferBillsPostBody {
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
@@ -2699,36 +2067,24 @@ const $MchTransferTransferBillsPostBody: () => Schema.Schema<MchTransferTransfer
 }))
 
 export interface MchTransferTransferBillsPostResponse {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -2746,13 +2102,11 @@ const $TransferSceneReportInfos2: () => Schema.Schema<TransferSceneReportInfos> 
   info_content: BoundedString(1, 32)
 }))
 
-/**
- * 发起转账
+/** 发起转账
  *
  * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716434) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/transfer-to-user.html)
  *
- * `POST /v3/fund-app/mch-transfer/transfer-bills`
- */
+ * `POST /v3/fund-app/mch-transfer/transfer-bills` */
 export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPostBody, MchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.post",
   method: "POST",
@@ -2766,66 +2120,42 @@ export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransfer
 // ---- GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no} ----
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mch_id?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 商家转账订单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 商家转账订单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -2846,13 +2176,11 @@ const $MchTransferTransferBillsOutBillNoOutBillNoGetResponse: () => Schema.Schem
 
 export type MchTransferTransferBillsOutBillNoOutBillNoGetParams = MchTransferElecsignOutBillNoPostBody
 
-/**
- * 商户单号查询转账单
+/** 商户单号查询转账单
  *
  * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-out-no.html)
  *
- * `GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}` */
 export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -2865,26 +2193,18 @@ export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<Mc
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel ----
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "CANCELING"
-   */
+   * @example "CANCELING" */
   readonly state?: "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 最后一次单据状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次单据状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -2897,13 +2217,11 @@ const $MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: () => Schem
 
 export type MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams = MchTransferElecsignOutBillNoPostBody
 
-/**
- * 撤销转账
+/** 撤销转账
  *
  * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/cancel-transfer.html)
  *
- * `POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
- */
+ * `POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel` */
 export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
@@ -2916,59 +2234,39 @@ export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endp
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization ----
 
 export interface MchTransferTransferBillsPreTransferWithAuthorizationPostBody {
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
   /** 自动收款授权信息 */
   readonly authorization_info?: AuthorizationInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2988,41 +2286,27 @@ const $MchTransferTransferBillsPreTransferWithAuthorizationPostBody: () => Schem
 }))
 
 export interface MchTransferTransferBillsPreTransferWithAuthorizationPostResponse {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `CANCELING` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "CANCELING" | (string & {}) | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name?: string | undefined
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
 }
 
@@ -3036,13 +2320,11 @@ const $MchTransferTransferBillsPreTransferWithAuthorizationPostResponse: () => S
   out_authorization_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起转账并完成自动收款授权
+/** 发起转账并完成自动收款授权
  *
  * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
  *
- * `POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization`
- */
+ * `POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization` */
 export const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferTransferBillsPreTransferWithAuthorizationPostBody, MchTransferTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.preTransferWithAuthorization.post",
   method: "POST",
@@ -3055,62 +2337,40 @@ export const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.
 // ---- POST /v3/fund-app/mch-transfer/transfer-bills/transfer ----
 
 export interface MchTransferTransferBillsTransferPostBody {
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
-  /**
-   * 微信免确认收款授权单号
-   * @example "201202504101000123456789012"
-   */
+  /** 微信免确认收款授权单号
+   * @example "201202504101000123456789012" */
   readonly authorization_id?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
 }
 
@@ -3130,66 +2390,42 @@ const $MchTransferTransferBillsTransferPostBody: () => Schema.Schema<MchTransfer
 }))
 
 export interface MchTransferTransferBillsTransferPostResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mch_id?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `TRANSFERING`, `SUCCESS` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "TRANSFERING" | "SUCCESS" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -3208,13 +2444,11 @@ const $MchTransferTransferBillsTransferPostResponse: () => Schema.Schema<MchTran
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 用户授权后转账
+/** 用户授权后转账
  *
  * 商户可调用该接口转账给自动收款授权对应的用户。
  *
- * `POST /v3/fund-app/mch-transfer/transfer-bills/transfer`
- */
+ * `POST /v3/fund-app/mch-transfer/transfer-bills/transfer` */
 export const mchTransferTransferBillsTransferPost: Endpoint.Endpoint<MchTransferTransferBillsTransferPostBody, MchTransferTransferBillsTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.transfer.post",
   method: "POST",
@@ -3230,13 +2464,11 @@ export type MchTransferTransferBillsTransferBillNoTransferBillNoGetParams = MchT
 
 export type MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse = MchTransferTransferBillsOutBillNoOutBillNoGetResponse
 
-/**
- * 微信转账单号查询转账单
+/** 微信转账单号查询转账单
  *
  * 商家转账用户确认模式下，根据微信转账单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-no.html)
  *
- * `GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}` */
 export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.transferBillNo._transfer_bill_no_.get",
   method: "GET",
@@ -3249,50 +2481,32 @@ export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.E
 // ---- POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills ----
 
 export interface MchTransferTransferToQqWalletBillsPostBody {
-  /**
-   * QQ互联开放平台AppID
-   * @example "102022609"
-   */
+  /** QQ互联开放平台AppID
+   * @example "102022609" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户QQ号
-   * @example "490379403"
-   */
+  /** 收款用户QQ号
+   * @example "490379403" */
   readonly user_qq?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1401"
-   */
+  /** 转账场景ID
+   * @example "1401" */
   readonly transfer_scene_id: "1401"
   /** 转账场景报备信息 */
   readonly transfer_scene_report_infos: ReadonlyArray<TransferSceneReportInfos>
@@ -3312,71 +2526,45 @@ const $MchTransferTransferToQqWalletBillsPostBody: () => Schema.Schema<MchTransf
 }))
 
 export interface MchTransferTransferToQqWalletBillsPostResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * QQ互联开放平台AppID
-   * @example "102022609"
-   */
+  /** QQ互联开放平台AppID
+   * @example "102022609" */
   readonly appid?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户QQ号
-   * @example "490379403"
-   */
+  /** 收款用户QQ号
+   * @example "490379403" */
   readonly user_qq?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后一次状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后一次状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -3396,13 +2584,11 @@ const $MchTransferTransferToQqWalletBillsPostResponse: () => Schema.Schema<MchTr
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起转账到QQ钱包
+/** 发起转账到QQ钱包
  *
  * 当QQ用户参与商户提供的活动并且商户需要转账到QQ钱包时，商户需调用发起转账到QQ钱包接口发起申请转账。同时，支持商户指定回调的URL接收对应的通知信息。
  *
- * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills`
- */
+ * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills` */
 export const mchTransferTransferToQqWalletBillsPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsPostBody, MchTransferTransferToQqWalletBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferToQqWalletBills.post",
   method: "POST",
@@ -3418,13 +2604,11 @@ export type MchTransferTransferToQqWalletBillsOutBillNoGetParams = MchTransferEl
 
 export type MchTransferTransferToQqWalletBillsOutBillNoGetResponse = MchTransferTransferToQqWalletBillsPostResponse
 
-/**
- * 查询转账到QQ钱包的结果
+/** 查询转账到QQ钱包的结果
  *
  * 从转账单据创建成功后开始计算，如果24h内用户未完成入账，系统会自动关单并退款至商户资金。系统关单时间可能超过24小时，商户需通过查询转账到QQ钱包的结果接口核实转账单是否已成功关闭，若该笔转账单还未关闭，请勿换单发起转账，商户也可通过撤销转账到QQ钱包接口主动撤销该订单。
  *
- * `GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}` */
 export const mchTransferTransferToQqWalletBillsOutBillNoGet: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoGetParams, MchTransferTransferToQqWalletBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferToQqWalletBills._out_bill_no_.get",
   method: "GET",
@@ -3439,13 +2623,11 @@ export type MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams = MchTra
 
 export type MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse = MchTransferTransferToQqWalletBillsPostResponse
 
-/**
- * 撤销转账到QQ钱包
+/** 撤销转账到QQ钱包
  *
  * 商户通过转账接口发起付款后，在转账成功之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，最终以查询单据返回的状态为准。
  *
- * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel`
- */
+ * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel` */
 export const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams, MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferToQqWalletBills._out_bill_no_.cancel.post",
   method: "POST",
@@ -3457,20 +2639,14 @@ export const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.End
 // ---- POST /v3/fund-app/mch-transfer/user-confirm-authorization ----
 
 export interface MchTransferUserConfirmAuthorizationPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "113.84.136.9"
-   */
+  /** 用户终端IP
+   * @example "113.84.136.9" */
   readonly client_ip?: string | undefined
-  /**
-   * 用户设备ID
-   * @example "8d67f169fe104008cd20b72573a0c8c9"
-   */
+  /** 用户设备ID
+   * @example "8d67f169fe104008cd20b72573a0c8c9" */
   readonly device_id?: string | undefined
-  /**
-   * 用户设备类型
-   * @example "IOS"
-   */
+  /** 用户设备类型
+   * @example "IOS" */
   readonly device_type?: "IOS" | "ANDROID" | "HARMONY" | "OTHER" | undefined
 }
 
@@ -3481,40 +2657,26 @@ const $MchTransferUserConfirmAuthorizationPostBodySceneInfo: () => Schema.Schema
 }))
 
 export interface MchTransferUserConfirmAuthorizationPostBody {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no: string
-  /**
-   * 商户AppID
-   * @example "102022609"
-   */
+  /** 商户AppID
+   * @example "102022609" */
   readonly appid: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013"
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name: string
-  /**
-   * 用户收款感知
-   * @example "现金奖励"
-   */
+  /** 用户收款感知
+   * @example "现金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 授权结果通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 授权结果通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly authorization_notify_url: string
   /** 场景信息 */
   readonly scene_info?: MchTransferUserConfirmAuthorizationPostBodySceneInfo | undefined
@@ -3533,13 +2695,11 @@ const $MchTransferUserConfirmAuthorizationPostBody: () => Schema.Schema<MchTrans
 
 export type MchTransferUserConfirmAuthorizationPostResponse = MchTransferPartnerUserConfirmAuthorizationsPostResponse
 
-/**
- * 申请免确认收款授权
+/** 申请免确认收款授权
  *
  * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
  *
- * `POST /v3/fund-app/mch-transfer/user-confirm-authorization`
- */
+ * `POST /v3/fund-app/mch-transfer/user-confirm-authorization` */
 export const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationPostBody, MchTransferUserConfirmAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.userConfirmAuthorization.post",
   method: "POST",
@@ -3551,10 +2711,8 @@ export const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTrans
 // ---- GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no} ----
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery {
-  /**
-   * 是否展示用户授权信息
-   * @example true
-   */
+  /** 是否展示用户授权信息
+   * @example true */
   readonly is_display_authorization?: boolean | undefined
 }
 
@@ -3563,16 +2721,12 @@ const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGe
 }))
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo {
-  /**
-   * 关闭时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 关闭时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 自动收款授权的原因
+  /** 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE`, `USER_OVERDUE_UNCONFIRMED`, `TRANSFER_RISK`, `USER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
-   * @example "CLOSE_VIA_MCH_API"
-   */
+   * @example "CLOSE_VIA_MCH_API" */
   readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | "USER_OVERDUE_UNCONFIRMED" | "TRANSFER_RISK" | "USER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
 }
 
@@ -3582,41 +2736,27 @@ const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGe
 }))
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name?: string | undefined
-  /**
-   * 微信自动收款授权单号
-   * @example "201202504101000123456789012"
-   */
+  /** 微信自动收款授权单号
+   * @example "201202504101000123456789012" */
   readonly authorization_id?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `TAKING_EFFECT`, `CLOSED`, `WAIT_USER_CONFIRM` (decoded as any string: more may come).
-   * @example "TAKING_EFFECT"
-   */
+   * @example "TAKING_EFFECT" */
   readonly state?: "TAKING_EFFECT" | "CLOSED" | "WAIT_USER_CONFIRM" | (string & {}) | undefined
-  /**
-   * 用户确认授权的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 用户确认授权的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
   readonly close_info?: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo | undefined
@@ -3626,10 +2766,8 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
   readonly user_recv_perception?: string | undefined
   /** 单据创建时间 */
   readonly create_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -3653,13 +2791,11 @@ export type MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizatio
 /** The input of `v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.get`: params, query fields together. */
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest extends MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery {}
 
-/**
- * 商户单号查询自动收款授权
+/** 商户单号查询自动收款授权
  *
  * 根据商户单号用户自动收款授权的详细信息。
  *
- * `GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}`
- */
+ * `GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}` */
 export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.get",
   method: "GET",
@@ -3671,58 +2807,38 @@ export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizati
 // ---- POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close ----
 
 export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse {
-  /**
-   * 商户侧授权单号
-   * @example "plfk2020042013"
-   */
+  /** 商户侧授权单号
+   * @example "plfk2020042013" */
   readonly out_authorization_no?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 用户展示名称
-   * @example "wx_123456"
-   */
+  /** 用户展示名称
+   * @example "wx_123456" */
   readonly user_display_name?: string | undefined
-  /**
-   * 微信自动收款授权单号
-   * @example "201202504101000123456789012"
-   */
+  /** 微信自动收款授权单号
+   * @example "201202504101000123456789012" */
   readonly authorization_id?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `CLOSED` (decoded as any string: more may come).
-   * @example "CLOSED"
-   */
+   * @example "CLOSED" */
   readonly state?: "CLOSED" | (string & {}) | undefined
-  /**
-   * 用户确认授权的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 用户确认授权的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
   readonly close_info?: CloseInfo | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "金奖励"
-   */
+  /** 用户收款感知
+   * @example "金奖励" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -3742,13 +2858,11 @@ const $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoCl
 
 export type MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams = MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams
 
-/**
- * 解除免确认收款授权
+/** 解除免确认收款授权
  *
  * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
  *
- * `POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close`
- */
+ * `POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close` */
 export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.close.post",
   method: "POST",
@@ -3757,46 +2871,38 @@ export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizati
   schemas: () => ({ params: $MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams(), success: $MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/fund-app/…`: 40 endpoints.
+/** `/v3/fund-app/…`: 40 endpoints.
  *
- * Catalogue tags: 品牌红包, 资金应用∙公益捐赠, 资金应用∙转账∙QQ钱包, 资金应用∙转账∙用户确认模式.
- */
+ * Catalogue tags: 品牌红包, 资金应用∙公益捐赠, 资金应用∙转账∙QQ钱包, 资金应用∙转账∙用户确认模式. */
 export const fundApp = {
   brandRedpacket: {
     brandMerchantBatches: {
-      /**
-       * 品牌商户发放红包
+      /** 品牌商户发放红包
        *
        * 普通直连商户可以通过该接口，向多个用户发放品牌红包，微信支付视任何不同“发起的普通直连商户商户号+商家品牌红包批次单号（out_batch_no）”的请求为一个全新的批次。在未查询到明确的品牌红包批次单处理结果之前，请勿修改商家品牌红包批次单号重新提交！如有发生，普通直连商户应当自行承担因此产生的所有损失和责任。
        *
        * `POST /v3/fund-app/brand-redpacket/brand-merchant-batches`
        *
-       * Alone: `import { brandRedpacketBrandMerchantBatchesPost } from "effect-wechatpay/v3/fundApp"`.
-       */
+       * Alone: `import { brandRedpacketBrandMerchantBatchesPost } from "effect-wechatpay/v3/fundApp"`. */
       post: brandRedpacketBrandMerchantBatchesPost,
       _batch_no_: {
-        /**
-         * 微信支付批次单号查询批次单
+        /** 微信支付批次单号查询批次单
          *
          * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单
          *
          * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}`
          *
-         * Alone: `import { brandRedpacketBrandMerchantBatchesBatchNoGet } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { brandRedpacketBrandMerchantBatchesBatchNoGet } from "effect-wechatpay/v3/fundApp"`. */
         get: brandRedpacketBrandMerchantBatchesBatchNoGet,
         details: {
           _detail_no_: {
-            /**
-             * 商家明细单号查询明细单
+            /** 商家明细单号查询明细单
              *
              * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
              *
              * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}`
              *
-             * Alone: `import { brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet } from "effect-wechatpay/v3/fundApp"`. */
             get: brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet
           }
         }
@@ -3804,27 +2910,23 @@ export const fundApp = {
     },
     brandMerchantOutBatches: {
       _out_batch_no_: {
-        /**
-         * 商家批次单号查询批次单
+        /** 商家批次单号查询批次单
          *
          * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单。
          *
          * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}`
          *
-         * Alone: `import { brandRedpacketBrandMerchantOutBatchesOutBatchNoGet } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { brandRedpacketBrandMerchantOutBatchesOutBatchNoGet } from "effect-wechatpay/v3/fundApp"`. */
         get: brandRedpacketBrandMerchantOutBatchesOutBatchNoGet,
         outDetails: {
           _out_detail_no_: {
-            /**
-             * 商家明细单号查询明细单
+            /** 商家明细单号查询明细单
              *
              * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
              *
              * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}`
              *
-             * Alone: `import { brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet } from "effect-wechatpay/v3/fundApp"`. */
             get: brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet
           }
         }
@@ -3834,50 +2936,42 @@ export const fundApp = {
   mchTransfer: {
     elecsign: {
       outBillNo: {
-        /**
-         * 商户单号申请电子回单
+        /** 商户单号申请电子回单
          *
          * 商户可以 指定商户转账单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-out-no.html)
          *
          * `POST /v3/fund-app/mch-transfer/elecsign/out-bill-no`
          *
-         * Alone: `import { mchTransferElecsignOutBillNoPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferElecsignOutBillNoPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferElecsignOutBillNoPost,
         _out_bill_no_: {
-          /**
-           * 商户单号查询电子回单
+          /** 商户单号查询电子回单
            *
            * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-out-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436)
            *
            * `GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { mchTransferElecsignOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferElecsignOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferElecsignOutBillNoOutBillNoGet
         }
       },
       transferBillNo: {
-        /**
-         * 微信单号申请电子回单
+        /** 微信单号申请电子回单
          *
          * 商户可以 指定微信转账单号通过该接口申请 **商家转账用户确认模式转账单据** 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-no.html)
          *
          * `POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no`
          *
-         * Alone: `import { mchTransferElecsignTransferBillNoPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferElecsignTransferBillNoPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferElecsignTransferBillNoPost,
         _transfer_bill_no_: {
-          /**
-           * 微信单号查询电子回单
+          /** 微信单号查询电子回单
            *
            * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
            *
            * `GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}`
            *
-           * Alone: `import { mchTransferElecsignTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferElecsignTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferElecsignTransferBillNoTransferBillNoGet
         }
       }
@@ -3886,383 +2980,321 @@ export const fundApp = {
       budget: {
         _out_budget_no_: {
           electronicReceipts: {
-            /**
-             * 查询预算出资的电子回单
+            /** 查询预算出资的电子回单
              *
              * 查询预算出资的电子回单。 注：单个服务商商户的接口频率限制为50次/s
              *
              * `GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
              *
-             * Alone: `import { mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet } from "effect-wechatpay/v3/fundApp"`. */
             get: mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet,
-            /**
-             * 申请预算出资的电子回单
+            /** 申请预算出资的电子回单
              *
              * 申请预算出资的电子回单。指定了收款商户号，表示获取按日及按收款方汇总的电子回单，否则表示获取仅按日汇总的电子回单。前置条件：只支持查询T-1的最近180天内的汇总电子回单。 注：单个服务商商户的接口频率限制为20次/s
              *
              * `POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
              *
-             * Alone: `import { mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost } from "effect-wechatpay/v3/fundApp"`. */
             post: mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost
           }
         }
       },
       charityBudget: {
-        /**
-         * 申请公益捐赠预算
+        /** 申请公益捐赠预算
          *
          * 申请公益捐赠预算 注：单个商户的接口频率限制为50次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/charity-budget`
          *
-         * Alone: `import { mchTransferPartnerCharityBudgetPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferPartnerCharityBudgetPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferPartnerCharityBudgetPost,
         _out_budget_no_: {
-          /**
-           * 商户单号查询公益捐赠预算详情
+          /** 商户单号查询公益捐赠预算详情
            *
            * 商户单号查询公益捐赠预算详情 注：单个商户的接口频率限制为50次/s
            *
            * `GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}`
            *
-           * Alone: `import { mchTransferPartnerCharityBudgetOutBudgetNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferPartnerCharityBudgetOutBudgetNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferPartnerCharityBudgetOutBudgetNoGet,
           unlock: {
-            /**
-             * 解锁公益捐赠预算
+            /** 解锁公益捐赠预算
              *
              * 解锁公益捐赠预算 注：单个商户的接口频率限制为100次/s
              *
              * `POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock`
              *
-             * Alone: `import { mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost } from "effect-wechatpay/v3/fundApp"`. */
             post: mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost
           }
         }
       },
       charityTransferBills: {
-        /**
-         * 发起公益捐赠
+        /** 发起公益捐赠
          *
          * 服务商商户可通过此接口发起公益捐赠 接口返回的HTTP状态码及错误码，仅代表本次请求的结果，不能代表订单状态。接口返回的HTTP状态码为200，且状态为ACCEPT时，可认为发起公益捐赠。接口返回的HTTP状态码不为200时，请商户务必不要立即更换商户订单单号重试。注：单个商户的接口频率限制为100次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills`
          *
-         * Alone: `import { mchTransferPartnerCharityTransferBillsPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferPartnerCharityTransferBillsPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferPartnerCharityTransferBillsPost,
         outTransferNo: {
           _out_transfer_no_: {
-            /**
-             * 商户单号查询公益捐赠详情
+            /** 商户单号查询公益捐赠详情
              *
              * 根据商户单号查询公益捐赠单的详细信息。 注意 API只支持查询最近30天内的捐赠单，超过30天可以通过资金账单对账确认。转账单中涉及金额的字段单位为“分”。单个商户100QPS
              *
              * `GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}`
              *
-             * Alone: `import { mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet } from "effect-wechatpay/v3/fundApp"`. */
             get: mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet
           }
         }
       },
       electronicReceipts: {
-        /**
-         * 申请单笔转账电子回单
+        /** 申请单笔转账电子回单
          *
          * 商户可以 指定商户单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。
          *
          * `POST /v3/fund-app/mch-transfer/partner/electronic-receipts`
          *
-         * Alone: `import { mchTransferPartnerElectronicReceiptsPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferPartnerElectronicReceiptsPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferPartnerElectronicReceiptsPost,
         _out_bill_no_: {
-          /**
-           * 查询单笔转账电子回单
+          /** 查询单笔转账电子回单
            *
            * 商户可以通过该接口查看回单申请进度。请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。
            *
            * `GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}`
            *
-           * Alone: `import { mchTransferPartnerElectronicReceiptsOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferPartnerElectronicReceiptsOutBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferPartnerElectronicReceiptsOutBillNoGet
         }
       },
       subMchAuthorizations: {
-        /**
-         * 申请子商户商家转账授权
+        /** 申请子商户商家转账授权
          *
          * 申请子商户商家转账授权 注：单个商户的接口频率限制为100次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations`
          *
-         * Alone: `import { mchTransferPartnerSubMchAuthorizationsPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferPartnerSubMchAuthorizationsPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferPartnerSubMchAuthorizationsPost,
         _sub_mchid_: {
-          /**
-           * 查询子商户商家转账授权状态
+          /** 查询子商户商家转账授权状态
            *
            * 查询子商户商家转账授权状态 注：单个商户的接口频率限制为100次/s
            *
            * `GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}`
            *
-           * Alone: `import { mchTransferPartnerSubMchAuthorizationsSubMchidGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferPartnerSubMchAuthorizationsSubMchidGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferPartnerSubMchAuthorizationsSubMchidGet
         }
       },
       transferBills: {
-        /**
-         * 发起转账
+        /** 发起转账
          *
          * 服务商商户可通过此接口申请创建转账单
          *
          * `POST /v3/fund-app/mch-transfer/partner/transfer-bills`
          *
-         * Alone: `import { mchTransferPartnerTransferBillsPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferPartnerTransferBillsPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferPartnerTransferBillsPost,
         outBillNo: {
           _out_bill_no_: {
-            /**
-             * 商户单号查询转账单
+            /** 商户单号查询转账单
              *
              * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息
              *
              * `GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}`
              *
-             * Alone: `import { mchTransferPartnerTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferPartnerTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
             get: mchTransferPartnerTransferBillsOutBillNoOutBillNoGet,
             cancel: {
-              /**
-               * 撤销转账
+              /** 撤销转账
                *
                * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。
                *
                * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel`
                *
-               * Alone: `import { mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`.
-               */
+               * Alone: `import { mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`. */
               post: mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost
             }
           }
         },
         preTransferWithAuthorization: {
-          /**
-           * 发起转账并完成自动收款授权
+          /** 发起转账并完成自动收款授权
            *
            * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
            *
            * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization`
            *
-           * Alone: `import { mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost } from "effect-wechatpay/v3/fundApp"`. */
           post: mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost
         },
         transfer: {
-          /**
-           * 转账（用户自动收款）
+          /** 转账（用户自动收款）
            *
            * 商户可调用该接口转账给自动收款授权对应的用户。
            *
            * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer`
            *
-           * Alone: `import { mchTransferPartnerTransferBillsTransferPost } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferPartnerTransferBillsTransferPost } from "effect-wechatpay/v3/fundApp"`. */
           post: mchTransferPartnerTransferBillsTransferPost
         }
       },
       userConfirmAuthorizations: {
-        /**
-         * 申请免确认收款授权
+        /** 申请免确认收款授权
          *
          * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations`
          *
-         * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferPartnerUserConfirmAuthorizationsPost,
         _out_authorization_no_: {
-          /**
-           * 商户单号查询自动收款授权
+          /** 商户单号查询自动收款授权
            *
            * 根据商户单号用户自动收款授权的详细信息。
            *
            * `GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}`
            *
-           * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet,
           close: {
-            /**
-             * 解除免确认收款授权
+            /** 解除免确认收款授权
              *
              * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
              *
              * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close`
              *
-             * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost } from "effect-wechatpay/v3/fundApp"`. */
             post: mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost
           }
         }
       }
     },
     transferBills: {
-      /**
-       * 发起转账
+      /** 发起转账
        *
        * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716434) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/transfer-to-user.html)
        *
        * `POST /v3/fund-app/mch-transfer/transfer-bills`
        *
-       * Alone: `import { mchTransferTransferBillsPost } from "effect-wechatpay/v3/fundApp"`.
-       */
+       * Alone: `import { mchTransferTransferBillsPost } from "effect-wechatpay/v3/fundApp"`. */
       post: mchTransferTransferBillsPost,
       outBillNo: {
         _out_bill_no_: {
-          /**
-           * 商户单号查询转账单
+          /** 商户单号查询转账单
            *
            * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-out-no.html)
            *
            * `GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferTransferBillsOutBillNoOutBillNoGet,
           cancel: {
-            /**
-             * 撤销转账
+            /** 撤销转账
              *
              * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/cancel-transfer.html)
              *
              * `POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
              *
-             * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`. */
             post: mchTransferTransferBillsOutBillNoOutBillNoCancelPost
           }
         }
       },
       preTransferWithAuthorization: {
-        /**
-         * 发起转账并完成自动收款授权
+        /** 发起转账并完成自动收款授权
          *
          * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
          *
          * `POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization`
          *
-         * Alone: `import { mchTransferTransferBillsPreTransferWithAuthorizationPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferTransferBillsPreTransferWithAuthorizationPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferTransferBillsPreTransferWithAuthorizationPost
       },
       transfer: {
-        /**
-         * 用户授权后转账
+        /** 用户授权后转账
          *
          * 商户可调用该接口转账给自动收款授权对应的用户。
          *
          * `POST /v3/fund-app/mch-transfer/transfer-bills/transfer`
          *
-         * Alone: `import { mchTransferTransferBillsTransferPost } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferTransferBillsTransferPost } from "effect-wechatpay/v3/fundApp"`. */
         post: mchTransferTransferBillsTransferPost
       },
       transferBillNo: {
         _transfer_bill_no_: {
-          /**
-           * 微信转账单号查询转账单
+          /** 微信转账单号查询转账单
            *
            * 商家转账用户确认模式下，根据微信转账单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-no.html)
            *
            * `GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
            *
-           * Alone: `import { mchTransferTransferBillsTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferTransferBillsTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferTransferBillsTransferBillNoTransferBillNoGet
         }
       }
     },
     transferToQqWalletBills: {
-      /**
-       * 发起转账到QQ钱包
+      /** 发起转账到QQ钱包
        *
        * 当QQ用户参与商户提供的活动并且商户需要转账到QQ钱包时，商户需调用发起转账到QQ钱包接口发起申请转账。同时，支持商户指定回调的URL接收对应的通知信息。
        *
        * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills`
        *
-       * Alone: `import { mchTransferTransferToQqWalletBillsPost } from "effect-wechatpay/v3/fundApp"`.
-       */
+       * Alone: `import { mchTransferTransferToQqWalletBillsPost } from "effect-wechatpay/v3/fundApp"`. */
       post: mchTransferTransferToQqWalletBillsPost,
       _out_bill_no_: {
-        /**
-         * 查询转账到QQ钱包的结果
+        /** 查询转账到QQ钱包的结果
          *
          * 从转账单据创建成功后开始计算，如果24h内用户未完成入账，系统会自动关单并退款至商户资金。系统关单时间可能超过24小时，商户需通过查询转账到QQ钱包的结果接口核实转账单是否已成功关闭，若该笔转账单还未关闭，请勿换单发起转账，商户也可通过撤销转账到QQ钱包接口主动撤销该订单。
          *
          * `GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}`
          *
-         * Alone: `import { mchTransferTransferToQqWalletBillsOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
-         */
+         * Alone: `import { mchTransferTransferToQqWalletBillsOutBillNoGet } from "effect-wechatpay/v3/fundApp"`. */
         get: mchTransferTransferToQqWalletBillsOutBillNoGet,
         cancel: {
-          /**
-           * 撤销转账到QQ钱包
+          /** 撤销转账到QQ钱包
            *
            * 商户通过转账接口发起付款后，在转账成功之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，最终以查询单据返回的状态为准。
            *
            * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel`
            *
-           * Alone: `import { mchTransferTransferToQqWalletBillsOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferTransferToQqWalletBillsOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`. */
           post: mchTransferTransferToQqWalletBillsOutBillNoCancelPost
         }
       }
     },
     userConfirmAuthorization: {
-      /**
-       * 申请免确认收款授权
+      /** 申请免确认收款授权
        *
        * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
        *
        * `POST /v3/fund-app/mch-transfer/user-confirm-authorization`
        *
-       * Alone: `import { mchTransferUserConfirmAuthorizationPost } from "effect-wechatpay/v3/fundApp"`.
-       */
+       * Alone: `import { mchTransferUserConfirmAuthorizationPost } from "effect-wechatpay/v3/fundApp"`. */
       post: mchTransferUserConfirmAuthorizationPost,
       outAuthorizationNo: {
         _out_authorization_no_: {
-          /**
-           * 商户单号查询自动收款授权
+          /** 商户单号查询自动收款授权
            *
            * 根据商户单号用户自动收款授权的详细信息。
            *
            * `GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}`
            *
-           * Alone: `import { mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet } from "effect-wechatpay/v3/fundApp"`.
-           */
+           * Alone: `import { mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet } from "effect-wechatpay/v3/fundApp"`. */
           get: mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet,
           close: {
-            /**
-             * 解除免确认收款授权
+            /** 解除免确认收款授权
              *
              * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
              *
              * `POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close`
              *
-             * Alone: `import { mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost } from "effect-wechatpay/v3/fundApp"`.
-             */
+             * Alone: `import { mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost } from "effect-wechatpay/v3/fundApp"`. */
             post: mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost
           }
         }

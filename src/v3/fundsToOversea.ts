@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/funds-to-oversea/bill-download-url ----
 
 export interface BillDownloadUrlGetQuery {
-  /**
-   * 账单日期
-   * @example "2021-01-01"
-   */
+  /** 账单日期
+   * @example "2021-01-01" */
   readonly bill_date: string
-  /**
-   * 子商户号
-   * @example "19000000001"
-   */
+  /** 子商户号
+   * @example "19000000001" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -23,20 +19,14 @@ const $BillDownloadUrlGetQuery: () => Schema.Schema<BillDownloadUrlGetQuery> = /
 }))
 
 export interface BillDownloadUrlGetResponse {
-  /**
-   * 哈希类型
-   * @example "SHA1"
-   */
+  /** 哈希类型
+   * @example "SHA1" */
   readonly hash_type?: string | undefined
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value?: string | undefined
-  /**
-   * 下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-   */
+  /** 下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" */
   readonly download_url?: string | undefined
 }
 
@@ -46,13 +36,11 @@ const $BillDownloadUrlGetResponse: () => Schema.Schema<BillDownloadUrlGetRespons
   download_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取购付汇账单文件下载链接API
+/** 获取购付汇账单文件下载链接API
  *
  * 服务商可以调用此接口获取购付汇账单文件下载链接。在有效期内请求下载链接可以下载出账日为指定日期的购付汇账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_4.shtml)
  *
- * `GET /v3/funds-to-oversea/bill-download-url`
- */
+ * `GET /v3/funds-to-oversea/bill-download-url` */
 export const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, BillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.billDownloadUrl.get",
   method: "GET",
@@ -65,25 +53,17 @@ export const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, Bill
 // ---- POST /v3/funds-to-oversea/orders ----
 
 export interface OrdersPostBodyGoodsInfo {
-  /**
-   * 商品名称
-   * @example "橘子"
-   */
+  /** 商品名称
+   * @example "橘子" */
   readonly goods_name: string
-  /**
-   * 商品类目
-   * @example "家用电器"
-   */
+  /** 商品类目
+   * @example "家用电器" */
   readonly goods_category: string
-  /**
-   * 商品单价
-   * @example 1
-   */
+  /** 商品单价
+   * @example 1 */
   readonly goods_unit_price: number
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly goods_quantity: number
 }
 
@@ -95,20 +75,14 @@ const $OrdersPostBodyGoodsInfo: () => Schema.Schema<OrdersPostBodyGoodsInfo> = /
 }))
 
 export interface OrdersPostBodySellerInfo {
-  /**
-   * 境外卖家经营主体名称
-   * @example "香港xxxx公司"
-   */
+  /** 境外卖家经营主体名称
+   * @example "香港xxxx公司" */
   readonly oversea_business_name: string
-  /**
-   * 境外卖家店铺名称
-   * @example "香港xxx公司xxx店铺"
-   */
+  /** 境外卖家店铺名称
+   * @example "香港xxx公司xxx店铺" */
   readonly oversea_shop_name: string
-  /**
-   * 卖家ID
-   * @example "id2123123123"
-   */
+  /** 卖家ID
+   * @example "id2123123123" */
   readonly seller_id: string
 }
 
@@ -119,15 +93,11 @@ const $OrdersPostBodySellerInfo: () => Schema.Schema<OrdersPostBodySellerInfo> =
 }))
 
 export interface OrdersPostBodyExpressInfo {
-  /**
-   * 物流单号
-   * @example "curier_number_1231"
-   */
+  /** 物流单号
+   * @example "curier_number_1231" */
   readonly courier_number: string
-  /**
-   * 物流商名称
-   * @example "国际xxx物流"
-   */
+  /** 物流商名称
+   * @example "国际xxx物流" */
   readonly express_company_name: string
 }
 
@@ -137,10 +107,8 @@ const $OrdersPostBodyExpressInfo: () => Schema.Schema<OrdersPostBodyExpressInfo>
 }))
 
 export interface OrdersPostBodyPayeeInfo {
-  /**
-   * 收款人识别号
-   * @example "ID123112312"
-   */
+  /** 收款人识别号
+   * @example "ID123112312" */
   readonly payee_id: string
 }
 
@@ -151,20 +119,14 @@ const $OrdersPostBodyPayeeInfo: () => Schema.Schema<OrdersPostBodyPayeeInfo> = /
 export interface OrdersPostBodyPresaleInfo {
   /** 订单类型 */
   readonly type: "DEPOSIT" | "BALANCE"
-  /**
-   * 预售订单总金额
-   * @example 10
-   */
+  /** 预售订单总金额
+   * @example 10 */
   readonly total_amount: number
-  /**
-   * 关联定金订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 关联定金订单号
+   * @example "4208450740201411110007820472" */
   readonly deposit_transaction_id?: string | undefined
-  /**
-   * 关联尾款订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 关联尾款订单号
+   * @example "4208450740201411110007820472" */
   readonly balance_transaction_id?: string | undefined
 }
 
@@ -176,30 +138,20 @@ const $OrdersPostBodyPresaleInfo: () => Schema.Schema<OrdersPostBodyPresaleInfo>
 }))
 
 export interface OrdersPostBody {
-  /**
-   * 商户出境单号
-   * @example "merchant_1123123"
-   */
+  /** 商户出境单号
+   * @example "merchant_1123123" */
   readonly out_order_id: string
-  /**
-   * 二级商户号
-   * @example "123456"
-   */
+  /** 二级商户号
+   * @example "123456" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "420000000000000010"
-   */
+  /** 微信订单号
+   * @example "420000000000000010" */
   readonly transaction_id: string
-  /**
-   * 出境金额
-   * @example 10
-   */
+  /** 出境金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 境外收款币种
-   * @example "USD"
-   */
+  /** 境外收款币种
+   * @example "USD" */
   readonly foreign_currency: string
   /** 商品信息 */
   readonly goods_info?: ReadonlyArray<OrdersPostBodyGoodsInfo> | undefined
@@ -227,80 +179,50 @@ const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface OrdersPostResponse {
-  /**
-   * 商户出境单号
-   * @example "merchant123123"
-   */
+  /** 商户出境单号
+   * @example "merchant123123" */
   readonly out_order_id?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1231231"
-   */
+  /** 二级商户号
+   * @example "1231231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信出境单号
-   * @example "42000000000_123123"
-   */
+  /** 微信出境单号
+   * @example "42000000000_123123" */
   readonly order_id?: string | undefined
-  /**
-   * 出境结果
-   * @example "ACCEPT"
-   */
+  /** 出境结果
+   * @example "ACCEPT" */
   readonly result?: string | undefined
-  /**
-   * 出境失败的原因
-   * @example "DEPARTURE_AMOUNT_NO_ENOUGH"
-   */
+  /** 出境失败的原因
+   * @example "DEPARTURE_AMOUNT_NO_ENOUGH" */
   readonly fail_reason?: string | undefined
-  /**
-   * 请求出境人民币金额
-   * @example 21
-   */
+  /** 请求出境人民币金额
+   * @example 21 */
   readonly amount?: number | undefined
-  /**
-   * 真实出境外币金额
-   * @example 20
-   */
+  /** 真实出境外币金额
+   * @example 20 */
   readonly foreign_amount?: number | undefined
-  /**
-   * 外币币种
-   * @example "USD"
-   */
+  /** 外币币种
+   * @example "USD" */
   readonly foreign_currency?: string | undefined
-  /**
-   * 汇率
-   * @example 650000000
-   */
+  /** 汇率
+   * @example 650000000 */
   readonly rate?: number | undefined
-  /**
-   * 购汇时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 购汇时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly exchange_rate_time?: string | undefined
-  /**
-   * 预计购汇时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 预计购汇时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly estimate_exchange_rate_time?: string | undefined
-  /**
-   * 真实出境人民币金额
-   * @example 20
-   */
+  /** 真实出境人民币金额
+   * @example 20 */
   readonly departure_amount?: number | undefined
-  /**
-   * 手续费人民币金额
-   * @example 1
-   */
+  /** 手续费人民币金额
+   * @example 1 */
   readonly fee?: number | undefined
-  /**
-   * 手续费承担商户号
-   * @example "1231231"
-   */
+  /** 手续费承担商户号
+   * @example "1231231" */
   readonly charge_mchid?: string | undefined
-  /**
-   * 手续费承担账户
-   * @example "BASIC"
-   */
+  /** 手续费承担账户
+   * @example "BASIC" */
   readonly charge_account_type?: string | undefined
 }
 
@@ -322,13 +244,11 @@ const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__
   charge_account_type: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请资金出境API
+/** 申请资金出境API
  *
  * 商户发起资金出境请求，需要传微信支付单号，商户出境单号，出境金额等信息成功，接口请求成功仅代表受理，如需知晓业务执行情况请通过查询接口获取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_2.shtml)
  *
- * `POST /v3/funds-to-oversea/orders`
- */
+ * `POST /v3/funds-to-oversea/orders` */
 export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.orders.post",
   method: "POST",
@@ -341,10 +261,8 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
 // ---- GET /v3/funds-to-oversea/orders/{out_order_id} ----
 
 export interface OrdersOutOrderIdGetParams {
-  /**
-   * 商户出境单号
-   * @example "merchant123123"
-   */
+  /** 商户出境单号
+   * @example "merchant123123" */
   readonly out_order_id: string
 }
 
@@ -353,15 +271,11 @@ const $OrdersOutOrderIdGetParams: () => Schema.Schema<OrdersOutOrderIdGetParams>
 }))
 
 export interface OrdersOutOrderIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1231231"
-   */
+  /** 二级商户号
+   * @example "1231231" */
   readonly sub_mchid: string
-  /**
-   * 微信支付订单号
-   * @example "4200000000000"
-   */
+  /** 微信支付订单号
+   * @example "4200000000000" */
   readonly transaction_id: string
 }
 
@@ -375,13 +289,11 @@ export type OrdersOutOrderIdGetResponse = OrdersPostResponse
 /** The input of `v3.fundsToOversea.orders._out_order_id_.get`: params, query fields together. */
 export interface OrdersOutOrderIdGetRequest extends OrdersOutOrderIdGetParams, OrdersOutOrderIdGetQuery {}
 
-/**
- * 查询出境结果API
+/** 查询出境结果API
  *
  * 根据微信支付单号+商户出境单号，查询出境结果，出境失败会返回错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_3.shtml)
  *
- * `GET /v3/funds-to-oversea/orders/{out_order_id}`
- */
+ * `GET /v3/funds-to-oversea/orders/{out_order_id}` */
 export const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, OrdersOutOrderIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.orders._out_order_id_.get",
   method: "GET",
@@ -394,35 +306,23 @@ export const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, 
 // ---- POST /v3/funds-to-oversea/return/return-orders ----
 
 export interface ReturnReturnOrdersPostBody {
-  /**
-   * 商户出境退回单号
-   * @example "R20250220103930"
-   */
+  /** 商户出境退回单号
+   * @example "R20250220103930" */
   readonly out_return_no: string
-  /**
-   * 二级商户号
-   * @example "123456"
-   */
+  /** 二级商户号
+   * @example "123456" */
   readonly sub_mchid: string
-  /**
-   * 商户出境单号
-   * @example "merchant_1123123"
-   */
+  /** 商户出境单号
+   * @example "merchant_1123123" */
   readonly out_order_id: string
-  /**
-   * 微信订单号
-   * @example "420000000000000010"
-   */
+  /** 微信订单号
+   * @example "420000000000000010" */
   readonly transaction_id: string
-  /**
-   * 退回凭证补充信息
-   * @example "5017752501201407033233368018"
-   */
+  /** 退回凭证补充信息
+   * @example "5017752501201407033233368018" */
   readonly supplement_info: string
-  /**
-   * 退回金额
-   * @example 100
-   */
+  /** 退回金额
+   * @example 100 */
   readonly amount: number
 }
 
@@ -436,62 +336,40 @@ const $ReturnReturnOrdersPostBody: () => Schema.Schema<ReturnReturnOrdersPostBod
 }))
 
 export interface ReturnReturnOrdersPostResponse {
-  /**
-   * 商户出境退回单号
-   * @example "R20250220103930"
-   */
+  /** 商户出境退回单号
+   * @example "R20250220103930" */
   readonly out_return_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1231231"
-   */
+  /** 二级商户号
+   * @example "1231231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信出境退回单号
-   * @example "2375897293812"
-   */
+  /** 微信出境退回单号
+   * @example "2375897293812" */
   readonly return_id?: string | undefined
-  /**
-   * 商户出境单号
-   * @example "merchant123123"
-   */
+  /** 商户出境单号
+   * @example "merchant123123" */
   readonly out_order_id?: string | undefined
-  /**
-   * 微信订单号
-   * @example "420000000000000010"
-   */
+  /** 微信订单号
+   * @example "420000000000000010" */
   readonly transaction_id?: string | undefined
-  /**
-   * 退回凭证补充信息
-   * @example "5017752501201407033233368018"
-   */
+  /** 退回凭证补充信息
+   * @example "5017752501201407033233368018" */
   readonly supplement_info?: string | undefined
-  /**
-   * 退回金额
-   * @example 100
-   */
+  /** 退回金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 出境退回状态
+  /** 出境退回状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `RETURN_AMOUNT_NOT_ENOUGH` (decoded as any string: more may come).
-   * @example "RETURN_AMOUNT_NOT_ENOUGH"
-   */
+   * @example "RETURN_AMOUNT_NOT_ENOUGH" */
   readonly fail_reason?: "RETURN_AMOUNT_NOT_ENOUGH" | (string & {}) | undefined
 }
 
@@ -509,13 +387,11 @@ const $ReturnReturnOrdersPostResponse: () => Schema.Schema<ReturnReturnOrdersPos
   fail_reason: Schema.optional(OpenEnum("RETURN_AMOUNT_NOT_ENOUGH"))
 }))
 
-/**
- * 申请资金出境退回
+/** 申请资金出境退回
  *
  * 商户可通过该接口发起资金出境退回申请，用于上报已跨境订单的退款信息。默认接口限频150/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735039)
  *
- * `POST /v3/funds-to-oversea/return/return-orders`
- */
+ * `POST /v3/funds-to-oversea/return/return-orders` */
 export const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBody, ReturnReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.return.returnOrders.post",
   method: "POST",
@@ -528,10 +404,8 @@ export const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBod
 // ---- GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no} ----
 
 export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetParams {
-  /**
-   * 商户出境单号
-   * @example "merchant123123"
-   */
+  /** 商户出境单号
+   * @example "merchant123123" */
   readonly out_return_no: string
 }
 
@@ -540,10 +414,8 @@ const $ReturnReturnOrdersOutReturnNoOutReturnNoGetParams: () => Schema.Schema<Re
 }))
 
 export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery {
-  /**
-   * 二级商户号
-   * @example "1231231"
-   */
+  /** 二级商户号
+   * @example "1231231" */
   readonly sub_mchid: string
 }
 
@@ -552,61 +424,39 @@ const $ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery: () => Schema.Schema<Ret
 }))
 
 export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse {
-  /**
-   * 商户出境退回单号
-   * @example "R20250220103930"
-   */
+  /** 商户出境退回单号
+   * @example "R20250220103930" */
   readonly out_return_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1231231"
-   */
+  /** 二级商户号
+   * @example "1231231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信出境退回单号
-   * @example "2375897293812"
-   */
+  /** 微信出境退回单号
+   * @example "2375897293812" */
   readonly return_id?: string | undefined
-  /**
-   * 商户出境单号
-   * @example "merchant123123"
-   */
+  /** 商户出境单号
+   * @example "merchant123123" */
   readonly out_order_id?: string | undefined
-  /**
-   * 微信订单号
-   * @example "420000000000000010"
-   */
+  /** 微信订单号
+   * @example "420000000000000010" */
   readonly transaction_id?: string | undefined
-  /**
-   * 微信退款单号
-   * @example "5017752501201407033233368018"
-   */
+  /** 微信退款单号
+   * @example "5017752501201407033233368018" */
   readonly refund_id?: string | undefined
-  /**
-   * 退回金额
-   * @example 100
-   */
+  /** 退回金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 出境退回状态
+  /** 出境退回状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "RETURN_AMOUNT_NOT_ENOUGH"
-   */
+  /** 失败原因
+   * @example "RETURN_AMOUNT_NOT_ENOUGH" */
   readonly fail_reason?: string | undefined
 }
 
@@ -627,13 +477,11 @@ const $ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse: () => Schema.Schema<
 /** The input of `v3.fundsToOversea.return.returnOrders.outReturnNo._out_return_no_.get`: params, query fields together. */
 export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetRequest extends ReturnReturnOrdersOutReturnNoOutReturnNoGetParams, ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery {}
 
-/**
- * 查询出境退回结果（通过商户出境退回单号）
+/** 查询出境退回结果（通过商户出境退回单号）
  *
  * 通过商户出境退回单号查询出境退回处理结果。默认接口限频300/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735052)
  *
- * `GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}`
- */
+ * `GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}` */
 export const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<ReturnReturnOrdersOutReturnNoOutReturnNoGetRequest, ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.return.returnOrders.outReturnNo._out_return_no_.get",
   method: "GET",
@@ -646,10 +494,8 @@ export const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<Retu
 // ---- GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts ----
 
 export interface TransactionsTransactionIdAvailableAbroadAmountsGetParams {
-  /**
-   * 微信支付订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信支付订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
 }
 
@@ -658,15 +504,11 @@ const $TransactionsTransactionIdAvailableAbroadAmountsGetParams: () => Schema.Sc
 }))
 
 export interface TransactionsTransactionIdAvailableAbroadAmountsGetResponse {
-  /**
-   * 微信支付订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信支付订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 订单剩余可出境金额
-   * @example 21
-   */
+  /** 订单剩余可出境金额
+   * @example 21 */
   readonly available_abroad_amount?: number | undefined
 }
 
@@ -680,13 +522,11 @@ export type TransactionsTransactionIdAvailableAbroadAmountsGetQuery = ReturnRetu
 /** The input of `v3.fundsToOversea.transactions._transaction_id_.available_abroad_amounts.get`: params, query fields together. */
 export interface TransactionsTransactionIdAvailableAbroadAmountsGetRequest extends TransactionsTransactionIdAvailableAbroadAmountsGetParams, TransactionsTransactionIdAvailableAbroadAmountsGetQuery {}
 
-/**
- * 查询订单剩余可出境余额API
+/** 查询订单剩余可出境余额API
  *
  * 电商收付通中，针对多次请求出境的场景，商家需要查询可出境金额之后再进行出境请求其中：订单剩余可出境金额=订单可出境金额-已累计出境金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_1.shtml)
  *
- * `GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts`
- */
+ * `GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts` */
 export const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAvailableAbroadAmountsGetRequest, TransactionsTransactionIdAvailableAbroadAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.transactions._transaction_id_.available_abroad_amounts.get",
   method: "GET",
@@ -696,71 +536,59 @@ export const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoi
   schemas: () => ({ params: $TransactionsTransactionIdAvailableAbroadAmountsGetParams(), query: $ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery(), success: $TransactionsTransactionIdAvailableAbroadAmountsGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/funds-to-oversea/…`: 6 endpoints.
+/** `/v3/funds-to-oversea/…`: 6 endpoints.
  *
- * Catalogue tags: 收付通∙跨境.
- */
+ * Catalogue tags: 收付通∙跨境. */
 export const fundsToOversea = {
   billDownloadUrl: {
-    /**
-     * 获取购付汇账单文件下载链接API
+    /** 获取购付汇账单文件下载链接API
      *
      * 服务商可以调用此接口获取购付汇账单文件下载链接。在有效期内请求下载链接可以下载出账日为指定日期的购付汇账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_4.shtml)
      *
      * `GET /v3/funds-to-oversea/bill-download-url`
      *
-     * Alone: `import { billDownloadUrlGet } from "effect-wechatpay/v3/fundsToOversea"`.
-     */
+     * Alone: `import { billDownloadUrlGet } from "effect-wechatpay/v3/fundsToOversea"`. */
     get: billDownloadUrlGet
   },
   orders: {
-    /**
-     * 申请资金出境API
+    /** 申请资金出境API
      *
      * 商户发起资金出境请求，需要传微信支付单号，商户出境单号，出境金额等信息成功，接口请求成功仅代表受理，如需知晓业务执行情况请通过查询接口获取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_2.shtml)
      *
      * `POST /v3/funds-to-oversea/orders`
      *
-     * Alone: `import { ordersPost } from "effect-wechatpay/v3/fundsToOversea"`.
-     */
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/fundsToOversea"`. */
     post: ordersPost,
     _out_order_id_: {
-      /**
-       * 查询出境结果API
+      /** 查询出境结果API
        *
        * 根据微信支付单号+商户出境单号，查询出境结果，出境失败会返回错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_3.shtml)
        *
        * `GET /v3/funds-to-oversea/orders/{out_order_id}`
        *
-       * Alone: `import { ordersOutOrderIdGet } from "effect-wechatpay/v3/fundsToOversea"`.
-       */
+       * Alone: `import { ordersOutOrderIdGet } from "effect-wechatpay/v3/fundsToOversea"`. */
       get: ordersOutOrderIdGet
     }
   },
   return: {
     returnOrders: {
-      /**
-       * 申请资金出境退回
+      /** 申请资金出境退回
        *
        * 商户可通过该接口发起资金出境退回申请，用于上报已跨境订单的退款信息。默认接口限频150/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735039)
        *
        * `POST /v3/funds-to-oversea/return/return-orders`
        *
-       * Alone: `import { returnReturnOrdersPost } from "effect-wechatpay/v3/fundsToOversea"`.
-       */
+       * Alone: `import { returnReturnOrdersPost } from "effect-wechatpay/v3/fundsToOversea"`. */
       post: returnReturnOrdersPost,
       outReturnNo: {
         _out_return_no_: {
-          /**
-           * 查询出境退回结果（通过商户出境退回单号）
+          /** 查询出境退回结果（通过商户出境退回单号）
            *
            * 通过商户出境退回单号查询出境退回处理结果。默认接口限频300/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735052)
            *
            * `GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}`
            *
-           * Alone: `import { returnReturnOrdersOutReturnNoOutReturnNoGet } from "effect-wechatpay/v3/fundsToOversea"`.
-           */
+           * Alone: `import { returnReturnOrdersOutReturnNoOutReturnNoGet } from "effect-wechatpay/v3/fundsToOversea"`. */
           get: returnReturnOrdersOutReturnNoOutReturnNoGet
         }
       }
@@ -769,15 +597,13 @@ export const fundsToOversea = {
   transactions: {
     _transaction_id_: {
       available_abroad_amounts: {
-        /**
-         * 查询订单剩余可出境余额API
+        /** 查询订单剩余可出境余额API
          *
          * 电商收付通中，针对多次请求出境的场景，商家需要查询可出境金额之后再进行出境请求其中：订单剩余可出境金额=订单可出境金额-已累计出境金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_1.shtml)
          *
          * `GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts`
          *
-         * Alone: `import { transactionsTransactionIdAvailableAbroadAmountsGet } from "effect-wechatpay/v3/fundsToOversea"`.
-         */
+         * Alone: `import { transactionsTransactionIdAvailableAbroadAmountsGet } from "effect-wechatpay/v3/fundsToOversea"`. */
         get: transactionsTransactionIdAvailableAbroadAmountsGet
       }
     }

@@ -30,11 +30,9 @@ export * from "./global/statements.js"
 export * from "./global/transactions.js"
 export type * from "./global/models.js"
 
-/**
- * `/v3/global/…`: 71 endpoints.
+/** `/v3/global/…`: 71 endpoints.
  *
- * Catalogue tags: 跨境, 跨境∙H5权限, 跨境∙代扣, 跨境∙分账, 跨境∙报关, 跨境∙支付, 跨境∙进件, 跨境∙退款, 风险合规∙消费者投诉.
- */
+ * Catalogue tags: 跨境, 跨境∙H5权限, 跨境∙代扣, 跨境∙分账, 跨境∙报关, 跨境∙支付, 跨境∙进件, 跨境∙退款, 风险合规∙消费者投诉. */
 export const global = {
   certificates,
   customs,

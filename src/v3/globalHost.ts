@@ -5,40 +5,26 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /global/v3/customs/orders ----
 
 export interface V3CustomsOrdersGetQuery {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 订单类型
-   * @example "out_trade_no"
-   */
+  /** 订单类型
+   * @example "out_trade_no" */
   readonly order_type: "out_trade_no" | "transaction_id" | "sub_order_no" | "sub_order_id"
-  /**
-   * 订单号
-   * @example "20150806125346"
-   */
+  /** 订单号
+   * @example "20150806125346" */
   readonly order_no: string
-  /**
-   * 海关
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 偏移量
-   * @example 1
-   */
+  /** 偏移量
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 请求最大记录条数
-   * @example 20
-   */
+  /** 请求最大记录条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -53,67 +39,43 @@ const $V3CustomsOrdersGetQuery: () => Schema.Schema<V3CustomsOrdersGetQuery> = /
 }))
 
 export interface V3CustomsOrdersGetResponseData {
-  /**
-   * 商户子单号
-   * @example "20150806125346"
-   */
+  /** 商户子单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子单号
-   * @example "20150806125346"
-   */
+  /** 微信子单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 商户海关备案号
-   * @example "1234567"
-   */
+  /** 商户海关备案号
+   * @example "1234567" */
   readonly mch_customs_no?: string | undefined
-  /**
-   * 海关代码
+  /** 海关代码
    * Documented values: `GUANGZHOU_ZS`, `HANGZHOU_ZS`, `NINGBO`, `ZHENGZHOU_BS`, `CHONGQING`, `SHANGHAI_ZS`, `SHENZHEN`, `ZHENGZHOU_ZH_ZS`, `TIANJIN` (decoded as any string: more may come).
-   * @example "SHANGHAI_ZS"
-   */
+   * @example "SHANGHAI_ZS" */
   readonly customs?: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN" | (string & {}) | undefined
-  /**
-   * 币种
-   * @example "CNY"
-   */
+  /** 币种
+   * @example "CNY" */
   readonly fee_type?: string | undefined
-  /**
-   * 子单金额
-   * @example 888
-   */
+  /** 子单金额
+   * @example 888 */
   readonly order_fee?: number | undefined
-  /**
-   * 关税
-   * @example 888
-   */
+  /** 关税
+   * @example 888 */
   readonly duty?: number | undefined
-  /**
-   * 物流费用
-   * @example 888
-   */
+  /** 物流费用
+   * @example 888 */
   readonly transport_fee?: number | undefined
-  /**
-   * 商品费用
-   * @example 888
-   */
+  /** 商品费用
+   * @example 888 */
   readonly product_fee?: number | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 报关结果说明
-   * @example "支付单已存在并且为非退单状态"
-   */
+  /** 报关结果说明
+   * @example "支付单已存在并且为非退单状态" */
   readonly explanation?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-09-01T10:00:00+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-09-01T10:00:00+08:00" */
   readonly modify_time?: string | undefined
 }
 
@@ -133,46 +95,30 @@ const $V3CustomsOrdersGetResponseData: () => Schema.Schema<V3CustomsOrdersGetRes
 }))
 
 export interface V3CustomsOrdersGetResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 核验机构
+  /** 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
+   * @example "UNIONPAY" */
   readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构流水号
-   * @example "2018112288340107038204310100000"
-   */
+  /** 核验机构流水号
+   * @example "2018112288340107038204310100000" */
   readonly verify_department_trade_id?: string | undefined
-  /**
-   * 偏移量
-   * @example 0
-   */
+  /** 偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 请求最大记录条数
-   * @example 20
-   */
+  /** 请求最大记录条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 查询结果总条数
-   * @example 1
-   */
+  /** 查询结果总条数
+   * @example 1 */
   readonly total_count?: number | undefined
   /** 报关数据包 */
   readonly data?: ReadonlyArray<V3CustomsOrdersGetResponseData> | undefined
@@ -190,13 +136,11 @@ const $V3CustomsOrdersGetResponse: () => Schema.Schema<V3CustomsOrdersGetRespons
   data: Schema.optional(Schema.Array($V3CustomsOrdersGetResponseData()))
 }))
 
-/**
- * 报关查询API
+/** 报关查询API
  *
  * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml)
  *
- * `GET /global/v3/customs/orders`
- */
+ * `GET /global/v3/customs/orders` */
 export const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.orders.get",
   method: "GET",
@@ -210,65 +154,41 @@ export const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3Cu
 // ---- POST /global/v3/customs/orders ----
 
 export interface V3CustomsOrdersPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id: string
-  /**
-   * 海关
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
-  /**
-   * 关税
-   * @example 888
-   */
+  /** 关税
+   * @example 888 */
   readonly duty?: number | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly fee_type?: string | undefined
-  /**
-   * 子订单金额
-   * @example 888
-   */
+  /** 子订单金额
+   * @example 888 */
   readonly order_fee?: number | undefined
-  /**
-   * 物流费用
-   * @example 888
-   */
+  /** 物流费用
+   * @example 888 */
   readonly transport_fee?: number | undefined
-  /**
-   * 商品费用
-   * @example 888
-   */
+  /** 商品费用
+   * @example 888 */
   readonly product_fee?: number | undefined
 }
 
@@ -288,52 +208,34 @@ const $V3CustomsOrdersPostBody: () => Schema.Schema<V3CustomsOrdersPostBody> = /
 }))
 
 export interface V3CustomsOrdersPostResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子订单号
-   * @example "20150806125346"
-   */
+  /** 微信子订单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 核验机构
+  /** 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
+   * @example "UNIONPAY" */
   readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构交易流水号
-   * @example "2018112288340107038204310100000"
-   */
+  /** 核验机构交易流水号
+   * @example "2018112288340107038204310100000" */
   readonly verify_department_trade_id?: string | undefined
 }
 
@@ -349,13 +251,11 @@ const $V3CustomsOrdersPostResponse: () => Schema.Schema<V3CustomsOrdersPostRespo
   verify_department_trade_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 报关API
+/** 报关API
  *
  * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml)
  *
- * `POST /global/v3/customs/orders`
- */
+ * `POST /global/v3/customs/orders` */
 export const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.orders.post",
   method: "POST",
@@ -369,60 +269,38 @@ export const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3C
 // ---- PATCH /global/v3/customs/orders ----
 
 export interface V3CustomsOrdersPatchBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id: string
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 海关编码
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关编码
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
-  /**
-   * 关税
-   * @example 888
-   */
+  /** 关税
+   * @example 888 */
   readonly duty?: number | undefined
-  /**
-   * 子订单金额
-   * @example 888
-   */
+  /** 子订单金额
+   * @example 888 */
   readonly order_fee?: number | undefined
-  /**
-   * 物流费用
-   * @example 888
-   */
+  /** 物流费用
+   * @example 888 */
   readonly transport_fee?: number | undefined
-  /**
-   * 商品费用
-   * @example 888
-   */
+  /** 商品费用
+   * @example 888 */
   readonly product_fee?: number | undefined
 }
 
@@ -441,57 +319,37 @@ const $V3CustomsOrdersPatchBody: () => Schema.Schema<V3CustomsOrdersPatchBody> =
 }))
 
 export interface V3CustomsOrdersPatchResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "SUBMITTED"
-   */
+   * @example "SUBMITTED" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子订单号
-   * @example "20150806125346"
-   */
+  /** 微信子订单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-09-01T10:00:00+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-09-01T10:00:00+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 核验机构
+  /** 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
+   * @example "UNIONPAY" */
   readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构流水号
-   * @example "2018112288340107038204310100000"
-   */
+  /** 核验机构流水号
+   * @example "2018112288340107038204310100000" */
   readonly verify_department_trade_id?: string | undefined
 }
 
@@ -508,13 +366,11 @@ const $V3CustomsOrdersPatchResponse: () => Schema.Schema<V3CustomsOrdersPatchRes
   verify_department_trade_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 报关信息修改API
+/** 报关信息修改API
  *
  * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml)
  *
- * `PATCH /global/v3/customs/orders`
- */
+ * `PATCH /global/v3/customs/orders` */
 export const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V3CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.orders.patch",
   method: "PATCH",
@@ -528,45 +384,29 @@ export const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V
 // ---- POST /global/v3/customs/redeclare ----
 
 export interface V3CustomsRedeclarePostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子单号
-   * @example "20150806125346"
-   */
+  /** 商户子单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子单号
-   * @example "1000320306201511078440737891"
-   */
+  /** 微信子单号
+   * @example "1000320306201511078440737891" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 海关编码
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关编码
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
 }
 
@@ -582,51 +422,33 @@ const $V3CustomsRedeclarePostBody: () => Schema.Schema<V3CustomsRedeclarePostBod
 }))
 
 export interface V3CustomsRedeclarePostResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子订单号
-   * @example "20150806125346"
-   */
+  /** 微信子订单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-09-01T10:00:00+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-09-01T10:00:00+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 申报结果说明
-   * @example "支付单已存在并且为非退单状态"
-   */
+  /** 申报结果说明
+   * @example "支付单已存在并且为非退单状态" */
   readonly explanation?: string | undefined
 }
 
@@ -642,13 +464,11 @@ const $V3CustomsRedeclarePostResponse: () => Schema.Schema<V3CustomsRedeclarePos
   explanation: Schema.optional(Schema.String)
 }))
 
-/**
- * 报关重推API
+/** 报关重推API
  *
  * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml)
  *
- * `POST /global/v3/customs/redeclare`
- */
+ * `POST /global/v3/customs/redeclare` */
 export const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBody, V3CustomsRedeclarePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.redeclare.post",
   method: "POST",
@@ -662,55 +482,35 @@ export const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBod
 // ---- POST /global/v3/customs/verify-certificate ----
 
 export interface V3CustomsVerifyCertificatePostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id: string
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 海关
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
-  /**
-   * 证件类型
-   * @example "IDCARD"
-   */
+  /** 证件类型
+   * @example "IDCARD" */
   readonly certificate_type: "IDCARD"
-  /**
-   * 证件号
-   * @example "330821198809085211"
-   */
+  /** 证件号
+   * @example "330821198809085211" */
   readonly certificate_id: string
-  /**
-   * 证件姓名
-   * @example "张三"
-   */
+  /** 证件姓名
+   * @example "张三" */
   readonly certificate_name: string
 }
 
@@ -728,31 +528,21 @@ const $V3CustomsVerifyCertificatePostBody: () => Schema.Schema<V3CustomsVerifyCe
 }))
 
 export interface V3CustomsVerifyCertificatePostResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 身份核验结果
+  /** 身份核验结果
    * Documented values: `SAME`, `DIFFERENT` (decoded as any string: more may come).
-   * @example "SAME"
-   */
+   * @example "SAME" */
   readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
@@ -764,13 +554,11 @@ const $V3CustomsVerifyCertificatePostResponse: () => Schema.Schema<V3CustomsVeri
   certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
 }))
 
-/**
- * 身份信息校验API
+/** 身份信息校验API
  *
  * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml)
  *
- * `POST /global/v3/customs/verify-certificate`
- */
+ * `POST /global/v3/customs/verify-certificate` */
 export const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCertificatePostBody, V3CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.verifyCertificate.post",
   method: "POST",
@@ -782,68 +570,56 @@ export const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCe
   schemas: () => ({ body: $V3CustomsVerifyCertificatePostBody(), success: $V3CustomsVerifyCertificatePostResponse(), errors: commonErrors })
 })
 
-/**
- * `/global/v3/…`: 5 endpoints.
+/** `/global/v3/…`: 5 endpoints.
  *
- * Catalogue tags: 跨境∙报关.
- */
+ * Catalogue tags: 跨境∙报关. */
 export const global = {
   v3: {
     customs: {
       orders: {
-        /**
-         * 报关查询API
+        /** 报关查询API
          *
          * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml)
          *
          * `GET /global/v3/customs/orders`
          *
-         * Alone: `import { v3CustomsOrdersGet } from "effect-wechatpay/v3/globalHost"`.
-         */
+         * Alone: `import { v3CustomsOrdersGet } from "effect-wechatpay/v3/globalHost"`. */
         get: v3CustomsOrdersGet,
-        /**
-         * 报关API
+        /** 报关API
          *
          * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml)
          *
          * `POST /global/v3/customs/orders`
          *
-         * Alone: `import { v3CustomsOrdersPost } from "effect-wechatpay/v3/globalHost"`.
-         */
+         * Alone: `import { v3CustomsOrdersPost } from "effect-wechatpay/v3/globalHost"`. */
         post: v3CustomsOrdersPost,
-        /**
-         * 报关信息修改API
+        /** 报关信息修改API
          *
          * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml)
          *
          * `PATCH /global/v3/customs/orders`
          *
-         * Alone: `import { v3CustomsOrdersPatch } from "effect-wechatpay/v3/globalHost"`.
-         */
+         * Alone: `import { v3CustomsOrdersPatch } from "effect-wechatpay/v3/globalHost"`. */
         patch: v3CustomsOrdersPatch
       },
       redeclare: {
-        /**
-         * 报关重推API
+        /** 报关重推API
          *
          * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml)
          *
          * `POST /global/v3/customs/redeclare`
          *
-         * Alone: `import { v3CustomsRedeclarePost } from "effect-wechatpay/v3/globalHost"`.
-         */
+         * Alone: `import { v3CustomsRedeclarePost } from "effect-wechatpay/v3/globalHost"`. */
         post: v3CustomsRedeclarePost
       },
       verifyCertificate: {
-        /**
-         * 身份信息校验API
+        /** 身份信息校验API
          *
          * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml)
          *
          * `POST /global/v3/customs/verify-certificate`
          *
-         * Alone: `import { v3CustomsVerifyCertificatePost } from "effect-wechatpay/v3/globalHost"`.
-         */
+         * Alone: `import { v3CustomsVerifyCertificatePost } from "effect-wechatpay/v3/globalHost"`. */
         post: v3CustomsVerifyCertificatePost
       }
     }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/goldplan/merchants/changecustompagestatus ----
 
 export interface MerchantsChangecustompagestatusPostBody {
-  /**
-   * 子商户ID
-   * @example "1234567890"
-   */
+  /** 子商户ID
+   * @example "1234567890" */
   readonly sub_mchid: string
   /** 操作类型 */
   readonly operation_type: "OPEN" | "CLOSE"
@@ -20,15 +18,11 @@ const $MerchantsChangecustompagestatusPostBody: () => Schema.Schema<MerchantsCha
 }))
 
 export interface MerchantsChangecustompagestatusPostResponse {
-  /**
-   * 子商户ID
-   * @example "1234567890"
-   */
+  /** 子商户ID
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 操作类型
-   * Documented values: `OPEN`, `CLOSE` (decoded as any string: more may come).
-   */
+  /** 操作类型
+   * Documented values: `OPEN`, `CLOSE` (decoded as any string: more may come). */
   readonly operation_type?: "OPEN" | "CLOSE" | (string & {}) | undefined
 }
 
@@ -37,13 +31,11 @@ const $MerchantsChangecustompagestatusPostResponse: () => Schema.Schema<Merchant
   operation_type: Schema.optional(OpenEnum("OPEN", "CLOSE"))
 }))
 
-/**
- * 商家小票管理API
+/** 商家小票管理API
  *
  * 用于服务商/服务商使用此接口为特约商户开通或关闭商家小票功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_2.shtml)
  *
- * `POST /v3/goldplan/merchants/changecustompagestatus`
- */
+ * `POST /v3/goldplan/merchants/changecustompagestatus` */
 export const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsChangecustompagestatusPostBody, MerchantsChangecustompagestatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.changecustompagestatus.post",
   method: "POST",
@@ -56,10 +48,8 @@ export const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsCha
 // ---- POST /v3/goldplan/merchants/changegoldplanstatus ----
 
 export interface MerchantsChangegoldplanstatusPostBody {
-  /**
-   * 子商户ID
-   * @example "1234567890"
-   */
+  /** 子商户ID
+   * @example "1234567890" */
   readonly sub_mchid: string
   /** 操作类型 */
   readonly operation_type: "OPEN" | "CLOSE"
@@ -74,10 +64,8 @@ const $MerchantsChangegoldplanstatusPostBody: () => Schema.Schema<MerchantsChang
 }))
 
 export interface MerchantsChangegoldplanstatusPostResponse {
-  /**
-   * 子商户ID
-   * @example "1234567890"
-   */
+  /** 子商户ID
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -85,13 +73,11 @@ const $MerchantsChangegoldplanstatusPostResponse: () => Schema.Schema<MerchantsC
   sub_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 点金计划管理API
+/** 点金计划管理API
  *
  * 用于服务商/服务商为特约商户开通或关闭点金计划。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_1.shtml)
  *
- * `POST /v3/goldplan/merchants/changegoldplanstatus`
- */
+ * `POST /v3/goldplan/merchants/changegoldplanstatus` */
 export const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChangegoldplanstatusPostBody, MerchantsChangegoldplanstatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.changegoldplanstatus.post",
   method: "POST",
@@ -104,10 +90,8 @@ export const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChang
 // ---- POST /v3/goldplan/merchants/close-advertising-show ----
 
 export interface MerchantsCloseAdvertisingShowPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -115,13 +99,11 @@ const $MerchantsCloseAdvertisingShowPostBody: () => Schema.Schema<MerchantsClose
   sub_mchid: Schema.String
 }))
 
-/**
- * 关闭广告展示API
+/** 关闭广告展示API
  *
  * 使用此接口为特约商户的点金计划页面关闭广告展示功能 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_5.shtml)
  *
- * `POST /v3/goldplan/merchants/close-advertising-show`
- */
+ * `POST /v3/goldplan/merchants/close-advertising-show` */
 export const merchantsCloseAdvertisingShowPost: Endpoint.Endpoint<MerchantsCloseAdvertisingShowPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.closeAdvertisingShow.post",
   method: "POST",
@@ -134,10 +116,8 @@ export const merchantsCloseAdvertisingShowPost: Endpoint.Endpoint<MerchantsClose
 // ---- PATCH /v3/goldplan/merchants/open-advertising-show ----
 
 export interface MerchantsOpenAdvertisingShowPatchBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 同业过滤标签值 */
   readonly advertising_industry_filters?: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL"> | undefined
@@ -148,13 +128,11 @@ const $MerchantsOpenAdvertisingShowPatchBody: () => Schema.Schema<MerchantsOpenA
   advertising_industry_filters: Schema.optional(Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL")))
 }))
 
-/**
- * 开通广告展示API
+/** 开通广告展示API
  *
  * 此接口为特约商户的点金计划页面开通广告展示功能，可同时配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_4.shtml)
  *
- * `PATCH /v3/goldplan/merchants/open-advertising-show`
- */
+ * `PATCH /v3/goldplan/merchants/open-advertising-show` */
 export const merchantsOpenAdvertisingShowPatch: Endpoint.Endpoint<MerchantsOpenAdvertisingShowPatchBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.openAdvertisingShow.patch",
   method: "PATCH",
@@ -167,10 +145,8 @@ export const merchantsOpenAdvertisingShowPatch: Endpoint.Endpoint<MerchantsOpenA
 // ---- POST /v3/goldplan/merchants/set-advertising-industry-filter ----
 
 export interface MerchantsSetAdvertisingIndustryFilterPostBody {
-  /**
-   * 特约子商户号
-   * @example "1900000109"
-   */
+  /** 特约子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 同业过滤标签值 */
   readonly advertising_industry_filters: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL">
@@ -181,13 +157,11 @@ const $MerchantsSetAdvertisingIndustryFilterPostBody: () => Schema.Schema<Mercha
   advertising_industry_filters: Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL"))
 }))
 
-/**
- * 同业过滤标签管理API
+/** 同业过滤标签管理API
  *
  * 服务商使用此接口为特约商户配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_3.shtml)
  *
- * `POST /v3/goldplan/merchants/set-advertising-industry-filter`
- */
+ * `POST /v3/goldplan/merchants/set-advertising-industry-filter` */
 export const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<MerchantsSetAdvertisingIndustryFilterPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.setAdvertisingIndustryFilter.post",
   method: "POST",
@@ -197,71 +171,59 @@ export const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<Mercha
   schemas: () => ({ body: $MerchantsSetAdvertisingIndustryFilterPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/goldplan/…`: 5 endpoints.
+/** `/v3/goldplan/…`: 5 endpoints.
  *
- * Catalogue tags: 经营工具∙点金计划.
- */
+ * Catalogue tags: 经营工具∙点金计划. */
 export const goldplan = {
   merchants: {
     changecustompagestatus: {
-      /**
-       * 商家小票管理API
+      /** 商家小票管理API
        *
        * 用于服务商/服务商使用此接口为特约商户开通或关闭商家小票功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_2.shtml)
        *
        * `POST /v3/goldplan/merchants/changecustompagestatus`
        *
-       * Alone: `import { merchantsChangecustompagestatusPost } from "effect-wechatpay/v3/goldplan"`.
-       */
+       * Alone: `import { merchantsChangecustompagestatusPost } from "effect-wechatpay/v3/goldplan"`. */
       post: merchantsChangecustompagestatusPost
     },
     changegoldplanstatus: {
-      /**
-       * 点金计划管理API
+      /** 点金计划管理API
        *
        * 用于服务商/服务商为特约商户开通或关闭点金计划。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_1.shtml)
        *
        * `POST /v3/goldplan/merchants/changegoldplanstatus`
        *
-       * Alone: `import { merchantsChangegoldplanstatusPost } from "effect-wechatpay/v3/goldplan"`.
-       */
+       * Alone: `import { merchantsChangegoldplanstatusPost } from "effect-wechatpay/v3/goldplan"`. */
       post: merchantsChangegoldplanstatusPost
     },
     closeAdvertisingShow: {
-      /**
-       * 关闭广告展示API
+      /** 关闭广告展示API
        *
        * 使用此接口为特约商户的点金计划页面关闭广告展示功能 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_5.shtml)
        *
        * `POST /v3/goldplan/merchants/close-advertising-show`
        *
-       * Alone: `import { merchantsCloseAdvertisingShowPost } from "effect-wechatpay/v3/goldplan"`.
-       */
+       * Alone: `import { merchantsCloseAdvertisingShowPost } from "effect-wechatpay/v3/goldplan"`. */
       post: merchantsCloseAdvertisingShowPost
     },
     openAdvertisingShow: {
-      /**
-       * 开通广告展示API
+      /** 开通广告展示API
        *
        * 此接口为特约商户的点金计划页面开通广告展示功能，可同时配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_4.shtml)
        *
        * `PATCH /v3/goldplan/merchants/open-advertising-show`
        *
-       * Alone: `import { merchantsOpenAdvertisingShowPatch } from "effect-wechatpay/v3/goldplan"`.
-       */
+       * Alone: `import { merchantsOpenAdvertisingShowPatch } from "effect-wechatpay/v3/goldplan"`. */
       patch: merchantsOpenAdvertisingShowPatch
     },
     setAdvertisingIndustryFilter: {
-      /**
-       * 同业过滤标签管理API
+      /** 同业过滤标签管理API
        *
        * 服务商使用此接口为特约商户配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_3.shtml)
        *
        * `POST /v3/goldplan/merchants/set-advertising-industry-filter`
        *
-       * Alone: `import { merchantsSetAdvertisingIndustryFilterPost } from "effect-wechatpay/v3/goldplan"`.
-       */
+       * Alone: `import { merchantsSetAdvertisingIndustryFilterPost } from "effect-wechatpay/v3/goldplan"`. */
       post: merchantsSetAdvertisingIndustryFilterPost
     }
   }

@@ -20,15 +20,11 @@ const $SubsidyAuditCupInvalidPostBody: () => Schema.Schema<SubsidyAuditCupInvali
 }))
 
 export interface SubsidyAuditCupInvalidPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly msg?: string | undefined
   /** 详细应答码 */
   readonly sub_code?: string | undefined
@@ -43,13 +39,11 @@ const $SubsidyAuditCupInvalidPostResponse: () => Schema.Schema<SubsidyAuditCupIn
   sub_msg: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询审核结果
+/** 查询审核结果
  *
  * 查询审核结果
  *
- * `POST /v3/gov/subsidy/audit/cup/invalid`
- */
+ * `POST /v3/gov/subsidy/audit/cup/invalid` */
 export const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvalidPostBody, SubsidyAuditCupInvalidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.invalid.post",
   method: "POST",
@@ -61,15 +55,11 @@ export const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvali
 // ---- POST /v3/gov/subsidy/audit/cup/query ----
 
 export interface SubsidyAuditCupQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly msg?: string | undefined
   /** 详细应答码 */
   readonly sub_code?: string | undefined
@@ -113,13 +103,11 @@ const $SubsidyAuditCupQueryPostResponse: () => Schema.Schema<SubsidyAuditCupQuer
 
 export type SubsidyAuditCupQueryPostBody = SubsidyAuditCupInvalidPostBody
 
-/**
- * 查询审核结果
+/** 查询审核结果
  *
  * 查询审核结果
  *
- * `POST /v3/gov/subsidy/audit/cup/query`
- */
+ * `POST /v3/gov/subsidy/audit/cup/query` */
 export const subsidyAuditCupQueryPost: Endpoint.Endpoint<SubsidyAuditCupQueryPostBody, SubsidyAuditCupQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.query.post",
   method: "POST",
@@ -153,13 +141,11 @@ const $SubsidyAuditCupRefundSyncPostBody: () => Schema.Schema<SubsidyAuditCupRef
 
 export type SubsidyAuditCupRefundSyncPostResponse = SubsidyAuditCupInvalidPostResponse
 
-/**
- * 同步非银联支付交易退款信息
+/** 同步非银联支付交易退款信息
  *
  * 同步非银联支付交易退款信息
  *
- * `POST /v3/gov/subsidy/audit/cup/refund/sync`
- */
+ * `POST /v3/gov/subsidy/audit/cup/refund/sync` */
 export const subsidyAuditCupRefundSyncPost: Endpoint.Endpoint<SubsidyAuditCupRefundSyncPostBody, SubsidyAuditCupRefundSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.refund.sync.post",
   method: "POST",
@@ -403,13 +389,11 @@ const $SubsidyAuditCupUpdatePostBody: () => Schema.Schema<SubsidyAuditCupUpdateP
 
 export type SubsidyAuditCupUpdatePostResponse = SubsidyAuditCupInvalidPostResponse
 
-/**
- * 更新审核数据
+/** 更新审核数据
  *
  * 更新审核数据
  *
- * `POST /v3/gov/subsidy/audit/cup/update`
- */
+ * `POST /v3/gov/subsidy/audit/cup/update` */
 export const subsidyAuditCupUpdatePost: Endpoint.Endpoint<SubsidyAuditCupUpdatePostBody, SubsidyAuditCupUpdatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.update.post",
   method: "POST",
@@ -424,13 +408,11 @@ export type SubsidyAuditCupUploadPostResponse = SubsidyAuditCupInvalidPostRespon
 
 export type SubsidyAuditCupUploadPostBody = SubsidyAuditCupUpdatePostBody
 
-/**
- * 上传审核数据
+/** 上传审核数据
  *
  * 上传审核数据
  *
- * `POST /v3/gov/subsidy/audit/cup/upload`
- */
+ * `POST /v3/gov/subsidy/audit/cup/upload` */
 export const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadPostBody, SubsidyAuditCupUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.upload.post",
   method: "POST",
@@ -442,15 +424,11 @@ export const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadP
 // ---- POST /v3/gov/subsidy/companies/query ----
 
 export interface SubsidyCompaniesQueryPostBody {
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 统一社会信息代码
-   * @example "91110108397173806M"
-   */
+  /** 统一社会信息代码
+   * @example "91110108397173806M" */
   readonly license_number: string
 }
 
@@ -460,26 +438,18 @@ const $SubsidyCompaniesQueryPostBody: () => Schema.Schema<SubsidyCompaniesQueryP
 }))
 
 export interface SubsidyCompaniesQueryPostResponse {
-  /**
-   * 企业名称
-   * @example "联想（北京）信息技术有限公司"
-   */
+  /** 企业名称
+   * @example "联想（北京）信息技术有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 归集状态枚举
+  /** 归集状态枚举
    * Documented values: `COLLECT_STATE_NOT_COLLECT`, `COLLECT_STATE_COLLECTED`, `COLLECT_STATE_COLLECTION_FAILED` (decoded as any string: more may come).
-   * @example "COLLECT_STATE_NOT_COLLECT"
-   */
+   * @example "COLLECT_STATE_NOT_COLLECT" */
   readonly collect_state?: "COLLECT_STATE_NOT_COLLECT" | "COLLECT_STATE_COLLECTED" | "COLLECT_STATE_COLLECTION_FAILED" | (string & {}) | undefined
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly message?: string | undefined
 }
 
@@ -490,13 +460,11 @@ const $SubsidyCompaniesQueryPostResponse: () => Schema.Schema<SubsidyCompaniesQu
   message: Schema.optional(Schema.String)
 }))
 
-/**
- * 企业信息查询
+/** 企业信息查询
  *
  * 企业信息查询
  *
- * `POST /v3/gov/subsidy/companies/query`
- */
+ * `POST /v3/gov/subsidy/companies/query` */
 export const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryPostBody, SubsidyCompaniesQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.companies.query.post",
   method: "POST",
@@ -508,65 +476,41 @@ export const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryP
 // ---- POST /v3/gov/subsidy/goods/upload ----
 
 export interface SubsidyGoodsUploadPostBody {
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17
-  /**
-   * 商品名称
-   * @example "测试商品"
-   */
+  /** 商品名称
+   * @example "测试商品" */
   readonly product_name: string
-  /**
-   * 能效等级
-   * @example "FIRST_LEVEL"
-   */
+  /** 能效等级
+   * @example "FIRST_LEVEL" */
   readonly energy_grade?: "FIRST_LEVEL" | "SECOND_LEVEL" | "ENERGY_GRADE_UNKNOWN" | undefined
-  /**
-   * 家电品牌
-   * @example "海尔"
-   */
+  /** 家电品牌
+   * @example "海尔" */
   readonly brand: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 销售企业名称
-   * @example "联想（北京）信息技术有限公司"
-   */
+  /** 销售企业名称
+   * @example "联想（北京）信息技术有限公司" */
   readonly seller_name: string
-  /**
-   * 统一社会信息代码
-   * @example "91110108397173806M"
-   */
+  /** 统一社会信息代码
+   * @example "91110108397173806M" */
   readonly license_number: string
-  /**
-   * 基准价格
-   * @example 10000
-   */
+  /** 基准价格
+   * @example 10000 */
   readonly base_price: number
-  /**
-   * 近1个月平均交易价，单位：分
-   * @example 10000
-   */
+  /** 近1个月平均交易价，单位：分
+   * @example 10000 */
   readonly average_trading_price: number
-  /**
-   * 产品类型
-   * @example "COMMON_PRODUCT"
-   */
+  /** 产品类型
+   * @example "COMMON_PRODUCT" */
   readonly product_type: "COMMON_PRODUCT" | "AI_PRODUCT"
-  /**
-   * 商品型号
-   * @example "XX"
-   */
+  /** 商品型号
+   * @example "XX" */
   readonly product_model?: string | undefined
-  /**
-   * 商品条码
-   * @example "6901010101098"
-   */
+  /** 商品条码
+   * @example "6901010101098" */
   readonly bar_code: string
 }
 
@@ -586,15 +530,11 @@ const $SubsidyGoodsUploadPostBody: () => Schema.Schema<SubsidyGoodsUploadPostBod
 }))
 
 export interface SubsidyGoodsUploadPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly message?: string | undefined
 }
 
@@ -603,13 +543,11 @@ const $SubsidyGoodsUploadPostResponse: () => Schema.Schema<SubsidyGoodsUploadPos
   message: Schema.optional(Schema.String)
 }))
 
-/**
- * 商品信息上传
+/** 商品信息上传
  *
  * 地方省平台维护了一个商品库，需要提前把商品信息上传进去。必须要对接，是导入商品库信息，不可以线下通过excel表格导入，只能调用接口处理。重复上传会返回"获取中央平台数据异常_数据重复"错误。
  *
- * `POST /v3/gov/subsidy/goods/upload`
- */
+ * `POST /v3/gov/subsidy/goods/upload` */
 export const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBody, SubsidyGoodsUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.goods.upload.post",
   method: "POST",
@@ -621,174 +559,108 @@ export const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBod
 // ---- POST /v3/gov/subsidy/n-qualifications/sync ----
 
 export interface SubsidyNQualificationsSyncPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name: string
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number: string
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | undefined
-  /**
-   * 商户支付订单号
-   * @example "vmall_250120131959_993_4494"
-   */
+  /** 商户支付订单号
+   * @example "vmall_250120131959_993_4494" */
   readonly out_trade_no: string
-  /**
-   * 子商户号
-   * @example "123456"
-   */
+  /** 子商户号
+   * @example "123456" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 能效等级
-   * @example "FIRST_LEVEL"
-   */
+  /** 能效等级
+   * @example "FIRST_LEVEL" */
   readonly energy_grade?: "FIRST_LEVEL" | "SECOND_LEVEL" | "ENERGY_GRADE_UNKNOWN" | undefined
-  /**
-   * 收货地区编码
-   * @example "110101"
-   */
+  /** 收货地区编码
+   * @example "110101" */
   readonly receive_region_code: string
-  /**
-   * 家电品牌
-   * @example "海尔"
-   */
+  /** 家电品牌
+   * @example "海尔" */
   readonly brand: string
-  /**
-   * 收货地址
-   * @example "深圳市南山区"
-   */
+  /** 收货地址
+   * @example "深圳市南山区" */
   readonly address: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 销售企业名称
-   * @example "联想（北京）信息技术有限公司"
-   */
+  /** 销售企业名称
+   * @example "联想（北京）信息技术有限公司" */
   readonly seller_name: string
-  /**
-   * 统一社会信息代码
-   * @example "91110108397173806M"
-   */
+  /** 统一社会信息代码
+   * @example "91110108397173806M" */
   readonly license_number: string
-  /**
-   * 物流单号
-   * @example "123456789"
-   */
+  /** 物流单号
+   * @example "123456789" */
   readonly logistics_num?: string | undefined
-  /**
-   * 签收时间
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 签收时间
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly delivery_time?: string | undefined
-  /**
-   * 发票号
-   * @example "031001900204"
-   */
+  /** 发票号
+   * @example "031001900204" */
   readonly invoice_num: string
-  /**
-   * 产品类型
-   * @example "COMMON_PRODUCT"
-   */
+  /** 产品类型
+   * @example "COMMON_PRODUCT" */
   readonly product_type: "COMMON_PRODUCT" | "AI_PRODUCT"
-  /**
-   * 类型(台式、笔记本)，当品类为电脑时必填
-   * @example "DESKTOP"
-   */
+  /** 类型(台式、笔记本)，当品类为电脑时必填
+   * @example "DESKTOP" */
   readonly pc_type?: "DESKTOP" | "LAPTOP" | "COMPUTER_TYPE_UNKNOWN" | undefined
-  /**
-   * 订单金额
-   * @example 10000
-   */
+  /** 订单金额
+   * @example 10000 */
   readonly order_amount: number
-  /**
-   * 优惠金额，单位为分，**注意:只传国补相关优惠，其他非国补的优惠不可叠加在这里**
-   * @example 2000
-   */
+  /** 优惠金额，单位为分，**注意:只传国补相关优惠，其他非国补的优惠不可叠加在这里**
+   * @example 2000 */
   readonly discount_amount: number
-  /**
-   * 线上平台订单编号
-   * @example "123456789"
-   */
+  /** 线上平台订单编号
+   * @example "123456789" */
   readonly mch_order_id: string
-  /**
-   * 开票日期
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 开票日期
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly invoice_time: string
-  /**
-   * 购买方名称
-   * @example "小弟弟"
-   */
+  /** 购买方名称
+   * @example "小弟弟" */
   readonly purchaser_name: string
-  /**
-   * 销售方式
-   * @example "SALE_MODEL_OFFLINE"
-   */
+  /** 销售方式
+   * @example "SALE_MODEL_OFFLINE" */
   readonly sale_model: "SALE_MODEL_ONLINE" | "SALE_MODEL_OFFLINE"
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
-  /**
-   * 发票开具地(地址编码）
-   * @example "310100"
-   */
+  /** 发票开具地(地址编码）
+   * @example "310100" */
   readonly invoice_address_code: string
-  /**
-   * 税务机关代码
-   * @example "2525252"
-   */
+  /** 税务机关代码
+   * @example "2525252" */
   readonly tax_authority_code: string
-  /**
-   * 交易完成或商品退回时间
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 交易完成或商品退回时间
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly transaction_time: string
-  /**
-   * 品类状态
-   * @example "CATE_STATE_REDEEM"
-   */
+  /** 品类状态
+   * @example "CATE_STATE_REDEEM" */
   readonly cate_state: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND"
   /** 经度 */
   readonly longitude?: string | undefined
   /** 纬度 */
   readonly latitude?: string | undefined
-  /**
-   * 品类编码
-   * @example "JS06"
-   */
+  /** 品类编码
+   * @example "JS06" */
   readonly cate_code: string
-  /**
-   * 券码
-   * @example "6901010101098"
-   */
+  /** 券码
+   * @example "6901010101098" */
   readonly coupon_code?: string | undefined
-  /**
-   * 发票代码
-   * @example "310100"
-   */
+  /** 发票代码
+   * @example "310100" */
   readonly invoice_code?: string | undefined
-  /**
-   * 线上平台退款交易编号
-   * @example "123456789"
-   */
+  /** 线上平台退款交易编号
+   * @example "123456789" */
   readonly refund_id?: string | undefined
 }
 
@@ -832,13 +704,11 @@ const $SubsidyNQualificationsSyncPostBody: () => Schema.Schema<SubsidyNQualifica
 
 export type SubsidyNQualificationsSyncPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * N品类同步资格核销信息
+/** N品类同步资格核销信息
  *
  * 给地方补贴用的，同步核销信息。用于核销N品类的资格，3.6的是核销8大品类的，核销的品类不同
  *
- * `POST /v3/gov/subsidy/n-qualifications/sync`
- */
+ * `POST /v3/gov/subsidy/n-qualifications/sync` */
 export const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualificationsSyncPostBody, SubsidyNQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.nQualifications.sync.post",
   method: "POST",
@@ -851,45 +721,29 @@ export const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualifica
 // ---- GET /v3/gov/subsidy/qualification ----
 
 export interface SubsidyQualificationGetQuery {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name?: string | undefined
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number?: string | undefined
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number?: string | undefined
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17
-  /**
-   * OPENID
-   * @example "oCuiA7RW33Tc3jtz_5CNLegC9kN0"
-   */
+  /** OPENID
+   * @example "oCuiA7RW33Tc3jtz_5CNLegC9kN0" */
   readonly openid?: string | undefined
-  /**
-   * APPID
-   * @example "wx5cb0427850cd8c49"
-   */
+  /** APPID
+   * @example "wx5cb0427850cd8c49" */
   readonly appid?: string | undefined
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type?: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW" | undefined
 }
 
@@ -905,11 +759,9 @@ const $SubsidyQualificationGetQuery: () => Schema.Schema<SubsidyQualificationGet
 }))
 
 export interface SubsidyQualificationGetResponse {
-  /**
-   * 资格的状态
+  /** 资格的状态
    * Documented values: `UNCLAIMED`, `UNREDEEMED`, `REDEEMED` (decoded as any string: more may come).
-   * @example "UNREDEEMED"
-   */
+   * @example "UNREDEEMED" */
   readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
 }
 
@@ -917,13 +769,11 @@ const $SubsidyQualificationGetResponse: () => Schema.Schema<SubsidyQualification
   state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED"))
 }))
 
-/**
- * 查询补贴资格
+/** 查询补贴资格
  *
  * 根据品类id+实名信息查询用资格状态。可以是进入国补专区展示时查询，线下场景可以不查询，直接看用户在小程序上领没领券，领券了就直接付款。这个接口不会查省平台。
  *
- * `GET /v3/gov/subsidy/qualification`
- */
+ * `GET /v3/gov/subsidy/qualification` */
 export const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQuery, SubsidyQualificationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualification.get",
   method: "GET",
@@ -936,40 +786,26 @@ export const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQ
 // ---- POST /v3/gov/subsidy/qualifications/passthrough/cancel ----
 
 export interface SubsidyQualificationsPassthroughCancelPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name: string
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number: string
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 请求序号
-   * @example "vmall_250120131959_993_4494"
-   */
+  /** 请求序号
+   * @example "vmall_250120131959_993_4494" */
   readonly out_request_no?: string | undefined
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
 }
 
@@ -985,13 +821,11 @@ const $SubsidyQualificationsPassthroughCancelPostBody: () => Schema.Schema<Subsi
 
 export type SubsidyQualificationsPassthroughCancelPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * 取消资格(透传模式)
+/** 取消资格(透传模式)
  *
  * 取消资格
  *
- * `POST /v3/gov/subsidy/qualifications/passthrough/cancel`
- */
+ * `POST /v3/gov/subsidy/qualifications/passthrough/cancel` */
 export const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughCancelPostBody, SubsidyQualificationsPassthroughCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.passthrough.cancel.post",
   method: "POST",
@@ -1004,35 +838,23 @@ export const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<Subsi
 // ---- POST /v3/gov/subsidy/qualifications/passthrough/claim ----
 
 export interface SubsidyQualificationsPassthroughClaimPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name: string
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number: string
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | undefined
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
   /** 经度 */
   readonly longitude: string
@@ -1053,13 +875,11 @@ const $SubsidyQualificationsPassthroughClaimPostBody: () => Schema.Schema<Subsid
 
 export type SubsidyQualificationsPassthroughClaimPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * 领取资格(透传模式)
+/** 领取资格(透传模式)
  *
  * 领取资格
  *
- * `POST /v3/gov/subsidy/qualifications/passthrough/claim`
- */
+ * `POST /v3/gov/subsidy/qualifications/passthrough/claim` */
 export const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughClaimPostBody, SubsidyQualificationsPassthroughClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.passthrough.claim.post",
   method: "POST",
@@ -1072,30 +892,20 @@ export const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<Subsid
 // ---- POST /v3/gov/subsidy/qualifications/passthrough/query ----
 
 export interface SubsidyQualificationsPassthroughQueryPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name: string
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
 }
 
@@ -1108,39 +918,27 @@ const $SubsidyQualificationsPassthroughQueryPostBody: () => Schema.Schema<Subsid
 }))
 
 export interface SubsidyQualificationsPassthroughQueryPostResponseQualificationList {
-  /**
-   * 消费品类ID
+  /** 消费品类ID
    * Documented values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17` (decoded as any number: more may come).
-   * @example 1
-   */
+   * @example 1 */
   readonly appliance_id?: number | undefined
-  /**
-   * 状态
+  /** 状态
    * Documented values: `UNCLAIMED`, `UNREDEEMED`, `REDEEMED` (decoded as any string: more may come).
-   * @example "UNCLAIMED"
-   */
+   * @example "UNCLAIMED" */
   readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
-  /**
-   * 区分未领取的原因
+  /** 区分未领取的原因
    * Documented values: `REASON_CLAIMED_BY_OTHER_REGION`, `REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION`, `REASON_UNCLAIMED`, `REASON_CLAIMED_BY_OTHER_MODE` (decoded as any string: more may come).
-   * @example "NOT_SELLABLE_REASON_NOT_FOUND"
-   */
+   * @example "NOT_SELLABLE_REASON_NOT_FOUND" */
   readonly unclaimed_reason?: "REASON_CLAIMED_BY_OTHER_REGION" | "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION" | "REASON_UNCLAIMED" | "REASON_CLAIMED_BY_OTHER_MODE" | (string & {}) | undefined
-  /**
-   * 区分对接模式
+  /** 区分对接模式
    * Documented values: `CLAIM_MODE_MINI_PROGRAM`, `CLAIM_MODE_INTERFACE_PASS_THROUGH` (decoded as any string: more may come).
-   * @example "CLAIM_MODE_MINI_PROGRAM"
-   */
+   * @example "CLAIM_MODE_MINI_PROGRAM" */
   readonly claim_mode?: "CLAIM_MODE_MINI_PROGRAM" | "CLAIM_MODE_INTERFACE_PASS_THROUGH" | (string & {}) | undefined
-  /**
-   * 领取的平台名称
-   * @example "支付宝"
-   */
+  /** 领取的平台名称
+   * @example "支付宝" */
   readonly claimed_platform_name?: string | undefined
-  /**
-   * 领取的地区名称
-   * @example "重庆"
-   */
+  /** 领取的地区名称
+   * @example "重庆" */
   readonly claimed_region_name?: string | undefined
 }
 
@@ -1162,13 +960,11 @@ const $SubsidyQualificationsPassthroughQueryPostResponse: () => Schema.Schema<Su
   qualification_list: Schema.optional(Schema.Array($SubsidyQualificationsPassthroughQueryPostResponseQualificationList()))
 }))
 
-/**
- * 批量查询用户资格(透传模式)
+/** 批量查询用户资格(透传模式)
  *
  * 批量查询用户领取的所有品类的资格，同时兼容接口透传模式和小程序模式的资格。此接口可查询透传模式的资格领取情况，但对接方务必自己存储资格状态。
  *
- * `POST /v3/gov/subsidy/qualifications/passthrough/query`
- */
+ * `POST /v3/gov/subsidy/qualifications/passthrough/query` */
 export const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughQueryPostBody, SubsidyQualificationsPassthroughQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.passthrough.query.post",
   method: "POST",
@@ -1181,33 +977,23 @@ export const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<Subsid
 // ---- POST /v3/gov/subsidy/qualifications/query ----
 
 export interface SubsidyQualificationsQueryPostResponseQualificationList {
-  /**
-   * 消费品类ID
+  /** 消费品类ID
    * Documented values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17` (decoded as any number: more may come).
-   * @example 1
-   */
+   * @example 1 */
   readonly appliance_id?: number | undefined
-  /**
-   * 状态
+  /** 状态
    * Documented values: `UNCLAIMED`, `UNREDEEMED`, `REDEEMED` (decoded as any string: more may come).
-   * @example "UNCLAIMED"
-   */
+   * @example "UNCLAIMED" */
   readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
-  /**
-   * 区分未领取的原因
+  /** 区分未领取的原因
    * Documented values: `REASON_CLAIMED_BY_OTHER_REGION`, `REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION`, `REASON_UNCLAIMED`, `REASON_CLAIMED_BY_OTHER_MODE` (decoded as any string: more may come).
-   * @example "NOT_SELLABLE_REASON_NOT_FOUND"
-   */
+   * @example "NOT_SELLABLE_REASON_NOT_FOUND" */
   readonly unclaimed_reason?: "REASON_CLAIMED_BY_OTHER_REGION" | "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION" | "REASON_UNCLAIMED" | "REASON_CLAIMED_BY_OTHER_MODE" | (string & {}) | undefined
-  /**
-   * 领取的平台名称
-   * @example "支付宝"
-   */
+  /** 领取的平台名称
+   * @example "支付宝" */
   readonly claimed_platform_name?: string | undefined
-  /**
-   * 领取的地区名称
-   * @example "重庆"
-   */
+  /** 领取的地区名称
+   * @example "重庆" */
   readonly claimed_region_name?: string | undefined
 }
 
@@ -1230,13 +1016,11 @@ const $SubsidyQualificationsQueryPostResponse: () => Schema.Schema<SubsidyQualif
 
 export type SubsidyQualificationsQueryPostBody = SubsidyQualificationsPassthroughQueryPostBody
 
-/**
- * 批量查询用户资格
+/** 批量查询用户资格
  *
  * 直接把实名下的所有品类的资格状态都查出来。这个接口也会查询省平台（非强依赖），但是耗时也比较高
  *
- * `POST /v3/gov/subsidy/qualifications/query`
- */
+ * `POST /v3/gov/subsidy/qualifications/query` */
 export const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificationsQueryPostBody, SubsidyQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.query.post",
   method: "POST",
@@ -1249,195 +1033,119 @@ export const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificat
 // ---- POST /v3/gov/subsidy/qualifications/sync ----
 
 export interface SubsidyQualificationsSyncPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name?: string | undefined
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number?: string | undefined
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number?: string | undefined
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | undefined
-  /**
-   * 商户支付订单号
-   * @example "vmall_250120131959_993_4494"
-   */
+  /** 商户支付订单号
+   * @example "vmall_250120131959_993_4494" */
   readonly out_trade_no: string
-  /**
-   * 子商户号
-   * @example "123456"
-   */
+  /** 子商户号
+   * @example "123456" */
   readonly sub_mch_id?: string | undefined
-  /**
-   * 能效等级
-   * @example "FIRST_LEVEL"
-   */
+  /** 能效等级
+   * @example "FIRST_LEVEL" */
   readonly energy_grade?: "FIRST_LEVEL" | "SECOND_LEVEL" | "ENERGY_GRADE_UNKNOWN" | undefined
-  /**
-   * 收货地区编码
-   * @example "110101"
-   */
+  /** 收货地区编码
+   * @example "110101" */
   readonly receive_region_code: string
-  /**
-   * 家电品牌
-   * @example "海尔"
-   */
+  /** 家电品牌
+   * @example "海尔" */
   readonly brand: string
-  /**
-   * 收货地址
-   * @example "深圳市南山区"
-   */
+  /** 收货地址
+   * @example "深圳市南山区" */
   readonly address: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * S/N码
-   * @example "fallervuh"
-   */
+  /** S/N码
+   * @example "fallervuh" */
   readonly sn_code: string
-  /**
-   * 销售企业名称
-   * @example "联想（北京）信息技术有限公司"
-   */
+  /** 销售企业名称
+   * @example "联想（北京）信息技术有限公司" */
   readonly seller_name: string
-  /**
-   * 统一社会信息代码
-   * @example "91110108397173806M"
-   */
+  /** 统一社会信息代码
+   * @example "91110108397173806M" */
   readonly license_number: string
-  /**
-   * 商品条码
-   * @example "例值：6901010101098"
-   */
+  /** 商品条码
+   * @example "例值：6901010101098" */
   readonly barcode: string
-  /**
-   * 商品名称
-   * @example "联想YOGA AIR 15"
-   */
+  /** 商品名称
+   * @example "联想YOGA AIR 15" */
   readonly item_name: string
-  /**
-   * 规格型号
-   * @example "YOGA Air 15s ILL9"
-   */
+  /** 规格型号
+   * @example "YOGA Air 15s ILL9" */
   readonly spec_model: string
-  /**
-   * 物流单号
-   * @example "123456789"
-   */
+  /** 物流单号
+   * @example "123456789" */
   readonly logistics_num?: string | undefined
-  /**
-   * 签收时间
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 签收时间
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly delivery_time?: string | undefined
-  /**
-   * 发票号
-   * @example "031001900204"
-   */
+  /** 发票号
+   * @example "031001900204" */
   readonly invoice_num: string
-  /**
-   * 产品类型
-   * @example "COMMON_PRODUCT"
-   */
+  /** 产品类型
+   * @example "COMMON_PRODUCT" */
   readonly product_type: "COMMON_PRODUCT" | "AI_PRODUCT"
-  /**
-   * 类型(台式、笔记本)，当品类为电脑时必填
-   * @example "DESKTOP"
-   */
+  /** 类型(台式、笔记本)，当品类为电脑时必填
+   * @example "DESKTOP" */
   readonly pc_type?: "DESKTOP" | "LAPTOP" | "COMPUTER_TYPE_UNKNOWN" | undefined
-  /**
-   * 订单金额
-   * @example 10000
-   */
+  /** 订单金额
+   * @example 10000 */
   readonly order_amount: number
-  /**
-   * 优惠金额，单位为分，**注意:只传国补相关优惠，其他非国补的优惠不可叠加在这里**
-   * @example 2000
-   */
+  /** 优惠金额，单位为分，**注意:只传国补相关优惠，其他非国补的优惠不可叠加在这里**
+   * @example 2000 */
   readonly discount_amount: number
-  /**
-   * imei1编码
-   * @example "358882046176540"
-   */
+  /** imei1编码
+   * @example "358882046176540" */
   readonly imei1?: string | undefined
-  /**
-   * imei2编码
-   * @example "358882046176540"
-   */
+  /** imei2编码
+   * @example "358882046176540" */
   readonly imei2?: string | undefined
-  /**
-   * 线上平台订单编号
-   * @example "123456789"
-   */
+  /** 线上平台订单编号
+   * @example "123456789" */
   readonly mch_order_id: string
-  /**
-   * 线上平台退款交易编号
-   * @example "123456789"
-   */
+  /** 线上平台退款交易编号
+   * @example "123456789" */
   readonly refund_id?: string | undefined
-  /**
-   * 开票日期
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 开票日期
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly invoice_time: string
-  /**
-   * 购买方名称
-   * @example "小弟弟"
-   */
+  /** 购买方名称
+   * @example "小弟弟" */
   readonly purchaser_name: string
-  /**
-   * 销售方式
-   * @example "SALE_MODEL_OFFLINE"
-   */
+  /** 销售方式
+   * @example "SALE_MODEL_OFFLINE" */
   readonly sale_model: "SALE_MODEL_ONLINE" | "SALE_MODEL_OFFLINE"
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
-  /**
-   * 发票开具地(地址编码）
-   * @example "310100"
-   */
+  /** 发票开具地(地址编码）
+   * @example "310100" */
   readonly invoice_address_code: string
-  /**
-   * 发票代码
-   * @example "310100"
-   */
+  /** 发票代码
+   * @example "310100" */
   readonly invoice_code?: string | undefined
-  /**
-   * 税务机关代码
-   * @example "2525252"
-   */
+  /** 税务机关代码
+   * @example "2525252" */
   readonly tax_authority_code: string
-  /**
-   * 交易完成或商品退回时间
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 交易完成或商品退回时间
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly transaction_time: string
-  /**
-   * 品类状态
-   * @example "CATE_STATE_REDEEM"
-   */
+  /** 品类状态
+   * @example "CATE_STATE_REDEEM" */
   readonly cate_state: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND"
-  /**
-   * 销售主体，开票主体，商户名称
-   * @example "江苏京东信息技术有限公司"
-   */
+  /** 销售主体，开票主体，商户名称
+   * @example "江苏京东信息技术有限公司" */
   readonly mch_name: string
 }
 
@@ -1484,13 +1192,11 @@ const $SubsidyQualificationsSyncPostBody: () => Schema.Schema<SubsidyQualificati
 
 export type SubsidyQualificationsSyncPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * 同步资格核销信息
+/** 同步资格核销信息
  *
  * 资格核销后，将收货地址、开票信息等信息同步给微信支付。可离线上传核销信息。
  *
- * `POST /v3/gov/subsidy/qualifications/sync`
- */
+ * `POST /v3/gov/subsidy/qualifications/sync` */
 export const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificationsSyncPostBody, SubsidyQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.sync.post",
   method: "POST",
@@ -1503,62 +1209,40 @@ export const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificati
 // ---- POST /v3/gov/subsidy/sncode/lock ----
 
 export interface SubsidySncodeLockPostBody {
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17
-  /**
-   * 商户支付订单号
-   * @example "vmall_250120131959_993_4494"
-   */
+  /** 商户支付订单号
+   * @example "vmall_250120131959_993_4494" */
   readonly out_trade_no: string
-  /**
-   * 家电品牌
-   * @example "海尔"
-   */
+  /** 家电品牌
+   * @example "海尔" */
   readonly brand: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * S/N码
-   * @example "fallervuh"
-   */
+  /** S/N码
+   * @example "fallervuh" */
   readonly sn_code: string
   /** 厂商信息 */
   readonly manufacturer_info: string
-  /**
-   * 商品条码
-   * @example "6901010101098"
-   */
+  /** 商品条码
+   * @example "6901010101098" */
   readonly barcode: string
-  /**
-   * 规格型号
-   * @example "YOGA Air 15s ILL9"
-   */
+  /** 规格型号
+   * @example "YOGA Air 15s ILL9" */
   readonly spec_model: string
-  /**
-   * 产品类型
-   * @example "COMMON_PRODUCT"
-   */
+  /** 产品类型
+   * @example "COMMON_PRODUCT" */
   readonly product_type: "COMMON_PRODUCT" | "AI_PRODUCT"
-  /**
-   * 销售时间
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 销售时间
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly sale_time?: string | undefined
-  /**
-   * imei1编码
-   * @example "358882046176540"
-   */
+  /** imei1编码
+   * @example "358882046176540" */
   readonly imei1?: string | undefined
-  /**
-   * imei2编码
-   * @example "358882046176540"
-   */
+  /** imei2编码
+   * @example "358882046176540" */
   readonly imei2?: string | undefined
 }
 
@@ -1579,13 +1263,11 @@ const $SubsidySncodeLockPostBody: () => Schema.Schema<SubsidySncodeLockPostBody>
 
 export type SubsidySncodeLockPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * sn码锁定
+/** sn码锁定
  *
  * 用户支付成功后，在具体的3c商品出库时要调用此接口锁定sn。如果sn被使用过了，就要解锁。
  *
- * `POST /v3/gov/subsidy/sncode/lock`
- */
+ * `POST /v3/gov/subsidy/sncode/lock` */
 export const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody, SubsidySncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.sncode.lock.post",
   method: "POST",
@@ -1599,10 +1281,8 @@ export const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody,
 export interface SubsidySncodeQueryPostBody {
   /** S/N码集合 */
   readonly sn_code_list: ReadonlyArray<string>
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
 }
 
@@ -1612,22 +1292,16 @@ const $SubsidySncodeQueryPostBody: () => Schema.Schema<SubsidySncodeQueryPostBod
 }))
 
 export interface SubsidySncodeQueryPostResponseGoodsSnList {
-  /**
-   * S/N码
-   * @example "fallervuh"
-   */
+  /** S/N码
+   * @example "fallervuh" */
   readonly sn_code?: string | undefined
-  /**
-   * 状态
+  /** 状态
    * Documented values: `SNCODE_STATE_UNKNOWN`, `SNCODE_STATE_SELLABLE`, `SNCODE_STATE_NOT_SELLABLE` (decoded as any string: more may come).
-   * @example "SNCODE_STATE_UNKNOWN"
-   */
+   * @example "SNCODE_STATE_UNKNOWN" */
   readonly state?: "SNCODE_STATE_UNKNOWN" | "SNCODE_STATE_SELLABLE" | "SNCODE_STATE_NOT_SELLABLE" | (string & {}) | undefined
-  /**
-   * 不可售的原因
+  /** 不可售的原因
    * Documented values: `NOT_SELLABLE_REASON_USED`, `NOT_SELLABLE_REASON_NOT_FOUND` (decoded as any string: more may come).
-   * @example "NOT_SELLABLE_REASON_NOT_FOUND"
-   */
+   * @example "NOT_SELLABLE_REASON_NOT_FOUND" */
   readonly not_sellable_reason?: "NOT_SELLABLE_REASON_USED" | "NOT_SELLABLE_REASON_NOT_FOUND" | (string & {}) | undefined
 }
 
@@ -1646,13 +1320,11 @@ const $SubsidySncodeQueryPostResponse: () => Schema.Schema<SubsidySncodeQueryPos
   goods_sn_list: Schema.optional(Schema.Array($SubsidySncodeQueryPostResponseGoodsSnList()))
 }))
 
-/**
- * 查询sn码状态
+/** 查询sn码状态
  *
  * 查询sn码是否被使用了，可以在支付后，3c商品出库前查询，当然不查询直接调用后面的sn锁定也可以。
  *
- * `POST /v3/gov/subsidy/sncode/query`
- */
+ * `POST /v3/gov/subsidy/sncode/query` */
 export const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBody, SubsidySncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.sncode.query.post",
   method: "POST",
@@ -1664,35 +1336,23 @@ export const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBod
 // ---- POST /v3/gov/subsidy/sncode/unlock ----
 
 export interface SubsidySncodeUnlockPostBody {
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17
-  /**
-   * 商户支付订单号
-   * @example "vmall_250120131959_993_4494"
-   */
+  /** 商户支付订单号
+   * @example "vmall_250120131959_993_4494" */
   readonly out_trade_no: string
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * S/N码
-   * @example "fallervuh"
-   */
+  /** S/N码
+   * @example "fallervuh" */
   readonly sn_code: string
-  /**
-   * 商品条码
-   * @example "6901010101098"
-   */
+  /** 商品条码
+   * @example "6901010101098" */
   readonly barcode: string
-  /**
-   * 产品类型
-   * @example "COMMON_PRODUCT"
-   */
+  /** 产品类型
+   * @example "COMMON_PRODUCT" */
   readonly product_type: "COMMON_PRODUCT" | "AI_PRODUCT"
 }
 
@@ -1707,13 +1367,11 @@ const $SubsidySncodeUnlockPostBody: () => Schema.Schema<SubsidySncodeUnlockPostB
 
 export type SubsidySncodeUnlockPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * sn码解锁
+/** sn码解锁
  *
  * 将锁定的sn解锁，就可以再次锁定给不同的订单号，但是要控制好不会一个sn多次售卖。
  *
- * `POST /v3/gov/subsidy/sncode/unlock`
- */
+ * `POST /v3/gov/subsidy/sncode/unlock` */
 export const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostBody, SubsidySncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.sncode.unlock.post",
   method: "POST",
@@ -1725,10 +1383,8 @@ export const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostB
 // ---- POST /v3/gov/subsidy/transactions/query ----
 
 export interface SubsidyTransactionsQueryPostBody {
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
   /** 商户订单号数组 */
   readonly order_number_list: ReadonlyArray<string>
@@ -1742,16 +1398,12 @@ const $SubsidyTransactionsQueryPostBody: () => Schema.Schema<SubsidyTransactions
 export interface SubsidyTransactionsQueryPostResponseShopOrderList {
   /** 单号 */
   readonly shop_order_number?: string | undefined
-  /**
-   * 归集状态枚举
+  /** 归集状态枚举
    * Documented values: `COLLECT_STATE_NOT_COLLECT`, `COLLECT_STATE_COLLECTED`, `COLLECT_STATE_COLLECTION_FAILED` (decoded as any string: more may come).
-   * @example "COLLECT_STATE_NOT_COLLECT"
-   */
+   * @example "COLLECT_STATE_NOT_COLLECT" */
   readonly collect_state?: "COLLECT_STATE_NOT_COLLECT" | "COLLECT_STATE_COLLECTED" | "COLLECT_STATE_COLLECTION_FAILED" | (string & {}) | undefined
-  /**
-   * 品类状态
-   * Documented values: `CATE_STATE_REDEEM`, `CATE_STATE_REFUND` (decoded as any string: more may come).
-   */
+  /** 品类状态
+   * Documented values: `CATE_STATE_REDEEM`, `CATE_STATE_REFUND` (decoded as any string: more may come). */
   readonly cate_state?: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND" | (string & {}) | undefined
 }
 
@@ -1762,15 +1414,11 @@ const $SubsidyTransactionsQueryPostResponseShopOrderList: () => Schema.Schema<Su
 }))
 
 export interface SubsidyTransactionsQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly message?: string | undefined
   /** 订单状态数组 */
   readonly shop_order_list?: ReadonlyArray<SubsidyTransactionsQueryPostResponseShopOrderList> | undefined
@@ -1782,13 +1430,11 @@ const $SubsidyTransactionsQueryPostResponse: () => Schema.Schema<SubsidyTransact
   shop_order_list: Schema.optional(Schema.Array($SubsidyTransactionsQueryPostResponseShopOrderList()))
 }))
 
-/**
- * 交易信息查询
+/** 交易信息查询
  *
  * 交易信息查询
  *
- * `POST /v3/gov/subsidy/transactions/query`
- */
+ * `POST /v3/gov/subsidy/transactions/query` */
 export const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactionsQueryPostBody, SubsidyTransactionsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.transactions.query.post",
   method: "POST",
@@ -1800,30 +1446,20 @@ export const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactions
 // ---- POST /v3/gov/subsidy/transactions/summary/query-day ----
 
 export interface SubsidyTransactionsSummaryQueryDayPostBody {
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 查询的日期
-   * @example "2025-01-14"
-   */
+  /** 查询的日期
+   * @example "2025-01-14" */
   readonly query_date: string
-  /**
-   * 查询的订单类别
-   * @example "ORDER_TYPE_TRANSACTION"
-   */
+  /** 查询的订单类别
+   * @example "ORDER_TYPE_TRANSACTION" */
   readonly query_type: "ORDER_TYPE_TRANSACTION" | "ORDER_TYPE_APPLIANCE_REDEEM" | "ORDER_TYPE_3C_REDEEM" | "ORDER_TYPE_N_QUALIFICATION_REDEEM"
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | undefined
-  /**
-   * 品类状态
-   * @example "CATE_STATE_REDEEM"
-   */
+  /** 品类状态
+   * @example "CATE_STATE_REDEEM" */
   readonly cate_state?: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND" | undefined
 }
 
@@ -1836,30 +1472,20 @@ const $SubsidyTransactionsSummaryQueryDayPostBody: () => Schema.Schema<SubsidyTr
 }))
 
 export interface SubsidyTransactionsSummaryQueryDayPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly message?: string | undefined
-  /**
-   * 交易总笔数
-   * @example 999
-   */
+  /** 交易总笔数
+   * @example 999 */
   readonly total_trade_count?: number | undefined
-  /**
-   * 交易总金额
-   * @example 999
-   */
+  /** 交易总金额
+   * @example 999 */
   readonly total_trade_amount?: number | undefined
-  /**
-   * 补贴总金额
-   * @example 999
-   */
+  /** 补贴总金额
+   * @example 999 */
   readonly total_subsidy_count?: number | undefined
 }
 
@@ -1871,13 +1497,11 @@ const $SubsidyTransactionsSummaryQueryDayPostResponse: () => Schema.Schema<Subsi
   total_subsidy_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询单日交易汇总
+/** 查询单日交易汇总
  *
  * 查询单日交易汇总
  *
- * `POST /v3/gov/subsidy/transactions/summary/query-day`
- */
+ * `POST /v3/gov/subsidy/transactions/summary/query-day` */
 export const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTransactionsSummaryQueryDayPostBody, SubsidyTransactionsSummaryQueryDayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.transactions.summary.queryDay.post",
   method: "POST",
@@ -1889,115 +1513,71 @@ export const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTr
 // ---- POST /v3/gov/subsidy/transactions/sync ----
 
 export interface SubsidyTransactionsSyncPostBody {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly real_name?: string | undefined
-  /**
-   * 自然人证件号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 自然人证件号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly id_card_number?: string | undefined
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly phone_number?: string | undefined
-  /**
-   * 消费品类ID
-   * @example 1
-   */
+  /** 消费品类ID
+   * @example 1 */
   readonly appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | undefined
-  /**
-   * 商户支付订单号
-   * @example "vmall_250120131959_993_4494"
-   */
+  /** 商户支付订单号
+   * @example "vmall_250120131959_993_4494" */
   readonly out_trade_no: string
-  /**
-   * 能效等级
-   * @example "FIRST_LEVEL"
-   */
+  /** 能效等级
+   * @example "FIRST_LEVEL" */
   readonly energy_grade?: "FIRST_LEVEL" | "SECOND_LEVEL" | "ENERGY_GRADE_UNKNOWN" | undefined
-  /**
-   * 收货地区编码
-   * @example "110101"
-   */
+  /** 收货地区编码
+   * @example "110101" */
   readonly receive_region_code: string
-  /**
-   * 家电品牌
-   * @example "海尔"
-   */
+  /** 家电品牌
+   * @example "海尔" */
   readonly brand: string
-  /**
-   * 收货地址
-   * @example "深圳市南山区"
-   */
+  /** 收货地址
+   * @example "深圳市南山区" */
   readonly address?: string | undefined
-  /**
-   * 使用的资格的地区编码
-   * @example 310100
-   */
+  /** 使用的资格的地区编码
+   * @example 310100 */
   readonly qualification_region_code: number
-  /**
-   * 销售企业名称
-   * @example "联想（北京）信息技术有限公司"
-   */
+  /** 销售企业名称
+   * @example "联想（北京）信息技术有限公司" */
   readonly seller_name: string
-  /**
-   * 统一社会信息代码
-   * @example "91110108397173806M"
-   */
+  /** 统一社会信息代码
+   * @example "91110108397173806M" */
   readonly license_number: string
-  /**
-   * 订单金额
-   * @example 10000
-   */
+  /** 订单金额
+   * @example 10000 */
   readonly order_amount: number
-  /**
-   * 优惠金额，单位为分，**注意:只传国补相关优惠，其他非国补的优惠不可叠加在这里**
-   * @example 2000
-   */
+  /** 优惠金额，单位为分，**注意:只传国补相关优惠，其他非国补的优惠不可叠加在这里**
+   * @example 2000 */
   readonly discount_amount: number
-  /**
-   * 交易完成或商品退回时间
-   * @example "2025-01-14T19:55:06+08:00"
-   */
+  /** 交易完成或商品退回时间
+   * @example "2025-01-14T19:55:06+08:00" */
   readonly transaction_time: string
-  /**
-   * 线上平台订单编号
-   * @example "123456789"
-   */
+  /** 线上平台订单编号
+   * @example "123456789" */
   readonly mch_order_id: string
-  /**
-   * 线上平台退款交易编号
-   * @example "123456789"
-   */
+  /** 线上平台退款交易编号
+   * @example "123456789" */
   readonly refund_id?: string | undefined
-  /**
-   * 销售主体，开票主体，商户名称
-   * @example "江苏京东信息技术有限公司"
-   */
+  /** 销售主体，开票主体，商户名称
+   * @example "江苏京东信息技术有限公司" */
   readonly mch_name: string
-  /**
-   * 销售方式
-   * @example "SALE_MODEL_OFFLINE"
-   */
+  /** 销售方式
+   * @example "SALE_MODEL_OFFLINE" */
   readonly sale_model?: "SALE_MODEL_ONLINE" | "SALE_MODEL_OFFLINE" | undefined
-  /**
-   * 品类状态
-   * @example "CATE_STATE_REDEEM"
-   */
+  /** 品类状态
+   * @example "CATE_STATE_REDEEM" */
   readonly cate_state: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND"
-  /**
-   * 证件类型
-   * @example "ID_DOC_TYPE_ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_DOC_TYPE_ID_CARD" */
   readonly identity_document_type: "ID_DOC_TYPE_ID_CARD" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC" | "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"
-  /**
-   * 子商户号
-   * @example "123456"
-   */
+  /** 子商户号
+   * @example "123456" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -2028,13 +1608,11 @@ const $SubsidyTransactionsSyncPostBody: () => Schema.Schema<SubsidyTransactionsS
 
 export type SubsidyTransactionsSyncPostResponse = SubsidyGoodsUploadPostResponse
 
-/**
- * 交易信息回传
+/** 交易信息回传
  *
  * 同步支付成功后可得知的信息，必须在完成交易（支付成功后）后实时调用，和同步核销信息解耦，同步核销信息中的字段更全一些。
  *
- * `POST /v3/gov/subsidy/transactions/sync`
- */
+ * `POST /v3/gov/subsidy/transactions/sync` */
 export const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsSyncPostBody, SubsidyTransactionsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.transactions.sync.post",
   method: "POST",
@@ -2057,10 +1635,8 @@ export interface SubsidyZhejiangAuthcodeCancelPostBody {
   readonly trans_time: string
   /** 品类凭证码 */
   readonly auth_code: string
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
 }
 
@@ -2074,15 +1650,11 @@ const $SubsidyZhejiangAuthcodeCancelPostBody: () => Schema.Schema<SubsidyZhejian
 }))
 
 export interface SubsidyZhejiangAuthcodeCancelPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
 }
 
@@ -2091,13 +1663,11 @@ const $SubsidyZhejiangAuthcodeCancelPostResponse: () => Schema.Schema<SubsidyZhe
   resp_desc: Schema.optional(Schema.String)
 }))
 
-/**
- * 品类凭证码预核销撤销
+/** 品类凭证码预核销撤销
  *
  * 品类凭证码预核销撤销
  *
- * `POST /v3/gov/subsidy/zhejiang/authcode/cancel`
- */
+ * `POST /v3/gov/subsidy/zhejiang/authcode/cancel` */
 export const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCancelPostBody, SubsidyZhejiangAuthcodeCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.cancel.post",
   method: "POST",
@@ -2139,10 +1709,8 @@ export interface SubsidyZhejiangAuthcodeCommitPostBody {
   readonly barcode?: string | undefined
   /** 品类凭证码 */
   readonly auth_code: string
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
   /** 银行机构名称 */
   readonly bank_name?: string | undefined
@@ -2150,10 +1718,8 @@ export interface SubsidyZhejiangAuthcodeCommitPostBody {
   readonly bank_subsidy?: string | undefined
   /** 交易平台补贴金额(都是正数，以元 为单位) */
   readonly plat_subsidy?: string | undefined
-  /**
-   * 区县编码
-   * @example "330000"
-   */
+  /** 区县编码
+   * @example "330000" */
   readonly county_code?: string | undefined
   /** 原订单金额 */
   readonly amount?: number | undefined
@@ -2185,13 +1751,11 @@ const $SubsidyZhejiangAuthcodeCommitPostBody: () => Schema.Schema<SubsidyZhejian
 
 export type SubsidyZhejiangAuthcodeCommitPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
-/**
- * 品类凭证码上报确认
+/** 品类凭证码上报确认
  *
  * 品类凭证码上报确认
  *
- * `POST /v3/gov/subsidy/zhejiang/authcode/commit`
- */
+ * `POST /v3/gov/subsidy/zhejiang/authcode/commit` */
 export const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCommitPostBody, SubsidyZhejiangAuthcodeCommitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.commit.post",
   method: "POST",
@@ -2203,44 +1767,30 @@ export const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejian
 // ---- POST /v3/gov/subsidy/zhejiang/authcode/issue ----
 
 export interface SubsidyZhejiangAuthcodeIssuePostBody {
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly category_id: string
   /** 用户id */
   readonly openid?: string | undefined
-  /**
-   * 姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly name: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly mobile: string
-  /**
-   * 区县编码
-   * @example "330000"
-   */
+  /** 区县编码
+   * @example "330000" */
   readonly add_code: string
   /** 自定义域 */
   readonly custom_info?: string | undefined
-  /**
-   * 证件类型
-   * @example "1"
-   */
+  /** 证件类型
+   * @example "1" */
   readonly cert_type: "1" | "2" | "3" | "4" | "5"
-  /**
-   * 证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly cert_no: string
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
 }
 
@@ -2257,20 +1807,14 @@ const $SubsidyZhejiangAuthcodeIssuePostBody: () => Schema.Schema<SubsidyZhejiang
 }))
 
 export interface SubsidyZhejiangAuthcodeIssuePostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
-  /**
-   * 品类凭证码
-   * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
-   */
+  /** 品类凭证码
+   * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1" */
   readonly auth_code?: string | undefined
 }
 
@@ -2280,13 +1824,11 @@ const $SubsidyZhejiangAuthcodeIssuePostResponse: () => Schema.Schema<SubsidyZhej
   auth_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请品类凭证码
+/** 申请品类凭证码
  *
  * 申请品类凭证码
  *
- * `POST /v3/gov/subsidy/zhejiang/authcode/issue`
- */
+ * `POST /v3/gov/subsidy/zhejiang/authcode/issue` */
 export const subsidyZhejiangAuthcodeIssuePost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeIssuePostBody, SubsidyZhejiangAuthcodeIssuePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.issue.post",
   method: "POST",
@@ -2323,10 +1865,8 @@ export interface SubsidyZhejiangAuthcodeRefundPostBody {
   readonly barcode?: string | undefined
   /** 品类凭证码 */
   readonly auth_code: string
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
   /** 银行机构名称 */
   readonly bank_name?: string | undefined
@@ -2363,13 +1903,11 @@ const $SubsidyZhejiangAuthcodeRefundPostBody: () => Schema.Schema<SubsidyZhejian
 
 export type SubsidyZhejiangAuthcodeRefundPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
-/**
- * 品类凭证码上报撤销
+/** 品类凭证码上报撤销
  *
  * 品类凭证码上报撤销
  *
- * `POST /v3/gov/subsidy/zhejiang/authcode/refund`
- */
+ * `POST /v3/gov/subsidy/zhejiang/authcode/refund` */
 export const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeRefundPostBody, SubsidyZhejiangAuthcodeRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.refund.post",
   method: "POST",
@@ -2389,15 +1927,11 @@ export interface SubsidyZhejiangAuthcodeTryPostBody {
   readonly term_no: string
   /** 品类凭证码 */
   readonly auth_code: string
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly category: string
-  /**
-   * 区县编码
-   * @example "330000"
-   */
+  /** 区县编码
+   * @example "330000" */
   readonly county_code: string
 }
 
@@ -2411,15 +1945,11 @@ const $SubsidyZhejiangAuthcodeTryPostBody: () => Schema.Schema<SubsidyZhejiangAu
 }))
 
 export interface SubsidyZhejiangAuthcodeTryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
   /** 冻结流水号 */
   readonly cred_frozen_no?: string | undefined
@@ -2458,13 +1988,11 @@ const $SubsidyZhejiangAuthcodeTryPostResponse: () => Schema.Schema<SubsidyZhejia
   category_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 预核销品类凭证码
+/** 预核销品类凭证码
  *
  * 预核销品类凭证码
  *
- * `POST /v3/gov/subsidy/zhejiang/authcode/try`
- */
+ * `POST /v3/gov/subsidy/zhejiang/authcode/try` */
 export const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeTryPostBody, SubsidyZhejiangAuthcodeTryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.try.post",
   method: "POST",
@@ -2480,10 +2008,8 @@ export interface SubsidyZhejiangGoodsQueryPostBody {
   readonly goods_bar_code?: string | undefined
   /** 省份代码 */
   readonly province?: string | undefined
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
   /** 请求时间 */
   readonly req_time?: string | undefined
@@ -2497,15 +2023,11 @@ const $SubsidyZhejiangGoodsQueryPostBody: () => Schema.Schema<SubsidyZhejiangGoo
 }))
 
 export interface SubsidyZhejiangGoodsQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
   /** 商品条码 */
   readonly goods_bar_code?: string | undefined
@@ -2513,10 +2035,8 @@ export interface SubsidyZhejiangGoodsQueryPostResponse {
   readonly seq_id?: string | undefined
   /** 省份代码 */
   readonly province?: string | undefined
-  /**
-   * 条码类型
-   * Documented values: `001`, `002` (decoded as any string: more may come).
-   */
+  /** 条码类型
+   * Documented values: `001`, `002` (decoded as any string: more may come). */
   readonly code_type?: "001" | "002" | (string & {}) | undefined
   /** 商品品类 */
   readonly goods_type?: string | undefined
@@ -2640,13 +2160,11 @@ const $SubsidyZhejiangGoodsQueryPostResponse: () => Schema.Schema<SubsidyZhejian
   msg_src_platform: Schema.optional(Schema.String)
 }))
 
-/**
- * 商品信息查询
+/** 商品信息查询
  *
  * 商品信息查询
  *
- * `POST /v3/gov/subsidy/zhejiang/goods/query`
- */
+ * `POST /v3/gov/subsidy/zhejiang/goods/query` */
 export const subsidyZhejiangGoodsQueryPost: Endpoint.Endpoint<SubsidyZhejiangGoodsQueryPostBody, SubsidyZhejiangGoodsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.goods.query.post",
   method: "POST",
@@ -2726,10 +2244,8 @@ const $SubsidyZhejiangNQualificationsConfirmPostBodyData: () => Schema.Schema<Su
 export interface SubsidyZhejiangNQualificationsConfirmPostBody {
   /** 品类集合 */
   readonly data?: ReadonlyArray<SubsidyZhejiangNQualificationsConfirmPostBodyData> | undefined
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
   /** 请求时间 */
   readonly req_time?: string | undefined
@@ -2743,13 +2259,11 @@ const $SubsidyZhejiangNQualificationsConfirmPostBody: () => Schema.Schema<Subsid
 
 export type SubsidyZhejiangNQualificationsConfirmPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
-/**
- * n品类核销
+/** n品类核销
  *
  * n品类核销
  *
- * `POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm`
- */
+ * `POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm` */
 export const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<SubsidyZhejiangNQualificationsConfirmPostBody, SubsidyZhejiangNQualificationsConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.nQualifications.confirm.post",
   method: "POST",
@@ -2762,30 +2276,20 @@ export const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<Subsid
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/alter ----
 
 export interface SubsidyZhejiangQualificationsAlterPostBody {
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly cate_code: string
-  /**
-   * 证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly cert_no: string
-  /**
-   * 姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly name: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly tel: string
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
 }
 
@@ -2799,13 +2303,11 @@ const $SubsidyZhejiangQualificationsAlterPostBody: () => Schema.Schema<SubsidyZh
 
 export type SubsidyZhejiangQualificationsAlterPostResponse = SubsidyZhejiangAuthcodeIssuePostResponse
 
-/**
- * 变更资格
+/** 变更资格
  *
  * 变更资格
  *
- * `POST /v3/gov/subsidy/zhejiang/qualifications/alter`
- */
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/alter` */
 export const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsAlterPostBody, SubsidyZhejiangQualificationsAlterPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.alter.post",
   method: "POST",
@@ -2818,35 +2320,23 @@ export const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZh
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/claim ----
 
 export interface SubsidyZhejiangQualificationsClaimPostBody {
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly cate_code: string
-  /**
-   * 证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly cert_no: string
-  /**
-   * 姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly name: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly tel: string
-  /**
-   * 证件类型
-   * @example "1"
-   */
+  /** 证件类型
+   * @example "1" */
   readonly cert_type?: "1" | "2" | "3" | "4" | "5" | undefined
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
 }
 
@@ -2861,13 +2351,11 @@ const $SubsidyZhejiangQualificationsClaimPostBody: () => Schema.Schema<SubsidyZh
 
 export type SubsidyZhejiangQualificationsClaimPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
-/**
- * 领取资格
+/** 领取资格
  *
  * 领取资格
  *
- * `POST /v3/gov/subsidy/zhejiang/qualifications/claim`
- */
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/claim` */
 export const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsClaimPostBody, SubsidyZhejiangQualificationsClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.claim.post",
   method: "POST",
@@ -2880,20 +2368,14 @@ export const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZh
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/query ----
 
 export interface SubsidyZhejiangQualificationsQueryPostBody {
-  /**
-   * 证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly cert_no: string
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly cate_code?: string | undefined
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn: string
 }
 
@@ -2904,21 +2386,15 @@ const $SubsidyZhejiangQualificationsQueryPostBody: () => Schema.Schema<SubsidyZh
 }))
 
 export interface SubsidyZhejiangQualificationsQueryPostResponseData {
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly cate_code?: string | undefined
-  /**
-   * 状态信息
-   * @example "尚未领取资格"
-   */
+  /** 状态信息
+   * @example "尚未领取资格" */
   readonly status?: string | undefined
-  /**
-   * 状态编码
+  /** 状态编码
    * Documented values: `00`, `01`, `02`, `03`, `04`, `05`, `06` (decoded as any string: more may come).
-   * @example "00"
-   */
+   * @example "00" */
   readonly status_code?: "00" | "01" | "02" | "03" | "04" | "05" | "06" | (string & {}) | undefined
 }
 
@@ -2929,15 +2405,11 @@ const $SubsidyZhejiangQualificationsQueryPostResponseData: () => Schema.Schema<S
 }))
 
 export interface SubsidyZhejiangQualificationsQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "操作成功"
-   */
+  /** 响应描述
+   * @example "操作成功" */
   readonly resp_desc?: string | undefined
   /** 资格信息 */
   readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsQueryPostResponseData> | undefined
@@ -2949,13 +2421,11 @@ const $SubsidyZhejiangQualificationsQueryPostResponse: () => Schema.Schema<Subsi
   data: Schema.optional(Schema.Array($SubsidyZhejiangQualificationsQueryPostResponseData()))
 }))
 
-/**
- * 查询补贴资格
+/** 查询补贴资格
  *
  * 查询补贴资格
  *
- * `POST /v3/gov/subsidy/zhejiang/qualifications/query`
- */
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/query` */
 export const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsQueryPostBody, SubsidyZhejiangQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.query.post",
   method: "POST",
@@ -2968,27 +2438,19 @@ export const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZh
 // ---- POST /v3/gov/subsidy/zhejiang/qualifications/sync ----
 
 export interface SubsidyZhejiangQualificationsSyncPostBodyData {
-  /**
-   * 品类凭证码
-   * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
-   */
+  /** 品类凭证码
+   * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1" */
   readonly auth_code: string
-  /**
-   * 品类编码
-   * @example "A01"
-   */
+  /** 品类编码
+   * @example "A01" */
   readonly cate_code: string
-  /**
-   * 证件号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL=="
-   */
+  /** 证件号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/mEoNSgJh0nvuqQJ1cdL==" */
   readonly cert_no: string
   /** 能耗等级 */
   readonly grade?: "一级" | "二级" | undefined
-  /**
-   * 姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61l="
-   */
+  /** 姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61l=" */
   readonly name: string
   /** 交易完成或商品退回时间戳 */
   readonly operation_time: string
@@ -3004,15 +2466,11 @@ export interface SubsidyZhejiangQualificationsSyncPostBodyData {
   readonly status: "0" | "1"
   /** 政府补贴金额(都是正数，以元为单 位) */
   readonly subsidy: string
-  /**
-   * 手机号
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA=="
-   */
+  /** 手机号
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj/nunesXwq9ogPnSj7EDA==" */
   readonly tel: string
-  /**
-   * 区县编码
-   * @example "330000"
-   */
+  /** 区县编码
+   * @example "330000" */
   readonly add_code: string
   /** 收货地址 */
   readonly address: string
@@ -3094,10 +2552,8 @@ const $SubsidyZhejiangQualificationsSyncPostBodyData: () => Schema.Schema<Subsid
 }))
 
 export interface SubsidyZhejiangQualificationsSyncPostBody {
-  /**
-   * 请求流水号
-   * @example "123"
-   */
+  /** 请求流水号
+   * @example "123" */
   readonly req_ssn?: string | undefined
   /** 资格集合 */
   readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsSyncPostBodyData> | undefined
@@ -3109,15 +2565,11 @@ const $SubsidyZhejiangQualificationsSyncPostBody: () => Schema.Schema<SubsidyZhe
 }))
 
 export interface SubsidyZhejiangQualificationsSyncPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
   /** 异常数据说明列表 */
   readonly error_data?: ReadonlyArray<string> | undefined
@@ -3129,13 +2581,11 @@ const $SubsidyZhejiangQualificationsSyncPostResponse: () => Schema.Schema<Subsid
   error_data: Schema.optional(Schema.Array(Schema.String))
 }))
 
-/**
- * 核销资格
+/** 核销资格
  *
  * 核销资格
  *
- * `POST /v3/gov/subsidy/zhejiang/qualifications/sync`
- */
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/sync` */
 export const subsidyZhejiangQualificationsSyncPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsSyncPostBody, SubsidyZhejiangQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.sync.post",
   method: "POST",
@@ -3223,15 +2673,11 @@ const $SubsidyZhejiangSncodeLockPostBody: () => Schema.Schema<SubsidyZhejiangSnc
 }))
 
 export interface SubsidyZhejiangSncodeLockPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
   /** IMEI_1 码 */
   readonly imei1?: string | undefined
@@ -3246,13 +2692,11 @@ const $SubsidyZhejiangSncodeLockPostResponse: () => Schema.Schema<SubsidyZhejian
   imei2: Schema.optional(Schema.String)
 }))
 
-/**
- * sn码锁定
+/** sn码锁定
  *
  * sn码锁定
  *
- * `POST /v3/gov/subsidy/zhejiang/sncode/lock`
- */
+ * `POST /v3/gov/subsidy/zhejiang/sncode/lock` */
 export const subsidyZhejiangSncodeLockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeLockPostBody, SubsidyZhejiangSncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.sncode.lock.post",
   method: "POST",
@@ -3300,24 +2744,18 @@ const $SubsidyZhejiangSncodeQueryPostBody: () => Schema.Schema<SubsidyZhejiangSn
 }))
 
 export interface SubsidyZhejiangSncodeQueryPostResponse {
-  /**
-   * 响应码
-   * @example "000000"
-   */
+  /** 响应码
+   * @example "000000" */
   readonly resp_code?: string | undefined
-  /**
-   * 响应描述
-   * @example "成功"
-   */
+  /** 响应描述
+   * @example "成功" */
   readonly resp_desc?: string | undefined
   /** 商品SN码 */
   readonly sn?: string | undefined
   /** 省份代码 */
   readonly province?: string | undefined
-  /**
-   * 售卖状态
-   * Documented values: `U0022`, `U0023`, `U0024`, `U9999` (decoded as any string: more may come).
-   */
+  /** 售卖状态
+   * Documented values: `U0022`, `U0023`, `U0024`, `U9999` (decoded as any string: more may come). */
   readonly sell_state?: "U0022" | "U0023" | "U0024" | "U9999" | (string & {}) | undefined
 }
 
@@ -3329,13 +2767,11 @@ const $SubsidyZhejiangSncodeQueryPostResponse: () => Schema.Schema<SubsidyZhejia
   sell_state: Schema.optional(OpenEnum("U0022", "U0023", "U0024", "U9999"))
 }))
 
-/**
- * sn码销售状态查询
+/** sn码销售状态查询
  *
  * sn码销售状态查询
  *
- * `POST /v3/gov/subsidy/zhejiang/sncode/query`
- */
+ * `POST /v3/gov/subsidy/zhejiang/sncode/query` */
 export const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSncodeQueryPostBody, SubsidyZhejiangSncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.sncode.query.post",
   method: "POST",
@@ -3426,13 +2862,11 @@ const $SubsidyZhejiangSncodeUnlockPostBody: () => Schema.Schema<SubsidyZhejiangS
 
 export type SubsidyZhejiangSncodeUnlockPostResponse = SubsidyZhejiangAuthcodeCancelPostResponse
 
-/**
- * sn码解锁
+/** sn码解锁
  *
  * sn码解锁
  *
- * `POST /v3/gov/subsidy/zhejiang/sncode/unlock`
- */
+ * `POST /v3/gov/subsidy/zhejiang/sncode/unlock` */
 export const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeUnlockPostBody, SubsidyZhejiangSncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.sncode.unlock.post",
   method: "POST",
@@ -3441,451 +2875,381 @@ export const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangS
   schemas: () => ({ body: $SubsidyZhejiangSncodeUnlockPostBody(), success: $SubsidyZhejiangAuthcodeCancelPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/gov/…`: 34 endpoints.
+/** `/v3/gov/…`: 34 endpoints.
  *
- * Catalogue tags: 上海/福建/重庆, 国补专区, 江苏, 浙江.
- */
+ * Catalogue tags: 上海/福建/重庆, 国补专区, 江苏, 浙江. */
 export const gov = {
   subsidy: {
     audit: {
       cup: {
         invalid: {
-          /**
-           * 查询审核结果
+          /** 查询审核结果
            *
            * 查询审核结果
            *
            * `POST /v3/gov/subsidy/audit/cup/invalid`
            *
-           * Alone: `import { subsidyAuditCupInvalidPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyAuditCupInvalidPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyAuditCupInvalidPost
         },
         query: {
-          /**
-           * 查询审核结果
+          /** 查询审核结果
            *
            * 查询审核结果
            *
            * `POST /v3/gov/subsidy/audit/cup/query`
            *
-           * Alone: `import { subsidyAuditCupQueryPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyAuditCupQueryPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyAuditCupQueryPost
         },
         refund: {
           sync: {
-            /**
-             * 同步非银联支付交易退款信息
+            /** 同步非银联支付交易退款信息
              *
              * 同步非银联支付交易退款信息
              *
              * `POST /v3/gov/subsidy/audit/cup/refund/sync`
              *
-             * Alone: `import { subsidyAuditCupRefundSyncPost } from "effect-wechatpay/v3/gov"`.
-             */
+             * Alone: `import { subsidyAuditCupRefundSyncPost } from "effect-wechatpay/v3/gov"`. */
             post: subsidyAuditCupRefundSyncPost
           }
         },
         update: {
-          /**
-           * 更新审核数据
+          /** 更新审核数据
            *
            * 更新审核数据
            *
            * `POST /v3/gov/subsidy/audit/cup/update`
            *
-           * Alone: `import { subsidyAuditCupUpdatePost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyAuditCupUpdatePost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyAuditCupUpdatePost
         },
         upload: {
-          /**
-           * 上传审核数据
+          /** 上传审核数据
            *
            * 上传审核数据
            *
            * `POST /v3/gov/subsidy/audit/cup/upload`
            *
-           * Alone: `import { subsidyAuditCupUploadPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyAuditCupUploadPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyAuditCupUploadPost
         }
       }
     },
     companies: {
       query: {
-        /**
-         * 企业信息查询
+        /** 企业信息查询
          *
          * 企业信息查询
          *
          * `POST /v3/gov/subsidy/companies/query`
          *
-         * Alone: `import { subsidyCompaniesQueryPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyCompaniesQueryPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyCompaniesQueryPost
       }
     },
     goods: {
       upload: {
-        /**
-         * 商品信息上传
+        /** 商品信息上传
          *
          * 地方省平台维护了一个商品库，需要提前把商品信息上传进去。必须要对接，是导入商品库信息，不可以线下通过excel表格导入，只能调用接口处理。重复上传会返回"获取中央平台数据异常_数据重复"错误。
          *
          * `POST /v3/gov/subsidy/goods/upload`
          *
-         * Alone: `import { subsidyGoodsUploadPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyGoodsUploadPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyGoodsUploadPost
       }
     },
     nQualifications: {
       sync: {
-        /**
-         * N品类同步资格核销信息
+        /** N品类同步资格核销信息
          *
          * 给地方补贴用的，同步核销信息。用于核销N品类的资格，3.6的是核销8大品类的，核销的品类不同
          *
          * `POST /v3/gov/subsidy/n-qualifications/sync`
          *
-         * Alone: `import { subsidyNQualificationsSyncPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyNQualificationsSyncPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyNQualificationsSyncPost
       }
     },
     qualification: {
-      /**
-       * 查询补贴资格
+      /** 查询补贴资格
        *
        * 根据品类id+实名信息查询用资格状态。可以是进入国补专区展示时查询，线下场景可以不查询，直接看用户在小程序上领没领券，领券了就直接付款。这个接口不会查省平台。
        *
        * `GET /v3/gov/subsidy/qualification`
        *
-       * Alone: `import { subsidyQualificationGet } from "effect-wechatpay/v3/gov"`.
-       */
+       * Alone: `import { subsidyQualificationGet } from "effect-wechatpay/v3/gov"`. */
       get: subsidyQualificationGet
     },
     qualifications: {
       passthrough: {
         cancel: {
-          /**
-           * 取消资格(透传模式)
+          /** 取消资格(透传模式)
            *
            * 取消资格
            *
            * `POST /v3/gov/subsidy/qualifications/passthrough/cancel`
            *
-           * Alone: `import { subsidyQualificationsPassthroughCancelPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyQualificationsPassthroughCancelPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyQualificationsPassthroughCancelPost
         },
         claim: {
-          /**
-           * 领取资格(透传模式)
+          /** 领取资格(透传模式)
            *
            * 领取资格
            *
            * `POST /v3/gov/subsidy/qualifications/passthrough/claim`
            *
-           * Alone: `import { subsidyQualificationsPassthroughClaimPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyQualificationsPassthroughClaimPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyQualificationsPassthroughClaimPost
         },
         query: {
-          /**
-           * 批量查询用户资格(透传模式)
+          /** 批量查询用户资格(透传模式)
            *
            * 批量查询用户领取的所有品类的资格，同时兼容接口透传模式和小程序模式的资格。此接口可查询透传模式的资格领取情况，但对接方务必自己存储资格状态。
            *
            * `POST /v3/gov/subsidy/qualifications/passthrough/query`
            *
-           * Alone: `import { subsidyQualificationsPassthroughQueryPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyQualificationsPassthroughQueryPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyQualificationsPassthroughQueryPost
         }
       },
       query: {
-        /**
-         * 批量查询用户资格
+        /** 批量查询用户资格
          *
          * 直接把实名下的所有品类的资格状态都查出来。这个接口也会查询省平台（非强依赖），但是耗时也比较高
          *
          * `POST /v3/gov/subsidy/qualifications/query`
          *
-         * Alone: `import { subsidyQualificationsQueryPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyQualificationsQueryPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyQualificationsQueryPost
       },
       sync: {
-        /**
-         * 同步资格核销信息
+        /** 同步资格核销信息
          *
          * 资格核销后，将收货地址、开票信息等信息同步给微信支付。可离线上传核销信息。
          *
          * `POST /v3/gov/subsidy/qualifications/sync`
          *
-         * Alone: `import { subsidyQualificationsSyncPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyQualificationsSyncPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyQualificationsSyncPost
       }
     },
     sncode: {
       lock: {
-        /**
-         * sn码锁定
+        /** sn码锁定
          *
          * 用户支付成功后，在具体的3c商品出库时要调用此接口锁定sn。如果sn被使用过了，就要解锁。
          *
          * `POST /v3/gov/subsidy/sncode/lock`
          *
-         * Alone: `import { subsidySncodeLockPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidySncodeLockPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidySncodeLockPost
       },
       query: {
-        /**
-         * 查询sn码状态
+        /** 查询sn码状态
          *
          * 查询sn码是否被使用了，可以在支付后，3c商品出库前查询，当然不查询直接调用后面的sn锁定也可以。
          *
          * `POST /v3/gov/subsidy/sncode/query`
          *
-         * Alone: `import { subsidySncodeQueryPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidySncodeQueryPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidySncodeQueryPost
       },
       unlock: {
-        /**
-         * sn码解锁
+        /** sn码解锁
          *
          * 将锁定的sn解锁，就可以再次锁定给不同的订单号，但是要控制好不会一个sn多次售卖。
          *
          * `POST /v3/gov/subsidy/sncode/unlock`
          *
-         * Alone: `import { subsidySncodeUnlockPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidySncodeUnlockPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidySncodeUnlockPost
       }
     },
     transactions: {
       query: {
-        /**
-         * 交易信息查询
+        /** 交易信息查询
          *
          * 交易信息查询
          *
          * `POST /v3/gov/subsidy/transactions/query`
          *
-         * Alone: `import { subsidyTransactionsQueryPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyTransactionsQueryPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyTransactionsQueryPost
       },
       summary: {
         queryDay: {
-          /**
-           * 查询单日交易汇总
+          /** 查询单日交易汇总
            *
            * 查询单日交易汇总
            *
            * `POST /v3/gov/subsidy/transactions/summary/query-day`
            *
-           * Alone: `import { subsidyTransactionsSummaryQueryDayPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyTransactionsSummaryQueryDayPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyTransactionsSummaryQueryDayPost
         }
       },
       sync: {
-        /**
-         * 交易信息回传
+        /** 交易信息回传
          *
          * 同步支付成功后可得知的信息，必须在完成交易（支付成功后）后实时调用，和同步核销信息解耦，同步核销信息中的字段更全一些。
          *
          * `POST /v3/gov/subsidy/transactions/sync`
          *
-         * Alone: `import { subsidyTransactionsSyncPost } from "effect-wechatpay/v3/gov"`.
-         */
+         * Alone: `import { subsidyTransactionsSyncPost } from "effect-wechatpay/v3/gov"`. */
         post: subsidyTransactionsSyncPost
       }
     },
     zhejiang: {
       authcode: {
         cancel: {
-          /**
-           * 品类凭证码预核销撤销
+          /** 品类凭证码预核销撤销
            *
            * 品类凭证码预核销撤销
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/cancel`
            *
-           * Alone: `import { subsidyZhejiangAuthcodeCancelPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangAuthcodeCancelPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangAuthcodeCancelPost
         },
         commit: {
-          /**
-           * 品类凭证码上报确认
+          /** 品类凭证码上报确认
            *
            * 品类凭证码上报确认
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/commit`
            *
-           * Alone: `import { subsidyZhejiangAuthcodeCommitPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangAuthcodeCommitPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangAuthcodeCommitPost
         },
         issue: {
-          /**
-           * 申请品类凭证码
+          /** 申请品类凭证码
            *
            * 申请品类凭证码
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/issue`
            *
-           * Alone: `import { subsidyZhejiangAuthcodeIssuePost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangAuthcodeIssuePost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangAuthcodeIssuePost
         },
         refund: {
-          /**
-           * 品类凭证码上报撤销
+          /** 品类凭证码上报撤销
            *
            * 品类凭证码上报撤销
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/refund`
            *
-           * Alone: `import { subsidyZhejiangAuthcodeRefundPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangAuthcodeRefundPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangAuthcodeRefundPost
         },
         try: {
-          /**
-           * 预核销品类凭证码
+          /** 预核销品类凭证码
            *
            * 预核销品类凭证码
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/try`
            *
-           * Alone: `import { subsidyZhejiangAuthcodeTryPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangAuthcodeTryPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangAuthcodeTryPost
         }
       },
       goods: {
         query: {
-          /**
-           * 商品信息查询
+          /** 商品信息查询
            *
            * 商品信息查询
            *
            * `POST /v3/gov/subsidy/zhejiang/goods/query`
            *
-           * Alone: `import { subsidyZhejiangGoodsQueryPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangGoodsQueryPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangGoodsQueryPost
         }
       },
       nQualifications: {
         confirm: {
-          /**
-           * n品类核销
+          /** n品类核销
            *
            * n品类核销
            *
            * `POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm`
            *
-           * Alone: `import { subsidyZhejiangNQualificationsConfirmPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangNQualificationsConfirmPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangNQualificationsConfirmPost
         }
       },
       qualifications: {
         alter: {
-          /**
-           * 变更资格
+          /** 变更资格
            *
            * 变更资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/alter`
            *
-           * Alone: `import { subsidyZhejiangQualificationsAlterPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangQualificationsAlterPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangQualificationsAlterPost
         },
         claim: {
-          /**
-           * 领取资格
+          /** 领取资格
            *
            * 领取资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/claim`
            *
-           * Alone: `import { subsidyZhejiangQualificationsClaimPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangQualificationsClaimPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangQualificationsClaimPost
         },
         query: {
-          /**
-           * 查询补贴资格
+          /** 查询补贴资格
            *
            * 查询补贴资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/query`
            *
-           * Alone: `import { subsidyZhejiangQualificationsQueryPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangQualificationsQueryPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangQualificationsQueryPost
         },
         sync: {
-          /**
-           * 核销资格
+          /** 核销资格
            *
            * 核销资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/sync`
            *
-           * Alone: `import { subsidyZhejiangQualificationsSyncPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangQualificationsSyncPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangQualificationsSyncPost
         }
       },
       sncode: {
         lock: {
-          /**
-           * sn码锁定
+          /** sn码锁定
            *
            * sn码锁定
            *
            * `POST /v3/gov/subsidy/zhejiang/sncode/lock`
            *
-           * Alone: `import { subsidyZhejiangSncodeLockPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangSncodeLockPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangSncodeLockPost
         },
         query: {
-          /**
-           * sn码销售状态查询
+          /** sn码销售状态查询
            *
            * sn码销售状态查询
            *
            * `POST /v3/gov/subsidy/zhejiang/sncode/query`
            *
-           * Alone: `import { subsidyZhejiangSncodeQueryPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangSncodeQueryPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangSncodeQueryPost
         },
         unlock: {
-          /**
-           * sn码解锁
+          /** sn码解锁
            *
            * sn码解锁
            *
            * `POST /v3/gov/subsidy/zhejiang/sncode/unlock`
            *
-           * Alone: `import { subsidyZhejiangSncodeUnlockPost } from "effect-wechatpay/v3/gov"`.
-           */
+           * Alone: `import { subsidyZhejiangSncodeUnlockPost } from "effect-wechatpay/v3/gov"`. */
           post: subsidyZhejiangSncodeUnlockPost
         }
       }

@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/hire-power-bank/insurance-orders ----
 
 export interface InsuranceOrdersPostBody {
-  /**
-   * 商户创建保险订单时的凭据号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户创建保险订单时的凭据号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信用户在商户对应appid下的唯一标识
-   * @example "2323dfsdf342342"
-   */
+  /** 微信用户在商户对应appid下的唯一标识
+   * @example "2323dfsdf342342" */
   readonly openid?: string | undefined
-  /**
-   * 用于接收保险订单状态变化通知
-   * @example "https://api.test.com"
-   */
+  /** 用于接收保险订单状态变化通知
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 商户在支付分服务下对应的服务ID
-   * @example "实例值"
-   */
+  /** 商户在支付分服务下对应的服务ID
+   * @example "实例值" */
   readonly service_id?: string | undefined
 }
 
@@ -35,50 +27,32 @@ const $InsuranceOrdersPostBody: () => Schema.Schema<InsuranceOrdersPostBody> = /
 }))
 
 export interface InsuranceOrdersPostResponse {
-  /**
-   * 租借充电宝隔夜归还保险订单号，唯一标识一笔保险订单
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 租借充电宝隔夜归还保险订单号，唯一标识一笔保险订单
+   * @example "1234323JKHDFE1243252" */
   readonly order_id?: string | undefined
-  /**
-   * 商户创建保险订单时的凭据号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户创建保险订单时的凭据号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信用户在商户对应appid下的唯一标识
-   * @example "2323dfsdf342342"
-   */
+  /** 微信用户在商户对应appid下的唯一标识
+   * @example "2323dfsdf342342" */
   readonly openid?: string | undefined
-  /**
-   * 一笔保险订单对应的最大理赔次数
-   * @example 3
-   */
+  /** 一笔保险订单对应的最大理赔次数
+   * @example 3 */
   readonly max_claim_count?: number | undefined
-  /**
-   * 一笔保险订单对应的已理赔次数
-   * @example 1
-   */
+  /** 一笔保险订单对应的已理赔次数
+   * @example 1 */
   readonly claimed_count?: number | undefined
-  /**
-   * 保险订单领取时间，遵循rfc3339标准格式
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 保险订单领取时间，遵循rfc3339标准格式
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly order_receive_time?: string | undefined
-  /**
-   * 保险订单开始时间，遵循rfc3339标准格式
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 保险订单开始时间，遵循rfc3339标准格式
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly order_begin_time?: string | undefined
-  /**
-   * 保险订单结束时间，遵循rfc3339标准格式
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 保险订单结束时间，遵循rfc3339标准格式
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly order_end_time?: string | undefined
-  /**
-   * 保险订单领取状态
-   * @example "RECEIVING"
-   */
+  /** 保险订单领取状态
+   * @example "RECEIVING" */
   readonly order_receive_state?: string | undefined
 }
 
@@ -94,13 +68,11 @@ const $InsuranceOrdersPostResponse: () => Schema.Schema<InsuranceOrdersPostRespo
   order_receive_state: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建保险订单
+/** 创建保险订单
  *
  * 商户可通过该接口创建保险订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html)
  *
- * `POST /v3/hire-power-bank/insurance-orders`
- */
+ * `POST /v3/hire-power-bank/insurance-orders` */
 export const insuranceOrdersPost: Endpoint.Endpoint<InsuranceOrdersPostBody, InsuranceOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.hirePowerBank.insuranceOrders.post",
   method: "POST",
@@ -113,10 +85,8 @@ export const insuranceOrdersPost: Endpoint.Endpoint<InsuranceOrdersPostBody, Ins
 // ---- GET /v3/hire-power-bank/insurance-orders/{out_order_no} ----
 
 export interface InsuranceOrdersOutOrderNoGetParams {
-  /**
-   * 商户创建保险订单时的凭据号
-   * @example "6e8369071cd942c0476613f9d1ce9ca3"
-   */
+  /** 商户创建保险订单时的凭据号
+   * @example "6e8369071cd942c0476613f9d1ce9ca3" */
   readonly out_order_no: string
 }
 
@@ -126,13 +96,11 @@ const $InsuranceOrdersOutOrderNoGetParams: () => Schema.Schema<InsuranceOrdersOu
 
 export type InsuranceOrdersOutOrderNoGetResponse = InsuranceOrdersPostResponse
 
-/**
- * 查询保险订单详情
+/** 查询保险订单详情
  *
  * 商户通过该接口可根据商户订单号查询保险订单详情。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html)
  *
- * `GET /v3/hire-power-bank/insurance-orders/{out_order_no}`
- */
+ * `GET /v3/hire-power-bank/insurance-orders/{out_order_no}` */
 export const insuranceOrdersOutOrderNoGet: Endpoint.Endpoint<InsuranceOrdersOutOrderNoGetParams, InsuranceOrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.hirePowerBank.insuranceOrders._out_order_no_.get",
   method: "GET",
@@ -145,10 +113,8 @@ export const insuranceOrdersOutOrderNoGet: Endpoint.Endpoint<InsuranceOrdersOutO
 // ---- GET /v3/hire-power-bank/user-qualifications/{openid} ----
 
 export interface UserQualificationsOpenidGetParams {
-  /**
-   * 微信用户在商户对应appid下的唯一标识。
-   * @example "2323dfsdf342342"
-   */
+  /** 微信用户在商户对应appid下的唯一标识。
+   * @example "2323dfsdf342342" */
   readonly openid: string
 }
 
@@ -157,10 +123,8 @@ const $UserQualificationsOpenidGetParams: () => Schema.Schema<UserQualifications
 }))
 
 export interface UserQualificationsOpenidGetResponse {
-  /**
-   * 用户是否具有保险订单领取资格
-   * @example true
-   */
+  /** 用户是否具有保险订单领取资格
+   * @example true */
   readonly qualified_user?: boolean | undefined
 }
 
@@ -168,13 +132,11 @@ const $UserQualificationsOpenidGetResponse: () => Schema.Schema<UserQualificatio
   qualified_user: Schema.optional(Schema.Boolean)
 }))
 
-/**
- * 查询用户保险订单领取资格
+/** 查询用户保险订单领取资格
  *
  * 商户通过该接口查询用户保险订单领取资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html)
  *
- * `GET /v3/hire-power-bank/user-qualifications/{openid}`
- */
+ * `GET /v3/hire-power-bank/user-qualifications/{openid}` */
 export const userQualificationsOpenidGet: Endpoint.Endpoint<UserQualificationsOpenidGetParams, UserQualificationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.hirePowerBank.userQualifications._openid_.get",
   method: "GET",
@@ -184,47 +146,39 @@ export const userQualificationsOpenidGet: Endpoint.Endpoint<UserQualificationsOp
   schemas: () => ({ params: $UserQualificationsOpenidGetParams(), success: $UserQualificationsOpenidGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/hire-power-bank/…`: 3 endpoints.
+/** `/v3/hire-power-bank/…`: 3 endpoints.
  *
- * Catalogue tags: 租用充电宝∙隔夜归还.
- */
+ * Catalogue tags: 租用充电宝∙隔夜归还. */
 export const hirePowerBank = {
   insuranceOrders: {
-    /**
-     * 创建保险订单
+    /** 创建保险订单
      *
      * 商户可通过该接口创建保险订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html)
      *
      * `POST /v3/hire-power-bank/insurance-orders`
      *
-     * Alone: `import { insuranceOrdersPost } from "effect-wechatpay/v3/hirePowerBank"`.
-     */
+     * Alone: `import { insuranceOrdersPost } from "effect-wechatpay/v3/hirePowerBank"`. */
     post: insuranceOrdersPost,
     _out_order_no_: {
-      /**
-       * 查询保险订单详情
+      /** 查询保险订单详情
        *
        * 商户通过该接口可根据商户订单号查询保险订单详情。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html)
        *
        * `GET /v3/hire-power-bank/insurance-orders/{out_order_no}`
        *
-       * Alone: `import { insuranceOrdersOutOrderNoGet } from "effect-wechatpay/v3/hirePowerBank"`.
-       */
+       * Alone: `import { insuranceOrdersOutOrderNoGet } from "effect-wechatpay/v3/hirePowerBank"`. */
       get: insuranceOrdersOutOrderNoGet
     }
   },
   userQualifications: {
     _openid_: {
-      /**
-       * 查询用户保险订单领取资格
+      /** 查询用户保险订单领取资格
        *
        * 商户通过该接口查询用户保险订单领取资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html)
        *
        * `GET /v3/hire-power-bank/user-qualifications/{openid}`
        *
-       * Alone: `import { userQualificationsOpenidGet } from "effect-wechatpay/v3/hirePowerBank"`.
-       */
+       * Alone: `import { userQualificationsOpenidGet } from "effect-wechatpay/v3/hirePowerBank"`. */
       get: userQualificationsOpenidGet
     }
   }

@@ -47,13 +47,11 @@ const $V3CertificatesGetResponse: () => Schema.Schema<V3CertificatesGetResponse>
   data: Schema.optional(Schema.Array($V3CertificatesGetResponseData()))
 }))
 
-/**
- * 获取平台证书列表
+/** 获取平台证书列表
  *
  * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_7.shtml)
  *
- * `GET /hk/v3/certificates`
- */
+ * `GET /hk/v3/certificates` */
 export const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.certificates.get",
   method: "GET",
@@ -67,10 +65,8 @@ export const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetRespons
 // ---- POST /hk/v3/merchants ----
 
 export interface V3MerchantsPostHeaders {
-  /**
-   * 由商户侧生成的唯一key，用来标识多次重试是否为同一请求
-   * @example "GzPCeo963zXKcO2hDVD8AjXIpgrj"
-   */
+  /** 由商户侧生成的唯一key，用来标识多次重试是否为同一请求
+   * @example "GzPCeo963zXKcO2hDVD8AjXIpgrj" */
   readonly "Idempotency-Key"?: string | undefined
 }
 
@@ -79,20 +75,14 @@ const $V3MerchantsPostHeaders: () => Schema.Schema<V3MerchantsPostHeaders> = /*#
 }))
 
 export interface Contact {
-  /**
-   * 联系人名称
-   * @example "李先生"
-   */
+  /** 联系人名称
+   * @example "李先生" */
   readonly name: string
-  /**
-   * 联系人电话
-   * @example "075586010000"
-   */
+  /** 联系人电话
+   * @example "075586010000" */
   readonly phone: string
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
+  /** 联系人邮箱
+   * @example "test@test.com" */
   readonly email: string
 }
 
@@ -103,45 +93,29 @@ const $Contact: () => Schema.Schema<Contact> = /*#__PURE__*/ once(() => Schema.S
 }))
 
 export interface Business {
-  /**
-   * 业务类型
-   * @example "BOTH"
-   */
+  /** 业务类型
+   * @example "BOTH" */
   readonly business_type: "ONLINE" | "OFFLINE" | "BOTH"
-  /**
-   * APP下载链接
-   * @example "https://download.qq.com"
-   */
+  /** APP下载链接
+   * @example "https://download.qq.com" */
   readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
+  /** 业务网站
+   * @example "https://www.qq.com" */
   readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
+  /** 公众号
+   * @example "wx8888888888888888" */
   readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
+  /** 小程序
+   * @example "wx8888888888888888" */
   readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
+  /** 门店地址
+   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong" */
   readonly store_address?: string | undefined
-  /**
-   * 门店照片`JSON`格式字符串
-   * @example "[\"Media_id1\",\"Media_id2\",\"Media_id3\"]"
-   */
+  /** 门店照片`JSON`格式字符串
+   * @example "[\"Media_id1\",\"Media_id2\",\"Media_id3\"]" */
   readonly store_photos?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
+  /** MCC码
+   * @example "4214" */
   readonly mcc?: string | undefined
 }
 
@@ -157,15 +131,11 @@ const $Business: () => Schema.Schema<Business> = /*#__PURE__*/ once(() => Schema
 }))
 
 export interface Director {
-  /**
-   * 董事姓名
-   * @example "Bob"
-   */
+  /** 董事姓名
+   * @example "Bob" */
   readonly name?: string | undefined
-  /**
-   * 董事证件号
-   * @example "5555-8888"
-   */
+  /** 董事证件号
+   * @example "5555-8888" */
   readonly number?: string | undefined
 }
 
@@ -175,72 +145,46 @@ const $Director: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schema
 }))
 
 export interface V3MerchantsPostBody {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid: string
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
+  /** 子商户全称
+   * @example "Merchant name" */
   readonly name: string
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
+  /** 子商户简称
+   * @example "Merchant shortname" */
   readonly shortname: string
-  /**
-   * 公司电话
-   * @example "075586010000"
-   */
+  /** 公司电话
+   * @example "075586010000" */
   readonly office_phone: string
   /** 联系人信息 */
   readonly contact: Contact
-  /**
-   * 类目
-   * @example 644
-   */
+  /** 类目
+   * @example 644 */
   readonly business_category: number
-  /**
-   * 渠道号
-   * @example "3200000001"
-   */
+  /** 渠道号
+   * @example "3200000001" */
   readonly channel_id?: string | undefined
-  /**
-   * 注册国家或区域
-   * @example "344"
-   */
+  /** 注册国家或区域
+   * @example "344" */
   readonly merchant_country_code: string
-  /**
-   * 商户类型
-   * @example "ENTERPRISE"
-   */
+  /** 商户类型
+   * @example "ENTERPRISE" */
   readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
+  /** 公司注册文件编号
+   * @example "5555-8888" */
   readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
+  /** 公司注册文件过期时间
+   * @example "2020-10-16" */
   readonly registration_certificate_date?: string | undefined
-  /**
-   * 公司注册文件照片
-   * @example "w7yQFawBtja5uEdm_aoGhHuxkrIaqB4GzPCeo963zXKcO2hDVD8AjXIpgrj-x95m5iclsanHYauUt1__DsWXok2NqRliv2SDL42QoEmHIPs"
-   */
+  /** 公司注册文件照片
+   * @example "w7yQFawBtja5uEdm_aoGhHuxkrIaqB4GzPCeo963zXKcO2hDVD8AjXIpgrj-x95m5iclsanHYauUt1__DsWXok2NqRliv2SDL42QoEmHIPs" */
   readonly registration_certificate_copy?: string | undefined
-  /**
-   * 子商户银行结算账户信息
-   * @example "555588889999"
-   */
+  /** 子商户银行结算账户信息
+   * @example "555588889999" */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
   readonly business: Business
@@ -271,21 +215,15 @@ const $V3MerchantsPostBody: () => Schema.Schema<V3MerchantsPostBody> = /*#__PURE
 }))
 
 export interface V3MerchantsPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 验证状态
+  /** 验证状态
    * Documented values: `Under Review`, `Approved` (decoded as any string: more may come).
-   * @example "Under Review"
-   */
+   * @example "Under Review" */
   readonly verification_status?: "Under Review" | "Approved" | (string & {}) | undefined
-  /**
-   * 验证状态描述
-   * @example "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。"
-   */
+  /** 验证状态描述
+   * @example "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。" */
   readonly description?: string | undefined
 }
 
@@ -298,13 +236,11 @@ const $V3MerchantsPostResponse: () => Schema.Schema<V3MerchantsPostResponse> = /
 /** The input of `hk.v3.merchants.post`: headers, body fields together. */
 export interface V3MerchantsPostRequest extends V3MerchantsPostHeaders, V3MerchantsPostBody {}
 
-/**
- * 子商户进件（融合钱包）
+/** 子商户进件（融合钱包）
  *
  * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml)
  *
- * `POST /hk/v3/merchants`
- */
+ * `POST /hk/v3/merchants` */
 export const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.merchants.post",
   method: "POST",
@@ -319,77 +255,49 @@ export const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3Mercha
 // ---- PUT /hk/v3/merchants ----
 
 export interface V3MerchantsPutBody {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "20000100"
-   */
+  /** 子商户号
+   * @example "20000100" */
   readonly sub_mchid: string
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
+  /** 子商户全称
+   * @example "Merchant name" */
   readonly name: string
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
+  /** 子商户简称
+   * @example "Merchant shortname" */
   readonly shortname: string
-  /**
-   * 公司电话
-   * @example "075586010000"
-   */
+  /** 公司电话
+   * @example "075586010000" */
   readonly office_phone: string
   /** 联系人信息 */
   readonly contact?: Contact | undefined
-  /**
-   * 类目
-   * @example 644
-   */
+  /** 类目
+   * @example 644 */
   readonly business_category: number
-  /**
-   * 渠道号
-   * @example "3200000001"
-   */
+  /** 渠道号
+   * @example "3200000001" */
   readonly channel_id?: string | undefined
-  /**
-   * 注册国家或区域
-   * @example "344"
-   */
+  /** 注册国家或区域
+   * @example "344" */
   readonly merchant_country_code: string
-  /**
-   * 商户类型
-   * @example "ENTERPRISE"
-   */
+  /** 商户类型
+   * @example "ENTERPRISE" */
   readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
+  /** 公司注册文件编号
+   * @example "5555-8888" */
   readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
+  /** 公司注册文件过期时间
+   * @example "2020-10-16" */
   readonly registration_certificate_date?: string | undefined
-  /**
-   * 公司注册文件照片
-   * @example "w7yQFawBtja5uEdm_aoGhHuxkrIaqB4GzPCeo963zXKcO2hDVD8AjXIpgrj-x95m5iclsanHYauUt1__DsWXok2NqRliv2SDL42QoEmHIPs"
-   */
+  /** 公司注册文件照片
+   * @example "w7yQFawBtja5uEdm_aoGhHuxkrIaqB4GzPCeo963zXKcO2hDVD8AjXIpgrj-x95m5iclsanHYauUt1__DsWXok2NqRliv2SDL42QoEmHIPs" */
   readonly registration_certificate_copy?: string | undefined
-  /**
-   * 子商户银行结算账户信息
-   * @example "555588889999"
-   */
+  /** 子商户银行结算账户信息
+   * @example "555588889999" */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
   readonly business: Business
@@ -421,10 +329,8 @@ const $V3MerchantsPutBody: () => Schema.Schema<V3MerchantsPutBody> = /*#__PURE__
 }))
 
 export interface V3MerchantsPutResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -432,13 +338,11 @@ const $V3MerchantsPutResponse: () => Schema.Schema<V3MerchantsPutResponse> = /*#
   sub_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 修改子商户（融合钱包）
+/** 修改子商户（融合钱包）
  *
  * 用于机构子商户创建成功后，接口提供子商户信息修改 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml)
  *
- * `PUT /hk/v3/merchants`
- */
+ * `PUT /hk/v3/merchants` */
 export const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.merchants.put",
   method: "PUT",
@@ -453,10 +357,8 @@ export const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPu
 // ---- GET /hk/v3/merchants/{sub_mchid} ----
 
 export interface V3MerchantsSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "20000100"
-   */
+  /** 子商户号
+   * @example "20000100" */
   readonly sub_mchid: string
 }
 
@@ -465,15 +367,11 @@ const $V3MerchantsSubMchidGetParams: () => Schema.Schema<V3MerchantsSubMchidGetP
 }))
 
 export interface V3MerchantsSubMchidGetQuery {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid: string
 }
 
@@ -483,20 +381,14 @@ const $V3MerchantsSubMchidGetQuery: () => Schema.Schema<V3MerchantsSubMchidGetQu
 }))
 
 export interface V3MerchantsSubMchidGetResponseContact {
-  /**
-   * 联系人名称
-   * @example "Bob Zhang"
-   */
+  /** 联系人名称
+   * @example "Bob Zhang" */
   readonly name?: string | undefined
-  /**
-   * 联系人电话
-   * @example "+8613633334444"
-   */
+  /** 联系人电话
+   * @example "+8613633334444" */
   readonly phone?: string | undefined
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
+  /** 联系人邮箱
+   * @example "test@test.com" */
   readonly email?: string | undefined
 }
 
@@ -507,41 +399,27 @@ const $V3MerchantsSubMchidGetResponseContact: () => Schema.Schema<V3MerchantsSub
 }))
 
 export interface V3MerchantsSubMchidGetResponseBusiness {
-  /**
-   * 业务类型
+  /** 业务类型
    * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
-   * @example "BOTH"
-   */
+   * @example "BOTH" */
   readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
-  /**
-   * APP下载地址
-   * @example "https://download.qq.com"
-   */
+  /** APP下载地址
+   * @example "https://download.qq.com" */
   readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
+  /** 业务网站
+   * @example "https://www.qq.com" */
   readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
+  /** 公众号
+   * @example "wx8888888888888888" */
   readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
+  /** 小程序
+   * @example "wx8888888888888888" */
   readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
+  /** 门店地址
+   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong" */
   readonly store_address?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
+  /** MCC码
+   * @example "4214" */
   readonly mcc?: string | undefined
 }
 
@@ -556,58 +434,38 @@ const $V3MerchantsSubMchidGetResponseBusiness: () => Schema.Schema<V3MerchantsSu
 }))
 
 export interface V3MerchantsSubMchidGetResponse {
-  /**
-   * 子商户号
-   * @example "20000100"
-   */
+  /** 子商户号
+   * @example "20000100" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
+  /** 子商户全称
+   * @example "Merchant name" */
   readonly name?: string | undefined
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
+  /** 子商户简称
+   * @example "Merchant shortname" */
   readonly shortname?: string | undefined
-  /**
-   * 公司联系方式
-   * @example "075586010000"
-   */
+  /** 公司联系方式
+   * @example "075586010000" */
   readonly office_phone?: string | undefined
-  /**
-   * 册国家或区域
-   * @example "344"
-   */
+  /** 册国家或区域
+   * @example "344" */
   readonly merchant_country_code?: string | undefined
-  /**
-   * 类目
-   * @example 101
-   */
+  /** 类目
+   * @example 101 */
   readonly business_category?: number | undefined
   /** 联系人信息 */
   readonly contact?: V3MerchantsSubMchidGetResponseContact | undefined
-  /**
-   * 商户类型
+  /** 商户类型
    * Documented values: `ENTERPRISE`, `INDIVIDUAL` (decoded as any string: more may come).
-   * @example "ENTERPRISE"
-   */
+   * @example "ENTERPRISE" */
   readonly merchant_type?: "ENTERPRISE" | "INDIVIDUAL" | (string & {}) | undefined
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
+  /** 公司注册文件编号
+   * @example "5555-8888" */
   readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
+  /** 公司注册文件过期时间
+   * @example "2020-10-16" */
   readonly registration_certificate_date?: string | undefined
-  /**
-   * 子商户结算账户
-   * @example "555588889999"
-   */
+  /** 子商户结算账户
+   * @example "555588889999" */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
   readonly business?: V3MerchantsSubMchidGetResponseBusiness | undefined
@@ -642,13 +500,11 @@ const $Director2: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schem
 /** The input of `hk.v3.merchants._sub_mchid_.get`: params, query fields together. */
 export interface V3MerchantsSubMchidGetRequest extends V3MerchantsSubMchidGetParams, V3MerchantsSubMchidGetQuery {}
 
-/**
- * 查询子商户（融合钱包）
+/** 查询子商户（融合钱包）
  *
  * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml)
  *
- * `GET /hk/v3/merchants/{sub_mchid}`
- */
+ * `GET /hk/v3/merchants/{sub_mchid}` */
 export const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetRequest, V3MerchantsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.merchants._sub_mchid_.get",
   method: "GET",
@@ -662,37 +518,25 @@ export const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetReq
 // ---- GET /hk/v3/refunds ----
 
 export interface V3RefundsGetQuery {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
   /** 商户订单号 */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 记录起始位置
-   * @example 0
-   */
+  /** 记录起始位置
+   * @example 0 */
   readonly offset: number
-  /**
-   * 每页笔数
-   * @example 10
-   */
+  /** 每页笔数
+   * @example 10 */
   readonly count: number
 }
 
@@ -707,25 +551,17 @@ const $V3RefundsGetQuery: () => Schema.Schema<V3RefundsGetQuery> = /*#__PURE__*/
 }))
 
 export interface V3RefundsGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
+  /** 支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
 }
 
@@ -737,16 +573,12 @@ const $V3RefundsGetResponseAmount: () => Schema.Schema<V3RefundsGetResponseAmoun
 }))
 
 export interface ExchangeRate {
-  /**
-   * 汇率类型
+  /** 汇率类型
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
+   * @example "SETTLEMENT_RATE" */
   readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 8000000
-   */
+  /** 汇率值
+   * @example 8000000 */
   readonly rate?: number | undefined
 }
 
@@ -756,25 +588,17 @@ const $ExchangeRate: () => Schema.Schema<ExchangeRate> = /*#__PURE__*/ once(() =
 }))
 
 export interface DataAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
+  /** 用户退款金额
+   * @example 888 */
   readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
+  /** 支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
   /** 汇率 */
   readonly exchange_rate?: ExchangeRate | undefined
@@ -789,36 +613,24 @@ const $DataAmount: () => Schema.Schema<DataAmount> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface RefundDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
+  /** 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
+  /** 优惠券退款额
+   * @example 5 */
   readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -832,48 +644,32 @@ const $RefundDetail: () => Schema.Schema<RefundDetail> = /*#__PURE__*/ once(() =
 }))
 
 export interface V3RefundsGetResponseData {
-  /**
-   * 微信退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信退款单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 退款渠道
+  /** 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
+   * @example "ORIGINAL" */
   readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly recv_account?: string | undefined
-  /**
-   * 退款资金来源
+  /** 退款资金来源
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
-   */
+   * @example "REFUND_SOURCE_UNSETTLED_FUNDS" */
   readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
   readonly amount?: DataAmount | undefined
@@ -895,44 +691,30 @@ const $V3RefundsGetResponseData: () => Schema.Schema<V3RefundsGetResponseData> =
 }))
 
 export interface V3RefundsGetResponse {
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付交易订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户原交易订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
   readonly amount?: V3RefundsGetResponseAmount | undefined
   /** 退款单列表 */
   readonly data?: ReadonlyArray<V3RefundsGetResponseData> | undefined
-  /**
-   * 订单总退款次数
-   * @example 0
-   */
+  /** 订单总退款次数
+   * @example 0 */
   readonly total_num?: number | undefined
-  /**
-   * 本次返回退款单数
-   * @example 10
-   */
+  /** 本次返回退款单数
+   * @example 10 */
   readonly current_total_num?: number | undefined
 }
 
@@ -948,13 +730,11 @@ const $V3RefundsGetResponse: () => Schema.Schema<V3RefundsGetResponse> = /*#__PU
   current_total_num: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询所有退款
+/** 查询所有退款
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml)
  *
- * `GET /hk/v3/refunds`
- */
+ * `GET /hk/v3/refunds` */
 export const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.get",
   method: "GET",
@@ -968,20 +748,14 @@ export const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResp
 // ---- POST /hk/v3/refunds ----
 
 export interface V3RefundsPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund: number
-  /**
-   * 原订单金额
-   * @example 888
-   */
+  /** 原订单金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency: string
 }
 
@@ -992,59 +766,39 @@ const $V3RefundsPostBodyAmount: () => Schema.Schema<V3RefundsPostBodyAmount> = /
 }))
 
 export interface V3RefundsPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
   /** 商户订单号 */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
-  /**
-   * 退款原因
-   * @example "商品已售完"
-   */
+  /** 退款原因
+   * @example "商品已售完" */
   readonly reason?: string | undefined
   /** 订单金额 */
   readonly amount: V3RefundsPostBodyAmount
-  /**
-   * 退款通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 退款通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -1064,20 +818,14 @@ const $V3RefundsPostBody: () => Schema.Schema<V3RefundsPostBody> = /*#__PURE__*/
 }))
 
 export interface V3RefundsPostResponse {
-  /**
-   * 微信支付退款订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付退款订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
   /** 退款金额 */
   readonly amount?: DataAmount | undefined
@@ -1093,13 +841,11 @@ const $V3RefundsPostResponse: () => Schema.Schema<V3RefundsPostResponse> = /*#__
   detail: Schema.optional($RefundDetail())
 }))
 
-/**
- * 申请退款
+/** 申请退款
  *
  * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml)
  *
- * `POST /hk/v3/refunds`
- */
+ * `POST /hk/v3/refunds` */
 export const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.post",
   method: "POST",
@@ -1122,20 +868,14 @@ const $V3RefundsIdRefundIdGetParams: () => Schema.Schema<V3RefundsIdRefundIdGetP
 }))
 
 export interface V3RefundsIdRefundIdGetQuery {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
 }
 
@@ -1146,58 +886,38 @@ const $V3RefundsIdRefundIdGetQuery: () => Schema.Schema<V3RefundsIdRefundIdGetQu
 }))
 
 export interface V3RefundsIdRefundIdGetResponse {
-  /**
-   * 微信支付退款订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付退款订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付交易订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户原交易订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 退款渠道
+  /** 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
+   * @example "ORIGINAL" */
   readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly recv_account?: string | undefined
-  /**
-   * 退款资金来源
+  /** 退款资金来源
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
-   */
+   * @example "REFUND_SOURCE_UNSETTLED_FUNDS" */
   readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
   readonly amount?: DataAmount | undefined
@@ -1223,13 +943,11 @@ const $V3RefundsIdRefundIdGetResponse: () => Schema.Schema<V3RefundsIdRefundIdGe
 /** The input of `hk.v3.refunds.id._refund_id_.get`: params, query fields together. */
 export interface V3RefundsIdRefundIdGetRequest extends V3RefundsIdRefundIdGetParams, V3RefundsIdRefundIdGetQuery {}
 
-/**
- * 查询单笔退款(微信支付退款订单号)
+/** 查询单笔退款(微信支付退款订单号)
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
  *
- * `GET /hk/v3/refunds/id/{refund_id}`
- */
+ * `GET /hk/v3/refunds/id/{refund_id}` */
 export const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetRequest, V3RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.id._refund_id_.get",
   method: "GET",
@@ -1243,10 +961,8 @@ export const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetReq
 // ---- GET /hk/v3/refunds/out-refund-no/{out_refund_no} ----
 
 export interface V3RefundsOutRefundNoOutRefundNoGetParams {
-  /**
-   * 商户退款订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款订单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
 }
 
@@ -1261,13 +977,11 @@ export type V3RefundsOutRefundNoOutRefundNoGetResponse = V3RefundsIdRefundIdGetR
 /** The input of `hk.v3.refunds.outRefundNo._out_refund_no_.get`: params, query fields together. */
 export interface V3RefundsOutRefundNoOutRefundNoGetRequest extends V3RefundsOutRefundNoOutRefundNoGetParams, V3RefundsOutRefundNoOutRefundNoGetQuery {}
 
-/**
- * 查询单笔退款(商户退款订单号)
+/** 查询单笔退款(商户退款订单号)
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
  *
- * `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`
- */
+ * `GET /hk/v3/refunds/out-refund-no/{out_refund_no}` */
 export const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutRefundNoOutRefundNoGetRequest, V3RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.outRefundNo._out_refund_no_.get",
   method: "GET",
@@ -1281,35 +995,23 @@ export const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutR
 // ---- GET /hk/v3/settle/settlements ----
 
 export interface V3SettleSettlementsGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000101"
-   */
+  /** 子商户号
+   * @example "1900000101" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 结算状态
-   * @example "SETTLED"
-   */
+  /** 结算状态
+   * @example "SETTLED" */
   readonly settle_state: "SETTLED" | "UNSETTLE"
-  /**
-   * 结算开始日期
-   * @example "20091225"
-   */
+  /** 结算开始日期
+   * @example "20091225" */
   readonly settle_start_date?: string | undefined
-  /**
-   * 结算结束日期
-   * @example "20091226"
-   */
+  /** 结算结束日期
+   * @example "20091226" */
   readonly settle_end_date?: string | undefined
-  /**
-   * 最大记录条数
-   * @example 5
-   */
+  /** 最大记录条数
+   * @example 5 */
   readonly limit: number
-  /**
-   * 记录起始位置
-   * @example 10
-   */
+  /** 记录起始位置
+   * @example 10 */
   readonly offset: number
 }
 
@@ -1323,40 +1025,26 @@ const $V3SettleSettlementsGetQuery: () => Schema.Schema<V3SettleSettlementsGetQu
 }))
 
 export interface V3SettleSettlementsGetResponseDataAmount {
-  /**
-   * 已结算金额
-   * @example 123
-   */
+  /** 已结算金额
+   * @example 123 */
   readonly settled?: number | undefined
-  /**
-   * 未结算金额
-   * @example 123
-   */
+  /** 未结算金额
+   * @example 123 */
   readonly unsettle?: number | undefined
-  /**
-   * 结算币种
-   * @example "HKD"
-   */
+  /** 结算币种
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 支付金额
-   * @example 123
-   */
+  /** 支付金额
+   * @example 123 */
   readonly pay?: number | undefined
-  /**
-   * 退款金额
-   * @example 123
-   */
+  /** 退款金额
+   * @example 123 */
   readonly refund?: number | undefined
-  /**
-   * 支付净额
-   * @example 5
-   */
+  /** 支付净额
+   * @example 5 */
   readonly net?: number | undefined
-  /**
-   * 手续费金额
-   * @example 5
-   */
+  /** 手续费金额
+   * @example 5 */
   readonly fee?: number | undefined
 }
 
@@ -1371,33 +1059,23 @@ const $V3SettleSettlementsGetResponseDataAmount: () => Schema.Schema<V3SettleSet
 }))
 
 export interface V3SettleSettlementsGetResponseData {
-  /**
-   * 付款批次号
-   * @example "20091225003"
-   */
+  /** 付款批次号
+   * @example "20091225003" */
   readonly batch_id?: string | undefined
-  /**
-   * 结算日期
-   * @example "20091225"
-   */
+  /** 结算日期
+   * @example "20091225" */
   readonly settlement_date?: string | undefined
-  /**
-   * 交易开始日期
-   * @example "20091225"
-   */
+  /** 交易开始日期
+   * @example "20091225" */
   readonly trade_start_date?: string | undefined
-  /**
-   * 交易结束日期
-   * @example "20091225"
-   */
+  /** 交易结束日期
+   * @example "20091225" */
   readonly trade_end_date?: string | undefined
   /** 金额 */
   readonly amount?: V3SettleSettlementsGetResponseDataAmount | undefined
-  /**
-   * 钱包主体
+  /** 钱包主体
    * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
-   * @example "CHINA_HONGKONG"
-   */
+   * @example "CHINA_HONGKONG" */
   readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
 }
 
@@ -1413,20 +1091,14 @@ const $V3SettleSettlementsGetResponseData: () => Schema.Schema<V3SettleSettlemen
 export interface V3SettleSettlementsGetResponse {
   /** 结算信息列表 */
   readonly data?: ReadonlyArray<V3SettleSettlementsGetResponseData> | undefined
-  /**
-   * 总记录条数
-   * @example 1234
-   */
+  /** 总记录条数
+   * @example 1234 */
   readonly total_count?: number | undefined
-  /**
-   * 记录起始位置
-   * @example 1
-   */
+  /** 记录起始位置
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 本次返回条数
-   * @example 20
-   */
+  /** 本次返回条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -1437,13 +1109,11 @@ const $V3SettleSettlementsGetResponse: () => Schema.Schema<V3SettleSettlementsGe
   limit: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询结算资金明细API
+/** 查询结算资金明细API
  *
  * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml)
  *
- * `GET /hk/v3/settle/settlements`
- */
+ * `GET /hk/v3/settle/settlements` */
 export const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.settle.settlements.get",
   method: "GET",
@@ -1457,15 +1127,11 @@ export const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQue
 // ---- GET /hk/v3/statements ----
 
 export interface V3StatementsGetQuery {
-  /**
-   * 账单日期
-   * @example "20180130"
-   */
+  /** 账单日期
+   * @example "20180130" */
   readonly date: string
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
 }
 
@@ -1475,10 +1141,8 @@ const $V3StatementsGetQuery: () => Schema.Schema<V3StatementsGetQuery> = /*#__PU
 }))
 
 export interface V3StatementsGetHeaders {
-  /**
-   * 账单压缩：如需对账单进行压缩，设置HTTP请求头值为gzip
-   * @example "gzip"
-   */
+  /** 账单压缩：如需对账单进行压缩，设置HTTP请求头值为gzip
+   * @example "gzip" */
   readonly "Accept-Encoding"?: string | undefined
 }
 
@@ -1489,13 +1153,11 @@ const $V3StatementsGetHeaders: () => Schema.Schema<V3StatementsGetHeaders> = /*#
 /** The input of `hk.v3.statements.get`: query, headers fields together. */
 export interface V3StatementsGetRequest extends V3StatementsGetQuery, V3StatementsGetHeaders {}
 
-/**
- * 下载对账单
+/** 下载对账单
  *
  * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml)
  *
- * `GET /hk/v3/statements`
- */
+ * `GET /hk/v3/statements` */
 export const v3StatementsGet: Endpoint.Endpoint<V3StatementsGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.statements.get",
   method: "GET",
@@ -1509,20 +1171,14 @@ export const v3StatementsGet: Endpoint.Endpoint<V3StatementsGetRequest, Uint8Arr
 // ---- POST /hk/v3/transactions/app ----
 
 export interface Payer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识（机构）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识（特约商户）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -1533,15 +1189,11 @@ const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface BodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
+  /** 总金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
+  /** 货币类型
+   * @example "HKD" */
   readonly currency?: string | undefined
 }
 
@@ -1551,20 +1203,14 @@ const $BodyAmount: () => Schema.Schema<BodyAmount> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface StoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
+  /** 编号
+   * @example "0001" */
   readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
+  /** 名称
+   * @example "腾讯大厦分店" */
   readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
+  /** 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号" */
   readonly address: string
 }
 
@@ -1575,25 +1221,17 @@ const $StoreInfo: () => Schema.Schema<StoreInfo> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface SceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
+  /** 商户端设备IP
+   * @example "128.0.0.1" */
   readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
+  /** 用户终端IP
+   * @example "128.0.0.1" */
   readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
+  /** 操作员ID
+   * @example "123145" */
   readonly operator_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info?: StoreInfo | undefined
@@ -1608,30 +1246,20 @@ const $SceneInfo: () => Schema.Schema<SceneInfo> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface DetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
+  /** 商品编码
+   * @example "12345" */
   readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
+  /** 微信侧商品编码
+   * @example "1001" */
   readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
+  /** 商品名称
+   * @example "iPhone6s 16G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly price: number
 }
 
@@ -1644,15 +1272,11 @@ const $DetailGoodsDetail: () => Schema.Schema<DetailGoodsDetail> = /*#__PURE__*/
 }))
 
 export interface Detail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
+  /** 订单原价
+   * @example 608800 */
   readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
+  /** 商品小票ID
+   * @example "wx123" */
   readonly receipt_id?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<DetailGoodsDetail> | undefined
@@ -1665,82 +1289,52 @@ const $Detail: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface V3TransactionsAppPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
   /** 子商户APPID */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "APP"
-   */
+  /** 交易类型
+   * @example "APP" */
   readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
+  /** 指定支付方式
+   * @example "no_credit" */
   readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易起始时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -1776,10 +1370,8 @@ const $V3TransactionsAppPostBody: () => Schema.Schema<V3TransactionsAppPostBody>
 }))
 
 export interface V3TransactionsAppPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
 }
 
@@ -1787,13 +1379,11 @@ const $V3TransactionsAppPostResponse: () => Schema.Schema<V3TransactionsAppPostR
   prepay_id: Schema.optional(Schema.String)
 }))
 
-/**
- * APP支付下单
+/** APP支付下单
  *
  * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml)
  *
- * `POST /hk/v3/transactions/app`
- */
+ * `POST /hk/v3/transactions/app` */
 export const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody, V3TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.app.post",
   method: "POST",
@@ -1807,10 +1397,8 @@ export const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody,
 // ---- GET /hk/v3/transactions/id/{transaction_id} ----
 
 export interface V3TransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
 }
 
@@ -1819,25 +1407,17 @@ const $V3TransactionsIdTransactionIdGetParams: () => Schema.Schema<V3Transaction
 }))
 
 export interface ResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
+  /** 订单标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
+  /** 用户支付币种
+   * @example "HKD" */
   readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: ExchangeRate | undefined
@@ -1852,30 +1432,20 @@ const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(
 }))
 
 export interface PromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
+  /** 商品编码
+   * @example "12345" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
+  /** 商品备注
+   * @example "1001" */
   readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
+  /** 商品优惠金额
+   * @example 100 */
   readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
+  /** 商品价格
+   * @example 528800 */
   readonly price?: number | undefined
 }
 
@@ -1888,57 +1458,37 @@ const $PromotionDetailGoodsDetail: () => Schema.Schema<PromotionDetailGoodsDetai
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
+  /** 优惠币种
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute_amount?: number | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
@@ -1959,77 +1509,49 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface V3TransactionsIdTransactionIdGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
+  /** 微信支付订单号
+   * @example "4200000000002104083200000488" */
   readonly id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "APP"
-   */
+   * @example "APP" */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
+  /** 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -2070,13 +1592,11 @@ export type V3TransactionsIdTransactionIdGetQuery = V3RefundsIdRefundIdGetQuery
 /** The input of `hk.v3.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface V3TransactionsIdTransactionIdGetRequest extends V3TransactionsIdTransactionIdGetParams, V3TransactionsIdTransactionIdGetQuery {}
 
-/**
- * 查询订单(微信支付订单号)
+/** 查询订单(微信支付订单号)
  *
  * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
  *
- * `GET /hk/v3/transactions/id/{transaction_id}`
- */
+ * `GET /hk/v3/transactions/id/{transaction_id}` */
 export const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransactionIdGetRequest, V3TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.id._transaction_id_.get",
   method: "GET",
@@ -2090,20 +1610,14 @@ export const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsI
 // ---- POST /hk/v3/transactions/id/{transaction_id}/close ----
 
 export interface V3TransactionsIdTransactionIdClosePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1230000109"
-   */
+  /** 机构商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
 }
 
@@ -2118,13 +1632,11 @@ export type V3TransactionsIdTransactionIdClosePostParams = V3TransactionsIdTrans
 /** The input of `hk.v3.transactions.id._transaction_id_.close.post`: params, body fields together. */
 export interface V3TransactionsIdTransactionIdClosePostRequest extends V3TransactionsIdTransactionIdClosePostParams, V3TransactionsIdTransactionIdClosePostBody {}
 
-/**
- * 关闭订单(微信支付订单号)
+/** 关闭订单(微信支付订单号)
  *
  * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
  *
- * `POST /hk/v3/transactions/id/{transaction_id}/close`
- */
+ * `POST /hk/v3/transactions/id/{transaction_id}/close` */
 export const v3TransactionsIdTransactionIdClosePost: Endpoint.Endpoint<V3TransactionsIdTransactionIdClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.id._transaction_id_.close.post",
   method: "POST",
@@ -2144,13 +1656,11 @@ export type V3TransactionsIdTransactionIdReversePostParams = V3TransactionsIdTra
 /** The input of `hk.v3.transactions.id._transaction_id_.reverse.post`: params, body fields together. */
 export interface V3TransactionsIdTransactionIdReversePostRequest extends V3TransactionsIdTransactionIdReversePostParams, V3TransactionsIdTransactionIdReversePostBody {}
 
-/**
- * 撤销订单(微信支付订单号)
+/** 撤销订单(微信支付订单号)
  *
  * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
  *
- * `POST /hk/v3/transactions/id/{transaction_id}/reverse`
- */
+ * `POST /hk/v3/transactions/id/{transaction_id}/reverse` */
 export const v3TransactionsIdTransactionIdReversePost: Endpoint.Endpoint<V3TransactionsIdTransactionIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.id._transaction_id_.reverse.post",
   method: "POST",
@@ -2167,13 +1677,11 @@ export type V3TransactionsJsapiPostBody = V3TransactionsAppPostBody
 
 export type V3TransactionsJsapiPostResponse = V3TransactionsAppPostResponse
 
-/**
- * 小程序/公众号支付下单
+/** 小程序/公众号支付下单
  *
  * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml)
  *
- * `POST /hk/v3/transactions/jsapi`
- */
+ * `POST /hk/v3/transactions/jsapi` */
 export const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostBody, V3TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.jsapi.post",
   method: "POST",
@@ -2187,10 +1695,8 @@ export const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostB
 // ---- POST /hk/v3/transactions/micropay ----
 
 export interface V3TransactionsMicropayPostBodyPayer {
-  /**
-   * 授权码
-   * @example "120061098828009406"
-   */
+  /** 授权码
+   * @example "120061098828009406" */
   readonly auth_code: string
 }
 
@@ -2199,70 +1705,44 @@ const $V3TransactionsMicropayPostBodyPayer: () => Schema.Schema<V3TransactionsMi
 }))
 
 export interface V3TransactionsMicropayPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "MICROPAY"
-   */
+  /** 交易类型
+   * @example "MICROPAY" */
   readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
+  /** 指定支付方式
+   * @example "no_credit" */
   readonly limit_pay?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
   /** 支付者 */
   readonly payer?: V3TransactionsMicropayPostBodyPayer | undefined
@@ -2295,25 +1775,17 @@ const $V3TransactionsMicropayPostBody: () => Schema.Schema<V3TransactionsMicropa
 }))
 
 export interface V3TransactionsMicropayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 支付货币类型
-   * @example "CNY"
-   */
+  /** 支付货币类型
+   * @example "CNY" */
   readonly "payer _currency"?: string | undefined
   /** 汇率 */
   readonly exchange_rate?: ExchangeRate | undefined
@@ -2328,25 +1800,17 @@ const $V3TransactionsMicropayPostResponseAmount: () => Schema.Schema<V3Transacti
 }))
 
 export interface V3TransactionsMicropayPostResponseDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
+  /** 商品编码
+   * @example "12345" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
+  /** 商品备注
+   * @example "1001" */
   readonly goods_remark?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
+  /** 商品价格
+   * @example 528800 */
   readonly price?: number | undefined
 }
 
@@ -2358,57 +1822,37 @@ const $V3TransactionsMicropayPostResponseDetailGoodsDetail: () => Schema.Schema<
 }))
 
 export interface V3TransactionsMicropayPostResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wechatpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute_amount?: number | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<V3TransactionsMicropayPostResponseDetailGoodsDetail> | undefined
@@ -2429,77 +1873,49 @@ const $V3TransactionsMicropayPostResponseDetail: () => Schema.Schema<V3Transacti
 }))
 
 export interface V3TransactionsMicropayPostResponse {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "MICROPAY"
-   */
+   * @example "MICROPAY" */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 交易状态
+  /** 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -2529,13 +1945,11 @@ const $V3TransactionsMicropayPostResponse: () => Schema.Schema<V3TransactionsMic
   detail: Schema.optional(Schema.Array($V3TransactionsMicropayPostResponseDetail()))
 }))
 
-/**
- * 提交付款码支付
+/** 提交付款码支付
  *
  * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml)
  *
- * `POST /hk/v3/transactions/micropay`
- */
+ * `POST /hk/v3/transactions/micropay` */
 export const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBody, V3TransactionsMicropayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.micropay.post",
   method: "POST",
@@ -2549,25 +1963,17 @@ export const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropa
 // ---- POST /hk/v3/transactions/mweb ----
 
 export interface V3TransactionsMwebPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
+  /** 商户端设备IP
+   * @example "128.0.0.1" */
   readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
+  /** 用户终端IP
+   * @example "128.0.0.1" */
   readonly payer_client_ip: string
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
+  /** 操作员ID
+   * @example "123145" */
   readonly operator_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info: StoreInfo
@@ -2582,82 +1988,52 @@ const $V3TransactionsMwebPostBodySceneInfo: () => Schema.Schema<V3TransactionsMw
 }))
 
 export interface V3TransactionsMwebPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
   /** 子商户APPID */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "MWEB"
-   */
+  /** 交易类型
+   * @example "MWEB" */
   readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
+  /** 指定支付方式
+   * @example "no_credit" */
   readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易起始时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -2693,10 +2069,8 @@ const $V3TransactionsMwebPostBody: () => Schema.Schema<V3TransactionsMwebPostBod
 }))
 
 export interface V3TransactionsMwebPostResponse {
-  /**
-   * 支付跳转链接
-   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-   */
+  /** 支付跳转链接
+   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241" */
   readonly mweb_url?: string | undefined
 }
 
@@ -2704,13 +2078,11 @@ const $V3TransactionsMwebPostResponse: () => Schema.Schema<V3TransactionsMwebPos
   mweb_url: Schema.optional(Schema.String)
 }))
 
-/**
- * H5支付下单
+/** H5支付下单
  *
  * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml)
  *
- * `POST /hk/v3/transactions/mweb`
- */
+ * `POST /hk/v3/transactions/mweb` */
 export const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBody, V3TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.mweb.post",
   method: "POST",
@@ -2724,10 +2096,8 @@ export const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBod
 // ---- POST /hk/v3/transactions/native ----
 
 export interface V3TransactionsNativePostResponse {
-  /**
-   * 二维码链接
-   * @example "weixin://wxpay/s/An4baqw"
-   */
+  /** 二维码链接
+   * @example "weixin://wxpay/s/An4baqw" */
   readonly code_url?: string | undefined
 }
 
@@ -2737,13 +2107,11 @@ const $V3TransactionsNativePostResponse: () => Schema.Schema<V3TransactionsNativ
 
 export type V3TransactionsNativePostBody = V3TransactionsAppPostBody
 
-/**
- * 扫码支付下单
+/** 扫码支付下单
  *
  * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml)
  *
- * `POST /hk/v3/transactions/native`
- */
+ * `POST /hk/v3/transactions/native` */
 export const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePostBody, V3TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.native.post",
   method: "POST",
@@ -2757,10 +2125,8 @@ export const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePos
 // ---- GET /hk/v3/transactions/out-trade-no/{out_trade_no} ----
 
 export interface V3TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -2775,13 +2141,11 @@ export type V3TransactionsOutTradeNoOutTradeNoGetResponse = V3TransactionsIdTran
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoGetRequest extends V3TransactionsOutTradeNoOutTradeNoGetParams, V3TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单(商户订单号)
+/** 查询订单(商户订单号)
  *
  * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
  *
- * `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /hk/v3/transactions/out-trade-no/{out_trade_no}` */
 export const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoGetRequest, V3TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -2801,13 +2165,11 @@ export type V3TransactionsOutTradeNoOutTradeNoClosePostParams = V3TransactionsOu
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoClosePostRequest extends V3TransactionsOutTradeNoOutTradeNoClosePostParams, V3TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-/**
- * 关闭订单(商户订单号)
+/** 关闭订单(商户订单号)
  *
  * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
  *
- * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`
- */
+ * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close` */
 export const v3TransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
@@ -2827,13 +2189,11 @@ export type V3TransactionsOutTradeNoOutTradeNoReversePostParams = V3Transactions
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoReversePostRequest extends V3TransactionsOutTradeNoOutTradeNoReversePostParams, V3TransactionsOutTradeNoOutTradeNoReversePostBody {}
 
-/**
- * 撤销订单(商户订单号)
+/** 撤销订单(商户订单号)
  *
  * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
  *
- * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`
- */
+ * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse` */
 export const v3TransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
@@ -2844,268 +2204,224 @@ export const v3TransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<V3
   schemas: () => ({ params: $V3TransactionsOutTradeNoOutTradeNoGetParams(), body: $V3RefundsIdRefundIdGetQuery(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/hk/v3/…`: 21 endpoints.
+/** `/hk/v3/…`: 21 endpoints.
  *
- * Catalogue tags: 跨境, 跨境∙支付, 跨境∙进件, 跨境∙退款.
- */
+ * Catalogue tags: 跨境, 跨境∙支付, 跨境∙进件, 跨境∙退款. */
 export const hk = {
   v3: {
     certificates: {
-      /**
-       * 获取平台证书列表
+      /** 获取平台证书列表
        *
        * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_7.shtml)
        *
        * `GET /hk/v3/certificates`
        *
-       * Alone: `import { v3CertificatesGet } from "effect-wechatpay/v3/hk"`.
-       */
+       * Alone: `import { v3CertificatesGet } from "effect-wechatpay/v3/hk"`. */
       get: v3CertificatesGet
     },
     merchants: {
-      /**
-       * 子商户进件（融合钱包）
+      /** 子商户进件（融合钱包）
        *
        * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml)
        *
        * `POST /hk/v3/merchants`
        *
-       * Alone: `import { v3MerchantsPost } from "effect-wechatpay/v3/hk"`.
-       */
+       * Alone: `import { v3MerchantsPost } from "effect-wechatpay/v3/hk"`. */
       post: v3MerchantsPost,
-      /**
-       * 修改子商户（融合钱包）
+      /** 修改子商户（融合钱包）
        *
        * 用于机构子商户创建成功后，接口提供子商户信息修改 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml)
        *
        * `PUT /hk/v3/merchants`
        *
-       * Alone: `import { v3MerchantsPut } from "effect-wechatpay/v3/hk"`.
-       */
+       * Alone: `import { v3MerchantsPut } from "effect-wechatpay/v3/hk"`. */
       put: v3MerchantsPut,
       _sub_mchid_: {
-        /**
-         * 查询子商户（融合钱包）
+        /** 查询子商户（融合钱包）
          *
          * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml)
          *
          * `GET /hk/v3/merchants/{sub_mchid}`
          *
-         * Alone: `import { v3MerchantsSubMchidGet } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3MerchantsSubMchidGet } from "effect-wechatpay/v3/hk"`. */
         get: v3MerchantsSubMchidGet
       }
     },
     refunds: {
-      /**
-       * 查询所有退款
+      /** 查询所有退款
        *
        * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml)
        *
        * `GET /hk/v3/refunds`
        *
-       * Alone: `import { v3RefundsGet } from "effect-wechatpay/v3/hk"`.
-       */
+       * Alone: `import { v3RefundsGet } from "effect-wechatpay/v3/hk"`. */
       get: v3RefundsGet,
-      /**
-       * 申请退款
+      /** 申请退款
        *
        * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml)
        *
        * `POST /hk/v3/refunds`
        *
-       * Alone: `import { v3RefundsPost } from "effect-wechatpay/v3/hk"`.
-       */
+       * Alone: `import { v3RefundsPost } from "effect-wechatpay/v3/hk"`. */
       post: v3RefundsPost,
       id: {
         _refund_id_: {
-          /**
-           * 查询单笔退款(微信支付退款订单号)
+          /** 查询单笔退款(微信支付退款订单号)
            *
            * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
            *
            * `GET /hk/v3/refunds/id/{refund_id}`
            *
-           * Alone: `import { v3RefundsIdRefundIdGet } from "effect-wechatpay/v3/hk"`.
-           */
+           * Alone: `import { v3RefundsIdRefundIdGet } from "effect-wechatpay/v3/hk"`. */
           get: v3RefundsIdRefundIdGet
         }
       },
       outRefundNo: {
         _out_refund_no_: {
-          /**
-           * 查询单笔退款(商户退款订单号)
+          /** 查询单笔退款(商户退款订单号)
            *
            * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
            *
            * `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`
            *
-           * Alone: `import { v3RefundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/hk"`.
-           */
+           * Alone: `import { v3RefundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/hk"`. */
           get: v3RefundsOutRefundNoOutRefundNoGet
         }
       }
     },
     settle: {
       settlements: {
-        /**
-         * 查询结算资金明细API
+        /** 查询结算资金明细API
          *
          * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml)
          *
          * `GET /hk/v3/settle/settlements`
          *
-         * Alone: `import { v3SettleSettlementsGet } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3SettleSettlementsGet } from "effect-wechatpay/v3/hk"`. */
         get: v3SettleSettlementsGet
       }
     },
     statements: {
-      /**
-       * 下载对账单
+      /** 下载对账单
        *
        * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml)
        *
        * `GET /hk/v3/statements`
        *
-       * Alone: `import { v3StatementsGet } from "effect-wechatpay/v3/hk"`.
-       */
+       * Alone: `import { v3StatementsGet } from "effect-wechatpay/v3/hk"`. */
       get: v3StatementsGet
     },
     transactions: {
       app: {
-        /**
-         * APP支付下单
+        /** APP支付下单
          *
          * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml)
          *
          * `POST /hk/v3/transactions/app`
          *
-         * Alone: `import { v3TransactionsAppPost } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3TransactionsAppPost } from "effect-wechatpay/v3/hk"`. */
         post: v3TransactionsAppPost
       },
       id: {
         _transaction_id_: {
-          /**
-           * 查询订单(微信支付订单号)
+          /** 查询订单(微信支付订单号)
            *
            * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
            *
            * `GET /hk/v3/transactions/id/{transaction_id}`
            *
-           * Alone: `import { v3TransactionsIdTransactionIdGet } from "effect-wechatpay/v3/hk"`.
-           */
+           * Alone: `import { v3TransactionsIdTransactionIdGet } from "effect-wechatpay/v3/hk"`. */
           get: v3TransactionsIdTransactionIdGet,
           close: {
-            /**
-             * 关闭订单(微信支付订单号)
+            /** 关闭订单(微信支付订单号)
              *
              * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
              *
              * `POST /hk/v3/transactions/id/{transaction_id}/close`
              *
-             * Alone: `import { v3TransactionsIdTransactionIdClosePost } from "effect-wechatpay/v3/hk"`.
-             */
+             * Alone: `import { v3TransactionsIdTransactionIdClosePost } from "effect-wechatpay/v3/hk"`. */
             post: v3TransactionsIdTransactionIdClosePost
           },
           reverse: {
-            /**
-             * 撤销订单(微信支付订单号)
+            /** 撤销订单(微信支付订单号)
              *
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
              *
              * `POST /hk/v3/transactions/id/{transaction_id}/reverse`
              *
-             * Alone: `import { v3TransactionsIdTransactionIdReversePost } from "effect-wechatpay/v3/hk"`.
-             */
+             * Alone: `import { v3TransactionsIdTransactionIdReversePost } from "effect-wechatpay/v3/hk"`. */
             post: v3TransactionsIdTransactionIdReversePost
           }
         }
       },
       jsapi: {
-        /**
-         * 小程序/公众号支付下单
+        /** 小程序/公众号支付下单
          *
          * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml)
          *
          * `POST /hk/v3/transactions/jsapi`
          *
-         * Alone: `import { v3TransactionsJsapiPost } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3TransactionsJsapiPost } from "effect-wechatpay/v3/hk"`. */
         post: v3TransactionsJsapiPost
       },
       micropay: {
-        /**
-         * 提交付款码支付
+        /** 提交付款码支付
          *
          * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml)
          *
          * `POST /hk/v3/transactions/micropay`
          *
-         * Alone: `import { v3TransactionsMicropayPost } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3TransactionsMicropayPost } from "effect-wechatpay/v3/hk"`. */
         post: v3TransactionsMicropayPost
       },
       mweb: {
-        /**
-         * H5支付下单
+        /** H5支付下单
          *
          * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml)
          *
          * `POST /hk/v3/transactions/mweb`
          *
-         * Alone: `import { v3TransactionsMwebPost } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3TransactionsMwebPost } from "effect-wechatpay/v3/hk"`. */
         post: v3TransactionsMwebPost
       },
       native: {
-        /**
-         * 扫码支付下单
+        /** 扫码支付下单
          *
          * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml)
          *
          * `POST /hk/v3/transactions/native`
          *
-         * Alone: `import { v3TransactionsNativePost } from "effect-wechatpay/v3/hk"`.
-         */
+         * Alone: `import { v3TransactionsNativePost } from "effect-wechatpay/v3/hk"`. */
         post: v3TransactionsNativePost
       },
       outTradeNo: {
         _out_trade_no_: {
-          /**
-           * 查询订单(商户订单号)
+          /** 查询订单(商户订单号)
            *
            * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
            *
            * `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`
            *
-           * Alone: `import { v3TransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/hk"`.
-           */
+           * Alone: `import { v3TransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/hk"`. */
           get: v3TransactionsOutTradeNoOutTradeNoGet,
           close: {
-            /**
-             * 关闭订单(商户订单号)
+            /** 关闭订单(商户订单号)
              *
              * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
              *
              * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`
              *
-             * Alone: `import { v3TransactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/hk"`.
-             */
+             * Alone: `import { v3TransactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/hk"`. */
             post: v3TransactionsOutTradeNoOutTradeNoClosePost
           },
           reverse: {
-            /**
-             * 撤销订单(商户订单号)
+            /** 撤销订单(商户订单号)
              *
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
              *
              * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`
              *
-             * Alone: `import { v3TransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/hk"`.
-             */
+             * Alone: `import { v3TransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/hk"`. */
             post: v3TransactionsOutTradeNoOutTradeNoReversePost
           }
         }

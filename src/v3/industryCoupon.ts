@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/industry-coupon/tokens ----
 
 export interface TokensPostBodyCouponList {
-  /**
-   * 批次号
-   * @example 16474341
-   */
+  /** 批次号
+   * @example 16474341 */
   readonly stock_id: number
-  /**
-   * 券ID
-   * @example "11004999626"
-   */
+  /** 券ID
+   * @example "11004999626" */
   readonly coupon_id: string
 }
 
@@ -23,10 +19,8 @@ const $TokensPostBodyCouponList: () => Schema.Schema<TokensPostBodyCouponList> =
 }))
 
 export interface TokensPostBody {
-  /**
-   * 用户标识
-   * @example "obLatjrR8kUDlj4-nofQsPAJAAFI"
-   */
+  /** 用户标识
+   * @example "obLatjrR8kUDlj4-nofQsPAJAAFI" */
   readonly open_id: string
   /** 出行券列表 */
   readonly coupon_list: ReadonlyArray<TokensPostBodyCouponList>
@@ -38,15 +32,11 @@ const $TokensPostBody: () => Schema.Schema<TokensPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface TokensPostResponse {
-  /**
-   * 切卡组件token值
-   * @example "16824f40-aec1-11e8-a69c-f7a44da04f19"
-   */
+  /** 切卡组件token值
+   * @example "16824f40-aec1-11e8-a69c-f7a44da04f19" */
   readonly token?: string | undefined
-  /**
-   * token过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** token过期时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly expires_time?: string | undefined
 }
 
@@ -55,13 +45,11 @@ const $TokensPostResponse: () => Schema.Schema<TokensPostResponse> = /*#__PURE__
   expires_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 出行券切卡组件预下单API
+/** 出行券切卡组件预下单API
  *
  * 商户在拉起快捷切卡小程序前，需要先调用本接口预下单，下单成功后，通过返回的token拉起小程序，本接口的调用商户需要和拉起组件传入的调用商户是同一个。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_9_1.shtml)
  *
- * `POST /v3/industry-coupon/tokens`
- */
+ * `POST /v3/industry-coupon/tokens` */
 export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.industryCoupon.tokens.post",
   method: "POST",
@@ -71,22 +59,18 @@ export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, C
   schemas: () => ({ body: $TokensPostBody(), success: $TokensPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/industry-coupon/…`: 1 endpoint.
+/** `/v3/industry-coupon/…`: 1 endpoint.
  *
- * Catalogue tags: 营销工具∙代扣切卡.
- */
+ * Catalogue tags: 营销工具∙代扣切卡. */
 export const industryCoupon = {
   tokens: {
-    /**
-     * 出行券切卡组件预下单API
+    /** 出行券切卡组件预下单API
      *
      * 商户在拉起快捷切卡小程序前，需要先调用本接口预下单，下单成功后，通过返回的token拉起小程序，本接口的调用商户需要和拉起组件传入的调用商户是同一个。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_9_1.shtml)
      *
      * `POST /v3/industry-coupon/tokens`
      *
-     * Alone: `import { tokensPost } from "effect-wechatpay/v3/industryCoupon"`.
-     */
+     * Alone: `import { tokensPost } from "effect-wechatpay/v3/industryCoupon"`. */
     post: tokensPost
   }
 } as const

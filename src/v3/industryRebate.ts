@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/industry-rebate/retail-industry/transactions ----
 
 export interface RetailIndustryTransactionsPostBodyGoodsDetail {
-  /**
-   * 商品编码
-   * @example "example_barcode"
-   */
+  /** 商品编码
+   * @example "example_barcode" */
   readonly barcode: string
-  /**
-   * 商家商品编码
-   * @example "1001"
-   */
+  /** 商家商品编码
+   * @example "1001" */
   readonly merchant_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
+  /** 商品名称
+   * @example "iPhoneX 256G" */
   readonly goods_name: string
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly price: number
 }
 
@@ -41,30 +31,20 @@ const $RetailIndustryTransactionsPostBodyGoodsDetail: () => Schema.Schema<Retail
 }))
 
 export interface RetailIndustryTransactionsPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 微信支付订单号
+   * @example "20190611222222222200000000012122" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "example_out_trade_no"
-   */
+  /** 商户订单号
+   * @example "example_out_trade_no" */
   readonly out_trade_no: string
-  /**
-   * 子商户号
-   * @example "1900000001"
-   */
+  /** 子商户号
+   * @example "1900000001" */
   readonly sub_mchid: string
-  /**
-   * 设备号
-   * @example "example_device_id"
-   */
+  /** 设备号
+   * @example "example_device_id" */
   readonly device_id?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<RetailIndustryTransactionsPostBodyGoodsDetail> | undefined
@@ -79,13 +59,11 @@ const $RetailIndustryTransactionsPostBody: () => Schema.Schema<RetailIndustryTra
   goods_detail: Schema.optional(Schema.Array($RetailIndustryTransactionsPostBodyGoodsDetail()))
 }))
 
-/**
- * 回传SN和商品编码
+/** 回传SN和商品编码
  *
  * 智慧经营4.0回传SN和商品编码
  *
- * `POST /v3/industry-rebate/retail-industry/transactions`
- */
+ * `POST /v3/industry-rebate/retail-industry/transactions` */
 export const retailIndustryTransactionsPost: Endpoint.Endpoint<RetailIndustryTransactionsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.industryRebate.retailIndustry.transactions.post",
   method: "POST",
@@ -97,10 +75,8 @@ export const retailIndustryTransactionsPost: Endpoint.Endpoint<RetailIndustryTra
 // ---- POST /v3/industry-rebate/transactions/{transaction_id} ----
 
 export interface TransactionsTransactionIdPostParams {
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly transaction_id: string
 }
 
@@ -109,20 +85,14 @@ const $TransactionsTransactionIdPostParams: () => Schema.Schema<TransactionsTran
 }))
 
 export interface TransactionsTransactionIdPostBody {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
+  /** 子商户
+   * @example "1900000001" */
   readonly sub_mchid: string
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url: string
-  /**
-   * 商户订单号
-   * @example "example_out_trade_no"
-   */
+  /** 商户订单号
+   * @example "example_out_trade_no" */
   readonly out_trade_no: string
 }
 
@@ -135,13 +105,11 @@ const $TransactionsTransactionIdPostBody: () => Schema.Schema<TransactionsTransa
 /** The input of `v3.industryRebate.transactions._transaction_id_.post`: params, body fields together. */
 export interface TransactionsTransactionIdPostRequest extends TransactionsTransactionIdPostParams, TransactionsTransactionIdPostBody {}
 
-/**
- * 支付码牌/点餐码牌交易回传
+/** 支付码牌/点餐码牌交易回传
  *
  * 支付码牌/点餐码牌交易回传
  *
- * `POST /v3/industry-rebate/transactions/{transaction_id}`
- */
+ * `POST /v3/industry-rebate/transactions/{transaction_id}` */
 export const transactionsTransactionIdPost: Endpoint.Endpoint<TransactionsTransactionIdPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.industryRebate.transactions._transaction_id_.post",
   method: "POST",
@@ -150,37 +118,31 @@ export const transactionsTransactionIdPost: Endpoint.Endpoint<TransactionsTransa
   schemas: () => ({ params: $TransactionsTransactionIdPostParams(), body: $TransactionsTransactionIdPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/industry-rebate/…`: 2 endpoints.
+/** `/v3/industry-rebate/…`: 2 endpoints.
  *
- * Catalogue tags: 支付码牌∙交易, 智慧经营.
- */
+ * Catalogue tags: 支付码牌∙交易, 智慧经营. */
 export const industryRebate = {
   retailIndustry: {
     transactions: {
-      /**
-       * 回传SN和商品编码
+      /** 回传SN和商品编码
        *
        * 智慧经营4.0回传SN和商品编码
        *
        * `POST /v3/industry-rebate/retail-industry/transactions`
        *
-       * Alone: `import { retailIndustryTransactionsPost } from "effect-wechatpay/v3/industryRebate"`.
-       */
+       * Alone: `import { retailIndustryTransactionsPost } from "effect-wechatpay/v3/industryRebate"`. */
       post: retailIndustryTransactionsPost
     }
   },
   transactions: {
     _transaction_id_: {
-      /**
-       * 支付码牌/点餐码牌交易回传
+      /** 支付码牌/点餐码牌交易回传
        *
        * 支付码牌/点餐码牌交易回传
        *
        * `POST /v3/industry-rebate/transactions/{transaction_id}`
        *
-       * Alone: `import { transactionsTransactionIdPost } from "effect-wechatpay/v3/industryRebate"`.
-       */
+       * Alone: `import { transactionsTransactionIdPost } from "effect-wechatpay/v3/industryRebate"`. */
       post: transactionsTransactionIdPost
     }
   }

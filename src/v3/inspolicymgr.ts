@@ -5,40 +5,26 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- POST /v3/inspolicymgr/deduct/authorizations ----
 
 export interface DeductAuthorizationsPostBody {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
+  /** 商户保险编号
+   * @example "Auisihsiahishishi4hihsid123418id" */
   readonly out_insurance_no: string
-  /**
-   * 商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 保险代扣模板ID
-   * @example "12535"
-   */
+  /** 保险代扣模板ID
+   * @example "12535" */
   readonly plan_id: string
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
+  /** 保险名称
+   * @example "微医保·百万医疗险" */
   readonly insurance_name: string
-  /**
-   * 收款方商户号
-   * @example "1900000109"
-   */
+  /** 收款方商户号
+   * @example "1900000109" */
   readonly payee_mchid?: string | undefined
-  /**
-   * 收款方公众账号ID
-   * @example "wx7f3f0032b6e6f0cc"
-   */
+  /** 收款方公众账号ID
+   * @example "wx7f3f0032b6e6f0cc" */
   readonly payee_appid?: string | undefined
 }
 
@@ -53,41 +39,27 @@ const $DeductAuthorizationsPostBody: () => Schema.Schema<DeductAuthorizationsPos
 }))
 
 export interface DeductAuthorizationsPostResponse {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
+  /** 商户保险编号
+   * @example "Auisihsiahishishi4hihsid123418id" */
   readonly out_insurance_no?: string | undefined
-  /**
-   * 商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 保险代扣模板ID
-   * @example "12535"
-   */
+  /** 保险代扣模板ID
+   * @example "12535" */
   readonly plan_id?: string | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
+  /** 保险名称
+   * @example "微医保·百万医疗险" */
   readonly insurance_name?: string | undefined
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `AUTH_STATE_INIT`, `AUTH_STATE_PENDING`, `AUTH_STATE_GRANTED`, `AUTH_STATE_DENIED`, `AUTH_STATE_EXPIRED` (decoded as any string: more may come).
-   * @example "AUTH_STATE_GRANTED"
-   */
+   * @example "AUTH_STATE_GRANTED" */
   readonly auth_state?: "AUTH_STATE_INIT" | "AUTH_STATE_PENDING" | "AUTH_STATE_GRANTED" | "AUTH_STATE_DENIED" | "AUTH_STATE_EXPIRED" | (string & {}) | undefined
-  /**
-   * 用户授权时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 用户授权时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly user_auth_time?: string | undefined
 }
 
@@ -101,13 +73,11 @@ const $DeductAuthorizationsPostResponse: () => Schema.Schema<DeductAuthorization
   user_auth_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交保单授权信息
+/** 提交保单授权信息
  *
  * 保险代扣预签约时，商户通过此接口预先请求用户授权，在签约完成后微信支付将授权信息转为待授权，用户在微信支付客户端内完成授权操作后，以允许微信支付平台获取并展示该笔保单的详细信息 。
  *
- * `POST /v3/inspolicymgr/deduct/authorizations`
- */
+ * `POST /v3/inspolicymgr/deduct/authorizations` */
 export const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPostBody, DeductAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.authorizations.post",
   method: "POST",
@@ -119,10 +89,8 @@ export const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPos
 // ---- GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no} ----
 
 export interface DeductAuthorizationsOutInsuranceNoGetParams {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
+  /** 商户保险编号
+   * @example "Auisihsiahishishi4hihsid123418id" */
   readonly out_insurance_no: string
 }
 
@@ -132,13 +100,11 @@ const $DeductAuthorizationsOutInsuranceNoGetParams: () => Schema.Schema<DeductAu
 
 export type DeductAuthorizationsOutInsuranceNoGetResponse = DeductAuthorizationsPostResponse
 
-/**
- * 查询保单授权信息
+/** 查询保单授权信息
  *
  * 商户通过商户保险编号查询该笔保单的授权信息。通过此接口，商户可以获知用户是否已完成授权、授权的具体时间，以及当前的授权状态等。
  *
- * `GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no}`
- */
+ * `GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no}` */
 export const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuthorizationsOutInsuranceNoGetParams, DeductAuthorizationsOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.authorizations._out_insurance_no_.get",
   method: "GET",
@@ -150,96 +116,62 @@ export const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuth
 // ---- POST /v3/inspolicymgr/deduct/policies ----
 
 export interface DeductPoliciesPostBody {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
+  /** 商户保险编号
+   * @example "Auisihsiahishishi4hihsid123418id" */
   readonly out_insurance_no: string
   /** 被保险人姓名列表 */
   readonly insured_name_list: ReadonlyArray<string>
-  /**
-   * 承保公司代码
-   * @example "1001"
-   */
+  /** 承保公司代码
+   * @example "1001" */
   readonly insurance_company_code: string
-  /**
-   * 保单生效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 保单生效时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly effective_time: string
-  /**
-   * 保单失效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 保单失效时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly expired_time: string
-  /**
-   * 保障详情
-   * @example "可保190种疾病，确诊一次性赔付"
-   */
+  /** 保障详情
+   * @example "可保190种疾病，确诊一次性赔付" */
   readonly coverage_detail: string
   /** 是否支持续保 */
   readonly support_renewal: boolean
-  /**
-   * 可续保开始时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 可续保开始时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly start_renewal_time?: string | undefined
-  /**
-   * 可续保结束时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 可续保结束时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly end_renewal_time?: string | undefined
-  /**
-   * 保单类型
-   * @example "POLICY_TYPE_OTHER"
-   */
+  /** 保单类型
+   * @example "POLICY_TYPE_OTHER" */
   readonly policy_type: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY"
-  /**
-   * 车牌信息
-   * @example "粤B·AB123"
-   */
+  /** 车牌信息
+   * @example "粤B·AB123" */
   readonly car_number?: string | undefined
-  /**
-   * 宠物名称
-   * @example "小狗"
-   */
+  /** 宠物名称
+   * @example "小狗" */
   readonly pet_name?: string | undefined
-  /**
-   * 地址信息
-   * @example "上海市浦东新区晨晖路1001号"
-   */
+  /** 地址信息
+   * @example "上海市浦东新区晨晖路1001号" */
   readonly address?: string | undefined
-  /**
-   * 保单状态
-   * @example "POLICY_STATE_ISSUING"
-   */
+  /** 保单状态
+   * @example "POLICY_STATE_ISSUING" */
   readonly policy_state: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE"
-  /**
-   * 保司保单号
-   * @example "Coisihsiaxishishi4hihsid1ii411co"
-   */
+  /** 保司保单号
+   * @example "Coisihsiaxishishi4hihsid1ii411co" */
   readonly policy_code?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example "12535"
-   */
+  /** 委托代扣模板ID
+   * @example "12535" */
   readonly plan_id: string
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
   /** 保单的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<number>
-  /**
-   * 商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在商户公众号内的身份标识
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在商户公众号内的身份标识
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid: string
   /** 是否为赠险 */
   readonly free_insurance: boolean
@@ -251,32 +183,22 @@ export interface DeductPoliciesPostBody {
   readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | undefined
   /** 缴费周期 */
   readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | undefined
-  /**
-   * 首期保费金额
-   * @example 8000
-   */
+  /** 首期保费金额
+   * @example 8000 */
   readonly first_period_amount?: number | undefined
-  /**
-   * 后续每期保费金额
-   * @example 5000
-   */
+  /** 后续每期保费金额
+   * @example 5000 */
   readonly subsequent_period_amount?: number | undefined
   /** 保障期限类型 */
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | undefined
-  /**
-   * 收款方商户号
-   * @example "1900000109"
-   */
+  /** 收款方商户号
+   * @example "1900000109" */
   readonly payee_mchid?: string | undefined
-  /**
-   * 收款方公众账号ID
-   * @example "wx7f3f0032b6e6f0cc"
-   */
+  /** 收款方公众账号ID
+   * @example "wx7f3f0032b6e6f0cc" */
   readonly payee_appid?: string | undefined
-  /**
-   * 收款方用户标识
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 收款方用户标识
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly payee_openid?: string | undefined
 }
 
@@ -315,91 +237,59 @@ const $DeductPoliciesPostBody: () => Schema.Schema<DeductPoliciesPostBody> = /*#
 }))
 
 export interface DeductPoliciesPostResponse {
-  /**
-   * 商户保险编号
-   * @example "Auisihsiahishishi4hihsid123418id"
-   */
+  /** 商户保险编号
+   * @example "Auisihsiahishishi4hihsid123418id" */
   readonly out_insurance_no?: string | undefined
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
+  /** 保险名称
+   * @example "微医保·百万医疗险" */
   readonly insurance_name?: string | undefined
   /** 被保险人姓名列表 */
   readonly insured_name_list?: ReadonlyArray<string> | undefined
-  /**
-   * 承保公司代码
-   * @example "1001"
-   */
+  /** 承保公司代码
+   * @example "1001" */
   readonly insurance_company_code?: string | undefined
-  /**
-   * 保单生效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 保单生效时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly effective_time?: string | undefined
-  /**
-   * 保单失效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 保单失效时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly expired_time?: string | undefined
-  /**
-   * 保障详情
-   * @example "可保190种疾病，确诊一次性赔付"
-   */
+  /** 保障详情
+   * @example "可保190种疾病，确诊一次性赔付" */
   readonly coverage_detail?: string | undefined
   /** 是否支持续保 */
   readonly support_renewal?: boolean | undefined
-  /**
-   * 可续保开始时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 可续保开始时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly start_renewal_time?: string | undefined
-  /**
-   * 可续保结束时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 可续保结束时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly end_renewal_time?: string | undefined
-  /**
-   * 保单类型
+  /** 保单类型
    * Documented values: `POLICY_TYPE_OTHER`, `POLICY_TYPE_MEDICAL`, `POLICY_TYPE_ACCIDENT`, `POLICY_TYPE_CRITICAL`, `POLICY_TYPE_CAR`, `POLICY_TYPE_LIFE`, `POLICY_TYPE_PROPERTY`, `POLICY_TYPE_PET`, `POLICY_TYPE_ANNUITY` (decoded as any string: more may come).
-   * @example "POLICY_TYPE_OTHER"
-   */
+   * @example "POLICY_TYPE_OTHER" */
   readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | (string & {}) | undefined
-  /**
-   * 车牌信息
-   * @example "粤B·AB123"
-   */
+  /** 车牌信息
+   * @example "粤B·AB123" */
   readonly car_number?: string | undefined
-  /**
-   * 宠物名称
-   * @example "小狗"
-   */
+  /** 宠物名称
+   * @example "小狗" */
   readonly pet_name?: string | undefined
-  /**
-   * 地址信息
-   * @example "上海市浦东新区晨晖路1001号"
-   */
+  /** 地址信息
+   * @example "上海市浦东新区晨晖路1001号" */
   readonly address?: string | undefined
-  /**
-   * 保单状态
+  /** 保单状态
    * Documented values: `POLICY_STATE_ISSUING`, `POLICY_STATE_APPROVED`, `POLICY_STATE_DECLINED`, `POLICY_STATE_INACTIVE` (decoded as any string: more may come).
-   * @example "POLICY_STATE_ISSUING"
-   */
+   * @example "POLICY_STATE_ISSUING" */
   readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | (string & {}) | undefined
-  /**
-   * 保司保单号
-   * @example "Coisihsiaxishishi4hihsid1ii411co"
-   */
+  /** 保司保单号
+   * @example "Coisihsiaxishishi4hihsid1ii411co" */
   readonly policy_code?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example "12535"
-   */
+  /** 委托代扣模板ID
+   * @example "12535" */
   readonly plan_id?: string | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
   /** 保单的扣费周期列表 */
   readonly policy_periods?: ReadonlyArray<number> | undefined
@@ -407,35 +297,23 @@ export interface DeductPoliciesPostResponse {
   readonly free_insurance?: boolean | undefined
   /** 是否与其它保单合并扣费 */
   readonly combined_payment?: boolean | undefined
-  /**
-   * 缴费方式
-   * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come).
-   */
+  /** 缴费方式
+   * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come). */
   readonly payment_method?: "PAYMENT_METHOD_OTHER" | "PAYMENT_METHOD_PERIOD" | "PAYMENT_METHOD_LUMP_SUM" | (string & {}) | undefined
-  /**
-   * 期交保费模式
-   * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come).
-   */
+  /** 期交保费模式
+   * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come). */
   readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | (string & {}) | undefined
-  /**
-   * 缴费周期
-   * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come).
-   */
+  /** 缴费周期
+   * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come). */
   readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | (string & {}) | undefined
-  /**
-   * 首期保费金额
-   * @example 8000
-   */
+  /** 首期保费金额
+   * @example 8000 */
   readonly first_period_amount?: number | undefined
-  /**
-   * 后续每期保费金额
-   * @example 5000
-   */
+  /** 后续每期保费金额
+   * @example 5000 */
   readonly subsequent_period_amount?: number | undefined
-  /**
-   * 保障期限类型
-   * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come).
-   */
+  /** 保障期限类型
+   * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come). */
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
@@ -469,13 +347,11 @@ const $DeductPoliciesPostResponse: () => Schema.Schema<DeductPoliciesPostRespons
   coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
 }))
 
-/**
- * 上传保单
+/** 上传保单
  *
  * 在用户完成授权后（商户可通过授权完成回调通知或主动调用查询授权信息接口确认授权状态），商户通过此接口将保单的详细信息同步至微信支付平台。
  *
- * `POST /v3/inspolicymgr/deduct/policies`
- */
+ * `POST /v3/inspolicymgr/deduct/policies` */
 export const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, DeductPoliciesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.policies.post",
   method: "POST",
@@ -491,13 +367,11 @@ export type DeductPoliciesOutInsuranceNoGetParams = DeductAuthorizationsOutInsur
 
 export type DeductPoliciesOutInsuranceNoGetResponse = DeductPoliciesPostResponse
 
-/**
- * 查询保单
+/** 查询保单
  *
  * 商户通过商户保险编号获取在微信支付侧同步的保单信息。信息对账：商户应定期通过此接口，核对微信支付平台记录的保单信息与商户系统内是否一致。
  *
- * `GET /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
- */
+ * `GET /v3/inspolicymgr/deduct/policies/{out_insurance_no}` */
 export const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoGetParams, DeductPoliciesOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.policies._out_insurance_no_.get",
   method: "GET",
@@ -511,77 +385,49 @@ export const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOu
 export interface DeductPoliciesOutInsuranceNoPatchBody {
   /** 被保险人姓名列表 */
   readonly insured_name_list?: ReadonlyArray<string> | undefined
-  /**
-   * 保险名称
-   * @example "微医保·百万医疗险"
-   */
+  /** 保险名称
+   * @example "微医保·百万医疗险" */
   readonly insurance_name?: string | undefined
-  /**
-   * 保单生效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 保单生效时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly effective_time?: string | undefined
-  /**
-   * 保单失效时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 保单失效时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly expired_time?: string | undefined
-  /**
-   * 保障详情
-   * @example "可保190种疾病，确诊一次性赔付"
-   */
+  /** 保障详情
+   * @example "可保190种疾病，确诊一次性赔付" */
   readonly coverage_detail?: string | undefined
   /** 是否支持续保 */
   readonly support_renewal?: boolean | undefined
-  /**
-   * 可续保开始时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 可续保开始时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly start_renewal_time?: string | undefined
-  /**
-   * 可续保结束时间
-   * @example "2025-09-21T17:11:12+08:00"
-   */
+  /** 可续保结束时间
+   * @example "2025-09-21T17:11:12+08:00" */
   readonly end_renewal_time?: string | undefined
-  /**
-   * 保单类型
-   * @example "POLICY_TYPE_OTHER"
-   */
+  /** 保单类型
+   * @example "POLICY_TYPE_OTHER" */
   readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | undefined
-  /**
-   * 车牌信息
-   * @example "粤B·AB123"
-   */
+  /** 车牌信息
+   * @example "粤B·AB123" */
   readonly car_number?: string | undefined
-  /**
-   * 宠物名称
-   * @example "小狗"
-   */
+  /** 宠物名称
+   * @example "小狗" */
   readonly pet_name?: string | undefined
-  /**
-   * 地址信息
-   * @example "上海市浦东新区晨晖路1001号"
-   */
+  /** 地址信息
+   * @example "上海市浦东新区晨晖路1001号" */
   readonly address?: string | undefined
-  /**
-   * 保单状态
-   * @example "POLICY_STATE_ISSUING"
-   */
+  /** 保单状态
+   * @example "POLICY_STATE_ISSUING" */
   readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | undefined
-  /**
-   * 保司保单号
-   * @example "Coisihsiaxishishi4hihsid1ii411co"
-   */
+  /** 保司保单号
+   * @example "Coisihsiaxishishi4hihsid1ii411co" */
   readonly policy_code?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example "12535"
-   */
+  /** 委托代扣模板ID
+   * @example "12535" */
   readonly plan_id?: string | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
   /** 保单的扣费周期列表 */
   readonly policy_periods?: ReadonlyArray<number> | undefined
@@ -595,15 +441,11 @@ export interface DeductPoliciesOutInsuranceNoPatchBody {
   readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | undefined
   /** 缴费周期 */
   readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | undefined
-  /**
-   * 首期保费金额
-   * @example 8000
-   */
+  /** 首期保费金额
+   * @example 8000 */
   readonly first_period_amount?: number | undefined
-  /**
-   * 后续每期保费金额
-   * @example 5000
-   */
+  /** 后续每期保费金额
+   * @example 5000 */
   readonly subsequent_period_amount?: number | undefined
   /** 保障期限类型 */
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | undefined
@@ -644,13 +486,11 @@ export type DeductPoliciesOutInsuranceNoPatchResponse = DeductPoliciesPostRespon
 /** The input of `v3.inspolicymgr.deduct.policies._out_insurance_no_.patch`: params, body fields together. */
 export interface DeductPoliciesOutInsuranceNoPatchRequest extends DeductPoliciesOutInsuranceNoPatchParams, DeductPoliciesOutInsuranceNoPatchBody {}
 
-/**
- * 更新保单信息
+/** 更新保单信息
  *
  * 当保单信息变更，如出单成功、用户退保、保单失效等，商户需调用此接口实时同步更新保单信息。
  *
- * `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
- */
+ * `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}` */
 export const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoPatchRequest, DeductPoliciesOutInsuranceNoPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.policies._out_insurance_no_.patch",
   method: "PATCH",
@@ -660,68 +500,56 @@ export const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPolicies
   schemas: () => ({ params: $DeductAuthorizationsOutInsuranceNoGetParams(), body: $DeductPoliciesOutInsuranceNoPatchBody(), success: $DeductPoliciesPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/inspolicymgr/…`: 5 endpoints.
+/** `/v3/inspolicymgr/…`: 5 endpoints.
  *
- * Catalogue tags: 微信保单服务.
- */
+ * Catalogue tags: 微信保单服务. */
 export const inspolicymgr = {
   deduct: {
     authorizations: {
-      /**
-       * 提交保单授权信息
+      /** 提交保单授权信息
        *
        * 保险代扣预签约时，商户通过此接口预先请求用户授权，在签约完成后微信支付将授权信息转为待授权，用户在微信支付客户端内完成授权操作后，以允许微信支付平台获取并展示该笔保单的详细信息 。
        *
        * `POST /v3/inspolicymgr/deduct/authorizations`
        *
-       * Alone: `import { deductAuthorizationsPost } from "effect-wechatpay/v3/inspolicymgr"`.
-       */
+       * Alone: `import { deductAuthorizationsPost } from "effect-wechatpay/v3/inspolicymgr"`. */
       post: deductAuthorizationsPost,
       _out_insurance_no_: {
-        /**
-         * 查询保单授权信息
+        /** 查询保单授权信息
          *
          * 商户通过商户保险编号查询该笔保单的授权信息。通过此接口，商户可以获知用户是否已完成授权、授权的具体时间，以及当前的授权状态等。
          *
          * `GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no}`
          *
-         * Alone: `import { deductAuthorizationsOutInsuranceNoGet } from "effect-wechatpay/v3/inspolicymgr"`.
-         */
+         * Alone: `import { deductAuthorizationsOutInsuranceNoGet } from "effect-wechatpay/v3/inspolicymgr"`. */
         get: deductAuthorizationsOutInsuranceNoGet
       }
     },
     policies: {
-      /**
-       * 上传保单
+      /** 上传保单
        *
        * 在用户完成授权后（商户可通过授权完成回调通知或主动调用查询授权信息接口确认授权状态），商户通过此接口将保单的详细信息同步至微信支付平台。
        *
        * `POST /v3/inspolicymgr/deduct/policies`
        *
-       * Alone: `import { deductPoliciesPost } from "effect-wechatpay/v3/inspolicymgr"`.
-       */
+       * Alone: `import { deductPoliciesPost } from "effect-wechatpay/v3/inspolicymgr"`. */
       post: deductPoliciesPost,
       _out_insurance_no_: {
-        /**
-         * 查询保单
+        /** 查询保单
          *
          * 商户通过商户保险编号获取在微信支付侧同步的保单信息。信息对账：商户应定期通过此接口，核对微信支付平台记录的保单信息与商户系统内是否一致。
          *
          * `GET /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
          *
-         * Alone: `import { deductPoliciesOutInsuranceNoGet } from "effect-wechatpay/v3/inspolicymgr"`.
-         */
+         * Alone: `import { deductPoliciesOutInsuranceNoGet } from "effect-wechatpay/v3/inspolicymgr"`. */
         get: deductPoliciesOutInsuranceNoGet,
-        /**
-         * 更新保单信息
+        /** 更新保单信息
          *
          * 当保单信息变更，如出单成功、用户退保、保单失效等，商户需调用此接口实时同步更新保单信息。
          *
          * `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
          *
-         * Alone: `import { deductPoliciesOutInsuranceNoPatch } from "effect-wechatpay/v3/inspolicymgr"`.
-         */
+         * Alone: `import { deductPoliciesOutInsuranceNoPatch } from "effect-wechatpay/v3/inspolicymgr"`. */
         patch: deductPoliciesOutInsuranceNoPatch
       }
     }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/iotmanage/device-inspections/{device_sn} ----
 
 export interface DeviceInspectionsDeviceSnGetParams {
-  /**
-   * 设备序列号
-   * @example "AAAAA123456789012345678"
-   */
+  /** 设备序列号
+   * @example "AAAAA123456789012345678" */
   readonly device_sn: string
 }
 
@@ -31,10 +29,8 @@ export interface DeviceInspectionsDeviceSnGetResponse {
   readonly camera_sn?: string | undefined
   /** 国际移动设备识别码 */
   readonly imei?: string | undefined
-  /**
-   * 查询结果
-   * Documented values: `SUCCESS`, `WARN`, `FAIL` (decoded as any string: more may come).
-   */
+  /** 查询结果
+   * Documented values: `SUCCESS`, `WARN`, `FAIL` (decoded as any string: more may come). */
   readonly result?: "SUCCESS" | "WARN" | "FAIL" | (string & {}) | undefined
   /** 错误信息 */
   readonly errors?: ReadonlyArray<string> | undefined
@@ -58,13 +54,11 @@ const $DeviceInspectionsDeviceSnGetResponse: () => Schema.Schema<DeviceInspectio
   inspect_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取出厂检查结果
+/** 获取出厂检查结果
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html)
  *
- * `GET /v3/iotmanage/device-inspections/{device_sn}`
- */
+ * `GET /v3/iotmanage/device-inspections/{device_sn}` */
 export const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDeviceSnGetParams, DeviceInspectionsDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.iotmanage.deviceInspections._device_sn_.get",
   method: "GET",
@@ -77,15 +71,11 @@ export const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDe
 // ---- GET /v3/iotmanage/devices ----
 
 export interface DevicesGetQuery {
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit: number
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset: number
 }
 
@@ -115,10 +105,8 @@ export interface DevicesGetResponseData {
   readonly app_scene?: string | undefined
   /** 刷脸应用操作系统 */
   readonly operating_system?: string | undefined
-  /**
-   * 激活状态
-   * Documented values: `ACTIVATED`, `INACTIVATED` (decoded as any string: more may come).
-   */
+  /** 激活状态
+   * Documented values: `ACTIVATED`, `INACTIVATED` (decoded as any string: more may come). */
   readonly activation_status?: "ACTIVATED" | "INACTIVATED" | (string & {}) | undefined
   /** 激活时间 */
   readonly activation_time?: string | undefined
@@ -169,20 +157,14 @@ const $DevicesGetResponseLinks: () => Schema.Schema<DevicesGetResponseLinks> = /
 export interface DevicesGetResponse {
   /** 设备列表 */
   readonly data?: ReadonlyArray<DevicesGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
   /** 相关链接 */
   readonly links?: DevicesGetResponseLinks | undefined
@@ -196,13 +178,11 @@ const $DevicesGetResponse: () => Schema.Schema<DevicesGetResponse> = /*#__PURE__
   links: Schema.optional($DevicesGetResponseLinks())
 }))
 
-/**
- * 智能设备列表
+/** 智能设备列表
  *
  * 商户可以通过该接口分页拉取到自己拥有的设备的列表。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html)
  *
- * `GET /v3/iotmanage/devices`
- */
+ * `GET /v3/iotmanage/devices` */
 export const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.iotmanage.devices.get",
   method: "GET",
@@ -212,36 +192,30 @@ export const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, 
   schemas: () => ({ query: $DevicesGetQuery(), success: $DevicesGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/iotmanage/…`: 2 endpoints.
+/** `/v3/iotmanage/…`: 2 endpoints.
  *
- * Catalogue tags: 刷脸支付.
- */
+ * Catalogue tags: 刷脸支付. */
 export const iotmanage = {
   deviceInspections: {
     _device_sn_: {
-      /**
-       * 获取出厂检查结果
+      /** 获取出厂检查结果
        *
        * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html)
        *
        * `GET /v3/iotmanage/device-inspections/{device_sn}`
        *
-       * Alone: `import { deviceInspectionsDeviceSnGet } from "effect-wechatpay/v3/iotmanage"`.
-       */
+       * Alone: `import { deviceInspectionsDeviceSnGet } from "effect-wechatpay/v3/iotmanage"`. */
       get: deviceInspectionsDeviceSnGet
     }
   },
   devices: {
-    /**
-     * 智能设备列表
+    /** 智能设备列表
      *
      * 商户可以通过该接口分页拉取到自己拥有的设备的列表。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html)
      *
      * `GET /v3/iotmanage/devices`
      *
-     * Alone: `import { devicesGet } from "effect-wechatpay/v3/iotmanage"`.
-     */
+     * Alone: `import { devicesGet } from "effect-wechatpay/v3/iotmanage"`. */
     get: devicesGet
   }
 } as const

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/lovefeast/brands/{brand_id} ----
 
 export interface BrandsBrandIdGetParams {
-  /**
-   * 品牌ID
-   * @example "2250"
-   */
+  /** 品牌ID
+   * @example "2250" */
   readonly brand_id: string
 }
 
@@ -28,13 +26,11 @@ const $BrandsBrandIdGetResponse: () => Schema.Schema<BrandsBrandIdGetResponse> =
   consume_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询爱心餐品牌信息
+/** 查询爱心餐品牌信息
  *
  * 商户根据品牌ID查询爱心餐品牌的捐赠与供餐信息。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/lovefeast/brands/get-brand.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/lovefeast/brands/get-brand.html)
  *
- * `GET /v3/lovefeast/brands/{brand_id}`
- */
+ * `GET /v3/lovefeast/brands/{brand_id}` */
 export const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.brands._brand_id_.get",
   method: "GET",
@@ -47,15 +43,11 @@ export const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsB
 // ---- GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id} ----
 
 export interface UsersOpenidOrdersBrandIdBrandIdGetParams {
-  /**
-   * 用户在商户AppID下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在商户AppID下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 品牌ID
-   * @example "2250"
-   */
+  /** 品牌ID
+   * @example "2250" */
   readonly brand_id: string
 }
 
@@ -65,15 +57,11 @@ const $UsersOpenidOrdersBrandIdBrandIdGetParams: () => Schema.Schema<UsersOpenid
 }))
 
 export interface UsersOpenidOrdersBrandIdBrandIdGetQuery {
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
+  /** 请求资源起始位置
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit: number
 }
 
@@ -141,10 +129,8 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse {
   readonly sub_appid?: string | undefined
   /** 品牌ID */
   readonly brand_id?: number | undefined
-  /**
-   * 捐赠来源
-   * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come).
-   */
+  /** 捐赠来源
+   * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come). */
   readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
   /** 商户订单 */
   readonly merchant_order?: MerchantOrder | undefined
@@ -204,13 +190,11 @@ const $UsersOpenidOrdersBrandIdBrandIdGetResponse: () => Schema.Schema<UsersOpen
 /** The input of `v3.lovefeast.users._openid_.orders.brandId._brand_id_.get`: params, query fields together. */
 export interface UsersOpenidOrdersBrandIdBrandIdGetRequest extends UsersOpenidOrdersBrandIdBrandIdGetParams, UsersOpenidOrdersBrandIdBrandIdGetQuery {}
 
-/**
- * 查询用户捐赠单列表
+/** 查询用户捐赠单列表
  *
  * 商户可根据品牌ID与用户标识查询捐赠单列表
  *
- * `GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}`
- */
+ * `GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}` */
 export const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBrandIdBrandIdGetRequest, UsersOpenidOrdersBrandIdBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.users._openid_.orders.brandId._brand_id_.get",
   method: "GET",
@@ -222,15 +206,11 @@ export const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOr
 // ---- GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no} ----
 
 export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetParams {
-  /**
-   * 用户在商户AppID下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在商户AppID下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 商户系统内部订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户系统内部订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -239,13 +219,11 @@ const $UsersOpenidOrdersOutTradeNoOutTradeNoGetParams: () => Schema.Schema<Users
   out_trade_no: Schema.NonEmptyString
 }))
 
-/**
- * 查询用户捐赠单详情
+/** 查询用户捐赠单详情
  *
  * 商户根据商户订单号与用户标识查询捐赠单详情
  *
- * `GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}` */
 export const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrdersOutTradeNoOutTradeNoGetParams, UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.users._openid_.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -254,23 +232,19 @@ export const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOp
   schemas: () => ({ params: $UsersOpenidOrdersOutTradeNoOutTradeNoGetParams(), success: $UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/lovefeast/…`: 3 endpoints.
+/** `/v3/lovefeast/…`: 3 endpoints.
  *
- * Catalogue tags: 爱心餐.
- */
+ * Catalogue tags: 爱心餐. */
 export const lovefeast = {
   brands: {
     _brand_id_: {
-      /**
-       * 查询爱心餐品牌信息
+      /** 查询爱心餐品牌信息
        *
        * 商户根据品牌ID查询爱心餐品牌的捐赠与供餐信息。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/lovefeast/brands/get-brand.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/lovefeast/brands/get-brand.html)
        *
        * `GET /v3/lovefeast/brands/{brand_id}`
        *
-       * Alone: `import { brandsBrandIdGet } from "effect-wechatpay/v3/lovefeast"`.
-       */
+       * Alone: `import { brandsBrandIdGet } from "effect-wechatpay/v3/lovefeast"`. */
       get: brandsBrandIdGet
     }
   },
@@ -279,29 +253,25 @@ export const lovefeast = {
       orders: {
         brandId: {
           _brand_id_: {
-            /**
-             * 查询用户捐赠单列表
+            /** 查询用户捐赠单列表
              *
              * 商户可根据品牌ID与用户标识查询捐赠单列表
              *
              * `GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}`
              *
-             * Alone: `import { usersOpenidOrdersBrandIdBrandIdGet } from "effect-wechatpay/v3/lovefeast"`.
-             */
+             * Alone: `import { usersOpenidOrdersBrandIdBrandIdGet } from "effect-wechatpay/v3/lovefeast"`. */
             get: usersOpenidOrdersBrandIdBrandIdGet
           }
         },
         outTradeNo: {
           _out_trade_no_: {
-            /**
-             * 查询用户捐赠单详情
+            /** 查询用户捐赠单详情
              *
              * 商户根据商户订单号与用户标识查询捐赠单详情
              *
              * `GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}`
              *
-             * Alone: `import { usersOpenidOrdersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/lovefeast"`.
-             */
+             * Alone: `import { usersOpenidOrdersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/lovefeast"`. */
             get: usersOpenidOrdersOutTradeNoOutTradeNoGet
           }
         }

@@ -28,11 +28,9 @@ export * from "./marketing/weeklyDiscount.js"
 export * from "./marketing/withdrawFavor.js"
 export type * from "./marketing/models.js"
 
-/**
- * `/v3/marketing/…`: 157 endpoints (4 hand-written).
+/** `/v3/marketing/…`: 157 endpoints (4 hand-written).
  *
- * Catalogue tags: 会员卡, 会员卡∙会员有礼, 会员卡∙基础功能, 会员卡∙服务项, 会员卡∙权益设置, 会员卡∙运营投放, 品牌小店营销, 经营工具∙电子小票, 营销工具∙周周惠, 营销工具∙收款有礼, 运营工具∙代金券, 运营工具∙商品券, 运营工具∙商品券∙批次组, 运营工具∙商家券, 运营工具∙委托营销, 运营工具∙支付有礼, 运营工具∙消费卡, 运营工具∙通用接口.
- */
+ * Catalogue tags: 会员卡, 会员卡∙会员有礼, 会员卡∙基础功能, 会员卡∙服务项, 会员卡∙权益设置, 会员卡∙运营投放, 品牌小店营销, 经营工具∙电子小票, 营销工具∙周周惠, 营销工具∙收款有礼, 运营工具∙代金券, 运营工具∙商品券, 运营工具∙商品券∙批次组, 运营工具∙商家券, 运营工具∙委托营销, 运营工具∙支付有礼, 运营工具∙消费卡, 运营工具∙通用接口. */
 export const marketing = {
   bank,
   bankFavor,

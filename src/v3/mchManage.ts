@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid} ----
 
 export interface MchManageRecordsSubMchidSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid: string
 }
 
@@ -17,25 +15,17 @@ const $MchManageRecordsSubMchidSubMchidGetParams: () => Schema.Schema<MchManageR
 }))
 
 export interface MchManageRecordsSubMchidSubMchidGetQuery {
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit: number
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 商户管理记录类型
-   * @example "FUNCTIONAL_LIMIT_RECORD"
-   */
+  /** 商户管理记录类型
+   * @example "FUNCTIONAL_LIMIT_RECORD" */
   readonly manage_record_type: "FUNCTIONAL_LIMIT_RECORD" | "INVESTIGATE_RECORD"
-  /**
-   * 商户管理记录状态
-   * @example "PENDING"
-   */
+  /** 商户管理记录状态
+   * @example "PENDING" */
   readonly manage_record_state?: "PENDING" | "SUBMITTED" | "EXPIRED" | "UNDER_REVIEW" | "RECOVERED" | "REJECTED" | undefined
 }
 
@@ -47,91 +37,59 @@ const $MchManageRecordsSubMchidSubMchidGetQuery: () => Schema.Schema<MchManageRe
 }))
 
 export interface MchManageRecordsManageRecordIdGetResponse {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户管理记录ID
-   * @example "M1210999900435123451697535102441"
-   */
+  /** 商户管理记录ID
+   * @example "M1210999900435123451697535102441" */
   readonly manage_record_id?: string | undefined
-  /**
-   * 商户管理记录类型
+  /** 商户管理记录类型
    * Documented values: `FUNCTIONAL_LIMIT_RECORD`, `INVESTIGATE_RECORD` (decoded as any string: more may come).
-   * @example "FUNCTIONAL_LIMIT_RECORD"
-   */
+   * @example "FUNCTIONAL_LIMIT_RECORD" */
   readonly manage_record_type?: "FUNCTIONAL_LIMIT_RECORD" | "INVESTIGATE_RECORD" | (string & {}) | undefined
-  /**
-   * 管控时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 管控时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly manage_time?: string | undefined
-  /**
-   * 管控原因
-   * @example "涉嫌信用卡套现"
-   */
+  /** 管控原因
+   * @example "涉嫌信用卡套现" */
   readonly manage_reason?: string | undefined
-  /**
-   * 限制功能
-   * @example "关闭支付权限，关闭提现权限"
-   */
+  /** 限制功能
+   * @example "关闭支付权限，关闭提现权限" */
   readonly limit_ability?: string | undefined
-  /**
-   * 解除管控方式
+  /** 解除管控方式
    * Documented values: `SUBMIT_INFORMATION`, `VERIFY_INACTIVE_MERCHANT_IDENTITY`, `MODIFY_ORGANIZATION_INFORMATION`, `OTHER` (decoded as any string: more may come).
-   * @example "SUBMIT_INFORMATION"
-   */
+   * @example "SUBMIT_INFORMATION" */
   readonly recover_way?: "SUBMIT_INFORMATION" | "VERIFY_INACTIVE_MERCHANT_IDENTITY" | "MODIFY_ORGANIZATION_INFORMATION" | "OTHER" | (string & {}) | undefined
   /** 是否允许提交资料 */
   readonly allow_submit?: boolean | undefined
-  /**
-   * 禁止提交资料原因
-   * @example "应平台管理要求，此单据不支持申诉"
-   */
+  /** 禁止提交资料原因
+   * @example "应平台管理要求，此单据不支持申诉" */
   readonly forbid_submit_reason?: string | undefined
-  /**
-   * 可提交资料开始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 可提交资料开始时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly submit_start_time?: string | undefined
-  /**
-   * 可提交资料结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 可提交资料结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly submit_end_time?: string | undefined
-  /**
-   * 商户管理记录状态
+  /** 商户管理记录状态
    * Documented values: `PENDING`, `SUBMITTED`, `EXPIRED`, `UNDER_REVIEW`, `RECOVERED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly manage_record_state?: "PENDING" | "SUBMITTED" | "EXPIRED" | "UNDER_REVIEW" | "RECOVERED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 解除管控时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 解除管控时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly recover_time?: string | undefined
-  /**
-   * 解除管控原因
+  /** 解除管控原因
    * Documented values: `MERCHANT_SUBMIT_RECOVER`, `MERCHANT_OPERATE_RECOVER`, `PLATFORM_AUTO_RECOVER` (decoded as any string: more may come).
-   * @example "MERCHANT_SUBMIT_RECOVER"
-   */
+   * @example "MERCHANT_SUBMIT_RECOVER" */
   readonly recover_reason?: "MERCHANT_SUBMIT_RECOVER" | "MERCHANT_OPERATE_RECOVER" | "PLATFORM_AUTO_RECOVER" | (string & {}) | undefined
-  /**
-   * 申诉驳回原因
-   * @example "身份证信息遮挡，请上传清晰的身份证图片"
-   */
+  /** 申诉驳回原因
+   * @example "身份证信息遮挡，请上传清晰的身份证图片" */
   readonly reject_reason?: string | undefined
-  /**
-   * 可提交资料结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 可提交资料结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly approve_time?: string | undefined
-  /**
-   * 要求提交的资料
-   * @example "{\"record_fields\":[]}"
-   */
+  /** 要求提交的资料
+   * @example "{\"record_fields\":[]}" */
   readonly requested_item_info?: string | undefined
 }
 
@@ -156,20 +114,14 @@ const $MchManageRecordsManageRecordIdGetResponse: () => Schema.Schema<MchManageR
 }))
 
 export interface MchManageRecordsSubMchidSubMchidGetResponse {
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
   /** 商户管理记录详情列表 */
   readonly data?: ReadonlyArray<MchManageRecordsManageRecordIdGetResponse> | undefined
@@ -185,13 +137,11 @@ const $MchManageRecordsSubMchidSubMchidGetResponse: () => Schema.Schema<MchManag
 /** The input of `v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get`: params, query fields together. */
 export interface MchManageRecordsSubMchidSubMchidGetRequest extends MchManageRecordsSubMchidSubMchidGetParams, MchManageRecordsSubMchidSubMchidGetQuery {}
 
-/**
- * 分页查询子商户名下的商户管理记录
+/** 分页查询子商户名下的商户管理记录
  *
  * 通过该接口可用于分页查询子商户名下的商户管理记录
  *
- * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
- */
+ * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}` */
 export const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSubMchidSubMchidGetRequest, MchManageRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get",
   method: "GET",
@@ -203,10 +153,8 @@ export const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRec
 // ---- GET /v3/mch-manage/mch-manage-records/{manage_record_id} ----
 
 export interface MchManageRecordsManageRecordIdGetParams {
-  /**
-   * 商户管理记录ID
-   * @example "M1210999900435123451697535102441"
-   */
+  /** 商户管理记录ID
+   * @example "M1210999900435123451697535102441" */
   readonly manage_record_id: string
 }
 
@@ -223,13 +171,11 @@ export type MchManageRecordsManageRecordIdGetQuery = MchManageRecordsSubMchidSub
 /** The input of `v3.mchManage.mchManageRecords._manage_record_id_.get`: params, query fields together. */
 export interface MchManageRecordsManageRecordIdGetRequest extends MchManageRecordsManageRecordIdGetParams, MchManageRecordsManageRecordIdGetQuery {}
 
-/**
- * 查询子商户下指定商户管理记录
+/** 查询子商户下指定商户管理记录
  *
  * 通过该接口可查询子商户下指定的商户管理记录
  *
- * `GET /v3/mch-manage/mch-manage-records/{manage_record_id}`
- */
+ * `GET /v3/mch-manage/mch-manage-records/{manage_record_id}` */
 export const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecordsManageRecordIdGetRequest, MchManageRecordsManageRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.mchManageRecords._manage_record_id_.get",
   method: "GET",
@@ -241,15 +187,11 @@ export const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecor
 // ---- POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions ----
 
 export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostBody {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid: string
-  /**
-   * 商户提交资料内容
-   * @example "{\"record_fields\":[]}"
-   */
+  /** 商户提交资料内容
+   * @example "{\"record_fields\":[]}" */
   readonly submit_data: string
 }
 
@@ -259,10 +201,8 @@ const $MchManageRecordsManageRecordIdMchManageSubmissionsPostBody: () => Schema.
 }))
 
 export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse {
-  /**
-   * 商户管理提交资料记录ID
-   * @example "S0120190217140201012345672111223"
-   */
+  /** 商户管理提交资料记录ID
+   * @example "S0120190217140201012345672111223" */
   readonly manage_submission_id?: string | undefined
 }
 
@@ -275,13 +215,11 @@ export type MchManageRecordsManageRecordIdMchManageSubmissionsPostParams = MchMa
 /** The input of `v3.mchManage.mchManageRecords._manage_record_id_.mchManageSubmissions.post`: params, body fields together. */
 export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostRequest extends MchManageRecordsManageRecordIdMchManageSubmissionsPostParams, MchManageRecordsManageRecordIdMchManageSubmissionsPostBody {}
 
-/**
- * 对指定商户管理记录提交资料
+/** 对指定商户管理记录提交资料
  *
  * 通过调用该接口可用于提交指定商户的管理记录要求的资料
  *
- * `POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions`
- */
+ * `POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions` */
 export const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.Endpoint<MchManageRecordsManageRecordIdMchManageSubmissionsPostRequest, MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.mchManageRecords._manage_record_id_.mchManageSubmissions.post",
   method: "POST",
@@ -293,15 +231,11 @@ export const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.En
 // ---- POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload ----
 
 export interface SubmissionFilesSubMchidSubMchidUploadPostBodyMeta {
-  /**
-   * 文件名称
-   * @example "demo.png"
-   */
+  /** 文件名称
+   * @example "demo.png" */
   readonly file_name?: string | undefined
-  /**
-   * 文件摘要
-   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9"
-   */
+  /** 文件摘要
+   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9" */
   readonly file_digest?: string | undefined
 }
 
@@ -315,15 +249,11 @@ export interface SubmissionFilesSubMchidSubMchidUploadPostBody {
   readonly submission_file: Uint8Array
   /** 媒体文件元信息`JSON`格式字符串 */
   readonly meta: SubmissionFilesSubMchidSubMchidUploadPostBodyMeta
-  /**
-   * 资料项唯一id
-   * @example 56
-   */
+  /** 资料项唯一id
+   * @example 56 */
   readonly item_id: number
-  /**
-   * 商户管理记录ID
-   * @example 56
-   */
+  /** 商户管理记录ID
+   * @example 56 */
   readonly manage_record_id: string
 }
 
@@ -335,10 +265,8 @@ const $SubmissionFilesSubMchidSubMchidUploadPostBody: () => Schema.Schema<Submis
 }))
 
 export interface SubmissionFilesSubMchidSubMchidUploadPostResponse {
-  /**
-   * 文件标识ID
-   * @example "V1_E1W7MchDBewmOMGmKSMCgh5"
-   */
+  /** 文件标识ID
+   * @example "V1_E1W7MchDBewmOMGmKSMCgh5" */
   readonly file_id?: string | undefined
 }
 
@@ -351,13 +279,11 @@ export type SubmissionFilesSubMchidSubMchidUploadPostParams = MchManageRecordsSu
 /** The input of `v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post`: params, body fields together. */
 export interface SubmissionFilesSubMchidSubMchidUploadPostRequest extends SubmissionFilesSubMchidSubMchidUploadPostParams, SubmissionFilesSubMchidSubMchidUploadPostBody {}
 
-/**
- * 上传商户提交资料文件
+/** 上传商户提交资料文件
  *
  * 商户在提交资料时，可通过本接口上传所需的文件
  *
- * `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`
- */
+ * `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload` */
 export const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFilesSubMchidSubMchidUploadPostRequest, SubmissionFilesSubMchidSubMchidUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post",
   method: "POST",
@@ -367,48 +293,40 @@ export const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<Submis
   schemas: () => ({ params: $MchManageRecordsSubMchidSubMchidGetParams(), body: $SubmissionFilesSubMchidSubMchidUploadPostBody(), success: $SubmissionFilesSubMchidSubMchidUploadPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/mch-manage/…`: 4 endpoints.
+/** `/v3/mch-manage/…`: 4 endpoints.
  *
- * Catalogue tags: 商户管理记录.
- */
+ * Catalogue tags: 商户管理记录. */
 export const mchManage = {
   mchManageRecords: {
     _manage_record_id_: {
-      /**
-       * 查询子商户下指定商户管理记录
+      /** 查询子商户下指定商户管理记录
        *
        * 通过该接口可查询子商户下指定的商户管理记录
        *
        * `GET /v3/mch-manage/mch-manage-records/{manage_record_id}`
        *
-       * Alone: `import { mchManageRecordsManageRecordIdGet } from "effect-wechatpay/v3/mchManage"`.
-       */
+       * Alone: `import { mchManageRecordsManageRecordIdGet } from "effect-wechatpay/v3/mchManage"`. */
       get: mchManageRecordsManageRecordIdGet,
       mchManageSubmissions: {
-        /**
-         * 对指定商户管理记录提交资料
+        /** 对指定商户管理记录提交资料
          *
          * 通过调用该接口可用于提交指定商户的管理记录要求的资料
          *
          * `POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions`
          *
-         * Alone: `import { mchManageRecordsManageRecordIdMchManageSubmissionsPost } from "effect-wechatpay/v3/mchManage"`.
-         */
+         * Alone: `import { mchManageRecordsManageRecordIdMchManageSubmissionsPost } from "effect-wechatpay/v3/mchManage"`. */
         post: mchManageRecordsManageRecordIdMchManageSubmissionsPost
       }
     },
     subMchid: {
       _sub_mchid_: {
-        /**
-         * 分页查询子商户名下的商户管理记录
+        /** 分页查询子商户名下的商户管理记录
          *
          * 通过该接口可用于分页查询子商户名下的商户管理记录
          *
          * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
          *
-         * Alone: `import { mchManageRecordsSubMchidSubMchidGet } from "effect-wechatpay/v3/mchManage"`.
-         */
+         * Alone: `import { mchManageRecordsSubMchidSubMchidGet } from "effect-wechatpay/v3/mchManage"`. */
         get: mchManageRecordsSubMchidSubMchidGet
       }
     }
@@ -417,15 +335,13 @@ export const mchManage = {
     subMchid: {
       _sub_mchid_: {
         upload: {
-          /**
-           * 上传商户提交资料文件
+          /** 上传商户提交资料文件
            *
            * 商户在提交资料时，可通过本接口上传所需的文件
            *
            * `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`
            *
-           * Alone: `import { submissionFilesSubMchidSubMchidUploadPost } from "effect-wechatpay/v3/mchManage"`.
-           */
+           * Alone: `import { submissionFilesSubMchidSubMchidUploadPost } from "effect-wechatpay/v3/mchManage"`. */
           post: submissionFilesSubMchidSubMchidUploadPost
         }
       }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id} ----
 
 export interface EnhancedDueDiligenceDueDiligenceIdGetParams {
-  /**
-   * 尽调单号
-   * @example "123000110_2_2190381dakdajois1283i12jo"
-   */
+  /** 尽调单号
+   * @example "123000110_2_2190381dakdajois1283i12jo" */
   readonly due_diligence_id: string
 }
 
@@ -17,10 +15,8 @@ const $EnhancedDueDiligenceDueDiligenceIdGetParams: () => Schema.Schema<Enhanced
 }))
 
 export interface EnhancedDueDiligenceDueDiligenceIdGetQuery {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid: string
 }
 
@@ -29,48 +25,32 @@ const $EnhancedDueDiligenceDueDiligenceIdGetQuery: () => Schema.Schema<EnhancedD
 }))
 
 export interface EnhancedDueDiligenceDueDiligenceIdGetResponse {
-  /**
-   * 尽调单号
-   * @example "123000110_2_2190381dakdajois1283i12jo"
-   */
+  /** 尽调单号
+   * @example "123000110_2_2190381dakdajois1283i12jo" */
   readonly due_diligence_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 尽调单状态
+  /** 尽调单状态
    * Documented values: `DUE_DILIGENCE_STATE_COLLECTING`, `DUE_DILIGENCE_STATE_AUDITING`, `DUE_DILIGENCE_STATE_REJECTED`, `DUE_DILIGENCE_STATE_EXPIRED`, `DUE_DILIGENCE_STATE_CANCELLED`, `DUE_DILIGENCE_STATE_FINISHED` (decoded as any string: more may come).
-   * @example "DUE_DILIGENCE_STATE_COLLECTING"
-   */
+   * @example "DUE_DILIGENCE_STATE_COLLECTING" */
   readonly due_diligence_state?: "DUE_DILIGENCE_STATE_COLLECTING" | "DUE_DILIGENCE_STATE_AUDITING" | "DUE_DILIGENCE_STATE_REJECTED" | "DUE_DILIGENCE_STATE_EXPIRED" | "DUE_DILIGENCE_STATE_CANCELLED" | "DUE_DILIGENCE_STATE_FINISHED" | (string & {}) | undefined
   /** 驳回原因 */
   readonly reject_reason?: string | undefined
-  /**
-   * 截止时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 截止时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly deadline_time?: string | undefined
-  /**
-   * 终止时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 终止时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly terminal_time?: string | undefined
-  /**
-   * 提交时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 提交时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly submit_time?: string | undefined
-  /**
-   * 驳回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 驳回时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly reject_time?: string | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly complete_time?: string | undefined
   /** 尽调要求提交的资料 */
   readonly submission_template?: string | undefined
@@ -95,13 +75,11 @@ const $EnhancedDueDiligenceDueDiligenceIdGetResponse: () => Schema.Schema<Enhanc
 /** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.get`: params, query fields together. */
 export interface EnhancedDueDiligenceDueDiligenceIdGetRequest extends EnhancedDueDiligenceDueDiligenceIdGetParams, EnhancedDueDiligenceDueDiligenceIdGetQuery {}
 
-/**
- * 查询子商户强化尽调单信息
+/** 查询子商户强化尽调单信息
  *
  * 查询子商户强化尽调单信息
  *
- * `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`
- */
+ * `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}` */
 export const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdGetRequest, EnhancedDueDiligenceDueDiligenceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.get",
   method: "GET",
@@ -113,15 +91,11 @@ export const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDu
 // ---- POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit ----
 
 export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostBody {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid: string
-  /**
-   * 提交资料内容
-   * @example "{\"record_fields\":[]}"
-   */
+  /** 提交资料内容
+   * @example "{\"record_fields\":[]}" */
   readonly submit_data?: string | undefined
 }
 
@@ -131,16 +105,12 @@ const $EnhancedDueDiligenceDueDiligenceIdSubmitPostBody: () => Schema.Schema<Enh
 }))
 
 export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse {
-  /**
-   * 尽调单状态
+  /** 尽调单状态
    * Documented values: `DUE_DILIGENCE_STATE_COLLECTING`, `DUE_DILIGENCE_STATE_AUDITING`, `DUE_DILIGENCE_STATE_REJECTED`, `DUE_DILIGENCE_STATE_EXPIRED`, `DUE_DILIGENCE_STATE_CANCELLED`, `DUE_DILIGENCE_STATE_FINISHED` (decoded as any string: more may come).
-   * @example "DUE_DILIGENCE_STATE_COLLECTING"
-   */
+   * @example "DUE_DILIGENCE_STATE_COLLECTING" */
   readonly due_diligence_state?: "DUE_DILIGENCE_STATE_COLLECTING" | "DUE_DILIGENCE_STATE_AUDITING" | "DUE_DILIGENCE_STATE_REJECTED" | "DUE_DILIGENCE_STATE_EXPIRED" | "DUE_DILIGENCE_STATE_CANCELLED" | "DUE_DILIGENCE_STATE_FINISHED" | (string & {}) | undefined
-  /**
-   * 提交时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 提交时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly submit_time?: string | undefined
   /** 尽调要求提交的资料 */
   readonly submission_template?: string | undefined
@@ -160,13 +130,11 @@ export type EnhancedDueDiligenceDueDiligenceIdSubmitPostParams = EnhancedDueDili
 /** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.submit.post`: params, body fields together. */
 export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostRequest extends EnhancedDueDiligenceDueDiligenceIdSubmitPostParams, EnhancedDueDiligenceDueDiligenceIdSubmitPostBody {}
 
-/**
- * 提交尽调资料
+/** 提交尽调资料
  *
  * 提交尽调资料
  *
- * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit`
- */
+ * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit` */
 export const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdSubmitPostRequest, EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.submit.post",
   method: "POST",
@@ -178,25 +146,17 @@ export const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<Enh
 // ---- POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload ----
 
 export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta {
-  /**
-   * 文件名称
-   * @example "demo.png"
-   */
+  /** 文件名称
+   * @example "demo.png" */
   readonly file_name?: string | undefined
-  /**
-   * 文件摘要
-   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9"
-   */
+  /** 文件摘要
+   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9" */
   readonly file_digest?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230001104"
-   */
+  /** 子商户号
+   * @example "1230001104" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 资料项唯一id
-   * @example 130013
-   */
+  /** 资料项唯一id
+   * @example 130013 */
   readonly item_id?: number | undefined
 }
 
@@ -220,10 +180,8 @@ const $EnhancedDueDiligenceDueDiligenceIdUploadPostBody: () => Schema.Schema<Enh
 }))
 
 export interface EnhancedDueDiligenceDueDiligenceIdUploadPostResponse {
-  /**
-   * 文件标识ID
-   * @example "V1_E1W7MchDBewmOMGmKSMCgh5"
-   */
+  /** 文件标识ID
+   * @example "V1_E1W7MchDBewmOMGmKSMCgh5" */
   readonly file_id?: string | undefined
 }
 
@@ -236,13 +194,11 @@ export type EnhancedDueDiligenceDueDiligenceIdUploadPostParams = EnhancedDueDili
 /** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post`: params, body fields together. */
 export interface EnhancedDueDiligenceDueDiligenceIdUploadPostRequest extends EnhancedDueDiligenceDueDiligenceIdUploadPostParams, EnhancedDueDiligenceDueDiligenceIdUploadPostBody {}
 
-/**
- * 上传尽调资料文件
+/** 上传尽调资料文件
  *
  * 上传尽调资料文件
  *
- * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`
- */
+ * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload` */
 export const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdUploadPostRequest, EnhancedDueDiligenceDueDiligenceIdUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post",
   method: "POST",
@@ -255,68 +211,44 @@ export const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<Enh
 // ---- GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid} ----
 
 export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications {
-  /**
-   * 商户被该原因管控的单据号
-   * @example "A20250819155047774441874"
-   */
+  /** 商户被该原因管控的单据号
+   * @example "A20250819155047774441874" */
   readonly limitation_case_id?: string | undefined
-  /**
-   * 商户被管控原因
-   * @example "入驻后180天无账户动账"
-   */
+  /** 商户被管控原因
+   * @example "入驻后180天无账户动账" */
   readonly limitation_reason?: string | undefined
-  /**
-   * 商户被管控原因描述
-   * @example "当前商户号入驻后长时间无账户动账，请重新确认开户意愿并核实身份"
-   */
+  /** 商户被管控原因描述
+   * @example "当前商户号入驻后长时间无账户动账，请重新确认开户意愿并核实身份" */
   readonly limitation_reason_describe?: string | undefined
-  /**
-   * 商户被该原因管控的解脱路径
+  /** 商户被该原因管控的解脱路径
    * Documented values: `IRRECOVERABLE`, `MODIFY_SUBJECT_INFORMATION`, `MODIFY_SETTLE_ACCOUNT_INFORMATION`, `VERIFY_INACTIVE_MERCHANT_IDENTITY`, `SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION`, `SUBMIT_INFORMATION_FOR_APPEAL`, `RESOLVE_TRANSACTION_DISPUTES`, `MODIFY_ADMINISTRATOR_INFORMATION`, `CALL_CUSTOMER_SERVICE_AT_95017`, `UPDATE_BUSINESS_SCENARIO_INFORMATION`, `SUBMIT_CDD_INFORMATION`, `WAITING_FOR_PLATFORM_REVIEW`, `SUBMIT_UBO_INFORMATION`, `SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE`, `CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION`, `MODIFY_ABBREVIATION_INFORMATION`, `CONFIRM_BUSINESS_TYPE`, `SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION`, `CONTACT_SERVICE_PROVIDER` (decoded as any string: more may come).
-   * @example "MODIFY_SUBJECT_INFORMATION"
-   */
+   * @example "MODIFY_SUBJECT_INFORMATION" */
   readonly recover_way?: "IRRECOVERABLE" | "MODIFY_SUBJECT_INFORMATION" | "MODIFY_SETTLE_ACCOUNT_INFORMATION" | "VERIFY_INACTIVE_MERCHANT_IDENTITY" | "SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION" | "SUBMIT_INFORMATION_FOR_APPEAL" | "RESOLVE_TRANSACTION_DISPUTES" | "MODIFY_ADMINISTRATOR_INFORMATION" | "CALL_CUSTOMER_SERVICE_AT_95017" | "UPDATE_BUSINESS_SCENARIO_INFORMATION" | "SUBMIT_CDD_INFORMATION" | "WAITING_FOR_PLATFORM_REVIEW" | "SUBMIT_UBO_INFORMATION" | "SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE" | "CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION" | "MODIFY_ABBREVIATION_INFORMATION" | "CONFIRM_BUSINESS_TYPE" | "SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION" | "CONTACT_SERVICE_PROVIDER" | (string & {}) | undefined
-  /**
-   * 商户被该原因管控的解脱路径参数
-   * @example "100200300112233"
-   */
+  /** 商户被该原因管控的解脱路径参数
+   * @example "100200300112233" */
   readonly recover_way_param?: string | undefined
-  /**
-   * 商户被该原因管控的解脱帮助链接
-   * @example "https://kf.qq.com"
-   */
+  /** 商户被该原因管控的解脱帮助链接
+   * @example "https://kf.qq.com" */
   readonly recover_help_url?: string | undefined
-  /**
-   * 处置方式
+  /** 处置方式
    * Documented values: `LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL`, `LIMIT_ACTION_TYPE_DELAY_CONTROL` (decoded as any string: more may come).
-   * @example "LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL"
-   */
+   * @example "LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL" */
   readonly limitation_action_type?: "LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL" | "LIMIT_ACTION_TYPE_DELAY_CONTROL" | (string & {}) | undefined
-  /**
-   * 预计管控开始时间
-   * @example "2025-06-08T10:34:56+08:00"
-   */
+  /** 预计管控开始时间
+   * @example "2025-06-08T10:34:56+08:00" */
   readonly limitation_start_date?: string | undefined
-  /**
-   * 商户被该原因管控的时间
-   * @example "2025-06-08T10:34:56+08:00"
-   */
+  /** 商户被该原因管控的时间
+   * @example "2025-06-08T10:34:56+08:00" */
   readonly limitation_date?: string | undefined
-  /**
-   * 商户被管控原因类型
+  /** 商户被管控原因类型
    * Documented values: `LICENSE_ABNORMAL`, `NO_TRADE`, `SETTLE_ACCOUNT_ABNORMAL`, `RISK_ABNORMAL`, `OTHER`, `INSPECT_ABNORMAL`, `INVALID_REPRESENTATIVE_INFORMATION`, `INVALID_BUSINESS_STATUS`, `INVALID_BUSINESS_LICENSE`, `INVALID_BENEFICIARY_INFORMATION` (decoded as any string: more may come).
-   * @example "LICENSE_ABNORMAL"
-   */
+   * @example "LICENSE_ABNORMAL" */
   readonly limitation_reason_type?: "LICENSE_ABNORMAL" | "NO_TRADE" | "SETTLE_ACCOUNT_ABNORMAL" | "RISK_ABNORMAL" | "OTHER" | "INSPECT_ABNORMAL" | "INVALID_REPRESENTATIVE_INFORMATION" | "INVALID_BUSINESS_STATUS" | "INVALID_BUSINESS_LICENSE" | "INVALID_BENEFICIARY_INFORMATION" | (string & {}) | undefined
-  /**
-   * 商户被该原因管控的能力列表
-   * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come).
-   */
+  /** 商户被该原因管控的能力列表
+   * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come). */
   readonly relate_limitations?: ReadonlyArray<"NO_TRANSACTION_AND_RECHARGE" | "NO_PAYMENT" | "NO_WITHDRAWAL" | "NO_REFUND" | "NO_TRANSACTION" | "NO_PROFIT_SHARING" | "NO_PAYMENT_POINT_COMPLETE_ORDER" | (string & {})> | undefined
-  /**
-   * 商户被该原因管控的其他能力描述
-   * @example "关闭相册扫码支付,关闭长按识别支付"
-   */
+  /** 商户被该原因管控的其他能力描述
+   * @example "关闭相册扫码支付,关闭长按识别支付" */
   readonly other_relate_limitations?: string | undefined
 }
 
@@ -336,22 +268,16 @@ const $MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications: () 
 }))
 
 export interface MerchantLimitationsSubMchidSubMchidGetResponse {
-  /**
-   * 商户号
-   * @example "123000110"
-   */
+  /** 商户号
+   * @example "123000110" */
   readonly mchid?: string | undefined
-  /**
-   * 商户被管控能力列表
-   * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come).
-   */
+  /** 商户被管控能力列表
+   * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come). */
   readonly limited_functions?: ReadonlyArray<"NO_TRANSACTION_AND_RECHARGE" | "NO_PAYMENT" | "NO_WITHDRAWAL" | "NO_REFUND" | "NO_TRANSACTION" | "NO_PROFIT_SHARING" | "NO_PAYMENT_POINT_COMPLETE_ORDER" | (string & {})> | undefined
   /** 被管控原因及解脱路径列表 */
   readonly recovery_specifications?: ReadonlyArray<MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications> | undefined
-  /**
-   * 商户其他被管控能力描述
-   * @example "关闭相册扫码支付,关闭长按识别支付"
-   */
+  /** 商户其他被管控能力描述
+   * @example "关闭相册扫码支付,关闭长按识别支付" */
   readonly other_limited_functions?: string | undefined
 }
 
@@ -368,13 +294,11 @@ const $EnhancedDueDiligenceDueDiligenceIdGetQuery2: () => Schema.Schema<Enhanced
 
 export type MerchantLimitationsSubMchidSubMchidGetParams = EnhancedDueDiligenceDueDiligenceIdGetQuery
 
-/**
- * 查询子商户管控情况
+/** 查询子商户管控情况
  *
  * 服务商查询子商户的管控情况。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/limited-functions-and-reasons/mch-limitations/query-sub-mch-limitation.html)
  *
- * `GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}`
- */
+ * `GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}` */
 export const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantLimitationsSubMchidSubMchidGetParams, MerchantLimitationsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.merchantLimitations.subMchid._sub_mchid_.get",
   method: "GET",
@@ -384,46 +308,38 @@ export const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantL
   schemas: () => ({ params: $EnhancedDueDiligenceDueDiligenceIdGetQuery2(), success: $MerchantLimitationsSubMchidSubMchidGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/mch-operation-manage/…`: 4 endpoints.
+/** `/v3/mch-operation-manage/…`: 4 endpoints.
  *
- * Catalogue tags: 商户尽职调查, 风险管理.
- */
+ * Catalogue tags: 商户尽职调查, 风险管理. */
 export const mchOperationManage = {
   enhancedDueDiligence: {
     _due_diligence_id_: {
-      /**
-       * 查询子商户强化尽调单信息
+      /** 查询子商户强化尽调单信息
        *
        * 查询子商户强化尽调单信息
        *
        * `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`
        *
-       * Alone: `import { enhancedDueDiligenceDueDiligenceIdGet } from "effect-wechatpay/v3/mchOperationManage"`.
-       */
+       * Alone: `import { enhancedDueDiligenceDueDiligenceIdGet } from "effect-wechatpay/v3/mchOperationManage"`. */
       get: enhancedDueDiligenceDueDiligenceIdGet,
       submit: {
-        /**
-         * 提交尽调资料
+        /** 提交尽调资料
          *
          * 提交尽调资料
          *
          * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit`
          *
-         * Alone: `import { enhancedDueDiligenceDueDiligenceIdSubmitPost } from "effect-wechatpay/v3/mchOperationManage"`.
-         */
+         * Alone: `import { enhancedDueDiligenceDueDiligenceIdSubmitPost } from "effect-wechatpay/v3/mchOperationManage"`. */
         post: enhancedDueDiligenceDueDiligenceIdSubmitPost
       },
       upload: {
-        /**
-         * 上传尽调资料文件
+        /** 上传尽调资料文件
          *
          * 上传尽调资料文件
          *
          * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`
          *
-         * Alone: `import { enhancedDueDiligenceDueDiligenceIdUploadPost } from "effect-wechatpay/v3/mchOperationManage"`.
-         */
+         * Alone: `import { enhancedDueDiligenceDueDiligenceIdUploadPost } from "effect-wechatpay/v3/mchOperationManage"`. */
         post: enhancedDueDiligenceDueDiligenceIdUploadPost
       }
     }
@@ -431,15 +347,13 @@ export const mchOperationManage = {
   merchantLimitations: {
     subMchid: {
       _sub_mchid_: {
-        /**
-         * 查询子商户管控情况
+        /** 查询子商户管控情况
          *
          * 服务商查询子商户的管控情况。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/limited-functions-and-reasons/mch-limitations/query-sub-mch-limitation.html)
          *
          * `GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}`
          *
-         * Alone: `import { merchantLimitationsSubMchidSubMchidGet } from "effect-wechatpay/v3/mchOperationManage"`.
-         */
+         * Alone: `import { merchantLimitationsSubMchidSubMchidGet } from "effect-wechatpay/v3/mchOperationManage"`. */
         get: merchantLimitationsSubMchidSubMchidGet
       }
     }

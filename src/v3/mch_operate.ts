@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/mch_operate/risk/withdrawl-apply ----
 
 export interface RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo {
-  /**
-   * 开户名称
-   * @example "AOZdYGISxo4y44/UgZ69b0zZXkw=="
-   */
+  /** 开户名称
+   * @example "AOZdYGISxo4y44/UgZ69b0zZXkw==" */
   readonly account_name: string
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank: string
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 开户银行全称（含支行）
-   * @example "402713354941"
-   */
+  /** 开户银行全称（含支行）
+   * @example "402713354941" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "d+xT+MQCvrLHeorwC+w=="
-   */
+  /** 银行账号
+   * @example "d+xT+MQCvrLHeorwC+w==" */
   readonly account_number: string
 }
 
@@ -41,20 +31,14 @@ const $RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo: () => Schema.Schema<R
 }))
 
 export interface RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo {
-  /**
-   * 证件类型
-   * @example "IDENTIFICATION_TYPE_IDCARD"
-   */
+  /** 证件类型
+   * @example "IDENTIFICATION_TYPE_IDCARD" */
   readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 证件姓名
-   * @example "pVd1HJ6zyvPedzfg=="
-   */
+  /** 证件姓名
+   * @example "pVd1HJ6zyvPedzfg==" */
   readonly identification_name: string
-  /**
-   * 证件号码
-   * @example "AOZdYGISxo4y44/UgZ69bkw=="
-   */
+  /** 证件号码
+   * @example "AOZdYGISxo4y44/UgZ69bkw==" */
   readonly identification_no: string
 }
 
@@ -65,10 +49,8 @@ const $RiskWithdrawlApplyPostBodyPayeeInfoIdentityInfo: () => Schema.Schema<Risk
 }))
 
 export interface RiskWithdrawlApplyPostBodyPayeeInfo {
-  /**
-   * 账户类型
-   * @example "ACCOUNT_TYPE_CORPORATE"
-   */
+  /** 账户类型
+   * @example "ACCOUNT_TYPE_CORPORATE" */
   readonly account_type: "ACCOUNT_TYPE_CORPORATE" | "ACCOUNT_TYPE_PERSONAL"
   /** 银行账户 */
   readonly bank_account_info?: RiskWithdrawlApplyPostBodyPayeeInfoBankAccountInfo | undefined
@@ -83,15 +65,11 @@ const $RiskWithdrawlApplyPostBodyPayeeInfo: () => Schema.Schema<RiskWithdrawlApp
 }))
 
 export interface RiskWithdrawlApplyPostBodyProofMediaListProofPayeeMedia {
-  /**
-   * 申请证明材料类型
-   * @example "BASIC_TRANSACTION_INFORMATION"
-   */
+  /** 申请证明材料类型
+   * @example "BASIC_TRANSACTION_INFORMATION" */
   readonly proof_media_type: "BASIC_TRANSACTION_INFORMATION" | "LEGAL_ID_CARD" | "ID_CARD" | "BUSINESS_LICENSE_PHOTO" | "PAYEE_ID_CARD" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_6" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_7" | "WECHAT_PAY_WITHDRAWAL_APPLICATION_TYPE_8"
-  /**
-   * 证明材料照片
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKXQ"
-   */
+  /** 证明材料照片
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKXQ" */
   readonly proof_media: string
 }
 
@@ -119,35 +97,23 @@ const $RiskWithdrawlApplyPostBodyAdditionalMaterials: () => Schema.Schema<RiskWi
 }))
 
 export interface RiskWithdrawlApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 二级商户号的出款子账户类型
-   * @example "BASIC_ACCOUNT"
-   */
+  /** 二级商户号的出款子账户类型
+   * @example "BASIC_ACCOUNT" */
   readonly out_account_type: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT"
-  /**
-   * 提现金额
-   * @example 101
-   */
+  /** 提现金额
+   * @example 101 */
   readonly amount: number
-  /**
-   * 商户提现申请单号
-   * @example "2019061122222222122"
-   */
+  /** 商户提现申请单号
+   * @example "2019061122222222122" */
   readonly out_request_no: string
-  /**
-   * 收款对象类型
-   * @example "OTHER_MERCHANT"
-   */
+  /** 收款对象类型
+   * @example "OTHER_MERCHANT" */
   readonly payee_type: "CONTRIBUTION_MERCHANT" | "SERVICE_PROVIDER_MERCHANT" | "OTHER_MERCHANT" | "INDIVIDUAL"
-  /**
-   * 收款对象对应的商户号
-   * @example "1900000109"
-   */
+  /** 收款对象对应的商户号
+   * @example "1900000109" */
   readonly payee_mchid?: string | undefined
   /** 收款账号信息 */
   readonly payee_info: RiskWithdrawlApplyPostBodyPayeeInfo
@@ -155,10 +121,8 @@ export interface RiskWithdrawlApplyPostBody {
   readonly proof_media_list?: RiskWithdrawlApplyPostBodyProofMediaList | undefined
   /** 补充材料 */
   readonly additional_materials?: RiskWithdrawlApplyPostBodyAdditionalMaterials | undefined
-  /**
-   * 备注
-   * @example "特殊理由"
-   */
+  /** 备注
+   * @example "特殊理由" */
   readonly remark?: string | undefined
 }
 
@@ -176,15 +140,11 @@ const $RiskWithdrawlApplyPostBody: () => Schema.Schema<RiskWithdrawlApplyPostBod
 }))
 
 export interface RiskWithdrawlApplyPostResponse {
-  /**
-   * 微信支付提现申请单号
-   * @example "20220101332222"
-   */
+  /** 微信支付提现申请单号
+   * @example "20220101332222" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商户提现申请单号
-   * @example "1234567"
-   */
+  /** 商户提现申请单号
+   * @example "1234567" */
   readonly out_request_no?: string | undefined
 }
 
@@ -193,13 +153,11 @@ const $RiskWithdrawlApplyPostResponse: () => Schema.Schema<RiskWithdrawlApplyPos
   out_request_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交已注销商户号可用余额提现申请单API
+/** 提交已注销商户号可用余额提现申请单API
  *
  * 针对被微信支付平台不收不付管控的电商子商户，如子商户账户内还有可用余额，且无法解脱（例如.营业执照注销吊销），则服务商可为子商户申请走注销提现的流程，将可用余额进行提现操作。在商户号注销后，电商平台可发起提现申请, 审批通过后, 将会按照指定的收款方式返回给商户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/withdrawal-apply/withdrawal-apply/submit-apply.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_9.shtml)
  *
- * `POST /v3/mch_operate/risk/withdrawl-apply`
- */
+ * `POST /v3/mch_operate/risk/withdrawl-apply` */
 export const riskWithdrawlApplyPost: Endpoint.Endpoint<RiskWithdrawlApplyPostBody, RiskWithdrawlApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mch_operate.risk.withdrawlApply.post",
   method: "POST",
@@ -213,10 +171,8 @@ export const riskWithdrawlApplyPost: Endpoint.Endpoint<RiskWithdrawlApplyPostBod
 // ---- GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id} ----
 
 export interface RiskWithdrawlApplyApplymentIdApplymentIdGetParams {
-  /**
-   * 微信支付提现申请单号
-   * @example "20220210183333"
-   */
+  /** 微信支付提现申请单号
+   * @example "20220210183333" */
   readonly applyment_id: string
 }
 
@@ -225,30 +181,20 @@ const $RiskWithdrawlApplyApplymentIdApplymentIdGetParams: () => Schema.Schema<Ri
 }))
 
 export interface WithdrawlApply {
-  /**
-   * 微信支付提现申请单号
-   * @example "20220101332222"
-   */
+  /** 微信支付提现申请单号
+   * @example "20220101332222" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商户提现申请单号
-   * @example "1234567"
-   */
+  /** 商户提现申请单号
+   * @example "1234567" */
   readonly out_request_no?: string | undefined
-  /**
-   * 申请单状态
-   * @example "SUBMITTED"
-   */
+  /** 申请单状态
+   * @example "SUBMITTED" */
   readonly state?: string | undefined
-  /**
-   * 失败原因
-   * @example "银行卡信息有误"
-   */
+  /** 失败原因
+   * @example "银行卡信息有误" */
   readonly fail_reason?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly modify_time?: string | undefined
 }
 
@@ -269,13 +215,11 @@ const $RiskWithdrawlApplyApplymentIdApplymentIdGetResponse: () => Schema.Schema<
   withdrawl_apply: Schema.optional($WithdrawlApply())
 }))
 
-/**
- * 微信支付提现申请单号查询提现申请单状态API
+/** 微信支付提现申请单号查询提现申请单状态API
  *
  * 微信支付提现申请单号查询提现申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_8.shtml)
  *
- * `GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}`
- */
+ * `GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}` */
 export const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<RiskWithdrawlApplyApplymentIdApplymentIdGetParams, RiskWithdrawlApplyApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mch_operate.risk.withdrawlApply.applymentId._applyment_id_.get",
   method: "GET",
@@ -288,10 +232,8 @@ export const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<Risk
 // ---- GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no} ----
 
 export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams {
-  /**
-   * 商户提现申请号
-   * @example "123283928932"
-   */
+  /** 商户提现申请号
+   * @example "123283928932" */
   readonly out_request_no: string
 }
 
@@ -301,13 +243,11 @@ const $RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams: () => Schema.Schema<
 
 export type RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse = RiskWithdrawlApplyApplymentIdApplymentIdGetResponse
 
-/**
- * 商户提现申请单号查询提现申请单状态
+/** 商户提现申请单号查询提现申请单状态
  *
  * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_7.shtml)
  *
- * `GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}`
- */
+ * `GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}` */
 export const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams, RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mch_operate.risk.withdrawlApply.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -317,49 +257,41 @@ export const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<Ri
   schemas: () => ({ params: $RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams(), success: $RiskWithdrawlApplyApplymentIdApplymentIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/mch_operate/…`: 3 endpoints.
+/** `/v3/mch_operate/…`: 3 endpoints.
  *
- * Catalogue tags: 收付通∙提现.
- */
+ * Catalogue tags: 收付通∙提现. */
 export const mch_operate = {
   risk: {
     withdrawlApply: {
-      /**
-       * 提交已注销商户号可用余额提现申请单API
+      /** 提交已注销商户号可用余额提现申请单API
        *
        * 针对被微信支付平台不收不付管控的电商子商户，如子商户账户内还有可用余额，且无法解脱（例如.营业执照注销吊销），则服务商可为子商户申请走注销提现的流程，将可用余额进行提现操作。在商户号注销后，电商平台可发起提现申请, 审批通过后, 将会按照指定的收款方式返回给商户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/withdrawal-apply/withdrawal-apply/submit-apply.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_9.shtml)
        *
        * `POST /v3/mch_operate/risk/withdrawl-apply`
        *
-       * Alone: `import { riskWithdrawlApplyPost } from "effect-wechatpay/v3/mch_operate"`.
-       */
+       * Alone: `import { riskWithdrawlApplyPost } from "effect-wechatpay/v3/mch_operate"`. */
       post: riskWithdrawlApplyPost,
       applymentId: {
         _applyment_id_: {
-          /**
-           * 微信支付提现申请单号查询提现申请单状态API
+          /** 微信支付提现申请单号查询提现申请单状态API
            *
            * 微信支付提现申请单号查询提现申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_8.shtml)
            *
            * `GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}`
            *
-           * Alone: `import { riskWithdrawlApplyApplymentIdApplymentIdGet } from "effect-wechatpay/v3/mch_operate"`.
-           */
+           * Alone: `import { riskWithdrawlApplyApplymentIdApplymentIdGet } from "effect-wechatpay/v3/mch_operate"`. */
           get: riskWithdrawlApplyApplymentIdApplymentIdGet
         }
       },
       outRequestNo: {
         _out_request_no_: {
-          /**
-           * 商户提现申请单号查询提现申请单状态
+          /** 商户提现申请单号查询提现申请单状态
            *
            * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_7.shtml)
            *
            * `GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}`
            *
-           * Alone: `import { riskWithdrawlApplyOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mch_operate"`.
-           */
+           * Alone: `import { riskWithdrawlApplyOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mch_operate"`. */
           get: riskWithdrawlApplyOutRequestNoOutRequestNoGet
         }
       }

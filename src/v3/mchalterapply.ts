@@ -5,41 +5,29 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/mchalterapply/mchcontactalterapplyment ----
 
 export interface MchcontactalterapplymentPostBodyContactInfo {
-  /**
-   * 超级管理员姓名
-   * @example "pVd1HJ6zyvPedzGaV+X3IdGdbDnuC4Eelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 超级管理员姓名
+   * @example "pVd1HJ6zyvPedzGaV+X3IdGdbDnuC4Eelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly contact_name: string
-  /**
-   * 超级管理员证件类型
-   * @example "IDENTIFICATION_TYPE_IDCARD"
-   */
+  /** 超级管理员证件类型
+   * @example "IDENTIFICATION_TYPE_IDCARD" */
   readonly contact_id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
-  /**
-   * 超级管理员身份证件号码
-   * @example "pVd1HJ6zmty7/mYNxLMpRSvMRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 超级管理员身份证件号码
+   * @example "pVd1HJ6zmty7/mYNxLMpRSvMRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly contact_id_card_number: string
   /** 超级管理员证件正面照片 */
   readonly contact_id_doc_copy: string
   /** 超级管理员证件反面照片 */
   readonly contact_id_doc_copy_back?: string | undefined
-  /**
-   * 超级管理员证件有效期开始时间
-   * @example "2019-06-06"
-   */
+  /** 超级管理员证件有效期开始时间
+   * @example "2019-06-06" */
   readonly contact_id_doc_period_begin: string
-  /**
-   * 超级管理员证件有效期结束时间
-   * @example "2026-06-06"
-   */
+  /** 超级管理员证件有效期结束时间
+   * @example "2026-06-06" */
   readonly contact_id_doc_period_end: string
   /** 业务办理授权函 */
   readonly business_authorization_letter?: string | undefined
-  /**
-   * 超级管理员手机
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROvwia4ibL+F6mfjbzQIzfb3HHLEjZ4YiNWWNeespQO/0kjiwfqdfg=="
-   */
+  /** 超级管理员手机
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROvwia4ibL+F6mfjbzQIzfb3HHLEjZ4YiNWWNeespQO/0kjiwfqdfg==" */
   readonly mobile_phone: string
 }
 
@@ -56,15 +44,11 @@ const $MchcontactalterapplymentPostBodyContactInfo: () => Schema.Schema<Mchconta
 }))
 
 export interface MchcontactalterapplymentPostBody {
-  /**
-   * 商户号
-   * @example "2492185251"
-   */
+  /** 商户号
+   * @example "2492185251" */
   readonly merchant_code: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no: string
   /** 超级管理员信息 */
   readonly contact_info?: MchcontactalterapplymentPostBodyContactInfo | undefined
@@ -77,10 +61,8 @@ const $MchcontactalterapplymentPostBody: () => Schema.Schema<Mchcontactalterappl
 }))
 
 export interface MchcontactalterapplymentPostResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
 }
 
@@ -88,13 +70,11 @@ const $MchcontactalterapplymentPostResponse: () => Schema.Schema<Mchcontactalter
   apply_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交超管变更申请单
+/** 提交超管变更申请单
  *
  * 服务商使用该接口提交商家超级管理员变更申请，帮助商家修改超级管理员资料。
  *
- * `POST /v3/mchalterapply/mchcontactalterapplyment`
- */
+ * `POST /v3/mchalterapply/mchcontactalterapplyment` */
 export const mchcontactalterapplymentPost: Endpoint.Endpoint<MchcontactalterapplymentPostBody, MchcontactalterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment.post",
   method: "POST",
@@ -107,15 +87,11 @@ export const mchcontactalterapplymentPost: Endpoint.Endpoint<Mchcontactalterappl
 // ---- GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no} ----
 
 export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams {
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
+  /** 微信支付商户号
+   * @example "1900006491" */
   readonly merchant_code: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no: string
 }
 
@@ -125,15 +101,11 @@ const $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetPa
 }))
 
 export interface AuditRejectDetail {
-  /**
-   * 参数名称
-   * @example "ubo_info_list.card_number_0"
-   */
+  /** 参数名称
+   * @example "ubo_info_list.card_number_0" */
   readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
+  /** 驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。" */
   readonly reject_reason?: string | undefined
 }
 
@@ -143,31 +115,21 @@ const $AuditRejectDetail: () => Schema.Schema<AuditRejectDetail> = /*#__PURE__*/
 }))
 
 export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no?: string | undefined
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
+  /** 微信支付商户号
+   * @example "1900006491" */
   readonly merchant_code?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_EDITTING"
-   */
+   * @example "APPLYMENT_STATE_EDITTING" */
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 总体驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
+  /** 总体驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。" */
   readonly audit_reject_reason?: string | undefined
   /** 驳回原因详情 */
   readonly audit_reject_detail?: ReadonlyArray<AuditRejectDetail> | undefined
@@ -182,13 +144,11 @@ const $MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetRe
   audit_reject_detail: Schema.optional(Schema.Array($AuditRejectDetail()))
 }))
 
-/**
- * 查询超管变更申请单状态-使用业务单号和商户号
+/** 查询超管变更申请单状态-使用业务单号和商户号
  *
  * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
  *
- * `GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
- */
+ * `GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}` */
 export const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams, MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment.merchant._merchant_code_.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -201,10 +161,8 @@ export const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestN
 // ---- GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id} ----
 
 export interface MchcontactalterapplymentApplyIdGetParams {
-  /**
-   * 微信支付申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 微信支付申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id: string
 }
 
@@ -214,13 +172,11 @@ const $MchcontactalterapplymentApplyIdGetParams: () => Schema.Schema<Mchcontacta
 
 export type MchcontactalterapplymentApplyIdGetResponse = MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse
 
-/**
- * 查询超管变更申请单状态-使用申请单号
+/** 查询超管变更申请单状态-使用申请单号
  *
  * 使用申请单号查询超级管理员修改申请单的状态
  *
- * `GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id}`
- */
+ * `GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id}` */
 export const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<MchcontactalterapplymentApplyIdGetParams, MchcontactalterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment._apply_id_.get",
   method: "GET",
@@ -232,16 +188,12 @@ export const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<Mchcontactalt
 // ---- POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke ----
 
 export interface MchcontactalterapplymentApplyIdRevokePostResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_CANCELED"
-   */
+   * @example "APPLYMENT_STATE_CANCELED" */
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
@@ -252,13 +204,11 @@ const $MchcontactalterapplymentApplyIdRevokePostResponse: () => Schema.Schema<Mc
 
 export type MchcontactalterapplymentApplyIdRevokePostParams = MchcontactalterapplymentApplyIdGetParams
 
-/**
- * 撤销超管变更申请单
+/** 撤销超管变更申请单
  *
  * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
  *
- * `POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke`
- */
+ * `POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke` */
 export const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchcontactalterapplymentApplyIdRevokePostParams, MchcontactalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment._apply_id_.revoke.post",
   method: "POST",
@@ -270,40 +220,26 @@ export const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchcon
 // ---- POST /v3/mchalterapply/mchsubjectalterapplyment ----
 
 export interface MchsubjectalterapplymentPostBodyBusinessLicenseInfo {
-  /**
-   * 营业执照注册号
-   * @example "123456789012345678"
-   */
+  /** 营业执照注册号
+   * @example "123456789012345678" */
   readonly license_number: string
-  /**
-   * 营业执照照片
-   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo"
-   */
+  /** 营业执照照片
+   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo" */
   readonly license_copy: string
-  /**
-   * 商户名称
-   * @example "李四网络有限公司"
-   */
+  /** 商户名称
+   * @example "李四网络有限公司" */
   readonly merchant_name: string
-  /**
-   * 法人姓名
-   * @example "李四"
-   */
+  /** 法人姓名
+   * @example "李四" */
   readonly legal_person: string
-  /**
-   * 注册地址
-   * @example "广东省深圳市南山区xx路xx号"
-   */
+  /** 注册地址
+   * @example "广东省深圳市南山区xx路xx号" */
   readonly company_address?: string | undefined
-  /**
-   * 有效期开始时间
-   * @example "2019-06-06"
-   */
+  /** 有效期开始时间
+   * @example "2019-06-06" */
   readonly license_period_begin?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2026-06-06"
-   */
+  /** 有效期结束时间
+   * @example "2026-06-06" */
   readonly license_period_end?: string | undefined
 }
 
@@ -318,45 +254,29 @@ const $MchsubjectalterapplymentPostBodyBusinessLicenseInfo: () => Schema.Schema<
 }))
 
 export interface MchsubjectalterapplymentPostBodyCertificateInfo {
-  /**
-   * 证书类型
-   * @example "CERTIFICATE_TYPE_2388"
-   */
+  /** 证书类型
+   * @example "CERTIFICATE_TYPE_2388" */
   readonly cert_type: "CERTIFICATE_TYPE_2388" | "CERTIFICATE_TYPE_2389" | "CERTIFICATE_TYPE_2394" | "CERTIFICATE_TYPE_2395" | "CERTIFICATE_TYPE_2396" | "CERTIFICATE_TYPE_2520" | "CERTIFICATE_TYPE_2521" | "CERTIFICATE_TYPE_2522" | "CERTIFICATE_TYPE_2399" | "CERTIFICATE_TYPE_2400"
-  /**
-   * 证书编号
-   * @example "111111111111"
-   */
+  /** 证书编号
+   * @example "111111111111" */
   readonly cert_number: string
-  /**
-   * 证书照片
-   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo"
-   */
+  /** 证书照片
+   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo" */
   readonly cert_copy: string
-  /**
-   * 商户名称
-   * @example "xx公益团体"
-   */
+  /** 商户名称
+   * @example "xx公益团体" */
   readonly merchant_name: string
-  /**
-   * 法人姓名
-   * @example "李四"
-   */
+  /** 法人姓名
+   * @example "李四" */
   readonly legal_person: string
-  /**
-   * 注册地址
-   * @example "广东省深圳市南山区xx路xx号"
-   */
+  /** 注册地址
+   * @example "广东省深圳市南山区xx路xx号" */
   readonly company_address: string
-  /**
-   * 有效期开始时间
-   * @example "2019-06-06"
-   */
+  /** 有效期开始时间
+   * @example "2019-06-06" */
   readonly cert_period_begin: string
-  /**
-   * 有效期结束时间
-   * @example "2026-06-06"
-   */
+  /** 有效期结束时间
+   * @example "2026-06-06" */
   readonly cert_period_end: string
 }
 
@@ -372,10 +292,8 @@ const $MchsubjectalterapplymentPostBodyCertificateInfo: () => Schema.Schema<Mchs
 }))
 
 export interface MchsubjectalterapplymentPostBodyFinanceInstitutionInfo {
-  /**
-   * 金融机构类型
-   * @example "FINANCE_TYPE_BANK_AGENT"
-   */
+  /** 金融机构类型
+   * @example "FINANCE_TYPE_BANK_AGENT" */
   readonly finance_type: "FINANCE_TYPE_BANK_AGENT" | "FINANCE_TYPE_PAYMENT_AGENT" | "FINANCE_TYPE_INSURANCE" | "FINANCE_TYPE_TRADE_AND_SETTLE" | "FINANCE_TYPE_OTHER"
   /** 金融机构许可证图片 */
   readonly finance_license_pics: ReadonlyArray<string>
@@ -387,55 +305,35 @@ const $MchsubjectalterapplymentPostBodyFinanceInstitutionInfo: () => Schema.Sche
 }))
 
 export interface MchsubjectalterapplymentPostBodyLegalPersonInfo {
-  /**
-   * 证件持有人类型
-   * @example "LEGAL"
-   */
+  /** 证件持有人类型
+   * @example "LEGAL" */
   readonly id_holder_type: "LEGAL" | "SUPER"
-  /**
-   * 证件类型
-   * @example "IDENTIFICATION_TYPE_IDCARD"
-   */
+  /** 证件类型
+   * @example "IDENTIFICATION_TYPE_IDCARD" */
   readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 法定代表人说明函
-   * @example "47ZC6GC-vnrbEny_Ie_AUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 法定代表人说明函
+   * @example "47ZC6GC-vnrbEny_Ie_AUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly authorize_letter_copy?: string | undefined
-  /**
-   * 证件正面照片
-   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo"
-   */
+  /** 证件正面照片
+   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo" */
   readonly card_front?: string | undefined
-  /**
-   * 证件反面照片
-   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo"
-   */
+  /** 证件反面照片
+   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo" */
   readonly card_back?: string | undefined
-  /**
-   * 证件姓名
-   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw=="
-   */
+  /** 证件姓名
+   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw==" */
   readonly card_name?: string | undefined
-  /**
-   * 证件号码
-   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw=="
-   */
+  /** 证件号码
+   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw==" */
   readonly card_number?: string | undefined
-  /**
-   * 证件居住地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROspQO/0kjiwfqdfg=="
-   */
+  /** 证件居住地址
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROspQO/0kjiwfqdfg==" */
   readonly card_address?: string | undefined
-  /**
-   * 证件有效期开始时间
-   * @example "2019-06-06"
-   */
+  /** 证件有效期开始时间
+   * @example "2019-06-06" */
   readonly card_period_begin?: string | undefined
-  /**
-   * 证件有效期结束时间
-   * @example "2026-06-06"
-   */
+  /** 证件有效期结束时间
+   * @example "2026-06-06" */
   readonly card_period_end?: string | undefined
   /** 经营者/法人是否为受益人 */
   readonly as_ubo?: boolean | undefined
@@ -456,45 +354,29 @@ const $MchsubjectalterapplymentPostBodyLegalPersonInfo: () => Schema.Schema<Mchs
 }))
 
 export interface MchsubjectalterapplymentPostBodyUboInfoList {
-  /**
-   * 证件类型
-   * @example "IDENTIFICATION_TYPE_IDCARD"
-   */
+  /** 证件类型
+   * @example "IDENTIFICATION_TYPE_IDCARD" */
   readonly id_doc_type: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
-  /**
-   * 证件正面照片
-   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo"
-   */
+  /** 证件正面照片
+   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo" */
   readonly card_front: string
-  /**
-   * 证件反面照片
-   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo"
-   */
+  /** 证件反面照片
+   * @example "0P3ng6KTIW4-Q_l2FjKLZuhHjFwczhJehHhAZN6BKXQPcs-VvdSo" */
   readonly card_back?: string | undefined
-  /**
-   * 证件姓名
-   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw=="
-   */
+  /** 证件姓名
+   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw==" */
   readonly card_name: string
-  /**
-   * 证件号码
-   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw=="
-   */
+  /** 证件号码
+   * @example "MZnwEx6zotwIz6ctW2/iQL5zaGs82HJNU3K+46ndk7pMrENiPDw==" */
   readonly card_number: string
-  /**
-   * 证件居住地址
-   * @example "pVd1HJ6zyvPedzGaV+bzQIzfb3HHLEjZ4YiR/cJiCrZxnAqi+=="
-   */
+  /** 证件居住地址
+   * @example "pVd1HJ6zyvPedzGaV+bzQIzfb3HHLEjZ4YiR/cJiCrZxnAqi+==" */
   readonly card_address: string
-  /**
-   * 证件有效期开始时间
-   * @example "2019-06-06"
-   */
+  /** 证件有效期开始时间
+   * @example "2019-06-06" */
   readonly card_period_begin: string
-  /**
-   * 证件有效期结束时间
-   * @example "2026-06-06"
-   */
+  /** 证件有效期结束时间
+   * @example "2026-06-06" */
   readonly card_period_end: string
 }
 
@@ -531,25 +413,17 @@ const $MchsubjectalterapplymentPostBodyAddition: () => Schema.Schema<Mchsubjecta
 }))
 
 export interface MchsubjectalterapplymentPostBody {
-  /**
-   * 商户号
-   * @example "2492185251"
-   */
+  /** 商户号
+   * @example "2492185251" */
   readonly merchant_code: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no: string
-  /**
-   * 主体资料变更范围
-   * @example "ALTER_SCOPE_FULL"
-   */
+  /** 主体资料变更范围
+   * @example "ALTER_SCOPE_FULL" */
   readonly alter_scope?: "ALTER_SCOPE_FULL" | "ALTER_SCOPE_BUSINESS_CERT" | "ALTER_SCOPE_UBO" | undefined
-  /**
-   * 主体类型
-   * @example "SUBJECT_TYPE_ENTERPRISE"
-   */
+  /** 主体类型
+   * @example "SUBJECT_TYPE_ENTERPRISE" */
   readonly organization_type: "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS_CLONED" | "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_MICRO"
   /** 是否金融机构 */
   readonly finance_institution?: boolean | undefined
@@ -583,13 +457,11 @@ const $MchsubjectalterapplymentPostBody: () => Schema.Schema<Mchsubjectalterappl
 
 export type MchsubjectalterapplymentPostResponse = MchcontactalterapplymentPostResponse
 
-/**
- * 提交资料变更申请单
+/** 提交资料变更申请单
  *
  * 服务商使用该接口提交商家主体资料变更申请，帮助商家修改主体资料。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090649)
  *
- * `POST /v3/mchalterapply/mchsubjectalterapplyment`
- */
+ * `POST /v3/mchalterapply/mchsubjectalterapplyment` */
 export const mchsubjectalterapplymentPost: Endpoint.Endpoint<MchsubjectalterapplymentPostBody, MchsubjectalterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment.post",
   method: "POST",
@@ -603,31 +475,21 @@ export const mchsubjectalterapplymentPost: Endpoint.Endpoint<Mchsubjectalterappl
 // ---- GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no} ----
 
 export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
+  /** 微信支付商户号
+   * @example "1900006491" */
   readonly merchant_code?: string | undefined
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED`, `APPLYMENT_STATE_EDITTING` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_EDITTING"
-   */
+   * @example "APPLYMENT_STATE_EDITTING" */
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | "APPLYMENT_STATE_EDITTING" | (string & {}) | undefined
-  /**
-   * 总体驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
+  /** 总体驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。" */
   readonly audit_reject_reason?: string | undefined
   /** 驳回原因详情 */
   readonly audit_reject_detail?: ReadonlyArray<AuditRejectDetail> | undefined
@@ -644,13 +506,11 @@ const $MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetRe
 
 export type MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams = MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams
 
-/**
- * 查询申请单状态-使用业务单号
+/** 查询申请单状态-使用业务单号
  *
  * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
  *
- * `GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
- */
+ * `GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}` */
 export const mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams, MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment.merchant._merchant_code_.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -666,13 +526,11 @@ export type MchsubjectalterapplymentApplyIdGetParams = MchcontactalterapplymentA
 
 export type MchsubjectalterapplymentApplyIdGetResponse = MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse
 
-/**
- * 查询资料变更申请单状态-使用申请单号
+/** 查询资料变更申请单状态-使用申请单号
  *
  * 使用申请单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090655)
  *
- * `GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}`
- */
+ * `GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}` */
 export const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdGetParams, MchsubjectalterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment._apply_id_.get",
   method: "GET",
@@ -685,11 +543,9 @@ export const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<Mchsubjectalt
 // ---- POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke ----
 
 export interface MchsubjectalterapplymentApplyIdRevokePostResponse {
-  /**
-   * 撤销状态
+  /** 撤销状态
    * Documented values: `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "SUCCESS" | "FAIL" | (string & {}) | undefined
 }
 
@@ -699,13 +555,11 @@ const $MchsubjectalterapplymentApplyIdRevokePostResponse: () => Schema.Schema<Mc
 
 export type MchsubjectalterapplymentApplyIdRevokePostParams = MchcontactalterapplymentApplyIdGetParams
 
-/**
- * 撤销资料变更申请单
+/** 撤销资料变更申请单
  *
  * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090672)
  *
- * `POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke`
- */
+ * `POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke` */
 export const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdRevokePostParams, MchsubjectalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment._apply_id_.revoke.post",
   method: "POST",
@@ -718,20 +572,14 @@ export const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchsub
 // ---- POST /v3/mchalterapply/merchantnamealterapplyment ----
 
 export interface MerchantnamealterapplymentPostBody {
-  /**
-   * 二级商户号
-   * @example "2492185251"
-   */
+  /** 二级商户号
+   * @example "2492185251" */
   readonly sub_mchid: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no: string
-  /**
-   * 商户简称
-   * @example "新疆大枣专卖店"
-   */
+  /** 商户简称
+   * @example "新疆大枣专卖店" */
   readonly merchant_shortname: string
 }
 
@@ -743,13 +591,11 @@ const $MerchantnamealterapplymentPostBody: () => Schema.Schema<Merchantnamealter
 
 export type MerchantnamealterapplymentPostResponse = MchcontactalterapplymentPostResponse
 
-/**
- * 提交商户简称变更申请单
+/** 提交商户简称变更申请单
  *
  * 服务商使用该接口提交商家的商户简称变更申请，帮助商家修改商户简称。
  *
- * `POST /v3/mchalterapply/merchantnamealterapplyment`
- */
+ * `POST /v3/mchalterapply/merchantnamealterapplyment` */
 export const merchantnamealterapplymentPost: Endpoint.Endpoint<MerchantnamealterapplymentPostBody, MerchantnamealterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment.post",
   method: "POST",
@@ -761,15 +607,11 @@ export const merchantnamealterapplymentPost: Endpoint.Endpoint<Merchantnamealter
 // ---- GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no} ----
 
 export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams {
-  /**
-   * 二级商户号
-   * @example "1900006491"
-   */
+  /** 二级商户号
+   * @example "1900006491" */
   readonly sub_mchid: string
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no: string
 }
 
@@ -779,31 +621,21 @@ const $MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetPara
 }))
 
 export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900006491"
-   */
+  /** 二级商户号
+   * @example "1900006491" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_EDITTING"
-   */
+   * @example "APPLYMENT_STATE_EDITTING" */
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 总体驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
+  /** 总体驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。" */
   readonly audit_reject_reason?: string | undefined
 }
 
@@ -815,13 +647,11 @@ const $MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResp
   audit_reject_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询商户简称申请单状态-使用业务单号和商户号
+/** 查询商户简称申请单状态-使用业务单号和商户号
  *
  * 使用业务单号查询申请单状态
  *
- * `GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}`
- */
+ * `GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}` */
 export const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams, MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment.merchant._sub_mchid_.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -833,31 +663,21 @@ export const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoG
 // ---- GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id} ----
 
 export interface MerchantnamealterapplymentApplyIdGetResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no?: string | undefined
-  /**
-   * 微信支付商户号
-   * @example "1900006491"
-   */
+  /** 微信支付商户号
+   * @example "1900006491" */
   readonly merchant_code?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_EDITTING"
-   */
+   * @example "APPLYMENT_STATE_EDITTING" */
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 总体驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
-   */
+  /** 总体驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片。" */
   readonly audit_reject_reason?: string | undefined
 }
 
@@ -871,13 +691,11 @@ const $MerchantnamealterapplymentApplyIdGetResponse: () => Schema.Schema<Merchan
 
 export type MerchantnamealterapplymentApplyIdGetParams = MchcontactalterapplymentApplyIdGetParams
 
-/**
- * 查询商户简称变更申请单状态-使用申请单号
+/** 查询商户简称变更申请单状态-使用申请单号
  *
  * 使用申请单号查询商户简称修改申请单的状态
  *
- * `GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id}`
- */
+ * `GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id}` */
 export const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdGetParams, MerchantnamealterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment._apply_id_.get",
   method: "GET",
@@ -889,16 +707,12 @@ export const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<Merchantnam
 // ---- POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke ----
 
 export interface MerchantnamealterapplymentApplyIdRevokePostResponse {
-  /**
-   * 申请单号
-   * @example "20220617143306000013906025001"
-   */
+  /** 申请单号
+   * @example "20220617143306000013906025001" */
   readonly apply_id?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_CANCELED"
-   */
+   * @example "APPLYMENT_STATE_CANCELED" */
   readonly state?: "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
@@ -909,13 +723,11 @@ const $MerchantnamealterapplymentApplyIdRevokePostResponse: () => Schema.Schema<
 
 export type MerchantnamealterapplymentApplyIdRevokePostParams = MchcontactalterapplymentApplyIdGetParams
 
-/**
- * 撤销商户简称变更申请单
+/** 撤销商户简称变更申请单
  *
  * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
  *
- * `POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke`
- */
+ * `POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke` */
 export const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdRevokePostParams, MerchantnamealterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment._apply_id_.revoke.post",
   method: "POST",
@@ -924,44 +736,36 @@ export const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<Merc
   schemas: () => ({ params: $MchcontactalterapplymentApplyIdGetParams(), success: $MerchantnamealterapplymentApplyIdRevokePostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/mchalterapply/…`: 12 endpoints.
+/** `/v3/mchalterapply/…`: 12 endpoints.
  *
- * Catalogue tags: 修改商家简称, 变更超管, 收付通∙进件, 服务商∙进件.
- */
+ * Catalogue tags: 修改商家简称, 变更超管, 收付通∙进件, 服务商∙进件. */
 export const mchalterapply = {
   mchcontactalterapplyment: {
-    /**
-     * 提交超管变更申请单
+    /** 提交超管变更申请单
      *
      * 服务商使用该接口提交商家超级管理员变更申请，帮助商家修改超级管理员资料。
      *
      * `POST /v3/mchalterapply/mchcontactalterapplyment`
      *
-     * Alone: `import { mchcontactalterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`.
-     */
+     * Alone: `import { mchcontactalterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`. */
     post: mchcontactalterapplymentPost,
     _apply_id_: {
-      /**
-       * 查询超管变更申请单状态-使用申请单号
+      /** 查询超管变更申请单状态-使用申请单号
        *
        * 使用申请单号查询超级管理员修改申请单的状态
        *
        * `GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id}`
        *
-       * Alone: `import { mchcontactalterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`.
-       */
+       * Alone: `import { mchcontactalterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`. */
       get: mchcontactalterapplymentApplyIdGet,
       revoke: {
-        /**
-         * 撤销超管变更申请单
+        /** 撤销超管变更申请单
          *
          * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
          *
          * `POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke`
          *
-         * Alone: `import { mchcontactalterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`.
-         */
+         * Alone: `import { mchcontactalterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`. */
         post: mchcontactalterapplymentApplyIdRevokePost
       }
     },
@@ -969,15 +773,13 @@ export const mchalterapply = {
       _merchant_code_: {
         outRequestNo: {
           _out_request_no_: {
-            /**
-             * 查询超管变更申请单状态-使用业务单号和商户号
+            /** 查询超管变更申请单状态-使用业务单号和商户号
              *
              * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
              *
              * `GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
              *
-             * Alone: `import { mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`.
-             */
+             * Alone: `import { mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`. */
             get: mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet
           }
         }
@@ -985,37 +787,31 @@ export const mchalterapply = {
     }
   },
   mchsubjectalterapplyment: {
-    /**
-     * 提交资料变更申请单
+    /** 提交资料变更申请单
      *
      * 服务商使用该接口提交商家主体资料变更申请，帮助商家修改主体资料。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090649)
      *
      * `POST /v3/mchalterapply/mchsubjectalterapplyment`
      *
-     * Alone: `import { mchsubjectalterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`.
-     */
+     * Alone: `import { mchsubjectalterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`. */
     post: mchsubjectalterapplymentPost,
     _apply_id_: {
-      /**
-       * 查询资料变更申请单状态-使用申请单号
+      /** 查询资料变更申请单状态-使用申请单号
        *
        * 使用申请单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090655)
        *
        * `GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}`
        *
-       * Alone: `import { mchsubjectalterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`.
-       */
+       * Alone: `import { mchsubjectalterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`. */
       get: mchsubjectalterapplymentApplyIdGet,
       revoke: {
-        /**
-         * 撤销资料变更申请单
+        /** 撤销资料变更申请单
          *
          * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090672)
          *
          * `POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke`
          *
-         * Alone: `import { mchsubjectalterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`.
-         */
+         * Alone: `import { mchsubjectalterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`. */
         post: mchsubjectalterapplymentApplyIdRevokePost
       }
     },
@@ -1023,15 +819,13 @@ export const mchalterapply = {
       _merchant_code_: {
         outRequestNo: {
           _out_request_no_: {
-            /**
-             * 查询申请单状态-使用业务单号
+            /** 查询申请单状态-使用业务单号
              *
              * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
              *
              * `GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
              *
-             * Alone: `import { mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`.
-             */
+             * Alone: `import { mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`. */
             get: mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet
           }
         }
@@ -1039,37 +833,31 @@ export const mchalterapply = {
     }
   },
   merchantnamealterapplyment: {
-    /**
-     * 提交商户简称变更申请单
+    /** 提交商户简称变更申请单
      *
      * 服务商使用该接口提交商家的商户简称变更申请，帮助商家修改商户简称。
      *
      * `POST /v3/mchalterapply/merchantnamealterapplyment`
      *
-     * Alone: `import { merchantnamealterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`.
-     */
+     * Alone: `import { merchantnamealterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`. */
     post: merchantnamealterapplymentPost,
     _apply_id_: {
-      /**
-       * 查询商户简称变更申请单状态-使用申请单号
+      /** 查询商户简称变更申请单状态-使用申请单号
        *
        * 使用申请单号查询商户简称修改申请单的状态
        *
        * `GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id}`
        *
-       * Alone: `import { merchantnamealterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`.
-       */
+       * Alone: `import { merchantnamealterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`. */
       get: merchantnamealterapplymentApplyIdGet,
       revoke: {
-        /**
-         * 撤销商户简称变更申请单
+        /** 撤销商户简称变更申请单
          *
          * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
          *
          * `POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke`
          *
-         * Alone: `import { merchantnamealterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`.
-         */
+         * Alone: `import { merchantnamealterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`. */
         post: merchantnamealterapplymentApplyIdRevokePost
       }
     },
@@ -1077,15 +865,13 @@ export const mchalterapply = {
       _sub_mchid_: {
         outRequestNo: {
           _out_request_no_: {
-            /**
-             * 查询商户简称申请单状态-使用业务单号和商户号
+            /** 查询商户简称申请单状态-使用业务单号和商户号
              *
              * 使用业务单号查询申请单状态
              *
              * `GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}`
              *
-             * Alone: `import { merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`.
-             */
+             * Alone: `import { merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`. */
             get: merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet
           }
         }

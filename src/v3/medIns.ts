@@ -9,10 +9,8 @@ export interface Payer {
   readonly name: string
   /** 个人身份ID摘要 */
   readonly id_digest: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_CARD" */
   readonly card_type: "UNKNOWN_USER_CARD_TYPE" | "ID_CARD" | "HOUSEHOLD_REGISTRATION" | "FOREIGNER_PASSPORT" | "MAINLAND_TRAVEL_PERMIT_FOR_TW" | "MAINLAND_TRAVEL_PERMIT_FOR_MO" | "MAINLAND_TRAVEL_PERMIT_FOR_HK" | "FOREIGN_PERMANENT_RESIDENT"
 }
 
@@ -23,15 +21,11 @@ const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface OrdersPostBodyCashAddDetail {
-  /**
-   * 现金补充金额
-   * @example 2000
-   */
+  /** 现金补充金额
+   * @example 2000 */
   readonly cash_add_fee: number
-  /**
-   * 现金补充类型
-   * @example "FREIGHT"
-   */
+  /** 现金补充类型
+   * @example "FREIGHT" */
   readonly cash_add_type: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES"
 }
 
@@ -41,15 +35,11 @@ const $OrdersPostBodyCashAddDetail: () => Schema.Schema<OrdersPostBodyCashAddDet
 }))
 
 export interface OrdersPostBodyCashReduceDetail {
-  /**
-   * 现金减免金额
-   * @example 10000
-   */
+  /** 现金减免金额
+   * @example 10000 */
   readonly cash_reduce_fee: number
-  /**
-   * 现金减免类型
-   * @example "DEFAULT_REDUCE_TYPE"
-   */
+  /** 现金减免类型
+   * @example "DEFAULT_REDUCE_TYPE" */
   readonly cash_reduce_type: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION"
 }
 
@@ -59,40 +49,26 @@ const $OrdersPostBodyCashReduceDetail: () => Schema.Schema<OrdersPostBodyCashRed
 }))
 
 export interface OrdersPostBody {
-  /**
-   * 混合支付类型
-   * @example "CASH_AND_INSURANCE"
-   */
+  /** 混合支付类型
+   * @example "CASH_AND_INSURANCE" */
   readonly mix_pay_type: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE"
-  /**
-   * 订单类型
-   * @example "REG_PAY"
-   */
+  /** 订单类型
+   * @example "REG_PAY" */
   readonly order_type: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY"
-  /**
-   * 从业机构的公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 从业机构的公众号ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 医疗机构的公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 医疗机构的公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
+  /** 医疗机构的商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户在医疗机构AppID下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在医疗机构AppID下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 支付人身份信息 */
   readonly payer: Payer
@@ -100,114 +76,72 @@ export interface OrdersPostBody {
   readonly pay_for_relatives?: boolean | undefined
   /** 亲属身份信息 */
   readonly relative?: Payer | undefined
-  /**
-   * 从业机构订单号
-   * @example "202204022005169952975171534816"
-   */
+  /** 从业机构订单号
+   * @example "202204022005169952975171534816" */
   readonly out_trade_no: string
-  /**
-   * 医疗机构订单号
-   * @example "1217752501201"
-   */
+  /** 医疗机构订单号
+   * @example "1217752501201" */
   readonly serial_no: string
-  /**
-   * 医保局返回的支付单ID
-   * @example "ORD530100202204022006350000021"
-   */
+  /** 医保局返回的支付单ID
+   * @example "ORD530100202204022006350000021" */
   readonly pay_order_id?: string | undefined
-  /**
-   * 医保局返回的支付授权码
-   * @example "AUTH530100202204022006310000034"
-   */
+  /** 医保局返回的支付授权码
+   * @example "AUTH530100202204022006310000034" */
   readonly pay_auth_no?: string | undefined
-  /**
-   * 用户定位信息
-   * @example "102.682296,25.054260"
-   */
+  /** 用户定位信息
+   * @example "102.682296,25.054260" */
   readonly geo_location?: string | undefined
-  /**
-   * 城市ID
-   * @example "530100"
-   */
+  /** 城市ID
+   * @example "530100" */
   readonly city_id: string
-  /**
-   * 医疗机构名称
-   * @example "北大医院"
-   */
+  /** 医疗机构名称
+   * @example "北大医院" */
   readonly med_inst_name: string
-  /**
-   * 医疗机构编码
-   * @example "1217752501201407033233368318"
-   */
+  /** 医疗机构编码
+   * @example "1217752501201407033233368318" */
   readonly med_inst_no: string
-  /**
-   * 医保下单时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 医保下单时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly med_ins_order_create_time?: string | undefined
-  /**
-   * 使用该接口下单的总金额
-   * @example 202000
-   */
+  /** 使用该接口下单的总金额
+   * @example 202000 */
   readonly total_fee: number
-  /**
-   * 医保局结算后，医保统筹支付金额
-   * @example 100000
-   */
+  /** 医保局结算后，医保统筹支付金额
+   * @example 100000 */
   readonly med_ins_gov_fee?: number | undefined
-  /**
-   * 医保局结算后，医保个账支付金额
-   * @example 45000
-   */
+  /** 医保局结算后，医保个账支付金额
+   * @example 45000 */
   readonly med_ins_self_fee?: number | undefined
-  /**
-   * 医保局结算后，医保其他支付金额
-   * @example 5000
-   */
+  /** 医保局结算后，医保其他支付金额
+   * @example 5000 */
   readonly med_ins_other_fee?: number | undefined
-  /**
-   * 医保局结算后，需要自费的金额
-   * @example 50000
-   */
+  /** 医保局结算后，需要自费的金额
+   * @example 50000 */
   readonly med_ins_cash_fee?: number | undefined
-  /**
-   * 实际需要用户微信支付的金额
-   * @example 42000
-   */
+  /** 实际需要用户微信支付的金额
+   * @example 42000 */
   readonly wechat_pay_cash_fee?: number | undefined
   /** 现金补充列表 */
   readonly cash_add_detail?: ReadonlyArray<OrdersPostBodyCashAddDetail> | undefined
   /** 现金减免列表 */
   readonly cash_reduce_detail?: ReadonlyArray<OrdersPostBodyCashReduceDetail> | undefined
-  /**
-   * 回调通知URL
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 回调通知URL
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly callback_url: string
-  /**
-   * 自费预下单ID
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 自费预下单ID
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
-  /**
-   * 医疗机构透传给医保的数据
-   * @example "{}"
-   */
+  /** 医疗机构透传给医保的数据
+   * @example "{}" */
   readonly passthrough_request_content?: string | undefined
-  /**
-   * 扩展字段
-   * @example "{}"
-   */
+  /** 扩展字段
+   * @example "{}" */
   readonly extends?: string | undefined
-  /**
-   * 附加数据
-   * @example "{}"
-   */
+  /** 附加数据
+   * @example "{}" */
   readonly attach?: string | undefined
-  /**
-   * 渠道号
-   * @example "AAGN9uhZc5EGyRdairKW7Qnu"
-   */
+  /** 渠道号
+   * @example "AAGN9uhZc5EGyRdairKW7Qnu" */
   readonly channel_no?: string | undefined
   /** 是否到医保局测试环境下单 */
   readonly med_ins_test_env?: boolean | undefined
@@ -251,16 +185,12 @@ const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface CashAddDetail {
-  /**
-   * 现金补充金额
-   * @example 2000
-   */
+  /** 现金补充金额
+   * @example 2000 */
   readonly cash_add_fee?: number | undefined
-  /**
-   * 现金补充类型
+  /** 现金补充类型
    * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
-   * @example "FREIGHT"
-   */
+   * @example "FREIGHT" */
   readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
 }
 
@@ -270,16 +200,12 @@ const $CashAddDetail: () => Schema.Schema<CashAddDetail> = /*#__PURE__*/ once(()
 }))
 
 export interface CashReduceDetail {
-  /**
-   * 现金减免金额
-   * @example 10000
-   */
+  /** 现金减免金额
+   * @example 10000 */
   readonly cash_reduce_fee?: number | undefined
-  /**
-   * 现金减免类型
+  /** 现金减免类型
    * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
-   * @example "DEFAULT_REDUCE_TYPE"
-   */
+   * @example "DEFAULT_REDUCE_TYPE" */
   readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
@@ -289,186 +215,118 @@ const $CashReduceDetail: () => Schema.Schema<CashReduceDetail> = /*#__PURE__*/ o
 }))
 
 export interface OrdersPostResponse {
-  /**
-   * 医保自费混合订单号
-   * @example "1217752501201407033233368318"
-   */
+  /** 医保自费混合订单号
+   * @example "1217752501201407033233368318" */
   readonly mix_trade_no?: string | undefined
-  /**
-   * 医保自费混合订单支付状态
+  /** 医保自费混合订单支付状态
    * Documented values: `UNKNOWN_MIX_PAY_STATUS`, `MIX_PAY_CREATED`, `MIX_PAY_SUCCESS`, `MIX_PAY_REFUND`, `MIX_PAY_FAIL` (decoded as any string: more may come).
-   * @example "MIX_PAY_SUCCESS"
-   */
+   * @example "MIX_PAY_SUCCESS" */
   readonly mix_pay_status?: "UNKNOWN_MIX_PAY_STATUS" | "MIX_PAY_CREATED" | "MIX_PAY_SUCCESS" | "MIX_PAY_REFUND" | "MIX_PAY_FAIL" | (string & {}) | undefined
-  /**
-   * 混合订单中自费部分的支付状态
+  /** 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_SELF_PAY_STATUS`, `SELF_PAY_CREATED`, `SELF_PAY_SUCCESS`, `SELF_PAY_REFUND`, `SELF_PAY_FAIL`, `NO_SELF_PAY` (decoded as any string: more may come).
-   * @example "SELF_PAY_SUCCESS"
-   */
+   * @example "SELF_PAY_SUCCESS" */
   readonly self_pay_status?: "UNKNOWN_SELF_PAY_STATUS" | "SELF_PAY_CREATED" | "SELF_PAY_SUCCESS" | "SELF_PAY_REFUND" | "SELF_PAY_FAIL" | "NO_SELF_PAY" | (string & {}) | undefined
-  /**
-   * 混合订单中自费部分的支付状态
+  /** 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_MED_INS_PAY_STATUS`, `MED_INS_PAY_CREATED`, `MED_INS_PAY_SUCCESS`, `MED_INS_PAY_REFUND`, `MED_INS_PAY_FAIL`, `NO_MED_INS_PAY` (decoded as any string: more may come).
-   * @example "MED_INS_PAY_SUCCESS"
-   */
+   * @example "MED_INS_PAY_SUCCESS" */
   readonly med_ins_pay_status?: "UNKNOWN_MED_INS_PAY_STATUS" | "MED_INS_PAY_CREATED" | "MED_INS_PAY_SUCCESS" | "MED_INS_PAY_REFUND" | "MED_INS_PAY_FAIL" | "NO_MED_INS_PAY" | (string & {}) | undefined
-  /**
-   * 订单支付时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 订单支付时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly paid_time?: string | undefined
-  /**
-   * 支付完成后医保局返回内容
-   * @example "{}"
-   */
+  /** 支付完成后医保局返回内容
+   * @example "{}" */
   readonly passthrough_response_content?: string | undefined
-  /**
-   * 混合支付类型
+  /** 混合支付类型
    * Documented values: `UNKNOWN_MIX_PAY_TYPE`, `CASH_ONLY`, `INSURANCE_ONLY`, `CASH_AND_INSURANCE` (decoded as any string: more may come).
-   * @example "CASH_AND_INSURANCE"
-   */
+   * @example "CASH_AND_INSURANCE" */
   readonly mix_pay_type?: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE" | (string & {}) | undefined
-  /**
-   * 订单类型
+  /** 订单类型
    * Documented values: `UNKNOWN_ORDER_TYPE`, `REG_PAY`, `DIAG_PAY`, `COVID_EXAM_PAY`, `IN_HOSP_PAY`, `PHARMACY_PAY`, `INSURANCE_PAY`, `INT_REG_PAY`, `INT_RE_DIAG_PAY`, `INT_RX_PAY`, `COVID_ANTIGEN_PAY`, `MED_PAY` (decoded as any string: more may come).
-   * @example "REG_PAY"
-   */
+   * @example "REG_PAY" */
   readonly order_type?: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY" | (string & {}) | undefined
-  /**
-   * 从业机构的公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 从业机构的公众号ID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 医疗机构的公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 医疗机构的公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
+  /** 医疗机构的商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 用户在appid下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在appid下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户在医疗机构AppID下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在医疗机构AppID下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 是否代亲属支付 */
   readonly pay_for_relatives?: boolean | undefined
-  /**
-   * 从业机构订单号
-   * @example "202204022005169952975171534816"
-   */
+  /** 从业机构订单号
+   * @example "202204022005169952975171534816" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 医疗机构订单号
-   * @example "1217752501201"
-   */
+  /** 医疗机构订单号
+   * @example "1217752501201" */
   readonly serial_no?: string | undefined
-  /**
-   * 医保局返回的支付单ID
-   * @example "ORD530100202204022006350000021"
-   */
+  /** 医保局返回的支付单ID
+   * @example "ORD530100202204022006350000021" */
   readonly pay_order_id?: string | undefined
-  /**
-   * 医保局返回的支付授权码
-   * @example "AUTH530100202204022006310000034"
-   */
+  /** 医保局返回的支付授权码
+   * @example "AUTH530100202204022006310000034" */
   readonly pay_auth_no?: string | undefined
-  /**
-   * 用户定位信息
-   * @example "102.682296,25.054260"
-   */
+  /** 用户定位信息
+   * @example "102.682296,25.054260" */
   readonly geo_location?: string | undefined
-  /**
-   * 城市ID
-   * @example "530100"
-   */
+  /** 城市ID
+   * @example "530100" */
   readonly city_id?: string | undefined
-  /**
-   * 医疗机构名称
-   * @example "北大医院"
-   */
+  /** 医疗机构名称
+   * @example "北大医院" */
   readonly med_inst_name?: string | undefined
-  /**
-   * 医疗机构编码
-   * @example "1217752501201407033233368318"
-   */
+  /** 医疗机构编码
+   * @example "1217752501201407033233368318" */
   readonly med_inst_no?: string | undefined
-  /**
-   * 医保下单时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 医保下单时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly med_ins_order_create_time?: string | undefined
-  /**
-   * 使用该接口下单的总金额
-   * @example 202000
-   */
+  /** 使用该接口下单的总金额
+   * @example 202000 */
   readonly total_fee?: number | undefined
-  /**
-   * 医保局结算后，医保统筹支付金额
-   * @example 100000
-   */
+  /** 医保局结算后，医保统筹支付金额
+   * @example 100000 */
   readonly med_ins_gov_fee?: number | undefined
-  /**
-   * 医保局结算后，医保个账支付金额
-   * @example 45000
-   */
+  /** 医保局结算后，医保个账支付金额
+   * @example 45000 */
   readonly med_ins_self_fee?: number | undefined
-  /**
-   * 医保局结算后，医保其他支付金额
-   * @example 5000
-   */
+  /** 医保局结算后，医保其他支付金额
+   * @example 5000 */
   readonly med_ins_other_fee?: number | undefined
-  /**
-   * 医保局结算后，需要自费的金额
-   * @example 50000
-   */
+  /** 医保局结算后，需要自费的金额
+   * @example 50000 */
   readonly med_ins_cash_fee?: number | undefined
-  /**
-   * 实际需要用户微信支付的金额
-   * @example 42000
-   */
+  /** 实际需要用户微信支付的金额
+   * @example 42000 */
   readonly wechat_pay_cash_fee?: number | undefined
   /** 现金补充列表 */
   readonly cash_add_detail?: ReadonlyArray<CashAddDetail> | undefined
   /** 现金减免列表 */
   readonly cash_reduce_detail?: ReadonlyArray<CashReduceDetail> | undefined
-  /**
-   * 回调通知URL
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 回调通知URL
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly callback_url?: string | undefined
-  /**
-   * 自费预下单ID
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 自费预下单ID
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
-  /**
-   * 医疗机构透传给医保的数据
-   * @example "{}"
-   */
+  /** 医疗机构透传给医保的数据
+   * @example "{}" */
   readonly passthrough_request_content?: string | undefined
-  /**
-   * 扩展字段
-   * @example "{}"
-   */
+  /** 扩展字段
+   * @example "{}" */
   readonly extends?: string | undefined
-  /**
-   * 附加数据
-   * @example "{}"
-   */
+  /** 附加数据
+   * @example "{}" */
   readonly attach?: string | undefined
-  /**
-   * 渠道号
-   * @example "AAGN9uhZc5EGyRdairKW7Qnu"
-   */
+  /** 渠道号
+   * @example "AAGN9uhZc5EGyRdairKW7Qnu" */
   readonly channel_no?: string | undefined
   /** 是否到医保局测试环境下单 */
   readonly med_ins_test_env?: boolean | undefined
@@ -518,13 +376,11 @@ const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__
   med_ins_fail_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 医保自费混合收款下单
+/** 医保自费混合收款下单
  *
  * 商户调用该接口向微信医保后台下单
  *
- * `POST /v3/med-ins/orders`
- */
+ * `POST /v3/med-ins/orders` */
 export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.orders.post",
   method: "POST",
@@ -537,10 +393,8 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
 // ---- GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no} ----
 
 export interface OrdersMixTradeNoMixTradeNoGetParams {
-  /**
-   * 医保自费混合订单号
-   * @example "1217752501201407033233368318"
-   */
+  /** 医保自费混合订单号
+   * @example "1217752501201407033233368318" */
   readonly mix_trade_no: string
 }
 
@@ -549,10 +403,8 @@ const $OrdersMixTradeNoMixTradeNoGetParams: () => Schema.Schema<OrdersMixTradeNo
 }))
 
 export interface OrdersMixTradeNoMixTradeNoGetQuery {
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
+  /** 医疗机构的商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -565,13 +417,11 @@ export type OrdersMixTradeNoMixTradeNoGetResponse = OrdersPostResponse
 /** The input of `v3.medIns.orders.mixTradeNo._mix_trade_no_.get`: params, query fields together. */
 export interface OrdersMixTradeNoMixTradeNoGetRequest extends OrdersMixTradeNoMixTradeNoGetParams, OrdersMixTradeNoMixTradeNoGetQuery {}
 
-/**
- * 使用医保自费混合订单号查看下单结果
+/** 使用医保自费混合订单号查看下单结果
  *
  * 商户使用混合下单订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。
  *
- * `GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no}`
- */
+ * `GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no}` */
 export const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeNoGetRequest, OrdersMixTradeNoMixTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.orders.mixTradeNo._mix_trade_no_.get",
   method: "GET",
@@ -583,10 +433,8 @@ export const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMi
 // ---- GET /v3/med-ins/orders/out-trade-no/{out_trade_no} ----
 
 export interface OrdersOutTradeNoOutTradeNoGetParams {
-  /**
-   * 医保自费混合订单号
-   * @example "1217752501201407033233368318"
-   */
+  /** 医保自费混合订单号
+   * @example "1217752501201407033233368318" */
   readonly out_trade_no: string
 }
 
@@ -601,13 +449,11 @@ export type OrdersOutTradeNoOutTradeNoGetQuery = OrdersMixTradeNoMixTradeNoGetQu
 /** The input of `v3.medIns.orders.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface OrdersOutTradeNoOutTradeNoGetRequest extends OrdersOutTradeNoOutTradeNoGetParams, OrdersOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 使用商户订单号查看下单结果
+/** 使用商户订单号查看下单结果
  *
  * 商户使用商户订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。当下单没有返回信息时，可以通过此接口查询下单结果，如果查询返回订单不存在，则可以重试下单。
  *
- * `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}` */
 export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetRequest, OrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -619,40 +465,26 @@ export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOu
 // ---- POST /v3/med-ins/refunds/notify ----
 
 export interface RefundsNotifyPostBody {
-  /**
-   * 医疗机构的商户号
-   * @example "1900000109"
-   */
+  /** 医疗机构的商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 医保退款的总金额
-   * @example 45000
-   */
+  /** 医保退款的总金额
+   * @example 45000 */
   readonly med_refund_total_fee: number
-  /**
-   * 医保统筹退款金额
-   * @example 45000
-   */
+  /** 医保统筹退款金额
+   * @example 45000 */
   readonly med_refund__gov_fee: number
-  /**
-   * 医保个账退款金额
-   * @example 45000
-   */
+  /** 医保个账退款金额
+   * @example 45000 */
   readonly med_refund__self_fee: number
-  /**
-   * 医保其他退款金额
-   * @example 45000
-   */
+  /** 医保其他退款金额
+   * @example 45000 */
   readonly med_refund__other_fee: number
-  /**
-   * 医保退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 医保退款成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly refund_time: string
-  /**
-   * 从业机构退款单号
-   * @example "R202204022005169952975171534816"
-   */
+  /** 从业机构退款单号
+   * @example "R202204022005169952975171534816" */
   readonly out_refund_no: string
 }
 
@@ -675,13 +507,11 @@ export type RefundsNotifyPostQuery = OrdersMixTradeNoMixTradeNoGetParams
 /** The input of `v3.medIns.refunds.notify.post`: query, body fields together. */
 export interface RefundsNotifyPostRequest extends RefundsNotifyPostQuery, RefundsNotifyPostBody {}
 
-/**
- * 医保退款通知
+/** 医保退款通知
  *
  * 从业机构调用该接口向微信医保后台通知医保订单的退款成功结果
  *
- * `POST /v3/med-ins/refunds/notify`
- */
+ * `POST /v3/med-ins/refunds/notify` */
 export const refundsNotifyPost: Endpoint.Endpoint<RefundsNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.refunds.notify.post",
   method: "POST",
@@ -690,63 +520,53 @@ export const refundsNotifyPost: Endpoint.Endpoint<RefundsNotifyPostRequest, void
   schemas: () => ({ query: $OrdersMixTradeNoMixTradeNoGetParams2(), body: $RefundsNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/med-ins/…`: 4 endpoints.
+/** `/v3/med-ins/…`: 4 endpoints.
  *
- * Catalogue tags: 医保支付.
- */
+ * Catalogue tags: 医保支付. */
 export const medIns = {
   orders: {
-    /**
-     * 医保自费混合收款下单
+    /** 医保自费混合收款下单
      *
      * 商户调用该接口向微信医保后台下单
      *
      * `POST /v3/med-ins/orders`
      *
-     * Alone: `import { ordersPost } from "effect-wechatpay/v3/medIns"`.
-     */
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/medIns"`. */
     post: ordersPost,
     mixTradeNo: {
       _mix_trade_no_: {
-        /**
-         * 使用医保自费混合订单号查看下单结果
+        /** 使用医保自费混合订单号查看下单结果
          *
          * 商户使用混合下单订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。
          *
          * `GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no}`
          *
-         * Alone: `import { ordersMixTradeNoMixTradeNoGet } from "effect-wechatpay/v3/medIns"`.
-         */
+         * Alone: `import { ordersMixTradeNoMixTradeNoGet } from "effect-wechatpay/v3/medIns"`. */
         get: ordersMixTradeNoMixTradeNoGet
       }
     },
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 使用商户订单号查看下单结果
+        /** 使用商户订单号查看下单结果
          *
          * 商户使用商户订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。当下单没有返回信息时，可以通过此接口查询下单结果，如果查询返回订单不存在，则可以重试下单。
          *
          * `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { ordersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/medIns"`.
-         */
+         * Alone: `import { ordersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/medIns"`. */
         get: ordersOutTradeNoOutTradeNoGet
       }
     }
   },
   refunds: {
     notify: {
-      /**
-       * 医保退款通知
+      /** 医保退款通知
        *
        * 从业机构调用该接口向微信医保后台通知医保订单的退款成功结果
        *
        * `POST /v3/med-ins/refunds/notify`
        *
-       * Alone: `import { refundsNotifyPost } from "effect-wechatpay/v3/medIns"`.
-       */
+       * Alone: `import { refundsNotifyPost } from "effect-wechatpay/v3/medIns"`. */
       post: refundsNotifyPost
     }
   }

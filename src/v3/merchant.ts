@@ -14,15 +14,11 @@ const $FundBalanceAccountTypeGetParams: () => Schema.Schema<FundBalanceAccountTy
 }))
 
 export interface FundBalanceAccountTypeGetResponse {
-  /**
-   * 可用余额
-   * @example 100
-   */
+  /** 可用余额
+   * @example 100 */
   readonly available_amount?: number | undefined
-  /**
-   * 不可用余额
-   * @example 100
-   */
+  /** 不可用余额
+   * @example 100 */
   readonly pending_amount?: number | undefined
 }
 
@@ -31,13 +27,11 @@ const $FundBalanceAccountTypeGetResponse: () => Schema.Schema<FundBalanceAccount
   pending_amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询账户实时余额API
+/** 查询账户实时余额API
  *
  * 商户通过此接口可以查询本商户号的账号余额情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_20.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-balance.html)
  *
- * `GET /v3/merchant/fund/balance/{account_type}`
- */
+ * `GET /v3/merchant/fund/balance/{account_type}` */
 export const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountTypeGetParams, FundBalanceAccountTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.balance._account_type_.get",
   method: "GET",
@@ -50,10 +44,8 @@ export const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountType
 // ---- GET /v3/merchant/fund/dayendbalance/{account_type} ----
 
 export interface FundDayendbalanceAccountTypeGetQuery {
-  /**
-   * 日期
-   * @example "2019-06-11"
-   */
+  /** 日期
+   * @example "2019-06-11" */
   readonly date: string
 }
 
@@ -68,13 +60,11 @@ export type FundDayendbalanceAccountTypeGetResponse = FundBalanceAccountTypeGetR
 /** The input of `v3.merchant.fund.dayendbalance._account_type_.get`: params, query fields together. */
 export interface FundDayendbalanceAccountTypeGetRequest extends FundDayendbalanceAccountTypeGetParams, FundDayendbalanceAccountTypeGetQuery {}
 
-/**
- * 查询账户日终余额API
+/** 查询账户日终余额API
  *
  * 通过此接口可以查询本商户号指定日期当天24点的账户余额。**注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_21.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-day-end-balance.html)
  *
- * `GET /v3/merchant/fund/dayendbalance/{account_type}`
- */
+ * `GET /v3/merchant/fund/dayendbalance/{account_type}` */
 export const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanceAccountTypeGetRequest, FundDayendbalanceAccountTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.dayendbalance._account_type_.get",
   method: "GET",
@@ -87,25 +77,17 @@ export const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanc
 // ---- POST /v3/merchant/fund/withdraw ----
 
 export interface FundWithdrawPostBody {
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no: string
-  /**
-   * 提现金额
-   * @example 1
-   */
+  /** 提现金额
+   * @example 1 */
   readonly amount: number
-  /**
-   * 备注
-   * @example "交易体现"
-   */
+  /** 备注
+   * @example "交易体现" */
   readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "xx平台提现"
-   */
+  /** 银行附言
+   * @example "xx平台提现" */
   readonly bank_memo?: string | undefined
   /** 资金账户类型 */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
@@ -123,15 +105,11 @@ const $FundWithdrawPostBody: () => Schema.Schema<FundWithdrawPostBody> = /*#__PU
 }))
 
 export interface FundWithdrawPostResponse {
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732912793127931279317929791239112123"
-   */
+  /** 微信支付提现单号
+   * @example "12321937198237912739132791732912793127931279317929791239112123" */
   readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no?: string | undefined
 }
 
@@ -140,13 +118,11 @@ const $FundWithdrawPostResponse: () => Schema.Schema<FundWithdrawPostResponse> =
   out_request_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 电商平台提现API
+/** 电商平台提现API
  *
  * 收付通平台通过该接口可将其平台的收入进行预约提现。该预约提现申请提交后，系统将在次日发起提现，预计当日到账。具体到账时间以实际银行处理为准。
  *
- * `POST /v3/merchant/fund/withdraw`
- */
+ * `POST /v3/merchant/fund/withdraw` */
 export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.post",
   method: "POST",
@@ -167,15 +143,11 @@ const $FundWithdrawBillTypeBillTypeGetParams: () => Schema.Schema<FundWithdrawBi
 }))
 
 export interface FundWithdrawBillTypeBillTypeGetQuery {
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
 }
 
@@ -185,21 +157,15 @@ const $FundWithdrawBillTypeBillTypeGetQuery: () => Schema.Schema<FundWithdrawBil
 }))
 
 export interface FundWithdrawBillTypeBillTypeGetResponse {
-  /**
-   * 哈希类型
+  /** 哈希类型
    * Documented values: `SHA1` (decoded as any string: more may come).
-   * @example "SHA1"
-   */
+   * @example "SHA1" */
   readonly hash_type?: "SHA1" | (string & {}) | undefined
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value?: string | undefined
-  /**
-   * 账单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 账单下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
 }
 
@@ -212,13 +178,11 @@ const $FundWithdrawBillTypeBillTypeGetResponse: () => Schema.Schema<FundWithdraw
 /** The input of `v3.merchant.fund.withdraw.billType._bill_type_.get`: params, query fields together. */
 export interface FundWithdrawBillTypeBillTypeGetRequest extends FundWithdrawBillTypeBillTypeGetParams, FundWithdrawBillTypeBillTypeGetQuery {}
 
-/**
- * 按日下载提现异常文件API
+/** 按日下载提现异常文件API
  *
  * 电商服务商按日查询并下载提现状态为异常的提现单，提现异常包括提现失败和银行退票。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_24.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_4.shtml)
  *
- * `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`
- */
+ * `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}` */
 export const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBillTypeBillTypeGetRequest, FundWithdrawBillTypeBillTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.billType._bill_type_.get",
   method: "GET",
@@ -231,10 +195,8 @@ export const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBill
 // ---- GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no} ----
 
 export interface FundWithdrawOutRequestNoOutRequestNoGetParams {
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no: string
 }
 
@@ -243,62 +205,40 @@ const $FundWithdrawOutRequestNoOutRequestNoGetParams: () => Schema.Schema<FundWi
 }))
 
 export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 提现单状态
+  /** 提现单状态
    * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
-   * @example "CREATE_SUCCESS"
-   */
+   * @example "CREATE_SUCCESS" */
   readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732912793127931279317929791239112123"
-   */
+  /** 微信支付提现单号
+   * @example "12321937198237912739132791732912793127931279317929791239112123" */
   readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no?: string | undefined
-  /**
-   * 提现金额
-   * @example 1
-   */
+  /** 提现金额
+   * @example 1 */
   readonly amount?: number | undefined
-  /**
-   * 发起提现时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 发起提现时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 提现状态更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 提现状态更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "卡号错误"
-   */
+  /** 失败原因
+   * @example "卡号错误" */
   readonly reason?: string | undefined
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
+  /** 提现备注
+   * @example "交易提现" */
   readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "微信提现"
-   */
+  /** 银行附言
+   * @example "微信提现" */
   readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
+  /** 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 提现失败解决方案
-   * @example "请修改结算银行卡信息"
-   */
+  /** 提现失败解决方案
+   * @example "请修改结算银行卡信息" */
   readonly solution?: string | undefined
 }
 
@@ -316,13 +256,11 @@ const $FundWithdrawOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<Fund
   solution: Schema.optional(Schema.String)
 }))
 
-/**
- * 电商平台(商户提现单号查询)提现状态API
+/** 电商平台(商户提现单号查询)提现状态API
  *
  * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
  *
- * `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}`
- */
+ * `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}` */
 export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -335,10 +273,8 @@ export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWith
 // ---- GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id} ----
 
 export interface FundWithdrawWithdrawIdWithdrawIdGetParams {
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732123"
-   */
+  /** 微信支付提现单号
+   * @example "12321937198237912739132791732123" */
   readonly withdraw_id: string
 }
 
@@ -348,13 +284,11 @@ const $FundWithdrawWithdrawIdWithdrawIdGetParams: () => Schema.Schema<FundWithdr
 
 export type FundWithdrawWithdrawIdWithdrawIdGetResponse = FundWithdrawOutRequestNoOutRequestNoGetResponse
 
-/**
- * 电商平台(微信支付提现单号)查询提现状态API
+/** 电商平台(微信支付提现单号)查询提现状态API
  *
  * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
  *
- * `GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}`
- */
+ * `GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}` */
 export const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdWithdrawIdGetParams, FundWithdrawWithdrawIdWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.withdrawId._withdraw_id_.get",
   method: "GET",
@@ -391,10 +325,8 @@ const $MediaUploadPostBody: () => Schema.Schema<MediaUploadPostBody> = /*#__PURE
 }))
 
 export interface MediaUploadPostResponse {
-  /**
-   * 媒体文件标识Id
-   * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
-   */
+  /** 媒体文件标识Id
+   * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0" */
   readonly media_id?: string | undefined
 }
 
@@ -402,13 +334,11 @@ const $MediaUploadPostResponse: () => Schema.Schema<MediaUploadPostResponse> = /
   media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 文件上传
+/** 文件上传
  *
  * 部分微信支付业务指定商户需要使用文件上传 API来上报文件（如图片）信息，从而获得必传参数的值：图片MediaID，或PDF文件MediaID。媒体图片只支持JPG、BMP、PNG格式，文件大小不能超过5M。PDF文件大小不能超过7.5M。
  *
- * `POST /v3/merchant/media/upload`
- */
+ * `POST /v3/merchant/media/upload` */
 export const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.media.upload.post",
   method: "POST",
@@ -424,13 +354,11 @@ export type MediaVideoUploadPostBody = MediaUploadPostBody
 
 export type MediaVideoUploadPostResponse = MediaUploadPostResponse
 
-/**
- * 视频上传API
+/** 视频上传API
  *
  * 部分微信支付业务指定商户需要使用图片上传 部分微信支付业务指定商户需要使用视频上传 API来上报视频信息，从而获得必传参数的值：视频MediaID 。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml)
  *
- * `POST /v3/merchant/media/video_upload`
- */
+ * `POST /v3/merchant/media/video_upload` */
 export const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVideoUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.media.video_upload.post",
   method: "POST",
@@ -441,91 +369,77 @@ export const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, M
   schemas: () => ({ body: $MediaUploadPostBody(), success: $MediaUploadPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/merchant/…`: 8 endpoints.
+/** `/v3/merchant/…`: 8 endpoints.
  *
- * Catalogue tags: 收付通∙余额, 收付通∙提现, 运营工具∙用工卡, 通用接口.
- */
+ * Catalogue tags: 收付通∙余额, 收付通∙提现, 运营工具∙用工卡, 通用接口. */
 export const merchant = {
   fund: {
     balance: {
       _account_type_: {
-        /**
-         * 查询账户实时余额API
+        /** 查询账户实时余额API
          *
          * 商户通过此接口可以查询本商户号的账号余额情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_20.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-balance.html)
          *
          * `GET /v3/merchant/fund/balance/{account_type}`
          *
-         * Alone: `import { fundBalanceAccountTypeGet } from "effect-wechatpay/v3/merchant"`.
-         */
+         * Alone: `import { fundBalanceAccountTypeGet } from "effect-wechatpay/v3/merchant"`. */
         get: fundBalanceAccountTypeGet
       }
     },
     dayendbalance: {
       _account_type_: {
-        /**
-         * 查询账户日终余额API
+        /** 查询账户日终余额API
          *
          * 通过此接口可以查询本商户号指定日期当天24点的账户余额。**注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_21.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-day-end-balance.html)
          *
          * `GET /v3/merchant/fund/dayendbalance/{account_type}`
          *
-         * Alone: `import { fundDayendbalanceAccountTypeGet } from "effect-wechatpay/v3/merchant"`.
-         */
+         * Alone: `import { fundDayendbalanceAccountTypeGet } from "effect-wechatpay/v3/merchant"`. */
         get: fundDayendbalanceAccountTypeGet
       }
     },
     withdraw: {
-      /**
-       * 电商平台提现API
+      /** 电商平台提现API
        *
        * 收付通平台通过该接口可将其平台的收入进行预约提现。该预约提现申请提交后，系统将在次日发起提现，预计当日到账。具体到账时间以实际银行处理为准。
        *
        * `POST /v3/merchant/fund/withdraw`
        *
-       * Alone: `import { fundWithdrawPost } from "effect-wechatpay/v3/merchant"`.
-       */
+       * Alone: `import { fundWithdrawPost } from "effect-wechatpay/v3/merchant"`. */
       post: fundWithdrawPost,
       billType: {
         _bill_type_: {
-          /**
-           * 按日下载提现异常文件API
+          /** 按日下载提现异常文件API
            *
            * 电商服务商按日查询并下载提现状态为异常的提现单，提现异常包括提现失败和银行退票。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_24.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_4.shtml)
            *
            * `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`
            *
-           * Alone: `import { fundWithdrawBillTypeBillTypeGet } from "effect-wechatpay/v3/merchant"`.
-           */
+           * Alone: `import { fundWithdrawBillTypeBillTypeGet } from "effect-wechatpay/v3/merchant"`. */
           get: fundWithdrawBillTypeBillTypeGet
         }
       },
       outRequestNo: {
         _out_request_no_: {
-          /**
-           * 电商平台(商户提现单号查询)提现状态API
+          /** 电商平台(商户提现单号查询)提现状态API
            *
            * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
            *
            * `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}`
            *
-           * Alone: `import { fundWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/merchant"`.
-           */
+           * Alone: `import { fundWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/merchant"`. */
           get: fundWithdrawOutRequestNoOutRequestNoGet
         }
       },
       withdrawId: {
         _withdraw_id_: {
-          /**
-           * 电商平台(微信支付提现单号)查询提现状态API
+          /** 电商平台(微信支付提现单号)查询提现状态API
            *
            * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
            *
            * `GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}`
            *
-           * Alone: `import { fundWithdrawWithdrawIdWithdrawIdGet } from "effect-wechatpay/v3/merchant"`.
-           */
+           * Alone: `import { fundWithdrawWithdrawIdWithdrawIdGet } from "effect-wechatpay/v3/merchant"`. */
           get: fundWithdrawWithdrawIdWithdrawIdGet
         }
       }
@@ -533,27 +447,23 @@ export const merchant = {
   },
   media: {
     upload: {
-      /**
-       * 文件上传
+      /** 文件上传
        *
        * 部分微信支付业务指定商户需要使用文件上传 API来上报文件（如图片）信息，从而获得必传参数的值：图片MediaID，或PDF文件MediaID。媒体图片只支持JPG、BMP、PNG格式，文件大小不能超过5M。PDF文件大小不能超过7.5M。
        *
        * `POST /v3/merchant/media/upload`
        *
-       * Alone: `import { mediaUploadPost } from "effect-wechatpay/v3/merchant"`.
-       */
+       * Alone: `import { mediaUploadPost } from "effect-wechatpay/v3/merchant"`. */
       post: mediaUploadPost
     },
     video_upload: {
-      /**
-       * 视频上传API
+      /** 视频上传API
        *
        * 部分微信支付业务指定商户需要使用图片上传 部分微信支付业务指定商户需要使用视频上传 API来上报视频信息，从而获得必传参数的值：视频MediaID 。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml)
        *
        * `POST /v3/merchant/media/video_upload`
        *
-       * Alone: `import { mediaVideoUploadPost } from "effect-wechatpay/v3/merchant"`.
-       */
+       * Alone: `import { mediaVideoUploadPost } from "effect-wechatpay/v3/merchant"`. */
       post: mediaVideoUploadPost
     }
   }

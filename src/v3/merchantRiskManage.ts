@@ -5,40 +5,26 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades ----
 
 export interface EcTradeRiskQueryRiskTradesPostBody {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户号
-   * @example "1900009231"
-   */
+  /** 商户号
+   * @example "1900009231" */
   readonly mchid?: string | undefined
-  /**
-   * 开始时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 开始时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 结束时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly end_time?: string | undefined
-  /**
-   * 查询页码
-   * @example 1
-   */
+  /** 查询页码
+   * @example 1 */
   readonly page_index?: number | undefined
-  /**
-   * 查询页大小
-   * @example 10
-   */
+  /** 查询页大小
+   * @example 10 */
   readonly page_size?: number | undefined
 }
 
@@ -53,32 +39,22 @@ const $EcTradeRiskQueryRiskTradesPostBody: () => Schema.Schema<EcTradeRiskQueryR
 }))
 
 export interface EcTradeRiskQueryRiskTradesPostResponseRiskTradeList {
-  /**
-   * 商户号
-   * @example "1900009231"
-   */
+  /** 商户号
+   * @example "1900009231" */
   readonly mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 风险类型
+  /** 风险类型
    * Documented values: `1`, `2`, `3`, `4` (decoded as any number: more may come).
-   * @example 1
-   */
+   * @example 1 */
   readonly risk_type?: number | undefined
-  /**
-   * 风险等级
+  /** 风险等级
    * Documented values: `1`, `2`, `3` (decoded as any number: more may come).
-   * @example 1
-   */
+   * @example 1 */
   readonly risk_level?: number | undefined
-  /**
-   * 投诉单状态
-   * @example "2020-12-01T16:18:12+08:00"
-   */
+  /** 投诉单状态
+   * @example "2020-12-01T16:18:12+08:00" */
   readonly risk_discove_time?: string | undefined
 }
 
@@ -91,10 +67,8 @@ const $EcTradeRiskQueryRiskTradesPostResponseRiskTradeList: () => Schema.Schema<
 }))
 
 export interface EcTradeRiskQueryRiskTradesPostResponse {
-  /**
-   * 总风险订单数
-   * @example 10
-   */
+  /** 总风险订单数
+   * @example 10 */
   readonly total_num?: number | undefined
   /** 风险订单列表 */
   readonly risk_trade_list?: ReadonlyArray<EcTradeRiskQueryRiskTradesPostResponseRiskTradeList> | undefined
@@ -105,13 +79,11 @@ const $EcTradeRiskQueryRiskTradesPostResponse: () => Schema.Schema<EcTradeRiskQu
   risk_trade_list: Schema.optional(Schema.Array($EcTradeRiskQueryRiskTradesPostResponseRiskTradeList()))
 }))
 
-/**
- * 查询风险订单
+/** 查询风险订单
  *
  * 商户可调用该接口，查询风险订单，从而进行之后的风险管控&生态建设。
  *
- * `POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades`
- */
+ * `POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades` */
 export const ecTradeRiskQueryRiskTradesPost: Endpoint.Endpoint<EcTradeRiskQueryRiskTradesPostBody, EcTradeRiskQueryRiskTradesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.ecTradeRisk.queryRiskTrades.post",
   method: "POST",
@@ -123,49 +95,33 @@ export const ecTradeRiskQueryRiskTradesPost: Endpoint.Endpoint<EcTradeRiskQueryR
 // ---- POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result ----
 
 export interface EcTradeRiskRecvDisposeResultPostBody {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户号
-   * @example "1900009231"
-   */
+  /** 商户号
+   * @example "1900009231" */
   readonly mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 最终风险结论
-   * @example 1
-   */
+  /** 最终风险结论
+   * @example 1 */
   readonly final_risk_result?: 1 | 2 | undefined
-  /**
-   * 最终风险类型
-   * @example 1
-   */
+  /** 最终风险类型
+   * @example 1 */
   readonly final_risk_type?: 1 | 2 | 3 | 4 | undefined
   /** 处置结论 */
   readonly disp_conclusion?: ReadonlyArray<1 | 2 | 3> | undefined
-  /**
-   * 处置补充
-   * @example "example_disp_addition"
-   */
+  /** 处置补充
+   * @example "example_disp_addition" */
   readonly disp_addition?: string | undefined
   /** 是否有投诉 */
   readonly exist_complaint?: boolean | undefined
-  /**
-   * 退款金额
-   * @example 100
-   */
+  /** 退款金额
+   * @example 100 */
   readonly refund_amount?: number | undefined
 }
 
@@ -183,10 +139,8 @@ const $EcTradeRiskRecvDisposeResultPostBody: () => Schema.Schema<EcTradeRiskRecv
 }))
 
 export interface EcTradeRiskRecvDisposeResultPostResponse {
-  /**
-   * 返回描述
-   * @example "ok"
-   */
+  /** 返回描述
+   * @example "ok" */
   readonly rsp_msg?: string | undefined
 }
 
@@ -194,13 +148,11 @@ const $EcTradeRiskRecvDisposeResultPostResponse: () => Schema.Schema<EcTradeRisk
   rsp_msg: Schema.optional(Schema.String)
 }))
 
-/**
- * 回传处置结果
+/** 回传处置结果
  *
  * 商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。
  *
- * `POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result`
- */
+ * `POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result` */
 export const ecTradeRiskRecvDisposeResultPost: Endpoint.Endpoint<EcTradeRiskRecvDisposeResultPostBody, EcTradeRiskRecvDisposeResultPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.ecTradeRisk.recvDisposeResult.post",
   method: "POST",
@@ -212,15 +164,11 @@ export const ecTradeRiskRecvDisposeResultPost: Endpoint.Endpoint<EcTradeRiskRecv
 // ---- POST /v3/merchant-risk-manage/report-trade-union-information ----
 
 export interface ReportTradeUnionInformationPostBodyRechargeFields {
-  /**
-   * 充值账号类型
-   * @example 1
-   */
+  /** 充值账号类型
+   * @example 1 */
   readonly account_type?: number | undefined
-  /**
-   * 充值账号
-   * @example "example_account"
-   */
+  /** 充值账号
+   * @example "example_account" */
   readonly account?: string | undefined
 }
 
@@ -230,40 +178,26 @@ const $ReportTradeUnionInformationPostBodyRechargeFields: () => Schema.Schema<Re
 }))
 
 export interface ReportTradeUnionInformationPostBodyLivingExpensesFields {
-  /**
-   * 户号
-   * @example "123456"
-   */
+  /** 户号
+   * @example "123456" */
   readonly acc_no?: string | undefined
-  /**
-   * 费种
-   * @example 1
-   */
+  /** 费种
+   * @example 1 */
   readonly type?: number | undefined
-  /**
-   * 缴费城市
-   * @example "湖南衡阳"
-   */
+  /** 缴费城市
+   * @example "湖南衡阳" */
   readonly city?: string | undefined
-  /**
-   * 户号对应的地址信息
-   * @example "广东省深圳市南山区海天二路33号"
-   */
+  /** 户号对应的地址信息
+   * @example "广东省深圳市南山区海天二路33号" */
   readonly address?: string | undefined
-  /**
-   * 缴费户名
-   * @example "詹讯"
-   */
+  /** 缴费户名
+   * @example "詹讯" */
   readonly acc_name?: string | undefined
-  /**
-   * 机构名称
-   * @example "深圳电力"
-   */
+  /** 机构名称
+   * @example "深圳电力" */
   readonly company_name?: string | undefined
-  /**
-   * 缴费金额
-   * @example 500
-   */
+  /** 缴费金额
+   * @example 500 */
   readonly amount?: number | undefined
 }
 
@@ -278,40 +212,26 @@ const $ReportTradeUnionInformationPostBodyLivingExpensesFields: () => Schema.Sch
 }))
 
 export interface ReportTradeUnionInformationPostBodySubOrders {
-  /**
-   * 子单商户订单号
-   * @example "example_out_trade_no"
-   */
+  /** 子单商户订单号
+   * @example "example_out_trade_no" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 子单发起方商户号
-   * @example "example_mch_id"
-   */
+  /** 子单发起方商户号
+   * @example "example_mch_id" */
   readonly mch_id?: string | undefined
-  /**
-   * 收货省份
-   * @example "example_delivery_province"
-   */
+  /** 收货省份
+   * @example "example_delivery_province" */
   readonly delivery_province?: string | undefined
-  /**
-   * 收货城市
-   * @example "example_delivery_city"
-   */
+  /** 收货城市
+   * @example "example_delivery_city" */
   readonly delivery_city?: string | undefined
-  /**
-   * 高风险类目
-   * @example 1
-   */
+  /** 高风险类目
+   * @example 1 */
   readonly risky_goods?: 1 | 2 | 3 | 4 | 5 | 6 | undefined
-  /**
-   * 下单人风险等级
-   * @example 1
-   */
+  /** 下单人风险等级
+   * @example 1 */
   readonly user_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
-  /**
-   * 商户风险等级
-   * @example 1
-   */
+  /** 商户风险等级
+   * @example 1 */
   readonly sp_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
 }
 
@@ -326,209 +246,133 @@ const $ReportTradeUnionInformationPostBodySubOrders: () => Schema.Schema<ReportT
 }))
 
 export interface ReportTradeUnionInformationPostBody {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 从业机构商户号
-   * @example "1356485"
-   */
+  /** 从业机构商户号
+   * @example "1356485" */
   readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道号
-   * @example "1900000108"
-   */
+  /** 渠道号
+   * @example "1900000108" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户手机号
-   * @example "ca775af5f841bdf424b2e6eb86a6e21e"
-   */
+  /** 用户手机号
+   * @example "ca775af5f841bdf424b2e6eb86a6e21e" */
   readonly phone?: string | undefined
-  /**
-   * 用户实名证件号
-   * @example "ca775af5f841bdf424b2e6eb86a6e21e"
-   */
+  /** 用户实名证件号
+   * @example "ca775af5f841bdf424b2e6eb86a6e21e" */
   readonly certificates_number?: string | undefined
-  /**
-   * 用户终端ip
-   * @example "123.12.12.123"
-   */
+  /** 用户终端ip
+   * @example "123.12.12.123" */
   readonly client_ip?: string | undefined
-  /**
-   * 商户判定交易的风险等级
-   * @example 1
-   */
+  /** 商户判定交易的风险等级
+   * @example 1 */
   readonly risk_level?: number | undefined
-  /**
-   * 线上线下标识
-   * @example 1
-   */
+  /** 线上线下标识
+   * @example 1 */
   readonly line_type?: 1 | 2 | undefined
-  /**
-   * 虚拟实物标识
-   * @example 1
-   */
+  /** 虚拟实物标识
+   * @example 1 */
   readonly goods_type?: 1 | 2 | undefined
-  /**
-   * 物品发布类型
-   * @example 1
-   */
+  /** 物品发布类型
+   * @example 1 */
   readonly seller_type?: 1 | 2 | undefined
-  /**
-   * 是否需要物流发货
-   * @example false
-   */
+  /** 是否需要物流发货
+   * @example false */
   readonly is_need_deliver?: boolean | undefined
-  /**
-   * 用户设备类型
-   * @example 1
-   */
+  /** 用户设备类型
+   * @example 1 */
   readonly device_type?: 1 | 2 | 3 | undefined
-  /**
-   * 付款方用户标识
-   * @example "华为的账号：260XXX"
-   */
+  /** 付款方用户标识
+   * @example "华为的账号：260XXX" */
   readonly userid?: string | undefined
-  /**
-   * 手机号来源
-   * @example 1
-   */
+  /** 手机号来源
+   * @example 1 */
   readonly phone_from?: number | undefined
-  /**
-   * 收款方用户标识
-   * @example "抖音的账号：XXXXX"
-   */
+  /** 收款方用户标识
+   * @example "抖音的账号：XXXXX" */
   readonly seller_userid?: string | undefined
-  /**
-   * 业务场景
-   * @example 1
-   */
+  /** 业务场景
+   * @example 1 */
   readonly scene?: 0 | 1 | 2 | undefined
   /** 充值业务场景独有字段 */
   readonly recharge_fields?: ReportTradeUnionInformationPostBodyRechargeFields | undefined
   /** 生活缴费场景独有字段 */
   readonly living_expenses_fields?: ReportTradeUnionInformationPostBodyLivingExpensesFields | undefined
-  /**
-   * 扩展字段1，json格式
-   * @example "{\"key1\":\"value1\"}"
-   */
+  /** 扩展字段1，json格式
+   * @example "{\"key1\":\"value1\"}" */
   readonly extra_fields1?: string | undefined
-  /**
-   * 扩展字段2，json格式
-   * @example "{\"key1\":\"value1\"}"
-   */
+  /** 扩展字段2，json格式
+   * @example "{\"key1\":\"value1\"}" */
   readonly extra_fields2?: string | undefined
-  /**
-   * 扩展字段3，json格式
-   * @example "{\"key1\":\"value1\"}"
-   */
+  /** 扩展字段3，json格式
+   * @example "{\"key1\":\"value1\"}" */
   readonly extra_fields3?: string | undefined
-  /**
-   * 高风险商品标签
-   * @example 1
-   */
+  /** 高风险商品标签
+   * @example 1 */
   readonly high_risk_goods?: number | undefined
   /** 用户下单设备与支付设备是否一致 */
   readonly same_deviced?: boolean | undefined
   /** 用户下单设备是否是常用设备 */
   readonly reliable_device?: boolean | undefined
-  /**
-   * 收货省份
-   * @example "example_delivery_province"
-   */
+  /** 收货省份
+   * @example "example_delivery_province" */
   readonly delivery_province?: string | undefined
-  /**
-   * 收货城市
-   * @example "example_delivery_city"
-   */
+  /** 收货城市
+   * @example "example_delivery_city" */
   readonly delivery_city?: string | undefined
   /** 收货人地址是否新增 */
   readonly new_address?: boolean | undefined
-  /**
-   * 上一笔支付openid
-   * @example "example_last_pay_openid"
-   */
+  /** 上一笔支付openid
+   * @example "example_last_pay_openid" */
   readonly last_pay_openid?: string | undefined
-  /**
-   * 高风险类目
-   * @example 1
-   */
+  /** 高风险类目
+   * @example 1 */
   readonly risky_goods?: 1 | 2 | 3 | 4 | 5 | 6 | undefined
-  /**
-   * 订单识别标识：小时购/自提等枚举值
-   * @example 1
-   */
+  /** 订单识别标识：小时购/自提等枚举值
+   * @example 1 */
   readonly offline_delivery_label?: 1 | 2 | undefined
   /** 是否为代付订单 */
   readonly proxy_payment?: boolean | undefined
-  /**
-   * 下单人手机号：手机号前3后4
-   * @example "example_order_phone_number"
-   */
+  /** 下单人手机号：手机号前3后4
+   * @example "example_order_phone_number" */
   readonly order_phone_number?: string | undefined
-  /**
-   * 下单人风险等级
-   * @example 1
-   */
+  /** 下单人风险等级
+   * @example 1 */
   readonly user_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
-  /**
-   * 商户风险等级
-   * @example 1
-   */
+  /** 商户风险等级
+   * @example 1 */
   readonly sp_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | undefined
-  /**
-   * 手机号所属地
-   * @example "example_phone_number_location"
-   */
+  /** 手机号所属地
+   * @example "example_phone_number_location" */
   readonly phone_number_location?: string | undefined
-  /**
-   * 商品类目
-   * @example "example_goods_category"
-   */
+  /** 商品类目
+   * @example "example_goods_category" */
   readonly goods_category?: string | undefined
-  /**
-   * 前置打开行为异常
-   * @example "example_pre_opening_behavior"
-   */
+  /** 前置打开行为异常
+   * @example "example_pre_opening_behavior" */
   readonly pre_opening_behavior?: string | undefined
   /** 卖家是否是新账号 */
   readonly new_store?: boolean | undefined
-  /**
-   * 店铺标识
-   * @example "example_store_identifier"
-   */
+  /** 店铺标识
+   * @example "example_store_identifier" */
   readonly store_identifier?: string | undefined
-  /**
-   * 商品上架时间
-   * @example "example_goods_listing_time"
-   */
+  /** 商品上架时间
+   * @example "example_goods_listing_time" */
   readonly goods_listing_time?: string | undefined
-  /**
-   * 合单商户订单号
-   * @example "example_combine_out_trade_no"
-   */
+  /** 合单商户订单号
+   * @example "example_combine_out_trade_no" */
   readonly combine_out_trade_no?: string | undefined
-  /**
-   * 合单商户号
-   * @example "example_combine_mchid"
-   */
+  /** 合单商户号
+   * @example "example_combine_mchid" */
   readonly combine_mchid?: string | undefined
   /** 子单列表 */
   readonly sub_orders?: ReadonlyArray<ReportTradeUnionInformationPostBodySubOrders> | undefined
@@ -584,30 +428,20 @@ const $ReportTradeUnionInformationPostBody: () => Schema.Schema<ReportTradeUnion
 }))
 
 export interface ReportTradeUnionInformationPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 从业机构商户号
-   * @example "1356485"
-   */
+  /** 从业机构商户号
+   * @example "1356485" */
   readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道号
-   * @example "1900000108"
-   */
+  /** 渠道号
+   * @example "1900000108" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
 }
 
@@ -619,13 +453,11 @@ const $ReportTradeUnionInformationPostResponse: () => Schema.Schema<ReportTradeU
   out_trade_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 上报订单关联信息
+/** 上报订单关联信息
  *
  * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单下单完成后，上报订单关联信息，以便后续在支付环节进行风险管控 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/report-trade-risk-information.html)
  *
- * `POST /v3/merchant-risk-manage/report-trade-union-information`
- */
+ * `POST /v3/merchant-risk-manage/report-trade-union-information` */
 export const reportTradeUnionInformationPost: Endpoint.Endpoint<ReportTradeUnionInformationPostBody, ReportTradeUnionInformationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.reportTradeUnionInformation.post",
   method: "POST",
@@ -639,35 +471,23 @@ export const reportTradeUnionInformationPost: Endpoint.Endpoint<ReportTradeUnion
 // ---- GET /v3/merchant-risk-manage/trade-risk-information ----
 
 export interface TradeRiskInformationGetQuery {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 从业机构号
-   * @example "1356485"
-   */
+  /** 从业机构号
+   * @example "1356485" */
   readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道号
-   * @example "1900000108"
-   */
+  /** 渠道号
+   * @example "1900000108" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 投诉信息
-   * @example "商家说高额返利，支付很大金额之后发现并没有返利，是骗子"
-   */
+  /** 投诉信息
+   * @example "商家说高额返利，支付很大金额之后发现并没有返利，是骗子" */
   readonly complaints_information?: string | undefined
 }
 
@@ -681,27 +501,19 @@ const $TradeRiskInformationGetQuery: () => Schema.Schema<TradeRiskInformationGet
 }))
 
 export interface TradeRiskInformationGetResponse {
-  /**
-   * 风险系数值
-   * @example 1
-   */
+  /** 风险系数值
+   * @example 1 */
   readonly risk_score?: number | undefined
-  /**
-   * 风险类型
+  /** 风险类型
    * Documented values: `OTHER_RISK`, `INDUCE_PAYMENT`, `FRAUD`, `GAMBLING`, `CYBERSEX` (decoded as any string: more may come).
-   * @example "OTHER_RISK"
-   */
+   * @example "OTHER_RISK" */
   readonly risk_type?: "OTHER_RISK" | "INDUCE_PAYMENT" | "FRAUD" | "GAMBLING" | "CYBERSEX" | (string & {}) | undefined
-  /**
-   * 处置手段
+  /** 处置手段
    * Documented values: `OTHER_PUNISH`, `DISABLE_PAYMENT`, `SUSPEND_SETTLEMENT`, `DISABLE_WITHDRAW`, `REMOVE_MERCHANTS`, `ADD_MERCHANTS_BLACKLIST`, `REFUND`, `FREEZING_FUND_BY_TRANSACTION`, `FREEZING_FUND_BY_MERCHANTS`, `BLOCKED_USER` (decoded as any string: more may come).
-   * @example "OTHER_PUNISH"
-   */
+   * @example "OTHER_PUNISH" */
   readonly punish_type?: "OTHER_PUNISH" | "DISABLE_PAYMENT" | "SUSPEND_SETTLEMENT" | "DISABLE_WITHDRAW" | "REMOVE_MERCHANTS" | "ADD_MERCHANTS_BLACKLIST" | "REFUND" | "FREEZING_FUND_BY_TRANSACTION" | "FREEZING_FUND_BY_MERCHANTS" | "BLOCKED_USER" | (string & {}) | undefined
-  /**
-   * 处置手段描述
-   * @example "延长商户账期7天"
-   */
+  /** 处置手段描述
+   * @example "延长商户账期7天" */
   readonly punish_description?: string | undefined
 }
 
@@ -712,13 +524,11 @@ const $TradeRiskInformationGetResponse: () => Schema.Schema<TradeRiskInformation
   punish_description: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询风险信息
+/** 查询风险信息
  *
  * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单支付完成后，进行订单风险查询，从而进行后置风险管控&生态建设。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/query-trade-risk-information.html)
  *
- * `GET /v3/merchant-risk-manage/trade-risk-information`
- */
+ * `GET /v3/merchant-risk-manage/trade-risk-information` */
 export const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQuery, TradeRiskInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.tradeRiskInformation.get",
   method: "GET",
@@ -731,50 +541,32 @@ export const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQ
 // ---- POST /v3/merchant-risk-manage/trade-risk-result ----
 
 export interface TradeRiskResultPostBody {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 从业机构商户号
-   * @example "1356485"
-   */
+  /** 从业机构商户号
+   * @example "1356485" */
   readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道号
-   * @example "1900000108"
-   */
+  /** 渠道号
+   * @example "1900000108" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 风险类型
-   * @example "OTHER_RISK"
-   */
+  /** 风险类型
+   * @example "OTHER_RISK" */
   readonly risk_type?: "OTHER_RISK" | "INDUCE_PAYMENT" | "FRAUD" | "GAMBLING" | "CYBERSEX" | undefined
-  /**
-   * 处置手段
-   * @example "OTHER_PUNISH"
-   */
+  /** 处置手段
+   * @example "OTHER_PUNISH" */
   readonly punish_type: "OTHER_PUNISH" | "DISABLE_PAYMENT" | "SUSPEND_SETTLEMENT" | "DISABLE_WITHDRAW" | "REMOVE_MERCHANTS" | "ADD_MERCHANTS_BLACKLIST" | "REFUND" | "FREEZING_FUND_BY_TRANSACTION" | "FREEZING_FUND_BY_MERCHANTS" | "BLOCKED_USER"
-  /**
-   * 处置手段补充
-   * @example "SUSPEND_SETTLEMENT_NDAYS:10"
-   */
+  /** 处置手段补充
+   * @example "SUSPEND_SETTLEMENT_NDAYS:10" */
   readonly additional_punish_type?: string | undefined
-  /**
-   * 投诉信息
-   * @example "商家说高额返利，支付很大金额之后发现并没有返利，是骗子"
-   */
+  /** 投诉信息
+   * @example "商家说高额返利，支付很大金额之后发现并没有返利，是骗子" */
   readonly complaints_information?: string | undefined
 }
 
@@ -791,52 +583,34 @@ const $TradeRiskResultPostBody: () => Schema.Schema<TradeRiskResultPostBody> = /
 }))
 
 export interface TradeRiskResultPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 从业机构商户号
-   * @example "1356485"
-   */
+  /** 从业机构商户号
+   * @example "1356485" */
   readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道号
-   * @example "1900000108"
-   */
+  /** 渠道号
+   * @example "1900000108" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900009231"
-   */
+  /** 子商户号
+   * @example "1900009231" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 风险类型
+  /** 风险类型
    * Documented values: `OTHER_RISK`, `INDUCE_PAYMENT`, `FRAUD`, `GAMBLING`, `CYBERSEX` (decoded as any string: more may come).
-   * @example "OTHER_RISK"
-   */
+   * @example "OTHER_RISK" */
   readonly risk_type?: "OTHER_RISK" | "INDUCE_PAYMENT" | "FRAUD" | "GAMBLING" | "CYBERSEX" | (string & {}) | undefined
-  /**
-   * 处置手段
+  /** 处置手段
    * Documented values: `OTHER_PUNISH`, `DISABLE_PAYMENT`, `SUSPEND_SETTLEMENT`, `DISABLE_WITHDRAW`, `REMOVE_MERCHANTS`, `ADD_MERCHANTS_BLACKLIST`, `REFUND`, `FREEZING_FUND_BY_TRANSACTION`, `FREEZING_FUND_BY_MERCHANTS`, `BLOCKED_USER` (decoded as any string: more may come).
-   * @example "OTHER_PUNISH"
-   */
+   * @example "OTHER_PUNISH" */
   readonly punish_type?: "OTHER_PUNISH" | "DISABLE_PAYMENT" | "SUSPEND_SETTLEMENT" | "DISABLE_WITHDRAW" | "REMOVE_MERCHANTS" | "ADD_MERCHANTS_BLACKLIST" | "REFUND" | "FREEZING_FUND_BY_TRANSACTION" | "FREEZING_FUND_BY_MERCHANTS" | "BLOCKED_USER" | (string & {}) | undefined
-  /**
-   * 处置手段补充
-   * @example "SUSPEND_SETTLEMENT_NDAYS:10"
-   */
+  /** 处置手段补充
+   * @example "SUSPEND_SETTLEMENT_NDAYS:10" */
   readonly additional_punish_type?: string | undefined
-  /**
-   * 处置手段描述
-   * @example "延长商户账期7天"
-   */
+  /** 处置手段描述
+   * @example "延长商户账期7天" */
   readonly punish_description?: string | undefined
 }
 
@@ -852,13 +626,11 @@ const $TradeRiskResultPostResponse: () => Schema.Schema<TradeRiskResultPostRespo
   punish_description: Schema.optional(Schema.String)
 }))
 
-/**
- * 处置结果回传
+/** 处置结果回传
  *
  * 从业机构/服务商/渠道商/商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk-result/create-trade-risk-result.html)
  *
- * `POST /v3/merchant-risk-manage/trade-risk-result`
- */
+ * `POST /v3/merchant-risk-manage/trade-risk-result` */
 export const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, TradeRiskResultPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.tradeRiskResult.post",
   method: "POST",
@@ -871,10 +643,8 @@ export const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, Tra
 // ---- GET /v3/merchant-risk-manage/violation-notifications ----
 
 export interface ViolationNotificationsGetResponse {
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -882,13 +652,11 @@ const $ViolationNotificationsGetResponse: () => Schema.Schema<ViolationNotificat
   notify_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询商户违规通知回调地址API
+/** 查询商户违规通知回调地址API
  *
  * 调用该接口查询商户违规通知回调地址，如果已设置回调地址，说明已开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_2.shtml)
  *
- * `GET /v3/merchant-risk-manage/violation-notifications`
- */
+ * `GET /v3/merchant-risk-manage/violation-notifications` */
 export const violationNotificationsGet: Endpoint.Endpoint<void, ViolationNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.get",
   method: "GET",
@@ -908,13 +676,11 @@ export type ViolationNotificationsPostBody = ViolationNotificationsGetResponse
 
 export type ViolationNotificationsPostResponse = ViolationNotificationsGetResponse
 
-/**
- * 创建商户违规通知回调地址API
+/** 创建商户违规通知回调地址API
  *
  * 调用该接口设置商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_1.shtml)
  *
- * `POST /v3/merchant-risk-manage/violation-notifications`
- */
+ * `POST /v3/merchant-risk-manage/violation-notifications` */
 export const violationNotificationsPost: Endpoint.Endpoint<ViolationNotificationsPostBody, ViolationNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.post",
   method: "POST",
@@ -930,13 +696,11 @@ export type ViolationNotificationsPutBody = ViolationNotificationsGetResponse
 
 export type ViolationNotificationsPutResponse = ViolationNotificationsGetResponse
 
-/**
- * 修改商户违规通知回调地址API
+/** 修改商户违规通知回调地址API
  *
  * 调用该接口修改商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_3.shtml)
  *
- * `PUT /v3/merchant-risk-manage/violation-notifications`
- */
+ * `PUT /v3/merchant-risk-manage/violation-notifications` */
 export const violationNotificationsPut: Endpoint.Endpoint<ViolationNotificationsPutBody, ViolationNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.put",
   method: "PUT",
@@ -948,13 +712,11 @@ export const violationNotificationsPut: Endpoint.Endpoint<ViolationNotifications
 
 // ---- DELETE /v3/merchant-risk-manage/violation-notifications ----
 
-/**
- * 删除商户违规通知回调地址API
+/** 删除商户违规通知回调地址API
  *
  * 调用该接口删除商户违规通知回调地址，关闭违规通知，当子商户被处罚或拦截时，微信支付不会再通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_4.shtml)
  *
- * `DELETE /v3/merchant-risk-manage/violation-notifications`
- */
+ * `DELETE /v3/merchant-risk-manage/violation-notifications` */
 export const violationNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.delete",
   method: "DELETE",
@@ -964,114 +726,94 @@ export const violationNotificationsDelete: Endpoint.Endpoint<void, void, CommonE
   schemas: () => ({ success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/merchant-risk-manage/…`: 9 endpoints.
+/** `/v3/merchant-risk-manage/…`: 9 endpoints.
  *
- * Catalogue tags: 风险合规∙商户违规通知, 风险管理.
- */
+ * Catalogue tags: 风险合规∙商户违规通知, 风险管理. */
 export const merchantRiskManage = {
   ecTradeRisk: {
     queryRiskTrades: {
-      /**
-       * 查询风险订单
+      /** 查询风险订单
        *
        * 商户可调用该接口，查询风险订单，从而进行之后的风险管控&生态建设。
        *
        * `POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades`
        *
-       * Alone: `import { ecTradeRiskQueryRiskTradesPost } from "effect-wechatpay/v3/merchantRiskManage"`.
-       */
+       * Alone: `import { ecTradeRiskQueryRiskTradesPost } from "effect-wechatpay/v3/merchantRiskManage"`. */
       post: ecTradeRiskQueryRiskTradesPost
     },
     recvDisposeResult: {
-      /**
-       * 回传处置结果
+      /** 回传处置结果
        *
        * 商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。
        *
        * `POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result`
        *
-       * Alone: `import { ecTradeRiskRecvDisposeResultPost } from "effect-wechatpay/v3/merchantRiskManage"`.
-       */
+       * Alone: `import { ecTradeRiskRecvDisposeResultPost } from "effect-wechatpay/v3/merchantRiskManage"`. */
       post: ecTradeRiskRecvDisposeResultPost
     }
   },
   reportTradeUnionInformation: {
-    /**
-     * 上报订单关联信息
+    /** 上报订单关联信息
      *
      * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单下单完成后，上报订单关联信息，以便后续在支付环节进行风险管控 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/report-trade-risk-information.html)
      *
      * `POST /v3/merchant-risk-manage/report-trade-union-information`
      *
-     * Alone: `import { reportTradeUnionInformationPost } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { reportTradeUnionInformationPost } from "effect-wechatpay/v3/merchantRiskManage"`. */
     post: reportTradeUnionInformationPost
   },
   tradeRiskInformation: {
-    /**
-     * 查询风险信息
+    /** 查询风险信息
      *
      * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单支付完成后，进行订单风险查询，从而进行后置风险管控&生态建设。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/query-trade-risk-information.html)
      *
      * `GET /v3/merchant-risk-manage/trade-risk-information`
      *
-     * Alone: `import { tradeRiskInformationGet } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { tradeRiskInformationGet } from "effect-wechatpay/v3/merchantRiskManage"`. */
     get: tradeRiskInformationGet
   },
   tradeRiskResult: {
-    /**
-     * 处置结果回传
+    /** 处置结果回传
      *
      * 从业机构/服务商/渠道商/商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk-result/create-trade-risk-result.html)
      *
      * `POST /v3/merchant-risk-manage/trade-risk-result`
      *
-     * Alone: `import { tradeRiskResultPost } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { tradeRiskResultPost } from "effect-wechatpay/v3/merchantRiskManage"`. */
     post: tradeRiskResultPost
   },
   violationNotifications: {
-    /**
-     * 查询商户违规通知回调地址API
+    /** 查询商户违规通知回调地址API
      *
      * 调用该接口查询商户违规通知回调地址，如果已设置回调地址，说明已开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_2.shtml)
      *
      * `GET /v3/merchant-risk-manage/violation-notifications`
      *
-     * Alone: `import { violationNotificationsGet } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { violationNotificationsGet } from "effect-wechatpay/v3/merchantRiskManage"`. */
     get: violationNotificationsGet,
-    /**
-     * 创建商户违规通知回调地址API
+    /** 创建商户违规通知回调地址API
      *
      * 调用该接口设置商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_1.shtml)
      *
      * `POST /v3/merchant-risk-manage/violation-notifications`
      *
-     * Alone: `import { violationNotificationsPost } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { violationNotificationsPost } from "effect-wechatpay/v3/merchantRiskManage"`. */
     post: violationNotificationsPost,
-    /**
-     * 修改商户违规通知回调地址API
+    /** 修改商户违规通知回调地址API
      *
      * 调用该接口修改商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_3.shtml)
      *
      * `PUT /v3/merchant-risk-manage/violation-notifications`
      *
-     * Alone: `import { violationNotificationsPut } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { violationNotificationsPut } from "effect-wechatpay/v3/merchantRiskManage"`. */
     put: violationNotificationsPut,
-    /**
-     * 删除商户违规通知回调地址API
+    /** 删除商户违规通知回调地址API
      *
      * 调用该接口删除商户违规通知回调地址，关闭违规通知，当子商户被处罚或拦截时，微信支付不会再通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_4.shtml)
      *
      * `DELETE /v3/merchant-risk-manage/violation-notifications`
      *
-     * Alone: `import { violationNotificationsDelete } from "effect-wechatpay/v3/merchantRiskManage"`.
-     */
+     * Alone: `import { violationNotificationsDelete } from "effect-wechatpay/v3/merchantRiskManage"`. */
     delete: violationNotificationsDelete
   }
 } as const

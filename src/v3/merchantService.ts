@@ -5,15 +5,11 @@ import { BoundedString, type CommonError, Endpoint, IsoDate, OpenEnum, Rfc3339, 
 // ---- GET /v3/merchant-service/complaint-notifications ----
 
 export interface ComplaintNotificationsGetResponse {
-  /**
-   * 商户号
-   * @example "1900012181"
-   */
+  /** 商户号
+   * @example "1900012181" */
   readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
+  /** 通知地址
+   * @example "https://www.xxx.com/notify" */
   readonly url?: string | undefined
 }
 
@@ -22,13 +18,11 @@ const $ComplaintNotificationsGetResponse: () => Schema.Schema<ComplaintNotificat
   url: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询投诉通知回调API
+/** 查询投诉通知回调API
  *
  * 商户通过调用此接口查询投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/query-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_3.shtml)
  *
- * `GET /v3/merchant-service/complaint-notifications`
- */
+ * `GET /v3/merchant-service/complaint-notifications` */
 export const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.get",
   method: "GET",
@@ -41,10 +35,8 @@ export const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotific
 // ---- POST /v3/merchant-service/complaint-notifications ----
 
 export interface ComplaintNotificationsPostBody {
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
+  /** 通知地址
+   * @example "https://www.xxx.com/notify" */
   readonly url: string
 }
 
@@ -54,13 +46,11 @@ const $ComplaintNotificationsPostBody: () => Schema.Schema<ComplaintNotification
 
 export type ComplaintNotificationsPostResponse = ComplaintNotificationsGetResponse
 
-/**
- * 创建投诉通知回调API
+/** 创建投诉通知回调API
  *
  * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/create-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_2.shtml)
  *
- * `POST /v3/merchant-service/complaint-notifications`
- */
+ * `POST /v3/merchant-service/complaint-notifications` */
 export const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotificationsPostBody, ComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.post",
   method: "POST",
@@ -76,13 +66,11 @@ export type ComplaintNotificationsPutResponse = ComplaintNotificationsGetRespons
 
 export type ComplaintNotificationsPutBody = ComplaintNotificationsPostBody
 
-/**
- * 更新投诉通知回调API
+/** 更新投诉通知回调API
  *
  * 商户通过调用此接口更新投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/update-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_4.shtml)
  *
- * `PUT /v3/merchant-service/complaint-notifications`
- */
+ * `PUT /v3/merchant-service/complaint-notifications` */
 export const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotificationsPutBody, ComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.put",
   method: "PUT",
@@ -94,13 +82,11 @@ export const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotifications
 
 // ---- DELETE /v3/merchant-service/complaint-notifications ----
 
-/**
- * 删除投诉通知回调API
+/** 删除投诉通知回调API
  *
  * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/delete-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_5.shtml)
  *
- * `DELETE /v3/merchant-service/complaint-notifications`
- */
+ * `DELETE /v3/merchant-service/complaint-notifications` */
 export const complaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.delete",
   method: "DELETE",
@@ -113,30 +99,20 @@ export const complaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonE
 // ---- GET /v3/merchant-service/complaints ----
 
 export interface ComplaintsGetQuery {
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 开始日期
-   * @example "2019-01-01"
-   */
+  /** 开始日期
+   * @example "2019-01-01" */
   readonly begin_date: string
-  /**
-   * 结束日期
-   * @example "2019-01-01"
-   */
+  /** 结束日期
+   * @example "2019-01-01" */
   readonly end_date: string
-  /**
-   * 特约商户号
-   * @example "1900012181"
-   */
+  /** 特约商户号
+   * @example "1900012181" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -149,41 +125,27 @@ const $ComplaintsGetQuery: () => Schema.Schema<ComplaintsGetQuery> = /*#__PURE__
 }))
 
 export interface ComplaintsGetResponseData {
-  /**
-   * 商户订单号
-   * @example "20190906154617947762231"
-   */
+  /** 商户订单号
+   * @example "20190906154617947762231" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 投诉时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 投诉时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly complaint_time?: string | undefined
-  /**
-   * 订单金额
-   * @example 3
-   */
+  /** 订单金额
+   * @example 3 */
   readonly amount?: number | undefined
-  /**
-   * 投诉人联系方式
+  /** 投诉人联系方式
    * Sensitive: encrypted by WeChat Pay with the merchant's public key.
-   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
-   */
+   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==" */
   readonly payer_phone?: string | undefined
-  /**
-   * 投诉详情
-   * @example "反馈一个重复扣费的问题"
-   */
+  /** 投诉详情
+   * @example "反馈一个重复扣费的问题" */
   readonly complaint_detail?: string | undefined
-  /**
-   * 投诉单状态
-   * Documented values: `PAYER_COMPLAINTED`, `FROZENED`, `FROZEN_FINISHED`, `PAYER_CANCELED`, `MERCHANT_REFUNDED`, `SYSTEM_REFUNDED`, `MANUAL_UNFROZEN` (decoded as any string: more may come).
-   */
+  /** 投诉单状态
+   * Documented values: `PAYER_COMPLAINTED`, `FROZENED`, `FROZEN_FINISHED`, `PAYER_CANCELED`, `MERCHANT_REFUNDED`, `SYSTEM_REFUNDED`, `MANUAL_UNFROZEN` (decoded as any string: more may come). */
   readonly complaint_state?: "PAYER_COMPLAINTED" | "FROZENED" | "FROZEN_FINISHED" | "PAYER_CANCELED" | "MERCHANT_REFUNDED" | "SYSTEM_REFUNDED" | "MANUAL_UNFROZEN" | (string & {}) | undefined
-  /**
-   * 微信订单号
-   * @example "4200000404201909069117582536"
-   */
+  /** 微信订单号
+   * @example "4200000404201909069117582536" */
   readonly transaction_id?: string | undefined
   /** 冻结结束时间 */
   readonly frozen_end_time?: string | undefined
@@ -204,20 +166,14 @@ const $ComplaintsGetResponseData: () => Schema.Schema<ComplaintsGetResponseData>
 }))
 
 export interface ComplaintsGetResponse {
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 投诉总条数
-   * @example 1000
-   */
+  /** 投诉总条数
+   * @example 1000 */
   readonly total_count?: number | undefined
   readonly data?: ReadonlyArray<ComplaintsGetResponseData> | undefined
 }
@@ -229,14 +185,12 @@ const $ComplaintsGetResponse: () => Schema.Schema<ComplaintsGetResponse> = /*#__
   data: Schema.optional(Schema.Array($ComplaintsGetResponseData()))
 }))
 
-/**
- * 查询投诉信息API
+/** 查询投诉信息API
  *
  * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，并在返回结果分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定子商户号对应子商户的投诉信息，若不指定，则查询所有子商户投诉信。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_1.shtml)
  *
  * `GET /v3/merchant-service/complaints`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaints.get",
   method: "GET",
@@ -249,30 +203,20 @@ export const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetR
 // ---- GET /v3/merchant-service/complaints-v2 ----
 
 export interface ComplaintsV2GetQuery {
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 开始日期
-   * @example "2019-01-01"
-   */
+  /** 开始日期
+   * @example "2019-01-01" */
   readonly begin_date: string
-  /**
-   * 结束日期
-   * @example "2019-01-01"
-   */
+  /** 结束日期
+   * @example "2019-01-01" */
   readonly end_date: string
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid?: string | undefined
 }
 
@@ -285,20 +229,14 @@ const $ComplaintsV2GetQuery: () => Schema.Schema<ComplaintsV2GetQuery> = /*#__PU
 }))
 
 export interface ComplaintOrderInfo {
-  /**
-   * 微信订单号
-   * @example "4200000404201909069117582536"
-   */
+  /** 微信订单号
+   * @example "4200000404201909069117582536" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20190906154617947762231"
-   */
+  /** 商户订单号
+   * @example "20190906154617947762231" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 订单金额
-   * @example 3
-   */
+  /** 订单金额
+   * @example 3 */
   readonly amount?: number | undefined
 }
 
@@ -309,21 +247,15 @@ const $ComplaintOrderInfo: () => Schema.Schema<ComplaintOrderInfo> = /*#__PURE__
 }))
 
 export interface ComplaintsV2GetResponseDataServiceOrderInfo {
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 支付分服务单状态
+  /** 支付分服务单状态
    * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
-   * @example "DOING"
-   */
+   * @example "DOING" */
   readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
@@ -334,11 +266,9 @@ const $ComplaintsV2GetResponseDataServiceOrderInfo: () => Schema.Schema<Complain
 }))
 
 export interface ComplaintMediaList {
-  /**
-   * 媒体文件业务类型
+  /** 媒体文件业务类型
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
-   */
+   * @example "USER_COMPLAINT_IMAGE" */
   readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   /** 媒体文列表 */
   readonly media_url?: ReadonlyArray<string> | undefined
@@ -350,20 +280,14 @@ const $ComplaintMediaList: () => Schema.Schema<ComplaintMediaList> = /*#__PURE__
 }))
 
 export interface ReturnAddressInfo {
-  /**
-   * 归还地点
-   * @example "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)"
-   */
+  /** 归还地点
+   * @example "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)" */
   readonly return_address?: string | undefined
-  /**
-   * 归还地点经度
-   * @example "113.93535488533665"
-   */
+  /** 归还地点经度
+   * @example "113.93535488533665" */
   readonly longitude?: string | undefined
-  /**
-   * 归还地点纬度
-   * @example "22.52305518747831"
-   */
+  /** 归还地点纬度
+   * @example "22.52305518747831" */
   readonly latitude?: string | undefined
 }
 
@@ -374,17 +298,13 @@ const $ReturnAddressInfo: () => Schema.Schema<ReturnAddressInfo> = /*#__PURE__*/
 }))
 
 export interface SharePowerInfo {
-  /**
-   * 归还时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 归还时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly return_time?: string | undefined
   /** 归还地点信息 */
   readonly return_address_info?: ReturnAddressInfo | undefined
-  /**
-   * 是否归还同一柜机
-   * @example false
-   */
+  /** 是否归还同一柜机
+   * @example false */
   readonly is_returned_to_same_machine?: boolean | undefined
 }
 
@@ -395,11 +315,9 @@ const $SharePowerInfo: () => Schema.Schema<SharePowerInfo> = /*#__PURE__*/ once(
 }))
 
 export interface AdditionalInfo {
-  /**
-   * 补充信息类型
+  /** 补充信息类型
    * Documented values: `SHARE_POWER_TYPE` (decoded as any string: more may come).
-   * @example "SHARE_POWER_TYPE"
-   */
+   * @example "SHARE_POWER_TYPE" */
   readonly type?: "SHARE_POWER_TYPE" | (string & {}) | undefined
   /** 充电宝投诉相关信息 */
   readonly share_power_info?: SharePowerInfo | undefined
@@ -411,36 +329,24 @@ const $AdditionalInfo: () => Schema.Schema<AdditionalInfo> = /*#__PURE__*/ once(
 }))
 
 export interface ComplaintsV2GetResponseData {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
+  /** 投诉单号
+   * @example "200201820200101080076610000" */
   readonly complaint_id?: string | undefined
-  /**
-   * 投诉时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 投诉时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly complaint_time?: string | undefined
-  /**
-   * 投诉详情
-   * @example "反馈一个重复扣费的问题"
-   */
+  /** 投诉详情
+   * @example "反馈一个重复扣费的问题" */
   readonly complaint_detail?: string | undefined
-  /**
-   * 投诉单状态
+  /** 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid?: string | undefined
-  /**
-   * 投诉人联系方式
-   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
-   */
+  /** 投诉人联系方式
+   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==" */
   readonly payer_phone?: string | undefined
   /** 投诉单关联订单信息 */
   readonly complaint_order_info?: ReadonlyArray<ComplaintOrderInfo> | undefined
@@ -452,43 +358,29 @@ export interface ComplaintsV2GetResponseData {
   readonly complaint_full_refunded?: boolean | undefined
   /** 是否有待回复的用户留言 */
   readonly incoming_user_response?: boolean | undefined
-  /**
-   * 问题描述
-   * @example "不满意商家服务"
-   */
+  /** 问题描述
+   * @example "不满意商家服务" */
   readonly problem_description?: string | undefined
-  /**
-   * 用户投诉次数
-   * @example 1
-   */
+  /** 用户投诉次数
+   * @example 1 */
   readonly user_complaint_times?: number | undefined
-  /**
-   * 问题类型
+  /** 问题类型
    * Documented values: `REFUND`, `SERVICE_NOT_WORK`, `OTHERS` (decoded as any string: more may come).
-   * @example "REFUND"
-   */
+   * @example "REFUND" */
   readonly problem_type?: "REFUND" | "SERVICE_NOT_WORK" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 申请退款金额
-   * @example 10
-   */
+  /** 申请退款金额
+   * @example 10 */
   readonly apply_refund_amount?: number | undefined
-  /**
-   * 用户标签列表
-   * Documented values: `TRUSTED`, `HIGH_RISK` (decoded as any string: more may come).
-   */
+  /** 用户标签列表
+   * Documented values: `TRUSTED`, `HIGH_RISK` (decoded as any string: more may come). */
   readonly user_tag_list?: ReadonlyArray<"TRUSTED" | "HIGH_RISK" | (string & {})> | undefined
   /** 补充信息 */
   readonly additional_info?: AdditionalInfo | undefined
-  /**
-   * 是否在平台协助中
-   * @example true
-   */
+  /** 是否在平台协助中
+   * @example true */
   readonly in_platform_service?: boolean | undefined
-  /**
-   * 是否需即时服务用户
-   * @example true
-   */
+  /** 是否需即时服务用户
+   * @example true */
   readonly need_immediate_service?: boolean | undefined
   /** 是否是智能体投诉 */
   readonly is_agent_mode?: boolean | undefined
@@ -520,20 +412,14 @@ const $ComplaintsV2GetResponseData: () => Schema.Schema<ComplaintsV2GetResponseD
 export interface ComplaintsV2GetResponse {
   /** 用户投诉信息详情 */
   readonly data?: ReadonlyArray<ComplaintsV2GetResponseData> | undefined
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 投诉总条数
-   * @example 1000
-   */
+  /** 投诉总条数
+   * @example 1000 */
   readonly total_count?: number | undefined
 }
 
@@ -544,13 +430,11 @@ const $ComplaintsV2GetResponse: () => Schema.Schema<ComplaintsV2GetResponse> = /
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询投诉单列表API
+/** 查询投诉单列表API
  *
  * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/list-complaints-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_11.shtml)
  *
- * `GET /v3/merchant-service/complaints-v2`
- */
+ * `GET /v3/merchant-service/complaints-v2` */
 export const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2.get",
   method: "GET",
@@ -563,10 +447,8 @@ export const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, Complaints
 // ---- GET /v3/merchant-service/complaints-v2/{complaint_id} ----
 
 export interface ComplaintsV2ComplaintIdGetParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
+  /** 投诉单号
+   * @example "200201820200101080076610000" */
   readonly complaint_id: string
 }
 
@@ -575,20 +457,14 @@ const $ComplaintsV2ComplaintIdGetParams: () => Schema.Schema<ComplaintsV2Complai
 }))
 
 export interface ComplaintsV2ComplaintIdGetResponseServiceOrderInfo {
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 支付分服务单状态
-   * @example "DOING"
-   */
+  /** 支付分服务单状态
+   * @example "DOING" */
   readonly state?: string | undefined
 }
 
@@ -599,41 +475,27 @@ const $ComplaintsV2ComplaintIdGetResponseServiceOrderInfo: () => Schema.Schema<C
 }))
 
 export interface ComplaintsV2ComplaintIdGetResponse {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
+  /** 投诉单号
+   * @example "200201820200101080076610000" */
   readonly complaint_id?: string | undefined
-  /**
-   * 投诉时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 投诉时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly complaint_time?: string | undefined
-  /**
-   * 投诉详情
-   * @example "反馈一个重复扣费的问题"
-   */
+  /** 投诉详情
+   * @example "反馈一个重复扣费的问题" */
   readonly complaint_detail?: string | undefined
-  /**
-   * 投诉单状态
+  /** 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid?: string | undefined
-  /**
-   * 投诉人联系方式
-   * @example "sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB"
-   */
+  /** 投诉人联系方式
+   * @example "sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB" */
   readonly payer_phone?: string | undefined
-  /**
-   * 投诉人openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 投诉人openid
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly payer_openid?: string | undefined
   /** 投诉资料列表 */
   readonly complaint_media_list?: ReadonlyArray<ComplaintMediaList> | undefined
@@ -645,43 +507,29 @@ export interface ComplaintsV2ComplaintIdGetResponse {
   readonly complaint_full_refunded?: boolean | undefined
   /** 是否有待回复的用户留言 */
   readonly incoming_user_response?: boolean | undefined
-  /**
-   * 问题描述
-   * @example "不满意商家服务"
-   */
+  /** 问题描述
+   * @example "不满意商家服务" */
   readonly problem_description?: string | undefined
-  /**
-   * 用户投诉次数
-   * @example 1
-   */
+  /** 用户投诉次数
+   * @example 1 */
   readonly user_complaint_times?: number | undefined
-  /**
-   * 问题类型
+  /** 问题类型
    * Documented values: `REFUND`, `SERVICE_NOT_WORK`, `OTHERS` (decoded as any string: more may come).
-   * @example "REFUND"
-   */
+   * @example "REFUND" */
   readonly problem_type?: "REFUND" | "SERVICE_NOT_WORK" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 申请退款金额
-   * @example 10
-   */
+  /** 申请退款金额
+   * @example 10 */
   readonly apply_refund_amount?: number | undefined
-  /**
-   * 用户标签列表
-   * Documented values: `TRUSTED`, `HIGH_RISK` (decoded as any string: more may come).
-   */
+  /** 用户标签列表
+   * Documented values: `TRUSTED`, `HIGH_RISK` (decoded as any string: more may come). */
   readonly user_tag_list?: ReadonlyArray<"TRUSTED" | "HIGH_RISK" | (string & {})> | undefined
   /** 补充信息 */
   readonly additional_info?: AdditionalInfo | undefined
-  /**
-   * 是否在平台协助中
-   * @example true
-   */
+  /** 是否在平台协助中
+   * @example true */
   readonly in_platform_service?: boolean | undefined
-  /**
-   * 是否需即时服务用户
-   * @example true
-   */
+  /** 是否需即时服务用户
+   * @example true */
   readonly need_immediate_service?: boolean | undefined
   /** 是否是智能体投诉 */
   readonly is_agent_mode?: boolean | undefined
@@ -711,13 +559,11 @@ const $ComplaintsV2ComplaintIdGetResponse: () => Schema.Schema<ComplaintsV2Compl
   is_agent_mode: Schema.optional(Schema.Boolean)
 }))
 
-/**
- * 查询投诉单详情API
+/** 查询投诉单详情API
  *
  * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
  *
- * `GET /v3/merchant-service/complaints-v2/{complaint_id}`
- */
+ * `GET /v3/merchant-service/complaints-v2/{complaint_id}` */
 export const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdGetParams, ComplaintsV2ComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.get",
   method: "GET",
@@ -730,10 +576,8 @@ export const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2Complaint
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/complete ----
 
 export interface ComplaintsV2ComplaintIdCompletePostBody {
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid: string
 }
 
@@ -746,13 +590,11 @@ export type ComplaintsV2ComplaintIdCompletePostParams = ComplaintsV2ComplaintIdG
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.complete.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdCompletePostRequest extends ComplaintsV2ComplaintIdCompletePostParams, ComplaintsV2ComplaintIdCompletePostBody {}
 
-/**
- * 反馈处理完成API
+/** 反馈处理完成API
  *
  * 商户可通过调用此接口，反馈投诉单已处理完成。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/complete-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_15.shtml)
  *
- * `POST /v3/merchant-service/complaints-v2/{complaint_id}/complete`
- */
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/complete` */
 export const complaintsV2ComplaintIdCompletePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.complete.post",
   method: "POST",
@@ -765,15 +607,11 @@ export const complaintsV2ComplaintIdCompletePost: Endpoint.Endpoint<ComplaintsV2
 // ---- GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys ----
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetQuery {
-  /**
-   * 分页大小
-   * @example 50
-   */
+  /** 分页大小
+   * @example 50 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
 }
 
@@ -783,16 +621,12 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetQuery: () => Schema.Schema<C
 }))
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText {
-  /**
-   * 文本
-   * @example "example_text"
-   */
+  /** 文本
+   * @example "example_text" */
   readonly text?: string | undefined
-  /**
-   * 文本颜色
+  /** 文本颜色
    * Documented values: `DEFAULT`, `SECONDARY` (decoded as any string: more may come).
-   * @example "DEFAULT"
-   */
+   * @example "DEFAULT" */
   readonly color?: "DEFAULT" | "SECONDARY" | (string & {}) | undefined
   /** 是否粗体 */
   readonly is_bold?: boolean | undefined
@@ -805,16 +639,12 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlo
 }))
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage {
-  /**
-   * 媒体ID
-   * @example "example_media_id"
-   */
+  /** 媒体ID
+   * @example "example_media_id" */
   readonly media_id?: string | undefined
-  /**
-   * 图片样式类型
+  /** 图片样式类型
    * Documented values: `IMAGE_STYLE_TYPE_NARROW`, `IMAGE_STYLE_TYPE_WIDE` (decoded as any string: more may come).
-   * @example "IMAGE_STYLE_TYPE_NARROW"
-   */
+   * @example "IMAGE_STYLE_TYPE_NARROW" */
   readonly image_style_type?: "IMAGE_STYLE_TYPE_NARROW" | "IMAGE_STYLE_TYPE_WIDE" | (string & {}) | undefined
 }
 
@@ -824,20 +654,14 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlo
 }))
 
 export interface NormalMessageBlocksLinkActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
+  /** 跳转小程序APPID
+   * @example "example_appid" */
   readonly appid?: string | undefined
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
+  /** 跳转小程序页面PATH
+   * @example "example_path" */
   readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
+  /** 跳转小程序页面名称
+   * @example "example_text" */
   readonly text?: string | undefined
 }
 
@@ -848,15 +672,11 @@ const $NormalMessageBlocksLinkActionMiniProgramJumpInfo: () => Schema.Schema<Nor
 }))
 
 export interface NormalMessageBlocksLinkActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
+  /** 回复的消息内容
+   * @example "example_content" */
   readonly content?: string | undefined
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
+  /** 自定义透传字段
+   * @example "example_custom_data" */
   readonly custom_data?: string | undefined
 }
 
@@ -866,25 +686,19 @@ const $NormalMessageBlocksLinkActionMessageInfo: () => Schema.Schema<NormalMessa
 }))
 
 export interface NormalMessageBlocksLinkAction {
-  /**
-   * 动作类型
+  /** 动作类型
    * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
+   * @example "ACTION_TYPE_SEND_MESSAGE" */
   readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
+  /** 跳转链接
+   * @example "example_jump_url" */
   readonly jump_url?: string | undefined
   /** 跳转小程序信息 */
   readonly mini_program_jump_info?: NormalMessageBlocksLinkActionMiniProgramJumpInfo | undefined
   /** 回复消息内容 */
   readonly message_info?: NormalMessageBlocksLinkActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
+  /** 动作id
+   * @example "example_action_id" */
   readonly action_id?: string | undefined
 }
 
@@ -897,10 +711,8 @@ const $NormalMessageBlocksLinkAction: () => Schema.Schema<NormalMessageBlocksLin
 }))
 
 export interface InvalidInfo {
-  /**
-   * 过期时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 过期时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly expired_time?: string | undefined
   /** 是否可以多次点击 */
   readonly multi_clickable?: boolean | undefined
@@ -912,10 +724,8 @@ const $InvalidInfo: () => Schema.Schema<InvalidInfo> = /*#__PURE__*/ once(() => 
 }))
 
 export interface NormalMessageBlocksLink {
-  /**
-   * 文本
-   * @example "example_text"
-   */
+  /** 文本
+   * @example "example_text" */
   readonly text?: string | undefined
   /** 动作 */
   readonly action?: NormalMessageBlocksLinkAction | undefined
@@ -930,15 +740,11 @@ const $NormalMessageBlocksLink: () => Schema.Schema<NormalMessageBlocksLink> = /
 }))
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs {
-  /**
-   * faq的id
-   * @example "example_faq_id"
-   */
+  /** faq的id
+   * @example "example_faq_id" */
   readonly faq_id?: string | undefined
-  /**
-   * faq内容
-   * @example "example_faq_title"
-   */
+  /** faq内容
+   * @example "example_faq_title" */
   readonly faq_title?: string | undefined
   /** 动作 */
   readonly action?: NormalMessageBlocksLinkAction | undefined
@@ -962,11 +768,9 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlo
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup {
   /** 按钮组 */
   readonly buttons?: ReadonlyArray<NormalMessageBlocksLink> | undefined
-  /**
-   * 按钮布局方式
+  /** 按钮布局方式
    * Documented values: `LAYOUT_UNKNOWN`, `LAYOUT_HORIZONTAL`, `LAYOUT_VERTICAL` (decoded as any string: more may come).
-   * @example "LAYOUT_HORIZONTAL"
-   */
+   * @example "LAYOUT_HORIZONTAL" */
   readonly button_layout?: "LAYOUT_UNKNOWN" | "LAYOUT_HORIZONTAL" | "LAYOUT_VERTICAL" | (string & {}) | undefined
   /** 失效配置 */
   readonly invalid_info?: InvalidInfo | undefined
@@ -979,11 +783,9 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlo
 }))
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks {
-  /**
-   * 消息块类型
+  /** 消息块类型
    * Documented values: `TEXT`, `IMAGE`, `LINK`, `FAQ_LIST`, `BUTTON`, `BUTTON_GROUP` (decoded as any string: more may come).
-   * @example "TEXT"
-   */
+   * @example "TEXT" */
   readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | (string & {}) | undefined
   /** 文本 */
   readonly text?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText | undefined
@@ -1012,16 +814,12 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlo
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage {
   /** 消息内容 */
   readonly blocks?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks> | undefined
-  /**
-   * 发送者身份类别
+  /** 发送者身份类别
    * Documented values: `UNKNOWN`, `MANUAL`, `MACHINE` (decoded as any string: more may come).
-   * @example "UNKNOWN"
-   */
+   * @example "UNKNOWN" */
   readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | (string & {}) | undefined
-  /**
-   * 自定义透传信息
-   * @example "example_custom_data"
-   */
+  /** 自定义透传信息
+   * @example "example_custom_data" */
   readonly custom_data?: string | undefined
 }
 
@@ -1032,20 +830,14 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage: (
 }))
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage {
-  /**
-   * 回复的消息内容
-   * @example "example_message_content"
-   */
+  /** 回复的消息内容
+   * @example "example_message_content" */
   readonly message_content?: { readonly [key: string]: unknown } | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
+  /** 动作id
+   * @example "example_action_id" */
   readonly action_id?: string | undefined
-  /**
-   * 被点击的操作流水号
-   * @example "example_clicked_log_id"
-   */
+  /** 被点击的操作流水号
+   * @example "example_clicked_log_id" */
   readonly clicked_log_id?: string | undefined
 }
 
@@ -1058,42 +850,28 @@ const $ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage: ()
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData {
   /** 操作资料列表 */
   readonly complaint_media_list?: ComplaintMediaList | undefined
-  /**
-   * 操作流水号
-   * @example "300285320210322170000071077"
-   */
+  /** 操作流水号
+   * @example "300285320210322170000071077" */
   readonly log_id?: string | undefined
-  /**
-   * 操作人
-   * @example "投诉人"
-   */
+  /** 操作人
+   * @example "投诉人" */
   readonly operator?: string | undefined
-  /**
-   * 操作时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 操作时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly operate_time?: string | undefined
-  /**
-   * 操作类型
+  /** 操作类型
    * Documented values: `USER_CREATE_COMPLAINT`, `USER_CONTINUE_COMPLAINT`, `USER_RESPONSE`, `PLATFORM_RESPONSE`, `MERCHANT_RESPONSE`, `MERCHANT_CONFIRM_COMPLETE`, `USER_CREATE_COMPLAINT_SYSTEM_MESSAGE`, `COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE`, `USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE`, `USER_REVOKE_COMPLAINT`, `USER_COMFIRM_COMPLAINT`, `PLATFORM_HELP_APPLICATION`, `USER_APPLY_PLATFORM_HELP`, `MERCHANT_APPROVE_REFUND`, `MERCHANT_REFUSE_RERUND`, `USER_SUBMIT_SATISFACTION`, `SERVICE_ORDER_CANCEL`, `SERVICE_ORDER_COMPLETE`, `COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE`, `COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE`, `COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE`, `USER_APPLY_PLATFORM_SERVICE`, `USER_CANCEL_PLATFORM_SERVICE`, `PLATFORM_SERVICE_FINISHED`, `USER_CLICK_RESPONSE` (decoded as any string: more may come).
-   * @example "USER_CREATE_COMPLAINT"
-   */
+   * @example "USER_CREATE_COMPLAINT" */
   readonly operate_type?: "USER_CREATE_COMPLAINT" | "USER_CONTINUE_COMPLAINT" | "USER_RESPONSE" | "PLATFORM_RESPONSE" | "MERCHANT_RESPONSE" | "MERCHANT_CONFIRM_COMPLETE" | "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE" | "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE" | "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE" | "USER_REVOKE_COMPLAINT" | "USER_COMFIRM_COMPLAINT" | "PLATFORM_HELP_APPLICATION" | "USER_APPLY_PLATFORM_HELP" | "MERCHANT_APPROVE_REFUND" | "MERCHANT_REFUSE_RERUND" | "USER_SUBMIT_SATISFACTION" | "SERVICE_ORDER_CANCEL" | "SERVICE_ORDER_COMPLETE" | "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE" | "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE" | "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE" | "USER_APPLY_PLATFORM_SERVICE" | "USER_CANCEL_PLATFORM_SERVICE" | "PLATFORM_SERVICE_FINISHED" | "USER_CLICK_RESPONSE" | (string & {}) | undefined
-  /**
-   * 操作内容
-   * @example "已与用户电话沟通解决"
-   */
+  /** 操作内容
+   * @example "已与用户电话沟通解决" */
   readonly operate_details?: string | undefined
   readonly image_list?: ReadonlyArray<string> | undefined
-  /**
-   * 用户申请平台协助原因
-   * @example "商家响应不及时"
-   */
+  /** 用户申请平台协助原因
+   * @example "商家响应不及时" */
   readonly user_appy_platform_service_reason?: string | undefined
-  /**
-   * 用户申请平台协助原因描述
-   * @example "一周前就提交咨询了，到现在商家还没理我"
-   */
+  /** 用户申请平台协助原因描述
+   * @example "一周前就提交咨询了，到现在商家还没理我" */
   readonly user_appy_platform_service_reason_description?: string | undefined
   /** 普通消息内容 */
   readonly normal_message?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage | undefined
@@ -1120,15 +898,11 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponse {
   readonly data?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> | undefined
   /** 分页大小 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 50
-   */
+  /** 分页开始位置
+   * @example 50 */
   readonly offset?: number | undefined
-  /**
-   * 投诉协商历史总条数
-   * @example 1000
-   */
+  /** 投诉协商历史总条数
+   * @example 1000 */
   readonly total_count?: number | undefined
 }
 
@@ -1144,13 +918,11 @@ export type ComplaintsV2ComplaintIdNegotiationHistorysGetParams = ComplaintsV2Co
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.negotiationHistorys.get`: params, query fields together. */
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetRequest extends ComplaintsV2ComplaintIdNegotiationHistorysGetParams, ComplaintsV2ComplaintIdNegotiationHistorysGetQuery {}
 
-/**
- * 查询投诉协商历史API
+/** 查询投诉协商历史API
  *
  * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
  *
- * `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys`
- */
+ * `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys` */
 export const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdNegotiationHistorysGetRequest, ComplaintsV2ComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.negotiationHistorys.get",
   method: "GET",
@@ -1163,20 +935,14 @@ export const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Co
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/response ----
 
 export interface ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
+  /** 跳转小程序APPID
+   * @example "example_appid" */
   readonly appid: string
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
+  /** 跳转小程序页面PATH
+   * @example "example_path" */
   readonly path: string
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
+  /** 跳转小程序页面名称
+   * @example "example_text" */
   readonly text: string
 }
 
@@ -1187,26 +953,18 @@ const $ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo: () => Schema.
 }))
 
 export interface ComplaintsV2ComplaintIdResponsePostBody {
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid: string
-  /**
-   * 回复内容
-   * @example "已与用户沟通解决"
-   */
+  /** 回复内容
+   * @example "已与用户沟通解决" */
   readonly response_content: string
   readonly response_images?: ReadonlyArray<string> | undefined
-  /**
-   * 跳转链接
-   * @example "https://www.xxx.com/notify"
-   */
+  /** 跳转链接
+   * @example "https://www.xxx.com/notify" */
   readonly jump_url?: string | undefined
-  /**
-   * 跳转链接文案
-   * @example "查看订单详情"
-   */
+  /** 跳转链接文案
+   * @example "查看订单详情" */
   readonly jump_url_text?: string | undefined
   /** 跳转小程序信息 */
   readonly mini_program_jump_info?: ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo | undefined
@@ -1226,13 +984,11 @@ export type ComplaintsV2ComplaintIdResponsePostParams = ComplaintsV2ComplaintIdG
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.response.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdResponsePostRequest extends ComplaintsV2ComplaintIdResponsePostParams, ComplaintsV2ComplaintIdResponsePostBody {}
 
-/**
- * 提交回复API
+/** 提交回复API
  *
  * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/response-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_14.shtml)
  *
- * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response`
- */
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response` */
 export const complaintsV2ComplaintIdResponsePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdResponsePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.response.post",
   method: "POST",
@@ -1245,15 +1001,11 @@ export const complaintsV2ComplaintIdResponsePost: Endpoint.Endpoint<ComplaintsV2
 // ---- POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service ----
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText {
-  /**
-   * 文本
-   * @example "example_text"
-   */
+  /** 文本
+   * @example "example_text" */
   readonly text?: string | undefined
-  /**
-   * 文本颜色
-   * @example "DEFAULT"
-   */
+  /** 文本颜色
+   * @example "DEFAULT" */
   readonly color?: "DEFAULT" | "SECONDARY" | undefined
   /** 是否粗体 */
   readonly is_bold?: boolean | undefined
@@ -1266,15 +1018,11 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText:
 }))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage {
-  /**
-   * 媒体ID
-   * @example "example_media_id"
-   */
+  /** 媒体ID
+   * @example "example_media_id" */
   readonly media_id?: string | undefined
-  /**
-   * 图片样式类型
-   * @example "IMAGE_STYLE_TYPE_NARROW"
-   */
+  /** 图片样式类型
+   * @example "IMAGE_STYLE_TYPE_NARROW" */
   readonly image_style_type?: "IMAGE_STYLE_TYPE_NARROW" | "IMAGE_STYLE_TYPE_WIDE" | undefined
 }
 
@@ -1284,20 +1032,14 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksImage
 }))
 
 export interface MessageBlocksLinkActionMiniProgramJumpInfo {
-  /**
-   * 跳转小程序APPID
-   * @example "example_appid"
-   */
+  /** 跳转小程序APPID
+   * @example "example_appid" */
   readonly appid: string
-  /**
-   * 跳转小程序页面PATH
-   * @example "example_path"
-   */
+  /** 跳转小程序页面PATH
+   * @example "example_path" */
   readonly path?: string | undefined
-  /**
-   * 跳转小程序页面名称
-   * @example "example_text"
-   */
+  /** 跳转小程序页面名称
+   * @example "example_text" */
   readonly text?: string | undefined
 }
 
@@ -1308,15 +1050,11 @@ const $MessageBlocksLinkActionMiniProgramJumpInfo: () => Schema.Schema<MessageBl
 }))
 
 export interface MessageBlocksLinkActionMessageInfo {
-  /**
-   * 回复的消息内容
-   * @example "example_content"
-   */
+  /** 回复的消息内容
+   * @example "example_content" */
   readonly content: string
-  /**
-   * 自定义透传字段
-   * @example "example_custom_data"
-   */
+  /** 自定义透传字段
+   * @example "example_custom_data" */
   readonly custom_data?: string | undefined
 }
 
@@ -1326,24 +1064,18 @@ const $MessageBlocksLinkActionMessageInfo: () => Schema.Schema<MessageBlocksLink
 }))
 
 export interface MessageBlocksLinkAction {
-  /**
-   * 动作类型
-   * @example "ACTION_TYPE_SEND_MESSAGE"
-   */
+  /** 动作类型
+   * @example "ACTION_TYPE_SEND_MESSAGE" */
   readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | undefined
-  /**
-   * 跳转链接
-   * @example "example_jump_url"
-   */
+  /** 跳转链接
+   * @example "example_jump_url" */
   readonly jump_url?: string | undefined
   /** 跳转小程序信息 */
   readonly mini_program_jump_info?: MessageBlocksLinkActionMiniProgramJumpInfo | undefined
   /** 回复消息内容 */
   readonly message_info?: MessageBlocksLinkActionMessageInfo | undefined
-  /**
-   * 动作id
-   * @example "example_action_id"
-   */
+  /** 动作id
+   * @example "example_action_id" */
   readonly action_id?: string | undefined
 }
 
@@ -1356,10 +1088,8 @@ const $MessageBlocksLinkAction: () => Schema.Schema<MessageBlocksLinkAction> = /
 }))
 
 export interface MessageBlocksLink {
-  /**
-   * 文本
-   * @example "example_text"
-   */
+  /** 文本
+   * @example "example_text" */
   readonly text?: string | undefined
   /** 动作 */
   readonly action?: MessageBlocksLinkAction | undefined
@@ -1374,15 +1104,11 @@ const $MessageBlocksLink: () => Schema.Schema<MessageBlocksLink> = /*#__PURE__*/
 }))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqListFaqs {
-  /**
-   * faq的id
-   * @example "example_faq_id"
-   */
+  /** faq的id
+   * @example "example_faq_id" */
   readonly faq_id?: string | undefined
-  /**
-   * faq内容
-   * @example "example_faq_title"
-   */
+  /** faq内容
+   * @example "example_faq_title" */
   readonly faq_title?: string | undefined
   /** 动作 */
   readonly action?: MessageBlocksLinkAction | undefined
@@ -1406,10 +1132,8 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksFaqLi
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButtonGroup {
   /** 按钮组 */
   readonly buttons?: ReadonlyArray<MessageBlocksLink> | undefined
-  /**
-   * 按钮布局方式
-   * @example "LAYOUT_HORIZONTAL"
-   */
+  /** 按钮布局方式
+   * @example "LAYOUT_HORIZONTAL" */
   readonly button_layout?: "LAYOUT_UNKNOWN" | "LAYOUT_HORIZONTAL" | "LAYOUT_VERTICAL" | undefined
   /** 失效配置 */
   readonly invalid_info?: InvalidInfo | undefined
@@ -1422,10 +1146,8 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksButto
 }))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks {
-  /**
-   * 消息块类型
-   * @example "TEXT"
-   */
+  /** 消息块类型
+   * @example "TEXT" */
   readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | undefined
   /** 文本 */
   readonly text?: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocksText | undefined
@@ -1454,15 +1176,11 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks: () 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage {
   /** 消息内容 */
   readonly blocks?: ReadonlyArray<ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessageBlocks> | undefined
-  /**
-   * 发送者身份类别
-   * @example "UNKNOWN"
-   */
+  /** 发送者身份类别
+   * @example "UNKNOWN" */
   readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | undefined
-  /**
-   * 自定义透传信息
-   * @example "example_custom_data"
-   */
+  /** 自定义透传信息
+   * @example "example_custom_data" */
   readonly custom_data?: string | undefined
 }
 
@@ -1473,17 +1191,13 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage: () => Sch
 }))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostBody {
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid: string
   /** 消息内容 */
   readonly message: ComplaintsV2ComplaintIdResponseImmediateServicePostBodyMessage
-  /**
-   * 幂等ID
-   * @example "550e8400-e29b-41d4-a716-446655440000"
-   */
+  /** 幂等ID
+   * @example "550e8400-e29b-41d4-a716-446655440000" */
   readonly idempotent_id: string
 }
 
@@ -1494,10 +1208,8 @@ const $ComplaintsV2ComplaintIdResponseImmediateServicePostBody: () => Schema.Sch
 }))
 
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostResponse {
-  /**
-   * 操作流水号
-   * @example "300285320210322170000071077"
-   */
+  /** 操作流水号
+   * @example "300285320210322170000071077" */
   readonly log_id?: string | undefined
 }
 
@@ -1515,13 +1227,11 @@ export type ComplaintsV2ComplaintIdResponseImmediateServicePostParams = Complain
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.responseImmediateService.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdResponseImmediateServicePostRequest extends ComplaintsV2ComplaintIdResponseImmediateServicePostParams, ComplaintsV2ComplaintIdResponseImmediateServicePostBody {}
 
-/**
- * 回复需要即时服务的投诉单
+/** 回复需要即时服务的投诉单
  *
  * 商户可通过调用此接口，针对需要即时服务的投诉单（need_immediate_service为true）提交内容回复用户。此接口支持使用新版消息格式（NormalMessage），可发送富文本、图片、按钮组等多种消息类型。
  *
- * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service`
- */
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service` */
 export const complaintsV2ComplaintIdResponseImmediateServicePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdResponseImmediateServicePostRequest, ComplaintsV2ComplaintIdResponseImmediateServicePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.responseImmediateService.post",
   method: "POST",
@@ -1535,22 +1245,16 @@ export const complaintsV2ComplaintIdResponseImmediateServicePost: Endpoint.Endpo
 export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {
   /** 审批动作 */
   readonly action: "REJECT" | "APPROVE"
-  /**
-   * 预计发起退款时间
-   * @example 3
-   */
+  /** 预计发起退款时间
+   * @example 3 */
   readonly launch_refund_day?: number | undefined
-  /**
-   * 拒绝退款原因
-   * @example "拒绝退款"
-   */
+  /** 拒绝退款原因
+   * @example "拒绝退款" */
   readonly reject_reason?: string | undefined
   /** 拒绝退款的举证图片列表 */
   readonly reject_media_list?: ReadonlyArray<string> | undefined
-  /**
-   * 备注
-   * @example "已处理完成"
-   */
+  /** 备注
+   * @example "已处理完成" */
   readonly remark?: string | undefined
 }
 
@@ -1567,13 +1271,11 @@ export type ComplaintsV2ComplaintIdUpdateRefundProgressPostParams = ComplaintsV2
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.updateRefundProgress.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostRequest extends ComplaintsV2ComplaintIdUpdateRefundProgressPostParams, ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {}
 
-/**
- * 更新退款审批结果API
+/** 更新退款审批结果API
  *
  * 商户可通过调用此接口，更新“申请退款”单据的退款审批结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/update-refund-progress.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter10_2_19.shtml)
  *
- * `POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress`
- */
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress` */
 export const complaintsV2ComplaintIdUpdateRefundProgressPost: Endpoint.Endpoint<ComplaintsV2ComplaintIdUpdateRefundProgressPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.updateRefundProgress.post",
   method: "POST",
@@ -1586,10 +1288,8 @@ export const complaintsV2ComplaintIdUpdateRefundProgressPost: Endpoint.Endpoint<
 // ---- GET /v3/merchant-service/complaints/{transaction_id} ----
 
 export interface ComplaintsTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "4200000404201909069117582536"
-   */
+  /** 微信支付订单号
+   * @example "4200000404201909069117582536" */
   readonly transaction_id: string
 }
 
@@ -1598,52 +1298,34 @@ const $ComplaintsTransactionIdGetParams: () => Schema.Schema<ComplaintsTransacti
 }))
 
 export interface ComplaintsTransactionIdGetResponse {
-  /**
-   * 商户订单号
-   * @example "20190906154617947762231"
-   */
+  /** 商户订单号
+   * @example "20190906154617947762231" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 投诉时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 投诉时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly complaint_time?: string | undefined
-  /**
-   * 投诉金额
-   * @example 3
-   */
+  /** 投诉金额
+   * @example 3 */
   readonly amount?: number | undefined
-  /**
-   * 投诉人联系方式
-   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
-   */
+  /** 投诉人联系方式
+   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==" */
   readonly payer_phone?: string | undefined
-  /**
-   * 投诉描述
-   * @example "反馈一个重复扣费的问题"
-   */
+  /** 投诉描述
+   * @example "反馈一个重复扣费的问题" */
   readonly complaint_detail?: string | undefined
   /** 投诉单状态 */
   readonly complaint_state?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000404201909069117582536"
-   */
+  /** 微信支付订单号
+   * @example "4200000404201909069117582536" */
   readonly transaction_id?: string | undefined
-  /**
-   * 冻结结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 冻结结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly frozen_end_time?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900012181"
-   */
+  /** 特约商户号
+   * @example "1900012181" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 投诉单处理进展状态
-   * @example "WAIT_MERCHANT_RESPONSE"
-   */
+  /** 投诉单处理进展状态
+   * @example "WAIT_MERCHANT_RESPONSE" */
   readonly complaint_handle_state?: string | undefined
 }
 
@@ -1660,14 +1342,12 @@ const $ComplaintsTransactionIdGetResponse: () => Schema.Schema<ComplaintsTransac
   complaint_handle_state: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询投诉详情API
+/** 查询投诉详情API
  *
  * 商户可通过调用此接口，查询指定投诉的用户投诉详情，包含投诉内容、投诉订单、投诉人联系方式等信息，方便商户获取投诉详情处理投诉。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_8.shtml)
  *
  * `GET /v3/merchant-service/complaints/{transaction_id}`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransactionIdGetParams, ComplaintsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaints._transaction_id_.get",
   method: "GET",
@@ -1680,31 +1360,21 @@ export const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransaction
 // ---- GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys ----
 
 export interface ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory {
-  /**
-   * 操作人
-   * @example "投诉人"
-   */
+  /** 操作人
+   * @example "投诉人" */
   readonly operate_user?: string | undefined
-  /**
-   * 操作时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 操作时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly operate_time?: string | undefined
-  /**
-   * 操作类型
+  /** 操作类型
    * Documented values: `USER_CREATE_COMPLAINT`, `CREATE_COMPLAINT_BY_PLATFORM`, `USER_CONTINUE_COMPLAINT`, `USER_REVOKE_COMPLAINT`, `USER_CONFIRM_COMPLAINT`, `SELLER_REFUND`, `MERCHANT_LAUNCH_CONFIRM_PROCESS`, `USER_RESPONSE`, `MERCHANT_RESPONSE`, `RESPONSE_BY_PLATFORM`, `CONTINUE_COMPLAINT_BY_PLATFORM`, `CREATE_COMPLAINT_SYSTEM_MESSAGE`, `COMPLAINT_TIMEOUT_SYSTEM_MESSAGE`, `SELLER_REFUND_SYSTEM_MESSAGE`, `CONTINUE_COMPLAINT_SYSTEM_MESSAGE`, `LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE` (decoded as any string: more may come).
-   * @example "CREATE_COMPLAINT_BY_PLATFORM"
-   */
+   * @example "CREATE_COMPLAINT_BY_PLATFORM" */
   readonly operate_type?: "USER_CREATE_COMPLAINT" | "CREATE_COMPLAINT_BY_PLATFORM" | "USER_CONTINUE_COMPLAINT" | "USER_REVOKE_COMPLAINT" | "USER_CONFIRM_COMPLAINT" | "SELLER_REFUND" | "MERCHANT_LAUNCH_CONFIRM_PROCESS" | "USER_RESPONSE" | "MERCHANT_RESPONSE" | "RESPONSE_BY_PLATFORM" | "CONTINUE_COMPLAINT_BY_PLATFORM" | "CREATE_COMPLAINT_SYSTEM_MESSAGE" | "COMPLAINT_TIMEOUT_SYSTEM_MESSAGE" | "SELLER_REFUND_SYSTEM_MESSAGE" | "CONTINUE_COMPLAINT_SYSTEM_MESSAGE" | "LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE" | (string & {}) | undefined
-  /**
-   * 操作内容
-   * @example "投诉一个重复扣费问题"
-   */
+  /** 操作内容
+   * @example "投诉一个重复扣费问题" */
   readonly operate_details?: string | undefined
-  /**
-   * 协商历史图片凭证
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 协商历史图片凭证
+   * @example "https://qpic.cn/xxx" */
   readonly image_list?: ReadonlyArray<unknown> | undefined
 }
 
@@ -1727,14 +1397,12 @@ const $ComplaintsTransactionIdNegotiationHistorysGetResponse: () => Schema.Schem
 
 export type ComplaintsTransactionIdNegotiationHistorysGetParams = ComplaintsTransactionIdGetParams
 
-/**
- * 查询投诉协商历史API
+/** 查询投诉协商历史API
  *
  * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，方便商户根据处理历史来制定后续处理方案。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_7.shtml)
  *
  * `GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<ComplaintsTransactionIdNegotiationHistorysGetParams, ComplaintsTransactionIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaints._transaction_id_.negotiationHistorys.get",
   method: "GET",
@@ -1747,30 +1415,20 @@ export const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<Co
 // ---- POST /v3/merchant-service/feedbacks ----
 
 export interface FeedbacksPostBody {
-  /**
-   * 微信支付订单号
-   * @example "4200000404201909069117582536"
-   */
+  /** 微信支付订单号
+   * @example "4200000404201909069117582536" */
   readonly transaction_id: string
-  /**
-   * 被诉商户号
-   * @example "9980456248"
-   */
+  /** 被诉商户号
+   * @example "9980456248" */
   readonly complainted_mchid: string
-  /**
-   * 反馈内容类型
-   * @example 1
-   */
+  /** 反馈内容类型
+   * @example 1 */
   readonly feedback_type?: number | undefined
-  /**
-   * 反馈内容
-   * @example "已与用户协商解决"
-   */
+  /** 反馈内容
+   * @example "已与用户协商解决" */
   readonly feedback_content: string
-  /**
-   * 图片凭证
-   * @example "[\"BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp\",\"BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp\"]"
-   */
+  /** 图片凭证
+   * @example "[\"BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp\",\"BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp\"]" */
   readonly feedback_images?: ReadonlyArray<string> | undefined
   /** 反馈处理完成 */
   readonly launch_confirm_process?: boolean | undefined
@@ -1785,14 +1443,12 @@ const $FeedbacksPostBody: () => Schema.Schema<FeedbacksPostBody> = /*#__PURE__*/
   launch_confirm_process: Schema.optional(Schema.Boolean)
 }))
 
-/**
- * 商户反馈API
+/** 商户反馈API
  *
  * 商户上传反馈处理结果的接口。 包括商户反馈类型、商户反馈内容以及图片凭证。 其中上传图片凭证需首先调用“商户上传反馈图片”接口，得到图片id，再将id填入请求。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_6.shtml)
  *
  * `POST /v3/merchant-service/feedbacks`
- * @deprecated The catalogue marks this operation deprecated.
- */
+ * @deprecated The catalogue marks this operation deprecated. */
 export const feedbacksPost: Endpoint.Endpoint<FeedbacksPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.feedbacks.post",
   method: "POST",
@@ -1829,10 +1485,8 @@ const $ImagesUploadPostBody: () => Schema.Schema<ImagesUploadPostBody> = /*#__PU
 }))
 
 export interface ImagesUploadPostResponse {
-  /**
-   * 媒体文件标识ID
-   * @example "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp"
-   */
+  /** 媒体文件标识ID
+   * @example "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp" */
   readonly media_id?: string | undefined
 }
 
@@ -1840,13 +1494,11 @@ const $ImagesUploadPostResponse: () => Schema.Schema<ImagesUploadPostResponse> =
   media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 商户上传反馈图片API
+/** 商户上传反馈图片API
  *
  * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter5_1.shtml)
  *
- * `POST /v3/merchant-service/images/upload`
- */
+ * `POST /v3/merchant-service/images/upload` */
 export const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.images.upload.post",
   method: "POST",
@@ -1860,10 +1512,8 @@ export const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUpl
 // ---- GET /v3/merchant-service/images/{media_id} ----
 
 export interface ImagesMediaIdGetParams {
-  /**
-   * 媒体文件ID
-   * @example "xxxxx"
-   */
+  /** 媒体文件ID
+   * @example "xxxxx" */
   readonly media_id: string
 }
 
@@ -1871,13 +1521,11 @@ const $ImagesMediaIdGetParams: () => Schema.Schema<ImagesMediaIdGetParams> = /*#
   media_id: Schema.NonEmptyString
 }))
 
-/**
- * 图片下载API
+/** 图片下载API
  *
  * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/images/query-images.html)
  *
- * `GET /v3/merchant-service/images/{media_id}`
- */
+ * `GET /v3/merchant-service/images/{media_id}` */
 export const imagesMediaIdGet: Endpoint.Endpoint<ImagesMediaIdGetParams, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.images._media_id_.get",
   method: "GET",
@@ -1887,213 +1535,177 @@ export const imagesMediaIdGet: Endpoint.Endpoint<ImagesMediaIdGetParams, Uint8Ar
   schemas: () => ({ params: $ImagesMediaIdGetParams(), success: Endpoint.Download, errors: commonErrors })
 })
 
-/**
- * `/v3/merchant-service/…`: 17 endpoints.
+/** `/v3/merchant-service/…`: 17 endpoints.
  *
- * Catalogue tags: 风险合规∙消费者投诉.
- */
+ * Catalogue tags: 风险合规∙消费者投诉. */
 export const merchantService = {
   complaintNotifications: {
-    /**
-     * 查询投诉通知回调API
+    /** 查询投诉通知回调API
      *
      * 商户通过调用此接口查询投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/query-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_3.shtml)
      *
      * `GET /v3/merchant-service/complaint-notifications`
      *
-     * Alone: `import { complaintNotificationsGet } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { complaintNotificationsGet } from "effect-wechatpay/v3/merchantService"`. */
     get: complaintNotificationsGet,
-    /**
-     * 创建投诉通知回调API
+    /** 创建投诉通知回调API
      *
      * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/create-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_2.shtml)
      *
      * `POST /v3/merchant-service/complaint-notifications`
      *
-     * Alone: `import { complaintNotificationsPost } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { complaintNotificationsPost } from "effect-wechatpay/v3/merchantService"`. */
     post: complaintNotificationsPost,
-    /**
-     * 更新投诉通知回调API
+    /** 更新投诉通知回调API
      *
      * 商户通过调用此接口更新投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/update-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_4.shtml)
      *
      * `PUT /v3/merchant-service/complaint-notifications`
      *
-     * Alone: `import { complaintNotificationsPut } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { complaintNotificationsPut } from "effect-wechatpay/v3/merchantService"`. */
     put: complaintNotificationsPut,
-    /**
-     * 删除投诉通知回调API
+    /** 删除投诉通知回调API
      *
      * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/delete-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_5.shtml)
      *
      * `DELETE /v3/merchant-service/complaint-notifications`
      *
-     * Alone: `import { complaintNotificationsDelete } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { complaintNotificationsDelete } from "effect-wechatpay/v3/merchantService"`. */
     delete: complaintNotificationsDelete
   },
   complaints: {
-    /**
-     * 查询投诉信息API
+    /** 查询投诉信息API
      *
      * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，并在返回结果分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定子商户号对应子商户的投诉信息，若不指定，则查询所有子商户投诉信。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_1.shtml)
      *
      * `GET /v3/merchant-service/complaints`
      * @deprecated The catalogue marks this operation deprecated.
      *
-     * Alone: `import { complaintsGet } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { complaintsGet } from "effect-wechatpay/v3/merchantService"`. */
     get: complaintsGet,
     _transaction_id_: {
-      /**
-       * 查询投诉详情API
+      /** 查询投诉详情API
        *
        * 商户可通过调用此接口，查询指定投诉的用户投诉详情，包含投诉内容、投诉订单、投诉人联系方式等信息，方便商户获取投诉详情处理投诉。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_8.shtml)
        *
        * `GET /v3/merchant-service/complaints/{transaction_id}`
        * @deprecated The catalogue marks this operation deprecated.
        *
-       * Alone: `import { complaintsTransactionIdGet } from "effect-wechatpay/v3/merchantService"`.
-       */
+       * Alone: `import { complaintsTransactionIdGet } from "effect-wechatpay/v3/merchantService"`. */
       get: complaintsTransactionIdGet,
       negotiationHistorys: {
-        /**
-         * 查询投诉协商历史API
+        /** 查询投诉协商历史API
          *
          * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，方便商户根据处理历史来制定后续处理方案。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_7.shtml)
          *
          * `GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys`
          * @deprecated The catalogue marks this operation deprecated.
          *
-         * Alone: `import { complaintsTransactionIdNegotiationHistorysGet } from "effect-wechatpay/v3/merchantService"`.
-         */
+         * Alone: `import { complaintsTransactionIdNegotiationHistorysGet } from "effect-wechatpay/v3/merchantService"`. */
         get: complaintsTransactionIdNegotiationHistorysGet
       }
     }
   },
   complaintsV2: {
-    /**
-     * 查询投诉单列表API
+    /** 查询投诉单列表API
      *
      * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/list-complaints-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_11.shtml)
      *
      * `GET /v3/merchant-service/complaints-v2`
      *
-     * Alone: `import { complaintsV2Get } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { complaintsV2Get } from "effect-wechatpay/v3/merchantService"`. */
     get: complaintsV2Get,
     _complaint_id_: {
-      /**
-       * 查询投诉单详情API
+      /** 查询投诉单详情API
        *
        * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
        *
        * `GET /v3/merchant-service/complaints-v2/{complaint_id}`
        *
-       * Alone: `import { complaintsV2ComplaintIdGet } from "effect-wechatpay/v3/merchantService"`.
-       */
+       * Alone: `import { complaintsV2ComplaintIdGet } from "effect-wechatpay/v3/merchantService"`. */
       get: complaintsV2ComplaintIdGet,
       complete: {
-        /**
-         * 反馈处理完成API
+        /** 反馈处理完成API
          *
          * 商户可通过调用此接口，反馈投诉单已处理完成。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/complete-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_15.shtml)
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/complete`
          *
-         * Alone: `import { complaintsV2ComplaintIdCompletePost } from "effect-wechatpay/v3/merchantService"`.
-         */
+         * Alone: `import { complaintsV2ComplaintIdCompletePost } from "effect-wechatpay/v3/merchantService"`. */
         post: complaintsV2ComplaintIdCompletePost
       },
       negotiationHistorys: {
-        /**
-         * 查询投诉协商历史API
+        /** 查询投诉协商历史API
          *
          * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
          *
          * `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys`
          *
-         * Alone: `import { complaintsV2ComplaintIdNegotiationHistorysGet } from "effect-wechatpay/v3/merchantService"`.
-         */
+         * Alone: `import { complaintsV2ComplaintIdNegotiationHistorysGet } from "effect-wechatpay/v3/merchantService"`. */
         get: complaintsV2ComplaintIdNegotiationHistorysGet
       },
       response: {
-        /**
-         * 提交回复API
+        /** 提交回复API
          *
          * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/response-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_14.shtml)
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response`
          *
-         * Alone: `import { complaintsV2ComplaintIdResponsePost } from "effect-wechatpay/v3/merchantService"`.
-         */
+         * Alone: `import { complaintsV2ComplaintIdResponsePost } from "effect-wechatpay/v3/merchantService"`. */
         post: complaintsV2ComplaintIdResponsePost
       },
       responseImmediateService: {
-        /**
-         * 回复需要即时服务的投诉单
+        /** 回复需要即时服务的投诉单
          *
          * 商户可通过调用此接口，针对需要即时服务的投诉单（need_immediate_service为true）提交内容回复用户。此接口支持使用新版消息格式（NormalMessage），可发送富文本、图片、按钮组等多种消息类型。
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service`
          *
-         * Alone: `import { complaintsV2ComplaintIdResponseImmediateServicePost } from "effect-wechatpay/v3/merchantService"`.
-         */
+         * Alone: `import { complaintsV2ComplaintIdResponseImmediateServicePost } from "effect-wechatpay/v3/merchantService"`. */
         post: complaintsV2ComplaintIdResponseImmediateServicePost
       },
       updateRefundProgress: {
-        /**
-         * 更新退款审批结果API
+        /** 更新退款审批结果API
          *
          * 商户可通过调用此接口，更新“申请退款”单据的退款审批结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/update-refund-progress.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter10_2_19.shtml)
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress`
          *
-         * Alone: `import { complaintsV2ComplaintIdUpdateRefundProgressPost } from "effect-wechatpay/v3/merchantService"`.
-         */
+         * Alone: `import { complaintsV2ComplaintIdUpdateRefundProgressPost } from "effect-wechatpay/v3/merchantService"`. */
         post: complaintsV2ComplaintIdUpdateRefundProgressPost
       }
     }
   },
   feedbacks: {
-    /**
-     * 商户反馈API
+    /** 商户反馈API
      *
      * 商户上传反馈处理结果的接口。 包括商户反馈类型、商户反馈内容以及图片凭证。 其中上传图片凭证需首先调用“商户上传反馈图片”接口，得到图片id，再将id填入请求。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_6.shtml)
      *
      * `POST /v3/merchant-service/feedbacks`
      * @deprecated The catalogue marks this operation deprecated.
      *
-     * Alone: `import { feedbacksPost } from "effect-wechatpay/v3/merchantService"`.
-     */
+     * Alone: `import { feedbacksPost } from "effect-wechatpay/v3/merchantService"`. */
     post: feedbacksPost
   },
   images: {
     _media_id_: {
-      /**
-       * 图片下载API
+      /** 图片下载API
        *
        * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/images/query-images.html)
        *
        * `GET /v3/merchant-service/images/{media_id}`
        *
-       * Alone: `import { imagesMediaIdGet } from "effect-wechatpay/v3/merchantService"`.
-       */
+       * Alone: `import { imagesMediaIdGet } from "effect-wechatpay/v3/merchantService"`. */
       get: imagesMediaIdGet
     },
     upload: {
-      /**
-       * 商户上传反馈图片API
+      /** 商户上传反馈图片API
        *
        * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter5_1.shtml)
        *
        * `POST /v3/merchant-service/images/upload`
        *
-       * Alone: `import { imagesUploadPost } from "effect-wechatpay/v3/merchantService"`.
-       */
+       * Alone: `import { imagesUploadPost } from "effect-wechatpay/v3/merchantService"`. */
       post: imagesUploadPost
     }
   }

@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/merchant-settlement/merchant-settle-rule-applications ----
 
 export interface MerchantSettleRuleApplicationsPostBody {
-  /**
-   * 从业机构号
-   * @example "1356485"
-   */
+  /** 从业机构号
+   * @example "1356485" */
   readonly acquiring_bank_id: string
-  /**
-   * 渠道商户号
-   * @example "20001111"
-   */
+  /** 渠道商户号
+   * @example "20001111" */
   readonly channel_id: string
-  /**
-   * 从业机构特约商户号
-   * @example "1346578"
-   */
+  /** 从业机构特约商户号
+   * @example "1346578" */
   readonly sub_mchid: string
-  /**
-   * 结算规则id
-   * @example 760
-   */
+  /** 结算规则id
+   * @example 760 */
   readonly settle_rule_id: number
 }
 
@@ -35,45 +27,29 @@ const $MerchantSettleRuleApplicationsPostBody: () => Schema.Schema<MerchantSettl
 }))
 
 export interface MerchantSettleRuleApplicationsPostResponse {
-  /**
-   * 申请单编号
-   * @example "20000011111"
-   */
+  /** 申请单编号
+   * @example "20000011111" */
   readonly application_id?: string | undefined
-  /**
-   * 申请单处理信息
-   * @example "正在处理中"
-   */
+  /** 申请单处理信息
+   * @example "正在处理中" */
   readonly application_process_info?: string | undefined
-  /**
-   * 申请单状态
-   * @example "PROCESSING"
-   */
+  /** 申请单状态
+   * @example "PROCESSING" */
   readonly application_state?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 从业机构号
-   * @example "1356485"
-   */
+  /** 从业机构号
+   * @example "1356485" */
   readonly acquiring_bank_id?: string | undefined
-  /**
-   * 渠道商户号
-   * @example "20001111"
-   */
+  /** 渠道商户号
+   * @example "20001111" */
   readonly channel_id?: string | undefined
-  /**
-   * 从业机构特约商户号
-   * @example "1346578"
-   */
+  /** 从业机构特约商户号
+   * @example "1346578" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 结算规则id
-   * @example 760
-   */
+  /** 结算规则id
+   * @example 760 */
   readonly settle_rule_id?: number | undefined
 }
 
@@ -88,13 +64,11 @@ const $MerchantSettleRuleApplicationsPostResponse: () => Schema.Schema<MerchantS
   settle_rule_id: Schema.optional(Schema.Number)
 }))
 
-/**
- * 申请修改特约商户结算规则API
+/** 申请修改特约商户结算规则API
  *
  * 从业机构可调用该接口帮助特约商户进行结算规则ID的修改。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_1.shtml)
  *
- * `POST /v3/merchant-settlement/merchant-settle-rule-applications`
- */
+ * `POST /v3/merchant-settlement/merchant-settle-rule-applications` */
 export const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettleRuleApplicationsPostBody, MerchantSettleRuleApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantSettlement.merchantSettleRuleApplications.post",
   method: "POST",
@@ -107,10 +81,8 @@ export const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettl
 // ---- GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id} ----
 
 export interface MerchantSettleRuleApplicationsApplicationIdGetParams {
-  /**
-   * 申请单编号
-   * @example "20000011111"
-   */
+  /** 申请单编号
+   * @example "20000011111" */
   readonly application_id: string
 }
 
@@ -120,13 +92,11 @@ const $MerchantSettleRuleApplicationsApplicationIdGetParams: () => Schema.Schema
 
 export type MerchantSettleRuleApplicationsApplicationIdGetResponse = MerchantSettleRuleApplicationsPostResponse
 
-/**
- * 根据申请单ID查询结果API
+/** 根据申请单ID查询结果API
  *
  * 从业机构可调用该接口查询特约商户结算规则ID修改的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_2.shtml)
  *
- * `GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id}`
- */
+ * `GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id}` */
 export const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<MerchantSettleRuleApplicationsApplicationIdGetParams, MerchantSettleRuleApplicationsApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantSettlement.merchantSettleRuleApplications._application_id_.get",
   method: "GET",
@@ -136,33 +106,27 @@ export const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<M
   schemas: () => ({ params: $MerchantSettleRuleApplicationsApplicationIdGetParams(), success: $MerchantSettleRuleApplicationsPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/merchant-settlement/…`: 2 endpoints.
+/** `/v3/merchant-settlement/…`: 2 endpoints.
  *
- * Catalogue tags: 结算规则管理.
- */
+ * Catalogue tags: 结算规则管理. */
 export const merchantSettlement = {
   merchantSettleRuleApplications: {
-    /**
-     * 申请修改特约商户结算规则API
+    /** 申请修改特约商户结算规则API
      *
      * 从业机构可调用该接口帮助特约商户进行结算规则ID的修改。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_1.shtml)
      *
      * `POST /v3/merchant-settlement/merchant-settle-rule-applications`
      *
-     * Alone: `import { merchantSettleRuleApplicationsPost } from "effect-wechatpay/v3/merchantSettlement"`.
-     */
+     * Alone: `import { merchantSettleRuleApplicationsPost } from "effect-wechatpay/v3/merchantSettlement"`. */
     post: merchantSettleRuleApplicationsPost,
     _application_id_: {
-      /**
-       * 根据申请单ID查询结果API
+      /** 根据申请单ID查询结果API
        *
        * 从业机构可调用该接口查询特约商户结算规则ID修改的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_2.shtml)
        *
        * `GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id}`
        *
-       * Alone: `import { merchantSettleRuleApplicationsApplicationIdGet } from "effect-wechatpay/v3/merchantSettlement"`.
-       */
+       * Alone: `import { merchantSettleRuleApplicationsApplicationIdGet } from "effect-wechatpay/v3/merchantSettlement"`. */
       get: merchantSettleRuleApplicationsApplicationIdGet
     }
   }

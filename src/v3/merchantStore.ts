@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/merchant-store/stores ----
 
 export interface StoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
+  /** 商家门店编号
+   * @example "MDL001" */
   readonly store_reference_id?: string | undefined
-  /**
-   * 品牌名称
-   * @example "麦当劳"
-   */
+  /** 品牌名称
+   * @example "麦当劳" */
   readonly brand_name?: string | undefined
-  /**
-   * 门店名称
-   * @example "麦当劳"
-   */
+  /** 门店名称
+   * @example "麦当劳" */
   readonly store_name: string
-  /**
-   * 分店名称
-   * @example "海岸城店"
-   */
+  /** 分店名称
+   * @example "海岸城店" */
   readonly branch_name?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1001
-   */
+  /** 品牌ID
+   * @example 1001 */
   readonly brand_id?: number | undefined
 }
 
@@ -41,30 +31,20 @@ const $StoreBasics: () => Schema.Schema<StoreBasics> = /*#__PURE__*/ once(() => 
 }))
 
 export interface StoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
+  /** 门店省市编码
+   * @example "440305" */
   readonly address_code: string
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
+  /** 门店地址
+   * @example "深南大道10000号腾讯大厦1楼" */
   readonly address_detail: string
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
+  /** 门店地址辅助描述
+   * @example "地铁A口右侧100米" */
   readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
+  /** 门店经度
+   * @example "112.63484" */
   readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
+  /** 门店纬度
+   * @example "37.75464" */
   readonly latitude?: string | undefined
 }
 
@@ -77,15 +57,11 @@ const $StoreAddress: () => Schema.Schema<StoreAddress> = /*#__PURE__*/ once(() =
 }))
 
 export interface StoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
+  /** 门店服务电话
+   * @example "0755-86013388" */
   readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
+  /** 门店经营时间
+   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00" */
   readonly business_hours?: string | undefined
 }
 
@@ -95,15 +71,11 @@ const $StoreBusiness: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once(()
 }))
 
 export interface StoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
+  /** 门店收款主体
+   * @example "腾讯科技（深圳）有限公司" */
   readonly company_name?: string | undefined
 }
 
@@ -113,10 +85,8 @@ const $StoreRecipient: () => Schema.Schema<StoreRecipient> = /*#__PURE__*/ once(
 }))
 
 export interface StoresPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 门店基础信息 */
   readonly store_basics?: StoreBasics | undefined
@@ -137,10 +107,8 @@ const $StoresPostBody: () => Schema.Schema<StoresPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface StoresPostResponse {
-  /**
-   * 微信支付商户门店ID
-   * @example 20488000
-   */
+  /** 微信支付商户门店ID
+   * @example 20488000 */
   readonly store_id?: number | undefined
 }
 
@@ -148,13 +116,11 @@ const $StoresPostResponse: () => Schema.Schema<StoresPostResponse> = /*#__PURE__
   store_id: Schema.optional(Schema.Number)
 }))
 
-/**
- * 创建门店API
+/** 创建门店API
  *
  * 连锁品牌方案，是微信支付为「连锁经营品牌商家」定制的行业解决方案。方案基于“品牌-门店”的商业关系，向连锁经营品牌商家提供进件、交易场景配置、流量开放、资金管理、数据管理、营销管理等场景的专项解决方案。服务商/品牌方在门店在创建时，需要经过门店方授权确认，确认后方可建立“品牌-门店”关系。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948546) [官方文档](https://kf.qq.com/faq/2009096ZF7Jf200909UVbY73.html)
  *
- * `POST /v3/merchant-store/stores`
- */
+ * `POST /v3/merchant-store/stores` */
 export const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores.post",
   method: "POST",
@@ -167,10 +133,8 @@ export const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, C
 // ---- GET /v3/merchant-store/stores/{store_id} ----
 
 export interface StoresStoreIdGetParams {
-  /**
-   * 微信支付商户门店ID
-   * @example 20488000
-   */
+  /** 微信支付商户门店ID
+   * @example 20488000 */
   readonly store_id: number
 }
 
@@ -179,10 +143,8 @@ const $StoresStoreIdGetParams: () => Schema.Schema<StoresStoreIdGetParams> = /*#
 }))
 
 export interface StoresStoreIdGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -191,30 +153,20 @@ const $StoresStoreIdGetQuery: () => Schema.Schema<StoresStoreIdGetQuery> = /*#__
 }))
 
 export interface StoresStoreIdGetResponseStoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
+  /** 商家门店编号
+   * @example "MDL001" */
   readonly store_reference_id?: string | undefined
-  /**
-   * 品牌名称
-   * @example "麦当劳"
-   */
+  /** 品牌名称
+   * @example "麦当劳" */
   readonly brand_name?: string | undefined
-  /**
-   * 门店名称
-   * @example "麦当劳"
-   */
+  /** 门店名称
+   * @example "麦当劳" */
   readonly store_name?: string | undefined
-  /**
-   * 分店名称
-   * @example "海岸城店"
-   */
+  /** 分店名称
+   * @example "海岸城店" */
   readonly branch_name?: string | undefined
-  /**
-   * 品牌ID
-   * @example 1001
-   */
+  /** 品牌ID
+   * @example 1001 */
   readonly brand_id?: number | undefined
 }
 
@@ -227,30 +179,20 @@ const $StoresStoreIdGetResponseStoreBasics: () => Schema.Schema<StoresStoreIdGet
 }))
 
 export interface StoresStoreIdGetResponseStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
+  /** 门店省市编码
+   * @example "440305" */
   readonly address_code?: string | undefined
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
+  /** 门店地址
+   * @example "深南大道10000号腾讯大厦1楼" */
   readonly address_detail?: string | undefined
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
+  /** 门店地址辅助描述
+   * @example "地铁A口右侧100米" */
   readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
+  /** 门店经度
+   * @example "112.63484" */
   readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
+  /** 门店纬度
+   * @example "37.75464" */
   readonly latitude?: string | undefined
 }
 
@@ -263,15 +205,11 @@ const $StoresStoreIdGetResponseStoreAddress: () => Schema.Schema<StoresStoreIdGe
 }))
 
 export interface StoresStoreIdGetResponseStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
+  /** 门店收款主体
+   * @example "腾讯科技（深圳）有限公司" */
   readonly company_name?: string | undefined
 }
 
@@ -281,15 +219,11 @@ const $StoresStoreIdGetResponseStoreRecipient: () => Schema.Schema<StoresStoreId
 }))
 
 export interface StoresStoreIdGetResponseStoreState {
-  /**
-   * 门店状态描述
-   * @example "地址核实失败"
-   */
+  /** 门店状态描述
+   * @example "地址核实失败" */
   readonly store_state_message?: string | undefined
-  /**
-   * 地址核实失败原因
-   * @example "感谢亲的反馈，通过核实您提交的电话错误，请核实手机号码或座机号码是否正确"
-   */
+  /** 地址核实失败原因
+   * @example "感谢亲的反馈，通过核实您提交的电话错误，请核实手机号码或座机号码是否正确" */
   readonly address_failed_reason?: string | undefined
   /** STORE_STATE_VALID */
   readonly store_state_value?: string | undefined
@@ -330,13 +264,11 @@ const $StoreBusiness2: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once((
 /** The input of `v3.merchantStore.stores._store_id_.get`: params, query fields together. */
 export interface StoresStoreIdGetRequest extends StoresStoreIdGetParams, StoresStoreIdGetQuery {}
 
-/**
- * 查询门店API
+/** 查询门店API
  *
  * 查询品牌门店 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948577)
  *
- * `GET /v3/merchant-store/stores/{store_id}`
- */
+ * `GET /v3/merchant-store/stores/{store_id}` */
 export const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, StoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.get",
   method: "GET",
@@ -349,10 +281,8 @@ export const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, Stores
 // ---- PATCH /v3/merchant-store/stores/{store_id} ----
 
 export interface StoresStoreIdPatchBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 门店基础信息 */
   readonly store_basics?: StoreBasics | undefined
@@ -374,13 +304,11 @@ export type StoresStoreIdPatchParams = StoresStoreIdGetParams
 /** The input of `v3.merchantStore.stores._store_id_.patch`: params, body fields together. */
 export interface StoresStoreIdPatchRequest extends StoresStoreIdPatchParams, StoresStoreIdPatchBody {}
 
-/**
- * 修改门店API
+/** 修改门店API
  *
  * 更新品牌门店信息 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948551)
  *
- * `PATCH /v3/merchant-store/stores/{store_id}`
- */
+ * `PATCH /v3/merchant-store/stores/{store_id}` */
 export const storesStoreIdPatch: Endpoint.Endpoint<StoresStoreIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.patch",
   method: "PATCH",
@@ -393,10 +321,8 @@ export const storesStoreIdPatch: Endpoint.Endpoint<StoresStoreIdPatchRequest, vo
 // ---- POST /v3/merchant-store/stores/{store_id}/recipients/bind ----
 
 export interface StoresStoreIdRecipientsBindPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 门店收款信息 */
   readonly store_recipient: ReadonlyArray<StoreRecipient>
@@ -408,15 +334,11 @@ const $StoresStoreIdRecipientsBindPostBody: () => Schema.Schema<StoresStoreIdRec
 }))
 
 export interface FailedStoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 绑定当前收款信息失败的原因
-   * @example "收款商户号与收款主体不一致"
-   */
+  /** 绑定当前收款信息失败的原因
+   * @example "收款商户号与收款主体不一致" */
   readonly failed_reason?: string | undefined
 }
 
@@ -438,13 +360,11 @@ export type StoresStoreIdRecipientsBindPostParams = StoresStoreIdGetParams
 /** The input of `v3.merchantStore.stores._store_id_.recipients.bind.post`: params, body fields together. */
 export interface StoresStoreIdRecipientsBindPostRequest extends StoresStoreIdRecipientsBindPostParams, StoresStoreIdRecipientsBindPostBody {}
 
-/**
- * 绑定门店收款信息
+/** 绑定门店收款信息
  *
  * 该API接口可用于给一个特定的门店添加收款商户号。添加绑定成功后，商户号可为门店收款。一个门店目前最多只能添加绑定三个收款商户号，且添加绑定收款主体必须与品牌主主体或已有收款商户主体保持一致。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948579)
  *
- * `POST /v3/merchant-store/stores/{store_id}/recipients/bind`
- */
+ * `POST /v3/merchant-store/stores/{store_id}/recipients/bind` */
 export const storesStoreIdRecipientsBindPost: Endpoint.Endpoint<StoresStoreIdRecipientsBindPostRequest, StoresStoreIdRecipientsBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.recipients.bind.post",
   method: "POST",
@@ -457,10 +377,8 @@ export const storesStoreIdRecipientsBindPost: Endpoint.Endpoint<StoresStoreIdRec
 // ---- POST /v3/merchant-store/stores/{store_id}/recipients/unbind ----
 
 export interface StoresStoreIdRecipientsUnbindPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 门店收款信息 */
   readonly store_recipient?: ReadonlyArray<StoreRecipient> | undefined
@@ -478,13 +396,11 @@ export type StoresStoreIdRecipientsUnbindPostResponse = StoresStoreIdRecipientsB
 /** The input of `v3.merchantStore.stores._store_id_.recipients.unbind.post`: params, body fields together. */
 export interface StoresStoreIdRecipientsUnbindPostRequest extends StoresStoreIdRecipientsUnbindPostParams, StoresStoreIdRecipientsUnbindPostBody {}
 
-/**
- * 解除门店收款信息绑定
+/** 解除门店收款信息绑定
  *
  * 该API接口可用于给一个特定的门店解除收款商户号。解除成功后，商户号不能再为门店收款。目前只支持解除此前收款方拒绝的收款商户号。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948580)
  *
- * `POST /v3/merchant-store/stores/{store_id}/recipients/unbind`
- */
+ * `POST /v3/merchant-store/stores/{store_id}/recipients/unbind` */
 export const storesStoreIdRecipientsUnbindPost: Endpoint.Endpoint<StoresStoreIdRecipientsUnbindPostRequest, StoresStoreIdRecipientsUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.recipients.unbind.post",
   method: "POST",
@@ -494,67 +410,55 @@ export const storesStoreIdRecipientsUnbindPost: Endpoint.Endpoint<StoresStoreIdR
   schemas: () => ({ params: $StoresStoreIdGetParams(), body: $StoresStoreIdRecipientsUnbindPostBody(), success: $StoresStoreIdRecipientsBindPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/merchant-store/…`: 5 endpoints.
+/** `/v3/merchant-store/…`: 5 endpoints.
  *
- * Catalogue tags: 经营工具∙连锁品牌∙门店.
- */
+ * Catalogue tags: 经营工具∙连锁品牌∙门店. */
 export const merchantStore = {
   stores: {
-    /**
-     * 创建门店API
+    /** 创建门店API
      *
      * 连锁品牌方案，是微信支付为「连锁经营品牌商家」定制的行业解决方案。方案基于“品牌-门店”的商业关系，向连锁经营品牌商家提供进件、交易场景配置、流量开放、资金管理、数据管理、营销管理等场景的专项解决方案。服务商/品牌方在门店在创建时，需要经过门店方授权确认，确认后方可建立“品牌-门店”关系。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948546) [官方文档](https://kf.qq.com/faq/2009096ZF7Jf200909UVbY73.html)
      *
      * `POST /v3/merchant-store/stores`
      *
-     * Alone: `import { storesPost } from "effect-wechatpay/v3/merchantStore"`.
-     */
+     * Alone: `import { storesPost } from "effect-wechatpay/v3/merchantStore"`. */
     post: storesPost,
     _store_id_: {
-      /**
-       * 查询门店API
+      /** 查询门店API
        *
        * 查询品牌门店 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948577)
        *
        * `GET /v3/merchant-store/stores/{store_id}`
        *
-       * Alone: `import { storesStoreIdGet } from "effect-wechatpay/v3/merchantStore"`.
-       */
+       * Alone: `import { storesStoreIdGet } from "effect-wechatpay/v3/merchantStore"`. */
       get: storesStoreIdGet,
-      /**
-       * 修改门店API
+      /** 修改门店API
        *
        * 更新品牌门店信息 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948551)
        *
        * `PATCH /v3/merchant-store/stores/{store_id}`
        *
-       * Alone: `import { storesStoreIdPatch } from "effect-wechatpay/v3/merchantStore"`.
-       */
+       * Alone: `import { storesStoreIdPatch } from "effect-wechatpay/v3/merchantStore"`. */
       patch: storesStoreIdPatch,
       recipients: {
         bind: {
-          /**
-           * 绑定门店收款信息
+          /** 绑定门店收款信息
            *
            * 该API接口可用于给一个特定的门店添加收款商户号。添加绑定成功后，商户号可为门店收款。一个门店目前最多只能添加绑定三个收款商户号，且添加绑定收款主体必须与品牌主主体或已有收款商户主体保持一致。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948579)
            *
            * `POST /v3/merchant-store/stores/{store_id}/recipients/bind`
            *
-           * Alone: `import { storesStoreIdRecipientsBindPost } from "effect-wechatpay/v3/merchantStore"`.
-           */
+           * Alone: `import { storesStoreIdRecipientsBindPost } from "effect-wechatpay/v3/merchantStore"`. */
           post: storesStoreIdRecipientsBindPost
         },
         unbind: {
-          /**
-           * 解除门店收款信息绑定
+          /** 解除门店收款信息绑定
            *
            * 该API接口可用于给一个特定的门店解除收款商户号。解除成功后，商户号不能再为门店收款。目前只支持解除此前收款方拒绝的收款商户号。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948580)
            *
            * `POST /v3/merchant-store/stores/{store_id}/recipients/unbind`
            *
-           * Alone: `import { storesStoreIdRecipientsUnbindPost } from "effect-wechatpay/v3/merchantStore"`.
-           */
+           * Alone: `import { storesStoreIdRecipientsUnbindPost } from "effect-wechatpay/v3/merchantStore"`. */
           post: storesStoreIdRecipientsUnbindPost
         }
       }

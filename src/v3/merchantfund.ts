@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/merchantfund/merchant/income-records ----
 
 export interface MerchantIncomeRecordsGetQuery {
-  /**
-   * 账户类型
-   * @example "BASIC"
-   */
+  /** 账户类型
+   * @example "BASIC" */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
-  /**
-   * 日期
-   * @example "2019-06-11"
-   */
+  /** 日期
+   * @example "2019-06-11" */
   readonly date: string
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 本次请求最大查询条数
-   * @example 100
-   */
+  /** 本次请求最大查询条数
+   * @example 100 */
   readonly limit: number
 }
 
@@ -35,57 +27,37 @@ const $MerchantIncomeRecordsGetQuery: () => Schema.Schema<MerchantIncomeRecordsG
 }))
 
 export interface MerchantIncomeRecordsGetResponseData {
-  /**
-   * 商户号
-   * @example "2480253391"
-   */
+  /** 商户号
+   * @example "2480253391" */
   readonly mchid?: string | undefined
-  /**
-   * 账户类型
+  /** 账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 银行来账类型
+  /** 银行来账类型
    * Documented values: `OFFLINERECHARGE`, `ENTERPRISEDIRECTREVENUE` (decoded as any string: more may come).
-   * @example "OFFLINERECHARGE"
-   */
+   * @example "OFFLINERECHARGE" */
   readonly income_record_type?: "OFFLINERECHARGE" | "ENTERPRISEDIRECTREVENUE" | (string & {}) | undefined
-  /**
-   * 银行来账微信单号
-   * @example "4200000811202011056138519459"
-   */
+  /** 银行来账微信单号
+   * @example "4200000811202011056138519459" */
   readonly income_record_id?: string | undefined
-  /**
-   * 银行来账金额
-   * @example 100
-   */
+  /** 银行来账金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 银行来账完成时间
-   * @example "2017-12-08T00:08:00.00+08:00"
-   */
+  /** 银行来账完成时间
+   * @example "2017-12-08T00:08:00.00+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 付款方银行名称
-   * @example "招商银行"
-   */
+  /** 付款方银行名称
+   * @example "招商银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 付款方银行户名
-   * @example "财付通支付科技有限公司"
-   */
+  /** 付款方银行户名
+   * @example "财付通支付科技有限公司" */
   readonly bank_account_name?: string | undefined
-  /**
-   * 付款方银行卡号
-   * @example "****6473"
-   */
+  /** 付款方银行卡号
+   * @example "****6473" */
   readonly bank_account_number?: string | undefined
-  /**
-   * 银行备注
-   * @example "单号：202106010001"
-   */
+  /** 银行备注
+   * @example "单号：202106010001" */
   readonly recharge_remark?: string | undefined
 }
 
@@ -103,20 +75,14 @@ const $MerchantIncomeRecordsGetResponseData: () => Schema.Schema<MerchantIncomeR
 }))
 
 export interface Links {
-  /**
-   * 下一页链接
-   * @example "/v3/merchantfund/merchant/income-records?offset=10&limit=5"
-   */
+  /** 下一页链接
+   * @example "/v3/merchantfund/merchant/income-records?offset=10&limit=5" */
   readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/merchantfund/merchant/income-records?offset=0&limit=5"
-   */
+  /** 上一页链接
+   * @example "/v3/merchantfund/merchant/income-records?offset=0&limit=5" */
   readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/merchantfund/merchant/income-records?offset=5&limit=5"
-   */
+  /** 当前链接
+   * @example "/v3/merchantfund/merchant/income-records?offset=5&limit=5" */
   readonly self?: string | undefined
 }
 
@@ -127,20 +93,14 @@ const $Links: () => Schema.Schema<Links> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface MerchantIncomeRecordsGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 100
-   */
+  /** 查询数据总条数
+   * @example 100 */
   readonly total_count?: number | undefined
-  /**
-   * 本次查询偏移量
-   * @example 100
-   */
+  /** 本次查询偏移量
+   * @example 100 */
   readonly offset?: number | undefined
-  /**
-   * 本次查询条数
-   * @example 100
-   */
+  /** 本次查询条数
+   * @example 100 */
   readonly limit?: number | undefined
   /** 银行来账记录列表 */
   readonly data?: ReadonlyArray<MerchantIncomeRecordsGetResponseData> | undefined
@@ -156,13 +116,11 @@ const $MerchantIncomeRecordsGetResponse: () => Schema.Schema<MerchantIncomeRecor
   links: Schema.optional($Links())
 }))
 
-/**
- * 服务商银行来账查询
+/** 服务商银行来账查询
  *
  * 服务商通过本接口查询指定日期内本商户银行来账记录列表。列表内包含本商户银行来账相关的业务单号、金额、完成时间等信息，用于查询和核对。
  *
- * `GET /v3/merchantfund/merchant/income-records`
- */
+ * `GET /v3/merchantfund/merchant/income-records` */
 export const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGetQuery, MerchantIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantfund.merchant.incomeRecords.get",
   method: "GET",
@@ -174,30 +132,20 @@ export const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGe
 // ---- GET /v3/merchantfund/partner/income-records ----
 
 export interface PartnerIncomeRecordsGetQuery {
-  /**
-   * 特约商户号
-   * @example "2480253391"
-   */
+  /** 特约商户号
+   * @example "2480253391" */
   readonly sub_mchid: string
-  /**
-   * 账户类型
-   * @example "BASIC"
-   */
+  /** 账户类型
+   * @example "BASIC" */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
-  /**
-   * 日期
-   * @example "2019-06-11"
-   */
+  /** 日期
+   * @example "2019-06-11" */
   readonly date: string
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 本次请求最大查询条数
-   * @example 100
-   */
+  /** 本次请求最大查询条数
+   * @example 100 */
   readonly limit: number
 }
 
@@ -210,57 +158,37 @@ const $PartnerIncomeRecordsGetQuery: () => Schema.Schema<PartnerIncomeRecordsGet
 }))
 
 export interface PartnerIncomeRecordsGetResponseData {
-  /**
-   * 特约商户号
-   * @example "2480253391"
-   */
+  /** 特约商户号
+   * @example "2480253391" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 账户类型
+  /** 账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 银行来账类型
+  /** 银行来账类型
    * Documented values: `OFFLINERECHARGE`, `ENTERPRISEDIRECTREVENUE` (decoded as any string: more may come).
-   * @example "OFFLINERECHARGE"
-   */
+   * @example "OFFLINERECHARGE" */
   readonly income_record_type?: "OFFLINERECHARGE" | "ENTERPRISEDIRECTREVENUE" | (string & {}) | undefined
-  /**
-   * 银行来账微信单号
-   * @example "4200000811202011056138519459"
-   */
+  /** 银行来账微信单号
+   * @example "4200000811202011056138519459" */
   readonly income_record_id?: string | undefined
-  /**
-   * 银行来账金额
-   * @example 2734921
-   */
+  /** 银行来账金额
+   * @example 2734921 */
   readonly amount?: number | undefined
-  /**
-   * 银行来账完成时间
-   * @example "2017-12-08T00:08:00.00+08:00"
-   */
+  /** 银行来账完成时间
+   * @example "2017-12-08T00:08:00.00+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 付款方银行名称
-   * @example "招商银行"
-   */
+  /** 付款方银行名称
+   * @example "招商银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 付款方银行户名
-   * @example "北京三快科技有限公司"
-   */
+  /** 付款方银行户名
+   * @example "北京三快科技有限公司" */
   readonly bank_account_name?: string | undefined
-  /**
-   * 付款方银行卡号
-   * @example "****6473"
-   */
+  /** 付款方银行卡号
+   * @example "****6473" */
   readonly bank_account_number?: string | undefined
-  /**
-   * 银行备注
-   * @example "单号：202106010001"
-   */
+  /** 银行备注
+   * @example "单号：202106010001" */
   readonly recharge_remark?: string | undefined
 }
 
@@ -278,20 +206,14 @@ const $PartnerIncomeRecordsGetResponseData: () => Schema.Schema<PartnerIncomeRec
 }))
 
 export interface PartnerIncomeRecordsGetResponse {
-  /**
-   * 查询数据总条数
-   * @example 20
-   */
+  /** 查询数据总条数
+   * @example 20 */
   readonly total_count?: number | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 本次查询条数
-   * @example 20
-   */
+  /** 本次查询条数
+   * @example 20 */
   readonly limit?: number | undefined
   /** 银行来账记录列表 */
   readonly data?: ReadonlyArray<PartnerIncomeRecordsGetResponseData> | undefined
@@ -307,13 +229,11 @@ const $PartnerIncomeRecordsGetResponse: () => Schema.Schema<PartnerIncomeRecords
   links: Schema.optional($Links())
 }))
 
-/**
- * 特约商户银行来账查询
+/** 特约商户银行来账查询
  *
  * 服务商通过本接口查询指定日期内特约商户银行来账记录列表，列表内包含特约商户银行来账相关的业务单号、金额、完成时间等信息，供服务商进行查询和核对。
  *
- * `GET /v3/merchantfund/partner/income-records`
- */
+ * `GET /v3/merchantfund/partner/income-records` */
 export const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQuery, PartnerIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantfund.partner.incomeRecords.get",
   method: "GET",
@@ -322,37 +242,31 @@ export const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQ
   schemas: () => ({ query: $PartnerIncomeRecordsGetQuery(), success: $PartnerIncomeRecordsGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/merchantfund/…`: 2 endpoints.
+/** `/v3/merchantfund/…`: 2 endpoints.
  *
- * Catalogue tags: 资金应用∙转账∙服务商模式, 运营工具∙用工卡.
- */
+ * Catalogue tags: 资金应用∙转账∙服务商模式, 运营工具∙用工卡. */
 export const merchantfund = {
   merchant: {
     incomeRecords: {
-      /**
-       * 服务商银行来账查询
+      /** 服务商银行来账查询
        *
        * 服务商通过本接口查询指定日期内本商户银行来账记录列表。列表内包含本商户银行来账相关的业务单号、金额、完成时间等信息，用于查询和核对。
        *
        * `GET /v3/merchantfund/merchant/income-records`
        *
-       * Alone: `import { merchantIncomeRecordsGet } from "effect-wechatpay/v3/merchantfund"`.
-       */
+       * Alone: `import { merchantIncomeRecordsGet } from "effect-wechatpay/v3/merchantfund"`. */
       get: merchantIncomeRecordsGet
     }
   },
   partner: {
     incomeRecords: {
-      /**
-       * 特约商户银行来账查询
+      /** 特约商户银行来账查询
        *
        * 服务商通过本接口查询指定日期内特约商户银行来账记录列表，列表内包含特约商户银行来账相关的业务单号、金额、完成时间等信息，供服务商进行查询和核对。
        *
        * `GET /v3/merchantfund/partner/income-records`
        *
-       * Alone: `import { partnerIncomeRecordsGet } from "effect-wechatpay/v3/merchantfund"`.
-       */
+       * Alone: `import { partnerIncomeRecordsGet } from "effect-wechatpay/v3/merchantfund"`. */
       get: partnerIncomeRecordsGet
     }
   }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/multiuse/stocks/{stock_id}/refund-flow ----
 
 export interface StocksStockIdRefundFlowGetParams {
-  /**
-   * 批次号
-   * @example "9856888"
-   */
+  /** 批次号
+   * @example "9856888" */
   readonly stock_id: string
 }
 
@@ -17,10 +15,8 @@ const $StocksStockIdRefundFlowGetParams: () => Schema.Schema<StocksStockIdRefund
 }))
 
 export interface StocksStockIdRefundFlowGetResponse {
-  /**
-   * 下载链接
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
-   */
+  /** 下载链接
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX" */
   readonly url?: string | undefined
 }
 
@@ -28,13 +24,11 @@ const $StocksStockIdRefundFlowGetResponse: () => Schema.Schema<StocksStockIdRefu
   url: Schema.optional(Schema.String)
 }))
 
-/**
- * 下载批次退款明细
+/** 下载批次退款明细
  *
  * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/refund-flow.html)
  *
- * `GET /v3/multiuse/stocks/{stock_id}/refund-flow`
- */
+ * `GET /v3/multiuse/stocks/{stock_id}/refund-flow` */
 export const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFlowGetParams, StocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.stocks._stock_id_.refundFlow.get",
   method: "GET",
@@ -50,13 +44,11 @@ export type StocksStockIdSendFlowGetParams = StocksStockIdRefundFlowGetParams
 
 export type StocksStockIdSendFlowGetResponse = StocksStockIdRefundFlowGetResponse
 
-/**
- * 下载批次发放明细
+/** 下载批次发放明细
  *
  * 可获取到某批次的退款明细数据，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/send-flow.html)
  *
- * `GET /v3/multiuse/stocks/{stock_id}/send-flow`
- */
+ * `GET /v3/multiuse/stocks/{stock_id}/send-flow` */
 export const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGetParams, StocksStockIdSendFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.stocks._stock_id_.sendFlow.get",
   method: "GET",
@@ -72,13 +64,11 @@ export type StocksStockIdUseFlowGetParams = StocksStockIdRefundFlowGetParams
 
 export type StocksStockIdUseFlowGetResponse = StocksStockIdRefundFlowGetResponse
 
-/**
- * 下载核销明细
+/** 下载核销明细
  *
  * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/use-flow.html)
  *
- * `GET /v3/multiuse/stocks/{stock_id}/use-flow`
- */
+ * `GET /v3/multiuse/stocks/{stock_id}/use-flow` */
 export const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetParams, StocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.stocks._stock_id_.useFlow.get",
   method: "GET",
@@ -100,40 +90,26 @@ const $UsersOpenidCouponsPostParams: () => Schema.Schema<UsersOpenidCouponsPostP
 }))
 
 export interface UsersOpenidCouponsPostBody {
-  /**
-   * 批次号
-   * @example "9856000"
-   */
+  /** 批次号
+   * @example "9856000" */
   readonly stock_id: string
-  /**
-   * 商户单据号
-   * @example "8956000202407191254642"
-   */
+  /** 商户单据号
+   * @example "8956000202407191254642" */
   readonly out_request_no: string
-  /**
-   * 用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name: string
-  /**
-   * 身份证号码
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 身份证号码
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly id_card_number: string
-  /**
-   * 发放面额
-   * @example 10000
-   */
+  /** 发放面额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 公众账号ID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号ID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_CARD" */
   readonly card_type: "ID_CARD"
 }
 
@@ -148,10 +124,8 @@ const $UsersOpenidCouponsPostBody: () => Schema.Schema<UsersOpenidCouponsPostBod
 }))
 
 export interface UsersOpenidCouponsPostResponse {
-  /**
-   * 消费金ID
-   * @example "9867041"
-   */
+  /** 消费金ID
+   * @example "9867041" */
   readonly coupon_id?: string | undefined
 }
 
@@ -162,13 +136,11 @@ const $UsersOpenidCouponsPostResponse: () => Schema.Schema<UsersOpenidCouponsPos
 /** The input of `v3.multiuse.users._openid_.coupons.post`: params, body fields together. */
 export interface UsersOpenidCouponsPostRequest extends UsersOpenidCouponsPostParams, UsersOpenidCouponsPostBody {}
 
-/**
- * 发放指定批次的消费金
+/** 发放指定批次的消费金
  *
  * 商户平台/API完成制券/消费金后，可使用发放代金券接口发券/消费金。通过调用此接口可发放指定批次给指定用户。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/multiuse-coupon/send-multiuse-coupon.html)
  *
- * `POST /v3/multiuse/users/{openid}/coupons`
- */
+ * `POST /v3/multiuse/users/{openid}/coupons` */
 export const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostRequest, UsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.users._openid_.coupons.post",
   method: "POST",
@@ -179,48 +151,40 @@ export const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostReq
   schemas: () => ({ params: $UsersOpenidCouponsPostParams(), body: $UsersOpenidCouponsPostBody(), success: $UsersOpenidCouponsPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/multiuse/…`: 4 endpoints.
+/** `/v3/multiuse/…`: 4 endpoints.
  *
- * Catalogue tags: 运营工具∙消费金.
- */
+ * Catalogue tags: 运营工具∙消费金. */
 export const multiuse = {
   stocks: {
     _stock_id_: {
       refundFlow: {
-        /**
-         * 下载批次退款明细
+        /** 下载批次退款明细
          *
          * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/refund-flow.html)
          *
          * `GET /v3/multiuse/stocks/{stock_id}/refund-flow`
          *
-         * Alone: `import { stocksStockIdRefundFlowGet } from "effect-wechatpay/v3/multiuse"`.
-         */
+         * Alone: `import { stocksStockIdRefundFlowGet } from "effect-wechatpay/v3/multiuse"`. */
         get: stocksStockIdRefundFlowGet
       },
       sendFlow: {
-        /**
-         * 下载批次发放明细
+        /** 下载批次发放明细
          *
          * 可获取到某批次的退款明细数据，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/send-flow.html)
          *
          * `GET /v3/multiuse/stocks/{stock_id}/send-flow`
          *
-         * Alone: `import { stocksStockIdSendFlowGet } from "effect-wechatpay/v3/multiuse"`.
-         */
+         * Alone: `import { stocksStockIdSendFlowGet } from "effect-wechatpay/v3/multiuse"`. */
         get: stocksStockIdSendFlowGet
       },
       useFlow: {
-        /**
-         * 下载核销明细
+        /** 下载核销明细
          *
          * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/use-flow.html)
          *
          * `GET /v3/multiuse/stocks/{stock_id}/use-flow`
          *
-         * Alone: `import { stocksStockIdUseFlowGet } from "effect-wechatpay/v3/multiuse"`.
-         */
+         * Alone: `import { stocksStockIdUseFlowGet } from "effect-wechatpay/v3/multiuse"`. */
         get: stocksStockIdUseFlowGet
       }
     }
@@ -228,15 +192,13 @@ export const multiuse = {
   users: {
     _openid_: {
       coupons: {
-        /**
-         * 发放指定批次的消费金
+        /** 发放指定批次的消费金
          *
          * 商户平台/API完成制券/消费金后，可使用发放代金券接口发券/消费金。通过调用此接口可发放指定批次给指定用户。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/multiuse-coupon/send-multiuse-coupon.html)
          *
          * `POST /v3/multiuse/users/{openid}/coupons`
          *
-         * Alone: `import { usersOpenidCouponsPost } from "effect-wechatpay/v3/multiuse"`.
-         */
+         * Alone: `import { usersOpenidCouponsPost } from "effect-wechatpay/v3/multiuse"`. */
         post: usersOpenidCouponsPost
       }
     }

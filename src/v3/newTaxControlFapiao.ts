@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- POST /v3/new-tax-control-fapiao/card-template ----
 
 export interface CardTemplatePostBodyCardTemplateInformationCustomCell {
-  /**
-   * cell位文字
-   * @example "电子发票"
-   */
+  /** cell位文字
+   * @example "电子发票" */
   readonly words: string
-  /**
-   * cell位描述
-   * @example "查看发票"
-   */
+  /** cell位描述
+   * @example "查看发票" */
   readonly description: string
-  /**
-   * 点击cell位跳转的地址
-   * @example "http://www.qq.com"
-   */
+  /** 点击cell位跳转的地址
+   * @example "http://www.qq.com" */
   readonly jump_url?: string | undefined
-  /**
-   * 点击cell位跳转的小程序的用户名
-   * @example "gh_86a091e50ad4@app"
-   */
+  /** 点击cell位跳转的小程序的用户名
+   * @example "gh_86a091e50ad4@app" */
   readonly miniprogram_user_name?: string | undefined
-  /**
-   * 点击cell位跳转的小程序的页面路径
-   * @example "pages/xxxPage"
-   */
+  /** 点击cell位跳转的小程序的页面路径
+   * @example "pages/xxxPage" */
   readonly miniprogram_path?: string | undefined
 }
 
@@ -41,15 +31,11 @@ const $CardTemplatePostBodyCardTemplateInformationCustomCell: () => Schema.Schem
 }))
 
 export interface CardTemplatePostBodyCardTemplateInformation {
-  /**
-   * 收款方名称
-   * @example "某公司"
-   */
+  /** 收款方名称
+   * @example "某公司" */
   readonly payee_name?: string | undefined
-  /**
-   * 卡券logo地址
-   * @example "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0"
-   */
+  /** 卡券logo地址
+   * @example "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0" */
   readonly logo_url: string
   /** 卡券自定义cell位配置 */
   readonly custom_cell?: CardTemplatePostBodyCardTemplateInformationCustomCell | undefined
@@ -62,15 +48,11 @@ const $CardTemplatePostBodyCardTemplateInformation: () => Schema.Schema<CardTemp
 }))
 
 export interface CardTemplatePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 插卡公众号AppID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 插卡公众号AppID
+   * @example "wxb1170446a4c0a5a2" */
   readonly card_appid: string
   /** 卡券模板信息 */
   readonly card_template_information: CardTemplatePostBodyCardTemplateInformation
@@ -83,15 +65,11 @@ const $CardTemplatePostBody: () => Schema.Schema<CardTemplatePostBody> = /*#__PU
 }))
 
 export interface CardTemplatePostResponse {
-  /**
-   * 插卡公众号AppID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 插卡公众号AppID
+   * @example "wxb1170446a4c0a5a2" */
   readonly card_appid?: string | undefined
-  /**
-   * 卡券模板id
-   * @example "p4gLgvn_cxVCQez17kaBJnZHPcXs"
-   */
+  /** 卡券模板id
+   * @example "p4gLgvn_cxVCQez17kaBJnZHPcXs" */
   readonly card_id?: string | undefined
 }
 
@@ -100,13 +78,11 @@ const $CardTemplatePostResponse: () => Schema.Schema<CardTemplatePostResponse> =
   card_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建电子发票卡券模板
+/** 创建电子发票卡券模板
  *
  * 为商户创建电子发票的卡券模板，该卡券模板在开具的电子发票插入微信用户卡包时使用。调用该接口将覆盖商户之前配置的电子发票卡券模板。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_4.shtml)
  *
- * `POST /v3/new-tax-control-fapiao/card-template`
- */
+ * `POST /v3/new-tax-control-fapiao/card-template` */
 export const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTemplatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.cardTemplate.post",
   method: "POST",
@@ -119,50 +95,32 @@ export const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTempl
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications ----
 
 export interface FapiaoApplicationsPostBodyBuyerInformation {
-  /**
-   * 购买方类型
-   * @example "ORGANIZATION"
-   */
+  /** 购买方类型
+   * @example "ORGANIZATION" */
   readonly type: string
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
+  /** 名称
+   * @example "深圳市南山区测试企业" */
   readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
+  /** 手机号
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB" */
   readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
+  /** 邮箱地址
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB" */
   readonly email?: string | undefined
 }
 
@@ -179,55 +137,35 @@ const $FapiaoApplicationsPostBodyBuyerInformation: () => Schema.Schema<FapiaoApp
 }))
 
 export interface FapiaoApplicationsPostBodyFapiaoInformationItems {
-  /**
-   * 税局侧规定的货物或应税劳务、服务税收分类编码
-   * @example "3010101020203000000"
-   */
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 税局侧规定的货物或应税劳务、服务分类名称
-   * @example "运输服务"
-   */
+  /** 税局侧规定的货物或应税劳务、服务分类名称
+   * @example "运输服务" */
   readonly goods_category?: string | undefined
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name?: string | undefined
-  /**
-   * 企业侧维护的货物或应税劳务、服务编码
-   * @example 1
-   */
+  /** 企业侧维护的货物或应税劳务、服务编码
+   * @example 1 */
   readonly goods_id?: number | undefined
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
+  /** 单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity: number
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate?: number | undefined
-  /**
-   * 税收优惠政策标识
-   * @example "NO_FAVORABLE"
-   */
+  /** 税收优惠政策标识
+   * @example "NO_FAVORABLE" */
   readonly tax_prefer_mark?: string | undefined
   /** 是否折扣行 */
   readonly discount: boolean
@@ -248,22 +186,16 @@ const $FapiaoApplicationsPostBodyFapiaoInformationItems: () => Schema.Schema<Fap
 }))
 
 export interface FapiaoApplicationsPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
   /** 是否以清单形式开具发票 */
   readonly need_list: boolean
-  /**
-   * 发票备注
-   * @example "备注"
-   */
+  /** 发票备注
+   * @example "备注" */
   readonly remark?: string | undefined
   /** 发票行信息 */
   readonly items: ReadonlyArray<FapiaoApplicationsPostBodyFapiaoInformationItems>
@@ -278,20 +210,14 @@ const $FapiaoApplicationsPostBodyFapiaoInformation: () => Schema.Schema<FapiaoAp
 }))
 
 export interface FapiaoApplicationsPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 开票场景
-   * @example "WITH_WECHATPAY"
-   */
+  /** 开票场景
+   * @example "WITH_WECHATPAY" */
   readonly scene: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
   /** 购买方信息 */
   readonly buyer_information: FapiaoApplicationsPostBodyBuyerInformation
@@ -307,13 +233,11 @@ const $FapiaoApplicationsPostBody: () => Schema.Schema<FapiaoApplicationsPostBod
   fapiao_information: Schema.Array($FapiaoApplicationsPostBodyFapiaoInformation())
 }))
 
-/**
- * 开具电子发票
+/** 开具电子发票
  *
  * 商户完成收款后，调用本接口开具电子发票并插入微信用户的卡包。若是非微信支付场景，需要先通过【获取抬头填写链接】接口获取抬头填写链接，并等待用户完成填写才能调用本接口；若是微信支付场景，则无需额外获取抬头填写链接。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_8.shtml)
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications` */
 export const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.post",
   method: "POST",
@@ -327,70 +251,44 @@ export const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBod
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general ----
 
 export interface BuyerInformation {
-  /**
-   * 购买方类型
-   * @example "ORGANIZATION"
-   */
+  /** 购买方类型
+   * @example "ORGANIZATION" */
   readonly type: "INDIVIDUAL" | "ORGANIZATION"
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
+  /** 名称
+   * @example "深圳市南山区测试企业" */
   readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
+  /** 手机号
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB" */
   readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
+  /** 邮箱地址
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB" */
   readonly email?: string | undefined
-  /**
-   * 订单金额
-   * @example 1000
-   */
+  /** 订单金额
+   * @example 1000 */
   readonly amount?: number | undefined
-  /**
-   * 商户订单号
-   * @example "order_20200701_123456"
-   */
+  /** 商户订单号
+   * @example "order_20200701_123456" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 开具的发票类型
-   * @example "COMM_FAPIAO"
-   */
+  /** 开具的发票类型
+   * @example "COMM_FAPIAO" */
   readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | undefined
-  /**
-   * 留言信息
-   * @example "用户留言"
-   */
+  /** 留言信息
+   * @example "用户留言" */
   readonly user_apply_message?: string | undefined
 }
 
@@ -411,47 +309,31 @@ const $BuyerInformation: () => Schema.Schema<BuyerInformation> = /*#__PURE__*/ o
 }))
 
 export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems {
-  /**
-   * 税局侧规定的货物或应税劳务、服务税收分类编码
-   * @example "3010101020203000000"
-   */
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
+  /** 单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity?: number | undefined
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate: number
   /** 是否折扣行 */
   readonly discount: boolean
-  /**
-   * 优惠政策标识
-   * @example 1
-   */
+  /** 优惠政策标识
+   * @example 1 */
   readonly preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | undefined
 }
 
@@ -468,25 +350,17 @@ const $FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems: () => Schem
 }))
 
 export interface TransactionInformation {
-  /**
-   * 支付渠道
-   * @example "WECHAT_PAY"
-   */
+  /** 支付渠道
+   * @example "WECHAT_PAY" */
   readonly pay_channel: "WECHAT_PAY"
-  /**
-   * 支付订单号
-   * @example "4200000008202508080512076713"
-   */
+  /** 支付订单号
+   * @example "4200000008202508080512076713" */
   readonly transaction_id: string
-  /**
-   * 支付商户订单号
-   * @example "order_20200701_123456"
-   */
+  /** 支付商户订单号
+   * @example "order_20200701_123456" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 交易金额
-   * @example 382895
-   */
+  /** 交易金额
+   * @example 382895 */
   readonly amount: number
 }
 
@@ -498,49 +372,33 @@ const $TransactionInformation: () => Schema.Schema<TransactionInformation> = /*#
 }))
 
 export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
   /** 发票行信息 */
   readonly items: ReadonlyArray<FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
+  /** 出口业务适用政策代码
+   * @example 1 */
   readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
+  /** 增值税即征即退代码
+   * @example 1 */
   readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "128279891283"
-   */
+  /** 开票人ID
+   * @example "128279891283" */
   readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "example_billing_person"
-   */
+  /** 开票人名称
+   * @example "example_billing_person" */
   readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
+  /** 发票类型
+   * @example "COMM_FAPIAO" */
   readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
   /** 交易信息 */
   readonly transaction_information: ReadonlyArray<TransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
+  /** 发票备注
+   * @example "备注" */
   readonly remark?: string | undefined
 }
 
@@ -558,15 +416,11 @@ const $FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation: () => Schema.Sch
 }))
 
 export interface FapiaoApplicationsIssueGeneralPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
   /** 购买方信息 */
   readonly buyer_information: BuyerInformation
@@ -581,13 +435,11 @@ const $FapiaoApplicationsIssueGeneralPostBody: () => Schema.Schema<FapiaoApplica
   fapiao_information: $FapiaoApplicationsIssueGeneralPostBodyFapiaoInformation()
 }))
 
-/**
- * 开具通用行业电子发票
+/** 开具通用行业电子发票
  *
  * 商户完成收款后，调用本接口开具通用行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general` */
 export const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplicationsIssueGeneralPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issueGeneral.post",
   method: "POST",
@@ -600,45 +452,29 @@ export const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplica
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport ----
 
 export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation {
-  /**
-   * 出行人名称
-   * @example "张三"
-   */
+  /** 出行人名称
+   * @example "张三" */
   readonly name: string
-  /**
-   * 出行人证件类型
-   * @example "IDENTITY_CARD"
-   */
+  /** 出行人证件类型
+   * @example "IDENTITY_CARD" */
   readonly certificate_type: "IDENTITY_CARD" | "PASSPORT" | "HONG_KONG_PERMIT" | "MACAO_PERMIT" | "TAIWAN_PERMIT" | "FOREIGNER_RESIDENCE_PERMIT" | "HONG_KONG_RESIDENT_CARD" | "MACAO_RESIDENT_CARD" | "TAIWAN_RESIDENT_CARD" | "MILITARY_OFFICER_CARD" | "ARMED_POLICE_OFFICER_CARD" | "SOLDIER_CARD" | "HOMECOMING_CERT" | "TAIWAN_COMPATRIOT_CERT"
-  /**
-   * 证件号码
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
+  /** 证件号码
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB" */
   readonly certificate_number: string
-  /**
-   * 出行日期
-   * @example "2026-07-01T00:00:00+08:00"
-   */
+  /** 出行日期
+   * @example "2026-07-01T00:00:00+08:00" */
   readonly departure_date: string
-  /**
-   * 出发地
-   * @example "北京市朝阳区"
-   */
+  /** 出发地
+   * @example "北京市朝阳区" */
   readonly departure_place: string
-  /**
-   * 目的地
-   * @example "上海市浦东新区"
-   */
+  /** 目的地
+   * @example "上海市浦东新区" */
   readonly destination: string
-  /**
-   * 交通工具类型
-   * @example "LONG_DISTANCE_BUS"
-   */
+  /** 交通工具类型
+   * @example "LONG_DISTANCE_BUS" */
   readonly transportation_type: "LONG_DISTANCE_BUS" | "PUBLIC_TRANSPORTATION" | "CAR" | "SHIP" | "OTHER_TRANSPORTATION"
-  /**
-   * 交通工具等级
-   * @example "SHIP_FIRST_CLASS_CABIN"
-   */
+  /** 交通工具等级
+   * @example "SHIP_FIRST_CLASS_CABIN" */
   readonly transportation_classes?: "SHIP_FIRST_CLASS_CABIN" | "SHIP_SECOND_CLASS_CABIN" | "SHIP_THIRD_CLASS_CABIN" | undefined
 }
 
@@ -654,44 +490,30 @@ const $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPa
 }))
 
 export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems {
-  /**
-   * 税局侧规定的货物或应税劳务、服务税收分类编码
-   * @example "3010101020203000000"
-   */
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
   /** 单位 */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity?: number | undefined
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate: number
   /** 是否折扣行 */
   readonly discount: boolean
-  /**
-   * 优惠政策标识
-   * @example 1
-   */
+  /** 优惠政策标识
+   * @example 1 */
   readonly preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | undefined
   /** 出行人额外信息 */
   readonly passenger_information?: FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItemsPassengerInformation | undefined
@@ -711,49 +533,33 @@ const $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems: 
 }))
 
 export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
   /** 发票行信息 */
   readonly items: ReadonlyArray<FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
+  /** 出口业务适用政策代码
+   * @example 1 */
   readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
+  /** 增值税即征即退代码
+   * @example 1 */
   readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "187776276864872"
-   */
+  /** 开票人ID
+   * @example "187776276864872" */
   readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "**伟 0020"
-   */
+  /** 开票人名称
+   * @example "**伟 0020" */
   readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
+  /** 发票类型
+   * @example "COMM_FAPIAO" */
   readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
   /** 交易信息 */
   readonly transaction_information: ReadonlyArray<TransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
+  /** 发票备注
+   * @example "备注" */
   readonly remark?: string | undefined
 }
 
@@ -771,15 +577,11 @@ const $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation: () =>
 }))
 
 export interface FapiaoApplicationsIssuePassengerTransportPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
   /** 购买方信息 */
   readonly buyer_information: BuyerInformation
@@ -794,13 +596,11 @@ const $FapiaoApplicationsIssuePassengerTransportPostBody: () => Schema.Schema<Fa
   fapiao_information: $FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformation()
 }))
 
-/**
- * 开具旅客运输行业电子发票
+/** 开具旅客运输行业电子发票
  *
  * 商户完成收款后，调用本接口开具旅客运输行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport` */
 export const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issuePassengerTransport.post",
   method: "POST",
@@ -813,20 +613,14 @@ export const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<Fa
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil ----
 
 export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation {
-  /**
-   * 成品油站点
-   * @example "中国石油(江北红旗河沟加油站)"
-   */
+  /** 成品油站点
+   * @example "中国石油(江北红旗河沟加油站)" */
   readonly station: string
-  /**
-   * 交易时间
-   * @example "2025-07-01T00:00:00+08:00"
-   */
+  /** 交易时间
+   * @example "2025-07-01T00:00:00+08:00" */
   readonly trade_time: string
-  /**
-   * 加油枪号码
-   * @example "1号枪"
-   */
+  /** 加油枪号码
+   * @example "1号枪" */
   readonly gun_number: string
 }
 
@@ -837,47 +631,31 @@ const $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOil
 }))
 
 export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems {
-  /**
-   * 税局侧规定的货物或应税劳务、服务税收分类编码
-   * @example "3010101020203000000"
-   */
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 成品油单位
-   * @example "TON"
-   */
+  /** 成品油单位
+   * @example "TON" */
   readonly unit?: "TON" | "LETER" | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity?: number | undefined
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate: number
   /** 是否折扣行 */
   readonly discount: boolean
-  /**
-   * 优惠政策标识
-   * @example 1
-   */
+  /** 优惠政策标识
+   * @example 1 */
   readonly preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | undefined
   /** 成品油行业额外信息 */
   readonly refined_oil_information?: FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItemsRefinedOilInformation | undefined
@@ -897,49 +675,33 @@ const $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems: () => Sc
 }))
 
 export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
   /** 发票行信息 */
   readonly items: ReadonlyArray<FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
+  /** 出口业务适用政策代码
+   * @example 1 */
   readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
+  /** 增值税即征即退代码
+   * @example 1 */
   readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "187776276864872"
-   */
+  /** 开票人ID
+   * @example "187776276864872" */
   readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "**伟 0020"
-   */
+  /** 开票人名称
+   * @example "**伟 0020" */
   readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
+  /** 发票类型
+   * @example "COMM_FAPIAO" */
   readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
   /** 交易信息 */
   readonly transaction_information: ReadonlyArray<TransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
+  /** 发票备注
+   * @example "备注" */
   readonly remark?: string | undefined
 }
 
@@ -957,15 +719,11 @@ const $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation: () => Schema.
 }))
 
 export interface FapiaoApplicationsIssueRefinedOilPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
   /** 购买方信息 */
   readonly buyer_information: BuyerInformation
@@ -980,13 +738,11 @@ const $FapiaoApplicationsIssueRefinedOilPostBody: () => Schema.Schema<FapiaoAppl
   fapiao_information: $FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformation()
 }))
 
-/**
- * 开具成品油行业电子发票
+/** 开具成品油行业电子发票
  *
  * 商户完成收款后，调用本接口开具成品油行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。  注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil` */
 export const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoApplicationsIssueRefinedOilPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issueRefinedOil.post",
   method: "POST",
@@ -999,37 +755,25 @@ export const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoAppl
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing ----
 
 export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation {
-  /**
-   * 不动产坐落省份
-   * @example "重庆市"
-   */
+  /** 不动产坐落省份
+   * @example "重庆市" */
   readonly province: string
-  /**
-   * 不动产坐落城市
-   * @example "涪陵区"
-   */
+  /** 不动产坐落城市
+   * @example "涪陵区" */
   readonly city?: string | undefined
-  /**
-   * 不动产坐落地址（详细地址）
-   * @example "xx街道xx小区"
-   */
+  /** 不动产坐落地址（详细地址）
+   * @example "xx街道xx小区" */
   readonly address: string
-  /**
-   * 租赁期起
-   * @example "2025-01-01T10:00:00+08:00"
-   */
+  /** 租赁期起
+   * @example "2025-01-01T10:00:00+08:00" */
   readonly lease_period_start: string
-  /**
-   * 租赁期止
-   * @example "2025-07-01T10:00:00+08:00"
-   */
+  /** 租赁期止
+   * @example "2025-07-01T10:00:00+08:00" */
   readonly lease_period_end: string
   /** 跨地（市）标志 */
   readonly cross_city_flag: boolean
-  /**
-   * 产权证书/不动产权证号
-   * @example "OVgc/slzCvzSebaz46sUA4tJmm5GbN"
-   */
+  /** 产权证书/不动产权证号
+   * @example "OVgc/slzCvzSebaz46sUA4tJmm5GbN" */
   readonly certificate_no?: string | undefined
   /** 车牌号 */
   readonly plate_no?: ReadonlyArray<string> | undefined
@@ -1047,47 +791,31 @@ const $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEsta
 }))
 
 export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems {
-  /**
-   * 税局侧规定的货物或应税劳务、服务税收分类编码
-   * @example "3010101020203000000"
-   */
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
+  /** 单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity?: number | undefined
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate: number
   /** 是否折扣行 */
   readonly discount: boolean
-  /**
-   * 优惠政策标识
-   * @example 1
-   */
+  /** 优惠政策标识
+   * @example 1 */
   readonly preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | undefined
   /** 不动产租赁特定行业额外信息 */
   readonly real_estate_leasing_information?: FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItemsRealEstateLeasingInformation | undefined
@@ -1107,49 +835,33 @@ const $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems: () => 
 }))
 
 export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
   /** 发票行信息 */
   readonly items: ReadonlyArray<FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationItems>
-  /**
-   * 出口业务适用政策代码
-   * @example 1
-   */
+  /** 出口业务适用政策代码
+   * @example 1 */
   readonly export_business_policy_code?: 1 | 2 | 3 | undefined
-  /**
-   * 增值税即征即退代码
-   * @example 1
-   */
+  /** 增值税即征即退代码
+   * @example 1 */
   readonly vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | undefined
-  /**
-   * 开票人ID
-   * @example "128279891283"
-   */
+  /** 开票人ID
+   * @example "128279891283" */
   readonly billing_person_id: string
-  /**
-   * 开票人名称
-   * @example "example_billing_person"
-   */
+  /** 开票人名称
+   * @example "example_billing_person" */
   readonly billing_person?: string | undefined
-  /**
-   * 发票类型
-   * @example "COMM_FAPIAO"
-   */
+  /** 发票类型
+   * @example "COMM_FAPIAO" */
   readonly fapiao_bill_type: "COMM_FAPIAO" | "VAT_FAPIAO"
   /** 交易信息 */
   readonly transaction_information: ReadonlyArray<TransactionInformation>
-  /**
-   * 发票备注
-   * @example "备注"
-   */
+  /** 发票备注
+   * @example "备注" */
   readonly remark?: string | undefined
 }
 
@@ -1167,15 +879,11 @@ const $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation: () => Schem
 }))
 
 export interface FapiaoApplicationsRealEstateLeasingPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
   /** 购买方信息 */
   readonly buyer_information: BuyerInformation
@@ -1190,13 +898,11 @@ const $FapiaoApplicationsRealEstateLeasingPostBody: () => Schema.Schema<FapiaoAp
   fapiao_information: $FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformation()
 }))
 
-/**
- * 开具不动产租赁行业电子发票
+/** 开具不动产租赁行业电子发票
  *
  * 商户完成收款后，调用本接口开具不动产租赁行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing` */
 export const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicationsRealEstateLeasingPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.realEstateLeasing.post",
   method: "POST",
@@ -1211,15 +917,11 @@ export const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoAp
 export interface FapiaoApplicationsUploadFapiaoFilePostBodyMeta {
   /** 微信支付分配的子商户号，服务商模式下必传 */
   readonly sub_mchid?: string | undefined
-  /**
-   * 发票文件的类型为PDF
-   * @example "PDF"
-   */
+  /** 发票文件的类型为PDF
+   * @example "PDF" */
   readonly file_type: string
-  /**
-   * 文件摘要算法
-   * @example "SM3"
-   */
+  /** 文件摘要算法
+   * @example "SM3" */
   readonly digest_alogrithm: string
   /** 文件摘要 */
   readonly digest: string
@@ -1245,10 +947,8 @@ const $FapiaoApplicationsUploadFapiaoFilePostBody: () => Schema.Schema<FapiaoApp
 }))
 
 export interface FapiaoApplicationsUploadFapiaoFilePostResponse {
-  /**
-   * 电子发票文件ID
-   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
-   */
+  /** 电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA==" */
   readonly fapiao_media_id?: string | undefined
 }
 
@@ -1256,13 +956,11 @@ const $FapiaoApplicationsUploadFapiaoFilePostResponse: () => Schema.Schema<Fapia
   fapiao_media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 上传电子发票文件
+/** 上传电子发票文件
  *
  * 调用【将电子发票插入微信用户卡包】接口之前，需要先调用本接口上传电子发票文件，获取文件ID。上传的发票文件会在三天后过期，因此上传后请尽快调用【将电子发票插入微信用户卡包】接口执行插入微信用户卡包的操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml)
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file` */
 export const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicationsUploadFapiaoFilePostBody, FapiaoApplicationsUploadFapiaoFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.uploadFapiaoFile.post",
   method: "POST",
@@ -1276,10 +974,8 @@ export const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApp
 // ---- GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id} ----
 
 export interface FapiaoApplicationsFapiaoApplyIdGetParams {
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
 }
 
@@ -1288,15 +984,11 @@ const $FapiaoApplicationsFapiaoApplyIdGetParams: () => Schema.Schema<FapiaoAppli
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id?: string | undefined
 }
 
@@ -1306,30 +998,20 @@ const $FapiaoApplicationsFapiaoApplyIdGetQuery: () => Schema.Schema<FapiaoApplic
 }))
 
 export interface BlueFapiao {
-  /**
-   * 发票代码
-   * @example "044001911211"
-   */
+  /** 发票代码
+   * @example "044001911211" */
   readonly fapiao_code?: string | undefined
-  /**
-   * 发票号码
-   * @example "12897794"
-   */
+  /** 发票号码
+   * @example "12897794" */
   readonly fapiao_number?: string | undefined
-  /**
-   * 校验码
-   * @example "69001808340631374774"
-   */
+  /** 校验码
+   * @example "69001808340631374774" */
   readonly check_code?: string | undefined
-  /**
-   * 密码
-   * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+"
-   */
+  /** 密码
+   * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+" */
   readonly password?: string | undefined
-  /**
-   * 开票时间
-   * @example "2020-07-01T12:00:00+08:00"
-   */
+  /** 开票时间
+   * @example "2020-07-01T12:00:00+08:00" */
   readonly fapiao_time?: string | undefined
 }
 
@@ -1342,31 +1024,21 @@ const $BlueFapiao: () => Schema.Schema<BlueFapiao> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation {
-  /**
-   * 插卡公众号AppID
-   * @example "wxab8acb865bb1637e"
-   */
+  /** 插卡公众号AppID
+   * @example "wxab8acb865bb1637e" */
   readonly card_appid?: string | undefined
-  /**
-   * 用户在插卡公众号下的OpenID
-   * @example "plN5twRbHym_j-QcqCzstl0HmwEs"
-   */
+  /** 用户在插卡公众号下的OpenID
+   * @example "plN5twRbHym_j-QcqCzstl0HmwEs" */
   readonly card_openid?: string | undefined
-  /**
-   * 电子发票卡券模板ID
-   * @example "p4gLgvlAYSEOpeXGFVJRFxgop6iY"
-   */
+  /** 电子发票卡券模板ID
+   * @example "p4gLgvlAYSEOpeXGFVJRFxgop6iY" */
   readonly card_id?: string | undefined
-  /**
-   * 电子发票在卡包中的编码
-   * @example "379550244162"
-   */
+  /** 电子发票在卡包中的编码
+   * @example "379550244162" */
   readonly card_code?: string | undefined
-  /**
-   * 发票卡券状态
+  /** 发票卡券状态
    * Documented values: `INSERT_ACCEPTED`, `INSERTED`, `DISCARD_ACCEPTED`, `DISCARDED` (decoded as any string: more may come).
-   * @example "INSERT_ACCEPTED"
-   */
+   * @example "INSERT_ACCEPTED" */
   readonly card_status?: "INSERT_ACCEPTED" | "INSERTED" | "DISCARD_ACCEPTED" | "DISCARDED" | (string & {}) | undefined
 }
 
@@ -1379,35 +1051,23 @@ const $FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformatio
 }))
 
 export interface SellerInformation {
-  /**
-   * 名称
-   * @example "深圳市南山区测试公司"
-   */
+  /** 名称
+   * @example "深圳市南山区测试公司" */
   readonly name?: string | undefined
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
 }
 
@@ -1421,72 +1081,46 @@ const $SellerInformation: () => Schema.Schema<SellerInformation> = /*#__PURE__*/
 }))
 
 export interface UserTitleGetResponse {
-  /**
-   * 购买方类型
+  /** 购买方类型
    * Documented values: `INDIVIDUAL`, `ORGANIZATION` (decoded as any string: more may come).
-   * @example "ORGANIZATION"
-   */
+   * @example "ORGANIZATION" */
   readonly type?: "INDIVIDUAL" | "ORGANIZATION" | (string & {}) | undefined
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
+  /** 名称
+   * @example "深圳市南山区测试企业" */
   readonly name?: string | undefined
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
-  /**
-   * 手机号
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB"
-   */
+  /** 手机号
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB" */
   readonly phone?: string | undefined
-  /**
-   * 邮箱地址
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za"
-   */
+  /** 邮箱地址
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za" */
   readonly email?: string | undefined
-  /**
-   * 订单金额
-   * @example 1000
-   */
+  /** 订单金额
+   * @example 1000 */
   readonly amount?: number | undefined
-  /**
-   * 商户订单号
-   * @example "order_20200701_123456"
-   */
+  /** 商户订单号
+   * @example "order_20200701_123456" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 开具的发票类型
+  /** 开具的发票类型
    * Documented values: `COMM_FAPIAO`, `VAT_FAPIAO` (decoded as any string: more may come).
-   * @example "COMM_FAPIAO"
-   */
+   * @example "COMM_FAPIAO" */
   readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | (string & {}) | undefined
-  /**
-   * 留言信息
-   * @example "用户留言"
-   */
+  /** 留言信息
+   * @example "用户留言" */
   readonly user_apply_message?: string | undefined
 }
 
@@ -1507,20 +1141,14 @@ const $UserTitleGetResponse: () => Schema.Schema<UserTitleGetResponse> = /*#__PU
 }))
 
 export interface ExtraInformation {
-  /**
-   * 收款人
-   * @example "张三"
-   */
+  /** 收款人
+   * @example "张三" */
   readonly payee?: string | undefined
-  /**
-   * 复核人
-   * @example "李四"
-   */
+  /** 复核人
+   * @example "李四" */
   readonly reviewer?: string | undefined
-  /**
-   * 开票人
-   * @example "王五"
-   */
+  /** 开票人
+   * @example "王五" */
   readonly drawer?: string | undefined
 }
 
@@ -1531,61 +1159,39 @@ const $ExtraInformation: () => Schema.Schema<ExtraInformation> = /*#__PURE__*/ o
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems {
-  /**
-   * 货物或应税劳务、服务编码
-   * @example "3010101020203000000"
-   */
+  /** 货物或应税劳务、服务编码
+   * @example "3010101020203000000" */
   readonly tax_code?: string | undefined
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name?: string | undefined
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
+  /** 单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity?: number | undefined
-  /**
-   * 单价
-   * @example 380442000000
-   */
+  /** 单价
+   * @example 380442000000 */
   readonly unit_price?: number | undefined
-  /**
-   * 单行金额
-   * @example 380442
-   */
+  /** 单行金额
+   * @example 380442 */
   readonly amount?: number | undefined
-  /**
-   * 单行税额
-   * @example 49458
-   */
+  /** 单行税额
+   * @example 49458 */
   readonly tax_amount?: number | undefined
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount?: number | undefined
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate?: number | undefined
-  /**
-   * 税收优惠政策标识
+  /** 税收优惠政策标识
    * Documented values: `NO_FAVORABLE`, `OUTSIDE_VAT`, `VAT_EXEMPT`, `NORMAL_ZERO_RATED`, `EXPORT_ZERO_RATED` (decoded as any string: more may come).
-   * @example "NO_FAVORABLE"
-   */
+   * @example "NO_FAVORABLE" */
   readonly tax_prefer_mark?: "NO_FAVORABLE" | "OUTSIDE_VAT" | "VAT_EXEMPT" | "NORMAL_ZERO_RATED" | "EXPORT_ZERO_RATED" | (string & {}) | undefined
   /** 是否折扣行 */
   readonly discount?: boolean | undefined
@@ -1607,16 +1213,12 @@ const $FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems: () => S
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id?: string | undefined
-  /**
-   * 发票状态
+  /** 发票状态
    * Documented values: `ISSUE_ACCEPTED`, `ISSUED`, `REVERSE_ACCEPTED`, `REVERSED`, `ISSUE_FAILED`, `REVERSE_FAILED` (decoded as any string: more may come).
-   * @example "ISSUED"
-   */
+   * @example "ISSUED" */
   readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
   /** 蓝字发票信息 */
   readonly blue_fapiao?: BlueFapiao | undefined
@@ -1624,20 +1226,14 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
   readonly red_fapiao?: BlueFapiao | undefined
   /** 电子发票插卡信息 */
   readonly card_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation | undefined
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount?: number | undefined
-  /**
-   * 总税额
-   * @example 44050
-   */
+  /** 总税额
+   * @example 44050 */
   readonly tax_amount?: number | undefined
-  /**
-   * 总金额
-   * @example 338845
-   */
+  /** 总金额
+   * @example 338845 */
   readonly amount?: number | undefined
   /** 销售方信息 */
   readonly seller_information?: SellerInformation | undefined
@@ -1647,20 +1243,14 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
   readonly extra_information?: ExtraInformation | undefined
   /** 发票行信息 */
   readonly items?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> | undefined
-  /**
-   * 备注信息
-   * @example "备注"
-   */
+  /** 备注信息
+   * @example "备注" */
   readonly remark?: string | undefined
-  /**
-   * 开票失败错误码
-   * @example "BIZ_ERROR"
-   */
+  /** 开票失败错误码
+   * @example "BIZ_ERROR" */
   readonly fapiao_error_code?: string | undefined
-  /**
-   * 开票失败原因
-   * @example "开票失败。授信额度不足，请联系主管税务机关或者登录电子税务局提额/申报。"
-   */
+  /** 开票失败原因
+   * @example "开票失败。授信额度不足，请联系主管税务机关或者登录电子税务局提额/申报。" */
   readonly fapiao_error_message?: string | undefined
 }
 
@@ -1683,10 +1273,8 @@ const $FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation: () => Schema
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponse {
-  /**
-   * 发票数量
-   * @example 5
-   */
+  /** 发票数量
+   * @example 5 */
   readonly total_count?: number | undefined
   /** 发票信息 */
   readonly fapiao_information?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> | undefined
@@ -1700,13 +1288,11 @@ const $FapiaoApplicationsFapiaoApplyIdGetResponse: () => Schema.Schema<FapiaoApp
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.get`: params, query fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdGetRequest extends FapiaoApplicationsFapiaoApplyIdGetParams, FapiaoApplicationsFapiaoApplyIdGetQuery {}
 
-/**
- * 查询电子发票
+/** 查询电子发票
  *
  * 商户调用【开具电子发票】接口或【冲红电子发票】接口或【将电子发票插入微信用户卡包】接口成功后，应调用本接口查询电子发票开具/冲红/插卡结果，并获取已开具/冲红/插卡的电子发票信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_9.shtml)
  *
- * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`
- */
+ * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}` */
 export const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdGetRequest, FapiaoApplicationsFapiaoApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.get",
   method: "GET",
@@ -1719,15 +1305,11 @@ export const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplica
 // ---- GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files ----
 
 export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
 }
 
@@ -1737,21 +1319,15 @@ const $FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery: () => Schema.Schema<F
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id?: string | undefined
-  /**
-   * 发票文件下载地址
-   * @example "https://pay.wechatpay.cn/invoicing/fapiao/fapiao-file"
-   */
+  /** 发票文件下载地址
+   * @example "https://pay.wechatpay.cn/invoicing/fapiao/fapiao-file" */
   readonly download_url?: string | undefined
-  /**
-   * 发票状态
+  /** 发票状态
    * Documented values: `ISSUE_ACCEPTED`, `ISSUED`, `REVERSE_ACCEPTED`, `REVERSED`, `ISSUE_FAILED`, `REVERSE_FAILED` (decoded as any string: more may come).
-   * @example "ISSUE_ACCEPTED"
-   */
+   * @example "ISSUE_ACCEPTED" */
   readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
 }
 
@@ -1775,13 +1351,11 @@ export type FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams = FapiaoApplicat
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.fapiaoFiles.get`: params, query fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest extends FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery {}
 
-/**
- * 获取发票下载信息
+/** 获取发票下载信息
  *
  * 商户在开具发票成功后，调用本接口获取电子发票的下载地址。仅在微信支付侧开具的电子发票才允许下载发票文件。 注意：开票状态为ISSUED的发票才能获取到发票文件下载链接。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/fapiao/fapiao-applications/get-fapiao-file-download-info.html)
  *
- * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files`
- */
+ * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files` */
 export const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.fapiaoFiles.get",
   method: "GET",
@@ -1794,35 +1368,23 @@ export const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<Fa
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards ----
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation {
-  /**
-   * 名称
-   * @example "深圳市南山区测试公司"
-   */
+  /** 名称
+   * @example "深圳市南山区测试公司" */
   readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id: string
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address: string
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
 }
 
@@ -1836,20 +1398,14 @@ const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSe
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation {
-  /**
-   * 收款人
-   * @example "张三"
-   */
+  /** 收款人
+   * @example "张三" */
   readonly payee?: string | undefined
-  /**
-   * 复核人
-   * @example "李四"
-   */
+  /** 复核人
+   * @example "李四" */
   readonly reviewer?: string | undefined
-  /**
-   * 开票人
-   * @example "王五"
-   */
+  /** 开票人
+   * @example "王五" */
   readonly drawer: string
 }
 
@@ -1860,60 +1416,38 @@ const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationEx
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems {
-  /**
-   * 货物或应税劳务、服务编码
-   * @example "3010101020203000000"
-   */
+  /** 货物或应税劳务、服务编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
+  /** 单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity: number
-  /**
-   * 单价
-   * @example 380442000000
-   */
+  /** 单价
+   * @example 380442000000 */
   readonly unit_price: number
-  /**
-   * 单行金额
-   * @example 380442
-   */
+  /** 单行金额
+   * @example 380442 */
   readonly amount: number
-  /**
-   * 单行税额
-   * @example 49458
-   */
+  /** 单行税额
+   * @example 49458 */
   readonly tax_amount: number
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate: number
-  /**
-   * 税收优惠政策标识
-   * @example "NO_FAVORABLE"
-   */
+  /** 税收优惠政策标识
+   * @example "NO_FAVORABLE" */
   readonly tax_prefer_mark: "NO_FAVORABLE" | "OUTSIDE_VAT" | "VAT_EXEMPT" | "NORMAL_ZERO_RATED" | "EXPORT_ZERO_RATED"
   /** 是否折扣行 */
   readonly discount: boolean
@@ -1935,50 +1469,32 @@ const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationIt
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation {
-  /**
-   * 电子发票文件ID
-   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
-   */
+  /** 电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA==" */
   readonly fapiao_media_id: string
-  /**
-   * 发票号码
-   * @example "12897794"
-   */
+  /** 发票号码
+   * @example "12897794" */
   readonly fapiao_number: string
-  /**
-   * 发票代码
-   * @example "044001911211"
-   */
+  /** 发票代码
+   * @example "044001911211" */
   readonly fapiao_code: string
-  /**
-   * 开票时间
-   * @example "2020-07-01T12:00:00+08:00"
-   */
+  /** 开票时间
+   * @example "2020-07-01T12:00:00+08:00" */
   readonly fapiao_time: string
-  /**
-   * 校验码
-   * @example "69001808340631374774"
-   */
+  /** 校验码
+   * @example "69001808340631374774" */
   readonly check_code: string
-  /**
-   * 密码
-   * @example "006>299-375/326>2+7/*0-+<3510"
-   */
+  /** 密码
+   * @example "006>299-375/326>2+7/*0-+<3510" */
   readonly password: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
-  /**
-   * 总税额
-   * @example 44050
-   */
+  /** 总税额
+   * @example 44050 */
   readonly tax_amount: number
-  /**
-   * 总金额
-   * @example 338845
-   */
+  /** 总金额
+   * @example 338845 */
   readonly amount: number
   /** 销售方信息 */
   readonly seller_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationSellerInformation
@@ -1986,10 +1502,8 @@ export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInf
   readonly extra_information: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationExtraInformation
   /** 发票行信息 */
   readonly items: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformationItems>
-  /**
-   * 备注信息
-   * @example "备注"
-   */
+  /** 备注信息
+   * @example "备注" */
   readonly remark?: string | undefined
 }
 
@@ -2010,15 +1524,11 @@ const $FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInformation: 
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 插卡场景
-   * @example "WITH_WECHATPAY"
-   */
+  /** 插卡场景
+   * @example "WITH_WECHATPAY" */
   readonly scene: "WITH_WECHATPAY" | "WITHOUT_WECHATPAY"
   /** 购买方信息 */
   readonly buyer_information: BuyerInformation
@@ -2038,13 +1548,11 @@ export type FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams = FapiaoApplica
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest extends FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams, FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {}
 
-/**
- * 将电子发票插入微信用户卡包
+/** 将电子发票插入微信用户卡包
  *
  * 商户自行开具电子发票后，可调用本接口将电子发票插入微信用户的卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_11.shtml)
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards` */
 export const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post",
   method: "POST",
@@ -2058,20 +1566,14 @@ export const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<F
 // ---- POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse ----
 
 export interface FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation {
-  /**
-   * 商户发票单号
-   * @example "20200701123456"
-   */
+  /** 商户发票单号
+   * @example "20200701123456" */
   readonly fapiao_id: string
-  /**
-   * 发票代码
-   * @example "044001911211"
-   */
+  /** 发票代码
+   * @example "044001911211" */
   readonly fapiao_code?: string | undefined
-  /**
-   * 发票号码
-   * @example "12897794"
-   */
+  /** 发票号码
+   * @example "12897794" */
   readonly fapiao_number: string
 }
 
@@ -2082,15 +1584,11 @@ const $FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation: () => Sc
 }))
 
 export interface FapiaoApplicationsFapiaoApplyIdReversePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 冲红原因
-   * @example "退款"
-   */
+  /** 冲红原因
+   * @example "退款" */
   readonly reverse_reason: "ISSUE_ERROR" | "SALES_RETURN" | "SERVICE_SUSPENTION" | "SALES_DISCOUNT"
   /** 需要冲红的发票信息 */
   readonly fapiao_information: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation>
@@ -2107,13 +1605,11 @@ export type FapiaoApplicationsFapiaoApplyIdReversePostParams = FapiaoApplication
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdReversePostRequest extends FapiaoApplicationsFapiaoApplyIdReversePostParams, FapiaoApplicationsFapiaoApplyIdReversePostBody {}
 
-/**
- * 冲红电子发票
+/** 冲红电子发票
  *
  * 商户对已开具的电子发票进行冲红（开具红票），并将其从微信用户的卡包中删除。仅在微信支付侧开具的电子发票才允许发起冲红。注意：本接口成功返回仅代表冲红请求已被受理，当冲红完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取冲红结果及红票信息。
  *
- * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse`
- */
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse` */
 export const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post",
   method: "POST",
@@ -2125,37 +1621,25 @@ export const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<Fapia
 // ---- GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl ----
 
 export interface FapiaomerchantGetspinviteurlGetQuery {
-  /**
-   * 操作类型
-   * @example "AUTH_BINDING"
-   */
+  /** 操作类型
+   * @example "AUTH_BINDING" */
   readonly operation_type: "AUTH_BINDING"
-  /**
-   * 开票模式
-   * @example "THIRD_OR_SELF_FAPIAO"
-   */
+  /** 开票模式
+   * @example "THIRD_OR_SELF_FAPIAO" */
   readonly fapiao_mode: "THIRD_OR_SELF_FAPIAO" | "TENCENT_DIGITAL_TAX"
   /** 发票能力类型 */
   readonly fapiao_ability_type_list?: ReadonlyArray<"BASE_ABILITY" | "REAL_ESTATE_ABILITY" | "PASSENGER_TRANSPORT_ABILITY" | "REFINED_OIL_ABILITY"> | undefined
-  /**
-   * 服务商邀请渠道
-   * @example "miniprogram"
-   */
+  /** 服务商邀请渠道
+   * @example "miniprogram" */
   readonly invite_channel?: string | undefined
-  /**
-   * 操作人员
-   * @example "mI7HGEJ4Q2B91IGjHZu/Gthm"
-   */
+  /** 操作人员
+   * @example "mI7HGEJ4Q2B91IGjHZu/Gthm" */
   readonly operate_user?: string | undefined
-  /**
-   * 服务商邀请code
-   * @example "code_20200101_123"
-   */
+  /** 服务商邀请code
+   * @example "code_20200101_123" */
   readonly invite_code: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -2170,20 +1654,14 @@ const $FapiaomerchantGetspinviteurlGetQuery: () => Schema.Schema<FapiaomerchantG
 }))
 
 export interface FapiaomerchantGetspinviteurlGetResponse {
-  /**
-   * 邀请开通二维码链接
-   * @example "https://wxacurl.cn?xxx="
-   */
+  /** 邀请开通二维码链接
+   * @example "https://wxacurl.cn?xxx=" */
   readonly invite_url?: string | undefined
-  /**
-   * 开通小程序AppID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 开通小程序AppID
+   * @example "wxb1170446a4c0a5a2" */
   readonly miniprogram_appid?: string | undefined
-  /**
-   * 开通小程序跳转路径
-   * @example "pages/xxxPage"
-   */
+  /** 开通小程序跳转路径
+   * @example "pages/xxxPage" */
   readonly miniprogram_path?: string | undefined
 }
 
@@ -2193,13 +1671,11 @@ const $FapiaomerchantGetspinviteurlGetResponse: () => Schema.Schema<Fapiaomercha
   miniprogram_path: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取邀请商户开通服务商电子发票能力
+/** 获取邀请商户开通服务商电子发票能力
  *
  * 服务商通过填写发票模式，发票开通能力等信息，获取邀请商户开通服务商电子发票能力的链接，展示给商户，进行授权开通服务商电子发票能力。
  *
- * `GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl`
- */
+ * `GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl` */
 export const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGetspinviteurlGetQuery, FapiaomerchantGetspinviteurlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaomerchant.getspinviteurl.get",
   method: "GET",
@@ -2212,35 +1688,23 @@ export const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGe
 // ---- GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo ----
 
 export interface FapiaomerchantListspinvitemchinfoGetQuery {
-  /**
-   * 查询时间起
-   * @example "2020-07-01T12:00:00+08:00"
-   */
+  /** 查询时间起
+   * @example "2020-07-01T12:00:00+08:00" */
   readonly query_time_start: string
-  /**
-   * 查询时间止
-   * @example "2020-07-02T12:00:00+08:00"
-   */
+  /** 查询时间止
+   * @example "2020-07-02T12:00:00+08:00" */
   readonly query_time_end: string
-  /**
-   * 本次查询的起始位置
-   * @example 10
-   */
+  /** 本次查询的起始位置
+   * @example 10 */
   readonly offset: number
-  /**
-   * 本次查询的最大数量
-   * @example 1
-   */
+  /** 本次查询的最大数量
+   * @example 1 */
   readonly limit: number
-  /**
-   * 服务商邀请code
-   * @example "code_20200101_123"
-   */
+  /** 服务商邀请code
+   * @example "code_20200101_123" */
   readonly invite_code?: string | undefined
-  /**
-   * 商户邀请状态
-   * @example "MCH_INVITE_SUCC"
-   */
+  /** 商户邀请状态
+   * @example "MCH_INVITE_SUCC" */
   readonly mch_invite_status: "MCH_INVITE_SUCC" | "MCH_INVITE_FAILED"
 }
 
@@ -2254,20 +1718,14 @@ const $FapiaomerchantListspinvitemchinfoGetQuery: () => Schema.Schema<Fapiaomerc
 }))
 
 export interface Links {
-  /**
-   * 下一页链接
-   * @example "/v3/new-tax-control-fapiao/xxx?offset=2&limit=5"
-   */
+  /** 下一页链接
+   * @example "/v3/new-tax-control-fapiao/xxx?offset=2&limit=5" */
   readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/new-tax-control-fapiao/xxx?offset=0&limit=5"
-   */
+  /** 上一页链接
+   * @example "/v3/new-tax-control-fapiao/xxx?offset=0&limit=5" */
   readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/new-tax-control-fapiao/xxx?offset=1&limit=5"
-   */
+  /** 当前链接
+   * @example "/v3/new-tax-control-fapiao/xxx?offset=1&limit=5" */
   readonly self?: string | undefined
 }
 
@@ -2278,47 +1736,31 @@ const $Links: () => Schema.Schema<Links> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户邀请的状态
+  /** 商户邀请的状态
    * Documented values: `MCH_INVITE_SUCC`, `MCH_INVITE_FAILED` (decoded as any string: more may come).
-   * @example "MCH_INVITE_SUCC"
-   */
+   * @example "MCH_INVITE_SUCC" */
   readonly mch_invite_status?: "MCH_INVITE_SUCC" | "MCH_INVITE_FAILED" | (string & {}) | undefined
-  /**
-   * 商户名称
-   * @example "示例（深圳）有限公司"
-   */
+  /** 商户名称
+   * @example "示例（深圳）有限公司" */
   readonly ep_name?: string | undefined
-  /**
-   * 商户税号
-   * @example "9144050071126766XG"
-   */
+  /** 商户税号
+   * @example "9144050071126766XG" */
   readonly tax_id?: string | undefined
-  /**
-   * 服务商邀请code
-   * @example "code_20200101_123"
-   */
+  /** 服务商邀请code
+   * @example "code_20200101_123" */
   readonly invite_code?: string | undefined
-  /**
-   * 商户操作时间
-   * @example "2020-07-01T00:00:00+08:00"
-   */
+  /** 商户操作时间
+   * @example "2020-07-01T00:00:00+08:00" */
   readonly operate_time?: string | undefined
-  /**
-   * 商户邀请失败错误码
+  /** 商户邀请失败错误码
    * Documented values: `UNKNOWN_TAX_INFO`, `INVALID_COMPANY_INFO`, `NOT_MEET_ACCESS_CONDITION`, `NOT_IN_PILOT_SCOPE`, `MISSING_TAX_AUTHORITY_CODE`, `MERCHANT_INFO_NOT_SET`, `UNKNOWN_ERROR` (decoded as any string: more may come).
-   * @example "UNKNOWN_TAX_INFO"
-   */
+   * @example "UNKNOWN_TAX_INFO" */
   readonly invite_failed_code?: "UNKNOWN_TAX_INFO" | "INVALID_COMPANY_INFO" | "NOT_MEET_ACCESS_CONDITION" | "NOT_IN_PILOT_SCOPE" | "MISSING_TAX_AUTHORITY_CODE" | "MERCHANT_INFO_NOT_SET" | "UNKNOWN_ERROR" | (string & {}) | undefined
-  /**
-   * 商户邀请失败的原因
-   * @example "示例失败原因"
-   */
+  /** 商户邀请失败的原因
+   * @example "示例失败原因" */
   readonly invite_failed_reason?: string | undefined
 }
 
@@ -2334,20 +1776,14 @@ const $FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList: () => Sc
 }))
 
 export interface FapiaomerchantListspinvitemchinfoGetResponse {
-  /**
-   * 总数
-   * @example 50
-   */
+  /** 总数
+   * @example 50 */
   readonly total_count?: number | undefined
-  /**
-   * 本次查询的起始位置
-   * @example 10
-   */
+  /** 本次查询的起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 本次查询的最大数量
-   * @example 1
-   */
+  /** 本次查询的最大数量
+   * @example 1 */
   readonly limit?: number | undefined
   /** 相关链接 */
   readonly links?: Links | undefined
@@ -2363,13 +1799,11 @@ const $FapiaomerchantListspinvitemchinfoGetResponse: () => Schema.Schema<Fapiaom
   mch_invite_result_list: Schema.optional(Schema.Array($FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList()))
 }))
 
-/**
- * 获取邀请开通的商户信息
+/** 获取邀请开通的商户信息
  *
  * 通过时间范围，邀请的code等参数查询服务商邀请的商户信息，支持分页查询。
  *
- * `GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo`
- */
+ * `GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo` */
 export const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<FapiaomerchantListspinvitemchinfoGetQuery, FapiaomerchantListspinvitemchinfoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaomerchant.listspinvitemchinfo.get",
   method: "GET",
@@ -2381,10 +1815,8 @@ export const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<Fapiaomerch
 // ---- GET /v3/new-tax-control-fapiao/merchant/base-information ----
 
 export interface MerchantBaseInformationGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -2404,13 +1836,11 @@ const $MerchantBaseInformationGetResponse: () => Schema.Schema<MerchantBaseInfor
   extra_information: Schema.optional($ExtraInformation())
 }))
 
-/**
- * 获取商户开票基础信息
+/** 获取商户开票基础信息
  *
  * 查询商户在微信支付商户平台中配置的电子发票开票基础信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_3.shtml)
  *
- * `GET /v3/new-tax-control-fapiao/merchant/base-information`
- */
+ * `GET /v3/new-tax-control-fapiao/merchant/base-information` */
 export const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQuery, MerchantBaseInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.baseInformation.get",
   method: "GET",
@@ -2423,20 +1853,14 @@ export const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformati
 // ---- GET /v3/new-tax-control-fapiao/merchant/development-config ----
 
 export interface MerchantDevelopmentConfigGetResponse {
-  /**
-   * 商户回调地址
-   * @example "https://pay.weixin.qq.com/callback"
-   */
+  /** 商户回调地址
+   * @example "https://pay.weixin.qq.com/callback" */
   readonly callback_url?: string | undefined
-  /**
-   * 全部账单展示开发票入口开关
-   * @example false
-   */
+  /** 全部账单展示开发票入口开关
+   * @example false */
   readonly show_fapiao_cell?: boolean | undefined
-  /**
-   * 商户是否支持开电子专票
-   * @example false
-   */
+  /** 商户是否支持开电子专票
+   * @example false */
   readonly support_vat_fapiao?: boolean | undefined
 }
 
@@ -2446,13 +1870,11 @@ const $MerchantDevelopmentConfigGetResponse: () => Schema.Schema<MerchantDevelop
   support_vat_fapiao: Schema.optional(Schema.Boolean)
 }))
 
-/**
- * 查询商户配置的开发选项
+/** 查询商户配置的开发选项
  *
  * 查询商户配置的开发选项 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_19.shtml)
  *
- * `GET /v3/new-tax-control-fapiao/merchant/development-config`
- */
+ * `GET /v3/new-tax-control-fapiao/merchant/development-config` */
 export const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevelopmentConfigGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.developmentConfig.get",
   method: "GET",
@@ -2465,25 +1887,17 @@ export const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevel
 // ---- PATCH /v3/new-tax-control-fapiao/merchant/development-config ----
 
 export interface MerchantDevelopmentConfigPatchBody {
-  /**
-   * 商户回调地址
-   * @example "https://pay.weixin.qq.com/callback"
-   */
+  /** 商户回调地址
+   * @example "https://pay.weixin.qq.com/callback" */
   readonly callback_url?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mch_code?: string | undefined
-  /**
-   * 全部账单展示开发票入口开关
-   * @example false
-   */
+  /** 全部账单展示开发票入口开关
+   * @example false */
   readonly show_fapiao_cell?: boolean | undefined
-  /**
-   * 商户是否支持开电子专票
-   * @example false
-   */
+  /** 商户是否支持开电子专票
+   * @example false */
   readonly support_vat_fapiao?: boolean | undefined
 }
 
@@ -2496,13 +1910,11 @@ const $MerchantDevelopmentConfigPatchBody: () => Schema.Schema<MerchantDevelopme
 
 export type MerchantDevelopmentConfigPatchResponse = MerchantDevelopmentConfigGetResponse
 
-/**
- * 配置开发选项
+/** 配置开发选项
  *
  * 配置开发选项（例如回调地址、全部账单展示开发票入口开关），该配置对其绑定的同主体商户号也生效。
  *
- * `PATCH /v3/new-tax-control-fapiao/merchant/development-config`
- */
+ * `PATCH /v3/new-tax-control-fapiao/merchant/development-config` */
 export const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopmentConfigPatchBody, MerchantDevelopmentConfigPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.developmentConfig.patch",
   method: "PATCH",
@@ -2514,20 +1926,14 @@ export const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopme
 // ---- GET /v3/new-tax-control-fapiao/merchant/tax-codes ----
 
 export interface MerchantTaxCodesGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 本次查询的起始位置
-   * @example 0
-   */
+  /** 本次查询的起始位置
+   * @example 0 */
   readonly offset: number
-  /**
-   * 本次查询的最大数量
-   * @example 5
-   */
+  /** 本次查询的最大数量
+   * @example 5 */
   readonly limit: number
 }
 
@@ -2538,35 +1944,23 @@ const $MerchantTaxCodesGetQuery: () => Schema.Schema<MerchantTaxCodesGetQuery> =
 }))
 
 export interface MerchantTaxCodesGetResponseData {
-  /**
-   * 由商户自定义的货物或应税劳务、服务名称
-   * @example "example_goods_name"
-   */
+  /** 由商户自定义的货物或应税劳务、服务名称
+   * @example "example_goods_name" */
   readonly goods_name?: string | undefined
-  /**
-   * 企业侧维护的货物或应税劳务、服务编码
-   * @example 1
-   */
+  /** 企业侧维护的货物或应税劳务、服务编码
+   * @example 1 */
   readonly goods_id?: number | undefined
-  /**
-   * 税局侧规定的货物或应税劳务、服务分类名称
-   * @example "出租汽车客运服务"
-   */
+  /** 税局侧规定的货物或应税劳务、服务分类名称
+   * @example "出租汽车客运服务" */
   readonly goods_category?: string | undefined
-  /**
-   * 货物或应税劳务、服务编码
-   * @example "3010101020203000000"
-   */
+  /** 货物或应税劳务、服务编码
+   * @example "3010101020203000000" */
   readonly tax_code?: string | undefined
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate?: number | undefined
-  /**
-   * 税收优惠政策标识
-   * @example "NO_FAVORABLE"
-   */
+  /** 税收优惠政策标识
+   * @example "NO_FAVORABLE" */
   readonly tax_prefer_mark?: string | undefined
 }
 
@@ -2582,19 +1976,15 @@ const $MerchantTaxCodesGetResponseData: () => Schema.Schema<MerchantTaxCodesGetR
 export interface MerchantTaxCodesGetResponse {
   /** 本次查询的起始位置 */
   readonly offset?: number | undefined
-  /**
-   * 本次查询的最大数量
-   * @example 5
-   */
+  /** 本次查询的最大数量
+   * @example 5 */
   readonly limit?: number | undefined
   /** 相关链接 */
   readonly links?: Links | undefined
   /** 本次查询到的数据 */
   readonly data?: ReadonlyArray<MerchantTaxCodesGetResponseData> | undefined
-  /**
-   * 总记录数
-   * @example 20
-   */
+  /** 总记录数
+   * @example 20 */
   readonly total_count?: number | undefined
 }
 
@@ -2606,13 +1996,11 @@ const $MerchantTaxCodesGetResponse: () => Schema.Schema<MerchantTaxCodesGetRespo
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 获取商品和服务税收分类对照表
+/** 获取商品和服务税收分类对照表
  *
  * 查询商户在微信支付商户平台中配置的电子发票税收分类编码对照表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_2.shtml)
  *
- * `GET /v3/new-tax-control-fapiao/merchant/tax-codes`
- */
+ * `GET /v3/new-tax-control-fapiao/merchant/tax-codes` */
 export const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, MerchantTaxCodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.taxCodes.get",
   method: "GET",
@@ -2630,13 +2018,11 @@ const $MerchantBaseInformationGetQuery2: () => Schema.Schema<MerchantBaseInforma
 
 export type MerchantSubMchidCheckPostParams = MerchantBaseInformationGetQuery
 
-/**
- * 检查子商户开票功能状态
+/** 检查子商户开票功能状态
  *
  * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_1.shtml)
  *
- * `POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check`
- */
+ * `POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check` */
 export const merchantSubMchidCheckPost: Endpoint.Endpoint<MerchantSubMchidCheckPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant._sub_mchid_.check.post",
   method: "POST",
@@ -2649,11 +2035,9 @@ export const merchantSubMchidCheckPost: Endpoint.Endpoint<MerchantSubMchidCheckP
 // ---- GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status ----
 
 export interface MerchantSubMchidCheckStatusGetResponseThirdMode {
-  /**
-   * 第三方/自建发票能力接入状态
+  /** 第三方/自建发票能力接入状态
    * Documented values: `DISABLED`, `ENABLED` (decoded as any string: more may come).
-   * @example "ENABLED"
-   */
+   * @example "ENABLED" */
   readonly status?: "DISABLED" | "ENABLED" | (string & {}) | undefined
 }
 
@@ -2662,15 +2046,11 @@ const $MerchantSubMchidCheckStatusGetResponseThirdMode: () => Schema.Schema<Merc
 }))
 
 export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo {
-  /**
-   * 开票人ID
-   * @example "187776276864872"
-   */
+  /** 开票人ID
+   * @example "187776276864872" */
   readonly id?: string | undefined
-  /**
-   * 开票人姓名
-   * @example "张伟"
-   */
+  /** 开票人姓名
+   * @example "张伟" */
   readonly name?: string | undefined
 }
 
@@ -2680,22 +2060,16 @@ const $MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo: ()
 }))
 
 export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo {
-  /**
-   * 能力类型
+  /** 能力类型
    * Documented values: `BASE_ABILITY`, `PASSENGER_TRANSPORT_ABILITY`, `REAL_ESTATE_ABILITY` (decoded as any string: more may come).
-   * @example "BASE_ABILITY"
-   */
+   * @example "BASE_ABILITY" */
   readonly type?: "BASE_ABILITY" | "PASSENGER_TRANSPORT_ABILITY" | "REAL_ESTATE_ABILITY" | (string & {}) | undefined
-  /**
-   * 能力授权状态
+  /** 能力授权状态
    * Documented values: `AUTHORIZED`, `AUTHORIZE_PENDING`, `DEAUTHORIZED`, `AUTHORIZE_FAILED` (decoded as any string: more may come).
-   * @example "AUTHORIZED"
-   */
+   * @example "AUTHORIZED" */
   readonly status?: "AUTHORIZED" | "AUTHORIZE_PENDING" | "DEAUTHORIZED" | "AUTHORIZE_FAILED" | (string & {}) | undefined
-  /**
-   * 能力授权失败原因
-   * @example "失败原因"
-   */
+  /** 能力授权失败原因
+   * @example "失败原因" */
   readonly authorize_fail_reason?: string | undefined
 }
 
@@ -2706,28 +2080,20 @@ const $MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo: () => Sc
 }))
 
 export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxMode {
-  /**
-   * 接入状态
+  /** 接入状态
    * Documented values: `APPROVAL_PENDING`, `ACCESS_CONFIRMED_PENDING`, `ABILITY_CONFIRMED_PENDING`, `BILLING_PERSON_REGISTER_PENDING`, `BILLING_PERSON_CONFIRMED_PENDING`, `SECURITY_SETTING_PENDING`, `APPLY_FAILED`, `DISABLED`, `ENABLED`, `RESOURCE_EXPIRED` (decoded as any string: more may come).
-   * @example "ENABLED"
-   */
+   * @example "ENABLED" */
   readonly status?: "APPROVAL_PENDING" | "ACCESS_CONFIRMED_PENDING" | "ABILITY_CONFIRMED_PENDING" | "BILLING_PERSON_REGISTER_PENDING" | "BILLING_PERSON_CONFIRMED_PENDING" | "SECURITY_SETTING_PENDING" | "APPLY_FAILED" | "DISABLED" | "ENABLED" | "RESOURCE_EXPIRED" | (string & {}) | undefined
   /** 开票人信息 */
   readonly billing_person_info?: MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo | undefined
-  /**
-   * 接入时间
-   * @example "2020-07-01T00:00:00+08:00"
-   */
+  /** 接入时间
+   * @example "2020-07-01T00:00:00+08:00" */
   readonly access_time?: string | undefined
-  /**
-   * 过期时间
-   * @example "2020-07-02T00:00:00+08:00"
-   */
+  /** 过期时间
+   * @example "2020-07-02T00:00:00+08:00" */
   readonly expired_time?: string | undefined
-  /**
-   * 接入失败原因
-   * @example "失败原因"
-   */
+  /** 接入失败原因
+   * @example "失败原因" */
   readonly access_fail_reason?: string | undefined
   /** 能力信息 */
   readonly ability_info?: ReadonlyArray<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo> | undefined
@@ -2743,10 +2109,8 @@ const $MerchantSubMchidCheckStatusGetResponseDigitalTaxMode: () => Schema.Schema
 }))
 
 export interface MerchantSubMchidCheckStatusGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 第三方开票模式 */
   readonly third_mode?: MerchantSubMchidCheckStatusGetResponseThirdMode | undefined
@@ -2762,13 +2126,11 @@ const $MerchantSubMchidCheckStatusGetResponse: () => Schema.Schema<MerchantSubMc
 
 export type MerchantSubMchidCheckStatusGetParams = MerchantBaseInformationGetQuery
 
-/**
- * 检查子商户开票功能状态
+/** 检查子商户开票功能状态
  *
  * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。
  *
- * `GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status`
- */
+ * `GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status` */
 export const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidCheckStatusGetParams, MerchantSubMchidCheckStatusGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant._sub_mchid_.checkStatus.get",
   method: "GET",
@@ -2780,20 +2142,14 @@ export const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidC
 // ---- GET /v3/new-tax-control-fapiao/user-title ----
 
 export interface UserTitleGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 开票场景
-   * @example "WITH_WECHATPAY"
-   */
+  /** 开票场景
+   * @example "WITH_WECHATPAY" */
   readonly scene: "WITH_WECHATPAY" | "WITHOUT_WECHATPAY"
-  /**
-   * 发票申请单号
-   * @example "4200000444201910177461284488"
-   */
+  /** 发票申请单号
+   * @example "4200000444201910177461284488" */
   readonly fapiao_apply_id: string
 }
 
@@ -2803,13 +2159,11 @@ const $UserTitleGetQuery: () => Schema.Schema<UserTitleGetQuery> = /*#__PURE__*/
   fapiao_apply_id: Schema.String
 }))
 
-/**
- * 获取用户填写的抬头
+/** 获取用户填写的抬头
  *
  * 商户调用本接口，检查用户是否已完成抬头填写，并获取用户填写的抬头信息。在微信支付场景下，若该笔订单在下单时指定在支付凭证上展示开票入口，则也可以调用本接口查询用户填写的抬头。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_6.shtml)
  *
- * `GET /v3/new-tax-control-fapiao/user-title`
- */
+ * `GET /v3/new-tax-control-fapiao/user-title` */
 export const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.userTitle.get",
   method: "GET",
@@ -2822,40 +2176,26 @@ export const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResp
 // ---- GET /v3/new-tax-control-fapiao/user-title/title-url ----
 
 export interface UserTitleTitleUrlGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 发票申请单号
-   * @example "fapiao_20200701_123456"
-   */
+  /** 发票申请单号
+   * @example "fapiao_20200701_123456" */
   readonly fapiao_apply_id: string
-  /**
-   * 开票来源
-   * @example "WEB"
-   */
+  /** 开票来源
+   * @example "WEB" */
   readonly source: "WEB" | "MINIPROGRAM"
-  /**
-   * 商户AppID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 商户AppID
+   * @example "wxb1170446a4c0a5a2" */
   readonly appid: string
-  /**
-   * 用户OpenID
-   * @example "plN5twRbHym_j-QcqCzstl0HmwEs"
-   */
+  /** 用户OpenID
+   * @example "plN5twRbHym_j-QcqCzstl0HmwEs" */
   readonly openid: string
-  /**
-   * 总金额
-   * @example 382895
-   */
+  /** 总金额
+   * @example 382895 */
   readonly total_amount: number
-  /**
-   * 销售方名称
-   * @example "深圳市南山区测试商户"
-   */
+  /** 销售方名称
+   * @example "深圳市南山区测试商户" */
   readonly seller_name?: string | undefined
   /** 是否需要展示手机号填写栏 */
   readonly show_phone_cell?: boolean | undefined
@@ -2882,25 +2222,17 @@ const $UserTitleTitleUrlGetQuery: () => Schema.Schema<UserTitleTitleUrlGetQuery>
 }))
 
 export interface UserTitleTitleUrlGetResponse {
-  /**
-   * 抬头填写链接
-   * @example "https://payapp.weixin.qq.com"
-   */
+  /** 抬头填写链接
+   * @example "https://payapp.weixin.qq.com" */
   readonly title_url?: string | undefined
-  /**
-   * 抬头填写小程序AppID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 抬头填写小程序AppID
+   * @example "wxb1170446a4c0a5a2" */
   readonly miniprogram_appid?: string | undefined
-  /**
-   * 抬头填写小程序页面路径
-   * @example "pages/xxxPage"
-   */
+  /** 抬头填写小程序页面路径
+   * @example "pages/xxxPage" */
   readonly miniprogram_path?: string | undefined
-  /**
-   * 抬头填写小程序的用户名
-   * @example "gh_86a091e50ad4@app"
-   */
+  /** 抬头填写小程序的用户名
+   * @example "gh_86a091e50ad4@app" */
   readonly miniprogram_user_name?: string | undefined
 }
 
@@ -2911,13 +2243,11 @@ const $UserTitleTitleUrlGetResponse: () => Schema.Schema<UserTitleTitleUrlGetRes
   miniprogram_user_name: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取抬头填写链接
+/** 获取抬头填写链接
  *
  * 非微信支付场景中，商户需先调用本接口获取抬头填写链接，供用户填写发票抬头。当用户提交抬头信息后，微信支付会根据商户配置的回调地址进行回调通知。 注意：获取到的抬头填写链接有30分钟的有效期，若在用户填写发票抬头之前链接过期，商户需要重新获取（此时无需更换发票申请单号） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_5.shtml)
  *
- * `GET /v3/new-tax-control-fapiao/user-title/title-url`
- */
+ * `GET /v3/new-tax-control-fapiao/user-title/title-url` */
 export const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, UserTitleTitleUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.userTitle.titleUrl.get",
   method: "GET",
@@ -2927,265 +2257,221 @@ export const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, 
   schemas: () => ({ query: $UserTitleTitleUrlGetQuery(), success: $UserTitleTitleUrlGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/new-tax-control-fapiao/…`: 21 endpoints.
+/** `/v3/new-tax-control-fapiao/…`: 21 endpoints.
  *
- * Catalogue tags: 经营工具∙电子发票.
- */
+ * Catalogue tags: 经营工具∙电子发票. */
 export const newTaxControlFapiao = {
   cardTemplate: {
-    /**
-     * 创建电子发票卡券模板
+    /** 创建电子发票卡券模板
      *
      * 为商户创建电子发票的卡券模板，该卡券模板在开具的电子发票插入微信用户卡包时使用。调用该接口将覆盖商户之前配置的电子发票卡券模板。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_4.shtml)
      *
      * `POST /v3/new-tax-control-fapiao/card-template`
      *
-     * Alone: `import { cardTemplatePost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-     */
+     * Alone: `import { cardTemplatePost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
     post: cardTemplatePost
   },
   fapiaoApplications: {
-    /**
-     * 开具电子发票
+    /** 开具电子发票
      *
      * 商户完成收款后，调用本接口开具电子发票并插入微信用户的卡包。若是非微信支付场景，需要先通过【获取抬头填写链接】接口获取抬头填写链接，并等待用户完成填写才能调用本接口；若是微信支付场景，则无需额外获取抬头填写链接。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_8.shtml)
      *
      * `POST /v3/new-tax-control-fapiao/fapiao-applications`
      *
-     * Alone: `import { fapiaoApplicationsPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-     */
+     * Alone: `import { fapiaoApplicationsPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
     post: fapiaoApplicationsPost,
     _fapiao_apply_id_: {
-      /**
-       * 查询电子发票
+      /** 查询电子发票
        *
        * 商户调用【开具电子发票】接口或【冲红电子发票】接口或【将电子发票插入微信用户卡包】接口成功后，应调用本接口查询电子发票开具/冲红/插卡结果，并获取已开具/冲红/插卡的电子发票信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_9.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`
        *
-       * Alone: `import { fapiaoApplicationsFapiaoApplyIdGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaoApplicationsFapiaoApplyIdGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: fapiaoApplicationsFapiaoApplyIdGet,
       fapiaoFiles: {
-        /**
-         * 获取发票下载信息
+        /** 获取发票下载信息
          *
          * 商户在开具发票成功后，调用本接口获取电子发票的下载地址。仅在微信支付侧开具的电子发票才允许下载发票文件。 注意：开票状态为ISSUED的发票才能获取到发票文件下载链接。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/fapiao/fapiao-applications/get-fapiao-file-download-info.html)
          *
          * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files`
          *
-         * Alone: `import { fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-         */
+         * Alone: `import { fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
         get: fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet
       },
       insertCards: {
-        /**
-         * 将电子发票插入微信用户卡包
+        /** 将电子发票插入微信用户卡包
          *
          * 商户自行开具电子发票后，可调用本接口将电子发票插入微信用户的卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_11.shtml)
          *
          * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards`
          *
-         * Alone: `import { fapiaoApplicationsFapiaoApplyIdInsertCardsPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-         */
+         * Alone: `import { fapiaoApplicationsFapiaoApplyIdInsertCardsPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
         post: fapiaoApplicationsFapiaoApplyIdInsertCardsPost
       },
       reverse: {
-        /**
-         * 冲红电子发票
+        /** 冲红电子发票
          *
          * 商户对已开具的电子发票进行冲红（开具红票），并将其从微信用户的卡包中删除。仅在微信支付侧开具的电子发票才允许发起冲红。注意：本接口成功返回仅代表冲红请求已被受理，当冲红完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取冲红结果及红票信息。
          *
          * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse`
          *
-         * Alone: `import { fapiaoApplicationsFapiaoApplyIdReversePost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-         */
+         * Alone: `import { fapiaoApplicationsFapiaoApplyIdReversePost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
         post: fapiaoApplicationsFapiaoApplyIdReversePost
       }
     },
     issueGeneral: {
-      /**
-       * 开具通用行业电子发票
+      /** 开具通用行业电子发票
        *
        * 商户完成收款后，调用本接口开具通用行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general`
        *
-       * Alone: `import { fapiaoApplicationsIssueGeneralPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaoApplicationsIssueGeneralPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       post: fapiaoApplicationsIssueGeneralPost
     },
     issuePassengerTransport: {
-      /**
-       * 开具旅客运输行业电子发票
+      /** 开具旅客运输行业电子发票
        *
        * 商户完成收款后，调用本接口开具旅客运输行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`
        *
-       * Alone: `import { fapiaoApplicationsIssuePassengerTransportPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaoApplicationsIssuePassengerTransportPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       post: fapiaoApplicationsIssuePassengerTransportPost
     },
     issueRefinedOil: {
-      /**
-       * 开具成品油行业电子发票
+      /** 开具成品油行业电子发票
        *
        * 商户完成收款后，调用本接口开具成品油行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。  注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil`
        *
-       * Alone: `import { fapiaoApplicationsIssueRefinedOilPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaoApplicationsIssueRefinedOilPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       post: fapiaoApplicationsIssueRefinedOilPost
     },
     realEstateLeasing: {
-      /**
-       * 开具不动产租赁行业电子发票
+      /** 开具不动产租赁行业电子发票
        *
        * 商户完成收款后，调用本接口开具不动产租赁行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing`
        *
-       * Alone: `import { fapiaoApplicationsRealEstateLeasingPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaoApplicationsRealEstateLeasingPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       post: fapiaoApplicationsRealEstateLeasingPost
     },
     uploadFapiaoFile: {
-      /**
-       * 上传电子发票文件
+      /** 上传电子发票文件
        *
        * 调用【将电子发票插入微信用户卡包】接口之前，需要先调用本接口上传电子发票文件，获取文件ID。上传的发票文件会在三天后过期，因此上传后请尽快调用【将电子发票插入微信用户卡包】接口执行插入微信用户卡包的操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml)
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`
        *
-       * Alone: `import { fapiaoApplicationsUploadFapiaoFilePost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaoApplicationsUploadFapiaoFilePost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       post: fapiaoApplicationsUploadFapiaoFilePost
     }
   },
   fapiaomerchant: {
     getspinviteurl: {
-      /**
-       * 获取邀请商户开通服务商电子发票能力
+      /** 获取邀请商户开通服务商电子发票能力
        *
        * 服务商通过填写发票模式，发票开通能力等信息，获取邀请商户开通服务商电子发票能力的链接，展示给商户，进行授权开通服务商电子发票能力。
        *
        * `GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl`
        *
-       * Alone: `import { fapiaomerchantGetspinviteurlGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaomerchantGetspinviteurlGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: fapiaomerchantGetspinviteurlGet
     },
     listspinvitemchinfo: {
-      /**
-       * 获取邀请开通的商户信息
+      /** 获取邀请开通的商户信息
        *
        * 通过时间范围，邀请的code等参数查询服务商邀请的商户信息，支持分页查询。
        *
        * `GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo`
        *
-       * Alone: `import { fapiaomerchantListspinvitemchinfoGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { fapiaomerchantListspinvitemchinfoGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: fapiaomerchantListspinvitemchinfoGet
     }
   },
   merchant: {
     _sub_mchid_: {
       check: {
-        /**
-         * 检查子商户开票功能状态
+        /** 检查子商户开票功能状态
          *
          * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_1.shtml)
          *
          * `POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check`
          *
-         * Alone: `import { merchantSubMchidCheckPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-         */
+         * Alone: `import { merchantSubMchidCheckPost } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
         post: merchantSubMchidCheckPost
       },
       checkStatus: {
-        /**
-         * 检查子商户开票功能状态
+        /** 检查子商户开票功能状态
          *
          * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。
          *
          * `GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status`
          *
-         * Alone: `import { merchantSubMchidCheckStatusGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-         */
+         * Alone: `import { merchantSubMchidCheckStatusGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
         get: merchantSubMchidCheckStatusGet
       }
     },
     baseInformation: {
-      /**
-       * 获取商户开票基础信息
+      /** 获取商户开票基础信息
        *
        * 查询商户在微信支付商户平台中配置的电子发票开票基础信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_3.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/merchant/base-information`
        *
-       * Alone: `import { merchantBaseInformationGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { merchantBaseInformationGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: merchantBaseInformationGet
     },
     developmentConfig: {
-      /**
-       * 查询商户配置的开发选项
+      /** 查询商户配置的开发选项
        *
        * 查询商户配置的开发选项 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_19.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/merchant/development-config`
        *
-       * Alone: `import { merchantDevelopmentConfigGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { merchantDevelopmentConfigGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: merchantDevelopmentConfigGet,
-      /**
-       * 配置开发选项
+      /** 配置开发选项
        *
        * 配置开发选项（例如回调地址、全部账单展示开发票入口开关），该配置对其绑定的同主体商户号也生效。
        *
        * `PATCH /v3/new-tax-control-fapiao/merchant/development-config`
        *
-       * Alone: `import { merchantDevelopmentConfigPatch } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { merchantDevelopmentConfigPatch } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       patch: merchantDevelopmentConfigPatch
     },
     taxCodes: {
-      /**
-       * 获取商品和服务税收分类对照表
+      /** 获取商品和服务税收分类对照表
        *
        * 查询商户在微信支付商户平台中配置的电子发票税收分类编码对照表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_2.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/merchant/tax-codes`
        *
-       * Alone: `import { merchantTaxCodesGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { merchantTaxCodesGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: merchantTaxCodesGet
     }
   },
   userTitle: {
-    /**
-     * 获取用户填写的抬头
+    /** 获取用户填写的抬头
      *
      * 商户调用本接口，检查用户是否已完成抬头填写，并获取用户填写的抬头信息。在微信支付场景下，若该笔订单在下单时指定在支付凭证上展示开票入口，则也可以调用本接口查询用户填写的抬头。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_6.shtml)
      *
      * `GET /v3/new-tax-control-fapiao/user-title`
      *
-     * Alone: `import { userTitleGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-     */
+     * Alone: `import { userTitleGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
     get: userTitleGet,
     titleUrl: {
-      /**
-       * 获取抬头填写链接
+      /** 获取抬头填写链接
        *
        * 非微信支付场景中，商户需先调用本接口获取抬头填写链接，供用户填写发票抬头。当用户提交抬头信息后，微信支付会根据商户配置的回调地址进行回调通知。 注意：获取到的抬头填写链接有30分钟的有效期，若在用户填写发票抬头之前链接过期，商户需要重新获取（此时无需更换发票申请单号） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_5.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/user-title/title-url`
        *
-       * Alone: `import { userTitleTitleUrlGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
-       */
+       * Alone: `import { userTitleTitleUrlGet } from "effect-wechatpay/v3/newTaxControlFapiao"`. */
       get: userTitleTitleUrlGet
     }
   }

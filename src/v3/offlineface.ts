@@ -37,13 +37,11 @@ const $AuthinfoPostResponse: () => Schema.Schema<AuthinfoPostResponse> = /*#__PU
   authinfo: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取authinfo接口
+/** 获取authinfo接口
  *
  * 建议authinfo每1小时内获取一次，否则当设备断网且恰好authinfo过期，则会导致设备不可用。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
  *
- * `POST /v3/offlineface/authinfo`
- */
+ * `POST /v3/offlineface/authinfo` */
 export const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.authinfo.post",
   method: "POST",
@@ -139,13 +137,11 @@ const $ContractsPresignPostResponse: () => Schema.Schema<ContractsPresignPostRes
   presign_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 预签约接口
+/** 预签约接口
  *
  * 一键绑卡不是支持所有银行卡，上线前请先测试是否支持该银行卡。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
  *
- * `POST /v3/offlineface/contracts/presign`
- */
+ * `POST /v3/offlineface/contracts/presign` */
 export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.contracts.presign.post",
   method: "POST",
@@ -159,10 +155,8 @@ export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, C
 // ---- GET /v3/offlineface/contracts/{contract_id} ----
 
 export interface ContractsContractIdGetParams {
-  /**
-   * 签约ID
-   * @example "CI8CD208Z7e9906f89"
-   */
+  /** 签约ID
+   * @example "CI8CD208Z7e9906f89" */
   readonly contract_id: string
 }
 
@@ -171,10 +165,8 @@ const $ContractsContractIdGetParams: () => Schema.Schema<ContractsContractIdGetP
 }))
 
 export interface ContractsContractIdGetQuery {
-  /**
-   * 商户签约小程序APPID
-   * @example "wx8888888888"
-   */
+  /** 商户签约小程序APPID
+   * @example "wx8888888888" */
   readonly appid?: string | undefined
 }
 
@@ -183,55 +175,35 @@ const $ContractsContractIdGetQuery: () => Schema.Schema<ContractsContractIdGetQu
 }))
 
 export interface ContractsContractIdGetResponse {
-  /**
-   * 签约ID
-   * @example "CI8CD208Z7e9906f89"
-   */
+  /** 签约ID
+   * @example "CI8CD208Z7e9906f89" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户号
-   * @example "2480278041"
-   */
+  /** 商户号
+   * @example "2480278041" */
   readonly mchid?: string | undefined
-  /**
-   * 机构ID
-   * @example "OAABBCCDDeeff"
-   */
+  /** 机构ID
+   * @example "OAABBCCDDeeff" */
   readonly organization_id?: string | undefined
-  /**
-   * 用户ID
-   * @example "FU40F305Z4e2bb7d"
-   */
+  /** 用户ID
+   * @example "FU40F305Z4e2bb7d" */
   readonly use_id?: string | undefined
-  /**
-   * 签约用户openid
-   * @example "AFDSJfhdf8744"
-   */
+  /** 签约用户openid
+   * @example "AFDSJfhdf8744" */
   readonly openid?: string | undefined
-  /**
-   * 签约状态
-   * Documented values: `NOT_CONTRACTED`, `TERMINATED`, `CONTRACTED` (decoded as any string: more may come).
-   */
+  /** 签约状态
+   * Documented values: `NOT_CONTRACTED`, `TERMINATED`, `CONTRACTED` (decoded as any string: more may come). */
   readonly contract_state?: "NOT_CONTRACTED" | "TERMINATED" | "CONTRACTED" | (string & {}) | undefined
-  /**
-   * 签约时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 签约时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 解约时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 解约时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly contract_terminated_time?: string | undefined
-  /**
-   * 签约模式
-   * Documented values: `LIMIT_BANK_CARD`, `PRIORITY_BANK_CARD`, `LIMIT_NONE` (decoded as any string: more may come).
-   */
+  /** 签约模式
+   * Documented values: `LIMIT_BANK_CARD`, `PRIORITY_BANK_CARD`, `LIMIT_NONE` (decoded as any string: more may come). */
   readonly contract_mode?: "LIMIT_BANK_CARD" | "PRIORITY_BANK_CARD" | "LIMIT_NONE" | (string & {}) | undefined
-  /**
-   * 签约卡来源
-   * Documented values: `MERCHANT_LIMITED_BANK_CARD`, `USER_SELECT_FREE` (decoded as any string: more may come).
-   */
+  /** 签约卡来源
+   * Documented values: `MERCHANT_LIMITED_BANK_CARD`, `USER_SELECT_FREE` (decoded as any string: more may come). */
   readonly contract_bank_card_from?: "MERCHANT_LIMITED_BANK_CARD" | "USER_SELECT_FREE" | (string & {}) | undefined
 }
 
@@ -251,13 +223,11 @@ const $ContractsContractIdGetResponse: () => Schema.Schema<ContractsContractIdGe
 /** The input of `v3.offlineface.contracts._contract_id_.get`: params, query fields together. */
 export interface ContractsContractIdGetRequest extends ContractsContractIdGetParams, ContractsContractIdGetQuery {}
 
-/**
- * 签约查询接口
+/** 签约查询接口
  *
  * 根据签约id查询签约信息。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
  *
- * `GET /v3/offlineface/contracts/{contract_id}`
- */
+ * `GET /v3/offlineface/contracts/{contract_id}` */
 export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetRequest, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.contracts._contract_id_.get",
   method: "GET",
@@ -270,20 +240,14 @@ export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetReq
 // ---- GET /v3/offlineface/face-collections ----
 
 export interface FaceCollectionsGetQuery {
-  /**
-   * 机构ID
-   * @example "Ofewewfwefweewf"
-   */
+  /** 机构ID
+   * @example "Ofewewfwefweewf" */
   readonly organization_id: string
-  /**
-   * 列表偏移
-   * @example 30
-   */
+  /** 列表偏移
+   * @example 30 */
   readonly offset?: number | undefined
-  /**
-   * 资源个数
-   * @example 20
-   */
+  /** 资源个数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -300,10 +264,8 @@ export interface FaceCollectionsCollectionIdGetResponse {
   readonly use_id?: string | undefined
   /** 机构ID */
   readonly organization_id?: string | undefined
-  /**
-   * 重采状态
-   * Documented values: `COLLECTION_REQUIRED`, `PHOTO_UPLOADED`, `COMPLETE` (decoded as any string: more may come).
-   */
+  /** 重采状态
+   * Documented values: `COLLECTION_REQUIRED`, `PHOTO_UPLOADED`, `COMPLETE` (decoded as any string: more may come). */
   readonly collection_state?: "COLLECTION_REQUIRED" | "PHOTO_UPLOADED" | "COMPLETE" | (string & {}) | undefined
   /** 注册照上传时间 */
   readonly register_photo_upload_time?: string | undefined
@@ -329,13 +291,11 @@ const $FaceCollectionsGetResponse: () => Schema.Schema<FaceCollectionsGetRespons
   face_collections: Schema.optional(Schema.Array($FaceCollectionsCollectionIdGetResponse()))
 }))
 
-/**
- * 查询重采用户列表
+/** 查询重采用户列表
  *
  * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
  *
- * `GET /v3/offlineface/face-collections`
- */
+ * `GET /v3/offlineface/face-collections` */
 export const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollectionsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.faceCollections.get",
   method: "GET",
@@ -348,10 +308,8 @@ export const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, Face
 // ---- GET /v3/offlineface/face-collections/{collection_id} ----
 
 export interface FaceCollectionsCollectionIdGetParams {
-  /**
-   * 重采ID
-   * @example "FC2353ZJIHOJKHOIIOIJ"
-   */
+  /** 重采ID
+   * @example "FC2353ZJIHOJKHOIIOIJ" */
   readonly collection_id: string
 }
 
@@ -359,13 +317,11 @@ const $FaceCollectionsCollectionIdGetParams: () => Schema.Schema<FaceCollections
   collection_id: Schema.NonEmptyString
 }))
 
-/**
- * 查询重采请求详情
+/** 查询重采请求详情
  *
  * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
  *
- * `GET /v3/offlineface/face-collections/{collection_id}`
- */
+ * `GET /v3/offlineface/face-collections/{collection_id}` */
 export const faceCollectionsCollectionIdGet: Endpoint.Endpoint<FaceCollectionsCollectionIdGetParams, FaceCollectionsCollectionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.faceCollections._collection_id_.get",
   method: "GET",
@@ -401,13 +357,11 @@ const $RepaymentUrlPostResponse: () => Schema.Schema<RepaymentUrlPostResponse> =
   expire_at: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取还款链接接口
+/** 获取还款链接接口
  *
  * 服务商后台获取垫资的还款链接、线下向用户核实后，人工转发给还款的微信号；然后通过后台接口进行解约，让用户使用其他微信号重新签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6)
  *
- * `POST /v3/offlineface/repayment-url`
- */
+ * `POST /v3/offlineface/repayment-url` */
 export const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, RepaymentUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.repaymentUrl.post",
   method: "POST",
@@ -521,10 +475,8 @@ const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Struc
 export interface Amount {
   /** 总金额 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * Documented values: `CNY` (decoded as any string: more may come).
-   */
+  /** 货币类型
+   * Documented values: `CNY` (decoded as any string: more may come). */
   readonly currency?: "CNY" | (string & {}) | undefined
 }
 
@@ -561,10 +513,8 @@ export interface TransactionsPostResponse {
   readonly scene_info?: SceneInfo | undefined
   /** 付款银行 */
   readonly bank_type?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB`, `AUTH` (decoded as any string: more may come).
-   */
+  /** 交易类型
+   * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB`, `AUTH` (decoded as any string: more may come). */
   readonly trade_type?: "NATIVE" | "JSAPI" | "APP" | "MWEB" | "AUTH" | (string & {}) | undefined
   /** 交易状态 */
   readonly trade_state?: string | undefined
@@ -611,13 +561,11 @@ const $TransactionsPostResponse: () => Schema.Schema<TransactionsPostResponse> =
   error_type: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请扣款接口
+/** 申请扣款接口
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
  *
- * `POST /v3/offlineface/transactions`
- */
+ * `POST /v3/offlineface/transactions` */
 export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.transactions.post",
   method: "POST",
@@ -630,10 +578,8 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, Transacti
 // ---- GET /v3/offlineface/transactions/out-trade-no/{out_trade_no} ----
 
 export interface TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -642,20 +588,14 @@ const $TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<Transactio
 }))
 
 export interface TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 服务商商户号
-   * @example "198798777"
-   */
+  /** 服务商商户号
+   * @example "198798777" */
   readonly sp_mchid: string
-  /**
-   * 子商户商户号
-   * @example "3233122121"
-   */
+  /** 子商户商户号
+   * @example "3233122121" */
   readonly sub_mchid: string
-  /**
-   * 平台产品ID
-   * @example 2
-   */
+  /** 平台产品ID
+   * @example 2 */
   readonly business_product_id: "2" | "11"
 }
 
@@ -670,13 +610,11 @@ export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsPostRespon
 /** The input of `v3.offlineface.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查单接口
+/** 查单接口
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
  *
- * `GET /v3/offlineface/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/offlineface/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -686,108 +624,90 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
   schemas: () => ({ params: $TransactionsOutTradeNoOutTradeNoGetParams(), query: $TransactionsOutTradeNoOutTradeNoGetQuery(), success: $TransactionsPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/offlineface/…`: 8 endpoints.
+/** `/v3/offlineface/…`: 8 endpoints.
  *
- * Catalogue tags: 刷脸支付.
- */
+ * Catalogue tags: 刷脸支付. */
 export const offlineface = {
   authinfo: {
-    /**
-     * 获取authinfo接口
+    /** 获取authinfo接口
      *
      * 建议authinfo每1小时内获取一次，否则当设备断网且恰好authinfo过期，则会导致设备不可用。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
      *
      * `POST /v3/offlineface/authinfo`
      *
-     * Alone: `import { authinfoPost } from "effect-wechatpay/v3/offlineface"`.
-     */
+     * Alone: `import { authinfoPost } from "effect-wechatpay/v3/offlineface"`. */
     post: authinfoPost
   },
   contracts: {
     _contract_id_: {
-      /**
-       * 签约查询接口
+      /** 签约查询接口
        *
        * 根据签约id查询签约信息。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
        *
        * `GET /v3/offlineface/contracts/{contract_id}`
        *
-       * Alone: `import { contractsContractIdGet } from "effect-wechatpay/v3/offlineface"`.
-       */
+       * Alone: `import { contractsContractIdGet } from "effect-wechatpay/v3/offlineface"`. */
       get: contractsContractIdGet
     },
     presign: {
-      /**
-       * 预签约接口
+      /** 预签约接口
        *
        * 一键绑卡不是支持所有银行卡，上线前请先测试是否支持该银行卡。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
        *
        * `POST /v3/offlineface/contracts/presign`
        *
-       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/offlineface"`.
-       */
+       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/offlineface"`. */
       post: contractsPresignPost
     }
   },
   faceCollections: {
-    /**
-     * 查询重采用户列表
+    /** 查询重采用户列表
      *
      * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
      *
      * `GET /v3/offlineface/face-collections`
      *
-     * Alone: `import { faceCollectionsGet } from "effect-wechatpay/v3/offlineface"`.
-     */
+     * Alone: `import { faceCollectionsGet } from "effect-wechatpay/v3/offlineface"`. */
     get: faceCollectionsGet,
     _collection_id_: {
-      /**
-       * 查询重采请求详情
+      /** 查询重采请求详情
        *
        * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
        *
        * `GET /v3/offlineface/face-collections/{collection_id}`
        *
-       * Alone: `import { faceCollectionsCollectionIdGet } from "effect-wechatpay/v3/offlineface"`.
-       */
+       * Alone: `import { faceCollectionsCollectionIdGet } from "effect-wechatpay/v3/offlineface"`. */
       get: faceCollectionsCollectionIdGet
     }
   },
   repaymentUrl: {
-    /**
-     * 获取还款链接接口
+    /** 获取还款链接接口
      *
      * 服务商后台获取垫资的还款链接、线下向用户核实后，人工转发给还款的微信号；然后通过后台接口进行解约，让用户使用其他微信号重新签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6)
      *
      * `POST /v3/offlineface/repayment-url`
      *
-     * Alone: `import { repaymentUrlPost } from "effect-wechatpay/v3/offlineface"`.
-     */
+     * Alone: `import { repaymentUrlPost } from "effect-wechatpay/v3/offlineface"`. */
     post: repaymentUrlPost
   },
   transactions: {
-    /**
-     * 申请扣款接口
+    /** 申请扣款接口
      *
      * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
      *
      * `POST /v3/offlineface/transactions`
      *
-     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/offlineface"`.
-     */
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/offlineface"`. */
     post: transactionsPost,
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 查单接口
+        /** 查单接口
          *
          * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
          *
          * `GET /v3/offlineface/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/offlineface"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/offlineface"`. */
         get: transactionsOutTradeNoOutTradeNoGet
       }
     }

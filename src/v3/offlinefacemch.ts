@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/offlinefacemch/organizations ----
 
 export interface OrganizationsGetQuery {
-  /**
-   * 机构ID
-   * @example "DBES323aeb"
-   */
+  /** 机构ID
+   * @example "DBES323aeb" */
   readonly organization_id?: string | undefined
-  /**
-   * 机构名称
-   * @example "南山中兴小学部"
-   */
+  /** 机构名称
+   * @example "南山中兴小学部" */
   readonly organization_name?: string | undefined
 }
 
@@ -29,13 +25,11 @@ const $OrganizationsGetQuery2: () => Schema.Schema<OrganizationsGetQuery> = /*#_
 
 export type OrganizationsGetResponse = OrganizationsGetQuery
 
-/**
- * 查询机构信息接口
+/** 查询机构信息接口
  *
  * 根据机构ID或者机构名称，查询入驻的机构信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
  *
- * `GET /v3/offlinefacemch/organizations`
- */
+ * `GET /v3/offlinefacemch/organizations` */
 export const organizationsGet: Endpoint.Endpoint<OrganizationsGetQuery, OrganizationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations.get",
   method: "GET",
@@ -86,24 +80,18 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse {
   readonly organization_id?: string | undefined
   /** 姓名 */
   readonly user_name?: string | undefined
-  /**
-   * 用户类型
-   * Documented values: `STUDENT`, `STUFF` (decoded as any string: more may come).
-   */
+  /** 用户类型
+   * Documented values: `STUDENT`, `STUFF` (decoded as any string: more may come). */
   readonly user_type?: "STUDENT" | "STUFF" | (string & {}) | undefined
   /** 学生信息 */
   readonly student_info?: StudentInfo | undefined
   /** 职工信息 */
   readonly staff_info?: StaffInfo | undefined
-  /**
-   * 用户状态
-   * Documented values: `NORMAL`, `DISABLED` (decoded as any string: more may come).
-   */
+  /** 用户状态
+   * Documented values: `NORMAL`, `DISABLED` (decoded as any string: more may come). */
   readonly status?: "NORMAL" | "DISABLED" | (string & {}) | undefined
-  /**
-   * 签约状态
-   * Documented values: `NOT_CONTRACTED`, `TERMINATED`, `CONTRACTED` (decoded as any string: more may come).
-   */
+  /** 签约状态
+   * Documented values: `NOT_CONTRACTED`, `TERMINATED`, `CONTRACTED` (decoded as any string: more may come). */
   readonly contract_state?: "NOT_CONTRACTED" | "TERMINATED" | "CONTRACTED" | (string & {}) | undefined
   /** 人脸图片上传状态 */
   readonly face_image_ok?: boolean | undefined
@@ -125,13 +113,11 @@ const $OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse: () => Sche
   contract_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 刷脸用户信息查询接口
+/** 刷脸用户信息查询接口
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
  *
- * `GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
- */
+ * `GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}` */
 export const organizationsOrganizationIdUsersOutUserIdOutUserIdGet: Endpoint.Endpoint<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams, OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.get",
   method: "GET",
@@ -180,13 +166,11 @@ export type OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams = Orga
 /** The input of `v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.patch`: params, body fields together. */
 export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchRequest extends OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams, OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody {}
 
-/**
- * 刷脸用户信息修改接口
+/** 刷脸用户信息修改接口
  *
  * 若修改了学生姓名、班级、手机号时，需调用接口同步给微信侧，否则可能导致小助手上记录欠款的学生姓名、班级与实际不符合以及学生刷脸验证手机号时无法通过。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
  *
- * `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
- */
+ * `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}` */
 export const organizationsOrganizationIdUsersOutUserIdOutUserIdPatch: Endpoint.Endpoint<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.patch",
   method: "PATCH",
@@ -211,13 +195,11 @@ const $OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams: 
   user_id: Schema.NonEmptyString
 }))
 
-/**
- * 解除刷脸用户签约关系接口
+/** 解除刷脸用户签约关系接口
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
  *
- * `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`
- */
+ * `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract` */
 export const organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost: Endpoint.Endpoint<OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations._organization_id_.users.userId._user_id_.terminateContract.post",
   method: "POST",
@@ -242,10 +224,8 @@ const $TokensPostBodyWebInitData: () => Schema.Schema<TokensPostBodyWebInitData>
 }))
 
 export interface TokensPostBody {
-  /**
-   * 使用场景
-   * @example "WEBSESSION"
-   */
+  /** 使用场景
+   * @example "WEBSESSION" */
   readonly scene?: string | undefined
   /** 小程序/h5鉴权场景初始化数据 */
   readonly web_init_data?: TokensPostBodyWebInitData | undefined
@@ -265,13 +245,11 @@ const $TokensPostResponse: () => Schema.Schema<TokensPostResponse> = /*#__PURE__
   token: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取凭证授权接口
+/** 获取凭证授权接口
  *
  * 指定银行卡签约，用户签约时携带的token请使用预签约接口获取，该接口不支持指定卡签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
  *
- * `POST /v3/offlinefacemch/tokens`
- */
+ * `POST /v3/offlinefacemch/tokens` */
 export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.tokens.post",
   method: "POST",
@@ -281,61 +259,51 @@ export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, C
   schemas: () => ({ body: $TokensPostBody(), success: $TokensPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/offlinefacemch/…`: 5 endpoints.
+/** `/v3/offlinefacemch/…`: 5 endpoints.
  *
- * Catalogue tags: 刷脸支付.
- */
+ * Catalogue tags: 刷脸支付. */
 export const offlinefacemch = {
   organizations: {
-    /**
-     * 查询机构信息接口
+    /** 查询机构信息接口
      *
      * 根据机构ID或者机构名称，查询入驻的机构信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
      *
      * `GET /v3/offlinefacemch/organizations`
      *
-     * Alone: `import { organizationsGet } from "effect-wechatpay/v3/offlinefacemch"`.
-     */
+     * Alone: `import { organizationsGet } from "effect-wechatpay/v3/offlinefacemch"`. */
     get: organizationsGet,
     _organization_id_: {
       users: {
         outUserId: {
           _out_user_id_: {
-            /**
-             * 刷脸用户信息查询接口
+            /** 刷脸用户信息查询接口
              *
              * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
              *
              * `GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
              *
-             * Alone: `import { organizationsOrganizationIdUsersOutUserIdOutUserIdGet } from "effect-wechatpay/v3/offlinefacemch"`.
-             */
+             * Alone: `import { organizationsOrganizationIdUsersOutUserIdOutUserIdGet } from "effect-wechatpay/v3/offlinefacemch"`. */
             get: organizationsOrganizationIdUsersOutUserIdOutUserIdGet,
-            /**
-             * 刷脸用户信息修改接口
+            /** 刷脸用户信息修改接口
              *
              * 若修改了学生姓名、班级、手机号时，需调用接口同步给微信侧，否则可能导致小助手上记录欠款的学生姓名、班级与实际不符合以及学生刷脸验证手机号时无法通过。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
              *
              * `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
              *
-             * Alone: `import { organizationsOrganizationIdUsersOutUserIdOutUserIdPatch } from "effect-wechatpay/v3/offlinefacemch"`.
-             */
+             * Alone: `import { organizationsOrganizationIdUsersOutUserIdOutUserIdPatch } from "effect-wechatpay/v3/offlinefacemch"`. */
             patch: organizationsOrganizationIdUsersOutUserIdOutUserIdPatch
           }
         },
         userId: {
           _user_id_: {
             terminateContract: {
-              /**
-               * 解除刷脸用户签约关系接口
+              /** 解除刷脸用户签约关系接口
                *
                * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
                *
                * `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`
                *
-               * Alone: `import { organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost } from "effect-wechatpay/v3/offlinefacemch"`.
-               */
+               * Alone: `import { organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost } from "effect-wechatpay/v3/offlinefacemch"`. */
               post: organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost
             }
           }
@@ -344,15 +312,13 @@ export const offlinefacemch = {
     }
   },
   tokens: {
-    /**
-     * 获取凭证授权接口
+    /** 获取凭证授权接口
      *
      * 指定银行卡签约，用户签约时携带的token请使用预签约接口获取，该接口不支持指定卡签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
      *
      * `POST /v3/offlinefacemch/tokens`
      *
-     * Alone: `import { tokensPost } from "effect-wechatpay/v3/offlinefacemch"`.
-     */
+     * Alone: `import { tokensPost } from "effect-wechatpay/v3/offlinefacemch"`. */
     post: tokensPost
   }
 } as const

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/palmservice/authorization/openid/{openid} ----
 
 export interface AuthorizationOpenidOpenidGetParams {
-  /**
-   * OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -17,10 +15,8 @@ const $AuthorizationOpenidOpenidGetParams: () => Schema.Schema<AuthorizationOpen
 }))
 
 export interface AuthorizationOpenidOpenidGetQuery {
-  /**
-   * 机构ID
-   * @example "1004"
-   */
+  /** 机构ID
+   * @example "1004" */
   readonly organization_id: string
 }
 
@@ -29,25 +25,17 @@ const $AuthorizationOpenidOpenidGetQuery: () => Schema.Schema<AuthorizationOpeni
 }))
 
 export interface AuthorizationOpenidOpenidGetResponse {
-  /**
-   * OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 机构ID
-   * @example "1004"
-   */
+  /** 机构ID
+   * @example "1004" */
   readonly organization_id?: string | undefined
-  /**
-   * 授权状态
-   * Documented values: `AUTHORIZATION_STATE_NONE`, `AUTHORIZATION_STATE_ON`, `AUTHORIZATION_STATE_OFF` (decoded as any string: more may come).
-   */
+  /** 授权状态
+   * Documented values: `AUTHORIZATION_STATE_NONE`, `AUTHORIZATION_STATE_ON`, `AUTHORIZATION_STATE_OFF` (decoded as any string: more may come). */
   readonly state?: "AUTHORIZATION_STATE_NONE" | "AUTHORIZATION_STATE_ON" | "AUTHORIZATION_STATE_OFF" | (string & {}) | undefined
-  /**
-   * 授权时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 授权时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly authorize_time?: string | undefined
 }
 
@@ -61,13 +49,11 @@ const $AuthorizationOpenidOpenidGetResponse: () => Schema.Schema<AuthorizationOp
 /** The input of `v3.palmservice.authorization.openid._openid_.get`: params, query fields together. */
 export interface AuthorizationOpenidOpenidGetRequest extends AuthorizationOpenidOpenidGetParams, AuthorizationOpenidOpenidGetQuery {}
 
-/**
- * 查询刷掌授权
+/** 查询刷掌授权
  *
  * 商户通过该接口查询用户授权状态
  *
- * `GET /v3/palmservice/authorization/openid/{openid}`
- */
+ * `GET /v3/palmservice/authorization/openid/{openid}` */
 export const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenidOpenidGetRequest, AuthorizationOpenidOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.palmservice.authorization.openid._openid_.get",
   method: "GET",
@@ -79,20 +65,14 @@ export const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenid
 // ---- POST /v3/palmservice/authorization/preauthorize ----
 
 export interface AuthorizationPreauthorizePostBody {
-  /**
-   * OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 预授权会话ID
-   * @example "181167098309019291163"
-   */
+  /** 预授权会话ID
+   * @example "181167098309019291163" */
   readonly preauthorize_session_id?: string | undefined
-  /**
-   * 机构ID
-   * @example "1004"
-   */
+  /** 机构ID
+   * @example "1004" */
   readonly organization_id?: string | undefined
 }
 
@@ -103,10 +83,8 @@ const $AuthorizationPreauthorizePostBody: () => Schema.Schema<AuthorizationPreau
 }))
 
 export interface AuthorizationPreauthorizePostResponse {
-  /**
-   * 预授权token
-   * @example "toaken_sdafkdshjfldsajfafgjdasg"
-   */
+  /** 预授权token
+   * @example "toaken_sdafkdshjfldsajfafgjdasg" */
   readonly permission_token?: string | undefined
 }
 
@@ -114,13 +92,11 @@ const $AuthorizationPreauthorizePostResponse: () => Schema.Schema<AuthorizationP
   permission_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 服务关联预授权
+/** 服务关联预授权
  *
  * 模式一：在刷掌原生小程序完成开通刷掌服务后，继续授权商家刷掌服务，跳转到商家侧，触发商家调用预授权；模式二：商家主动发起授权，先调用预授权接口，再跳转刷掌小程序
  *
- * `POST /v3/palmservice/authorization/preauthorize`
- */
+ * `POST /v3/palmservice/authorization/preauthorize` */
 export const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreauthorizePostBody, AuthorizationPreauthorizePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.palmservice.authorization.preauthorize.post",
   method: "POST",
@@ -129,37 +105,31 @@ export const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreau
   schemas: () => ({ body: $AuthorizationPreauthorizePostBody(), success: $AuthorizationPreauthorizePostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/palmservice/…`: 2 endpoints.
+/** `/v3/palmservice/…`: 2 endpoints.
  *
- * Catalogue tags: 微信刷掌.
- */
+ * Catalogue tags: 微信刷掌. */
 export const palmservice = {
   authorization: {
     openid: {
       _openid_: {
-        /**
-         * 查询刷掌授权
+        /** 查询刷掌授权
          *
          * 商户通过该接口查询用户授权状态
          *
          * `GET /v3/palmservice/authorization/openid/{openid}`
          *
-         * Alone: `import { authorizationOpenidOpenidGet } from "effect-wechatpay/v3/palmservice"`.
-         */
+         * Alone: `import { authorizationOpenidOpenidGet } from "effect-wechatpay/v3/palmservice"`. */
         get: authorizationOpenidOpenidGet
       }
     },
     preauthorize: {
-      /**
-       * 服务关联预授权
+      /** 服务关联预授权
        *
        * 模式一：在刷掌原生小程序完成开通刷掌服务后，继续授权商家刷掌服务，跳转到商家侧，触发商家调用预授权；模式二：商家主动发起授权，先调用预授权接口，再跳转刷掌小程序
        *
        * `POST /v3/palmservice/authorization/preauthorize`
        *
-       * Alone: `import { authorizationPreauthorizePost } from "effect-wechatpay/v3/palmservice"`.
-       */
+       * Alone: `import { authorizationPreauthorizePost } from "effect-wechatpay/v3/palmservice"`. */
       post: authorizationPreauthorizePost
     }
   }

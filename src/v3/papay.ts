@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/papay/contracts/{contract_id}/fail-notify ----
 
 export interface ContractsContractIdFailNotifyPostParams {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id: string
 }
 
@@ -17,15 +15,11 @@ const $ContractsContractIdFailNotifyPostParams: () => Schema.Schema<ContractsCon
 }))
 
 export interface ContractsContractIdFailNotifyPostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
 }
 
@@ -37,13 +31,11 @@ const $ContractsContractIdFailNotifyPostBody: () => Schema.Schema<ContractsContr
 /** The input of `v3.papay.contracts._contract_id_.failNotify.post`: params, body fields together. */
 export interface ContractsContractIdFailNotifyPostRequest extends ContractsContractIdFailNotifyPostParams, ContractsContractIdFailNotifyPostBody {}
 
-/**
- * 重试扣费通知API
+/** 重试扣费通知API
  *
  * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml)
  *
- * `POST /v3/papay/contracts/{contract_id}/fail-notify`
- */
+ * `POST /v3/papay/contracts/{contract_id}/fail-notify` */
 export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContractIdFailNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.contracts._contract_id_.failNotify.post",
   method: "POST",
@@ -56,15 +48,11 @@ export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContr
 // ---- POST /v3/papay/contracts/{contract_id}/notify ----
 
 export interface ContractsContractIdNotifyPostBodyDeductDuration {
-  /**
-   * 扣费持续时间数
-   * @example 1
-   */
+  /** 扣费持续时间数
+   * @example 1 */
   readonly count: 1 | 2 | 3
-  /**
-   * 单位
-   * @example "DAY"
-   */
+  /** 单位
+   * @example "DAY" */
   readonly unit?: "DAY" | undefined
 }
 
@@ -74,15 +62,11 @@ const $ContractsContractIdNotifyPostBodyDeductDuration: () => Schema.Schema<Cont
 }))
 
 export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
-  /**
-   * 预计扣费金额
-   * @example 1
-   */
+  /** 预计扣费金额
+   * @example 1 */
   readonly amount: number
-  /**
-   * 预计扣费货币类型
-   * @example "CNY"
-   */
+  /** 预计扣费货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -92,15 +76,11 @@ const $ContractsContractIdNotifyPostBodyEstimatedAmount: () => Schema.Schema<Con
 }))
 
 export interface ContractsContractIdNotifyPostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
   /** 扣费持续时间 */
   readonly deduct_duration?: ContractsContractIdNotifyPostBodyDeductDuration | undefined
@@ -120,13 +100,11 @@ export type ContractsContractIdNotifyPostParams = ContractsContractIdFailNotifyP
 /** The input of `v3.papay.contracts._contract_id_.notify.post`: params, body fields together. */
 export interface ContractsContractIdNotifyPostRequest extends ContractsContractIdNotifyPostParams, ContractsContractIdNotifyPostBody {}
 
-/**
- * 直连商户预扣费通知API
+/** 直连商户预扣费通知API
  *
  * 如：若需要在3号扣费，则需要在1号将通知下发给用户，2号为用户的扣费等待期，用户可以选择等待扣费或关闭扣费服务，3号商户可正常发起扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html)
  *
- * `POST /v3/papay/contracts/{contract_id}/notify`
- */
+ * `POST /v3/papay/contracts/{contract_id}/notify` */
 export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractIdNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.contracts._contract_id_.notify.post",
   method: "POST",
@@ -141,10 +119,8 @@ export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractI
 export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams {
   /** 委托代扣协议ID */
   readonly contract_id: string
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
+  /** 保单的扣费周期编号
+   * @example 1 */
   readonly policy_period_id: number
 }
 
@@ -154,15 +130,11 @@ const $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodId
 }))
 
 export interface ResponseScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
+  /** 金额
+   * @example 1 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -172,34 +144,24 @@ const $ResponseScheduledAmount: () => Schema.Schema<ResponseScheduledAmount> = /
 }))
 
 export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse {
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
+  /** 保单的扣费周期编号
+   * @example 1 */
   readonly policy_period_id?: number | undefined
-  /**
-   * 当前扣费周期的状态
-   * @example "NO_SCHEDULED"
-   */
+  /** 当前扣费周期的状态
+   * @example "NO_SCHEDULED" */
   readonly policy_period_state?: string | undefined
-  /**
-   * 可扣费开始日期
-   * @example "2019-11-22"
-   */
+  /** 可扣费开始日期
+   * @example "2019-11-22" */
   readonly deduct_start_date?: string | undefined
-  /**
-   * 可扣费结束日期
-   * @example "2019-11-22"
-   */
+  /** 可扣费结束日期
+   * @example "2019-11-22" */
   readonly deduct_end_date?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: ResponseScheduledAmount | undefined
   /** 实际扣费金额 */
   readonly deduct_amount?: ResponseScheduledAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 实际扣费的日期
+   * @example "2019-11-22" */
   readonly deduct_date?: string | undefined
 }
 
@@ -213,13 +175,11 @@ const $InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodId
   deduct_date: Schema.optional(Schema.String)
 }))
 
-/**
- * 保险商户查询保险自动续费预约API
+/** 保险商户查询保险自动续费预约API
  *
  * 商户调用「预约保险自动续费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html)
  *
- * `GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}`
- */
+ * `GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}` */
 export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet: Endpoint.Endpoint<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insurancePay.policyPeriods.contractId._contract_id_.policyPeriodId._policy_period_id_.get",
   method: "GET",
@@ -232,15 +192,11 @@ export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPe
 // ---- POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule ----
 
 export interface BodyScheduledAmount {
-  /**
-   * 金额
-   * @example 1
-   */
+  /** 金额
+   * @example 1 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -250,10 +206,8 @@ const $BodyScheduledAmount: () => Schema.Schema<BodyScheduledAmount> = /*#__PURE
 }))
 
 export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
   /** 预约扣费金额信息 */
   readonly scheduled_amount: BodyScheduledAmount
@@ -271,13 +225,11 @@ export type InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPer
 /** The input of `v3.papay.insurancePay.policyPeriods.contractId._contract_id_.policyPeriodId._policy_period_id_.schedule.post`: params, body fields together. */
 export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostRequest extends InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody {}
 
-/**
- * 保险商户预约保险自动续费API
+/** 保险商户预约保险自动续费API
  *
  * 保险行业商户再进行委托代扣费前，需要提前在微信支付系统中预约保险自动续费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html)
  *
- * `POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule`
- */
+ * `POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule` */
 export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost: Endpoint.Endpoint<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostRequest, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insurancePay.policyPeriods.contractId._contract_id_.policyPeriodId._policy_period_id_.schedule.post",
   method: "POST",
@@ -290,47 +242,31 @@ export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPe
 // ---- POST /v3/papay/insurance-pay/transactions/apply ----
 
 export interface InsurancePayTransactionsApplyPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url: string
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id: string
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
+  /** 保单的扣费周期编号
+   * @example 1 */
   readonly policy_period_id: number
   /** 扣费金额信息 */
   readonly amount: BodyScheduledAmount
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
 }
 
@@ -347,10 +283,8 @@ const $InsurancePayTransactionsApplyPostBody: () => Schema.Schema<InsurancePayTr
 }))
 
 export interface InsurancePayTransactionsApplyPostResponse {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
   /** 扣费金额信息 */
   readonly amount?: ResponseScheduledAmount | undefined
@@ -361,13 +295,11 @@ const $InsurancePayTransactionsApplyPostResponse: () => Schema.Schema<InsuranceP
   amount: Schema.optional($ResponseScheduledAmount())
 }))
 
-/**
- * 保险商户受理保险自动续费扣款API
+/** 保险商户受理保险自动续费扣款API
  *
  * 商户调用「预约保险自动续费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html)
  *
- * `POST /v3/papay/insurance-pay/transactions/apply`
- */
+ * `POST /v3/papay/insurance-pay/transactions/apply` */
 export const insurancePayTransactionsApplyPost: Endpoint.Endpoint<InsurancePayTransactionsApplyPostBody, InsurancePayTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insurancePay.transactions.apply.post",
   method: "POST",
@@ -392,15 +324,11 @@ const $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams: ()
 }))
 
 export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
+  /** 保险扣费周期编号
+   * @example 1 */
   readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 预计扣费的日期
+   * @example "2019-11-22" */
   readonly estimated_deduct_date: string
   /** 预计扣费金额 */
   readonly estimated_deduct_amount: BodyScheduledAmount
@@ -413,10 +341,8 @@ const $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicy
 }))
 
 export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
   /** 续期的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
@@ -430,13 +356,11 @@ const $InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody: () =
 /** The input of `v3.papay.insuranceSign.contracts.planId._plan_id_.contractId._contract_id_.renew.post`: params, body fields together. */
 export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostRequest extends InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams, InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody {}
 
-/**
- * 保险商户受理续期自动续费协议
+/** 保险商户受理续期自动续费协议
  *
  * 商户可通过本接口续期保险自动续费协议。前置条件：用户签约成功，当协议到期后且预签约中参数是否自动续保（can_auto_insure）或是否自动重新投保（can_auto_reinsure）为true。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/apply-renew-contract.html)
  *
- * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew`
- */
+ * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew` */
 export const insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.planId._plan_id_.contractId._contract_id_.renew.post",
   method: "POST",
@@ -449,15 +373,11 @@ export const insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost: En
 // ---- GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams {
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
 }
 
@@ -467,21 +387,15 @@ const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 }))
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
+  /** 协议解约方式
    * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
-   * @example "USER_TERMINATE"
-   */
+   * @example "USER_TERMINATE" */
   readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
+  /** 协议解约时间
+   * @example "2020-10-10T13:29:35+08:00" */
   readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark?: string | undefined
 }
 
@@ -492,73 +406,47 @@ const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespon
 }))
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 被保人姓名
-   * @example "*明"
-   */
+  /** 被保人姓名
+   * @example "*明" */
   readonly insured_display_name?: string | undefined
-  /**
-   * 委托代扣协议状态
+  /** 委托代扣协议状态
    * Documented values: `SIGNED`, `TERMINATED`, `SIGN_FAILED`, `TO_BE_RENEWED`, `TERMINATE_PENDING` (decoded as any string: more may come).
-   * @example "SIGNED"
-   */
+   * @example "SIGNED" */
   readonly contract_state?: "SIGNED" | "TERMINATED" | "SIGN_FAILED" | "TO_BE_RENEWED" | "TERMINATE_PENDING" | (string & {}) | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
+  /** 协议到期时间
+   * @example "2021-09-10T13:29:35+08:00" */
   readonly contract_expired_time?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
-  /**
-   * 跳转撤销解约小程序的路径
-   * @example "pages/PwdExemptContract/index"
-   */
+  /** 跳转撤销解约小程序的路径
+   * @example "pages/PwdExemptContract/index" */
   readonly revoke_terminate_contract_redirect_url?: string | undefined
-  /**
-   * 跳转撤销解约小程序的appid
-   * @example "wxbd687630cd02ce1d"
-   */
+  /** 跳转撤销解约小程序的appid
+   * @example "wxbd687630cd02ce1d" */
   readonly revoke_terminate_contract_redirect_appid?: string | undefined
 }
 
@@ -579,13 +467,11 @@ const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespon
   revoke_terminate_contract_redirect_appid: Schema.optional(Schema.String)
 }))
 
-/**
- * 保险商户查询保险自动续费协议
+/** 保险商户查询保险自动续费协议
  *
  * 商户可通过本接口查询已经签订的保险自动续费协议。 前置条件：用户签约成功，商户已经成功获取过保险保险自动续费协议。
  *
- * `GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}` */
 export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -597,10 +483,8 @@ export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet
 // ---- POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark: string
 }
 
@@ -609,63 +493,41 @@ const $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminate
 }))
 
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 被保人姓名
-   * @example "*明"
-   */
+  /** 被保人姓名
+   * @example "*明" */
   readonly insured_display_name?: string | undefined
-  /**
-   * 委托代扣协议状态
+  /** 委托代扣协议状态
    * Documented values: `SIGNED`, `TERMINATED`, `SIGN_FAILED`, `TO_BE_RENEWED`, `TERMINATE_PENDING` (decoded as any string: more may come).
-   * @example "SIGNED"
-   */
+   * @example "SIGNED" */
   readonly contract_state?: "SIGNED" | "TERMINATED" | "SIGN_FAILED" | "TO_BE_RENEWED" | "TERMINATE_PENDING" | (string & {}) | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
+  /** 协议到期时间
+   * @example "2021-09-10T13:29:35+08:00" */
   readonly contract_expired_time?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
 }
 
@@ -689,13 +551,11 @@ export type InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerm
 /** The input of `v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
 
-/**
- * 保险商户通过商户协议号解除保险自动续费协议
+/** 保险商户通过商户协议号解除保险自动续费协议
  *
  * 通过商户协议号解约协议, 商户可以通过该接口发起签约协议的解约。 前置条件 对应的签约协议是已生效状态的签约协议。
  *
- * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
- */
+ * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate` */
 export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
@@ -707,20 +567,14 @@ export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTer
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app ----
 
 export interface RealIdentity {
-  /**
-   * 自然人姓名
-   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph=="
-   */
+  /** 自然人姓名
+   * @example "OEimkKuua8igpd+0YDgqF2Z61leeGD7x87j3Ph==" */
   readonly real_name: string
-  /**
-   * 自然人身份证号码
-   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj=="
-   */
+  /** 自然人身份证号码
+   * @example "1axtI9EZUr0343c89xQznxau+cRWPKP4YhVAoj==" */
   readonly id_card_number: string
-  /**
-   * 实名验证类型
-   * @example "ID_CARD"
-   */
+  /** 实名验证类型
+   * @example "ID_CARD" */
   readonly identity_type?: "ID_CARD" | undefined
 }
 
@@ -731,96 +585,62 @@ const $RealIdentity: () => Schema.Schema<RealIdentity> = /*#__PURE__*/ once(() =
 }))
 
 export interface InsuranceSignContractsPreEntrustSignAppPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 被保人的展示名称
-   * @example "*明"
-   */
+  /** 被保人的展示名称
+   * @example "*明" */
   readonly insured_display_name: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 保险保单的开始日期
-   * @example "2019-11-22"
-   */
+  /** 保险保单的开始日期
+   * @example "2019-11-22" */
   readonly policy_start_date: string
-  /**
-   * 保险保单的结束日期
-   * @example "2020-11-22"
-   */
+  /** 保险保单的结束日期
+   * @example "2020-11-22" */
   readonly policy_end_date: string
   /** 保单的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
   /** 扣费金额信息 */
   readonly amount?: BodyScheduledAmount | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description?: string | undefined
-  /**
-   * 支付结果通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 支付结果通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url?: string | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户昵称"
-   */
+  /** 商户侧用户标识
+   * @example "用户昵称" */
   readonly out_user_code?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 是否自动续保
-   * @example true
-   */
+  /** 是否自动续保
+   * @example true */
   readonly can_auto_insure?: boolean | undefined
-  /**
-   * 是否自动重新投保
-   * @example false
-   */
+  /** 是否自动重新投保
+   * @example false */
   readonly can_auto_reinsure?: boolean | undefined
   /** 用户实名信息 */
   readonly real_identity?: RealIdentity | undefined
-  /**
-   * 合并扣费期数
-   * @example 1
-   */
+  /** 合并扣费期数
+   * @example 1 */
   readonly combined_deduct_period_count?: number | undefined
 }
 
@@ -848,10 +668,8 @@ const $InsuranceSignContractsPreEntrustSignAppPostBody: () => Schema.Schema<Insu
 }))
 
 export interface InsuranceSignContractsPreEntrustSignAppPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约ID
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
 }
 
@@ -859,13 +677,11 @@ const $InsuranceSignContractsPreEntrustSignAppPostResponse: () => Schema.Schema<
   pre_entrustweb_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 保险商户App预签约API
+/** 保险商户App预签约API
  *
  * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html)
  *
- * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app`
- */
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app` */
 export const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignAppPostBody, InsuranceSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.app.post",
   method: "POST",
@@ -879,15 +695,11 @@ export const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<Insu
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 ----
 
 export interface PolicyClauses {
-  /**
-   * 条款内容
-   * @example "example_clause_name"
-   */
+  /** 条款内容
+   * @example "example_clause_name" */
   readonly clause_name?: string | undefined
-  /**
-   * 条款额度
-   * @example "example_clause_quota"
-   */
+  /** 条款额度
+   * @example "example_clause_quota" */
   readonly clause_quota?: string | undefined
 }
 
@@ -897,10 +709,8 @@ const $PolicyClauses: () => Schema.Schema<PolicyClauses> = /*#__PURE__*/ once(()
 }))
 
 export interface PolicyCoverageDetail {
-  /**
-   * 保单额度
-   * @example "50000"
-   */
+  /** 保单额度
+   * @example "50000" */
   readonly policy_amount?: string | undefined
   /** 保险条款列表 */
   readonly policy_clauses?: ReadonlyArray<PolicyClauses> | undefined
@@ -912,15 +722,11 @@ const $PolicyCoverageDetail: () => Schema.Schema<PolicyCoverageDetail> = /*#__PU
 }))
 
 export interface InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
+  /** 保险扣费周期编号
+   * @example 1 */
   readonly policy_period_id: number
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 预计扣费的日期
+   * @example "2019-11-22" */
   readonly estimated_deduct_date: string
   /** 预计扣费金额 */
   readonly estimated_deduct_amount: BodyScheduledAmount
@@ -936,10 +742,8 @@ const $InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods: () => Schema
 }))
 
 export interface JumpControl {
-  /**
-   * 跳转的应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 跳转的应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly jump_appid?: string | undefined
 }
 
@@ -948,98 +752,64 @@ const $JumpControl: () => Schema.Schema<JumpControl> = /*#__PURE__*/ once(() => 
 }))
 
 export interface InsuranceSignContractsPreEntrustSignH5PostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 被保人的展示名称
-   * @example "*明"
-   */
+  /** 被保人的展示名称
+   * @example "*明" */
   readonly insured_display_name: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 保险保单的开始日期
-   * @example "2019-11-22"
-   */
+  /** 保险保单的开始日期
+   * @example "2019-11-22" */
   readonly policy_start_date: string
-  /**
-   * 保险保单的结束日期
-   * @example "2020-11-22"
-   */
+  /** 保险保单的结束日期
+   * @example "2020-11-22" */
   readonly policy_end_date: string
   /** 保单的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods>
   /** 扣费金额信息 */
   readonly amount?: BodyScheduledAmount | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description?: string | undefined
-  /**
-   * 支付结果通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 支付结果通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url?: string | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户昵称"
-   */
+  /** 商户侧用户标识
+   * @example "用户昵称" */
   readonly out_user_code?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 是否自动续保
-   * @example true
-   */
+  /** 是否自动续保
+   * @example true */
   readonly can_auto_insure?: boolean | undefined
-  /**
-   * 是否自动重新投保
-   * @example false
-   */
+  /** 是否自动重新投保
+   * @example false */
   readonly can_auto_reinsure?: boolean | undefined
   /** 用户实名信息 */
   readonly real_identity?: RealIdentity | undefined
   /** 跳转控制信息 */
   readonly jump_control?: JumpControl | undefined
-  /**
-   * 合并扣费期数
-   * @example 1
-   */
+  /** 合并扣费期数
+   * @example 1 */
   readonly combined_deduct_period_count?: number | undefined
 }
 
@@ -1068,10 +838,8 @@ const $InsuranceSignContractsPreEntrustSignH5PostBody: () => Schema.Schema<Insur
 }))
 
 export interface InsuranceSignContractsPreEntrustSignH5PostResponse {
-  /**
-   * 拉起微信支付客户端的URL
-   * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334"
-   */
+  /** 拉起微信支付客户端的URL
+   * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334" */
   readonly redirect_url?: string | undefined
 }
 
@@ -1079,13 +847,11 @@ const $InsuranceSignContractsPreEntrustSignH5PostResponse: () => Schema.Schema<I
   redirect_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 保险商户H5预签约API
+/** 保险商户H5预签约API
  *
  * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html)
  *
- * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5`
- */
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5` */
 export const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignH5PostBody, InsuranceSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.h5.post",
   method: "POST",
@@ -1099,96 +865,62 @@ export const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<Insur
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi ----
 
 export interface InsuranceSignContractsPreEntrustSignJsapiPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 被保人的展示名称
-   * @example "*明"
-   */
+  /** 被保人的展示名称
+   * @example "*明" */
   readonly insured_display_name: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 保险保单的开始日期
-   * @example "2019-11-22"
-   */
+  /** 保险保单的开始日期
+   * @example "2019-11-22" */
   readonly policy_start_date: string
-  /**
-   * 保险保单的结束日期
-   * @example "2020-11-22"
-   */
+  /** 保险保单的结束日期
+   * @example "2020-11-22" */
   readonly policy_end_date: string
   /** 保单的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<InsuranceSignContractsPreEntrustSignH5PostBodyPolicyPeriods>
   /** 扣费金额信息 */
   readonly amount?: BodyScheduledAmount | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description?: string | undefined
-  /**
-   * 支付结果通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 支付结果通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url?: string | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户昵称"
-   */
+  /** 商户侧用户标识
+   * @example "用户昵称" */
   readonly out_user_code?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 是否自动续保
-   * @example true
-   */
+  /** 是否自动续保
+   * @example true */
   readonly can_auto_insure?: boolean | undefined
-  /**
-   * 是否自动重新投保
-   * @example false
-   */
+  /** 是否自动重新投保
+   * @example false */
   readonly can_auto_reinsure?: boolean | undefined
   /** 用户实名信息 */
   readonly real_identity?: RealIdentity | undefined
-  /**
-   * 合并扣费期数
-   * @example 1
-   */
+  /** 合并扣费期数
+   * @example 1 */
   readonly combined_deduct_period_count?: number | undefined
 }
 
@@ -1217,13 +949,11 @@ const $InsuranceSignContractsPreEntrustSignJsapiPostBody: () => Schema.Schema<In
 
 export type InsuranceSignContractsPreEntrustSignJsapiPostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
-/**
- * 保险商户JSAPI预签约API
+/** 保险商户JSAPI预签约API
  *
  * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html)
  *
- * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi`
- */
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi` */
 export const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignJsapiPostBody, InsuranceSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.jsapi.post",
   method: "POST",
@@ -1237,20 +967,14 @@ export const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<In
 // ---- POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program ----
 
 export interface InsuranceSignContractsPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约ID
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 跳转签约小程序的AppID
-   * @example "wxbd687630cd02ce1d"
-   */
+  /** 跳转签约小程序的AppID
+   * @example "wxbd687630cd02ce1d" */
   readonly redirect_appid?: string | undefined
-  /**
-   * 跳转签约小程序的路径
-   * @example "pages/PwdExemptContract/index"
-   */
+  /** 跳转签约小程序的路径
+   * @example "pages/PwdExemptContract/index" */
   readonly redirect_path?: string | undefined
 }
 
@@ -1262,13 +986,11 @@ const $InsuranceSignContractsPreEntrustSignMiniProgramPostResponse: () => Schema
 
 export type InsuranceSignContractsPreEntrustSignMiniProgramPostBody = InsuranceSignContractsPreEntrustSignJsapiPostBody
 
-/**
- * 保险商户小程序预签约API
+/** 保险商户小程序预签约API
  *
  * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html)
  *
- * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program` */
 export const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignMiniProgramPostBody, InsuranceSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -1282,10 +1004,8 @@ export const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpo
 // ---- POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify ----
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
   /** 续期的扣费周期列表 */
   readonly policy_periods: ReadonlyArray<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBodyPolicyPeriods>
@@ -1300,15 +1020,11 @@ const $InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody:
 }))
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods {
-  /**
-   * 保险扣费周期编号
-   * @example 1
-   */
+  /** 保险扣费周期编号
+   * @example 1 */
   readonly policy_period_id?: number | undefined
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 预计扣费的日期
+   * @example "2019-11-22" */
   readonly estimated_deduct_date?: string | undefined
   /** 预计扣费金额 */
   readonly estimated_deduct_amount?: ResponseScheduledAmount | undefined
@@ -1337,13 +1053,11 @@ export type InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost
 /** The input of `v3.papay.insuranceSign.policyPeriods.planId._plan_id_.contractId._contract_id_.modify.post`: params, body fields together. */
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostRequest extends InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams, InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody {}
 
-/**
- * 保险商户修改保险扣费周期列表
+/** 保险商户修改保险扣费周期列表
  *
  * 商户可通过本接口修改已经签订的保险自动续费协议对应的扣费周期列表。注意：当前仅支持减小状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期的预计扣费金额，暂不支持增加预计扣费金额 或 修改扣费周内的其他信息（包括总期数、每一期的扣费周期编号、预计扣费日期等）。即除了状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期传入新的预计扣费金额以外（注意一次请求内不允许有多个新的扣费金额），其余传入的扣费周期信息均需和签约时传入的保持一致。请求本接口前，请先通过查询保险扣费周期列表API确认计划修改金额的协议下所有扣费周期的最新状态。若请求本接口未获得明确结果时，也可通过查询保险扣费周期列表API确认修改的最终结果。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012987596)
  *
- * `POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify`
- */
+ * `POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify` */
 export const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost: Endpoint.Endpoint<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostRequest, InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.policyPeriods.planId._plan_id_.contractId._contract_id_.modify.post",
   method: "POST",
@@ -1356,15 +1070,11 @@ export const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPos
 // ---- GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 50
-   */
+  /** 分页开始位置
+   * @example 50 */
   readonly offset?: number | undefined
 }
 
@@ -1374,31 +1084,23 @@ const $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQu
 }))
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData {
-  /**
-   * 保单的扣费周期编号
-   * @example 1
-   */
+  /** 保单的扣费周期编号
+   * @example 1 */
   readonly policy_period_id?: number | undefined
-  /**
-   * 扣费周期预计的扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 扣费周期预计的扣费的日期
+   * @example "2019-11-22" */
   readonly estimated_deduct_date?: string | undefined
   /** 扣费周期预计的扣费金额 */
   readonly estimated_deduct_amount?: ResponseScheduledAmount | undefined
-  /**
-   * 扣费周期预约状态
-   * @example "NO_SCHEDULED"
-   */
+  /** 扣费周期预约状态
+   * @example "NO_SCHEDULED" */
   readonly policy_period_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: ResponseScheduledAmount | undefined
   /** 实际扣费金额 */
   readonly deduct_amount?: ResponseScheduledAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 实际扣费的日期
+   * @example "2019-11-22" */
   readonly deduct_date?: string | undefined
 }
 
@@ -1415,20 +1117,14 @@ const $InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRe
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
   /** 扣费周期列表，包括每个扣费周期项详情。 */
   readonly data?: ReadonlyArray<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData> | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 50
-   */
+  /** 分页开始位置
+   * @example 50 */
   readonly offset?: number | undefined
-  /**
-   * 扣费周期总条数
-   * @example 360
-   */
+  /** 扣费周期总条数
+   * @example 360 */
   readonly total_count?: number | undefined
 }
 
@@ -1444,13 +1140,11 @@ export type InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCode
 /** The input of `v3.papay.insuranceSign.policy_periods.planId._plan_id_.outContractCode._out_contract_code_.get`: params, query fields together. */
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest extends InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {}
 
-/**
- * 保险商户查询保险扣费周期列表API
+/** 保险商户查询保险扣费周期列表API
  *
  * 商户可通过本接口查询已经签订的保险自动续费协议对应的扣费周期列表。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/query-policy-periods-by-code.html)
  *
- * `GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}` */
 export const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest, InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.policy_periods.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -1463,52 +1157,34 @@ export const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCod
 // ---- POST /v3/papay/pay/harmony/transactions/apply ----
 
 export interface PayHarmonyTransactionsApplyPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url: string
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id: string
   /** 扣费金额信息 */
   readonly amount: BodyScheduledAmount
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 鸿蒙账户id
-   * @example "example_harmony_account_id"
-   */
+  /** 鸿蒙账户id
+   * @example "example_harmony_account_id" */
   readonly harmony_account_id: string
-  /**
-   * 商户类别码
-   * @example "5734"
-   */
+  /** 商户类别码
+   * @example "5734" */
   readonly mcc?: string | undefined
 }
 
@@ -1527,13 +1203,11 @@ const $PayHarmonyTransactionsApplyPostBody: () => Schema.Schema<PayHarmonyTransa
 
 export type PayHarmonyTransactionsApplyPostResponse = InsurancePayTransactionsApplyPostResponse
 
-/**
- * 代扣受理扣款
+/** 代扣受理扣款
  *
  * 商户调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。本接口只返回受理结果，若受理成功，后续扣费结果将通过「委托代扣支付结果通知API」通知，商户也可调用「查询订单」接口获取订单状态。
  *
- * `POST /v3/papay/pay/harmony/transactions/apply`
- */
+ * `POST /v3/papay/pay/harmony/transactions/apply` */
 export const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransactionsApplyPostBody, PayHarmonyTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.harmony.transactions.apply.post",
   method: "POST",
@@ -1545,10 +1219,8 @@ export const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransa
 // ---- GET /v3/papay/pay/partner/schedules/contract-id/{contract_id} ----
 
 export interface PayPartnerSchedulesContractIdContractIdGetQuery {
-  /**
-   * 子商户号商户号
-   * @example "1900000109"
-   */
+  /** 子商户号商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -1557,29 +1229,21 @@ const $PayPartnerSchedulesContractIdContractIdGetQuery: () => Schema.Schema<PayP
 }))
 
 export interface PayPartnerSchedulesContractIdContractIdGetResponse {
-  /**
-   * 扣费预约的状态
-   * @example "NO_SCHEDULED"
-   */
+  /** 扣费预约的状态
+   * @example "NO_SCHEDULED" */
   readonly schedule_state?: string | undefined
-  /**
-   * 可扣费开始日期
-   * @example "2019-11-22"
-   */
+  /** 可扣费开始日期
+   * @example "2019-11-22" */
   readonly deduct_start_date?: string | undefined
-  /**
-   * 可扣费结束日期
-   * @example "2019-11-22"
-   */
+  /** 可扣费结束日期
+   * @example "2019-11-22" */
   readonly deduct_end_date?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: ResponseScheduledAmount | undefined
   /** 实际扣费金额 */
   readonly deduct_amount?: ResponseScheduledAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 实际扣费的日期
+   * @example "2019-11-22" */
   readonly deduct_date?: string | undefined
 }
 
@@ -1597,13 +1261,11 @@ export type PayPartnerSchedulesContractIdContractIdGetParams = ContractsContract
 /** The input of `v3.papay.pay.partner.schedules.contractId._contract_id_.get`: params, query fields together. */
 export interface PayPartnerSchedulesContractIdContractIdGetRequest extends PayPartnerSchedulesContractIdContractIdGetParams, PayPartnerSchedulesContractIdContractIdGetQuery {}
 
-/**
- * 查询扣费预约API
+/** 查询扣费预约API
  *
  * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html)
  *
- * `GET /v3/papay/pay/partner/schedules/contract-id/{contract_id}`
- */
+ * `GET /v3/papay/pay/partner/schedules/contract-id/{contract_id}` */
 export const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPartnerSchedulesContractIdContractIdGetRequest, PayPartnerSchedulesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.partner.schedules.contractId._contract_id_.get",
   method: "GET",
@@ -1616,20 +1278,14 @@ export const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPa
 // ---- POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule ----
 
 export interface PayPartnerSchedulesContractIdContractIdSchedulePostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 子商户号商户号
-   * @example "1900000109"
-   */
+  /** 子商户号商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
   /** 预约的金额信息 */
   readonly schedule_amount: BodyScheduledAmount
@@ -1649,13 +1305,11 @@ export type PayPartnerSchedulesContractIdContractIdSchedulePostResponse = PayPar
 /** The input of `v3.papay.pay.partner.schedules.contractId._contract_id_.schedule.post`: params, body fields together. */
 export interface PayPartnerSchedulesContractIdContractIdSchedulePostRequest extends PayPartnerSchedulesContractIdContractIdSchedulePostParams, PayPartnerSchedulesContractIdContractIdSchedulePostBody {}
 
-/**
- * 预约扣费API
+/** 预约扣费API
  *
  * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html)
  *
- * `POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule`
- */
+ * `POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule` */
 export const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PayPartnerSchedulesContractIdContractIdSchedulePostRequest, PayPartnerSchedulesContractIdContractIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.partner.schedules.contractId._contract_id_.schedule.post",
   method: "POST",
@@ -1668,52 +1322,34 @@ export const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpo
 // ---- POST /v3/papay/pay/partner/transactions/apply ----
 
 export interface PayPartnerTransactionsApplyPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 子商户号商户号
-   * @example "1900000109"
-   */
+  /** 子商户号商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url: string
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id: string
   /** 扣费金额信息 */
   readonly amount: BodyScheduledAmount
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
 }
 
@@ -1732,13 +1368,11 @@ const $PayPartnerTransactionsApplyPostBody: () => Schema.Schema<PayPartnerTransa
 
 export type PayPartnerTransactionsApplyPostResponse = InsurancePayTransactionsApplyPostResponse
 
-/**
- * 受理扣款API
+/** 受理扣款API
  *
  * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html)
  *
- * `POST /v3/papay/pay/partner/transactions/apply`
- */
+ * `POST /v3/papay/pay/partner/transactions/apply` */
 export const payPartnerTransactionsApplyPost: Endpoint.Endpoint<PayPartnerTransactionsApplyPostBody, PayPartnerTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.partner.transactions.apply.post",
   method: "POST",
@@ -1754,13 +1388,11 @@ export type PaySchedulesContractIdContractIdGetParams = ContractsContractIdFailN
 
 export type PaySchedulesContractIdContractIdGetResponse = PayPartnerSchedulesContractIdContractIdGetResponse
 
-/**
- * 查询扣费预约API
+/** 查询扣费预约API
  *
  * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html)
  *
- * `GET /v3/papay/pay/schedules/contract-id/{contract_id}`
- */
+ * `GET /v3/papay/pay/schedules/contract-id/{contract_id}` */
 export const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedulesContractIdContractIdGetParams, PaySchedulesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.schedules.contractId._contract_id_.get",
   method: "GET",
@@ -1773,10 +1405,8 @@ export const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedules
 // ---- POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule ----
 
 export interface PaySchedulesContractIdContractIdSchedulePostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
   /** 预约的金额信息 */
   readonly schedule_amount: BodyScheduledAmount
@@ -1794,13 +1424,11 @@ export type PaySchedulesContractIdContractIdSchedulePostResponse = PayPartnerSch
 /** The input of `v3.papay.pay.schedules.contractId._contract_id_.schedule.post`: params, body fields together. */
 export interface PaySchedulesContractIdContractIdSchedulePostRequest extends PaySchedulesContractIdContractIdSchedulePostParams, PaySchedulesContractIdContractIdSchedulePostBody {}
 
-/**
- * 预约扣费API
+/** 预约扣费API
  *
  * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html)
  *
- * `POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule`
- */
+ * `POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule` */
 export const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PaySchedulesContractIdContractIdSchedulePostRequest, PaySchedulesContractIdContractIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.schedules.contractId._contract_id_.schedule.post",
   method: "POST",
@@ -1813,42 +1441,28 @@ export const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<Pay
 // ---- POST /v3/papay/pay/transactions/apply ----
 
 export interface PayTransactionsApplyPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 通知地址
-   * @example "https://www.qq.com/"
-   */
+  /** 通知地址
+   * @example "https://www.qq.com/" */
   readonly transaction_notify_url: string
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id: string
   /** 扣费金额信息 */
   readonly amount: BodyScheduledAmount
-  /**
-   * 订单优惠标记
-   * @example "DISCOUNTS"
-   */
+  /** 订单优惠标记
+   * @example "DISCOUNTS" */
   readonly goods_tag?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
 }
 
@@ -1865,13 +1479,11 @@ const $PayTransactionsApplyPostBody: () => Schema.Schema<PayTransactionsApplyPos
 
 export type PayTransactionsApplyPostResponse = InsurancePayTransactionsApplyPostResponse
 
-/**
- * 受理扣款API
+/** 受理扣款API
  *
  * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html)
  *
- * `POST /v3/papay/pay/transactions/apply`
- */
+ * `POST /v3/papay/pay/transactions/apply` */
 export const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPostBody, PayTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.transactions.apply.post",
   method: "POST",
@@ -1884,17 +1496,13 @@ export const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPos
 // ---- POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app ----
 
 export interface BodyDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 预计扣费的日期
+   * @example "2019-11-22" */
   readonly estimated_deduct_date: string
   /** 预计的扣费金额 */
   readonly estimated_deduct_amount: BodyScheduledAmount
-  /**
-   * 商品描述
-   * @example "小乔-碎云皮肤（微信83区沧海之耀）"
-   */
+  /** 商品描述
+   * @example "小乔-碎云皮肤（微信83区沧海之耀）" */
   readonly description: string
 }
 
@@ -1905,40 +1513,26 @@ const $BodyDeductSchedule: () => Schema.Schema<BodyDeductSchedule> = /*#__PURE__
 }))
 
 export interface ScheduledDeductSignContractsPreEntrustSignAppPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
   readonly deduct_schedule?: BodyDeductSchedule | undefined
@@ -1956,20 +1550,14 @@ const $ScheduledDeductSignContractsPreEntrustSignAppPostBody: () => Schema.Schem
 }))
 
 export interface ScheduledDeductSignContractsPreEntrustSignAppPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约ID
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 跳转签约小程序的username
-   * @example "gh_xxxxxxxxxxxxx"
-   */
+  /** 跳转签约小程序的username
+   * @example "gh_xxxxxxxxxxxxx" */
   readonly miniprogram_username?: string | undefined
-  /**
-   * 跳转签约小程序的path
-   * @example "pages/index/index?sign_scene=app&domain_type=cn&pre_entrustweb_id=xxxxxxxxxx"
-   */
+  /** 跳转签约小程序的path
+   * @example "pages/index/index?sign_scene=app&domain_type=cn&pre_entrustweb_id=xxxxxxxxxx" */
   readonly miniprogram_path?: string | undefined
 }
 
@@ -1979,13 +1567,11 @@ const $ScheduledDeductSignContractsPreEntrustSignAppPostResponse: () => Schema.S
   miniprogram_path: Schema.optional(Schema.String)
 }))
 
-/**
- * App场景预约扣费类型签约的预签约API
+/** App场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app` */
 export const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignAppPostBody, ScheduledDeductSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.app.post",
   method: "POST",
@@ -1998,40 +1584,26 @@ export const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoin
 // ---- POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 ----
 
 export interface ScheduledDeductSignContractsPreEntrustSignH5PostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
   readonly deduct_schedule?: BodyDeductSchedule | undefined
@@ -2053,13 +1625,11 @@ const $ScheduledDeductSignContractsPreEntrustSignH5PostBody: () => Schema.Schema
 
 export type ScheduledDeductSignContractsPreEntrustSignH5PostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
-/**
- * H5场景预约扣费类型签约的预签约API
+/** H5场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5` */
 export const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignH5PostBody, ScheduledDeductSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.h5.post",
   method: "POST",
@@ -2075,13 +1645,11 @@ export type ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse = Insura
 
 export type ScheduledDeductSignContractsPreEntrustSignJsapiPostBody = ScheduledDeductSignContractsPreEntrustSignAppPostBody
 
-/**
- * JSAPI场景预约扣费类型签约的预签约API
+/** JSAPI场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi` */
 export const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.jsapi.post",
   method: "POST",
@@ -2097,13 +1665,11 @@ export type ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse = 
 
 export type ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody = ScheduledDeductSignContractsPreEntrustSignAppPostBody
 
-/**
- * 小程序场景预约扣费类型签约的预签约API
+/** 小程序场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program` */
 export const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -2116,55 +1682,35 @@ export const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint
 // ---- POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app ----
 
 export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 用户在服务商商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在服务商商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly sp_openid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户AppID对应的用户OpenID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID对应的用户OpenID
+   * @example "wxd678efh567hg6787" */
   readonly sub_openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
   readonly deduct_schedule?: BodyDeductSchedule | undefined
@@ -2186,13 +1732,11 @@ const $ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody: () => Schem
 
 export type ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse = ScheduledDeductSignContractsPreEntrustSignAppPostResponse
 
-/**
- * App场景预约扣费类型签约的预签约API
+/** App场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app` */
 export const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.app.post",
   method: "POST",
@@ -2205,55 +1749,35 @@ export const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.
 // ---- POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 ----
 
 export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody {
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 用户在服务商商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在服务商商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly sp_openid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户AppID对应的用户OpenID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID对应的用户OpenID
+   * @example "wxd678efh567hg6787" */
   readonly sub_openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
   /** 用于预约扣费的预约信息 */
   readonly deduct_schedule?: BodyDeductSchedule | undefined
@@ -2278,13 +1802,11 @@ const $ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody: () => Schema
 
 export type ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse = InsuranceSignContractsPreEntrustSignH5PostResponse
 
-/**
- * H5场景预约扣费类型签约的预签约API
+/** H5场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5` */
 export const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody, ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.h5.post",
   method: "POST",
@@ -2300,13 +1822,11 @@ export type ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse =
 
 export type ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody = ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody
 
-/**
- * JSAPI场景预约扣费类型签约的预签约API
+/** JSAPI场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi` */
 export const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.jsapi.post",
   method: "POST",
@@ -2322,13 +1842,11 @@ export type ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResp
 
 export type ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody = ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody
 
-/**
- * 小程序场景预约扣费类型签约的预签约API
+/** 小程序场景预约扣费类型签约的预签约API
  *
  * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html)
  *
- * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program` */
 export const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -2341,68 +1859,44 @@ export const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: E
 // ---- GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
 export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
+  /** 委托代扣协议状态
    * Documented values: `SIGNED`, `TERMINATED`, `SIGN_FAILED`, `TO_BE_RENEWED` (decoded as any string: more may come).
-   * @example "SIGNED"
-   */
+   * @example "SIGNED" */
   readonly contract_state?: "SIGNED" | "TERMINATED" | "SIGN_FAILED" | "TO_BE_RENEWED" | (string & {}) | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
+  /** 协议到期时间
+   * @example "2021-09-10T13:29:35+08:00" */
   readonly contract_expired_time?: string | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
-  /**
-   * 鸿蒙代扣场景的用户微信号掩码
-   * @example "example_mask_wxid"
-   */
+  /** 鸿蒙代扣场景的用户微信号掩码
+   * @example "example_mask_wxid" */
   readonly mask_wxid?: string | undefined
 }
 
@@ -2424,13 +1918,11 @@ const $SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse
 
 export type SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
-/**
- * 通过商户协议号查询委托代扣签约协议
+/** 通过商户协议号查询委托代扣签约协议
  *
  * 直连商户可通过本接口查询已经签订的委托代扣签约协议。前置条件：用户签约成功，商户已经成功获取过委托代扣签约协议。
  *
- * `GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}` */
 export const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.harmonyPlanId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -2442,20 +1934,14 @@ export const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: 
 // ---- GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
 export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
+  /** 协议解约方式
+   * @example "USER_TERMINATE" */
   readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
+  /** 协议解约时间
+   * @example "2020-10-10T13:29:35+08:00" */
   readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark?: string | undefined
 }
 
@@ -2466,26 +1952,20 @@ const $SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContrac
 }))
 
 export interface ResponseDeductSchedule {
-  /**
-   * 预计扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 预计扣费的日期
+   * @example "2019-11-22" */
   readonly estimated_deduct_date?: string | undefined
   /** 预计的扣费金额 */
   readonly estimated_deduct_amount?: ResponseScheduledAmount | undefined
-  /**
-   * 扣费预约状态
-   * @example "NO_SCHEDULED"
-   */
+  /** 扣费预约状态
+   * @example "NO_SCHEDULED" */
   readonly schedule_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: ResponseScheduledAmount | undefined
   /** 实际扣费金额 */
   readonly deduct_amount?: ResponseScheduledAmount | undefined
-  /**
-   * 实际扣费的日期
-   * @example "2019-11-22"
-   */
+  /** 实际扣费的日期
+   * @example "2019-11-22" */
   readonly deduct_date?: string | undefined
 }
 
@@ -2499,62 +1979,40 @@ const $ResponseDeductSchedule: () => Schema.Schema<ResponseDeductSchedule> = /*#
 }))
 
 export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
-   * @example "SIGNED"
-   */
+  /** 委托代扣协议状态
+   * @example "SIGNED" */
   readonly contract_state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
+  /** 协议到期时间
+   * @example "2021-09-10T13:29:35+08:00" */
   readonly contract_expired_time?: string | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
   /** 预约扣费场景的预约信息 */
   readonly deduct_schedule?: ResponseDeductSchedule | undefined
@@ -2578,13 +2036,11 @@ const $SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: () =>
 
 export type SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams = InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams
 
-/**
- * 通过商户协议号查询委托代扣签约协议API
+/** 通过商户协议号查询委托代扣签约协议API
  *
  * 直连商户可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-get-contract-by-code.html)
  *
- * `GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}` */
 export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -2605,13 +2061,11 @@ export type SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
 /** The input of `v3.papay.sign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
 
-/**
- * 通过商户协议号解除委托代扣签约协议API
+/** 通过商户协议号解除委托代扣签约协议API
  *
  * 直连商户可通过本接口解约委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-terminate-contract-by-code.html)
  *
- * `POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
- */
+ * `POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate` */
 export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
@@ -2626,29 +2080,21 @@ export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePos
 export interface SignContractsPreEntrustSignPostBodyDeviceInfo {
   /** 设备类型 */
   readonly device_type: "DEVICE_TYPE_UNKNOW" | "DEVICE_TYPE_PHONE" | "DEVICE_TYPE_PAD" | "DEVICE_TYPE_TV" | "DEVICE_TYPE_WATCH"
-  /**
-   * 设备的OS版本
-   * @example "example_device_os"
-   */
+  /** 设备的OS版本
+   * @example "example_device_os" */
   readonly device_os: string
-  /**
-   * 设备ID
-   * @example "example_device_id"
-   */
+  /** 设备ID
+   * @example "example_device_id" */
   readonly device_id: string
   /** 设备是否以root身份运行 */
   readonly device_running_as_root: boolean
-  /**
-   * 设备的IP
-   * @example "example_device_ip"
-   */
+  /** 设备的IP
+   * @example "example_device_ip" */
   readonly device_ip: string
   /** 设备上是否安装微信 */
   readonly weixin_installed: boolean
-  /**
-   * 设备上微信的版本
-   * @example "example_weixin_version"
-   */
+  /** 设备上微信的版本
+   * @example "example_weixin_version" */
   readonly weixin_version: string
   /** 发起预签约的用户首次登录该设备的时间 */
   readonly days_since_first_login: "DAYS_SINCE_FIRST_LOGIN_UNKNOW" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS" | "DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS" | "DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS"
@@ -2666,50 +2112,32 @@ const $SignContractsPreEntrustSignPostBodyDeviceInfo: () => Schema.Schema<SignCo
 }))
 
 export interface SignContractsPreEntrustSignPostBody {
-  /**
-   * 签约场景
-   * @example "SIGN_SCENE_APP"
-   */
+  /** 签约场景
+   * @example "SIGN_SCENE_APP" */
   readonly sign_scene: "SIGN_SCENE_APP" | "SIGN_SCENE_QRCODE"
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly openid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 签约结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 签约结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly contract_notify_url: string
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code: string
-  /**
-   * 回跳地址的url
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回跳地址的url
+   * @example "https://yourapp.com/notify" */
   readonly return_url?: string | undefined
   /** 发起预签约的用户，其设备信息 */
   readonly device_info: SignContractsPreEntrustSignPostBodyDeviceInfo
@@ -2729,25 +2157,17 @@ const $SignContractsPreEntrustSignPostBody: () => Schema.Schema<SignContractsPre
 }))
 
 export interface SignContractsPreEntrustSignPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约ID
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 跳转签约小程序的username
-   * @example "example_mini_program_username"
-   */
+  /** 跳转签约小程序的username
+   * @example "example_mini_program_username" */
   readonly mini_program_username?: string | undefined
-  /**
-   * 跳转签约小程序的path
-   * @example "example_mini_program_path"
-   */
+  /** 跳转签约小程序的path
+   * @example "example_mini_program_path" */
   readonly mini_program_path?: string | undefined
-  /**
-   * 展示扫码签约的二维码的URL
-   * @example "example_redirect_url"
-   */
+  /** 展示扫码签约的二维码的URL
+   * @example "example_redirect_url" */
   readonly redirect_url?: string | undefined
 }
 
@@ -2758,13 +2178,11 @@ const $SignContractsPreEntrustSignPostResponse: () => Schema.Schema<SignContract
   redirect_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 代扣预签约
+/** 代扣预签约
  *
  * 商户可调用本接口预先指定签约信息，生成预签约跳转参数，然后跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012978414)
  *
- * `POST /v3/papay/sign/contracts/pre-entrust-sign`
- */
+ * `POST /v3/papay/sign/contracts/pre-entrust-sign` */
 export const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPreEntrustSignPostBody, SignContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.preEntrustSign.post",
   method: "POST",
@@ -2777,77 +2195,49 @@ export const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPre
 // ---- GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 普通服务商商户号
-   * @example "1900000109"
-   */
+  /** 普通服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 普通服务商的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 普通服务商的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 委托代扣模板ID
-   * @example 12535
-   */
+  /** 委托代扣模板ID
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
-   * @example "SIGNED"
-   */
+  /** 委托代扣协议状态
+   * @example "SIGNED" */
   readonly contract_state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35+08:00"
-   */
+  /** 协议到期时间
+   * @example "2021-09-10T13:29:35+08:00" */
   readonly contract_expired_time?: string | undefined
-  /**
-   * 用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly sp_openid?: string | undefined
-  /**
-   * 子商户AppID对应的用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 子商户AppID对应的用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly sub_openid?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
-  /**
-   * 商户侧用户标识
-   * @example "用户A"
-   */
+  /** 商户侧用户标识
+   * @example "用户A" */
   readonly out_user_code?: string | undefined
   /** 预约扣费场景的预约信息 */
   readonly deduct_schedule?: ResponseDeductSchedule | undefined
@@ -2879,13 +2269,11 @@ export type SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQue
 /** The input of `v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.get`: params, query fields together. */
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest extends SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery {}
 
-/**
- * 通过商户协议号查询委托代扣签约协议API
+/** 通过商户协议号查询委托代扣签约协议API
  *
  * 普通服务商可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html)
  *
- * `GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}` */
 export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -2898,15 +2286,11 @@ export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: 
 // ---- POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
 
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
-  /**
-   * 子商户号商户号
-   * @example "1900000109"
-   */
+  /** 子商户号商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark: string
 }
 
@@ -2922,13 +2306,11 @@ export type SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTermin
 /** The input of `v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
 
-/**
- * 通过商户协议号解除委托代扣签约协议API
+/** 通过商户协议号解除委托代扣签约协议API
  *
  * 商户可通过本接口解约委托代扣签约协议。前置条件 对应的委托代扣签约协议是已生效状态的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-terminate-contract-by-code.html)
  *
- * `POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
- */
+ * `POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate` */
 export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
@@ -2938,36 +2320,30 @@ export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTermi
   schemas: () => ({ params: $InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams(), body: $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody(), success: $SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/papay/…`: 35 endpoints.
+/** `/v3/papay/…`: 35 endpoints.
  *
- * Catalogue tags: 委托代扣, 委托代扣∙保险业.
- */
+ * Catalogue tags: 委托代扣, 委托代扣∙保险业. */
 export const papay = {
   contracts: {
     _contract_id_: {
       failNotify: {
-        /**
-         * 重试扣费通知API
+        /** 重试扣费通知API
          *
          * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml)
          *
          * `POST /v3/papay/contracts/{contract_id}/fail-notify`
          *
-         * Alone: `import { contractsContractIdFailNotifyPost } from "effect-wechatpay/v3/papay"`.
-         */
+         * Alone: `import { contractsContractIdFailNotifyPost } from "effect-wechatpay/v3/papay"`. */
         post: contractsContractIdFailNotifyPost
       },
       notify: {
-        /**
-         * 直连商户预扣费通知API
+        /** 直连商户预扣费通知API
          *
          * 如：若需要在3号扣费，则需要在1号将通知下发给用户，2号为用户的扣费等待期，用户可以选择等待扣费或关闭扣费服务，3号商户可正常发起扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html)
          *
          * `POST /v3/papay/contracts/{contract_id}/notify`
          *
-         * Alone: `import { contractsContractIdNotifyPost } from "effect-wechatpay/v3/papay"`.
-         */
+         * Alone: `import { contractsContractIdNotifyPost } from "effect-wechatpay/v3/papay"`. */
         post: contractsContractIdNotifyPost
       }
     }
@@ -2978,26 +2354,22 @@ export const papay = {
         _contract_id_: {
           policyPeriodId: {
             _policy_period_id_: {
-              /**
-               * 保险商户查询保险自动续费预约API
+              /** 保险商户查询保险自动续费预约API
                *
                * 商户调用「预约保险自动续费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html)
                *
                * `GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}`
                *
-               * Alone: `import { insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet } from "effect-wechatpay/v3/papay"`.
-               */
+               * Alone: `import { insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet } from "effect-wechatpay/v3/papay"`. */
               get: insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet,
               schedule: {
-                /**
-                 * 保险商户预约保险自动续费API
+                /** 保险商户预约保险自动续费API
                  *
                  * 保险行业商户再进行委托代扣费前，需要提前在微信支付系统中预约保险自动续费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html)
                  *
                  * `POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule`
                  *
-                 * Alone: `import { insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost } from "effect-wechatpay/v3/papay"`.
-                 */
+                 * Alone: `import { insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost } from "effect-wechatpay/v3/papay"`. */
                 post: insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost
               }
             }
@@ -3007,15 +2379,13 @@ export const papay = {
     },
     transactions: {
       apply: {
-        /**
-         * 保险商户受理保险自动续费扣款API
+        /** 保险商户受理保险自动续费扣款API
          *
          * 商户调用「预约保险自动续费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html)
          *
          * `POST /v3/papay/insurance-pay/transactions/apply`
          *
-         * Alone: `import { insurancePayTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
-         */
+         * Alone: `import { insurancePayTransactionsApplyPost } from "effect-wechatpay/v3/papay"`. */
         post: insurancePayTransactionsApplyPost
       }
     }
@@ -3027,41 +2397,35 @@ export const papay = {
           contractId: {
             _contract_id_: {
               renew: {
-                /**
-                 * 保险商户受理续期自动续费协议
+                /** 保险商户受理续期自动续费协议
                  *
                  * 商户可通过本接口续期保险自动续费协议。前置条件：用户签约成功，当协议到期后且预签约中参数是否自动续保（can_auto_insure）或是否自动重新投保（can_auto_reinsure）为true。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/apply-renew-contract.html)
                  *
                  * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew`
                  *
-                 * Alone: `import { insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost } from "effect-wechatpay/v3/papay"`.
-                 */
+                 * Alone: `import { insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost } from "effect-wechatpay/v3/papay"`. */
                 post: insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost
               }
             }
           },
           outContractCode: {
             _out_contract_code_: {
-              /**
-               * 保险商户查询保险自动续费协议
+              /** 保险商户查询保险自动续费协议
                *
                * 商户可通过本接口查询已经签订的保险自动续费协议。 前置条件：用户签约成功，商户已经成功获取过保险保险自动续费协议。
                *
                * `GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
                *
-               * Alone: `import { insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
-               */
+               * Alone: `import { insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`. */
               get: insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
               terminate: {
-                /**
-                 * 保险商户通过商户协议号解除保险自动续费协议
+                /** 保险商户通过商户协议号解除保险自动续费协议
                  *
                  * 通过商户协议号解约协议, 商户可以通过该接口发起签约协议的解约。 前置条件 对应的签约协议是已生效状态的签约协议。
                  *
                  * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
                  *
-                 * Alone: `import { insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`.
-                 */
+                 * Alone: `import { insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`. */
                 post: insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
               }
             }
@@ -3070,51 +2434,43 @@ export const papay = {
       },
       preEntrustSign: {
         app: {
-          /**
-           * 保险商户App预签约API
+          /** 保险商户App预签约API
            *
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app`
            *
-           * Alone: `import { insuranceSignContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { insuranceSignContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`. */
           post: insuranceSignContractsPreEntrustSignAppPost
         },
         h5: {
-          /**
-           * 保险商户H5预签约API
+          /** 保险商户H5预签约API
            *
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5`
            *
-           * Alone: `import { insuranceSignContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { insuranceSignContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`. */
           post: insuranceSignContractsPreEntrustSignH5Post
         },
         jsapi: {
-          /**
-           * 保险商户JSAPI预签约API
+          /** 保险商户JSAPI预签约API
            *
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi`
            *
-           * Alone: `import { insuranceSignContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { insuranceSignContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`. */
           post: insuranceSignContractsPreEntrustSignJsapiPost
         },
         miniProgram: {
-          /**
-           * 保险商户小程序预签约API
+          /** 保险商户小程序预签约API
            *
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program`
            *
-           * Alone: `import { insuranceSignContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { insuranceSignContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`. */
           post: insuranceSignContractsPreEntrustSignMiniProgramPost
         }
       }
@@ -3125,15 +2481,13 @@ export const papay = {
           contractId: {
             _contract_id_: {
               modify: {
-                /**
-                 * 保险商户修改保险扣费周期列表
+                /** 保险商户修改保险扣费周期列表
                  *
                  * 商户可通过本接口修改已经签订的保险自动续费协议对应的扣费周期列表。注意：当前仅支持减小状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期的预计扣费金额，暂不支持增加预计扣费金额 或 修改扣费周内的其他信息（包括总期数、每一期的扣费周期编号、预计扣费日期等）。即除了状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期传入新的预计扣费金额以外（注意一次请求内不允许有多个新的扣费金额），其余传入的扣费周期信息均需和签约时传入的保持一致。请求本接口前，请先通过查询保险扣费周期列表API确认计划修改金额的协议下所有扣费周期的最新状态。若请求本接口未获得明确结果时，也可通过查询保险扣费周期列表API确认修改的最终结果。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012987596)
                  *
                  * `POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify`
                  *
-                 * Alone: `import { insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost } from "effect-wechatpay/v3/papay"`.
-                 */
+                 * Alone: `import { insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost } from "effect-wechatpay/v3/papay"`. */
                 post: insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost
               }
             }
@@ -3146,15 +2500,13 @@ export const papay = {
         _plan_id_: {
           outContractCode: {
             _out_contract_code_: {
-              /**
-               * 保险商户查询保险扣费周期列表API
+              /** 保险商户查询保险扣费周期列表API
                *
                * 商户可通过本接口查询已经签订的保险自动续费协议对应的扣费周期列表。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/query-policy-periods-by-code.html)
                *
                * `GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
                *
-               * Alone: `import { insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
-               */
+               * Alone: `import { insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`. */
               get: insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet
             }
           }
@@ -3166,15 +2518,13 @@ export const papay = {
     harmony: {
       transactions: {
         apply: {
-          /**
-           * 代扣受理扣款
+          /** 代扣受理扣款
            *
            * 商户调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。本接口只返回受理结果，若受理成功，后续扣费结果将通过「委托代扣支付结果通知API」通知，商户也可调用「查询订单」接口获取订单状态。
            *
            * `POST /v3/papay/pay/harmony/transactions/apply`
            *
-           * Alone: `import { payHarmonyTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { payHarmonyTransactionsApplyPost } from "effect-wechatpay/v3/papay"`. */
           post: payHarmonyTransactionsApplyPost
         }
       }
@@ -3183,26 +2533,22 @@ export const papay = {
       schedules: {
         contractId: {
           _contract_id_: {
-            /**
-             * 查询扣费预约API
+            /** 查询扣费预约API
              *
              * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html)
              *
              * `GET /v3/papay/pay/partner/schedules/contract-id/{contract_id}`
              *
-             * Alone: `import { payPartnerSchedulesContractIdContractIdGet } from "effect-wechatpay/v3/papay"`.
-             */
+             * Alone: `import { payPartnerSchedulesContractIdContractIdGet } from "effect-wechatpay/v3/papay"`. */
             get: payPartnerSchedulesContractIdContractIdGet,
             schedule: {
-              /**
-               * 预约扣费API
+              /** 预约扣费API
                *
                * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html)
                *
                * `POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule`
                *
-               * Alone: `import { payPartnerSchedulesContractIdContractIdSchedulePost } from "effect-wechatpay/v3/papay"`.
-               */
+               * Alone: `import { payPartnerSchedulesContractIdContractIdSchedulePost } from "effect-wechatpay/v3/papay"`. */
               post: payPartnerSchedulesContractIdContractIdSchedulePost
             }
           }
@@ -3210,15 +2556,13 @@ export const papay = {
       },
       transactions: {
         apply: {
-          /**
-           * 受理扣款API
+          /** 受理扣款API
            *
            * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html)
            *
            * `POST /v3/papay/pay/partner/transactions/apply`
            *
-           * Alone: `import { payPartnerTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { payPartnerTransactionsApplyPost } from "effect-wechatpay/v3/papay"`. */
           post: payPartnerTransactionsApplyPost
         }
       }
@@ -3226,26 +2570,22 @@ export const papay = {
     schedules: {
       contractId: {
         _contract_id_: {
-          /**
-           * 查询扣费预约API
+          /** 查询扣费预约API
            *
            * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html)
            *
            * `GET /v3/papay/pay/schedules/contract-id/{contract_id}`
            *
-           * Alone: `import { paySchedulesContractIdContractIdGet } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { paySchedulesContractIdContractIdGet } from "effect-wechatpay/v3/papay"`. */
           get: paySchedulesContractIdContractIdGet,
           schedule: {
-            /**
-             * 预约扣费API
+            /** 预约扣费API
              *
              * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html)
              *
              * `POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule`
              *
-             * Alone: `import { paySchedulesContractIdContractIdSchedulePost } from "effect-wechatpay/v3/papay"`.
-             */
+             * Alone: `import { paySchedulesContractIdContractIdSchedulePost } from "effect-wechatpay/v3/papay"`. */
             post: paySchedulesContractIdContractIdSchedulePost
           }
         }
@@ -3253,15 +2593,13 @@ export const papay = {
     },
     transactions: {
       apply: {
-        /**
-         * 受理扣款API
+        /** 受理扣款API
          *
          * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html)
          *
          * `POST /v3/papay/pay/transactions/apply`
          *
-         * Alone: `import { payTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
-         */
+         * Alone: `import { payTransactionsApplyPost } from "effect-wechatpay/v3/papay"`. */
         post: payTransactionsApplyPost
       }
     }
@@ -3270,51 +2608,43 @@ export const papay = {
     contracts: {
       preEntrustSign: {
         app: {
-          /**
-           * App场景预约扣费类型签约的预签约API
+          /** App场景预约扣费类型签约的预签约API
            *
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app`
            *
-           * Alone: `import { scheduledDeductSignContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`. */
           post: scheduledDeductSignContractsPreEntrustSignAppPost
         },
         h5: {
-          /**
-           * H5场景预约扣费类型签约的预签约API
+          /** H5场景预约扣费类型签约的预签约API
            *
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5`
            *
-           * Alone: `import { scheduledDeductSignContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`. */
           post: scheduledDeductSignContractsPreEntrustSignH5Post
         },
         jsapi: {
-          /**
-           * JSAPI场景预约扣费类型签约的预签约API
+          /** JSAPI场景预约扣费类型签约的预签约API
            *
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi`
            *
-           * Alone: `import { scheduledDeductSignContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`. */
           post: scheduledDeductSignContractsPreEntrustSignJsapiPost
         },
         miniProgram: {
-          /**
-           * 小程序场景预约扣费类型签约的预签约API
+          /** 小程序场景预约扣费类型签约的预签约API
            *
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program`
            *
-           * Alone: `import { scheduledDeductSignContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`.
-           */
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`. */
           post: scheduledDeductSignContractsPreEntrustSignMiniProgramPost
         }
       }
@@ -3323,51 +2653,43 @@ export const papay = {
       contracts: {
         preEntrustSign: {
           app: {
-            /**
-             * App场景预约扣费类型签约的预签约API
+            /** App场景预约扣费类型签约的预签约API
              *
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app`
              *
-             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`.
-             */
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`. */
             post: scheduledDeductSignPartnerContractsPreEntrustSignAppPost
           },
           h5: {
-            /**
-             * H5场景预约扣费类型签约的预签约API
+            /** H5场景预约扣费类型签约的预签约API
              *
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5`
              *
-             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`.
-             */
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`. */
             post: scheduledDeductSignPartnerContractsPreEntrustSignH5Post
           },
           jsapi: {
-            /**
-             * JSAPI场景预约扣费类型签约的预签约API
+            /** JSAPI场景预约扣费类型签约的预签约API
              *
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi`
              *
-             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`.
-             */
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`. */
             post: scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost
           },
           miniProgram: {
-            /**
-             * 小程序场景预约扣费类型签约的预签约API
+            /** 小程序场景预约扣费类型签约的预签约API
              *
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program`
              *
-             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`.
-             */
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`. */
             post: scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost
           }
         }
@@ -3380,15 +2702,13 @@ export const papay = {
         _plan_id_: {
           outContractCode: {
             _out_contract_code_: {
-              /**
-               * 通过商户协议号查询委托代扣签约协议
+              /** 通过商户协议号查询委托代扣签约协议
                *
                * 直连商户可通过本接口查询已经签订的委托代扣签约协议。前置条件：用户签约成功，商户已经成功获取过委托代扣签约协议。
                *
                * `GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}`
                *
-               * Alone: `import { signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
-               */
+               * Alone: `import { signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`. */
               get: signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet
             }
           }
@@ -3398,26 +2718,22 @@ export const papay = {
         _plan_id_: {
           outContractCode: {
             _out_contract_code_: {
-              /**
-               * 通过商户协议号查询委托代扣签约协议API
+              /** 通过商户协议号查询委托代扣签约协议API
                *
                * 直连商户可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-get-contract-by-code.html)
                *
                * `GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
                *
-               * Alone: `import { signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
-               */
+               * Alone: `import { signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`. */
               get: signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
               terminate: {
-                /**
-                 * 通过商户协议号解除委托代扣签约协议API
+                /** 通过商户协议号解除委托代扣签约协议API
                  *
                  * 直连商户可通过本接口解约委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-terminate-contract-by-code.html)
                  *
                  * `POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
                  *
-                 * Alone: `import { signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`.
-                 */
+                 * Alone: `import { signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`. */
                 post: signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
               }
             }
@@ -3425,15 +2741,13 @@ export const papay = {
         }
       },
       preEntrustSign: {
-        /**
-         * 代扣预签约
+        /** 代扣预签约
          *
          * 商户可调用本接口预先指定签约信息，生成预签约跳转参数，然后跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012978414)
          *
          * `POST /v3/papay/sign/contracts/pre-entrust-sign`
          *
-         * Alone: `import { signContractsPreEntrustSignPost } from "effect-wechatpay/v3/papay"`.
-         */
+         * Alone: `import { signContractsPreEntrustSignPost } from "effect-wechatpay/v3/papay"`. */
         post: signContractsPreEntrustSignPost
       }
     },
@@ -3443,26 +2757,22 @@ export const papay = {
           _plan_id_: {
             outContractCode: {
               _out_contract_code_: {
-                /**
-                 * 通过商户协议号查询委托代扣签约协议API
+                /** 通过商户协议号查询委托代扣签约协议API
                  *
                  * 普通服务商可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html)
                  *
                  * `GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
                  *
-                 * Alone: `import { signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
-                 */
+                 * Alone: `import { signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`. */
                 get: signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
                 terminate: {
-                  /**
-                   * 通过商户协议号解除委托代扣签约协议API
+                  /** 通过商户协议号解除委托代扣签约协议API
                    *
                    * 商户可通过本接口解约委托代扣签约协议。前置条件 对应的委托代扣签约协议是已生效状态的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-terminate-contract-by-code.html)
                    *
                    * `POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
                    *
-                   * Alone: `import { signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`.
-                   */
+                   * Alone: `import { signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`. */
                   post: signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
                 }
               }

@@ -5,80 +5,50 @@ import { BoundedString, type CommonError, Endpoint, OpenEnum, Schema, commonErro
 // ---- POST /v3/parking/reminders/application ----
 
 export interface RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule {
-  /**
-   * 日期类型
-   * @example "DAY_TYPE_WEEKDAY"
-   */
+  /** 日期类型
+   * @example "DAY_TYPE_WEEKDAY" */
   readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | undefined
-  /**
-   * 时段开始时间
-   * @example "09:00"
-   */
+  /** 时段开始时间
+   * @example "09:00" */
   readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "18:00"
-   */
+  /** 时段结束时间
+   * @example "18:00" */
   readonly end_time?: string | undefined
-  /**
-   * 车辆类型
-   * @example "VEHICLE_TYPE_SMALL"
-   */
+  /** 车辆类型
+   * @example "VEHICLE_TYPE_SMALL" */
   readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | undefined
-  /**
-   * 车牌类型
-   * @example "PLATE_TYPE_TEMPORARY"
-   */
+  /** 车牌类型
+   * @example "PLATE_TYPE_TEMPORARY" */
   readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | undefined
-  /**
-   * 首段收费时长
-   * @example 60
-   */
+  /** 首段收费时长
+   * @example 60 */
   readonly first_duration?: number | undefined
-  /**
-   * 首段收费金额
-   * @example 500
-   */
+  /** 首段收费金额
+   * @example 500 */
   readonly first_amount?: number | undefined
-  /**
-   * 间隔收费时长
-   * @example 30
-   */
+  /** 间隔收费时长
+   * @example 30 */
   readonly interval_duration?: number | undefined
-  /**
-   * 间隔收费金额
-   * @example 200
-   */
+  /** 间隔收费金额
+   * @example 200 */
   readonly interval_amount?: number | undefined
-  /**
-   * 间隔时段收费封顶
-   * @example 1000
-   */
+  /** 间隔时段收费封顶
+   * @example 1000 */
   readonly interval_max_amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 5000
-   */
+  /** 单日最大收款金额
+   * @example 5000 */
   readonly max_fee_per_day?: number | undefined
-  /**
-   * 免费时段收取模式
-   * @example "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY"
-   */
+  /** 免费时段收取模式
+   * @example "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY" */
   readonly free_period_charging_mode?: "FREE_PERIOD_CHARGING_UNKNOWN" | "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY" | "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS" | "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY" | "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION" | undefined
-  /**
-   * 免费时段计算方式
-   * @example "FREE_PERIOD_CAL_SEQUENTIAL_START"
-   */
+  /** 免费时段计算方式
+   * @example "FREE_PERIOD_CAL_SEQUENTIAL_START" */
   readonly free_period_calculation_mode?: "FREE_PERIOD_CAL_UNKNOWN" | "FREE_PERIOD_CAL_CONCURRENT_START" | "FREE_PERIOD_CAL_SEQUENTIAL_START" | undefined
-  /**
-   * 新能源是否免停
-   * @example false
-   */
+  /** 新能源是否免停
+   * @example false */
   readonly is_green_vehicle_free_parking?: boolean | undefined
-  /**
-   * 首段收费模式
-   * @example "FIRST_DURATION_MODE_ONLY_FIRST_DURATION"
-   */
+  /** 首段收费模式
+   * @example "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" */
   readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | undefined
 }
 
@@ -101,70 +71,44 @@ const $RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule: () =
 }))
 
 export interface RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule {
-  /**
-   * 日期类型
-   * @example "DAY_TYPE_WEEKDAY"
-   */
+  /** 日期类型
+   * @example "DAY_TYPE_WEEKDAY" */
   readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | undefined
-  /**
-   * 时段开始时间
-   * @example "09:00"
-   */
+  /** 时段开始时间
+   * @example "09:00" */
   readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "18:00"
-   */
+  /** 时段结束时间
+   * @example "18:00" */
   readonly end_time?: string | undefined
-  /**
-   * 车辆类型
-   * @example "VEHICLE_TYPE_SMALL"
-   */
+  /** 车辆类型
+   * @example "VEHICLE_TYPE_SMALL" */
   readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | undefined
-  /**
-   * 车牌类型
-   * @example "PLATE_TYPE_TEMPORARY"
-   */
+  /** 车牌类型
+   * @example "PLATE_TYPE_TEMPORARY" */
   readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | undefined
-  /**
-   * 收费模式
-   * @example "INTERVAL"
-   */
+  /** 收费模式
+   * @example "INTERVAL" */
   readonly charge_mode?: "UNKNOWN" | "INTERVAL" | "ONE_TIME" | undefined
-  /**
-   * 停车时长起始
-   * @example 0
-   */
+  /** 停车时长起始
+   * @example 0 */
   readonly duration_from?: number | undefined
-  /**
-   * 停车时长结束
-   * @example 60
-   */
+  /** 停车时长结束
+   * @example 60 */
   readonly duration_to?: number | undefined
-  /**
-   * 固定收费金额
-   * @example 1000
-   */
+  /** 固定收费金额
+   * @example 1000 */
   readonly fixed_amount?: number | undefined
-  /**
-   * 间隔时段
-   * @example 30
-   */
+  /** 间隔时段
+   * @example 30 */
   readonly interval_min?: number | undefined
-  /**
-   * 间隔收费金额
-   * @example 200
-   */
+  /** 间隔收费金额
+   * @example 200 */
   readonly interval_amount?: number | undefined
-  /**
-   * 间隔时段收费封顶
-   * @example 1000
-   */
+  /** 间隔时段收费封顶
+   * @example 1000 */
   readonly interval_max_amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 5000
-   */
+  /** 单日最大收款金额
+   * @example 5000 */
   readonly max_fee_per_day?: number | undefined
 }
 
@@ -185,40 +129,26 @@ const $RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule: ()
 }))
 
 export interface RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule {
-  /**
-   * 日期类型
-   * @example "DAY_TYPE_WEEKDAY"
-   */
+  /** 日期类型
+   * @example "DAY_TYPE_WEEKDAY" */
   readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | undefined
-  /**
-   * 时段开始时间
-   * @example "09:00"
-   */
+  /** 时段开始时间
+   * @example "09:00" */
   readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "18:00"
-   */
+  /** 时段结束时间
+   * @example "18:00" */
   readonly end_time?: string | undefined
-  /**
-   * 车辆类型
-   * @example "VEHICLE_TYPE_SMALL"
-   */
+  /** 车辆类型
+   * @example "VEHICLE_TYPE_SMALL" */
   readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | undefined
-  /**
-   * 车牌类型
-   * @example "PLATE_TYPE_TEMPORARY"
-   */
+  /** 车牌类型
+   * @example "PLATE_TYPE_TEMPORARY" */
   readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | undefined
-  /**
-   * 收费金额
-   * @example 1000
-   */
+  /** 收费金额
+   * @example 1000 */
   readonly amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 5000
-   */
+  /** 单日最大收款金额
+   * @example 5000 */
   readonly max_fee_per_day?: number | undefined
 }
 
@@ -233,53 +163,35 @@ const $RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule: () => Sch
 }))
 
 export interface RemindersApplicationPostBodyParkingLotChargingRule {
-  /**
-   * 收费规则类型
-   * @example "CHARGING_RULE_FIXED_INTERVAL"
-   */
+  /** 收费规则类型
+   * @example "CHARGING_RULE_FIXED_INTERVAL" */
   readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | undefined
-  /**
-   * 收费金额限制类型
-   * @example "FEE_LIMIT_AGGREGATE"
-   */
+  /** 收费金额限制类型
+   * @example "FEE_LIMIT_AGGREGATE" */
   readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | undefined
-  /**
-   * 计费周期类型
-   * @example "DAILY_LIMIT_CALENDAR_DAY"
-   */
+  /** 计费周期类型
+   * @example "DAILY_LIMIT_CALENDAR_DAY" */
   readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | undefined
-  /**
-   * 不满一小时取整方式
-   * @example "TIME_ROUND_UP"
-   */
+  /** 不满一小时取整方式
+   * @example "TIME_ROUND_UP" */
   readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | undefined
-  /**
-   * 入场免费时间
-   * @example 30
-   */
+  /** 入场免费时间
+   * @example 30 */
   readonly free_entry_duration?: number | undefined
-  /**
-   * 出场免费时间
-   * @example 15
-   */
+  /** 出场免费时间
+   * @example 15 */
   readonly free_exit_duration?: number | undefined
   readonly fixed_interval_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRuleFixedIntervalRule> | undefined
   readonly duration_segment_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRuleDurationSegmentRule> | undefined
   readonly pre_entry_rule?: ReadonlyArray<RemindersApplicationPostBodyParkingLotChargingRulePreEntryRule> | undefined
-  /**
-   * 节假日模式
-   * @example "HOLIDAY_MODE_LEGAL_MODY"
-   */
+  /** 节假日模式
+   * @example "HOLIDAY_MODE_LEGAL_MODY" */
   readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | undefined
-  /**
-   * 累计限额模式
-   * @example "AGGREGATE_LIMIT_MODE_NORMAL"
-   */
+  /** 累计限额模式
+   * @example "AGGREGATE_LIMIT_MODE_NORMAL" */
   readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | undefined
-  /**
-   * 首次计费时间模式
-   * @example "FIRST_CHARGE_TIME_MODE_ENTER"
-   */
+  /** 首次计费时间模式
+   * @example "FIRST_CHARGE_TIME_MODE_ENTER" */
   readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | undefined
 }
 
@@ -299,67 +211,43 @@ const $RemindersApplicationPostBodyParkingLotChargingRule: () => Schema.Schema<R
 }))
 
 export interface RemindersApplicationPostBodyParkingLot {
-  /**
-   * 停车场名称
-   * @example "XX购物中心停车场"
-   */
+  /** 停车场名称
+   * @example "XX购物中心停车场" */
   readonly parking_lot_name: string
-  /**
-   * 商户停车场ID
-   * @example "PARK001"
-   */
+  /** 商户停车场ID
+   * @example "PARK001" */
   readonly out_parking_lot_id: string
-  /**
-   * 停车场地址
-   * @example "XX市XX区XX路XX号"
-   */
+  /** 停车场地址
+   * @example "XX市XX区XX路XX号" */
   readonly parking_lot_address: string
-  /**
-   * 停车场经度
-   * @example "116.397128"
-   */
+  /** 停车场经度
+   * @example "116.397128" */
   readonly longitude: string
-  /**
-   * 停车场纬度
-   * @example "39.916527"
-   */
+  /** 停车场纬度
+   * @example "39.916527" */
   readonly latitude: string
-  /**
-   * 停车场类型
-   * @example "PARKING_LOT_TYPE_BUSINESS_DISTRICT"
-   */
+  /** 停车场类型
+   * @example "PARKING_LOT_TYPE_BUSINESS_DISTRICT" */
   readonly parking_lot_type: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY"
-  /**
-   * 客服联系电话
-   * @example "13800138000"
-   */
+  /** 客服联系电话
+   * @example "13800138000" */
   readonly phone_number: string
-  /**
-   * 收费告示牌url
-   * @example "https://example.com/parking_sign.jpg"
-   */
+  /** 收费告示牌url
+   * @example "https://example.com/parking_sign.jpg" */
   readonly parking_sign_url?: string | undefined
   /** 停车场优惠文案 */
   readonly notification_text_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商家支付小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 商家支付小程序appid
+   * @example "wx1234567890abcdef" */
   readonly payment_mini_prog_appid?: string | undefined
-  /**
-   * 商家支付路径
-   * @example "pages/pay/index"
-   */
+  /** 商家支付路径
+   * @example "pages/pay/index" */
   readonly payment_path: string
-  /**
-   * 商家停车订单小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 商家停车订单小程序appid
+   * @example "wx1234567890abcdef" */
   readonly parking_order_mini_prog_appid?: string | undefined
-  /**
-   * 商家停车订单路径
-   * @example "pages/order/index"
-   */
+  /** 商家停车订单路径
+   * @example "pages/order/index" */
   readonly parking_order_path?: string | undefined
   readonly charging_rule?: RemindersApplicationPostBodyParkingLotChargingRule | undefined
 }
@@ -390,10 +278,8 @@ const $RemindersApplicationPostBody: () => Schema.Schema<RemindersApplicationPos
 }))
 
 export interface RemindersApplicationPostResponse {
-  /**
-   * 停车场进件审核单号
-   * @example "PLA202604230001"
-   */
+  /** 停车场进件审核单号
+   * @example "PLA202604230001" */
   readonly parking_lot_audit_no?: string | undefined
 }
 
@@ -401,13 +287,11 @@ const $RemindersApplicationPostResponse: () => Schema.Schema<RemindersApplicatio
   parking_lot_audit_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交停车场进件申请
+/** 提交停车场进件申请
  *
  * 对商户提供提交停车场进件申请接口
  *
- * `POST /v3/parking/reminders/application`
- */
+ * `POST /v3/parking/reminders/application` */
 export const remindersApplicationPost: Endpoint.Endpoint<RemindersApplicationPostBody, RemindersApplicationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.application.post",
   method: "POST",
@@ -419,15 +303,11 @@ export const remindersApplicationPost: Endpoint.Endpoint<RemindersApplicationPos
 // ---- GET /v3/parking/reminders/application/query ----
 
 export interface RemindersApplicationQueryGetQuery {
-  /**
-   * 停车场进件审核单号
-   * @example "PLA202604230001"
-   */
+  /** 停车场进件审核单号
+   * @example "PLA202604230001" */
   readonly parking_lot_audit_no: string
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
+  /** 商户停车场ID
+   * @example "lot_sz_tencent_001" */
   readonly out_parking_lot_id: string
 }
 
@@ -437,86 +317,56 @@ const $RemindersApplicationQueryGetQuery: () => Schema.Schema<RemindersApplicati
 }))
 
 export interface FixedIntervalRule {
-  /**
-   * 日期类型
+  /** 日期类型
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
-   * @example "DAY_TYPE_UNKNOWN"
-   */
+   * @example "DAY_TYPE_UNKNOWN" */
   readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
-  /**
-   * 时段开始时间
-   * @example "08:00"
-   */
+  /** 时段开始时间
+   * @example "08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "22:00"
-   */
+  /** 时段结束时间
+   * @example "22:00" */
   readonly end_time?: string | undefined
-  /**
-   * 车辆类型
+  /** 车辆类型
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
-   * @example "VEHICLE_TYPE_UNKNOWN"
-   */
+   * @example "VEHICLE_TYPE_UNKNOWN" */
   readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
-  /**
-   * 车牌类型
+  /** 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
-   * @example "PLATE_TYPE_UNKNOWN"
-   */
+   * @example "PLATE_TYPE_UNKNOWN" */
   readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
-  /**
-   * 首段收费时长
-   * @example 1
-   */
+  /** 首段收费时长
+   * @example 1 */
   readonly first_duration?: number | undefined
-  /**
-   * 首段收费金额
-   * @example 1
-   */
+  /** 首段收费金额
+   * @example 1 */
   readonly first_amount?: number | undefined
-  /**
-   * 间隔收费时长
-   * @example 1
-   */
+  /** 间隔收费时长
+   * @example 1 */
   readonly interval_duration?: number | undefined
-  /**
-   * 间隔收费金额
-   * @example 1
-   */
+  /** 间隔收费金额
+   * @example 1 */
   readonly interval_amount?: number | undefined
-  /**
-   * 间隔时段收费封顶
-   * @example 1
-   */
+  /** 间隔时段收费封顶
+   * @example 1 */
   readonly interval_max_amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 1
-   */
+  /** 单日最大收款金额
+   * @example 1 */
   readonly max_fee_per_day?: number | undefined
-  /**
-   * 免费时段收取模式
+  /** 免费时段收取模式
    * Documented values: `FREE_PERIOD_CHARGING_UNKNOWN`, `FREE_PERIOD_CHARGING_ONCE_PER_ENTRY`, `FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS`, `FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY`, `FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION` (decoded as any string: more may come).
-   * @example "FREE_PERIOD_CHARGING_UNKNOWN"
-   */
+   * @example "FREE_PERIOD_CHARGING_UNKNOWN" */
   readonly free_period_charging_mode?: "FREE_PERIOD_CHARGING_UNKNOWN" | "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY" | "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS" | "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY" | "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION" | (string & {}) | undefined
-  /**
-   * 免费时段计算方式
+  /** 免费时段计算方式
    * Documented values: `FREE_PERIOD_CAL_UNKNOWN`, `FREE_PERIOD_CAL_CONCURRENT_START`, `FREE_PERIOD_CAL_SEQUENTIAL_START` (decoded as any string: more may come).
-   * @example "FREE_PERIOD_CAL_UNKNOWN"
-   */
+   * @example "FREE_PERIOD_CAL_UNKNOWN" */
   readonly free_period_calculation_mode?: "FREE_PERIOD_CAL_UNKNOWN" | "FREE_PERIOD_CAL_CONCURRENT_START" | "FREE_PERIOD_CAL_SEQUENTIAL_START" | (string & {}) | undefined
-  /**
-   * 新能源是否免停
-   * @example false
-   */
+  /** 新能源是否免停
+   * @example false */
   readonly is_green_vehicle_free_parking?: boolean | undefined
-  /**
-   * 首段收费模式
+  /** 首段收费模式
    * Documented values: `FIRST_DURATION_MODE_UNKNOWN`, `FIRST_DURATION_MODE_ONLY_FIRST_DURATION`, `FIRST_DURATION_MODE_EVERY_FIRST_DURATION` (decoded as any string: more may come).
-   * @example "FIRST_DURATION_MODE_UNKNOWN"
-   */
+   * @example "FIRST_DURATION_MODE_UNKNOWN" */
   readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | (string & {}) | undefined
 }
 
@@ -539,74 +389,48 @@ const $FixedIntervalRule: () => Schema.Schema<FixedIntervalRule> = /*#__PURE__*/
 }))
 
 export interface DurationSegmentRule {
-  /**
-   * 日期类型
+  /** 日期类型
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
-   * @example "DAY_TYPE_UNKNOWN"
-   */
+   * @example "DAY_TYPE_UNKNOWN" */
   readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
-  /**
-   * 时段开始时间
-   * @example "08:00"
-   */
+  /** 时段开始时间
+   * @example "08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "22:00"
-   */
+  /** 时段结束时间
+   * @example "22:00" */
   readonly end_time?: string | undefined
-  /**
-   * 车辆类型
+  /** 车辆类型
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
-   * @example "VEHICLE_TYPE_UNKNOWN"
-   */
+   * @example "VEHICLE_TYPE_UNKNOWN" */
   readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
-  /**
-   * 车牌类型
+  /** 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
-   * @example "PLATE_TYPE_UNKNOWN"
-   */
+   * @example "PLATE_TYPE_UNKNOWN" */
   readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
-  /**
-   * 收费模式
+  /** 收费模式
    * Documented values: `UNKNOWN`, `INTERVAL`, `ONE_TIME` (decoded as any string: more may come).
-   * @example "UNKNOWN"
-   */
+   * @example "UNKNOWN" */
   readonly charge_mode?: "UNKNOWN" | "INTERVAL" | "ONE_TIME" | (string & {}) | undefined
-  /**
-   * 停车时长起始
-   * @example 1
-   */
+  /** 停车时长起始
+   * @example 1 */
   readonly duration_from?: number | undefined
-  /**
-   * 停车时长结束
-   * @example 1
-   */
+  /** 停车时长结束
+   * @example 1 */
   readonly duration_to?: number | undefined
-  /**
-   * 固定收费金额
-   * @example 1
-   */
+  /** 固定收费金额
+   * @example 1 */
   readonly fixed_amount?: number | undefined
-  /**
-   * 间隔时段
-   * @example 1
-   */
+  /** 间隔时段
+   * @example 1 */
   readonly interval_min?: number | undefined
-  /**
-   * 间隔收费金额
-   * @example 1
-   */
+  /** 间隔收费金额
+   * @example 1 */
   readonly interval_amount?: number | undefined
-  /**
-   * 间隔时段收费封顶
-   * @example 1
-   */
+  /** 间隔时段收费封顶
+   * @example 1 */
   readonly interval_max_amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 1
-   */
+  /** 单日最大收款金额
+   * @example 1 */
   readonly max_fee_per_day?: number | undefined
 }
 
@@ -627,43 +451,29 @@ const $DurationSegmentRule: () => Schema.Schema<DurationSegmentRule> = /*#__PURE
 }))
 
 export interface PreEntryRule {
-  /**
-   * 日期类型
+  /** 日期类型
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
-   * @example "DAY_TYPE_UNKNOWN"
-   */
+   * @example "DAY_TYPE_UNKNOWN" */
   readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
-  /**
-   * 时段开始时间
-   * @example "08:00"
-   */
+  /** 时段开始时间
+   * @example "08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 时段结束时间
-   * @example "22:00"
-   */
+  /** 时段结束时间
+   * @example "22:00" */
   readonly end_time?: string | undefined
-  /**
-   * 车辆类型
+  /** 车辆类型
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
-   * @example "VEHICLE_TYPE_UNKNOWN"
-   */
+   * @example "VEHICLE_TYPE_UNKNOWN" */
   readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
-  /**
-   * 车牌类型
+  /** 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
-   * @example "PLATE_TYPE_UNKNOWN"
-   */
+   * @example "PLATE_TYPE_UNKNOWN" */
   readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
-  /**
-   * 收费金额
-   * @example 1
-   */
+  /** 收费金额
+   * @example 1 */
   readonly amount?: number | undefined
-  /**
-   * 单日最大收款金额
-   * @example 1
-   */
+  /** 单日最大收款金额
+   * @example 1 */
   readonly max_fee_per_day?: number | undefined
 }
 
@@ -678,60 +488,42 @@ const $PreEntryRule: () => Schema.Schema<PreEntryRule> = /*#__PURE__*/ once(() =
 }))
 
 export interface ChargingRule {
-  /**
-   * 收费规则类型
+  /** 收费规则类型
    * Documented values: `CHARGING_RULE_UNKNOWN`, `CHARGING_RULE_FIXED_INTERVAL`, `CHARGING_RULE_SEGMENT`, `CHARGING_RULE_PER_ENTRY` (decoded as any string: more may come).
-   * @example "CHARGING_RULE_UNKNOWN"
-   */
+   * @example "CHARGING_RULE_UNKNOWN" */
   readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | (string & {}) | undefined
-  /**
-   * 收费金额限制类型
+  /** 收费金额限制类型
    * Documented values: `FEE_LIMIT_UNKNOWN`, `FEE_LIMIT_AGGREGATE`, `FEE_LIMIT_SINGLE` (decoded as any string: more may come).
-   * @example "FEE_LIMIT_UNKNOWN"
-   */
+   * @example "FEE_LIMIT_UNKNOWN" */
   readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | (string & {}) | undefined
-  /**
-   * 计费周期类型
+  /** 计费周期类型
    * Documented values: `DAILY_LIMIT_UNKNOWN`, `DAILY_LIMIT_ROLLING_24H`, `DAILY_LIMIT_CALENDAR_DAY` (decoded as any string: more may come).
-   * @example "DAILY_LIMIT_UNKNOWN"
-   */
+   * @example "DAILY_LIMIT_UNKNOWN" */
   readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | (string & {}) | undefined
-  /**
-   * 不满一小时取整方式
+  /** 不满一小时取整方式
    * Documented values: `TIME_ROUND_UNKNOWN`, `TIME_ROUND_DOWN`, `TIME_ROUND_UP` (decoded as any string: more may come).
-   * @example "TIME_ROUND_UNKNOWN"
-   */
+   * @example "TIME_ROUND_UNKNOWN" */
   readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | (string & {}) | undefined
-  /**
-   * 入场免费时间
-   * @example 1
-   */
+  /** 入场免费时间
+   * @example 1 */
   readonly free_entry_duration?: number | undefined
-  /**
-   * 出场免费时间
-   * @example 1
-   */
+  /** 出场免费时间
+   * @example 1 */
   readonly free_exit_duration?: number | undefined
   readonly fixed_interval_rule?: ReadonlyArray<FixedIntervalRule> | undefined
   readonly duration_segment_rule?: ReadonlyArray<DurationSegmentRule> | undefined
   readonly pre_entry_rule?: ReadonlyArray<PreEntryRule> | undefined
-  /**
-   * 节假日模式
+  /** 节假日模式
    * Documented values: `HOLIDAY_MODE_UNKNOWN`, `HOLIDAY_MODE_LEGAL_MODY`, `HOLIDAY_MODE_CALENDAR_MODY`, `HOLIDAY_MODE_FINANCIAL_MODY` (decoded as any string: more may come).
-   * @example "HOLIDAY_MODE_UNKNOWN"
-   */
+   * @example "HOLIDAY_MODE_UNKNOWN" */
   readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | (string & {}) | undefined
-  /**
-   * 累计限额模式
+  /** 累计限额模式
    * Documented values: `AGGREGATE_LIMIT_MODE_UNKNOWN`, `AGGREGATE_LIMIT_MODE_NORMAL`, `AGGREGATE_LIMIT_MODE_MIN` (decoded as any string: more may come).
-   * @example "AGGREGATE_LIMIT_MODE_UNKNOWN"
-   */
+   * @example "AGGREGATE_LIMIT_MODE_UNKNOWN" */
   readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | (string & {}) | undefined
-  /**
-   * 首次计费时间模式
+  /** 首次计费时间模式
    * Documented values: `FIRST_CHARGE_TIME_MODE_UNKNOWN`, `FIRST_CHARGE_TIME_MODE_ENTER`, `FIRST_CHARGE_TIME_MODE_AFTER_FREE` (decoded as any string: more may come).
-   * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN"
-   */
+   * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN" */
   readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | (string & {}) | undefined
 }
 
@@ -751,68 +543,44 @@ const $ChargingRule: () => Schema.Schema<ChargingRule> = /*#__PURE__*/ once(() =
 }))
 
 export interface ParkingLot {
-  /**
-   * 停车场名称
-   * @example "腾讯大厦停车场"
-   */
+  /** 停车场名称
+   * @example "腾讯大厦停车场" */
   readonly parking_lot_name?: string | undefined
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
+  /** 商户停车场ID
+   * @example "lot_sz_tencent_001" */
   readonly out_parking_lot_id?: string | undefined
-  /**
-   * 停车场地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
+  /** 停车场地址
+   * @example "广东省深圳市南山区科技中一道10000号" */
   readonly parking_lot_address?: string | undefined
-  /**
-   * 停车场经度
-   * @example "113.934528"
-   */
+  /** 停车场经度
+   * @example "113.934528" */
   readonly longitude?: string | undefined
-  /**
-   * 停车场纬度
-   * @example "22.540503"
-   */
+  /** 停车场纬度
+   * @example "22.540503" */
   readonly latitude?: string | undefined
-  /**
-   * 停车场类型
+  /** 停车场类型
    * Documented values: `PARKING_LOT_TYPE_UNKNOWN`, `PARKING_LOT_TYPE_BUSINESS_DISTRICT`, `PARKING_LOT_TYPE_OFFICE_BUILDING`, `PARKING_LOT_TYPE_TRANSPORTATION_HUB`, `PARKING_LOT_TYPE_RESIDENTIAL_AREA`, `PARKING_LOT_TYPE_PARK_AREA`, `PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY` (decoded as any string: more may come).
-   * @example "PARKING_LOT_TYPE_UNKNOWN"
-   */
+   * @example "PARKING_LOT_TYPE_UNKNOWN" */
   readonly parking_lot_type?: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY" | (string & {}) | undefined
-  /**
-   * 客服联系电话
-   * @example "0755-86013388"
-   */
+  /** 客服联系电话
+   * @example "0755-86013388" */
   readonly phone_number?: string | undefined
-  /**
-   * 收费告示牌url
-   * @example "https://example.com/parking_sign.jpg"
-   */
+  /** 收费告示牌url
+   * @example "https://example.com/parking_sign.jpg" */
   readonly parking_sign_url?: string | undefined
   /** 停车场优惠文案 */
   readonly notification_text_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商家支付小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 商家支付小程序appid
+   * @example "wx1234567890abcdef" */
   readonly payment_mini_prog_appid?: string | undefined
-  /**
-   * 商家支付路径
-   * @example "/pages/pay/index?park_uuid=xxx"
-   */
+  /** 商家支付路径
+   * @example "/pages/pay/index?park_uuid=xxx" */
   readonly payment_path?: string | undefined
-  /**
-   * 商家停车订单小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 商家停车订单小程序appid
+   * @example "wx1234567890abcdef" */
   readonly parking_order_mini_prog_appid?: string | undefined
-  /**
-   * 商家停车订单路径
-   * @example "/pages/order/index"
-   */
+  /** 商家停车订单路径
+   * @example "/pages/order/index" */
   readonly parking_order_path?: string | undefined
   readonly charging_rule?: ChargingRule | undefined
 }
@@ -835,15 +603,11 @@ const $ParkingLot: () => Schema.Schema<ParkingLot> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface Fields {
-  /**
-   * 字段名
-   * @example "parking_lot_name"
-   */
+  /** 字段名
+   * @example "parking_lot_name" */
   readonly field?: string | undefined
-  /**
-   * 审核意见
-   * @example "停车场名称不符合规范"
-   */
+  /** 审核意见
+   * @example "停车场名称不符合规范" */
   readonly comment?: string | undefined
 }
 
@@ -854,10 +618,8 @@ const $Fields: () => Schema.Schema<Fields> = /*#__PURE__*/ once(() => Schema.Str
 
 export interface AuditComment {
   readonly fields?: ReadonlyArray<Fields> | undefined
-  /**
-   * 改进建议
-   * @example "请补充完整收费告示牌图片"
-   */
+  /** 改进建议
+   * @example "请补充完整收费告示牌图片" */
   readonly recommendation?: string | undefined
 }
 
@@ -867,21 +629,15 @@ const $AuditComment: () => Schema.Schema<AuditComment> = /*#__PURE__*/ once(() =
 }))
 
 export interface Application {
-  /**
-   * 停车场进件审核单号
-   * @example "PLA202604230001"
-   */
+  /** 停车场进件审核单号
+   * @example "PLA202604230001" */
   readonly parking_lot_audit_no?: string | undefined
-  /**
-   * 审核状态
+  /** 审核状态
    * Documented values: `AUDIT_STATUS_UNKNOWN`, `AUDIT_STATUS_PENDING`, `AUDIT_STATUS_WITHDRAWN`, `AUDIT_STATUS_APPROVED`, `AUDIT_STATUS_REJECTED` (decoded as any string: more may come).
-   * @example "AUDIT_STATUS_UNKNOWN"
-   */
+   * @example "AUDIT_STATUS_UNKNOWN" */
   readonly audit_status?: "AUDIT_STATUS_UNKNOWN" | "AUDIT_STATUS_PENDING" | "AUDIT_STATUS_WITHDRAWN" | "AUDIT_STATUS_APPROVED" | "AUDIT_STATUS_REJECTED" | (string & {}) | undefined
-  /**
-   * 提交时间
-   * @example 1719128975
-   */
+  /** 提交时间
+   * @example 1719128975 */
   readonly submit_time?: number | undefined
   readonly parking_lot?: ParkingLot | undefined
   readonly audit_comment?: AuditComment | undefined
@@ -897,10 +653,8 @@ const $Application: () => Schema.Schema<Application> = /*#__PURE__*/ once(() => 
 
 export interface RemindersApplicationQueryGetResponse {
   readonly application?: Application | undefined
-  /**
-   * 微信停车场ID
-   * @example "21232735744117624001123604298240"
-   */
+  /** 微信停车场ID
+   * @example "21232735744117624001123604298240" */
   readonly wx_parking_lot_id?: string | undefined
 }
 
@@ -909,13 +663,11 @@ const $RemindersApplicationQueryGetResponse: () => Schema.Schema<RemindersApplic
   wx_parking_lot_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询停车场进件申请单
+/** 查询停车场进件申请单
  *
  * 对商户提供查询停车场进件申请单接口
  *
- * `GET /v3/parking/reminders/application/query`
- */
+ * `GET /v3/parking/reminders/application/query` */
 export const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryGetQuery, RemindersApplicationQueryGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.application.query.get",
   method: "GET",
@@ -928,13 +680,11 @@ export const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicatio
 
 export type RemindersApplicationWithdrawPostBody = RemindersApplicationQueryGetQuery
 
-/**
- * 撤回停车场进件申请
+/** 撤回停车场进件申请
  *
  * 对商户提供撤回停车场进件申请接口
  *
- * `POST /v3/parking/reminders/application/withdraw`
- */
+ * `POST /v3/parking/reminders/application/withdraw` */
 export const remindersApplicationWithdrawPost: Endpoint.Endpoint<RemindersApplicationWithdrawPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.application.withdraw.post",
   method: "POST",
@@ -946,20 +696,14 @@ export const remindersApplicationWithdrawPost: Endpoint.Endpoint<RemindersApplic
 // ---- GET /v3/parking/reminders/applications ----
 
 export interface RemindersApplicationsGetQuery {
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
+  /** 商户停车场ID
+   * @example "lot_sz_tencent_001" */
   readonly out_parking_lot_id: string
-  /**
-   * 偏移量
-   * @example 0
-   */
+  /** 偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 条数
-   * @example 10
-   */
+  /** 条数
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -971,10 +715,8 @@ const $RemindersApplicationsGetQuery: () => Schema.Schema<RemindersApplicationsG
 
 export interface RemindersApplicationsGetResponse {
   readonly application_list?: ReadonlyArray<Application> | undefined
-  /**
-   * 微信停车场ID
-   * @example "21232735744117624001123604298240"
-   */
+  /** 微信停车场ID
+   * @example "21232735744117624001123604298240" */
   readonly wx_parking_lot_id?: string | undefined
 }
 
@@ -983,13 +725,11 @@ const $RemindersApplicationsGetResponse: () => Schema.Schema<RemindersApplicatio
   wx_parking_lot_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询停车场进件申请单列表
+/** 查询停车场进件申请单列表
  *
  * 对商户提供查询停车场进件申请单列表接口
  *
- * `GET /v3/parking/reminders/applications`
- */
+ * `GET /v3/parking/reminders/applications` */
 export const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery, RemindersApplicationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.applications.get",
   method: "GET",
@@ -1001,50 +741,32 @@ export const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGe
 // ---- POST /v3/parking/reminders/entry ----
 
 export interface RemindersEntryPostBody {
-  /**
-   * 商户停车单号
-   * @example "PARK202407041530001"
-   */
+  /** 商户停车单号
+   * @example "PARK202407041530001" */
   readonly out_serial_number: string
-  /**
-   * 微信停车场ID
-   * @example "WXPARK001"
-   */
+  /** 微信停车场ID
+   * @example "WXPARK001" */
   readonly parking_id: string
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number: string
-  /**
-   * 车辆入场时间
-   * @example 1720078200
-   */
+  /** 车辆入场时间
+   * @example 1720078200 */
   readonly enter_timestamp: number
-  /**
-   * 车牌颜色
-   * @example "PLATE_COLOR_BLUE"
-   */
+  /** 车牌颜色
+   * @example "PLATE_COLOR_BLUE" */
   readonly plate_color: "PLATE_COLOR_UNKNOWN" | "PLATE_COLOR_BLUE" | "PLATE_COLOR_YELLOW" | "PLATE_COLOR_BLACK" | "PLATE_COLOR_WHITE" | "PLATE_COLOR_GREEN" | "PLATE_COLOR_YELLOW_GREEN" | "PLATE_COLOR_AGRICULTURAL_YELLOW" | "PLATE_COLOR_OTHER"
-  /**
-   * 车辆性质
-   * @example "PLATE_TYPE_TEMPORARY"
-   */
+  /** 车辆性质
+   * @example "PLATE_TYPE_TEMPORARY" */
   readonly car_type: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS"
-  /**
-   * 车辆类型
-   * @example "VEHICLE_TYPE_SMALL"
-   */
+  /** 车辆类型
+   * @example "VEHICLE_TYPE_SMALL" */
   readonly vehicle_type: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE"
-  /**
-   * 停车场入口编号
-   * @example "A01"
-   */
+  /** 停车场入口编号
+   * @example "A01" */
   readonly entrance_number?: string | undefined
-  /**
-   * 停车场入口名称
-   * @example "南门入口"
-   */
+  /** 停车场入口名称
+   * @example "南门入口" */
   readonly entrance_name?: string | undefined
   /** 优惠信息模板ID */
   readonly discount_template_id?: ReadonlyArray<number> | undefined
@@ -1064,10 +786,8 @@ const $RemindersEntryPostBody: () => Schema.Schema<RemindersEntryPostBody> = /*#
 }))
 
 export interface RemindersEntryPostResponse {
-  /**
-   * 微信停车单号
-   * @example "WX202604230001"
-   */
+  /** 微信停车单号
+   * @example "WX202604230001" */
   readonly serial_number?: string | undefined
 }
 
@@ -1075,13 +795,11 @@ const $RemindersEntryPostResponse: () => Schema.Schema<RemindersEntryPostRespons
   serial_number: Schema.optional(Schema.String)
 }))
 
-/**
- * 同步车辆入场通知
+/** 同步车辆入场通知
  *
  * 对商户提供同步车辆入场通知接口
  *
- * `POST /v3/parking/reminders/entry`
- */
+ * `POST /v3/parking/reminders/entry` */
 export const remindersEntryPost: Endpoint.Endpoint<RemindersEntryPostBody, RemindersEntryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.entry.post",
   method: "POST",
@@ -1093,80 +811,50 @@ export const remindersEntryPost: Endpoint.Endpoint<RemindersEntryPostBody, Remin
 // ---- POST /v3/parking/reminders/exit ----
 
 export interface RemindersExitPostBody {
-  /**
-   * 商户停车单号
-   * @example "PARK202407041530001"
-   */
+  /** 商户停车单号
+   * @example "PARK202407041530001" */
   readonly out_serial_number: string
-  /**
-   * 车辆出场时间
-   * @example 1720081800
-   */
+  /** 车辆出场时间
+   * @example 1720081800 */
   readonly exit_timestamp: number
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number: string
-  /**
-   * 车牌颜色
-   * @example "PLATE_COLOR_BLUE"
-   */
+  /** 车牌颜色
+   * @example "PLATE_COLOR_BLUE" */
   readonly plate_color: "PLATE_COLOR_UNKNOWN" | "PLATE_COLOR_BLUE" | "PLATE_COLOR_YELLOW" | "PLATE_COLOR_BLACK" | "PLATE_COLOR_WHITE" | "PLATE_COLOR_GREEN" | "PLATE_COLOR_YELLOW_GREEN" | "PLATE_COLOR_AGRICULTURAL_YELLOW" | "PLATE_COLOR_OTHER"
-  /**
-   * 微信停车场ID
-   * @example "WXPARK001"
-   */
+  /** 微信停车场ID
+   * @example "WXPARK001" */
   readonly parking_id: string
-  /**
-   * 支付状态
-   * @example "PAY_STATUS_PAID"
-   */
+  /** 支付状态
+   * @example "PAY_STATUS_PAID" */
   readonly pay_state?: "PAY_STATUS_UNKNOWN" | "PAY_STATUS_UNPAID" | "PAY_STATUS_PAID" | undefined
-  /**
-   * 支付类型
-   * @example "PAY_TYPE_WXPAY"
-   */
+  /** 支付类型
+   * @example "PAY_TYPE_WXPAY" */
   readonly pay_type?: "PAY_TYPE_UNKNOWN" | "PAY_TYPE_WXPAY" | "PAY_TYPE_OTHERS" | undefined
-  /**
-   * 商户支付订单号
-   * @example "TRADE202407041530001"
-   */
+  /** 商户支付订单号
+   * @example "TRADE202407041530001" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 总费用
-   * @example 1500
-   */
+  /** 总费用
+   * @example 1500 */
   readonly total_amount?: number | undefined
-  /**
-   * 已支付费用
-   * @example 1500
-   */
+  /** 已支付费用
+   * @example 1500 */
   readonly paid_amount?: number | undefined
-  /**
-   * 付款用户OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 付款用户OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 支付渠道
-   * @example "PAY_CHANNEL_WECHAT_PAY_NOTIF"
-   */
+  /** 支付渠道
+   * @example "PAY_CHANNEL_WECHAT_PAY_NOTIF" */
   readonly pay_channel?: "PAY_CHANNEL_UNKNOWN" | "PAY_CHANNEL_WECHAT_PAY_NOTIF" | "PAY_CHANNEL_SCAN_QRCODE" | "PAY_CHANNEL_OFFICIAL_ACCOUNT" | "PAY_CHANNEL_MCH_MINI_PROG" | "PAY_CHANNEL_OTHERS" | undefined
-  /**
-   * 支付时间
-   * @example 1720081800
-   */
+  /** 支付时间
+   * @example 1720081800 */
   readonly pay_time?: number | undefined
-  /**
-   * 消息支付防伪凭证
-   * @example "token1234567890"
-   */
+  /** 消息支付防伪凭证
+   * @example "token1234567890" */
   readonly token?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200001999202407041234567890"
-   */
+  /** 微信支付订单号
+   * @example "4200001999202407041234567890" */
   readonly wx_trade_no?: string | undefined
 }
 
@@ -1188,13 +876,11 @@ const $RemindersExitPostBody: () => Schema.Schema<RemindersExitPostBody> = /*#__
   wx_trade_no: Schema.optional(BoundedString(1, 64))
 }))
 
-/**
- * 同步车辆离场通知
+/** 同步车辆离场通知
  *
  * 对商户提供同步车辆离场通知接口
  *
- * `POST /v3/parking/reminders/exit`
- */
+ * `POST /v3/parking/reminders/exit` */
 export const remindersExitPost: Endpoint.Endpoint<RemindersExitPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.exit.post",
   method: "POST",
@@ -1206,15 +892,11 @@ export const remindersExitPost: Endpoint.Endpoint<RemindersExitPostBody, void, C
 // ---- POST /v3/parking/reminders/ext-payment ----
 
 export interface RemindersExtPaymentPostBodyFeeItems {
-  /**
-   * 费用类型
-   * @example "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY"
-   */
+  /** 费用类型
+   * @example "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY" */
   readonly fee_type: "EXT_PARKING_PAYMENT_FEE_TYPE_UNKNOWN" | "EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY" | "EXT_PARKING_PAYMENT_FEE_TYPE_QUARTERLY" | "EXT_PARKING_PAYMENT_FEE_TYPE_MEMBER"
-  /**
-   * 金额（单位为分）
-   * @example 5000
-   */
+  /** 金额（单位为分）
+   * @example 5000 */
   readonly amount: number
 }
 
@@ -1224,27 +906,19 @@ const $RemindersExtPaymentPostBodyFeeItems: () => Schema.Schema<RemindersExtPaym
 }))
 
 export interface RemindersExtPaymentPostBody {
-  /**
-   * 商户支付订单号
-   * @example "TRADE202407041530001"
-   */
+  /** 商户支付订单号
+   * @example "TRADE202407041530001" */
   readonly out_trade_no: string
   /** 费用明细列表 */
   readonly fee_items: ReadonlyArray<RemindersExtPaymentPostBodyFeeItems>
-  /**
-   * 支付时间（秒级时间戳）
-   * @example 1719128975
-   */
+  /** 支付时间（秒级时间戳）
+   * @example 1719128975 */
   readonly pay_time: number
-  /**
-   * 微信停车场ID
-   * @example "21232735744117624001123604298240"
-   */
+  /** 微信停车场ID
+   * @example "21232735744117624001123604298240" */
   readonly wx_parking_lot_id?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200001999202407041234567890"
-   */
+  /** 微信支付订单号
+   * @example "4200001999202407041234567890" */
   readonly wx_trade_no?: string | undefined
 }
 
@@ -1256,13 +930,11 @@ const $RemindersExtPaymentPostBody: () => Schema.Schema<RemindersExtPaymentPostB
   wx_trade_no: Schema.optional(BoundedString(1, 64))
 }))
 
-/**
- * 同步非临停扩展支付
+/** 同步非临停扩展支付
  *
  * 对商户提供非临停扩展支付数据同步接口（仅落库，不参与临停停车单）。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
  *
- * `POST /v3/parking/reminders/ext-payment`
- */
+ * `POST /v3/parking/reminders/ext-payment` */
 export const remindersExtPaymentPost: Endpoint.Endpoint<RemindersExtPaymentPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.extPayment.post",
   method: "POST",
@@ -1274,20 +946,14 @@ export const remindersExtPaymentPost: Endpoint.Endpoint<RemindersExtPaymentPostB
 // ---- POST /v3/parking/reminders/parking-fee ----
 
 export interface RemindersParkingFeePostBody {
-  /**
-   * 商户停车单号
-   * @example "PARK202407041530001"
-   */
+  /** 商户停车单号
+   * @example "PARK202407041530001" */
   readonly out_serial_number: string
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number?: string | undefined
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
+  /** 商户停车场ID
+   * @example "lot_sz_tencent_001" */
   readonly out_parking_id?: string | undefined
 }
 
@@ -1298,52 +964,34 @@ const $RemindersParkingFeePostBody: () => Schema.Schema<RemindersParkingFeePostB
 }))
 
 export interface RemindersParkingFeePostResponse {
-  /**
-   * 当前总费用
-   * @example 1500
-   */
+  /** 当前总费用
+   * @example 1500 */
   readonly total_amount?: number | undefined
-  /**
-   * 已停时长
-   * @example 3600
-   */
+  /** 已停时长
+   * @example 3600 */
   readonly parking_timestamp?: number | undefined
-  /**
-   * 停车状态
+  /** 停车状态
    * Documented values: `PARKING_STATE_UNKNOWN`, `PARKING_STATE_ENTERED`, `PARKING_STATE_EXIT_GATE`, `PARKING_STATE_EXITED`, `PARKING_STATE_UNEXPECTED_CLOSE` (decoded as any string: more may come).
-   * @example "PARKING_STATE_ENTERED"
-   */
+   * @example "PARKING_STATE_ENTERED" */
   readonly parking_state?: "PARKING_STATE_UNKNOWN" | "PARKING_STATE_ENTERED" | "PARKING_STATE_EXIT_GATE" | "PARKING_STATE_EXITED" | "PARKING_STATE_UNEXPECTED_CLOSE" | (string & {}) | undefined
-  /**
-   * 支付状态
+  /** 支付状态
    * Documented values: `PAY_STATUS_UNKNOWN`, `PAY_STATUS_UNPAID`, `PAY_STATUS_PAID` (decoded as any string: more may come).
-   * @example "PAY_STATUS_UNPAID"
-   */
+   * @example "PAY_STATUS_UNPAID" */
   readonly pay_state?: "PAY_STATUS_UNKNOWN" | "PAY_STATUS_UNPAID" | "PAY_STATUS_PAID" | (string & {}) | undefined
-  /**
-   * 免费待出场时间
-   * @example 600
-   */
+  /** 免费待出场时间
+   * @example 600 */
   readonly allowed_exit_timestamp?: number | undefined
-  /**
-   * 下一次跳价价格
-   * @example 200
-   */
+  /** 下一次跳价价格
+   * @example 200 */
   readonly next_raise_price?: number | undefined
-  /**
-   * 下一次跳价时间
-   * @example 1720082400
-   */
+  /** 下一次跳价时间
+   * @example 1720082400 */
   readonly next_raise_timestamp?: number | undefined
-  /**
-   * 应付金额
-   * @example 1500
-   */
+  /** 应付金额
+   * @example 1500 */
   readonly payable_amount?: number | undefined
-  /**
-   * 已付金额
-   * @example 0
-   */
+  /** 已付金额
+   * @example 0 */
   readonly paid_amount?: number | undefined
 }
 
@@ -1359,13 +1007,11 @@ const $RemindersParkingFeePostResponse: () => Schema.Schema<RemindersParkingFeeP
   paid_amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询停车费用
+/** 查询停车费用
  *
  * 对商户提供查询停车费用接口
  *
- * `POST /v3/parking/reminders/parking-fee`
- */
+ * `POST /v3/parking/reminders/parking-fee` */
 export const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostBody, RemindersParkingFeePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.parkingFee.post",
   method: "POST",
@@ -1377,15 +1023,11 @@ export const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostB
 // ---- GET /v3/parking/reminders/parking-lot ----
 
 export interface RemindersParkingLotGetQuery {
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
+  /** 商户停车场ID
+   * @example "lot_sz_tencent_001" */
   readonly out_parking_lot_id?: string | undefined
-  /**
-   * 微信停车场ID
-   * @example "21232735744117624001123604298240"
-   */
+  /** 微信停车场ID
+   * @example "21232735744117624001123604298240" */
   readonly wx_parking_lot_id?: string | undefined
 }
 
@@ -1395,56 +1037,36 @@ const $RemindersParkingLotGetQuery: () => Schema.Schema<RemindersParkingLotGetQu
 }))
 
 export interface RemindersParkingLotGetResponse {
-  /**
-   * 微信停车场ID
-   * @example "21232735744117624001123604298240"
-   */
+  /** 微信停车场ID
+   * @example "21232735744117624001123604298240" */
   readonly wx_parking_lot_id?: string | undefined
-  /**
-   * 商户停车场ID
-   * @example "lot_sz_tencent_001"
-   */
+  /** 商户停车场ID
+   * @example "lot_sz_tencent_001" */
   readonly out_parking_lot_id?: string | undefined
-  /**
-   * 停车场名称
-   * @example "腾讯大厦停车场"
-   */
+  /** 停车场名称
+   * @example "腾讯大厦停车场" */
   readonly parking_lot_name?: string | undefined
-  /**
-   * 停车场地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
+  /** 停车场地址
+   * @example "广东省深圳市南山区科技中一道10000号" */
   readonly parking_lot_address?: string | undefined
-  /**
-   * 支付小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 支付小程序appid
+   * @example "wx1234567890abcdef" */
   readonly payment_mini_prog_appid?: string | undefined
-  /**
-   * 支付小程序path
-   * @example "/pages/pay/index"
-   */
+  /** 支付小程序path
+   * @example "/pages/pay/index" */
   readonly payment_mini_prog_path?: string | undefined
-  /**
-   * 停车订单小程序appid
-   * @example "wx1234567890abcdef"
-   */
+  /** 停车订单小程序appid
+   * @example "wx1234567890abcdef" */
   readonly parking_order_mini_prog_appid?: string | undefined
-  /**
-   * 停车订单小程序path
-   * @example "/pages/order/index"
-   */
+  /** 停车订单小程序path
+   * @example "/pages/order/index" */
   readonly parking_order_mini_prog_path?: string | undefined
-  /**
-   * 启用状态，停车场启用状态
+  /** 启用状态，停车场启用状态
    * Documented values: `ENABLED_STATE_UNKNOWN`, `ENABLED_STATE_NOT_ENABLED`, `ENABLED_STATE_ENABLED`, `ENABLED_STATE_OFFLINE` (decoded as any string: more may come).
-   * @example "ENABLED_STATE_UNKNOWN"
-   */
+   * @example "ENABLED_STATE_UNKNOWN" */
   readonly enabled_state?: "ENABLED_STATE_UNKNOWN" | "ENABLED_STATE_NOT_ENABLED" | "ENABLED_STATE_ENABLED" | "ENABLED_STATE_OFFLINE" | (string & {}) | undefined
-  /**
-   * 原因
-   * @example "进场时延过高"
-   */
+  /** 原因
+   * @example "进场时延过高" */
   readonly reason?: string | undefined
 }
 
@@ -1461,13 +1083,11 @@ const $RemindersParkingLotGetResponse: () => Schema.Schema<RemindersParkingLotGe
   reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询停车场信息
+/** 查询停车场信息
  *
  * 对商户提供查询停车场信息接口，返回停车场基础信息、启用状态及未启用/下线原因。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
  *
- * `GET /v3/parking/reminders/parking-lot`
- */
+ * `GET /v3/parking/reminders/parking-lot` */
 export const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQuery, RemindersParkingLotGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.parkingLot.get",
   method: "GET",
@@ -1479,75 +1099,47 @@ export const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQue
 // ---- POST /v3/parking/reminders/payment ----
 
 export interface RemindersPaymentPostBody {
-  /**
-   * 商户停车单号
-   * @example "PARK202407041530001"
-   */
+  /** 商户停车单号
+   * @example "PARK202407041530001" */
   readonly out_serial_number: string
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number: string
-  /**
-   * 微信停车场ID
-   * @example "WXPARK001"
-   */
+  /** 微信停车场ID
+   * @example "WXPARK001" */
   readonly parking_id: string
-  /**
-   * 停车状态
-   * @example "PARKING_STATUS_PARKING"
-   */
+  /** 停车状态
+   * @example "PARKING_STATUS_PARKING" */
   readonly parking_state: "PARKING_STATUS_UNKNOWN" | "PARKING_STATUS_PARKING" | "PARKING_STATUS_NOT_PARKING"
-  /**
-   * 支付类型
-   * @example "PAY_TYPE_WXPAY"
-   */
+  /** 支付类型
+   * @example "PAY_TYPE_WXPAY" */
   readonly pay_type: "PAY_TYPE_UNKNOWN" | "PAY_TYPE_WXPAY" | "PAY_TYPE_OTHERS"
-  /**
-   * 付款用户OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 付款用户OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 总费用
-   * @example 1500
-   */
+  /** 总费用
+   * @example 1500 */
   readonly total_amount: number
-  /**
-   * 已支付费用
-   * @example 1500
-   */
+  /** 已支付费用
+   * @example 1500 */
   readonly paid_amount: number
-  /**
-   * 商户支付订单号
-   * @example "TRADE202407041530001"
-   */
+  /** 商户支付订单号
+   * @example "TRADE202407041530001" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 支付渠道
-   * @example "PAY_CHANNEL_WECHAT_PAY_NOTIF"
-   */
+  /** 支付渠道
+   * @example "PAY_CHANNEL_WECHAT_PAY_NOTIF" */
   readonly pay_channel?: "PAY_CHANNEL_UNKNOWN" | "PAY_CHANNEL_WECHAT_PAY_NOTIF" | "PAY_CHANNEL_SCAN_QRCODE" | "PAY_CHANNEL_OFFICIAL_ACCOUNT" | "PAY_CHANNEL_MCH_MINI_PROG" | "PAY_CHANNEL_OTHERS" | undefined
-  /**
-   * 支付时间
-   * @example 1720081800
-   */
+  /** 支付时间
+   * @example 1720081800 */
   readonly pay_time?: number | undefined
-  /**
-   * 消息支付防伪凭证
-   * @example "token1234567890"
-   */
+  /** 消息支付防伪凭证
+   * @example "token1234567890" */
   readonly token?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200001999202407041234567890"
-   */
+  /** 微信支付订单号
+   * @example "4200001999202407041234567890" */
   readonly wx_trade_no?: string | undefined
 }
 
@@ -1568,13 +1160,11 @@ const $RemindersPaymentPostBody: () => Schema.Schema<RemindersPaymentPostBody> =
   wx_trade_no: Schema.optional(BoundedString(1, 64))
 }))
 
-/**
- * 同步支付结果通知
+/** 同步支付结果通知
  *
  * 对商户提供同步支付结果通知接口
  *
- * `POST /v3/parking/reminders/payment`
- */
+ * `POST /v3/parking/reminders/payment` */
 export const remindersPaymentPost: Endpoint.Endpoint<RemindersPaymentPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.payment.post",
   method: "POST",
@@ -1583,131 +1173,109 @@ export const remindersPaymentPost: Endpoint.Endpoint<RemindersPaymentPostBody, v
   schemas: () => ({ body: $RemindersPaymentPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/parking/…`: 10 endpoints.
+/** `/v3/parking/…`: 10 endpoints.
  *
- * Catalogue tags: 停车缴费服务.
- */
+ * Catalogue tags: 停车缴费服务. */
 export const parking = {
   reminders: {
     application: {
-      /**
-       * 提交停车场进件申请
+      /** 提交停车场进件申请
        *
        * 对商户提供提交停车场进件申请接口
        *
        * `POST /v3/parking/reminders/application`
        *
-       * Alone: `import { remindersApplicationPost } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersApplicationPost } from "effect-wechatpay/v3/parking"`. */
       post: remindersApplicationPost,
       query: {
-        /**
-         * 查询停车场进件申请单
+        /** 查询停车场进件申请单
          *
          * 对商户提供查询停车场进件申请单接口
          *
          * `GET /v3/parking/reminders/application/query`
          *
-         * Alone: `import { remindersApplicationQueryGet } from "effect-wechatpay/v3/parking"`.
-         */
+         * Alone: `import { remindersApplicationQueryGet } from "effect-wechatpay/v3/parking"`. */
         get: remindersApplicationQueryGet
       },
       withdraw: {
-        /**
-         * 撤回停车场进件申请
+        /** 撤回停车场进件申请
          *
          * 对商户提供撤回停车场进件申请接口
          *
          * `POST /v3/parking/reminders/application/withdraw`
          *
-         * Alone: `import { remindersApplicationWithdrawPost } from "effect-wechatpay/v3/parking"`.
-         */
+         * Alone: `import { remindersApplicationWithdrawPost } from "effect-wechatpay/v3/parking"`. */
         post: remindersApplicationWithdrawPost
       }
     },
     applications: {
-      /**
-       * 查询停车场进件申请单列表
+      /** 查询停车场进件申请单列表
        *
        * 对商户提供查询停车场进件申请单列表接口
        *
        * `GET /v3/parking/reminders/applications`
        *
-       * Alone: `import { remindersApplicationsGet } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersApplicationsGet } from "effect-wechatpay/v3/parking"`. */
       get: remindersApplicationsGet
     },
     entry: {
-      /**
-       * 同步车辆入场通知
+      /** 同步车辆入场通知
        *
        * 对商户提供同步车辆入场通知接口
        *
        * `POST /v3/parking/reminders/entry`
        *
-       * Alone: `import { remindersEntryPost } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersEntryPost } from "effect-wechatpay/v3/parking"`. */
       post: remindersEntryPost
     },
     exit: {
-      /**
-       * 同步车辆离场通知
+      /** 同步车辆离场通知
        *
        * 对商户提供同步车辆离场通知接口
        *
        * `POST /v3/parking/reminders/exit`
        *
-       * Alone: `import { remindersExitPost } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersExitPost } from "effect-wechatpay/v3/parking"`. */
       post: remindersExitPost
     },
     extPayment: {
-      /**
-       * 同步非临停扩展支付
+      /** 同步非临停扩展支付
        *
        * 对商户提供非临停扩展支付数据同步接口（仅落库，不参与临停停车单）。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
        *
        * `POST /v3/parking/reminders/ext-payment`
        *
-       * Alone: `import { remindersExtPaymentPost } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersExtPaymentPost } from "effect-wechatpay/v3/parking"`. */
       post: remindersExtPaymentPost
     },
     parkingFee: {
-      /**
-       * 查询停车费用
+      /** 查询停车费用
        *
        * 对商户提供查询停车费用接口
        *
        * `POST /v3/parking/reminders/parking-fee`
        *
-       * Alone: `import { remindersParkingFeePost } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersParkingFeePost } from "effect-wechatpay/v3/parking"`. */
       post: remindersParkingFeePost
     },
     parkingLot: {
-      /**
-       * 查询停车场信息
+      /** 查询停车场信息
        *
        * 对商户提供查询停车场信息接口，返回停车场基础信息、启用状态及未启用/下线原因。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
        *
        * `GET /v3/parking/reminders/parking-lot`
        *
-       * Alone: `import { remindersParkingLotGet } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersParkingLotGet } from "effect-wechatpay/v3/parking"`. */
       get: remindersParkingLotGet
     },
     payment: {
-      /**
-       * 同步支付结果通知
+      /** 同步支付结果通知
        *
        * 对商户提供同步支付结果通知接口
        *
        * `POST /v3/parking/reminders/payment`
        *
-       * Alone: `import { remindersPaymentPost } from "effect-wechatpay/v3/parking"`.
-       */
+       * Alone: `import { remindersPaymentPost } from "effect-wechatpay/v3/parking"`. */
       post: remindersPaymentPost
     }
   }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/partner-papay/contracts/{contract_id}/fail-notify ----
 
 export interface ContractsContractIdFailNotifyPostParams {
-  /**
-   * 委托代扣协议id
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议id
+   * @example "123124412412423431" */
   readonly contract_id: string
 }
 
@@ -17,25 +15,17 @@ const $ContractsContractIdFailNotifyPostParams: () => Schema.Schema<ContractsCon
 }))
 
 export interface ContractsContractIdFailNotifyPostBody {
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 子商户号
-   * @example "12345512"
-   */
+  /** 子商户号
+   * @example "12345512" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用D
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用D
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
 }
 
@@ -49,13 +39,11 @@ const $ContractsContractIdFailNotifyPostBody: () => Schema.Schema<ContractsContr
 /** The input of `v3.partnerPapay.contracts._contract_id_.failNotify.post`: params, body fields together. */
 export interface ContractsContractIdFailNotifyPostRequest extends ContractsContractIdFailNotifyPostParams, ContractsContractIdFailNotifyPostBody {}
 
-/**
- * 服务商商户重试扣费通知API
+/** 服务商商户重试扣费通知API
  *
  * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml)
  *
- * `POST /v3/partner-papay/contracts/{contract_id}/fail-notify`
- */
+ * `POST /v3/partner-papay/contracts/{contract_id}/fail-notify` */
 export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContractIdFailNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerPapay.contracts._contract_id_.failNotify.post",
   method: "POST",
@@ -68,15 +56,11 @@ export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContr
 // ---- POST /v3/partner-papay/contracts/{contract_id}/notify ----
 
 export interface ContractsContractIdNotifyPostBodyDeductDuration {
-  /**
-   * 扣费持续时间数
-   * @example 1
-   */
+  /** 扣费持续时间数
+   * @example 1 */
   readonly count: number
-  /**
-   * 单位
-   * @example "DAY"
-   */
+  /** 单位
+   * @example "DAY" */
   readonly unit?: string | undefined
 }
 
@@ -86,15 +70,11 @@ const $ContractsContractIdNotifyPostBodyDeductDuration: () => Schema.Schema<Cont
 }))
 
 export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
-  /**
-   * 预计扣费金额
-   * @example 1
-   */
+  /** 预计扣费金额
+   * @example 1 */
   readonly amount: number
-  /**
-   * 预计扣费货币类型
-   * @example "CNY"
-   */
+  /** 预计扣费货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -104,25 +84,17 @@ const $ContractsContractIdNotifyPostBodyEstimatedAmount: () => Schema.Schema<Con
 }))
 
 export interface ContractsContractIdNotifyPostBody {
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 子商户号
-   * @example "12345512"
-   */
+  /** 子商户号
+   * @example "12345512" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用D
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用D
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
   /** 扣费持续时间 */
   readonly deduct_duration?: ContractsContractIdNotifyPostBodyDeductDuration | undefined
@@ -144,13 +116,11 @@ export type ContractsContractIdNotifyPostParams = ContractsContractIdFailNotifyP
 /** The input of `v3.partnerPapay.contracts._contract_id_.notify.post`: params, body fields together. */
 export interface ContractsContractIdNotifyPostRequest extends ContractsContractIdNotifyPostParams, ContractsContractIdNotifyPostBody {}
 
-/**
- * 服务商商户预扣费通知API
+/** 服务商商户预扣费通知API
  *
  * 商户进行委托代扣扣费前需要在可通知时间段内调用「预扣费通知」的接口为用户发送扣费提醒，并设定预计扣费金额，经过扣费等待期后，在可扣费期内可发起扣费，扣款金额不能高于预计扣费金额，扣费失败可主动发起重试扣费（重试次数由其他规则限制），直到扣费成功，或者可扣费期结束。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html)
  *
- * `POST /v3/partner-papay/contracts/{contract_id}/notify`
- */
+ * `POST /v3/partner-papay/contracts/{contract_id}/notify` */
 export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractIdNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerPapay.contracts._contract_id_.notify.post",
   method: "POST",
@@ -160,36 +130,30 @@ export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractI
   schemas: () => ({ params: $ContractsContractIdFailNotifyPostParams(), body: $ContractsContractIdNotifyPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/partner-papay/…`: 2 endpoints.
+/** `/v3/partner-papay/…`: 2 endpoints.
  *
- * Catalogue tags: 委托代扣.
- */
+ * Catalogue tags: 委托代扣. */
 export const partnerPapay = {
   contracts: {
     _contract_id_: {
       failNotify: {
-        /**
-         * 服务商商户重试扣费通知API
+        /** 服务商商户重试扣费通知API
          *
          * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml)
          *
          * `POST /v3/partner-papay/contracts/{contract_id}/fail-notify`
          *
-         * Alone: `import { contractsContractIdFailNotifyPost } from "effect-wechatpay/v3/partnerPapay"`.
-         */
+         * Alone: `import { contractsContractIdFailNotifyPost } from "effect-wechatpay/v3/partnerPapay"`. */
         post: contractsContractIdFailNotifyPost
       },
       notify: {
-        /**
-         * 服务商商户预扣费通知API
+        /** 服务商商户预扣费通知API
          *
          * 商户进行委托代扣扣费前需要在可通知时间段内调用「预扣费通知」的接口为用户发送扣费提醒，并设定预计扣费金额，经过扣费等待期后，在可扣费期内可发起扣费，扣款金额不能高于预计扣费金额，扣费失败可主动发起重试扣费（重试次数由其他规则限制），直到扣费成功，或者可扣费期结束。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html)
          *
          * `POST /v3/partner-papay/contracts/{contract_id}/notify`
          *
-         * Alone: `import { contractsContractIdNotifyPost } from "effect-wechatpay/v3/partnerPapay"`.
-         */
+         * Alone: `import { contractsContractIdNotifyPost } from "effect-wechatpay/v3/partnerPapay"`. */
         post: contractsContractIdNotifyPost
       }
     }

@@ -5,35 +5,23 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/partner-transfer/batches ----
 
 export interface BatchesPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name: string
-  /**
-   * 收款用户身份证
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
+  /** 收款用户身份证
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f" */
   readonly user_id_card?: string | undefined
 }
 
@@ -47,62 +35,40 @@ const $BatchesPostBodyTransferDetailList: () => Schema.Schema<BatchesPostBodyTra
 }))
 
 export interface BatchesPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 特约商户appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 特约商户appid
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户授权类型
-   * @example "INFORMATION_AUTHORIZATION_TYPE"
-   */
+  /** 特约商户授权类型
+   * @example "INFORMATION_AUTHORIZATION_TYPE" */
   readonly authorization_type: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name: string
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark: string
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount: number
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num: number
   /** 转账明细列表 */
   readonly transfer_detail_list?: ReadonlyArray<BatchesPostBodyTransferDetailList> | undefined
-  /**
-   * 服务商的appid
-   * @example "wxf636efh567hg4388"
-   */
+  /** 服务商的appid
+   * @example "wxf636efh567hg4388" */
   readonly sp_appid?: string | undefined
-  /**
-   * 批量转账用途
-   * @example "COMMISSION"
-   */
+  /** 批量转账用途
+   * @example "COMMISSION" */
   readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | undefined
-  /**
-   * 转账场景
-   * @example "ORDINARY_TRANSFER"
-   */
+  /** 转账场景
+   * @example "ORDINARY_TRANSFER" */
   readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | undefined
 }
 
@@ -122,20 +88,14 @@ const $BatchesPostBody: () => Schema.Schema<BatchesPostBody> = /*#__PURE__*/ onc
 }))
 
 export interface BatchesPostResponse {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -145,13 +105,11 @@ const $BatchesPostResponse: () => Schema.Schema<BatchesPostResponse> = /*#__PURE
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起批量转账API
+/** 发起批量转账API
  *
  * 服务商可以通过该接口，批量向用户零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_1.shtml)
  *
- * `POST /v3/partner-transfer/batches`
- */
+ * `POST /v3/partner-transfer/batches` */
 export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.post",
   method: "POST",
@@ -165,10 +123,8 @@ export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse
 // ---- GET /v3/partner-transfer/batches/batch-id/{batch_id} ----
 
 export interface BatchesBatchIdBatchIdGetParams {
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id: string
 }
 
@@ -179,20 +135,14 @@ const $BatchesBatchIdBatchIdGetParams: () => Schema.Schema<BatchesBatchIdBatchId
 export interface BatchesBatchIdBatchIdGetQuery {
   /** 是否查询转账明细单 */
   readonly need_query_detail: boolean
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
+  /** 请求资源起始位置
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
+  /** 明细状态
+   * @example "FAIL" */
   readonly detail_status?: "ALL" | "SUCCESS" | "FAIL" | undefined
 }
 
@@ -204,20 +154,14 @@ const $BatchesBatchIdBatchIdGetQuery: () => Schema.Schema<BatchesBatchIdBatchIdG
 }))
 
 export interface TransferDetailList {
-  /**
-   * 微信支付明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 微信支付明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
+  /** 明细状态
+   * @example "SUCCESS" */
   readonly detail_status?: string | undefined
 }
 
@@ -228,121 +172,77 @@ const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#__PURE__
 }))
 
 export interface BatchesBatchIdBatchIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 特约商户appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 特约商户appid
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
+  /** 批次状态
+   * @example "ACCEPTED" */
   readonly batch_status?: string | undefined
-  /**
-   * 批次类型
-   * @example "API"
-   */
+  /** 批次类型
+   * @example "API" */
   readonly batch_type?: string | undefined
-  /**
-   * 特约商户授权类型
+  /** 特约商户授权类型
    * Documented values: `INFORMATION_AUTHORIZATION_TYPE`, `FUND_AUTHORIZATION_TYPE`, `INFORMATION_AND_FUND_AUTHORIZATION_TYPE` (decoded as any string: more may come).
-   * @example "INFORMATION_AUTHORIZATION_TYPE"
-   */
+   * @example "INFORMATION_AUTHORIZATION_TYPE" */
   readonly authorization_type?: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE" | (string & {}) | undefined
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
+  /** 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE`, `PAYER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
-   * @example "OVERDUE_CLOSE"
-   */
+   * @example "OVERDUE_CLOSE" */
   readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | "PAYER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
+  /** 转账成功金额
+   * @example 3900000 */
   readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
+  /** 转账成功笔数
+   * @example 199 */
   readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
+  /** 转账失败金额
+   * @example 100000 */
   readonly fail_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
+  /** 转账失败笔数
+   * @example 1 */
   readonly fail_num?: number | undefined
   /** 转账明细单列表 */
   readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
-  /**
-   * 服务商的appid
-   * @example "wxf636efh567hg4388"
-   */
+  /** 服务商的appid
+   * @example "wxf636efh567hg4388" */
   readonly sp_appid?: string | undefined
-  /**
-   * 批量转账用途
+  /** 批量转账用途
    * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
-   * @example "COMMISSION"
-   */
+   * @example "COMMISSION" */
   readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 转账场景
+  /** 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
-   * @example "ORDINARY_TRANSFER"
-   */
+   * @example "ORDINARY_TRANSFER" */
   readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
 }
 
@@ -375,13 +275,11 @@ const $BatchesBatchIdBatchIdGetResponse: () => Schema.Schema<BatchesBatchIdBatch
 /** The input of `v3.partnerTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
 export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
 
-/**
- * 微信支付批次单号查询批次单API
+/** 微信支付批次单号查询批次单API
  *
  * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_7.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_2.shtml)
  *
- * `GET /v3/partner-transfer/batches/batch-id/{batch_id}`
- */
+ * `GET /v3/partner-transfer/batches/batch-id/{batch_id}` */
 export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.batchId._batch_id_.get",
   method: "GET",
@@ -394,15 +292,11 @@ export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGe
 // ---- GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id: string
-  /**
-   * 微信明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 微信明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_id: string
 }
 
@@ -412,91 +306,57 @@ const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schem
 }))
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 商户的appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 商户的appid
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 微信支付明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 微信支付明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_id?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
+  /** 明细状态
+   * @example "SUCCESS" */
   readonly detail_status?: string | undefined
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
+  /** 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAY_ROLL_CARD_ALREADY_LOGOUT`, `PAY_ROLL_CARD_ALREADY_FROZEN`, `PAY_ROLL_CARD_UNAUTHORIZED`, `PAY_ROLL_CARD_USER_NOT_OPEN` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAY_ROLL_CARD_ALREADY_LOGOUT" | "PAY_ROLL_CARD_ALREADY_FROZEN" | "PAY_ROLL_CARD_UNAUTHORIZED" | "PAY_ROLL_CARD_USER_NOT_OPEN" | (string & {}) | undefined
-  /**
-   * 收款用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly username?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 转账发起时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly initiate_time?: string | undefined
-  /**
-   * 明细更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 明细更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 收款账户类型
-   * @example "BANK_ACCOUNT"
-   */
+  /** 收款账户类型
+   * @example "BANK_ACCOUNT" */
   readonly account_type?: string | undefined
-  /**
-   * 银行名称
-   * @example "招商银行"
-   */
+  /** 银行名称
+   * @example "招商银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行卡尾号
-   * @example "1234"
-   */
+  /** 银行卡尾号
+   * @example "1234" */
   readonly bank_card_number_tail?: string | undefined
 }
 
@@ -520,13 +380,11 @@ const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Sch
   bank_card_number_tail: Schema.optional(Schema.String)
 }))
 
-/**
- * 微信支付明细单号查询明细单API
+/** 微信支付明细单号查询明细单API
  *
  * 服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_8.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_3.shtml)
  *
- * `GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
- */
+ * `GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}` */
 export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
@@ -539,10 +397,8 @@ export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<
 // ---- GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no} ----
 
 export interface BatchesOutBatchNoOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
 }
 
@@ -555,15 +411,11 @@ export interface BatchesOutBatchNoOutBatchNoGetQuery {
   readonly need_query_detail: boolean
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
+  /** 明细状态
+   * @example "FAIL" */
   readonly detail_status?: "ALL" | "SUCCESS" | "FAIL" | "REFUND" | undefined
 }
 
@@ -579,13 +431,11 @@ export type BatchesOutBatchNoOutBatchNoGetResponse = BatchesBatchIdBatchIdGetRes
 /** The input of `v3.partnerTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 商家批次单号查询批次单API
+/** 商家批次单号查询批次单API
  *
  * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_9.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_4.shtml)
  *
- * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}` */
 export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -598,15 +448,11 @@ export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNo
 // ---- GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
 
 export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
 }
 
@@ -617,13 +463,11 @@ const $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: () => 
 
 export type BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
-/**
- * 商家明细单号查询明细单API
+/** 商家明细单号查询明细单API
  *
  * 商户明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_10.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_5.shtml)
  *
- * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}` */
 export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -633,47 +477,39 @@ export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoi
   schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams(), success: $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/partner-transfer/…`: 5 endpoints.
+/** `/v3/partner-transfer/…`: 5 endpoints.
  *
- * Catalogue tags: 资金应用∙转账∙服务商模式, 运营工具∙用工卡.
- */
+ * Catalogue tags: 资金应用∙转账∙服务商模式, 运营工具∙用工卡. */
 export const partnerTransfer = {
   batches: {
-    /**
-     * 发起批量转账API
+    /** 发起批量转账API
      *
      * 服务商可以通过该接口，批量向用户零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_1.shtml)
      *
      * `POST /v3/partner-transfer/batches`
      *
-     * Alone: `import { batchesPost } from "effect-wechatpay/v3/partnerTransfer"`.
-     */
+     * Alone: `import { batchesPost } from "effect-wechatpay/v3/partnerTransfer"`. */
     post: batchesPost,
     batchId: {
       _batch_id_: {
-        /**
-         * 微信支付批次单号查询批次单API
+        /** 微信支付批次单号查询批次单API
          *
          * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_7.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_2.shtml)
          *
          * `GET /v3/partner-transfer/batches/batch-id/{batch_id}`
          *
-         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/partnerTransfer"`.
-         */
+         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/partnerTransfer"`. */
         get: batchesBatchIdBatchIdGet,
         details: {
           detailId: {
             _detail_id_: {
-              /**
-               * 微信支付明细单号查询明细单API
+              /** 微信支付明细单号查询明细单API
                *
                * 服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_8.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_3.shtml)
                *
                * `GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
                *
-               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/partnerTransfer"`.
-               */
+               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/partnerTransfer"`. */
               get: batchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
           }
@@ -682,28 +518,24 @@ export const partnerTransfer = {
     },
     outBatchNo: {
       _out_batch_no_: {
-        /**
-         * 商家批次单号查询批次单API
+        /** 商家批次单号查询批次单API
          *
          * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_9.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_4.shtml)
          *
          * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}`
          *
-         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/partnerTransfer"`.
-         */
+         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/partnerTransfer"`. */
         get: batchesOutBatchNoOutBatchNoGet,
         details: {
           outDetailNo: {
             _out_detail_no_: {
-              /**
-               * 商家明细单号查询明细单API
+              /** 商家明细单号查询明细单API
                *
                * 商户明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_10.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_5.shtml)
                *
                * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
                *
-               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/partnerTransfer"`.
-               */
+               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/partnerTransfer"`. */
               get: batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }
           }

@@ -5,35 +5,23 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program ----
 
 export interface ContractsEcommercePreEntrustSignMiniProgramPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -47,35 +35,23 @@ const $ContractsEcommercePreEntrustSignMiniProgramPostBody: () => Schema.Schema<
 }))
 
 export interface ContractsEcommercePreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约ID
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 跳转签约的小程序AppID
-   * @example "wxbd687630cd02ce1d"
-   */
+  /** 跳转签约的小程序AppID
+   * @example "wxbd687630cd02ce1d" */
   readonly sign_mp_appid?: string | undefined
-  /**
-   * 跳转签约的小程序路径
-   * @example "pages/PwdExemptContract/index"
-   */
+  /** 跳转签约的小程序路径
+   * @example "pages/PwdExemptContract/index" */
   readonly sign_mp_path?: string | undefined
 }
 
@@ -88,13 +64,11 @@ const $ContractsEcommercePreEntrustSignMiniProgramPostResponse: () => Schema.Sch
   sign_mp_path: Schema.optional(Schema.String)
 }))
 
-/**
- * 电商收付通模式小程序场景预签约API
+/** 电商收付通模式小程序场景预签约API
  *
  * 电商收付通服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program` */
 export const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignMiniProgramPostBody, ContractsEcommercePreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.ecommerce.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -107,40 +81,26 @@ export const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<
 // ---- POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign ----
 
 export interface ContractsEcommercePreEntrustSignPayRedirectSignPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -155,20 +115,14 @@ const $ContractsEcommercePreEntrustSignPayRedirectSignPostBody: () => Schema.Sch
 }))
 
 export interface ContractsEcommercePreEntrustSignPayRedirectSignPostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
 }
 
@@ -178,13 +132,11 @@ const $ContractsEcommercePreEntrustSignPayRedirectSignPostResponse: () => Schema
   out_contract_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 电商收付通模式支付后场景预签约API
+/** 电商收付通模式支付后场景预签约API
  *
  * 电商收付通服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign`
- */
+ * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign` */
 export const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignPayRedirectSignPostBody, ContractsEcommercePreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.ecommerce.preEntrustSign.payRedirectSign.post",
   method: "POST",
@@ -200,13 +152,11 @@ export type ContractsNormalPreEntrustSignMiniProgramPostBody = ContractsEcommerc
 
 export type ContractsNormalPreEntrustSignMiniProgramPostResponse = ContractsEcommercePreEntrustSignMiniProgramPostResponse
 
-/**
- * 直连商户模式小程序场景预签约API
+/** 直连商户模式小程序场景预签约API
  *
  * 直连商户从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program` */
 export const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignMiniProgramPostBody, ContractsNormalPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.normal.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -222,13 +172,11 @@ export type ContractsNormalPreEntrustSignPayRedirectSignPostBody = ContractsEcom
 
 export type ContractsNormalPreEntrustSignPayRedirectSignPostResponse = ContractsEcommercePreEntrustSignPayRedirectSignPostResponse
 
-/**
- * 直连商户模式支付后场景预签约API
+/** 直连商户模式支付后场景预签约API
  *
  * 直连商户下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign`
- */
+ * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign` */
 export const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignPayRedirectSignPostBody, ContractsNormalPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.normal.preEntrustSign.payRedirectSign.post",
   method: "POST",
@@ -241,50 +189,32 @@ export const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint
 // ---- POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program ----
 
 export interface ContractsQsPreEntrustSignMiniProgramPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -302,13 +232,11 @@ const $ContractsQsPreEntrustSignMiniProgramPostBody: () => Schema.Schema<Contrac
 
 export type ContractsQsPreEntrustSignMiniProgramPostResponse = ContractsEcommercePreEntrustSignMiniProgramPostResponse
 
-/**
- * 清算机构模式小程序场景预签约API
+/** 清算机构模式小程序场景预签约API
  *
  * 从业机构服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program` */
 export const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsQsPreEntrustSignMiniProgramPostBody, ContractsQsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.qs.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -321,55 +249,35 @@ export const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Contrac
 // ---- POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign ----
 
 export interface ContractsQsPreEntrustSignPayRedirectSignPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -388,13 +296,11 @@ const $ContractsQsPreEntrustSignPayRedirectSignPostBody: () => Schema.Schema<Con
 
 export type ContractsQsPreEntrustSignPayRedirectSignPostResponse = ContractsEcommercePreEntrustSignPayRedirectSignPostResponse
 
-/**
- * 清算机构模式支付后场景预签约API
+/** 清算机构模式支付后场景预签约API
  *
  * 从业机构服务商下单成功并获取`prepay_id`后，在把`prepay_id`返回给商户系统前，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign`
- */
+ * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign` */
 export const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsQsPreEntrustSignPayRedirectSignPostBody, ContractsQsPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.qs.preEntrustSign.payRedirectSign.post",
   method: "POST",
@@ -407,15 +313,11 @@ export const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<Con
 // ---- GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code} ----
 
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams {
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
 }
 
@@ -425,20 +327,14 @@ const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams: () =>
 }))
 
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "USER_TERMINATE"
-   */
+  /** 协议解约方式
+   * @example "USER_TERMINATE" */
   readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35+08:00"
-   */
+  /** 协议解约时间
+   * @example "2020-10-10T13:29:35+08:00" */
   readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark?: string | undefined
 }
 
@@ -449,60 +345,38 @@ const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContr
 }))
 
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 免密支付协议ID
-   * @example "123124412412423431"
-   */
+  /** 免密支付协议ID
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 用户标识
-   * @example "wxd678efh567hg6787"
-   */
+  /** 用户标识
+   * @example "wxd678efh567hg6787" */
   readonly openid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 用户标识
-   * @example "wxd678efh567hg6787"
-   */
+  /** 用户标识
+   * @example "wxd678efh567hg6787" */
   readonly sub_openid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
-   * @example "SIGNED"
-   */
+  /** 委托代扣协议状态
+   * @example "SIGNED" */
   readonly contract_state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35+08:00" */
   readonly contract_signed_time?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
@@ -523,13 +397,11 @@ const $ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse: () 
   contract_terminate_info: Schema.optional($ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo())
 }))
 
-/**
- * 商户通过商户协议号查询协议API
+/** 商户通过商户协议号查询协议API
  *
  * 通过商户协议号查询协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的查询。 前置条件：商户已经成功获取过免密支付的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/get-by-code.html)
  *
- * `GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}` */
 export const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams, ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceId._service_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -542,10 +414,8 @@ export const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpo
 // ---- POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate ----
 
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody {
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark: string
 }
 
@@ -560,13 +430,11 @@ export type ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePo
 /** The input of `v3.passwordExemptContract.contracts.serviceId._service_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostRequest extends ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams, ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody {}
 
-/**
- * 商户通过商户协议号解约协议API
+/** 商户通过商户协议号解约协议API
  *
  * 通过商户协议号解约协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的解约。 前置条件：对应的签约协议是已生效状态的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
  *
- * `POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate`
- */
+ * `POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate` */
 export const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostRequest, ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceId._service_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
@@ -579,50 +447,32 @@ export const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminateP
 // ---- POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program ----
 
 export interface ContractsServiceProviderPreEntrustSignMiniProgramPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 用户标识
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户标识
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly sp_openid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid: string
-  /**
-   * 用户子标识
-   * @example "wxd678efh567hg6787"
-   */
+  /** 用户子标识
+   * @example "wxd678efh567hg6787" */
   readonly sub_openid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
 }
 
@@ -639,40 +489,26 @@ const $ContractsServiceProviderPreEntrustSignMiniProgramPostBody: () => Schema.S
 }))
 
 export interface ContractsServiceProviderPreEntrustSignMiniProgramPostResponse {
-  /**
-   * 预签约ID
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约ID
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 跳转签约的小程序AppID
-   * @example "wxbd687630cd02ce1d"
-   */
+  /** 跳转签约的小程序AppID
+   * @example "wxbd687630cd02ce1d" */
   readonly sign_mp_appid?: string | undefined
-  /**
-   * 跳转签约的小程序路径
-   * @example "pages/PwdExemptContract/index"
-   */
+  /** 跳转签约的小程序路径
+   * @example "pages/PwdExemptContract/index" */
   readonly sign_mp_path?: string | undefined
 }
 
@@ -686,13 +522,11 @@ const $ContractsServiceProviderPreEntrustSignMiniProgramPostResponse: () => Sche
   sign_mp_path: Schema.optional(Schema.String)
 }))
 
-/**
- * 服务商模式小程序场景预签约API
+/** 服务商模式小程序场景预签约API
  *
  * 服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program` */
 export const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignMiniProgramPostBody, ContractsServiceProviderPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceProvider.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -705,55 +539,35 @@ export const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.End
 // ---- POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign ----
 
 export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody {
-  /**
-   * 商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid: string
-  /**
-   * 用户标识
-   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw"
-   */
+  /** 用户标识
+   * @example "oYobu0MVnQfWpSMOYJz2AHPG_gQw" */
   readonly sp_openid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid: string
-  /**
-   * 用户子标识
-   * @example "wxd678efh567hg6787"
-   */
+  /** 用户子标识
+   * @example "wxd678efh567hg6787" */
   readonly sub_openid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id: string
 }
 
@@ -771,25 +585,17 @@ const $ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody: () => Sche
 }))
 
 export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 免密支付服务ID
-   * @example 12535
-   */
+  /** 免密支付服务ID
+   * @example 12535 */
   readonly service_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
 }
 
@@ -800,13 +606,11 @@ const $ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse: () => 
   out_contract_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 服务商模式支付后场景预签约API
+/** 服务商模式支付后场景预签约API
  *
  * 服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html)
  *
- * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign`
- */
+ * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign` */
 export const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody, ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceProvider.preEntrustSign.payRedirectSign.post",
   method: "POST",
@@ -816,37 +620,31 @@ export const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint
   schemas: () => ({ body: $ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody(), success: $ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/password-exempt-contract/…`: 10 endpoints.
+/** `/v3/password-exempt-contract/…`: 10 endpoints.
  *
- * Catalogue tags: 免密支付.
- */
+ * Catalogue tags: 免密支付. */
 export const passwordExemptContract = {
   contracts: {
     ecommerce: {
       preEntrustSign: {
         miniProgram: {
-          /**
-           * 电商收付通模式小程序场景预签约API
+          /** 电商收付通模式小程序场景预签约API
            *
            * 电商收付通服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program`
            *
-           * Alone: `import { contractsEcommercePreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsEcommercePreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsEcommercePreEntrustSignMiniProgramPost
         },
         payRedirectSign: {
-          /**
-           * 电商收付通模式支付后场景预签约API
+          /** 电商收付通模式支付后场景预签约API
            *
            * 电商收付通服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign`
            *
-           * Alone: `import { contractsEcommercePreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsEcommercePreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsEcommercePreEntrustSignPayRedirectSignPost
         }
       }
@@ -854,27 +652,23 @@ export const passwordExemptContract = {
     normal: {
       preEntrustSign: {
         miniProgram: {
-          /**
-           * 直连商户模式小程序场景预签约API
+          /** 直连商户模式小程序场景预签约API
            *
            * 直连商户从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program`
            *
-           * Alone: `import { contractsNormalPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsNormalPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsNormalPreEntrustSignMiniProgramPost
         },
         payRedirectSign: {
-          /**
-           * 直连商户模式支付后场景预签约API
+          /** 直连商户模式支付后场景预签约API
            *
            * 直连商户下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign`
            *
-           * Alone: `import { contractsNormalPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsNormalPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsNormalPreEntrustSignPayRedirectSignPost
         }
       }
@@ -882,27 +676,23 @@ export const passwordExemptContract = {
     qs: {
       preEntrustSign: {
         miniProgram: {
-          /**
-           * 清算机构模式小程序场景预签约API
+          /** 清算机构模式小程序场景预签约API
            *
            * 从业机构服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program`
            *
-           * Alone: `import { contractsQsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsQsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsQsPreEntrustSignMiniProgramPost
         },
         payRedirectSign: {
-          /**
-           * 清算机构模式支付后场景预签约API
+          /** 清算机构模式支付后场景预签约API
            *
            * 从业机构服务商下单成功并获取`prepay_id`后，在把`prepay_id`返回给商户系统前，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign`
            *
-           * Alone: `import { contractsQsPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsQsPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsQsPreEntrustSignPayRedirectSignPost
         }
       }
@@ -911,26 +701,22 @@ export const passwordExemptContract = {
       _service_id_: {
         outContractCode: {
           _out_contract_code_: {
-            /**
-             * 商户通过商户协议号查询协议API
+            /** 商户通过商户协议号查询协议API
              *
              * 通过商户协议号查询协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的查询。 前置条件：商户已经成功获取过免密支付的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/get-by-code.html)
              *
              * `GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}`
              *
-             * Alone: `import { contractsServiceIdServiceIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/passwordExemptContract"`.
-             */
+             * Alone: `import { contractsServiceIdServiceIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/passwordExemptContract"`. */
             get: contractsServiceIdServiceIdOutContractCodeOutContractCodeGet,
             terminate: {
-              /**
-               * 商户通过商户协议号解约协议API
+              /** 商户通过商户协议号解约协议API
                *
                * 通过商户协议号解约协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的解约。 前置条件：对应的签约协议是已生效状态的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
                *
                * `POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate`
                *
-               * Alone: `import { contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/passwordExemptContract"`.
-               */
+               * Alone: `import { contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/passwordExemptContract"`. */
               post: contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost
             }
           }
@@ -940,27 +726,23 @@ export const passwordExemptContract = {
     serviceProvider: {
       preEntrustSign: {
         miniProgram: {
-          /**
-           * 服务商模式小程序场景预签约API
+          /** 服务商模式小程序场景预签约API
            *
            * 服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program`
            *
-           * Alone: `import { contractsServiceProviderPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsServiceProviderPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsServiceProviderPreEntrustSignMiniProgramPost
         },
         payRedirectSign: {
-          /**
-           * 服务商模式支付后场景预签约API
+          /** 服务商模式支付后场景预签约API
            *
            * 服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign`
            *
-           * Alone: `import { contractsServiceProviderPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
-           */
+           * Alone: `import { contractsServiceProviderPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`. */
           post: contractsServiceProviderPreEntrustSignPayRedirectSignPost
         }
       }

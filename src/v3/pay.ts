@@ -11,20 +11,14 @@ const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors = [..
 // ---- POST /v3/pay/acquiring-bank/transactions/exposure ----
 
 export interface AcquiringBankTransactionsExposurePostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly acquiring_bank_openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
+  /** 用户手机号的哈希值
+   * @example "ABDEF3445546456B" */
   readonly phone_number_hash?: string | undefined
-  /**
-   * 用户标识（商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识（商户）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly merchant_openid?: string | undefined
 }
 
@@ -35,37 +29,25 @@ const $AcquiringBankTransactionsExposurePostBodyPayer: () => Schema.Schema<Acqui
 }))
 
 export interface AcquiringBankTransactionsExposurePostBody {
-  /**
-   * 从业机构号
-   * @example "1356485"
-   */
+  /** 从业机构号
+   * @example "1356485" */
   readonly acquiring_bank_id: string
-  /**
-   * 从业机构应用AppID
-   * @example "wx8888888888888888"
-   */
+  /** 从业机构应用AppID
+   * @example "wx8888888888888888" */
   readonly acquiring_bank_appid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly merchant_id: string
-  /**
-   * 特约商户应用AppID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 特约商户应用AppID
+   * @example "wxd678efh567hg6999" */
   readonly merchant_appid?: string | undefined
-  /**
-   * 渠道商户号
-   * @example "20001111"
-   */
+  /** 渠道商户号
+   * @example "20001111" */
   readonly channel_id: string
   /** 支付者 */
   readonly payer: AcquiringBankTransactionsExposurePostBodyPayer
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -82,10 +64,8 @@ const $AcquiringBankTransactionsExposurePostBody: () => Schema.Schema<AcquiringB
 export interface AcquiringBankTransactionsExposurePostResponse {
   /** 是否建议曝光微信分付 */
   readonly fqf_exposure?: boolean | undefined
-  /**
-   * 曝光凭证
-   * @example "Dfkdsf324+-LKFD="
-   */
+  /** 曝光凭证
+   * @example "Dfkdsf324+-LKFD=" */
   readonly market_exposure_token?: string | undefined
 }
 
@@ -94,13 +74,11 @@ const $AcquiringBankTransactionsExposurePostResponse: () => Schema.Schema<Acquir
   market_exposure_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 微信分付-支付方式前置服务
+/** 微信分付-支付方式前置服务
  *
  * 从业机构查询微信分付曝光建议
  *
- * `POST /v3/pay/acquiring-bank/transactions/exposure`
- */
+ * `POST /v3/pay/acquiring-bank/transactions/exposure` */
 export const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringBankTransactionsExposurePostBody, AcquiringBankTransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.acquiringBank.transactions.exposure.post",
   method: "POST",
@@ -112,30 +90,20 @@ export const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringB
 // ---- POST /v3/pay/instal/exposure ----
 
 export interface InstalExposurePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 用户ID的类型
-   * @example "OPENID"
-   */
+  /** 用户ID的类型
+   * @example "OPENID" */
   readonly user_id_type: "UNKNOWN_USER_ID_TYPE" | "OPENID" | "PHONE_NO" | "SP_OPENID" | "SUB_OPENID"
-  /**
-   * 用户标识
-   * @example "123456789"
-   */
+  /** 用户标识
+   * @example "123456789" */
   readonly openid?: string | undefined
-  /**
-   * 用户手机号的十六进制字符串
-   * @example "EF879546FFFF"
-   */
+  /** 用户手机号的十六进制字符串
+   * @example "EF879546FFFF" */
   readonly phone_number_hash?: string | undefined
 }
 
@@ -156,13 +124,11 @@ const $InstalExposurePostResponse: () => Schema.Schema<InstalExposurePostRespons
   recommend_exposure: Schema.optional(Schema.Boolean)
 }))
 
-/**
- * 商户贴息-获取微信分付曝光建议
+/** 商户贴息-获取微信分付曝光建议
  *
  * 获取微信分付曝光建议
  *
- * `POST /v3/pay/instal/exposure`
- */
+ * `POST /v3/pay/instal/exposure` */
 export const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, InstalExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.instal.exposure.post",
   method: "POST",
@@ -174,25 +140,17 @@ export const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, Insta
 // ---- POST /v3/pay/instal/partner/exposure ----
 
 export interface InstalPartnerExposurePostBodyUserId {
-  /**
-   * 用户ID的类型
-   * @example "OPENID"
-   */
+  /** 用户ID的类型
+   * @example "OPENID" */
   readonly user_id_type?: "UNKNOWN_USER_ID_TYPE" | "OPENID" | "PHONE_NO" | "SP_OPENID" | "SUB_OPENID" | undefined
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户服务标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
+  /** 用户手机号的哈希值
+   * @example "ABDEF3445546456B" */
   readonly phone_number_hash?: string | undefined
 }
 
@@ -204,25 +162,17 @@ const $InstalPartnerExposurePostBodyUserId: () => Schema.Schema<InstalPartnerExp
 }))
 
 export interface InstalPartnerExposurePostBody {
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 服务商应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商应用ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 子商户/二级商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户/二级商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid: string
-  /**
-   * 子商户号/二级商户号
-   * @example "1900000109"
-   */
+  /** 子商户号/二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 用户ID */
   readonly user_id?: InstalPartnerExposurePostBodyUserId | undefined
@@ -238,13 +188,11 @@ const $InstalPartnerExposurePostBody: () => Schema.Schema<InstalPartnerExposureP
 
 export type InstalPartnerExposurePostResponse = InstalExposurePostResponse
 
-/**
- * 商户贴息-获取微信分付曝光建议
+/** 商户贴息-获取微信分付曝光建议
  *
  * 获取微信分付曝光建议
  *
- * `POST /v3/pay/instal/partner/exposure`
- */
+ * `POST /v3/pay/instal/partner/exposure` */
 export const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposurePostBody, InstalPartnerExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.instal.partner.exposure.post",
   method: "POST",
@@ -258,10 +206,8 @@ export const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposureP
 export interface SettleInfo {
   /** 是否指定分账 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
+  /** 补差金额
+   * @example 10 */
   readonly subsidy_amount?: number | undefined
 }
 
@@ -271,15 +217,11 @@ const $SettleInfo: () => Schema.Schema<SettleInfo> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface PartnerTransactionsAppPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
+  /** 总金额
+   * @example 100 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: "CNY" | undefined
 }
 
@@ -289,30 +231,20 @@ const $PartnerTransactionsAppPostBodyAmount: () => Schema.Schema<PartnerTransact
 }))
 
 export interface GoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
+  /** 商户侧商品编码
+   * @example "商品编码" */
   readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
+  /** 微信侧商品编码
+   * @example "1001" */
   readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
+  /** 商品名称
+   * @example "iPhoneX 256G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity: number
-  /**
-   * 商品单价
-   * @example 828800
-   */
+  /** 商品单价
+   * @example 828800 */
   readonly unit_price: number
 }
 
@@ -325,15 +257,11 @@ const $GoodsDetail: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => 
 }))
 
 export interface Detail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
+  /** 订单原价
+   * @example 608800 */
   readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
+  /** 商品小票ID
+   * @example "微信123" */
   readonly invoice_id?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
@@ -346,25 +274,17 @@ const $Detail: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface StoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
+  /** 门店编号
+   * @example "0001" */
   readonly id: string
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
+  /** 门店名称
+   * @example "腾讯大厦分店" */
   readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
+  /** 地区编码
+   * @example "440305" */
   readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
+  /** 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号" */
   readonly address?: string | undefined
 }
 
@@ -376,15 +296,11 @@ const $StoreInfo: () => Schema.Schema<StoreInfo> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface PartnerTransactionsAppPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
+  /** 用户终端IP
+   * @example "14.23.150.211" */
   readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info?: StoreInfo | undefined
@@ -399,15 +315,11 @@ const $PartnerTransactionsAppPostBodySceneInfo: () => Schema.Schema<PartnerTrans
 export interface Identity {
   /** 证件类型 */
   readonly type: "IDCARD" | "HONGKONG_MACAO" | "HONGKONG_MACAO_RESIDENT" | "TAIWAN_RESIDENT" | "FOREIGN_RESIDENT" | "OVERSEA_PASSPORT" | "PHONE_NUMBER"
-  /**
-   * 加密后的证件号
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
+  /** 加密后的证件号
+   * @example "6B46824C852FA29AAC3DCE6BFD852E27" */
   readonly number: string
-  /**
-   * 加密后的姓名
-   * @example "6B46824C852FA29AAC3DCE6BFD852E27"
-   */
+  /** 加密后的姓名
+   * @example "6B46824C852FA29AAC3DCE6BFD852E27" */
   readonly name: string
 }
 
@@ -427,15 +339,11 @@ const $PartnerTransactionsAppPostBodyPayer: () => Schema.Schema<PartnerTransacti
 }))
 
 export interface SubsidyPlan {
-  /**
-   * 贴息期数
-   * @example 3
-   */
+  /** 贴息期数
+   * @example 3 */
   readonly subsidy_installment_num: 3 | 6 | 12
-  /**
-   * 贴息比例
-   * @example 100
-   */
+  /** 贴息比例
+   * @example 100 */
   readonly subsidy_percent: 0 | 100
 }
 
@@ -445,10 +353,8 @@ const $SubsidyPlan: () => Schema.Schema<SubsidyPlan> = /*#__PURE__*/ once(() => 
 }))
 
 export interface SubsidyDetail {
-  /**
-   * 贴息方案类型
-   * @example "PERIOD"
-   */
+  /** 贴息方案类型
+   * @example "PERIOD" */
   readonly subsidy_period_type: "DAILY" | "PERIOD"
   /** 贴息方案列表 */
   readonly subsidy_plan: ReadonlyArray<SubsidyPlan>
@@ -469,59 +375,39 @@ const $SubsidyInfo: () => Schema.Schema<SubsidyInfo> = /*#__PURE__*/ once(() => 
 }))
 
 export interface PartnerTransactionsAppPostBody {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -559,10 +445,8 @@ const $PartnerTransactionsAppPostBody: () => Schema.Schema<PartnerTransactionsAp
 }))
 
 export interface PartnerTransactionsAppPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id: string
 }
 
@@ -570,13 +454,11 @@ const $PartnerTransactionsAppPostResponse: () => Schema.Schema<PartnerTransactio
   prepay_id: Schema.String
 }))
 
-/**
- * APP下单API
+/** APP下单API
  *
  * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523526)
  *
- * `POST /v3/pay/partner/transactions/app`
- */
+ * `POST /v3/pay/partner/transactions/app` */
 export const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.app.post",
   method: "POST",
@@ -590,10 +472,8 @@ export const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAp
 // ---- POST /v3/pay/partner/transactions/app-with-contract ----
 
 export interface BodySettleInfo {
-  /**
-   * 是否指定分账
-   * @example true
-   */
+  /** 是否指定分账
+   * @example true */
   readonly profit_sharing?: boolean | undefined
 }
 
@@ -602,15 +482,11 @@ const $BodySettleInfo: () => Schema.Schema<BodySettleInfo> = /*#__PURE__*/ once(
 }))
 
 export interface PartnerTransactionsAppWithContractPostBodyAmount {
-  /**
-   * 总金额
-   * @example 100
-   */
+  /** 总金额
+   * @example 100 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -620,15 +496,11 @@ const $PartnerTransactionsAppWithContractPostBodyAmount: () => Schema.Schema<Par
 }))
 
 export interface PartnerTransactionsAppWithContractPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
+  /** 订单原价
+   * @example 608800 */
   readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
+  /** 商品小票ID
+   * @example "微信123" */
   readonly invoice_id?: string | undefined
   /** 单品列表 */
   readonly goods_detail: ReadonlyArray<GoodsDetail>
@@ -641,25 +513,17 @@ const $PartnerTransactionsAppWithContractPostBodyDetail: () => Schema.Schema<Par
 }))
 
 export interface PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
+  /** 门店编号
+   * @example "0001" */
   readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
+  /** 门店名称
+   * @example "腾讯大厦分店" */
   readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
+  /** 地区编码
+   * @example "440305" */
   readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
+  /** 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号" */
   readonly address?: string | undefined
 }
 
@@ -671,15 +535,11 @@ const $PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo: () => Schem
 }))
 
 export interface PartnerTransactionsAppWithContractPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
+  /** 用户终端IP
+   * @example "14.23.150.211" */
   readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info?: PartnerTransactionsAppWithContractPostBodySceneInfoStoreInfo | undefined
@@ -692,40 +552,26 @@ const $PartnerTransactionsAppWithContractPostBodySceneInfo: () => Schema.Schema<
 }))
 
 export interface PartnerTransactionsAppWithContractPostBodyContractInfo {
-  /**
-   * 模板ID
-   * @example "3484306348"
-   */
+  /** 模板ID
+   * @example "3484306348" */
   readonly plan_id: string
-  /**
-   * 签约商户号
-   * @example "1200009811"
-   */
+  /** 签约商户号
+   * @example "1200009811" */
   readonly contract_mchid: string
-  /**
-   * 签约AppID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 签约AppID
+   * @example "wxcbda96de0b165486" */
   readonly contract_appid: string
-  /**
-   * 签约协议号
-   * @example "100001256"
-   */
+  /** 签约协议号
+   * @example "100001256" */
   readonly contract_code: string
-  /**
-   * 请求序列号
-   * @example "1695"
-   */
+  /** 请求序列号
+   * @example "1695" */
   readonly request_serial: string
-  /**
-   * 用户账户展示名称
-   * @example "123456"
-   */
+  /** 用户账户展示名称
+   * @example "123456" */
   readonly contract_display_account: string
-  /**
-   * 签约信息通知URL
-   * @example "https://yoursite.com"
-   */
+  /** 签约信息通知URL
+   * @example "https://yoursite.com" */
   readonly contract_notify_url?: string | undefined
 }
 
@@ -740,62 +586,40 @@ const $PartnerTransactionsAppWithContractPostBodyContractInfo: () => Schema.Sche
 }))
 
 export interface PartnerTransactionsAppWithContractPostBody {
-  /**
-   * 服务商应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商应用ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户/二级商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户/二级商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号/二级商户号
-   * @example "1900000109"
-   */
+  /** 子商户号/二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 结算信息 */
   readonly settle_info?: BodySettleInfo | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example true
-   */
+  /** 电子发票入口开放标识
+   * @example true */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
@@ -827,10 +651,8 @@ const $PartnerTransactionsAppWithContractPostBody: () => Schema.Schema<PartnerTr
 }))
 
 export interface PartnerTransactionsAppWithContractPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
 }
 
@@ -846,13 +668,11 @@ const $GoodsDetail2: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() =>
   unit_price: Schema.Number
 }))
 
-/**
- * APP下单并签约
+/** APP下单并签约
  *
  * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
  *
- * `POST /v3/pay/partner/transactions/app-with-contract`
- */
+ * `POST /v3/pay/partner/transactions/app-with-contract` */
 export const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransactionsAppWithContractPostBody, PartnerTransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.appWithContract.post",
   method: "POST",
@@ -864,10 +684,8 @@ export const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTr
 // ---- POST /v3/pay/partner/transactions/codepay ----
 
 export interface PartnerTransactionsCodepayPostBodyPayer {
-  /**
-   * 授权码
-   * @example "130061098828009406"
-   */
+  /** 授权码
+   * @example "130061098828009406" */
   readonly auth_code: string
 }
 
@@ -876,15 +694,11 @@ const $PartnerTransactionsCodepayPostBodyPayer: () => Schema.Schema<PartnerTrans
 }))
 
 export interface PartnerTransactionsCodepayPostBodySceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
+  /** 门店编号
+   * @example "0001" */
   readonly id?: string | undefined
-  /**
-   * 商家自定义编码
-   * @example "A1111"
-   */
+  /** 商家自定义编码
+   * @example "A1111" */
   readonly out_id?: string | undefined
 }
 
@@ -894,15 +708,11 @@ const $PartnerTransactionsCodepayPostBodySceneInfoStoreInfo: () => Schema.Schema
 }))
 
 export interface PartnerTransactionsCodepayPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备 IP
-   * @example "128.0.0.1"
-   */
+  /** 商户端设备 IP
+   * @example "128.0.0.1" */
   readonly device_ip?: string | undefined
   /** 商户门店信息 */
   readonly store_info: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo
@@ -915,30 +725,20 @@ const $PartnerTransactionsCodepayPostBodySceneInfo: () => Schema.Schema<PartnerT
 }))
 
 export interface DetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "1246464644"
-   */
+  /** 商品编码
+   * @example "1246464644" */
   readonly merchant_goods_id: string
-  /**
-   * 微信支付商品编码
-   * @example "1001"
-   */
+  /** 微信支付商品编码
+   * @example "1001" */
   readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
+  /** 商品名称
+   * @example "iPhoneX 256G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly unit_price: number
 }
 
@@ -951,15 +751,11 @@ const $DetailGoodsDetail: () => Schema.Schema<DetailGoodsDetail> = /*#__PURE__*/
 }))
 
 export interface PartnerTransactionsCodepayPostBodyDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
+  /** 订单原价
+   * @example 608800 */
   readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
+  /** 商品小票ID
+   * @example "微信123" */
   readonly invoice_id?: string | undefined
   /** 单品列表 */
   readonly goods_detail: ReadonlyArray<DetailGoodsDetail>
@@ -972,50 +768,32 @@ const $PartnerTransactionsCodepayPostBodyDetail: () => Schema.Schema<PartnerTran
 }))
 
 export interface PartnerTransactionsCodepayPostBody {
-  /**
-   * 合作伙伴应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合作伙伴应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid?: string | undefined
-  /**
-   * 合作伙伴商户号
-   * @example "1230000109"
-   */
+  /** 合作伙伴商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 特约商户应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 特约商户应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户商户号
-   * @example "1230000109"
-   */
+  /** 特约商户商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 附加数据
-   * @example "自定义数据说明"
-   */
+  /** 附加数据
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example false
-   */
+  /** 电子发票入口开放标识
+   * @example false */
   readonly support_fapiao?: boolean | undefined
   /** 支付者 */
   readonly payer: PartnerTransactionsCodepayPostBodyPayer
@@ -1047,15 +825,11 @@ const $PartnerTransactionsCodepayPostBody: () => Schema.Schema<PartnerTransactio
 }))
 
 export interface PayerServiceProvider {
-  /**
-   * 合作伙伴用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 合作伙伴用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
-  /**
-   * 特约商户用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 特约商户用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -1065,25 +839,17 @@ const $PayerServiceProvider: () => Schema.Schema<PayerServiceProvider> = /*#__PU
 }))
 
 export interface ResponseAmount {
-  /**
-   * 订单金额
-   * @example 100
-   */
+  /** 订单金额
+   * @example 100 */
   readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 100
-   */
+  /** 用户支付金额
+   * @example 100 */
   readonly payer_total?: number | undefined
-  /**
-   * 订单金额货币类型
-   * @example "CNY"
-   */
+  /** 订单金额货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付货币类型
-   * @example "CNY"
-   */
+  /** 用户支付货币类型
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
 }
 
@@ -1095,30 +861,20 @@ const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(
 }))
 
 export interface PromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "M1006"
-   */
+  /** 商品编码
+   * @example "M1006" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 100
-   */
+  /** 商品单价
+   * @example 100 */
   readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 1
-   */
+  /** 商品优惠金额
+   * @example 1 */
   readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
+  /** 商品备注
+   * @example "商品备注信息" */
   readonly goods_remark?: string | undefined
 }
 
@@ -1131,55 +887,35 @@ const $PromotionDetailGoodsDetail: () => Schema.Schema<PromotionDetailGoodsDetai
 }))
 
 export interface PartnerTransactionsCodepayPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
+  /** 优惠范围
+   * @example "GLOBAL" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "CASH"
-   */
+  /** 优惠类型
+   * @example "CASH" */
   readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
+  /** 优惠券面额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 0
-   */
+  /** 其他出资
+   * @example 0 */
   readonly other_contribute?: number | undefined
-  /**
-   * 优惠货币类型
-   * @example "CNY"
-   */
+  /** 优惠货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
@@ -1200,65 +936,41 @@ const $PartnerTransactionsCodepayPostResponsePromotionDetail: () => Schema.Schem
 }))
 
 export interface PartnerTransactionsCodepayPostResponse {
-  /**
-   * 合作伙伴应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合作伙伴应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid?: string | undefined
-  /**
-   * 合作伙伴商户号
-   * @example "1230000109"
-   */
+  /** 合作伙伴商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 特约商户应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 特约商户应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户商户号
-   * @example "1230000109"
-   */
+  /** 特约商户商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * @example "MICROPAY"
-   */
+  /** 交易类型
+   * @example "MICROPAY" */
   readonly trade_type?: string | undefined
-  /**
-   * 银行类型
-   * @example "CCB_DEBIT"
-   */
+  /** 银行类型
+   * @example "CCB_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
+  /** 交易状态描述
+   * @example "支付成功" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据说明"
-   */
+  /** 附加数据
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
   /** 支付者 */
   readonly payer?: PayerServiceProvider | undefined
@@ -1286,13 +998,11 @@ const $PartnerTransactionsCodepayPostResponse: () => Schema.Schema<PartnerTransa
   promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsCodepayPostResponsePromotionDetail()))
 }))
 
-/**
- * 付款码支付
+/** 付款码支付
  *
  * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html)
  *
- * `POST /v3/pay/partner/transactions/codepay`
- */
+ * `POST /v3/pay/partner/transactions/codepay` */
 export const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactionsCodepayPostBody, PartnerTransactionsCodepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.codepay.post",
   method: "POST",
@@ -1305,20 +1015,14 @@ export const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactio
 // ---- POST /v3/pay/partner/transactions/exposure ----
 
 export interface PartnerTransactionsExposurePostBodyPayer {
-  /**
-   * 用户服务商标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户服务商标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
+  /** 用户手机号的哈希值
+   * @example "ABDEF3445546456B" */
   readonly phone_number_hash?: string | undefined
-  /**
-   * 用户子商户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子商户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -1329,32 +1033,22 @@ const $PartnerTransactionsExposurePostBodyPayer: () => Schema.Schema<PartnerTran
 }))
 
 export interface PartnerTransactionsExposurePostBody {
-  /**
-   * 服务商应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商应用ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户/二级商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户/二级商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid: string
-  /**
-   * 子商户号/二级商户号
-   * @example "1900000109"
-   */
+  /** 子商户号/二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 支付者 */
   readonly payer: PartnerTransactionsExposurePostBodyPayer
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -1369,13 +1063,11 @@ const $PartnerTransactionsExposurePostBody: () => Schema.Schema<PartnerTransacti
 
 export type PartnerTransactionsExposurePostResponse = AcquiringBankTransactionsExposurePostResponse
 
-/**
- * 微信分付-支付方式前置服务
+/** 微信分付-支付方式前置服务
  *
  * 服务商查询微信分付曝光建议
  *
- * `POST /v3/pay/partner/transactions/exposure`
- */
+ * `POST /v3/pay/partner/transactions/exposure` */
 export const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransactionsExposurePostBody, PartnerTransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.exposure.post",
   method: "POST",
@@ -1387,30 +1079,20 @@ export const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransacti
 // ---- POST /v3/pay/partner/transactions/h5 ----
 
 export interface H5Info {
-  /**
-   * 场景类型
-   * @example "iOSAndroidWap"
-   */
+  /** 场景类型
+   * @example "iOSAndroidWap" */
   readonly type: "iOS" | "Android" | "Wap"
-  /**
-   * 应用名称
-   * @example "王者荣耀"
-   */
+  /** 应用名称
+   * @example "王者荣耀" */
   readonly app_name?: string | undefined
-  /**
-   * 网站URL
-   * @example "https://pay.qq.com"
-   */
+  /** 网站URL
+   * @example "https://pay.qq.com" */
   readonly app_url?: string | undefined
-  /**
-   * iOS平台BundleID
-   * @example "com.tencent.wzryiOS"
-   */
+  /** iOS平台BundleID
+   * @example "com.tencent.wzryiOS" */
   readonly bundle_id?: string | undefined
-  /**
-   * Android平台PackageName
-   * @example "com.tencent.tmgp.sgame"
-   */
+  /** Android平台PackageName
+   * @example "com.tencent.tmgp.sgame" */
   readonly package_name?: string | undefined
 }
 
@@ -1423,15 +1105,11 @@ const $H5Info: () => Schema.Schema<H5Info> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface PartnerTransactionsH5PostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
+  /** 用户终端IP
+   * @example "14.23.150.211" */
   readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info?: StoreInfo | undefined
@@ -1447,59 +1125,39 @@ const $PartnerTransactionsH5PostBodySceneInfo: () => Schema.Schema<PartnerTransa
 }))
 
 export interface PartnerTransactionsH5PostBody {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -1534,10 +1192,8 @@ const $PartnerTransactionsH5PostBody: () => Schema.Schema<PartnerTransactionsH5P
 }))
 
 export interface PartnerTransactionsH5PostResponse {
-  /**
-   * 支付跳转链接
-   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-   */
+  /** 支付跳转链接
+   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241" */
   readonly h5_url: string
 }
 
@@ -1545,13 +1201,11 @@ const $PartnerTransactionsH5PostResponse: () => Schema.Schema<PartnerTransaction
   h5_url: Schema.String
 }))
 
-/**
- * H5下单API
+/** H5下单API
  *
  * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523544)
  *
- * `POST /v3/pay/partner/transactions/h5`
- */
+ * `POST /v3/pay/partner/transactions/h5` */
 export const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.h5.post",
   method: "POST",
@@ -1565,10 +1219,8 @@ export const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5P
 // ---- GET /v3/pay/partner/transactions/id/{transaction_id} ----
 
 export interface PartnerTransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
 }
 
@@ -1577,15 +1229,11 @@ const $PartnerTransactionsIdTransactionIdGetParams: () => Schema.Schema<PartnerT
 }))
 
 export interface PartnerTransactionsIdTransactionIdGetQuery {
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -1595,10 +1243,8 @@ const $PartnerTransactionsIdTransactionIdGetQuery: () => Schema.Schema<PartnerTr
 }))
 
 export interface ResponseSceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
 }
 
@@ -1637,65 +1283,41 @@ const $PartnerTransactionsIdTransactionIdGetResponsePromotionDetail: () => Schem
 }))
 
 export interface PartnerTransactionsIdTransactionIdGetResponse {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
-   */
+  /** 交易类型
+   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come). */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
-   */
+  /** 交易状态
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come). */
   readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
   readonly amount?: ResponseAmount | undefined
@@ -1728,13 +1350,11 @@ const $PartnerTransactionsIdTransactionIdGetResponse: () => Schema.Schema<Partne
 /** The input of `v3.pay.partner.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface PartnerTransactionsIdTransactionIdGetRequest extends PartnerTransactionsIdTransactionIdGetParams, PartnerTransactionsIdTransactionIdGetQuery {}
 
-/**
- * 微信支付订单号查询
+/** 微信支付订单号查询
  *
  * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
  *
- * `GET /v3/pay/partner/transactions/id/{transaction_id}`
- */
+ * `GET /v3/pay/partner/transactions/id/{transaction_id}` */
 export const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactionsIdTransactionIdGetRequest, PartnerTransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.id._transaction_id_.get",
   method: "GET",
@@ -1746,15 +1366,11 @@ export const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTra
 // ---- POST /v3/pay/partner/transactions/jsapi ----
 
 export interface PartnerTransactionsJsapiPostBodyPayer {
-  /**
-   * 用户服务标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户服务标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
-  /**
-   * 用户子标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户子标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 实名支付(需单独申请权限) */
   readonly identity?: Identity | undefined
@@ -1769,59 +1385,39 @@ const $PartnerTransactionsJsapiPostBodyPayer: () => Schema.Schema<PartnerTransac
 ))
 
 export interface PartnerTransactionsJsapiPostBody {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -1860,13 +1456,11 @@ const $PartnerTransactionsJsapiPostBody: () => Schema.Schema<PartnerTransactions
 
 export type PartnerTransactionsJsapiPostResponse = PartnerTransactionsAppPostResponse
 
-/**
- * JSAPI下单API
+/** JSAPI下单API
  *
  * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523579) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523593)
  *
- * `POST /v3/pay/partner/transactions/jsapi`
- */
+ * `POST /v3/pay/partner/transactions/jsapi` */
 export const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError | AccountError | AppidMchidNotMatch | BankError | InvalidTransactionid | MchNotExists | OpenidMismatch | OrderClosed | OrderNotExist | OutTradeNoUsed | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.jsapi.post",
   method: "POST",
@@ -1880,50 +1474,32 @@ export const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactions
 // ---- POST /v3/pay/partner/transactions/jsapi-with-contract ----
 
 export interface PartnerTransactionsJsapiWithContractPostBodyContractInfo {
-  /**
-   * 免密协议ID
-   * @example "201710180325670965"
-   */
+  /** 免密协议ID
+   * @example "201710180325670965" */
   readonly password_free_contract_id?: string | undefined
-  /**
-   * 扣费服务预授权token
-   * @example "201710180325670965"
-   */
+  /** 扣费服务预授权token
+   * @example "201710180325670965" */
   readonly token?: string | undefined
-  /**
-   * 模板ID
-   * @example "3484306348"
-   */
+  /** 模板ID
+   * @example "3484306348" */
   readonly plan_id?: string | undefined
-  /**
-   * 签约商户号
-   * @example "1200009811"
-   */
+  /** 签约商户号
+   * @example "1200009811" */
   readonly contract_mchid?: string | undefined
-  /**
-   * 签约AppID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 签约AppID
+   * @example "wxcbda96de0b165486" */
   readonly contract_appid?: string | undefined
-  /**
-   * 签约协议号
-   * @example "100001256"
-   */
+  /** 签约协议号
+   * @example "100001256" */
   readonly contract_code?: string | undefined
-  /**
-   * 请求序列号
-   * @example "1695"
-   */
+  /** 请求序列号
+   * @example "1695" */
   readonly request_serial?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "123456"
-   */
+  /** 用户账户展示名称
+   * @example "123456" */
   readonly contract_display_account?: string | undefined
-  /**
-   * 签约信息通知URL
-   * @example "https://yoursite.com"
-   */
+  /** 签约信息通知URL
+   * @example "https://yoursite.com" */
   readonly contract_notify_url?: string | undefined
 }
 
@@ -1940,62 +1516,40 @@ const $PartnerTransactionsJsapiWithContractPostBodyContractInfo: () => Schema.Sc
 }))
 
 export interface PartnerTransactionsJsapiWithContractPostBody {
-  /**
-   * 服务商应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商应用ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户/二级商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户/二级商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号/二级商户号
-   * @example "1900000109"
-   */
+  /** 子商户号/二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 结算信息 */
   readonly settle_info?: BodySettleInfo | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example true
-   */
+  /** 电子发票入口开放标识
+   * @example true */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
@@ -2036,13 +1590,11 @@ const $PayerServiceProvider2: () => Schema.Schema<PayerServiceProvider> = /*#__P
 
 export type PartnerTransactionsJsapiWithContractPostResponse = PartnerTransactionsAppWithContractPostResponse
 
-/**
- * JSAPI下单并授权/签约
+/** JSAPI下单并授权/签约
  *
  * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
  *
- * `POST /v3/pay/partner/transactions/jsapi-with-contract`
- */
+ * `POST /v3/pay/partner/transactions/jsapi-with-contract` */
 export const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<PartnerTransactionsJsapiWithContractPostBody, PartnerTransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.jsapiWithContract.post",
   method: "POST",
@@ -2054,15 +1606,11 @@ export const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<Partner
 // ---- POST /v3/pay/partner/transactions/miniprogram ----
 
 export interface PartnerTransactionsMiniprogramPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
+  /** 用户终端IP
+   * @example "14.23.150.211" */
   readonly payer_client_ip?: string | undefined
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info?: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo | undefined
@@ -2075,55 +1623,35 @@ const $PartnerTransactionsMiniprogramPostBodySceneInfo: () => Schema.Schema<Part
 }))
 
 export interface PartnerTransactionsMiniprogramPostBody {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
@@ -2179,13 +1707,11 @@ const $Detail2: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.St
 
 export type PartnerTransactionsMiniprogramPostResponse = PartnerTransactionsAppWithContractPostResponse
 
-/**
- * 小程序支付下单
+/** 小程序支付下单
  *
  * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。
  *
- * `POST /v3/pay/partner/transactions/miniprogram`
- */
+ * `POST /v3/pay/partner/transactions/miniprogram` */
 export const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransactionsMiniprogramPostBody, PartnerTransactionsMiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.miniprogram.post",
   method: "POST",
@@ -2197,59 +1723,39 @@ export const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransa
 // ---- POST /v3/pay/partner/transactions/native ----
 
 export interface PartnerTransactionsNativePostBody {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 结算信息 */
   readonly settle_info?: SettleInfo | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -2284,10 +1790,8 @@ const $PartnerTransactionsNativePostBody: () => Schema.Schema<PartnerTransaction
 }))
 
 export interface PartnerTransactionsNativePostResponse {
-  /**
-   * 二维码链接
-   * @example "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00"
-   */
+  /** 二维码链接
+   * @example "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00" */
   readonly code_url: string
 }
 
@@ -2295,13 +1799,11 @@ const $PartnerTransactionsNativePostResponse: () => Schema.Schema<PartnerTransac
   code_url: Schema.String
 }))
 
-/**
- * Native下单API
+/** Native下单API
  *
  * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523551)
  *
- * `POST /v3/pay/partner/transactions/native`
- */
+ * `POST /v3/pay/partner/transactions/native` */
 export const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.native.post",
   method: "POST",
@@ -2315,10 +1817,8 @@ export const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransaction
 // ---- GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no} ----
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -2329,10 +1829,8 @@ const $PartnerTransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<Par
 export interface InstallmentInfo {
   /** 是否使用了商户贴息 */
   readonly use_subsidy?: boolean | undefined
-  /**
-   * 用户实际选择分期期数
-   * @example 3
-   */
+  /** 用户实际选择分期期数
+   * @example 3 */
   readonly selected_installment_number?: number | undefined
 }
 
@@ -2342,65 +1840,41 @@ const $InstallmentInfo: () => Schema.Schema<InstallmentInfo> = /*#__PURE__*/ onc
 }))
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 服务商公众号ID
-   * @example "wx8888888888888888"
-   */
+  /** 服务商公众号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 服务商户号
-   * @example "1230000109"
-   */
+  /** 服务商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
-   */
+  /** 交易类型
+   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come). */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
-   */
+  /** 交易状态
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come). */
   readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
   readonly amount?: ResponseAmount | undefined
@@ -2438,13 +1912,11 @@ export type PartnerTransactionsOutTradeNoOutTradeNoGetQuery = PartnerTransaction
 /** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetRequest extends PartnerTransactionsOutTradeNoOutTradeNoGetParams, PartnerTransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 商户订单号查询
+/** 商户订单号查询
  *
  * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
  *
- * `GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}` */
 export const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -2462,13 +1934,11 @@ export type PartnerTransactionsOutTradeNoOutTradeNoClosePostParams = PartnerTran
 /** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoClosePostParams, PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-/**
- * 关单API
+/** 关单API
  *
  * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
  *
- * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close`
- */
+ * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close` */
 export const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
@@ -2480,25 +1950,17 @@ export const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint
 // ---- POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse ----
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostBody {
-  /**
-   * 合作伙伴应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合作伙伴应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid?: string | undefined
-  /**
-   * 合作伙伴商户号
-   * @example "1230000109"
-   */
+  /** 合作伙伴商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 特约商户应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 特约商户应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户商户号
-   * @example "1230000109"
-   */
+  /** 特约商户商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
 }
 
@@ -2510,30 +1972,20 @@ const $PartnerTransactionsOutTradeNoOutTradeNoReversePostBody: () => Schema.Sche
 }))
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse {
-  /**
-   * 合作伙伴应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合作伙伴应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sp_appid?: string | undefined
-  /**
-   * 合作伙伴商户号
-   * @example "1230000109"
-   */
+  /** 合作伙伴商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 特约商户应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 特约商户应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户商户号
-   * @example "1230000109"
-   */
+  /** 特约商户商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
 }
 
@@ -2554,13 +2006,11 @@ export type PartnerTransactionsOutTradeNoOutTradeNoReversePostParams = PartnerTr
 /** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoReversePostParams, PartnerTransactionsOutTradeNoOutTradeNoReversePostBody {}
 
-/**
- * 撤销
+/** 撤销
  *
  * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html)
  *
- * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse`
- */
+ * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse` */
 export const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest, PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
@@ -2573,15 +2023,11 @@ export const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoi
 // ---- POST /v3/pay/partner/transactions/scannedpos ----
 
 export interface PartnerTransactionsScannedposPostBodySceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
+  /** 用户终端IP
+   * @example "14.23.150.211" */
   readonly payer_client_ip: string
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info: PartnerTransactionsCodepayPostBodySceneInfoStoreInfo
@@ -2594,60 +2040,38 @@ const $PartnerTransactionsScannedposPostBodySceneInfo: () => Schema.Schema<Partn
 }))
 
 export interface PartnerTransactionsScannedposPostBody {
-  /**
-   * 合作伙伴应用AppID
-   * @example "wx8888888888888888"
-   */
+  /** 合作伙伴应用AppID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 合作伙伴商户号
-   * @example "1230000109"
-   */
+  /** 合作伙伴商户号
+   * @example "1230000109" */
   readonly sp_mchid: string
-  /**
-   * 特约商户应用AppID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 特约商户应用AppID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example true
-   */
+  /** 电子发票入口开放标识
+   * @example true */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
@@ -2688,13 +2112,11 @@ const $Detail3: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Schema.St
 
 export type PartnerTransactionsScannedposPostResponse = PartnerTransactionsAppWithContractPostResponse
 
-/**
- * 扫码支付下单
+/** 扫码支付下单
  *
  * 合作伙伴系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-scannedpos-payment/partner-ap-iv3/parner-scanned-pos-prepay.html)
  *
- * `POST /v3/pay/partner/transactions/scannedpos`
- */
+ * `POST /v3/pay/partner/transactions/scannedpos` */
 export const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransactionsScannedposPostBody, PartnerTransactionsScannedposPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.scannedpos.post",
   method: "POST",
@@ -2707,47 +2129,31 @@ export const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransac
 // ---- POST /v3/pay/transactions/app ----
 
 export interface TransactionsAppPostBody {
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -2786,13 +2192,11 @@ const $TransactionsAppPostBody: () => Schema.Schema<TransactionsAppPostBody> = /
 
 export type TransactionsAppPostResponse = PartnerTransactionsAppPostResponse
 
-/**
- * APP下单API
+/** APP下单API
  *
  * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525136)
  *
- * `POST /v3/pay/transactions/app`
- */
+ * `POST /v3/pay/transactions/app` */
 export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.app.post",
   method: "POST",
@@ -2806,50 +2210,32 @@ export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Tra
 // ---- POST /v3/pay/transactions/app-with-contract ----
 
 export interface TransactionsAppWithContractPostBody {
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据说明"
-   */
+  /** 附加数据
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example false
-   */
+  /** 电子发票入口开放标识
+   * @example false */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
@@ -2882,13 +2268,11 @@ const $TransactionsAppWithContractPostBody: () => Schema.Schema<TransactionsAppW
 
 export type TransactionsAppWithContractPostResponse = PartnerTransactionsAppWithContractPostResponse
 
-/**
- * APP下单并签约
+/** APP下单并签约
  *
  * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
  *
- * `POST /v3/pay/transactions/app-with-contract`
- */
+ * `POST /v3/pay/transactions/app-with-contract` */
 export const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppWithContractPostBody, TransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.appWithContract.post",
   method: "POST",
@@ -2900,40 +2284,26 @@ export const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppW
 // ---- POST /v3/pay/transactions/codepay ----
 
 export interface TransactionsCodepayPostBody {
-  /**
-   * 应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 附加数据
-   * @example "自定义数据说明"
-   */
+  /** 附加数据
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example false
-   */
+  /** 电子发票入口开放标识
+   * @example false */
   readonly support_fapiao?: boolean | undefined
   /** 支付者 */
   readonly payer: PartnerTransactionsCodepayPostBodyPayer
@@ -2963,10 +2333,8 @@ const $TransactionsCodepayPostBody: () => Schema.Schema<TransactionsCodepayPostB
 }))
 
 export interface PayerDirection {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -2975,55 +2343,35 @@ const $PayerDirection: () => Schema.Schema<PayerDirection> = /*#__PURE__*/ once(
 }))
 
 export interface TransactionsCodepayPostResponse {
-  /**
-   * 应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * @example "MICROPAY"
-   */
+  /** 交易类型
+   * @example "MICROPAY" */
   readonly trade_type?: string | undefined
-  /**
-   * 银行类型
-   * @example "CCB_DEBIT"
-   */
+  /** 银行类型
+   * @example "CCB_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付成功"
-   */
+  /** 交易状态描述
+   * @example "支付成功" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据说明"
-   */
+  /** 附加数据
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
   /** 支付者 */
   readonly payer?: PayerDirection | undefined
@@ -3049,13 +2397,11 @@ const $TransactionsCodepayPostResponse: () => Schema.Schema<TransactionsCodepayP
   promotion_detail: Schema.optional(Schema.Array($PartnerTransactionsCodepayPostResponsePromotionDetail()))
 }))
 
-/**
- * 付款码支付
+/** 付款码支付
  *
  * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html)
  *
- * `POST /v3/pay/transactions/codepay`
- */
+ * `POST /v3/pay/transactions/codepay` */
 export const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostBody, TransactionsCodepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.codepay.post",
   method: "POST",
@@ -3068,15 +2414,11 @@ export const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostB
 // ---- POST /v3/pay/transactions/exposure ----
 
 export interface TransactionsExposurePostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户手机号的哈希值
-   * @example "ABDEF3445546456B"
-   */
+  /** 用户手机号的哈希值
+   * @example "ABDEF3445546456B" */
   readonly phone_number_hash?: string | undefined
 }
 
@@ -3086,22 +2428,16 @@ const $TransactionsExposurePostBodyPayer: () => Schema.Schema<TransactionsExposu
 }))
 
 export interface TransactionsExposurePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
   /** 支付者 */
   readonly payer: TransactionsExposurePostBodyPayer
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -3114,13 +2450,11 @@ const $TransactionsExposurePostBody: () => Schema.Schema<TransactionsExposurePos
 
 export type TransactionsExposurePostResponse = AcquiringBankTransactionsExposurePostResponse
 
-/**
- * 微信分付-支付方式前置服务
+/** 微信分付-支付方式前置服务
  *
  * 普通商户查询微信分付曝光建议
  *
- * `POST /v3/pay/transactions/exposure`
- */
+ * `POST /v3/pay/transactions/exposure` */
 export const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePostBody, TransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.exposure.post",
   method: "POST",
@@ -3132,47 +2466,31 @@ export const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePos
 // ---- POST /v3/pay/transactions/h5 ----
 
 export interface TransactionsH5PostBody {
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -3208,13 +2526,11 @@ const $TransactionsH5PostBody: () => Schema.Schema<TransactionsH5PostBody> = /*#
 
 export type TransactionsH5PostResponse = PartnerTransactionsH5PostResponse
 
-/**
- * H5下单API
+/** H5下单API
  *
  * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525153)
  *
- * `POST /v3/pay/transactions/h5`
- */
+ * `POST /v3/pay/transactions/h5` */
 export const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, TransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed | RuleLimit> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.h5.post",
   method: "POST",
@@ -3228,10 +2544,8 @@ export const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Trans
 // ---- GET /v3/pay/transactions/id/{transaction_id} ----
 
 export interface TransactionsIdTransactionIdGetQuery {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
 }
 
@@ -3240,55 +2554,35 @@ const $TransactionsIdTransactionIdGetQuery: () => Schema.Schema<TransactionsIdTr
 }))
 
 export interface TransactionsIdTransactionIdGetResponse {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
-   */
+  /** 交易类型
+   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come). */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
-   */
+  /** 交易状态
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come). */
   readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {})
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc: string
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount?: ResponseAmount | undefined
@@ -3320,13 +2614,11 @@ export type TransactionsIdTransactionIdGetParams = PartnerTransactionsIdTransact
 /** The input of `v3.pay.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
-/**
- * 微信支付订单号查询
+/** 微信支付订单号查询
  *
  * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
  *
- * `GET /v3/pay/transactions/id/{transaction_id}`
- */
+ * `GET /v3/pay/transactions/id/{transaction_id}` */
 export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.id._transaction_id_.get",
   method: "GET",
@@ -3338,10 +2630,8 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
 // ---- POST /v3/pay/transactions/jsapi ----
 
 export interface TransactionsJsapiPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
   /** 实名支付(需单独申请权限) */
   readonly identity?: Identity | undefined
@@ -3353,47 +2643,31 @@ const $TransactionsJsapiPostBodyPayer: () => Schema.Schema<TransactionsJsapiPost
 }))
 
 export interface TransactionsJsapiPostBody {
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -3432,13 +2706,11 @@ const $TransactionsJsapiPostBody: () => Schema.Schema<TransactionsJsapiPostBody>
 
 export type TransactionsJsapiPostResponse = PartnerTransactionsAppPostResponse
 
-/**
- * JSAPI下单API
+/** JSAPI下单API
  *
  * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525167) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525182)
  *
- * `POST /v3/pay/transactions/jsapi`
- */
+ * `POST /v3/pay/transactions/jsapi` */
 export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.jsapi.post",
   method: "POST",
@@ -3452,10 +2724,8 @@ export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody,
 // ---- POST /v3/pay/transactions/jsapi-with-contract ----
 
 export interface TransactionsJsapiWithContractPostBodyPayer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -3464,50 +2734,32 @@ const $TransactionsJsapiWithContractPostBodyPayer: () => Schema.Schema<Transacti
 }))
 
 export interface TransactionsJsapiWithContractPostBody {
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 附加数据
-   * @example "自定义数据说明"
-   */
+  /** 附加数据
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 电子发票入口开放标识
-   * @example false
-   */
+  /** 电子发票入口开放标识
+   * @example false */
   readonly support_fapiao?: boolean | undefined
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppWithContractPostBodyAmount
@@ -3543,13 +2795,11 @@ const $TransactionsJsapiWithContractPostBody: () => Schema.Schema<TransactionsJs
 
 export type TransactionsJsapiWithContractPostResponse = PartnerTransactionsAppWithContractPostResponse
 
-/**
- * JSAPI下单并授权/签约
+/** JSAPI下单并授权/签约
  *
  * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
  *
- * `POST /v3/pay/transactions/jsapi-with-contract`
- */
+ * `POST /v3/pay/transactions/jsapi-with-contract` */
 export const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJsapiWithContractPostBody, TransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.jsapiWithContract.post",
   method: "POST",
@@ -3561,47 +2811,31 @@ export const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJs
 // ---- POST /v3/pay/transactions/native ----
 
 export interface TransactionsNativePostBody {
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
+  /** 商品描述
+   * @example "Image形象店-深圳腾大-QQ公仔" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: PartnerTransactionsAppPostBodyAmount
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
   /** 指定支付方式 */
   readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only"> | undefined
@@ -3637,13 +2871,11 @@ const $TransactionsNativePostBody: () => Schema.Schema<TransactionsNativePostBod
 
 export type TransactionsNativePostResponse = PartnerTransactionsNativePostResponse
 
-/**
- * Native下单API
+/** Native下单API
  *
  * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525171)
  *
- * `POST /v3/pay/transactions/native`
- */
+ * `POST /v3/pay/transactions/native` */
 export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.native.post",
   method: "POST",
@@ -3657,55 +2889,35 @@ export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBod
 // ---- GET /v3/pay/transactions/out-trade-no/{out_trade_no} ----
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
-   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
-   */
+  /** 交易类型
+   * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come). */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
-   */
+  /** 交易状态
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come). */
   readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {})
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc: string
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 附加数据
-   * @example "自定义数据"
-   */
+  /** 附加数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount?: ResponseAmount | undefined
@@ -3743,13 +2955,11 @@ export type TransactionsOutTradeNoOutTradeNoGetQuery = TransactionsIdTransaction
 /** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 商户订单号查询
+/** 商户订单号查询
  *
  * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
  *
- * `GET /v3/pay/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/pay/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -3767,13 +2977,11 @@ export type TransactionsOutTradeNoOutTradeNoClosePostBody = TransactionsIdTransa
 /** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-/**
- * 关单API
+/** 关单API
  *
  * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
  *
- * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close`
- */
+ * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close` */
 export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
@@ -3785,15 +2993,11 @@ export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<Transa
 // ---- POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse ----
 
 export interface TransactionsOutTradeNoOutTradeNoReversePostBody {
-  /**
-   * 应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
 }
 
@@ -3803,20 +3007,14 @@ const $TransactionsOutTradeNoOutTradeNoReversePostBody: () => Schema.Schema<Tran
 }))
 
 export interface TransactionsOutTradeNoOutTradeNoReversePostResponse {
-  /**
-   * 应用AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
 }
 
@@ -3831,13 +3029,11 @@ export type TransactionsOutTradeNoOutTradeNoReversePostParams = PartnerTransacti
 /** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoReversePostRequest extends TransactionsOutTradeNoOutTradeNoReversePostParams, TransactionsOutTradeNoOutTradeNoReversePostBody {}
 
-/**
- * 撤销
+/** 撤销
  *
  * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html)
  *
- * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse`
- */
+ * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse` */
 export const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoReversePostRequest, TransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
@@ -3847,52 +3043,44 @@ export const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<Tran
   schemas: () => ({ params: $PartnerTransactionsOutTradeNoOutTradeNoGetParams2(), body: $TransactionsOutTradeNoOutTradeNoReversePostBody(), success: $TransactionsOutTradeNoOutTradeNoReversePostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/pay/…`: 29 endpoints.
+/** `/v3/pay/…`: 29 endpoints.
  *
- * Catalogue tags: 免密支付, 基础支付, 基础支付∙服务商模式, 微信分付, 支付中签约, 收付通∙支付.
- */
+ * Catalogue tags: 免密支付, 基础支付, 基础支付∙服务商模式, 微信分付, 支付中签约, 收付通∙支付. */
 export const pay = {
   acquiringBank: {
     transactions: {
       exposure: {
-        /**
-         * 微信分付-支付方式前置服务
+        /** 微信分付-支付方式前置服务
          *
          * 从业机构查询微信分付曝光建议
          *
          * `POST /v3/pay/acquiring-bank/transactions/exposure`
          *
-         * Alone: `import { acquiringBankTransactionsExposurePost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { acquiringBankTransactionsExposurePost } from "effect-wechatpay/v3/pay"`. */
         post: acquiringBankTransactionsExposurePost
       }
     }
   },
   instal: {
     exposure: {
-      /**
-       * 商户贴息-获取微信分付曝光建议
+      /** 商户贴息-获取微信分付曝光建议
        *
        * 获取微信分付曝光建议
        *
        * `POST /v3/pay/instal/exposure`
        *
-       * Alone: `import { instalExposurePost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { instalExposurePost } from "effect-wechatpay/v3/pay"`. */
       post: instalExposurePost
     },
     partner: {
       exposure: {
-        /**
-         * 商户贴息-获取微信分付曝光建议
+        /** 商户贴息-获取微信分付曝光建议
          *
          * 获取微信分付曝光建议
          *
          * `POST /v3/pay/instal/partner/exposure`
          *
-         * Alone: `import { instalPartnerExposurePost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { instalPartnerExposurePost } from "effect-wechatpay/v3/pay"`. */
         post: instalPartnerExposurePost
       }
     }
@@ -3900,324 +3088,272 @@ export const pay = {
   partner: {
     transactions: {
       app: {
-        /**
-         * APP下单API
+        /** APP下单API
          *
          * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523526)
          *
          * `POST /v3/pay/partner/transactions/app`
          *
-         * Alone: `import { partnerTransactionsAppPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsAppPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsAppPost
       },
       appWithContract: {
-        /**
-         * APP下单并签约
+        /** APP下单并签约
          *
          * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
          *
          * `POST /v3/pay/partner/transactions/app-with-contract`
          *
-         * Alone: `import { partnerTransactionsAppWithContractPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsAppWithContractPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsAppWithContractPost
       },
       codepay: {
-        /**
-         * 付款码支付
+        /** 付款码支付
          *
          * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html)
          *
          * `POST /v3/pay/partner/transactions/codepay`
          *
-         * Alone: `import { partnerTransactionsCodepayPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsCodepayPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsCodepayPost
       },
       exposure: {
-        /**
-         * 微信分付-支付方式前置服务
+        /** 微信分付-支付方式前置服务
          *
          * 服务商查询微信分付曝光建议
          *
          * `POST /v3/pay/partner/transactions/exposure`
          *
-         * Alone: `import { partnerTransactionsExposurePost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsExposurePost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsExposurePost
       },
       h5: {
-        /**
-         * H5下单API
+        /** H5下单API
          *
          * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523544)
          *
          * `POST /v3/pay/partner/transactions/h5`
          *
-         * Alone: `import { partnerTransactionsH5Post } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsH5Post } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsH5Post
       },
       id: {
         _transaction_id_: {
-          /**
-           * 微信支付订单号查询
+          /** 微信支付订单号查询
            *
            * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
            *
            * `GET /v3/pay/partner/transactions/id/{transaction_id}`
            *
-           * Alone: `import { partnerTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/pay"`.
-           */
+           * Alone: `import { partnerTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/pay"`. */
           get: partnerTransactionsIdTransactionIdGet
         }
       },
       jsapi: {
-        /**
-         * JSAPI下单API
+        /** JSAPI下单API
          *
          * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523579) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523593)
          *
          * `POST /v3/pay/partner/transactions/jsapi`
          *
-         * Alone: `import { partnerTransactionsJsapiPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsJsapiPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsJsapiPost
       },
       jsapiWithContract: {
-        /**
-         * JSAPI下单并授权/签约
+        /** JSAPI下单并授权/签约
          *
          * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
          *
          * `POST /v3/pay/partner/transactions/jsapi-with-contract`
          *
-         * Alone: `import { partnerTransactionsJsapiWithContractPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsJsapiWithContractPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsJsapiWithContractPost
       },
       miniprogram: {
-        /**
-         * 小程序支付下单
+        /** 小程序支付下单
          *
          * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。
          *
          * `POST /v3/pay/partner/transactions/miniprogram`
          *
-         * Alone: `import { partnerTransactionsMiniprogramPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsMiniprogramPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsMiniprogramPost
       },
       native: {
-        /**
-         * Native下单API
+        /** Native下单API
          *
          * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523551)
          *
          * `POST /v3/pay/partner/transactions/native`
          *
-         * Alone: `import { partnerTransactionsNativePost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsNativePost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsNativePost
       },
       outTradeNo: {
         _out_trade_no_: {
-          /**
-           * 商户订单号查询
+          /** 商户订单号查询
            *
            * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
            *
            * `GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}`
            *
-           * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/pay"`.
-           */
+           * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/pay"`. */
           get: partnerTransactionsOutTradeNoOutTradeNoGet,
           close: {
-            /**
-             * 关单API
+            /** 关单API
              *
              * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
              *
              * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close`
              *
-             * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/pay"`.
-             */
+             * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/pay"`. */
             post: partnerTransactionsOutTradeNoOutTradeNoClosePost
           },
           reverse: {
-            /**
-             * 撤销
+            /** 撤销
              *
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html)
              *
              * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse`
              *
-             * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/pay"`.
-             */
+             * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/pay"`. */
             post: partnerTransactionsOutTradeNoOutTradeNoReversePost
           }
         }
       },
       scannedpos: {
-        /**
-         * 扫码支付下单
+        /** 扫码支付下单
          *
          * 合作伙伴系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-scannedpos-payment/partner-ap-iv3/parner-scanned-pos-prepay.html)
          *
          * `POST /v3/pay/partner/transactions/scannedpos`
          *
-         * Alone: `import { partnerTransactionsScannedposPost } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { partnerTransactionsScannedposPost } from "effect-wechatpay/v3/pay"`. */
         post: partnerTransactionsScannedposPost
       }
     }
   },
   transactions: {
     app: {
-      /**
-       * APP下单API
+      /** APP下单API
        *
        * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525136)
        *
        * `POST /v3/pay/transactions/app`
        *
-       * Alone: `import { transactionsAppPost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsAppPost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsAppPost
     },
     appWithContract: {
-      /**
-       * APP下单并签约
+      /** APP下单并签约
        *
        * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
        *
        * `POST /v3/pay/transactions/app-with-contract`
        *
-       * Alone: `import { transactionsAppWithContractPost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsAppWithContractPost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsAppWithContractPost
     },
     codepay: {
-      /**
-       * 付款码支付
+      /** 付款码支付
        *
        * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html)
        *
        * `POST /v3/pay/transactions/codepay`
        *
-       * Alone: `import { transactionsCodepayPost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsCodepayPost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsCodepayPost
     },
     exposure: {
-      /**
-       * 微信分付-支付方式前置服务
+      /** 微信分付-支付方式前置服务
        *
        * 普通商户查询微信分付曝光建议
        *
        * `POST /v3/pay/transactions/exposure`
        *
-       * Alone: `import { transactionsExposurePost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsExposurePost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsExposurePost
     },
     h5: {
-      /**
-       * H5下单API
+      /** H5下单API
        *
        * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525153)
        *
        * `POST /v3/pay/transactions/h5`
        *
-       * Alone: `import { transactionsH5Post } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsH5Post } from "effect-wechatpay/v3/pay"`. */
       post: transactionsH5Post
     },
     id: {
       _transaction_id_: {
-        /**
-         * 微信支付订单号查询
+        /** 微信支付订单号查询
          *
          * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
          *
          * `GET /v3/pay/transactions/id/{transaction_id}`
          *
-         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/pay"`. */
         get: transactionsIdTransactionIdGet
       }
     },
     jsapi: {
-      /**
-       * JSAPI下单API
+      /** JSAPI下单API
        *
        * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525167) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525182)
        *
        * `POST /v3/pay/transactions/jsapi`
        *
-       * Alone: `import { transactionsJsapiPost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsJsapiPost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsJsapiPost
     },
     jsapiWithContract: {
-      /**
-       * JSAPI下单并授权/签约
+      /** JSAPI下单并授权/签约
        *
        * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
        *
        * `POST /v3/pay/transactions/jsapi-with-contract`
        *
-       * Alone: `import { transactionsJsapiWithContractPost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsJsapiWithContractPost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsJsapiWithContractPost
     },
     native: {
-      /**
-       * Native下单API
+      /** Native下单API
        *
        * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525171)
        *
        * `POST /v3/pay/transactions/native`
        *
-       * Alone: `import { transactionsNativePost } from "effect-wechatpay/v3/pay"`.
-       */
+       * Alone: `import { transactionsNativePost } from "effect-wechatpay/v3/pay"`. */
       post: transactionsNativePost
     },
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 商户订单号查询
+        /** 商户订单号查询
          *
          * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
          *
          * `GET /v3/pay/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/pay"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/pay"`. */
         get: transactionsOutTradeNoOutTradeNoGet,
         close: {
-          /**
-           * 关单API
+          /** 关单API
            *
            * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
            *
            * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close`
            *
-           * Alone: `import { transactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/pay"`.
-           */
+           * Alone: `import { transactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/pay"`. */
           post: transactionsOutTradeNoOutTradeNoClosePost
         },
         reverse: {
-          /**
-           * 撤销
+          /** 撤销
            *
            * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html)
            *
            * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse`
            *
-           * Alone: `import { transactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/pay"`.
-           */
+           * Alone: `import { transactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/pay"`. */
           post: transactionsOutTradeNoOutTradeNoReversePost
         }
       }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/pay-devices/open-scenario-speaker/{device_sn} ----
 
 export interface OpenScenarioSpeakerDeviceSnGetParams {
-  /**
-   * 设备sn
-   * @example "ABCDEF"
-   */
+  /** 设备sn
+   * @example "ABCDEF" */
   readonly device_sn: string
 }
 
@@ -17,26 +15,18 @@ const $OpenScenarioSpeakerDeviceSnGetParams: () => Schema.Schema<OpenScenarioSpe
 }))
 
 export interface OpenScenarioSpeakerDeviceSnGetResponse {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
+  /** 子商户
+   * @example "1900000001" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 设备sn
-   * @example "example_device_sn"
-   */
+  /** 设备sn
+   * @example "example_device_sn" */
   readonly device_sn?: string | undefined
-  /**
-   * 绑定状态
+  /** 绑定状态
    * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
-   * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
-   */
+   * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" */
   readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url?: string | undefined
 }
 
@@ -47,13 +37,11 @@ const $OpenScenarioSpeakerDeviceSnGetResponse: () => Schema.Schema<OpenScenarioS
   code_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询音箱绑定信息
+/** 查询音箱绑定信息
  *
  * 通过该接口查询设备和收款码链接、收款商户号的绑定关系
  *
- * `GET /v3/pay-devices/open-scenario-speaker/{device_sn}`
- */
+ * `GET /v3/pay-devices/open-scenario-speaker/{device_sn}` */
 export const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnGetParams, OpenScenarioSpeakerDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.get",
   method: "GET",
@@ -65,15 +53,11 @@ export const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeak
 // ---- POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind ----
 
 export interface OpenScenarioSpeakerDeviceSnBindPostBody {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
+  /** 子商户
+   * @example "1900000001" */
   readonly sub_mchid: string
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url: string
 }
 
@@ -89,13 +73,11 @@ export type OpenScenarioSpeakerDeviceSnBindPostResponse = OpenScenarioSpeakerDev
 /** The input of `v3.payDevices.openScenarioSpeaker._device_sn_.bind.post`: params, body fields together. */
 export interface OpenScenarioSpeakerDeviceSnBindPostRequest extends OpenScenarioSpeakerDeviceSnBindPostParams, OpenScenarioSpeakerDeviceSnBindPostBody {}
 
-/**
- * 绑定音箱设备码牌
+/** 绑定音箱设备码牌
  *
  * 通过该接口登记以下信息：服务商商户号、设备sn、码牌上的url链接、收款商户号
  *
- * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind`
- */
+ * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind` */
 export const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnBindPostRequest, OpenScenarioSpeakerDeviceSnBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.bind.post",
   method: "POST",
@@ -107,10 +89,8 @@ export const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenario
 // ---- POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind ----
 
 export interface OpenScenarioSpeakerDeviceSnPrebindPostBody {
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url: string
 }
 
@@ -119,21 +99,15 @@ const $OpenScenarioSpeakerDeviceSnPrebindPostBody: () => Schema.Schema<OpenScena
 }))
 
 export interface OpenScenarioSpeakerDeviceSnPrebindPostResponse {
-  /**
-   * 设备sn
-   * @example "example_device_sn"
-   */
+  /** 设备sn
+   * @example "example_device_sn" */
   readonly device_sn?: string | undefined
-  /**
-   * 绑定状态
+  /** 绑定状态
    * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
-   * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
-   */
+   * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" */
   readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url?: string | undefined
 }
 
@@ -148,13 +122,11 @@ export type OpenScenarioSpeakerDeviceSnPrebindPostParams = OpenScenarioSpeakerDe
 /** The input of `v3.payDevices.openScenarioSpeaker._device_sn_.prebind.post`: params, body fields together. */
 export interface OpenScenarioSpeakerDeviceSnPrebindPostRequest extends OpenScenarioSpeakerDeviceSnPrebindPostParams, OpenScenarioSpeakerDeviceSnPrebindPostBody {}
 
-/**
- * 出厂预绑定音箱和码牌
+/** 出厂预绑定音箱和码牌
  *
  * 通过该接口登记以下信息：设备sn、码牌上的url链接
  *
- * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind`
- */
+ * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind` */
 export const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnPrebindPostRequest, OpenScenarioSpeakerDeviceSnPrebindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.prebind.post",
   method: "POST",
@@ -169,13 +141,11 @@ export type OpenScenarioSpeakerDeviceSnUnbindPostParams = OpenScenarioSpeakerDev
 
 export type OpenScenarioSpeakerDeviceSnUnbindPostResponse = OpenScenarioSpeakerDeviceSnGetResponse
 
-/**
- * 解绑音箱设备码牌
+/** 解绑音箱设备码牌
  *
  * 通过该接口解除音箱和收款链接之间的绑定关系，解绑后则解除设备与收款链接、收款商户号之间的绑定关系
  *
- * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind`
- */
+ * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind` */
 export const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnUnbindPostParams, OpenScenarioSpeakerDeviceSnUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.unbind.post",
   method: "POST",
@@ -187,10 +157,8 @@ export const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenar
 // ---- POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report ----
 
 export interface OpenScenarioSpeakerorderTransactionIdReportPostParams {
-  /**
-   * 微信支付订单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 微信支付订单号
+   * @example "20190611222222222200000000012122" */
   readonly transaction_id: string
 }
 
@@ -199,25 +167,17 @@ const $OpenScenarioSpeakerorderTransactionIdReportPostParams: () => Schema.Schem
 }))
 
 export interface OpenScenarioSpeakerorderTransactionIdReportPostBody {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
+  /** 子商户
+   * @example "1900000001" */
   readonly sub_mchid: string
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url: string
-  /**
-   * 商户订单号
-   * @example "example_out_trade_no"
-   */
+  /** 商户订单号
+   * @example "example_out_trade_no" */
   readonly out_trade_no: string
-  /**
-   * 设备sn
-   * @example "example_device_sn"
-   */
+  /** 设备sn
+   * @example "example_device_sn" */
   readonly device_sn: string
 }
 
@@ -229,30 +189,20 @@ const $OpenScenarioSpeakerorderTransactionIdReportPostBody: () => Schema.Schema<
 }))
 
 export interface OpenScenarioSpeakerorderTransactionIdReportPostResponse {
-  /**
-   * 子商户
-   * @example "1900000001"
-   */
+  /** 子商户
+   * @example "1900000001" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 收款链接url
-   * @example "URl:weixin://wxpay/s/An4baqw"
-   */
+  /** 收款链接url
+   * @example "URl:weixin://wxpay/s/An4baqw" */
   readonly code_url?: string | undefined
-  /**
-   * 商户订单号
-   * @example "example_out_trade_no"
-   */
+  /** 商户订单号
+   * @example "example_out_trade_no" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 设备sn
-   * @example "example_device_sn"
-   */
+  /** 设备sn
+   * @example "example_device_sn" */
   readonly device_sn?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 微信支付订单号
+   * @example "20190611222222222200000000012122" */
   readonly transaction_id?: string | undefined
 }
 
@@ -267,13 +217,11 @@ const $OpenScenarioSpeakerorderTransactionIdReportPostResponse: () => Schema.Sch
 /** The input of `v3.payDevices.openScenarioSpeakerorder._transaction_id_.report.post`: params, body fields together. */
 export interface OpenScenarioSpeakerorderTransactionIdReportPostRequest extends OpenScenarioSpeakerorderTransactionIdReportPostParams, OpenScenarioSpeakerorderTransactionIdReportPostBody {}
 
-/**
- * 码牌支付结果上报
+/** 码牌支付结果上报
  *
  * 上报信息：商户订单号、设备sn、收款商户号
  *
- * `POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report`
- */
+ * `POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report` */
 export const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<OpenScenarioSpeakerorderTransactionIdReportPostRequest, OpenScenarioSpeakerorderTransactionIdReportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeakerorder._transaction_id_.report.post",
   method: "POST",
@@ -285,10 +233,8 @@ export const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<
 // ---- POST /v3/pay-devices/printers/{device_id}/print-orders ----
 
 export interface PrintersDeviceIdPrintOrdersPostParams {
-  /**
-   * 小票机设备号
-   * @example "WINCIE*EIXHRB"
-   */
+  /** 小票机设备号
+   * @example "WINCIE*EIXHRB" */
   readonly device_id: string
 }
 
@@ -330,20 +276,14 @@ const $TableList: () => Schema.Schema<TableList> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface PrintersDeviceIdPrintOrdersPostBody {
-  /**
-   * 打印单号
-   * @example "wx8888888888888888"
-   */
+  /** 打印单号
+   * @example "wx8888888888888888" */
   readonly print_order_no?: string | undefined
-  /**
-   * 模板ID
-   * @example "pt_02583429616371386640209536"
-   */
+  /** 模板ID
+   * @example "pt_02583429616371386640209536" */
   readonly template_id?: string | undefined
-  /**
-   * 回调通知地址
-   * @example "https://payapp.weixin.qq.com/callback"
-   */
+  /** 回调通知地址
+   * @example "https://payapp.weixin.qq.com/callback" */
   readonly notify_url?: string | undefined
   /** 变量列表 */
   readonly variable_list?: ReadonlyArray<VariableList> | undefined
@@ -362,13 +302,11 @@ const $PrintersDeviceIdPrintOrdersPostBody: () => Schema.Schema<PrintersDeviceId
 /** The input of `v3.payDevices.printers._device_id_.printOrders.post`: params, body fields together. */
 export interface PrintersDeviceIdPrintOrdersPostRequest extends PrintersDeviceIdPrintOrdersPostParams, PrintersDeviceIdPrintOrdersPostBody {}
 
-/**
- * 小票机打印
+/** 小票机打印
  *
  * 服务商控制小票机进行打印。
  *
- * `POST /v3/pay-devices/printers/{device_id}/print-orders`
- */
+ * `POST /v3/pay-devices/printers/{device_id}/print-orders` */
 export const printersDeviceIdPrintOrdersPost: Endpoint.Endpoint<PrintersDeviceIdPrintOrdersPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.printers._device_id_.printOrders.post",
   method: "POST",
@@ -380,15 +318,11 @@ export const printersDeviceIdPrintOrdersPost: Endpoint.Endpoint<PrintersDeviceId
 // ---- GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no} ----
 
 export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetParams {
-  /**
-   * 小票机设备号
-   * @example "WINCIE*EIXHRB"
-   */
+  /** 小票机设备号
+   * @example "WINCIE*EIXHRB" */
   readonly device_id: string
-  /**
-   * 打印单号
-   * @example "wx8888888888888888"
-   */
+  /** 打印单号
+   * @example "wx8888888888888888" */
   readonly print_order_no: string
 }
 
@@ -398,25 +332,17 @@ const $PrintersDeviceIdPrintOrdersPrintOrderNoGetParams: () => Schema.Schema<Pri
 }))
 
 export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse {
-  /**
-   * 打印单号
-   * @example "wx8888888888888888"
-   */
+  /** 打印单号
+   * @example "wx8888888888888888" */
   readonly print_order_no?: string | undefined
-  /**
-   * 模板ID
-   * @example "pt_02583429616371386640209536"
-   */
+  /** 模板ID
+   * @example "pt_02583429616371386640209536" */
   readonly template_id?: string | undefined
-  /**
-   * 回调通知地址
-   * @example "https://payapp.weixin.qq.com/callback"
-   */
+  /** 回调通知地址
+   * @example "https://payapp.weixin.qq.com/callback" */
   readonly notify_url?: string | undefined
-  /**
-   * 打印状态
-   * Documented values: `PRINT_STATE_WAIT`, `PRINT_STATE_SUCCESS`, `PRINT_STATE_FAIL`, `PRINT_STATE_CACHED` (decoded as any string: more may come).
-   */
+  /** 打印状态
+   * Documented values: `PRINT_STATE_WAIT`, `PRINT_STATE_SUCCESS`, `PRINT_STATE_FAIL`, `PRINT_STATE_CACHED` (decoded as any string: more may come). */
   readonly print_state?: "PRINT_STATE_WAIT" | "PRINT_STATE_SUCCESS" | "PRINT_STATE_FAIL" | "PRINT_STATE_CACHED" | (string & {}) | undefined
   /** 打印状态描述 */
   readonly print_state_description?: string | undefined
@@ -450,13 +376,11 @@ const $TableList2: () => Schema.Schema<TableList> = /*#__PURE__*/ once(() => Sch
   row_list: Schema.optional(Schema.Array($RowList2()))
 }))
 
-/**
- * 查询订单
+/** 查询订单
  *
  * 服务商查询设备下的打印订单详情
  *
- * `GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}`
- */
+ * `GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}` */
 export const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<PrintersDeviceIdPrintOrdersPrintOrderNoGetParams, PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.printers._device_id_.printOrders._print_order_no_.get",
   method: "GET",
@@ -465,58 +389,48 @@ export const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<Print
   schemas: () => ({ params: $PrintersDeviceIdPrintOrdersPrintOrderNoGetParams(), success: $PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/pay-devices/…`: 7 endpoints.
+/** `/v3/pay-devices/…`: 7 endpoints.
  *
- * Catalogue tags: 支付码牌∙音箱, 经营工具∙小票机.
- */
+ * Catalogue tags: 支付码牌∙音箱, 经营工具∙小票机. */
 export const payDevices = {
   openScenarioSpeaker: {
     _device_sn_: {
-      /**
-       * 查询音箱绑定信息
+      /** 查询音箱绑定信息
        *
        * 通过该接口查询设备和收款码链接、收款商户号的绑定关系
        *
        * `GET /v3/pay-devices/open-scenario-speaker/{device_sn}`
        *
-       * Alone: `import { openScenarioSpeakerDeviceSnGet } from "effect-wechatpay/v3/payDevices"`.
-       */
+       * Alone: `import { openScenarioSpeakerDeviceSnGet } from "effect-wechatpay/v3/payDevices"`. */
       get: openScenarioSpeakerDeviceSnGet,
       bind: {
-        /**
-         * 绑定音箱设备码牌
+        /** 绑定音箱设备码牌
          *
          * 通过该接口登记以下信息：服务商商户号、设备sn、码牌上的url链接、收款商户号
          *
          * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind`
          *
-         * Alone: `import { openScenarioSpeakerDeviceSnBindPost } from "effect-wechatpay/v3/payDevices"`.
-         */
+         * Alone: `import { openScenarioSpeakerDeviceSnBindPost } from "effect-wechatpay/v3/payDevices"`. */
         post: openScenarioSpeakerDeviceSnBindPost
       },
       prebind: {
-        /**
-         * 出厂预绑定音箱和码牌
+        /** 出厂预绑定音箱和码牌
          *
          * 通过该接口登记以下信息：设备sn、码牌上的url链接
          *
          * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind`
          *
-         * Alone: `import { openScenarioSpeakerDeviceSnPrebindPost } from "effect-wechatpay/v3/payDevices"`.
-         */
+         * Alone: `import { openScenarioSpeakerDeviceSnPrebindPost } from "effect-wechatpay/v3/payDevices"`. */
         post: openScenarioSpeakerDeviceSnPrebindPost
       },
       unbind: {
-        /**
-         * 解绑音箱设备码牌
+        /** 解绑音箱设备码牌
          *
          * 通过该接口解除音箱和收款链接之间的绑定关系，解绑后则解除设备与收款链接、收款商户号之间的绑定关系
          *
          * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind`
          *
-         * Alone: `import { openScenarioSpeakerDeviceSnUnbindPost } from "effect-wechatpay/v3/payDevices"`.
-         */
+         * Alone: `import { openScenarioSpeakerDeviceSnUnbindPost } from "effect-wechatpay/v3/payDevices"`. */
         post: openScenarioSpeakerDeviceSnUnbindPost
       }
     }
@@ -524,15 +438,13 @@ export const payDevices = {
   openScenarioSpeakerorder: {
     _transaction_id_: {
       report: {
-        /**
-         * 码牌支付结果上报
+        /** 码牌支付结果上报
          *
          * 上报信息：商户订单号、设备sn、收款商户号
          *
          * `POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report`
          *
-         * Alone: `import { openScenarioSpeakerorderTransactionIdReportPost } from "effect-wechatpay/v3/payDevices"`.
-         */
+         * Alone: `import { openScenarioSpeakerorderTransactionIdReportPost } from "effect-wechatpay/v3/payDevices"`. */
         post: openScenarioSpeakerorderTransactionIdReportPost
       }
     }
@@ -540,26 +452,22 @@ export const payDevices = {
   printers: {
     _device_id_: {
       printOrders: {
-        /**
-         * 小票机打印
+        /** 小票机打印
          *
          * 服务商控制小票机进行打印。
          *
          * `POST /v3/pay-devices/printers/{device_id}/print-orders`
          *
-         * Alone: `import { printersDeviceIdPrintOrdersPost } from "effect-wechatpay/v3/payDevices"`.
-         */
+         * Alone: `import { printersDeviceIdPrintOrdersPost } from "effect-wechatpay/v3/payDevices"`. */
         post: printersDeviceIdPrintOrdersPost,
         _print_order_no_: {
-          /**
-           * 查询订单
+          /** 查询订单
            *
            * 服务商查询设备下的打印订单详情
            *
            * `GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}`
            *
-           * Alone: `import { printersDeviceIdPrintOrdersPrintOrderNoGet } from "effect-wechatpay/v3/payDevices"`.
-           */
+           * Alone: `import { printersDeviceIdPrintOrdersPrintOrderNoGet } from "effect-wechatpay/v3/payDevices"`. */
           get: printersDeviceIdPrintOrdersPrintOrderNoGet
         }
       }

@@ -5,45 +5,29 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/payroll-card/authentications ----
 
 export interface AuthenticationsGetQuery {
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
+  /** 用户标识
+   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58" */
   readonly openid: string
-  /**
-   * 应用ID
-   * @example "wxa1111111"
-   */
+  /** 应用ID
+   * @example "wxa1111111" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxa1111111"
-   */
+  /** 子商户应用ID
+   * @example "wxa1111111" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid: string
-  /**
-   * 核身日期
-   * @example "2020-12-25"
-   */
+  /** 核身日期
+   * @example "2020-12-25" */
   readonly authenticate_date: string
-  /**
-   * 核身状态
-   * @example "AUTHENTICATE_SUCCESS"
-   */
+  /** 核身状态
+   * @example "AUTHENTICATE_SUCCESS" */
   readonly authenticate_state?: string | undefined
-  /**
-   * 本次查询偏移量
-   * @example 0
-   */
+  /** 本次查询偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 本次请求最大查询条数
-   * @example 10
-   */
+  /** 本次请求最大查询条数
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -59,57 +43,37 @@ const $AuthenticationsGetQuery: () => Schema.Schema<AuthenticationsGetQuery> = /
 }))
 
 export interface AuthenticationsAuthenticateNumberGetResponse {
-  /**
-   * 商户号
-   * @example "1111111"
-   */
+  /** 商户号
+   * @example "1111111" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "111111"
-   */
+  /** 子商户号
+   * @example "111111" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
+  /** 用户标识
+   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58" */
   readonly openid?: string | undefined
-  /**
-   * 核身渠道
+  /** 核身渠道
    * Documented values: `FROM_MINI_APP`, `FROM_HARDWARE` (decoded as any string: more may come).
-   * @example "FROM_HARDWARE"
-   */
+   * @example "FROM_HARDWARE" */
   readonly authenticate_scene?: "FROM_MINI_APP" | "FROM_HARDWARE" | (string & {}) | undefined
-  /**
-   * 核身渠道标识
-   * @example "wdiooewl7587443649000"
-   */
+  /** 核身渠道标识
+   * @example "wdiooewl7587443649000" */
   readonly authenticate_source?: string | undefined
-  /**
-   * 项目名称
-   * @example "某项目"
-   */
+  /** 项目名称
+   * @example "某项目" */
   readonly project_name?: string | undefined
-  /**
-   * 单位名称
-   * @example "某单位名称"
-   */
+  /** 单位名称
+   * @example "某单位名称" */
   readonly employer_name?: string | undefined
-  /**
-   * 核身状态
+  /** 核身状态
    * Documented values: `AUTHENTICATE_PROCESSING`, `AUTHENTICATE_SUCCESS`, `AUTHENTICATE_FAILED` (decoded as any string: more may come).
-   * @example "AUTHENTICATE_SUCCESS"
-   */
+   * @example "AUTHENTICATE_SUCCESS" */
   readonly authenticate_state?: "AUTHENTICATE_PROCESSING" | "AUTHENTICATE_SUCCESS" | "AUTHENTICATE_FAILED" | (string & {}) | undefined
-  /**
-   * 核身时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 核身时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly authenticate_time?: string | undefined
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
+  /** 商家核身单号
+   * @example "mcdhehfgisdhfjghed39384564i83" */
   readonly authenticate_number?: string | undefined
   readonly authenticate_failed_reason?: string | undefined
   /** Documented values: `NORMAL`, `SIGN_IN`, `INSURANCE`, `CONTRACT` (decoded as any string: more may come). */
@@ -134,20 +98,14 @@ const $AuthenticationsAuthenticateNumberGetResponse: () => Schema.Schema<Authent
 export interface AuthenticationsGetResponse {
   /** 查询结果记录列表 */
   readonly data?: ReadonlyArray<AuthenticationsAuthenticateNumberGetResponse> | undefined
-  /**
-   * 总记录条数
-   * @example 9
-   */
+  /** 总记录条数
+   * @example 9 */
   readonly total_count?: number | undefined
-  /**
-   * 记录起始位置
-   * @example 0
-   */
+  /** 记录起始位置
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 本次返回条数
-   * @example 10
-   */
+  /** 本次返回条数
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -158,13 +116,11 @@ const $AuthenticationsGetResponse: () => Schema.Schema<AuthenticationsGetRespons
   limit: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询核身记录API
+/** 查询核身记录API
  *
  * 查询指定用户指定日期微工卡核身记录，查询结果仅展示核身成功的记录 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_5.shtml)
  *
- * `GET /v3/payroll-card/authentications`
- */
+ * `GET /v3/payroll-card/authentications` */
 export const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, AuthenticationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications.get",
   method: "GET",
@@ -177,45 +133,29 @@ export const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, Auth
 // ---- POST /v3/payroll-card/authentications/pre-order ----
 
 export interface AuthenticationsPreOrderPostBody {
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
+  /** 用户标识
+   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58" */
   readonly openid: string
-  /**
-   * 应用ID
-   * @example "wxa1111111"
-   */
+  /** 应用ID
+   * @example "wxa1111111" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxa1111111"
-   */
+  /** 子商户应用ID
+   * @example "wxa1111111" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
+  /** 商家核身单号
+   * @example "mcdhehfgisdhfjghed39384564i83" */
   readonly authenticate_number: string
-  /**
-   * 项目名称
-   * @example "某项目"
-   */
+  /** 项目名称
+   * @example "某项目" */
   readonly project_name: string
-  /**
-   * 单位名称
-   * @example "某单位名称"
-   */
+  /** 单位名称
+   * @example "某单位名称" */
   readonly employer_name: string
-  /**
-   * 核身类型
-   * @example "SIGN_IN"
-   */
+  /** 核身类型
+   * @example "SIGN_IN" */
   readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | "NORMAL" | undefined
 }
 
@@ -231,35 +171,23 @@ const $AuthenticationsPreOrderPostBody: () => Schema.Schema<AuthenticationsPreOr
 }))
 
 export interface AuthenticationsPreOrderPostResponse {
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
+  /** 商家核身单号
+   * @example "mcdhehfgisdhfjghed39384564i83" */
   readonly authenticate_number?: string | undefined
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
+  /** 用户标识
+   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58" */
   readonly openid?: string | undefined
-  /**
-   * 商户号
-   * @example "1111111"
-   */
+  /** 商户号
+   * @example "1111111" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid?: string | undefined
-  /**
-   * token值
-   * @example "abcdefghijklmn"
-   */
+  /** token值
+   * @example "abcdefghijklmn" */
   readonly token?: string | undefined
-  /**
-   * token有效时间
-   * @example 300
-   */
+  /** token有效时间
+   * @example 300 */
   readonly expires_in?: number | undefined
 }
 
@@ -272,13 +200,11 @@ const $AuthenticationsPreOrderPostResponse: () => Schema.Schema<AuthenticationsP
   expires_in: Schema.optional(Schema.Number)
 }))
 
-/**
- * 微工卡核身预下单API
+/** 微工卡核身预下单API
  *
  * 服务商在拉起微工卡前端服务给用户做微工卡核身前，需要先调用本接口预下单，下单成功后才能进行核身 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_3.shtml)
  *
- * `POST /v3/payroll-card/authentications/pre-order`
- */
+ * `POST /v3/payroll-card/authentications/pre-order` */
 export const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPostBody, AuthenticationsPreOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications.preOrder.post",
   method: "POST",
@@ -291,60 +217,38 @@ export const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOr
 // ---- POST /v3/payroll-card/authentications/pre-order-with-auth ----
 
 export interface AuthenticationsPreOrderWithAuthPostBody {
-  /**
-   * 用户标识
-   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
-   */
+  /** 用户标识
+   * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58" */
   readonly openid: string
-  /**
-   * 应用ID
-   * @example "wxa1111111"
-   */
+  /** 应用ID
+   * @example "wxa1111111" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxa1111111"
-   */
+  /** 子商户应用ID
+   * @example "wxa1111111" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
+  /** 商家核身单号
+   * @example "mcdhehfgisdhfjghed39384564i83" */
   readonly authenticate_number: string
-  /**
-   * 项目名称
-   * @example "某项目"
-   */
+  /** 项目名称
+   * @example "某项目" */
   readonly project_name: string
-  /**
-   * 用工单位名称
-   * @example "某用工企业"
-   */
+  /** 用工单位名称
+   * @example "某用工企业" */
   readonly employer_name: string
-  /**
-   * 用户实名
-   * @example "LP7bT4hQXUsOZCEvK2YrSiqFsnP0oRMfeoLN0vBg"
-   */
+  /** 用户实名
+   * @example "LP7bT4hQXUsOZCEvK2YrSiqFsnP0oRMfeoLN0vBg" */
   readonly user_name: string
-  /**
-   * 用户证件号
-   * @example "7FzH5XksJG3a8HLLsaaUV6K54y1OnPMY5"
-   */
+  /** 用户证件号
+   * @example "7FzH5XksJG3a8HLLsaaUV6K54y1OnPMY5" */
   readonly id_card_number: string
-  /**
-   * 用工类型
-   * @example "LONG_TERM_EMPLOYMENT"
-   */
+  /** 用工类型
+   * @example "LONG_TERM_EMPLOYMENT" */
   readonly employment_type: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT"
-  /**
-   * 核身类型
-   * @example "SIGN_IN"
-   */
+  /** 核身类型
+   * @example "SIGN_IN" */
   readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | "NORMAL" | undefined
 }
 
@@ -364,13 +268,11 @@ const $AuthenticationsPreOrderWithAuthPostBody: () => Schema.Schema<Authenticati
 
 export type AuthenticationsPreOrderWithAuthPostResponse = AuthenticationsPreOrderPostResponse
 
-/**
- * 微工卡核身预下单（流程中完成授权）
+/** 微工卡核身预下单（流程中完成授权）
  *
  * 本接口适用于用户需同步完成服务开通、授权及身份核验的场景。在拉起微工卡前端服务为用户核身前，需调用本接口预下单，下单成功后才能进行核身。如此时用户未开通微工卡服务或未完成对商户的授权，则先完成开通、授权，同步完成身份核验，并提供可信的核验结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_29.shtml)
  *
- * `POST /v3/payroll-card/authentications/pre-order-with-auth`
- */
+ * `POST /v3/payroll-card/authentications/pre-order-with-auth` */
 export const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreOrderWithAuthPostBody, AuthenticationsPreOrderWithAuthPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications.preOrderWithAuth.post",
   method: "POST",
@@ -384,10 +286,8 @@ export const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<Authenticati
 // ---- GET /v3/payroll-card/authentications/{authenticate_number} ----
 
 export interface AuthenticationsAuthenticateNumberGetParams {
-  /**
-   * 商家核身单号
-   * @example "mcdhehfgisdhfjghed39384564i83"
-   */
+  /** 商家核身单号
+   * @example "mcdhehfgisdhfjghed39384564i83" */
   readonly authenticate_number: string
 }
 
@@ -396,10 +296,8 @@ const $AuthenticationsAuthenticateNumberGetParams: () => Schema.Schema<Authentic
 }))
 
 export interface AuthenticationsAuthenticateNumberGetQuery {
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid: string
 }
 
@@ -410,13 +308,11 @@ const $AuthenticationsAuthenticateNumberGetQuery: () => Schema.Schema<Authentica
 /** The input of `v3.payrollCard.authentications._authenticate_number_.get`: params, query fields together. */
 export interface AuthenticationsAuthenticateNumberGetRequest extends AuthenticationsAuthenticateNumberGetParams, AuthenticationsAuthenticateNumberGetQuery {}
 
-/**
- * 获取核身结果API
+/** 获取核身结果API
  *
  * 按商户拉起核身时预下单的单号获取该次微工卡核身的结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_4.shtml)
  *
- * `GET /v3/payroll-card/authentications/{authenticate_number}`
- */
+ * `GET /v3/payroll-card/authentications/{authenticate_number}` */
 export const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAuthenticateNumberGetRequest, AuthenticationsAuthenticateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications._authenticate_number_.get",
   method: "GET",
@@ -429,10 +325,8 @@ export const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<Authenticat
 // ---- GET /v3/payroll-card/relations/{openid} ----
 
 export interface RelationsOpenidGetParams {
-  /**
-   * 用户标识
-   * @example "9x111111"
-   */
+  /** 用户标识
+   * @example "9x111111" */
   readonly openid: string
 }
 
@@ -441,20 +335,14 @@ const $RelationsOpenidGetParams: () => Schema.Schema<RelationsOpenidGetParams> =
 }))
 
 export interface RelationsOpenidGetQuery {
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid: string
-  /**
-   * 应用ID
-   * @example "wxa1111111"
-   */
+  /** 应用ID
+   * @example "wxa1111111" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxa1111111"
-   */
+  /** 子商户应用ID
+   * @example "wxa1111111" */
   readonly sub_appid?: string | undefined
 }
 
@@ -465,36 +353,24 @@ const $RelationsOpenidGetQuery: () => Schema.Schema<RelationsOpenidGetQuery> = /
 }))
 
 export interface RelationsOpenidGetResponse {
-  /**
-   * 用户标识
-   * @example "9x111111"
-   */
+  /** 用户标识
+   * @example "9x111111" */
   readonly openid?: string | undefined
-  /**
-   * 商户号
-   * @example "1111111"
-   */
+  /** 商户号
+   * @example "1111111" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `UNAUTHORIZED`, `AUTHORIZED`, `DEAUTHORIZED` (decoded as any string: more may come).
-   * @example "UNAUTHORIZED"
-   */
+   * @example "UNAUTHORIZED" */
   readonly authorize_state?: "UNAUTHORIZED" | "AUTHORIZED" | "DEAUTHORIZED" | (string & {}) | undefined
-  /**
-   * 授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
-  /**
-   * 取消授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 取消授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly deauthorize_time?: string | undefined
   /** Documented values: `UNDEFINED`, `UNREGISTERED`, `REGISTERED`, `CLOSED` (decoded as any string: more may come). */
   readonly register_state?: "UNDEFINED" | "UNREGISTERED" | "REGISTERED" | "CLOSED" | (string & {}) | undefined
@@ -517,13 +393,11 @@ const $RelationsOpenidGetResponse: () => Schema.Schema<RelationsOpenidGetRespons
 /** The input of `v3.payrollCard.relations._openid_.get`: params, query fields together. */
 export interface RelationsOpenidGetRequest extends RelationsOpenidGetParams, RelationsOpenidGetQuery {}
 
-/**
- * 查询微工卡授权关系API
+/** 查询微工卡授权关系API
  *
  * 查询商户和微信支付用户的微工卡授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_2.shtml)
  *
- * `GET /v3/payroll-card/relations/{openid}`
- */
+ * `GET /v3/payroll-card/relations/{openid}` */
 export const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, RelationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.relations._openid_.get",
   method: "GET",
@@ -536,40 +410,26 @@ export const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, Re
 // ---- POST /v3/payroll-card/tokens ----
 
 export interface TokensPostBody {
-  /**
-   * 用户标识
-   * @example "9x111111"
-   */
+  /** 用户标识
+   * @example "9x111111" */
   readonly openid: string
-  /**
-   * 应用ID
-   * @example "wxa1111111"
-   */
+  /** 应用ID
+   * @example "wxa1111111" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxa1111111"
-   */
+  /** 子商户应用ID
+   * @example "wxa1111111" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid: string
-  /**
-   * 用户实名
-   * @example "LP7bT4hQXUsOZCEvK2YrSiqFsnP0oRMfeoLN0vBg"
-   */
+  /** 用户实名
+   * @example "LP7bT4hQXUsOZCEvK2YrSiqFsnP0oRMfeoLN0vBg" */
   readonly user_name: string
-  /**
-   * 用户证件号
-   * @example "7FzH5XksJG3a8HLLsaaUV6K54y1OnPMY5"
-   */
+  /** 用户证件号
+   * @example "7FzH5XksJG3a8HLLsaaUV6K54y1OnPMY5" */
   readonly id_card_number: string
-  /**
-   * 用工类型
-   * @example "LONG_TERM_EMPLOYMENT"
-   */
+  /** 用工类型
+   * @example "LONG_TERM_EMPLOYMENT" */
   readonly employment_type?: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT" | undefined
 }
 
@@ -584,30 +444,20 @@ const $TokensPostBody: () => Schema.Schema<TokensPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface TokensPostResponse {
-  /**
-   * 用户标识
-   * @example "9x111111"
-   */
+  /** 用户标识
+   * @example "9x111111" */
   readonly openid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1111111"
-   */
+  /** 服务商商户号
+   * @example "1111111" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1111111"
-   */
+  /** 子商户号
+   * @example "1111111" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 授权token
-   * @example "abcdefghijklmn"
-   */
+  /** 授权token
+   * @example "abcdefghijklmn" */
   readonly token?: string | undefined
-  /**
-   * token有效时间
-   * @example 1800
-   */
+  /** token有效时间
+   * @example 1800 */
   readonly expires_in?: number | undefined
 }
 
@@ -619,13 +469,11 @@ const $TokensPostResponse: () => Schema.Schema<TokensPostResponse> = /*#__PURE__
   expires_in: Schema.optional(Schema.Number)
 }))
 
-/**
- * 生成授权token API
+/** 生成授权token API
  *
  * 生成授权token信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_1.shtml)
  *
- * `POST /v3/payroll-card/tokens`
- */
+ * `POST /v3/payroll-card/tokens` */
 export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.tokens.post",
   method: "POST",
@@ -639,30 +487,20 @@ export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, C
 // ---- POST /v3/payroll-card/transfer-batches ----
 
 export interface TransferBatchesPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name: string
 }
 
@@ -675,62 +513,40 @@ const $TransferBatchesPostBodyTransferDetailList: () => Schema.Schema<TransferBa
 }))
 
 export interface TransferBatchesPostBody {
-  /**
-   * 特约商户号
-   * @example "1111111"
-   */
+  /** 特约商户号
+   * @example "1111111" */
   readonly sub_mchid: string
-  /**
-   * 特约商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 特约商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户授权类型
-   * @example "INFORMATION_AUTHORIZATION_TYPE"
-   */
+  /** 特约商户授权类型
+   * @example "INFORMATION_AUTHORIZATION_TYPE" */
   readonly authorization_type: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name: string
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark: string
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount: number
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num: number
   /** 转账明细列表 */
   readonly transfer_detail_list: ReadonlyArray<TransferBatchesPostBodyTransferDetailList>
-  /**
-   * 服务商的AppID
-   * @example "wxf636efh567hg4388"
-   */
+  /** 服务商的AppID
+   * @example "wxf636efh567hg4388" */
   readonly sp_appid?: string | undefined
-  /**
-   * 用工类型
-   * @example "LONG_TERM_EMPLOYMENT"
-   */
+  /** 用工类型
+   * @example "LONG_TERM_EMPLOYMENT" */
   readonly employment_type?: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT" | undefined
-  /**
-   * 用工场景
-   * @example "LOGISTICS"
-   */
+  /** 用工场景
+   * @example "LOGISTICS" */
   readonly employment_scene?: "LOGISTICS" | "MANUFACTURING" | "HOTEL" | "CATERING" | "EVENT" | "RETAIL" | "OTHERS" | undefined
   readonly business_type?: "UNDEFINE" | "PROMOTION" | undefined
 }
@@ -752,20 +568,14 @@ const $TransferBatchesPostBody: () => Schema.Schema<TransferBatchesPostBody> = /
 }))
 
 export interface TransferBatchesPostResponse {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信支付批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信支付批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -775,13 +585,11 @@ const $TransferBatchesPostResponse: () => Schema.Schema<TransferBatchesPostRespo
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起批量转账API
+/** 发起批量转账API
  *
  * 服务商可以通过该接口，批量向用户选择的收款账户转账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml)
  *
- * `POST /v3/payroll-card/transfer-batches`
- */
+ * `POST /v3/payroll-card/transfer-batches` */
 export const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.transferBatches.post",
   method: "POST",
@@ -795,50 +603,32 @@ export const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, Tra
 // ---- POST /v3/payroll-card/wesure/insurance ----
 
 export interface WesureInsurancePostBody {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid: string
-  /**
-   * 特约商户商户号
-   * @example "1900000109"
-   */
+  /** 特约商户商户号
+   * @example "1900000109" */
   readonly wesure_order_no: string
-  /**
-   * 微保保单号
-   * @example "5fds5345dfd"
-   */
+  /** 微保保单号
+   * @example "5fds5345dfd" */
   readonly token: string
-  /**
-   * 保司保单号
-   * @example "5fds5345dfd"
-   */
+  /** 保司保单号
+   * @example "5fds5345dfd" */
   readonly insurance_company_order_no: string
-  /**
-   * 用户标识
-   * @example "111111"
-   */
+  /** 用户标识
+   * @example "111111" */
   readonly openid: string
-  /**
-   * 投保状态
-   * @example "INSURE_SUCCESS"
-   */
+  /** 投保状态
+   * @example "INSURE_SUCCESS" */
   readonly insure_state: string
-  /**
-   * 保障生效时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 保障生效时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly insure_effect_time: string
-  /**
-   * 保障失效时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 保障失效时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly insure_invalid_time: string
-  /**
-   * 保障的保险公司名称
-   * @example "平安"
-   */
+  /** 保障的保险公司名称
+   * @example "平安" */
   readonly insurance_company_name: string
 }
 
@@ -854,13 +644,11 @@ const $WesureInsurancePostBody: () => Schema.Schema<WesureInsurancePostBody> = /
   insurance_company_name: Schema.String
 }))
 
-/**
- * 生成投保结果API
+/** 生成投保结果API
  *
  * 生成投保结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml)
  *
- * `POST /v3/payroll-card/wesure/insurance`
- */
+ * `POST /v3/payroll-card/wesure/insurance` */
 export const wesureInsurancePost: Endpoint.Endpoint<WesureInsurancePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.wesure.insurance.post",
   method: "POST",
@@ -873,35 +661,23 @@ export const wesureInsurancePost: Endpoint.Endpoint<WesureInsurancePostBody, voi
 // ---- POST /v3/payroll-card/wesure/token-validations ----
 
 export interface WesureTokenValidationsPostBody {
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly sp_mchid: string
-  /**
-   * 特约商户商户号
-   * @example "1900000109"
-   */
+  /** 特约商户商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * token值
-   * @example "abcdefghijklmn"
-   */
+  /** token值
+   * @example "abcdefghijklmn" */
   readonly token: string
-  /**
-   * 用户姓名
-   * @example "LP7bT4hQXUsOZCEvK2YrSiqFsnP0oRMfeoLN0vBg"
-   */
+  /** 用户姓名
+   * @example "LP7bT4hQXUsOZCEvK2YrSiqFsnP0oRMfeoLN0vBg" */
   readonly user_name: string
-  /**
-   * 用户身份证号
-   * @example "7FzH5XksJG3a8HLLsaaUV6K54y1OnPMY5"
-   */
+  /** 用户身份证号
+   * @example "7FzH5XksJG3a8HLLsaaUV6K54y1OnPMY5" */
   readonly id_card_number: string
-  /**
-   * 核身类型
-   * @example "NORMAL"
-   */
+  /** 核身类型
+   * @example "NORMAL" */
   readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | undefined
 }
 
@@ -915,25 +691,17 @@ const $WesureTokenValidationsPostBody: () => Schema.Schema<WesureTokenValidation
 }))
 
 export interface WesureTokenValidationsPostResponse {
-  /**
-   * 校验结果
-   * @example "SUCCESS"
-   */
+  /** 校验结果
+   * @example "SUCCESS" */
   readonly result?: string | undefined
-  /**
-   * 核身成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 核身成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly authenticate_success_time?: string | undefined
-  /**
-   * 用户标识
-   * @example "11111111"
-   */
+  /** 用户标识
+   * @example "11111111" */
   readonly openid?: string | undefined
-  /**
-   * 校验不通过原因
-   * @example "SP_MCH_NO_PERMISSION"
-   */
+  /** 校验不通过原因
+   * @example "SP_MCH_NO_PERMISSION" */
   readonly fail_reason?: string | undefined
 }
 
@@ -944,13 +712,11 @@ const $WesureTokenValidationsPostResponse: () => Schema.Schema<WesureTokenValida
   fail_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 校验核身结果API
+/** 校验核身结果API
  *
  * 校验按商户拉起核身时预下单的token值对应的微工卡核身结果是否成功 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml)
  *
- * `POST /v3/payroll-card/wesure/token-validations`
- */
+ * `POST /v3/payroll-card/wesure/token-validations` */
 export const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidationsPostBody, WesureTokenValidationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.wesure.tokenValidations.post",
   method: "POST",
@@ -961,121 +727,101 @@ export const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidation
   schemas: () => ({ body: $WesureTokenValidationsPostBody(), success: $WesureTokenValidationsPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/payroll-card/…`: 9 endpoints.
+/** `/v3/payroll-card/…`: 9 endpoints.
  *
- * Catalogue tags: 运营工具∙用工卡.
- */
+ * Catalogue tags: 运营工具∙用工卡. */
 export const payrollCard = {
   authentications: {
-    /**
-     * 查询核身记录API
+    /** 查询核身记录API
      *
      * 查询指定用户指定日期微工卡核身记录，查询结果仅展示核身成功的记录 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_5.shtml)
      *
      * `GET /v3/payroll-card/authentications`
      *
-     * Alone: `import { authenticationsGet } from "effect-wechatpay/v3/payrollCard"`.
-     */
+     * Alone: `import { authenticationsGet } from "effect-wechatpay/v3/payrollCard"`. */
     get: authenticationsGet,
     _authenticate_number_: {
-      /**
-       * 获取核身结果API
+      /** 获取核身结果API
        *
        * 按商户拉起核身时预下单的单号获取该次微工卡核身的结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_4.shtml)
        *
        * `GET /v3/payroll-card/authentications/{authenticate_number}`
        *
-       * Alone: `import { authenticationsAuthenticateNumberGet } from "effect-wechatpay/v3/payrollCard"`.
-       */
+       * Alone: `import { authenticationsAuthenticateNumberGet } from "effect-wechatpay/v3/payrollCard"`. */
       get: authenticationsAuthenticateNumberGet
     },
     preOrder: {
-      /**
-       * 微工卡核身预下单API
+      /** 微工卡核身预下单API
        *
        * 服务商在拉起微工卡前端服务给用户做微工卡核身前，需要先调用本接口预下单，下单成功后才能进行核身 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_3.shtml)
        *
        * `POST /v3/payroll-card/authentications/pre-order`
        *
-       * Alone: `import { authenticationsPreOrderPost } from "effect-wechatpay/v3/payrollCard"`.
-       */
+       * Alone: `import { authenticationsPreOrderPost } from "effect-wechatpay/v3/payrollCard"`. */
       post: authenticationsPreOrderPost
     },
     preOrderWithAuth: {
-      /**
-       * 微工卡核身预下单（流程中完成授权）
+      /** 微工卡核身预下单（流程中完成授权）
        *
        * 本接口适用于用户需同步完成服务开通、授权及身份核验的场景。在拉起微工卡前端服务为用户核身前，需调用本接口预下单，下单成功后才能进行核身。如此时用户未开通微工卡服务或未完成对商户的授权，则先完成开通、授权，同步完成身份核验，并提供可信的核验结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_29.shtml)
        *
        * `POST /v3/payroll-card/authentications/pre-order-with-auth`
        *
-       * Alone: `import { authenticationsPreOrderWithAuthPost } from "effect-wechatpay/v3/payrollCard"`.
-       */
+       * Alone: `import { authenticationsPreOrderWithAuthPost } from "effect-wechatpay/v3/payrollCard"`. */
       post: authenticationsPreOrderWithAuthPost
     }
   },
   relations: {
     _openid_: {
-      /**
-       * 查询微工卡授权关系API
+      /** 查询微工卡授权关系API
        *
        * 查询商户和微信支付用户的微工卡授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_2.shtml)
        *
        * `GET /v3/payroll-card/relations/{openid}`
        *
-       * Alone: `import { relationsOpenidGet } from "effect-wechatpay/v3/payrollCard"`.
-       */
+       * Alone: `import { relationsOpenidGet } from "effect-wechatpay/v3/payrollCard"`. */
       get: relationsOpenidGet
     }
   },
   tokens: {
-    /**
-     * 生成授权token API
+    /** 生成授权token API
      *
      * 生成授权token信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_1.shtml)
      *
      * `POST /v3/payroll-card/tokens`
      *
-     * Alone: `import { tokensPost } from "effect-wechatpay/v3/payrollCard"`.
-     */
+     * Alone: `import { tokensPost } from "effect-wechatpay/v3/payrollCard"`. */
     post: tokensPost
   },
   transferBatches: {
-    /**
-     * 发起批量转账API
+    /** 发起批量转账API
      *
      * 服务商可以通过该接口，批量向用户选择的收款账户转账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml)
      *
      * `POST /v3/payroll-card/transfer-batches`
      *
-     * Alone: `import { transferBatchesPost } from "effect-wechatpay/v3/payrollCard"`.
-     */
+     * Alone: `import { transferBatchesPost } from "effect-wechatpay/v3/payrollCard"`. */
     post: transferBatchesPost
   },
   wesure: {
     insurance: {
-      /**
-       * 生成投保结果API
+      /** 生成投保结果API
        *
        * 生成投保结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml)
        *
        * `POST /v3/payroll-card/wesure/insurance`
        *
-       * Alone: `import { wesureInsurancePost } from "effect-wechatpay/v3/payrollCard"`.
-       */
+       * Alone: `import { wesureInsurancePost } from "effect-wechatpay/v3/payrollCard"`. */
       post: wesureInsurancePost
     },
     tokenValidations: {
-      /**
-       * 校验核身结果API
+      /** 校验核身结果API
        *
        * 校验按商户拉起核身时预下单的token值对应的微工卡核身结果是否成功 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml)
        *
        * `POST /v3/payroll-card/wesure/token-validations`
        *
-       * Alone: `import { wesureTokenValidationsPost } from "effect-wechatpay/v3/payrollCard"`.
-       */
+       * Alone: `import { wesureTokenValidationsPost } from "effect-wechatpay/v3/payrollCard"`. */
       post: wesureTokenValidationsPost
     }
   }

@@ -28,11 +28,9 @@ export * from "./payscore/userServiceState.js"
 export * from "./payscore/users.js"
 export type * from "./payscore/models.js"
 
-/**
- * `/v3/payscore/…`: 81 endpoints.
+/** `/v3/payscore/…`: 81 endpoints.
  *
- * Catalogue tags: 支付分, 支付分∙先享后付, 支付分∙先用后付, 支付分∙免确认模式, 支付分∙免确认模式∙普通授权, 支付分∙免确认模式∙预授权, 支付分∙智慧零售, 支付分∙服务商模式, 支付分∙服务商模式∙免确认, 支付分∙机构模式, 支付分∙海外从业机构模式, 支付分∙签约计划.
- */
+ * Catalogue tags: 支付分, 支付分∙先享后付, 支付分∙先用后付, 支付分∙免确认模式, 支付分∙免确认模式∙普通授权, 支付分∙免确认模式∙预授权, 支付分∙智慧零售, 支付分∙服务商模式, 支付分∙服务商模式∙免确认, 支付分∙机构模式, 支付分∙海外从业机构模式, 支付分∙签约计划. */
 export const payscore = {
   acquiringbank,
   merchantBill,

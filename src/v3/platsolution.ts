@@ -8,11 +8,9 @@ export * from "./platsolution/insurance.js"
 export * from "./platsolution/mchTransfer.js"
 export type * from "./platsolution/models.js"
 
-/**
- * `/v3/platsolution/…`: 63 endpoints.
+/** `/v3/platsolution/…`: 63 endpoints.
  *
- * Catalogue tags: 收付通∙个人收款, 收付通∙提现, 资金应用∙转账.
- */
+ * Catalogue tags: 收付通∙个人收款, 收付通∙提现, 资金应用∙转账. */
 export const platsolution = {
   ecommerce,
   insurance,

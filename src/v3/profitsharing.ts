@@ -11,15 +11,11 @@ const resourceNotExistsErrors = [...commonErrors, ResourceNotExists] as const
 export interface BillsGetQuery {
   /** 二级商户号 */
   readonly sub_mchid?: string | undefined
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
 }
 
@@ -30,21 +26,15 @@ const $BillsGetQuery: () => Schema.Schema<BillsGetQuery> = /*#__PURE__*/ once(()
 }))
 
 export interface BillsGetResponse {
-  /**
-   * 下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-   */
+  /** 下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" */
   readonly download_url: string
-  /**
-   * 哈希类型
+  /** 哈希类型
    * Documented values: `SHA1` (decoded as any string: more may come).
-   * @example "SHA1"
-   */
+   * @example "SHA1" */
   readonly hash_type: "SHA1" | (string & {})
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value: string
 }
 
@@ -54,13 +44,11 @@ const $BillsGetResponse: () => Schema.Schema<BillsGetResponse> = /*#__PURE__*/ o
   hash_value: Schema.String
 }))
 
-/**
- * 申请分账账单
+/** 申请分账账单
  *
  * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。
  *
- * `GET /v3/profitsharing/bills`
- */
+ * `GET /v3/profitsharing/bills` */
 export const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, CommonError | NoStatementExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.bills.get",
   method: "GET",
@@ -72,10 +60,8 @@ export const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, Common
 // ---- GET /v3/profitsharing/merchant-configs/{sub_mchid} ----
 
 export interface MerchantConfigsSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -84,15 +70,11 @@ const $MerchantConfigsSubMchidGetParams: () => Schema.Schema<MerchantConfigsSubM
 }))
 
 export interface MerchantConfigsSubMchidGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 最大分账比例
-   * @example 2000
-   */
+  /** 最大分账比例
+   * @example 2000 */
   readonly max_ratio: number
 }
 
@@ -101,13 +83,11 @@ const $MerchantConfigsSubMchidGetResponse: () => Schema.Schema<MerchantConfigsSu
   max_ratio: Schema.Number
 }))
 
-/**
- * 查询最大分账比例
+/** 查询最大分账比例
  *
  * 可调用此接口查询特约商户设置的允许服务商分账的最大比例
  *
- * `GET /v3/profitsharing/merchant-configs/{sub_mchid}`
- */
+ * `GET /v3/profitsharing/merchant-configs/{sub_mchid}` */
 export const merchantConfigsSubMchidGet: Endpoint.Endpoint<MerchantConfigsSubMchidGetParams, MerchantConfigsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.merchantConfigs._sub_mchid_.get",
   method: "GET",
@@ -119,30 +99,20 @@ export const merchantConfigsSubMchidGet: Endpoint.Endpoint<MerchantConfigsSubMch
 // ---- POST /v3/profitsharing/orders ----
 
 export interface OrdersPostBodyReceivers {
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方帐号
-   * @example "86693852"
-   */
+  /** 分账接收方帐号
+   * @example "86693852" */
   readonly account: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 分账金额
-   * @example 888
-   */
+  /** 分账金额
+   * @example 888 */
   readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户A"
-   */
+  /** 分账描述
+   * @example "分给商户A" */
   readonly description: string
 }
 
@@ -155,30 +125,20 @@ const $OrdersPostBodyReceivers: () => Schema.Schema<OrdersPostBodyReceivers> = /
 }))
 
 export interface OrdersPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<OrdersPostBodyReceivers> | undefined
@@ -199,53 +159,35 @@ const $OrdersPostBody: () => Schema.Schema<OrdersPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface Receivers {
-  /**
-   * 分账金额
-   * @example 100
-   */
+  /** 分账金额
+   * @example 100 */
   readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
+  /** 分账描述
+   * @example "分给商户1900000110" */
   readonly description: string
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
+  /** 分账接收方帐号
+   * @example "1900000109" */
   readonly account: string
-  /**
-   * 分账结果
+  /** 分账结果
    * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
-  /**
-   * 分账失败原因
+  /** 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "ACCOUNT_ABNORMAL"
-   */
+   * @example "ACCOUNT_ABNORMAL" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
+  /** 分账明细单号
+   * @example "36011111111111111111111" */
   readonly detail_id: string
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 分账创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 分账完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
 }
 
@@ -262,31 +204,21 @@ const $Receivers: () => Schema.Schema<Receivers> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface OrdersPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id: string
-  /**
-   * 分账单状态
+  /** 分账单状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
+   * @example "FINISHED" */
   readonly state: "PROCESSING" | "FINISHED" | (string & {})
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<Receivers> | undefined
@@ -301,13 +233,11 @@ const $OrdersPostResponse: () => Schema.Schema<OrdersPostResponse> = /*#__PURE__
   receivers: Schema.optional(Schema.Array($Receivers()))
 }))
 
-/**
- * 请求分账
+/** 请求分账
  *
  * 微信订单支付成功后，服务商代特约商户发起分账请求，将结算后的资金分到分账接收方
  *
- * `POST /v3/profitsharing/orders`
- */
+ * `POST /v3/profitsharing/orders` */
 export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders.post",
   method: "POST",
@@ -320,25 +250,17 @@ export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, C
 // ---- POST /v3/profitsharing/orders/unfreeze ----
 
 export interface OrdersUnfreezePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 分账描述
-   * @example "解冻全部剩余资金"
-   */
+  /** 分账描述
+   * @example "解冻全部剩余资金" */
   readonly description: string
   readonly notify_url?: string | undefined
 }
@@ -353,13 +275,11 @@ const $OrdersUnfreezePostBody: () => Schema.Schema<OrdersUnfreezePostBody> = /*#
 
 export type OrdersUnfreezePostResponse = OrdersPostResponse
 
-/**
- * 解冻剩余资金
+/** 解冻剩余资金
  *
  * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给特约商户
  *
- * `POST /v3/profitsharing/orders/unfreeze`
- */
+ * `POST /v3/profitsharing/orders/unfreeze` */
 export const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfreezePostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders.unfreeze.post",
   method: "POST",
@@ -371,10 +291,8 @@ export const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, Order
 // ---- GET /v3/profitsharing/orders/{out_order_no} ----
 
 export interface OrdersOutOrderNoGetParams {
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
 }
 
@@ -383,15 +301,11 @@ const $OrdersOutOrderNoGetParams: () => Schema.Schema<OrdersOutOrderNoGetParams>
 }))
 
 export interface OrdersOutOrderNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
 }
 
@@ -405,13 +319,11 @@ export type OrdersOutOrderNoGetResponse = OrdersPostResponse
 /** The input of `v3.profitsharing.orders._out_order_no_.get`: params, query fields together. */
 export interface OrdersOutOrderNoGetRequest extends OrdersOutOrderNoGetParams, OrdersOutOrderNoGetQuery {}
 
-/**
- * 查询分账结果
+/** 查询分账结果
  *
  * 发起分账请求后，可调用此接口查询分账结果
  *
- * `GET /v3/profitsharing/orders/{out_order_no}`
- */
+ * `GET /v3/profitsharing/orders/{out_order_no}` */
 export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, OrdersOutOrderNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders._out_order_no_.get",
   method: "GET",
@@ -423,45 +335,29 @@ export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, 
 // ---- POST /v3/profitsharing/receivers/add ----
 
 export interface ReceiversAddPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方帐号
-   * @example "86693852"
-   */
+  /** 分账接收方帐号
+   * @example "86693852" */
   readonly account: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 与分账方的关系类型
-   * @example "SERVICE_PROVIDER"
-   */
+  /** 与分账方的关系类型
+   * @example "SERVICE_PROVIDER" */
   readonly relation_type: "SERVICE_PROVIDER" | "STORE" | "STAFF" | "STORE_OWNER" | "PARTNER" | "HEADQUARTER" | "BRAND" | "DISTRIBUTOR" | "USER" | "SUPPLIER" | "CUSTOM"
-  /**
-   * 自定义的分账关系
-   * @example "代理商"
-   */
+  /** 自定义的分账关系
+   * @example "代理商" */
   readonly custom_relation?: string | undefined
 }
 
@@ -477,37 +373,25 @@ const $ReceiversAddPostBody: () => Schema.Schema<ReceiversAddPostBody> = /*#__PU
 }))
 
 export interface ReceiversAddPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
-  /**
-   * 分账接收方账号
-   * @example "86693852"
-   */
+  /** 分账接收方账号
+   * @example "86693852" */
   readonly account: string
-  /**
-   * 分账接收方全称
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账接收方全称
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 与分账方的关系类型
+  /** 与分账方的关系类型
    * Documented values: `SERVICE_PROVIDER`, `STORE`, `STAFF`, `STORE_OWNER`, `PARTNER`, `HEADQUARTER`, `BRAND`, `DISTRIBUTOR`, `USER`, `SUPPLIER`, `CUSTOM` (decoded as any string: more may come).
-   * @example "SERVICE_PROVIDER"
-   */
+   * @example "SERVICE_PROVIDER" */
   readonly relation_type: "SERVICE_PROVIDER" | "STORE" | "STAFF" | "STORE_OWNER" | "PARTNER" | "HEADQUARTER" | "BRAND" | "DISTRIBUTOR" | "USER" | "SUPPLIER" | "CUSTOM" | (string & {})
-  /**
-   * 自定义的分账关系
-   * @example "代理商"
-   */
+  /** 自定义的分账关系
+   * @example "代理商" */
   readonly custom_relation?: string | undefined
 }
 
@@ -520,13 +404,11 @@ const $ReceiversAddPostResponse: () => Schema.Schema<ReceiversAddPostResponse> =
   custom_relation: Schema.optional(Schema.String)
 }))
 
-/**
- * 添加分账接收方
+/** 添加分账接收方
  *
  * 服务商发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分到该分账接收方
  *
- * `POST /v3/profitsharing/receivers/add`
- */
+ * `POST /v3/profitsharing/receivers/add` */
 export const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, ReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.receivers.add.post",
   method: "POST",
@@ -539,30 +421,20 @@ export const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, Receivers
 // ---- POST /v3/profitsharing/receivers/delete ----
 
 export interface ReceiversDeletePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方账号
-   * @example "86693852"
-   */
+  /** 分账接收方账号
+   * @example "86693852" */
   readonly account: string
 }
 
@@ -575,21 +447,15 @@ const $ReceiversDeletePostBody: () => Schema.Schema<ReceiversDeletePostBody> = /
 }))
 
 export interface ReceiversDeletePostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly account: string
 }
 
@@ -599,13 +465,11 @@ const $ReceiversDeletePostResponse: () => Schema.Schema<ReceiversDeletePostRespo
   account: Schema.String
 }))
 
-/**
- * 删除分账接收方
+/** 删除分账接收方
  *
  * 服务商发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金，分到该分账接收方
  *
- * `POST /v3/profitsharing/receivers/delete`
- */
+ * `POST /v3/profitsharing/receivers/delete` */
 export const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, ReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.receivers.delete.post",
   method: "POST",
@@ -617,37 +481,25 @@ export const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, Rec
 // ---- POST /v3/profitsharing/return-orders ----
 
 export interface ReturnOrdersPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
   /** 商户分账单号 */
   readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no: string
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid: string
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 回退描述
-   * @example "用户退款"
-   */
+  /** 回退描述
+   * @example "用户退款" */
   readonly description: string
 }
 
@@ -664,67 +516,43 @@ const $ReturnOrdersPostBody: () => Schema.Schema<ReturnOrdersPostBody> = /*#__PU
 ))
 
 export interface ReturnOrdersPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no: string
-  /**
-   * 微信回退单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信回退单号
+   * @example "3008450740201411110007820472" */
   readonly return_id: string
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid: string
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 回退描述
-   * @example "用户退款"
-   */
+  /** 回退描述
+   * @example "用户退款" */
   readonly description: string
-  /**
-   * 回退结果
+  /** 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {})
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `BALANCE_NOT_ENOUGH`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "TIME_OUT_CLOSED"
-   */
+   * @example "TIME_OUT_CLOSED" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "BALANCE_NOT_ENOUGH" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time: string
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
 }
 
@@ -743,13 +571,11 @@ const $ReturnOrdersPostResponse: () => Schema.Schema<ReturnOrdersPostResponse> =
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求分账回退
+/** 请求分账回退
  *
  * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款
  *
- * `POST /v3/profitsharing/return-orders`
- */
+ * `POST /v3/profitsharing/return-orders` */
 export const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.returnOrders.post",
   method: "POST",
@@ -761,10 +587,8 @@ export const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrd
 // ---- GET /v3/profitsharing/return-orders/{out_return_no} ----
 
 export interface ReturnOrdersOutReturnNoGetParams {
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no: string
 }
 
@@ -773,15 +597,11 @@ const $ReturnOrdersOutReturnNoGetParams: () => Schema.Schema<ReturnOrdersOutRetu
 }))
 
 export interface ReturnOrdersOutReturnNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20190806125346"
-   */
+  /** 商户分账单号
+   * @example "P20190806125346" */
   readonly out_order_no: string
 }
 
@@ -795,13 +615,11 @@ export type ReturnOrdersOutReturnNoGetResponse = ReturnOrdersPostResponse
 /** The input of `v3.profitsharing.returnOrders._out_return_no_.get`: params, query fields together. */
 export interface ReturnOrdersOutReturnNoGetRequest extends ReturnOrdersOutReturnNoGetParams, ReturnOrdersOutReturnNoGetQuery {}
 
-/**
- * 查询分账回退结果
+/** 查询分账回退结果
  *
  * 商户需要核实回退结果，可调用此接口查询回退结果
  *
- * `GET /v3/profitsharing/return-orders/{out_return_no}`
- */
+ * `GET /v3/profitsharing/return-orders/{out_return_no}` */
 export const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRequest, ReturnOrdersOutReturnNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.returnOrders._out_return_no_.get",
   method: "GET",
@@ -813,10 +631,8 @@ export const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturn
 // ---- GET /v3/profitsharing/transactions/{transaction_id}/amounts ----
 
 export interface TransactionsTransactionIdAmountsGetParams {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
 }
 
@@ -825,15 +641,11 @@ const $TransactionsTransactionIdAmountsGetParams: () => Schema.Schema<Transactio
 }))
 
 export interface TransactionsTransactionIdAmountsGetResponse {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 订单剩余待分金额
-   * @example 1000
-   */
+  /** 订单剩余待分金额
+   * @example 1000 */
   readonly unsplit_amount: number
 }
 
@@ -842,13 +654,11 @@ const $TransactionsTransactionIdAmountsGetResponse: () => Schema.Schema<Transact
   unsplit_amount: Schema.Number
 }))
 
-/**
- * 查询剩余待分金额
+/** 查询剩余待分金额
  *
  * 可调用此接口查询订单剩余待分金额
  *
- * `GET /v3/profitsharing/transactions/{transaction_id}/amounts`
- */
+ * `GET /v3/profitsharing/transactions/{transaction_id}/amounts` */
 export const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAmountsGetParams, TransactionsTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.transactions._transaction_id_.amounts.get",
   method: "GET",
@@ -857,136 +667,114 @@ export const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<Transactions
   schemas: () => ({ params: $TransactionsTransactionIdAmountsGetParams(), success: $TransactionsTransactionIdAmountsGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/profitsharing/…`: 10 endpoints.
+/** `/v3/profitsharing/…`: 10 endpoints.
  *
- * Catalogue tags: 资金应用∙分账.
- */
+ * Catalogue tags: 资金应用∙分账. */
 export const profitsharing = {
   bills: {
-    /**
-     * 申请分账账单
+    /** 申请分账账单
      *
      * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。
      *
      * `GET /v3/profitsharing/bills`
      *
-     * Alone: `import { billsGet } from "effect-wechatpay/v3/profitsharing"`.
-     */
+     * Alone: `import { billsGet } from "effect-wechatpay/v3/profitsharing"`. */
     get: billsGet
   },
   merchantConfigs: {
     _sub_mchid_: {
-      /**
-       * 查询最大分账比例
+      /** 查询最大分账比例
        *
        * 可调用此接口查询特约商户设置的允许服务商分账的最大比例
        *
        * `GET /v3/profitsharing/merchant-configs/{sub_mchid}`
        *
-       * Alone: `import { merchantConfigsSubMchidGet } from "effect-wechatpay/v3/profitsharing"`.
-       */
+       * Alone: `import { merchantConfigsSubMchidGet } from "effect-wechatpay/v3/profitsharing"`. */
       get: merchantConfigsSubMchidGet
     }
   },
   orders: {
-    /**
-     * 请求分账
+    /** 请求分账
      *
      * 微信订单支付成功后，服务商代特约商户发起分账请求，将结算后的资金分到分账接收方
      *
      * `POST /v3/profitsharing/orders`
      *
-     * Alone: `import { ordersPost } from "effect-wechatpay/v3/profitsharing"`.
-     */
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/profitsharing"`. */
     post: ordersPost,
     _out_order_no_: {
-      /**
-       * 查询分账结果
+      /** 查询分账结果
        *
        * 发起分账请求后，可调用此接口查询分账结果
        *
        * `GET /v3/profitsharing/orders/{out_order_no}`
        *
-       * Alone: `import { ordersOutOrderNoGet } from "effect-wechatpay/v3/profitsharing"`.
-       */
+       * Alone: `import { ordersOutOrderNoGet } from "effect-wechatpay/v3/profitsharing"`. */
       get: ordersOutOrderNoGet
     },
     unfreeze: {
-      /**
-       * 解冻剩余资金
+      /** 解冻剩余资金
        *
        * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给特约商户
        *
        * `POST /v3/profitsharing/orders/unfreeze`
        *
-       * Alone: `import { ordersUnfreezePost } from "effect-wechatpay/v3/profitsharing"`.
-       */
+       * Alone: `import { ordersUnfreezePost } from "effect-wechatpay/v3/profitsharing"`. */
       post: ordersUnfreezePost
     }
   },
   receivers: {
     add: {
-      /**
-       * 添加分账接收方
+      /** 添加分账接收方
        *
        * 服务商发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分到该分账接收方
        *
        * `POST /v3/profitsharing/receivers/add`
        *
-       * Alone: `import { receiversAddPost } from "effect-wechatpay/v3/profitsharing"`.
-       */
+       * Alone: `import { receiversAddPost } from "effect-wechatpay/v3/profitsharing"`. */
       post: receiversAddPost
     },
     delete: {
-      /**
-       * 删除分账接收方
+      /** 删除分账接收方
        *
        * 服务商发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金，分到该分账接收方
        *
        * `POST /v3/profitsharing/receivers/delete`
        *
-       * Alone: `import { receiversDeletePost } from "effect-wechatpay/v3/profitsharing"`.
-       */
+       * Alone: `import { receiversDeletePost } from "effect-wechatpay/v3/profitsharing"`. */
       post: receiversDeletePost
     }
   },
   returnOrders: {
-    /**
-     * 请求分账回退
+    /** 请求分账回退
      *
      * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款
      *
      * `POST /v3/profitsharing/return-orders`
      *
-     * Alone: `import { returnOrdersPost } from "effect-wechatpay/v3/profitsharing"`.
-     */
+     * Alone: `import { returnOrdersPost } from "effect-wechatpay/v3/profitsharing"`. */
     post: returnOrdersPost,
     _out_return_no_: {
-      /**
-       * 查询分账回退结果
+      /** 查询分账回退结果
        *
        * 商户需要核实回退结果，可调用此接口查询回退结果
        *
        * `GET /v3/profitsharing/return-orders/{out_return_no}`
        *
-       * Alone: `import { returnOrdersOutReturnNoGet } from "effect-wechatpay/v3/profitsharing"`.
-       */
+       * Alone: `import { returnOrdersOutReturnNoGet } from "effect-wechatpay/v3/profitsharing"`. */
       get: returnOrdersOutReturnNoGet
     }
   },
   transactions: {
     _transaction_id_: {
       amounts: {
-        /**
-         * 查询剩余待分金额
+        /** 查询剩余待分金额
          *
          * 可调用此接口查询订单剩余待分金额
          *
          * `GET /v3/profitsharing/transactions/{transaction_id}/amounts`
          *
-         * Alone: `import { transactionsTransactionIdAmountsGet } from "effect-wechatpay/v3/profitsharing"`.
-         */
+         * Alone: `import { transactionsTransactionIdAmountsGet } from "effect-wechatpay/v3/profitsharing"`. */
         get: transactionsTransactionIdAmountsGet
       }
     }

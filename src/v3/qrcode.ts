@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- POST /v3/qrcode/transactions ----
 
 export interface TransactionsPostBodyAmount {
-  /**
-   * 订单总金额，单位为分
-   * @example 600
-   */
+  /** 订单总金额，单位为分
+   * @example 600 */
   readonly total: number
-  /**
-   * 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY
-   * @example "CNY"
-   */
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -23,20 +19,14 @@ const $TransactionsPostBodyAmount: () => Schema.Schema<TransactionsPostBodyAmoun
 }))
 
 export interface TransactionsPostBodyBusInfo {
-  /**
-   * 用户乘车时间（上车）
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 用户乘车时间（上车）
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 乘车路线
-   * @example "1路公车"
-   */
+  /** 乘车路线
+   * @example "1路公车" */
   readonly line_name?: string | undefined
-  /**
-   * 车牌号。
-   * @example "粤B888888"
-   */
+  /** 车牌号。
+   * @example "粤B888888" */
   readonly plate_number?: string | undefined
 }
 
@@ -47,25 +37,17 @@ const $TransactionsPostBodyBusInfo: () => Schema.Schema<TransactionsPostBodyBusI
 }))
 
 export interface TransactionsPostBodyMetroInfo {
-  /**
-   * 用户乘车时间（上车）
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 用户乘车时间（上车）
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 用户下车时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 用户下车时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly end_time?: string | undefined
-  /**
-   * 乘车起始站
-   * @example "西单"
-   */
+  /** 乘车起始站
+   * @example "西单" */
   readonly start_station?: string | undefined
-  /**
-   * 乘车终点站
-   * @example "天安门西"
-   */
+  /** 乘车终点站
+   * @example "天安门西" */
   readonly end_station?: string | undefined
 }
 
@@ -77,52 +59,34 @@ const $TransactionsPostBodyMetroInfo: () => Schema.Schema<TransactionsPostBodyMe
 }))
 
 export interface TransactionsPostBody {
-  /**
-   * 商户在微信申请公众号或移动应用成功后分配的账号ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 商户在微信申请公众号或移动应用成功后分配的账号ID
+   * @example "wxcbda96de0b165486" */
   readonly appid: string
-  /**
-   * 子公众账号ID，服务商模式下选传，用于扣费信息的商户信息展示。
-   * @example "wxcbda96de0b165486"
-   */
+  /** 子公众账号ID，服务商模式下选传，用于扣费信息的商户信息展示。
+   * @example "wxcbda96de0b165486" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信支付分配的子商户号
-   * @example "1900000109"
-   */
+  /** 微信支付分配的子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户自定义字段，用于交易账单中对扣费服务的描述。
-   * @example "地铁扣费"
-   */
+  /** 商户自定义字段，用于交易账单中对扣费服务的描述。
+   * @example "地铁扣费" */
   readonly description: string
-  /**
-   * 附加数据，在查询API和支付通知中原样返回
-   * @example "深圳分店"
-   */
+  /** 附加数据，在查询API和支付通知中原样返回
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 商户系统内部订单号
-   * @example "20150806125346"
-   */
+  /** 商户系统内部订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
   /** 交易场景值，现在支持公交和地铁的场景值 */
   readonly trade_scene: "BUS" | "METRO"
-  /**
-   * 代金券或立减优惠功能的参数
-   * @example "WXG"
-   */
+  /** 代金券或立减优惠功能的参数
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 签约成功后，微信返回代扣签约ID
-   * @example "Wx15463511252015071056489715"
-   */
+  /** 签约成功后，微信返回代扣签约ID
+   * @example "Wx15463511252015071056489715" */
   readonly contract_id: string
-  /**
-   * 接受扣款结果异步回调通知的URL
-   * @example "https://pay.weixin.qq.com/wxpay.html"
-   */
+  /** 接受扣款结果异步回调通知的URL
+   * @example "https://pay.weixin.qq.com/wxpay.html" */
   readonly notify_url: string
   /** 订单金额信息 */
   readonly amount: TransactionsPostBodyAmount
@@ -198,15 +162,11 @@ export interface PromotionDetail {
   readonly coupon_id?: string | undefined
   /** 优惠名称 */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
+  /** 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
-   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   */
+  /** 优惠类型
+   * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
   readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /** 活动ID */
   readonly stock_id?: string | undefined
@@ -252,10 +212,8 @@ export interface TransactionsPostResponse {
   readonly out_trade_no?: string | undefined
   /** 微信支付订单号 */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易状态
-   * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come).
-   */
+  /** 交易状态
+   * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come). */
   readonly trade_state?: "SUCCESS" | "ACCEPTED" | "PAY_FAIL" | "REFUND" | (string & {}) | undefined
   /** 交易状态描述 */
   readonly trade_state_description?: string | undefined
@@ -263,10 +221,8 @@ export interface TransactionsPostResponse {
   readonly success_time?: string | undefined
   /** 付款银行 */
   readonly bank_type?: string | undefined
-  /**
-   * 用户还款状态
-   * Documented values: `NOT_REPAY`, `REPAID`, `ALL_REFUND` (decoded as any string: more may come).
-   */
+  /** 用户还款状态
+   * Documented values: `NOT_REPAY`, `REPAID`, `ALL_REFUND` (decoded as any string: more may come). */
   readonly user_repay_state?: "NOT_REPAY" | "REPAID" | "ALL_REFUND" | (string & {}) | undefined
   /** 还款微信支付订单号 */
   readonly repay_transaction_id?: string | undefined
@@ -276,10 +232,8 @@ export interface TransactionsPostResponse {
   readonly attach?: string | undefined
   /** 代扣签约ID */
   readonly contract_id?: string | undefined
-  /**
-   * 交易场景
-   * Documented values: `BUS`, `METRO` (decoded as any string: more may come).
-   */
+  /** 交易场景
+   * Documented values: `BUS`, `METRO` (decoded as any string: more may come). */
   readonly trade_scene?: "BUS" | "METRO" | (string & {}) | undefined
   /** 公交场景信息 */
   readonly bus_info?: BusInfo | undefined
@@ -315,13 +269,11 @@ const $TransactionsPostResponse: () => Schema.Schema<TransactionsPostResponse> =
   promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
 }))
 
-/**
- * 扣费受理
+/** 扣费受理
  *
  * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。
  *
- * `POST /v3/qrcode/transactions`
- */
+ * `POST /v3/qrcode/transactions` */
 export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.qrcode.transactions.post",
   method: "POST",
@@ -333,10 +285,8 @@ export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, Transacti
 // ---- GET /v3/qrcode/transactions/out-trade-no/{out_trade_no} ----
 
 export interface TransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户系统内部订单号
-   * @example "20150806125346"
-   */
+  /** 商户系统内部订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
 }
 
@@ -345,10 +295,8 @@ const $TransactionsOutTradeNoOutTradeNoGetParams: () => Schema.Schema<Transactio
 }))
 
 export interface TransactionsOutTradeNoOutTradeNoGetQuery {
-  /**
-   * 微信支付分配的子商户号
-   * @example "1900000109"
-   */
+  /** 微信支付分配的子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -361,13 +309,11 @@ export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsPostRespon
 /** The input of `v3.qrcode.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单
+/** 查询订单
  *
  * 商户通过商户订单号，来查询订单信息
  *
- * `GET /v3/qrcode/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/qrcode/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.qrcode.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -379,10 +325,8 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
 // ---- GET /v3/qrcode/user-services/contract-id/{contract_id} ----
 
 export interface UserServicesContractIdContractIdGetParams {
-  /**
-   * 签约成功后，微信返回代扣签约ID
-   * @example "Wx15463511252015071056489715"
-   */
+  /** 签约成功后，微信返回代扣签约ID
+   * @example "Wx15463511252015071056489715" */
   readonly contract_id: string
 }
 
@@ -391,20 +335,14 @@ const $UserServicesContractIdContractIdGetParams: () => Schema.Schema<UserServic
 }))
 
 export interface UserServicesContractIdContractIdGetQuery {
-  /**
-   * 商户在微信申请公众号或移动应用成功后分配的账号ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 商户在微信申请公众号或移动应用成功后分配的账号ID
+   * @example "wxcbda96de0b165486" */
   readonly appid: string
-  /**
-   * 子公众账号ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 子公众账号ID
+   * @example "wxcbda96de0b165486" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信支付分配的子商户号
-   * @example "1900000109"
-   */
+  /** 微信支付分配的子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -415,17 +353,13 @@ const $UserServicesContractIdContractIdGetQuery: () => Schema.Schema<UserService
 }))
 
 export interface UserServicesContractIdContractIdGetResponse {
-  /**
-   * 签约成功后，微信返回代扣签约ID
-   * @example "Wx15463511252015071056489715"
-   */
+  /** 签约成功后，微信返回代扣签约ID
+   * @example "Wx15463511252015071056489715" */
   readonly contract_id?: string | undefined
   /** Documented values: `NORMAL`, `BLOCKED` (decoded as any string: more may come). */
   readonly user_service_state?: "NORMAL" | "BLOCKED" | (string & {}) | undefined
-  /**
-   * 原因
-   * Documented values: `DELETED`, `ACCOUNT_FROZEN`, `OVERDUE` (decoded as any string: more may come).
-   */
+  /** 原因
+   * Documented values: `DELETED`, `ACCOUNT_FROZEN`, `OVERDUE` (decoded as any string: more may come). */
   readonly block_reason?: "DELETED" | "ACCOUNT_FROZEN" | "OVERDUE" | (string & {}) | undefined
 }
 
@@ -438,13 +372,11 @@ const $UserServicesContractIdContractIdGetResponse: () => Schema.Schema<UserServ
 /** The input of `v3.qrcode.userServices.contractId._contract_id_.get`: params, query fields together. */
 export interface UserServicesContractIdContractIdGetRequest extends UserServicesContractIdContractIdGetParams, UserServicesContractIdContractIdGetQuery {}
 
-/**
- * 查询用户服务可用信息
+/** 查询用户服务可用信息
  *
  * 在商户生成乘车码前，商户请求查询用户服务可用信息接口，查询 用户服务可用信息，通过用户服务可用信息中的服务可用状态，来判断是否可以正常使用公共出行代扣服务
  *
- * `GET /v3/qrcode/user-services/contract-id/{contract_id}`
- */
+ * `GET /v3/qrcode/user-services/contract-id/{contract_id}` */
 export const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContractIdContractIdGetRequest, UserServicesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.qrcode.userServices.contractId._contract_id_.get",
   method: "GET",
@@ -453,34 +385,28 @@ export const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServices
   schemas: () => ({ params: $UserServicesContractIdContractIdGetParams(), query: $UserServicesContractIdContractIdGetQuery(), success: $UserServicesContractIdContractIdGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/qrcode/…`: 3 endpoints.
+/** `/v3/qrcode/…`: 3 endpoints.
  *
- * Catalogue tags: 乘车服务.
- */
+ * Catalogue tags: 乘车服务. */
 export const qrcode = {
   transactions: {
-    /**
-     * 扣费受理
+    /** 扣费受理
      *
      * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。
      *
      * `POST /v3/qrcode/transactions`
      *
-     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/qrcode"`.
-     */
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/qrcode"`. */
     post: transactionsPost,
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 查询订单
+        /** 查询订单
          *
          * 商户通过商户订单号，来查询订单信息
          *
          * `GET /v3/qrcode/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/qrcode"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/qrcode"`. */
         get: transactionsOutTradeNoOutTradeNoGet
       }
     }
@@ -488,15 +414,13 @@ export const qrcode = {
   userServices: {
     contractId: {
       _contract_id_: {
-        /**
-         * 查询用户服务可用信息
+        /** 查询用户服务可用信息
          *
          * 在商户生成乘车码前，商户请求查询用户服务可用信息接口，查询 用户服务可用信息，通过用户服务可用信息中的服务可用状态，来判断是否可以正常使用公共出行代扣服务
          *
          * `GET /v3/qrcode/user-services/contract-id/{contract_id}`
          *
-         * Alone: `import { userServicesContractIdContractIdGet } from "effect-wechatpay/v3/qrcode"`.
-         */
+         * Alone: `import { userServicesContractIdContractIdGet } from "effect-wechatpay/v3/qrcode"`. */
         get: userServicesContractIdContractIdGet
       }
     }

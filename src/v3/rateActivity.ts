@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/rate-activity/applications ----
 
 export interface ActivityApplyInformation {
-  /**
-   * 材料ID
-   * @example "SCHOOL_QUALIFICATION_PROVEMENT"
-   */
+  /** 材料ID
+   * @example "SCHOOL_QUALIFICATION_PROVEMENT" */
   readonly apply_material_id?: string | undefined
   readonly apply_material_information?: ReadonlyArray<string> | undefined
 }
@@ -19,15 +17,11 @@ const $ActivityApplyInformation: () => Schema.Schema<ActivityApplyInformation> =
 }))
 
 export interface ApplicationsPostBodyActivityDetail {
-  /**
-   * 活动ID
-   * @example "schoolcanteen_001"
-   */
+  /** 活动ID
+   * @example "schoolcanteen_001" */
   readonly activity_id: string
-  /**
-   * 活动费率
-   * @example "0.6"
-   */
+  /** 活动费率
+   * @example "0.6" */
   readonly activity_rate?: string | undefined
   /** 活动报名材料 */
   readonly activity_apply_information?: ReadonlyArray<ActivityApplyInformation> | undefined
@@ -40,10 +34,8 @@ const $ApplicationsPostBodyActivityDetail: () => Schema.Schema<ApplicationsPostB
 }))
 
 export interface AdditionalInformation {
-  /**
-   * 补充说明
-   * @example "特殊情况，说明原因"
-   */
+  /** 补充说明
+   * @example "特殊情况，说明原因" */
   readonly additional_message?: string | undefined
   readonly additional_material?: ReadonlyArray<string> | undefined
 }
@@ -54,20 +46,14 @@ const $AdditionalInformation: () => Schema.Schema<AdditionalInformation> = /*#__
 }))
 
 export interface ApplicationsPostBody {
-  /**
-   * 从业机构号
-   * @example "1356485"
-   */
+  /** 从业机构号
+   * @example "1356485" */
   readonly acquiring_bank_id: string
-  /**
-   * 渠道商户号
-   * @example "20001111"
-   */
+  /** 渠道商户号
+   * @example "20001111" */
   readonly channel_id: string
-  /**
-   * 从业机构特约商户号
-   * @example "1346578"
-   */
+  /** 从业机构特约商户号
+   * @example "1346578" */
   readonly sub_mchid: string
   /** 活动报名信息 */
   readonly activity_detail: ApplicationsPostBodyActivityDetail
@@ -84,10 +70,8 @@ const $ApplicationsPostBody: () => Schema.Schema<ApplicationsPostBody> = /*#__PU
 }))
 
 export interface ApplicationsPostResponse {
-  /**
-   * 申请单编号
-   * @example "20000000011111"
-   */
+  /** 申请单编号
+   * @example "20000000011111" */
   readonly application_id?: string | undefined
 }
 
@@ -95,13 +79,11 @@ const $ApplicationsPostResponse: () => Schema.Schema<ApplicationsPostResponse> =
   application_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 报名费率优惠活动API
+/** 报名费率优惠活动API
  *
  * 从业机构可调用该接口帮助已完成开户意愿确认的特约商户报名微信支付优惠费率活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_1.shtml)
  *
- * `POST /v3/rate-activity/applications`
- */
+ * `POST /v3/rate-activity/applications` */
 export const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, ApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.rateActivity.applications.post",
   method: "POST",
@@ -114,10 +96,8 @@ export const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, Applicati
 // ---- GET /v3/rate-activity/applications/id/{application_id} ----
 
 export interface ApplicationsIdApplicationIdGetParams {
-  /**
-   * 申请单编号
-   * @example "20000011111"
-   */
+  /** 申请单编号
+   * @example "20000011111" */
   readonly application_id: string
 }
 
@@ -126,30 +106,20 @@ const $ApplicationsIdApplicationIdGetParams: () => Schema.Schema<ApplicationsIdA
 }))
 
 export interface ApplicationsIdApplicationIdGetResponse {
-  /**
-   * 申请单状态
-   * @example "APPLICATION_STATE_PASSED"
-   */
+  /** 申请单状态
+   * @example "APPLICATION_STATE_PASSED" */
   readonly application_state?: string | undefined
-  /**
-   * 从业机构特约商户号
-   * @example "1346578"
-   */
+  /** 从业机构特约商户号
+   * @example "1346578" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 驳回参数
-   * @example "merchant_name"
-   */
+  /** 驳回参数
+   * @example "merchant_name" */
   readonly reject_parameter?: string | undefined
-  /**
-   * 驳回原因
-   * @example "公司名称与工商局登记不一致"
-   */
+  /** 驳回原因
+   * @example "公司名称与工商局登记不一致" */
   readonly reject_reason?: string | undefined
-  /**
-   * 活动审核通过时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 活动审核通过时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly pass_time?: string | undefined
 }
 
@@ -161,13 +131,11 @@ const $ApplicationsIdApplicationIdGetResponse: () => Schema.Schema<ApplicationsI
   pass_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 根据申请单ID查询申请单结果API
+/** 根据申请单ID查询申请单结果API
  *
  * 从业机构可调用该接口查询优惠费率活动的报名结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_2.shtml)
  *
- * `GET /v3/rate-activity/applications/id/{application_id}`
- */
+ * `GET /v3/rate-activity/applications/id/{application_id}` */
 export const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApplicationIdGetParams, ApplicationsIdApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.rateActivity.applications.id._application_id_.get",
   method: "GET",
@@ -180,10 +148,8 @@ export const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApp
 // ---- PATCH /v3/rate-activity/applications/id/{application_id} ----
 
 export interface ApplicationsIdApplicationIdPatchBodyActivityDetailModification {
-  /**
-   * 活动费率
-   * @example "0.6"
-   */
+  /** 活动费率
+   * @example "0.6" */
   readonly activity_rate?: string | undefined
   /** 活动报名材料 */
   readonly activity_apply_information?: ReadonlyArray<ActivityApplyInformation> | undefined
@@ -213,13 +179,11 @@ export type ApplicationsIdApplicationIdPatchParams = ApplicationsIdApplicationId
 /** The input of `v3.rateActivity.applications.id._application_id_.patch`: params, body fields together. */
 export interface ApplicationsIdApplicationIdPatchRequest extends ApplicationsIdApplicationIdPatchParams, ApplicationsIdApplicationIdPatchBody {}
 
-/**
- * 修改单据信息API
+/** 修改单据信息API
  *
  * 该接口只适用于修改已经审核失败的单据。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_3.shtml)
  *
- * `PATCH /v3/rate-activity/applications/id/{application_id}`
- */
+ * `PATCH /v3/rate-activity/applications/id/{application_id}` */
 export const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdApplicationIdPatchRequest, ApplicationsIdApplicationIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.rateActivity.applications.id._application_id_.patch",
   method: "PATCH",
@@ -229,44 +193,36 @@ export const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdA
   schemas: () => ({ params: $ApplicationsIdApplicationIdGetParams(), body: $ApplicationsIdApplicationIdPatchBody(), success: $ApplicationsPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/rate-activity/…`: 3 endpoints.
+/** `/v3/rate-activity/…`: 3 endpoints.
  *
- * Catalogue tags: 通用接口.
- */
+ * Catalogue tags: 通用接口. */
 export const rateActivity = {
   applications: {
-    /**
-     * 报名费率优惠活动API
+    /** 报名费率优惠活动API
      *
      * 从业机构可调用该接口帮助已完成开户意愿确认的特约商户报名微信支付优惠费率活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_1.shtml)
      *
      * `POST /v3/rate-activity/applications`
      *
-     * Alone: `import { applicationsPost } from "effect-wechatpay/v3/rateActivity"`.
-     */
+     * Alone: `import { applicationsPost } from "effect-wechatpay/v3/rateActivity"`. */
     post: applicationsPost,
     id: {
       _application_id_: {
-        /**
-         * 根据申请单ID查询申请单结果API
+        /** 根据申请单ID查询申请单结果API
          *
          * 从业机构可调用该接口查询优惠费率活动的报名结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_2.shtml)
          *
          * `GET /v3/rate-activity/applications/id/{application_id}`
          *
-         * Alone: `import { applicationsIdApplicationIdGet } from "effect-wechatpay/v3/rateActivity"`.
-         */
+         * Alone: `import { applicationsIdApplicationIdGet } from "effect-wechatpay/v3/rateActivity"`. */
         get: applicationsIdApplicationIdGet,
-        /**
-         * 修改单据信息API
+        /** 修改单据信息API
          *
          * 该接口只适用于修改已经审核失败的单据。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_3.shtml)
          *
          * `PATCH /v3/rate-activity/applications/id/{application_id}`
          *
-         * Alone: `import { applicationsIdApplicationIdPatch } from "effect-wechatpay/v3/rateActivity"`.
-         */
+         * Alone: `import { applicationsIdApplicationIdPatch } from "effect-wechatpay/v3/rateActivity"`. */
         patch: applicationsIdApplicationIdPatch
       }
     }

@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/realname/verify ----
 
 export interface VerifyGetQuery {
-  /**
-   * 下单用户账户的证件类型
-   * @example 1
-   */
+  /** 下单用户账户的证件类型
+   * @example 1 */
   readonly credential_type: 1 | 2 | 5 | 9 | 12 | 17 | 19
-  /**
-   * 加密后的下单用户证件号
-   * @example "InhziTSUwVqxfKp9M5nGCSjF395VL"
-   */
+  /** 加密后的下单用户证件号
+   * @example "InhziTSUwVqxfKp9M5nGCSjF395VL" */
   readonly encrypted_credential_id: string
-  /**
-   * 加密后的下单用户姓名
-   * @example "InhziTSUwVqxfKp9M5nGCSjF395VL"
-   */
+  /** 加密后的下单用户姓名
+   * @example "InhziTSUwVqxfKp9M5nGCSjF395VL" */
   readonly encrypted_name: string
-  /**
-   * 微信支付交易单号
-   * @example "442100010320250122523549415021"
-   */
+  /** 微信支付交易单号
+   * @example "442100010320250122523549415021" */
   readonly wxp_trade_no: string
 }
 
@@ -35,16 +27,12 @@ const $VerifyGetQuery: () => Schema.Schema<VerifyGetQuery> = /*#__PURE__*/ once(
 }))
 
 export interface VerifyGetResponse {
-  /**
-   * 实名比对结果
+  /** 实名比对结果
    * Documented values: `0`, `1` (decoded as any number: more may come).
-   * @example 0
-   */
+   * @example 0 */
   readonly verify_result?: number | undefined
-  /**
-   * 错误信息
-   * @example "realname verify succ"
-   */
+  /** 错误信息
+   * @example "realname verify succ" */
   readonly err_message?: string | undefined
 }
 
@@ -53,13 +41,11 @@ const $VerifyGetResponse: () => Schema.Schema<VerifyGetResponse> = /*#__PURE__*/
   err_message: Schema.optional(Schema.String)
 }))
 
-/**
- * 实名信息校验
+/** 实名信息校验
  *
  * 电商订单实名校验。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735179)
  *
- * `GET /v3/realname/verify`
- */
+ * `GET /v3/realname/verify` */
 export const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.realname.verify.get",
   method: "GET",
@@ -70,22 +56,18 @@ export const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, Com
   schemas: () => ({ query: $VerifyGetQuery(), success: $VerifyGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/realname/…`: 1 endpoint.
+/** `/v3/realname/…`: 1 endpoint.
  *
- * Catalogue tags: 实名校验.
- */
+ * Catalogue tags: 实名校验. */
 export const realname = {
   verify: {
-    /**
-     * 实名信息校验
+    /** 实名信息校验
      *
      * 电商订单实名校验。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735179)
      *
      * `GET /v3/realname/verify`
      *
-     * Alone: `import { verifyGet } from "effect-wechatpay/v3/realname"`.
-     */
+     * Alone: `import { verifyGet } from "effect-wechatpay/v3/realname"`. */
     get: verifyGet
   }
 } as const

@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/recharge/bank-transfer-recharges/apply ----
 
 export interface RechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
+  /** 总金额
+   * @example 500000 */
   readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -23,20 +19,14 @@ const $RechargeAmount: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once(
 }))
 
 export interface BankTransferRechargesApplyPostBody {
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no: string
-  /**
-   * 充值场景
-   * @example "NORMAL_BANK_TRANSFER"
-   */
+  /** 充值场景
+   * @example "NORMAL_BANK_TRANSFER" */
   readonly recharge_scene: "NORMAL_BANK_TRANSFER"
-  /**
-   * 充值入账账户
-   * @example "BASIC"
-   */
+  /** 充值入账账户
+   * @example "BASIC" */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
   /** 充值金额 */
   readonly recharge_amount: RechargeAmount
@@ -50,30 +40,20 @@ const $BankTransferRechargesApplyPostBody: () => Schema.Schema<BankTransferRecha
 }))
 
 export interface BankTransferRechargesApplyPostResponseTransferInAccount {
-  /**
-   * 开户银行名称
-   * @example "财付通-备付金账户"
-   */
+  /** 开户银行名称
+   * @example "财付通-备付金账户" */
   readonly bank_name?: string | undefined
-  /**
-   * 开户银行省市编码
-   * @example "440300"
-   */
+  /** 开户银行省市编码
+   * @example "440300" */
   readonly bank_address_code?: string | undefined
-  /**
-   * 开户银行行号
-   * @example "991584000049"
-   */
+  /** 开户银行行号
+   * @example "991584000049" */
   readonly bank_code?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
+  /** 银行账户名称
+   * @example "某某某有限公司" */
   readonly bank_account_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "686000172489957748585801"
-   */
+  /** 银行账号
+   * @example "686000172489957748585801" */
   readonly bank_account_no?: string | undefined
 }
 
@@ -86,15 +66,11 @@ const $BankTransferRechargesApplyPostResponseTransferInAccount: () => Schema.Sch
 }))
 
 export interface BankTransferRechargesApplyPostResponse {
-  /**
-   * 微信支付充值单号
-   * @example "172207846292553701"
-   */
+  /** 微信支付充值单号
+   * @example "172207846292553701" */
   readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no?: string | undefined
   /** 银行账户 */
   readonly transfer_in_account?: BankTransferRechargesApplyPostResponseTransferInAccount | undefined
@@ -106,13 +82,11 @@ const $BankTransferRechargesApplyPostResponse: () => Schema.Schema<BankTransferR
   transfer_in_account: Schema.optional($BankTransferRechargesApplyPostResponseTransferInAccount())
 }))
 
-/**
- * 申请银行转账充值
+/** 申请银行转账充值
  *
  * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
  *
- * `POST /v3/recharge/bank-transfer-recharges/apply`
- */
+ * `POST /v3/recharge/bank-transfer-recharges/apply` */
 export const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRechargesApplyPostBody, BankTransferRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.recharge.bankTransferRecharges.apply.post",
   method: "POST",
@@ -125,10 +99,8 @@ export const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRecha
 // ---- GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no} ----
 
 export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetParams {
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no: string
 }
 
@@ -137,30 +109,20 @@ const $BankTransferRechargesOutRechargeNoOutRechargeNoGetParams: () => Schema.Sc
 }))
 
 export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
+  /** 转账充值附言
+   * @example "转账充值附言" */
   readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 银行转账退回时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
+  /** 银行转账退回原因
+   * @example "银行转账充值金额与申请充值金额不一致" */
   readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
+  /** 开户银行名称
+   * @example "中国银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
+  /** 银行卡号后四位
+   * @example "0722" */
   readonly bank_card_tail?: string | undefined
 }
 
@@ -173,62 +135,42 @@ const $BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInf
 }))
 
 export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
-  /**
-   * 充值商户号
-   * @example "1900001121"
-   */
+  /** 充值商户号
+   * @example "1900001121" */
   readonly mchid?: string | undefined
-  /**
-   * 微信支付充值单号
-   * @example "172234484162395401"
-   */
+  /** 微信支付充值单号
+   * @example "172234484162395401" */
   readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz2020042013"
-   */
+  /** 商户充值单号
+   * @example "cz2020042013" */
   readonly out_recharge_no?: string | undefined
-  /**
-   * 充值入账账户
+  /** 充值入账账户
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
+   * @example "DEPOSIT" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 充值状态
+  /** 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 充值场景
+  /** 充值场景
    * Documented values: `ECOMMERCE_BANK_TRANSFER` (decoded as any string: more may come).
-   * @example "ECOMMERCE_BANK_TRANSFER"
-   */
+   * @example "ECOMMERCE_BANK_TRANSFER" */
   readonly recharge_scene?: "ECOMMERCE_BANK_TRANSFER" | (string & {}) | undefined
-  /**
-   * 充值状态描述
-   * @example "超过时间限制，系统自动关闭充值单"
-   */
+  /** 充值状态描述
+   * @example "超过时间限制，系统自动关闭充值单" */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
   readonly recharge_amount?: RechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
-  /**
-   * 受理充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理充值时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 充值成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 充值成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 关闭充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 关闭充值时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly close_time?: string | undefined
 }
 
@@ -252,13 +194,11 @@ const $RechargeAmount2: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once
   currency: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询银行转账充值结果
+/** 查询银行转账充值结果
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
  *
- * `GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
- */
+ * `GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}` */
 export const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<BankTransferRechargesOutRechargeNoOutRechargeNoGetParams, BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.recharge.bankTransferRecharges.outRechargeNo._out_recharge_no_.get",
   method: "GET",
@@ -268,36 +208,30 @@ export const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoi
   schemas: () => ({ params: $BankTransferRechargesOutRechargeNoOutRechargeNoGetParams(), success: $BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/recharge/…`: 2 endpoints.
+/** `/v3/recharge/…`: 2 endpoints.
  *
- * Catalogue tags: 商家充值.
- */
+ * Catalogue tags: 商家充值. */
 export const recharge = {
   bankTransferRecharges: {
     apply: {
-      /**
-       * 申请银行转账充值
+      /** 申请银行转账充值
        *
        * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
        *
        * `POST /v3/recharge/bank-transfer-recharges/apply`
        *
-       * Alone: `import { bankTransferRechargesApplyPost } from "effect-wechatpay/v3/recharge"`.
-       */
+       * Alone: `import { bankTransferRechargesApplyPost } from "effect-wechatpay/v3/recharge"`. */
       post: bankTransferRechargesApplyPost
     },
     outRechargeNo: {
       _out_recharge_no_: {
-        /**
-         * 查询银行转账充值结果
+        /** 查询银行转账充值结果
          *
          * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
          *
          * `GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
          *
-         * Alone: `import { bankTransferRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/recharge"`.
-         */
+         * Alone: `import { bankTransferRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/recharge"`. */
         get: bankTransferRechargesOutRechargeNoOutRechargeNoGet
       }
     }

@@ -8,15 +8,11 @@ const mchNotExistsErrors = [...commonErrors, MchNotExists] as const
 // ---- POST /v3/refund/domestic/refunds ----
 
 export interface DomesticRefundsPostBodyAmountFrom {
-  /**
-   * 出资账户类型
-   * @example "AVAILABLE"
-   */
+  /** 出资账户类型
+   * @example "AVAILABLE" */
   readonly account: "AVAILABLE" | "UNAVAILABLE"
-  /**
-   * 出资金额
-   * @example 444
-   */
+  /** 出资金额
+   * @example 444 */
   readonly amount: number
 }
 
@@ -26,22 +22,16 @@ const $DomesticRefundsPostBodyAmountFrom: () => Schema.Schema<DomesticRefundsPos
 }))
 
 export interface DomesticRefundsPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund: number
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<DomesticRefundsPostBodyAmountFrom> | undefined
-  /**
-   * 原订单金额
-   * @example 888
-   */
+  /** 原订单金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency: "CNY"
 }
 
@@ -53,35 +43,23 @@ const $DomesticRefundsPostBodyAmount: () => Schema.Schema<DomesticRefundsPostBod
 }))
 
 export interface DomesticRefundsPostBodyGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧商品编码
+   * @example "1217752501201407033233368018" */
   readonly merchant_goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
+  /** 微信侧商品编码
+   * @example "1001" */
   readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
+  /** 商品名称
+   * @example "iPhone6s 16G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly unit_price: number
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
+  /** 商品退款金额
+   * @example 528800 */
   readonly refund_amount: number
-  /**
-   * 商品退货数量
-   * @example 1
-   */
+  /** 商品退货数量
+   * @example 1 */
   readonly refund_quantity: number
 }
 
@@ -95,40 +73,26 @@ const $DomesticRefundsPostBodyGoodsDetail: () => Schema.Schema<DomesticRefundsPo
 }))
 
 export interface DomesticRefundsPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
-  /**
-   * 退款原因
-   * @example "商品已售完"
-   */
+  /** 退款原因
+   * @example "商品已售完" */
   readonly reason?: string | undefined
-  /**
-   * 退款结果回调url
-   * @example "https://weixin.qq.com"
-   */
+  /** 退款结果回调url
+   * @example "https://weixin.qq.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 退款资金来源
-   * @example "AVAILABLE"
-   */
+  /** 退款资金来源
+   * @example "AVAILABLE" */
   readonly funds_account?: "AVAILABLE" | "UNSETTLED" | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsPostBodyAmount
@@ -151,16 +115,12 @@ const $DomesticRefundsPostBody: () => Schema.Schema<DomesticRefundsPostBody> = /
 ))
 
 export interface From {
-  /**
-   * 出资账户类型
+  /** 出资账户类型
    * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
+   * @example "AVAILABLE" */
   readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
+  /** 出资金额
+   * @example 444 */
   readonly amount?: number | undefined
 }
 
@@ -170,52 +130,34 @@ const $From: () => Schema.Schema<From> = /*#__PURE__*/ once(() => Schema.Struct(
 }))
 
 export interface Amount {
-  /**
-   * 订单金额
-   * @example 100
-   */
+  /** 订单金额
+   * @example 100 */
   readonly total: number
-  /**
-   * 退款金额
-   * @example 100
-   */
+  /** 退款金额
+   * @example 100 */
   readonly refund: number
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<From> | undefined
-  /**
-   * 用户支付金额
-   * @example 90
-   */
+  /** 用户支付金额
+   * @example 90 */
   readonly payer_total: number
-  /**
-   * 用户退款金额
-   * @example 90
-   */
+  /** 用户退款金额
+   * @example 90 */
   readonly payer_refund: number
-  /**
-   * 应结退款金额
-   * @example 100
-   */
+  /** 应结退款金额
+   * @example 100 */
   readonly settlement_refund: number
-  /**
-   * 应结订单金额
-   * @example 100
-   */
+  /** 应结订单金额
+   * @example 100 */
   readonly settlement_total: number
-  /**
-   * 优惠退款金额
-   * @example 10
-   */
+  /** 优惠退款金额
+   * @example 10 */
   readonly discount_refund: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency: string
-  /**
-   * 手续费退款金额
-   * @example 100
-   */
+  /** 手续费退款金额
+   * @example 100 */
   readonly refund_fee?: number | undefined
 }
 
@@ -233,35 +175,23 @@ const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface GoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧商品编码
+   * @example "1217752501201407033233368018" */
   readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
+  /** 微信侧商品编码
+   * @example "1001" */
   readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
+  /** 商品名称
+   * @example "iPhone6s 16G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly unit_price?: number | undefined
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
+  /** 商品退款金额
+   * @example 528800 */
   readonly refund_amount?: number | undefined
-  /**
-   * 商品退货数量
-   * @example 1
-   */
+  /** 商品退货数量
+   * @example 1 */
   readonly refund_quantity?: number | undefined
 }
 
@@ -275,32 +205,22 @@ const $GoodsDetail: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once(() => 
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
+  /** 优惠退款金额
+   * @example 100 */
   readonly refund_amount?: number | undefined
   /** 商品列表 */
   readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
@@ -316,58 +236,38 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface DomesticRefundsPostResponse {
-  /**
-   * 微信支付退款号
-   * @example "50000000382019052709732678859"
-   */
+  /** 微信支付退款号
+   * @example "50000000382019052709732678859" */
   readonly refund_id: string
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 退款渠道
+  /** 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
+   * @example "ORIGINAL" */
   readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {})
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly user_received_account: string
-  /**
-   * 退款成功时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
+  /** 退款成功时间
+   * @example "2020-12-01T16:18:12+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
+  /** 退款创建时间
+   * @example "2020-12-01T16:18:12+08:00" */
   readonly create_time: string
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `CLOSED`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
-  /**
-   * 资金账户
+  /** 资金账户
    * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
-   * @example "UNSETTLED"
-   */
+   * @example "UNSETTLED" */
   readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: Amount
@@ -390,13 +290,11 @@ const $DomesticRefundsPostResponse: () => Schema.Schema<DomesticRefundsPostRespo
   promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
 }))
 
-/**
- * 申请退款API
+/** 申请退款API
  *
  * 当交易发生之后一年内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付金额退还给买家，微信支付将在收到退款请求并且验证成功之后，将支付款按原路退还至买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_9.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html)
  *
- * `POST /v3/refund/domestic/refunds`
- */
+ * `POST /v3/refund/domestic/refunds` */
 export const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRefundsPostResponse, CommonError | MchNotExists | NotEnough | UserAccountAbnormal> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds.post",
   method: "POST",
@@ -409,10 +307,8 @@ export const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, Dom
 // ---- GET /v3/refund/domestic/refunds/{out_refund_no} ----
 
 export interface DomesticRefundsOutRefundNoGetParams {
-  /**
-   * 商户退款单号
-   * @example "sdk12345678920210326144648"
-   */
+  /** 商户退款单号
+   * @example "sdk12345678920210326144648" */
   readonly out_refund_no: string
 }
 
@@ -421,10 +317,8 @@ const $DomesticRefundsOutRefundNoGetParams: () => Schema.Schema<DomesticRefundsO
 }))
 
 export interface DomesticRefundsOutRefundNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -437,13 +331,11 @@ export type DomesticRefundsOutRefundNoGetResponse = DomesticRefundsPostResponse
 /** The input of `v3.refund.domestic.refunds._out_refund_no_.get`: params, query fields together. */
 export interface DomesticRefundsOutRefundNoGetRequest extends DomesticRefundsOutRefundNoGetParams, DomesticRefundsOutRefundNoGetQuery {}
 
-/**
- * 查询单笔退款API
+/** 查询单笔退款API
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，建议在提交退款申请后1分钟发起查询退款状态，一般来说零钱支付的退款5分钟内到账，银行卡支付的退款1-3个工作日到账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_10.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/query-by-out-refund-no.html)
  *
- * `GET /v3/refund/domestic/refunds/{out_refund_no}`
- */
+ * `GET /v3/refund/domestic/refunds/{out_refund_no}` */
 export const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundNoGetRequest, DomesticRefundsOutRefundNoGetResponse, CommonError | MchNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds._out_refund_no_.get",
   method: "GET",
@@ -456,10 +348,8 @@ export const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOut
 // ---- POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund ----
 
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostParams {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
+  /** 微信退款单号
+   * @example "50000000382019052709732678859" */
   readonly refund_id: string
 }
 
@@ -468,29 +358,21 @@ const $DomesticRefundsRefundIdApplyAbnormalRefundPostParams: () => Schema.Schema
 }))
 
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
   /** 异常退款处理方式 */
   readonly type: "USER_BANK_CARD" | "MERCHANT_BANK_CARD"
   /** 开户银行 */
   readonly bank_type?: "CMB_DEBIT" | "COMM_DEBIT" | "ABC_DEBIT" | "CCB_DEBIT" | "ICBC_DEBIT" | "BOC_DEBIT" | "PAB_DEBIT" | "SPDB_DEBIT" | "CITIC_DEBIT" | "CEB_DEBIT" | "CMBC_DEBIT" | "CIB_DEBIT" | "GDB_DEBIT" | "PSBC_DEBIT" | "NBCB_DEBIT" | undefined
-  /**
-   * 收款银行卡号
-   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w=="
-   */
+  /** 收款银行卡号
+   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w==" */
   readonly bank_account?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "UPgQcZSdq3zOayJwZ5XLrHY2dZU1W2Cd"
-   */
+  /** 收款用户姓名
+   * @example "UPgQcZSdq3zOayJwZ5XLrHY2dZU1W2Cd" */
   readonly real_name?: string | undefined
 }
 
@@ -508,13 +390,11 @@ export type DomesticRefundsRefundIdApplyAbnormalRefundPostResponse = DomesticRef
 /** The input of `v3.refund.domestic.refunds._refund_id_.applyAbnormalRefund.post`: params, body fields together. */
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostRequest extends DomesticRefundsRefundIdApplyAbnormalRefundPostParams, DomesticRefundsRefundIdApplyAbnormalRefundPostBody {}
 
-/**
- * 发起异常退款
+/** 发起异常退款
  *
  * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create-abnormal-refund.html)
  *
- * `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`
- */
+ * `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund` */
 export const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<DomesticRefundsRefundIdApplyAbnormalRefundPostRequest, DomesticRefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds._refund_id_.applyAbnormalRefund.post",
   method: "POST",
@@ -525,47 +405,39 @@ export const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<D
   schemas: () => ({ params: $DomesticRefundsRefundIdApplyAbnormalRefundPostParams(), body: $DomesticRefundsRefundIdApplyAbnormalRefundPostBody(), success: $DomesticRefundsPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/refund/…`: 3 endpoints.
+/** `/v3/refund/…`: 3 endpoints.
  *
- * Catalogue tags: 基础支付∙退款.
- */
+ * Catalogue tags: 基础支付∙退款. */
 export const refund = {
   domestic: {
     refunds: {
-      /**
-       * 申请退款API
+      /** 申请退款API
        *
        * 当交易发生之后一年内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付金额退还给买家，微信支付将在收到退款请求并且验证成功之后，将支付款按原路退还至买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_9.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html)
        *
        * `POST /v3/refund/domestic/refunds`
        *
-       * Alone: `import { domesticRefundsPost } from "effect-wechatpay/v3/refund"`.
-       */
+       * Alone: `import { domesticRefundsPost } from "effect-wechatpay/v3/refund"`. */
       post: domesticRefundsPost,
       _out_refund_no_: {
-        /**
-         * 查询单笔退款API
+        /** 查询单笔退款API
          *
          * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，建议在提交退款申请后1分钟发起查询退款状态，一般来说零钱支付的退款5分钟内到账，银行卡支付的退款1-3个工作日到账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_10.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/query-by-out-refund-no.html)
          *
          * `GET /v3/refund/domestic/refunds/{out_refund_no}`
          *
-         * Alone: `import { domesticRefundsOutRefundNoGet } from "effect-wechatpay/v3/refund"`.
-         */
+         * Alone: `import { domesticRefundsOutRefundNoGet } from "effect-wechatpay/v3/refund"`. */
         get: domesticRefundsOutRefundNoGet
       },
       _refund_id_: {
         applyAbnormalRefund: {
-          /**
-           * 发起异常退款
+          /** 发起异常退款
            *
            * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create-abnormal-refund.html)
            *
            * `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`
            *
-           * Alone: `import { domesticRefundsRefundIdApplyAbnormalRefundPost } from "effect-wechatpay/v3/refund"`.
-           */
+           * Alone: `import { domesticRefundsRefundIdApplyAbnormalRefundPost } from "effect-wechatpay/v3/refund"`. */
           post: domesticRefundsRefundIdApplyAbnormalRefundPost
         }
       }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no} ----
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams {
-  /**
-   * 还款单订单号
-   * @example "P20150806125346"
-   */
+  /** 还款单订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
 }
 
@@ -17,10 +15,8 @@ const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams: () => Sch
 }))
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo {
-  /**
-   * 用户服务商标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户服务商标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -29,25 +25,17 @@ const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePa
 }))
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
+  /** 标价金额
+   * @example 100 */
   readonly total_amount?: number | undefined
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
+  /** 标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 现金支付金额
-   * @example 10
-   */
+  /** 现金支付金额
+   * @example 10 */
   readonly payer_amount?: number | undefined
-  /**
-   * 现金支付币种
-   * @example "CNY"
-   */
+  /** 现金支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
 }
 
@@ -59,52 +47,34 @@ const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders
 }))
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders {
-  /**
-   * 还款单发起商户号
-   * @example "1900000109"
-   */
+  /** 还款单发起商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 还款明细单订单号
-   * @example "20150806125346"
-   */
+  /** 还款明细单订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 还款明细单微信支付订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 还款明细单微信支付订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `REPAYMENT` (decoded as any string: more may come).
-   * @example "REPAYMENT"
-   */
+   * @example "REPAYMENT" */
   readonly trade_type?: "REPAYMENT" | (string & {}) | undefined
-  /**
-   * 交易状态
+  /** 交易状态
    * Documented values: `SUCCESS`, `NOTPAY`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly trade_state?: "SUCCESS" | "NOTPAY" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 支付完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
   /** 子单金额信息 */
   readonly amount?: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount | undefined
@@ -124,25 +94,17 @@ const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders
 }))
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse {
-  /**
-   * 还款服务商APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 还款服务商APPID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid?: string | undefined
-  /**
-   * 还款服务商商户号
-   * @example "1900000109"
-   */
+  /** 还款服务商商户号
+   * @example "1900000109" */
   readonly combine_mchid?: string | undefined
-  /**
-   * 还款单订单号
-   * @example "P20150806125346"
-   */
+  /** 还款单订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no?: string | undefined
-  /**
-   * 还款单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 还款单微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly combine_transaction_id?: string | undefined
   /** 还款支付者信息 */
   readonly combine_payer_info?: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo | undefined
@@ -159,13 +121,11 @@ const $CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse: () => S
   sub_orders: Schema.optional(Schema.Array($CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders()))
 }))
 
-/**
- * 还款单查询
+/** 还款单查询
  *
  * 商户通过还款单查询订单API查询订单状态，完成下一步的业务逻辑。
  *
- * `GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}`
- */
+ * `GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}` */
 export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams, CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.get",
   method: "GET",
@@ -177,20 +137,14 @@ export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.
 // ---- POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close ----
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBodySubOrders {
-  /**
-   * 还款单发起商户号
-   * @example "1900000109"
-   */
+  /** 还款单发起商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 还款明细单订单号
-   * @example "20150806125346"
-   */
+  /** 还款明细单订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -214,13 +168,11 @@ export type CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams
 /** The input of `v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostRequest extends CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams, CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody {}
 
-/**
- * 商户关单
+/** 商户关单
  *
  * 还款单支付订单只能使用此还款单关单api完成关单。还款单支付关单接口不支持关闭部分还款单， 关单的还款单订单号、还款单发起商户号、还款明细单个数、还款明细单订单号、子商户号必须与下单时完全一致。
  *
- * `POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close`
- */
+ * `POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close` */
 export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.close.post",
   method: "POST",
@@ -232,15 +184,11 @@ export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost: End
 // ---- POST /v3/repayment/combine-transactions/partner/prepay ----
 
 export interface CombineTransactionsPartnerPrepayPostBodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 10
-   */
+  /** 标价金额
+   * @example 10 */
   readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
+  /** 标价币种
+   * @example "CNY" */
   readonly currency: string
 }
 
@@ -252,10 +200,8 @@ const $CombineTransactionsPartnerPrepayPostBodySubOrdersAmount: () => Schema.Sch
 export interface CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo {
   /** 是否指定分账 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
+  /** 补差金额
+   * @example 10 */
   readonly subsidy_amount?: number | undefined
 }
 
@@ -265,32 +211,22 @@ const $CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo: () => Schema
 }))
 
 export interface CombineTransactionsPartnerPrepayPostBodySubOrders {
-  /**
-   * 还款单发起商户号
-   * @example "1230000109"
-   */
+  /** 还款单发起商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 还款明细单订单号
-   * @example "20150806125346"
-   */
+  /** 还款明细单订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
   /** 订单金额 */
   readonly amount: CombineTransactionsPartnerPrepayPostBodySubOrdersAmount
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach: string
-  /**
-   * 商品描述
-   * @example "某某放心借"
-   */
+  /** 商品描述
+   * @example "某某放心借" */
   readonly description: string
   /** 结算信息 */
   readonly settle_info?: CombineTransactionsPartnerPrepayPostBodySubOrdersSettleInfo | undefined
@@ -307,40 +243,26 @@ const $CombineTransactionsPartnerPrepayPostBodySubOrders: () => Schema.Schema<Co
 }))
 
 export interface CombineTransactionsPartnerPrepayPostBodyH5Info {
-  /**
-   * 还款服务商APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 还款服务商APPID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 用户终端IP
-   * @example "127.0.0.1"
-   */
+  /** 用户终端IP
+   * @example "127.0.0.1" */
   readonly payer_client_ip: string
-  /**
-   * 场景类型
-   * @example "iOS"
-   */
+  /** 场景类型
+   * @example "iOS" */
   readonly type: "iOS" | "Android" | "Wap"
-  /**
-   * 应用名称
-   * @example "王者荣耀"
-   */
+  /** 应用名称
+   * @example "王者荣耀" */
   readonly app_name?: string | undefined
-  /**
-   * 网站URL
-   * @example "https://pay.qq.com"
-   */
+  /** 网站URL
+   * @example "https://pay.qq.com" */
   readonly app_url: string
-  /**
-   * iOS平台BundleID
-   * @example "com.tencent.wzryiOS"
-   */
+  /** iOS平台BundleID
+   * @example "com.tencent.wzryiOS" */
   readonly bundle_id?: string | undefined
-  /**
-   * Android平台PackageName
-   * @example "com.tencent.tmgp.sgame"
-   */
+  /** Android平台PackageName
+   * @example "com.tencent.tmgp.sgame" */
   readonly package_name?: string | undefined
 }
 
@@ -355,10 +277,8 @@ const $CombineTransactionsPartnerPrepayPostBodyH5Info: () => Schema.Schema<Combi
 }))
 
 export interface CombineTransactionsPartnerPrepayPostBodyAppInfo {
-  /**
-   * 还款服务商APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 还款服务商APPID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
 }
 
@@ -367,15 +287,11 @@ const $CombineTransactionsPartnerPrepayPostBodyAppInfo: () => Schema.Schema<Comb
 }))
 
 export interface CombineTransactionsPartnerPrepayPostBodyMiniprogramInfo {
-  /**
-   * 还款服务商APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 还款服务商APPID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -424,27 +340,19 @@ const $CombineTransactionsPartnerPrepayPostBodyWechatWebInfo: () => Schema.Schem
 }))
 
 export interface CombineTransactionsPartnerPrepayPostBody {
-  /**
-   * 还款单订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 还款单订单号
+   * @example "1217752501201407033233368018" */
   readonly combine_out_trade_no: string
-  /**
-   * 还款服务商商户号
-   * @example "1230000109"
-   */
+  /** 还款服务商商户号
+   * @example "1230000109" */
   readonly combine_mchid: string
   /** 还款明细单信息列表 */
   readonly sub_orders: ReadonlyArray<CombineTransactionsPartnerPrepayPostBodySubOrders>
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url?: string | undefined
   /** H5调起支付场景信息 */
   readonly h5_info?: CombineTransactionsPartnerPrepayPostBodyH5Info | undefined
@@ -472,15 +380,11 @@ const $CombineTransactionsPartnerPrepayPostBody: () => Schema.Schema<CombineTran
 }))
 
 export interface CombineTransactionsPartnerPrepayPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
-  /**
-   * 支付跳转链接
-   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-   */
+  /** 支付跳转链接
+   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241" */
   readonly h5_url?: string | undefined
 }
 
@@ -489,13 +393,11 @@ const $CombineTransactionsPartnerPrepayPostResponse: () => Schema.Schema<Combine
   h5_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 还款下单
+/** 还款下单
  *
  * 还款下单，只能使用还款对应的查单、关单接口
  *
- * `POST /v3/repayment/combine-transactions/partner/prepay`
- */
+ * `POST /v3/repayment/combine-transactions/partner/prepay` */
 export const combineTransactionsPartnerPrepayPost: Endpoint.Endpoint<CombineTransactionsPartnerPrepayPostBody, CombineTransactionsPartnerPrepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.repayment.combineTransactions.partner.prepay.post",
   method: "POST",
@@ -504,50 +406,42 @@ export const combineTransactionsPartnerPrepayPost: Endpoint.Endpoint<CombineTran
   schemas: () => ({ body: $CombineTransactionsPartnerPrepayPostBody(), success: $CombineTransactionsPartnerPrepayPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/repayment/…`: 3 endpoints.
+/** `/v3/repayment/…`: 3 endpoints.
  *
- * Catalogue tags: 还款支付.
- */
+ * Catalogue tags: 还款支付. */
 export const repayment = {
   combineTransactions: {
     partner: {
       outTradeNo: {
         _combine_out_trade_no_: {
-          /**
-           * 还款单查询
+          /** 还款单查询
            *
            * 商户通过还款单查询订单API查询订单状态，完成下一步的业务逻辑。
            *
            * `GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}`
            *
-           * Alone: `import { combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet } from "effect-wechatpay/v3/repayment"`.
-           */
+           * Alone: `import { combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet } from "effect-wechatpay/v3/repayment"`. */
           get: combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet,
           close: {
-            /**
-             * 商户关单
+            /** 商户关单
              *
              * 还款单支付订单只能使用此还款单关单api完成关单。还款单支付关单接口不支持关闭部分还款单， 关单的还款单订单号、还款单发起商户号、还款明细单个数、还款明细单订单号、子商户号必须与下单时完全一致。
              *
              * `POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close`
              *
-             * Alone: `import { combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost } from "effect-wechatpay/v3/repayment"`.
-             */
+             * Alone: `import { combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost } from "effect-wechatpay/v3/repayment"`. */
             post: combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost
           }
         }
       },
       prepay: {
-        /**
-         * 还款下单
+        /** 还款下单
          *
          * 还款下单，只能使用还款对应的查单、关单接口
          *
          * `POST /v3/repayment/combine-transactions/partner/prepay`
          *
-         * Alone: `import { combineTransactionsPartnerPrepayPost } from "effect-wechatpay/v3/repayment"`.
-         */
+         * Alone: `import { combineTransactionsPartnerPrepayPost } from "effect-wechatpay/v3/repayment"`. */
         post: combineTransactionsPartnerPrepayPost
       }
     }

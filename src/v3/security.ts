@@ -5,20 +5,14 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/security/echo ----
 
 export interface EchoPostBody {
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/v3/test"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/v3/test" */
   readonly notify_url?: string | undefined
-  /**
-   * 回显信息
-   * @example "hello"
-   */
+  /** 回显信息
+   * @example "hello" */
   readonly echo_message: string
-  /**
-   * 平台证书或微信支付公钥加密测试字段
-   * @example "Fx9mh7K5sjqHxxQcgDVhnJ9QdS4nKfcUbuAOj"
-   */
+  /** 平台证书或微信支付公钥加密测试字段
+   * @example "Fx9mh7K5sjqHxxQcgDVhnJ9QdS4nKfcUbuAOj" */
   readonly encrypted_echo_message?: string | undefined
 }
 
@@ -40,13 +34,11 @@ const $EchoPostResponse: () => Schema.Schema<EchoPostResponse> = /*#__PURE__*/ o
   encrypted_echo_message: Schema.optional(Schema.String)
 }))
 
-/**
- * 商户签名验签／加解密测试
+/** 商户签名验签／加解密测试
  *
  * 为商户提供签名、验签、加密、解密的测试能力。商户可以选择用平台证书签名，加密，也可以选择微信支付公钥签名，加密。
  *
- * `POST /v3/security/echo`
- */
+ * `POST /v3/security/echo` */
 export const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.security.echo.post",
   method: "POST",
@@ -56,22 +48,18 @@ export const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonE
   schemas: () => ({ body: $EchoPostBody(), success: $EchoPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/security/…`: 1 endpoint.
+/** `/v3/security/…`: 1 endpoint.
  *
- * Catalogue tags: 经营工具∙支付即服务.
- */
+ * Catalogue tags: 经营工具∙支付即服务. */
 export const security = {
   echo: {
-    /**
-     * 商户签名验签／加解密测试
+    /** 商户签名验签／加解密测试
      *
      * 为商户提供签名、验签、加密、解密的测试能力。商户可以选择用平台证书签名，加密，也可以选择微信支付公钥签名，加密。
      *
      * `POST /v3/security/echo`
      *
-     * Alone: `import { echoPost } from "effect-wechatpay/v3/security"`.
-     */
+     * Alone: `import { echoPost } from "effect-wechatpay/v3/security"`. */
     post: echoPost
   }
 } as const

@@ -32,35 +32,23 @@ const $GuidesGetQuery: () => Schema.Schema<GuidesGetQuery> = /*#__PURE__*/ once(
 }))
 
 export interface GuidesGetResponseData {
-  /**
-   * 服务人员ID
-   * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic"
-   */
+  /** 服务人员ID
+   * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic" */
   readonly guide_id?: string | undefined
-  /**
-   * 门店ID
-   * @example 12345678
-   */
+  /** 门店ID
+   * @example 12345678 */
   readonly store_id?: number | undefined
-  /**
-   * 企业微信的员工姓名
-   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 企业微信的员工姓名
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly name?: string | undefined
-  /**
-   * 手机号码
-   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 手机号码
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly mobile?: string | undefined
-  /**
-   * 企业微信的员工ID
-   * @example "robert"
-   */
+  /** 企业微信的员工ID
+   * @example "robert" */
   readonly userid?: string | undefined
-  /**
-   * 工号
-   * @example "robert"
-   */
+  /** 工号
+   * @example "robert" */
   readonly work_id?: string | undefined
 }
 
@@ -91,13 +79,11 @@ const $GuidesGetResponse: () => Schema.Schema<GuidesGetResponse> = /*#__PURE__*/
   data: Schema.optional(Schema.Array($GuidesGetResponseData()))
 }))
 
-/**
- * 服务人员查询API
+/** 服务人员查询API
  *
  * 用于服务商/商户开发者查询已注册的服务人员ID等信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_3.shtml)
  *
- * `GET /v3/smartguide/guides`
- */
+ * `GET /v3/smartguide/guides` */
 export const guidesGet: Endpoint.Endpoint<GuidesGetQuery, GuidesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides.get",
   method: "GET",
@@ -127,10 +113,8 @@ export interface GuidesPostBody {
   readonly qr_code: string
   /** 头像URL */
   readonly avatar: string
-  /**
-   * 群二维码URL
-   * @example "https://work.weixin.qq.com/xxxxxxx"
-   */
+  /** 群二维码URL
+   * @example "https://work.weixin.qq.com/xxxxxxx" */
   readonly group_qrcode?: string | undefined
 }
 
@@ -147,10 +131,8 @@ const $GuidesPostBody: () => Schema.Schema<GuidesPostBody> = /*#__PURE__*/ once(
 }))
 
 export interface GuidesPostResponse {
-  /**
-   * 服务人员ID
-   * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic"
-   */
+  /** 服务人员ID
+   * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic" */
   readonly guide_id?: string | undefined
 }
 
@@ -158,13 +140,11 @@ const $GuidesPostResponse: () => Schema.Schema<GuidesPostResponse> = /*#__PURE__
   guide_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 服务人员注册API
+/** 服务人员注册API
  *
  * 用于服务商/商户开发者为商户注册服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_1.shtml)
  *
- * `POST /v3/smartguide/guides`
- */
+ * `POST /v3/smartguide/guides` */
 export const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides.post",
   method: "POST",
@@ -178,10 +158,8 @@ export const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, C
 // ---- PATCH /v3/smartguide/guides/{guide_id} ----
 
 export interface GuidesGuideIdPatchParams {
-  /**
-   * 服务人员ID
-   * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic"
-   */
+  /** 服务人员ID
+   * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic" */
   readonly guide_id: string
 }
 
@@ -190,10 +168,8 @@ const $GuidesGuideIdPatchParams: () => Schema.Schema<GuidesGuideIdPatchParams> =
 }))
 
 export interface GuidesGuideIdPatchBody {
-  /**
-   * 子商户ID
-   * @example "1234567890"
-   */
+  /** 子商户ID
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
   /** 企业微信的员工姓名 */
   readonly name?: string | undefined
@@ -203,10 +179,8 @@ export interface GuidesGuideIdPatchBody {
   readonly qr_code?: string | undefined
   /** 头像URL */
   readonly avatar?: string | undefined
-  /**
-   * 群二维码URL
-   * @example "https://work.weixin.qq.com/xxxxxxx"
-   */
+  /** 群二维码URL
+   * @example "https://work.weixin.qq.com/xxxxxxx" */
   readonly group_qrcode?: string | undefined
 }
 
@@ -222,13 +196,11 @@ const $GuidesGuideIdPatchBody: () => Schema.Schema<GuidesGuideIdPatchBody> = /*#
 /** The input of `v3.smartguide.guides._guide_id_.patch`: params, body fields together. */
 export interface GuidesGuideIdPatchRequest extends GuidesGuideIdPatchParams, GuidesGuideIdPatchBody {}
 
-/**
- * 服务人员信息更新API
+/** 服务人员信息更新API
  *
  * 用于服务商/用于服务商/商户开发者为商户更新门店服务人员的姓名、头像等信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_4.shtml)
  *
- * `PATCH /v3/smartguide/guides/{guide_id}`
- */
+ * `PATCH /v3/smartguide/guides/{guide_id}` */
 export const guidesGuideIdPatch: Endpoint.Endpoint<GuidesGuideIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides._guide_id_.patch",
   method: "PATCH",
@@ -242,15 +214,11 @@ export const guidesGuideIdPatch: Endpoint.Endpoint<GuidesGuideIdPatchRequest, vo
 // ---- POST /v3/smartguide/guides/{guide_id}/assign ----
 
 export interface GuidesGuideIdAssignPostBody {
-  /**
-   * 子商户ID
-   * @example "1234567890"
-   */
+  /** 子商户ID
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
 }
 
@@ -264,13 +232,11 @@ export type GuidesGuideIdAssignPostParams = GuidesGuideIdPatchParams
 /** The input of `v3.smartguide.guides._guide_id_.assign.post`: params, body fields together. */
 export interface GuidesGuideIdAssignPostRequest extends GuidesGuideIdAssignPostParams, GuidesGuideIdAssignPostBody {}
 
-/**
- * 服务人员分配API
+/** 服务人员分配API
  *
  * 用于服务商/商户开发者在顾客下单后为顾客分配服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_2.shtml)
  *
- * `POST /v3/smartguide/guides/{guide_id}/assign`
- */
+ * `POST /v3/smartguide/guides/{guide_id}/assign` */
 export const guidesGuideIdAssignPost: Endpoint.Endpoint<GuidesGuideIdAssignPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides._guide_id_.assign.post",
   method: "POST",
@@ -280,54 +246,44 @@ export const guidesGuideIdAssignPost: Endpoint.Endpoint<GuidesGuideIdAssignPostR
   schemas: () => ({ params: $GuidesGuideIdPatchParams(), body: $GuidesGuideIdAssignPostBody(), success: Endpoint.NoContent, errors: commonErrors })
 })
 
-/**
- * `/v3/smartguide/…`: 4 endpoints.
+/** `/v3/smartguide/…`: 4 endpoints.
  *
- * Catalogue tags: 经营工具∙支付即服务.
- */
+ * Catalogue tags: 经营工具∙支付即服务. */
 export const smartguide = {
   guides: {
-    /**
-     * 服务人员查询API
+    /** 服务人员查询API
      *
      * 用于服务商/商户开发者查询已注册的服务人员ID等信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_3.shtml)
      *
      * `GET /v3/smartguide/guides`
      *
-     * Alone: `import { guidesGet } from "effect-wechatpay/v3/smartguide"`.
-     */
+     * Alone: `import { guidesGet } from "effect-wechatpay/v3/smartguide"`. */
     get: guidesGet,
-    /**
-     * 服务人员注册API
+    /** 服务人员注册API
      *
      * 用于服务商/商户开发者为商户注册服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_1.shtml)
      *
      * `POST /v3/smartguide/guides`
      *
-     * Alone: `import { guidesPost } from "effect-wechatpay/v3/smartguide"`.
-     */
+     * Alone: `import { guidesPost } from "effect-wechatpay/v3/smartguide"`. */
     post: guidesPost,
     _guide_id_: {
-      /**
-       * 服务人员信息更新API
+      /** 服务人员信息更新API
        *
        * 用于服务商/用于服务商/商户开发者为商户更新门店服务人员的姓名、头像等信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_4.shtml)
        *
        * `PATCH /v3/smartguide/guides/{guide_id}`
        *
-       * Alone: `import { guidesGuideIdPatch } from "effect-wechatpay/v3/smartguide"`.
-       */
+       * Alone: `import { guidesGuideIdPatch } from "effect-wechatpay/v3/smartguide"`. */
       patch: guidesGuideIdPatch,
       assign: {
-        /**
-         * 服务人员分配API
+        /** 服务人员分配API
          *
          * 用于服务商/商户开发者在顾客下单后为顾客分配服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_2.shtml)
          *
          * `POST /v3/smartguide/guides/{guide_id}/assign`
          *
-         * Alone: `import { guidesGuideIdAssignPost } from "effect-wechatpay/v3/smartguide"`.
-         */
+         * Alone: `import { guidesGuideIdAssignPost } from "effect-wechatpay/v3/smartguide"`. */
         post: guidesGuideIdAssignPost
       }
     }

@@ -5,30 +5,20 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- POST /v3/taxi-invoice/attendance/punch ----
 
 export interface AttendancePunchPostBody {
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number: string
-  /**
-   * 营运资格证号
-   * @example "6298416"
-   */
+  /** 营运资格证号
+   * @example "6298416" */
   readonly driver_license: string
-  /**
-   * 事件发生时间
-   * @example "2019-12-01T12:00:00.000+08:00"
-   */
+  /** 事件发生时间
+   * @example "2019-12-01T12:00:00.000+08:00" */
   readonly event_time: string
-  /**
-   * 事件类型
-   * @example "SIGN_IN"
-   */
+  /** 事件类型
+   * @example "SIGN_IN" */
   readonly event_type: string
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
+  /** 行政区划ID
+   * @example 510100 */
   readonly region_id: number
 }
 
@@ -40,13 +30,11 @@ const $AttendancePunchPostBody: () => Schema.Schema<AttendancePunchPostBody> = /
   region_id: Schema.Int
 }))
 
-/**
- * 签到签退API
+/** 签到签退API
  *
  * 签到签退数据主要用于控制微信支付凭证是否包含开发票入口、是否创建用户行程单 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/attendance/punch-attendance.html)
  *
- * `POST /v3/taxi-invoice/attendance/punch`
- */
+ * `POST /v3/taxi-invoice/attendance/punch` */
 export const attendancePunchPost: Endpoint.Endpoint<AttendancePunchPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.attendance.punch.post",
   method: "POST",
@@ -59,40 +47,26 @@ export const attendancePunchPost: Endpoint.Endpoint<AttendancePunchPostBody, voi
 // ---- POST /v3/taxi-invoice/cards ----
 
 export interface CardsPostBodyFapiaoCardInformationBuyerInformation {
-  /**
-   * 购买方类型
-   * @example "CORPORATION"
-   */
+  /** 购买方类型
+   * @example "CORPORATION" */
   readonly type: string
-  /**
-   * 名称
-   * @example "深圳市南山区测试企业"
-   */
+  /** 名称
+   * @example "深圳市南山区测试企业" */
   readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id?: string | undefined
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address?: string | undefined
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
 }
 
@@ -107,35 +81,23 @@ const $CardsPostBodyFapiaoCardInformationBuyerInformation: () => Schema.Schema<C
 }))
 
 export interface CardsPostBodyFapiaoCardInformationSellerInformation {
-  /**
-   * 名称
-   * @example "深圳市南山区测试公司"
-   */
+  /** 名称
+   * @example "深圳市南山区测试公司" */
   readonly name: string
-  /**
-   * 纳税人识别号
-   * @example "202003261233701778"
-   */
+  /** 纳税人识别号
+   * @example "202003261233701778" */
   readonly taxpayer_id: string
-  /**
-   * 地址
-   * @example "深圳市南山区深南大道10000号"
-   */
+  /** 地址
+   * @example "深圳市南山区深南大道10000号" */
   readonly address: string
-  /**
-   * 电话
-   * @example "075512345678"
-   */
+  /** 电话
+   * @example "075512345678" */
   readonly telephone?: string | undefined
-  /**
-   * 开户银行
-   * @example "测试银行"
-   */
+  /** 开户银行
+   * @example "测试银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "62001234567890"
-   */
+  /** 银行账号
+   * @example "62001234567890" */
   readonly bank_account?: string | undefined
 }
 
@@ -149,20 +111,14 @@ const $CardsPostBodyFapiaoCardInformationSellerInformation: () => Schema.Schema<
 }))
 
 export interface CardsPostBodyFapiaoCardInformationExtraInformation {
-  /**
-   * 收款人
-   * @example "张三"
-   */
+  /** 收款人
+   * @example "张三" */
   readonly payee?: string | undefined
-  /**
-   * 复核人
-   * @example "李四"
-   */
+  /** 复核人
+   * @example "李四" */
   readonly reviewer?: string | undefined
-  /**
-   * 开票人
-   * @example "王五"
-   */
+  /** 开票人
+   * @example "王五" */
   readonly drawer: string
 }
 
@@ -173,60 +129,38 @@ const $CardsPostBodyFapiaoCardInformationExtraInformation: () => Schema.Schema<C
 }))
 
 export interface CardsPostBodyFapiaoCardInformationItems {
-  /**
-   * 货物或应税劳务、服务编码
-   * @example "3010101020203000000"
-   */
+  /** 货物或应税劳务、服务编码
+   * @example "3010101020203000000" */
   readonly tax_code: string
-  /**
-   * 货物或应税劳务、服务名称
-   * @example "出租汽车客运服务"
-   */
+  /** 货物或应税劳务、服务名称
+   * @example "出租汽车客运服务" */
   readonly goods_name: string
-  /**
-   * 规格型号
-   * @example "A4"
-   */
+  /** 规格型号
+   * @example "A4" */
   readonly specification?: string | undefined
-  /**
-   * 单位
-   * @example "次"
-   */
+  /** 单位
+   * @example "次" */
   readonly unit?: string | undefined
-  /**
-   * 数量
-   * @example 100000000
-   */
+  /** 数量
+   * @example 100000000 */
   readonly quantity: number
-  /**
-   * 单价
-   * @example 380442000000
-   */
+  /** 单价
+   * @example 380442000000 */
   readonly unit_price: number
-  /**
-   * 单行金额
-   * @example 380442
-   */
+  /** 单行金额
+   * @example 380442 */
   readonly amount: number
-  /**
-   * 单行税额
-   * @example 49458
-   */
+  /** 单行税额
+   * @example 49458 */
   readonly tax_amount: number
-  /**
-   * 单行金额合计
-   * @example 429900
-   */
+  /** 单行金额合计
+   * @example 429900 */
   readonly total_amount: number
-  /**
-   * 税率
-   * @example 1300
-   */
+  /** 税率
+   * @example 1300 */
   readonly tax_rate: number
-  /**
-   * 税收优惠政策标识
-   * @example "NO_FAVORABLE"
-   */
+  /** 税收优惠政策标识
+   * @example "NO_FAVORABLE" */
   readonly tax_prefer_mark: string
   /** 是否折扣行 */
   readonly discount: boolean
@@ -248,50 +182,32 @@ const $CardsPostBodyFapiaoCardInformationItems: () => Schema.Schema<CardsPostBod
 }))
 
 export interface CardsPostBodyFapiaoCardInformation {
-  /**
-   * 电子发票文件ID
-   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
-   */
+  /** 电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA==" */
   readonly fapiao_media_id: string
-  /**
-   * 发票号码
-   * @example "12897794"
-   */
+  /** 发票号码
+   * @example "12897794" */
   readonly fapiao_number: string
-  /**
-   * 发票代码
-   * @example "044001911211"
-   */
+  /** 发票代码
+   * @example "044001911211" */
   readonly fapiao_code: string
-  /**
-   * 开票时间
-   * @example "2020-07-01T12:00:00+08:00"
-   */
+  /** 开票时间
+   * @example "2020-07-01T12:00:00+08:00" */
   readonly fapiao_time: string
-  /**
-   * 校验码
-   * @example "69001808340631374774"
-   */
+  /** 校验码
+   * @example "69001808340631374774" */
   readonly check_code: string
-  /**
-   * 密码
-   * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+/-243159658+013>3409*044>4-/1+/9->*>69501*6++1997--21"
-   */
+  /** 密码
+   * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+/-243159658+013>3409*044>4-/1+/9->*>69501*6++1997--21" */
   readonly password: string
-  /**
-   * 总价税合计
-   * @example 382895
-   */
+  /** 总价税合计
+   * @example 382895 */
   readonly total_amount: number
-  /**
-   * 总税额
-   * @example 44050
-   */
+  /** 总税额
+   * @example 44050 */
   readonly tax_amount: number
-  /**
-   * 总金额
-   * @example 338845
-   */
+  /** 总金额
+   * @example 338845 */
   readonly amount: number
   /** 购买方信息 */
   readonly buyer_information: CardsPostBodyFapiaoCardInformationBuyerInformation
@@ -301,10 +217,8 @@ export interface CardsPostBodyFapiaoCardInformation {
   readonly extra_information: CardsPostBodyFapiaoCardInformationExtraInformation
   /** 发票行信息 */
   readonly items?: ReadonlyArray<CardsPostBodyFapiaoCardInformationItems> | undefined
-  /**
-   * 备注信息
-   * @example "备注"
-   */
+  /** 备注信息
+   * @example "备注" */
   readonly remark?: string | undefined
 }
 
@@ -326,47 +240,31 @@ const $CardsPostBodyFapiaoCardInformation: () => Schema.Schema<CardsPostBodyFapi
 }))
 
 export interface CardsPostBody {
-  /**
-   * 出租车经营主体商户号
-   * @example "1900000109"
-   */
+  /** 出租车经营主体商户号
+   * @example "1900000109" */
   readonly company_mchid: string
-  /**
-   * 面对面付款单号
-   * @example "10001071012021110600437180176110"
-   */
+  /** 面对面付款单号
+   * @example "10001071012021110600437180176110" */
   readonly trade_number: string
-  /**
-   * 应用ID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 应用ID
+   * @example "wxb1170446a4c0a5a2" */
   readonly appid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUypO5aQ1oOCaSiNZUpT5kxxJHuc"
-   */
+  /** 用户标识
+   * @example "oUypO5aQ1oOCaSiNZUpT5kxxJHuc" */
   readonly openid: string
-  /**
-   * 行政区划代码
-   * @example 310100
-   */
+  /** 行政区划代码
+   * @example 310100 */
   readonly region_id: number
-  /**
-   * 营运资格证号
-   * @example "6298416"
-   */
+  /** 营运资格证号
+   * @example "6298416" */
   readonly driver_license: string
-  /**
-   * 车牌号
-   * @example "浙AD12345"
-   */
+  /** 车牌号
+   * @example "浙AD12345" */
   readonly plate_number: string
   /** 发票卡券信息 */
   readonly fapiao_card_information: CardsPostBodyFapiaoCardInformation
-  /**
-   * 获取乘客行程单详情的凭证
-   * @example "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V"
-   */
+  /** 获取乘客行程单详情的凭证
+   * @example "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V" */
   readonly token?: string | undefined
 }
 
@@ -383,25 +281,17 @@ const $CardsPostBody: () => Schema.Schema<CardsPostBody> = /*#__PURE__*/ once(()
 }))
 
 export interface CardsPostResponse {
-  /**
-   * 插入用户卡包的公众号AppID
-   * @example "wxab8acb865bb1637e"
-   */
+  /** 插入用户卡包的公众号AppID
+   * @example "wxab8acb865bb1637e" */
   readonly card_appid?: string | undefined
-  /**
-   * 用户在插卡公众号下的OpenID
-   * @example "plN5twRbHym_j-QcqCzstl0HmwEs"
-   */
+  /** 用户在插卡公众号下的OpenID
+   * @example "plN5twRbHym_j-QcqCzstl0HmwEs" */
   readonly card_openid?: string | undefined
-  /**
-   * 出租车电子发票卡券模板ID
-   * @example "p4gLgvlAYSEOpeXGFVJRFxgop6iY"
-   */
+  /** 出租车电子发票卡券模板ID
+   * @example "p4gLgvlAYSEOpeXGFVJRFxgop6iY" */
   readonly card_id?: string | undefined
-  /**
-   * 出租车电子发票在卡包中的编码
-   * @example "379550244162"
-   */
+  /** 出租车电子发票在卡包中的编码
+   * @example "379550244162" */
   readonly card_code?: string | undefined
 }
 
@@ -412,13 +302,11 @@ const $CardsPostResponse: () => Schema.Schema<CardsPostResponse> = /*#__PURE__*/
   card_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 将出租车电子发票插入微信用户卡包API
+/** 将出租车电子发票插入微信用户卡包API
  *
  * 服务商开具出租车电子发票后，调用本接口将发票插入微信用户的卡包。调用本接口需要发票文件ID，可调用【上传出租车电子发票文件】来获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/create-taxi-invoice-card.html)
  *
- * `POST /v3/taxi-invoice/cards`
- */
+ * `POST /v3/taxi-invoice/cards` */
 export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.cards.post",
   method: "POST",
@@ -431,25 +319,17 @@ export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, Comm
 // ---- POST /v3/taxi-invoice/cards/upload-file ----
 
 export interface CardsUploadFilePostBodyMeta {
-  /**
-   * 出租车经营主体商户号
-   * @example "1900000109"
-   */
+  /** 出租车经营主体商户号
+   * @example "1900000109" */
   readonly company_mchid: string
-  /**
-   * 文件摘要
-   * @example "addca90a6a290b9642dbaccffdf01e8c22aa348940b2e96754169ba08c19e5db"
-   */
+  /** 文件摘要
+   * @example "addca90a6a290b9642dbaccffdf01e8c22aa348940b2e96754169ba08c19e5db" */
   readonly digest: string
-  /**
-   * 文件摘要算法
-   * @example "DIGEST_ALGORITHM_SM3"
-   */
+  /** 文件摘要算法
+   * @example "DIGEST_ALGORITHM_SM3" */
   readonly digest_algorithm: string
-  /**
-   * 行政区划代码
-   * @example 310100
-   */
+  /** 行政区划代码
+   * @example 310100 */
   readonly region_id: number
 }
 
@@ -473,10 +353,8 @@ const $CardsUploadFilePostBody: () => Schema.Schema<CardsUploadFilePostBody> = /
 }))
 
 export interface CardsUploadFilePostResponse {
-  /**
-   * 出租车电子发票文件ID
-   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
-   */
+  /** 出租车电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA==" */
   readonly fapiao_media_id?: string | undefined
 }
 
@@ -484,13 +362,11 @@ const $CardsUploadFilePostResponse: () => Schema.Schema<CardsUploadFilePostRespo
   fapiao_media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 上传出租车电子发票文件
+/** 上传出租车电子发票文件
  *
  * 服务商调用插卡接口前，需调用本接口上传出租车电子发票文件来获取文件ID。文件ID有效期为3天，有效期内未成功调用插卡接口需重新调用本接口上传发票文件。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html)
  *
- * `POST /v3/taxi-invoice/cards/upload-file`
- */
+ * `POST /v3/taxi-invoice/cards/upload-file` */
 export const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploadFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.cards.uploadFile.post",
   method: "POST",
@@ -504,15 +380,11 @@ export const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, Car
 // ---- POST /v3/taxi-invoice/driver/update-driver ----
 
 export interface PhotoDigest {
-  /**
-   * 哈希类型
-   * @example "MD5"
-   */
+  /** 哈希类型
+   * @example "MD5" */
   readonly hash_type?: string | undefined
-  /**
-   * 哈希值
-   * @example "e10adc3949ba59abbe56e057f20f883e"
-   */
+  /** 哈希值
+   * @example "e10adc3949ba59abbe56e057f20f883e" */
   readonly hash_value?: string | undefined
 }
 
@@ -527,22 +399,16 @@ const $PhotoDigest2: () => Schema.Schema<PhotoDigest> = /*#__PURE__*/ once(() =>
 }))
 
 export interface DriverPhoto {
-  /**
-   * 照片类型
-   * @example "PHOTO_URL"
-   */
+  /** 照片类型
+   * @example "PHOTO_URL" */
   readonly photo_type?: string | undefined
   /** 司机头像摘要 */
   readonly photo_digest?: PhotoDigest | undefined
-  /**
-   * 头像url
-   * @example "http://www.abc.com/driver.icon"
-   */
+  /** 头像url
+   * @example "http://www.abc.com/driver.icon" */
   readonly photo_url?: string | undefined
-  /**
-   * 头像icon
-   * @example "Pm+zC+kaOSdRmVQP7pPQ++Ky9C8FaVp8El2sLT3b/M887b3YnrknrmiiumOkNDklrUdznfitoFkPC94vlnbbESwgn7hBXge3JFHw80S0l8J2jSIZN8PnMrHIZiWPI74xwKKK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-   */
+  /** 头像icon
+   * @example "Pm+zC+kaOSdRmVQP7pPQ++Ky9C8FaVp8El2sLT3b/M887b3YnrknrmiiumOkNDklrUdznfitoFkPC94vlnbbESwgn7hBXge3JFHw80S0l8J2jSIZN8PnMrHIZiWPI74xwKKK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k=" */
   readonly photo_icon?: string | undefined
 }
 
@@ -561,47 +427,31 @@ const $DriverPhoto2: () => Schema.Schema<DriverPhoto> = /*#__PURE__*/ once(() =>
 }))
 
 export interface DriverUpdateDriverPostBody {
-  /**
-   * 司机姓名
-   * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhi+SY04APUv4dfFrD7US5TWiL5sVnQSz/wvsvQ=="
-   */
+  /** 司机姓名
+   * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhi+SY04APUv4dfFrD7US5TWiL5sVnQSz/wvsvQ==" */
   readonly driver_name: string
-  /**
-   * 司机身份证号码
-   * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhXM/t2DrNLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ=="
-   */
+  /** 司机身份证号码
+   * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhXM/t2DrNLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ==" */
   readonly id_card_number: string
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name: string
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 营运资格证号
-   * @example "6298416"
-   */
+  /** 营运资格证号
+   * @example "6298416" */
   readonly driver_license: string
-  /**
-   * 司机类别
-   * @example "MAIN"
-   */
+  /** 司机类别
+   * @example "MAIN" */
   readonly driver_category: string
-  /**
-   * 岗位状态
-   * @example "ON_DUTY"
-   */
+  /** 岗位状态
+   * @example "ON_DUTY" */
   readonly driver_status: string
   /** 司机头像 */
   readonly driver_photo?: DriverPhoto | undefined
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
+  /** 行政区划ID
+   * @example 510100 */
   readonly region_id: number
 }
 
@@ -618,47 +468,31 @@ const $DriverUpdateDriverPostBody: () => Schema.Schema<DriverUpdateDriverPostBod
 }))
 
 export interface DriverUpdateDriverPostResponse {
-  /**
-   * 司机姓名
-   * @example "OpldWegML3fJ3/U5L6av0bU6G21UAD7US5TWiL5sVnQSz/wvsvQ=="
-   */
+  /** 司机姓名
+   * @example "OpldWegML3fJ3/U5L6av0bU6G21UAD7US5TWiL5sVnQSz/wvsvQ==" */
   readonly driver_name?: string | undefined
-  /**
-   * 司机身份证号码
-   * @example "OpldWegML3fJ3/U5L6av0bU1wwPUXFMLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ=="
-   */
+  /** 司机身份证号码
+   * @example "OpldWegML3fJ3/U5L6av0bU1wwPUXFMLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ==" */
   readonly id_card_number?: string | undefined
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 营运资格证号
-   * @example "6298416"
-   */
+  /** 营运资格证号
+   * @example "6298416" */
   readonly driver_license?: string | undefined
-  /**
-   * 司机类别
-   * @example "MAIN"
-   */
+  /** 司机类别
+   * @example "MAIN" */
   readonly driver_category?: string | undefined
-  /**
-   * 岗位状态
-   * @example "ON_DUTY"
-   */
+  /** 岗位状态
+   * @example "ON_DUTY" */
   readonly driver_status?: string | undefined
   /** 司机头像 */
   readonly driver_photo?: DriverPhoto | undefined
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
+  /** 行政区划ID
+   * @example 510100 */
   readonly region_id?: number | undefined
 }
 
@@ -674,13 +508,11 @@ const $DriverUpdateDriverPostResponse: () => Schema.Schema<DriverUpdateDriverPos
   region_id: Schema.optional(Schema.Number)
 }))
 
-/**
- * 更新司机信息API
+/** 更新司机信息API
  *
  * 新增、更新司机信息，司机需有实名认证的微信号，否则新增、更新失败，司机所在的公司必须已经成为服务商的特约商户，否则新增、更新失败。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/update-driver.html)
  *
- * `POST /v3/taxi-invoice/driver/update-driver`
- */
+ * `POST /v3/taxi-invoice/driver/update-driver` */
 export const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBody, DriverUpdateDriverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.driver.updateDriver.post",
   method: "POST",
@@ -694,10 +526,8 @@ export const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBod
 // ---- GET /v3/taxi-invoice/drivers/{driver_license} ----
 
 export interface DriversDriverLicenseGetParams {
-  /**
-   * 营运资格证号
-   * @example "6298416"
-   */
+  /** 营运资格证号
+   * @example "6298416" */
   readonly driver_license: string
 }
 
@@ -706,10 +536,8 @@ const $DriversDriverLicenseGetParams: () => Schema.Schema<DriversDriverLicenseGe
 }))
 
 export interface DriversDriverLicenseGetQuery {
-  /**
-   * 行政区划代码
-   * @example 510100
-   */
+  /** 行政区划代码
+   * @example 510100 */
   readonly region_id: number
 }
 
@@ -718,22 +546,16 @@ const $DriversDriverLicenseGetQuery: () => Schema.Schema<DriversDriverLicenseGet
 }))
 
 export interface DriversDriverLicenseGetResponseDriverPhoto {
-  /**
-   * 照片类型
-   * @example "PHOTO_URL"
-   */
+  /** 照片类型
+   * @example "PHOTO_URL" */
   readonly photo_type?: string | undefined
   /** 司机照片摘要 */
   readonly photo_digest?: PhotoDigest | undefined
-  /**
-   * 头像url
-   * @example "http://www.abc.com/driver.icon"
-   */
+  /** 头像url
+   * @example "http://www.abc.com/driver.icon" */
   readonly photo_url?: string | undefined
-  /**
-   * 头像icon
-   * @example "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-   */
+  /** 头像icon
+   * @example "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k=" */
   readonly photo_data?: string | undefined
 }
 
@@ -745,42 +567,28 @@ const $DriversDriverLicenseGetResponseDriverPhoto: () => Schema.Schema<DriversDr
 }))
 
 export interface DriversDriverLicenseGetResponse {
-  /**
-   * 司机姓名
-   * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhXf2UDYKD8aZByMIav4gGrxjcPPk/7rz7HJ1MOugpoI1KMG8nANKIGtyA75ZM7qM16j16CT0VUtmZMo2nV2/3x/058hpAOORYwkl2g/tOck3MgVwTj9ZTvq6s7wrWomyi+SY04APUv4dfFrUvfbktxSi9JI37tSIP5rXD0Lq35KCZLR0aIyVlBs/MqmAhdQ1klK+kKY2VvC2/DmIY0BmpV/o745eOjWwtlS0PzG7BQ3JYUqhtmz2SawsVeHk9sm1wwPUXFM1ssRN/t2DrNLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ=="
-   */
+  /** 司机姓名
+   * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhXf2UDYKD8aZByMIav4gGrxjcPPk/7rz7HJ1MOugpoI1KMG8nANKIGtyA75ZM7qM16j16CT0VUtmZMo2nV2/3x/058hpAOORYwkl2g/tOck3MgVwTj9ZTvq6s7wrWomyi+SY04APUv4dfFrUvfbktxSi9JI37tSIP5rXD0Lq35KCZLR0aIyVlBs/MqmAhdQ1klK+kKY2VvC2/DmIY0BmpV/o745eOjWwtlS0PzG7BQ3JYUqhtmz2SawsVeHk9sm1wwPUXFM1ssRN/t2DrNLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ==" */
   readonly driver_name?: string | undefined
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly company_mchid?: string | undefined
-  /**
-   * 营运资格证号
-   * @example "6298416"
-   */
+  /** 营运资格证号
+   * @example "6298416" */
   readonly driver_license?: string | undefined
-  /**
-   * 司机类别
-   * @example "MAIN"
-   */
+  /** 司机类别
+   * @example "MAIN" */
   readonly driver_category?: string | undefined
   /** 司机照片 */
   readonly driver_photo?: DriversDriverLicenseGetResponseDriverPhoto | undefined
-  /**
-   * 行政区划代码
-   * @example 510100
-   */
+  /** 行政区划代码
+   * @example 510100 */
   readonly region_id?: number | undefined
-  /**
-   * 司机状态
-   * @example "ACTIVE"
-   */
+  /** 司机状态
+   * @example "ACTIVE" */
   readonly driver_state?: string | undefined
 }
 
@@ -798,13 +606,11 @@ const $DriversDriverLicenseGetResponse: () => Schema.Schema<DriversDriverLicense
 /** The input of `v3.taxiInvoice.drivers._driver_license_.get`: params, query fields together. */
 export interface DriversDriverLicenseGetRequest extends DriversDriverLicenseGetParams, DriversDriverLicenseGetQuery {}
 
-/**
- * 获取司机信息API
+/** 获取司机信息API
  *
  * 获取司机信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/query-driver.html)
  *
- * `GET /v3/taxi-invoice/drivers/{driver_license}`
- */
+ * `GET /v3/taxi-invoice/drivers/{driver_license}` */
 export const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetRequest, DriversDriverLicenseGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.drivers._driver_license_.get",
   method: "GET",
@@ -817,10 +623,8 @@ export const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetR
 // ---- GET /v3/taxi-invoice/taxi-companies/{company_mchid} ----
 
 export interface TaxiCompaniesCompanyMchidGetParams {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly company_mchid: string
 }
 
@@ -829,65 +633,41 @@ const $TaxiCompaniesCompanyMchidGetParams: () => Schema.Schema<TaxiCompaniesComp
 }))
 
 export interface TaxiCompaniesCompanyMchidGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly company_mchid?: string | undefined
-  /**
-   * 企业类型
-   * @example "CORPORATION"
-   */
+  /** 企业类型
+   * @example "CORPORATION" */
   readonly enterprise_type?: string | undefined
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 公司简称
-   * @example "深圳未来"
-   */
+  /** 公司简称
+   * @example "深圳未来" */
   readonly short_name?: string | undefined
-  /**
-   * 税号
-   * @example "12345678901234567J"
-   */
+  /** 税号
+   * @example "12345678901234567J" */
   readonly tax_id?: string | undefined
-  /**
-   * 公司地址
-   * @example "广东省深圳市南山区高新科技园科技中一路腾讯大厦"
-   */
+  /** 公司地址
+   * @example "广东省深圳市南山区高新科技园科技中一路腾讯大厦" */
   readonly address?: string | undefined
-  /**
-   * 公司电话
-   * @example "0755-86013388"
-   */
+  /** 公司电话
+   * @example "0755-86013388" */
   readonly phone?: string | undefined
-  /**
-   * 开户行
-   * @example "中国工商银行南山支行"
-   */
+  /** 开户行
+   * @example "中国工商银行南山支行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "12345678901234"
-   */
+  /** 银行账号
+   * @example "12345678901234" */
   readonly bank_account?: string | undefined
-  /**
-   * 企业法人姓名
-   * @example "张三"
-   */
+  /** 企业法人姓名
+   * @example "张三" */
   readonly legal_person?: string | undefined
-  /**
-   * 开票渠道
-   * @example "JIAOWEI"
-   */
+  /** 开票渠道
+   * @example "JIAOWEI" */
   readonly invoice_mode?: string | undefined
-  /**
-   * 行政区划代码
-   * @example 510100
-   */
+  /** 行政区划代码
+   * @example 510100 */
   readonly region_id?: number | undefined
 }
 
@@ -911,13 +691,11 @@ export type TaxiCompaniesCompanyMchidGetQuery = DriversDriverLicenseGetQuery
 /** The input of `v3.taxiInvoice.taxiCompanies._company_mchid_.get`: params, query fields together. */
 export interface TaxiCompaniesCompanyMchidGetRequest extends TaxiCompaniesCompanyMchidGetParams, TaxiCompaniesCompanyMchidGetQuery {}
 
-/**
- * 获取出租车公司商户信息API
+/** 获取出租车公司商户信息API
  *
  * 获取出租车公司商户信息 [官方文档](hhttps://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/query-taxi-company.html)
  *
- * `GET /v3/taxi-invoice/taxi-companies/{company_mchid}`
- */
+ * `GET /v3/taxi-invoice/taxi-companies/{company_mchid}` */
 export const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompanyMchidGetRequest, TaxiCompaniesCompanyMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxiCompanies._company_mchid_.get",
   method: "GET",
@@ -930,60 +708,38 @@ export const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompan
 // ---- POST /v3/taxi-invoice/taxi-company/create-taxi-company ----
 
 export interface TaxiCompanyCreateTaxiCompanyPostBody {
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 税号
-   * @example "12345678901234567J"
-   */
+  /** 税号
+   * @example "12345678901234567J" */
   readonly tax_id: string
-  /**
-   * 公司地址
-   * @example "广东省深圳市南山区高新科技园科技中一路腾讯大厦"
-   */
+  /** 公司地址
+   * @example "广东省深圳市南山区高新科技园科技中一路腾讯大厦" */
   readonly address: string
-  /**
-   * 公司电话
-   * @example "075586013388"
-   */
+  /** 公司电话
+   * @example "075586013388" */
   readonly phone?: string | undefined
-  /**
-   * 开户行
-   * @example "中国工商银行南山支行"
-   */
+  /** 开户行
+   * @example "中国工商银行南山支行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "12345678901234"
-   */
+  /** 银行账号
+   * @example "12345678901234" */
   readonly bank_account?: string | undefined
-  /**
-   * 开票渠道
-   * @example "JIAO_WEI"
-   */
+  /** 开票渠道
+   * @example "JIAO_WEI" */
   readonly invoice_mode: string
-  /**
-   * 企业法人姓名
-   * @example "张三"
-   */
+  /** 企业法人姓名
+   * @example "张三" */
   readonly legal_person: string
-  /**
-   * 公司简称
-   * @example "深圳未来"
-   */
+  /** 公司简称
+   * @example "深圳未来" */
   readonly short_name?: string | undefined
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
+  /** 行政区划ID
+   * @example 510100 */
   readonly region_id: number
-  /**
-   * 企业类型
-   * @example "ENTERPRISE"
-   */
+  /** 企业类型
+   * @example "ENTERPRISE" */
   readonly enterprise_type: string
 }
 
@@ -1002,15 +758,11 @@ const $TaxiCompanyCreateTaxiCompanyPostBody: () => Schema.Schema<TaxiCompanyCrea
 }))
 
 export interface TaxiCompanyCreateTaxiCompanyPostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
 }
 
@@ -1019,13 +771,11 @@ const $TaxiCompanyCreateTaxiCompanyPostResponse: () => Schema.Schema<TaxiCompany
   company_name: Schema.optional(Schema.String)
 }))
 
-/**
- * 新增出租车公司API
+/** 新增出租车公司API
  *
  * 新增出租车公司，主要用于服务商绑定特约商户，为出租车公司开通电子发票功能，提交开票信息等 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/create-taxi-company.html)
  *
- * `POST /v3/taxi-invoice/taxi-company/create-taxi-company`
- */
+ * `POST /v3/taxi-invoice/taxi-company/create-taxi-company` */
 export const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCreateTaxiCompanyPostBody, TaxiCompanyCreateTaxiCompanyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxiCompany.createTaxiCompany.post",
   method: "POST",
@@ -1038,40 +788,26 @@ export const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCrea
 // ---- POST /v3/taxi-invoice/taxi/update-taxi ----
 
 export interface TaxiUpdateTaxiPostBody {
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number: string
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name: string
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 主班司机资格证号
-   * @example "6298416"
-   */
+  /** 主班司机资格证号
+   * @example "6298416" */
   readonly main_license: string
-  /**
-   * 副班司机资格证号
-   * @example "6298416"
-   */
+  /** 副班司机资格证号
+   * @example "6298416" */
   readonly deputy_license?: string | undefined
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
+  /** 行政区划ID
+   * @example 510100 */
   readonly region_id: number
-  /**
-   * 开票标记
-   * @example "INVOICE"
-   */
+  /** 开票标记
+   * @example "INVOICE" */
   readonly invoice_flag?: string | undefined
   /** 出租车状态 */
   readonly taxi_state?: "IN_OPERATION" | "OUT_OPERATION" | undefined
@@ -1089,35 +825,23 @@ const $TaxiUpdateTaxiPostBody: () => Schema.Schema<TaxiUpdateTaxiPostBody> = /*#
 }))
 
 export interface TaxiUpdateTaxiPostResponse {
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number?: string | undefined
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 主班司机资格证号
-   * @example "6298416"
-   */
+  /** 主班司机资格证号
+   * @example "6298416" */
   readonly main_license?: string | undefined
-  /**
-   * 副班司机资格证号
-   * @example "6298416"
-   */
+  /** 副班司机资格证号
+   * @example "6298416" */
   readonly deputy_license?: string | undefined
-  /**
-   * 行政区划ID
-   * @example 510100
-   */
+  /** 行政区划ID
+   * @example 510100 */
   readonly region_id?: number | undefined
 }
 
@@ -1130,13 +854,11 @@ const $TaxiUpdateTaxiPostResponse: () => Schema.Schema<TaxiUpdateTaxiPostRespons
   region_id: Schema.optional(Schema.Number)
 }))
 
-/**
- * 更新出租车信息API
+/** 更新出租车信息API
  *
  * 商户可通过调用该接口新增、更新出租车信息，出租车所在的公司必须已经成为服务商的特约商户，否则新增失败 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/update-taxi.html)
  *
- * `POST /v3/taxi-invoice/taxi/update-taxi`
- */
+ * `POST /v3/taxi-invoice/taxi/update-taxi` */
 export const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiUpdateTaxiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxi.updateTaxi.post",
   method: "POST",
@@ -1149,10 +871,8 @@ export const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiU
 // ---- GET /v3/taxi-invoice/taxies/{plate_number} ----
 
 export interface TaxiesPlateNumberGetParams {
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number: string
 }
 
@@ -1161,42 +881,28 @@ const $TaxiesPlateNumberGetParams: () => Schema.Schema<TaxiesPlateNumberGetParam
 }))
 
 export interface TaxiesPlateNumberGetResponse {
-  /**
-   * 车牌号
-   * @example "粤B12345"
-   */
+  /** 车牌号
+   * @example "粤B12345" */
   readonly plate_number?: string | undefined
-  /**
-   * 公司名称
-   * @example "深圳市未来有限公司"
-   */
+  /** 公司名称
+   * @example "深圳市未来有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 公司商户号
-   * @example "1900000109"
-   */
+  /** 公司商户号
+   * @example "1900000109" */
   readonly company_mchid?: string | undefined
-  /**
-   * 主班司机资格证号
-   * @example "6298416"
-   */
+  /** 主班司机资格证号
+   * @example "6298416" */
   readonly main_license?: string | undefined
-  /**
-   * 副班司机资格证号
-   * @example "6298416"
-   */
+  /** 副班司机资格证号
+   * @example "6298416" */
   readonly deputy_license?: string | undefined
-  /**
-   * 行政区划代码
-   * @example 510100
-   */
+  /** 行政区划代码
+   * @example 510100 */
   readonly region_id?: number | undefined
   /** 是否支持开票 */
   readonly support_invoice?: boolean | undefined
-  /**
-   * 出租车状态
-   * @example "IN_OPERATION"
-   */
+  /** 出租车状态
+   * @example "IN_OPERATION" */
   readonly taxi_state?: string | undefined
 }
 
@@ -1216,13 +922,11 @@ export type TaxiesPlateNumberGetQuery = DriversDriverLicenseGetQuery
 /** The input of `v3.taxiInvoice.taxies._plate_number_.get`: params, query fields together. */
 export interface TaxiesPlateNumberGetRequest extends TaxiesPlateNumberGetParams, TaxiesPlateNumberGetQuery {}
 
-/**
- * 获取出租车信息API
+/** 获取出租车信息API
  *
  * 获取出租车信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/query-taxi.html)
  *
- * `GET /v3/taxi-invoice/taxies/{plate_number}`
- */
+ * `GET /v3/taxi-invoice/taxies/{plate_number}` */
 export const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest, TaxiesPlateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxies._plate_number_.get",
   method: "GET",
@@ -1235,30 +939,20 @@ export const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest
 // ---- GET /v3/taxi-invoice/user-taxi-order/find-by-token ----
 
 export interface UserTaxiOrderFindByTokenGetQuery {
-  /**
-   * 获取乘客行程单详情的凭证
-   * @example "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V-ztUUuQvu_YBEZg9FAht0Y15r71mft9rcaMIjn7y6x0KSg"
-   */
+  /** 获取乘客行程单详情的凭证
+   * @example "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V-ztUUuQvu_YBEZg9FAht0Y15r71mft9rcaMIjn7y6x0KSg" */
   readonly token: string
-  /**
-   * 用户标识
-   * @example "oUypO5fUvaUkyuc6ueOwgwDMjCiM"
-   */
+  /** 用户标识
+   * @example "oUypO5fUvaUkyuc6ueOwgwDMjCiM" */
   readonly openid: string
-  /**
-   * 应用ID
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 应用ID
+   * @example "wxb1170446a4c0a5a2" */
   readonly appid: string
-  /**
-   * 行政区划代码
-   * @example 310100
-   */
+  /** 行政区划代码
+   * @example 310100 */
   readonly region_id?: number | undefined
-  /**
-   * 授权模式
-   * @example "ORDER_AUTH"
-   */
+  /** 授权模式
+   * @example "ORDER_AUTH" */
   readonly auth_mode?: string | undefined
 }
 
@@ -1271,40 +965,26 @@ const $UserTaxiOrderFindByTokenGetQuery: () => Schema.Schema<UserTaxiOrderFindBy
 }))
 
 export interface UserTaxiOrderFindByTokenGetResponse {
-  /**
-   * 车牌号
-   * @example "川ADT9716"
-   */
+  /** 车牌号
+   * @example "川ADT9716" */
   readonly plate_number?: string | undefined
-  /**
-   * 营运资格证号
-   * @example "08512-2"
-   */
+  /** 营运资格证号
+   * @example "08512-2" */
   readonly driver_license?: string | undefined
-  /**
-   * 上车时间
-   * @example "2020-04-07T19:47:32+08:00"
-   */
+  /** 上车时间
+   * @example "2020-04-07T19:47:32+08:00" */
   readonly up_time?: string | undefined
-  /**
-   * 行政区划代码
-   * @example 310100
-   */
+  /** 行政区划代码
+   * @example 310100 */
   readonly region_id?: number | undefined
-  /**
-   * 乘客行程单来源
-   * @example "SOURCE_PAY"
-   */
+  /** 乘客行程单来源
+   * @example "SOURCE_PAY" */
   readonly source?: string | undefined
-  /**
-   * 面对面付款时间
-   * @example "2020-04-07T19:47:32+08:00"
-   */
+  /** 面对面付款时间
+   * @example "2020-04-07T19:47:32+08:00" */
   readonly pay_time?: string | undefined
-  /**
-   * 面对面付款金额
-   * @example 5450
-   */
+  /** 面对面付款金额
+   * @example 5450 */
   readonly pay_amount?: number | undefined
 }
 
@@ -1318,13 +998,11 @@ const $UserTaxiOrderFindByTokenGetResponse: () => Schema.Schema<UserTaxiOrderFin
   pay_amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 根据凭证查询乘客行程单API
+/** 根据凭证查询乘客行程单API
  *
  * 服务商可以凭“凭证”查询对应的“乘客行程单”。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/user-taxi-order/query-user-taxi-order-by-token.html)
  *
- * `GET /v3/taxi-invoice/user-taxi-order/find-by-token`
- */
+ * `GET /v3/taxi-invoice/user-taxi-order/find-by-token` */
 export const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByTokenGetQuery, UserTaxiOrderFindByTokenGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.userTaxiOrder.findByToken.get",
   method: "GET",
@@ -1337,40 +1015,26 @@ export const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByT
 // ---- GET /v3/taxi-invoice/user-taxi-orders ----
 
 export interface UserTaxiOrdersGetQuery {
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 小程序用户的微信openid
-   * @example "oUypO5fUvaUkyuc6ueOwgwDMjCiM"
-   */
+  /** 小程序用户的微信openid
+   * @example "oUypO5fUvaUkyuc6ueOwgwDMjCiM" */
   readonly openid: string
-  /**
-   * 小程序appid
-   * @example "wxb1170446a4c0a5a2"
-   */
+  /** 小程序appid
+   * @example "wxb1170446a4c0a5a2" */
   readonly appid: string
-  /**
-   * 起始日期
-   * @example "20200307"
-   */
+  /** 起始日期
+   * @example "20200307" */
   readonly begin_date: string
-  /**
-   * 结束日期
-   * @example "20200407"
-   */
+  /** 结束日期
+   * @example "20200407" */
   readonly end_date: string
-  /**
-   * 行政区划id
-   * @example 510100
-   */
+  /** 行政区划id
+   * @example 510100 */
   readonly region_id: number
 }
 
@@ -1385,20 +1049,14 @@ const $UserTaxiOrdersGetQuery: () => Schema.Schema<UserTaxiOrdersGetQuery> = /*#
 }))
 
 export interface UserTaxiOrdersGetResponseData {
-  /**
-   * 车牌号
-   * @example "川ADT9716"
-   */
+  /** 车牌号
+   * @example "川ADT9716" */
   readonly plate_number?: string | undefined
-  /**
-   * 营运资格证号
-   * @example "08512-2"
-   */
+  /** 营运资格证号
+   * @example "08512-2" */
   readonly driver_license?: string | undefined
-  /**
-   * 上车时间
-   * @example "2020-04-07T19:47:32+08:00"
-   */
+  /** 上车时间
+   * @example "2020-04-07T19:47:32+08:00" */
   readonly up_time?: string | undefined
 }
 
@@ -1409,20 +1067,14 @@ const $UserTaxiOrdersGetResponseData: () => Schema.Schema<UserTaxiOrdersGetRespo
 }))
 
 export interface UserTaxiOrdersGetResponseLinks {
-  /**
-   * 下一页链接
-   * @example "/v3/bankpoint/exchangerecords?offset=10&limit=5"
-   */
+  /** 下一页链接
+   * @example "/v3/bankpoint/exchangerecords?offset=10&limit=5" */
   readonly next?: string | undefined
-  /**
-   * 上一页链接
-   * @example "/v3/bankpoint/exchangerecords?offset=20&limit=5"
-   */
+  /** 上一页链接
+   * @example "/v3/bankpoint/exchangerecords?offset=20&limit=5" */
   readonly prev?: string | undefined
-  /**
-   * 当前链接
-   * @example "/v3/bankpoint/exchangerecords?offset=15&limit=5"
-   */
+  /** 当前链接
+   * @example "/v3/bankpoint/exchangerecords?offset=15&limit=5" */
   readonly self?: string | undefined
 }
 
@@ -1435,20 +1087,14 @@ const $UserTaxiOrdersGetResponseLinks: () => Schema.Schema<UserTaxiOrdersGetResp
 export interface UserTaxiOrdersGetResponse {
   /** 乘客行程单详情 */
   readonly data?: ReadonlyArray<UserTaxiOrdersGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
   /** 相关链接 */
   readonly links?: UserTaxiOrdersGetResponseLinks | undefined
@@ -1462,13 +1108,11 @@ const $UserTaxiOrdersGetResponse: () => Schema.Schema<UserTaxiOrdersGetResponse>
   links: Schema.optional($UserTaxiOrdersGetResponseLinks())
 }))
 
-/**
- * 获取乘客行程单列表API
+/** 获取乘客行程单列表API
  *
  * 服务商可以凭“用户openid”查询该乘客对应的“出租车行程单”，微信支付返回该“openid”下最多最近半年内的“出租车行程单” [官方文档](https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html)
  *
- * `GET /v3/taxi-invoice/user-taxi-orders`
- */
+ * `GET /v3/taxi-invoice/user-taxi-orders` */
 export const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.userTaxiOrders.get",
   method: "GET",
@@ -1478,158 +1122,134 @@ export const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTa
   schemas: () => ({ query: $UserTaxiOrdersGetQuery(), success: $UserTaxiOrdersGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/taxi-invoice/…`: 11 endpoints.
+/** `/v3/taxi-invoice/…`: 11 endpoints.
  *
- * Catalogue tags: 出租车电子发票.
- */
+ * Catalogue tags: 出租车电子发票. */
 export const taxiInvoice = {
   attendance: {
     punch: {
-      /**
-       * 签到签退API
+      /** 签到签退API
        *
        * 签到签退数据主要用于控制微信支付凭证是否包含开发票入口、是否创建用户行程单 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/attendance/punch-attendance.html)
        *
        * `POST /v3/taxi-invoice/attendance/punch`
        *
-       * Alone: `import { attendancePunchPost } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { attendancePunchPost } from "effect-wechatpay/v3/taxiInvoice"`. */
       post: attendancePunchPost
     }
   },
   cards: {
-    /**
-     * 将出租车电子发票插入微信用户卡包API
+    /** 将出租车电子发票插入微信用户卡包API
      *
      * 服务商开具出租车电子发票后，调用本接口将发票插入微信用户的卡包。调用本接口需要发票文件ID，可调用【上传出租车电子发票文件】来获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/create-taxi-invoice-card.html)
      *
      * `POST /v3/taxi-invoice/cards`
      *
-     * Alone: `import { cardsPost } from "effect-wechatpay/v3/taxiInvoice"`.
-     */
+     * Alone: `import { cardsPost } from "effect-wechatpay/v3/taxiInvoice"`. */
     post: cardsPost,
     uploadFile: {
-      /**
-       * 上传出租车电子发票文件
+      /** 上传出租车电子发票文件
        *
        * 服务商调用插卡接口前，需调用本接口上传出租车电子发票文件来获取文件ID。文件ID有效期为3天，有效期内未成功调用插卡接口需重新调用本接口上传发票文件。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html)
        *
        * `POST /v3/taxi-invoice/cards/upload-file`
        *
-       * Alone: `import { cardsUploadFilePost } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { cardsUploadFilePost } from "effect-wechatpay/v3/taxiInvoice"`. */
       post: cardsUploadFilePost
     }
   },
   driver: {
     updateDriver: {
-      /**
-       * 更新司机信息API
+      /** 更新司机信息API
        *
        * 新增、更新司机信息，司机需有实名认证的微信号，否则新增、更新失败，司机所在的公司必须已经成为服务商的特约商户，否则新增、更新失败。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/update-driver.html)
        *
        * `POST /v3/taxi-invoice/driver/update-driver`
        *
-       * Alone: `import { driverUpdateDriverPost } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { driverUpdateDriverPost } from "effect-wechatpay/v3/taxiInvoice"`. */
       post: driverUpdateDriverPost
     }
   },
   drivers: {
     _driver_license_: {
-      /**
-       * 获取司机信息API
+      /** 获取司机信息API
        *
        * 获取司机信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/query-driver.html)
        *
        * `GET /v3/taxi-invoice/drivers/{driver_license}`
        *
-       * Alone: `import { driversDriverLicenseGet } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { driversDriverLicenseGet } from "effect-wechatpay/v3/taxiInvoice"`. */
       get: driversDriverLicenseGet
     }
   },
   taxi: {
     updateTaxi: {
-      /**
-       * 更新出租车信息API
+      /** 更新出租车信息API
        *
        * 商户可通过调用该接口新增、更新出租车信息，出租车所在的公司必须已经成为服务商的特约商户，否则新增失败 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/update-taxi.html)
        *
        * `POST /v3/taxi-invoice/taxi/update-taxi`
        *
-       * Alone: `import { taxiUpdateTaxiPost } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { taxiUpdateTaxiPost } from "effect-wechatpay/v3/taxiInvoice"`. */
       post: taxiUpdateTaxiPost
     }
   },
   taxiCompanies: {
     _company_mchid_: {
-      /**
-       * 获取出租车公司商户信息API
+      /** 获取出租车公司商户信息API
        *
        * 获取出租车公司商户信息 [官方文档](hhttps://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/query-taxi-company.html)
        *
        * `GET /v3/taxi-invoice/taxi-companies/{company_mchid}`
        *
-       * Alone: `import { taxiCompaniesCompanyMchidGet } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { taxiCompaniesCompanyMchidGet } from "effect-wechatpay/v3/taxiInvoice"`. */
       get: taxiCompaniesCompanyMchidGet
     }
   },
   taxiCompany: {
     createTaxiCompany: {
-      /**
-       * 新增出租车公司API
+      /** 新增出租车公司API
        *
        * 新增出租车公司，主要用于服务商绑定特约商户，为出租车公司开通电子发票功能，提交开票信息等 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/create-taxi-company.html)
        *
        * `POST /v3/taxi-invoice/taxi-company/create-taxi-company`
        *
-       * Alone: `import { taxiCompanyCreateTaxiCompanyPost } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { taxiCompanyCreateTaxiCompanyPost } from "effect-wechatpay/v3/taxiInvoice"`. */
       post: taxiCompanyCreateTaxiCompanyPost
     }
   },
   taxies: {
     _plate_number_: {
-      /**
-       * 获取出租车信息API
+      /** 获取出租车信息API
        *
        * 获取出租车信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/query-taxi.html)
        *
        * `GET /v3/taxi-invoice/taxies/{plate_number}`
        *
-       * Alone: `import { taxiesPlateNumberGet } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { taxiesPlateNumberGet } from "effect-wechatpay/v3/taxiInvoice"`. */
       get: taxiesPlateNumberGet
     }
   },
   userTaxiOrder: {
     findByToken: {
-      /**
-       * 根据凭证查询乘客行程单API
+      /** 根据凭证查询乘客行程单API
        *
        * 服务商可以凭“凭证”查询对应的“乘客行程单”。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/user-taxi-order/query-user-taxi-order-by-token.html)
        *
        * `GET /v3/taxi-invoice/user-taxi-order/find-by-token`
        *
-       * Alone: `import { userTaxiOrderFindByTokenGet } from "effect-wechatpay/v3/taxiInvoice"`.
-       */
+       * Alone: `import { userTaxiOrderFindByTokenGet } from "effect-wechatpay/v3/taxiInvoice"`. */
       get: userTaxiOrderFindByTokenGet
     }
   },
   userTaxiOrders: {
-    /**
-     * 获取乘客行程单列表API
+    /** 获取乘客行程单列表API
      *
      * 服务商可以凭“用户openid”查询该乘客对应的“出租车行程单”，微信支付返回该“openid”下最多最近半年内的“出租车行程单” [官方文档](https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html)
      *
      * `GET /v3/taxi-invoice/user-taxi-orders`
      *
-     * Alone: `import { userTaxiOrdersGet } from "effect-wechatpay/v3/taxiInvoice"`.
-     */
+     * Alone: `import { userTaxiOrdersGet } from "effect-wechatpay/v3/taxiInvoice"`. */
     get: userTaxiOrdersGet
   }
 } as const

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid} ----
 
 export interface TransactionBlockRecordsSubMchidSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "123000110"
-   */
+  /** 子商户号
+   * @example "123000110" */
   readonly sub_mchid: string
 }
 
@@ -17,15 +15,11 @@ const $TransactionBlockRecordsSubMchidSubMchidGetParams: () => Schema.Schema<Tra
 }))
 
 export interface TransactionBlockRecordsSubMchidSubMchidGetQuery {
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit: number
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
 }
 
@@ -35,37 +29,25 @@ const $TransactionBlockRecordsSubMchidSubMchidGetQuery: () => Schema.Schema<Tran
 }))
 
 export interface TransactionBlockRecordsBlockRecordIdGetResponse {
-  /**
-   * 交易拦截记录ID
-   * @example "123400"
-   */
+  /** 交易拦截记录ID
+   * @example "123400" */
   readonly block_record_id?: string | undefined
-  /**
-   * 拦截时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 拦截时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly block_time?: string | undefined
-  /**
-   * 拦截原因
-   * @example "涉嫌信用卡套现"
-   */
+  /** 拦截原因
+   * @example "涉嫌信用卡套现" */
   readonly block_reason?: string | undefined
-  /**
-   * 拦截笔数
+  /** 拦截笔数
    * Documented values: `LESS_THAN_TWENTY`, `LESS_THAN_ONE_HUNDRED`, `LESS_THAN_ONE_THOUSAND`, `OVER_ONE_THOUSAND` (decoded as any string: more may come).
-   * @example "LESS_THAN_TWENTY"
-   */
+   * @example "LESS_THAN_TWENTY" */
   readonly number_of_block?: "LESS_THAN_TWENTY" | "LESS_THAN_ONE_HUNDRED" | "LESS_THAN_ONE_THOUSAND" | "OVER_ONE_THOUSAND" | (string & {}) | undefined
-  /**
-   * 解除管控方式
+  /** 解除管控方式
    * Documented values: `SUBMIT_INFORMATION` (decoded as any string: more may come).
-   * @example "SUBMIT_INFORMATION"
-   */
+   * @example "SUBMIT_INFORMATION" */
   readonly recover_way?: "SUBMIT_INFORMATION" | (string & {}) | undefined
-  /**
-   * 商户提交资料内容
-   * @example "{\"record_fields\":[]}"
-   */
+  /** 商户提交资料内容
+   * @example "{\"record_fields\":[]}" */
   readonly requested_item_info?: string | undefined
 }
 
@@ -79,20 +61,14 @@ const $TransactionBlockRecordsBlockRecordIdGetResponse: () => Schema.Schema<Tran
 }))
 
 export interface TransactionBlockRecordsSubMchidSubMchidGetResponse {
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
   /** 交易拦截记录详情列表 */
   readonly data?: ReadonlyArray<TransactionBlockRecordsBlockRecordIdGetResponse> | undefined
@@ -108,13 +84,11 @@ const $TransactionBlockRecordsSubMchidSubMchidGetResponse: () => Schema.Schema<T
 /** The input of `v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get`: params, query fields together. */
 export interface TransactionBlockRecordsSubMchidSubMchidGetRequest extends TransactionBlockRecordsSubMchidSubMchidGetParams, TransactionBlockRecordsSubMchidSubMchidGetQuery {}
 
-/**
- * 分页查询子商户名下的交易拦截记录
+/** 分页查询子商户名下的交易拦截记录
  *
  * 通过该接口可用于分页查询子商户名下的交易拦截记录
  *
- * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`
- */
+ * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}` */
 export const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionBlockRecordsSubMchidSubMchidGetRequest, TransactionBlockRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get",
   method: "GET",
@@ -126,10 +100,8 @@ export const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<Trans
 // ---- GET /v3/transaction-block/transaction-block-records/{block_record_id} ----
 
 export interface TransactionBlockRecordsBlockRecordIdGetParams {
-  /**
-   * 交易拦截记录ID
-   * @example "123400"
-   */
+  /** 交易拦截记录ID
+   * @example "123400" */
   readonly block_record_id: string
 }
 
@@ -146,13 +118,11 @@ export type TransactionBlockRecordsBlockRecordIdGetQuery = TransactionBlockRecor
 /** The input of `v3.transactionBlock.transactionBlockRecords._block_record_id_.get`: params, query fields together. */
 export interface TransactionBlockRecordsBlockRecordIdGetRequest extends TransactionBlockRecordsBlockRecordIdGetParams, TransactionBlockRecordsBlockRecordIdGetQuery {}
 
-/**
- * 查询子商户交易拦截记录详情
+/** 查询子商户交易拦截记录详情
  *
  * 通过该接口可用于查询子商户交易拦截记录详情
  *
- * `GET /v3/transaction-block/transaction-block-records/{block_record_id}`
- */
+ * `GET /v3/transaction-block/transaction-block-records/{block_record_id}` */
 export const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<TransactionBlockRecordsBlockRecordIdGetRequest, TransactionBlockRecordsBlockRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockRecords._block_record_id_.get",
   method: "GET",
@@ -164,15 +134,11 @@ export const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<Transact
 // ---- POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid} ----
 
 export interface TransactionBlockSubmissionsSubMchidSubMchidPostBody {
-  /**
-   * 商户侧申诉单号
-   * @example "ABC123456789"
-   */
+  /** 商户侧申诉单号
+   * @example "ABC123456789" */
   readonly merchant_submit_id: string
-  /**
-   * 商户提交资料内容
-   * @example "{\"record_fields\":[]}"
-   */
+  /** 商户提交资料内容
+   * @example "{\"record_fields\":[]}" */
   readonly submit_data: string
 }
 
@@ -182,31 +148,21 @@ const $TransactionBlockSubmissionsSubMchidSubMchidPostBody: () => Schema.Schema<
 }))
 
 export interface TransactionBlockSubmissionsSubMchidSubMchidPostResponse {
-  /**
-   * 交易拦截申诉ID
-   * @example "B021234566799876aacsecd"
-   */
+  /** 交易拦截申诉ID
+   * @example "B021234566799876aacsecd" */
   readonly block_submission_id?: string | undefined
-  /**
-   * 提交时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 提交时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly submit_time?: string | undefined
-  /**
-   * 审核结果
+  /** 审核结果
    * Documented values: `EMPTY`, `PASS`, `REJECT` (decoded as any string: more may come).
-   * @example "EMPTY"
-   */
+   * @example "EMPTY" */
   readonly review_result?: "EMPTY" | "PASS" | "REJECT" | (string & {}) | undefined
-  /**
-   * 审核时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 审核时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly review_time?: string | undefined
-  /**
-   * 审核驳回原因
-   * @example "身份证图片有遮挡，请上传清晰的身份证图片"
-   */
+  /** 审核驳回原因
+   * @example "身份证图片有遮挡，请上传清晰的身份证图片" */
   readonly review_reject_reason?: string | undefined
 }
 
@@ -223,13 +179,11 @@ export type TransactionBlockSubmissionsSubMchidSubMchidPostParams = TransactionB
 /** The input of `v3.transactionBlock.transactionBlockSubmissions.subMchid._sub_mchid_.post`: params, body fields together. */
 export interface TransactionBlockSubmissionsSubMchidSubMchidPostRequest extends TransactionBlockSubmissionsSubMchidSubMchidPostParams, TransactionBlockSubmissionsSubMchidSubMchidPostBody {}
 
-/**
- * 发起交易拦截申诉
+/** 发起交易拦截申诉
  *
  * 通过该接口可发起交易拦截申诉
  *
- * `POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}`
- */
+ * `POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}` */
 export const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<TransactionBlockSubmissionsSubMchidSubMchidPostRequest, TransactionBlockSubmissionsSubMchidSubMchidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockSubmissions.subMchid._sub_mchid_.post",
   method: "POST",
@@ -241,10 +195,8 @@ export const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<
 // ---- GET /v3/transaction-block/transaction-block-submissions/{block_submission_id} ----
 
 export interface TransactionBlockSubmissionsBlockSubmissionIdGetParams {
-  /**
-   * 交易拦截申诉ID
-   * @example "B021234566799876aacsecd"
-   */
+  /** 交易拦截申诉ID
+   * @example "B021234566799876aacsecd" */
   readonly block_submission_id: string
 }
 
@@ -254,13 +206,11 @@ const $TransactionBlockSubmissionsBlockSubmissionIdGetParams: () => Schema.Schem
 
 export type TransactionBlockSubmissionsBlockSubmissionIdGetResponse = TransactionBlockSubmissionsSubMchidSubMchidPostResponse
 
-/**
- * 查询交易拦截申诉详情
+/** 查询交易拦截申诉详情
  *
  * 通过该接口可查询交易拦截申诉详情信息
  *
- * `GET /v3/transaction-block/transaction-block-submissions/{block_submission_id}`
- */
+ * `GET /v3/transaction-block/transaction-block-submissions/{block_submission_id}` */
 export const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<TransactionBlockSubmissionsBlockSubmissionIdGetParams, TransactionBlockSubmissionsBlockSubmissionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockSubmissions._block_submission_id_.get",
   method: "GET",
@@ -269,64 +219,54 @@ export const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<
   schemas: () => ({ params: $TransactionBlockSubmissionsBlockSubmissionIdGetParams(), success: $TransactionBlockSubmissionsSubMchidSubMchidPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/transaction-block/…`: 4 endpoints.
+/** `/v3/transaction-block/…`: 4 endpoints.
  *
- * Catalogue tags: 商户管理记录.
- */
+ * Catalogue tags: 商户管理记录. */
 export const transactionBlock = {
   transactionBlockRecords: {
     _block_record_id_: {
-      /**
-       * 查询子商户交易拦截记录详情
+      /** 查询子商户交易拦截记录详情
        *
        * 通过该接口可用于查询子商户交易拦截记录详情
        *
        * `GET /v3/transaction-block/transaction-block-records/{block_record_id}`
        *
-       * Alone: `import { transactionBlockRecordsBlockRecordIdGet } from "effect-wechatpay/v3/transactionBlock"`.
-       */
+       * Alone: `import { transactionBlockRecordsBlockRecordIdGet } from "effect-wechatpay/v3/transactionBlock"`. */
       get: transactionBlockRecordsBlockRecordIdGet
     },
     subMchid: {
       _sub_mchid_: {
-        /**
-         * 分页查询子商户名下的交易拦截记录
+        /** 分页查询子商户名下的交易拦截记录
          *
          * 通过该接口可用于分页查询子商户名下的交易拦截记录
          *
          * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`
          *
-         * Alone: `import { transactionBlockRecordsSubMchidSubMchidGet } from "effect-wechatpay/v3/transactionBlock"`.
-         */
+         * Alone: `import { transactionBlockRecordsSubMchidSubMchidGet } from "effect-wechatpay/v3/transactionBlock"`. */
         get: transactionBlockRecordsSubMchidSubMchidGet
       }
     }
   },
   transactionBlockSubmissions: {
     _block_submission_id_: {
-      /**
-       * 查询交易拦截申诉详情
+      /** 查询交易拦截申诉详情
        *
        * 通过该接口可查询交易拦截申诉详情信息
        *
        * `GET /v3/transaction-block/transaction-block-submissions/{block_submission_id}`
        *
-       * Alone: `import { transactionBlockSubmissionsBlockSubmissionIdGet } from "effect-wechatpay/v3/transactionBlock"`.
-       */
+       * Alone: `import { transactionBlockSubmissionsBlockSubmissionIdGet } from "effect-wechatpay/v3/transactionBlock"`. */
       get: transactionBlockSubmissionsBlockSubmissionIdGet
     },
     subMchid: {
       _sub_mchid_: {
-        /**
-         * 发起交易拦截申诉
+        /** 发起交易拦截申诉
          *
          * 通过该接口可发起交易拦截申诉
          *
          * `POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}`
          *
-         * Alone: `import { transactionBlockSubmissionsSubMchidSubMchidPost } from "effect-wechatpay/v3/transactionBlock"`.
-         */
+         * Alone: `import { transactionBlockSubmissionsSubMchidSubMchidPost } from "effect-wechatpay/v3/transactionBlock"`. */
         post: transactionBlockSubmissionsSubMchidSubMchidPost
       }
     }

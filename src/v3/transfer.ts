@@ -5,35 +5,23 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- POST /v3/transfer/batches ----
 
 export interface BatchesPostBodyTransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 收款用户身份证
-   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-   */
+  /** 收款用户身份证
+   * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f" */
   readonly user_id_card?: string | undefined
 }
 
@@ -47,47 +35,31 @@ const $BatchesPostBodyTransferDetailList: () => Schema.Schema<BatchesPostBodyTra
 }))
 
 export interface BatchesPostBody {
-  /**
-   * 直连商户的appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 直连商户的appid
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name: string
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark: string
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount: number
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num: number
   /** 转账明细列表 */
   readonly transfer_detail_list: ReadonlyArray<BatchesPostBodyTransferDetailList>
-  /**
-   * 转账场景ID
-   * @example "1001"
-   */
+  /** 转账场景ID
+   * @example "1001" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -104,26 +76,18 @@ const $BatchesPostBody: () => Schema.Schema<BatchesPostBody> = /*#__PURE__*/ onc
 }))
 
 export interface BatchesPostResponse {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次状态
+  /** 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly batch_status?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
@@ -134,13 +98,11 @@ const $BatchesPostResponse: () => Schema.Schema<BatchesPostResponse> = /*#__PURE
   batch_status: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
 }))
 
-/**
- * 发起批量转账API
+/** 发起批量转账API
  *
  * 商户可以通过该接口同时向多个用户微信零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_1.shtml)
  *
- * `POST /v3/transfer/batches`
- */
+ * `POST /v3/transfer/batches` */
 export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.post",
   method: "POST",
@@ -154,10 +116,8 @@ export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse
 // ---- GET /v3/transfer/batches/batch-id/{batch_id} ----
 
 export interface BatchesBatchIdBatchIdGetParams {
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id: string
 }
 
@@ -170,15 +130,11 @@ export interface BatchesBatchIdBatchIdGetQuery {
   readonly need_query_detail: boolean
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
+  /** 明细状态
+   * @example "FAIL" */
   readonly detail_status?: string | undefined
 }
 
@@ -190,96 +146,60 @@ const $BatchesBatchIdBatchIdGetQuery: () => Schema.Schema<BatchesBatchIdBatchIdG
 }))
 
 export interface TransferBatch {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 直连商户的appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 直连商户的appid
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
+  /** 批次状态
+   * @example "ACCEPTED" */
   readonly batch_status?: string | undefined
-  /**
-   * 批次类型
-   * @example "API"
-   */
+  /** 批次类型
+   * @example "API" */
   readonly batch_type?: string | undefined
-  /**
-   * 批次名称
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2019年1月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2019年1月深圳分部报销单" */
   readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
+  /** 批次关闭原因
    * Documented values: `OVERDUE_CLOSE`, `TRANSFER_SCENE_INVALID` (decoded as any string: more may come).
-   * @example "OVERDUE_CLOSE"
-   */
+   * @example "OVERDUE_CLOSE" */
   readonly close_reason?: "OVERDUE_CLOSE" | "TRANSFER_SCENE_INVALID" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 批次更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
+  /** 转账成功金额
+   * @example 3900000 */
   readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
+  /** 转账成功笔数
+   * @example 199 */
   readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
+  /** 转账失败金额
+   * @example 100000 */
   readonly fail_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
+  /** 转账失败笔数
+   * @example 1 */
   readonly fail_num?: number | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id?: string | undefined
 }
 
@@ -305,20 +225,14 @@ const $TransferBatch: () => Schema.Schema<TransferBatch> = /*#__PURE__*/ once(()
 }))
 
 export interface TransferDetailList {
-  /**
-   * 微信明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 微信明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
+  /** 明细状态
+   * @example "SUCCESS" */
   readonly detail_status?: string | undefined
 }
 
@@ -343,13 +257,11 @@ const $BatchesBatchIdBatchIdGetResponse: () => Schema.Schema<BatchesBatchIdBatch
 /** The input of `v3.transfer.batches.batchId._batch_id_.get`: params, query fields together. */
 export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGetParams, BatchesBatchIdBatchIdGetQuery {}
 
-/**
- * 微信批次单号查询批次单API
+/** 微信批次单号查询批次单API
  *
  * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_2.shtml)
  *
- * `GET /v3/transfer/batches/batch-id/{batch_id}`
- */
+ * `GET /v3/transfer/batches/batch-id/{batch_id}` */
 export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.batchId._batch_id_.get",
   method: "GET",
@@ -362,15 +274,11 @@ export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGe
 // ---- GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id: string
-  /**
-   * 微信明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 微信明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_id: string
 }
 
@@ -380,76 +288,48 @@ const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams: () => Schema.Schem
 }))
 
 export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
-  /**
-   * 商户号
-   * @example "1900001109"
-   */
+  /** 商户号
+   * @example "1900001109" */
   readonly mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 微信批次单号
-   * @example "1030000071100999991182020050700019480001"
-   */
+  /** 微信批次单号
+   * @example "1030000071100999991182020050700019480001" */
   readonly batch_id?: string | undefined
-  /**
-   * 直连商户的appid
-   * @example "wxf636efh567hg4356"
-   */
+  /** 直连商户的appid
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 微信明细单号
-   * @example "1040000071100999991182020050700019500100"
-   */
+  /** 微信明细单号
+   * @example "1040000071100999991182020050700019500100" */
   readonly detail_id?: string | undefined
-  /**
-   * 明细状态
-   * @example "SUCCESS"
-   */
+  /** 明细状态
+   * @example "SUCCESS" */
   readonly detail_status?: string | undefined
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
+  /** 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_SCENE_UNAVAILABLE`, `TRANSFER_SCENE_INVALID`, `TRANSFER_REMARK_SET_FAIL`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_SCENE_UNAVAILABLE" | "TRANSFER_SCENE_INVALID" | "TRANSFER_REMARK_SET_FAIL" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | (string & {}) | undefined
-  /**
-   * 用户在直连商户应用下的用户标示
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户在直连商户应用下的用户标示
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 转账发起时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly initiate_time?: string | undefined
-  /**
-   * 明细更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 明细更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -470,13 +350,11 @@ const $BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: () => Schema.Sch
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 微信明细单号查询明细单API
+/** 微信明细单号查询明细单API
  *
  * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_3.shtml)
  *
- * `GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
- */
+ * `GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}` */
 export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
@@ -489,10 +367,8 @@ export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<
 // ---- GET /v3/transfer/batches/out-batch-no/{out_batch_no} ----
 
 export interface BatchesOutBatchNoOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
 }
 
@@ -507,10 +383,8 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
   readonly transfer_detail_list?: ReadonlyArray<TransferDetailList> | undefined
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -526,13 +400,11 @@ export type BatchesOutBatchNoOutBatchNoGetQuery = BatchesBatchIdBatchIdGetQuery
 /** The input of `v3.transfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNoOutBatchNoGetParams, BatchesOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 商家批次单号查询批次单API
+/** 商家批次单号查询批次单API
  *
  * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_4.shtml)
  *
- * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}` */
 export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -545,15 +417,11 @@ export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNo
 // ---- GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no} ----
 
 export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no: string
 }
 
@@ -564,13 +432,11 @@ const $BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams: () => 
 
 export type BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse = BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse
 
-/**
- * 商家明细单号查询明细单API
+/** 商家明细单号查询明细单API
  *
  * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_5.shtml)
  *
- * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}` */
 export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -583,45 +449,29 @@ export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoi
 // ---- POST /v3/transfer/bill-receipt ----
 
 export interface BillReceiptPostResponse {
-  /**
-   * 商家批次单号
-   * @example "plfk2020042013"
-   */
+  /** 商家批次单号
+   * @example "plfk2020042013" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 电子回单申请单号
-   * @example "1050000010509999485212020110200058820001"
-   */
+  /** 电子回单申请单号
+   * @example "1050000010509999485212020110200058820001" */
   readonly signature_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly signature_status?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-21T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2020-05-21T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -642,13 +492,11 @@ const $BatchesOutBatchNoOutBatchNoGetParams2: () => Schema.Schema<BatchesOutBatc
 
 export type BillReceiptPostBody = BatchesOutBatchNoOutBatchNoGetParams
 
-/**
- * 转账电子回单申请受理API
+/** 转账电子回单申请受理API
  *
  * 转账电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_11.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_1.shtml)
  *
- * `POST /v3/transfer/bill-receipt`
- */
+ * `POST /v3/transfer/bill-receipt` */
 export const billReceiptPost: Endpoint.Endpoint<BillReceiptPostBody, BillReceiptPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.billReceipt.post",
   method: "POST",
@@ -664,13 +512,11 @@ export type BillReceiptOutBatchNoGetParams = BatchesOutBatchNoOutBatchNoGetParam
 
 export type BillReceiptOutBatchNoGetResponse = BillReceiptPostResponse
 
-/**
- * 查询转账电子回单API
+/** 查询转账电子回单API
  *
  * 查询转账电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_12.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_2.shtml)
  *
- * `GET /v3/transfer/bill-receipt/{out_batch_no}`
- */
+ * `GET /v3/transfer/bill-receipt/{out_batch_no}` */
 export const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGetParams, BillReceiptOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.billReceipt._out_batch_no_.get",
   method: "GET",
@@ -680,47 +526,39 @@ export const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGe
   schemas: () => ({ params: $BatchesOutBatchNoOutBatchNoGetParams(), success: $BillReceiptPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/transfer/…`: 7 endpoints.
+/** `/v3/transfer/…`: 7 endpoints.
  *
- * Catalogue tags: 资金应用∙转账, 运营工具∙用工卡.
- */
+ * Catalogue tags: 资金应用∙转账, 运营工具∙用工卡. */
 export const transfer = {
   batches: {
-    /**
-     * 发起批量转账API
+    /** 发起批量转账API
      *
      * 商户可以通过该接口同时向多个用户微信零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_1.shtml)
      *
      * `POST /v3/transfer/batches`
      *
-     * Alone: `import { batchesPost } from "effect-wechatpay/v3/transfer"`.
-     */
+     * Alone: `import { batchesPost } from "effect-wechatpay/v3/transfer"`. */
     post: batchesPost,
     batchId: {
       _batch_id_: {
-        /**
-         * 微信批次单号查询批次单API
+        /** 微信批次单号查询批次单API
          *
          * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_2.shtml)
          *
          * `GET /v3/transfer/batches/batch-id/{batch_id}`
          *
-         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/transfer"`.
-         */
+         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/transfer"`. */
         get: batchesBatchIdBatchIdGet,
         details: {
           detailId: {
             _detail_id_: {
-              /**
-               * 微信明细单号查询明细单API
+              /** 微信明细单号查询明细单API
                *
                * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_3.shtml)
                *
                * `GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
                *
-               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/transfer"`.
-               */
+               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/transfer"`. */
               get: batchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
           }
@@ -729,28 +567,24 @@ export const transfer = {
     },
     outBatchNo: {
       _out_batch_no_: {
-        /**
-         * 商家批次单号查询批次单API
+        /** 商家批次单号查询批次单API
          *
          * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_4.shtml)
          *
          * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}`
          *
-         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/transfer"`.
-         */
+         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/transfer"`. */
         get: batchesOutBatchNoOutBatchNoGet,
         details: {
           outDetailNo: {
             _out_detail_no_: {
-              /**
-               * 商家明细单号查询明细单API
+              /** 商家明细单号查询明细单API
                *
                * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_5.shtml)
                *
                * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
                *
-               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/transfer"`.
-               */
+               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/transfer"`. */
               get: batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }
           }
@@ -759,26 +593,22 @@ export const transfer = {
     }
   },
   billReceipt: {
-    /**
-     * 转账电子回单申请受理API
+    /** 转账电子回单申请受理API
      *
      * 转账电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_11.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_1.shtml)
      *
      * `POST /v3/transfer/bill-receipt`
      *
-     * Alone: `import { billReceiptPost } from "effect-wechatpay/v3/transfer"`.
-     */
+     * Alone: `import { billReceiptPost } from "effect-wechatpay/v3/transfer"`. */
     post: billReceiptPost,
     _out_batch_no_: {
-      /**
-       * 查询转账电子回单API
+      /** 查询转账电子回单API
        *
        * 查询转账电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_12.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_2.shtml)
        *
        * `GET /v3/transfer/bill-receipt/{out_batch_no}`
        *
-       * Alone: `import { billReceiptOutBatchNoGet } from "effect-wechatpay/v3/transfer"`.
-       */
+       * Alone: `import { billReceiptOutBatchNoGet } from "effect-wechatpay/v3/transfer"`. */
       get: billReceiptOutBatchNoGet
     }
   }

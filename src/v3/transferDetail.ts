@@ -5,20 +5,14 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/transfer-detail/electronic-receipts ----
 
 export interface ElectronicReceiptsGetQuery {
-  /**
-   * 受理类型
-   * @example "BATCH_TRANSFER"
-   */
+  /** 受理类型
+   * @example "BATCH_TRANSFER" */
   readonly accept_type: "BATCH_TRANSFER" | "TRANSFER_TO_POCKET" | "TRANSFER_TO_BANK"
-  /**
-   * 商家转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
+  /** 商家转账批次单号
+   * @example "GD2021011610162610BBdkkIwcu3" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
+  /** 商家转账明细单号
+   * @example "mx0911231610162610v4CNkO4HAf" */
   readonly out_detail_no: string
 }
 
@@ -29,45 +23,29 @@ const $ElectronicReceiptsGetQuery: () => Schema.Schema<ElectronicReceiptsGetQuer
 }))
 
 export interface ElectronicReceiptsGetResponse {
-  /**
-   * 受理类型
-   * @example "BATCH_TRANSFER"
-   */
+  /** 受理类型
+   * @example "BATCH_TRANSFER" */
   readonly accept_type?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "GD2021011610162610BBdkkIwcu3"
-   */
+  /** 商家转账批次单号
+   * @example "GD2021011610162610BBdkkIwcu3" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "mx0911231610162610v4CNkO4HAf"
-   */
+  /** 商家转账明细单号
+   * @example "mx0911231610162610v4CNkO4HAf" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 电子回单受理单号
-   * @example "1050000010509999485212020110200058820001"
-   */
+  /** 电子回单受理单号
+   * @example "1050000010509999485212020110200058820001" */
   readonly signature_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly signature_status?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
 }
 
@@ -82,13 +60,11 @@ const $ElectronicReceiptsGetResponse: () => Schema.Schema<ElectronicReceiptsGetR
   download_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询转账明细电子回单受理结果API
+/** 查询转账明细电子回单受理结果API
  *
  * 查询转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_14.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_5.shtml)
  *
- * `GET /v3/transfer-detail/electronic-receipts`
- */
+ * `GET /v3/transfer-detail/electronic-receipts` */
 export const electronicReceiptsGet: Endpoint.Endpoint<ElectronicReceiptsGetQuery, ElectronicReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transferDetail.electronicReceipts.get",
   method: "GET",
@@ -104,13 +80,11 @@ export type ElectronicReceiptsPostBody = ElectronicReceiptsGetQuery
 
 export type ElectronicReceiptsPostResponse = ElectronicReceiptsGetResponse
 
-/**
- * 转账明细电子回单受理API
+/** 转账明细电子回单受理API
  *
  * 受理转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_13.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_4.shtml)
  *
- * `POST /v3/transfer-detail/electronic-receipts`
- */
+ * `POST /v3/transfer-detail/electronic-receipts` */
 export const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBody, ElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transferDetail.electronicReceipts.post",
   method: "POST",
@@ -120,32 +94,26 @@ export const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBod
   schemas: () => ({ body: $ElectronicReceiptsGetQuery(), success: $ElectronicReceiptsGetResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/transfer-detail/…`: 2 endpoints.
+/** `/v3/transfer-detail/…`: 2 endpoints.
  *
- * Catalogue tags: 资金应用∙转账, 运营工具∙用工卡.
- */
+ * Catalogue tags: 资金应用∙转账, 运营工具∙用工卡. */
 export const transferDetail = {
   electronicReceipts: {
-    /**
-     * 查询转账明细电子回单受理结果API
+    /** 查询转账明细电子回单受理结果API
      *
      * 查询转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_14.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_5.shtml)
      *
      * `GET /v3/transfer-detail/electronic-receipts`
      *
-     * Alone: `import { electronicReceiptsGet } from "effect-wechatpay/v3/transferDetail"`.
-     */
+     * Alone: `import { electronicReceiptsGet } from "effect-wechatpay/v3/transferDetail"`. */
     get: electronicReceiptsGet,
-    /**
-     * 转账明细电子回单受理API
+    /** 转账明细电子回单受理API
      *
      * 受理转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_13.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_4.shtml)
      *
      * `POST /v3/transfer-detail/electronic-receipts`
      *
-     * Alone: `import { electronicReceiptsPost } from "effect-wechatpay/v3/transferDetail"`.
-     */
+     * Alone: `import { electronicReceiptsPost } from "effect-wechatpay/v3/transferDetail"`. */
     post: electronicReceiptsPost
   }
 } as const

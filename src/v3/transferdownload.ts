@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "./prelud
 // ---- GET /v3/transferdownload/elecvoucherfile ----
 
 export interface ElecvoucherfileGetQuery {
-  /**
-   * 前序download_url的查询参数
-   * @example "X8Uk3sD4a4eZVPTBvqNDoUqcYMlZ9uuD"
-   */
+  /** 前序download_url的查询参数
+   * @example "X8Uk3sD4a4eZVPTBvqNDoUqcYMlZ9uuD" */
   readonly token: string
-  /**
-   * 前序download_url的查询参数
-   * @example "elecsign"
-   */
+  /** 前序download_url的查询参数
+   * @example "elecsign" */
   readonly source: string
 }
 
@@ -22,13 +18,11 @@ const $ElecvoucherfileGetQuery: () => Schema.Schema<ElecvoucherfileGetQuery> = /
   source: Schema.String
 }))
 
-/**
- * 下载电子回单API
+/** 下载电子回单API
  *
  * 下载电子回单API为通用接口，商家转账等业务电子回单均可通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
  *
- * `GET /v3/transferdownload/elecvoucherfile`
- */
+ * `GET /v3/transferdownload/elecvoucherfile` */
 export const elecvoucherfileGet: Endpoint.Endpoint<ElecvoucherfileGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transferdownload.elecvoucherfile.get",
   method: "GET",
@@ -41,10 +35,8 @@ export const elecvoucherfileGet: Endpoint.Endpoint<ElecvoucherfileGetQuery, Uint
 // ---- GET /v3/transferdownload/signfile ----
 
 export interface SignfileGetQuery {
-  /**
-   * 前序download_url的查询参数
-   * @example "X8Uk3sD4a4eZVPTBvqNDoUqcYMlZ9uuD"
-   */
+  /** 前序download_url的查询参数
+   * @example "X8Uk3sD4a4eZVPTBvqNDoUqcYMlZ9uuD" */
   readonly token: string
 }
 
@@ -52,13 +44,11 @@ const $SignfileGetQuery: () => Schema.Schema<SignfileGetQuery> = /*#__PURE__*/ o
   token: Schema.String
 }))
 
-/**
- * 下载电子回单API
+/** 下载电子回单API
  *
  * 下载电子回单API为通用接口，商家转账等业务电子回单均可通过该接口进行下载。[下载电子回单](https://pay.weixin.qq.com/docs/partner/apis/bank-mode-batch-transfer-accounts/download-electron-receipt.html) [下载电子回单](https://pay.weixin.qq.com/docs/partner/apis/batch-transfer-accounts-money/transfer/download-electron-receipt.html) [下载电子回单](https://pay.weixin.qq.com/docs/merchant/apis/batch-transfer-to-balance/download-receipt.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_15.shtml)
  *
- * `GET /v3/transferdownload/signfile`
- */
+ * `GET /v3/transferdownload/signfile` */
 export const signfileGet: Endpoint.Endpoint<SignfileGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transferdownload.signfile.get",
   method: "GET",
@@ -68,34 +58,28 @@ export const signfileGet: Endpoint.Endpoint<SignfileGetQuery, Uint8Array, Common
   schemas: () => ({ query: $SignfileGetQuery(), success: Endpoint.Download, errors: commonErrors })
 })
 
-/**
- * `/v3/transferdownload/…`: 2 endpoints.
+/** `/v3/transferdownload/…`: 2 endpoints.
  *
- * Catalogue tags: 资金应用∙转账, 运营工具∙用工卡.
- */
+ * Catalogue tags: 资金应用∙转账, 运营工具∙用工卡. */
 export const transferdownload = {
   elecvoucherfile: {
-    /**
-     * 下载电子回单API
+    /** 下载电子回单API
      *
      * 下载电子回单API为通用接口，商家转账等业务电子回单均可通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
      *
      * `GET /v3/transferdownload/elecvoucherfile`
      *
-     * Alone: `import { elecvoucherfileGet } from "effect-wechatpay/v3/transferdownload"`.
-     */
+     * Alone: `import { elecvoucherfileGet } from "effect-wechatpay/v3/transferdownload"`. */
     get: elecvoucherfileGet
   },
   signfile: {
-    /**
-     * 下载电子回单API
+    /** 下载电子回单API
      *
      * 下载电子回单API为通用接口，商家转账等业务电子回单均可通过该接口进行下载。[下载电子回单](https://pay.weixin.qq.com/docs/partner/apis/bank-mode-batch-transfer-accounts/download-electron-receipt.html) [下载电子回单](https://pay.weixin.qq.com/docs/partner/apis/batch-transfer-accounts-money/transfer/download-electron-receipt.html) [下载电子回单](https://pay.weixin.qq.com/docs/merchant/apis/batch-transfer-to-balance/download-receipt.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_15.shtml)
      *
      * `GET /v3/transferdownload/signfile`
      *
-     * Alone: `import { signfileGet } from "effect-wechatpay/v3/transferdownload"`.
-     */
+     * Alone: `import { signfileGet } from "effect-wechatpay/v3/transferdownload"`. */
     get: signfileGet
   }
 } as const

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/vehicle/etc/contracts/{contract_id} ----
 
 export interface EtcContractsContractIdGetParams {
-  /**
-   * 商户etc绑定号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
+  /** 商户etc绑定号
+   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx" */
   readonly contract_id: string
 }
 
@@ -17,10 +15,8 @@ const $EtcContractsContractIdGetParams: () => Schema.Schema<EtcContractsContract
 }))
 
 export interface EtcContractsContractIdGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -29,50 +25,32 @@ const $EtcContractsContractIdGetQuery: () => Schema.Schema<EtcContractsContractI
 }))
 
 export interface EtcContractsContractIdGetResponse {
-  /**
-   * 发起签约的appid
-   * @example "wxcbda96de0b165486"
-   */
+  /** 发起签约的appid
+   * @example "wxcbda96de0b165486" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "10000098"
-   */
+  /** 服务商商户号
+   * @example "10000098" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 用户在发起签约APP的标识
-   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
-   */
+  /** 用户在发起签约APP的标识
+   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua" */
   readonly sp_openid?: string | undefined
-  /**
-   * 子商户appid
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户appid
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * ETC扣费授权协议号
-   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
-   */
+  /** ETC扣费授权协议号
+   * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx" */
   readonly contract_id?: string | undefined
-  /**
-   * ETC绑定状态
-   * @example "DELETED"
-   */
+  /** ETC绑定状态
+   * @example "DELETED" */
   readonly bind_state?: string | undefined
-  /**
-   * 绑定的车牌号
-   * @example "浙ASB945"
-   */
+  /** 绑定的车牌号
+   * @example "浙ASB945" */
   readonly plate_number?: string | undefined
-  /**
-   * 用户在发起签约子APP的标识
-   * @example "onqOjjmM1tbd-3Rxise1-yUfa6ua"
-   */
+  /** 用户在发起签约子APP的标识
+   * @example "onqOjjmM1tbd-3Rxise1-yUfa6ua" */
   readonly sub_openid?: string | undefined
 }
 
@@ -91,13 +69,11 @@ const $EtcContractsContractIdGetResponse: () => Schema.Schema<EtcContractsContra
 /** The input of `v3.vehicle.etc.contracts._contract_id_.get`: params, query fields together. */
 export interface EtcContractsContractIdGetRequest extends EtcContractsContractIdGetParams, EtcContractsContractIdGetQuery {}
 
-/**
- * 通过商户ETC绑定号查询签约状态
+/** 通过商户ETC绑定号查询签约状态
  *
  * 通过商户etc绑定号查询签约状态。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/etc-authorization/contracts/get-by.html)
  *
- * `GET /v3/vehicle/etc/contracts/{contract_id}`
- */
+ * `GET /v3/vehicle/etc/contracts/{contract_id}` */
 export const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractIdGetRequest, EtcContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.contracts._contract_id_.get",
   method: "GET",
@@ -110,20 +86,14 @@ export const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractId
 // ---- POST /v3/vehicle/etc/preopen ----
 
 export interface EtcPreopenPostBodyIdentify {
-  /**
-   * 姓名
-   * @example "LOX6jBeRlK/TErW6DqEM8JFHX4iL3Rlj2vqaEqktvw1KVjgmQ=="
-   */
+  /** 姓名
+   * @example "LOX6jBeRlK/TErW6DqEM8JFHX4iL3Rlj2vqaEqktvw1KVjgmQ==" */
   readonly encrypted_real_name: string
-  /**
-   * 证件号码
-   * @example "t85SAX3GxVYqGQm2Q8cfeFd1dWy40j4s7XpIds8Glw83HG3vN9Q=="
-   */
+  /** 证件号码
+   * @example "t85SAX3GxVYqGQm2Q8cfeFd1dWy40j4s7XpIds8Glw83HG3vN9Q==" */
   readonly encrypted_credential_id: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_CARD" */
   readonly credential_type: string
 }
 
@@ -134,47 +104,31 @@ const $EtcPreopenPostBodyIdentify: () => Schema.Schema<EtcPreopenPostBodyIdentif
 }))
 
 export interface EtcPreopenPostBody {
-  /**
-   * 服务商appid
-   * @example "10000098"
-   */
+  /** 服务商appid
+   * @example "10000098" */
   readonly sp_appid: string
-  /**
-   * 子商户appid
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户appid
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1510770601"
-   */
+  /** 特约商户号
+   * @example "1510770601" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "ot35_4gNgXsUuh2sQY0lT9N08AU0"
-   */
+  /** 用户标识
+   * @example "ot35_4gNgXsUuh2sQY0lT9N08AU0" */
   readonly openid: string
-  /**
-   * ETC授权扣费模板ID
-   * @example "97619"
-   */
+  /** ETC授权扣费模板ID
+   * @example "97619" */
   readonly plan_id: string
-  /**
-   * ETC设备号
-   * @example "xxxxxxx"
-   */
+  /** ETC设备号
+   * @example "xxxxxxx" */
   readonly etc_device_id?: string | undefined
-  /**
-   * 车牌号
-   * @example "藏ZZZZZZ"
-   */
+  /** 车牌号
+   * @example "藏ZZZZZZ" */
   readonly plate_number: string
   /** 实名信息 */
   readonly identify: EtcPreopenPostBodyIdentify
-  /**
-   * 用户开通ETC时绑定的银行卡
-   * @example "K/TErW6DqEM8JFHX4iL3Rlj2vqaEqktvw1KVjgmQ=="
-   */
+  /** 用户开通ETC时绑定的银行卡
+   * @example "K/TErW6DqEM8JFHX4iL3Rlj2vqaEqktvw1KVjgmQ==" */
   readonly bank_card_no?: string | undefined
 }
 
@@ -191,10 +145,8 @@ const $EtcPreopenPostBody: () => Schema.Schema<EtcPreopenPostBody> = /*#__PURE__
 }))
 
 export interface EtcPreopenPostResponse {
-  /**
-   * 预开通ID
-   * @example "sdjf23kdsHJfdksj8djsK98HJio5hdI0"
-   */
+  /** 预开通ID
+   * @example "sdjf23kdsHJfdksj8djsK98HJio5hdI0" */
   readonly preopen_id?: string | undefined
 }
 
@@ -202,13 +154,11 @@ const $EtcPreopenPostResponse: () => Schema.Schema<EtcPreopenPostResponse> = /*#
   preopen_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 预开通用户ETC指定卡扣费API
+/** 预开通用户ETC指定卡扣费API
  *
  * 该接口用于在开通ETC自动扣费前上传一些必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_1.shtml)
  *
- * `POST /v3/vehicle/etc/preopen`
- */
+ * `POST /v3/vehicle/etc/preopen` */
 export const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.preopen.post",
   method: "POST",
@@ -222,50 +172,32 @@ export const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPos
 // ---- POST /v3/vehicle/etc/transactions/highway ----
 
 export interface EtcTransactionsHighwayPostBodyHighwayInfo {
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number: string
-  /**
-   * 入站时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 入站时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 出站时间
-   * @example "2017-08-26T09:43:39+08:00"
-   */
+  /** 出站时间
+   * @example "2017-08-26T09:43:39+08:00" */
   readonly end_time: string
-  /**
-   * 通道类型
-   * @example "ETC"
-   */
+  /** 通道类型
+   * @example "ETC" */
   readonly channel_type: string
-  /**
-   * 车辆类型
-   * @example "CAR"
-   */
+  /** 车辆类型
+   * @example "CAR" */
   readonly car_type?: string | undefined
-  /**
-   * 入口名称
-   * @example "沿江深圳-大铲湾"
-   */
+  /** 入口名称
+   * @example "沿江深圳-大铲湾" */
   readonly entrance: string
-  /**
-   * 出口名称
-   * @example "广珠东线-珠海站"
-   */
+  /** 出口名称
+   * @example "广珠东线-珠海站" */
   readonly exit?: string | undefined
-  /**
-   * 承载人数
-   * @example 3
-   */
+  /** 承载人数
+   * @example 3 */
   readonly carrying_capacity?: number | undefined
-  /**
-   * 荷载范围
-   * @example "6-12"
-   */
+  /** 荷载范围
+   * @example "6-12" */
   readonly carrying_range?: string | undefined
 }
 
@@ -282,15 +214,11 @@ const $EtcTransactionsHighwayPostBodyHighwayInfo: () => Schema.Schema<EtcTransac
 }))
 
 export interface EtcTransactionsHighwayPostBodyAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -300,15 +228,11 @@ const $EtcTransactionsHighwayPostBodyAmount: () => Schema.Schema<EtcTransactions
 }))
 
 export interface EtcTransactionsHighwayPostBodyDeviceInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
+  /** 商户端设备号
+   * @example "POS1:1" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备IP
+   * @example "123.12.12.123" */
   readonly device_ip: string
 }
 
@@ -318,45 +242,29 @@ const $EtcTransactionsHighwayPostBodyDeviceInfo: () => Schema.Schema<EtcTransact
 }))
 
 export interface EtcTransactionsHighwayPostBody {
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no: string
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户appid
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 特约商户appid
-   * @example "wxd678efh567hg6999"
-   */
+  /** 特约商户appid
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * ETC扣费授权协议号
-   * @example "wxd678ef4Fwxd678ef4Fwxd678ef4F21"
-   */
+  /** ETC扣费授权协议号
+   * @example "wxd678ef4Fwxd678ef4Fwxd678ef4F21" */
   readonly contract_id: string
-  /**
-   * 商品信息
-   * @example "商品信息"
-   */
+  /** 商品信息
+   * @example "商品信息" */
   readonly description: string
-  /**
-   * 附加信息
-   * @example "自定义数据"
-   */
+  /** 附加信息
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 营销信息
-   * @example "test"
-   */
+  /** 营销信息
+   * @example "test" */
   readonly goods_tag?: string | undefined
   /** 高速场景信息 */
   readonly highway_info: EtcTransactionsHighwayPostBodyHighwayInfo
@@ -381,15 +289,11 @@ const $EtcTransactionsHighwayPostBody: () => Schema.Schema<EtcTransactionsHighwa
 }))
 
 export interface EtcTransactionsHighwayPostResponsePayer {
-  /**
-   * 用户在服务商APP的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在服务商APP的标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly sp_openid?: string | undefined
-  /**
-   * 用户在特约商户APP的标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户在特约商户APP的标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -399,25 +303,17 @@ const $EtcTransactionsHighwayPostResponsePayer: () => Schema.Schema<EtcTransacti
 }))
 
 export interface Amount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户实际支付金额
-   * @example 888
-   */
+  /** 用户实际支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
+  /** 折扣
+   * @example 100 */
   readonly discount_total?: number | undefined
 }
 
@@ -429,15 +325,11 @@ const $Amount: () => Schema.Schema<Amount> = /*#__PURE__*/ once(() => Schema.Str
 }))
 
 export interface DeviceInfo {
-  /**
-   * 商户端设备号
-   * @example "POS1:1"
-   */
+  /** 商户端设备号
+   * @example "POS1:1" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "123.12.12.123"
-   */
+  /** 商户端设备IP
+   * @example "123.12.12.123" */
   readonly device_ip?: string | undefined
 }
 
@@ -447,50 +339,32 @@ const $DeviceInfo: () => Schema.Schema<DeviceInfo> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
+  /** 优惠范围
+   * @example "SINGLE" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "DISCOUNT"
-   */
+  /** 优惠类型
+   * @example "DISCOUNT" */
   readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 5
-   */
+  /** 微信出资
+   * @example 5 */
   readonly wxpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 5
-   */
+  /** 商户出资
+   * @example 5 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute?: number | undefined
 }
 
@@ -507,65 +381,41 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface EtcTransactionsHighwayPostResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户appid
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 特约商户appid
-   * @example "wxd678efh567hg6999"
-   */
+  /** 特约商户appid
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
+  /** 交易类型
+   * @example "PAP" */
   readonly trade_type?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 支付完成时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "请重新下单支付" */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
   readonly payer?: EtcTransactionsHighwayPostResponsePayer | undefined
@@ -596,13 +446,11 @@ const $EtcTransactionsHighwayPostResponse: () => Schema.Schema<EtcTransactionsHi
   promotion_detail: Schema.optional(Schema.Array($PromotionDetail()))
 }))
 
-/**
- * 高速场景商户扣款API
+/** 高速场景商户扣款API
  *
  * ETC高速场景订单扣款下单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_3.shtml)
  *
- * `POST /v3/vehicle/etc/transactions/highway`
- */
+ * `POST /v3/vehicle/etc/transactions/highway` */
 export const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwayPostBody, EtcTransactionsHighwayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.transactions.highway.post",
   method: "POST",
@@ -615,10 +463,8 @@ export const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwa
 // ---- GET /v3/vehicle/etc/transactions/id/{transaction_id} ----
 
 export interface EtcTransactionsIdTransactionIdGetParams {
-  /**
-   * 微信支付订单号
-   * @example "25012014070332333018"
-   */
+  /** 微信支付订单号
+   * @example "25012014070332333018" */
   readonly transaction_id: string
 }
 
@@ -633,13 +479,11 @@ export type EtcTransactionsIdTransactionIdGetResponse = EtcTransactionsHighwayPo
 /** The input of `v3.vehicle.etc.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface EtcTransactionsIdTransactionIdGetRequest extends EtcTransactionsIdTransactionIdGetParams, EtcTransactionsIdTransactionIdGetQuery {}
 
-/**
- * 查询订单API
+/** 查询订单API
  *
  * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
  *
- * `GET /v3/vehicle/etc/transactions/id/{transaction_id}`
- */
+ * `GET /v3/vehicle/etc/transactions/id/{transaction_id}` */
 export const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransactionsIdTransactionIdGetRequest, EtcTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.transactions.id._transaction_id_.get",
   method: "GET",
@@ -652,10 +496,8 @@ export const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransaction
 // ---- GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no} ----
 
 export interface EtcTransactionsOutTradeNoOutTradeNoGetParams {
-  /**
-   * 商户订单号
-   * @example "121775250124070332"
-   */
+  /** 商户订单号
+   * @example "121775250124070332" */
   readonly out_trade_no: string
 }
 
@@ -670,13 +512,11 @@ export type EtcTransactionsOutTradeNoOutTradeNoGetResponse = EtcTransactionsHigh
 /** The input of `v3.vehicle.etc.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface EtcTransactionsOutTradeNoOutTradeNoGetRequest extends EtcTransactionsOutTradeNoOutTradeNoGetParams, EtcTransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单API
+/** 查询订单API
  *
  * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
  *
- * `GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}` */
 export const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransactionsOutTradeNoOutTradeNoGetRequest, EtcTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -689,10 +529,8 @@ export const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransa
 // ---- GET /v3/vehicle/etc/users/{openid}/contracts ----
 
 export interface EtcUsersOpenidContractsGetParams {
-  /**
-   * 用户标识
-   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
-   */
+  /** 用户标识
+   * @example "onqOjjmM1tad-3ROpncN-yUfa6ua" */
   readonly openid: string
 }
 
@@ -701,20 +539,14 @@ const $EtcUsersOpenidContractsGetParams: () => Schema.Schema<EtcUsersOpenidContr
 }))
 
 export interface EtcUsersOpenidContractsGetQuery {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * ETC授权扣费模板ID
-   * @example "123"
-   */
+  /** ETC授权扣费模板ID
+   * @example "123" */
   readonly plan_id: string
-  /**
-   * 车牌号
-   * @example "浙ASB945"
-   */
+  /** 车牌号
+   * @example "浙ASB945" */
   readonly plate_number: string
 }
 
@@ -729,13 +561,11 @@ export type EtcUsersOpenidContractsGetResponse = EtcContractsContractIdGetRespon
 /** The input of `v3.vehicle.etc.users._openid_.contracts.get`: params, query fields together. */
 export interface EtcUsersOpenidContractsGetRequest extends EtcUsersOpenidContractsGetParams, EtcUsersOpenidContractsGetQuery {}
 
-/**
- * 查询ETC签约状态API
+/** 查询ETC签约状态API
  *
  * 通过用户标识、ETC扣费授权协议号查询ETC绑定信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_5.shtml)
  *
- * `GET /v3/vehicle/etc/users/{openid}/contracts`
- */
+ * `GET /v3/vehicle/etc/users/{openid}/contracts` */
 export const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContractsGetRequest, EtcUsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.users._openid_.contracts.get",
   method: "GET",
@@ -748,45 +578,29 @@ export const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContrac
 // ---- POST /v3/vehicle/parking/parkings ----
 
 export interface ParkingParkingsPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户入场id
-   * @example "1231243"
-   */
+  /** 商户入场id
+   * @example "1231243" */
   readonly out_parking_no: string
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number: string
-  /**
-   * 车牌颜色
-   * @example "BLUE"
-   */
+  /** 车牌颜色
+   * @example "BLUE" */
   readonly plate_color: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN"
-  /**
-   * 回调通知url
-   * @example "https://yoursite.com/wxpay.html"
-   */
+  /** 回调通知url
+   * @example "https://yoursite.com/wxpay.html" */
   readonly notify_url: string
-  /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 入场时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
-   */
+  /** 停车场名称
+   * @example "欢乐海岸停车场" */
   readonly parking_name: string
-  /**
-   * 免费时长
-   * @example 3600
-   */
+  /** 免费时长
+   * @example 3600 */
   readonly free_duration: number
 }
 
@@ -802,53 +616,35 @@ const $ParkingParkingsPostBody: () => Schema.Schema<ParkingParkingsPostBody> = /
 }))
 
 export interface ParkingParkingsPostResponse {
-  /**
-   * 停车入场id
-   * @example "5K8264ILTKCH16CQ250"
-   */
+  /** 停车入场id
+   * @example "5K8264ILTKCH16CQ250" */
   readonly id?: string | undefined
-  /**
-   * 商户入场id
-   * @example "212434321"
-   */
+  /** 商户入场id
+   * @example "212434321" */
   readonly out_parking_no?: string | undefined
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number?: string | undefined
-  /**
-   * 车牌颜色
+  /** 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
-   * @example "BLUE"
-   */
+   * @example "BLUE" */
   readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
-  /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 入场时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
-   */
+  /** 停车场名称
+   * @example "欢乐海岸停车场" */
   readonly parking_name?: string | undefined
-  /**
-   * 免费时长
-   * @example 3600
-   */
+  /** 免费时长
+   * @example 3600 */
   readonly free_duration?: number | undefined
-  /**
-   * 停车入场状态
+  /** 停车入场状态
    * Documented values: `NORMAL`, `BLOCKED` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly state?: "NORMAL" | "BLOCKED" | (string & {}) | undefined
-  /**
-   * 不可用状态描述
+  /** 不可用状态描述
    * Documented values: `PAUSE`, `OVERDUE`, `OUT_SERVICE`, `EVALUATION_FAILED` (decoded as any string: more may come).
-   * @example "PAUSE"
-   */
+   * @example "PAUSE" */
   readonly block_reason?: "PAUSE" | "OVERDUE" | "OUT_SERVICE" | "EVALUATION_FAILED" | (string & {}) | undefined
 }
 
@@ -864,13 +660,11 @@ const $ParkingParkingsPostResponse: () => Schema.Schema<ParkingParkingsPostRespo
   block_reason: Schema.optional(OpenEnum("PAUSE", "OVERDUE", "OUT_SERVICE", "EVALUATION_FAILED"))
 }))
 
-/**
- * 创建停车入场API
+/** 创建停车入场API
  *
  * 车辆入场以后，商户调用该接口，创建停车入场信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_2.shtml)
  *
- * `POST /v3/vehicle/parking/parkings`
- */
+ * `POST /v3/vehicle/parking/parkings` */
 export const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingParkingsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.parking.parkings.post",
   method: "POST",
@@ -883,30 +677,20 @@ export const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, Par
 // ---- GET /v3/vehicle/parking/services/find ----
 
 export interface ParkingServicesFindGetQuery {
-  /**
-   * 应用ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 应用ID
+   * @example "wxcbda96de0b165486" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number: string
-  /**
-   * 车牌颜色
-   * @example "BLUE"
-   */
+  /** 车牌颜色
+   * @example "BLUE" */
   readonly plate_color: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN"
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid: string
 }
 
@@ -919,32 +703,22 @@ const $ParkingServicesFindGetQuery: () => Schema.Schema<ParkingServicesFindGetQu
 }))
 
 export interface ParkingServicesFindGetResponse {
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number?: string | undefined
-  /**
-   * 车牌颜色
+  /** 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
-   * @example "BLUE"
-   */
+   * @example "BLUE" */
   readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
-  /**
-   * 车牌服务开通时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 车牌服务开通时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly service_open_time?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 车牌服务开通状态
+  /** 车牌服务开通状态
    * Documented values: `NORMAL`, `PAUSE`, `OUT_SERVICE` (decoded as any string: more may come).
-   * @example "PAUSE"
-   */
+   * @example "PAUSE" */
   readonly service_state?: "NORMAL" | "PAUSE" | "OUT_SERVICE" | (string & {}) | undefined
 }
 
@@ -956,13 +730,11 @@ const $ParkingServicesFindGetResponse: () => Schema.Schema<ParkingServicesFindGe
   service_state: Schema.optional(OpenEnum("NORMAL", "PAUSE", "OUT_SERVICE"))
 }))
 
-/**
- * 查询车牌服务开通信息API
+/** 查询车牌服务开通信息API
  *
  * 该接口仅支持停车场景，商户首先请求查询车牌服务开通信息接口，确认该车牌，是否被该用户开通车主服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_1.shtml)
  *
- * `GET /v3/vehicle/parking/services/find`
- */
+ * `GET /v3/vehicle/parking/services/find` */
 export const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, ParkingServicesFindGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.parking.services.find.get",
   method: "GET",
@@ -975,46 +747,30 @@ export const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQue
 // ---- GET /v3/vehicle/transactions/out-trade-no/{out_trade_no} ----
 
 export interface ParkingInfo {
-  /**
-   * 停车入场id
-   * @example "5K8264ILTKCH16CQ250"
-   */
+  /** 停车入场id
+   * @example "5K8264ILTKCH16CQ250" */
   readonly parking_id?: string | undefined
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number?: string | undefined
-  /**
-   * 车牌颜色
+  /** 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
-   * @example "BLUE"
-   */
+   * @example "BLUE" */
   readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
-  /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 入场时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 出场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 出场时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly end_time?: string | undefined
-  /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
-   */
+  /** 停车场名称
+   * @example "欢乐海岸停车场" */
   readonly parking_name?: string | undefined
-  /**
-   * 计费时长
-   * @example 3600
-   */
+  /** 计费时长
+   * @example 3600 */
   readonly charging_duration?: number | undefined
-  /**
-   * 停车场设备id
-   * @example "12313"
-   */
+  /** 停车场设备id
+   * @example "12313" */
   readonly device_id?: string | undefined
 }
 
@@ -1030,15 +786,11 @@ const $ParkingInfo: () => Schema.Schema<ParkingInfo> = /*#__PURE__*/ once(() => 
 }))
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
-  /**
-   * 用户在appid下的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在appid下的标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly openid?: string | undefined
-  /**
-   * 用户在sub_appid下的标识
-   * @example "oUpF8uMuAJOM2pxb1Q"
-   */
+  /** 用户在sub_appid下的标识
+   * @example "oUpF8uMuAJOM2pxb1Q" */
   readonly sub_openid?: string | undefined
 }
 
@@ -1048,55 +800,35 @@ const $TransactionsOutTradeNoOutTradeNoGetResponsePayer: () => Schema.Schema<Tra
 }))
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
+  /** 优惠范围
+   * @example "SINGLE" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "CASH"
-   */
+  /** 优惠类型
+   * @example "CASH" */
   readonly type?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly stock_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
+  /** 微信出资
+   * @example 1 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
+  /** 商户出资
+   * @example 1 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 1
-   */
+  /** 其他出资
+   * @example 1 */
   readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
+  /** 优惠币种
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -1114,80 +846,50 @@ const $TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: () => Schema.
 }))
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 应用ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 应用ID
+   * @example "wxcbda96de0b165486" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务描述
-   * @example "停车场扣费"
-   */
+  /** 服务描述
+   * @example "停车场扣费" */
   readonly description?: string | undefined
-  /**
-   * 订单创建时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 订单创建时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信支付订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_description?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 支付完成时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 用户是否已还款
-   * @example "Y"
-   */
+  /** 用户是否已还款
+   * @example "Y" */
   readonly user_repaid?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 交易场景
-   * @example "PARKING"
-   */
+  /** 交易场景
+   * @example "PARKING" */
   readonly trade_scene?: string | undefined
   /** 停车场景信息 */
   readonly parking_info?: ParkingInfo | undefined
@@ -1228,13 +930,11 @@ export type TransactionsOutTradeNoOutTradeNoGetParams = EtcTransactionsOutTradeN
 /** The input of `v3.vehicle.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单API
+/** 查询订单API
  *
  * 商户通过商户订单号，来查询订单信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_4.shtml)
  *
- * `GET /v3/vehicle/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/vehicle/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -1247,15 +947,11 @@ export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<Transactions
 // ---- POST /v3/vehicle/transactions/parking ----
 
 export interface TransactionsParkingPostBodyAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: "CNY" | undefined
 }
 
@@ -1265,45 +961,29 @@ const $TransactionsParkingPostBodyAmount: () => Schema.Schema<TransactionsParkin
 }))
 
 export interface TransactionsParkingPostBodyParkingInfo {
-  /**
-   * 停车入场id
-   * @example "5K8264ILTKCH16CQ250"
-   */
+  /** 停车入场id
+   * @example "5K8264ILTKCH16CQ250" */
   readonly parking_id: string
-  /**
-   * 车牌号
-   * @example "粤B888888"
-   */
+  /** 车牌号
+   * @example "粤B888888" */
   readonly plate_number: string
-  /**
-   * 车牌颜色
-   * @example "BLUE"
-   */
+  /** 车牌颜色
+   * @example "BLUE" */
   readonly plate_color: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN"
-  /**
-   * 入场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 入场时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly start_time: string
-  /**
-   * 出场时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 出场时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly end_time: string
-  /**
-   * 停车场名称
-   * @example "欢乐海岸停车场"
-   */
+  /** 停车场名称
+   * @example "欢乐海岸停车场" */
   readonly parking_name: string
-  /**
-   * 计费时长
-   * @example 3600
-   */
+  /** 计费时长
+   * @example 3600 */
   readonly charging_duration: number
-  /**
-   * 停车场设备id
-   * @example "12313"
-   */
+  /** 停车场设备id
+   * @example "12313" */
   readonly device_id: string
 }
 
@@ -1319,55 +999,35 @@ const $TransactionsParkingPostBodyParkingInfo: () => Schema.Schema<TransactionsP
 }))
 
 export interface TransactionsParkingPostBody {
-  /**
-   * 应用ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 应用ID
+   * @example "wxcbda96de0b165486" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165486" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务描述
-   * @example "停车场扣费"
-   */
+  /** 服务描述
+   * @example "停车场扣费" */
   readonly description: string
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 交易场景
-   * @example "PARKING"
-   */
+  /** 交易场景
+   * @example "PARKING" */
   readonly trade_scene: string
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
+  /** 订单优惠标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 回调通知url
-   * @example "https://yoursite.com/wxpay.html"
-   */
+  /** 回调通知url
+   * @example "https://yoursite.com/wxpay.html" */
   readonly notify_url: string
-  /**
-   * 分账标识
-   * @example "Y"
-   */
+  /** 分账标识
+   * @example "Y" */
   readonly profit_sharing?: "Y" | "N" | undefined
   /** 订单金额 */
   readonly amount: TransactionsParkingPostBodyAmount
@@ -1391,26 +1051,18 @@ const $TransactionsParkingPostBody: () => Schema.Schema<TransactionsParkingPostB
 }))
 
 export interface TransactionsParkingPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
+  /** 货币类型
    * Documented values: `CNY` (decoded as any string: more may come).
-   * @example "CNY"
-   */
+   * @example "CNY" */
   readonly currency?: "CNY" | (string & {}) | undefined
-  /**
-   * 用户实际支付金额
-   * @example 100
-   */
+  /** 用户实际支付金额
+   * @example 100 */
   readonly payer_total?: number | undefined
-  /**
-   * 折扣
-   * @example 100
-   */
+  /** 折扣
+   * @example 100 */
   readonly discount_total?: number | undefined
 }
 
@@ -1422,58 +1074,38 @@ const $TransactionsParkingPostResponseAmount: () => Schema.Schema<TransactionsPa
 }))
 
 export interface TransactionsParkingPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   * @example "CASH"
-   */
+   * @example "CASH" */
   readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly stock_id?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 微信出资
-   * @example 1
-   */
+  /** 微信出资
+   * @example 1 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 1
-   */
+  /** 商户出资
+   * @example 1 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 1
-   */
+  /** 其他出资
+   * @example 1 */
   readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
+  /** 优惠币种
    * Documented values: `CNY` (decoded as any string: more may come).
-   * @example "CNY"
-   */
+   * @example "CNY" */
   readonly currency?: "CNY" | (string & {}) | undefined
 }
 
@@ -1491,83 +1123,53 @@ const $TransactionsParkingPostResponsePromotionDetail: () => Schema.Schema<Trans
 }))
 
 export interface TransactionsParkingPostResponse {
-  /**
-   * 应用ID
-   * @example "wxcbda96de0b165486"
-   */
+  /** 应用ID
+   * @example "wxcbda96de0b165486" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165489"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165489" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务描述
-   * @example "停车场扣费"
-   */
+  /** 服务描述
+   * @example "停车场扣费" */
   readonly description?: string | undefined
-  /**
-   * 订单创建时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 订单创建时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 微信支付订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 交易状态
+  /** 交易状态
    * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly trade_state?: "SUCCESS" | "ACCEPTED" | "PAY_FAIL" | "REFUND" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_description?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2017-08-26T10:43:39+08:00"
-   */
+  /** 支付完成时间
+   * @example "2017-08-26T10:43:39+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 用户是否已还款
+  /** 用户是否已还款
    * Documented values: `Y`, `N` (decoded as any string: more may come).
-   * @example "Y"
-   */
+   * @example "Y" */
   readonly user_repaid?: "Y" | "N" | (string & {}) | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 交易场景
+  /** 交易场景
    * Documented values: `PARKING` (decoded as any string: more may come).
-   * @example "PARKING"
-   */
+   * @example "PARKING" */
   readonly trade_scene?: "PARKING" | (string & {}) | undefined
   /** 停车场景信息 */
   readonly parking_info?: ParkingInfo | undefined
@@ -1601,13 +1203,11 @@ const $TransactionsParkingPostResponse: () => Schema.Schema<TransactionsParkingP
   promotion_detail: Schema.optional(Schema.Array($TransactionsParkingPostResponsePromotionDetail()))
 }))
 
-/**
- * 扣费受理API
+/** 扣费受理API
  *
  * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012534352) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012534427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_3.shtml)
  *
- * `POST /v3/vehicle/transactions/parking`
- */
+ * `POST /v3/vehicle/transactions/parking` */
 export const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, TransactionsParkingPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.transactions.parking.post",
   method: "POST",
@@ -1617,77 +1217,65 @@ export const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostB
   schemas: () => ({ body: $TransactionsParkingPostBody(), success: $TransactionsParkingPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/vehicle/…`: 10 endpoints.
+/** `/v3/vehicle/…`: 10 endpoints.
  *
- * Catalogue tags: ETC授权扣费, 支付分∙停车服务.
- */
+ * Catalogue tags: ETC授权扣费, 支付分∙停车服务. */
 export const vehicle = {
   etc: {
     contracts: {
       _contract_id_: {
-        /**
-         * 通过商户ETC绑定号查询签约状态
+        /** 通过商户ETC绑定号查询签约状态
          *
          * 通过商户etc绑定号查询签约状态。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/etc-authorization/contracts/get-by.html)
          *
          * `GET /v3/vehicle/etc/contracts/{contract_id}`
          *
-         * Alone: `import { etcContractsContractIdGet } from "effect-wechatpay/v3/vehicle"`.
-         */
+         * Alone: `import { etcContractsContractIdGet } from "effect-wechatpay/v3/vehicle"`. */
         get: etcContractsContractIdGet
       }
     },
     preopen: {
-      /**
-       * 预开通用户ETC指定卡扣费API
+      /** 预开通用户ETC指定卡扣费API
        *
        * 该接口用于在开通ETC自动扣费前上传一些必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_1.shtml)
        *
        * `POST /v3/vehicle/etc/preopen`
        *
-       * Alone: `import { etcPreopenPost } from "effect-wechatpay/v3/vehicle"`.
-       */
+       * Alone: `import { etcPreopenPost } from "effect-wechatpay/v3/vehicle"`. */
       post: etcPreopenPost
     },
     transactions: {
       highway: {
-        /**
-         * 高速场景商户扣款API
+        /** 高速场景商户扣款API
          *
          * ETC高速场景订单扣款下单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_3.shtml)
          *
          * `POST /v3/vehicle/etc/transactions/highway`
          *
-         * Alone: `import { etcTransactionsHighwayPost } from "effect-wechatpay/v3/vehicle"`.
-         */
+         * Alone: `import { etcTransactionsHighwayPost } from "effect-wechatpay/v3/vehicle"`. */
         post: etcTransactionsHighwayPost
       },
       id: {
         _transaction_id_: {
-          /**
-           * 查询订单API
+          /** 查询订单API
            *
            * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
            *
            * `GET /v3/vehicle/etc/transactions/id/{transaction_id}`
            *
-           * Alone: `import { etcTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/vehicle"`.
-           */
+           * Alone: `import { etcTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/vehicle"`. */
           get: etcTransactionsIdTransactionIdGet
         }
       },
       outTradeNo: {
         _out_trade_no_: {
-          /**
-           * 查询订单API
+          /** 查询订单API
            *
            * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
            *
            * `GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}`
            *
-           * Alone: `import { etcTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/vehicle"`.
-           */
+           * Alone: `import { etcTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/vehicle"`. */
           get: etcTransactionsOutTradeNoOutTradeNoGet
         }
       }
@@ -1695,15 +1283,13 @@ export const vehicle = {
     users: {
       _openid_: {
         contracts: {
-          /**
-           * 查询ETC签约状态API
+          /** 查询ETC签约状态API
            *
            * 通过用户标识、ETC扣费授权协议号查询ETC绑定信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_5.shtml)
            *
            * `GET /v3/vehicle/etc/users/{openid}/contracts`
            *
-           * Alone: `import { etcUsersOpenidContractsGet } from "effect-wechatpay/v3/vehicle"`.
-           */
+           * Alone: `import { etcUsersOpenidContractsGet } from "effect-wechatpay/v3/vehicle"`. */
           get: etcUsersOpenidContractsGet
         }
       }
@@ -1711,28 +1297,24 @@ export const vehicle = {
   },
   parking: {
     parkings: {
-      /**
-       * 创建停车入场API
+      /** 创建停车入场API
        *
        * 车辆入场以后，商户调用该接口，创建停车入场信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_2.shtml)
        *
        * `POST /v3/vehicle/parking/parkings`
        *
-       * Alone: `import { parkingParkingsPost } from "effect-wechatpay/v3/vehicle"`.
-       */
+       * Alone: `import { parkingParkingsPost } from "effect-wechatpay/v3/vehicle"`. */
       post: parkingParkingsPost
     },
     services: {
       find: {
-        /**
-         * 查询车牌服务开通信息API
+        /** 查询车牌服务开通信息API
          *
          * 该接口仅支持停车场景，商户首先请求查询车牌服务开通信息接口，确认该车牌，是否被该用户开通车主服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_1.shtml)
          *
          * `GET /v3/vehicle/parking/services/find`
          *
-         * Alone: `import { parkingServicesFindGet } from "effect-wechatpay/v3/vehicle"`.
-         */
+         * Alone: `import { parkingServicesFindGet } from "effect-wechatpay/v3/vehicle"`. */
         get: parkingServicesFindGet
       }
     }
@@ -1740,28 +1322,24 @@ export const vehicle = {
   transactions: {
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 查询订单API
+        /** 查询订单API
          *
          * 商户通过商户订单号，来查询订单信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_4.shtml)
          *
          * `GET /v3/vehicle/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/vehicle"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/vehicle"`. */
         get: transactionsOutTradeNoOutTradeNoGet
       }
     },
     parking: {
-      /**
-       * 扣费受理API
+      /** 扣费受理API
        *
        * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012534352) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012534427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_3.shtml)
        *
        * `POST /v3/vehicle/transactions/parking`
        *
-       * Alone: `import { transactionsParkingPost } from "effect-wechatpay/v3/vehicle"`.
-       */
+       * Alone: `import { transactionsParkingPost } from "effect-wechatpay/v3/vehicle"`. */
       post: transactionsParkingPost
     }
   }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Rfc3339, Schema, commonErrors, on
 // ---- GET /v3/webizpay/avail-mch-ranges ----
 
 export interface AvailMchRangesGetQuery {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
 }
 
@@ -17,16 +15,12 @@ const $AvailMchRangesGetQuery: () => Schema.Schema<AvailMchRangesGetQuery> = /*#
 }))
 
 export interface AvailMchRangesGetResponseRangeList {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
+  /** 可用商户范围id
+   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" */
   readonly range_id?: string | undefined
-  /**
-   * 商户标识类型
+  /** 商户标识类型
    * Documented values: `ORGANIZATION_CODE`, `TRANSACTION_ID` (decoded as any string: more may come).
-   * @example "ORGANIZATION_CODE"
-   */
+   * @example "ORGANIZATION_CODE" */
   readonly identifier_type?: "ORGANIZATION_CODE" | "TRANSACTION_ID" | (string & {}) | undefined
 }
 
@@ -36,10 +30,8 @@ const $AvailMchRangesGetResponseRangeList: () => Schema.Schema<AvailMchRangesGet
 }))
 
 export interface AvailMchRangesGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
   /** 可用商户范围列表 */
   readonly range_list?: ReadonlyArray<AvailMchRangesGetResponseRangeList> | undefined
@@ -50,13 +42,11 @@ const $AvailMchRangesGetResponse: () => Schema.Schema<AvailMchRangesGetResponse>
   range_list: Schema.optional(Schema.Array($AvailMchRangesGetResponseRangeList()))
 }))
 
-/**
- * 查询可用商户范围列表
+/** 查询可用商户范围列表
  *
  * 查询可用商户范围列表。该接口允许服务商查询已创建的所有可用商户范围ID列表。通过此接口可以获取服务商下所有的可用商户范围，便于后续的范围管理和额度卡配置。
  *
- * `GET /v3/webizpay/avail-mch-ranges`
- */
+ * `GET /v3/webizpay/avail-mch-ranges` */
 export const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailMchRangesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges.get",
   method: "GET",
@@ -68,15 +58,11 @@ export const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailM
 // ---- POST /v3/webizpay/avail-mch-ranges ----
 
 export interface AvailMchRangesPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 商户标识类型
-   * @example "ORGANIZATION_CODE"
-   */
+  /** 商户标识类型
+   * @example "ORGANIZATION_CODE" */
   readonly identifier_type: "ORGANIZATION_CODE" | "TRANSACTION_ID"
 }
 
@@ -86,10 +72,8 @@ const $AvailMchRangesPostBody: () => Schema.Schema<AvailMchRangesPostBody> = /*#
 }))
 
 export interface AvailMchRangesPostResponse {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
+  /** 可用商户范围id
+   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" */
   readonly range_id?: string | undefined
 }
 
@@ -97,13 +81,11 @@ const $AvailMchRangesPostResponse: () => Schema.Schema<AvailMchRangesPostRespons
   range_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建可用商户范围
+/** 创建可用商户范围
  *
  * 创建可用商户范围。该接口允许服务商创建新的可用商户范围，用于限制额度卡的可用商户范围。服务商可以根据业务需要创建基于统一社会信用代码或微信支付订单号的商户范围，便于管理不同场景下的额度卡使用限制。
  *
- * `POST /v3/webizpay/avail-mch-ranges`
- */
+ * `POST /v3/webizpay/avail-mch-ranges` */
 export const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, AvailMchRangesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges.post",
   method: "POST",
@@ -115,10 +97,8 @@ export const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, Avail
 // ---- GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers ----
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersGetParams {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
+  /** 可用商户范围id
+   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" */
   readonly range_id: string
 }
 
@@ -127,20 +107,14 @@ const $AvailMchRangesRangeIdMerchantIdentifiersGetParams: () => Schema.Schema<Av
 }))
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersGetQuery {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 分页开始位置
-   * @example 0
-   */
+  /** 分页开始位置
+   * @example 0 */
   readonly offset: number
-  /**
-   * 分页大小
-   * @example 100
-   */
+  /** 分页大小
+   * @example 100 */
   readonly limit: number
 }
 
@@ -151,25 +125,17 @@ const $AvailMchRangesRangeIdMerchantIdentifiersGetQuery: () => Schema.Schema<Ava
 }))
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersGetResponse {
-  /**
-   * 分页开始位置
-   * @example 0
-   */
+  /** 分页开始位置
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 100
-   */
+  /** 分页大小
+   * @example 100 */
   readonly limit?: number | undefined
-  /**
-   * 实际返回数量
-   * @example 100
-   */
+  /** 实际返回数量
+   * @example 100 */
   readonly count?: number | undefined
-  /**
-   * 总数量
-   * @example 1000
-   */
+  /** 总数量
+   * @example 1000 */
   readonly total_count?: number | undefined
   /** 商户标识列表 */
   readonly data?: ReadonlyArray<string> | undefined
@@ -186,13 +152,11 @@ const $AvailMchRangesRangeIdMerchantIdentifiersGetResponse: () => Schema.Schema<
 /** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.get`: params, query fields together. */
 export interface AvailMchRangesRangeIdMerchantIdentifiersGetRequest extends AvailMchRangesRangeIdMerchantIdentifiersGetParams, AvailMchRangesRangeIdMerchantIdentifiersGetQuery {}
 
-/**
- * 查询商户标识列表
+/** 查询商户标识列表
  *
  * 查询商户标识列表。该接口允许服务商查询指定可用商户范围内的所有商户标识。支持分页查询，便于管理大量的商户数据，了解范围内包含的具体商户信息。
  *
- * `GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
- */
+ * `GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers` */
 export const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersGetRequest, AvailMchRangesRangeIdMerchantIdentifiersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.get",
   method: "GET",
@@ -204,15 +168,11 @@ export const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<Avai
 // ---- POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers ----
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 商户标识值
-   * @example "91110000710926094P"
-   */
+  /** 商户标识值
+   * @example "91110000710926094P" */
   readonly merchant_identifier: string
 }
 
@@ -228,13 +188,11 @@ export type AvailMchRangesRangeIdMerchantIdentifiersPostParams = AvailMchRangesR
 /** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.post`: params, body fields together. */
 export interface AvailMchRangesRangeIdMerchantIdentifiersPostRequest extends AvailMchRangesRangeIdMerchantIdentifiersPostParams, AvailMchRangesRangeIdMerchantIdentifiersPostBody {}
 
-/**
- * 添加商户标识
+/** 添加商户标识
  *
  * 添加商户标识。该接口允许服务商向已存在的可用商户范围中添加商户标识。根据商户标识类型，可以添加统一社会信用代码或微信支付订单号，用于精确控制额度卡的可用范围。
  *
- * `POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
- */
+ * `POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers` */
 export const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersPostRequest, AvailMchRangesRangeIdMerchantIdentifiersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.post",
   method: "POST",
@@ -246,15 +204,11 @@ export const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<Ava
 // ---- DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier} ----
 
 export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams {
-  /**
-   * 可用商户范围id
-   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
-   */
+  /** 可用商户范围id
+   * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" */
   readonly range_id: string
-  /**
-   * 商户标识值
-   * @example "91110000710926094P"
-   */
+  /** 商户标识值
+   * @example "91110000710926094P" */
   readonly merchant_identifier: string
 }
 
@@ -270,13 +224,11 @@ export type AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResp
 /** The input of `v3.webizpay.availMchRanges._range_id_.merchantIdentifiers._merchant_identifier_.delete`: params, body fields together. */
 export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteRequest extends AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams, AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody {}
 
-/**
- * 删除商户标识
+/** 删除商户标识
  *
  * 删除商户标识。该接口允许服务商从已存在的可用商户范围中删除商户标识。当某个商户标识不再需要被包含在范围内时，可以通过此接口进行移除操作。
  *
- * `DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}`
- */
+ * `DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}` */
 export const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteRequest, AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges._range_id_.merchantIdentifiers._merchant_identifier_.delete",
   method: "DELETE",
@@ -288,35 +240,23 @@ export const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: E
 // ---- POST /v3/webizpay/bill/proof ----
 
 export interface BillProofPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid: string
-  /**
-   * 起始日期
-   * @example "2025-04-23"
-   */
+  /** 起始日期
+   * @example "2025-04-23" */
   readonly start_date: string
-  /**
-   * 结束日期
-   * @example "2025-04-23"
-   */
+  /** 结束日期
+   * @example "2025-04-23" */
   readonly end_date: string
-  /**
-   * 商户主体名称
-   * @example "某某科技有限公司"
-   */
+  /** 商户主体名称
+   * @example "某某科技有限公司" */
   readonly entity_name?: string | undefined
-  /**
-   * 商户操作流水号
-   * @example "operation12345678"
-   */
+  /** 商户操作流水号
+   * @example "operation12345678" */
   readonly out_operation_id: string
 }
 
@@ -330,60 +270,38 @@ const $BillProofPostBody: () => Schema.Schema<BillProofPostBody> = /*#__PURE__*/
 }))
 
 export interface BillProofPostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户操作流水号
-   * @example "operation12345678"
-   */
+  /** 商户操作流水号
+   * @example "operation12345678" */
   readonly out_operation_id?: string | undefined
-  /**
-   * 微信支付操作流水号
-   * @example "1030000071201xxxxx"
-   */
+  /** 微信支付操作流水号
+   * @example "1030000071201xxxxx" */
   readonly operation_id?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 起始日期
-   * @example "2025-04-23"
-   */
+  /** 起始日期
+   * @example "2025-04-23" */
   readonly start_date?: string | undefined
-  /**
-   * 结束日期
-   * @example "2025-04-23"
-   */
+  /** 结束日期
+   * @example "2025-04-23" */
   readonly end_date?: string | undefined
-  /**
-   * 商户主体名称
-   * @example "某某科技有限公司"
-   */
+  /** 商户主体名称
+   * @example "某某科技有限公司" */
   readonly entity_name?: string | undefined
-  /**
-   * 出资凭证申请单单号
-   * @example "proof12345678"
-   */
+  /** 出资凭证申请单单号
+   * @example "proof12345678" */
   readonly proof_id?: string | undefined
-  /**
-   * 凭证下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 凭证下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 凭证申请创建时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 凭证申请创建时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 凭证状态更新时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 凭证状态更新时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly updated_time?: string | undefined
 }
 
@@ -401,13 +319,11 @@ const $BillProofPostResponse: () => Schema.Schema<BillProofPostResponse> = /*#__
   updated_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请企业商户企业支付出资凭证
+/** 申请企业商户企业支付出资凭证
  *
  * 申请企业商户企业支付出资凭证。该接口允许服务商为指定出资子商户申请特定日期范围内的企业支付出资凭证，便于企业财务记账和报销管理。出资凭证包含企业支付交易的详细信息，可用于财务核对和税务申报。
  *
- * `POST /v3/webizpay/bill/proof`
- */
+ * `POST /v3/webizpay/bill/proof` */
 export const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.bill.proof.post",
   method: "POST",
@@ -419,25 +335,17 @@ export const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostRe
 // ---- POST /v3/webizpay/bill/trade-bill ----
 
 export interface BillTradeBillPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid: string
-  /**
-   * 账单日期
-   * @example "2025-04-23"
-   */
+  /** 账单日期
+   * @example "2025-04-23" */
   readonly date: string
-  /**
-   * 账单类型
-   * @example "QYZFALL"
-   */
+  /** 账单类型
+   * @example "QYZFALL" */
   readonly type: "QYZFALL"
 }
 
@@ -449,31 +357,21 @@ const $BillTradeBillPostBody: () => Schema.Schema<BillTradeBillPostBody> = /*#__
 }))
 
 export interface BillTradeBillPostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 账单日期
-   * @example "2025-04-23"
-   */
+  /** 账单日期
+   * @example "2025-04-23" */
   readonly date?: string | undefined
-  /**
-   * 账单类型
+  /** 账单类型
    * Documented values: `QYZFALL` (decoded as any string: more may come).
-   * @example "QYZFALL"
-   */
+   * @example "QYZFALL" */
   readonly type?: "QYZFALL" | (string & {}) | undefined
-  /**
-   * 账单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-   */
+  /** 账单下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx" */
   readonly download_url?: string | undefined
 }
 
@@ -485,13 +383,11 @@ const $BillTradeBillPostResponse: () => Schema.Schema<BillTradeBillPostResponse>
   download_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请企业商户企业支付业务账单
+/** 申请企业商户企业支付业务账单
  *
  * 申请企业商户企业支付业务账单。该接口允许服务商为指定出资子商户申请特定日期的企业支付业务账单，仅支持申请三个月内的账单数据。业务账单包含交易明细，可用于企业对账和财务分析。
  *
- * `POST /v3/webizpay/bill/trade-bill`
- */
+ * `POST /v3/webizpay/bill/trade-bill` */
 export const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTradeBillPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.bill.tradeBill.post",
   method: "POST",
@@ -503,15 +399,11 @@ export const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTra
 // ---- GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no} ----
 
 export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id: string
-  /**
-   * 企业支付额度卡商户卡号
-   * @example "out_card_123456"
-   */
+  /** 企业支付额度卡商户卡号
+   * @example "out_card_123456" */
   readonly out_card_no: string
 }
 
@@ -521,15 +413,11 @@ const $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams: () => Schema.Schema<E
 }))
 
 export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid: string
 }
 
@@ -539,103 +427,65 @@ const $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery: () => Schema.Schema<Em
 }))
 
 export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
+  /** 企业支付额度卡卡号
+   * @example "1068019671702503425" */
   readonly card_no?: string | undefined
-  /**
-   * 商户卡号
-   * @example "mch_card_123456"
-   */
+  /** 商户卡号
+   * @example "mch_card_123456" */
   readonly out_card_no?: string | undefined
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id?: string | undefined
-  /**
-   * 企业支付卡模板ID
-   * @example "template_123"
-   */
+  /** 企业支付卡模板ID
+   * @example "template_123" */
   readonly card_template_id?: string | undefined
-  /**
-   * 使用规则
+  /** 使用规则
    * Documented values: `SINGLE`, `MULTIPLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly card_rule?: "SINGLE" | "MULTIPLE" | (string & {}) | undefined
-  /**
-   * 退款规则
+  /** 退款规则
    * Documented values: `RETURN`, `NOT_RETURN` (decoded as any string: more may come).
-   * @example "RETURN"
-   */
+   * @example "RETURN" */
   readonly refund_rule?: "RETURN" | "NOT_RETURN" | (string & {}) | undefined
-  /**
-   * 卡片总金额
-   * @example 10000
-   */
+  /** 卡片总金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 卡片可用金额
-   * @example 8000
-   */
+  /** 卡片可用金额
+   * @example 8000 */
   readonly remain_amount?: number | undefined
-  /**
-   * 卡片有效期
-   * @example "2023-12-31T23:59:59+08:00"
-   */
+  /** 卡片有效期
+   * @example "2023-12-31T23:59:59+08:00" */
   readonly effective_end_time?: string | undefined
-  /**
-   * 卡片生效时间
-   * @example "2023-01-01T23:59:59+08:00"
-   */
+  /** 卡片生效时间
+   * @example "2023-01-01T23:59:59+08:00" */
   readonly effective_begin_time?: string | undefined
-  /**
-   * 卡片状态
+  /** 卡片状态
    * Documented values: `ACTIVE`, `DISABLED` (decoded as any string: more may come).
-   * @example "ACTIVE"
-   */
+   * @example "ACTIVE" */
   readonly card_state?: "ACTIVE" | "DISABLED" | (string & {}) | undefined
-  /**
-   * 卡片名称
-   * @example "报销额度卡"
-   */
+  /** 卡片名称
+   * @example "报销额度卡" */
   readonly card_name?: string | undefined
-  /**
-   * 失效原因
-   * @example "有效期结束"
-   */
+  /** 失效原因
+   * @example "有效期结束" */
   readonly reason?: string | undefined
-  /**
-   * 卡片使用时间
-   * @example "2023-12-31T23:59:59+08:00"
-   */
+  /** 卡片使用时间
+   * @example "2023-12-31T23:59:59+08:00" */
   readonly card_usage_time?: string | undefined
-  /**
-   * 卡片关联微信支付订单号
-   * @example "4200000123202306081234567890"
-   */
+  /** 卡片关联微信支付订单号
+   * @example "4200000123202306081234567890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 卡片失效时间
-   * @example "2023-12-31T23:59:59+08:00"
-   */
+  /** 卡片失效时间
+   * @example "2023-12-31T23:59:59+08:00" */
   readonly card_disabled_time?: string | undefined
-  /**
-   * 卡片备注
-   * @example "2023年1月差旅报销"
-   */
+  /** 卡片备注
+   * @example "2023年1月差旅报销" */
   readonly card_remark?: string | undefined
 }
 
@@ -664,13 +514,11 @@ const $EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse: () => Schema.Schema
 /** The input of `v3.webizpay.employees._employee_id_.outQuotaCards._out_card_no_.get`: params, query fields together. */
 export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetRequest extends EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams, EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery {}
 
-/**
- * 使用商户卡号查询企业支付额度卡
+/** 使用商户卡号查询企业支付额度卡
  *
  * 企业商户查询企业支付额度卡。该接口允许服务商使用商户卡号查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
  *
- * `GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}`
- */
+ * `GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}` */
 export const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetRequest, EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.outQuotaCards._out_card_no_.get",
   method: "GET",
@@ -682,10 +530,8 @@ export const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<Emp
 // ---- POST /v3/webizpay/employees/{employee_id}/quota-cards ----
 
 export interface EmployeesEmployeeIdQuotaCardsPostParams {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id: string
 }
 
@@ -694,50 +540,32 @@ const $EmployeesEmployeeIdQuotaCardsPostParams: () => Schema.Schema<EmployeesEmp
 }))
 
 export interface EmployeesEmployeeIdQuotaCardsPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid: string
-  /**
-   * 企业支付卡模板ID
-   * @example "template_123"
-   */
+  /** 企业支付卡模板ID
+   * @example "template_123" */
   readonly card_template_id: string
-  /**
-   * 卡片总金额
-   * @example 10000
-   */
+  /** 卡片总金额
+   * @example 10000 */
   readonly amount: number
-  /**
-   * 卡片名称
-   * @example "报销额度卡"
-   */
+  /** 卡片名称
+   * @example "报销额度卡" */
   readonly card_name: string
-  /**
-   * 商户卡号
-   * @example "mch_card_123456"
-   */
+  /** 商户卡号
+   * @example "mch_card_123456" */
   readonly out_card_no: string
-  /**
-   * 卡片有效期
-   * @example "2023-12-31T23:59:59+08:00"
-   */
+  /** 卡片有效期
+   * @example "2023-12-31T23:59:59+08:00" */
   readonly effective_end_time: string
-  /**
-   * 卡片备注
-   * @example "2023年1月差旅报销"
-   */
+  /** 卡片备注
+   * @example "2023年1月差旅报销" */
   readonly card_remark?: string | undefined
-  /**
-   * 可用商户范围ID
-   * @example "range_12345678"
-   */
+  /** 可用商户范围ID
+   * @example "range_12345678" */
   readonly avail_mch_range_id?: string | undefined
 }
 
@@ -754,40 +582,26 @@ const $EmployeesEmployeeIdQuotaCardsPostBody: () => Schema.Schema<EmployeesEmplo
 }))
 
 export interface EmployeesEmployeeIdQuotaCardsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户卡号
-   * @example "mch_card_123456"
-   */
+  /** 商户卡号
+   * @example "mch_card_123456" */
   readonly out_card_no?: string | undefined
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id?: string | undefined
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
+  /** 企业支付额度卡卡号
+   * @example "1068019671702503425" */
   readonly card_no?: string | undefined
-  /**
-   * 卡片生效时间
-   * @example "2023-01-01T23:59:59+08:00"
-   */
+  /** 卡片生效时间
+   * @example "2023-01-01T23:59:59+08:00" */
   readonly effective_begin_time?: string | undefined
-  /**
-   * 卡片有效期
-   * @example "2023-12-31T23:59:59+08:00"
-   */
+  /** 卡片有效期
+   * @example "2023-12-31T23:59:59+08:00" */
   readonly effective_end_time?: string | undefined
 }
 
@@ -804,13 +618,11 @@ const $EmployeesEmployeeIdQuotaCardsPostResponse: () => Schema.Schema<EmployeesE
 /** The input of `v3.webizpay.employees._employee_id_.quotaCards.post`: params, body fields together. */
 export interface EmployeesEmployeeIdQuotaCardsPostRequest extends EmployeesEmployeeIdQuotaCardsPostParams, EmployeesEmployeeIdQuotaCardsPostBody {}
 
-/**
- * 企业商户为员工下发企业支付额度卡
+/** 企业商户为员工下发企业支付额度卡
  *
  * 企业商户为员工下发企业支付额度卡。该接口允许服务商为已授权的员工下发企业支付额度卡，设置卡片名称、额度、备注等信息，员工可使用该额度卡进行企业支付。企业可根据不同业务场景（如差旅报销、日常办公等）为员工发放不同类型的额度卡，便于费用管理和控制。
  *
- * `POST /v3/webizpay/employees/{employee_id}/quota-cards`
- */
+ * `POST /v3/webizpay/employees/{employee_id}/quota-cards` */
 export const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsPostRequest, EmployeesEmployeeIdQuotaCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards.post",
   method: "POST",
@@ -822,15 +634,11 @@ export const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmplo
 // ---- GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no} ----
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoGetParams {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id: string
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
+  /** 企业支付额度卡卡号
+   * @example "1068019671702503425" */
   readonly card_no: string
 }
 
@@ -846,13 +654,11 @@ export type EmployeesEmployeeIdQuotaCardsCardNoGetResponse = EmployeesEmployeeId
 /** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.get`: params, query fields together. */
 export interface EmployeesEmployeeIdQuotaCardsCardNoGetRequest extends EmployeesEmployeeIdQuotaCardsCardNoGetParams, EmployeesEmployeeIdQuotaCardsCardNoGetQuery {}
 
-/**
- * 企业商户查询企业支付额度卡
+/** 企业商户查询企业支付额度卡
  *
  * 企业商户查询企业支付额度卡。该接口允许服务商查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
  *
- * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}`
- */
+ * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}` */
 export const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoGetRequest, EmployeesEmployeeIdQuotaCardsCardNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards._card_no_.get",
   method: "GET",
@@ -864,20 +670,14 @@ export const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<Employees
 // ---- POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel ----
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid: string
-  /**
-   * 作废原因
-   * @example "商户主动作废"
-   */
+  /** 作废原因
+   * @example "商户主动作废" */
   readonly reason: string
 }
 
@@ -888,36 +688,24 @@ const $EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody: () => Schema.Schema<Em
 }))
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id?: string | undefined
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
+  /** 企业支付额度卡卡号
+   * @example "1068019671702503425" */
   readonly card_no?: string | undefined
-  /**
-   * 卡片状态
+  /** 卡片状态
    * Documented values: `ACTIVE`, `DISABLED` (decoded as any string: more may come).
-   * @example "DISABLED"
-   */
+   * @example "DISABLED" */
   readonly card_state?: "ACTIVE" | "DISABLED" | (string & {}) | undefined
-  /**
-   * 卡片失效时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 卡片失效时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly card_disabled_time?: string | undefined
 }
 
@@ -935,13 +723,11 @@ export type EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams = EmployeesEmplo
 /** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.cancel.post`: params, body fields together. */
 export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostRequest extends EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams, EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody {}
 
-/**
- * 企业商户作废员工企业支付额度卡
+/** 企业商户作废员工企业支付额度卡
  *
  * 企业商户作废员工企业支付额度卡。该接口允许服务商作废已下发给员工的企业支付额度卡，作废后该额度卡将无法继续使用，可指定作废原因。当额度卡使用错误、发放错误或需要提前回收额度时，企业可通过此接口作废额度卡。
  *
- * `POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel`
- */
+ * `POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel` */
 export const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoCancelPostRequest, EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards._card_no_.cancel.post",
   method: "POST",
@@ -953,20 +739,14 @@ export const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<Em
 // ---- GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url ----
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid: string
-  /**
-   * 拉起付款码页面的企业应用类型
-   * @example "H5"
-   */
+  /** 拉起付款码页面的企业应用类型
+   * @example "H5" */
   readonly application_type: "H5" | "MINIPROGRAM"
 }
 
@@ -977,51 +757,33 @@ const $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery: () => Schema.Schem
 }))
 
 export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id?: string | undefined
-  /**
-   * 企业支付额度卡卡号
-   * @example "1068019671702503425"
-   */
+  /** 企业支付额度卡卡号
+   * @example "1068019671702503425" */
   readonly card_no?: string | undefined
-  /**
-   * 链接失效时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 链接失效时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly expire_time?: string | undefined
-  /**
-   * 跳转链接
-   * @example "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay"
-   */
+  /** 跳转链接
+   * @example "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay" */
   readonly payment_url?: string | undefined
-  /**
-   * 拉起付款码页面的企业应用类型
+  /** 拉起付款码页面的企业应用类型
    * Documented values: `H5`, `MINIPROGRAM` (decoded as any string: more may come).
-   * @example "H5"
-   */
+   * @example "H5" */
   readonly application_type?: "H5" | "MINIPROGRAM" | (string & {}) | undefined
-  /**
-   * 小程序查询参数
-   * @example "token=123"
-   */
+  /** 小程序查询参数
+   * @example "token=123" */
   readonly mp_query?: string | undefined
-  /**
-   * 小程序业务类型
-   * @example "liteAppWebizPayRegister"
-   */
+  /** 小程序业务类型
+   * @example "liteAppWebizPayRegister" */
   readonly mp_business_type?: string | undefined
 }
 
@@ -1042,13 +804,11 @@ export type EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams = EmployeesEm
 /** The input of `v3.webizpay.employees._employee_id_.quotaCards._card_no_.paymentUrl.get`: params, query fields together. */
 export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetRequest extends EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams, EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery {}
 
-/**
- * 企业商户获取指定额度卡支付链接
+/** 企业商户获取指定额度卡支付链接
  *
  * 企业商户获取指定额度卡支付链接。该接口允许服务商获取指定额度卡的支付链接，员工可通过该链接使用额度卡进行支付，链接有效期较短，请在有效期内使用。企业可通过此接口为员工生成便捷的支付入口，简化支付流程。
  *
- * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url`
- */
+ * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url` */
 export const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetRequest, EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards._card_no_.paymentUrl.get",
   method: "GET",
@@ -1060,36 +820,24 @@ export const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint
 // ---- POST /v3/webizpay/employees/{employee_id}/revoke ----
 
 export interface EmployeesEmployeeIdRevokePostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户企业员工ID
-   * @example "employee123"
-   */
+  /** 商户企业员工ID
+   * @example "employee123" */
   readonly user_id?: string | undefined
-  /**
-   * 员工企业支付权限状态
+  /** 员工企业支付权限状态
    * Documented values: `REVOKED`, `AUTHORIZED` (decoded as any string: more may come).
-   * @example "REVOKED"
-   */
+   * @example "REVOKED" */
   readonly authorization_state?: "REVOKED" | "AUTHORIZED" | (string & {}) | undefined
-  /**
-   * 员工企业支付失效时间
-   * @example "2023-12-31T23:59:59+08:00"
-   */
+  /** 员工企业支付失效时间
+   * @example "2023-12-31T23:59:59+08:00" */
   readonly authorization_revoked_time?: string | undefined
-  /**
-   * 作废原因
-   * @example "用户主动撤销"
-   */
+  /** 作废原因
+   * @example "用户主动撤销" */
   readonly reason?: string | undefined
 }
 
@@ -1109,13 +857,11 @@ export type EmployeesEmployeeIdRevokePostParams = EmployeesEmployeeIdQuotaCardsP
 /** The input of `v3.webizpay.employees._employee_id_.revoke.post`: params, body fields together. */
 export interface EmployeesEmployeeIdRevokePostRequest extends EmployeesEmployeeIdRevokePostParams, EmployeesEmployeeIdRevokePostBody {}
 
-/**
- * 企业商户发起解除员工企业支付授权
+/** 企业商户发起解除员工企业支付授权
  *
  * 企业商户发起解除员工企业支付授权。该接口允许服务商解除指定出资子商户下特定员工的企业支付授权关系，解除授权后员工将无法继续使用企业支付功能，已发放的额度卡将自动失效。企业可通过此接口管理离职员工或需要取消授权的员工。
  *
- * `POST /v3/webizpay/employees/{employee_id}/revoke`
- */
+ * `POST /v3/webizpay/employees/{employee_id}/revoke` */
 export const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeIdRevokePostRequest, EmployeesEmployeeIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.revoke.post",
   method: "POST",
@@ -1127,20 +873,14 @@ export const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeI
 // ---- POST /v3/webizpay/stores/entity-matches ----
 
 export interface StoresEntityMatchesPostBodyMatchDetails {
-  /**
-   * 门店统一社会信用代码
-   * @example "91110000710926094P"
-   */
+  /** 门店统一社会信用代码
+   * @example "91110000710926094P" */
   readonly organization_code: string
-  /**
-   * 门店名称
-   * @example "微信小店"
-   */
+  /** 门店名称
+   * @example "微信小店" */
   readonly store_name: string
-  /**
-   * 需要查询的支付产品
-   * @example "CODE_PAY"
-   */
+  /** 需要查询的支付产品
+   * @example "CODE_PAY" */
   readonly product_type: "CODE_PAY" | "NONE"
 }
 
@@ -1151,15 +891,11 @@ const $StoresEntityMatchesPostBodyMatchDetails: () => Schema.Schema<StoresEntity
 }))
 
 export interface StoresEntityMatchesPostBody {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid: string
-  /**
-   * 商户主体匹配批次单号
-   * @example "batch12345678"
-   */
+  /** 商户主体匹配批次单号
+   * @example "batch12345678" */
   readonly out_batch_id: string
   /** 主体匹配明细列表 */
   readonly match_details?: ReadonlyArray<StoresEntityMatchesPostBodyMatchDetails> | undefined
@@ -1172,31 +908,21 @@ const $StoresEntityMatchesPostBody: () => Schema.Schema<StoresEntityMatchesPostB
 }))
 
 export interface StoresEntityMatchesPostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户主体匹配批次单号
-   * @example "batch12345678"
-   */
+  /** 商户主体匹配批次单号
+   * @example "batch12345678" */
   readonly out_batch_id?: string | undefined
-  /**
-   * 微信支付主体匹配批次单号
-   * @example "1030000071201xxxxx"
-   */
+  /** 微信支付主体匹配批次单号
+   * @example "1030000071201xxxxx" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 批次创建时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly time?: string | undefined
-  /**
-   * 批次状态
+  /** 批次状态
    * Documented values: `ACCEPTED`, `IN_PROGRESS`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "IN_PROGRESS" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
@@ -1208,13 +934,11 @@ const $StoresEntityMatchesPostResponse: () => Schema.Schema<StoresEntityMatchesP
   state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED"))
 }))
 
-/**
- * 发起门店主体匹配
+/** 发起门店主体匹配
  *
  * 发起门店主体匹配。该接口允许服务商批量查询门店主体是否已在微信支付开通相关支付产品，匹配结果可用于后续企业支付业务的开展。企业可通过此接口确认合作门店的支付能力，提前了解是否可以使用企业支付功能进行消费。
  *
- * `POST /v3/webizpay/stores/entity-matches`
- */
+ * `POST /v3/webizpay/stores/entity-matches` */
 export const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostBody, StoresEntityMatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.stores.entityMatches.post",
   method: "POST",
@@ -1226,10 +950,8 @@ export const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostB
 // ---- GET /v3/webizpay/stores/entity-matches/{batch_id} ----
 
 export interface StoresEntityMatchesBatchIdGetParams {
-  /**
-   * 微信支付主体匹配批次单号
-   * @example "1030000071201xxxxx"
-   */
+  /** 微信支付主体匹配批次单号
+   * @example "1030000071201xxxxx" */
   readonly batch_id: string
 }
 
@@ -1238,20 +960,14 @@ const $StoresEntityMatchesBatchIdGetParams: () => Schema.Schema<StoresEntityMatc
 }))
 
 export interface StoresEntityMatchesBatchIdGetResponseMatchResults {
-  /**
-   * 门店统一社会信用代码
-   * @example "91110000710926094P"
-   */
+  /** 门店统一社会信用代码
+   * @example "91110000710926094P" */
   readonly organization_code?: string | undefined
-  /**
-   * 门店名称
-   * @example "微信小店"
-   */
+  /** 门店名称
+   * @example "微信小店" */
   readonly store_name?: string | undefined
-  /**
-   * 是否存在满足条件微信支付商户号
-   * @example true
-   */
+  /** 是否存在满足条件微信支付商户号
+   * @example true */
   readonly has_valid_mchid?: boolean | undefined
 }
 
@@ -1262,26 +978,18 @@ const $StoresEntityMatchesBatchIdGetResponseMatchResults: () => Schema.Schema<St
 }))
 
 export interface StoresEntityMatchesBatchIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户主体匹配批次单号
-   * @example "batch12345678"
-   */
+  /** 商户主体匹配批次单号
+   * @example "batch12345678" */
   readonly out_batch_id?: string | undefined
-  /**
-   * 微信支付主体匹配批次单号
-   * @example "1030000071201xxxxx"
-   */
+  /** 微信支付主体匹配批次单号
+   * @example "1030000071201xxxxx" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次状态
+  /** 批次状态
    * Documented values: `ACCEPTED`, `IN_PROGRESS`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "IN_PROGRESS" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
   /** 主体匹配明细列表 */
   readonly match_results?: ReadonlyArray<StoresEntityMatchesBatchIdGetResponseMatchResults> | undefined
@@ -1300,13 +1008,11 @@ export type StoresEntityMatchesBatchIdGetQuery = AvailMchRangesGetQuery
 /** The input of `v3.webizpay.stores.entityMatches._batch_id_.get`: params, query fields together. */
 export interface StoresEntityMatchesBatchIdGetRequest extends StoresEntityMatchesBatchIdGetParams, StoresEntityMatchesBatchIdGetQuery {}
 
-/**
- * 查询门店主体匹配结果
+/** 查询门店主体匹配结果
  *
  * 查询门店主体匹配结果。该接口允许服务商查询之前发起的门店主体匹配批次结果，包括各门店统一社会信用代码是否存在满足条件的微信支付商户号。通过此接口可获取匹配结果详情，确认哪些门店可以使用企业支付功能。
  *
- * `GET /v3/webizpay/stores/entity-matches/{batch_id}`
- */
+ * `GET /v3/webizpay/stores/entity-matches/{batch_id}` */
 export const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatchesBatchIdGetRequest, StoresEntityMatchesBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.stores.entityMatches._batch_id_.get",
   method: "GET",
@@ -1318,10 +1024,8 @@ export const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatche
 // ---- GET /v3/webizpay/users/{user_id}/authorization-state ----
 
 export interface UsersUserIdAuthorizationStateGetParams {
-  /**
-   * 企业员工ID
-   * @example "123456"
-   */
+  /** 企业员工ID
+   * @example "123456" */
   readonly user_id: string
 }
 
@@ -1330,26 +1034,18 @@ const $UsersUserIdAuthorizationStateGetParams: () => Schema.Schema<UsersUserIdAu
 }))
 
 export interface UsersUserIdAuthorizationStateGetResponseEmployeeList {
-  /**
-   * 微信授权关系ID
-   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
-   */
+  /** 微信授权关系ID
+   * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c" */
   readonly employee_id?: string | undefined
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `AUTHORIZED`, `REVOKED` (decoded as any string: more may come).
-   * @example "AUTHORIZED"
-   */
+   * @example "AUTHORIZED" */
   readonly authorization_state?: "AUTHORIZED" | "REVOKED" | (string & {}) | undefined
-  /**
-   * 授权时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 授权时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly authorization_time?: string | undefined
-  /**
-   * 解除授权时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 解除授权时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly authorization_revoked_time?: string | undefined
 }
 
@@ -1361,20 +1057,14 @@ const $UsersUserIdAuthorizationStateGetResponseEmployeeList: () => Schema.Schema
 }))
 
 export interface UsersUserIdAuthorizationStateGetResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 企业员工ID
-   * @example "123456"
-   */
+  /** 企业员工ID
+   * @example "123456" */
   readonly user_id?: string | undefined
   /** 微信授权关系列表 */
   readonly employee_list?: ReadonlyArray<UsersUserIdAuthorizationStateGetResponseEmployeeList> | undefined
@@ -1392,13 +1082,11 @@ export type UsersUserIdAuthorizationStateGetQuery = EmployeesEmployeeIdOutQuotaC
 /** The input of `v3.webizpay.users._user_id_.authorizationState.get`: params, query fields together. */
 export interface UsersUserIdAuthorizationStateGetRequest extends UsersUserIdAuthorizationStateGetParams, UsersUserIdAuthorizationStateGetQuery {}
 
-/**
- * 企业商户查询企业员工开通授权状态
+/** 企业商户查询企业员工开通授权状态
  *
  * 企业商户查询企业员工开通授权状态。该接口允许服务商查询指定出资子商户下特定员工的企业支付授权状态，包括授权状态、授权时间和解除授权时间等信息。服务商可通过此接口确认员工是否已开通企业支付功能，是后续发放额度卡的前提条件。
  *
- * `GET /v3/webizpay/users/{user_id}/authorization-state`
- */
+ * `GET /v3/webizpay/users/{user_id}/authorization-state` */
 export const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuthorizationStateGetRequest, UsersUserIdAuthorizationStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.users._user_id_.authorizationState.get",
   method: "GET",
@@ -1410,46 +1098,30 @@ export const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuth
 // ---- POST /v3/webizpay/users/{user_id}/authorization-url ----
 
 export interface UsersUserIdAuthorizationUrlPostResponse {
-  /**
-   * 服务商商户号
-   * @example "12341234"
-   */
+  /** 服务商商户号
+   * @example "12341234" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 出资子商户号
-   * @example "43214321"
-   */
+  /** 出资子商户号
+   * @example "43214321" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 企业员工ID
-   * @example "123456"
-   */
+  /** 企业员工ID
+   * @example "123456" */
   readonly user_id?: string | undefined
-  /**
-   * 跳转链接
-   * @example "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay"
-   */
+  /** 跳转链接
+   * @example "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay" */
   readonly authorization_url?: string | undefined
-  /**
-   * 链接失效时间
-   * @example "2023-06-08T10:34:56+08:00"
-   */
+  /** 链接失效时间
+   * @example "2023-06-08T10:34:56+08:00" */
   readonly expire_time?: string | undefined
-  /**
-   * 发起授权应用类型
+  /** 发起授权应用类型
    * Documented values: `H5`, `MINIPROGRAM` (decoded as any string: more may come).
-   * @example "H5"
-   */
+   * @example "H5" */
   readonly application_type?: "H5" | "MINIPROGRAM" | (string & {}) | undefined
-  /**
-   * 小程序查询参数
-   * @example "token=123"
-   */
+  /** 小程序查询参数
+   * @example "token=123" */
   readonly mp_query?: string | undefined
-  /**
-   * 小程序业务类型
-   * @example "liteAppWebizPayRegister"
-   */
+  /** 小程序业务类型
+   * @example "liteAppWebizPayRegister" */
   readonly mp_business_type?: string | undefined
 }
 
@@ -1471,13 +1143,11 @@ export type UsersUserIdAuthorizationUrlPostParams = UsersUserIdAuthorizationStat
 /** The input of `v3.webizpay.users._user_id_.authorizationUrl.post`: params, body fields together. */
 export interface UsersUserIdAuthorizationUrlPostRequest extends UsersUserIdAuthorizationUrlPostParams, UsersUserIdAuthorizationUrlPostBody {}
 
-/**
- * 企业商户发起员工开通企业支付授权
+/** 企业商户发起员工开通企业支付授权
  *
  * 企业商户发起员工开通企业支付授权。该接口允许服务商为指定出资子商户下的员工发起企业支付授权申请，系统将生成一个授权链接，员工可通过该链接完成授权操作。授权成功后，企业可为该员工下发企业支付额度卡，员工可使用额度卡进行支付。
  *
- * `POST /v3/webizpay/users/{user_id}/authorization-url`
- */
+ * `POST /v3/webizpay/users/{user_id}/authorization-url` */
 export const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAuthorizationUrlPostRequest, UsersUserIdAuthorizationUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.users._user_id_.authorizationUrl.post",
   method: "POST",
@@ -1486,65 +1156,53 @@ export const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAutho
   schemas: () => ({ params: $UsersUserIdAuthorizationStateGetParams(), body: $EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery(), success: $UsersUserIdAuthorizationUrlPostResponse(), errors: commonErrors })
 })
 
-/**
- * `/v3/webizpay/…`: 17 endpoints.
+/** `/v3/webizpay/…`: 17 endpoints.
  *
- * Catalogue tags: 企业支付.
- */
+ * Catalogue tags: 企业支付. */
 export const webizpay = {
   availMchRanges: {
-    /**
-     * 查询可用商户范围列表
+    /** 查询可用商户范围列表
      *
      * 查询可用商户范围列表。该接口允许服务商查询已创建的所有可用商户范围ID列表。通过此接口可以获取服务商下所有的可用商户范围，便于后续的范围管理和额度卡配置。
      *
      * `GET /v3/webizpay/avail-mch-ranges`
      *
-     * Alone: `import { availMchRangesGet } from "effect-wechatpay/v3/webizpay"`.
-     */
+     * Alone: `import { availMchRangesGet } from "effect-wechatpay/v3/webizpay"`. */
     get: availMchRangesGet,
-    /**
-     * 创建可用商户范围
+    /** 创建可用商户范围
      *
      * 创建可用商户范围。该接口允许服务商创建新的可用商户范围，用于限制额度卡的可用商户范围。服务商可以根据业务需要创建基于统一社会信用代码或微信支付订单号的商户范围，便于管理不同场景下的额度卡使用限制。
      *
      * `POST /v3/webizpay/avail-mch-ranges`
      *
-     * Alone: `import { availMchRangesPost } from "effect-wechatpay/v3/webizpay"`.
-     */
+     * Alone: `import { availMchRangesPost } from "effect-wechatpay/v3/webizpay"`. */
     post: availMchRangesPost,
     _range_id_: {
       merchantIdentifiers: {
-        /**
-         * 查询商户标识列表
+        /** 查询商户标识列表
          *
          * 查询商户标识列表。该接口允许服务商查询指定可用商户范围内的所有商户标识。支持分页查询，便于管理大量的商户数据，了解范围内包含的具体商户信息。
          *
          * `GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
          *
-         * Alone: `import { availMchRangesRangeIdMerchantIdentifiersGet } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { availMchRangesRangeIdMerchantIdentifiersGet } from "effect-wechatpay/v3/webizpay"`. */
         get: availMchRangesRangeIdMerchantIdentifiersGet,
-        /**
-         * 添加商户标识
+        /** 添加商户标识
          *
          * 添加商户标识。该接口允许服务商向已存在的可用商户范围中添加商户标识。根据商户标识类型，可以添加统一社会信用代码或微信支付订单号，用于精确控制额度卡的可用范围。
          *
          * `POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
          *
-         * Alone: `import { availMchRangesRangeIdMerchantIdentifiersPost } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { availMchRangesRangeIdMerchantIdentifiersPost } from "effect-wechatpay/v3/webizpay"`. */
         post: availMchRangesRangeIdMerchantIdentifiersPost,
         _merchant_identifier_: {
-          /**
-           * 删除商户标识
+          /** 删除商户标识
            *
            * 删除商户标识。该接口允许服务商从已存在的可用商户范围中删除商户标识。当某个商户标识不再需要被包含在范围内时，可以通过此接口进行移除操作。
            *
            * `DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}`
            *
-           * Alone: `import { availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete } from "effect-wechatpay/v3/webizpay"`.
-           */
+           * Alone: `import { availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete } from "effect-wechatpay/v3/webizpay"`. */
           delete: availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete
         }
       }
@@ -1552,27 +1210,23 @@ export const webizpay = {
   },
   bill: {
     proof: {
-      /**
-       * 申请企业商户企业支付出资凭证
+      /** 申请企业商户企业支付出资凭证
        *
        * 申请企业商户企业支付出资凭证。该接口允许服务商为指定出资子商户申请特定日期范围内的企业支付出资凭证，便于企业财务记账和报销管理。出资凭证包含企业支付交易的详细信息，可用于财务核对和税务申报。
        *
        * `POST /v3/webizpay/bill/proof`
        *
-       * Alone: `import { billProofPost } from "effect-wechatpay/v3/webizpay"`.
-       */
+       * Alone: `import { billProofPost } from "effect-wechatpay/v3/webizpay"`. */
       post: billProofPost
     },
     tradeBill: {
-      /**
-       * 申请企业商户企业支付业务账单
+      /** 申请企业商户企业支付业务账单
        *
        * 申请企业商户企业支付业务账单。该接口允许服务商为指定出资子商户申请特定日期的企业支付业务账单，仅支持申请三个月内的账单数据。业务账单包含交易明细，可用于企业对账和财务分析。
        *
        * `POST /v3/webizpay/bill/trade-bill`
        *
-       * Alone: `import { billTradeBillPost } from "effect-wechatpay/v3/webizpay"`.
-       */
+       * Alone: `import { billTradeBillPost } from "effect-wechatpay/v3/webizpay"`. */
       post: billTradeBillPost
     }
   },
@@ -1580,102 +1234,86 @@ export const webizpay = {
     _employee_id_: {
       outQuotaCards: {
         _out_card_no_: {
-          /**
-           * 使用商户卡号查询企业支付额度卡
+          /** 使用商户卡号查询企业支付额度卡
            *
            * 企业商户查询企业支付额度卡。该接口允许服务商使用商户卡号查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
            *
            * `GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}`
            *
-           * Alone: `import { employeesEmployeeIdOutQuotaCardsOutCardNoGet } from "effect-wechatpay/v3/webizpay"`.
-           */
+           * Alone: `import { employeesEmployeeIdOutQuotaCardsOutCardNoGet } from "effect-wechatpay/v3/webizpay"`. */
           get: employeesEmployeeIdOutQuotaCardsOutCardNoGet
         }
       },
       quotaCards: {
-        /**
-         * 企业商户为员工下发企业支付额度卡
+        /** 企业商户为员工下发企业支付额度卡
          *
          * 企业商户为员工下发企业支付额度卡。该接口允许服务商为已授权的员工下发企业支付额度卡，设置卡片名称、额度、备注等信息，员工可使用该额度卡进行企业支付。企业可根据不同业务场景（如差旅报销、日常办公等）为员工发放不同类型的额度卡，便于费用管理和控制。
          *
          * `POST /v3/webizpay/employees/{employee_id}/quota-cards`
          *
-         * Alone: `import { employeesEmployeeIdQuotaCardsPost } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { employeesEmployeeIdQuotaCardsPost } from "effect-wechatpay/v3/webizpay"`. */
         post: employeesEmployeeIdQuotaCardsPost,
         _card_no_: {
-          /**
-           * 企业商户查询企业支付额度卡
+          /** 企业商户查询企业支付额度卡
            *
            * 企业商户查询企业支付额度卡。该接口允许服务商查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
            *
            * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}`
            *
-           * Alone: `import { employeesEmployeeIdQuotaCardsCardNoGet } from "effect-wechatpay/v3/webizpay"`.
-           */
+           * Alone: `import { employeesEmployeeIdQuotaCardsCardNoGet } from "effect-wechatpay/v3/webizpay"`. */
           get: employeesEmployeeIdQuotaCardsCardNoGet,
           cancel: {
-            /**
-             * 企业商户作废员工企业支付额度卡
+            /** 企业商户作废员工企业支付额度卡
              *
              * 企业商户作废员工企业支付额度卡。该接口允许服务商作废已下发给员工的企业支付额度卡，作废后该额度卡将无法继续使用，可指定作废原因。当额度卡使用错误、发放错误或需要提前回收额度时，企业可通过此接口作废额度卡。
              *
              * `POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel`
              *
-             * Alone: `import { employeesEmployeeIdQuotaCardsCardNoCancelPost } from "effect-wechatpay/v3/webizpay"`.
-             */
+             * Alone: `import { employeesEmployeeIdQuotaCardsCardNoCancelPost } from "effect-wechatpay/v3/webizpay"`. */
             post: employeesEmployeeIdQuotaCardsCardNoCancelPost
           },
           paymentUrl: {
-            /**
-             * 企业商户获取指定额度卡支付链接
+            /** 企业商户获取指定额度卡支付链接
              *
              * 企业商户获取指定额度卡支付链接。该接口允许服务商获取指定额度卡的支付链接，员工可通过该链接使用额度卡进行支付，链接有效期较短，请在有效期内使用。企业可通过此接口为员工生成便捷的支付入口，简化支付流程。
              *
              * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url`
              *
-             * Alone: `import { employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet } from "effect-wechatpay/v3/webizpay"`.
-             */
+             * Alone: `import { employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet } from "effect-wechatpay/v3/webizpay"`. */
             get: employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet
           }
         }
       },
       revoke: {
-        /**
-         * 企业商户发起解除员工企业支付授权
+        /** 企业商户发起解除员工企业支付授权
          *
          * 企业商户发起解除员工企业支付授权。该接口允许服务商解除指定出资子商户下特定员工的企业支付授权关系，解除授权后员工将无法继续使用企业支付功能，已发放的额度卡将自动失效。企业可通过此接口管理离职员工或需要取消授权的员工。
          *
          * `POST /v3/webizpay/employees/{employee_id}/revoke`
          *
-         * Alone: `import { employeesEmployeeIdRevokePost } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { employeesEmployeeIdRevokePost } from "effect-wechatpay/v3/webizpay"`. */
         post: employeesEmployeeIdRevokePost
       }
     }
   },
   stores: {
     entityMatches: {
-      /**
-       * 发起门店主体匹配
+      /** 发起门店主体匹配
        *
        * 发起门店主体匹配。该接口允许服务商批量查询门店主体是否已在微信支付开通相关支付产品，匹配结果可用于后续企业支付业务的开展。企业可通过此接口确认合作门店的支付能力，提前了解是否可以使用企业支付功能进行消费。
        *
        * `POST /v3/webizpay/stores/entity-matches`
        *
-       * Alone: `import { storesEntityMatchesPost } from "effect-wechatpay/v3/webizpay"`.
-       */
+       * Alone: `import { storesEntityMatchesPost } from "effect-wechatpay/v3/webizpay"`. */
       post: storesEntityMatchesPost,
       _batch_id_: {
-        /**
-         * 查询门店主体匹配结果
+        /** 查询门店主体匹配结果
          *
          * 查询门店主体匹配结果。该接口允许服务商查询之前发起的门店主体匹配批次结果，包括各门店统一社会信用代码是否存在满足条件的微信支付商户号。通过此接口可获取匹配结果详情，确认哪些门店可以使用企业支付功能。
          *
          * `GET /v3/webizpay/stores/entity-matches/{batch_id}`
          *
-         * Alone: `import { storesEntityMatchesBatchIdGet } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { storesEntityMatchesBatchIdGet } from "effect-wechatpay/v3/webizpay"`. */
         get: storesEntityMatchesBatchIdGet
       }
     }
@@ -1683,27 +1321,23 @@ export const webizpay = {
   users: {
     _user_id_: {
       authorizationState: {
-        /**
-         * 企业商户查询企业员工开通授权状态
+        /** 企业商户查询企业员工开通授权状态
          *
          * 企业商户查询企业员工开通授权状态。该接口允许服务商查询指定出资子商户下特定员工的企业支付授权状态，包括授权状态、授权时间和解除授权时间等信息。服务商可通过此接口确认员工是否已开通企业支付功能，是后续发放额度卡的前提条件。
          *
          * `GET /v3/webizpay/users/{user_id}/authorization-state`
          *
-         * Alone: `import { usersUserIdAuthorizationStateGet } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { usersUserIdAuthorizationStateGet } from "effect-wechatpay/v3/webizpay"`. */
         get: usersUserIdAuthorizationStateGet
       },
       authorizationUrl: {
-        /**
-         * 企业商户发起员工开通企业支付授权
+        /** 企业商户发起员工开通企业支付授权
          *
          * 企业商户发起员工开通企业支付授权。该接口允许服务商为指定出资子商户下的员工发起企业支付授权申请，系统将生成一个授权链接，员工可通过该链接完成授权操作。授权成功后，企业可为该员工下发企业支付额度卡，员工可使用额度卡进行支付。
          *
          * `POST /v3/webizpay/users/{user_id}/authorization-url`
          *
-         * Alone: `import { usersUserIdAuthorizationUrlPost } from "effect-wechatpay/v3/webizpay"`.
-         */
+         * Alone: `import { usersUserIdAuthorizationUrlPost } from "effect-wechatpay/v3/webizpay"`. */
         post: usersUserIdAuthorizationUrlPost
       }
     }

@@ -25,7 +25,10 @@ export const jsdoc = (lines: ReadonlyArray<string>, indent: string): string => {
   while (text.length > 0 && text[text.length - 1] === "") text.pop()
   if (text.length === 0) return ""
   if (text.length === 1) return `${indent}/** ${text[0]} */\n`
-  return `${indent}/**\n${text.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)).join("\n")}\n${indent} */\n`
+  // the text starts on the opening line and the block closes on its last: a field's summary and
+  // example take two lines rather than four, and half of a generated module's lines were docs
+  const [first, ...rest] = text
+  return `${indent}/** ${first}\n${rest.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)).join("\n")} */\n`
 }
 
 /** A value as TypeScript source: one line when short, else one key per line. */

@@ -6,17 +6,13 @@ import { type ApplymentsBusinessCodeBusinessCodeGetParams, $ApplymentsBusinessCo
 // ---- POST /v3/brand/applyments ----
 
 export interface ApplymentsPostBodyAdminInfo {
-  /**
-   * 管理员姓名
-   * @example "U2FsdGVkX1+3vZQv5+9JhTq3Xy6LdKjP0o9iYx5W7vRtNqY"
-   */
+  /** 管理员姓名
+   * @example "U2FsdGVkX1+3vZQv5+9JhTq3Xy6LdKjP0o9iYx5W7vRtNqY" */
   readonly admin_name: string
   /** 管理员证件类型 */
   readonly id_doc_type: "IDENTIFICATION_TYPE_MAINLAND_ID_CARD" | "IDENTIFICATION_TYPE_HONGKONG" | "IDENTIFICATION_TYPE_MACAO" | "IDENTIFICATION_TYPE_TAIWAN" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT"
-  /**
-   * 管理员证件号
-   * @example "AOZdYGISxo4y44/UgZ69bdu9X+tfMUJ9dl+LetjM45"
-   */
+  /** 管理员证件号
+   * @example "AOZdYGISxo4y44/UgZ69bdu9X+tfMUJ9dl+LetjM45" */
   readonly id_card_number: string
 }
 
@@ -27,20 +23,14 @@ const $ApplymentsPostBodyAdminInfo: () => Schema.Schema<ApplymentsPostBodyAdminI
 }))
 
 export interface ApplymentsPostBodySubjectInfo {
-  /**
-   * 主体类型
-   * @example "SUBJECT_TYPE_ENTERPRISE"
-   */
+  /** 主体类型
+   * @example "SUBJECT_TYPE_ENTERPRISE" */
   readonly subject_type: "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INDIVIDUAL"
-  /**
-   * 主体名称
-   * @example "xx有限公司"
-   */
+  /** 主体名称
+   * @example "xx有限公司" */
   readonly subject_name: string
-  /**
-   * 统一社会信用代码
-   * @example "91310101MA1FPX1234"
-   */
+  /** 统一社会信用代码
+   * @example "91310101MA1FPX1234" */
   readonly unified_social_credit_code: string
 }
 
@@ -51,15 +41,11 @@ const $ApplymentsPostBodySubjectInfo: () => Schema.Schema<ApplymentsPostBodySubj
 }))
 
 export interface ApplymentsPostBodyBrandBasicInfo {
-  /**
-   * 品牌名称
-   * @example "爱马哥"
-   */
+  /** 品牌名称
+   * @example "爱马哥" */
   readonly brand_name: string
-  /**
-   * 品牌Logo
-   * @example "U2FsdGVkX1+8n2qLk9jP4vRtY6Wx"
-   */
+  /** 品牌Logo
+   * @example "U2FsdGVkX1+8n2qLk9jP4vRtY6Wx" */
   readonly brand_logo: string
 }
 
@@ -69,55 +55,35 @@ const $ApplymentsPostBodyBrandBasicInfo: () => Schema.Schema<ApplymentsPostBodyB
 }))
 
 export interface TrademarkRegistrationCertificate {
-  /**
-   * 商标注册证
-   * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 商标注册证
+   * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly certificate?: string | undefined
-  /**
-   * 商标名称
-   * @example "爱马哥"
-   */
+  /** 商标名称
+   * @example "爱马哥" */
   readonly name: string
-  /**
-   * 商标注册号
-   * @example "12345678"
-   */
+  /** 商标注册号
+   * @example "12345678" */
   readonly number: string
-  /**
-   * 商标有效期开始时间
-   * @example "2025-09-08"
-   */
+  /** 商标有效期开始时间
+   * @example "2025-09-08" */
   readonly valid_begin_time: string
-  /**
-   * 商标有效期结束时间
-   * @example "2035-09-08"
-   */
+  /** 商标有效期结束时间
+   * @example "2035-09-08" */
   readonly valid_end_time: string
-  /**
-   * 商标国际分类
-   * @example "25"
-   */
+  /** 商标国际分类
+   * @example "25" */
   readonly international_class: string
-  /**
-   * 商标注册人
-   * @example "腾讯科技有限公司"
-   */
+  /** 商标注册人
+   * @example "腾讯科技有限公司" */
   readonly holder: string
-  /**
-   * 商标许可使用授权书
-   * @example "jTpGmxUXqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 商标许可使用授权书
+   * @example "jTpGmxUXqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly license?: string | undefined
-  /**
-   * 商标授权有效期开始时间
-   * @example "2025-09-08"
-   */
+  /** 商标授权有效期开始时间
+   * @example "2025-09-08" */
   readonly authorization_begin_time?: string | undefined
-  /**
-   * 商标授权有效期结束时间
-   * @example "2035-09-08"
-   */
+  /** 商标授权有效期结束时间
+   * @example "2035-09-08" */
   readonly authorization_end_time?: string | undefined
   /** 商标注册证列表 */
   readonly certificate_list?: ReadonlyArray<string> | undefined
@@ -141,19 +107,15 @@ const $TrademarkRegistrationCertificate: () => Schema.Schema<TrademarkRegistrati
 }))
 
 export interface ApplymentsPostBodyTrademark {
-  /**
-   * 有无商标
-   * @example "TRADEMARK_NONE"
-   */
+  /** 有无商标
+   * @example "TRADEMARK_NONE" */
   readonly trademark_exists: "TRADEMARK_EXISTS" | "TRADEMARK_NONE"
   /** 商标注册证 */
   readonly trademark_registration_certificate?: TrademarkRegistrationCertificate | undefined
   /** Logo商标注册证 */
   readonly logo_trademark_registration_certificate?: TrademarkRegistrationCertificate | undefined
-  /**
-   * 无商标额外证明材料
-   * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 无商标额外证明材料
+   * @example "jTpGmxUX3FBWVQ5NJTZvvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly no_trademark_addition_prove?: string | undefined
   /** 无商标额外证明材料列表 */
   readonly no_trademark_addition_prove_list?: ReadonlyArray<string> | undefined
@@ -168,10 +130,8 @@ const $ApplymentsPostBodyTrademark: () => Schema.Schema<ApplymentsPostBodyTradem
 }))
 
 export interface ApplymentsPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code: string
   /** 管理员信息 */
   readonly admin_info: ApplymentsPostBodyAdminInfo
@@ -192,15 +152,11 @@ const $ApplymentsPostBody: () => Schema.Schema<ApplymentsPostBody> = /*#__PURE__
 }))
 
 export interface ApplymentsPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example "2000002124775691"
-   */
+  /** 微信支付申请单号
+   * @example "2000002124775691" */
   readonly applyment_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
 }
 
@@ -209,13 +165,11 @@ const $ApplymentsPostResponse: () => Schema.Schema<ApplymentsPostResponse> = /*#
   business_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交入驻申请
+/** 提交入驻申请
  *
  * 服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的品牌商家。注意：本接口不支持进件境外个人小微商户
  *
- * `POST /v3/brand/applyments`
- */
+ * `POST /v3/brand/applyments` */
 export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.post",
   method: "POST",
@@ -228,10 +182,8 @@ export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPos
 // ---- GET /v3/brand/applyments/applyment-id/{applyment_id} ----
 
 export interface ApplymentsApplymentIdApplymentIdGetParams {
-  /**
-   * 微信支付申请单号
-   * @example "2000002124775691"
-   */
+  /** 微信支付申请单号
+   * @example "2000002124775691" */
   readonly applyment_id: string
 }
 
@@ -240,41 +192,27 @@ const $ApplymentsApplymentIdApplymentIdGetParams: () => Schema.Schema<Applyments
 }))
 
 export interface ApplymentsApplymentIdApplymentIdGetResponse {
-  /**
-   * 微信支付申请单号
-   * @example "2000002124775691"
-   */
+  /** 微信支付申请单号
+   * @example "2000002124775691" */
   readonly applyment_id?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 申请状态
+  /** 申请状态
    * Documented values: `APPLYMENT_STATE_UNKNOWN`, `APPLYMENT_STATE_UNSUBMITTED`, `APPLYMENT_STATE_WAITING_VALIDATE`, `APPLYMENT_STATE_WAITING_AUDIT`, `APPLYMENT_STATE_WAITING_AUTH`, `APPLYMENT_STATE_OPEN_ACCOUNT`, `APPLYMENT_STATE_FINISH`, `APPLYMENT_STATE_AUDIT_REJECTED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
-   * @example "APPLYMENT_STATE_WAITING_AUTH"
-   */
+   * @example "APPLYMENT_STATE_WAITING_AUTH" */
   readonly applyment_state?: "APPLYMENT_STATE_UNKNOWN" | "APPLYMENT_STATE_UNSUBMITTED" | "APPLYMENT_STATE_WAITING_VALIDATE" | "APPLYMENT_STATE_WAITING_AUDIT" | "APPLYMENT_STATE_WAITING_AUTH" | "APPLYMENT_STATE_OPEN_ACCOUNT" | "APPLYMENT_STATE_FINISH" | "APPLYMENT_STATE_AUDIT_REJECTED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
-  /**
-   * 申请状态说明
-   * @example "待授权确认"
-   */
+  /** 申请状态说明
+   * @example "待授权确认" */
   readonly applyment_state_desc?: string | undefined
-  /**
-   * 授权确认二维码链接
-   * @example "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
+  /** 授权确认二维码链接
+   * @example "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec" */
   readonly authorization_confirmation_qr_code?: string | undefined
-  /**
-   * 驳回原因
-   * @example "具体驳回原因xxx"
-   */
+  /** 驳回原因
+   * @example "具体驳回原因xxx" */
   readonly reject_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "123455667"
-   */
+  /** 品牌ID
+   * @example "123455667" */
   readonly brand_id?: string | undefined
 }
 
@@ -288,13 +226,11 @@ const $ApplymentsApplymentIdApplymentIdGetResponse: () => Schema.Schema<Applymen
   brand_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 根据申请单ID查询申请状态
+/** 根据申请单ID查询申请状态
  *
  * 接口适用场景：当服务商提交申请单后，可以根据申请单ID调用此接口查询申请单的审核状态。
  *
- * `GET /v3/brand/applyments/applyment-id/{applyment_id}`
- */
+ * `GET /v3/brand/applyments/applyment-id/{applyment_id}` */
 export const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdApplymentIdGetParams, ApplymentsApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.applymentId._applyment_id_.get",
   method: "GET",
@@ -307,13 +243,11 @@ export const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsAp
 
 export type ApplymentsBusinessCodeBusinessCodeGetResponse = ApplymentsApplymentIdApplymentIdGetResponse
 
-/**
- * 根据业务申请编号查询申请状态
+/** 根据业务申请编号查询申请状态
  *
  * 接口适用场景：当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。
  *
- * `GET /v3/brand/applyments/business-code/{business_code}`
- */
+ * `GET /v3/brand/applyments/business-code/{business_code}` */
 export const applymentsBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentsBusinessCodeBusinessCodeGetParams, ApplymentsBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.businessCode._business_code_.get",
   method: "GET",
@@ -333,13 +267,11 @@ export type ApplymentsCancelApplymentPostBody = ApplymentsPostResponse
 
 export type ApplymentsCancelApplymentPostResponse = ApplymentsPostResponse
 
-/**
- * 撤销申请
+/** 撤销申请
  *
  * 平台服务商提交申请后需要进行撤销操作时，可调用该撤销申请接口，仅当申请状态为初始化、未提交、待主体意愿确认、审核中、已驳回时才允许撤销。
  *
- * `POST /v3/brand/applyments/cancel-applyment`
- */
+ * `POST /v3/brand/applyments/cancel-applyment` */
 export const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelApplymentPostBody, ApplymentsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.cancelApplyment.post",
   method: "POST",
@@ -350,54 +282,46 @@ export const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelAp
 
 /** `v3.brand.applyments.…` */
 export const applyments = {
-  /**
-   * 提交入驻申请
+  /** 提交入驻申请
    *
    * 服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的品牌商家。注意：本接口不支持进件境外个人小微商户
    *
    * `POST /v3/brand/applyments`
    *
-   * Alone: `import { applymentsPost } from "effect-wechatpay/v3/brand/applyments"`.
-   */
+   * Alone: `import { applymentsPost } from "effect-wechatpay/v3/brand/applyments"`. */
   post: applymentsPost,
   applymentId: {
     _applyment_id_: {
-      /**
-       * 根据申请单ID查询申请状态
+      /** 根据申请单ID查询申请状态
        *
        * 接口适用场景：当服务商提交申请单后，可以根据申请单ID调用此接口查询申请单的审核状态。
        *
        * `GET /v3/brand/applyments/applyment-id/{applyment_id}`
        *
-       * Alone: `import { applymentsApplymentIdApplymentIdGet } from "effect-wechatpay/v3/brand/applyments"`.
-       */
+       * Alone: `import { applymentsApplymentIdApplymentIdGet } from "effect-wechatpay/v3/brand/applyments"`. */
       get: applymentsApplymentIdApplymentIdGet
     }
   },
   businessCode: {
     _business_code_: {
-      /**
-       * 根据业务申请编号查询申请状态
+      /** 根据业务申请编号查询申请状态
        *
        * 接口适用场景：当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。
        *
        * `GET /v3/brand/applyments/business-code/{business_code}`
        *
-       * Alone: `import { applymentsBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/brand/applyments"`.
-       */
+       * Alone: `import { applymentsBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/brand/applyments"`. */
       get: applymentsBusinessCodeBusinessCodeGet
     }
   },
   cancelApplyment: {
-    /**
-     * 撤销申请
+    /** 撤销申请
      *
      * 平台服务商提交申请后需要进行撤销操作时，可调用该撤销申请接口，仅当申请状态为初始化、未提交、待主体意愿确认、审核中、已驳回时才允许撤销。
      *
      * `POST /v3/brand/applyments/cancel-applyment`
      *
-     * Alone: `import { applymentsCancelApplymentPost } from "effect-wechatpay/v3/brand/applyments"`.
-     */
+     * Alone: `import { applymentsCancelApplymentPost } from "effect-wechatpay/v3/brand/applyments"`. */
     post: applymentsCancelApplymentPost
   }
 } as const

@@ -6,20 +6,14 @@ import { type ApplymentsBusinessCodeBusinessCodeGetParams, type CardCardLinksBus
 // ---- GET /v3/brand/card/card-configs ----
 
 export interface CardCardConfigsGetQuery {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 
@@ -30,41 +24,27 @@ const $CardCardConfigsGetQuery: () => Schema.Schema<CardCardConfigsGetQuery> = /
 }))
 
 export interface CardCardConfigsGetResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `STATE_UNKNOWN`, `DRAFTING`, `AUDITING`, `AUDIT_REJECTED`, `PENDING_PUBLISH`, `PUBLISHED`, `CANCELED` (decoded as any string: more may come).
-   * @example "AUDIT_REJECTED"
-   */
+   * @example "AUDIT_REJECTED" */
   readonly applyment_state?: "STATE_UNKNOWN" | "DRAFTING" | "AUDITING" | "AUDIT_REJECTED" | "PENDING_PUBLISH" | "PUBLISHED" | "CANCELED" | (string & {}) | undefined
-  /**
-   * 定时发布时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 定时发布时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly scheduled_publish_time?: string | undefined
-  /**
-   * 驳回原因
-   * @example "驳回原因xxx"
-   */
+  /** 驳回原因
+   * @example "驳回原因xxx" */
   readonly reject_reason?: string | undefined
-  /**
-   * 实际发布时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 实际发布时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly actual_publish_time?: string | undefined
 }
 
@@ -78,13 +58,11 @@ const $CardCardConfigsGetResponse: () => Schema.Schema<CardCardConfigsGetRespons
   actual_publish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询商家名片配置申请状态
+/** 查询商家名片配置申请状态
  *
  * 接口适用场景：服务商提交配置商家名片配置申请后，可调用此接口查询申请状态。
  *
- * `GET /v3/brand/card/card-configs`
- */
+ * `GET /v3/brand/card/card-configs` */
 export const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, CardCardConfigsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.get",
   method: "GET",
@@ -96,15 +74,11 @@ export const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, Card
 // ---- POST /v3/brand/card/card-configs ----
 
 export interface CardCardConfigsPostBodyBrandMiniProgramInfo {
-  /**
-   * 公众账号ID
-   * @example "wx1234567890abcdef"
-   */
+  /** 公众账号ID
+   * @example "wx1234567890abcdef" */
   readonly appid: string
-  /**
-   * 小程序默认跳转路径
-   * @example "pages/shop/index"
-   */
+  /** 小程序默认跳转路径
+   * @example "pages/shop/index" */
   readonly default_jump_path?: string | undefined
 }
 
@@ -114,25 +88,17 @@ const $CardCardConfigsPostBodyBrandMiniProgramInfo: () => Schema.Schema<CardCard
 }))
 
 export interface CardCardConfigsPostBodyBrandCustomerService {
-  /**
-   * 客服类型
-   * @example "MINI_PROGRAM"
-   */
+  /** 客服类型
+   * @example "MINI_PROGRAM" */
   readonly customer_service_type: "MINI_PROGRAM" | "CUSTOMIZE_WEB" | "CUSTOMIZE_MP" | "SERVICE_PHONE"
-  /**
-   * 客服电话
-   * @example "12345678900"
-   */
+  /** 客服电话
+   * @example "12345678900" */
   readonly customer_service_phone?: string | undefined
-  /**
-   * 客服路径
-   * @example "pages/service/index"
-   */
+  /** 客服路径
+   * @example "pages/service/index" */
   readonly customer_service_path?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx1234567890abcdef"
-   */
+  /** 公众账号ID
+   * @example "wx1234567890abcdef" */
   readonly appid?: string | undefined
 }
 
@@ -144,30 +110,20 @@ const $CardCardConfigsPostBodyBrandCustomerService: () => Schema.Schema<CardCard
 }))
 
 export interface CardCardConfigsPostBodyServiceList {
-  /**
-   * 服务分类名称
-   * @example "会员服务"
-   */
+  /** 服务分类名称
+   * @example "会员服务" */
   readonly service_classify_name?: string | undefined
-  /**
-   * 服务名称
-   * @example "会员中心"
-   */
+  /** 服务名称
+   * @example "会员中心" */
   readonly service_name?: string | undefined
-  /**
-   * 服务跳转类型
-   * @example "JUMP_MINI_PROGRAM"
-   */
+  /** 服务跳转类型
+   * @example "JUMP_MINI_PROGRAM" */
   readonly service_jump_type: "JUMP_MINI_PROGRAM" | "JUMP_WEB_PAGE"
-  /**
-   * 服务跳转路径
-   * @example "pages/shop/index"
-   */
+  /** 服务跳转路径
+   * @example "pages/shop/index" */
   readonly service_jump_path: string
-  /**
-   * 公众账号ID
-   * @example "wx1234567890abcdef"
-   */
+  /** 公众账号ID
+   * @example "wx1234567890abcdef" */
   readonly appid?: string | undefined
 }
 
@@ -180,15 +136,11 @@ const $CardCardConfigsPostBodyServiceList: () => Schema.Schema<CardCardConfigsPo
 }))
 
 export interface CardCardConfigsPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
   /** 品牌小程序信息 */
   readonly brand_mini_program_info?: CardCardConfigsPostBodyBrandMiniProgramInfo | undefined
@@ -207,25 +159,17 @@ const $CardCardConfigsPostBody: () => Schema.Schema<CardCardConfigsPostBody> = /
 }))
 
 export interface CardCardConfigsPostResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商家名片预览二维码链接
-   * @example "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345"
-   */
+  /** 商家名片预览二维码链接
+   * @example "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345" */
   readonly card_preview_url?: string | undefined
 }
 
@@ -236,13 +180,11 @@ const $CardCardConfigsPostResponse: () => Schema.Schema<CardCardConfigsPostRespo
   card_preview_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交商家名片配置申请
+/** 提交商家名片配置申请
  *
  * 本接口面向服务商（不包括银行、支付机构、电商平台），用于提交商家名片配置申请，支持配置商家服务列表（用户可点击跳转至小程序或网页）和多渠道客服信息（包括自研客服、客服电话等），配置提交后返回名片预览二维码链接供商家验证跳转路径是否符合预期。
  *
- * `POST /v3/brand/card/card-configs`
- */
+ * `POST /v3/brand/card/card-configs` */
 export const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, CardCardConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.post",
   method: "POST",
@@ -254,26 +196,18 @@ export const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, Car
 // ---- POST /v3/brand/card/card-configs/cancel-applyment ----
 
 export interface CardCardConfigsCancelApplymentPostResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `STATE_UNKNOWN`, `DRAFTING`, `AUDITING`, `AUDIT_REJECTED`, `PENDING_PUBLISH`, `PUBLISHED`, `CANCELED` (decoded as any string: more may come).
-   * @example "CANCELED"
-   */
+   * @example "CANCELED" */
   readonly applyment_state?: "STATE_UNKNOWN" | "DRAFTING" | "AUDITING" | "AUDIT_REJECTED" | "PENDING_PUBLISH" | "PUBLISHED" | "CANCELED" | (string & {}) | undefined
 }
 
@@ -286,13 +220,11 @@ const $CardCardConfigsCancelApplymentPostResponse: () => Schema.Schema<CardCardC
 
 export type CardCardConfigsCancelApplymentPostBody = CardCardConfigsGetQuery
 
-/**
- * 撤销商家名片配置申请
+/** 撤销商家名片配置申请
  *
  * 平台服务商可调用本接口撤销处于非发布状态的配置申请。
  *
- * `POST /v3/brand/card/card-configs/cancel-applyment`
- */
+ * `POST /v3/brand/card/card-configs/cancel-applyment` */
 export const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfigsCancelApplymentPostBody, CardCardConfigsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.cancelApplyment.post",
   method: "POST",
@@ -304,30 +236,20 @@ export const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfi
 // ---- GET /v3/brand/card/card-configs/preview-url ----
 
 export interface CardCardConfigsPreviewUrlGetResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 商家名片预览二维码链接
-   * @example "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345"
-   */
+  /** 商家名片预览二维码链接
+   * @example "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345" */
   readonly card_preview_url?: string | undefined
-  /**
-   * 预览二维码链接过期时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 预览二维码链接过期时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly url_expired_time?: string | undefined
 }
 
@@ -341,13 +263,11 @@ const $CardCardConfigsPreviewUrlGetResponse: () => Schema.Schema<CardCardConfigs
 
 export type CardCardConfigsPreviewUrlGetQuery = CardCardConfigsGetQuery
 
-/**
- * 获取商家名片预览二维码
+/** 获取商家名片预览二维码
  *
  * 本接口用于在商家名片配置申请提交后、正式发布提交前，当预览二维码链接失效时，由平台服务商重新获取有效的预览链接，以便商家验证各跳转路径是否符合业务预期。
  *
- * `GET /v3/brand/card/card-configs/preview-url`
- */
+ * `GET /v3/brand/card/card-configs/preview-url` */
 export const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPreviewUrlGetQuery, CardCardConfigsPreviewUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.previewUrl.get",
   method: "GET",
@@ -359,30 +279,20 @@ export const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPrev
 // ---- POST /v3/brand/card/card-configs/publish ----
 
 export interface CardCardConfigsPublishPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 发布方式
-   * @example "SCHEDULED_PUBLISH"
-   */
+  /** 发布方式
+   * @example "SCHEDULED_PUBLISH" */
   readonly publish_type: "IMMEDIATE_PUBLISH" | "SCHEDULED_PUBLISH"
-  /**
-   * 定时发布时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 定时发布时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly scheduled_publish_time?: string | undefined
 }
 
@@ -395,31 +305,21 @@ const $CardCardConfigsPublishPostBody: () => Schema.Schema<CardCardConfigsPublis
 }))
 
 export interface CardCardConfigsPublishPostResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example "1111111111"
-   */
+  /** 微信支付申请单号
+   * @example "1111111111" */
   readonly applyment_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 发布方式
+  /** 发布方式
    * Documented values: `IMMEDIATE_PUBLISH`, `SCHEDULED_PUBLISH` (decoded as any string: more may come).
-   * @example "SCHEDULED_PUBLISH"
-   */
+   * @example "SCHEDULED_PUBLISH" */
   readonly publish_type?: "IMMEDIATE_PUBLISH" | "SCHEDULED_PUBLISH" | (string & {}) | undefined
-  /**
-   * 定时发布时间
-   * @example "2025-05-20T13:29:35+08:00"
-   */
+  /** 定时发布时间
+   * @example "2025-05-20T13:29:35+08:00" */
   readonly scheduled_publish_time?: string | undefined
 }
 
@@ -431,13 +331,11 @@ const $CardCardConfigsPublishPostResponse: () => Schema.Schema<CardCardConfigsPu
   scheduled_publish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 发布商家名片配置
+/** 发布商家名片配置
  *
  * 商家在预览确认商家名片配置无误后，平台服务商可通过本接口正式提交发布申请。提交后将启动审核流程，审核通过后商家名片将在指定时间（立即或定时）正式发布生效。服务商可通过查询接口跟踪审核进度和结果。
  *
- * `POST /v3/brand/card/card-configs/publish`
- */
+ * `POST /v3/brand/card/card-configs/publish` */
 export const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublishPostBody, CardCardConfigsPublishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.publish.post",
   method: "POST",
@@ -449,25 +347,17 @@ export const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublis
 // ---- GET /v3/brand/card/card-links ----
 
 export interface CardCardLinksGetQuery {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 交易场景类型
-   * @example "MINI_PROGRAM"
-   */
+  /** 交易场景类型
+   * @example "MINI_PROGRAM" */
   readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | undefined
-  /**
-   * 查询页码
-   * @example 1
-   */
+  /** 查询页码
+   * @example 1 */
   readonly page_index?: number | undefined
-  /**
-   * 查询页大小
-   * @example 50
-   */
+  /** 查询页大小
+   * @example 50 */
   readonly page_size?: number | undefined
 }
 
@@ -479,23 +369,17 @@ const $CardCardLinksGetQuery: () => Schema.Schema<CardCardLinksGetQuery> = /*#__
 }))
 
 export interface CardCardLinksGetResponseActiveLinkList {
-  /**
-   * 交易场景类型
+  /** 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
-   * @example "MINI_PROGRAM"
-   */
+   * @example "MINI_PROGRAM" */
   readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
   /** 公众账号ID */
   readonly appid_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商户号
-   * @example "111222333"
-   */
+  /** 商户号
+   * @example "111222333" */
   readonly card_link_mchid?: string | undefined
-  /**
-   * 服务ID
-   * @example "00005000000000548218251086296300"
-   */
+  /** 服务ID
+   * @example "00005000000000548218251086296300" */
   readonly service_id?: string | undefined
 }
 
@@ -507,10 +391,8 @@ const $CardCardLinksGetResponseActiveLinkList: () => Schema.Schema<CardCardLinks
 }))
 
 export interface CardCardLinksGetResponse {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
   /** 查询页码 */
   readonly page_index?: number | undefined
@@ -530,13 +412,11 @@ const $CardCardLinksGetResponse: () => Schema.Schema<CardCardLinksGetResponse> =
   active_link_list: Schema.optional(Schema.Array($CardCardLinksGetResponseActiveLinkList()))
 }))
 
-/**
- * 查询已生效交易连接名片规则
+/** 查询已生效交易连接名片规则
  *
  * 服务商可调用该接口查询品牌下已生效的交易连接名片规则列表。
  *
- * `GET /v3/brand/card/card-links`
- */
+ * `GET /v3/brand/card/card-links` */
 export const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCardLinksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.get",
   method: "GET",
@@ -548,35 +428,23 @@ export const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCard
 // ---- POST /v3/brand/card/card-links ----
 
 export interface CardCardLinksPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 交易场景类型
-   * @example "MINI_PROGRAM"
-   */
+  /** 交易场景类型
+   * @example "MINI_PROGRAM" */
   readonly payment_scene: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE"
-  /**
-   * 公众账号ID
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 公众账号ID
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "111222333"
-   */
+  /** 商户号
+   * @example "111222333" */
   readonly card_link_mchid?: string | undefined
-  /**
-   * 服务ID
-   * @example "00005000000000548218251086296300"
-   */
+  /** 服务ID
+   * @example "00005000000000548218251086296300" */
   readonly service_id?: string | undefined
 }
 
@@ -590,36 +458,24 @@ const $CardCardLinksPostBody: () => Schema.Schema<CardCardLinksPostBody> = /*#__
 }))
 
 export interface CardCardLinksPostResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 交易场景类型
+  /** 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
-   * @example "MINI_PROGRAM"
-   */
+   * @example "MINI_PROGRAM" */
   readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
-  /**
-   * 公众账号ID
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 公众账号ID
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "111222333"
-   */
+  /** 商户号
+   * @example "111222333" */
   readonly card_link_mchid?: string | undefined
-  /**
-   * 服务ID
-   * @example "00005000000000548218251086296300"
-   */
+  /** 服务ID
+   * @example "00005000000000548218251086296300" */
   readonly service_id?: string | undefined
 }
 
@@ -632,13 +488,11 @@ const $CardCardLinksPostResponse: () => Schema.Schema<CardCardLinksPostResponse>
   service_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 添加交易连接名片规则申请
+/** 添加交易连接名片规则申请
  *
  * 本接口面向服务商（不包括银行、支付机构、电商平台），用于配置交易连接名片规则，配置完成后，用户在相应交易场景支付成功后，点击微信支付公众号向用户下发的支付凭证，将跳转商家名片。交易连接名片规则是判断“哪个支付凭证可跳转商家名片”的依据。
  *
- * `POST /v3/brand/card/card-links`
- */
+ * `POST /v3/brand/card/card-links` */
 export const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCardLinksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.post",
   method: "POST",
@@ -650,47 +504,31 @@ export const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCar
 // ---- GET /v3/brand/card/card-links/business-code/{business_code} ----
 
 export interface CardCardLinksBusinessCodeBusinessCodeGetResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 交易场景类型
+  /** 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
-   * @example "MINI_PROGRAM"
-   */
+   * @example "MINI_PROGRAM" */
   readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
-  /**
-   * 公众账号ID
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 公众账号ID
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "111222333"
-   */
+  /** 商户号
+   * @example "111222333" */
   readonly card_link_mchid?: string | undefined
-  /**
-   * 服务ID
-   * @example "00005000000000548218251086296300"
-   */
+  /** 服务ID
+   * @example "00005000000000548218251086296300" */
   readonly service_id?: string | undefined
-  /**
-   * 交易连接名片配置状态
+  /** 交易连接名片配置状态
    * Documented values: `WAITING_AUDIT`, `AUDIT_REJECT`, `WAITING_CONFIRMATION`, `MERCHANT_ADMIN_REJECT`, `IN_EFFECT` (decoded as any string: more may come).
-   * @example "AUDIT_REJECT"
-   */
+   * @example "AUDIT_REJECT" */
   readonly configuration_state?: "WAITING_AUDIT" | "AUDIT_REJECT" | "WAITING_CONFIRMATION" | "MERCHANT_ADMIN_REJECT" | "IN_EFFECT" | (string & {}) | undefined
-  /**
-   * 驳回原因
-   * @example "具体驳回原因xxx"
-   */
+  /** 驳回原因
+   * @example "具体驳回原因xxx" */
   readonly reject_reason?: string | undefined
 }
 
@@ -710,13 +548,11 @@ export type CardCardLinksBusinessCodeBusinessCodeGetParams = ApplymentsBusinessC
 /** The input of `v3.brand.card.cardLinks.businessCode._business_code_.get`: params, query fields together. */
 export interface CardCardLinksBusinessCodeBusinessCodeGetRequest extends CardCardLinksBusinessCodeBusinessCodeGetParams, CardCardLinksBusinessCodeBusinessCodeGetQuery {}
 
-/**
- * 根据业务申请编号查询添加申请状态
+/** 根据业务申请编号查询添加申请状态
  *
  * 接口适用场景：服务商申请添加交易连接名片规则后，可调用此接口查询申请状态。
  *
- * `GET /v3/brand/card/card-links/business-code/{business_code}`
- */
+ * `GET /v3/brand/card/card-links/business-code/{business_code}` */
 export const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCardLinksBusinessCodeBusinessCodeGetRequest, CardCardLinksBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.businessCode._business_code_.get",
   method: "GET",
@@ -728,15 +564,11 @@ export const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCar
 // ---- POST /v3/brand/card/card-links/cancel-applyment ----
 
 export interface CardCardLinksCancelApplymentPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
 }
 
@@ -746,10 +578,8 @@ const $CardCardLinksCancelApplymentPostBody: () => Schema.Schema<CardCardLinksCa
 }))
 
 export interface CardCardLinksCancelApplymentPostResponse {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code?: string | undefined
 }
 
@@ -757,13 +587,11 @@ const $CardCardLinksCancelApplymentPostResponse: () => Schema.Schema<CardCardLin
   business_code: Schema.optional(Schema.String)
 }))
 
-/**
- * 撤销交易连接名片配置申请
+/** 撤销交易连接名片配置申请
  *
  * 接口适用场景：当服务商配置交易连接名片后，可调用该接口撤销“已发起但未生效”状态的交易连接名片申请。
  *
- * `POST /v3/brand/card/card-links/cancel-applyment`
- */
+ * `POST /v3/brand/card/card-links/cancel-applyment` */
 export const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCancelApplymentPostBody, CardCardLinksCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.cancelApplyment.post",
   method: "POST",
@@ -775,30 +603,20 @@ export const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCa
 // ---- POST /v3/brand/card/card-links/unbind-card-link ----
 
 export interface CardCardLinksUnbindCardLinkPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 交易场景类型
-   * @example "MINI_PROGRAM"
-   */
+  /** 交易场景类型
+   * @example "MINI_PROGRAM" */
   readonly payment_scene: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE"
-  /**
-   * 公众账号ID
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 公众账号ID
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "111222333"
-   */
+  /** 商户号
+   * @example "111222333" */
   readonly card_link_mchid?: string | undefined
-  /**
-   * 服务ID
-   * @example "00005000000000548218251086296300"
-   */
+  /** 服务ID
+   * @example "00005000000000548218251086296300" */
   readonly service_id?: string | undefined
 }
 
@@ -811,31 +629,21 @@ const $CardCardLinksUnbindCardLinkPostBody: () => Schema.Schema<CardCardLinksUnb
 }))
 
 export interface CardCardLinksUnbindCardLinkPostResponse {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 交易场景类型
+  /** 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
-   * @example "MINI_PROGRAM"
-   */
+   * @example "MINI_PROGRAM" */
   readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
-  /**
-   * 公众账号ID
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 公众账号ID
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "111222333"
-   */
+  /** 商户号
+   * @example "111222333" */
   readonly card_link_mchid?: string | undefined
-  /**
-   * 服务ID
-   * @example "00005000000000548218251086296300"
-   */
+  /** 服务ID
+   * @example "00005000000000548218251086296300" */
   readonly service_id?: string | undefined
 }
 
@@ -847,13 +655,11 @@ const $CardCardLinksUnbindCardLinkPostResponse: () => Schema.Schema<CardCardLink
   service_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 解除已生效交易连接名片场景
+/** 解除已生效交易连接名片场景
  *
  * 接口适用场景：当服务商配置交易连接名片后，交易连接名片配置状态为“已生效”时，可调用该接口请求解除连接关系。
  *
- * `POST /v3/brand/card/card-links/unbind-card-link`
- */
+ * `POST /v3/brand/card/card-links/unbind-card-link` */
 export const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnbindCardLinkPostBody, CardCardLinksUnbindCardLinkPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.unbindCardLink.post",
   method: "POST",
@@ -865,120 +671,100 @@ export const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnb
 /** `v3.brand.card.…` */
 export const card = {
   cardConfigs: {
-    /**
-     * 查询商家名片配置申请状态
+    /** 查询商家名片配置申请状态
      *
      * 接口适用场景：服务商提交配置商家名片配置申请后，可调用此接口查询申请状态。
      *
      * `GET /v3/brand/card/card-configs`
      *
-     * Alone: `import { cardCardConfigsGet } from "effect-wechatpay/v3/brand/card"`.
-     */
+     * Alone: `import { cardCardConfigsGet } from "effect-wechatpay/v3/brand/card"`. */
     get: cardCardConfigsGet,
-    /**
-     * 提交商家名片配置申请
+    /** 提交商家名片配置申请
      *
      * 本接口面向服务商（不包括银行、支付机构、电商平台），用于提交商家名片配置申请，支持配置商家服务列表（用户可点击跳转至小程序或网页）和多渠道客服信息（包括自研客服、客服电话等），配置提交后返回名片预览二维码链接供商家验证跳转路径是否符合预期。
      *
      * `POST /v3/brand/card/card-configs`
      *
-     * Alone: `import { cardCardConfigsPost } from "effect-wechatpay/v3/brand/card"`.
-     */
+     * Alone: `import { cardCardConfigsPost } from "effect-wechatpay/v3/brand/card"`. */
     post: cardCardConfigsPost,
     cancelApplyment: {
-      /**
-       * 撤销商家名片配置申请
+      /** 撤销商家名片配置申请
        *
        * 平台服务商可调用本接口撤销处于非发布状态的配置申请。
        *
        * `POST /v3/brand/card/card-configs/cancel-applyment`
        *
-       * Alone: `import { cardCardConfigsCancelApplymentPost } from "effect-wechatpay/v3/brand/card"`.
-       */
+       * Alone: `import { cardCardConfigsCancelApplymentPost } from "effect-wechatpay/v3/brand/card"`. */
       post: cardCardConfigsCancelApplymentPost
     },
     previewUrl: {
-      /**
-       * 获取商家名片预览二维码
+      /** 获取商家名片预览二维码
        *
        * 本接口用于在商家名片配置申请提交后、正式发布提交前，当预览二维码链接失效时，由平台服务商重新获取有效的预览链接，以便商家验证各跳转路径是否符合业务预期。
        *
        * `GET /v3/brand/card/card-configs/preview-url`
        *
-       * Alone: `import { cardCardConfigsPreviewUrlGet } from "effect-wechatpay/v3/brand/card"`.
-       */
+       * Alone: `import { cardCardConfigsPreviewUrlGet } from "effect-wechatpay/v3/brand/card"`. */
       get: cardCardConfigsPreviewUrlGet
     },
     publish: {
-      /**
-       * 发布商家名片配置
+      /** 发布商家名片配置
        *
        * 商家在预览确认商家名片配置无误后，平台服务商可通过本接口正式提交发布申请。提交后将启动审核流程，审核通过后商家名片将在指定时间（立即或定时）正式发布生效。服务商可通过查询接口跟踪审核进度和结果。
        *
        * `POST /v3/brand/card/card-configs/publish`
        *
-       * Alone: `import { cardCardConfigsPublishPost } from "effect-wechatpay/v3/brand/card"`.
-       */
+       * Alone: `import { cardCardConfigsPublishPost } from "effect-wechatpay/v3/brand/card"`. */
       post: cardCardConfigsPublishPost
     }
   },
   cardLinks: {
-    /**
-     * 查询已生效交易连接名片规则
+    /** 查询已生效交易连接名片规则
      *
      * 服务商可调用该接口查询品牌下已生效的交易连接名片规则列表。
      *
      * `GET /v3/brand/card/card-links`
      *
-     * Alone: `import { cardCardLinksGet } from "effect-wechatpay/v3/brand/card"`.
-     */
+     * Alone: `import { cardCardLinksGet } from "effect-wechatpay/v3/brand/card"`. */
     get: cardCardLinksGet,
-    /**
-     * 添加交易连接名片规则申请
+    /** 添加交易连接名片规则申请
      *
      * 本接口面向服务商（不包括银行、支付机构、电商平台），用于配置交易连接名片规则，配置完成后，用户在相应交易场景支付成功后，点击微信支付公众号向用户下发的支付凭证，将跳转商家名片。交易连接名片规则是判断“哪个支付凭证可跳转商家名片”的依据。
      *
      * `POST /v3/brand/card/card-links`
      *
-     * Alone: `import { cardCardLinksPost } from "effect-wechatpay/v3/brand/card"`.
-     */
+     * Alone: `import { cardCardLinksPost } from "effect-wechatpay/v3/brand/card"`. */
     post: cardCardLinksPost,
     businessCode: {
       _business_code_: {
-        /**
-         * 根据业务申请编号查询添加申请状态
+        /** 根据业务申请编号查询添加申请状态
          *
          * 接口适用场景：服务商申请添加交易连接名片规则后，可调用此接口查询申请状态。
          *
          * `GET /v3/brand/card/card-links/business-code/{business_code}`
          *
-         * Alone: `import { cardCardLinksBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/brand/card"`.
-         */
+         * Alone: `import { cardCardLinksBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/brand/card"`. */
         get: cardCardLinksBusinessCodeBusinessCodeGet
       }
     },
     cancelApplyment: {
-      /**
-       * 撤销交易连接名片配置申请
+      /** 撤销交易连接名片配置申请
        *
        * 接口适用场景：当服务商配置交易连接名片后，可调用该接口撤销“已发起但未生效”状态的交易连接名片申请。
        *
        * `POST /v3/brand/card/card-links/cancel-applyment`
        *
-       * Alone: `import { cardCardLinksCancelApplymentPost } from "effect-wechatpay/v3/brand/card"`.
-       */
+       * Alone: `import { cardCardLinksCancelApplymentPost } from "effect-wechatpay/v3/brand/card"`. */
       post: cardCardLinksCancelApplymentPost
     },
     unbindCardLink: {
-      /**
-       * 解除已生效交易连接名片场景
+      /** 解除已生效交易连接名片场景
        *
        * 接口适用场景：当服务商配置交易连接名片后，交易连接名片配置状态为“已生效”时，可调用该接口请求解除连接关系。
        *
        * `POST /v3/brand/card/card-links/unbind-card-link`
        *
-       * Alone: `import { cardCardLinksUnbindCardLinkPost } from "effect-wechatpay/v3/brand/card"`.
-       */
+       * Alone: `import { cardCardLinksUnbindCardLinkPost } from "effect-wechatpay/v3/brand/card"`. */
       post: cardCardLinksUnbindCardLinkPost
     }
   }

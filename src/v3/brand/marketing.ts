@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/brand/marketing/shake-activities/activities ----
 
 export interface MarketingShakeActivitiesActivitiesGetQuery {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit: number
-  /**
-   * 分页页码
-   * @example 10
-   */
+  /** 分页页码
+   * @example 10 */
   readonly offset: number
-  /**
-   * 活动状态
-   * @example "CREATED"
-   */
+  /** 活动状态
+   * @example "CREATED" */
   readonly activity_state?: "CREATED" | "DELIVERING" | "EXPIRED" | "PAUSED" | "TERMINATED" | undefined
   /** @example "PENDING" */
   readonly audit_state?: "PENDING" | "APPROVED" | "REJECTED" | undefined
@@ -38,15 +30,11 @@ const $MarketingShakeActivitiesActivitiesGetQuery: () => Schema.Schema<Marketing
 }))
 
 export interface MarketingShakeActivitiesActivitiesGetResponseDataTimeRange {
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly end_time?: string | undefined
 }
 
@@ -56,10 +44,8 @@ const $MarketingShakeActivitiesActivitiesGetResponseDataTimeRange: () => Schema.
 }))
 
 export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList {
-  /**
-   * 批次ID
-   * @example "example_stock_id"
-   */
+  /** 批次ID
+   * @example "example_stock_id" */
   readonly stock_id?: string | undefined
 }
 
@@ -68,10 +54,8 @@ const $MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList: 
 }))
 
 export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon {
-  /**
-   * 商品券ID
-   * @example "example_product_coupon_id"
-   */
+  /** 商品券ID
+   * @example "example_product_coupon_id" */
   readonly product_coupon_id?: string | undefined
   /** 商品券批次列表 */
   readonly stock_list?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> | undefined
@@ -87,31 +71,21 @@ export interface MarketingShakeActivitiesActivitiesGetResponseData {
   readonly id?: string | undefined
   /** 活动名称 */
   readonly name?: string | undefined
-  /**
-   * 活动状态
-   * Documented values: `CREATED`, `DELIVERING`, `EXPIRED`, `PAUSED`, `TERMINATED` (decoded as any string: more may come).
-   */
+  /** 活动状态
+   * Documented values: `CREATED`, `DELIVERING`, `EXPIRED`, `PAUSED`, `TERMINATED` (decoded as any string: more may come). */
   readonly activity_state?: "CREATED" | "DELIVERING" | "EXPIRED" | "PAUSED" | "TERMINATED" | (string & {}) | undefined
-  /**
-   * Documented values: `PENDING`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+  /** Documented values: `PENDING`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
+   * @example "PENDING" */
   readonly audit_state?: "PENDING" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 可用库存
-   * @example 1
-   */
+  /** 可用库存
+   * @example 1 */
   readonly available_quota?: number | undefined
-  /**
-   * 总库存
-   * @example 1
-   */
+  /** 总库存
+   * @example 1 */
   readonly total_quota?: number | undefined
-  /**
-   * 投放模式
+  /** 投放模式
    * Documented values: `SMART`, `TARGETED` (decoded as any string: more may come).
-   * @example "SMART"
-   */
+   * @example "SMART" */
   readonly delivery_mode?: "SMART" | "TARGETED" | (string & {}) | undefined
   /** 投放时间范围 */
   readonly time_range?: MarketingShakeActivitiesActivitiesGetResponseDataTimeRange | undefined
@@ -149,13 +123,11 @@ const $MarketingShakeActivitiesActivitiesGetResponse: () => Schema.Schema<Market
   data: Schema.optional(Schema.Array($MarketingShakeActivitiesActivitiesGetResponseData()))
 }))
 
-/**
- * 查询摇优惠活动列表
+/** 查询摇优惠活动列表
  *
  * 通过此接口可查询指定某品牌的所有摇优惠活动列表
  *
- * `GET /v3/brand/marketing/shake-activities/activities`
- */
+ * `GET /v3/brand/marketing/shake-activities/activities` */
 export const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingShakeActivitiesActivitiesGetQuery, MarketingShakeActivitiesActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.marketing.shakeActivities.activities.get",
   method: "GET",
@@ -168,15 +140,13 @@ export const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingS
 export const marketing = {
   shakeActivities: {
     activities: {
-      /**
-       * 查询摇优惠活动列表
+      /** 查询摇优惠活动列表
        *
        * 通过此接口可查询指定某品牌的所有摇优惠活动列表
        *
        * `GET /v3/brand/marketing/shake-activities/activities`
        *
-       * Alone: `import { marketingShakeActivitiesActivitiesGet } from "effect-wechatpay/v3/brand/marketing"`.
-       */
+       * Alone: `import { marketingShakeActivitiesActivitiesGet } from "effect-wechatpay/v3/brand/marketing"`. */
       get: marketingShakeActivitiesActivitiesGet
     }
   }

@@ -3,10 +3,8 @@
 import { Schema, once } from "../prelude.js"
 
 export interface ApplymentsBusinessCodeBusinessCodeGetParams {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly business_code: string
 }
 
@@ -15,10 +13,8 @@ export const $ApplymentsBusinessCodeBusinessCodeGetParams: () => Schema.Schema<A
 }))
 
 export interface CardCardLinksBusinessCodeBusinessCodeGetQuery {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 

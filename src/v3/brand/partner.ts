@@ -6,19 +6,15 @@ import { type CardCardLinksBusinessCodeBusinessCodeGetQuery, $CardCardLinksBusin
 // ---- GET /v3/brand/partner/card-member/cards ----
 
 export interface PartnerCardMemberCardsGetQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
+  /** 品牌id
+   * @example "1004" */
   readonly brand_id: string
   /** 状态 */
   readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | undefined
   /** 分页页码 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -30,15 +26,11 @@ const $PartnerCardMemberCardsGetQuery: () => Schema.Schema<PartnerCardMemberCard
 }))
 
 export interface CodeJumpInformation {
-  /**
-   * 会员码跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 会员码跳转AppID
+   * @example "wxea9c30a90fs8d3fe" */
   readonly jump_appid?: string | undefined
-  /**
-   * 会员码跳转路径
-   * @example "/pages/code/code"
-   */
+  /** 会员码跳转路径
+   * @example "/pages/code/code" */
   readonly jump_path?: string | undefined
 }
 
@@ -48,25 +40,17 @@ const $CodeJumpInformation: () => Schema.Schema<CodeJumpInformation> = /*#__PURE
 }))
 
 export interface DataValidDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
+  /** 有效期类型
+   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come). */
   readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2030-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
+  /** 生效后N天内有效
+   * @example 200 */
   readonly available_day_after_receive?: number | undefined
 }
 
@@ -78,20 +62,14 @@ const $DataValidDateInformation: () => Schema.Schema<DataValidDateInformation> =
 }))
 
 export interface PurchaseInformation {
-  /**
-   * 付费会员价格
-   * @example 100
-   */
+  /** 付费会员价格
+   * @example 100 */
   readonly price?: number | undefined
-  /**
-   * 付费会员跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 付费会员跳转AppID
+   * @example "wxea9c30a90fs8d3fe" */
   readonly jump_appid?: string | undefined
-  /**
-   * 付费会员跳转路径
-   * @example "/pages/purchase/purchase"
-   */
+  /** 付费会员跳转路径
+   * @example "/pages/purchase/purchase" */
   readonly jump_path?: string | undefined
 }
 
@@ -102,15 +80,11 @@ const $PurchaseInformation: () => Schema.Schema<PurchaseInformation> = /*#__PURE
 }))
 
 export interface PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
-   */
+  /** 商户自定义的开卡信息字段类型
+   * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come). */
   readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
+  /** 字段名称
+   * @example "喜欢的运动" */
   readonly name?: string | undefined
   /** 字段值 */
   readonly values?: ReadonlyArray<string> | undefined
@@ -123,10 +97,8 @@ const $PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList: () =
 }))
 
 export interface PartnerCardMemberCardsGetResponseDataUserInformation {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
+  /** 平台提供的通用开卡信息字段
+   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come). */
   readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> | undefined
@@ -138,81 +110,53 @@ const $PartnerCardMemberCardsGetResponseDataUserInformation: () => Schema.Schema
 }))
 
 export interface PartnerCardMemberCardsPostResponse {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
+  /** 会员卡类型
+   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come). */
   readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
+  /** 卡名称
+   * @example "测试卡" */
   readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
-   */
+  /** 会员卡code分配类型
+   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come). */
   readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
-  /**
-   * 会员码型
-   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   */
+  /** 会员码型
+   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come). */
   readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: CodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
+  /** 会员权益
+   * @example "会员折扣、专属价" */
   readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
+  /** 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/notify.php" */
   readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
+  /** 商家法务协议
+   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。" */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: DataValidDateInformation | undefined
@@ -252,20 +196,14 @@ const $PartnerCardMemberCardsPostResponse: () => Schema.Schema<PartnerCardMember
 }))
 
 export interface PartnerCardMemberCardsGetResponse {
-  /**
-   * 总数量
-   * @example 20
-   */
+  /** 总数量
+   * @example 20 */
   readonly total_count?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
   /** 会员卡模板列表 */
   readonly data?: ReadonlyArray<PartnerCardMemberCardsPostResponse> | undefined
@@ -278,13 +216,11 @@ const $PartnerCardMemberCardsGetResponse: () => Schema.Schema<PartnerCardMemberC
   data: Schema.optional(Schema.Array($PartnerCardMemberCardsPostResponse()))
 }))
 
-/**
- * 查询会员卡模板列表
+/** 查询会员卡模板列表
  *
  * 通过此接口可查询指定某品牌的所有会员卡模板列表
  *
- * `GET /v3/brand/partner/card-member/cards`
- */
+ * `GET /v3/brand/partner/card-member/cards` */
 export const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuery, PartnerCardMemberCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards.get",
   method: "GET",
@@ -298,20 +234,14 @@ export const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCards
 export interface BodyValidDateInformation {
   /** 有效期类型 */
   readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2030-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
+  /** 生效后N天内有效
+   * @example 200 */
   readonly available_day_after_receive?: number | undefined
 }
 
@@ -325,10 +255,8 @@ const $BodyValidDateInformation: () => Schema.Schema<BodyValidDateInformation> =
 export interface BodyUserInformationCustomFieldList {
   /** 商户自定义的开卡信息字段类型 */
   readonly type?: "CHECK_BOX" | "RADIO" | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
+  /** 字段名称
+   * @example "喜欢的运动" */
   readonly name?: string | undefined
   /** 字段值 */
   readonly values?: ReadonlyArray<string> | undefined
@@ -353,32 +281,22 @@ const $PartnerCardMemberCardsPostBodyUserInformation: () => Schema.Schema<Partne
 }))
 
 export interface PartnerCardMemberCardsPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid: string
   /** 会员卡类型 */
   readonly card_type: "PURCHASE" | "NORMAL" | "BALANCE"
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
+  /** 卡名称
+   * @example "测试卡" */
   readonly card_title: string
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color: string
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url: string
   /** 会员卡code分配类型 */
   readonly code_mode: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE"
@@ -386,34 +304,24 @@ export interface PartnerCardMemberCardsPostBody {
   readonly code_type: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM"
   /** 会员码跳转信息 */
   readonly code_jump_information?: CodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
+  /** 会员权益
+   * @example "会员折扣、专属价" */
   readonly benefits: string
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
+  /** 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/notify.php" */
   readonly notify_url: string
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
+  /** 商家法务协议
+   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。" */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information: BodyValidDateInformation
@@ -462,13 +370,11 @@ const $PurchaseInformation2: () => Schema.Schema<PurchaseInformation> = /*#__PUR
   jump_path: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建会员卡模板
+/** 创建会员卡模板
  *
  * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
  *
- * `POST /v3/brand/partner/card-member/cards`
- */
+ * `POST /v3/brand/partner/card-member/cards` */
 export const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCardsPostBody, PartnerCardMemberCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards.post",
   method: "POST",
@@ -480,10 +386,8 @@ export const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCard
 // ---- GET /v3/brand/partner/card-member/cards/{card_id} ----
 
 export interface PartnerCardMemberCardsCardIdGetParams {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
 }
 
@@ -492,81 +396,53 @@ const $PartnerCardMemberCardsCardIdGetParams: () => Schema.Schema<PartnerCardMem
 }))
 
 export interface PartnerCardMemberCardsCardIdGetResponse {
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
+  /** 会员卡类型
+   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come). */
   readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
+  /** 卡名称
+   * @example "测试卡" */
   readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
-   */
+  /** 会员卡code分配类型
+   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come). */
   readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
-  /**
-   * 会员码型
-   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   */
+  /** 会员码型
+   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come). */
   readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: CodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
+  /** 会员权益
+   * @example "会员折扣、专属价" */
   readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
+  /** 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/notify.php" */
   readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
+  /** 商家法务协议
+   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。" */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: DataValidDateInformation | undefined
@@ -578,20 +454,14 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
   readonly purchase_information?: PurchaseInformation | undefined
   /** 用户开卡信息 */
   readonly user_information?: PartnerCardMemberCardsGetResponseDataUserInformation | undefined
-  /**
-   * 状态
-   * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
-   */
+  /** 状态
+   * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come). */
   readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -628,13 +498,11 @@ export type PartnerCardMemberCardsCardIdGetQuery = CardCardLinksBusinessCodeBusi
 /** The input of `v3.brand.partner.cardMember.cards._card_id_.get`: params, query fields together. */
 export interface PartnerCardMemberCardsCardIdGetRequest extends PartnerCardMemberCardsCardIdGetParams, PartnerCardMemberCardsCardIdGetQuery {}
 
-/**
- * 查询会员卡模板信息
+/** 查询会员卡模板信息
  *
  * 通过此接口可查询指定会员卡模板的所有信息
  *
- * `GET /v3/brand/partner/card-member/cards/{card_id}`
- */
+ * `GET /v3/brand/partner/card-member/cards/{card_id}` */
 export const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMemberCardsCardIdGetRequest, PartnerCardMemberCardsCardIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.get",
   method: "GET",
@@ -646,56 +514,38 @@ export const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMembe
 // ---- PATCH /v3/brand/partner/card-member/cards/{card_id} ----
 
 export interface PartnerCardMemberCardsCardIdPatchBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
+  /** 卡名称
+   * @example "测试卡" */
   readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: CodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
+  /** 会员权益
+   * @example "会员折扣、专属价" */
   readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
+  /** 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/notify.php" */
   readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
+  /** 商家法务协议
+   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。" */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: BodyValidDateInformation | undefined
@@ -736,13 +586,11 @@ export type PartnerCardMemberCardsCardIdPatchResponse = PartnerCardMemberCardsCa
 /** The input of `v3.brand.partner.cardMember.cards._card_id_.patch`: params, body fields together. */
 export interface PartnerCardMemberCardsCardIdPatchRequest extends PartnerCardMemberCardsCardIdPatchParams, PartnerCardMemberCardsCardIdPatchBody {}
 
-/**
- * 修改会员卡模板信息
+/** 修改会员卡模板信息
  *
  * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
  *
- * `PATCH /v3/brand/partner/card-member/cards/{card_id}`
- */
+ * `PATCH /v3/brand/partner/card-member/cards/{card_id}` */
 export const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMemberCardsCardIdPatchRequest, PartnerCardMemberCardsCardIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.patch",
   method: "PATCH",
@@ -762,13 +610,11 @@ export type PartnerCardMemberCardsCardIdDeleteResponse = PartnerCardMemberCardsC
 /** The input of `v3.brand.partner.cardMember.cards._card_id_.delete`: params, query fields together. */
 export interface PartnerCardMemberCardsCardIdDeleteRequest extends PartnerCardMemberCardsCardIdDeleteParams, PartnerCardMemberCardsCardIdDeleteQuery {}
 
-/**
- * 删除会员卡模板
+/** 删除会员卡模板
  *
  * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
  *
- * `DELETE /v3/brand/partner/card-member/cards/{card_id}`
- */
+ * `DELETE /v3/brand/partner/card-member/cards/{card_id}` */
 export const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMemberCardsCardIdDeleteRequest, PartnerCardMemberCardsCardIdDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.delete",
   method: "DELETE",
@@ -780,86 +626,56 @@ export const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMe
 // ---- POST /v3/brand/partner/card-member/cards/{card_id}/invalidate ----
 
 export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
-  /**
-   * 商家请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商家请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
+  /** 会员卡类型
+   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come). */
   readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 卡名称
-   * @example "测试卡"
-   */
+  /** 卡名称
+   * @example "测试卡" */
   readonly card_title?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
-   */
+  /** 会员卡code分配类型
+   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come). */
   readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
-  /**
-   * 会员码型
-   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
-   */
+  /** 会员码型
+   * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come). */
   readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: CodeJumpInformation | undefined
-  /**
-   * 会员权益
-   * @example "会员折扣、专属价"
-   */
+  /** 会员权益
+   * @example "会员折扣、专属价" */
   readonly benefits?: string | undefined
-  /**
-   * 回调地址
-   * @example "https://www.weixin.qq.com/wxpay/notify.php"
-   */
+  /** 回调地址
+   * @example "https://www.weixin.qq.com/wxpay/notify.php" */
   readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 商家法务协议
-   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。"
-   */
+  /** 商家法务协议
+   * @example "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。" */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: DataValidDateInformation | undefined
@@ -873,20 +689,14 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
   readonly purchase_information?: PurchaseInformation | undefined
   /** 用户开卡信息 */
   readonly user_information?: PartnerCardMemberCardsGetResponseDataUserInformation | undefined
-  /**
-   * 状态
-   * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
-   */
+  /** 状态
+   * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come). */
   readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -927,13 +737,11 @@ export type PartnerCardMemberCardsCardIdInvalidatePostParams = PartnerCardMember
 /** The input of `v3.brand.partner.cardMember.cards._card_id_.invalidate.post`: params, body fields together. */
 export interface PartnerCardMemberCardsCardIdInvalidatePostRequest extends PartnerCardMemberCardsCardIdInvalidatePostParams, PartnerCardMemberCardsCardIdInvalidatePostBody {}
 
-/**
- * 作废会员卡模板
+/** 作废会员卡模板
  *
  * 商家可调用此 API 作废会员卡模板。作废后，商家将无法通过任何渠道再投放该会员卡。
  *
- * `POST /v3/brand/partner/card-member/cards/{card_id}/invalidate`
- */
+ * `POST /v3/brand/partner/card-member/cards/{card_id}/invalidate` */
 export const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<PartnerCardMemberCardsCardIdInvalidatePostRequest, PartnerCardMemberCardsCardIdInvalidatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.invalidate.post",
   method: "POST",
@@ -945,30 +753,20 @@ export const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<Partn
 // ---- GET /v3/brand/partner/card-member/membership-activities ----
 
 export interface PartnerCardMemberMembershipActivitiesGetQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
+  /** 品牌id
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 活动状态
-   * @example "MEMBERSHIP_ACTIVITY_CREATED"
-   */
+  /** 活动状态
+   * @example "MEMBERSHIP_ACTIVITY_CREATED" */
   readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset: number
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit: number
 }
 
@@ -981,15 +779,11 @@ const $PartnerCardMemberMembershipActivitiesGetQuery: () => Schema.Schema<Partne
 }))
 
 export interface ProductCouponStockList {
-  /**
-   * 商品券ID
-   * @example "701138812971763025610907319729"
-   */
+  /** 商品券ID
+   * @example "701138812971763025610907319729" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "98065001"
-   */
+  /** 批次ID
+   * @example "98065001" */
   readonly stock_id?: string | undefined
 }
 
@@ -999,79 +793,51 @@ const $ProductCouponStockList: () => Schema.Schema<ProductCouponStockList> = /*#
 }))
 
 export interface PartnerCardMemberMembershipActivitiesPostResponse {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 活动渠道
+  /** 活动渠道
    * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
-   * @example "MECHANT_APP_COMPONENT"
-   */
+   * @example "MECHANT_APP_COMPONENT" */
   readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
+  /** 活动主标题
+   * @example "入会享券" */
   readonly title?: string | undefined
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
+  /** 活动主标题
+   * @example "5张满减券" */
   readonly sub_title?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
+  /** 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00" */
   readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
+  /** 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00" */
   readonly end_time?: string | undefined
-  /**
-   * 活动总库存
-   * @example 1000
-   */
+  /** 活动总库存
+   * @example 1000 */
   readonly apply_total?: number | undefined
-  /**
-   * 活动剩余库存
-   * @example 1000
-   */
+  /** 活动剩余库存
+   * @example 1000 */
   readonly apply_available?: number | undefined
   /** 商品券批次列表 */
   readonly product_coupon_stock_list?: ReadonlyArray<ProductCouponStockList> | undefined
-  /**
-   * 活动ID
-   * @example "371067"
-   */
+  /** 活动ID
+   * @example "371067" */
   readonly activity_id?: string | undefined
-  /**
-   * 活动状态
+  /** 活动状态
    * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
-   * @example "MEMBERSHIP_ACTIVITY_CREATED"
-   */
+   * @example "MEMBERSHIP_ACTIVITY_CREATED" */
   readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly modify_time?: string | undefined
 }
 
@@ -1096,20 +862,14 @@ const $PartnerCardMemberMembershipActivitiesPostResponse: () => Schema.Schema<Pa
 export interface PartnerCardMemberMembershipActivitiesGetResponse {
   /** 活动列表 */
   readonly data?: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostResponse> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
 }
 
@@ -1120,13 +880,11 @@ const $PartnerCardMemberMembershipActivitiesGetResponse: () => Schema.Schema<Par
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询品牌会员发券活动列表
+/** 查询品牌会员发券活动列表
  *
  * 查询符合条件的品牌会员发券活动列表 接口限频：按服务商商户号维度 5次/秒
  *
- * `GET /v3/brand/partner/card-member/membership-activities`
- */
+ * `GET /v3/brand/partner/card-member/membership-activities` */
 export const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesGetQuery, PartnerCardMemberMembershipActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities.get",
   method: "GET",
@@ -1138,15 +896,11 @@ export const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<Partner
 // ---- POST /v3/brand/partner/card-member/membership-activities ----
 
 export interface PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList {
-  /**
-   * 商品券ID
-   * @example "701138812971763025610907319729"
-   */
+  /** 商品券ID
+   * @example "701138812971763025610907319729" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "98065001"
-   */
+  /** 批次ID
+   * @example "98065001" */
   readonly stock_id: string
 }
 
@@ -1156,50 +910,32 @@ const $PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList: () =
 }))
 
 export interface PartnerCardMemberMembershipActivitiesPostBody {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 活动渠道
-   * @example "MECHANT_APP_COMPONENT"
-   */
+  /** 活动渠道
+   * @example "MECHANT_APP_COMPONENT" */
   readonly activity_channel: "MECHANT_APP_COMPONENT"
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
+  /** 活动主标题
+   * @example "入会享券" */
   readonly title: string
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
+  /** 活动主标题
+   * @example "5张满减券" */
   readonly sub_title: string
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
+  /** 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00" */
   readonly begin_time: string
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
+  /** 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00" */
   readonly end_time: string
-  /**
-   * 活动总库存
-   * @example 1000
-   */
+  /** 活动总库存
+   * @example 1000 */
   readonly apply_total: number
   /** 商品券批次列表 */
   readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList>
@@ -1218,13 +954,11 @@ const $PartnerCardMemberMembershipActivitiesPostBody: () => Schema.Schema<Partne
   product_coupon_stock_list: Schema.Array($PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList())
 }))
 
-/**
- * 创建品牌会员发券活动
+/** 创建品牌会员发券活动
  *
  * 通过此接口可以创建一个品牌会员发券活动，创建成功将获得活动ID。该接口需要配合品牌会员组件使用，创建活动的中的券，将会在品牌会员组件调用时展示。
  *
- * `POST /v3/brand/partner/card-member/membership-activities`
- */
+ * `POST /v3/brand/partner/card-member/membership-activities` */
 export const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesPostBody, PartnerCardMemberMembershipActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities.post",
   method: "POST",
@@ -1236,10 +970,8 @@ export const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<Partne
 // ---- GET /v3/brand/partner/card-member/membership-activities/{activity_id} ----
 
 export interface PartnerCardMemberMembershipActivitiesActivityIdGetParams {
-  /**
-   * 活动ID
-   * @example "371067"
-   */
+  /** 活动ID
+   * @example "371067" */
   readonly activity_id: string
 }
 
@@ -1254,13 +986,11 @@ export type PartnerCardMemberMembershipActivitiesActivityIdGetResponse = Partner
 /** The input of `v3.brand.partner.cardMember.membershipActivities._activity_id_.get`: params, query fields together. */
 export interface PartnerCardMemberMembershipActivitiesActivityIdGetRequest extends PartnerCardMemberMembershipActivitiesActivityIdGetParams, PartnerCardMemberMembershipActivitiesActivityIdGetQuery {}
 
-/**
- * 查询品牌会员发券活动
+/** 查询品牌会员发券活动
  *
  * 通过此接口可查询指定品牌会员发券活动的信息。接口限频：按服务商商户号维度 5次/秒
  *
- * `GET /v3/brand/partner/card-member/membership-activities/{activity_id}`
- */
+ * `GET /v3/brand/partner/card-member/membership-activities/{activity_id}` */
 export const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdGetRequest, PartnerCardMemberMembershipActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities._activity_id_.get",
   method: "GET",
@@ -1272,30 +1002,20 @@ export const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoi
 // ---- PATCH /v3/brand/partner/card-member/membership-activities/{activity_id} ----
 
 export interface PartnerCardMemberMembershipActivitiesActivityIdPatchBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 活动主标题
-   * @example "入会享券"
-   */
+  /** 活动主标题
+   * @example "入会享券" */
   readonly title: string
-  /**
-   * 活动主标题
-   * @example "5张满减券"
-   */
+  /** 活动主标题
+   * @example "5张满减券" */
   readonly sub_title: string
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
+  /** 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00" */
   readonly begin_time: string
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
+  /** 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00" */
   readonly end_time: string
 }
 
@@ -1314,13 +1034,11 @@ export type PartnerCardMemberMembershipActivitiesActivityIdPatchParams = Partner
 /** The input of `v3.brand.partner.cardMember.membershipActivities._activity_id_.patch`: params, body fields together. */
 export interface PartnerCardMemberMembershipActivitiesActivityIdPatchRequest extends PartnerCardMemberMembershipActivitiesActivityIdPatchParams, PartnerCardMemberMembershipActivitiesActivityIdPatchBody {}
 
-/**
- * 修改品牌会员发券活动信息
+/** 修改品牌会员发券活动信息
  *
  * 修改品牌会员发券活动信息，包括活动标题、活动时间、活动库存等。接口限频：按服务商商户号维度 5次/秒
  *
- * `PATCH /v3/brand/partner/card-member/membership-activities/{activity_id}`
- */
+ * `PATCH /v3/brand/partner/card-member/membership-activities/{activity_id}` */
 export const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdPatchRequest, PartnerCardMemberMembershipActivitiesActivityIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities._activity_id_.patch",
   method: "PATCH",
@@ -1340,13 +1058,11 @@ export type PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams =
 /** The input of `v3.brand.partner.cardMember.membershipActivities._activity_id_.terminate.post`: params, body fields together. */
 export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRequest extends PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams, PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody {}
 
-/**
- * 终止品牌会员发券活动
+/** 终止品牌会员发券活动
  *
  * 终止指定的品牌会员发券活动，将不再在品牌会员组件中曝光，品牌会员组件不受影响，在正常调用的情况下仍会向用户展示。
  *
- * `POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate`
- */
+ * `POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate` */
 export const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRequest, PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities._activity_id_.terminate.post",
   method: "POST",
@@ -1358,20 +1074,14 @@ export const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpo
 // ---- POST /v3/brand/partner/card-member/pay-view-tokens ----
 
 export interface PartnerCardMemberPayViewTokensPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
 }
 
@@ -1382,15 +1092,11 @@ const $PartnerCardMemberPayViewTokensPostBody: () => Schema.Schema<PartnerCardMe
 }))
 
 export interface PartnerCardMemberPayViewTokensPostResponse {
-  /**
-   * 预授权token
-   * @example "d2df23f2f4fasf3gws"
-   */
+  /** 预授权token
+   * @example "d2df23f2f4fasf3gws" */
   readonly token?: string | undefined
-  /**
-   * token 过期时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
+  /** token 过期时间
+   * @example "2030-05-20T13:29:35.120+08:00" */
   readonly expire_time?: string | undefined
 }
 
@@ -1399,13 +1105,11 @@ const $PartnerCardMemberPayViewTokensPostResponse: () => Schema.Schema<PartnerCa
   expire_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 品牌会员展示付款码组件预授权
+/** 品牌会员展示付款码组件预授权
  *
  * 生成用于商家小程序拉起展示付款码组件的凭证。该凭证有效期为 10 分钟，仅限单次使用，每次拉起组件前均需重新获取。接口限频：按服务商商户号维度 5次/秒
  *
- * `POST /v3/brand/partner/card-member/pay-view-tokens`
- */
+ * `POST /v3/brand/partner/card-member/pay-view-tokens` */
 export const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMemberPayViewTokensPostBody, PartnerCardMemberPayViewTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.payViewTokens.post",
   method: "POST",
@@ -1420,13 +1124,11 @@ export type PartnerCardMemberPreAuthTokensPostBody = PartnerCardMemberPayViewTok
 
 export type PartnerCardMemberPreAuthTokensPostResponse = PartnerCardMemberPayViewTokensPostResponse
 
-/**
- * 入会组件预授权
+/** 入会组件预授权
  *
  * 生成用于商家小程序或 H5 拉起入会组件的品牌预授权凭证
  *
- * `POST /v3/brand/partner/card-member/pre-auth-tokens`
- */
+ * `POST /v3/brand/partner/card-member/pre-auth-tokens` */
 export const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMemberPreAuthTokensPostBody, PartnerCardMemberPreAuthTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.preAuthTokens.post",
   method: "POST",
@@ -1438,24 +1140,18 @@ export const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMe
 // ---- GET /v3/brand/partner/card-member/user-cards ----
 
 export interface PartnerCardMemberUserCardsGetQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
+  /** 品牌id
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
   /** 用户会员卡状态 */
   readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | undefined
   /** 分页页码 */
   readonly offset: number
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit: number
 }
 
@@ -1468,15 +1164,11 @@ const $PartnerCardMemberUserCardsGetQuery: () => Schema.Schema<PartnerCardMember
 }))
 
 export interface DataUserInformationCommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
+  /** 平台提供的通用开卡信息字段
+   * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come). */
   readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的用户开卡时填写的个人信息
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly value?: string | undefined
 }
 
@@ -1486,10 +1178,8 @@ const $DataUserInformationCommonFieldList: () => Schema.Schema<DataUserInformati
 }))
 
 export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
+  /** 字段名称
+   * @example "喜欢的运动" */
   readonly name?: string | undefined
   /** 加密的用户选择的字段值列表 */
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
@@ -1513,79 +1203,51 @@ const $PartnerCardMemberUserCardsGetResponseDataUserInformation: () => Schema.Sc
 }))
 
 export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 会员卡类型
-   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
-   */
+  /** 会员卡类型
+   * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come). */
   readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
+  /** 等级
+   * @example "钻石会员" */
   readonly level?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: DataValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 领取时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsGetResponseDataUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
+  /** 商家数据包
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
-   */
+  /** 用户会员卡状态
+   * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come). */
   readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
+  /** 作废原因
+   * @example "传入的自定义作废原因" */
   readonly invalid_reason?: string | undefined
-  /**
-   * 作废时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 作废时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly invalid_time?: string | undefined
 }
 
@@ -1609,20 +1271,14 @@ const $PartnerCardMemberUserCardsImportByOpenidPostResponse: () => Schema.Schema
 }))
 
 export interface PartnerCardMemberUserCardsGetResponse {
-  /**
-   * 总数量
-   * @example 20
-   */
+  /** 总数量
+   * @example 20 */
   readonly total_count?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
   /** 会员卡列表 */
   readonly data?: ReadonlyArray<PartnerCardMemberUserCardsImportByOpenidPostResponse> | undefined
@@ -1635,13 +1291,11 @@ const $PartnerCardMemberUserCardsGetResponse: () => Schema.Schema<PartnerCardMem
   data: Schema.optional(Schema.Array($PartnerCardMemberUserCardsImportByOpenidPostResponse()))
 }))
 
-/**
- * 查询用户在品牌下所有会员卡
+/** 查询用户在品牌下所有会员卡
  *
  * 查询用户在当前品牌下领取的会员卡列表
  *
- * `GET /v3/brand/partner/card-member/user-cards`
- */
+ * `GET /v3/brand/partner/card-member/user-cards` */
 export const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCardsGetQuery, PartnerCardMemberUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards.get",
   method: "GET",
@@ -1655,10 +1309,8 @@ export const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberU
 export interface BodyUserInformationCommonFieldList {
   /** 平台提供的通用开卡信息字段 */
   readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | undefined
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的用户开卡时填写的个人信息
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly value?: string | undefined
 }
 
@@ -1680,39 +1332,27 @@ const $PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation: () => Sc
 }))
 
 export interface PartnerCardMemberUserCardsImportByOpenidPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code: string
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly phone_number?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
   /** 会员卡有效期 */
   readonly date_information: BodyValidDateInformation
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 领取时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly pickup_time: string
 }
 
@@ -1732,13 +1372,11 @@ const $PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList2:
   user_chosen_values: Schema.optional(Schema.Array(Schema.String))
 }))
 
-/**
- * 根据openid导入用户会员卡
+/** 根据openid导入用户会员卡
  *
  * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。
  *
- * `POST /v3/brand/partner/card-member/user-cards/import-by-openid`
- */
+ * `POST /v3/brand/partner/card-member/user-cards/import-by-openid` */
 export const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<PartnerCardMemberUserCardsImportByOpenidPostBody, PartnerCardMemberUserCardsImportByOpenidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards.importByOpenid.post",
   method: "POST",
@@ -1751,34 +1389,24 @@ export const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<Par
 // ---- POST /v3/brand/partner/card-member/user-cards/import-by-phone ----
 
 export interface PartnerCardMemberUserCardsImportByPhonePostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly phone_number: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code: string
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
   /** 会员卡有效期 */
   readonly date_information: BodyValidDateInformation
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 领取时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly pickup_time: string
 }
 
@@ -1794,13 +1422,11 @@ const $PartnerCardMemberUserCardsImportByPhonePostBody: () => Schema.Schema<Part
 
 export type PartnerCardMemberUserCardsImportByPhonePostResponse = PartnerCardMemberUserCardsImportByOpenidPostResponse
 
-/**
- * 根据手机号导入用户会员卡
+/** 根据手机号导入用户会员卡
  *
  * 对于经营会员生意的商家来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、App及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，若商家侧存在较多线下渠道注册的存量会员，则商家可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。注意：1、“导入”仅为后台操作，微信会员卡系统会在后台将用户的会员卡静默激活，但不会在用户卡包中自动出现该会员卡，建议商家侧后续在其他路径引导用户主动添加会员卡到卡包；2、用户手机号，需调用方按接口文档要求加密后再传入。
  *
- * `POST /v3/brand/partner/card-member/user-cards/import-by-phone`
- */
+ * `POST /v3/brand/partner/card-member/user-cards/import-by-phone` */
 export const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<PartnerCardMemberUserCardsImportByPhonePostBody, PartnerCardMemberUserCardsImportByPhonePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards.importByPhone.post",
   method: "POST",
@@ -1813,10 +1439,8 @@ export const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<Part
 // ---- GET /v3/brand/partner/card-member/user-cards/{user_card_code} ----
 
 export interface PartnerCardMemberUserCardsUserCardCodeGetParams {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code: string
 }
 
@@ -1831,13 +1455,11 @@ export type PartnerCardMemberUserCardsUserCardCodeGetResponse = PartnerCardMembe
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.get`: params, query fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodeGetRequest extends PartnerCardMemberUserCardsUserCardCodeGetParams, PartnerCardMemberUserCardsUserCardCodeGetQuery {}
 
-/**
- * 查询用户会员卡信息
+/** 查询用户会员卡信息
  *
  * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
  *
- * `GET /v3/brand/partner/card-member/user-cards/{user_card_code}`
- */
+ * `GET /v3/brand/partner/card-member/user-cards/{user_card_code}` */
 export const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeGetRequest, PartnerCardMemberUserCardsUserCardCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.get",
   method: "GET",
@@ -1849,49 +1471,33 @@ export const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<Partne
 // ---- PATCH /v3/brand/partner/card-member/user-cards/{user_card_code} ----
 
 export interface PartnerCardMemberUserCardsUserCardCodePatchBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid?: string | undefined
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
+  /** 等级
+   * @example "钻石会员" */
   readonly level?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: BodyValidDateInformation | undefined
-  /**
-   * 领取时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 领取时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
+  /** 商家数据包
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
 }
 
@@ -1921,13 +1527,11 @@ export type PartnerCardMemberUserCardsUserCardCodePatchParams = PartnerCardMembe
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.patch`: params, query, body fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodePatchRequest extends PartnerCardMemberUserCardsUserCardCodePatchParams, PartnerCardMemberUserCardsUserCardCodePatchQuery, PartnerCardMemberUserCardsUserCardCodePatchBody {}
 
-/**
- * 修改用户会员卡信息
+/** 修改用户会员卡信息
  *
  * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级等信息
  *
- * `PATCH /v3/brand/partner/card-member/user-cards/{user_card_code}`
- */
+ * `PATCH /v3/brand/partner/card-member/user-cards/{user_card_code}` */
 export const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodePatchRequest, PartnerCardMemberUserCardsUserCardCodePatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.patch",
   method: "PATCH",
@@ -1939,44 +1543,30 @@ export const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<Part
 // ---- POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm ----
 
 export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 卡背景颜色
-   * @example "#FFFF00"
-   */
+  /** 卡背景颜色
+   * @example "#FFFF00" */
   readonly card_color?: string | undefined
-  /**
-   * 卡背景图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 卡背景图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly card_picture_url?: string | undefined
-  /**
-   * 加密的手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
-   */
+  /** 加密的手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" */
   readonly phone_number?: string | undefined
-  /**
-   * 等级
-   * @example "钻石会员"
-   */
+  /** 等级
+   * @example "钻石会员" */
   readonly level?: string | undefined
   /** 会员卡有效期 */
   readonly valid_date_information?: BodyValidDateInformation | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostBodyUserInformation | undefined
-  /**
-   * 商家数据包
-   * @example "自定义数据说明"
-   */
+  /** 商家数据包
+   * @example "自定义数据说明" */
   readonly attach?: string | undefined
   /** 会员开卡状态 */
   readonly user_card_confirm_state: "CREATE_CARD_SUCCESS" | "CREATE_CARD_FAIL"
@@ -2004,13 +1594,11 @@ export type PartnerCardMemberUserCardsUserCardCodeConfirmPostParams = PartnerCar
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.confirm.post`: params, query, body fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostRequest extends PartnerCardMemberUserCardsUserCardCodeConfirmPostParams, PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery, PartnerCardMemberUserCardsUserCardCodeConfirmPostBody {}
 
-/**
- * 同步会员开通结果
+/** 同步会员开通结果
  *
  * 所有会员卡新开卡，我们回调给商家，商家还需要再同步给我们才算开卡成功（但是导入不用）
  *
- * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm`
- */
+ * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm` */
 export const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeConfirmPostRequest, PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.confirm.post",
   method: "POST",
@@ -2023,15 +1611,11 @@ export const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoin
 // ---- POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate ----
 
 export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
+  /** 品牌id
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模版ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模版ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
 }
 
@@ -2041,15 +1625,11 @@ const $PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery: () => Schema.S
 }))
 
 export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody {
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 作废原因
-   * @example "传入的自定义作废原因"
-   */
+  /** 作废原因
+   * @example "传入的自定义作废原因" */
   readonly invalid_reason?: string | undefined
 }
 
@@ -2065,13 +1645,11 @@ export type PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams = Partner
 /** The input of `v3.brand.partner.cardMember.userCards._user_card_code_.invalidate.post`: params, query, body fields together. */
 export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostRequest extends PartnerCardMemberUserCardsUserCardCodeInvalidatePostParams, PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery, PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody {}
 
-/**
- * 作废用户会员卡
+/** 作废用户会员卡
  *
  * 将用户的会员卡设置为失效状态。注意：1.设置卡券作废的操作不可逆，即无法将设置为作废的卡调回有效状态，商家须慎重调用该接口。2.商家调用作废接口前须与顾客事先告知并取得同意，否则因此带来的顾客投诉，微信将会按照《微信运营处罚规则》
  *
- * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate`
- */
+ * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate` */
 export const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeInvalidatePostRequest, PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.invalidate.post",
   method: "POST",
@@ -2083,35 +1661,23 @@ export const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endp
 // ---- POST /v3/brand/partner/card-member/user-feeds ----
 
 export interface PartnerCardMemberUserFeedsPostBody {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 商家请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商家请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
-  /**
-   * 会员动态内容
-   * @example "15_1200_1"
-   */
+  /** 会员动态内容
+   * @example "15_1200_1" */
   readonly cell_message: string
 }
 
@@ -2125,35 +1691,23 @@ const $PartnerCardMemberUserFeedsPostBody: () => Schema.Schema<PartnerCardMember
 }))
 
 export interface PartnerCardMemberUserFeedsPostResponse {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid?: string | undefined
-  /**
-   * 商家请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商家请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
-  /**
-   * 会员动态内容
-   * @example "15_1200_1"
-   */
+  /** 会员动态内容
+   * @example "15_1200_1" */
   readonly cell_message?: string | undefined
 }
 
@@ -2166,13 +1720,11 @@ const $PartnerCardMemberUserFeedsPostResponse: () => Schema.Schema<PartnerCardMe
   cell_message: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建用户动态信息
+/** 创建用户动态信息
  *
  * 通过此接口同步非微信支付渠道的会员动态信息到微信支付商家名片会员
  *
- * `POST /v3/brand/partner/card-member/user-feeds`
- */
+ * `POST /v3/brand/partner/card-member/user-feeds` */
 export const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMemberUserFeedsPostBody, PartnerCardMemberUserFeedsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userFeeds.post",
   method: "POST",
@@ -2184,50 +1736,32 @@ export const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMember
 // ---- POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm ----
 
 export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostBody {
-  /**
-   * 积分兑券ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 积分兑券ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly record_id: string
-  /**
-   * 积分兑券模板ID
-   * @example "0Flpo7FqTQ"
-   */
+  /** 积分兑券模板ID
+   * @example "0Flpo7FqTQ" */
   readonly exchange_coupon_template_id: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code: string
-  /**
-   * 积分兑券状态
-   * @example "POINT_EXCHANGE_COUPON_SUCCESS"
-   */
+  /** 积分兑券状态
+   * @example "POINT_EXCHANGE_COUPON_SUCCESS" */
   readonly state: "POINT_EXCHANGE_COUPON_SUCCESS" | "POINT_EXCHANGE_COUPON_FAIL"
-  /**
-   * 兑券成功的券code
-   * @example "123446565767"
-   */
+  /** 兑券成功的券code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 兑券失败原因
-   * @example "积分不足"
-   */
+  /** 兑券失败原因
+   * @example "积分不足" */
   readonly fail_reason?: string | undefined
 }
 
@@ -2244,51 +1778,33 @@ const $PartnerCardMemberUserPointsExchangeCouponConfirmPostBody: () => Schema.Sc
 }))
 
 export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse {
-  /**
-   * 积分兑券ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 积分兑券ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly record_id?: string | undefined
-  /**
-   * 积分兑券模板ID
-   * @example "0Flpo7FqTQ"
-   */
+  /** 积分兑券模板ID
+   * @example "0Flpo7FqTQ" */
   readonly exchange_coupon_template_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid?: string | undefined
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code?: string | undefined
-  /**
-   * 积分兑券状态
+  /** 积分兑券状态
    * Documented values: `POINT_EXCHANGE_COUPON_SUCCESS`, `POINT_EXCHANGE_COUPON_FAIL` (decoded as any string: more may come).
-   * @example "POINT_EXCHANGE_COUPON_SUCCESS"
-   */
+   * @example "POINT_EXCHANGE_COUPON_SUCCESS" */
   readonly state?: "POINT_EXCHANGE_COUPON_SUCCESS" | "POINT_EXCHANGE_COUPON_FAIL" | (string & {}) | undefined
-  /**
-   * 兑券成功的券code
-   * @example "123446565767"
-   */
+  /** 兑券成功的券code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 兑券失败原因
-   * @example "积分不足"
-   */
+  /** 兑券失败原因
+   * @example "积分不足" */
   readonly fail_reason?: string | undefined
 }
 
@@ -2304,13 +1820,11 @@ const $PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse: () => Schem
   fail_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 同步积分兑券结果
+/** 同步积分兑券结果
  *
  * 当用户触发积分兑券后，微信支付将通过用户积分兑券事件通知接口回调给商家。商家处理完成后，必须把积分兑券处理结果同步给微信支付侧。接口限频：按服务商商户号维度 5次/秒
  *
- * `POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm`
- */
+ * `POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm` */
 export const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endpoint<PartnerCardMemberUserPointsExchangeCouponConfirmPostBody, PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userPoints.exchangeCoupon.confirm.post",
   method: "POST",
@@ -2322,35 +1836,23 @@ export const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endp
 // ---- POST /v3/brand/partner/card-member/user-points/sync ----
 
 export interface PartnerCardMemberUserPointsSyncPostBody {
-  /**
-   * 商家请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商家请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code: string
-  /**
-   * 积分余额
-   * @example 1000
-   */
+  /** 积分余额
+   * @example 1000 */
   readonly point_balance: number
 }
 
@@ -2364,35 +1866,23 @@ const $PartnerCardMemberUserPointsSyncPostBody: () => Schema.Schema<PartnerCardM
 }))
 
 export interface PartnerCardMemberUserPointsSyncPostResponse {
-  /**
-   * 商家请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商家请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 会员卡模板ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡模板ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid?: string | undefined
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly user_card_code?: string | undefined
-  /**
-   * 积分余额
-   * @example 1000
-   */
+  /** 积分余额
+   * @example 1000 */
   readonly point_balance?: number | undefined
 }
 
@@ -2405,13 +1895,11 @@ const $PartnerCardMemberUserPointsSyncPostResponse: () => Schema.Schema<PartnerC
   point_balance: Schema.optional(Schema.Number)
 }))
 
-/**
- * 同步积分余额
+/** 同步积分余额
  *
  * 通过此接口可同步指定用户的会员卡积分余额。接口限频：按服务商商户号维度 5次/秒
  *
- * `POST /v3/brand/partner/card-member/user-points/sync`
- */
+ * `POST /v3/brand/partner/card-member/user-points/sync` */
 export const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardMemberUserPointsSyncPostBody, PartnerCardMemberUserPointsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userPoints.sync.post",
   method: "POST",
@@ -2423,25 +1911,17 @@ export const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardM
 // ---- GET /v3/brand/partner/store/brandstores ----
 
 export interface PartnerStoreBrandstoresGetQuery {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 门店状态
-   * @example "OPEN"
-   */
+  /** 门店状态
+   * @example "OPEN" */
   readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | undefined
-  /**
-   * 分页起始位置
-   * @example 100
-   */
+  /** 分页起始位置
+   * @example 100 */
   readonly offset?: number | undefined
-  /**
-   * 分页条数
-   * @example 50
-   */
+  /** 分页条数
+   * @example 50 */
   readonly limit?: number | undefined
 }
 
@@ -2453,15 +1933,11 @@ const $PartnerStoreBrandstoresGetQuery: () => Schema.Schema<PartnerStoreBrandsto
 }))
 
 export interface StoreBasics {
-  /**
-   * 商家门店编号
-   * @example "MDL001"
-   */
+  /** 商家门店编号
+   * @example "MDL001" */
   readonly store_reference_id?: string | undefined
-  /**
-   * 门店名称
-   * @example "海岸城店"
-   */
+  /** 门店名称
+   * @example "海岸城店" */
   readonly branch_name?: string | undefined
 }
 
@@ -2471,30 +1947,20 @@ const $StoreBasics: () => Schema.Schema<StoreBasics> = /*#__PURE__*/ once(() => 
 }))
 
 export interface DataStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
+  /** 门店省市编码
+   * @example "440305" */
   readonly address_code?: string | undefined
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
+  /** 门店地址
+   * @example "深南大道10000号腾讯大厦1楼" */
   readonly address_detail?: string | undefined
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
+  /** 门店地址辅助描述
+   * @example "地铁A口右侧100米" */
   readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
+  /** 门店经度
+   * @example "112.63484" */
   readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
+  /** 门店纬度
+   * @example "37.75464" */
   readonly latitude?: string | undefined
 }
 
@@ -2507,15 +1973,11 @@ const $DataStoreAddress: () => Schema.Schema<DataStoreAddress> = /*#__PURE__*/ o
 }))
 
 export interface StoreBusiness {
-  /**
-   * 门店服务电话
-   * @example "0755-86013388"
-   */
+  /** 门店服务电话
+   * @example "0755-86013388" */
   readonly service_phone?: string | undefined
-  /**
-   * 门店经营时间
-   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-   */
+  /** 门店经营时间
+   * @example "周一至周五 09:00-20:00|周六至周日 10:00-22:00" */
   readonly business_hours?: string | undefined
 }
 
@@ -2525,21 +1987,15 @@ const $StoreBusiness: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once(()
 }))
 
 export interface StoreRecipient {
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
+  /** 门店收款主体
+   * @example "腾讯科技（深圳）有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 收款绑定状态
+  /** 收款绑定状态
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
-   * @example "CONFIRMED"
-   */
+   * @example "CONFIRMED" */
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
@@ -2550,32 +2006,22 @@ const $StoreRecipient: () => Schema.Schema<StoreRecipient> = /*#__PURE__*/ once(
 }))
 
 export interface PartnerStoreBrandstoresPostResponse {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id?: string | undefined
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
+  /** 品牌门店ID
+   * @example "20488000" */
   readonly store_id?: string | undefined
-  /**
-   * 门店状态
+  /** 门店状态
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
-   * @example "OPEN"
-   */
+   * @example "OPEN" */
   readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 审核状态
+  /** 审核状态
    * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 审核失败原因
-   * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
-   */
+  /** 审核失败原因
+   * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确" */
   readonly review_reject_reason?: string | undefined
   /** 门店基础信息 */
   readonly store_basics?: StoreBasics | undefined
@@ -2600,10 +2046,8 @@ const $PartnerStoreBrandstoresPostResponse: () => Schema.Schema<PartnerStoreBran
 }))
 
 export interface PartnerStoreBrandstoresGetResponse {
-  /**
-   * 品牌ID
-   * @example "1004"
-   */
+  /** 品牌ID
+   * @example "1004" */
   readonly brand_id?: string | undefined
   /** 分页起始位置 */
   readonly offset?: number | undefined
@@ -2623,13 +2067,11 @@ const $PartnerStoreBrandstoresGetResponse: () => Schema.Schema<PartnerStoreBrand
   data: Schema.optional(Schema.Array($PartnerStoreBrandstoresPostResponse()))
 }))
 
-/**
- * 列表查询品牌门店信息
+/** 列表查询品牌门店信息
  *
  * 查询品牌门店列表。
  *
- * `GET /v3/brand/partner/store/brandstores`
- */
+ * `GET /v3/brand/partner/store/brandstores` */
 export const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQuery, PartnerStoreBrandstoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores.get",
   method: "GET",
@@ -2641,30 +2083,20 @@ export const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstor
 // ---- POST /v3/brand/partner/store/brandstores ----
 
 export interface BodyStoreAddress {
-  /**
-   * 门店省市编码
-   * @example "440305"
-   */
+  /** 门店省市编码
+   * @example "440305" */
   readonly address_code: string
-  /**
-   * 门店地址
-   * @example "深南大道10000号腾讯大厦1楼"
-   */
+  /** 门店地址
+   * @example "深南大道10000号腾讯大厦1楼" */
   readonly address_detail: string
-  /**
-   * 门店地址辅助描述
-   * @example "地铁A口右侧100米"
-   */
+  /** 门店地址辅助描述
+   * @example "地铁A口右侧100米" */
   readonly address_complements?: string | undefined
-  /**
-   * 门店经度
-   * @example "112.63484"
-   */
+  /** 门店经度
+   * @example "112.63484" */
   readonly longitude?: string | undefined
-  /**
-   * 门店纬度
-   * @example "37.75464"
-   */
+  /** 门店纬度
+   * @example "37.75464" */
   readonly latitude?: string | undefined
 }
 
@@ -2677,10 +2109,8 @@ const $BodyStoreAddress: () => Schema.Schema<BodyStoreAddress> = /*#__PURE__*/ o
 }))
 
 export interface PartnerStoreBrandstoresPostBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id: string
   /** 门店基础信息 */
   readonly store_basics?: StoreBasics | undefined
@@ -2707,13 +2137,11 @@ const $StoreBusiness2: () => Schema.Schema<StoreBusiness> = /*#__PURE__*/ once((
   business_hours: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建品牌门店
+/** 创建品牌门店
  *
  * 填入品牌门店资料，并创建门店。
  *
- * `POST /v3/brand/partner/store/brandstores`
- */
+ * `POST /v3/brand/partner/store/brandstores` */
 export const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPostBody, PartnerStoreBrandstoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores.post",
   method: "POST",
@@ -2725,10 +2153,8 @@ export const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandsto
 // ---- GET /v3/brand/partner/store/brandstores/{store_id} ----
 
 export interface PartnerStoreBrandstoresStoreIdGetParams {
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
+  /** 品牌门店ID
+   * @example "20488000" */
   readonly store_id: string
 }
 
@@ -2743,13 +2169,11 @@ export type PartnerStoreBrandstoresStoreIdGetResponse = PartnerStoreBrandstoresP
 /** The input of `v3.brand.partner.store.brandstores._store_id_.get`: params, query fields together. */
 export interface PartnerStoreBrandstoresStoreIdGetRequest extends PartnerStoreBrandstoresStoreIdGetParams, PartnerStoreBrandstoresStoreIdGetQuery {}
 
-/**
- * 查询品牌门店
+/** 查询品牌门店
  *
  * 根据品牌门店ID，查询品牌门店。
  *
- * `GET /v3/brand/partner/store/brandstores/{store_id}`
- */
+ * `GET /v3/brand/partner/store/brandstores/{store_id}` */
 export const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdGetRequest, PartnerStoreBrandstoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.get",
   method: "GET",
@@ -2761,10 +2185,8 @@ export const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBr
 // ---- PATCH /v3/brand/partner/store/brandstores/{store_id} ----
 
 export interface PartnerStoreBrandstoresStoreIdPatchBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id: string
   /** 门店基础信息 */
   readonly store_basics?: StoreBasics | undefined
@@ -2788,13 +2210,11 @@ export type PartnerStoreBrandstoresStoreIdPatchParams = PartnerStoreBrandstoresS
 /** The input of `v3.brand.partner.store.brandstores._store_id_.patch`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdPatchRequest extends PartnerStoreBrandstoresStoreIdPatchParams, PartnerStoreBrandstoresStoreIdPatchBody {}
 
-/**
- * 更新品牌门店
+/** 更新品牌门店
  *
  * 根据品牌门店ID，修改品牌门店资料。
  *
- * `PATCH /v3/brand/partner/store/brandstores/{store_id}`
- */
+ * `PATCH /v3/brand/partner/store/brandstores/{store_id}` */
 export const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdPatchRequest, PartnerStoreBrandstoresStoreIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.patch",
   method: "PATCH",
@@ -2812,13 +2232,11 @@ export type PartnerStoreBrandstoresStoreIdDeleteParams = PartnerStoreBrandstores
 /** The input of `v3.brand.partner.store.brandstores._store_id_.delete`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdDeleteRequest extends PartnerStoreBrandstoresStoreIdDeleteParams, PartnerStoreBrandstoresStoreIdDeleteBody {}
 
-/**
- * 删除品牌门店
+/** 删除品牌门店
  *
  * 根据品牌门店ID，删除品牌门店。
  *
- * `DELETE /v3/brand/partner/store/brandstores/{store_id}`
- */
+ * `DELETE /v3/brand/partner/store/brandstores/{store_id}` */
 export const partnerStoreBrandstoresStoreIdDelete: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdDeleteRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.delete",
   method: "DELETE",
@@ -2830,20 +2248,14 @@ export const partnerStoreBrandstoresStoreIdDelete: Endpoint.Endpoint<PartnerStor
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient ----
 
 export interface PartnerStoreBrandstoresStoreIdBindrecipientPostBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id: string
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
+  /** 门店收款主体
+   * @example "腾讯科技（深圳）有限公司" */
   readonly company_name: string
 }
 
@@ -2854,31 +2266,21 @@ const $PartnerStoreBrandstoresStoreIdBindrecipientPostBody: () => Schema.Schema<
 }))
 
 export interface PartnerStoreBrandstoresStoreIdBindrecipientPostResponse {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id?: string | undefined
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
+  /** 品牌门店ID
+   * @example "20488000" */
   readonly store_id?: string | undefined
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 门店收款主体
-   * @example "腾讯科技（深圳）有限公司"
-   */
+  /** 门店收款主体
+   * @example "腾讯科技（深圳）有限公司" */
   readonly company_name?: string | undefined
-  /**
-   * 收款绑定状态
+  /** 收款绑定状态
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
-   * @example "CONFIRMED"
-   */
+   * @example "CONFIRMED" */
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
@@ -2895,13 +2297,11 @@ export type PartnerStoreBrandstoresStoreIdBindrecipientPostParams = PartnerStore
 /** The input of `v3.brand.partner.store.brandstores._store_id_.bindrecipient.post`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdBindrecipientPostRequest extends PartnerStoreBrandstoresStoreIdBindrecipientPostParams, PartnerStoreBrandstoresStoreIdBindrecipientPostBody {}
 
-/**
- * 绑定收款商户号
+/** 绑定收款商户号
  *
  * 给品牌门店绑定收款商户号。绑定成功后，商户号可为门店收款。一个门店目前最多只能绑定三个收款商户号。
  *
- * `POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient`
- */
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient` */
 export const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdBindrecipientPostRequest, PartnerStoreBrandstoresStoreIdBindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.bindrecipient.post",
   method: "POST",
@@ -2913,21 +2313,15 @@ export const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/close ----
 
 export interface PartnerStoreBrandstoresStoreIdClosePostResponse {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id?: string | undefined
-  /**
-   * 品牌门店ID
-   * @example "20488000"
-   */
+  /** 品牌门店ID
+   * @example "20488000" */
   readonly store_id?: string | undefined
-  /**
-   * 门店状态
+  /** 门店状态
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
-   * @example "CLOSED"
-   */
+   * @example "CLOSED" */
   readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
 }
 
@@ -2944,13 +2338,11 @@ export type PartnerStoreBrandstoresStoreIdClosePostParams = PartnerStoreBrandsto
 /** The input of `v3.brand.partner.store.brandstores._store_id_.close.post`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdClosePostRequest extends PartnerStoreBrandstoresStoreIdClosePostParams, PartnerStoreBrandstoresStoreIdClosePostBody {}
 
-/**
- * 暂停门店营业
+/** 暂停门店营业
  *
  * 将门店状态从“营业中”变更为“停业中”，暂停营业后，门店相关信息将对用户隐藏。
  *
- * `POST /v3/brand/partner/store/brandstores/{store_id}/close`
- */
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/close` */
 export const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdClosePostRequest, PartnerStoreBrandstoresStoreIdClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.close.post",
   method: "POST",
@@ -2970,13 +2362,11 @@ export type PartnerStoreBrandstoresStoreIdResumePostResponse = PartnerStoreBrand
 /** The input of `v3.brand.partner.store.brandstores._store_id_.resume.post`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdResumePostRequest extends PartnerStoreBrandstoresStoreIdResumePostParams, PartnerStoreBrandstoresStoreIdResumePostBody {}
 
-/**
- * 恢复门店营业
+/** 恢复门店营业
  *
  * 将门店状态从“停业中”变更为“营业中”，门店信息将重新对用户展示。
  *
- * `POST /v3/brand/partner/store/brandstores/{store_id}/resume`
- */
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/resume` */
 export const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdResumePostRequest, PartnerStoreBrandstoresStoreIdResumePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.resume.post",
   method: "POST",
@@ -2988,15 +2378,11 @@ export const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<Partner
 // ---- POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient ----
 
 export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody {
-  /**
-   * 品牌ID
-   * @example "123456789"
-   */
+  /** 品牌ID
+   * @example "123456789" */
   readonly brand_id: string
-  /**
-   * 门店收款商户号
-   * @example "1230000109"
-   */
+  /** 门店收款商户号
+   * @example "1230000109" */
   readonly mchid: string
 }
 
@@ -3006,10 +2392,8 @@ const $PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody: () => Schema.Schem
 }))
 
 export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse {
-  /**
-   * 解绑失败原因
-   * @example "example_failed_reason"
-   */
+  /** 解绑失败原因
+   * @example "example_failed_reason" */
   readonly failed_reason?: string | undefined
 }
 
@@ -3022,13 +2406,11 @@ export type PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams = PartnerSto
 /** The input of `v3.brand.partner.store.brandstores._store_id_.unbindrecipient.post`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostRequest extends PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams, PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody {}
 
-/**
- * 解绑收款商户号
+/** 解绑收款商户号
  *
  * 解绑品牌门店的收款商户号。解绑成功后，商户号不能再为门店收款。
  *
- * `POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient`
- */
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient` */
 export const partnerStoreBrandstoresStoreIdUnbindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdUnbindrecipientPostRequest, PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.unbindrecipient.post",
   method: "POST",
@@ -3041,373 +2423,309 @@ export const partnerStoreBrandstoresStoreIdUnbindrecipientPost: Endpoint.Endpoin
 export const partner = {
   cardMember: {
     cards: {
-      /**
-       * 查询会员卡模板列表
+      /** 查询会员卡模板列表
        *
        * 通过此接口可查询指定某品牌的所有会员卡模板列表
        *
        * `GET /v3/brand/partner/card-member/cards`
        *
-       * Alone: `import { partnerCardMemberCardsGet } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberCardsGet } from "effect-wechatpay/v3/brand/partner"`. */
       get: partnerCardMemberCardsGet,
-      /**
-       * 创建会员卡模板
+      /** 创建会员卡模板
        *
        * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
        *
        * `POST /v3/brand/partner/card-member/cards`
        *
-       * Alone: `import { partnerCardMemberCardsPost } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberCardsPost } from "effect-wechatpay/v3/brand/partner"`. */
       post: partnerCardMemberCardsPost,
       _card_id_: {
-        /**
-         * 查询会员卡模板信息
+        /** 查询会员卡模板信息
          *
          * 通过此接口可查询指定会员卡模板的所有信息
          *
          * `GET /v3/brand/partner/card-member/cards/{card_id}`
          *
-         * Alone: `import { partnerCardMemberCardsCardIdGet } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberCardsCardIdGet } from "effect-wechatpay/v3/brand/partner"`. */
         get: partnerCardMemberCardsCardIdGet,
-        /**
-         * 修改会员卡模板信息
+        /** 修改会员卡模板信息
          *
          * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
          *
          * `PATCH /v3/brand/partner/card-member/cards/{card_id}`
          *
-         * Alone: `import { partnerCardMemberCardsCardIdPatch } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberCardsCardIdPatch } from "effect-wechatpay/v3/brand/partner"`. */
         patch: partnerCardMemberCardsCardIdPatch,
-        /**
-         * 删除会员卡模板
+        /** 删除会员卡模板
          *
          * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
          *
          * `DELETE /v3/brand/partner/card-member/cards/{card_id}`
          *
-         * Alone: `import { partnerCardMemberCardsCardIdDelete } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberCardsCardIdDelete } from "effect-wechatpay/v3/brand/partner"`. */
         delete: partnerCardMemberCardsCardIdDelete,
         invalidate: {
-          /**
-           * 作废会员卡模板
+          /** 作废会员卡模板
            *
            * 商家可调用此 API 作废会员卡模板。作废后，商家将无法通过任何渠道再投放该会员卡。
            *
            * `POST /v3/brand/partner/card-member/cards/{card_id}/invalidate`
            *
-           * Alone: `import { partnerCardMemberCardsCardIdInvalidatePost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerCardMemberCardsCardIdInvalidatePost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerCardMemberCardsCardIdInvalidatePost
         }
       }
     },
     membershipActivities: {
-      /**
-       * 查询品牌会员发券活动列表
+      /** 查询品牌会员发券活动列表
        *
        * 查询符合条件的品牌会员发券活动列表 接口限频：按服务商商户号维度 5次/秒
        *
        * `GET /v3/brand/partner/card-member/membership-activities`
        *
-       * Alone: `import { partnerCardMemberMembershipActivitiesGet } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberMembershipActivitiesGet } from "effect-wechatpay/v3/brand/partner"`. */
       get: partnerCardMemberMembershipActivitiesGet,
-      /**
-       * 创建品牌会员发券活动
+      /** 创建品牌会员发券活动
        *
        * 通过此接口可以创建一个品牌会员发券活动，创建成功将获得活动ID。该接口需要配合品牌会员组件使用，创建活动的中的券，将会在品牌会员组件调用时展示。
        *
        * `POST /v3/brand/partner/card-member/membership-activities`
        *
-       * Alone: `import { partnerCardMemberMembershipActivitiesPost } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberMembershipActivitiesPost } from "effect-wechatpay/v3/brand/partner"`. */
       post: partnerCardMemberMembershipActivitiesPost,
       _activity_id_: {
-        /**
-         * 查询品牌会员发券活动
+        /** 查询品牌会员发券活动
          *
          * 通过此接口可查询指定品牌会员发券活动的信息。接口限频：按服务商商户号维度 5次/秒
          *
          * `GET /v3/brand/partner/card-member/membership-activities/{activity_id}`
          *
-         * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdGet } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdGet } from "effect-wechatpay/v3/brand/partner"`. */
         get: partnerCardMemberMembershipActivitiesActivityIdGet,
-        /**
-         * 修改品牌会员发券活动信息
+        /** 修改品牌会员发券活动信息
          *
          * 修改品牌会员发券活动信息，包括活动标题、活动时间、活动库存等。接口限频：按服务商商户号维度 5次/秒
          *
          * `PATCH /v3/brand/partner/card-member/membership-activities/{activity_id}`
          *
-         * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdPatch } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdPatch } from "effect-wechatpay/v3/brand/partner"`. */
         patch: partnerCardMemberMembershipActivitiesActivityIdPatch,
         terminate: {
-          /**
-           * 终止品牌会员发券活动
+          /** 终止品牌会员发券活动
            *
            * 终止指定的品牌会员发券活动，将不再在品牌会员组件中曝光，品牌会员组件不受影响，在正常调用的情况下仍会向用户展示。
            *
            * `POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate`
            *
-           * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerCardMemberMembershipActivitiesActivityIdTerminatePost
         }
       }
     },
     payViewTokens: {
-      /**
-       * 品牌会员展示付款码组件预授权
+      /** 品牌会员展示付款码组件预授权
        *
        * 生成用于商家小程序拉起展示付款码组件的凭证。该凭证有效期为 10 分钟，仅限单次使用，每次拉起组件前均需重新获取。接口限频：按服务商商户号维度 5次/秒
        *
        * `POST /v3/brand/partner/card-member/pay-view-tokens`
        *
-       * Alone: `import { partnerCardMemberPayViewTokensPost } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberPayViewTokensPost } from "effect-wechatpay/v3/brand/partner"`. */
       post: partnerCardMemberPayViewTokensPost
     },
     preAuthTokens: {
-      /**
-       * 入会组件预授权
+      /** 入会组件预授权
        *
        * 生成用于商家小程序或 H5 拉起入会组件的品牌预授权凭证
        *
        * `POST /v3/brand/partner/card-member/pre-auth-tokens`
        *
-       * Alone: `import { partnerCardMemberPreAuthTokensPost } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberPreAuthTokensPost } from "effect-wechatpay/v3/brand/partner"`. */
       post: partnerCardMemberPreAuthTokensPost
     },
     userCards: {
-      /**
-       * 查询用户在品牌下所有会员卡
+      /** 查询用户在品牌下所有会员卡
        *
        * 查询用户在当前品牌下领取的会员卡列表
        *
        * `GET /v3/brand/partner/card-member/user-cards`
        *
-       * Alone: `import { partnerCardMemberUserCardsGet } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberUserCardsGet } from "effect-wechatpay/v3/brand/partner"`. */
       get: partnerCardMemberUserCardsGet,
       _user_card_code_: {
-        /**
-         * 查询用户会员卡信息
+        /** 查询用户会员卡信息
          *
          * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
          *
          * `GET /v3/brand/partner/card-member/user-cards/{user_card_code}`
          *
-         * Alone: `import { partnerCardMemberUserCardsUserCardCodeGet } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberUserCardsUserCardCodeGet } from "effect-wechatpay/v3/brand/partner"`. */
         get: partnerCardMemberUserCardsUserCardCodeGet,
-        /**
-         * 修改用户会员卡信息
+        /** 修改用户会员卡信息
          *
          * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级等信息
          *
          * `PATCH /v3/brand/partner/card-member/user-cards/{user_card_code}`
          *
-         * Alone: `import { partnerCardMemberUserCardsUserCardCodePatch } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberUserCardsUserCardCodePatch } from "effect-wechatpay/v3/brand/partner"`. */
         patch: partnerCardMemberUserCardsUserCardCodePatch,
         confirm: {
-          /**
-           * 同步会员开通结果
+          /** 同步会员开通结果
            *
            * 所有会员卡新开卡，我们回调给商家，商家还需要再同步给我们才算开卡成功（但是导入不用）
            *
            * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm`
            *
-           * Alone: `import { partnerCardMemberUserCardsUserCardCodeConfirmPost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerCardMemberUserCardsUserCardCodeConfirmPost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerCardMemberUserCardsUserCardCodeConfirmPost
         },
         invalidate: {
-          /**
-           * 作废用户会员卡
+          /** 作废用户会员卡
            *
            * 将用户的会员卡设置为失效状态。注意：1.设置卡券作废的操作不可逆，即无法将设置为作废的卡调回有效状态，商家须慎重调用该接口。2.商家调用作废接口前须与顾客事先告知并取得同意，否则因此带来的顾客投诉，微信将会按照《微信运营处罚规则》
            *
            * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate`
            *
-           * Alone: `import { partnerCardMemberUserCardsUserCardCodeInvalidatePost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerCardMemberUserCardsUserCardCodeInvalidatePost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerCardMemberUserCardsUserCardCodeInvalidatePost
         }
       },
       importByOpenid: {
-        /**
-         * 根据openid导入用户会员卡
+        /** 根据openid导入用户会员卡
          *
          * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。
          *
          * `POST /v3/brand/partner/card-member/user-cards/import-by-openid`
          *
-         * Alone: `import { partnerCardMemberUserCardsImportByOpenidPost } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberUserCardsImportByOpenidPost } from "effect-wechatpay/v3/brand/partner"`. */
         post: partnerCardMemberUserCardsImportByOpenidPost
       },
       importByPhone: {
-        /**
-         * 根据手机号导入用户会员卡
+        /** 根据手机号导入用户会员卡
          *
          * 对于经营会员生意的商家来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、App及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，若商家侧存在较多线下渠道注册的存量会员，则商家可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。注意：1、“导入”仅为后台操作，微信会员卡系统会在后台将用户的会员卡静默激活，但不会在用户卡包中自动出现该会员卡，建议商家侧后续在其他路径引导用户主动添加会员卡到卡包；2、用户手机号，需调用方按接口文档要求加密后再传入。
          *
          * `POST /v3/brand/partner/card-member/user-cards/import-by-phone`
          *
-         * Alone: `import { partnerCardMemberUserCardsImportByPhonePost } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberUserCardsImportByPhonePost } from "effect-wechatpay/v3/brand/partner"`. */
         post: partnerCardMemberUserCardsImportByPhonePost
       }
     },
     userFeeds: {
-      /**
-       * 创建用户动态信息
+      /** 创建用户动态信息
        *
        * 通过此接口同步非微信支付渠道的会员动态信息到微信支付商家名片会员
        *
        * `POST /v3/brand/partner/card-member/user-feeds`
        *
-       * Alone: `import { partnerCardMemberUserFeedsPost } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerCardMemberUserFeedsPost } from "effect-wechatpay/v3/brand/partner"`. */
       post: partnerCardMemberUserFeedsPost
     },
     userPoints: {
       exchangeCoupon: {
         confirm: {
-          /**
-           * 同步积分兑券结果
+          /** 同步积分兑券结果
            *
            * 当用户触发积分兑券后，微信支付将通过用户积分兑券事件通知接口回调给商家。商家处理完成后，必须把积分兑券处理结果同步给微信支付侧。接口限频：按服务商商户号维度 5次/秒
            *
            * `POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm`
            *
-           * Alone: `import { partnerCardMemberUserPointsExchangeCouponConfirmPost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerCardMemberUserPointsExchangeCouponConfirmPost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerCardMemberUserPointsExchangeCouponConfirmPost
         }
       },
       sync: {
-        /**
-         * 同步积分余额
+        /** 同步积分余额
          *
          * 通过此接口可同步指定用户的会员卡积分余额。接口限频：按服务商商户号维度 5次/秒
          *
          * `POST /v3/brand/partner/card-member/user-points/sync`
          *
-         * Alone: `import { partnerCardMemberUserPointsSyncPost } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerCardMemberUserPointsSyncPost } from "effect-wechatpay/v3/brand/partner"`. */
         post: partnerCardMemberUserPointsSyncPost
       }
     }
   },
   store: {
     brandstores: {
-      /**
-       * 列表查询品牌门店信息
+      /** 列表查询品牌门店信息
        *
        * 查询品牌门店列表。
        *
        * `GET /v3/brand/partner/store/brandstores`
        *
-       * Alone: `import { partnerStoreBrandstoresGet } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerStoreBrandstoresGet } from "effect-wechatpay/v3/brand/partner"`. */
       get: partnerStoreBrandstoresGet,
-      /**
-       * 创建品牌门店
+      /** 创建品牌门店
        *
        * 填入品牌门店资料，并创建门店。
        *
        * `POST /v3/brand/partner/store/brandstores`
        *
-       * Alone: `import { partnerStoreBrandstoresPost } from "effect-wechatpay/v3/brand/partner"`.
-       */
+       * Alone: `import { partnerStoreBrandstoresPost } from "effect-wechatpay/v3/brand/partner"`. */
       post: partnerStoreBrandstoresPost,
       _store_id_: {
-        /**
-         * 查询品牌门店
+        /** 查询品牌门店
          *
          * 根据品牌门店ID，查询品牌门店。
          *
          * `GET /v3/brand/partner/store/brandstores/{store_id}`
          *
-         * Alone: `import { partnerStoreBrandstoresStoreIdGet } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerStoreBrandstoresStoreIdGet } from "effect-wechatpay/v3/brand/partner"`. */
         get: partnerStoreBrandstoresStoreIdGet,
-        /**
-         * 更新品牌门店
+        /** 更新品牌门店
          *
          * 根据品牌门店ID，修改品牌门店资料。
          *
          * `PATCH /v3/brand/partner/store/brandstores/{store_id}`
          *
-         * Alone: `import { partnerStoreBrandstoresStoreIdPatch } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerStoreBrandstoresStoreIdPatch } from "effect-wechatpay/v3/brand/partner"`. */
         patch: partnerStoreBrandstoresStoreIdPatch,
-        /**
-         * 删除品牌门店
+        /** 删除品牌门店
          *
          * 根据品牌门店ID，删除品牌门店。
          *
          * `DELETE /v3/brand/partner/store/brandstores/{store_id}`
          *
-         * Alone: `import { partnerStoreBrandstoresStoreIdDelete } from "effect-wechatpay/v3/brand/partner"`.
-         */
+         * Alone: `import { partnerStoreBrandstoresStoreIdDelete } from "effect-wechatpay/v3/brand/partner"`. */
         delete: partnerStoreBrandstoresStoreIdDelete,
         bindrecipient: {
-          /**
-           * 绑定收款商户号
+          /** 绑定收款商户号
            *
            * 给品牌门店绑定收款商户号。绑定成功后，商户号可为门店收款。一个门店目前最多只能绑定三个收款商户号。
            *
            * `POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient`
            *
-           * Alone: `import { partnerStoreBrandstoresStoreIdBindrecipientPost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerStoreBrandstoresStoreIdBindrecipientPost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerStoreBrandstoresStoreIdBindrecipientPost
         },
         close: {
-          /**
-           * 暂停门店营业
+          /** 暂停门店营业
            *
            * 将门店状态从“营业中”变更为“停业中”，暂停营业后，门店相关信息将对用户隐藏。
            *
            * `POST /v3/brand/partner/store/brandstores/{store_id}/close`
            *
-           * Alone: `import { partnerStoreBrandstoresStoreIdClosePost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerStoreBrandstoresStoreIdClosePost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerStoreBrandstoresStoreIdClosePost
         },
         resume: {
-          /**
-           * 恢复门店营业
+          /** 恢复门店营业
            *
            * 将门店状态从“停业中”变更为“营业中”，门店信息将重新对用户展示。
            *
            * `POST /v3/brand/partner/store/brandstores/{store_id}/resume`
            *
-           * Alone: `import { partnerStoreBrandstoresStoreIdResumePost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerStoreBrandstoresStoreIdResumePost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerStoreBrandstoresStoreIdResumePost
         },
         unbindrecipient: {
-          /**
-           * 解绑收款商户号
+          /** 解绑收款商户号
            *
            * 解绑品牌门店的收款商户号。解绑成功后，商户号不能再为门店收款。
            *
            * `POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient`
            *
-           * Alone: `import { partnerStoreBrandstoresStoreIdUnbindrecipientPost } from "effect-wechatpay/v3/brand/partner"`.
-           */
+           * Alone: `import { partnerStoreBrandstoresStoreIdUnbindrecipientPost } from "effect-wechatpay/v3/brand/partner"`. */
           post: partnerStoreBrandstoresStoreIdUnbindrecipientPost
         }
       }

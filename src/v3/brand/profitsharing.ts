@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/brand/profitsharing/brand-configs/{brand_mchid} ----
 
 export interface ProfitsharingBrandConfigsBrandMchidGetParams {
-  /**
-   * 品牌主商户号
-   * @example "1900000109"
-   */
+  /** 品牌主商户号
+   * @example "1900000109" */
   readonly brand_mchid: string
 }
 
@@ -17,15 +15,11 @@ const $ProfitsharingBrandConfigsBrandMchidGetParams: () => Schema.Schema<Profits
 }))
 
 export interface ProfitsharingBrandConfigsBrandMchidGetResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900000109"
-   */
+  /** 品牌主商户号
+   * @example "1900000109" */
   readonly brand_mchid?: string | undefined
-  /**
-   * 最大分账比例
-   * @example 2000
-   */
+  /** 最大分账比例
+   * @example 2000 */
   readonly max_ratio?: number | undefined
 }
 
@@ -34,13 +28,11 @@ const $ProfitsharingBrandConfigsBrandMchidGetResponse: () => Schema.Schema<Profi
   max_ratio: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询最大分账比例API
+/** 查询最大分账比例API
  *
  * 可调用此接口查询品牌商户设置的允许服务商分账的最大比例 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_10.shtml)
  *
- * `GET /v3/brand/profitsharing/brand-configs/{brand_mchid}`
- */
+ * `GET /v3/brand/profitsharing/brand-configs/{brand_mchid}` */
 export const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<ProfitsharingBrandConfigsBrandMchidGetParams, ProfitsharingBrandConfigsBrandMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.brandConfigs._brand_mchid_.get",
   method: "GET",
@@ -53,25 +45,17 @@ export const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<Profitsha
 // ---- POST /v3/brand/profitsharing/finish-order ----
 
 export interface ProfitsharingFinishOrderPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分帐单号
-   * @example "P20150806125346"
-   */
+  /** 商户分帐单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 分账描述
-   * @example "分账完结"
-   */
+  /** 分账描述
+   * @example "分账完结" */
   readonly description: string
   readonly notify_url?: string | undefined
 }
@@ -85,25 +69,17 @@ const $ProfitsharingFinishOrderPostBody: () => Schema.Schema<ProfitsharingFinish
 }))
 
 export interface ProfitsharingFinishOrderPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分帐单号
-   * @example "P20150806125346"
-   */
+  /** 商户分帐单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分帐单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分帐单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
 }
 
@@ -114,13 +90,11 @@ const $ProfitsharingFinishOrderPostResponse: () => Schema.Schema<ProfitsharingFi
   order_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 完结分账API
+/** 完结分账API
  *
  * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给分账方商户 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_5.shtml)
  *
- * `POST /v3/brand/profitsharing/finish-order`
- */
+ * `POST /v3/brand/profitsharing/finish-order` */
 export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.finishOrder.post",
   method: "POST",
@@ -133,20 +107,14 @@ export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinish
 // ---- GET /v3/brand/profitsharing/orders ----
 
 export interface ProfitsharingOrdersGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
 }
 
@@ -157,48 +125,32 @@ const $ProfitsharingOrdersGetQuery: () => Schema.Schema<ProfitsharingOrdersGetQu
 }))
 
 export interface ProfitsharingOrdersGetResponseReceivers {
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly account?: string | undefined
-  /**
-   * 分账金额
-   * @example 10
-   */
+  /** 分账金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分帐1900000110"
-   */
+  /** 分账描述
+   * @example "分帐1900000110" */
   readonly description?: string | undefined
-  /**
-   * 分账结果
+  /** 分账结果
    * Documented values: `PENDING`, `SUCEESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "PENDING" | "SUCEESS" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
-  /**
-   * 分账失败原因
+  /** 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "NO_RELATION"
-   */
+   * @example "NO_RELATION" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
+  /** 分账明细单号
+   * @example "36011111111111111111111" */
   readonly detail_id?: string | undefined
 }
 
@@ -214,43 +166,29 @@ const $ProfitsharingOrdersGetResponseReceivers: () => Schema.Schema<Profitsharin
 }))
 
 export interface ProfitsharingOrdersGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
-  /**
-   * 分账单状态
+  /** 分账单状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "FINISHED"
-   */
+   * @example "FINISHED" */
   readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
-  /**
-   * 分账完结金额
-   * @example 100
-   */
+  /** 分账完结金额
+   * @example 100 */
   readonly finish_amount?: number | undefined
-  /**
-   * 分账完结描述
-   * @example "分账完结"
-   */
+  /** 分账完结描述
+   * @example "分账完结" */
   readonly finish_description?: string | undefined
 }
 
@@ -265,13 +203,11 @@ const $ProfitsharingOrdersGetResponse: () => Schema.Schema<ProfitsharingOrdersGe
   finish_description: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询分账结果API
+/** 查询分账结果API
  *
  * 发起分账请求后，可调用此接口查询分账结果。发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_2.shtml)
  *
- * `GET /v3/brand/profitsharing/orders`
- */
+ * `GET /v3/brand/profitsharing/orders` */
 export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.orders.get",
   method: "GET",
@@ -284,30 +220,20 @@ export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQue
 // ---- POST /v3/brand/profitsharing/orders ----
 
 export interface ProfitsharingOrdersPostBodyReceivers {
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly account: string
-  /**
-   * 分账金额
-   * @example 190
-   */
+  /** 分账金额
+   * @example 190 */
   readonly amount: number
-  /**
-   * 分账描述
-   * @example "1900000109分给商户1900000110"
-   */
+  /** 分账描述
+   * @example "1900000109分给商户1900000110" */
   readonly description: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
 }
 
@@ -320,35 +246,23 @@ const $ProfitsharingOrdersPostBodyReceivers: () => Schema.Schema<ProfitsharingOr
 }))
 
 export interface ProfitsharingOrdersPostBody {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
+  /** 品牌主商户号
+   * @example "1900000108" */
   readonly brand_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户公众账号ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户公众账号ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
   /** 分账接收方列表 */
   readonly receivers: ReadonlyArray<ProfitsharingOrdersPostBodyReceivers>
@@ -370,48 +284,32 @@ const $ProfitsharingOrdersPostBody: () => Schema.Schema<ProfitsharingOrdersPostB
 }))
 
 export interface ProfitsharingOrdersPostResponseReceivers {
-  /**
-   * 接收方类型
+  /** 接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 接收方账号
-   * @example "1900000109"
-   */
+  /** 接收方账号
+   * @example "1900000109" */
   readonly account?: string | undefined
-  /**
-   * 分账金额
-   * @example 10
-   */
+  /** 分账金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分帐1900000110"
-   */
+  /** 分账描述
+   * @example "分帐1900000110" */
   readonly description?: string | undefined
-  /**
-   * 分账结果
+  /** 分账结果
    * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "PENDING" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 分账完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
-  /**
-   * 分账失败原因
+  /** 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "NO_RELATION"
-   */
+   * @example "NO_RELATION" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
+  /** 分账明细单号
+   * @example "36011111111111111111111" */
   readonly detail_id?: string | undefined
 }
 
@@ -427,38 +325,26 @@ const $ProfitsharingOrdersPostResponseReceivers: () => Schema.Schema<Profitshari
 }))
 
 export interface ProfitsharingOrdersPostResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
+  /** 品牌主商户号
+   * @example "1900000108" */
   readonly brand_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "6754760740201411110007865434"
-   */
+  /** 微信分账单号
+   * @example "6754760740201411110007865434" */
   readonly order_id?: string | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
-  /**
-   * 分账单状态
+  /** 分账单状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
 }
 
@@ -472,13 +358,11 @@ const $ProfitsharingOrdersPostResponse: () => Schema.Schema<ProfitsharingOrdersP
   status: Schema.optional(OpenEnum("PROCESSING", "FINISHED"))
 }))
 
-/**
- * 请求分账API
+/** 请求分账API
  *
  * 微信订单支付成功后，由服务商发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_1.shtml)
  *
- * `POST /v3/brand/profitsharing/orders`
- */
+ * `POST /v3/brand/profitsharing/orders` */
 export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.orders.post",
   method: "POST",
@@ -492,10 +376,8 @@ export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostB
 // ---- GET /v3/brand/profitsharing/orders/{transaction_id}/amounts ----
 
 export interface ProfitsharingOrdersTransactionIdAmountsGetParams {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
 }
 
@@ -504,15 +386,11 @@ const $ProfitsharingOrdersTransactionIdAmountsGetParams: () => Schema.Schema<Pro
 }))
 
 export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 订单剩余待分金额
-   * @example 1000
-   */
+  /** 订单剩余待分金额
+   * @example 1000 */
   readonly unsplit_amount?: number | undefined
 }
 
@@ -521,13 +399,11 @@ const $ProfitsharingOrdersTransactionIdAmountsGetResponse: () => Schema.Schema<P
   unsplit_amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询订单剩余待分金额API
+/** 查询订单剩余待分金额API
  *
  * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_9.shtml)
  *
- * `GET /v3/brand/profitsharing/orders/{transaction_id}/amounts`
- */
+ * `GET /v3/brand/profitsharing/orders/{transaction_id}/amounts` */
 export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.orders._transaction_id_.amounts.get",
   method: "GET",
@@ -540,40 +416,26 @@ export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profi
 // ---- POST /v3/brand/profitsharing/receivers/add ----
 
 export interface ProfitsharingReceiversAddPostBody {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
+  /** 品牌主商户号
+   * @example "1900000108" */
   readonly brand_mchid: string
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户公众账号ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户公众账号ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly account: string
-  /**
-   * 接收方名称
-   * @example "张三网络公司"
-   */
+  /** 接收方名称
+   * @example "张三网络公司" */
   readonly name?: string | undefined
-  /**
-   * 与品牌主商户的的关系类型
-   * @example "SUPPLIER"
-   */
+  /** 与品牌主商户的的关系类型
+   * @example "SUPPLIER" */
   readonly relation_type: "SUPPLIER" | "DISTRIBUTOR" | "SERVICE_PROVIDER" | "PLATFORM" | "STAFF" | "OTHERS"
 }
 
@@ -588,21 +450,15 @@ const $ProfitsharingReceiversAddPostBody: () => Schema.Schema<ProfitsharingRecei
 }))
 
 export interface ProfitsharingReceiversAddPostResponse {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
+  /** 品牌主商户号
+   * @example "1900000108" */
   readonly brand_mchid?: string | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly account?: string | undefined
 }
 
@@ -612,13 +468,11 @@ const $ProfitsharingReceiversAddPostResponse: () => Schema.Schema<ProfitsharingR
   account: Schema.optional(Schema.String)
 }))
 
-/**
- * 添加分账接收方API
+/** 添加分账接收方API
  *
  * 服务商可通过此接口添加分账接收方，建立分账接收方列表。连锁加盟模式下，服务商添加的分账接收方统一在品牌主商户号维度进行管理。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_7.shtml)
  *
- * `POST /v3/brand/profitsharing/receivers/add`
- */
+ * `POST /v3/brand/profitsharing/receivers/add` */
 export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.receivers.add.post",
   method: "POST",
@@ -631,30 +485,20 @@ export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingRecei
 // ---- POST /v3/brand/profitsharing/receivers/delete ----
 
 export interface ProfitsharingReceiversDeletePostBody {
-  /**
-   * 品牌主商户号
-   * @example "1900000108"
-   */
+  /** 品牌主商户号
+   * @example "1900000108" */
   readonly brand_mchid: string
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户公众账号ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户公众账号ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly account: string
 }
 
@@ -668,13 +512,11 @@ const $ProfitsharingReceiversDeletePostBody: () => Schema.Schema<ProfitsharingRe
 
 export type ProfitsharingReceiversDeletePostResponse = ProfitsharingReceiversAddPostResponse
 
-/**
- * 删除分账接收方API
+/** 删除分账接收方API
  *
  * 服务商发起删除分账接收方请求。删除后，不再支持品牌主或门店分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_8.shtml)
  *
- * `POST /v3/brand/profitsharing/receivers/delete`
- */
+ * `POST /v3/brand/profitsharing/receivers/delete` */
 export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.receivers.delete.post",
   method: "POST",
@@ -687,20 +529,14 @@ export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingRe
 // ---- GET /v3/brand/profitsharing/returnorders ----
 
 export interface ProfitsharingReturnordersGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no: string
-  /**
-   * 微信分帐单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信分帐单号
+   * @example "4208450740201411110007820472" */
   readonly order_id?: string | undefined
   /** 商户分账单号 */
   readonly out_order_no?: string | undefined
@@ -714,57 +550,37 @@ const $ProfitsharingReturnordersGetQuery: () => Schema.Schema<ProfitsharingRetur
 }))
 
 export interface ProfitsharingReturnordersGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "p86691234"
-   */
+  /** 商户回退单号
+   * @example "p86691234" */
   readonly out_return_no?: string | undefined
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid?: string | undefined
-  /**
-   * 微信回退单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信回退单号
+   * @example "3008450740201411110007820472" */
   readonly return_no?: string | undefined
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 回退结果
+  /** 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
-   * @example "TIME_OUT_CLOSED"
-   */
+   * @example "TIME_OUT_CLOSED" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
 }
 
@@ -781,13 +597,11 @@ const $ProfitsharingReturnordersGetResponse: () => Schema.Schema<ProfitsharingRe
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询分账回退结果API
+/** 查询分账回退结果API
  *
  * 商户需要核实回退结果，可调用此接口查询回退结果。如果分账回退接口返回状态为处理中，可调用此接口查询回退结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_4.shtml)
  *
- * `GET /v3/brand/profitsharing/returnorders`
- */
+ * `GET /v3/brand/profitsharing/returnorders` */
 export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.returnorders.get",
   method: "GET",
@@ -800,40 +614,26 @@ export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturn
 // ---- POST /v3/brand/profitsharing/returnorders ----
 
 export interface ProfitsharingReturnordersPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no: string
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid: string
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 回退描述
-   * @example "分账回退"
-   */
+  /** 回退描述
+   * @example "分账回退" */
   readonly description: string
 }
 
@@ -848,57 +648,37 @@ const $ProfitsharingReturnordersPostBody: () => Schema.Schema<ProfitsharingRetur
 }))
 
 export interface ProfitsharingReturnordersPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no?: string | undefined
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid?: string | undefined
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 微信回退单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信回退单号
+   * @example "3008450740201411110007820472" */
   readonly return_no?: string | undefined
-  /**
-   * 回退结果
+  /** 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
-   * @example "TIME_OUT_CLOSED"
-   */
+   * @example "TIME_OUT_CLOSED" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
 }
 
@@ -915,13 +695,11 @@ const $ProfitsharingReturnordersPostResponse: () => Schema.Schema<ProfitsharingR
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求分账回退API
+/** 请求分账回退API
  *
  * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从商户类型的分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_3.shtml)
  *
- * `POST /v3/brand/profitsharing/returnorders`
- */
+ * `POST /v3/brand/profitsharing/returnorders` */
 export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.returnorders.post",
   method: "POST",
@@ -935,112 +713,94 @@ export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingRetur
 export const profitsharing = {
   brandConfigs: {
     _brand_mchid_: {
-      /**
-       * 查询最大分账比例API
+      /** 查询最大分账比例API
        *
        * 可调用此接口查询品牌商户设置的允许服务商分账的最大比例 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_10.shtml)
        *
        * `GET /v3/brand/profitsharing/brand-configs/{brand_mchid}`
        *
-       * Alone: `import { profitsharingBrandConfigsBrandMchidGet } from "effect-wechatpay/v3/brand/profitsharing"`.
-       */
+       * Alone: `import { profitsharingBrandConfigsBrandMchidGet } from "effect-wechatpay/v3/brand/profitsharing"`. */
       get: profitsharingBrandConfigsBrandMchidGet
     }
   },
   finishOrder: {
-    /**
-     * 完结分账API
+    /** 完结分账API
      *
      * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给分账方商户 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_5.shtml)
      *
      * `POST /v3/brand/profitsharing/finish-order`
      *
-     * Alone: `import { profitsharingFinishOrderPost } from "effect-wechatpay/v3/brand/profitsharing"`.
-     */
+     * Alone: `import { profitsharingFinishOrderPost } from "effect-wechatpay/v3/brand/profitsharing"`. */
     post: profitsharingFinishOrderPost
   },
   orders: {
-    /**
-     * 查询分账结果API
+    /** 查询分账结果API
      *
      * 发起分账请求后，可调用此接口查询分账结果。发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_2.shtml)
      *
      * `GET /v3/brand/profitsharing/orders`
      *
-     * Alone: `import { profitsharingOrdersGet } from "effect-wechatpay/v3/brand/profitsharing"`.
-     */
+     * Alone: `import { profitsharingOrdersGet } from "effect-wechatpay/v3/brand/profitsharing"`. */
     get: profitsharingOrdersGet,
-    /**
-     * 请求分账API
+    /** 请求分账API
      *
      * 微信订单支付成功后，由服务商发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_1.shtml)
      *
      * `POST /v3/brand/profitsharing/orders`
      *
-     * Alone: `import { profitsharingOrdersPost } from "effect-wechatpay/v3/brand/profitsharing"`.
-     */
+     * Alone: `import { profitsharingOrdersPost } from "effect-wechatpay/v3/brand/profitsharing"`. */
     post: profitsharingOrdersPost,
     _transaction_id_: {
       amounts: {
-        /**
-         * 查询订单剩余待分金额API
+        /** 查询订单剩余待分金额API
          *
          * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_9.shtml)
          *
          * `GET /v3/brand/profitsharing/orders/{transaction_id}/amounts`
          *
-         * Alone: `import { profitsharingOrdersTransactionIdAmountsGet } from "effect-wechatpay/v3/brand/profitsharing"`.
-         */
+         * Alone: `import { profitsharingOrdersTransactionIdAmountsGet } from "effect-wechatpay/v3/brand/profitsharing"`. */
         get: profitsharingOrdersTransactionIdAmountsGet
       }
     }
   },
   receivers: {
     add: {
-      /**
-       * 添加分账接收方API
+      /** 添加分账接收方API
        *
        * 服务商可通过此接口添加分账接收方，建立分账接收方列表。连锁加盟模式下，服务商添加的分账接收方统一在品牌主商户号维度进行管理。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_7.shtml)
        *
        * `POST /v3/brand/profitsharing/receivers/add`
        *
-       * Alone: `import { profitsharingReceiversAddPost } from "effect-wechatpay/v3/brand/profitsharing"`.
-       */
+       * Alone: `import { profitsharingReceiversAddPost } from "effect-wechatpay/v3/brand/profitsharing"`. */
       post: profitsharingReceiversAddPost
     },
     delete: {
-      /**
-       * 删除分账接收方API
+      /** 删除分账接收方API
        *
        * 服务商发起删除分账接收方请求。删除后，不再支持品牌主或门店分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_8.shtml)
        *
        * `POST /v3/brand/profitsharing/receivers/delete`
        *
-       * Alone: `import { profitsharingReceiversDeletePost } from "effect-wechatpay/v3/brand/profitsharing"`.
-       */
+       * Alone: `import { profitsharingReceiversDeletePost } from "effect-wechatpay/v3/brand/profitsharing"`. */
       post: profitsharingReceiversDeletePost
     }
   },
   returnorders: {
-    /**
-     * 查询分账回退结果API
+    /** 查询分账回退结果API
      *
      * 商户需要核实回退结果，可调用此接口查询回退结果。如果分账回退接口返回状态为处理中，可调用此接口查询回退结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_4.shtml)
      *
      * `GET /v3/brand/profitsharing/returnorders`
      *
-     * Alone: `import { profitsharingReturnordersGet } from "effect-wechatpay/v3/brand/profitsharing"`.
-     */
+     * Alone: `import { profitsharingReturnordersGet } from "effect-wechatpay/v3/brand/profitsharing"`. */
     get: profitsharingReturnordersGet,
-    /**
-     * 请求分账回退API
+    /** 请求分账回退API
      *
      * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从商户类型的分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_3.shtml)
      *
      * `POST /v3/brand/profitsharing/returnorders`
      *
-     * Alone: `import { profitsharingReturnordersPost } from "effect-wechatpay/v3/brand/profitsharing"`.
-     */
+     * Alone: `import { profitsharingReturnordersPost } from "effect-wechatpay/v3/brand/profitsharing"`. */
     post: profitsharingReturnordersPost
   }
 } as const

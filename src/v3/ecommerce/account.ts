@@ -6,32 +6,22 @@ import { type AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams, type 
 // ---- POST /v3/ecommerce/account/apply-cancel-withdraw ----
 
 export interface AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo {
-  /**
-   * 开户名称
-   * @example "AOZdYGISxo4y44/UgZ69b0zZXkw=="
-   */
+  /** 开户名称
+   * @example "AOZdYGISxo4y44/UgZ69b0zZXkw==" */
   readonly account_name: string
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank: string
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
   /** 开户银行全称（含支行） */
   readonly bank_branch_name?: string | undefined
-  /**
-   * 开户银行全称（含支行）
-   * @example "402713354941"
-   */
+  /** 开户银行全称（含支行）
+   * @example "402713354941" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "d+xT+MQCvrLHeorwC+w=="
-   */
+  /** 银行账号
+   * @example "d+xT+MQCvrLHeorwC+w==" */
   readonly account_number: string
 }
 
@@ -45,20 +35,14 @@ const $AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo: () => Schema.
 }))
 
 export interface AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo {
-  /**
-   * 证件类型
-   * @example "IDENTIFICATION_TYPE_IDCARD"
-   */
+  /** 证件类型
+   * @example "IDENTIFICATION_TYPE_IDCARD" */
   readonly id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 证件姓名
-   * @example "pVd1HJ6zyvPedzfg=="
-   */
+  /** 证件姓名
+   * @example "pVd1HJ6zyvPedzfg==" */
   readonly identification_name: string
-  /**
-   * 证件号码
-   * @example "AOZdYGISxo4y44/UgZ69bkw=="
-   */
+  /** 证件号码
+   * @example "AOZdYGISxo4y44/UgZ69bkw==" */
   readonly identification_no: string
 }
 
@@ -69,10 +53,8 @@ const $AccountApplyCancelWithdrawPostBodyPayeeInfoIdentityInfo: () => Schema.Sch
 }))
 
 export interface AccountApplyCancelWithdrawPostBodyPayeeInfo {
-  /**
-   * 账户类型
-   * @example "ACCOUNT_TYPE_CORPORATE"
-   */
+  /** 账户类型
+   * @example "ACCOUNT_TYPE_CORPORATE" */
   readonly account_type: "ACCOUNT_TYPE_CORPORATE" | "ACCOUNT_TYPE_PERSONAL"
   /** 银行账户 */
   readonly bank_account_info: AccountApplyCancelWithdrawPostBodyPayeeInfoBankAccountInfo
@@ -87,15 +69,11 @@ const $AccountApplyCancelWithdrawPostBodyPayeeInfo: () => Schema.Schema<AccountA
 }))
 
 export interface AccountApplyCancelWithdrawPostBodyProofMedias {
-  /**
-   * 申请证明材料类型
-   * @example "WITHDRAWAL_APPLICATION"
-   */
+  /** 申请证明材料类型
+   * @example "WITHDRAWAL_APPLICATION" */
   readonly proof_media_type: "WITHDRAWAL_APPLICATION"
-  /**
-   * 证明材料照片
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKXQ"
-   */
+  /** 证明材料照片
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKXQ" */
   readonly proof_media: string
 }
 
@@ -105,20 +83,14 @@ const $AccountApplyCancelWithdrawPostBodyProofMedias: () => Schema.Schema<Accoun
 }))
 
 export interface AccountApplyCancelWithdrawPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户注销申请单号
-   * @example "P202410241010125346"
-   */
+  /** 商户注销申请单号
+   * @example "P202410241010125346" */
   readonly out_request_no: string
-  /**
-   * 是否提取资金
-   * @example "APPLY_WITHDRAW"
-   */
+  /** 是否提取资金
+   * @example "APPLY_WITHDRAW" */
   readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | undefined
   /** 收款账号信息 */
   readonly payee_info: AccountApplyCancelWithdrawPostBodyPayeeInfo
@@ -126,10 +98,8 @@ export interface AccountApplyCancelWithdrawPostBody {
   readonly proof_medias?: ReadonlyArray<AccountApplyCancelWithdrawPostBodyProofMedias> | undefined
   /** 其他补充材料 */
   readonly additional_materials?: ReadonlyArray<string> | undefined
-  /**
-   * 备注
-   * @example "特殊理由"
-   */
+  /** 备注
+   * @example "特殊理由" */
   readonly remark?: string | undefined
 }
 
@@ -144,15 +114,11 @@ const $AccountApplyCancelWithdrawPostBody: () => Schema.Schema<AccountApplyCance
 }))
 
 export interface AccountApplyCancelWithdrawPostResponse {
-  /**
-   * 微信支付注销提现申请单号
-   * @example "20220101332222"
-   */
+  /** 微信支付注销提现申请单号
+   * @example "20220101332222" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商户注销提现申请单号
-   * @example "1234567"
-   */
+  /** 商户注销提现申请单号
+   * @example "1234567" */
   readonly out_request_no?: string | undefined
 }
 
@@ -161,13 +127,11 @@ const $AccountApplyCancelWithdrawPostResponse: () => Schema.Schema<AccountApplyC
   out_request_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交注销提现申请
+/** 提交注销提现申请
  *
  * 本接口用于商户号注销、商户号注销及提现。当平台二级商户需要注销商户号，或需要注销商户号并提现商户号可用余额的商户，由其所属的平台商户调用此接口发起申请。
  *
- * `POST /v3/ecommerce/account/apply-cancel-withdraw`
- */
+ * `POST /v3/ecommerce/account/apply-cancel-withdraw` */
 export const accountApplyCancelWithdrawPost: Endpoint.Endpoint<AccountApplyCancelWithdrawPostBody, AccountApplyCancelWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.post",
   method: "POST",
@@ -180,10 +144,8 @@ export const accountApplyCancelWithdrawPost: Endpoint.Endpoint<AccountApplyCance
 // ---- GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id} ----
 
 export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams {
-  /**
-   * 微信支付付销提现申请单号
-   * @example "X202410241010125346"
-   */
+  /** 微信支付付销提现申请单号
+   * @example "X202410241010125346" */
   readonly applyment_id: string
 }
 
@@ -192,21 +154,15 @@ const $AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams: () => Schema.S
 }))
 
 export interface AccountWithdrawResult {
-  /**
-   * 二级商户号的出款子账户类型
+  /** 二级商户号的出款子账户类型
    * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   * @example "BASIC_ACCOUNT"
-   */
+   * @example "BASIC_ACCOUNT" */
   readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 付款状态
-   * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come).
-   */
+  /** 付款状态
+   * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come). */
   readonly pay_state?: "PAY_PROCESSING" | "PAY_SUCCEED" | "PAY_FAIL" | "BANK_REFUNDED" | (string & {}) | undefined
-  /**
-   * 付款状态描述
-   * @example "付款成功"
-   */
+  /** 付款状态描述
+   * @example "付款成功" */
   readonly state_description?: string | undefined
 }
 
@@ -217,15 +173,11 @@ const $AccountWithdrawResult: () => Schema.Schema<AccountWithdrawResult> = /*#__
 }))
 
 export interface AccountInfo {
-  /**
-   * 二级商户号的出款子账户类型
-   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
-   */
+  /** 二级商户号的出款子账户类型
+   * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come). */
   readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
-  /**
-   * 账户金额
-   * @example 101
-   */
+  /** 账户金额
+   * @example 101 */
   readonly amount?: number | undefined
 }
 
@@ -235,10 +187,8 @@ const $AccountInfo: () => Schema.Schema<AccountInfo> = /*#__PURE__*/ once(() => 
 }))
 
 export interface ConfirmCancel {
-  /**
-   * 确认商户注销的页面url
-   * @example "https://pay.weixin.qq.com/some_page?param_name=param_value"
-   */
+  /** 确认商户注销的页面url
+   * @example "https://pay.weixin.qq.com/some_page?param_name=param_value" */
   readonly confirm_cancel_url?: string | undefined
 }
 
@@ -247,55 +197,37 @@ const $ConfirmCancel: () => Schema.Schema<ConfirmCancel> = /*#__PURE__*/ once(()
 }))
 
 export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse {
-  /**
-   * 微信支付注销提现申请单号
-   * @example "X202410241010125346"
-   */
+  /** 微信支付注销提现申请单号
+   * @example "X202410241010125346" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商户注销提现申请单号
-   * @example "P202410241010125346"
-   */
+  /** 商户注销提现申请单号
+   * @example "P202410241010125346" */
   readonly out_request_no?: string | undefined
-  /**
-   * 注销提现申请单状态
+  /** 注销提现申请单状态
    * Documented values: `ACCEPTED`, `REVIEWING`, `REJECTED`, `WAITING_MERCHANT_CONFIRM`, `REVOKED`, `SYSTEM_PROCESSING`, `CANCELED`, `FUND_PROCESSING`, `FINISH` (decoded as any string: more may come).
-   * @example "FUND_PROCESSING"
-   */
+   * @example "FUND_PROCESSING" */
   readonly cancel_state?: "ACCEPTED" | "REVIEWING" | "REJECTED" | "WAITING_MERCHANT_CONFIRM" | "REVOKED" | "SYSTEM_PROCESSING" | "CANCELED" | "FUND_PROCESSING" | "FINISH" | (string & {}) | undefined
-  /**
-   * 注销提现申请单状态描述
-   * @example "资金处理中"
-   */
+  /** 注销提现申请单状态描述
+   * @example "资金处理中" */
   readonly cancel_state_description?: string | undefined
-  /**
-   * 是否提取资金
+  /** 是否提取资金
    * Documented values: `APPLY_WITHDRAW`, `NOT_APPLY_WITHDRAW` (decoded as any string: more may come).
-   * @example "APPLY_WITHDRAW"
-   */
+   * @example "APPLY_WITHDRAW" */
   readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | (string & {}) | undefined
-  /**
-   * 提现状态
+  /** 提现状态
    * Documented values: `WITHDRAW_PROCESSING`, `WITHDRAW_EXCEPTION`, `WITHDRAW_SUCCEED` (decoded as any string: more may come).
-   * @example "WITHDRAW_PROCESSING"
-   */
+   * @example "WITHDRAW_PROCESSING" */
   readonly withdraw_state?: "WITHDRAW_PROCESSING" | "WITHDRAW_EXCEPTION" | "WITHDRAW_SUCCEED" | (string & {}) | undefined
-  /**
-   * 提现状态描述
-   * @example "提现处理中"
-   */
+  /** 提现状态描述
+   * @example "提现处理中" */
   readonly withdraw_state_description?: string | undefined
   /** 账户提现结果 */
   readonly account_withdraw_result?: ReadonlyArray<AccountWithdrawResult> | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 申请注销的二级商户号
-   * @example "1900000109"
-   */
+  /** 申请注销的二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 账户信息 */
   readonly account_info?: ReadonlyArray<AccountInfo> | undefined
@@ -318,13 +250,11 @@ const $AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse: () => Schema
   confirm_cancel: Schema.optional($ConfirmCancel())
 }))
 
-/**
- * 微信支付注销提现申请单号查询申请单状态
+/** 微信支付注销提现申请单号查询申请单状态
  *
  * 微信支付申请单号查询注销申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
  *
- * `GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}`
- */
+ * `GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}` */
 export const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpoint<AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams, AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.applymentId._applyment_id_.get",
   method: "GET",
@@ -336,35 +266,23 @@ export const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpo
 // ---- POST /v3/ecommerce/account/apply-cancel-withdraw/confirm ----
 
 export interface AccountApplyCancelWithdrawConfirmPostBody {
-  /**
-   * 微信支付注销单号
-   * @example "X202410241010125346"
-   */
+  /** 微信支付注销单号
+   * @example "X202410241010125346" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商户注销申请单号
-   * @example "P202410241010125346"
-   */
+  /** 商户注销申请单号
+   * @example "P202410241010125346" */
   readonly out_request_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 平台确认操作人标识
-   * @example "id1102"
-   */
+  /** 平台确认操作人标识
+   * @example "id1102" */
   readonly operator_identification: string
-  /**
-   * 注销确认时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 注销确认时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly confirm_time: string
-  /**
-   * 注销协议版本号
-   * @example "V20241213"
-   */
+  /** 注销协议版本号
+   * @example "V20241213" */
   readonly cancel_contract_version: string
 }
 
@@ -378,20 +296,14 @@ const $AccountApplyCancelWithdrawConfirmPostBody: () => Schema.Schema<AccountApp
 }))
 
 export interface AccountApplyCancelWithdrawConfirmPostResponse {
-  /**
-   * 微信支付注销单号
-   * @example "X202410241010125346"
-   */
+  /** 微信支付注销单号
+   * @example "X202410241010125346" */
   readonly applyment_id?: string | undefined
-  /**
-   * 商户注销申请单号
-   * @example "P202410241010125346"
-   */
+  /** 商户注销申请单号
+   * @example "P202410241010125346" */
   readonly out_request_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -401,13 +313,11 @@ const $AccountApplyCancelWithdrawConfirmPostResponse: () => Schema.Schema<Accoun
   sub_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 平台代商户确认注销
+/** 平台代商户确认注销
  *
  * 电商平台发起申请后, 单据为待商户确认注销状态时，通过该接口代替商户执行确认操作
  *
- * `POST /v3/ecommerce/account/apply-cancel-withdraw/confirm`
- */
+ * `POST /v3/ecommerce/account/apply-cancel-withdraw/confirm` */
 export const accountApplyCancelWithdrawConfirmPost: Endpoint.Endpoint<AccountApplyCancelWithdrawConfirmPostBody, AccountApplyCancelWithdrawConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.confirm.post",
   method: "POST",
@@ -420,13 +330,11 @@ export const accountApplyCancelWithdrawConfirmPost: Endpoint.Endpoint<AccountApp
 
 export type AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse = AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse
 
-/**
- * 商户注销提现申请单号查询申请单状态
+/** 商户注销提现申请单号查询申请单状态
  *
  * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
  *
- * `GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}`
- */
+ * `GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}` */
 export const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams, AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -438,16 +346,12 @@ export const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.End
 // ---- GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid} ----
 
 export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons {
-  /**
-   * 二级商户号的出款子账户类型
+  /** 二级商户号的出款子账户类型
    * Documented values: `CONSUMER_COMPLAINT_UNPROCESSED`, `HAS_BLOCKING_CONTROL`, `FUNDS_PENDING_PROCESSING`, `OTHER_REASON` (decoded as any string: more may come).
-   * @example "CONSUMER_COMPLAINT_UNPROCESSED"
-   */
+   * @example "CONSUMER_COMPLAINT_UNPROCESSED" */
   readonly type?: "CONSUMER_COMPLAINT_UNPROCESSED" | "HAS_BLOCKING_CONTROL" | "FUNDS_PENDING_PROCESSING" | "OTHER_REASON" | (string & {}) | undefined
-  /**
-   * 原因描述
-   * @example "该商户存在冻结资金或在途资金，请先处理资金再申请注销"
-   */
+  /** 原因描述
+   * @example "该商户存在冻结资金或在途资金，请先处理资金再申请注销" */
   readonly description?: string | undefined
 }
 
@@ -457,22 +361,16 @@ const $AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons: 
 }))
 
 export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse {
-  /**
-   * 注销检查的二级商户号
-   * @example "P202410241010125346"
-   */
+  /** 注销检查的二级商户号
+   * @example "P202410241010125346" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 注销提现申请单状态
+  /** 注销提现申请单状态
    * Documented values: `NORMAL`, `HAS_BEEN_CANCELLED` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly merchant_state?: "NORMAL" | "HAS_BEEN_CANCELLED" | (string & {}) | undefined
-  /**
-   * 注销资格检查结果
+  /** 注销资格检查结果
    * Documented values: `ALLOW_CANCEL_WITHDRAW`, `NOT_ALLOW_CANCEL_WITHDRAW` (decoded as any string: more may come).
-   * @example "ALLOW_CANCEL_WITHDRAW"
-   */
+   * @example "ALLOW_CANCEL_WITHDRAW" */
   readonly validate_result?: "ALLOW_CANCEL_WITHDRAW" | "NOT_ALLOW_CANCEL_WITHDRAW" | (string & {}) | undefined
   /** 账户信息 */
   readonly account_info?: ReadonlyArray<AccountInfo> | undefined
@@ -488,13 +386,11 @@ const $AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse: () => Schema
   block_reasons: Schema.optional(Schema.Array($AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons()))
 }))
 
-/**
- * 商户注销资格校验
+/** 商户注销资格校验
  *
  * 电商平台发起注销提现申请前，可通过该接口判断商户是否满足注销条件
  *
- * `GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}`
- */
+ * `GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}` */
 export const accountApplyCancelWithdrawValidateCancelSubMchidGet: Endpoint.Endpoint<AccountApplyCancelWithdrawValidateCancelSubMchidGetParams, AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.validateCancel._sub_mchid_.get",
   method: "GET",
@@ -518,15 +414,11 @@ const $AccountCancelApplicationsPostBodyApplicationInfo: () => Schema.Schema<Acc
 }))
 
 export interface AccountCancelApplicationsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户注销申请单号
-   * @example "2019061122222222122"
-   */
+  /** 商户注销申请单号
+   * @example "2019061122222222122" */
   readonly out_apply_no: string
   /** 注销申请材料 */
   readonly application_info: ReadonlyArray<AccountCancelApplicationsPostBodyApplicationInfo>
@@ -539,30 +431,20 @@ const $AccountCancelApplicationsPostBody: () => Schema.Schema<AccountCancelAppli
 }))
 
 export interface AccountCancelApplicationsPostResponse {
-  /**
-   * 商户注销申请单号
-   * @example "2019061122222222122"
-   */
+  /** 商户注销申请单号
+   * @example "2019061122222222122" */
   readonly out_apply_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 受理失败原因
-   * @example "非电商服务商，无权调用此接口"
-   */
+  /** 受理失败原因
+   * @example "非电商服务商，无权调用此接口" */
   readonly reject_reason?: string | undefined
-  /**
-   * 注销状态
-   * Documented values: `REVIEWING`, `REJECTED`, `CANCEL_SUCCESS` (decoded as any string: more may come).
-   */
+  /** 注销状态
+   * Documented values: `REVIEWING`, `REJECTED`, `CANCEL_SUCCESS` (decoded as any string: more may come). */
   readonly cancel_state?: "REVIEWING" | "REJECTED" | "CANCEL_SUCCESS" | (string & {}) | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -574,13 +456,11 @@ const $AccountCancelApplicationsPostResponse: () => Schema.Schema<AccountCancelA
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交注销申请单
+/** 提交注销申请单
  *
  * 电商子商户需注销商户号时，由其所属电商平台服务商调用本接口发起注销申请。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/create-cancel-application.html)
  *
- * `POST /v3/ecommerce/account/cancel-applications`
- */
+ * `POST /v3/ecommerce/account/cancel-applications` */
 export const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelApplicationsPostBody, AccountCancelApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.cancelApplications.post",
   method: "POST",
@@ -617,10 +497,8 @@ const $AccountCancelApplicationsMediaPostBody: () => Schema.Schema<AccountCancel
 }))
 
 export interface AccountCancelApplicationsMediaPostResponse {
-  /**
-   * 媒体文件标识Id
-   * @example "H1ihR9JUtVj-J7CJqBUY5ZOrG_Je75H-rKhTG7FUmg9sxNTbRN54dFiUHnhgrBQ6EKeHoGcHTJMHn5TAuLVjHUQDBInSWXcIHYXOeRa2OHA"
-   */
+  /** 媒体文件标识Id
+   * @example "H1ihR9JUtVj-J7CJqBUY5ZOrG_Je75H-rKhTG7FUmg9sxNTbRN54dFiUHnhgrBQ6EKeHoGcHTJMHn5TAuLVjHUQDBInSWXcIHYXOeRa2OHA" */
   readonly media_id?: string | undefined
 }
 
@@ -628,13 +506,11 @@ const $AccountCancelApplicationsMediaPostResponse: () => Schema.Schema<AccountCa
   media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 图片上传API
+/** 图片上传API
  *
  * 电商平台服务商调用注销申请接口时，需要先调用本接口上传相关的资料图片，获取图片ID后，再填写到注销申请请求中。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html)
  *
- * `POST /v3/ecommerce/account/cancel-applications/media`
- */
+ * `POST /v3/ecommerce/account/cancel-applications/media` */
 export const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplicationsMediaPostBody, AccountCancelApplicationsMediaPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.cancelApplications.media.post",
   method: "POST",
@@ -648,10 +524,8 @@ export const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancel
 // ---- GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no} ----
 
 export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetParams {
-  /**
-   * 商户注销申请单号
-   * @example "2019061122222222122"
-   */
+  /** 商户注销申请单号
+   * @example "2019061122222222122" */
   readonly out_apply_no: string
 }
 
@@ -661,13 +535,11 @@ const $AccountCancelApplicationsOutApplyNoOutApplyNoGetParams: () => Schema.Sche
 
 export type AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse = AccountCancelApplicationsPostResponse
 
-/**
- * 查询注销单状态
+/** 查询注销单状态
  *
  * 电商平台服务商发起注销申请后，通过本接口查询注销状态、进展。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/get-cancel-application.html)
  *
- * `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`
- */
+ * `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}` */
 export const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint<AccountCancelApplicationsOutApplyNoOutApplyNoGetParams, AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.cancelApplications.outApplyNo._out_apply_no_.get",
   method: "GET",
@@ -680,105 +552,89 @@ export const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint
 /** `v3.ecommerce.account.…` */
 export const account = {
   applyCancelWithdraw: {
-    /**
-     * 提交注销提现申请
+    /** 提交注销提现申请
      *
      * 本接口用于商户号注销、商户号注销及提现。当平台二级商户需要注销商户号，或需要注销商户号并提现商户号可用余额的商户，由其所属的平台商户调用此接口发起申请。
      *
      * `POST /v3/ecommerce/account/apply-cancel-withdraw`
      *
-     * Alone: `import { accountApplyCancelWithdrawPost } from "effect-wechatpay/v3/ecommerce/account"`.
-     */
+     * Alone: `import { accountApplyCancelWithdrawPost } from "effect-wechatpay/v3/ecommerce/account"`. */
     post: accountApplyCancelWithdrawPost,
     applymentId: {
       _applyment_id_: {
-        /**
-         * 微信支付注销提现申请单号查询申请单状态
+        /** 微信支付注销提现申请单号查询申请单状态
          *
          * 微信支付申请单号查询注销申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
          *
          * `GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}`
          *
-         * Alone: `import { accountApplyCancelWithdrawApplymentIdApplymentIdGet } from "effect-wechatpay/v3/ecommerce/account"`.
-         */
+         * Alone: `import { accountApplyCancelWithdrawApplymentIdApplymentIdGet } from "effect-wechatpay/v3/ecommerce/account"`. */
         get: accountApplyCancelWithdrawApplymentIdApplymentIdGet
       }
     },
     confirm: {
-      /**
-       * 平台代商户确认注销
+      /** 平台代商户确认注销
        *
        * 电商平台发起申请后, 单据为待商户确认注销状态时，通过该接口代替商户执行确认操作
        *
        * `POST /v3/ecommerce/account/apply-cancel-withdraw/confirm`
        *
-       * Alone: `import { accountApplyCancelWithdrawConfirmPost } from "effect-wechatpay/v3/ecommerce/account"`.
-       */
+       * Alone: `import { accountApplyCancelWithdrawConfirmPost } from "effect-wechatpay/v3/ecommerce/account"`. */
       post: accountApplyCancelWithdrawConfirmPost
     },
     outRequestNo: {
       _out_request_no_: {
-        /**
-         * 商户注销提现申请单号查询申请单状态
+        /** 商户注销提现申请单号查询申请单状态
          *
          * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
          *
          * `GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}`
          *
-         * Alone: `import { accountApplyCancelWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce/account"`.
-         */
+         * Alone: `import { accountApplyCancelWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce/account"`. */
         get: accountApplyCancelWithdrawOutRequestNoOutRequestNoGet
       }
     },
     validateCancel: {
       _sub_mchid_: {
-        /**
-         * 商户注销资格校验
+        /** 商户注销资格校验
          *
          * 电商平台发起注销提现申请前，可通过该接口判断商户是否满足注销条件
          *
          * `GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}`
          *
-         * Alone: `import { accountApplyCancelWithdrawValidateCancelSubMchidGet } from "effect-wechatpay/v3/ecommerce/account"`.
-         */
+         * Alone: `import { accountApplyCancelWithdrawValidateCancelSubMchidGet } from "effect-wechatpay/v3/ecommerce/account"`. */
         get: accountApplyCancelWithdrawValidateCancelSubMchidGet
       }
     }
   },
   cancelApplications: {
-    /**
-     * 提交注销申请单
+    /** 提交注销申请单
      *
      * 电商子商户需注销商户号时，由其所属电商平台服务商调用本接口发起注销申请。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/create-cancel-application.html)
      *
      * `POST /v3/ecommerce/account/cancel-applications`
      *
-     * Alone: `import { accountCancelApplicationsPost } from "effect-wechatpay/v3/ecommerce/account"`.
-     */
+     * Alone: `import { accountCancelApplicationsPost } from "effect-wechatpay/v3/ecommerce/account"`. */
     post: accountCancelApplicationsPost,
     media: {
-      /**
-       * 图片上传API
+      /** 图片上传API
        *
        * 电商平台服务商调用注销申请接口时，需要先调用本接口上传相关的资料图片，获取图片ID后，再填写到注销申请请求中。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html)
        *
        * `POST /v3/ecommerce/account/cancel-applications/media`
        *
-       * Alone: `import { accountCancelApplicationsMediaPost } from "effect-wechatpay/v3/ecommerce/account"`.
-       */
+       * Alone: `import { accountCancelApplicationsMediaPost } from "effect-wechatpay/v3/ecommerce/account"`. */
       post: accountCancelApplicationsMediaPost
     },
     outApplyNo: {
       _out_apply_no_: {
-        /**
-         * 查询注销单状态
+        /** 查询注销单状态
          *
          * 电商平台服务商发起注销申请后，通过本接口查询注销状态、进展。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/get-cancel-application.html)
          *
          * `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`
          *
-         * Alone: `import { accountCancelApplicationsOutApplyNoOutApplyNoGet } from "effect-wechatpay/v3/ecommerce/account"`.
-         */
+         * Alone: `import { accountCancelApplicationsOutApplyNoOutApplyNoGet } from "effect-wechatpay/v3/ecommerce/account"`. */
         get: accountCancelApplicationsOutApplyNoOutApplyNoGet
       }
     }

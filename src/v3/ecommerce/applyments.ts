@@ -8,35 +8,23 @@ import { type AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams, $Acco
 export interface BusinessLicenseInfo {
   /** 登记证书类型 */
   readonly cert_type?: "CERTIFICATE_TYPE_2388" | "CERTIFICATE_TYPE_2389" | "CERTIFICATE_TYPE_2390" | "CERTIFICATE_TYPE_2391" | "CERTIFICATE_TYPE_2392" | "CERTIFICATE_TYPE_2393" | "CERTIFICATE_TYPE_2394" | "CERTIFICATE_TYPE_2395" | "CERTIFICATE_TYPE_2396" | "CERTIFICATE_TYPE_2399" | "CERTIFICATE_TYPE_2400" | "CERTIFICATE_TYPE_2520" | "CERTIFICATE_TYPE_2521" | "CERTIFICATE_TYPE_2522" | undefined
-  /**
-   * 证件扫描件
-   * @example "47ZC6GC-vnrbEny__Ie_An5-tCpqxucuxi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 证件扫描件
+   * @example "47ZC6GC-vnrbEny__Ie_An5-tCpqxucuxi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly business_license_copy?: string | undefined
-  /**
-   * 证件注册号
-   * @example "123456789012345678"
-   */
+  /** 证件注册号
+   * @example "123456789012345678" */
   readonly business_license_number?: string | undefined
-  /**
-   * 商户名称
-   * @example "腾讯科技有限公司"
-   */
+  /** 商户名称
+   * @example "腾讯科技有限公司" */
   readonly merchant_name?: string | undefined
-  /**
-   * 经营者/法定代表人姓名
-   * @example "张三"
-   */
+  /** 经营者/法定代表人姓名
+   * @example "张三" */
   readonly legal_person?: string | undefined
-  /**
-   * 注册地址
-   * @example "深圳南山区科苑路"
-   */
+  /** 注册地址
+   * @example "深圳南山区科苑路" */
   readonly company_address?: string | undefined
-  /**
-   * 营业期限`JSON`格式字符串
-   * @example "[\"2014-01-01\",\"长期\"]"
-   */
+  /** 营业期限`JSON`格式字符串
+   * @example "[\"2014-01-01\",\"长期\"]" */
   readonly business_time?: string | undefined
 }
 
@@ -63,27 +51,19 @@ const $FinanceInstitutionInfo: () => Schema.Schema<FinanceInstitutionInfo> = /*#
 }))
 
 export interface ApplymentsPostBodyIdCardInfo {
-  /**
-   * 身份证人像面照片
-   * @example "xpnFuAxhBTEO_PvWkfSCJ3zVIn001D8daLC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 身份证人像面照片
+   * @example "xpnFuAxhBTEO_PvWkfSCJ3zVIn001D8daLC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly id_card_copy?: string | undefined
-  /**
-   * 身份证国徽面照片
-   * @example "vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 身份证国徽面照片
+   * @example "vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly id_card_national?: string | undefined
-  /**
-   * 身份证姓名
+  /** 身份证姓名
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly id_card_name?: string | undefined
-  /**
-   * 身份证号码
+  /** 身份证号码
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "zV+BEmytMNQCqQ8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw==4"
-   */
+   * @example "zV+BEmytMNQCqQ8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw==4" */
   readonly id_card_number?: string | undefined
   /** 身份证有效期开始时间 */
   readonly id_card_valid_time_begin?: string | undefined
@@ -101,37 +81,25 @@ const $ApplymentsPostBodyIdCardInfo: () => Schema.Schema<ApplymentsPostBodyIdCar
 }))
 
 export interface ApplymentsPostBodyIdDocInfo {
-  /**
-   * 证件姓名
+  /** 证件姓名
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_gdU4LC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_gdU4LC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly id_doc_name?: string | undefined
-  /**
-   * 证件号码
+  /** 证件号码
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_go0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_go0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly id_doc_number?: string | undefined
-  /**
-   * 证件正面照片
-   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 证件正面照片
+   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly id_doc_copy?: string | undefined
-  /**
-   * 证件反面照片
-   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 证件反面照片
+   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly id_doc_copy_back?: string | undefined
-  /**
-   * 证件有效期开始时间
-   * @example "2020-01-02"
-   */
+  /** 证件有效期开始时间
+   * @example "2020-01-02" */
   readonly doc_period_begin?: string | undefined
-  /**
-   * 证件有效期结束时间
-   * @example "2020-01-02"
-   */
+  /** 证件有效期结束时间
+   * @example "2020-01-02" */
   readonly doc_period_end?: string | undefined
 }
 
@@ -150,20 +118,14 @@ export interface ApplymentsPostBodyUboInfoList {
   readonly ubo_id_doc_copy: string
   /** 证件反面照片 */
   readonly ubo_id_doc_copy_back: string
-  /**
-   * 受益人姓名
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 受益人姓名
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_name: string
-  /**
-   * 证件号码
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件号码
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_number: string
-  /**
-   * 证件居住地址
-   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   */
+  /** 证件居住地址
+   * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`). */
   readonly ubo_id_doc_address: string
   /** 证件有效期开始时间 */
   readonly ubo_period_begin: string
@@ -183,42 +145,28 @@ const $ApplymentsPostBodyUboInfoList: () => Schema.Schema<ApplymentsPostBodyUboI
 }))
 
 export interface ApplymentsPostBodyAccountInfo {
-  /**
-   * 账户类型
-   * @example "75"
-   */
+  /** 账户类型
+   * @example "75" */
   readonly bank_account_type?: "74" | "75" | undefined
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 开户名称
+  /** 开户名称
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "AOZdYGISxo4yw96uY1Pk7Rq79Jtt7+I8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw=="
-   */
+   * @example "AOZdYGISxo4yw96uY1Pk7Rq79Jtt7+I8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw==" */
   readonly account_name?: string | undefined
-  /**
-   * 开户银行省市编码
-   * @example "110000"
-   */
+  /** 开户银行省市编码
+   * @example "110000" */
   readonly bank_address_code?: string | undefined
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 开户银行全称 （含支行]
-   * @example "施秉县农村信用合作联社城关信用社"
-   */
+  /** 开户银行全称 （含支行]
+   * @example "施秉县农村信用合作联社城关信用社" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行帐号
+  /** 银行帐号
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w=="
-   */
+   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w==" */
   readonly account_number?: string | undefined
 }
 
@@ -233,23 +181,17 @@ const $ApplymentsPostBodyAccountInfo: () => Schema.Schema<ApplymentsPostBodyAcco
 }))
 
 export interface ApplymentsPostBodyContactInfo {
-  /**
-   * 超级管理员类型
-   * @example "65"
-   */
+  /** 超级管理员类型
+   * @example "65" */
   readonly contact_type?: "65" | "66" | undefined
-  /**
-   * 超级管理员姓名
+  /** 超级管理员姓名
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "pVd1HJ6zyvPedzGaV+X3IdGdbDnuC4Eelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+   * @example "pVd1HJ6zyvPedzGaV+X3IdGdbDnuC4Eelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly contact_name?: string | undefined
   readonly contact_id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 超级管理员身份证件号码
+  /** 超级管理员身份证件号码
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "pVd1HJ6zmty7/mYNxLMpRSvMRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+   * @example "pVd1HJ6zmty7/mYNxLMpRSvMRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly contact_id_card_number?: string | undefined
   /** 超级管理员证件正面照片 */
   readonly contact_id_doc_copy?: string | undefined
@@ -261,11 +203,9 @@ export interface ApplymentsPostBodyContactInfo {
   readonly contact_period_end?: string | undefined
   /** 业务办理授权函 */
   readonly business_authorization_letter?: string | undefined
-  /**
-   * 超级管理员手机
+  /** 超级管理员手机
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROvwia4ibL+F6mfjbzQIzfb3HHLEjZ4YiNWWNeespQO/0kjiwfqdfg=="
-   */
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROvwia4ibL+F6mfjbzQIzfb3HHLEjZ4YiNWWNeespQO/0kjiwfqdfg==" */
   readonly mobile_phone?: string | undefined
 }
 
@@ -283,15 +223,11 @@ const $ApplymentsPostBodyContactInfo: () => Schema.Schema<ApplymentsPostBodyCont
 }))
 
 export interface SalesSceneInfo {
-  /**
-   * 店铺名称
-   * @example "爱烧烤"
-   */
+  /** 店铺名称
+   * @example "爱烧烤" */
   readonly store_name?: string | undefined
-  /**
-   * 店铺链接
-   * @example "http://www.qq.com"
-   */
+  /** 店铺链接
+   * @example "http://www.qq.com" */
   readonly store_url?: string | undefined
   /** 店铺二维码 */
   readonly store_qr_code?: string | undefined
@@ -381,15 +317,11 @@ const $ApplymentsPostBody: () => Schema.Schema<ApplymentsPostBody> = /*#__PURE__
 }))
 
 export interface ApplymentsPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id?: number | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请编号
+   * @example "APPLYMENT_00000000001" */
   readonly out_request_no?: string | undefined
 }
 
@@ -398,13 +330,11 @@ const $ApplymentsPostResponse: () => Schema.Schema<ApplymentsPostResponse> = /*#
   out_request_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 二级商户进件API
+/** 二级商户进件API
  *
  * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
  *
- * `POST /v3/ecommerce/applyments/`
- */
+ * `POST /v3/ecommerce/applyments/` */
 export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.post",
   method: "POST",
@@ -420,45 +350,29 @@ export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPos
 export interface AccountValidation {
   /** 付款户名 */
   readonly account_name?: string | undefined
-  /**
-   * 付款卡号
-   * @example "9nZYDEvBT4rDdICA3ZYXshYqeOSslSjSauAE+as7mAEDJly+DgRuVs74msmKUH8pl+3oA=="
-   */
+  /** 付款卡号
+   * @example "9nZYDEvBT4rDdICA3ZYXshYqeOSslSjSauAE+as7mAEDJly+DgRuVs74msmKUH8pl+3oA==" */
   readonly account_no?: string | undefined
-  /**
-   * 汇款金额
-   * @example 124
-   */
+  /** 汇款金额
+   * @example 124 */
   readonly pay_amount?: number | undefined
-  /**
-   * 收款卡号
-   * @example "7222223333322332"
-   */
+  /** 收款卡号
+   * @example "7222223333322332" */
   readonly destination_account_number?: string | undefined
-  /**
-   * 收款户名
-   * @example "财付通支付科技有限公司"
-   */
+  /** 收款户名
+   * @example "财付通支付科技有限公司" */
   readonly destination_account_name?: string | undefined
-  /**
-   * 开户银行
-   * @example "招商银行威盛大厦支行"
-   */
+  /** 开户银行
+   * @example "招商银行威盛大厦支行" */
   readonly destination_account_bank?: string | undefined
-  /**
-   * 省市信息
-   * @example "深圳"
-   */
+  /** 省市信息
+   * @example "深圳" */
   readonly city?: string | undefined
-  /**
-   * 备注信息
-   * @example "入驻账户验证"
-   */
+  /** 备注信息
+   * @example "入驻账户验证" */
   readonly remark?: string | undefined
-  /**
-   * 汇款截止时间
-   * @example "2018-12-10 17:09:01"
-   */
+  /** 汇款截止时间
+   * @example "2018-12-10 17:09:01" */
   readonly deadline?: string | undefined
 }
 
@@ -475,15 +389,11 @@ const $AccountValidation: () => Schema.Schema<AccountValidation> = /*#__PURE__*/
 }))
 
 export interface AuditDetail {
-  /**
-   * 参数名称
-   * @example "id_card_copy"
-   */
+  /** 参数名称
+   * @example "id_card_copy" */
   readonly param_name?: string | undefined
-  /**
-   * 驳回原因
-   * @example "身份证背面识别失败，请上传更清晰的身份证图片"
-   */
+  /** 驳回原因
+   * @example "身份证背面识别失败，请上传更清晰的身份证图片" */
   readonly reject_reason?: string | undefined
 }
 
@@ -493,51 +403,35 @@ const $AuditDetail: () => Schema.Schema<AuditDetail> = /*#__PURE__*/ once(() => 
 }))
 
 export interface ApplymentsOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 申请状态
+  /** 申请状态
    * Documented values: `CHECKING`, `ACCOUNT_NEED_VERIFY`, `AUDITING`, `REJECTED`, `NEED_SIGN`, `FINISH`, `FROZEN` (decoded as any string: more may come).
-   * @example "FINISH"
-   */
+   * @example "FINISH" */
   readonly applyment_state?: "CHECKING" | "ACCOUNT_NEED_VERIFY" | "AUDITING" | "REJECTED" | "NEED_SIGN" | "FINISH" | "FROZEN" | (string & {}) | undefined
-  /**
-   * 申请状态描述
-   * @example "审核中"
-   */
+  /** 申请状态描述
+   * @example "审核中" */
   readonly applyment_state_desc?: string | undefined
-  /**
-   * 签约链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
+  /** 签约链接
+   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec" */
   readonly sign_url?: string | undefined
-  /**
-   * 电商平台二级商户号
-   * @example "1542488631"
-   */
+  /** 电商平台二级商户号
+   * @example "1542488631" */
   readonly sub_mchid?: string | undefined
   /** 汇款账户验证信息 */
   readonly account_validation?: AccountValidation | undefined
   /** 驳回原因详情 */
   readonly audit_detail?: ReadonlyArray<AuditDetail> | undefined
-  /**
-   * 法人验证链接
-   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
-   */
+  /** 法人验证链接
+   * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec" */
   readonly legal_validation_url?: string | undefined
-  /**
-   * 业务申请编号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请编号
+   * @example "APPLYMENT_00000000001" */
   readonly out_request_no?: string | undefined
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id?: number | undefined
-  /**
-   * 签约状态
+  /** 签约状态
    * Documented values: `UNSIGNED`, `SIGNED`, `NOT_SIGNABLE` (decoded as any string: more may come).
-   * @example "SIGNED"
-   */
+   * @example "SIGNED" */
   readonly sign_state?: "UNSIGNED" | "SIGNED" | "NOT_SIGNABLE" | (string & {}) | undefined
 }
 
@@ -556,13 +450,11 @@ const $ApplymentsOutRequestNoOutRequestNoGetResponse: () => Schema.Schema<Applym
 
 export type ApplymentsOutRequestNoOutRequestNoGetParams = AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams
 
-/**
- * 通过业务申请编号查询申请状态
+/** 通过业务申请编号查询申请状态
  *
  * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-state-by-out-request-no.html)
  *
- * `GET /v3/ecommerce/applyments/out-request-no/{out_request_no}`
- */
+ * `GET /v3/ecommerce/applyments/out-request-no/{out_request_no}` */
 export const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoGetParams, ApplymentsOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -578,13 +470,11 @@ export type ApplymentsOutRequestNoOutRequestNoRevokePostParams = AccountApplyCan
 
 export type ApplymentsOutRequestNoOutRequestNoRevokePostResponse = ApplymentsPostResponse
 
-/**
- * 撤销申请单-使用业务申请编号
+/** 撤销申请单-使用业务申请编号
  *
  * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
  *
- * `POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke`
- */
+ * `POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke` */
 export const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoRevokePostParams, ApplymentsOutRequestNoOutRequestNoRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.outRequestNo._out_request_no_.revoke.post",
   method: "POST",
@@ -596,25 +486,17 @@ export const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<App
 // ---- POST /v3/ecommerce/applyments/submit-account-hosting-applyment ----
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo {
-  /**
-   * 身份证人像面照片
-   * @example "xpnFuAxhBTEO_PvWkfSCJ3zVIn001D8daLC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 身份证人像面照片
+   * @example "xpnFuAxhBTEO_PvWkfSCJ3zVIn001D8daLC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly id_card_copy: string
-  /**
-   * 身份证国徽面照片
-   * @example "vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 身份证国徽面照片
+   * @example "vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly id_card_national: string
-  /**
-   * 身份证姓名
-   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 身份证姓名
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly id_card_name: string
-  /**
-   * 身份证号码
-   * @example "zV+BEmytMNQCqQ8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw==4"
-   */
+  /** 身份证号码
+   * @example "zV+BEmytMNQCqQ8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw==4" */
   readonly id_card_number: string
   /** 身份证有效期开始时间 */
   readonly id_card_valid_time_begin: string
@@ -632,35 +514,23 @@ const $ApplymentsSubmitAccountHostingApplymentPostBodyIdCardInfo: () => Schema.S
 }))
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo {
-  /**
-   * 证件姓名
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_gdU4LC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 证件姓名
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_gdU4LC-ehEuo0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly id_doc_name: string
-  /**
-   * 证件号码
-   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_go0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ"
-   */
+  /** 证件号码
+   * @example "jTpGmxUX3FBWVQ5NJTZvlKX_go0BJqRTvDujqhThn4ReFxikqJ5YW6zFQ" */
   readonly id_doc_number: string
-  /**
-   * 证件正面照片
-   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 证件正面照片
+   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly id_doc_copy: string
-  /**
-   * 证件反面照片
-   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4"
-   */
+  /** 证件反面照片
+   * @example "xi-vByf3Gjm7KE53JXvGy9tqZm2XAUf-4KGprrKhpVBDIUv0OF4wFNIO4kqg05InE4d2I6_H7I4" */
   readonly id_doc_copy_back?: string | undefined
-  /**
-   * 证件有效期开始时间
-   * @example "2020-01-02"
-   */
+  /** 证件有效期开始时间
+   * @example "2020-01-02" */
   readonly doc_period_begin: string
-  /**
-   * 证件有效期结束时间
-   * @example "2020-01-02"
-   */
+  /** 证件有效期结束时间
+   * @example "2020-01-02" */
   readonly doc_period_end: string
 }
 
@@ -709,35 +579,23 @@ const $ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList: () => Schema.
 }))
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo {
-  /**
-   * 账户类型
-   * @example "75"
-   */
+  /** 账户类型
+   * @example "75" */
   readonly bank_account_type: "74" | "75"
-  /**
-   * 开户银行
-   * @example "工商银行"
-   */
+  /** 开户银行
+   * @example "工商银行" */
   readonly account_bank: string
-  /**
-   * 开户名称
-   * @example "AOZdYGISxo4yw96uY1Pk7Rq79Jtt7+I8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw=="
-   */
+  /** 开户名称
+   * @example "AOZdYGISxo4yw96uY1Pk7Rq79Jtt7+I8juwEc4P4TG5xzchG/5IL9DBd+Z0zZXkw==" */
   readonly account_name: string
-  /**
-   * 开户银行联行号
-   * @example "402713354941"
-   */
+  /** 开户银行联行号
+   * @example "402713354941" */
   readonly bank_branch_id?: string | undefined
-  /**
-   * 开户银行全称（含支行）
-   * @example "施秉县农村信用合作联社城关信用社"
-   */
+  /** 开户银行全称（含支行）
+   * @example "施秉县农村信用合作联社城关信用社" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行帐号
-   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w=="
-   */
+  /** 银行帐号
+   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w==" */
   readonly account_number: string
 }
 
@@ -751,21 +609,15 @@ const $ApplymentsSubmitAccountHostingApplymentPostBodyAccountInfo: () => Schema.
 }))
 
 export interface ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo {
-  /**
-   * 超级管理员类型
-   * @example "65"
-   */
+  /** 超级管理员类型
+   * @example "65" */
   readonly contact_type: "65" | "66"
-  /**
-   * 超级管理员姓名
-   * @example "pVd1HJ6zyvPedzGaV+X3IdGdbDnuC4Eelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 超级管理员姓名
+   * @example "pVd1HJ6zyvPedzGaV+X3IdGdbDnuC4Eelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly contact_name: string
   readonly contact_id_doc_type?: "IDENTIFICATION_TYPE_IDCARD" | "IDENTIFICATION_TYPE_OVERSEA_PASSPORT" | "IDENTIFICATION_TYPE_HONGKONG_PASSPORT" | "IDENTIFICATION_TYPE_MACAO_PASSPORT" | "IDENTIFICATION_TYPE_TAIWAN_PASSPORT" | "IDENTIFICATION_TYPE_FOREIGN_RESIDENT" | "IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT" | "IDENTIFICATION_TYPE_TAIWAN_RESIDENT" | undefined
-  /**
-   * 超级管理员身份证件号码
-   * @example "pVd1HJ6zmty7/mYNxLMpRSvMRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 超级管理员身份证件号码
+   * @example "pVd1HJ6zmty7/mYNxLMpRSvMRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly contact_id_card_number?: string | undefined
   /** 超级管理员证件正面照片 */
   readonly contact_id_doc_copy?: string | undefined
@@ -777,20 +629,14 @@ export interface ApplymentsSubmitAccountHostingApplymentPostBodyContactInfo {
   readonly contact_period_end?: string | undefined
   /** 业务办理授权函 */
   readonly business_authorization_letter?: string | undefined
-  /**
-   * 超级管理员证件有效期开始时间
-   * @example "2019-06-06"
-   */
+  /** 超级管理员证件有效期开始时间
+   * @example "2019-06-06" */
   readonly contact_id_doc_period_begin?: string | undefined
-  /**
-   * 超级管理员证件有效期结束时间
-   * @example "2026-06-06"
-   */
+  /** 超级管理员证件有效期结束时间
+   * @example "2026-06-06" */
   readonly contact_id_doc_period_end?: string | undefined
-  /**
-   * 超级管理员手机
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROvwia4ibL+F6mfjbzQIzfb3HHLEjZ4YiNWWNeespQO/0kjiwfqdfg=="
-   */
+  /** 超级管理员手机
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPROvwia4ibL+F6mfjbzQIzfb3HHLEjZ4YiNWWNeespQO/0kjiwfqdfg==" */
   readonly mobile_phone?: string | undefined
 }
 
@@ -876,13 +722,11 @@ const $ApplymentsSubmitAccountHostingApplymentPostBody: () => Schema.Schema<Appl
 
 export type ApplymentsSubmitAccountHostingApplymentPostResponse = ApplymentsPostResponse
 
-/**
- * 提交申请单
+/** 提交申请单
  *
  * 接口适用场景：电商平台，可使用该接口，帮助其二级商户进件成为微信支付商户。本接口不支持进件境外个人小微商户。
  *
- * `POST /v3/ecommerce/applyments/submit-account-hosting-applyment`
- */
+ * `POST /v3/ecommerce/applyments/submit-account-hosting-applyment` */
 export const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsSubmitAccountHostingApplymentPostBody, ApplymentsSubmitAccountHostingApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.submitAccountHostingApplyment.post",
   method: "POST",
@@ -895,10 +739,8 @@ export const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<Appl
 // ---- POST /v3/ecommerce/applyments/submit-sign-verify-info ----
 
 export interface ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo {
-  /**
-   * 核身方式
-   * @example "VERIFY_IDENTITY_TYPE_FACE_TO_FACE"
-   */
+  /** 核身方式
+   * @example "VERIFY_IDENTITY_TYPE_FACE_TO_FACE" */
   readonly verify_identity_type: "VERIFY_IDENTITY_TYPE_FACE_TO_FACE" | "VERIFY_IDENTITY_TYPE_REMOTE"
   /** 核身结果 */
   readonly verify_identity_result: boolean
@@ -910,20 +752,14 @@ const $ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo: () => Sche
 }))
 
 export interface ApplymentsSubmitSignVerifyInfoPostBody {
-  /**
-   * 业务申请编号
-   * @example "1900013511_10000"
-   */
+  /** 业务申请编号
+   * @example "1900013511_10000" */
   readonly out_request_no: string
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id?: number | undefined
-  /**
-   * 预签署微信支付协议时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 预签署微信支付协议时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly pre_sign_time?: string | undefined
   /** 平台代理核身信息 */
   readonly proxy_verify_identity_info?: ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo | undefined
@@ -937,10 +773,8 @@ const $ApplymentsSubmitSignVerifyInfoPostBody: () => Schema.Schema<ApplymentsSub
 }))
 
 export interface ApplymentsSubmitSignVerifyInfoPostResponse {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id?: number | undefined
 }
 
@@ -948,13 +782,11 @@ const $ApplymentsSubmitSignVerifyInfoPostResponse: () => Schema.Schema<Applyment
   applyment_id: Schema.optional(Schema.Number)
 }))
 
-/**
- * 平台代理签约核身
+/** 平台代理签约核身
  *
  * 接口适用场景：账号托管类平台商户进件申请流程中，在申请单中声明“走平台代理签约和代理核身入驻模式”时，可使用该接口传入代理签约和代理核身的信息。
  *
- * `POST /v3/ecommerce/applyments/submit-sign-verify-info`
- */
+ * `POST /v3/ecommerce/applyments/submit-sign-verify-info` */
 export const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSubmitSignVerifyInfoPostBody, ApplymentsSubmitSignVerifyInfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.submitSignVerifyInfo.post",
   method: "POST",
@@ -966,10 +798,8 @@ export const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSub
 // ---- GET /v3/ecommerce/applyments/{applyment_id} ----
 
 export interface ApplymentsApplymentIdGetParams {
-  /**
-   * 微信支付申请单号
-   * @example 2000002124775691
-   */
+  /** 微信支付申请单号
+   * @example 2000002124775691 */
   readonly applyment_id: number
 }
 
@@ -979,13 +809,11 @@ const $ApplymentsApplymentIdGetParams: () => Schema.Schema<ApplymentsApplymentId
 
 export type ApplymentsApplymentIdGetResponse = ApplymentsOutRequestNoOutRequestNoGetResponse
 
-/**
- * 通过申请单ID查询申请状态
+/** 通过申请单ID查询申请状态
  *
  * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-applyment-state.html)
  *
- * `GET /v3/ecommerce/applyments/{applyment_id}`
- */
+ * `GET /v3/ecommerce/applyments/{applyment_id}` */
 export const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGetParams, ApplymentsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments._applyment_id_.get",
   method: "GET",
@@ -1005,13 +833,11 @@ export type ApplymentsApplymentIdRevokePostResponse = ApplymentsPostResponse
 
 export type ApplymentsApplymentIdRevokePostParams = ApplymentsApplymentIdGetParams
 
-/**
- * 撤销申请单-使用申请单号
+/** 撤销申请单-使用申请单号
  *
  * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
  *
- * `POST /v3/ecommerce/applyments/{applyment_id}/revoke`
- */
+ * `POST /v3/ecommerce/applyments/{applyment_id}/revoke` */
 export const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplymentIdRevokePostParams, ApplymentsApplymentIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments._applyment_id_.revoke.post",
   method: "POST",
@@ -1022,100 +848,84 @@ export const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplym
 
 /** `v3.ecommerce.applyments.…` */
 export const applyments = {
-  /**
-   * 二级商户进件API
+  /** 二级商户进件API
    *
    * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
    *
    * `POST /v3/ecommerce/applyments/`
    *
-   * Alone: `import { applymentsPost } from "effect-wechatpay/v3/ecommerce/applyments"`.
-   */
+   * Alone: `import { applymentsPost } from "effect-wechatpay/v3/ecommerce/applyments"`. */
   post: applymentsPost,
   _applyment_id_: {
-    /**
-     * 通过申请单ID查询申请状态
+    /** 通过申请单ID查询申请状态
      *
      * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-applyment-state.html)
      *
      * `GET /v3/ecommerce/applyments/{applyment_id}`
      *
-     * Alone: `import { applymentsApplymentIdGet } from "effect-wechatpay/v3/ecommerce/applyments"`.
-     */
+     * Alone: `import { applymentsApplymentIdGet } from "effect-wechatpay/v3/ecommerce/applyments"`. */
     get: applymentsApplymentIdGet,
     revoke: {
-      /**
-       * 撤销申请单-使用申请单号
+      /** 撤销申请单-使用申请单号
        *
        * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
        *
        * `POST /v3/ecommerce/applyments/{applyment_id}/revoke`
        *
-       * Alone: `import { applymentsApplymentIdRevokePost } from "effect-wechatpay/v3/ecommerce/applyments"`.
-       */
+       * Alone: `import { applymentsApplymentIdRevokePost } from "effect-wechatpay/v3/ecommerce/applyments"`. */
       post: applymentsApplymentIdRevokePost
     }
   },
   _empty_: {
-    /**
-     * 二级商户进件API
+    /** 二级商户进件API
      *
      * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
      *
      * `POST /v3/ecommerce/applyments/`
      *
-     * Alone: `import { applymentsPost } from "effect-wechatpay/v3/ecommerce/applyments"`.
-     */
+     * Alone: `import { applymentsPost } from "effect-wechatpay/v3/ecommerce/applyments"`. */
     post: applymentsPost
   },
   outRequestNo: {
     _out_request_no_: {
-      /**
-       * 通过业务申请编号查询申请状态
+      /** 通过业务申请编号查询申请状态
        *
        * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-state-by-out-request-no.html)
        *
        * `GET /v3/ecommerce/applyments/out-request-no/{out_request_no}`
        *
-       * Alone: `import { applymentsOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce/applyments"`.
-       */
+       * Alone: `import { applymentsOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce/applyments"`. */
       get: applymentsOutRequestNoOutRequestNoGet,
       revoke: {
-        /**
-         * 撤销申请单-使用业务申请编号
+        /** 撤销申请单-使用业务申请编号
          *
          * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
          *
          * `POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke`
          *
-         * Alone: `import { applymentsOutRequestNoOutRequestNoRevokePost } from "effect-wechatpay/v3/ecommerce/applyments"`.
-         */
+         * Alone: `import { applymentsOutRequestNoOutRequestNoRevokePost } from "effect-wechatpay/v3/ecommerce/applyments"`. */
         post: applymentsOutRequestNoOutRequestNoRevokePost
       }
     }
   },
   submitAccountHostingApplyment: {
-    /**
-     * 提交申请单
+    /** 提交申请单
      *
      * 接口适用场景：电商平台，可使用该接口，帮助其二级商户进件成为微信支付商户。本接口不支持进件境外个人小微商户。
      *
      * `POST /v3/ecommerce/applyments/submit-account-hosting-applyment`
      *
-     * Alone: `import { applymentsSubmitAccountHostingApplymentPost } from "effect-wechatpay/v3/ecommerce/applyments"`.
-     */
+     * Alone: `import { applymentsSubmitAccountHostingApplymentPost } from "effect-wechatpay/v3/ecommerce/applyments"`. */
     post: applymentsSubmitAccountHostingApplymentPost
   },
   submitSignVerifyInfo: {
-    /**
-     * 平台代理签约核身
+    /** 平台代理签约核身
      *
      * 接口适用场景：账号托管类平台商户进件申请流程中，在申请单中声明“走平台代理签约和代理核身入驻模式”时，可使用该接口传入代理签约和代理核身的信息。
      *
      * `POST /v3/ecommerce/applyments/submit-sign-verify-info`
      *
-     * Alone: `import { applymentsSubmitSignVerifyInfoPost } from "effect-wechatpay/v3/ecommerce/applyments"`.
-     */
+     * Alone: `import { applymentsSubmitSignVerifyInfoPost } from "effect-wechatpay/v3/ecommerce/applyments"`. */
     post: applymentsSubmitSignVerifyInfoPost
   }
 } as const

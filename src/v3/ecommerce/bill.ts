@@ -5,20 +5,14 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/ecommerce/bill/fundflowbill ----
 
 export interface BillFundflowbillGetQuery {
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
-  /**
-   * 资金账户类型
-   * @example "ALL"
-   */
+  /** 资金账户类型
+   * @example "ALL" */
   readonly account_type: "ALL" | "BASIC" | "OPERATION" | "FEES"
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
   /** 加密算法 */
   readonly algorithm: "AEAD_AES_256_GCM" | "SM4_GCM"
@@ -32,36 +26,24 @@ const $BillFundflowbillGetQuery: () => Schema.Schema<BillFundflowbillGetQuery> =
 }))
 
 export interface BillFundflowbillGetResponseDownloadBillList {
-  /**
-   * 账单文件序号
-   * @example 1
-   */
+  /** 账单文件序号
+   * @example 1 */
   readonly bill_sequence?: number | undefined
-  /**
-   * 哈希类型
+  /** 哈希类型
    * Documented values: `SHA1` (decoded as any string: more may come).
-   * @example "SHA1"
-   */
+   * @example "SHA1" */
   readonly hash_type?: "SHA1" | (string & {}) | undefined
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value?: string | undefined
-  /**
-   * 账单下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-   */
+  /** 账单下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 加密密钥
-   * @example "YpkbxSne+mDwyXq//xYPmtr9euFQ=="
-   */
+  /** 加密密钥
+   * @example "YpkbxSne+mDwyXq//xYPmtr9euFQ==" */
   readonly encrypt_key?: string | undefined
-  /**
-   * 随机字符串
-   * @example "a8607ef79034c49c"
-   */
+  /** 随机字符串
+   * @example "a8607ef79034c49c" */
   readonly nonce?: string | undefined
 }
 
@@ -75,10 +57,8 @@ const $BillFundflowbillGetResponseDownloadBillList: () => Schema.Schema<BillFund
 }))
 
 export interface BillFundflowbillGetResponse {
-  /**
-   * 下载信息总数
-   * @example 1
-   */
+  /** 下载信息总数
+   * @example 1 */
   readonly download_bill_count?: number | undefined
   /** 下载信息明细 */
   readonly download_bill_list?: ReadonlyArray<BillFundflowbillGetResponseDownloadBillList> | undefined
@@ -89,13 +69,11 @@ const $BillFundflowbillGetResponse: () => Schema.Schema<BillFundflowbillGetRespo
   download_bill_list: Schema.optional(Schema.Array($BillFundflowbillGetResponseDownloadBillList()))
 }))
 
-/**
- * 申请二级商户资金账单API
+/** 申请二级商户资金账单API
  *
  * 微信支付按天提供微信支付账户的资金流水账单文件，电商平台可以通过该接口获取二级商户账单文件的下载地址。文件内包含电商平台二级商户资金操作相关的业务单号、收支金额、记账时间等信息，供电商平台进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-merchant-fund-flow-bill/get-sub-merchant-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_5.shtml)
  *
- * `GET /v3/ecommerce/bill/fundflowbill`
- */
+ * `GET /v3/ecommerce/bill/fundflowbill` */
 export const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.bill.fundflowbill.get",
   method: "GET",
@@ -108,15 +86,13 @@ export const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, Bi
 /** `v3.ecommerce.bill.…` */
 export const bill = {
   fundflowbill: {
-    /**
-     * 申请二级商户资金账单API
+    /** 申请二级商户资金账单API
      *
      * 微信支付按天提供微信支付账户的资金流水账单文件，电商平台可以通过该接口获取二级商户账单文件的下载地址。文件内包含电商平台二级商户资金操作相关的业务单号、收支金额、记账时间等信息，供电商平台进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-merchant-fund-flow-bill/get-sub-merchant-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_5.shtml)
      *
      * `GET /v3/ecommerce/bill/fundflowbill`
      *
-     * Alone: `import { billFundflowbillGet } from "effect-wechatpay/v3/ecommerce/bill"`.
-     */
+     * Alone: `import { billFundflowbillGet } from "effect-wechatpay/v3/ecommerce/bill"`. */
     get: billFundflowbillGet
   }
 } as const

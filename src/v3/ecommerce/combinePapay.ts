@@ -5,15 +5,11 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "../prelu
 // ---- GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code} ----
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams {
-  /**
-   * 委托代扣协议模板Id
-   * @example 12535
-   */
+  /** 委托代扣协议模板Id
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
 }
 
@@ -23,20 +19,14 @@ const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams:
 }))
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
-  /**
-   * 协议解约方式
-   * @example "MCH_API_TERMINATE"
-   */
+  /** 协议解约方式
+   * @example "MCH_API_TERMINATE" */
   readonly contract_termination_mode?: string | undefined
-  /**
-   * 协议解约时间
-   * @example "2020-10-10T13:29:35.120+08:00"
-   */
+  /** 协议解约时间
+   * @example "2020-10-10T13:29:35.120+08:00" */
   readonly contract_terminated_time?: string | undefined
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark?: string | undefined
 }
 
@@ -47,57 +37,37 @@ const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespons
 }))
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议Id
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议Id
+   * @example "123124412412423431" */
   readonly contract_id?: string | undefined
-  /**
-   * 商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 委托代扣协议模板Id
-   * @example 12535
-   */
+  /** 委托代扣协议模板Id
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account?: string | undefined
-  /**
-   * 委托代扣协议状态
-   * @example "SIGNED"
-   */
+  /** 委托代扣协议状态
+   * @example "SIGNED" */
   readonly contract_state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2020-09-10T13:29:35.120+08:00"
-   */
+  /** 协议签署时间
+   * @example "2020-09-10T13:29:35.120+08:00" */
   readonly contract_signed_time?: string | undefined
-  /**
-   * 协议到期时间
-   * @example "2021-09-10T13:29:35.120+08:00"
-   */
+  /** 协议到期时间
+   * @example "2021-09-10T13:29:35.120+08:00" */
   readonly contract_expired_time?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
-  /**
-   * 用户openid
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 用户openid
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
 }
 
@@ -115,13 +85,11 @@ const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespons
   openid: Schema.optional(Schema.String)
 }))
 
-/**
- * 通过商户协议号查询协议API
+/** 通过商户协议号查询协议API
  *
  * 电商服务商可以通过该接口发起签约协议的查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_2.shtml)
  *
- * `GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}` */
 export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -134,10 +102,8 @@ export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet:
 // ---- POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate ----
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {
-  /**
-   * 解约备注
-   * @example "用户解约"
-   */
+  /** 解约备注
+   * @example "用户解约" */
   readonly contract_termination_remark: string
 }
 
@@ -146,20 +112,14 @@ const $CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminateP
 }))
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议模板Id
-   * @example 12535
-   */
+  /** 委托代扣协议模板Id
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
 }
 
@@ -174,13 +134,11 @@ export type CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTermi
 /** The input of `v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post`: params, body fields together. */
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest extends CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody {}
 
-/**
- * 商户协议号解约协议API
+/** 商户协议号解约协议API
  *
  * 电商服务商可以通过该接口发起签约协议的解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_3.shtml)
  *
- * `POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
- */
+ * `POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate` */
 export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
@@ -193,37 +151,25 @@ export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerm
 // ---- POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign ----
 
 export interface CombinePapayContractsPreEntrustSignPostBody {
-  /**
-   * 商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 委托代扣协议模板Id
-   * @example 12535
-   */
+  /** 委托代扣协议模板Id
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
   /** 返回app标识 */
   readonly return_app?: boolean | undefined
-  /**
-   * 商户数据包
-   * @example "example_attach"
-   */
+  /** 商户数据包
+   * @example "example_attach" */
   readonly attach?: string | undefined
 }
 
@@ -238,25 +184,17 @@ const $CombinePapayContractsPreEntrustSignPostBody: () => Schema.Schema<CombineP
 }))
 
 export interface CombinePapayContractsPreEntrustSignPostResponse {
-  /**
-   * 预签约Id
-   * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
-   */
+  /** 预签约Id
+   * @example "5778aadY9nltAsZzXixCkFIGYnV2V" */
   readonly pre_entrustweb_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 委托代扣协议模板Id
-   * @example 12535
-   */
+  /** 委托代扣协议模板Id
+   * @example 12535 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code?: string | undefined
 }
 
@@ -267,13 +205,11 @@ const $CombinePapayContractsPreEntrustSignPostResponse: () => Schema.Schema<Comb
   out_contract_code: Schema.optional(Schema.String)
 }))
 
-/**
- * APP方式预签约API
+/** APP方式预签约API
  *
  * 电商服务商从外部App拉起微信客户端发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信客户端；用户完成签约授权后，再返回App。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_1.shtml)
  *
- * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign`
- */
+ * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign` */
 export const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignPostBody, CombinePapayContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.preEntrustSign.post",
   method: "POST",
@@ -286,30 +222,20 @@ export const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombineP
 // ---- POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program ----
 
 export interface CombinePapayContractsPreEntrustSignMiniProgramPostBody {
-  /**
-   * 商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 委托代扣协议模板ID
-   * @example 12535
-   */
+  /** 委托代扣协议模板ID
+   * @example 12535 */
   readonly plan_id: number
-  /**
-   * 商户签约协议号
-   * @example "wxwtdk20200910100000"
-   */
+  /** 商户签约协议号
+   * @example "wxwtdk20200910100000" */
   readonly out_contract_code: string
-  /**
-   * 用户账户展示名称
-   * @example "微信代扣用户A"
-   */
+  /** 用户账户展示名称
+   * @example "微信代扣用户A" */
   readonly contract_display_account: string
-  /**
-   * 回调通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 回调通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url: string
 }
 
@@ -323,13 +249,11 @@ const $CombinePapayContractsPreEntrustSignMiniProgramPostBody: () => Schema.Sche
 
 export type CombinePapayContractsPreEntrustSignMiniProgramPostResponse = CombinePapayContractsPreEntrustSignPostResponse
 
-/**
- * 小程序方式预签约API
+/** 小程序方式预签约API
  *
  * 电商服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml)
  *
- * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program` */
 export const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignMiniProgramPostBody, CombinePapayContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -342,15 +266,11 @@ export const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoi
 // ---- POST /v3/ecommerce/combine-papay/transactions ----
 
 export interface CombinePapayTransactionsPostBodySubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
+  /** 标价金额
+   * @example 100 */
   readonly total_amount: number
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
+  /** 标价币种
+   * @example "CNY" */
   readonly currency: string
 }
 
@@ -362,10 +282,8 @@ const $CombinePapayTransactionsPostBodySubOrdersAmount: () => Schema.Schema<Comb
 export interface CombinePapayTransactionsPostBodySubOrdersSettleInfo {
   /** 是否指定分账 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
+  /** 补差金额
+   * @example 10 */
   readonly subsidy_amount?: number | undefined
 }
 
@@ -375,44 +293,30 @@ const $CombinePapayTransactionsPostBodySubOrdersSettleInfo: () => Schema.Schema<
 }))
 
 export interface CombinePapayTransactionsPostBodySubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
   /** 订单金额 */
   readonly amount: CombinePapayTransactionsPostBodySubOrdersAmount
-  /**
-   * 子单商户订单号
-   * @example "20150806125346"
-   */
+  /** 子单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 二级商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 二级商户appid
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "腾讯充值中心-QQ会员充值"
-   */
+  /** 商品描述
+   * @example "腾讯充值中心-QQ会员充值" */
   readonly description: string
   /** 结算信息 */
   readonly settle_info?: CombinePapayTransactionsPostBodySubOrdersSettleInfo | undefined
-  /**
-   * 子单风控信息
-   * @example "ip:202.106.196.115;last_oid:ox6zi6jKVxWVxxxx-xWlkMxxxx7E;device:%27Android%3B12%3BHUAWEI%3BADA-AL00%27;"
-   */
+  /** 子单风控信息
+   * @example "ip:202.106.196.115;last_oid:ox6zi6jKVxWVxxxx-xWlkMxxxx7E;device:%27Android%3B12%3BHUAWEI%3BADA-AL00%27;" */
   readonly sub_risk_info?: string | undefined
 }
 
@@ -429,32 +333,22 @@ const $CombinePapayTransactionsPostBodySubOrders: () => Schema.Schema<CombinePap
 }))
 
 export interface CombinePapayTransactionsPostBody {
-  /**
-   * 合单商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户appid
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid: string
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
-  /**
-   * 委托代扣协议ID
-   * @example "123124412412423431"
-   */
+  /** 委托代扣协议ID
+   * @example "123124412412423431" */
   readonly contract_id: string
   /** 子单信息 */
   readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsPostBodySubOrders> | undefined
-  /**
-   * 风控信息
-   * @example "ip:202.106.196.115;last_oid:ox6zi6jKVxWVxxxx-xWlkMxxxx7E;device:%27Android%3B12%3BHUAWEI%3BADA-AL00%27;"
-   */
+  /** 风控信息
+   * @example "ip:202.106.196.115;last_oid:ox6zi6jKVxWVxxxx-xWlkMxxxx7E;device:%27Android%3B12%3BHUAWEI%3BADA-AL00%27;" */
   readonly risk_info?: string | undefined
 }
 
@@ -468,25 +362,17 @@ const $CombinePapayTransactionsPostBody: () => Schema.Schema<CombinePapayTransac
 }))
 
 export interface SubOrdersAmount {
-  /**
-   * 标价金额
-   * @example 100
-   */
+  /** 标价金额
+   * @example 100 */
   readonly total_amount?: number | undefined
-  /**
-   * 标价币种
-   * @example "CNY"
-   */
+  /** 标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 现金支付金额
-   * @example 10
-   */
+  /** 现金支付金额
+   * @example 10 */
   readonly payer_amount?: number | undefined
-  /**
-   * 现金支付币种
-   * @example "CNY"
-   */
+  /** 现金支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
 }
 
@@ -498,55 +384,35 @@ const $SubOrdersAmount: () => Schema.Schema<SubOrdersAmount> = /*#__PURE__*/ onc
 }))
 
 export interface SubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 交易类型
-   * @example "PAP"
-   */
+  /** 交易类型
+   * @example "PAP" */
   readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 附加数据
-   * @example "深圳分店"
-   */
+  /** 附加数据
+   * @example "深圳分店" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 支付完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 子单微信订单号
-   * @example "1009660380201506130728806387"
-   */
+  /** 子单微信订单号
+   * @example "1009660380201506130728806387" */
   readonly transaction_id?: string | undefined
-  /**
-   * 子单商户订单号
-   * @example "20150806125346"
-   */
+  /** 子单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 二级商户appid
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
   /** 订单金额 */
   readonly amount?: SubOrdersAmount | undefined
@@ -567,10 +433,8 @@ const $SubOrders: () => Schema.Schema<SubOrders> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface CombinePayerInfo {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -579,20 +443,14 @@ const $CombinePayerInfo: () => Schema.Schema<CombinePayerInfo> = /*#__PURE__*/ o
 }))
 
 export interface CombinePapayTransactionsPostResponse {
-  /**
-   * 合单商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid?: string | undefined
-  /**
-   * 合单商户号
-   * @example "1900000109"
-   */
+  /** 合单商户号
+   * @example "1900000109" */
   readonly combine_mchid?: string | undefined
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no?: string | undefined
   /** 子单信息 */
   readonly sub_orders?: ReadonlyArray<SubOrders> | undefined
@@ -608,13 +466,11 @@ const $CombinePapayTransactionsPostResponse: () => Schema.Schema<CombinePapayTra
   combine_payer_info: Schema.optional($CombinePayerInfo())
 }))
 
-/**
- * 电商合单委托代扣支付API
+/** 电商合单委托代扣支付API
  *
  * 商户可以通过该接口发起免密的合单支付 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_4.shtml)
  *
- * `POST /v3/ecommerce/combine-papay/transactions`
- */
+ * `POST /v3/ecommerce/combine-papay/transactions` */
 export const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransactionsPostBody, CombinePapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.transactions.post",
   method: "POST",
@@ -627,10 +483,8 @@ export const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransac
 // ---- GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no} ----
 
 export interface CombinePapayTransactionsCombineOutTradeNoGetParams {
-  /**
-   * 合单商户订单号
-   * @example "P20150806125346"
-   */
+  /** 合单商户订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no: string
 }
 
@@ -640,13 +494,11 @@ const $CombinePapayTransactionsCombineOutTradeNoGetParams: () => Schema.Schema<C
 
 export type CombinePapayTransactionsCombineOutTradeNoGetResponse = CombinePapayTransactionsPostResponse
 
-/**
- * 电商合单委托代扣查询订单API
+/** 电商合单委托代扣查询订单API
  *
  * 商户可以通过该接口发起免密的合单查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_6.shtml)
  *
- * `GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}`
- */
+ * `GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}` */
 export const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoGetParams, CombinePapayTransactionsCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.get",
   method: "GET",
@@ -659,25 +511,17 @@ export const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<Com
 // ---- POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse ----
 
 export interface CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders {
-  /**
-   * 子单商户号
-   * @example "1900000109"
-   */
+  /** 子单商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 子单商户订单号
-   * @example "20150806125346"
-   */
+  /** 子单商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 二级商户appid
-   * @example "wxd678efh567hg6787"
-   */
+  /** 二级商户appid
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
 }
 
@@ -689,10 +533,8 @@ const $CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders: () => 
 }))
 
 export interface CombinePapayTransactionsCombineOutTradeNoReversePostBody {
-  /**
-   * 合单商户APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 合单商户APPID
+   * @example "wxd678efh567hg6787" */
   readonly combine_appid: string
   /** 子单信息 */
   readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrders> | undefined
@@ -708,13 +550,11 @@ export type CombinePapayTransactionsCombineOutTradeNoReversePostParams = Combine
 /** The input of `v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.reverse.post`: params, body fields together. */
 export interface CombinePapayTransactionsCombineOutTradeNoReversePostRequest extends CombinePapayTransactionsCombineOutTradeNoReversePostParams, CombinePapayTransactionsCombineOutTradeNoReversePostBody {}
 
-/**
- * 电商合单委托代扣撤销订单API
+/** 电商合单委托代扣撤销订单API
  *
  * 商户可以通过该接口发起免密的合单撤销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_5.shtml)
  *
- * `POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse`
- */
+ * `POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse` */
 export const combinePapayTransactionsCombineOutTradeNoReversePost: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.reverse.post",
   method: "POST",
@@ -731,26 +571,22 @@ export const combinePapay = {
       _plan_id_: {
         outContractCode: {
           _out_contract_code_: {
-            /**
-             * 通过商户协议号查询协议API
+            /** 通过商户协议号查询协议API
              *
              * 电商服务商可以通过该接口发起签约协议的查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_2.shtml)
              *
              * `GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
              *
-             * Alone: `import { combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-             */
+             * Alone: `import { combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
             get: combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
             terminate: {
-              /**
-               * 商户协议号解约协议API
+              /** 商户协议号解约协议API
                *
                * 电商服务商可以通过该接口发起签约协议的解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_3.shtml)
                *
                * `POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
                *
-               * Alone: `import { combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-               */
+               * Alone: `import { combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
               post: combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
             }
           }
@@ -758,62 +594,52 @@ export const combinePapay = {
       }
     },
     preEntrustSign: {
-      /**
-       * APP方式预签约API
+      /** APP方式预签约API
        *
        * 电商服务商从外部App拉起微信客户端发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信客户端；用户完成签约授权后，再返回App。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_1.shtml)
        *
        * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign`
        *
-       * Alone: `import { combinePapayContractsPreEntrustSignPost } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-       */
+       * Alone: `import { combinePapayContractsPreEntrustSignPost } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
       post: combinePapayContractsPreEntrustSignPost,
       miniProgram: {
-        /**
-         * 小程序方式预签约API
+        /** 小程序方式预签约API
          *
          * 电商服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml)
          *
          * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program`
          *
-         * Alone: `import { combinePapayContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-         */
+         * Alone: `import { combinePapayContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
         post: combinePapayContractsPreEntrustSignMiniProgramPost
       }
     }
   },
   transactions: {
-    /**
-     * 电商合单委托代扣支付API
+    /** 电商合单委托代扣支付API
      *
      * 商户可以通过该接口发起免密的合单支付 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_4.shtml)
      *
      * `POST /v3/ecommerce/combine-papay/transactions`
      *
-     * Alone: `import { combinePapayTransactionsPost } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-     */
+     * Alone: `import { combinePapayTransactionsPost } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
     post: combinePapayTransactionsPost,
     _combine_out_trade_no_: {
-      /**
-       * 电商合单委托代扣查询订单API
+      /** 电商合单委托代扣查询订单API
        *
        * 商户可以通过该接口发起免密的合单查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_6.shtml)
        *
        * `GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}`
        *
-       * Alone: `import { combinePapayTransactionsCombineOutTradeNoGet } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-       */
+       * Alone: `import { combinePapayTransactionsCombineOutTradeNoGet } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
       get: combinePapayTransactionsCombineOutTradeNoGet,
       reverse: {
-        /**
-         * 电商合单委托代扣撤销订单API
+        /** 电商合单委托代扣撤销订单API
          *
          * 商户可以通过该接口发起免密的合单撤销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_5.shtml)
          *
          * `POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse`
          *
-         * Alone: `import { combinePapayTransactionsCombineOutTradeNoReversePost } from "effect-wechatpay/v3/ecommerce/combinePapay"`.
-         */
+         * Alone: `import { combinePapayTransactionsCombineOutTradeNoReversePost } from "effect-wechatpay/v3/ecommerce/combinePapay"`. */
         post: combinePapayTransactionsCombineOutTradeNoReversePost
       }
     }

@@ -15,25 +15,17 @@ const $FundBalanceSubMchidGetQuery: () => Schema.Schema<FundBalanceSubMchidGetQu
 }))
 
 export interface FundBalanceSubMchidGetResponse {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 资金账户类型
-   * Documented values: `BASIC`, `OPERATION`, `FEES`, `DEPOSIT` (decoded as any string: more may come).
-   */
+  /** 资金账户类型
+   * Documented values: `BASIC`, `OPERATION`, `FEES`, `DEPOSIT` (decoded as any string: more may come). */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | "DEPOSIT" | (string & {}) | undefined
-  /**
-   * 可用余额
-   * @example 100
-   */
+  /** 可用余额
+   * @example 100 */
   readonly available_amount?: number | undefined
-  /**
-   * 不可用余额
-   * @example 100
-   */
+  /** 不可用余额
+   * @example 100 */
   readonly pending_amount?: number | undefined
 }
 
@@ -49,13 +41,11 @@ export type FundBalanceSubMchidGetParams = AccountApplyCancelWithdrawValidateCan
 /** The input of `v3.ecommerce.fund.balance._sub_mchid_.get`: params, query fields together. */
 export interface FundBalanceSubMchidGetRequest extends FundBalanceSubMchidGetParams, FundBalanceSubMchidGetQuery {}
 
-/**
- * 查询二级商户账户实时余额API
+/** 查询二级商户账户实时余额API
  *
  * 服务商通过此接口可以查询特约商户账户余额信息。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-balance.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_19.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_1.shtml)
  *
- * `GET /v3/ecommerce/fund/balance/{sub_mchid}`
- */
+ * `GET /v3/ecommerce/fund/balance/{sub_mchid}` */
 export const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetRequest, FundBalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.balance._sub_mchid_.get",
   method: "GET",
@@ -68,10 +58,8 @@ export const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetReq
 // ---- GET /v3/ecommerce/fund/enddaybalance/{sub_mchid} ----
 
 export interface FundEnddaybalanceSubMchidGetQuery {
-  /**
-   * 日期
-   * @example "2019-08-17"
-   */
+  /** 日期
+   * @example "2019-08-17" */
   readonly date: string
   /** 账户类型 */
   readonly account_type?: "BASIC" | "DEPOSIT" | undefined
@@ -83,26 +71,18 @@ const $FundEnddaybalanceSubMchidGetQuery: () => Schema.Schema<FundEnddaybalanceS
 }))
 
 export interface FundEnddaybalanceSubMchidGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 可用余额
-   * @example 100
-   */
+  /** 可用余额
+   * @example 100 */
   readonly available_amount?: number | undefined
-  /**
-   * 不可用余额
-   * @example 100
-   */
+  /** 不可用余额
+   * @example 100 */
   readonly pending_amount?: number | undefined
-  /**
-   * 账户类型
+  /** 账户类型
    * Documented values: `BASIC`, `DEPOSIT` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "DEPOSIT" | (string & {}) | undefined
 }
 
@@ -118,13 +98,11 @@ export type FundEnddaybalanceSubMchidGetParams = AccountApplyCancelWithdrawValid
 /** The input of `v3.ecommerce.fund.enddaybalance._sub_mchid_.get`: params, query fields together. */
 export interface FundEnddaybalanceSubMchidGetRequest extends FundEnddaybalanceSubMchidGetParams, FundEnddaybalanceSubMchidGetQuery {}
 
-/**
- * 查询二级商户账户日终余额API
+/** 查询二级商户账户日终余额API
  *
  * 电商服务商通过该接口可以查询二级商户指定日期当天24点的账户余额。 **注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-day-end-balance.html)
  *
- * `GET /v3/ecommerce/fund/enddaybalance/{sub_mchid}`
- */
+ * `GET /v3/ecommerce/fund/enddaybalance/{sub_mchid}` */
 export const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSubMchidGetRequest, FundEnddaybalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.enddaybalance._sub_mchid_.get",
   method: "GET",
@@ -137,40 +115,26 @@ export const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSu
 // ---- POST /v3/ecommerce/fund/withdraw ----
 
 export interface FundWithdrawPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no: string
-  /**
-   * 提现金额
-   * @example 100
-   */
+  /** 提现金额
+   * @example 100 */
   readonly amount: number
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
+  /** 提现备注
+   * @example "交易提现" */
   readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "微信支付提现"
-   */
+  /** 银行附言
+   * @example "微信支付提现" */
   readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
-   * @example "BASIC"
-   */
+  /** 出款账户类型
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | undefined
-  /**
-   * 提现结果通知地址
-   * @example "https://weixin.qq.com/a-fake-notify-url"
-   */
+  /** 提现结果通知地址
+   * @example "https://weixin.qq.com/a-fake-notify-url" */
   readonly notify_url?: string | undefined
 }
 
@@ -185,26 +149,18 @@ const $FundWithdrawPostBody: () => Schema.Schema<FundWithdrawPostBody> = /*#__PU
 }))
 
 export interface FundWithdrawPostResponse {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732912793127931279317929791239112123"
-   */
+  /** 微信支付提现单号
+   * @example "12321937198237912739132791732912793127931279317929791239112123" */
   readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no?: string | undefined
-  /**
-   * 出款账户类型
+  /** 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
 }
 
@@ -215,13 +171,11 @@ const $FundWithdrawPostResponse: () => Schema.Schema<FundWithdrawPostResponse> =
   account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES"))
 }))
 
-/**
- * 账户余额提现API
+/** 账户余额提现API
  *
  * 电商平台通过余额提现API帮助二级商户发起账户余额提现申请，完成账户余额提现。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_22.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_2.shtml)
  *
- * `POST /v3/ecommerce/fund/withdraw`
- */
+ * `POST /v3/ecommerce/fund/withdraw` */
 export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.withdraw.post",
   method: "POST",
@@ -234,73 +188,49 @@ export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithd
 // ---- GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no} ----
 
 export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 电商平台商户号
-   * @example "1800000123"
-   */
+  /** 电商平台商户号
+   * @example "1800000123" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 提现单状态
+  /** 提现单状态
    * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
   /** 微信支付提现单号 */
   readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户提现单号
+   * @example "1217752501201407033233368018" */
   readonly out_request_no?: string | undefined
-  /**
-   * 提现金额
-   * @example 100
-   */
+  /** 提现金额
+   * @example 100 */
   readonly amount?: number | undefined
   /** 发起提现时间 */
   readonly create_time?: string | undefined
   /** 提现状态更新时间 */
   readonly update_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "卡号错误"
-   */
+  /** 失败原因
+   * @example "卡号错误" */
   readonly reason?: string | undefined
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
+  /** 提现备注
+   * @example "交易提现" */
   readonly remark?: string | undefined
-  /**
-   * 银行备注
-   * @example "微信提现"
-   */
+  /** 银行备注
+   * @example "微信提现" */
   readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
+  /** 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 入账银行账号后四位
-   * @example "1178"
-   */
+  /** 入账银行账号后四位
+   * @example "1178" */
   readonly account_number?: string | undefined
-  /**
-   * 入账银行
-   * @example "招商银行"
-   */
+  /** 入账银行
+   * @example "招商银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 入账银行全称（含支行）
-   * @example "中国工商银行股份有限公司深圳软件园支行"
-   */
+  /** 入账银行全称（含支行）
+   * @example "中国工商银行股份有限公司深圳软件园支行" */
   readonly bank_name?: string | undefined
 }
 
@@ -329,13 +259,11 @@ export type FundWithdrawOutRequestNoOutRequestNoGetQuery = AccountApplyCancelWit
 /** The input of `v3.ecommerce.fund.withdraw.outRequestNo._out_request_no_.get`: params, query fields together. */
 export interface FundWithdrawOutRequestNoOutRequestNoGetRequest extends FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetQuery {}
 
-/**
- * 商户提现单号查询
+/** 商户提现单号查询
  *
  * 电商平台通过查询提现状态API查询二级商户提现单的提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
  *
- * `GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}`
- */
+ * `GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}` */
 export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetRequest, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.withdraw.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -348,10 +276,8 @@ export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWith
 // ---- GET /v3/ecommerce/fund/withdraw/{withdraw_id} ----
 
 export interface FundWithdrawWithdrawIdGetParams {
-  /**
-   * 微信支付提现单号
-   * @example "1232193719823791273913279173"
-   */
+  /** 微信支付提现单号
+   * @example "1232193719823791273913279173" */
   readonly withdraw_id: string
 }
 
@@ -366,13 +292,11 @@ export type FundWithdrawWithdrawIdGetResponse = FundWithdrawOutRequestNoOutReque
 /** The input of `v3.ecommerce.fund.withdraw._withdraw_id_.get`: params, query fields together. */
 export interface FundWithdrawWithdrawIdGetRequest extends FundWithdrawWithdrawIdGetParams, FundWithdrawWithdrawIdGetQuery {}
 
-/**
- * 微信支付提现单号查询
+/** 微信支付提现单号查询
  *
  * 电商平台通过该接口查询其提现结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
  *
- * `GET /v3/ecommerce/fund/withdraw/{withdraw_id}`
- */
+ * `GET /v3/ecommerce/fund/withdraw/{withdraw_id}` */
 export const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdGetRequest, FundWithdrawWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.withdraw._withdraw_id_.get",
   method: "GET",
@@ -386,66 +310,56 @@ export const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawId
 export const fund = {
   balance: {
     _sub_mchid_: {
-      /**
-       * 查询二级商户账户实时余额API
+      /** 查询二级商户账户实时余额API
        *
        * 服务商通过此接口可以查询特约商户账户余额信息。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-balance.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_19.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_1.shtml)
        *
        * `GET /v3/ecommerce/fund/balance/{sub_mchid}`
        *
-       * Alone: `import { fundBalanceSubMchidGet } from "effect-wechatpay/v3/ecommerce/fund"`.
-       */
+       * Alone: `import { fundBalanceSubMchidGet } from "effect-wechatpay/v3/ecommerce/fund"`. */
       get: fundBalanceSubMchidGet
     }
   },
   enddaybalance: {
     _sub_mchid_: {
-      /**
-       * 查询二级商户账户日终余额API
+      /** 查询二级商户账户日终余额API
        *
        * 电商服务商通过该接口可以查询二级商户指定日期当天24点的账户余额。 **注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-day-end-balance.html)
        *
        * `GET /v3/ecommerce/fund/enddaybalance/{sub_mchid}`
        *
-       * Alone: `import { fundEnddaybalanceSubMchidGet } from "effect-wechatpay/v3/ecommerce/fund"`.
-       */
+       * Alone: `import { fundEnddaybalanceSubMchidGet } from "effect-wechatpay/v3/ecommerce/fund"`. */
       get: fundEnddaybalanceSubMchidGet
     }
   },
   withdraw: {
-    /**
-     * 账户余额提现API
+    /** 账户余额提现API
      *
      * 电商平台通过余额提现API帮助二级商户发起账户余额提现申请，完成账户余额提现。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_22.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_2.shtml)
      *
      * `POST /v3/ecommerce/fund/withdraw`
      *
-     * Alone: `import { fundWithdrawPost } from "effect-wechatpay/v3/ecommerce/fund"`.
-     */
+     * Alone: `import { fundWithdrawPost } from "effect-wechatpay/v3/ecommerce/fund"`. */
     post: fundWithdrawPost,
     _withdraw_id_: {
-      /**
-       * 微信支付提现单号查询
+      /** 微信支付提现单号查询
        *
        * 电商平台通过该接口查询其提现结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
        *
        * `GET /v3/ecommerce/fund/withdraw/{withdraw_id}`
        *
-       * Alone: `import { fundWithdrawWithdrawIdGet } from "effect-wechatpay/v3/ecommerce/fund"`.
-       */
+       * Alone: `import { fundWithdrawWithdrawIdGet } from "effect-wechatpay/v3/ecommerce/fund"`. */
       get: fundWithdrawWithdrawIdGet
     },
     outRequestNo: {
       _out_request_no_: {
-        /**
-         * 商户提现单号查询
+        /** 商户提现单号查询
          *
          * 电商平台通过查询提现状态API查询二级商户提现单的提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
          *
          * `GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}`
          *
-         * Alone: `import { fundWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce/fund"`.
-         */
+         * Alone: `import { fundWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce/fund"`. */
         get: fundWithdrawOutRequestNoOutRequestNoGet
       }
     }

@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code} ----
 
 export interface IndividualContractsOutContractCodeOutContractCodeGetParams {
-  /**
-   * 业务申请单号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请单号
+   * @example "APPLYMENT_00000000001" */
   readonly out_contract_code: string
 }
 
@@ -17,10 +15,8 @@ const $IndividualContractsOutContractCodeOutContractCodeGetParams: () => Schema.
 }))
 
 export interface IndividualContractsOutContractCodeOutContractCodeGetQuery {
-  /**
-   * 签约和付款的微信小程序AppID
-   * @example "wxd678efh567h23787"
-   */
+  /** 签约和付款的微信小程序AppID
+   * @example "wxd678efh567h23787" */
   readonly appid: string
 }
 
@@ -29,20 +25,14 @@ const $IndividualContractsOutContractCodeOutContractCodeGetQuery: () => Schema.S
 }))
 
 export interface IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult {
-  /**
-   * 应用授权作用域
-   * Documented values: `pay_realname` (decoded as any string: more may come).
-   */
+  /** 应用授权作用域
+   * Documented values: `pay_realname` (decoded as any string: more may come). */
   readonly scope?: "pay_realname" | (string & {}) | undefined
-  /**
-   * 访问令牌
-   * @example "Ca5sECXTwzkWYXs_do9ZaEeueqVHOtF-nXr51yNll2O97zqk9niwJnmSWxhDJELqoDDVFws6LCBbSulnEAaxCg=="
-   */
+  /** 访问令牌
+   * @example "Ca5sECXTwzkWYXs_do9ZaEeueqVHOtF-nXr51yNll2O97zqk9niwJnmSWxhDJELqoDDVFws6LCBbSulnEAaxCg==" */
   readonly access_token?: string | undefined
-  /**
-   * 访问令牌过期时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 访问令牌过期时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly access_token_expire_time?: string | undefined
 }
 
@@ -53,26 +43,18 @@ const $IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthR
 }))
 
 export interface IndividualContractsOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 授权ID
-   * @example "1900000109"
-   */
+  /** 授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 签约时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 签约时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly signed_time?: string | undefined
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `AUTHORIZED`, `UNAUTHORIZED` (decoded as any string: more may come).
-   * @example "AUTHORIZED"
-   */
+   * @example "AUTHORIZED" */
   readonly auth_state?: "AUTHORIZED" | "UNAUTHORIZED" | (string & {}) | undefined
-  /**
-   * 用户OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly individual_openid?: string | undefined
   /** 实名授权结果 */
   readonly real_name_auth_result?: IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult | undefined
@@ -89,13 +71,11 @@ const $IndividualContractsOutContractCodeOutContractCodeGetResponse: () => Schem
 /** The input of `v3.ecommerce.individualContracts.outContractCode._out_contract_code_.get`: params, query fields together. */
 export interface IndividualContractsOutContractCodeOutContractCodeGetRequest extends IndividualContractsOutContractCodeOutContractCodeGetParams, IndividualContractsOutContractCodeOutContractCodeGetQuery {}
 
-/**
- * 根据业务申请单号查签约信息
+/** 根据业务申请单号查签约信息
  *
  * 商户通过预签约接口生成预签约id，当用户通过微信SDK拉起微信支付客户端的签约页面并完成签约后，可以通过预签约id查询到对应的签约信息和用户openid
  *
- * `GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}` */
 export const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<IndividualContractsOutContractCodeOutContractCodeGetRequest, IndividualContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -107,30 +87,20 @@ export const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endp
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app ----
 
 export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody {
-  /**
-   * 签约和付款的AppID
-   * @example "wxd678efh567h23787"
-   */
+  /** 签约和付款的AppID
+   * @example "wxd678efh567h23787" */
   readonly appid: string
-  /**
-   * 业务申请单号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请单号
+   * @example "APPLYMENT_00000000001" */
   readonly out_contract_code: string
-  /**
-   * 真实姓名
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tP"
-   */
+  /** 真实姓名
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tP" */
   readonly real_name: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_CARD" */
   readonly cred_type: "ID_CARD"
-  /**
-   * 件号码
-   * @example "MZnwEx6zotwIz6ctW2/iQL5z9"
-   */
+  /** 件号码
+   * @example "MZnwEx6zotwIz6ctW2/iQL5z9" */
   readonly cred_id: string
 }
 
@@ -143,10 +113,8 @@ const $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody: () => S
 }))
 
 export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse {
-  /**
-   * 预签约id
-   * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-   */
+  /** 预签约id
+   * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a" */
   readonly pre_entrustweb_id?: string | undefined
 }
 
@@ -154,13 +122,11 @@ const $IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse: () 
   pre_entrustweb_id: Schema.optional(Schema.String)
 }))
 
-/**
- * APP场景预签约（需要实名验证）
+/** APP场景预签约（需要实名验证）
  *
  * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
  *
- * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app`
- */
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app` */
 export const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSignWithRealNameIdentity.app.post",
   method: "POST",
@@ -173,35 +139,23 @@ export const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpo
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program ----
 
 export interface IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody {
-  /**
-   * 签约和付款的AppID
-   * @example "wxd678efh567h23787"
-   */
+  /** 签约和付款的AppID
+   * @example "wxd678efh567h23787" */
   readonly appid: string
-  /**
-   * 业务申请单号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请单号
+   * @example "APPLYMENT_00000000001" */
   readonly out_contract_code: string
-  /**
-   * 个人收款方的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 个人收款方的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 真实姓名
-   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tP"
-   */
+  /** 真实姓名
+   * @example "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tP" */
   readonly real_name: string
-  /**
-   * 证件类型
-   * @example "ID_CARD"
-   */
+  /** 证件类型
+   * @example "ID_CARD" */
   readonly cred_type: "ID_CARD"
-  /**
-   * 件号码
-   * @example "MZnwEx6zotwIz6ctW2/iQL5z9"
-   */
+  /** 件号码
+   * @example "MZnwEx6zotwIz6ctW2/iQL5z9" */
   readonly cred_id: string
 }
 
@@ -216,13 +170,11 @@ const $IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody:
 
 export type IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse = IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse
 
-/**
- * 小程序场景预签约（需要实名验证）
+/** 小程序场景预签约（需要实名验证）
  *
  * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
  *
- * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program`
- */
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program` */
 export const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSignWithRealNameIdentity.miniProgram.post",
   method: "POST",
@@ -235,15 +187,11 @@ export const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPos
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app ----
 
 export interface IndividualContractsPreEntrustSignAppPostBody {
-  /**
-   * 签约和付款的AppID
-   * @example "wxd678efh567h23787"
-   */
+  /** 签约和付款的AppID
+   * @example "wxd678efh567h23787" */
   readonly appid: string
-  /**
-   * 业务申请单号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请单号
+   * @example "APPLYMENT_00000000001" */
   readonly out_contract_code: string
 }
 
@@ -254,13 +202,11 @@ const $IndividualContractsPreEntrustSignAppPostBody: () => Schema.Schema<Individ
 
 export type IndividualContractsPreEntrustSignAppPostResponse = IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse
 
-/**
- * APP场景预签约
+/** APP场景预签约
  *
  * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
  *
- * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app`
- */
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app` */
 export const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignAppPostBody, IndividualContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSign.app.post",
   method: "POST",
@@ -272,20 +218,14 @@ export const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<Individ
 // ---- POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program ----
 
 export interface IndividualContractsPreEntrustSignMiniProgramPostBody {
-  /**
-   * 签约和付款的AppID
-   * @example "wxd678efh567h23787"
-   */
+  /** 签约和付款的AppID
+   * @example "wxd678efh567h23787" */
   readonly appid: string
-  /**
-   * 业务申请单号
-   * @example "APPLYMENT_00000000001"
-   */
+  /** 业务申请单号
+   * @example "APPLYMENT_00000000001" */
   readonly out_contract_code: string
-  /**
-   * 个人收款方的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 个人收款方的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -297,13 +237,11 @@ const $IndividualContractsPreEntrustSignMiniProgramPostBody: () => Schema.Schema
 
 export type IndividualContractsPreEntrustSignMiniProgramPostResponse = IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse
 
-/**
- * 小程序场景预签约
+/** 小程序场景预签约
  *
  * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
  *
- * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program`
- */
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program` */
 export const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignMiniProgramPostBody, IndividualContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSign.miniProgram.post",
   method: "POST",
@@ -315,10 +253,8 @@ export const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint
 // ---- GET /v3/ecommerce/individual-contracts/{openid} ----
 
 export interface IndividualContractsOpenidGetParams {
-  /**
-   * 个人收款方在平台appid下的唯一标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 个人收款方在平台appid下的唯一标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -327,15 +263,11 @@ const $IndividualContractsOpenidGetParams: () => Schema.Schema<IndividualContrac
 }))
 
 export interface IndividualContractsOpenidGetQuery {
-  /**
-   * 签约和付款的微信小程序AppID
-   * @example "wxd678efh567h23787"
-   */
+  /** 签约和付款的微信小程序AppID
+   * @example "wxd678efh567h23787" */
   readonly appid: string
-  /**
-   * 权限类型
-   * @example "INDIVIDUAL_PAYEE"
-   */
+  /** 权限类型
+   * @example "INDIVIDUAL_PAYEE" */
   readonly permission_type: "INDIVIDUAL_PAYEE"
 }
 
@@ -345,21 +277,15 @@ const $IndividualContractsOpenidGetQuery: () => Schema.Schema<IndividualContract
 }))
 
 export interface IndividualContractsOpenidGetResponse {
-  /**
-   * 授权ID
-   * @example "1900000109"
-   */
+  /** 授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 操作时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 操作时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly operation_time?: string | undefined
-  /**
-   * 授权状态
+  /** 授权状态
    * Documented values: `AUTHORIZED`, `UNAUTHORIZED` (decoded as any string: more may come).
-   * @example "AUTHORIZED"
-   */
+   * @example "AUTHORIZED" */
   readonly auth_state?: "AUTHORIZED" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
@@ -372,13 +298,11 @@ const $IndividualContractsOpenidGetResponse: () => Schema.Schema<IndividualContr
 /** The input of `v3.ecommerce.individualContracts._openid_.get`: params, query fields together. */
 export interface IndividualContractsOpenidGetRequest extends IndividualContractsOpenidGetParams, IndividualContractsOpenidGetQuery {}
 
-/**
- * 查询个人收款方授权结果
+/** 查询个人收款方授权结果
  *
  * 查询个人收款方授权结果，以下情况需要调用：1. 个人卖家开通授权收款；2. 交易下单前，需要individual_auth_id [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-contracts.html)
  *
- * `GET /v3/ecommerce/individual-contracts/{openid}`
- */
+ * `GET /v3/ecommerce/individual-contracts/{openid}` */
 export const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContractsOpenidGetRequest, IndividualContractsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts._openid_.get",
   method: "GET",
@@ -391,80 +315,68 @@ export const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContracts
 /** `v3.ecommerce.individualContracts.…` */
 export const individualContracts = {
   _openid_: {
-    /**
-     * 查询个人收款方授权结果
+    /** 查询个人收款方授权结果
      *
      * 查询个人收款方授权结果，以下情况需要调用：1. 个人卖家开通授权收款；2. 交易下单前，需要individual_auth_id [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-contracts.html)
      *
      * `GET /v3/ecommerce/individual-contracts/{openid}`
      *
-     * Alone: `import { individualContractsOpenidGet } from "effect-wechatpay/v3/ecommerce/individualContracts"`.
-     */
+     * Alone: `import { individualContractsOpenidGet } from "effect-wechatpay/v3/ecommerce/individualContracts"`. */
     get: individualContractsOpenidGet
   },
   outContractCode: {
     _out_contract_code_: {
-      /**
-       * 根据业务申请单号查签约信息
+      /** 根据业务申请单号查签约信息
        *
        * 商户通过预签约接口生成预签约id，当用户通过微信SDK拉起微信支付客户端的签约页面并完成签约后，可以通过预签约id查询到对应的签约信息和用户openid
        *
        * `GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}`
        *
-       * Alone: `import { individualContractsOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/ecommerce/individualContracts"`.
-       */
+       * Alone: `import { individualContractsOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/ecommerce/individualContracts"`. */
       get: individualContractsOutContractCodeOutContractCodeGet
     }
   },
   preEntrustSign: {
     app: {
-      /**
-       * APP场景预签约
+      /** APP场景预签约
        *
        * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
        *
        * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app`
        *
-       * Alone: `import { individualContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`.
-       */
+       * Alone: `import { individualContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`. */
       post: individualContractsPreEntrustSignAppPost
     },
     miniProgram: {
-      /**
-       * 小程序场景预签约
+      /** 小程序场景预签约
        *
        * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
        *
        * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program`
        *
-       * Alone: `import { individualContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`.
-       */
+       * Alone: `import { individualContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`. */
       post: individualContractsPreEntrustSignMiniProgramPost
     }
   },
   preEntrustSignWithRealNameIdentity: {
     app: {
-      /**
-       * APP场景预签约（需要实名验证）
+      /** APP场景预签约（需要实名验证）
        *
        * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
        *
        * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app`
        *
-       * Alone: `import { individualContractsPreEntrustSignWithRealNameIdentityAppPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`.
-       */
+       * Alone: `import { individualContractsPreEntrustSignWithRealNameIdentityAppPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`. */
       post: individualContractsPreEntrustSignWithRealNameIdentityAppPost
     },
     miniProgram: {
-      /**
-       * 小程序场景预签约（需要实名验证）
+      /** 小程序场景预签约（需要实名验证）
        *
        * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
        *
        * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program`
        *
-       * Alone: `import { individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`.
-       */
+       * Alone: `import { individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost } from "effect-wechatpay/v3/ecommerce/individualContracts"`. */
       post: individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost
     }
   }

@@ -6,25 +6,17 @@ import { type AccountApplyCancelWithdrawValidateCancelSubMchidGetParams, $Accoun
 // ---- POST /v3/ecommerce/mch-transfer/authorizations ----
 
 export interface MchTransferAuthorizationsPostBodyAgreementList {
-  /**
-   * 协议编号
-   * @example "1"
-   */
+  /** 协议编号
+   * @example "1" */
   readonly agreement_code: string
-  /**
-   * 协议版本号
-   * @example "20230101"
-   */
+  /** 协议版本号
+   * @example "20230101" */
   readonly agreement_version: string
-  /**
-   * 签约主体
-   * @example "示例有限责任公司"
-   */
+  /** 签约主体
+   * @example "示例有限责任公司" */
   readonly sign_organization: string
-  /**
-   * 签约时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 签约时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly sign_time: string
 }
 
@@ -36,10 +28,8 @@ const $MchTransferAuthorizationsPostBodyAgreementList: () => Schema.Schema<MchTr
 }))
 
 export interface MchTransferAuthorizationsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid: string
   /** 签约协议列表 */
   readonly agreement_list: ReadonlyArray<MchTransferAuthorizationsPostBodyAgreementList>
@@ -51,25 +41,17 @@ const $MchTransferAuthorizationsPostBody: () => Schema.Schema<MchTransferAuthori
 }))
 
 export interface MchTransferAuthorizationsPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 授权状态
-   * @example "AUTHORIZE_PROCESSING"
-   */
+  /** 授权状态
+   * @example "AUTHORIZE_PROCESSING" */
   readonly authorization_state?: string | undefined
-  /**
-   * 授权申请受理时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 授权申请受理时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
 }
 
@@ -80,13 +62,11 @@ const $MchTransferAuthorizationsPostResponse: () => Schema.Schema<MchTransferAut
   authorize_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请二级商户商家转账授权
+/** 申请二级商户商家转账授权
  *
  * 申请二级商户商家转账授权。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/create-authorization.html)
  *
- * `POST /v3/ecommerce/mch-transfer/authorizations`
- */
+ * `POST /v3/ecommerce/mch-transfer/authorizations` */
 export const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthorizationsPostBody, MchTransferAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.authorizations.post",
   method: "POST",
@@ -99,20 +79,14 @@ export const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthori
 // ---- GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid} ----
 
 export interface MchTransferAuthorizationsSubMchidGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 授权状态
-   * @example "AUTHORIZE_PROCESSING"
-   */
+  /** 授权状态
+   * @example "AUTHORIZE_PROCESSING" */
   readonly authorization_state?: string | undefined
-  /**
-   * 授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorize_time?: string | undefined
 }
 
@@ -124,13 +98,11 @@ const $MchTransferAuthorizationsSubMchidGetResponse: () => Schema.Schema<MchTran
 
 export type MchTransferAuthorizationsSubMchidGetParams = AccountApplyCancelWithdrawValidateCancelSubMchidGetParams
 
-/**
- * 查询二级商户商家转账授权状态
+/** 查询二级商户商家转账授权状态
  *
  * 查询二级商户商家转账授权状态。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/get-authorization.html)
  *
- * `GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid}`
- */
+ * `GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid}` */
 export const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferAuthorizationsSubMchidGetParams, MchTransferAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.authorizations._sub_mchid_.get",
   method: "GET",
@@ -143,50 +115,32 @@ export const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransfer
 // ---- POST /v3/ecommerce/mch-transfer/transfer-bills ----
 
 export interface MchTransferTransferBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid: string
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid: string
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark: string
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -203,40 +157,26 @@ const $MchTransferTransferBillsPostBody: () => Schema.Schema<MchTransferTransfer
 }))
 
 export interface MchTransferTransferBillsPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 单据状态
-   * @example "ACCEPTED"
-   */
+  /** 单据状态
+   * @example "ACCEPTED" */
   readonly state?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -250,13 +190,11 @@ const $MchTransferTransferBillsPostResponse: () => Schema.Schema<MchTransferTran
   package_info: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起转账
+/** 发起转账
  *
  * 商户可通过此接口申请创建商家转账订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/transfer-to-user.html)
  *
- * `POST /v3/ecommerce/mch-transfer/transfer-bills`
- */
+ * `POST /v3/ecommerce/mch-transfer/transfer-bills` */
 export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPostBody, MchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.post",
   method: "POST",
@@ -270,10 +208,8 @@ export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransfer
 // ---- GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no} ----
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
 }
 
@@ -282,75 +218,47 @@ const $MchTransferTransferBillsOutBillNoOutBillNoGetParams: () => Schema.Schema<
 }))
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商AppID
+   * @example "wxf636efh567hg4356" */
   readonly appid?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "10001"
-   */
+  /** 转账场景ID
+   * @example "10001" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 单据状态
-   * @example "ACCEPTED"
-   */
+  /** 单据状态
+   * @example "ACCEPTED" */
   readonly state?: string | undefined
-  /**
-   * 转账金额
-   * @example 400000
-   */
+  /** 转账金额
+   * @example 400000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2020年4月报销"
-   */
+  /** 转账备注
+   * @example "2020年4月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 失败原因
-   * @example "PAYEE_ACCOUNT_ABNORMAL"
-   */
+  /** 失败原因
+   * @example "PAYEE_ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 单据创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 单据创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -376,13 +284,11 @@ export type MchTransferTransferBillsOutBillNoOutBillNoGetQuery = AccountApplyCan
 /** The input of `v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface MchTransferTransferBillsOutBillNoOutBillNoGetRequest extends MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetQuery {}
 
-/**
- * 商户单号查询转账单
+/** 商户单号查询转账单
  *
  * 根据商户单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-out-no.html)
  *
- * `GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}` */
 export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetRequest, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -395,30 +301,20 @@ export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<Mc
 // ---- POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel ----
 
 export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no?: string | undefined
-  /**
-   * 单据状态
-   * @example "CANCELING"
-   */
+  /** 单据状态
+   * @example "CANCELING" */
   readonly state?: string | undefined
-  /**
-   * 状态变更时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 状态变更时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -437,13 +333,11 @@ export type MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams = MchTran
 /** The input of `v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
 export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest extends MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody {}
 
-/**
- * 撤销转账
+/** 撤销转账
  *
  * 商户通过转账接口发起转账后，在**用户确认收款**之前可以通过该接口撤销转账。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/cancel-transfer.html)
  *
- * `POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
- */
+ * `POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel` */
 export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
@@ -456,10 +350,8 @@ export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endp
 // ---- GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no} ----
 
 export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetParams {
-  /**
-   * 微信转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly transfer_bill_no: string
 }
 
@@ -474,13 +366,11 @@ export type MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse = Mc
 /** The input of `v3.ecommerce.mchTransfer.transferBills.transferBillNo._transfer_bill_no_.get`: params, query fields together. */
 export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetRequest extends MchTransferTransferBillsTransferBillNoTransferBillNoGetParams, MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery {}
 
-/**
- * 微信转账单号查询转账单
+/** 微信转账单号查询转账单
  *
  * 根据微信转账单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-no.html)
  *
- * `GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
- */
+ * `GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}` */
 export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetRequest, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.transferBillNo._transfer_bill_no_.get",
   method: "GET",
@@ -493,77 +383,65 @@ export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.E
 /** `v3.ecommerce.mchTransfer.…` */
 export const mchTransfer = {
   authorizations: {
-    /**
-     * 申请二级商户商家转账授权
+    /** 申请二级商户商家转账授权
      *
      * 申请二级商户商家转账授权。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/create-authorization.html)
      *
      * `POST /v3/ecommerce/mch-transfer/authorizations`
      *
-     * Alone: `import { mchTransferAuthorizationsPost } from "effect-wechatpay/v3/ecommerce/mchTransfer"`.
-     */
+     * Alone: `import { mchTransferAuthorizationsPost } from "effect-wechatpay/v3/ecommerce/mchTransfer"`. */
     post: mchTransferAuthorizationsPost,
     _sub_mchid_: {
-      /**
-       * 查询二级商户商家转账授权状态
+      /** 查询二级商户商家转账授权状态
        *
        * 查询二级商户商家转账授权状态。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/get-authorization.html)
        *
        * `GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid}`
        *
-       * Alone: `import { mchTransferAuthorizationsSubMchidGet } from "effect-wechatpay/v3/ecommerce/mchTransfer"`.
-       */
+       * Alone: `import { mchTransferAuthorizationsSubMchidGet } from "effect-wechatpay/v3/ecommerce/mchTransfer"`. */
       get: mchTransferAuthorizationsSubMchidGet
     }
   },
   transferBills: {
-    /**
-     * 发起转账
+    /** 发起转账
      *
      * 商户可通过此接口申请创建商家转账订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/transfer-to-user.html)
      *
      * `POST /v3/ecommerce/mch-transfer/transfer-bills`
      *
-     * Alone: `import { mchTransferTransferBillsPost } from "effect-wechatpay/v3/ecommerce/mchTransfer"`.
-     */
+     * Alone: `import { mchTransferTransferBillsPost } from "effect-wechatpay/v3/ecommerce/mchTransfer"`. */
     post: mchTransferTransferBillsPost,
     outBillNo: {
       _out_bill_no_: {
-        /**
-         * 商户单号查询转账单
+        /** 商户单号查询转账单
          *
          * 根据商户单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-out-no.html)
          *
          * `GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
          *
-         * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/ecommerce/mchTransfer"`.
-         */
+         * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/ecommerce/mchTransfer"`. */
         get: mchTransferTransferBillsOutBillNoOutBillNoGet,
         cancel: {
-          /**
-           * 撤销转账
+          /** 撤销转账
            *
            * 商户通过转账接口发起转账后，在**用户确认收款**之前可以通过该接口撤销转账。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/cancel-transfer.html)
            *
            * `POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
            *
-           * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/ecommerce/mchTransfer"`.
-           */
+           * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/ecommerce/mchTransfer"`. */
           post: mchTransferTransferBillsOutBillNoOutBillNoCancelPost
         }
       }
     },
     transferBillNo: {
       _transfer_bill_no_: {
-        /**
-         * 微信转账单号查询转账单
+        /** 微信转账单号查询转账单
          *
          * 根据微信转账单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-no.html)
          *
          * `GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
          *
-         * Alone: `import { mchTransferTransferBillsTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/ecommerce/mchTransfer"`.
-         */
+         * Alone: `import { mchTransferTransferBillsTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/ecommerce/mchTransfer"`. */
         get: mchTransferTransferBillsTransferBillNoTransferBillNoGet
       }
     }

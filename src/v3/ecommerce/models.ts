@@ -3,10 +3,8 @@
 import { OpenEnum, Schema, once } from "../prelude.js"
 
 export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams {
-  /**
-   * 商户注销提现申请号
-   * @example "P202410241010125346"
-   */
+  /** 商户注销提现申请号
+   * @example "P202410241010125346" */
   readonly out_request_no: string
 }
 
@@ -15,10 +13,8 @@ export const $AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams: () =>
 }))
 
 export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetParams {
-  /**
-   * 申请注销的二级商户号
-   * @example "1900000109"
-   */
+  /** 申请注销的二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -31,16 +27,12 @@ export const $AccountApplyCancelWithdrawValidateCancelSubMchidGetParams2: () => 
 }))
 
 export interface RefundsIdRefundIdGetResponseAmountFrom {
-  /**
-   * 出资账户类型
+  /** 出资账户类型
    * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
-   * @example "AVAILABLE"
-   */
+   * @example "AVAILABLE" */
   readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
+  /** 出资金额
+   * @example 444 */
   readonly amount?: number | undefined
 }
 

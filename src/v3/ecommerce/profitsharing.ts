@@ -17,37 +17,25 @@ const $ProfitsharingAfterSalesOrdersGetQuery: () => Schema.Schema<ProfitsharingA
 }))
 
 export interface ProfitsharingAfterSalesOrdersGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 分账金额
-   * @example 10
-   */
+  /** 分账金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 分账结果
+  /** 分账结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
-  /**
-   * 分账失败原因
+  /** 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come).
-   * @example "NO_RELATION"
-   */
+   * @example "NO_RELATION" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | (string & {}) | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 分账完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
 }
 
@@ -60,13 +48,11 @@ const $ProfitsharingAfterSalesOrdersGetResponse: () => Schema.Schema<Profitshari
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询售后服务分账结果
+/** 查询售后服务分账结果
  *
  * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
  *
- * `GET /v3/ecommerce/profitsharing/after-sales-orders`
- */
+ * `GET /v3/ecommerce/profitsharing/after-sales-orders` */
 export const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersGetQuery, ProfitsharingAfterSalesOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.afterSalesOrders.get",
   method: "GET",
@@ -79,20 +65,14 @@ export const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAf
 // ---- POST /v3/ecommerce/profitsharing/after-sales-orders ----
 
 export interface ProfitsharingAfterSalesOrdersPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "3008450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount: number
   /** 类型 */
   readonly type: "SERVICE_FEE_INCOME"
@@ -112,20 +92,14 @@ const $ProfitsharingAfterSalesOrdersPostBody: () => Schema.Schema<ProfitsharingA
 }))
 
 export interface ProfitsharingAfterSalesOrdersPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "3008450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 分账金额
-   * @example 10
-   */
+  /** 分账金额
+   * @example 10 */
   readonly amount?: number | undefined
 }
 
@@ -135,13 +109,11 @@ const $ProfitsharingAfterSalesOrdersPostResponse: () => Schema.Schema<Profitshar
   amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 请求售后服务分账
+/** 请求售后服务分账
  *
  * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
  *
- * `POST /v3/ecommerce/profitsharing/after-sales-orders`
- */
+ * `POST /v3/ecommerce/profitsharing/after-sales-orders` */
 export const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersPostBody, ProfitsharingAfterSalesOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.afterSalesOrders.post",
   method: "POST",
@@ -154,25 +126,17 @@ export const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingA
 // ---- POST /v3/ecommerce/profitsharing/finish-order ----
 
 export interface ProfitsharingFinishOrderPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分帐单号
-   * @example "P20150806125346"
-   */
+  /** 商户分帐单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 分账描述
-   * @example "分账完结"
-   */
+  /** 分账描述
+   * @example "分账完结" */
   readonly description: string
   readonly notify_url?: string | undefined
 }
@@ -186,25 +150,17 @@ const $ProfitsharingFinishOrderPostBody: () => Schema.Schema<ProfitsharingFinish
 }))
 
 export interface ProfitsharingFinishOrderPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分帐单号
-   * @example "P20150806125346"
-   */
+  /** 商户分帐单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分帐单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分帐单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
 }
 
@@ -215,13 +171,11 @@ const $ProfitsharingFinishOrderPostResponse: () => Schema.Schema<ProfitsharingFi
   order_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 完结分账API
+/** 完结分账API
  *
  * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给二级商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_5.shtml)
  *
- * `POST /v3/ecommerce/profitsharing/finish-order`
- */
+ * `POST /v3/ecommerce/profitsharing/finish-order` */
 export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.finishOrder.post",
   method: "POST",
@@ -249,51 +203,33 @@ const $ProfitsharingOrdersGetQuery: () => Schema.Schema<ProfitsharingOrdersGetQu
 }))
 
 export interface ProfitsharingOrdersGetResponseReceivers {
-  /**
-   * 分账接收商户号
-   * @example "1900000109"
-   */
+  /** 分账接收商户号
+   * @example "1900000109" */
   readonly receiver_mchid?: string | undefined
-  /**
-   * 分账金额
-   * @example 190
-   */
+  /** 分账金额
+   * @example 190 */
   readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分给商户1900000109"
-   */
+  /** 分账描述
+   * @example "分给商户1900000109" */
   readonly description?: string | undefined
-  /**
-   * 分账结果
-   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   */
+  /** 分账结果
+   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come). */
   readonly result?: "PENDING" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
-  /**
-   * 分账失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come).
-   */
+  /** 分账失败原因
+   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come). */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | (string & {}) | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly receiver_account?: string | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
+  /** 分账明细单号
+   * @example "36011111111111111111111" */
   readonly detail_id?: string | undefined
 }
 
@@ -310,10 +246,8 @@ const $ProfitsharingOrdersGetResponseReceivers: () => Schema.Schema<Profitsharin
 }))
 
 export interface FundsAbnormalReceivers {
-  /**
-   * 平台接收异常资金商户号
-   * @example "1900000001"
-   */
+  /** 平台接收异常资金商户号
+   * @example "1900000001" */
   readonly mchid?: string | undefined
 }
 
@@ -322,64 +256,42 @@ const $FundsAbnormalReceivers: () => Schema.Schema<FundsAbnormalReceivers> = /*#
 }))
 
 export interface ProfitsharingOrdersGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "6754760740201411110007865434"
-   */
+  /** 微信分账单号
+   * @example "6754760740201411110007865434" */
   readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   */
+  /** 分账单状态
+   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come). */
   readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
-  /**
-   * 关单原因描述，当分账单状态status为CLOSED（处理失败，已关单）时，返回该字段。
-   * @example "NO_AUTH"
-   */
+  /** 关单原因描述，当分账单状态status为CLOSED（处理失败，已关单）时，返回该字段。
+   * @example "NO_AUTH" */
   readonly close_reason?: string | undefined
-  /**
-   * 异常处理状态
-   * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come).
-   */
+  /** 异常处理状态
+   * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come). */
   readonly abnormal_status?: "ABNORMAL_PENDING" | "ABNORMAL_FINISHED" | "ABNORMAL_CLOSED" | (string & {}) | undefined
-  /**
-   * 异常处理关单原因
-   * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come).
-   */
+  /** 异常处理关单原因
+   * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come). */
   readonly funds_abnormal_closed_reason?: "CLOSED_REASON_TIMEOUT" | "CLOSED_REASON_RESTRICT_TRANSFER" | (string & {}) | undefined
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
+  /** 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000" */
   readonly funds_abnormal_redirect_id?: string | undefined
   /** 平台接收异常资金商户号或运营主体列表 */
   readonly funds_abnormal_receivers?: ReadonlyArray<FundsAbnormalReceivers> | undefined
-  /**
-   * 分账完结的分账金额，单位为分， 仅当查询分账完结的执行结果时，存在本字段。
-   * @example 100
-   */
+  /** 分账完结的分账金额，单位为分， 仅当查询分账完结的执行结果时，存在本字段。
+   * @example 100 */
   readonly finish_amount?: number | undefined
-  /**
-   * 分账完结的原因描述，仅当查询分账完结的执行结果时，存在本字段。
-   * @example "分账完结"
-   */
+  /** 分账完结的原因描述，仅当查询分账完结的执行结果时，存在本字段。
+   * @example "分账完结" */
   readonly finish_description?: string | undefined
 }
 
@@ -399,13 +311,11 @@ const $ProfitsharingOrdersGetResponse: () => Schema.Schema<ProfitsharingOrdersGe
   finish_description: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询分账结果API
+/** 查询分账结果API
  *
  * 发起分账请求后，可调用此接口查询分账结果 ;发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_2.shtml)
  *
- * `GET /v3/ecommerce/profitsharing/orders`
- */
+ * `GET /v3/ecommerce/profitsharing/orders` */
 export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.orders.get",
   method: "GET",
@@ -418,30 +328,20 @@ export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQue
 // ---- POST /v3/ecommerce/profitsharing/orders ----
 
 export interface ProfitsharingOrdersPostBodyReceivers {
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID"
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly receiver_account: string
-  /**
-   * 分账金额
-   * @example 190
-   */
+  /** 分账金额
+   * @example 190 */
   readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户1900000109"
-   */
+  /** 分账描述
+   * @example "分给商户1900000109" */
   readonly description: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o" */
   readonly receiver_name?: string | undefined
   readonly receiver_mchid?: string | undefined
 }
@@ -456,25 +356,17 @@ const $ProfitsharingOrdersPostBodyReceivers: () => Schema.Schema<ProfitsharingOr
 }))
 
 export interface ProfitsharingOrdersPostBody {
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
   /** 分账接收方列表 */
   readonly receivers: ReadonlyArray<ProfitsharingOrdersPostBodyReceivers>
@@ -494,61 +386,39 @@ const $ProfitsharingOrdersPostBody: () => Schema.Schema<ProfitsharingOrdersPostB
 }))
 
 export interface ProfitsharingOrdersPostResponseReceivers {
-  /**
-   * 分账金额
-   * @example 190
-   */
+  /** 分账金额
+   * @example 190 */
   readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分给商户1900000109"
-   */
+  /** 分账描述
+   * @example "分给商户1900000109" */
   readonly description?: string | undefined
-  /**
-   * 分账结果
-   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   */
+  /** 分账结果
+   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come). */
   readonly result?: "PENDING" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
-  /**
-   * 分账失败原因
-   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come).
-   */
+  /** 分账失败原因
+   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come). */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | (string & {}) | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "1900000109"
-   */
+  /** 分账接收方账号
+   * @example "1900000109" */
   readonly receiver_account?: string | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
+  /** 分账明细单号
+   * @example "36011111111111111111111" */
   readonly detail_id?: string | undefined
-  /**
-   * 异常处理状态
-   * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come).
-   */
+  /** 异常处理状态
+   * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come). */
   readonly abnormal_status?: "ABNORMAL_PENDING" | "ABNORMAL_FINISHED" | "ABNORMAL_CLOSED" | (string & {}) | undefined
-  /**
-   * 异常处理关单原因
-   * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come).
-   */
+  /** 异常处理关单原因
+   * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come). */
   readonly funds_abnormal_closed_reason?: "CLOSED_REASON_TIMEOUT" | "CLOSED_REASON_RESTRICT_TRANSFER" | (string & {}) | undefined
-  /**
-   * 微信支付在途异常资金付款单号
-   * @example "0100011742874700562078230000"
-   */
+  /** 微信支付在途异常资金付款单号
+   * @example "0100011742874700562078230000" */
   readonly funds_abnormal_redirect_id?: string | undefined
   /** 平台接收异常资金商户号或运营主体列表 */
   readonly funds_abnormal_receivers?: ReadonlyArray<FundsAbnormalReceivers> | undefined
@@ -572,30 +442,20 @@ const $ProfitsharingOrdersPostResponseReceivers: () => Schema.Schema<Profitshari
 }))
 
 export interface ProfitsharingOrdersPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "6754760740201411110007865434"
-   */
+  /** 微信分账单号
+   * @example "6754760740201411110007865434" */
   readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED`, `PENDING`, `SUCCESS`, `ADJUST`, `RETURNED`, `CLOSED` (decoded as any string: more may come).
-   */
+  /** 分账单状态
+   * Documented values: `PROCESSING`, `FINISHED`, `PENDING`, `SUCCESS`, `ADJUST`, `RETURNED`, `CLOSED` (decoded as any string: more may come). */
   readonly status?: "PROCESSING" | "FINISHED" | "PENDING" | "SUCCESS" | "ADJUST" | "RETURNED" | "CLOSED" | (string & {}) | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
@@ -610,13 +470,11 @@ const $ProfitsharingOrdersPostResponse: () => Schema.Schema<ProfitsharingOrdersP
   receivers: Schema.optional(Schema.Array($ProfitsharingOrdersPostResponseReceivers()))
 }))
 
-/**
- * 请求分账API
+/** 请求分账API
  *
  * 微信订单支付成功后，由电商平台发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_1.shtml)
  *
- * `POST /v3/ecommerce/profitsharing/orders`
- */
+ * `POST /v3/ecommerce/profitsharing/orders` */
 export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.orders.post",
   method: "POST",
@@ -630,10 +488,8 @@ export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostB
 // ---- GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts ----
 
 export interface ProfitsharingOrdersTransactionIdAmountsGetParams {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
 }
 
@@ -642,15 +498,11 @@ const $ProfitsharingOrdersTransactionIdAmountsGetParams: () => Schema.Schema<Pro
 }))
 
 export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 订单剩余待分金额
-   * @example 1000
-   */
+  /** 订单剩余待分金额
+   * @example 1000 */
   readonly unsplit_amount?: number | undefined
 }
 
@@ -659,13 +511,11 @@ const $ProfitsharingOrdersTransactionIdAmountsGetResponse: () => Schema.Schema<P
   unsplit_amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询订单剩余待分金额API
+/** 查询订单剩余待分金额API
  *
  * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_4_9.shtml)
  *
- * `GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts`
- */
+ * `GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts` */
 export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.orders._transaction_id_.amounts.get",
   method: "GET",
@@ -678,36 +528,24 @@ export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profi
 // ---- POST /v3/ecommerce/profitsharing/receivers/add ----
 
 export interface ProfitsharingReceiversAddPostBody {
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID"
-  /**
-   * 接收方账号
-   * @example "190001001"
-   */
+  /** 接收方账号
+   * @example "190001001" */
   readonly account: string
-  /**
-   * 接收方名称
-   * @example "张三网络公司"
-   */
+  /** 接收方名称
+   * @example "张三网络公司" */
   readonly name?: string | undefined
-  /**
-   * 接收方名称的密文
+  /** 接收方名称的密文
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "hu89ohu89ohu89o"
-   */
+   * @example "hu89ohu89ohu89o" */
   readonly encrypted_name?: string | undefined
-  /**
-   * 与分账方的关系类型
-   * @example "SUPPLIER"
-   */
+  /** 与分账方的关系类型
+   * @example "SUPPLIER" */
   readonly relation_type: "SUPPLIER" | "DISTRIBUTOR" | "SERVICE_PROVIDER" | "PLATFORM" | "OTHERS"
 }
 
@@ -721,16 +559,12 @@ const $ProfitsharingReceiversAddPostBody: () => Schema.Schema<ProfitsharingRecei
 }))
 
 export interface ProfitsharingReceiversAddPostResponse {
-  /**
-   * 接收方类型
+  /** 接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
-  /**
-   * 接收方账号
-   * @example "190001001"
-   */
+  /** 接收方账号
+   * @example "190001001" */
   readonly account?: string | undefined
 }
 
@@ -739,13 +573,11 @@ const $ProfitsharingReceiversAddPostResponse: () => Schema.Schema<ProfitsharingR
   account: Schema.optional(Schema.String)
 }))
 
-/**
- * 添加分账接收方API
+/** 添加分账接收方API
  *
  * 电商平台可通过此接口添加分账接收方，建立分账接收方列表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_7.shtml)
  *
- * `POST /v3/ecommerce/profitsharing/receivers/add`
- */
+ * `POST /v3/ecommerce/profitsharing/receivers/add` */
 export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.receivers.add.post",
   method: "POST",
@@ -759,20 +591,14 @@ export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingRecei
 // ---- POST /v3/ecommerce/profitsharing/receivers/delete ----
 
 export interface ProfitsharingReceiversDeletePostBody {
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID"
-  /**
-   * 接收方账号
-   * @example "190001001"
-   */
+  /** 接收方账号
+   * @example "190001001" */
   readonly account: string
 }
 
@@ -784,13 +610,11 @@ const $ProfitsharingReceiversDeletePostBody: () => Schema.Schema<ProfitsharingRe
 
 export type ProfitsharingReceiversDeletePostResponse = ProfitsharingReceiversAddPostResponse
 
-/**
- * 删除分账接收方API
+/** 删除分账接收方API
  *
  * 电商平台发起删除分账接收方请求。删除后，不支持将电商平台下二级商户结算后的资金，分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_8.shtml)
  *
- * `POST /v3/ecommerce/profitsharing/receivers/delete`
- */
+ * `POST /v3/ecommerce/profitsharing/receivers/delete` */
 export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.receivers.delete.post",
   method: "POST",
@@ -821,57 +645,37 @@ const $ProfitsharingReturnordersGetQuery: () => Schema.Schema<ProfitsharingRetur
 }))
 
 export interface ProfitsharingReturnordersGetResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no?: string | undefined
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid?: string | undefined
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 微信回退单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信回退单号
+   * @example "3008450740201411110007820472" */
   readonly return_no?: string | undefined
-  /**
-   * 回退结果
+  /** 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 失败原因
+  /** 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
-   * @example "TIME_OUT_CLOSED"
-   */
+   * @example "TIME_OUT_CLOSED" */
   readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | (string & {}) | undefined
-  /**
-   * 完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
 }
 
@@ -888,13 +692,11 @@ const $ProfitsharingReturnordersGetResponse: () => Schema.Schema<ProfitsharingRe
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询分账回退结果API
+/** 查询分账回退结果API
  *
  * 商户需要核实回退结果，可调用此接口查询回退结果;如果分账回退接口返回状态为处理中，可调用此接口查询回退结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_4.shtml)
  *
- * `GET /v3/ecommerce/profitsharing/returnorders`
- */
+ * `GET /v3/ecommerce/profitsharing/returnorders` */
 export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.returnorders.get",
   method: "GET",
@@ -907,37 +709,25 @@ export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturn
 // ---- POST /v3/ecommerce/profitsharing/returnorders ----
 
 export interface ProfitsharingReturnordersPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
   /** 商户分账单号 */
   readonly out_order_no?: string | undefined
-  /**
-   * 商户回退单号
-   * @example "R20190516001"
-   */
+  /** 商户回退单号
+   * @example "R20190516001" */
   readonly out_return_no: string
-  /**
-   * 回退商户号
-   * @example "86693852"
-   */
+  /** 回退商户号
+   * @example "86693852" */
   readonly return_mchid: string
-  /**
-   * 回退金额
-   * @example 10
-   */
+  /** 回退金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 回退描述
-   * @example "分账回退"
-   */
+  /** 回退描述
+   * @example "分账回退" */
   readonly description: string
   /** 微信订单号 */
   readonly transaction_id?: string | undefined
@@ -958,13 +748,11 @@ const $ProfitsharingReturnordersPostBody: () => Schema.Schema<ProfitsharingRetur
 
 export type ProfitsharingReturnordersPostResponse = ProfitsharingReturnordersGetResponse
 
-/**
- * 请求分账回退API
+/** 请求分账回退API
  *
  * 订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_3.shtml)
  *
- * `POST /v3/ecommerce/profitsharing/returnorders`
- */
+ * `POST /v3/ecommerce/profitsharing/returnorders` */
 export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.returnorders.post",
   method: "POST",
@@ -977,121 +765,101 @@ export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingRetur
 /** `v3.ecommerce.profitsharing.…` */
 export const profitsharing = {
   afterSalesOrders: {
-    /**
-     * 查询售后服务分账结果
+    /** 查询售后服务分账结果
      *
      * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
      *
      * `GET /v3/ecommerce/profitsharing/after-sales-orders`
      *
-     * Alone: `import { profitsharingAfterSalesOrdersGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingAfterSalesOrdersGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     get: profitsharingAfterSalesOrdersGet,
-    /**
-     * 请求售后服务分账
+    /** 请求售后服务分账
      *
      * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
      *
      * `POST /v3/ecommerce/profitsharing/after-sales-orders`
      *
-     * Alone: `import { profitsharingAfterSalesOrdersPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingAfterSalesOrdersPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     post: profitsharingAfterSalesOrdersPost
   },
   finishOrder: {
-    /**
-     * 完结分账API
+    /** 完结分账API
      *
      * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给二级商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_5.shtml)
      *
      * `POST /v3/ecommerce/profitsharing/finish-order`
      *
-     * Alone: `import { profitsharingFinishOrderPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingFinishOrderPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     post: profitsharingFinishOrderPost
   },
   orders: {
-    /**
-     * 查询分账结果API
+    /** 查询分账结果API
      *
      * 发起分账请求后，可调用此接口查询分账结果 ;发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_2.shtml)
      *
      * `GET /v3/ecommerce/profitsharing/orders`
      *
-     * Alone: `import { profitsharingOrdersGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingOrdersGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     get: profitsharingOrdersGet,
-    /**
-     * 请求分账API
+    /** 请求分账API
      *
      * 微信订单支付成功后，由电商平台发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_1.shtml)
      *
      * `POST /v3/ecommerce/profitsharing/orders`
      *
-     * Alone: `import { profitsharingOrdersPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingOrdersPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     post: profitsharingOrdersPost,
     _transaction_id_: {
       amounts: {
-        /**
-         * 查询订单剩余待分金额API
+        /** 查询订单剩余待分金额API
          *
          * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_4_9.shtml)
          *
          * `GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts`
          *
-         * Alone: `import { profitsharingOrdersTransactionIdAmountsGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-         */
+         * Alone: `import { profitsharingOrdersTransactionIdAmountsGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
         get: profitsharingOrdersTransactionIdAmountsGet
       }
     }
   },
   receivers: {
     add: {
-      /**
-       * 添加分账接收方API
+      /** 添加分账接收方API
        *
        * 电商平台可通过此接口添加分账接收方，建立分账接收方列表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_7.shtml)
        *
        * `POST /v3/ecommerce/profitsharing/receivers/add`
        *
-       * Alone: `import { profitsharingReceiversAddPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-       */
+       * Alone: `import { profitsharingReceiversAddPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
       post: profitsharingReceiversAddPost
     },
     delete: {
-      /**
-       * 删除分账接收方API
+      /** 删除分账接收方API
        *
        * 电商平台发起删除分账接收方请求。删除后，不支持将电商平台下二级商户结算后的资金，分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_8.shtml)
        *
        * `POST /v3/ecommerce/profitsharing/receivers/delete`
        *
-       * Alone: `import { profitsharingReceiversDeletePost } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-       */
+       * Alone: `import { profitsharingReceiversDeletePost } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
       post: profitsharingReceiversDeletePost
     }
   },
   returnorders: {
-    /**
-     * 查询分账回退结果API
+    /** 查询分账回退结果API
      *
      * 商户需要核实回退结果，可调用此接口查询回退结果;如果分账回退接口返回状态为处理中，可调用此接口查询回退结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_4.shtml)
      *
      * `GET /v3/ecommerce/profitsharing/returnorders`
      *
-     * Alone: `import { profitsharingReturnordersGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingReturnordersGet } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     get: profitsharingReturnordersGet,
-    /**
-     * 请求分账回退API
+    /** 请求分账回退API
      *
      * 订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_3.shtml)
      *
      * `POST /v3/ecommerce/profitsharing/returnorders`
      *
-     * Alone: `import { profitsharingReturnordersPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`.
-     */
+     * Alone: `import { profitsharingReturnordersPost } from "effect-wechatpay/v3/ecommerce/profitsharing"`. */
     post: profitsharingReturnordersPost
   }
 } as const

@@ -8,10 +8,8 @@ import { type AccountApplyCancelWithdrawValidateCancelSubMchidGetParams, type Re
 export interface RefundsApplyPostBodyAmountFrom {
   /** 出资账户类型 */
   readonly account: "AVAILABLE" | "UNAVAILABLE"
-  /**
-   * 出资金额
-   * @example 444
-   */
+  /** 出资金额
+   * @example 444 */
   readonly amount: number
 }
 
@@ -21,22 +19,16 @@ const $RefundsApplyPostBodyAmountFrom: () => Schema.Schema<RefundsApplyPostBodyA
 }))
 
 export interface RefundsApplyPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund: number
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsApplyPostBodyAmountFrom> | undefined
-  /**
-   * 原订单金额
-   * @example 888
-   */
+  /** 原订单金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -48,74 +40,48 @@ const $RefundsApplyPostBodyAmount: () => Schema.Schema<RefundsApplyPostBodyAmoun
 }))
 
 export interface RefundsApplyPostBody {
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 电商平台APPID
-   * @example "wx8888888888888888"
-   */
+  /** 电商平台APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 二级商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 还款服务商商户号
-   * @example "1230000109"
-   */
+  /** 还款服务商商户号
+   * @example "1230000109" */
   readonly combine_mchid?: string | undefined
-  /**
-   * 还款订单号
-   * @example "P20150806125346"
-   */
+  /** 还款订单号
+   * @example "P20150806125346" */
   readonly combine_out_trade_no?: string | undefined
-  /**
-   * 交易单微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易单微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly combine_transaction_id?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
-  /**
-   * 退款原因
-   * @example "商品已售完"
-   */
+  /** 退款原因
+   * @example "商品已售完" */
   readonly reason?: string | undefined
   /** 订单金额 */
   readonly amount: RefundsApplyPostBodyAmount
-  /**
-   * 退款结果回调url
-   * @example "https://weixin.qq.com"
-   */
+  /** 退款结果回调url
+   * @example "https://weixin.qq.com" */
   readonly notify_url?: string | undefined
   /** 退款出资商户 */
   readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | undefined
-  /**
-   * 资金账户
-   * @example "AVAILABLE"
-   */
+  /** 资金账户
+   * @example "AVAILABLE" */
   readonly funds_account: "AVAILABLE" | "UNSETTLED" | "PREPAID"
 }
 
@@ -140,15 +106,11 @@ const $RefundsApplyPostBody: () => Schema.Schema<RefundsApplyPostBody> = /*#__PU
 ))
 
 export interface RefundsApplyPostResponseAmountFrom {
-  /**
-   * 出资账户类型
-   * @example "AVAILABLE"
-   */
+  /** 出资账户类型
+   * @example "AVAILABLE" */
   readonly account?: string | undefined
-  /**
-   * 出资金额
-   * @example 444
-   */
+  /** 出资金额
+   * @example 444 */
   readonly amount?: number | undefined
 }
 
@@ -158,32 +120,22 @@ const $RefundsApplyPostResponseAmountFrom: () => Schema.Schema<RefundsApplyPostR
 }))
 
 export interface RefundsApplyPostResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsApplyPostResponseAmountFrom> | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
+  /** 用户退款金额
+   * @example 888 */
   readonly payer_refund?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 888
-   */
+  /** 优惠退款金额
+   * @example 888 */
   readonly discount_refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 垫付金额
-   * @example 888
-   */
+  /** 垫付金额
+   * @example 888 */
   readonly advance?: number | undefined
 }
 
@@ -197,32 +149,22 @@ const $RefundsApplyPostResponseAmount: () => Schema.Schema<RefundsApplyPostRespo
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
+  /** 优惠退款金额
+   * @example 100 */
   readonly refund_amount?: number | undefined
 }
 
@@ -235,30 +177,22 @@ const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE__*/ onc
 }))
 
 export interface RefundsApplyPostResponse {
-  /**
-   * 微信退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信退款单号
+   * @example "1217752501201407033233368018" */
   readonly refund_id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
   /** 订单金额 */
   readonly amount?: RefundsApplyPostResponseAmount | undefined
   /** 优惠退款详情 */
   readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
-  /**
-   * 退款出资商户
+  /** 退款出资商户
    * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_SUB_MERCHANT"
-   */
+   * @example "REFUND_SOURCE_SUB_MERCHANT" */
   readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
 }
 
@@ -271,13 +205,11 @@ const $RefundsApplyPostResponse: () => Schema.Schema<RefundsApplyPostResponse> =
   refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE"))
 }))
 
-/**
- * 退款申请API
+/** 退款申请API
  *
  * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家帐号上。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/create-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-refund.html)
  *
- * `POST /v3/ecommerce/refunds/apply`
- */
+ * `POST /v3/ecommerce/refunds/apply` */
 export const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds.apply.post",
   method: "POST",
@@ -290,10 +222,8 @@ export const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsAp
 // ---- GET /v3/ecommerce/refunds/id/{refund_id} ----
 
 export interface RefundsIdRefundIdGetParams {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
+  /** 微信退款单号
+   * @example "50000000382019052709732678859" */
   readonly refund_id: string
 }
 
@@ -302,15 +232,11 @@ const $RefundsIdRefundIdGetParams: () => Schema.Schema<RefundsIdRefundIdGetParam
 }))
 
 export interface RefundsIdRefundIdGetQuery {
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -320,32 +246,22 @@ const $RefundsIdRefundIdGetQuery: () => Schema.Schema<RefundsIdRefundIdGetQuery>
 }))
 
 export interface ResponseAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsIdRefundIdGetResponseAmountFrom> | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
+  /** 用户退款金额
+   * @example 888 */
   readonly payer_refund?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 888
-   */
+  /** 优惠退款金额
+   * @example 888 */
   readonly discount_refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 垫付金额
-   * @example 888
-   */
+  /** 垫付金额
+   * @example 888 */
   readonly advance?: number | undefined
 }
 
@@ -359,68 +275,46 @@ const $ResponseAmount: () => Schema.Schema<ResponseAmount> = /*#__PURE__*/ once(
 }))
 
 export interface RefundsIdRefundIdGetResponse {
-  /**
-   * 微信退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信退款单号
+   * @example "1217752501201407033233368018" */
   readonly refund_id: string
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 退款渠道
+  /** 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
+   * @example "ORIGINAL" */
   readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly user_received_account?: string | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `CLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额信息 */
   readonly amount?: ResponseAmount | undefined
   /** 营销详情 */
   readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
-  /**
-   * 退款出资商户
+  /** 退款出资商户
    * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_SUB_MERCHANT"
-   */
+   * @example "REFUND_SOURCE_SUB_MERCHANT" */
   readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
-  /**
-   * 资金账户
+  /** 资金账户
    * Documented values: `AVAILABLE`, `UNSETTLED`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
-   * @example "UNSETTLED"
-   */
+   * @example "UNSETTLED" */
   readonly funds_account?: "AVAILABLE" | "UNSETTLED" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
 }
 
@@ -443,13 +337,11 @@ const $RefundsIdRefundIdGetResponse: () => Schema.Schema<RefundsIdRefundIdGetRes
 /** The input of `v3.ecommerce.refunds.id._refund_id_.get`: params, query fields together. */
 export interface RefundsIdRefundIdGetRequest extends RefundsIdRefundIdGetParams, RefundsIdRefundIdGetQuery {}
 
-/**
- * 通过微信支付退款单号查询退款
+/** 通过微信支付退款单号查询退款
  *
  * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund.html)
  *
- * `GET /v3/ecommerce/refunds/id/{refund_id}`
- */
+ * `GET /v3/ecommerce/refunds/id/{refund_id}` */
 export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds.id._refund_id_.get",
   method: "GET",
@@ -462,10 +354,8 @@ export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest
 // ---- GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no} ----
 
 export interface RefundsOutRefundNoOutRefundNoGetParams {
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
 }
 
@@ -480,13 +370,11 @@ export type RefundsOutRefundNoOutRefundNoGetResponse = RefundsIdRefundIdGetRespo
 /** The input of `v3.ecommerce.refunds.outRefundNo._out_refund_no_.get`: params, query fields together. */
 export interface RefundsOutRefundNoOutRefundNoGetRequest extends RefundsOutRefundNoOutRefundNoGetParams, RefundsOutRefundNoOutRefundNoGetQuery {}
 
-/**
- * 通过商户退款单号查询退款
+/** 通过商户退款单号查询退款
  *
  * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund-by-out-refund-no.html)
  *
- * `GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no}`
- */
+ * `GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no}` */
 export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds.outRefundNo._out_refund_no_.get",
   method: "GET",
@@ -499,37 +387,25 @@ export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefun
 // ---- POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund ----
 
 export interface RefundsRefundIdApplyAbnormalRefundPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 个人收款方受理授权ID
-   * @example "1900000109"
-   */
+  /** 个人收款方受理授权ID
+   * @example "1900000109" */
   readonly individual_auth_id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
   /** 异常退款处理方式 */
   readonly type: "USER_BANK_CARD" | "MERCHANT_BANK_CARD"
-  /**
-   * 开户银行
-   * @example "ICBC_DEBIT"
-   */
+  /** 开户银行
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: "CMB_DEBIT" | "COMM_DEBIT" | "ABC_DEBIT" | "CCB_DEBIT" | "ICBC_DEBIT" | "BOC_DEBIT" | "PAB_DEBIT" | "SPDB_DEBIT" | "CITIC_DEBIT" | "CEB_DEBIT" | "CMBC_DEBIT" | "CIB_DEBIT" | "GDB_DEBIT" | "PSBC_DEBIT" | "NBCB_DEBIT" | undefined
-  /**
-   * 收款银行卡号
-   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w=="
-   */
+  /** 收款银行卡号
+   * @example "d+xT+MQCvrLHUVDWv/8MR/dB7TkXLVfSrUxMPZy6jWWYzpRrEEaYQE8ZRGYoeorwC+w==" */
   readonly bank_account?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "UPgQcZSdq3zOayJwZ5XLrHY2dZU1W2Cd"
-   */
+  /** 收款用户姓名
+   * @example "UPgQcZSdq3zOayJwZ5XLrHY2dZU1W2Cd" */
   readonly real_name?: string | undefined
 }
 
@@ -544,32 +420,22 @@ const $RefundsRefundIdApplyAbnormalRefundPostBody: () => Schema.Schema<RefundsRe
 }))
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmount {
-  /**
-   * 退款金额
-   * @example 100
-   */
+  /** 退款金额
+   * @example 100 */
   readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsApplyPostResponseAmountFrom> | undefined
-  /**
-   * 用户退款金额
-   * @example 90
-   */
+  /** 用户退款金额
+   * @example 90 */
   readonly payer_refund?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 10
-   */
+  /** 优惠退款金额
+   * @example 10 */
   readonly discount_refund?: number | undefined
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 手续费退款金额
-   * @example 100
-   */
+  /** 手续费退款金额
+   * @example 100 */
   readonly refund_fee?: number | undefined
 }
 
@@ -583,35 +449,23 @@ const $RefundsRefundIdApplyAbnormalRefundPostResponseAmount: () => Schema.Schema
 }))
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户侧商品编码
+   * @example "1217752501201407033233368018" */
   readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
+  /** 微信侧商品编码
+   * @example "1001" */
   readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
+  /** 商品名称
+   * @example "iPhone6s 16G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly unit_price?: number | undefined
-  /**
-   * 商品退款金额
-   * @example 528800
-   */
+  /** 商品退款金额
+   * @example 528800 */
   readonly refund_amount?: number | undefined
-  /**
-   * 商品退货数量
-   * @example 1
-   */
+  /** 商品退货数量
+   * @example 1 */
   readonly refund_quantity?: number | undefined
 }
 
@@ -625,30 +479,20 @@ const $RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail:
 }))
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
+  /** 优惠范围
+   * @example "GLOBAL" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "COUPON"
-   */
+  /** 优惠类型
+   * @example "COUPON" */
   readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠退款金额
-   * @example 100
-   */
+  /** 优惠退款金额
+   * @example 100 */
   readonly refund_amount?: number | undefined
   /** 商品列表 */
   readonly goods_detail?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> | undefined
@@ -664,67 +508,45 @@ const $RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail: () => Sche
 }))
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponse {
-  /**
-   * 微信支付退款号
-   * @example "50000000382019052709732678859"
-   */
+  /** 微信支付退款号
+   * @example "50000000382019052709732678859" */
   readonly refund_id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 退款渠道
-   * @example "ORIGINAL"
-   */
+  /** 退款渠道
+   * @example "ORIGINAL" */
   readonly channel?: string | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly user_received_account?: string | undefined
-  /**
-   * 退款成功时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
+  /** 退款成功时间
+   * @example "2020-12-01T16:18:12+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2020-12-01T16:18:12+08:00"
-   */
+  /** 退款创建时间
+   * @example "2020-12-01T16:18:12+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `CLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
-  /**
-   * 资金账户
+  /** 资金账户
    * Documented values: `AVAILABLE`, `UNSETTLED` (decoded as any string: more may come).
-   * @example "UNSETTLED"
-   */
+   * @example "UNSETTLED" */
   readonly funds_account?: "AVAILABLE" | "UNSETTLED" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount?: RefundsRefundIdApplyAbnormalRefundPostResponseAmount | undefined
   /** 优惠退款信息 */
   readonly promotion_detail?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> | undefined
-  /**
-   * 退款出资商户
+  /** 退款出资商户
    * Documented values: `REFUND_SOURCE_PARTNER_ADVANCE`, `REFUND_SOURCE_SUB_MERCHANT` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_SUB_MERCHANT"
-   */
+   * @example "REFUND_SOURCE_SUB_MERCHANT" */
   readonly refund_account?: "REFUND_SOURCE_PARTNER_ADVANCE" | "REFUND_SOURCE_SUB_MERCHANT" | (string & {}) | undefined
 }
 
@@ -753,13 +575,11 @@ export type RefundsRefundIdApplyAbnormalRefundPostParams = RefundsIdRefundIdGetP
 /** The input of `v3.ecommerce.refunds._refund_id_.applyAbnormalRefund.post`: params, body fields together. */
 export interface RefundsRefundIdApplyAbnormalRefundPostRequest extends RefundsRefundIdApplyAbnormalRefundPostParams, RefundsRefundIdApplyAbnormalRefundPostBody {}
 
-/**
- * 发起异常退款
+/** 发起异常退款
  *
  * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-abnormal-refund.html)
  *
- * `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund`
- */
+ * `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund` */
 export const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRefundIdApplyAbnormalRefundPostRequest, RefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds._refund_id_.applyAbnormalRefund.post",
   method: "POST",
@@ -773,50 +593,32 @@ export const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRe
 // ---- GET /v3/ecommerce/refunds/{refund_id}/return-advance ----
 
 export interface RefundsRefundIdReturnAdvanceGetResponse {
-  /**
-   * 微信退款单号
-   * @example "50000000382019052709732678859"
-   */
+  /** 微信退款单号
+   * @example "50000000382019052709732678859" */
   readonly refund_id?: string | undefined
-  /**
-   * 微信回补单号
-   * @example "1215562501201407033233368018"
-   */
+  /** 微信回补单号
+   * @example "1215562501201407033233368018" */
   readonly advance_return_id?: string | undefined
-  /**
-   * 垫付回补金额
-   * @example 888
-   */
+  /** 垫付回补金额
+   * @example 888 */
   readonly return_amount?: number | undefined
-  /**
-   * 出款方商户号
-   * @example "1900000109"
-   */
+  /** 出款方商户号
+   * @example "1900000109" */
   readonly payer_mchid?: string | undefined
-  /**
-   * 出款方账户
-   * @example "BASIC"
-   */
+  /** 出款方账户
+   * @example "BASIC" */
   readonly payer_account?: string | undefined
-  /**
-   * 入账方商户号
-   * @example "1900000108"
-   */
+  /** 入账方商户号
+   * @example "1900000108" */
   readonly payee_mchid?: string | undefined
-  /**
-   * 入账方账户
-   * @example "BASIC"
-   */
+  /** 入账方账户
+   * @example "BASIC" */
   readonly payee_account?: string | undefined
-  /**
-   * 垫付回补结果
-   * @example "SUCCESS"
-   */
+  /** 垫付回补结果
+   * @example "SUCCESS" */
   readonly result?: string | undefined
-  /**
-   * 垫付回补完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 垫付回补完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
 }
 
@@ -839,13 +641,11 @@ export type RefundsRefundIdReturnAdvanceGetParams = RefundsIdRefundIdGetParams
 /** The input of `v3.ecommerce.refunds._refund_id_.returnAdvance.get`: params, query fields together. */
 export interface RefundsRefundIdReturnAdvanceGetRequest extends RefundsRefundIdReturnAdvanceGetParams, RefundsRefundIdReturnAdvanceGetQuery {}
 
-/**
- * 查询垫付回补结果API
+/** 查询垫付回补结果API
  *
  * 提交垫付退款回补后，通过调用该接口查询垫付回补结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-return-advance.html)
  *
- * `GET /v3/ecommerce/refunds/{refund_id}/return-advance`
- */
+ * `GET /v3/ecommerce/refunds/{refund_id}/return-advance` */
 export const refundsRefundIdReturnAdvanceGet: Endpoint.Endpoint<RefundsRefundIdReturnAdvanceGetRequest, RefundsRefundIdReturnAdvanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds._refund_id_.returnAdvance.get",
   method: "GET",
@@ -866,13 +666,11 @@ export type RefundsRefundIdReturnAdvancePostResponse = RefundsRefundIdReturnAdva
 /** The input of `v3.ecommerce.refunds._refund_id_.returnAdvance.post`: params, body fields together. */
 export interface RefundsRefundIdReturnAdvancePostRequest extends RefundsRefundIdReturnAdvancePostParams, RefundsRefundIdReturnAdvancePostBody {}
 
-/**
- * 垫付退款回补API
+/** 垫付退款回补API
  *
  * 提交垫付退款后，发起退款方可通过该接口发起垫付退款资金回补，把退款垫付的资金从二级商户回补到电商平台账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-return-advance.html)
  *
- * `POST /v3/ecommerce/refunds/{refund_id}/return-advance`
- */
+ * `POST /v3/ecommerce/refunds/{refund_id}/return-advance` */
 export const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundIdReturnAdvancePostRequest, RefundsRefundIdReturnAdvancePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds._refund_id_.returnAdvance.post",
   method: "POST",
@@ -886,77 +684,65 @@ export const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundId
 export const refunds = {
   _refund_id_: {
     applyAbnormalRefund: {
-      /**
-       * 发起异常退款
+      /** 发起异常退款
        *
        * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-abnormal-refund.html)
        *
        * `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund`
        *
-       * Alone: `import { refundsRefundIdApplyAbnormalRefundPost } from "effect-wechatpay/v3/ecommerce/refunds"`.
-       */
+       * Alone: `import { refundsRefundIdApplyAbnormalRefundPost } from "effect-wechatpay/v3/ecommerce/refunds"`. */
       post: refundsRefundIdApplyAbnormalRefundPost
     },
     returnAdvance: {
-      /**
-       * 查询垫付回补结果API
+      /** 查询垫付回补结果API
        *
        * 提交垫付退款回补后，通过调用该接口查询垫付回补结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-return-advance.html)
        *
        * `GET /v3/ecommerce/refunds/{refund_id}/return-advance`
        *
-       * Alone: `import { refundsRefundIdReturnAdvanceGet } from "effect-wechatpay/v3/ecommerce/refunds"`.
-       */
+       * Alone: `import { refundsRefundIdReturnAdvanceGet } from "effect-wechatpay/v3/ecommerce/refunds"`. */
       get: refundsRefundIdReturnAdvanceGet,
-      /**
-       * 垫付退款回补API
+      /** 垫付退款回补API
        *
        * 提交垫付退款后，发起退款方可通过该接口发起垫付退款资金回补，把退款垫付的资金从二级商户回补到电商平台账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-return-advance.html)
        *
        * `POST /v3/ecommerce/refunds/{refund_id}/return-advance`
        *
-       * Alone: `import { refundsRefundIdReturnAdvancePost } from "effect-wechatpay/v3/ecommerce/refunds"`.
-       */
+       * Alone: `import { refundsRefundIdReturnAdvancePost } from "effect-wechatpay/v3/ecommerce/refunds"`. */
       post: refundsRefundIdReturnAdvancePost
     }
   },
   apply: {
-    /**
-     * 退款申请API
+    /** 退款申请API
      *
      * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家帐号上。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/create-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-refund.html)
      *
      * `POST /v3/ecommerce/refunds/apply`
      *
-     * Alone: `import { refundsApplyPost } from "effect-wechatpay/v3/ecommerce/refunds"`.
-     */
+     * Alone: `import { refundsApplyPost } from "effect-wechatpay/v3/ecommerce/refunds"`. */
     post: refundsApplyPost
   },
   id: {
     _refund_id_: {
-      /**
-       * 通过微信支付退款单号查询退款
+      /** 通过微信支付退款单号查询退款
        *
        * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund.html)
        *
        * `GET /v3/ecommerce/refunds/id/{refund_id}`
        *
-       * Alone: `import { refundsIdRefundIdGet } from "effect-wechatpay/v3/ecommerce/refunds"`.
-       */
+       * Alone: `import { refundsIdRefundIdGet } from "effect-wechatpay/v3/ecommerce/refunds"`. */
       get: refundsIdRefundIdGet
     }
   },
   outRefundNo: {
     _out_refund_no_: {
-      /**
-       * 通过商户退款单号查询退款
+      /** 通过商户退款单号查询退款
        *
        * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund-by-out-refund-no.html)
        *
        * `GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no}`
        *
-       * Alone: `import { refundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/ecommerce/refunds"`.
-       */
+       * Alone: `import { refundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/ecommerce/refunds"`. */
       get: refundsOutRefundNoOutRefundNoGet
     }
   }

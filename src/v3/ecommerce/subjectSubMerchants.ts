@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "../prelu
 // ---- GET /v3/ecommerce/subject-sub-merchants ----
 
 export interface SubjectSubMerchantsGetQuery {
-  /**
-   * 主体类型
-   * @example "SUBJECT_TYPE_ENTERPRISE"
-   */
+  /** 主体类型
+   * @example "SUBJECT_TYPE_ENTERPRISE" */
   readonly organization_type: "SUBJECT_TYPE_ENTERPRISE" | "SUBJECT_TYPE_INSTITUTIONS_CLONED" | "SUBJECT_TYPE_INDIVIDUAL" | "SUBJECT_TYPE_OTHERS" | "SUBJECT_TYPE_GOVERNMENT" | "SUBJECT_TYPE_MICRO"
-  /**
-   * 证件号码
-   * @example "Iuas%2BxWj7ma0t%"
-   */
+  /** 证件号码
+   * @example "Iuas%2BxWj7ma0t%" */
   readonly cert_number: string
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 分页偏移
-   * @example 0
-   */
+  /** 分页偏移
+   * @example 0 */
   readonly offset?: number | undefined
 }
 
@@ -35,20 +27,14 @@ const $SubjectSubMerchantsGetQuery: () => Schema.Schema<SubjectSubMerchantsGetQu
 }))
 
 export interface SubjectSubMerchantsGetResponseData {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户简称
-   * @example "腾讯科技有限公司"
-   */
+  /** 商户简称
+   * @example "腾讯科技有限公司" */
   readonly merchant_shortname?: string | undefined
-  /**
-   * 签约时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 签约时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly sign_time?: string | undefined
 }
 
@@ -61,20 +47,14 @@ const $SubjectSubMerchantsGetResponseData: () => Schema.Schema<SubjectSubMerchan
 export interface SubjectSubMerchantsGetResponse {
   /** 子商户列表 */
   readonly data?: ReadonlyArray<SubjectSubMerchantsGetResponseData> | undefined
-  /**
-   * 分页偏移
-   * @example 0
-   */
+  /** 分页偏移
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 总条数
-   * @example 100
-   */
+  /** 总条数
+   * @example 100 */
   readonly total_count?: number | undefined
 }
 
@@ -85,13 +65,11 @@ const $SubjectSubMerchantsGetResponse: () => Schema.Schema<SubjectSubMerchantsGe
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询指定主体子商户列表
+/** 查询指定主体子商户列表
  *
  * 接口适用场景：收付通（平台）服务商可通过本接口，查询其名下指定主体的子商户列表。1、通过organization_type与cert_number定位主体。2、仅返回属于指定主体、与当前服务商存在有效父子绑定关系且未注销的子商户。3、支持limit/offset分页查询。
  *
- * `GET /v3/ecommerce/subject-sub-merchants`
- */
+ * `GET /v3/ecommerce/subject-sub-merchants` */
 export const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQuery, SubjectSubMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subjectSubMerchants.get",
   method: "GET",
@@ -103,14 +81,12 @@ export const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQue
 
 /** `v3.ecommerce.subjectSubMerchants.…` */
 export const subjectSubMerchants = {
-  /**
-   * 查询指定主体子商户列表
+  /** 查询指定主体子商户列表
    *
    * 接口适用场景：收付通（平台）服务商可通过本接口，查询其名下指定主体的子商户列表。1、通过organization_type与cert_number定位主体。2、仅返回属于指定主体、与当前服务商存在有效父子绑定关系且未注销的子商户。3、支持limit/offset分页查询。
    *
    * `GET /v3/ecommerce/subject-sub-merchants`
    *
-   * Alone: `import { subjectSubMerchantsGet } from "effect-wechatpay/v3/ecommerce/subjectSubMerchants"`.
-   */
+   * Alone: `import { subjectSubMerchantsGet } from "effect-wechatpay/v3/ecommerce/subjectSubMerchants"`. */
   get: subjectSubMerchantsGet
 } as const

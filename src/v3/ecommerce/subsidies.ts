@@ -6,20 +6,14 @@ import { type RefundsIdRefundIdGetResponseAmountFrom, $RefundsIdRefundIdGetRespo
 // ---- POST /v3/ecommerce/subsidies/cancel ----
 
 export interface SubsidiesCancelPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 取消补差描述
-   * @example "订单退款"
-   */
+  /** 取消补差描述
+   * @example "订单退款" */
   readonly description: string
 }
 
@@ -30,26 +24,18 @@ const $SubsidiesCancelPostBody: () => Schema.Schema<SubsidiesCancelPostBody> = /
 }))
 
 export interface SubsidiesCancelPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900013401"
-   */
+  /** 二级商户号
+   * @example "1900013401" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 取消补差结果
+  /** 取消补差结果
    * Documented values: `SUCCESS`, `FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "SUCCESS" | "FAIL" | (string & {}) | undefined
-  /**
-   * 取消补差描述
-   * @example "订单退款"
-   */
+  /** 取消补差描述
+   * @example "订单退款" */
   readonly description?: string | undefined
 }
 
@@ -60,13 +46,11 @@ const $SubsidiesCancelPostResponse: () => Schema.Schema<SubsidiesCancelPostRespo
   description: Schema.optional(Schema.String)
 }))
 
-/**
- * 取消补差API
+/** 取消补差API
  *
  * 对带有补差标识的订单，如果不需要补差，可在发起发起分账前，可调用这个接口进行取消补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_3.shtml)
  *
- * `POST /v3/ecommerce/subsidies/cancel`
- */
+ * `POST /v3/ecommerce/subsidies/cancel` */
 export const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, SubsidiesCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subsidies.cancel.post",
   method: "POST",
@@ -79,35 +63,23 @@ export const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, Sub
 // ---- POST /v3/ecommerce/subsidies/create ----
 
 export interface SubsidiesCreatePostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 补差金额
-   * @example 10
-   */
+  /** 补差金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 补差描述
-   * @example "测试备注"
-   */
+  /** 补差描述
+   * @example "测试备注" */
   readonly description: string
-  /**
-   * 微信退款单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信退款单号
+   * @example "3008450740201411110007820472" */
   readonly refund_id?: string | undefined
-  /**
-   * 商户补差单号
-   * @example "P20150806125347"
-   */
+  /** 商户补差单号
+   * @example "P20150806125347" */
   readonly out_subsidy_no?: string | undefined
 }
 
@@ -121,41 +93,27 @@ const $SubsidiesCreatePostBody: () => Schema.Schema<SubsidiesCreatePostBody> = /
 }))
 
 export interface SubsidiesCreatePostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 微信补差单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信补差单号
+   * @example "3008450740201411110007820472" */
   readonly subsidy_id?: string | undefined
-  /**
-   * 补差描述
-   * @example "满减补差活动"
-   */
+  /** 补差描述
+   * @example "满减补差活动" */
   readonly description?: string | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
+  /** 补差金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 补差单结果
+  /** 补差单结果
    * Documented values: `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
-  /**
-   * 补差完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 补差完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
   readonly out_subsidy_no?: string | undefined
 }
@@ -171,13 +129,11 @@ const $SubsidiesCreatePostResponse: () => Schema.Schema<SubsidiesCreatePostRespo
   out_subsidy_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求补差API
+/** 请求补差API
  *
  * 服务商下单的时候带上补差标识，微信订单支付成功并结算完成后，发起分账前，调用该口进行补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_1.shtml)
  *
- * `POST /v3/ecommerce/subsidies/create`
- */
+ * `POST /v3/ecommerce/subsidies/create` */
 export const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subsidies.create.post",
   method: "POST",
@@ -192,10 +148,8 @@ export const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, Sub
 export interface SubsidiesReturnPostBodyFrom {
   /** 出资账户类型 */
   readonly account?: "AVAILABLE" | "UNAVAILABLE" | undefined
-  /**
-   * 出资金额
-   * @example 10
-   */
+  /** 出资金额
+   * @example 10 */
   readonly amount?: number | undefined
 }
 
@@ -205,40 +159,26 @@ const $SubsidiesReturnPostBodyFrom: () => Schema.Schema<SubsidiesReturnPostBodyF
 }))
 
 export interface SubsidiesReturnPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户补差回退单号
-   * @example "P20150806125346"
-   */
+  /** 商户补差回退单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 微信退款单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信退款单号
+   * @example "3008450740201411110007820472" */
   readonly refund_id: string
-  /**
-   * 补差回退金额
-   * @example 10
-   */
+  /** 补差回退金额
+   * @example 10 */
   readonly amount: number
-  /**
-   * 补差回退描述
-   * @example "测试备注"
-   */
+  /** 补差回退描述
+   * @example "测试备注" */
   readonly description: string
-  /**
-   * 微信补差单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信补差单号
+   * @example "3008450740201411110007820472" */
   readonly subsidy_id?: string | undefined
   /** 回退出资账户及金额 */
   readonly from?: ReadonlyArray<SubsidiesReturnPostBodyFrom> | undefined
@@ -256,51 +196,33 @@ const $SubsidiesReturnPostBody: () => Schema.Schema<SubsidiesReturnPostBody> = /
 }))
 
 export interface SubsidiesReturnPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 微信补差回退单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信补差回退单号
+   * @example "3008450740201411110007820472" */
   readonly subsidy_refund_id?: string | undefined
-  /**
-   * 微信退款单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信退款单号
+   * @example "3008450740201411110007820472" */
   readonly refund_id?: string | undefined
-  /**
-   * 商户补差回退单号
-   * @example "P20150806125346"
-   */
+  /** 商户补差回退单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 补差回退金额
-   * @example 10
-   */
+  /** 补差回退金额
+   * @example 10 */
   readonly amount?: number | undefined
-  /**
-   * 补差回退描述
-   * @example "测试备注"
-   */
+  /** 补差回退描述
+   * @example "测试备注" */
   readonly description?: string | undefined
-  /**
-   * 补差回退结果
+  /** 补差回退结果
    * Documented values: `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly result?: "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
-  /**
-   * 补差回退完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 补差回退完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
   readonly subsidy_id?: string | undefined
   readonly from?: ReadonlyArray<RefundsIdRefundIdGetResponseAmountFrom> | undefined
@@ -320,13 +242,11 @@ const $SubsidiesReturnPostResponse: () => Schema.Schema<SubsidiesReturnPostRespo
   from: Schema.optional(Schema.Array($RefundsIdRefundIdGetResponseAmountFrom()))
 }))
 
-/**
- * 请求补差回退API
+/** 请求补差回退API
  *
  * 订单发送退款的时候，可以对补贴成功的补差单发起回退。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_2.shtml)
  *
- * `POST /v3/ecommerce/subsidies/return`
- */
+ * `POST /v3/ecommerce/subsidies/return` */
 export const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subsidies.return.post",
   method: "POST",
@@ -339,39 +259,33 @@ export const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, Sub
 /** `v3.ecommerce.subsidies.…` */
 export const subsidies = {
   cancel: {
-    /**
-     * 取消补差API
+    /** 取消补差API
      *
      * 对带有补差标识的订单，如果不需要补差，可在发起发起分账前，可调用这个接口进行取消补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_3.shtml)
      *
      * `POST /v3/ecommerce/subsidies/cancel`
      *
-     * Alone: `import { subsidiesCancelPost } from "effect-wechatpay/v3/ecommerce/subsidies"`.
-     */
+     * Alone: `import { subsidiesCancelPost } from "effect-wechatpay/v3/ecommerce/subsidies"`. */
     post: subsidiesCancelPost
   },
   create: {
-    /**
-     * 请求补差API
+    /** 请求补差API
      *
      * 服务商下单的时候带上补差标识，微信订单支付成功并结算完成后，发起分账前，调用该口进行补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_1.shtml)
      *
      * `POST /v3/ecommerce/subsidies/create`
      *
-     * Alone: `import { subsidiesCreatePost } from "effect-wechatpay/v3/ecommerce/subsidies"`.
-     */
+     * Alone: `import { subsidiesCreatePost } from "effect-wechatpay/v3/ecommerce/subsidies"`. */
     post: subsidiesCreatePost
   },
   return: {
-    /**
-     * 请求补差回退API
+    /** 请求补差回退API
      *
      * 订单发送退款的时候，可以对补贴成功的补差单发起回退。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_2.shtml)
      *
      * `POST /v3/ecommerce/subsidies/return`
      *
-     * Alone: `import { subsidiesReturnPost } from "effect-wechatpay/v3/ecommerce/subsidies"`.
-     */
+     * Alone: `import { subsidiesReturnPost } from "effect-wechatpay/v3/ecommerce/subsidies"`. */
     post: subsidiesReturnPost
   }
 } as const

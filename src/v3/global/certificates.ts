@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "../prelu
 // ---- GET /v3/global/certificates ----
 
 export interface CertificatesGetResponseDataEncryptCertificate {
-  /**
-   * 加密证书的算法
-   * @example "AEAD_AES_256_GCM"
-   */
+  /** 加密证书的算法
+   * @example "AEAD_AES_256_GCM" */
   readonly algorithm?: string | undefined
-  /**
-   * 加密证书的随机串
-   * @example "61f9c719728a"
-   */
+  /** 加密证书的随机串
+   * @example "61f9c719728a" */
   readonly nonce?: string | undefined
-  /**
-   * 加密证书的附加数据
-   * @example "certificate"
-   */
+  /** 加密证书的附加数据
+   * @example "certificate" */
   readonly associated_data?: string | undefined
-  /**
-   * 加密后的证书内容
-   * @example "sRvt..."
-   */
+  /** 加密后的证书内容
+   * @example "sRvt..." */
   readonly ciphertext?: string | undefined
 }
 
@@ -35,20 +27,14 @@ const $CertificatesGetResponseDataEncryptCertificate: () => Schema.Schema<Certif
 }))
 
 export interface CertificatesGetResponseData {
-  /**
-   * 证书序列号
-   * @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-   */
+  /** 证书序列号
+   * @example "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" */
   readonly serial_no?: string | undefined
-  /**
-   * 证书启用时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 证书启用时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly effective_time?: string | undefined
-  /**
-   * 证书弃用时间
-   * @example "2018-12-08T10:34:56+08:00"
-   */
+  /** 证书弃用时间
+   * @example "2018-12-08T10:34:56+08:00" */
   readonly expire_time?: string | undefined
   /** 证书信息 */
   readonly encrypt_certificate?: CertificatesGetResponseDataEncryptCertificate | undefined
@@ -69,13 +55,11 @@ const $CertificatesGetResponse: () => Schema.Schema<CertificatesGetResponse> = /
   data: Schema.optional(Schema.Array($CertificatesGetResponseData()))
 }))
 
-/**
- * 获取平台证书列表
+/** 获取平台证书列表
  *
  * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_8.shtml)
  *
- * `GET /v3/global/certificates`
- */
+ * `GET /v3/global/certificates` */
 export const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.certificates.get",
   method: "GET",
@@ -87,14 +71,12 @@ export const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, C
 
 /** `v3.global.certificates.…` */
 export const certificates = {
-  /**
-   * 获取平台证书列表
+  /** 获取平台证书列表
    *
    * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_8.shtml)
    *
    * `GET /v3/global/certificates`
    *
-   * Alone: `import { certificatesGet } from "effect-wechatpay/v3/global/certificates"`.
-   */
+   * Alone: `import { certificatesGet } from "effect-wechatpay/v3/global/certificates"`. */
   get: certificatesGet
 } as const

@@ -5,40 +5,26 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/global/customs/orders ----
 
 export interface CustomsOrdersGetQuery {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 订单类型
-   * @example "out_trade_no"
-   */
+  /** 订单类型
+   * @example "out_trade_no" */
   readonly order_type: "out_trade_no" | "transaction_id" | "sub_order_no" | "sub_order_id"
-  /**
-   * 订单号
-   * @example "20150806125346"
-   */
+  /** 订单号
+   * @example "20150806125346" */
   readonly order_no: string
-  /**
-   * 海关
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 偏移量
-   * @example 1
-   */
+  /** 偏移量
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 请求最大记录条数
-   * @example 20
-   */
+  /** 请求最大记录条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -53,67 +39,43 @@ const $CustomsOrdersGetQuery: () => Schema.Schema<CustomsOrdersGetQuery> = /*#__
 }))
 
 export interface CustomsOrdersGetResponseData {
-  /**
-   * 商户子单号
-   * @example "20150806125346"
-   */
+  /** 商户子单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子单号
-   * @example "20150806125346"
-   */
+  /** 微信子单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 商户海关备案号
-   * @example "1234567"
-   */
+  /** 商户海关备案号
+   * @example "1234567" */
   readonly mch_customs_no?: string | undefined
-  /**
-   * 海关代码
+  /** 海关代码
    * Documented values: `GUANGZHOU_ZS`, `HANGZHOU_ZS`, `NINGBO`, `ZHENGZHOU_BS`, `CHONGQING`, `SHANGHAI_ZS`, `SHENZHEN`, `ZHENGZHOU_ZH_ZS`, `TIANJIN` (decoded as any string: more may come).
-   * @example "SHANGHAI_ZS"
-   */
+   * @example "SHANGHAI_ZS" */
   readonly customs?: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN" | (string & {}) | undefined
-  /**
-   * 币种
-   * @example "CNY"
-   */
+  /** 币种
+   * @example "CNY" */
   readonly fee_type?: string | undefined
-  /**
-   * 子单金额
-   * @example 888
-   */
+  /** 子单金额
+   * @example 888 */
   readonly order_fee?: number | undefined
-  /**
-   * 关税
-   * @example 888
-   */
+  /** 关税
+   * @example 888 */
   readonly duty?: number | undefined
-  /**
-   * 物流费用
-   * @example 888
-   */
+  /** 物流费用
+   * @example 888 */
   readonly transport_fee?: number | undefined
-  /**
-   * 商品费用
-   * @example 888
-   */
+  /** 商品费用
+   * @example 888 */
   readonly product_fee?: number | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 报关结果说明
-   * @example "支付单已存在并且为非退单状态"
-   */
+  /** 报关结果说明
+   * @example "支付单已存在并且为非退单状态" */
   readonly explanation?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-09-01T10:00:00+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-09-01T10:00:00+08:00" */
   readonly modify_time?: string | undefined
 }
 
@@ -133,46 +95,30 @@ const $CustomsOrdersGetResponseData: () => Schema.Schema<CustomsOrdersGetRespons
 }))
 
 export interface CustomsOrdersGetResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 核验机构
+  /** 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
+   * @example "UNIONPAY" */
   readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构流水号
-   * @example "2018112288340107038204310100000"
-   */
+  /** 核验机构流水号
+   * @example "2018112288340107038204310100000" */
   readonly verify_department_trade_id?: string | undefined
-  /**
-   * 偏移量
-   * @example 0
-   */
+  /** 偏移量
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 请求最大记录条数
-   * @example 20
-   */
+  /** 请求最大记录条数
+   * @example 20 */
   readonly limit?: number | undefined
-  /**
-   * 查询结果总条数
-   * @example 1
-   */
+  /** 查询结果总条数
+   * @example 1 */
   readonly total_count?: number | undefined
   /** 报关数据包 */
   readonly data?: ReadonlyArray<CustomsOrdersGetResponseData> | undefined
@@ -190,13 +136,11 @@ const $CustomsOrdersGetResponse: () => Schema.Schema<CustomsOrdersGetResponse> =
   data: Schema.optional(Schema.Array($CustomsOrdersGetResponseData()))
 }))
 
-/**
- * 报关查询API
+/** 报关查询API
  *
  * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_3.shtml)
  *
- * `GET /v3/global/customs/orders`
- */
+ * `GET /v3/global/customs/orders` */
 export const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.orders.get",
   method: "GET",
@@ -209,65 +153,41 @@ export const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsO
 // ---- POST /v3/global/customs/orders ----
 
 export interface CustomsOrdersPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id: string
-  /**
-   * 海关
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
-  /**
-   * 关税
-   * @example 888
-   */
+  /** 关税
+   * @example 888 */
   readonly duty?: number | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly fee_type?: string | undefined
-  /**
-   * 子订单金额
-   * @example 888
-   */
+  /** 子订单金额
+   * @example 888 */
   readonly order_fee?: number | undefined
-  /**
-   * 物流费用
-   * @example 888
-   */
+  /** 物流费用
+   * @example 888 */
   readonly transport_fee?: number | undefined
-  /**
-   * 商品费用
-   * @example 888
-   */
+  /** 商品费用
+   * @example 888 */
   readonly product_fee?: number | undefined
 }
 
@@ -287,52 +207,34 @@ const $CustomsOrdersPostBody: () => Schema.Schema<CustomsOrdersPostBody> = /*#__
 }))
 
 export interface CustomsOrdersPostResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子订单号
-   * @example "20150806125346"
-   */
+  /** 微信子订单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 核验机构
+  /** 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
+   * @example "UNIONPAY" */
   readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构交易流水号
-   * @example "2018112288340107038204310100000"
-   */
+  /** 核验机构交易流水号
+   * @example "2018112288340107038204310100000" */
   readonly verify_department_trade_id?: string | undefined
 }
 
@@ -348,13 +250,11 @@ const $CustomsOrdersPostResponse: () => Schema.Schema<CustomsOrdersPostResponse>
   verify_department_trade_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 报关API
+/** 报关API
  *
  * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_1.shtml)
  *
- * `POST /v3/global/customs/orders`
- */
+ * `POST /v3/global/customs/orders` */
 export const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.orders.post",
   method: "POST",
@@ -367,60 +267,38 @@ export const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, Customs
 // ---- PATCH /v3/global/customs/orders ----
 
 export interface CustomsOrdersPatchBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id: string
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 海关编码
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关编码
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
-  /**
-   * 关税
-   * @example 888
-   */
+  /** 关税
+   * @example 888 */
   readonly duty?: number | undefined
-  /**
-   * 子订单金额
-   * @example 888
-   */
+  /** 子订单金额
+   * @example 888 */
   readonly order_fee?: number | undefined
-  /**
-   * 物流费用
-   * @example 888
-   */
+  /** 物流费用
+   * @example 888 */
   readonly transport_fee?: number | undefined
-  /**
-   * 商品费用
-   * @example 888
-   */
+  /** 商品费用
+   * @example 888 */
   readonly product_fee?: number | undefined
 }
 
@@ -439,57 +317,37 @@ const $CustomsOrdersPatchBody: () => Schema.Schema<CustomsOrdersPatchBody> = /*#
 }))
 
 export interface CustomsOrdersPatchResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "SUBMITTED"
-   */
+   * @example "SUBMITTED" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子订单号
-   * @example "20150806125346"
-   */
+  /** 微信子订单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-09-01T10:00:00+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-09-01T10:00:00+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 核验机构
+  /** 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
-   * @example "UNIONPAY"
-   */
+   * @example "UNIONPAY" */
   readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
-  /**
-   * 核验机构流水号
-   * @example "2018112288340107038204310100000"
-   */
+  /** 核验机构流水号
+   * @example "2018112288340107038204310100000" */
   readonly verify_department_trade_id?: string | undefined
 }
 
@@ -506,13 +364,11 @@ const $CustomsOrdersPatchResponse: () => Schema.Schema<CustomsOrdersPatchRespons
   verify_department_trade_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 报关信息修改API
+/** 报关信息修改API
  *
  * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_5.shtml)
  *
- * `PATCH /v3/global/customs/orders`
- */
+ * `PATCH /v3/global/customs/orders` */
 export const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.orders.patch",
   method: "PATCH",
@@ -525,45 +381,29 @@ export const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, Custo
 // ---- POST /v3/global/customs/redeclare ----
 
 export interface CustomsRedeclarePostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子单号
-   * @example "20150806125346"
-   */
+  /** 商户子单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子单号
-   * @example "1000320306201511078440737891"
-   */
+  /** 微信子单号
+   * @example "1000320306201511078440737891" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 海关编码
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关编码
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
 }
 
@@ -579,51 +419,33 @@ const $CustomsRedeclarePostBody: () => Schema.Schema<CustomsRedeclarePostBody> =
 }))
 
 export interface CustomsRedeclarePostResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 报关状态
+  /** 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 微信子订单号
-   * @example "20150806125346"
-   */
+  /** 微信子订单号
+   * @example "20150806125346" */
   readonly sub_order_id?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-09-01T10:00:00+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-09-01T10:00:00+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 申报结果说明
-   * @example "支付单已存在并且为非退单状态"
-   */
+  /** 申报结果说明
+   * @example "支付单已存在并且为非退单状态" */
   readonly explanation?: string | undefined
 }
 
@@ -639,13 +461,11 @@ const $CustomsRedeclarePostResponse: () => Schema.Schema<CustomsRedeclarePostRes
   explanation: Schema.optional(Schema.String)
 }))
 
-/**
- * 报关重推API
+/** 报关重推API
  *
  * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_4.shtml)
  *
- * `POST /v3/global/customs/redeclare`
- */
+ * `POST /v3/global/customs/redeclare` */
 export const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, CustomsRedeclarePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.redeclare.post",
   method: "POST",
@@ -658,55 +478,35 @@ export const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, C
 // ---- POST /v3/global/customs/verify-certificate ----
 
 export interface CustomsVerifyCertificatePostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no: string
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id: string
-  /**
-   * 商户子订单号
-   * @example "20150806125346"
-   */
+  /** 商户子订单号
+   * @example "20150806125346" */
   readonly sub_order_no?: string | undefined
-  /**
-   * 海关
-   * @example "SHANGHAI_ZS"
-   */
+  /** 海关
+   * @example "SHANGHAI_ZS" */
   readonly customs: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN"
-  /**
-   * 商户海关备案号
-   * @example "123456"
-   */
+  /** 商户海关备案号
+   * @example "123456" */
   readonly merchant_customs_no: string
-  /**
-   * 证件类型
-   * @example "IDCARD"
-   */
+  /** 证件类型
+   * @example "IDCARD" */
   readonly certificate_type: "IDCARD"
-  /**
-   * 证件号
-   * @example "330821198809085211"
-   */
+  /** 证件号
+   * @example "330821198809085211" */
   readonly certificate_id: string
-  /**
-   * 证件姓名
-   * @example "张三"
-   */
+  /** 证件姓名
+   * @example "张三" */
   readonly certificate_name: string
 }
 
@@ -724,31 +524,21 @@ const $CustomsVerifyCertificatePostBody: () => Schema.Schema<CustomsVerifyCertif
 }))
 
 export interface CustomsVerifyCertificatePostResponse {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20150806125346"
-   */
+  /** 商户订单号
+   * @example "20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1000320306201511078440737890"
-   */
+  /** 微信订单号
+   * @example "1000320306201511078440737890" */
   readonly transaction_id?: string | undefined
-  /**
-   * 身份核验结果
+  /** 身份核验结果
    * Documented values: `SAME`, `DIFFERENT` (decoded as any string: more may come).
-   * @example "SAME"
-   */
+   * @example "SAME" */
   readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
@@ -760,13 +550,11 @@ const $CustomsVerifyCertificatePostResponse: () => Schema.Schema<CustomsVerifyCe
   certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
 }))
 
-/**
- * 身份信息校验API
+/** 身份信息校验API
  *
  * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_2.shtml)
  *
- * `POST /v3/global/customs/verify-certificate`
- */
+ * `POST /v3/global/customs/verify-certificate` */
 export const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertificatePostBody, CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.verifyCertificate.post",
   method: "POST",
@@ -780,59 +568,49 @@ export const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertif
 /** `v3.global.customs.…` */
 export const customs = {
   orders: {
-    /**
-     * 报关查询API
+    /** 报关查询API
      *
      * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_3.shtml)
      *
      * `GET /v3/global/customs/orders`
      *
-     * Alone: `import { customsOrdersGet } from "effect-wechatpay/v3/global/customs"`.
-     */
+     * Alone: `import { customsOrdersGet } from "effect-wechatpay/v3/global/customs"`. */
     get: customsOrdersGet,
-    /**
-     * 报关API
+    /** 报关API
      *
      * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_1.shtml)
      *
      * `POST /v3/global/customs/orders`
      *
-     * Alone: `import { customsOrdersPost } from "effect-wechatpay/v3/global/customs"`.
-     */
+     * Alone: `import { customsOrdersPost } from "effect-wechatpay/v3/global/customs"`. */
     post: customsOrdersPost,
-    /**
-     * 报关信息修改API
+    /** 报关信息修改API
      *
      * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_5.shtml)
      *
      * `PATCH /v3/global/customs/orders`
      *
-     * Alone: `import { customsOrdersPatch } from "effect-wechatpay/v3/global/customs"`.
-     */
+     * Alone: `import { customsOrdersPatch } from "effect-wechatpay/v3/global/customs"`. */
     patch: customsOrdersPatch
   },
   redeclare: {
-    /**
-     * 报关重推API
+    /** 报关重推API
      *
      * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_4.shtml)
      *
      * `POST /v3/global/customs/redeclare`
      *
-     * Alone: `import { customsRedeclarePost } from "effect-wechatpay/v3/global/customs"`.
-     */
+     * Alone: `import { customsRedeclarePost } from "effect-wechatpay/v3/global/customs"`. */
     post: customsRedeclarePost
   },
   verifyCertificate: {
-    /**
-     * 身份信息校验API
+    /** 身份信息校验API
      *
      * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_2.shtml)
      *
      * `POST /v3/global/customs/verify-certificate`
      *
-     * Alone: `import { customsVerifyCertificatePost } from "effect-wechatpay/v3/global/customs"`.
-     */
+     * Alone: `import { customsVerifyCertificatePost } from "effect-wechatpay/v3/global/customs"`. */
     post: customsVerifyCertificatePost
   }
 } as const

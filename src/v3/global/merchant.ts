@@ -6,51 +6,35 @@ import { type MerchantH5PermissionSubMchidGetParams, $MerchantH5PermissionSubMch
 // ---- POST /v3/global/merchant/h5/permission/applications ----
 
 export interface MerchantH5PermissionApplicationsPostBody {
-  /**
-   * 公司介绍和业务描述
-   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
-   */
+  /** 公司介绍和业务描述
+   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”" */
   readonly business_description?: string | undefined
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid: string
   /** H5支付域名 */
   readonly domains: ReadonlyArray<string>
-  /**
-   * 公司注册资质证书
-   * @example "6uqyGjvHzOhsLleGFQVRF"
-   */
+  /** 公司注册资质证书
+   * @example "6uqyGjvHzOhsLleGFQVRF" */
   readonly company_register_cert?: string | undefined
-  /**
-   * 限额类型
-   * @example "UN_LAUNCHED_WEBSITE_LIMIT"
-   */
+  /** 限额类型
+   * @example "UN_LAUNCHED_WEBSITE_LIMIT" */
   readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户经营网址状态
-   * @example "HAS_LAUNCHED"
-   */
+  /** 子商户经营网址状态
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 子商户H5经营网址
+   * @example "https://qq.com" */
   readonly website_url: string
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
+  /** 商户提供的审核结果回调接口
+   * @example "https://pay.weixin.qq.com/wxpay/pay.action" */
   readonly notify_url?: string | undefined
-  /**
-   * 申请单类型
-   * @example "APPLY_FOR_PAYMENT_AUTHORITY"
-   */
+  /** 申请单类型
+   * @example "APPLY_FOR_PAYMENT_AUTHORITY" */
   readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | undefined
 }
 
@@ -69,70 +53,48 @@ const $MerchantH5PermissionApplicationsPostBody: () => Schema.Schema<MerchantH5P
 }))
 
 export interface MerchantH5PermissionApplicationsPostResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid?: string | undefined
   /** H5支付域名 */
   readonly domains?: ReadonlyArray<string> | undefined
-  /**
-   * 公司介绍和业务描述
-   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
-   */
+  /** 公司介绍和业务描述
+   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”" */
   readonly business_description?: string | undefined
-  /**
-   * 限额类型
+  /** 限额类型
    * Documented values: `UN_LAUNCHED_WEBSITE_LIMIT`, `NORMAL_LIMIT`, `NO_LIMIT` (decoded as any string: more may come).
-   * @example "UN_LAUNCHED_WEBSITE_LIMIT"
-   */
+   * @example "UN_LAUNCHED_WEBSITE_LIMIT" */
   readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | (string & {}) | undefined
-  /**
-   * 公司注册资质证书
-   * @example "6uqyGjvHzOhsLleGFQVRF"
-   */
+  /** 公司注册资质证书
+   * @example "6uqyGjvHzOhsLleGFQVRF" */
   readonly company_register_cert?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户经营网址状态
+  /** 子商户经营网址状态
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
-   * @example "HAS_LAUNCHED"
-   */
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 子商户H5经营网址
+   * @example "https://qq.com" */
   readonly website_url?: string | undefined
-  /**
-   * 申请单号
-   * @example 100000
-   */
+  /** 申请单号
+   * @example 100000 */
   readonly applyment_id?: number | undefined
-  /**
-   * 驳回原因
-   * @example "商户证书不符合要求"
-   */
+  /** 驳回原因
+   * @example "商户证书不符合要求" */
   readonly audit_reject_detail?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 申请单类型
+  /** 申请单类型
    * Documented values: `APPLY_FOR_PAYMENT_AUTHORITY`, `APPLY_FOR_RELIEVE_LIMITED` (decoded as any string: more may come).
-   * @example "APPLY_FOR_PAYMENT_AUTHORITY"
-   */
+   * @example "APPLY_FOR_PAYMENT_AUTHORITY" */
   readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | (string & {}) | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
+  /** 商户提供的审核结果回调接口
+   * @example "https://pay.weixin.qq.com/wxpay/pay.action" */
   readonly notify_url?: string | undefined
 }
 
@@ -153,13 +115,11 @@ const $MerchantH5PermissionApplicationsPostResponse: () => Schema.Schema<Merchan
   notify_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建H5支付权限申请单
+/** 创建H5支付权限申请单
  *
  * 商户可以通过调用此接口为子商户申请H5支付权限。调用之前需要先签署批量提交协议。如果限额类型（transaction_limit_type）选择不限额度（NO_LIMIT），则在此申请单创建完成后，系统会未子商户自动创建解除限额申请单。发起解除限额申请时，需要确保商户已经获得了普通限额的支付权限。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_1.shtml)
  *
- * `POST /v3/global/merchant/h5/permission/applications`
- */
+ * `POST /v3/global/merchant/h5/permission/applications` */
 export const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionApplicationsPostBody, MerchantH5PermissionApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.applications.post",
   method: "POST",
@@ -172,10 +132,8 @@ export const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5P
 // ---- GET /v3/global/merchant/h5/permission/applications/{applyment_id} ----
 
 export interface MerchantH5PermissionApplicationsApplymentIdGetParams {
-  /**
-   * 申请单号
-   * @example 100000
-   */
+  /** 申请单号
+   * @example 100000 */
   readonly applyment_id: number
 }
 
@@ -185,13 +143,11 @@ const $MerchantH5PermissionApplicationsApplymentIdGetParams: () => Schema.Schema
 
 export type MerchantH5PermissionApplicationsApplymentIdGetResponse = MerchantH5PermissionApplicationsPostResponse
 
-/**
- * 查询H5支付权限申请单详情
+/** 查询H5支付权限申请单详情
  *
  * 商户可以通过该接口查询已经创建的H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_2.shtml)
  *
- * `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`
- */
+ * `GET /v3/global/merchant/h5/permission/applications/{applyment_id}` */
 export const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionApplicationsApplymentIdGetParams, MerchantH5PermissionApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.applications._applyment_id_.get",
   method: "GET",
@@ -206,29 +162,21 @@ export const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<M
 export interface MerchantH5PermissionApplicationsApplymentIdPatchBody {
   /** H5支付域名 */
   readonly domains: ReadonlyArray<string>
-  /**
-   * 公司介绍和业务描述
-   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
-   */
+  /** 公司介绍和业务描述
+   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”" */
   readonly business_description?: string | undefined
-  /**
-   * 公司注册资质证书
-   * @example "6uqyGjvHzOhsLleGFQVRF"
-   */
+  /** 公司注册资质证书
+   * @example "6uqyGjvHzOhsLleGFQVRF" */
   readonly company_register_cert?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户经营网址状态
-   * @example "HAS_LAUNCHED"
-   */
+  /** 子商户经营网址状态
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 子商户H5经营网址
+   * @example "https://qq.com" */
   readonly website_url?: string | undefined
 }
 
@@ -243,70 +191,48 @@ const $MerchantH5PermissionApplicationsApplymentIdPatchBody: () => Schema.Schema
 }))
 
 export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid?: string | undefined
   /** H5支付域名 */
   readonly domains?: ReadonlyArray<unknown> | undefined
-  /**
-   * 公司介绍和业务描述
-   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
-   */
+  /** 公司介绍和业务描述
+   * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”" */
   readonly business_description?: string | undefined
-  /**
-   * 限额类型
+  /** 限额类型
    * Documented values: `UN_LAUNCHED_WEBSITE_LIMIT`, `NORMAL_LIMIT`, `NO_LIMIT` (decoded as any string: more may come).
-   * @example "UN_LAUNCHED_WEBSITE_LIMIT"
-   */
+   * @example "UN_LAUNCHED_WEBSITE_LIMIT" */
   readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | (string & {}) | undefined
-  /**
-   * 公司注册资质证书
-   * @example "6uqyGjvHzOhsLleGFQVRF"
-   */
+  /** 公司注册资质证书
+   * @example "6uqyGjvHzOhsLleGFQVRF" */
   readonly company_register_cert?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户经营网址状态
+  /** 子商户经营网址状态
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
-   * @example "HAS_LAUNCHED"
-   */
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 子商户H5经营网址
+   * @example "https://qq.com" */
   readonly website_url?: string | undefined
-  /**
-   * 申请单号
-   * @example 100000
-   */
+  /** 申请单号
+   * @example 100000 */
   readonly applyment_id?: number | undefined
-  /**
-   * 驳回原因
-   * @example "商户证书不符合要求"
-   */
+  /** 驳回原因
+   * @example "商户证书不符合要求" */
   readonly audit_reject_detail?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 申请单类型
+  /** 申请单类型
    * Documented values: `APPLY_FOR_PAYMENT_AUTHORITY`, `APPLY_FOR_RELIEVE_LIMITED` (decoded as any string: more may come).
-   * @example "APPLY_FOR_PAYMENT_AUTHORITY"
-   */
+   * @example "APPLY_FOR_PAYMENT_AUTHORITY" */
   readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | (string & {}) | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
+  /** 商户提供的审核结果回调接口
+   * @example "https://pay.weixin.qq.com/wxpay/pay.action" */
   readonly notify_url?: string | undefined
 }
 
@@ -332,13 +258,11 @@ export type MerchantH5PermissionApplicationsApplymentIdPatchParams = MerchantH5P
 /** The input of `v3.global.merchant.h5.permission.applications._applyment_id_.patch`: params, body fields together. */
 export interface MerchantH5PermissionApplicationsApplymentIdPatchRequest extends MerchantH5PermissionApplicationsApplymentIdPatchParams, MerchantH5PermissionApplicationsApplymentIdPatchBody {}
 
-/**
- * 修改H5支付权限申请单
+/** 修改H5支付权限申请单
  *
  * 商户可以通过该接口修改已经被驳回H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_3.shtml)
  *
- * `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`
- */
+ * `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}` */
 export const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionApplicationsApplymentIdPatchRequest, MerchantH5PermissionApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.applications._applyment_id_.patch",
   method: "PATCH",
@@ -351,36 +275,26 @@ export const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint
 // ---- POST /v3/global/merchant/h5/permission/domain/applications ----
 
 export interface MerchantH5PermissionDomainApplicationsPostBody {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid?: string | undefined
   /** H5支付域名 */
   readonly domains: ReadonlyArray<string>
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 子商户H5经营网址
+   * @example "https://qq.com" */
   readonly website_url: string
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户经营网址状态
-   * @example "HAS_LAUNCHED"
-   */
+  /** 子商户经营网址状态
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
+  /** 商户提供的审核结果回调接口
+   * @example "https://pay.weixin.qq.com/wxpay/pay.action" */
   readonly notify_url?: string | undefined
-  /**
-   * 商户申请单号
-   * @example "123456"
-   */
+  /** 商户申请单号
+   * @example "123456" */
   readonly out_applyment_id: string
 }
 
@@ -396,53 +310,37 @@ const $MerchantH5PermissionDomainApplicationsPostBody: () => Schema.Schema<Merch
 }))
 
 export interface MerchantH5PermissionDomainApplicationsPostResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户经营网址状态
+  /** 子商户经营网址状态
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
-   * @example "HAS_LAUNCHED"
-   */
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /** H5支付域名 */
   readonly domains?: ReadonlyArray<string> | undefined
-  /**
-   * 子商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 子商户H5经营网址
+   * @example "https://qq.com" */
   readonly webiste_url?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
   readonly website_homepage_pics?: ReadonlyArray<string> | undefined
-  /**
-   * 申请单号
-   * @example 1000000
-   */
+  /** 申请单号
+   * @example 1000000 */
   readonly applyment_id?: number | undefined
-  /**
-   * 驳回原因
-   * @example "经营网址首页截图内容违法"
-   */
+  /** 驳回原因
+   * @example "经营网址首页截图内容违法" */
   readonly audit_reject_detail?: string | undefined
-  /**
-   * 申请单状态
+  /** 申请单状态
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
-  /**
-   * 商户提供的审核结果回调接口
-   * @example "https://pay.weixin.qq.com/wxpay/pay.action"
-   */
+  /** 商户提供的审核结果回调接口
+   * @example "https://pay.weixin.qq.com/wxpay/pay.action" */
   readonly notify_url?: string | undefined
-  /**
-   * 商户申请单号
-   * @example "123456"
-   */
+  /** 商户申请单号
+   * @example "123456" */
   readonly out_applyment_id?: string | undefined
 }
 
@@ -460,13 +358,11 @@ const $MerchantH5PermissionDomainApplicationsPostResponse: () => Schema.Schema<M
   out_applyment_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建H5支付域名修改申请单
+/** 创建H5支付域名修改申请单
  *
  * 商户可以通过该接口为自身和子商户发起H5支付域名修改申请。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_4.shtml)
  *
- * `POST /v3/global/merchant/h5/permission/domain/applications`
- */
+ * `POST /v3/global/merchant/h5/permission/domain/applications` */
 export const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsPostBody, MerchantH5PermissionDomainApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.domain.applications.post",
   method: "POST",
@@ -482,13 +378,11 @@ export type MerchantH5PermissionDomainApplicationsApplymentIdGetParams = Merchan
 
 export type MerchantH5PermissionDomainApplicationsApplymentIdGetResponse = MerchantH5PermissionDomainApplicationsPostResponse
 
-/**
- * 查询H5支付域名修改申请单
+/** 查询H5支付域名修改申请单
  *
  * 商户可以通过该接口查询H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_5.shtml)
  *
- * `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
- */
+ * `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}` */
 export const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdGetParams, MerchantH5PermissionDomainApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.domain.applications._applyment_id_.get",
   method: "GET",
@@ -503,15 +397,11 @@ export const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endp
 export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchBody {
   /** H5支付域名 */
   readonly domains: ReadonlyArray<string>
-  /**
-   * 子商户经营网址状态
-   * @example "HAS_LAUNCHED"
-   */
+  /** 子商户经营网址状态
+   * @example "HAS_LAUNCHED" */
   readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | undefined
-  /**
-   * 商户H5经营网址
-   * @example "https://qq.com"
-   */
+  /** 商户H5经营网址
+   * @example "https://qq.com" */
   readonly website_url?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
@@ -534,13 +424,11 @@ export type MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse = Mer
 /** The input of `v3.global.merchant.h5.permission.domain.applications._applyment_id_.patch`: params, body fields together. */
 export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchRequest extends MerchantH5PermissionDomainApplicationsApplymentIdPatchParams, MerchantH5PermissionDomainApplicationsApplymentIdPatchBody {}
 
-/**
- * 修改H5支付域名修改申请单
+/** 修改H5支付域名修改申请单
  *
  * 商户可以通过该接口修改已被驳回的H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_6.shtml)
  *
- * `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
- */
+ * `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}` */
 export const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdPatchRequest, MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.domain.applications._applyment_id_.patch",
   method: "PATCH",
@@ -553,16 +441,12 @@ export const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.En
 // ---- GET /v3/global/merchant/h5/permission/{sub_mchid} ----
 
 export interface MerchantH5PermissionSubMchidGetResponse {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid?: string | undefined
-  /**
-   * H5支付权限状态
+  /** H5支付权限状态
    * Documented values: `AUTHORITY_TO_TEST`, `FORMAL_AUTHORITY`, `AUTHORIZED`, `UNDER_PUNISHMENT`, `UNDER_PUNISHMENT`, `UNAUTHORIZED` (decoded as any string: more may come).
-   * @example "AUTHORITY_TO_TEST"
-   */
+   * @example "AUTHORITY_TO_TEST" */
   readonly authorization_state?: "AUTHORITY_TO_TEST" | "FORMAL_AUTHORITY" | "AUTHORIZED" | "UNDER_PUNISHMENT" | "UNDER_PUNISHMENT" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
@@ -571,13 +455,11 @@ const $MerchantH5PermissionSubMchidGetResponse: () => Schema.Schema<MerchantH5Pe
   authorization_state: Schema.optional(OpenEnum("AUTHORITY_TO_TEST", "FORMAL_AUTHORITY", "AUTHORIZED", "UNDER_PUNISHMENT", "UNDER_PUNISHMENT", "UNAUTHORIZED"))
 }))
 
-/**
- * 查询子商户H5支付权限状态
+/** 查询子商户H5支付权限状态
  *
  * 商户可以通过该接口查询子商户的H5支付权限状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_7.shtml)
  *
- * `GET /v3/global/merchant/h5/permission/{sub_mchid}`
- */
+ * `GET /v3/global/merchant/h5/permission/{sub_mchid}` */
 export const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5PermissionSubMchidGetParams, MerchantH5PermissionSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission._sub_mchid_.get",
   method: "GET",
@@ -592,83 +474,69 @@ export const merchant = {
   h5: {
     permission: {
       _sub_mchid_: {
-        /**
-         * 查询子商户H5支付权限状态
+        /** 查询子商户H5支付权限状态
          *
          * 商户可以通过该接口查询子商户的H5支付权限状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_7.shtml)
          *
          * `GET /v3/global/merchant/h5/permission/{sub_mchid}`
          *
-         * Alone: `import { merchantH5PermissionSubMchidGet } from "effect-wechatpay/v3/global/merchant"`.
-         */
+         * Alone: `import { merchantH5PermissionSubMchidGet } from "effect-wechatpay/v3/global/merchant"`. */
         get: merchantH5PermissionSubMchidGet
       },
       applications: {
-        /**
-         * 创建H5支付权限申请单
+        /** 创建H5支付权限申请单
          *
          * 商户可以通过调用此接口为子商户申请H5支付权限。调用之前需要先签署批量提交协议。如果限额类型（transaction_limit_type）选择不限额度（NO_LIMIT），则在此申请单创建完成后，系统会未子商户自动创建解除限额申请单。发起解除限额申请时，需要确保商户已经获得了普通限额的支付权限。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_1.shtml)
          *
          * `POST /v3/global/merchant/h5/permission/applications`
          *
-         * Alone: `import { merchantH5PermissionApplicationsPost } from "effect-wechatpay/v3/global/merchant"`.
-         */
+         * Alone: `import { merchantH5PermissionApplicationsPost } from "effect-wechatpay/v3/global/merchant"`. */
         post: merchantH5PermissionApplicationsPost,
         _applyment_id_: {
-          /**
-           * 查询H5支付权限申请单详情
+          /** 查询H5支付权限申请单详情
            *
            * 商户可以通过该接口查询已经创建的H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_2.shtml)
            *
            * `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`
            *
-           * Alone: `import { merchantH5PermissionApplicationsApplymentIdGet } from "effect-wechatpay/v3/global/merchant"`.
-           */
+           * Alone: `import { merchantH5PermissionApplicationsApplymentIdGet } from "effect-wechatpay/v3/global/merchant"`. */
           get: merchantH5PermissionApplicationsApplymentIdGet,
-          /**
-           * 修改H5支付权限申请单
+          /** 修改H5支付权限申请单
            *
            * 商户可以通过该接口修改已经被驳回H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_3.shtml)
            *
            * `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`
            *
-           * Alone: `import { merchantH5PermissionApplicationsApplymentIdPatch } from "effect-wechatpay/v3/global/merchant"`.
-           */
+           * Alone: `import { merchantH5PermissionApplicationsApplymentIdPatch } from "effect-wechatpay/v3/global/merchant"`. */
           patch: merchantH5PermissionApplicationsApplymentIdPatch
         }
       },
       domain: {
         applications: {
-          /**
-           * 创建H5支付域名修改申请单
+          /** 创建H5支付域名修改申请单
            *
            * 商户可以通过该接口为自身和子商户发起H5支付域名修改申请。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_4.shtml)
            *
            * `POST /v3/global/merchant/h5/permission/domain/applications`
            *
-           * Alone: `import { merchantH5PermissionDomainApplicationsPost } from "effect-wechatpay/v3/global/merchant"`.
-           */
+           * Alone: `import { merchantH5PermissionDomainApplicationsPost } from "effect-wechatpay/v3/global/merchant"`. */
           post: merchantH5PermissionDomainApplicationsPost,
           _applyment_id_: {
-            /**
-             * 查询H5支付域名修改申请单
+            /** 查询H5支付域名修改申请单
              *
              * 商户可以通过该接口查询H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_5.shtml)
              *
              * `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
              *
-             * Alone: `import { merchantH5PermissionDomainApplicationsApplymentIdGet } from "effect-wechatpay/v3/global/merchant"`.
-             */
+             * Alone: `import { merchantH5PermissionDomainApplicationsApplymentIdGet } from "effect-wechatpay/v3/global/merchant"`. */
             get: merchantH5PermissionDomainApplicationsApplymentIdGet,
-            /**
-             * 修改H5支付域名修改申请单
+            /** 修改H5支付域名修改申请单
              *
              * 商户可以通过该接口修改已被驳回的H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_6.shtml)
              *
              * `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
              *
-             * Alone: `import { merchantH5PermissionDomainApplicationsApplymentIdPatch } from "effect-wechatpay/v3/global/merchant"`.
-             */
+             * Alone: `import { merchantH5PermissionDomainApplicationsApplymentIdPatch } from "effect-wechatpay/v3/global/merchant"`. */
             patch: merchantH5PermissionDomainApplicationsApplymentIdPatch
           }
         }

@@ -6,15 +6,11 @@ import { type MerchantServiceImagesUploadPostBody, $MerchantServiceImagesUploadP
 // ---- GET /v3/global/merchant-service/complaint-notifications ----
 
 export interface MerchantServiceComplaintNotificationsGetResponse {
-  /**
-   * 商户号
-   * @example "1900012181"
-   */
+  /** 商户号
+   * @example "1900012181" */
   readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
+  /** 通知地址
+   * @example "https://www.xxx.com/notify" */
   readonly url?: string | undefined
 }
 
@@ -23,13 +19,11 @@ const $MerchantServiceComplaintNotificationsGetResponse: () => Schema.Schema<Mer
   url: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询投诉通知回调
+/** 查询投诉通知回调
  *
  * 商户通过调用此接口查询投诉通知的回调URL。
  *
- * `GET /v3/global/merchant-service/complaint-notifications`
- */
+ * `GET /v3/global/merchant-service/complaint-notifications` */
 export const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, MerchantServiceComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.get",
   method: "GET",
@@ -41,10 +35,8 @@ export const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, M
 // ---- POST /v3/global/merchant-service/complaint-notifications ----
 
 export interface MerchantServiceComplaintNotificationsPostBody {
-  /**
-   * 通知地址
-   * @example "https://www.xxx.com/notify"
-   */
+  /** 通知地址
+   * @example "https://www.xxx.com/notify" */
   readonly url: string
 }
 
@@ -54,13 +46,11 @@ const $MerchantServiceComplaintNotificationsPostBody: () => Schema.Schema<Mercha
 
 export type MerchantServiceComplaintNotificationsPostResponse = MerchantServiceComplaintNotificationsGetResponse
 
-/**
- * 创建投诉通知回调
+/** 创建投诉通知回调
  *
  * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。
  *
- * `POST /v3/global/merchant-service/complaint-notifications`
- */
+ * `POST /v3/global/merchant-service/complaint-notifications` */
 export const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPostBody, MerchantServiceComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.post",
   method: "POST",
@@ -75,13 +65,11 @@ export type MerchantServiceComplaintNotificationsPutResponse = MerchantServiceCo
 
 export type MerchantServiceComplaintNotificationsPutBody = MerchantServiceComplaintNotificationsPostBody
 
-/**
- * 更新投诉通知回调
+/** 更新投诉通知回调
  *
  * 商户通过调用此接口更新投诉通知的回调URL。
  *
- * `PUT /v3/global/merchant-service/complaint-notifications`
- */
+ * `PUT /v3/global/merchant-service/complaint-notifications` */
 export const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPutBody, MerchantServiceComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.put",
   method: "PUT",
@@ -92,13 +80,11 @@ export const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<Merchan
 
 // ---- DELETE /v3/global/merchant-service/complaint-notifications ----
 
-/**
- * 删除投诉通知回调
+/** 删除投诉通知回调
  *
  * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。
  *
- * `DELETE /v3/global/merchant-service/complaint-notifications`
- */
+ * `DELETE /v3/global/merchant-service/complaint-notifications` */
 export const merchantServiceComplaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.delete",
   method: "DELETE",
@@ -110,35 +96,23 @@ export const merchantServiceComplaintNotificationsDelete: Endpoint.Endpoint<void
 // ---- GET /v3/global/merchant-service/complaints ----
 
 export interface MerchantServiceComplaintsGetQuery {
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 开始日期
-   * @example "2019-01-01"
-   */
+  /** 开始日期
+   * @example "2019-01-01" */
   readonly begin_date: string
-  /**
-   * 结束日期
-   * @example "2019-01-01"
-   */
+  /** 结束日期
+   * @example "2019-01-01" */
   readonly end_date: string
-  /**
-   * 诉商户号
-   * @example "1900012181"
-   */
+  /** 诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid?: string | undefined
-  /**
-   * 商户语言
-   * @example "zh_CN"
-   */
+  /** 商户语言
+   * @example "zh_CN" */
   readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
 }
 
@@ -152,50 +126,32 @@ const $MerchantServiceComplaintsGetQuery: () => Schema.Schema<MerchantServiceCom
 }))
 
 export interface ComplaintOrderInfo {
-  /**
-   * 微信订单号
-   * @example "4200000404201909069117582536"
-   */
+  /** 微信订单号
+   * @example "4200000404201909069117582536" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "20190906154617947762231"
-   */
+  /** 商户订单号
+   * @example "20190906154617947762231" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 结算币种金额
-   * @example 1000
-   */
+  /** 结算币种金额
+   * @example 1000 */
   readonly settlement_amount?: number | undefined
-  /**
-   * 结算币种累计已退款金额
-   * @example 0
-   */
+  /** 结算币种累计已退款金额
+   * @example 0 */
   readonly settlement_refunded_amount?: string | undefined
-  /**
-   * 结算币种
-   * @example "HKD"
-   */
+  /** 结算币种
+   * @example "HKD" */
   readonly settlement_currency?: string | undefined
-  /**
-   * 订单金额
-   * @example 922
-   */
+  /** 订单金额
+   * @example 922 */
   readonly payer_amount?: number | undefined
-  /**
-   * 支付币种累计已退款金额
-   * @example 0
-   */
+  /** 支付币种累计已退款金额
+   * @example 0 */
   readonly payer_refunded_amount?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
+  /** 支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
-  /**
-   * 交易时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 交易时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly trade_time?: string | undefined
 }
 
@@ -212,11 +168,9 @@ const $ComplaintOrderInfo: () => Schema.Schema<ComplaintOrderInfo> = /*#__PURE__
 }))
 
 export interface ComplaintMediaList {
-  /**
-   * 媒体文件业务类型
+  /** 媒体文件业务类型
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
-   * @example "USER_COMPLAINT_IMAGE"
-   */
+   * @example "USER_COMPLAINT_IMAGE" */
   readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   /** 媒体文列表 */
   readonly media_url?: ReadonlyArray<string> | undefined
@@ -228,21 +182,15 @@ const $ComplaintMediaList: () => Schema.Schema<ComplaintMediaList> = /*#__PURE__
 }))
 
 export interface ServiceOrderInfo {
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 支付分服务单状态
+  /** 支付分服务单状态
    * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
-   * @example "DOING"
-   */
+   * @example "DOING" */
   readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
@@ -253,36 +201,24 @@ const $ServiceOrderInfo: () => Schema.Schema<ServiceOrderInfo> = /*#__PURE__*/ o
 }))
 
 export interface MerchantServiceComplaintsComplaintIdGetResponse {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
+  /** 投诉单号
+   * @example "200201820200101080076610000" */
   readonly complaint_id?: string | undefined
-  /**
-   * 投诉时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 投诉时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly complaint_time?: string | undefined
-  /**
-   * 投诉详情
-   * @example "反馈一个重复扣费的问题"
-   */
+  /** 投诉详情
+   * @example "反馈一个重复扣费的问题" */
   readonly complaint_detail?: string | undefined
-  /**
-   * 投诉单状态
+  /** 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
-   * @example "PENDING"
-   */
+   * @example "PENDING" */
   readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid?: string | undefined
-  /**
-   * 投诉人联系方式
-   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
-   */
+  /** 投诉人联系方式
+   * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==" */
   readonly payer_phone?: string | undefined
   /** 投诉单关联订单信息 */
   readonly complaint_order_info?: ReadonlyArray<ComplaintOrderInfo> | undefined
@@ -290,30 +226,22 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
   readonly complaint_full_refunded?: boolean | undefined
   /** 是否超时 */
   readonly is_overdue?: boolean | undefined
-  /**
-   * 优先级
+  /** 优先级
    * Documented values: `PRIORITY`, `GENERAL` (decoded as any string: more may come).
-   * @example "PRIORITY"
-   */
+   * @example "PRIORITY" */
   readonly priority?: "PRIORITY" | "GENERAL" | (string & {}) | undefined
   /** 是否有待回复的用户留言 */
   readonly incoming_user_response?: boolean | undefined
-  /**
-   * 用户投诉次数
-   * @example 1
-   */
+  /** 用户投诉次数
+   * @example 1 */
   readonly user_complaint_times?: number | undefined
   /** 投诉资料列表 */
   readonly complaint_media_list?: ReadonlyArray<ComplaintMediaList> | undefined
-  /**
-   * 问题描述
-   * @example "不满意商家服务"
-   */
+  /** 问题描述
+   * @example "不满意商家服务" */
   readonly problem_description?: string | undefined
-  /**
-   * 投诉详情翻译
-   * @example "不满意商家服务"
-   */
+  /** 投诉详情翻译
+   * @example "不满意商家服务" */
   readonly complaint_detail_trans?: string | undefined
   /** 投诉单关联服务单信息 */
   readonly service_order_info?: ReadonlyArray<ServiceOrderInfo> | undefined
@@ -341,20 +269,14 @@ const $MerchantServiceComplaintsComplaintIdGetResponse: () => Schema.Schema<Merc
 export interface MerchantServiceComplaintsGetResponse {
   /** 用户投诉信息详情 */
   readonly data?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponse> | undefined
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 投诉总条数
-   * @example 1000
-   */
+  /** 投诉总条数
+   * @example 1000 */
   readonly total_count?: number | undefined
 }
 
@@ -365,13 +287,11 @@ const $MerchantServiceComplaintsGetResponse: () => Schema.Schema<MerchantService
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询投诉单列表
+/** 查询投诉单列表
  *
  * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。
  *
- * `GET /v3/global/merchant-service/complaints`
- */
+ * `GET /v3/global/merchant-service/complaints` */
 export const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsGetQuery, MerchantServiceComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints.get",
   method: "GET",
@@ -383,10 +303,8 @@ export const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComp
 // ---- GET /v3/global/merchant-service/complaints/{complaint_id} ----
 
 export interface MerchantServiceComplaintsComplaintIdGetParams {
-  /**
-   * 投诉单号
-   * @example "200201820200101080076610000"
-   */
+  /** 投诉单号
+   * @example "200201820200101080076610000" */
   readonly complaint_id: string
 }
 
@@ -395,10 +313,8 @@ const $MerchantServiceComplaintsComplaintIdGetParams: () => Schema.Schema<Mercha
 }))
 
 export interface MerchantServiceComplaintsComplaintIdGetQuery {
-  /**
-   * 商户语言
-   * @example "zh_CN"
-   */
+  /** 商户语言
+   * @example "zh_CN" */
   readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
 }
 
@@ -409,13 +325,11 @@ const $MerchantServiceComplaintsComplaintIdGetQuery: () => Schema.Schema<Merchan
 /** The input of `v3.global.merchantService.complaints._complaint_id_.get`: params, query fields together. */
 export interface MerchantServiceComplaintsComplaintIdGetRequest extends MerchantServiceComplaintsComplaintIdGetParams, MerchantServiceComplaintsComplaintIdGetQuery {}
 
-/**
- * 查询投诉单详情
+/** 查询投诉单详情
  *
  * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
  *
- * `GET /v3/global/merchant-service/complaints/{complaint_id}`
- */
+ * `GET /v3/global/merchant-service/complaints/{complaint_id}` */
 export const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdGetRequest, MerchantServiceComplaintsComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.get",
   method: "GET",
@@ -428,10 +342,8 @@ export const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<Merchant
 // ---- POST /v3/global/merchant-service/complaints/{complaint_id}/complete ----
 
 export interface MerchantServiceComplaintsComplaintIdCompletePostBody {
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid: string
 }
 
@@ -444,13 +356,11 @@ export type MerchantServiceComplaintsComplaintIdCompletePostParams = MerchantSer
 /** The input of `v3.global.merchantService.complaints._complaint_id_.complete.post`: params, body fields together. */
 export interface MerchantServiceComplaintsComplaintIdCompletePostRequest extends MerchantServiceComplaintsComplaintIdCompletePostParams, MerchantServiceComplaintsComplaintIdCompletePostBody {}
 
-/**
- * 反馈处理完成
+/** 反馈处理完成
  *
  * 商户可通过调用此接口，反馈投诉单已处理完成。投诉单处理完成后系统将对用户下发满意度评价。请务必在真实处理完用户投诉后再调此接口，避免因投诉未妥善处理造成用户重复投诉。重复投诉率将是考核客诉处理质量的重要指标之一。
  *
- * `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`
- */
+ * `POST /v3/global/merchant-service/complaints/{complaint_id}/complete` */
 export const merchantServiceComplaintsComplaintIdCompletePost: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.complete.post",
   method: "POST",
@@ -462,20 +372,14 @@ export const merchantServiceComplaintsComplaintIdCompletePost: Endpoint.Endpoint
 // ---- GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys ----
 
 export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery {
-  /**
-   * 分页大小
-   * @example 50
-   */
+  /** 分页大小
+   * @example 50 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 10
-   */
+  /** 分页开始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 商户语言
-   * @example "zh_CN"
-   */
+  /** 商户语言
+   * @example "zh_CN" */
   readonly mch_language?: "ZH_CN" | "ZH_TW" | "ZH_HK" | "EN" | "JA" | "KO" | "TH" | "VI" | "RU" | "DE" | "FR" | "AR" | "ES" | undefined
 }
 
@@ -486,31 +390,21 @@ const $MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery: () => Sc
 }))
 
 export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData {
-  /**
-   * 操作流水号
-   * @example "300285320210322170000071077"
-   */
+  /** 操作流水号
+   * @example "300285320210322170000071077" */
   readonly log_id?: string | undefined
-  /**
-   * 操作人
-   * @example "投诉人"
-   */
+  /** 操作人
+   * @example "投诉人" */
   readonly operator?: string | undefined
-  /**
-   * 操作时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 操作时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly operate_time?: string | undefined
-  /**
-   * 操作类型
+  /** 操作类型
    * Documented values: `USER_CREATE_COMPLAINT`, `USER_CONTINUE_COMPLAINT`, `USER_RESPONSE`, `PLATFORM_RESPONSE`, `MERCHANT_RESPONSE`, `MERCHANT_CONFIRM_COMPLETE`, `USER_CREATE_COMPLAINT_SYSTEM_MESSAGE`, `COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE`, `USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE`, `USER_REVOKE_COMPLAINT`, `USER_COMFIRM_COMPLAINT`, `PLATFORM_HELP_APPLICATION`, `USER_APPLY_PLATFORM_HELP`, `MERCHANT_APPROVE_REFUND`, `MERCHANT_REFUSE_RERUND`, `USER_SUBMIT_SATISFACTION`, `SERVICE_ORDER_CANCEL`, `SERVICE_ORDER_COMPLETE`, `COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE`, `COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE`, `COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE` (decoded as any string: more may come).
-   * @example "USER_CREATE_COMPLAINT"
-   */
+   * @example "USER_CREATE_COMPLAINT" */
   readonly operate_type?: "USER_CREATE_COMPLAINT" | "USER_CONTINUE_COMPLAINT" | "USER_RESPONSE" | "PLATFORM_RESPONSE" | "MERCHANT_RESPONSE" | "MERCHANT_CONFIRM_COMPLETE" | "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE" | "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE" | "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE" | "USER_REVOKE_COMPLAINT" | "USER_COMFIRM_COMPLAINT" | "PLATFORM_HELP_APPLICATION" | "USER_APPLY_PLATFORM_HELP" | "MERCHANT_APPROVE_REFUND" | "MERCHANT_REFUSE_RERUND" | "USER_SUBMIT_SATISFACTION" | "SERVICE_ORDER_CANCEL" | "SERVICE_ORDER_COMPLETE" | "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE" | "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE" | "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE" | (string & {}) | undefined
-  /**
-   * 操作内容
-   * @example "已与用户电话沟通解决"
-   */
+  /** 操作内容
+   * @example "已与用户电话沟通解决" */
   readonly operate_details?: string | undefined
   readonly image_list?: ReadonlyArray<string> | undefined
   /** 操作资料列表 */
@@ -532,15 +426,11 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRespo
   readonly data?: ReadonlyArray<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> | undefined
   /** 分页大小 */
   readonly limit?: number | undefined
-  /**
-   * 分页开始位置
-   * @example 50
-   */
+  /** 分页开始位置
+   * @example 50 */
   readonly offset?: number | undefined
-  /**
-   * 投诉协商历史总条数
-   * @example 1000
-   */
+  /** 投诉协商历史总条数
+   * @example 1000 */
   readonly total_count?: number | undefined
 }
 
@@ -556,13 +446,11 @@ export type MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams = M
 /** The input of `v3.global.merchantService.complaints._complaint_id_.negotiationHistorys.get`: params, query fields together. */
 export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest extends MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery {}
 
-/**
- * 查询投诉协商历史
+/** 查询投诉协商历史
  *
  * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
  *
- * `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`
- */
+ * `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys` */
 export const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.negotiationHistorys.get",
   method: "GET",
@@ -575,26 +463,18 @@ export const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoin
 // ---- POST /v3/global/merchant-service/complaints/{complaint_id}/response ----
 
 export interface MerchantServiceComplaintsComplaintIdResponsePostBody {
-  /**
-   * 被诉商户号
-   * @example "1900012181"
-   */
+  /** 被诉商户号
+   * @example "1900012181" */
   readonly complainted_mchid: string
-  /**
-   * 回复内容
-   * @example "已与用户沟通解决"
-   */
+  /** 回复内容
+   * @example "已与用户沟通解决" */
   readonly response_content: string
   readonly response_images?: ReadonlyArray<string> | undefined
-  /**
-   * 跳转链接
-   * @example "https://www.xxx.com/notify"
-   */
+  /** 跳转链接
+   * @example "https://www.xxx.com/notify" */
   readonly jump_url?: string | undefined
-  /**
-   * 跳转链接文案
-   * @example "查看订单详情"
-   */
+  /** 跳转链接文案
+   * @example "查看订单详情" */
   readonly jump_url_text?: string | undefined
 }
 
@@ -611,13 +491,11 @@ export type MerchantServiceComplaintsComplaintIdResponsePostParams = MerchantSer
 /** The input of `v3.global.merchantService.complaints._complaint_id_.response.post`: params, body fields together. */
 export interface MerchantServiceComplaintsComplaintIdResponsePostRequest extends MerchantServiceComplaintsComplaintIdResponsePostParams, MerchantServiceComplaintsComplaintIdResponsePostBody {}
 
-/**
- * 提交回复
+/** 提交回复
  *
  * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。
  *
- * `POST /v3/global/merchant-service/complaints/{complaint_id}/response`
- */
+ * `POST /v3/global/merchant-service/complaints/{complaint_id}/response` */
 export const merchantServiceComplaintsComplaintIdResponsePost: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdResponsePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.response.post",
   method: "POST",
@@ -629,10 +507,8 @@ export const merchantServiceComplaintsComplaintIdResponsePost: Endpoint.Endpoint
 // ---- POST /v3/global/merchant-service/images/upload ----
 
 export interface MerchantServiceImagesUploadPostResponse {
-  /**
-   * 媒体文件标识ID
-   * @example "file752398_7983424"
-   */
+  /** 媒体文件标识ID
+   * @example "file752398_7983424" */
   readonly media_id?: string | undefined
 }
 
@@ -640,13 +516,11 @@ const $MerchantServiceImagesUploadPostResponse: () => Schema.Schema<MerchantServ
   media_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 商户上传反馈图片API
+/** 商户上传反馈图片API
  *
  * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。
  *
- * `POST /v3/global/merchant-service/images/upload`
- */
+ * `POST /v3/global/merchant-service/images/upload` */
 export const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUploadPostBody, MerchantServiceImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.images.upload.post",
   method: "POST",
@@ -659,10 +533,8 @@ export const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceI
 // ---- GET /v3/global/merchant-service/images/{media_id} ----
 
 export interface MerchantServiceImagesMediaIdGetParams {
-  /**
-   * 媒体文件ID
-   * @example "xxxxx"
-   */
+  /** 媒体文件ID
+   * @example "xxxxx" */
   readonly media_id: string
 }
 
@@ -679,13 +551,11 @@ export type MerchantServiceImagesMediaIdGetQuery = MerchantServiceComplaintsComp
 /** The input of `v3.global.merchantService.images._media_id_.get`: params, query fields together. */
 export interface MerchantServiceImagesMediaIdGetRequest extends MerchantServiceImagesMediaIdGetParams, MerchantServiceImagesMediaIdGetQuery {}
 
-/**
- * 图片下载API
+/** 图片下载API
  *
  * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。
  *
- * `GET /v3/global/merchant-service/images/{media_id}`
- */
+ * `GET /v3/global/merchant-service/images/{media_id}` */
 export const merchantServiceImagesMediaIdGet: Endpoint.Endpoint<MerchantServiceImagesMediaIdGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.images._media_id_.get",
   method: "GET",
@@ -697,130 +567,108 @@ export const merchantServiceImagesMediaIdGet: Endpoint.Endpoint<MerchantServiceI
 /** `v3.global.merchantService.…` */
 export const merchantService = {
   complaintNotifications: {
-    /**
-     * 查询投诉通知回调
+    /** 查询投诉通知回调
      *
      * 商户通过调用此接口查询投诉通知的回调URL。
      *
      * `GET /v3/global/merchant-service/complaint-notifications`
      *
-     * Alone: `import { merchantServiceComplaintNotificationsGet } from "effect-wechatpay/v3/global/merchantService"`.
-     */
+     * Alone: `import { merchantServiceComplaintNotificationsGet } from "effect-wechatpay/v3/global/merchantService"`. */
     get: merchantServiceComplaintNotificationsGet,
-    /**
-     * 创建投诉通知回调
+    /** 创建投诉通知回调
      *
      * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。
      *
      * `POST /v3/global/merchant-service/complaint-notifications`
      *
-     * Alone: `import { merchantServiceComplaintNotificationsPost } from "effect-wechatpay/v3/global/merchantService"`.
-     */
+     * Alone: `import { merchantServiceComplaintNotificationsPost } from "effect-wechatpay/v3/global/merchantService"`. */
     post: merchantServiceComplaintNotificationsPost,
-    /**
-     * 更新投诉通知回调
+    /** 更新投诉通知回调
      *
      * 商户通过调用此接口更新投诉通知的回调URL。
      *
      * `PUT /v3/global/merchant-service/complaint-notifications`
      *
-     * Alone: `import { merchantServiceComplaintNotificationsPut } from "effect-wechatpay/v3/global/merchantService"`.
-     */
+     * Alone: `import { merchantServiceComplaintNotificationsPut } from "effect-wechatpay/v3/global/merchantService"`. */
     put: merchantServiceComplaintNotificationsPut,
-    /**
-     * 删除投诉通知回调
+    /** 删除投诉通知回调
      *
      * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。
      *
      * `DELETE /v3/global/merchant-service/complaint-notifications`
      *
-     * Alone: `import { merchantServiceComplaintNotificationsDelete } from "effect-wechatpay/v3/global/merchantService"`.
-     */
+     * Alone: `import { merchantServiceComplaintNotificationsDelete } from "effect-wechatpay/v3/global/merchantService"`. */
     delete: merchantServiceComplaintNotificationsDelete
   },
   complaints: {
-    /**
-     * 查询投诉单列表
+    /** 查询投诉单列表
      *
      * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。
      *
      * `GET /v3/global/merchant-service/complaints`
      *
-     * Alone: `import { merchantServiceComplaintsGet } from "effect-wechatpay/v3/global/merchantService"`.
-     */
+     * Alone: `import { merchantServiceComplaintsGet } from "effect-wechatpay/v3/global/merchantService"`. */
     get: merchantServiceComplaintsGet,
     _complaint_id_: {
-      /**
-       * 查询投诉单详情
+      /** 查询投诉单详情
        *
        * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
        *
        * `GET /v3/global/merchant-service/complaints/{complaint_id}`
        *
-       * Alone: `import { merchantServiceComplaintsComplaintIdGet } from "effect-wechatpay/v3/global/merchantService"`.
-       */
+       * Alone: `import { merchantServiceComplaintsComplaintIdGet } from "effect-wechatpay/v3/global/merchantService"`. */
       get: merchantServiceComplaintsComplaintIdGet,
       complete: {
-        /**
-         * 反馈处理完成
+        /** 反馈处理完成
          *
          * 商户可通过调用此接口，反馈投诉单已处理完成。投诉单处理完成后系统将对用户下发满意度评价。请务必在真实处理完用户投诉后再调此接口，避免因投诉未妥善处理造成用户重复投诉。重复投诉率将是考核客诉处理质量的重要指标之一。
          *
          * `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`
          *
-         * Alone: `import { merchantServiceComplaintsComplaintIdCompletePost } from "effect-wechatpay/v3/global/merchantService"`.
-         */
+         * Alone: `import { merchantServiceComplaintsComplaintIdCompletePost } from "effect-wechatpay/v3/global/merchantService"`. */
         post: merchantServiceComplaintsComplaintIdCompletePost
       },
       negotiationHistorys: {
-        /**
-         * 查询投诉协商历史
+        /** 查询投诉协商历史
          *
          * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
          *
          * `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`
          *
-         * Alone: `import { merchantServiceComplaintsComplaintIdNegotiationHistorysGet } from "effect-wechatpay/v3/global/merchantService"`.
-         */
+         * Alone: `import { merchantServiceComplaintsComplaintIdNegotiationHistorysGet } from "effect-wechatpay/v3/global/merchantService"`. */
         get: merchantServiceComplaintsComplaintIdNegotiationHistorysGet
       },
       response: {
-        /**
-         * 提交回复
+        /** 提交回复
          *
          * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。
          *
          * `POST /v3/global/merchant-service/complaints/{complaint_id}/response`
          *
-         * Alone: `import { merchantServiceComplaintsComplaintIdResponsePost } from "effect-wechatpay/v3/global/merchantService"`.
-         */
+         * Alone: `import { merchantServiceComplaintsComplaintIdResponsePost } from "effect-wechatpay/v3/global/merchantService"`. */
         post: merchantServiceComplaintsComplaintIdResponsePost
       }
     }
   },
   images: {
     _media_id_: {
-      /**
-       * 图片下载API
+      /** 图片下载API
        *
        * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。
        *
        * `GET /v3/global/merchant-service/images/{media_id}`
        *
-       * Alone: `import { merchantServiceImagesMediaIdGet } from "effect-wechatpay/v3/global/merchantService"`.
-       */
+       * Alone: `import { merchantServiceImagesMediaIdGet } from "effect-wechatpay/v3/global/merchantService"`. */
       get: merchantServiceImagesMediaIdGet
     },
     upload: {
-      /**
-       * 商户上传反馈图片API
+      /** 商户上传反馈图片API
        *
        * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。
        *
        * `POST /v3/global/merchant-service/images/upload`
        *
-       * Alone: `import { merchantServiceImagesUploadPost } from "effect-wechatpay/v3/global/merchantService"`.
-       */
+       * Alone: `import { merchantServiceImagesUploadPost } from "effect-wechatpay/v3/global/merchantService"`. */
       post: merchantServiceImagesUploadPost
     }
   }

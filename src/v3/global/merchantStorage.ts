@@ -6,10 +6,8 @@ import { type MerchantServiceImagesUploadPostBody, $MerchantServiceImagesUploadP
 // ---- POST /v3/global/merchant-storage/file/upload ----
 
 export interface MerchantStorageFileUploadPostResponse {
-  /**
-   * 文件标识ID
-   * @example "b6a17e2a-1dc4-4376-8630-e73d06490c0d"
-   */
+  /** 文件标识ID
+   * @example "b6a17e2a-1dc4-4376-8630-e73d06490c0d" */
   readonly file_id?: string | undefined
 }
 
@@ -19,13 +17,11 @@ const $MerchantStorageFileUploadPostResponse: () => Schema.Schema<MerchantStorag
 
 export type MerchantStorageFileUploadPostBody = MerchantServiceImagesUploadPostBody
 
-/**
- * 上传文件API
+/** 上传文件API
  *
  * 部分微信支付境外业务指定商户需要上传文件资料，可使用本API来提交资料，获取其他业务API所需的FileID值。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml)
  *
- * `POST /v3/global/merchant-storage/file/upload`
- */
+ * `POST /v3/global/merchant-storage/file/upload` */
 export const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUploadPostBody, MerchantStorageFileUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantStorage.file.upload.post",
   method: "POST",
@@ -40,15 +36,13 @@ export const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFil
 export const merchantStorage = {
   file: {
     upload: {
-      /**
-       * 上传文件API
+      /** 上传文件API
        *
        * 部分微信支付境外业务指定商户需要上传文件资料，可使用本API来提交资料，获取其他业务API所需的FileID值。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml)
        *
        * `POST /v3/global/merchant-storage/file/upload`
        *
-       * Alone: `import { merchantStorageFileUploadPost } from "effect-wechatpay/v3/global/merchantStorage"`.
-       */
+       * Alone: `import { merchantStorageFileUploadPost } from "effect-wechatpay/v3/global/merchantStorage"`. */
       post: merchantStorageFileUploadPost
     }
   }

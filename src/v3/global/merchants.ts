@@ -6,10 +6,8 @@ import { type MerchantH5PermissionSubMchidGetParams, $MerchantH5PermissionSubMch
 // ---- POST /v3/global/merchants ----
 
 export interface MerchantsPostHeaders {
-  /**
-   * 由商户侧生成的唯一key，用来标识多次重试是否为同一请求
-   * @example "GzPCeo963zXKcO2hDVD8AjXIpgrj"
-   */
+  /** 由商户侧生成的唯一key，用来标识多次重试是否为同一请求
+   * @example "GzPCeo963zXKcO2hDVD8AjXIpgrj" */
   readonly "Idempotency-Key"?: string | undefined
 }
 
@@ -18,20 +16,14 @@ const $MerchantsPostHeaders: () => Schema.Schema<MerchantsPostHeaders> = /*#__PU
 }))
 
 export interface Contact {
-  /**
-   * 联系人名称
-   * @example "李先生"
-   */
+  /** 联系人名称
+   * @example "李先生" */
   readonly name: string
-  /**
-   * 联系人电话
-   * @example "075586010000"
-   */
+  /** 联系人电话
+   * @example "075586010000" */
   readonly phone: string
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
+  /** 联系人邮箱
+   * @example "test@test.com" */
   readonly email: string
 }
 
@@ -42,45 +34,29 @@ const $Contact: () => Schema.Schema<Contact> = /*#__PURE__*/ once(() => Schema.S
 }))
 
 export interface Business {
-  /**
-   * 业务类型
-   * @example "BOTH"
-   */
+  /** 业务类型
+   * @example "BOTH" */
   readonly business_type: "ONLINE" | "OFFLINE" | "BOTH"
-  /**
-   * APP下载链接
-   * @example "https://download.qq.com"
-   */
+  /** APP下载链接
+   * @example "https://download.qq.com" */
   readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
+  /** 业务网站
+   * @example "https://www.qq.com" */
   readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
+  /** 公众号
+   * @example "wx8888888888888888" */
   readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
+  /** 小程序
+   * @example "wx8888888888888888" */
   readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
+  /** 门店地址
+   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong" */
   readonly store_address?: string | undefined
-  /**
-   * 门店照片`JSON`格式字符串
-   * @example "[\"Media_id1\",\"Media_id2\",\"Media_id3\"]"
-   */
+  /** 门店照片`JSON`格式字符串
+   * @example "[\"Media_id1\",\"Media_id2\",\"Media_id3\"]" */
   readonly store_photos?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
+  /** MCC码
+   * @example "4214" */
   readonly mcc?: string | undefined
 }
 
@@ -96,15 +72,11 @@ const $Business: () => Schema.Schema<Business> = /*#__PURE__*/ once(() => Schema
 }))
 
 export interface Director {
-  /**
-   * 董事姓名
-   * @example "Bob"
-   */
+  /** 董事姓名
+   * @example "Bob" */
   readonly name?: string | undefined
-  /**
-   * 董事证件号
-   * @example "5555-8888"
-   */
+  /** 董事证件号
+   * @example "5555-8888" */
   readonly number?: string | undefined
 }
 
@@ -114,10 +86,8 @@ const $Director: () => Schema.Schema<Director> = /*#__PURE__*/ once(() => Schema
 }))
 
 export interface MerchantsPostBodyH5PaymentApplyInfo {
-  /**
-   * H5经营网址
-   * @example "https://qq.com"
-   */
+  /** H5经营网址
+   * @example "https://qq.com" */
   readonly h5_website_url: string
   /** 拉起H5支付的域名，不超过5个 */
   readonly domains: ReadonlyArray<string>
@@ -129,72 +99,46 @@ const $MerchantsPostBodyH5PaymentApplyInfo: () => Schema.Schema<MerchantsPostBod
 }))
 
 export interface MerchantsPostBody {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid: string
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
+  /** 子商户全称
+   * @example "Merchant name" */
   readonly name: string
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
+  /** 子商户简称
+   * @example "Merchant shortname" */
   readonly shortname: string
-  /**
-   * 公司电话
-   * @example "075586010000"
-   */
+  /** 公司电话
+   * @example "075586010000" */
   readonly office_phone: string
   /** 联系人信息 */
   readonly contact: Contact
-  /**
-   * 类目
-   * @example 644
-   */
+  /** 类目
+   * @example 644 */
   readonly business_category: number
-  /**
-   * 渠道号
-   * @example "3200000001"
-   */
+  /** 渠道号
+   * @example "3200000001" */
   readonly channel_id?: string | undefined
-  /**
-   * 注册国家或区域
-   * @example "344"
-   */
+  /** 注册国家或区域
+   * @example "344" */
   readonly merchant_country_code: string
-  /**
-   * 商户类型
-   * @example "ENTERPRISE"
-   */
+  /** 商户类型
+   * @example "ENTERPRISE" */
   readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
+  /** 公司注册文件编号
+   * @example "5555-8888" */
   readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
+  /** 公司注册文件过期时间
+   * @example "2020-10-16" */
   readonly registration_certificate_date?: string | undefined
-  /**
-   * 公司注册文件照片
-   * @example "w7yQFawBtja5uEdm_aoXokv2SDoEmHIPs"
-   */
+  /** 公司注册文件照片
+   * @example "w7yQFawBtja5uEdm_aoXokv2SDoEmHIPs" */
   readonly registration_certificate_copy?: string | undefined
-  /**
-   * 子商户银行结算账户信息
-   * @example "555588889999"
-   */
+  /** 子商户银行结算账户信息
+   * @example "555588889999" */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
   readonly business: Business
@@ -206,10 +150,8 @@ export interface MerchantsPostBody {
   readonly apply_h5_payment?: boolean | undefined
   /** H5申请资料 */
   readonly h5_payment_apply_info?: MerchantsPostBodyH5PaymentApplyInfo | undefined
-  /**
-   * 附加信息
-   * @example "555588889999"
-   */
+  /** 附加信息
+   * @example "555588889999" */
   readonly attach?: string | undefined
 }
 
@@ -237,27 +179,19 @@ const $MerchantsPostBody: () => Schema.Schema<MerchantsPostBody> = /*#__PURE__*/
 }))
 
 export interface MerchantsPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 验证状态
+  /** 验证状态
    * Documented values: `Under Review`, `Approved` (decoded as any string: more may come).
-   * @example "Under Review"
-   */
+   * @example "Under Review" */
   readonly verification_status?: "Under Review" | "Approved" | (string & {}) | undefined
-  /**
-   * 验证状态描述
-   * @example "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。"
-   */
+  /** 验证状态描述
+   * @example "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。" */
   readonly description?: string | undefined
-  /**
-   * H5支付权限状态
+  /** H5支付权限状态
    * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
-   * @example "APPROVED"
-   */
+   * @example "APPROVED" */
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
@@ -271,13 +205,11 @@ const $MerchantsPostResponse: () => Schema.Schema<MerchantsPostResponse> = /*#__
 /** The input of `v3.global.merchants.post`: headers, body fields together. */
 export interface MerchantsPostRequest extends MerchantsPostHeaders, MerchantsPostBody {}
 
-/**
- * 子商户进件（融合钱包）
+/** 子商户进件（融合钱包）
  *
  * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。
  *
- * `POST /v3/global/merchants`
- */
+ * `POST /v3/global/merchants` */
 export const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchants.post",
   method: "POST",
@@ -290,15 +222,11 @@ export const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPos
 // ---- GET /v3/global/merchants/{sub_mchid} ----
 
 export interface MerchantsSubMchidGetQuery {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid: string
 }
 
@@ -308,20 +236,14 @@ const $MerchantsSubMchidGetQuery: () => Schema.Schema<MerchantsSubMchidGetQuery>
 }))
 
 export interface MerchantsSubMchidGetResponseContact {
-  /**
-   * 联系人名称
-   * @example "Bob Zhang"
-   */
+  /** 联系人名称
+   * @example "Bob Zhang" */
   readonly name?: string | undefined
-  /**
-   * 联系人电话
-   * @example "+8613633334444"
-   */
+  /** 联系人电话
+   * @example "+8613633334444" */
   readonly phone?: string | undefined
-  /**
-   * 联系人邮箱
-   * @example "test@test.com"
-   */
+  /** 联系人邮箱
+   * @example "test@test.com" */
   readonly email?: string | undefined
 }
 
@@ -332,41 +254,27 @@ const $MerchantsSubMchidGetResponseContact: () => Schema.Schema<MerchantsSubMchi
 }))
 
 export interface MerchantsSubMchidGetResponseBusiness {
-  /**
-   * 业务类型
+  /** 业务类型
    * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
-   * @example "BOTH"
-   */
+   * @example "BOTH" */
   readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
-  /**
-   * APP下载地址
-   * @example "https://download.qq.com"
-   */
+  /** APP下载地址
+   * @example "https://download.qq.com" */
   readonly app_download?: string | undefined
-  /**
-   * 业务网站
-   * @example "https://www.qq.com"
-   */
+  /** 业务网站
+   * @example "https://www.qq.com" */
   readonly website?: string | undefined
-  /**
-   * 公众号
-   * @example "wx8888888888888888"
-   */
+  /** 公众号
+   * @example "wx8888888888888888" */
   readonly office_account?: string | undefined
-  /**
-   * 小程序
-   * @example "wx8888888888888888"
-   */
+  /** 小程序
+   * @example "wx8888888888888888" */
   readonly mini_program?: string | undefined
-  /**
-   * 门店地址
-   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong"
-   */
+  /** 门店地址
+   * @example "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong" */
   readonly store_address?: string | undefined
-  /**
-   * MCC码
-   * @example "4214"
-   */
+  /** MCC码
+   * @example "4214" */
   readonly mcc?: string | undefined
 }
 
@@ -381,16 +289,12 @@ const $MerchantsSubMchidGetResponseBusiness: () => Schema.Schema<MerchantsSubMch
 }))
 
 export interface MerchantsSubMchidGetResponseH5Payment {
-  /**
-   * H5驳回详情
-   * @example "商户证书不符合要求"
-   */
+  /** H5驳回详情
+   * @example "商户证书不符合要求" */
   readonly audit_reject_detail?: string | undefined
-  /**
-   * H5支付权限状态
+  /** H5支付权限状态
    * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
-   * @example "APPROVED"
-   */
+   * @example "APPROVED" */
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
@@ -400,15 +304,11 @@ const $MerchantsSubMchidGetResponseH5Payment: () => Schema.Schema<MerchantsSubMc
 }))
 
 export interface MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail {
-  /**
-   * 驳回字段
-   * @example "name"
-   */
+  /** 驳回字段
+   * @example "name" */
   readonly field?: string | undefined
-  /**
-   * 驳回原因
-   * @example "Merchant name is invalid"
-   */
+  /** 驳回原因
+   * @example "Merchant name is invalid" */
   readonly reason?: string | undefined
 }
 
@@ -418,17 +318,13 @@ const $MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail: () =
 }))
 
 export interface MerchantsSubMchidGetResponseSubMerchantState {
-  /**
-   * 子商户状态
+  /** 子商户状态
    * Documented values: `OPERATING`, `PENDING`, `DEACTIVATED`, `CLOSED`, `INCOMPLETE_APPLICATION` (decoded as any string: more may come).
-   * @example "OPERATING"
-   */
+   * @example "OPERATING" */
   readonly sub_merchant_status?: "OPERATING" | "PENDING" | "DEACTIVATED" | "CLOSED" | "INCOMPLETE_APPLICATION" | (string & {}) | undefined
-  /**
-   * 子商户入驻状态
+  /** 子商户入驻状态
    * Documented values: `INCOMPLETE_APPLICATION`, `UNDER_REVIEW`, `REJECTED` (decoded as any string: more may come).
-   * @example "INCOMPLETE_APPLICATION"
-   */
+   * @example "INCOMPLETE_APPLICATION" */
   readonly application_status?: "INCOMPLETE_APPLICATION" | "UNDER_REVIEW" | "REJECTED" | (string & {}) | undefined
   /** 子商户入驻驳回详情 */
   readonly application_reject_detail?: MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail | undefined
@@ -441,58 +337,38 @@ const $MerchantsSubMchidGetResponseSubMerchantState: () => Schema.Schema<Merchan
 }))
 
 export interface MerchantsSubMchidGetResponse {
-  /**
-   * 子商户号
-   * @example "20000100"
-   */
+  /** 子商户号
+   * @example "20000100" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
+  /** 子商户全称
+   * @example "Merchant name" */
   readonly name?: string | undefined
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
+  /** 子商户简称
+   * @example "Merchant shortname" */
   readonly shortname?: string | undefined
-  /**
-   * 公司联系方式
-   * @example "075586010000"
-   */
+  /** 公司联系方式
+   * @example "075586010000" */
   readonly office_phone?: string | undefined
-  /**
-   * 册国家或区域
-   * @example "344"
-   */
+  /** 册国家或区域
+   * @example "344" */
   readonly merchant_country_code?: string | undefined
-  /**
-   * 类目
-   * @example 101
-   */
+  /** 类目
+   * @example 101 */
   readonly business_category?: number | undefined
   /** 联系人信息 */
   readonly contact?: MerchantsSubMchidGetResponseContact | undefined
-  /**
-   * 商户类型
+  /** 商户类型
    * Documented values: `ENTERPRISE`, `INDIVIDUAL` (decoded as any string: more may come).
-   * @example "ENTERPRISE"
-   */
+   * @example "ENTERPRISE" */
   readonly merchant_type?: "ENTERPRISE" | "INDIVIDUAL" | (string & {}) | undefined
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
+  /** 公司注册文件编号
+   * @example "5555-8888" */
   readonly registration_certificate_number?: string | undefined
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
+  /** 公司注册文件过期时间
+   * @example "2020-10-16" */
   readonly registration_certificate_date?: string | undefined
-  /**
-   * 子商户结算账户
-   * @example "555588889999"
-   */
+  /** 子商户结算账户
+   * @example "555588889999" */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
   readonly business?: MerchantsSubMchidGetResponseBusiness | undefined
@@ -504,10 +380,8 @@ export interface MerchantsSubMchidGetResponse {
   readonly h5_payment?: MerchantsSubMchidGetResponseH5Payment | undefined
   /** 子商户状态信息 */
   readonly sub_merchant_state?: MerchantsSubMchidGetResponseSubMerchantState | undefined
-  /**
-   * 附加信息
-   * @example "555588889999"
-   */
+  /** 附加信息
+   * @example "555588889999" */
   readonly attach?: string | undefined
 }
 
@@ -541,13 +415,11 @@ export type MerchantsSubMchidGetParams = MerchantH5PermissionSubMchidGetParams
 /** The input of `v3.global.merchants._sub_mchid_.get`: params, query fields together. */
 export interface MerchantsSubMchidGetRequest extends MerchantsSubMchidGetParams, MerchantsSubMchidGetQuery {}
 
-/**
- * 查询子商户（融合钱包）
+/** 查询子商户（融合钱包）
  *
  * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。
  *
- * `GET /v3/global/merchants/{sub_mchid}`
- */
+ * `GET /v3/global/merchants/{sub_mchid}` */
 export const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest, MerchantsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchants._sub_mchid_.get",
   method: "GET",
@@ -559,10 +431,8 @@ export const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest
 // ---- PATCH /v3/global/merchants/{sub_mchid} ----
 
 export interface MerchantsSubMchidPatchBodyH5PaymentApplyInfo {
-  /**
-   * H5经营网址
-   * @example "https://qq.com"
-   */
+  /** H5经营网址
+   * @example "https://qq.com" */
   readonly website_url?: string | undefined
   /** H5支付域名 */
   readonly domains?: ReadonlyArray<string> | undefined
@@ -574,72 +444,46 @@ const $MerchantsSubMchidPatchBodyH5PaymentApplyInfo: () => Schema.Schema<Merchan
 }))
 
 export interface MerchantsSubMchidPatchBody {
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid: string
-  /**
-   * 子商户全称
-   * @example "Merchant name"
-   */
+  /** 子商户全称
+   * @example "Merchant name" */
   readonly name: string
-  /**
-   * 子商户简称
-   * @example "Merchant shortname"
-   */
+  /** 子商户简称
+   * @example "Merchant shortname" */
   readonly shortname: string
-  /**
-   * 公司电话
-   * @example "075586010000"
-   */
+  /** 公司电话
+   * @example "075586010000" */
   readonly office_phone: string
   /** 联系人信息 */
   readonly contact: Contact
-  /**
-   * 类目
-   * @example 644
-   */
+  /** 类目
+   * @example 644 */
   readonly business_category: number
-  /**
-   * 渠道号
-   * @example "3200000001"
-   */
+  /** 渠道号
+   * @example "3200000001" */
   readonly channel_id?: string | undefined
-  /**
-   * 注册国家或区域
-   * @example "344"
-   */
+  /** 注册国家或区域
+   * @example "344" */
   readonly merchant_country_code: string
-  /**
-   * 商户类型
-   * @example "ENTERPRISE"
-   */
+  /** 商户类型
+   * @example "ENTERPRISE" */
   readonly merchant_type: "ENTERPRISE" | "INDIVIDUAL"
-  /**
-   * 公司注册文件编号
-   * @example "5555-8888"
-   */
+  /** 公司注册文件编号
+   * @example "5555-8888" */
   readonly registration_certificate_number: string
-  /**
-   * 公司注册文件过期时间
-   * @example "2020-10-16"
-   */
+  /** 公司注册文件过期时间
+   * @example "2020-10-16" */
   readonly registration_certificate_date: string
-  /**
-   * 公司注册文件照片
-   * @example "w7yQFawBtja5uEdm_aoXokv2SDoEmHIPs"
-   */
+  /** 公司注册文件照片
+   * @example "w7yQFawBtja5uEdm_aoXokv2SDoEmHIPs" */
   readonly registration_certificate_copy?: string | undefined
-  /**
-   * 子商户银行结算账户信息
-   * @example "555588889999"
-   */
+  /** 子商户银行结算账户信息
+   * @example "555588889999" */
   readonly settlement_bank_number?: string | undefined
   /** 业务信息 */
   readonly business: Business
@@ -676,16 +520,12 @@ const $MerchantsSubMchidPatchBody: () => Schema.Schema<MerchantsSubMchidPatchBod
 }))
 
 export interface MerchantsSubMchidPatchResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * H5支付权限状态
+  /** H5支付权限状态
    * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
-   * @example "APPROVED"
-   */
+   * @example "APPROVED" */
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
@@ -699,13 +539,11 @@ export type MerchantsSubMchidPatchParams = MerchantH5PermissionSubMchidGetParams
 /** The input of `v3.global.merchants._sub_mchid_.patch`: params, body fields together. */
 export interface MerchantsSubMchidPatchRequest extends MerchantsSubMchidPatchParams, MerchantsSubMchidPatchBody {}
 
-/**
- * 修改子商户（融合钱包）
+/** 修改子商户（融合钱包）
  *
  * 用于机构子商户创建成功后，接口提供子商户信息修改
  *
- * `PATCH /v3/global/merchants/{sub_mchid}`
- */
+ * `PATCH /v3/global/merchants/{sub_mchid}` */
 export const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchRequest, MerchantsSubMchidPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchants._sub_mchid_.patch",
   method: "PATCH",
@@ -717,36 +555,30 @@ export const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchReq
 
 /** `v3.global.merchants.…` */
 export const merchants = {
-  /**
-   * 子商户进件（融合钱包）
+  /** 子商户进件（融合钱包）
    *
    * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。
    *
    * `POST /v3/global/merchants`
    *
-   * Alone: `import { merchantsPost } from "effect-wechatpay/v3/global/merchants"`.
-   */
+   * Alone: `import { merchantsPost } from "effect-wechatpay/v3/global/merchants"`. */
   post: merchantsPost,
   _sub_mchid_: {
-    /**
-     * 查询子商户（融合钱包）
+    /** 查询子商户（融合钱包）
      *
      * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。
      *
      * `GET /v3/global/merchants/{sub_mchid}`
      *
-     * Alone: `import { merchantsSubMchidGet } from "effect-wechatpay/v3/global/merchants"`.
-     */
+     * Alone: `import { merchantsSubMchidGet } from "effect-wechatpay/v3/global/merchants"`. */
     get: merchantsSubMchidGet,
-    /**
-     * 修改子商户（融合钱包）
+    /** 修改子商户（融合钱包）
      *
      * 用于机构子商户创建成功后，接口提供子商户信息修改
      *
      * `PATCH /v3/global/merchants/{sub_mchid}`
      *
-     * Alone: `import { merchantsSubMchidPatch } from "effect-wechatpay/v3/global/merchants"`.
-     */
+     * Alone: `import { merchantsSubMchidPatch } from "effect-wechatpay/v3/global/merchants"`. */
     patch: merchantsSubMchidPatch
   }
 } as const

@@ -8,13 +8,11 @@ import { type BodyAmount, type Detail, type MicropayTransactionsIdTransactionIdR
 /** The input of `v3.global.micropay.transactions.id._transaction_id_.reverse.post`: params, body fields together. */
 export interface MicropayTransactionsIdTransactionIdReversePostRequest extends MicropayTransactionsIdTransactionIdReversePostParams, MicropayTransactionsIdTransactionIdReversePostBody {}
 
-/**
- * 撤销订单(微信支付订单号)
+/** 撤销订单(微信支付订单号)
  *
  * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
  *
- * `POST /v3/global/micropay/transactions/id/{transaction_id}/reverse`
- */
+ * `POST /v3/global/micropay/transactions/id/{transaction_id}/reverse` */
 export const micropayTransactionsIdTransactionIdReversePost: Endpoint.Endpoint<MicropayTransactionsIdTransactionIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.micropay.transactions.id._transaction_id_.reverse.post",
   method: "POST",
@@ -31,13 +29,11 @@ export type MicropayTransactionsOutTradeNoOutTradeNoReversePostBody = MicropayTr
 /** The input of `v3.global.micropay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostRequest extends MicropayTransactionsOutTradeNoOutTradeNoReversePostParams, MicropayTransactionsOutTradeNoOutTradeNoReversePostBody {}
 
-/**
- * 撤销订单(商户订单号)
+/** 撤销订单(商户订单号)
  *
  * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
  *
- * `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`
- */
+ * `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse` */
 export const micropayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<MicropayTransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.micropay.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
@@ -50,10 +46,8 @@ export const micropayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpo
 // ---- POST /v3/global/micropay/transactions/pay ----
 
 export interface MicropayTransactionsPayPostBodyPayer {
-  /**
-   * 授权码
-   * @example "120061098828009406"
-   */
+  /** 授权码
+   * @example "120061098828009406" */
   readonly auth_code: string
 }
 
@@ -62,70 +56,44 @@ const $MicropayTransactionsPayPostBodyPayer: () => Schema.Schema<MicropayTransac
 }))
 
 export interface MicropayTransactionsPayPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "MICROPAY"
-   */
+  /** 交易类型
+   * @example "MICROPAY" */
   readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
+  /** 指定支付方式
+   * @example "no_credit" */
   readonly limit_pay?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
   /** 支付者 */
   readonly payer?: MicropayTransactionsPayPostBodyPayer | undefined
@@ -158,25 +126,17 @@ const $MicropayTransactionsPayPostBody: () => Schema.Schema<MicropayTransactions
 }))
 
 export interface MicropayTransactionsPayPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 支付货币类型
-   * @example "CNY"
-   */
+  /** 支付货币类型
+   * @example "CNY" */
   readonly "payer _currency"?: string | undefined
   /** 汇率 */
   readonly exchange_rate?: MicropayTransactionsPayPostResponseAmountExchangeRate | undefined
@@ -191,25 +151,17 @@ const $MicropayTransactionsPayPostResponseAmount: () => Schema.Schema<MicropayTr
 }))
 
 export interface MicropayTransactionsPayPostResponseDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
+  /** 商品编码
+   * @example "12345" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
+  /** 商品备注
+   * @example "1001" */
   readonly goods_remark?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
+  /** 商品价格
+   * @example 528800 */
   readonly price?: number | undefined
 }
 
@@ -221,57 +173,37 @@ const $MicropayTransactionsPayPostResponseDetailGoodsDetail: () => Schema.Schema
 }))
 
 export interface MicropayTransactionsPayPostResponseDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wechatpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute_amount?: number | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<MicropayTransactionsPayPostResponseDetailGoodsDetail> | undefined
@@ -292,75 +224,47 @@ const $MicropayTransactionsPayPostResponseDetail: () => Schema.Schema<MicropayTr
 }))
 
 export interface MicropayTransactionsPayPostResponse {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 交易类型
-   * @example "MICROPAY"
-   */
+  /** 交易类型
+   * @example "MICROPAY" */
   readonly trade_type?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -390,13 +294,11 @@ const $MicropayTransactionsPayPostResponse: () => Schema.Schema<MicropayTransact
   detail: Schema.optional(Schema.Array($MicropayTransactionsPayPostResponseDetail()))
 }))
 
-/**
- * 提交付款码支付
+/** 提交付款码支付
  *
  * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_1.shtml)
  *
- * `POST /v3/global/micropay/transactions/pay`
- */
+ * `POST /v3/global/micropay/transactions/pay` */
 export const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPostBody, MicropayTransactionsPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.micropay.transactions.pay.post",
   method: "POST",
@@ -412,15 +314,13 @@ export const micropay = {
     id: {
       _transaction_id_: {
         reverse: {
-          /**
-           * 撤销订单(微信支付订单号)
+          /** 撤销订单(微信支付订单号)
            *
            * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
            *
            * `POST /v3/global/micropay/transactions/id/{transaction_id}/reverse`
            *
-           * Alone: `import { micropayTransactionsIdTransactionIdReversePost } from "effect-wechatpay/v3/global/micropay"`.
-           */
+           * Alone: `import { micropayTransactionsIdTransactionIdReversePost } from "effect-wechatpay/v3/global/micropay"`. */
           post: micropayTransactionsIdTransactionIdReversePost
         }
       }
@@ -428,29 +328,25 @@ export const micropay = {
     outTradeNo: {
       _out_trade_no_: {
         reverse: {
-          /**
-           * 撤销订单(商户订单号)
+          /** 撤销订单(商户订单号)
            *
            * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
            *
            * `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`
            *
-           * Alone: `import { micropayTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/global/micropay"`.
-           */
+           * Alone: `import { micropayTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/global/micropay"`. */
           post: micropayTransactionsOutTradeNoOutTradeNoReversePost
         }
       }
     },
     pay: {
-      /**
-       * 提交付款码支付
+      /** 提交付款码支付
        *
        * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_1.shtml)
        *
        * `POST /v3/global/micropay/transactions/pay`
        *
-       * Alone: `import { micropayTransactionsPayPost } from "effect-wechatpay/v3/global/micropay"`.
-       */
+       * Alone: `import { micropayTransactionsPayPost } from "effect-wechatpay/v3/global/micropay"`. */
       post: micropayTransactionsPayPost
     }
   }

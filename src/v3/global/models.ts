@@ -27,10 +27,8 @@ export const $MerchantServiceImagesUploadPostBody: () => Schema.Schema<MerchantS
 }))
 
 export interface MerchantH5PermissionSubMchidGetParams {
-  /**
-   * 子商户号
-   * @example "2491935631"
-   */
+  /** 子商户号
+   * @example "2491935631" */
   readonly sub_mchid: string
 }
 
@@ -39,10 +37,8 @@ export const $MerchantH5PermissionSubMchidGetParams: () => Schema.Schema<Merchan
 }))
 
 export interface MicropayTransactionsIdTransactionIdReversePostParams {
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
 }
 
@@ -51,20 +47,14 @@ export const $MicropayTransactionsIdTransactionIdReversePostParams: () => Schema
 }))
 
 export interface MicropayTransactionsIdTransactionIdReversePostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -75,10 +65,8 @@ export const $MicropayTransactionsIdTransactionIdReversePostBody: () => Schema.S
 }))
 
 export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostParams {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
 }
 
@@ -87,15 +75,11 @@ export const $MicropayTransactionsOutTradeNoOutTradeNoReversePostParams: () => S
 }))
 
 export interface BodyAmount {
-  /**
-   * 总金额
-   * @example 888
-   */
+  /** 总金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
+  /** 货币类型
+   * @example "HKD" */
   readonly currency?: string | undefined
 }
 
@@ -105,20 +89,14 @@ export const $BodyAmount: () => Schema.Schema<BodyAmount> = /*#__PURE__*/ once((
 }))
 
 export interface StoreInfo {
-  /**
-   * 编号
-   * @example "0001"
-   */
+  /** 编号
+   * @example "0001" */
   readonly id?: string | undefined
-  /**
-   * 名称
-   * @example "腾讯大厦分店"
-   */
+  /** 名称
+   * @example "腾讯大厦分店" */
   readonly name: string
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
+  /** 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号" */
   readonly address: string
 }
 
@@ -129,25 +107,17 @@ export const $StoreInfo: () => Schema.Schema<StoreInfo> = /*#__PURE__*/ once(() 
 }))
 
 export interface SceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
+  /** 商户端设备IP
+   * @example "128.0.0.1" */
   readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
+  /** 用户终端IP
+   * @example "128.0.0.1" */
   readonly payer_client_ip?: string | undefined
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
+  /** 操作员ID
+   * @example "123145" */
   readonly operator_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info?: StoreInfo | undefined
@@ -162,30 +132,20 @@ export const $SceneInfo: () => Schema.Schema<SceneInfo> = /*#__PURE__*/ once(() 
 }))
 
 export interface DetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "商品编码"
-   */
+  /** 商品编码
+   * @example "商品编码" */
   readonly goods_id: string
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
+  /** 微信侧商品编码
+   * @example "1001" */
   readonly wxpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhone6s 16G"
-   */
+  /** 商品名称
+   * @example "iPhone6s 16G" */
   readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity: number
-  /**
-   * 商品单价
-   * @example 528800
-   */
+  /** 商品单价
+   * @example 528800 */
   readonly price: number
 }
 
@@ -198,15 +158,11 @@ export const $DetailGoodsDetail: () => Schema.Schema<DetailGoodsDetail> = /*#__P
 }))
 
 export interface Detail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
+  /** 订单原价
+   * @example 608800 */
   readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "wx123"
-   */
+  /** 商品小票ID
+   * @example "wx123" */
   readonly receipt_id?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<DetailGoodsDetail> | undefined
@@ -219,20 +175,14 @@ export const $Detail: () => Schema.Schema<Detail> = /*#__PURE__*/ once(() => Sch
 }))
 
 export interface Payer {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户标识（机构）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识（机构）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
-  /**
-   * 用户标识（特约商户）
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识（特约商户）
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -243,16 +193,12 @@ export const $Payer: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schem
 }))
 
 export interface MicropayTransactionsPayPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
+  /** 汇率类型
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
+   * @example "SETTLEMENT_RATE" */
   readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
+  /** 汇率值
+   * @example 80000000 */
   readonly rate?: number | undefined
 }
 
@@ -262,16 +208,12 @@ export const $MicropayTransactionsPayPostResponseAmountExchangeRate: () => Schem
 }))
 
 export interface PapayTransactionsPostResponseAmountExchangeRate {
-  /**
-   * 汇率类型
+  /** 汇率类型
    * Documented values: `SETTLEMENT_RATE`, `USERPAYMENT_RATE` (decoded as any string: more may come).
-   * @example "SETTLEMENT_RATE"
-   */
+   * @example "SETTLEMENT_RATE" */
   readonly type?: "SETTLEMENT_RATE" | "USERPAYMENT_RATE" | (string & {}) | undefined
-  /**
-   * 汇率值
-   * @example 80000000
-   */
+  /** 汇率值
+   * @example 80000000 */
   readonly rate?: number | undefined
 }
 
@@ -281,30 +223,20 @@ export const $PapayTransactionsPostResponseAmountExchangeRate: () => Schema.Sche
 }))
 
 export interface PromotionDetailGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
+  /** 商品编码
+   * @example "12345" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品备注
-   * @example "1001"
-   */
+  /** 商品备注
+   * @example "1001" */
   readonly goods_remark?: string | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
+  /** 商品优惠金额
+   * @example 100 */
   readonly discount_amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
+  /** 商品价格
+   * @example 528800 */
   readonly price?: number | undefined
 }
 
@@ -317,25 +249,17 @@ export const $PromotionDetailGoodsDetail: () => Schema.Schema<PromotionDetailGoo
 }))
 
 export interface ResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
+  /** 订单标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
+  /** 用户支付币种
+   * @example "HKD" */
   readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: MicropayTransactionsPayPostResponseAmountExchangeRate | undefined

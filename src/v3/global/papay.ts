@@ -6,65 +6,41 @@ import { type BodyAmount, type MerchantH5PermissionSubMchidGetParams, type Micro
 // ---- POST /v3/global/papay/contracts/app-pre-entrust-sign ----
 
 export interface PapayContractsAppPreEntrustSignPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
+  /** 模板ID
+   * @example 123 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
+  /** 商户侧签约协议号
+   * @example "100001256" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
+  /** 用户账户展示名称
+   * @example "张三" */
   readonly user_display_name?: string | undefined
-  /**
-   * 签约成功通知url
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约成功通知url
+   * @example "https://pay.weixin.qq.com" */
   readonly success_notify_url?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "ouFhd5X9s9WteC3eWRjXV3lea123"
-   */
+  /** 商户appid下的用户标识
+   * @example "ouFhd5X9s9WteC3eWRjXV3lea123" */
   readonly openid?: string | undefined
-  /**
-   * 用户客户端IP
-   * @example "119.145.83.6"
-   */
+  /** 用户客户端IP
+   * @example "119.145.83.6" */
   readonly user_client_ip?: string | undefined
-  /**
-   * 过期时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 过期时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly expired_time?: string | undefined
 }
 
@@ -84,10 +60,8 @@ const $PapayContractsAppPreEntrustSignPostBody: () => Schema.Schema<PapayContrac
 }))
 
 export interface PapayContractsAppPreEntrustSignPostResponse {
-  /**
-   * 委托代扣签约会话id
-   * @example "201710180325670965"
-   */
+  /** 委托代扣签约会话id
+   * @example "201710180325670965" */
   readonly session_id?: string | undefined
 }
 
@@ -95,13 +69,11 @@ const $PapayContractsAppPreEntrustSignPostResponse: () => Schema.Schema<PapayCon
   session_id: Schema.optional(Schema.String)
 }))
 
-/**
- * APP签约API
+/** APP签约API
  *
  * 用户在商户的APP中发起签约，跳转到微信客户端签约小程序完成签约，签约完成后重新打开商户APP。 移动应用（APP）接入开放平台SDK后，用户即可以在 APP 中跳转至微信某一小程序的指定页面，完成服务后再跳回至商户APP 。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml)
  *
- * `POST /v3/global/papay/contracts/app-pre-entrust-sign`
- */
+ * `POST /v3/global/papay/contracts/app-pre-entrust-sign` */
 export const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContractsAppPreEntrustSignPostBody, PapayContractsAppPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.appPreEntrustSign.post",
   method: "POST",
@@ -114,70 +86,44 @@ export const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContrac
 // ---- POST /v3/global/papay/contracts/h5-pre-entrust-sign ----
 
 export interface PapayContractsH5PreEntrustSignPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
+  /** 模板ID
+   * @example 123 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
+  /** 商户侧签约协议号
+   * @example "100001256" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
+  /** 用户账户展示名称
+   * @example "张三" */
   readonly user_display_name?: string | undefined
-  /**
-   * 签约成功通知url
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约成功通知url
+   * @example "https://pay.weixin.qq.com" */
   readonly success_notify_url?: string | undefined
-  /**
-   * 回调应用AppID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 回调应用AppID
+   * @example "wxcbda96de0b165484" */
   readonly return_appid?: string | undefined
-  /**
-   * 用户客户端IP
-   * @example "119.145.83.6"
-   */
+  /** 用户客户端IP
+   * @example "119.145.83.6" */
   readonly user_client_ip?: string | undefined
-  /**
-   * 过期时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 过期时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly expired_time?: string | undefined
-  /**
-   * 签约完成跳转URL
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约完成跳转URL
+   * @example "https://pay.weixin.qq.com" */
   readonly return_url?: string | undefined
 }
 
@@ -198,10 +144,8 @@ const $PapayContractsH5PreEntrustSignPostBody: () => Schema.Schema<PapayContract
 }))
 
 export interface PapayContractsH5PreEntrustSignPostResponse {
-  /**
-   * 签约跳转URL
-   * @example "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect"
-   */
+  /** 签约跳转URL
+   * @example "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect" */
   readonly sign_url?: string | undefined
 }
 
@@ -209,13 +153,11 @@ const $PapayContractsH5PreEntrustSignPostResponse: () => Schema.Schema<PapayCont
   sign_url: Schema.optional(Schema.String)
 }))
 
-/**
- * H5预签约API
+/** H5预签约API
  *
  * 该方式适用于手机、平板电脑等使用H5浏览器的设备场景使用微信签约扣款。商户在网站前端通过微信支付H5纯签约接口与用户签订委托扣款协议，再通过后台接口申请扣款来完成代扣交易。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml)
  *
- * `POST /v3/global/papay/contracts/h5-pre-entrust-sign`
- */
+ * `POST /v3/global/papay/contracts/h5-pre-entrust-sign` */
 export const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContractsH5PreEntrustSignPostBody, PapayContractsH5PreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.h5PreEntrustSign.post",
   method: "POST",
@@ -228,65 +170,41 @@ export const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContract
 // ---- POST /v3/global/papay/contracts/jsapi-pre-entrust-sign ----
 
 export interface PapayContractsJsapiPreEntrustSignPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
+  /** 模板ID
+   * @example 123 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
+  /** 商户侧签约协议号
+   * @example "100001256" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
+  /** 用户账户展示名称
+   * @example "张三" */
   readonly user_display_name?: string | undefined
-  /**
-   * 签约成功通知url
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约成功通知url
+   * @example "https://pay.weixin.qq.com" */
   readonly success_notify_url?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "ouFhd5X9s9WteC3eWRjXV3lea123"
-   */
+  /** 商户appid下的用户标识
+   * @example "ouFhd5X9s9WteC3eWRjXV3lea123" */
   readonly openid?: string | undefined
-  /**
-   * 签约完成跳转URL
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约完成跳转URL
+   * @example "https://pay.weixin.qq.com" */
   readonly return_url?: string | undefined
-  /**
-   * 过期时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 过期时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly expired_time?: string | undefined
 }
 
@@ -307,13 +225,11 @@ const $PapayContractsJsapiPreEntrustSignPostBody: () => Schema.Schema<PapayContr
 
 export type PapayContractsJsapiPreEntrustSignPostResponse = PapayContractsH5PreEntrustSignPostResponse
 
-/**
- * JSAPI预签约API
+/** JSAPI预签约API
  *
  * 该方式适用于微信公众号内发起签约。用户在完成签约后可返回商户签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml)
  *
- * `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`
- */
+ * `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign` */
 export const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContractsJsapiPreEntrustSignPostBody, PapayContractsJsapiPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.jsapiPreEntrustSign.post",
   method: "POST",
@@ -329,13 +245,11 @@ export type PapayContractsMiniprogramPreEntrustSignPostBody = PapayContractsAppP
 
 export type PapayContractsMiniprogramPreEntrustSignPostResponse = PapayContractsAppPreEntrustSignPostResponse
 
-/**
- * 小程序签约API
+/** 小程序签约API
  *
  * 商户后台通过请求此接口获取到签约会话id，然后再通过小程序签约接口唤起小程序委托代扣的签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml)
  *
- * `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`
- */
+ * `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign` */
 export const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<PapayContractsMiniprogramPreEntrustSignPostBody, PapayContractsMiniprogramPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.miniprogramPreEntrustSign.post",
   method: "POST",
@@ -348,10 +262,8 @@ export const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<Papa
 // ---- GET /v3/global/papay/contracts/out-contract-code/{out_contract_code} ----
 
 export interface PapayContractsOutContractCodeOutContractCodeGetParams {
-  /**
-   * 签约协议号
-   * @example "100005698"
-   */
+  /** 签约协议号
+   * @example "100005698" */
   readonly out_contract_code: string
 }
 
@@ -360,30 +272,20 @@ const $PapayContractsOutContractCodeOutContractCodeGetParams: () => Schema.Schem
 }))
 
 export interface PapayContractsOutContractCodeOutContractCodeGetQuery {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
 }
 
@@ -396,85 +298,53 @@ const $PapayContractsOutContractCodeOutContractCodeGetQuery: () => Schema.Schema
 }))
 
 export interface PapayContractsOutContractCodeOutContractCodeGetResponse {
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 委托代扣协议ID
-   * @example "100005698"
-   */
+  /** 委托代扣协议ID
+   * @example "100005698" */
   readonly contract_id?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
+  /** 模板ID
+   * @example 123 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
+  /** 商户侧签约协议号
+   * @example "100001256" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
+  /** 用户账户展示名称
+   * @example "张三" */
   readonly user_display_name?: string | undefined
-  /**
-   * 协议状态
-   * @example "SIGNED"
-   */
+  /** 协议状态
+   * @example "SIGNED" */
   readonly state?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly signed_time?: string | undefined
-  /**
-   * 协议签署时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 协议签署时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly terminated_time?: string | undefined
-  /**
-   * 协议解约方式
-   * @example "USER"
-   */
+  /** 协议解约方式
+   * @example "USER" */
   readonly termination_mode?: string | undefined
-  /**
-   * 解约备注
-   * @example "解约原因"
-   */
+  /** 解约备注
+   * @example "解约原因" */
   readonly termination_note?: string | undefined
-  /**
-   * 商户appid下的用户标识
-   * @example "ouFhd5X9s9WteC3eWRjXV3lea123"
-   */
+  /** 商户appid下的用户标识
+   * @example "ouFhd5X9s9WteC3eWRjXV3lea123" */
   readonly openid?: string | undefined
 }
 
@@ -500,13 +370,11 @@ const $PapayContractsOutContractCodeOutContractCodeGetResponse: () => Schema.Sch
 /** The input of `v3.global.papay.contracts.outContractCode._out_contract_code_.get`: params, query fields together. */
 export interface PapayContractsOutContractCodeOutContractCodeGetRequest extends PapayContractsOutContractCodeOutContractCodeGetParams, PapayContractsOutContractCodeOutContractCodeGetQuery {}
 
-/**
- * 商户协议号查询签约API
+/** 商户协议号查询签约API
  *
  * 查询签约关系接口提供单笔签约关系查询， 查询方式：plan_id + out_contract_no模式：传入模板ID和委托代扣协议号进行查询。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml)
  *
- * `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`
- */
+ * `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}` */
 export const papayContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<PapayContractsOutContractCodeOutContractCodeGetRequest, PapayContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.outContractCode._out_contract_code_.get",
   method: "GET",
@@ -519,60 +387,38 @@ export const papayContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<
 // ---- POST /v3/global/papay/contracts/web-pre-entrust-sign ----
 
 export interface PapayContractsWebPreEntrustSignPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
+  /** 模板ID
+   * @example 123 */
   readonly plan_id?: number | undefined
-  /**
-   * 商户侧签约协议号
-   * @example "100001256"
-   */
+  /** 商户侧签约协议号
+   * @example "100001256" */
   readonly out_contract_code?: string | undefined
-  /**
-   * 用户账户展示名称
-   * @example "张三"
-   */
+  /** 用户账户展示名称
+   * @example "张三" */
   readonly user_display_name?: string | undefined
-  /**
-   * 签约成功通知url
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约成功通知url
+   * @example "https://pay.weixin.qq.com" */
   readonly success_notify_url?: string | undefined
-  /**
-   * 过期时间
-   * @example "2021-11-20T13:29:35+08:00"
-   */
+  /** 过期时间
+   * @example "2021-11-20T13:29:35+08:00" */
   readonly expired_time?: string | undefined
-  /**
-   * 签约完成跳转URL
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 签约完成跳转URL
+   * @example "https://pay.weixin.qq.com" */
   readonly return_url?: string | undefined
 }
 
@@ -591,10 +437,8 @@ const $PapayContractsWebPreEntrustSignPostBody: () => Schema.Schema<PapayContrac
 }))
 
 export interface PapayContractsWebPreEntrustSignPostResponse {
-  /**
-   * 展码页面URL
-   * @example "https://osapp.pay.weixin.qq.com/global/papay/contracts/sessions/show_code?os_session_id=2025032811X0100X5371319501"
-   */
+  /** 展码页面URL
+   * @example "https://osapp.pay.weixin.qq.com/global/papay/contracts/sessions/show_code?os_session_id=2025032811X0100X5371319501" */
   readonly show_code_url?: string | undefined
 }
 
@@ -602,13 +446,11 @@ const $PapayContractsWebPreEntrustSignPostResponse: () => Schema.Schema<PapayCon
   show_code_url: Schema.optional(Schema.String)
 }))
 
-/**
- * WEB预签约API
+/** WEB预签约API
  *
  * 该方式适用于PC等使用浏览器的设备场景使用微信签约扣款。商户在网站后端通过微信支付WEB签约接口获取到签约链接，在网站前端将签约链接生成二维码，引导用户扫码识别该链接，用户访问该链接进入代扣签约页面；用户签约完成后留在微信。WEB 端等待签约回调通知，或者定时轮询查询用户签约状态，更新页面内容。
  *
- * `POST /v3/global/papay/contracts/web-pre-entrust-sign`
- */
+ * `POST /v3/global/papay/contracts/web-pre-entrust-sign` */
 export const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContractsWebPreEntrustSignPostBody, PapayContractsWebPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.webPreEntrustSign.post",
   method: "POST",
@@ -620,10 +462,8 @@ export const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContrac
 // ---- GET /v3/global/papay/contracts/{contract_id} ----
 
 export interface PapayContractsContractIdGetParams {
-  /**
-   * 委托代扣协议ID
-   * @example "100005698"
-   */
+  /** 委托代扣协议ID
+   * @example "100005698" */
   readonly contract_id: string
 }
 
@@ -632,35 +472,23 @@ const $PapayContractsContractIdGetParams: () => Schema.Schema<PapayContractsCont
 }))
 
 export interface PapayContractsContractIdGetQuery {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "3200000001"
-   */
+  /** 机构商户号
+   * @example "3200000001" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 模板ID
-   * @example 123
-   */
+  /** 模板ID
+   * @example 123 */
   readonly plan_id?: number | undefined
 }
 
@@ -678,13 +506,11 @@ export type PapayContractsContractIdGetResponse = PapayContractsOutContractCodeO
 /** The input of `v3.global.papay.contracts._contract_id_.get`: params, query fields together. */
 export interface PapayContractsContractIdGetRequest extends PapayContractsContractIdGetParams, PapayContractsContractIdGetQuery {}
 
-/**
- * 代扣协议ID查询签约API
+/** 代扣协议ID查询签约API
  *
  * 查询签约关系接口提供单笔签约关系查询， 查询方式：使用微信返回的委托代扣协议contract_id进行查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml)
  *
- * `GET /v3/global/papay/contracts/{contract_id}`
- */
+ * `GET /v3/global/papay/contracts/{contract_id}` */
 export const papayContractsContractIdGet: Endpoint.Endpoint<PapayContractsContractIdGetRequest, PapayContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts._contract_id_.get",
   method: "GET",
@@ -697,30 +523,20 @@ export const papayContractsContractIdGet: Endpoint.Endpoint<PapayContractsContra
 // ---- POST /v3/global/papay/contracts/{contract_id}/terminate ----
 
 export interface PapayContractsContractIdTerminatePostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 解约备注
-   * @example "解约原因"
-   */
+  /** 解约备注
+   * @example "解约原因" */
   readonly termination_note?: string | undefined
 }
 
@@ -737,13 +553,11 @@ export type PapayContractsContractIdTerminatePostParams = PapayContractsContract
 /** The input of `v3.global.papay.contracts._contract_id_.terminate.post`: params, body fields together. */
 export interface PapayContractsContractIdTerminatePostRequest extends PapayContractsContractIdTerminatePostParams, PapayContractsContractIdTerminatePostBody {}
 
-/**
- * 申请解约API
+/** 申请解约API
  *
  * 商户与用户的签约关系有误或者商户主动要求与用户之前的签约协议时可调用此接口完成解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml)
  *
- * `POST /v3/global/papay/contracts/{contract_id}/terminate`
- */
+ * `POST /v3/global/papay/contracts/{contract_id}/terminate` */
 export const papayContractsContractIdTerminatePost: Endpoint.Endpoint<PapayContractsContractIdTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts._contract_id_.terminate.post",
   method: "POST",
@@ -756,15 +570,11 @@ export const papayContractsContractIdTerminatePost: Endpoint.Endpoint<PapayContr
 // ---- POST /v3/global/papay/transactions ----
 
 export interface PapayTransactionsPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
+  /** 商户端设备IP
+   * @example "128.0.0.1" */
   readonly device_ip?: string | undefined
 }
 
@@ -774,60 +584,38 @@ const $PapayTransactionsPostBodySceneInfo: () => Schema.Schema<PapayTransactions
 }))
 
 export interface PapayTransactionsPostBody {
-  /**
-   * 机构APPID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 机构APPID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 机构appid
-   * @example "wx8888888888888888"
-   */
+  /** 机构appid
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxcbda96de0b165484"
-   */
+  /** 子商户应用ID
+   * @example "wxcbda96de0b165484" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
-  /**
-   * 委托代扣协议ID
-   * @example "100005698"
-   */
+  /** 委托代扣协议ID
+   * @example "100005698" */
   readonly contract_id: string
   /** 订单金额 */
   readonly amount: BodyAmount
@@ -852,25 +640,17 @@ const $PapayTransactionsPostBody: () => Schema.Schema<PapayTransactionsPostBody>
 }))
 
 export interface PapayTransactionsPostResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
+  /** 订单标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付币种
-   * @example "HKD"
-   */
+  /** 用户支付币种
+   * @example "HKD" */
   readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: PapayTransactionsPostResponseAmountExchangeRate | undefined
@@ -885,57 +665,37 @@ const $PapayTransactionsPostResponseAmount: () => Schema.Schema<PapayTransaction
 }))
 
 export interface PapayTransactionsPostResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
+  /** 优惠币种
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute_amount?: number | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
@@ -956,77 +716,49 @@ const $PapayTransactionsPostResponsePromotionDetail: () => Schema.Schema<PapayTr
 }))
 
 export interface PapayTransactionsPostResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
+  /** 微信支付订单号
+   * @example "4200000000002104083200000488" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `AUTH` (decoded as any string: more may come).
-   * @example "AUTH"
-   */
+   * @example "AUTH" */
   readonly trade_type?: "AUTH" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
+  /** 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `PAYERROR`, `USERPAYING` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "PAYERROR" | "USERPAYING" | (string & {}) | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -1056,13 +788,11 @@ const $PapayTransactionsPostResponse: () => Schema.Schema<PapayTransactionsPostR
   promotion_detail: Schema.optional(Schema.Array($PapayTransactionsPostResponsePromotionDetail()))
 }))
 
-/**
- * 支付扣款API
+/** 支付扣款API
  *
  * 可应用于定期扣款或需事后扣款以期提高效率的场景。例如：水电煤缴费、话费、充电宝租借等场景。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml)
  *
- * `POST /v3/global/papay/transactions`
- */
+ * `POST /v3/global/papay/transactions` */
 export const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions.post",
   method: "POST",
@@ -1075,76 +805,48 @@ export const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody,
 // ---- GET /v3/global/papay/transactions/out-trade-no/{out_trade_no} ----
 
 export interface PapayTransactionsOutTradeNoOutTradeNoGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
+  /** 微信支付订单号
+   * @example "4200000000002104083200000488" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "APP"
-   */
+   * @example "APP" */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -1185,13 +887,11 @@ export type PapayTransactionsOutTradeNoOutTradeNoGetParams = MicropayTransaction
 /** The input of `v3.global.papay.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface PapayTransactionsOutTradeNoOutTradeNoGetRequest extends PapayTransactionsOutTradeNoOutTradeNoGetParams, PapayTransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单(商户订单号)
+/** 查询订单(商户订单号)
  *
  * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
  *
- * `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}` */
 export const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoGetRequest, PapayTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -1210,13 +910,11 @@ export type PapayTransactionsOutTradeNoOutTradeNoReversePostParams = MicropayTra
 /** The input of `v3.global.papay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, query fields together. */
 export interface PapayTransactionsOutTradeNoOutTradeNoReversePostRequest extends PapayTransactionsOutTradeNoOutTradeNoReversePostParams, PapayTransactionsOutTradeNoOutTradeNoReversePostQuery {}
 
-/**
- * 撤销订单(商户订单号)
+/** 撤销订单(商户订单号)
  *
  * 商户可以通过该接口发起撤销订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml)
  *
- * `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`
- */
+ * `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse` */
 export const papayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
@@ -1237,13 +935,11 @@ export type PapayTransactionsTransactionIdGetResponse = PapayTransactionsOutTrad
 /** The input of `v3.global.papay.transactions._transaction_id_.get`: params, query fields together. */
 export interface PapayTransactionsTransactionIdGetRequest extends PapayTransactionsTransactionIdGetParams, PapayTransactionsTransactionIdGetQuery {}
 
-/**
- * 查询订单(微信支付订单号)
+/** 查询订单(微信支付订单号)
  *
  * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
  *
- * `GET /v3/global/papay/transactions/{transaction_id}`
- */
+ * `GET /v3/global/papay/transactions/{transaction_id}` */
 export const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTransactionIdGetRequest, PapayTransactionsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions._transaction_id_.get",
   method: "GET",
@@ -1257,149 +953,125 @@ export const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransacti
 export const papay = {
   contracts: {
     _contract_id_: {
-      /**
-       * 代扣协议ID查询签约API
+      /** 代扣协议ID查询签约API
        *
        * 查询签约关系接口提供单笔签约关系查询， 查询方式：使用微信返回的委托代扣协议contract_id进行查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml)
        *
        * `GET /v3/global/papay/contracts/{contract_id}`
        *
-       * Alone: `import { papayContractsContractIdGet } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayContractsContractIdGet } from "effect-wechatpay/v3/global/papay"`. */
       get: papayContractsContractIdGet,
       terminate: {
-        /**
-         * 申请解约API
+        /** 申请解约API
          *
          * 商户与用户的签约关系有误或者商户主动要求与用户之前的签约协议时可调用此接口完成解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml)
          *
          * `POST /v3/global/papay/contracts/{contract_id}/terminate`
          *
-         * Alone: `import { papayContractsContractIdTerminatePost } from "effect-wechatpay/v3/global/papay"`.
-         */
+         * Alone: `import { papayContractsContractIdTerminatePost } from "effect-wechatpay/v3/global/papay"`. */
         post: papayContractsContractIdTerminatePost
       }
     },
     appPreEntrustSign: {
-      /**
-       * APP签约API
+      /** APP签约API
        *
        * 用户在商户的APP中发起签约，跳转到微信客户端签约小程序完成签约，签约完成后重新打开商户APP。 移动应用（APP）接入开放平台SDK后，用户即可以在 APP 中跳转至微信某一小程序的指定页面，完成服务后再跳回至商户APP 。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml)
        *
        * `POST /v3/global/papay/contracts/app-pre-entrust-sign`
        *
-       * Alone: `import { papayContractsAppPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayContractsAppPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`. */
       post: papayContractsAppPreEntrustSignPost
     },
     h5PreEntrustSign: {
-      /**
-       * H5预签约API
+      /** H5预签约API
        *
        * 该方式适用于手机、平板电脑等使用H5浏览器的设备场景使用微信签约扣款。商户在网站前端通过微信支付H5纯签约接口与用户签订委托扣款协议，再通过后台接口申请扣款来完成代扣交易。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml)
        *
        * `POST /v3/global/papay/contracts/h5-pre-entrust-sign`
        *
-       * Alone: `import { papayContractsH5PreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayContractsH5PreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`. */
       post: papayContractsH5PreEntrustSignPost
     },
     jsapiPreEntrustSign: {
-      /**
-       * JSAPI预签约API
+      /** JSAPI预签约API
        *
        * 该方式适用于微信公众号内发起签约。用户在完成签约后可返回商户签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml)
        *
        * `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`
        *
-       * Alone: `import { papayContractsJsapiPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayContractsJsapiPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`. */
       post: papayContractsJsapiPreEntrustSignPost
     },
     miniprogramPreEntrustSign: {
-      /**
-       * 小程序签约API
+      /** 小程序签约API
        *
        * 商户后台通过请求此接口获取到签约会话id，然后再通过小程序签约接口唤起小程序委托代扣的签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml)
        *
        * `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`
        *
-       * Alone: `import { papayContractsMiniprogramPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayContractsMiniprogramPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`. */
       post: papayContractsMiniprogramPreEntrustSignPost
     },
     outContractCode: {
       _out_contract_code_: {
-        /**
-         * 商户协议号查询签约API
+        /** 商户协议号查询签约API
          *
          * 查询签约关系接口提供单笔签约关系查询， 查询方式：plan_id + out_contract_no模式：传入模板ID和委托代扣协议号进行查询。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml)
          *
          * `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`
          *
-         * Alone: `import { papayContractsOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/global/papay"`.
-         */
+         * Alone: `import { papayContractsOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/global/papay"`. */
         get: papayContractsOutContractCodeOutContractCodeGet
       }
     },
     webPreEntrustSign: {
-      /**
-       * WEB预签约API
+      /** WEB预签约API
        *
        * 该方式适用于PC等使用浏览器的设备场景使用微信签约扣款。商户在网站后端通过微信支付WEB签约接口获取到签约链接，在网站前端将签约链接生成二维码，引导用户扫码识别该链接，用户访问该链接进入代扣签约页面；用户签约完成后留在微信。WEB 端等待签约回调通知，或者定时轮询查询用户签约状态，更新页面内容。
        *
        * `POST /v3/global/papay/contracts/web-pre-entrust-sign`
        *
-       * Alone: `import { papayContractsWebPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayContractsWebPreEntrustSignPost } from "effect-wechatpay/v3/global/papay"`. */
       post: papayContractsWebPreEntrustSignPost
     }
   },
   transactions: {
-    /**
-     * 支付扣款API
+    /** 支付扣款API
      *
      * 可应用于定期扣款或需事后扣款以期提高效率的场景。例如：水电煤缴费、话费、充电宝租借等场景。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml)
      *
      * `POST /v3/global/papay/transactions`
      *
-     * Alone: `import { papayTransactionsPost } from "effect-wechatpay/v3/global/papay"`.
-     */
+     * Alone: `import { papayTransactionsPost } from "effect-wechatpay/v3/global/papay"`. */
     post: papayTransactionsPost,
     _transaction_id_: {
-      /**
-       * 查询订单(微信支付订单号)
+      /** 查询订单(微信支付订单号)
        *
        * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
        *
        * `GET /v3/global/papay/transactions/{transaction_id}`
        *
-       * Alone: `import { papayTransactionsTransactionIdGet } from "effect-wechatpay/v3/global/papay"`.
-       */
+       * Alone: `import { papayTransactionsTransactionIdGet } from "effect-wechatpay/v3/global/papay"`. */
       get: papayTransactionsTransactionIdGet
     },
     outTradeNo: {
       _out_trade_no_: {
-        /**
-         * 查询订单(商户订单号)
+        /** 查询订单(商户订单号)
          *
          * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
          *
          * `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`
          *
-         * Alone: `import { papayTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/global/papay"`.
-         */
+         * Alone: `import { papayTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/global/papay"`. */
         get: papayTransactionsOutTradeNoOutTradeNoGet,
         reverse: {
-          /**
-           * 撤销订单(商户订单号)
+          /** 撤销订单(商户订单号)
            *
            * 商户可以通过该接口发起撤销订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml)
            *
            * `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`
            *
-           * Alone: `import { papayTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/global/papay"`.
-           */
+           * Alone: `import { papayTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/global/papay"`. */
           post: papayTransactionsOutTradeNoOutTradeNoReversePost
         }
       }

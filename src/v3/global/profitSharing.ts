@@ -6,15 +6,11 @@ import { type MicropayTransactionsIdTransactionIdReversePostParams, $MicropayTra
 // ---- GET /v3/global/profit-sharing/bill-download-url ----
 
 export interface ProfitSharingBillDownloadUrlGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 账单日期
-   * @example "2020-01-01"
-   */
+  /** 账单日期
+   * @example "2020-01-01" */
   readonly bill_date?: string | undefined
 }
 
@@ -24,10 +20,8 @@ const $ProfitSharingBillDownloadUrlGetQuery: () => Schema.Schema<ProfitSharingBi
 }))
 
 export interface ProfitSharingBillDownloadUrlGetResponse {
-  /**
-   * 下载地址
-   * @example "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-   */
+  /** 下载地址
+   * @example "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" */
   readonly download_url?: string | undefined
 }
 
@@ -35,13 +29,11 @@ const $ProfitSharingBillDownloadUrlGetResponse: () => Schema.Schema<ProfitSharin
   download_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 获取分账账单文件下载地址API
+/** 获取分账账单文件下载地址API
  *
  * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_9.shtml)
  *
- * `GET /v3/global/profit-sharing/bill-download-url`
- */
+ * `GET /v3/global/profit-sharing/bill-download-url` */
 export const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBillDownloadUrlGetQuery, ProfitSharingBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.billDownloadUrl.get",
   method: "GET",
@@ -54,40 +46,26 @@ export const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBil
 // ---- POST /v3/global/profit-sharing/orders ----
 
 export interface ProfitSharingOrdersPostBodyReceivers {
-  /**
-   * 分账币种
-   * @example "CNY"
-   */
+  /** 分账币种
+   * @example "CNY" */
   readonly currency: "CNY"
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID"
-  /**
-   * 分账接收方帐号
-   * @example "86693852"
-   */
+  /** 分账接收方帐号
+   * @example "86693852" */
   readonly account: string
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 是否已经获取用户实名信息授权
-   * @example true
-   */
+  /** 是否已经获取用户实名信息授权
+   * @example true */
   readonly authorized?: boolean | undefined
-  /**
-   * 分账金额
-   * @example 888
-   */
+  /** 分账金额
+   * @example 888 */
   readonly amount: number
-  /**
-   * 分账描述
-   * @example "分给商户A"
-   */
+  /** 分账描述
+   * @example "分给商户A" */
   readonly description: string
 }
 
@@ -102,30 +80,20 @@ const $ProfitSharingOrdersPostBodyReceivers: () => Schema.Schema<ProfitSharingOr
 }))
 
 export interface ProfitSharingOrdersPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitSharingOrdersPostBodyReceivers> | undefined
@@ -144,56 +112,36 @@ const $ProfitSharingOrdersPostBody: () => Schema.Schema<ProfitSharingOrdersPostB
 }))
 
 export interface Receivers {
-  /**
-   * 分账币种
-   * @example "CNY"
-   */
+  /** 分账币种
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 分账金额
-   * @example 100
-   */
+  /** 分账金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 分账描述
-   * @example "分给商户1900000110"
-   */
+  /** 分账描述
+   * @example "分给商户1900000110" */
   readonly description?: string | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方帐号
-   * @example "1900000109"
-   */
+  /** 分账接收方帐号
+   * @example "1900000109" */
   readonly account?: string | undefined
-  /**
-   * 分账结果
-   * @example "SUCCESS"
-   */
+  /** 分账结果
+   * @example "SUCCESS" */
   readonly result?: string | undefined
-  /**
-   * 分账失败原因
-   * @example "ACCOUNT_ABNORMAL"
-   */
+  /** 分账失败原因
+   * @example "ACCOUNT_ABNORMAL" */
   readonly fail_reason?: string | undefined
-  /**
-   * 分账创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 分账创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 分账完成时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 分账完成时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly finish_time?: string | undefined
-  /**
-   * 分账明细单号
-   * @example "36011111111111111111111"
-   */
+  /** 分账明细单号
+   * @example "36011111111111111111111" */
   readonly detail_id?: string | undefined
   /** 分账明细类型 */
   readonly detail_type?: string | undefined
@@ -223,30 +171,20 @@ const $Receivers: () => Schema.Schema<Receivers> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface ProfitSharingOrdersPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信分账单号
-   * @example "3008450740201411110007820472"
-   */
+  /** 微信分账单号
+   * @example "3008450740201411110007820472" */
   readonly order_id?: string | undefined
-  /**
-   * 分账单状态
-   * @example "FINISHED"
-   */
+  /** 分账单状态
+   * @example "FINISHED" */
   readonly state?: string | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<Receivers> | undefined
@@ -261,13 +199,11 @@ const $ProfitSharingOrdersPostResponse: () => Schema.Schema<ProfitSharingOrdersP
   receivers: Schema.optional(Schema.Array($Receivers()))
 }))
 
-/**
- * 请求分账API
+/** 请求分账API
  *
  * 微信订单支付成功后，商户发起分账请求，将结算后的资金分到分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_2.shtml)
  *
- * `POST /v3/global/profit-sharing/orders`
- */
+ * `POST /v3/global/profit-sharing/orders` */
 export const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostBody, ProfitSharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.orders.post",
   method: "POST",
@@ -280,25 +216,17 @@ export const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostB
 // ---- POST /v3/global/profit-sharing/orders/unfreeze ----
 
 export interface ProfitSharingOrdersUnfreezePostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id: string
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
-  /**
-   * 分账描述
-   * @example "解冻全部剩余资金"
-   */
+  /** 分账描述
+   * @example "解冻全部剩余资金" */
   readonly description: string
 }
 
@@ -311,13 +239,11 @@ const $ProfitSharingOrdersUnfreezePostBody: () => Schema.Schema<ProfitSharingOrd
 
 export type ProfitSharingOrdersUnfreezePostResponse = ProfitSharingOrdersPostResponse
 
-/**
- * 解冻剩余资金API
+/** 解冻剩余资金API
  *
  * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给订单出资方账户（原订单资金结算账户）；调用分账接口后，需要解冻剩余资金时，可调用本接口将剩余的未分账金额全部解冻给订单出资方账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_3.shtml)
  *
- * `POST /v3/global/profit-sharing/orders/unfreeze`
- */
+ * `POST /v3/global/profit-sharing/orders/unfreeze` */
 export const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrdersUnfreezePostBody, ProfitSharingOrdersUnfreezePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.orders.unfreeze.post",
   method: "POST",
@@ -330,10 +256,8 @@ export const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrd
 // ---- GET /v3/global/profit-sharing/orders/{out_order_no} ----
 
 export interface ProfitSharingOrdersOutOrderNoGetParams {
-  /**
-   * 商户分账单号
-   * @example "P20150806125346"
-   */
+  /** 商户分账单号
+   * @example "P20150806125346" */
   readonly out_order_no: string
 }
 
@@ -342,15 +266,11 @@ const $ProfitSharingOrdersOutOrderNoGetParams: () => Schema.Schema<ProfitSharing
 }))
 
 export interface ProfitSharingOrdersOutOrderNoGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
 }
 
@@ -364,13 +284,11 @@ export type ProfitSharingOrdersOutOrderNoGetResponse = ProfitSharingOrdersPostRe
 /** The input of `v3.global.profitSharing.orders._out_order_no_.get`: params, query fields together. */
 export interface ProfitSharingOrdersOutOrderNoGetRequest extends ProfitSharingOrdersOutOrderNoGetParams, ProfitSharingOrdersOutOrderNoGetQuery {}
 
-/**
- * 查询分账结果API
+/** 查询分账结果API
  *
  * 发起分账请求后，可调用此接口查询分账结果；发起解冻剩余资金的请求后，可调用此接口查询解冻剩余资金的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_4.shtml)
  *
- * `GET /v3/global/profit-sharing/orders/{out_order_no}`
- */
+ * `GET /v3/global/profit-sharing/orders/{out_order_no}` */
 export const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOrdersOutOrderNoGetRequest, ProfitSharingOrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.orders._out_order_no_.get",
   method: "GET",
@@ -383,75 +301,47 @@ export const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOr
 // ---- POST /v3/global/profit-sharing/receivers ----
 
 export interface ProfitSharingReceiversPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | undefined
-  /**
-   * 分账接收方帐号
-   * @example "86693852"
-   */
+  /** 分账接收方帐号
+   * @example "86693852" */
   readonly account?: string | undefined
-  /**
-   * 分账个人接收方姓名
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账个人接收方姓名
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 是否已经获取用户实名信息授权
-   * @example true
-   */
+  /** 是否已经获取用户实名信息授权
+   * @example true */
   readonly authorized?: boolean | undefined
-  /**
-   * 与分账方的关系类型
-   * @example "SERVICE_PROVIDER"
-   */
+  /** 与分账方的关系类型
+   * @example "SERVICE_PROVIDER" */
   readonly relation_type?: "SUPPLIER" | "DISTRIBUTOR" | "TAX_SERVICE_PROVIDER" | "IT_SERVICE_PROVIDER" | "CUSTOM" | undefined
-  /**
-   * 自定义的分账关系
-   * @example "代理商"
-   */
+  /** 自定义的分账关系
+   * @example "代理商" */
   readonly custom_relation?: string | undefined
-  /**
-   * 分账场景详细描述
-   * @example "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。"
-   */
+  /** 分账场景详细描述
+   * @example "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。" */
   readonly scene?: string | undefined
-  /**
-   * 接收方商户的主营业务范围
-   * @example "税务准备服务"
-   */
+  /** 接收方商户的主营业务范围
+   * @example "税务准备服务" */
   readonly major_service?: string | undefined
-  /**
-   * 分账接收方预计分账比例
-   * @example 2000
-   */
+  /** 分账接收方预计分账比例
+   * @example 2000 */
   readonly expected_ratio?: number | undefined
-  /**
-   * 增加分账接收方申请函文件ID
-   * @example "de851a06-5a38-9d31-a102-275a17c477de"
-   */
+  /** 增加分账接收方申请函文件ID
+   * @example "de851a06-5a38-9d31-a102-275a17c477de" */
   readonly application_file_id?: string | undefined
-  /**
-   * 分账方与接收方合作关系证明文件ID
-   * @example "de851a06-5a38-9d31-a102-275a17c477de"
-   */
+  /** 分账方与接收方合作关系证明文件ID
+   * @example "de851a06-5a38-9d31-a102-275a17c477de" */
   readonly partnership_file_id?: string | undefined
 }
 
@@ -473,71 +363,47 @@ const $ProfitSharingReceiversPostBody: () => Schema.Schema<ProfitSharingReceiver
 }))
 
 export interface ProfitSharingReceiversPostResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "86693852"
-   */
+  /** 分账接收方账号
+   * @example "86693852" */
   readonly account?: string | undefined
-  /**
-   * 分账接收方全称
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账接收方全称
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 与分账方的关系类型
+  /** 与分账方的关系类型
    * Documented values: `SUPPLIER`, `DISTRIBUTOR`, `TAX_SERVICE_PROVIDER`, `IT_SERVICE_PROVIDER`, `CUSTOM` (decoded as any string: more may come).
-   * @example "SERVICE_PROVIDER"
-   */
+   * @example "SERVICE_PROVIDER" */
   readonly relation_type?: "SUPPLIER" | "DISTRIBUTOR" | "TAX_SERVICE_PROVIDER" | "IT_SERVICE_PROVIDER" | "CUSTOM" | (string & {}) | undefined
-  /**
-   * 自定义的分账关系
-   * @example "代理商"
-   */
+  /** 自定义的分账关系
+   * @example "代理商" */
   readonly custom_relation?: string | undefined
-  /**
-   * 分账场景详细描述
-   * @example "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。"
-   */
+  /** 分账场景详细描述
+   * @example "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。" */
   readonly scene?: string | undefined
-  /**
-   * 接收方商户的主营业务范围
-   * @example "税务准备服务"
-   */
+  /** 接收方商户的主营业务范围
+   * @example "税务准备服务" */
   readonly major_service?: string | undefined
-  /**
-   * 分账接收方预计分账比例
-   * @example 2000
-   */
+  /** 分账接收方预计分账比例
+   * @example 2000 */
   readonly expected_ratio?: number | undefined
-  /**
-   * 微信文件标识ID
-   * @example "de851a06-5a38-9d31-a102-275a17c477de"
-   */
+  /** 微信文件标识ID
+   * @example "de851a06-5a38-9d31-a102-275a17c477de" */
   readonly file_id?: string | undefined
   /** 接收方关系状态 */
   readonly state?: string | undefined
   /** 接收关系添加失败原因 */
   readonly fail_reason?: string | undefined
-  /**
-   * 增加分账接收方申请函文件ID
-   * @example "de851a06-5a38-9d31-a102-275a17c477de"
-   */
+  /** 增加分账接收方申请函文件ID
+   * @example "de851a06-5a38-9d31-a102-275a17c477de" */
   readonly application_file_id?: string | undefined
-  /**
-   * 分账方与接收方合作关系证明文件ID
-   * @example "de851a06-5a38-9d31-a102-275a17c477de"
-   */
+  /** 分账方与接收方合作关系证明文件ID
+   * @example "de851a06-5a38-9d31-a102-275a17c477de" */
   readonly partnership_file_id?: string | undefined
 }
 
@@ -558,13 +424,11 @@ const $ProfitSharingReceiversPostResponse: () => Schema.Schema<ProfitSharingRece
   partnership_file_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 添加分账接收方API
+/** 添加分账接收方API
  *
  * 商户发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_6.shtml)
  *
- * `POST /v3/global/profit-sharing/receivers`
- */
+ * `POST /v3/global/profit-sharing/receivers` */
 export const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiversPostBody, ProfitSharingReceiversPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.receivers.post",
   method: "POST",
@@ -577,30 +441,20 @@ export const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiver
 // ---- DELETE /v3/global/profit-sharing/receivers ----
 
 export interface ProfitSharingReceiversDeleteBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | undefined
-  /**
-   * 分账接收方帐号
-   * @example "86693852"
-   */
+  /** 分账接收方帐号
+   * @example "86693852" */
   readonly account?: string | undefined
 }
 
@@ -612,13 +466,11 @@ const $ProfitSharingReceiversDeleteBody: () => Schema.Schema<ProfitSharingReceiv
   account: Schema.optional(Schema.String)
 }))
 
-/**
- * 删除分账接收方API
+/** 删除分账接收方API
  *
  * 商户发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金再分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_8.shtml)
  *
- * `DELETE /v3/global/profit-sharing/receivers`
- */
+ * `DELETE /v3/global/profit-sharing/receivers` */
 export const profitSharingReceiversDelete: Endpoint.Endpoint<ProfitSharingReceiversDeleteBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.receivers.delete",
   method: "DELETE",
@@ -631,10 +483,8 @@ export const profitSharingReceiversDelete: Endpoint.Endpoint<ProfitSharingReceiv
 // ---- GET /v3/global/profit-sharing/receivers/{account} ----
 
 export interface ProfitSharingReceiversAccountGetParams {
-  /**
-   * 接收方账号
-   * @example "86693852"
-   */
+  /** 接收方账号
+   * @example "86693852" */
   readonly account: string
 }
 
@@ -643,30 +493,20 @@ const $ProfitSharingReceiversAccountGetParams: () => Schema.Schema<ProfitSharing
 }))
 
 export interface ProfitSharingReceiversAccountGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 应用ID
-   * @example "wx8888888888888888"
-   */
+  /** 应用ID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wx8888888888888889"
-   */
+  /** 子商户应用ID
+   * @example "wx8888888888888889" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分账接收方类型
-   * @example "MERCHANT_ID"
-   */
+  /** 分账接收方类型
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | undefined
 }
 
@@ -679,57 +519,37 @@ const $ProfitSharingReceiversAccountGetQuery: () => Schema.Schema<ProfitSharingR
 }))
 
 export interface ProfitSharingReceiversAccountGetResponse {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 分账接收方类型
+  /** 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
-   * @example "MERCHANT_ID"
-   */
+   * @example "MERCHANT_ID" */
   readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
-  /**
-   * 分账接收方账号
-   * @example "86693852"
-   */
+  /** 分账接收方账号
+   * @example "86693852" */
   readonly account?: string | undefined
-  /**
-   * 分账接收方全称
-   * @example "hu89ohu89ohu89o"
-   */
+  /** 分账接收方全称
+   * @example "hu89ohu89ohu89o" */
   readonly name?: string | undefined
-  /**
-   * 与分账方的关系类型
+  /** 与分账方的关系类型
    * Documented values: `SUPPLIER`, `DISTRIBUTOR`, `TAX_SERVICE_PROVIDER`, `IT_SERVICE_PROVIDER`, `CUSTOM` (decoded as any string: more may come).
-   * @example "SERVICE_PROVIDER"
-   */
+   * @example "SERVICE_PROVIDER" */
   readonly relation_type?: "SUPPLIER" | "DISTRIBUTOR" | "TAX_SERVICE_PROVIDER" | "IT_SERVICE_PROVIDER" | "CUSTOM" | (string & {}) | undefined
-  /**
-   * 自定义的分账关系
-   * @example "代理商"
-   */
+  /** 自定义的分账关系
+   * @example "代理商" */
   readonly custom_relation?: string | undefined
-  /**
-   * 分账场景详细描述
-   * @example "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。"
-   */
+  /** 分账场景详细描述
+   * @example "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。" */
   readonly scene?: string | undefined
-  /**
-   * 接收方商户的主营业务范围
-   * @example "税务准备服务"
-   */
+  /** 接收方商户的主营业务范围
+   * @example "税务准备服务" */
   readonly major_service?: string | undefined
-  /**
-   * 分账接收方预计分账比例
-   * @example 2000
-   */
+  /** 分账接收方预计分账比例
+   * @example 2000 */
   readonly expected_ratio?: number | undefined
-  /**
-   * 微信文件标识ID
-   * @example "de851a06-5a38-9d31-a102-275a17c477de"
-   */
+  /** 微信文件标识ID
+   * @example "de851a06-5a38-9d31-a102-275a17c477de" */
   readonly file_id?: string | undefined
   /** 接收方关系状态 */
   readonly state?: string | undefined
@@ -755,13 +575,11 @@ const $ProfitSharingReceiversAccountGetResponse: () => Schema.Schema<ProfitShari
 /** The input of `v3.global.profitSharing.receivers._account_.get`: params, query fields together. */
 export interface ProfitSharingReceiversAccountGetRequest extends ProfitSharingReceiversAccountGetParams, ProfitSharingReceiversAccountGetQuery {}
 
-/**
- * 查询分账接收方添加结果API
+/** 查询分账接收方添加结果API
  *
  * 商户发起添加分账接收方请求后，可通过调用本API来查询分账接收方添加结果。只有当微信审核接收方材料通过，接收方关系状态扭转为EFFECTIVE后，才允许调用请求分账API接口来分给该接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_7.shtml)
  *
- * `GET /v3/global/profit-sharing/receivers/{account}`
- */
+ * `GET /v3/global/profit-sharing/receivers/{account}` */
 export const profitSharingReceiversAccountGet: Endpoint.Endpoint<ProfitSharingReceiversAccountGetRequest, ProfitSharingReceiversAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.receivers._account_.get",
   method: "GET",
@@ -777,13 +595,11 @@ export type ProfitSharingRefundsBillDownloadUrlGetQuery = ProfitSharingBillDownl
 
 export type ProfitSharingRefundsBillDownloadUrlGetResponse = ProfitSharingBillDownloadUrlGetResponse
 
-/**
- * 获取分账退款账单下载链接API
+/** 获取分账退款账单下载链接API
  *
  * 微信支付按天提供分账退款文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账退款相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_14.shtml)
  *
- * `GET /v3/global/profit-sharing/refunds/bill-download-url`
- */
+ * `GET /v3/global/profit-sharing/refunds/bill-download-url` */
 export const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingRefundsBillDownloadUrlGetQuery, ProfitSharingRefundsBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.refunds.billDownloadUrl.get",
   method: "GET",
@@ -796,20 +612,14 @@ export const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSha
 // ---- GET /v3/global/profit-sharing/refunds/refundable-balance ----
 
 export interface ProfitSharingRefundsRefundableBalanceGetResponse {
-  /**
-   * 出资方商户号
-   * @example "19000000001"
-   */
+  /** 出资方商户号
+   * @example "19000000001" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 可供垫付分账退款的实时余额
-   * @example 1000
-   */
+  /** 可供垫付分账退款的实时余额
+   * @example 1000 */
   readonly balance?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -819,13 +629,11 @@ const $ProfitSharingRefundsRefundableBalanceGetResponse: () => Schema.Schema<Pro
   currency: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询可供垫付退款实时余额API
+/** 查询可供垫付退款实时余额API
  *
  * 若商户想对一笔分账支付单的已经解冻出境部分发起退款，境外机构商可通过该接口获取当前【可垫付退款】额度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_13.shtml)
  *
- * `GET /v3/global/profit-sharing/refunds/refundable-balance`
- */
+ * `GET /v3/global/profit-sharing/refunds/refundable-balance` */
 export const profitSharingRefundsRefundableBalanceGet: Endpoint.Endpoint<void, ProfitSharingRefundsRefundableBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.refunds.refundableBalance.get",
   method: "GET",
@@ -838,20 +646,14 @@ export const profitSharingRefundsRefundableBalanceGet: Endpoint.Endpoint<void, P
 // ---- POST /v3/global/profit-sharing/transactions/mark ----
 
 export interface ProfitSharingTransactionsMarkPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "P20150806125346"
-   */
+  /** 商户订单号
+   * @example "P20150806125346" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 订单标价币种
-   * @example "CNY"
-   */
+  /** 订单标价币种
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -861,13 +663,11 @@ const $ProfitSharingTransactionsMarkPostBody: () => Schema.Schema<ProfitSharingT
   currency: Schema.optional(Schema.String)
 }))
 
-/**
- * 分账标记API
+/** 分账标记API
  *
  * 商户在下单之前，调用该API来标记该笔商户订单后续会使用资金分账功能，在支付完成后该笔订单款项会被冻结在商户账户中，等待商户的分账指令或解冻剩余资金指令来执行资金的分发。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_1.shtml)
  *
- * `POST /v3/global/profit-sharing/transactions/mark`
- */
+ * `POST /v3/global/profit-sharing/transactions/mark` */
 export const profitSharingTransactionsMarkPost: Endpoint.Endpoint<ProfitSharingTransactionsMarkPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.transactions.mark.post",
   method: "POST",
@@ -880,10 +680,8 @@ export const profitSharingTransactionsMarkPost: Endpoint.Endpoint<ProfitSharingT
 // ---- GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts ----
 
 export interface ProfitSharingTransactionsTransactionIdAmountsGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -892,20 +690,14 @@ const $ProfitSharingTransactionsTransactionIdAmountsGetQuery: () => Schema.Schem
 }))
 
 export interface ProfitSharingTransactionsTransactionIdAmountsGetResponse {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 订单剩余待分金额
-   * @example 1000
-   */
+  /** 订单剩余待分金额
+   * @example 1000 */
   readonly unsplit_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -920,13 +712,11 @@ export type ProfitSharingTransactionsTransactionIdAmountsGetParams = MicropayTra
 /** The input of `v3.global.profitSharing.transactions._transaction_id_.amounts.get`: params, query fields together. */
 export interface ProfitSharingTransactionsTransactionIdAmountsGetRequest extends ProfitSharingTransactionsTransactionIdAmountsGetParams, ProfitSharingTransactionsTransactionIdAmountsGetQuery {}
 
-/**
- * 查询剩余待分金额API
+/** 查询剩余待分金额API
  *
  * 可调用此接口查询微信支付订单的剩余未分账的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_5.shtml)
  *
- * `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`
- */
+ * `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts` */
 export const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint<ProfitSharingTransactionsTransactionIdAmountsGetRequest, ProfitSharingTransactionsTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.transactions._transaction_id_.amounts.get",
   method: "GET",
@@ -939,25 +729,17 @@ export const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint
 // ---- GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts ----
 
 export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse {
-  /**
-   * 微信订单号
-   * @example "4208450740201411110007820472"
-   */
+  /** 微信订单号
+   * @example "4208450740201411110007820472" */
   readonly transaction_id?: string | undefined
-  /**
-   * 订单剩余可退款金额
-   * @example 1000
-   */
+  /** 订单剩余可退款金额
+   * @example 1000 */
   readonly refundable_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 订单剩余可使用垫付资金退款的金额
-   * @example 1000
-   */
+  /** 订单剩余可使用垫付资金退款的金额
+   * @example 1000 */
   readonly funds_refundable_amount?: number | undefined
 }
 
@@ -975,13 +757,11 @@ export type ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery = Pr
 /** The input of `v3.global.profitSharing.transactions._transaction_id_.refundableAmounts.get`: params, query fields together. */
 export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetRequest extends ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams, ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery {}
 
-/**
- * 查询订单剩余可退款金额API
+/** 查询订单剩余可退款金额API
  *
  * 若商户对于一笔分账支付订单发起多次分账后，可通过该API查询该笔订单的剩余未分的可退款金额和可使用垫付资金退款的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_12.shtml)
  *
- * `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`
- */
+ * `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts` */
 export const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoint.Endpoint<ProfitSharingTransactionsTransactionIdRefundableAmountsGetRequest, ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.transactions._transaction_id_.refundableAmounts.get",
   method: "GET",
@@ -994,150 +774,126 @@ export const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoin
 /** `v3.global.profitSharing.…` */
 export const profitSharing = {
   billDownloadUrl: {
-    /**
-     * 获取分账账单文件下载地址API
+    /** 获取分账账单文件下载地址API
      *
      * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_9.shtml)
      *
      * `GET /v3/global/profit-sharing/bill-download-url`
      *
-     * Alone: `import { profitSharingBillDownloadUrlGet } from "effect-wechatpay/v3/global/profitSharing"`.
-     */
+     * Alone: `import { profitSharingBillDownloadUrlGet } from "effect-wechatpay/v3/global/profitSharing"`. */
     get: profitSharingBillDownloadUrlGet
   },
   orders: {
-    /**
-     * 请求分账API
+    /** 请求分账API
      *
      * 微信订单支付成功后，商户发起分账请求，将结算后的资金分到分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_2.shtml)
      *
      * `POST /v3/global/profit-sharing/orders`
      *
-     * Alone: `import { profitSharingOrdersPost } from "effect-wechatpay/v3/global/profitSharing"`.
-     */
+     * Alone: `import { profitSharingOrdersPost } from "effect-wechatpay/v3/global/profitSharing"`. */
     post: profitSharingOrdersPost,
     _out_order_no_: {
-      /**
-       * 查询分账结果API
+      /** 查询分账结果API
        *
        * 发起分账请求后，可调用此接口查询分账结果；发起解冻剩余资金的请求后，可调用此接口查询解冻剩余资金的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_4.shtml)
        *
        * `GET /v3/global/profit-sharing/orders/{out_order_no}`
        *
-       * Alone: `import { profitSharingOrdersOutOrderNoGet } from "effect-wechatpay/v3/global/profitSharing"`.
-       */
+       * Alone: `import { profitSharingOrdersOutOrderNoGet } from "effect-wechatpay/v3/global/profitSharing"`. */
       get: profitSharingOrdersOutOrderNoGet
     },
     unfreeze: {
-      /**
-       * 解冻剩余资金API
+      /** 解冻剩余资金API
        *
        * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给订单出资方账户（原订单资金结算账户）；调用分账接口后，需要解冻剩余资金时，可调用本接口将剩余的未分账金额全部解冻给订单出资方账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_3.shtml)
        *
        * `POST /v3/global/profit-sharing/orders/unfreeze`
        *
-       * Alone: `import { profitSharingOrdersUnfreezePost } from "effect-wechatpay/v3/global/profitSharing"`.
-       */
+       * Alone: `import { profitSharingOrdersUnfreezePost } from "effect-wechatpay/v3/global/profitSharing"`. */
       post: profitSharingOrdersUnfreezePost
     }
   },
   receivers: {
-    /**
-     * 添加分账接收方API
+    /** 添加分账接收方API
      *
      * 商户发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_6.shtml)
      *
      * `POST /v3/global/profit-sharing/receivers`
      *
-     * Alone: `import { profitSharingReceiversPost } from "effect-wechatpay/v3/global/profitSharing"`.
-     */
+     * Alone: `import { profitSharingReceiversPost } from "effect-wechatpay/v3/global/profitSharing"`. */
     post: profitSharingReceiversPost,
-    /**
-     * 删除分账接收方API
+    /** 删除分账接收方API
      *
      * 商户发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金再分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_8.shtml)
      *
      * `DELETE /v3/global/profit-sharing/receivers`
      *
-     * Alone: `import { profitSharingReceiversDelete } from "effect-wechatpay/v3/global/profitSharing"`.
-     */
+     * Alone: `import { profitSharingReceiversDelete } from "effect-wechatpay/v3/global/profitSharing"`. */
     delete: profitSharingReceiversDelete,
     _account_: {
-      /**
-       * 查询分账接收方添加结果API
+      /** 查询分账接收方添加结果API
        *
        * 商户发起添加分账接收方请求后，可通过调用本API来查询分账接收方添加结果。只有当微信审核接收方材料通过，接收方关系状态扭转为EFFECTIVE后，才允许调用请求分账API接口来分给该接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_7.shtml)
        *
        * `GET /v3/global/profit-sharing/receivers/{account}`
        *
-       * Alone: `import { profitSharingReceiversAccountGet } from "effect-wechatpay/v3/global/profitSharing"`.
-       */
+       * Alone: `import { profitSharingReceiversAccountGet } from "effect-wechatpay/v3/global/profitSharing"`. */
       get: profitSharingReceiversAccountGet
     }
   },
   refunds: {
     billDownloadUrl: {
-      /**
-       * 获取分账退款账单下载链接API
+      /** 获取分账退款账单下载链接API
        *
        * 微信支付按天提供分账退款文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账退款相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_14.shtml)
        *
        * `GET /v3/global/profit-sharing/refunds/bill-download-url`
        *
-       * Alone: `import { profitSharingRefundsBillDownloadUrlGet } from "effect-wechatpay/v3/global/profitSharing"`.
-       */
+       * Alone: `import { profitSharingRefundsBillDownloadUrlGet } from "effect-wechatpay/v3/global/profitSharing"`. */
       get: profitSharingRefundsBillDownloadUrlGet
     },
     refundableBalance: {
-      /**
-       * 查询可供垫付退款实时余额API
+      /** 查询可供垫付退款实时余额API
        *
        * 若商户想对一笔分账支付单的已经解冻出境部分发起退款，境外机构商可通过该接口获取当前【可垫付退款】额度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_13.shtml)
        *
        * `GET /v3/global/profit-sharing/refunds/refundable-balance`
        *
-       * Alone: `import { profitSharingRefundsRefundableBalanceGet } from "effect-wechatpay/v3/global/profitSharing"`.
-       */
+       * Alone: `import { profitSharingRefundsRefundableBalanceGet } from "effect-wechatpay/v3/global/profitSharing"`. */
       get: profitSharingRefundsRefundableBalanceGet
     }
   },
   transactions: {
     _transaction_id_: {
       amounts: {
-        /**
-         * 查询剩余待分金额API
+        /** 查询剩余待分金额API
          *
          * 可调用此接口查询微信支付订单的剩余未分账的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_5.shtml)
          *
          * `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`
          *
-         * Alone: `import { profitSharingTransactionsTransactionIdAmountsGet } from "effect-wechatpay/v3/global/profitSharing"`.
-         */
+         * Alone: `import { profitSharingTransactionsTransactionIdAmountsGet } from "effect-wechatpay/v3/global/profitSharing"`. */
         get: profitSharingTransactionsTransactionIdAmountsGet
       },
       refundableAmounts: {
-        /**
-         * 查询订单剩余可退款金额API
+        /** 查询订单剩余可退款金额API
          *
          * 若商户对于一笔分账支付订单发起多次分账后，可通过该API查询该笔订单的剩余未分的可退款金额和可使用垫付资金退款的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_12.shtml)
          *
          * `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`
          *
-         * Alone: `import { profitSharingTransactionsTransactionIdRefundableAmountsGet } from "effect-wechatpay/v3/global/profitSharing"`.
-         */
+         * Alone: `import { profitSharingTransactionsTransactionIdRefundableAmountsGet } from "effect-wechatpay/v3/global/profitSharing"`. */
         get: profitSharingTransactionsTransactionIdRefundableAmountsGet
       }
     },
     mark: {
-      /**
-       * 分账标记API
+      /** 分账标记API
        *
        * 商户在下单之前，调用该API来标记该笔商户订单后续会使用资金分账功能，在支付完成后该笔订单款项会被冻结在商户账户中，等待商户的分账指令或解冻剩余资金指令来执行资金的分发。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_1.shtml)
        *
        * `POST /v3/global/profit-sharing/transactions/mark`
        *
-       * Alone: `import { profitSharingTransactionsMarkPost } from "effect-wechatpay/v3/global/profitSharing"`.
-       */
+       * Alone: `import { profitSharingTransactionsMarkPost } from "effect-wechatpay/v3/global/profitSharing"`. */
       post: profitSharingTransactionsMarkPost
     }
   }

@@ -6,15 +6,11 @@ import { type MerchantH5PermissionSubMchidGetParams, $MerchantH5PermissionSubMch
 // ---- GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid} ----
 
 export interface RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse {
-  /**
-   * 账户可用余额
-   * @example 888
-   */
+  /** 账户可用余额
+   * @example 888 */
   readonly remaining_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "KHD"
-   */
+  /** 货币类型
+   * @example "KHD" */
   readonly currency?: string | undefined
 }
 
@@ -25,13 +21,11 @@ const $RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse: () => Schema.Sch
 
 export type RefundPartnerRechargeBalanceSubMchidSubMchidGetParams = MerchantH5PermissionSubMchidGetParams
 
-/**
- * 商家充值退款余额查询
+/** 商家充值退款余额查询
  *
  * 机构可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
  *
- * `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`
- */
+ * `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}` */
 export const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<RefundPartnerRechargeBalanceSubMchidSubMchidGetParams, RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refund.partner.rechargeBalance.subMchid._sub_mchid_.get",
   method: "GET",
@@ -45,13 +39,11 @@ export const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<
 
 export type RefundRechargeBalanceGetResponse = RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse
 
-/**
- * 商家充值退款余额查询
+/** 商家充值退款余额查询
  *
  * 商户可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
  *
- * `GET /v3/global/refund/recharge-balance`
- */
+ * `GET /v3/global/refund/recharge-balance` */
 export const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refund.rechargeBalance.get",
   method: "GET",
@@ -67,30 +59,26 @@ export const refund = {
     rechargeBalance: {
       subMchid: {
         _sub_mchid_: {
-          /**
-           * 商家充值退款余额查询
+          /** 商家充值退款余额查询
            *
            * 机构可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
            *
            * `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`
            *
-           * Alone: `import { refundPartnerRechargeBalanceSubMchidSubMchidGet } from "effect-wechatpay/v3/global/refund"`.
-           */
+           * Alone: `import { refundPartnerRechargeBalanceSubMchidSubMchidGet } from "effect-wechatpay/v3/global/refund"`. */
           get: refundPartnerRechargeBalanceSubMchidSubMchidGet
         }
       }
     }
   },
   rechargeBalance: {
-    /**
-     * 商家充值退款余额查询
+    /** 商家充值退款余额查询
      *
      * 商户可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
      *
      * `GET /v3/global/refund/recharge-balance`
      *
-     * Alone: `import { refundRechargeBalanceGet } from "effect-wechatpay/v3/global/refund"`.
-     */
+     * Alone: `import { refundRechargeBalanceGet } from "effect-wechatpay/v3/global/refund"`. */
     get: refundRechargeBalanceGet
   }
 } as const

@@ -6,37 +6,25 @@ import { type MicropayTransactionsIdTransactionIdReversePostBody, type PapayTran
 // ---- GET /v3/global/refunds ----
 
 export interface RefundsGetQuery {
-  /**
-   * 微信支付订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
   /** 商户订单号 */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 记录起始位置
-   * @example 0
-   */
+  /** 记录起始位置
+   * @example 0 */
   readonly offset: number
-  /**
-   * 每页笔数
-   * @example 10
-   */
+  /** 每页笔数
+   * @example 10 */
   readonly count: number
 }
 
@@ -51,25 +39,17 @@ const $RefundsGetQuery: () => Schema.Schema<RefundsGetQuery> = /*#__PURE__*/ onc
 }))
 
 export interface RefundsGetResponseAmount {
-  /**
-   * 订单金额
-   * @example 888
-   */
+  /** 订单金额
+   * @example 888 */
   readonly total?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户支付金额
-   * @example 888
-   */
+  /** 用户支付金额
+   * @example 888 */
   readonly payer_total?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
+  /** 支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
 }
 
@@ -81,25 +61,17 @@ const $RefundsGetResponseAmount: () => Schema.Schema<RefundsGetResponseAmount> =
 }))
 
 export interface DataAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
-  /**
-   * 用户退款金额
-   * @example 888
-   */
+  /** 用户退款金额
+   * @example 888 */
   readonly payer_refund?: number | undefined
-  /**
-   * 支付币种
-   * @example "CNY"
-   */
+  /** 支付币种
+   * @example "CNY" */
   readonly payer_currency?: string | undefined
   /** 汇率 */
   readonly exchange_rate?: PapayTransactionsPostResponseAmountExchangeRate | undefined
@@ -114,36 +86,24 @@ const $DataAmount: () => Schema.Schema<DataAmount> = /*#__PURE__*/ once(() => Sc
 }))
 
 export interface RefundDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠范围
-   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   */
+  /** 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠券退款额
-   * @example 5
-   */
+  /** 优惠券退款额
+   * @example 5 */
   readonly refund_amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -157,48 +117,32 @@ const $RefundDetail: () => Schema.Schema<RefundDetail> = /*#__PURE__*/ once(() =
 }))
 
 export interface RefundsGetResponseData {
-  /**
-   * 微信退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信退款单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 退款渠道
+  /** 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
+   * @example "ORIGINAL" */
   readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly recv_account?: string | undefined
-  /**
-   * 退款资金来源
+  /** 退款资金来源
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
-   */
+   * @example "REFUND_SOURCE_UNSETTLED_FUNDS" */
   readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
   readonly amount?: DataAmount | undefined
@@ -220,44 +164,30 @@ const $RefundsGetResponseData: () => Schema.Schema<RefundsGetResponseData> = /*#
 }))
 
 export interface RefundsGetResponse {
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付交易订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户原交易订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
   readonly amount?: RefundsGetResponseAmount | undefined
   /** 退款单列表 */
   readonly data?: ReadonlyArray<RefundsGetResponseData> | undefined
-  /**
-   * 订单总退款次数
-   * @example 0
-   */
+  /** 订单总退款次数
+   * @example 0 */
   readonly total_num?: number | undefined
-  /**
-   * 本次返回退款单数
-   * @example 10
-   */
+  /** 本次返回退款单数
+   * @example 10 */
   readonly current_total_num?: number | undefined
 }
 
@@ -273,13 +203,11 @@ const $RefundsGetResponse: () => Schema.Schema<RefundsGetResponse> = /*#__PURE__
   current_total_num: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询所有退款
+/** 查询所有退款
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
  *
- * `GET /v3/global/refunds`
- */
+ * `GET /v3/global/refunds` */
 export const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.get",
   method: "GET",
@@ -291,20 +219,14 @@ export const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, 
 // ---- POST /v3/global/refunds ----
 
 export interface RefundsPostBodyAmount {
-  /**
-   * 退款金额
-   * @example 888
-   */
+  /** 退款金额
+   * @example 888 */
   readonly refund: number
-  /**
-   * 原订单金额
-   * @example 888
-   */
+  /** 原订单金额
+   * @example 888 */
   readonly total: number
-  /**
-   * 退款币种
-   * @example "CNY"
-   */
+  /** 退款币种
+   * @example "CNY" */
   readonly currency: string
 }
 
@@ -315,59 +237,39 @@ const $RefundsPostBodyAmount: () => Schema.Schema<RefundsPostBodyAmount> = /*#__
 }))
 
 export interface RefundsPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
   /** 商户订单号 */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
-  /**
-   * 退款原因
-   * @example "商品已售完"
-   */
+  /** 退款原因
+   * @example "商品已售完" */
   readonly reason?: string | undefined
   /** 订单金额 */
   readonly amount?: RefundsPostBodyAmount | undefined
-  /**
-   * 退款通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 退款通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -387,20 +289,14 @@ const $RefundsPostBody: () => Schema.Schema<RefundsPostBody> = /*#__PURE__*/ onc
 }))
 
 export interface RefundsPostResponse {
-  /**
-   * 微信支付退款订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付退款订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
   /** 退款金额 */
   readonly amount?: DataAmount | undefined
@@ -416,13 +312,11 @@ const $RefundsPostResponse: () => Schema.Schema<RefundsPostResponse> = /*#__PURE
   detail: Schema.optional($RefundDetail())
 }))
 
-/**
- * 申请退款
+/** 申请退款
  *
  * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。
  *
- * `POST /v3/global/refunds`
- */
+ * `POST /v3/global/refunds` */
 export const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.post",
   method: "POST",
@@ -443,58 +337,38 @@ const $RefundsIdRefundIdGetParams: () => Schema.Schema<RefundsIdRefundIdGetParam
 }))
 
 export interface RefundsIdRefundIdGetResponse {
-  /**
-   * 微信支付退款订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付退款订单号
+   * @example "1217752501201407033233368018" */
   readonly id?: string | undefined
-  /**
-   * 商户退款单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no?: string | undefined
-  /**
-   * 微信支付交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付交易订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户原交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户原交易订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 退款渠道
+  /** 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
-   * @example "ORIGINAL"
-   */
+   * @example "ORIGINAL" */
   readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
-  /**
-   * 退款入账账户
-   * @example "招商银行信用卡"
-   */
+  /** 退款入账账户
+   * @example "招商银行信用卡" */
   readonly recv_account?: string | undefined
-  /**
-   * 退款资金来源
+  /** 退款资金来源
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
-   * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
-   */
+   * @example "REFUND_SOURCE_UNSETTLED_FUNDS" */
   readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
-  /**
-   * 退款成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 退款创建时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 退款创建时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 退款状态
+  /** 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
   readonly amount?: DataAmount | undefined
@@ -522,13 +396,11 @@ export type RefundsIdRefundIdGetQuery = MicropayTransactionsIdTransactionIdRever
 /** The input of `v3.global.refunds.id._refund_id_.get`: params, query fields together. */
 export interface RefundsIdRefundIdGetRequest extends RefundsIdRefundIdGetParams, RefundsIdRefundIdGetQuery {}
 
-/**
- * 查询单笔退款(微信支付退款订单号)
+/** 查询单笔退款(微信支付退款订单号)
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
  *
- * `GET /v3/global/refunds/id/{refund_id}`
- */
+ * `GET /v3/global/refunds/id/{refund_id}` */
 export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.id._refund_id_.get",
   method: "GET",
@@ -540,10 +412,8 @@ export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest
 // ---- GET /v3/global/refunds/out-refund-no/{out_refund_no} ----
 
 export interface RefundsOutRefundNoOutRefundNoGetParams {
-  /**
-   * 商户退款订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户退款订单号
+   * @example "1217752501201407033233368018" */
   readonly out_refund_no: string
 }
 
@@ -558,13 +428,11 @@ export type RefundsOutRefundNoOutRefundNoGetResponse = RefundsIdRefundIdGetRespo
 /** The input of `v3.global.refunds.outRefundNo._out_refund_no_.get`: params, query fields together. */
 export interface RefundsOutRefundNoOutRefundNoGetRequest extends RefundsOutRefundNoOutRefundNoGetParams, RefundsOutRefundNoOutRefundNoGetQuery {}
 
-/**
- * 查询单笔退款(商户退款订单号)
+/** 查询单笔退款(商户退款订单号)
  *
  * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
  *
- * `GET /v3/global/refunds/out-refund-no/{out_refund_no}`
- */
+ * `GET /v3/global/refunds/out-refund-no/{out_refund_no}` */
 export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.outRefundNo._out_refund_no_.get",
   method: "GET",
@@ -575,51 +443,43 @@ export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefun
 
 /** `v3.global.refunds.…` */
 export const refunds = {
-  /**
-   * 查询所有退款
+  /** 查询所有退款
    *
    * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
    *
    * `GET /v3/global/refunds`
    *
-   * Alone: `import { refundsGet } from "effect-wechatpay/v3/global/refunds"`.
-   */
+   * Alone: `import { refundsGet } from "effect-wechatpay/v3/global/refunds"`. */
   get: refundsGet,
-  /**
-   * 申请退款
+  /** 申请退款
    *
    * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。
    *
    * `POST /v3/global/refunds`
    *
-   * Alone: `import { refundsPost } from "effect-wechatpay/v3/global/refunds"`.
-   */
+   * Alone: `import { refundsPost } from "effect-wechatpay/v3/global/refunds"`. */
   post: refundsPost,
   id: {
     _refund_id_: {
-      /**
-       * 查询单笔退款(微信支付退款订单号)
+      /** 查询单笔退款(微信支付退款订单号)
        *
        * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
        *
        * `GET /v3/global/refunds/id/{refund_id}`
        *
-       * Alone: `import { refundsIdRefundIdGet } from "effect-wechatpay/v3/global/refunds"`.
-       */
+       * Alone: `import { refundsIdRefundIdGet } from "effect-wechatpay/v3/global/refunds"`. */
       get: refundsIdRefundIdGet
     }
   },
   outRefundNo: {
     _out_refund_no_: {
-      /**
-       * 查询单笔退款(商户退款订单号)
+      /** 查询单笔退款(商户退款订单号)
        *
        * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
        *
        * `GET /v3/global/refunds/out-refund-no/{out_refund_no}`
        *
-       * Alone: `import { refundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/global/refunds"`.
-       */
+       * Alone: `import { refundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/global/refunds"`. */
       get: refundsOutRefundNoOutRefundNoGet
     }
   }

@@ -5,35 +5,23 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/global/settle/settlements ----
 
 export interface SettleSettlementsGetQuery {
-  /**
-   * 子商户号
-   * @example "1900000101"
-   */
+  /** 子商户号
+   * @example "1900000101" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 结算状态
-   * @example "SETTLED"
-   */
+  /** 结算状态
+   * @example "SETTLED" */
   readonly settle_state: "SETTLED" | "UNSETTLE"
-  /**
-   * 结算开始日期
-   * @example "20091225"
-   */
+  /** 结算开始日期
+   * @example "20091225" */
   readonly settle_start_date?: string | undefined
-  /**
-   * 结算结束日期
-   * @example "20091226"
-   */
+  /** 结算结束日期
+   * @example "20091226" */
   readonly settle_end_date?: string | undefined
-  /**
-   * 最大记录条数
-   * @example 5
-   */
+  /** 最大记录条数
+   * @example 5 */
   readonly limit: number
-  /**
-   * 记录起始位置
-   * @example 10
-   */
+  /** 记录起始位置
+   * @example 10 */
   readonly offset: number
 }
 
@@ -47,40 +35,26 @@ const $SettleSettlementsGetQuery: () => Schema.Schema<SettleSettlementsGetQuery>
 }))
 
 export interface SettleSettlementsGetResponseDataAmount {
-  /**
-   * 已结算金额
-   * @example 123
-   */
+  /** 已结算金额
+   * @example 123 */
   readonly settled?: number | undefined
-  /**
-   * 未结算金额
-   * @example 123
-   */
+  /** 未结算金额
+   * @example 123 */
   readonly unsettle?: number | undefined
-  /**
-   * 结算币种
-   * @example "HKD"
-   */
+  /** 结算币种
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 支付金额
-   * @example 123
-   */
+  /** 支付金额
+   * @example 123 */
   readonly pay?: number | undefined
-  /**
-   * 退款金额
-   * @example 123
-   */
+  /** 退款金额
+   * @example 123 */
   readonly refund?: number | undefined
-  /**
-   * 支付净额
-   * @example 5
-   */
+  /** 支付净额
+   * @example 5 */
   readonly net?: number | undefined
-  /**
-   * 手续费金额
-   * @example 5
-   */
+  /** 手续费金额
+   * @example 5 */
   readonly fee?: number | undefined
 }
 
@@ -95,30 +69,20 @@ const $SettleSettlementsGetResponseDataAmount: () => Schema.Schema<SettleSettlem
 }))
 
 export interface SettleSettlementsGetResponseDataSplitAmount {
-  /**
-   * 已结算金额
-   * @example 123
-   */
+  /** 已结算金额
+   * @example 123 */
   readonly settled?: number | undefined
-  /**
-   * 未结算金额
-   * @example 123
-   */
+  /** 未结算金额
+   * @example 123 */
   readonly unsettle?: number | undefined
-  /**
-   * 结算币种
-   * @example "HKD"
-   */
+  /** 结算币种
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 支付金额
-   * @example 123
-   */
+  /** 支付金额
+   * @example 123 */
   readonly pay?: number | undefined
-  /**
-   * 退款金额
-   * @example 123
-   */
+  /** 退款金额
+   * @example 123 */
   readonly refund?: number | undefined
 }
 
@@ -131,33 +95,23 @@ const $SettleSettlementsGetResponseDataSplitAmount: () => Schema.Schema<SettleSe
 }))
 
 export interface SettleSettlementsGetResponseData {
-  /**
-   * 付款批次号
-   * @example "20091225003"
-   */
+  /** 付款批次号
+   * @example "20091225003" */
   readonly batch_id?: string | undefined
-  /**
-   * 结算日期
-   * @example "20091225"
-   */
+  /** 结算日期
+   * @example "20091225" */
   readonly settlement_date?: string | undefined
-  /**
-   * 交易开始日期
-   * @example "20091225"
-   */
+  /** 交易开始日期
+   * @example "20091225" */
   readonly trade_start_date?: string | undefined
-  /**
-   * 交易结束日期
-   * @example "20091225"
-   */
+  /** 交易结束日期
+   * @example "20091225" */
   readonly trade_end_date?: string | undefined
   /** 金额 */
   readonly amount?: SettleSettlementsGetResponseDataAmount | undefined
-  /**
-   * 钱包主体
+  /** 钱包主体
    * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
-   * @example "CHINA_HONGKONG"
-   */
+   * @example "CHINA_HONGKONG" */
   readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
   /** 分账业务金额 */
   readonly split_amount?: SettleSettlementsGetResponseDataSplitAmount | undefined
@@ -176,20 +130,14 @@ const $SettleSettlementsGetResponseData: () => Schema.Schema<SettleSettlementsGe
 export interface SettleSettlementsGetResponse {
   /** 结算信息列表 */
   readonly data?: ReadonlyArray<SettleSettlementsGetResponseData> | undefined
-  /**
-   * 总记录条数
-   * @example 1234
-   */
+  /** 总记录条数
+   * @example 1234 */
   readonly total_count?: number | undefined
-  /**
-   * 记录起始位置
-   * @example 1
-   */
+  /** 记录起始位置
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 本次返回条数
-   * @example 20
-   */
+  /** 本次返回条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -200,13 +148,11 @@ const $SettleSettlementsGetResponse: () => Schema.Schema<SettleSettlementsGetRes
   limit: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询结算资金明细API
+/** 查询结算资金明细API
  *
  * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_10.shtml)
  *
- * `GET /v3/global/settle/settlements`
- */
+ * `GET /v3/global/settle/settlements` */
 export const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.settle.settlements.get",
   method: "GET",
@@ -219,15 +165,13 @@ export const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, 
 /** `v3.global.settle.…` */
 export const settle = {
   settlements: {
-    /**
-     * 查询结算资金明细API
+    /** 查询结算资金明细API
      *
      * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_10.shtml)
      *
      * `GET /v3/global/settle/settlements`
      *
-     * Alone: `import { settleSettlementsGet } from "effect-wechatpay/v3/global/settle"`.
-     */
+     * Alone: `import { settleSettlementsGet } from "effect-wechatpay/v3/global/settle"`. */
     get: settleSettlementsGet
   }
 } as const

@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "../prelu
 // ---- GET /v3/global/statements ----
 
 export interface StatementsGetQuery {
-  /**
-   * 账单日期
-   * @example "20180130"
-   */
+  /** 账单日期
+   * @example "20180130" */
   readonly date: string
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -34,13 +26,11 @@ const $StatementsGetQuery: () => Schema.Schema<StatementsGetQuery> = /*#__PURE__
   sub_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 下载对账单
+/** 下载对账单
  *
  * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。
  *
- * `GET /v3/global/statements`
- */
+ * `GET /v3/global/statements` */
 export const statementsGet: Endpoint.Endpoint<StatementsGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.statements.get",
   method: "GET",
@@ -51,14 +41,12 @@ export const statementsGet: Endpoint.Endpoint<StatementsGetQuery, Uint8Array, Co
 
 /** `v3.global.statements.…` */
 export const statements = {
-  /**
-   * 下载对账单
+  /** 下载对账单
    *
    * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。
    *
    * `GET /v3/global/statements`
    *
-   * Alone: `import { statementsGet } from "effect-wechatpay/v3/global/statements"`.
-   */
+   * Alone: `import { statementsGet } from "effect-wechatpay/v3/global/statements"`. */
   get: statementsGet
 } as const

@@ -6,82 +6,52 @@ import { type BodyAmount, type Detail, type MicropayTransactionsIdTransactionIdR
 // ---- POST /v3/global/transactions/app ----
 
 export interface TransactionsAppPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
   /** 子商户APPID */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "APP"
-   */
+  /** 交易类型
+   * @example "APP" */
   readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
+  /** 指定支付方式
+   * @example "no_credit" */
   readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易起始时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -117,10 +87,8 @@ const $TransactionsAppPostBody: () => Schema.Schema<TransactionsAppPostBody> = /
 }))
 
 export interface TransactionsAppPostResponse {
-  /**
-   * 预支付交易会话标识
-   * @example "wx201410272009395522657a690389285100"
-   */
+  /** 预支付交易会话标识
+   * @example "wx201410272009395522657a690389285100" */
   readonly prepay_id?: string | undefined
 }
 
@@ -134,13 +102,11 @@ const $Payer2: () => Schema.Schema<Payer> = /*#__PURE__*/ once(() => Schema.Stru
   sub_openid: Schema.optional(Schema.String)
 }))
 
-/**
- * APP支付下单
+/** APP支付下单
  *
  * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
  *
- * `POST /v3/global/transactions/app`
- */
+ * `POST /v3/global/transactions/app` */
 export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.app.post",
   method: "POST",
@@ -153,56 +119,36 @@ export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Tra
 // ---- GET /v3/global/transactions/id/{transaction_id} ----
 
 export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
-  /**
-   * 券ID
-   * @example "109519"
-   */
+  /** 券ID
+   * @example "109519" */
   readonly promotion_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品惠-6"
-   */
+  /** 优惠名称
+   * @example "单品惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "SINGLE"
-   */
+  /** 优惠范围
+   * @example "SINGLE" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
-   * @example "DISCOUNT"
-   */
+   * @example "DISCOUNT" */
   readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 5
-   */
+  /** 优惠券面额
+   * @example 5 */
   readonly amount?: number | undefined
-  /**
-   * 优惠币种
-   * @example "HKD"
-   */
+  /** 优惠币种
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 活动ID
-   * @example "931386"
-   */
+  /** 活动ID
+   * @example "931386" */
   readonly activity_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 0
-   */
+  /** 微信出资
+   * @example 0 */
   readonly wxpay_contribute_amount?: number | undefined
-  /**
-   * 商户出资
-   * @example 0
-   */
+  /** 商户出资
+   * @example 0 */
   readonly merchant_contribute_amount?: number | undefined
-  /**
-   * 其他出资
-   * @example 5
-   */
+  /** 其他出资
+   * @example 5 */
   readonly other_contribute_amount?: number | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<PromotionDetailGoodsDetail> | undefined
@@ -223,76 +169,48 @@ const $TransactionsIdTransactionIdGetResponsePromotionDetail: () => Schema.Schem
 }))
 
 export interface TransactionsIdTransactionIdGetResponse {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 子商户APPID
-   * @example "wx8888888888888888"
-   */
+  /** 子商户APPID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000000002104083200000488"
-   */
+  /** 微信支付订单号
+   * @example "4200000000002104083200000488" */
   readonly id?: string | undefined
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 交易类型
+  /** 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
-   * @example "APP"
-   */
+   * @example "APP" */
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
-  /**
-   * 付款银行
-   * @example "CMC"
-   */
+  /** 付款银行
+   * @example "CMC" */
   readonly bank_type?: string | undefined
-  /**
-   * 支付完成时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 支付完成时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 交易状态
-   * @example "SUCCESS"
-   */
+  /** 交易状态
+   * @example "SUCCESS" */
   readonly trade_state?: string | undefined
-  /**
-   * 交易状态描述
-   * @example "支付失败，请重新下单支付"
-   */
+  /** 交易状态描述
+   * @example "支付失败，请重新下单支付" */
   readonly trade_state_desc?: string | undefined
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -329,13 +247,11 @@ export type TransactionsIdTransactionIdGetQuery = MicropayTransactionsIdTransact
 /** The input of `v3.global.transactions.id._transaction_id_.get`: params, query fields together. */
 export interface TransactionsIdTransactionIdGetRequest extends TransactionsIdTransactionIdGetParams, TransactionsIdTransactionIdGetQuery {}
 
-/**
- * 查询订单(微信支付订单号)
+/** 查询订单(微信支付订单号)
  *
  * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
  *
- * `GET /v3/global/transactions/id/{transaction_id}`
- */
+ * `GET /v3/global/transactions/id/{transaction_id}` */
 export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.id._transaction_id_.get",
   method: "GET",
@@ -348,20 +264,14 @@ export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTra
 // ---- POST /v3/global/transactions/id/{transaction_id}/close ----
 
 export interface TransactionsIdTransactionIdClosePostBody {
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 机构商户号
-   * @example "1230000109"
-   */
+  /** 机构商户号
+   * @example "1230000109" */
   readonly sp_mchid?: string | undefined
 }
 
@@ -376,13 +286,11 @@ export type TransactionsIdTransactionIdClosePostParams = MicropayTransactionsIdT
 /** The input of `v3.global.transactions.id._transaction_id_.close.post`: params, body fields together. */
 export interface TransactionsIdTransactionIdClosePostRequest extends TransactionsIdTransactionIdClosePostParams, TransactionsIdTransactionIdClosePostBody {}
 
-/**
- * 关闭订单(微信支付订单号)
+/** 关闭订单(微信支付订单号)
  *
  * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
  *
- * `POST /v3/global/transactions/id/{transaction_id}/close`
- */
+ * `POST /v3/global/transactions/id/{transaction_id}/close` */
 export const transactionsIdTransactionIdClosePost: Endpoint.Endpoint<TransactionsIdTransactionIdClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.id._transaction_id_.close.post",
   method: "POST",
@@ -398,13 +306,11 @@ export type TransactionsJsapiPostBody = TransactionsAppPostBody
 
 export type TransactionsJsapiPostResponse = TransactionsAppPostResponse
 
-/**
- * JSAPI支付下单API
+/** JSAPI支付下单API
  *
  * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_3_1.shtml)
  *
- * `POST /v3/global/transactions/jsapi`
- */
+ * `POST /v3/global/transactions/jsapi` */
 export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.jsapi.post",
   method: "POST",
@@ -417,25 +323,17 @@ export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody,
 // ---- POST /v3/global/transactions/mweb ----
 
 export interface TransactionsMwebPostBodySceneInfo {
-  /**
-   * 商户端设备号
-   * @example "013467007045764"
-   */
+  /** 商户端设备号
+   * @example "013467007045764" */
   readonly device_id?: string | undefined
-  /**
-   * 商户端设备IP
-   * @example "128.0.0.1"
-   */
+  /** 商户端设备IP
+   * @example "128.0.0.1" */
   readonly device_ip?: string | undefined
-  /**
-   * 用户终端IP
-   * @example "128.0.0.1"
-   */
+  /** 用户终端IP
+   * @example "128.0.0.1" */
   readonly payer_client_ip: string
-  /**
-   * 操作员ID
-   * @example "123145"
-   */
+  /** 操作员ID
+   * @example "123145" */
   readonly operator_id?: string | undefined
   /** 商户门店信息 */
   readonly store_info: StoreInfo
@@ -450,82 +348,52 @@ const $TransactionsMwebPostBodySceneInfo: () => Schema.Schema<TransactionsMwebPo
 }))
 
 export interface TransactionsMwebPostBody {
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid: string
-  /**
-   * APPID
-   * @example "wx8888888888888888"
-   */
+  /** APPID
+   * @example "wx8888888888888888" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 机构商户号
-   * @example "1900000100"
-   */
+  /** 机构商户号
+   * @example "1900000100" */
   readonly sp_mchid: string
-  /**
-   * 机构APPID
-   * @example "wx8888888888888888"
-   */
+  /** 机构APPID
+   * @example "wx8888888888888888" */
   readonly sp_appid: string
   /** 子商户APPID */
   readonly sub_appid?: string | undefined
-  /**
-   * 商品描述
-   * @example "image形象店-深圳腾大- QQ公仔"
-   */
+  /** 商品描述
+   * @example "image形象店-深圳腾大- QQ公仔" */
   readonly description: string
-  /**
-   * 商户数据
-   * @example "自定义数据"
-   */
+  /** 商户数据
+   * @example "自定义数据" */
   readonly attach?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 商品标记
-   * @example "WXG"
-   */
+  /** 商品标记
+   * @example "WXG" */
   readonly goods_tag?: string | undefined
-  /**
-   * 交易类型
-   * @example "MWEB"
-   */
+  /** 交易类型
+   * @example "MWEB" */
   readonly trade_type: string
-  /**
-   * 指定支付方式
-   * @example "no_credit"
-   */
+  /** 指定支付方式
+   * @example "no_credit" */
   readonly limit_pay?: string | undefined
-  /**
-   * 交易起始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易起始时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_start?: string | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 交易结束时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly time_expire?: string | undefined
-  /**
-   * MCC码
-   * @example "1011"
-   */
+  /** MCC码
+   * @example "1011" */
   readonly merchant_category_code: string
   /** 支付者 */
   readonly payer?: Payer | undefined
@@ -561,10 +429,8 @@ const $TransactionsMwebPostBody: () => Schema.Schema<TransactionsMwebPostBody> =
 }))
 
 export interface TransactionsMwebPostResponse {
-  /**
-   * 支付跳转链接
-   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-   */
+  /** 支付跳转链接
+   * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241" */
   readonly mweb_url?: string | undefined
 }
 
@@ -572,13 +438,11 @@ const $TransactionsMwebPostResponse: () => Schema.Schema<TransactionsMwebPostRes
   mweb_url: Schema.optional(Schema.String)
 }))
 
-/**
- * H5支付下单
+/** H5支付下单
  *
  * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
  *
- * `POST /v3/global/transactions/mweb`
- */
+ * `POST /v3/global/transactions/mweb` */
 export const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.mweb.post",
   method: "POST",
@@ -591,10 +455,8 @@ export const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, T
 // ---- POST /v3/global/transactions/native ----
 
 export interface TransactionsNativePostResponse {
-  /**
-   * 二维码链接
-   * @example "weixin://wxpay/s/An4baqw"
-   */
+  /** 二维码链接
+   * @example "weixin://wxpay/s/An4baqw" */
   readonly code_url?: string | undefined
 }
 
@@ -604,13 +466,11 @@ const $TransactionsNativePostResponse: () => Schema.Schema<TransactionsNativePos
 
 export type TransactionsNativePostBody = TransactionsAppPostBody
 
-/**
- * Native支付下单API
+/** Native支付下单API
  *
  * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_1.shtml)
  *
- * `POST /v3/global/transactions/native`
- */
+ * `POST /v3/global/transactions/native` */
 export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.native.post",
   method: "POST",
@@ -631,13 +491,11 @@ export type TransactionsOutTradeNoOutTradeNoGetResponse = TransactionsIdTransact
 /** The input of `v3.global.transactions.outTradeNo._out_trade_no_.get`: params, query fields together. */
 export interface TransactionsOutTradeNoOutTradeNoGetRequest extends TransactionsOutTradeNoOutTradeNoGetParams, TransactionsOutTradeNoOutTradeNoGetQuery {}
 
-/**
- * 查询订单(商户订单号)
+/** 查询订单(商户订单号)
  *
  * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
  *
- * `GET /v3/global/transactions/out-trade-no/{out_trade_no}`
- */
+ * `GET /v3/global/transactions/out-trade-no/{out_trade_no}` */
 export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -656,13 +514,11 @@ export type TransactionsOutTradeNoOutTradeNoClosePostBody = TransactionsIdTransa
 /** The input of `v3.global.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-/**
- * 关闭订单(商户订单号)
+/** 关闭订单(商户订单号)
  *
  * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
  *
- * `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`
- */
+ * `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close` */
 export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
@@ -675,101 +531,85 @@ export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<Transa
 /** `v3.global.transactions.…` */
 export const transactions = {
   app: {
-    /**
-     * APP支付下单
+    /** APP支付下单
      *
      * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
      *
      * `POST /v3/global/transactions/app`
      *
-     * Alone: `import { transactionsAppPost } from "effect-wechatpay/v3/global/transactions"`.
-     */
+     * Alone: `import { transactionsAppPost } from "effect-wechatpay/v3/global/transactions"`. */
     post: transactionsAppPost
   },
   id: {
     _transaction_id_: {
-      /**
-       * 查询订单(微信支付订单号)
+      /** 查询订单(微信支付订单号)
        *
        * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
        *
        * `GET /v3/global/transactions/id/{transaction_id}`
        *
-       * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/global/transactions"`.
-       */
+       * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/global/transactions"`. */
       get: transactionsIdTransactionIdGet,
       close: {
-        /**
-         * 关闭订单(微信支付订单号)
+        /** 关闭订单(微信支付订单号)
          *
          * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
          *
          * `POST /v3/global/transactions/id/{transaction_id}/close`
          *
-         * Alone: `import { transactionsIdTransactionIdClosePost } from "effect-wechatpay/v3/global/transactions"`.
-         */
+         * Alone: `import { transactionsIdTransactionIdClosePost } from "effect-wechatpay/v3/global/transactions"`. */
         post: transactionsIdTransactionIdClosePost
       }
     }
   },
   jsapi: {
-    /**
-     * JSAPI支付下单API
+    /** JSAPI支付下单API
      *
      * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_3_1.shtml)
      *
      * `POST /v3/global/transactions/jsapi`
      *
-     * Alone: `import { transactionsJsapiPost } from "effect-wechatpay/v3/global/transactions"`.
-     */
+     * Alone: `import { transactionsJsapiPost } from "effect-wechatpay/v3/global/transactions"`. */
     post: transactionsJsapiPost
   },
   mweb: {
-    /**
-     * H5支付下单
+    /** H5支付下单
      *
      * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
      *
      * `POST /v3/global/transactions/mweb`
      *
-     * Alone: `import { transactionsMwebPost } from "effect-wechatpay/v3/global/transactions"`.
-     */
+     * Alone: `import { transactionsMwebPost } from "effect-wechatpay/v3/global/transactions"`. */
     post: transactionsMwebPost
   },
   native: {
-    /**
-     * Native支付下单API
+    /** Native支付下单API
      *
      * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_1.shtml)
      *
      * `POST /v3/global/transactions/native`
      *
-     * Alone: `import { transactionsNativePost } from "effect-wechatpay/v3/global/transactions"`.
-     */
+     * Alone: `import { transactionsNativePost } from "effect-wechatpay/v3/global/transactions"`. */
     post: transactionsNativePost
   },
   outTradeNo: {
     _out_trade_no_: {
-      /**
-       * 查询订单(商户订单号)
+      /** 查询订单(商户订单号)
        *
        * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
        *
        * `GET /v3/global/transactions/out-trade-no/{out_trade_no}`
        *
-       * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/global/transactions"`.
-       */
+       * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/global/transactions"`. */
       get: transactionsOutTradeNoOutTradeNoGet,
       close: {
-        /**
-         * 关闭订单(商户订单号)
+        /** 关闭订单(商户订单号)
          *
          * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
          *
          * `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`
          *
-         * Alone: `import { transactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/global/transactions"`.
-         */
+         * Alone: `import { transactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/global/transactions"`. */
         post: transactionsOutTradeNoOutTradeNoClosePost
       }
     }

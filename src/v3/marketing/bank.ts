@@ -5,10 +5,8 @@ import { type CommonError, Endpoint, OpenEnum, Schema, commonErrors, once } from
 // ---- GET /v3/marketing/bank/packages/{package_id}/tasks ----
 
 export interface BankPackagesPackageIdTasksGetParams {
-  /**
-   * 号码包id
-   * @example "8473295"
-   */
+  /** 号码包id
+   * @example "8473295" */
   readonly package_id: string
 }
 
@@ -17,25 +15,17 @@ const $BankPackagesPackageIdTasksGetParams: () => Schema.Schema<BankPackagesPack
 }))
 
 export interface BankPackagesPackageIdTasksGetQuery {
-  /**
-   * 任务状态
-   * @example "PROCESSING"
-   */
+  /** 任务状态
+   * @example "PROCESSING" */
   readonly status?: "PROCESSING" | "FINISHED" | undefined
-  /**
-   * 文件名
-   * @example "active_user.csv"
-   */
+  /** 文件名
+   * @example "active_user.csv" */
   readonly filename?: string | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -47,56 +37,36 @@ const $BankPackagesPackageIdTasksGetQuery: () => Schema.Schema<BankPackagesPacka
 }))
 
 export interface BankPackagesPackageIdTasksGetResponseData {
-  /**
-   * 上传任务
-   * @example "101"
-   */
+  /** 上传任务
+   * @example "101" */
   readonly task_id?: string | undefined
-  /**
-   * 号码包id
-   * @example "8473295"
-   */
+  /** 号码包id
+   * @example "8473295" */
   readonly package_id?: string | undefined
-  /**
-   * 文件名
-   * @example "active_user.csv"
-   */
+  /** 文件名
+   * @example "active_user.csv" */
   readonly filename?: string | undefined
-  /**
-   * 创建上传任务的时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 创建上传任务的时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 上传任务最近一次更新的时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 上传任务最近一次更新的时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 任务状态
+  /** 任务状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 成功数
-   * @example 1000
-   */
+  /** 成功数
+   * @example 1000 */
   readonly success_count?: number | undefined
-  /**
-   * 失败数
-   * @example 20
-   */
+  /** 失败数
+   * @example 20 */
   readonly fail_count?: number | undefined
-  /**
-   * 匹配成功的微信用户数
-   * @example 1000
-   */
+  /** 匹配成功的微信用户数
+   * @example 1000 */
   readonly success_user_count?: number | undefined
-  /**
-   * 银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
 }
 
@@ -116,20 +86,14 @@ const $BankPackagesPackageIdTasksGetResponseData: () => Schema.Schema<BankPackag
 export interface BankPackagesPackageIdTasksGetResponse {
   /** 上传任务列表 */
   readonly data?: ReadonlyArray<BankPackagesPackageIdTasksGetResponseData> | undefined
-  /**
-   * 总数量
-   * @example 20
-   */
+  /** 总数量
+   * @example 20 */
   readonly total_count?: number | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -143,13 +107,11 @@ const $BankPackagesPackageIdTasksGetResponse: () => Schema.Schema<BankPackagesPa
 /** The input of `v3.marketing.bank.packages._package_id_.tasks.get`: params, query fields together. */
 export interface BankPackagesPackageIdTasksGetRequest extends BankPackagesPackageIdTasksGetParams, BankPackagesPackageIdTasksGetQuery {}
 
-/**
- * 查询上传任务列表API
+/** 查询上传任务列表API
  *
  * 查询号码包中符合条件的上传任务 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter9_8_2.shtml)
  *
- * `GET /v3/marketing/bank/packages/{package_id}/tasks`
- */
+ * `GET /v3/marketing/bank/packages/{package_id}/tasks` */
 export const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackageIdTasksGetRequest, BankPackagesPackageIdTasksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bank.packages._package_id_.tasks.get",
   method: "GET",
@@ -162,20 +124,14 @@ export const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackag
 // ---- POST /v3/marketing/bank/packages/{package_id}/tasks ----
 
 export interface BankPackagesPackageIdTasksPostBodyMeta {
-  /**
-   * 银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type: string
-  /**
-   * 文件名
-   * @example "active_user.csv"
-   */
+  /** 文件名
+   * @example "active_user.csv" */
   readonly filename?: string | undefined
-  /**
-   * 文件摘要
-   * @example "addca90a6a290b9642dbaccffdf01e8c22aa348940b2e96754169ba08c19e5db"
-   */
+  /** 文件摘要
+   * @example "addca90a6a290b9642dbaccffdf01e8c22aa348940b2e96754169ba08c19e5db" */
   readonly sha256: string
 }
 
@@ -198,55 +154,35 @@ const $BankPackagesPackageIdTasksPostBody: () => Schema.Schema<BankPackagesPacka
 }))
 
 export interface BankPackagesPackageIdTasksPostResponse {
-  /**
-   * 银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 创建上传任务的时间
-   * @example "2020-05-20T13:29:35+08:00"
-   */
+  /** 创建上传任务的时间
+   * @example "2020-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 失败数
-   * @example 20
-   */
+  /** 失败数
+   * @example 20 */
   readonly fail_count?: number | undefined
-  /**
-   * 文件名
-   * @example "active_user.csv"
-   */
+  /** 文件名
+   * @example "active_user.csv" */
   readonly filename?: string | undefined
-  /**
-   * 号码包id
-   * @example "8473295"
-   */
+  /** 号码包id
+   * @example "8473295" */
   readonly package_id?: string | undefined
-  /**
-   * 任务状态
-   * @example "PROCESSING"
-   */
+  /** 任务状态
+   * @example "PROCESSING" */
   readonly status?: string | undefined
-  /**
-   * 成功数
-   * @example 1000
-   */
+  /** 成功数
+   * @example 1000 */
   readonly success_count?: number | undefined
-  /**
-   * 匹配成功的微信用户数
-   * @example 1000
-   */
+  /** 匹配成功的微信用户数
+   * @example 1000 */
   readonly success_user_count?: number | undefined
-  /**
-   * 上传任务
-   * @example "101"
-   */
+  /** 上传任务
+   * @example "101" */
   readonly task_id?: string | undefined
-  /**
-   * 上传任务最近一次更新的时间
-   * @example "2020-05-20T13:29:35+08:00"
-   */
+  /** 上传任务最近一次更新的时间
+   * @example "2020-05-20T13:29:35+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -268,13 +204,11 @@ export type BankPackagesPackageIdTasksPostParams = BankPackagesPackageIdTasksGet
 /** The input of `v3.marketing.bank.packages._package_id_.tasks.post`: params, body fields together. */
 export interface BankPackagesPackageIdTasksPostRequest extends BankPackagesPackageIdTasksPostParams, BankPackagesPackageIdTasksPostBody {}
 
-/**
- * 导入定向用户协议号API
+/** 导入定向用户协议号API
  *
  * 创建快捷交易协议号上传任务，每个上传任务中需要上传一个快捷交易协议号文件。微信收到快捷交易协议号文件后，会识别出其中的微信用户，保存到指定的号码包中。一个号码包可以包含多个上传任务，这些上传任务导入的用户会被合并去重，再追加写到号码包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml)
  *
- * `POST /v3/marketing/bank/packages/{package_id}/tasks`
- */
+ * `POST /v3/marketing/bank/packages/{package_id}/tasks` */
 export const bankPackagesPackageIdTasksPost: Endpoint.Endpoint<BankPackagesPackageIdTasksPostRequest, BankPackagesPackageIdTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bank.packages._package_id_.tasks.post",
   method: "POST",
@@ -290,25 +224,21 @@ export const bank = {
   packages: {
     _package_id_: {
       tasks: {
-        /**
-         * 查询上传任务列表API
+        /** 查询上传任务列表API
          *
          * 查询号码包中符合条件的上传任务 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter9_8_2.shtml)
          *
          * `GET /v3/marketing/bank/packages/{package_id}/tasks`
          *
-         * Alone: `import { bankPackagesPackageIdTasksGet } from "effect-wechatpay/v3/marketing/bank"`.
-         */
+         * Alone: `import { bankPackagesPackageIdTasksGet } from "effect-wechatpay/v3/marketing/bank"`. */
         get: bankPackagesPackageIdTasksGet,
-        /**
-         * 导入定向用户协议号API
+        /** 导入定向用户协议号API
          *
          * 创建快捷交易协议号上传任务，每个上传任务中需要上传一个快捷交易协议号文件。微信收到快捷交易协议号文件后，会识别出其中的微信用户，保存到指定的号码包中。一个号码包可以包含多个上传任务，这些上传任务导入的用户会被合并去重，再追加写到号码包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml)
          *
          * `POST /v3/marketing/bank/packages/{package_id}/tasks`
          *
-         * Alone: `import { bankPackagesPackageIdTasksPost } from "effect-wechatpay/v3/marketing/bank"`.
-         */
+         * Alone: `import { bankPackagesPackageIdTasksPost } from "effect-wechatpay/v3/marketing/bank"`. */
         post: bankPackagesPackageIdTasksPost
       }
     }

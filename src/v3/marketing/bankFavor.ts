@@ -6,30 +6,20 @@ import { type BankFavorUsersOpenidBankMultiActivityPostParams, type BankFavorUse
 // ---- POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity ----
 
 export interface BankFavorUsersOpenidBankMultiActivityPostBody {
-  /**
-   * 批次号
-   * @example "100088"
-   */
+  /** 批次号
+   * @example "100088" */
   readonly stock_id: string
-  /**
-   * 活动ID
-   * @example "186745560"
-   */
+  /** 活动ID
+   * @example "186745560" */
   readonly activity_id: string
-  /**
-   * 发券凭证
-   * @example "1002600620019090123143254435"
-   */
+  /** 发券凭证
+   * @example "1002600620019090123143254435" */
   readonly out_request_no: string
-  /**
-   * 公众账号ID
-   * @example "wx1234567889999"
-   */
+  /** 公众账号ID
+   * @example "wx1234567889999" */
   readonly appid: string
-  /**
-   * 创建批次的商户号
-   * @example "9800064"
-   */
+  /** 创建批次的商户号
+   * @example "9800064" */
   readonly stock_creator_mchid: string
 }
 
@@ -44,13 +34,11 @@ const $BankFavorUsersOpenidBankMultiActivityPostBody: () => Schema.Schema<BankFa
 /** The input of `v3.marketing.bankFavor.users._openid_.bankMultiActivity.post`: params, body fields together. */
 export interface BankFavorUsersOpenidBankMultiActivityPostRequest extends BankFavorUsersOpenidBankMultiActivityPostParams, BankFavorUsersOpenidBankMultiActivityPostBody {}
 
-/**
- * 给指定用户报名多笔立减活动
+/** 给指定用户报名多笔立减活动
  *
  * 商户平台创建活动后，可以调用此接口给指定用户报名多笔立减活动。
  *
- * `POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity`
- */
+ * `POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity` */
 export const bankFavorUsersOpenidBankMultiActivityPost: Endpoint.Endpoint<BankFavorUsersOpenidBankMultiActivityPostRequest, BankFavorUsersOpenidBankMultiActivityPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bankFavor.users._openid_.bankMultiActivity.post",
   method: "POST",
@@ -71,73 +59,47 @@ const $BankFavorUsersOpenidCouponsCouponIdGetResponseUseAmountList: () => Schema
 }))
 
 export interface BankFavorUsersOpenidCouponsCouponIdGetResponse {
-  /**
-   * 创建批次的商户号
-   * @example "9800064"
-   */
+  /** 创建批次的商户号
+   * @example "9800064" */
   readonly stock_creator_mchid?: string | undefined
-  /**
-   * 批次号
-   * @example "9865888"
-   */
+  /** 批次号
+   * @example "9865888" */
   readonly stock_id?: string | undefined
-  /**
-   * 代金券id
-   * @example "98674556"
-   */
+  /** 代金券id
+   * @example "98674556" */
   readonly coupon_id?: string | undefined
-  /**
-   * 代金券名称
-   * @example "微信支付代金券"
-   */
+  /** 代金券名称
+   * @example "微信支付代金券" */
   readonly coupon_name?: string | undefined
-  /**
-   * 券状态
+  /** 券状态
    * Documented values: `COUPON_STATE_UNKNOW`, `COUPON_STATE_SEND`, `COUPON_STATE_USED`, `COUPON_STATE_EXPIRED` (decoded as any string: more may come).
-   * @example "COUPON_STATE_UNKNOW"
-   */
+   * @example "COUPON_STATE_UNKNOW" */
   readonly coupon_state?: "COUPON_STATE_UNKNOW" | "COUPON_STATE_SEND" | "COUPON_STATE_USED" | "COUPON_STATE_EXPIRED" | (string & {}) | undefined
-  /**
-   * 领券时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 领券时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly receive_time?: string | undefined
-  /**
-   * 可用开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 可用开始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 可用结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 可用结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 活动ID
-   * @example "186745560"
-   */
+  /** 活动ID
+   * @example "186745560" */
   readonly activity_id?: string | undefined
-  /**
-   * 最大使用次数
-   * @example 5
-   */
+  /** 最大使用次数
+   * @example 5 */
   readonly max_use_number?: number | undefined
-  /**
-   * 可用次数
-   * @example 3
-   */
+  /** 可用次数
+   * @example 3 */
   readonly available_number?: number | undefined
-  /**
-   * 已使用次数
-   * @example 2
-   */
+  /** 已使用次数
+   * @example 2 */
   readonly used_number?: number | undefined
   /** 已用金额列表 */
   readonly use_amount_list?: BankFavorUsersOpenidCouponsCouponIdGetResponseUseAmountList | undefined
-  /**
-   * 用户标识ID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识ID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -161,13 +123,11 @@ const $BankFavorUsersOpenidCouponsCouponIdGetResponse: () => Schema.Schema<BankF
 /** The input of `v3.marketing.bankFavor.users._openid_.coupons._coupon_id_.get`: params, query fields together. */
 export interface BankFavorUsersOpenidCouponsCouponIdGetRequest extends BankFavorUsersOpenidCouponsCouponIdGetParams, BankFavorUsersOpenidCouponsCouponIdGetQuery {}
 
-/**
- * 查询绑定多笔立减活动的代金券详情
+/** 查询绑定多笔立减活动的代金券详情
  *
  * 通过此接口可查询绑定多笔立减活动的代金券信息，包括代金券的基础信息、状态等。
  *
- * `GET /v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}`
- */
+ * `GET /v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}` */
 export const bankFavorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<BankFavorUsersOpenidCouponsCouponIdGetRequest, BankFavorUsersOpenidCouponsCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bankFavor.users._openid_.coupons._coupon_id_.get",
   method: "GET",
@@ -181,28 +141,24 @@ export const bankFavor = {
   users: {
     _openid_: {
       bankMultiActivity: {
-        /**
-         * 给指定用户报名多笔立减活动
+        /** 给指定用户报名多笔立减活动
          *
          * 商户平台创建活动后，可以调用此接口给指定用户报名多笔立减活动。
          *
          * `POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity`
          *
-         * Alone: `import { bankFavorUsersOpenidBankMultiActivityPost } from "effect-wechatpay/v3/marketing/bankFavor"`.
-         */
+         * Alone: `import { bankFavorUsersOpenidBankMultiActivityPost } from "effect-wechatpay/v3/marketing/bankFavor"`. */
         post: bankFavorUsersOpenidBankMultiActivityPost
       },
       coupons: {
         _coupon_id_: {
-          /**
-           * 查询绑定多笔立减活动的代金券详情
+          /** 查询绑定多笔立减活动的代金券详情
            *
            * 通过此接口可查询绑定多笔立减活动的代金券信息，包括代金券的基础信息、状态等。
            *
            * `GET /v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}`
            *
-           * Alone: `import { bankFavorUsersOpenidCouponsCouponIdGet } from "effect-wechatpay/v3/marketing/bankFavor"`.
-           */
+           * Alone: `import { bankFavorUsersOpenidCouponsCouponIdGet } from "effect-wechatpay/v3/marketing/bankFavor"`. */
           get: bankFavorUsersOpenidCouponsCouponIdGet
         }
       }

@@ -33,13 +33,11 @@ const $BusifavorCouponsAssociatePostResponse: () => Schema.Schema<BusifavorCoupo
   wechatpay_associate_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 关联订单信息API
+/** 关联订单信息API
  *
  * 将有效态（未核销）的商家券与订单信息关联，用于后续参与摇奖&返佣激励等操作的统计。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_9.shtml)
  *
- * `POST /v3/marketing/busifavor/coupons/associate`
- */
+ * `POST /v3/marketing/busifavor/coupons/associate` */
 export const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAssociatePostBody, BusifavorCouponsAssociatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.associate.post",
   method: "POST",
@@ -52,25 +50,17 @@ export const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAs
 // ---- POST /v3/marketing/busifavor/coupons/deactivate ----
 
 export interface BusifavorCouponsDeactivatePostBody {
-  /**
-   * 券code
-   * @example "sxxe34343434"
-   */
+  /** 券code
+   * @example "sxxe34343434" */
   readonly coupon_code: string
-  /**
-   * 批次号
-   * @example "1234567891"
-   */
+  /** 批次号
+   * @example "1234567891" */
   readonly stock_id: string
-  /**
-   * 失效请求单据号
-   * @example "1002600620019090123143254436"
-   */
+  /** 失效请求单据号
+   * @example "1002600620019090123143254436" */
   readonly deactivate_request_no: string
-  /**
-   * 失效原因
-   * @example "此券使用时间设置错误"
-   */
+  /** 失效原因
+   * @example "此券使用时间设置错误" */
   readonly deactivate_reason?: string | undefined
 }
 
@@ -82,10 +72,8 @@ const $BusifavorCouponsDeactivatePostBody: () => Schema.Schema<BusifavorCouponsD
 }))
 
 export interface BusifavorCouponsDeactivatePostResponse {
-  /**
-   * 券成功失效的时间
-   * @example "2020-05-20T13:29:35.08:00"
-   */
+  /** 券成功失效的时间
+   * @example "2020-05-20T13:29:35.08:00" */
   readonly wechatpay_deactivate_time?: string | undefined
 }
 
@@ -93,13 +81,11 @@ const $BusifavorCouponsDeactivatePostResponse: () => Schema.Schema<BusifavorCoup
   wechatpay_deactivate_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 使券失效API
+/** 使券失效API
  *
  * 商户可以通过该接口将可用券进行失效处理，券失效后无法再被核销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_14.shtml)
  *
- * `POST /v3/marketing/busifavor/coupons/deactivate`
- */
+ * `POST /v3/marketing/busifavor/coupons/deactivate` */
 export const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsDeactivatePostBody, BusifavorCouponsDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.deactivate.post",
   method: "POST",
@@ -112,10 +98,8 @@ export const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsD
 // ---- POST /v3/marketing/busifavor/coupons/disassociate ----
 
 export interface BusifavorCouponsDisassociatePostResponse {
-  /**
-   * 取消关联成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 取消关联成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly wechatpay_disassociate_time?: string | undefined
 }
 
@@ -125,13 +109,11 @@ const $BusifavorCouponsDisassociatePostResponse: () => Schema.Schema<BusifavorCo
 
 export type BusifavorCouponsDisassociatePostBody = BusifavorCouponsAssociatePostBody
 
-/**
- * 取消关联订单信息API
+/** 取消关联订单信息API
  *
  * 取消商家券与订单信息的关联关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml)
  *
- * `POST /v3/marketing/busifavor/coupons/disassociate`
- */
+ * `POST /v3/marketing/busifavor/coupons/disassociate` */
 export const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCouponsDisassociatePostBody, BusifavorCouponsDisassociatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.disassociate.post",
   method: "POST",
@@ -144,20 +126,14 @@ export const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCoupon
 // ---- POST /v3/marketing/busifavor/coupons/return ----
 
 export interface BusifavorCouponsReturnPostBody {
-  /**
-   * 券code
-   * @example "sxxe34343434"
-   */
+  /** 券code
+   * @example "sxxe34343434" */
   readonly coupon_code: string
-  /**
-   * 批次号
-   * @example "1234567891"
-   */
+  /** 批次号
+   * @example "1234567891" */
   readonly stock_id: string
-  /**
-   * 退券请求单据号
-   * @example "1002600620019090123143254436"
-   */
+  /** 退券请求单据号
+   * @example "1002600620019090123143254436" */
   readonly return_request_no: string
 }
 
@@ -168,10 +144,8 @@ const $BusifavorCouponsReturnPostBody: () => Schema.Schema<BusifavorCouponsRetur
 }))
 
 export interface BusifavorCouponsReturnPostResponse {
-  /**
-   * 微信退券成功的时间
-   * @example "2020-05-20T13:29:35+08:00"
-   */
+  /** 微信退券成功的时间
+   * @example "2020-05-20T13:29:35+08:00" */
   readonly wechatpay_return_time?: string | undefined
 }
 
@@ -179,13 +153,11 @@ const $BusifavorCouponsReturnPostResponse: () => Schema.Schema<BusifavorCouponsR
   wechatpay_return_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请退券API
+/** 申请退券API
  *
  * 商户可以通过该接口为已核销的券申请退券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml)
  *
- * `POST /v3/marketing/busifavor/coupons/return`
- */
+ * `POST /v3/marketing/busifavor/coupons/return` */
 export const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsReturnPostBody, BusifavorCouponsReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.return.post",
   method: "POST",
@@ -198,30 +170,20 @@ export const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsRetur
 // ---- POST /v3/marketing/busifavor/coupons/send ----
 
 export interface BusifavorCouponsSendPostBody {
-  /**
-   * 用户标识
-   * @example "xsd3434454567676"
-   */
+  /** 用户标识
+   * @example "xsd3434454567676" */
   readonly openid: string
-  /**
-   * 公众账号ID
-   * @example "wx1234567889999"
-   */
+  /** 公众账号ID
+   * @example "wx1234567889999" */
   readonly appid: string
-  /**
-   * 批次号
-   * @example "100088"
-   */
+  /** 批次号
+   * @example "100088" */
   readonly stock_id: string
-  /**
-   * 发券凭证
-   * @example "1002600620019090123143254435"
-   */
+  /** 发券凭证
+   * @example "1002600620019090123143254435" */
   readonly out_request_no: string
-  /**
-   * 券code
-   * @example "sxxe34343434"
-   */
+  /** 券code
+   * @example "sxxe34343434" */
   readonly coupon_code?: string | undefined
 }
 
@@ -246,20 +208,14 @@ const $BusifavorProductCouponsSendPostResponse: () => Schema.Schema<BusifavorPro
 }))
 
 export interface BusifavorCouponsSendPostResponse {
-  /**
-   * 批次号
-   * @example "100088"
-   */
+  /** 批次号
+   * @example "100088" */
   readonly stock_id?: string | undefined
-  /**
-   * 券code
-   * @example "sxxe34343434"
-   */
+  /** 券code
+   * @example "sxxe34343434" */
   readonly coupon_code?: string | undefined
-  /**
-   * 发券凭证
-   * @example "1002600620019090123143254435"
-   */
+  /** 发券凭证
+   * @example "1002600620019090123143254435" */
   readonly out_request_no?: string | undefined
   readonly send_coupon_result?: BusifavorProductCouponsSendPostResponse | undefined
 }
@@ -271,13 +227,11 @@ const $BusifavorCouponsSendPostResponse: () => Schema.Schema<BusifavorCouponsSen
   send_coupon_result: Schema.optional($BusifavorProductCouponsSendPostResponse())
 }))
 
-/**
- * 向用户发券
+/** 向用户发券
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
  *
- * `POST /v3/marketing/busifavor/coupons/send`
- */
+ * `POST /v3/marketing/busifavor/coupons/send` */
 export const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPostBody, BusifavorCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.send.post",
   method: "POST",
@@ -290,50 +244,32 @@ export const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPos
 // ---- POST /v3/marketing/busifavor/coupons/use ----
 
 export interface BusifavorCouponsUsePostBody {
-  /**
-   * 券code
-   * @example "sxxe34343434"
-   */
+  /** 券code
+   * @example "sxxe34343434" */
   readonly coupon_code: string
-  /**
-   * 批次号
-   * @example "100088"
-   */
+  /** 批次号
+   * @example "100088" */
   readonly stock_id?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx1234567889999"
-   */
+  /** 公众账号ID
+   * @example "wx1234567889999" */
   readonly appid: string
-  /**
-   * 请求核销时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 请求核销时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly use_time: string
-  /**
-   * 核销请求单据号
-   * @example "1002600620019090123143254435"
-   */
+  /** 核销请求单据号
+   * @example "1002600620019090123143254435" */
   readonly use_request_no: string
-  /**
-   * 用户标识
-   * @example "xsd3434454567676"
-   */
+  /** 用户标识
+   * @example "xsd3434454567676" */
   readonly openid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "190000001"
-   */
+  /** 商户订单号
+   * @example "190000001" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 下单商户号
-   * @example "190000001"
-   */
+  /** 下单商户号
+   * @example "190000001" */
   readonly mch_id?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000001856498491"
-   */
+  /** 微信支付订单号
+   * @example "4200000001856498491" */
   readonly transaction_id?: string | undefined
 }
 
@@ -350,20 +286,14 @@ const $BusifavorCouponsUsePostBody: () => Schema.Schema<BusifavorCouponsUsePostB
 }))
 
 export interface BusifavorCouponsUsePostResponse {
-  /**
-   * 批次号
-   * @example "100088"
-   */
+  /** 批次号
+   * @example "100088" */
   readonly stock_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "dsadas34345454545"
-   */
+  /** 用户标识
+   * @example "dsadas34345454545" */
   readonly openid?: string | undefined
-  /**
-   * 系统核销券成功的时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 系统核销券成功的时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly wechatpay_use_time?: string | undefined
 }
 
@@ -373,13 +303,11 @@ const $BusifavorCouponsUsePostResponse: () => Schema.Schema<BusifavorCouponsUseP
   wechatpay_use_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 核销用户券API
+/** 核销用户券API
  *
  * 在用户满足优惠门槛后，商户可通过该接口核销用户微信卡包中具体某一张商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_3.shtml)
  *
- * `POST /v3/marketing/busifavor/coupons/use`
- */
+ * `POST /v3/marketing/busifavor/coupons/use` */
 export const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostBody, BusifavorCouponsUsePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.use.post",
   method: "POST",
@@ -392,30 +320,20 @@ export const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostB
 // ---- POST /v3/marketing/busifavor/product-coupons/pre-send ----
 
 export interface BusifavorProductCouponsPreSendPostBody {
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 用户OpenID
-   * @example "oh-394z-6CGkNoJrsDLTTUKiAnp4"
-   */
+  /** 用户OpenID
+   * @example "oh-394z-6CGkNoJrsDLTTUKiAnp4" */
   readonly openid?: string | undefined
-  /**
-   * 发券请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 发券请求单号
+   * @example "34657_20250101_123456" */
   readonly send_request_no: string
 }
 
@@ -427,13 +345,11 @@ const $BusifavorProductCouponsPreSendPostBody: () => Schema.Schema<BusifavorProd
   send_request_no: Schema.String
 }))
 
-/**
- * 向用户预发放商品券
+/** 向用户预发放商品券
  *
  * 商户通过本接口向用户预发放指定商品券批次，并使用返回的token在「小程序发券组件」中完成发券。支持发放两种商品券：单券模式：用户只能使用一次，使用后券失效。多次优惠模式：用户可以按顺序多次使用，每次核销成功后会发放下一次优惠机会，直到用完为止。
  *
- * `POST /v3/marketing/busifavor/product-coupons/pre-send`
- */
+ * `POST /v3/marketing/busifavor/product-coupons/pre-send` */
 export const busifavorProductCouponsPreSendPost: Endpoint.Endpoint<BusifavorProductCouponsPreSendPostBody, BusifavorProductCouponsPreSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.productCoupons.preSend.post",
   method: "POST",
@@ -445,40 +361,26 @@ export const busifavorProductCouponsPreSendPost: Endpoint.Endpoint<BusifavorProd
 // ---- POST /v3/marketing/busifavor/product-coupons/send ----
 
 export interface BusifavorProductCouponsSendPostBody {
-  /**
-   * 用户标识
-   * @example "xsd3434454567676"
-   */
+  /** 用户标识
+   * @example "xsd3434454567676" */
   readonly openid: string
-  /**
-   * 公众账号ID
-   * @example "wx1234567889999"
-   */
+  /** 公众账号ID
+   * @example "wx1234567889999" */
   readonly appid: string
-  /**
-   * 批次号
-   * @example "12312354"
-   */
+  /** 批次号
+   * @example "12312354" */
   readonly stock_id: string
-  /**
-   * 发券凭证
-   * @example "2335465"
-   */
+  /** 发券凭证
+   * @example "2335465" */
   readonly out_request_no: string
-  /**
-   * 券code
-   * @example "202007019999"
-   */
+  /** 券code
+   * @example "202007019999" */
   readonly coupon_code?: string | undefined
-  /**
-   * 券类型
-   * @example "NORMAL"
-   */
+  /** 券类型
+   * @example "NORMAL" */
   readonly coupon_type: "NORMAL" | "MEMBER"
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly member_card_id?: string | undefined
 }
 
@@ -492,13 +394,11 @@ const $BusifavorProductCouponsSendPostBody: () => Schema.Schema<BusifavorProduct
   member_card_id: Schema.optional(BoundedString(1, 32))
 }))
 
-/**
- * 向用户发放商品券
+/** 向用户发放商品券
  *
  * 商户可通过该接口向指定用户发放关联了商品信息的商家券，未关联商品信息的商家券不支持通过该接口发放；支持指定券 code 发放或系统自动分配券 code。
  *
- * `POST /v3/marketing/busifavor/product-coupons/send`
- */
+ * `POST /v3/marketing/busifavor/product-coupons/send` */
 export const busifavorProductCouponsSendPost: Endpoint.Endpoint<BusifavorProductCouponsSendPostBody, BusifavorProductCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.productCoupons.send.post",
   method: "POST",
@@ -522,34 +422,24 @@ const $AvailableWeek: () => Schema.Schema<AvailableWeek> = /*#__PURE__*/ once(()
 }))
 
 export interface BusifavorStocksPostBodyCouponUseRuleCouponAvailableTime {
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly available_begin_time: string
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly available_end_time: string
-  /**
-   * 生效后N天内有效
-   * @example 3
-   */
+  /** 生效后N天内有效
+   * @example 3 */
   readonly available_day_after_receive?: number | undefined
   /** 固定周期有效时间段 */
   readonly available_week?: AvailableWeek | undefined
   /** 无规律的有效时间段 */
   readonly irregulary_avaliable_time?: ReadonlyArray<IrregularyAvaliableTime> | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 7
-   */
+  /** 领取后N天开始生效
+   * @example 7 */
   readonly wait_days_after_receive?: number | undefined
-  /**
-   * 领取后N秒内有效
-   * @example 3600
-   */
+  /** 领取后N秒内有效
+   * @example 3600 */
   readonly available_second_after_receive?: number | undefined
 }
 
@@ -564,15 +454,11 @@ const $BusifavorStocksPostBodyCouponUseRuleCouponAvailableTime: () => Schema.Sch
 }))
 
 export interface BusifavorStocksPostBodyCouponUseRuleFixedNormalCoupon {
-  /**
-   * 优惠金额
-   * @example 5
-   */
+  /** 优惠金额
+   * @example 5 */
   readonly discount_amount?: number | undefined
-  /**
-   * 消费门槛
-   * @example 100
-   */
+  /** 消费门槛
+   * @example 100 */
   readonly transaction_minimum?: number | undefined
 }
 
@@ -582,15 +468,11 @@ const $BusifavorStocksPostBodyCouponUseRuleFixedNormalCoupon: () => Schema.Schem
 }))
 
 export interface CouponUseRuleDiscountCoupon {
-  /**
-   * 折扣比例
-   * @example 88
-   */
+  /** 折扣比例
+   * @example 88 */
   readonly discount_percent?: number | undefined
-  /**
-   * 消费门槛
-   * @example 100
-   */
+  /** 消费门槛
+   * @example 100 */
   readonly transaction_minimum?: number | undefined
 }
 
@@ -608,20 +490,14 @@ export interface BusifavorStocksPostBodyCouponUseRule {
   readonly discount_coupon?: CouponUseRuleDiscountCoupon | undefined
   /** 换购券使用规则 */
   readonly exchange_coupon?: ExchangeCoupon | undefined
-  /**
-   * 核销方式
-   * @example "OFF_LINE"
-   */
+  /** 核销方式
+   * @example "OFF_LINE" */
   readonly use_method: "OFF_LINE" | "MINI_PROGRAMS" | "SELF_CONSUME" | "PAYMENT_CODE"
-  /**
-   * 小程序appid
-   * @example "wx23232232323"
-   */
+  /** 小程序appid
+   * @example "wx23232232323" */
   readonly mini_programs_appid?: string | undefined
-  /**
-   * 小程序path
-   * @example "/path/index/index"
-   */
+  /** 小程序path
+   * @example "/path/index/index" */
   readonly mini_programs_path?: string | undefined
 }
 
@@ -636,30 +512,20 @@ const $BusifavorStocksPostBodyCouponUseRule: () => Schema.Schema<BusifavorStocks
 }))
 
 export interface BusifavorStocksPostBodyStockSendRule {
-  /**
-   * 批次总预算
-   * @example 100000
-   */
+  /** 批次总预算
+   * @example 100000 */
   readonly max_amount?: number | undefined
-  /**
-   * 批次最大发放个数
-   * @example 100
-   */
+  /** 批次最大发放个数
+   * @example 100 */
   readonly max_coupons?: number | undefined
-  /**
-   * 用户最大可领个数
-   * @example 5
-   */
+  /** 用户最大可领个数
+   * @example 5 */
   readonly max_coupons_per_user: number
-  /**
-   * 单天发放上限金额
-   * @example 1000
-   */
+  /** 单天发放上限金额
+   * @example 1000 */
   readonly max_amount_by_day?: number | undefined
-  /**
-   * 单天发放上限个数
-   * @example 100
-   */
+  /** 单天发放上限个数
+   * @example 100 */
   readonly max_coupons_by_day?: number | undefined
   /** 是否开启自然人限制 */
   readonly natural_person_limit?: boolean | undefined
@@ -684,25 +550,17 @@ const $BusifavorStocksPostBodyStockSendRule: () => Schema.Schema<BusifavorStocks
 }))
 
 export interface BusifavorStocksPostBodyCustomEntranceMiniProgramsInfo {
-  /**
-   * 商家小程序appid
-   * @example "wx234545656765876"
-   */
+  /** 商家小程序appid
+   * @example "wx234545656765876" */
   readonly mini_programs_appid: string
-  /**
-   * 商家小程序path
-   * @example "/path/index/index"
-   */
+  /** 商家小程序path
+   * @example "/path/index/index" */
   readonly mini_programs_path: string
-  /**
-   * 入口文案
-   * @example "欢迎选购"
-   */
+  /** 入口文案
+   * @example "欢迎选购" */
   readonly entrance_words: string
-  /**
-   * 引导文案
-   * @example "获取更多优惠"
-   */
+  /** 引导文案
+   * @example "获取更多优惠" */
   readonly guiding_words?: string | undefined
 }
 
@@ -716,25 +574,17 @@ const $BusifavorStocksPostBodyCustomEntranceMiniProgramsInfo: () => Schema.Schem
 export interface BusifavorStocksPostBodyCustomEntrance {
   /** 小程序入口 */
   readonly mini_programs_info?: BusifavorStocksPostBodyCustomEntranceMiniProgramsInfo | undefined
-  /**
-   * 商户公众号appid
-   * @example "wx324345hgfhfghfg"
-   */
+  /** 商户公众号appid
+   * @example "wx324345hgfhfghfg" */
   readonly appid?: string | undefined
-  /**
-   * 营销馆id
-   * @example "233455656"
-   */
+  /** 营销馆id
+   * @example "233455656" */
   readonly hall_id?: string | undefined
-  /**
-   * 可用门店id
-   * @example "233554655"
-   */
+  /** 可用门店id
+   * @example "233554655" */
   readonly store_id?: string | undefined
-  /**
-   * code展示模式
-   * @example "BARCODE"
-   */
+  /** code展示模式
+   * @example "BARCODE" */
   readonly code_display_mode?: "NOT_SHOW" | "BARCODE" | "QRCODE" | undefined
 }
 
@@ -747,30 +597,20 @@ const $BusifavorStocksPostBodyCustomEntrance: () => Schema.Schema<BusifavorStock
 }))
 
 export interface BodyDisplayPatternInfo {
-  /**
-   * 使用须知
-   * @example "xxx门店可用"
-   */
+  /** 使用须知
+   * @example "xxx门店可用" */
   readonly description?: string | undefined
-  /**
-   * 商户logo
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 商户logo
+   * @example "https://qpic.cn/xxx" */
   readonly merchant_logo_url?: string | undefined
-  /**
-   * 商户名称
-   * @example "微信支付"
-   */
+  /** 商户名称
+   * @example "微信支付" */
   readonly merchant_name?: string | undefined
-  /**
-   * 背景颜色
-   * @example "Color020"
-   */
+  /** 背景颜色
+   * @example "Color020" */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | undefined
-  /**
-   * 券详情图片
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 券详情图片
+   * @example "https://qpic.cn/xxx" */
   readonly coupon_image_url?: string | undefined
   /** 视频号相关信息 */
   readonly finder_info?: FinderInfo | undefined
@@ -786,48 +626,34 @@ const $BodyDisplayPatternInfo: () => Schema.Schema<BodyDisplayPatternInfo> = /*#
 }))
 
 export interface BusifavorStocksPostBody {
-  /**
-   * 商家券批次名称
-   * @example "8月1日活动券"
-   */
+  /** 商家券批次名称
+   * @example "8月1日活动券" */
   readonly stock_name: string
-  /**
-   * 批次归属商户号
-   * @example "10000022"
-   */
+  /** 批次归属商户号
+   * @example "10000022" */
   readonly belong_merchant: string
-  /**
-   * 批次备注
-   * @example "活动使用"
-   */
+  /** 批次备注
+   * @example "活动使用" */
   readonly comment?: string | undefined
-  /**
-   * 适用商品范围
-   * @example "xxx商品使用"
-   */
+  /** 适用商品范围
+   * @example "xxx商品使用" */
   readonly goods_name: string
-  /**
-   * 批次类型
-   * @example "NORMAL"
-   */
+  /** 批次类型
+   * @example "NORMAL" */
   readonly stock_type: "NORMAL" | "DISCOUNT" | "EXCHANGE"
   /** 核销规则 */
   readonly coupon_use_rule: BusifavorStocksPostBodyCouponUseRule
   /** 发放规则 */
   readonly stock_send_rule: BusifavorStocksPostBodyStockSendRule
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
   /** 自定义入口 */
   readonly custom_entrance?: BusifavorStocksPostBodyCustomEntrance | undefined
   /** 样式信息 */
   readonly display_pattern_info?: BodyDisplayPatternInfo | undefined
-  /**
-   * 券code模式
-   * @example "WECHATPAY_MODE"
-   */
+  /** 券code模式
+   * @example "WECHATPAY_MODE" */
   readonly coupon_code_mode: "WECHATPAY_MODE" | "MERCHANT_API" | "MERCHANT_UPLOAD"
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
@@ -867,13 +693,11 @@ const $FinderInfo: () => Schema.Schema<FinderInfo> = /*#__PURE__*/ once(() => Sc
   finder_video_cover_image_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建商家券API
+/** 创建商家券API
  *
  * 商户可以通过该接口创建商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_1.shtml)
  *
- * `POST /v3/marketing/busifavor/stocks`
- */
+ * `POST /v3/marketing/busifavor/stocks` */
 export const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks.post",
   method: "POST",
@@ -886,29 +710,21 @@ export const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, Bus
 // ---- GET /v3/marketing/busifavor/stocks/{stock_id} ----
 
 export interface CouponUseRuleCouponAvailableTime {
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 3
-   */
+  /** 生效后N天内有效
+   * @example 3 */
   readonly available_day_after_receive?: number | undefined
   /** 固定周期有效时间段 */
   readonly available_week?: AvailableWeek | undefined
   /** 无规律的有效时间段 */
   readonly irregulary_avaliable_time?: ReadonlyArray<IrregularyAvaliableTime> | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 7
-   */
+  /** 领取后N天开始生效
+   * @example 7 */
   readonly wait_days_after_receive?: number | undefined
 }
 
@@ -930,21 +746,15 @@ export interface ResponseCouponUseRule {
   readonly discount_coupon?: CouponUseRuleDiscountCoupon | undefined
   /** 换购券使用规则 */
   readonly exchange_coupon?: ExchangeCoupon | undefined
-  /**
-   * 核销方式
+  /** 核销方式
    * Documented values: `OFF_LINE`, `MINI_PROGRAMS`, `SELF_CONSUME`, `PAYMENT_CODE` (decoded as any string: more may come).
-   * @example "OFF_LINE"
-   */
+   * @example "OFF_LINE" */
   readonly use_method?: "OFF_LINE" | "MINI_PROGRAMS" | "SELF_CONSUME" | "PAYMENT_CODE" | (string & {}) | undefined
-  /**
-   * 小程序appid
-   * @example "wx23232232323"
-   */
+  /** 小程序appid
+   * @example "wx23232232323" */
   readonly mini_programs_appid?: string | undefined
-  /**
-   * 小程序path
-   * @example "/path/index/index"
-   */
+  /** 小程序path
+   * @example "/path/index/index" */
   readonly mini_programs_path?: string | undefined
 }
 
@@ -959,30 +769,20 @@ const $ResponseCouponUseRule: () => Schema.Schema<ResponseCouponUseRule> = /*#__
 }))
 
 export interface BusifavorStocksStockIdGetResponseStockSendRule {
-  /**
-   * 批次总预算
-   * @example 100000
-   */
+  /** 批次总预算
+   * @example 100000 */
   readonly max_amount?: number | undefined
-  /**
-   * 批次最大发放个数
-   * @example 100
-   */
+  /** 批次最大发放个数
+   * @example 100 */
   readonly max_coupons?: number | undefined
-  /**
-   * 用户最大可领个数
-   * @example 5
-   */
+  /** 用户最大可领个数
+   * @example 5 */
   readonly max_coupons_per_user?: number | undefined
-  /**
-   * 单天发放上限金额
-   * @example 1000
-   */
+  /** 单天发放上限金额
+   * @example 1000 */
   readonly max_amount_by_day?: number | undefined
-  /**
-   * 单天发放上限个数
-   * @example 100
-   */
+  /** 单天发放上限个数
+   * @example 100 */
   readonly max_coupons_by_day?: number | undefined
   /** 是否开启自然人限制 */
   readonly natural_person_limit?: boolean | undefined
@@ -1007,25 +807,17 @@ const $BusifavorStocksStockIdGetResponseStockSendRule: () => Schema.Schema<Busif
 }))
 
 export interface MiniProgramsInfo {
-  /**
-   * 商家小程序appid
-   * @example "wx234545656765876"
-   */
+  /** 商家小程序appid
+   * @example "wx234545656765876" */
   readonly mini_programs_appid?: string | undefined
-  /**
-   * 商家小程序path
-   * @example "/path/index/index"
-   */
+  /** 商家小程序path
+   * @example "/path/index/index" */
   readonly mini_programs_path?: string | undefined
-  /**
-   * 入口文案
-   * @example "欢迎选购"
-   */
+  /** 入口文案
+   * @example "欢迎选购" */
   readonly entrance_words?: string | undefined
-  /**
-   * 引导文案
-   * @example "获取更多优惠"
-   */
+  /** 引导文案
+   * @example "获取更多优惠" */
   readonly guiding_words?: string | undefined
 }
 
@@ -1039,26 +831,18 @@ const $MiniProgramsInfo: () => Schema.Schema<MiniProgramsInfo> = /*#__PURE__*/ o
 export interface CustomEntrance {
   /** 小程序入口 */
   readonly mini_programs_info?: MiniProgramsInfo | undefined
-  /**
-   * 商户公众号appid
-   * @example "wx324345hgfhfghfg"
-   */
+  /** 商户公众号appid
+   * @example "wx324345hgfhfghfg" */
   readonly appid?: string | undefined
-  /**
-   * 营销馆id
-   * @example "233455656"
-   */
+  /** 营销馆id
+   * @example "233455656" */
   readonly hall_id?: string | undefined
-  /**
-   * 可用门店id
-   * @example "233554655"
-   */
+  /** 可用门店id
+   * @example "233554655" */
   readonly store_id?: string | undefined
-  /**
-   * code展示模式
+  /** code展示模式
    * Documented values: `NOT_SHOW`, `BARCODE`, `QRCODE` (decoded as any string: more may come).
-   * @example "BARCODE"
-   */
+   * @example "BARCODE" */
   readonly code_display_mode?: "NOT_SHOW" | "BARCODE" | "QRCODE" | (string & {}) | undefined
 }
 
@@ -1071,31 +855,21 @@ const $CustomEntrance: () => Schema.Schema<CustomEntrance> = /*#__PURE__*/ once(
 }))
 
 export interface ResponseDisplayPatternInfo {
-  /**
-   * 使用须知
-   * @example "深圳南山区门店可用"
-   */
+  /** 使用须知
+   * @example "深圳南山区门店可用" */
   readonly description?: string | undefined
-  /**
-   * 商户logo
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 商户logo
+   * @example "https://qpic.cn/xxx" */
   readonly merchant_logo_url?: string | undefined
-  /**
-   * 商户名称
-   * @example "微信支付"
-   */
+  /** 商户名称
+   * @example "微信支付" */
   readonly merchant_name?: string | undefined
-  /**
-   * 背景颜色
+  /** 背景颜色
    * Documented values: `Color010`, `Color020`, `Color030`, `Color040`, `Color050`, `Color060`, `Color070`, `Color080`, `Color090`, `Color100` (decoded as any string: more may come).
-   * @example "Color020"
-   */
+   * @example "Color020" */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | (string & {}) | undefined
-  /**
-   * 券详情图片
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 券详情图片
+   * @example "https://qpic.cn/xxx" */
   readonly coupon_image_url?: string | undefined
   /** 视频号相关信息 */
   readonly finder_info?: FinderInfo | undefined
@@ -1111,25 +885,17 @@ const $ResponseDisplayPatternInfo: () => Schema.Schema<ResponseDisplayPatternInf
 }))
 
 export interface BusifavorStocksStockIdGetResponseSendCountInformation {
-  /**
-   * 已发放券张数
-   * @example 1
-   */
+  /** 已发放券张数
+   * @example 1 */
   readonly total_send_num?: number | undefined
-  /**
-   * 已发放券金额
-   * @example 34
-   */
+  /** 已发放券金额
+   * @example 34 */
   readonly total_send_amount?: number | undefined
-  /**
-   * 单天已发放券张数
-   * @example 1
-   */
+  /** 单天已发放券张数
+   * @example 1 */
   readonly today_send_num?: number | undefined
-  /**
-   * 单天已发放券金额
-   * @example 34
-   */
+  /** 单天已发放券金额
+   * @example 34 */
   readonly today_send_amount?: number | undefined
 }
 
@@ -1141,31 +907,21 @@ const $BusifavorStocksStockIdGetResponseSendCountInformation: () => Schema.Schem
 }))
 
 export interface BusifavorStocksStockIdGetResponse {
-  /**
-   * 商家券批次名称
-   * @example "8月1日活动券"
-   */
+  /** 商家券批次名称
+   * @example "8月1日活动券" */
   readonly stock_name?: string | undefined
-  /**
-   * 批次归属商户号
-   * @example "10000022"
-   */
+  /** 批次归属商户号
+   * @example "10000022" */
   readonly belong_merchant?: string | undefined
-  /**
-   * 批次备注
-   * @example "活动使用"
-   */
+  /** 批次备注
+   * @example "活动使用" */
   readonly comment?: string | undefined
-  /**
-   * 适用商品范围
-   * @example "xxx商品使用"
-   */
+  /** 适用商品范围
+   * @example "xxx商品使用" */
   readonly goods_name?: string | undefined
-  /**
-   * 批次类型
+  /** 批次类型
    * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly stock_type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
   /** 核销规则 */
   readonly coupon_use_rule?: ResponseCouponUseRule | undefined
@@ -1175,21 +931,15 @@ export interface BusifavorStocksStockIdGetResponse {
   readonly custom_entrance?: CustomEntrance | undefined
   /** 样式信息 */
   readonly display_pattern_info?: ResponseDisplayPatternInfo | undefined
-  /**
-   * 批次状态
-   * Documented values: `UNAUDIT`, `RUNNING`, `STOPED`, `PAUSED` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `UNAUDIT`, `RUNNING`, `STOPED`, `PAUSED` (decoded as any string: more may come). */
   readonly stock_state?: "UNAUDIT" | "RUNNING" | "STOPED" | "PAUSED" | (string & {}) | undefined
-  /**
-   * 券code模式
+  /** 券code模式
    * Documented values: `WECHATPAY_MODE`, `MERCHANT_API`, `MERCHANT_UPLOAD` (decoded as any string: more may come).
-   * @example "WECHATPAY_MODE"
-   */
+   * @example "WECHATPAY_MODE" */
   readonly coupon_code_mode?: "WECHATPAY_MODE" | "MERCHANT_API" | "MERCHANT_UPLOAD" | (string & {}) | undefined
-  /**
-   * 批次号
-   * @example "1212"
-   */
+  /** 批次号
+   * @example "1212" */
   readonly stock_id?: string | undefined
   /** 券code数量 */
   readonly coupon_code_count?: CouponCodeCount | undefined
@@ -1197,10 +947,8 @@ export interface BusifavorStocksStockIdGetResponse {
   readonly notify_config?: NotifyConfig | undefined
   /** 批次发放情况 */
   readonly send_count_information?: BusifavorStocksStockIdGetResponseSendCountInformation | undefined
-  /**
-   * 是否允许营销补差
-   * @example false
-   */
+  /** 是否允许营销补差
+   * @example false */
   readonly subsidy?: boolean | undefined
 }
 
@@ -1247,13 +995,11 @@ const $ExchangeCoupon2: () => Schema.Schema<ExchangeCoupon> = /*#__PURE__*/ once
   transaction_minimum: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询商家券详情API
+/** 查询商家券详情API
  *
  * 商户可通过该接口查询已创建的商家券批次详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml)
  *
- * `GET /v3/marketing/busifavor/stocks/{stock_id}`
- */
+ * `GET /v3/marketing/busifavor/stocks/{stock_id}` */
 export const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockIdGetParams, BusifavorStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.get",
   method: "GET",
@@ -1268,20 +1014,14 @@ export const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockId
 export interface BusifavorStocksStockIdPatchBodyCustomEntrance {
   /** 小程序入口 */
   readonly mini_programs_info?: MiniProgramsInfo | undefined
-  /**
-   * 商户公众号appid
-   * @example "wx324345hgfhfghfg"
-   */
+  /** 商户公众号appid
+   * @example "wx324345hgfhfghfg" */
   readonly appid?: string | undefined
-  /**
-   * 营销馆id
-   * @example "233455656"
-   */
+  /** 营销馆id
+   * @example "233455656" */
   readonly hall_id?: string | undefined
-  /**
-   * code展示模式
-   * @example "BARCODE"
-   */
+  /** code展示模式
+   * @example "BARCODE" */
   readonly code_display_mode?: "NOT_SHOW" | "BARCODE" | "QRCODE" | undefined
 }
 
@@ -1293,20 +1033,14 @@ const $BusifavorStocksStockIdPatchBodyCustomEntrance: () => Schema.Schema<Busifa
 }))
 
 export interface BusifavorStocksStockIdPatchBodyCouponUseRule {
-  /**
-   * 核销方式
-   * @example "OFF_LINE"
-   */
+  /** 核销方式
+   * @example "OFF_LINE" */
   readonly use_method?: "OFF_LINE" | "MINI_PROGRAMS" | "SELF_CONSUME" | "PAYMENT_CODE" | undefined
-  /**
-   * 小程序appid
-   * @example "wx23232232323"
-   */
+  /** 小程序appid
+   * @example "wx23232232323" */
   readonly mini_programs_appid?: string | undefined
-  /**
-   * 小程序path
-   * @example "/path/index/index"
-   */
+  /** 小程序path
+   * @example "/path/index/index" */
   readonly mini_programs_path?: string | undefined
 }
 
@@ -1331,25 +1065,17 @@ const $BusifavorStocksStockIdPatchBodyStockSendRule: () => Schema.Schema<Busifav
 export interface BusifavorStocksStockIdPatchBody {
   /** 自定义入口 */
   readonly custom_entrance?: BusifavorStocksStockIdPatchBodyCustomEntrance | undefined
-  /**
-   * 批次名称
-   * @example "8月1日活动券"
-   */
+  /** 批次名称
+   * @example "8月1日活动券" */
   readonly stock_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "活动使用"
-   */
+  /** 批次备注
+   * @example "活动使用" */
   readonly comment?: string | undefined
-  /**
-   * 适用商品范围
-   * @example "xxx商品使用"
-   */
+  /** 适用商品范围
+   * @example "xxx商品使用" */
   readonly goods_name?: string | undefined
-  /**
-   * 商户请求单号
-   * @example "6122352020010133287985742"
-   */
+  /** 商户请求单号
+   * @example "6122352020010133287985742" */
   readonly out_request_no: string
   /** 样式信息 */
   readonly display_pattern_info?: BodyDisplayPatternInfo | undefined
@@ -1359,10 +1085,8 @@ export interface BusifavorStocksStockIdPatchBody {
   readonly stock_send_rule?: BusifavorStocksStockIdPatchBodyStockSendRule | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 是否允许营销补差
-   * @example false
-   */
+  /** 是否允许营销补差
+   * @example false */
   readonly subsidy?: boolean | undefined
 }
 
@@ -1400,13 +1124,11 @@ export type BusifavorStocksStockIdPatchParams = BusifavorStocksStockIdGetParams
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.patch`: params, body fields together. */
 export interface BusifavorStocksStockIdPatchRequest extends BusifavorStocksStockIdPatchParams, BusifavorStocksStockIdPatchBody {}
 
-/**
- * 修改商家券基本信息API
+/** 修改商家券基本信息API
  *
  * 商户可以通过该接口修改商家券基本信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml)
  *
- * `PATCH /v3/marketing/busifavor/stocks/{stock_id}`
- */
+ * `PATCH /v3/marketing/busifavor/stocks/{stock_id}` */
 export const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.patch",
   method: "PATCH",
@@ -1419,27 +1141,19 @@ export const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStock
 // ---- PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget ----
 
 export interface BusifavorStocksStockIdBudgetPatchBody {
-  /**
-   * 目标批次最大发放个数
-   * @example 3000
-   */
+  /** 目标批次最大发放个数
+   * @example 3000 */
   readonly target_max_coupons?: number | undefined
   /** 目标单天发放上限个数 */
   readonly target_max_coupons_by_day?: number | undefined
-  /**
-   * 当前批次最大发放个数
-   * @example 500
-   */
+  /** 当前批次最大发放个数
+   * @example 500 */
   readonly current_max_coupons?: number | undefined
-  /**
-   * 当前单天发放上限个数
-   * @example 300
-   */
+  /** 当前单天发放上限个数
+   * @example 300 */
   readonly current_max_coupons_by_day?: number | undefined
-  /**
-   * 修改预算请求单据号
-   * @example "1002600620019090123143254436"
-   */
+  /** 修改预算请求单据号
+   * @example "1002600620019090123143254436" */
   readonly modify_budget_request_no: string
 }
 
@@ -1452,15 +1166,11 @@ const $BusifavorStocksStockIdBudgetPatchBody: () => Schema.Schema<BusifavorStock
 }))
 
 export interface BusifavorStocksStockIdBudgetPatchResponse {
-  /**
-   * 批次当前最大发放个数
-   * @example 300
-   */
+  /** 批次当前最大发放个数
+   * @example 300 */
   readonly max_coupons?: number | undefined
-  /**
-   * 当前单天发放上限个数
-   * @example 100
-   */
+  /** 当前单天发放上限个数
+   * @example 100 */
   readonly max_coupons_by_day?: number | undefined
 }
 
@@ -1474,13 +1184,11 @@ export type BusifavorStocksStockIdBudgetPatchParams = BusifavorStocksStockIdGetP
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.budget.patch`: params, body fields together. */
 export interface BusifavorStocksStockIdBudgetPatchRequest extends BusifavorStocksStockIdBudgetPatchParams, BusifavorStocksStockIdBudgetPatchBody {}
 
-/**
- * 修改批次预算API
+/** 修改批次预算API
  *
  * 商户可以通过该接口修改批次单天发放上限数量或者批次最大发放数量 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml)
  *
- * `PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget`
- */
+ * `PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget` */
 export const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStocksStockIdBudgetPatchRequest, BusifavorStocksStockIdBudgetPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.budget.patch",
   method: "PATCH",
@@ -1495,20 +1203,14 @@ export const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStock
 export interface BusifavorStocksStockIdCouponcodesGetQuery {
   /** 券code状态 */
   readonly status?: "AVAILABLE" | "DISPATCHED" | undefined
-  /**
-   * 公众账号ID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号ID
+   * @example "wx233544546545989" */
   readonly appid?: string | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -1522,10 +1224,8 @@ const $BusifavorStocksStockIdCouponcodesGetQuery: () => Schema.Schema<BusifavorS
 export interface Data {
   /** 商户上传code */
   readonly code?: string | undefined
-  /**
-   * 商户上传code分配状态
-   * Documented values: `AVAILABLE`, `DISPATCHED` (decoded as any string: more may come).
-   */
+  /** 商户上传code分配状态
+   * Documented values: `AVAILABLE`, `DISPATCHED` (decoded as any string: more may come). */
   readonly code_status?: "AVAILABLE" | "DISPATCHED" | (string & {}) | undefined
   /** 上传时间 */
   readonly upload_time?: string | undefined
@@ -1550,25 +1250,17 @@ const $Data: () => Schema.Schema<Data> = /*#__PURE__*/ once(() => Schema.Struct(
 }))
 
 export interface BusifavorStocksStockIdCouponcodesGetResponse {
-  /**
-   * 批次号
-   * @example "98065001"
-   */
+  /** 批次号
+   * @example "98065001" */
   readonly stock_id?: string | undefined
-  /**
-   * 批次总数
-   * @example 10
-   */
+  /** 批次总数
+   * @example 10 */
   readonly total_count?: number | undefined
-  /**
-   * 分页大小
-   * @example 8
-   */
+  /** 分页大小
+   * @example 8 */
   readonly limit?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
   /** 券code列表 */
   readonly data?: ReadonlyArray<Data> | undefined
@@ -1587,13 +1279,11 @@ export type BusifavorStocksStockIdCouponcodesGetParams = BusifavorStocksStockIdG
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.couponcodes.get`: params, query fields together. */
 export interface BusifavorStocksStockIdCouponcodesGetRequest extends BusifavorStocksStockIdCouponcodesGetParams, BusifavorStocksStockIdCouponcodesGetQuery {}
 
-/**
- * 查询预存code列表
+/** 查询预存code列表
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
  *
- * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
- */
+ * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes` */
 export const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesGetRequest, BusifavorStocksStockIdCouponcodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes.get",
   method: "GET",
@@ -1608,10 +1298,8 @@ export const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorSt
 export interface BusifavorStocksStockIdCouponcodesPostBody {
   /** 券code列表 */
   readonly coupon_code_list: ReadonlyArray<string>
-  /**
-   * 请求业务单据号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 请求业务单据号
+   * @example "100002322019090134234sfdf" */
   readonly upload_request_no: string
 }
 
@@ -1621,20 +1309,14 @@ const $BusifavorStocksStockIdCouponcodesPostBody: () => Schema.Schema<BusifavorS
 }))
 
 export interface BusifavorStocksStockIdCouponcodesPostResponseFailCodes {
-  /**
-   * 上传失败的券code
-   * @example "ABCD23456"
-   */
+  /** 上传失败的券code
+   * @example "ABCD23456" */
   readonly coupon_code?: string | undefined
-  /**
-   * 上传失败错误码
-   * @example "LENGTH_LIMIT"
-   */
+  /** 上传失败错误码
+   * @example "LENGTH_LIMIT" */
   readonly code?: string | undefined
-  /**
-   * 上传失败错误信息
-   * @example "长度超过最大值32位"
-   */
+  /** 上传失败错误信息
+   * @example "长度超过最大值32位" */
   readonly message?: string | undefined
 }
 
@@ -1645,32 +1327,22 @@ const $BusifavorStocksStockIdCouponcodesPostResponseFailCodes: () => Schema.Sche
 }))
 
 export interface BusifavorStocksStockIdCouponcodesPostResponse {
-  /**
-   * 批次号
-   * @example "98065001"
-   */
+  /** 批次号
+   * @example "98065001" */
   readonly stock_id?: string | undefined
-  /**
-   * 去重后上传code总数
-   * @example 500
-   */
+  /** 去重后上传code总数
+   * @example 500 */
   readonly total_count?: number | undefined
-  /**
-   * 上传成功code个数
-   * @example 20
-   */
+  /** 上传成功code个数
+   * @example 20 */
   readonly success_count?: number | undefined
   /** 上传成功的code列表 */
   readonly success_codes?: ReadonlyArray<string> | undefined
-  /**
-   * 上传成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 上传成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 上传失败code个数
-   * @example 10
-   */
+  /** 上传失败code个数
+   * @example 10 */
   readonly fail_count?: number | undefined
   /** 上传失败的code及原因 */
   readonly fail_codes?: ReadonlyArray<BusifavorStocksStockIdCouponcodesPostResponseFailCodes> | undefined
@@ -1697,13 +1369,11 @@ export type BusifavorStocksStockIdCouponcodesPostParams = BusifavorStocksStockId
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.couponcodes.post`: params, body fields together. */
 export interface BusifavorStocksStockIdCouponcodesPostRequest extends BusifavorStocksStockIdCouponcodesPostParams, BusifavorStocksStockIdCouponcodesPostBody {}
 
-/**
- * 上传预存code API
+/** 上传预存code API
  *
  * 商家券的Code码可由微信后台随机分配，同时支持商户自定义。如商家已有自己的优惠券系统，可直接使用自定义模式。即商家预先向微信支付上传券Code，当券在发放时，微信支付自动从已导入的Code中随机取值（不能指定），派发给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml)
  *
- * `POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
- */
+ * `POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes` */
 export const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesPostRequest, BusifavorStocksStockIdCouponcodesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes.post",
   method: "POST",
@@ -1716,15 +1386,11 @@ export const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorS
 // ---- GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code} ----
 
 export interface BusifavorStocksStockIdCouponcodesCouponCodeGetParams {
-  /**
-   * 批次号
-   * @example "1212"
-   */
+  /** 批次号
+   * @example "1212" */
   readonly stock_id: string
-  /**
-   * 商户上传的code
-   * @example "1212"
-   */
+  /** 商户上传的code
+   * @example "1212" */
   readonly coupon_code: string
 }
 
@@ -1734,40 +1400,28 @@ const $BusifavorStocksStockIdCouponcodesCouponCodeGetParams: () => Schema.Schema
 }))
 
 export interface BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformation {
-  /**
-   * 商家券批次名称
-   * @example "8月1日活动券"
-   */
+  /** 商家券批次名称
+   * @example "8月1日活动券" */
   readonly stock_name?: string | undefined
-  /**
-   * 批次归属商户号
-   * @example "10000022"
-   */
+  /** 批次归属商户号
+   * @example "10000022" */
   readonly belong_merchant?: string | undefined
-  /**
-   * 批次备注
-   * @example "活动使用"
-   */
+  /** 批次备注
+   * @example "活动使用" */
   readonly comment?: string | undefined
-  /**
-   * 适用商品范围
-   * @example "xxx商品使用"
-   */
+  /** 适用商品范围
+   * @example "xxx商品使用" */
   readonly goods_name?: string | undefined
-  /**
-   * 批次类型
+  /** 批次类型
    * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly stock_type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
   /** 是否允许转赠 */
   readonly transferable?: boolean | undefined
   /** 是否允许分享领券链接 */
   readonly shareable?: boolean | undefined
-  /**
-   * 券状态
-   * Documented values: `SENDED`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 券状态
+   * Documented values: `SENDED`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly coupon_state?: "SENDED" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
   /** 核销规则 */
   readonly coupon_use_rule?: ResponseCouponUseRule | undefined
@@ -1838,13 +1492,11 @@ const $BusifavorStocksStockIdCouponcodesCouponCodeGetQuery: () => Schema.Schema<
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.couponcodes._coupon_code_.get`: params, query fields together. */
 export interface BusifavorStocksStockIdCouponcodesCouponCodeGetRequest extends BusifavorStocksStockIdCouponcodesCouponCodeGetParams, BusifavorStocksStockIdCouponcodesCouponCodeGetQuery {}
 
-/**
- * 查询预存code详情
+/** 查询预存code详情
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
  *
- * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
- */
+ * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}` */
 export const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesCouponCodeGetRequest, BusifavorStocksStockIdCouponcodesCouponCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes._coupon_code_.get",
   method: "GET",
@@ -1857,10 +1509,8 @@ export const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<B
 // ---- DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code} ----
 
 export interface BusifavorStocksStockIdCouponcodesCouponCodeDeleteQuery {
-  /**
-   * 请求业务单据号
-   * @example "1212"
-   */
+  /** 请求业务单据号
+   * @example "1212" */
   readonly delete_request_no: string
 }
 
@@ -1869,10 +1519,8 @@ const $BusifavorStocksStockIdCouponcodesCouponCodeDeleteQuery: () => Schema.Sche
 }))
 
 export interface BusifavorStocksStockIdCouponcodesCouponCodeDeleteResponse {
-  /**
-   * 批次号
-   * @example "101156451224"
-   */
+  /** 批次号
+   * @example "101156451224" */
   readonly stock_id?: string | undefined
   /** 删除时间 */
   readonly delete_time?: string | undefined
@@ -1888,13 +1536,11 @@ export type BusifavorStocksStockIdCouponcodesCouponCodeDeleteParams = BusifavorS
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.couponcodes._coupon_code_.delete`: params, query fields together. */
 export interface BusifavorStocksStockIdCouponcodesCouponCodeDeleteRequest extends BusifavorStocksStockIdCouponcodesCouponCodeDeleteParams, BusifavorStocksStockIdCouponcodesCouponCodeDeleteQuery {}
 
-/**
- * 删除预存code
+/** 删除预存code
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
  *
- * `DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
- */
+ * `DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}` */
 export const busifavorStocksStockIdCouponcodesCouponCodeDelete: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesCouponCodeDeleteRequest, BusifavorStocksStockIdCouponcodesCouponCodeDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes._coupon_code_.delete",
   method: "DELETE",
@@ -1907,20 +1553,14 @@ export const busifavorStocksStockIdCouponcodesCouponCodeDelete: Endpoint.Endpoin
 // ---- GET /v3/marketing/busifavor/subsidy/pay-receipts ----
 
 export interface BusifavorSubsidyPayReceiptsGetQuery {
-  /**
-   * 商家券批次号
-   * @example "128888000000001"
-   */
+  /** 商家券批次号
+   * @example "128888000000001" */
   readonly stock_id: string
-  /**
-   * 商家券Code
-   * @example "ABCD12345678"
-   */
+  /** 商家券Code
+   * @example "ABCD12345678" */
   readonly coupon_code: string
-  /**
-   * 补差付款请求单号
-   * @example "subsidy-abcd-12345678"
-   */
+  /** 补差付款请求单号
+   * @example "subsidy-abcd-12345678" */
   readonly out_subsidy_no?: string | undefined
 }
 
@@ -1931,72 +1571,46 @@ const $BusifavorSubsidyPayReceiptsGetQuery: () => Schema.Schema<BusifavorSubsidy
 }))
 
 export interface BusifavorSubsidyPayReceiptsPostResponse {
-  /**
-   * 补差付款单号
-   * @example "1120200119165100000000000001"
-   */
+  /** 补差付款单号
+   * @example "1120200119165100000000000001" */
   readonly subsidy_receipt_id?: string | undefined
-  /**
-   * 商家券批次号
-   * @example "128888000000001"
-   */
+  /** 商家券批次号
+   * @example "128888000000001" */
   readonly stock_id?: string | undefined
-  /**
-   * 商家券Code
-   * @example "ABCD12345678"
-   */
+  /** 商家券Code
+   * @example "ABCD12345678" */
   readonly coupon_code?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000913202101152566792388"
-   */
+  /** 微信支付订单号
+   * @example "4200000913202101152566792388" */
   readonly transaction_id?: string | undefined
-  /**
-   * 营销补差扣款商户号
-   * @example "1900000001"
-   */
+  /** 营销补差扣款商户号
+   * @example "1900000001" */
   readonly payer_merchant?: string | undefined
-  /**
-   * 营销补差入账商户号
-   * @example "1900000002"
-   */
+  /** 营销补差入账商户号
+   * @example "1900000002" */
   readonly payee_merchant?: string | undefined
-  /**
-   * 补差付款金额
-   * @example 100
-   */
+  /** 补差付款金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 补差付款描述
-   * @example "20210115DESCRIPTION"
-   */
+  /** 补差付款描述
+   * @example "20210115DESCRIPTION" */
   readonly description?: string | undefined
-  /**
-   * 补差付款单据状态
+  /** 补差付款单据状态
    * Documented values: `PAY_RECEIPT_UNKNOWN`, `PAY_RECEIPT_ACCEPTED`, `PAY_RECEIPT_SUCCESS`, `PAY_RECEIPT_FAIL`, `PAY_RECEIPT_RETURNING`, `PAY_RECEIPT_PARTIAL_RETURN`, `PAY_RECEIPT_FULL_RETURN` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "PAY_RECEIPT_UNKNOWN" | "PAY_RECEIPT_ACCEPTED" | "PAY_RECEIPT_SUCCESS" | "PAY_RECEIPT_FAIL" | "PAY_RECEIPT_RETURNING" | "PAY_RECEIPT_PARTIAL_RETURN" | "PAY_RECEIPT_FULL_RETURN" | (string & {}) | undefined
-  /**
-   * 补差付款失败原因
+  /** 补差付款失败原因
    * Documented values: `PAY_RECEIPT_INSUFFICIENT_BALANCE`, `PAY_RECEIPT_NOT_INCOMESPLIT_ORDER`, `PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA`, `PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA`, `PAY_RECEIPT_OTHER` (decoded as any string: more may come).
-   * @example "INSUFFICIENT_BALANCE"
-   */
+   * @example "INSUFFICIENT_BALANCE" */
   readonly fail_reason?: "PAY_RECEIPT_INSUFFICIENT_BALANCE" | "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER" | "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA" | "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA" | "PAY_RECEIPT_OTHER" | (string & {}) | undefined
-  /**
-   * 补差付款完成时间
-   * @example "2021-01-20T10:29:35.120+08:00"
-   */
+  /** 补差付款完成时间
+   * @example "2021-01-20T10:29:35.120+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 业务请求唯一单号
-   * @example "subsidy-abcd-12345678"
-   */
+  /** 业务请求唯一单号
+   * @example "subsidy-abcd-12345678" */
   readonly out_subsidy_no?: string | undefined
-  /**
-   * 补差付款发起时间
-   * @example "2021-01-20T10:29:35+08:00"
-   */
+  /** 补差付款发起时间
+   * @example "2021-01-20T10:29:35+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -2025,13 +1639,11 @@ const $BusifavorSubsidyPayReceiptsGetResponse: () => Schema.Schema<BusifavorSubs
   pay_receipt_list: Schema.optional(Schema.Array($BusifavorSubsidyPayReceiptsPostResponse()))
 }))
 
-/**
- * 查询营销补差付款单列表API
+/** 查询营销补差付款单列表API
  *
  * 查询商家券营销补差付款单列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml)
  *
- * `GET /v3/marketing/busifavor/subsidy/pay-receipts`
- */
+ * `GET /v3/marketing/busifavor/subsidy/pay-receipts` */
 export const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsGetQuery, BusifavorSubsidyPayReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.payReceipts.get",
   method: "GET",
@@ -2044,45 +1656,29 @@ export const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyP
 // ---- POST /v3/marketing/busifavor/subsidy/pay-receipts ----
 
 export interface BusifavorSubsidyPayReceiptsPostBody {
-  /**
-   * 商家券批次号
-   * @example "128888000000001"
-   */
+  /** 商家券批次号
+   * @example "128888000000001" */
   readonly stock_id: string
-  /**
-   * 商家券Code
-   * @example "ABCD12345678"
-   */
+  /** 商家券Code
+   * @example "ABCD12345678" */
   readonly coupon_code: string
-  /**
-   * 微信支付订单号
-   * @example "4200000913202101152566792388"
-   */
+  /** 微信支付订单号
+   * @example "4200000913202101152566792388" */
   readonly transaction_id: string
-  /**
-   * 营销补差扣款商户号
-   * @example "1900000001"
-   */
+  /** 营销补差扣款商户号
+   * @example "1900000001" */
   readonly payer_merchant: string
-  /**
-   * 营销补差入账商户号
-   * @example "1900000002"
-   */
+  /** 营销补差入账商户号
+   * @example "1900000002" */
   readonly payee_merchant: string
-  /**
-   * 补差付款金额
-   * @example 100
-   */
+  /** 补差付款金额
+   * @example 100 */
   readonly amount: number
-  /**
-   * 补差付款描述
-   * @example "20210115DESCRIPTION"
-   */
+  /** 补差付款描述
+   * @example "20210115DESCRIPTION" */
   readonly description: string
-  /**
-   * 业务请求唯一单号
-   * @example "subsidy-abcd-12345678"
-   */
+  /** 业务请求唯一单号
+   * @example "subsidy-abcd-12345678" */
   readonly out_subsidy_no: string
 }
 
@@ -2097,13 +1693,11 @@ const $BusifavorSubsidyPayReceiptsPostBody: () => Schema.Schema<BusifavorSubsidy
   out_subsidy_no: BoundedString(1, 128)
 }))
 
-/**
- * 营销补差付款API
+/** 营销补差付款API
  *
  * 给核销了商家券的商户做营销资金补差 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml)
  *
- * `POST /v3/marketing/busifavor/subsidy/pay-receipts`
- */
+ * `POST /v3/marketing/busifavor/subsidy/pay-receipts` */
 export const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsPostBody, BusifavorSubsidyPayReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.payReceipts.post",
   method: "POST",
@@ -2116,10 +1710,8 @@ export const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidy
 // ---- GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id} ----
 
 export interface BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams {
-  /**
-   * 补差付款单号
-   * @example "1120200119165100000000000001"
-   */
+  /** 补差付款单号
+   * @example "1120200119165100000000000001" */
   readonly subsidy_receipt_id: string
 }
 
@@ -2129,13 +1721,11 @@ const $BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams: () => Schema.Schema
 
 export type BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse = BusifavorSubsidyPayReceiptsPostResponse
 
-/**
- * 查询营销补差付款单详情API
+/** 查询营销补差付款单详情API
  *
  * 查询商家券营销补差付款单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml)
  *
- * `GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}`
- */
+ * `GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}` */
 export const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams, BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.payReceipts._subsidy_receipt_id_.get",
   method: "GET",
@@ -2148,50 +1738,32 @@ export const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<B
 // ---- POST /v3/marketing/busifavor/subsidy/return-receipts ----
 
 export interface BusifavorSubsidyReturnReceiptsPostBody {
-  /**
-   * 商家券批次号
-   * @example "128888000000001"
-   */
+  /** 商家券批次号
+   * @example "128888000000001" */
   readonly stock_id: string
-  /**
-   * 商家券Code
-   * @example "ABCD12345678"
-   */
+  /** 商家券Code
+   * @example "ABCD12345678" */
   readonly coupon_code: string
-  /**
-   * 微信支付订单号
-   * @example "4200000913202101152566792388"
-   */
+  /** 微信支付订单号
+   * @example "4200000913202101152566792388" */
   readonly transaction_id: string
-  /**
-   * 微信支付退款单号
-   * @example "50100506732021010105138718375"
-   */
+  /** 微信支付退款单号
+   * @example "50100506732021010105138718375" */
   readonly refund_id: string
-  /**
-   * 原营销补差扣款商户号
-   * @example "1900000001"
-   */
+  /** 原营销补差扣款商户号
+   * @example "1900000001" */
   readonly payer_merchant: string
-  /**
-   * 原营销补差入账商户号
-   * @example "1900000002"
-   */
+  /** 原营销补差入账商户号
+   * @example "1900000002" */
   readonly payee_merchant: string
-  /**
-   * 补差回退金额
-   * @example 100
-   */
+  /** 补差回退金额
+   * @example 100 */
   readonly amount: number
-  /**
-   * 补差回退描述
-   * @example "20210115DESCRIPTION"
-   */
+  /** 补差回退描述
+   * @example "20210115DESCRIPTION" */
   readonly description: string
-  /**
-   * 业务请求唯一单号
-   * @example "subsidy-abcd-12345678"
-   */
+  /** 业务请求唯一单号
+   * @example "subsidy-abcd-12345678" */
   readonly out_subsidy_return_no: string
 }
 
@@ -2208,82 +1780,52 @@ const $BusifavorSubsidyReturnReceiptsPostBody: () => Schema.Schema<BusifavorSubs
 }))
 
 export interface BusifavorSubsidyReturnReceiptsPostResponse {
-  /**
-   * 补差回退单号
-   * @example "2120200119165100000000000001"
-   */
+  /** 补差回退单号
+   * @example "2120200119165100000000000001" */
   readonly subsidy_return_receipt_id?: string | undefined
-  /**
-   * 商家券批次号
-   * @example "128888000000001"
-   */
+  /** 商家券批次号
+   * @example "128888000000001" */
   readonly stock_id?: string | undefined
-  /**
-   * 商家券Code
-   * @example "ABCD12345678"
-   */
+  /** 商家券Code
+   * @example "ABCD12345678" */
   readonly coupon_code?: string | undefined
-  /**
-   * 微信支付订单号
-   * @example "4200000913202101152566792388"
-   */
+  /** 微信支付订单号
+   * @example "4200000913202101152566792388" */
   readonly transaction_id?: string | undefined
-  /**
-   * 微信支付退款单号
-   * @example "50100506732021010105138718375"
-   */
+  /** 微信支付退款单号
+   * @example "50100506732021010105138718375" */
   readonly refund_id?: string | undefined
-  /**
-   * 原营销补差扣款商户号
-   * @example "1900000001"
-   */
+  /** 原营销补差扣款商户号
+   * @example "1900000001" */
   readonly payer_merchant?: string | undefined
-  /**
-   * 原营销补差入账商户号
-   * @example "1900000002"
-   */
+  /** 原营销补差入账商户号
+   * @example "1900000002" */
   readonly payee_merchant?: string | undefined
-  /**
-   * 补差回退金额
-   * @example 100
-   */
+  /** 补差回退金额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 补差回退描述
-   * @example "20210115DESCRIPTION"
-   */
+  /** 补差回退描述
+   * @example "20210115DESCRIPTION" */
   readonly description?: string | undefined
-  /**
-   * 补差回退单据状态
+  /** 补差回退单据状态
    * Documented values: `RETURN_RECEIPT_UNKNOWN`, `RETURN_RECEIPT_ACCEPTED`, `RETURN_RECEIPT_SUCCESS`, `RETURN_RECEIPT_FAIL` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly status?: "RETURN_RECEIPT_UNKNOWN" | "RETURN_RECEIPT_ACCEPTED" | "RETURN_RECEIPT_SUCCESS" | "RETURN_RECEIPT_FAIL" | (string & {}) | undefined
-  /**
-   * 补差回退失败原因
+  /** 补差回退失败原因
    * Documented values: `RETURN_RECEIPT_INSUFFICIENT_BALANCE`, `RETURN_RECEIPT_OTHER` (decoded as any string: more may come).
-   * @example "INSUFFICIENT_BALANCE"
-   */
+   * @example "INSUFFICIENT_BALANCE" */
   readonly fail_reason?: "RETURN_RECEIPT_INSUFFICIENT_BALANCE" | "RETURN_RECEIPT_OTHER" | (string & {}) | undefined
-  /**
-   * 补差回退完成时间
-   * @example "2021-01-20T10:29:35+08:00"
-   */
+  /** 补差回退完成时间
+   * @example "2021-01-20T10:29:35+08:00" */
   readonly return_done_time?: string | undefined
-  /**
-   * 补差付款单号
-   * @example "1120200119165100000000000001"
-   */
+  /** 补差付款单号
+   * @example "1120200119165100000000000001" */
   readonly subsidy_receipt_id?: string | undefined
-  /**
-   * 业务请求唯一单号
-   * @example "subsidy-abcd-12345678"
-   */
+  /** 业务请求唯一单号
+   * @example "subsidy-abcd-12345678" */
   readonly out_subsidy_return_no?: string | undefined
-  /**
-   * 补差回退发起时间
-   * @example "2021-01-20T10:29:35+08:00"
-   */
+  /** 补差回退发起时间
+   * @example "2021-01-20T10:29:35+08:00" */
   readonly return_create_time?: string | undefined
 }
 
@@ -2305,13 +1847,11 @@ const $BusifavorSubsidyReturnReceiptsPostResponse: () => Schema.Schema<Busifavor
   return_create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 营销补差回退API
+/** 营销补差回退API
  *
  * 商户通过该接口可回退补差款 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml)
  *
- * `POST /v3/marketing/busifavor/subsidy/return-receipts`
- */
+ * `POST /v3/marketing/busifavor/subsidy/return-receipts` */
 export const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyReturnReceiptsPostBody, BusifavorSubsidyReturnReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.returnReceipts.post",
   method: "POST",
@@ -2324,10 +1864,8 @@ export const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubs
 // ---- GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id} ----
 
 export interface BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams {
-  /**
-   * 补差回退单号
-   * @example "2120200119165100000000000001"
-   */
+  /** 补差回退单号
+   * @example "2120200119165100000000000001" */
   readonly subsidy_return_receipt_id: string
 }
 
@@ -2337,13 +1875,11 @@ const $BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams: () => Sche
 
 export type BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse = BusifavorSubsidyReturnReceiptsPostResponse
 
-/**
- * 查询商家券营销补差回退单详情
+/** 查询商家券营销补差回退单详情
  *
  * 商户查询商家券营销补差回退单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml)
  *
- * `GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}`
- */
+ * `GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}` */
 export const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams, BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.returnReceipts._subsidy_return_receipt_id_.get",
   method: "GET",
@@ -2356,45 +1892,29 @@ export const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.E
 // ---- GET /v3/marketing/busifavor/users/{openid}/coupons ----
 
 export interface BusifavorUsersOpenidCouponsGetQuery {
-  /**
-   * 公众账号ID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号ID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 批次号
-   * @example "9865000"
-   */
+  /** 批次号
+   * @example "9865000" */
   readonly stock_id?: string | undefined
-  /**
-   * 券状态
-   * @example "SENDED"
-   */
+  /** 券状态
+   * @example "SENDED" */
   readonly coupon_state?: "SENDED" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | undefined
-  /**
-   * 创建批次的商户号
-   * @example "1000000001"
-   */
+  /** 创建批次的商户号
+   * @example "1000000001" */
   readonly creator_merchant?: string | undefined
-  /**
-   * 批次归属商户号
-   * @example "1000000002"
-   */
+  /** 批次归属商户号
+   * @example "1000000002" */
   readonly belong_merchant?: string | undefined
-  /**
-   * 批次发放商户号
-   * @example "1000000003"
-   */
+  /** 批次发放商户号
+   * @example "1000000003" */
   readonly sender_merchant?: string | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -2421,10 +1941,8 @@ export interface DataCouponUseRule {
   readonly discount_coupon?: CouponUseRuleDiscountCoupon | undefined
   /** 换购券使用规则 */
   readonly exchange_coupon?: ExchangeCoupon | undefined
-  /**
-   * 核销方式(OFF_LINE：线下滴码 MINI_PROGRAMS：线上小程序 PAYMENT_CODE：微信支付付款码 SELF_CONSUME：用户自助)
-   * Documented values: `OFF_LINE`, `MINI_PROGRAMS`, `PAYMENT_CODE`, `SELF_CONSUME` (decoded as any string: more may come).
-   */
+  /** 核销方式(OFF_LINE：线下滴码 MINI_PROGRAMS：线上小程序 PAYMENT_CODE：微信支付付款码 SELF_CONSUME：用户自助)
+   * Documented values: `OFF_LINE`, `MINI_PROGRAMS`, `PAYMENT_CODE`, `SELF_CONSUME` (decoded as any string: more may come). */
   readonly use_method?: "OFF_LINE" | "MINI_PROGRAMS" | "PAYMENT_CODE" | "SELF_CONSUME" | (string & {}) | undefined
   /** 小程序appid */
   readonly mini_programs_appid?: string | undefined
@@ -2453,10 +1971,8 @@ export interface BusifavorUsersOpenidCouponsGetResponseData {
   readonly comment?: string | undefined
   /** 适用商品范围 */
   readonly goods_name?: string | undefined
-  /**
-   * 批次类型(NORMAL：固定面额满减券批次 DISCOUNT：折扣券批次 EXCHANGE：换购券批次)
-   * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   */
+  /** 批次类型(NORMAL：固定面额满减券批次 DISCOUNT：折扣券批次 EXCHANGE：换购券批次)
+   * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come). */
   readonly stock_type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
   /** 核销规则 */
   readonly coupon_use_rule?: DataCouponUseRule | undefined
@@ -2466,11 +1982,9 @@ export interface BusifavorUsersOpenidCouponsGetResponseData {
   readonly display_pattern_info?: ResponseDisplayPatternInfo | undefined
   /** 券code */
   readonly coupon_code?: string | undefined
-  /**
-   * 券状态
+  /** 券状态
    * Documented values: `SENDED`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   * @example "SENDED"
-   */
+   * @example "SENDED" */
   readonly coupon_state?: "SENDED" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
   /** 批次号 */
   readonly stock_id?: string | undefined
@@ -2549,13 +2063,11 @@ export type BusifavorUsersOpenidCouponsGetParams = BankFavorUsersOpenidBankMulti
 /** The input of `v3.marketing.busifavor.users._openid_.coupons.get`: params, query fields together. */
 export interface BusifavorUsersOpenidCouponsGetRequest extends BusifavorUsersOpenidCouponsGetParams, BusifavorUsersOpenidCouponsGetQuery {}
 
-/**
- * 根据过滤条件查询用户券API
+/** 根据过滤条件查询用户券API
  *
  * 服务商自定义筛选条件（如创建商户号、归属商户号、发放商户号等），查询指定微信用户卡包中满足对应条件的所有商家券信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_4.shtml)
  *
- * `GET /v3/marketing/busifavor/users/{openid}/coupons`
- */
+ * `GET /v3/marketing/busifavor/users/{openid}/coupons` */
 export const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCouponsGetRequest, BusifavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.users._openid_.coupons.get",
   method: "GET",
@@ -2591,10 +2103,8 @@ export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse {
   readonly comment?: string | undefined
   /** 适用商品范围 */
   readonly goods_name?: string | undefined
-  /**
-   * 批次类型(NORMAL：固定面额满减券批次 DISCOUNT：折扣券批次 EXCHANGE：换购券批次)
-   * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   */
+  /** 批次类型(NORMAL：固定面额满减券批次 DISCOUNT：折扣券批次 EXCHANGE：换购券批次)
+   * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come). */
   readonly stock_type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
   /** 核销规则 */
   readonly coupon_use_rule?: DataCouponUseRule | undefined
@@ -2604,11 +2114,9 @@ export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse {
   readonly display_pattern_info?: ResponseDisplayPatternInfo | undefined
   /** 券code */
   readonly coupon_code?: string | undefined
-  /**
-   * 券状态
+  /** 券状态
    * Documented values: `SENDED`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED`, `PENDING_REDEEM`, `REDEEM_CONFIRMING`, `REDEEM_FAILED`, `REDEEM_EXPIRED` (decoded as any string: more may come).
-   * @example "SENDED"
-   */
+   * @example "SENDED" */
   readonly coupon_state?: "SENDED" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | "PENDING_REDEEM" | "REDEEM_CONFIRMING" | "REDEEM_FAILED" | "REDEEM_EXPIRED" | (string & {}) | undefined
   /** 批次号 */
   readonly stock_id?: string | undefined
@@ -2664,13 +2172,11 @@ const $BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse: () => Schema
   deactivate_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询用户单张券详情API
+/** 查询用户单张券详情API
  *
  * 服务商可通过该接口查询微信用户卡包中某一张商家券的详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/busifavor/chapter3_5.shtml)
  *
- * `GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}`
- */
+ * `GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}` */
 export const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams, BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.users._openid_.coupons._coupon_code_.appids._appid_.get",
   method: "GET",
@@ -2683,226 +2189,188 @@ export const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpo
 /** `v3.marketing.busifavor.…` */
 export const busifavor = {
   callbacks: {
-    /**
-     * 查询商家券事件通知地址API
+    /** 查询商家券事件通知地址API
      *
      * 通过调用此接口可查询设置的通知URL。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_8.shtml)
      *
      * `GET /v3/marketing/busifavor/callbacks`
      *
-     * Hand-written: `Busifavor.getCallbacks`.
-     */
+     * Hand-written: `Busifavor.getCallbacks`. */
     get: Busifavor.getCallbacks,
-    /**
-     * 设置商家券事件通知地址API
+    /** 设置商家券事件通知地址API
      *
      * 用于设置接收商家券相关事件通知的URL，可接收商家券相关的事件通知、包括发放通知等。需要设置接收通知的URL，并在商户平台开通营销事件推送的能力，即可接收到相关通知。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_7.shtml)
      *
      * `POST /v3/marketing/busifavor/callbacks`
      *
-     * Hand-written: `Busifavor.setCallbacks`.
-     */
+     * Hand-written: `Busifavor.setCallbacks`. */
     post: Busifavor.setCallbacks
   },
   coupons: {
     _card_id_: {
       send: {
-        /**
-         * 发放消费卡API
+        /** 发放消费卡API
          *
          * 商户通过调用本接口向用户发放消费卡，用户领到卡的同时会领取到一批代金券，消费卡会自动放入卡包中。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml)
          *
          * `POST /v3/marketing/busifavor/coupons/{card_id}/send`
          *
-         * Hand-written: `Busifavor.sendConsumptionCard`.
-         */
+         * Hand-written: `Busifavor.sendConsumptionCard`. */
         post: Busifavor.sendConsumptionCard
       }
     },
     associate: {
-      /**
-       * 关联订单信息API
+      /** 关联订单信息API
        *
        * 将有效态（未核销）的商家券与订单信息关联，用于后续参与摇奖&返佣激励等操作的统计。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_9.shtml)
        *
        * `POST /v3/marketing/busifavor/coupons/associate`
        *
-       * Alone: `import { busifavorCouponsAssociatePost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorCouponsAssociatePost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorCouponsAssociatePost
     },
     deactivate: {
-      /**
-       * 使券失效API
+      /** 使券失效API
        *
        * 商户可以通过该接口将可用券进行失效处理，券失效后无法再被核销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_14.shtml)
        *
        * `POST /v3/marketing/busifavor/coupons/deactivate`
        *
-       * Alone: `import { busifavorCouponsDeactivatePost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorCouponsDeactivatePost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorCouponsDeactivatePost
     },
     disassociate: {
-      /**
-       * 取消关联订单信息API
+      /** 取消关联订单信息API
        *
        * 取消商家券与订单信息的关联关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml)
        *
        * `POST /v3/marketing/busifavor/coupons/disassociate`
        *
-       * Alone: `import { busifavorCouponsDisassociatePost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorCouponsDisassociatePost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorCouponsDisassociatePost
     },
     return: {
-      /**
-       * 申请退券API
+      /** 申请退券API
        *
        * 商户可以通过该接口为已核销的券申请退券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml)
        *
        * `POST /v3/marketing/busifavor/coupons/return`
        *
-       * Alone: `import { busifavorCouponsReturnPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorCouponsReturnPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorCouponsReturnPost
     },
     send: {
-      /**
-       * 向用户发券
+      /** 向用户发券
        *
        * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
        *
        * `POST /v3/marketing/busifavor/coupons/send`
        *
-       * Alone: `import { busifavorCouponsSendPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorCouponsSendPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorCouponsSendPost
     },
     use: {
-      /**
-       * 核销用户券API
+      /** 核销用户券API
        *
        * 在用户满足优惠门槛后，商户可通过该接口核销用户微信卡包中具体某一张商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_3.shtml)
        *
        * `POST /v3/marketing/busifavor/coupons/use`
        *
-       * Alone: `import { busifavorCouponsUsePost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorCouponsUsePost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorCouponsUsePost
     }
   },
   productCoupons: {
     preSend: {
-      /**
-       * 向用户预发放商品券
+      /** 向用户预发放商品券
        *
        * 商户通过本接口向用户预发放指定商品券批次，并使用返回的token在「小程序发券组件」中完成发券。支持发放两种商品券：单券模式：用户只能使用一次，使用后券失效。多次优惠模式：用户可以按顺序多次使用，每次核销成功后会发放下一次优惠机会，直到用完为止。
        *
        * `POST /v3/marketing/busifavor/product-coupons/pre-send`
        *
-       * Alone: `import { busifavorProductCouponsPreSendPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorProductCouponsPreSendPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorProductCouponsPreSendPost
     },
     send: {
-      /**
-       * 向用户发放商品券
+      /** 向用户发放商品券
        *
        * 商户可通过该接口向指定用户发放关联了商品信息的商家券，未关联商品信息的商家券不支持通过该接口发放；支持指定券 code 发放或系统自动分配券 code。
        *
        * `POST /v3/marketing/busifavor/product-coupons/send`
        *
-       * Alone: `import { busifavorProductCouponsSendPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorProductCouponsSendPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorProductCouponsSendPost
     }
   },
   stocks: {
-    /**
-     * 创建商家券API
+    /** 创建商家券API
      *
      * 商户可以通过该接口创建商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_1.shtml)
      *
      * `POST /v3/marketing/busifavor/stocks`
      *
-     * Alone: `import { busifavorStocksPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-     */
+     * Alone: `import { busifavorStocksPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
     post: busifavorStocksPost,
     _stock_id_: {
-      /**
-       * 查询商家券详情API
+      /** 查询商家券详情API
        *
        * 商户可通过该接口查询已创建的商家券批次详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml)
        *
        * `GET /v3/marketing/busifavor/stocks/{stock_id}`
        *
-       * Alone: `import { busifavorStocksStockIdGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorStocksStockIdGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
       get: busifavorStocksStockIdGet,
-      /**
-       * 修改商家券基本信息API
+      /** 修改商家券基本信息API
        *
        * 商户可以通过该接口修改商家券基本信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml)
        *
        * `PATCH /v3/marketing/busifavor/stocks/{stock_id}`
        *
-       * Alone: `import { busifavorStocksStockIdPatch } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorStocksStockIdPatch } from "effect-wechatpay/v3/marketing/busifavor"`. */
       patch: busifavorStocksStockIdPatch,
       budget: {
-        /**
-         * 修改批次预算API
+        /** 修改批次预算API
          *
          * 商户可以通过该接口修改批次单天发放上限数量或者批次最大发放数量 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml)
          *
          * `PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget`
          *
-         * Alone: `import { busifavorStocksStockIdBudgetPatch } from "effect-wechatpay/v3/marketing/busifavor"`.
-         */
+         * Alone: `import { busifavorStocksStockIdBudgetPatch } from "effect-wechatpay/v3/marketing/busifavor"`. */
         patch: busifavorStocksStockIdBudgetPatch
       },
       couponcodes: {
-        /**
-         * 查询预存code列表
+        /** 查询预存code列表
          *
          * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
          *
          * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
          *
-         * Alone: `import { busifavorStocksStockIdCouponcodesGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-         */
+         * Alone: `import { busifavorStocksStockIdCouponcodesGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
         get: busifavorStocksStockIdCouponcodesGet,
-        /**
-         * 上传预存code API
+        /** 上传预存code API
          *
          * 商家券的Code码可由微信后台随机分配，同时支持商户自定义。如商家已有自己的优惠券系统，可直接使用自定义模式。即商家预先向微信支付上传券Code，当券在发放时，微信支付自动从已导入的Code中随机取值（不能指定），派发给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml)
          *
          * `POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
          *
-         * Alone: `import { busifavorStocksStockIdCouponcodesPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-         */
+         * Alone: `import { busifavorStocksStockIdCouponcodesPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
         post: busifavorStocksStockIdCouponcodesPost,
         _coupon_code_: {
-          /**
-           * 查询预存code详情
+          /** 查询预存code详情
            *
            * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
            *
            * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
            *
-           * Alone: `import { busifavorStocksStockIdCouponcodesCouponCodeGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-           */
+           * Alone: `import { busifavorStocksStockIdCouponcodesCouponCodeGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
           get: busifavorStocksStockIdCouponcodesCouponCodeGet,
-          /**
-           * 删除预存code
+          /** 删除预存code
            *
            * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
            *
            * `DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
            *
-           * Alone: `import { busifavorStocksStockIdCouponcodesCouponCodeDelete } from "effect-wechatpay/v3/marketing/busifavor"`.
-           */
+           * Alone: `import { busifavorStocksStockIdCouponcodesCouponCodeDelete } from "effect-wechatpay/v3/marketing/busifavor"`. */
           delete: busifavorStocksStockIdCouponcodesCouponCodeDelete
         }
       }
@@ -2910,60 +2378,50 @@ export const busifavor = {
   },
   subsidy: {
     payReceipts: {
-      /**
-       * 查询营销补差付款单列表API
+      /** 查询营销补差付款单列表API
        *
        * 查询商家券营销补差付款单列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml)
        *
        * `GET /v3/marketing/busifavor/subsidy/pay-receipts`
        *
-       * Alone: `import { busifavorSubsidyPayReceiptsGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorSubsidyPayReceiptsGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
       get: busifavorSubsidyPayReceiptsGet,
-      /**
-       * 营销补差付款API
+      /** 营销补差付款API
        *
        * 给核销了商家券的商户做营销资金补差 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml)
        *
        * `POST /v3/marketing/busifavor/subsidy/pay-receipts`
        *
-       * Alone: `import { busifavorSubsidyPayReceiptsPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorSubsidyPayReceiptsPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorSubsidyPayReceiptsPost,
       _subsidy_receipt_id_: {
-        /**
-         * 查询营销补差付款单详情API
+        /** 查询营销补差付款单详情API
          *
          * 查询商家券营销补差付款单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml)
          *
          * `GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}`
          *
-         * Alone: `import { busifavorSubsidyPayReceiptsSubsidyReceiptIdGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-         */
+         * Alone: `import { busifavorSubsidyPayReceiptsSubsidyReceiptIdGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
         get: busifavorSubsidyPayReceiptsSubsidyReceiptIdGet
       }
     },
     returnReceipts: {
-      /**
-       * 营销补差回退API
+      /** 营销补差回退API
        *
        * 商户通过该接口可回退补差款 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml)
        *
        * `POST /v3/marketing/busifavor/subsidy/return-receipts`
        *
-       * Alone: `import { busifavorSubsidyReturnReceiptsPost } from "effect-wechatpay/v3/marketing/busifavor"`.
-       */
+       * Alone: `import { busifavorSubsidyReturnReceiptsPost } from "effect-wechatpay/v3/marketing/busifavor"`. */
       post: busifavorSubsidyReturnReceiptsPost,
       _subsidy_return_receipt_id_: {
-        /**
-         * 查询商家券营销补差回退单详情
+        /** 查询商家券营销补差回退单详情
          *
          * 商户查询商家券营销补差回退单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml)
          *
          * `GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}`
          *
-         * Alone: `import { busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-         */
+         * Alone: `import { busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
         get: busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet
       }
     }
@@ -2971,28 +2429,24 @@ export const busifavor = {
   users: {
     _openid_: {
       coupons: {
-        /**
-         * 根据过滤条件查询用户券API
+        /** 根据过滤条件查询用户券API
          *
          * 服务商自定义筛选条件（如创建商户号、归属商户号、发放商户号等），查询指定微信用户卡包中满足对应条件的所有商家券信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_4.shtml)
          *
          * `GET /v3/marketing/busifavor/users/{openid}/coupons`
          *
-         * Alone: `import { busifavorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-         */
+         * Alone: `import { busifavorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
         get: busifavorUsersOpenidCouponsGet,
         _coupon_code_: {
           appids: {
             _appid_: {
-              /**
-               * 查询用户单张券详情API
+              /** 查询用户单张券详情API
                *
                * 服务商可通过该接口查询微信用户卡包中某一张商家券的详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/busifavor/chapter3_5.shtml)
                *
                * `GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}`
                *
-               * Alone: `import { busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet } from "effect-wechatpay/v3/marketing/busifavor"`.
-               */
+               * Alone: `import { busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet } from "effect-wechatpay/v3/marketing/busifavor"`. */
               get: busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet
             }
           }

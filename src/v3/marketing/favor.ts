@@ -6,10 +6,8 @@ import { type BankFavorUsersOpenidBankMultiActivityPostParams, type BankFavorUse
 // ---- GET /v3/marketing/favor/callbacks ----
 
 export interface FavorCallbacksGetQuery {
-  /**
-   * 商户号
-   * @example "9856888"
-   */
+  /** 商户号
+   * @example "9856888" */
   readonly mchid: string
 }
 
@@ -17,13 +15,11 @@ const $FavorCallbacksGetQuery: () => Schema.Schema<FavorCallbacksGetQuery> = /*#
   mchid: Schema.String
 }))
 
-/**
- * 获取已设置的消息通知地址API
+/** 获取已设置的消息通知地址API
  *
  * 用于查询已经设置的接收营销事件通知的URL。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
  *
- * `GET /v3/marketing/favor/callbacks`
- */
+ * `GET /v3/marketing/favor/callbacks` */
 export const favorCallbacksGet: Endpoint.Endpoint<FavorCallbacksGetQuery, FavorCallbacksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.callbacks.get",
   method: "GET",
@@ -36,20 +32,14 @@ export const favorCallbacksGet: Endpoint.Endpoint<FavorCallbacksGetQuery, FavorC
 // ---- POST /v3/marketing/favor/callbacks ----
 
 export interface FavorCallbacksPostBody {
-  /**
-   * 商户号
-   * @example "9856888"
-   */
+  /** 商户号
+   * @example "9856888" */
   readonly mchid: string
-  /**
-   * 通知url地址
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 通知url地址
+   * @example "https://pay.weixin.qq.com" */
   readonly notify_url: string
-  /**
-   * 回调开关
-   * @example true
-   */
+  /** 回调开关
+   * @example true */
   readonly switch?: boolean | undefined
 }
 
@@ -59,13 +49,11 @@ const $FavorCallbacksPostBody: () => Schema.Schema<FavorCallbacksPostBody> = /*#
   switch: Schema.optional(Schema.Boolean)
 }))
 
-/**
- * 设置消息通知地址API
+/** 设置消息通知地址API
  *
  * 用于设置接收营销事件通知的URL，可接收营销相关的事件通知，包括核销、发放、退款等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
  *
- * `POST /v3/marketing/favor/callbacks`
- */
+ * `POST /v3/marketing/favor/callbacks` */
 export const favorCallbacksPost: Endpoint.Endpoint<FavorCallbacksPostBody, FavorCallbacksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.callbacks.post",
   method: "POST",
@@ -133,15 +121,11 @@ const $FavorCouponStocksPostBodyPatternInfo: () => Schema.Schema<FavorCouponStoc
 
 export interface FixAvailableTime {
   readonly available_week_day?: ReadonlyArray<0 | 1 | 2 | 3 | 4 | 5 | 6> | undefined
-  /**
-   * 当天开始时间
-   * @example 3600
-   */
+  /** 当天开始时间
+   * @example 3600 */
   readonly begin_time: number
-  /**
-   * 当天结束时间
-   * @example 86399
-   */
+  /** 当天结束时间
+   * @example 86399 */
   readonly end_time?: number | undefined
 }
 
@@ -200,10 +184,8 @@ const $DiscountCoupon: () => Schema.Schema<DiscountCoupon> = /*#__PURE__*/ once(
 }))
 
 export interface LimitCard {
-  /**
-   * 银行卡名称
-   * @example "精粹白金"
-   */
+  /** 银行卡名称
+   * @example "精粹白金" */
   readonly name: string
   /** 指定卡BIN */
   readonly bin: ReadonlyArray<string>
@@ -251,20 +233,14 @@ const $FavorCouponStocksPostBodyCouponUseRule: () => Schema.Schema<FavorCouponSt
 }))
 
 export interface FavorCouponStocksPostBody {
-  /**
-   * 批次名称
-   * @example "微信支付代金券批次"
-   */
+  /** 批次名称
+   * @example "微信支付代金券批次" */
   readonly stock_name: string
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 开始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_begin_time: string
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_end_time: string
   /** 发放规则 */
   readonly stock_use_rule: BodyStockUseRule
@@ -272,15 +248,11 @@ export interface FavorCouponStocksPostBody {
   readonly no_cash: boolean
   /** 批次类型 */
   readonly stock_type: "NORMAL" | "DISCOUNT" | "EXCHAHGE" | "RANDOM" | "DISCOUNT_CUT"
-  /**
-   * 批次备注
-   * @example "零售批次"
-   */
+  /** 批次备注
+   * @example "零售批次" */
   readonly comment?: string | undefined
-  /**
-   * 归属商户号
-   * @example "98568865"
-   */
+  /** 归属商户号
+   * @example "98568865" */
   readonly belong_merchant: string
   /** 样式信息 */
   readonly pattern_info?: FavorCouponStocksPostBodyPatternInfo | undefined
@@ -288,10 +260,8 @@ export interface FavorCouponStocksPostBody {
   readonly coupon_use_rule: FavorCouponStocksPostBodyCouponUseRule
   /** 商户单据号 */
   readonly out_request_no: string
-  /**
-   * 扩展属性
-   * @example "{\"exinfo1\":\"1234\",\"exinfo2\":\"3456\"}"
-   */
+  /** 扩展属性
+   * @example "{\"exinfo1\":\"1234\",\"exinfo2\":\"3456\"}" */
   readonly ext_info?: string | undefined
 }
 
@@ -312,13 +282,11 @@ const $FavorCouponStocksPostBody: () => Schema.Schema<FavorCouponStocksPostBody>
 
 export type FavorCouponStocksPostResponse = BusifavorStocksPostResponse
 
-/**
- * 创建代金券批次API
+/** 创建代金券批次API
  *
  * 通过调用此接口可创建代金券批次，包括预充值&免充值类型。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_1.shtml)
  *
- * `POST /v3/marketing/favor/coupon-stocks`
- */
+ * `POST /v3/marketing/favor/coupon-stocks` */
 export const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorCouponStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.couponStocks.post",
   method: "POST",
@@ -354,13 +322,11 @@ const $FavorMediaImageUploadPostBody: () => Schema.Schema<FavorMediaImageUploadP
   meta: $FavorMediaImageUploadPostBodyMeta()
 }))
 
-/**
- * （营销）图片上传API
+/** （营销）图片上传API
  *
  * 通过本接口上传图片后可获得图片url地址。图片url可在微信支付营销相关的API使用，包括商家券、代金券、支付有礼等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_1.shtml)
  *
- * `POST /v3/marketing/favor/media/image-upload`
- */
+ * `POST /v3/marketing/favor/media/image-upload` */
 export const favorMediaImageUploadPost: Endpoint.Endpoint<FavorMediaImageUploadPostBody, FavorMediaImageUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.media.imageUpload.post",
   method: "POST",
@@ -380,15 +346,11 @@ export interface FavorStocksGetQuery {
   readonly limit: number
   /** 创建批次的商户号 */
   readonly stock_creator_mchid: string
-  /**
-   * 起始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 起始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_start_time?: string | undefined
-  /**
-   * 终止时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_end_time?: string | undefined
   /** 批次状态 */
   readonly status?: "unactivated" | "audit" | "running" | "stoped" | "paused" | undefined
@@ -482,58 +444,40 @@ const $AvailableRegionList: () => Schema.Schema<AvailableRegionList> = /*#__PURE
 }))
 
 export interface FavorStocksStockIdGetResponse {
-  /**
-   * 批次名称
-   * @example "微信支付代金券批次"
-   */
+  /** 批次名称
+   * @example "微信支付代金券批次" */
   readonly stock_name?: string | undefined
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 开始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
   /** 发放规则 */
   readonly stock_use_rule?: DataStockUseRule | undefined
   /** 是否无资金流 */
   readonly no_cash?: boolean | undefined
-  /**
-   * 批次类型
-   * Documented values: `NORMAL`, `DISCOUNT`, `EXCHAHGE`, `RANDOM`, `DISCOUNT_CUT` (decoded as any string: more may come).
-   */
+  /** 批次类型
+   * Documented values: `NORMAL`, `DISCOUNT`, `EXCHAHGE`, `RANDOM`, `DISCOUNT_CUT` (decoded as any string: more may come). */
   readonly stock_type?: "NORMAL" | "DISCOUNT" | "EXCHAHGE" | "RANDOM" | "DISCOUNT_CUT" | (string & {}) | undefined
   /** 批次号 */
   readonly stock_id?: string | undefined
   /** 创建批次的商户号 */
   readonly stock_creator_mchid?: string | undefined
-  /**
-   * 批次状态
-   * Documented values: `unactivated`, `audit`, `running`, `stoped`, `paused` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `unactivated`, `audit`, `running`, `stoped`, `paused` (decoded as any string: more may come). */
   readonly status?: "unactivated" | "audit" | "running" | "stoped" | "paused" | (string & {}) | undefined
-  /**
-   * 使用说明
-   * @example "微信支付营销"
-   */
+  /** 使用说明
+   * @example "微信支付营销" */
   readonly description?: string | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 激活批次的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 激活批次的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 终止批次的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止批次的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly stop_time?: string | undefined
   /** 是否单品优惠 */
   readonly singleitem?: boolean | undefined
@@ -541,10 +485,8 @@ export interface FavorStocksStockIdGetResponse {
   readonly cut_to_message?: CutToMessage | undefined
   /** 已发券数量 */
   readonly distributed_coupons?: number | undefined
-  /**
-   * 业务类型
-   * Documented values: `MULTIUSE` (decoded as any string: more may come).
-   */
+  /** 业务类型
+   * Documented values: `MULTIUSE` (decoded as any string: more may come). */
   readonly business_type?: "MULTIUSE" | (string & {}) | undefined
   /** 消费金可用地域 */
   readonly available_region_list?: ReadonlyArray<AvailableRegionList> | undefined
@@ -577,20 +519,14 @@ const $FavorStocksStockIdGetResponse: () => Schema.Schema<FavorStocksStockIdGetR
 }))
 
 export interface FavorStocksGetResponse {
-  /**
-   * 批次总数
-   * @example 10
-   */
+  /** 批次总数
+   * @example 10 */
   readonly total_count?: number | undefined
-  /**
-   * 分页大小
-   * @example 8
-   */
+  /** 分页大小
+   * @example 8 */
   readonly limit?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
   /** 批次详情 */
   readonly data?: ReadonlyArray<FavorStocksStockIdGetResponse> | undefined
@@ -603,13 +539,11 @@ const $FavorStocksGetResponse: () => Schema.Schema<FavorStocksGetResponse> = /*#
   data: Schema.optional(Schema.Array($FavorStocksStockIdGetResponse()))
 }))
 
-/**
- * 条件查询批次列表API
+/** 条件查询批次列表API
  *
  * 通过此接口可查询多个批次的信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_4.shtml)
  *
- * `GET /v3/marketing/favor/stocks`
- */
+ * `GET /v3/marketing/favor/stocks` */
 export const favorStocksGet: Endpoint.Endpoint<FavorStocksGetQuery, FavorStocksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks.get",
   method: "GET",
@@ -635,13 +569,11 @@ export type FavorStocksStockIdGetParams = BusifavorStocksStockIdGetParams
 /** The input of `v3.marketing.favor.stocks._stock_id_.get`: params, query fields together. */
 export interface FavorStocksStockIdGetRequest extends FavorStocksStockIdGetParams, FavorStocksStockIdGetQuery {}
 
-/**
- * 查询批次详情API
+/** 查询批次详情API
  *
  * 通过此接口可查询批次信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_5.shtml)
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}` */
 export const favorStocksStockIdGet: Endpoint.Endpoint<FavorStocksStockIdGetRequest, FavorStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.get",
   method: "GET",
@@ -669,26 +601,18 @@ const $FavorStocksStockIdItemsGetQuery: () => Schema.Schema<FavorStocksStockIdIt
 }))
 
 export interface FavorStocksStockIdItemsGetResponse {
-  /**
-   * 可用单品编码总数
-   * @example 20
-   */
+  /** 可用单品编码总数
+   * @example 20 */
   readonly total_count?: number | undefined
   readonly data?: ReadonlyArray<string> | undefined
-  /**
-   * 分页页码
-   * @example 10
-   */
+  /** 分页页码
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit?: number | undefined
-  /**
-   * 批次号
-   * @example "9865000"
-   */
+  /** 批次号
+   * @example "9865000" */
   readonly stock_id?: string | undefined
 }
 
@@ -705,13 +629,11 @@ export type FavorStocksStockIdItemsGetParams = BusifavorStocksStockIdGetParams
 /** The input of `v3.marketing.favor.stocks._stock_id_.items.get`: params, query fields together. */
 export interface FavorStocksStockIdItemsGetRequest extends FavorStocksStockIdItemsGetParams, FavorStocksStockIdItemsGetQuery {}
 
-/**
- * 查询代金券可用单品API
+/** 查询代金券可用单品API
  *
  * 通过此接口可查询批次的可用商品编码，判断券是否可用于某些商品，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_8.shtml)
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}/items`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}/items` */
 export const favorStocksStockIdItemsGet: Endpoint.Endpoint<FavorStocksStockIdItemsGetRequest, FavorStocksStockIdItemsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.items.get",
   method: "GET",
@@ -732,13 +654,11 @@ export type FavorStocksStockIdMerchantsGetResponse = FavorStocksStockIdItemsGetR
 /** The input of `v3.marketing.favor.stocks._stock_id_.merchants.get`: params, query fields together. */
 export interface FavorStocksStockIdMerchantsGetRequest extends FavorStocksStockIdMerchantsGetParams, FavorStocksStockIdMerchantsGetQuery {}
 
-/**
- * 查询代金券可用商户API
+/** 查询代金券可用商户API
  *
  * 通过调用此接口可查询批次的可用商户号，判断券是否在某商户号可用，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_7.shtml)
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}/merchants`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}/merchants` */
 export const favorStocksStockIdMerchantsGet: Endpoint.Endpoint<FavorStocksStockIdMerchantsGetRequest, FavorStocksStockIdMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.merchants.get",
   method: "GET",
@@ -751,10 +671,8 @@ export const favorStocksStockIdMerchantsGet: Endpoint.Endpoint<FavorStocksStockI
 // ---- POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id ----
 
 export interface FavorStocksStockIdModifyGoodsIdPostBody {
-  /**
-   * 创建批次的商户号
-   * @example "8956000"
-   */
+  /** 创建批次的商户号
+   * @example "8956000" */
   readonly stock_creator_mchid: string
   /** 增加单品编码列表 */
   readonly add_goods_id_list?: ReadonlyArray<string> | undefined
@@ -769,15 +687,11 @@ const $FavorStocksStockIdModifyGoodsIdPostBody: () => Schema.Schema<FavorStocksS
 }))
 
 export interface FavorStocksStockIdModifyGoodsIdPostResponse {
-  /**
-   * 生效时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 生效时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly pause_time?: string | undefined
-  /**
-   * 批次号
-   * @example "9865000"
-   */
+  /** 批次号
+   * @example "9865000" */
   readonly stock_id?: string | undefined
 }
 
@@ -791,13 +705,11 @@ export type FavorStocksStockIdModifyGoodsIdPostParams = BusifavorStocksStockIdGe
 /** The input of `v3.marketing.favor.stocks._stock_id_.modifyGoodsId.post`: params, body fields together. */
 export interface FavorStocksStockIdModifyGoodsIdPostRequest extends FavorStocksStockIdModifyGoodsIdPostParams, FavorStocksStockIdModifyGoodsIdPostBody {}
 
-/**
- * 修改可用单品编码
+/** 修改可用单品编码
  *
  * 可通过该接口修改增删商品编码，至少需要保留一个商品编码。
  *
- * `POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`
- */
+ * `POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id` */
 export const favorStocksStockIdModifyGoodsIdPost: Endpoint.Endpoint<FavorStocksStockIdModifyGoodsIdPostRequest, FavorStocksStockIdModifyGoodsIdPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.modifyGoodsId.post",
   method: "POST",
@@ -817,13 +729,11 @@ export type FavorStocksStockIdPausePostResponse = FavorStocksStockIdModifyGoodsI
 /** The input of `v3.marketing.favor.stocks._stock_id_.pause.post`: params, body fields together. */
 export interface FavorStocksStockIdPausePostRequest extends FavorStocksStockIdPausePostParams, FavorStocksStockIdPausePostBody {}
 
-/**
- * 暂停代金券批次API
+/** 暂停代金券批次API
  *
  * 通过此接口可暂停指定代金券批次。暂停后，该代金券批次暂停发放，用户无法通过任何渠道再领取该批次的券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_13.shtml)
  *
- * `POST /v3/marketing/favor/stocks/{stock_id}/pause`
- */
+ * `POST /v3/marketing/favor/stocks/{stock_id}/pause` */
 export const favorStocksStockIdPausePost: Endpoint.Endpoint<FavorStocksStockIdPausePostRequest, FavorStocksStockIdPausePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.pause.post",
   method: "POST",
@@ -836,20 +746,14 @@ export const favorStocksStockIdPausePost: Endpoint.Endpoint<FavorStocksStockIdPa
 // ---- GET /v3/marketing/favor/stocks/{stock_id}/refund-flow ----
 
 export interface FavorStocksStockIdRefundFlowGetResponse {
-  /**
-   * 下载链接
-   * @example "download://example.csv"
-   */
+  /** 下载链接
+   * @example "download://example.csv" */
   readonly url?: string | undefined
-  /**
-   * 安全校验码
-   * @example "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f"
-   */
+  /** 安全校验码
+   * @example "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f" */
   readonly hash_value?: string | undefined
-  /**
-   * 哈希算法类型
-   * @example "SHA1"
-   */
+  /** 哈希算法类型
+   * @example "SHA1" */
   readonly hash_type?: string | undefined
 }
 
@@ -861,13 +765,11 @@ const $FavorStocksStockIdRefundFlowGetResponse: () => Schema.Schema<FavorStocksS
 
 export type FavorStocksStockIdRefundFlowGetParams = BusifavorStocksStockIdGetParams
 
-/**
- * 下载批次退款明细API
+/** 下载批次退款明细API
  *
  * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_11.shtml)
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow` */
 export const favorStocksStockIdRefundFlowGet: Endpoint.Endpoint<FavorStocksStockIdRefundFlowGetParams, FavorStocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.refundFlow.get",
   method: "GET",
@@ -880,10 +782,8 @@ export const favorStocksStockIdRefundFlowGet: Endpoint.Endpoint<FavorStocksStock
 // ---- GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day ----
 
 export interface FavorStocksStockIdRefundFlowByDayGetQuery {
-  /**
-   * 账单日期
-   * @example "2025-08-09"
-   */
+  /** 账单日期
+   * @example "2025-08-09" */
   readonly bill_date: string
 }
 
@@ -892,20 +792,14 @@ const $FavorStocksStockIdRefundFlowByDayGetQuery: () => Schema.Schema<FavorStock
 }))
 
 export interface FavorStocksStockIdRefundFlowByDayGetResponse {
-  /**
-   * 下载链接
-   * @example "https://download-service.wechatpay.cn/mkt/storage/bill/download?bill_params=ABAn6jAYAAABAA32ad52c3a1CSjwrN5j6Vx_8UMI5i"
-   */
+  /** 下载链接
+   * @example "https://download-service.wechatpay.cn/mkt/storage/bill/download?bill_params=ABAn6jAYAAABAA32ad52c3a1CSjwrN5j6Vx_8UMI5i" */
   readonly url?: string | undefined
-  /**
-   * 账单文件摘要
-   * @example "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f"
-   */
+  /** 账单文件摘要
+   * @example "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f" */
   readonly stock_refundflow_hash?: string | undefined
-  /**
-   * 账单记录总条数
-   * @example "2030"
-   */
+  /** 账单记录总条数
+   * @example "2030" */
   readonly stock_refundflow_count?: string | undefined
 }
 
@@ -920,13 +814,11 @@ export type FavorStocksStockIdRefundFlowByDayGetParams = BusifavorStocksStockIdG
 /** The input of `v3.marketing.favor.stocks._stock_id_.refundFlowByDay.get`: params, query fields together. */
 export interface FavorStocksStockIdRefundFlowByDayGetRequest extends FavorStocksStockIdRefundFlowByDayGetParams, FavorStocksStockIdRefundFlowByDayGetQuery {}
 
-/**
- * 获取批次退款明细下载链接
+/** 获取批次退款明细下载链接
  *
  * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day` */
 export const favorStocksStockIdRefundFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdRefundFlowByDayGetRequest, FavorStocksStockIdRefundFlowByDayGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.refundFlowByDay.get",
   method: "GET",
@@ -938,15 +830,11 @@ export const favorStocksStockIdRefundFlowByDayGet: Endpoint.Endpoint<FavorStocks
 // ---- POST /v3/marketing/favor/stocks/{stock_id}/restart ----
 
 export interface FavorStocksStockIdRestartPostResponse {
-  /**
-   * 生效时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 生效时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly restart_time?: string | undefined
-  /**
-   * 批次号
-   * @example "9865000"
-   */
+  /** 批次号
+   * @example "9865000" */
   readonly stock_id?: string | undefined
 }
 
@@ -962,13 +850,11 @@ export type FavorStocksStockIdRestartPostBody = FavorStocksStockIdGetQuery
 /** The input of `v3.marketing.favor.stocks._stock_id_.restart.post`: params, body fields together. */
 export interface FavorStocksStockIdRestartPostRequest extends FavorStocksStockIdRestartPostParams, FavorStocksStockIdRestartPostBody {}
 
-/**
- * 重启代金券批次API
+/** 重启代金券批次API
  *
  * 通过此接口可重启指定代金券批次。重启后，该代金券批次可以再次发放。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_14.shtml)
  *
- * `POST /v3/marketing/favor/stocks/{stock_id}/restart`
- */
+ * `POST /v3/marketing/favor/stocks/{stock_id}/restart` */
 export const favorStocksStockIdRestartPost: Endpoint.Endpoint<FavorStocksStockIdRestartPostRequest, FavorStocksStockIdRestartPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.restart.post",
   method: "POST",
@@ -981,15 +867,11 @@ export const favorStocksStockIdRestartPost: Endpoint.Endpoint<FavorStocksStockId
 // ---- POST /v3/marketing/favor/stocks/{stock_id}/start ----
 
 export interface FavorStocksStockIdStartPostResponse {
-  /**
-   * 生效时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 生效时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 批次号
-   * @example "9865000"
-   */
+  /** 批次号
+   * @example "9865000" */
   readonly stock_id?: string | undefined
 }
 
@@ -1005,13 +887,11 @@ export type FavorStocksStockIdStartPostBody = FavorStocksStockIdGetQuery
 /** The input of `v3.marketing.favor.stocks._stock_id_.start.post`: params, body fields together. */
 export interface FavorStocksStockIdStartPostRequest extends FavorStocksStockIdStartPostParams, FavorStocksStockIdStartPostBody {}
 
-/**
- * 激活代金券批次API
+/** 激活代金券批次API
  *
  * 制券成功后，通过调用此接口激活批次，如果是预充值代金券，激活时会从商户账户余额中锁定本批次的营销资金。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_3.shtml)
  *
- * `POST /v3/marketing/favor/stocks/{stock_id}/start`
- */
+ * `POST /v3/marketing/favor/stocks/{stock_id}/start` */
 export const favorStocksStockIdStartPost: Endpoint.Endpoint<FavorStocksStockIdStartPostRequest, FavorStocksStockIdStartPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.start.post",
   method: "POST",
@@ -1024,15 +904,11 @@ export const favorStocksStockIdStartPost: Endpoint.Endpoint<FavorStocksStockIdSt
 // ---- POST /v3/marketing/favor/stocks/{stock_id}/stop ----
 
 export interface FavorStocksStockIdStopPostResponse {
-  /**
-   * 终止时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly stop_time?: string | undefined
-  /**
-   * 批次号
-   * @example "9865000"
-   */
+  /** 批次号
+   * @example "9865000" */
   readonly stock_id?: string | undefined
 }
 
@@ -1048,13 +924,11 @@ export type FavorStocksStockIdStopPostBody = FavorStocksStockIdGetQuery
 /** The input of `v3.marketing.favor.stocks._stock_id_.stop.post`: params, body fields together. */
 export interface FavorStocksStockIdStopPostRequest extends FavorStocksStockIdStopPostParams, FavorStocksStockIdStopPostBody {}
 
-/**
- * 终止代金券批次API
+/** 终止代金券批次API
  *
  * 终止未激活的代金券批次（前置条件：商户开通了代金券产品权限，且批次未激活）。
  *
- * `POST /v3/marketing/favor/stocks/{stock_id}/stop`
- */
+ * `POST /v3/marketing/favor/stocks/{stock_id}/stop` */
 export const favorStocksStockIdStopPost: Endpoint.Endpoint<FavorStocksStockIdStopPostRequest, FavorStocksStockIdStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.stop.post",
   method: "POST",
@@ -1069,13 +943,11 @@ export type FavorStocksStockIdUseFlowGetParams = BusifavorStocksStockIdGetParams
 
 export type FavorStocksStockIdUseFlowGetResponse = FavorStocksStockIdRefundFlowGetResponse
 
-/**
- * 下载批次核销明细API
+/** 下载批次核销明细API
  *
  * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_10.shtml)
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow` */
 export const favorStocksStockIdUseFlowGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowGetParams, FavorStocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.useFlow.get",
   method: "GET",
@@ -1088,20 +960,14 @@ export const favorStocksStockIdUseFlowGet: Endpoint.Endpoint<FavorStocksStockIdU
 // ---- GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day ----
 
 export interface FavorStocksStockIdUseFlowByDayGetResponse {
-  /**
-   * 下载链接
-   * @example "https://download-service.wechatpay.cn/mkt/storage/bill/download?bill_params=ABAn6jAYAAABAA32ad52c3a1CSjwrN5j6Vx_8UMI5i"
-   */
+  /** 下载链接
+   * @example "https://download-service.wechatpay.cn/mkt/storage/bill/download?bill_params=ABAn6jAYAAABAA32ad52c3a1CSjwrN5j6Vx_8UMI5i" */
   readonly url?: string | undefined
-  /**
-   * 账单文件摘要
-   * @example "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f"
-   */
+  /** 账单文件摘要
+   * @example "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f" */
   readonly stock_useflow_hash?: string | undefined
-  /**
-   * 账单记录总条数
-   * @example "2030"
-   */
+  /** 账单记录总条数
+   * @example "2030" */
   readonly stock_useflow_count?: string | undefined
 }
 
@@ -1118,13 +984,11 @@ export type FavorStocksStockIdUseFlowByDayGetQuery = FavorStocksStockIdRefundFlo
 /** The input of `v3.marketing.favor.stocks._stock_id_.useFlowByDay.get`: params, query fields together. */
 export interface FavorStocksStockIdUseFlowByDayGetRequest extends FavorStocksStockIdUseFlowByDayGetParams, FavorStocksStockIdUseFlowByDayGetQuery {}
 
-/**
- * 获取批次核销明细下载链接
+/** 获取批次核销明细下载链接
  *
  * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
  *
- * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day`
- */
+ * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day` */
 export const favorStocksStockIdUseFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowByDayGetRequest, FavorStocksStockIdUseFlowByDayGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.useFlowByDay.get",
   method: "GET",
@@ -1152,10 +1016,8 @@ export interface FavorUsersOpenidCouponsGetQuery {
   readonly offset?: number | undefined
   /** 分页大小 */
   readonly limit?: number | undefined
-  /**
-   * 业务类型
-   * @example "MULTIUSE"
-   */
+  /** 业务类型
+   * @example "MULTIUSE" */
   readonly business_type?: "MULTIUSE" | undefined
 }
 
@@ -1172,25 +1034,17 @@ const $FavorUsersOpenidCouponsGetQuery: () => Schema.Schema<FavorUsersOpenidCoup
 }))
 
 export interface CouponConsumeGoodsDetail {
-  /**
-   * 商品编码
-   * @example "12345"
-   */
+  /** 商品编码
+   * @example "12345" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 528800
-   */
+  /** 商品价格
+   * @example 528800 */
   readonly price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
+  /** 商品优惠金额
+   * @example 100 */
   readonly discount_amount?: number | undefined
 }
 
@@ -1202,10 +1056,8 @@ const $CouponConsumeGoodsDetail: () => Schema.Schema<CouponConsumeGoodsDetail> =
 }))
 
 export interface CouponConsumeInfo {
-  /**
-   * 核销时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 核销时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly consume_time?: string | undefined
   /** 核销商户号 */
   readonly consume_mchid?: string | undefined
@@ -1228,68 +1080,46 @@ export interface FavorUsersOpenidCouponsCouponIdGetResponse {
   readonly stock_id?: string | undefined
   /** 代金券id */
   readonly coupon_id?: string | undefined
-  /**
-   * 代金券名称
-   * @example "微信支付代金券"
-   */
+  /** 代金券名称
+   * @example "微信支付代金券" */
   readonly coupon_name?: string | undefined
-  /**
-   * 代金券状态
-   * Documented values: `SENDED`, `USED`, `EXPIRED`, `RECOVER` (decoded as any string: more may come).
-   */
+  /** 代金券状态
+   * Documented values: `SENDED`, `USED`, `EXPIRED`, `RECOVER` (decoded as any string: more may come). */
   readonly status?: "SENDED" | "USED" | "EXPIRED" | "RECOVER" | (string & {}) | undefined
-  /**
-   * 使用说明
-   * @example "微信支付营销"
-   */
+  /** 使用说明
+   * @example "微信支付营销" */
   readonly description?: string | undefined
-  /**
-   * 领券时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 领券时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 券类型
-   * Documented values: `NORMAL`, `CUT_TO` (decoded as any string: more may come).
-   */
+  /** 券类型
+   * Documented values: `NORMAL`, `CUT_TO` (decoded as any string: more may come). */
   readonly coupon_type?: "NORMAL" | "CUT_TO" | (string & {}) | undefined
-  /**
-   * 激活批次的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 激活批次的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 终止批次的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止批次的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly stop_time?: string | undefined
   /** 是否单品优惠 */
   readonly singleitem?: boolean | undefined
   /** 减至批次特定信息 */
   readonly cut_to_message?: CutToMessage | undefined
-  /**
-   * 可用开始时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 可用开始时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 可用结束时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 可用结束时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
   /** 固定面额满减券使用规则 */
   readonly normal_coupon_information?: StockUseRuleFixedNormalCoupon | undefined
   /** 已实扣代金券核销信息 */
   readonly consume_information?: CouponConsumeInfo | undefined
-  /**
-   * 剩余金额
-   * @example 10000
-   */
+  /** 剩余金额
+   * @example 10000 */
   readonly available_balance?: number | undefined
-  /**
-   * 业务类型
-   * Documented values: `MULTIUSE` (decoded as any string: more may come).
-   */
+  /** 业务类型
+   * Documented values: `MULTIUSE` (decoded as any string: more may come). */
   readonly business_type?: "MULTIUSE" | (string & {}) | undefined
   readonly no_cash?: boolean | undefined
 }
@@ -1339,13 +1169,11 @@ export type FavorUsersOpenidCouponsGetParams = BankFavorUsersOpenidBankMultiActi
 /** The input of `v3.marketing.favor.users._openid_.coupons.get`: params, query fields together. */
 export interface FavorUsersOpenidCouponsGetRequest extends FavorUsersOpenidCouponsGetParams, FavorUsersOpenidCouponsGetQuery {}
 
-/**
- * 根据商户号查用户的券
+/** 根据商户号查用户的券
  *
  * 可通过该接口查询用户在某商户号可用的全部券，可用于商户的小程序/H5中，用户"我的代金券"或"提交订单页"展示优惠信息。无法查询到微信支付立减金。本接口查不到用户的微信支付立减金（又称“全平台通用券”），即在所有商户都可以使用的券，例如：摇摇乐红包 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_9.shtml)
  *
- * `GET /v3/marketing/favor/users/{openid}/coupons`
- */
+ * `GET /v3/marketing/favor/users/{openid}/coupons` */
 export const favorUsersOpenidCouponsGet: Endpoint.Endpoint<FavorUsersOpenidCouponsGetRequest, FavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.users._openid_.coupons.get",
   method: "GET",
@@ -1358,35 +1186,23 @@ export const favorUsersOpenidCouponsGet: Endpoint.Endpoint<FavorUsersOpenidCoupo
 // ---- POST /v3/marketing/favor/users/{openid}/coupons ----
 
 export interface FavorUsersOpenidCouponsPostBody {
-  /**
-   * 批次号
-   * @example "9856000"
-   */
+  /** 批次号
+   * @example "9856000" */
   readonly stock_id: string
-  /**
-   * 商户单据号
-   * @example "89560002019101000121"
-   */
+  /** 商户单据号
+   * @example "89560002019101000121" */
   readonly out_request_no: string
-  /**
-   * 公众账号ID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号ID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 创建批次的商户号
-   * @example "8956000"
-   */
+  /** 创建批次的商户号
+   * @example "8956000" */
   readonly stock_creator_mchid: string
-  /**
-   * 指定面额发券，面额
-   * @example 100
-   */
+  /** 指定面额发券，面额
+   * @example 100 */
   readonly coupon_value?: number | undefined
-  /**
-   * 指定面额发券，券门槛
-   * @example 100
-   */
+  /** 指定面额发券，券门槛
+   * @example 100 */
   readonly coupon_minimum?: number | undefined
 }
 
@@ -1406,13 +1222,11 @@ export type FavorUsersOpenidCouponsPostResponse = BankFavorUsersOpenidBankMultiA
 /** The input of `v3.marketing.favor.users._openid_.coupons.post`: params, body fields together. */
 export interface FavorUsersOpenidCouponsPostRequest extends FavorUsersOpenidCouponsPostParams, FavorUsersOpenidCouponsPostBody {}
 
-/**
- * 发放代金券API
+/** 发放代金券API
  *
  * 商户平台/API完成制券后，可使用发放代金券接口发券。通过调用此接口可发放指定批次给指定用户，发券场景可以是小程序、H5、APP等。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_2.shtml)
  *
- * `POST /v3/marketing/favor/users/{openid}/coupons`
- */
+ * `POST /v3/marketing/favor/users/{openid}/coupons` */
 export const favorUsersOpenidCouponsPost: Endpoint.Endpoint<FavorUsersOpenidCouponsPostRequest, FavorUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.users._openid_.coupons.post",
   method: "POST",
@@ -1431,13 +1245,11 @@ export type FavorUsersOpenidCouponsCouponIdGetQuery = BankFavorUsersOpenidCoupon
 /** The input of `v3.marketing.favor.users._openid_.coupons._coupon_id_.get`: params, query fields together. */
 export interface FavorUsersOpenidCouponsCouponIdGetRequest extends FavorUsersOpenidCouponsCouponIdGetParams, FavorUsersOpenidCouponsCouponIdGetQuery {}
 
-/**
- * 查询代金券详情API
+/** 查询代金券详情API
  *
  * 通过此接口可查询代金券信息，包括代金券的基础信息、状态。如代金券已核销，会包括代金券核销的订单信息（订单号、单品信息等）。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_6.shtml)
  *
- * `GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`
- */
+ * `GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}` */
 export const favorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<FavorUsersOpenidCouponsCouponIdGetRequest, FavorUsersOpenidCouponsCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.users._openid_.coupons._coupon_id_.get",
   method: "GET",
@@ -1450,205 +1262,171 @@ export const favorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<FavorUsersOpe
 /** `v3.marketing.favor.…` */
 export const favor = {
   callbacks: {
-    /**
-     * 获取已设置的消息通知地址API
+    /** 获取已设置的消息通知地址API
      *
      * 用于查询已经设置的接收营销事件通知的URL。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
      *
      * `GET /v3/marketing/favor/callbacks`
      *
-     * Alone: `import { favorCallbacksGet } from "effect-wechatpay/v3/marketing/favor"`.
-     */
+     * Alone: `import { favorCallbacksGet } from "effect-wechatpay/v3/marketing/favor"`. */
     get: favorCallbacksGet,
-    /**
-     * 设置消息通知地址API
+    /** 设置消息通知地址API
      *
      * 用于设置接收营销事件通知的URL，可接收营销相关的事件通知，包括核销、发放、退款等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
      *
      * `POST /v3/marketing/favor/callbacks`
      *
-     * Alone: `import { favorCallbacksPost } from "effect-wechatpay/v3/marketing/favor"`.
-     */
+     * Alone: `import { favorCallbacksPost } from "effect-wechatpay/v3/marketing/favor"`. */
     post: favorCallbacksPost
   },
   couponStocks: {
-    /**
-     * 创建代金券批次API
+    /** 创建代金券批次API
      *
      * 通过调用此接口可创建代金券批次，包括预充值&免充值类型。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_1.shtml)
      *
      * `POST /v3/marketing/favor/coupon-stocks`
      *
-     * Alone: `import { favorCouponStocksPost } from "effect-wechatpay/v3/marketing/favor"`.
-     */
+     * Alone: `import { favorCouponStocksPost } from "effect-wechatpay/v3/marketing/favor"`. */
     post: favorCouponStocksPost
   },
   media: {
     imageUpload: {
-      /**
-       * （营销）图片上传API
+      /** （营销）图片上传API
        *
        * 通过本接口上传图片后可获得图片url地址。图片url可在微信支付营销相关的API使用，包括商家券、代金券、支付有礼等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_1.shtml)
        *
        * `POST /v3/marketing/favor/media/image-upload`
        *
-       * Alone: `import { favorMediaImageUploadPost } from "effect-wechatpay/v3/marketing/favor"`.
-       */
+       * Alone: `import { favorMediaImageUploadPost } from "effect-wechatpay/v3/marketing/favor"`. */
       post: favorMediaImageUploadPost
     }
   },
   stocks: {
-    /**
-     * 条件查询批次列表API
+    /** 条件查询批次列表API
      *
      * 通过此接口可查询多个批次的信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_4.shtml)
      *
      * `GET /v3/marketing/favor/stocks`
      *
-     * Alone: `import { favorStocksGet } from "effect-wechatpay/v3/marketing/favor"`.
-     */
+     * Alone: `import { favorStocksGet } from "effect-wechatpay/v3/marketing/favor"`. */
     get: favorStocksGet,
     _stock_id_: {
-      /**
-       * 查询批次详情API
+      /** 查询批次详情API
        *
        * 通过此接口可查询批次信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_5.shtml)
        *
        * `GET /v3/marketing/favor/stocks/{stock_id}`
        *
-       * Alone: `import { favorStocksStockIdGet } from "effect-wechatpay/v3/marketing/favor"`.
-       */
+       * Alone: `import { favorStocksStockIdGet } from "effect-wechatpay/v3/marketing/favor"`. */
       get: favorStocksStockIdGet,
       items: {
-        /**
-         * 查询代金券可用单品API
+        /** 查询代金券可用单品API
          *
          * 通过此接口可查询批次的可用商品编码，判断券是否可用于某些商品，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_8.shtml)
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}/items`
          *
-         * Alone: `import { favorStocksStockIdItemsGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdItemsGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorStocksStockIdItemsGet
       },
       merchants: {
-        /**
-         * 查询代金券可用商户API
+        /** 查询代金券可用商户API
          *
          * 通过调用此接口可查询批次的可用商户号，判断券是否在某商户号可用，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_7.shtml)
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}/merchants`
          *
-         * Alone: `import { favorStocksStockIdMerchantsGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdMerchantsGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorStocksStockIdMerchantsGet
       },
       modifyGoodsId: {
-        /**
-         * 修改可用单品编码
+        /** 修改可用单品编码
          *
          * 可通过该接口修改增删商品编码，至少需要保留一个商品编码。
          *
          * `POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`
          *
-         * Alone: `import { favorStocksStockIdModifyGoodsIdPost } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdModifyGoodsIdPost } from "effect-wechatpay/v3/marketing/favor"`. */
         post: favorStocksStockIdModifyGoodsIdPost
       },
       pause: {
-        /**
-         * 暂停代金券批次API
+        /** 暂停代金券批次API
          *
          * 通过此接口可暂停指定代金券批次。暂停后，该代金券批次暂停发放，用户无法通过任何渠道再领取该批次的券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_13.shtml)
          *
          * `POST /v3/marketing/favor/stocks/{stock_id}/pause`
          *
-         * Alone: `import { favorStocksStockIdPausePost } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdPausePost } from "effect-wechatpay/v3/marketing/favor"`. */
         post: favorStocksStockIdPausePost
       },
       refundFlow: {
-        /**
-         * 下载批次退款明细API
+        /** 下载批次退款明细API
          *
          * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_11.shtml)
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`
          *
-         * Alone: `import { favorStocksStockIdRefundFlowGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdRefundFlowGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorStocksStockIdRefundFlowGet
       },
       refundFlowByDay: {
-        /**
-         * 获取批次退款明细下载链接
+        /** 获取批次退款明细下载链接
          *
          * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day`
          *
-         * Alone: `import { favorStocksStockIdRefundFlowByDayGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdRefundFlowByDayGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorStocksStockIdRefundFlowByDayGet
       },
       restart: {
-        /**
-         * 重启代金券批次API
+        /** 重启代金券批次API
          *
          * 通过此接口可重启指定代金券批次。重启后，该代金券批次可以再次发放。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_14.shtml)
          *
          * `POST /v3/marketing/favor/stocks/{stock_id}/restart`
          *
-         * Alone: `import { favorStocksStockIdRestartPost } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdRestartPost } from "effect-wechatpay/v3/marketing/favor"`. */
         post: favorStocksStockIdRestartPost
       },
       start: {
-        /**
-         * 激活代金券批次API
+        /** 激活代金券批次API
          *
          * 制券成功后，通过调用此接口激活批次，如果是预充值代金券，激活时会从商户账户余额中锁定本批次的营销资金。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_3.shtml)
          *
          * `POST /v3/marketing/favor/stocks/{stock_id}/start`
          *
-         * Alone: `import { favorStocksStockIdStartPost } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdStartPost } from "effect-wechatpay/v3/marketing/favor"`. */
         post: favorStocksStockIdStartPost
       },
       stop: {
-        /**
-         * 终止代金券批次API
+        /** 终止代金券批次API
          *
          * 终止未激活的代金券批次（前置条件：商户开通了代金券产品权限，且批次未激活）。
          *
          * `POST /v3/marketing/favor/stocks/{stock_id}/stop`
          *
-         * Alone: `import { favorStocksStockIdStopPost } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdStopPost } from "effect-wechatpay/v3/marketing/favor"`. */
         post: favorStocksStockIdStopPost
       },
       useFlow: {
-        /**
-         * 下载批次核销明细API
+        /** 下载批次核销明细API
          *
          * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_10.shtml)
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow`
          *
-         * Alone: `import { favorStocksStockIdUseFlowGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdUseFlowGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorStocksStockIdUseFlowGet
       },
       useFlowByDay: {
-        /**
-         * 获取批次核销明细下载链接
+        /** 获取批次核销明细下载链接
          *
          * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day`
          *
-         * Alone: `import { favorStocksStockIdUseFlowByDayGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorStocksStockIdUseFlowByDayGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorStocksStockIdUseFlowByDayGet
       }
     }
@@ -1656,36 +1434,30 @@ export const favor = {
   users: {
     _openid_: {
       coupons: {
-        /**
-         * 根据商户号查用户的券
+        /** 根据商户号查用户的券
          *
          * 可通过该接口查询用户在某商户号可用的全部券，可用于商户的小程序/H5中，用户"我的代金券"或"提交订单页"展示优惠信息。无法查询到微信支付立减金。本接口查不到用户的微信支付立减金（又称“全平台通用券”），即在所有商户都可以使用的券，例如：摇摇乐红包 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_9.shtml)
          *
          * `GET /v3/marketing/favor/users/{openid}/coupons`
          *
-         * Alone: `import { favorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/favor"`. */
         get: favorUsersOpenidCouponsGet,
-        /**
-         * 发放代金券API
+        /** 发放代金券API
          *
          * 商户平台/API完成制券后，可使用发放代金券接口发券。通过调用此接口可发放指定批次给指定用户，发券场景可以是小程序、H5、APP等。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_2.shtml)
          *
          * `POST /v3/marketing/favor/users/{openid}/coupons`
          *
-         * Alone: `import { favorUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing/favor"`.
-         */
+         * Alone: `import { favorUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing/favor"`. */
         post: favorUsersOpenidCouponsPost,
         _coupon_id_: {
-          /**
-           * 查询代金券详情API
+          /** 查询代金券详情API
            *
            * 通过此接口可查询代金券信息，包括代金券的基础信息、状态。如代金券已核销，会包括代金券核销的订单信息（订单号、单品信息等）。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_6.shtml)
            *
            * `GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`
            *
-           * Alone: `import { favorUsersOpenidCouponsCouponIdGet } from "effect-wechatpay/v3/marketing/favor"`.
-           */
+           * Alone: `import { favorUsersOpenidCouponsCouponIdGet } from "effect-wechatpay/v3/marketing/favor"`. */
           get: favorUsersOpenidCouponsCouponIdGet
         }
       }

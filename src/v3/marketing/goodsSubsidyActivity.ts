@@ -120,22 +120,16 @@ const $GoodsSubsidyActivityActivitiesGetResponseData: () => Schema.Schema<GoodsS
 }))
 
 export interface GoodsSubsidyActivityActivitiesGetResponse {
-  /**
-   * 小店活动门店总数
-   * @example 1000
-   */
+  /** 小店活动门店总数
+   * @example 1000 */
   readonly total_count?: number | undefined
   /** 小店活动门店集合 */
   readonly data?: ReadonlyArray<GoodsSubsidyActivityActivitiesGetResponseData> | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -146,13 +140,11 @@ const $GoodsSubsidyActivityActivitiesGetResponse: () => Schema.Schema<GoodsSubsi
   limit: Schema.optional(Schema.Number)
 }))
 
-/**
- * 按区域查询品牌加价购活动
+/** 按区域查询品牌加价购活动
  *
  * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
  *
- * `GET /v3/marketing/goods-subsidy-activity/activities`
- */
+ * `GET /v3/marketing/goods-subsidy-activity/activities` */
 export const goodsSubsidyActivityActivitiesGet: Endpoint.Endpoint<GoodsSubsidyActivityActivitiesGetQuery, GoodsSubsidyActivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.activities.get",
   method: "GET",
@@ -248,13 +240,11 @@ const $GoodsSubsidyActivityActivityActivityIdApplyPostResponse: () => Schema.Sch
 /** The input of `v3.marketing.goodsSubsidyActivity.activity._activity_id_.apply.post`: params, body fields together. */
 export interface GoodsSubsidyActivityActivityActivityIdApplyPostRequest extends GoodsSubsidyActivityActivityActivityIdApplyPostParams, GoodsSubsidyActivityActivityActivityIdApplyPostBody {}
 
-/**
- * 门店报名品牌加价购活动
+/** 门店报名品牌加价购活动
  *
  * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
  *
- * `POST /v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply`
- */
+ * `POST /v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply` */
 export const goodsSubsidyActivityActivityActivityIdApplyPost: Endpoint.Endpoint<GoodsSubsidyActivityActivityActivityIdApplyPostRequest, GoodsSubsidyActivityActivityActivityIdApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.activity._activity_id_.apply.post",
   method: "POST",
@@ -314,13 +304,11 @@ const $GoodsSubsidyActivityQualificationLockPostResponse: () => Schema.Schema<Go
   succeed_qualification_ids: Schema.optional(Schema.Array(Schema.String))
 }))
 
-/**
- * 锁定品牌加价购活动资格
+/** 锁定品牌加价购活动资格
  *
  * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
  *
- * `POST /v3/marketing/goods-subsidy-activity/qualification/lock`
- */
+ * `POST /v3/marketing/goods-subsidy-activity/qualification/lock` */
 export const goodsSubsidyActivityQualificationLockPost: Endpoint.Endpoint<GoodsSubsidyActivityQualificationLockPostBody, GoodsSubsidyActivityQualificationLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.qualification.lock.post",
   method: "POST",
@@ -336,13 +324,11 @@ export type GoodsSubsidyActivityQualificationUnlockPostBody = GoodsSubsidyActivi
 
 export type GoodsSubsidyActivityQualificationUnlockPostResponse = GoodsSubsidyActivityQualificationLockPostResponse
 
-/**
- * 解锁品牌加价购活动资格
+/** 解锁品牌加价购活动资格
  *
  * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
  *
- * `POST /v3/marketing/goods-subsidy-activity/qualification/unlock`
- */
+ * `POST /v3/marketing/goods-subsidy-activity/qualification/unlock` */
 export const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<GoodsSubsidyActivityQualificationUnlockPostBody, GoodsSubsidyActivityQualificationUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.qualification.unlock.post",
   method: "POST",
@@ -357,15 +343,11 @@ export const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<Good
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutBody {
   /** 业务代理信息列表 */
   readonly representative_info_list: ReadonlyArray<BankFavorUsersOpenidBankMultiActivityPostParams>
-  /**
-   * 请求业务单据号
-   * @example "1002600620019090123143254436"
-   */
+  /** 请求业务单据号
+   * @example "1002600620019090123143254436" */
   readonly out_request_no: string
-  /**
-   * 添加时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 添加时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly add_time?: string | undefined
 }
 
@@ -376,10 +358,8 @@ const $GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutBody: () => 
 }))
 
 export interface FailedRepresentativeInfoList {
-  /**
-   * 业务代理的OpenID
-   * @example "oK7fFt8zzEZ909XH-LE2#"
-   */
+  /** 业务代理的OpenID
+   * @example "oK7fFt8zzEZ909XH-LE2#" */
   readonly openid?: string | undefined
 }
 
@@ -388,17 +368,13 @@ const $FailedRepresentativeInfoList: () => Schema.Schema<FailedRepresentativeInf
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutResponse {
-  /**
-   * 零售小店活动ID
-   * @example "3118550000000004"
-   */
+  /** 零售小店活动ID
+   * @example "3118550000000004" */
   readonly activity_id?: string | undefined
   /** 添加失败业务代理信息列表 */
   readonly failed_representative_info_list?: ReadonlyArray<FailedRepresentativeInfoList> | undefined
-  /**
-   * 添加时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 添加时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly add_time?: string | undefined
 }
 
@@ -417,13 +393,11 @@ export type GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutParams 
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representative.put`: params, body fields together. */
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutRequest extends GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutParams, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutBody {}
 
-/**
- * 添加零售小店活动业务代理
+/** 添加零售小店活动业务代理
  *
  * 该接口为服务商或商户给零售小店活动添加业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-stores/add-representative.html)
  *
- * `PUT /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
- */
+ * `PUT /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative` */
 export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representative.put",
   method: "PUT",
@@ -438,15 +412,11 @@ export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut: Endp
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteBody {
   /** 业务代理信息列表 */
   readonly representative_info_list: ReadonlyArray<BankFavorUsersOpenidBankMultiActivityPostParams>
-  /**
-   * 请求业务单据号
-   * @example "1002600620019090123143254436"
-   */
+  /** 请求业务单据号
+   * @example "1002600620019090123143254436" */
   readonly out_request_no: string
-  /**
-   * 删除时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 删除时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly delete_time: string
 }
 
@@ -457,17 +427,13 @@ const $GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteBody: () 
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteResponse {
-  /**
-   * 零售小店活动ID
-   * @example "3118550000000004"
-   */
+  /** 零售小店活动ID
+   * @example "3118550000000004" */
   readonly activity_id?: string | undefined
   /** 删除失败业务代理信息列表 */
   readonly failed_representative_info_list?: ReadonlyArray<FailedRepresentativeInfoList> | undefined
-  /**
-   * 删除时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 删除时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly delete_time?: string | undefined
 }
 
@@ -482,13 +448,11 @@ export type GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeletePara
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representative.delete`: params, body fields together. */
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteRequest extends GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteParams, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteBody {}
 
-/**
- * 删除零售小店活动业务代理
+/** 删除零售小店活动业务代理
  *
  * 该接口为服务商或商户给零售小店活动删除业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-representative.html)
  *
- * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
- */
+ * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative` */
 export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representative.delete",
   method: "DELETE",
@@ -501,15 +465,11 @@ export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete: E
 // ---- GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives ----
 
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetQuery {
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset: number
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit: number
 }
 
@@ -519,22 +479,16 @@ const $GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetQuery: () =
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponse {
-  /**
-   * 小店活动业代总数
-   * @example 1000
-   */
+  /** 小店活动业代总数
+   * @example 1000 */
   readonly total_count?: number | undefined
   /** 小店活动业代集合 */
   readonly data?: ReadonlyArray<FailedRepresentativeInfoList> | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -550,13 +504,11 @@ export type GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetParams
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representatives.get`: params, query fields together. */
 export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetRequest extends GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetParams, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetQuery {}
 
-/**
- * 查询零售小店活动业务代理
+/** 查询零售小店活动业务代理
  *
  * 该接口为服务商或商户给零售小店活动查询业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-representative.html)
  *
- * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives`
- */
+ * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives` */
 export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representatives.get",
   method: "GET",
@@ -569,15 +521,11 @@ export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet: End
 // ---- POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials ----
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostBody {
-  /**
-   * 请求业务单据
-   * @example "1002600620019090123143254436"
-   */
+  /** 请求业务单据
+   * @example "1002600620019090123143254436" */
   readonly out_request_no: string
-  /**
-   * 生成物料码数量
-   * @example 100
-   */
+  /** 生成物料码数量
+   * @example 100 */
   readonly material_num: number
 }
 
@@ -587,15 +535,11 @@ const $GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostBody: () => Schema.
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponseMaterialList {
-  /**
-   * 物料码ID
-   * @example "1001_123456"
-   */
+  /** 物料码ID
+   * @example "1001_123456" */
   readonly material_id?: string | undefined
-  /**
-   * 物料码链接
-   * @example "https://action.weixin.qq.com/fmcg/details?brand_id=1001&material_id=1001_123456"
-   */
+  /** 物料码链接
+   * @example "https://action.weixin.qq.com/fmcg/details?brand_id=1001&material_id=1001_123456" */
   readonly material_url?: string | undefined
 }
 
@@ -616,13 +560,11 @@ const $GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponse: () => Sch
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.materials.post`: params, body fields together. */
 export interface GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostRequest extends GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostParams, GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostBody {}
 
-/**
- * 生成小店活动物料码
+/** 生成小店活动物料码
  *
  * 该接口为服务商或商户给零售小店活动申请物料码专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/create-materials.html)
  *
- * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials`
- */
+ * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials` */
 export const goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostRequest, GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.materials.post",
   method: "POST",
@@ -635,15 +577,11 @@ export const goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost: Endpoint.En
 // ---- GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores ----
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse {
-  /**
-   * 门店编码
-   * @example "abc_001"
-   */
+  /** 门店编码
+   * @example "abc_001" */
   readonly store_code?: string | undefined
-  /**
-   * 门店名称
-   * @example "幸福小店"
-   */
+  /** 门店名称
+   * @example "幸福小店" */
   readonly store_name?: string | undefined
 }
 
@@ -653,22 +591,16 @@ const $GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse: () =
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponse {
-  /**
-   * 小店活动门店总数
-   * @example 1000
-   */
+  /** 小店活动门店总数
+   * @example 1000 */
   readonly total_count?: number | undefined
   /** 小店活动门店集合 */
   readonly data?: ReadonlyArray<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse> | undefined
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -686,13 +618,11 @@ export type GoodsSubsidyActivityRetailStoreActBrandIdStoresGetParams = GoodsSubs
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.get`: params, query fields together. */
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresGetRequest extends GoodsSubsidyActivityRetailStoreActBrandIdStoresGetParams, GoodsSubsidyActivityRetailStoreActBrandIdStoresGetQuery {}
 
-/**
- * 查询小店活动门店列表
+/** 查询小店活动门店列表
  *
  * 该接口为服务商或商户给零售小店活动查询门店列表专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-store.html)
  *
- * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
- */
+ * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores` */
 export const goodsSubsidyActivityRetailStoreActBrandIdStoresGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresGetRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.get",
   method: "GET",
@@ -705,15 +635,11 @@ export const goodsSubsidyActivityRetailStoreActBrandIdStoresGet: Endpoint.Endpoi
 // ---- POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores ----
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresPostBody {
-  /**
-   * 请求业务单据
-   * @example "1002600620019090123143254436"
-   */
+  /** 请求业务单据
+   * @example "1002600620019090123143254436" */
   readonly out_request_no: string
-  /**
-   * 添加时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 添加时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly add_time: string
   /** 待新增的小店活动门店列表 */
   readonly stores: ReadonlyArray<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse>
@@ -726,10 +652,8 @@ const $GoodsSubsidyActivityRetailStoreActBrandIdStoresPostBody: () => Schema.Sch
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresPostResponse {
-  /**
-   * 添加时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 添加时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly add_time?: string | undefined
   /** 添加失败的小店活动门店列表 */
   readonly failed_stores?: ReadonlyArray<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse> | undefined
@@ -750,13 +674,11 @@ export type GoodsSubsidyActivityRetailStoreActBrandIdStoresPostParams = GoodsSub
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.post`: params, body fields together. */
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresPostRequest extends GoodsSubsidyActivityRetailStoreActBrandIdStoresPostParams, GoodsSubsidyActivityRetailStoreActBrandIdStoresPostBody {}
 
-/**
- * 添加小店活动门店
+/** 添加小店活动门店
  *
  * 该接口为服务商或商户给零售小店活动添加门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/add-stores.html)
  *
- * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
- */
+ * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores` */
 export const goodsSubsidyActivityRetailStoreActBrandIdStoresPost: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresPostRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.post",
   method: "POST",
@@ -769,15 +691,11 @@ export const goodsSubsidyActivityRetailStoreActBrandIdStoresPost: Endpoint.Endpo
 // ---- DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores ----
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteBody {
-  /**
-   * 请求业务单据
-   * @example "1002600620019090123143254436"
-   */
+  /** 请求业务单据
+   * @example "1002600620019090123143254436" */
   readonly out_request_no: string
-  /**
-   * 删除时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 删除时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly delete_time: string
   /** 待删除的小店活动门店列表 */
   readonly stores: ReadonlyArray<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse>
@@ -790,10 +708,8 @@ const $GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteBody: () => Schema.S
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteResponse {
-  /**
-   * 删除时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 删除时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly delete_time?: string | undefined
   /** 删除失败的小店活动门店列表 */
   readonly failed_stores?: ReadonlyArray<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse> | undefined
@@ -809,13 +725,11 @@ export type GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteParams = GoodsS
 /** The input of `v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.delete`: params, body fields together. */
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteRequest extends GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteParams, GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteBody {}
 
-/**
- * 删除小店活动门店
+/** 删除小店活动门店
  *
  * 该接口为服务商或商户给零售小店活动删除门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-stores.html)
  *
- * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
- */
+ * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores` */
 export const goodsSubsidyActivityRetailStoreActBrandIdStoresDelete: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.delete",
   method: "DELETE",
@@ -828,15 +742,11 @@ export const goodsSubsidyActivityRetailStoreActBrandIdStoresDelete: Endpoint.End
 // ---- GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code} ----
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetParams {
-  /**
-   * 品牌ID
-   * @example "1001"
-   */
+  /** 品牌ID
+   * @example "1001" */
   readonly brand_id: string
-  /**
-   * 门店编码
-   * @example "abc_001"
-   */
+  /** 门店编码
+   * @example "abc_001" */
   readonly store_code: string
 }
 
@@ -845,13 +755,11 @@ const $GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetParams: () => 
   store_code: Schema.NonEmptyString
 }))
 
-/**
- * 查询小店活动门店详情
+/** 查询小店活动门店详情
  *
  * 该接口为服务商或商户给零售小店活动查询门店详情专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/get-store.html)
  *
- * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}`
- */
+ * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}` */
 export const goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetParams, GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores._store_code_.get",
   method: "GET",
@@ -864,150 +772,126 @@ export const goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet: Endpoi
 /** `v3.marketing.goodsSubsidyActivity.…` */
 export const goodsSubsidyActivity = {
   activities: {
-    /**
-     * 按区域查询品牌加价购活动
+    /** 按区域查询品牌加价购活动
      *
      * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
      *
      * `GET /v3/marketing/goods-subsidy-activity/activities`
      *
-     * Alone: `import { goodsSubsidyActivityActivitiesGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-     */
+     * Alone: `import { goodsSubsidyActivityActivitiesGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
     get: goodsSubsidyActivityActivitiesGet
   },
   activity: {
     _activity_id_: {
       apply: {
-        /**
-         * 门店报名品牌加价购活动
+        /** 门店报名品牌加价购活动
          *
          * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
          *
          * `POST /v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply`
          *
-         * Alone: `import { goodsSubsidyActivityActivityActivityIdApplyPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityActivityActivityIdApplyPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         post: goodsSubsidyActivityActivityActivityIdApplyPost
       }
     }
   },
   qualification: {
     lock: {
-      /**
-       * 锁定品牌加价购活动资格
+      /** 锁定品牌加价购活动资格
        *
        * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
        *
        * `POST /v3/marketing/goods-subsidy-activity/qualification/lock`
        *
-       * Alone: `import { goodsSubsidyActivityQualificationLockPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-       */
+       * Alone: `import { goodsSubsidyActivityQualificationLockPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
       post: goodsSubsidyActivityQualificationLockPost
     },
     unlock: {
-      /**
-       * 解锁品牌加价购活动资格
+      /** 解锁品牌加价购活动资格
        *
        * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
        *
        * `POST /v3/marketing/goods-subsidy-activity/qualification/unlock`
        *
-       * Alone: `import { goodsSubsidyActivityQualificationUnlockPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-       */
+       * Alone: `import { goodsSubsidyActivityQualificationUnlockPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
       post: goodsSubsidyActivityQualificationUnlockPost
     }
   },
   retailStoreAct: {
     _activity_id_: {
       representative: {
-        /**
-         * 添加零售小店活动业务代理
+        /** 添加零售小店活动业务代理
          *
          * 该接口为服务商或商户给零售小店活动添加业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-stores/add-representative.html)
          *
          * `PUT /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         put: goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut,
-        /**
-         * 删除零售小店活动业务代理
+        /** 删除零售小店活动业务代理
          *
          * 该接口为服务商或商户给零售小店活动删除业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-representative.html)
          *
          * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         delete: goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete
       },
       representatives: {
-        /**
-         * 查询零售小店活动业务代理
+        /** 查询零售小店活动业务代理
          *
          * 该接口为服务商或商户给零售小店活动查询业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-representative.html)
          *
          * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         get: goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet
       }
     },
     _brand_id_: {
       materials: {
-        /**
-         * 生成小店活动物料码
+        /** 生成小店活动物料码
          *
          * 该接口为服务商或商户给零售小店活动申请物料码专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/create-materials.html)
          *
          * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         post: goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost
       },
       stores: {
-        /**
-         * 查询小店活动门店列表
+        /** 查询小店活动门店列表
          *
          * 该接口为服务商或商户给零售小店活动查询门店列表专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-store.html)
          *
          * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         get: goodsSubsidyActivityRetailStoreActBrandIdStoresGet,
-        /**
-         * 添加小店活动门店
+        /** 添加小店活动门店
          *
          * 该接口为服务商或商户给零售小店活动添加门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/add-stores.html)
          *
          * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresPost } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         post: goodsSubsidyActivityRetailStoreActBrandIdStoresPost,
-        /**
-         * 删除小店活动门店
+        /** 删除小店活动门店
          *
          * 该接口为服务商或商户给零售小店活动删除门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-stores.html)
          *
          * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
          *
-         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresDelete } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-         */
+         * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresDelete } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
         delete: goodsSubsidyActivityRetailStoreActBrandIdStoresDelete,
         _store_code_: {
-          /**
-           * 查询小店活动门店详情
+          /** 查询小店活动门店详情
            *
            * 该接口为服务商或商户给零售小店活动查询门店详情专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/get-store.html)
            *
            * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}`
            *
-           * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`.
-           */
+           * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet } from "effect-wechatpay/v3/marketing/goodsSubsidyActivity"`. */
           get: goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet
         }
       }

@@ -6,30 +6,20 @@ import { type AwardSendTime, type GoodsSubsidyActivityActivityActivityIdApplyPos
 // ---- GET /v3/marketing/membercard-activity/activities ----
 
 export interface MembercardActivityActivitiesGetQuery {
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 活动类型
-   * @example "NON_MEMBER_AFTERPAY"
-   */
+  /** 活动类型
+   * @example "NON_MEMBER_AFTERPAY" */
   readonly activity_type: "NON_MEMBER_AFTERPAY" | "MEMBER_AFTERPAY" | "NON_MEMBER_MINIPROGRAM" | "MEMBER_MINIPROGRAM"
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 活动的当前状态
-   * @example "ONGOING"
-   */
+  /** 活动的当前状态
+   * @example "ONGOING" */
   readonly activity_status?: "CREATED" | "ONGOING" | "TERMINATED" | "OVER_TIME" | undefined
 }
 
@@ -42,20 +32,14 @@ const $MembercardActivityActivitiesGetQuery: () => Schema.Schema<MembercardActiv
 }))
 
 export interface DataAwardSendPeriodAwardSendDayTimeBeginDayTime {
-  /**
-   * 时
-   * @example 9
-   */
+  /** 时
+   * @example 9 */
   readonly hours?: number | undefined
-  /**
-   * 分
-   * @example 34
-   */
+  /** 分
+   * @example 34 */
   readonly minutes?: number | undefined
-  /**
-   * 秒
-   * @example 6
-   */
+  /** 秒
+   * @example 6 */
   readonly seconds?: number | undefined
 }
 
@@ -90,15 +74,11 @@ const $AwardSendPeriod: () => Schema.Schema<AwardSendPeriod> = /*#__PURE__*/ onc
 }))
 
 export interface DataStockList {
-  /**
-   * 创建批次的商户号
-   * @example "10000022"
-   */
+  /** 创建批次的商户号
+   * @example "10000022" */
   readonly stock_creator_mchid?: string | undefined
-  /**
-   * 券批次ID
-   * @example "98065001"
-   */
+  /** 券批次ID
+   * @example "98065001" */
   readonly stock_id?: string | undefined
 }
 
@@ -108,15 +88,11 @@ const $DataStockList: () => Schema.Schema<DataStockList> = /*#__PURE__*/ once(()
 }))
 
 export interface ActivateMiniprogram {
-  /**
-   * 跳转激活的appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 跳转激活的appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly activate_appid?: string | undefined
-  /**
-   * 跳转激活的path
-   * @example "pages/activate/activate"
-   */
+  /** 跳转激活的path
+   * @example "pages/activate/activate" */
   readonly activate_path?: string | undefined
 }
 
@@ -126,15 +102,11 @@ const $ActivateMiniprogram: () => Schema.Schema<ActivateMiniprogram> = /*#__PURE
 }))
 
 export interface ActivateSetting {
-  /**
-   * 激活类型
-   * @example "AUTO_ACTIVATE"
-   */
+  /** 激活类型
+   * @example "AUTO_ACTIVATE" */
   readonly activate_type?: string | undefined
-  /**
-   * 跳转激活的url
-   * @example "https://w.url.cn/s/Ahz3p2C"
-   */
+  /** 跳转激活的url
+   * @example "https://w.url.cn/s/Ahz3p2C" */
   readonly activate_url?: string | undefined
   /** 跳转激活的小程序 */
   readonly activate_miniprogram?: ActivateMiniprogram | undefined
@@ -147,10 +119,8 @@ const $ActivateSetting: () => Schema.Schema<ActivateSetting> = /*#__PURE__*/ onc
 }))
 
 export interface PaymentSettingPaymentMode {
-  /**
-   * 支付场景列表
-   * @example "APP"
-   */
+  /** 支付场景列表
+   * @example "APP" */
   readonly payment_scene_list?: ReadonlyArray<unknown> | undefined
 }
 
@@ -161,15 +131,11 @@ const $PaymentSettingPaymentMode: () => Schema.Schema<PaymentSettingPaymentMode>
 export interface PaymentSetting {
   /** 支付模式 */
   readonly payment_mode?: PaymentSettingPaymentMode | undefined
-  /**
-   * 指定银行的简称
-   * @example "CFT"
-   */
+  /** 指定银行的简称
+   * @example "CFT" */
   readonly limit_bank?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "xxx,yyy"
-   */
+  /** 订单优惠标记
+   * @example "xxx,yyy" */
   readonly goods_tags?: ReadonlyArray<unknown> | undefined
 }
 
@@ -180,15 +146,11 @@ const $PaymentSetting: () => Schema.Schema<PaymentSetting> = /*#__PURE__*/ once(
 }))
 
 export interface PayActivitySetting {
-  /**
-   * 商户logo
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 商户logo
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly logo_url?: string | undefined
-  /**
-   * 支付结果页活动副标题
-   * @example "湖南麻辣美食券"
-   */
+  /** 支付结果页活动副标题
+   * @example "湖南麻辣美食券" */
   readonly activity_second_title?: string | undefined
   /** 活动曝光商户号 */
   readonly mchid_list?: ReadonlyArray<string> | undefined
@@ -207,20 +169,14 @@ const $PayActivitySetting: () => Schema.Schema<PayActivitySetting> = /*#__PURE__
 }))
 
 export interface AwardJumpDeploy {
-  /**
-   * 小程序AppID
-   * @example "wxc0b84a53ed8e8d29"
-   */
+  /** 小程序AppID
+   * @example "wxc0b84a53ed8e8d29" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 小程序path
-   * @example "mall/pages/List"
-   */
+  /** 小程序path
+   * @example "mall/pages/List" */
   readonly mini_program_path?: string | undefined
-  /**
-   * 跳转按钮文案
-   * @example "点击"
-   */
+  /** 跳转按钮文案
+   * @example "点击" */
   readonly button_text?: string | undefined
 }
 
@@ -243,59 +199,39 @@ const $MiniprogramActivitySetting: () => Schema.Schema<MiniprogramActivitySettin
 }))
 
 export interface MembercardActivityActivitiesPostResponse {
-  /**
-   * 活动ID
-   * @example "371067"
-   */
+  /** 活动ID
+   * @example "371067" */
   readonly activity_id?: string | undefined
-  /**
-   * 活动的当前状态
-   * @example "ONGOING"
-   */
+  /** 活动的当前状态
+   * @example "ONGOING" */
   readonly activity_status?: string | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 活动名称
-   * @example "良品铺子回馈活动"
-   */
+  /** 活动名称
+   * @example "良品铺子回馈活动" */
   readonly activity_name?: string | undefined
-  /**
-   * 活动类型
-   * @example "NON_MEMBER_AFTERPAY"
-   */
+  /** 活动类型
+   * @example "NON_MEMBER_AFTERPAY" */
   readonly activity_type?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
+  /** 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00" */
   readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
+  /** 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00" */
   readonly end_time?: string | undefined
   /** 发放时间段 */
   readonly award_send_period?: AwardSendPeriod | undefined
   /** 优惠券列表 */
   readonly stock_list?: ReadonlyArray<DataStockList> | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
   /** 支付后活动设置 */
   readonly pay_activity_setting?: PayActivitySetting | undefined
@@ -323,20 +259,14 @@ const $MembercardActivityActivitiesPostResponse: () => Schema.Schema<MembercardA
 export interface MembercardActivityActivitiesGetResponse {
   /** 活动详情 */
   readonly data?: ReadonlyArray<MembercardActivityActivitiesPostResponse> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
 }
 
@@ -347,13 +277,11 @@ const $MembercardActivityActivitiesGetResponse: () => Schema.Schema<MembercardAc
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询活动列表API
+/** 查询活动列表API
  *
  * 查询符合条件的多个活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-list.html)
  *
- * `GET /v3/marketing/membercard-activity/activities`
- */
+ * `GET /v3/marketing/membercard-activity/activities` */
 export const membercardActivityActivitiesGet: Endpoint.Endpoint<MembercardActivityActivitiesGetQuery, MembercardActivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities.get",
   method: "GET",
@@ -366,20 +294,14 @@ export const membercardActivityActivitiesGet: Endpoint.Endpoint<MembercardActivi
 // ---- POST /v3/marketing/membercard-activity/activities ----
 
 export interface BodyAwardSendPeriodAwardSendDayTimeBeginDayTime {
-  /**
-   * 时
-   * @example 9
-   */
+  /** 时
+   * @example 9 */
   readonly hours: number
-  /**
-   * 分
-   * @example 34
-   */
+  /** 分
+   * @example 34 */
   readonly minutes: number
-  /**
-   * 秒
-   * @example 6
-   */
+  /** 秒
+   * @example 6 */
   readonly seconds: number
 }
 
@@ -414,15 +336,11 @@ const $MembercardActivityActivitiesPostBodyAwardSendPeriod: () => Schema.Schema<
 }))
 
 export interface MembercardActivityActivitiesPostBodyStockList {
-  /**
-   * 创建批次的商户号
-   * @example "10000022"
-   */
+  /** 创建批次的商户号
+   * @example "10000022" */
   readonly stock_creator_mchid: string
-  /**
-   * 券批次ID
-   * @example "98065001"
-   */
+  /** 券批次ID
+   * @example "98065001" */
   readonly stock_id: string
 }
 
@@ -432,15 +350,11 @@ const $MembercardActivityActivitiesPostBodyStockList: () => Schema.Schema<Member
 }))
 
 export interface MembercardActivityActivitiesPostBodyPayActivitySettingActivateSettingActivateMiniprogram {
-  /**
-   * 跳转激活的appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 跳转激活的appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly activate_appid: string
-  /**
-   * 跳转激活的path
-   * @example "pages/activate/activate"
-   */
+  /** 跳转激活的path
+   * @example "pages/activate/activate" */
   readonly activate_path: string
 }
 
@@ -450,15 +364,11 @@ const $MembercardActivityActivitiesPostBodyPayActivitySettingActivateSettingActi
 }))
 
 export interface MembercardActivityActivitiesPostBodyPayActivitySettingActivateSetting {
-  /**
-   * 激活类型
-   * @example "AUTO_ACTIVATE"
-   */
+  /** 激活类型
+   * @example "AUTO_ACTIVATE" */
   readonly activate_type: string
-  /**
-   * 跳转激活的url
-   * @example "https://w.url.cn/s/Ahz3p2C"
-   */
+  /** 跳转激活的url
+   * @example "https://w.url.cn/s/Ahz3p2C" */
   readonly activate_url?: string | undefined
   /** 跳转激活的小程序 */
   readonly activate_miniprogram?: MembercardActivityActivitiesPostBodyPayActivitySettingActivateSettingActivateMiniprogram | undefined
@@ -482,10 +392,8 @@ const $MembercardActivityActivitiesPostBodyPayActivitySettingPaymentSettingPayme
 export interface MembercardActivityActivitiesPostBodyPayActivitySettingPaymentSetting {
   /** 支付模式 */
   readonly payment_mode?: MembercardActivityActivitiesPostBodyPayActivitySettingPaymentSettingPaymentMode | undefined
-  /**
-   * 指定银行的简称
-   * @example "CFT"
-   */
+  /** 指定银行的简称
+   * @example "CFT" */
   readonly limit_bank?: string | undefined
   /** 订单优惠标记 */
   readonly goods_tags?: ReadonlyArray<string> | undefined
@@ -498,15 +406,11 @@ const $MembercardActivityActivitiesPostBodyPayActivitySettingPaymentSetting: () 
 }))
 
 export interface MembercardActivityActivitiesPostBodyPayActivitySetting {
-  /**
-   * 商户logo
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 商户logo
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly logo_url: string
-  /**
-   * 支付结果页活动副标题
-   * @example "湖南麻辣美食券"
-   */
+  /** 支付结果页活动副标题
+   * @example "湖南麻辣美食券" */
   readonly activity_second_title: string
   /** 活动曝光商户号 */
   readonly mchid_list?: ReadonlyArray<string> | undefined
@@ -525,39 +429,27 @@ const $MembercardActivityActivitiesPostBodyPayActivitySetting: () => Schema.Sche
 }))
 
 export interface MembercardActivityActivitiesPostBody {
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 活动名称
-   * @example "良品铺子回馈活动"
-   */
+  /** 活动名称
+   * @example "良品铺子回馈活动" */
   readonly activity_name: string
-  /**
-   * 活动类型
-   * @example "NON_MEMBER_AFTERPAY"
-   */
+  /** 活动类型
+   * @example "NON_MEMBER_AFTERPAY" */
   readonly activity_type: "NON_MEMBER_AFTERPAY" | "MEMBER_AFTERPAY" | "NON_MEMBER_MINIPROGRAM" | "MEMBER_MINIPROGRAM"
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
+  /** 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00" */
   readonly begin_time: string
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
+  /** 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00" */
   readonly end_time: string
   /** 发放时间段 */
   readonly award_send_period?: MembercardActivityActivitiesPostBodyAwardSendPeriod | undefined
   /** 优惠券列表 */
   readonly stock_list?: ReadonlyArray<MembercardActivityActivitiesPostBodyStockList> | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
   /** 支付后活动设置 */
   readonly pay_activity_setting?: MembercardActivityActivitiesPostBodyPayActivitySetting | undefined
@@ -594,13 +486,11 @@ const $MiniprogramActivitySetting2: () => Schema.Schema<MiniprogramActivitySetti
   award_jump_deploy: Schema.optional($AwardJumpDeploy2())
 }))
 
-/**
- * 创建活动API
+/** 创建活动API
  *
  * 创建会员活动，可以创建支付后开卡有礼&老会员有礼、以及小程序开卡有礼&老会员有礼，共四种类型的活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/create-activity.html)
  *
- * `POST /v3/marketing/membercard-activity/activities`
- */
+ * `POST /v3/marketing/membercard-activity/activities` */
 export const membercardActivityActivitiesPost: Endpoint.Endpoint<MembercardActivityActivitiesPostBody, MembercardActivityActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities.post",
   method: "POST",
@@ -613,20 +503,14 @@ export const membercardActivityActivitiesPost: Endpoint.Endpoint<MembercardActiv
 // ---- GET /v3/marketing/membercard-activity/activities/{activity_id} ----
 
 export interface MembercardActivityActivitiesActivityIdGetResponsePayActivitySetting {
-  /**
-   * 商户logo
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 商户logo
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly logo_url?: string | undefined
-  /**
-   * 支付结果页活动副标题
-   * @example "湖南麻辣美食券"
-   */
+  /** 支付结果页活动副标题
+   * @example "湖南麻辣美食券" */
   readonly activity_second_title?: string | undefined
-  /**
-   * 活动曝光商户号
-   * @example "10000022,10000023"
-   */
+  /** 活动曝光商户号
+   * @example "10000022,10000023" */
   readonly mchid_list?: ReadonlyArray<unknown> | undefined
   /** 激活方式设置 */
   readonly activate_setting?: ActivateSetting | undefined
@@ -643,59 +527,39 @@ const $MembercardActivityActivitiesActivityIdGetResponsePayActivitySetting: () =
 }))
 
 export interface MembercardActivityActivitiesActivityIdGetResponse {
-  /**
-   * 活动ID
-   * @example "371067"
-   */
+  /** 活动ID
+   * @example "371067" */
   readonly activity_id?: string | undefined
-  /**
-   * 活动的当前状态
-   * @example "ONGOING"
-   */
+  /** 活动的当前状态
+   * @example "ONGOING" */
   readonly activity_status?: string | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 会员卡ID
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡ID
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 活动名称
-   * @example "良品铺子回馈活动"
-   */
+  /** 活动名称
+   * @example "良品铺子回馈活动" */
   readonly activity_name?: string | undefined
-  /**
-   * 活动类型
-   * @example "NON_MEMBER_AFTERPAY"
-   */
+  /** 活动类型
+   * @example "NON_MEMBER_AFTERPAY" */
   readonly activity_type?: string | undefined
-  /**
-   * 活动开始时间
-   * @example "2020-01-20T13:29:35.120+08:00"
-   */
+  /** 活动开始时间
+   * @example "2020-01-20T13:29:35.120+08:00" */
   readonly begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2020-01-29T13:29:35.120+08:00"
-   */
+  /** 活动结束时间
+   * @example "2020-01-29T13:29:35.120+08:00" */
   readonly end_time?: string | undefined
   /** 发放时间段 */
   readonly award_send_period?: AwardSendPeriod | undefined
   /** 优惠券列表 */
   readonly stock_list?: ReadonlyArray<DataStockList> | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
   /** 支付后活动设置 */
   readonly pay_activity_setting?: MembercardActivityActivitiesActivityIdGetResponsePayActivitySetting | undefined
@@ -722,13 +586,11 @@ const $MembercardActivityActivitiesActivityIdGetResponse: () => Schema.Schema<Me
 
 export type MembercardActivityActivitiesActivityIdGetParams = GoodsSubsidyActivityActivityActivityIdApplyPostParams
 
-/**
- * 查询活动详情API
+/** 查询活动详情API
  *
  * 查出活动id对应的活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-detail.html)
  *
- * `GET /v3/marketing/membercard-activity/activities/{activity_id}`
- */
+ * `GET /v3/marketing/membercard-activity/activities/{activity_id}` */
 export const membercardActivityActivitiesActivityIdGet: Endpoint.Endpoint<MembercardActivityActivitiesActivityIdGetParams, MembercardActivityActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities._activity_id_.get",
   method: "GET",
@@ -742,13 +604,11 @@ export const membercardActivityActivitiesActivityIdGet: Endpoint.Endpoint<Member
 
 export type MembercardActivityActivitiesActivityIdTerminatePostParams = GoodsSubsidyActivityActivityActivityIdApplyPostParams
 
-/**
- * 终止活动API
+/** 终止活动API
  *
  * 将活动终止，不会再被曝光 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/terminating-activity.html)
  *
- * `POST /v3/marketing/membercard-activity/activities/{activity_id}/terminate`
- */
+ * `POST /v3/marketing/membercard-activity/activities/{activity_id}/terminate` */
 export const membercardActivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<MembercardActivityActivitiesActivityIdTerminatePostParams, MembercardActivityActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities._activity_id_.terminate.post",
   method: "POST",
@@ -761,47 +621,39 @@ export const membercardActivityActivitiesActivityIdTerminatePost: Endpoint.Endpo
 /** `v3.marketing.membercardActivity.…` */
 export const membercardActivity = {
   activities: {
-    /**
-     * 查询活动列表API
+    /** 查询活动列表API
      *
      * 查询符合条件的多个活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-list.html)
      *
      * `GET /v3/marketing/membercard-activity/activities`
      *
-     * Alone: `import { membercardActivityActivitiesGet } from "effect-wechatpay/v3/marketing/membercardActivity"`.
-     */
+     * Alone: `import { membercardActivityActivitiesGet } from "effect-wechatpay/v3/marketing/membercardActivity"`. */
     get: membercardActivityActivitiesGet,
-    /**
-     * 创建活动API
+    /** 创建活动API
      *
      * 创建会员活动，可以创建支付后开卡有礼&老会员有礼、以及小程序开卡有礼&老会员有礼，共四种类型的活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/create-activity.html)
      *
      * `POST /v3/marketing/membercard-activity/activities`
      *
-     * Alone: `import { membercardActivityActivitiesPost } from "effect-wechatpay/v3/marketing/membercardActivity"`.
-     */
+     * Alone: `import { membercardActivityActivitiesPost } from "effect-wechatpay/v3/marketing/membercardActivity"`. */
     post: membercardActivityActivitiesPost,
     _activity_id_: {
-      /**
-       * 查询活动详情API
+      /** 查询活动详情API
        *
        * 查出活动id对应的活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-detail.html)
        *
        * `GET /v3/marketing/membercard-activity/activities/{activity_id}`
        *
-       * Alone: `import { membercardActivityActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing/membercardActivity"`.
-       */
+       * Alone: `import { membercardActivityActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing/membercardActivity"`. */
       get: membercardActivityActivitiesActivityIdGet,
       terminate: {
-        /**
-         * 终止活动API
+        /** 终止活动API
          *
          * 将活动终止，不会再被曝光 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/terminating-activity.html)
          *
          * `POST /v3/marketing/membercard-activity/activities/{activity_id}/terminate`
          *
-         * Alone: `import { membercardActivityActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/marketing/membercardActivity"`.
-         */
+         * Alone: `import { membercardActivityActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/marketing/membercardActivity"`. */
         post: membercardActivityActivitiesActivityIdTerminatePost
       }
     }

@@ -7,10 +7,8 @@ import { type FavorCallbacksGetResponse, type MembercardOpenCallbackPatchBody, $
 // ---- GET /v3/marketing/membercard-open/activate-informations/{activate_ticket} ----
 
 export interface MembercardOpenActivateInformationsActivateTicketGetParams {
-  /**
-   * 激活ticket
-   * @example "abcdefg"
-   */
+  /** 激活ticket
+   * @example "abcdefg" */
   readonly activate_ticket: string
 }
 
@@ -19,15 +17,11 @@ const $MembercardOpenActivateInformationsActivateTicketGetParams: () => Schema.S
 }))
 
 export interface CommonFieldList {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_MOBILE`, `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
+  /** 平台提供的通用开卡信息字段
+   * Documented values: `USER_FORM_FLAG_MOBILE`, `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come). */
   readonly name?: "USER_FORM_FLAG_MOBILE" | "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
-  /**
-   * 用户开卡时填写的个人信息
-   * @example "深圳"
-   */
+  /** 用户开卡时填写的个人信息
+   * @example "深圳" */
   readonly value?: string | undefined
 }
 
@@ -37,15 +31,11 @@ const $CommonFieldList: () => Schema.Schema<CommonFieldList> = /*#__PURE__*/ onc
 }))
 
 export interface UserInformationCustomFieldList {
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
+  /** 字段名称
+   * @example "喜欢的运动" */
   readonly name?: string | undefined
-  /**
-   * 字段值
-   * @example "篮球"
-   */
+  /** 字段值
+   * @example "篮球" */
   readonly value?: string | undefined
   /** 字段值 */
   readonly value_list?: ReadonlyArray<string> | undefined
@@ -70,15 +60,11 @@ const $UserInformation: () => Schema.Schema<UserInformation> = /*#__PURE__*/ onc
 }))
 
 export interface MembercardOpenActivateInformationsActivateTicketGetResponse {
-  /**
-   * 微信昵称
-   * @example "周星星"
-   */
+  /** 微信昵称
+   * @example "周星星" */
   readonly nickname?: string | undefined
-  /**
-   * 微信头像url
-   * @example "https://xxx.jpg"
-   */
+  /** 微信头像url
+   * @example "https://xxx.jpg" */
   readonly head_image_url?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: UserInformation | undefined
@@ -90,13 +76,11 @@ const $MembercardOpenActivateInformationsActivateTicketGetResponse: () => Schema
   user_information: Schema.optional($UserInformation())
 }))
 
-/**
- * 获取用户信息（跳转型激活）API
+/** 获取用户信息（跳转型激活）API
  *
  * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于其中的activate_ticket，商家可调用当前api，获取用户的开卡信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_5.shtml)
  *
- * `GET /v3/marketing/membercard-open/activate-informations/{activate_ticket}`
- */
+ * `GET /v3/marketing/membercard-open/activate-informations/{activate_ticket}` */
 export const membercardOpenActivateInformationsActivateTicketGet: Endpoint.Endpoint<MembercardOpenActivateInformationsActivateTicketGetParams, MembercardOpenActivateInformationsActivateTicketGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.activateInformations._activate_ticket_.get",
   method: "GET",
@@ -110,13 +94,11 @@ export const membercardOpenActivateInformationsActivateTicketGet: Endpoint.Endpo
 
 export type MembercardOpenCallbackGetResponse = FavorCallbacksGetResponse
 
-/**
- * 查询回调地址API
+/** 查询回调地址API
  *
  * 通过此接口可查询以前设置的回调地址 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_2.shtml)
  *
- * `GET /v3/marketing/membercard-open/callback`
- */
+ * `GET /v3/marketing/membercard-open/callback` */
 export const membercardOpenCallbackGet: Endpoint.Endpoint<void, MembercardOpenCallbackGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.callback.get",
   method: "GET",
@@ -130,13 +112,11 @@ export const membercardOpenCallbackGet: Endpoint.Endpoint<void, MembercardOpenCa
 
 export type MembercardOpenCallbackPatchResponse = FavorCallbacksGetResponse
 
-/**
- * 设置回调地址API
+/** 设置回调地址API
  *
  * 通过此接口商户可设置回调地址，用于接收会员业务的相关信息营销事件推送：点击开通产品权限。由会员卡创建方登录Pay平台，操作开通。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_1.shtml)
  *
- * `PATCH /v3/marketing/membercard-open/callback`
- */
+ * `PATCH /v3/marketing/membercard-open/callback` */
 export const membercardOpenCallbackPatch: Endpoint.Endpoint<MembercardOpenCallbackPatchBody, MembercardOpenCallbackPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.callback.patch",
   method: "PATCH",
@@ -149,22 +129,16 @@ export const membercardOpenCallbackPatch: Endpoint.Endpoint<MembercardOpenCallba
 // ---- GET /v3/marketing/membercard-open/cards ----
 
 export interface MembercardOpenCardsGetQuery {
-  /**
-   * 品牌id
-   * @example "1001622624"
-   */
+  /** 品牌id
+   * @example "1001622624" */
   readonly brand_id?: string | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
   /** 分页页码 */
   readonly offset: number
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit: number
 }
 
@@ -176,15 +150,11 @@ const $MembercardOpenCardsGetQuery: () => Schema.Schema<MembercardOpenCardsGetQu
 }))
 
 export interface Brand {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
+  /** 品牌id
+   * @example "1004" */
   readonly brand_id?: string | undefined
-  /**
-   * 品牌展示名称
-   * @example "微信支付"
-   */
+  /** 品牌展示名称
+   * @example "微信支付" */
   readonly display_name?: string | undefined
 }
 
@@ -194,25 +164,17 @@ const $Brand: () => Schema.Schema<Brand> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface DataDateInformation {
-  /**
-   * 有效期类型
-   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
-   */
+  /** 有效期类型
+   * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come). */
   readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2030-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
+  /** 生效后N天内有效
+   * @example 200 */
   readonly available_day_after_receive?: number | undefined
 }
 
@@ -226,20 +188,14 @@ const $DataDateInformation: () => Schema.Schema<DataDateInformation> = /*#__PURE
 export interface BalanceInformation {
   /** 是否支持储值 */
   readonly need_balance?: boolean | undefined
-  /**
-   * 储值小程序appid
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 储值小程序appid
+   * @example "wxea9c30890f48d5ae" */
   readonly balance_appid?: string | undefined
-  /**
-   * 储值小程序path
-   * @example "pages/balance/balance"
-   */
+  /** 储值小程序path
+   * @example "pages/balance/balance" */
   readonly balance_path?: string | undefined
-  /**
-   * 储值url
-   * @example "https://xxx.com"
-   */
+  /** 储值url
+   * @example "https://xxx.com" */
   readonly balance_url?: string | undefined
 }
 
@@ -251,15 +207,11 @@ const $BalanceInformation: () => Schema.Schema<BalanceInformation> = /*#__PURE__
 }))
 
 export interface DataUserInformationFormCustomFieldList {
-  /**
-   * 商户自定义的开卡信息字段类型
-   * Documented values: `TEXT`, `SELECT`, `RADIO`, `CHECK_BOX` (decoded as any string: more may come).
-   */
+  /** 商户自定义的开卡信息字段类型
+   * Documented values: `TEXT`, `SELECT`, `RADIO`, `CHECK_BOX` (decoded as any string: more may come). */
   readonly type?: "TEXT" | "SELECT" | "RADIO" | "CHECK_BOX" | (string & {}) | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
+  /** 字段名称
+   * @example "喜欢的运动" */
   readonly name?: string | undefined
   readonly values?: ReadonlyArray<string> | undefined
 }
@@ -271,10 +223,8 @@ const $DataUserInformationFormCustomFieldList: () => Schema.Schema<DataUserInfor
 }))
 
 export interface UserInformationForm {
-  /**
-   * 平台提供的通用开卡信息字段
-   * Documented values: `USER_FORM_FLAG_MOBILE`, `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
-   */
+  /** 平台提供的通用开卡信息字段
+   * Documented values: `USER_FORM_FLAG_MOBILE`, `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come). */
   readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_MOBILE" | "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<DataUserInformationFormCustomFieldList> | undefined
@@ -286,25 +236,17 @@ const $UserInformationForm: () => Schema.Schema<UserInformationForm> = /*#__PURE
 }))
 
 export interface AdditionalStatement {
-  /**
-   * 标题
-   * @example "xxx会员卡使用须知"
-   */
+  /** 标题
+   * @example "xxx会员卡使用须知" */
   readonly title?: string | undefined
-  /**
-   * 跳转url
-   * @example "https://xxx.111.com"
-   */
+  /** 跳转url
+   * @example "https://xxx.111.com" */
   readonly url?: string | undefined
-  /**
-   * 跳转小程序appid
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 跳转小程序appid
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 跳转小程序path
-   * @example "pages/statement/statement"
-   */
+  /** 跳转小程序path
+   * @example "pages/statement/statement" */
   readonly path?: string | undefined
 }
 
@@ -316,91 +258,59 @@ const $AdditionalStatement: () => Schema.Schema<AdditionalStatement> = /*#__PURE
 }))
 
 export interface MembercardOpenCardsPostResponse {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 创建时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 剩余库存
-   * @example 1004
-   */
+  /** 剩余库存
+   * @example 1004 */
   readonly remain_quantity?: number | undefined
-  /**
-   * 会员卡状态
-   * Documented values: `NOT_APPROVE`, `APPROVE_FAIL`, `APPROVED`, `DELETED` (decoded as any string: more may come).
-   */
+  /** 会员卡状态
+   * Documented values: `NOT_APPROVE`, `APPROVE_FAIL`, `APPROVED`, `DELETED` (decoded as any string: more may come). */
   readonly status?: "NOT_APPROVE" | "APPROVE_FAIL" | "APPROVED" | "DELETED" | (string & {}) | undefined
   /** 品牌信息 */
   readonly brand?: Brand | undefined
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 会员卡logo
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡logo
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly logo_url?: string | undefined
-  /**
-   * 卡名称
-   * @example "微信支付测试卡"
-   */
+  /** 卡名称
+   * @example "微信支付测试卡" */
   readonly title?: string | undefined
-  /**
-   * 会员卡背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly background_picture_url?: string | undefined
-  /**
-   * 使用须知
-   * @example "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有"
-   */
+  /** 使用须知
+   * @example "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有" */
   readonly description?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 会员码型
-   * Documented values: `BAR_CODE`, `QRCODE`, `BAR_CODE_AND_QRCODE`, `NONE_CODE` (decoded as any string: more may come).
-   */
+  /** 会员码型
+   * Documented values: `BAR_CODE`, `QRCODE`, `BAR_CODE_AND_QRCODE`, `NONE_CODE` (decoded as any string: more may come). */
   readonly code_type?: "BAR_CODE" | "QRCODE" | "BAR_CODE_AND_QRCODE" | "NONE_CODE" | (string & {}) | undefined
-  /**
-   * 会员卡总库存
-   * @example 5000000
-   */
+  /** 会员卡总库存
+   * @example 5000000 */
   readonly total_quantity?: number | undefined
   /** 有效期 */
   readonly date_information?: DataDateInformation | undefined
-  /**
-   * 会员卡code分配类型
-   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_DEPOSIT`, `REAL_TIME` (decoded as any string: more may come).
-   */
+  /** 会员卡code分配类型
+   * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_DEPOSIT`, `REAL_TIME` (decoded as any string: more may come). */
   readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_DEPOSIT" | "REAL_TIME" | (string & {}) | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
   /** 储值信息 */
   readonly balance_information?: BalanceInformation | undefined
@@ -453,13 +363,11 @@ const $MembercardOpenCardsGetResponse: () => Schema.Schema<MembercardOpenCardsGe
   data: Schema.optional(Schema.Array($MembercardOpenCardsPostResponse()))
 }))
 
-/**
- * 查询会员卡模板列表API
+/** 查询会员卡模板列表API
  *
  * 通过此接口可查询指定某品牌的所有会员卡模板列表
  *
- * `GET /v3/marketing/membercard-open/cards`
- */
+ * `GET /v3/marketing/membercard-open/cards` */
 export const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQuery, MembercardOpenCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards.get",
   method: "GET",
@@ -471,15 +379,11 @@ export const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQue
 // ---- POST /v3/marketing/membercard-open/cards ----
 
 export interface MembercardOpenCardsPostBodyBrand {
-  /**
-   * 品牌id
-   * @example "1004"
-   */
+  /** 品牌id
+   * @example "1004" */
   readonly brand_id: string
-  /**
-   * 品牌展示名称
-   * @example "微信支付"
-   */
+  /** 品牌展示名称
+   * @example "微信支付" */
   readonly display_name: string
 }
 
@@ -491,25 +395,17 @@ const $MembercardOpenCardsPostBodyBrand: () => Schema.Schema<MembercardOpenCards
 export interface BodyDateInformation {
   /** 有效期类型 */
   readonly type: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT"
-  /**
-   * 有效期开始时间
-   * @example "2020-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2020-05-20T13:29:35.120+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2030-05-20T13:29:35.120+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2030-05-20T13:29:35.120+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 200
-   */
+  /** 生效后N天内有效
+   * @example 200 */
   readonly available_day_after_receive?: number | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 1
-   */
+  /** 领取后N天开始生效
+   * @example 1 */
   readonly wait_days_after_receive?: number | undefined
 }
 
@@ -524,10 +420,8 @@ const $BodyDateInformation: () => Schema.Schema<BodyDateInformation> = /*#__PURE
 export interface BodyUserInformationFormCustomFieldList {
   /** 商户自定义的开卡信息字段类型 */
   readonly type?: "TEXT" | "SELECT" | "RADIO" | "CHECK_BOX" | undefined
-  /**
-   * 字段名称
-   * @example "喜欢的运动"
-   */
+  /** 字段名称
+   * @example "喜欢的运动" */
   readonly name?: string | undefined
   /** 字段值 */
   readonly values?: ReadonlyArray<string> | undefined
@@ -552,44 +446,30 @@ const $MembercardOpenCardsPostBodyUserInformationForm: () => Schema.Schema<Membe
 }))
 
 export interface MembercardOpenCardsPostBody {
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid: string
-  /**
-   * 会员卡logo
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡logo
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly logo_url: string
   /** 品牌信息 */
   readonly brand: MembercardOpenCardsPostBodyBrand
-  /**
-   * 卡名称
-   * @example "微信支付测试卡"
-   */
+  /** 卡名称
+   * @example "微信支付测试卡" */
   readonly title: string
-  /**
-   * 会员卡背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly background_picture_url: string
-  /**
-   * 使用须知
-   * @example "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有"
-   */
+  /** 使用须知
+   * @example "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有" */
   readonly description: string
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
   /** 会员码型 */
   readonly code_type: "BAR_CODE" | "QRCODE" | "BAR_CODE_AND_QRCODE" | "NONE_CODE"
-  /**
-   * 会员卡总库存
-   * @example 5000000
-   */
+  /** 会员卡总库存
+   * @example 5000000 */
   readonly total_quantity?: number | undefined
   /** 有效期 */
   readonly date_information: BodyDateInformation
@@ -597,15 +477,11 @@ export interface MembercardOpenCardsPostBody {
   readonly code_mode: "SYSTEM_ALLOCATE" | "MERCHANT_DEPOSIT" | "REAL_TIME"
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
   /** 储值信息 */
   readonly balance_information?: BalanceInformation | undefined
@@ -613,10 +489,8 @@ export interface MembercardOpenCardsPostBody {
   readonly user_information_form?: MembercardOpenCardsPostBodyUserInformationForm | undefined
   /** 商户补充声明 */
   readonly additional_statement?: AdditionalStatement | undefined
-  /**
-   * 是否启用动态码
-   * @example false
-   */
+  /** 是否启用动态码
+   * @example false */
   readonly need_dynamic_code?: boolean | undefined
 }
 
@@ -655,13 +529,11 @@ const $AdditionalStatement2: () => Schema.Schema<AdditionalStatement> = /*#__PUR
   path: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建会员卡模板API
+/** 创建会员卡模板API
  *
  * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
  *
- * `POST /v3/marketing/membercard-open/cards`
- */
+ * `POST /v3/marketing/membercard-open/cards` */
 export const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostBody, MembercardOpenCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards.post",
   method: "POST",
@@ -673,10 +545,8 @@ export const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostB
 // ---- GET /v3/marketing/membercard-open/cards/{card_id} ----
 
 export interface MembercardOpenCardsCardIdGetParams {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
 }
 
@@ -686,13 +556,11 @@ const $MembercardOpenCardsCardIdGetParams: () => Schema.Schema<MembercardOpenCar
 
 export type MembercardOpenCardsCardIdGetResponse = MembercardOpenCardsPostResponse
 
-/**
- * 查询会员卡模板信息API
+/** 查询会员卡模板信息API
  *
  * 通过此接口可查询指定会员卡模板的所有信息
  *
- * `GET /v3/marketing/membercard-open/cards/{card_id}`
- */
+ * `GET /v3/marketing/membercard-open/cards/{card_id}` */
 export const membercardOpenCardsCardIdGet: Endpoint.Endpoint<MembercardOpenCardsCardIdGetParams, MembercardOpenCardsCardIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.get",
   method: "GET",
@@ -719,49 +587,33 @@ const $MembercardOpenCardsCardIdPatchBodyUserInformationForm: () => Schema.Schem
 }))
 
 export interface MembercardOpenCardsCardIdPatchBody {
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
-  /**
-   * 会员卡logo
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡logo
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly logo_url?: string | undefined
-  /**
-   * 卡名称
-   * @example "微信支付测试卡"
-   */
+  /** 卡名称
+   * @example "微信支付测试卡" */
   readonly title?: string | undefined
-  /**
-   * 会员卡背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly background_picture_url?: string | undefined
-  /**
-   * 使用须知
-   * @example "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有"
-   */
+  /** 使用须知
+   * @example "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有" */
   readonly description?: string | undefined
-  /**
-   * 服务电话
-   * @example "010-8877xxxx"
-   */
+  /** 服务电话
+   * @example "010-8877xxxx" */
   readonly service_phone?: string | undefined
-  /**
-   * 会员卡总库存
-   * @example 5000000
-   */
+  /** 会员卡总库存
+   * @example 5000000 */
   readonly total_quantity?: number | undefined
   /** 有效期 */
   readonly date_information?: BodyDateInformation | undefined
   /** 是否展示会员等级 */
   readonly need_display_level?: boolean | undefined
-  /**
-   * 会员初始等级
-   * @example "白银会员"
-   */
+  /** 会员初始等级
+   * @example "白银会员" */
   readonly init_level?: string | undefined
   /** 储值信息 */
   readonly balance_information?: BalanceInformation | undefined
@@ -769,20 +621,14 @@ export interface MembercardOpenCardsCardIdPatchBody {
   readonly user_information_form?: MembercardOpenCardsCardIdPatchBodyUserInformationForm | undefined
   /** 商户补充声明 */
   readonly additional_statement?: AdditionalStatement | undefined
-  /**
-   * 会员卡code分配类型
-   * @example "SYSTEM_ALLOCATE"
-   */
+  /** 会员卡code分配类型
+   * @example "SYSTEM_ALLOCATE" */
   readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_DEPOSIT" | "REAL_TIME" | undefined
-  /**
-   * 会员码型
-   * @example "BAR_CODE"
-   */
+  /** 会员码型
+   * @example "BAR_CODE" */
   readonly code_type?: "BAR_CODE" | "QRCODE" | "BAR_CODE_AND_QRCODE" | "NONE_CODE" | undefined
-  /**
-   * 是否启用动态码
-   * @example false
-   */
+  /** 是否启用动态码
+   * @example false */
   readonly need_dynamic_code?: boolean | undefined
 }
 
@@ -818,13 +664,11 @@ export type MembercardOpenCardsCardIdPatchParams = MembercardOpenCardsCardIdGetP
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdPatchRequest extends MembercardOpenCardsCardIdPatchParams, MembercardOpenCardsCardIdPatchBody {}
 
-/**
- * 修改会员卡模板信息API
+/** 修改会员卡模板信息API
  *
  * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
  *
- * `PATCH /v3/marketing/membercard-open/cards/{card_id}`
- */
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}` */
 export const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.patch",
   method: "PATCH",
@@ -841,13 +685,11 @@ const $MembercardOpenCardsCardIdGetParams2: () => Schema.Schema<MembercardOpenCa
 
 export type MembercardOpenCardsCardIdDeleteParams = MembercardOpenCardsCardIdGetParams
 
-/**
- * 删除会员卡模板API
+/** 删除会员卡模板API
  *
  * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
  *
- * `DELETE /v3/marketing/membercard-open/cards/{card_id}`
- */
+ * `DELETE /v3/marketing/membercard-open/cards/{card_id}` */
 export const membercardOpenCardsCardIdDelete: Endpoint.Endpoint<MembercardOpenCardsCardIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.delete",
   method: "DELETE",
@@ -868,15 +710,11 @@ const $MembercardOpenCardsCardIdCodesDepositPostBody: () => Schema.Schema<Member
 }))
 
 export interface MembercardOpenCardsCardIdCodesDepositPostResponseData {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
-  /**
-   * 导入结果
-   * Documented values: `SUCCESS`, `DUPLICATE`, `FAIL` (decoded as any string: more may come).
-   */
+  /** 导入结果
+   * Documented values: `SUCCESS`, `DUPLICATE`, `FAIL` (decoded as any string: more may come). */
   readonly result?: "SUCCESS" | "DUPLICATE" | "FAIL" | (string & {}) | undefined
 }
 
@@ -899,13 +737,11 @@ export type MembercardOpenCardsCardIdCodesDepositPostParams = MembercardOpenCard
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes.deposit.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesDepositPostRequest extends MembercardOpenCardsCardIdCodesDepositPostParams, MembercardOpenCardsCardIdCodesDepositPostBody {}
 
-/**
- * 导入会员Code API
+/** 导入会员Code API
  *
  * 如果会员卡的code分配类型是“预存code”模式，商户可向特定会员卡card_id导入code，导入后自动将会员卡库存数量更新成code数量。用户领取会员卡时，将从这些code里随机分配。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_7.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit` */
 export const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesDepositPostRequest, MembercardOpenCardsCardIdCodesDepositPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes.deposit.post",
   method: "POST",
@@ -918,15 +754,11 @@ export const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<Member
 // ---- GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code} ----
 
 export interface MembercardOpenCardsCardIdCodesCodeGetParams {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code: string
 }
 
@@ -936,62 +768,40 @@ const $MembercardOpenCardsCardIdCodesCodeGetParams: () => Schema.Schema<Memberca
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodeGetResponse {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid?: string | undefined
-  /**
-   * 会员卡编号
-   * @example "316510891298"
-   */
+  /** 会员卡编号
+   * @example "316510891298" */
   readonly membership_number?: string | undefined
-  /**
-   * 用户等级
-   * @example "钻石会员"
-   */
+  /** 用户等级
+   * @example "钻石会员" */
   readonly level?: string | undefined
-  /**
-   * 微信昵称
-   * @example "周星星"
-   */
+  /** 微信昵称
+   * @example "周星星" */
   readonly nickname?: string | undefined
-  /**
-   * 微信头像url
-   * @example "http://wx.qlogo.cn/xxx"
-   */
+  /** 微信头像url
+   * @example "http://wx.qlogo.cn/xxx" */
   readonly head_image_url?: string | undefined
-  /**
-   * 会员卡背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly background_picture_url?: string | undefined
-  /**
-   * 用户储值余额
-   * @example 888
-   */
+  /** 用户储值余额
+   * @example 888 */
   readonly balance?: number | undefined
-  /**
-   * 用户会员卡状态
-   * Documented values: `NOT_ACTIVATE`, `EFFECTIVE`, `EXPIRE`, `UNAVAILABLE`, `DELETE` (decoded as any string: more may come).
-   */
+  /** 用户会员卡状态
+   * Documented values: `NOT_ACTIVATE`, `EFFECTIVE`, `EXPIRE`, `UNAVAILABLE`, `DELETE` (decoded as any string: more may come). */
   readonly user_card_status?: "NOT_ACTIVATE" | "EFFECTIVE" | "EXPIRE" | "UNAVAILABLE" | "DELETE" | (string & {}) | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: UserInformation | undefined
-  /**
-   * 用户当前积分
-   * @example 600
-   */
+  /** 用户当前积分
+   * @example 600 */
   readonly bonus_value?: number | undefined
 }
 
@@ -1010,13 +820,11 @@ const $MembercardOpenCardsCardIdCodesCodeGetResponse: () => Schema.Schema<Member
   bonus_value: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询用户会员卡信息API
+/** 查询用户会员卡信息API
  *
  * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
  *
- * `GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
- */
+ * `GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}` */
 export const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeGetParams, MembercardOpenCardsCardIdCodesCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.get",
   method: "GET",
@@ -1028,25 +836,17 @@ export const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<Membercard
 // ---- PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code} ----
 
 export interface MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation {
-  /**
-   * 更新前用户储值余额
-   * @example 888
-   */
+  /** 更新前用户储值余额
+   * @example 888 */
   readonly before_balance: number
-  /**
-   * 更新后用户储值余额
-   * @example 888
-   */
+  /** 更新后用户储值余额
+   * @example 888 */
   readonly balance: number
-  /**
-   * 本次余额变动值
-   * @example 100
-   */
+  /** 本次余额变动值
+   * @example 100 */
   readonly add_balance: number
-  /**
-   * 储值消耗记录
-   * @example "购买一杯珍珠奶茶，消耗30元"
-   */
+  /** 储值消耗记录
+   * @example "购买一杯珍珠奶茶，消耗30元" */
   readonly balance_remark?: string | undefined
 }
 
@@ -1058,37 +858,25 @@ const $MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation: () => Sche
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodePatchBody {
-  /**
-   * 会员卡编号
-   * @example "316510891298"
-   */
+  /** 会员卡编号
+   * @example "316510891298" */
   readonly membership_number?: string | undefined
-  /**
-   * 会员卡背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 会员卡背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly background_picture_url?: string | undefined
-  /**
-   * 用户等级
-   * @example "钻石会员"
-   */
+  /** 用户等级
+   * @example "钻石会员" */
   readonly level?: string | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
   /** 用户储值变更信息 */
   readonly balance_information?: MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation | undefined
-  /**
-   * 是否发送储值变更通知
-   * @example true
-   */
+  /** 是否发送储值变更通知
+   * @example true */
   readonly need_inform_balance?: boolean | undefined
-  /**
-   * 是否发送等级变更通知
-   * @example true
-   */
+  /** 是否发送等级变更通知
+   * @example true */
   readonly need_inform_level?: boolean | undefined
 }
 
@@ -1107,13 +895,11 @@ export type MembercardOpenCardsCardIdCodesCodePatchParams = MembercardOpenCardsC
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodePatchRequest extends MembercardOpenCardsCardIdCodesCodePatchParams, MembercardOpenCardsCardIdCodesCodePatchBody {}
 
-/**
- * 修改用户会员卡信息API
+/** 修改用户会员卡信息API
  *
  * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级、储值余额
  *
- * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
- */
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}` */
 export const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodePatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.patch",
   method: "PATCH",
@@ -1125,10 +911,8 @@ export const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<Memberca
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate ----
 
 export interface MembercardOpenCardsCardIdCodesCodeActivatePostBody {
-  /**
-   * 会员卡编号
-   * @example "316510891298"
-   */
+  /** 会员卡编号
+   * @example "316510891298" */
   readonly membership_number?: string | undefined
 }
 
@@ -1141,13 +925,11 @@ export type MembercardOpenCardsCardIdCodesCodeActivatePostParams = MembercardOpe
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.activate.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeActivatePostRequest extends MembercardOpenCardsCardIdCodesCodeActivatePostParams, MembercardOpenCardsCardIdCodesCodeActivatePostBody {}
 
-/**
- * 激活会员卡（跳转型激活）API
+/** 激活会员卡（跳转型激活）API
  *
  * 如果商家选择跳转激活的投放方式，用户跳转至商家页商家H5网页/小程序后，商家可调用激活会员卡接口激活会员。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_10.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate` */
 export const membercardOpenCardsCardIdCodesCodeActivatePost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeActivatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.activate.post",
   method: "POST",
@@ -1160,25 +942,17 @@ export const membercardOpenCardsCardIdCodesCodeActivatePost: Endpoint.Endpoint<M
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit ----
 
 export interface MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody {
-  /**
-   * 商户订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 商户订单号
+   * @example "1217752501201407033233368018" */
   readonly out_trade_no: string
-  /**
-   * 直连商户号
-   * @example "1230000109"
-   */
+  /** 直连商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 会员积分值
-   * @example 30
-   */
+  /** 会员积分值
+   * @example 30 */
   readonly bonus_value: number
 }
 
@@ -1194,13 +968,11 @@ export type MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams = Membercard
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.bonus.commit.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeBonusCommitPostRequest extends MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams, MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody {}
 
-/**
- * 设置支付后展示的积分到账API
+/** 设置支付后展示的积分到账API
  *
  * 商户调此接口，若已设置支付后展示积分，且该笔订单对应的积分已到账，则可以入参积分对应的交易商户号+商户订单号将该笔支付后展示的积分状态设置为“已到账” [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_2.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit` */
 export const membercardOpenCardsCardIdCodesCodeBonusCommitPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeBonusCommitPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.bonus.commit.post",
   method: "POST",
@@ -1213,30 +985,20 @@ export const membercardOpenCardsCardIdCodesCodeBonusCommitPost: Endpoint.Endpoin
 // ---- PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights ----
 
 export interface Guide {
-  /**
-   * 联系人名字
-   * @example "酒店管家-何小明"
-   */
+  /** 联系人名字
+   * @example "酒店管家-何小明" */
   readonly staff_name?: string | undefined
-  /**
-   * 联系人头像
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
-   */
+  /** 联系人头像
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0" */
   readonly head_image_url?: string | undefined
-  /**
-   * 联系方式
-   * @example "微信号"
-   */
+  /** 联系方式
+   * @example "微信号" */
   readonly contact_information_name?: string | undefined
-  /**
-   * 联系信息值
-   * @example "weixin123"
-   */
+  /** 联系信息值
+   * @example "weixin123" */
   readonly contact_information_value?: string | undefined
-  /**
-   * 联系电话
-   * @example "0755-12345677"
-   */
+  /** 联系电话
+   * @example "0755-12345677" */
   readonly phone_number?: string | undefined
 }
 
@@ -1249,40 +1011,26 @@ const $Guide: () => Schema.Schema<Guide> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodeRightsPatchBody {
-  /**
-   * 变更前的会员积分值
-   * @example 500
-   */
+  /** 变更前的会员积分值
+   * @example 500 */
   readonly before_bonus_value?: number | undefined
-  /**
-   * 变更后的会员积分值
-   * @example 600
-   */
+  /** 变更后的会员积分值
+   * @example 600 */
   readonly bonus_value?: number | undefined
-  /**
-   * 会员积分变动值
-   * @example 100
-   */
+  /** 会员积分变动值
+   * @example 100 */
   readonly add_bonus_value?: number | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
-  /**
-   * 是否发送积分变更通知
-   * @example true
-   */
+  /** 是否发送积分变更通知
+   * @example true */
   readonly need_inform_bonus?: boolean | undefined
-  /**
-   * 会员专享价文案
-   * @example "钻石会员尊享8折"
-   */
+  /** 会员专享价文案
+   * @example "钻石会员尊享8折" */
   readonly member_price_word?: string | undefined
-  /**
-   * 会员发票跳转文案
-   * @example "3张发票可开"
-   */
+  /** 会员发票跳转文案
+   * @example "3张发票可开" */
   readonly fapiao_jump_word?: string | undefined
   /** 会员专属咨询信息 */
   readonly guide?: Guide | undefined
@@ -1304,13 +1052,11 @@ export type MembercardOpenCardsCardIdCodesCodeRightsPatchParams = MembercardOpen
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.rights.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeRightsPatchRequest extends MembercardOpenCardsCardIdCodesCodeRightsPatchParams, MembercardOpenCardsCardIdCodesCodeRightsPatchBody {}
 
-/**
- * 设置会员权益API
+/** 设置会员权益API
  *
  * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
  *
- * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights`
- */
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights` */
 export const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeRightsPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.rights.patch",
   method: "PATCH",
@@ -1322,15 +1068,11 @@ export const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<Me
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data ----
 
 export interface FieldList {
-  /**
-   * 内容字段ID
-   * @example "hotel_name"
-   */
+  /** 内容字段ID
+   * @example "hotel_name" */
   readonly field_id: string
-  /**
-   * 内容字段值
-   * @example "深圳市南山区滨海路700号"
-   */
+  /** 内容字段值
+   * @example "深圳市南山区滨海路700号" */
   readonly field_value: string
 }
 
@@ -1340,15 +1082,11 @@ const $FieldList: () => Schema.Schema<FieldList> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface ActionSettingJumpMiniprogram {
-  /**
-   * 小程序appid
-   * @example "wx37178d097a6851d8"
-   */
+  /** 小程序appid
+   * @example "wx37178d097a6851d8" */
   readonly appid: string
-  /**
-   * 小程序path
-   * @example "pages/index/index"
-   */
+  /** 小程序path
+   * @example "pages/index/index" */
   readonly path: string
 }
 
@@ -1358,10 +1096,8 @@ const $ActionSettingJumpMiniprogram: () => Schema.Schema<ActionSettingJumpMinipr
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSettingContentTemplateDataActionSetting {
-  /**
-   * 操作名称
-   * @example "一键开锁"
-   */
+  /** 操作名称
+   * @example "一键开锁" */
   readonly action_name: string
   /** 跳转小程序 */
   readonly jump_miniprogram: ActionSettingJumpMiniprogram
@@ -1385,10 +1121,8 @@ const $MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSettin
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSettingMessageTemplateSetting {
-  /**
-   * 模板消息ID
-   * @example "9bJgRNz9XG248XZ-a0nDKH3Vt_vaTp32fRP1LWvxjzI"
-   */
+  /** 模板消息ID
+   * @example "9bJgRNz9XG248XZ-a0nDKH3Vt_vaTp32fRP1LWvxjzI" */
   readonly message_template_id: string
   /** 服务内容列表 */
   readonly field_list: ReadonlyArray<FieldList>
@@ -1400,10 +1134,8 @@ const $MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSettin
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSetting {
-  /**
-   * 状态ID
-   * @example "CHECKED_IN"
-   */
+  /** 状态ID
+   * @example "CHECKED_IN" */
   readonly state_id: string
   /** 内容模板设置 */
   readonly content_template_data: MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSettingContentTemplateData
@@ -1418,15 +1150,11 @@ const $MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSettin
 }))
 
 export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBody {
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
-  /**
-   * 会员服务项ID
-   * @example "666"
-   */
+  /** 会员服务项ID
+   * @example "666" */
   readonly service_module_id: string
   /** 服务状态设置 */
   readonly state_setting: MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyStateSetting
@@ -1448,13 +1176,11 @@ export type MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostParams = M
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.setServiceModuleData.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostRequest extends MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostParams, MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBody {}
 
-/**
- * 设置会员服务项用户信息
+/** 设置会员服务项用户信息
  *
  * 可根据用户当前的服务状态和信息，调用该接口更新当前用户的会员服务信息：包括展示在会员卡面上的服务信息和服务消息触达
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data` */
 export const membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.setServiceModuleData.post",
   method: "POST",
@@ -1466,10 +1192,8 @@ export const membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost: Endpoin
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable ----
 
 export interface MembercardOpenCardsCardIdCodesCodeUnavailablePostBody {
-  /**
-   * 失效理由
-   * @example "用户违反会员条例"
-   */
+  /** 失效理由
+   * @example "用户违反会员条例" */
   readonly reason?: string | undefined
 }
 
@@ -1482,13 +1206,11 @@ export type MembercardOpenCardsCardIdCodesCodeUnavailablePostParams = Membercard
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.unavailable.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeUnavailablePostRequest extends MembercardOpenCardsCardIdCodesCodeUnavailablePostParams, MembercardOpenCardsCardIdCodesCodeUnavailablePostBody {}
 
-/**
- * 作废用户会员卡API
+/** 作废用户会员卡API
  *
  * 将用户的会员卡设置为失效状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_12.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable` */
 export const membercardOpenCardsCardIdCodesCodeUnavailablePost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeUnavailablePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.unavailable.post",
   method: "POST",
@@ -1501,10 +1223,8 @@ export const membercardOpenCardsCardIdCodesCodeUnavailablePost: Endpoint.Endpoin
 // ---- GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code ----
 
 export interface MembercardOpenCardsCardIdDecryptCodeGetQuery {
-  /**
-   * 加密code
-   * @example "XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE"
-   */
+  /** 加密code
+   * @example "XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE" */
   readonly encrypt_code: string
 }
 
@@ -1513,10 +1233,8 @@ const $MembercardOpenCardsCardIdDecryptCodeGetQuery: () => Schema.Schema<Memberc
 }))
 
 export interface MembercardOpenCardsCardIdDecryptCodeGetResponse {
-  /**
-   * 会员卡code
-   * @example "751234212312"
-   */
+  /** 会员卡code
+   * @example "751234212312" */
   readonly code?: string | undefined
 }
 
@@ -1529,13 +1247,11 @@ export type MembercardOpenCardsCardIdDecryptCodeGetParams = MembercardOpenCardsC
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.decryptCode.get`: params, query fields together. */
 export interface MembercardOpenCardsCardIdDecryptCodeGetRequest extends MembercardOpenCardsCardIdDecryptCodeGetParams, MembercardOpenCardsCardIdDecryptCodeGetQuery {}
 
-/**
- * 加密code解码（跳转型激活）API
+/** 加密code解码（跳转型激活）API
  *
  * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于加密的encrypt_code，商家可调用此api解码接口，获取真实code。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_4.shtml)
  *
- * `GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code`
- */
+ * `GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code` */
 export const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<MembercardOpenCardsCardIdDecryptCodeGetRequest, MembercardOpenCardsCardIdDecryptCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.decryptCode.get",
   method: "GET",
@@ -1548,32 +1264,22 @@ export const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<Memberca
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens ----
 
 export interface MembercardOpenCardsCardIdPermissionTokensPostBody {
-  /**
-   * 激活类型
-   * @example "AUTO_ACTIVATE"
-   */
+  /** 激活类型
+   * @example "AUTO_ACTIVATE" */
   readonly activate_type: "AUTO_ACTIVATE" | "JUMP_ACTIVATE"
   /** 设置用户在开卡完成后，是否返回拉起开卡组件的商家页面 */
   readonly navigate_back_previous_page?: boolean | undefined
-  /**
-   * 跳转激活的url
-   * @example "https://w.url.cn/s/Ahz3p2C"
-   */
+  /** 跳转激活的url
+   * @example "https://w.url.cn/s/Ahz3p2C" */
   readonly activate_url?: string | undefined
-  /**
-   * 跳转激活的appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 跳转激活的appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly activate_appid?: string | undefined
-  /**
-   * 跳转激活的path
-   * @example "pages/activate/activate"
-   */
+  /** 跳转激活的path
+   * @example "pages/activate/activate" */
   readonly activate_path?: string | undefined
-  /**
-   * 自定义场景值
-   * @example "szwxtd"
-   */
+  /** 自定义场景值
+   * @example "szwxtd" */
   readonly outer_str?: string | undefined
 }
 
@@ -1587,10 +1293,8 @@ const $MembercardOpenCardsCardIdPermissionTokensPostBody: () => Schema.Schema<Me
 }))
 
 export interface MembercardOpenCardsCardIdPermissionTokensPostResponse {
-  /**
-   * 预授权token
-   * @example "EhhEF0Jt0uDLPK6Cr70KCrJmkTtfPPE222gUFsdP87CF4RqzpIdnNpDsbOD1kpsNuioecawJqEUfANcDhLrSA3xadU4pD6IJ7tpLEheA3kS1b6"
-   */
+  /** 预授权token
+   * @example "EhhEF0Jt0uDLPK6Cr70KCrJmkTtfPPE222gUFsdP87CF4RqzpIdnNpDsbOD1kpsNuioecawJqEUfANcDhLrSA3xadU4pD6IJ7tpLEheA3kS1b6" */
   readonly permission_token?: string | undefined
 }
 
@@ -1603,13 +1307,11 @@ export type MembercardOpenCardsCardIdPermissionTokensPostParams = MembercardOpen
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdPermissionTokensPostRequest extends MembercardOpenCardsCardIdPermissionTokensPostParams, MembercardOpenCardsCardIdPermissionTokensPostBody {}
 
-/**
- * 商户预授权
+/** 商户预授权
  *
  * 生成商户预授权投放会员卡的凭证 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_7.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens` */
 export const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<MembercardOpenCardsCardIdPermissionTokensPostRequest, MembercardOpenCardsCardIdPermissionTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post",
   method: "POST",
@@ -1622,20 +1324,14 @@ export const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<Me
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import ----
 
 export interface MembercardOpenCardsCardIdPhoneMembercardImportPostBody {
-  /**
-   * 用户加密手机号
-   * @example "vvysDQeEaH3I+wRh14St0aaKSE2j4mAFON3kzNexb/SYkHZNJAuCittaW4wpGj7U+h9A=="
-   */
+  /** 用户加密手机号
+   * @example "vvysDQeEaH3I+wRh14St0aaKSE2j4mAFON3kzNexb/SYkHZNJAuCittaW4wpGj7U+h9A==" */
   readonly encrypted_phone_number: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
 }
 
@@ -1652,13 +1348,11 @@ export type MembercardOpenCardsCardIdPhoneMembercardImportPostResponse = Memberc
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.phoneMembercard.import.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdPhoneMembercardImportPostRequest extends MembercardOpenCardsCardIdPhoneMembercardImportPostParams, MembercardOpenCardsCardIdPhoneMembercardImportPostBody {}
 
-/**
- * 根据手机号导入用户会员卡API
+/** 根据手机号导入用户会员卡API
  *
  * 商户可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import` */
 export const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoint<MembercardOpenCardsCardIdPhoneMembercardImportPostRequest, MembercardOpenCardsCardIdPhoneMembercardImportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.phoneMembercard.import.post",
   method: "POST",
@@ -1673,25 +1367,17 @@ export const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoi
 export interface MembercardOpenCardsCardIdQrcodePostBody {
   /** 会员卡激活类型 */
   readonly activate_type: "AUTO_ACTIVATE" | "JUMP_ACTIVATE"
-  /**
-   * 跳转激活的url
-   * @example "https://w.url.cn/s/Ahz3p2C"
-   */
+  /** 跳转激活的url
+   * @example "https://w.url.cn/s/Ahz3p2C" */
   readonly activate_url?: string | undefined
-  /**
-   * 跳转激活的appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 跳转激活的appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly activate_appid?: string | undefined
-  /**
-   * 跳转激活的path
-   * @example "pages/activate/activate"
-   */
+  /** 跳转激活的path
+   * @example "pages/activate/activate" */
   readonly activate_path?: string | undefined
-  /**
-   * 自定义场景值
-   * @example "szwxtd"
-   */
+  /** 自定义场景值
+   * @example "szwxtd" */
   readonly outer_str?: string | undefined
 }
 
@@ -1704,10 +1390,8 @@ const $MembercardOpenCardsCardIdQrcodePostBody: () => Schema.Schema<MembercardOp
 }))
 
 export interface MembercardOpenCardsCardIdQrcodePostResponse {
-  /**
-   * 二维码对应的url
-   * @example "https://w.url.cn/s/Ahz3p2C"
-   */
+  /** 二维码对应的url
+   * @example "https://w.url.cn/s/Ahz3p2C" */
   readonly url?: string | undefined
 }
 
@@ -1720,13 +1404,11 @@ export type MembercardOpenCardsCardIdQrcodePostParams = MembercardOpenCardsCardI
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.qrcode.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdQrcodePostRequest extends MembercardOpenCardsCardIdQrcodePostParams, MembercardOpenCardsCardIdQrcodePostBody {}
 
-/**
- * 创建会员卡二维码API
+/** 创建会员卡二维码API
  *
  * 商户创建会员卡后，可以调用此api创建二维码，用于投放会员卡，用户可扫码开通会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_3.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/qrcode`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/qrcode` */
 export const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOpenCardsCardIdQrcodePostRequest, MembercardOpenCardsCardIdQrcodePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.qrcode.post",
   method: "POST",
@@ -1739,50 +1421,32 @@ export const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOp
 // ---- PATCH /v3/marketing/membercard-open/cards/{card_id}/rights ----
 
 export interface MembercardOpenCardsCardIdRightsPatchBodyBonus {
-  /**
-   * 会员初始积分值
-   * @example 100
-   */
+  /** 会员初始积分值
+   * @example 100 */
   readonly init_bonus: number
-  /**
-   * 积分值文案
-   * @example "我的积分"
-   */
+  /** 积分值文案
+   * @example "我的积分" */
   readonly bonus_value_word: string
-  /**
-   * 积分价值项标题
-   * @example "积分兑换"
-   */
+  /** 积分价值项标题
+   * @example "积分兑换" */
   readonly bonus_cost_title?: string | undefined
-  /**
-   * 积分价值项文案
-   * @example "500积分=2小时免费停车券"
-   */
+  /** 积分价值项文案
+   * @example "500积分=2小时免费停车券" */
   readonly bonus_cost_word: string
-  /**
-   * 积分跳转文案
-   * @example "更多礼品"
-   */
+  /** 积分跳转文案
+   * @example "更多礼品" */
   readonly bonus_jump_word?: string | undefined
-  /**
-   * 积分跳转appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 积分跳转appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly bonus_jump_appid?: string | undefined
-  /**
-   * 积分跳转path
-   * @example "/pages/bonus/bonus"
-   */
+  /** 积分跳转path
+   * @example "/pages/bonus/bonus" */
   readonly bonus_jump_path?: string | undefined
-  /**
-   * 自助积分跳转appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 自助积分跳转appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly bonus_support_appid?: string | undefined
-  /**
-   * 自助积分跳转path
-   * @example "pages/selfbonus/selfbonus"
-   */
+  /** 自助积分跳转path
+   * @example "pages/selfbonus/selfbonus" */
   readonly bonus_support_path?: string | undefined
 }
 
@@ -1801,30 +1465,20 @@ const $MembercardOpenCardsCardIdRightsPatchBodyBonus: () => Schema.Schema<Member
 export interface MembercardOpenCardsCardIdRightsPatchBodyFavor {
   /** 是否展示优惠券 */
   readonly show_coupon: boolean
-  /**
-   * 会员专享价文案
-   * @example "周二会员全场八折"
-   */
+  /** 会员专享价文案
+   * @example "周二会员全场八折" */
   readonly member_price_word?: string | undefined
-  /**
-   * 会员专享价跳转appid
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 会员专享价跳转appid
+   * @example "wxea9c30a90fs8d3fe" */
   readonly member_price_appid?: string | undefined
-  /**
-   * 会员专享价跳转path
-   * @example "pages/favor/favor"
-   */
+  /** 会员专享价跳转path
+   * @example "pages/favor/favor" */
   readonly member_price_path?: string | undefined
-  /**
-   * 会员专享价标题
-   * @example "MEMBER_PRICE"
-   */
+  /** 会员专享价标题
+   * @example "MEMBER_PRICE" */
   readonly member_price_title?: "MEMBER_PRICE" | "MEMBER_ACTIVITY" | undefined
-  /**
-   * 会员优惠栏目名称
-   * @example "FAVOR"
-   */
+  /** 会员优惠栏目名称
+   * @example "FAVOR" */
   readonly favor_module_title?: "FAVOR" | "VIP" | undefined
 }
 
@@ -1838,20 +1492,14 @@ const $MembercardOpenCardsCardIdRightsPatchBodyFavor: () => Schema.Schema<Member
 }))
 
 export interface MembercardOpenCardsCardIdRightsPatchBodyFapiao {
-  /**
-   * 发票跳转文案
-   * @example "查看我的发票"
-   */
+  /** 发票跳转文案
+   * @example "查看我的发票" */
   readonly fapiao_jump_word?: string | undefined
-  /**
-   * 发票跳转AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 发票跳转AppID
+   * @example "wxea9c30a90fs8d3fe" */
   readonly fapiao_jump_appid?: string | undefined
-  /**
-   * 发票跳转path
-   * @example "pages/fapiao/fapiao"
-   */
+  /** 发票跳转path
+   * @example "pages/fapiao/fapiao" */
   readonly fapiao_jump_path?: string | undefined
 }
 
@@ -1870,17 +1518,13 @@ export interface MembercardOpenCardsCardIdRightsPatchBody {
   readonly bonus?: MembercardOpenCardsCardIdRightsPatchBodyBonus | undefined
   /** 会员优惠 */
   readonly favor?: MembercardOpenCardsCardIdRightsPatchBodyFavor | undefined
-  /**
-   * 是否展示会员发票
-   * @example false
-   */
+  /** 是否展示会员发票
+   * @example false */
   readonly show_fapiao?: boolean | undefined
   /** 会员发票 */
   readonly fapiao?: MembercardOpenCardsCardIdRightsPatchBodyFapiao | undefined
-  /**
-   * 是否展示会员专属咨询
-   * @example false
-   */
+  /** 是否展示会员专属咨询
+   * @example false */
   readonly show_guide?: boolean | undefined
   /** 会员专属咨询信息 */
   readonly guide?: Guide | undefined
@@ -1902,13 +1546,11 @@ export type MembercardOpenCardsCardIdRightsPatchParams = MembercardOpenCardsCard
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.rights.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdRightsPatchRequest extends MembercardOpenCardsCardIdRightsPatchParams, MembercardOpenCardsCardIdRightsPatchBody {}
 
-/**
- * 设置会员卡模板权益项API
+/** 设置会员卡模板权益项API
  *
  * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
  *
- * `PATCH /v3/marketing/membercard-open/cards/{card_id}/rights`
- */
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/rights` */
 export const membercardOpenCardsCardIdRightsPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdRightsPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.rights.patch",
   method: "PATCH",
@@ -1920,10 +1562,8 @@ export const membercardOpenCardsCardIdRightsPatch: Endpoint.Endpoint<MembercardO
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/service-modules ----
 
 export interface MembercardOpenCardsCardIdServiceModulesPostBody {
-  /**
-   * 会员服务项ID
-   * @example "666"
-   */
+  /** 会员服务项ID
+   * @example "666" */
   readonly service_module_id: string
   /** 跳转小程序 */
   readonly jump_miniprogram: ActionSettingJumpMiniprogram
@@ -1935,15 +1575,11 @@ const $MembercardOpenCardsCardIdServiceModulesPostBody: () => Schema.Schema<Memb
 }))
 
 export interface ResponseJumpMiniprogram {
-  /**
-   * 小程序appid
-   * @example "wx37178d097a6851d8"
-   */
+  /** 小程序appid
+   * @example "wx37178d097a6851d8" */
   readonly appid?: string | undefined
-  /**
-   * 小程序path
-   * @example "pages/index/index"
-   */
+  /** 小程序path
+   * @example "pages/index/index" */
   readonly path?: string | undefined
 }
 
@@ -1953,15 +1589,11 @@ const $ResponseJumpMiniprogram: () => Schema.Schema<ResponseJumpMiniprogram> = /
 }))
 
 export interface MembercardOpenCardsCardIdServiceModulesPostResponse {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 会员服务项ID
-   * @example "666"
-   */
+  /** 会员服务项ID
+   * @example "666" */
   readonly service_module_id?: string | undefined
   /** 跳转小程序 */
   readonly jump_miniprogram?: ResponseJumpMiniprogram | undefined
@@ -1978,13 +1610,11 @@ export type MembercardOpenCardsCardIdServiceModulesPostParams = MembercardOpenCa
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.serviceModules.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdServiceModulesPostRequest extends MembercardOpenCardsCardIdServiceModulesPostParams, MembercardOpenCardsCardIdServiceModulesPostBody {}
 
-/**
- * 添加会员卡服务项
+/** 添加会员卡服务项
  *
  * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/service-modules`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/service-modules` */
 export const membercardOpenCardsCardIdServiceModulesPost: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesPostRequest, MembercardOpenCardsCardIdServiceModulesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.serviceModules.post",
   method: "POST",
@@ -1996,15 +1626,11 @@ export const membercardOpenCardsCardIdServiceModulesPost: Endpoint.Endpoint<Memb
 // ---- PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id} ----
 
 export interface MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchParams {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 会员服务项ID
-   * @example "666"
-   */
+  /** 会员服务项ID
+   * @example "666" */
   readonly service_module_id: string
 }
 
@@ -2027,13 +1653,11 @@ export type MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchResponse 
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.serviceModules._service_module_id_.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchRequest extends MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchParams, MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchBody {}
 
-/**
- * 修改会员卡服务项
+/** 修改会员卡服务项
  *
  * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
  *
- * `PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
- */
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}` */
 export const membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchRequest, MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.serviceModules._service_module_id_.patch",
   method: "PATCH",
@@ -2046,13 +1670,11 @@ export const membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch: Endpoi
 
 export type MembercardOpenCardsCardIdServiceModulesServiceModuleIdDeleteParams = MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchParams
 
-/**
- * 移除会员卡服务项
+/** 移除会员卡服务项
  *
  * 将已添加的会员服务项进行移除，移除后用户的会员卡详情页不会再展示已移除的服务项
  *
- * `DELETE /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
- */
+ * `DELETE /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}` */
 export const membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesServiceModuleIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.serviceModules._service_module_id_.delete",
   method: "DELETE",
@@ -2064,15 +1686,11 @@ export const membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete: Endpo
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/upgrade ----
 
 export interface MembercardOpenCardsCardIdUpgradePostBody {
-  /**
-   * 品牌id
-   * @example "1001622624"
-   */
+  /** 品牌id
+   * @example "1001622624" */
   readonly brand_id: string
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid: string
 }
 
@@ -2086,13 +1704,11 @@ export type MembercardOpenCardsCardIdUpgradePostParams = MembercardOpenCardsCard
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.upgrade.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdUpgradePostRequest extends MembercardOpenCardsCardIdUpgradePostParams, MembercardOpenCardsCardIdUpgradePostBody {}
 
-/**
- * 老会员卡模板升级API
+/** 老会员卡模板升级API
  *
  * 商户可调用此api将微信公众平台创建微信会员卡升级为微信支付新版会员卡，将老会员卡card_id绑定品牌id，完成会员卡升级后可以使用新版特性，包括会员权益、会员服务、会员有礼等功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_6.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/upgrade`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/upgrade` */
 export const membercardOpenCardsCardIdUpgradePost: Endpoint.Endpoint<MembercardOpenCardsCardIdUpgradePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.upgrade.post",
   method: "POST",
@@ -2105,20 +1721,14 @@ export const membercardOpenCardsCardIdUpgradePost: Endpoint.Endpoint<MembercardO
 // ---- POST /v3/marketing/membercard-open/cards/{card_id}/users/import ----
 
 export interface MembercardOpenCardsCardIdUsersImportPostBody {
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
 }
 
@@ -2135,13 +1745,11 @@ export type MembercardOpenCardsCardIdUsersImportPostResponse = MembercardOpenCar
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.users.import.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdUsersImportPostRequest extends MembercardOpenCardsCardIdUsersImportPostParams, MembercardOpenCardsCardIdUsersImportPostBody {}
 
-/**
- * 根据openid导入用户会员卡API
+/** 根据openid导入用户会员卡API
  *
  * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_13.shtml)
  *
- * `POST /v3/marketing/membercard-open/cards/{card_id}/users/import`
- */
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/users/import` */
 export const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<MembercardOpenCardsCardIdUsersImportPostRequest, MembercardOpenCardsCardIdUsersImportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.users.import.post",
   method: "POST",
@@ -2154,25 +1762,17 @@ export const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<Memberc
 // ---- POST /v3/marketing/membercard-open/phonenumber-member/import ----
 
 export interface MembercardOpenPhonenumberMemberImportPostBodyMemberInformation {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
-  /**
-   * 会员卡编号
-   * @example "316510891298"
-   */
+  /** 会员卡编号
+   * @example "316510891298" */
   readonly membership_number?: string | undefined
-  /**
-   * 会员注册时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 会员注册时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly registration_time: string
 }
 
@@ -2186,16 +1786,12 @@ const $MembercardOpenPhonenumberMemberImportPostBodyMemberInformation: () => Sch
 export interface MembercardOpenPhonenumberMemberImportPostBody {
   /** 会员信息 */
   readonly member_information: MembercardOpenPhonenumberMemberImportPostBodyMemberInformation
-  /**
-   * 加密手机号
+  /** 加密手机号
    * Sensitive: encrypted with WeChat Pay's public key before sending (`encrypt`).
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWYSs2bLtG9tj+bdJn4WSCPzqSyXnFbzaaKSE2j4mAFON3kzNexb/SYkHZNJAuCittaW4wpGj7U+h9A=="
-   */
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWYSs2bLtG9tj+bdJn4WSCPzqSyXnFbzaaKSE2j4mAFON3kzNexb/SYkHZNJAuCittaW4wpGj7U+h9A==" */
   readonly encrypted_phone_number: string
-  /**
-   * 自定义场景值
-   * @example "my_card_CARD"
-   */
+  /** 自定义场景值
+   * @example "my_card_CARD" */
   readonly outer_str?: string | undefined
 }
 
@@ -2205,13 +1801,11 @@ const $MembercardOpenPhonenumberMemberImportPostBody: () => Schema.Schema<Member
   outer_str: Schema.optional(BoundedString(1, 128))
 }))
 
-/**
- * 导入加密手机号提醒会员领卡API
+/** 导入加密手机号提醒会员领卡API
  *
  * 如商户有存量注册会员未领取会员卡，可导入最近一年在品牌内有微信支付交易的活跃会员手机号（需加密后才能导入），导入后微信将通过卡包提醒用户将会员卡领取到卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml)
  *
- * `POST /v3/marketing/membercard-open/phonenumber-member/import`
- */
+ * `POST /v3/marketing/membercard-open/phonenumber-member/import` */
 export const membercardOpenPhonenumberMemberImportPost: Endpoint.Endpoint<MembercardOpenPhonenumberMemberImportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.phonenumberMember.import.post",
   method: "POST",
@@ -2225,15 +1819,11 @@ export const membercardOpenPhonenumberMemberImportPost: Endpoint.Endpoint<Member
 // ---- GET /v3/marketing/membercard-open/phonenumber-member/search ----
 
 export interface MembercardOpenPhonenumberMemberSearchGetQuery {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id: string
-  /**
-   * 加密手机号
-   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWYSs2bLtG9tj+bdJn4WSCPzLyXnFbzaaKSE2j4mAFON3kzNexb/SYkHZNJAuCittaW4wpGj7U+h9A=="
-   */
+  /** 加密手机号
+   * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWYSs2bLtG9tj+bdJn4WSCPzLyXnFbzaaKSE2j4mAFON3kzNexb/SYkHZNJAuCittaW4wpGj7U+h9A==" */
   readonly encrypted_phone_number: string
 }
 
@@ -2243,35 +1833,23 @@ const $MembercardOpenPhonenumberMemberSearchGetQuery: () => Schema.Schema<Member
 }))
 
 export interface MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation {
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
-  /**
-   * 用户标识
-   * @example "oHdb05U3pYMGsKSVAHN8AhIGhJaA"
-   */
+  /** 用户标识
+   * @example "oHdb05U3pYMGsKSVAHN8AhIGhJaA" */
   readonly openid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oHdb05U3p11ahKSVAHN8AhIGhJaA"
-   */
+  /** 用户标识
+   * @example "oHdb05U3p11ahKSVAHN8AhIGhJaA" */
   readonly unionid?: string | undefined
-  /**
-   * 会员卡领取时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 会员卡领取时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly receive_time?: string | undefined
-  /**
-   * 品牌appid
-   * @example "wx0c44f7dee34b04d1"
-   */
+  /** 品牌appid
+   * @example "wx0c44f7dee34b04d1" */
   readonly card_appid?: string | undefined
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
 }
 
@@ -2285,10 +1863,8 @@ const $MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation: () =
 }))
 
 export interface MembercardOpenPhonenumberMemberSearchGetResponse {
-  /**
-   * 用户领取状态
-   * Documented values: `UNSHOWED`, `UNRECEIVED`, `RECEIVED` (decoded as any string: more may come).
-   */
+  /** 用户领取状态
+   * Documented values: `UNSHOWED`, `UNRECEIVED`, `RECEIVED` (decoded as any string: more may come). */
   readonly receive_status?: "UNSHOWED" | "UNRECEIVED" | "RECEIVED" | (string & {}) | undefined
   /** 用户会员卡信息 */
   readonly user_card_information?: MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation | undefined
@@ -2299,13 +1875,11 @@ const $MembercardOpenPhonenumberMemberSearchGetResponse: () => Schema.Schema<Mem
   user_card_information: Schema.optional($MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation())
 }))
 
-/**
- * 通过加密手机号查询会员领卡状态API
+/** 通过加密手机号查询会员领卡状态API
  *
  * 商户可查询导入成功的加密手机号是否已被用户领取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml)
  *
- * `GET /v3/marketing/membercard-open/phonenumber-member/search`
- */
+ * `GET /v3/marketing/membercard-open/phonenumber-member/search` */
 export const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<MembercardOpenPhonenumberMemberSearchGetQuery, MembercardOpenPhonenumberMemberSearchGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.phonenumberMember.search.get",
   method: "GET",
@@ -2319,15 +1893,11 @@ export const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<Memberc
 // ---- GET /v3/marketing/membercard-open/user/cards ----
 
 export interface MembercardOpenUserCardsGetQuery {
-  /**
-   * 用户标识
-   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
-   */
+  /** 用户标识
+   * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA" */
   readonly openid: string
-  /**
-   * 商户AppId
-   * @example "wxea9c30890f48d5ae"
-   */
+  /** 商户AppId
+   * @example "wxea9c30890f48d5ae" */
   readonly appid?: string | undefined
   /** 分页页码 */
   readonly offset: number
@@ -2343,15 +1913,11 @@ const $MembercardOpenUserCardsGetQuery: () => Schema.Schema<MembercardOpenUserCa
 }))
 
 export interface MembercardOpenUserCardsGetResponseData {
-  /**
-   * 会员卡id
-   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
-   */
+  /** 会员卡id
+   * @example "pbLatjvWOibDc5-TBnbUk1pD12o0" */
   readonly card_id?: string | undefined
-  /**
-   * 会员卡code
-   * @example "478515832665"
-   */
+  /** 会员卡code
+   * @example "478515832665" */
   readonly code?: string | undefined
 }
 
@@ -2363,20 +1929,14 @@ const $MembercardOpenUserCardsGetResponseData: () => Schema.Schema<MembercardOpe
 export interface MembercardOpenUserCardsGetResponse {
   /** 会员卡列表 */
   readonly data?: ReadonlyArray<MembercardOpenUserCardsGetResponseData> | undefined
-  /**
-   * 总数量
-   * @example 20
-   */
+  /** 总数量
+   * @example 20 */
   readonly total_count?: number | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -2387,13 +1947,11 @@ const $MembercardOpenUserCardsGetResponse: () => Schema.Schema<MembercardOpenUse
   limit: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询用户在品牌下所有会员卡API
+/** 查询用户在品牌下所有会员卡API
  *
  * 通过此接口可查询用户在当前品牌下领取的所有会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_5.shtml)
  *
- * `GET /v3/marketing/membercard-open/user/cards`
- */
+ * `GET /v3/marketing/membercard-open/user/cards` */
 export const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCardsGetQuery, MembercardOpenUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.user.cards.get",
   method: "GET",
@@ -2407,321 +1965,267 @@ export const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCar
 export const membercardOpen = {
   activateInformations: {
     _activate_ticket_: {
-      /**
-       * 获取用户信息（跳转型激活）API
+      /** 获取用户信息（跳转型激活）API
        *
        * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于其中的activate_ticket，商家可调用当前api，获取用户的开卡信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_5.shtml)
        *
        * `GET /v3/marketing/membercard-open/activate-informations/{activate_ticket}`
        *
-       * Alone: `import { membercardOpenActivateInformationsActivateTicketGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenActivateInformationsActivateTicketGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       get: membercardOpenActivateInformationsActivateTicketGet
     }
   },
   callback: {
-    /**
-     * 查询回调地址API
+    /** 查询回调地址API
      *
      * 通过此接口可查询以前设置的回调地址 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_2.shtml)
      *
      * `GET /v3/marketing/membercard-open/callback`
      *
-     * Alone: `import { membercardOpenCallbackGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-     */
+     * Alone: `import { membercardOpenCallbackGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
     get: membercardOpenCallbackGet,
-    /**
-     * 设置回调地址API
+    /** 设置回调地址API
      *
      * 通过此接口商户可设置回调地址，用于接收会员业务的相关信息营销事件推送：点击开通产品权限。由会员卡创建方登录Pay平台，操作开通。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_1.shtml)
      *
      * `PATCH /v3/marketing/membercard-open/callback`
      *
-     * Alone: `import { membercardOpenCallbackPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-     */
+     * Alone: `import { membercardOpenCallbackPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
     patch: membercardOpenCallbackPatch
   },
   cards: {
-    /**
-     * 查询会员卡模板列表API
+    /** 查询会员卡模板列表API
      *
      * 通过此接口可查询指定某品牌的所有会员卡模板列表
      *
      * `GET /v3/marketing/membercard-open/cards`
      *
-     * Alone: `import { membercardOpenCardsGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-     */
+     * Alone: `import { membercardOpenCardsGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
     get: membercardOpenCardsGet,
-    /**
-     * 创建会员卡模板API
+    /** 创建会员卡模板API
      *
      * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
      *
      * `POST /v3/marketing/membercard-open/cards`
      *
-     * Alone: `import { membercardOpenCardsPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-     */
+     * Alone: `import { membercardOpenCardsPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
     post: membercardOpenCardsPost,
     _card_id_: {
-      /**
-       * 查询会员卡模板信息API
+      /** 查询会员卡模板信息API
        *
        * 通过此接口可查询指定会员卡模板的所有信息
        *
        * `GET /v3/marketing/membercard-open/cards/{card_id}`
        *
-       * Alone: `import { membercardOpenCardsCardIdGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenCardsCardIdGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       get: membercardOpenCardsCardIdGet,
-      /**
-       * 修改会员卡模板信息API
+      /** 修改会员卡模板信息API
        *
        * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
        *
        * `PATCH /v3/marketing/membercard-open/cards/{card_id}`
        *
-       * Alone: `import { membercardOpenCardsCardIdPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenCardsCardIdPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       patch: membercardOpenCardsCardIdPatch,
-      /**
-       * 删除会员卡模板API
+      /** 删除会员卡模板API
        *
        * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
        *
        * `DELETE /v3/marketing/membercard-open/cards/{card_id}`
        *
-       * Alone: `import { membercardOpenCardsCardIdDelete } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenCardsCardIdDelete } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       delete: membercardOpenCardsCardIdDelete,
       codes: {
         _code_: {
-          /**
-           * 查询用户会员卡信息API
+          /** 查询用户会员卡信息API
            *
            * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
            *
            * `GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
            *
-           * Alone: `import { membercardOpenCardsCardIdCodesCodeGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdCodesCodeGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           get: membercardOpenCardsCardIdCodesCodeGet,
-          /**
-           * 修改用户会员卡信息API
+          /** 修改用户会员卡信息API
            *
            * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级、储值余额
            *
            * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
            *
-           * Alone: `import { membercardOpenCardsCardIdCodesCodePatch } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdCodesCodePatch } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           patch: membercardOpenCardsCardIdCodesCodePatch,
           activate: {
-            /**
-             * 激活会员卡（跳转型激活）API
+            /** 激活会员卡（跳转型激活）API
              *
              * 如果商家选择跳转激活的投放方式，用户跳转至商家页商家H5网页/小程序后，商家可调用激活会员卡接口激活会员。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_10.shtml)
              *
              * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate`
              *
-             * Alone: `import { membercardOpenCardsCardIdCodesCodeActivatePost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-             */
+             * Alone: `import { membercardOpenCardsCardIdCodesCodeActivatePost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
             post: membercardOpenCardsCardIdCodesCodeActivatePost
           },
           bonus: {
             commit: {
-              /**
-               * 设置支付后展示的积分到账API
+              /** 设置支付后展示的积分到账API
                *
                * 商户调此接口，若已设置支付后展示积分，且该笔订单对应的积分已到账，则可以入参积分对应的交易商户号+商户订单号将该笔支付后展示的积分状态设置为“已到账” [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_2.shtml)
                *
                * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit`
                *
-               * Alone: `import { membercardOpenCardsCardIdCodesCodeBonusCommitPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-               */
+               * Alone: `import { membercardOpenCardsCardIdCodesCodeBonusCommitPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
               post: membercardOpenCardsCardIdCodesCodeBonusCommitPost
             },
             prepare: {
-              /**
-               * 支付结果页展示会员积分API
+              /** 支付结果页展示会员积分API
                *
                * 商户调此接口，可以给用户每笔订单支付结果页展示本次订单会员积分变更信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_3.shtml)
                *
                * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare`
                *
-               * Hand-written: `MembercardOpen.prepareBonus`.
-               */
+               * Hand-written: `MembercardOpen.prepareBonus`. */
               post: MembercardOpen.prepareBonus
             }
           },
           rights: {
-            /**
-             * 设置会员权益API
+            /** 设置会员权益API
              *
              * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
              *
              * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights`
              *
-             * Alone: `import { membercardOpenCardsCardIdCodesCodeRightsPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-             */
+             * Alone: `import { membercardOpenCardsCardIdCodesCodeRightsPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
             patch: membercardOpenCardsCardIdCodesCodeRightsPatch
           },
           setServiceModuleData: {
-            /**
-             * 设置会员服务项用户信息
+            /** 设置会员服务项用户信息
              *
              * 可根据用户当前的服务状态和信息，调用该接口更新当前用户的会员服务信息：包括展示在会员卡面上的服务信息和服务消息触达
              *
              * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data`
              *
-             * Alone: `import { membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-             */
+             * Alone: `import { membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
             post: membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost
           },
           unavailable: {
-            /**
-             * 作废用户会员卡API
+            /** 作废用户会员卡API
              *
              * 将用户的会员卡设置为失效状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_12.shtml)
              *
              * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable`
              *
-             * Alone: `import { membercardOpenCardsCardIdCodesCodeUnavailablePost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-             */
+             * Alone: `import { membercardOpenCardsCardIdCodesCodeUnavailablePost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
             post: membercardOpenCardsCardIdCodesCodeUnavailablePost
           }
         },
         deposit: {
-          /**
-           * 导入会员Code API
+          /** 导入会员Code API
            *
            * 如果会员卡的code分配类型是“预存code”模式，商户可向特定会员卡card_id导入code，导入后自动将会员卡库存数量更新成code数量。用户领取会员卡时，将从这些code里随机分配。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_7.shtml)
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit`
            *
-           * Alone: `import { membercardOpenCardsCardIdCodesDepositPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdCodesDepositPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           post: membercardOpenCardsCardIdCodesDepositPost
         }
       },
       decryptCode: {
-        /**
-         * 加密code解码（跳转型激活）API
+        /** 加密code解码（跳转型激活）API
          *
          * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于加密的encrypt_code，商家可调用此api解码接口，获取真实code。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_4.shtml)
          *
          * `GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code`
          *
-         * Alone: `import { membercardOpenCardsCardIdDecryptCodeGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-         */
+         * Alone: `import { membercardOpenCardsCardIdDecryptCodeGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
         get: membercardOpenCardsCardIdDecryptCodeGet
       },
       permissionTokens: {
-        /**
-         * 商户预授权
+        /** 商户预授权
          *
          * 生成商户预授权投放会员卡的凭证 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_7.shtml)
          *
          * `POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens`
          *
-         * Alone: `import { membercardOpenCardsCardIdPermissionTokensPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-         */
+         * Alone: `import { membercardOpenCardsCardIdPermissionTokensPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
         post: membercardOpenCardsCardIdPermissionTokensPost
       },
       phoneMembercard: {
         import: {
-          /**
-           * 根据手机号导入用户会员卡API
+          /** 根据手机号导入用户会员卡API
            *
            * 商户可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import`
            *
-           * Alone: `import { membercardOpenCardsCardIdPhoneMembercardImportPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdPhoneMembercardImportPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           post: membercardOpenCardsCardIdPhoneMembercardImportPost
         }
       },
       qrcode: {
-        /**
-         * 创建会员卡二维码API
+        /** 创建会员卡二维码API
          *
          * 商户创建会员卡后，可以调用此api创建二维码，用于投放会员卡，用户可扫码开通会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_3.shtml)
          *
          * `POST /v3/marketing/membercard-open/cards/{card_id}/qrcode`
          *
-         * Alone: `import { membercardOpenCardsCardIdQrcodePost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-         */
+         * Alone: `import { membercardOpenCardsCardIdQrcodePost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
         post: membercardOpenCardsCardIdQrcodePost
       },
       rights: {
-        /**
-         * 设置会员卡模板权益项API
+        /** 设置会员卡模板权益项API
          *
          * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
          *
          * `PATCH /v3/marketing/membercard-open/cards/{card_id}/rights`
          *
-         * Alone: `import { membercardOpenCardsCardIdRightsPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-         */
+         * Alone: `import { membercardOpenCardsCardIdRightsPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
         patch: membercardOpenCardsCardIdRightsPatch
       },
       serviceModules: {
-        /**
-         * 添加会员卡服务项
+        /** 添加会员卡服务项
          *
          * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
          *
          * `POST /v3/marketing/membercard-open/cards/{card_id}/service-modules`
          *
-         * Alone: `import { membercardOpenCardsCardIdServiceModulesPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-         */
+         * Alone: `import { membercardOpenCardsCardIdServiceModulesPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
         post: membercardOpenCardsCardIdServiceModulesPost,
         _service_module_id_: {
-          /**
-           * 修改会员卡服务项
+          /** 修改会员卡服务项
            *
            * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
            *
            * `PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
            *
-           * Alone: `import { membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           patch: membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch,
-          /**
-           * 移除会员卡服务项
+          /** 移除会员卡服务项
            *
            * 将已添加的会员服务项进行移除，移除后用户的会员卡详情页不会再展示已移除的服务项
            *
            * `DELETE /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
            *
-           * Alone: `import { membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           delete: membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete
         }
       },
       upgrade: {
-        /**
-         * 老会员卡模板升级API
+        /** 老会员卡模板升级API
          *
          * 商户可调用此api将微信公众平台创建微信会员卡升级为微信支付新版会员卡，将老会员卡card_id绑定品牌id，完成会员卡升级后可以使用新版特性，包括会员权益、会员服务、会员有礼等功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_6.shtml)
          *
          * `POST /v3/marketing/membercard-open/cards/{card_id}/upgrade`
          *
-         * Alone: `import { membercardOpenCardsCardIdUpgradePost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-         */
+         * Alone: `import { membercardOpenCardsCardIdUpgradePost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
         post: membercardOpenCardsCardIdUpgradePost
       },
       users: {
         import: {
-          /**
-           * 根据openid导入用户会员卡API
+          /** 根据openid导入用户会员卡API
            *
            * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_13.shtml)
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/users/import`
            *
-           * Alone: `import { membercardOpenCardsCardIdUsersImportPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-           */
+           * Alone: `import { membercardOpenCardsCardIdUsersImportPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
           post: membercardOpenCardsCardIdUsersImportPost
         }
       }
@@ -2729,41 +2233,35 @@ export const membercardOpen = {
   },
   phonenumberMember: {
     import: {
-      /**
-       * 导入加密手机号提醒会员领卡API
+      /** 导入加密手机号提醒会员领卡API
        *
        * 如商户有存量注册会员未领取会员卡，可导入最近一年在品牌内有微信支付交易的活跃会员手机号（需加密后才能导入），导入后微信将通过卡包提醒用户将会员卡领取到卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml)
        *
        * `POST /v3/marketing/membercard-open/phonenumber-member/import`
        *
-       * Alone: `import { membercardOpenPhonenumberMemberImportPost } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenPhonenumberMemberImportPost } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       post: membercardOpenPhonenumberMemberImportPost
     },
     search: {
-      /**
-       * 通过加密手机号查询会员领卡状态API
+      /** 通过加密手机号查询会员领卡状态API
        *
        * 商户可查询导入成功的加密手机号是否已被用户领取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml)
        *
        * `GET /v3/marketing/membercard-open/phonenumber-member/search`
        *
-       * Alone: `import { membercardOpenPhonenumberMemberSearchGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenPhonenumberMemberSearchGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       get: membercardOpenPhonenumberMemberSearchGet
     }
   },
   user: {
     cards: {
-      /**
-       * 查询用户在品牌下所有会员卡API
+      /** 查询用户在品牌下所有会员卡API
        *
        * 通过此接口可查询用户在当前品牌下领取的所有会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_5.shtml)
        *
        * `GET /v3/marketing/membercard-open/user/cards`
        *
-       * Alone: `import { membercardOpenUserCardsGet } from "effect-wechatpay/v3/marketing/membercardOpen"`.
-       */
+       * Alone: `import { membercardOpenUserCardsGet } from "effect-wechatpay/v3/marketing/membercardOpen"`. */
       get: membercardOpenUserCardsGet
     }
   }

@@ -3,10 +3,8 @@
 import { Rfc3339, Schema, once } from "../prelude.js"
 
 export interface BankFavorUsersOpenidBankMultiActivityPostParams {
-  /**
-   * 用户标识ID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识ID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -15,10 +13,8 @@ export const $BankFavorUsersOpenidBankMultiActivityPostParams: () => Schema.Sche
 }))
 
 export interface BankFavorUsersOpenidBankMultiActivityPostResponse {
-  /**
-   * 代金券id
-   * @example "98674556"
-   */
+  /** 代金券id
+   * @example "98674556" */
   readonly coupon_id?: string | undefined
 }
 
@@ -27,15 +23,11 @@ export const $BankFavorUsersOpenidBankMultiActivityPostResponse: () => Schema.Sc
 }))
 
 export interface BankFavorUsersOpenidCouponsCouponIdGetParams {
-  /**
-   * 用户标识ID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识ID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 代金券ID
-   * @example "9856888"
-   */
+  /** 代金券ID
+   * @example "9856888" */
   readonly coupon_id: string
 }
 
@@ -45,10 +37,8 @@ export const $BankFavorUsersOpenidCouponsCouponIdGetParams: () => Schema.Schema<
 }))
 
 export interface BankFavorUsersOpenidCouponsCouponIdGetQuery {
-  /**
-   * 公众账号ID
-   * @example "wx57849631bb367f52"
-   */
+  /** 公众账号ID
+   * @example "wx57849631bb367f52" */
   readonly appid: string
 }
 
@@ -57,10 +47,8 @@ export const $BankFavorUsersOpenidCouponsCouponIdGetQuery: () => Schema.Schema<B
 }))
 
 export interface BusifavorProductCouponsPreSendPostResponse {
-  /**
-   * 预发券token
-   * @example "ABBpZjCfAAABAAAAAACmTrRvExc7XKea-"
-   */
+  /** 预发券token
+   * @example "ABBpZjCfAAABAAAAAACmTrRvExc7XKea-" */
   readonly token?: string | undefined
 }
 
@@ -69,15 +57,11 @@ export const $BusifavorProductCouponsPreSendPostResponse: () => Schema.Schema<Bu
 }))
 
 export interface AvailableWeekAvailableDayTime {
-  /**
-   * 当天可用开始时间
-   * @example 3600
-   */
+  /** 当天可用开始时间
+   * @example 3600 */
   readonly begin_time?: number | undefined
-  /**
-   * 当天可用结束时间
-   * @example 86399
-   */
+  /** 当天可用结束时间
+   * @example 86399 */
   readonly end_time?: number | undefined
 }
 
@@ -87,15 +71,11 @@ export const $AvailableWeekAvailableDayTime2: () => Schema.Schema<AvailableWeekA
 }))
 
 export interface IrregularyAvaliableTime {
-  /**
-   * 开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly end_time?: string | undefined
 }
 
@@ -105,15 +85,11 @@ export const $IrregularyAvaliableTime2: () => Schema.Schema<IrregularyAvaliableT
 }))
 
 export interface ExchangeCoupon {
-  /**
-   * 单品换购价
-   * @example 100
-   */
+  /** 单品换购价
+   * @example 100 */
   readonly exchange_price?: number | undefined
-  /**
-   * 消费门槛
-   * @example 100
-   */
+  /** 消费门槛
+   * @example 100 */
   readonly transaction_minimum?: number | undefined
 }
 
@@ -123,20 +99,14 @@ export const $ExchangeCoupon: () => Schema.Schema<ExchangeCoupon> = /*#__PURE__*
 }))
 
 export interface FinderInfo {
-  /**
-   * 视频号ID
-   * @example "sph6Rngt2T4RlUf"
-   */
+  /** 视频号ID
+   * @example "sph6Rngt2T4RlUf" */
   readonly finder_id?: string | undefined
-  /**
-   * 视频号视频ID
-   * @example "sph6Rngt2T4RlUf"
-   */
+  /** 视频号视频ID
+   * @example "sph6Rngt2T4RlUf" */
   readonly finder_video_id?: string | undefined
-  /**
-   * 视频号封面图
-   * @example "https://wxpaylogo.qpic.cn/xxx"
-   */
+  /** 视频号封面图
+   * @example "https://wxpaylogo.qpic.cn/xxx" */
   readonly finder_video_cover_image_url?: string | undefined
 }
 
@@ -147,10 +117,8 @@ export const $FinderInfo2: () => Schema.Schema<FinderInfo> = /*#__PURE__*/ once(
 }))
 
 export interface NotifyConfig {
-  /**
-   * 事件通知appid
-   * @example "wx23232232323"
-   */
+  /** 事件通知appid
+   * @example "wx23232232323" */
   readonly notify_appid?: string | undefined
 }
 
@@ -163,15 +131,11 @@ export const $NotifyConfig2: () => Schema.Schema<NotifyConfig> = /*#__PURE__*/ o
 }))
 
 export interface BusifavorStocksPostResponse {
-  /**
-   * 批次号
-   * @example "98065001"
-   */
+  /** 批次号
+   * @example "98065001" */
   readonly stock_id?: string | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
 }
 
@@ -181,10 +145,8 @@ export const $BusifavorStocksPostResponse: () => Schema.Schema<BusifavorStocksPo
 }))
 
 export interface BusifavorStocksStockIdGetParams {
-  /**
-   * 批次号
-   * @example "1212"
-   */
+  /** 批次号
+   * @example "1212" */
   readonly stock_id: string
 }
 
@@ -193,15 +155,11 @@ export const $BusifavorStocksStockIdGetParams2: () => Schema.Schema<BusifavorSto
 }))
 
 export interface CouponCodeCount {
-  /**
-   * 该批次总共已上传的code总数
-   * @example 100
-   */
+  /** 该批次总共已上传的code总数
+   * @example 100 */
   readonly total_count?: number | undefined
-  /**
-   * 该批次当前可用的code数
-   * @example 50
-   */
+  /** 该批次当前可用的code数
+   * @example 50 */
   readonly available_count?: number | undefined
 }
 
@@ -211,23 +169,17 @@ export const $CouponCodeCount: () => Schema.Schema<CouponCodeCount> = /*#__PURE_
 }))
 
 export interface BusifavorStocksStockIdCouponcodesCouponCodeGetQuery {
-  /**
-   * 公众账号ID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号ID
+   * @example "wx233544546545989" */
   readonly appid?: string | undefined
 }
 
 export interface FavorCallbacksGetResponse {
-  /**
-   * 商户号
-   * @example "9856888"
-   */
+  /** 商户号
+   * @example "9856888" */
   readonly mchid?: string | undefined
-  /**
-   * 通知地址
-   * @example "api.weixin.qq.com"
-   */
+  /** 通知地址
+   * @example "api.weixin.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -237,15 +189,11 @@ export const $FavorCallbacksGetResponse: () => Schema.Schema<FavorCallbacksGetRe
 }))
 
 export interface FavorCallbacksPostResponse {
-  /**
-   * 修改时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 修改时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
-  /**
-   * 通知地址
-   * @example "api.weixin.qq.com"
-   */
+  /** 通知地址
+   * @example "api.weixin.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -255,10 +203,8 @@ export const $FavorCallbacksPostResponse: () => Schema.Schema<FavorCallbacksPost
 }))
 
 export interface FavorMediaImageUploadPostResponse {
-  /**
-   * 媒体文件URL地址
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 媒体文件URL地址
+   * @example "https://qpic.cn/xxx" */
   readonly media_url?: string | undefined
 }
 
@@ -276,10 +222,8 @@ export const $GoodsSubsidyActivityActivityActivityIdApplyPostParams: () => Schem
 }))
 
 export interface GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostParams {
-  /**
-   * 品牌ID
-   * @example "1001"
-   */
+  /** 品牌ID
+   * @example "1001" */
   readonly brand_id: string
 }
 
@@ -288,15 +232,11 @@ export const $GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostParams: () =
 }))
 
 export interface AwardSendTime {
-  /**
-   * 发放开始时间
-   * @example "2020-01-21T00:00:00.000+08:00"
-   */
+  /** 发放开始时间
+   * @example "2020-01-21T00:00:00.000+08:00" */
   readonly begin_time: string
-  /**
-   * 发放结束时间
-   * @example "2020-01-27T00:00:00.000+08:00"
-   */
+  /** 发放结束时间
+   * @example "2020-01-27T00:00:00.000+08:00" */
   readonly end_time: string
 }
 
@@ -306,15 +246,11 @@ export const $AwardSendTime2: () => Schema.Schema<AwardSendTime> = /*#__PURE__*/
 }))
 
 export interface MembercardActivityActivitiesActivityIdTerminatePostResponse {
-  /**
-   * 活动ID
-   * @example "371067"
-   */
+  /** 活动ID
+   * @example "371067" */
   readonly activity_id?: string | undefined
-  /**
-   * 终止时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly terminate_time?: string | undefined
 }
 
@@ -324,10 +260,8 @@ export const $MembercardActivityActivitiesActivityIdTerminatePostResponse: () =>
 }))
 
 export interface MembercardOpenCallbackPatchBody {
-  /**
-   * 通知url地址
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 通知url地址
+   * @example "https://pay.weixin.qq.com" */
   readonly notify_url: string
 }
 

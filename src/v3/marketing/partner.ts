@@ -6,60 +6,38 @@ import { type AvailableWeekAvailableDayTime, type AwardSendTime, type BankFavorU
 // ---- POST /v3/marketing/partner/delivery-plan/delivery-plans ----
 
 export interface PartnerDeliveryPlanDeliveryPlansPostBody {
-  /**
-   * 创建请求单号
-   * @example "asdf-1234-40016"
-   */
+  /** 创建请求单号
+   * @example "asdf-1234-40016" */
   readonly out_request_no: string
-  /**
-   * 创建投放计划的品牌ID
-   * @example "40016"
-   */
+  /** 创建投放计划的品牌ID
+   * @example "40016" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "701146876221757924829193824428"
-   */
+  /** 商品券ID
+   * @example "701146876221757924829193824428" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "701246876221757924829194755312"
-   */
+  /** 批次ID
+   * @example "701246876221757924829194755312" */
   readonly stock_id: string
-  /**
-   * 投放计划名称
-   * @example "冬季饮料投放"
-   */
+  /** 投放计划名称
+   * @example "冬季饮料投放" */
   readonly plan_name?: string | undefined
-  /**
-   * 总库存
-   * @example 1
-   */
+  /** 总库存
+   * @example 1 */
   readonly total_count?: number | undefined
-  /**
-   * 单用户限领
-   * @example 1
-   */
+  /** 单用户限领
+   * @example 1 */
   readonly user_limit?: number | undefined
-  /**
-   * 单日限领
-   * @example 1
-   */
+  /** 单日限领
+   * @example 1 */
   readonly daily_limit?: number | undefined
-  /**
-   * 开始可用时间
-   * @example "2025-01-01T00:00:00+08:00"
-   */
+  /** 开始可用时间
+   * @example "2025-01-01T00:00:00+08:00" */
   readonly delivery_start_time?: string | undefined
-  /**
-   * 结束可用时间
-   * @example "2025-01-01T00:00:00+08:00"
-   */
+  /** 结束可用时间
+   * @example "2025-01-01T00:00:00+08:00" */
   readonly delivery_end_time?: string | undefined
-  /**
-   * 营销标签
-   * @example "天天有惊喜"
-   */
+  /** 营销标签
+   * @example "天天有惊喜" */
   readonly recommend_word?: string | undefined
   /** 是否复用商品券和批次信息 */
   readonly reuse_coupon_config?: boolean | undefined
@@ -87,66 +65,42 @@ const $PartnerDeliveryPlanDeliveryPlansPostBody: () => Schema.Schema<PartnerDeli
 }))
 
 export interface Plan {
-  /**
-   * 投放计划ID
-   * @example "12000"
-   */
+  /** 投放计划ID
+   * @example "12000" */
   readonly plan_id?: string | undefined
-  /**
-   * 投放计划名称
-   * @example "冬季饮料投放"
-   */
+  /** 投放计划名称
+   * @example "冬季饮料投放" */
   readonly plan_name?: string | undefined
-  /**
-   * 投放计划状态
+  /** 投放计划状态
    * Documented values: `PLAN_CREATING`, `PLAN_CREATED`, `PLAN_TERMINATING`, `PLAN_TERMINATED`, `PLAN_EXPIRED`, `PLAN_DELIVERING`, `PLAN_PAUSED` (decoded as any string: more may come).
-   * @example "PLAN_CREATED"
-   */
+   * @example "PLAN_CREATED" */
   readonly plan_state?: "PLAN_CREATING" | "PLAN_CREATED" | "PLAN_TERMINATING" | "PLAN_TERMINATED" | "PLAN_EXPIRED" | "PLAN_DELIVERING" | "PLAN_PAUSED" | (string & {}) | undefined
-  /**
-   * 开始可用时间
-   * @example "2025-01-01T00:00:00+08:00"
-   */
+  /** 开始可用时间
+   * @example "2025-01-01T00:00:00+08:00" */
   readonly delivery_start_time?: string | undefined
-  /**
-   * 结束可用时间
-   * @example "2025-01-01T00:00:00+08:00"
-   */
+  /** 结束可用时间
+   * @example "2025-01-01T00:00:00+08:00" */
   readonly delivery_end_time?: string | undefined
-  /**
-   * 批次ID
-   * @example "701246876221757924829194755312"
-   */
+  /** 批次ID
+   * @example "701246876221757924829194755312" */
   readonly stock_id?: string | undefined
-  /**
-   * 商品券ID
-   * @example "701146876221757924829193824428"
-   */
+  /** 商品券ID
+   * @example "701146876221757924829193824428" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 营销标签
-   * @example "天天有惊喜"
-   */
+  /** 营销标签
+   * @example "天天有惊喜" */
   readonly recommend_word?: string | undefined
-  /**
-   * 品牌ID
-   * @example "40016"
-   */
+  /** 品牌ID
+   * @example "40016" */
   readonly brand_id?: string | undefined
-  /**
-   * 总库存
-   * @example 11000
-   */
+  /** 总库存
+   * @example 11000 */
   readonly total_count?: number | undefined
-  /**
-   * 单用户限领
-   * @example 5
-   */
+  /** 单用户限领
+   * @example 5 */
   readonly user_limit?: number | undefined
-  /**
-   * 单日限领
-   * @example 100
-   */
+  /** 单日限领
+   * @example 100 */
   readonly daily_limit?: number | undefined
 }
 
@@ -174,13 +128,11 @@ const $PartnerDeliveryPlanDeliveryPlansPostResponse: () => Schema.Schema<Partner
   plan: Schema.optional($Plan())
 }))
 
-/**
- * 创建投放计划
+/** 创建投放计划
  *
  * 创建投放计划
  *
- * `POST /v3/marketing/partner/delivery-plan/delivery-plans`
- */
+ * `POST /v3/marketing/partner/delivery-plan/delivery-plans` */
 export const partnerDeliveryPlanDeliveryPlansPost: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPostBody, PartnerDeliveryPlanDeliveryPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans.post",
   method: "POST",
@@ -192,30 +144,20 @@ export const partnerDeliveryPlanDeliveryPlansPost: Endpoint.Endpoint<PartnerDeli
 // ---- GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans ----
 
 export interface PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetQuery {
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly page_size?: number | undefined
-  /**
-   * 分页起始位置
-   * @example 10
-   */
+  /** 分页起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 投放计划线上状态
-   * @example "PLAN_CREATED"
-   */
+  /** 投放计划线上状态
+   * @example "PLAN_CREATED" */
   readonly plan_state?: "PLAN_CREATING" | "PLAN_CREATED" | "PLAN_TERMINATING" | "PLAN_TERMINATED" | "PLAN_EXPIRED" | "PLAN_DELIVERING" | "PLAN_PAUSED" | undefined
-  /**
-   * 投放计划审核状态
-   * @example "12000"
-   */
+  /** 投放计划审核状态
+   * @example "12000" */
   readonly audit_state?: "AUDIT_INITIAL" | "AUDIT_PROCESSING" | "AUDIT_PASSED" | "AUDIT_REJECTED" | undefined
-  /**
-   * 投放计划ID
-   * @example "12000"
-   */
+  /** 投放计划ID
+   * @example "12000" */
   readonly plan_id?: string | undefined
 }
 
@@ -228,10 +170,8 @@ const $PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetQuery: () => Schem
 }))
 
 export interface PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetResponse {
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
   /** 投放计划列表 */
   readonly plan_list?: ReadonlyArray<Plan> | undefined
@@ -247,13 +187,11 @@ export type PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetParams = Good
 /** The input of `v3.marketing.partner.deliveryPlan.deliveryPlans._brand_id_.deliveryPlans.get`: params, query fields together. */
 export interface PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetRequest extends PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetParams, PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetQuery {}
 
-/**
- * 分页查询投放计划列表
+/** 分页查询投放计划列表
  *
  * 分页查询投放计划列表
  *
- * `GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans`
- */
+ * `GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans` */
 export const partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetRequest, PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans._brand_id_.deliveryPlans.get",
   method: "GET",
@@ -265,10 +203,8 @@ export const partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet: Endpoint.E
 // ---- PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id} ----
 
 export interface PartnerDeliveryPlanDeliveryPlansPlanIdPatchParams {
-  /**
-   * 投放计划ID
-   * @example "12000"
-   */
+  /** 投放计划ID
+   * @example "12000" */
   readonly plan_id: string
 }
 
@@ -277,35 +213,23 @@ const $PartnerDeliveryPlanDeliveryPlansPlanIdPatchParams: () => Schema.Schema<Pa
 }))
 
 export interface PartnerDeliveryPlanDeliveryPlansPlanIdPatchBodyModifyContent {
-  /**
-   * 投放计划名称
-   * @example "冬季饮料投放"
-   */
+  /** 投放计划名称
+   * @example "冬季饮料投放" */
   readonly plan_name?: string | undefined
-  /**
-   * 结束可用时间
-   * @example "2025-01-01T00:00:00+08:00"
-   */
+  /** 结束可用时间
+   * @example "2025-01-01T00:00:00+08:00" */
   readonly delivery_end_time?: string | undefined
-  /**
-   * 总库存
-   * @example 1
-   */
+  /** 总库存
+   * @example 1 */
   readonly total_count?: number | undefined
-  /**
-   * 单用户限领
-   * @example 1
-   */
+  /** 单用户限领
+   * @example 1 */
   readonly user_limit?: number | undefined
-  /**
-   * 单日限领
-   * @example 1
-   */
+  /** 单日限领
+   * @example 1 */
   readonly daily_limit?: number | undefined
-  /**
-   * 营销标签
-   * @example "天天有惊喜"
-   */
+  /** 营销标签
+   * @example "天天有惊喜" */
   readonly recommend_word?: string | undefined
 }
 
@@ -335,13 +259,11 @@ export type PartnerDeliveryPlanDeliveryPlansPlanIdPatchResponse = PartnerDeliver
 /** The input of `v3.marketing.partner.deliveryPlan.deliveryPlans._plan_id_.patch`: params, body fields together. */
 export interface PartnerDeliveryPlanDeliveryPlansPlanIdPatchRequest extends PartnerDeliveryPlanDeliveryPlansPlanIdPatchParams, PartnerDeliveryPlanDeliveryPlansPlanIdPatchBody {}
 
-/**
- * 更新投放计划
+/** 更新投放计划
  *
  * 更新投放计划
  *
- * `PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}`
- */
+ * `PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}` */
 export const partnerDeliveryPlanDeliveryPlansPlanIdPatch: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPlanIdPatchRequest, PartnerDeliveryPlanDeliveryPlansPlanIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans._plan_id_.patch",
   method: "PATCH",
@@ -354,13 +276,11 @@ export const partnerDeliveryPlanDeliveryPlansPlanIdPatch: Endpoint.Endpoint<Part
 
 export type PartnerDeliveryPlanDeliveryPlansPlanIdTerminatePostParams = PartnerDeliveryPlanDeliveryPlansPlanIdPatchParams
 
-/**
- * 终止投放计划
+/** 终止投放计划
  *
  * 终止投放计划
  *
- * `POST /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate`
- */
+ * `POST /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate` */
 export const partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPlanIdTerminatePostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans._plan_id_.terminate.post",
   method: "POST",
@@ -372,10 +292,8 @@ export const partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost: Endpoint.Endpo
 // ---- POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url ----
 
 export interface PartnerDeliveryPlanSpMchidNotifyUrlPostParams {
-  /**
-   * 服务商商户号
-   * @example "298689900"
-   */
+  /** 服务商商户号
+   * @example "298689900" */
   readonly sp_mchid: string
 }
 
@@ -384,10 +302,8 @@ const $PartnerDeliveryPlanSpMchidNotifyUrlPostParams: () => Schema.Schema<Partne
 }))
 
 export interface PartnerDeliveryPlanSpMchidNotifyUrlPostResponse {
-  /**
-   * 通知地址
-   * @example "https://pay.weixin.qq.com"
-   */
+  /** 通知地址
+   * @example "https://pay.weixin.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -400,13 +316,11 @@ export type PartnerDeliveryPlanSpMchidNotifyUrlPostBody = MembercardOpenCallback
 /** The input of `v3.marketing.partner.deliveryPlan._sp_mchid_.notifyUrl.post`: params, body fields together. */
 export interface PartnerDeliveryPlanSpMchidNotifyUrlPostRequest extends PartnerDeliveryPlanSpMchidNotifyUrlPostParams, PartnerDeliveryPlanSpMchidNotifyUrlPostBody {}
 
-/**
- * 设置投放计划回调地址
+/** 设置投放计划回调地址
  *
  * 投放计划创建后，如果设置了回调地址，当投放计划的状态 `plan_state` 或者审批状态 `audit_state` 发生变更时，会回调给品牌方。
  *
- * `POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url`
- */
+ * `POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url` */
 export const partnerDeliveryPlanSpMchidNotifyUrlPost: Endpoint.Endpoint<PartnerDeliveryPlanSpMchidNotifyUrlPostRequest, PartnerDeliveryPlanSpMchidNotifyUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan._sp_mchid_.notifyUrl.post",
   method: "POST",
@@ -418,15 +332,11 @@ export const partnerDeliveryPlanSpMchidNotifyUrlPost: Endpoint.Endpoint<PartnerD
 // ---- POST /v3/marketing/partner/product-coupon/image-generation-tasks ----
 
 export interface CombineImageNormalCoupon {
-  /**
-   * 门槛金额
-   * @example 10000
-   */
+  /** 门槛金额
+   * @example 10000 */
   readonly threshold: number
-  /**
-   * 固定减免金额
-   * @example 1
-   */
+  /** 固定减免金额
+   * @example 1 */
   readonly discount_amount: number
 }
 
@@ -436,15 +346,11 @@ const $CombineImageNormalCoupon: () => Schema.Schema<CombineImageNormalCoupon> =
 }))
 
 export interface CombineImageDiscountCoupon {
-  /**
-   * 门槛金额
-   * @example 10000
-   */
+  /** 门槛金额
+   * @example 10000 */
   readonly threshold: number
-  /**
-   * 固定减免百分比
-   * @example 20
-   */
+  /** 固定减免百分比
+   * @example 20 */
   readonly percent_off: number
 }
 
@@ -454,15 +360,11 @@ const $CombineImageDiscountCoupon: () => Schema.Schema<CombineImageDiscountCoupo
 }))
 
 export interface CombineImageExchangeCoupon {
-  /**
-   * 门槛金额
-   * @example 10000
-   */
+  /** 门槛金额
+   * @example 10000 */
   readonly threshold: number
-  /**
-   * 固定兑换价格
-   * @example 20
-   */
+  /** 固定兑换价格
+   * @example 20 */
   readonly exchange_price: number
 }
 
@@ -472,20 +374,14 @@ const $CombineImageExchangeCoupon: () => Schema.Schema<CombineImageExchangeCoupo
 }))
 
 export interface PartnerProductCouponImageGenerationTasksPostBodyCombineImage {
-  /**
-   * 优惠范围
-   * @example "ALL"
-   */
+  /** 优惠范围
+   * @example "ALL" */
   readonly scope: "ALL" | "SINGLE" | "CATEGORY"
-  /**
-   * 商品券类型
-   * @example "NORMAL"
-   */
+  /** 商品券类型
+   * @example "NORMAL" */
   readonly type: "NORMAL" | "DISCOUNT" | "EXCHANGE"
-  /**
-   * 使用模式
-   * @example "SINGLE"
-   */
+  /** 使用模式
+   * @example "SINGLE" */
   readonly usage_mode: "SINGLE" | "PROGRESSIVE_BUNDLE"
   /** 满减券使用规则 */
   readonly normal_coupon?: CombineImageNormalCoupon | undefined
@@ -493,10 +389,8 @@ export interface PartnerProductCouponImageGenerationTasksPostBodyCombineImage {
   readonly discount_coupon?: CombineImageDiscountCoupon | undefined
   /** 兑换券使用规则 */
   readonly exchange_coupon?: CombineImageExchangeCoupon | undefined
-  /**
-   * 背景颜色色值
-   * @example "#ff5733"
-   */
+  /** 背景颜色色值
+   * @example "#ff5733" */
   readonly background_color?: string | undefined
 }
 
@@ -511,10 +405,8 @@ const $PartnerProductCouponImageGenerationTasksPostBodyCombineImage: () => Schem
 }))
 
 export interface PartnerProductCouponImageGenerationTasksPostBodyCutOut {
-  /**
-   * 商品图URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg"
-   */
+  /** 商品图URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg" */
   readonly image_url: string
 }
 
@@ -523,20 +415,14 @@ const $PartnerProductCouponImageGenerationTasksPostBodyCutOut: () => Schema.Sche
 }))
 
 export interface PartnerProductCouponImageGenerationTasksPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 图片生成的任务ID
-   * @example "image_generation_task_1"
-   */
+  /** 图片生成的任务ID
+   * @example "image_generation_task_1" */
   readonly task_id: string
-  /**
-   * 图片生成类型
-   * @example "COMBINE_IMAGE"
-   */
+  /** 图片生成类型
+   * @example "COMBINE_IMAGE" */
   readonly image_generation_type: "COMBINE_IMAGE" | "CUT_OUT"
   /** 拼图数据 */
   readonly combine_image?: PartnerProductCouponImageGenerationTasksPostBodyCombineImage | undefined
@@ -553,15 +439,11 @@ const $PartnerProductCouponImageGenerationTasksPostBody: () => Schema.Schema<Par
 }))
 
 export interface PartnerProductCouponImageGenerationTasksPostResponse {
-  /**
-   * 图片生成的任务ID
-   * @example "image_generation_task_1"
-   */
+  /** 图片生成的任务ID
+   * @example "image_generation_task_1" */
   readonly task_id?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -570,13 +452,11 @@ const $PartnerProductCouponImageGenerationTasksPostResponse: () => Schema.Schema
   brand_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 提交图片生成任务
+/** 提交图片生成任务
  *
  * 根据类型生成图片，结果将通过回调的方式告知，或通过主动查询接口获取生成结果。频率限制：500/s
  *
- * `POST /v3/marketing/partner/product-coupon/image-generation-tasks`
- */
+ * `POST /v3/marketing/partner/product-coupon/image-generation-tasks` */
 export const partnerProductCouponImageGenerationTasksPost: Endpoint.Endpoint<PartnerProductCouponImageGenerationTasksPostBody, PartnerProductCouponImageGenerationTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.imageGenerationTasks.post",
   method: "POST",
@@ -588,10 +468,8 @@ export const partnerProductCouponImageGenerationTasksPost: Endpoint.Endpoint<Par
 // ---- GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id} ----
 
 export interface PartnerProductCouponImageGenerationTasksTaskIdGetParams {
-  /**
-   * 图片生成的任务ID
-   * @example "image_generation_task_1"
-   */
+  /** 图片生成的任务ID
+   * @example "image_generation_task_1" */
   readonly task_id: string
 }
 
@@ -600,15 +478,11 @@ const $PartnerProductCouponImageGenerationTasksTaskIdGetParams: () => Schema.Sch
 }))
 
 export interface PartnerProductCouponImageGenerationTasksTaskIdGetQuery {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 图片生成类型
-   * @example "COMBINE_IMAGE"
-   */
+  /** 图片生成类型
+   * @example "COMBINE_IMAGE" */
   readonly image_generation_type: "COMBINE_IMAGE" | "CUT_OUT"
 }
 
@@ -618,10 +492,8 @@ const $PartnerProductCouponImageGenerationTasksTaskIdGetQuery: () => Schema.Sche
 }))
 
 export interface CombineImageResult {
-  /**
-   * 生成的图片URL
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg"
-   */
+  /** 生成的图片URL
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg" */
   readonly image_url?: string | undefined
 }
 
@@ -630,27 +502,19 @@ const $CombineImageResult: () => Schema.Schema<CombineImageResult> = /*#__PURE__
 }))
 
 export interface PartnerProductCouponImageGenerationTasksTaskIdGetResponse {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
-  /**
-   * 图片生成的任务ID
-   * @example "image_generation_task_1"
-   */
+  /** 图片生成的任务ID
+   * @example "image_generation_task_1" */
   readonly task_id?: string | undefined
-  /**
-   * 图片生成类型
+  /** 图片生成类型
    * Documented values: `COMBINE_IMAGE`, `CUT_OUT` (decoded as any string: more may come).
-   * @example "COMBINE_IMAGE"
-   */
+   * @example "COMBINE_IMAGE" */
   readonly image_generation_type?: "COMBINE_IMAGE" | "CUT_OUT" | (string & {}) | undefined
-  /**
-   * 任务状态
+  /** 任务状态
    * Documented values: `PROCESSING`, `FAIL`, `SUCCESS` (decoded as any string: more may come).
-   * @example "PROCESSING"
-   */
+   * @example "PROCESSING" */
   readonly task_state?: "PROCESSING" | "FAIL" | "SUCCESS" | (string & {}) | undefined
   /** 拼图结果 */
   readonly combine_image_result?: CombineImageResult | undefined
@@ -670,13 +534,11 @@ const $PartnerProductCouponImageGenerationTasksTaskIdGetResponse: () => Schema.S
 /** The input of `v3.marketing.partner.productCoupon.imageGenerationTasks._task_id_.get`: params, query fields together. */
 export interface PartnerProductCouponImageGenerationTasksTaskIdGetRequest extends PartnerProductCouponImageGenerationTasksTaskIdGetParams, PartnerProductCouponImageGenerationTasksTaskIdGetQuery {}
 
-/**
- * 查询图片生成任务执行结果
+/** 查询图片生成任务执行结果
  *
  * 查询图片生成任务执行结果。频率限制：500/s
  *
- * `GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}`
- */
+ * `GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}` */
 export const partnerProductCouponImageGenerationTasksTaskIdGet: Endpoint.Endpoint<PartnerProductCouponImageGenerationTasksTaskIdGetRequest, PartnerProductCouponImageGenerationTasksTaskIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.imageGenerationTasks._task_id_.get",
   method: "GET",
@@ -713,13 +575,11 @@ const $PartnerProductCouponMediaUploadImagePostBody: () => Schema.Schema<Partner
 
 export type PartnerProductCouponMediaUploadImagePostResponse = FavorMediaImageUploadPostResponse
 
-/**
- * 图片上传
+/** 图片上传
  *
  * 商品券接口调用过程中需要传入各种图片URL，请使用本接口上传图片到微信支付，并使用接口返回的URL。
  *
- * `POST /v3/marketing/partner/product-coupon/media/upload-image`
- */
+ * `POST /v3/marketing/partner/product-coupon/media/upload-image` */
 export const partnerProductCouponMediaUploadImagePost: Endpoint.Endpoint<PartnerProductCouponMediaUploadImagePostBody, PartnerProductCouponMediaUploadImagePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.media.uploadImage.post",
   method: "POST",
@@ -733,13 +593,11 @@ export const partnerProductCouponMediaUploadImagePost: Endpoint.Endpoint<Partner
 
 export type PartnerProductCouponNotifyConfigsGetResponse = FavorCallbacksPostResponse
 
-/**
- * 获取商品券事件通知地址
+/** 获取商品券事件通知地址
  *
  * 服务商可以通过本接口查询商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。前置条件：服务商已经配置商品券事件通知地址
  *
- * `GET /v3/marketing/partner/product-coupon/notify-configs`
- */
+ * `GET /v3/marketing/partner/product-coupon/notify-configs` */
 export const partnerProductCouponNotifyConfigsGet: Endpoint.Endpoint<void, PartnerProductCouponNotifyConfigsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.notifyConfigs.get",
   method: "GET",
@@ -754,13 +612,11 @@ export type PartnerProductCouponNotifyConfigsPostResponse = FavorCallbacksPostRe
 
 export type PartnerProductCouponNotifyConfigsPostBody = MembercardOpenCallbackPatchBody
 
-/**
- * 设置商品券事件通知地址
+/** 设置商品券事件通知地址
  *
  * 服务商可以通过本接口设置商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。
  *
- * `POST /v3/marketing/partner/product-coupon/notify-configs`
- */
+ * `POST /v3/marketing/partner/product-coupon/notify-configs` */
 export const partnerProductCouponNotifyConfigsPost: Endpoint.Endpoint<PartnerProductCouponNotifyConfigsPostBody, PartnerProductCouponNotifyConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.notifyConfigs.post",
   method: "POST",
@@ -784,25 +640,17 @@ const $PartnerProductCouponProductCouponsPostBodySingleUsageInfo: () => Schema.S
 }))
 
 export interface PartnerProductCouponProductCouponsPostBodySequentialUsageInfo {
-  /**
-   * 多次优惠规则类型
-   * @example "INCREMENTAL"
-   */
+  /** 多次优惠规则类型
+   * @example "INCREMENTAL" */
   readonly type: "INCREMENTAL" | "EQUAL"
-  /**
-   * 可使用次数
-   * @example 15
-   */
+  /** 可使用次数
+   * @example 15 */
   readonly count: number
-  /**
-   * 多次优惠有效天数
-   * @example 365
-   */
+  /** 多次优惠有效天数
+   * @example 365 */
   readonly available_days: number
-  /**
-   * 多次优惠使用间隔天数
-   * @example 0
-   */
+  /** 多次优惠使用间隔天数
+   * @example 0 */
   readonly interval_days?: number | undefined
 }
 
@@ -814,35 +662,23 @@ const $PartnerProductCouponProductCouponsPostBodySequentialUsageInfo: () => Sche
 }))
 
 export interface BodyDisplayInfoComboPackageListChoiceList {
-  /**
-   * 单品名称
-   * @example "美式"
-   */
+  /** 单品名称
+   * @example "美式" */
   readonly name: string
-  /**
-   * 单品价格
-   * @example 10000
-   */
+  /** 单品价格
+   * @example 10000 */
   readonly price: number
-  /**
-   * 单品数量
-   * @example 2
-   */
+  /** 单品数量
+   * @example 2 */
   readonly count: number
-  /**
-   * 单品图片
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 单品图片
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly image_url?: string | undefined
-  /**
-   * 单品跳转小程序AppID
-   * @example "wx4fd12345678"
-   */
+  /** 单品跳转小程序AppID
+   * @example "wx4fd12345678" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 单品跳转小程序路径
-   * @example "/pages/index/index"
-   */
+  /** 单品跳转小程序路径
+   * @example "/pages/index/index" */
   readonly mini_program_path?: string | undefined
 }
 
@@ -856,15 +692,11 @@ const $BodyDisplayInfoComboPackageListChoiceList: () => Schema.Schema<BodyDispla
 }))
 
 export interface BodyDisplayInfoComboPackageList {
-  /**
-   * 套餐名
-   * @example "咖啡2选1"
-   */
+  /** 套餐名
+   * @example "咖啡2选1" */
   readonly name: string
-  /**
-   * 可选单品数量
-   * @example 3
-   */
+  /** 可选单品数量
+   * @example 3 */
   readonly pick_count: number
   /** 单品列表 */
   readonly choice_list: ReadonlyArray<BodyDisplayInfoComboPackageListChoiceList>
@@ -877,27 +709,19 @@ const $BodyDisplayInfoComboPackageList: () => Schema.Schema<BodyDisplayInfoCombo
 }))
 
 export interface BodyDisplayInfo {
-  /**
-   * 商品券名称
-   * @example "全场满100立打8折"
-   */
+  /** 商品券名称
+   * @example "全场满100立打8折" */
   readonly name: string
-  /**
-   * 商品券图片
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 商品券图片
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly image_url: string
-  /**
-   * 商品券背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 商品券背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly background_url: string
   /** 商品券详情图列表 */
   readonly detail_image_url_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商品原价
-   * @example 10000
-   */
+  /** 商品原价
+   * @example 10000 */
   readonly original_price?: number | undefined
   /** 套餐组合 */
   readonly combo_package_list?: ReadonlyArray<BodyDisplayInfoComboPackageList> | undefined
@@ -913,20 +737,14 @@ const $BodyDisplayInfo: () => Schema.Schema<BodyDisplayInfo> = /*#__PURE__*/ onc
 }))
 
 export interface BodyStockStockSendRule {
-  /**
-   * 发放次数总上限
-   * @example 100000
-   */
+  /** 发放次数总上限
+   * @example 100000 */
   readonly max_count: number
-  /**
-   * 每日发放次数上限
-   * @example 100000000
-   */
+  /** 每日发放次数上限
+   * @example 100000000 */
   readonly max_count_per_day?: number | undefined
-  /**
-   * 每个用户领取次数上限
-   * @example 5
-   */
+  /** 每个用户领取次数上限
+   * @example 5 */
   readonly max_count_per_user?: number | undefined
 }
 
@@ -937,15 +755,11 @@ const $BodyStockStockSendRule: () => Schema.Schema<BodyStockStockSendRule> = /*#
 }))
 
 export interface DayPeriodList {
-  /**
-   * 当天可用开始时间
-   * @example 60
-   */
+  /** 当天可用开始时间
+   * @example 60 */
   readonly begin_time: number
-  /**
-   * 当天可用结束时间
-   * @example 86399
-   */
+  /** 当天可用结束时间
+   * @example 86399 */
   readonly end_time: number
 }
 
@@ -967,25 +781,17 @@ const $BodyStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod: () =>
 }))
 
 export interface BodyStockSingleUsageRuleCouponAvailablePeriod {
-  /**
-   * 开始时间
-   * @example "2025-08-01T00:00:00+08:00"
-   */
+  /** 开始时间
+   * @example "2025-08-01T00:00:00+08:00" */
   readonly available_begin_time: string
-  /**
-   * 结束时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 结束时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly available_end_time: string
-  /**
-   * 生效后N天内有效
-   * @example 30
-   */
+  /** 生效后N天内有效
+   * @example 30 */
   readonly available_days?: number | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 1
-   */
+  /** 领取后N天开始生效
+   * @example 1 */
   readonly wait_days_after_receive?: number | undefined
   /** 每周固定可用时间 */
   readonly weekly_available_period?: BodyStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod | undefined
@@ -1024,20 +830,14 @@ const $BodyStockSingleUsageRule: () => Schema.Schema<BodyStockSingleUsageRule> =
 }))
 
 export interface BodyStockSequentialUsageRuleCouponAvailablePeriod {
-  /**
-   * 开始时间
-   * @example "2025-08-01T00:00:00+08:00"
-   */
+  /** 开始时间
+   * @example "2025-08-01T00:00:00+08:00" */
   readonly available_begin_time: string
-  /**
-   * 结束时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 结束时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly available_end_time: string
-  /**
-   * 领取后N天开始生效
-   * @example 30
-   */
+  /** 领取后N天开始生效
+   * @example 30 */
   readonly wait_days_after_receive?: number | undefined
   /** 每周固定可用时间 */
   readonly weekly_available_period?: BodyStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod | undefined
@@ -1075,20 +875,14 @@ const $BodyStockSequentialUsageRule: () => Schema.Schema<BodyStockSequentialUsag
 }))
 
 export interface BodyStockUsageRuleDisplayInfoCouponAvailableStoreInfo {
-  /**
-   * 券可用门店描述
-   * @example "所有门店可用，可使用小程序查看门店列表"
-   */
+  /** 券可用门店描述
+   * @example "所有门店可用，可使用小程序查看门店列表" */
   readonly description: string
-  /**
-   * 小程序AppID
-   * @example "wx1234567890"
-   */
+  /** 小程序AppID
+   * @example "wx1234567890" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 小程序跳转路径
-   * @example "/pages/index/product"
-   */
+  /** 小程序跳转路径
+   * @example "/pages/index/product" */
   readonly mini_program_path?: string | undefined
 }
 
@@ -1101,37 +895,25 @@ const $BodyStockUsageRuleDisplayInfoCouponAvailableStoreInfo: () => Schema.Schem
 export interface BodyStockUsageRuleDisplayInfo {
   /** 券使用方式列表 */
   readonly coupon_usage_method_list: ReadonlyArray<"OFFLINE" | "MINI_PROGRAM" | "APP" | "PAYMENT_CODE">
-  /**
-   * 小程序AppID
-   * @example "wx1234567890"
-   */
+  /** 小程序AppID
+   * @example "wx1234567890" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 小程序跳转路径
-   * @example "/pages/index/product"
-   */
+  /** 小程序跳转路径
+   * @example "/pages/index/product" */
   readonly mini_program_path?: string | undefined
-  /**
-   * APP的H5跳转路径
-   * @example "https://weixin.qq.com/jump-to-app"
-   */
+  /** APP的H5跳转路径
+   * @example "https://weixin.qq.com/jump-to-app" */
   readonly app_path?: string | undefined
-  /**
-   * 券使用说明
-   * @example "工作日可用"
-   */
+  /** 券使用说明
+   * @example "工作日可用" */
   readonly usage_description: string
   /** 券可用门店信息 */
   readonly coupon_available_store_info?: BodyStockUsageRuleDisplayInfoCouponAvailableStoreInfo | undefined
-  /**
-   * APP跳转类型
-   * @example "H5"
-   */
+  /** APP跳转类型
+   * @example "H5" */
   readonly app_jump_type?: "H5" | "PASSCODE_LINK" | "USAGE_GUIDE" | undefined
-  /**
-   * 口令链接
-   * @example "passcode_link.example"
-   */
+  /** 口令链接
+   * @example "passcode_link.example" */
   readonly passcode_link?: string | undefined
 }
 
@@ -1147,25 +929,17 @@ const $BodyStockUsageRuleDisplayInfo: () => Schema.Schema<BodyStockUsageRuleDisp
 }))
 
 export interface PartnerProductCouponProductCouponsPostBodyStockCouponDisplayInfoEntranceMiniProgram {
-  /**
-   * 小程序appid
-   * @example "wx234545656765876"
-   */
+  /** 小程序appid
+   * @example "wx234545656765876" */
   readonly appid: string
-  /**
-   * 小程序跳转路径
-   * @example "/path/index/index"
-   */
+  /** 小程序跳转路径
+   * @example "/path/index/index" */
   readonly path: string
-  /**
-   * 入口文案
-   * @example "欢迎选购"
-   */
+  /** 入口文案
+   * @example "欢迎选购" */
   readonly entrance_wording: string
-  /**
-   * 引导文案
-   * @example "获取更多优惠"
-   */
+  /** 引导文案
+   * @example "获取更多优惠" */
   readonly guidance_wording?: string | undefined
 }
 
@@ -1177,20 +951,14 @@ const $PartnerProductCouponProductCouponsPostBodyStockCouponDisplayInfoEntranceM
 }))
 
 export interface EntranceFinder {
-  /**
-   * 视频号ID
-   * @example "gh_12345678"
-   */
+  /** 视频号ID
+   * @example "gh_12345678" */
   readonly finder_id: string
-  /**
-   * 视频号视频ID
-   * @example "UDFsdf24df34dD456Hdf34"
-   */
+  /** 视频号视频ID
+   * @example "UDFsdf24df34dD456Hdf34" */
   readonly finder_video_id: string
-  /**
-   * 视频号封面图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 视频号封面图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly finder_video_cover_image_url: string
 }
 
@@ -1201,15 +969,11 @@ const $EntranceFinder: () => Schema.Schema<EntranceFinder> = /*#__PURE__*/ once(
 }))
 
 export interface PartnerProductCouponProductCouponsPostBodyStockCouponDisplayInfo {
-  /**
-   * 用户商品券Code展示模式
-   * @example "QRCODE"
-   */
+  /** 用户商品券Code展示模式
+   * @example "QRCODE" */
   readonly code_display_mode: "INVISIBLE" | "BARCODE" | "QRCODE"
-  /**
-   * 背景颜色
-   * @example "Color020"
-   */
+  /** 背景颜色
+   * @example "Color020" */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | undefined
   /** 小程序入口 */
   readonly entrance_mini_program?: PartnerProductCouponProductCouponsPostBodyStockCouponDisplayInfoEntranceMiniProgram | undefined
@@ -1230,10 +994,8 @@ const $PartnerProductCouponProductCouponsPostBodyStockCouponDisplayInfo: () => S
 export interface PartnerProductCouponProductCouponsPostBodyStock {
   /** 备注 */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
-   * @example "WECHATPAY"
-   */
+  /** 券Code分配模式
+   * @example "WECHATPAY" */
   readonly coupon_code_mode: "WECHATPAY" | "UPLOAD" | "API_ASSIGN"
   /** 发放规则 */
   readonly stock_send_rule: BodyStockStockSendRule
@@ -1247,10 +1009,8 @@ export interface PartnerProductCouponProductCouponsPostBodyStock {
   readonly coupon_display_info: PartnerProductCouponProductCouponsPostBodyStockCouponDisplayInfo
   /** 事件通知配置 */
   readonly notify_config: NotifyConfig
-  /**
-   * 可用门店范围
-   * @example "NONE"
-   */
+  /** 可用门店范围
+   * @example "NONE" */
   readonly store_scope: "NONE" | "ALL" | "SPECIFIC"
 }
 
@@ -1267,30 +1027,20 @@ const $PartnerProductCouponProductCouponsPostBodyStock: () => Schema.Schema<Part
 }))
 
 export interface PartnerProductCouponProductCouponsPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 创建请求单号
-   * @example "12345_20250101_A3489"
-   */
+  /** 创建请求单号
+   * @example "12345_20250101_A3489" */
   readonly out_request_no: string
-  /**
-   * 优惠范围
-   * @example "ALL"
-   */
+  /** 优惠范围
+   * @example "ALL" */
   readonly scope: "ALL" | "SINGLE" | "CATEGORY"
-  /**
-   * 商品券类型
-   * @example "NORMAL"
-   */
+  /** 商品券类型
+   * @example "NORMAL" */
   readonly type: "NORMAL" | "DISCOUNT" | "EXCHANGE"
-  /**
-   * 使用模式
-   * @example "SINGLE"
-   */
+  /** 使用模式
+   * @example "SINGLE" */
   readonly usage_mode: "SINGLE" | "SEQUENTIAL"
   /** 单券模式信息 */
   readonly single_usage_info?: PartnerProductCouponProductCouponsPostBodySingleUsageInfo | undefined
@@ -1298,10 +1048,8 @@ export interface PartnerProductCouponProductCouponsPostBody {
   readonly sequential_usage_info?: PartnerProductCouponProductCouponsPostBodySequentialUsageInfo | undefined
   /** 展示信息 */
   readonly display_info: BodyDisplayInfo
-  /**
-   * 外部商品ID
-   * @example "Product_1234567890"
-   */
+  /** 外部商品ID
+   * @example "Product_1234567890" */
   readonly out_product_no?: string | undefined
   /** 批次信息 */
   readonly stock: PartnerProductCouponProductCouponsPostBodyStock
@@ -1321,15 +1069,11 @@ const $PartnerProductCouponProductCouponsPostBody: () => Schema.Schema<PartnerPr
 }))
 
 export interface SingleUsageInfoNormalCoupon {
-  /**
-   * 门槛金额
-   * @example 10000
-   */
+  /** 门槛金额
+   * @example 10000 */
   readonly threshold?: number | undefined
-  /**
-   * 固定减免金额
-   * @example 1
-   */
+  /** 固定减免金额
+   * @example 1 */
   readonly discount_amount?: number | undefined
 }
 
@@ -1339,15 +1083,11 @@ const $SingleUsageInfoNormalCoupon: () => Schema.Schema<SingleUsageInfoNormalCou
 }))
 
 export interface SingleUsageInfoDiscountCoupon {
-  /**
-   * 门槛金额
-   * @example 10000
-   */
+  /** 门槛金额
+   * @example 10000 */
   readonly threshold?: number | undefined
-  /**
-   * 固定减免百分比
-   * @example 20
-   */
+  /** 固定减免百分比
+   * @example 20 */
   readonly percent_off?: number | undefined
 }
 
@@ -1369,26 +1109,18 @@ const $SingleUsageInfo: () => Schema.Schema<SingleUsageInfo> = /*#__PURE__*/ onc
 }))
 
 export interface SequentialUsageInfo {
-  /**
-   * 多次优惠规则类型
+  /** 多次优惠规则类型
    * Documented values: `INCREMENTAL`, `EQUAL` (decoded as any string: more may come).
-   * @example "INCREMENTAL"
-   */
+   * @example "INCREMENTAL" */
   readonly type?: "INCREMENTAL" | "EQUAL" | (string & {}) | undefined
-  /**
-   * 可使用次数
-   * @example 15
-   */
+  /** 可使用次数
+   * @example 15 */
   readonly count?: number | undefined
-  /**
-   * 多次优惠有效天数
-   * @example 365
-   */
+  /** 多次优惠有效天数
+   * @example 365 */
   readonly available_days?: number | undefined
-  /**
-   * 多次优惠使用间隔天数
-   * @example 0
-   */
+  /** 多次优惠使用间隔天数
+   * @example 0 */
   readonly interval_days?: number | undefined
 }
 
@@ -1400,35 +1132,23 @@ const $SequentialUsageInfo: () => Schema.Schema<SequentialUsageInfo> = /*#__PURE
 }))
 
 export interface ResponseDisplayInfoComboPackageListChoiceList {
-  /**
-   * 单品名称
-   * @example "美式"
-   */
+  /** 单品名称
+   * @example "美式" */
   readonly name?: string | undefined
-  /**
-   * 单品价格
-   * @example 10000
-   */
+  /** 单品价格
+   * @example 10000 */
   readonly price?: number | undefined
-  /**
-   * 单品数量
-   * @example 2
-   */
+  /** 单品数量
+   * @example 2 */
   readonly count?: number | undefined
-  /**
-   * 单品图片
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 单品图片
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly image_url?: string | undefined
-  /**
-   * 单品跳转小程序AppID
-   * @example "wx4fd12345678"
-   */
+  /** 单品跳转小程序AppID
+   * @example "wx4fd12345678" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 单品跳转小程序路径
-   * @example "/pages/index/index"
-   */
+  /** 单品跳转小程序路径
+   * @example "/pages/index/index" */
   readonly mini_program_path?: string | undefined
 }
 
@@ -1442,15 +1162,11 @@ const $ResponseDisplayInfoComboPackageListChoiceList: () => Schema.Schema<Respon
 }))
 
 export interface ResponseDisplayInfoComboPackageList {
-  /**
-   * 套餐名
-   * @example "咖啡2选1"
-   */
+  /** 套餐名
+   * @example "咖啡2选1" */
   readonly name?: string | undefined
-  /**
-   * 可选单品数量
-   * @example 3
-   */
+  /** 可选单品数量
+   * @example 3 */
   readonly pick_count?: number | undefined
   /** 单品列表 */
   readonly choice_list?: ReadonlyArray<ResponseDisplayInfoComboPackageListChoiceList> | undefined
@@ -1463,27 +1179,19 @@ const $ResponseDisplayInfoComboPackageList: () => Schema.Schema<ResponseDisplayI
 }))
 
 export interface ResponseDisplayInfo {
-  /**
-   * 商品券名称
-   * @example "全场满100立打8折"
-   */
+  /** 商品券名称
+   * @example "全场满100立打8折" */
   readonly name?: string | undefined
-  /**
-   * 商品券图片
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 商品券图片
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly image_url?: string | undefined
-  /**
-   * 商品券背景图
-   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-   */
+  /** 商品券背景图
+   * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx" */
   readonly background_url?: string | undefined
   /** 商品券详情图列表 */
   readonly detail_image_url_list?: ReadonlyArray<string> | undefined
-  /**
-   * 商品原价
-   * @example 10000
-   */
+  /** 商品原价
+   * @example 10000 */
   readonly original_price?: number | undefined
   /** 套餐组合 */
   readonly combo_package_list?: ReadonlyArray<ResponseDisplayInfoComboPackageList> | undefined
@@ -1499,20 +1207,14 @@ const $ResponseDisplayInfo: () => Schema.Schema<ResponseDisplayInfo> = /*#__PURE
 }))
 
 export interface ResponseStockStockSendRule {
-  /**
-   * 发放次数总上限
-   * @example 100000
-   */
+  /** 发放次数总上限
+   * @example 100000 */
   readonly max_count?: number | undefined
-  /**
-   * 每日发放次数上限
-   * @example 100000000
-   */
+  /** 每日发放次数上限
+   * @example 100000000 */
   readonly max_count_per_day?: number | undefined
-  /**
-   * 每个用户领取次数上限
-   * @example 5
-   */
+  /** 每个用户领取次数上限
+   * @example 5 */
   readonly max_count_per_user?: number | undefined
 }
 
@@ -1523,10 +1225,8 @@ const $ResponseStockStockSendRule: () => Schema.Schema<ResponseStockStockSendRul
 }))
 
 export interface ResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod {
-  /**
-   * 每周可用星期数
-   * Documented values: `MONDAY`, `TUESDAY`, `WEDNESDAY`, `THURSDAY`, `FRIDAY`, `SATURDAY`, `SUNDAY` (decoded as any string: more may come).
-   */
+  /** 每周可用星期数
+   * Documented values: `MONDAY`, `TUESDAY`, `WEDNESDAY`, `THURSDAY`, `FRIDAY`, `SATURDAY`, `SUNDAY` (decoded as any string: more may come). */
   readonly day_list?: ReadonlyArray<"MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY" | (string & {})> | undefined
   /** 当天可用时间段 */
   readonly day_period_list?: ReadonlyArray<AvailableWeekAvailableDayTime> | undefined
@@ -1538,25 +1238,17 @@ const $ResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod: (
 }))
 
 export interface ResponseStockSingleUsageRuleCouponAvailablePeriod {
-  /**
-   * 开始时间
-   * @example "2025-08-01T00:00:00+08:00"
-   */
+  /** 开始时间
+   * @example "2025-08-01T00:00:00+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 结束时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 30
-   */
+  /** 生效后N天内有效
+   * @example 30 */
   readonly available_days?: number | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 1
-   */
+  /** 领取后N天开始生效
+   * @example 1 */
   readonly wait_days_after_receive?: number | undefined
   /** 每周固定可用时间 */
   readonly weekly_available_period?: ResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod | undefined
@@ -1574,15 +1266,11 @@ const $ResponseStockSingleUsageRuleCouponAvailablePeriod: () => Schema.Schema<Re
 }))
 
 export interface SingleUsageRuleExchangeCoupon {
-  /**
-   * 门槛金额
-   * @example 10000
-   */
+  /** 门槛金额
+   * @example 10000 */
   readonly threshold?: number | undefined
-  /**
-   * 固定兑换价格
-   * @example 20
-   */
+  /** 固定兑换价格
+   * @example 20 */
   readonly exchange_price?: number | undefined
 }
 
@@ -1610,20 +1298,14 @@ const $ResponseStockSingleUsageRule: () => Schema.Schema<ResponseStockSingleUsag
 }))
 
 export interface ResponseStockSequentialUsageRuleCouponAvailablePeriod {
-  /**
-   * 开始时间
-   * @example "2025-08-01T00:00:00+08:00"
-   */
+  /** 开始时间
+   * @example "2025-08-01T00:00:00+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 结束时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 1
-   */
+  /** 领取后N天开始生效
+   * @example 1 */
   readonly wait_days_after_receive?: number | undefined
   /** 每周固定可用时间 */
   readonly weekly_available_period?: ResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod | undefined
@@ -1661,20 +1343,14 @@ const $ResponseStockSequentialUsageRule: () => Schema.Schema<ResponseStockSequen
 }))
 
 export interface ResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo {
-  /**
-   * 券可用门店描述
-   * @example "所有门店可用，可使用小程序查看门店列表"
-   */
+  /** 券可用门店描述
+   * @example "所有门店可用，可使用小程序查看门店列表" */
   readonly description?: string | undefined
-  /**
-   * 小程序AppID
-   * @example "wx1234567890"
-   */
+  /** 小程序AppID
+   * @example "wx1234567890" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 小程序跳转路径
-   * @example "/pages/index/product"
-   */
+  /** 小程序跳转路径
+   * @example "/pages/index/product" */
   readonly mini_program_path?: string | undefined
 }
 
@@ -1685,43 +1361,29 @@ const $ResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo: () => Schema.S
 }))
 
 export interface ResponseStockUsageRuleDisplayInfo {
-  /**
-   * 券使用方式列表
-   * Documented values: `OFFLINE`, `MINI_PROGRAM`, `APP`, `PAYMENT_CODE` (decoded as any string: more may come).
-   */
+  /** 券使用方式列表
+   * Documented values: `OFFLINE`, `MINI_PROGRAM`, `APP`, `PAYMENT_CODE` (decoded as any string: more may come). */
   readonly coupon_usage_method_list?: ReadonlyArray<"OFFLINE" | "MINI_PROGRAM" | "APP" | "PAYMENT_CODE" | (string & {})> | undefined
-  /**
-   * 小程序AppID
-   * @example "wx1234567890"
-   */
+  /** 小程序AppID
+   * @example "wx1234567890" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 小程序跳转路径
-   * @example "/pages/index/product"
-   */
+  /** 小程序跳转路径
+   * @example "/pages/index/product" */
   readonly mini_program_path?: string | undefined
-  /**
-   * APP的H5跳转路径
-   * @example "https://weixin.qq.com/jump-to-app"
-   */
+  /** APP的H5跳转路径
+   * @example "https://weixin.qq.com/jump-to-app" */
   readonly app_path?: string | undefined
-  /**
-   * 券使用说明
-   * @example "工作日可用"
-   */
+  /** 券使用说明
+   * @example "工作日可用" */
   readonly usage_description?: string | undefined
   /** 券可用门店信息 */
   readonly coupon_available_store_info?: ResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo | undefined
-  /**
-   * APP跳转类型
+  /** APP跳转类型
    * Documented values: `H5`, `PASSCODE_LINK`, `USAGE_GUIDE` (decoded as any string: more may come).
-   * @example "H5"
-   */
+   * @example "H5" */
   readonly app_jump_type?: "H5" | "PASSCODE_LINK" | "USAGE_GUIDE" | (string & {}) | undefined
-  /**
-   * 口令链接
-   * @example "passcode_link.example"
-   */
+  /** 口令链接
+   * @example "passcode_link.example" */
   readonly passcode_link?: string | undefined
 }
 
@@ -1737,25 +1399,17 @@ const $ResponseStockUsageRuleDisplayInfo: () => Schema.Schema<ResponseStockUsage
 }))
 
 export interface StockCouponDisplayInfoEntranceMiniProgram {
-  /**
-   * 小程序appid
-   * @example "wx234545656765876"
-   */
+  /** 小程序appid
+   * @example "wx234545656765876" */
   readonly appid?: string | undefined
-  /**
-   * 小程序跳转路径
-   * @example "/path/index/index"
-   */
+  /** 小程序跳转路径
+   * @example "/path/index/index" */
   readonly path?: string | undefined
-  /**
-   * 入口文案
-   * @example "欢迎选购"
-   */
+  /** 入口文案
+   * @example "欢迎选购" */
   readonly entrance_wording?: string | undefined
-  /**
-   * 引导文案
-   * @example "获取更多优惠"
-   */
+  /** 引导文案
+   * @example "获取更多优惠" */
   readonly guidance_wording?: string | undefined
 }
 
@@ -1767,17 +1421,13 @@ const $StockCouponDisplayInfoEntranceMiniProgram: () => Schema.Schema<StockCoupo
 }))
 
 export interface StockCouponDisplayInfo {
-  /**
-   * 用户商品券Code展示模式
+  /** 用户商品券Code展示模式
    * Documented values: `INVISIBLE`, `BARCODE`, `QRCODE` (decoded as any string: more may come).
-   * @example "QRCODE"
-   */
+   * @example "QRCODE" */
   readonly code_display_mode?: "INVISIBLE" | "BARCODE" | "QRCODE" | (string & {}) | undefined
-  /**
-   * 背景颜色
+  /** 背景颜色
    * Documented values: `Color010`, `Color020`, `Color030`, `Color040`, `Color050`, `Color060`, `Color070`, `Color080`, `Color090`, `Color100` (decoded as any string: more may come).
-   * @example "Color020"
-   */
+   * @example "Color020" */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | (string & {}) | undefined
   /** 小程序入口 */
   readonly entrance_mini_program?: StockCouponDisplayInfoEntranceMiniProgram | undefined
@@ -1796,15 +1446,11 @@ const $StockCouponDisplayInfo: () => Schema.Schema<StockCouponDisplayInfo> = /*#
 }))
 
 export interface SentCountInfo {
-  /**
-   * 已发放总次数
-   * @example 0
-   */
+  /** 已发放总次数
+   * @example 0 */
   readonly total_count?: number | undefined
-  /**
-   * 当天已发放次数
-   * @example 0
-   */
+  /** 当天已发放次数
+   * @example 0 */
   readonly today_count?: number | undefined
 }
 
@@ -1814,23 +1460,17 @@ const $SentCountInfo: () => Schema.Schema<SentCountInfo> = /*#__PURE__*/ once(()
 }))
 
 export interface PartnerProductCouponProductCouponsPostResponseStock {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id?: string | undefined
   /** 备注 */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
+  /** 券Code分配模式
    * Documented values: `WECHATPAY`, `UPLOAD`, `API_ASSIGN` (decoded as any string: more may come).
-   * @example "WECHATPAY"
-   */
+   * @example "WECHATPAY" */
   readonly coupon_code_mode?: "WECHATPAY" | "UPLOAD" | "API_ASSIGN" | (string & {}) | undefined
   /** 发放规则 */
   readonly stock_send_rule?: ResponseStockStockSendRule | undefined
@@ -1844,32 +1484,24 @@ export interface PartnerProductCouponProductCouponsPostResponseStock {
   readonly coupon_display_info?: StockCouponDisplayInfo | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 可用门店范围
+  /** 可用门店范围
    * Documented values: `NONE`, `ALL`, `SPECIFIC` (decoded as any string: more may come).
-   * @example "NONE"
-   */
+   * @example "NONE" */
   readonly store_scope?: "NONE" | "ALL" | "SPECIFIC" | (string & {}) | undefined
   /** 已发放次数 */
   readonly sent_count_info?: SentCountInfo | undefined
-  /**
-   * 批次状态
-   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "SENDING" | "PAUSED" | "STOPPED" | "DEACTIVATED" | (string & {}) | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -1894,38 +1526,26 @@ const $PartnerProductCouponProductCouponsPostResponseStock: () => Schema.Schema<
 }))
 
 export interface PartnerProductCouponProductCouponsPostResponse {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 商品券状态
-   * Documented values: `AUDITING`, `EFFECTIVE`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 商品券状态
+   * Documented values: `AUDITING`, `EFFECTIVE`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "EFFECTIVE" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `ALL`, `SINGLE`, `CATEGORY` (decoded as any string: more may come).
-   * @example "ALL"
-   */
+   * @example "ALL" */
   readonly scope?: "ALL" | "SINGLE" | "CATEGORY" | (string & {}) | undefined
-  /**
-   * 商品券类型
+  /** 商品券类型
    * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
-  /**
-   * 使用模式
+  /** 使用模式
    * Documented values: `SINGLE`, `SEQUENTIAL` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly usage_mode?: "SINGLE" | "SEQUENTIAL" | (string & {}) | undefined
   /** 单券模式信息 */
   readonly single_usage_info?: SingleUsageInfo | undefined
@@ -1933,10 +1553,8 @@ export interface PartnerProductCouponProductCouponsPostResponse {
   readonly sequential_usage_info?: SequentialUsageInfo | undefined
   /** 展示信息 */
   readonly display_info?: ResponseDisplayInfo | undefined
-  /**
-   * 外部商品ID
-   * @example "Product_1234567890"
-   */
+  /** 外部商品ID
+   * @example "Product_1234567890" */
   readonly out_product_no?: string | undefined
   /** 批次信息 */
   readonly stock?: PartnerProductCouponProductCouponsPostResponseStock | undefined
@@ -1960,13 +1578,11 @@ const $BusifavorStocksStockIdCouponcodesCouponCodeGetQuery2: () => Schema.Schema
   appid: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建商品券
+/** 创建商品券
  *
  * 品牌方可以通过该接口创建商品券和批次。微信支付创建成功后，会返回此次创建的商品券以及批次。品牌方可在【经营平台】上配置【活动】对商品券进行投放。频率限制：接口级限制1000/min
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons` */
 export const partnerProductCouponProductCouponsPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsPostBody, PartnerProductCouponProductCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons.post",
   method: "POST",
@@ -1978,10 +1594,8 @@ export const partnerProductCouponProductCouponsPost: Endpoint.Endpoint<PartnerPr
 // ---- GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id} ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdGetParams {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
 }
 
@@ -1990,38 +1604,26 @@ const $PartnerProductCouponProductCouponsProductCouponIdGetParams: () => Schema.
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdGetResponse {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 商品券状态
-   * Documented values: `AUDITING`, `EFFECTIVE`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 商品券状态
+   * Documented values: `AUDITING`, `EFFECTIVE`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "EFFECTIVE" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `ALL`, `SINGLE`, `CATEGORY` (decoded as any string: more may come).
-   * @example "ALL"
-   */
+   * @example "ALL" */
   readonly scope?: "ALL" | "SINGLE" | "CATEGORY" | (string & {}) | undefined
-  /**
-   * 商品券类型
+  /** 商品券类型
    * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
-  /**
-   * 使用模式
+  /** 使用模式
    * Documented values: `SINGLE`, `SEQUENTIAL` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly usage_mode?: "SINGLE" | "SEQUENTIAL" | (string & {}) | undefined
   /** 单券模式信息 */
   readonly single_usage_info?: SingleUsageInfo | undefined
@@ -2029,17 +1631,13 @@ export interface PartnerProductCouponProductCouponsProductCouponIdGetResponse {
   readonly sequential_usage_info?: SequentialUsageInfo | undefined
   /** 展示信息 */
   readonly display_info?: ResponseDisplayInfo | undefined
-  /**
-   * 外部商品ID
-   * @example "Product_1234567890"
-   */
+  /** 外部商品ID
+   * @example "Product_1234567890" */
   readonly out_product_no?: string | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
@@ -2070,13 +1668,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdGetQuery = GoodsSub
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.get`: params, query fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdGetRequest extends PartnerProductCouponProductCouponsProductCouponIdGetParams, PartnerProductCouponProductCouponsProductCouponIdGetQuery {}
 
-/**
- * 查询商品券
+/** 查询商品券
  *
  * 品牌方可以通过该接口查询商品券的详细信息，但不包括商品券的批次信息。
  *
- * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
- */
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}` */
 export const partnerProductCouponProductCouponsProductCouponIdGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdGetRequest, PartnerProductCouponProductCouponsProductCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.get",
   method: "GET",
@@ -2088,15 +1684,11 @@ export const partnerProductCouponProductCouponsProductCouponIdGet: Endpoint.Endp
 // ---- PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id} ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdPatchBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 修改请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 修改请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
   /** 展示信息 */
   readonly display_info: BodyDisplayInfo
@@ -2115,13 +1707,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdPatchResponse = Par
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.patch`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdPatchRequest extends PartnerProductCouponProductCouponsProductCouponIdPatchParams, PartnerProductCouponProductCouponsProductCouponIdPatchBody {}
 
-/**
- * 修改商品券
+/** 修改商品券
  *
  * 品牌方可以通过该接口修改商品券信息。注：修改只会对新发的券生效，历史已经发放给用户的券不会改变。
  *
- * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
- */
+ * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}` */
 export const partnerProductCouponProductCouponsProductCouponIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.patch",
   method: "PATCH",
@@ -2133,20 +1723,14 @@ export const partnerProductCouponProductCouponsProductCouponIdPatch: Endpoint.En
 // ---- POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdDeactivatePostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 失效请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 失效请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 失效原因
-   * @example "批次信息有误，重新创建"
-   */
+  /** 失效原因
+   * @example "批次信息有误，重新创建" */
   readonly deactivate_reason: string
 }
 
@@ -2163,13 +1747,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdDeactivatePostRespo
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.deactivate.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdDeactivatePostRequest extends PartnerProductCouponProductCouponsProductCouponIdDeactivatePostParams, PartnerProductCouponProductCouponsProductCouponIdDeactivatePostBody {}
 
-/**
- * 失效商品券
+/** 失效商品券
  *
  * 品牌方可以通过该接口使某个商品券失效。注意：失效商品券会失效商品券所有批次。失效商品券会同步终止该商品券所有投放渠道和活动，不会有新的用户领券事件，但历史已经通过该商品券对应的批次发放的用户商品券仍然有效。
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate` */
 export const partnerProductCouponProductCouponsProductCouponIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdDeactivatePostRequest, PartnerProductCouponProductCouponsProductCouponIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.deactivate.post",
   method: "POST",
@@ -2181,20 +1763,14 @@ export const partnerProductCouponProductCouponsProductCouponIdDeactivatePost: En
 // ---- POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBodyStockBundleStockSendRule {
-  /**
-   * 发放次数总上限
-   * @example 100000
-   */
+  /** 发放次数总上限
+   * @example 100000 */
   readonly max_count: number
-  /**
-   * 每日发放次数上限
-   * @example 100000000
-   */
+  /** 每日发放次数上限
+   * @example 100000000 */
   readonly max_count_per_day?: number | undefined
-  /**
-   * 每个用户领取次数上限
-   * @example 5
-   */
+  /** 每个用户领取次数上限
+   * @example 5 */
   readonly max_count_per_user: number
 }
 
@@ -2223,25 +1799,17 @@ const $PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBodyStoc
 }))
 
 export interface StockBundleCouponDisplayInfoEntranceMiniProgram {
-  /**
-   * 小程序appid
-   * @example "wx234545656765876"
-   */
+  /** 小程序appid
+   * @example "wx234545656765876" */
   readonly appid: string
-  /**
-   * 小程序跳转路径
-   * @example "/path/index/index"
-   */
+  /** 小程序跳转路径
+   * @example "/path/index/index" */
   readonly path: string
-  /**
-   * 入口文案
-   * @example "欢迎选购"
-   */
+  /** 入口文案
+   * @example "欢迎选购" */
   readonly entrance_wording: string
-  /**
-   * 引导文案
-   * @example "获取更多优惠"
-   */
+  /** 引导文案
+   * @example "获取更多优惠" */
   readonly guidance_wording: string
 }
 
@@ -2253,15 +1821,11 @@ const $StockBundleCouponDisplayInfoEntranceMiniProgram: () => Schema.Schema<Stoc
 }))
 
 export interface StockBundleCouponDisplayInfo {
-  /**
-   * 用户商品券Code展示模式
-   * @example "QRCODE"
-   */
+  /** 用户商品券Code展示模式
+   * @example "QRCODE" */
   readonly code_display_mode?: "INVISIBLE" | "BARCODE" | "QRCODE" | undefined
-  /**
-   * 背景颜色
-   * @example "Color020"
-   */
+  /** 背景颜色
+   * @example "Color020" */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | undefined
   /** 小程序入口 */
   readonly entrance_mini_program?: StockBundleCouponDisplayInfoEntranceMiniProgram | undefined
@@ -2280,15 +1844,11 @@ const $StockBundleCouponDisplayInfo: () => Schema.Schema<StockBundleCouponDispla
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBodyStockBundle {
-  /**
-   * 备注
-   * @example "疯狂星期四项目专用"
-   */
+  /** 备注
+   * @example "疯狂星期四项目专用" */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
-   * @example "WECHATPAY"
-   */
+  /** 券Code分配模式
+   * @example "WECHATPAY" */
   readonly coupon_code_mode: "WECHATPAY" | "UPLOAD"
   /** 发放规则 */
   readonly stock_send_rule: PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBodyStockBundleStockSendRule
@@ -2300,10 +1860,8 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPo
   readonly coupon_display_info: StockBundleCouponDisplayInfo
   /** 事件通知配置 */
   readonly notify_config: NotifyConfig
-  /**
-   * 可用门店范围
-   * @example "NONE"
-   */
+  /** 可用门店范围
+   * @example "NONE" */
   readonly store_scope: "NONE" | "ALL" | "SPECIFIC"
 }
 
@@ -2319,15 +1877,11 @@ const $PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBodyStoc
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 创建请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 创建请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
   /** 批次组信息 */
   readonly stock_bundle: PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBodyStockBundle
@@ -2340,15 +1894,11 @@ const $PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBody: ()
 }))
 
 export interface StockBundleInfo {
-  /**
-   * 批次组ID
-   * @example "712315129419284901"
-   */
+  /** 批次组ID
+   * @example "712315129419284901" */
   readonly stock_bundle_id?: string | undefined
-  /**
-   * 批次在批次组内的次序
-   * @example 0
-   */
+  /** 批次在批次组内的次序
+   * @example 0 */
   readonly stock_bundle_index?: number | undefined
 }
 
@@ -2358,23 +1908,17 @@ const $StockBundleInfo: () => Schema.Schema<StockBundleInfo> = /*#__PURE__*/ onc
 }))
 
 export interface ResponseStockList {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id?: string | undefined
   /** 备注 */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
+  /** 券Code分配模式
    * Documented values: `WECHATPAY`, `UPLOAD` (decoded as any string: more may come).
-   * @example "WECHATPAY"
-   */
+   * @example "WECHATPAY" */
   readonly coupon_code_mode?: "WECHATPAY" | "UPLOAD" | (string & {}) | undefined
   /** 品牌方预上传的券Code数量信息 */
   readonly coupon_code_count_info?: CouponCodeCount | undefined
@@ -2390,32 +1934,24 @@ export interface ResponseStockList {
   readonly coupon_display_info?: StockCouponDisplayInfo | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 可用门店范围
+  /** 可用门店范围
    * Documented values: `NONE`, `ALL`, `SPECIFIC` (decoded as any string: more may come).
-   * @example "NONE"
-   */
+   * @example "NONE" */
   readonly store_scope?: "NONE" | "ALL" | "SPECIFIC" | (string & {}) | undefined
   /** 已发放次数 */
   readonly sent_count_info?: SentCountInfo | undefined
-  /**
-   * 批次状态
-   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "SENDING" | "PAUSED" | "STOPPED" | "DEACTIVATED" | (string & {}) | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -2441,10 +1977,8 @@ const $ResponseStockList: () => Schema.Schema<ResponseStockList> = /*#__PURE__*/
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostResponse {
-  /**
-   * 批次组ID
-   * @example "1000000013001"
-   */
+  /** 批次组ID
+   * @example "1000000013001" */
   readonly stock_bundle_id?: string | undefined
   /** 批次列表 */
   readonly stock_list?: ReadonlyArray<ResponseStockList> | undefined
@@ -2460,13 +1994,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostPar
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostParams, PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBody {}
 
-/**
- * 添加商品券批次组
+/** 添加商品券批次组
  *
  * 服务商可以通过该接口为已有的「多次优惠」商品券添加更多批次组，每个批次组创建时会批量创建多个商品券批次。同一个商品券的多个批次组可以实现品牌方多样化的投放需求。前置条件：已创建商品券且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles` */
 export const partnerProductCouponProductCouponsProductCouponIdStockBundlesPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles.post",
   method: "POST",
@@ -2478,15 +2010,11 @@ export const partnerProductCouponProductCouponsProductCouponIdStockBundlesPost: 
 // ---- PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id} ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchParams {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次组ID
-   * @example "1000000013001"
-   */
+  /** 批次组ID
+   * @example "1000000013001" */
   readonly stock_bundle_id: string
 }
 
@@ -2496,15 +2024,11 @@ const $PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleI
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchBody {
-  /**
-   * 修改请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 修改请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 备注
-   * @example "疯狂星期四项目专用"
-   */
+  /** 备注
+   * @example "疯狂星期四项目专用" */
   readonly remark?: string | undefined
   /** 券使用规则展示信息 */
   readonly usage_rule_display_info?: BodyStockUsageRuleDisplayInfo | undefined
@@ -2512,15 +2036,11 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesSt
   readonly coupon_display_info?: StockBundleCouponDisplayInfo | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 可用门店范围
-   * @example "NONE"
-   */
+  /** 可用门店范围
+   * @example "NONE" */
   readonly store_scope?: "NONE" | "ALL" | "SPECIFIC" | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 
@@ -2539,13 +2059,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBu
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.patch`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchRequest extends PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchParams, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchBody {}
 
-/**
- * 修改商品券批次组
+/** 修改商品券批次组
  *
  * 服务商可以通过该接口同步修改商品券批次组内所有批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
  *
- * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}`
- */
+ * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}` */
 export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.patch",
   method: "PATCH",
@@ -2557,10 +2075,8 @@ export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockB
 // ---- POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores ----
 
 export interface StoreList {
-  /**
-   * 门店ID
-   * @example "100000001"
-   */
+  /** 门店ID
+   * @example "100000001" */
   readonly store_id: string
 }
 
@@ -2569,10 +2085,8 @@ const $StoreList: () => Schema.Schema<StoreList> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
   /** 门店列表 */
   readonly store_list: ReadonlyArray<StoreList>
@@ -2584,10 +2098,8 @@ const $PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleI
 }))
 
 export interface SuccessStoreList {
-  /**
-   * 门店ID
-   * @example "100000001"
-   */
+  /** 门店ID
+   * @example "100000001" */
   readonly store_id?: string | undefined
 }
 
@@ -2596,10 +2108,8 @@ const $SuccessStoreList: () => Schema.Schema<SuccessStoreList> = /*#__PURE__*/ o
 }))
 
 export interface FailedStoreList {
-  /**
-   * 门店ID
-   * @example "100000001"
-   */
+  /** 门店ID
+   * @example "100000001" */
   readonly store_id?: string | undefined
   /** 失败错误码 */
   readonly code?: string | undefined
@@ -2614,10 +2124,8 @@ const $FailedStoreList: () => Schema.Schema<FailedStoreList> = /*#__PURE__*/ onc
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostResponse {
-  /**
-   * 去重后门店总数
-   * @example 100
-   */
+  /** 去重后门店总数
+   * @example 100 */
   readonly total_count?: number | undefined
   /** 关联成功的门店列表 */
   readonly success_store_list?: ReadonlyArray<SuccessStoreList> | undefined
@@ -2636,13 +2144,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBu
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.associateStores.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostParams, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostBody {}
 
-/**
- * 批次组批量关联门店
+/** 批次组批量关联门店
  *
  * 服务商可以通过该接口将品牌的门店列表批量与商品券批次组内所有批次关联
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores` */
 export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.associateStores.post",
   method: "POST",
@@ -2662,13 +2168,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBu
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.disassociateStores.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostParams, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostBody {}
 
-/**
- * 批次组批量取消关联门店
+/** 批次组批量取消关联门店
  *
  * 服务商可以通过该接口取消品牌的门店列表与商品券批次组内所有批次的关联关系
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores` */
 export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.disassociateStores.post",
   method: "POST",
@@ -2680,40 +2184,26 @@ export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockB
 // ---- POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostBody {
-  /**
-   * 修改请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 修改请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 更新模式
-   * @example "MAX_COUNT"
-   */
+  /** 更新模式
+   * @example "MAX_COUNT" */
   readonly update_mode: "MAX_COUNT" | "MAX_COUNT_PER_DAY"
-  /**
-   * 当前批次发放次数总上限
-   * @example 1
-   */
+  /** 当前批次发放次数总上限
+   * @example 1 */
   readonly current_max_count?: number | undefined
-  /**
-   * 目标批次发放次数总上限
-   * @example 1
-   */
+  /** 目标批次发放次数总上限
+   * @example 1 */
   readonly target_max_count?: number | undefined
-  /**
-   * 当前批次每日发放次数上限
-   * @example 1
-   */
+  /** 当前批次每日发放次数上限
+   * @example 1 */
   readonly current_max_count_per_day?: number | undefined
-  /**
-   * 目标批次每日发放次数上限
-   * @example 1
-   */
+  /** 目标批次每日发放次数上限
+   * @example 1 */
   readonly target_max_count_per_day?: number | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 
@@ -2734,13 +2224,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBu
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.updateBudget.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostParams, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostBody {}
 
-/**
- * 修改商品券批次组发放预算
+/** 修改商品券批次组发放预算
  *
  * 服务商可以通过本接口批量修改商品券批次组内所有批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget` */
 export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.updateBudget.post",
   method: "POST",
@@ -2754,20 +2242,14 @@ export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockB
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksGetQuery {
   /** 批次状态 */
   readonly state?: "AUDITING" | "SENDING" | "PAUSED" | "STOPPED" | "DEACTIVATED" | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly page_size?: number | undefined
-  /**
-   * 分页Token
-   * @example "MTIzMjUK"
-   */
+  /** 分页Token
+   * @example "MTIzMjUK" */
   readonly page_token?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 
@@ -2779,23 +2261,17 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksGetQuery: () => Sc
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id?: string | undefined
   /** 备注 */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
+  /** 券Code分配模式
    * Documented values: `WECHATPAY`, `UPLOAD`, `API_ASSIGN` (decoded as any string: more may come).
-   * @example "WECHATPAY"
-   */
+   * @example "WECHATPAY" */
   readonly coupon_code_mode?: "WECHATPAY" | "UPLOAD" | "API_ASSIGN" | (string & {}) | undefined
   /** 品牌方预上传的券Code数量信息 */
   readonly coupon_code_count_info?: CouponCodeCount | undefined
@@ -2811,32 +2287,24 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdG
   readonly coupon_display_info?: StockCouponDisplayInfo | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 可用门店范围
+  /** 可用门店范围
    * Documented values: `NONE`, `ALL`, `SPECIFIC` (decoded as any string: more may come).
-   * @example "NONE"
-   */
+   * @example "NONE" */
   readonly store_scope?: "NONE" | "ALL" | "SPECIFIC" | (string & {}) | undefined
   /** 已发放次数 */
   readonly sent_count_info?: SentCountInfo | undefined
-  /**
-   * 批次状态
-   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "SENDING" | "PAUSED" | "STOPPED" | "DEACTIVATED" | (string & {}) | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -2862,15 +2330,11 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksGetResponse {
-  /**
-   * 总个数
-   * @example 100
-   */
+  /** 总个数
+   * @example 100 */
   readonly total_count?: number | undefined
-  /**
-   * 下一页Token
-   * @example "MTIzNDUK"
-   */
+  /** 下一页Token
+   * @example "MTIzNDUK" */
   readonly next_page_token?: string | undefined
   /** 批次列表 */
   readonly stock_list?: ReadonlyArray<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse> | undefined
@@ -2887,13 +2351,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksGetParams = P
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks.get`: params, query fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksGetRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksGetParams, PartnerProductCouponProductCouponsProductCouponIdStocksGetQuery {}
 
-/**
- * 查询商品券批次列表
+/** 查询商品券批次列表
  *
  * 品牌方可以通过该接口分页查询某个商品券的批次列表。
  *
- * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
- */
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks.get",
   method: "GET",
@@ -2905,15 +2367,11 @@ export const partnerProductCouponProductCouponsProductCouponIdStocksGet: Endpoin
 // ---- POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostBodyStock {
-  /**
-   * 备注
-   * @example "疯狂星期四项目专用"
-   */
+  /** 备注
+   * @example "疯狂星期四项目专用" */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
-   * @example "WECHATPAY"
-   */
+  /** 券Code分配模式
+   * @example "WECHATPAY" */
   readonly coupon_code_mode: "WECHATPAY" | "UPLOAD" | "API_ASSIGN"
   /** 发放规则 */
   readonly stock_send_rule: BodyStockStockSendRule
@@ -2927,10 +2385,8 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostBody
   readonly coupon_display_info: StockBundleCouponDisplayInfo
   /** 事件通知配置 */
   readonly notify_config: NotifyConfig
-  /**
-   * 可用门店范围
-   * @example "NONE"
-   */
+  /** 可用门店范围
+   * @example "NONE" */
   readonly store_scope: "NONE" | "ALL" | "SPECIFIC"
 }
 
@@ -2947,15 +2403,11 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksPostBodyStock: () 
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 创建请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 创建请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
   /** 批次信息 */
   readonly stock: PartnerProductCouponProductCouponsProductCouponIdStocksPostBodyStock
@@ -2968,27 +2420,19 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksPostBody: () => Sc
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostResponseUsageRuleDisplayInfo {
-  /**
-   * 券使用方式列表
-   * Documented values: `OFFLINE`, `MINI_PROGRAM`, `APP`, `PAYMENT_CODE` (decoded as any string: more may come).
-   */
+  /** 券使用方式列表
+   * Documented values: `OFFLINE`, `MINI_PROGRAM`, `APP`, `PAYMENT_CODE` (decoded as any string: more may come). */
   readonly coupon_usage_method_list?: ReadonlyArray<"OFFLINE" | "MINI_PROGRAM" | "APP" | "PAYMENT_CODE" | (string & {})> | undefined
-  /**
-   * 小程序AppID
-   * @example "wx1234567890"
-   */
+  /** 小程序AppID
+   * @example "wx1234567890" */
   readonly mini_program_appid?: string | undefined
-  /**
-   * 小程序跳转路径
-   * @example "/pages/index/product"
-   */
+  /** 小程序跳转路径
+   * @example "/pages/index/product" */
   readonly mini_program_path?: string | undefined
   /** APP跳转路径 */
   readonly app_path?: string | undefined
-  /**
-   * 券使用说明
-   * @example "工作日可用"
-   */
+  /** 券使用说明
+   * @example "工作日可用" */
   readonly usage_description?: string | undefined
   /** 券可用门店信息 */
   readonly coupon_available_store_info?: ResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo | undefined
@@ -3004,23 +2448,17 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksPostResponseUsageR
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostResponse {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id?: string | undefined
   /** 备注 */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
+  /** 券Code分配模式
    * Documented values: `WECHATPAY`, `UPLOAD`, `API_ASSIGN` (decoded as any string: more may come).
-   * @example "WECHATPAY"
-   */
+   * @example "WECHATPAY" */
   readonly coupon_code_mode?: "WECHATPAY" | "UPLOAD" | "API_ASSIGN" | (string & {}) | undefined
   /** 品牌方预上传的券Code数量信息 */
   readonly coupon_code_count_info?: CouponCodeCount | undefined
@@ -3036,32 +2474,24 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostResp
   readonly coupon_display_info?: StockCouponDisplayInfo | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 可用门店范围
+  /** 可用门店范围
    * Documented values: `NONE`, `ALL`, `SPECIFIC` (decoded as any string: more may come).
-   * @example "NONE"
-   */
+   * @example "NONE" */
   readonly store_scope?: "NONE" | "ALL" | "SPECIFIC" | (string & {}) | undefined
   /** 已发放次数 */
   readonly sent_count_info?: SentCountInfo | undefined
-  /**
-   * 批次状态
-   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "SENDING" | "PAUSED" | "STOPPED" | "DEACTIVATED" | (string & {}) | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -3091,13 +2521,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksPostParams = 
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksPostParams, PartnerProductCouponProductCouponsProductCouponIdStocksPostBody {}
 
-/**
- * 添加商品券批次
+/** 添加商品券批次
  *
  * 品牌方可以通过该接口为已有的商品券添加更多批次，多个批次可以实现品牌方多样化的投放需求。
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks.post",
   method: "POST",
@@ -3109,15 +2537,11 @@ export const partnerProductCouponProductCouponsProductCouponIdStocksPost: Endpoi
 // ---- GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id} ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetParams {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
 }
 
@@ -3131,13 +2555,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetQue
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.get`: params, query fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetQuery {}
 
-/**
- * 查询商品券指定批次
+/** 查询商品券指定批次
  *
  * 品牌方可以通过该接口查询某个商品券批次的详情。
  *
- * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
- */
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.get",
   method: "GET",
@@ -3157,13 +2579,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchP
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.patch`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchBody {}
 
-/**
- * 修改商品券指定批次
+/** 修改商品券指定批次
  *
  * 品牌方可以通过该接口修改商品券批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
  *
- * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
- */
+ * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.patch",
   method: "PATCH",
@@ -3183,13 +2603,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssoci
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.associateStores.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostBody {}
 
-/**
- * 批次关联门店
+/** 批次关联门店
  *
  * 品牌方可以通过该接口将品牌的门店列表与商品券批次关联 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.associateStores.post",
   method: "POST",
@@ -3201,20 +2619,14 @@ export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssoc
 // ---- GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetQuery {
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly page_size?: number | undefined
-  /**
-   * 分页Token
-   * @example "MTIzMjUK"
-   */
+  /** 分页Token
+   * @example "MTIzMjUK" */
   readonly page_token?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 
@@ -3225,15 +2637,11 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedS
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetResponse {
-  /**
-   * 总个数
-   * @example 100
-   */
+  /** 总个数
+   * @example 100 */
   readonly total_count?: number | undefined
-  /**
-   * 下一页Token
-   * @example "MTIzNDUK"
-   */
+  /** 下一页Token
+   * @example "MTIzNDUK" */
   readonly next_page_token?: string | undefined
   /** 门店列表 */
   readonly store_list?: ReadonlyArray<SuccessStoreList> | undefined
@@ -3250,13 +2658,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssoci
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.associatedStores.get`: params, query fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetQuery {}
 
-/**
- * 查询批次关联门店列表
+/** 查询批次关联门店列表
  *
  * 品牌方可以通过该接口分页查询商品券批次所关联的门店列表 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
  *
- * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores`
- */
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.associatedStores.get",
   method: "GET",
@@ -3276,13 +2682,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeacti
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.deactivate.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostBody {}
 
-/**
- * 失效商品券批次
+/** 失效商品券批次
  *
  * 品牌方可以通过该接口使已经创建的某个商品券批次失效。注意：调用本接口只会失效单个批次，商品券本身以及其他商品券批次不受影响。失效商品券批次后，该批次不会有新的用户领券事件，但历史已经通过该批次发放的用户商品券仍然有效。
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.deactivate.post",
   method: "POST",
@@ -3302,13 +2706,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisass
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.disassociateStores.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostBody {}
 
-/**
- * 批次取消关联门店
+/** 批次取消关联门店
  *
  * 品牌方可以通过该接口取消品牌的门店列表与商品券批次的关联关系 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.disassociateStores.post",
   method: "POST",
@@ -3328,13 +2730,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdate
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.updateBudget.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostBody {}
 
-/**
- * 修改商品券批次发放预算
+/** 修改商品券批次发放预算
  *
  * 品牌方可以通过本接口修改商品券批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.updateBudget.post",
   method: "POST",
@@ -3346,15 +2746,11 @@ export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdat
 // ---- POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes ----
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
   /** 券Code列表 */
   readonly code_list: ReadonlyArray<string>
@@ -3367,10 +2763,8 @@ const $PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCoupo
 }))
 
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostResponse {
-  /**
-   * 去重后券Code总数
-   * @example 100
-   */
+  /** 去重后券Code总数
+   * @example 100 */
   readonly total_count?: number | undefined
   /** 上传成功的券Code列表 */
   readonly success_code_list?: ReadonlyArray<string> | undefined
@@ -3395,13 +2789,11 @@ export type PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpload
 /** The input of `v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.uploadCouponCodes.post`: params, body fields together. */
 export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostRequest extends PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostParams, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostBody {}
 
-/**
- * 预上传券Code
+/** 预上传券Code
  *
  * 品牌方可以通过该接口为商品券批次预上传券Code 前置条件：已创建商品券批次，商品券批次的 coupon_code_mode 配置为 UPLOAD
  *
- * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes`
- */
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes` */
 export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.uploadCouponCodes.post",
   method: "POST",
@@ -3434,35 +2826,23 @@ const $PartnerProductCouponUsersOpenidCouponBundlesPostBodyCouponTagInfo: () => 
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponBundlesPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次组ID
-   * @example "712315129419284901"
-   */
+  /** 批次组ID
+   * @example "712315129419284901" */
   readonly stock_bundle_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 发券请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 发券请求单号
+   * @example "34657_20250101_123456" */
   readonly send_request_no: string
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
   /** 用户商品券标签信息 */
   readonly coupon_tag_info?: PartnerProductCouponUsersOpenidCouponBundlesPostBodyCouponTagInfo | undefined
@@ -3479,25 +2859,17 @@ const $PartnerProductCouponUsersOpenidCouponBundlesPostBody: () => Schema.Schema
 }))
 
 export interface AssociatedOrderInfo {
-  /**
-   * 微信支付单号
-   * @example "4200000000123456789123456789"
-   */
+  /** 微信支付单号
+   * @example "4200000000123456789123456789" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "trade_no_20250724123456"
-   */
+  /** 商户订单号
+   * @example "trade_no_20250724123456" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户号
-   * @example "1234567890"
-   */
+  /** 商户号
+   * @example "1234567890" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1234567890"
-   */
+  /** 子商户号
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -3509,27 +2881,19 @@ const $AssociatedOrderInfo: () => Schema.Schema<AssociatedOrderInfo> = /*#__PURE
 }))
 
 export interface ProgressiveBundleUsageDetail {
-  /**
-   * 券核销请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 券核销请求单号
+   * @example "34657_20250101_123456" */
   readonly use_request_no?: string | undefined
-  /**
-   * 核销时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 核销时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly use_time?: string | undefined
   /** 关联微信支付订单信息 */
   readonly associated_order_info?: AssociatedOrderInfo | undefined
-  /**
-   * 退券请求单号
-   * @example "MCHRETURN202003101234"
-   */
+  /** 退券请求单号
+   * @example "MCHRETURN202003101234" */
   readonly return_request_no?: string | undefined
-  /**
-   * 退券时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 退券时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly return_time?: string | undefined
 }
 
@@ -3542,25 +2906,17 @@ const $ProgressiveBundleUsageDetail: () => Schema.Schema<ProgressiveBundleUsageD
 }))
 
 export interface UserProductCouponBundleInfo {
-  /**
-   * 用户券组ID
-   * @example "7123912547109241212489"
-   */
+  /** 用户券组ID
+   * @example "7123912547109241212489" */
   readonly user_coupon_bundle_id?: string | undefined
-  /**
-   * 用户券组内索引
-   * @example 0
-   */
+  /** 用户券组内索引
+   * @example 0 */
   readonly user_coupon_bundle_index?: number | undefined
-  /**
-   * 总可使用次数
-   * @example 10
-   */
+  /** 总可使用次数
+   * @example 10 */
   readonly total_count?: number | undefined
-  /**
-   * 已使用次数
-   * @example 3
-   */
+  /** 已使用次数
+   * @example 3 */
   readonly used_count?: number | undefined
 }
 
@@ -3572,15 +2928,11 @@ const $UserProductCouponBundleInfo: () => Schema.Schema<UserProductCouponBundleI
 }))
 
 export interface ProgressiveBundleUsageInfo {
-  /**
-   * 可使用次数
-   * @example 15
-   */
+  /** 可使用次数
+   * @example 15 */
   readonly count?: number | undefined
-  /**
-   * 多次优惠使用间隔天数
-   * @example 0
-   */
+  /** 多次优惠使用间隔天数
+   * @example 0 */
   readonly interval_days?: number | undefined
 }
 
@@ -3590,38 +2942,26 @@ const $ProgressiveBundleUsageInfo: () => Schema.Schema<ProgressiveBundleUsageInf
 }))
 
 export interface ProductCoupon {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 商品券状态
-   * Documented values: `AUDITING`, `EFFECTIVE`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 商品券状态
+   * Documented values: `AUDITING`, `EFFECTIVE`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "EFFECTIVE" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `ALL`, `SINGLE`, `CATEGORY` (decoded as any string: more may come).
-   * @example "ALL"
-   */
+   * @example "ALL" */
   readonly scope?: "ALL" | "SINGLE" | "CATEGORY" | (string & {}) | undefined
-  /**
-   * 商品券类型
+  /** 商品券类型
    * Documented values: `NORMAL`, `DISCOUNT`, `EXCHANGE` (decoded as any string: more may come).
-   * @example "NORMAL"
-   */
+   * @example "NORMAL" */
   readonly type?: "NORMAL" | "DISCOUNT" | "EXCHANGE" | (string & {}) | undefined
-  /**
-   * 使用模式
+  /** 使用模式
    * Documented values: `SINGLE`, `PROGRESSIVE_BUNDLE` (decoded as any string: more may come).
-   * @example "SINGLE"
-   */
+   * @example "SINGLE" */
   readonly usage_mode?: "SINGLE" | "PROGRESSIVE_BUNDLE" | (string & {}) | undefined
   /** 单券模式信息 */
   readonly single_usage_info?: SingleUsageInfo | undefined
@@ -3629,17 +2969,13 @@ export interface ProductCoupon {
   readonly progressive_bundle_usage_info?: ProgressiveBundleUsageInfo | undefined
   /** 展示信息 */
   readonly display_info?: ResponseDisplayInfo | undefined
-  /**
-   * 外部商品ID
-   * @example "Product_1234567890"
-   */
+  /** 外部商品ID
+   * @example "Product_1234567890" */
   readonly out_product_no?: string | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
@@ -3671,10 +3007,8 @@ const $MemberTagInfo: () => Schema.Schema<MemberTagInfo> = /*#__PURE__*/ once(()
 }))
 
 export interface CouponTagInfo {
-  /**
-   * 用户商品券标签列表
-   * Documented values: `MEMBER` (decoded as any string: more may come).
-   */
+  /** 用户商品券标签列表
+   * Documented values: `MEMBER` (decoded as any string: more may come). */
   readonly coupon_tag_list?: ReadonlyArray<"MEMBER" | (string & {})> | undefined
   /** 会员标签信息 */
   readonly member_tag_info?: MemberTagInfo | undefined
@@ -3686,67 +3020,43 @@ const $CouponTagInfo: () => Schema.Schema<CouponTagInfo> = /*#__PURE__*/ once(()
 }))
 
 export interface UserProductCouponList {
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 用户商品券状态
+  /** 用户商品券状态
    * Documented values: `CONFIRMING`, `PENDING`, `EFFECTIVE`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   * @example "USED"
-   */
+   * @example "USED" */
   readonly coupon_state?: "CONFIRMING" | "PENDING" | "EFFECTIVE" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_end_time?: string | undefined
-  /**
-   * 领券时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 领券时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly receive_time?: string | undefined
-  /**
-   * 发券请求单号
-   * @example "MCHSEND202003101234"
-   */
+  /** 发券请求单号
+   * @example "MCHSEND202003101234" */
   readonly send_request_no?: string | undefined
-  /**
-   * 发券渠道
+  /** 发券渠道
    * Documented values: `API`, `BRAND_MANAGE`, `MERCHANT_CARD`, `MEMBER`, `SMALL_ACTIVITY`, `RECEIVE_COMPONENT` (decoded as any string: more may come).
-   * @example "API"
-   */
+   * @example "API" */
   readonly send_channel?: "API" | "BRAND_MANAGE" | "MERCHANT_CARD" | "MEMBER" | "SMALL_ACTIVITY" | "RECEIVE_COMPONENT" | (string & {}) | undefined
-  /**
-   * 确认请求单号
-   * @example "MCHCONFIRM202003101234"
-   */
+  /** 确认请求单号
+   * @example "MCHCONFIRM202003101234" */
   readonly confirm_request_no?: string | undefined
-  /**
-   * 确认发放时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 确认发放时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly confirm_time?: string | undefined
-  /**
-   * 失效请求单号
-   * @example "1002600620019090123143254436"
-   */
+  /** 失效请求单号
+   * @example "1002600620019090123143254436" */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 失效时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly deactivate_time?: string | undefined
-  /**
-   * 失效原因
-   * @example "商品已下线"
-   */
+  /** 失效原因
+   * @example "商品已下线" */
   readonly deactivate_reason?: string | undefined
   /** 多次优惠使用详情 */
   readonly progressive_bundle_usage_detail?: ProgressiveBundleUsageDetail | undefined
@@ -3756,22 +3066,16 @@ export interface UserProductCouponList {
   readonly product_coupon?: ProductCoupon | undefined
   /** 批次信息 */
   readonly stock?: ResponseStockList | undefined
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
-  /**
-   * 渠道自定义信息
-   * @example "example_channel_custom_info"
-   */
+  /** 渠道自定义信息
+   * @example "example_channel_custom_info" */
   readonly channel_custom_info?: string | undefined
   /** 用户商品券标签信息 */
   readonly coupon_tag_info?: CouponTagInfo | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -3799,10 +3103,8 @@ const $UserProductCouponList: () => Schema.Schema<UserProductCouponList> = /*#__
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponBundlesPostResponse {
-  /**
-   * 用户券组ID
-   * @example "7123912547109241212489"
-   */
+  /** 用户券组ID
+   * @example "7123912547109241212489" */
   readonly user_coupon_bundle_id?: string | undefined
   /** 用户商品券列表 */
   readonly user_product_coupon_list?: ReadonlyArray<UserProductCouponList> | undefined
@@ -3818,13 +3120,11 @@ export type PartnerProductCouponUsersOpenidCouponBundlesPostParams = BankFavorUs
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.couponBundles.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponBundlesPostRequest extends PartnerProductCouponUsersOpenidCouponBundlesPostParams, PartnerProductCouponUsersOpenidCouponBundlesPostBody {}
 
-/**
- * 向用户发放商品券批次组
+/** 向用户发放商品券批次组
  *
  * 服务商可以通过本接口向用户发放指定商品券批次组，能否发放受限于商品券组内批次的发放限额：. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles` */
 export const partnerProductCouponUsersOpenidCouponBundlesPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponBundlesPostRequest, PartnerProductCouponUsersOpenidCouponBundlesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.couponBundles.post",
   method: "POST",
@@ -3836,15 +3136,11 @@ export const partnerProductCouponUsersOpenidCouponBundlesPost: Endpoint.Endpoint
 // ---- POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate ----
 
 export interface PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostParams {
-  /**
-   * 用户OpenID
-   * @example "oh-394z-6CGkNoJrsDLTTUKiAnp4"
-   */
+  /** 用户OpenID
+   * @example "oh-394z-6CGkNoJrsDLTTUKiAnp4" */
   readonly openid: string
-  /**
-   * 用户券组ID
-   * @example "123446565767"
-   */
+  /** 用户券组ID
+   * @example "123446565767" */
   readonly user_coupon_bundle_id: string
 }
 
@@ -3854,35 +3150,23 @@ const $PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivateP
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次组ID
-   * @example "100232301"
-   */
+  /** 批次组ID
+   * @example "100232301" */
   readonly stock_bundle_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 失效请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 失效请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 失效原因
-   * @example "商品已下线，使用户商品券失效"
-   */
+  /** 失效原因
+   * @example "商品已下线，使用户商品券失效" */
   readonly deactivate_reason: string
 }
 
@@ -3900,13 +3184,11 @@ export type PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeacti
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.couponBundles._user_coupon_bundle_id_.deactivate.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostRequest extends PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostParams, PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostBody {}
 
-/**
- * 失效用户商品券组
+/** 失效用户商品券组
  *
  * 服务商可以通过本接口将用户商品券组内的所有商品券同步失效。前置条件：已经给用户发券成功，且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate` */
 export const partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostRequest, PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.couponBundles._user_coupon_bundle_id_.deactivate.post",
   method: "POST",
@@ -3918,37 +3200,25 @@ export const partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeact
 // ---- GET /v3/marketing/partner/product-coupon/users/{openid}/coupons ----
 
 export interface PartnerProductCouponUsersOpenidCouponsGetQuery {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id?: string | undefined
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
   /** 用户商品券状态 */
   readonly coupon_state?: "CONFIRMING" | "PENDING" | "EFFECTIVE" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly page_size?: number | undefined
-  /**
-   * 分页Token
-   * @example "MTIzMjUK"
-   */
+  /** 分页Token
+   * @example "MTIzMjUK" */
   readonly page_token?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
 }
 
@@ -3963,48 +3233,32 @@ const $PartnerProductCouponUsersOpenidCouponsGetQuery: () => Schema.Schema<Partn
 }))
 
 export interface DetailItemList {
-  /**
-   * 轮次使用详情状态
+  /** 轮次使用详情状态
    * Documented values: `PENDING`, `EFFECTIVE`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   * @example "USED"
-   */
+   * @example "USED" */
   readonly detail_state?: "PENDING" | "EFFECTIVE" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly valid_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly valid_end_time?: string | undefined
-  /**
-   * 核销请求单号
-   * @example "MCHUSE202003101234"
-   */
+  /** 核销请求单号
+   * @example "MCHUSE202003101234" */
   readonly use_request_no?: string | undefined
-  /**
-   * 核销时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 核销时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly use_time?: string | undefined
   /** 关联微信支付订单信息 */
   readonly associated_order_info?: AssociatedOrderInfo | undefined
-  /**
-   * 退券请求单号
-   * @example "MCHRETURN202003101234"
-   */
+  /** 退券请求单号
+   * @example "MCHRETURN202003101234" */
   readonly return_request_no?: string | undefined
-  /**
-   * 退券时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 退券时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly return_time?: string | undefined
-  /**
-   * 删除时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 删除时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly delete_time?: string | undefined
 }
 
@@ -4021,15 +3275,11 @@ const $DetailItemList: () => Schema.Schema<DetailItemList> = /*#__PURE__*/ once(
 }))
 
 export interface SequentialUsageDetail {
-  /**
-   * 总可使用次数
-   * @example 10
-   */
+  /** 总可使用次数
+   * @example 10 */
   readonly total_count?: number | undefined
-  /**
-   * 已使用次数
-   * @example 3
-   */
+  /** 已使用次数
+   * @example 3 */
   readonly used_count?: number | undefined
   /** 轮次使用详情列表 */
   readonly detail_item_list?: ReadonlyArray<DetailItemList> | undefined
@@ -4042,34 +3292,24 @@ const $SequentialUsageDetail: () => Schema.Schema<SequentialUsageDetail> = /*#__
 }))
 
 export interface UserCouponListStockSingleUsageRuleCouponAvailablePeriod {
-  /**
-   * 开始时间
-   * @example "2025-08-01T00:00:00+08:00"
-   */
+  /** 开始时间
+   * @example "2025-08-01T00:00:00+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 结束时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 生效后N天内有效
-   * @example 30
-   */
+  /** 生效后N天内有效
+   * @example 30 */
   readonly available_days?: number | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 1
-   */
+  /** 领取后N天开始生效
+   * @example 1 */
   readonly wait_days_after_receive?: number | undefined
   /** 每周固定可用时间 */
   readonly weekly_available_period?: ResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod | undefined
   /** 无规律的可用时间段 */
   readonly irregular_available_period_list?: ReadonlyArray<IrregularyAvaliableTime> | undefined
-  /**
-   * 领取后N秒内有效
-   * @example 3600
-   */
+  /** 领取后N秒内有效
+   * @example 3600 */
   readonly available_seconds?: number | undefined
 }
 
@@ -4102,29 +3342,21 @@ const $UserCouponListStockSingleUsageRule: () => Schema.Schema<UserCouponListSto
 }))
 
 export interface UserCouponListStockSequentialUsageRuleCouponAvailablePeriod {
-  /**
-   * 开始时间
-   * @example "2025-08-01T00:00:00+08:00"
-   */
+  /** 开始时间
+   * @example "2025-08-01T00:00:00+08:00" */
   readonly available_begin_time?: string | undefined
-  /**
-   * 结束时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 结束时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly available_end_time?: string | undefined
-  /**
-   * 领取后N天开始生效
-   * @example 1
-   */
+  /** 领取后N天开始生效
+   * @example 1 */
   readonly wait_days_after_receive?: number | undefined
   /** 每周固定可用时间 */
   readonly weekly_available_period?: ResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod | undefined
   /** 无规律的可用时间段 */
   readonly irregular_available_period_list?: ReadonlyArray<IrregularyAvaliableTime> | undefined
-  /**
-   * 领取后N秒内有效
-   * @example 3600
-   */
+  /** 领取后N秒内有效
+   * @example 3600 */
   readonly available_seconds?: number | undefined
 }
 
@@ -4159,23 +3391,17 @@ const $UserCouponListStockSequentialUsageRule: () => Schema.Schema<UserCouponLis
 }))
 
 export interface Stock {
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id?: string | undefined
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id?: string | undefined
   /** 备注 */
   readonly remark?: string | undefined
-  /**
-   * 券Code分配模式
+  /** 券Code分配模式
    * Documented values: `WECHATPAY`, `UPLOAD`, `API_ASSIGN` (decoded as any string: more may come).
-   * @example "WECHATPAY"
-   */
+   * @example "WECHATPAY" */
   readonly coupon_code_mode?: "WECHATPAY" | "UPLOAD" | "API_ASSIGN" | (string & {}) | undefined
   /** 品牌方预上传的券Code数量信息 */
   readonly coupon_code_count_info?: CouponCodeCount | undefined
@@ -4191,32 +3417,24 @@ export interface Stock {
   readonly coupon_display_info?: StockCouponDisplayInfo | undefined
   /** 事件通知配置 */
   readonly notify_config?: NotifyConfig | undefined
-  /**
-   * 可用门店范围
+  /** 可用门店范围
    * Documented values: `NONE`, `ALL`, `SPECIFIC` (decoded as any string: more may come).
-   * @example "NONE"
-   */
+   * @example "NONE" */
   readonly store_scope?: "NONE" | "ALL" | "SPECIFIC" | (string & {}) | undefined
   /** 已发放次数 */
   readonly sent_count_info?: SentCountInfo | undefined
-  /**
-   * 批次状态
-   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `AUDITING`, `SENDING`, `PAUSED`, `STOPPED`, `DEACTIVATED` (decoded as any string: more may come). */
   readonly state?: "AUDITING" | "SENDING" | "PAUSED" | "STOPPED" | "DEACTIVATED" | (string & {}) | undefined
   /** 失效请求单号 */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-08-31T23:59:59+08:00"
-   */
+  /** 失效时间
+   * @example "2025-08-31T23:59:59+08:00" */
   readonly deactivate_time?: string | undefined
   /** 失效原因 */
   readonly deactivate_reason?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -4242,67 +3460,43 @@ const $Stock: () => Schema.Schema<Stock> = /*#__PURE__*/ once(() => Schema.Struc
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsPostResponse {
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 用户商品券状态
+  /** 用户商品券状态
    * Documented values: `CONFIRMING`, `PENDING`, `EFFECTIVE`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   * @example "USED"
-   */
+   * @example "USED" */
   readonly coupon_state?: "CONFIRMING" | "PENDING" | "EFFECTIVE" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_end_time?: string | undefined
-  /**
-   * 领券时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 领券时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly receive_time?: string | undefined
-  /**
-   * 发券请求单号
-   * @example "MCHSEND202003101234"
-   */
+  /** 发券请求单号
+   * @example "MCHSEND202003101234" */
   readonly send_request_no?: string | undefined
-  /**
-   * 发券渠道
+  /** 发券渠道
    * Documented values: `API`, `BRAND_MANAGE`, `MERCHANT_CARD`, `MEMBER`, `SMALL_ACTIVITY`, `RECEIVE_COMPONENT` (decoded as any string: more may come).
-   * @example "API"
-   */
+   * @example "API" */
   readonly send_channel?: "API" | "BRAND_MANAGE" | "MERCHANT_CARD" | "MEMBER" | "SMALL_ACTIVITY" | "RECEIVE_COMPONENT" | (string & {}) | undefined
-  /**
-   * 确认请求单号
-   * @example "MCHCONFIRM202003101234"
-   */
+  /** 确认请求单号
+   * @example "MCHCONFIRM202003101234" */
   readonly confirm_request_no?: string | undefined
-  /**
-   * 确认发放时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 确认发放时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly confirm_time?: string | undefined
-  /**
-   * 失效请求单号
-   * @example "1002600620019090123143254436"
-   */
+  /** 失效请求单号
+   * @example "1002600620019090123143254436" */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 失效时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly deactivate_time?: string | undefined
-  /**
-   * 失效原因
-   * @example "商品已下线"
-   */
+  /** 失效原因
+   * @example "商品已下线" */
   readonly deactivate_reason?: string | undefined
   /** 单券使用详情 */
   readonly single_usage_detail?: ProgressiveBundleUsageDetail | undefined
@@ -4312,20 +3506,14 @@ export interface PartnerProductCouponUsersOpenidCouponsPostResponse {
   readonly product_coupon?: PartnerProductCouponProductCouponsProductCouponIdGetResponse | undefined
   /** 批次信息 */
   readonly stock?: Stock | undefined
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
-  /**
-   * 渠道自定义信息
-   * @example "example_channel_custom_info"
-   */
+  /** 渠道自定义信息
+   * @example "example_channel_custom_info" */
   readonly channel_custom_info?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -4352,15 +3540,11 @@ const $PartnerProductCouponUsersOpenidCouponsPostResponse: () => Schema.Schema<P
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsGetResponse {
-  /**
-   * 总个数
-   * @example 100
-   */
+  /** 总个数
+   * @example 100 */
   readonly total_count?: number | undefined
-  /**
-   * 下一页Token
-   * @example "MTIzNDUK"
-   */
+  /** 下一页Token
+   * @example "MTIzNDUK" */
   readonly next_page_token?: string | undefined
   /** 用户商品券列表 */
   readonly user_coupon_list?: ReadonlyArray<PartnerProductCouponUsersOpenidCouponsPostResponse> | undefined
@@ -4377,13 +3561,11 @@ export type PartnerProductCouponUsersOpenidCouponsGetParams = BankFavorUsersOpen
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons.get`: params, query fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsGetRequest extends PartnerProductCouponUsersOpenidCouponsGetParams, PartnerProductCouponUsersOpenidCouponsGetQuery {}
 
-/**
- * 指定券状态查询用户商品券列表
+/** 指定券状态查询用户商品券列表
  *
  * 品牌方可以通过本接口查询已经发放给用户的特定状态的商品券。前置条件：已经给用户发券成功
  *
- * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons`
- */
+ * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons` */
 export const partnerProductCouponUsersOpenidCouponsGet: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsGetRequest, PartnerProductCouponUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons.get",
   method: "GET",
@@ -4407,40 +3589,26 @@ const $PartnerProductCouponUsersOpenidCouponsPostBodyCouponTagInfo: () => Schema
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 发券请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 发券请求单号
+   * @example "34657_20250101_123456" */
   readonly send_request_no: string
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
   /** 用户商品券标签信息 */
   readonly coupon_tag_info?: PartnerProductCouponUsersOpenidCouponsPostBodyCouponTagInfo | undefined
@@ -4466,13 +3634,11 @@ export type PartnerProductCouponUsersOpenidCouponsPostParams = BankFavorUsersOpe
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsPostRequest extends PartnerProductCouponUsersOpenidCouponsPostParams, PartnerProductCouponUsersOpenidCouponsPostBody {}
 
-/**
- * 向用户发放商品券
+/** 向用户发放商品券
  *
  * 品牌方可以通过本接口向用户发放指定商品券批次，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算 2. 商品券批次每日预算（如果有）3. 商品券批次每人限领（如果有）前置条件：已创建商品券批次，商品券批次处于 SENDING 状态
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons` */
 export const partnerProductCouponUsersOpenidCouponsPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsPostRequest, PartnerProductCouponUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons.post",
   method: "POST",
@@ -4484,15 +3650,11 @@ export const partnerProductCouponUsersOpenidCouponsPost: Endpoint.Endpoint<Partn
 // ---- GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code} ----
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeGetParams {
-  /**
-   * 用户OpenID
-   * @example "oh-394z-6CGkNoJrsDLTTUKiAnp4"
-   */
+  /** 用户OpenID
+   * @example "oh-394z-6CGkNoJrsDLTTUKiAnp4" */
   readonly openid: string
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code: string
 }
 
@@ -4502,25 +3664,17 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeGetParams: () => Schema.S
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeGetQuery {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
 }
 
@@ -4532,67 +3686,43 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeGetQuery: () => Schema.Sc
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse {
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 用户商品券状态
+  /** 用户商品券状态
    * Documented values: `CONFIRMING`, `PENDING`, `EFFECTIVE`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   * @example "USED"
-   */
+   * @example "USED" */
   readonly coupon_state?: "CONFIRMING" | "PENDING" | "EFFECTIVE" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_end_time?: string | undefined
-  /**
-   * 领券时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 领券时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly receive_time?: string | undefined
-  /**
-   * 发券请求单号
-   * @example "MCHSEND202003101234"
-   */
+  /** 发券请求单号
+   * @example "MCHSEND202003101234" */
   readonly send_request_no?: string | undefined
-  /**
-   * 发券渠道
+  /** 发券渠道
    * Documented values: `API`, `BRAND_MANAGE`, `MERCHANT_CARD`, `MEMBER`, `SMALL_ACTIVITY`, `RECEIVE_COMPONENT` (decoded as any string: more may come).
-   * @example "API"
-   */
+   * @example "API" */
   readonly send_channel?: "API" | "BRAND_MANAGE" | "MERCHANT_CARD" | "MEMBER" | "SMALL_ACTIVITY" | "RECEIVE_COMPONENT" | (string & {}) | undefined
-  /**
-   * 确认请求单号
-   * @example "MCHCONFIRM202003101234"
-   */
+  /** 确认请求单号
+   * @example "MCHCONFIRM202003101234" */
   readonly confirm_request_no?: string | undefined
-  /**
-   * 确认发放时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 确认发放时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly confirm_time?: string | undefined
-  /**
-   * 失效请求单号
-   * @example "1002600620019090123143254436"
-   */
+  /** 失效请求单号
+   * @example "1002600620019090123143254436" */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 失效时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly deactivate_time?: string | undefined
-  /**
-   * 失效原因
-   * @example "商品已下线"
-   */
+  /** 失效原因
+   * @example "商品已下线" */
   readonly deactivate_reason?: string | undefined
   /** 单券使用详情 */
   readonly single_usage_detail?: ProgressiveBundleUsageDetail | undefined
@@ -4602,20 +3732,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse {
   readonly product_coupon?: PartnerProductCouponProductCouponsProductCouponIdGetResponse | undefined
   /** 批次信息 */
   readonly stock?: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse | undefined
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
-  /**
-   * 渠道自定义信息
-   * @example "example_channel_custom_info"
-   */
+  /** 渠道自定义信息
+   * @example "example_channel_custom_info" */
   readonly channel_custom_info?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -4644,13 +3768,11 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse: () => Schema
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.get`: params, query fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeGetRequest extends PartnerProductCouponUsersOpenidCouponsCouponCodeGetParams, PartnerProductCouponUsersOpenidCouponsCouponCodeGetQuery {}
 
-/**
- * 查询用户商品券详情
+/** 查询用户商品券详情
  *
  * 品牌方可以通过本接口查询已经发放给用户的商品券详情 前置条件：已经给用户发券成功
  *
- * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}`
- */
+ * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}` */
 export const partnerProductCouponUsersOpenidCouponsCouponCodeGet: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeGetRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.get",
   method: "GET",
@@ -4662,30 +3784,20 @@ export const partnerProductCouponUsersOpenidCouponsCouponCodeGet: Endpoint.Endpo
 // ---- POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm ----
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 确认发放请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 确认发放请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
 }
 
@@ -4698,25 +3810,17 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostBody: () => Sc
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponseSingleUsageDetailAssociatedPayScoreOrderInfo {
-  /**
-   * 微信支付服务订单号
-   * @example "4200000000123456789123456789"
-   */
+  /** 微信支付服务订单号
+   * @example "4200000000123456789123456789" */
   readonly order_id?: string | undefined
-  /**
-   * 商户订单号
-   * @example "trade_no_20250724123456"
-   */
+  /** 商户订单号
+   * @example "trade_no_20250724123456" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 商户号
-   * @example "1234567890"
-   */
+  /** 商户号
+   * @example "1234567890" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1234567890"
-   */
+  /** 子商户号
+   * @example "1234567890" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -4728,34 +3832,24 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponseSingle
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponseSingleUsageDetail {
-  /**
-   * 券核销请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 券核销请求单号
+   * @example "34657_20250101_123456" */
   readonly use_request_no?: string | undefined
-  /**
-   * 核销时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 核销时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly use_time?: string | undefined
   /** 关联微信支付订单信息 */
   readonly associated_order_info?: AssociatedOrderInfo | undefined
   /** 券核销的关联微信支付分订单信息 */
   readonly associated_pay_score_order_info?: PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponseSingleUsageDetailAssociatedPayScoreOrderInfo | undefined
-  /**
-   * 优惠金额
-   * @example 0
-   */
+  /** 优惠金额
+   * @example 0 */
   readonly saved_amount?: number | undefined
-  /**
-   * 退券请求单号
-   * @example "MCHRETURN202003101234"
-   */
+  /** 退券请求单号
+   * @example "MCHRETURN202003101234" */
   readonly return_request_no?: string | undefined
-  /**
-   * 退券时间
-   * @example "2025-07-20T14:29:35+08:00"
-   */
+  /** 退券时间
+   * @example "2025-07-20T14:29:35+08:00" */
   readonly return_time?: string | undefined
 }
 
@@ -4770,67 +3864,43 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponseSingle
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponse {
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 用户商品券状态
+  /** 用户商品券状态
    * Documented values: `CONFIRMING`, `PENDING`, `EFFECTIVE`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
-   * @example "USED"
-   */
+   * @example "USED" */
   readonly coupon_state?: "CONFIRMING" | "PENDING" | "EFFECTIVE" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
-  /**
-   * 有效期开始时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期开始时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_begin_time?: string | undefined
-  /**
-   * 有效期结束时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 有效期结束时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly valid_end_time?: string | undefined
-  /**
-   * 领券时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 领券时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly receive_time?: string | undefined
-  /**
-   * 发券请求单号
-   * @example "MCHSEND202003101234"
-   */
+  /** 发券请求单号
+   * @example "MCHSEND202003101234" */
   readonly send_request_no?: string | undefined
-  /**
-   * 发券渠道
+  /** 发券渠道
    * Documented values: `API`, `BRAND_MANAGE`, `MERCHANT_CARD`, `MEMBER`, `SMALL_ACTIVITY`, `RECEIVE_COMPONENT` (decoded as any string: more may come).
-   * @example "API"
-   */
+   * @example "API" */
   readonly send_channel?: "API" | "BRAND_MANAGE" | "MERCHANT_CARD" | "MEMBER" | "SMALL_ACTIVITY" | "RECEIVE_COMPONENT" | (string & {}) | undefined
-  /**
-   * 确认请求单号
-   * @example "MCHCONFIRM202003101234"
-   */
+  /** 确认请求单号
+   * @example "MCHCONFIRM202003101234" */
   readonly confirm_request_no?: string | undefined
-  /**
-   * 确认发放时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 确认发放时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly confirm_time?: string | undefined
-  /**
-   * 失效请求单号
-   * @example "1002600620019090123143254436"
-   */
+  /** 失效请求单号
+   * @example "1002600620019090123143254436" */
   readonly deactivate_request_no?: string | undefined
-  /**
-   * 失效时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 失效时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly deactivate_time?: string | undefined
-  /**
-   * 失效原因
-   * @example "商品已下线"
-   */
+  /** 失效原因
+   * @example "商品已下线" */
   readonly deactivate_reason?: string | undefined
   /** 单券使用详情 */
   readonly single_usage_detail?: PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponseSingleUsageDetail | undefined
@@ -4840,20 +3910,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResp
   readonly product_coupon?: PartnerProductCouponProductCouponsProductCouponIdGetResponse | undefined
   /** 批次信息 */
   readonly stock?: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse | undefined
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
-  /**
-   * 渠道自定义信息
-   * @example "example_channel_custom_info"
-   */
+  /** 渠道自定义信息
+   * @example "example_channel_custom_info" */
   readonly channel_custom_info?: string | undefined
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id?: string | undefined
 }
 
@@ -4884,13 +3948,11 @@ export type PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostParams = 
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.confirm.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostRequest extends PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostParams, PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostBody {}
 
-/**
- * 确认发放用户商品券
+/** 确认发放用户商品券
  *
  * 给用户发券后，微信支付会给品牌发送「商品券发放通知」，此时品牌应调用本接口确认发放成功。注：商品券有多个发券渠道，可以由微信支付提供的营销渠道（摇一摇有优惠、商家名片等）发券，品牌方也可以调用商品券本身的发券API主动发券，不论由何渠道发放，微信支付均会发送该通知给品牌方，品牌方均需调用本接口确认发放成功。
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm` */
 export const partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.confirm.post",
   method: "POST",
@@ -4902,35 +3964,23 @@ export const partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost: Endpoi
 // ---- POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate ----
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 失效请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 失效请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 失效原因
-   * @example "商品已下线，使用户商品券失效"
-   */
+  /** 失效原因
+   * @example "商品已下线，使用户商品券失效" */
   readonly deactivate_reason: string
 }
 
@@ -4950,13 +4000,11 @@ export type PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostRespon
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.deactivate.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostRequest extends PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostParams, PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostBody {}
 
-/**
- * 失效用户商品券
+/** 失效用户商品券
  *
  * 品牌方可以通过本接口将用户的商品券失效 前置条件：已经给用户发券成功
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate` */
 export const partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.deactivate.post",
   method: "POST",
@@ -4968,35 +4016,23 @@ export const partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost: End
 // ---- POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return ----
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 退券请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 退券请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 多次优惠索引
-   * @example 0
-   */
+  /** 多次优惠索引
+   * @example 0 */
   readonly sequential_coupon_index?: number | undefined
 }
 
@@ -5016,13 +4052,11 @@ export type PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostResponse =
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.return.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostRequest extends PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostParams, PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostBody {}
 
-/**
- * 退券
+/** 退券
  *
  * 品牌方可以通过本接口将已经核销用户的商品券退回给用户。前置条件：已经给用户发券成功，且用户商品券当前已核销
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return` */
 export const partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.return.post",
   method: "POST",
@@ -5052,42 +4086,28 @@ const $PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostBodyAssociatedPayS
 }))
 
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 核销时间
-   * @example "2025-07-24T00:00+08:00"
-   */
+  /** 核销时间
+   * @example "2025-07-24T00:00+08:00" */
   readonly use_time: string
   /** 关联微信支付订单信息 */
   readonly associated_order_info: AssociatedOrderInfo
-  /**
-   * 核销请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 核销请求单号
+   * @example "34657_20250101_123456" */
   readonly out_request_no: string
-  /**
-   * 多次优惠索引
-   * @example 0
-   */
+  /** 多次优惠索引
+   * @example 0 */
   readonly sequential_coupon_index?: number | undefined
   /** 核销门店ID */
   readonly store_id?: string | undefined
@@ -5125,13 +4145,11 @@ export type PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostResponse = Pa
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.use.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostRequest extends PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostParams, PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostBody {}
 
-/**
- * 核销用户商品券
+/** 核销用户商品券
  *
  * 品牌方可以通过本接口核销已经发放给用户的商品券 前置条件：已经给用户发券成功，且用户商品券当前可用
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use` */
 export const partnerProductCouponUsersOpenidCouponsCouponCodeUsePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.use.post",
   method: "POST",
@@ -5143,40 +4161,26 @@ export const partnerProductCouponUsersOpenidCouponsCouponCodeUsePost: Endpoint.E
 // ---- POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon ----
 
 export interface PartnerProductCouponUsersOpenidPreSendCouponPostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次ID
-   * @example "1000000013001"
-   */
+  /** 批次ID
+   * @example "1000000013001" */
   readonly stock_id: string
-  /**
-   * 用户商品券Code
-   * @example "123446565767"
-   */
+  /** 用户商品券Code
+   * @example "123446565767" */
   readonly coupon_code?: string | undefined
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 发券请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 发券请求单号
+   * @example "34657_20250101_123456" */
   readonly send_request_no: string
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
 }
 
@@ -5197,13 +4201,11 @@ export type PartnerProductCouponUsersOpenidPreSendCouponPostResponse = Busifavor
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.preSendCoupon.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidPreSendCouponPostRequest extends PartnerProductCouponUsersOpenidPreSendCouponPostParams, PartnerProductCouponUsersOpenidPreSendCouponPostBody {}
 
-/**
- * 向用户预发放商品券
+/** 向用户预发放商品券
  *
  * 品牌方可以通过本接口向用户预发放指定商品券批次，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon` */
 export const partnerProductCouponUsersOpenidPreSendCouponPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidPreSendCouponPostRequest, PartnerProductCouponUsersOpenidPreSendCouponPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.preSendCoupon.post",
   method: "POST",
@@ -5215,35 +4217,23 @@ export const partnerProductCouponUsersOpenidPreSendCouponPost: Endpoint.Endpoint
 // ---- POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle ----
 
 export interface PartnerProductCouponUsersOpenidPreSendCouponBundlePostBody {
-  /**
-   * 品牌ID
-   * @example "120344"
-   */
+  /** 品牌ID
+   * @example "120344" */
   readonly brand_id: string
-  /**
-   * 商品券ID
-   * @example "1000000013"
-   */
+  /** 商品券ID
+   * @example "1000000013" */
   readonly product_coupon_id: string
-  /**
-   * 批次组ID
-   * @example "100232301"
-   */
+  /** 批次组ID
+   * @example "100232301" */
   readonly stock_bundle_id: string
-  /**
-   * 公众账号AppID
-   * @example "wx233544546545989"
-   */
+  /** 公众账号AppID
+   * @example "wx233544546545989" */
   readonly appid: string
-  /**
-   * 发券请求单号
-   * @example "34657_20250101_123456"
-   */
+  /** 发券请求单号
+   * @example "34657_20250101_123456" */
   readonly send_request_no: string
-  /**
-   * 自定义附加信息
-   * @example "example_attach"
-   */
+  /** 自定义附加信息
+   * @example "example_attach" */
   readonly attach?: string | undefined
 }
 
@@ -5263,13 +4253,11 @@ export type PartnerProductCouponUsersOpenidPreSendCouponBundlePostResponse = Bus
 /** The input of `v3.marketing.partner.productCoupon.users._openid_.preSendCouponBundle.post`: params, body fields together. */
 export interface PartnerProductCouponUsersOpenidPreSendCouponBundlePostRequest extends PartnerProductCouponUsersOpenidPreSendCouponBundlePostParams, PartnerProductCouponUsersOpenidPreSendCouponBundlePostBody {}
 
-/**
- * 向用户预发放商品券批次组
+/** 向用户预发放商品券批次组
  *
  * 服务商可以通过本接口向用户预发放指定商品券批次组，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券组内批次的发放限额：，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
  *
- * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle`
- */
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle` */
 export const partnerProductCouponUsersOpenidPreSendCouponBundlePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidPreSendCouponBundlePostRequest, PartnerProductCouponUsersOpenidPreSendCouponBundlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.preSendCouponBundle.post",
   method: "POST",
@@ -5283,64 +4271,54 @@ export const partner = {
   deliveryPlan: {
     _sp_mchid_: {
       notifyUrl: {
-        /**
-         * 设置投放计划回调地址
+        /** 设置投放计划回调地址
          *
          * 投放计划创建后，如果设置了回调地址，当投放计划的状态 `plan_state` 或者审批状态 `audit_state` 发生变更时，会回调给品牌方。
          *
          * `POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url`
          *
-         * Alone: `import { partnerDeliveryPlanSpMchidNotifyUrlPost } from "effect-wechatpay/v3/marketing/partner"`.
-         */
+         * Alone: `import { partnerDeliveryPlanSpMchidNotifyUrlPost } from "effect-wechatpay/v3/marketing/partner"`. */
         post: partnerDeliveryPlanSpMchidNotifyUrlPost
       }
     },
     deliveryPlans: {
-      /**
-       * 创建投放计划
+      /** 创建投放计划
        *
        * 创建投放计划
        *
        * `POST /v3/marketing/partner/delivery-plan/delivery-plans`
        *
-       * Alone: `import { partnerDeliveryPlanDeliveryPlansPost } from "effect-wechatpay/v3/marketing/partner"`.
-       */
+       * Alone: `import { partnerDeliveryPlanDeliveryPlansPost } from "effect-wechatpay/v3/marketing/partner"`. */
       post: partnerDeliveryPlanDeliveryPlansPost,
       _brand_id_: {
         deliveryPlans: {
-          /**
-           * 分页查询投放计划列表
+          /** 分页查询投放计划列表
            *
            * 分页查询投放计划列表
            *
            * `GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans`
            *
-           * Alone: `import { partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet } from "effect-wechatpay/v3/marketing/partner"`. */
           get: partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet
         }
       },
       _plan_id_: {
-        /**
-         * 更新投放计划
+        /** 更新投放计划
          *
          * 更新投放计划
          *
          * `PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}`
          *
-         * Alone: `import { partnerDeliveryPlanDeliveryPlansPlanIdPatch } from "effect-wechatpay/v3/marketing/partner"`.
-         */
+         * Alone: `import { partnerDeliveryPlanDeliveryPlansPlanIdPatch } from "effect-wechatpay/v3/marketing/partner"`. */
         patch: partnerDeliveryPlanDeliveryPlansPlanIdPatch,
         terminate: {
-          /**
-           * 终止投放计划
+          /** 终止投放计划
            *
            * 终止投放计划
            *
            * `POST /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate`
            *
-           * Alone: `import { partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost
         }
       }
@@ -5348,281 +4326,233 @@ export const partner = {
   },
   productCoupon: {
     imageGenerationTasks: {
-      /**
-       * 提交图片生成任务
+      /** 提交图片生成任务
        *
        * 根据类型生成图片，结果将通过回调的方式告知，或通过主动查询接口获取生成结果。频率限制：500/s
        *
        * `POST /v3/marketing/partner/product-coupon/image-generation-tasks`
        *
-       * Alone: `import { partnerProductCouponImageGenerationTasksPost } from "effect-wechatpay/v3/marketing/partner"`.
-       */
+       * Alone: `import { partnerProductCouponImageGenerationTasksPost } from "effect-wechatpay/v3/marketing/partner"`. */
       post: partnerProductCouponImageGenerationTasksPost,
       _task_id_: {
-        /**
-         * 查询图片生成任务执行结果
+        /** 查询图片生成任务执行结果
          *
          * 查询图片生成任务执行结果。频率限制：500/s
          *
          * `GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}`
          *
-         * Alone: `import { partnerProductCouponImageGenerationTasksTaskIdGet } from "effect-wechatpay/v3/marketing/partner"`.
-         */
+         * Alone: `import { partnerProductCouponImageGenerationTasksTaskIdGet } from "effect-wechatpay/v3/marketing/partner"`. */
         get: partnerProductCouponImageGenerationTasksTaskIdGet
       }
     },
     media: {
       uploadImage: {
-        /**
-         * 图片上传
+        /** 图片上传
          *
          * 商品券接口调用过程中需要传入各种图片URL，请使用本接口上传图片到微信支付，并使用接口返回的URL。
          *
          * `POST /v3/marketing/partner/product-coupon/media/upload-image`
          *
-         * Alone: `import { partnerProductCouponMediaUploadImagePost } from "effect-wechatpay/v3/marketing/partner"`.
-         */
+         * Alone: `import { partnerProductCouponMediaUploadImagePost } from "effect-wechatpay/v3/marketing/partner"`. */
         post: partnerProductCouponMediaUploadImagePost
       }
     },
     notifyConfigs: {
-      /**
-       * 获取商品券事件通知地址
+      /** 获取商品券事件通知地址
        *
        * 服务商可以通过本接口查询商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。前置条件：服务商已经配置商品券事件通知地址
        *
        * `GET /v3/marketing/partner/product-coupon/notify-configs`
        *
-       * Alone: `import { partnerProductCouponNotifyConfigsGet } from "effect-wechatpay/v3/marketing/partner"`.
-       */
+       * Alone: `import { partnerProductCouponNotifyConfigsGet } from "effect-wechatpay/v3/marketing/partner"`. */
       get: partnerProductCouponNotifyConfigsGet,
-      /**
-       * 设置商品券事件通知地址
+      /** 设置商品券事件通知地址
        *
        * 服务商可以通过本接口设置商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。
        *
        * `POST /v3/marketing/partner/product-coupon/notify-configs`
        *
-       * Alone: `import { partnerProductCouponNotifyConfigsPost } from "effect-wechatpay/v3/marketing/partner"`.
-       */
+       * Alone: `import { partnerProductCouponNotifyConfigsPost } from "effect-wechatpay/v3/marketing/partner"`. */
       post: partnerProductCouponNotifyConfigsPost
     },
     productCoupons: {
-      /**
-       * 创建商品券
+      /** 创建商品券
        *
        * 品牌方可以通过该接口创建商品券和批次。微信支付创建成功后，会返回此次创建的商品券以及批次。品牌方可在【经营平台】上配置【活动】对商品券进行投放。频率限制：接口级限制1000/min
        *
        * `POST /v3/marketing/partner/product-coupon/product-coupons`
        *
-       * Alone: `import { partnerProductCouponProductCouponsPost } from "effect-wechatpay/v3/marketing/partner"`.
-       */
+       * Alone: `import { partnerProductCouponProductCouponsPost } from "effect-wechatpay/v3/marketing/partner"`. */
       post: partnerProductCouponProductCouponsPost,
       _product_coupon_id_: {
-        /**
-         * 查询商品券
+        /** 查询商品券
          *
          * 品牌方可以通过该接口查询商品券的详细信息，但不包括商品券的批次信息。
          *
          * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
          *
-         * Alone: `import { partnerProductCouponProductCouponsProductCouponIdGet } from "effect-wechatpay/v3/marketing/partner"`.
-         */
+         * Alone: `import { partnerProductCouponProductCouponsProductCouponIdGet } from "effect-wechatpay/v3/marketing/partner"`. */
         get: partnerProductCouponProductCouponsProductCouponIdGet,
-        /**
-         * 修改商品券
+        /** 修改商品券
          *
          * 品牌方可以通过该接口修改商品券信息。注：修改只会对新发的券生效，历史已经发放给用户的券不会改变。
          *
          * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
          *
-         * Alone: `import { partnerProductCouponProductCouponsProductCouponIdPatch } from "effect-wechatpay/v3/marketing/partner"`.
-         */
+         * Alone: `import { partnerProductCouponProductCouponsProductCouponIdPatch } from "effect-wechatpay/v3/marketing/partner"`. */
         patch: partnerProductCouponProductCouponsProductCouponIdPatch,
         deactivate: {
-          /**
-           * 失效商品券
+          /** 失效商品券
            *
            * 品牌方可以通过该接口使某个商品券失效。注意：失效商品券会失效商品券所有批次。失效商品券会同步终止该商品券所有投放渠道和活动，不会有新的用户领券事件，但历史已经通过该商品券对应的批次发放的用户商品券仍然有效。
            *
            * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate`
            *
-           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponProductCouponsProductCouponIdDeactivatePost
         },
         stockBundles: {
-          /**
-           * 添加商品券批次组
+          /** 添加商品券批次组
            *
            * 服务商可以通过该接口为已有的「多次优惠」商品券添加更多批次组，每个批次组创建时会批量创建多个商品券批次。同一个商品券的多个批次组可以实现品牌方多样化的投放需求。前置条件：已创建商品券且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
            *
            * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles`
            *
-           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesPost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesPost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponProductCouponsProductCouponIdStockBundlesPost,
           _stock_bundle_id_: {
-            /**
-             * 修改商品券批次组
+            /** 修改商品券批次组
              *
              * 服务商可以通过该接口同步修改商品券批次组内所有批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
              *
              * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}`
              *
-             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch } from "effect-wechatpay/v3/marketing/partner"`.
-             */
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch } from "effect-wechatpay/v3/marketing/partner"`. */
             patch: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch,
             associateStores: {
-              /**
-               * 批次组批量关联门店
+              /** 批次组批量关联门店
                *
                * 服务商可以通过该接口将品牌的门店列表批量与商品券批次组内所有批次关联
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost
             },
             disassociateStores: {
-              /**
-               * 批次组批量取消关联门店
+              /** 批次组批量取消关联门店
                *
                * 服务商可以通过该接口取消品牌的门店列表与商品券批次组内所有批次的关联关系
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost
             },
             updateBudget: {
-              /**
-               * 修改商品券批次组发放预算
+              /** 修改商品券批次组发放预算
                *
                * 服务商可以通过本接口批量修改商品券批次组内所有批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost
             }
           }
         },
         stocks: {
-          /**
-           * 查询商品券批次列表
+          /** 查询商品券批次列表
            *
            * 品牌方可以通过该接口分页查询某个商品券的批次列表。
            *
            * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
            *
-           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksGet } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksGet } from "effect-wechatpay/v3/marketing/partner"`. */
           get: partnerProductCouponProductCouponsProductCouponIdStocksGet,
-          /**
-           * 添加商品券批次
+          /** 添加商品券批次
            *
            * 品牌方可以通过该接口为已有的商品券添加更多批次，多个批次可以实现品牌方多样化的投放需求。
            *
            * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
            *
-           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksPost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksPost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponProductCouponsProductCouponIdStocksPost,
           _stock_id_: {
-            /**
-             * 查询商品券指定批次
+            /** 查询商品券指定批次
              *
              * 品牌方可以通过该接口查询某个商品券批次的详情。
              *
              * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
              *
-             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet } from "effect-wechatpay/v3/marketing/partner"`.
-             */
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet } from "effect-wechatpay/v3/marketing/partner"`. */
             get: partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet,
-            /**
-             * 修改商品券指定批次
+            /** 修改商品券指定批次
              *
              * 品牌方可以通过该接口修改商品券批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
              *
              * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
              *
-             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch } from "effect-wechatpay/v3/marketing/partner"`.
-             */
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch } from "effect-wechatpay/v3/marketing/partner"`. */
             patch: partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch,
             associateStores: {
-              /**
-               * 批次关联门店
+              /** 批次关联门店
                *
                * 品牌方可以通过该接口将品牌的门店列表与商品券批次关联 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost
             },
             associatedStores: {
-              /**
-               * 查询批次关联门店列表
+              /** 查询批次关联门店列表
                *
                * 品牌方可以通过该接口分页查询商品券批次所关联的门店列表 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
                *
                * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet } from "effect-wechatpay/v3/marketing/partner"`. */
               get: partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet
             },
             deactivate: {
-              /**
-               * 失效商品券批次
+              /** 失效商品券批次
                *
                * 品牌方可以通过该接口使已经创建的某个商品券批次失效。注意：调用本接口只会失效单个批次，商品券本身以及其他商品券批次不受影响。失效商品券批次后，该批次不会有新的用户领券事件，但历史已经通过该批次发放的用户商品券仍然有效。
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost
             },
             disassociateStores: {
-              /**
-               * 批次取消关联门店
+              /** 批次取消关联门店
                *
                * 品牌方可以通过该接口取消品牌的门店列表与商品券批次的关联关系 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost
             },
             updateBudget: {
-              /**
-               * 修改商品券批次发放预算
+              /** 修改商品券批次发放预算
                *
                * 品牌方可以通过本接口修改商品券批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost
             },
             uploadCouponCodes: {
-              /**
-               * 预上传券Code
+              /** 预上传券Code
                *
                * 品牌方可以通过该接口为商品券批次预上传券Code 前置条件：已创建商品券批次，商品券批次的 coupon_code_mode 配置为 UPLOAD
                *
                * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes`
                *
-               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost
             }
           }
@@ -5632,135 +4562,113 @@ export const partner = {
     users: {
       _openid_: {
         couponBundles: {
-          /**
-           * 向用户发放商品券批次组
+          /** 向用户发放商品券批次组
            *
            * 服务商可以通过本接口向用户发放指定商品券批次组，能否发放受限于商品券组内批次的发放限额：. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
            *
            * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles`
            *
-           * Alone: `import { partnerProductCouponUsersOpenidCouponBundlesPost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponUsersOpenidCouponBundlesPost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponUsersOpenidCouponBundlesPost,
           _user_coupon_bundle_id_: {
             deactivate: {
-              /**
-               * 失效用户商品券组
+              /** 失效用户商品券组
                *
                * 服务商可以通过本接口将用户商品券组内的所有商品券同步失效。前置条件：已经给用户发券成功，且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
                *
                * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate`
                *
-               * Alone: `import { partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost
             }
           }
         },
         coupons: {
-          /**
-           * 指定券状态查询用户商品券列表
+          /** 指定券状态查询用户商品券列表
            *
            * 品牌方可以通过本接口查询已经发放给用户的特定状态的商品券。前置条件：已经给用户发券成功
            *
            * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons`
            *
-           * Alone: `import { partnerProductCouponUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/partner"`. */
           get: partnerProductCouponUsersOpenidCouponsGet,
-          /**
-           * 向用户发放商品券
+          /** 向用户发放商品券
            *
            * 品牌方可以通过本接口向用户发放指定商品券批次，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算 2. 商品券批次每日预算（如果有）3. 商品券批次每人限领（如果有）前置条件：已创建商品券批次，商品券批次处于 SENDING 状态
            *
            * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons`
            *
-           * Alone: `import { partnerProductCouponUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponUsersOpenidCouponsPost,
           _coupon_code_: {
-            /**
-             * 查询用户商品券详情
+            /** 查询用户商品券详情
              *
              * 品牌方可以通过本接口查询已经发放给用户的商品券详情 前置条件：已经给用户发券成功
              *
              * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}`
              *
-             * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeGet } from "effect-wechatpay/v3/marketing/partner"`.
-             */
+             * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeGet } from "effect-wechatpay/v3/marketing/partner"`. */
             get: partnerProductCouponUsersOpenidCouponsCouponCodeGet,
             confirm: {
-              /**
-               * 确认发放用户商品券
+              /** 确认发放用户商品券
                *
                * 给用户发券后，微信支付会给品牌发送「商品券发放通知」，此时品牌应调用本接口确认发放成功。注：商品券有多个发券渠道，可以由微信支付提供的营销渠道（摇一摇有优惠、商家名片等）发券，品牌方也可以调用商品券本身的发券API主动发券，不论由何渠道发放，微信支付均会发送该通知给品牌方，品牌方均需调用本接口确认发放成功。
                *
                * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm`
                *
-               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost
             },
             deactivate: {
-              /**
-               * 失效用户商品券
+              /** 失效用户商品券
                *
                * 品牌方可以通过本接口将用户的商品券失效 前置条件：已经给用户发券成功
                *
                * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate`
                *
-               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost
             },
             return: {
-              /**
-               * 退券
+              /** 退券
                *
                * 品牌方可以通过本接口将已经核销用户的商品券退回给用户。前置条件：已经给用户发券成功，且用户商品券当前已核销
                *
                * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return`
                *
-               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost
             },
             use: {
-              /**
-               * 核销用户商品券
+              /** 核销用户商品券
                *
                * 品牌方可以通过本接口核销已经发放给用户的商品券 前置条件：已经给用户发券成功，且用户商品券当前可用
                *
                * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use`
                *
-               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeUsePost } from "effect-wechatpay/v3/marketing/partner"`.
-               */
+               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeUsePost } from "effect-wechatpay/v3/marketing/partner"`. */
               post: partnerProductCouponUsersOpenidCouponsCouponCodeUsePost
             }
           }
         },
         preSendCoupon: {
-          /**
-           * 向用户预发放商品券
+          /** 向用户预发放商品券
            *
            * 品牌方可以通过本接口向用户预发放指定商品券批次，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
            *
            * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon`
            *
-           * Alone: `import { partnerProductCouponUsersOpenidPreSendCouponPost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponUsersOpenidPreSendCouponPost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponUsersOpenidPreSendCouponPost
         },
         preSendCouponBundle: {
-          /**
-           * 向用户预发放商品券批次组
+          /** 向用户预发放商品券批次组
            *
            * 服务商可以通过本接口向用户预发放指定商品券批次组，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券组内批次的发放限额：，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
            *
            * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle`
            *
-           * Alone: `import { partnerProductCouponUsersOpenidPreSendCouponBundlePost } from "effect-wechatpay/v3/marketing/partner"`.
-           */
+           * Alone: `import { partnerProductCouponUsersOpenidPreSendCouponBundlePost } from "effect-wechatpay/v3/marketing/partner"`. */
           post: partnerProductCouponUsersOpenidPreSendCouponBundlePost
         }
       }

@@ -23,20 +23,14 @@ const $PartnershipsGetQuery: () => Schema.Schema<PartnershipsGetQuery> = /*#__PU
 }))
 
 export interface PartnershipsGetResponseDataPartner {
-  /**
-   * 合作方类别
-   * @example "APPID"
-   */
+  /** 合作方类别
+   * @example "APPID" */
   readonly type?: string | undefined
-  /**
-   * 合作方APPID
-   * @example "wx4e1916a585d1f4e9"
-   */
+  /** 合作方APPID
+   * @example "wx4e1916a585d1f4e9" */
   readonly appid?: string | undefined
-  /**
-   * 合作方商户ID
-   * @example "2480029552"
-   */
+  /** 合作方商户ID
+   * @example "2480029552" */
   readonly merchant_id?: string | undefined
 }
 
@@ -47,15 +41,11 @@ const $PartnershipsGetResponseDataPartner: () => Schema.Schema<PartnershipsGetRe
 }))
 
 export interface PartnershipsGetResponseDataAuthorizedData {
-  /**
-   * 授权业务类别
-   * @example "FAVOR_STOCK"
-   */
+  /** 授权业务类别
+   * @example "FAVOR_STOCK" */
   readonly business_type?: string | undefined
-  /**
-   * 授权批次ID
-   * @example "2433405"
-   */
+  /** 授权批次ID
+   * @example "2433405" */
   readonly stock_id?: string | undefined
 }
 
@@ -69,25 +59,17 @@ export interface PartnershipsGetResponseData {
   readonly partner?: PartnershipsGetResponseDataPartner | undefined
   /** 被授权数据 */
   readonly authorized_data?: PartnershipsGetResponseDataAuthorizedData | undefined
-  /**
-   * 建立合作关系时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 建立合作关系时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly build_time?: string | undefined
-  /**
-   * 终止合作关系时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止合作关系时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly terminate_time?: string | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -103,20 +85,14 @@ const $PartnershipsGetResponseData: () => Schema.Schema<PartnershipsGetResponseD
 export interface PartnershipsGetResponse {
   /** 合作关系结果集 */
   readonly data?: ReadonlyArray<PartnershipsGetResponseData> | undefined
-  /**
-   * 分页大小
-   * @example 5
-   */
+  /** 分页大小
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 分页页码
-   * @example 10
-   */
+  /** 分页页码
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 总数量
-   * @example 1234
-   */
+  /** 总数量
+   * @example 1234 */
   readonly total_count?: number | undefined
 }
 
@@ -127,13 +103,11 @@ const $PartnershipsGetResponse: () => Schema.Schema<PartnershipsGetResponse> = /
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询合作关系列表API
+/** 查询合作关系列表API
  *
  * 该接口主要为商户提供合作关系列表的查询能力。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_5_3.shtml)
  *
- * `GET /v3/marketing/partnerships`
- */
+ * `GET /v3/marketing/partnerships` */
 export const partnershipsGet: Endpoint.Endpoint<PartnershipsGetQuery, PartnershipsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partnerships.get",
   method: "GET",
@@ -146,10 +120,8 @@ export const partnershipsGet: Endpoint.Endpoint<PartnershipsGetQuery, Partnershi
 // ---- POST /v3/marketing/partnerships/build ----
 
 export interface PartnershipsBuildPostHeaders {
-  /**
-   * 业务请求幂等值
-   * @example "12345"
-   */
+  /** 业务请求幂等值
+   * @example "12345" */
   readonly "Idempotency-Key": string
 }
 
@@ -160,15 +132,11 @@ const $PartnershipsBuildPostHeaders: () => Schema.Schema<PartnershipsBuildPostHe
 export interface Partner {
   /** 合作方类别 */
   readonly type: "APPID" | "MERCHANT"
-  /**
-   * 合作方APPID
-   * @example "wx4e1916a585d1f4e9"
-   */
+  /** 合作方APPID
+   * @example "wx4e1916a585d1f4e9" */
   readonly appid?: string | undefined
-  /**
-   * 合作方商户ID
-   * @example "2480029552"
-   */
+  /** 合作方商户ID
+   * @example "2480029552" */
   readonly merchant_id?: string | undefined
 }
 
@@ -181,10 +149,8 @@ const $Partner: () => Schema.Schema<Partner> = /*#__PURE__*/ once(() => Schema.S
 export interface AuthorizedData {
   /** 授权业务类别 */
   readonly business_type: "FAVOR_STOCK" | "BUSIFAVOR_STOCK"
-  /**
-   * 授权批次ID
-   * @example "2433405"
-   */
+  /** 授权批次ID
+   * @example "2433405" */
   readonly stock_id?: string | undefined
 }
 
@@ -206,10 +172,8 @@ const $PartnershipsBuildPostBody: () => Schema.Schema<PartnershipsBuildPostBody>
 }))
 
 export interface PartnershipsBuildPostResponsePartner {
-  /**
-   * 合作方类别
-   * Documented values: `APPID`, `MERCHANT` (decoded as any string: more may come).
-   */
+  /** 合作方类别
+   * Documented values: `APPID`, `MERCHANT` (decoded as any string: more may come). */
   readonly type?: "APPID" | "MERCHANT" | (string & {}) | undefined
   /** 合作方APPID */
   readonly appid?: string | undefined
@@ -224,10 +188,8 @@ const $PartnershipsBuildPostResponsePartner: () => Schema.Schema<PartnershipsBui
 }))
 
 export interface PartnershipsBuildPostResponseAuthorizedData {
-  /**
-   * 授权业务类别
-   * Documented values: `FAVOR_STOCK`, `BUSIFAVOR_STOCK` (decoded as any string: more may come).
-   */
+  /** 授权业务类别
+   * Documented values: `FAVOR_STOCK`, `BUSIFAVOR_STOCK` (decoded as any string: more may come). */
   readonly business_type?: "FAVOR_STOCK" | "BUSIFAVOR_STOCK" | (string & {}) | undefined
   /** 授权批次ID */
   readonly stock_id?: string | undefined
@@ -243,10 +205,8 @@ export interface PartnershipsBuildPostResponse {
   readonly partner?: PartnershipsBuildPostResponsePartner | undefined
   /** 被授权数据 */
   readonly authorized_data?: PartnershipsBuildPostResponseAuthorizedData | undefined
-  /**
-   * 合作状态
-   * Documented values: `ESTABLISHED`, `TERMINATED` (decoded as any string: more may come).
-   */
+  /** 合作状态
+   * Documented values: `ESTABLISHED`, `TERMINATED` (decoded as any string: more may come). */
   readonly state?: "ESTABLISHED" | "TERMINATED" | (string & {}) | undefined
   /** 建立合作关系时间 */
   readonly build_time?: string | undefined
@@ -268,13 +228,11 @@ const $PartnershipsBuildPostResponse: () => Schema.Schema<PartnershipsBuildPostR
 /** The input of `v3.marketing.partnerships.build.post`: headers, body fields together. */
 export interface PartnershipsBuildPostRequest extends PartnershipsBuildPostHeaders, PartnershipsBuildPostBody {}
 
-/**
- * 建立合作关系API
+/** 建立合作关系API
  *
  * 该接口主要为商户提供营销资源的授权能力，可授权给其他商户或小程序，方便商户间的互利合作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_1.shtml)
  *
- * `POST /v3/marketing/partnerships/build`
- */
+ * `POST /v3/marketing/partnerships/build` */
 export const partnershipsBuildPost: Endpoint.Endpoint<PartnershipsBuildPostRequest, PartnershipsBuildPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partnerships.build.post",
   method: "POST",
@@ -287,10 +245,8 @@ export const partnershipsBuildPost: Endpoint.Endpoint<PartnershipsBuildPostReque
 // ---- POST /v3/marketing/partnerships/terminate ----
 
 export interface PartnershipsTerminatePostResponse {
-  /**
-   * 终止合作关系时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 终止合作关系时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly terminate_time?: string | undefined
 }
 
@@ -305,13 +261,11 @@ export type PartnershipsTerminatePostBody = PartnershipsBuildPostBody
 /** The input of `v3.marketing.partnerships.terminate.post`: headers, body fields together. */
 export interface PartnershipsTerminatePostRequest extends PartnershipsTerminatePostHeaders, PartnershipsTerminatePostBody {}
 
-/**
- * 终止合作关系API
+/** 终止合作关系API
  *
  * 该接口主要为商户提供营销资源的终止授权能力，便于商户管理运营现存的合作关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml)
  *
- * `POST /v3/marketing/partnerships/terminate`
- */
+ * `POST /v3/marketing/partnerships/terminate` */
 export const partnershipsTerminatePost: Endpoint.Endpoint<PartnershipsTerminatePostRequest, PartnershipsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partnerships.terminate.post",
   method: "POST",
@@ -323,38 +277,32 @@ export const partnershipsTerminatePost: Endpoint.Endpoint<PartnershipsTerminateP
 
 /** `v3.marketing.partnerships.…` */
 export const partnerships = {
-  /**
-   * 查询合作关系列表API
+  /** 查询合作关系列表API
    *
    * 该接口主要为商户提供合作关系列表的查询能力。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_5_3.shtml)
    *
    * `GET /v3/marketing/partnerships`
    *
-   * Alone: `import { partnershipsGet } from "effect-wechatpay/v3/marketing/partnerships"`.
-   */
+   * Alone: `import { partnershipsGet } from "effect-wechatpay/v3/marketing/partnerships"`. */
   get: partnershipsGet,
   build: {
-    /**
-     * 建立合作关系API
+    /** 建立合作关系API
      *
      * 该接口主要为商户提供营销资源的授权能力，可授权给其他商户或小程序，方便商户间的互利合作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_1.shtml)
      *
      * `POST /v3/marketing/partnerships/build`
      *
-     * Alone: `import { partnershipsBuildPost } from "effect-wechatpay/v3/marketing/partnerships"`.
-     */
+     * Alone: `import { partnershipsBuildPost } from "effect-wechatpay/v3/marketing/partnerships"`. */
     post: partnershipsBuildPost
   },
   terminate: {
-    /**
-     * 终止合作关系API
+    /** 终止合作关系API
      *
      * 该接口主要为商户提供营销资源的终止授权能力，便于商户管理运营现存的合作关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml)
      *
      * `POST /v3/marketing/partnerships/terminate`
      *
-     * Alone: `import { partnershipsTerminatePost } from "effect-wechatpay/v3/marketing/partnerships"`.
-     */
+     * Alone: `import { partnershipsTerminatePost } from "effect-wechatpay/v3/marketing/partnerships"`. */
     post: partnershipsTerminatePost
   }
 } as const

@@ -57,10 +57,8 @@ export interface ActivityBaseInfo {
   readonly activity_second_title?: string | undefined
   /** 商户logo */
   readonly merchant_logo_url?: string | undefined
-  /**
-   * 背景颜色
-   * Documented values: `Color010`, `Color020`, `Color030`, `Color040`, `Color050`, `Color060`, `Color070`, `Color080`, `Color090`, `Color100` (decoded as any string: more may come).
-   */
+  /** 背景颜色
+   * Documented values: `Color010`, `Color020`, `Color030`, `Color040`, `Color050`, `Color060`, `Color070`, `Color080`, `Color090`, `Color100` (decoded as any string: more may come). */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | (string & {}) | undefined
   /** 活动开始时间 */
   readonly begin_time?: string | undefined
@@ -70,10 +68,8 @@ export interface ActivityBaseInfo {
   readonly available_periods?: DataActivityBaseInfoAvailablePeriods | undefined
   /** 商户请求单号 */
   readonly out_request_no?: string | undefined
-  /**
-   * 投放目的
-   * Documented values: `OFF_LINE_PAY`, `JUMP_MINI_APP` (decoded as any string: more may come).
-   */
+  /** 投放目的
+   * Documented values: `OFF_LINE_PAY`, `JUMP_MINI_APP` (decoded as any string: more may come). */
   readonly delivery_purpose?: "OFF_LINE_PAY" | "JUMP_MINI_APP" | (string & {}) | undefined
   /** 商家小程序appid */
   readonly mini_programs_appid?: string | undefined
@@ -96,10 +92,8 @@ const $ActivityBaseInfo: () => Schema.Schema<ActivityBaseInfo> = /*#__PURE__*/ o
 }))
 
 export interface PaymentMethodInformation {
-  /**
-   * 支付方式
-   * Documented values: `CFT`, `SPECIFIC_BANK_CARD` (decoded as any string: more may come).
-   */
+  /** 支付方式
+   * Documented values: `CFT`, `SPECIFIC_BANK_CARD` (decoded as any string: more may come). */
   readonly payment_method?: "CFT" | "SPECIFIC_BANK_CARD" | (string & {}) | undefined
   /** 银行简称 */
   readonly bank_abbreviation?: string | undefined
@@ -111,10 +105,8 @@ const $PaymentMethodInformation: () => Schema.Schema<PaymentMethodInformation> =
 }))
 
 export interface AdvancedSettingPaymentMode {
-  /**
-   * 支付场景列表
-   * Documented values: `APP_SCENE`, `SWING_CARD_SCENE`, `NO_SECRET_SCENE`, `MINIAPP_SCENE`, `FACE_PAY_SCENE`, `OTHER_SCENE` (decoded as any string: more may come).
-   */
+  /** 支付场景列表
+   * Documented values: `APP_SCENE`, `SWING_CARD_SCENE`, `NO_SECRET_SCENE`, `MINIAPP_SCENE`, `FACE_PAY_SCENE`, `OTHER_SCENE` (decoded as any string: more may come). */
   readonly payment_scene_list?: ReadonlyArray<"APP_SCENE" | "SWING_CARD_SCENE" | "NO_SECRET_SCENE" | "MINIAPP_SCENE" | "FACE_PAY_SCENE" | "OTHER_SCENE" | (string & {})> | undefined
   /** 支付方式信息 */
   readonly payment_method_information?: PaymentMethodInformation | undefined
@@ -126,10 +118,8 @@ const $AdvancedSettingPaymentMode: () => Schema.Schema<AdvancedSettingPaymentMod
 }))
 
 export interface AdvancedSetting {
-  /**
-   * 奖品类型
-   * Documented values: `DELIVERY_ALL_PERSON`, `DELIVERY_MEMBER_PERSON` (decoded as any string: more may come).
-   */
+  /** 奖品类型
+   * Documented values: `DELIVERY_ALL_PERSON`, `DELIVERY_MEMBER_PERSON` (decoded as any string: more may come). */
   readonly delivery_user_category?: "DELIVERY_ALL_PERSON" | "DELIVERY_MEMBER_PERSON" | (string & {}) | undefined
   /** 商家会员appid */
   readonly merchant_member_appid?: string | undefined
@@ -164,22 +154,16 @@ const $AwardList: () => Schema.Schema<AwardList> = /*#__PURE__*/ once(() => Sche
 }))
 
 export interface FullSendRuleBase {
-  /**
-   * 奖品类型
-   * Documented values: `BUSIFAVOR` (decoded as any string: more may come).
-   */
+  /** 奖品类型
+   * Documented values: `BUSIFAVOR` (decoded as any string: more may come). */
   readonly award_type?: "BUSIFAVOR" | (string & {}) | undefined
-  /**
-   * 发券商户号选项
-   * Documented values: `IN_SEVICE_COUPON_MERCHANT`, `MANUAL_INPUT_MERCHANT` (decoded as any string: more may come).
-   */
+  /** 发券商户号选项
+   * Documented values: `IN_SEVICE_COUPON_MERCHANT`, `MANUAL_INPUT_MERCHANT` (decoded as any string: more may come). */
   readonly merchant_option?: "IN_SEVICE_COUPON_MERCHANT" | "MANUAL_INPUT_MERCHANT" | (string & {}) | undefined
   /** 消费金额门槛 */
   readonly transaction_amount_minimum?: number | undefined
-  /**
-   * 发放内容
-   * Documented values: `SINGLE_COUPON`, `GIFT_PACKAGE` (decoded as any string: more may come).
-   */
+  /** 发放内容
+   * Documented values: `SINGLE_COUPON`, `GIFT_PACKAGE` (decoded as any string: more may come). */
   readonly send_content?: "SINGLE_COUPON" | "GIFT_PACKAGE" | (string & {}) | undefined
   /** 奖品基本信息列表 */
   readonly award_list?: ReadonlyArray<AwardList> | undefined
@@ -197,15 +181,11 @@ const $FullSendRuleBase: () => Schema.Schema<FullSendRuleBase> = /*#__PURE__*/ o
 }))
 
 export interface StepSendRuleBase {
-  /**
-   * 奖品类型
-   * Documented values: `BUSIFAVOR` (decoded as any string: more may come).
-   */
+  /** 奖品类型
+   * Documented values: `BUSIFAVOR` (decoded as any string: more may come). */
   readonly award_type?: "BUSIFAVOR" | (string & {}) | undefined
-  /**
-   * 发券商户号选项
-   * Documented values: `IN_SEVICE_COUPON_MERCHANT`, `MANUAL_INPUT_MERCHANT` (decoded as any string: more may come).
-   */
+  /** 发券商户号选项
+   * Documented values: `IN_SEVICE_COUPON_MERCHANT`, `MANUAL_INPUT_MERCHANT` (decoded as any string: more may come). */
   readonly merchant_option?: "IN_SEVICE_COUPON_MERCHANT" | "MANUAL_INPUT_MERCHANT" | (string & {}) | undefined
 }
 
@@ -276,13 +256,11 @@ const $PaygiftactivityActivitiesGetResponse: () => Schema.Schema<Paygiftactivity
   data: Schema.optional(Schema.Array($PaygiftactivityActivitiesGetResponseData()))
 }))
 
-/**
- * 获取支付有礼活动列表API
+/** 获取支付有礼活动列表API
  *
  * 商户根据一定过滤条件，查询已创建的支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_9.shtml)
  *
- * `GET /v3/marketing/paygiftactivity/activities`
- */
+ * `GET /v3/marketing/paygiftactivity/activities` */
 export const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesGetQuery, PaygiftactivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities.get",
   method: "GET",
@@ -306,29 +284,21 @@ const $PaygiftactivityActivitiesActivityIdGetResponseAwardSendRule: () => Schema
 export interface PaygiftactivityActivitiesActivityIdGetResponse {
   /** 活动id */
   readonly activity_id?: string | undefined
-  /**
-   * 活动类型
-   * Documented values: `FULL_SEND_ACT_TYPE`, `STEP_SEND_ACT_TYPE`, `SPECIFIC_SEND_ACT_TYPE` (decoded as any string: more may come).
-   */
+  /** 活动类型
+   * Documented values: `FULL_SEND_ACT_TYPE`, `STEP_SEND_ACT_TYPE`, `SPECIFIC_SEND_ACT_TYPE` (decoded as any string: more may come). */
   readonly activity_type?: "FULL_SEND_ACT_TYPE" | "STEP_SEND_ACT_TYPE" | "SPECIFIC_SEND_ACT_TYPE" | (string & {}) | undefined
-  /**
-   * 活动状态
-   * Documented values: `CREATE_ACT_STATUS`, `ONGOING_ACT_STATUS`, `TERMINATE_ACT_STATUS`, `STOP_ACT_STATUS`, `OVER_TIME_ACT_STATUS`, `CREATE_ACT_FAILED`, `ACT_STATUS_UNKNOWN` (decoded as any string: more may come).
-   */
+  /** 活动状态
+   * Documented values: `CREATE_ACT_STATUS`, `ONGOING_ACT_STATUS`, `TERMINATE_ACT_STATUS`, `STOP_ACT_STATUS`, `OVER_TIME_ACT_STATUS`, `CREATE_ACT_FAILED`, `ACT_STATUS_UNKNOWN` (decoded as any string: more may come). */
   readonly activity_status?: "CREATE_ACT_STATUS" | "ONGOING_ACT_STATUS" | "TERMINATE_ACT_STATUS" | "STOP_ACT_STATUS" | "OVER_TIME_ACT_STATUS" | "CREATE_ACT_FAILED" | "ACT_STATUS_UNKNOWN" | (string & {}) | undefined
   /** 创建商户号 */
   readonly creator_merchant_id?: string | undefined
   /** 所属商户号 */
   readonly belong_merchant_id?: string | undefined
-  /**
-   * 活动暂停时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 活动暂停时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly pause_time?: string | undefined
-  /**
-   * 活动恢复时间
-   * @example "2018-12-08T10:34:56+08:00"
-   */
+  /** 活动恢复时间
+   * @example "2018-12-08T10:34:56+08:00" */
   readonly recovery_time?: string | undefined
   /** 活动创建时间 */
   readonly create_time?: string | undefined
@@ -359,13 +329,11 @@ const $PaygiftactivityActivitiesActivityIdGetResponse: () => Schema.Schema<Paygi
 
 export type PaygiftactivityActivitiesActivityIdGetParams = GoodsSubsidyActivityActivityActivityIdApplyPostParams
 
-/**
- * 查询活动详情接口API
+/** 查询活动详情接口API
  *
  * 商户创建活动后，可以通过该接口查询支付有礼的活动详情，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_4.shtml)
  *
- * `GET /v3/marketing/paygiftactivity/activities/{activity_id}`
- */
+ * `GET /v3/marketing/paygiftactivity/activities/{activity_id}` */
 export const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdGetParams, PaygiftactivityActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.get",
   method: "GET",
@@ -378,15 +346,11 @@ export const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<Paygiftac
 // ---- GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods ----
 
 export interface PaygiftactivityActivitiesActivityIdGoodsGetQuery {
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -411,15 +375,11 @@ const $PaygiftactivityActivitiesActivityIdGoodsGetResponseData: () => Schema.Sch
 }))
 
 export interface PaygiftactivityActivitiesActivityIdGoodsGetResponse {
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
   /** 总数 */
   readonly total_count?: number | undefined
@@ -442,13 +402,11 @@ export type PaygiftactivityActivitiesActivityIdGoodsGetParams = GoodsSubsidyActi
 /** The input of `v3.marketing.paygiftactivity.activities._activity_id_.goods.get`: params, query fields together. */
 export interface PaygiftactivityActivitiesActivityIdGoodsGetRequest extends PaygiftactivityActivitiesActivityIdGoodsGetParams, PaygiftactivityActivitiesActivityIdGoodsGetQuery {}
 
-/**
- * 查询活动指定商品列表API
+/** 查询活动指定商品列表API
  *
  * 商户创建活动后，可以通过该接口查询支付有礼的活动指定商品，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_6.shtml)
  *
- * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods`
- */
+ * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods` */
 export const paygiftactivityActivitiesActivityIdGoodsGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdGoodsGetRequest, PaygiftactivityActivitiesActivityIdGoodsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.goods.get",
   method: "GET",
@@ -479,15 +437,11 @@ const $PaygiftactivityActivitiesActivityIdMerchantsGetResponseData: () => Schema
 }))
 
 export interface PaygiftactivityActivitiesActivityIdMerchantsGetResponse {
-  /**
-   * 分页页码
-   * @example 0
-   */
+  /** 分页页码
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 20
-   */
+  /** 分页大小
+   * @example 20 */
   readonly limit?: number | undefined
   /** 总数 */
   readonly total_count?: number | undefined
@@ -512,13 +466,11 @@ export type PaygiftactivityActivitiesActivityIdMerchantsGetQuery = Paygiftactivi
 /** The input of `v3.marketing.paygiftactivity.activities._activity_id_.merchants.get`: params, query fields together. */
 export interface PaygiftactivityActivitiesActivityIdMerchantsGetRequest extends PaygiftactivityActivitiesActivityIdMerchantsGetParams, PaygiftactivityActivitiesActivityIdMerchantsGetQuery {}
 
-/**
- * 查询活动发券商户号API
+/** 查询活动发券商户号API
  *
  * 商户创建活动后，可以通过该接口查询支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_5.shtml)
  *
- * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/merchants`
- */
+ * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/merchants` */
 export const paygiftactivityActivitiesActivityIdMerchantsGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsGetRequest, PaygiftactivityActivitiesActivityIdMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.merchants.get",
   method: "GET",
@@ -574,13 +526,11 @@ export type PaygiftactivityActivitiesActivityIdMerchantsAddPostParams = GoodsSub
 /** The input of `v3.marketing.paygiftactivity.activities._activity_id_.merchants.add.post`: params, body fields together. */
 export interface PaygiftactivityActivitiesActivityIdMerchantsAddPostRequest extends PaygiftactivityActivitiesActivityIdMerchantsAddPostParams, PaygiftactivityActivitiesActivityIdMerchantsAddPostBody {}
 
-/**
- * 新增活动发券商户号API
+/** 新增活动发券商户号API
  *
  * 商户创建活动后，可以通过该接口增加支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_8.shtml)
  *
- * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add`
- */
+ * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add` */
 export const paygiftactivityActivitiesActivityIdMerchantsAddPost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsAddPostRequest, PaygiftactivityActivitiesActivityIdMerchantsAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.merchants.add.post",
   method: "POST",
@@ -594,10 +544,8 @@ export const paygiftactivityActivitiesActivityIdMerchantsAddPost: Endpoint.Endpo
 
 export interface PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody {
   readonly merchant_id_list: ReadonlyArray<string>
-  /**
-   * 商户请求单号
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户请求单号
+   * @example "100002322019090134234sfdf" */
   readonly delete_request_no: string
 }
 
@@ -607,15 +555,11 @@ const $PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody: () => Schema.
 }))
 
 export interface PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse {
-  /**
-   * 活动id
-   * @example "126002309"
-   */
+  /** 活动id
+   * @example "126002309" */
   readonly activity_id?: string | undefined
-  /**
-   * 删除时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 删除时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly delete_time?: string | undefined
 }
 
@@ -629,13 +573,11 @@ export type PaygiftactivityActivitiesActivityIdMerchantsDeletePostParams = Goods
 /** The input of `v3.marketing.paygiftactivity.activities._activity_id_.merchants.delete.post`: params, body fields together. */
 export interface PaygiftactivityActivitiesActivityIdMerchantsDeletePostRequest extends PaygiftactivityActivitiesActivityIdMerchantsDeletePostParams, PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody {}
 
-/**
- * 删除活动发券商户号API
+/** 删除活动发券商户号API
  *
  * 商户创建活动后，可以通过该接口删除支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_10.shtml)
  *
- * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete`
- */
+ * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete` */
 export const paygiftactivityActivitiesActivityIdMerchantsDeletePost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsDeletePostRequest, PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.merchants.delete.post",
   method: "POST",
@@ -651,13 +593,11 @@ export type PaygiftactivityActivitiesActivityIdTerminatePostParams = GoodsSubsid
 
 export type PaygiftactivityActivitiesActivityIdTerminatePostResponse = MembercardActivityActivitiesActivityIdTerminatePostResponse
 
-/**
- * 终止活动API
+/** 终止活动API
  *
  * 商户可通过该接口停止支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_7.shtml)
  *
- * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/terminate`
- */
+ * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/terminate` */
 export const paygiftactivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdTerminatePostParams, PaygiftactivityActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.terminate.post",
   method: "POST",
@@ -855,13 +795,11 @@ const $PaygiftactivityUniqueThresholdActivityPostResponse: () => Schema.Schema<P
   create_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建全场满额送活动API
+/** 创建全场满额送活动API
  *
  * 商户可以创建满额送活动，用户支付后送全场券，提升交易额。
  *
- * `POST /v3/marketing/paygiftactivity/unique-threshold-activity`
- */
+ * `POST /v3/marketing/paygiftactivity/unique-threshold-activity` */
 export const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<PaygiftactivityUniqueThresholdActivityPostBody, PaygiftactivityUniqueThresholdActivityPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.uniqueThresholdActivity.post",
   method: "POST",
@@ -873,99 +811,83 @@ export const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygi
 /** `v3.marketing.paygiftactivity.…` */
 export const paygiftactivity = {
   activities: {
-    /**
-     * 获取支付有礼活动列表API
+    /** 获取支付有礼活动列表API
      *
      * 商户根据一定过滤条件，查询已创建的支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_9.shtml)
      *
      * `GET /v3/marketing/paygiftactivity/activities`
      *
-     * Alone: `import { paygiftactivityActivitiesGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-     */
+     * Alone: `import { paygiftactivityActivitiesGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
     get: paygiftactivityActivitiesGet,
     _activity_id_: {
-      /**
-       * 查询活动详情接口API
+      /** 查询活动详情接口API
        *
        * 商户创建活动后，可以通过该接口查询支付有礼的活动详情，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_4.shtml)
        *
        * `GET /v3/marketing/paygiftactivity/activities/{activity_id}`
        *
-       * Alone: `import { paygiftactivityActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-       */
+       * Alone: `import { paygiftactivityActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
       get: paygiftactivityActivitiesActivityIdGet,
       goods: {
-        /**
-         * 查询活动指定商品列表API
+        /** 查询活动指定商品列表API
          *
          * 商户创建活动后，可以通过该接口查询支付有礼的活动指定商品，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_6.shtml)
          *
          * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods`
          *
-         * Alone: `import { paygiftactivityActivitiesActivityIdGoodsGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-         */
+         * Alone: `import { paygiftactivityActivitiesActivityIdGoodsGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
         get: paygiftactivityActivitiesActivityIdGoodsGet
       },
       merchants: {
-        /**
-         * 查询活动发券商户号API
+        /** 查询活动发券商户号API
          *
          * 商户创建活动后，可以通过该接口查询支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_5.shtml)
          *
          * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/merchants`
          *
-         * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-         */
+         * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsGet } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
         get: paygiftactivityActivitiesActivityIdMerchantsGet,
         add: {
-          /**
-           * 新增活动发券商户号API
+          /** 新增活动发券商户号API
            *
            * 商户创建活动后，可以通过该接口增加支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_8.shtml)
            *
            * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add`
            *
-           * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsAddPost } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-           */
+           * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsAddPost } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
           post: paygiftactivityActivitiesActivityIdMerchantsAddPost
         },
         delete: {
-          /**
-           * 删除活动发券商户号API
+          /** 删除活动发券商户号API
            *
            * 商户创建活动后，可以通过该接口删除支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_10.shtml)
            *
            * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete`
            *
-           * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsDeletePost } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-           */
+           * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsDeletePost } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
           post: paygiftactivityActivitiesActivityIdMerchantsDeletePost
         }
       },
       terminate: {
-        /**
-         * 终止活动API
+        /** 终止活动API
          *
          * 商户可通过该接口停止支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_7.shtml)
          *
          * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/terminate`
          *
-         * Alone: `import { paygiftactivityActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-         */
+         * Alone: `import { paygiftactivityActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
         post: paygiftactivityActivitiesActivityIdTerminatePost
       }
     }
   },
   uniqueThresholdActivity: {
-    /**
-     * 创建全场满额送活动API
+    /** 创建全场满额送活动API
      *
      * 商户可以创建满额送活动，用户支付后送全场券，提升交易额。
      *
      * `POST /v3/marketing/paygiftactivity/unique-threshold-activity`
      *
-     * Alone: `import { paygiftactivityUniqueThresholdActivityPost } from "effect-wechatpay/v3/marketing/paygiftactivity"`.
-     */
+     * Alone: `import { paygiftactivityUniqueThresholdActivityPost } from "effect-wechatpay/v3/marketing/paygiftactivity"`. */
     post: paygiftactivityUniqueThresholdActivityPost
   }
 } as const

@@ -6,15 +6,11 @@ import { type GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostParams, $Goo
 // ---- POST /v3/marketing/shopping-receipt/customentrances ----
 
 export interface BodyJumpLink {
-  /**
-   * 自定义入口的跳转小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 自定义入口的跳转小程序AppID
+   * @example "wxea9c30a90fs8d3fe" */
   readonly mini_programs_appid: string
-  /**
-   * 自定义入口跳转小程序的path
-   * @example "/pages/bonus/bonus"
-   */
+  /** 自定义入口跳转小程序的path
+   * @example "/pages/bonus/bonus" */
   readonly mini_programs_path: string
 }
 
@@ -24,45 +20,29 @@ const $BodyJumpLink: () => Schema.Schema<BodyJumpLink> = /*#__PURE__*/ once(() =
 }))
 
 export interface ShoppingReceiptCustomentrancesPostBody {
-  /**
-   * 自定义入口种类
-   * @example "MERCHANT_ACTIVITY"
-   */
+  /** 自定义入口种类
+   * @example "MERCHANT_ACTIVITY" */
   readonly custom_entrance_type: "MERCHANT_ACTIVITY" | "MERCHANT_MINI_PROGRAM"
-  /**
-   * 副标题，辅助描述商家活动或商家小程序信息
-   * @example "双十一8折活动"
-   */
+  /** 副标题，辅助描述商家活动或商家小程序信息
+   * @example "双十一8折活动" */
   readonly subtitle: string
-  /**
-   * 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填
+   * @example "https://qpic.cn/xxx" */
   readonly goods_thumbnail_url?: string | undefined
-  /**
-   * 自定义入口的开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 自定义入口的开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly start_time: string
-  /**
-   * 自定义入口的结束时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 自定义入口的结束时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly end_time: string
-  /**
-   * 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值
-   * @example "ONLINE"
-   */
+  /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值
+   * @example "ONLINE" */
   readonly custom_entrance_state: "ONLINE" | "OFFLINE"
-  /**
-   * 自定义入口的归属品牌ID
-   * @example "1014"
-   */
+  /** 自定义入口的归属品牌ID
+   * @example "1014" */
   readonly brand_id: string
-  /**
-   * 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增
-   * @example "6122352020010133287985742"
-   */
+  /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增
+   * @example "6122352020010133287985742" */
   readonly out_request_no: string
   /** 自定义入口跳转信息 */
   readonly jump_link: BodyJumpLink
@@ -81,15 +61,11 @@ const $ShoppingReceiptCustomentrancesPostBody: () => Schema.Schema<ShoppingRecei
 }))
 
 export interface ResponseJumpLink {
-  /**
-   * 自定义入口的跳转小程序AppID
-   * @example "wxea9c30a90fs8d3fe"
-   */
+  /** 自定义入口的跳转小程序AppID
+   * @example "wxea9c30a90fs8d3fe" */
   readonly mini_programs_appid?: string | undefined
-  /**
-   * 自定义入口跳转小程序的path
-   * @example "/pages/bonus/bonus"
-   */
+  /** 自定义入口跳转小程序的path
+   * @example "/pages/bonus/bonus" */
   readonly mini_programs_path?: string | undefined
 }
 
@@ -99,57 +75,37 @@ const $ResponseJumpLink: () => Schema.Schema<ResponseJumpLink> = /*#__PURE__*/ o
 }))
 
 export interface ShoppingReceiptCustomentrancesPostResponse {
-  /**
-   * 自定义入口种类
+  /** 自定义入口种类
    * Documented values: `MERCHANT_ACTIVITY`, `MERCHANT_MINI_PROGRAM` (decoded as any string: more may come).
-   * @example "MERCHANT_ACTIVITY"
-   */
+   * @example "MERCHANT_ACTIVITY" */
   readonly custom_entrance_type?: "MERCHANT_ACTIVITY" | "MERCHANT_MINI_PROGRAM" | (string & {}) | undefined
-  /**
-   * 副标题，辅助描述商家活动或商家小程序信息
-   * @example "双十一8折活动"
-   */
+  /** 副标题，辅助描述商家活动或商家小程序信息
+   * @example "双十一8折活动" */
   readonly subtitle?: string | undefined
-  /**
-   * 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填
+   * @example "https://qpic.cn/xxx" */
   readonly goods_thumbnail_url?: string | undefined
-  /**
-   * 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值
+  /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值
    * Documented values: `ONLINE`, `OFFLINE` (decoded as any string: more may come).
-   * @example "ONLINE"
-   */
+   * @example "ONLINE" */
   readonly custom_entrance_state?: "ONLINE" | "OFFLINE" | (string & {}) | undefined
-  /**
-   * 自定义入口的开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 自定义入口的开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 自定义入口的结束时间
-   * @example "2019-12-31T13:29:35.120+08:00"
-   */
+  /** 自定义入口的结束时间
+   * @example "2019-12-31T13:29:35.120+08:00" */
   readonly end_time?: string | undefined
-  /**
-   * 自定义入口的归属品牌ID
-   * @example "1014"
-   */
+  /** 自定义入口的归属品牌ID
+   * @example "1014" */
   readonly brand_id?: string | undefined
-  /**
-   * 自定义入口创建的时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 自定义入口创建的时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 自定义入口修改的时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 自定义入口修改的时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no?: string | undefined
   /** 自定义入口跳转信息 */
   readonly jump_link?: ResponseJumpLink | undefined
@@ -169,13 +125,11 @@ const $ShoppingReceiptCustomentrancesPostResponse: () => Schema.Schema<ShoppingR
   jump_link: Schema.optional($ResponseJumpLink())
 }))
 
-/**
- * 创建自定义入口
+/** 创建自定义入口
  *
  * 接口介绍：该接口为电子小票自定义入口创建接口，商家可以通过该接口为品牌创建自定义入口展示内容。
  *
- * `POST /v3/marketing/shopping-receipt/customentrances`
- */
+ * `POST /v3/marketing/shopping-receipt/customentrances` */
 export const shoppingReceiptCustomentrancesPost: Endpoint.Endpoint<ShoppingReceiptCustomentrancesPostBody, ShoppingReceiptCustomentrancesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.customentrances.post",
   method: "POST",
@@ -190,13 +144,11 @@ export type ShoppingReceiptCustomentrancesBrandIdGetParams = GoodsSubsidyActivit
 
 export type ShoppingReceiptCustomentrancesBrandIdGetResponse = ShoppingReceiptCustomentrancesPostResponse
 
-/**
- * 查询自定义入口
+/** 查询自定义入口
  *
  * 该接口为电子小票自定义入口查询接口，商家可以通过该接口查询品牌的自定义入口展示内容。
  *
- * `GET /v3/marketing/shopping-receipt/customentrances/{brand_id}`
- */
+ * `GET /v3/marketing/shopping-receipt/customentrances/{brand_id}` */
 export const shoppingReceiptCustomentrancesBrandIdGet: Endpoint.Endpoint<ShoppingReceiptCustomentrancesBrandIdGetParams, ShoppingReceiptCustomentrancesBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.customentrances._brand_id_.get",
   method: "GET",
@@ -208,40 +160,26 @@ export const shoppingReceiptCustomentrancesBrandIdGet: Endpoint.Endpoint<Shoppin
 // ---- PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id} ----
 
 export interface ShoppingReceiptCustomentrancesBrandIdPatchBody {
-  /**
-   * 自定义入口种类
-   * @example "MERCHANT_ACTIVITY"
-   */
+  /** 自定义入口种类
+   * @example "MERCHANT_ACTIVITY" */
   readonly custom_entrance_type?: "MERCHANT_ACTIVITY" | "MERCHANT_MINI_PROGRAM" | undefined
-  /**
-   * 副标题，辅助描述商家活动或商家小程序信息
-   * @example "双十一8折活动"
-   */
+  /** 副标题，辅助描述商家活动或商家小程序信息
+   * @example "双十一8折活动" */
   readonly subtitle?: string | undefined
-  /**
-   * 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填
-   * @example "https://qpic.cn/xxx"
-   */
+  /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填
+   * @example "https://qpic.cn/xxx" */
   readonly goods_thumbnail_url?: string | undefined
-  /**
-   * 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值
-   * @example "ONLINE"
-   */
+  /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值
+   * @example "ONLINE" */
   readonly custom_entrance_state?: "ONLINE" | "OFFLINE" | undefined
-  /**
-   * 自定义入口的开始时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 自定义入口的开始时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly start_time?: string | undefined
-  /**
-   * 自定义入口的结束时间
-   * @example "2019-12-31T13:29:35.120+08:00"
-   */
+  /** 自定义入口的结束时间
+   * @example "2019-12-31T13:29:35.120+08:00" */
   readonly end_time?: string | undefined
-  /**
-   * 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增
-   * @example "100002322019090134234sfdf"
-   */
+  /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增
+   * @example "100002322019090134234sfdf" */
   readonly out_request_no: string
   /** 自定义入口跳转信息 */
   readonly jump_link?: BodyJumpLink | undefined
@@ -265,13 +203,11 @@ export type ShoppingReceiptCustomentrancesBrandIdPatchResponse = ShoppingReceipt
 /** The input of `v3.marketing.shoppingReceipt.customentrances._brand_id_.patch`: params, body fields together. */
 export interface ShoppingReceiptCustomentrancesBrandIdPatchRequest extends ShoppingReceiptCustomentrancesBrandIdPatchParams, ShoppingReceiptCustomentrancesBrandIdPatchBody {}
 
-/**
- * 更新自定义入口
+/** 更新自定义入口
  *
  * 该接口为电子小票自定义入口更新接口，商家可以通过该接口为品牌更新自定义入口展示内容。
  *
- * `PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id}`
- */
+ * `PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id}` */
 export const shoppingReceiptCustomentrancesBrandIdPatch: Endpoint.Endpoint<ShoppingReceiptCustomentrancesBrandIdPatchRequest, ShoppingReceiptCustomentrancesBrandIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.customentrances._brand_id_.patch",
   method: "PATCH",
@@ -283,15 +219,11 @@ export const shoppingReceiptCustomentrancesBrandIdPatch: Endpoint.Endpoint<Shopp
 // ---- POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos ----
 
 export interface ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBodyJumpInfo {
-  /**
-   * 商户电子小票跳转信息小程序AppID
-   * @example "example_merchant_appid"
-   */
+  /** 商户电子小票跳转信息小程序AppID
+   * @example "example_merchant_appid" */
   readonly merchant_appid: string
-  /**
-   * 商户电子小票跳转信息小程序路径
-   * @example "example_merchant_path"
-   */
+  /** 商户电子小票跳转信息小程序路径
+   * @example "example_merchant_path" */
   readonly merchant_path: string
 }
 
@@ -301,30 +233,20 @@ const $ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBodyJumpInfo: () => Sc
 }))
 
 export interface ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBody {
-  /**
-   * 微信支付订单号
-   * @example "4200000008202209139188072801"
-   */
+  /** 微信支付订单号
+   * @example "4200000008202209139188072801" */
   readonly transaction_id: string
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly transaction_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly transaction_sub_mchid?: string | undefined
-  /**
-   * 下单用户OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 下单用户OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 商户上传时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 商户上传时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly merchant_upload_time: string
   /** 跳转信息 */
   readonly jump_info: ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBodyJumpInfo
@@ -340,15 +262,11 @@ const $ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBody: () => Schema.Sch
 }))
 
 export interface ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfoJumpInfo {
-  /**
-   * 商户电子小票跳转信息小程序AppID
-   * @example "example_merchant_appid"
-   */
+  /** 商户电子小票跳转信息小程序AppID
+   * @example "example_merchant_appid" */
   readonly merchant_appid?: string | undefined
-  /**
-   * 商户电子小票跳转信息小程序路径
-   * @example "example_merchant_path"
-   */
+  /** 商户电子小票跳转信息小程序路径
+   * @example "example_merchant_path" */
   readonly merchant_path?: string | undefined
 }
 
@@ -358,47 +276,31 @@ const $ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpIn
 }))
 
 export interface ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfo {
-  /**
-   * 微信支付订单号
-   * @example "4200000008202209139188072801"
-   */
+  /** 微信支付订单号
+   * @example "4200000008202209139188072801" */
   readonly transaction_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly transaction_mchid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly transaction_sub_mchid?: string | undefined
-  /**
-   * 下单用户OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 下单用户OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 商户上传时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 商户上传时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly merchant_upload_time?: string | undefined
   /** 跳转信息 */
   readonly jump_info?: ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfoJumpInfo | undefined
-  /**
-   * 创建时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 创建时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 修改时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 修改时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly modify_time?: string | undefined
-  /**
-   * 归属品牌ID
-   * @example 1142
-   */
+  /** 归属品牌ID
+   * @example 1142 */
   readonly brand_id?: number | undefined
 }
 
@@ -423,13 +325,11 @@ const $ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponse: () => Schema
   merchant_jump_info: Schema.optional($ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfo())
 }))
 
-/**
- * 上传商家电子小票跳转信息
+/** 上传商家电子小票跳转信息
  *
  * 接口介绍：可通过该接口给对应的微信支付订单上传商家电子小票跳转信息。上传成功后，用户可以在账单详情页看到对应的跳转入口。
  *
- * `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos`
- */
+ * `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos` */
 export const shoppingReceiptMerchantshoppingreceiptjumpinfosPost: Endpoint.Endpoint<ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBody, ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.merchantshoppingreceiptjumpinfos.post",
   method: "POST",
@@ -441,10 +341,8 @@ export const shoppingReceiptMerchantshoppingreceiptjumpinfosPost: Endpoint.Endpo
 // ---- POST /v3/marketing/shopping-receipt/shoppingreceipts ----
 
 export interface MerchantContactInformation {
-  /**
-   * 品牌售后部门的咨询电话。
-   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-   */
+  /** 品牌售后部门的咨询电话。
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==" */
   readonly consultation_phone_number?: string | undefined
 }
 
@@ -499,68 +397,44 @@ const $ShoppingReceiptShoppingreceiptsPostBody: () => Schema.Schema<ShoppingRece
 }))
 
 export interface ShoppingReceiptShoppingreceiptsPostResponseReceipt {
-  /**
-   * 电子小票ID
-   * @example "121630001"
-   */
+  /** 电子小票ID
+   * @example "121630001" */
   readonly receipt_id?: string | undefined
-  /**
-   * 电子小票图片审核状态
+  /** 电子小票图片审核状态
    * Documented values: `WAIT_REVIEW`, `NOT_PASS_REVIEW`, `PASS_REVIEW` (decoded as any string: more may come).
-   * @example "WAIT_REVIEW"
-   */
+   * @example "WAIT_REVIEW" */
   readonly state?: "WAIT_REVIEW" | "NOT_PASS_REVIEW" | "PASS_REVIEW" | (string & {}) | undefined
-  /**
-   * 微信支付订单的交易单号，上传的电子小票会关联到该订单
-   * @example "1217752501201407033233368018"
-   */
+  /** 微信支付订单的交易单号，上传的电子小票会关联到该订单
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 微信支付订单的商户号
-   * @example "1230000109"
-   */
+  /** 微信支付订单的商户号
+   * @example "1230000109" */
   readonly transaction_mchid?: string | undefined
-  /**
-   * 微信支付订单的子商户号
-   * @example "1230000109"
-   */
+  /** 微信支付订单的子商户号
+   * @example "1230000109" */
   readonly transaction_sub_mchid?: string | undefined
-  /**
-   * 微信支付订单中OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 微信支付订单中OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 电子小票归属品牌的ID
-   * @example "1142"
-   */
+  /** 电子小票归属品牌的ID
+   * @example "1142" */
   readonly brand_id?: number | undefined
-  /**
-   * 图片文件的文件摘要，即对图片文件的二进制内容进行sha256计算得到的值
-   * @example "2969f98ef4763da62670d3aee5d456b56a8f3447c0178da21445206aa400a464"
-   */
+  /** 图片文件的文件摘要，即对图片文件的二进制内容进行sha256计算得到的值
+   * @example "2969f98ef4763da62670d3aee5d456b56a8f3447c0178da21445206aa400a464" */
   readonly sha256?: string | undefined
-  /**
-   * 标识电子小票图片类型
-   * @example "PNG"
-   */
+  /** 标识电子小票图片类型
+   * @example "PNG" */
   readonly image_type?: string | undefined
-  /**
-   * 电子小票创建的时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 电子小票创建的时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 电子小票最后一次修改时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 电子小票最后一次修改时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly modify_time?: string | undefined
   /** 用户与商家的联系渠道 */
   readonly merchant_contact_information?: MerchantContactInformation | undefined
-  /**
-   * 上传时间，用于标识请求的先后顺序，该笔小票上传时填写则返回，没有不返回
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 上传时间，用于标识请求的先后顺序，该笔小票上传时填写则返回，没有不返回
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly upload_time?: string | undefined
 }
 
@@ -589,13 +463,11 @@ const $ShoppingReceiptShoppingreceiptsPostResponse: () => Schema.Schema<Shopping
   receipt: Schema.optional($ShoppingReceiptShoppingreceiptsPostResponseReceipt())
 }))
 
-/**
- * 上传电子小票
+/** 上传电子小票
  *
  * 商户将支付成功回传的参数填入指定字段，可以给指定微信支付订单上传电子小票。 上传成功后，用户可以在账单详情页看到商户上传的电子小票。
  *
- * `POST /v3/marketing/shopping-receipt/shoppingreceipts`
- */
+ * `POST /v3/marketing/shopping-receipt/shoppingreceipts` */
 export const shoppingReceiptShoppingreceiptsPost: Endpoint.Endpoint<ShoppingReceiptShoppingreceiptsPostBody, ShoppingReceiptShoppingreceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.shoppingreceipts.post",
   method: "POST",
@@ -609,61 +481,51 @@ export const shoppingReceiptShoppingreceiptsPost: Endpoint.Endpoint<ShoppingRece
 /** `v3.marketing.shoppingReceipt.…` */
 export const shoppingReceipt = {
   customentrances: {
-    /**
-     * 创建自定义入口
+    /** 创建自定义入口
      *
      * 接口介绍：该接口为电子小票自定义入口创建接口，商家可以通过该接口为品牌创建自定义入口展示内容。
      *
      * `POST /v3/marketing/shopping-receipt/customentrances`
      *
-     * Alone: `import { shoppingReceiptCustomentrancesPost } from "effect-wechatpay/v3/marketing/shoppingReceipt"`.
-     */
+     * Alone: `import { shoppingReceiptCustomentrancesPost } from "effect-wechatpay/v3/marketing/shoppingReceipt"`. */
     post: shoppingReceiptCustomentrancesPost,
     _brand_id_: {
-      /**
-       * 查询自定义入口
+      /** 查询自定义入口
        *
        * 该接口为电子小票自定义入口查询接口，商家可以通过该接口查询品牌的自定义入口展示内容。
        *
        * `GET /v3/marketing/shopping-receipt/customentrances/{brand_id}`
        *
-       * Alone: `import { shoppingReceiptCustomentrancesBrandIdGet } from "effect-wechatpay/v3/marketing/shoppingReceipt"`.
-       */
+       * Alone: `import { shoppingReceiptCustomentrancesBrandIdGet } from "effect-wechatpay/v3/marketing/shoppingReceipt"`. */
       get: shoppingReceiptCustomentrancesBrandIdGet,
-      /**
-       * 更新自定义入口
+      /** 更新自定义入口
        *
        * 该接口为电子小票自定义入口更新接口，商家可以通过该接口为品牌更新自定义入口展示内容。
        *
        * `PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id}`
        *
-       * Alone: `import { shoppingReceiptCustomentrancesBrandIdPatch } from "effect-wechatpay/v3/marketing/shoppingReceipt"`.
-       */
+       * Alone: `import { shoppingReceiptCustomentrancesBrandIdPatch } from "effect-wechatpay/v3/marketing/shoppingReceipt"`. */
       patch: shoppingReceiptCustomentrancesBrandIdPatch
     }
   },
   merchantshoppingreceiptjumpinfos: {
-    /**
-     * 上传商家电子小票跳转信息
+    /** 上传商家电子小票跳转信息
      *
      * 接口介绍：可通过该接口给对应的微信支付订单上传商家电子小票跳转信息。上传成功后，用户可以在账单详情页看到对应的跳转入口。
      *
      * `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos`
      *
-     * Alone: `import { shoppingReceiptMerchantshoppingreceiptjumpinfosPost } from "effect-wechatpay/v3/marketing/shoppingReceipt"`.
-     */
+     * Alone: `import { shoppingReceiptMerchantshoppingreceiptjumpinfosPost } from "effect-wechatpay/v3/marketing/shoppingReceipt"`. */
     post: shoppingReceiptMerchantshoppingreceiptjumpinfosPost
   },
   shoppingreceipts: {
-    /**
-     * 上传电子小票
+    /** 上传电子小票
      *
      * 商户将支付成功回传的参数填入指定字段，可以给指定微信支付订单上传电子小票。 上传成功后，用户可以在账单详情页看到商户上传的电子小票。
      *
      * `POST /v3/marketing/shopping-receipt/shoppingreceipts`
      *
-     * Alone: `import { shoppingReceiptShoppingreceiptsPost } from "effect-wechatpay/v3/marketing/shoppingReceipt"`.
-     */
+     * Alone: `import { shoppingReceiptShoppingreceiptsPost } from "effect-wechatpay/v3/marketing/shoppingReceipt"`. */
     post: shoppingReceiptShoppingreceiptsPost
   }
 } as const

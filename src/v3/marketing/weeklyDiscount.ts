@@ -6,35 +6,23 @@ import { type GoodsSubsidyActivityActivityActivityIdApplyPostParams, $GoodsSubsi
 // ---- GET /v3/marketing/weekly-discount/activities ----
 
 export interface WeeklyDiscountActivitiesGetQuery {
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit: number
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset: number
-  /**
-   * 报名商户号
-   * @example 10000098
-   */
+  /** 报名商户号
+   * @example 10000098 */
   readonly applying_merchant_id: number
-  /**
-   * 报名商户门店号
-   * @example 1111111
-   */
+  /** 报名商户门店号
+   * @example 1111111 */
   readonly store_id?: number | undefined
-  /**
-   * 活动投放区域编码
-   * @example 110000
-   */
+  /** 活动投放区域编码
+   * @example 110000 */
   readonly activity_area_code: number
-  /**
-   * 投放场景
-   * @example "SCAN_CODE_TO_ORDER"
-   */
+  /** 投放场景
+   * @example "SCAN_CODE_TO_ORDER" */
   readonly activity_scene: string
 }
 
@@ -48,80 +36,50 @@ const $WeeklyDiscountActivitiesGetQuery: () => Schema.Schema<WeeklyDiscountActiv
 }))
 
 export interface WeeklyDiscountActivitiesActivityIdGetResponse {
-  /**
-   * 活动ID
-   * @example "111111"
-   */
+  /** 活动ID
+   * @example "111111" */
   readonly activity_id?: string | undefined
-  /**
-   * 活动名称
-   * @example "xxx周周惠活动"
-   */
+  /** 活动名称
+   * @example "xxx周周惠活动" */
   readonly activity_name?: string | undefined
-  /**
-   * 活动投放场景
-   * @example "SCAN_CODE_TO_ORDER"
-   */
+  /** 活动投放场景
+   * @example "SCAN_CODE_TO_ORDER" */
   readonly activity_scene?: string | undefined
-  /**
-   * 活动投放区域编码
-   * @example "110000"
-   */
+  /** 活动投放区域编码
+   * @example "110000" */
   readonly activity_area_code?: ReadonlyArray<unknown> | undefined
-  /**
-   * 活动指定付款方式
-   * @example "CCB_DEBIT"
-   */
+  /** 活动指定付款方式
+   * @example "CCB_DEBIT" */
   readonly activity_limit_pay?: string | undefined
-  /**
-   * 活动优惠门槛
-   * @example 100
-   */
+  /** 活动优惠门槛
+   * @example 100 */
   readonly activity_transaction_minimum_amount?: number | undefined
-  /**
-   * 活动优惠金额
-   * @example 10
-   */
+  /** 活动优惠金额
+   * @example 10 */
   readonly activity_coupon_amount?: number | undefined
-  /**
-   * 活动可使用周期
-   * @example "1"
-   */
+  /** 活动可使用周期
+   * @example "1" */
   readonly activity_available_week?: ReadonlyArray<unknown> | undefined
-  /**
-   * 活动预算
-   * @example 100000
-   */
+  /** 活动预算
+   * @example 100000 */
   readonly activity_max_amount?: number | undefined
-  /**
-   * 活动单天预算
-   * @example 100000
-   */
+  /** 活动单天预算
+   * @example 100000 */
   readonly activity_max_amount_per_day?: number | undefined
-  /**
-   * 活动开始时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 活动开始时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly activity_available_begin_time?: string | undefined
-  /**
-   * 活动结束时间
-   * @example "2018-08-08T10:34:56+08:00"
-   */
+  /** 活动结束时间
+   * @example "2018-08-08T10:34:56+08:00" */
   readonly activity_available_end_time?: string | undefined
-  /**
-   * 活动状态
-   * @example "APPLYING"
-   */
+  /** 活动状态
+   * @example "APPLYING" */
   readonly activity_state?: string | undefined
-  /**
-   * 活动备注
-   * @example "周周惠，每周日，周一独享"
-   */
+  /** 活动备注
+   * @example "周周惠，每周日，周一独享" */
   readonly activity_remark?: string | undefined
-  /**
-   * 活动logo
-   * @example "https://xxx.xxx.xxx.jpg"
-   */
+  /** 活动logo
+   * @example "https://xxx.xxx.xxx.jpg" */
   readonly activity_logo?: string | undefined
 }
 
@@ -146,20 +104,14 @@ const $WeeklyDiscountActivitiesActivityIdGetResponse: () => Schema.Schema<Weekly
 export interface WeeklyDiscountActivitiesGetResponse {
   /** 周周惠活动详情 */
   readonly data?: ReadonlyArray<WeeklyDiscountActivitiesActivityIdGetResponse> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 10
-   */
+  /** 请求资源起始位置
+   * @example 10 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 5
-   */
+  /** 最大资源条数
+   * @example 5 */
   readonly limit?: number | undefined
-  /**
-   * 资源总条数
-   * @example 1234
-   */
+  /** 资源总条数
+   * @example 1234 */
   readonly total_count?: number | undefined
 }
 
@@ -170,13 +122,11 @@ const $WeeklyDiscountActivitiesGetResponse: () => Schema.Schema<WeeklyDiscountAc
   total_count: Schema.optional(Schema.Number)
 }))
 
-/**
- * 查询周周惠活动列表API
+/** 查询周周惠活动列表API
  *
  * 查询周周惠活动列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml)
  *
- * `GET /v3/marketing/weekly-discount/activities`
- */
+ * `GET /v3/marketing/weekly-discount/activities` */
 export const weeklyDiscountActivitiesGet: Endpoint.Endpoint<WeeklyDiscountActivitiesGetQuery, WeeklyDiscountActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.weeklyDiscount.activities.get",
   method: "GET",
@@ -190,13 +140,11 @@ export const weeklyDiscountActivitiesGet: Endpoint.Endpoint<WeeklyDiscountActivi
 
 export type WeeklyDiscountActivitiesActivityIdGetParams = GoodsSubsidyActivityActivityActivityIdApplyPostParams
 
-/**
- * 查询周周惠活动详情API
+/** 查询周周惠活动详情API
  *
  * 查询周周惠活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml)
  *
- * `GET /v3/marketing/weekly-discount/activities/{activity_id}`
- */
+ * `GET /v3/marketing/weekly-discount/activities/{activity_id}` */
 export const weeklyDiscountActivitiesActivityIdGet: Endpoint.Endpoint<WeeklyDiscountActivitiesActivityIdGetParams, WeeklyDiscountActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.weeklyDiscount.activities._activity_id_.get",
   method: "GET",
@@ -209,15 +157,11 @@ export const weeklyDiscountActivitiesActivityIdGet: Endpoint.Endpoint<WeeklyDisc
 // ---- POST /v3/marketing/weekly-discount/activities/{activity_id}/apply ----
 
 export interface WeeklyDiscountActivitiesActivityIdApplyPostBody {
-  /**
-   * 报名商户号
-   * @example 10000098
-   */
+  /** 报名商户号
+   * @example 10000098 */
   readonly applying_merchant_id: number
-  /**
-   * 报名商户门店号
-   * @example 111111
-   */
+  /** 报名商户门店号
+   * @example 111111 */
   readonly store_id: number
 }
 
@@ -227,15 +171,11 @@ const $WeeklyDiscountActivitiesActivityIdApplyPostBody: () => Schema.Schema<Week
 }))
 
 export interface WeeklyDiscountActivitiesActivityIdApplyPostResponse {
-  /**
-   * 报名成功的活动ID
-   * @example 10001
-   */
+  /** 报名成功的活动ID
+   * @example 10001 */
   readonly activity_id?: number | undefined
-  /**
-   * 报名成功时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
+  /** 报名成功时间
+   * @example "2018-06-08T10:34:56+08:00" */
   readonly success_time?: string | undefined
 }
 
@@ -249,13 +189,11 @@ export type WeeklyDiscountActivitiesActivityIdApplyPostParams = GoodsSubsidyActi
 /** The input of `v3.marketing.weeklyDiscount.activities._activity_id_.apply.post`: params, body fields together. */
 export interface WeeklyDiscountActivitiesActivityIdApplyPostRequest extends WeeklyDiscountActivitiesActivityIdApplyPostParams, WeeklyDiscountActivitiesActivityIdApplyPostBody {}
 
-/**
- * 报名周周惠活动API
+/** 报名周周惠活动API
  *
  * 报名周周惠活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml)
  *
- * `POST /v3/marketing/weekly-discount/activities/{activity_id}/apply`
- */
+ * `POST /v3/marketing/weekly-discount/activities/{activity_id}/apply` */
 export const weeklyDiscountActivitiesActivityIdApplyPost: Endpoint.Endpoint<WeeklyDiscountActivitiesActivityIdApplyPostRequest, WeeklyDiscountActivitiesActivityIdApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.weeklyDiscount.activities._activity_id_.apply.post",
   method: "POST",
@@ -268,37 +206,31 @@ export const weeklyDiscountActivitiesActivityIdApplyPost: Endpoint.Endpoint<Week
 /** `v3.marketing.weeklyDiscount.…` */
 export const weeklyDiscount = {
   activities: {
-    /**
-     * 查询周周惠活动列表API
+    /** 查询周周惠活动列表API
      *
      * 查询周周惠活动列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml)
      *
      * `GET /v3/marketing/weekly-discount/activities`
      *
-     * Alone: `import { weeklyDiscountActivitiesGet } from "effect-wechatpay/v3/marketing/weeklyDiscount"`.
-     */
+     * Alone: `import { weeklyDiscountActivitiesGet } from "effect-wechatpay/v3/marketing/weeklyDiscount"`. */
     get: weeklyDiscountActivitiesGet,
     _activity_id_: {
-      /**
-       * 查询周周惠活动详情API
+      /** 查询周周惠活动详情API
        *
        * 查询周周惠活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml)
        *
        * `GET /v3/marketing/weekly-discount/activities/{activity_id}`
        *
-       * Alone: `import { weeklyDiscountActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing/weeklyDiscount"`.
-       */
+       * Alone: `import { weeklyDiscountActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing/weeklyDiscount"`. */
       get: weeklyDiscountActivitiesActivityIdGet,
       apply: {
-        /**
-         * 报名周周惠活动API
+        /** 报名周周惠活动API
          *
          * 报名周周惠活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml)
          *
          * `POST /v3/marketing/weekly-discount/activities/{activity_id}/apply`
          *
-         * Alone: `import { weeklyDiscountActivitiesActivityIdApplyPost } from "effect-wechatpay/v3/marketing/weeklyDiscount"`.
-         */
+         * Alone: `import { weeklyDiscountActivitiesActivityIdApplyPost } from "effect-wechatpay/v3/marketing/weeklyDiscount"`. */
         post: weeklyDiscountActivitiesActivityIdApplyPost
       }
     }

@@ -6,30 +6,20 @@ import { type BankFavorUsersOpenidBankMultiActivityPostParams, $BankFavorUsersOp
 // ---- GET /v3/marketing/withdraw-favor/users/{openid}/coupons ----
 
 export interface WithdrawFavorUsersOpenidCouponsGetQuery {
-  /**
-   * 银行提现免费券批次创建方商户号
-   * @example "1230000109"
-   */
+  /** 银行提现免费券批次创建方商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 银行提现免费券批次ID
-   * @example "1304490000000059"
-   */
+  /** 银行提现免费券批次ID
+   * @example "1304490000000059" */
   readonly stock_id: string
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit?: number | undefined
 }
 
@@ -42,30 +32,20 @@ const $WithdrawFavorUsersOpenidCouponsGetQuery: () => Schema.Schema<WithdrawFavo
 }))
 
 export interface WithdrawFavorUsersOpenidCouponsGetResponseData {
-  /**
-   * 发放时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 发放时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly send_time?: string | undefined
-  /**
-   * 发放额度
-   * @example 1000
-   */
+  /** 发放额度
+   * @example 1000 */
   readonly send_quota?: number | undefined
-  /**
-   * 银行提现免费券的券ID
-   * @example "C688134DB8D27165DCD630B319A870679F29B3720EF89F4F8EAE01429641F8C2-17-1505164059"
-   */
+  /** 银行提现免费券的券ID
+   * @example "C688134DB8D27165DCD630B319A870679F29B3720EF89F4F8EAE01429641F8C2-17-1505164059" */
   readonly coupon_id?: string | undefined
-  /**
-   * 使用额度
-   * @example 500
-   */
+  /** 使用额度
+   * @example 500 */
   readonly use_quota?: number | undefined
-  /**
-   * 银行提现免费券券状态
-   * @example "VALID"
-   */
+  /** 银行提现免费券券状态
+   * @example "VALID" */
   readonly coupon_state?: string | undefined
 }
 
@@ -80,20 +60,14 @@ const $WithdrawFavorUsersOpenidCouponsGetResponseData: () => Schema.Schema<Withd
 export interface WithdrawFavorUsersOpenidCouponsGetResponse {
   /** 银行提现免费券列表 */
   readonly data?: ReadonlyArray<WithdrawFavorUsersOpenidCouponsGetResponseData> | undefined
-  /**
-   * 分页页码
-   * @example 1
-   */
+  /** 分页页码
+   * @example 1 */
   readonly offset?: number | undefined
-  /**
-   * 分页大小
-   * @example 10
-   */
+  /** 分页大小
+   * @example 10 */
   readonly limit?: number | undefined
-  /**
-   * 查询结果总数
-   * @example 100
-   */
+  /** 查询结果总数
+   * @example 100 */
   readonly total_count?: number | undefined
 }
 
@@ -109,13 +83,11 @@ export type WithdrawFavorUsersOpenidCouponsGetParams = BankFavorUsersOpenidBankM
 /** The input of `v3.marketing.withdrawFavor.users._openid_.coupons.get`: params, query fields together. */
 export interface WithdrawFavorUsersOpenidCouponsGetRequest extends WithdrawFavorUsersOpenidCouponsGetParams, WithdrawFavorUsersOpenidCouponsGetQuery {}
 
-/**
- * 查询批次下用户银行提现免费券列表API
+/** 查询批次下用户银行提现免费券列表API
  *
  * 查询批次下用户银行提现免费券列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml)
  *
- * `GET /v3/marketing/withdraw-favor/users/{openid}/coupons`
- */
+ * `GET /v3/marketing/withdraw-favor/users/{openid}/coupons` */
 export const withdrawFavorUsersOpenidCouponsGet: Endpoint.Endpoint<WithdrawFavorUsersOpenidCouponsGetRequest, WithdrawFavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.withdrawFavor.users._openid_.coupons.get",
   method: "GET",
@@ -128,25 +100,17 @@ export const withdrawFavorUsersOpenidCouponsGet: Endpoint.Endpoint<WithdrawFavor
 // ---- POST /v3/marketing/withdraw-favor/users/{openid}/coupons ----
 
 export interface WithdrawFavorUsersOpenidCouponsPostBody {
-  /**
-   * 银行提现免费券批次创建方商户号
-   * @example "1230000109"
-   */
+  /** 银行提现免费券批次创建方商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 银行提现免费券批次ID
-   * @example "1304490000000059"
-   */
+  /** 银行提现免费券批次ID
+   * @example "1304490000000059" */
   readonly stock_id: string
-  /**
-   * 应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户单据号
-   * @example "89560002019101000121"
-   */
+  /** 商户单据号
+   * @example "89560002019101000121" */
   readonly send_request_no: string
 }
 
@@ -158,15 +122,11 @@ const $WithdrawFavorUsersOpenidCouponsPostBody: () => Schema.Schema<WithdrawFavo
 }))
 
 export interface WithdrawFavorUsersOpenidCouponsPostResponse {
-  /**
-   * 银行提现免费券ID
-   * @example "C688134DB8D27165DCD630B319A870679F29B3720EF89F4F8EAE01429641F8C2-17-1505164059"
-   */
+  /** 银行提现免费券ID
+   * @example "C688134DB8D27165DCD630B319A870679F29B3720EF89F4F8EAE01429641F8C2-17-1505164059" */
   readonly coupon_id?: string | undefined
-  /**
-   * 银行提现免费券过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 银行提现免费券过期时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly expire_time?: string | undefined
 }
 
@@ -180,13 +140,11 @@ export type WithdrawFavorUsersOpenidCouponsPostParams = BankFavorUsersOpenidBank
 /** The input of `v3.marketing.withdrawFavor.users._openid_.coupons.post`: params, body fields together. */
 export interface WithdrawFavorUsersOpenidCouponsPostRequest extends WithdrawFavorUsersOpenidCouponsPostParams, WithdrawFavorUsersOpenidCouponsPostBody {}
 
-/**
- * 为用户发银行提现免费券API
+/** 为用户发银行提现免费券API
  *
  * 为用户发银行提现免费券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_1.shtml)
  *
- * `POST /v3/marketing/withdraw-favor/users/{openid}/coupons`
- */
+ * `POST /v3/marketing/withdraw-favor/users/{openid}/coupons` */
 export const withdrawFavorUsersOpenidCouponsPost: Endpoint.Endpoint<WithdrawFavorUsersOpenidCouponsPostRequest, WithdrawFavorUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.withdrawFavor.users._openid_.coupons.post",
   method: "POST",
@@ -201,25 +159,21 @@ export const withdrawFavor = {
   users: {
     _openid_: {
       coupons: {
-        /**
-         * 查询批次下用户银行提现免费券列表API
+        /** 查询批次下用户银行提现免费券列表API
          *
          * 查询批次下用户银行提现免费券列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml)
          *
          * `GET /v3/marketing/withdraw-favor/users/{openid}/coupons`
          *
-         * Alone: `import { withdrawFavorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/withdrawFavor"`.
-         */
+         * Alone: `import { withdrawFavorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing/withdrawFavor"`. */
         get: withdrawFavorUsersOpenidCouponsGet,
-        /**
-         * 为用户发银行提现免费券API
+        /** 为用户发银行提现免费券API
          *
          * 为用户发银行提现免费券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_1.shtml)
          *
          * `POST /v3/marketing/withdraw-favor/users/{openid}/coupons`
          *
-         * Alone: `import { withdrawFavorUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing/withdrawFavor"`.
-         */
+         * Alone: `import { withdrawFavorUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing/withdrawFavor"`. */
         post: withdrawFavorUsersOpenidCouponsPost
       }
     }

@@ -6,40 +6,26 @@ import { type AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParam
 // ---- POST /v3/payscore/acquiringbank/permissions ----
 
 export interface AcquiringbankPermissionsPostBody {
-  /**
-   * 服务ID
-   * @example "service_id"
-   */
+  /** 服务ID
+   * @example "service_id" */
   readonly service_id: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 授权协议号
+   * @example "1234323JKHDFE1243252" */
   readonly authorization_code: string
-  /**
-   * 商户回调地址
-   * @example "http://www.qq.com"
-   */
+  /** 商户回调地址
+   * @example "http://www.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -53,13 +39,11 @@ const $AcquiringbankPermissionsPostBody: () => Schema.Schema<AcquiringbankPermis
   notify_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 从业机构预授权
+/** 从业机构预授权
  *
  * 从业机构预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/apply-acquiring-bank-permissions.html)
  *
- * `POST /v3/payscore/acquiringbank/permissions`
- */
+ * `POST /v3/payscore/acquiringbank/permissions` */
 export const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermissionsPostBody, AcquiringbankPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.permissions.post",
   method: "POST",
@@ -72,20 +56,14 @@ export const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermis
 // ---- GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code} ----
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
 }
 
@@ -96,67 +74,43 @@ const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery: () =>
 }))
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
   /** 子商户公众号下的用户标识 */
   readonly sub_openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
+  /** 授权协议号
+   * @example "1275342195190894594" */
   readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * @example "UNAVAILABLE"
-   */
+  /** 授权状态
+   * @example "UNAVAILABLE" */
   readonly authorization_state?: string | undefined
-  /**
-   * 授权通知地址
-   * @example "https://www.weixin.com"
-   */
+  /** 授权通知地址
+   * @example "https://www.weixin.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次解除授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次授权成功时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorization_success_time?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
 }
 
@@ -179,13 +133,11 @@ const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse: ()
 /** The input of `v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRequest extends AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
 
-/**
- * 从业机构查询与用户授权记录（授权协议号）
+/** 从业机构查询与用户授权记录（授权协议号）
  *
  * 从业机构通过调用该接口，使用authorization_code查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/get-acquiring-bank-permissions-by-code.html)
  *
- * `GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}`
- */
+ * `GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}` */
 export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRequest, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.get",
   method: "GET",
@@ -198,25 +150,17 @@ export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endp
 // ---- POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate ----
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 撤销原因
-   * @example "撤销原因"
-   */
+  /** 撤销原因
+   * @example "撤销原因" */
   readonly reason: string
 }
 
@@ -232,13 +176,11 @@ export type AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminateP
 /** The input of `v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
-/**
- * 从业机构解除用户授权关系（授权协议号）
+/** 从业机构解除用户授权关系（授权协议号）
  *
  * 从业机构通过调用该接口，使用authorization_code解除用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/terminate-acquiring-bank-permissions-by-code.html)
  *
- * `POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate`
- */
+ * `POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate` */
 export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.terminate.post",
   method: "POST",
@@ -251,25 +193,17 @@ export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminate
 // ---- GET /v3/payscore/acquiringbank/serviceorder ----
 
 export interface AcquiringbankServiceorderGetQuery {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
   /** 回跳查询ID */
   readonly query_id?: string | undefined
@@ -284,55 +218,35 @@ const $AcquiringbankServiceorderGetQuery: () => Schema.Schema<AcquiringbankServi
 }))
 
 export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail {
-  /**
-   * 券ID
-   * @example "123456"
-   */
+  /** 券ID
+   * @example "123456" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品优惠-6"
-   */
+  /** 优惠名称
+   * @example "单品优惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
-   * @example "GLOBAL"
-   */
+  /** 优惠范围
+   * @example "GLOBAL" */
   readonly scope?: string | undefined
-  /**
-   * 优惠类型
-   * @example "CASH"
-   */
+  /** 优惠类型
+   * @example "CASH" */
   readonly type?: string | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
+  /** 优惠券面额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "activity_id"
-   */
+  /** 活动ID
+   * @example "activity_id" */
   readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
+  /** 微信出资
+   * @example 100 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
+  /** 商户出资
+   * @example 100 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
+  /** 其他出资
+   * @example 100 */
   readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
+  /** 优惠币种
+   * @example "CNY" */
   readonly currency?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
@@ -353,30 +267,20 @@ const $AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail: () 
 }))
 
 export interface AcquiringbankServiceorderGetResponseCollectionDetails {
-  /**
-   * 收款序号
-   * @example 1
-   */
+  /** 收款序号
+   * @example 1 */
   readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
+  /** 单笔收款金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * @example "NEWTON"
-   */
+  /** 收款成功渠道
+   * @example "NEWTON" */
   readonly paid_type?: string | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
+  /** 收款成功时间
+   * @example "20091225091210" */
   readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付交易单号
+   * @example "15646546545165651651" */
   readonly transaction_id?: string | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail> | undefined
@@ -392,25 +296,17 @@ const $AcquiringbankServiceorderGetResponseCollectionDetails: () => Schema.Schem
 }))
 
 export interface AcquiringbankServiceorderGetResponseCollection {
-  /**
-   * 收款状态
-   * @example "USER_PAID"
-   */
+  /** 收款状态
+   * @example "USER_PAID" */
   readonly state?: string | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
+  /** 总收款金额
+   * @example 50000 */
   readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
+  /** 待收金额
+   * @example 40000 */
   readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
+  /** 已收金额
+   * @example 10000 */
   readonly paid_amount?: number | undefined
   /** 收款明细列表 */
   readonly details?: ReadonlyArray<AcquiringbankServiceorderGetResponseCollectionDetails> | undefined
@@ -425,50 +321,32 @@ const $AcquiringbankServiceorderGetResponseCollection: () => Schema.Schema<Acqui
 }))
 
 export interface AcquiringbankServiceorderGetResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
+  /** 订单状态说明
+   * @example "MCH_COMPLETE" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -476,10 +354,8 @@ export interface AcquiringbankServiceorderGetResponse {
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 订单风险金 */
   readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
+  /** 总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
   /** 是否需要收款 */
   readonly need_collection?: boolean | undefined
@@ -489,35 +365,23 @@ export interface AcquiringbankServiceorderGetResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
 }
 
@@ -547,13 +411,11 @@ const $AcquiringbankServiceorderGetResponse: () => Schema.Schema<AcquiringbankSe
   channel_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 从业机构查询微信支付分订单
+/** 从业机构查询微信支付分订单
  *
  * 当商户创建支付分订单成功后，可以通过该接口查询订单状态
  *
- * `GET /v3/payscore/acquiringbank/serviceorder`
- */
+ * `GET /v3/payscore/acquiringbank/serviceorder` */
 export const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderGetQuery, AcquiringbankServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder.get",
   method: "GET",
@@ -565,40 +427,26 @@ export const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServic
 // ---- POST /v3/payscore/acquiringbank/serviceorder ----
 
 export interface AcquiringbankServiceorderPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction: string
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
@@ -610,27 +458,19 @@ export interface AcquiringbankServiceorderPostBody {
   readonly time_range: BodyTimeRange
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 是否需要用户确认 */
   readonly need_user_confirm?: boolean | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
 }
 
@@ -655,55 +495,35 @@ const $AcquiringbankServiceorderPostBody: () => Schema.Schema<AcquiringbankServi
 }))
 
 export interface AcquiringbankServiceorderPostResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
+  /** 订单状态说明
+   * @example "MCH_COMPLETE" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -715,25 +535,17 @@ export interface AcquiringbankServiceorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧数据包
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
+  /** 跳转微信侧数据包
+   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we" */
   readonly package?: string | undefined
 }
 
@@ -759,13 +571,11 @@ const $AcquiringbankServiceorderPostResponse: () => Schema.Schema<AcquiringbankS
   package: Schema.optional(Schema.String)
 }))
 
-/**
- * 从业机构创建微信支付分订单
+/** 从业机构创建微信支付分订单
  *
  * 当用户申请使用服务时，从业机构可通过此接口为子商户申请创建微信支付分订单，创单成功后，订单状态state为DOING进行中。
  *
- * `POST /v3/payscore/acquiringbank/serviceorder`
- */
+ * `POST /v3/payscore/acquiringbank/serviceorder` */
 export const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorderPostBody, AcquiringbankServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder.post",
   method: "POST",
@@ -777,29 +587,21 @@ export const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServi
 // ---- GET /v3/payscore/acquiringbank/serviceorder/deduction ----
 
 export interface AcquiringbankServiceorderDeductionGetQuery {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
   /** 从业机构申请的公众号或移动应用AppID */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 子商户申请的公众号或移动应用AppID */
   readonly sub_appid?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
 }
 
@@ -824,13 +626,11 @@ const $AcquiringbankServiceorderDeductionGetResponse: () => Schema.Schema<Acquir
   out_trade_no: Schema.optional(Schema.String)
 }))
 
-/**
- * 从业机构查询微信支付分扣款信息
+/** 从业机构查询微信支付分扣款信息
  *
  * 前置条件：服务订单状态为“已完成”或者“进行中”且商户已经完成登记扣款信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/get-acquiring-bank-deduct-info.html)
  *
- * `GET /v3/payscore/acquiringbank/serviceorder/deduction`
- */
+ * `GET /v3/payscore/acquiringbank/serviceorder/deduction` */
 export const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<AcquiringbankServiceorderDeductionGetQuery, AcquiringbankServiceorderDeductionGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder.deduction.get",
   method: "GET",
@@ -843,25 +643,17 @@ export const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<Acquiringb
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel ----
 
 export interface AcquiringbankServiceorderOutOrderNoCancelPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 撤销原因
-   * @example "用户投诉"
-   */
+  /** 撤销原因
+   * @example "用户投诉" */
   readonly reason: string
 }
 
@@ -875,13 +667,11 @@ const $AcquiringbankServiceorderOutOrderNoCancelPostBody: () => Schema.Schema<Ac
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoCancelPostRequest extends AcquiringbankServiceorderOutOrderNoCancelPostParams, AcquiringbankServiceorderOutOrderNoCancelPostBody {}
 
-/**
- * 从业机构取消微信支付分订单
+/** 从业机构取消微信支付分订单
  *
  * 前置条件：服务订单状态为“已创建”或“进行中” [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/cancel-acquiring-bank-service-order.html)
  *
- * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel`
- */
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel` */
 export const acquiringbankServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.cancel.post",
   method: "POST",
@@ -894,29 +684,21 @@ export const acquiringbankServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<Ac
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete ----
 
 export interface AcquiringbankServiceorderOutOrderNoCompletePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayments>
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
   /** 实际服务时间 */
   readonly time_range?: BodyTimeRange | undefined
@@ -924,15 +706,11 @@ export interface AcquiringbankServiceorderOutOrderNoCompletePostBody {
   readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 完结服务时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
+  /** 完结服务时间
+   * @example "2019-11-11T16:24:05+08:00" */
   readonly complete_time?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "goods_tag"
-   */
+  /** 订单优惠标记
+   * @example "goods_tag" */
   readonly goods_tag?: string | undefined
 }
 
@@ -955,13 +733,11 @@ export type AcquiringbankServiceorderOutOrderNoCompletePostParams = Acquiringban
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoCompletePostRequest extends AcquiringbankServiceorderOutOrderNoCompletePostParams, AcquiringbankServiceorderOutOrderNoCompletePostBody {}
 
-/**
- * 从业机构完结微信支付分订单
+/** 从业机构完结微信支付分订单
  *
  * 前置条件：服务订单状态为“进行中”且订单状态说明需为"用户确认(USER_CONFIRM)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/complete-acquiring-bank-service-order.html)
  *
- * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete`
- */
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete` */
 export const acquiringbankServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.complete.post",
   method: "POST",
@@ -974,34 +750,24 @@ export const acquiringbankServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify ----
 
 export interface AcquiringbankServiceorderOutOrderNoModifyPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
-  /**
-   * 修改原因
-   * @example "用户投诉"
-   */
+  /** 修改原因
+   * @example "用户投诉" */
   readonly reason: string
 }
 
@@ -1020,13 +786,11 @@ export type AcquiringbankServiceorderOutOrderNoModifyPostParams = AcquiringbankS
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoModifyPostRequest extends AcquiringbankServiceorderOutOrderNoModifyPostParams, AcquiringbankServiceorderOutOrderNoModifyPostBody {}
 
-/**
- * 从业机构修改微信支付分订单金额
+/** 从业机构修改微信支付分订单金额
  *
  * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/modify-acquiring-bank-service-order.html)
  *
- * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify`
- */
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify` */
 export const acquiringbankServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoModifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.modify.post",
   method: "POST",
@@ -1039,35 +803,23 @@ export const acquiringbankServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<Ac
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo ----
 
 export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id: string
-  /**
-   * 商户系统内部扣款单号。
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户系统内部扣款单号。
+   * @example "1234323JKHDFE1243252" */
   readonly out_trade_no?: string | undefined
-  /**
-   * 子商户公众账号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众账号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
 }
 
@@ -1094,13 +846,11 @@ export type AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams = Ac
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.registerdeductinfo.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRequest extends AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams, AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody {}
 
-/**
- * 从业机构登记微信支付分扣款信息
+/** 从业机构登记微信支付分扣款信息
  *
  * 支付分订单完结成功后，调用本接口登记商户扣款单号，登记后调用清算机构(银联/网联)委托代扣接口进行扣款。
  *
- * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo`
- */
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo` */
 export const acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRequest, AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.registerdeductinfo.post",
   method: "POST",
@@ -1112,25 +862,17 @@ export const acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost: Endpoint
 // ---- POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync ----
 
 export interface AcquiringbankServiceorderOutOrderNoSyncPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
-  /**
-   * 场景类型
-   * @example "Order_Paid"
-   */
+  /** 场景类型
+   * @example "Order_Paid" */
   readonly type: string
   /** 内容信息详情 */
   readonly detail: AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail
@@ -1153,13 +895,11 @@ export type AcquiringbankServiceorderOutOrderNoSyncPostParams = AcquiringbankSer
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoSyncPostRequest extends AcquiringbankServiceorderOutOrderNoSyncPostParams, AcquiringbankServiceorderOutOrderNoSyncPostBody {}
 
-/**
- * 从业机构同步微信支付分订单信息
+/** 从业机构同步微信支付分订单信息
  *
  * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/sync-acquiring-bank-service-order.html)
  *
- * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync`
- */
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync` */
 export const acquiringbankServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.sync.post",
   method: "POST",
@@ -1174,15 +914,11 @@ export const acquiringbankServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<Acqu
 export interface AcquiringbankServicepayondeliveryorderPostBodyRiskFund {
   /** 风险金名称 */
   readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
+  /** 风险金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
+  /** 风险说明
+   * @example "就餐的预估费用" */
   readonly description?: string | undefined
 }
 
@@ -1193,40 +929,26 @@ const $AcquiringbankServicepayondeliveryorderPostBodyRiskFund: () => Schema.Sche
 }))
 
 export interface AcquiringbankServicepayondeliveryorderPostBody {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction: string
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
@@ -1236,32 +958,22 @@ export interface AcquiringbankServicepayondeliveryorderPostBody {
   readonly location?: ResponseLocation | undefined
   /** 订单风险金 */
   readonly risk_fund?: AcquiringbankServicepayondeliveryorderPostBodyRiskFund | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 是否需要用户确认 */
   readonly need_user_confirm?: boolean | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
   /** 先用后付购物详情 */
   readonly shopping_info?: AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo | undefined
@@ -1289,13 +1001,11 @@ const $AcquiringbankServicepayondeliveryorderPostBody: () => Schema.Schema<Acqui
   shopping_info: Schema.optional($AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo())
 }))
 
-/**
- * 从业机构创建先用后付订单
+/** 从业机构创建先用后付订单
  *
  * 创建微信支付分先用后付订单
  *
- * `POST /v3/payscore/acquiringbank/servicepayondeliveryorder`
- */
+ * `POST /v3/payscore/acquiringbank/servicepayondeliveryorder` */
 export const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<AcquiringbankServicepayondeliveryorderPostBody, AcquiringbankServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.servicepayondeliveryorder.post",
   method: "POST",
@@ -1307,149 +1017,125 @@ export const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<Acqui
 /** `v3.payscore.acquiringbank.…` */
 export const acquiringbank = {
   permissions: {
-    /**
-     * 从业机构预授权
+    /** 从业机构预授权
      *
      * 从业机构预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/apply-acquiring-bank-permissions.html)
      *
      * `POST /v3/payscore/acquiringbank/permissions`
      *
-     * Alone: `import { acquiringbankPermissionsPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-     */
+     * Alone: `import { acquiringbankPermissionsPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
     post: acquiringbankPermissionsPost,
     authorizationCode: {
       _authorization_code_: {
-        /**
-         * 从业机构查询与用户授权记录（授权协议号）
+        /** 从业机构查询与用户授权记录（授权协议号）
          *
          * 从业机构通过调用该接口，使用authorization_code查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/get-acquiring-bank-permissions-by-code.html)
          *
          * `GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}`
          *
-         * Alone: `import { acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-         */
+         * Alone: `import { acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
         get: acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet,
         terminate: {
-          /**
-           * 从业机构解除用户授权关系（授权协议号）
+          /** 从业机构解除用户授权关系（授权协议号）
            *
            * 从业机构通过调用该接口，使用authorization_code解除用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/terminate-acquiring-bank-permissions-by-code.html)
            *
            * `POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate`
            *
-           * Alone: `import { acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-           */
+           * Alone: `import { acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
           post: acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost
         }
       }
     }
   },
   serviceorder: {
-    /**
-     * 从业机构查询微信支付分订单
+    /** 从业机构查询微信支付分订单
      *
      * 当商户创建支付分订单成功后，可以通过该接口查询订单状态
      *
      * `GET /v3/payscore/acquiringbank/serviceorder`
      *
-     * Alone: `import { acquiringbankServiceorderGet } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-     */
+     * Alone: `import { acquiringbankServiceorderGet } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
     get: acquiringbankServiceorderGet,
-    /**
-     * 从业机构创建微信支付分订单
+    /** 从业机构创建微信支付分订单
      *
      * 当用户申请使用服务时，从业机构可通过此接口为子商户申请创建微信支付分订单，创单成功后，订单状态state为DOING进行中。
      *
      * `POST /v3/payscore/acquiringbank/serviceorder`
      *
-     * Alone: `import { acquiringbankServiceorderPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-     */
+     * Alone: `import { acquiringbankServiceorderPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
     post: acquiringbankServiceorderPost,
     _out_order_no_: {
       cancel: {
-        /**
-         * 从业机构取消微信支付分订单
+        /** 从业机构取消微信支付分订单
          *
          * 前置条件：服务订单状态为“已创建”或“进行中” [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/cancel-acquiring-bank-service-order.html)
          *
          * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel`
          *
-         * Alone: `import { acquiringbankServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-         */
+         * Alone: `import { acquiringbankServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
         post: acquiringbankServiceorderOutOrderNoCancelPost
       },
       complete: {
-        /**
-         * 从业机构完结微信支付分订单
+        /** 从业机构完结微信支付分订单
          *
          * 前置条件：服务订单状态为“进行中”且订单状态说明需为"用户确认(USER_CONFIRM)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/complete-acquiring-bank-service-order.html)
          *
          * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete`
          *
-         * Alone: `import { acquiringbankServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-         */
+         * Alone: `import { acquiringbankServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
         post: acquiringbankServiceorderOutOrderNoCompletePost
       },
       modify: {
-        /**
-         * 从业机构修改微信支付分订单金额
+        /** 从业机构修改微信支付分订单金额
          *
          * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/modify-acquiring-bank-service-order.html)
          *
          * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify`
          *
-         * Alone: `import { acquiringbankServiceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-         */
+         * Alone: `import { acquiringbankServiceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
         post: acquiringbankServiceorderOutOrderNoModifyPost
       },
       registerdeductinfo: {
-        /**
-         * 从业机构登记微信支付分扣款信息
+        /** 从业机构登记微信支付分扣款信息
          *
          * 支付分订单完结成功后，调用本接口登记商户扣款单号，登记后调用清算机构(银联/网联)委托代扣接口进行扣款。
          *
          * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo`
          *
-         * Alone: `import { acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-         */
+         * Alone: `import { acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
         post: acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost
       },
       sync: {
-        /**
-         * 从业机构同步微信支付分订单信息
+        /** 从业机构同步微信支付分订单信息
          *
          * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/sync-acquiring-bank-service-order.html)
          *
          * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync`
          *
-         * Alone: `import { acquiringbankServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-         */
+         * Alone: `import { acquiringbankServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
         post: acquiringbankServiceorderOutOrderNoSyncPost
       }
     },
     deduction: {
-      /**
-       * 从业机构查询微信支付分扣款信息
+      /** 从业机构查询微信支付分扣款信息
        *
        * 前置条件：服务订单状态为“已完成”或者“进行中”且商户已经完成登记扣款信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/get-acquiring-bank-deduct-info.html)
        *
        * `GET /v3/payscore/acquiringbank/serviceorder/deduction`
        *
-       * Alone: `import { acquiringbankServiceorderDeductionGet } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-       */
+       * Alone: `import { acquiringbankServiceorderDeductionGet } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
       get: acquiringbankServiceorderDeductionGet
     }
   },
   servicepayondeliveryorder: {
-    /**
-     * 从业机构创建先用后付订单
+    /** 从业机构创建先用后付订单
      *
      * 创建微信支付分先用后付订单
      *
      * `POST /v3/payscore/acquiringbank/servicepayondeliveryorder`
      *
-     * Alone: `import { acquiringbankServicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore/acquiringbank"`.
-     */
+     * Alone: `import { acquiringbankServicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore/acquiringbank"`. */
     post: acquiringbankServicepayondeliveryorderPost
   }
 } as const

@@ -5,25 +5,17 @@ import { type CommonError, Endpoint, Schema, commonErrors, once } from "../prelu
 // ---- GET /v3/payscore/merchant-bill ----
 
 export interface MerchantBillGetQuery {
-  /**
-   * 账单日期
-   * @example "2019-06-11"
-   */
+  /** 账单日期
+   * @example "2019-06-11" */
   readonly bill_date: string
-  /**
-   * 压缩类型
-   * @example "GZIP"
-   */
+  /** 压缩类型
+   * @example "GZIP" */
   readonly tar_type?: "GZIP" | undefined
-  /**
-   * 加密算法
-   * @example "AEAD_AES_256_GCM"
-   */
+  /** 加密算法
+   * @example "AEAD_AES_256_GCM" */
   readonly encryption_algorithm: string
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
 }
 
@@ -35,35 +27,23 @@ const $MerchantBillGetQuery: () => Schema.Schema<MerchantBillGetQuery> = /*#__PU
 }))
 
 export interface MerchantBillGetResponseDownloadBillList {
-  /**
-   * 账单文件序号
-   * @example 1
-   */
+  /** 账单文件序号
+   * @example 1 */
   readonly bill_sequence?: number | undefined
-  /**
-   * 哈希类型
-   * @example "SHA1"
-   */
+  /** 哈希类型
+   * @example "SHA1" */
   readonly hash_type?: string | undefined
-  /**
-   * 哈希值
-   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
-   */
+  /** 哈希值
+   * @example "79bb0f45fc4c42234a918000b2668d689e2bde04" */
   readonly hash_value?: string | undefined
-  /**
-   * 下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/payscore/bill/downloadurl?token=xxx"
-   */
+  /** 下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/payscore/bill/downloadurl?token=xxx" */
   readonly download_url?: string | undefined
-  /**
-   * 加密密钥
-   * @example "a0YK7p+9XaKzE9N4qtFfG/9za1o+IcYDjksy6Rf3SCgadR+Cepc6mdfF9b2gTxNsJFMEdYXbqL0W1WQZ3UqSPQCguK6uLA=="
-   */
+  /** 加密密钥
+   * @example "a0YK7p+9XaKzE9N4qtFfG/9za1o+IcYDjksy6Rf3SCgadR+Cepc6mdfF9b2gTxNsJFMEdYXbqL0W1WQZ3UqSPQCguK6uLA==" */
   readonly encrypt_key?: string | undefined
-  /**
-   * 随机字符串
-   * @example "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"
-   */
+  /** 随机字符串
+   * @example "5K8264ILTKCH16CQ2502SI8ZNMTM67VS" */
   readonly nonce?: string | undefined
 }
 
@@ -77,10 +57,8 @@ const $MerchantBillGetResponseDownloadBillList: () => Schema.Schema<MerchantBill
 }))
 
 export interface MerchantBillGetResponse {
-  /**
-   * 下载信息总数
-   * @example 1
-   */
+  /** 下载信息总数
+   * @example 1 */
   readonly download_bill_count?: number | undefined
   /** 下载信息明细 */
   readonly download_bill_list?: ReadonlyArray<MerchantBillGetResponseDownloadBillList> | undefined
@@ -91,13 +69,11 @@ const $MerchantBillGetResponse: () => Schema.Schema<MerchantBillGetResponse> = /
   download_bill_list: Schema.optional(Schema.Array($MerchantBillGetResponseDownloadBillList()))
 }))
 
-/**
- * 商户申请获取对账单API
+/** 商户申请获取对账单API
  *
  * 商户可以调用此接口获取对账单文件的下载链接，并在有效期内请求下载链接可以下载对账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_29.shtml)
  *
- * `GET /v3/payscore/merchant-bill`
- */
+ * `GET /v3/payscore/merchant-bill` */
 export const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.merchantBill.get",
   method: "GET",
@@ -109,14 +85,12 @@ export const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBi
 
 /** `v3.payscore.merchantBill.…` */
 export const merchantBill = {
-  /**
-   * 商户申请获取对账单API
+  /** 商户申请获取对账单API
    *
    * 商户可以调用此接口获取对账单文件的下载链接，并在有效期内请求下载链接可以下载对账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_29.shtml)
    *
    * `GET /v3/payscore/merchant-bill`
    *
-   * Alone: `import { merchantBillGet } from "effect-wechatpay/v3/payscore/merchantBill"`.
-   */
+   * Alone: `import { merchantBillGet } from "effect-wechatpay/v3/payscore/merchantBill"`. */
   get: merchantBillGet
 } as const

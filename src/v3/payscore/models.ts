@@ -3,10 +3,8 @@
 import { BoundedString, OpenEnum, Schema, once } from "../prelude.js"
 
 export interface AcquiringbankPermissionsPostResponse {
-  /**
-   * 预授权token
-   * @example "apply_permissions_token"
-   */
+  /** 预授权token
+   * @example "apply_permissions_token" */
   readonly apply_permissions_token?: string | undefined
 }
 
@@ -15,10 +13,8 @@ export const $AcquiringbankPermissionsPostResponse: () => Schema.Schema<Acquirin
 }))
 
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams {
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
+  /** 授权协议号
+   * @example "1275342195190894594" */
   readonly authorization_code: string
 }
 
@@ -27,25 +23,17 @@ export const $AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParam
 }))
 
 export interface PostPayment {
-  /**
-   * 付费名称
-   * @example "就餐费用"
-   */
+  /** 付费名称
+   * @example "就餐费用" */
   readonly name?: string | undefined
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
+  /** 付费说明
+   * @example "就餐人均100元" */
   readonly description?: string | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
+  /** 付费金额
+   * @example 40000 */
   readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
+  /** 付费数量
+   * @example 4 */
   readonly count?: number | undefined
 }
 
@@ -71,20 +59,14 @@ export const $PostPayment3: () => Schema.Schema<PostPayment> = /*#__PURE__*/ onc
 }))
 
 export interface AcquiringbankServiceorderGetResponseRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
+  /** 风险金名称
+   * @example "DEPOSIT" */
   readonly name?: string | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
+  /** 风险金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
+  /** 风险说明
+   * @example "就餐的预估费用" */
   readonly description?: string | undefined
 }
 
@@ -95,30 +77,20 @@ export const $AcquiringbankServiceorderGetResponseRiskFund: () => Schema.Schema<
 }))
 
 export interface GoodsDetail {
-  /**
-   * 商品编码
-   * @example "M1006"
-   */
+  /** 商品编码
+   * @example "M1006" */
   readonly goods_id?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly quantity?: number | undefined
-  /**
-   * 商品价格
-   * @example 1
-   */
+  /** 商品价格
+   * @example 1 */
   readonly unit_price?: number | undefined
-  /**
-   * 商品优惠金额
-   * @example 100
-   */
+  /** 商品优惠金额
+   * @example 100 */
   readonly discount_amount?: number | undefined
-  /**
-   * 商品备注
-   * @example "商品备注信息"
-   */
+  /** 商品备注
+   * @example "商品备注信息" */
   readonly goods_remark?: string | undefined
 }
 
@@ -131,25 +103,17 @@ export const $GoodsDetail: () => Schema.Schema<GoodsDetail> = /*#__PURE__*/ once
 }))
 
 export interface ResponseTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
+  /** 服务开始时间
+   * @example "20091225091010" */
   readonly start_time?: string | undefined
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
+  /** 服务开始时间备注
+   * @example "开始租借时间" */
   readonly start_time_remark?: string | undefined
-  /**
-   * 服务结束时间
-   * @example "20091225121010"
-   */
+  /** 服务结束时间
+   * @example "20091225121010" */
   readonly end_time?: string | undefined
-  /**
-   * 服务结束时间备注
-   * @example "租借结束时间"
-   */
+  /** 服务结束时间备注
+   * @example "租借结束时间" */
   readonly end_time_remark?: string | undefined
 }
 
@@ -175,15 +139,11 @@ export const $ResponseTimeRange4: () => Schema.Schema<ResponseTimeRange> = /*#__
 }))
 
 export interface ResponseLocation {
-  /**
-   * 服务开始地点
-   * @example "嗨客时尚主题展餐厅"
-   */
+  /** 服务开始地点
+   * @example "嗨客时尚主题展餐厅" */
   readonly start_location?: string | undefined
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
+  /** 服务结束地点
+   * @example "嗨客时尚主题展餐厅" */
   readonly end_location?: string | undefined
 }
 
@@ -198,25 +158,17 @@ export const $ResponseLocation2: () => Schema.Schema<ResponseLocation> = /*#__PU
 }))
 
 export interface PostPayments {
-  /**
-   * 付费项目名称
-   * @example "就餐费用"
-   */
+  /** 付费项目名称
+   * @example "就餐费用" */
   readonly name: string
-  /**
-   * 付费说明
-   * @example "就餐人均100元"
-   */
+  /** 付费说明
+   * @example "就餐人均100元" */
   readonly description?: string | undefined
-  /**
-   * 金额
-   * @example 40000
-   */
+  /** 金额
+   * @example 40000 */
   readonly amount?: number | undefined
-  /**
-   * 付费数量
-   * @example 4
-   */
+  /** 付费数量
+   * @example 4 */
   readonly count?: number | undefined
 }
 
@@ -228,25 +180,17 @@ export const $PostPayments: () => Schema.Schema<PostPayments> = /*#__PURE__*/ on
 }))
 
 export interface AcquiringbankServiceorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly description: string
-  /**
-   * 优惠数量
-   * @example 2
-   */
+  /** 优惠数量
+   * @example 2 */
   readonly count?: number | undefined
-  /**
-   * 付费金额
-   * @example 40000
-   */
+  /** 付费金额
+   * @example 40000 */
   readonly amount?: number | undefined
 }
 
@@ -258,20 +202,14 @@ export const $AcquiringbankServiceorderPostBodyPostDiscounts: () => Schema.Schem
 }))
 
 export interface AcquiringbankServiceorderPostBodyRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
+  /** 风险金名称
+   * @example "DEPOSIT" */
   readonly name: string
-  /**
-   * 风险金额
-   * @example 10000
-   */
+  /** 风险金额
+   * @example 10000 */
   readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
+  /** 风险说明
+   * @example "就餐的预估费用" */
   readonly description?: string | undefined
 }
 
@@ -282,25 +220,17 @@ export const $AcquiringbankServiceorderPostBodyRiskFund: () => Schema.Schema<Acq
 }))
 
 export interface BodyTimeRange {
-  /**
-   * 服务开始时间
-   * @example "20091225091010"
-   */
+  /** 服务开始时间
+   * @example "20091225091010" */
   readonly start_time: string
-  /**
-   * 服务开始时间备注
-   * @example "开始租借时间"
-   */
+  /** 服务开始时间备注
+   * @example "开始租借时间" */
   readonly start_time_remark?: string | undefined
-  /**
-   * 预计服务结束时间
-   * @example "20091225121010"
-   */
+  /** 预计服务结束时间
+   * @example "20091225121010" */
   readonly end_time?: string | undefined
-  /**
-   * 预计服务结束时间备注
-   * @example "租借结束时间"
-   */
+  /** 预计服务结束时间备注
+   * @example "租借结束时间" */
   readonly end_time_remark?: string | undefined
 }
 
@@ -312,20 +242,14 @@ export const $BodyTimeRange: () => Schema.Schema<BodyTimeRange> = /*#__PURE__*/ 
 }))
 
 export interface AcquiringbankServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly description?: string | undefined
-  /**
-   * 优惠数量
-   * @example 2
-   */
+  /** 优惠数量
+   * @example 2 */
   readonly count?: number | undefined
 }
 
@@ -336,10 +260,8 @@ export const $AcquiringbankServiceorderPostResponsePostDiscounts: () => Schema.S
 }))
 
 export interface AcquiringbankServiceorderOutOrderNoCancelPostParams {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
 }
 
@@ -348,25 +270,17 @@ export const $AcquiringbankServiceorderOutOrderNoCancelPostParams: () => Schema.
 }))
 
 export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly description: string
-  /**
-   * 优惠金额
-   * @example 100
-   */
+  /** 优惠金额
+   * @example 100 */
   readonly amount: number
-  /**
-   * 优惠数量
-   * @example 2
-   */
+  /** 优惠数量
+   * @example 2 */
   readonly count?: number | undefined
 }
 
@@ -378,10 +292,8 @@ export const $AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts: 
 }))
 
 export interface AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail {
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
+  /** 收款成功时间
+   * @example "20091225091210" */
   readonly paid_time: string
 }
 
@@ -401,25 +313,17 @@ export const $BodyShoppingInfoJumpLink: () => Schema.Schema<BodyShoppingInfoJump
 }))
 
 export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
+  /** 商品名称
+   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪" */
   readonly name?: string | undefined
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
+  /** 商品图片链接
+   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200" */
   readonly picture?: string | undefined
-  /**
-   * 商品单价金额
-   * @example 40000
-   */
+  /** 商品单价金额
+   * @example 40000 */
   readonly amount?: number | undefined
-  /**
-   * 商品数量
-   * @example 4
-   */
+  /** 商品数量
+   * @example 4 */
   readonly count?: number | undefined
   readonly category_id?: ReadonlyArray<string> | undefined
 }
@@ -441,10 +345,8 @@ export const $AcquiringbankServicepayondeliveryorderPostBodyShoppingInfoGoods2: 
 }))
 
 export interface AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 实际购物商家公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
   readonly jump_link?: BodyShoppingInfoJumpLink | undefined
@@ -459,20 +361,14 @@ export const $AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo: () => 
 }))
 
 export interface ResponseShoppingInfoJumpLink {
-  /**
-   * 跳转链接类型
-   * @example "JUMP_LINK_MINI_PROGRAM"
-   */
+  /** 跳转链接类型
+   * @example "JUMP_LINK_MINI_PROGRAM" */
   readonly jump_link_type?: string | undefined
-  /**
-   * 小程序跳转AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 小程序跳转AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 小程序跳转path
-   * @example "/page/order/orderid=PO213412451223"
-   */
+  /** 小程序跳转path
+   * @example "/page/order/orderid=PO213412451223" */
   readonly path?: string | undefined
 }
 
@@ -483,10 +379,8 @@ export const $ResponseShoppingInfoJumpLink: () => Schema.Schema<ResponseShopping
 }))
 
 export interface ResponseShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 实际购物商家公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
   readonly jump_link?: ResponseShoppingInfoJumpLink | undefined
@@ -501,50 +395,32 @@ export const $ResponseShoppingInfo: () => Schema.Schema<ResponseShoppingInfo> = 
 }))
 
 export interface AcquiringbankServicepayondeliveryorderPostResponse {
-  /**
-   * 商户订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
+  /** 订单状态说明
+   * @example "MCH_COMPLETE" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -556,25 +432,17 @@ export interface AcquiringbankServicepayondeliveryorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧数据包
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
+  /** 跳转微信侧数据包
+   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we" */
   readonly package?: string | undefined
   /** 先用后付购物详情 */
   readonly shopping_info?: ResponseShoppingInfo | undefined
@@ -603,25 +471,17 @@ export const $AcquiringbankServicepayondeliveryorderPostResponse: () => Schema.S
 }))
 
 export interface OverseaPartnerServiceorderGetQuery {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 回跳查询ID
-   * @example "15646546545165651651"
-   */
+  /** 回跳查询ID
+   * @example "15646546545165651651" */
   readonly query_id?: string | undefined
 }
 
@@ -633,57 +493,37 @@ export const $OverseaPartnerServiceorderGetQuery: () => Schema.Schema<OverseaPar
 }))
 
 export interface PromotionDetail {
-  /**
-   * 券ID
-   * @example "123456"
-   */
+  /** 券ID
+   * @example "123456" */
   readonly coupon_id?: string | undefined
-  /**
-   * 优惠名称
-   * @example "单品优惠-6"
-   */
+  /** 优惠名称
+   * @example "单品优惠-6" */
   readonly name?: string | undefined
-  /**
-   * 优惠范围
+  /** 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
-   * @example "GLOBAL"
-   */
+   * @example "GLOBAL" */
   readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
-  /**
-   * 优惠类型
+  /** 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
-   * @example "CASH"
-   */
+   * @example "CASH" */
   readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
-  /**
-   * 优惠券面额
-   * @example 100
-   */
+  /** 优惠券面额
+   * @example 100 */
   readonly amount?: number | undefined
-  /**
-   * 活动ID
-   * @example "activity_id"
-   */
+  /** 活动ID
+   * @example "activity_id" */
   readonly stock_id?: string | undefined
-  /**
-   * 微信出资
-   * @example 100
-   */
+  /** 微信出资
+   * @example 100 */
   readonly wechatpay_contribute?: number | undefined
-  /**
-   * 商户出资
-   * @example 100
-   */
+  /** 商户出资
+   * @example 100 */
   readonly merchant_contribute?: number | undefined
-  /**
-   * 其他出资
-   * @example 100
-   */
+  /** 其他出资
+   * @example 100 */
   readonly other_contribute?: number | undefined
-  /**
-   * 优惠币种
-   * @example "CNY"
-   */
+  /** 优惠币种
+   * @example "CNY" */
   readonly currency?: string | undefined
   /** 单品列表 */
   readonly goods_detail?: ReadonlyArray<GoodsDetail> | undefined
@@ -704,31 +544,21 @@ export const $PromotionDetail: () => Schema.Schema<PromotionDetail> = /*#__PURE_
 }))
 
 export interface Details {
-  /**
-   * 收款序号
-   * @example 1
-   */
+  /** 收款序号
+   * @example 1 */
   readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
+  /** 单笔收款金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
+  /** 收款成功渠道
    * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
-   * @example "NEWTON"
-   */
+   * @example "NEWTON" */
   readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
-  /**
-   * 收款成功时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
+  /** 收款成功时间
+   * @example "2019-11-11T16:24:05+08:00" */
   readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付交易单号
+   * @example "15646546545165651651" */
   readonly transaction_id?: string | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<PromotionDetail> | undefined
@@ -744,31 +574,21 @@ export const $Details: () => Schema.Schema<Details> = /*#__PURE__*/ once(() => S
 }))
 
 export interface Collection {
-  /**
-   * 收款状态
+  /** 收款状态
    * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
-   * @example "USER_PAID"
-   */
+   * @example "USER_PAID" */
   readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
+  /** 总收款金额
+   * @example 50000 */
   readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
+  /** 待收金额
+   * @example 40000 */
   readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
+  /** 已收金额
+   * @example 10000 */
   readonly paid_amount?: number | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
+  /** 收款银行
+   * @example "example_bank_type" */
   readonly bank_type?: string | undefined
   /** 收款明细列表 */
   readonly details?: ReadonlyArray<Details> | undefined
@@ -784,20 +604,14 @@ export const $Collection: () => Schema.Schema<Collection> = /*#__PURE__*/ once((
 }))
 
 export interface OverseaPartnerServiceorderOutOrderNoCancelPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 撤销原因
-   * @example "用户投诉"
-   */
+  /** 撤销原因
+   * @example "用户投诉" */
   readonly reason: string
 }
 
@@ -808,28 +622,20 @@ export const $OverseaPartnerServiceorderOutOrderNoCancelPostBody: () => Schema.S
 }))
 
 export interface OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail {
-  /**
-   * 收款序号
-   * @example 1
-   */
+  /** 收款序号
+   * @example 1 */
   readonly seq?: number | undefined
-  /**
-   * 收款成功时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
+  /** 收款成功时间
+   * @example "2019-11-11T16:24:05+08:00" */
   readonly paid_time: string
-  /**
-   * 收款金额
-   * @example 1
-   */
+  /** 收款金额
+   * @example 1 */
   readonly paid_amount?: number | undefined
 }
 
 export interface PartnerPermissionsAssessUserRiskLevelPostQuery {
-  /**
-   * 子商户商户号
-   * @example "1230000109"
-   */
+  /** 子商户商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
 }
 
@@ -838,25 +644,17 @@ export const $PartnerPermissionsAssessUserRiskLevelPostQuery: () => Schema.Schem
 }))
 
 export interface PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods {
-  /**
-   * 商品名称
-   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
-   */
+  /** 商品名称
+   * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪" */
   readonly name: string
-  /**
-   * 商品图片链接
-   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
-   */
+  /** 商品图片链接
+   * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200" */
   readonly picture: string
-  /**
-   * 商品单价金额
-   * @example 550
-   */
+  /** 商品单价金额
+   * @example 550 */
   readonly amount: number
-  /**
-   * 商品数量
-   * @example 1
-   */
+  /** 商品数量
+   * @example 1 */
   readonly count: number
   /** 商品品类ID */
   readonly category_id?: ReadonlyArray<string> | undefined
@@ -880,85 +678,53 @@ export const $PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo: () => S
 }))
 
 export interface PartnerPermissionsAssessUserRiskLevelPostResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
+  /** 授权协议号
+   * @example "1275342195190894594" */
   readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * @example "UNAVAILABLE"
-   */
+  /** 授权状态
+   * @example "UNAVAILABLE" */
   readonly authorization_state?: string | undefined
-  /**
-   * 授权通知地址
-   * @example "https://www.weixin.com"
-   */
+  /** 授权通知地址
+   * @example "https://www.weixin.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 最近一次解除授权时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 最近一次授权成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly authorization_success_time?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1230000109"
-   */
+  /** 子商户商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 用户标签
-   * @example "A"
-   */
+  /** 用户标签
+   * @example "A" */
   readonly user_label?: string | undefined
-  /**
-   * 渠道商商户号
-   * @example "1230000109"
-   */
+  /** 渠道商商户号
+   * @example "1230000109" */
   readonly channel_id?: string | undefined
-  /**
-   * 用户分层
-   * @example 1
-   */
+  /** 用户分层
+   * @example 1 */
   readonly user_risk_level?: number | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
+  /** 分层版本
+   * @example 1 */
   readonly risk_level_version?: number | undefined
 }
 
@@ -982,20 +748,14 @@ export const $PartnerPermissionsAssessUserRiskLevelPostResponse: () => Schema.Sc
 }))
 
 export interface PartnerServiceorderPostBodyRiskFund {
-  /**
-   * 风险金名称
-   * @example "DEPOSIT"
-   */
+  /** 风险金名称
+   * @example "DEPOSIT" */
   readonly name: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST"
-  /**
-   * 风险金额
-   * @example 10000
-   */
+  /** 风险金额
+   * @example 10000 */
   readonly amount: number
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
+  /** 风险说明
+   * @example "就餐的预估费用" */
   readonly description?: string | undefined
 }
 
@@ -1006,20 +766,14 @@ export const $PartnerServiceorderPostBodyRiskFund2: () => Schema.Schema<PartnerS
 }))
 
 export interface Device {
-  /**
-   * 服务开始的设备ID
-   * @example "HG123456"
-   */
+  /** 服务开始的设备ID
+   * @example "HG123456" */
   readonly start_device_id?: string | undefined
-  /**
-   * 服务结束的设备ID
-   * @example "HG123456"
-   */
+  /** 服务结束的设备ID
+   * @example "HG123456" */
   readonly end_device_id?: string | undefined
-  /**
-   * 物料URL
-   * @example "example_materiel_no"
-   */
+  /** 物料URL
+   * @example "example_materiel_no" */
   readonly materiel_no?: string | undefined
 }
 
@@ -1030,21 +784,15 @@ export const $Device: () => Schema.Schema<Device> = /*#__PURE__*/ once(() => Sch
 }))
 
 export interface PartnerServiceorderPostResponseRiskFund {
-  /**
-   * 风险金名称
+  /** 风险金名称
    * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
+   * @example "DEPOSIT" */
   readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
-  /**
-   * 风险金额
-   * @example 10000
-   */
+  /** 风险金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 风险说明
-   * @example "就餐的预估费用"
-   */
+  /** 风险说明
+   * @example "就餐的预估费用" */
   readonly description?: string | undefined
 }
 
@@ -1055,33 +803,23 @@ export const $PartnerServiceorderPostResponseRiskFund: () => Schema.Schema<Partn
 }))
 
 export interface PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly description?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
+  /** 优惠金额
+   * @example 100 */
   readonly amount: number
-  /**
-   * 优惠数量
-   * @example 2
-   */
+  /** 优惠数量
+   * @example 2 */
   readonly count?: number | undefined
 }
 
 export interface PartnerServicequotasServiceIdServiceIdGetParams {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
 }
 
@@ -1129,17 +867,13 @@ export const $Fees2: () => Schema.Schema<Fees> = /*#__PURE__*/ once(() => Schema
 }))
 
 export interface ResponseDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly discount_name?: string | undefined
   /** 商品优惠金额 */
   readonly discount_amount?: number | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly discount_desc?: string | undefined
 }
 
@@ -1156,29 +890,21 @@ export const $ResponseDiscounts2: () => Schema.Schema<ResponseDiscounts> = /*#__
 }))
 
 export interface PayafterOrdersGetResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
   /** 商户号 */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
   /** Documented values: `CREATED`, `USER_ACCEPTED`, `FINISHED`, `USER_PAID`, `REVOKED`, `EXPIRED` (decoded as any string: more may come). */
   readonly state?: "CREATED" | "USER_ACCEPTED" | "FINISHED" | "USER_PAID" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 标识用户订单使用情况
-   * Documented values: `1`, `2` (decoded as any number: more may come).
-   */
+  /** 标识用户订单使用情况
+   * Documented values: `1`, `2` (decoded as any number: more may come). */
   readonly finish_type?: number | undefined
   /** 服务开始时间 */
   readonly service_start_time?: string | undefined
@@ -1214,10 +940,8 @@ export interface PayafterOrdersGetResponse {
   readonly finish_ticket?: string | undefined
   /** 结单交易单号 */
   readonly finish_transaction_id?: string | undefined
-  /**
-   * 支付方式
-   * Documented values: `MchChannelPayType` (decoded as any string: more may come).
-   */
+  /** 支付方式
+   * Documented values: `MchChannelPayType` (decoded as any string: more may come). */
   readonly pay_type?: "MchChannelPayType" | (string & {}) | undefined
 }
 
@@ -1249,15 +973,11 @@ export const $PayafterOrdersGetResponse: () => Schema.Schema<PayafterOrdersGetRe
 }))
 
 export interface BodyDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly discount_name?: string | undefined
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly discount_desc?: string | undefined
 }
 
@@ -1267,29 +987,21 @@ export const $BodyDiscounts: () => Schema.Schema<BodyDiscounts> = /*#__PURE__*/ 
 }))
 
 export interface PayafterOrdersPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
   /** 商户号 */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
   /** 微信支付服务订单号 */
   readonly order_id?: string | undefined
-  /**
-   * 小程序跳转businessType
-   * @example "wxpayScoreUse"
-   */
+  /** 小程序跳转businessType
+   * @example "wxpayScoreUse" */
   readonly miniprogram_businesstype?: string | undefined
   /** 小程序跳转appid，在商户小程序跳转到微信侧小程序流程需要用到 */
   readonly miniprogram_appid?: string | undefined
@@ -1315,20 +1027,14 @@ export const $PayafterOrdersPostResponse: () => Schema.Schema<PayafterOrdersPost
 }))
 
 export interface PayafterOrdersOutOrderNoCancelPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 取消原因
-   * @example "用户投诉"
-   */
+  /** 取消原因
+   * @example "用户投诉" */
   readonly reason: string
 }
 
@@ -1339,30 +1045,20 @@ export const $PayafterOrdersOutOrderNoCancelPostBody: () => Schema.Schema<Payaft
 }))
 
 export interface PayafterOrdersOutOrderNoCancelPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
+  /** 商户服务订单号
+   * @example "2304203423948239423" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
 }
 
@@ -1375,15 +1071,11 @@ export const $PayafterOrdersOutOrderNoCancelPostResponse: () => Schema.Schema<Pa
 }))
 
 export interface PayafterOrdersOutOrderNoCompletePostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
   /** 标识用户订单使用情况 */
   readonly finish_type?: 1 | 2 | undefined

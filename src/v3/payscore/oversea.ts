@@ -6,52 +6,34 @@ import { type AcquiringbankServiceorderGetResponseRiskFund, type AcquiringbankSe
 // ---- GET /v3/payscore/oversea/partner/serviceorder ----
 
 export interface OverseaPartnerServiceorderGetResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -59,10 +41,8 @@ export interface OverseaPartnerServiceorderGetResponse {
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 订单风险金 */
   readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
+  /** 总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
   /** 是否需要收款 */
   readonly need_collection?: boolean | undefined
@@ -72,45 +52,29 @@ export interface OverseaPartnerServiceorderGetResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
+  /** 货币类型
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 汇率值
-   * @example 90000000
-   */
+  /** 汇率值
+   * @example 90000000 */
   readonly currency_price?: number | undefined
-  /**
-   * 汇率
-   * @example "1HKD=0.90CNY"
-   */
+  /** 汇率
+   * @example "1HKD=0.90CNY" */
   readonly currency_rate_info?: string | undefined
 }
 
@@ -142,13 +106,11 @@ const $OverseaPartnerServiceorderGetResponse: () => Schema.Schema<OverseaPartner
   currency_rate_info: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询支付分订单
+/** 查询支付分订单
  *
  * 用于查询单笔微信支付分订单详细信息 前置条件：商户已创建支付分服务订单
  *
- * `GET /v3/payscore/oversea/partner/serviceorder`
- */
+ * `GET /v3/payscore/oversea/partner/serviceorder` */
 export const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorderGetQuery, OverseaPartnerServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder.get",
   method: "GET",
@@ -160,40 +122,26 @@ export const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServ
 // ---- POST /v3/payscore/oversea/partner/serviceorder ----
 
 export interface OverseaPartnerServiceorderPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
+  /** 货币类型
+   * @example "HKD" */
   readonly currency: string
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction: string
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
@@ -205,27 +153,19 @@ export interface OverseaPartnerServiceorderPostBody {
   readonly time_range: BodyTimeRange
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 是否需要用户确认 */
   readonly need_user_confirm?: boolean | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
 }
 
@@ -250,57 +190,37 @@ const $OverseaPartnerServiceorderPostBody: () => Schema.Schema<OverseaPartnerSer
 }))
 
 export interface OverseaPartnerServiceorderPostResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
+  /** 货币类型
+   * @example "HKD" */
   readonly currency?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -312,25 +232,17 @@ export interface OverseaPartnerServiceorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧数据包
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
+  /** 跳转微信侧数据包
+   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we" */
   readonly package?: string | undefined
 }
 
@@ -363,13 +275,11 @@ const $BodyTimeRange2: () => Schema.Schema<BodyTimeRange> = /*#__PURE__*/ once((
   end_time_remark: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建支付分订单
+/** 创建支付分订单
  *
  * 用户申请使用服务时，从业机构可通过此接口申请创建微信支付分订单。
  *
- * `POST /v3/payscore/oversea/partner/serviceorder`
- */
+ * `POST /v3/payscore/oversea/partner/serviceorder` */
 export const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceorderPostBody, OverseaPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder.post",
   method: "POST",
@@ -385,13 +295,11 @@ export type OverseaPartnerServiceorderOutOrderNoCancelPostParams = Acquiringbank
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoCancelPostRequest extends OverseaPartnerServiceorderOutOrderNoCancelPostParams, OverseaPartnerServiceorderOutOrderNoCancelPostBody {}
 
-/**
- * 取消支付分订单
+/** 取消支付分订单
  *
  * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。
  *
- * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel`
- */
+ * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel` */
 export const overseaPartnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder._out_order_no_.cancel.post",
   method: "POST",
@@ -403,29 +311,21 @@ export const overseaPartnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<O
 // ---- POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete ----
 
 export interface OverseaPartnerServiceorderOutOrderNoCompletePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayments>
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
-  /**
-   * 货币类型
-   * @example "HKD"
-   */
+  /** 货币类型
+   * @example "HKD" */
   readonly currency?: string | undefined
   /** 实际服务时间 */
   readonly time_range?: ResponseTimeRange | undefined
@@ -433,15 +333,11 @@ export interface OverseaPartnerServiceorderOutOrderNoCompletePostBody {
   readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 完结服务时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
+  /** 完结服务时间
+   * @example "2019-11-11T16:24:05+08:00" */
   readonly complete_time?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "goods_tag"
-   */
+  /** 订单优惠标记
+   * @example "goods_tag" */
   readonly goods_tag?: string | undefined
 }
 
@@ -471,13 +367,11 @@ export type OverseaPartnerServiceorderOutOrderNoCompletePostParams = Acquiringba
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoCompletePostRequest extends OverseaPartnerServiceorderOutOrderNoCompletePostParams, OverseaPartnerServiceorderOutOrderNoCompletePostBody {}
 
-/**
- * 完结支付分订单
+/** 完结支付分订单
  *
  * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。
  *
- * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete`
- */
+ * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete` */
 export const overseaPartnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder._out_order_no_.complete.post",
   method: "POST",
@@ -489,20 +383,14 @@ export const overseaPartnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint
 // ---- POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync ----
 
 export interface OverseaPartnerServiceorderOutOrderNoSyncPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 场景类型
-   * @example "Order_Paid"
-   */
+  /** 场景类型
+   * @example "Order_Paid" */
   readonly type: "Order_Paid"
   /** 内容信息详情 */
   readonly detail: OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail
@@ -526,13 +414,11 @@ export type OverseaPartnerServiceorderOutOrderNoSyncPostParams = AcquiringbankSe
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoSyncPostRequest extends OverseaPartnerServiceorderOutOrderNoSyncPostParams, OverseaPartnerServiceorderOutOrderNoSyncPostBody {}
 
-/**
- * 同步支付分订单信息
+/** 同步支付分订单信息
  *
  * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而在微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。
  *
- * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync`
- */
+ * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync` */
 export const overseaPartnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder._out_order_no_.sync.post",
   method: "POST",
@@ -545,61 +431,51 @@ export const overseaPartnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<Ove
 export const oversea = {
   partner: {
     serviceorder: {
-      /**
-       * 查询支付分订单
+      /** 查询支付分订单
        *
        * 用于查询单笔微信支付分订单详细信息 前置条件：商户已创建支付分服务订单
        *
        * `GET /v3/payscore/oversea/partner/serviceorder`
        *
-       * Alone: `import { overseaPartnerServiceorderGet } from "effect-wechatpay/v3/payscore/oversea"`.
-       */
+       * Alone: `import { overseaPartnerServiceorderGet } from "effect-wechatpay/v3/payscore/oversea"`. */
       get: overseaPartnerServiceorderGet,
-      /**
-       * 创建支付分订单
+      /** 创建支付分订单
        *
        * 用户申请使用服务时，从业机构可通过此接口申请创建微信支付分订单。
        *
        * `POST /v3/payscore/oversea/partner/serviceorder`
        *
-       * Alone: `import { overseaPartnerServiceorderPost } from "effect-wechatpay/v3/payscore/oversea"`.
-       */
+       * Alone: `import { overseaPartnerServiceorderPost } from "effect-wechatpay/v3/payscore/oversea"`. */
       post: overseaPartnerServiceorderPost,
       _out_order_no_: {
         cancel: {
-          /**
-           * 取消支付分订单
+          /** 取消支付分订单
            *
            * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。
            *
            * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel`
            *
-           * Alone: `import { overseaPartnerServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/oversea"`.
-           */
+           * Alone: `import { overseaPartnerServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/oversea"`. */
           post: overseaPartnerServiceorderOutOrderNoCancelPost
         },
         complete: {
-          /**
-           * 完结支付分订单
+          /** 完结支付分订单
            *
            * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。
            *
            * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete`
            *
-           * Alone: `import { overseaPartnerServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/oversea"`.
-           */
+           * Alone: `import { overseaPartnerServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/oversea"`. */
           post: overseaPartnerServiceorderOutOrderNoCompletePost
         },
         sync: {
-          /**
-           * 同步支付分订单信息
+          /** 同步支付分订单信息
            *
            * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而在微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。
            *
            * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync`
            *
-           * Alone: `import { overseaPartnerServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/oversea"`.
-           */
+           * Alone: `import { overseaPartnerServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/oversea"`. */
           post: overseaPartnerServiceorderOutOrderNoSyncPost
         }
       }

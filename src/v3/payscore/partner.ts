@@ -6,35 +6,23 @@ import { type AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParam
 // ---- POST /v3/payscore/partner/permissions ----
 
 export interface PartnerPermissionsPostBody {
-  /**
-   * 服务ID
-   * @example "service_id"
-   */
+  /** 服务ID
+   * @example "service_id" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 授权协议号
+   * @example "1234323JKHDFE1243252" */
   readonly authorization_code: string
-  /**
-   * 商户回调地址
-   * @example "http://www.qq.com"
-   */
+  /** 商户回调地址
+   * @example "http://www.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -49,13 +37,11 @@ const $PartnerPermissionsPostBody: () => Schema.Schema<PartnerPermissionsPostBod
 
 export type PartnerPermissionsPostResponse = AcquiringbankPermissionsPostResponse
 
-/**
- * 商户预授权API
+/** 商户预授权API
  *
  * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_18.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/apply-partner-permissions.html)
  *
- * `POST /v3/payscore/partner/permissions`
- */
+ * `POST /v3/payscore/partner/permissions` */
 export const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBody, PartnerPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.post",
   method: "POST",
@@ -68,15 +54,11 @@ export const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBod
 // ---- POST /v3/payscore/partner/permissions/apply-for-scene ----
 
 export interface PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo {
-  /**
-   * 支付下单的商户号
-   * @example "1230000109"
-   */
+  /** 支付下单的商户号
+   * @example "1230000109" */
   readonly mchid: string
-  /**
-   * 支付下单的子商户号
-   * @example "1230000109"
-   */
+  /** 支付下单的子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
 }
 
@@ -86,40 +68,26 @@ const $PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo: () => Schema
 }))
 
 export interface PartnerPermissionsApplyForScenePostBody {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务商的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户的商户号
-   * @example "1230000109"
-   */
+  /** 子商户的商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 授权协议号
-   * @example "实例1234323JKHDFE1243252"
-   */
+  /** 授权协议号
+   * @example "实例1234323JKHDFE1243252" */
   readonly authorization_code: string
-  /**
-   * 通知地址
-   * @example "http://www.qq.com"
-   */
+  /** 通知地址
+   * @example "http://www.qq.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 授权场景
-   * @example "TRANSACTION"
-   */
+  /** 授权场景
+   * @example "TRANSACTION" */
   readonly scene: string
   /** 微信支付交易中授权附带的参数 */
   readonly transaction_scene_info?: PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo | undefined
@@ -137,15 +105,11 @@ const $PartnerPermissionsApplyForScenePostBody: () => Schema.Schema<PartnerPermi
 }))
 
 export interface PartnerPermissionsApplyForScenePostResponse {
-  /**
-   * 授权场景, 与输入中一致
-   * @example "TRANSACTION"
-   */
+  /** 授权场景, 与输入中一致
+   * @example "TRANSACTION" */
   readonly scene?: string | undefined
-  /**
-   * 微信支付交易中授权token
-   * @example "transaction_permissions_token"
-   */
+  /** 微信支付交易中授权token
+   * @example "transaction_permissions_token" */
   readonly transaction_permissions_token?: string | undefined
 }
 
@@ -154,13 +118,11 @@ const $PartnerPermissionsApplyForScenePostResponse: () => Schema.Schema<PartnerP
   transaction_permissions_token: Schema.optional(Schema.String)
 }))
 
-/**
- * 服务商场景中预授权
+/** 服务商场景中预授权
  *
  * 服务商场景中预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/scene-apply-partner-permissions.html)
  *
- * `POST /v3/payscore/partner/permissions/apply-for-scene`
- */
+ * `POST /v3/payscore/partner/permissions/apply-for-scene` */
 export const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermissionsApplyForScenePostBody, PartnerPermissionsApplyForScenePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.applyForScene.post",
   method: "POST",
@@ -173,35 +135,23 @@ export const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermi
 // ---- POST /v3/payscore/partner/permissions/assess-user-risk-level ----
 
 export interface PartnerPermissionsAssessUserRiskLevelPostBody {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务商的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 授权协议号
+   * @example "1234323JKHDFE1243252" */
   readonly authorization_code?: string | undefined
-  /**
-   * 服务商的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 先用后付商品信息 */
   readonly shopping_info?: PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo | undefined
@@ -220,13 +170,11 @@ const $PartnerPermissionsAssessUserRiskLevelPostBody: () => Schema.Schema<Partne
 /** The input of `v3.payscore.partner.permissions.assessUserRiskLevel.post`: query, body fields together. */
 export interface PartnerPermissionsAssessUserRiskLevelPostRequest extends PartnerPermissionsAssessUserRiskLevelPostQuery, PartnerPermissionsAssessUserRiskLevelPostBody {}
 
-/**
- * 服务商评估用户分层
+/** 服务商评估用户分层
  *
  * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/assess-partner-user-risk-level.html)
  *
- * `POST /v3/payscore/partner/permissions/assess-user-risk-level`
- */
+ * `POST /v3/payscore/partner/permissions/assess-user-risk-level` */
 export const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PartnerPermissionsAssessUserRiskLevelPostRequest, PartnerPermissionsAssessUserRiskLevelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.assessUserRiskLevel.post",
   method: "POST",
@@ -239,15 +187,11 @@ export const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<Partne
 // ---- GET /v3/payscore/partner/permissions/authorization-code/{authorization_code} ----
 
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
 }
 
@@ -257,75 +201,47 @@ const $PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery: () => Schem
 }))
 
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
+  /** 授权协议号
+   * @example "1275342195190894594" */
   readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * @example "UNAVAILABLE"
-   */
+  /** 授权状态
+   * @example "UNAVAILABLE" */
   readonly authorization_state?: string | undefined
-  /**
-   * 授权通知地址
-   * @example "https://www.weixin.com"
-   */
+  /** 授权通知地址
+   * @example "https://www.weixin.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次解除授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次授权成功时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorization_success_time?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 用户分层
-   * @example 1
-   */
+  /** 用户分层
+   * @example 1 */
   readonly user_risk_level?: number | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
+  /** 分层版本
+   * @example 1 */
   readonly risk_level_version?: number | undefined
 }
 
@@ -351,13 +267,11 @@ export type PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams = Acqu
 /** The input of `v3.payscore.partner.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetRequest extends PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams, PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
 
-/**
- * 查询与用户授权记录（授权协议号）API
+/** 查询与用户授权记录（授权协议号）API
  *
  * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_19.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-code.html)
  *
- * `GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}`
- */
+ * `GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}` */
 export const partnerPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetRequest, PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.authorizationCode._authorization_code_.get",
   method: "GET",
@@ -376,13 +290,11 @@ export type PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBod
 /** The input of `v3.payscore.partner.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
-/**
- * 解除用户授权关系（授权协议号）API
+/** 解除用户授权关系（授权协议号）API
  *
  * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_20.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-code.html)
  *
- * `POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate`
- */
+ * `POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate` */
 export const partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.authorizationCode._authorization_code_.terminate.post",
   method: "POST",
@@ -395,35 +307,23 @@ export const partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: 
 // ---- GET /v3/payscore/partner/permissions/search ----
 
 export interface PartnerPermissionsSearchGetQuery {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户商户号
-   * @example "1230000109"
-   */
+  /** 子商户商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下openid
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
 }
 
@@ -438,13 +338,11 @@ const $PartnerPermissionsSearchGetQuery: () => Schema.Schema<PartnerPermissionsS
 
 export type PartnerPermissionsSearchGetResponse = PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
 
-/**
- * 查询与用户授权记录（openid）API
+/** 查询与用户授权记录（openid）API
  *
  * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_21.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-open-id.html)
  *
- * `GET /v3/payscore/partner/permissions/search`
- */
+ * `GET /v3/payscore/partner/permissions/search` */
 export const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSearchGetQuery, PartnerPermissionsSearchGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.search.get",
   method: "GET",
@@ -457,37 +355,25 @@ export const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSe
 // ---- POST /v3/payscore/partner/permissions/terminate ----
 
 export interface PartnerPermissionsTerminatePostBody {
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
   /** 子商户公众号下openid */
   readonly sub_openid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1230000109"
-   */
+  /** 子商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 撤销原因
-   * @example "reason"
-   */
+  /** 撤销原因
+   * @example "reason" */
   readonly reason: string
 }
 
@@ -501,13 +387,11 @@ const $PartnerPermissionsTerminatePostBody: () => Schema.Schema<PartnerPermissio
   reason: Schema.String
 }))
 
-/**
- * 解除用户授权关系（openid）API
+/** 解除用户授权关系（openid）API
  *
  * 通过openid，服务商帮子商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_22.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-open-id.html)
  *
- * `POST /v3/payscore/partner/permissions/terminate`
- */
+ * `POST /v3/payscore/partner/permissions/terminate` */
 export const partnerPermissionsTerminatePost: Endpoint.Endpoint<PartnerPermissionsTerminatePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.terminate.post",
   method: "POST",
@@ -520,35 +404,23 @@ export const partnerPermissionsTerminatePost: Endpoint.Endpoint<PartnerPermissio
 // ---- POST /v3/payscore/partner/service-account-applications ----
 
 export interface PartnerServiceAccountApplicationsPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户申请绑定单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户申请绑定单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_apply_no: string
-  /**
-   * 绑定结果回调通知地址
-   * @example "https://api.test.com"
-   */
+  /** 绑定结果回调通知地址
+   * @example "https://api.test.com" */
   readonly result_notify_url?: string | undefined
 }
 
@@ -562,50 +434,32 @@ const $PartnerServiceAccountApplicationsPostBody: () => Schema.Schema<PartnerSer
 }))
 
 export interface PartnerServiceAccountApplicationsPostResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000104"
-   */
+  /** 服务商商户号
+   * @example "1900000104" */
   readonly mchid?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 申请单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 申请单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_apply_no?: string | undefined
-  /**
-   * 绑定结果回调通知地址
-   * @example "https://api.test.com"
-   */
+  /** 绑定结果回调通知地址
+   * @example "https://api.test.com" */
   readonly result_notify_url?: string | undefined
-  /**
-   * 受理状态
-   * @example "APPROVED"
-   */
+  /** 受理状态
+   * @example "APPROVED" */
   readonly apply_state?: string | undefined
-  /**
-   * 拒绝原因
-   * @example "账户异常，绑定失败"
-   */
+  /** 拒绝原因
+   * @example "账户异常，绑定失败" */
   readonly reject_reason?: string | undefined
 }
 
@@ -621,13 +475,11 @@ const $PartnerServiceAccountApplicationsPostResponse: () => Schema.Schema<Partne
   reject_reason: Schema.optional(Schema.String)
 }))
 
-/**
- * 收付通子商户申请绑定支付分服务
+/** 收付通子商户申请绑定支付分服务
  *
  * 已接入收付通的商户，在已完成支付分权限开通及服务入驻后，可通过该能力为关联的子商户完成与支付分服务的绑定 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_13.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/create-service-account-application.html)
  *
- * `POST /v3/payscore/partner/service-account-applications`
- */
+ * `POST /v3/payscore/partner/service-account-applications` */
 export const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerServiceAccountApplicationsPostBody, PartnerServiceAccountApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceAccountApplications.post",
   method: "POST",
@@ -640,10 +492,8 @@ export const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerSer
 // ---- GET /v3/payscore/partner/service-account-applications/{out_apply_no} ----
 
 export interface PartnerServiceAccountApplicationsOutApplyNoGetParams {
-  /**
-   * 商户申请绑定单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户申请绑定单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_apply_no: string
 }
 
@@ -653,13 +503,11 @@ const $PartnerServiceAccountApplicationsOutApplyNoGetParams: () => Schema.Schema
 
 export type PartnerServiceAccountApplicationsOutApplyNoGetResponse = PartnerServiceAccountApplicationsPostResponse
 
-/**
- * 查询收付通子商户服务绑定结果
+/** 查询收付通子商户服务绑定结果
  *
  * 收付通服务商查询子商户的支付分服务绑定结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_14.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/get-service-account-application.html)
  *
- * `GET /v3/payscore/partner/service-account-applications/{out_apply_no}`
- */
+ * `GET /v3/payscore/partner/service-account-applications/{out_apply_no}` */
 export const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<PartnerServiceAccountApplicationsOutApplyNoGetParams, PartnerServiceAccountApplicationsOutApplyNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceAccountApplications._out_apply_no_.get",
   method: "GET",
@@ -672,52 +520,34 @@ export const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<P
 // ---- GET /v3/payscore/partner/serviceorder ----
 
 export interface PartnerServiceorderGetResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -725,10 +555,8 @@ export interface PartnerServiceorderGetResponse {
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 订单风险金 */
   readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
+  /** 总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
   /** 是否需要收款 */
   readonly need_collection?: boolean | undefined
@@ -738,30 +566,20 @@ export interface PartnerServiceorderGetResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
 }
 
@@ -792,13 +610,11 @@ const $PartnerServiceorderGetResponse: () => Schema.Schema<PartnerServiceorderGe
 
 export type PartnerServiceorderGetQuery = OverseaPartnerServiceorderGetQuery
 
-/**
- * 查询支付分订单
+/** 查询支付分订单
  *
  * 用于查询单笔微信支付分订单详细信息。
  *
- * `GET /v3/payscore/partner/serviceorder`
- */
+ * `GET /v3/payscore/partner/serviceorder` */
 export const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, PartnerServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder.get",
   method: "GET",
@@ -810,35 +626,23 @@ export const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQue
 // ---- POST /v3/payscore/partner/serviceorder ----
 
 export interface PartnerServiceorderPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction: string
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
@@ -850,27 +654,19 @@ export interface PartnerServiceorderPostBody {
   readonly time_range: ResponseTimeRange
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 是否需要用户确认 */
   readonly need_user_confirm?: boolean | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
   /** 设备信息 */
   readonly device?: Device | undefined
@@ -897,52 +693,34 @@ const $PartnerServiceorderPostBody: () => Schema.Schema<PartnerServiceorderPostB
 }))
 
 export interface PartnerServiceorderPostResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -954,25 +732,17 @@ export interface PartnerServiceorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧数据包
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
+  /** 跳转微信侧数据包
+   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we" */
   readonly package?: string | undefined
 }
 
@@ -1003,13 +773,11 @@ const $PartnerServiceorderPostBodyRiskFund: () => Schema.Schema<PartnerServiceor
   description: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建支付分订单
+/** 创建支付分订单
  *
  * 当用户申请使用服务时，商户可通过此接口申请创建微信支付分订单，创单成功后，订单状态state为CREATED已创建。注意：该接口支持原参重入，相同参数重复调用可以返回成功。
  *
- * `POST /v3/payscore/partner/serviceorder`
- */
+ * `POST /v3/payscore/partner/serviceorder` */
 export const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, PartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder.post",
   method: "POST",
@@ -1021,44 +789,30 @@ export const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostB
 // ---- POST /v3/payscore/partner/serviceorder/direct-complete ----
 
 export interface PartnerServiceorderDirectCompletePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商应用ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商应用ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction: string
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
   /** 服务时间段 */
   readonly time_range: BodyTimeRange
@@ -1066,25 +820,17 @@ export interface PartnerServiceorderDirectCompletePostBody {
   readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 订单优惠标记
-   * @example "goods_tag"
-   */
+  /** 订单优惠标记
+   * @example "goods_tag" */
   readonly goods_tag?: string | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
 }
 
@@ -1107,13 +853,11 @@ const $PartnerServiceorderDirectCompletePostBody: () => Schema.Schema<PartnerSer
   openid: Schema.optional(Schema.String)
 }))
 
-/**
- * 创单结单合并API
+/** 创单结单合并API
  *
  * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_8.shtml)
  *
- * `POST /v3/payscore/partner/serviceorder/direct-complete`
- */
+ * `POST /v3/payscore/partner/serviceorder/direct-complete` */
 export const partnerServiceorderDirectCompletePost: Endpoint.Endpoint<PartnerServiceorderDirectCompletePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder.directComplete.post",
   method: "POST",
@@ -1132,13 +876,11 @@ export type PartnerServiceorderOutOrderNoCancelPostBody = OverseaPartnerServiceo
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoCancelPostRequest extends PartnerServiceorderOutOrderNoCancelPostParams, PartnerServiceorderOutOrderNoCancelPostBody {}
 
-/**
- * 取消支付分订单API
+/** 取消支付分订单API
  *
  * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/cancel-partner-service-order.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel` */
 export const partnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.cancel.post",
   method: "POST",
@@ -1151,24 +893,18 @@ export const partnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<PartnerS
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/complete ----
 
 export interface PartnerServiceorderOutOrderNoCompletePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayments>
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderOutOrderNoCompletePostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
   /** 实际服务时间 */
   readonly time_range?: ResponseTimeRange | undefined
@@ -1176,15 +912,11 @@ export interface PartnerServiceorderOutOrderNoCompletePostBody {
   readonly location?: ResponseLocation | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 完结服务时间
-   * @example "2019-11-11T16:24:05+08:00"
-   */
+  /** 完结服务时间
+   * @example "2019-11-11T16:24:05+08:00" */
   readonly complete_time?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "goods_tag"
-   */
+  /** 订单优惠标记
+   * @example "goods_tag" */
   readonly goods_tag?: string | undefined
   /** 设备信息 */
   readonly device?: Device | undefined
@@ -1209,13 +941,11 @@ export type PartnerServiceorderOutOrderNoCompletePostParams = AcquiringbankServi
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoCompletePostRequest extends PartnerServiceorderOutOrderNoCompletePostParams, PartnerServiceorderOutOrderNoCompletePostBody {}
 
-/**
- * 完结支付分订单API
+/** 完结支付分订单API
  *
  * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692408) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138598) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/complete-partner-service-order.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/complete`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/complete` */
 export const partnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.complete.post",
   method: "POST",
@@ -1228,29 +958,21 @@ export const partnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<Partne
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/modify ----
 
 export interface PartnerServiceorderOutOrderNoModifyPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayments>
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
-  /**
-   * 修改原因
-   * @example "用户投诉"
-   */
+  /** 修改原因
+   * @example "用户投诉" */
   readonly reason: string
   /** 设备信息 */
   readonly device?: Device | undefined
@@ -1278,13 +1000,11 @@ export type PartnerServiceorderOutOrderNoModifyPostParams = AcquiringbankService
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoModifyPostRequest extends PartnerServiceorderOutOrderNoModifyPostParams, PartnerServiceorderOutOrderNoModifyPostBody {}
 
-/**
- * 修改订单金额API
+/** 修改订单金额API
  *
  * 完结订单总金额与实际金额不符时，且当服务订单收款状态处于“待支付（USER_PAYING）”时，商户可通过该接口修改订单金额。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692360) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138819) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/modify-partner-service-order.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/modify`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/modify` */
 export const partnerServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoModifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.modify.post",
   method: "POST",
@@ -1297,15 +1017,11 @@ export const partnerServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<PartnerS
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/pay ----
 
 export interface PartnerServiceorderOutOrderNoPayPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -1319,13 +1035,11 @@ export type PartnerServiceorderOutOrderNoPayPostParams = AcquiringbankServiceord
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.pay.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoPayPostRequest extends PartnerServiceorderOutOrderNoPayPostParams, PartnerServiceorderOutOrderNoPayPostBody {}
 
-/**
- * 商户发起催收扣款API
+/** 商户发起催收扣款API
  *
  * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/collect-partner-service-order.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/pay`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/pay` */
 export const partnerServiceorderOutOrderNoPayPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoPayPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.pay.post",
   method: "POST",
@@ -1338,29 +1052,21 @@ export const partnerServiceorderOutOrderNoPayPost: Endpoint.Endpoint<PartnerServ
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage ----
 
 export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayment>
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
-  /**
-   * 预计扣费时间
-   * @example "20231218"
-   */
+  /** 预计扣费时间
+   * @example "20231218" */
   readonly prepaid_time: string
 }
 
@@ -1378,13 +1084,11 @@ export type PartnerServiceorderOutOrderNoSendPendingmessagePostParams = Acquirin
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sendPendingmessage.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSendPendingmessagePostRequest extends PartnerServiceorderOutOrderNoSendPendingmessagePostParams, PartnerServiceorderOutOrderNoSendPendingmessagePostBody {}
 
-/**
- * 下发服务费用待处理消息
+/** 下发服务费用待处理消息
  *
  * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-pending-message.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage` */
 export const partnerServiceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSendPendingmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.sendPendingmessage.post",
   method: "POST",
@@ -1403,13 +1107,11 @@ export type PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody = PartnerSer
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sendPrepaidmessage.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostRequest extends PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams, PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody {}
 
-/**
- * 下发服务预扣费消息
+/** 下发服务预扣费消息
  *
  * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-prepaid-message.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage` */
 export const partnerServiceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSendPrepaidmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.sendPrepaidmessage.post",
   method: "POST",
@@ -1422,20 +1124,14 @@ export const partnerServiceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpo
 // ---- POST /v3/payscore/partner/serviceorder/{out_order_no}/sync ----
 
 export interface PartnerServiceorderOutOrderNoSyncPostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 场景类型
-   * @example "Order_Paid"
-   */
+  /** 场景类型
+   * @example "Order_Paid" */
   readonly type: string
   /** 内容信息详情 */
   readonly detail: OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail
@@ -1459,13 +1155,11 @@ export type PartnerServiceorderOutOrderNoSyncPostParams = AcquiringbankServiceor
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSyncPostRequest extends PartnerServiceorderOutOrderNoSyncPostParams, PartnerServiceorderOutOrderNoSyncPostBody {}
 
-/**
- * 同步订单信息API
+/** 同步订单信息API
  *
  * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_7.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/sync-partner-service-order.html)
  *
- * `POST /v3/payscore/partner/serviceorder/{out_order_no}/sync`
- */
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/sync` */
 export const partnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.sync.post",
   method: "POST",
@@ -1478,35 +1172,23 @@ export const partnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<PartnerSer
 // ---- POST /v3/payscore/partner/servicepayondeliveryorder ----
 
 export interface PartnerServicepayondeliveryorderPostBody {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户应用ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户应用ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction: string
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
@@ -1516,32 +1198,22 @@ export interface PartnerServicepayondeliveryorderPostBody {
   readonly location?: ResponseLocation | undefined
   /** 订单风险金 */
   readonly risk_fund: PartnerServiceorderPostBodyRiskFund
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
   /** 是否需要用户确认 */
   readonly need_user_confirm?: boolean | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
   /** 先用后付购物详情 */
   readonly shopping_info: AcquiringbankServicepayondeliveryorderPostBodyShoppingInfo
@@ -1570,13 +1242,11 @@ const $PartnerServicepayondeliveryorderPostBody: () => Schema.Schema<PartnerServ
 
 export type PartnerServicepayondeliveryorderPostResponse = AcquiringbankServicepayondeliveryorderPostResponse
 
-/**
- * 创建先用后付订单
+/** 创建先用后付订单
  *
  * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/create-partner-pay-on-delivery-service-order.html)
  *
- * `POST /v3/payscore/partner/servicepayondeliveryorder`
- */
+ * `POST /v3/payscore/partner/servicepayondeliveryorder` */
 export const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServicepayondeliveryorderPostBody, PartnerServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.servicepayondeliveryorder.post",
   method: "POST",
@@ -1589,25 +1259,17 @@ export const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServ
 // ---- GET /v3/payscore/partner/servicequotas/service-id/{service_id} ----
 
 export interface PartnerServicequotasServiceIdServiceIdGetQuery {
-  /**
-   * 子商户商户号
-   * @example "1230000109"
-   */
+  /** 子商户商户号
+   * @example "1230000109" */
   readonly sub_mchid: string
-  /**
-   * 服务商的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
+  /** 分层版本
+   * @example 1 */
   readonly risk_level_version: number
 }
 
@@ -1619,15 +1281,11 @@ const $PartnerServicequotasServiceIdServiceIdGetQuery: () => Schema.Schema<Partn
 }))
 
 export interface PartnerServicequotasServiceIdServiceIdGetResponseQuotas {
-  /**
-   * 用户分层
-   * @example 1
-   */
+  /** 用户分层
+   * @example 1 */
   readonly risk_level?: number | undefined
-  /**
-   * 建议先享金额
-   * @example 1000
-   */
+  /** 建议先享金额
+   * @example 1000 */
   readonly suggested_quota?: number | undefined
 }
 
@@ -1637,35 +1295,23 @@ const $PartnerServicequotasServiceIdServiceIdGetResponseQuotas: () => Schema.Sch
 }))
 
 export interface PartnerServicequotasServiceIdServiceIdGetResponse {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1230000109"
-   */
+  /** 子商户商户号
+   * @example "1230000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户的公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
+  /** 分层版本
+   * @example 1 */
   readonly risk_level_version?: number | undefined
   /** 先享金额列表 */
   readonly quotas?: ReadonlyArray<PartnerServicequotasServiceIdServiceIdGetResponseQuotas> | undefined
@@ -1688,13 +1334,11 @@ const $PartnerServicequotasServiceIdServiceIdGetParams: () => Schema.Schema<Part
 /** The input of `v3.payscore.partner.servicequotas.serviceId._service_id_.get`: params, query fields together. */
 export interface PartnerServicequotasServiceIdServiceIdGetRequest extends PartnerServicequotasServiceIdServiceIdGetParams, PartnerServicequotasServiceIdServiceIdGetQuery {}
 
-/**
- * 查询用户分层对应建议先享金额
+/** 查询用户分层对应建议先享金额
  *
  * 查询用户分层对应建议先享金额API。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/service-quota/get-partner-user-risk-level-quota.html)
  *
- * `GET /v3/payscore/partner/servicequotas/service-id/{service_id}`
- */
+ * `GET /v3/payscore/partner/servicequotas/service-id/{service_id}` */
 export const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<PartnerServicequotasServiceIdServiceIdGetRequest, PartnerServicequotasServiceIdServiceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.servicequotas.serviceId._service_id_.get",
   method: "GET",
@@ -1707,259 +1351,217 @@ export const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<Partne
 /** `v3.payscore.partner.…` */
 export const partner = {
   permissions: {
-    /**
-     * 商户预授权API
+    /** 商户预授权API
      *
      * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_18.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/apply-partner-permissions.html)
      *
      * `POST /v3/payscore/partner/permissions`
      *
-     * Alone: `import { partnerPermissionsPost } from "effect-wechatpay/v3/payscore/partner"`.
-     */
+     * Alone: `import { partnerPermissionsPost } from "effect-wechatpay/v3/payscore/partner"`. */
     post: partnerPermissionsPost,
     applyForScene: {
-      /**
-       * 服务商场景中预授权
+      /** 服务商场景中预授权
        *
        * 服务商场景中预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/scene-apply-partner-permissions.html)
        *
        * `POST /v3/payscore/partner/permissions/apply-for-scene`
        *
-       * Alone: `import { partnerPermissionsApplyForScenePost } from "effect-wechatpay/v3/payscore/partner"`.
-       */
+       * Alone: `import { partnerPermissionsApplyForScenePost } from "effect-wechatpay/v3/payscore/partner"`. */
       post: partnerPermissionsApplyForScenePost
     },
     assessUserRiskLevel: {
-      /**
-       * 服务商评估用户分层
+      /** 服务商评估用户分层
        *
        * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/assess-partner-user-risk-level.html)
        *
        * `POST /v3/payscore/partner/permissions/assess-user-risk-level`
        *
-       * Alone: `import { partnerPermissionsAssessUserRiskLevelPost } from "effect-wechatpay/v3/payscore/partner"`.
-       */
+       * Alone: `import { partnerPermissionsAssessUserRiskLevelPost } from "effect-wechatpay/v3/payscore/partner"`. */
       post: partnerPermissionsAssessUserRiskLevelPost
     },
     authorizationCode: {
       _authorization_code_: {
-        /**
-         * 查询与用户授权记录（授权协议号）API
+        /** 查询与用户授权记录（授权协议号）API
          *
          * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_19.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-code.html)
          *
          * `GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}`
          *
-         * Alone: `import { partnerPermissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerPermissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore/partner"`. */
         get: partnerPermissionsAuthorizationCodeAuthorizationCodeGet,
         terminate: {
-          /**
-           * 解除用户授权关系（授权协议号）API
+          /** 解除用户授权关系（授权协议号）API
            *
            * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_20.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-code.html)
            *
            * `POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate`
            *
-           * Alone: `import { partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore/partner"`.
-           */
+           * Alone: `import { partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore/partner"`. */
           post: partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost
         }
       }
     },
     search: {
-      /**
-       * 查询与用户授权记录（openid）API
+      /** 查询与用户授权记录（openid）API
        *
        * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_21.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-open-id.html)
        *
        * `GET /v3/payscore/partner/permissions/search`
        *
-       * Alone: `import { partnerPermissionsSearchGet } from "effect-wechatpay/v3/payscore/partner"`.
-       */
+       * Alone: `import { partnerPermissionsSearchGet } from "effect-wechatpay/v3/payscore/partner"`. */
       get: partnerPermissionsSearchGet
     },
     terminate: {
-      /**
-       * 解除用户授权关系（openid）API
+      /** 解除用户授权关系（openid）API
        *
        * 通过openid，服务商帮子商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_22.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-open-id.html)
        *
        * `POST /v3/payscore/partner/permissions/terminate`
        *
-       * Alone: `import { partnerPermissionsTerminatePost } from "effect-wechatpay/v3/payscore/partner"`.
-       */
+       * Alone: `import { partnerPermissionsTerminatePost } from "effect-wechatpay/v3/payscore/partner"`. */
       post: partnerPermissionsTerminatePost
     }
   },
   serviceAccountApplications: {
-    /**
-     * 收付通子商户申请绑定支付分服务
+    /** 收付通子商户申请绑定支付分服务
      *
      * 已接入收付通的商户，在已完成支付分权限开通及服务入驻后，可通过该能力为关联的子商户完成与支付分服务的绑定 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_13.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/create-service-account-application.html)
      *
      * `POST /v3/payscore/partner/service-account-applications`
      *
-     * Alone: `import { partnerServiceAccountApplicationsPost } from "effect-wechatpay/v3/payscore/partner"`.
-     */
+     * Alone: `import { partnerServiceAccountApplicationsPost } from "effect-wechatpay/v3/payscore/partner"`. */
     post: partnerServiceAccountApplicationsPost,
     _out_apply_no_: {
-      /**
-       * 查询收付通子商户服务绑定结果
+      /** 查询收付通子商户服务绑定结果
        *
        * 收付通服务商查询子商户的支付分服务绑定结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_14.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/get-service-account-application.html)
        *
        * `GET /v3/payscore/partner/service-account-applications/{out_apply_no}`
        *
-       * Alone: `import { partnerServiceAccountApplicationsOutApplyNoGet } from "effect-wechatpay/v3/payscore/partner"`.
-       */
+       * Alone: `import { partnerServiceAccountApplicationsOutApplyNoGet } from "effect-wechatpay/v3/payscore/partner"`. */
       get: partnerServiceAccountApplicationsOutApplyNoGet
     }
   },
   serviceorder: {
-    /**
-     * 查询支付分订单
+    /** 查询支付分订单
      *
      * 用于查询单笔微信支付分订单详细信息。
      *
      * `GET /v3/payscore/partner/serviceorder`
      *
-     * Alone: `import { partnerServiceorderGet } from "effect-wechatpay/v3/payscore/partner"`.
-     */
+     * Alone: `import { partnerServiceorderGet } from "effect-wechatpay/v3/payscore/partner"`. */
     get: partnerServiceorderGet,
-    /**
-     * 创建支付分订单
+    /** 创建支付分订单
      *
      * 当用户申请使用服务时，商户可通过此接口申请创建微信支付分订单，创单成功后，订单状态state为CREATED已创建。注意：该接口支持原参重入，相同参数重复调用可以返回成功。
      *
      * `POST /v3/payscore/partner/serviceorder`
      *
-     * Alone: `import { partnerServiceorderPost } from "effect-wechatpay/v3/payscore/partner"`.
-     */
+     * Alone: `import { partnerServiceorderPost } from "effect-wechatpay/v3/payscore/partner"`. */
     post: partnerServiceorderPost,
     _out_order_no_: {
       cancel: {
-        /**
-         * 取消支付分订单API
+        /** 取消支付分订单API
          *
          * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/cancel-partner-service-order.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoCancelPost
       },
       complete: {
-        /**
-         * 完结支付分订单API
+        /** 完结支付分订单API
          *
          * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692408) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138598) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/complete-partner-service-order.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/complete`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoCompletePost
       },
       modify: {
-        /**
-         * 修改订单金额API
+        /** 修改订单金额API
          *
          * 完结订单总金额与实际金额不符时，且当服务订单收款状态处于“待支付（USER_PAYING）”时，商户可通过该接口修改订单金额。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692360) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138819) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/modify-partner-service-order.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/modify`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoModifyPost
       },
       pay: {
-        /**
-         * 商户发起催收扣款API
+        /** 商户发起催收扣款API
          *
          * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/collect-partner-service-order.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/pay`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoPayPost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoPayPost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoPayPost
       },
       sendPendingmessage: {
-        /**
-         * 下发服务费用待处理消息
+        /** 下发服务费用待处理消息
          *
          * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-pending-message.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoSendPendingmessagePost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoSendPendingmessagePost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoSendPendingmessagePost
       },
       sendPrepaidmessage: {
-        /**
-         * 下发服务预扣费消息
+        /** 下发服务预扣费消息
          *
          * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-prepaid-message.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoSendPrepaidmessagePost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoSendPrepaidmessagePost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoSendPrepaidmessagePost
       },
       sync: {
-        /**
-         * 同步订单信息API
+        /** 同步订单信息API
          *
          * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_7.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/sync-partner-service-order.html)
          *
          * `POST /v3/payscore/partner/serviceorder/{out_order_no}/sync`
          *
-         * Alone: `import { partnerServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/partner"`. */
         post: partnerServiceorderOutOrderNoSyncPost
       }
     },
     directComplete: {
-      /**
-       * 创单结单合并API
+      /** 创单结单合并API
        *
        * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_8.shtml)
        *
        * `POST /v3/payscore/partner/serviceorder/direct-complete`
        *
-       * Alone: `import { partnerServiceorderDirectCompletePost } from "effect-wechatpay/v3/payscore/partner"`.
-       */
+       * Alone: `import { partnerServiceorderDirectCompletePost } from "effect-wechatpay/v3/payscore/partner"`. */
       post: partnerServiceorderDirectCompletePost
     }
   },
   servicepayondeliveryorder: {
-    /**
-     * 创建先用后付订单
+    /** 创建先用后付订单
      *
      * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/create-partner-pay-on-delivery-service-order.html)
      *
      * `POST /v3/payscore/partner/servicepayondeliveryorder`
      *
-     * Alone: `import { partnerServicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore/partner"`.
-     */
+     * Alone: `import { partnerServicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore/partner"`. */
     post: partnerServicepayondeliveryorderPost
   },
   servicequotas: {
     serviceId: {
       _service_id_: {
-        /**
-         * 查询用户分层对应建议先享金额
+        /** 查询用户分层对应建议先享金额
          *
          * 查询用户分层对应建议先享金额API。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/service-quota/get-partner-user-risk-level-quota.html)
          *
          * `GET /v3/payscore/partner/servicequotas/service-id/{service_id}`
          *
-         * Alone: `import { partnerServicequotasServiceIdServiceIdGet } from "effect-wechatpay/v3/payscore/partner"`.
-         */
+         * Alone: `import { partnerServicequotasServiceIdServiceIdGet } from "effect-wechatpay/v3/payscore/partner"`. */
         get: partnerServicequotasServiceIdServiceIdGet
       }
     }

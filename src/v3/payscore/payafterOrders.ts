@@ -5,13 +5,11 @@ import { type AcquiringbankServiceorderOutOrderNoCancelPostParams, type BodyDisc
 
 // ---- GET /v3/payscore/payafter-orders ----
 
-/**
- * 查询先享后付订单
+/** 查询先享后付订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4)
  *
- * `GET /v3/payscore/payafter-orders`
- */
+ * `GET /v3/payscore/payafter-orders` */
 export const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, PayafterOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders.get",
   method: "GET",
@@ -24,20 +22,14 @@ export const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, Payaft
 // ---- POST /v3/payscore/payafter-orders ----
 
 export interface PayafterOrdersPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
   /** 用户下单时确认的服务开始时间 */
   readonly service_start_time?: string | undefined
@@ -92,13 +84,11 @@ const $PayafterOrdersPostBody: () => Schema.Schema<PayafterOrdersPostBody> = /*#
   address: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建先享后付订单
+/** 创建先享后付订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3)
  *
- * `POST /v3/payscore/payafter-orders`
- */
+ * `POST /v3/payscore/payafter-orders` */
 export const payafterOrdersPost: Endpoint.Endpoint<PayafterOrdersPostBody, PayafterOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders.post",
   method: "POST",
@@ -116,13 +106,11 @@ export type PayafterOrdersOutOrderNoCancelPostParams = AcquiringbankServiceorder
 /** The input of `v3.payscore.payafterOrders._out_order_no_.cancel.post`: params, body fields together. */
 export interface PayafterOrdersOutOrderNoCancelPostRequest extends PayafterOrdersOutOrderNoCancelPostParams, PayafterOrdersOutOrderNoCancelPostBody {}
 
-/**
- * 撤销先享后付订单
+/** 撤销先享后付订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5)
  *
- * `POST /v3/payscore/payafter-orders/{out_order_no}/cancel`
- */
+ * `POST /v3/payscore/payafter-orders/{out_order_no}/cancel` */
 export const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCancelPostRequest, PayafterOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders._out_order_no_.cancel.post",
   method: "POST",
@@ -141,13 +129,11 @@ export type PayafterOrdersOutOrderNoCompletePostResponse = PayafterOrdersOutOrde
 /** The input of `v3.payscore.payafterOrders._out_order_no_.complete.post`: params, body fields together. */
 export interface PayafterOrdersOutOrderNoCompletePostRequest extends PayafterOrdersOutOrderNoCompletePostParams, PayafterOrdersOutOrderNoCompletePostBody {}
 
-/**
- * 完结先享后付订单
+/** 完结先享后付订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6)
  *
- * `POST /v3/payscore/payafter-orders/{out_order_no}/complete`
- */
+ * `POST /v3/payscore/payafter-orders/{out_order_no}/complete` */
 export const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCompletePostRequest, PayafterOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders._out_order_no_.complete.post",
   method: "POST",
@@ -160,10 +146,8 @@ export const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrd
 // ---- POST /v3/payscore/payafter-orders/{out_order_no}/sync ----
 
 export interface PayafterOrdersOutOrderNoSyncPostBodyDetail {
-  /**
-   * 用户通过其他方式付款成功的实际时间
-   * @example "20091225091010"
-   */
+  /** 用户通过其他方式付款成功的实际时间
+   * @example "20091225091010" */
   readonly paid_time?: string | undefined
 }
 
@@ -172,15 +156,11 @@ const $PayafterOrdersOutOrderNoSyncPostBodyDetail: () => Schema.Schema<PayafterO
 }))
 
 export interface PayafterOrdersOutOrderNoSyncPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
   /** 场景类型 */
   readonly type?: "Order_Paid" | undefined
@@ -196,25 +176,17 @@ const $PayafterOrdersOutOrderNoSyncPostBody: () => Schema.Schema<PayafterOrdersO
 }))
 
 export interface PayafterOrdersOutOrderNoSyncPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "2304203423948239423"
-   */
+  /** 商户服务订单号
+   * @example "2304203423948239423" */
   readonly out_order_no?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
 }
 
@@ -230,13 +202,11 @@ export type PayafterOrdersOutOrderNoSyncPostParams = AcquiringbankServiceorderOu
 /** The input of `v3.payscore.payafterOrders._out_order_no_.sync.post`: params, body fields together. */
 export interface PayafterOrdersOutOrderNoSyncPostRequest extends PayafterOrdersOutOrderNoSyncPostParams, PayafterOrdersOutOrderNoSyncPostBody {}
 
-/**
- * 支付分订单同步
+/** 支付分订单同步
  *
  * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符，例如用户通过线下付款的方式已经完成了支付，而微信支付侧还没有支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 **注意：** 本接口只适用于智慧零售、先享后付、免押租借、免押速住的免押订单。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1)
  *
- * `POST /v3/payscore/payafter-orders/{out_order_no}/sync`
- */
+ * `POST /v3/payscore/payafter-orders/{out_order_no}/sync` */
 export const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoSyncPostRequest, PayafterOrdersOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders._out_order_no_.sync.post",
   method: "POST",
@@ -248,61 +218,51 @@ export const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersO
 
 /** `v3.payscore.payafterOrders.…` */
 export const payafterOrders = {
-  /**
-   * 查询先享后付订单
+  /** 查询先享后付订单
    *
    * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4)
    *
    * `GET /v3/payscore/payafter-orders`
    *
-   * Alone: `import { payafterOrdersGet } from "effect-wechatpay/v3/payscore/payafterOrders"`.
-   */
+   * Alone: `import { payafterOrdersGet } from "effect-wechatpay/v3/payscore/payafterOrders"`. */
   get: payafterOrdersGet,
-  /**
-   * 创建先享后付订单
+  /** 创建先享后付订单
    *
    * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3)
    *
    * `POST /v3/payscore/payafter-orders`
    *
-   * Alone: `import { payafterOrdersPost } from "effect-wechatpay/v3/payscore/payafterOrders"`.
-   */
+   * Alone: `import { payafterOrdersPost } from "effect-wechatpay/v3/payscore/payafterOrders"`. */
   post: payafterOrdersPost,
   _out_order_no_: {
     cancel: {
-      /**
-       * 撤销先享后付订单
+      /** 撤销先享后付订单
        *
        * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5)
        *
        * `POST /v3/payscore/payafter-orders/{out_order_no}/cancel`
        *
-       * Alone: `import { payafterOrdersOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/payafterOrders"`.
-       */
+       * Alone: `import { payafterOrdersOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/payafterOrders"`. */
       post: payafterOrdersOutOrderNoCancelPost
     },
     complete: {
-      /**
-       * 完结先享后付订单
+      /** 完结先享后付订单
        *
        * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6)
        *
        * `POST /v3/payscore/payafter-orders/{out_order_no}/complete`
        *
-       * Alone: `import { payafterOrdersOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/payafterOrders"`.
-       */
+       * Alone: `import { payafterOrdersOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/payafterOrders"`. */
       post: payafterOrdersOutOrderNoCompletePost
     },
     sync: {
-      /**
-       * 支付分订单同步
+      /** 支付分订单同步
        *
        * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符，例如用户通过线下付款的方式已经完成了支付，而微信支付侧还没有支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 **注意：** 本接口只适用于智慧零售、先享后付、免押租借、免押速住的免押订单。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1)
        *
        * `POST /v3/payscore/payafter-orders/{out_order_no}/sync`
        *
-       * Alone: `import { payafterOrdersOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/payafterOrders"`.
-       */
+       * Alone: `import { payafterOrdersOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/payafterOrders"`. */
       post: payafterOrdersOutOrderNoSyncPost
     }
   }

@@ -6,25 +6,17 @@ import { type AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParam
 // ---- POST /v3/payscore/permissions ----
 
 export interface PermissionsPostBody {
-  /**
-   * 服务id
-   * @example "500001"
-   */
+  /** 服务id
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 公众号id
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号id
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 授权协议号
+   * @example "1234323JKHDFE1243252" */
   readonly authorization_code: string
-  /**
-   * 通知地址
-   * @example "http://www.qq.com"
-   */
+  /** 通知地址
+   * @example "http://www.qq.com" */
   readonly notify_url?: string | undefined
 }
 
@@ -37,13 +29,11 @@ const $PermissionsPostBody: () => Schema.Schema<PermissionsPostBody> = /*#__PURE
 
 export type PermissionsPostResponse = AcquiringbankPermissionsPostResponse
 
-/**
- * 商户预授权API
+/** 商户预授权API
  *
  * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/apply-permissions.html)
  *
- * `POST /v3/payscore/permissions`
- */
+ * `POST /v3/payscore/permissions` */
 export const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, PermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.post",
   method: "POST",
@@ -56,25 +46,17 @@ export const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, Permissions
 // ---- POST /v3/payscore/permissions/assess-user-risk-level ----
 
 export interface PermissionsAssessUserRiskLevelPostBody {
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 授权协议号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 授权协议号
+   * @example "1234323JKHDFE1243252" */
   readonly authorization_code?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
   /** 先用后付商品信息 */
   readonly shopping_info?: PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo | undefined
@@ -90,13 +72,11 @@ const $PermissionsAssessUserRiskLevelPostBody: () => Schema.Schema<PermissionsAs
 
 export type PermissionsAssessUserRiskLevelPostResponse = PartnerPermissionsAssessUserRiskLevelPostResponse
 
-/**
- * 商户评估用户分层
+/** 商户评估用户分层
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/assess-user-risk-level.html)
  *
- * `POST /v3/payscore/permissions/assess-user-risk-level`
- */
+ * `POST /v3/payscore/permissions/assess-user-risk-level` */
 export const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAssessUserRiskLevelPostBody, PermissionsAssessUserRiskLevelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.assessUserRiskLevel.post",
   method: "POST",
@@ -109,60 +89,38 @@ export const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAs
 // ---- GET /v3/payscore/permissions/authorization-code/{authorization_code} ----
 
 export interface PermissionsAuthorizationCodeAuthorizationCodeGetResponse {
-  /**
-   * 服务id
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务id
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 公众号id
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号id
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
+  /** 授权协议号
+   * @example "1275342195190894594" */
   readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * Documented values: `UNAVAILABLE`, `AVAILABLE`, `UNBINDUSER` (decoded as any string: more may come).
-   */
+  /** 授权状态
+   * Documented values: `UNAVAILABLE`, `AVAILABLE`, `UNBINDUSER` (decoded as any string: more may come). */
   readonly authorization_state?: "UNAVAILABLE" | "AVAILABLE" | "UNBINDUSER" | (string & {}) | undefined
-  /**
-   * 授权通知地址
-   * @example "https://www.weixin.com"
-   */
+  /** 授权通知地址
+   * @example "https://www.weixin.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次解除授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次授权成功时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorization_success_time?: string | undefined
-  /**
-   * 用户分层
-   * @example 1
-   */
+  /** 用户分层
+   * @example 1 */
   readonly user_risk_level?: number | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
+  /** 分层版本
+   * @example 1 */
   readonly risk_level_version?: number | undefined
 }
 
@@ -191,13 +149,11 @@ export type PermissionsAuthorizationCodeAuthorizationCodeGetQuery = PartnerServi
 /** The input of `v3.payscore.permissions.authorizationCode._authorization_code_.get`: params, query fields together. */
 export interface PermissionsAuthorizationCodeAuthorizationCodeGetRequest extends PermissionsAuthorizationCodeAuthorizationCodeGetParams, PermissionsAuthorizationCodeAuthorizationCodeGetQuery {}
 
-/**
- * 查询与用户授权记录（授权协议号）API
+/** 查询与用户授权记录（授权协议号）API
  *
  * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-authorization-code.html)
  *
- * `GET /v3/payscore/permissions/authorization-code/{authorization_code}`
- */
+ * `GET /v3/payscore/permissions/authorization-code/{authorization_code}` */
 export const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<PermissionsAuthorizationCodeAuthorizationCodeGetRequest, PermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.authorizationCode._authorization_code_.get",
   method: "GET",
@@ -210,15 +166,11 @@ export const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint
 // ---- POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate ----
 
 export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {
-  /**
-   * 服务id
-   * @example "500001"
-   */
+  /** 服务id
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 撤销原因
-   * @example "撤销原因"
-   */
+  /** 撤销原因
+   * @example "撤销原因" */
   readonly reason: string
 }
 
@@ -232,13 +184,11 @@ export type PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams = A
 /** The input of `v3.payscore.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
-/**
- * 解除用户授权关系（授权协议号）API
+/** 解除用户授权关系（授权协议号）API
  *
  * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-code.html)
  *
- * `POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate`
- */
+ * `POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate` */
 export const permissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<PermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.authorizationCode._authorization_code_.terminate.post",
   method: "POST",
@@ -251,10 +201,8 @@ export const permissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoin
 // ---- GET /v3/payscore/permissions/openid/{openid} ----
 
 export interface PermissionsOpenidOpenidGetParams {
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
 }
 
@@ -263,15 +211,11 @@ const $PermissionsOpenidOpenidGetParams: () => Schema.Schema<PermissionsOpenidOp
 }))
 
 export interface PermissionsOpenidOpenidGetQuery {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 公众号id
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号id
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
 }
 
@@ -281,55 +225,35 @@ const $PermissionsOpenidOpenidGetQuery: () => Schema.Schema<PermissionsOpenidOpe
 }))
 
 export interface PermissionsOpenidOpenidGetResponse {
-  /**
-   * 服务id
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务id
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 公众号id
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众号id
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 授权协议号
-   * @example "1275342195190894594"
-   */
+  /** 授权协议号
+   * @example "1275342195190894594" */
   readonly authorization_code?: string | undefined
-  /**
-   * 授权状态
-   * Documented values: `UNAVAILABLE`, `AVAILABLE`, `UNBINDUSER` (decoded as any string: more may come).
-   */
+  /** 授权状态
+   * Documented values: `UNAVAILABLE`, `AVAILABLE`, `UNBINDUSER` (decoded as any string: more may come). */
   readonly authorization_state?: "UNAVAILABLE" | "AVAILABLE" | "UNBINDUSER" | (string & {}) | undefined
-  /**
-   * 最近一次解除授权时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次解除授权时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly cancel_authorization_time?: string | undefined
-  /**
-   * 最近一次授权成功时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最近一次授权成功时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly authorization_success_time?: string | undefined
-  /**
-   * 用户分层
-   * @example 1
-   */
+  /** 用户分层
+   * @example 1 */
   readonly user_risk_level?: number | undefined
-  /**
-   * 分层版本
-   * @example 1
-   */
+  /** 分层版本
+   * @example 1 */
   readonly risk_level_version?: number | undefined
 }
 
@@ -349,13 +273,11 @@ const $PermissionsOpenidOpenidGetResponse: () => Schema.Schema<PermissionsOpenid
 /** The input of `v3.payscore.permissions.openid._openid_.get`: params, query fields together. */
 export interface PermissionsOpenidOpenidGetRequest extends PermissionsOpenidOpenidGetParams, PermissionsOpenidOpenidGetQuery {}
 
-/**
- * 查询与用户授权记录（openid）API
+/** 查询与用户授权记录（openid）API
  *
  * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-open-id.html)
  *
- * `GET /v3/payscore/permissions/openid/{openid}`
- */
+ * `GET /v3/payscore/permissions/openid/{openid}` */
 export const permissionsOpenidOpenidGet: Endpoint.Endpoint<PermissionsOpenidOpenidGetRequest, PermissionsOpenidOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.openid._openid_.get",
   method: "GET",
@@ -374,13 +296,11 @@ export type PermissionsOpenidOpenidTerminatePostParams = PermissionsOpenidOpenid
 /** The input of `v3.payscore.permissions.openid._openid_.terminate.post`: params, body fields together. */
 export interface PermissionsOpenidOpenidTerminatePostRequest extends PermissionsOpenidOpenidTerminatePostParams, PermissionsOpenidOpenidTerminatePostBody {}
 
-/**
- * 解除用户授权关系（openid）API
+/** 解除用户授权关系（openid）API
  *
  * 通过openid， 商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-open-id.html)
  *
- * `POST /v3/payscore/permissions/openid/{openid}/terminate`
- */
+ * `POST /v3/payscore/permissions/openid/{openid}/terminate` */
 export const permissionsOpenidOpenidTerminatePost: Endpoint.Endpoint<PermissionsOpenidOpenidTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.openid._openid_.terminate.post",
   method: "POST",
@@ -392,76 +312,64 @@ export const permissionsOpenidOpenidTerminatePost: Endpoint.Endpoint<Permissions
 
 /** `v3.payscore.permissions.…` */
 export const permissions = {
-  /**
-   * 商户预授权API
+  /** 商户预授权API
    *
    * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/apply-permissions.html)
    *
    * `POST /v3/payscore/permissions`
    *
-   * Alone: `import { permissionsPost } from "effect-wechatpay/v3/payscore/permissions"`.
-   */
+   * Alone: `import { permissionsPost } from "effect-wechatpay/v3/payscore/permissions"`. */
   post: permissionsPost,
   assessUserRiskLevel: {
-    /**
-     * 商户评估用户分层
+    /** 商户评估用户分层
      *
      * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/assess-user-risk-level.html)
      *
      * `POST /v3/payscore/permissions/assess-user-risk-level`
      *
-     * Alone: `import { permissionsAssessUserRiskLevelPost } from "effect-wechatpay/v3/payscore/permissions"`.
-     */
+     * Alone: `import { permissionsAssessUserRiskLevelPost } from "effect-wechatpay/v3/payscore/permissions"`. */
     post: permissionsAssessUserRiskLevelPost
   },
   authorizationCode: {
     _authorization_code_: {
-      /**
-       * 查询与用户授权记录（授权协议号）API
+      /** 查询与用户授权记录（授权协议号）API
        *
        * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-authorization-code.html)
        *
        * `GET /v3/payscore/permissions/authorization-code/{authorization_code}`
        *
-       * Alone: `import { permissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore/permissions"`.
-       */
+       * Alone: `import { permissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore/permissions"`. */
       get: permissionsAuthorizationCodeAuthorizationCodeGet,
       terminate: {
-        /**
-         * 解除用户授权关系（授权协议号）API
+        /** 解除用户授权关系（授权协议号）API
          *
          * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-code.html)
          *
          * `POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate`
          *
-         * Alone: `import { permissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore/permissions"`.
-         */
+         * Alone: `import { permissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore/permissions"`. */
         post: permissionsAuthorizationCodeAuthorizationCodeTerminatePost
       }
     }
   },
   openid: {
     _openid_: {
-      /**
-       * 查询与用户授权记录（openid）API
+      /** 查询与用户授权记录（openid）API
        *
        * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-open-id.html)
        *
        * `GET /v3/payscore/permissions/openid/{openid}`
        *
-       * Alone: `import { permissionsOpenidOpenidGet } from "effect-wechatpay/v3/payscore/permissions"`.
-       */
+       * Alone: `import { permissionsOpenidOpenidGet } from "effect-wechatpay/v3/payscore/permissions"`. */
       get: permissionsOpenidOpenidGet,
       terminate: {
-        /**
-         * 解除用户授权关系（openid）API
+        /** 解除用户授权关系（openid）API
          *
          * 通过openid， 商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-open-id.html)
          *
          * `POST /v3/payscore/permissions/openid/{openid}/terminate`
          *
-         * Alone: `import { permissionsOpenidOpenidTerminatePost } from "effect-wechatpay/v3/payscore/permissions"`.
-         */
+         * Alone: `import { permissionsOpenidOpenidTerminatePost } from "effect-wechatpay/v3/payscore/permissions"`. */
         post: permissionsOpenidOpenidTerminatePost
       }
     }

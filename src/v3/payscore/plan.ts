@@ -6,25 +6,17 @@ import { type PartnerPermissionsAssessUserRiskLevelPostQuery, $PartnerPermission
 // ---- POST /v3/payscore/plan/partner/payscore-plans ----
 
 export interface BodyPlanDetailList {
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
+  /** 计划明细原支付金额(单位分)
+   * @example 15000 */
   readonly original_price: number
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折"
-   */
+  /** 计划明细优惠说明
+   * @example "享受九折" */
   readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
+  /** 计划明细实际支付金额(单位分)
+   * @example 14000 */
   readonly actual_price: number
-  /**
-   * 计划明细名称
-   * @example "第八节课"
-   */
+  /** 计划明细名称
+   * @example "第八节课" */
   readonly plan_detail_name: string
 }
 
@@ -36,57 +28,37 @@ const $BodyPlanDetailList: () => Schema.Schema<BodyPlanDetailList> = /*#__PURE__
 }))
 
 export interface PlanPartnerPayscorePlansPostBody {
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
+  /** 计划所属服务
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务商的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商的AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
+  /** 支付分计划名称
+   * @example "瑜伽课20节" */
   readonly plan_name: string
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 300
-   */
+  /** 支付分计划有效期(单位天)
+   * @example 300 */
   readonly plan_duration: number
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
+  /** 支付分计划扣费次数
+   * @example 10 */
   readonly deduction_quantity: number
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
+  /** 支付分计划原总金额(单位分)
+   * @example 15000 */
   readonly total_original_price: number
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 15000
-   */
+  /** 支付分计划实际扣费总金额(单位分)
+   * @example 15000 */
   readonly total_actual_price: number
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<BodyPlanDetailList> | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_no: string
 }
 
@@ -105,30 +77,20 @@ const $PlanPartnerPayscorePlansPostBody: () => Schema.Schema<PlanPartnerPayscore
 }))
 
 export interface ResponsePlanDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
+  /** 计划明细序号
+   * @example 1 */
   readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细名称
-   * @example "第8节课"
-   */
+  /** 计划明细名称
+   * @example "第8节课" */
   readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细原支付金额(单位分)
-   * @example 15000
-   */
+  /** 计划明细原支付金额(单位分)
+   * @example 15000 */
   readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享受九折优惠"
-   */
+  /** 计划明细优惠说明
+   * @example "享受九折优惠" */
   readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额(单位分)
-   * @example 14000
-   */
+  /** 计划明细实际支付金额(单位分)
+   * @example 14000 */
   readonly actual_price?: number | undefined
 }
 
@@ -141,82 +103,52 @@ const $ResponsePlanDetailList: () => Schema.Schema<ResponsePlanDetailList> = /*#
 }))
 
 export interface PlanPartnerPayscorePlansPostResponse {
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
+  /** 支付分计划ID
+   * @example "01000033210000324638000000376258" */
   readonly plan_id?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
+  /** 计划所属服务
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_no?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
+  /** 支付分计划名称
+   * @example "瑜伽课20节" */
   readonly plan_name?: string | undefined
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 10
-   */
+  /** 支付分计划有效期(单位天)
+   * @example 10 */
   readonly plan_duration?: number | undefined
-  /**
-   * 支付分计划状态
-   * @example "NORMAL"
-   */
+  /** 支付分计划状态
+   * @example "NORMAL" */
   readonly plan_state?: string | undefined
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
+  /** 支付分计划原总金额(单位分)
+   * @example 15000 */
   readonly total_original_price?: number | undefined
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
+  /** 支付分计划扣费次数
+   * @example 10 */
   readonly deduction_quantity?: number | undefined
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 140000
-   */
+  /** 支付分计划实际扣费总金额(单位分)
+   * @example 140000 */
   readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<ResponsePlanDetailList> | undefined
-  /**
-   * 终止方商户号
-   * @example "1900000109"
-   */
+  /** 终止方商户号
+   * @example "1900000109" */
   readonly stop_mchid?: string | undefined
-  /**
-   * 终止时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 终止时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly stop_time?: string | undefined
 }
 
@@ -239,13 +171,11 @@ const $PlanPartnerPayscorePlansPostResponse: () => Schema.Schema<PlanPartnerPays
   stop_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建支付分计划
+/** 创建支付分计划
  *
  * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/create-partner-pay-score-plan.html)
  *
- * `POST /v3/payscore/plan/partner/payscore-plans`
- */
+ * `POST /v3/payscore/plan/partner/payscore-plans` */
 export const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscorePlansPostBody, PlanPartnerPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.partner.payscorePlans.post",
   method: "POST",
@@ -258,10 +188,8 @@ export const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscore
 // ---- GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no} ----
 
 export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams {
-  /**
-   * 支付分计划商户侧单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 支付分计划商户侧单号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_no: string
 }
 
@@ -276,13 +204,11 @@ export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse = Pl
 /** The input of `v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.get`: params, query fields together. */
 export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetRequest extends PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery {}
 
-/**
- * 查询支付分计划
+/** 查询支付分计划
  *
  * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/query-partner-pay-score-plan.html)
  *
- * `GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}`
- */
+ * `GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}` */
 export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.get",
   method: "GET",
@@ -303,13 +229,11 @@ export type PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams =
 /** The input of `v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.stop.post`: params, body fields together. */
 export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRequest extends PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody {}
 
-/**
- * 停止支付分计划
+/** 停止支付分计划
  *
  * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/stop-partner-pay-score-plan.html)
  *
- * `POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
- */
+ * `POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop` */
 export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.stop.post",
   method: "POST",
@@ -322,47 +246,31 @@ export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpo
 // ---- POST /v3/payscore/plan/payscore-plans ----
 
 export interface PlanPayscorePlansPostBody {
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
+  /** 计划所属服务
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
+  /** 支付分计划名称
+   * @example "瑜伽课20节" */
   readonly plan_name: string
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 300
-   */
+  /** 支付分计划有效期(单位天)
+   * @example 300 */
   readonly plan_duration: number
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
+  /** 支付分计划扣费次数
+   * @example 10 */
   readonly deduction_quantity: number
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
+  /** 支付分计划原总金额(单位分)
+   * @example 15000 */
   readonly total_original_price: number
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 15000
-   */
+  /** 支付分计划实际扣费总金额(单位分)
+   * @example 15000 */
   readonly total_actual_price: number
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<BodyPlanDetailList> | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_no: string
 }
 
@@ -379,72 +287,46 @@ const $PlanPayscorePlansPostBody: () => Schema.Schema<PlanPayscorePlansPostBody>
 }))
 
 export interface PlanPayscorePlansPostResponse {
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
+  /** 支付分计划ID
+   * @example "01000033210000324638000000376258" */
   readonly plan_id?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
+  /** 计划所属服务
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户侧计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_no?: string | undefined
-  /**
-   * 支付分计划名称
-   * @example "瑜伽课20节"
-   */
+  /** 支付分计划名称
+   * @example "瑜伽课20节" */
   readonly plan_name?: string | undefined
-  /**
-   * 支付分计划有效期(单位天)
-   * @example 10
-   */
+  /** 支付分计划有效期(单位天)
+   * @example 10 */
   readonly plan_duration?: number | undefined
-  /**
-   * 支付分计划状态
-   * @example "NORMAL"
-   */
+  /** 支付分计划状态
+   * @example "NORMAL" */
   readonly plan_state?: string | undefined
-  /**
-   * 支付分计划原总金额(单位分)
-   * @example 15000
-   */
+  /** 支付分计划原总金额(单位分)
+   * @example 15000 */
   readonly total_original_price?: number | undefined
-  /**
-   * 支付分计划扣费次数
-   * @example 10
-   */
+  /** 支付分计划扣费次数
+   * @example 10 */
   readonly deduction_quantity?: number | undefined
-  /**
-   * 支付分计划实际扣费总金额(单位分)
-   * @example 140000
-   */
+  /** 支付分计划实际扣费总金额(单位分)
+   * @example 140000 */
   readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<ResponsePlanDetailList> | undefined
-  /**
-   * 终止方商户号
-   * @example "1900000109"
-   */
+  /** 终止方商户号
+   * @example "1900000109" */
   readonly stop_mchid?: string | undefined
-  /**
-   * 终止时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 终止时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly stop_time?: string | undefined
 }
 
@@ -465,13 +347,11 @@ const $PlanPayscorePlansPostResponse: () => Schema.Schema<PlanPayscorePlansPostR
   stop_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建支付分计划
+/** 创建支付分计划
  *
  * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/create-pay-score-plan.html)
  *
- * `POST /v3/payscore/plan/payscore-plans`
- */
+ * `POST /v3/payscore/plan/payscore-plans` */
 export const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody, PlanPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.payscorePlans.post",
   method: "POST",
@@ -487,13 +367,11 @@ export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams = PlanPartner
 
 export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse = PlanPayscorePlansPostResponse
 
-/**
- * 查询支付分计划
+/** 查询支付分计划
  *
  * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/query-pay-score-plan.html)
  *
- * `GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}`
- */
+ * `GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}` */
 export const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.payscorePlans.merchantPlanNo._merchant_plan_no_.get",
   method: "GET",
@@ -509,13 +387,11 @@ export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams = PlanPa
 
 export type PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse = PlanPayscorePlansPostResponse
 
-/**
- * 停止支付分计划
+/** 停止支付分计划
  *
  * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/stop-pay-score-plan.html)
  *
- * `POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
- */
+ * `POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop` */
 export const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.payscorePlans.merchantPlanNo._merchant_plan_no_.stop.post",
   method: "POST",
@@ -529,38 +405,32 @@ export const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.End
 export const plan = {
   partner: {
     payscorePlans: {
-      /**
-       * 创建支付分计划
+      /** 创建支付分计划
        *
        * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/create-partner-pay-score-plan.html)
        *
        * `POST /v3/payscore/plan/partner/payscore-plans`
        *
-       * Alone: `import { planPartnerPayscorePlansPost } from "effect-wechatpay/v3/payscore/plan"`.
-       */
+       * Alone: `import { planPartnerPayscorePlansPost } from "effect-wechatpay/v3/payscore/plan"`. */
       post: planPartnerPayscorePlansPost,
       merchantPlanNo: {
         _merchant_plan_no_: {
-          /**
-           * 查询支付分计划
+          /** 查询支付分计划
            *
            * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/query-partner-pay-score-plan.html)
            *
            * `GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}`
            *
-           * Alone: `import { planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet } from "effect-wechatpay/v3/payscore/plan"`.
-           */
+           * Alone: `import { planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet } from "effect-wechatpay/v3/payscore/plan"`. */
           get: planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet,
           stop: {
-            /**
-             * 停止支付分计划
+            /** 停止支付分计划
              *
              * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/stop-partner-pay-score-plan.html)
              *
              * `POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
              *
-             * Alone: `import { planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost } from "effect-wechatpay/v3/payscore/plan"`.
-             */
+             * Alone: `import { planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost } from "effect-wechatpay/v3/payscore/plan"`. */
             post: planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost
           }
         }
@@ -568,38 +438,32 @@ export const plan = {
     }
   },
   payscorePlans: {
-    /**
-     * 创建支付分计划
+    /** 创建支付分计划
      *
      * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/create-pay-score-plan.html)
      *
      * `POST /v3/payscore/plan/payscore-plans`
      *
-     * Alone: `import { planPayscorePlansPost } from "effect-wechatpay/v3/payscore/plan"`.
-     */
+     * Alone: `import { planPayscorePlansPost } from "effect-wechatpay/v3/payscore/plan"`. */
     post: planPayscorePlansPost,
     merchantPlanNo: {
       _merchant_plan_no_: {
-        /**
-         * 查询支付分计划
+        /** 查询支付分计划
          *
          * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/query-pay-score-plan.html)
          *
          * `GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}`
          *
-         * Alone: `import { planPayscorePlansMerchantPlanNoMerchantPlanNoGet } from "effect-wechatpay/v3/payscore/plan"`.
-         */
+         * Alone: `import { planPayscorePlansMerchantPlanNoMerchantPlanNoGet } from "effect-wechatpay/v3/payscore/plan"`. */
         get: planPayscorePlansMerchantPlanNoMerchantPlanNoGet,
         stop: {
-          /**
-           * 停止支付分计划
+          /** 停止支付分计划
            *
            * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/stop-pay-score-plan.html)
            *
            * `POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
            *
-           * Alone: `import { planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost } from "effect-wechatpay/v3/payscore/plan"`.
-           */
+           * Alone: `import { planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost } from "effect-wechatpay/v3/payscore/plan"`. */
           post: planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost
         }
       }

@@ -6,22 +6,16 @@ import { type AcquiringbankServiceorderGetResponseRiskFund, type AcquiringbankSe
 // ---- GET /v3/payscore/serviceorder ----
 
 export interface ServiceorderGetQuery {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
   /** 回跳查询ID */
   readonly query_id?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
 }
 
@@ -33,42 +27,28 @@ const $ServiceorderGetQuery: () => Schema.Schema<ServiceorderGetQuery> = /*#__PU
 }))
 
 export interface ServiceorderGetResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -76,15 +56,11 @@ export interface ServiceorderGetResponse {
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
   readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
+  /** 总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
-  /**
-   * 是否需要收款
-   * @example true
-   */
+  /** 是否需要收款
+   * @example true */
   readonly need_collection?: boolean | undefined
   /** 收款信息 */
   readonly collection?: Collection | undefined
@@ -92,25 +68,17 @@ export interface ServiceorderGetResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
 }
 
@@ -136,13 +104,11 @@ const $ServiceorderGetResponse: () => Schema.Schema<ServiceorderGetResponse> = /
   order_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询支付分订单API
+/** 查询支付分订单API
  *
  * 用于查询单笔微信支付分订单详细信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/get-service-order.html)
  *
- * `GET /v3/payscore/serviceorder`
- */
+ * `GET /v3/payscore/serviceorder` */
 export const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder.get",
   method: "GET",
@@ -155,20 +121,14 @@ export const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, Serviceord
 // ---- POST /v3/payscore/serviceorder ----
 
 export interface ServiceorderPostBodyPostDiscounts {
-  /**
-   * 优惠名称
-   * @example "满20减1元"
-   */
+  /** 优惠名称
+   * @example "满20减1元" */
   readonly name: string
-  /**
-   * 优惠说明
-   * @example "不与其他优惠叠加"
-   */
+  /** 优惠说明
+   * @example "不与其他优惠叠加" */
   readonly description: string
-  /**
-   * 优惠数量
-   * @example 2
-   */
+  /** 优惠数量
+   * @example 2 */
   readonly count?: number | undefined
 }
 
@@ -179,25 +139,17 @@ const $ServiceorderPostBodyPostDiscounts: () => Schema.Schema<ServiceorderPostBo
 }))
 
 export interface ServiceorderPostBody {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction: string
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
@@ -209,25 +161,17 @@ export interface ServiceorderPostBody {
   readonly location?: ResponseLocation | undefined
   /** 服务风险金 */
   readonly risk_fund: AcquiringbankServiceorderPostBodyRiskFund
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 是否需要用户确认
-   * @example false
-   */
+  /** 是否需要用户确认
+   * @example false */
   readonly need_user_confirm?: boolean | undefined
   /** 设备信息 */
   readonly device?: Device | undefined
@@ -251,42 +195,28 @@ const $ServiceorderPostBody: () => Schema.Schema<ServiceorderPostBody> = /*#__PU
 }))
 
 export interface ServiceorderPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -298,25 +228,17 @@ export interface ServiceorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧小程序订单数据
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
+  /** 跳转微信侧小程序订单数据
+   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we" */
   readonly package?: string | undefined
 }
 
@@ -352,13 +274,11 @@ const $AcquiringbankServiceorderPostBodyRiskFund2: () => Schema.Schema<Acquiring
   description: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建支付分订单API
+/** 创建支付分订单API
  *
  * 用户申请使用服务时，商户可通过此接口申请创建微信支付分订单。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587900) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647418) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-service-order.html)
  *
- * `POST /v3/payscore/serviceorder`
- */
+ * `POST /v3/payscore/serviceorder` */
 export const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder.post",
   method: "POST",
@@ -371,20 +291,14 @@ export const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, Serviceor
 // ---- POST /v3/payscore/serviceorder/direct-complete ----
 
 export interface ServiceorderDirectCompletePostBody {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -394,30 +308,20 @@ export interface ServiceorderDirectCompletePostBody {
   readonly time_range: ResponseTimeRange
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction?: string | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount?: number | undefined
   /** 微信支付服务分账标记 */
   readonly profit_sharing?: boolean | undefined
@@ -443,20 +347,14 @@ const $ServiceorderDirectCompletePostBody: () => Schema.Schema<ServiceorderDirec
 }))
 
 export interface ServiceorderDirectCompletePostResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -466,45 +364,29 @@ export interface ServiceorderDirectCompletePostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 服务订单状态
-   * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   */
+  /** 服务订单状态
+   * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come). */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
-   * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   */
+  /** 订单状态说明
+   * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come). */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount?: number | undefined
 }
 
@@ -526,13 +408,11 @@ const $ServiceorderDirectCompletePostResponse: () => Schema.Schema<ServiceorderD
   total_amount: Schema.optional(Schema.Number)
 }))
 
-/**
- * 创单结单合并API
+/** 创单结单合并API
  *
  * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml)
  *
- * `POST /v3/payscore/serviceorder/direct-complete`
- */
+ * `POST /v3/payscore/serviceorder/direct-complete` */
 export const serviceorderDirectCompletePost: Endpoint.Endpoint<ServiceorderDirectCompletePostBody, ServiceorderDirectCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder.directComplete.post",
   method: "POST",
@@ -553,13 +433,11 @@ export type ServiceorderOutOrderNoCancelPostResponse = PayafterOrdersOutOrderNoC
 /** The input of `v3.payscore.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoCancelPostRequest extends ServiceorderOutOrderNoCancelPostParams, ServiceorderOutOrderNoCancelPostBody {}
 
-/**
- * 取消支付分订单API
+/** 取消支付分订单API
  *
  * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。前置条件：服务订单状态为已创单或进行中 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/cancel-service-order.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/cancel`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/cancel` */
 export const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOutOrderNoCancelPostRequest, ServiceorderOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.cancel.post",
   method: "POST",
@@ -572,10 +450,8 @@ export const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOut
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/complete ----
 
 export interface BodyLocation {
-  /**
-   * 服务结束地点
-   * @example "嗨客时尚主题展餐厅"
-   */
+  /** 服务结束地点
+   * @example "嗨客时尚主题展餐厅" */
   readonly end_location?: string | undefined
 }
 
@@ -588,38 +464,28 @@ const $BodyLocation2: () => Schema.Schema<BodyLocation> = /*#__PURE__*/ once(() 
 }))
 
 export interface ServiceorderOutOrderNoCompletePostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务订单号
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务订单号
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayments>
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<PartnerServiceorderOutOrderNoModifyPostBodyPostDiscounts> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
   /** 实际服务时间段 */
   readonly time_range?: ResponseTimeRange | undefined
   /** 实际服务位置 */
   readonly location?: BodyLocation | undefined
-  /**
-   * 微信支付服务分账标记
-   * @example false
-   */
+  /** 微信支付服务分账标记
+   * @example false */
   readonly profit_sharing?: boolean | undefined
-  /**
-   * 订单优惠标记
-   * @example "goods_tag"
-   */
+  /** 订单优惠标记
+   * @example "goods_tag" */
   readonly goods_tag?: string | undefined
   /** 设备信息 */
   readonly device?: Device | undefined
@@ -639,47 +505,31 @@ const $ServiceorderOutOrderNoCompletePostBody: () => Schema.Schema<ServiceorderO
 }))
 
 export interface ServiceorderOutOrderNoCompletePostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "DOING"
-   */
+   * @example "DOING" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
-  /**
-   * 商户收款总金额
-   * @example 40000
-   */
+  /** 商户收款总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -691,15 +541,11 @@ export interface ServiceorderOutOrderNoCompletePostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: BodyLocation | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 是否需要收款
-   * @example true
-   */
+  /** 是否需要收款
+   * @example true */
   readonly need_collection?: boolean | undefined
 }
 
@@ -733,13 +579,11 @@ export type ServiceorderOutOrderNoCompletePostParams = AcquiringbankServiceorder
 /** The input of `v3.payscore.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoCompletePostRequest extends ServiceorderOutOrderNoCompletePostParams, ServiceorderOutOrderNoCompletePostBody {}
 
-/**
- * 完结支付分订单API
+/** 完结支付分订单API
  *
  * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。**前置条件：** 服务订单状态为“进行中”且订单状态说明需为[USER_CONFIRM:用户确认] [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587955) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647421) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/complete-service-order.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/complete`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/complete` */
 export const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderOutOrderNoCompletePostRequest, ServiceorderOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.complete.post",
   method: "POST",
@@ -752,29 +596,21 @@ export const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderO
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/modify ----
 
 export interface ServiceorderOutOrderNoModifyPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayments>
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
-  /**
-   * 修改原因
-   * @example "用户投诉"
-   */
+  /** 修改原因
+   * @example "用户投诉" */
   readonly reason: string
   /** 设备信息 */
   readonly device?: Device | undefined
@@ -791,31 +627,21 @@ const $ServiceorderOutOrderNoModifyPostBody: () => Schema.Schema<ServiceorderOut
 }))
 
 export interface ServiceorderOutOrderNoModifyPostResponseCollectionDetails {
-  /**
-   * 收款序号
-   * @example 1
-   */
+  /** 收款序号
+   * @example 1 */
   readonly seq?: number | undefined
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
+  /** 单笔收款金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
+  /** 收款成功渠道
    * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
-   * @example "NEWTON"
-   */
+   * @example "NEWTON" */
   readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
+  /** 收款成功时间
+   * @example "20091225091210" */
   readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付交易单号
+   * @example "15646546545165651651" */
   readonly transaction_id?: string | undefined
 }
 
@@ -828,33 +654,23 @@ const $ServiceorderOutOrderNoModifyPostResponseCollectionDetails: () => Schema.S
 }))
 
 export interface ServiceorderOutOrderNoModifyPostResponseCollection {
-  /**
-   * 收款状态
+  /** 收款状态
    * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
-   * @example "USER_PAID"
-   */
+   * @example "USER_PAID" */
   readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
+  /** 总收款金额
+   * @example 50000 */
   readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
+  /** 待收金额
+   * @example 40000 */
   readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
+  /** 已收金额
+   * @example 10000 */
   readonly paid_amount?: number | undefined
   /** 收款明细列表 */
   readonly details?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponseCollectionDetails> | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
+  /** 收款银行
+   * @example "example_bank_type" */
   readonly bank_type?: string | undefined
 }
 
@@ -868,42 +684,28 @@ const $ServiceorderOutOrderNoModifyPostResponseCollection: () => Schema.Schema<S
 }))
 
 export interface ServiceorderOutOrderNoModifyPostResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
+  /** 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
-  /**
-   * 订单状态说明
+  /** 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
-   * @example "MCH_COMPLETE"
-   */
+   * @example "MCH_COMPLETE" */
   readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -911,15 +713,11 @@ export interface ServiceorderOutOrderNoModifyPostResponse {
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
   /** 服务风险金 */
   readonly risk_fund?: PartnerServiceorderPostResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
+  /** 总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
-  /**
-   * 是否需要收款
-   * @example true
-   */
+  /** 是否需要收款
+   * @example true */
   readonly need_collection?: boolean | undefined
   /** 收款信息 */
   readonly collection?: ServiceorderOutOrderNoModifyPostResponseCollection | undefined
@@ -927,20 +725,14 @@ export interface ServiceorderOutOrderNoModifyPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
 }
 
@@ -970,13 +762,11 @@ export type ServiceorderOutOrderNoModifyPostParams = AcquiringbankServiceorderOu
 /** The input of `v3.payscore.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoModifyPostRequest extends ServiceorderOutOrderNoModifyPostParams, ServiceorderOutOrderNoModifyPostBody {}
 
-/**
- * 修改订单金额API
+/** 修改订单金额API
  *
  * 完结订单总金额与实际金额不符时，可通过该接口修改订单金额。**前置条件：** 服务订单支付状态为待支付 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587957) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/modify-service-order.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/modify`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/modify` */
 export const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNoModifyPostRequest, ServiceorderOutOrderNoModifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.modify.post",
   method: "POST",
@@ -989,15 +779,11 @@ export const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOut
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/pay ----
 
 export interface ServiceorderOutOrderNoPayPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
 }
 
@@ -1013,13 +799,11 @@ export type ServiceorderOutOrderNoPayPostResponse = PayafterOrdersOutOrderNoCanc
 /** The input of `v3.payscore.serviceorder._out_order_no_.pay.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoPayPostRequest extends ServiceorderOutOrderNoPayPostParams, ServiceorderOutOrderNoPayPostBody {}
 
-/**
- * 商户发起催收扣款API
+/** 商户发起催收扣款API
  *
  * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。**前置条件：**服务订单支付状态处于“待支付”状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/collect-service-order.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/pay`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/pay` */
 export const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrderNoPayPostRequest, ServiceorderOutOrderNoPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.pay.post",
   method: "POST",
@@ -1032,24 +816,18 @@ export const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrd
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage ----
 
 export interface ServiceorderOutOrderNoSendPendingmessagePostBody {
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
   /** 后付费项目 */
   readonly post_payments: ReadonlyArray<PostPayment>
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<PostPayment> | undefined
-  /**
-   * 总金额
-   * @example 50000
-   */
+  /** 总金额
+   * @example 50000 */
   readonly total_amount: number
-  /**
-   * 预计扣费时间
-   * @example "20231218"
-   */
+  /** 预计扣费时间
+   * @example "20231218" */
   readonly prepaid_time: string
 }
 
@@ -1066,13 +844,11 @@ export type ServiceorderOutOrderNoSendPendingmessagePostParams = AcquiringbankSe
 /** The input of `v3.payscore.serviceorder._out_order_no_.sendPendingmessage.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSendPendingmessagePostRequest extends ServiceorderOutOrderNoSendPendingmessagePostParams, ServiceorderOutOrderNoSendPendingmessagePostBody {}
 
-/**
- * 下发服务费用待处理消息
+/** 下发服务费用待处理消息
  *
  * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-pending-message.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage` */
 export const serviceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<ServiceorderOutOrderNoSendPendingmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.sendPendingmessage.post",
   method: "POST",
@@ -1091,13 +867,11 @@ export type ServiceorderOutOrderNoSendPrepaidmessagePostBody = ServiceorderOutOr
 /** The input of `v3.payscore.serviceorder._out_order_no_.sendPrepaidmessage.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSendPrepaidmessagePostRequest extends ServiceorderOutOrderNoSendPrepaidmessagePostParams, ServiceorderOutOrderNoSendPrepaidmessagePostBody {}
 
-/**
- * 下发服务预扣费消息
+/** 下发服务预扣费消息
  *
  * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-prepaid-message.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage` */
 export const serviceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<ServiceorderOutOrderNoSendPrepaidmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.sendPrepaidmessage.post",
   method: "POST",
@@ -1110,20 +884,14 @@ export const serviceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<Ser
 // ---- POST /v3/payscore/serviceorder/{out_order_no}/sync ----
 
 export interface ServiceorderOutOrderNoSyncPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 场景类型
-   * @example "Order_Paid"
-   */
+  /** 场景类型
+   * @example "Order_Paid" */
   readonly type: string
   /** 内容信息详情 */
   readonly detail: AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail
@@ -1137,25 +905,17 @@ const $ServiceorderOutOrderNoSyncPostBody: () => Schema.Schema<ServiceorderOutOr
 }))
 
 export interface ServiceorderOutOrderNoSyncPostResponseCollectionDetails {
-  /**
-   * 单笔收款金额
-   * @example 10000
-   */
+  /** 单笔收款金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 收款成功渠道
-   * @example "NEWTON"
-   */
+  /** 收款成功渠道
+   * @example "NEWTON" */
   readonly paid_type?: string | undefined
-  /**
-   * 收款成功时间
-   * @example "20091225091210"
-   */
+  /** 收款成功时间
+   * @example "20091225091210" */
   readonly paid_time?: string | undefined
-  /**
-   * 微信支付交易单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付交易单号
+   * @example "15646546545165651651" */
   readonly transaction_id?: string | undefined
 }
 
@@ -1167,32 +927,22 @@ const $ServiceorderOutOrderNoSyncPostResponseCollectionDetails: () => Schema.Sch
 }))
 
 export interface ServiceorderOutOrderNoSyncPostResponseCollection {
-  /**
-   * 收款状态
-   * @example "USER_PAID"
-   */
+  /** 收款状态
+   * @example "USER_PAID" */
   readonly state?: string | undefined
-  /**
-   * 总收款金额
-   * @example 50000
-   */
+  /** 总收款金额
+   * @example 50000 */
   readonly total_amount?: number | undefined
-  /**
-   * 待收金额
-   * @example 40000
-   */
+  /** 待收金额
+   * @example 40000 */
   readonly paying_amount?: number | undefined
-  /**
-   * 已收金额
-   * @example 10000
-   */
+  /** 已收金额
+   * @example 10000 */
   readonly paid_amount?: number | undefined
   /** 收款明细列表 */
   readonly details?: ReadonlyArray<ServiceorderOutOrderNoSyncPostResponseCollectionDetails> | undefined
-  /**
-   * 收款银行
-   * @example "example_bank_type"
-   */
+  /** 收款银行
+   * @example "example_bank_type" */
   readonly bank_type?: string | undefined
 }
 
@@ -1206,40 +956,26 @@ const $ServiceorderOutOrderNoSyncPostResponseCollection: () => Schema.Schema<Ser
 }))
 
 export interface ServiceorderOutOrderNoSyncPostResponse {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "XX充电宝"
-   */
+  /** 服务信息
+   * @example "XX充电宝" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
+  /** 订单状态说明
+   * @example "MCH_COMPLETE" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -1247,15 +983,11 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderGetResponseRiskFund> | undefined
   /** 服务风险金 */
   readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
-  /**
-   * 总金额
-   * @example 40000
-   */
+  /** 总金额
+   * @example 40000 */
   readonly total_amount?: number | undefined
-  /**
-   * 是否需要收款
-   * @example true
-   */
+  /** 是否需要收款
+   * @example true */
   readonly need_collection?: boolean | undefined
   /** 收款信息 */
   readonly collection?: ServiceorderOutOrderNoSyncPostResponseCollection | undefined
@@ -1263,25 +995,17 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
 }
 
@@ -1316,13 +1040,11 @@ export type ServiceorderOutOrderNoSyncPostParams = AcquiringbankServiceorderOutO
 /** The input of `v3.payscore.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSyncPostRequest extends ServiceorderOutOrderNoSyncPostParams, ServiceorderOutOrderNoSyncPostBody {}
 
-/**
- * 同步服务订单信息API
+/** 同步服务订单信息API
  *
  * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。**前置条件：**同步商户渠道收款成功信息时，即场景类型=“Order_Paid”，订单的状态需为[FINISHED:商户完结订单] [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/sync-service-order.html)
  *
- * `POST /v3/payscore/serviceorder/{out_order_no}/sync`
- */
+ * `POST /v3/payscore/serviceorder/{out_order_no}/sync` */
 export const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSyncPostRequest, ServiceorderOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.sync.post",
   method: "POST",
@@ -1334,122 +1056,102 @@ export const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOr
 
 /** `v3.payscore.serviceorder.…` */
 export const serviceorder = {
-  /**
-   * 查询支付分订单API
+  /** 查询支付分订单API
    *
    * 用于查询单笔微信支付分订单详细信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/get-service-order.html)
    *
    * `GET /v3/payscore/serviceorder`
    *
-   * Alone: `import { serviceorderGet } from "effect-wechatpay/v3/payscore/serviceorder"`.
-   */
+   * Alone: `import { serviceorderGet } from "effect-wechatpay/v3/payscore/serviceorder"`. */
   get: serviceorderGet,
-  /**
-   * 创建支付分订单API
+  /** 创建支付分订单API
    *
    * 用户申请使用服务时，商户可通过此接口申请创建微信支付分订单。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587900) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647418) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-service-order.html)
    *
    * `POST /v3/payscore/serviceorder`
    *
-   * Alone: `import { serviceorderPost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-   */
+   * Alone: `import { serviceorderPost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
   post: serviceorderPost,
   _out_order_no_: {
     cancel: {
-      /**
-       * 取消支付分订单API
+      /** 取消支付分订单API
        *
        * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。前置条件：服务订单状态为已创单或进行中 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/cancel-service-order.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/cancel`
        *
-       * Alone: `import { serviceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoCancelPost
     },
     complete: {
-      /**
-       * 完结支付分订单API
+      /** 完结支付分订单API
        *
        * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。**前置条件：** 服务订单状态为“进行中”且订单状态说明需为[USER_CONFIRM:用户确认] [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587955) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647421) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/complete-service-order.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/complete`
        *
-       * Alone: `import { serviceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoCompletePost
     },
     modify: {
-      /**
-       * 修改订单金额API
+      /** 修改订单金额API
        *
        * 完结订单总金额与实际金额不符时，可通过该接口修改订单金额。**前置条件：** 服务订单支付状态为待支付 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587957) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/modify-service-order.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/modify`
        *
-       * Alone: `import { serviceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoModifyPost
     },
     pay: {
-      /**
-       * 商户发起催收扣款API
+      /** 商户发起催收扣款API
        *
        * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。**前置条件：**服务订单支付状态处于“待支付”状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/collect-service-order.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/pay`
        *
-       * Alone: `import { serviceorderOutOrderNoPayPost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoPayPost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoPayPost
     },
     sendPendingmessage: {
-      /**
-       * 下发服务费用待处理消息
+      /** 下发服务费用待处理消息
        *
        * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-pending-message.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage`
        *
-       * Alone: `import { serviceorderOutOrderNoSendPendingmessagePost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoSendPendingmessagePost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoSendPendingmessagePost
     },
     sendPrepaidmessage: {
-      /**
-       * 下发服务预扣费消息
+      /** 下发服务预扣费消息
        *
        * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-prepaid-message.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage`
        *
-       * Alone: `import { serviceorderOutOrderNoSendPrepaidmessagePost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoSendPrepaidmessagePost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoSendPrepaidmessagePost
     },
     sync: {
-      /**
-       * 同步服务订单信息API
+      /** 同步服务订单信息API
        *
        * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。**前置条件：**同步商户渠道收款成功信息时，即场景类型=“Order_Paid”，订单的状态需为[FINISHED:商户完结订单] [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/sync-service-order.html)
        *
        * `POST /v3/payscore/serviceorder/{out_order_no}/sync`
        *
-       * Alone: `import { serviceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-       */
+       * Alone: `import { serviceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
       post: serviceorderOutOrderNoSyncPost
     }
   },
   directComplete: {
-    /**
-     * 创单结单合并API
+    /** 创单结单合并API
      *
      * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml)
      *
      * `POST /v3/payscore/serviceorder/direct-complete`
      *
-     * Alone: `import { serviceorderDirectCompletePost } from "effect-wechatpay/v3/payscore/serviceorder"`.
-     */
+     * Alone: `import { serviceorderDirectCompletePost } from "effect-wechatpay/v3/payscore/serviceorder"`. */
     post: serviceorderDirectCompletePost
   }
 } as const

@@ -6,10 +6,8 @@ import { type AcquiringbankServiceorderGetResponseRiskFund, type AcquiringbankSe
 // ---- POST /v3/payscore/servicepayondeliveryorder ----
 
 export interface ServicepayondeliveryorderPostBodyShoppingInfo {
-  /**
-   * 实际购物商家公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 实际购物商家公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
   readonly jump_link: BodyShoppingInfoJumpLink
@@ -24,25 +22,17 @@ const $ServicepayondeliveryorderPostBodyShoppingInfo: () => Schema.Schema<Servic
 }))
 
 export interface ServicepayondeliveryorderPostBody {
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction: string
   readonly post_payments?: ReadonlyArray<PostPayments> | undefined
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderPostBodyPostDiscounts> | undefined
@@ -52,27 +42,19 @@ export interface ServicepayondeliveryorderPostBody {
   readonly location?: ResponseLocation | undefined
   /** 订单风险金 */
   readonly risk_fund: PartnerServiceorderPostBodyRiskFund
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
   /** 是否需要用户确认 */
   readonly need_user_confirm?: boolean | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
   /** 先用后付购物详情 */
   readonly shopping_info: ServicepayondeliveryorderPostBodyShoppingInfo
@@ -97,40 +79,26 @@ const $ServicepayondeliveryorderPostBody: () => Schema.Schema<Servicepayondelive
 }))
 
 export interface ServicepayondeliveryorderPostResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务信息
-   * @example "某某酒店"
-   */
+  /** 服务信息
+   * @example "某某酒店" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "MCH_COMPLETE"
-   */
+  /** 订单状态说明
+   * @example "MCH_COMPLETE" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PostPayment> | undefined
@@ -142,25 +110,17 @@ export interface ServicepayondeliveryorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 商户数据包
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 商户数据包
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "15646546545165651651"
-   */
+  /** 微信支付服务订单号
+   * @example "15646546545165651651" */
   readonly order_id?: string | undefined
-  /**
-   * 跳转微信侧小程序订单数据
-   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-   */
+  /** 跳转微信侧小程序订单数据
+   * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we" */
   readonly package?: string | undefined
   /** 先用后付购物详情 */
   readonly shopping_info?: ResponseShoppingInfo | undefined
@@ -215,13 +175,11 @@ const $PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfoGoods2: () => Sc
   category_id: Schema.optional(Schema.Array(Schema.String))
 }))
 
-/**
- * 创建先用后付订单
+/** 创建先用后付订单
  *
  * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-pay-on-delivery-service-order.html)
  *
- * `POST /v3/payscore/servicepayondeliveryorder`
- */
+ * `POST /v3/payscore/servicepayondeliveryorder` */
 export const servicepayondeliveryorderPost: Endpoint.Endpoint<ServicepayondeliveryorderPostBody, ServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.servicepayondeliveryorder.post",
   method: "POST",
@@ -233,14 +191,12 @@ export const servicepayondeliveryorderPost: Endpoint.Endpoint<Servicepayondelive
 
 /** `v3.payscore.servicepayondeliveryorder.…` */
 export const servicepayondeliveryorder = {
-  /**
-   * 创建先用后付订单
+  /** 创建先用后付订单
    *
    * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-pay-on-delivery-service-order.html)
    *
    * `POST /v3/payscore/servicepayondeliveryorder`
    *
-   * Alone: `import { servicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore/servicepayondeliveryorder"`.
-   */
+   * Alone: `import { servicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore/servicepayondeliveryorder"`. */
   post: servicepayondeliveryorderPost
 } as const

@@ -6,69 +6,45 @@ import { type AcquiringbankServiceorderGetResponseRiskFund, type BodyTimeRange, 
 // ---- POST /v3/payscore/sign-plan/partner/serviceorder ----
 
 export interface SignPlanPartnerServiceorderPostBody {
-  /**
-   * 支付分服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 支付分服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 待创建服务订单对应的用户的签约计划
-   * @example "01000033210000324638000000376258"
-   */
+  /** 待创建服务订单对应的用户的签约计划
+   * @example "01000033210000324638000000376258" */
   readonly sign_plan_id: string
-  /**
-   * 待创建服务订单对应的用户的签约计划详情序号
-   * @example 2
-   */
+  /** 待创建服务订单对应的用户的签约计划详情序号
+   * @example 2 */
   readonly plan_detail_no: number
-  /**
-   * 服务商的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商的AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 服务商公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 服务商公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 子商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 子商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 商户扣款成功回调通知的地址
-   * @example "https://api.test.com"
-   */
+  /** 商户扣款成功回调通知的地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 服务信息
-   * @example "羽毛球课基础练习课程"
-   */
+  /** 服务信息
+   * @example "羽毛球课基础练习课程" */
   readonly service_introduction: string
   /** 服务时间 */
   readonly time_range: BodyTimeRange
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户侧订单号
-   * @example "1514323JSVDFE1243252"
-   */
+  /** 商户侧订单号
+   * @example "1514323JSVDFE1243252" */
   readonly out_trade_no: string
 }
 
@@ -90,15 +66,11 @@ const $SignPlanPartnerServiceorderPostBody: () => Schema.Schema<SignPlanPartnerS
 }))
 
 export interface SignPlanPartnerServiceorderPostResponsePostDiscounts {
-  /**
-   * 优惠名称
-   * @example "享9折优惠"
-   */
+  /** 优惠名称
+   * @example "享9折优惠" */
   readonly name?: string | undefined
-  /**
-   * 优惠金额
-   * @example 100
-   */
+  /** 优惠金额
+   * @example 100 */
   readonly amount?: number | undefined
 }
 
@@ -108,10 +80,8 @@ const $SignPlanPartnerServiceorderPostResponsePostDiscounts: () => Schema.Schema
 }))
 
 export interface SignPlanPartnerServiceorderPostResponseRiskFund {
-  /**
-   * 风险金额
-   * @example 10000
-   */
+  /** 风险金额
+   * @example 10000 */
   readonly amount?: number | undefined
 }
 
@@ -120,50 +90,32 @@ const $SignPlanPartnerServiceorderPostResponseRiskFund: () => Schema.Schema<Sign
 }))
 
 export interface SignPlanPartnerServiceorderPostResponse {
-  /**
-   * 商户订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1230000109"
-   */
+  /** 服务商商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户公众号ID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户公众号ID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "羽毛球课程基础训练"
-   */
+  /** 服务信息
+   * @example "羽毛球课程基础训练" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "USER_CONFIRM"
-   */
+  /** 订单状态说明
+   * @example "USER_CONFIRM" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderGetResponseRiskFund> | undefined
@@ -175,20 +127,14 @@ export interface SignPlanPartnerServiceorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
 }
 
@@ -212,13 +158,11 @@ const $SignPlanPartnerServiceorderPostResponse: () => Schema.Schema<SignPlanPart
   order_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建用户的签约计划详情对应的服务订单
+/** 创建用户的签约计划详情对应的服务订单
  *
  * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-service-order/create-partner-service-order.html)
  *
- * `POST /v3/payscore/sign-plan/partner/serviceorder`
- */
+ * `POST /v3/payscore/sign-plan/partner/serviceorder` */
 export const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerServiceorderPostBody, SignPlanPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.serviceorder.post",
   method: "POST",
@@ -231,15 +175,11 @@ export const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerS
 // ---- POST /v3/payscore/sign-plan/partner/user-sign-plans ----
 
 export interface SignPlanDetail {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
+  /** 计划明细序号
+   * @example 1 */
   readonly plan_detail_no: number
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧计划明细使用订单号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_detail_no: string
 }
 
@@ -249,50 +189,32 @@ const $SignPlanDetail: () => Schema.Schema<SignPlanDetail> = /*#__PURE__*/ once(
 }))
 
 export interface SignPlanPartnerUserSignPlansPostBody {
-  /**
-   * 支付分服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 支付分服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
+  /** 支付分计划ID
+   * @example "01000033210000324638000000376258" */
   readonly plan_id: string
-  /**
-   * 服务商的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商的AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 子商户的AppID
-   * @example "wxd678efh567hg6999"
-   */
+  /** 子商户的AppID
+   * @example "wxd678efh567hg6999" */
   readonly sub_appid?: string | undefined
-  /**
-   * 待签约用户在服务商应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 待签约用户在服务商应用下的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 待签约用户在子商户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 待签约用户在子商户应用下的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 商户签约计划单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户签约计划单号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_sign_plan_no: string
-  /**
-   * 签约成功事件通知回调地址
-   * @example "https://api.test.com"
-   */
+  /** 签约成功事件通知回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
   /** 签约计划对应的计划详情列表的商户侧单号信息 */
   readonly sign_plan_detail: ReadonlyArray<SignPlanDetail>
@@ -312,65 +234,41 @@ const $SignPlanPartnerUserSignPlansPostBody: () => Schema.Schema<SignPlanPartner
 }))
 
 export interface SignedDetailList {
-  /**
-   * 计划明细序号
-   * @example 1
-   */
+  /** 计划明细序号
+   * @example 1 */
   readonly plan_detail_no?: number | undefined
-  /**
-   * 计划明细原支付金额（单位分）
-   * @example 30000
-   */
+  /** 计划明细原支付金额（单位分）
+   * @example 30000 */
   readonly original_price?: number | undefined
-  /**
-   * 计划明细优惠说明
-   * @example "享9折优惠"
-   */
+  /** 计划明细优惠说明
+   * @example "享9折优惠" */
   readonly plan_discount_description?: string | undefined
-  /**
-   * 计划明细实际支付金额（单位分）
-   * @example 27000
-   */
+  /** 计划明细实际支付金额（单位分）
+   * @example 27000 */
   readonly actual_price?: number | undefined
-  /**
-   * 计划明细状态
-   * @example "NOT_USED"
-   */
+  /** 计划明细状态
+   * @example "NOT_USED" */
   readonly plan_detail_state?: string | undefined
-  /**
-   * 计划明细对应的支付分服务单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 计划明细对应的支付分服务单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
-  /**
-   * 商户侧计划明细使用订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧计划明细使用订单号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_plan_detail_no?: string | undefined
-  /**
-   * 计划详情名称
-   * @example "第一节课"
-   */
+  /** 计划详情名称
+   * @example "第一节课" */
   readonly plan_detail_name?: string | undefined
-  /**
-   * 计划明细对应订单实际支付金额（单位分）
-   * @example 50000
-   */
+  /** 计划明细对应订单实际支付金额（单位分）
+   * @example 50000 */
   readonly actual_pay_price?: number | undefined
-  /**
-   * 详情使用时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 详情使用时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly use_time?: string | undefined
-  /**
-   * 详情完成时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 详情完成时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly complete_time?: string | undefined
-  /**
-   * 详情取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 详情取消时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly cancel_time?: string | undefined
 }
 
@@ -390,117 +288,73 @@ const $SignedDetailList: () => Schema.Schema<SignedDetailList> = /*#__PURE__*/ o
 }))
 
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse {
-  /**
-   * 计划签约ID
-   * @example "01010033210001424338000019876258"
-   */
+  /** 计划签约ID
+   * @example "01010033210001424338000019876258" */
   readonly sign_plan_id?: string | undefined
-  /**
-   * 签约计划用户服务商应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 签约计划用户服务商应用下的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 签约计划用户子商户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 签约计划用户子商户应用下的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sub_openid?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
+  /** 计划所属服务
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 服务商商户号
-   * @example "1900000109"
-   */
+  /** 服务商商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * 子商户商户号
-   * @example "1900000109"
-   */
+  /** 子商户商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 服务商AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 子商户AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 子商户AppID
+   * @example "wxd678efh567hg6787" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧签约计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_sign_plan_no?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly merchant_callback_url?: string | undefined
-  /**
-   * 签约所属计划ID
-   * @example "01000033210000324638000000376258"
-   */
+  /** 签约所属计划ID
+   * @example "01000033210000324638000000376258" */
   readonly plan_id?: string | undefined
-  /**
-   * 目前用户进行到的计划详情序号
-   * @example 2
-   */
+  /** 目前用户进行到的计划详情序号
+   * @example 2 */
   readonly going_detail_no?: number | undefined
-  /**
-   * 计划签约状态
-   * @example "UNSIGNED"
-   */
+  /** 计划签约状态
+   * @example "UNSIGNED" */
   readonly sign_state?: string | undefined
-  /**
-   * 签约计划取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 签约计划取消时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly cancel_sign_time?: string | undefined
-  /**
-   * 签约计划取消类型
-   * @example "NOT_CANCEL"
-   */
+  /** 签约计划取消类型
+   * @example "NOT_CANCEL" */
   readonly cancel_sign_type?: string | undefined
-  /**
-   * 签约计划取消原因
-   * @example "用户放弃课程"
-   */
+  /** 签约计划取消原因
+   * @example "用户放弃课程" */
   readonly cancel_reason?: string | undefined
-  /**
-   * 签约计划的名称
-   * @example "瑜伽晨练课10次"
-   */
+  /** 签约计划的名称
+   * @example "瑜伽晨练课10次" */
   readonly plan_name?: string | undefined
-  /**
-   * 签约计划的过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 签约计划的过期时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly plan_over_time?: string | undefined
-  /**
-   * 签约计划原总金额(单位分)
-   * @example 150000
-   */
+  /** 签约计划原总金额(单位分)
+   * @example 150000 */
   readonly total_origin_price?: number | undefined
-  /**
-   * 签约计划扣费次数
-   * @example 10
-   */
+  /** 签约计划扣费次数
+   * @example 10 */
   readonly deduction_quantity?: number | undefined
-  /**
-   * 签约计划实际总金额（单位分）
-   * @example 120000
-   */
+  /** 签约计划实际总金额（单位分）
+   * @example 120000 */
   readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignedDetailList> | undefined
-  /**
-   * 签约时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 签约时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly sign_time?: string | undefined
 }
 
@@ -533,10 +387,8 @@ const $SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRespon
 export interface SignPlanPartnerUserSignPlansPostResponse {
   /** 用户的签约计划 */
   readonly sign_plan?: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse | undefined
-  /**
-   * 跳转微信侧确认签约小程序的数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 跳转微信侧确认签约小程序的数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly package?: string | undefined
 }
 
@@ -545,13 +397,11 @@ const $SignPlanPartnerUserSignPlansPostResponse: () => Schema.Schema<SignPlanPar
   package: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建用户的签约计划
+/** 创建用户的签约计划
  *
  * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html)
  *
- * `POST /v3/payscore/sign-plan/partner/user-sign-plans`
- */
+ * `POST /v3/payscore/sign-plan/partner/user-sign-plans` */
 export const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansPostBody, SignPlanPartnerUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.userSignPlans.post",
   method: "POST",
@@ -564,10 +414,8 @@ export const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartner
 // ---- GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no} ----
 
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams {
-  /**
-   * 商户签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户签约计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_sign_plan_no: string
 }
 
@@ -580,13 +428,11 @@ export type SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQ
 /** The input of `v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get`: params, query fields together. */
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRequest extends SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery {}
 
-/**
- * 查询用户的签约计划
+/** 查询用户的签约计划
  *
  * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/query-partner-user-sign-plan.html)
  *
- * `GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
- */
+ * `GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}` */
 export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.Endpoint<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRequest, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get",
   method: "GET",
@@ -599,15 +445,11 @@ export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet
 // ---- POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop ----
 
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {
-  /**
-   * 子商户号
-   * @example "1900000109"
-   */
+  /** 子商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 停止签约计划原因
-   * @example "用户协商后停止"
-   */
+  /** 停止签约计划原因
+   * @example "用户协商后停止" */
   readonly stop_reason: string
 }
 
@@ -623,13 +465,11 @@ export type SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStop
 /** The input of `v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post`: params, body fields together. */
 export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest extends SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {}
 
-/**
- * 取消用户的签约计划
+/** 取消用户的签约计划
  *
  * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/stop-partner-user-sign-plan.html)
  *
- * `POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
- */
+ * `POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop` */
 export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post",
   method: "POST",
@@ -642,54 +482,36 @@ export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoSto
 // ---- POST /v3/payscore/sign-plan/serviceorder ----
 
 export interface SignPlanServiceorderPostBody {
-  /**
-   * 支付分服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 支付分服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 待创建服务订单对应的用户的签约计划
-   * @example "01000033210000324638000000376258"
-   */
+  /** 待创建服务订单对应的用户的签约计划
+   * @example "01000033210000324638000000376258" */
   readonly sign_plan_id: string
-  /**
-   * 待创建服务订单对应的用户的签约计划详情序号
-   * @example 2
-   */
+  /** 待创建服务订单对应的用户的签约计划详情序号
+   * @example 2 */
   readonly plan_detail_no: number
-  /**
-   * 商户的AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户的AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户公众号下的用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 商户公众号下的用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 商户扣款成功回调通知的地址
-   * @example "https://api.test.com"
-   */
+  /** 商户扣款成功回调通知的地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
-  /**
-   * 服务信息
-   * @example "羽毛球课基础练习课程"
-   */
+  /** 服务信息
+   * @example "羽毛球课基础练习课程" */
   readonly service_introduction: string
   /** 服务时间 */
   readonly time_range: BodyTimeRange
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户侧订单号
-   * @example "1514323JSVDFE1243252"
-   */
+  /** 商户侧订单号
+   * @example "1514323JSVDFE1243252" */
   readonly out_trade_no: string
 }
 
@@ -708,40 +530,26 @@ const $SignPlanServiceorderPostBody: () => Schema.Schema<SignPlanServiceorderPos
 }))
 
 export interface SignPlanServiceorderPostResponse {
-  /**
-   * 商户订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no?: string | undefined
-  /**
-   * 服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 商户公众号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 商户公众号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户号
-   * @example "1230000109"
-   */
+  /** 商户号
+   * @example "1230000109" */
   readonly mchid?: string | undefined
-  /**
-   * 服务信息
-   * @example "羽毛球课程基础训练"
-   */
+  /** 服务信息
+   * @example "羽毛球课程基础训练" */
   readonly service_introduction?: string | undefined
-  /**
-   * 服务订单状态
-   * @example "CREATED"
-   */
+  /** 服务订单状态
+   * @example "CREATED" */
   readonly state?: string | undefined
-  /**
-   * 订单状态说明
-   * @example "USER_CONFIRM"
-   */
+  /** 订单状态说明
+   * @example "USER_CONFIRM" */
   readonly state_description?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<AcquiringbankServiceorderGetResponseRiskFund> | undefined
@@ -753,20 +561,14 @@ export interface SignPlanServiceorderPostResponse {
   readonly time_range?: ResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ResponseLocation | undefined
-  /**
-   * 附加数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 附加数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly attach?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly notify_url?: string | undefined
-  /**
-   * 微信支付服务订单号
-   * @example "0000300001201908301055157220022"
-   */
+  /** 微信支付服务订单号
+   * @example "0000300001201908301055157220022" */
   readonly order_id?: string | undefined
 }
 
@@ -788,13 +590,11 @@ const $SignPlanServiceorderPostResponse: () => Schema.Schema<SignPlanServiceorde
   order_id: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建用户的签约计划详情对应的服务订单
+/** 创建用户的签约计划详情对应的服务订单
  *
  * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/service-order/create-service-order.html)
  *
- * `POST /v3/payscore/sign-plan/serviceorder`
- */
+ * `POST /v3/payscore/sign-plan/serviceorder` */
 export const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPostBody, SignPlanServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.serviceorder.post",
   method: "POST",
@@ -807,35 +607,23 @@ export const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPos
 // ---- POST /v3/payscore/sign-plan/user-sign-plans ----
 
 export interface SignPlanUserSignPlansPostBody {
-  /**
-   * 支付分服务ID
-   * @example "2002000000000558128851361561536"
-   */
+  /** 支付分服务ID
+   * @example "2002000000000558128851361561536" */
   readonly service_id: string
-  /**
-   * 支付分计划ID
-   * @example "01000033210000324638000000376258"
-   */
+  /** 支付分计划ID
+   * @example "01000033210000324638000000376258" */
   readonly plan_id: string
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 待签约用户在商户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 待签约用户在商户应用下的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid: string
-  /**
-   * 商户签约计划单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户签约计划单号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_sign_plan_no: string
-  /**
-   * 签约成功事件通知回调地址
-   * @example "https://api.test.com"
-   */
+  /** 签约成功事件通知回调地址
+   * @example "https://api.test.com" */
   readonly notify_url: string
   /** 签约计划对应的计划详情列表的商户侧单号信息 */
   readonly sign_plan_detail: ReadonlyArray<SignPlanDetail>
@@ -852,102 +640,64 @@ const $SignPlanUserSignPlansPostBody: () => Schema.Schema<SignPlanUserSignPlansP
 }))
 
 export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse {
-  /**
-   * 计划签约ID
-   * @example "01010033210001424338000019876258"
-   */
+  /** 计划签约ID
+   * @example "01010033210001424338000019876258" */
   readonly sign_plan_id?: string | undefined
-  /**
-   * 签约计划用户应用下的OpenID
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 签约计划用户应用下的OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 计划所属服务
-   * @example "2002000000000558128851361561536"
-   */
+  /** 计划所属服务
+   * @example "2002000000000558128851361561536" */
   readonly service_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900000109"
-   */
+  /** 商户号
+   * @example "1900000109" */
   readonly mchid?: string | undefined
-  /**
-   * AppID
-   * @example "wxd678efh567hg6787"
-   */
+  /** AppID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 商户侧签约计划号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户侧签约计划号
+   * @example "1234323JKHDFE1243252" */
   readonly merchant_sign_plan_no?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://api.test.com"
-   */
+  /** 商户回调地址
+   * @example "https://api.test.com" */
   readonly merchant_callback_url?: string | undefined
-  /**
-   * 签约所属计划ID
-   * @example "01000033210000324638000000376258"
-   */
+  /** 签约所属计划ID
+   * @example "01000033210000324638000000376258" */
   readonly plan_id?: string | undefined
-  /**
-   * 目前用户进行到的计划详情序号
-   * @example 2
-   */
+  /** 目前用户进行到的计划详情序号
+   * @example 2 */
   readonly going_detail_no?: number | undefined
-  /**
-   * 计划签约状态
-   * @example "UNSIGNED"
-   */
+  /** 计划签约状态
+   * @example "UNSIGNED" */
   readonly sign_state?: string | undefined
-  /**
-   * 签约计划取消时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 签约计划取消时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly cancel_sign_time?: string | undefined
-  /**
-   * 签约计划取消类型
-   * @example "NOT_CANCEL"
-   */
+  /** 签约计划取消类型
+   * @example "NOT_CANCEL" */
   readonly cancel_sign_type?: string | undefined
-  /**
-   * 签约计划取消原因
-   * @example "用户放弃课程"
-   */
+  /** 签约计划取消原因
+   * @example "用户放弃课程" */
   readonly cancel_reason?: string | undefined
-  /**
-   * 签约计划的名称
-   * @example "瑜伽晨练课10次"
-   */
+  /** 签约计划的名称
+   * @example "瑜伽晨练课10次" */
   readonly plan_name?: string | undefined
-  /**
-   * 签约计划的过期时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 签约计划的过期时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly plan_over_time?: string | undefined
-  /**
-   * 签约计划原总金额(单位分)
-   * @example 150000
-   */
+  /** 签约计划原总金额(单位分)
+   * @example 150000 */
   readonly total_origin_price?: number | undefined
-  /**
-   * 签约计划扣费次数
-   * @example 10
-   */
+  /** 签约计划扣费次数
+   * @example 10 */
   readonly deduction_quantity?: number | undefined
-  /**
-   * 签约计划实际总金额（单位分）
-   * @example 120000
-   */
+  /** 签约计划实际总金额（单位分）
+   * @example 120000 */
   readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignedDetailList> | undefined
-  /**
-   * 签约时间
-   * @example "2021-05-20T13:29:35.120+08:00"
-   */
+  /** 签约时间
+   * @example "2021-05-20T13:29:35.120+08:00" */
   readonly sign_time?: string | undefined
 }
 
@@ -977,10 +727,8 @@ const $SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: () 
 export interface SignPlanUserSignPlansPostResponse {
   /** 用户的签约计划 */
   readonly sign_plan?: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse | undefined
-  /**
-   * 跳转微信侧确认签约小程序的数据
-   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-   */
+  /** 跳转微信侧确认签约小程序的数据
+   * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald" */
   readonly package?: string | undefined
 }
 
@@ -989,13 +737,11 @@ const $SignPlanUserSignPlansPostResponse: () => Schema.Schema<SignPlanUserSignPl
   package: Schema.optional(Schema.String)
 }))
 
-/**
- * 创建用户的签约计划
+/** 创建用户的签约计划
  *
  * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html)
  *
- * `POST /v3/payscore/sign-plan/user-sign-plans`
- */
+ * `POST /v3/payscore/sign-plan/user-sign-plans` */
 export const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody, SignPlanUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.userSignPlans.post",
   method: "POST",
@@ -1009,13 +755,11 @@ export const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansP
 
 export type SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams = SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams
 
-/**
- * 查询用户的签约计划
+/** 查询用户的签约计划
  *
  * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/query-user-sign-plan.html)
  *
- * `GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
- */
+ * `GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}` */
 export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.Endpoint<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get",
   method: "GET",
@@ -1028,10 +772,8 @@ export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpo
 // ---- POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop ----
 
 export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {
-  /**
-   * 停止签约计划原因
-   * @example "用户协商后停止"
-   */
+  /** 停止签约计划原因
+   * @example "用户协商后停止" */
   readonly stop_reason: string
 }
 
@@ -1046,13 +788,11 @@ export type SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRes
 /** The input of `v3.payscore.signPlan.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post`: params, body fields together. */
 export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest extends SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody {}
 
-/**
- * 直连商户取消用户的签约计划
+/** 直连商户取消用户的签约计划
  *
  * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/stop-user-sign-plan.html)
  *
- * `POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
- */
+ * `POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop` */
 export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoint.Endpoint<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post",
   method: "POST",
@@ -1066,50 +806,42 @@ export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: 
 export const signPlan = {
   partner: {
     serviceorder: {
-      /**
-       * 创建用户的签约计划详情对应的服务订单
+      /** 创建用户的签约计划详情对应的服务订单
        *
        * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-service-order/create-partner-service-order.html)
        *
        * `POST /v3/payscore/sign-plan/partner/serviceorder`
        *
-       * Alone: `import { signPlanPartnerServiceorderPost } from "effect-wechatpay/v3/payscore/signPlan"`.
-       */
+       * Alone: `import { signPlanPartnerServiceorderPost } from "effect-wechatpay/v3/payscore/signPlan"`. */
       post: signPlanPartnerServiceorderPost
     },
     userSignPlans: {
-      /**
-       * 创建用户的签约计划
+      /** 创建用户的签约计划
        *
        * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html)
        *
        * `POST /v3/payscore/sign-plan/partner/user-sign-plans`
        *
-       * Alone: `import { signPlanPartnerUserSignPlansPost } from "effect-wechatpay/v3/payscore/signPlan"`.
-       */
+       * Alone: `import { signPlanPartnerUserSignPlansPost } from "effect-wechatpay/v3/payscore/signPlan"`. */
       post: signPlanPartnerUserSignPlansPost,
       merchantSignPlanNo: {
         _merchant_sign_plan_no_: {
-          /**
-           * 查询用户的签约计划
+          /** 查询用户的签约计划
            *
            * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/query-partner-user-sign-plan.html)
            *
            * `GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
            *
-           * Alone: `import { signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet } from "effect-wechatpay/v3/payscore/signPlan"`.
-           */
+           * Alone: `import { signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet } from "effect-wechatpay/v3/payscore/signPlan"`. */
           get: signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet,
           stop: {
-            /**
-             * 取消用户的签约计划
+            /** 取消用户的签约计划
              *
              * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/stop-partner-user-sign-plan.html)
              *
              * `POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
              *
-             * Alone: `import { signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost } from "effect-wechatpay/v3/payscore/signPlan"`.
-             */
+             * Alone: `import { signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost } from "effect-wechatpay/v3/payscore/signPlan"`. */
             post: signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost
           }
         }
@@ -1117,50 +849,42 @@ export const signPlan = {
     }
   },
   serviceorder: {
-    /**
-     * 创建用户的签约计划详情对应的服务订单
+    /** 创建用户的签约计划详情对应的服务订单
      *
      * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/service-order/create-service-order.html)
      *
      * `POST /v3/payscore/sign-plan/serviceorder`
      *
-     * Alone: `import { signPlanServiceorderPost } from "effect-wechatpay/v3/payscore/signPlan"`.
-     */
+     * Alone: `import { signPlanServiceorderPost } from "effect-wechatpay/v3/payscore/signPlan"`. */
     post: signPlanServiceorderPost
   },
   userSignPlans: {
-    /**
-     * 创建用户的签约计划
+    /** 创建用户的签约计划
      *
      * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html)
      *
      * `POST /v3/payscore/sign-plan/user-sign-plans`
      *
-     * Alone: `import { signPlanUserSignPlansPost } from "effect-wechatpay/v3/payscore/signPlan"`.
-     */
+     * Alone: `import { signPlanUserSignPlansPost } from "effect-wechatpay/v3/payscore/signPlan"`. */
     post: signPlanUserSignPlansPost,
     merchantSignPlanNo: {
       _merchant_sign_plan_no_: {
-        /**
-         * 查询用户的签约计划
+        /** 查询用户的签约计划
          *
          * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/query-user-sign-plan.html)
          *
          * `GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
          *
-         * Alone: `import { signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet } from "effect-wechatpay/v3/payscore/signPlan"`.
-         */
+         * Alone: `import { signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet } from "effect-wechatpay/v3/payscore/signPlan"`. */
         get: signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet,
         stop: {
-          /**
-           * 直连商户取消用户的签约计划
+          /** 直连商户取消用户的签约计划
            *
            * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/stop-user-sign-plan.html)
            *
            * `POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
            *
-           * Alone: `import { signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost } from "effect-wechatpay/v3/payscore/signPlan"`.
-           */
+           * Alone: `import { signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost } from "effect-wechatpay/v3/payscore/signPlan"`. */
           post: signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost
         }
       }

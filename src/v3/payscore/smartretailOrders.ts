@@ -9,13 +9,11 @@ export type SmartretailOrdersGetQuery = PayafterOrdersGetQuery
 
 export type SmartretailOrdersGetResponse = PayafterOrdersGetResponse
 
-/**
- * 查询智慧零售订单
+/** 查询智慧零售订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4)
  *
- * `GET /v3/payscore/smartretail-orders`
- */
+ * `GET /v3/payscore/smartretail-orders` */
 export const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, SmartretailOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders.get",
   method: "GET",
@@ -28,20 +26,14 @@ export const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, 
 // ---- POST /v3/payscore/smartretail-orders ----
 
 export interface SmartretailOrdersPostBody {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid: string
-  /**
-   * 商户服务订单号
-   * @example "1234323JKHDFE1243252"
-   */
+  /** 商户服务订单号
+   * @example "1234323JKHDFE1243252" */
   readonly out_order_no: string
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id: string
   /** 实际服务开始时间 */
   readonly service_start_time?: string | undefined
@@ -86,13 +78,11 @@ const $SmartretailOrdersPostBody: () => Schema.Schema<SmartretailOrdersPostBody>
 
 export type SmartretailOrdersPostResponse = PayafterOrdersPostResponse
 
-/**
- * 创建智慧零售订单
+/** 创建智慧零售订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3)
  *
- * `POST /v3/payscore/smartretail-orders`
- */
+ * `POST /v3/payscore/smartretail-orders` */
 export const smartretailOrdersPost: Endpoint.Endpoint<SmartretailOrdersPostBody, SmartretailOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders.post",
   method: "POST",
@@ -113,13 +103,11 @@ export type SmartretailOrdersOutOrderNoCancelPostResponse = PayafterOrdersOutOrd
 /** The input of `v3.payscore.smartretailOrders._out_order_no_.cancel.post`: params, body fields together. */
 export interface SmartretailOrdersOutOrderNoCancelPostRequest extends SmartretailOrdersOutOrderNoCancelPostParams, SmartretailOrdersOutOrderNoCancelPostBody {}
 
-/**
- * 撤销智慧零售订单
+/** 撤销智慧零售订单
  *
  * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5)
  *
- * `POST /v3/payscore/smartretail-orders/{out_order_no}/cancel`
- */
+ * `POST /v3/payscore/smartretail-orders/{out_order_no}/cancel` */
 export const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCancelPostRequest, SmartretailOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders._out_order_no_.cancel.post",
   method: "POST",
@@ -140,13 +128,11 @@ export type SmartretailOrdersOutOrderNoCompletePostBody = PayafterOrdersOutOrder
 /** The input of `v3.payscore.smartretailOrders._out_order_no_.complete.post`: params, body fields together. */
 export interface SmartretailOrdersOutOrderNoCompletePostRequest extends SmartretailOrdersOutOrderNoCompletePostParams, SmartretailOrdersOutOrderNoCompletePostBody {}
 
-/**
- * 完结智慧零售订单
+/** 完结智慧零售订单
  *
  * 前置条件：用户确认订单成功后。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6)
  *
- * `POST /v3/payscore/smartretail-orders/{out_order_no}/complete`
- */
+ * `POST /v3/payscore/smartretail-orders/{out_order_no}/complete` */
 export const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCompletePostRequest, SmartretailOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders._out_order_no_.complete.post",
   method: "POST",
@@ -158,49 +144,41 @@ export const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<Smartret
 
 /** `v3.payscore.smartretailOrders.…` */
 export const smartretailOrders = {
-  /**
-   * 查询智慧零售订单
+  /** 查询智慧零售订单
    *
    * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4)
    *
    * `GET /v3/payscore/smartretail-orders`
    *
-   * Alone: `import { smartretailOrdersGet } from "effect-wechatpay/v3/payscore/smartretailOrders"`.
-   */
+   * Alone: `import { smartretailOrdersGet } from "effect-wechatpay/v3/payscore/smartretailOrders"`. */
   get: smartretailOrdersGet,
-  /**
-   * 创建智慧零售订单
+  /** 创建智慧零售订单
    *
    * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3)
    *
    * `POST /v3/payscore/smartretail-orders`
    *
-   * Alone: `import { smartretailOrdersPost } from "effect-wechatpay/v3/payscore/smartretailOrders"`.
-   */
+   * Alone: `import { smartretailOrdersPost } from "effect-wechatpay/v3/payscore/smartretailOrders"`. */
   post: smartretailOrdersPost,
   _out_order_no_: {
     cancel: {
-      /**
-       * 撤销智慧零售订单
+      /** 撤销智慧零售订单
        *
        * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5)
        *
        * `POST /v3/payscore/smartretail-orders/{out_order_no}/cancel`
        *
-       * Alone: `import { smartretailOrdersOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/smartretailOrders"`.
-       */
+       * Alone: `import { smartretailOrdersOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore/smartretailOrders"`. */
       post: smartretailOrdersOutOrderNoCancelPost
     },
     complete: {
-      /**
-       * 完结智慧零售订单
+      /** 完结智慧零售订单
        *
        * 前置条件：用户确认订单成功后。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6)
        *
        * `POST /v3/payscore/smartretail-orders/{out_order_no}/complete`
        *
-       * Alone: `import { smartretailOrdersOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/smartretailOrders"`.
-       */
+       * Alone: `import { smartretailOrdersOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore/smartretailOrders"`. */
       post: smartretailOrdersOutOrderNoCompletePost
     }
   }

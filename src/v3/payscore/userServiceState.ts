@@ -20,25 +20,17 @@ const $UserServiceStateGetQuery: () => Schema.Schema<UserServiceStateGetQuery> =
 }))
 
 export interface UserServiceStateGetResponse {
-  /**
-   * 公众账号ID
-   * @example "wxd678efh567hg6787"
-   */
+  /** 公众账号ID
+   * @example "wxd678efh567hg6787" */
   readonly appid?: string | undefined
-  /**
-   * 服务ID
-   * @example "500001"
-   */
+  /** 服务ID
+   * @example "500001" */
   readonly service_id?: string | undefined
-  /**
-   * 用户标识
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 用户标识
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly openid?: string | undefined
-  /**
-   * 用户授权服务情况
-   * Documented values: `UNAVAILABLE`, `AVAILABLE` (decoded as any string: more may come).
-   */
+  /** 用户授权服务情况
+   * Documented values: `UNAVAILABLE`, `AVAILABLE` (decoded as any string: more may come). */
   readonly use_service_state?: "UNAVAILABLE" | "AVAILABLE" | (string & {}) | undefined
 }
 
@@ -49,13 +41,11 @@ const $UserServiceStateGetResponse: () => Schema.Schema<UserServiceStateGetRespo
   use_service_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE"))
 }))
 
-/**
- * 查询用户授权状态API
+/** 查询用户授权状态API
  *
  * 用户申请使用服务时，商户可通过此接口查询用户是否“已授权”本服务。在“已授权”状态下的服务，用户才可以申请使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml)
  *
- * `GET /v3/payscore/user-service-state`
- */
+ * `GET /v3/payscore/user-service-state` */
 export const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, UserServiceStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.userServiceState.get",
   method: "GET",
@@ -67,14 +57,12 @@ export const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, Us
 
 /** `v3.payscore.userServiceState.…` */
 export const userServiceState = {
-  /**
-   * 查询用户授权状态API
+  /** 查询用户授权状态API
    *
    * 用户申请使用服务时，商户可通过此接口查询用户是否“已授权”本服务。在“已授权”状态下的服务，用户才可以申请使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml)
    *
    * `GET /v3/payscore/user-service-state`
    *
-   * Alone: `import { userServiceStateGet } from "effect-wechatpay/v3/payscore/userServiceState"`.
-   */
+   * Alone: `import { userServiceStateGet } from "effect-wechatpay/v3/payscore/userServiceState"`. */
   get: userServiceStateGet
 } as const

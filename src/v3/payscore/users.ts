@@ -31,13 +31,11 @@ const $UsersOpenidPermissionsServiceIdTerminatePostBody: () => Schema.Schema<Use
 /** The input of `v3.payscore.users._openid_.permissions._service_id_.terminate.post`: params, body fields together. */
 export interface UsersOpenidPermissionsServiceIdTerminatePostRequest extends UsersOpenidPermissionsServiceIdTerminatePostParams, UsersOpenidPermissionsServiceIdTerminatePostBody {}
 
-/**
- * 商户解除用户授权关系API
+/** 商户解除用户授权关系API
  *
  * 商户通过调用该接口，可主动与用户解除此前授权关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml)
  *
- * `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`
- */
+ * `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate` */
 export const usersOpenidPermissionsServiceIdTerminatePost: Endpoint.Endpoint<UsersOpenidPermissionsServiceIdTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.users._openid_.permissions._service_id_.terminate.post",
   method: "POST",
@@ -53,15 +51,13 @@ export const users = {
     permissions: {
       _service_id_: {
         terminate: {
-          /**
-           * 商户解除用户授权关系API
+          /** 商户解除用户授权关系API
            *
            * 商户通过调用该接口，可主动与用户解除此前授权关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml)
            *
            * `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`
            *
-           * Alone: `import { usersOpenidPermissionsServiceIdTerminatePost } from "effect-wechatpay/v3/payscore/users"`.
-           */
+           * Alone: `import { usersOpenidPermissionsServiceIdTerminatePost } from "effect-wechatpay/v3/payscore/users"`. */
           post: usersOpenidPermissionsServiceIdTerminatePost
         }
       }

@@ -6,15 +6,11 @@ import { type EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpened
 // ---- POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply ----
 
 export interface RechargeAmount {
-  /**
-   * 总金额
-   * @example 500000
-   */
+  /** 总金额
+   * @example 500000 */
   readonly amount?: number | undefined
-  /**
-   * 货币类型
-   * @example "CNY"
-   */
+  /** 货币类型
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -24,20 +20,14 @@ const $RechargeAmount: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once(
 }))
 
 export interface EcommerceBankTransferRechargesApplyPostBody {
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no: string
-  /**
-   * 充值场景
-   * @example "ECOMMERCE_BANK_TRANSFER"
-   */
+  /** 充值场景
+   * @example "ECOMMERCE_BANK_TRANSFER" */
   readonly recharge_scene: string
-  /**
-   * 充值入账账户
-   * @example "BASIC"
-   */
+  /** 充值入账账户
+   * @example "BASIC" */
   readonly account_type: "BASIC" | "OPERATION" | "FEES"
   /** 充值金额 */
   readonly recharge_amount: RechargeAmount
@@ -51,30 +41,20 @@ const $EcommerceBankTransferRechargesApplyPostBody: () => Schema.Schema<Ecommerc
 }))
 
 export interface EcommerceBankTransferRechargesApplyPostResponseTransferInAccount {
-  /**
-   * 开户银行名称
-   * @example "财付通-备付金账户"
-   */
+  /** 开户银行名称
+   * @example "财付通-备付金账户" */
   readonly bank_name?: string | undefined
-  /**
-   * 开户银行省市编码
-   * @example "440300"
-   */
+  /** 开户银行省市编码
+   * @example "440300" */
   readonly bank_address_code?: string | undefined
-  /**
-   * 开户银行行号
-   * @example "991584000049"
-   */
+  /** 开户银行行号
+   * @example "991584000049" */
   readonly bank_code?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
+  /** 银行账户名称
+   * @example "某某某有限公司" */
   readonly bank_account_name?: string | undefined
-  /**
-   * 银行账号
-   * @example "686000172489957748585801"
-   */
+  /** 银行账号
+   * @example "686000172489957748585801" */
   readonly bank_account_no?: string | undefined
 }
 
@@ -87,15 +67,11 @@ const $EcommerceBankTransferRechargesApplyPostResponseTransferInAccount: () => S
 }))
 
 export interface EcommerceBankTransferRechargesApplyPostResponse {
-  /**
-   * 微信支付充值单号
-   * @example "172207846292553701"
-   */
+  /** 微信支付充值单号
+   * @example "172207846292553701" */
   readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no?: string | undefined
   /** 银行账户 */
   readonly transfer_in_account?: EcommerceBankTransferRechargesApplyPostResponseTransferInAccount | undefined
@@ -107,13 +83,11 @@ const $EcommerceBankTransferRechargesApplyPostResponse: () => Schema.Schema<Ecom
   transfer_in_account: Schema.optional($EcommerceBankTransferRechargesApplyPostResponseTransferInAccount())
 }))
 
-/**
- * 申请银行转账充值
+/** 申请银行转账充值
  *
  * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
  *
- * `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`
- */
+ * `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply` */
 export const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<EcommerceBankTransferRechargesApplyPostBody, EcommerceBankTransferRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.bankTransferRecharges.apply.post",
   method: "POST",
@@ -126,10 +100,8 @@ export const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<Ecommerc
 // ---- GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no} ----
 
 export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams {
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no: string
 }
 
@@ -138,30 +110,20 @@ const $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams: () => 
 }))
 
 export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo {
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
+  /** 转账充值附言
+   * @example "转账充值附言" */
   readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 银行转账退回时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
+  /** 银行转账退回原因
+   * @example "银行转账充值金额与申请充值金额不一致" */
   readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
+  /** 开户银行名称
+   * @example "中国银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
+  /** 银行卡号后四位
+   * @example "0722" */
   readonly bank_card_tail?: string | undefined
 }
 
@@ -174,62 +136,42 @@ const $EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTr
 }))
 
 export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
-  /**
-   * 充值商户号
-   * @example "1900001121"
-   */
+  /** 充值商户号
+   * @example "1900001121" */
   readonly mchid?: string | undefined
-  /**
-   * 微信支付充值单号
-   * @example "172234484162395401"
-   */
+  /** 微信支付充值单号
+   * @example "172234484162395401" */
   readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz2020042013"
-   */
+  /** 商户充值单号
+   * @example "cz2020042013" */
   readonly out_recharge_no?: string | undefined
-  /**
-   * 充值入账账户
+  /** 充值入账账户
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
+   * @example "DEPOSIT" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 充值状态
+  /** 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 充值场景
+  /** 充值场景
    * Documented values: `ECOMMERCE_BANK_TRANSFER` (decoded as any string: more may come).
-   * @example "ECOMMERCE_BANK_TRANSFER"
-   */
+   * @example "ECOMMERCE_BANK_TRANSFER" */
   readonly recharge_scene?: "ECOMMERCE_BANK_TRANSFER" | (string & {}) | undefined
-  /**
-   * 充值状态描述
-   * @example "超过时间限制，系统自动关闭充值单"
-   */
+  /** 充值状态描述
+   * @example "超过时间限制，系统自动关闭充值单" */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
   readonly recharge_amount?: RechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
-  /**
-   * 受理充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理充值时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 充值成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 充值成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 关闭充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 关闭充值时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly close_time?: string | undefined
 }
 
@@ -253,13 +195,11 @@ const $RechargeAmount2: () => Schema.Schema<RechargeAmount> = /*#__PURE__*/ once
   currency: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询银行转账充值结果
+/** 查询银行转账充值结果
  *
  * 提交充值申请后，可调用该接口查询充值状态。银行充值到账存在延迟：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
  *
- * `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
- */
+ * `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}` */
 export const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams, EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.bankTransferRecharges.outRechargeNo._out_recharge_no_.get",
   method: "GET",
@@ -272,25 +212,17 @@ export const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoi
 // ---- POST /v3/platsolution/ecommerce/insurance-compensation-contracts ----
 
 export interface EcommerceInsuranceCompensationContractsPostBodyAgreementList {
-  /**
-   * 协议编号
-   * @example "微信支付运营功能服务协议（平台二级商户）"
-   */
+  /** 协议编号
+   * @example "微信支付运营功能服务协议（平台二级商户）" */
   readonly agreement_code: string
-  /**
-   * 协议版本号
-   * @example "20240815"
-   */
+  /** 协议版本号
+   * @example "20240815" */
   readonly agreement_version: string
-  /**
-   * 签约主体
-   * @example "温州名优贸易"
-   */
+  /** 签约主体
+   * @example "温州名优贸易" */
   readonly sign_organization: string
-  /**
-   * 签约时间
-   * @example "2024-08-08T10:34:56+08:00"
-   */
+  /** 签约时间
+   * @example "2024-08-08T10:34:56+08:00" */
   readonly sign_time: string
 }
 
@@ -302,15 +234,11 @@ const $EcommerceInsuranceCompensationContractsPostBodyAgreementList: () => Schem
 }))
 
 export interface EcommerceInsuranceCompensationContractsPostBody {
-  /**
-   * 商户申请单号
-   * @example "No123456"
-   */
+  /** 商户申请单号
+   * @example "No123456" */
   readonly out_apply_no: string
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
   /** 签约协议列表 */
   readonly agreement_list: ReadonlyArray<EcommerceInsuranceCompensationContractsPostBodyAgreementList>
@@ -323,20 +251,14 @@ const $EcommerceInsuranceCompensationContractsPostBody: () => Schema.Schema<Ecom
 }))
 
 export interface EcommerceInsuranceCompensationContractsPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 是否开通成功
-   * @example true
-   */
+  /** 是否开通成功
+   * @example true */
   readonly opened?: boolean | undefined
-  /**
-   * 成功时间
-   * @example "2024-08-09T13:29:35.120+08:00"
-   */
+  /** 成功时间
+   * @example "2024-08-09T13:29:35.120+08:00" */
   readonly success_time?: string | undefined
 }
 
@@ -346,13 +268,11 @@ const $EcommerceInsuranceCompensationContractsPostResponse: () => Schema.Schema<
   success_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 开通保险理赔功能
+/** 开通保险理赔功能
  *
  * 平台服务商可通过该接口为保险公司开通保险理赔功能。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/open-insurance-compensation.html)
  *
- * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`
- */
+ * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts` */
 export const ecommerceInsuranceCompensationContractsPost: Endpoint.Endpoint<EcommerceInsuranceCompensationContractsPostBody, EcommerceInsuranceCompensationContractsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.insuranceCompensationContracts.post",
   method: "POST",
@@ -370,13 +290,11 @@ const $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostPar
 
 export type EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse = EcommerceInsuranceCompensationContractsPostResponse
 
-/**
- * 查询保险理赔功能开通状态
+/** 查询保险理赔功能开通状态
  *
  * 提交开通保险理赔功能请求后，通过调用该接口查询开通结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/check-insurance-compensation-opened.html)
  *
- * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`
- */
+ * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened` */
 export const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost: Endpoint.Endpoint<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams, EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.insuranceCompensationContracts.subMchid._sub_mchid_.checkOpened.post",
   method: "POST",
@@ -389,15 +307,11 @@ export const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedP
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills ----
 
 export interface BodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
-  /**
-   * 转账接收方订单类型
-   * @example "WXPAY"
-   */
+  /** 转账接收方订单类型
+   * @example "WXPAY" */
   readonly type?: "WXPAY" | "WXVALUE" | undefined
 }
 
@@ -407,10 +321,8 @@ const $BodyReceiverTransactionInfo: () => Schema.Schema<BodyReceiverTransactionI
 }))
 
 export interface EcommerceMchTransferCompensateBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "TRANSACTION_USER"
-   */
+  /** 转账接收方类型
+   * @example "TRANSACTION_USER" */
   readonly type?: "TRANSACTION_USER" | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: BodyReceiverTransactionInfo | undefined
@@ -424,35 +336,23 @@ const $EcommerceMchTransferCompensateBillsPostBodyReceiver: () => Schema.Schema<
 export interface EcommerceMchTransferCompensateBillsPostBody {
   /** 收款方信息 */
   readonly receiver: EcommerceMchTransferCompensateBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1001"
-   */
+  /** 转账场景ID
+   * @example "1001" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "退货运费补偿"
-   */
+  /** 用户收款感知
+   * @example "退货运费补偿" */
   readonly user_recv_perception?: string | undefined
 }
 
@@ -467,16 +367,12 @@ const $EcommerceMchTransferCompensateBillsPostBody: () => Schema.Schema<Ecommerc
 }))
 
 export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
-  /**
-   * 转账接收方订单类型
+  /** 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
-   * @example "WXPAY"
-   */
+   * @example "WXPAY" */
   readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
@@ -486,11 +382,9 @@ const $EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTran
 }))
 
 export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
+  /** 转账接收方类型
    * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "TRANSACTION_USER"
-   */
+   * @example "TRANSACTION_USER" */
   readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
@@ -511,53 +405,35 @@ const $EcommerceMchTransferCompensateBillsPostResponseReceiverDetail: () => Sche
 }))
 
 export interface EcommerceMchTransferCompensateBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -574,13 +450,11 @@ const $EcommerceMchTransferCompensateBillsPostResponse: () => Schema.Schema<Ecom
   sponsor_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求赔付
+/** 请求赔付
  *
  * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504175)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills` */
 export const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPostBody, EcommerceMchTransferCompensateBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.post",
   method: "POST",
@@ -593,10 +467,8 @@ export const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<Ecommerc
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id} ----
 
 export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetParams {
-  /**
-   * 微信支付单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id: string
 }
 
@@ -605,55 +477,37 @@ const $EcommerceMchTransferCompensateBillsBillIdBillIdGetParams: () => Schema.Sc
 }))
 
 export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -671,13 +525,11 @@ const $EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse: () => Schema.
   sponsor_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 查询赔付结果（按微信支付赔付单号）
+/** 查询赔付结果（按微信支付赔付单号）
  *
  * 微信支付单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504179)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}` */
 export const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsBillIdBillIdGetParams, EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.billId._bill_id_.get",
   method: "GET",
@@ -690,10 +542,8 @@ export const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoi
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no} ----
 
 export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
 }
 
@@ -703,13 +553,11 @@ const $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams: () => Sch
 
 export type EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse = EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse
 
-/**
- * 查询赔付结果（按商户赔付单号）
+/** 查询赔付结果（按商户赔付单号）
  *
  * 商户单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504178)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}` */
 export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -722,26 +570,18 @@ export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel ----
 
 export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 撤销受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 撤销受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly cancel_accept_time?: string | undefined
 }
 
@@ -754,13 +594,11 @@ const $EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse: 
 
 export type EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-/**
- * 请求撤销赔付
+/** 请求撤销赔付
  *
  * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504177)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel` */
 export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
@@ -773,47 +611,31 @@ export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: En
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer ----
 
 export interface EcommerceMchTransferCompensateBillsPreTransferPostBody {
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
   /** 收款方信息 */
   readonly receiver: EcommerceMchTransferCompensateBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1001"
-   */
+  /** 转账场景ID
+   * @example "1001" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "退货运费补偿"
-   */
+  /** 用户收款感知
+   * @example "退货运费补偿" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -830,25 +652,17 @@ const $EcommerceMchTransferCompensateBillsPreTransferPostBody: () => Schema.Sche
 }))
 
 export interface EcommerceMchTransferCompensateBillsPreTransferPostResponse {
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -859,13 +673,11 @@ const $EcommerceMchTransferCompensateBillsPreTransferPostResponse: () => Schema.
   package_info: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求赔付预下单
+/** 请求赔付预下单
  *
  * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504176)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer` */
 export const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPreTransferPostBody, EcommerceMchTransferCompensateBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.preTransfer.post",
   method: "POST",
@@ -878,10 +690,8 @@ export const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoi
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills ----
 
 export interface UserInfo {
-  /**
-   * 转账接收方用户 openid
-   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-   */
+  /** 转账接收方用户 openid
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" */
   readonly sp_openid?: string | undefined
 }
 
@@ -890,10 +700,8 @@ const $UserInfo: () => Schema.Schema<UserInfo> = /*#__PURE__*/ once(() => Schema
 }))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
+  /** 转账接收方类型
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: BodyReceiverTransactionInfo | undefined
@@ -908,47 +716,31 @@ const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver: (
 }))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
   /** 收款方信息 */
   readonly receiver: EcommerceMchTransferDepositAfterSalesCompensationBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 转账场景ID
-   * @example "1001"
-   */
+  /** 转账场景ID
+   * @example "1001" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "退货运费补偿"
-   */
+  /** 用户收款感知
+   * @example "退货运费补偿" */
   readonly user_recv_perception?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
 }
 
@@ -965,11 +757,9 @@ const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody: () => Sch
 }))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
+  /** 转账接收方类型
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
@@ -990,63 +780,41 @@ const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceive
 }))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
 }
 
@@ -1065,13 +833,11 @@ const $EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse: () =>
   sub_appid: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求保证金售后赔付
+/** 请求保证金售后赔付
  *
  * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504194)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills` */
 export const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody, EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.post",
   method: "POST",
@@ -1084,10 +850,8 @@ export const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoin
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id} ----
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
 }
 
@@ -1096,65 +860,43 @@ const $EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuer
 }))
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
 }
 
@@ -1179,13 +921,11 @@ export type EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGe
 /** The input of `v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.billId._bill_id_.get`: params, query fields together. */
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetRequest extends EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams, EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery {}
 
-/**
- * 查询保证金售后赔付结果（按微信支付赔付单号）
+/** 查询保证金售后赔付结果（按微信支付赔付单号）
  *
  * 微信支付单号查询保证金售后赔付结果。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504196)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}` */
 export const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetRequest, EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.billId._bill_id_.get",
   method: "GET",
@@ -1206,13 +946,11 @@ export type EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBi
 /** The input of `v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery {}
 
-/**
- * 查询保证金售后赔付结果（按商户赔付单号）
+/** 查询保证金售后赔付结果（按商户赔付单号）
  *
  * 商户单号查保证金售后赔付结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504195)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}` */
 export const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -1225,10 +963,8 @@ export const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutB
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills ----
 
 export interface BodyReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
+  /** 商户号
+   * @example "1900001108" */
   readonly mchid?: string | undefined
 }
 
@@ -1241,10 +977,8 @@ const $BodyReceiverMchInfo2: () => Schema.Schema<BodyReceiverMchInfo> = /*#__PUR
 }))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id: string
   /** 赔付单类型 */
   readonly type: "WXPAY" | "WXVALUE"
@@ -1256,10 +990,8 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyRece
 }))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
+  /** 转账接收方类型
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: BodyReceiverMchInfo | undefined
@@ -1274,32 +1006,22 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyRece
 }))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
   /** 赔付用户信息 */
   readonly receiver: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
 }
 
@@ -1313,10 +1035,8 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody: ()
 }))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo {
-  /**
-   * 交易订单号
-   * @example "1217752501201407033233368018"
-   */
+  /** 交易订单号
+   * @example "1217752501201407033233368018" */
   readonly transaction_id?: string | undefined
 }
 
@@ -1325,11 +1045,9 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse
 }))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
+  /** 转账接收方类型
    * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: BodyReceiverMchInfo | undefined
@@ -1353,63 +1071,41 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse
 }))
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -1428,13 +1124,11 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse
   sponsor_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起保证金赔付保司保费
+/** 发起保证金赔付保司保费
  *
  * 商户可调用该接口从保证金账户赔付保司保费。注：接口频率限制为100次/s
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills` */
 export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositInsurancePremiumsCompensationBills.post",
   method: "POST",
@@ -1446,65 +1140,43 @@ export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: 
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no} ----
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -1526,13 +1198,11 @@ const $EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet
 
 export type EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams = EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams
 
-/**
- * 查询保证金赔付保司保费结果（按商户赔付单号）
+/** 查询保证金赔付保司保费结果（按商户赔付单号）
  *
  * 查询保证金赔付保司保费结果。注：接口频率限制为100次/s
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}` */
 export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositInsurancePremiumsCompensationBills._out_bill_no_.get",
   method: "GET",
@@ -1556,42 +1226,28 @@ const $EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver:
 }))
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
   /** 赔付用户信息 */
   readonly receiver: EcommerceMchTransferDepositShippingCostCompensationBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 转账场景ID
-   * @example "1001"
-   */
+  /** 转账场景ID
+   * @example "1001" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 用户收款感知
-   * @example "退货运费补偿"
-   */
+  /** 用户收款感知
+   * @example "退货运费补偿" */
   readonly user_recv_perception?: string | undefined
 }
 
@@ -1628,63 +1284,41 @@ const $EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseRecei
 }))
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -1707,13 +1341,11 @@ const $UserInfo2: () => Schema.Schema<UserInfo> = /*#__PURE__*/ once(() => Schem
   sp_openid: Schema.optional(Schema.String)
 }))
 
-/**
- * 发起保证金赔付用户运费
+/** 发起保证金赔付用户运费
  *
  * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504202)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills` */
 export const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositShippingCostCompensationBillsPostBody, EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.post",
   method: "POST",
@@ -1726,60 +1358,40 @@ export const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpo
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no} ----
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -1805,13 +1417,11 @@ export type EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOut
 /** The input of `v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery {}
 
-/**
- * 查询保证金售后赔付运费结果（按商户赔付单号）
+/** 查询保证金售后赔付运费结果（按商户赔付单号）
  *
  * 商户单号查保证金赔付用户运费结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504203)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}` */
 export const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -1824,10 +1434,8 @@ export const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOu
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills ----
 
 export interface EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
+  /** 转账接收方类型
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: BodyReceiverTransactionInfo | undefined
@@ -1839,27 +1447,19 @@ const $EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver: () => Schema.Sch
 }))
 
 export interface EcommerceMchTransferInsuranceClaimBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
   /** 赔付用户信息 */
   readonly receiver: EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
 }
 
@@ -1872,58 +1472,38 @@ const $EcommerceMchTransferInsuranceClaimBillsPostBody: () => Schema.Schema<Ecom
 }))
 
 export interface EcommerceMchTransferInsuranceClaimBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -1941,13 +1521,11 @@ const $EcommerceMchTransferInsuranceClaimBillsPostResponse: () => Schema.Schema<
   sponsor_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求保险理赔
+/** 请求保险理赔
  *
  * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504184)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills` */
 export const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPostBody, EcommerceMchTransferInsuranceClaimBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.post",
   method: "POST",
@@ -1960,15 +1538,11 @@ export const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<Ecom
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id} ----
 
 export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 关单时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
+  /** 关单原因
+   * @example "NOT_ENOUGH" */
   readonly close_reason?: string | undefined
 }
 
@@ -1978,60 +1552,40 @@ const $EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo: 
 }))
 
 export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2057,13 +1611,11 @@ export type EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery = Ecomme
 /** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.billId._bill_id_.get`: params, query fields together. */
 export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetRequest extends EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams, EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery {}
 
-/**
- * 查询保险理赔结果（按微信支付赔付单号）
+/** 查询保险理赔结果（按微信支付赔付单号）
  *
  * 微信支付单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504188)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}` */
 export const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetRequest, EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.billId._bill_id_.get",
   method: "GET",
@@ -2084,13 +1636,11 @@ export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse
 /** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery {}
 
-/**
- * 查询保险理赔结果（按商户赔付单号）
+/** 查询保险理赔结果（按商户赔付单号）
  *
  * 商户单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504187)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}` */
 export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -2103,31 +1653,21 @@ export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpo
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel ----
 
 export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 撤销受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 撤销受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly cancel_accept_time?: string | undefined
 }
 
@@ -2146,13 +1686,11 @@ export type EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostB
 /** The input of `v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.cancel.post`: params, body fields together. */
 export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest extends EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody {}
 
-/**
- * 请求撤销保险理赔
+/** 请求撤销保险理赔
  *
  * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504186)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel` */
 export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
@@ -2165,32 +1703,22 @@ export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer ----
 
 export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
   /** 收款方信息 */
   readonly receiver: EcommerceMchTransferInsuranceClaimBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
 }
 
@@ -2204,30 +1732,20 @@ const $EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody: () => Schema.
 }))
 
 export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 跳转领取页面的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转领取页面的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -2239,13 +1757,11 @@ const $EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse: () => Sch
   package_info: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求保险理赔预下单
+/** 请求保险理赔预下单
  *
  * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504185)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer` */
 export const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody, EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.preTransfer.post",
   method: "POST",
@@ -2258,10 +1774,8 @@ export const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.En
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills ----
 
 export interface EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
+  /** 商户号
+   * @example "1900001108" */
   readonly mchid: string
 }
 
@@ -2270,10 +1784,8 @@ const $EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo: () =>
 }))
 
 export interface EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver {
-  /**
-   * 赔付接收方类型
-   * @example "MERCHANT"
-   */
+  /** 赔付接收方类型
+   * @example "MERCHANT" */
   readonly type: "MERCHANT"
   /** 赔付接收方商户信息 */
   readonly mch_info: EcommerceMchTransferSubMchCompensationBillsPostBodyReceiverMchInfo
@@ -2287,25 +1799,17 @@ const $EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver: () => Schema
 export interface EcommerceMchTransferSubMchCompensationBillsPostBody {
   /** 赔付商户信息 */
   readonly receiver: EcommerceMchTransferSubMchCompensationBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount: number
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2318,11 +1822,9 @@ const $EcommerceMchTransferSubMchCompensationBillsPostBody: () => Schema.Schema<
 }))
 
 export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 赔付接收方类型
+  /** 赔付接收方类型
    * Documented values: `MERCHANT` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 赔付接收方商户信息 */
   readonly mch_info?: BodyReceiverMchInfo | undefined
@@ -2343,53 +1845,35 @@ const $EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail: ()
 }))
 
 export interface EcommerceMchTransferSubMchCompensationBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
   /** 赔付接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2406,13 +1890,11 @@ const $EcommerceMchTransferSubMchCompensationBillsPostResponse: () => Schema.Sch
   sponsor_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 请求赔付
+/** 请求赔付
  *
  * 商户可调用该接口从运营账户赔付给二级商户。
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills` */
 export const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsPostBody, EcommerceMchTransferSubMchCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills.post",
   method: "POST",
@@ -2424,10 +1906,8 @@ export const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no} ----
 
 export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery {
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2436,55 +1916,37 @@ const $EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery: () => Schem
 }))
 
 export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
   /** 赔付接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2507,13 +1969,11 @@ export type EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams = Ecom
 /** The input of `v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetRequest extends EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams, EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery {}
 
-/**
- * 查询赔付结果（按商户赔付单号）
+/** 查询赔付结果（按商户赔付单号）
  *
  * 查询赔付商家的结果。注：接口频率限制为100次/s
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}` */
 export const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetRequest, EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills._out_bill_no_.get",
   method: "GET",
@@ -2525,15 +1985,11 @@ export const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.E
 // ---- POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills ----
 
 export interface EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
+  /** 商户号
+   * @example "1900001108" */
   readonly mch_id?: string | undefined
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
+  /** 商户号
+   * @example "1900001108" */
   readonly mchid?: string | undefined
 }
 
@@ -2543,10 +1999,8 @@ const $EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo: () => Schema.Sc
 }))
 
 export interface EcommerceMchTransferTransferBillsPostBodyReceiver {
-  /**
-   * 转账接收方类型
-   * @example "MERCHANT"
-   */
+  /** 转账接收方类型
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | "TRANSACTION_USER" | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferTransferBillsPostBodyReceiverMchInfo | undefined
@@ -2558,42 +2012,28 @@ const $EcommerceMchTransferTransferBillsPostBodyReceiver: () => Schema.Schema<Ec
 }))
 
 export interface EcommerceMchTransferTransferBillsPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 公众账号ID
-   * @example "wx8888888888888888"
-   */
+  /** 公众账号ID
+   * @example "wx8888888888888888" */
   readonly sp_appid?: string | undefined
-  /**
-   * 业务类型
-   * @example "DEPOSIT_COMPENSATION"
-   */
+  /** 业务类型
+   * @example "DEPOSIT_COMPENSATION" */
   readonly business_type: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION"
   /** 收款方信息 */
   readonly receiver: EcommerceMchTransferTransferBillsPostBodyReceiver
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no: string
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark: string
-  /**
-   * 收款方备注
-   * @example "小店XXXX直播违规扣罚"
-   */
+  /** 收款方备注
+   * @example "小店XXXX直播违规扣罚" */
   readonly receiver_remark?: string | undefined
 }
 
@@ -2609,10 +2049,8 @@ const $EcommerceMchTransferTransferBillsPostBody: () => Schema.Schema<EcommerceM
 }))
 
 export interface ReceiverDetailReceiverMchInfo {
-  /**
-   * 商户号
-   * @example "1900001108"
-   */
+  /** 商户号
+   * @example "1900001108" */
   readonly mch_id?: string | undefined
 }
 
@@ -2621,11 +2059,9 @@ const $ReceiverDetailReceiverMchInfo: () => Schema.Schema<ReceiverDetailReceiver
 }))
 
 export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver {
-  /**
-   * 转账接收方类型
+  /** 转账接收方类型
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
-   * @example "MERCHANT"
-   */
+   * @example "MERCHANT" */
   readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: ReceiverDetailReceiverMchInfo | undefined
@@ -2646,74 +2082,48 @@ const $EcommerceMchTransferTransferBillsPostResponseReceiverDetail: () => Schema
 }))
 
 export interface EcommerceMchTransferTransferBillsPostResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wx8888888888888888"
-   */
+  /** 二级商户AppID
+   * @example "wx8888888888888888" */
   readonly sub_appid?: string | undefined
-  /**
-   * 业务类型
+  /** 业务类型
    * Documented values: `DEPOSIT_COMPENSATION`, `PLATFORM_AFTER_SALES_COMPENSATION`, `INSURANCE_CLAIM`, `DEPOSIT_AFTER_SALES_COMPENSATION` (decoded as any string: more may come).
-   * @example "DEPOSIT_COMPENSATION"
-   */
+   * @example "DEPOSIT_COMPENSATION" */
   readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferTransferBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 收款方备注
-   * @example "小店XXXX直播违规扣罚"
-   */
+  /** 收款方备注
+   * @example "小店XXXX直播违规扣罚" */
   readonly receiver_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2734,13 +2144,11 @@ const $EcommerceMchTransferTransferBillsPostResponse: () => Schema.Schema<Ecomme
   sponsor_mchid: Schema.optional(Schema.String)
 }))
 
-/**
- * 保证金赔付
+/** 保证金赔付
  *
  * 商户可调用该接口付款给商户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504198)
  *
- * `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`
- */
+ * `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills` */
 export const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceMchTransferTransferBillsPostBody, EcommerceMchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.transferBills.post",
   method: "POST",
@@ -2753,10 +2161,8 @@ export const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceM
 // ---- GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id} ----
 
 export interface EcommerceMchTransferTransferBillsBillIdBillIdGetQuery {
-  /**
-   * 业务类型
-   * @example "DEPOSIT_COMPENSATION"
-   */
+  /** 业务类型
+   * @example "DEPOSIT_COMPENSATION" */
   readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | undefined
 }
 
@@ -2765,66 +2171,44 @@ const $EcommerceMchTransferTransferBillsBillIdBillIdGetQuery: () => Schema.Schem
 }))
 
 export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001108"
-   */
+  /** 服务商商户号
+   * @example "1900001108" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 业务类型
+  /** 业务类型
    * Documented values: `DEPOSIT_COMPENSATION`, `PLATFORM_AFTER_SALES_COMPENSATION`, `INSURANCE_CLAIM`, `DEPOSIT_AFTER_SALES_COMPENSATION` (decoded as any string: more may come).
-   * @example "DEPOSIT_COMPENSATION"
-   */
+   * @example "DEPOSIT_COMPENSATION" */
   readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
   /** 转账接收方信息 */
   readonly receiver_detail?: EcommerceMchTransferTransferBillsPostResponseReceiverDetail | undefined
-  /**
-   * 商户单号
-   * @example "plfk2020042013"
-   */
+  /** 商户单号
+   * @example "plfk2020042013" */
   readonly out_bill_no?: string | undefined
-  /**
-   * 赔付金额
-   * @example 10000
-   */
+  /** 赔付金额
+   * @example 10000 */
   readonly amount?: number | undefined
-  /**
-   * 赔付原因
-   * @example "直播违规扣罚"
-   */
+  /** 赔付原因
+   * @example "直播违规扣罚" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 收款方备注
-   * @example "小店XXXX直播违规扣罚"
-   */
+  /** 收款方备注
+   * @example "小店XXXX直播违规扣罚" */
   readonly receiver_remark?: string | undefined
-  /**
-   * 微信支付转账单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信支付转账单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly bill_id?: string | undefined
-  /**
-   * 赔付状态
+  /** 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
-  /**
-   * 受理时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
   /** 关单信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
-  /**
-   * 出资商户号
-   * @example "1900001109"
-   */
+  /** 出资商户号
+   * @example "1900001109" */
   readonly sponsor_mchid?: string | undefined
 }
 
@@ -2849,13 +2233,11 @@ export type EcommerceMchTransferTransferBillsBillIdBillIdGetParams = EcommerceMc
 /** The input of `v3.platsolution.ecommerce.mchTransfer.transferBills.billId._bill_id_.get`: params, query fields together. */
 export interface EcommerceMchTransferTransferBillsBillIdBillIdGetRequest extends EcommerceMchTransferTransferBillsBillIdBillIdGetParams, EcommerceMchTransferTransferBillsBillIdBillIdGetQuery {}
 
-/**
- * 查询保证金赔付结果（按微信支付赔付单号）
+/** 查询保证金赔付结果（按微信支付赔付单号）
  *
  * 微信支付单号查询商户付款记录。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504200)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}` */
 export const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferTransferBillsBillIdBillIdGetRequest, EcommerceMchTransferTransferBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.transferBills.billId._bill_id_.get",
   method: "GET",
@@ -2876,13 +2258,11 @@ export type EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse = Eco
 /** The input of `v3.platsolution.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get`: params, query fields together. */
 export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetRequest extends EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery {}
 
-/**
- * 查询保证金赔付结果（按商户赔付单号）
+/** 查询保证金赔付结果（按商户赔付单号）
  *
  * 商户单号查询商家商户付款记录。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504199)
  *
- * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
- */
+ * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}` */
 export const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
@@ -2895,15 +2275,11 @@ export const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.En
 // ---- POST /v3/platsolution/ecommerce/recharge-employees ----
 
 export interface EcommerceRechargeEmployeesPostBody {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 员工OpenID
-   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
-   */
+  /** 员工OpenID
+   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU" */
   readonly sp_openid: string
 }
 
@@ -2913,30 +2289,20 @@ const $EcommerceRechargeEmployeesPostBody: () => Schema.Schema<EcommerceRecharge
 }))
 
 export interface EcommerceRechargeEmployeesPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 员工OpenID
-   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
-   */
+  /** 员工OpenID
+   * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU" */
   readonly sp_openid?: string | undefined
-  /**
-   * 员工状态
-   * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come).
-   */
+  /** 员工状态
+   * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come). */
   readonly state?: "EFFECTIVE" | "DELETED" | (string & {}) | undefined
-  /**
-   * 添加员工时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 添加员工时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 最后更新时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 最后更新时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly update_time?: string | undefined
 }
 
@@ -2948,13 +2314,11 @@ const $EcommerceRechargeEmployeesPostResponse: () => Schema.Schema<EcommerceRech
   update_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 添加二级商户可扫码充值员工
+/** 添加二级商户可扫码充值员工
  *
  * 收付通平台需通过调用此接口添加二级子商户的可扫码充值员工，添加成功后的用户即可进行微信支付扫码充值。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521743)
  *
- * `POST /v3/platsolution/ecommerce/recharge-employees`
- */
+ * `POST /v3/platsolution/ecommerce/recharge-employees` */
 export const ecommerceRechargeEmployeesPost: Endpoint.Endpoint<EcommerceRechargeEmployeesPostBody, EcommerceRechargeEmployeesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.rechargeEmployees.post",
   method: "POST",
@@ -2977,13 +2341,11 @@ const $EcommerceRechargeEmployeesSubMchidSubMchidGetResponse: () => Schema.Schem
 
 export type EcommerceRechargeEmployeesSubMchidSubMchidGetParams = EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams
 
-/**
- * 查询二级商户可扫码充值员工列表
+/** 查询二级商户可扫码充值员工列表
  *
  * 收付通平台可以调用此接口查询二级子商户的最新的可扫码充值员工列表。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521757)
  *
- * `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`
- */
+ * `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}` */
 export const ecommerceRechargeEmployeesSubMchidSubMchidGet: Endpoint.Endpoint<EcommerceRechargeEmployeesSubMchidSubMchidGetParams, EcommerceRechargeEmployeesSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.rechargeEmployees.subMchid._sub_mchid_.get",
   method: "GET",
@@ -3004,13 +2366,11 @@ export type EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost
 
 export type EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse = EcommerceRechargeEmployeesPostResponse
 
-/**
- * 删除二级商户可扫码充值员工
+/** 删除二级商户可扫码充值员工
  *
  * 收付通平台可以调用此接口删除二级子商户的可扫码充值员工。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521753)
  *
- * `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`
- */
+ * `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete` */
 export const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost: Endpoint.Endpoint<EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams, EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.rechargeEmployees.subMchid._sub_mchid_.spOpenid._sp_openid_.delete.post",
   method: "POST",
@@ -3023,39 +2383,27 @@ export const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePos
 // ---- POST /v3/platsolution/ecommerce/recharges/apply ----
 
 export interface EcommerceRechargesApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid: string
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no: string
-  /**
-   * 充值场景
-   * @example "ECOMMERCE_DEPOSIT"
-   */
+  /** 充值场景
+   * @example "ECOMMERCE_DEPOSIT" */
   readonly recharge_scene: "ECOMMERCE_DEPOSIT" | "ECOMMERCE_PAYMENT"
-  /**
-   * 充值入账账户
-   * @example "DEPOSIT"
-   */
+  /** 充值入账账户
+   * @example "DEPOSIT" */
   readonly account_type: "DEPOSIT" | "OPERATION"
   /** 充值金额 */
   readonly recharge_amount: RechargeAmount
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url?: string | undefined
   /** 可用充值渠道列表 */
   readonly available_recharge_channels?: ReadonlyArray<"BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK"> | undefined
-  /**
-   * 充值备注
-   * @example "example_remark"
-   */
+  /** 充值备注
+   * @example "example_remark" */
   readonly remark?: string | undefined
 }
 
@@ -3071,20 +2419,14 @@ const $EcommerceRechargesApplyPostBody: () => Schema.Schema<EcommerceRechargesAp
 }))
 
 export interface EcommerceRechargesApplyPostResponse {
-  /**
-   * 微信支付充值单号
-   * @example "172207846292553701"
-   */
+  /** 微信支付充值单号
+   * @example "172207846292553701" */
   readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz202407181234"
-   */
+  /** 商户充值单号
+   * @example "cz202407181234" */
   readonly out_recharge_no?: string | undefined
-  /**
-   * 充值链接
-   * @example "https://www.payapp.qq.com/plat/recharge.html"
-   */
+  /** 充值链接
+   * @example "https://www.payapp.qq.com/plat/recharge.html" */
   readonly recharge_url?: string | undefined
 }
 
@@ -3094,13 +2436,11 @@ const $EcommerceRechargesApplyPostResponse: () => Schema.Schema<EcommerceRecharg
   recharge_url: Schema.optional(Schema.String)
 }))
 
-/**
- * 申请二级商户充值
+/** 申请二级商户充值
  *
  * 商户系统须通过调用此接口获取充值链接，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/apply.html)
  *
- * `POST /v3/platsolution/ecommerce/recharges/apply`
- */
+ * `POST /v3/platsolution/ecommerce/recharges/apply` */
 export const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesApplyPostBody, EcommerceRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.recharges.apply.post",
   method: "POST",
@@ -3113,40 +2453,26 @@ export const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesAp
 // ---- GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no} ----
 
 export interface BankTransferInfo {
-  /**
-   * 转入的银行流水单号
-   * @example "110240620400046628001252733345"
-   */
+  /** 转入的银行流水单号
+   * @example "110240620400046628001252733345" */
   readonly bill_no?: string | undefined
-  /**
-   * 转账充值附言
-   * @example "转账充值附言"
-   */
+  /** 转账充值附言
+   * @example "转账充值附言" */
   readonly memo?: string | undefined
-  /**
-   * 银行转账退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 银行转账退回时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly return_time?: string | undefined
-  /**
-   * 银行转账退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
+  /** 银行转账退回原因
+   * @example "银行转账充值金额与申请充值金额不一致" */
   readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
+  /** 开户银行名称
+   * @example "中国银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
+  /** 银行卡号后四位
+   * @example "0722" */
   readonly bank_card_tail?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
+  /** 银行账户名称
+   * @example "某某某有限公司" */
   readonly bank_account_name?: string | undefined
 }
 
@@ -3161,16 +2487,12 @@ const $BankTransferInfo: () => Schema.Schema<BankTransferInfo> = /*#__PURE__*/ o
 }))
 
 export interface QrRechargeInfo {
-  /**
-   * 用户OpenID
-   * @example "owYiu0WOJdGCYxoHrPabGhI39uT4"
-   */
+  /** 用户OpenID
+   * @example "owYiu0WOJdGCYxoHrPabGhI39uT4" */
   readonly openid?: string | undefined
-  /**
-   * 员工类型
+  /** 员工类型
    * Documented values: `ADMIN`, `STAFF` (decoded as any string: more may come).
-   * @example "ADMIN"
-   */
+   * @example "ADMIN" */
   readonly employee_type?: "ADMIN" | "STAFF" | (string & {}) | undefined
 }
 
@@ -3180,41 +2502,27 @@ const $QrRechargeInfo: () => Schema.Schema<QrRechargeInfo> = /*#__PURE__*/ once(
 }))
 
 export interface OnlineBankRechargeInfo {
-  /**
-   * 银行交易订单号
-   * @example "110240620400046628001252733345"
-   */
+  /** 银行交易订单号
+   * @example "110240620400046628001252733345" */
   readonly bill_no?: string | undefined
-  /**
-   * 网银充值退回时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 网银充值退回时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly return_time?: string | undefined
-  /**
-   * 网银充值退回原因
-   * @example "银行转账充值金额与申请充值金额不一致"
-   */
+  /** 网银充值退回原因
+   * @example "银行转账充值金额与申请充值金额不一致" */
   readonly return_reason?: string | undefined
-  /**
-   * 开户银行名称
-   * @example "中国银行"
-   */
+  /** 开户银行名称
+   * @example "中国银行" */
   readonly bank_name?: string | undefined
-  /**
-   * 网银类型
+  /** 网银类型
    * Documented values: `ONLINE_BANK_TYPE_CORPORATE`, `ONLINE_BANK_TYPE_PERSONAL` (decoded as any string: more may come).
-   * @example "ONLINE_BANK_TYPE_CORPORATE"
-   */
+   * @example "ONLINE_BANK_TYPE_CORPORATE" */
   readonly online_bank_type?: "ONLINE_BANK_TYPE_CORPORATE" | "ONLINE_BANK_TYPE_PERSONAL" | (string & {}) | undefined
-  /**
-   * 银行卡号后四位
-   * @example "0722"
-   */
+  /** 银行卡号后四位
+   * @example "0722" */
   readonly bank_card_tail?: string | undefined
-  /**
-   * 银行账户名称
-   * @example "某某某有限公司"
-   */
+  /** 银行账户名称
+   * @example "某某某有限公司" */
   readonly bank_account_name?: string | undefined
 }
 
@@ -3229,54 +2537,36 @@ const $OnlineBankRechargeInfo: () => Schema.Schema<OnlineBankRechargeInfo> = /*#
 }))
 
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
-  /**
-   * 平台商户号
-   * @example "1900001109"
-   */
+  /** 平台商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001121"
-   */
+  /** 二级商户号
+   * @example "1900001121" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 微信支付充值单号
-   * @example "172234484162395401"
-   */
+  /** 微信支付充值单号
+   * @example "172234484162395401" */
   readonly recharge_id?: string | undefined
-  /**
-   * 商户充值单号
-   * @example "cz2020042013"
-   */
+  /** 商户充值单号
+   * @example "cz2020042013" */
   readonly out_recharge_no?: string | undefined
-  /**
-   * 充值渠道
+  /** 充值渠道
    * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
-   * @example "BANK_TRANSFER"
-   */
+   * @example "BANK_TRANSFER" */
   readonly recharge_channel?: "BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {}) | undefined
-  /**
-   * 充值入账账户
+  /** 充值入账账户
    * Documented values: `DEPOSIT`, `OPERATION` (decoded as any string: more may come).
-   * @example "DEPOSIT"
-   */
+   * @example "DEPOSIT" */
   readonly account_type?: "DEPOSIT" | "OPERATION" | (string & {}) | undefined
-  /**
-   * 充值状态
+  /** 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
-   * @example "SUCCESS"
-   */
+   * @example "SUCCESS" */
   readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 充值场景
+  /** 充值场景
    * Documented values: `ECOMMERCE_DEPOSIT`, `ECOMMERCE_PAYMENT` (decoded as any string: more may come).
-   * @example "ECOMMERCE_DEPOSIT"
-   */
+   * @example "ECOMMERCE_DEPOSIT" */
   readonly recharge_scene?: "ECOMMERCE_DEPOSIT" | "ECOMMERCE_PAYMENT" | (string & {}) | undefined
-  /**
-   * 充值状态描述
-   * @example "超过时间限制，系统自动关闭充值单"
-   */
+  /** 充值状态描述
+   * @example "超过时间限制，系统自动关闭充值单" */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
   readonly recharge_amount?: RechargeAmount | undefined
@@ -3286,25 +2576,17 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
   readonly qr_recharge_info?: QrRechargeInfo | undefined
   /** 网银充值的付款信息 */
   readonly online_bank_recharge_info?: OnlineBankRechargeInfo | undefined
-  /**
-   * 受理充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 受理充值时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 充值成功时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 充值成功时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly success_time?: string | undefined
-  /**
-   * 关闭充值时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 关闭充值时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 可用充值渠道列表
-   * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
-   */
+  /** 可用充值渠道列表
+   * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come). */
   readonly available_recharge_channels?: ReadonlyArray<"BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {})> | undefined
 }
 
@@ -3335,13 +2617,11 @@ export type EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery = EcommerceInsu
 /** The input of `v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.get`: params, query fields together. */
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetRequest extends EcommerceRechargesOutRechargeNoOutRechargeNoGetParams, EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery {}
 
-/**
- * 查询二级商户充值结果
+/** 查询二级商户充值结果
  *
  * 提交充值申请后，可调用该接口查询充值状态。充值到账存在延迟： 1、扫码充值：3分钟内到账 2、银行转账：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/get-by-out-no.html)
  *
- * `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`
- */
+ * `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}` */
 export const ecommerceRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<EcommerceRechargesOutRechargeNoOutRechargeNoGetRequest, EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.get",
   method: "GET",
@@ -3362,13 +2642,11 @@ export type EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse = Ecom
 /** The input of `v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post`: params, query fields together. */
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostRequest extends EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams, EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery {}
 
-/**
- * 关闭二级商户充值
+/** 关闭二级商户充值
  *
  * 以下情况可调用关单接口：1、商家操作超出规定时间限制，为防止重复处理。2、系统主动终止服务不再接受新的请求 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/close.html)
  *
- * `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`
- */
+ * `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close` */
 export const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.Endpoint<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostRequest, EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post",
   method: "POST",
@@ -3381,15 +2659,11 @@ export const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.End
 // ---- POST /v3/platsolution/ecommerce/settle/prepay-settle-orders ----
 
 export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount {
-  /**
-   * 金额
-   * @example 11000
-   */
+  /** 金额
+   * @example 11000 */
   readonly amount: number
-  /**
-   * 币种
-   * @example "CNY"
-   */
+  /** 币种
+   * @example "CNY" */
   readonly currency?: string | undefined
 }
 
@@ -3399,25 +2673,17 @@ const $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoLi
 }))
 
 export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList {
-  /**
-   * 商户结算明细单号
-   * @example "123688556699666554"
-   */
+  /** 商户结算明细单号
+   * @example "123688556699666554" */
   readonly out_settle_detail_no: string
-  /**
-   * 结算类型
-   * @example "RECEIVE"
-   */
+  /** 结算类型
+   * @example "RECEIVE" */
   readonly settle_type: string
-  /**
-   * 接收方类型
-   * @example "MERCHANT"
-   */
+  /** 接收方类型
+   * @example "MERCHANT" */
   readonly receiver_type: string
-  /**
-   * 接收方账号
-   * @example "1234567890"
-   */
+  /** 接收方账号
+   * @example "1234567890" */
   readonly receiver_account: string
   /** 金额 */
   readonly amount: EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoListAmount
@@ -3432,15 +2698,11 @@ const $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoLi
 }))
 
 export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList {
-  /**
-   * 商户结算单号
-   * @example "12369666555136622"
-   */
+  /** 商户结算单号
+   * @example "12369666555136622" */
   readonly out_settle_no: string
-  /**
-   * 微信支付订单号
-   * @example "4207752501201407033233368018"
-   */
+  /** 微信支付订单号
+   * @example "4207752501201407033233368018" */
   readonly transaction_id: string
   /** 结算明细单列表 */
   readonly settle_detail_info_list: ReadonlyArray<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDetailInfoList>
@@ -3453,35 +2715,23 @@ const $EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList: () => Schema.Sch
 }))
 
 export interface EcommerceSettlePrepaySettleOrdersPostBody {
-  /**
-   * 发起方AppID
-   * @example "WXA12368855126622"
-   */
+  /** 发起方AppID
+   * @example "WXA12368855126622" */
   readonly appid: string
-  /**
-   * 商户结算批次单号
-   * @example "1236698745558870"
-   */
+  /** 商户结算批次单号
+   * @example "1236698745558870" */
   readonly out_settle_batch_no: string
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "256322110225"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "256322110225" */
   readonly individual_auth_id: string
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 通知地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
-  /**
-   * 收款方描述
-   * @example "共计2笔订单，订单金额xxx元，平台服务费xxx元，合计收款xxx元"
-   */
+  /** 收款方描述
+   * @example "共计2笔订单，订单金额xxx元，平台服务费xxx元，合计收款xxx元" */
   readonly description: string
-  /**
-   * 交易场景
-   * @example "RECOMMERCE"
-   */
+  /** 交易场景
+   * @example "RECOMMERCE" */
   readonly trade_scenario: "RECOMMERCE"
   /** 结算信息列表 */
   readonly settle_info_list: ReadonlyArray<EcommerceSettlePrepaySettleOrdersPostBodySettleInfoList>
@@ -3530,13 +2780,11 @@ const $EcommerceSettlePrepaySettleOrdersPostResponse: () => Schema.Schema<Ecomme
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 个人收款-申请批量结算
+/** 个人收款-申请批量结算
  *
  * 申请个人收款批量结算 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/apply-prepay-settle-orders.html)
  *
- * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`
- */
+ * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders` */
 export const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersPostBody, EcommerceSettlePrepaySettleOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.settle.prepaySettleOrders.post",
   method: "POST",
@@ -3549,10 +2797,8 @@ export const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceS
 // ---- GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no} ----
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams {
-  /**
-   * 微信支付结算批次单号
-   * @example "123685544886666"
-   */
+  /** 微信支付结算批次单号
+   * @example "123685544886666" */
   readonly settle_batch_no: string
 }
 
@@ -3571,10 +2817,8 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse {
   readonly description?: string | undefined
   /** 批次状态 */
   readonly state?: string | undefined
-  /**
-   * 交易场景
-   * Documented values: `RECOMMERCE` (decoded as any string: more may come).
-   */
+  /** 交易场景
+   * Documented values: `RECOMMERCE` (decoded as any string: more may come). */
   readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
   /** 批次创建时间 */
   readonly create_time?: string | undefined
@@ -3593,13 +2837,11 @@ const $EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse: () => Schema.S
   finish_time: Schema.optional(Schema.String)
 }))
 
-/**
- * 个人收款-查询批量结算信息
+/** 个人收款-查询批量结算信息
  *
  * 查询个人收款批量结算信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/get-prepay-settle-orders.html)
  *
- * `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`
- */
+ * `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}` */
 export const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams, EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.get",
   method: "GET",
@@ -3612,25 +2854,17 @@ export const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoin
 // ---- POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle ----
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody {
-  /**
-   * 商品单个人收款方受理授权ID
-   * @example "256322110225"
-   */
+  /** 商品单个人收款方受理授权ID
+   * @example "256322110225" */
   readonly individual_auth_id: string
-  /**
-   * 商户异常结算批次单号
-   * @example "1236698745558870"
-   */
+  /** 商户异常结算批次单号
+   * @example "1236698745558870" */
   readonly out_abnormal_settle_batch_no: string
-  /**
-   * 异常结算批次单处理方式
-   * @example "TRANSFER_TO_ORIGINAL_RECEIVE_USER"
-   */
+  /** 异常结算批次单处理方式
+   * @example "TRANSFER_TO_ORIGINAL_RECEIVE_USER" */
   readonly abnormal_settle_type: "TRANSFER_TO_ORIGINAL_RECEIVE_USER"
-  /**
-   * 异常处理说明
-   * @example "xx结算失败，转付至原用户"
-   */
+  /** 异常处理说明
+   * @example "xx结算失败，转付至原用户" */
   readonly description?: string | undefined
 }
 
@@ -3642,22 +2876,16 @@ const $EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody
 }))
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult {
-  /**
-   * 异常结算批次单处理方式
-   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
-   */
+  /** 异常结算批次单处理方式
+   * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come). */
   readonly abnormal_settle_type?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | (string & {}) | undefined
   /** 批次创建时间 */
   readonly apply_success_time?: string | undefined
-  /**
-   * 微信支付异常资金付款单号
-   * @example "2123685544886666"
-   */
+  /** 微信支付异常资金付款单号
+   * @example "2123685544886666" */
   readonly abnormal_fund_receipt_id?: string | undefined
-  /**
-   * 商户异常结算批次单号
-   * @example "1236698745558870"
-   */
+  /** 商户异常结算批次单号
+   * @example "1236698745558870" */
   readonly out_abnormal_settle_batch_no?: string | undefined
 }
 
@@ -3677,24 +2905,18 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSett
   readonly individual_auth_id?: string | undefined
   /** 收款方描述 */
   readonly description?: string | undefined
-  /**
-   * 批次状态
-   * Documented values: `ACCEPTED`, `RECEIVED`, `SUCCESS`, `DEDUCT_FEE_FAIL`, `ABNORMAL`, `ABNORMAL_SETTLE_SUCCESS` (decoded as any string: more may come).
-   */
+  /** 批次状态
+   * Documented values: `ACCEPTED`, `RECEIVED`, `SUCCESS`, `DEDUCT_FEE_FAIL`, `ABNORMAL`, `ABNORMAL_SETTLE_SUCCESS` (decoded as any string: more may come). */
   readonly state?: "ACCEPTED" | "RECEIVED" | "SUCCESS" | "DEDUCT_FEE_FAIL" | "ABNORMAL" | "ABNORMAL_SETTLE_SUCCESS" | (string & {}) | undefined
-  /**
-   * 交易场景
-   * Documented values: `RECOMMERCE`, `INDIVIDUALTRADE` (decoded as any string: more may come).
-   */
+  /** 交易场景
+   * Documented values: `RECOMMERCE`, `INDIVIDUALTRADE` (decoded as any string: more may come). */
   readonly trade_scenario?: "RECOMMERCE" | "INDIVIDUALTRADE" | (string & {}) | undefined
   /** 批次创建时间 */
   readonly create_time?: string | undefined
   /** 批次完成时间 */
   readonly finish_time?: string | undefined
-  /**
-   * 异常原因类型
-   * Documented values: `AUTH_RELATIONSHIP_INVALID`, `USER_PAY_QUOTA_LIMIT` (decoded as any string: more may come).
-   */
+  /** 异常原因类型
+   * Documented values: `AUTH_RELATIONSHIP_INVALID`, `USER_PAY_QUOTA_LIMIT` (decoded as any string: more may come). */
   readonly abnormal_type?: "AUTH_RELATIONSHIP_INVALID" | "USER_PAY_QUOTA_LIMIT" | (string & {}) | undefined
   /** 异常结算处理结果 */
   readonly abnormal_settle_result?: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult | undefined
@@ -3718,13 +2940,11 @@ export type EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePos
 /** The input of `v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.applyAbnormalSettle.post`: params, body fields together. */
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest extends EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody {}
 
-/**
- * 个人收款-申请异常结算批次单处理
+/** 个人收款-申请异常结算批次单处理
  *
  * 申请异常结算批次单处理
  *
- * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`
- */
+ * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle` */
 export const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.applyAbnormalSettle.post",
   method: "POST",
@@ -3736,40 +2956,26 @@ export const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePo
 // ---- POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw ----
 
 export interface EcommerceWithdrawDayEndBalanceWithdrawPostBody {
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no: string
-  /**
-   * 计算提现金额方式
-   * @example "ONLY_DAY_END_BALANCE"
-   */
+  /** 计算提现金额方式
+   * @example "ONLY_DAY_END_BALANCE" */
   readonly calculate_amount_type: "ONLY_DAY_END_BALANCE" | "ALLOW_CURRENT_BALANCE"
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
+  /** 提现备注
+   * @example "交易提现" */
   readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "微信支付提现"
-   */
+  /** 银行附言
+   * @example "微信支付提现" */
   readonly bank_memo?: string | undefined
-  /**
-   * 提现结果通知地址
-   * @example "https://yourapp.com/notify"
-   */
+  /** 提现结果通知地址
+   * @example "https://yourapp.com/notify" */
   readonly notify_url?: string | undefined
-  /**
-   * 留存额
-   * @example 100
-   */
+  /** 留存额
+   * @example 100 */
   readonly reserve_amount?: number | undefined
 }
 
@@ -3784,91 +2990,59 @@ const $EcommerceWithdrawDayEndBalanceWithdrawPostBody: () => Schema.Schema<Ecomm
 }))
 
 export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
-  /**
-   * 收付通平台商户号
-   * @example "222212131"
-   */
+  /** 收付通平台商户号
+   * @example "222212131" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 特约商户号
-   * @example "1900000109"
-   */
+  /** 特约商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 单据状态
+  /** 单据状态
    * Documented values: `CREATED`, `PROCESSING`, `FINISHED`, `ABNORMAL` (decoded as any string: more may come).
-   * @example "CREATED"
-   */
+   * @example "CREATED" */
   readonly status?: "CREATED" | "PROCESSING" | "FINISHED" | "ABNORMAL" | (string & {}) | undefined
-  /**
-   * 微信支付提现单号
-   * @example "12321937198237912739132791732912793127931279317929791239112123"
-   */
+  /** 微信支付提现单号
+   * @example "12321937198237912739132791732912793127931279317929791239112123" */
   readonly withdraw_id?: string | undefined
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no?: string | undefined
-  /**
-   * 提现金额
-   * @example 100
-   */
+  /** 提现金额
+   * @example 100 */
   readonly total_amount?: number | undefined
-  /**
-   * 提现成功金额
-   * @example 0
-   */
+  /** 提现成功金额
+   * @example 0 */
   readonly success_amount?: number | undefined
-  /**
-   * 提现失败金额
-   * @example 0
-   */
+  /** 提现失败金额
+   * @example 0 */
   readonly fail_amount?: number | undefined
-  /**
-   * 提现退票金额
-   * @example 0
-   */
+  /** 提现退票金额
+   * @example 0 */
   readonly refund_amount?: number | undefined
   /** 发起提现时间 */
   readonly create_time?: string | undefined
   /** 提现状态更新时间 */
   readonly update_time?: string | undefined
-  /**
-   * 失败原因
-   * @example "卡号错误"
-   */
+  /** 失败原因
+   * @example "卡号错误" */
   readonly reason?: string | undefined
-  /**
-   * 提现备注
-   * @example "交易提现"
-   */
+  /** 提现备注
+   * @example "交易提现" */
   readonly remark?: string | undefined
-  /**
-   * 银行附言
-   * @example "微信支付提现"
-   */
+  /** 银行附言
+   * @example "微信支付提现" */
   readonly bank_memo?: string | undefined
-  /**
-   * 出款账户类型
+  /** 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
-   * @example "BASIC"
-   */
+   * @example "BASIC" */
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
-  /**
-   * 入账银行账号后四位
-   * @example "1178"
-   */
+  /** 入账银行账号后四位
+   * @example "1178" */
   readonly account_number?: string | undefined
-  /**
-   * 入账银行
-   * @example "招商银行"
-   */
+  /** 入账银行
+   * @example "招商银行" */
   readonly account_bank?: string | undefined
-  /**
-   * 入账银行全称（含支行）
-   * @example "中国工商银行股份有限公司深圳软件园支行"
-   */
+  /** 入账银行全称（含支行）
+   * @example "中国工商银行股份有限公司深圳软件园支行" */
   readonly bank_name?: string | undefined
 }
 
@@ -3893,13 +3067,11 @@ const $EcommerceWithdrawDayEndBalanceWithdrawPostResponse: () => Schema.Schema<E
   bank_name: Schema.optional(Schema.String)
 }))
 
-/**
- * 二级商户按日终余额预约提现
+/** 二级商户按日终余额预约提现
  *
  * 二级商户按日终余额预约提现API帮助二级商户发起基本户提现。提现金额按前一天日终余额计算，当前余额少于前一天日终余额时退化为按当前余额计算（请求参数需额外设置该选项）。预计当日到账，具体以实际银行处理为准。
  *
- * `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`
- */
+ * `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw` */
 export const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<EcommerceWithdrawDayEndBalanceWithdrawPostBody, EcommerceWithdrawDayEndBalanceWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.withdraw.dayEndBalanceWithdraw.post",
   method: "POST",
@@ -3911,10 +3083,8 @@ export const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<Ecomm
 // ---- GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no} ----
 
 export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams {
-  /**
-   * 商户提现单号
-   * @example "20190611222222222200000000012122"
-   */
+  /** 商户提现单号
+   * @example "20190611222222222200000000012122" */
   readonly out_request_no: string
 }
 
@@ -3929,13 +3099,11 @@ export type EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetRes
 /** The input of `v3.platsolution.ecommerce.withdraw.dayEndBalanceWithdraw.outRequestNo._out_request_no_.get`: params, query fields together. */
 export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetRequest extends EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams, EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery {}
 
-/**
- * 查询二级商户按日终余额预约提现状态
+/** 查询二级商户按日终余额预约提现状态
  *
  * 查询二级商户按日终余额预约提现状态。可查询90日内发起的预约提现单据，发起时间以微信支付预约提现单创建时间为准。
  *
- * `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`
- */
+ * `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}` */
 export const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetRequest, EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.withdraw.dayEndBalanceWithdraw.outRequestNo._out_request_no_.get",
   method: "GET",
@@ -3948,55 +3116,47 @@ export const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: 
 export const ecommerce = {
   bankTransferRecharges: {
     apply: {
-      /**
-       * 申请银行转账充值
+      /** 申请银行转账充值
        *
        * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
        *
        * `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`
        *
-       * Alone: `import { ecommerceBankTransferRechargesApplyPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceBankTransferRechargesApplyPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceBankTransferRechargesApplyPost
     },
     outRechargeNo: {
       _out_recharge_no_: {
-        /**
-         * 查询银行转账充值结果
+        /** 查询银行转账充值结果
          *
          * 提交充值申请后，可调用该接口查询充值状态。银行充值到账存在延迟：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
          *
          * `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
          *
-         * Alone: `import { ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         get: ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet
       }
     }
   },
   insuranceCompensationContracts: {
-    /**
-     * 开通保险理赔功能
+    /** 开通保险理赔功能
      *
      * 平台服务商可通过该接口为保险公司开通保险理赔功能。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/open-insurance-compensation.html)
      *
      * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`
      *
-     * Alone: `import { ecommerceInsuranceCompensationContractsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-     */
+     * Alone: `import { ecommerceInsuranceCompensationContractsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
     post: ecommerceInsuranceCompensationContractsPost,
     subMchid: {
       _sub_mchid_: {
         checkOpened: {
-          /**
-           * 查询保险理赔功能开通状态
+          /** 查询保险理赔功能开通状态
            *
            * 提交开通保险理赔功能请求后，通过调用该接口查询开通结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/check-insurance-compensation-opened.html)
            *
            * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`
            *
-           * Alone: `import { ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           post: ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost
         }
       }
@@ -4004,323 +3164,273 @@ export const ecommerce = {
   },
   mchTransfer: {
     compensateBills: {
-      /**
-       * 请求赔付
+      /** 请求赔付
        *
        * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504175)
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`
        *
-       * Alone: `import { ecommerceMchTransferCompensateBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferCompensateBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferCompensateBillsPost,
       billId: {
         _bill_id_: {
-          /**
-           * 查询赔付结果（按微信支付赔付单号）
+          /** 查询赔付结果（按微信支付赔付单号）
            *
            * 微信支付单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504179)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`
            *
-           * Alone: `import { ecommerceMchTransferCompensateBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferCompensateBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferCompensateBillsBillIdBillIdGet
         }
       },
       outBillNo: {
         _out_bill_no_: {
-          /**
-           * 查询赔付结果（按商户赔付单号）
+          /** 查询赔付结果（按商户赔付单号）
            *
            * 商户单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504178)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet,
           cancel: {
-            /**
-             * 请求撤销赔付
+            /** 请求撤销赔付
              *
              * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504177)
              *
              * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`
              *
-             * Alone: `import { ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-             */
+             * Alone: `import { ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
             post: ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost
           }
         }
       },
       preTransfer: {
-        /**
-         * 请求赔付预下单
+        /** 请求赔付预下单
          *
          * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504176)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`
          *
-         * Alone: `import { ecommerceMchTransferCompensateBillsPreTransferPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceMchTransferCompensateBillsPreTransferPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         post: ecommerceMchTransferCompensateBillsPreTransferPost
       }
     },
     depositAfterSalesCompensationBills: {
-      /**
-       * 请求保证金售后赔付
+      /** 请求保证金售后赔付
        *
        * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504194)
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`
        *
-       * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferDepositAfterSalesCompensationBillsPost,
       billId: {
         _bill_id_: {
-          /**
-           * 查询保证金售后赔付结果（按微信支付赔付单号）
+          /** 查询保证金售后赔付结果（按微信支付赔付单号）
            *
            * 微信支付单号查询保证金售后赔付结果。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504196)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`
            *
-           * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet
         }
       },
       outBillNo: {
         _out_bill_no_: {
-          /**
-           * 查询保证金售后赔付结果（按商户赔付单号）
+          /** 查询保证金售后赔付结果（按商户赔付单号）
            *
            * 商户单号查保证金售后赔付结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504195)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet
         }
       }
     },
     depositInsurancePremiumsCompensationBills: {
-      /**
-       * 发起保证金赔付保司保费
+      /** 发起保证金赔付保司保费
        *
        * 商户可调用该接口从保证金账户赔付保司保费。注：接口频率限制为100次/s
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`
        *
-       * Alone: `import { ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost,
       _out_bill_no_: {
-        /**
-         * 查询保证金赔付保司保费结果（按商户赔付单号）
+        /** 查询保证金赔付保司保费结果（按商户赔付单号）
          *
          * 查询保证金赔付保司保费结果。注：接口频率限制为100次/s
          *
          * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`
          *
-         * Alone: `import { ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         get: ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet
       }
     },
     depositShippingCostCompensationBills: {
-      /**
-       * 发起保证金赔付用户运费
+      /** 发起保证金赔付用户运费
        *
        * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504202)
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`
        *
-       * Alone: `import { ecommerceMchTransferDepositShippingCostCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferDepositShippingCostCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferDepositShippingCostCompensationBillsPost,
       outBillNo: {
         _out_bill_no_: {
-          /**
-           * 查询保证金售后赔付运费结果（按商户赔付单号）
+          /** 查询保证金售后赔付运费结果（按商户赔付单号）
            *
            * 商户单号查保证金赔付用户运费结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504203)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet
         }
       }
     },
     insuranceClaimBills: {
-      /**
-       * 请求保险理赔
+      /** 请求保险理赔
        *
        * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504184)
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`
        *
-       * Alone: `import { ecommerceMchTransferInsuranceClaimBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferInsuranceClaimBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferInsuranceClaimBillsPost,
       billId: {
         _bill_id_: {
-          /**
-           * 查询保险理赔结果（按微信支付赔付单号）
+          /** 查询保险理赔结果（按微信支付赔付单号）
            *
            * 微信支付单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504188)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`
            *
-           * Alone: `import { ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet
         }
       },
       outBillNo: {
         _out_bill_no_: {
-          /**
-           * 查询保险理赔结果（按商户赔付单号）
+          /** 查询保险理赔结果（按商户赔付单号）
            *
            * 商户单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504187)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet,
           cancel: {
-            /**
-             * 请求撤销保险理赔
+            /** 请求撤销保险理赔
              *
              * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504186)
              *
              * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`
              *
-             * Alone: `import { ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-             */
+             * Alone: `import { ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
             post: ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost
           }
         }
       },
       preTransfer: {
-        /**
-         * 请求保险理赔预下单
+        /** 请求保险理赔预下单
          *
          * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504185)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`
          *
-         * Alone: `import { ecommerceMchTransferInsuranceClaimBillsPreTransferPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceMchTransferInsuranceClaimBillsPreTransferPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         post: ecommerceMchTransferInsuranceClaimBillsPreTransferPost
       }
     },
     subMchCompensationBills: {
-      /**
-       * 请求赔付
+      /** 请求赔付
        *
        * 商户可调用该接口从运营账户赔付给二级商户。
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`
        *
-       * Alone: `import { ecommerceMchTransferSubMchCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferSubMchCompensationBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferSubMchCompensationBillsPost,
       _out_bill_no_: {
-        /**
-         * 查询赔付结果（按商户赔付单号）
+        /** 查询赔付结果（按商户赔付单号）
          *
          * 查询赔付商家的结果。注：接口频率限制为100次/s
          *
          * `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`
          *
-         * Alone: `import { ecommerceMchTransferSubMchCompensationBillsOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceMchTransferSubMchCompensationBillsOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         get: ecommerceMchTransferSubMchCompensationBillsOutBillNoGet
       }
     },
     transferBills: {
-      /**
-       * 保证金赔付
+      /** 保证金赔付
        *
        * 商户可调用该接口付款给商户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504198)
        *
        * `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`
        *
-       * Alone: `import { ecommerceMchTransferTransferBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceMchTransferTransferBillsPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceMchTransferTransferBillsPost,
       billId: {
         _bill_id_: {
-          /**
-           * 查询保证金赔付结果（按微信支付赔付单号）
+          /** 查询保证金赔付结果（按微信支付赔付单号）
            *
            * 微信支付单号查询商户付款记录。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504200)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`
            *
-           * Alone: `import { ecommerceMchTransferTransferBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferTransferBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferTransferBillsBillIdBillIdGet
         }
       },
       outBillNo: {
         _out_bill_no_: {
-          /**
-           * 查询保证金赔付结果（按商户赔付单号）
+          /** 查询保证金赔付结果（按商户赔付单号）
            *
            * 商户单号查询商家商户付款记录。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504199)
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
            *
-           * Alone: `import { ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet
         }
       }
     }
   },
   rechargeEmployees: {
-    /**
-     * 添加二级商户可扫码充值员工
+    /** 添加二级商户可扫码充值员工
      *
      * 收付通平台需通过调用此接口添加二级子商户的可扫码充值员工，添加成功后的用户即可进行微信支付扫码充值。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521743)
      *
      * `POST /v3/platsolution/ecommerce/recharge-employees`
      *
-     * Alone: `import { ecommerceRechargeEmployeesPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-     */
+     * Alone: `import { ecommerceRechargeEmployeesPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
     post: ecommerceRechargeEmployeesPost,
     subMchid: {
       _sub_mchid_: {
-        /**
-         * 查询二级商户可扫码充值员工列表
+        /** 查询二级商户可扫码充值员工列表
          *
          * 收付通平台可以调用此接口查询二级子商户的最新的可扫码充值员工列表。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521757)
          *
          * `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`
          *
-         * Alone: `import { ecommerceRechargeEmployeesSubMchidSubMchidGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceRechargeEmployeesSubMchidSubMchidGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         get: ecommerceRechargeEmployeesSubMchidSubMchidGet,
         spOpenid: {
           _sp_openid_: {
             delete: {
-              /**
-               * 删除二级商户可扫码充值员工
+              /** 删除二级商户可扫码充值员工
                *
                * 收付通平台可以调用此接口删除二级子商户的可扫码充值员工。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521753)
                *
                * `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`
                *
-               * Alone: `import { ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-               */
+               * Alone: `import { ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
               post: ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost
             }
           }
@@ -4330,39 +3440,33 @@ export const ecommerce = {
   },
   recharges: {
     apply: {
-      /**
-       * 申请二级商户充值
+      /** 申请二级商户充值
        *
        * 商户系统须通过调用此接口获取充值链接，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/apply.html)
        *
        * `POST /v3/platsolution/ecommerce/recharges/apply`
        *
-       * Alone: `import { ecommerceRechargesApplyPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceRechargesApplyPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceRechargesApplyPost
     },
     outRechargeNo: {
       _out_recharge_no_: {
-        /**
-         * 查询二级商户充值结果
+        /** 查询二级商户充值结果
          *
          * 提交充值申请后，可调用该接口查询充值状态。充值到账存在延迟： 1、扫码充值：3分钟内到账 2、银行转账：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/get-by-out-no.html)
          *
          * `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`
          *
-         * Alone: `import { ecommerceRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         get: ecommerceRechargesOutRechargeNoOutRechargeNoGet,
         close: {
-          /**
-           * 关闭二级商户充值
+          /** 关闭二级商户充值
            *
            * 以下情况可调用关单接口：1、商家操作超出规定时间限制，为防止重复处理。2、系统主动终止服务不再接受新的请求 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/close.html)
            *
            * `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`
            *
-           * Alone: `import { ecommerceRechargesOutRechargeNoOutRechargeNoClosePost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceRechargesOutRechargeNoOutRechargeNoClosePost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           post: ecommerceRechargesOutRechargeNoOutRechargeNoClosePost
         }
       }
@@ -4370,37 +3474,31 @@ export const ecommerce = {
   },
   settle: {
     prepaySettleOrders: {
-      /**
-       * 个人收款-申请批量结算
+      /** 个人收款-申请批量结算
        *
        * 申请个人收款批量结算 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/apply-prepay-settle-orders.html)
        *
        * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`
        *
-       * Alone: `import { ecommerceSettlePrepaySettleOrdersPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceSettlePrepaySettleOrdersPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceSettlePrepaySettleOrdersPost,
       _settle_batch_no_: {
-        /**
-         * 个人收款-查询批量结算信息
+        /** 个人收款-查询批量结算信息
          *
          * 查询个人收款批量结算信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/get-prepay-settle-orders.html)
          *
          * `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`
          *
-         * Alone: `import { ecommerceSettlePrepaySettleOrdersSettleBatchNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-         */
+         * Alone: `import { ecommerceSettlePrepaySettleOrdersSettleBatchNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
         get: ecommerceSettlePrepaySettleOrdersSettleBatchNoGet,
         applyAbnormalSettle: {
-          /**
-           * 个人收款-申请异常结算批次单处理
+          /** 个人收款-申请异常结算批次单处理
            *
            * 申请异常结算批次单处理
            *
            * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`
            *
-           * Alone: `import { ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           post: ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost
         }
       }
@@ -4408,27 +3506,23 @@ export const ecommerce = {
   },
   withdraw: {
     dayEndBalanceWithdraw: {
-      /**
-       * 二级商户按日终余额预约提现
+      /** 二级商户按日终余额预约提现
        *
        * 二级商户按日终余额预约提现API帮助二级商户发起基本户提现。提现金额按前一天日终余额计算，当前余额少于前一天日终余额时退化为按当前余额计算（请求参数需额外设置该选项）。预计当日到账，具体以实际银行处理为准。
        *
        * `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`
        *
-       * Alone: `import { ecommerceWithdrawDayEndBalanceWithdrawPost } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-       */
+       * Alone: `import { ecommerceWithdrawDayEndBalanceWithdrawPost } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
       post: ecommerceWithdrawDayEndBalanceWithdrawPost,
       outRequestNo: {
         _out_request_no_: {
-          /**
-           * 查询二级商户按日终余额预约提现状态
+          /** 查询二级商户按日终余额预约提现状态
            *
            * 查询二级商户按日终余额预约提现状态。可查询90日内发起的预约提现单据，发起时间以微信支付预约提现单创建时间为准。
            *
            * `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`
            *
-           * Alone: `import { ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`.
-           */
+           * Alone: `import { ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/platsolution/ecommerce"`. */
           get: ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet
         }
       }

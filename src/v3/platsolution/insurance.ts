@@ -6,26 +6,18 @@ import { type EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpened
 // ---- POST /v3/platsolution/insurance/mch-transfer/batches/apply ----
 
 export interface InsuranceMchTransferBatchesApplyPostResponse {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 批次创建时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次状态
+  /** 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
@@ -36,13 +28,11 @@ const $InsuranceMchTransferBatchesApplyPostResponse: () => Schema.Schema<Insuran
   batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED"))
 }))
 
-/**
- * 受理商家转账
+/** 受理商家转账
  *
  * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。注意：受理成功将返回批次单号，此时并不代表转账成功，请通过查单接口查询单据的付款状态。接口支持幂等，幂等标识为out_batch_no，幂等有效性为5年。
  *
- * `POST /v3/platsolution/insurance/mch-transfer/batches/apply`
- */
+ * `POST /v3/platsolution/insurance/mch-transfer/batches/apply` */
 export const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesApplyPostBody, InsuranceMchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.apply.post",
   method: "POST",
@@ -54,92 +44,58 @@ export const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMc
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id} ----
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 批次状态
+  /** 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 批次名称
-   * @example "2023年2月深圳分部转账单"
-   */
+  /** 批次名称
+   * @example "2023年2月深圳分部转账单" */
   readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2023年2月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2023年2月深圳分部报销单" */
   readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
+  /** 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
-   * @example "MERCHANT_REVOCATION"
-   */
+   * @example "MERCHANT_REVOCATION" */
   readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 批次创建时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
+  /** 转账成功金额
+   * @example 3900000 */
   readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
+  /** 转账成功笔数
+   * @example 199 */
   readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
+  /** 转账失败金额
+   * @example 100000 */
   readonly failed_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
+  /** 转账失败笔数
+   * @example 1 */
   readonly failed_num?: number | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id?: string | undefined
 }
 
@@ -164,21 +120,15 @@ const $InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: () => 
 }))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData {
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
+  /** 明细状态
    * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
-   * @example "INIT"
-   */
+   * @example "INIT" */
   readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
 }
 
@@ -193,15 +143,11 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponse {
   readonly transfer_batch?: InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly data?: ReadonlyArray<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
+  /** 请求资源起始位置
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -215,13 +161,11 @@ const $InsuranceMchTransferBatchesBatchIdBatchIdGetResponse: () => Schema.Schema
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetRequest extends InsuranceMchTransferBatchesBatchIdBatchIdGetParams, InsuranceMchTransferBatchesBatchIdBatchIdGetQuery {}
 
-/**
- * 微信支付转账批次单号查询批次单
+/** 微信支付转账批次单号查询批次单
  *
  * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
  *
- * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}` */
 export const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.get",
   method: "GET",
@@ -233,92 +177,58 @@ export const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<Ins
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 转账发起时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 明细状态
+  /** 明细状态
    * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
-   * @example "INIT"
-   */
+   * @example "INIT" */
   readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
-  /**
-   * 转账金额
-   * @example 20000
-   */
+  /** 转账金额
+   * @example 20000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
+  /** 转账备注
+   * @example "2023年2月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
+  /** 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_REMARK_SET_FAIL`, `TRANSFER_SCENE_INVALID`, `TRANSFER_SCENE_UNAVAILABLE`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BANK_CARD_PARAM_ERROR`, `BANK_CARD_TYPE_NOT_SUPPORTED`, `RESERVATION_STATE_INVALID`, `EXCEEDED_ESTIMATED_AMOUNT`, `RESERVATION_INFO_NOT_MATCH`, `RESERVATION_SCENE_NOT_MATCH` (decoded as any string: more may come).
-   * @example "ACCOUNT_FROZEN"
-   */
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_REMARK_SET_FAIL" | "TRANSFER_SCENE_INVALID" | "TRANSFER_SCENE_UNAVAILABLE" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BANK_CARD_PARAM_ERROR" | "BANK_CARD_TYPE_NOT_SUPPORTED" | "RESERVATION_STATE_INVALID" | "EXCEEDED_ESTIMATED_AMOUNT" | "RESERVATION_INFO_NOT_MATCH" | "RESERVATION_SCENE_NOT_MATCH" | (string & {}) | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 收款银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账完成时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 转账完成时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly transfer_finish_time?: string | undefined
-  /**
-   * 银行退票时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 银行退票时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly bank_refund_time?: string | undefined
 }
 
@@ -347,13 +257,11 @@ export type InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQ
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest extends InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {}
 
-/**
- * 微信支付转账明细单号查询明细单
+/** 微信支付转账明细单号查询明细单
  *
  * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
  *
- * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}` */
 export const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
@@ -365,51 +273,33 @@ export const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no} ----
 
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 电子回单状态
+  /** 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn" */
   readonly download_url?: string | undefined
 }
 
@@ -430,13 +320,11 @@ export type InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDeta
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest extends InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {}
 
-/**
- * 查询商家转账明细电子回单
+/** 查询商家转账明细电子回单
  *
  * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账明细单
  *
- * `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}` */
 export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -448,26 +336,18 @@ export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDet
 // ---- POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply ----
 
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
+  /** 二级商户号
+   * @example "1900102208" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 电子回单状态
+  /** 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
@@ -485,13 +365,11 @@ export type InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDeta
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post`: params, body fields together. */
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest extends InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {}
 
-/**
- * 申请商家转账明细电子回单
+/** 申请商家转账明细电子回单
  *
  * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。前置条件：1、发起转账时传入了收款用户姓名，支持申请电子回单；2、支持受理最近2年内的转账明细单；
  *
- * `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
- */
+ * `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply` */
 export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post",
   method: "POST",
@@ -509,13 +387,11 @@ export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse = Insuran
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest extends InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams, InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 商户转账批次单号查询批次单
+/** 商户转账批次单号查询批次单
  *
  * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
  *
- * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}` */
 export const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -535,13 +411,11 @@ export type InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOut
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest extends InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery {}
 
-/**
- * 商户明细单号查询明细单
+/** 商户明细单号查询明细单
  *
  * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
  *
- * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}` */
 export const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -553,41 +427,27 @@ export const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOu
 // ---- GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no} ----
 
 export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 电子回单状态
+  /** 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn" */
   readonly download_url?: string | undefined
 }
 
@@ -608,13 +468,11 @@ export type InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetPar
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest extends InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 查询商家转账批次电子回单
+/** 查询商家转账批次电子回单
  *
  * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账批次单
  *
- * `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}` */
 export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -626,21 +484,15 @@ export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: 
 // ---- POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply ----
 
 export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 电子回单状态
+  /** 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
@@ -657,13 +509,11 @@ export type InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyP
 /** The input of `v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post`: params, body fields together. */
 export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest extends InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {}
 
-/**
- * 申请商家转账批次电子回单
+/** 申请商家转账批次电子回单
  *
  * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。
  *
- * `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
- */
+ * `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply` */
 export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post",
   method: "POST",
@@ -674,13 +524,11 @@ export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApply
 
 // ---- POST /v3/platsolution/insurance/mch-transfer/reservation/apply ----
 
-/**
- * 受理单次预约商家转账
+/** 受理单次预约商家转账
  *
  * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。注意：预创建的预约记录在24小时内有效，如用户没有及时确认，微信支付系统将自动关闭该预约记录。接口支持幂等，幂等标识为out_reservation_no，幂等有效性为5年。
  *
- * `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`
- */
+ * `POST /v3/platsolution/insurance/mch-transfer/reservation/apply` */
 export const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<InsuranceMchTransferReservationApplyPostBody, InsuranceMchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.apply.post",
   method: "POST",
@@ -693,16 +541,12 @@ export const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<Insuran
 // ---- GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no} ----
 
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo {
-  /**
-   * 预约记录关闭的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 预约记录关闭的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 预约记录关闭的原因
+  /** 预约记录关闭的原因
    * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
-   * @example "USER_OVERDUE_UNCONFIRMED"
-   */
+   * @example "USER_OVERDUE_UNCONFIRMED" */
   readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
@@ -712,81 +556,51 @@ const $InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRespons
 }))
 
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商AppID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账预约单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly reservation_id?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
+  /** 商户预约单号
+   * @example "plfk2020042013" */
   readonly out_reservation_no?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
+  /** 预计最晚转账日期
+   * @example "2019-11-22" */
   readonly estimated_date?: string | undefined
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
+  /** 预计最大转账金额
+   * @example 400000 */
   readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
+  /** 准确转账金额
+   * @example 100000 */
   readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 收款银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 预约记录状态
+  /** 预约记录状态
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 预约记录受理的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 预约记录受理的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 预约记录用户确认预约的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 预约记录用户确认预约的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly reserve_time?: string | undefined
   /** 预约记录的关闭信息 */
   readonly close_info?: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo | undefined
@@ -816,13 +630,11 @@ export type InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQu
 /** The input of `v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.get`: params, query fields together. */
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest extends InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery {}
 
-/**
- * 商户预约单号查询预约商家转账记录
+/** 商户预约单号查询预约商家转账记录
  *
  * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
  *
- * `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}` */
 export const insuranceMchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.get",
   method: "GET",
@@ -842,13 +654,11 @@ export type InsuranceMchTransferReservationOutReservationNoOutReservationNoClose
 /** The input of `v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post`: params, query fields together. */
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostRequest extends InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams, InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery {}
 
-/**
- * 关闭预约商家转账记录
+/** 关闭预约商家转账记录
  *
  * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
  *
- * `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
- */
+ * `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close` */
 export const insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post",
   method: "POST",
@@ -866,13 +676,11 @@ export type InsuranceMchTransferReservationReservationIdReservationIdGetResponse
 /** The input of `v3.platsolution.insurance.mchTransfer.reservation.reservationId._reservation_id_.get`: params, query fields together. */
 export interface InsuranceMchTransferReservationReservationIdReservationIdGetRequest extends InsuranceMchTransferReservationReservationIdReservationIdGetParams, InsuranceMchTransferReservationReservationIdReservationIdGetQuery {}
 
-/**
- * 微信支付预约单号查询预约商家转账记录
+/** 微信支付预约单号查询预约商家转账记录
  *
  * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
  *
- * `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`
- */
+ * `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}` */
 export const insuranceMchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<InsuranceMchTransferReservationReservationIdReservationIdGetRequest, InsuranceMchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.reservationId._reservation_id_.get",
   method: "GET",
@@ -886,41 +694,35 @@ export const insurance = {
   mchTransfer: {
     batches: {
       apply: {
-        /**
-         * 受理商家转账
+        /** 受理商家转账
          *
          * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。注意：受理成功将返回批次单号，此时并不代表转账成功，请通过查单接口查询单据的付款状态。接口支持幂等，幂等标识为out_batch_no，幂等有效性为5年。
          *
          * `POST /v3/platsolution/insurance/mch-transfer/batches/apply`
          *
-         * Alone: `import { insuranceMchTransferBatchesApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`.
-         */
+         * Alone: `import { insuranceMchTransferBatchesApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`. */
         post: insuranceMchTransferBatchesApplyPost
       },
       batchId: {
         _batch_id_: {
-          /**
-           * 微信支付转账批次单号查询批次单
+          /** 微信支付转账批次单号查询批次单
            *
            * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
            *
            * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`
            *
-           * Alone: `import { insuranceMchTransferBatchesBatchIdBatchIdGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-           */
+           * Alone: `import { insuranceMchTransferBatchesBatchIdBatchIdGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
           get: insuranceMchTransferBatchesBatchIdBatchIdGet,
           details: {
             detailId: {
               _detail_id_: {
-                /**
-                 * 微信支付转账明细单号查询明细单
+                /** 微信支付转账明细单号查询明细单
                  *
                  * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
                  *
                  * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
                  *
-                 * Alone: `import { insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-                 */
+                 * Alone: `import { insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
                 get: insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet
               }
             }
@@ -932,26 +734,22 @@ export const insurance = {
           _out_batch_no_: {
             outDetailNo: {
               _out_detail_no_: {
-                /**
-                 * 查询商家转账明细电子回单
+                /** 查询商家转账明细电子回单
                  *
                  * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账明细单
                  *
                  * `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
                  *
-                 * Alone: `import { insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-                 */
+                 * Alone: `import { insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
                 get: insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet,
                 apply: {
-                  /**
-                   * 申请商家转账明细电子回单
+                  /** 申请商家转账明细电子回单
                    *
                    * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。前置条件：1、发起转账时传入了收款用户姓名，支持申请电子回单；2、支持受理最近2年内的转账明细单；
                    *
                    * `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
                    *
-                   * Alone: `import { insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`.
-                   */
+                   * Alone: `import { insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`. */
                   post: insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost
                 }
               }
@@ -961,28 +759,24 @@ export const insurance = {
       },
       outBatchNo: {
         _out_batch_no_: {
-          /**
-           * 商户转账批次单号查询批次单
+          /** 商户转账批次单号查询批次单
            *
            * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
            *
            * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`
            *
-           * Alone: `import { insuranceMchTransferBatchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-           */
+           * Alone: `import { insuranceMchTransferBatchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
           get: insuranceMchTransferBatchesOutBatchNoOutBatchNoGet,
           details: {
             outDetailNo: {
               _out_detail_no_: {
-                /**
-                 * 商户明细单号查询明细单
+                /** 商户明细单号查询明细单
                  *
                  * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
                  *
                  * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
                  *
-                 * Alone: `import { insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-                 */
+                 * Alone: `import { insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
                 get: insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
               }
             }
@@ -992,26 +786,22 @@ export const insurance = {
       summaryReceipts: {
         outBatchNo: {
           _out_batch_no_: {
-            /**
-             * 查询商家转账批次电子回单
+            /** 查询商家转账批次电子回单
              *
              * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账批次单
              *
              * `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
              *
-             * Alone: `import { insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-             */
+             * Alone: `import { insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
             get: insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet,
             apply: {
-              /**
-               * 申请商家转账批次电子回单
+              /** 申请商家转账批次电子回单
                *
                * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。
                *
                * `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
                *
-               * Alone: `import { insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`.
-               */
+               * Alone: `import { insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`. */
               post: insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost
             }
           }
@@ -1020,54 +810,46 @@ export const insurance = {
     },
     reservation: {
       apply: {
-        /**
-         * 受理单次预约商家转账
+        /** 受理单次预约商家转账
          *
          * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。注意：预创建的预约记录在24小时内有效，如用户没有及时确认，微信支付系统将自动关闭该预约记录。接口支持幂等，幂等标识为out_reservation_no，幂等有效性为5年。
          *
          * `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`
          *
-         * Alone: `import { insuranceMchTransferReservationApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`.
-         */
+         * Alone: `import { insuranceMchTransferReservationApplyPost } from "effect-wechatpay/v3/platsolution/insurance"`. */
         post: insuranceMchTransferReservationApplyPost
       },
       outReservationNo: {
         _out_reservation_no_: {
-          /**
-           * 商户预约单号查询预约商家转账记录
+          /** 商户预约单号查询预约商家转账记录
            *
            * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
            *
            * `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
            *
-           * Alone: `import { insuranceMchTransferReservationOutReservationNoOutReservationNoGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-           */
+           * Alone: `import { insuranceMchTransferReservationOutReservationNoOutReservationNoGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
           get: insuranceMchTransferReservationOutReservationNoOutReservationNoGet,
           close: {
-            /**
-             * 关闭预约商家转账记录
+            /** 关闭预约商家转账记录
              *
              * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
              *
              * `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
              *
-             * Alone: `import { insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost } from "effect-wechatpay/v3/platsolution/insurance"`.
-             */
+             * Alone: `import { insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost } from "effect-wechatpay/v3/platsolution/insurance"`. */
             post: insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost
           }
         }
       },
       reservationId: {
         _reservation_id_: {
-          /**
-           * 微信支付预约单号查询预约商家转账记录
+          /** 微信支付预约单号查询预约商家转账记录
            *
            * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
            *
            * `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`
            *
-           * Alone: `import { insuranceMchTransferReservationReservationIdReservationIdGet } from "effect-wechatpay/v3/platsolution/insurance"`.
-           */
+           * Alone: `import { insuranceMchTransferReservationReservationIdReservationIdGet } from "effect-wechatpay/v3/platsolution/insurance"`. */
           get: insuranceMchTransferReservationReservationIdReservationIdGet
         }
       }

@@ -6,25 +6,17 @@ import { type EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpened
 // ---- POST /v3/platsolution/mch-transfer/batches/apply ----
 
 export interface MchTransferBatchesApplyPostResponse {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 批次创建时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
+  /** 批次状态
+   * @example "ACCEPTED" */
   readonly batch_state?: string | undefined
 }
 
@@ -37,13 +29,11 @@ const $MchTransferBatchesApplyPostResponse: () => Schema.Schema<MchTransferBatch
 
 export type MchTransferBatchesApplyPostBody = InsuranceMchTransferBatchesApplyPostBody
 
-/**
- * 受理商家转账
+/** 受理商家转账
  *
  * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html)
  *
- * `POST /v3/platsolution/mch-transfer/batches/apply`
- */
+ * `POST /v3/platsolution/mch-transfer/batches/apply` */
 export const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesApplyPostBody, MchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.apply.post",
   method: "POST",
@@ -56,17 +46,13 @@ export const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesAp
 // ---- GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id} ----
 
 export interface MchTransferBatchesBatchIdBatchIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
+  /** 二级商户号
+   * @example "1900102208" */
   readonly sub_mchid: string
   /** 是否查询转账明细单 */
   readonly need_query_detail: boolean
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
+  /** 明细状态
+   * @example "FAIL" */
   readonly detail_state?: "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | undefined
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
@@ -83,90 +69,56 @@ const $MchTransferBatchesBatchIdBatchIdGetQuery: () => Schema.Schema<MchTransfer
 }))
 
 export interface MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 批次状态
-   * @example "ACCEPTED"
-   */
+  /** 批次状态
+   * @example "ACCEPTED" */
   readonly batch_state?: string | undefined
-  /**
-   * 批次名称
-   * @example "2023年2月深圳分部转账单"
-   */
+  /** 批次名称
+   * @example "2023年2月深圳分部转账单" */
   readonly batch_name?: string | undefined
-  /**
-   * 批次备注
-   * @example "2023年2月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2023年2月深圳分部报销单" */
   readonly batch_remark?: string | undefined
-  /**
-   * 批次关闭原因
-   * @example "MERCHANT_REVOCATION"
-   */
+  /** 批次关闭原因
+   * @example "MERCHANT_REVOCATION" */
   readonly close_reason?: string | undefined
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount?: number | undefined
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num?: number | undefined
-  /**
-   * 批次创建时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 批次创建时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 转账成功金额
-   * @example 3900000
-   */
+  /** 转账成功金额
+   * @example 3900000 */
   readonly success_amount?: number | undefined
-  /**
-   * 转账成功笔数
-   * @example 199
-   */
+  /** 转账成功笔数
+   * @example 199 */
   readonly success_num?: number | undefined
-  /**
-   * 转账失败金额
-   * @example 100000
-   */
+  /** 转账失败金额
+   * @example 100000 */
   readonly failed_amount?: number | undefined
-  /**
-   * 转账失败笔数
-   * @example 1
-   */
+  /** 转账失败笔数
+   * @example 1 */
   readonly failed_num?: number | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id?: string | undefined
 }
 
@@ -191,20 +143,14 @@ const $MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: () => Schema.Sc
 }))
 
 export interface MchTransferBatchesBatchIdBatchIdGetResponseData {
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 明细状态
-   * @example "INIT"
-   */
+  /** 明细状态
+   * @example "INIT" */
   readonly detail_state?: string | undefined
 }
 
@@ -219,15 +165,11 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponse {
   readonly transfer_batch?: MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly data?: ReadonlyArray<MchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
-  /**
-   * 请求资源起始位置
-   * @example 0
-   */
+  /** 请求资源起始位置
+   * @example 0 */
   readonly offset?: number | undefined
-  /**
-   * 最大资源条数
-   * @example 20
-   */
+  /** 最大资源条数
+   * @example 20 */
   readonly limit?: number | undefined
 }
 
@@ -243,13 +185,11 @@ export type MchTransferBatchesBatchIdBatchIdGetParams = InsuranceMchTransferBatc
 /** The input of `v3.platsolution.mchTransfer.batches.batchId._batch_id_.get`: params, query fields together. */
 export interface MchTransferBatchesBatchIdBatchIdGetRequest extends MchTransferBatchesBatchIdBatchIdGetParams, MchTransferBatchesBatchIdBatchIdGetQuery {}
 
-/**
- * 微信支付转账批次单号查询批次单
+/** 微信支付转账批次单号查询批次单
  *
  * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html)
  *
- * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`
- */
+ * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}` */
 export const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdGetRequest, MchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.batchId._batch_id_.get",
   method: "GET",
@@ -262,90 +202,56 @@ export const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferB
 // ---- GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id} ----
 
 export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id?: string | undefined
-  /**
-   * 服务商应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 二级商户应用ID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户应用ID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 转账发起时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 转账发起时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly create_time?: string | undefined
-  /**
-   * 明细状态
-   * @example "INIT"
-   */
+  /** 明细状态
+   * @example "INIT" */
   readonly detail_state?: string | undefined
-  /**
-   * 转账金额
-   * @example 20000
-   */
+  /** 转账金额
+   * @example 20000 */
   readonly transfer_amount?: number | undefined
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
+  /** 转账备注
+   * @example "2023年2月报销" */
   readonly transfer_remark?: string | undefined
-  /**
-   * 明细失败原因
-   * @example "ACCOUNT_FROZEN"
-   */
+  /** 明细失败原因
+   * @example "ACCOUNT_FROZEN" */
   readonly fail_reason?: string | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 收款银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_name?: string | undefined
-  /**
-   * 转账完成时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 转账完成时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly transfer_finish_time?: string | undefined
-  /**
-   * 银行退票时间
-   * @example "2023-02-23T13:29:35+08:00"
-   */
+  /** 银行退票时间
+   * @example "2023-02-23T13:29:35+08:00" */
   readonly bank_refund_time?: string | undefined
 }
 
@@ -376,13 +282,11 @@ export type MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams = I
 /** The input of `v3.platsolution.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get`: params, query fields together. */
 export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest extends MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery {}
 
-/**
- * 微信支付转账明细单号查询明细单
+/** 微信支付转账明细单号查询明细单
  *
  * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html)
  *
- * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
- */
+ * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}` */
 export const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest, MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
@@ -395,50 +299,32 @@ export const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoin
 // ---- GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no} ----
 
 export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly receipt_state?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn" */
   readonly download_url?: string | undefined
 }
 
@@ -461,13 +347,11 @@ export type MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDe
 /** The input of `v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get`: params, query fields together. */
 export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest extends MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery {}
 
-/**
- * 查询商家转账明细电子回单
+/** 查询商家转账明细电子回单
  *
  * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html)
  *
- * `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}` */
 export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -480,25 +364,17 @@ export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutD
 // ---- POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply ----
 
 export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
+  /** 二级商户号
+   * @example "1900102208" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly receipt_state?: string | undefined
 }
 
@@ -516,13 +392,11 @@ export type MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDe
 /** The input of `v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post`: params, body fields together. */
 export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest extends MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody {}
 
-/**
- * 申请商家转账明细电子回单
+/** 申请商家转账明细电子回单
  *
  * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html)
  *
- * `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
- */
+ * `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply` */
 export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post",
   method: "POST",
@@ -543,13 +417,11 @@ export type MchTransferBatchesOutBatchNoOutBatchNoGetResponse = MchTransferBatch
 /** The input of `v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface MchTransferBatchesOutBatchNoOutBatchNoGetRequest extends MchTransferBatchesOutBatchNoOutBatchNoGetParams, MchTransferBatchesOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 商户转账批次单号查询批次单
+/** 商户转账批次单号查询批次单
  *
  * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html)
  *
- * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}` */
 export const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -570,13 +442,11 @@ export type MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoG
 /** The input of `v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get`: params, query fields together. */
 export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest extends MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery {}
 
-/**
- * 商户明细单号查询明细单
+/** 商户明细单号查询明细单
  *
  * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html)
  *
- * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
- */
+ * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}` */
 export const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
@@ -589,40 +459,26 @@ export const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNo
 // ---- GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no} ----
 
 export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly receipt_state?: string | undefined
-  /**
-   * 电子回单文件的hash方法
-   * @example "SHA256"
-   */
+  /** 电子回单文件的hash方法
+   * @example "SHA256" */
   readonly hash_type?: string | undefined
-  /**
-   * 电子回单文件的hash值
-   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
-   */
+  /** 电子回单文件的hash值
+   * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529" */
   readonly hash_value?: string | undefined
-  /**
-   * 电子回单文件的下载地址
-   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-   */
+  /** 电子回单文件的下载地址
+   * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn" */
   readonly download_url?: string | undefined
 }
 
@@ -643,13 +499,11 @@ export type MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams = Ins
 /** The input of `v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get`: params, query fields together. */
 export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest extends MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery {}
 
-/**
- * 查询商家转账批次电子回单
+/** 查询商家转账批次电子回单
  *
  * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html)
  *
- * `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
- */
+ * `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}` */
 export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get",
   method: "GET",
@@ -662,20 +516,14 @@ export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.
 // ---- POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply ----
 
 export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no?: string | undefined
-  /**
-   * 电子回单状态
-   * @example "ACCEPTED"
-   */
+  /** 电子回单状态
+   * @example "ACCEPTED" */
   readonly receipt_state?: string | undefined
 }
 
@@ -692,13 +540,11 @@ export type MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams
 /** The input of `v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post`: params, body fields together. */
 export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest extends MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody {}
 
-/**
- * 申请商家转账批次电子回单
+/** 申请商家转账批次电子回单
  *
  * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html)
  *
- * `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
- */
+ * `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply` */
 export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post",
   method: "POST",
@@ -714,13 +560,11 @@ export type MchTransferReservationApplyPostBody = InsuranceMchTransferReservatio
 
 export type MchTransferReservationApplyPostResponse = InsuranceMchTransferReservationApplyPostResponse
 
-/**
- * 受理单次预约商家转账
+/** 受理单次预约商家转账
  *
  * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html)
  *
- * `POST /v3/platsolution/mch-transfer/reservation/apply`
- */
+ * `POST /v3/platsolution/mch-transfer/reservation/apply` */
 export const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReservationApplyPostBody, MchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.apply.post",
   method: "POST",
@@ -734,80 +578,50 @@ export const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReser
 // ---- GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no} ----
 
 export interface MchTransferReservationOutReservationNoOutReservationNoGetResponse {
-  /**
-   * 服务商商户号
-   * @example "1900001109"
-   */
+  /** 服务商商户号
+   * @example "1900001109" */
   readonly sp_mchid?: string | undefined
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商AppID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid?: string | undefined
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账预约单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly reservation_id?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
+  /** 商户预约单号
+   * @example "plfk2020042013" */
   readonly out_reservation_no?: string | undefined
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id?: string | undefined
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
+  /** 预计最晚转账日期
+   * @example "2019-11-22" */
   readonly estimated_date?: string | undefined
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
+  /** 预计最大转账金额
+   * @example 400000 */
   readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
+  /** 准确转账金额
+   * @example 100000 */
   readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款银行类型
-   * @example "ICBC_DEBIT"
-   */
+  /** 收款银行类型
+   * @example "ICBC_DEBIT" */
   readonly bank_type?: string | undefined
-  /**
-   * 预约记录状态
-   * @example "ACCEPTED"
-   */
+  /** 预约记录状态
+   * @example "ACCEPTED" */
   readonly state?: string | undefined
-  /**
-   * 预约记录受理的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 预约记录受理的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 预约记录用户确认预约的时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 预约记录用户确认预约的时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly reserve_time?: string | undefined
   /** 预约记录的关闭信息 */
   readonly close_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo | undefined
@@ -839,13 +653,11 @@ export type MchTransferReservationOutReservationNoOutReservationNoGetParams = In
 /** The input of `v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.get`: params, query fields together. */
 export interface MchTransferReservationOutReservationNoOutReservationNoGetRequest extends MchTransferReservationOutReservationNoOutReservationNoGetParams, MchTransferReservationOutReservationNoOutReservationNoGetQuery {}
 
-/**
- * 商户预约单号查询预约商家转账记录
+/** 商户预约单号查询预约商家转账记录
  *
  * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html)
  *
- * `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
- */
+ * `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}` */
 export const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoGetRequest, MchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.get",
   method: "GET",
@@ -866,13 +678,11 @@ export type MchTransferReservationOutReservationNoOutReservationNoClosePostRespo
 /** The input of `v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post`: params, query fields together. */
 export interface MchTransferReservationOutReservationNoOutReservationNoClosePostRequest extends MchTransferReservationOutReservationNoOutReservationNoClosePostParams, MchTransferReservationOutReservationNoOutReservationNoClosePostQuery {}
 
-/**
- * 关闭预约商家转账记录
+/** 关闭预约商家转账记录
  *
  * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html)
  *
- * `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
- */
+ * `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close` */
 export const mchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoClosePostRequest, MchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post",
   method: "POST",
@@ -893,13 +703,11 @@ export type MchTransferReservationReservationIdReservationIdGetResponse = MchTra
 /** The input of `v3.platsolution.mchTransfer.reservation.reservationId._reservation_id_.get`: params, query fields together. */
 export interface MchTransferReservationReservationIdReservationIdGetRequest extends MchTransferReservationReservationIdReservationIdGetParams, MchTransferReservationReservationIdReservationIdGetQuery {}
 
-/**
- * 微信支付预约单号查询预约商家转账记录
+/** 微信支付预约单号查询预约商家转账记录
  *
  * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html)
  *
- * `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`
- */
+ * `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}` */
 export const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<MchTransferReservationReservationIdReservationIdGetRequest, MchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.reservationId._reservation_id_.get",
   method: "GET",
@@ -913,41 +721,35 @@ export const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpo
 export const mchTransfer = {
   batches: {
     apply: {
-      /**
-       * 受理商家转账
+      /** 受理商家转账
        *
        * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html)
        *
        * `POST /v3/platsolution/mch-transfer/batches/apply`
        *
-       * Alone: `import { mchTransferBatchesApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-       */
+       * Alone: `import { mchTransferBatchesApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
       post: mchTransferBatchesApplyPost
     },
     batchId: {
       _batch_id_: {
-        /**
-         * 微信支付转账批次单号查询批次单
+        /** 微信支付转账批次单号查询批次单
          *
          * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html)
          *
          * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`
          *
-         * Alone: `import { mchTransferBatchesBatchIdBatchIdGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-         */
+         * Alone: `import { mchTransferBatchesBatchIdBatchIdGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
         get: mchTransferBatchesBatchIdBatchIdGet,
         details: {
           detailId: {
             _detail_id_: {
-              /**
-               * 微信支付转账明细单号查询明细单
+              /** 微信支付转账明细单号查询明细单
                *
                * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html)
                *
                * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
                *
-               * Alone: `import { mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-               */
+               * Alone: `import { mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
               get: mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
           }
@@ -959,26 +761,22 @@ export const mchTransfer = {
         _out_batch_no_: {
           outDetailNo: {
             _out_detail_no_: {
-              /**
-               * 查询商家转账明细电子回单
+              /** 查询商家转账明细电子回单
                *
                * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html)
                *
                * `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
                *
-               * Alone: `import { mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-               */
+               * Alone: `import { mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
               get: mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet,
               apply: {
-                /**
-                 * 申请商家转账明细电子回单
+                /** 申请商家转账明细电子回单
                  *
                  * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html)
                  *
                  * `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
                  *
-                 * Alone: `import { mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-                 */
+                 * Alone: `import { mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
                 post: mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost
               }
             }
@@ -988,28 +786,24 @@ export const mchTransfer = {
     },
     outBatchNo: {
       _out_batch_no_: {
-        /**
-         * 商户转账批次单号查询批次单
+        /** 商户转账批次单号查询批次单
          *
          * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html)
          *
          * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`
          *
-         * Alone: `import { mchTransferBatchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-         */
+         * Alone: `import { mchTransferBatchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
         get: mchTransferBatchesOutBatchNoOutBatchNoGet,
         details: {
           outDetailNo: {
             _out_detail_no_: {
-              /**
-               * 商户明细单号查询明细单
+              /** 商户明细单号查询明细单
                *
                * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html)
                *
                * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
                *
-               * Alone: `import { mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-               */
+               * Alone: `import { mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
               get: mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }
           }
@@ -1019,26 +813,22 @@ export const mchTransfer = {
     summaryReceipts: {
       outBatchNo: {
         _out_batch_no_: {
-          /**
-           * 查询商家转账批次电子回单
+          /** 查询商家转账批次电子回单
            *
            * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html)
            *
            * `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
            *
-           * Alone: `import { mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-           */
+           * Alone: `import { mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
           get: mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet,
           apply: {
-            /**
-             * 申请商家转账批次电子回单
+            /** 申请商家转账批次电子回单
              *
              * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html)
              *
              * `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
              *
-             * Alone: `import { mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-             */
+             * Alone: `import { mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
             post: mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost
           }
         }
@@ -1047,54 +837,46 @@ export const mchTransfer = {
   },
   reservation: {
     apply: {
-      /**
-       * 受理单次预约商家转账
+      /** 受理单次预约商家转账
        *
        * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html)
        *
        * `POST /v3/platsolution/mch-transfer/reservation/apply`
        *
-       * Alone: `import { mchTransferReservationApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-       */
+       * Alone: `import { mchTransferReservationApplyPost } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
       post: mchTransferReservationApplyPost
     },
     outReservationNo: {
       _out_reservation_no_: {
-        /**
-         * 商户预约单号查询预约商家转账记录
+        /** 商户预约单号查询预约商家转账记录
          *
          * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html)
          *
          * `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
          *
-         * Alone: `import { mchTransferReservationOutReservationNoOutReservationNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-         */
+         * Alone: `import { mchTransferReservationOutReservationNoOutReservationNoGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
         get: mchTransferReservationOutReservationNoOutReservationNoGet,
         close: {
-          /**
-           * 关闭预约商家转账记录
+          /** 关闭预约商家转账记录
            *
            * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html)
            *
            * `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
            *
-           * Alone: `import { mchTransferReservationOutReservationNoOutReservationNoClosePost } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-           */
+           * Alone: `import { mchTransferReservationOutReservationNoOutReservationNoClosePost } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
           post: mchTransferReservationOutReservationNoOutReservationNoClosePost
         }
       }
     },
     reservationId: {
       _reservation_id_: {
-        /**
-         * 微信支付预约单号查询预约商家转账记录
+        /** 微信支付预约单号查询预约商家转账记录
          *
          * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html)
          *
          * `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`
          *
-         * Alone: `import { mchTransferReservationReservationIdReservationIdGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`.
-         */
+         * Alone: `import { mchTransferReservationReservationIdReservationIdGet } from "effect-wechatpay/v3/platsolution/mchTransfer"`. */
         get: mchTransferReservationReservationIdReservationIdGet
       }
     }

@@ -3,10 +3,8 @@
 import { OpenEnum, Schema, once } from "../prelude.js"
 
 export interface EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams {
-  /**
-   * 二级商户号
-   * @example "1900000109"
-   */
+  /** 二级商户号
+   * @example "1900000109" */
   readonly sub_mchid: string
 }
 
@@ -15,15 +13,11 @@ export const $EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpened
 }))
 
 export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo {
-  /**
-   * 关单时间
-   * @example "2015-05-20T13:29:35+08:00"
-   */
+  /** 关单时间
+   * @example "2015-05-20T13:29:35+08:00" */
   readonly close_time?: string | undefined
-  /**
-   * 关单原因
-   * @example "NOT_ENOUGH"
-   */
+  /** 关单原因
+   * @example "NOT_ENOUGH" */
   readonly close_reason?: string | undefined
 }
 
@@ -33,30 +27,20 @@ export const $EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInf
 }))
 
 export interface TransferDetailList {
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
-  /**
-   * 转账金额
-   * @example 200000
-   */
+  /** 转账金额
+   * @example 200000 */
   readonly transfer_amount: number
-  /**
-   * 转账备注
-   * @example "2023年2月报销"
-   */
+  /** 转账备注
+   * @example "2023年2月报销" */
   readonly transfer_remark: string
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账预约单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly reservation_id: string
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid: string
 }
 
@@ -69,57 +53,37 @@ export const $TransferDetailList: () => Schema.Schema<TransferDetailList> = /*#_
 }))
 
 export interface InsuranceMchTransferBatchesApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid: string
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商AppID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid: string
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no: string
-  /**
-   * 批次名称
-   * @example "2023年2月深圳分部报销单"
-   */
+  /** 批次名称
+   * @example "2023年2月深圳分部报销单" */
   readonly batch_name: string
-  /**
-   * 批次备注
-   * @example "2023年2月深圳分部报销单"
-   */
+  /** 批次备注
+   * @example "2023年2月深圳分部报销单" */
   readonly batch_remark: string
-  /**
-   * 转账总金额
-   * @example 4000000
-   */
+  /** 转账总金额
+   * @example 4000000 */
   readonly total_amount: number
-  /**
-   * 转账总笔数
-   * @example 200
-   */
+  /** 转账总笔数
+   * @example 200 */
   readonly total_num: number
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: string
   /** 转账明细列表 */
   readonly transfer_detail_list: ReadonlyArray<TransferDetailList>
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
 }
 
@@ -138,10 +102,8 @@ export const $InsuranceMchTransferBatchesApplyPostBody: () => Schema.Schema<Insu
 }))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetParams {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id: string
 }
 
@@ -150,17 +112,13 @@ export const $InsuranceMchTransferBatchesBatchIdBatchIdGetParams: () => Schema.S
 }))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetQuery {
-  /**
-   * 二级商户号
-   * @example "1900102208"
-   */
+  /** 二级商户号
+   * @example "1900102208" */
   readonly sub_mchid: string
   /** 是否查询转账明细单 */
   readonly need_query_detail: boolean
-  /**
-   * 明细状态
-   * @example "FAIL"
-   */
+  /** 明细状态
+   * @example "FAIL" */
   readonly detail_state?: "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | undefined
   /** 请求资源起始位置 */
   readonly offset?: number | undefined
@@ -177,15 +135,11 @@ export const $InsuranceMchTransferBatchesBatchIdBatchIdGetQuery: () => Schema.Sc
 }))
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams {
-  /**
-   * 商家转账批次单号
-   * @example "131000011085109987515042023022300246500006"
-   */
+  /** 商家转账批次单号
+   * @example "131000011085109987515042023022300246500006" */
   readonly batch_id: string
-  /**
-   * 商家转账明细单号
-   * @example "132000011085109987515042023022300246521006"
-   */
+  /** 商家转账明细单号
+   * @example "132000011085109987515042023022300246521006" */
   readonly detail_id: string
 }
 
@@ -195,15 +149,11 @@ export const $InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGe
 }))
 
 export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no: string
-  /**
-   * 商家明细单号
-   * @example "x23zy545Bd5436"
-   */
+  /** 商家明细单号
+   * @example "x23zy545Bd5436" */
   readonly out_detail_no: string
 }
 
@@ -213,10 +163,8 @@ export const $InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDe
 }))
 
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams {
-  /**
-   * 商家批次单号
-   * @example "sjzz20230223"
-   */
+  /** 商家批次单号
+   * @example "sjzz20230223" */
   readonly out_batch_no: string
 }
 
@@ -225,30 +173,20 @@ export const $InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams: () => Sc
 }))
 
 export interface InsurancePolicy {
-  /**
-   * 保险产品备案编号
-   * @example "40058541257"
-   */
+  /** 保险产品备案编号
+   * @example "40058541257" */
   readonly product_registration_no: string
-  /**
-   * 保险单号
-   * @example "202301011651"
-   */
+  /** 保险单号
+   * @example "202301011651" */
   readonly policy_no: string
-  /**
-   * 保险名称
-   * @example "养老保险"
-   */
+  /** 保险名称
+   * @example "养老保险" */
   readonly name: string
-  /**
-   * 取现单号
-   * @example "202310410941"
-   */
+  /** 取现单号
+   * @example "202310410941" */
   readonly withdrawal_no?: string | undefined
-  /**
-   * 理赔单号
-   * @example "202310410941"
-   */
+  /** 理赔单号
+   * @example "202310410941" */
   readonly claim_no?: string | undefined
 }
 
@@ -270,65 +208,41 @@ export const $SceneReportData: () => Schema.Schema<SceneReportData> = /*#__PURE_
 }))
 
 export interface InsuranceMchTransferReservationApplyPostBody {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid: string
-  /**
-   * 服务商AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 服务商AppID
+   * @example "wxf636efh567hg4356" */
   readonly sp_appid: string
-  /**
-   * 二级商户AppID
-   * @example "wxf636efh567hg4356"
-   */
+  /** 二级商户AppID
+   * @example "wxf636efh567hg4356" */
   readonly sub_appid?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
+  /** 商户预约单号
+   * @example "plfk2020042013" */
   readonly out_reservation_no: string
-  /**
-   * 转账场景ID
-   * @example "1000"
-   */
+  /** 转账场景ID
+   * @example "1000" */
   readonly transfer_scene_id: string
-  /**
-   * 预计最晚转账日期
-   * @example "2019-11-22"
-   */
+  /** 预计最晚转账日期
+   * @example "2019-11-22" */
   readonly estimated_date: string
-  /**
-   * 预计最大转账金额
-   * @example 400000
-   */
+  /** 预计最大转账金额
+   * @example 400000 */
   readonly estimated_max_amount?: number | undefined
-  /**
-   * 准确转账金额
-   * @example 100000
-   */
+  /** 准确转账金额
+   * @example 100000 */
   readonly exact_amount?: number | undefined
-  /**
-   * 收款用户OpenID
-   * @example "o-MYE42l80oelYMDE34nYD456Xoy"
-   */
+  /** 收款用户OpenID
+   * @example "o-MYE42l80oelYMDE34nYD456Xoy" */
   readonly openid?: string | undefined
-  /**
-   * 收款用户姓名
-   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
-   */
+  /** 收款用户姓名
+   * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45" */
   readonly user_real_name?: string | undefined
-  /**
-   * 预约备注
-   * @example "由于存在收益波动，实际到账资金可能不等于当前金额"
-   */
+  /** 预约备注
+   * @example "由于存在收益波动，实际到账资金可能不等于当前金额" */
   readonly reserve_remark: string
-  /**
-   * 商户回调地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
+  /** 商户回调地址
+   * @example "https://www.weixin.qq.com/wxpay/pay.php" */
   readonly notify_url: string
   /** 场景报备信息 */
   readonly scene_report_data?: SceneReportData | undefined
@@ -351,36 +265,24 @@ export const $InsuranceMchTransferReservationApplyPostBody: () => Schema.Schema<
 }))
 
 export interface InsuranceMchTransferReservationApplyPostResponse {
-  /**
-   * 二级商户号
-   * @example "1900001109"
-   */
+  /** 二级商户号
+   * @example "1900001109" */
   readonly sub_mchid?: string | undefined
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
+  /** 商户预约单号
+   * @example "plfk2020042013" */
   readonly out_reservation_no?: string | undefined
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账预约单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly reservation_id?: string | undefined
-  /**
-   * 预约记录受理时间
-   * @example "2015-05-20T13:29:35.120+08:00"
-   */
+  /** 预约记录受理时间
+   * @example "2015-05-20T13:29:35.120+08:00" */
   readonly accept_time?: string | undefined
-  /**
-   * 预约记录状态
+  /** 预约记录状态
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
-   * @example "ACCEPTED"
-   */
+   * @example "ACCEPTED" */
   readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
-  /**
-   * 跳转微信支付用户确认预约页的package信息
-   * @example "affffddafdfafddffda=="
-   */
+  /** 跳转微信支付用户确认预约页的package信息
+   * @example "affffddafdfafddffda==" */
   readonly package_info?: string | undefined
 }
 
@@ -394,10 +296,8 @@ export const $InsuranceMchTransferReservationApplyPostResponse: () => Schema.Sch
 }))
 
 export interface InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams {
-  /**
-   * 商户预约单号
-   * @example "plfk2020042013"
-   */
+  /** 商户预约单号
+   * @example "plfk2020042013" */
   readonly out_reservation_no: string
 }
 
@@ -406,10 +306,8 @@ export const $InsuranceMchTransferReservationOutReservationNoOutReservationNoGet
 }))
 
 export interface InsuranceMchTransferReservationReservationIdReservationIdGetParams {
-  /**
-   * 微信转账预约单号
-   * @example "1330000071100999991182020050700019480001"
-   */
+  /** 微信转账预约单号
+   * @example "1330000071100999991182020050700019480001" */
   readonly reservation_id: string
 }
 
